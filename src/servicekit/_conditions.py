@@ -1,0 +1,442 @@
+"""Rule conditions as data: matched against a mapping of facts, serialisable to JSON.
+
+SLA policies (``when=``) and routing triage rules use these. Conditions are small
+frozen values, never lambdas, so rule tables can be listed, printed, stored and
+compared. This module must never evaluate strings as code.
+
+A *field* is a key of the facts mapping, or a dotted path into nested mappings
+(``"attributes.city"``). A missing field makes ``Equals``, ``OneOf`` and ``Compare``
+false (so ``Not`` of them true). Fields named ``priority`` and ``tier`` compare by
+rank (``URGENT > HIGH``), whether the facts hold enum members or their string values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal, Protocol, runtime_checkable
+
+import attrs
+
+from servicekit._vocabulary import Priority, Tier
+from servicekit.errors import DeserializationError, InvalidConditionError
+
+__all__ = [
+    "AllOf",
+    "Always",
+    "AnyOf",
+    "Compare",
+    "Condition",
+    "Equals",
+    "Not",
+    "OneOf",
+    "condition_from",
+]
+
+_MISSING: Final = object()
+_RANKED_FIELDS: Final[dict[str, type[Priority | Tier]]] = {
+    "priority": Priority,
+    "tier": Tier,
+}
+Scalar = str | int | float | bool | None
+CompareOp = Literal["<", "<=", ">", ">=", "!="]
+_OPS: Final = ("<", "<=", ">", ">=", "!=")
+
+
+@runtime_checkable
+class Condition(Protocol):
+    """Anything that can decide whether a set of facts matches, and serialise itself.
+
+    Example:
+        >>> from servicekit.sla import Condition, Equals
+        >>> isinstance(Equals(field="channel", value="chat"), Condition)
+        True
+    """
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether ``facts`` satisfy this condition."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :func:`condition_from` turns back into it."""
+        ...
+
+
+def _lookup(facts: Mapping[str, Any], field: str) -> Any:
+    if field in facts:
+        return facts[field]
+    current: Any = facts
+    for part in field.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return _MISSING
+        current = current[part]
+    return current
+
+
+def _check_scalar(value: object, what: str) -> None:
+    if value is not None and not isinstance(value, str | int | float | bool):
+        msg = (
+            f"{what} must be a string, number, boolean or None so the rule "
+            f"serialises to JSON; got {type(value).__name__} {value!r}"
+        )
+        raise InvalidConditionError(msg)
+    if isinstance(value, float) and math.isnan(value):
+        msg = f"{what} is NaN, which equals nothing; use a real number"
+        raise InvalidConditionError(msg)
+
+
+def _check_field(_inst: object, _attr: object, field: str) -> None:
+    if not isinstance(field, str) or not field or field.startswith("."):
+        msg = f"a condition field must be a non-empty name such as 'priority'; got {field!r}"
+        raise InvalidConditionError(msg)
+
+
+def _scalar_validator(_inst: object, attr: attrs.Attribute[Any], value: Scalar) -> None:
+    _check_scalar(value, f"the condition's {attr.name}")
+
+
+def _to_json(value: Any) -> Scalar:
+    # StrEnum members are str; emit the plain value so JSON holds no enum objects.
+    if isinstance(value, str):
+        return str(value)
+    return value  # type: ignore[no-any-return]
+
+
+def _same(field: str, fact: Any, value: Any) -> bool:
+    ranked = _RANKED_FIELDS.get(field)
+    if ranked is not None and isinstance(fact, str) and isinstance(value, str):
+        return fact.strip().lower() == value.strip().lower()
+    # bool is an int in Python; True must not equal 1 in a rule.
+    if isinstance(fact, bool) != isinstance(value, bool):
+        return False
+    return bool(fact == value)
+
+
+@attrs.frozen(kw_only=True)
+class Always:
+    """The condition every set of facts satisfies (``when=None`` means this).
+
+    Example:
+        >>> from servicekit.sla import Always
+        >>> Always().matches({})
+        True
+    """
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:  # noqa: ARG002
+        """Return True."""
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "always"}``."""
+        return {"op": "always"}
+
+
+@attrs.frozen(kw_only=True)
+class Equals:
+    """The fact ``field`` equals ``value``.
+
+    Example:
+        >>> from servicekit import Priority
+        >>> from servicekit.sla import Equals
+        >>> Equals(field="priority", value=Priority.URGENT).matches(
+        ...     {"priority": "urgent"}
+        ... )
+        True
+        >>> Equals(field="attributes.city", value="Hohhot").matches(
+        ...     {"attributes": {"city": "Hohhot"}}
+        ... )
+        True
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    value: Scalar = attrs.field(validator=_scalar_validator)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is present and equal to ``value``."""
+        fact = _lookup(facts, self.field)
+        return fact is not _MISSING and _same(self.field, fact, self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "equals", "field": ..., "value": ...}``."""
+        return {"op": "equals", "field": self.field, "value": _to_json(self.value)}
+
+
+def _to_values(values: Iterable[Scalar]) -> tuple[Scalar, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        msg = f"OneOf values must be a list of allowed values, not {values!r}"
+        raise InvalidConditionError(msg)
+    out = tuple(values)
+    for v in out:
+        _check_scalar(v, "each OneOf value")
+    if not out:
+        msg = "OneOf needs at least one allowed value (an empty list matches nothing)"
+        raise InvalidConditionError(msg)
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class OneOf:
+    """The fact ``field`` equals one of ``values``.
+
+    Example:
+        >>> from servicekit import Tier
+        >>> from servicekit.sla import OneOf
+        >>> c = OneOf(field="tier", values=[Tier.HIGH_VALUE, Tier.POTENTIAL])
+        >>> c.matches({"tier": Tier.POTENTIAL}), c.matches({"tier": Tier.ORDINARY})
+        (True, False)
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    values: tuple[Scalar, ...] = attrs.field(converter=_to_values)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is present and equal to one of ``values``."""
+        fact = _lookup(facts, self.field)
+        if fact is _MISSING:
+            return False
+        return any(_same(self.field, fact, v) for v in self.values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "one_of", "field": ..., "values": [...]}``."""
+        return {
+            "op": "one_of",
+            "field": self.field,
+            "values": [_to_json(v) for v in self.values],
+        }
+
+
+def _check_op(_inst: object, _attr: object, op: str) -> None:
+    if op not in _OPS:
+        msg = f"unknown comparison {op!r}; use one of {', '.join(_OPS)}"
+        raise InvalidConditionError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Compare:
+    """The fact ``field`` compares to ``value`` with ``op`` (``<``, ``<=``, ``>``, ``>=``, ``!=``).
+
+    ``priority`` and ``tier`` compare by rank. Comparing values of unrelated types
+    (a number with a string) raises instead of guessing.
+
+    Example:
+        >>> from servicekit import Priority
+        >>> from servicekit.sla import Compare
+        >>> Compare(field="priority", op=">=", value=Priority.HIGH).matches(
+        ...     {"priority": "urgent"}
+        ... )
+        True
+        >>> Compare(field="attributes.order_value", op=">", value=1000).matches(
+        ...     {"attributes": {"order_value": 1200}}
+        ... )
+        True
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    op: CompareOp = attrs.field(validator=_check_op)
+    value: Scalar = attrs.field(validator=_scalar_validator)
+
+    def __attrs_post_init__(self) -> None:
+        ranked = _RANKED_FIELDS.get(self.field)
+        if ranked is not None and self.op != "!=":
+            try:
+                ranked.parse(self.value)
+            except LookupError as e:
+                raise InvalidConditionError(str(e)) from None
+        elif self.op != "!=" and (self.value is None or isinstance(self.value, bool)):
+            msg = f"cannot order by {self.value!r}; compare {self.field!r} with a number or string"
+            raise InvalidConditionError(msg)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is present and the comparison holds.
+
+        Raises:
+            InvalidConditionError: the fact and the value cannot be ordered.
+        """
+        fact = _lookup(facts, self.field)
+        if fact is _MISSING:
+            return False
+        if self.op == "!=":
+            return not _same(self.field, fact, self.value)
+        left: Any = fact
+        right: Any = self.value
+        ranked = _RANKED_FIELDS.get(self.field)
+        if ranked is not None:
+            try:
+                left = ranked.parse(fact)
+            except LookupError as e:
+                raise InvalidConditionError(str(e)) from None
+            right = ranked.parse(self.value)
+        elif isinstance(fact, bool) or (
+            isinstance(fact, str) != isinstance(right, str)
+        ):
+            msg = (
+                f"cannot compare {self.field}={fact!r} with {right!r}; "
+                "give the fact and the rule the same type"
+            )
+            raise InvalidConditionError(msg)
+        try:
+            if self.op == "<":
+                return bool(left < right)
+            if self.op == "<=":
+                return bool(left <= right)
+            if self.op == ">":
+                return bool(left > right)
+            return bool(left >= right)
+        except TypeError:
+            msg = f"cannot compare {self.field}={fact!r} with {right!r}"
+            raise InvalidConditionError(msg) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": ..., "field": ..., "value": ...}``."""
+        return {"op": self.op, "field": self.field, "value": _to_json(self.value)}
+
+
+def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
+    if isinstance(items, Mapping) or not isinstance(items, Iterable):
+        msg = f"expected a list of conditions, got {items!r}"
+        raise InvalidConditionError(msg)
+    return tuple(condition_from(c) for c in items)
+
+
+@attrs.frozen(kw_only=True)
+class AllOf:
+    """Every one of ``conditions`` holds (true when empty).
+
+    Example:
+        >>> from servicekit.sla import AllOf
+        >>> AllOf(conditions=[{"channel": "chat"}, {"tier": "high_value"}]).matches(
+        ...     {"channel": "chat", "tier": "high_value"}
+        ... )
+        True
+    """
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_to_conditions)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether every condition matches."""
+        return all(c.matches(facts) for c in self.conditions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "all", "conditions": [...]}``."""
+        return {"op": "all", "conditions": [c.to_dict() for c in self.conditions]}
+
+
+@attrs.frozen(kw_only=True)
+class AnyOf:
+    """At least one of ``conditions`` holds (false when empty).
+
+    Example:
+        >>> from servicekit.sla import AnyOf
+        >>> AnyOf(conditions=[{"channel": "chat"}, {"channel": "phone"}]).matches(
+        ...     {"channel": "phone"}
+        ... )
+        True
+    """
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_to_conditions)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether any condition matches."""
+        return any(c.matches(facts) for c in self.conditions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "any", "conditions": [...]}``."""
+        return {"op": "any", "conditions": [c.to_dict() for c in self.conditions]}
+
+
+def _convert_one(spec: Any) -> Condition:
+    return condition_from(spec)
+
+
+@attrs.frozen(kw_only=True)
+class Not:
+    """The negation of ``condition``.
+
+    Example:
+        >>> from servicekit.sla import Not
+        >>> Not(condition={"channel": "bot"}).matches({"channel": "chat"})
+        True
+    """
+
+    condition: Condition = attrs.field(converter=_convert_one)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the inner condition does not match."""
+        return not self.condition.matches(facts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "not", "condition": {...}}``."""
+        return {"op": "not", "condition": self.condition.to_dict()}
+
+
+def _from_serialised(data: Mapping[str, Any]) -> Condition:
+    op = data["op"]
+    try:
+        if op == "always":
+            return Always()
+        if op == "equals":
+            return Equals(field=data["field"], value=data["value"])
+        if op == "one_of":
+            return OneOf(field=data["field"], values=data["values"])
+        if op in _OPS:
+            return Compare(field=data["field"], op=op, value=data["value"])
+        if op == "all":
+            return AllOf(conditions=data["conditions"])
+        if op == "any":
+            return AnyOf(conditions=data["conditions"])
+        if op == "not":
+            return Not(condition=data["condition"])
+    except KeyError as e:
+        msg = f"condition {dict(data)!r} lacks the key {e.args[0]!r}"
+        raise DeserializationError(msg) from None
+    msg = f"unknown condition op {op!r} in {dict(data)!r}"
+    raise DeserializationError(msg)
+
+
+def condition_from(spec: Any) -> Condition:
+    """Build a condition from a condition, ``None``, a shorthand mapping or ``to_dict`` data.
+
+    Shorthand: ``{"priority": Priority.URGENT}`` means equals; a list value means one
+    of; several keys must all hold. A mapping with an ``"op"`` key is the serialised
+    form produced by ``to_dict()``.
+
+    Raises:
+        InvalidConditionError: the spec is neither.
+
+    Example:
+        >>> from servicekit import Priority, Tier
+        >>> from servicekit.sla import condition_from
+        >>> c = condition_from({"priority": Priority.URGENT, "tier": [Tier.HIGH_VALUE]})
+        >>> c.matches({"priority": "urgent", "tier": "high_value"})
+        True
+        >>> condition_from(c.to_dict()) == c
+        True
+    """
+    if spec is None:
+        return Always()
+    if isinstance(spec, Always | Equals | OneOf | Compare | AllOf | AnyOf | Not):
+        return spec
+    if isinstance(spec, Mapping):
+        if "op" in spec:
+            return _from_serialised(spec)
+        parts: list[Condition] = []
+        for field, value in spec.items():
+            if isinstance(value, list | tuple | set | frozenset):
+                ordered = (
+                    sorted(value, key=repr)
+                    if isinstance(value, set | frozenset)
+                    else value
+                )
+                parts.append(OneOf(field=field, values=ordered))
+            else:
+                parts.append(Equals(field=field, value=value))
+        if len(parts) == 1:
+            return parts[0]
+        return AllOf(conditions=parts)
+    if isinstance(spec, Condition):
+        return spec
+    msg = (
+        f"cannot use {spec!r} as a condition; give a mapping such as "
+        "{'priority': 'urgent'} or a condition object (Equals, OneOf, …)"
+    )
+    raise InvalidConditionError(msg)

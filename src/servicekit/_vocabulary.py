@@ -1,0 +1,135 @@
+"""The shared vocabulary of servicekit: priorities, customer tiers and channels.
+
+These enums are strings (``StrEnum``) so that they serialise to JSON as themselves,
+but ordering is by *rank*, never alphabetical: ``Priority.URGENT > Priority.HIGH``.
+Comparisons also accept the plain string value (``Priority.URGENT > "high"``), which
+keeps rule conditions working after a JSON round trip. This module must never import
+anything else from servicekit except ``errors``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Self
+
+from servicekit.errors import InvalidTypeError, UnknownNameError
+
+__all__ = ["Channel", "Priority", "Tier"]
+
+
+class _RankedStrEnum(enum.StrEnum):
+    """A string enum ordered by declaration: the first member is the highest."""
+
+    @property
+    def rank(self) -> int:
+        """Position from the top: 0 for the highest member."""
+        return type(self)._member_names_.index(self._name_)
+
+    @classmethod
+    def parse(cls, value: object) -> Self:
+        """Return the member named by ``value`` (a member, its value or its name).
+
+        Raises:
+            UnknownNameError: ``value`` names no member; the message lists them.
+        """
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            for member in cls:
+                if text in (member.value, member.name) or text.lower() == member.value:
+                    return member
+        allowed = ", ".join(m.value for m in cls)
+        msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
+        raise UnknownNameError(msg)
+
+    def _other_rank(self, other: object) -> int | None:
+        if isinstance(other, type(self)):
+            return other.rank
+        if isinstance(other, str) and not isinstance(other, enum.Enum):
+            try:
+                return type(self).parse(other).rank
+            except UnknownNameError:
+                # Returning NotImplemented would let str order them alphabetically.
+                msg = f"cannot order {self!r} against {other!r}: {other!r} is not a {type(self).__name__}"
+                raise InvalidTypeError(msg) from None
+        return None
+
+    # Lower rank number means higher standing, so "greater" compares ranks reversed.
+    def __lt__(self, other: object) -> bool:
+        r = self._other_rank(other)
+        if r is None:
+            return NotImplemented
+        return self.rank > r
+
+    def __le__(self, other: object) -> bool:
+        r = self._other_rank(other)
+        if r is None:
+            return NotImplemented
+        return self.rank >= r
+
+    def __gt__(self, other: object) -> bool:
+        r = self._other_rank(other)
+        if r is None:
+            return NotImplemented
+        return self.rank < r
+
+    def __ge__(self, other: object) -> bool:
+        r = self._other_rank(other)
+        if r is None:
+            return NotImplemented
+        return self.rank <= r
+
+    __hash__ = enum.StrEnum.__hash__
+
+
+class Priority(_RankedStrEnum):
+    """How urgent a ticket is: ``URGENT > HIGH > NORMAL > LOW``.
+
+    Example:
+        >>> from servicekit import Priority
+        >>> Priority.URGENT > Priority.HIGH > Priority.NORMAL > Priority.LOW
+        True
+        >>> sorted([Priority.LOW, Priority.URGENT, Priority.NORMAL])
+        [<Priority.LOW: 'low'>, <Priority.NORMAL: 'normal'>, <Priority.URGENT: 'urgent'>]
+        >>> Priority.parse("High")
+        <Priority.HIGH: 'high'>
+    """
+
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class Tier(_RankedStrEnum):
+    """Customer value tier: ``HIGH_VALUE`` (高净值) > ``POTENTIAL`` (潜力) > ``ORDINARY`` (普通).
+
+    Example:
+        >>> from servicekit import Tier
+        >>> Tier.HIGH_VALUE > Tier.POTENTIAL > Tier.ORDINARY
+        True
+        >>> Tier("high_value").rank
+        0
+    """
+
+    HIGH_VALUE = "high_value"
+    POTENTIAL = "potential"
+    ORDINARY = "ordinary"
+
+
+class Channel(enum.StrEnum):
+    """The channel a contact arrives on (unordered).
+
+    Example:
+        >>> from servicekit import Channel
+        >>> Channel("chat") is Channel.CHAT
+        True
+    """
+
+    PHONE = "phone"
+    CHAT = "chat"
+    EMAIL = "email"
+    WEB = "web"
+    SOCIAL = "social"
+    BOT = "bot"
