@@ -10,3 +10,215 @@ from servicekit import Channel, Priority, Tier
 priorities = st.sampled_from(list(Priority))
 tiers = st.sampled_from(list(Tier))
 channels = st.sampled_from(list(Channel))
+
+
+# --- sla: business calendars (tests/sla/test_calendar*.py) ---------------------------
+# Random calendars are plain keyword arguments for ``BusinessCalendar(**kwargs)`` (and
+# for the brute-force ``sla.reference.Reference``), so this module imports nothing
+# from ``servicekit.sla``. Interval bounds sit on a grid of 5, 15 or 30 minutes so the
+# reference can step cell by cell and stay exact; instants land on the grid most of
+# the time (to hit interval ends exactly) and at arbitrary microseconds otherwise.
+
+import dataclasses  # noqa: E402
+import datetime as dt  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+CALENDAR_ZONES = (
+    "Asia/Shanghai",
+    "America/New_York",
+    "Europe/London",
+    "UTC",
+    "Australia/Lord_Howe",  # 30-minute DST shift
+)
+# Local dates the random calendars are centred on: every DST change of 2024-2026
+# (checked in tests/sla/test_calendar_reference.py), plus year ends, a leap day and
+# the 2025 Spring Festival for the zones without DST.
+CALENDAR_ANCHORS: dict[str, tuple[dt.date, ...]] = {
+    "America/New_York": tuple(
+        dt.date.fromisoformat(d)
+        for d in (
+            "2024-03-10",
+            "2024-11-03",
+            "2025-03-09",
+            "2025-11-02",
+            "2026-03-08",
+            "2026-11-01",
+        )
+    ),
+    "Europe/London": tuple(
+        dt.date.fromisoformat(d)
+        for d in (
+            "2024-03-31",
+            "2024-10-27",
+            "2025-03-30",
+            "2025-10-26",
+            "2026-03-29",
+            "2026-10-25",
+        )
+    ),
+    "Australia/Lord_Howe": tuple(
+        dt.date.fromisoformat(d)
+        for d in (
+            "2024-04-07",
+            "2024-10-06",
+            "2025-04-06",
+            "2025-10-05",
+            "2026-04-05",
+            "2026-10-04",
+        )
+    ),
+    "Asia/Shanghai": tuple(
+        dt.date.fromisoformat(d) for d in ("2025-01-28", "2024-12-31", "2025-10-01")
+    ),
+    "UTC": tuple(dt.date.fromisoformat(d) for d in ("2024-02-29", "2025-12-31")),
+}
+_DAY_SECONDS = 86_400
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarCase:
+    """Keyword arguments of a random calendar, and where its interesting days are."""
+
+    kwargs: dict[str, object]
+    anchor: dt.date  # a local date near DST changes / holidays
+    grid: int  # seconds; every interval bound is a multiple
+    weekly_open: int  # seconds of working time in a plain week (no holidays)
+
+
+def _bound(draw: st.DrawFn, seconds: int) -> str | dt.time:
+    """An interval bound in one of the accepted spellings."""
+    if seconds == _DAY_SECONDS:
+        return "24:00"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    spelling = draw(st.sampled_from(["HH:MM", "HH:MM:SS", "time"]))
+    if spelling == "time":
+        return dt.time(hours, minutes, secs)
+    if spelling == "HH:MM" and secs == 0:
+        return f"{hours:02d}:{minutes:02d}"
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def _day_hours(
+    draw: st.DrawFn, grid: int, night_edge: int, *, min_size: int = 0
+) -> tuple[list[tuple[int, int]], int]:
+    """Disjoint intervals in ``[night_edge, 24:00]``, maybe a night shift after them.
+
+    Returns the intervals (seconds; a night shift has ``end <= start``) and their
+    total length. Every night shift ends by ``night_edge`` and every plain interval
+    starts at or after it, so no night shift ever overlaps the next day's hours.
+    """
+    first, last = night_edge // grid, _DAY_SECONDS // grid
+    count = draw(st.integers(min_size, 3))
+    count = min(count, (last - first + 1) // 2)
+    points = sorted(
+        draw(st.sets(st.integers(first, last), min_size=2 * count, max_size=2 * count))
+    )
+    intervals = [
+        (points[i] * grid, points[i + 1] * grid) for i in range(0, 2 * count, 2)
+    ]
+    total = sum(b - a for a, b in intervals)
+    latest_end = intervals[-1][1] if intervals else night_edge
+    if latest_end + grid < _DAY_SECONDS and draw(st.booleans()):
+        start = draw(st.integers(latest_end // grid + 1, last - 1)) * grid
+        end = draw(st.integers(0, night_edge // grid)) * grid
+        intervals.append((start, end))
+        total += _DAY_SECONDS - start + end
+    return intervals, total
+
+
+@st.composite
+def calendar_cases(
+    draw: st.DrawFn, zones: tuple[str, ...] = CALENDAR_ZONES
+) -> CalendarCase:
+    """A random calendar in one of ``zones``, centred on a DST change.
+
+    Per-weekday hours with lunch breaks and night shifts, holidays and make-up
+    working days near the anchor date.
+    """
+    zone = draw(st.sampled_from(zones))
+    anchor = draw(st.sampled_from(CALENDAR_ANCHORS[zone]))
+    grid = draw(st.sampled_from([900, 900, 1800, 300]))
+    night_edge = draw(st.integers(0, 6 * 3600 // grid)) * grid
+    template, template_total = _day_hours(draw, grid, night_edge, min_size=1)
+    weekly: dict[int, list[tuple[int, int]]] = {}
+    week_total = 0
+    for weekday in range(7):
+        kind = draw(st.sampled_from(["template", "template", "own", "closed"]))
+        if kind == "template":
+            weekly[weekday], total = template, template_total
+        elif kind == "own":
+            weekly[weekday], total = _day_hours(draw, grid, night_edge)
+        else:
+            continue
+        week_total += total
+    if not any(weekly.values()):
+        weekday = draw(st.integers(0, 6))
+        weekly[weekday], week_total = template, template_total
+    weekly = {day: ivs for day, ivs in weekly.items() if ivs}
+    window = [anchor + dt.timedelta(days=i) for i in range(-21, 22)]
+    holidays = draw(st.sets(st.sampled_from(window), max_size=8))
+    closed = [d for d in window if d.weekday() not in weekly and d not in holidays]
+    workdays = draw(st.sets(st.sampled_from(closed), max_size=3)) if closed else set()
+    workday_hours = None
+    if (workdays and 0 not in weekly) or draw(st.booleans()):
+        workday_hours, _ = _day_hours(draw, grid, night_edge, min_size=1)
+
+    def spell(intervals: list[tuple[int, int]]) -> list[tuple[str | dt.time, ...]]:
+        return [(_bound(draw, a), _bound(draw, b)) for a, b in intervals]
+
+    kwargs: dict[str, object] = {
+        "timezone": zone,
+        "weekly_hours": {day: spell(ivs) for day, ivs in weekly.items()},
+        "holidays": sorted(holidays),
+        "workdays": sorted(workdays),
+        "workday_hours": None if workday_hours is None else spell(workday_hours),
+    }
+    return CalendarCase(kwargs=kwargs, anchor=anchor, grid=grid, weekly_open=week_total)
+
+
+@st.composite
+def calendar_instants(
+    draw: st.DrawFn, case: CalendarCase, days: int = 10
+) -> dt.datetime:
+    """An aware instant within ``days`` of ``case.anchor``, often exactly on the grid.
+
+    Shown in the calendar zone, UTC, or an unrelated zone: comparisons are by instant.
+    """
+    zone = ZoneInfo(str(case.kwargs["timezone"]))
+    midnight = dt.datetime.combine(case.anchor, dt.time(), tzinfo=zone)
+    cells = draw(st.integers(-days * 86_400 // case.grid, days * 86_400 // case.grid))
+    jitter = draw(
+        st.one_of(
+            st.just(0),
+            st.integers(0, case.grid - 1).map(lambda s: s * 1_000_000),
+            st.integers(0, case.grid * 1_000_000 - 1),
+        )
+    )
+    instant = midnight.astimezone(dt.UTC) + dt.timedelta(
+        seconds=cells * case.grid, microseconds=jitter
+    )
+    shown_in = draw(
+        st.sampled_from(
+            [zone, dt.UTC, ZoneInfo("Asia/Tokyo"), dt.timezone(dt.timedelta(hours=-3))]
+        )
+    )
+    return instant.astimezone(shown_in)
+
+
+def business_durations(
+    case: CalendarCase, weeks: int = 2
+) -> st.SearchStrategy[dt.timedelta]:
+    """Non-negative business durations up to ``weeks`` plain weeks of working time.
+
+    Mostly whole grid cells (to land on interval ends), sometimes to the microsecond.
+    """
+    top = weeks * case.weekly_open
+    return st.one_of(
+        st.just(dt.timedelta(0)),
+        st.integers(0, top // case.grid).map(
+            lambda n: dt.timedelta(seconds=n * case.grid)
+        ),
+        st.integers(0, top).map(lambda s: dt.timedelta(seconds=s)),
+        st.integers(0, top * 1_000_000).map(lambda us: dt.timedelta(microseconds=us)),
+    )
