@@ -1,0 +1,184 @@
+"""Converters shared by the acceptance values: instants, durations and texts.
+
+Every instant that enters the acceptance workflow passes through :func:`to_instant`,
+which rejects naive datetimes and pins the instant to a *fixed* UTC offset. A fixed
+offset never depends on ``fold``, so equality survives a JSON round trip even inside a
+repeated (fall-back) hour (PEP 495). This module must never read the clock or the
+system time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+import pendulum
+
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+)
+
+__all__ = [
+    "duration_from_iso",
+    "duration_to_iso",
+    "optional_instant",
+    "optional_text",
+    "parse_instant",
+    "reasons",
+    "text",
+    "to_instant",
+    "utc",
+]
+
+
+def to_instant(value: object) -> pendulum.DateTime:
+    """Return ``value`` as a pendulum DateTime at the same instant and UTC offset.
+
+    Raises:
+        InvalidTypeError: ``value`` is not a datetime.
+        NaiveDatetimeError: ``value`` has no time zone.
+    """
+    if not isinstance(value, dt.datetime):
+        msg = (
+            f"expected a timezone-aware datetime, got {type(value).__name__} {value!r}"
+        )
+        raise InvalidTypeError(msg)
+    offset = value.utcoffset()
+    if offset is None:
+        msg = (
+            f"{value!r} is naive; give it a time zone, e.g. "
+            "pendulum.datetime(2025, 1, 24, 10, tz='Asia/Shanghai')"
+        )
+        raise NaiveDatetimeError(msg)
+    fixed = pendulum.instance(value.astimezone(dt.timezone(offset)))
+    if offset.microseconds:
+        # pendulum's FixedTimezone holds whole seconds; keep the exact stdlib offset.
+        return fixed
+    return fixed.replace(tzinfo=pendulum.FixedTimezone(int(offset.total_seconds())))
+
+
+def optional_instant(value: object) -> pendulum.DateTime | None:
+    """Return None for None, else :func:`to_instant` of ``value``."""
+    return None if value is None else to_instant(value)
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """Return ``value`` in UTC, the only safe way to compare instants of two zones."""
+    return value.astimezone(dt.UTC)
+
+
+def parse_instant(value: Any, what: str) -> pendulum.DateTime:
+    """Parse an ISO-8601 string with an explicit offset (``to_dict`` output).
+
+    Raises:
+        DeserializationError: not a string, not ISO-8601, or no offset.
+    """
+    if not isinstance(value, str):
+        msg = f"{what} must be an ISO-8601 string such as '2025-01-24T10:00:00+08:00', got {value!r}"
+        raise DeserializationError(msg)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"{what} {value!r} is not ISO-8601; use e.g. '2025-01-24T10:00:00+08:00'"
+        raise DeserializationError(msg) from None
+    if parsed.utcoffset() is None:
+        msg = f"{what} {value!r} has no UTC offset; append one such as '+08:00'"
+        raise DeserializationError(msg)
+    return to_instant(parsed)
+
+
+def text(value: object, what: str, *, allow_empty: bool = True) -> str:
+    """Return ``value`` if it is a string (non-blank unless ``allow_empty``).
+
+    Raises:
+        InvalidTypeError: not a string.
+        InvalidArgumentError: blank where text is required.
+    """
+    if not isinstance(value, str):
+        msg = f"{what} must be a string, got {type(value).__name__} {value!r}"
+        raise InvalidTypeError(msg)
+    if not allow_empty and not value.strip():
+        msg = f"{what} must not be blank; say it in words"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def optional_text(value: object, what: str) -> str | None:
+    """Return None for None, else a non-blank string."""
+    return None if value is None else text(value, what, allow_empty=False)
+
+
+def reasons(value: object, what: str, *, allow_none: bool) -> tuple[str, ...]:
+    """Return a tuple of non-blank strings from a list or tuple of them.
+
+    A bare string is refused: iterating it would silently give one reason per letter.
+
+    Raises:
+        InvalidTypeError: a bare string, a non-iterable or a non-string item.
+        InvalidArgumentError: a blank item, or no item when one is required.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"{what} must be a list of strings, e.g. ['wrong totals'], not {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(text(v, f"each of {what}", allow_empty=False) for v in value)
+    if not out and not allow_none:
+        msg = f"{what} needs at least one entry: say what was wrong"
+        raise InvalidArgumentError(msg)
+    return out
+
+
+_ISO_DURATION: Final = re.compile(
+    r"^(?P<sign>-)?P(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?"
+    r"(?:(?P<seconds>\d+)(?:\.(?P<micro>\d{1,6}))?S)?)?$"
+)
+
+
+def duration_to_iso(value: dt.timedelta) -> str:
+    """Return an exact ISO-8601 duration such as ``'PT24H'`` or ``'PT0.000001S'``.
+
+    Days are written as hours: an ISO ``P1D`` may mean a calendar day, which is not
+    24 hours across a DST change, so it is never emitted.
+    """
+    sign = "-" if value < dt.timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.days * 86400 + value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    out = f"{sign}P"
+    clock = ""
+    if hours:
+        clock += f"{hours}H"
+    if minutes:
+        clock += f"{minutes}M"
+    if seconds or value.microseconds:
+        clock += f"{seconds}"
+        if value.microseconds:
+            clock += f".{value.microseconds:06d}".rstrip("0")
+        clock += "S"
+    return out + "T" + (clock or "0S")
+
+
+def duration_from_iso(value: Any, what: str) -> dt.timedelta:
+    """Parse the output of :func:`duration_to_iso`; ``nD`` is accepted as n × 24 hours.
+
+    Raises:
+        DeserializationError: not such a string.
+    """
+    match = _ISO_DURATION.match(value) if isinstance(value, str) else None
+    if match is None or value.rstrip("-").endswith(("P", "T")):
+        msg = f"{what} must be an ISO-8601 duration such as 'PT24H' or 'P1DT30M', got {value!r}"
+        raise DeserializationError(msg)
+    parts = match.groupdict()
+    out = dt.timedelta(
+        days=int(parts["days"] or 0),
+        hours=int(parts["hours"] or 0),
+        minutes=int(parts["minutes"] or 0),
+        seconds=int(parts["seconds"] or 0),
+        microseconds=int((parts["micro"] or "0").ljust(6, "0")),
+    )
+    return -out if parts["sign"] else out

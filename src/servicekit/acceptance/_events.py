@@ -1,0 +1,552 @@
+"""The events of the requirement workflow: small frozen values, each with an ``at``.
+
+Events say what happened and when; they carry no rules. Which event is legal in which
+state, and what it does, lives only in ``_state.py``. Events validate their own payload
+at construction (a delay must move the due time *after* the notice, a failed acceptance
+needs reasons, ratings are 1 to 5), so an invalid event cannot exist. This module must
+never read the clock: every instant is given by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
+
+import attrs
+
+from servicekit.acceptance._convert import (
+    optional_instant,
+    parse_instant,
+    reasons,
+    text,
+    to_instant,
+    utc,
+)
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidEventError,
+    InvalidTypeError,
+    UnknownNameError,
+)
+
+if TYPE_CHECKING:
+    import pendulum
+
+__all__ = [
+    "AcceptanceFailed",
+    "AcceptancePassed",
+    "AcceptanceTimedOut",
+    "Cancelled",
+    "ConfirmationExpired",
+    "CustomerConfirmed",
+    "DelayAnnounced",
+    "Delivered",
+    "Event",
+    "FollowUpDone",
+    "SheetSent",
+    "event_from_dict",
+]
+
+_RATING_SCALE: Final = range(1, 6)
+
+
+@attrs.frozen(kw_only=True)
+class _EventBase:
+    """Fields and serialisation shared by every event (private: not an extension point)."""
+
+    at: pendulum.DateTime = attrs.field(converter=to_instant)
+
+    _payload_keys: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data: ``{"event": <class name>, "at": <ISO-8601>, ...}``."""
+        out: dict[str, Any] = {"event": type(self).__name__, "at": self.at.isoformat()}
+        out.update(self._payload_to_dict())
+        return out
+
+    def _payload_to_dict(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG003
+        return {}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Self:
+        """Rebuild the event from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data names another event, lacks a key, or holds
+                an invalid value.
+        """
+        if not isinstance(data, Mapping):
+            msg = f"{cls.__name__}.from_dict needs a mapping, got {data!r}"
+            raise DeserializationError(msg)
+        name = data.get("event", cls.__name__)
+        if name != cls.__name__:
+            msg = f"data describes a {name!r} event, not {cls.__name__}; use event_from_dict"
+            raise DeserializationError(msg)
+        unknown = sorted(set(data) - {"event", "at", *cls._payload_keys})
+        if unknown:
+            msg = f"{cls.__name__} data has unknown keys {unknown}; expected {['event', 'at', *cls._payload_keys]}"
+            raise DeserializationError(msg)
+        try:
+            at = parse_instant(data["at"], f"{cls.__name__}.at")
+            return cls(at=at, **cls._payload_from_dict(data))
+        except KeyError as e:
+            msg = f"{cls.__name__} data lacks the key {e.args[0]!r}"
+            raise DeserializationError(msg) from None
+        except (InvalidArgumentError, InvalidTypeError) as e:
+            if isinstance(e, DeserializationError):
+                raise
+            msg = f"invalid {cls.__name__} data {dict(data)!r}: {e}"
+            raise DeserializationError(msg) from e
+
+
+def _opt_instant_from(value: Any, what: str) -> pendulum.DateTime | None:
+    return None if value is None else parse_instant(value, what)
+
+
+def _after_at(inst: _EventBase, what: str, value: pendulum.DateTime) -> None:
+    if utc(value) <= utc(inst.at):
+        msg = (
+            f"{type(inst).__name__}.{what} ({value.isoformat()}) must be after the "
+            f"event itself ({inst.at.isoformat()}); promise a future instant"
+        )
+        raise InvalidEventError(msg)
+
+
+# Named converters: mypy's attrs plugin cannot see through converter factories.
+def _problem(value: object) -> str:
+    return text(value, "SheetSent.problem")
+
+
+def _goal(value: object) -> str:
+    return text(value, "SheetSent.goal")
+
+
+def _provides(value: object) -> tuple[str, ...]:
+    return reasons(value, "SheetSent.customer_provides", allow_none=True)
+
+
+def _failure_reasons(value: object) -> tuple[str, ...]:
+    return reasons(value, "AcceptanceFailed.reasons", allow_none=False)
+
+
+def _delay_reason(value: object) -> str:
+    return text(value, "DelayAnnounced.reason")
+
+
+def _shortfalls(value: object) -> tuple[str, ...]:
+    return reasons(value, "FollowUpDone.shortfalls", allow_none=True)
+
+
+def _comment(value: object) -> str:
+    return text(value, "FollowUpDone.comment")
+
+
+def _cancel_reason(value: object) -> str:
+    return text(value, "Cancelled.reason", allow_empty=False)
+
+
+@attrs.frozen(kw_only=True)
+class SheetSent(_EventBase):
+    """The team sent the written requirement confirmation sheet.
+
+    Args:
+        at: when it was sent (timezone-aware).
+        delivery_due: the promised delivery instant, optional; must be after ``at``.
+            It becomes the team's delivery deadline once the customer confirms.
+        problem: the problem as agreed.
+        goal: the goal as agreed.
+        customer_provides: what the customer must provide (a list of items).
+
+    Raises:
+        NaiveDatetimeError: an instant has no time zone.
+        InvalidEventError: ``delivery_due`` is not after ``at``.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SheetSent
+        >>> e = SheetSent(
+        ...     at=pendulum.datetime(2025, 1, 27, 17, tz="Asia/Shanghai"),
+        ...     delivery_due=pendulum.datetime(2025, 2, 14, 18, tz="Asia/Shanghai"),
+        ...     customer_provides=["sample invoices"],
+        ... )
+        >>> e.to_dict()["delivery_due"]
+        '2025-02-14T18:00:00+08:00'
+        >>> SheetSent.from_dict(e.to_dict()) == e
+        True
+    """
+
+    delivery_due: pendulum.DateTime | None = attrs.field(
+        default=None, converter=optional_instant
+    )
+    problem: str = attrs.field(default="", converter=_problem)
+    goal: str = attrs.field(default="", converter=_goal)
+    customer_provides: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_provides,
+    )
+
+    _payload_keys: ClassVar[tuple[str, ...]] = (
+        "delivery_due",
+        "problem",
+        "goal",
+        "customer_provides",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.delivery_due is not None:
+            _after_at(self, "delivery_due", self.delivery_due)
+
+    def _payload_to_dict(self) -> dict[str, Any]:
+        due = self.delivery_due
+        return {
+            "delivery_due": None if due is None else due.isoformat(),
+            "problem": self.problem,
+            "goal": self.goal,
+            "customer_provides": list(self.customer_provides),
+        }
+
+    @classmethod
+    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "delivery_due": _opt_instant_from(
+                data.get("delivery_due"), "SheetSent.delivery_due"
+            ),
+            "problem": data.get("problem", ""),
+            "goal": data.get("goal", ""),
+            "customer_provides": data.get("customer_provides", ()),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class CustomerConfirmed(_EventBase):
+    """The customer confirmed the pending confirmation sheet.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import CustomerConfirmed
+        >>> CustomerConfirmed(at=pendulum.datetime(2025, 2, 5, 9, tz="Asia/Shanghai"))
+        CustomerConfirmed(at=DateTime(2025, 2, 5, 9, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))
+    """
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmationExpired(_EventBase):
+    """The customer let the confirmation window pass: the sheet is invalid, re-discuss.
+
+    Implied by the passage of time: ``Requirement.timeouts(now)`` returns it dated at
+    the deadline, and the caller applies it.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import ConfirmationExpired
+        >>> e = ConfirmationExpired(at=pendulum.datetime(2025, 2, 5, 18, tz="UTC"))
+        >>> e.to_dict()
+        {'event': 'ConfirmationExpired', 'at': '2025-02-05T18:00:00+00:00'}
+    """
+
+
+@attrs.frozen(kw_only=True)
+class Delivered(_EventBase):
+    """The team delivered the work (first delivery, or a resubmission after rework).
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import Delivered
+        >>> Delivered(at=pendulum.datetime(2025, 2, 14, 12, tz="UTC")).at.hour
+        12
+    """
+
+
+@attrs.frozen(kw_only=True)
+class AcceptancePassed(_EventBase):
+    """The customer accepted the delivery.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import AcceptancePassed
+        >>> AcceptancePassed(at=pendulum.datetime(2025, 2, 17, 9, tz="UTC")).to_dict()
+        {'event': 'AcceptancePassed', 'at': '2025-02-17T09:00:00+00:00'}
+    """
+
+
+@attrs.frozen(kw_only=True)
+class AcceptanceFailed(_EventBase):
+    """The customer rejected the delivery, saying why: rework and resubmit.
+
+    Args:
+        at: when the acceptance failed.
+        reasons: a non-empty list of non-blank reasons (a bare string is refused,
+            since iterating it would give one reason per letter).
+
+    Raises:
+        InvalidArgumentError: no reason, or a blank one.
+        InvalidTypeError: ``reasons`` is a bare string or holds non-strings.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import AcceptanceFailed
+        >>> AcceptanceFailed(
+        ...     at=pendulum.datetime(2025, 2, 17, 9, tz="UTC"),
+        ...     reasons=["totals off by one cent"],
+        ... ).reasons
+        ('totals off by one cent',)
+    """
+
+    reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
+
+    _payload_keys: ClassVar[tuple[str, ...]] = ("reasons",)
+
+    def _payload_to_dict(self) -> dict[str, Any]:
+        return {"reasons": list(self.reasons)}
+
+    @classmethod
+    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {"reasons": data["reasons"]}
+
+
+@attrs.frozen(kw_only=True)
+class AcceptanceTimedOut(_EventBase):
+    """The customer let the acceptance window pass.
+
+    What follows is the policy's choice (``on_acceptance_timeout``): ``"escalate"``
+    flags the requirement and keeps waiting; ``"deem_accepted"`` treats the delivery
+    as accepted. ``Requirement.timeouts(now)`` returns it dated at the deadline.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import AcceptanceTimedOut
+        >>> AcceptanceTimedOut(at=pendulum.datetime(2025, 2, 19, 18, tz="UTC")).at.day
+        19
+    """
+
+
+@attrs.frozen(kw_only=True)
+class DelayAnnounced(_EventBase):
+    """The team told the customer the delivery (or resubmission) will be late.
+
+    A notice given at least ``policy.delay_notice`` before the current due time moves
+    the deadline to ``new_due``; a later notice is recorded as a breach and the old
+    deadline stands.
+
+    Args:
+        at: when the customer was told.
+        new_due: the new promised instant; must be after ``at``.
+        reason: why, optional.
+
+    Raises:
+        InvalidEventError: ``new_due`` is not after ``at``.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import DelayAnnounced
+        >>> e = DelayAnnounced(
+        ...     at=pendulum.datetime(2025, 2, 10, 9, tz="Asia/Shanghai"),
+        ...     new_due=pendulum.datetime(2025, 2, 21, 18, tz="Asia/Shanghai"),
+        ...     reason="supplier late",
+        ... )
+        >>> DelayAnnounced.from_dict(e.to_dict()) == e
+        True
+    """
+
+    new_due: pendulum.DateTime = attrs.field(converter=to_instant)
+    reason: str = attrs.field(default="", converter=_delay_reason)
+
+    _payload_keys: ClassVar[tuple[str, ...]] = ("new_due", "reason")
+
+    def __attrs_post_init__(self) -> None:
+        _after_at(self, "new_due", self.new_due)
+
+    def _payload_to_dict(self) -> dict[str, Any]:
+        return {"new_due": self.new_due.isoformat(), "reason": self.reason}
+
+    @classmethod
+    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "new_due": parse_instant(data["new_due"], "DelayAnnounced.new_due"),
+            "reason": data.get("reason", ""),
+        }
+
+
+def _rating(value: object) -> int | None:
+    if value is None:
+        return None
+    # bool is an int: True must not pass for a rating of 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"a rating must be an integer from 1 to 5 (or None if not given), got {value!r}"
+        raise InvalidTypeError(msg)
+    if value not in _RATING_SCALE:
+        msg = f"a rating must be from 1 (worst) to 5 (best), got {value}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"FollowUpDone.solved must be True or False, got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpDone(_EventBase):
+    """The follow-up visit after acceptance took place; the requirement closes.
+
+    Args:
+        at: when the visit took place.
+        solved: whether the customer says the problem is really solved. An unsolved
+            follow-up still closes this requirement (the record keeps ``solved=False``);
+            open a new requirement for the remaining problem.
+        shortfalls: what fell short, in the customer's words (a list, may be empty).
+        attitude: the customer's rating of the team's attitude, 1 (worst) to 5 (best),
+            or None if the customer declined to rate.
+        competence: the same for the team's competence.
+        comment: anything else, optional.
+
+    Raises:
+        InvalidTypeError: ``solved`` is not a bool, a rating is not an int.
+        InvalidArgumentError: a rating outside 1 to 5, a blank shortfall.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import FollowUpDone
+        >>> v = FollowUpDone(
+        ...     at=pendulum.datetime(2025, 2, 20, 15, tz="Asia/Shanghai"),
+        ...     solved=True,
+        ...     shortfalls=["first delivery was late"],
+        ...     attitude=5,
+        ...     competence=4,
+        ... )
+        >>> v.to_dict()["attitude"], v.to_dict()["shortfalls"]
+        (5, ['first delivery was late'])
+    """
+
+    solved: bool = attrs.field(converter=_flag)
+    shortfalls: tuple[str, ...] = attrs.field(
+        default=(),
+        converter=_shortfalls,
+    )
+    attitude: int | None = attrs.field(default=None, converter=_rating)
+    competence: int | None = attrs.field(default=None, converter=_rating)
+    comment: str = attrs.field(default="", converter=_comment)
+
+    _payload_keys: ClassVar[tuple[str, ...]] = (
+        "solved",
+        "shortfalls",
+        "attitude",
+        "competence",
+        "comment",
+    )
+
+    def _payload_to_dict(self) -> dict[str, Any]:
+        return {
+            "solved": self.solved,
+            "shortfalls": list(self.shortfalls),
+            "attitude": self.attitude,
+            "competence": self.competence,
+            "comment": self.comment,
+        }
+
+    @classmethod
+    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "solved": data["solved"],
+            "shortfalls": data.get("shortfalls", ()),
+            "attitude": data.get("attitude"),
+            "competence": data.get("competence"),
+            "comment": data.get("comment", ""),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Cancelled(_EventBase):
+    """The requirement was withdrawn; nothing more is owed.
+
+    Args:
+        at: when it was cancelled.
+        reason: why (required, non-blank).
+
+    Raises:
+        InvalidArgumentError: blank reason.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import Cancelled
+        >>> Cancelled(
+        ...     at=pendulum.datetime(2025, 2, 3, tz="UTC"), reason="customer withdrew"
+        ... ).reason
+        'customer withdrew'
+    """
+
+    reason: str = attrs.field(converter=_cancel_reason)
+
+    _payload_keys: ClassVar[tuple[str, ...]] = ("reason",)
+
+    def _payload_to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason}
+
+    @classmethod
+    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {"reason": data["reason"]}
+
+
+Event = (
+    SheetSent
+    | CustomerConfirmed
+    | ConfirmationExpired
+    | Delivered
+    | AcceptancePassed
+    | AcceptanceFailed
+    | AcceptanceTimedOut
+    | DelayAnnounced
+    | FollowUpDone
+    | Cancelled
+)
+"""Any workflow event (a type alias for the union of the ten event classes)."""
+
+EVENT_TYPES: Final[tuple[type[Event], ...]] = (
+    SheetSent,
+    CustomerConfirmed,
+    ConfirmationExpired,
+    Delivered,
+    AcceptancePassed,
+    AcceptanceFailed,
+    AcceptanceTimedOut,
+    DelayAnnounced,
+    FollowUpDone,
+    Cancelled,
+)
+_BY_NAME: Final[dict[str, type[Event]]] = {t.__name__: t for t in EVENT_TYPES}
+
+
+def event_from_dict(data: Any) -> Event:
+    """Rebuild any event from its :meth:`to_dict` data, dispatching on ``"event"``.
+
+    Args:
+        data: a mapping with an ``"event"`` key naming the event class.
+
+    Returns:
+        The event.
+
+    Raises:
+        UnknownNameError: ``"event"`` names no event class (the message lists them).
+        DeserializationError: the data is not a mapping or is invalid for that event.
+
+    Example:
+        >>> from servicekit.acceptance import event_from_dict
+        >>> event_from_dict({"event": "Delivered", "at": "2025-02-14T12:00:00+08:00"})
+        Delivered(at=DateTime(2025, 2, 14, 12, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))
+    """
+    if not isinstance(data, Mapping):
+        msg = f"an event must be a mapping with an 'event' key, got {data!r}"
+        raise DeserializationError(msg)
+    name = data.get("event")
+    cls = _BY_NAME.get(name) if isinstance(name, str) else None
+    if cls is None:
+        msg = f"unknown event {name!r}; use one of: {', '.join(_BY_NAME)}"
+        raise UnknownNameError(msg)
+    return cls.from_dict(data)

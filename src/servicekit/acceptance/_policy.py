@@ -1,0 +1,224 @@
+"""The deadline rules of the requirement workflow, as one frozen value.
+
+A :class:`RequirementPolicy` holds the business calendar and the day counts of each
+step; the state machine in ``_state.py`` reads them and nothing else. This module must
+never compute a deadline itself: day counting belongs to the calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self, runtime_checkable
+
+import attrs
+
+from servicekit.acceptance._convert import duration_from_iso, duration_to_iso
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    UnknownNameError,
+)
+from servicekit.sla import BusinessCalendar
+
+if TYPE_CHECKING:
+    import pendulum
+
+__all__ = ["AcceptanceTimeoutAction", "BusinessDayCalendar", "RequirementPolicy"]
+
+
+@runtime_checkable
+class BusinessDayCalendar(Protocol):
+    """What the workflow needs of a calendar (``servicekit.sla.BusinessCalendar`` fits).
+
+    ``timezone`` is the IANA name in which deadlines are shown.
+
+    Example:
+        >>> from servicekit.acceptance import BusinessDayCalendar
+        >>> from servicekit.sla import BusinessCalendar
+        >>> isinstance(BusinessCalendar.always_open(), BusinessDayCalendar)
+        True
+    """
+
+    timezone: str
+
+    def add_business_days(self, start: dt.datetime, n: int) -> pendulum.DateTime:
+        """Return close of business on the ``n``-th business day after ``start``'s date."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data describing the calendar."""
+        ...
+
+
+class AcceptanceTimeoutAction(enum.StrEnum):
+    """What happens when the customer lets the acceptance window pass.
+
+    ``ESCALATE`` (the default) flags the requirement and keeps waiting for the
+    customer; ``DEEM_ACCEPTED`` treats the delivery as accepted and moves on to the
+    follow-up visit.
+
+    Example:
+        >>> from servicekit.acceptance import AcceptanceTimeoutAction
+        >>> AcceptanceTimeoutAction("deem_accepted")
+        <AcceptanceTimeoutAction.DEEM_ACCEPTED: 'deem_accepted'>
+    """
+
+    ESCALATE = "escalate"
+    DEEM_ACCEPTED = "deem_accepted"
+
+
+def _action(value: object) -> AcceptanceTimeoutAction:
+    if isinstance(value, str):
+        try:
+            return AcceptanceTimeoutAction(value.strip().lower())
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(a.value) for a in AcceptanceTimeoutAction)
+    msg = f"on_acceptance_timeout must be one of {allowed}, got {value!r}"
+    raise UnknownNameError(msg)
+
+
+def _business_days(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    # bool is an int: True must not pass for one business day.
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{attr.name} is a whole number of business days, got {value!r}"
+        raise InvalidTypeError(msg)
+    if value < 0:
+        msg = f"{attr.name} must be 0 (same day) or more business days, got {value}"
+        raise InvalidArgumentError(msg)
+
+
+def _notice(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, dt.timedelta):
+        msg = f"delay_notice must be a timedelta such as timedelta(hours=24), got {value!r}"
+        raise InvalidTypeError(msg)
+    if value < dt.timedelta(0):
+        msg = f"delay_notice must not be negative, got {value}"
+        raise InvalidArgumentError(msg)
+
+
+def _calendar(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, BusinessDayCalendar):
+        msg = (
+            "calendar must be a servicekit.sla.BusinessCalendar (or any object with "
+            f"add_business_days and to_dict), got {type(value).__name__}"
+        )
+        raise InvalidTypeError(msg)
+
+
+_DAY_FIELDS: Final = (
+    "confirm_within",
+    "customer_confirm_within",
+    "accept_within",
+    "rework_within",
+    "follow_up_within",
+)
+
+
+@attrs.frozen(kw_only=True)
+class RequirementPolicy:
+    """The deadlines of the requirement workflow, in business days of ``calendar``.
+
+    Every ``*_within`` count N means "by close of business on business day T+N",
+    where T is the date of the event that started the clock
+    (``BusinessCalendar.add_business_days``).
+
+    Args:
+        calendar: the team's business calendar (may be given positionally).
+        confirm_within: days for the team to send the confirmation sheet, counted
+            from receipt (or from an expired confirmation, for a re-discussion).
+        customer_confirm_within: days for the customer to confirm a sent sheet.
+        accept_within: days for the customer to do acceptance after a delivery.
+        rework_within: days for the team to resubmit after a failed acceptance.
+        follow_up_within: days for the team's follow-up visit after acceptance.
+        delay_notice: how long before the current due time a delay notice must be
+            given to move it (exactly this much is in time).
+        on_acceptance_timeout: ``"escalate"`` (flag it, keep waiting) or
+            ``"deem_accepted"``.
+
+    Raises:
+        InvalidTypeError: a count is not an int, ``delay_notice`` not a timedelta, or
+            ``calendar`` has no ``add_business_days``.
+        InvalidArgumentError: a negative count or notice.
+        UnknownNameError: an unknown ``on_acceptance_timeout``.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from servicekit.acceptance import RequirementPolicy
+        >>> from servicekit.sla import BusinessCalendar
+        >>> policy = RequirementPolicy(BusinessCalendar.always_open(), accept_within=5)
+        >>> policy.accept_within, policy.delay_notice == timedelta(hours=24)
+        (5, True)
+        >>> RequirementPolicy.from_dict(policy.to_dict()) == policy
+        True
+    """
+
+    calendar: BusinessCalendar = attrs.field(kw_only=False, validator=_calendar)
+    confirm_within: int = attrs.field(default=2, validator=_business_days)
+    customer_confirm_within: int = attrs.field(default=1, validator=_business_days)
+    accept_within: int = attrs.field(default=3, validator=_business_days)
+    rework_within: int = attrs.field(default=2, validator=_business_days)
+    follow_up_within: int = attrs.field(default=3, validator=_business_days)
+    delay_notice: dt.timedelta = attrs.field(
+        default=dt.timedelta(hours=24), validator=_notice
+    )
+    on_acceptance_timeout: AcceptanceTimeoutAction = attrs.field(
+        default=AcceptanceTimeoutAction.ESCALATE, converter=_action
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data; ``delay_notice`` is an ISO-8601 duration.
+
+        Example:
+            >>> from servicekit.acceptance import RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> d = RequirementPolicy(BusinessCalendar.always_open()).to_dict()
+            >>> d["delay_notice"], d["on_acceptance_timeout"]
+            ('PT24H', 'escalate')
+        """
+        out: dict[str, Any] = {"calendar": self.calendar.to_dict()}
+        out.update({name: getattr(self, name) for name in _DAY_FIELDS})
+        out["delay_notice"] = duration_to_iso(self.delay_notice)
+        out["on_acceptance_timeout"] = self.on_acceptance_timeout.value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Self:
+        """Rebuild a policy from :meth:`to_dict` data (the calendar as a BusinessCalendar).
+
+        Raises:
+            DeserializationError: missing ``calendar``, unknown keys or invalid values.
+
+        Example:
+            >>> from servicekit.acceptance import RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> data = RequirementPolicy(BusinessCalendar.always_open()).to_dict()
+            >>> RequirementPolicy.from_dict(data).confirm_within
+            2
+        """
+        if not isinstance(data, Mapping) or "calendar" not in data:
+            msg = f"a RequirementPolicy needs a mapping with a 'calendar' key, got {data!r}"
+            raise DeserializationError(msg)
+        known = {"calendar", "delay_notice", "on_acceptance_timeout", *_DAY_FIELDS}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            msg = f"RequirementPolicy data has unknown keys {unknown}; expected some of {sorted(known)}"
+            raise DeserializationError(msg)
+        kwargs: dict[str, Any] = {n: data[n] for n in _DAY_FIELDS if n in data}
+        if "delay_notice" in data:
+            kwargs["delay_notice"] = duration_from_iso(
+                data["delay_notice"], "RequirementPolicy.delay_notice"
+            )
+        if "on_acceptance_timeout" in data:
+            kwargs["on_acceptance_timeout"] = data["on_acceptance_timeout"]
+        try:
+            calendar = BusinessCalendar.from_dict(data["calendar"])
+            return cls(calendar, **kwargs)
+        except DeserializationError:
+            raise
+        except (InvalidArgumentError, InvalidTypeError, UnknownNameError) as e:
+            msg = f"invalid RequirementPolicy data: {e}"
+            raise DeserializationError(msg) from e

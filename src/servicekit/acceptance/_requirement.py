@@ -1,0 +1,498 @@
+"""The :class:`Requirement` value: one customer requirement and its event history.
+
+A requirement is its history folded through the state machine of ``_state.py``; the
+fold's result is cached on the value so that :meth:`Requirement.apply` costs O(1)
+work per event (plus the copy of the history tuple). This module holds no rule of the
+workflow: it must never decide on its own which event is legal or what is owed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import attrs
+
+from servicekit._vocabulary import Channel, Priority
+from servicekit.acceptance._convert import (
+    optional_text,
+    parse_instant,
+    text,
+    to_instant,
+)
+from servicekit.acceptance._events import (
+    EVENT_TYPES,
+    Event,
+    FollowUpDone,
+    event_from_dict,
+)
+from servicekit.acceptance._policy import RequirementPolicy
+from servicekit.acceptance._state import (
+    Breach,
+    Obligation,
+    Progress,
+    RequirementState,
+    advance,
+    allowed_events,
+    start,
+    timeouts,
+)
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    ServiceKitError,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pendulum
+
+__all__ = ["Requirement"]
+
+_KEYS: Final = (
+    "id",
+    "received_at",
+    "policy",
+    "channel",
+    "customer",
+    "priority",
+    "history",
+    "state",
+)
+
+
+def _id(value: object) -> str:
+    return text(value, "Requirement.id", allow_empty=False)
+
+
+def _customer(value: object) -> str | None:
+    return optional_text(value, "Requirement.customer")
+
+
+def _channel(value: Any) -> Channel | None:
+    if value is None or isinstance(value, Channel):
+        return value
+    try:
+        return Channel(value)
+    except ValueError:
+        allowed = ", ".join(c.value for c in Channel)
+        msg = f"channel must be one of {allowed} (or None), got {value!r}"
+        raise InvalidArgumentError(msg) from None
+
+
+def _priority(value: object) -> Priority | None:
+    return None if value is None else Priority.parse(value)
+
+
+def _policy(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, RequirementPolicy):
+        msg = f"policy must be a RequirementPolicy, got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+
+
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
+    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
+        msg = f"history must be a list of events, got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    for e in out:
+        if not isinstance(e, EVENT_TYPES):
+            msg = (
+                f"history holds {type(e).__name__} {e!r}, not an event; build events "
+                "with their classes or event_from_dict"
+            )
+            raise InvalidTypeError(msg)
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class Requirement:
+    """A customer requirement moving from receipt to confirmation, delivery, acceptance.
+
+    Build one with :meth:`open`, then :meth:`apply` events; each call returns a new
+    value. Constructing ``Requirement(..., history=[...])`` directly replays the
+    history, so an inconsistent history cannot be built. Equality compares identity,
+    facts, policy and history (and therefore the derived state).
+
+    Args:
+        id: the requirement's identifier (non-blank).
+        received_at: when it was received (timezone-aware).
+        policy: the deadline rules.
+        channel: the channel it came in on, optional.
+        customer: who asked, optional.
+        priority: its urgency, optional.
+        history: the events so far, oldest first.
+
+    Raises:
+        InvalidTypeError, InvalidArgumentError, NaiveDatetimeError: invalid fields.
+        InvalidTransitionError, InvalidEventError: the history is not a legal sequence.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import (
+        ...     Requirement,
+        ...     RequirementPolicy,
+        ...     SheetSent,
+        ... )
+        >>> from servicekit.sla import BusinessCalendar
+        >>> policy = RequirementPolicy(BusinessCalendar.always_open(timezone="UTC"))
+        >>> req = Requirement.open(
+        ...     id="REQ-1",
+        ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+        ...     policy=policy,
+        ... )
+        >>> req.state
+        <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
+        >>> req = req.apply(SheetSent(at=pendulum.datetime(2025, 3, 4, 9, tz="UTC")))
+        >>> [(o.party.value, o.what.value, str(o.due_at)) for o in req.obligations]
+        [('customer', 'confirm_sheet', '2025-03-06 00:00:00+00:00')]
+    """
+
+    id: str = attrs.field(converter=_id)
+    received_at: pendulum.DateTime = attrs.field(converter=to_instant)
+    policy: RequirementPolicy = attrs.field(validator=_policy)
+    channel: Channel | None = attrs.field(default=None, converter=_channel)
+    customer: str | None = attrs.field(default=None, converter=_customer)
+    priority: Priority | None = attrs.field(default=None, converter=_priority)
+    history: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    _progress: Progress = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        progress = start(self.received_at, self.policy)
+        for event in self.history:
+            progress = advance(progress, event, self.policy)
+        # Frozen: set the derived field the way attrs' own __init__ does.
+        object.__setattr__(self, "_progress", progress)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        id: str,  # noqa: A002 -- the pinned public name
+        received_at: dt.datetime,
+        policy: RequirementPolicy,
+        channel: Channel | str | None = None,
+        customer: str | None = None,
+        priority: Priority | str | None = None,
+    ) -> Self:
+        """Return a just-received requirement: the team owes the confirmation sheet.
+
+        Args:
+            id: the requirement's identifier (non-blank).
+            received_at: when it was received (timezone-aware).
+            policy: the deadline rules.
+            channel: the channel it came in on, optional.
+            customer: who asked, optional.
+            priority: its urgency, optional.
+
+        Returns:
+            A requirement in ``AWAITING_SHEET`` with an empty history.
+
+        Raises:
+            NaiveDatetimeError: ``received_at`` has no time zone.
+            InvalidTypeError, InvalidArgumentError: an invalid field.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R7",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ...     channel="email",
+            ...     priority="high",
+            ... )
+            >>> req.channel, req.priority, req.history
+            (<Channel.EMAIL: 'email'>, <Priority.HIGH: 'high'>, ())
+        """
+        return cls(
+            id=id,
+            received_at=received_at,
+            policy=policy,
+            channel=channel,
+            customer=customer,
+            priority=priority,
+        )
+
+    def apply(self, event: Event) -> Self:
+        """Return the requirement after ``event``; ``self`` is never changed.
+
+        Args:
+            event: the next event, dated no earlier than the previous one.
+
+        Returns:
+            A new requirement whose history ends with ``event``.
+
+        Raises:
+            InvalidTransitionError: ``event`` is illegal in the current state (the
+                message names the state, the event and the allowed events), or a
+                deadline passed before it whose timeout event must be applied first.
+            InvalidEventError: ``event`` is dated before the previous event, a timeout
+                is dated before its deadline, or a delay does not move the due time.
+            InvalidTypeError: ``event`` is not a workflow event.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     Delivered,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ... )
+            >>> from servicekit.errors import InvalidTransitionError
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> try:
+            ...     req.apply(Delivered(at=pendulum.datetime(2025, 3, 3, 11, tz="UTC")))
+            ... except InvalidTransitionError as e:
+            ...     print(e)
+            Delivered is not allowed in state AWAITING_SHEET; allowed: SheetSent, Cancelled
+        """
+        progress = advance(self._progress, event, self.policy)
+        # attrs.evolve would replay the whole history; the fold already did the work.
+        new = object.__new__(type(self))
+        for field in attrs.fields(type(self)):
+            object.__setattr__(new, field.name, getattr(self, field.name))
+        object.__setattr__(new, "history", (*self.history, event))
+        object.__setattr__(new, "_progress", progress)
+        return new
+
+    def apply_all(self, events: Iterable[Event]) -> Self:
+        """Return the requirement after each of ``events`` in turn (all or nothing).
+
+        Convenient for ``req.apply_all(req.timeouts(now))``. If any event is refused,
+        the error propagates and no partial result exists.
+
+        Raises:
+            InvalidTransitionError, InvalidEventError, InvalidTypeError: as :meth:`apply`.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     CustomerConfirmed,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req.apply_all(
+            ...     [
+            ...         SheetSent(at=pendulum.datetime(2025, 3, 3, 11, tz="UTC")),
+            ...         CustomerConfirmed(
+            ...             at=pendulum.datetime(2025, 3, 3, 12, tz="UTC")
+            ...         ),
+            ...     ]
+            ... ).state
+            <RequirementState.IN_DELIVERY: 'in_delivery'>
+        """
+        req = self
+        for event in events:
+            req = req.apply(event)
+        return req
+
+    @property
+    def state(self) -> RequirementState:
+        """Where the requirement stands now."""
+        return self._progress.state
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the requirement is closed or cancelled (accepts no more events)."""
+        return self._progress.state.is_terminal
+
+    @property
+    def allowed_events(self) -> tuple[type[Event], ...]:
+        """The event classes :meth:`apply` accepts in the current state."""
+        return allowed_events(self._progress.state)
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        """The open obligations: one per non-terminal state, none when terminal.
+
+        ``due_at`` is None only while delivering with no promised delivery time.
+        """
+        obligation = self._progress.obligation
+        return () if obligation is None else (obligation,)
+
+    @property
+    def rework_count(self) -> int:
+        """How many acceptances failed (each one sent the work back for rework)."""
+        return self._progress.rework_count
+
+    @property
+    def rediscussion_count(self) -> int:
+        """How many confirmation sheets expired unconfirmed (each forced a re-discussion)."""
+        return self._progress.rediscussion_count
+
+    @property
+    def escalated(self) -> bool:
+        """Whether the current acceptance round timed out under ``"escalate"``."""
+        return self._progress.escalated
+
+    @property
+    def breaches(self) -> tuple[Breach, ...]:
+        """Every rule broken so far, oldest first: late fulfilments, lapses, late notices."""
+        return self._progress.breaches
+
+    @property
+    def follow_up(self) -> FollowUpDone | None:
+        """The follow-up visit's record once closed, else None."""
+        last = self.history[-1] if self.history else None
+        return last if isinstance(last, FollowUpDone) else None
+
+    def overdue(self, now: dt.datetime) -> tuple[Obligation, ...]:
+        """Return the open obligations whose due time is strictly before ``now``.
+
+        Monotone in ``now``: an obligation overdue at ``now`` is overdue later too.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req.overdue(pendulum.datetime(2025, 3, 5, 12, tz="UTC"))
+            ()
+            >>> [
+            ...     o.what.value
+            ...     for o in req.overdue(pendulum.datetime(2025, 3, 6, 1, tz="UTC"))
+            ... ]
+            ['send_sheet']
+        """
+        return tuple(o for o in self.obligations if o.is_overdue(now))
+
+    def timeouts(self, now: dt.datetime) -> tuple[Event, ...]:
+        """Return the events that the passage of time up to ``now`` implies.
+
+        In ``AWAITING_CONFIRMATION`` past the deadline: ``ConfirmationExpired``; in
+        ``AWAITING_ACCEPTANCE`` past the deadline and not yet escalated:
+        ``AcceptanceTimedOut``. Each is dated at the deadline, not at ``now``, so the
+        result does not depend on how often the caller polls. Other states return
+        ``()``: a team's lateness implies no event, it shows in :meth:`overdue`. The
+        caller applies the events; nothing changes by itself.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... ).apply(SheetSent(at=pendulum.datetime(2025, 3, 3, 11, tz="UTC")))
+            >>> [
+            ...     type(e).__name__
+            ...     for e in req.timeouts(pendulum.datetime(2025, 3, 9, tz="UTC"))
+            ... ]
+            ['ConfirmationExpired']
+            >>> req.apply_all(
+            ...     req.timeouts(pendulum.datetime(2025, 3, 9, tz="UTC"))
+            ... ).state
+            <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
+        """
+        return timeouts(self._progress, to_instant(now))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data: facts, policy and history (``state`` for checking).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> d = req.to_dict()
+            >>> d["received_at"], d["state"], d["history"]
+            ('2025-03-03T10:00:00+08:00', 'awaiting_sheet', [])
+            >>> Requirement.from_dict(d) == req
+            True
+        """
+        return {
+            "id": self.id,
+            "received_at": self.received_at.isoformat(),
+            "policy": self.policy.to_dict(),
+            "channel": None if self.channel is None else self.channel.value,
+            "customer": self.customer,
+            "priority": None if self.priority is None else self.priority.value,
+            "history": [e.to_dict() for e in self.history],
+            "state": self.state.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Self:
+        """Rebuild a requirement by replaying the stored history.
+
+        If the data holds a ``state``, it must be the state the replay reaches (a
+        mismatch means the data was edited or written under other rules).
+
+        Raises:
+            DeserializationError: missing or unknown keys, invalid values, a history
+                that is not a legal sequence, or a ``state`` that does not match.
+        """
+        if not isinstance(data, Mapping):
+            msg = f"Requirement.from_dict needs a mapping, got {data!r}"
+            raise DeserializationError(msg)
+        unknown = sorted(set(data) - set(_KEYS))
+        if unknown:
+            msg = f"Requirement data has unknown keys {unknown}; expected {list(_KEYS)}"
+            raise DeserializationError(msg)
+        try:
+            history = data.get("history", [])
+            if not isinstance(history, list | tuple):
+                msg = f"Requirement history must be a list of events, got {history!r}"
+                raise DeserializationError(msg)
+            req = cls(
+                id=data["id"],
+                received_at=parse_instant(
+                    data["received_at"], "Requirement.received_at"
+                ),
+                policy=RequirementPolicy.from_dict(data["policy"]),
+                channel=data.get("channel"),
+                customer=data.get("customer"),
+                priority=data.get("priority"),
+                history=[event_from_dict(e) for e in history],
+            )
+        except KeyError as e:
+            msg = f"Requirement data lacks the key {e.args[0]!r}"
+            raise DeserializationError(msg) from None
+        except ServiceKitError as e:
+            if isinstance(e, DeserializationError):
+                raise
+            msg = f"invalid Requirement data: {e}"
+            raise DeserializationError(msg) from e
+        stored = data.get("state")
+        if stored is not None and stored != req.state.value:
+            msg = (
+                f"stored state {stored!r} does not match the replayed history, which "
+                f"reaches {req.state.value!r}; the data was edited or written under "
+                "other rules"
+            )
+            raise DeserializationError(msg)
+        return req

@@ -1,0 +1,682 @@
+"""The requirement workflow's state machine: every transition and obligation is here.
+
+Rule (from h11's ``_state.py``): everything that decides which event is legal, where
+it leads, and what is owed by when, lives in this one file. As much as possible is in
+the tables below (:data:`EVENT_TRIGGERED_TRANSITIONS`, :data:`STATE_OBLIGATIONS`,
+:data:`TIME_TRIGGERED_EVENTS`); the few rules that do not fit a table (the 24-hour
+delay notice, the one escalation per acceptance round, the timeout that must be
+applied before anything later) are the code of :func:`advance`, also here. The mermaid
+diagram in the docs is generated from the tables, so it cannot drift.
+
+The machine is a pure fold: ``advance(progress, event, policy)`` returns the next
+progress or raises, and never reads the clock or mutates anything. It is O(1) per
+event, so applying events never re-reads the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import attrs
+
+from servicekit.acceptance._convert import (
+    optional_instant,
+    parse_instant,
+    to_instant,
+    utc,
+)
+from servicekit.acceptance._events import (
+    EVENT_TYPES,
+    AcceptanceFailed,
+    AcceptancePassed,
+    AcceptanceTimedOut,
+    Cancelled,
+    ConfirmationExpired,
+    CustomerConfirmed,
+    DelayAnnounced,
+    Delivered,
+    Event,
+    FollowUpDone,
+    SheetSent,
+)
+from servicekit.acceptance._policy import AcceptanceTimeoutAction, RequirementPolicy
+from servicekit.errors import (
+    DeserializationError,
+    InvalidEventError,
+    InvalidTransitionError,
+    InvalidTypeError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pendulum
+
+__all__ = [
+    "EVENT_TRIGGERED_TRANSITIONS",
+    "STATE_OBLIGATIONS",
+    "TIME_TRIGGERED_EVENTS",
+    "Breach",
+    "BreachKind",
+    "Duty",
+    "Obligation",
+    "ObligationRule",
+    "Party",
+    "Progress",
+    "RequirementState",
+    "advance",
+    "allowed_events",
+    "pending_timeout",
+    "start",
+    "timeouts",
+    "to_mermaid",
+]
+
+
+class RequirementState(enum.StrEnum):
+    """Where a requirement stands; each non-terminal state owes exactly one thing.
+
+    Example:
+        >>> from servicekit.acceptance import RequirementState
+        >>> (
+        ...     RequirementState.AWAITING_SHEET.is_terminal,
+        ...     RequirementState.CLOSED.is_terminal,
+        ... )
+        (False, True)
+    """
+
+    AWAITING_SHEET = "awaiting_sheet"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    IN_DELIVERY = "in_delivery"
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
+    IN_REWORK = "in_rework"
+    AWAITING_FOLLOW_UP = "awaiting_follow_up"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the state accepts no event at all."""
+        return not EVENT_TRIGGERED_TRANSITIONS[self]
+
+
+class Party(enum.StrEnum):
+    """Who owes an obligation.
+
+    Example:
+        >>> from servicekit.acceptance import Party
+        >>> Party("customer")
+        <Party.CUSTOMER: 'customer'>
+    """
+
+    TEAM = "team"
+    CUSTOMER = "customer"
+
+
+class Duty(enum.StrEnum):
+    """What is owed.
+
+    Example:
+        >>> from servicekit.acceptance import Duty
+        >>> Duty.SEND_SHEET.value
+        'send_sheet'
+    """
+
+    SEND_SHEET = "send_sheet"
+    CONFIRM_SHEET = "confirm_sheet"
+    DELIVER = "deliver"
+    ACCEPT = "accept"
+    RESUBMIT = "resubmit"
+    FOLLOW_UP = "follow_up"
+
+
+class BreachKind(enum.StrEnum):
+    """How a rule was broken.
+
+    ``LATE``: an obligation was fulfilled after its due time. ``LAPSED``: the customer
+    let a window pass (confirmation expired, acceptance timed out).
+    ``LATE_DELAY_NOTICE``: a delay was announced less than ``policy.delay_notice``
+    before the due time, so the due time did not move.
+
+    Example:
+        >>> from servicekit.acceptance import BreachKind
+        >>> BreachKind("late_delay_notice")
+        <BreachKind.LATE_DELAY_NOTICE: 'late_delay_notice'>
+    """
+
+    LATE = "late"
+    LAPSED = "lapsed"
+    LATE_DELAY_NOTICE = "late_delay_notice"
+
+
+@attrs.frozen(kw_only=True)
+class ObligationRule:
+    """A row of :data:`STATE_OBLIGATIONS`: who owes what, and where its deadline comes from.
+
+    ``within`` names the ``RequirementPolicy`` day count started by the event that
+    entered the state; None means the deadline is the promised delivery instant
+    (``SheetSent.delivery_due``, moved by a timely ``DelayAnnounced``).
+
+    Example:
+        >>> from servicekit.acceptance import STATE_OBLIGATIONS, RequirementState
+        >>> STATE_OBLIGATIONS[RequirementState.AWAITING_SHEET].within
+        'confirm_within'
+    """
+
+    party: Party
+    what: Duty
+    within: str | None
+
+    def describe(self) -> str:
+        """Return a one-line English description, as used in the diagram.
+
+        Example:
+            >>> from servicekit.acceptance import STATE_OBLIGATIONS, RequirementState
+            >>> STATE_OBLIGATIONS[RequirementState.IN_DELIVERY].describe()
+            'team owes deliver by the promised delivery time'
+        """
+        when = (
+            "by the promised delivery time"
+            if self.within is None
+            else f"within {self.within} business days"
+        )
+        return f"{self.party.value} owes {self.what.value} {when}"
+
+
+@attrs.frozen(kw_only=True)
+class Obligation:
+    """An open obligation: ``party`` owes ``what`` by ``due_at`` (None: no date set).
+
+    ``since`` is the instant the obligation arose. Fulfilling it exactly at ``due_at``
+    is on time; it is overdue at any later instant.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import Duty, Obligation, Party
+        >>> o = Obligation(
+        ...     party=Party.TEAM,
+        ...     what=Duty.SEND_SHEET,
+        ...     since=pendulum.datetime(2025, 1, 24, 10, tz="Asia/Shanghai"),
+        ...     due_at=pendulum.datetime(2025, 1, 27, 18, tz="Asia/Shanghai"),
+        ... )
+        >>> o.is_overdue(pendulum.datetime(2025, 1, 27, 18, tz="Asia/Shanghai"))
+        False
+        >>> Obligation.from_dict(o.to_dict()) == o
+        True
+    """
+
+    party: Party = attrs.field(converter=Party)
+    what: Duty = attrs.field(converter=Duty)
+    since: pendulum.DateTime = attrs.field(converter=to_instant)
+    due_at: pendulum.DateTime | None = attrs.field(converter=optional_instant)
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """Return whether ``now`` is strictly after ``due_at`` (never, if no due date).
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+        """
+        now = to_instant(now)
+        return self.due_at is not None and utc(now) > utc(self.due_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data with ISO-8601 instants."""
+        return {
+            "party": self.party.value,
+            "what": self.what.value,
+            "since": self.since.isoformat(),
+            "due_at": None if self.due_at is None else self.due_at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: missing keys or invalid values.
+        """
+        try:
+            due = data["due_at"]
+            return cls(
+                party=data["party"],
+                what=data["what"],
+                since=parse_instant(data["since"], "Obligation.since"),
+                due_at=None if due is None else parse_instant(due, "Obligation.due_at"),
+            )
+        except (KeyError, ValueError, TypeError) as e:
+            if isinstance(e, DeserializationError):
+                raise
+            msg = f"invalid Obligation data {data!r}: {e!r}"
+            raise DeserializationError(msg) from None
+
+
+@attrs.frozen(kw_only=True)
+class Breach:
+    """A broken rule, kept forever in the requirement's record.
+
+    ``at`` is when it happened (the late fulfilment, the lapse, the late notice);
+    ``due_at`` is the deadline it broke.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.acceptance import Breach, BreachKind, Duty, Party
+        >>> b = Breach(
+        ...     kind=BreachKind.LATE,
+        ...     party=Party.TEAM,
+        ...     what=Duty.DELIVER,
+        ...     due_at=pendulum.datetime(2025, 2, 14, 18, tz="UTC"),
+        ...     at=pendulum.datetime(2025, 2, 15, 9, tz="UTC"),
+        ... )
+        >>> b.late_by
+        datetime.timedelta(seconds=54000)
+        >>> Breach.from_dict(b.to_dict()) == b
+        True
+    """
+
+    kind: BreachKind = attrs.field(converter=BreachKind)
+    party: Party = attrs.field(converter=Party)
+    what: Duty = attrs.field(converter=Duty)
+    due_at: pendulum.DateTime = attrs.field(converter=to_instant)
+    at: pendulum.DateTime = attrs.field(converter=to_instant)
+
+    @property
+    def late_by(self) -> dt.timedelta:
+        """``at - due_at``: how late (negative for a delay notice given too close)."""
+        late = utc(self.at) - utc(self.due_at)
+        # A plain timedelta, not pendulum's Interval, whatever the operands' types.
+        return dt.timedelta(
+            days=late.days, seconds=late.seconds, microseconds=late.microseconds
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data with ISO-8601 instants."""
+        return {
+            "kind": self.kind.value,
+            "party": self.party.value,
+            "what": self.what.value,
+            "due_at": self.due_at.isoformat(),
+            "at": self.at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: missing keys or invalid values.
+        """
+        try:
+            return cls(
+                kind=data["kind"],
+                party=data["party"],
+                what=data["what"],
+                due_at=parse_instant(data["due_at"], "Breach.due_at"),
+                at=parse_instant(data["at"], "Breach.at"),
+            )
+        except (KeyError, ValueError, TypeError) as e:
+            if isinstance(e, DeserializationError):
+                raise
+            msg = f"invalid Breach data {data!r}: {e!r}"
+            raise DeserializationError(msg) from None
+
+
+# ---------------------------------------------------------------------------------
+# The tables. A trigger is an event class, or (event class, policy choice) where the
+# outcome depends on RequirementPolicy.on_acceptance_timeout.
+# ---------------------------------------------------------------------------------
+
+Trigger = type[Event] | tuple[type[Event], AcceptanceTimeoutAction]
+
+S = RequirementState
+_ESCALATE: Final = AcceptanceTimeoutAction.ESCALATE
+_DEEM: Final = AcceptanceTimeoutAction.DEEM_ACCEPTED
+
+EVENT_TRIGGERED_TRANSITIONS: Final[
+    Mapping[RequirementState, Mapping[Trigger, RequirementState]]
+] = {
+    S.AWAITING_SHEET: {
+        SheetSent: S.AWAITING_CONFIRMATION,
+        Cancelled: S.CANCELLED,
+    },
+    S.AWAITING_CONFIRMATION: {
+        CustomerConfirmed: S.IN_DELIVERY,
+        ConfirmationExpired: S.AWAITING_SHEET,
+        Cancelled: S.CANCELLED,
+    },
+    S.IN_DELIVERY: {
+        Delivered: S.AWAITING_ACCEPTANCE,
+        DelayAnnounced: S.IN_DELIVERY,
+        Cancelled: S.CANCELLED,
+    },
+    S.AWAITING_ACCEPTANCE: {
+        AcceptancePassed: S.AWAITING_FOLLOW_UP,
+        AcceptanceFailed: S.IN_REWORK,
+        (AcceptanceTimedOut, _ESCALATE): S.AWAITING_ACCEPTANCE,
+        (AcceptanceTimedOut, _DEEM): S.AWAITING_FOLLOW_UP,
+        Cancelled: S.CANCELLED,
+    },
+    S.IN_REWORK: {
+        Delivered: S.AWAITING_ACCEPTANCE,
+        DelayAnnounced: S.IN_REWORK,
+        Cancelled: S.CANCELLED,
+    },
+    S.AWAITING_FOLLOW_UP: {
+        FollowUpDone: S.CLOSED,
+        Cancelled: S.CANCELLED,
+    },
+    S.CLOSED: {},
+    S.CANCELLED: {},
+}
+"""``state -> {trigger: next state}``: every legal event of every state."""
+
+STATE_OBLIGATIONS: Final[Mapping[RequirementState, ObligationRule]] = {
+    S.AWAITING_SHEET: ObligationRule(
+        party=Party.TEAM, what=Duty.SEND_SHEET, within="confirm_within"
+    ),
+    S.AWAITING_CONFIRMATION: ObligationRule(
+        party=Party.CUSTOMER, what=Duty.CONFIRM_SHEET, within="customer_confirm_within"
+    ),
+    S.IN_DELIVERY: ObligationRule(party=Party.TEAM, what=Duty.DELIVER, within=None),
+    S.AWAITING_ACCEPTANCE: ObligationRule(
+        party=Party.CUSTOMER, what=Duty.ACCEPT, within="accept_within"
+    ),
+    S.IN_REWORK: ObligationRule(
+        party=Party.TEAM, what=Duty.RESUBMIT, within="rework_within"
+    ),
+    S.AWAITING_FOLLOW_UP: ObligationRule(
+        party=Party.TEAM, what=Duty.FOLLOW_UP, within="follow_up_within"
+    ),
+}
+"""``state -> the one obligation it creates``; terminal states owe nothing."""
+
+TIME_TRIGGERED_EVENTS: Final[Mapping[RequirementState, type[Event]]] = {
+    S.AWAITING_CONFIRMATION: ConfirmationExpired,
+    S.AWAITING_ACCEPTANCE: AcceptanceTimedOut,
+}
+"""``state -> the event the passage of its deadline implies`` (``timeouts(now)``)."""
+
+# Events that end the current obligation without fulfilling it.
+_NOT_FULFILMENT: Final = (Cancelled, ConfirmationExpired, AcceptanceTimedOut)
+
+
+def allowed_events(state: RequirementState) -> tuple[type[Event], ...]:
+    """Return the event classes legal in ``state``, in table order, without repeats.
+
+    Example:
+        >>> from servicekit.acceptance import RequirementState, allowed_events
+        >>> [e.__name__ for e in allowed_events(RequirementState.AWAITING_SHEET)]
+        ['SheetSent', 'Cancelled']
+    """
+    out: list[type[Event]] = []
+    for trigger in EVENT_TRIGGERED_TRANSITIONS[state]:
+        kind = trigger[0] if isinstance(trigger, tuple) else trigger
+        if kind not in out:
+            out.append(kind)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------
+# The fold.
+# ---------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Progress:
+    """Everything the history implies, kept so that each event costs O(1).
+
+    Not exported: it is rebuilt from the history on construction and never trusted
+    from outside.
+    """
+
+    state: RequirementState
+    since: pendulum.DateTime
+    due_at: pendulum.DateTime | None
+    last_at: pendulum.DateTime
+    promised: pendulum.DateTime | None = None
+    rework_count: int = 0
+    rediscussion_count: int = 0
+    escalated: bool = False
+    breaches: tuple[Breach, ...] = ()
+
+    @property
+    def obligation(self) -> Obligation | None:
+        """The open obligation of the current state, if any."""
+        rule = STATE_OBLIGATIONS.get(self.state)
+        if rule is None:
+            return None
+        return Obligation(
+            party=rule.party, what=rule.what, since=self.since, due_at=self.due_at
+        )
+
+
+def _local(policy: RequirementPolicy, value: pendulum.DateTime) -> pendulum.DateTime:
+    # A promised instant keeps its meaning but is shown at the calendar's local offset,
+    # like every deadline the calendar computes.
+    return to_instant(value.in_timezone(policy.calendar.timezone))
+
+
+def _deadline(
+    rule: ObligationRule | None,
+    policy: RequirementPolicy,
+    started: pendulum.DateTime,
+    promised: pendulum.DateTime | None,
+) -> pendulum.DateTime | None:
+    if rule is None:
+        return None
+    if rule.within is None:
+        return None if promised is None else _local(policy, promised)
+    days: int = getattr(policy, rule.within)
+    return to_instant(policy.calendar.add_business_days(started, days))
+
+
+def start(received_at: pendulum.DateTime, policy: RequirementPolicy) -> Progress:
+    """Return the progress of a just-received requirement (the team owes the sheet)."""
+    state = S.AWAITING_SHEET
+    due = _deadline(STATE_OBLIGATIONS[state], policy, received_at, None)
+    return Progress(state=state, since=received_at, due_at=due, last_at=received_at)
+
+
+def _trigger(event: Event, policy: RequirementPolicy) -> Trigger:
+    if isinstance(event, AcceptanceTimedOut):
+        return (AcceptanceTimedOut, policy.on_acceptance_timeout)
+    return type(event)
+
+
+def _names(kinds: tuple[type[Event], ...]) -> str:
+    return ", ".join(k.__name__ for k in kinds) or "nothing (the state is terminal)"
+
+
+def pending_timeout(progress: Progress) -> type[Event] | None:
+    """The time-triggered event of the current state that has not yet fired, if any."""
+    kind = TIME_TRIGGERED_EVENTS.get(progress.state)
+    if kind is None or progress.escalated or progress.due_at is None:
+        return None
+    return kind
+
+
+def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Progress:
+    """Return the progress after ``event``, or raise and change nothing.
+
+    Raises:
+        InvalidTypeError: ``event`` is not a workflow event.
+        InvalidTransitionError: the event is not legal in the current state, or a
+            deadline passed before it and its timeout event was not applied first.
+        InvalidEventError: the event is dated before the previous one, a timeout is
+            dated before its deadline, or a delay does not move the due time later.
+    """
+    if not isinstance(event, EVENT_TYPES):
+        msg = (
+            f"expected a workflow event ({_names(EVENT_TYPES)}), "
+            f"got {type(event).__name__}"
+        )
+        raise InvalidTypeError(msg)
+    state = progress.state
+    name = type(event).__name__
+    target = EVENT_TRIGGERED_TRANSITIONS[state].get(_trigger(event, policy))
+    if target is None:
+        msg = (
+            f"{name} is not allowed in state {state.name}; "
+            f"allowed: {_names(allowed_events(state))}"
+        )
+        raise InvalidTransitionError(msg)
+    at = event.at
+    if utc(at) < utc(progress.last_at):
+        msg = (
+            f"{name} at {at.isoformat()} is dated before the previous event "
+            f"({progress.last_at.isoformat()}); apply events in time order"
+        )
+        raise InvalidEventError(msg)
+    due = progress.due_at
+    timeout = pending_timeout(progress)
+    if timeout is not None and due is not None:
+        if isinstance(event, timeout):
+            if utc(at) < utc(due):
+                msg = (
+                    f"{name} at {at.isoformat()} is before the deadline "
+                    f"{due.isoformat()}; it can only happen at or after it"
+                )
+                raise InvalidEventError(msg)
+        elif utc(at) > utc(due):
+            msg = (
+                f"{name} at {at.isoformat()} comes after the deadline {due.isoformat()} "
+                f"of state {state.name}, which implies {timeout.__name__}: apply "
+                f"{timeout.__name__}(at=<the deadline>) first "
+                "(Requirement.timeouts(now) returns it)"
+            )
+            raise InvalidTransitionError(msg)
+    elif isinstance(event, AcceptanceTimedOut):
+        msg = (
+            "AcceptanceTimedOut was already applied in this acceptance round (the "
+            "requirement is escalated); wait for AcceptancePassed or AcceptanceFailed"
+        )
+        raise InvalidTransitionError(msg)
+
+    # Every state that accepts an event owes something (a table invariant, tested).
+    rule = STATE_OBLIGATIONS[state]
+    breaches = progress.breaches
+
+    if isinstance(event, DelayAnnounced):
+        new_due = event.new_due
+        if due is not None and utc(new_due) <= utc(due):
+            msg = (
+                f"a delay must move the due time later: new_due {new_due.isoformat()} "
+                f"is not after the current due time {due.isoformat()}"
+            )
+            raise InvalidEventError(msg)
+        if due is None or utc(due) - utc(at) >= policy.delay_notice:
+            due = _local(policy, new_due)
+        else:
+            breaches += (
+                Breach(
+                    kind=BreachKind.LATE_DELAY_NOTICE,
+                    party=rule.party,
+                    what=rule.what,
+                    due_at=due,
+                    at=at,
+                ),
+            )
+        return attrs.evolve(progress, last_at=at, due_at=due, breaches=breaches)
+
+    if due is not None:
+        if isinstance(event, ConfirmationExpired | AcceptanceTimedOut):
+            breaches += (
+                Breach(
+                    kind=BreachKind.LAPSED,
+                    party=rule.party,
+                    what=rule.what,
+                    due_at=due,
+                    at=at,
+                ),
+            )
+        elif not isinstance(event, _NOT_FULFILMENT) and utc(at) > utc(due):
+            breaches += (
+                Breach(
+                    kind=BreachKind.LATE,
+                    party=rule.party,
+                    what=rule.what,
+                    due_at=due,
+                    at=at,
+                ),
+            )
+
+    if target is state:
+        # Only an escalating timeout keeps the state: the customer still owes acceptance.
+        return attrs.evolve(progress, last_at=at, escalated=True, breaches=breaches)
+
+    promised = progress.promised
+    if isinstance(event, SheetSent):
+        promised = event.delivery_due
+    return attrs.evolve(
+        progress,
+        state=target,
+        since=at,
+        due_at=_deadline(STATE_OBLIGATIONS.get(target), policy, at, promised),
+        last_at=at,
+        promised=promised,
+        rework_count=progress.rework_count + isinstance(event, AcceptanceFailed),
+        rediscussion_count=progress.rediscussion_count
+        + isinstance(event, ConfirmationExpired),
+        escalated=False,
+        breaches=breaches,
+    )
+
+
+def timeouts(progress: Progress, now: pendulum.DateTime) -> tuple[Event, ...]:
+    """Return the events the passage of time to ``now`` implies, dated at the deadline."""
+    kind = pending_timeout(progress)
+    due = progress.due_at
+    if kind is None or due is None or not utc(now) > utc(due):
+        return ()
+    at = due if utc(due) >= utc(progress.last_at) else progress.last_at
+    if kind is ConfirmationExpired:
+        return (ConfirmationExpired(at=at),)
+    return (AcceptanceTimedOut(at=at),)
+
+
+# ---------------------------------------------------------------------------------
+# The diagram.
+# ---------------------------------------------------------------------------------
+
+
+def to_mermaid() -> str:
+    """Render the transition table as a mermaid ``stateDiagram-v2``.
+
+    Each arrow is a row of :data:`EVENT_TRIGGERED_TRANSITIONS` (a policy-dependent
+    outcome is labelled with the policy choice); each state's note is its row of
+    :data:`STATE_OBLIGATIONS`; time-triggered events are marked "(timeout)". The
+    output is deterministic, so docs can embed it and a test can compare.
+
+    Returns:
+        The diagram source, one statement per line, ending with a newline.
+
+    Example:
+        >>> from servicekit.acceptance import to_mermaid
+        >>> print(to_mermaid().splitlines()[0])
+        stateDiagram-v2
+        >>> "AWAITING_ACCEPTANCE --> IN_REWORK: AcceptanceFailed" in to_mermaid()
+        True
+    """
+    lines = [
+        "stateDiagram-v2",
+        f"    [*] --> {S.AWAITING_SHEET.name}: Requirement.open",
+    ]
+    for state, row in EVENT_TRIGGERED_TRANSITIONS.items():
+        timeout = TIME_TRIGGERED_EVENTS.get(state)
+        for trigger, target in row.items():
+            if isinstance(trigger, tuple):
+                kind, choice = trigger
+                label = f"{kind.__name__} (on_acceptance_timeout={choice.value})"
+            else:
+                kind = trigger
+                label = kind.__name__
+            if kind is timeout and not isinstance(trigger, tuple):
+                label += " (timeout)"
+            lines.append(f"    {state.name} --> {target.name}: {label}")
+    for state, rule in STATE_OBLIGATIONS.items():
+        lines.append(f"    note right of {state.name}: {rule.describe()}")
+    lines.extend(
+        f"    {state.name} --> [*]" for state in RequirementState if state.is_terminal
+    )
+    return "\n".join(lines) + "\n"
