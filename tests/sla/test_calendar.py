@@ -1,0 +1,690 @@
+"""Known-answer, regression and bad-input tests of ``BusinessCalendar`` (DESIGN §3).
+
+One class per method or concern. Every expected value is computed by hand from the
+contract (the comments show the arithmetic); named regression tests say in their
+docstring which real-world bug, in which tool, they keep out of servicekit. The
+random-calendar properties live in ``test_calendar_properties.py``.
+"""
+
+import datetime as dt
+import json
+import pickle
+import signal
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+import holidays
+import pendulum
+import pytest
+
+from servicekit.errors import (
+    CalendarNeverOpensError,
+    InvalidHolidayError,
+    InvalidHoursError,
+    NaiveDatetimeError,
+    ServiceKitError,
+    UnknownTimezoneError,
+)
+from servicekit.sla import BusinessCalendar, parse_hours
+from sla.reference import Reference, to_us
+
+SH = ZoneInfo("Asia/Shanghai")
+NY = ZoneInfo("America/New_York")
+LONDON = ZoneInfo("Europe/London")
+H = dt.timedelta(hours=1)
+M = dt.timedelta(minutes=1)
+ZERO = dt.timedelta(0)
+
+LUNCH = (("09:00", "12:00"), ("13:30", "18:00"))  # 7.5 h a day
+WEEKDAYS = dict.fromkeys(range(5), LUNCH)
+
+
+def office(**overrides):
+    """Mon-Fri 09:00-12:00, 13:30-18:00 in Shanghai (2025-03-03 is a Monday)."""
+    kwargs = {"timezone": "Asia/Shanghai", "weekly_hours": WEEKDAYS} | overrides
+    return BusinessCalendar(**kwargs)
+
+
+def at(zone, *fields):
+    return dt.datetime(*fields, tzinfo=zone)
+
+
+def assert_at(result, expected):
+    """Same instant, and shown as a pendulum DateTime with the expected offset."""
+    assert isinstance(result, pendulum.DateTime), type(result)
+    assert to_us(result) == to_us(expected), (result, expected)
+    assert result.utcoffset() == expected.utcoffset(), (result, expected)
+
+
+@contextmanager
+def time_box(seconds):
+    """Fail (instead of hanging the suite) if the block runs longer than ``seconds``."""
+
+    def give_up(signum, frame):
+        raise TimeoutError(
+            f"still searching after {seconds} s: it must raise, not hang"
+        )
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# -- is_open / next_open ------------------------------------------------------------
+
+
+class TestIsOpen:
+    def test_intervals_are_half_open(self):
+        cal = office()
+        assert not cal.is_open(at(SH, 2025, 3, 3, 8, 59, 59, 999_999))
+        assert cal.is_open(at(SH, 2025, 3, 3, 9))
+        assert cal.is_open(at(SH, 2025, 3, 3, 11, 59, 59, 999_999))
+        assert not cal.is_open(at(SH, 2025, 3, 3, 12))
+        assert not cal.is_open(at(SH, 2025, 3, 8, 10))  # Saturday
+
+    def test_judged_by_the_calendar_zone_not_the_argument_zone(self):
+        """09:30 in Shanghai is 01:30 UTC and 20:30 the day before in New York."""
+        cal = office()
+        assert cal.is_open(at(dt.UTC, 2025, 3, 3, 1, 30))
+        assert cal.is_open(at(NY, 2025, 3, 2, 20, 30))
+        assert cal.is_open(pendulum.datetime(2025, 3, 3, 1, 30, tz="UTC"))
+
+    def test_24_00_end_reaches_midnight(self):
+        cal = BusinessCalendar(timezone="UTC", weekly_hours={0: [("18:00", "24:00")]})
+        assert cal.is_open(at(dt.UTC, 2025, 3, 3, 23, 59, 59, 999_999))
+        assert not cal.is_open(at(dt.UTC, 2025, 3, 4))
+
+
+class TestNextOpen:
+    def test_open_instant_is_returned_unchanged(self):
+        t = at(SH, 2025, 3, 3, 10, 0, 0, 123)
+        assert_at(office().next_open(t), t)
+
+    def test_lunch_weekend_and_interval_end(self):
+        cal = office()
+        assert_at(cal.next_open(at(SH, 2025, 3, 3, 12)), at(SH, 2025, 3, 3, 13, 30))
+        assert_at(cal.next_open(at(SH, 2025, 3, 7, 18)), at(SH, 2025, 3, 10, 9))
+        assert_at(cal.next_open(at(SH, 2025, 3, 8, 10)), at(SH, 2025, 3, 10, 9))
+
+
+# -- between ------------------------------------------------------------------------
+
+
+class TestBetween:
+    def test_a_full_day_with_lunch(self):
+        got = office().between(at(SH, 2025, 3, 3, 0), at(SH, 2025, 3, 4, 0))
+        assert got == 7 * H + 30 * M
+
+    def test_a_week(self):
+        got = office().between(at(SH, 2025, 3, 3, 0), at(SH, 2025, 3, 10, 0))
+        assert got == 5 * (7 * H + 30 * M)
+
+    def test_reversed_is_negative(self):
+        a, b = at(SH, 2025, 3, 3, 10), at(SH, 2025, 3, 3, 14)
+        assert office().between(b, a) == -(2 * H + 30 * M)
+
+    def test_sub_second_precision_is_kept(self):
+        """DESIGN §2: durations keep microseconds, no rounding to minutes."""
+        got = office().between(
+            at(SH, 2025, 3, 3, 11, 59, 59, 999_999), at(SH, 2025, 3, 3, 13, 30, 0, 1)
+        )
+        assert got == dt.timedelta(microseconds=2)
+
+    def test_start_and_end_in_different_zones(self):
+        start = at(dt.UTC, 2025, 3, 3, 1)  # 09:00 Shanghai
+        end = at(NY, 2025, 3, 2, 23)  # 12:00 Shanghai
+        assert office().between(start, end) == 3 * H
+
+
+# -- add / subtract -------------------------------------------------------------------
+
+
+class TestAdd:
+    def test_within_a_morning(self):
+        assert_at(office().add(at(SH, 2025, 3, 3, 9), 2 * H), at(SH, 2025, 3, 3, 11))
+
+    def test_result_is_pendulum_in_the_calendar_zone(self):
+        got = office().add(at(dt.UTC, 2025, 3, 3, 1), H)
+        assert isinstance(got, pendulum.DateTime)
+        assert got.timezone_name == "Asia/Shanghai"
+        assert (got.hour, got.minute) == (10, 0)
+
+    def test_pendulum_input(self):
+        start = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
+        assert_at(office().add(start, 30 * M), at(SH, 2025, 3, 3, 9, 30))
+
+    def test_sub_second_delta(self):
+        start = at(SH, 2025, 3, 3, 11, 59, 59, 999_999)
+        got = office().add(start, dt.timedelta(microseconds=2))
+        assert_at(got, at(SH, 2025, 3, 3, 13, 30, 0, 1))
+
+    def test_zero_while_closed_is_the_start_itself(self):
+        """DESIGN §3: ``add(t, 0) == t`` even when closed (earliest t >= start)."""
+        saturday = at(SH, 2025, 3, 8, 10, 15)
+        assert_at(office().add(saturday, ZERO), saturday)
+        lunch = at(SH, 2025, 3, 3, 12, 45)
+        assert_at(office().add(lunch, ZERO), lunch)
+
+    def test_landing_on_an_interval_end_returns_the_end(self):
+        """The earliest instant is the close (12:00), not the reopening (13:30)."""
+        assert_at(office().add(at(SH, 2025, 3, 3, 11), H), at(SH, 2025, 3, 3, 12))
+        assert_at(office().add(at(SH, 2025, 3, 7, 17), H), at(SH, 2025, 3, 7, 18))
+
+    def test_subtract_within_a_day_and_over_a_weekend(self):
+        cal = office()
+        assert_at(
+            cal.subtract(at(SH, 2025, 3, 3, 14, 30), 2 * H), at(SH, 2025, 3, 3, 11)
+        )
+        assert_at(cal.subtract(at(SH, 2025, 3, 10, 9), H), at(SH, 2025, 3, 7, 17))
+
+    def test_subtract_returns_the_latest_instant(self):
+        """From 13:30 back 30 min is 11:30: the closed lunch adds nothing."""
+        cal = office()
+        assert_at(
+            cal.subtract(at(SH, 2025, 3, 3, 13, 30), 30 * M), at(SH, 2025, 3, 3, 11, 30)
+        )
+        # Back zero from a closed instant is that instant, not the previous close.
+        assert_at(cal.subtract(at(SH, 2025, 3, 8, 10), ZERO), at(SH, 2025, 3, 8, 10))
+
+
+# -- named regressions ------------------------------------------------------------------
+
+
+class TestRegressions:
+    @staticmethod
+    def new_york_nine_to_five(hols):
+        return BusinessCalendar(
+            timezone="America/New_York",
+            weekly_hours=dict.fromkeys(range(5), (("09:00", "17:00"),)),
+            holidays=hols,
+        )
+
+    def test_pandas_16867_friday_afternoon_target_skips_monday_holiday(self):
+        """pandas issue 16867: CustomBusinessHour gave Mon 2014-01-20 15:00 (MLK Day).
+
+        From Friday 2014-01-17 15:00 with Monday a holiday, 8 business hours are
+        2 h on Friday plus 6 h on Tuesday: Tuesday 15:00. 7 hours gave the right
+        answer in pandas; 8, a full day, jumped into the holiday.
+        """
+        cal = self.new_york_nine_to_five(holidays.US(years=2014))
+        friday = at(NY, 2014, 1, 17, 15)
+        assert_at(cal.add(friday, 7 * H), at(NY, 2014, 1, 21, 14))
+        assert_at(cal.add(friday, 8 * H), at(NY, 2014, 1, 21, 15))
+
+    def test_pandas_29901_hour_by_hour_targets_never_go_back(self):
+        """pandas issue 29901: adding 1..29 business hours from Fri 13:00 before MLK
+        Day jumped back to Monday and then to 2014-01-31; targets must only advance.
+        """
+        cal = self.new_york_nine_to_five(holidays.US(years=2014))
+        friday = at(NY, 2014, 1, 17, 13)
+        targets = [to_us(cal.add(friday, n * H)) for n in range(1, 30)]
+        assert targets == sorted(set(targets))
+        assert_at(cal.add(friday, 8 * H), at(NY, 2014, 1, 21, 13))
+        assert_at(cal.add(friday, 29 * H), at(NY, 2014, 1, 24, 10))
+
+    def test_pandas_26381_long_day_target_lands_in_the_next_period(self):
+        """pandas PR 26381: with hours 00:00-23:00, 22:00 + 4 h gave 02:00, not 03:00."""
+        cal = BusinessCalendar(
+            timezone="UTC", weekly_hours=dict.fromkeys(range(5), (("00:00", "23:00"),))
+        )
+        got = cal.add(at(dt.UTC, 2014, 7, 3, 22), 4 * H)
+        assert_at(got, at(dt.UTC, 2014, 7, 4, 3))
+
+    def test_ticket_opened_on_a_weekend_starts_its_clock_at_the_next_opening(self):
+        """Clocks that start counting at the raw creation instant put a Saturday
+        10:00 ticket's 1-business-hour target on Monday 09:00 (the weekend hour
+        "spent") or Saturday 11:00; it is Monday 10:00.
+        """
+        assert_at(office().add(at(SH, 2025, 3, 8, 10), H), at(SH, 2025, 3, 10, 10))
+
+    def test_ticket_opened_on_a_holiday_starts_its_clock_at_the_next_opening(self):
+        """A ticket opened on a Monday holiday starts counting on Tuesday 09:00."""
+        cal = office(holidays=[dt.date(2025, 3, 10)])
+        assert_at(cal.add(at(SH, 2025, 3, 10, 10), H), at(SH, 2025, 3, 11, 10))
+        assert cal.between(at(SH, 2025, 3, 10, 0), at(SH, 2025, 3, 11, 0)) == ZERO
+
+    def test_start_exactly_at_an_interval_end(self):
+        """Off-by-one at a boundary: 12:00 is closed, so 1 h from 12:00 is 14:30."""
+        cal = office()
+        noon = at(SH, 2025, 3, 3, 12)
+        assert not cal.is_open(noon)
+        assert_at(cal.add(noon, H), at(SH, 2025, 3, 3, 14, 30))
+        assert cal.between(noon, at(SH, 2025, 3, 3, 13, 30)) == ZERO
+        assert_at(cal.add(at(SH, 2025, 3, 7, 18), H), at(SH, 2025, 3, 10, 10))
+
+    def test_china_spring_festival_2025_make_up_days(self):
+        """Every peer (pandas, numpy, businesstime, exchange_calendars) treats
+        Sunday 2025-01-26 and Saturday 2025-02-08 as closed; China worked them
+        (调休) to pay for the 01-28..02-04 Spring Festival break.
+        """
+        cal = office(holidays=holidays.China(years=2025))
+        assert cal.is_business_day(dt.date(2025, 1, 26))
+        assert cal.is_business_day(dt.date(2025, 2, 8))
+        for day in range(28, 32):
+            assert not cal.is_business_day(dt.date(2025, 1, day))
+        for day in range(1, 5):
+            assert not cal.is_business_day(dt.date(2025, 2, day))
+        assert cal.is_business_day(dt.date(2025, 1, 27))
+        # Make-up days work Monday's hours, lunch break included.
+        assert cal.is_open(at(SH, 2025, 1, 26, 9, 30))
+        assert not cal.is_open(at(SH, 2025, 1, 26, 12, 30))
+        # Friday 17:00 + 2 h: 1 h on Friday, 1 h on the make-up Sunday.
+        assert_at(cal.add(at(SH, 2025, 1, 24, 17), 2 * H), at(SH, 2025, 1, 26, 10))
+        # Monday 2025-01-27 17:00 + 2 h: 1 h on Monday, then nothing until Wed 02-05.
+        assert_at(cal.add(at(SH, 2025, 1, 27, 17), 2 * H), at(SH, 2025, 2, 5, 10))
+        # 01-20..01-24 (5) + Sun 26 + Mon 27 + 02-05..07 (3) + Sat 08 = 11.
+        assert (
+            cal.business_days_between(dt.date(2025, 1, 20), dt.date(2025, 2, 10)) == 11
+        )
+
+    def test_eight_hour_target_across_a_lunch_break(self):
+        """Tools without lunch breaks (pandas' single start/end, numpy) put Monday
+        10:00 + 8 h at 18:00; with 12:00-13:30 closed it is Tuesday 10:30.
+        """
+        cal = office()
+        # Mon: 10-12 (2 h) + 13:30-18 (4.5 h) = 6.5 h; Tue 09:00 + 1.5 h.
+        assert_at(cal.add(at(SH, 2025, 3, 3, 10), 8 * H), at(SH, 2025, 3, 4, 10, 30))
+        assert cal.between(at(SH, 2025, 3, 3, 10), at(SH, 2025, 3, 4, 10, 30)) == 8 * H
+
+    def test_new_york_24x7_spring_forward_day_has_23_hours(self):
+        """A 24×7 desk counting wall-clock hours gives 24 h on 2025-03-09: it had 23."""
+        cal = BusinessCalendar.always_open(timezone="America/New_York")
+        assert cal.between(at(NY, 2025, 3, 9), at(NY, 2025, 3, 10)) == 23 * H
+        assert_at(cal.add(at(NY, 2025, 3, 9), 24 * H), at(NY, 2025, 3, 10, 1))
+
+    def test_new_york_24x7_fall_back_day_has_25_hours(self):
+        """…and 25 on 2025-11-02, when 01:00-02:00 happens twice."""
+        cal = BusinessCalendar.always_open(timezone="America/New_York")
+        assert cal.between(at(NY, 2025, 11, 2), at(NY, 2025, 11, 3)) == 25 * H
+        assert_at(cal.add(at(NY, 2025, 11, 2), 24 * H), at(NY, 2025, 11, 2, 23))
+
+    def test_interval_containing_the_repeated_hour_counts_it_twice(self):
+        """00:00-03:00 on 2025-11-02 is 4 real hours; on 2025-03-09 only 2."""
+        cal = BusinessCalendar(
+            timezone="America/New_York",
+            weekly_hours=dict.fromkeys(range(7), (("00:00", "03:00"),)),
+        )
+        assert cal.between(at(NY, 2025, 11, 2), at(NY, 2025, 11, 3)) == 4 * H
+        assert cal.between(at(NY, 2025, 3, 9), at(NY, 2025, 3, 10)) == 2 * H
+        # 00:00 EDT (04:00 UTC) + 3.5 h = 07:30 UTC = 02:30 EST, the second time round.
+        got = cal.add(at(NY, 2025, 11, 2), 3 * H + 30 * M)
+        assert to_us(got) == to_us(at(dt.UTC, 2025, 11, 2, 7, 30))
+        assert got.utcoffset() == -5 * H
+        # The first 01:30 (EDT) is open, and so is the second (EST).
+        first = at(dt.UTC, 2025, 11, 2, 5, 30)
+        second = at(dt.UTC, 2025, 11, 2, 6, 30)
+        assert cal.is_open(first)
+        assert cal.is_open(second)
+
+    def test_night_shift_whose_start_date_is_a_holiday(self):
+        """A holiday on Wednesday cancels Wednesday's 22:00-06:00 shift, including
+        its hours on Thursday morning, but not Tuesday's shift ending Wednesday 06:00.
+        """
+        cal = BusinessCalendar(
+            timezone="Europe/London",
+            weekly_hours=dict.fromkeys(range(5), (("22:00", "06:00"),)),
+            holidays=[dt.date(2025, 3, 5)],
+        )
+        assert cal.is_open(at(LONDON, 2025, 3, 5, 3))  # Tuesday's shift
+        assert not cal.is_open(at(LONDON, 2025, 3, 5, 23))
+        assert not cal.is_open(at(LONDON, 2025, 3, 6, 3))
+        assert cal.is_open(at(LONDON, 2025, 3, 6, 23))  # Thursday's shift
+        assert not cal.is_business_day(dt.date(2025, 3, 5))
+        # Wed 05:00 + 2 h: 1 h of Tuesday's shift, then Thursday 22:00 + 1 h.
+        got = cal.add(at(LONDON, 2025, 3, 5, 5), 2 * H)
+        assert_at(got, at(LONDON, 2025, 3, 6, 23))
+        # Close of business of Tuesday is Wednesday 06:00.
+        tuesday_evening = at(LONDON, 2025, 3, 4, 21)
+        assert_at(cal.add_business_days(tuesday_evening, 0), at(LONDON, 2025, 3, 5, 6))
+        assert_at(cal.add_business_days(tuesday_evening, 1), at(LONDON, 2025, 3, 7, 6))
+
+    def test_pandas_23542_weekend_workdays_and_holidays_together(self):
+        """pandas issue 23542: CustomBusinessHour ignored a Saturday in the weekmask
+        when a Friday holiday intervened. Mon-Sat 08:00-17:00, Friday off: Thursday
+        08:00 + 10 h is Saturday 09:00.
+        """
+        cal = BusinessCalendar(
+            timezone="UTC",
+            weekly_hours=dict.fromkeys(range(6), (("08:00", "17:00"),)),
+            holidays=[dt.date(2018, 11, 9)],
+        )
+        got = cal.add(at(dt.UTC, 2018, 11, 8, 8), 10 * H)
+        assert_at(got, at(dt.UTC, 2018, 11, 10, 9))
+
+
+# -- business days ----------------------------------------------------------------------
+
+
+class TestBusinessDays:
+    def test_is_business_day(self):
+        cal = office(holidays=[dt.date(2025, 3, 5)])
+        assert cal.is_business_day(dt.date(2025, 3, 4))
+        assert not cal.is_business_day(dt.date(2025, 3, 5))
+        assert not cal.is_business_day(dt.date(2025, 3, 8))
+
+    def test_add_business_days_one_from_friday_evening_is_monday_close(self):
+        """ "Within 1 business day" of a Friday-evening ticket is Monday 18:00."""
+        assert_at(
+            office().add_business_days(at(SH, 2025, 3, 7, 20), 1),
+            at(SH, 2025, 3, 10, 18),
+        )
+
+    def test_add_business_days_zero(self):
+        """n = 0 is close of the start's own date, even if already past (Friday
+        evening), or of the next business day when the date is closed (Saturday).
+        """
+        cal = office()
+        assert_at(
+            cal.add_business_days(at(SH, 2025, 3, 7, 20), 0), at(SH, 2025, 3, 7, 18)
+        )
+        assert_at(
+            cal.add_business_days(at(SH, 2025, 3, 8, 10), 0), at(SH, 2025, 3, 10, 18)
+        )
+
+    def test_add_business_days_counts_from_the_local_date(self):
+        """Monday 00:30 Shanghai is Sunday 16:30 UTC: the local date decides."""
+        start = at(dt.UTC, 2025, 3, 2, 16, 30)
+        assert_at(office().add_business_days(start, 2), at(SH, 2025, 3, 5, 18))
+
+    def test_add_business_days_skips_holidays_and_uses_make_up_days(self):
+        cal = office(holidays=holidays.China(years=2025))
+        friday = at(SH, 2025, 1, 24, 12)
+        assert_at(cal.add_business_days(friday, 1), at(SH, 2025, 1, 26, 18))
+        assert_at(cal.add_business_days(friday, 2), at(SH, 2025, 1, 27, 18))
+        assert_at(cal.add_business_days(friday, 3), at(SH, 2025, 2, 5, 18))
+
+    def test_business_days_between(self):
+        cal = office(holidays=[dt.date(2025, 3, 5)])
+        monday, next_monday = dt.date(2025, 3, 3), dt.date(2025, 3, 10)
+        assert cal.business_days_between(monday, next_monday) == 4
+        assert cal.business_days_between(monday, monday) == 0
+        assert cal.business_days_between(monday, dt.date(2025, 3, 4)) == 1
+
+    def test_business_days_between_is_negative_when_reversed(self):
+        """numpy busday_count convention: count [b, a) and negate."""
+        cal = office()
+        assert (
+            cal.business_days_between(dt.date(2025, 3, 10), dt.date(2025, 3, 3)) == -5
+        )
+        assert cal.business_days_between(dt.date(2025, 3, 9), dt.date(2025, 3, 8)) == 0
+
+
+# -- constructors and conveniences ------------------------------------------------------
+
+
+class TestConstruction:
+    def test_always_open(self):
+        cal = BusinessCalendar.always_open()
+        start = at(dt.UTC, 2025, 12, 31, 23, 59, 59, 999_999)
+        assert cal.is_open(start)
+        assert cal.is_business_day(dt.date(2025, 12, 25))
+        assert cal.between(start, start + 1000 * H) == 1000 * H
+        assert_at(cal.add(start, 90 * M), start + 90 * M)
+
+    def test_weekly_hours_accept_time_objects_and_seconds(self):
+        by_time = office(weekly_hours={0: [(dt.time(9), dt.time(12, 0, 30))]})
+        by_str = office(weekly_hours={0: [("09:00", "12:00:30")]})
+        monday = at(SH, 2025, 3, 3)
+        assert by_time.between(monday, monday + 24 * H) == 3 * H + dt.timedelta(
+            seconds=30
+        )
+        assert by_str.between(monday, monday + 24 * H) == 3 * H + dt.timedelta(
+            seconds=30
+        )
+
+    def test_explicit_workdays_and_workday_hours(self):
+        sunday = dt.date(2025, 3, 9)
+        cal = office(workdays=[sunday], workday_hours=[("10:00", "12:00")])
+        assert cal.is_business_day(sunday)
+        assert not cal.is_open(at(SH, 2025, 3, 9, 9, 30))
+        assert cal.between(at(SH, 2025, 3, 9), at(SH, 2025, 3, 10)) == 2 * H
+
+    def test_parse_hours(self):
+        hours = parse_hours("Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00")
+        assert set(hours) == {0, 1, 2, 3, 4, 5}
+        cal = BusinessCalendar(timezone="Asia/Shanghai", weekly_hours=hours)
+        week = (at(SH, 2025, 3, 3), at(SH, 2025, 3, 10))
+        assert cal.between(*week) == office().between(*week) + 4 * H
+        assert cal.is_open(at(SH, 2025, 3, 8, 13, 59))
+        assert not cal.is_open(at(SH, 2025, 3, 9, 11))
+        assert not cal.is_open(at(SH, 2025, 3, 5, 12, 15))
+
+    def test_for_country_china(self):
+        cal = BusinessCalendar.for_country(
+            "CN", timezone="Asia/Shanghai", weekly_hours=WEEKDAYS
+        )
+        assert cal.is_business_day(dt.date(2025, 1, 26))  # make-up Sunday
+        assert not cal.is_business_day(dt.date(2025, 1, 28))
+        assert not cal.is_business_day(dt.date(2026, 10, 1))  # National Day
+        assert cal.is_business_day(dt.date(2026, 2, 14))  # make-up Saturday 2026
+
+    def test_for_country_subdivision(self):
+        """César Chávez Day (2025-03-31) is a California holiday, not a federal one."""
+        hours = dict.fromkeys(range(5), (("09:00", "17:00"),))
+        ca = BusinessCalendar.for_country(
+            "US", timezone="America/Los_Angeles", weekly_hours=hours, subdiv="CA"
+        )
+        us = BusinessCalendar.for_country(
+            "US", timezone="America/Los_Angeles", weekly_hours=hours
+        )
+        assert not ca.is_business_day(dt.date(2025, 3, 31))
+        assert us.is_business_day(dt.date(2025, 3, 31))
+
+    def test_holiday_object_years_are_populated_on_demand(self):
+        """A ``holidays.China`` built for 2024 only must still know 2026's National
+        Day and 2026's make-up Saturday when arithmetic crosses into 2026.
+        """
+        cal = office(holidays=holidays.China(years=2024))
+        assert not cal.is_business_day(dt.date(2026, 10, 1))
+        assert cal.is_business_day(dt.date(2026, 2, 14))
+        # Across New Year: 2025-12-31 17:00 + 2 h skips 2026-01-01/02 (holidays) and
+        # the weekend, and works the make-up Sunday 2026-01-04.
+        got = cal.add(at(SH, 2025, 12, 31, 17), 2 * H)
+        assert_at(got, at(SH, 2026, 1, 4, 10))
+
+    def test_holiday_object_without_years_is_populated_on_demand(self):
+        cal = TestRegressions.new_york_nine_to_five(holidays.US())
+        assert not cal.is_business_day(dt.date(2014, 1, 20))
+        assert_at(cal.add(at(NY, 2014, 1, 17, 15), 8 * H), at(NY, 2014, 1, 21, 15))
+
+
+# -- values ---------------------------------------------------------------------------
+
+
+class TestValues:
+    def test_json_round_trip_of_a_country_calendar(self):
+        """Serialising a ``for_country`` calendar must not freeze it to the years
+        populated so far: after the round trip 2026's holidays are still known.
+        """
+        cal = BusinessCalendar.for_country(
+            "CN", timezone="Asia/Shanghai", weekly_hours=WEEKDAYS
+        )
+        cal.is_business_day(dt.date(2025, 1, 1))
+        plain = json.loads(json.dumps(cal.to_dict()))
+        again = BusinessCalendar.from_dict(plain)
+        assert again == cal
+        assert not again.is_business_day(dt.date(2026, 10, 1))
+        assert again.is_business_day(dt.date(2026, 2, 14))
+
+    def test_pickle_of_a_holiday_object_calendar(self):
+        cal = office(holidays=holidays.China(years=2025))
+        again = pickle.loads(pickle.dumps(cal))
+        assert again.is_business_day(dt.date(2025, 2, 8))
+        assert not again.is_business_day(dt.date(2025, 1, 28))
+
+
+# -- bad input --------------------------------------------------------------------------
+
+
+class TestBadInput:
+    naive = dt.datetime(2025, 3, 3, 10)
+    aware = at(SH, 2025, 3, 3, 10)
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda cal, naive, aware: cal.is_open(naive),
+            lambda cal, naive, aware: cal.next_open(naive),
+            lambda cal, naive, aware: cal.between(naive, aware),
+            lambda cal, naive, aware: cal.between(aware, naive),
+            lambda cal, naive, aware: cal.add(naive, H),
+            lambda cal, naive, aware: cal.subtract(naive, H),
+            lambda cal, naive, aware: cal.add_business_days(naive, 1),
+        ],
+        ids=[
+            "is_open",
+            "next_open",
+            "between-start",
+            "between-end",
+            "add",
+            "subtract",
+            "add_business_days",
+        ],
+    )
+    def test_naive_datetimes(self, call):
+        with pytest.raises(NaiveDatetimeError) as info:
+            call(office(), self.naive, self.aware)
+        assert isinstance(info.value, ValueError)
+        assert isinstance(info.value, ServiceKitError)
+
+    @pytest.mark.parametrize(
+        "zone", ["Mars/Olympus_Mons", "Asia/Shangai", "../etc/passwd", ""]
+    )
+    def test_unknown_time_zone(self, zone):
+        with pytest.raises(UnknownTimezoneError):
+            BusinessCalendar(timezone=zone, weekly_hours=WEEKDAYS)
+
+    def test_unknown_time_zone_in_always_open(self):
+        with pytest.raises(UnknownTimezoneError):
+            BusinessCalendar.always_open(timezone="Nowhere/Land")
+
+    @pytest.mark.parametrize(
+        "intervals",
+        [
+            [("09:00", "12:00"), ("11:00", "13:00")],
+            [("09:00", "18:00"), ("12:00", "13:00")],  # one inside another
+            [("08:00", "18:00"), ("17:00", "02:00")],  # night shift starts too early
+            [("09:00", "12:00"), ("09:00", "12:00")],
+        ],
+    )
+    def test_overlapping_intervals(self, intervals):
+        with pytest.raises(InvalidHoursError):
+            office(weekly_hours={0: intervals})
+
+    def test_empty_interval(self):
+        """Issue 2 lists "empty intervals" among the errors: 09:00-09:00 has no length
+        (it must not silently become a 24-hour night shift either).
+        """
+        with pytest.raises(InvalidHoursError):
+            office(weekly_hours={0: [("09:00", "09:00")]})
+
+    @pytest.mark.parametrize("position", ["start", "end"])
+    @pytest.mark.parametrize(
+        "bound", ["25:00", "12:60", "9am", "", "24:01", "09:00:60", "0900", "-01:00"]
+    )
+    def test_malformed_hour_strings(self, bound, position):
+        interval = (bound, "23:00") if position == "start" else ("08:00", bound)
+        with pytest.raises(InvalidHoursError):
+            office(weekly_hours={0: [interval]})
+
+    def test_interval_cannot_start_at_24_00(self):
+        with pytest.raises(InvalidHoursError):
+            office(weekly_hours={0: [("24:00", "06:00")]})
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Mon-Fri 9-5",
+            "Funday 09:00-17:00",
+            "Mon-Fri",
+            "Mon 09:00-25:00",
+            "Mon 09:00",
+        ],
+    )
+    def test_malformed_parse_hours(self, text):
+        with pytest.raises(InvalidHoursError):
+            parse_hours(text)
+
+    def test_negative_delta(self):
+        with pytest.raises(ValueError) as info:
+            office().add(self.aware, -dt.timedelta(microseconds=1))
+        assert isinstance(info.value, ServiceKitError)
+
+    @pytest.mark.parametrize("entry", [20250101, None, "next tuesday", 3.5])
+    def test_non_date_holiday_entries(self, entry):
+        with pytest.raises(InvalidHolidayError):
+            office(holidays=[dt.date(2025, 1, 1), entry])
+
+    @pytest.mark.parametrize("entry", [20250126, None, "sunday"])
+    def test_non_date_workday_entries(self, entry):
+        with pytest.raises(InvalidHolidayError):
+            office(workdays=[entry])
+
+
+class TestNeverOpens:
+    @staticmethod
+    def mondays_only_all_holidays():
+        """Open on Mondays only, and every Monday for 60 years is a holiday."""
+        first = dt.date(2025, 1, 6)
+        mondays = [first + dt.timedelta(weeks=i) for i in range(60 * 53)]
+        assert mondays[-1].year >= 2085
+        return BusinessCalendar(
+            timezone="UTC",
+            weekly_hours={0: [("09:00", "17:00")]},
+            holidays=mondays,
+        )
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda cal, t: cal.add(t, H),
+            lambda cal, t: cal.next_open(t),
+            lambda cal, t: cal.add_business_days(t, 1),
+            lambda cal, t: cal.add_business_days(t, 0),
+        ],
+        ids=["add", "next_open", "add_business_days-1", "add_business_days-0"],
+    )
+    def test_sixty_years_of_holidays_raise_instead_of_hanging(self, call):
+        cal = self.mondays_only_all_holidays()
+        with time_box(20), pytest.raises(CalendarNeverOpensError) as info:
+            call(cal, at(dt.UTC, 2025, 1, 1))
+        assert isinstance(info.value, ValueError)
+
+    def test_subtract_into_the_past_of_a_calendar_that_never_was_open(self):
+        cal = self.mondays_only_all_holidays()
+        with time_box(20), pytest.raises(CalendarNeverOpensError):
+            cal.subtract(at(dt.UTC, 2085, 1, 1), H)
+
+    def test_no_working_time_at_all(self):
+        """Raised when built or when first asked: either way, never a hang."""
+
+        def build_and_ask():
+            cal = BusinessCalendar(timezone="UTC", weekly_hours={})
+            return cal.add(at(dt.UTC, 2025, 1, 1), H)
+
+        with time_box(20), pytest.raises(CalendarNeverOpensError):
+            build_and_ask()
+
+
+# -- cross-check of the hand-computed regressions against the reference ---------------
+
+
+@pytest.mark.parametrize(
+    ("start", "delta"),
+    [
+        (at(SH, 2025, 1, 24, 17), 2 * H),
+        (at(SH, 2025, 1, 27, 17), 2 * H),
+        (at(SH, 2025, 3, 3, 10), 8 * H),
+        (at(SH, 2025, 3, 8, 10), H),
+    ],
+)
+def test_spring_festival_examples_agree_with_reference(start, delta):
+    cn = holidays.China(years=2025)
+    kwargs = {"timezone": "Asia/Shanghai", "weekly_hours": WEEKDAYS}
+    cal = BusinessCalendar(**kwargs, holidays=cn)
+    ref = Reference(**kwargs, holidays=list(cn), workdays=cn.weekend_workdays)
+    assert to_us(cal.add(start, delta)) == to_us(ref.add(start, delta))
