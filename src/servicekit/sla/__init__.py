@@ -1,9 +1,18 @@
 """Business-calendar-aware SLA clocks.
 
 Example:
-    >>> from servicekit.sla import condition_from
-    >>> condition_from({"channel": "chat"}).matches({"channel": "chat"})
-    True
+    >>> import datetime as dt, pendulum
+    >>> from servicekit.sla import BusinessCalendar, parse_hours
+    >>> cal = BusinessCalendar.for_country(
+    ...     "CN",
+    ...     timezone="Asia/Shanghai",
+    ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
+    ... )
+    >>> cal.add(
+    ...     pendulum.datetime(2025, 1, 27, 17, tz="Asia/Shanghai"),
+    ...     dt.timedelta(hours=2),
+    ... )
+    DateTime(2025, 2, 5, 10, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
 """
 
 from servicekit._conditions import (
@@ -17,15 +26,20 @@ from servicekit._conditions import (
     OneOf,
     condition_from,
 )
+from servicekit.sla._calendar import BusinessCalendar, HolidaySet
+from servicekit.sla._hours import parse_hours
 
 __all__ = [
     "AllOf",
     "Always",
     "AnyOf",
+    "BusinessCalendar",
     "Compare",
     "Condition",
     "Equals",
+    "HolidaySet",
     "Not",
     "OneOf",
     "condition_from",
+    "parse_hours",
 ]
