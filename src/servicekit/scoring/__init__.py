@@ -1,0 +1,92 @@
+"""Customer-satisfaction statistics that always say how sure they are.
+
+Every statistic returns an :class:`Estimate` (value, interval, n, method, confidence):
+NPS with the adjusted-Wald interval, CSAT/CES and first-contact resolution with Wilson
+intervals, means and the weighted satisfaction index with Student-t intervals. Segment
+tables rank cities, channels or agents only as far as the intervals allow. Alerts flag
+responses that need a follow-up and customers at risk; ``tier_customers`` assigns
+value tiers. Pure Python: no numpy or scipy at run time, no I/O, no clock.
+
+Example:
+    >>> from servicekit.scoring import nps
+    >>> nps([10] * 50 + [8] * 30 + [3] * 20).estimate.value
+    30.0
+"""
+
+from servicekit.scoring._alerts import (
+    Complaint,
+    FollowUpAlert,
+    RiskAlert,
+    follow_up_alerts,
+    high_risk_customers,
+    needs_follow_up,
+)
+from servicekit.scoring._estimate import Comparison, Estimate, wilson_interval
+from servicekit.scoring._index import (
+    DEFAULT_WEIGHTS,
+    IndexResult,
+    MissingPolicy,
+    SatisfactionIndex,
+)
+from servicekit.scoring._measures import (
+    CsatMeasure,
+    IndexMeasure,
+    MeanMeasure,
+    Measure,
+    NpsMeasure,
+    ShareMeasure,
+    measure_from,
+)
+from servicekit.scoring._nps import NpsResult, compare_nps, nps
+from servicekit.scoring._ratings import (
+    RatingResult,
+    ces,
+    csat,
+    first_contact_resolution,
+    proportion,
+)
+from servicekit.scoring._segments import SegmentRow, SegmentTable, segment_table
+from servicekit.scoring._tiering import (
+    CustomerActivity,
+    TierAssignment,
+    TieringPolicy,
+    tier_customers,
+)
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Comparison",
+    "Complaint",
+    "CsatMeasure",
+    "CustomerActivity",
+    "Estimate",
+    "FollowUpAlert",
+    "IndexMeasure",
+    "IndexResult",
+    "MeanMeasure",
+    "Measure",
+    "MissingPolicy",
+    "NpsMeasure",
+    "NpsResult",
+    "RatingResult",
+    "RiskAlert",
+    "SatisfactionIndex",
+    "SegmentRow",
+    "SegmentTable",
+    "ShareMeasure",
+    "TierAssignment",
+    "TieringPolicy",
+    "ces",
+    "compare_nps",
+    "csat",
+    "first_contact_resolution",
+    "follow_up_alerts",
+    "high_risk_customers",
+    "measure_from",
+    "needs_follow_up",
+    "nps",
+    "proportion",
+    "segment_table",
+    "tier_customers",
+    "wilson_interval",
+]

@@ -1,0 +1,414 @@
+"""Alerts: responses that need a follow-up, and customers at risk of churning.
+
+A response rating any dimension below a threshold (by default below 3 on 1–5) needs a
+follow-up call; a customer with several unresolved complaints inside a recent window is
+high-risk. Both alerts carry their reasons in words, so the person acting on them
+knows why. "Now" is a parameter: this module must never read the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from servicekit.errors import (
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+)
+from servicekit.scoring._index import DEFAULT_WEIGHTS
+from servicekit.scoring._validation import (
+    as_int,
+    deserialising,
+    field,
+    is_bool,
+    materialise,
+    not_instance,
+)
+
+__all__ = [
+    "Complaint",
+    "FollowUpAlert",
+    "RiskAlert",
+    "follow_up_alerts",
+    "high_risk_customers",
+    "needs_follow_up",
+]
+
+Id = str | int
+
+
+def _check_scale(scale: tuple[int, int], below: int) -> tuple[int, int]:
+    try:
+        lo, hi = scale
+    except (TypeError, ValueError):
+        msg = f"scale must be a pair (lowest, highest) such as (1, 5); got {scale!r}"
+        raise InvalidTypeError(msg) from None
+    for value in (lo, hi, below):
+        if is_bool(value) or not isinstance(value, int):
+            msg = f"scale and below must be whole numbers; got scale={scale!r}, below={below!r}"
+            raise InvalidTypeError(msg)
+    if not lo < below <= hi:
+        msg = f"below must lie in ({lo}, {hi}] so that some rating can be low; got {below}"
+        raise InvalidArgumentError(msg)
+    return lo, hi
+
+
+def needs_follow_up(
+    ratings: Mapping[str, int | None],
+    *,
+    below: int = 3,
+    scale: tuple[int, int] = (1, 5),
+) -> tuple[str, ...]:
+    """Return why a response needs a follow-up: one reason per dimension rated below ``below``.
+
+    An empty tuple means no follow-up. Unanswered dimensions (None) are not low.
+    Reasons are in dimension-name order, whatever order the mapping has.
+
+    Args:
+        ratings: dimension name → rating.
+        below: ratings strictly below this need a follow-up.
+        scale: the rating scale, to reject impossible ratings.
+
+    Raises:
+        InvalidArgumentError / InvalidTypeError: a rating is not a whole number on
+            the scale, or ``below`` does not fit the scale.
+
+    Example:
+        >>> from servicekit.scoring import needs_follow_up
+        >>> needs_follow_up({"resolution": 2, "attitude": 1, "response_speed": 4})
+        ('attitude rated 1 (below 3)', 'resolution rated 2 (below 3)')
+        >>> needs_follow_up({"resolution": 3})
+        ()
+    """
+    lo, hi = _check_scale(scale, below)
+    if not_instance(ratings, Mapping):
+        msg = (
+            f"ratings must map dimension names to ratings; got {type(ratings).__name__}"
+        )
+        raise InvalidTypeError(msg)
+    reasons = []
+    for name in sorted(ratings):
+        value = ratings[name]
+        if value is None:
+            continue
+        rating = as_int(value, lo, hi, f"ratings of {name!r}")
+        if rating < below:
+            reasons.append(f"{name} rated {rating} (below {below})")
+    return tuple(reasons)
+
+
+def _id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, str | int) or value == "":
+        msg = f"{attribute.name} must be a non-empty string or an int; got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    out = tuple(value)
+    if not out or not all(isinstance(r, str) and r for r in out):
+        msg = f"reasons must be a non-empty list of non-empty strings; got {out!r}"
+        raise InvalidArgumentError(msg)
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpAlert:
+    """A response that needs a follow-up, and why.
+
+    Args:
+        response: the response's id (its ``id_field``), or its position in the input.
+        reasons: one sentence per low dimension, in dimension-name order.
+
+    Example:
+        >>> from servicekit.scoring import FollowUpAlert
+        >>> a = FollowUpAlert(response="T-1", reasons=["attitude rated 2 (below 3)"])
+        >>> FollowUpAlert.from_dict(a.to_dict()) == a
+        True
+    """
+
+    response: Id = attrs.field(validator=_id)
+    reasons: tuple[str, ...] = attrs.field(converter=_strings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return {"response": self.response, "reasons": list(self.reasons)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FollowUpAlert:
+        """Rebuild an alert from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid alert.
+        """
+        with deserialising("FollowUpAlert"):
+            return cls(
+                response=field(data, "response", "FollowUpAlert"),
+                reasons=field(data, "reasons", "FollowUpAlert"),
+            )
+
+
+def follow_up_alerts(
+    responses: Iterable[Mapping[str, Any]],
+    *,
+    below: int = 3,
+    scale: tuple[int, int] = (1, 5),
+    dimensions: Iterable[str] = tuple(DEFAULT_WEIGHTS),
+    id_field: str | None = None,
+) -> tuple[FollowUpAlert, ...]:
+    """Return an alert for every response with a dimension rated below ``below``.
+
+    Only the named ``dimensions`` are read, so responses may carry other fields
+    (city, agent…). Alerts come in input order.
+
+    Args:
+        responses: mappings holding the dimension ratings.
+        below: ratings strictly below this need a follow-up (3 means 1 and 2 do).
+        scale: the rating scale.
+        dimensions: the rating fields to check; the index's four by default.
+        id_field: a field naming each response; without it alerts name positions.
+
+    Raises:
+        InvalidArgumentError / InvalidTypeError: a rating is invalid, or a response
+            lacks ``id_field``.
+
+    Example:
+        >>> from servicekit.scoring import follow_up_alerts
+        >>> rows = [
+        ...     {"ticket": "T-1", "resolution": 5, "attitude": 5},
+        ...     {"ticket": "T-2", "resolution": 2, "attitude": 4, "follow_up": 1},
+        ... ]
+        >>> [(a.response, a.reasons) for a in follow_up_alerts(rows, id_field="ticket")]
+        [('T-2', ('follow_up rated 1 (below 3)', 'resolution rated 2 (below 3)'))]
+    """
+    _check_scale(scale, below)
+    names = tuple(sorted(set(dimensions)))
+    rows = materialise(responses, "responses")
+    alerts = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            msg = f"response #{i} is a {type(row).__name__}, not a mapping"
+            raise InvalidTypeError(msg)
+        reasons = needs_follow_up(
+            {k: row[k] for k in names if k in row}, below=below, scale=scale
+        )
+        if reasons:
+            if id_field is None:
+                ident: Id = i
+            elif id_field in row:
+                ident = row[id_field]
+            else:
+                msg = f"response #{i} has no {id_field!r} to name it by"
+                raise InvalidArgumentError(msg)
+            alerts.append(FollowUpAlert(response=ident, reasons=reasons))
+    return tuple(alerts)
+
+
+def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.datetime):
+        msg = f"{attribute.name} must be a timezone-aware datetime; got {value!r}"
+        raise InvalidTypeError(msg)
+    if value.utcoffset() is None:
+        msg = (
+            f"{attribute.name} {value!r} has no time zone; attach one (e.g. tzinfo=UTC)"
+        )
+        raise NaiveDatetimeError(msg)
+
+
+def _parse_instant(text: object) -> dt.datetime:
+    if not isinstance(text, str):
+        msg = f"an instant must be an ISO-8601 string; got {text!r}"
+        raise InvalidTypeError(msg)
+    value = dt.datetime.fromisoformat(text)
+    if value.utcoffset() is None:
+        msg = f"the instant {text!r} has no UTC offset; store instants with one"
+        raise NaiveDatetimeError(msg)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Complaint:
+    """A customer's complaint: who, when, and whether it is resolved.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.scoring import Complaint
+        >>> c = Complaint(customer="C-9", at=dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC))
+        >>> c.resolved, Complaint.from_dict(c.to_dict()) == c
+        (False, True)
+    """
+
+    customer: Id = attrs.field(validator=_id)
+    at: dt.datetime = attrs.field(validator=_aware)
+    resolved: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data (the instant as ISO-8601 with its offset)."""
+        return {
+            "customer": self.customer,
+            "at": self.at.isoformat(),
+            "resolved": self.resolved,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Complaint:
+        """Rebuild a complaint from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid complaint.
+        """
+        with deserialising("Complaint"):
+            return cls(
+                customer=field(data, "customer", "Complaint"),
+                at=_parse_instant(field(data, "at", "Complaint")),
+                resolved=field(data, "resolved", "Complaint"),
+            )
+
+
+@attrs.frozen(kw_only=True)
+class RiskAlert:
+    """A customer with too many unresolved complaints in the window.
+
+    Args:
+        customer: the customer's id.
+        unresolved: unresolved complaints inside the window.
+        first_at: the earliest of them.
+        last_at: the latest of them.
+        reasons: why the customer is flagged, in words.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.scoring import RiskAlert
+        >>> t = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+        >>> a = RiskAlert(
+        ...     customer="C-9",
+        ...     unresolved=3,
+        ...     first_at=t,
+        ...     last_at=t,
+        ...     reasons=["3 unresolved"],
+        ... )
+        >>> RiskAlert.from_dict(a.to_dict()) == a
+        True
+    """
+
+    customer: Id = attrs.field(validator=_id)
+    unresolved: int
+    first_at: dt.datetime = attrs.field(validator=_aware)
+    last_at: dt.datetime = attrs.field(validator=_aware)
+    reasons: tuple[str, ...] = attrs.field(converter=_strings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data (instants as ISO-8601 with their offsets)."""
+        return {
+            "customer": self.customer,
+            "unresolved": self.unresolved,
+            "first_at": self.first_at.isoformat(),
+            "last_at": self.last_at.isoformat(),
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RiskAlert:
+        """Rebuild an alert from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid alert.
+        """
+        with deserialising("RiskAlert"):
+            return cls(
+                customer=field(data, "customer", "RiskAlert"),
+                unresolved=field(data, "unresolved", "RiskAlert"),
+                first_at=_parse_instant(field(data, "first_at", "RiskAlert")),
+                last_at=_parse_instant(field(data, "last_at", "RiskAlert")),
+                reasons=field(data, "reasons", "RiskAlert"),
+            )
+
+
+def high_risk_customers(
+    complaints: Iterable[Complaint],
+    *,
+    now: dt.datetime,
+    window: dt.timedelta = dt.timedelta(days=30),
+    threshold: int = 3,
+) -> tuple[RiskAlert, ...]:
+    """Return customers with at least ``threshold`` unresolved complaints in the window.
+
+    The window is ``(now - window, now]``: a complaint exactly ``window`` old has
+    aged out, and complaints after ``now`` are ignored. Instants are compared as
+    instants, whatever their zones. Alerts are ordered by unresolved count (most
+    first), then by customer id.
+
+    Args:
+        complaints: :class:`Complaint` values.
+        now: the reference instant (timezone-aware).
+        window: how far back to look; must be positive.
+        threshold: the number of unresolved complaints that makes a customer high-risk.
+
+    Raises:
+        NaiveDatetimeError: ``now`` has no time zone.
+        InvalidArgumentError: ``window`` is not positive or ``threshold`` < 1.
+        InvalidTypeError: a complaint is not a :class:`Complaint`.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.scoring import Complaint, high_risk_customers
+        >>> now = dt.datetime(2024, 5, 31, tzinfo=dt.UTC)
+        >>> log = [
+        ...     Complaint(customer="C-1", at=now - dt.timedelta(days=d))
+        ...     for d in (1, 5, 9)
+        ... ]
+        >>> log.append(Complaint(customer="C-2", at=now - dt.timedelta(days=2)))
+        >>> [
+        ...     (a.customer, a.unresolved, a.reasons)
+        ...     for a in high_risk_customers(log, now=now)
+        ... ]
+        [('C-1', 3, ('3 unresolved complaints in the 30 days to 2024-05-31T00:00:00+00:00 (threshold 3)',))]
+    """
+    _aware(None, attrs.fields(Complaint).at, now)
+    if not isinstance(window, dt.timedelta) or window <= dt.timedelta(0):
+        msg = f"window must be a positive timedelta; got {window!r}"
+        raise InvalidArgumentError(msg)
+    if is_bool(threshold) or not isinstance(threshold, int) or threshold < 1:
+        msg = f"threshold must be a whole number >= 1; got {threshold!r}"
+        raise InvalidArgumentError(msg)
+    items = materialise(complaints, "complaints")
+    end = now.timestamp()
+    start = (now - window).timestamp()
+    found: dict[Id, list[dt.datetime]] = {}
+    for c in items:
+        if not isinstance(c, Complaint):
+            msg = f"complaints must be Complaint values; got {type(c).__name__}"
+            raise InvalidTypeError(msg)
+        if not c.resolved and start < c.at.timestamp() <= end:
+            found.setdefault(c.customer, []).append(c.at)
+    span = _describe(window)
+    alerts = [
+        RiskAlert(
+            customer=customer,
+            unresolved=len(times),
+            first_at=min(times, key=dt.datetime.timestamp),
+            last_at=max(times, key=dt.datetime.timestamp),
+            reasons=[
+                (
+                    f"{len(times)} unresolved complaints in the {span} to "
+                    f"{now.isoformat()} (threshold {threshold})"
+                )
+            ],
+        )
+        for customer, times in found.items()
+        if len(times) >= threshold
+    ]
+    alerts.sort(key=lambda a: (-a.unresolved, str(a.customer)))
+    return tuple(alerts)
+
+
+def _describe(window: dt.timedelta) -> str:
+    if window % dt.timedelta(days=1) == dt.timedelta(0):
+        days = window.days
+        return "day" if days == 1 else f"{days} days"
+    return str(window)

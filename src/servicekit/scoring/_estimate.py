@@ -1,0 +1,274 @@
+"""The value every scoring statistic returns: a point estimate with its interval.
+
+Reports that print "satisfaction 92.1" without saying how sure they are invite people
+to read noise as news. :class:`Estimate` carries the value together with the interval,
+the sample size, the method and the confidence level; :class:`Comparison` carries a
+difference between two estimates with its test. :func:`wilson_interval` is the score
+interval every proportion here uses. This module must never return a bare float for a
+statistic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from servicekit.errors import InvalidArgumentError, InvalidTypeError
+from servicekit.scoring._distributions import two_sided_z
+from servicekit.scoring._validation import (
+    check_confidence,
+    deserialising,
+    field,
+    is_bool,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["Comparison", "Estimate", "wilson_interval"]
+
+
+def _finite(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, int | float):
+        msg = f"Estimate.{attribute.name} must be a number; got {value!r}"
+        raise InvalidTypeError(msg)
+    if not math.isfinite(value):
+        msg = f"Estimate.{attribute.name} must be finite; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, int):
+        msg = f"{attribute.name} must be a whole number of responses; got {value!r}"
+        raise InvalidTypeError(msg)
+    if value < 1:
+        msg = (
+            f"{attribute.name} must be at least 1 (an estimate needs data); got {value}"
+        )
+        raise InvalidArgumentError(msg)
+
+
+def _method(_inst: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"method must name how the interval was computed (e.g. 'wilson'); got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+def _confidence(_inst: object, _attribute: object, value: object) -> None:
+    check_confidence(value)
+
+
+@attrs.frozen(kw_only=True)
+class Estimate:
+    """A statistic with its confidence interval.
+
+    Shares (CSAT top-box, first-contact resolution) are in percent, NPS in points
+    (−100…100), indices on 0–100 and mean ratings on their rating scale. The interval
+    always contains ``value``.
+
+    Args:
+        value: the point estimate.
+        low: lower end of the interval.
+        high: upper end of the interval.
+        n: the number of responses behind the estimate.
+        method: how the interval was computed (``"wilson"``, ``"t"``,
+            ``"adjusted-wald"``…).
+        confidence: the interval's confidence level, e.g. 0.95.
+
+    Raises:
+        InvalidArgumentError: ``low <= value <= high`` fails, a number is not finite,
+            ``n < 1`` or ``confidence`` is not in (0, 1).
+        InvalidTypeError: a field has the wrong type.
+
+    Example:
+        >>> from servicekit.scoring import Estimate
+        >>> e = Estimate(
+        ...     value=90.0, low=85.0, high=93.5, n=200, method="wilson", confidence=0.95
+        ... )
+        >>> e.margin, e.contains(88)
+        (5.0, True)
+        >>> Estimate.from_dict(e.to_dict()) == e
+        True
+    """
+
+    value: float = attrs.field(validator=_finite)
+    low: float = attrs.field(validator=_finite)
+    high: float = attrs.field(validator=_finite)
+    n: int = attrs.field(validator=_count)
+    method: str = attrs.field(validator=_method)
+    confidence: float = attrs.field(default=0.95, validator=_confidence)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.low <= self.value <= self.high:
+            msg = (
+                f"an estimate's interval must contain it: need low <= value <= high, "
+                f"got {self.low} <= {self.value} <= {self.high}"
+            )
+            raise InvalidArgumentError(msg)
+
+    @property
+    def margin(self) -> float:
+        """The larger distance from ``value`` to an end of the interval."""
+        return max(self.value - self.low, self.high - self.value)
+
+    def contains(self, x: float) -> bool:
+        """Return whether ``x`` lies in the closed interval ``[low, high]``."""
+        return self.low <= x <= self.high
+
+    def separates_from(self, other: Estimate) -> bool:
+        """Return whether the two intervals do not overlap (a claimable order).
+
+        Example:
+            >>> from servicekit.scoring import Estimate
+            >>> a = Estimate(value=90, low=88, high=92, n=400, method="t")
+            >>> b = Estimate(value=80, low=78, high=82, n=400, method="t")
+            >>> a.separates_from(b), a.separates_from(a)
+            (True, False)
+        """
+        return self.low > other.high or self.high < other.low
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return {
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "n": self.n,
+            "method": self.method,
+            "confidence": self.confidence,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Estimate:
+        """Rebuild an estimate from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid estimate.
+        """
+        with deserialising("Estimate"):
+            return cls(
+                value=field(data, "value", "Estimate"),
+                low=field(data, "low", "Estimate"),
+                high=field(data, "high", "Estimate"),
+                n=field(data, "n", "Estimate"),
+                method=field(data, "method", "Estimate"),
+                confidence=field(data, "confidence", "Estimate"),
+            )
+
+
+def _probability(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        msg = f"{attribute.name} must be a probability in [0, 1]; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+def _statistic(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, int | float) or math.isnan(value):
+        msg = f"{attribute.name} must be a number; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """A difference between two estimates, with a two-sided test of "no difference".
+
+    Args:
+        difference: the estimated difference (first minus second) with its interval.
+        z: the test statistic (a z score; for means, Welch's t).
+        p_value: the two-sided p-value of the hypothesis of no difference.
+
+    Example:
+        >>> from servicekit.scoring import Comparison, Estimate
+        >>> d = Estimate(value=6.0, low=1.0, high=11.0, n=800, method="wald")
+        >>> c = Comparison(difference=d, z=2.35, p_value=0.0188)
+        >>> c.significant(), c.significant(alpha=0.01)
+        (True, False)
+        >>> Comparison.from_dict(c.to_dict()) == c
+        True
+    """
+
+    difference: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
+    z: float = attrs.field(validator=_statistic)
+    p_value: float = attrs.field(validator=_probability)
+
+    def significant(self, alpha: float | None = None) -> bool:
+        """Return whether the difference is significant at ``alpha``.
+
+        Args:
+            alpha: the test level; defaults to ``1 - difference.confidence``.
+        """
+        level = 1.0 - self.difference.confidence if alpha is None else alpha
+        return self.p_value < level
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return {
+            "difference": self.difference.to_dict(),
+            "z": self.z,
+            "p_value": self.p_value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
+        """Rebuild a comparison from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid comparison.
+        """
+        with deserialising("Comparison"):
+            return cls(
+                difference=Estimate.from_dict(field(data, "difference", "Comparison")),
+                z=field(data, "z", "Comparison"),
+                p_value=field(data, "p_value", "Comparison"),
+            )
+
+
+def wilson_interval(
+    successes: int, n: int, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Return the Wilson score interval for a proportion, as fractions in [0, 1].
+
+    Unlike the textbook Wald interval it never leaves [0, 1], is not degenerate at 0
+    or n successes, and keeps close to its nominal coverage for small n.
+
+    Args:
+        successes: the number of successes, ``0 <= successes <= n``.
+        n: the number of trials, at least 1.
+        confidence: the confidence level.
+
+    Returns:
+        ``(low, high)``.
+
+    Raises:
+        InvalidArgumentError: the counts are impossible or ``confidence`` is not in (0, 1).
+
+    Example:
+        >>> from servicekit.scoring import wilson_interval
+        >>> low, high = wilson_interval(81, 100)
+        >>> round(low, 4), round(high, 4)
+        (0.7222, 0.8749)
+    """
+    level = check_confidence(confidence)
+    for name, value in (("successes", successes), ("n", n)):
+        if is_bool(value) or not isinstance(value, int):
+            msg = f"{name} must be a whole number; got {value!r}"
+            raise InvalidTypeError(msg)
+    if n < 1 or not 0 <= successes <= n:
+        msg = f"need 0 <= successes <= n and n >= 1; got successes={successes}, n={n}"
+        raise InvalidArgumentError(msg)
+    z = two_sided_z(level)
+    return _wilson(successes, n, z)
+
+
+def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
+    p = successes / n
+    z2 = z * z
+    denominator = 1.0 + z2 / n
+    centre = (p + z2 / (2.0 * n)) / denominator
+    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator
+    # The exact ends are 0 and 1 at the extremes; rounding must not move them.
+    low = 0.0 if successes == 0 else max(0.0, min(p, centre - half))
+    high = 1.0 if successes == n else min(1.0, max(p, centre + half))
+    return low, high

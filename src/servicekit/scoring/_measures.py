@@ -1,0 +1,281 @@
+"""What ``segment_table`` measures: one small value per kind of statistic.
+
+A measure names the response field it reads and knows how to validate that field,
+reduce a group's answers to counts, and summarise the counts. Measures are data (they
+serialise with ``to_dict``), so a report definition can be stored next to its output.
+This module must never look at fields other than the one a measure names.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import attrs
+
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
+from servicekit.scoring._index import SatisfactionIndex
+from servicekit.scoring._nps import summarise_nps
+from servicekit.scoring._ratings import check_scale
+from servicekit.scoring._summaries import MeanSummary, ShareSummary, Summary
+from servicekit.scoring._validation import (
+    as_int,
+    count_bools,
+    deserialising,
+    field,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Mapping
+
+__all__ = [
+    "CsatMeasure",
+    "IndexMeasure",
+    "MeanMeasure",
+    "Measure",
+    "NpsMeasure",
+    "ShareMeasure",
+    "measure_from",
+]
+
+
+def _check_field_name(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"a measure's field must be the non-empty name of a response key; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+@runtime_checkable
+class Measure(Protocol):
+    """What ``segment_table`` needs from a measure.
+
+    ``keys`` validates a column of raw answers and returns one hashable key per answer
+    (equal answers, equal keys); ``summarise`` turns ``{key: count}`` into a summary,
+    or None when the group has nothing that can be scored.
+    """
+
+    @property
+    def field(self) -> str:
+        """The response key this measure reads."""
+        ...
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate ``values`` and return one hashable key per value."""
+        ...
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Summarise a group's ``{key: count}``."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :func:`measure_from` turns back into it."""
+        ...
+
+
+def _int_keys(values: list[Any], lo: int, hi: int, what: str) -> list[Any]:
+    if set(map(type, values)) <= {int}:
+        # Plain ints cannot hide a boolean or NaN; check only the distinct values.
+        for v in set(values):
+            as_int(v, lo, hi, what)
+        return values
+    return [as_int(v, lo, hi, what) for v in values]
+
+
+@attrs.frozen(kw_only=True)
+class NpsMeasure:
+    """Net Promoter Score of a 0–10 answer field, in points.
+
+    Example:
+        >>> from servicekit.scoring import NpsMeasure, measure_from
+        >>> m = NpsMeasure(field="likely_to_recommend")
+        >>> measure_from(m.to_dict()) == m
+        True
+    """
+
+    field: str = attrs.field(default="nps", validator=_check_field_name)
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate 0–10 answers; the keys are the answers."""
+        return _int_keys(values, 0, 10, f"NPS scores in {self.field!r}")
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Return the NPS summary of ``{answer: count}``."""
+        return summarise_nps(counts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"kind": "nps", "field": ...}``."""
+        return {"kind": "nps", "field": self.field}
+
+
+@attrs.frozen(kw_only=True)
+class CsatMeasure:
+    """CSAT top-box share (percent) of a 1–``scale`` rating field.
+
+    Example:
+        >>> from servicekit.scoring import CsatMeasure
+        >>> CsatMeasure(field="rating", scale=5, satisfied_at=4).to_dict()["kind"]
+        'csat'
+    """
+
+    field: str = attrs.field(default="rating", validator=_check_field_name)
+    scale: int = 5
+    satisfied_at: int = 4
+
+    def __attrs_post_init__(self) -> None:
+        check_scale(self.scale, self.satisfied_at, "satisfied_at")
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate 1–``scale`` ratings; the keys are the ratings."""
+        return _int_keys(values, 1, self.scale, f"ratings in {self.field!r}")
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Return the top-box share summary of ``{rating: count}``."""
+        top = sum(c for k, c in counts.items() if k >= self.satisfied_at)
+        return ShareSummary(top, sum(counts.values()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"kind": "csat", "field": ..., "scale": ..., "satisfied_at": ...}``."""
+        return {
+            "kind": "csat",
+            "field": self.field,
+            "scale": self.scale,
+            "satisfied_at": self.satisfied_at,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class MeanMeasure:
+    """Mean of a 1–``scale`` rating field (Student-t interval).
+
+    Example:
+        >>> from servicekit.scoring import MeanMeasure
+        >>> MeanMeasure(field="rating", scale=10).to_dict()
+        {'kind': 'mean', 'field': 'rating', 'scale': 10}
+    """
+
+    field: str = attrs.field(default="rating", validator=_check_field_name)
+    scale: int = 5
+
+    def __attrs_post_init__(self) -> None:
+        check_scale(self.scale, self.scale, "scale")
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate 1–``scale`` ratings; the keys are the ratings."""
+        return _int_keys(values, 1, self.scale, f"ratings in {self.field!r}")
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Return the mean summary of ``{rating: count}``."""
+        return MeanSummary.from_counts(counts, 1.0, float(self.scale))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"kind": "mean", "field": ..., "scale": ...}``."""
+        return {"kind": "mean", "field": self.field, "scale": self.scale}
+
+
+@attrs.frozen(kw_only=True)
+class ShareMeasure:
+    """Share (percent) of True in a yes/no field, e.g. first-contact resolution.
+
+    Example:
+        >>> from servicekit.scoring import ShareMeasure
+        >>> ShareMeasure(field="resolved_first_contact").to_dict()
+        {'kind': 'share', 'field': 'resolved_first_contact'}
+    """
+
+    field: str = attrs.field(default="resolved", validator=_check_field_name)
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate booleans; the keys are ``True`` / ``False``."""
+        count_bools(values, f"values of {self.field!r}")
+        return values if set(map(type, values)) <= {bool} else map(bool, values)
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Return the share summary of ``{outcome: count}``."""
+        return ShareSummary(counts.get(True, 0), sum(counts.values()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"kind": "share", "field": ...}``."""
+        return {"kind": "share", "field": self.field}
+
+
+@attrs.frozen(kw_only=True)
+class IndexMeasure:
+    """A :class:`SatisfactionIndex` of a field holding each response's ratings mapping.
+
+    Example:
+        >>> from servicekit.scoring import IndexMeasure, SatisfactionIndex, measure_from
+        >>> m = IndexMeasure(field="ratings", index=SatisfactionIndex(missing="skip"))
+        >>> measure_from(m.to_dict()) == m
+        True
+    """
+
+    field: str = attrs.field(default="ratings", validator=_check_field_name)
+    index: SatisfactionIndex = attrs.field(
+        factory=SatisfactionIndex,
+        validator=attrs.validators.instance_of(SatisfactionIndex),
+    )
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate ratings mappings; the keys are hashable response patterns."""
+        return self.index.pattern_keys(values)
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Return the index summary, or None when no response can be scored."""
+        summary, _, _, _ = self.index.summarise(counts)
+        return summary
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"kind": "index", "field": ..., "index": {...}}``."""
+        return {"kind": "index", "field": self.field, "index": self.index.to_dict()}
+
+
+def measure_from(data: Mapping[str, Any]) -> Measure:
+    """Rebuild a measure from its ``to_dict`` data.
+
+    Raises:
+        DeserializationError: the data names no known measure or is malformed.
+
+    Example:
+        >>> from servicekit.scoring import measure_from
+        >>> measure_from(
+        ...     {"kind": "csat", "field": "rating", "scale": 5, "satisfied_at": 4}
+        ... )
+        CsatMeasure(field='rating', scale=5, satisfied_at=4)
+    """
+    kind = field(data, "kind", "measure")
+    with deserialising("measure"):
+        if kind == "nps":
+            return NpsMeasure(field=field(data, "field", "measure"))
+        if kind == "csat":
+            return CsatMeasure(
+                field=field(data, "field", "measure"),
+                scale=field(data, "scale", "measure"),
+                satisfied_at=field(data, "satisfied_at", "measure"),
+            )
+        if kind == "mean":
+            return MeanMeasure(
+                field=field(data, "field", "measure"),
+                scale=field(data, "scale", "measure"),
+            )
+        if kind == "share":
+            return ShareMeasure(field=field(data, "field", "measure"))
+        if kind == "index":
+            return IndexMeasure(
+                field=field(data, "field", "measure"),
+                index=SatisfactionIndex.from_dict(field(data, "index", "measure")),
+            )
+    msg = f"unknown measure kind {kind!r}; use nps, csat, mean, share or index"
+    raise DeserializationError(msg)
+
+
+def check_measure(value: object) -> None:
+    """Raise InvalidTypeError unless ``value`` is a measure."""
+    if not isinstance(value, Measure):
+        msg = (
+            "measure must be a measure value such as NpsMeasure(field='nps') or "
+            f"CsatMeasure(field='rating'); got {type(value).__name__}"
+        )
+        raise InvalidTypeError(msg)

@@ -1,0 +1,530 @@
+"""League tables of segments (cities, channels, agents…) that only claim what the data shows.
+
+``segment_table`` estimates a measure per segment and period, then ranks segments in
+three honest ways: ``rank`` counts only the segments whose interval lies entirely above
+(so overlapping segments tie); ``shrunk_rank`` orders empirical-Bayes estimates that
+pull small segments toward the period's overall value (so a city with 12 lucky answers
+does not top the table); and ``rankable`` flags segments too small to rank at all. Each
+row also carries the change from the segment's previous period with its test.
+
+This module must never depend on the order of the input rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+import attrs
+
+from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
+from servicekit.scoring._estimate import Comparison, Estimate
+from servicekit.scoring._measures import Measure, check_measure, measure_from
+from servicekit.scoring._summaries import MeanSummary, Summary
+from servicekit.scoring._validation import (
+    check_confidence,
+    deserialising,
+    field,
+    is_bool,
+    materialise,
+    not_instance,
+    require,
+)
+
+__all__ = ["SegmentRow", "SegmentTable", "segment_table"]
+
+Key = str | int
+
+
+def _key(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None and attribute.name == "period":
+        return
+    if is_bool(value) or not isinstance(value, str | int):
+        msg = f"a segment row's {attribute.name} must be a string or int; got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+def _optional_rank(
+    _inst: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None and (
+        is_bool(value) or not isinstance(value, int) or value < 1
+    ):
+        msg = f"{attribute.name} must be None or a whole number >= 1; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+def _optional(cls: type) -> Any:
+    return attrs.validators.optional(attrs.validators.instance_of(cls))
+
+
+@attrs.frozen(kw_only=True)
+class SegmentRow:
+    """One segment in one period of a :class:`SegmentTable`.
+
+    Args:
+        segment: the segment's value (e.g. ``"Hohhot"``).
+        period: the period's value (e.g. ``"2024-05"``), or None for a table without
+            periods.
+        estimate: the measure for this segment and period.
+        rankable: whether ``n`` reaches the table's ``min_n``.
+        rank: 1 + the number of rankable segments whose interval lies entirely above
+            this one; equal ranks mean "not shown to differ from the same leaders".
+            None when not rankable.
+        shrunk: the empirical-Bayes estimate, pulled toward the period's overall value
+            by the segment's own uncertainty.
+        shrunk_rank: 1 + the number of rankable segments with a larger ``shrunk``;
+            None when not rankable.
+        top: among the table's ``top_k`` best by ``shrunk`` (ties by segment).
+        bottom: among the ``bottom_k`` worst by ``shrunk`` (ties by segment).
+        change: this period minus the segment's previous period, or None when there is
+            no previous period or the segment was absent from it.
+
+    Example:
+        >>> from servicekit.scoring import CsatMeasure, SegmentRow, segment_table
+        >>> rows = [{"city": "Baotou", "rating": 5}] * 40 + [
+        ...     {"city": "Baotou", "rating": 2}
+        ... ] * 10
+        >>> row = segment_table(rows, by="city", measure=CsatMeasure()).rows[0]
+        >>> row.segment, row.estimate.value, row.rank, row.rankable
+        ('Baotou', 80.0, 1, True)
+        >>> SegmentRow.from_dict(row.to_dict()) == row
+        True
+    """
+
+    segment: Key = attrs.field(validator=_key)
+    period: Key | None = attrs.field(validator=_key)
+    estimate: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
+    rankable: bool
+    rank: int | None = attrs.field(validator=_optional_rank)
+    shrunk: float
+    shrunk_rank: int | None = attrs.field(validator=_optional_rank)
+    top: bool = False
+    bottom: bool = False
+    change: Comparison | None = attrs.field(
+        default=None, validator=_optional(Comparison)
+    )
+
+    @property
+    def n(self) -> int:
+        """Responses behind the row."""
+        return self.estimate.n
+
+    @property
+    def change_significant(self) -> bool | None:
+        """Whether the change from the previous period is significant, if there is one."""
+        return None if self.change is None else self.change.significant()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return {
+            "segment": self.segment,
+            "period": self.period,
+            "estimate": self.estimate.to_dict(),
+            "rankable": self.rankable,
+            "rank": self.rank,
+            "shrunk": self.shrunk,
+            "shrunk_rank": self.shrunk_rank,
+            "top": self.top,
+            "bottom": self.bottom,
+            "change": None if self.change is None else self.change.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SegmentRow:
+        """Rebuild a row from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid row.
+        """
+        with deserialising("SegmentRow"):
+            change = field(data, "change", "SegmentRow")
+            return cls(
+                segment=field(data, "segment", "SegmentRow"),
+                period=field(data, "period", "SegmentRow"),
+                estimate=Estimate.from_dict(field(data, "estimate", "SegmentRow")),
+                rankable=field(data, "rankable", "SegmentRow"),
+                rank=field(data, "rank", "SegmentRow"),
+                shrunk=field(data, "shrunk", "SegmentRow"),
+                shrunk_rank=field(data, "shrunk_rank", "SegmentRow"),
+                top=field(data, "top", "SegmentRow"),
+                bottom=field(data, "bottom", "SegmentRow"),
+                change=None if change is None else Comparison.from_dict(change),
+            )
+
+
+def _to_rows(value: Iterable[SegmentRow]) -> tuple[SegmentRow, ...]:
+    rows = tuple(value)
+    for row in rows:
+        if not_instance(row, SegmentRow):
+            msg = f"a segment table holds SegmentRow values; got {type(row).__name__}"
+            raise InvalidTypeError(msg)
+    return rows
+
+
+def _to_overall(
+    value: Iterable[tuple[Key | None, Estimate]],
+) -> tuple[tuple[Key | None, Estimate], ...]:
+    return tuple((p, e) for p, e in value)
+
+
+def _check_measure(_inst: object, _attr: object, value: Measure) -> None:
+    check_measure(value)
+
+
+@attrs.frozen(kw_only=True)
+class SegmentTable:
+    """The result of :func:`segment_table`: rows sorted by period, then segment.
+
+    Args:
+        by: the field that names segments.
+        period: the field that names periods, or None.
+        measure: what was estimated.
+        confidence: the intervals' confidence level.
+        min_n: the smallest segment that is ranked.
+        top_k: how many segments per period are flagged ``top``.
+        bottom_k: how many segments per period are flagged ``bottom``.
+        rows: one :class:`SegmentRow` per segment and period.
+        overall: ``(period, estimate over all segments)`` pairs, by period.
+
+    Example:
+        >>> from servicekit.scoring import NpsMeasure, SegmentTable, segment_table
+        >>> rows = [
+        ...     {"city": c, "nps": s} for c, s in [("A", 10), ("A", 9), ("B", 3)] * 20
+        ... ]
+        >>> table = segment_table(rows, by="city", measure=NpsMeasure(), min_n=10)
+        >>> [(r.segment, r.estimate.value, r.rank) for r in table.ranked()]
+        [('A', 100.0, 1), ('B', -100.0, 2)]
+        >>> SegmentTable.from_dict(table.to_dict()) == table
+        True
+    """
+
+    by: str
+    period: str | None
+    measure: Measure = attrs.field(validator=_check_measure)
+    confidence: float
+    min_n: int
+    top_k: int
+    bottom_k: int
+    rows: tuple[SegmentRow, ...] = attrs.field(converter=_to_rows)
+    overall: tuple[tuple[Key | None, Estimate], ...] = attrs.field(
+        converter=_to_overall
+    )
+
+    @property
+    def periods(self) -> tuple[Key | None, ...]:
+        """The periods present, in order."""
+        return tuple(p for p, _ in self.overall)
+
+    def for_period(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
+        """Return the rows of ``period`` (default: the latest), by segment.
+
+        Raises:
+            UnknownNameError: the table has no such period.
+        """
+        wanted = self._period(period)
+        return tuple(r for r in self.rows if r.period == wanted)
+
+    def ranked(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
+        """Return the rows of ``period`` (default: the latest), best ``shrunk`` first.
+
+        Unrankable rows come last; ties are broken by segment value.
+        """
+        rows = self.for_period(period)
+        return tuple(sorted(rows, key=lambda r: (not r.rankable, -r.shrunk, r.segment)))
+
+    def top(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
+        """Return the rows flagged ``top`` in ``period``, best first."""
+        return tuple(r for r in self.ranked(period) if r.top)
+
+    def bottom(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
+        """Return the rows flagged ``bottom`` in ``period``, worst first."""
+        return tuple(r for r in reversed(self.ranked(period)) if r.bottom)
+
+    def _period(self, period: Key | None) -> Key | None:
+        periods = self.periods
+        if period is None:
+            return periods[-1] if periods else None
+        if period not in periods:
+            msg = f"no period {period!r} in this table; it has {list(periods)!r}"
+            raise UnknownNameError(msg)
+        return period
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return {
+            "by": self.by,
+            "period": self.period,
+            "measure": self.measure.to_dict(),
+            "confidence": self.confidence,
+            "min_n": self.min_n,
+            "top_k": self.top_k,
+            "bottom_k": self.bottom_k,
+            "rows": [r.to_dict() for r in self.rows],
+            "overall": [
+                {"period": p, "estimate": e.to_dict()} for p, e in self.overall
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SegmentTable:
+        """Rebuild a table from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid table.
+        """
+        with deserialising("SegmentTable"):
+            return cls(
+                by=field(data, "by", "SegmentTable"),
+                period=field(data, "period", "SegmentTable"),
+                measure=measure_from(field(data, "measure", "SegmentTable")),
+                confidence=field(data, "confidence", "SegmentTable"),
+                min_n=field(data, "min_n", "SegmentTable"),
+                top_k=field(data, "top_k", "SegmentTable"),
+                bottom_k=field(data, "bottom_k", "SegmentTable"),
+                rows=[
+                    SegmentRow.from_dict(r) for r in field(data, "rows", "SegmentTable")
+                ],
+                overall=[
+                    (o["period"], Estimate.from_dict(o["estimate"]))
+                    for o in field(data, "overall", "SegmentTable")
+                ],
+            )
+
+
+def _column(rows: list[Any], name: str) -> list[Any]:
+    try:
+        return list(map(itemgetter(name), rows))
+    except (KeyError, TypeError):
+        for i, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                msg = (
+                    f"response #{i} is a {type(row).__name__}, not a mapping of fields"
+                )
+                raise InvalidTypeError(msg) from None
+            if name not in row:
+                msg = f"response #{i} has no field {name!r}; every response needs it"
+                raise InvalidArgumentError(msg) from None
+        raise  # pragma: no cover - itemgetter failed for a reason found above
+
+
+def _key_column(values: list[Any], name: str) -> list[Any]:
+    kinds = set(map(type, values))
+    if kinds <= {str} or kinds <= {int}:
+        return values
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, dt.datetime):
+            msg = f"{name!r} holds datetimes; pass a period label such as '2024-05' or a date"
+            raise InvalidTypeError(msg)
+        if isinstance(v, dt.date):
+            out.append(v.isoformat())
+        elif is_bool(v) or not isinstance(v, str | int):
+            msg = f"{name!r} values must be strings, ints or dates; got {type(v).__name__} {v!r}"
+            raise InvalidTypeError(msg)
+        else:
+            out.append(v)
+    if not ({type(v) for v in out} <= {str} or {type(v) for v in out} <= {int}):
+        msg = f"{name!r} mixes strings and numbers, which have no common order; use one type"
+        raise InvalidTypeError(msg)
+    return out
+
+
+def _check_count(name: str, value: object, minimum: int) -> int:
+    if is_bool(value) or not isinstance(value, int) or value < minimum:
+        msg = f"{name} must be a whole number >= {minimum}; got {value!r}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _shrink(
+    summaries: dict[Key, Summary],
+    estimates: dict[Key, Estimate],
+    centre: float,
+) -> dict[Key, float]:
+    # Normal–normal empirical Bayes: between-segment variance by DerSimonian–Laird,
+    # each segment pulled toward the period's overall value by tau²/(tau² + v_i).
+    variances = _sampling_variances(summaries)
+    keys = sorted(summaries)
+    tau2 = 0.0
+    weights = {k: 1.0 / variances[k] for k in keys if variances[k] > 0.0}
+    if len(weights) > 1:
+        total = math.fsum(weights.values())
+        mean_w = math.fsum(w * estimates[k].value for k, w in weights.items()) / total
+        q = math.fsum(
+            w * (estimates[k].value - mean_w) ** 2 for k, w in weights.items()
+        )
+        scale = total - math.fsum(w * w for w in weights.values()) / total
+        tau2 = max(0.0, (q - (len(weights) - 1)) / scale)
+    shrunk: dict[Key, float] = {}
+    for k in keys:
+        v = variances[k]
+        factor = 1.0 if v == 0.0 else tau2 / (tau2 + v)
+        shrunk[k] = centre + factor * (estimates[k].value - centre)
+    return shrunk
+
+
+def _sampling_variances(summaries: dict[Key, Summary]) -> dict[Key, float]:
+    means = [s for s in summaries.values() if isinstance(s, MeanSummary)]
+    if means:
+        # A small segment's own spread is too noisy (zero with one answer): use the
+        # pooled within-segment variance, divided by the segment's size.
+        dof = sum(s.n - 1 for s in means)
+        pooled = math.fsum(s.m2 for s in means) / dof if dof > 0 else 0.0
+        return {k: pooled / s.n for k, s in summaries.items()}
+    out: dict[Key, float] = {}
+    for k, s in summaries.items():
+        shrinkage_variance = getattr(s, "shrinkage_variance", None)
+        out[k] = shrinkage_variance() if shrinkage_variance is not None else 0.0
+    return out
+
+
+def segment_table(
+    responses: Iterable[Mapping[str, Any]],
+    *,
+    by: str,
+    measure: Measure,
+    period: str | None = None,
+    confidence: float = 0.95,
+    min_n: int = 30,
+    top_k: int = 5,
+    bottom_k: int = 3,
+) -> SegmentTable:
+    """Estimate ``measure`` per segment (and period), rank honestly, and track change.
+
+    Args:
+        responses: mappings holding the ``by`` field, the ``period`` field (if given)
+            and the measure's field. Segment and period values are strings or ints
+            (dates are turned into ISO strings, so periods sort in time order).
+        by: the field naming the segment (``"city"``, ``"channel"``, ``"agent"``…).
+        measure: what to estimate: :class:`NpsMeasure`, :class:`CsatMeasure`,
+            :class:`MeanMeasure`, :class:`ShareMeasure` or :class:`IndexMeasure`.
+        period: the field naming the period (``"month"``), or None for one period.
+            The previous period of a period is the next-lower period value present
+            in the data.
+        confidence: the intervals' confidence level; also the significance level
+            (``1 - confidence``) of ``change_significant``.
+        min_n: segments with fewer responses in a period are not ranked.
+        top_k: how many rankable segments per period are flagged ``top``.
+        bottom_k: how many are flagged ``bottom``.
+
+    Returns:
+        A :class:`SegmentTable`. Groups where the measure can score nothing (an index
+        with ``missing="skip"`` and no complete response) have no row.
+
+    Raises:
+        InsufficientDataError: no responses.
+        InvalidArgumentError: a response lacks a field, or an argument is out of range.
+        InvalidTypeError: a segment/period value is not a string, int or date, or a
+            measure value has the wrong type.
+
+    Example:
+        >>> from servicekit.scoring import CsatMeasure, segment_table
+        >>> rows = (
+        ...     [{"city": "Hohhot", "month": "2024-05", "rating": 5}] * 90
+        ...     + [{"city": "Hohhot", "month": "2024-05", "rating": 2}] * 10
+        ...     + [{"city": "Hohhot", "month": "2024-06", "rating": 5}] * 70
+        ...     + [{"city": "Hohhot", "month": "2024-06", "rating": 2}] * 30
+        ... )
+        >>> table = segment_table(
+        ...     rows, by="city", measure=CsatMeasure(), period="month"
+        ... )
+        >>> june = table.for_period("2024-06")[0]
+        >>> june.estimate.value, june.change.difference.value, june.change_significant
+        (70.0, -20.0, True)
+    """
+    level = check_confidence(confidence)
+    check_measure(measure)
+    min_n = _check_count("min_n", min_n, 1)
+    top_k = _check_count("top_k", top_k, 0)
+    bottom_k = _check_count("bottom_k", bottom_k, 0)
+    names = [by, measure.field] if period is None else [by, period, measure.field]
+    for name in names:
+        if not isinstance(name, str) or not name:
+            msg = f"field names must be non-empty strings; got {name!r}"
+            raise InvalidArgumentError(msg)
+    if len(set(names)) != len(names):
+        msg = f"by, period and the measure's field must be different fields; got {names!r}"
+        raise InvalidArgumentError(msg)
+    rows = materialise(responses, "responses")
+    require(len(rows), "a segment table")
+    segments = _key_column(_column(rows, by), by)
+    periods: Iterable[Any] = (
+        repeat(None) if period is None else _key_column(_column(rows, period), period)
+    )
+    keys = measure.keys(_column(rows, measure.field))
+    # strict=False: without a period field, ``periods`` is an endless repeat(None).
+    counts = Counter(zip(segments, periods, keys, strict=False))
+
+    groups: dict[Key | None, dict[Key, Counter[Any]]] = {}
+    for (segment, when, key), count in counts.items():
+        groups.setdefault(when, {}).setdefault(segment, Counter())[key] += count
+
+    out_rows: list[SegmentRow] = []
+    overall: list[tuple[Key | None, Estimate]] = []
+    previous: dict[Key, Summary] = {}
+    for when in sorted(groups, key=lambda p: (p is not None, p)):
+        by_segment = groups[when]
+        total: Counter[Any] = Counter()
+        for c in by_segment.values():
+            total.update(c)
+        period_summary = measure.summarise(total)
+        if period_summary is None:
+            previous = {}
+            continue
+        period_estimate = period_summary.estimate(level)
+        overall.append((when, period_estimate))
+        summaries: dict[Key, Summary] = {}
+        for segment, c in by_segment.items():
+            summary = measure.summarise(c)
+            if summary is not None:
+                summaries[segment] = summary
+        estimates = {k: s.estimate(level) for k, s in summaries.items()}
+        shrunk = _shrink(summaries, estimates, period_estimate.value)
+        rankable = sorted(k for k, s in summaries.items() if s.n >= min_n)
+        order = sorted(rankable, key=lambda k: (-shrunk[k], k))
+        top = set(order[:top_k])
+        bottom = set(sorted(rankable, key=lambda k: (shrunk[k], k))[:bottom_k])
+        for segment in sorted(summaries):
+            est = estimates[segment]
+            is_rankable = summaries[segment].n >= min_n
+            rank = shrunk_rank = None
+            if is_rankable:
+                rank = 1 + sum(1 for k in rankable if estimates[k].low > est.high)
+                shrunk_rank = 1 + sum(
+                    1 for k in rankable if shrunk[k] > shrunk[segment]
+                )
+            before = previous.get(segment)
+            out_rows.append(
+                SegmentRow(
+                    segment=segment,
+                    period=when,
+                    estimate=est,
+                    rankable=is_rankable,
+                    rank=rank,
+                    shrunk=shrunk[segment],
+                    shrunk_rank=shrunk_rank,
+                    top=segment in top,
+                    bottom=segment in bottom,
+                    change=None
+                    if before is None
+                    else summaries[segment].compare(before, level),
+                )
+            )
+        previous = summaries
+    return SegmentTable(
+        by=by,
+        period=period,
+        measure=measure,
+        confidence=level,
+        min_n=min_n,
+        top_k=top_k,
+        bottom_k=bottom_k,
+        rows=out_rows,
+        overall=overall,
+    )

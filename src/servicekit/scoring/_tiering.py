@@ -1,0 +1,364 @@
+"""Customer value tiers from purchase frequency, monetary value and recency (RFM).
+
+A customer is ``HIGH_VALUE`` (高净值) when they buy often, spend a lot *and* bought
+recently; ``POTENTIAL`` (潜力) when they bought fairly recently and either buy often or
+spend a lot; ``ORDINARY`` (普通) otherwise. Every threshold is a field of
+:class:`TieringPolicy`, and each assignment says which thresholds decided it. The
+reference date is a parameter: this module must never read the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from servicekit._vocabulary import Tier
+from servicekit.errors import DuplicateIdError, InvalidArgumentError, InvalidTypeError
+from servicekit.scoring._validation import (
+    deserialising,
+    field,
+    is_bool,
+    materialise,
+    not_instance,
+)
+
+__all__ = ["CustomerActivity", "TierAssignment", "TieringPolicy", "tier_customers"]
+
+
+def _whole(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, int):
+        msg = f"{attribute.name} must be a whole number; got {value!r}"
+        raise InvalidTypeError(msg)
+    if value < 0:
+        msg = f"{attribute.name} must not be negative; got {value}"
+        raise InvalidArgumentError(msg)
+
+
+def _money(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if is_bool(value) or not isinstance(value, int | float):
+        msg = f"{attribute.name} must be a number; got {value!r}"
+        raise InvalidTypeError(msg)
+    if not (math.isfinite(value) and value >= 0):
+        msg = f"{attribute.name} must be a finite amount >= 0; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+def _date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        msg = f"{attribute.name} must be a date (not a datetime); got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+def _customer(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"{attribute.name} must be a non-empty string id; got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class TieringPolicy:
+    """The thresholds that decide a customer's tier.
+
+    ``HIGH_VALUE``: ``purchases >= high_value_purchases`` and ``spend >=
+    high_value_spend`` and ``recency_days <= high_value_recency_days``.
+    ``POTENTIAL``: not high value, ``recency_days <= potential_recency_days`` and
+    (``purchases >= potential_purchases`` or ``spend >= potential_spend``).
+    ``ORDINARY``: everyone else. Recency is days since the last purchase.
+
+    Raises:
+        InvalidArgumentError: a threshold is negative, or the high-value thresholds are
+            easier than the potential ones (which would let more activity lower a tier).
+
+    Example:
+        >>> from servicekit.scoring import TieringPolicy
+        >>> p = TieringPolicy(high_value_spend=50_000)
+        >>> p.high_value_purchases, p.potential_recency_days
+        (12, 180)
+        >>> TieringPolicy.from_dict(p.to_dict()) == p
+        True
+    """
+
+    high_value_purchases: int = attrs.field(default=12, validator=_whole)
+    high_value_spend: float = attrs.field(default=10_000.0, validator=_money)
+    high_value_recency_days: int = attrs.field(default=90, validator=_whole)
+    potential_purchases: int = attrs.field(default=4, validator=_whole)
+    potential_spend: float = attrs.field(default=2_000.0, validator=_money)
+    potential_recency_days: int = attrs.field(default=180, validator=_whole)
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            self.high_value_purchases < self.potential_purchases
+            or self.high_value_spend < self.potential_spend
+            or self.high_value_recency_days > self.potential_recency_days
+        ):
+            msg = (
+                "high-value thresholds must be at least as strict as potential ones: "
+                "high_value_purchases >= potential_purchases, high_value_spend >= "
+                "potential_spend and high_value_recency_days <= potential_recency_days"
+            )
+            raise InvalidArgumentError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return attrs.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TieringPolicy:
+        """Rebuild a policy from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid policy.
+        """
+        with deserialising("TieringPolicy"):
+            return cls(
+                **{
+                    a.name: field(data, a.name, "TieringPolicy")
+                    for a in attrs.fields(cls)
+                }
+            )
+
+
+@attrs.frozen(kw_only=True)
+class CustomerActivity:
+    """One customer's purchase history, summarised.
+
+    Args:
+        customer: the customer's id.
+        purchases: how many purchases in the period considered.
+        spend: the total spent in that period.
+        last_purchase: the date of the latest purchase.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.scoring import CustomerActivity
+        >>> a = CustomerActivity(
+        ...     customer="C-1",
+        ...     purchases=3,
+        ...     spend=900.0,
+        ...     last_purchase=dt.date(2024, 5, 2),
+        ... )
+        >>> CustomerActivity.from_dict(a.to_dict()) == a
+        True
+    """
+
+    customer: str = attrs.field(validator=_customer)
+    purchases: int = attrs.field(validator=_whole)
+    spend: float = attrs.field(validator=_money)
+    last_purchase: dt.date = attrs.field(validator=_date)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data (the date as ISO-8601)."""
+        return {
+            "customer": self.customer,
+            "purchases": self.purchases,
+            "spend": self.spend,
+            "last_purchase": self.last_purchase.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CustomerActivity:
+        """Rebuild an activity from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid activity.
+        """
+        with deserialising("CustomerActivity"):
+            return cls(
+                customer=field(data, "customer", "CustomerActivity"),
+                purchases=field(data, "purchases", "CustomerActivity"),
+                spend=field(data, "spend", "CustomerActivity"),
+                last_purchase=dt.date.fromisoformat(
+                    field(data, "last_purchase", "CustomerActivity")
+                ),
+            )
+
+
+def _to_tier(value: object) -> Tier:
+    return Tier.parse(value)
+
+
+def _reasons(value: Iterable[str]) -> tuple[str, ...]:
+    out = tuple(value)
+    if not out or not all(isinstance(r, str) and r for r in out):
+        msg = f"reasons must be a non-empty list of non-empty strings; got {out!r}"
+        raise InvalidArgumentError(msg)
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class TierAssignment:
+    """A customer's tier and the facts that decided it.
+
+    Example:
+        >>> from servicekit import Tier
+        >>> from servicekit.scoring import TierAssignment
+        >>> a = TierAssignment(
+        ...     customer="C-1",
+        ...     tier=Tier.POTENTIAL,
+        ...     recency_days=10,
+        ...     reasons=["5 purchases >= 4"],
+        ... )
+        >>> TierAssignment.from_dict(a.to_dict()) == a
+        True
+    """
+
+    customer: str = attrs.field(validator=_customer)
+    tier: Tier = attrs.field(converter=_to_tier)
+    recency_days: int = attrs.field(validator=_whole)
+    reasons: tuple[str, ...] = attrs.field(converter=_reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        return {
+            "customer": self.customer,
+            "tier": self.tier.value,
+            "recency_days": self.recency_days,
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TierAssignment:
+        """Rebuild an assignment from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the data does not describe a valid assignment.
+        """
+        with deserialising("TierAssignment"):
+            return cls(
+                customer=field(data, "customer", "TierAssignment"),
+                tier=field(data, "tier", "TierAssignment"),
+                recency_days=field(data, "recency_days", "TierAssignment"),
+                reasons=field(data, "reasons", "TierAssignment"),
+            )
+
+
+def _assign(a: CustomerActivity, recency: int, p: TieringPolicy) -> TierAssignment:
+    checks = (
+        (
+            a.purchases >= p.high_value_purchases,
+            f"{a.purchases} purchases {'>=' if a.purchases >= p.high_value_purchases else '<'} {p.high_value_purchases}",
+        ),
+        (
+            a.spend >= p.high_value_spend,
+            f"spend {a.spend:g} {'>=' if a.spend >= p.high_value_spend else '<'} {p.high_value_spend:g}",
+        ),
+        (
+            recency <= p.high_value_recency_days,
+            f"last purchase {recency} days ago {'<=' if recency <= p.high_value_recency_days else '>'} {p.high_value_recency_days}",
+        ),
+    )
+    if all(ok for ok, _ in checks):
+        return TierAssignment(
+            customer=a.customer,
+            tier=Tier.HIGH_VALUE,
+            recency_days=recency,
+            reasons=[text for _, text in checks],
+        )
+    recent = recency <= p.potential_recency_days
+    frequent = a.purchases >= p.potential_purchases
+    big = a.spend >= p.potential_spend
+    if recent and (frequent or big):
+        reasons = [f"last purchase {recency} days ago <= {p.potential_recency_days}"]
+        if frequent:
+            reasons.append(f"{a.purchases} purchases >= {p.potential_purchases}")
+        if big:
+            reasons.append(f"spend {a.spend:g} >= {p.potential_spend:g}")
+        return TierAssignment(
+            customer=a.customer,
+            tier=Tier.POTENTIAL,
+            recency_days=recency,
+            reasons=reasons,
+        )
+    if not recent:
+        why = [f"last purchase {recency} days ago > {p.potential_recency_days}"]
+    else:
+        why = [
+            f"{a.purchases} purchases < {p.potential_purchases}",
+            f"spend {a.spend:g} < {p.potential_spend:g}",
+        ]
+    return TierAssignment(
+        customer=a.customer, tier=Tier.ORDINARY, recency_days=recency, reasons=why
+    )
+
+
+def tier_customers(
+    activities: Iterable[CustomerActivity | Mapping[str, Any]],
+    *,
+    as_of: dt.date,
+    policy: TieringPolicy | None = None,
+) -> tuple[TierAssignment, ...]:
+    """Assign each customer a :class:`~servicekit.Tier` by the policy's RFM thresholds.
+
+    Args:
+        activities: :class:`CustomerActivity` values (or their ``to_dict`` mappings).
+        as_of: the date recency is measured from.
+        policy: the thresholds; :class:`TieringPolicy` defaults when None.
+
+    Returns:
+        One :class:`TierAssignment` per customer, sorted by customer id.
+
+    Raises:
+        DuplicateIdError: a customer appears twice.
+        InvalidArgumentError: a last purchase is after ``as_of``.
+        InvalidTypeError: ``as_of`` is not a date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.scoring import CustomerActivity, tier_customers
+        >>> day = dt.date(2024, 6, 1)
+        >>> people = [
+        ...     CustomerActivity(
+        ...         customer="wang",
+        ...         purchases=20,
+        ...         spend=25_000.0,
+        ...         last_purchase=dt.date(2024, 5, 20),
+        ...     ),
+        ...     CustomerActivity(
+        ...         customer="li",
+        ...         purchases=5,
+        ...         spend=800.0,
+        ...         last_purchase=dt.date(2024, 3, 1),
+        ...     ),
+        ...     CustomerActivity(
+        ...         customer="zhao",
+        ...         purchases=1,
+        ...         spend=99.0,
+        ...         last_purchase=dt.date(2023, 1, 1),
+        ...     ),
+        ... ]
+        >>> [(a.customer, a.tier.value) for a in tier_customers(people, as_of=day)]
+        [('li', 'potential'), ('wang', 'high_value'), ('zhao', 'ordinary')]
+    """
+    _date(None, attrs.fields(CustomerActivity).last_purchase, as_of)
+    rules = TieringPolicy() if policy is None else policy
+    if not_instance(rules, TieringPolicy):
+        msg = f"policy must be a TieringPolicy; got {type(rules).__name__}"
+        raise InvalidTypeError(msg)
+    seen: dict[str, CustomerActivity] = {}
+    for item in materialise(activities, "activities"):
+        activity = (
+            CustomerActivity.from_dict(item) if isinstance(item, Mapping) else item
+        )
+        if not isinstance(activity, CustomerActivity):
+            msg = (
+                f"activities must be CustomerActivity values; got {type(item).__name__}"
+            )
+            raise InvalidTypeError(msg)
+        if activity.customer in seen:
+            msg = f"customer {activity.customer!r} appears twice; merge their activity first"
+            raise DuplicateIdError(msg)
+        if activity.last_purchase > as_of:
+            msg = (
+                f"customer {activity.customer!r} last bought on {activity.last_purchase}, "
+                f"after as_of={as_of}; pass the date the data was extracted"
+            )
+            raise InvalidArgumentError(msg)
+        seen[activity.customer] = activity
+    return tuple(
+        _assign(seen[c], (as_of - seen[c].last_purchase).days, rules)
+        for c in sorted(seen)
+    )
