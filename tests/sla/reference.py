@@ -49,7 +49,7 @@ ONE_DAY = dt.timedelta(days=1)
 # How far the reference searches before giving up. Far less than the 50 years of the
 # contract: the random calendars of the tests open at least every few weeks, and the
 # never-opens regression tests check the implementation, not this module.
-MAX_CELLS = 400 * 96
+MAX_SECONDS = 400 * 86_400
 MAX_DAYS = 3 * 366
 
 
@@ -131,6 +131,7 @@ class Reference:
             assert self.step % step == 0, "a forced step must refine the natural one"
             self.step = step
         self.step_us = self.step * 1_000_000
+        self.max_cells = MAX_SECONDS // self.step
         self._cells: dict[int, dt.date | None] = {}
 
     # -- the DESIGN §3 rule -------------------------------------------------------
@@ -177,7 +178,7 @@ class Reference:
         cell = us // self.step_us
         if self._owner(cell) is not None:
             return from_us(us)
-        for k in range(cell + 1, cell + MAX_CELLS):
+        for k in range(cell + 1, cell + self.max_cells):
             if self._owner(k) is not None:
                 return from_us(k * self.step_us)
         raise NeverOpens
@@ -205,7 +206,7 @@ class Reference:
         if remaining == 0:
             return from_us(pos)
         cell = pos // self.step_us
-        for k in range(cell, cell + MAX_CELLS):
+        for k in range(cell, cell + self.max_cells):
             cell_end = (k + 1) * self.step_us
             if self._owner(k) is not None:
                 available = cell_end - pos
@@ -225,7 +226,7 @@ class Reference:
         if remaining == 0:
             return from_us(pos)
         cell = (pos - 1) // self.step_us
-        for k in range(cell, cell - MAX_CELLS, -1):
+        for k in range(cell, cell - self.max_cells, -1):
             cell_start = k * self.step_us
             if self._owner(k) is not None:
                 available = pos - cell_start

@@ -19,6 +19,7 @@ import pytest
 
 from servicekit.errors import (
     CalendarNeverOpensError,
+    CalendarRangeError,
     InvalidHolidayError,
     InvalidHoursError,
     NaiveDatetimeError,
@@ -505,6 +506,7 @@ class TestValues:
         )
         cal.is_business_day(dt.date(2025, 1, 1))
         plain = json.loads(json.dumps(cal.to_dict()))
+        assert plain == cal.to_dict(), "to_dict must be JSON-native (no tuples, dates)"
         again = BusinessCalendar.from_dict(plain)
         assert again == cal
         assert not again.is_business_day(dt.date(2026, 10, 1))
@@ -688,3 +690,113 @@ def test_spring_festival_examples_agree_with_reference(start, delta):
     cal = BusinessCalendar(**kwargs, holidays=cn)
     ref = Reference(**kwargs, holidays=list(cn), workdays=cn.weekend_workdays)
     assert to_us(cal.add(start, delta)) == to_us(ref.add(start, delta))
+
+
+# -- edges the contract implies ---------------------------------------------------------
+
+
+class TestEdges:
+    def test_fold_of_an_input_inside_the_repeated_hour_is_honoured(self):
+        """PEP 495: 01:30 fold=0 and fold=1 in New York on 2025-11-02 are an hour
+        apart; a calendar that drops ``fold`` (e.g. by rebuilding the datetime from
+        its wall clock) measures 0.
+        """
+        cal = BusinessCalendar.always_open(timezone="America/New_York")
+        first = dt.datetime(2025, 11, 2, 1, 30, tzinfo=NY)
+        second = dt.datetime(2025, 11, 2, 1, 30, tzinfo=NY, fold=1)
+        assert cal.between(first, second) == H
+        assert to_us(cal.add(first, H)) == to_us(second)
+
+    def test_input_in_the_skipped_hour_follows_pep_495(self):
+        """02:30 on 2025-03-09 does not exist in New York; PEP 495 reads it with
+        the pre-transition offset (EST), i.e. 07:30 UTC.
+        """
+        cal = BusinessCalendar.always_open(timezone="America/New_York")
+        ghost = dt.datetime(2025, 3, 9, 2, 30, tzinfo=NY)
+        assert cal.between(ghost, at(dt.UTC, 2025, 3, 9, 8)) == 30 * M
+
+    def test_pendulum_duration_delta(self):
+        got = office().add(
+            at(SH, 2025, 3, 3, 9), pendulum.duration(hours=2, minutes=30)
+        )
+        assert_at(got, at(SH, 2025, 3, 3, 11, 30))
+
+    def test_ten_years_of_24x7_is_real_elapsed_time(self):
+        cal = BusinessCalendar.always_open(timezone="Europe/London")
+        start, end = at(LONDON, 2020, 1, 1), at(LONDON, 2030, 1, 1)
+        assert cal.between(start, end) == end.astimezone(dt.UTC) - start.astimezone(
+            dt.UTC
+        )
+
+    def test_holidays_as_mapping_set_or_generator(self):
+        wednesday = dt.date(2025, 3, 5)
+        for given_as in (
+            {wednesday: "Founders' Day"},
+            {wednesday},
+            (d for d in [wednesday]),
+        ):
+            cal = office(holidays=given_as)
+            assert not cal.is_business_day(wednesday), given_as
+            assert cal.is_business_day(dt.date(2025, 3, 6))
+
+    def test_equal_arguments_make_equal_calendars(self):
+        assert office() == office()
+        assert office() != office(holidays=[dt.date(2025, 3, 5)])
+        assert office() != office(timezone="Asia/Tokyo")
+
+    def test_night_shift_only_day_is_a_business_day(self):
+        cal = BusinessCalendar(timezone="UTC", weekly_hours={6: [("22:00", "06:00")]})
+        sunday = dt.date(2025, 3, 9)
+        assert cal.is_business_day(sunday)
+        assert not cal.is_business_day(sunday + dt.timedelta(days=1))
+        assert_at(
+            cal.add_business_days(at(dt.UTC, 2025, 3, 9, 12), 0),
+            at(dt.UTC, 2025, 3, 10, 6),
+        )
+
+    def test_opening_after_thirty_years_of_holidays_is_found(self):
+        """The 50-year horizon must not be cut short: 30 closed years are searched."""
+        first = dt.date(2025, 1, 6)
+        mondays = [first + dt.timedelta(weeks=i) for i in range(30 * 52)]
+        cal = BusinessCalendar(
+            timezone="UTC", weekly_hours={0: [("09:00", "17:00")]}, holidays=mondays
+        )
+        expected_day = mondays[-1] + dt.timedelta(weeks=1)
+        with time_box(20):
+            got = cal.add(at(dt.UTC, 2025, 1, 1), H)
+        assert_at(got, dt.datetime.combine(expected_day, dt.time(10), tzinfo=dt.UTC))
+
+    def test_leaving_the_representable_years_raises_a_servicekit_error(self):
+        """Year 9999 + 1 business hour cannot be represented: a clear
+        ``CalendarRangeError``, not an ``OverflowError`` from deep inside.
+        """
+        cal = BusinessCalendar.always_open()
+        with pytest.raises(CalendarRangeError):
+            cal.add(at(dt.UTC, 9999, 12, 31, 23, 30), H)
+
+    @pytest.mark.parametrize(
+        ("start", "delta"),
+        [
+            (at(dt.UTC, 2025, 3, 3, 9, 0, 29), dt.timedelta(seconds=1)),
+            (at(dt.UTC, 2025, 3, 3, 9, 0, 29, 999_999), dt.timedelta(microseconds=2)),
+            (at(dt.UTC, 2025, 3, 3, 17, 59, 28), dt.timedelta(seconds=3)),
+            (at(dt.UTC, 2025, 3, 7, 17, 0), 8 * H + dt.timedelta(seconds=31)),
+        ],
+    )
+    def test_second_level_bounds_agree_with_reference(self, start, delta):
+        kwargs = {
+            "timezone": "UTC",
+            "weekly_hours": dict.fromkeys(range(5), (("09:00:30", "17:59:30"),)),
+        }
+        cal, ref = BusinessCalendar(**kwargs), Reference(**kwargs)
+        assert to_us(cal.add(start, delta)) == to_us(ref.add(start, delta))
+        assert to_us(cal.subtract(start, delta)) == to_us(ref.subtract(start, delta))
+        end = start + 3 * H
+        assert cal.between(start, end) == ref.between(start, end)
+
+    def test_parse_hours_round_the_clock(self):
+        cal = BusinessCalendar(
+            timezone="UTC", weekly_hours=parse_hours("Mon-Sun 00:00-24:00")
+        )
+        start = at(dt.UTC, 2025, 3, 3, 7, 13)
+        assert cal.between(start, start + 7 * 24 * H) == 7 * 24 * H
