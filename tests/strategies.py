@@ -222,3 +222,159 @@ def business_durations(
         st.integers(0, top).map(lambda s: dt.timedelta(seconds=s)),
         st.integers(0, top * 1_000_000).map(lambda us: dt.timedelta(microseconds=us)),
     )
+
+
+# --- acceptance: requirement workflow (tests/acceptance/) -----------------------------
+# Instants are drawn in zones with DST (and fold=1 inside repeated hours) so that
+# serialisation is exercised where PEP 495 makes cross-zone equality lie. Random
+# requirements are built by trying random events and keeping those the workflow
+# accepts, so every drawn requirement has a legal history. (``dt`` and ``ZoneInfo``
+# are imported by the sla section above.)
+
+from servicekit.acceptance import (  # noqa: E402
+    AcceptanceFailed,
+    AcceptancePassed,
+    AcceptanceTimedOut,
+    AcceptanceTimeoutAction,
+    Cancelled,
+    ConfirmationExpired,
+    CustomerConfirmed,
+    DelayAnnounced,
+    Delivered,
+    FollowUpDone,
+    Requirement,
+    RequirementPolicy,
+    SheetSent,
+)
+from servicekit.errors import ServiceKitError  # noqa: E402
+from servicekit.sla import BusinessCalendar  # noqa: E402
+
+ACCEPTANCE_ZONES = ("UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York")
+
+acceptance_instants = st.builds(
+    lambda naive, zone, fold: naive.replace(tzinfo=ZoneInfo(zone), fold=fold),
+    st.datetimes(
+        min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2027, 12, 31)
+    ),
+    st.sampled_from(ACCEPTANCE_ZONES),
+    st.sampled_from([0, 1]),
+)
+acceptance_gaps = st.timedeltas(
+    min_value=dt.timedelta(0), max_value=dt.timedelta(days=6)
+)
+acceptance_positive_gaps = st.timedeltas(
+    min_value=dt.timedelta(microseconds=1), max_value=dt.timedelta(days=20)
+)
+acceptance_texts = st.text(min_size=1, max_size=20).filter(lambda s: bool(s.strip()))
+acceptance_text_lists = st.lists(acceptance_texts, max_size=3)
+acceptance_ratings = st.none() | st.integers(1, 5)
+
+# Mon-Fri 09:00-18:00 in Berlin with Christmas closed: simple enough for a brute-force
+# deadline reference, and it has DST changes.
+ACCEPTANCE_OFFICE = {
+    "timezone": "Europe/Berlin",
+    "weekly_hours": {day: [("09:00", "18:00")] for day in range(5)},
+    "holidays": [dt.date(y, 12, d) for y in (2024, 2025, 2026, 2027) for d in (25, 26)],
+}
+acceptance_calendars = st.sampled_from(
+    [
+        BusinessCalendar.always_open(timezone="UTC"),
+        BusinessCalendar(**ACCEPTANCE_OFFICE),
+    ]
+)
+acceptance_policies = st.builds(
+    RequirementPolicy,
+    calendar=acceptance_calendars,
+    confirm_within=st.integers(0, 4),
+    customer_confirm_within=st.integers(0, 4),
+    accept_within=st.integers(0, 4),
+    rework_within=st.integers(0, 4),
+    follow_up_within=st.integers(0, 4),
+    delay_notice=st.timedeltas(
+        min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)
+    ),
+    on_acceptance_timeout=st.sampled_from(list(AcceptanceTimeoutAction)),
+)
+
+
+def acceptance_event_at(at, kind):
+    """A strategy for one event of class ``kind`` dated ``at``, with a random payload."""
+    if kind is SheetSent:
+        return st.builds(
+            SheetSent,
+            at=st.just(at),
+            delivery_due=st.none() | acceptance_positive_gaps.map(lambda g: at + g),
+            problem=st.text(max_size=10),
+            goal=st.text(max_size=10),
+            customer_provides=acceptance_text_lists,
+        )
+    if kind is AcceptanceFailed:
+        return st.builds(
+            AcceptanceFailed,
+            at=st.just(at),
+            reasons=st.lists(acceptance_texts, min_size=1, max_size=3),
+        )
+    if kind is DelayAnnounced:
+        return st.builds(
+            DelayAnnounced,
+            at=st.just(at),
+            new_due=acceptance_positive_gaps.map(lambda g: at + g),
+            reason=st.text(max_size=10),
+        )
+    if kind is FollowUpDone:
+        return st.builds(
+            FollowUpDone,
+            at=st.just(at),
+            solved=st.booleans(),
+            shortfalls=acceptance_text_lists,
+            attitude=acceptance_ratings,
+            competence=acceptance_ratings,
+            comment=st.text(max_size=10),
+        )
+    if kind is Cancelled:
+        return st.builds(Cancelled, at=st.just(at), reason=acceptance_texts)
+    return st.just(kind(at=at))
+
+
+ACCEPTANCE_EVENT_TYPES = (
+    SheetSent,
+    CustomerConfirmed,
+    ConfirmationExpired,
+    Delivered,
+    AcceptancePassed,
+    AcceptanceFailed,
+    AcceptanceTimedOut,
+    DelayAnnounced,
+    FollowUpDone,
+    Cancelled,
+)
+
+acceptance_events = st.tuples(
+    acceptance_instants, st.sampled_from(ACCEPTANCE_EVENT_TYPES)
+).flatmap(lambda pair: acceptance_event_at(*pair))
+
+
+@st.composite
+def acceptance_requirements(draw, max_events=12):
+    """A requirement with a random legal history (illegal tries are skipped)."""
+    req = Requirement.open(
+        id=draw(acceptance_texts),
+        received_at=draw(acceptance_instants),
+        policy=draw(acceptance_policies),
+        channel=draw(st.none() | channels),
+        customer=draw(st.none() | acceptance_texts),
+        priority=draw(st.none() | priorities),
+    )
+    at = req.received_at
+    for _ in range(draw(st.integers(0, max_events))):
+        at += draw(acceptance_gaps)
+        pending = req.timeouts(at)
+        if pending and draw(st.booleans()):
+            req = req.apply_all(pending)
+            continue
+        kind = draw(st.sampled_from(ACCEPTANCE_EVENT_TYPES))
+        try:
+            req = req.apply(draw(acceptance_event_at(at, kind)))
+        except ServiceKitError:
+            continue
+    return req

@@ -42,6 +42,7 @@ def to_instant(value: object) -> pendulum.DateTime:
     Raises:
         InvalidTypeError: ``value`` is not a datetime.
         NaiveDatetimeError: ``value`` has no time zone.
+        InvalidArgumentError: the UTC offset has a fraction of a second.
     """
     if not isinstance(value, dt.datetime):
         msg = (
@@ -55,11 +56,12 @@ def to_instant(value: object) -> pendulum.DateTime:
             "pendulum.datetime(2025, 1, 24, 10, tz='Asia/Shanghai')"
         )
         raise NaiveDatetimeError(msg)
-    fixed = pendulum.instance(value.astimezone(dt.timezone(offset)))
     if offset.microseconds:
-        # pendulum's FixedTimezone holds whole seconds; keep the exact stdlib offset.
-        return fixed
-    return fixed.replace(tzinfo=pendulum.FixedTimezone(int(offset.total_seconds())))
+        # pendulum would round the offset to whole seconds and so move the instant.
+        msg = f"{value!r} has a UTC offset with a fraction of a second; use whole seconds"
+        raise InvalidArgumentError(msg)
+    zone = pendulum.FixedTimezone(offset.days * 86400 + offset.seconds)
+    return pendulum.instance(value.astimezone(dt.timezone(offset))).replace(tzinfo=zone)
 
 
 def optional_instant(value: object) -> pendulum.DateTime | None:

@@ -1,0 +1,150 @@
+"""Tests of the acceptance converters: instants pinned to fixed offsets, ISO durations."""
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicekit.acceptance._convert import (
+    duration_from_iso,
+    duration_to_iso,
+    parse_instant,
+    reasons,
+    text,
+    to_instant,
+    utc,
+)
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+)
+from strategies import acceptance_instants
+
+US = dt.timedelta(microseconds=1)
+
+
+def _us(value: dt.datetime) -> int:
+    """Brute-force instant: integer microseconds since the epoch."""
+    u = value.astimezone(dt.UTC)
+    naive = dt.datetime(
+        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond
+    )
+    return (naive - dt.datetime(1970, 1, 1)) // US
+
+
+class TestToInstant:
+    @given(acceptance_instants)
+    def test_same_instant_same_wall_clock(self, value):
+        out = to_instant(value)
+        assert isinstance(out, pendulum.DateTime)
+        assert _us(out) == _us(value)
+        assert out.utcoffset() == value.utcoffset()
+        assert out.replace(tzinfo=None) == value.replace(tzinfo=None, fold=0)
+
+    @given(acceptance_instants)
+    def test_iso_round_trip_is_equal(self, value):
+        out = to_instant(value)
+        back = parse_instant(json.loads(json.dumps(out.isoformat())), "x")
+        assert back == out
+        assert _us(back) == _us(value)
+
+    def test_naive_is_refused_with_a_fix(self):
+        with pytest.raises(NaiveDatetimeError, match="give it a time zone"):
+            to_instant(dt.datetime(2025, 1, 1))
+
+    def test_a_date_is_not_an_instant(self):
+        with pytest.raises(InvalidTypeError, match="timezone-aware datetime"):
+            to_instant(dt.date(2025, 1, 1))
+
+    def test_sub_second_offset_is_refused_not_rounded(self):
+        zone = dt.timezone(dt.timedelta(hours=1, microseconds=5))
+        with pytest.raises(InvalidArgumentError, match="fraction of a second"):
+            to_instant(dt.datetime(2025, 1, 1, tzinfo=zone))
+
+    def test_negative_and_odd_second_offsets(self):
+        zone = dt.timezone(-dt.timedelta(hours=4, minutes=56, seconds=2))
+        out = to_instant(dt.datetime(1880, 1, 1, tzinfo=zone))
+        assert out.utcoffset() == -dt.timedelta(hours=4, minutes=56, seconds=2)
+        assert parse_instant(out.isoformat(), "x") == out
+
+    def test_fold_one_in_a_repeated_hour(self):
+        """Regression: PEP 495 makes ``==`` between a ZoneInfo instant in a repeated hour
+        and the same instant at a fixed offset False, so round trips seemed lossy."""
+        ny = ZoneInfo("America/New_York")
+        first = dt.datetime(2025, 11, 2, 1, 30, tzinfo=ny, fold=0)
+        second = dt.datetime(2025, 11, 2, 1, 30, tzinfo=ny, fold=1)
+        a, b = to_instant(first), to_instant(second)
+        assert _us(b) - _us(a) == 3600 * 10**6
+        assert parse_instant(b.isoformat(), "x") == b
+        assert utc(a) < utc(b)
+
+
+class TestParseInstant:
+    @pytest.mark.parametrize(
+        ("value", "match"),
+        [
+            (1, "must be an ISO-8601 string"),
+            ("yesterday", "not ISO-8601"),
+            ("2025-01-01T10:00:00", "no UTC offset"),
+        ],
+    )
+    def test_bad_values(self, value, match):
+        with pytest.raises(DeserializationError, match=match):
+            parse_instant(value, "when")
+
+
+class TestDurations:
+    @given(st.timedeltas())
+    def test_round_trip_exact(self, value):
+        assert duration_from_iso(duration_to_iso(value), "d") == value
+
+    @pytest.mark.parametrize(
+        ("value", "iso"),
+        [
+            (dt.timedelta(hours=24), "PT24H"),
+            (dt.timedelta(0), "PT0S"),
+            (dt.timedelta(minutes=90), "PT1H30M"),
+            (dt.timedelta(seconds=1, microseconds=500000), "PT1.5S"),
+            (-dt.timedelta(hours=1), "-PT1H"),
+        ],
+    )
+    def test_known_answers(self, value, iso):
+        assert duration_to_iso(value) == iso
+
+    def test_days_mean_24_hours(self):
+        assert duration_from_iso("P1DT1H", "d") == dt.timedelta(hours=25)
+
+    @pytest.mark.parametrize("value", ["", "P", "PT", "P1DT", "24h", 24, "PT1.5H"])
+    def test_bad_durations(self, value):
+        with pytest.raises(DeserializationError, match="ISO-8601 duration"):
+            duration_from_iso(value, "delay_notice")
+
+
+class TestTexts:
+    def test_text_must_be_a_string(self):
+        with pytest.raises(InvalidTypeError):
+            text(3, "x")
+
+    def test_blank_refused_when_required(self):
+        with pytest.raises(InvalidArgumentError, match="must not be blank"):
+            text("  ", "x", allow_empty=False)
+
+    def test_bare_string_is_not_a_list_of_reasons(self):
+        """Regression: tuple("late") gave the reasons ('l', 'a', 't', 'e')."""
+        with pytest.raises(InvalidTypeError, match="list of strings"):
+            reasons("late", "reasons", allow_none=False)
+
+    def test_non_iterable_refused(self):
+        with pytest.raises(InvalidTypeError):
+            reasons(5, "reasons", allow_none=True)
+
+    def test_empty_list_refused_when_required(self):
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            reasons([], "reasons", allow_none=False)
+        assert reasons([], "reasons", allow_none=True) == ()

@@ -1,0 +1,239 @@
+"""Tests of the transition table, the obligation table and the generated diagram."""
+
+import datetime as dt
+import json
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicekit.acceptance import (
+    EVENT_TRIGGERED_TRANSITIONS,
+    STATE_OBLIGATIONS,
+    TIME_TRIGGERED_EVENTS,
+    AcceptanceTimedOut,
+    AcceptanceTimeoutAction,
+    Breach,
+    BreachKind,
+    Cancelled,
+    DelayAnnounced,
+    Duty,
+    Obligation,
+    Party,
+    RequirementState,
+    allowed_events,
+    to_mermaid,
+)
+from servicekit.errors import DeserializationError, NaiveDatetimeError
+from strategies import ACCEPTANCE_EVENT_TYPES, acceptance_instants
+
+S = RequirementState
+
+
+def _kind(trigger):
+    return trigger[0] if isinstance(trigger, tuple) else trigger
+
+
+class TestTable:
+    def test_every_state_has_a_row(self):
+        assert set(EVENT_TRIGGERED_TRANSITIONS) == set(RequirementState)
+
+    def test_triggers_are_event_classes(self):
+        for row in EVENT_TRIGGERED_TRANSITIONS.values():
+            for trigger, target in row.items():
+                assert _kind(trigger) in ACCEPTANCE_EVENT_TYPES
+                assert isinstance(target, RequirementState)
+
+    def test_policy_dependent_rows_cover_every_choice(self):
+        for row in EVENT_TRIGGERED_TRANSITIONS.values():
+            choices = {t[1] for t in row if isinstance(t, tuple)}
+            assert choices in (set(), set(AcceptanceTimeoutAction))
+
+    def test_obligation_iff_not_terminal(self):
+        """The fold relies on it: every state that accepts an event owes something."""
+        for state in RequirementState:
+            assert (state in STATE_OBLIGATIONS) == (not state.is_terminal)
+
+    def test_terminal_states(self):
+        assert {s for s in RequirementState if s.is_terminal} == {S.CLOSED, S.CANCELLED}
+
+    def test_cancel_from_every_live_state(self):
+        for state in RequirementState:
+            if not state.is_terminal:
+                assert EVENT_TRIGGERED_TRANSITIONS[state][Cancelled] is S.CANCELLED
+
+    def test_every_state_reachable_and_every_live_state_can_finish(self):
+        edges = {s: set(row.values()) for s, row in EVENT_TRIGGERED_TRANSITIONS.items()}
+        seen, todo = {S.AWAITING_SHEET}, [S.AWAITING_SHEET]
+        while todo:
+            for nxt in edges[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        assert seen == set(RequirementState)
+        for state in RequirementState:
+            reach, todo = {state}, [state]
+            while todo:
+                for nxt in edges[todo.pop()] - reach:
+                    reach.add(nxt)
+                    todo.append(nxt)
+            assert S.CLOSED in reach or state is S.CANCELLED
+
+    def test_timeouts_are_legal_where_they_fire(self):
+        for state, kind in TIME_TRIGGERED_EVENTS.items():
+            assert kind in allowed_events(state)
+            assert STATE_OBLIGATIONS[state].party is Party.CUSTOMER
+
+    def test_obligation_rules_name_policy_fields(self):
+        fields = {
+            "confirm_within",
+            "customer_confirm_within",
+            "accept_within",
+            "rework_within",
+            "follow_up_within",
+        }
+        for rule in STATE_OBLIGATIONS.values():
+            assert rule.within is None or rule.within in fields
+
+    def test_delay_notices_only_where_the_team_owes_work(self):
+        for state in RequirementState:
+            if DelayAnnounced in allowed_events(state):
+                assert STATE_OBLIGATIONS[state].party is Party.TEAM
+                assert state in {S.IN_DELIVERY, S.IN_REWORK}
+
+    def test_allowed_events_have_no_repeats_and_keep_order(self):
+        kinds = allowed_events(S.AWAITING_ACCEPTANCE)
+        assert [k.__name__ for k in kinds] == [
+            "AcceptancePassed",
+            "AcceptanceFailed",
+            "AcceptanceTimedOut",
+            "Cancelled",
+        ]
+        assert allowed_events(S.CLOSED) == ()
+        assert AcceptanceTimedOut in kinds
+
+
+class TestMermaid:
+    def test_every_row_is_an_arrow(self):
+        lines = to_mermaid().splitlines()
+        assert lines[0] == "stateDiagram-v2"
+        arrows = [ln.strip() for ln in lines if "-->" in ln and "[*]" not in ln]
+        expected = sum(len(row) for row in EVENT_TRIGGERED_TRANSITIONS.values())
+        assert len(arrows) == expected
+        for state, row in EVENT_TRIGGERED_TRANSITIONS.items():
+            for trigger, target in row.items():
+                label = _kind(trigger).__name__
+                assert any(
+                    a.startswith(f"{state.name} --> {target.name}: {label}")
+                    for a in arrows
+                )
+
+    def test_policy_choices_and_timeouts_are_labelled(self):
+        text = to_mermaid()
+        assert (
+            "AWAITING_ACCEPTANCE --> AWAITING_FOLLOW_UP: AcceptanceTimedOut "
+            "(on_acceptance_timeout=deem_accepted)"
+        ) in text
+        assert (
+            "AWAITING_CONFIRMATION --> AWAITING_SHEET: ConfirmationExpired (timeout)"
+        ) in text
+
+    def test_notes_and_ends(self):
+        text = to_mermaid()
+        for state, rule in STATE_OBLIGATIONS.items():
+            assert f"note right of {state.name}: {rule.describe()}" in text
+        assert "    [*] --> AWAITING_SHEET: Requirement.open\n" in text
+        assert text.endswith("    CLOSED --> [*]\n    CANCELLED --> [*]\n")
+
+    def test_deterministic(self):
+        assert to_mermaid() == to_mermaid()
+
+
+def _obligations():
+    return st.builds(
+        Obligation,
+        party=st.sampled_from(list(Party)),
+        what=st.sampled_from(list(Duty)),
+        since=acceptance_instants,
+        due_at=st.none() | acceptance_instants,
+    )
+
+
+def _breaches():
+    return st.builds(
+        Breach,
+        kind=st.sampled_from(list(BreachKind)),
+        party=st.sampled_from(list(Party)),
+        what=st.sampled_from(list(Duty)),
+        due_at=acceptance_instants,
+        at=acceptance_instants,
+    )
+
+
+class TestValues:
+    @given(_obligations())
+    def test_obligation_round_trip(self, obligation):
+        data = json.loads(json.dumps(obligation.to_dict()))
+        assert Obligation.from_dict(data) == obligation
+
+    @given(_breaches())
+    def test_breach_round_trip(self, breach):
+        data = json.loads(json.dumps(breach.to_dict()))
+        assert Breach.from_dict(data) == breach
+
+    @given(_breaches())
+    def test_late_by_against_integer_microseconds(self, breach):
+        def us(value):
+            u = value.astimezone(dt.UTC)
+            naive = dt.datetime(*u.timetuple()[:6], u.microsecond)
+            return (naive - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
+
+        assert type(breach.late_by) is dt.timedelta
+        assert breach.late_by == dt.timedelta(
+            microseconds=us(breach.at) - us(breach.due_at)
+        )
+
+    @given(_obligations(), acceptance_instants)
+    def test_is_overdue_is_strictly_after(self, obligation, now):
+        expected = obligation.due_at is not None and (
+            now.astimezone(dt.UTC) > obligation.due_at.astimezone(dt.UTC)
+        )
+        assert obligation.is_overdue(now) == expected
+
+    def test_is_overdue_needs_an_aware_now(self):
+        due = pendulum.datetime(2025, 1, 1, tz="UTC")
+        o = Obligation(party="team", what="deliver", since=due, due_at=due)
+        with pytest.raises(NaiveDatetimeError):
+            o.is_overdue(dt.datetime(2025, 1, 2))
+
+    def test_no_due_date_is_never_overdue(self):
+        since = pendulum.datetime(2025, 1, 1, tz="UTC")
+        o = Obligation(party="team", what="deliver", since=since, due_at=None)
+        assert not o.is_overdue(since.add(years=5))
+
+    @pytest.mark.parametrize("cls", [Obligation, Breach])
+    def test_from_dict_errors(self, cls):
+        with pytest.raises(DeserializationError, match="invalid"):
+            cls.from_dict({"party": "team"})
+        with pytest.raises(DeserializationError, match="invalid"):
+            cls.from_dict(
+                {
+                    "kind": "late",
+                    "party": "boss",
+                    "what": "deliver",
+                    "since": "2025-01-01T00:00:00+00:00",
+                    "due_at": "2025-01-01T00:00:00+00:00",
+                    "at": "2025-01-01T00:00:00+00:00",
+                }
+            )
+        with pytest.raises(DeserializationError, match="no UTC offset"):
+            cls.from_dict(
+                {
+                    "kind": "late",
+                    "party": "team",
+                    "what": "deliver",
+                    "since": "2025-01-01T00:00:00",
+                    "due_at": "2025-01-01T00:00:00",
+                    "at": "2025-01-01T00:00:00",
+                }
+            )
