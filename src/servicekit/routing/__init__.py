@@ -1,0 +1,75 @@
+"""Routing: triage, queue order, tier/priority/skill-aware assignment, escalation.
+
+Pure and deterministic: "now" is a parameter, nothing is read from a clock, a file or
+the order agents are listed in. Staffing (Erlang C) lives in
+:mod:`servicekit.routing.staffing`.
+
+Example:
+    >>> import pendulum
+    >>> from servicekit.routing import Agent, Router, Ticket
+    >>> now = pendulum.datetime(2026, 1, 5, 9, tz="Asia/Shanghai")
+    >>> t = Ticket(id="T", created_at=now, priority="normal", tier="ordinary", channel="chat")
+    >>> Router.default().route(t, [Agent(id="A", capacity={"chat": 1})], now).agent_id
+    'A'
+"""
+
+from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._policies import (
+    Assessment,
+    Availability,
+    ChannelMatch,
+    DedicatedManager,
+    LanguageMatch,
+    LeastLoaded,
+    LongestIdle,
+    OwnerStickiness,
+    PartTimeWeighting,
+    RequiredSkills,
+    Requirements,
+    RoutingContext,
+    RoutingPolicy,
+    SeniorForRepeatComplaints,
+    SkillGroupMatch,
+    explain,
+    policy_from_dict,
+)
+from servicekit.routing._queue import QueueOrder
+from servicekit.routing._router import (
+    Assignment,
+    DispatchResult,
+    EscalationStep,
+    Router,
+    RoutingDecision,
+)
+from servicekit.routing._triage import Triage, TriageResult, TriageRule
+
+__all__ = [
+    "Agent",
+    "Assessment",
+    "Assignment",
+    "Availability",
+    "ChannelMatch",
+    "DedicatedManager",
+    "DispatchResult",
+    "EscalationStep",
+    "LanguageMatch",
+    "LeastLoaded",
+    "LongestIdle",
+    "OwnerStickiness",
+    "PartTimeWeighting",
+    "QueueOrder",
+    "RequiredSkills",
+    "Requirements",
+    "Router",
+    "RoutingContext",
+    "RoutingDecision",
+    "RoutingPolicy",
+    "SeniorForRepeatComplaints",
+    "SkillGroupMatch",
+    "Ticket",
+    "Triage",
+    "TriageResult",
+    "TriageRule",
+    "explain",
+    "policy_from_dict",
+]

@@ -1,0 +1,495 @@
+"""The two things routing moves around: tickets waiting for work and agents doing it.
+
+``Ticket`` and ``Agent`` are frozen values a CRM builds from its own records. Routing
+never mutates them: dispatch returns new ``Agent`` values with updated load. This
+module must never read a clock or look anything up outside the values it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from servicekit._vocabulary import Channel, Priority, Tier
+from servicekit.errors import InvalidArgumentError, InvalidTypeError
+from servicekit.routing import _values as v
+
+__all__ = ["Agent", "Ticket"]
+
+
+def _ticket_id(value: object) -> str:
+    return v.check_id(value, "Ticket.id")
+
+
+def _agent_id(value: object) -> str:
+    return v.check_id(value, "Agent.id")
+
+
+def _created_at(value: object) -> dt.datetime:
+    return v.instant(value, "Ticket.created_at")
+
+
+def _due_at(value: object) -> dt.datetime | None:
+    return v.optional_instant(value, "Ticket.due_at")
+
+
+def _last_assigned(value: object) -> dt.datetime | None:
+    return v.optional_instant(value, "Agent.last_assigned_at")
+
+
+def _priority(value: object) -> Priority:
+    return v.enum_member(Priority, value, "priority")  # type: ignore[no-any-return]
+
+
+def _tier(value: object) -> Tier:
+    return v.enum_member(Tier, value, "tier")  # type: ignore[no-any-return]
+
+
+def _channel(value: object) -> Channel:
+    return v.enum_member(Channel, value, "channel")  # type: ignore[no-any-return]
+
+
+def _ticket_skills(value: object) -> frozenset[str]:
+    return v.names(value, "Ticket.skills")
+
+
+def _min_levels(value: object) -> v.FrozenMap[str, int]:
+    if not isinstance(value, Mapping):
+        msg = f"Ticket.min_levels must map skill names to levels 1-10, such as {{'billing': 3}}; got {value!r}"
+        raise InvalidTypeError(msg)
+    return v.FrozenMap(
+        (
+            v.check_id(k, "a Ticket.min_levels skill"),
+            v.level(n, f"the minimum level for {k!r}"),
+        )
+        for k, n in value.items()
+    )
+
+
+def _language(value: object) -> str | None:
+    if value is None:
+        return None
+    return v.check_id(value, "Ticket.language").strip().casefold()
+
+
+def _optional_ticket_field(name: str) -> Any:
+    def convert(value: object) -> str | None:
+        return v.optional_id(value, f"Ticket.{name}")
+
+    return convert
+
+
+def _agent_skills(value: object) -> v.FrozenMap[str, int]:
+    if not isinstance(value, Mapping):
+        msg = f"Agent.skills must map skill names to levels 1-10, such as {{'billing': 7}}; got {value!r}"
+        raise InvalidTypeError(msg)
+    return v.FrozenMap(
+        (v.check_id(k, "an Agent.skills name"), v.level(n, f"the level of skill {k!r}"))
+        for k, n in value.items()
+    )
+
+
+def _per_channel(what: str) -> Any:
+    def convert(value: object) -> v.FrozenMap[Channel, int]:
+        if not isinstance(value, Mapping):
+            msg = f"Agent.{what} must map channels to whole numbers, such as {{Channel.CHAT: 3}}; got {value!r}"
+            raise InvalidTypeError(msg)
+        out: dict[Channel, int] = {}
+        for key, n in value.items():
+            channel = _channel(key)
+            if channel in out:
+                msg = f"Agent.{what} names the channel {channel.value!r} twice"
+                raise InvalidArgumentError(msg)
+            out[channel] = v.count(n, f"Agent.{what}[{channel.value!r}]")
+        return v.FrozenMap(out)
+
+    return convert
+
+
+def _agent_languages(value: object) -> frozenset[str]:
+    return v.languages(value, "Agent.languages")
+
+
+def _customers(value: object) -> frozenset[str]:
+    return v.names(value, "Agent.dedicated_customers")
+
+
+def _groups(value: object) -> frozenset[str]:
+    return v.names(value, "Agent.groups")
+
+
+def _tiers(value: object) -> frozenset[Tier]:
+    if isinstance(value, str) or not isinstance(value, set | frozenset | list | tuple):
+        msg = f"Agent.dedicated_tiers must be a set of tiers such as {{Tier.HIGH_VALUE}}; got {value!r}"
+        raise InvalidTypeError(msg)
+    return frozenset(_tier(t) for t in value)
+
+
+def _flag(what: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if not isinstance(value, bool):
+            msg = f"{what} must be True or False; got {value!r}"
+            raise InvalidTypeError(msg)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Ticket:
+    """A piece of work waiting for an agent.
+
+    Args:
+        id: The CRM's identifier; unique within a dispatch.
+        created_at: When the customer first asked (aware datetime; stored as UTC).
+        priority: How urgent (usually set by :class:`~servicekit.routing.Triage`).
+        tier: The customer's value tier.
+        channel: Where the contact arrived; agents need capacity on it.
+        skills: Skill names an agent must have.
+        min_levels: Minimum level (1-10) per skill in ``skills``; others need level 1.
+        language: Language tag the agent must speak (case-insensitive), or None.
+        customer_id: The customer, for dedicated managers.
+        owner_id: The agent who owns the case (first-contact ownership, 首问负责制).
+        due_at: The SLA deadline, filled by the caller (earlier is served first).
+        group: The skill group (team) that takes this kind of work, or None for any.
+        assignee_id: The agent currently working it; queued tickets have None.
+        attributes: Further JSON-native facts for triage rules (``attributes.city``).
+
+    Raises:
+        NaiveDatetimeError: ``created_at`` or ``due_at`` has no time zone.
+        InvalidArgumentError: an id is empty, a level is out of 1-10, or
+            ``min_levels`` names a skill missing from ``skills``.
+        UnknownNameError: priority, tier or channel is not a known member.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit import Channel, Priority, Tier
+        >>> from servicekit.routing import Ticket
+        >>> t = Ticket(
+        ...     id="T1",
+        ...     created_at=pendulum.datetime(2026, 3, 2, 9, tz="Asia/Shanghai"),
+        ...     priority="high",
+        ...     tier=Tier.HIGH_VALUE,
+        ...     channel=Channel.CHAT,
+        ...     skills={"billing"},
+        ...     min_levels={"billing": 3},
+        ... )
+        >>> t.priority, t.created_at.isoformat()
+        (<Priority.HIGH: 'high'>, '2026-03-02T01:00:00+00:00')
+        >>> Ticket.from_dict(t.to_dict()) == t
+        True
+    """
+
+    id: str = attrs.field(converter=_ticket_id)
+    created_at: dt.datetime = attrs.field(converter=_created_at)
+    priority: Priority = attrs.field(converter=_priority)
+    tier: Tier = attrs.field(converter=_tier)
+    channel: Channel = attrs.field(converter=_channel)
+    skills: frozenset[str] = attrs.field(default=frozenset(), converter=_ticket_skills)
+    min_levels: v.FrozenMap[str, int] = attrs.field(
+        factory=v.FrozenMap, converter=_min_levels
+    )
+    language: str | None = attrs.field(default=None, converter=_language)
+    customer_id: str | None = attrs.field(
+        default=None, converter=_optional_ticket_field("customer_id")
+    )
+    owner_id: str | None = attrs.field(
+        default=None, converter=_optional_ticket_field("owner_id")
+    )
+    due_at: dt.datetime | None = attrs.field(default=None, converter=_due_at)
+    group: str | None = attrs.field(
+        default=None, converter=_optional_ticket_field("group")
+    )
+    assignee_id: str | None = attrs.field(
+        default=None, converter=_optional_ticket_field("assignee_id")
+    )
+    attributes: v.FrozenMap[str, Any] = attrs.field(
+        factory=v.FrozenMap, converter=v.attributes
+    )
+
+    def __attrs_post_init__(self) -> None:
+        extra = sorted(set(self.min_levels) - self.skills)
+        if extra:
+            msg = (
+                f"ticket {self.id}: min_levels names {extra} which are not in skills "
+                f"{sorted(self.skills)}; add them to skills or drop their levels"
+            )
+            raise InvalidArgumentError(msg)
+
+    def min_level(self, skill: str) -> int:
+        """Return the minimum level required for ``skill`` (1 when unspecified).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="normal",
+            ...     tier="ordinary",
+            ...     channel="email",
+            ...     skills={"a", "b"},
+            ...     min_levels={"a": 4},
+            ... )
+            >>> t.min_level("a"), t.min_level("b")
+            (4, 1)
+        """
+        return self.min_levels.get(skill, 1)
+
+    def facts(self) -> dict[str, Any]:
+        """Return the facts triage rules are matched against.
+
+        Keys: ``id``, ``priority``, ``tier``, ``channel``, ``language``,
+        ``customer_id``, ``owner_id``, ``group``, ``skills`` (sorted list) and
+        ``attributes`` (reach nested values with ``"attributes.city"``).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="phone",
+            ...     attributes={"city": "Kashgar"},
+            ... )
+            >>> t.facts()["attributes"]["city"], t.facts()["channel"]
+            ('Kashgar', <Channel.PHONE: 'phone'>)
+        """
+        return {
+            "id": self.id,
+            "priority": self.priority,
+            "tier": self.tier,
+            "channel": self.channel,
+            "language": self.language,
+            "customer_id": self.customer_id,
+            "owner_id": self.owner_id,
+            "group": self.group,
+            "skills": sorted(self.skills),
+            "attributes": self.attributes,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data (ISO-8601 instants) that :meth:`from_dict` reads.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket
+            >>> Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="phone",
+            ... ).to_dict()["created_at"]
+            '2026-01-01T00:00:00+00:00'
+        """
+        return {
+            "id": self.id,
+            "created_at": v.instant_to_iso(self.created_at),
+            "priority": self.priority.value,
+            "tier": self.tier.value,
+            "channel": self.channel.value,
+            "skills": sorted(self.skills),
+            "min_levels": dict(self.min_levels),
+            "language": self.language,
+            "customer_id": self.customer_id,
+            "owner_id": self.owner_id,
+            "due_at": v.instant_to_iso(self.due_at),
+            "group": self.group,
+            "assignee_id": self.assignee_id,
+            "attributes": v.thaw_json(self.attributes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Ticket:
+        """Build a ticket from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: keys are missing or instants are malformed.
+
+        Example:
+            >>> from servicekit.routing import Ticket
+            >>> Ticket.from_dict(
+            ...     {
+            ...         "id": "T",
+            ...         "created_at": "2026-01-01T08:00:00+08:00",
+            ...         "priority": "urgent",
+            ...         "tier": "potential",
+            ...         "channel": "chat",
+            ...     }
+            ... ).created_at.hour
+            0
+        """
+        d = v.require_keys(
+            data, "Ticket", ("id", "created_at", "priority", "tier", "channel")
+        )
+        return cls(
+            id=d["id"],
+            created_at=v.instant_from_iso(d["created_at"], "Ticket.created_at"),
+            priority=d["priority"],
+            tier=d["tier"],
+            channel=d["channel"],
+            skills=d.get("skills", ()),
+            min_levels=d.get("min_levels", {}),
+            language=d.get("language"),
+            customer_id=d.get("customer_id"),
+            owner_id=d.get("owner_id"),
+            due_at=v.instant_from_iso(d.get("due_at"), "Ticket.due_at"),
+            group=d.get("group"),
+            assignee_id=d.get("assignee_id"),
+            attributes=d.get("attributes", {}),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Agent:
+    """A person who takes tickets, with skills, languages and per-channel capacity.
+
+    Args:
+        id: Unique identifier.
+        skills: Skill name → level 1 (novice) … 10 (expert).
+        languages: Language tags spoken (case-insensitive).
+        capacity: Channel → how many tickets at once (a channel not listed: none).
+        load: Channel → tickets held now (may exceed capacity after a cut: no room).
+        available: False while on break, in training or logged off.
+        dedicated_customers: Customers this agent manages personally.
+        dedicated_tiers: Customer tiers this agent is assigned to serve first.
+        last_assigned_at: When the agent last received a ticket (None: never).
+        part_time: Part-time agents take a reduced share of their capacity.
+        senior: Senior agents take repeat complaints one-to-one.
+        groups: Skill groups (teams) the agent belongs to.
+        attributes: Further JSON-native facts for custom policies.
+
+    Raises:
+        InvalidArgumentError: a level outside 1-10, a negative capacity or load.
+        UnknownNameError: a channel or tier that does not exist.
+
+    Example:
+        >>> from servicekit import Channel
+        >>> from servicekit.routing import Agent
+        >>> a = Agent(
+        ...     id="A1",
+        ...     skills={"billing": 7},
+        ...     languages={"zh", "MN"},
+        ...     capacity={Channel.CHAT: 3, "email": 10},
+        ... )
+        >>> sorted(a.languages), a.room(Channel.CHAT)
+        (['mn', 'zh'], 3)
+        >>> Agent(id="A2", capacity={"chat": -1})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidArgumentError: Agent.capacity['chat'] must be a whole number, zero or more; got -1
+    """
+
+    id: str = attrs.field(converter=_agent_id)
+    skills: v.FrozenMap[str, int] = attrs.field(
+        factory=v.FrozenMap, converter=_agent_skills
+    )
+    languages: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_agent_languages
+    )
+    capacity: v.FrozenMap[Channel, int] = attrs.field(
+        factory=v.FrozenMap, converter=_per_channel("capacity")
+    )
+    load: v.FrozenMap[Channel, int] = attrs.field(
+        factory=v.FrozenMap, converter=_per_channel("load")
+    )
+    available: bool = attrs.field(default=True, validator=_flag("Agent.available"))
+    dedicated_customers: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_customers
+    )
+    dedicated_tiers: frozenset[Tier] = attrs.field(
+        default=frozenset(), converter=_tiers
+    )
+    last_assigned_at: dt.datetime | None = attrs.field(
+        default=None, converter=_last_assigned
+    )
+    part_time: bool = attrs.field(default=False, validator=_flag("Agent.part_time"))
+    senior: bool = attrs.field(default=False, validator=_flag("Agent.senior"))
+    groups: frozenset[str] = attrs.field(default=frozenset(), converter=_groups)
+    attributes: v.FrozenMap[str, Any] = attrs.field(
+        factory=v.FrozenMap, converter=v.attributes
+    )
+
+    def room(self, channel: Channel) -> int:
+        """Return how many more tickets the agent can take on ``channel`` now.
+
+        Example:
+            >>> from servicekit.routing import Agent
+            >>> Agent(id="A", capacity={"chat": 3}, load={"chat": 2}).room("chat")
+            1
+        """
+        ch = _channel(channel)
+        return max(0, self.capacity.get(ch, 0) - self.load.get(ch, 0))
+
+    def load_ratio(self) -> float:
+        """Return total load over total capacity (``inf`` with no capacity at all).
+
+        Example:
+            >>> from servicekit.routing import Agent
+            >>> Agent(id="A", capacity={"chat": 4}, load={"chat": 1}).load_ratio()
+            0.25
+        """
+        total = sum(self.capacity.values())
+        return sum(self.load.values()) / total if total else float("inf")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import Agent
+            >>> Agent(id="A", capacity={"chat": 3}).to_dict()["capacity"]
+            {'chat': 3}
+        """
+        return {
+            "id": self.id,
+            "skills": dict(self.skills),
+            "languages": sorted(self.languages),
+            "capacity": {k.value: n for k, n in self.capacity.items()},
+            "load": {k.value: n for k, n in self.load.items()},
+            "available": self.available,
+            "dedicated_customers": sorted(self.dedicated_customers),
+            "dedicated_tiers": sorted(t.value for t in self.dedicated_tiers),
+            "last_assigned_at": v.instant_to_iso(self.last_assigned_at),
+            "part_time": self.part_time,
+            "senior": self.senior,
+            "groups": sorted(self.groups),
+            "attributes": v.thaw_json(self.attributes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Agent:
+        """Build an agent from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: ``id`` is missing or an instant is malformed.
+
+        Example:
+            >>> from servicekit.routing import Agent
+            >>> Agent.from_dict({"id": "A", "skills": {"logistics": 5}}).skills[
+            ...     "logistics"
+            ... ]
+            5
+        """
+        d = v.require_keys(data, "Agent", ("id",))
+        return cls(
+            id=d["id"],
+            skills=d.get("skills", {}),
+            languages=d.get("languages", ()),
+            capacity=d.get("capacity", {}),
+            load=d.get("load", {}),
+            available=d.get("available", True),
+            dedicated_customers=d.get("dedicated_customers", ()),
+            dedicated_tiers=d.get("dedicated_tiers", ()),
+            last_assigned_at=v.instant_from_iso(
+                d.get("last_assigned_at"), "Agent.last_assigned_at"
+            ),
+            part_time=d.get("part_time", False),
+            senior=d.get("senior", False),
+            groups=d.get("groups", ()),
+            attributes=d.get("attributes", {}),
+        )

@@ -1,0 +1,977 @@
+"""Routing policies: small objects that admit or rank agents for a ticket, and say why.
+
+A policy is anything with a ``name`` and an ``assess(ticket, agent, context)`` method
+returning an :class:`Assessment` (the :class:`RoutingPolicy` protocol). The router keeps
+the agents every policy admits and picks the best by comparing ranks policy by policy,
+in pipeline order (lexicographically), with the agent id as the last tie-break.
+
+The built-in policies also carry private, index-friendly forms of the same rule (a set
+of admitted agent ids, a per-agent key) so that dispatch never scans every agent for
+every ticket. Both forms must always agree; the tests check that they do. Reasons are
+written for a supervisor, not a programmer. This module must never read a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import attrs
+
+from servicekit._vocabulary import Channel, Tier
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
+from servicekit.routing import _values as v
+from servicekit.routing._model import Agent, Ticket
+
+__all__ = [
+    "Assessment",
+    "Availability",
+    "ChannelMatch",
+    "DedicatedManager",
+    "LanguageMatch",
+    "LeastLoaded",
+    "LongestIdle",
+    "OwnerStickiness",
+    "PartTimeWeighting",
+    "RequiredSkills",
+    "Requirements",
+    "RoutingContext",
+    "RoutingPolicy",
+    "SeniorForRepeatComplaints",
+    "SkillGroupMatch",
+    "policy_from_dict",
+]
+
+_NEVER = -math.inf
+
+
+def _skill_levels(value: object) -> v.FrozenMap[str, int]:
+    if not isinstance(value, Mapping):
+        msg = f"Requirements.skills must map skill names to minimum levels; got {value!r}"
+        raise InvalidTypeError(msg)
+    return v.FrozenMap((v.check_id(k, "a skill"), v.level(n, f"the level for {k!r}")) for k, n in value.items())
+
+
+def _optional_groups(value: object) -> frozenset[str] | None:
+    return None if value is None else v.names(value, "Requirements.groups")
+
+
+@attrs.frozen(kw_only=True)
+class Requirements:
+    """What a ticket needs from an agent right now, after any escalation relaxed it.
+
+    Args:
+        skills: Skill → minimum level.
+        language: Language the agent must speak, or None.
+        groups: Skill groups whose members may take it; None means any agent.
+        owner_id: The case owner whose claim still holds, or None.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Requirements, Ticket
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     skills={"refunds"},
+        ...     language="ug",
+        ...     group="after-sales",
+        ... )
+        >>> r = Requirements.of(t)
+        >>> dict(r.skills), r.language, sorted(r.groups)
+        ({'refunds': 1}, 'ug', ['after-sales'])
+    """
+
+    skills: v.FrozenMap[str, int] = attrs.field(factory=v.FrozenMap, converter=_skill_levels)
+    language: str | None = attrs.field(default=None)
+    groups: frozenset[str] | None = attrs.field(default=None, converter=_optional_groups)
+    owner_id: str | None = attrs.field(default=None)
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> Requirements:
+        """Return the unrelaxed requirements of ``ticket``.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Requirements, Ticket
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
+            >>> Requirements.of(t).groups is None
+            True
+        """
+        return cls(
+            skills={s: ticket.min_level(s) for s in ticket.skills},
+            language=ticket.language,
+            groups=None if ticket.group is None else frozenset({ticket.group}),
+            owner_id=ticket.owner_id,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RoutingContext:
+    """Everything a policy may consult besides the ticket and the agent.
+
+    Args:
+        now: The instant of the decision.
+        waited: How long the ticket has waited (``now - created_at``).
+        step: The escalation step in effect (``"standard"`` before any).
+        requirements: The ticket's needs after escalation.
+        agents: Every agent by id, in their current state (owners, colleagues).
+
+    Example:
+        >>> import pendulum
+        >>> from datetime import timedelta
+        >>> from servicekit.routing import Requirements, RoutingContext
+        >>> ctx = RoutingContext(
+        ...     now=pendulum.datetime(2026, 1, 1),
+        ...     waited=timedelta(0),
+        ...     step="standard",
+        ...     requirements=Requirements(),
+        ...     agents={},
+        ... )
+        >>> ctx.step
+        'standard'
+    """
+
+    now: dt.datetime
+    waited: dt.timedelta
+    step: str
+    requirements: Requirements
+    agents: Mapping[str, Agent]
+
+
+def _rank(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"an assessment's rank must be a number (lower is better); got {value!r}"
+        raise InvalidTypeError(msg)
+    if math.isnan(value):
+        msg = "an assessment's rank is NaN, which cannot be ordered; return a real number"
+        raise InvalidArgumentError(msg)
+    return float(value)
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """One policy's verdict on one agent for one ticket.
+
+    Args:
+        admitted: False removes the agent from consideration.
+        rank: Lower is better; compared only among admitted agents.
+        reason: Words a supervisor understands (may be empty for "no opinion").
+
+    Example:
+        >>> from servicekit.routing import Assessment
+        >>> Assessment.exclude("is on a break").admitted
+        False
+        >>> Assessment.ranked(0.25, "load 25%").rank
+        0.25
+    """
+
+    admitted: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    rank: float = attrs.field(default=0.0, converter=_rank)
+    reason: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    @classmethod
+    def exclude(cls, reason: str) -> Assessment:
+        """Return a verdict removing the agent, with the reason.
+
+        Example:
+            >>> from servicekit.routing import Assessment
+            >>> Assessment.exclude("does not speak Uyghur").reason
+            'does not speak Uyghur'
+        """
+        return cls(admitted=False, rank=math.inf, reason=reason)
+
+    @classmethod
+    def ranked(cls, rank: float, reason: str = "") -> Assessment:
+        """Return a verdict admitting the agent with a rank (lower is better).
+
+        Example:
+            >>> from servicekit.routing import Assessment
+            >>> Assessment.ranked(1).admitted
+            True
+        """
+        return cls(admitted=True, rank=float(rank), reason=reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import Assessment
+            >>> Assessment.ranked(2, "x").to_dict()
+            {'admitted': True, 'rank': 2.0, 'reason': 'x'}
+        """
+        rank: float | str = self.rank if math.isfinite(self.rank) else ("inf" if self.rank > 0 else "-inf")
+        return {"admitted": self.admitted, "rank": rank, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
+        """Build an assessment from :meth:`to_dict` data.
+
+        Example:
+            >>> from servicekit.routing import Assessment
+            >>> Assessment.from_dict({"admitted": False, "rank": "inf", "reason": "x"}).admitted
+            False
+        """
+        d = v.require_keys(data, "Assessment", ("admitted", "rank", "reason"))
+        return cls(admitted=bool(d["admitted"]), rank=float(d["rank"]), reason=str(d["reason"]))
+
+
+_ADMIT = Assessment()
+
+
+@runtime_checkable
+class RoutingPolicy(Protocol):
+    """The extension point: anything with a ``name`` and an ``assess`` method.
+
+    ``assess`` must be a pure function of its arguments (no clock, no I/O) so that
+    dispatch stays deterministic.
+
+    Example:
+        >>> from servicekit.routing import Assessment, RoutingPolicy
+        >>> class SameCity:
+        ...     name = "same city"
+        ...
+        ...     def assess(self, ticket, agent, context):
+        ...         same = agent.attributes.get("city") == ticket.attributes.get("city")
+        ...         return Assessment.ranked(0 if same else 1, "same city" if same else "")
+        >>> isinstance(SameCity(), RoutingPolicy)
+        True
+    """
+
+    @property
+    def name(self) -> str:
+        """A short name shown in explanations ("least loaded")."""
+        ...
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Return whether ``agent`` may take ``ticket`` and how good a match it is."""
+        ...
+
+
+class Live:
+    """Mutable per-agent state during one dispatch (never escapes the router)."""
+
+    __slots__ = ("agent", "available", "capacity", "last_us", "load", "part_time", "version")
+
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.available = agent.available
+        self.part_time = agent.part_time
+        self.capacity: dict[Channel, int] = dict(agent.capacity)
+        self.load: dict[Channel, int] = dict(agent.load)
+        last = agent.last_assigned_at
+        self.last_us: float = _NEVER if last is None else float(v.micros(last))
+        self.version = 0
+
+
+class AgentIndex:
+    """Agents indexed by the static facts the built-in filters ask about."""
+
+    def __init__(self, agents: Sequence[Agent]) -> None:
+        self.all: frozenset[str] = frozenset(a.id for a in agents)
+        self.available: set[str] = set()
+        self.by_channel: dict[Channel, set[str]] = {}
+        self.by_skill: dict[str, list[set[str]]] = {}
+        self.by_language: dict[str, set[str]] = {}
+        self.by_group: dict[str, set[str]] = {}
+        self.seniors: set[str] = set()
+        self.by_customer: dict[str, set[str]] = {}
+        self.by_tier: dict[Tier, set[str]] = {}
+        for a in agents:
+            if a.available:
+                self.available.add(a.id)
+            if a.senior:
+                self.seniors.add(a.id)
+            for ch, n in a.capacity.items():
+                if n > 0:
+                    self.by_channel.setdefault(ch, set()).add(a.id)
+            for skill, lvl in a.skills.items():
+                levels = self.by_skill.setdefault(skill, [set() for _ in range(10)])
+                for i in range(lvl):
+                    levels[i].add(a.id)
+            for lang in a.languages:
+                self.by_language.setdefault(lang, set()).add(a.id)
+            for g in a.groups:
+                self.by_group.setdefault(g, set()).add(a.id)
+            for c in a.dedicated_customers:
+                self.by_customer.setdefault(c, set()).add(a.id)
+            for t in a.dedicated_tiers:
+                self.by_tier.setdefault(t, set()).add(a.id)
+
+    def with_skill(self, skill: str, level: int) -> set[str]:
+        """Return ids of agents with ``skill`` at ``level`` or above."""
+        levels = self.by_skill.get(skill)
+        return levels[level - 1] if levels is not None else set()
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+class _Builtin:
+    """Private mixin: the index-friendly forms of a built-in policy."""
+
+    kind: ClassVar[str] = ""
+    name: str
+
+    # A filter on static facts, in two halves so the router can memoise: a cheap
+    # hashable key naming the restriction (None: no restriction for this ticket) ...
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+        return None
+
+    # ... and the ids of the agents the restriction admits.
+    def static_ids(self, key: Any, index: AgentIndex) -> AbstractSet[str]:
+        return index.all
+
+    # A filter on live load: monotone, once False it stays False during a dispatch.
+    def dynamic(self, live: Live, channel: Channel) -> bool:
+        return True
+
+    # Preference levels, best first: [(memo key, ids)], others rank after all levels.
+    def levels(self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex) -> list[tuple[Hashable, set[str]]] | None:
+        return None
+
+    # A per-agent rank from live state that only grows as the agent receives work.
+    def key(self, live: Live) -> float:
+        return 0.0
+
+    has_dynamic: ClassVar[bool] = False
+    has_levels: ClassVar[bool] = False
+    has_key: ClassVar[bool] = False
+
+    # Words for the agents a static filter removed ("do not speak ug").
+    def summary(self, key: Any) -> str:
+        return f"fail {self.name}"
+
+    # Words for why the agent at a preference level was preferred.
+    def level_reason(self, key: Any) -> str:
+        return ""
+
+    # Words for an agent's key, from live state.
+    def live_reason(self, live: Live, now_us: int) -> str:
+        return ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy": self.kind}
+
+
+@attrs.frozen(kw_only=True)
+class ChannelMatch(_Builtin):
+    """Keep agents who work the ticket's channel at all (capacity above zero there).
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, ChannelMatch, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="phone")
+        >>> explain(ChannelMatch(), t, Agent(id="A", capacity={"chat": 3}))
+        'A: does not work the phone channel'
+    """
+
+    kind: ClassVar[str] = "channel"
+    name: str = "channel"
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude agents with no capacity on the ticket's channel."""
+        if agent.capacity.get(ticket.channel, 0) > 0:
+            return _ADMIT
+        return Assessment.exclude(f"does not work the {ticket.channel.value} channel")
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
+        return ticket.channel
+
+    def static_ids(self, key: Channel, index: AgentIndex) -> AbstractSet[str]:
+        return index.by_channel.get(key, _EMPTY)
+
+    def summary(self, key: Channel) -> str:
+        return f"do not work the {key.value} channel"
+
+
+@attrs.frozen(kw_only=True)
+class Availability(_Builtin):
+    """Keep agents who are available and have room on the ticket's channel.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, Availability, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+        >>> explain(Availability(), t, Agent(id="A", capacity={"chat": 2}, load={"chat": 2}))
+        'A: already has 2 of 2 chat tickets (no room)'
+        >>> explain(Availability(), t, Agent(id="B", capacity={"chat": 2}, available=False))
+        'B: is not available (on a break, in training or logged off)'
+    """
+
+    kind: ClassVar[str] = "availability"
+    name: str = "availability and capacity"
+    has_dynamic: ClassVar[bool] = True
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude unavailable agents and agents whose channel capacity is used up."""
+        if not agent.available:
+            return Assessment.exclude("is not available (on a break, in training or logged off)")
+        cap = agent.capacity.get(ticket.channel, 0)
+        load = agent.load.get(ticket.channel, 0)
+        if load >= cap:
+            return Assessment.exclude(f"already has {load} of {cap} {ticket.channel.value} tickets (no room)")
+        return _ADMIT
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
+        return "available"
+
+    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+        return index.available
+
+    def dynamic(self, live: Live, channel: Channel) -> bool:
+        return live.load.get(channel, 0) < live.capacity.get(channel, 0)
+
+    def summary(self, key: str) -> str:
+        return "are not available (break, training or logged off)"
+
+
+@attrs.frozen(kw_only=True)
+class RequiredSkills(_Builtin):
+    """Keep agents with every required skill at the required level or above.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, RequiredSkills, Ticket, explain
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     skills={"billing", "refunds"},
+        ...     min_levels={"billing": 5},
+        ... )
+        >>> explain(RequiredSkills(), t, Agent(id="A", skills={"billing": 3}))
+        'A: has billing at level 3 but needs 5 or above; lacks the skill refunds'
+    """
+
+    kind: ClassVar[str] = "skills"
+    name: str = "required skills"
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude agents missing a required skill or below its minimum level."""
+        problems = []
+        for skill, need in context.requirements.skills.items():
+            have = agent.skills.get(skill)
+            if have is None:
+                problems.append(f"lacks the skill {skill}")
+            elif have < need:
+                problems.append(f"has {skill} at level {have} but needs {need} or above")
+        return Assessment.exclude("; ".join(problems)) if problems else _ADMIT
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+        skills = ctx.requirements.skills
+        return tuple(skills.items()) if skills else None
+
+    def static_ids(self, key: tuple[tuple[str, int], ...], index: AgentIndex) -> AbstractSet[str]:
+        sets = sorted((index.with_skill(s, n) for s, n in key), key=len)
+        out = set(sets[0])
+        for other in sets[1:]:
+            out &= other
+        return out
+
+    def summary(self, key: tuple[tuple[str, int], ...]) -> str:
+        need = ", ".join(f"{s} at level {n} or above" for s, n in key)
+        return f"lack the required skills ({need})"
+
+
+@attrs.frozen(kw_only=True)
+class LanguageMatch(_Builtin):
+    """Keep agents who speak the ticket's language (when it names one).
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat", language="ug")
+        >>> explain(LanguageMatch(), t, Agent(id="A", languages={"zh"}))
+        "A: does not speak the customer's language (ug)"
+    """
+
+    kind: ClassVar[str] = "language"
+    name: str = "language"
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude agents who do not speak the required language."""
+        lang = context.requirements.language
+        if lang is None or lang in agent.languages:
+            return _ADMIT
+        return Assessment.exclude(f"does not speak the customer's language ({lang})")
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+        return ctx.requirements.language
+
+    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+        return index.by_language.get(key, _EMPTY)
+
+    def summary(self, key: str) -> str:
+        return f"do not speak the customer's language ({key})"
+
+
+@attrs.frozen(kw_only=True)
+class SkillGroupMatch(_Builtin):
+    """Keep members of the ticket's skill group (or of the groups escalation widened to).
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, SkillGroupMatch, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat", group="logistics")
+        >>> explain(SkillGroupMatch(), t, Agent(id="A", groups={"after-sales"}))
+        'A: is not in the logistics group'
+    """
+
+    kind: ClassVar[str] = "group"
+    name: str = "skill group"
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude agents outside the required skill groups."""
+        groups = context.requirements.groups
+        if groups is None or not groups.isdisjoint(agent.groups):
+            return _ADMIT
+        return Assessment.exclude(f"is not in the {' or '.join(sorted(groups))} group")
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+        groups = ctx.requirements.groups
+        return None if groups is None else tuple(sorted(groups))
+
+    def static_ids(self, key: tuple[str, ...], index: AgentIndex) -> AbstractSet[str]:
+        out: set[str] = set()
+        for g in key:
+            out |= index.by_group.get(g, _EMPTY)
+        return out
+
+    def summary(self, key: tuple[str, ...]) -> str:
+        return f"are not in the {' or '.join(key)} group"
+
+
+def _share(value: object) -> float:
+    return v.fraction(value, "PartTimeWeighting.share", low=0.0, high=1.0, low_open=True)
+
+
+@attrs.frozen(kw_only=True)
+class PartTimeWeighting(_Builtin):
+    """Part-time agents take only ``share`` of their capacity (at least one ticket).
+
+    Args:
+        share: Fraction of each channel's capacity a part-time agent fills, in (0, 1].
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, PartTimeWeighting, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+        >>> a = Agent(id="A", capacity={"chat": 4}, load={"chat": 2}, part_time=True)
+        >>> explain(PartTimeWeighting(share=0.5), t, a)
+        'A: is part-time and already has 2 chat tickets, the most a part-time agent takes (50% of 4)'
+        >>> PartTimeWeighting(share=0)
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidArgumentError: PartTimeWeighting.share must lie in (0.0, 1.0]; got 0
+    """
+
+    kind: ClassVar[str] = "part_time"
+    share: float = attrs.field(default=0.5, converter=_share)
+    name: str = "part-time share"
+    has_dynamic: ClassVar[bool] = True
+
+    def limit(self, capacity: int) -> int:
+        """Return how many tickets a part-time agent with ``capacity`` takes.
+
+        Example:
+            >>> from servicekit.routing import PartTimeWeighting
+            >>> PartTimeWeighting(share=0.5).limit(5), PartTimeWeighting(share=0.5).limit(1)
+            (2, 1)
+        """
+        if capacity <= 0:
+            return 0
+        return max(1, math.floor(capacity * self.share))
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude part-time agents who already hold their share."""
+        if not agent.part_time:
+            return _ADMIT
+        cap = agent.capacity.get(ticket.channel, 0)
+        load = agent.load.get(ticket.channel, 0)
+        if load < self.limit(cap):
+            return _ADMIT
+        return Assessment.exclude(
+            f"is part-time and already has {load} {ticket.channel.value} tickets, "
+            f"the most a part-time agent takes ({self.share:.0%} of {cap})"
+        )
+
+    def dynamic(self, live: Live, channel: Channel) -> bool:
+        if not live.part_time:
+            return True
+        return live.load.get(channel, 0) < self.limit(live.capacity.get(channel, 0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy": self.kind, "share": self.share}
+
+
+def _threshold(value: object) -> int:
+    n = v.count(value, "SeniorForRepeatComplaints.threshold")
+    if n == 0:
+        msg = "SeniorForRepeatComplaints.threshold must be at least 1 (0 would send every ticket to seniors)"
+        raise InvalidArgumentError(msg)
+    return n
+
+
+def _attr_name(value: object) -> str:
+    return v.check_id(value, "SeniorForRepeatComplaints.attribute")
+
+
+@attrs.frozen(kw_only=True)
+class SeniorForRepeatComplaints(_Builtin):
+    """Send customers with repeated unresolved complaints to a senior agent only.
+
+    Args:
+        threshold: Complaints at or above which a senior is required.
+        attribute: The ticket attribute holding the complaint count.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, SeniorForRepeatComplaints, Ticket, explain
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     attributes={"unresolved_complaints": 3},
+        ... )
+        >>> explain(SeniorForRepeatComplaints(), t, Agent(id="A"))
+        'A: is not a senior agent, and this customer has 3 unresolved complaints (seniors take 2 or more)'
+    """
+
+    kind: ClassVar[str] = "senior"
+    threshold: int = attrs.field(default=2, converter=_threshold)
+    attribute: str = attrs.field(default="unresolved_complaints", converter=_attr_name)
+    name: str = "senior for repeat complaints"
+
+    def complaints(self, ticket: Ticket) -> int:
+        """Return the ticket's complaint count (0 when the attribute is absent).
+
+        Raises:
+            InvalidArgumentError: the attribute is not a whole number.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import SeniorForRepeatComplaints, Ticket
+            >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+            >>> SeniorForRepeatComplaints().complaints(t)
+            0
+        """
+        n = ticket.attributes.get(self.attribute, 0)
+        if isinstance(n, bool) or not isinstance(n, int):
+            msg = f"ticket {ticket.id}: attributes[{self.attribute!r}] must be a whole number of complaints; got {n!r}"
+            raise InvalidArgumentError(msg)
+        return n
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Exclude non-senior agents for repeat complainers."""
+        n = self.complaints(ticket)
+        if n < self.threshold or agent.senior:
+            return _ADMIT
+        return Assessment.exclude(
+            f"is not a senior agent, and this customer has {n} unresolved complaints "
+            f"(seniors take {self.threshold} or more)"
+        )
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+        return "senior" if self.complaints(ticket) >= self.threshold else None
+
+    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+        return index.seniors
+
+    def summary(self, key: str) -> str:
+        return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy": self.kind, "threshold": self.threshold, "attribute": self.attribute}
+
+
+def _wait(value: object) -> dt.timedelta:
+    return v.duration(value, "OwnerStickiness.wait")
+
+
+@attrs.frozen(kw_only=True)
+class OwnerStickiness(_Builtin):
+    """First-contact ownership (首问负责制): the case owner keeps the case.
+
+    While the owner is available, only the owner may take the ticket, for up to
+    ``wait`` after it was created; after that (or at once, if the owner is not
+    available or not among the agents) anyone may, with the owner still preferred.
+
+    Args:
+        wait: How long a ticket waits for its busy owner before others may take it.
+
+    Example:
+        >>> import pendulum
+        >>> from datetime import timedelta
+        >>> from servicekit.routing import Agent, OwnerStickiness, Ticket, explain
+        >>> now = pendulum.datetime(2026, 1, 1, 9)
+        >>> t = Ticket(id="T", created_at=now, priority="low", tier="ordinary", channel="chat", owner_id="O")
+        >>> owner = Agent(id="O", capacity={"chat": 1}, load={"chat": 1})
+        >>> explain(OwnerStickiness(wait=timedelta(minutes=30)), t, Agent(id="A"), agents=[owner], now=now)
+        'A: the case belongs to O (first-contact ownership); it waits up to 30 min for them'
+    """
+
+    kind: ClassVar[str] = "owner"
+    wait: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), converter=_wait)
+    name: str = "first-contact ownership"
+    has_levels: ClassVar[bool] = True
+
+    def _holds(self, ctx: RoutingContext) -> str | None:
+        owner_id = ctx.requirements.owner_id
+        if owner_id is None:
+            return None
+        owner = ctx.agents.get(owner_id)
+        if owner is None or not owner.available or ctx.waited >= self.wait:
+            return None
+        return owner_id
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Keep only the owner while the claim holds; afterwards rank the owner first."""
+        owner_id = context.requirements.owner_id
+        if owner_id is None:
+            return _ADMIT
+        if agent.id == owner_id:
+            return Assessment.ranked(0, "owns the case (first-contact ownership)")
+        held = self._holds(context)
+        if held is not None:
+            return Assessment.exclude(
+                f"the case belongs to {held} (first-contact ownership); it waits up to {v.humanize(self.wait)} for them"
+            )
+        return Assessment.ranked(1)
+
+    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+        return self._holds(ctx)
+
+    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+        return {key} & index.all
+
+    def levels(self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex) -> list[tuple[Hashable, set[str]]] | None:
+        owner_id = ctx.requirements.owner_id
+        if owner_id is None or owner_id not in index.all:
+            return None
+        return [(("owner", owner_id), {owner_id})]
+
+    def summary(self, key: str) -> str:
+        return f"are not the case owner {key}, who keeps it for now (first-contact ownership)"
+
+    def level_reason(self, key: Any) -> str:
+        return "owns the case (first-contact ownership)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy": self.kind, "wait": v.duration_to_iso(self.wait)}
+
+
+@attrs.frozen(kw_only=True)
+class DedicatedManager(_Builtin):
+    """Prefer the customer's dedicated manager, then agents dedicated to the tier.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, DedicatedManager, Ticket, explain
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="high_value",
+        ...     channel="chat",
+        ...     customer_id="C9",
+        ... )
+        >>> explain(DedicatedManager(), t, Agent(id="A", dedicated_customers={"C9"}))
+        "A: is this customer's dedicated manager"
+    """
+
+    kind: ClassVar[str] = "dedicated"
+    name: str = "dedicated manager"
+    has_levels: ClassVar[bool] = True
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Rank 0 for the customer's manager, 1 for tier specialists, 2 for others."""
+        if ticket.customer_id is not None and ticket.customer_id in agent.dedicated_customers:
+            return Assessment.ranked(0, "is this customer's dedicated manager")
+        if ticket.tier in agent.dedicated_tiers:
+            return Assessment.ranked(1, f"serves {ticket.tier.value} customers")
+        return Assessment.ranked(2)
+
+    def levels(self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex) -> list[tuple[Hashable, set[str]]]:
+        out: list[tuple[Hashable, set[str]]] = []
+        if ticket.customer_id is not None:
+            out.append((("customer", ticket.customer_id), index.by_customer.get(ticket.customer_id, set())))
+        out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, set())))
+        return out
+
+    def level_reason(self, key: tuple[str, Any]) -> str:
+        if key[0] == "customer":
+            return "is this customer's dedicated manager"
+        return f"serves {key[1].value} customers"
+
+
+@attrs.frozen(kw_only=True)
+class LeastLoaded(_Builtin):
+    """Prefer the agent using the smallest share of their total capacity.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, LeastLoaded, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+        >>> explain(LeastLoaded(), t, Agent(id="A", capacity={"chat": 4}, load={"chat": 1}))
+        'A: is handling 1 of 4 tickets (25% loaded)'
+    """
+
+    kind: ClassVar[str] = "least_loaded"
+    name: str = "least loaded"
+    has_key: ClassVar[bool] = True
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Rank by load over capacity across all channels."""
+        cap = sum(agent.capacity.values())
+        load = sum(agent.load.values())
+        ratio = load / cap if cap else math.inf
+        pct = f"{ratio:.0%}" if cap else "no capacity"
+        return Assessment.ranked(ratio, f"is handling {load} of {cap} tickets ({pct} loaded)")
+
+    def key(self, live: Live) -> float:
+        cap = sum(live.capacity.values())
+        return sum(live.load.values()) / cap if cap else math.inf
+
+    def live_reason(self, live: Live, now_us: int) -> str:
+        cap = sum(live.capacity.values())
+        load = sum(live.load.values())
+        return f"is handling {load} of {cap} tickets ({load / cap:.0%} loaded)" if cap else "has no capacity"
+
+
+@attrs.frozen(kw_only=True)
+class LongestIdle(_Builtin):
+    """Prefer the agent who received work longest ago (never: first) — round robin.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, LongestIdle, Ticket, explain
+        >>> now = pendulum.datetime(2026, 1, 1, 10)
+        >>> t = Ticket(id="T", created_at=now, priority="low", tier="ordinary", channel="chat")
+        >>> explain(LongestIdle(), t, Agent(id="A", last_assigned_at=now.subtract(minutes=42)), now=now)
+        'A: last received a ticket 42 min ago'
+    """
+
+    kind: ClassVar[str] = "longest_idle"
+    name: str = "longest idle"
+    has_key: ClassVar[bool] = True
+
+    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+        """Rank by when the agent last received a ticket (earlier is better)."""
+        last = agent.last_assigned_at
+        if last is None:
+            return Assessment.ranked(_NEVER, "has not received a ticket yet")
+        idle = v.humanize(max(v.elapsed(last, context.now), dt.timedelta(0)))
+        return Assessment.ranked(float(v.micros(last)), f"last received a ticket {idle} ago")
+
+    def key(self, live: Live) -> float:
+        return live.last_us
+
+    def live_reason(self, live: Live, now_us: int) -> str:
+        if live.last_us == _NEVER:
+            return "has not received a ticket yet"
+        idle = dt.timedelta(microseconds=max(0, now_us - int(live.last_us)))
+        return f"last received a ticket {v.humanize(idle)} ago"
+
+
+_KINDS: dict[str, type[_Builtin]] = {
+    cls.kind: cls
+    for cls in (
+        ChannelMatch,
+        Availability,
+        RequiredSkills,
+        LanguageMatch,
+        SkillGroupMatch,
+        PartTimeWeighting,
+        SeniorForRepeatComplaints,
+        OwnerStickiness,
+        DedicatedManager,
+        LeastLoaded,
+        LongestIdle,
+    )
+}
+
+
+def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
+    """Build a built-in policy from its ``to_dict()`` data.
+
+    Raises:
+        DeserializationError: the data names no built-in policy.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from servicekit.routing import OwnerStickiness, policy_from_dict
+        >>> p = OwnerStickiness(wait=timedelta(minutes=10))
+        >>> policy_from_dict(p.to_dict()) == p
+        True
+    """
+    d = v.require_keys(data, "policy", ("policy",))
+    cls = _KINDS.get(d["policy"])
+    if cls is None:
+        msg = f"unknown routing policy {d['policy']!r}; built-ins are: {', '.join(sorted(_KINDS))}"
+        raise DeserializationError(msg)
+    params = {k: val for k, val in d.items() if k != "policy"}
+    if "wait" in params:
+        params["wait"] = v.duration_from_iso(params["wait"], "wait")
+    try:
+        return cls(**params)  # type: ignore[return-value]
+    except TypeError:
+        msg = f"policy {d['policy']!r} does not take the parameters {sorted(params)}"
+        raise DeserializationError(msg) from None
+
+
+def explain(
+    policy: RoutingPolicy,
+    ticket: Ticket,
+    agent: Agent,
+    *,
+    agents: Iterable[Agent] = (),
+    now: dt.datetime | None = None,
+) -> str:
+    """Return one policy's verdict on one agent as a sentence (for docs and debugging).
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
+        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+        >>> explain(LanguageMatch(), t, Agent(id="A"))
+        'A: admitted'
+    """
+    when = ticket.created_at if now is None else v.instant(now, "now")
+    everyone = {a.id: a for a in agents}
+    everyone.setdefault(agent.id, agent)
+    ctx = RoutingContext(
+        now=when,
+        waited=v.elapsed(ticket.created_at, when),
+        step="standard",
+        requirements=Requirements.of(ticket),
+        agents=everyone,
+    )
+    verdict = policy.assess(ticket, agent, ctx)
+    if not verdict.admitted:
+        return f"{agent.id}: {verdict.reason}"
+    return f"{agent.id}: {verdict.reason or 'admitted'}"
+
+
+def is_builtin(policy: object) -> bool:
+    """Return whether ``policy`` is one of servicekit's built-in policies."""
+    return isinstance(policy, _Builtin)

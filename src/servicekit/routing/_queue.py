@@ -1,0 +1,190 @@
+"""Queue order: which waiting ticket is served first.
+
+Order is priority (after anti-starvation promotion), then the earliest SLA deadline
+(``due_at``; tickets without one come after those with one), then creation time, then
+ticket id, so two runs over the same tickets always agree. This module must never read
+a clock: "now" is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from servicekit._vocabulary import Priority
+from servicekit.errors import DuplicateIdError, InvalidArgumentError, InvalidTypeError
+from servicekit.routing import _values as v
+from servicekit.routing._model import Ticket
+
+__all__ = ["QueueOrder"]
+
+_PRIORITIES = tuple(Priority)
+
+
+def _bound(value: object) -> dt.timedelta | None:
+    if value is None:
+        return None
+    return v.duration(value, "QueueOrder.promote_every", positive=True)
+
+
+def waited(ticket: Ticket, now_us: int, now: dt.datetime) -> int:
+    """Return microseconds ``ticket`` has waited at ``now`` (refusing the future)."""
+    created = v.micros(ticket.created_at)
+    if created > now_us:
+        msg = (
+            f"ticket {ticket.id} was created at {ticket.created_at.isoformat()}, after "
+            f"now={now.isoformat()}; pass the current time as `now`"
+        )
+        raise InvalidArgumentError(msg)
+    return now_us - created
+
+
+@attrs.frozen(kw_only=True)
+class QueueOrder:
+    """How a queue is ordered, with promotion so low priorities never starve.
+
+    Args:
+        promote_every: A ticket waiting this long moves up one priority level, and
+            one more for every further ``promote_every`` (never above URGENT).
+            None disables promotion.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> import pendulum
+        >>> from servicekit.routing import QueueOrder, Ticket
+        >>> now = pendulum.datetime(2026, 1, 1, 12)
+        >>> old_low = Ticket(
+        ...     id="old",
+        ...     created_at=now.subtract(hours=5),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="email",
+        ... )
+        >>> new_high = Ticket(
+        ...     id="new", created_at=now, priority="high", tier="ordinary", channel="email"
+        ... )
+        >>> q = QueueOrder(promote_every=timedelta(hours=2))
+        >>> q.effective_priority(old_low, now).value
+        'high'
+        >>> [t.id for t in q.order([new_high, old_low], now)]
+        ['old', 'new']
+    """
+
+    promote_every: dt.timedelta | None = attrs.field(default=None, converter=_bound)
+
+    def _rank(self, ticket: Ticket, waited_us: int) -> int:
+        rank = ticket.priority.rank
+        if self.promote_every is not None:
+            rank -= waited_us // (self.promote_every // dt.timedelta(microseconds=1))
+        return max(rank, 0)
+
+    def key(self, ticket: Ticket, now: dt.datetime) -> tuple[Any, ...]:
+        """Return the sort key of ``ticket`` at ``now`` (smaller is served first).
+
+        Raises:
+            InvalidArgumentError: the ticket was created after ``now``.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import QueueOrder, Ticket
+            >>> now = pendulum.datetime(2026, 1, 1)
+            >>> t = Ticket(id="T", created_at=now, priority="urgent", tier="ordinary", channel="chat")
+            >>> QueueOrder().key(t, now)[0]
+            0
+        """
+        now_i = v.instant(now, "now")
+        return self._key(ticket, v.micros(now_i), now_i)
+
+    def _key(self, ticket: Ticket, now_us: int, now: dt.datetime) -> tuple[Any, ...]:
+        rank = self._rank(ticket, waited(ticket, now_us, now))
+        due = ticket.due_at
+        due_key = (0, v.micros(due)) if due is not None else (1, 0)
+        return (rank, due_key, v.micros(ticket.created_at), ticket.id)
+
+    def effective_priority(self, ticket: Ticket, now: dt.datetime) -> Priority:
+        """Return the ticket's priority after promotion for waiting at ``now``.
+
+        Raises:
+            InvalidArgumentError: the ticket was created after ``now``.
+
+        Example:
+            >>> import pendulum
+            >>> from datetime import timedelta
+            >>> from servicekit.routing import QueueOrder, Ticket
+            >>> now = pendulum.datetime(2026, 1, 1, 12)
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=now.subtract(minutes=61),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
+            >>> QueueOrder(promote_every=timedelta(minutes=30)).effective_priority(t, now).value
+            'high'
+        """
+        now_i = v.instant(now, "now")
+        return _PRIORITIES[self._rank(ticket, waited(ticket, v.micros(now_i), now_i))]
+
+    def order(self, tickets: Iterable[Ticket], now: dt.datetime) -> tuple[Ticket, ...]:
+        """Return ``tickets`` in service order at ``now``.
+
+        Raises:
+            DuplicateIdError: two tickets share an id.
+            InvalidArgumentError: a ticket was created after ``now``.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import QueueOrder, Ticket
+            >>> now = pendulum.datetime(2026, 1, 1, 12)
+            >>> mk = lambda i, p, h: Ticket(
+            ...     id=i, created_at=now.subtract(hours=h), priority=p, tier="ordinary", channel="chat"
+            ... )
+            >>> [t.id for t in QueueOrder().order([mk("a", "low", 3), mk("b", "urgent", 1), mk("c", "low", 4)], now)]
+            ['b', 'c', 'a']
+        """
+        now_i = v.instant(now, "now")
+        now_us = v.micros(now_i)
+        items = list(tickets)
+        seen: set[str] = set()
+        for t in items:
+            if not isinstance(t, Ticket):
+                msg = f"the queue must hold Ticket values; got {t!r}"
+                raise InvalidTypeError(msg)
+            if t.id in seen:
+                msg = f"two tickets share the id {t.id!r}; ticket ids must be unique in a queue"
+                raise DuplicateIdError(msg)
+            seen.add(t.id)
+        keyed = [(self._key(t, now_us, now_i), t) for t in items]
+        keyed.sort(key=lambda kt: kt[0])
+        return tuple(t for _, t in keyed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> from servicekit.routing import QueueOrder
+            >>> QueueOrder(promote_every=timedelta(minutes=90)).to_dict()
+            {'promote_every': 'P0DT5400S'}
+        """
+        pe = self.promote_every
+        return {"promote_every": None if pe is None else v.duration_to_iso(pe)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> QueueOrder:
+        """Build a queue order from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the duration is malformed.
+
+        Example:
+            >>> from servicekit.routing import QueueOrder
+            >>> QueueOrder.from_dict({"promote_every": "PT1H"}).promote_every
+            datetime.timedelta(seconds=3600)
+        """
+        d = v.require_keys(data, "QueueOrder", ())
+        pe = d.get("promote_every")
+        return cls(promote_every=None if pe is None else v.duration_from_iso(pe, "promote_every"))

@@ -1,0 +1,1028 @@
+"""The router: triage → queue order → eligibility → ranking → decision, with reasons.
+
+A :class:`Router` is a pipeline of :class:`~servicekit.routing.RoutingPolicy` objects
+plus escalation steps. ``route`` explains one ticket against every agent; ``dispatch``
+assigns a whole queue in queue order, filling capacity as it goes.
+
+Dispatch never scans every agent for every ticket: built-in policies expose their rules
+as sets of agent ids (an index by channel, skill level, language, group…) and as
+per-agent keys kept in lazily repaired heaps, so each ticket costs about
+``log(agents)``. The ``"scan"`` strategy evaluates every policy on every agent and must
+always choose the same agents; the tests hold the two to that. This module must never
+read a clock, use randomness, or depend on the order agents are given in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from servicekit._vocabulary import Channel
+from servicekit.errors import (
+    DuplicateIdError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
+from servicekit.routing import _values as v
+from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._policies import (
+    AgentIndex,
+    Assessment,
+    Availability,
+    ChannelMatch,
+    DedicatedManager,
+    LanguageMatch,
+    LeastLoaded,
+    Live,
+    LongestIdle,
+    OwnerStickiness,
+    PartTimeWeighting,
+    RequiredSkills,
+    Requirements,
+    RoutingContext,
+    RoutingPolicy,
+    SeniorForRepeatComplaints,
+    SkillGroupMatch,
+    _Builtin,
+    policy_from_dict,
+)
+from servicekit.routing._queue import QueueOrder, waited
+from servicekit.routing._triage import Triage
+
+__all__ = [
+    "Assignment",
+    "DispatchResult",
+    "EscalationStep",
+    "Router",
+    "RoutingDecision",
+]
+
+STANDARD = "standard"
+Strategy = Literal["indexed", "scan"]
+
+
+def _after(value: object) -> dt.timedelta:
+    return v.duration(value, "EscalationStep.after", positive=True)
+
+
+def _default_name(step: EscalationStep) -> str:
+    return f"after {v.humanize(step.after)}"
+
+
+def _step_name(value: object) -> str:
+    return v.check_id(value, "EscalationStep.name")
+
+
+def _set_of(what: str) -> Any:
+    def convert(value: object) -> frozenset[str]:
+        return v.names(value, f"EscalationStep.{what}")
+
+    return convert
+
+
+def _flag(what: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if not isinstance(value, bool):
+            msg = f"EscalationStep.{what} must be True or False; got {value!r}"
+            raise InvalidTypeError(msg)
+
+    return check
+
+
+def _lower(value: object) -> int:
+    n = v.count(value, "EscalationStep.lower_levels_by")
+    if n > 9:
+        msg = f"EscalationStep.lower_levels_by must be 0-9 (levels run 1-10); got {n}"
+        raise InvalidArgumentError(msg)
+    return n
+
+
+@attrs.frozen(kw_only=True)
+class EscalationStep:
+    """After a ticket has waited ``after``, relax these requirements or widen the pool.
+
+    Steps accumulate: at a given wait, every step whose ``after`` has passed applies.
+
+    Args:
+        after: Wait (since ``created_at``) at which the step applies.
+        name: Shown in decisions; defaults to ``"after 10 min"``.
+        drop_skills: Skills no longer required.
+        drop_all_skills: Require no skills at all.
+        lower_levels_by: Accept skill levels this much lower (never below 1).
+        drop_language: Accept agents who do not speak the customer's language.
+        widen_to_groups: Also accept members of these skill groups.
+        any_group: Accept any skill group.
+        release_owner: Stop waiting for the case owner.
+        drop_policies: Names of router policies to skip from now on.
+
+    Raises:
+        InvalidArgumentError: ``after`` is not positive.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> from servicekit.routing import EscalationStep
+        >>> step = EscalationStep(after=timedelta(minutes=10), drop_skills={"billing"})
+        >>> step.name, step.describe()
+        ('after 10 min', 'after 10 min: stop requiring billing')
+        >>> EscalationStep.from_dict(step.to_dict()) == step
+        True
+    """
+
+    after: dt.timedelta = attrs.field(converter=_after)
+    name: str = attrs.field(
+        default=attrs.Factory(_default_name, takes_self=True), converter=_step_name
+    )
+    drop_skills: frozenset[str] = attrs.field(default=frozenset(), converter=_set_of("drop_skills"))
+    drop_all_skills: bool = attrs.field(default=False, validator=_flag("drop_all_skills"))
+    lower_levels_by: int = attrs.field(default=0, converter=_lower)
+    drop_language: bool = attrs.field(default=False, validator=_flag("drop_language"))
+    widen_to_groups: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_set_of("widen_to_groups")
+    )
+    any_group: bool = attrs.field(default=False, validator=_flag("any_group"))
+    release_owner: bool = attrs.field(default=False, validator=_flag("release_owner"))
+    drop_policies: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_set_of("drop_policies")
+    )
+
+    def describe(self) -> str:
+        """Return the step in words, for supervisors.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> from servicekit.routing import EscalationStep
+            >>> EscalationStep(after=timedelta(hours=1), drop_language=True, any_group=True).describe()
+            "after 1 h 00 min: accept agents who do not speak the customer's language, accept any skill group"
+        """
+        parts = []
+        if self.drop_all_skills:
+            parts.append("stop requiring any skill")
+        elif self.drop_skills:
+            parts.append(f"stop requiring {', '.join(sorted(self.drop_skills))}")
+        if self.lower_levels_by:
+            parts.append(f"accept skill levels {self.lower_levels_by} lower")
+        if self.drop_language:
+            parts.append("accept agents who do not speak the customer's language")
+        if self.any_group:
+            parts.append("accept any skill group")
+        elif self.widen_to_groups:
+            parts.append(f"also accept the {', '.join(sorted(self.widen_to_groups))} group")
+        if self.release_owner:
+            parts.append("stop waiting for the case owner")
+        if self.drop_policies:
+            parts.append(f"skip {', '.join(sorted(self.drop_policies))}")
+        return f"{self.name}: {', '.join(parts) or 'no change'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> from servicekit.routing import EscalationStep
+            >>> EscalationStep(after=timedelta(minutes=5)).to_dict()["after"]
+            'P0DT300S'
+        """
+        return {
+            "after": v.duration_to_iso(self.after),
+            "name": self.name,
+            "drop_skills": sorted(self.drop_skills),
+            "drop_all_skills": self.drop_all_skills,
+            "lower_levels_by": self.lower_levels_by,
+            "drop_language": self.drop_language,
+            "widen_to_groups": sorted(self.widen_to_groups),
+            "any_group": self.any_group,
+            "release_owner": self.release_owner,
+            "drop_policies": sorted(self.drop_policies),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EscalationStep:
+        """Build a step from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: ``after`` is missing or malformed.
+
+        Example:
+            >>> from servicekit.routing import EscalationStep
+            >>> EscalationStep.from_dict({"after": "PT15M", "drop_language": True}).name
+            'after 15 min'
+        """
+        d = dict(v.require_keys(data, "EscalationStep", ("after",)))
+        d["after"] = v.duration_from_iso(d["after"], "EscalationStep.after")
+        known = {f.name for f in attrs.fields(cls)}
+        return cls(**{k: val for k, val in d.items() if k in known})
+
+
+@attrs.frozen
+class _Relax:
+    """The cumulative effect of the escalation steps that apply at some wait."""
+
+    name: str = STANDARD
+    all_skills: bool = False
+    skills: frozenset[str] = frozenset()
+    lower: int = 0
+    language: bool = False
+    widen: frozenset[str] = frozenset()
+    any_group: bool = False
+    owner: bool = False
+    policies: frozenset[str] = frozenset()
+
+    def then(self, step: EscalationStep) -> _Relax:
+        return _Relax(
+            name=step.name,
+            all_skills=self.all_skills or step.drop_all_skills,
+            skills=self.skills | step.drop_skills,
+            lower=min(9, self.lower + step.lower_levels_by),
+            language=self.language or step.drop_language,
+            widen=self.widen | step.widen_to_groups,
+            any_group=self.any_group or step.any_group,
+            owner=self.owner or step.release_owner,
+            policies=self.policies | step.drop_policies,
+        )
+
+    def requirements(self, ticket: Ticket) -> Requirements:
+        skills: dict[str, int] = {}
+        if not self.all_skills:
+            for s in ticket.skills:
+                if s not in self.skills:
+                    skills[s] = max(1, ticket.min_level(s) - self.lower)
+        groups: frozenset[str] | None = None
+        if ticket.group is not None and not self.any_group:
+            groups = frozenset({ticket.group}) | self.widen
+        return Requirements(
+            skills=skills,
+            language=None if self.language else ticket.language,
+            groups=groups,
+            owner_id=None if self.owner else ticket.owner_id,
+        )
+
+
+def _reasons(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"reasons must be a list of sentences; got {value!r}"
+        raise InvalidTypeError(msg)
+    return tuple(str(r) for r in value)
+
+
+@attrs.frozen(kw_only=True)
+class RoutingDecision:
+    """The router's answer for one ticket: who takes it (or nobody) and why.
+
+    Args:
+        ticket_id: The ticket decided.
+        agent_id: The chosen agent, or None when the ticket keeps waiting.
+        step: The escalation step in effect (``"standard"`` before any).
+        reasons: Sentences a supervisor can read, in order.
+
+    Example:
+        >>> from servicekit.routing import RoutingDecision
+        >>> d = RoutingDecision(ticket_id="T", agent_id=None, step="standard", reasons=["nobody is free"])
+        >>> RoutingDecision.from_dict(d.to_dict()) == d
+        True
+    """
+
+    ticket_id: str = attrs.field(converter=lambda x: v.check_id(x, "ticket_id"))
+    agent_id: str | None = attrs.field(converter=lambda x: v.optional_id(x, "agent_id"))
+    step: str = attrs.field(converter=lambda x: v.check_id(x, "step"))
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import RoutingDecision
+            >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()["agent_id"]
+            'A'
+        """
+        return {
+            "ticket_id": self.ticket_id,
+            "agent_id": self.agent_id,
+            "step": self.step,
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RoutingDecision:
+        """Build a decision from :meth:`to_dict` data.
+
+        Example:
+            >>> from servicekit.routing import RoutingDecision
+            >>> RoutingDecision.from_dict({"ticket_id": "T", "agent_id": None, "step": "standard"}).agent_id is None
+            True
+        """
+        d = v.require_keys(data, "RoutingDecision", ("ticket_id", "agent_id", "step"))
+        return cls(
+            ticket_id=d["ticket_id"],
+            agent_id=d["agent_id"],
+            step=d["step"],
+            reasons=d.get("reasons", ()),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Assignment:
+    """One ticket given to one agent by :meth:`Router.dispatch`.
+
+    Example:
+        >>> from servicekit.routing import Assignment
+        >>> a = Assignment(ticket_id="T", agent_id="A", step="standard", reasons=["least loaded"])
+        >>> Assignment.from_dict(a.to_dict()) == a
+        True
+    """
+
+    ticket_id: str = attrs.field(converter=lambda x: v.check_id(x, "ticket_id"))
+    agent_id: str = attrs.field(converter=lambda x: v.check_id(x, "agent_id"))
+    step: str = attrs.field(converter=lambda x: v.check_id(x, "step"))
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import Assignment
+            >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()["reasons"]
+            []
+        """
+        return {
+            "ticket_id": self.ticket_id,
+            "agent_id": self.agent_id,
+            "step": self.step,
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
+        """Build an assignment from :meth:`to_dict` data.
+
+        Example:
+            >>> from servicekit.routing import Assignment
+            >>> Assignment.from_dict({"ticket_id": "T", "agent_id": "A", "step": "standard"}).agent_id
+            'A'
+        """
+        d = v.require_keys(data, "Assignment", ("ticket_id", "agent_id", "step"))
+        return cls(
+            ticket_id=d["ticket_id"],
+            agent_id=d["agent_id"],
+            step=d["step"],
+            reasons=d.get("reasons", ()),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DispatchResult:
+    """What :meth:`Router.dispatch` did with a queue.
+
+    Args:
+        assignments: In queue order.
+        unassigned: Tickets left waiting, in queue order, each with its reasons.
+        agents: Every agent after dispatch (load and ``last_assigned_at`` updated),
+            sorted by id.
+
+    Example:
+        >>> from servicekit.routing import DispatchResult
+        >>> r = DispatchResult(assignments=[], unassigned=[], agents=[])
+        >>> DispatchResult.from_dict(r.to_dict()) == r
+        True
+    """
+
+    assignments: tuple[Assignment, ...] = attrs.field(converter=tuple)
+    unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=tuple)
+    agents: tuple[Agent, ...] = attrs.field(converter=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import DispatchResult
+            >>> DispatchResult(assignments=[], unassigned=[], agents=[]).to_dict()
+            {'assignments': [], 'unassigned': [], 'agents': []}
+        """
+        return {
+            "assignments": [a.to_dict() for a in self.assignments],
+            "unassigned": [u.to_dict() for u in self.unassigned],
+            "agents": [a.to_dict() for a in self.agents],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DispatchResult:
+        """Build a result from :meth:`to_dict` data.
+
+        Example:
+            >>> from servicekit.routing import DispatchResult
+            >>> DispatchResult.from_dict({"assignments": [], "unassigned": [], "agents": []}).assignments
+            ()
+        """
+        d = v.require_keys(data, "DispatchResult", ("assignments", "unassigned", "agents"))
+        return cls(
+            assignments=[Assignment.from_dict(a) for a in d["assignments"]],
+            unassigned=[RoutingDecision.from_dict(u) for u in d["unassigned"]],
+            agents=[Agent.from_dict(a) for a in d["agents"]],
+        )
+
+
+def _policies(value: object) -> tuple[RoutingPolicy, ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        msg = f"Router.policies must be a list of policies; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = list(value)
+    seen: set[str] = set()
+    for p in out:
+        if not isinstance(p, RoutingPolicy):
+            msg = (
+                f"{p!r} is not a routing policy: give it a `name` and an "
+                "`assess(ticket, agent, context)` method returning an Assessment"
+            )
+            raise InvalidTypeError(msg)
+        if not isinstance(p.name, str) or not p.name:
+            msg = f"policy {p!r} needs a non-empty string `name`"
+            raise InvalidTypeError(msg)
+        if p.name in seen:
+            msg = f"two policies are named {p.name!r}; names identify policies in reasons and escalation steps"
+            raise DuplicateIdError(msg)
+        seen.add(p.name)
+    if not any(isinstance(p, Availability) for p in out):
+        # Capacity is an invariant of dispatch, not an option: without this a
+        # pipeline that forgot it would overfill agents silently.
+        out.insert(0, Availability())
+    return tuple(out)
+
+
+def _escalations(value: object) -> tuple[EscalationStep, ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        msg = f"Router.escalations must be a list of EscalationStep; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    names: set[str] = set()
+    for i, step in enumerate(out):
+        if not isinstance(step, EscalationStep):
+            msg = f"each escalation must be an EscalationStep; got {step!r}"
+            raise InvalidTypeError(msg)
+        if i and step.after <= out[i - 1].after:
+            msg = (
+                f"escalation steps must be in increasing order of wait: step {i + 1} "
+                f"({step.name}) waits {v.humanize(step.after)}, not longer than step {i} "
+                f"({out[i - 1].name}, {v.humanize(out[i - 1].after)}); reorder them"
+            )
+            raise InvalidArgumentError(msg)
+        if step.name in names:
+            msg = f"two escalation steps are named {step.name!r}; give each its own name"
+            raise DuplicateIdError(msg)
+        names.add(step.name)
+    return out
+
+
+def _optional_triage(_inst: object, _attr: object, value: object) -> None:
+    if value is not None and not isinstance(value, Triage):
+        msg = f"Router.triage must be a Triage or None; got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+def _queue(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, QueueOrder):
+        msg = f"Router.queue must be a QueueOrder; got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+class _Plan:
+    """How one set of active policies is evaluated (which have fast forms)."""
+
+    __slots__ = ("active", "dynamic", "heapable", "keys", "levels", "statics")
+
+    def __init__(self, active: tuple[RoutingPolicy, ...], positions: dict[int, int]) -> None:
+        self.active = active
+        builtins = [p for p in active if isinstance(p, _Builtin)]
+        self.statics = [(positions[id(p)], p) for p in builtins]
+        self.dynamic = [p for p in builtins if p.has_dynamic]
+        self.levels = [p for p in builtins if p.has_levels]
+        self.keys = [p for p in builtins if p.has_key]
+        ranking = [p for p in builtins if p.has_levels or p.has_key]
+        first_key = next((i for i, p in enumerate(ranking) if p.has_key), len(ranking))
+        # Heaps need ticket-independent keys after every ticket-dependent preference;
+        # any other shape (or a caller's own policy) is evaluated candidate by candidate.
+        self.heapable = len(builtins) == len(active) and not any(
+            p.has_levels for p in ranking[first_key:]
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Router:
+    """A routing pipeline: policies, escalation steps, queue order and optional triage.
+
+    Capacity is always respected: if ``policies`` holds no :class:`Availability`,
+    one is put first. Candidates every policy admits are compared by rank, policy by
+    policy in pipeline order; the agent id breaks the last ties.
+
+    Args:
+        policies: The pipeline, in order of importance.
+        escalations: Steps in strictly increasing order of ``after``.
+        queue: How tickets are ordered for dispatch.
+        triage: Applied to every ticket before anything else, if given.
+
+    Raises:
+        DuplicateIdError: two policies or escalation steps share a name.
+        InvalidArgumentError: escalation steps out of order, or one drops a
+            policy the router does not have.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, Router, Ticket
+        >>> now = pendulum.datetime(2026, 3, 2, 10, tz="Asia/Shanghai")
+        >>> agents = [
+        ...     Agent(id="li", skills={"billing": 6}, languages={"zh"}, capacity={"chat": 2}),
+        ...     Agent(id="wang", skills={"billing": 2}, languages={"zh"}, capacity={"chat": 2}),
+        ... ]
+        >>> t = Ticket(
+        ...     id="T1",
+        ...     created_at=now.subtract(minutes=5),
+        ...     priority="high",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     skills={"billing"},
+        ...     min_levels={"billing": 4},
+        ...     language="zh",
+        ... )
+        >>> d = Router.default().route(t, agents, now)
+        >>> d.agent_id
+        'li'
+        >>> print("\\n".join(d.reasons))
+        ticket T1: high priority, ordinary customer, chat, waiting 5 min
+        agent wang excluded by required skills: has billing at level 2 but needs 4 or above
+        agent li ranked 1 of 1: is handling 0 of 2 tickets (0% loaded); has not received a ticket yet
+        chose agent li: the only eligible agent
+    """
+
+    policies: tuple[RoutingPolicy, ...] = attrs.field(converter=_policies)
+    escalations: tuple[EscalationStep, ...] = attrs.field(default=(), converter=_escalations)
+    queue: QueueOrder = attrs.field(factory=QueueOrder, validator=_queue)
+    triage: Triage | None = attrs.field(default=None, validator=_optional_triage)
+
+    def __attrs_post_init__(self) -> None:
+        names = {p.name for p in self.policies}
+        for step in self.escalations:
+            unknown = sorted(step.drop_policies - names)
+            if unknown:
+                msg = (
+                    f"escalation step {step.name!r} drops {unknown}, which this router does "
+                    f"not have; its policies are: {', '.join(sorted(names))}"
+                )
+                raise InvalidArgumentError(msg)
+
+    @classmethod
+    def default(
+        cls,
+        *,
+        owner_wait: dt.timedelta = dt.timedelta(minutes=30),
+        part_time_share: float = 0.5,
+        senior_threshold: int = 2,
+        escalations: Iterable[EscalationStep] = (),
+        promote_every: dt.timedelta | None = None,
+        triage: Triage | None = None,
+    ) -> Router:
+        """Return the built-in pipeline.
+
+        In order: channel, availability and capacity, required skills, language,
+        skill group, part-time share, senior for repeat complaints, first-contact
+        ownership, dedicated manager, least loaded, longest idle.
+
+        Example:
+            >>> from servicekit.routing import Router
+            >>> [p.name for p in Router.default().policies][:3]
+            ['channel', 'availability and capacity', 'required skills']
+        """
+        return cls(
+            policies=[
+                ChannelMatch(),
+                Availability(),
+                RequiredSkills(),
+                LanguageMatch(),
+                SkillGroupMatch(),
+                PartTimeWeighting(share=part_time_share),
+                SeniorForRepeatComplaints(threshold=senior_threshold),
+                OwnerStickiness(wait=owner_wait),
+                DedicatedManager(),
+                LeastLoaded(),
+                LongestIdle(),
+            ],
+            escalations=escalations,
+            queue=QueueOrder(promote_every=promote_every),
+            triage=triage,
+        )
+
+    def route(self, ticket: Ticket, agents: Iterable[Agent], now: dt.datetime) -> RoutingDecision:
+        """Decide who takes one ticket, explaining every agent eliminated or ranked.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+            DuplicateIdError: two agents share an id.
+            InvalidArgumentError: the ticket is already assigned or was created
+                after ``now``.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Agent, Router, Ticket
+            >>> now = pendulum.datetime(2026, 1, 1, 9)
+            >>> t = Ticket(id="T", created_at=now, priority="low", tier="ordinary", channel="email")
+            >>> Router.default().route(t, [Agent(id="A", capacity={"chat": 1})], now).reasons[-1]
+            'no agent can take it now; it stays in the queue'
+        """
+        now_i = v.instant(now, "now")
+        agent_list = _check_agents(agents)
+        (prepared,) = _check_tickets([ticket], self.triage)
+        engine = _Engine(self, agent_list, now_i, "scan")
+        agent_id, step, reasons = engine.decide(*prepared)
+        return RoutingDecision(ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons)
+
+    def dispatch(
+        self,
+        tickets: Iterable[Ticket],
+        agents: Iterable[Agent],
+        now: dt.datetime,
+        *,
+        strategy: Strategy = "indexed",
+    ) -> DispatchResult:
+        """Assign a queue in queue order, filling capacity as it goes.
+
+        ``strategy="indexed"`` (default) uses agent indexes and heaps, with reasons
+        summarised per policy; ``"scan"`` evaluates every policy on every agent for
+        every ticket and lists each agent in the reasons. Both choose the same agents.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+            DuplicateIdError: two tickets or two agents share an id.
+            InvalidArgumentError: a ticket is already assigned or was created after
+                ``now``; ``strategy`` is unknown.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Agent, Router, Ticket
+            >>> now = pendulum.datetime(2026, 1, 1, 9)
+            >>> tickets = [
+            ...     Ticket(id=f"T{i}", created_at=now, priority=p, tier="ordinary", channel="chat")
+            ...     for i, p in enumerate(["low", "urgent", "normal"])
+            ... ]
+            >>> r = Router.default().dispatch(tickets, [Agent(id="A", capacity={"chat": 2})], now)
+            >>> [(a.ticket_id, a.agent_id) for a in r.assignments], [u.ticket_id for u in r.unassigned]
+            ([('T1', 'A'), ('T2', 'A')], ['T0'])
+            >>> r.agents[0].load["chat"]
+            2
+        """
+        if strategy not in ("indexed", "scan"):
+            msg = f"unknown dispatch strategy {strategy!r}; use 'indexed' or 'scan'"
+            raise InvalidArgumentError(msg)
+        now_i = v.instant(now, "now")
+        agent_list = _check_agents(agents)
+        prepared = _check_tickets(tickets, self.triage)
+        now_us = v.micros(now_i)
+        for t, _ in prepared:
+            waited(t, now_us, now_i)
+        order = {t.id: i for i, t in enumerate(self.queue.order([t for t, _ in prepared], now_i))}
+        prepared.sort(key=lambda tr: order[tr[0].id])
+        engine = _Engine(self, agent_list, now_i, strategy)
+        assignments: list[Assignment] = []
+        unassigned: list[RoutingDecision] = []
+        for t, rule in prepared:
+            agent_id, step, reasons = engine.decide(t, rule)
+            if agent_id is None:
+                unassigned.append(RoutingDecision(ticket_id=t.id, agent_id=None, step=step, reasons=reasons))
+            else:
+                assignments.append(Assignment(ticket_id=t.id, agent_id=agent_id, step=step, reasons=reasons))
+        return DispatchResult(assignments=assignments, unassigned=unassigned, agents=engine.final_agents())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Only built-in policies serialise; a router holding your own policy raises.
+
+        Raises:
+            InvalidTypeError: a policy has no ``to_dict``.
+
+        Example:
+            >>> from servicekit.routing import Router
+            >>> Router.from_dict(Router.default().to_dict()) == Router.default()
+            True
+        """
+        policies = []
+        for p in self.policies:
+            to_dict = getattr(p, "to_dict", None)
+            if not isinstance(p, _Builtin) or to_dict is None:
+                msg = f"policy {p.name!r} is not a built-in policy, so the router cannot be serialised; rebuild it in code instead"
+                raise InvalidTypeError(msg)
+            policies.append(to_dict())
+        return {
+            "policies": policies,
+            "escalations": [s.to_dict() for s in self.escalations],
+            "queue": self.queue.to_dict(),
+            "triage": None if self.triage is None else self.triage.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Router:
+        """Build a router from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: a policy is unknown or a field is malformed.
+
+        Example:
+            >>> from servicekit.routing import Router
+            >>> r = Router.from_dict({"policies": [{"policy": "least_loaded"}]})
+            >>> [p.name for p in r.policies]
+            ['availability and capacity', 'least loaded']
+        """
+        d = v.require_keys(data, "Router", ("policies",))
+        triage = d.get("triage")
+        return cls(
+            policies=[policy_from_dict(p) for p in d["policies"]],
+            escalations=[EscalationStep.from_dict(s) for s in d.get("escalations", ())],
+            queue=QueueOrder.from_dict(d.get("queue", {})),
+            triage=None if triage is None else Triage.from_dict(triage),
+        )
+
+
+def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
+    if isinstance(agents, str | Mapping) or not isinstance(agents, Iterable):
+        msg = f"agents must be a list of Agent values; got {agents!r}"
+        raise InvalidTypeError(msg)
+    out: dict[str, Agent] = {}
+    for a in agents:
+        if not isinstance(a, Agent):
+            msg = f"agents must be Agent values; got {a!r}"
+            raise InvalidTypeError(msg)
+        if a.id in out:
+            msg = f"two agents share the id {a.id!r}; agent ids must be unique (merge or rename them)"
+            raise DuplicateIdError(msg)
+        out[a.id] = a
+    # Sorting by id makes every result independent of the order agents were given in.
+    return [out[k] for k in sorted(out)]
+
+
+def _check_tickets(tickets: Iterable[Ticket], triage: Triage | None) -> list[tuple[Ticket, str | None]]:
+    if isinstance(tickets, str | Mapping) or not isinstance(tickets, Iterable):
+        msg = f"tickets must be a list of Ticket values; got {tickets!r}"
+        raise InvalidTypeError(msg)
+    out: list[tuple[Ticket, str | None]] = []
+    seen: set[str] = set()
+    for t in tickets:
+        if not isinstance(t, Ticket):
+            msg = f"tickets must be Ticket values; got {t!r}"
+            raise InvalidTypeError(msg)
+        if t.id in seen:
+            msg = f"two tickets share the id {t.id!r}; a queue holds each ticket once"
+            raise DuplicateIdError(msg)
+        seen.add(t.id)
+        if t.assignee_id is not None:
+            msg = f"ticket {t.id} is already assigned to {t.assignee_id}; route only queued tickets (assignee_id=None)"
+            raise InvalidArgumentError(msg)
+        if triage is None:
+            out.append((t, None))
+        else:
+            result = triage.classify(t)
+            out.append((result.apply(t), result.rule.name))
+    return out
+
+
+class _Engine:
+    """One routing run: live agent state, indexes and memo tables (private, mutable)."""
+
+    def __init__(self, router: Router, agents: Sequence[Agent], now: dt.datetime, strategy: Strategy) -> None:
+        self.router = router
+        self.now = now
+        self.now_us = v.micros(now)
+        self.scan = strategy == "scan"
+        self.ids = [a.id for a in agents]
+        self.original = {a.id: a for a in agents}
+        self.current = dict(self.original)
+        self.view = MappingProxyType(self.current)
+        self.changed: set[str] = set()
+        self.index: AgentIndex | None = None if self.scan else AgentIndex(agents)
+        self.lives: dict[str, Live] = {} if self.scan else {a.id: Live(a) for a in agents}
+        self.after_us = [s.after // dt.timedelta(microseconds=1) for s in router.escalations]
+        relax = [_Relax()]
+        for step in router.escalations:
+            relax.append(relax[-1].then(step))
+        self.relax = relax
+        positions = {id(p): i for i, p in enumerate(router.policies)}
+        self.plans = [
+            _Plan(tuple(p for p in router.policies if p.name not in r.policies), positions) for r in relax
+        ]
+        self.keep_current = self.scan or not all(p.heapable for p in self.plans)
+        self.requirements: dict[Hashable, Requirements] = {}
+        self.eligible: dict[Hashable, tuple[Hashable, AbstractSet[str], list[str]]] = {}
+        self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
+
+    def decide(self, ticket: Ticket, rule: str | None) -> tuple[str | None, str, list[str]]:
+        waited_us = waited(ticket, self.now_us, self.now)
+        n = bisect.bisect_right(self.after_us, waited_us)
+        relax = self.relax[n]
+        rkey = (n, ticket.skills, ticket.min_levels, ticket.language, ticket.group, ticket.owner_id)
+        req = self.requirements.get(rkey)
+        if req is None:
+            req = self.requirements[rkey] = relax.requirements(ticket)
+        wait = dt.timedelta(microseconds=waited_us)
+        ctx = RoutingContext(now=self.now, waited=wait, step=relax.name, requirements=req, agents=self.view)
+        header = (
+            f"ticket {ticket.id}: {ticket.priority.value} priority, {ticket.tier.value} customer, "
+            f"{ticket.channel.value}, waiting {v.humanize(wait)}"
+        )
+        reasons = [header]
+        if rule is not None:
+            reasons.append(f"triage rule {rule!r} set its priority and skills")
+        if n:
+            reasons.append(f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}")
+        plan = self.plans[n]
+        if self.scan:
+            chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
+        elif plan.heapable:
+            chosen = self._heap(ticket, ctx, plan, reasons)
+        else:
+            _, ids, lines = self._eligible(ticket, ctx, plan)
+            reasons.extend(lines)
+            chosen = self._rank(ticket, ctx, plan, sorted(ids), reasons)
+        if chosen is not None:
+            self._assign(chosen, ticket.channel)
+        return chosen, relax.name, reasons
+
+    def _rank(self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, ids: Iterable[str], reasons: list[str]) -> str | None:
+        ranked: list[tuple[tuple[float, ...], str, list[str]]] = []
+        for aid in ids:
+            agent = self.current[aid]
+            ranks: list[float] = []
+            notes: list[str] = []
+            for p in plan.active:
+                verdict = p.assess(ticket, agent, ctx)
+                if not isinstance(verdict, Assessment):
+                    msg = f"policy {p.name!r} returned {verdict!r}; assess must return an Assessment"
+                    raise InvalidTypeError(msg)
+                if not verdict.admitted:
+                    reasons.append(f"agent {aid} excluded by {p.name}: {verdict.reason}")
+                    break
+                ranks.append(verdict.rank)
+                if verdict.reason:
+                    notes.append(verdict.reason)
+            else:
+                ranked.append((tuple(ranks), aid, notes))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        for i, (_, aid, notes) in enumerate(ranked, 1):
+            reasons.append(f"agent {aid} ranked {i} of {len(ranked)}: {'; '.join(notes) or 'no preference'}")
+        if not ranked:
+            reasons.append("no agent can take it now; it stays in the queue")
+            return None
+        best = ranked[0]
+        if len(ranked) == 1:
+            why = "the only eligible agent"
+        else:
+            runner = ranked[1][0]
+            i = next((i for i, (a, b) in enumerate(zip(best[0], runner, strict=True)) if a != b), None)
+            why = f"decided by {plan.active[i].name}" if i is not None else "tied on every policy, so the lowest agent id"
+        reasons.append(f"chose agent {best[1]}: {why}")
+        return best[1]
+
+    def _eligible(self, ticket: Ticket, ctx: RoutingContext, plan: _Plan) -> tuple[Hashable, AbstractSet[str], list[str]]:
+        keys = []
+        for pos, p in plan.statics:
+            k = p.static_key(ticket, ctx)
+            if k is not None:
+                keys.append((pos, k))
+        sig = tuple(keys)
+        hit = self.eligible.get(sig)
+        if hit is not None:
+            return hit
+        index = self.index
+        assert index is not None  # noqa: S101  # the indexed strategy always builds one
+        total = len(index.all)
+        remaining: AbstractSet[str] = index.all
+        lines: list[str] = []
+        for pos, k in keys:
+            p = self.router.policies[pos]
+            assert isinstance(p, _Builtin)  # noqa: S101  # statics are built-ins only
+            after = remaining & p.static_ids(k, index)
+            removed = len(remaining) - len(after)
+            if removed:
+                lines.append(f"{v.plural(removed, 'agent')} of {total:,} excluded by {p.name}: they {p.summary(k)}")
+            remaining = after
+        hit = self.eligible[sig] = (sig, frozenset(remaining), lines)
+        return hit
+
+    def _heap(self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, reasons: list[str]) -> str | None:
+        index = self.index
+        assert index is not None  # noqa: S101  # the indexed strategy always builds one
+        sig, members, lines = self._eligible(ticket, ctx, plan)
+        reasons.extend(lines)
+        levels = []
+        for p in plan.levels:
+            lv = p.levels(ticket, ctx, index)
+            if lv:
+                levels.append((p, lv))
+        base = (id(plan), ticket.channel, sig)
+        found = self._search(base, members, ticket.channel, plan, levels, 0, (), ())
+        if found is None:
+            if members:
+                reasons.append(
+                    f"all {v.plural(len(members), 'qualified agent')} are at capacity or at their "
+                    "part-time share; it stays in the queue"
+                )
+            else:
+                reasons.append("no agent qualifies; it stays in the queue")
+            return None
+        aid, chosen = found
+        live = self.lives[aid]
+        notes = [p.level_reason(k) for (p, _), k in zip(levels, chosen, strict=True) if k is not None]
+        notes.extend(p.live_reason(live, self.now_us) for p in plan.keys)
+        detail = "; ".join(n for n in notes if n)
+        reasons.append(
+            f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}"
+            + (f": {detail}" if detail else "")
+        )
+        return aid
+
+    def _search(
+        self,
+        base: Hashable,
+        members: AbstractSet[str],
+        channel: Channel,
+        plan: _Plan,
+        levels: list[tuple[_Builtin, list[tuple[Hashable, set[str]]]]],
+        depth: int,
+        chosen: tuple[Hashable, ...],
+        restrict: tuple[AbstractSet[str], ...],
+    ) -> tuple[str, tuple[Hashable, ...]] | None:
+        # Lexicographic preference: try each level of the first preference policy,
+        # best first, then "none of its levels"; recurse into the next policy.
+        if depth == len(levels):
+            key = (base, chosen)
+            pool = self.pools.get(key)
+            if pool is None:
+                pool = self.pools[key] = self._build(members, restrict, plan)
+            aid = self._top(pool, channel, plan)
+            return None if aid is None else (aid, chosen)
+        for lkey, ids in levels[depth][1]:
+            if ids.isdisjoint(members):
+                continue
+            found = self._search(base, members, channel, plan, levels, depth + 1, (*chosen, lkey), (*restrict, ids))
+            if found is not None:
+                return found
+        return self._search(base, members, channel, plan, levels, depth + 1, (*chosen, None), restrict)
+
+    def _build(self, members: AbstractSet[str], restrict: tuple[AbstractSet[str], ...], plan: _Plan) -> list[tuple[Any, ...]]:
+        pool = set(members)
+        for r in restrict:
+            pool &= r
+        keys = plan.keys
+        heap = []
+        for aid in pool:
+            live = self.lives[aid]
+            heap.append((*(p.key(live) for p in keys), aid, live.version))
+        heapq.heapify(heap)
+        return heap
+
+    def _top(self, heap: list[tuple[Any, ...]], channel: Channel, plan: _Plan) -> str | None:
+        keys = plan.keys
+        dynamic = plan.dynamic
+        lives = self.lives
+        while heap:
+            entry = heap[0]
+            live = lives[entry[-2]]
+            if not all(p.dynamic(live, channel) for p in dynamic):
+                # Load only grows during a dispatch, so an agent without room now
+                # never regains it: drop the entry for good.
+                heapq.heappop(heap)
+                continue
+            if entry[-1] != live.version:
+                # The agent took work since this entry was pushed; its keys only
+                # grow, so re-file it with fresh keys and look again.
+                heapq.heapreplace(heap, (*(p.key(live) for p in keys), entry[-2], live.version))
+                continue
+            return entry[-2]  # type: ignore[no-any-return]
+        return None
+
+    def _assign(self, aid: str, channel: Channel) -> None:
+        self.changed.add(aid)
+        live = self.lives.get(aid)
+        if live is not None:
+            live.load[channel] = live.load.get(channel, 0) + 1
+            live.last_us = float(self.now_us)
+            live.version += 1
+        if self.keep_current:
+            agent = self.current[aid]
+            load = dict(agent.load)
+            load[channel] = load.get(channel, 0) + 1
+            self.current[aid] = attrs.evolve(agent, load=load, last_assigned_at=self.now)
+
+    def final_agents(self) -> list[Agent]:
+        out = []
+        for aid in self.ids:
+            if aid not in self.changed:
+                out.append(self.original[aid])
+            elif self.keep_current:
+                out.append(self.current[aid])
+            else:
+                live = self.lives[aid]
+                out.append(attrs.evolve(self.original[aid], load=live.load, last_assigned_at=self.now))
+        return out
+

@@ -1,0 +1,409 @@
+"""Triage: an ordered table of rules that gives each ticket its priority and skills.
+
+"Not every ticket may default to the high-priority queue": priority comes from rules
+that a supervisor can list, print and store, never from habit or from code. Rules are
+data (conditions from :mod:`servicekit.sla`), the first match wins, and a default rule
+catches the rest. This module must never evaluate strings as code or read a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from servicekit._conditions import Always, Condition, condition_from
+from servicekit._vocabulary import Priority
+from servicekit.errors import (
+    DuplicateIdError,
+    InvalidConditionError,
+    InvalidTypeError,
+)
+from servicekit.routing import _values as v
+from servicekit.routing._model import Ticket
+
+__all__ = ["Triage", "TriageResult", "TriageRule"]
+
+
+def _rule_name(value: object) -> str:
+    return v.check_id(value, "TriageRule.name")
+
+
+def _optional_priority(value: object) -> Priority | None:
+    return None if value is None else v.enum_member(Priority, value, "priority")  # type: ignore[no-any-return]
+
+
+def _optional_group(value: object) -> str | None:
+    return v.optional_id(value, "TriageRule.group")
+
+
+def _skills(value: object) -> frozenset[str]:
+    return v.names(value, "TriageRule.skills")
+
+
+def _levels(value: object) -> v.FrozenMap[str, int]:
+    if not isinstance(value, Mapping):
+        msg = f"min_levels must map skill names to levels 1-10; got {value!r}"
+        raise InvalidTypeError(msg)
+    return v.FrozenMap((v.check_id(k, "a skill name"), v.level(n, f"the minimum level for {k!r}")) for k, n in value.items())
+
+
+@attrs.frozen(kw_only=True)
+class TriageRule:
+    """One row of a triage table: when the facts match, set these.
+
+    Args:
+        name: Unique, human-readable name shown in explanations.
+        when: A condition (or shorthand mapping) over :meth:`Ticket.facts`; None
+            matches every ticket.
+        priority: The priority to give; None keeps the ticket's own.
+        group: The skill group that takes the work; None keeps the ticket's own.
+        skills: Skills to require (added to the ticket's).
+        min_levels: Minimum levels for those skills.
+
+    Example:
+        >>> from servicekit.routing import TriageRule
+        >>> rule = TriageRule(
+        ...     name="outage",
+        ...     when={"attributes.kind": "outage"},
+        ...     priority="urgent",
+        ...     group="technical support",
+        ... )
+        >>> TriageRule.from_dict(rule.to_dict()) == rule
+        True
+    """
+
+    name: str = attrs.field(converter=_rule_name)
+    when: Condition = attrs.field(default=None, converter=condition_from)
+    priority: Priority | None = attrs.field(default=None, converter=_optional_priority)
+    group: str | None = attrs.field(default=None, converter=_optional_group)
+    skills: frozenset[str] = attrs.field(default=frozenset(), converter=_skills)
+    min_levels: v.FrozenMap[str, int] = attrs.field(factory=v.FrozenMap, converter=_levels)
+
+    def __attrs_post_init__(self) -> None:
+        extra = sorted(set(self.min_levels) - self.skills)
+        if extra:
+            msg = f"triage rule {self.name!r}: min_levels names {extra} which are not in skills; add them to skills"
+            raise InvalidConditionError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import TriageRule
+            >>> TriageRule(name="all").to_dict()["when"]
+            {'op': 'always'}
+        """
+        return {
+            "name": self.name,
+            "when": self.when.to_dict(),
+            "priority": None if self.priority is None else self.priority.value,
+            "group": self.group,
+            "skills": sorted(self.skills),
+            "min_levels": dict(self.min_levels),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TriageRule:
+        """Build a rule from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: the name is missing or the condition is malformed.
+
+        Example:
+            >>> from servicekit.routing import TriageRule
+            >>> TriageRule.from_dict({"name": "vip", "when": {"tier": "high_value"}}).name
+            'vip'
+        """
+        d = v.require_keys(data, "TriageRule", ("name",))
+        return cls(
+            name=d["name"],
+            when=d.get("when"),
+            priority=d.get("priority"),
+            group=d.get("group"),
+            skills=d.get("skills", ()),
+            min_levels=d.get("min_levels", {}),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TriageResult:
+    """What triage decided for one ticket, and which rule decided it.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Ticket, Triage, TriageRule
+        >>> triage = Triage(rules=[TriageRule(name="vip", when={"tier": "high_value"}, priority="high")])
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="high_value",
+        ...     channel="chat",
+        ... )
+        >>> result = triage.classify(t)
+        >>> result.rule.name, result.priority.value, result.apply(t).priority.value
+        ('vip', 'high', 'high')
+    """
+
+    rule: TriageRule
+    priority: Priority
+    group: str | None
+    skills: frozenset[str]
+    min_levels: v.FrozenMap[str, int]
+
+    def apply(self, ticket: Ticket) -> Ticket:
+        """Return ``ticket`` with this result's priority, group and skills.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket, Triage
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="urgent",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
+            >>> Triage(rules=[]).classify(t).apply(t).priority.value
+            'normal'
+        """
+        return attrs.evolve(
+            ticket,
+            priority=self.priority,
+            group=self.group,
+            skills=self.skills,
+            min_levels=self.min_levels,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket, Triage, TriageResult
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
+            >>> r = Triage(rules=[]).classify(t)
+            >>> TriageResult.from_dict(r.to_dict()) == r
+            True
+        """
+        return {
+            "rule": self.rule.to_dict(),
+            "priority": self.priority.value,
+            "group": self.group,
+            "skills": sorted(self.skills),
+            "min_levels": dict(self.min_levels),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TriageResult:
+        """Build a result from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: keys are missing.
+
+        Example:
+            >>> from servicekit.routing import TriageResult
+            >>> TriageResult.from_dict(
+            ...     {"rule": {"name": "x"}, "priority": "low", "group": None}
+            ... ).priority.value
+            'low'
+        """
+        d = v.require_keys(data, "TriageResult", ("rule", "priority", "group"))
+        return cls(
+            rule=TriageRule.from_dict(d["rule"]),
+            priority=v.enum_member(Priority, d["priority"], "priority"),
+            group=_optional_group(d["group"]),
+            skills=_skills(d.get("skills", ())),
+            min_levels=_levels(d.get("min_levels", {})),
+        )
+
+
+def _rules(value: object) -> tuple[TriageRule, ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        msg = f"Triage rules must be a list of TriageRule; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    seen: set[str] = set()
+    for rule in out:
+        if not isinstance(rule, TriageRule):
+            msg = f"each triage rule must be a TriageRule (or use Triage.from_dict); got {rule!r}"
+            raise InvalidTypeError(msg)
+        if rule.name in seen:
+            msg = f"two triage rules are named {rule.name!r}; give each rule its own name so explanations are unambiguous"
+            raise DuplicateIdError(msg)
+        seen.add(rule.name)
+    return out
+
+
+def _default_rule(value: object) -> TriageRule:
+    if not isinstance(value, TriageRule):
+        msg = f"Triage.default must be a TriageRule; got {value!r}"
+        raise InvalidTypeError(msg)
+    if not isinstance(value.when, Always):
+        msg = "the default triage rule applies when nothing else does; leave its `when` empty"
+        raise InvalidConditionError(msg)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Triage:
+    """An ordered rule table; the first rule whose condition matches wins.
+
+    The default rule (priority NORMAL unless you say otherwise) classifies tickets no
+    rule matches, so a ticket never lands in the high-priority queue by accident.
+
+    Args:
+        rules: The rules, tried in order.
+        default: The rule used when none matches (its ``when`` must be empty).
+
+    Raises:
+        DuplicateIdError: two rules share a name.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.routing import Ticket, Triage, TriageRule
+        >>> triage = Triage(
+        ...     rules=[
+        ...         TriageRule(
+        ...             name="outage",
+        ...             when={"attributes.kind": "outage"},
+        ...             priority="urgent",
+        ...             group="technical support",
+        ...         ),
+        ...         TriageRule(
+        ...             name="Mongolian speakers",
+        ...             when={"attributes.city": "Hohhot"},
+        ...             skills={"mongolian"},
+        ...         ),
+        ...     ]
+        ... )
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="high",
+        ...     tier="ordinary",
+        ...     channel="phone",
+        ...     attributes={"city": "Hohhot"},
+        ... )
+        >>> r = triage.classify(t)
+        >>> r.rule.name, r.priority.value, sorted(r.skills)
+        ('Mongolian speakers', 'high', ['mongolian'])
+    """
+
+    rules: tuple[TriageRule, ...] = attrs.field(converter=_rules)
+    default: TriageRule = attrs.field(
+        factory=lambda: TriageRule(name="default", priority=Priority.NORMAL),
+        validator=lambda _i, _a, value: _default_rule(value),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if any(rule.name == self.default.name for rule in self.rules):
+            msg = f"a rule shares the default rule's name {self.default.name!r}; rename one"
+            raise DuplicateIdError(msg)
+
+    def classify(self, ticket: Ticket) -> TriageResult:
+        """Return what the first matching rule (or the default) decides for ``ticket``.
+
+        Skills are the ticket's own plus the rule's; minimum levels take the higher
+        of the two. A rule without a priority or group keeps the ticket's.
+
+        Raises:
+            InvalidConditionError: a rule cannot be evaluated on this ticket's facts
+                (for example, comparing a text attribute with a number).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket, Triage
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="urgent",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
+            >>> Triage(rules=[]).classify(t).rule.name
+            'default'
+        """
+        if not isinstance(ticket, Ticket):
+            msg = f"Triage.classify needs a Ticket; got {ticket!r}"
+            raise InvalidTypeError(msg)
+        facts = ticket.facts()
+        chosen = self.default
+        for rule in self.rules:
+            try:
+                hit = rule.when.matches(facts)
+            except InvalidConditionError as e:
+                msg = f"triage rule {rule.name!r} cannot be evaluated on ticket {ticket.id}: {e}"
+                raise InvalidConditionError(msg) from None
+            if hit:
+                chosen = rule
+                break
+        levels = dict(ticket.min_levels)
+        for skill, n in chosen.min_levels.items():
+            levels[skill] = max(n, levels.get(skill, 1))
+        return TriageResult(
+            rule=chosen,
+            priority=ticket.priority if chosen.priority is None else chosen.priority,
+            group=ticket.group if chosen.group is None else chosen.group,
+            skills=ticket.skills | chosen.skills,
+            min_levels=v.FrozenMap(levels),
+        )
+
+    def apply(self, ticket: Ticket) -> Ticket:
+        """Return ``ticket`` classified: ``self.classify(ticket).apply(ticket)``.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket, Triage, TriageRule
+            >>> triage = Triage(rules=[TriageRule(name="any", skills={"faq"})])
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="web",
+            ... )
+            >>> sorted(triage.apply(t).skills)
+            ['faq']
+        """
+        return self.classify(ticket).apply(ticket)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data that :meth:`from_dict` reads.
+
+        Example:
+            >>> from servicekit.routing import Triage
+            >>> Triage(rules=[]).to_dict()["default"]["priority"]
+            'normal'
+        """
+        return {
+            "rules": [r.to_dict() for r in self.rules],
+            "default": self.default.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Triage:
+        """Build a triage table from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: ``rules`` is missing or malformed.
+
+        Example:
+            >>> from servicekit.routing import Triage
+            >>> t = Triage.from_dict({"rules": [{"name": "vip", "when": {"tier": "high_value"}}]})
+            >>> [r.name for r in t.rules]
+            ['vip']
+        """
+        d = v.require_keys(data, "Triage", ("rules",))
+        rules = [TriageRule.from_dict(r) for r in d["rules"]]
+        if "default" in d:
+            return cls(rules=rules, default=TriageRule.from_dict(d["default"]))
+        return cls(rules=rules)

@@ -1,0 +1,314 @@
+"""Shared plumbing for routing values: validation, freezing and JSON conversion.
+
+Everything here is private. It turns loose caller input (dicts, lists, datetimes in any
+zone) into the immutable, comparable forms the public values store, and back into
+JSON-native data. It must never read a clock, never guess a time zone, and never let
+a half-built value escape: every check runs before an object exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final, TypeVar
+
+import pendulum
+
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    UnknownNameError,
+)
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_DURATION_RE: Final = re.compile(
+    r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d{1,6}))?S)?)?$"
+)
+
+
+class FrozenMap(Mapping[_K, _V]):
+    """An immutable, hashable mapping with a deterministic (sorted-key) order.
+
+    Keys are sorted once at construction so that iteration, ``repr`` and
+    serialisation never depend on the order a caller happened to insert them.
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
+        pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
+        pairs.sort(key=lambda kv: str(kv[0]))
+        self._data: dict[_K, _V] = dict(pairs)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(tuple(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{self._data!r}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (tuple(self._data.items()),))
+
+
+def check_id(value: object, what: str) -> str:
+    """Return ``value`` if it is a non-empty string identifier, else raise."""
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{what} must be a non-empty string such as 'T-1001'; got {value!r}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def optional_id(value: object, what: str) -> str | None:
+    """Return ``None`` or a valid identifier."""
+    return None if value is None else check_id(value, what)
+
+
+def instant(value: object, what: str) -> pendulum.DateTime:
+    """Return ``value`` as the same instant in UTC, refusing naive datetimes."""
+    if not isinstance(value, dt.datetime):
+        msg = f"{what} must be a timezone-aware datetime; got {type(value).__name__} {value!r}"
+        raise InvalidTypeError(msg)
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = (
+            f"{what} is a naive datetime ({value.isoformat()}); attach a time zone, "
+            "for example pendulum.datetime(..., tz='Asia/Shanghai')"
+        )
+        raise NaiveDatetimeError(msg)
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value
+    return pendulum.instance(value.astimezone(dt.UTC)).in_timezone(pendulum.UTC)
+
+
+def optional_instant(value: object, what: str) -> pendulum.DateTime | None:
+    """Return ``None`` or ``value`` as a UTC instant."""
+    return None if value is None else instant(value, what)
+
+
+def micros(value: dt.datetime) -> int:
+    """Return exact microseconds since the Unix epoch (an integer sort key)."""
+    # datetime.__sub__ directly: pendulum's own subtraction builds a slow Interval.
+    td = dt.datetime.__sub__(value, _EPOCH)
+    return (td.days * 86_400 + td.seconds) * 1_000_000 + td.microseconds
+
+
+def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """Return ``end - start`` as a plain timedelta (never a pendulum Interval)."""
+    return dt.timedelta(microseconds=micros(end) - micros(start))
+
+
+def duration(value: object, what: str, *, positive: bool = False) -> dt.timedelta:
+    """Return ``value`` if it is a non-negative (or positive) timedelta, else raise."""
+    if not isinstance(value, dt.timedelta):
+        msg = f"{what} must be a datetime.timedelta such as timedelta(minutes=30); got {value!r}"
+        raise InvalidTypeError(msg)
+    if value < dt.timedelta(0) or (positive and value == dt.timedelta(0)):
+        need = "positive" if positive else "zero or positive"
+        msg = f"{what} must be {need}; got {value}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def duration_to_iso(value: dt.timedelta) -> str:
+    """Return an exact ISO-8601 duration for a non-negative timedelta (``P1DT30.5S``)."""
+    seconds = value.seconds
+    text = f"P{value.days}DT{seconds}"
+    if value.microseconds:
+        text += f".{value.microseconds:06d}"
+    return text + "S"
+
+
+def duration_from_iso(text: object, what: str) -> dt.timedelta:
+    """Parse an ISO-8601 duration of days, hours, minutes and seconds exactly."""
+    match = _DURATION_RE.match(text) if isinstance(text, str) else None
+    if match is None or text == "P" or str(text).endswith("T"):
+        msg = f"{what} must be an ISO-8601 duration such as 'PT30M' or 'P0DT1800S'; got {text!r}"
+        raise DeserializationError(msg)
+    days, hours, minutes, secs, frac = match.groups()
+    return dt.timedelta(
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(secs or 0),
+        microseconds=int((frac or "0").ljust(6, "0")),
+    )
+
+
+def instant_to_iso(value: dt.datetime | None) -> str | None:
+    """Return an ISO-8601 string for an instant (or None)."""
+    return None if value is None else value.isoformat()
+
+
+def instant_from_iso(text: object, what: str) -> pendulum.DateTime | None:
+    """Parse an ISO-8601 instant with an explicit offset (or None)."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        msg = f"{what} must be an ISO-8601 string with an offset; got {text!r}"
+        raise DeserializationError(msg)
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"{what} is not an ISO-8601 instant: {text!r}"
+        raise DeserializationError(msg) from None
+    if parsed.tzinfo is None:
+        msg = f"{what} {text!r} has no UTC offset; write it like '2026-01-05T09:00:00+08:00'"
+        raise DeserializationError(msg)
+    return instant(parsed, what)
+
+
+def names(value: object, what: str) -> frozenset[str]:
+    """Return a frozenset of non-empty strings (a single string is refused)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"{what} must be a set of names such as {{'billing', 'refunds'}}; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = frozenset(value)
+    for item in out:
+        check_id(item, f"each entry of {what}")
+    return out
+
+
+def languages(value: object, what: str) -> frozenset[str]:
+    """Return language tags case-folded so that 'UG' and 'ug' match."""
+    return frozenset(v.strip().casefold() for v in names(value, what))
+
+
+def level(value: object, what: str) -> int:
+    """Return a skill level 1-10."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+        msg = f"{what} must be a whole number from 1 (novice) to 10 (expert); got {value!r}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def count(value: object, what: str) -> int:
+    """Return a non-negative whole number."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"{what} must be a whole number, zero or more; got {value!r}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def fraction(
+    value: object, what: str, *, low: float, high: float, low_open: bool
+) -> float:
+    """Return a float within ``(low, high]`` or ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{what} must be a number; got {value!r}"
+        raise InvalidTypeError(msg)
+    number = float(value)
+    too_low = number <= low if low_open else number < low
+    if math.isnan(number) or too_low or number > high:
+        bracket = "(" if low_open else "["
+        msg = f"{what} must lie in {bracket}{low}, {high}]; got {value!r}"
+        raise InvalidArgumentError(msg)
+    return number
+
+
+def enum_member(enum_type: Any, value: object, what: str) -> Any:
+    """Return the member of a servicekit enum named by ``value``."""
+    try:
+        if hasattr(enum_type, "parse"):
+            return enum_type.parse(value)
+        return enum_type(value.strip().lower() if isinstance(value, str) else value)
+    except (UnknownNameError, ValueError):
+        allowed = ", ".join(m.value for m in enum_type)
+        msg = f"{what} {value!r} is not a {enum_type.__name__}; use one of: {allowed}"
+        raise UnknownNameError(msg) from None
+
+
+def freeze_json(value: object, what: str) -> Any:
+    """Deep-freeze JSON-native data: dicts become FrozenMap, lists become tuples."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            msg = (
+                f"{what} holds {value!r}, which JSON cannot store; use a finite number"
+            )
+            raise InvalidArgumentError(msg)
+        return value
+    if isinstance(value, Mapping):
+        for key in value:
+            if not isinstance(key, str):
+                msg = f"{what} keys must be strings so they survive JSON; got {key!r}"
+                raise InvalidTypeError(msg)
+        return FrozenMap(
+            (k, freeze_json(v, f"{what}[{k!r}]")) for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return tuple(freeze_json(v, f"{what}[]") for v in value)
+    msg = f"{what} must hold JSON-native data (str, number, bool, None, list, dict); got {type(value).__name__} {value!r}"
+    raise InvalidTypeError(msg)
+
+
+def thaw_json(value: Any) -> Any:
+    """Inverse of :func:`freeze_json`: FrozenMap → dict, tuple → list."""
+    if isinstance(value, Mapping):
+        return {k: thaw_json(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw_json(v) for v in value]
+    return value
+
+
+def attributes(value: object) -> FrozenMap[str, Any]:
+    """Return caller attributes deep-frozen (must be a mapping of JSON-native data)."""
+    if not isinstance(value, Mapping):
+        msg = (
+            f"attributes must be a mapping such as {{'city': 'Hohhot'}}; got {value!r}"
+        )
+        raise InvalidTypeError(msg)
+    frozen = freeze_json(value, "attributes")
+    assert isinstance(frozen, FrozenMap)  # noqa: S101  # a Mapping always freezes to one
+    return frozen
+
+
+def require_keys(data: object, what: str, required: Iterable[str]) -> Mapping[str, Any]:
+    """Return ``data`` as a mapping after checking it holds every required key."""
+    if not isinstance(data, Mapping):
+        msg = f"{what}.from_dict needs a dict (as produced by to_dict()); got {data!r}"
+        raise DeserializationError(msg)
+    missing = [k for k in required if k not in data]
+    if missing:
+        msg = f"{what}.from_dict: missing keys {missing}; pass the dict produced by to_dict()"
+        raise DeserializationError(msg)
+    return data
+
+
+def plural(n: int, word: str) -> str:
+    """Return ``'1 agent'`` / ``'1,200 agents'``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def humanize(delta: dt.timedelta) -> str:
+    """Return a short duration a supervisor reads at a glance (``'1 h 05 min'``)."""
+    total = int(delta.total_seconds())
+    if total < 60:
+        return f"{total} s"
+    minutes, _ = divmod(total, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours == 0:
+        return f"{minutes} min"
+    return f"{hours} h {minutes:02d} min"
