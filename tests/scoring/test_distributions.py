@@ -1,0 +1,147 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import special, stats
+
+from servicekit.errors import InvalidArgumentError
+from servicekit.scoring._distributions import (
+    normal_cdf,
+    normal_ppf,
+    normal_sf,
+    regularized_beta,
+    t_cdf,
+    t_ppf,
+    t_sf,
+    two_sided_z,
+)
+
+REL = 1e-9
+
+probabilities = st.one_of(
+    st.floats(1e-12, 1 - 1e-12),
+    st.floats(-12, -1).map(lambda e: 10.0**e),
+    st.floats(-12, -1).map(lambda e: 1.0 - 10.0**e),
+)
+dfs = st.one_of(
+    st.integers(1, 60).map(float),
+    st.floats(0.3, 5.0),
+    st.floats(5.0, 500.0),
+    st.floats(2.0, 6.5).map(lambda e: 10.0**e),
+)
+
+
+def close(a, b, rel=REL, abs_tol=1e-300):
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+
+
+class TestNormal:
+    @given(probabilities)
+    def test_ppf_matches_scipy(self, p):
+        assert close(normal_ppf(p), float(stats.norm.ppf(p)), abs_tol=1e-12)
+
+    @given(st.floats(-37, 37))
+    def test_cdf_and_sf_match_scipy(self, x):
+        assert close(normal_cdf(x), float(stats.norm.cdf(x)))
+        assert close(normal_sf(x), float(stats.norm.sf(x)))
+
+    @given(probabilities)
+    def test_ppf_inverts_cdf(self, p):
+        x = normal_ppf(p)
+        assert close(normal_cdf(x), p, rel=1e-9)
+
+    def test_known_critical_values(self):
+        assert two_sided_z(0.95) == pytest.approx(1.959963984540054, rel=1e-15)
+        assert two_sided_z(0.99) == pytest.approx(2.5758293035489004, rel=1e-15)
+        assert normal_ppf(0.5) == 0.0
+
+    @pytest.mark.parametrize("p", [0.0, 1.0, -0.1, 1.5, math.nan])
+    def test_ppf_rejects_impossible_probabilities(self, p):
+        with pytest.raises(InvalidArgumentError, match="strictly between 0 and 1"):
+            normal_ppf(p)
+
+
+class TestStudentT:
+    @given(probabilities, dfs)
+    def test_ppf_matches_scipy(self, p, df):
+        expected = float(stats.t.ppf(p, df))
+        assert close(t_ppf(p, df), expected, abs_tol=1e-12)
+
+    @given(st.floats(-60, 60), dfs)
+    def test_cdf_and_sf_match_scipy(self, t, df):
+        expected = float(stats.t.cdf(t, df))
+        if expected > 1e-290:
+            assert close(t_cdf(t, df), expected, rel=1e-9)
+        upper = float(stats.t.sf(t, df))
+        if upper > 1e-290:
+            assert close(t_sf(t, df), upper, rel=1e-9)
+
+    @given(st.floats(0.05, 0.95), dfs)
+    def test_ppf_inverts_cdf(self, p, df):
+        assert close(t_cdf(t_ppf(p, df), df), p, rel=1e-10)
+
+    @given(st.floats(1e-6, 0.5), dfs)
+    def test_symmetry(self, p, df):
+        # 1 - p is rounded, so compare with an absolute floor near the centre.
+        assert math.isclose(
+            t_ppf(p, df), -t_ppf(1 - p, df), rel_tol=1e-8, abs_tol=1e-12
+        )
+
+    def test_closed_forms(self):
+        # df = 1 is Cauchy, df = 2 has an algebraic quantile.
+        assert t_ppf(0.975, 1) == pytest.approx(math.tan(math.pi * 0.475), rel=1e-13)
+        p = 0.9
+        assert t_ppf(p, 2) == pytest.approx(
+            (2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-13
+        )
+        assert t_ppf(0.5, 7) == 0.0
+        assert t_cdf(0.0, 3) == 0.5
+
+    def test_far_tail_is_not_lost_to_cancellation(self):
+        """Regression: P(T > t) was computed as 0.5 − 0.5·I(…) ≈ 1 − 1 = 0.
+
+        The first version chose the continued-fraction branch by ``t² < df``; with df
+        in the hundred thousands and t = 25 the tail (5e-140) came out exactly 0,
+        which would make every large-sample p-value 0.
+        """
+        expected = float(stats.t.cdf(-25.185263512605093, 165424.34281781578))
+        assert close(t_cdf(-25.185263512605093, 165424.34281781578), expected, rel=1e-8)
+
+    def test_millions_of_degrees_of_freedom(self):
+        """Regression: lgamma(a + ½) − lgamma(a) lost 9 digits for df ≈ 1e6.
+
+        A million-response index uses df = 999,999; the quantile drifted by 1e-8
+        relative until the log-gamma ratio was computed from its Stirling series.
+        """
+        assert close(t_ppf(0.975, 999_999.0), float(stats.t.ppf(0.975, 999_999.0)))
+        assert close(
+            t_ppf(0.9644220361874213, 2375235.5558590656),
+            float(stats.t.ppf(0.9644220361874213, 2375235.5558590656)),
+        )
+
+    @pytest.mark.parametrize("df", [0.0, -1.0, math.inf, math.nan])
+    def test_rejects_bad_degrees_of_freedom(self, df):
+        with pytest.raises(InvalidArgumentError, match="degrees of freedom"):
+            t_ppf(0.9, df)
+        with pytest.raises(InvalidArgumentError):
+            t_cdf(1.0, df)
+        with pytest.raises(InvalidArgumentError):
+            t_sf(1.0, df)
+
+    def test_infinite_t(self):
+        assert t_sf(math.inf, 5) == 0.0
+        assert t_cdf(-math.inf, 5) == 0.0
+
+
+class TestIncompleteBeta:
+    @given(st.floats(0.1, 200), st.floats(0.1, 200), st.floats(0, 1))
+    def test_matches_scipy(self, a, b, x):
+        expected = float(special.betainc(a, b, x))
+        got = regularized_beta(a, b, x)
+        assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-14)
+
+    def test_ends(self):
+        assert regularized_beta(2, 3, 0) == 0.0
+        assert regularized_beta(2, 3, 1) == 1.0
+        assert regularized_beta(2, 3, -1) == 0.0
