@@ -378,3 +378,87 @@ def acceptance_requirements(draw, max_events=12):
         except ServiceKitError:
             continue
     return req
+
+
+# --- scoring: survey answers and result values (tests/scoring/) -------------------------
+# Answers are drawn as plain ints (the fast path) and as floats/large lists elsewhere;
+# result values are built through the public functions so they are always consistent.
+
+from servicekit.scoring import (  # noqa: E402
+    Comparison,
+    CsatMeasure,
+    Estimate,
+    IndexMeasure,
+    MeanMeasure,
+    NpsMeasure,
+    SatisfactionIndex,
+    ShareMeasure,
+)
+
+SCORING_DIMENSIONS = ("response_speed", "resolution", "attitude", "follow_up")
+
+nps_scores = st.lists(st.integers(0, 10), min_size=1, max_size=300)
+csat_ratings = st.lists(st.integers(1, 5), min_size=1, max_size=300)
+fcr_outcomes = st.lists(st.booleans(), min_size=1, max_size=300)
+index_responses = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            d: st.one_of(st.integers(1, 5), st.none()) for d in SCORING_DIMENSIONS
+        },
+    ),
+    min_size=1,
+    max_size=120,
+)
+complete_index_responses = st.lists(
+    st.fixed_dictionaries({d: st.integers(1, 5) for d in SCORING_DIMENSIONS}),
+    min_size=1,
+    max_size=120,
+)
+index_weights = st.dictionaries(
+    st.sampled_from(SCORING_DIMENSIONS),
+    st.floats(0.01, 10, allow_nan=False),
+    min_size=1,
+)
+satisfaction_indices = st.builds(
+    SatisfactionIndex,
+    weights=index_weights,
+    scale=st.sampled_from([(1, 5), (0, 10), (1, 7)]),
+    missing=st.sampled_from(["renormalise", "skip"]),
+)
+confidences = st.sampled_from([0.8, 0.9, 0.95, 0.99])
+
+
+@st.composite
+def estimates(draw: st.DrawFn) -> Estimate:
+    value = draw(st.floats(-100, 100, allow_nan=False))
+    below = draw(st.floats(0, 50, allow_nan=False))
+    above = draw(st.floats(0, 50, allow_nan=False))
+    return Estimate(
+        value=value,
+        low=value - below,
+        high=value + above,
+        n=draw(st.integers(1, 10**6)),
+        method=draw(st.sampled_from(["wilson", "t", "adjusted-wald", "welch"])),
+        confidence=draw(confidences),
+    )
+
+
+comparisons = st.builds(
+    Comparison,
+    difference=estimates(),
+    z=st.floats(-10, 10, allow_nan=False),
+    p_value=st.floats(0, 1),
+)
+measures = st.one_of(
+    st.builds(NpsMeasure, field=st.sampled_from(["nps", "score"])),
+    st.builds(
+        CsatMeasure,
+        field=st.just("rating"),
+        scale=st.just(5),
+        satisfied_at=st.integers(2, 5),
+    ),
+    st.builds(MeanMeasure, field=st.just("rating"), scale=st.integers(2, 10)),
+    st.builds(ShareMeasure, field=st.just("resolved")),
+    st.builds(IndexMeasure, field=st.just("ratings"), index=satisfaction_indices),
+)
