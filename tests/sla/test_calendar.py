@@ -24,6 +24,7 @@ from servicekit.errors import (
     InvalidHoursError,
     NaiveDatetimeError,
     ServiceKitError,
+    UnknownNameError,
     UnknownTimezoneError,
 )
 from servicekit.sla import BusinessCalendar, parse_hours
@@ -800,3 +801,90 @@ class TestEdges:
         )
         start = at(dt.UTC, 2025, 3, 3, 7, 13)
         assert cal.between(start, start + 7 * 24 * H) == 7 * 24 * H
+
+
+@pytest.mark.parametrize(
+    "intervals",
+    [
+        (("00:00", "02:30"),),  # ends in the skipped hour
+        (("02:30", "05:00"),),  # starts in it
+        (("01:30", "02:30"),),
+        (("22:00", "02:30"),),  # night shift ending in it
+        (("02:15", "02:45"), ("03:15", "04:00")),
+    ],
+)
+def test_interval_bounds_inside_the_skipped_hour(intervals):
+    """A bound that does not exist on 2025-03-09 in New York (02:00-03:00 is
+    skipped) must not be converted with PEP 495's fold=0 reading (02:30 EST =
+    03:30 EDT): by DESIGN §3 an interval starting at 02:30 is open from 03:00 EDT,
+    the first wall-clock time inside it, and one ending at 02:30 closes at 03:00.
+    """
+    kwargs = {
+        "timezone": "America/New_York",
+        "weekly_hours": dict.fromkeys(range(7), intervals),
+    }
+    cal, ref = BusinessCalendar(**kwargs), Reference(**kwargs)
+    saturday = at(NY, 2025, 3, 8, 12)
+    sunday = at(NY, 2025, 3, 9, 0, 10)
+    assert to_us(cal.next_open(saturday)) == to_us(ref.next_open(saturday))
+    assert cal.between(saturday, saturday + 48 * H) == ref.between(
+        saturday, saturday + 48 * H
+    )
+    for delta in (20 * M, H, 90 * M):
+        assert to_us(cal.add(saturday, delta)) == to_us(ref.add(saturday, delta))
+        noon = at(NY, 2025, 3, 9, 12)
+        assert to_us(cal.subtract(noon, delta)) == to_us(ref.subtract(noon, delta))
+    for n in (0, 1):
+        got, expected = (
+            cal.add_business_days(sunday, n),
+            ref.add_business_days(sunday, n),
+        )
+        assert to_us(got) == to_us(expected)
+
+
+class TestMoreBadInput:
+    def test_unknown_country(self):
+        with pytest.raises(UnknownNameError) as info:
+            BusinessCalendar.for_country("XX", timezone="UTC", weekly_hours=WEEKDAYS)
+        assert isinstance(info.value, LookupError)
+
+    @pytest.mark.parametrize(
+        "plain",
+        [
+            {},
+            {"nonsense": 1},
+            None,
+            [],
+        ],
+        ids=["empty", "unknown-key", "none", "list"],
+    )
+    def test_from_dict_rejects_what_it_cannot_read(self, plain):
+        with pytest.raises(ServiceKitError):
+            BusinessCalendar.from_dict(plain)
+
+    def test_from_dict_rejects_a_bad_holiday_string(self):
+        plain = office(holidays=[dt.date(2025, 3, 5)]).to_dict()
+        text = json.dumps(plain).replace("2025-03-05", "2025-13-05")
+        assert text != json.dumps(plain)
+        with pytest.raises(ServiceKitError) as info:
+            BusinessCalendar.from_dict(json.loads(text))
+        assert isinstance(info.value, ValueError)
+
+    @pytest.mark.parametrize("weekday", [7, -1, "Funday", None])
+    def test_weekday_out_of_range(self, weekday):
+        with pytest.raises(ServiceKitError):
+            office(weekly_hours={weekday: [("09:00", "17:00")]})
+
+    def test_hours_given_as_a_bare_string(self):
+        with pytest.raises(ServiceKitError):
+            office(weekly_hours={0: "09:00-17:00"})
+
+    def test_delta_that_is_not_a_timedelta(self):
+        with pytest.raises(TypeError) as info:
+            office().add(at(SH, 2025, 3, 3, 9), 3600)
+        assert isinstance(info.value, ServiceKitError)
+
+    def test_start_that_is_a_date_not_an_instant(self):
+        with pytest.raises(TypeError) as info:
+            office().add(dt.date(2025, 3, 3), H)
+        assert isinstance(info.value, ServiceKitError)

@@ -10,6 +10,7 @@ shifts, holidays and make-up days near DST changes in five zones, Lord Howe's
 clock.
 """
 
+import dataclasses
 import datetime as dt
 import json
 import pickle
@@ -204,3 +205,50 @@ def test_pickle_round_trips(case, data):
     assert hash(again) == hash(cal)
     delta = data.draw(business_durations(case), label="delta")
     assert to_us(again.add(start, delta)) == to_us(cal.add(start, delta))
+
+
+# -- year boundaries and long spans ---------------------------------------------------
+# Implementations that precompute per year break at 31 December: a night shift that
+# crosses into January, Lord Howe's summer time spanning the new year, holidays of a
+# year not yet tabulated. Re-centre random calendars on New Year's Eve.
+
+YEAR_ENDS = (dt.date(2024, 12, 31), dt.date(2025, 12, 31), dt.date(2026, 1, 1))
+
+
+def year_end_cases():
+    return st.tuples(calendar_cases(), st.sampled_from(YEAR_ENDS)).map(
+        lambda pair: dataclasses.replace(pair[0], anchor=pair[1])
+    )
+
+
+@settings(max_examples=60)
+@given(case=year_end_cases(), data=st.data())
+def test_year_boundary_agrees_with_reference(case, data):
+    cal, ref = build(case)
+    start = data.draw(calendar_instants(case, days=4), label="start")
+    end = data.draw(calendar_instants(case, days=4), label="end")
+    delta = data.draw(business_durations(case, weeks=1), label="delta")
+    zone = zone_of(case)
+    assert cal.is_open(start) == ref.is_open(start)
+    assert cal.between(start, end) == ref.between(start, end)
+    assert_instant(cal.add(start, delta), ref.add(start, delta), zone)
+    assert_instant(cal.subtract(end, delta), ref.subtract(end, delta), zone)
+    n = data.draw(st.integers(0, 4), label="n")
+    try:
+        expected = ref.add_business_days(start, n)
+    except Ambiguous:
+        assume(False)
+    assert_instant(cal.add_business_days(start, n), expected, zone)
+
+
+@settings(max_examples=15)
+@given(case=calendar_cases(), data=st.data())
+def test_long_spans_agree_with_reference(case, data):
+    """Up to most of a year of business time: many per-year tables, DST twice."""
+    cal, ref = build(case)
+    start = data.draw(calendar_instants(case), label="start")
+    delta = data.draw(business_durations(case, weeks=45), label="delta")
+    end = cal.add(start, delta)
+    assert_instant(end, ref.add(start, delta), zone_of(case))
+    assert cal.between(start, end) == delta
+    assert_instant(cal.subtract(end, delta), ref.subtract(end, delta), zone_of(case))
