@@ -52,6 +52,7 @@ __all__ = ["BusinessCalendar", "HolidaySet"]
 _EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
 _EPOCH_NAIVE: Final = dt.datetime(1970, 1, 1)  # noqa: DTZ001  (naive on purpose: wall-clock arithmetic)
 _US: Final = US_PER_SECOND
+_ONE_US: Final = dt.timedelta(microseconds=1)
 _HOUR: Final = 3600 * _US
 # Offsets on Earth lie within −12 h … +14 h; 16 h keeps every bound conservative.
 _MARGIN: Final = 16 * _HOUR
@@ -392,10 +393,16 @@ class _Timeline:
         "ends",
         "hi",
         "lo",
+        "off0",
         "ord_hi",
         "ord_lo",
         "ords",
         "starts",
+        "tr_off",
+        "tr_prev",
+        "tr_u",
+        "tr_whi",
+        "tr_wlo",
         "y0",
         "y1",
     )
@@ -408,7 +415,23 @@ class _Timeline:
         ends: list[int],
         ords: list[int],
         closes: list[int],
+        off0: int,
+        transitions: list[tuple[int, int]],
     ) -> None:
+        self.off0 = off0
+        self.tr_u = [u for u, _ in transitions]
+        self.tr_off = [o for _, o in transitions]
+        self.tr_prev = [off0, *self.tr_off][: len(self.tr_off)]
+        # Wall-clock span of each transition: a gap (spring forward) or a repeat (fall
+        # back); outside it a wall time has exactly one offset.
+        self.tr_wlo = [
+            u + min(p, o)
+            for u, p, o in zip(self.tr_u, self.tr_prev, self.tr_off, strict=True)
+        ]
+        self.tr_whi = [
+            u + max(p, o)
+            for u, p, o in zip(self.tr_u, self.tr_prev, self.tr_off, strict=True)
+        ]
         self.y0 = y0
         self.y1 = y1
         self.starts = starts
@@ -440,14 +463,21 @@ class _Timeline:
 
 
 class _YearData:
-    __slots__ = ("closes", "ords", "ranges")
+    __slots__ = ("closes", "off0", "ords", "ranges", "transitions")
 
     def __init__(
-        self, ranges: list[tuple[int, int]], ords: list[int], closes: list[int]
+        self,
+        ranges: list[tuple[int, int]],
+        ords: list[int],
+        closes: list[int],
+        off0: int,
+        transitions: list[tuple[int, int]],
     ) -> None:
         self.ranges = ranges
         self.ords = ords
         self.closes = closes
+        self.off0 = off0
+        self.transitions = transitions
 
 
 class _Engine:
@@ -502,11 +532,32 @@ class _Engine:
         local = dt.datetime.fromtimestamp(us // _US, self.zone)
         return local.toordinal()
 
-    def to_datetime(self, us: int) -> pendulum.DateTime:
-        cached = self.dt_cache.get(us)
-        if cached is not None:
-            return cached
-        naive = _EPOCH_NAIVE + dt.timedelta(microseconds=us)
+    def to_datetime(self, us: int, tl: _Timeline | None = None) -> pendulum.DateTime:
+        """Return the instant ``us`` as a pendulum DateTime in the calendar's zone."""
+        if tl is not None and tl.lo <= us < tl.hi:
+            # Fast path: the offset (and fold) come from the timeline's own transitions.
+            k = bisect_right(tl.tr_u, us) - 1
+            if k < 0:
+                off = tl.off0
+                fold = 0
+            else:
+                off = tl.tr_off[k]
+                prev = tl.tr_off[k - 1] if k else tl.off0
+                # After a backward jump, the repeated wall-clock times are the fold.
+                fold = 1 if off < prev and us + off < tl.tr_u[k] + prev else 0
+            local = _EPOCH_NAIVE + _ONE_US * (us + off)
+            return pendulum.DateTime(
+                local.year,
+                local.month,
+                local.day,
+                local.hour,
+                local.minute,
+                local.second,
+                local.microsecond,
+                tzinfo=self.ptz,
+                fold=fold,
+            )
+        naive = _EPOCH_NAIVE + _ONE_US * us
         local = self.zone.fromutc(naive.replace(tzinfo=self.zone))
         return pendulum.DateTime(
             local.year,
@@ -519,6 +570,36 @@ class _Engine:
             tzinfo=self.ptz,
             fold=local.fold,
         )
+
+    def instant(self, value: object, what: str) -> int:
+        """Return an aware datetime as exact epoch microseconds.
+
+        For datetimes in the calendar's own zone (what it returns, and what callers
+        mostly pass) the offset comes from the timeline's transitions, following PEP 495
+        exactly (``fold=0`` takes the offset before a transition, ``fold=1`` the one
+        after); anything else takes the general path through ``utcoffset()``.
+        """
+        tl = self.timeline
+        if tl is not None and isinstance(value, dt.datetime):
+            tz = value.tzinfo
+            if tz is self.ptz or tz is self.zone:
+                w = (
+                    (value.toordinal() - _EPOCH_ORDINAL) * 86400
+                    + value.hour * 3600
+                    + value.minute * 60
+                    + value.second
+                ) * _US + value.microsecond
+                k = bisect_right(tl.tr_wlo, w) - 1
+                if k < 0:
+                    off = tl.off0
+                elif w < tl.tr_whi[k]:
+                    off = tl.tr_off[k] if value.fold else tl.tr_prev[k]
+                else:
+                    off = tl.tr_off[k]
+                us = w - off
+                if tl.lo <= us < tl.hi:
+                    return us
+        return _instant_us(value, what)
 
     # -- building -------------------------------------------------------------------
 
@@ -561,7 +642,7 @@ class _Engine:
                 ords.append(day.toordinal())
                 closes.append(close)
             day += one
-        data = _YearData(ranges, ords, closes)
+        data = _YearData(ranges, ords, closes, off0, trans)
         self.years[year] = data
         return data
 
@@ -576,11 +657,14 @@ class _Engine:
             raw: list[tuple[int, int]] = []
             ords: list[int] = []
             closes: list[int] = []
+            transitions: dict[int, int] = {}
+            off0 = self.build_year(y0).off0
             for y in range(y0, y1 + 1):
                 data = self.build_year(y)
                 raw.extend(data.ranges)
                 ords.extend(data.ords)
                 closes.extend(data.closes)
+                transitions.update(data.transitions)  # year windows overlap
             raw.sort()
             starts: list[int] = []
             ends: list[int] = []
@@ -591,7 +675,9 @@ class _Engine:
                 else:
                     starts.append(a)
                     ends.append(b)
-            tl = _Timeline(y0, y1, starts, ends, ords, closes)
+            tl = _Timeline(
+                y0, y1, starts, ends, ords, closes, off0, sorted(transitions.items())
+            )
             self.timeline = tl
             return tl
 
@@ -879,7 +965,7 @@ class BusinessCalendar:
             ... )
             (True, False)
         """
-        us = _instant_us(at, "at")
+        us = self._engine.instant(at, "at")
         tl = self._engine.ensure(us, us)
         i = bisect_right(tl.starts, us) - 1
         return i >= 0 and us < tl.ends[i]
@@ -899,16 +985,16 @@ class BusinessCalendar:
             >>> cal.next_open(pendulum.datetime(2025, 1, 4, 12))  # a Saturday
             DateTime(2025, 1, 6, 9, 0, 0, tzinfo=Timezone('UTC'))
         """
-        us = _instant_us(at, "at")
+        us = self._engine.instant(at, "at")
         eng = self._engine
         tl = eng.ensure(us, us)
         while True:
             i = bisect_right(tl.starts, us) - 1
             if i >= 0 and us < tl.ends[i]:
-                return eng.to_datetime(us)
+                return eng.to_datetime(us, tl)
             if i + 1 < len(tl.starts) and tl.starts[i + 1] < tl.hi:
                 eng.check_horizon_after(tl, us, tl.starts[i + 1])
-                return eng.to_datetime(tl.starts[i + 1])
+                return eng.to_datetime(tl.starts[i + 1], tl)
             tl = eng.grow_forward(tl, us)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
@@ -927,15 +1013,15 @@ class BusinessCalendar:
             >>> cal.between(a.add(hours=3), a)
             datetime.timedelta(days=-1, seconds=81000)
         """
-        s = _instant_us(start, "start")
-        e = _instant_us(end, "end")
+        s = self._engine.instant(start, "start")
+        e = self._engine.instant(end, "end")
         if e < s:
             s, e = e, s
             sign = -1
         else:
             sign = 1
         tl = self._engine.ensure(s, e)
-        return dt.timedelta(microseconds=sign * (tl.worked(e) - tl.worked(s)))
+        return _ONE_US * (sign * (tl.worked(e) - tl.worked(s)))
 
     def add(self, start: dt.datetime, delta: dt.timedelta) -> pendulum.DateTime:
         """Return the earliest instant ``t >= start`` with ``between(start, t) == delta``.
@@ -962,7 +1048,7 @@ class BusinessCalendar:
             ... )
             DateTime(2025, 3, 10, 10, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
         """
-        s = _instant_us(start, "start")
+        s = self._engine.instant(start, "start")
         d = _delta_us(delta, "delta")
         eng = self._engine
         if d <= 0:
@@ -982,7 +1068,7 @@ class BusinessCalendar:
                 t = tl.starts[i] + target - tl.cum[i]
                 if t < tl.hi:
                     eng.check_horizon_after(tl, s, t)
-                    return eng.to_datetime(t)
+                    return eng.to_datetime(t, tl)
             if not checked:
                 eng.check_reach(tl, s, d, 1)
                 checked = True
@@ -1004,7 +1090,7 @@ class BusinessCalendar:
             >>> cal.subtract(pendulum.datetime(2025, 1, 6, 10), dt.timedelta(hours=2))
             DateTime(2025, 1, 3, 16, 0, 0, tzinfo=Timezone('UTC'))
         """
-        e = _instant_us(end, "end")
+        e = self._engine.instant(end, "end")
         d = _delta_us(delta, "delta")
         eng = self._engine
         if d <= 0:
@@ -1023,7 +1109,7 @@ class BusinessCalendar:
                 t = tl.starts[i] + target - tl.cum[i]
                 if t >= tl.lo:
                     eng.check_horizon_before(tl, e, t)
-                    return eng.to_datetime(t)
+                    return eng.to_datetime(t, tl)
             if not checked:
                 eng.check_reach(tl, e, d, -1)
                 checked = True
@@ -1050,8 +1136,8 @@ class BusinessCalendar:
             ... ]
             [(10, 12), (13, 14)]
         """
-        s = _instant_us(start, "start")
-        e = _instant_us(end, "end")
+        s = self._engine.instant(start, "start")
+        e = self._engine.instant(end, "end")
         if e <= s:
             return
         eng = self._engine
@@ -1060,7 +1146,7 @@ class BusinessCalendar:
         while i < len(tl.starts) and tl.starts[i] < e:
             a, b = max(tl.starts[i], s), min(tl.ends[i], e)
             if a < b:
-                yield eng.to_datetime(a), eng.to_datetime(b)
+                yield eng.to_datetime(a, tl), eng.to_datetime(b, tl)
             i += 1
 
     # -- business days --------------------------------------------------------------
@@ -1111,7 +1197,7 @@ class BusinessCalendar:
             ... )
             DateTime(2025, 1, 27, 18, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
         """
-        us = _instant_us(start, "start")
+        us = self._engine.instant(start, "start")
         if isinstance(n, bool) or not isinstance(n, int):
             msg = f"n must be a whole number of business days, got {n!r}"
             raise InvalidTypeError(msg)
@@ -1135,7 +1221,7 @@ class BusinessCalendar:
         eng.check_horizon_after(tl, us, close)
         cached = eng.dt_cache.get(close)
         if cached is None:
-            cached = eng.to_datetime(close)
+            cached = eng.to_datetime(close, tl)
             eng.dt_cache[close] = cached
         return cached
 
