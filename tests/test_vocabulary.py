@@ -41,6 +41,12 @@ class TestOrdering:
             _ = Priority.HIGH < "not-a-priority"
         with pytest.raises(TypeError):
             _ = Priority.HIGH < Tier.ORDINARY
+        with pytest.raises(TypeError):
+            _ = Priority.HIGH <= 3
+        with pytest.raises(TypeError):
+            _ = Priority.HIGH >= 3
+        with pytest.raises(TypeError):
+            _ = Priority.HIGH > 3
 
 
 class TestParse:
