@@ -513,6 +513,18 @@ class TestValues:
         assert not again.is_business_day(dt.date(2026, 10, 1))
         assert again.is_business_day(dt.date(2026, 2, 14))
 
+    def test_json_round_trip_of_a_holiday_object_calendar(self):
+        """A calendar given a ``holidays.China`` object directly keeps its holidays
+        and its make-up days through ``to_dict``/``from_dict``.
+        """
+        cal = office(holidays=holidays.China(years=2025))
+        again = BusinessCalendar.from_dict(json.loads(json.dumps(cal.to_dict())))
+        assert again.is_business_day(dt.date(2025, 1, 26))
+        assert again.is_business_day(dt.date(2025, 2, 8))
+        assert not again.is_business_day(dt.date(2025, 1, 28))
+        start = at(SH, 2025, 1, 24, 17)
+        assert to_us(again.add(start, 2 * H)) == to_us(cal.add(start, 2 * H))
+
     def test_pickle_of_a_holiday_object_calendar(self):
         cal = office(holidays=holidays.China(years=2025))
         again = pickle.loads(pickle.dumps(cal))
@@ -888,3 +900,39 @@ class TestMoreBadInput:
         with pytest.raises(TypeError) as info:
             office().add(dt.date(2025, 3, 3), H)
         assert isinstance(info.value, ServiceKitError)
+
+
+@pytest.mark.parametrize(
+    "intervals",
+    [
+        (("00:00", "24:00"),),
+        (("00:00", "08:00"), ("20:00", "24:00")),
+        (("00:30", "02:00"),),
+        (("22:00", "00:30"),),
+    ],
+)
+def test_dates_whose_midnight_does_not_exist(intervals):
+    """Santiago springs forward at midnight: 2025-09-07 starts at 01:00 (and
+    2025-04-06's midnight happens twice). Engines that build "local midnight"
+    with a wall-clock constructor land an hour off; compare with the reference.
+    """
+    kwargs = {
+        "timezone": "America/Santiago",
+        "weekly_hours": dict.fromkeys(range(7), intervals),
+    }
+    cal, ref = BusinessCalendar(**kwargs), Reference(**kwargs)
+    starts = [
+        at(dt.UTC, 2025, month, day, hour, 30 * half)
+        for month, day in ((9, 6), (9, 7), (4, 5), (4, 6))
+        for hour in range(0, 24, 3)
+        for half in (0, 1)
+    ]
+    for start in starts:
+        assert cal.is_open(start) == ref.is_open(start), start
+        assert to_us(cal.next_open(start)) == to_us(ref.next_open(start)), start
+        assert to_us(cal.add(start, 90 * M)) == to_us(ref.add(start, 90 * M)), start
+        assert to_us(cal.subtract(start, 90 * M)) == to_us(ref.subtract(start, 90 * M))
+        assert cal.between(start, start + 30 * H) == ref.between(start, start + 30 * H)
+        for n in (0, 1):
+            got = cal.add_business_days(start, n)
+            assert to_us(got) == to_us(ref.add_business_days(start, n)), (start, n)
