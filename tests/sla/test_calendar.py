@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import pickle
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
@@ -936,3 +937,44 @@ def test_dates_whose_midnight_does_not_exist(intervals):
         for n in (0, 1):
             got = cal.add_business_days(start, n)
             assert to_us(got) == to_us(ref.add_business_days(start, n)), (start, n)
+
+
+class TestSharing:
+    def test_memoisation_is_invisible(self):
+        """DESIGN/STYLE: caches are allowed only when invisible. Heavy use across
+        decades must not change equality, hash or serialised form.
+        """
+        used = office(holidays=holidays.China(years=2025))
+        before = (hash(used), json.dumps(used.to_dict(), sort_keys=True))
+        for year in (2001, 2025, 2049):
+            used.add(at(SH, year, 6, 1, 10), 500 * H)
+            used.subtract(at(SH, year, 6, 1, 10), 500 * H)
+        fresh = office(holidays=holidays.China(years=2025))
+        assert used == fresh
+        assert (hash(used), json.dumps(used.to_dict(), sort_keys=True)) == before
+
+    def test_threads_sharing_one_calendar_get_the_sequential_answers(self):
+        """DESIGN §1: values are safe to share between threads. Lazily grown
+        per-year tables are the classic race: many threads asking about scattered
+        years of one fresh calendar must see what a single thread sees.
+        """
+        starts = [
+            at(SH, year, month, 3, 10, 17)
+            for year in range(2000, 2040, 3)
+            for month in (1, 6, 11)
+        ]
+        starts.sort(key=lambda t: (t.month, -t.year))  # scatter the years
+        delta = 123 * H + 45 * M
+
+        def answers(cal, items):
+            return [
+                (to_us(cal.add(t, delta)), cal.between(t, t + 400 * H)) for t in items
+            ]
+
+        shared = office(holidays=holidays.China(years=2025))
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            chunks = [starts[i::8] for i in range(8)]
+            parallel = list(pool.map(lambda chunk: answers(shared, chunk), chunks))
+        sequential = office(holidays=holidays.China(years=2025))
+        for chunk, got in zip(chunks, parallel, strict=True):
+            assert got == answers(sequential, chunk)
