@@ -266,7 +266,18 @@ class RoutingPolicy(Protocol):
 class Live:
     """Mutable per-agent state during one dispatch (never escapes the router)."""
 
-    __slots__ = ("agent", "available", "capacity", "last_us", "load", "part_time", "version")
+    __slots__ = (
+        "agent",
+        "available",
+        "cache",
+        "capacity",
+        "last_us",
+        "load",
+        "part_time",
+        "total_capacity",
+        "total_load",
+        "version",
+    )
 
     def __init__(self, agent: Agent) -> None:
         self.agent = agent
@@ -274,9 +285,14 @@ class Live:
         self.part_time = agent.part_time
         self.capacity: dict[Channel, int] = dict(agent.capacity)
         self.load: dict[Channel, int] = dict(agent.load)
+        self.total_capacity = sum(self.capacity.values())
+        self.total_load = sum(self.load.values())
         last = agent.last_assigned_at
         self.last_us: float = _NEVER if last is None else float(v.micros(last))
         self.version = 0
+        # (plan, channel) -> heap keys, or None if a dynamic filter refuses; cleared
+        # whenever the agent takes work, because only then can either change.
+        self.cache: dict[tuple[int, Channel], tuple[float, ...] | None] = {}
 
 
 class AgentIndex:
@@ -849,12 +865,12 @@ class LeastLoaded(_Builtin):
         return Assessment.ranked(ratio, f"is handling {load} of {cap} tickets ({pct} loaded)")
 
     def key(self, live: Live) -> float:
-        cap = sum(live.capacity.values())
-        return sum(live.load.values()) / cap if cap else math.inf
+        cap = live.total_capacity
+        return live.total_load / cap if cap else math.inf
 
     def live_reason(self, live: Live, now_us: int) -> str:
-        cap = sum(live.capacity.values())
-        load = sum(live.load.values())
+        cap = live.total_capacity
+        load = live.total_load
         return f"is handling {load} of {cap} tickets ({load / cap:.0%} loaded)" if cap else "has no capacity"
 
 

@@ -20,7 +20,7 @@ import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -679,9 +679,6 @@ class Router:
         now_i = v.instant(now, "now")
         agent_list = _check_agents(agents)
         prepared = _check_tickets(tickets, self.triage)
-        now_us = v.micros(now_i)
-        for t, _ in prepared:
-            waited(t, now_us, now_i)
         order = {t.id: i for i, t in enumerate(self.queue.order([t for t, _ in prepared], now_i))}
         prepared.sort(key=lambda tr: order[tr[0].id])
         engine = _Engine(self, agent_list, now_i, strategy)
@@ -689,10 +686,12 @@ class Router:
         unassigned: list[RoutingDecision] = []
         for t, rule in prepared:
             agent_id, step, reasons = engine.decide(t, rule)
+            # Every field here was produced by the engine from validated values, so
+            # the fast constructor skips re-validating 100,000 of them.
             if agent_id is None:
-                unassigned.append(RoutingDecision(ticket_id=t.id, agent_id=None, step=step, reasons=reasons))
+                unassigned.append(_trusted(RoutingDecision, t.id, None, step, reasons))
             else:
-                assignments.append(Assignment(ticket_id=t.id, agent_id=agent_id, step=step, reasons=reasons))
+                assignments.append(_trusted(Assignment, t.id, agent_id, step, reasons))
         return DispatchResult(assignments=assignments, unassigned=unassigned, agents=engine.final_agents())
 
     def to_dict(self) -> dict[str, Any]:
@@ -743,6 +742,18 @@ class Router:
             queue=QueueOrder.from_dict(d.get("queue", {})),
             triage=None if triage is None else Triage.from_dict(triage),
         )
+
+
+_T = TypeVar("_T", Assignment, RoutingDecision)
+
+
+def _trusted(cls: type[_T], ticket_id: str, agent_id: str | None, step: str, reasons: list[str]) -> _T:
+    out = object.__new__(cls)
+    object.__setattr__(out, "ticket_id", ticket_id)
+    object.__setattr__(out, "agent_id", agent_id)
+    object.__setattr__(out, "step", step)
+    object.__setattr__(out, "reasons", tuple(reasons))
+    return out
 
 
 def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
@@ -958,7 +969,7 @@ class _Engine:
             key = (base, chosen)
             pool = self.pools.get(key)
             if pool is None:
-                pool = self.pools[key] = self._build(members, restrict, plan)
+                pool = self.pools[key] = self._build(members, restrict, channel, plan)
             aid = self._top(pool, channel, plan)
             return None if aid is None else (aid, chosen)
         for lkey, ids in levels[depth][1]:
@@ -969,36 +980,60 @@ class _Engine:
                 return found
         return self._search(base, members, channel, plan, levels, depth + 1, (*chosen, None), restrict)
 
-    def _build(self, members: AbstractSet[str], restrict: tuple[AbstractSet[str], ...], plan: _Plan) -> list[tuple[Any, ...]]:
+    def _entry(self, live: Live, channel: Channel, plan: _Plan) -> tuple[float, ...] | None:
+        slot = (id(plan), channel)
+        if slot in live.cache:
+            return live.cache[slot]
+        keys: tuple[float, ...] | None = None
+        for p in plan.dynamic:
+            if not p.dynamic(live, channel):
+                break
+        else:
+            keys = tuple([p.key(live) for p in plan.keys])
+        live.cache[slot] = keys
+        return keys
+
+    def _build(
+        self, members: AbstractSet[str], restrict: tuple[AbstractSet[str], ...], channel: Channel, plan: _Plan
+    ) -> list[tuple[Any, ...]]:
         pool = set(members)
         for r in restrict:
             pool &= r
-        keys = plan.keys
         heap = []
         for aid in pool:
             live = self.lives[aid]
-            heap.append((*(p.key(live) for p in keys), aid, live.version))
+            keys = self._entry(live, channel, plan)
+            if keys is not None:
+                heap.append((*keys, aid, live.version))
         heapq.heapify(heap)
         return heap
 
     def _top(self, heap: list[tuple[Any, ...]], channel: Channel, plan: _Plan) -> str | None:
-        keys = plan.keys
-        dynamic = plan.dynamic
+        # Invariant: an entry whose version is current passed the dynamic filters when
+        # filed and nothing changed since, so it is valid as it stands.
         lives = self.lives
+        slot = (id(plan), channel)
         while heap:
             entry = heap[0]
-            live = lives[entry[-2]]
-            if not all(p.dynamic(live, channel) for p in dynamic):
+            aid = entry[-2]
+            live = lives[aid]
+            if entry[-1] == live.version:
+                return aid  # type: ignore[no-any-return]
+            keys = live.cache[slot] if slot in live.cache else self._entry(live, channel, plan)
+            if keys is None:
                 # Load only grows during a dispatch, so an agent without room now
                 # never regains it: drop the entry for good.
                 heapq.heappop(heap)
                 continue
-            if entry[-1] != live.version:
-                # The agent took work since this entry was pushed; its keys only
-                # grow, so re-file it with fresh keys and look again.
-                heapq.heapreplace(heap, (*(p.key(live) for p in keys), entry[-2], live.version))
-                continue
-            return entry[-2]  # type: ignore[no-any-return]
+            fresh = (*keys, aid, live.version)
+            n = len(heap)
+            if (n < 2 or fresh <= heap[1]) and (n < 3 or fresh <= heap[2]):
+                # Still no worse than both children: rewrite the root in place.
+                heap[0] = fresh
+                return aid
+            # The agent took work since this entry was filed; its keys only grow,
+            # so re-file it with fresh keys and look again.
+            heapq.heapreplace(heap, fresh)
         return None
 
     def _assign(self, aid: str, channel: Channel) -> None:
@@ -1006,8 +1041,10 @@ class _Engine:
         live = self.lives.get(aid)
         if live is not None:
             live.load[channel] = live.load.get(channel, 0) + 1
+            live.total_load += 1
             live.last_us = float(self.now_us)
             live.version += 1
+            live.cache.clear()
         if self.keep_current:
             agent = self.current[aid]
             load = dict(agent.load)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, Final, TypeVar
 
 import pendulum
@@ -27,6 +27,7 @@ from servicekit.errors import (
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_EPOCH_ORDINAL: Final = _EPOCH.toordinal()
 _DURATION_RE: Final = re.compile(
     r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d{1,6}))?S)?)?$"
 )
@@ -61,7 +62,26 @@ class FrozenMap(Mapping[_K, _V]):
             self._hash = hash(tuple(self._data.items()))
         return self._hash
 
+    # The Mapping mixins go through __getitem__ one key at a time; these hot methods
+    # delegate to the dict instead.
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: _K, default: Any = None) -> Any:  # type: ignore[override]
+        return self._data.get(key, default)
+
+    def items(self) -> ItemsView[_K, _V]:
+        return self._data.items()
+
+    def keys(self) -> KeysView[_K]:
+        return self._data.keys()
+
+    def values(self) -> ValuesView[_V]:
+        return self._data.values()
+
     def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
         if isinstance(other, Mapping):
             return self._data == dict(other.items())
         return NotImplemented
@@ -109,6 +129,11 @@ def optional_instant(value: object, what: str) -> pendulum.DateTime | None:
 
 def micros(value: dt.datetime) -> int:
     """Return exact microseconds since the Unix epoch (an integer sort key)."""
+    if value.tzinfo is pendulum.UTC or value.tzinfo is dt.UTC:
+        # Stored instants are UTC: read the fields, skipping tz machinery (hot path).
+        days = value.toordinal() - _EPOCH_ORDINAL
+        secs = value.hour * 3600 + value.minute * 60 + value.second
+        return (days * 86_400 + secs) * 1_000_000 + value.microsecond
     # datetime.__sub__ directly: pendulum's own subtraction builds a slow Interval.
     td = dt.datetime.__sub__(value, _EPOCH)
     return (td.days * 86_400 + td.seconds) * 1_000_000 + td.microseconds
