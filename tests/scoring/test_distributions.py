@@ -129,6 +129,20 @@ class TestStudentT:
         with pytest.raises(InvalidArgumentError):
             t_sf(1.0, df)
 
+    def test_extreme_tails(self):
+        """Tails down to the float minimum keep their value; beyond it is infinity.
+
+        Regression: t² overflowed for |t| > 1e154, the tail came back as 0 and the
+        quantile search stepped back to a finite, wrong answer (4e212 for Cauchy at
+        p = 1e-300, whose true quantile is −1/(π·1e-300)).
+        """
+        assert t_ppf(1e-300, 1.0) == pytest.approx(-1 / (math.pi * 1e-300), rel=1e-12)
+        assert t_sf(1e200, 1.0) == pytest.approx(1 / (math.pi * 1e200), rel=1e-12)
+        assert t_ppf(1e-250, 0.3) == -math.inf  # the true quantile is about −1e833
+        assert t_ppf(1e-12, 0.3) == pytest.approx(
+            float(stats.t.ppf(1e-12, 0.3)), rel=1e-9
+        )
+
     def test_infinite_t(self):
         assert t_sf(math.inf, 5) == 0.0
         assert t_cdf(-math.inf, 5) == 0.0

@@ -32,6 +32,7 @@ __all__ = [
 _SQRT2: Final = math.sqrt(2.0)
 _EPS: Final = 1e-16
 _TINY: Final = 1e-300
+_LOG_MAX: Final = math.log(1.7976931348623157e308)
 
 
 def normal_cdf(x: float) -> float:
@@ -171,35 +172,24 @@ def two_sided_z(confidence: float) -> float:
 def _beta_continued_fraction(a: float, b: float, x: float) -> float:
     # Modified Lentz evaluation of the continued fraction for I_x(a, b)
     # (Numerical Recipes 6.4); converges fast when x < (a + 1) / (a + b + 2).
+    # A denominator that cancels to exactly zero is replaced by 1e-300, as Lentz
+    # prescribes (``or`` does that without a branch per term).
     qab = a + b
     qap = a + 1.0
     qam = a - 1.0
     c = 1.0
-    d = 1.0 - qab * x / qap
-    if abs(d) < _TINY:
-        d = _TINY
-    d = 1.0 / d
+    d = 1.0 / ((1.0 - qab * x / qap) or _TINY)
     h = d
     # Large a needs about sqrt(a) terms; the cap only guards against a bug.
     for m in range(1, 100_000):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        if abs(d) < _TINY:
-            d = _TINY
-        c = 1.0 + aa / c
-        if abs(c) < _TINY:
-            c = _TINY
-        d = 1.0 / d
+        d = 1.0 / ((1.0 + aa * d) or _TINY)
+        c = (1.0 + aa / c) or _TINY
         h *= d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        if abs(d) < _TINY:
-            d = _TINY
-        c = 1.0 + aa / c
-        if abs(c) < _TINY:
-            c = _TINY
-        d = 1.0 / d
+        d = 1.0 / ((1.0 + aa * d) or _TINY)
+        c = (1.0 + aa / c) or _TINY
         delta = d * c
         h *= delta
         if abs(delta - 1.0) < _EPS:
@@ -256,12 +246,17 @@ def _t_tail(t: float, df: float) -> float:
     # P(T > |t|) = I_x(df/2, 1/2) / 2 with x = df / (df + t²). Whichever of I_x and
     # its complement lies in the fast-converging region of the continued fraction is
     # evaluated directly, so a tiny tail is never found as 1 - (something near 1).
-    if t == 0.0:
+    t2 = t * t
+    if t2 == 0.0:
+        # |t| < 1e-154: the tail differs from 1/2 by less than a double can show.
         return 0.5
     a = df / 2.0
-    t2 = t * t
-    if math.isinf(t2):
-        return 0.0
+    if t2 > 1e300:
+        # t² overflows (or nearly): x = df/(df + t²) ≈ df/t², y ≈ 1, in logs so
+        # that tails down to the float minimum keep their value.
+        log_x = math.log(df) - 2.0 * math.log(abs(t))
+        front = math.exp(_log_gamma_half_ratio(a) - _LOG_GAMMA_HALF + a * log_x)
+        return 0.5 * front * _beta_continued_fraction(a, 0.5, math.exp(log_x)) / a
     denom = df + t2
     x = df / denom
     y = t2 / denom
@@ -383,12 +378,13 @@ def _solve_tail(tail: float, df: float) -> float:
     target = math.log(tail)
     lo, hi = -math.inf, math.inf
     u = math.log(start)
-    for _ in range(200):
-        t = math.exp(u)
+    for _ in range(400):
+        t = math.exp(u) if u < _LOG_MAX else math.inf
         upper_tail = _t_tail(t, df)
         if upper_tail <= 0.0:
+            # Overshot into underflow (or past the float range): step back.
             hi = u
-            u = (lo + u) / 2.0 if math.isfinite(lo) else u - 1.0
+            u = (lo + u) / 2.0 if math.isfinite(lo) else u / 2.0 - 1.0
             continue
         f = math.log(upper_tail) - target
         if f > 0.0:
@@ -403,6 +399,7 @@ def _solve_tail(tail: float, df: float) -> float:
             else:
                 new = u + (1.0 if f > 0.0 else -1.0)
         if abs(new - u) <= 4e-16 * max(1.0, abs(new)):
-            return math.exp(new)
+            # A quantile beyond the largest float is reported as infinity.
+            return math.exp(new) if new < _LOG_MAX else math.inf
         u = new
-    return math.exp(u)  # pragma: no cover - the bracket always closes first
+    return math.exp(u) if u < _LOG_MAX else math.inf  # pragma: no cover

@@ -264,8 +264,10 @@ class SatisfactionIndex:
         score, _ = self._score_pattern((tuple(ratings), tuple(ratings.values())))
         return score
 
-    def _score_pattern(self, pattern: Pattern) -> tuple[float | None, dict[str, int]]:
-        weights = self.normalised_weights
+    def _score_pattern(
+        self, pattern: Pattern, weights: Mapping[str, float] | None = None
+    ) -> tuple[float | None, dict[str, int]]:
+        weights = self.normalised_weights if weights is None else weights
         lo, hi = self.scale
         answered: dict[str, int] = {}
         for name, value in zip(*pattern, strict=True):
@@ -273,7 +275,11 @@ class SatisfactionIndex:
                 known = ", ".join(self.dimensions)
                 msg = f"unknown dimension {name!r} in a response; this index rates: {known}"
                 raise UnknownNameError(msg)
-            if value is not None:
+            if value is None:
+                continue
+            if type(value) is int and lo <= value <= hi:
+                answered[name] = value
+            else:
                 answered[name] = as_int(value, lo, hi, f"ratings of {name!r}")
         if not answered or (self.missing == "skip" and len(answered) < len(weights)):
             return None, answered
@@ -294,15 +300,16 @@ class SatisfactionIndex:
         responses = 0
         lo, hi = self.scale
         n_dims = len(self.weights)
+        weights = self.normalised_weights
         for pattern, count in counts.items():
             responses += count
-            score, answered = self._score_pattern(pattern)
+            score, answered = self._score_pattern(pattern, weights)
             if len(answered) == n_dims:
                 complete += count
             for name, value in answered.items():
-                per_dimension.setdefault(name, Counter())[
-                    100.0 * (value - lo) / (hi - lo)
-                ] += count
+                if name not in per_dimension:
+                    per_dimension[name] = Counter()
+                per_dimension[name][100.0 * (value - lo) / (hi - lo)] += count
             if score is not None:
                 composite[score] += count
         dims = {

@@ -243,8 +243,9 @@ class SegmentTable:
         return tuple(r for r in self.ranked(period) if r.top)
 
     def bottom(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
-        """Return the rows flagged ``bottom`` in ``period``, worst first."""
-        return tuple(r for r in reversed(self.ranked(period)) if r.bottom)
+        """Return the rows flagged ``bottom`` in ``period``, worst first (ties by segment)."""
+        rows = [r for r in self.for_period(period) if r.bottom]
+        return tuple(sorted(rows, key=lambda r: (r.shrunk, r.segment)))
 
     def _period(self, period: Key | None) -> Key | None:
         periods = self.periods

@@ -11,6 +11,7 @@ This module must never look at individual responses: only at counts.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -184,6 +185,13 @@ class NpsSummary:
         )
 
 
+@functools.lru_cache(maxsize=512)
+def _t_critical(confidence: float, df: int) -> float:
+    # Pure memoisation keyed by immutable numbers, invisible to callers: segment
+    # tables and simulations ask for the same few critical values again and again.
+    return t_ppf(0.5 + confidence / 2.0, df)
+
+
 class MeanSummary:
     """A mean on a bounded scale ``[lo, hi]``: n, mean and sum of squared deviations."""
 
@@ -221,7 +229,7 @@ class MeanSummary:
         if self.n == 1:
             low, high = self.lo, self.hi
         else:
-            half = t_ppf(0.5 + confidence / 2.0, self.n - 1) * math.sqrt(
+            half = _t_critical(confidence, self.n - 1) * math.sqrt(
                 self.variance / self.n
             )
             low = max(self.lo, self.mean - half)

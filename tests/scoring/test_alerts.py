@@ -1,0 +1,186 @@
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+)
+from servicekit.scoring import (
+    Complaint,
+    FollowUpAlert,
+    RiskAlert,
+    follow_up_alerts,
+    high_risk_customers,
+    needs_follow_up,
+)
+from strategies import SCORING_DIMENSIONS
+
+NOW = dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC)
+ratings_maps = st.dictionaries(
+    st.sampled_from(SCORING_DIMENSIONS), st.one_of(st.integers(1, 5), st.none())
+)
+
+
+class TestFollowUp:
+    @given(ratings_maps, st.integers(2, 5))
+    def test_reasons_by_brute_force(self, ratings, below):
+        expected = tuple(
+            f"{k} rated {v} (below {below})"
+            for k, v in sorted(ratings.items())
+            if v is not None and v < below
+        )
+        assert needs_follow_up(ratings, below=below) == expected
+
+    @given(ratings_maps)
+    def test_key_order_does_not_matter(self, ratings):
+        assert needs_follow_up(
+            dict(reversed(list(ratings.items())))
+        ) == needs_follow_up(ratings)
+
+    def test_default_is_below_three_of_five(self):
+        assert needs_follow_up({"attitude": 2}) == ("attitude rated 2 (below 3)",)
+        assert needs_follow_up({"attitude": 3}) == ()
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error"),
+        [
+            ({"below": 1}, InvalidArgumentError),
+            ({"below": 6}, InvalidArgumentError),
+            ({"scale": (1,)}, InvalidTypeError),
+            ({"below": 2.5}, InvalidTypeError),
+        ],
+    )
+    def test_bad_settings(self, kwargs, error):
+        with pytest.raises(error):
+            needs_follow_up({"attitude": 2}, **kwargs)
+
+    def test_bad_ratings(self):
+        with pytest.raises(InvalidTypeError, match="booleans"):
+            needs_follow_up({"attitude": False})
+        with pytest.raises(InvalidArgumentError, match="1–5"):
+            needs_follow_up({"attitude": 0})
+        with pytest.raises(InvalidTypeError, match="map"):
+            needs_follow_up([("attitude", 1)])  # type: ignore[arg-type]
+
+    def test_alerts_over_rows(self):
+        rows = [
+            {"id": 7, "city": "Ordos", "resolution": 4, "attitude": 4},
+            {"id": 8, "city": "Ordos", "resolution": 1, "note": "rude"},
+        ]
+        alerts = follow_up_alerts(rows, id_field="id")
+        assert alerts == (
+            FollowUpAlert(response=8, reasons=["resolution rated 1 (below 3)"]),
+        )
+        assert follow_up_alerts(rows)[0].response == 1
+        assert follow_up_alerts(rows, dimensions=["attitude"]) == ()
+        with pytest.raises(InvalidArgumentError, match="no 'ticket'"):
+            follow_up_alerts(rows, id_field="ticket")
+        with pytest.raises(InvalidTypeError, match="not a mapping"):
+            follow_up_alerts([3])
+
+    def test_alert_values(self):
+        a = FollowUpAlert(response="x", reasons=["r"])
+        assert FollowUpAlert.from_dict(json.loads(json.dumps(a.to_dict()))) == a
+        with pytest.raises(InvalidArgumentError, match="reasons"):
+            FollowUpAlert(response="x", reasons=[])
+        with pytest.raises(InvalidTypeError, match="response"):
+            FollowUpAlert(response=None, reasons=["r"])
+        with pytest.raises(DeserializationError):
+            FollowUpAlert.from_dict({"response": "x"})
+
+
+complaints = st.lists(
+    st.builds(
+        Complaint,
+        customer=st.sampled_from(["c1", "c2", "c3", 4]),
+        at=st.integers(-60 * 86400, 5 * 86400).map(
+            lambda s: (NOW + dt.timedelta(seconds=s)).astimezone(
+                ZoneInfo("Asia/Shanghai")
+            )
+        ),
+        resolved=st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+class TestHighRisk:
+    @given(complaints, st.integers(1, 4), st.integers(1, 40))
+    def test_brute_force(self, log, threshold, days):
+        window = dt.timedelta(days=days)
+        alerts = high_risk_customers(log, now=NOW, window=window, threshold=threshold)
+        counts = {}
+        for c in log:
+            if not c.resolved and NOW - window < c.at <= NOW:
+                counts[c.customer] = counts.get(c.customer, 0) + 1
+        expected = sorted(
+            ((k, v) for k, v in counts.items() if v >= threshold),
+            key=lambda kv: (-kv[1], str(kv[0])),
+        )
+        assert [(a.customer, a.unresolved) for a in alerts] == expected
+        for a in alerts:
+            assert a.first_at <= a.last_at
+            assert RiskAlert.from_dict(json.loads(json.dumps(a.to_dict()))) == a
+
+    @given(complaints, st.randoms(use_true_random=False))
+    def test_order_of_the_log_does_not_matter(self, log, rnd):
+        shuffled = list(log)
+        rnd.shuffle(shuffled)
+        assert high_risk_customers(
+            shuffled, now=NOW, threshold=2
+        ) == high_risk_customers(log, now=NOW, threshold=2)
+
+    def test_window_edges(self):
+        old = Complaint(customer="c", at=NOW - dt.timedelta(days=30))
+        edge = Complaint(customer="c", at=NOW)
+        future = Complaint(customer="c", at=NOW + dt.timedelta(seconds=1))
+        assert (
+            high_risk_customers([old, edge, future], now=NOW, threshold=1)[0].unresolved
+            == 1
+        )
+
+    def test_reason_text(self):
+        log = [Complaint(customer="c", at=NOW - dt.timedelta(hours=h)) for h in (1, 2)]
+        (alert,) = high_risk_customers(
+            log, now=NOW, window=dt.timedelta(hours=6), threshold=2
+        )
+        assert alert.reasons == (
+            "2 unresolved complaints in the 6:00:00 to 2024-06-01T12:00:00+00:00 (threshold 2)",
+        )
+        (alert,) = high_risk_customers(
+            log, now=NOW, window=dt.timedelta(days=1), threshold=2
+        )
+        assert "in the day to" in alert.reasons[0]
+
+    def test_bad_arguments(self):
+        with pytest.raises(NaiveDatetimeError):
+            high_risk_customers([], now=dt.datetime(2024, 1, 1))
+        with pytest.raises(InvalidTypeError):
+            high_risk_customers([], now="2024-01-01")
+        with pytest.raises(InvalidArgumentError, match="window"):
+            high_risk_customers([], now=NOW, window=dt.timedelta(0))
+        with pytest.raises(InvalidArgumentError, match="threshold"):
+            high_risk_customers([], now=NOW, threshold=0)
+        with pytest.raises(InvalidTypeError, match="Complaint"):
+            high_risk_customers([{"customer": "c"}], now=NOW)
+
+    def test_complaint_values(self):
+        with pytest.raises(NaiveDatetimeError, match="time zone"):
+            Complaint(customer="c", at=dt.datetime(2024, 1, 1))
+        with pytest.raises(DeserializationError, match="offset"):
+            Complaint.from_dict(
+                {"customer": "c", "at": "2024-01-01T00:00:00", "resolved": False}
+            )
+        with pytest.raises(DeserializationError):
+            Complaint.from_dict({"customer": "c", "at": 5, "resolved": False})
+        with pytest.raises(DeserializationError):
+            RiskAlert.from_dict({"customer": "c"})
+        c = Complaint(customer=3, at=NOW, resolved=True)
+        assert Complaint.from_dict(json.loads(json.dumps(c.to_dict()))) == c

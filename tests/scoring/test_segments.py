@@ -1,0 +1,471 @@
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from servicekit.errors import (
+    InsufficientDataError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    UnknownNameError,
+)
+from servicekit.scoring import (
+    CsatMeasure,
+    IndexMeasure,
+    MeanMeasure,
+    NpsMeasure,
+    SatisfactionIndex,
+    SegmentRow,
+    SegmentTable,
+    ShareMeasure,
+    csat,
+    first_contact_resolution,
+    nps,
+    segment_table,
+)
+
+CITIES = ["Baotou", "Hohhot", "Ordos", "Chifeng", "Wuhai"]
+MONTHS = ["2024-04", "2024-05", "2024-06"]
+
+survey_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "city": st.sampled_from(CITIES),
+            "month": st.sampled_from(MONTHS),
+            "nps": st.integers(0, 10),
+            "rating": st.integers(1, 5),
+            "resolved": st.booleans(),
+        }
+    ),
+    min_size=1,
+    max_size=250,
+)
+
+
+def by_key(table):
+    return {(r.segment, r.period): r for r in table.rows}
+
+
+class TestAgainstPandas:
+    @given(survey_rows, st.integers(1, 40))
+    @settings(max_examples=60)
+    def test_point_estimates_and_n(self, rows, min_n):
+        df = pd.DataFrame(rows)
+        g = df.groupby(["city", "month"])
+        expected = {
+            "nps": g["nps"].apply(lambda s: 100 * ((s >= 9).mean() - (s <= 6).mean())),
+            "csat": g["rating"].apply(lambda s: 100 * (s >= 4).mean()),
+            "mean": g["rating"].mean(),
+            "share": g["resolved"].mean() * 100,
+        }
+        sizes = g.size()
+        for name, measure in [
+            ("nps", NpsMeasure()),
+            ("csat", CsatMeasure()),
+            ("mean", MeanMeasure()),
+            ("share", ShareMeasure()),
+        ]:
+            table = segment_table(
+                rows, by="city", period="month", measure=measure, min_n=min_n
+            )
+            got = by_key(table)
+            assert set(got) == set(sizes.index)
+            for key, row in got.items():
+                assert row.estimate.value == pytest.approx(
+                    expected[name][key], abs=1e-9
+                )
+                assert row.n == sizes[key]
+                assert row.rankable == (row.n >= min_n)
+
+    @given(survey_rows)
+    @settings(max_examples=40)
+    def test_each_row_equals_the_direct_call(self, rows):
+        table = segment_table(rows, by="city", period="month", measure=NpsMeasure())
+        fcr = segment_table(rows, by="city", period="month", measure=ShareMeasure())
+        for (city, month), row in by_key(table).items():
+            subset = [r for r in rows if r["city"] == city and r["month"] == month]
+            assert row.estimate == nps([r["nps"] for r in subset]).estimate
+            assert by_key(fcr)[city, month].estimate == first_contact_resolution(
+                [r["resolved"] for r in subset]
+            )
+
+    @given(survey_rows, st.randoms(use_true_random=False))
+    @settings(max_examples=40)
+    def test_input_order_changes_nothing(self, rows, rnd):
+        shuffled = list(rows)
+        rnd.shuffle(shuffled)
+        for measure in (CsatMeasure(), MeanMeasure()):
+            a = segment_table(rows, by="city", period="month", measure=measure, min_n=3)
+            b = segment_table(
+                shuffled, by="city", period="month", measure=measure, min_n=3
+            )
+            assert a == b
+
+
+class TestRanks:
+    @given(survey_rows, st.integers(1, 30), st.integers(0, 5), st.integers(0, 5))
+    @settings(max_examples=60)
+    def test_rank_rules_by_brute_force(self, rows, min_n, top_k, bottom_k):
+        table = segment_table(
+            rows,
+            by="city",
+            period="month",
+            measure=CsatMeasure(),
+            min_n=min_n,
+            top_k=top_k,
+            bottom_k=bottom_k,
+        )
+        for period in table.periods:
+            period_rows = table.for_period(period)
+            ranked = [r for r in period_rows if r.rankable]
+            for r in period_rows:
+                if not r.rankable:
+                    assert r.rank is None
+                    assert r.shrunk_rank is None
+                    assert not r.top
+                    assert not r.bottom
+                    continue
+                above = [o for o in ranked if o.estimate.low > r.estimate.high]
+                assert r.rank == 1 + len(above)
+                assert r.shrunk_rank == 1 + sum(o.shrunk > r.shrunk for o in ranked)
+            best = sorted(ranked, key=lambda r: (-r.shrunk, r.segment))[:top_k]
+            worst = sorted(ranked, key=lambda r: (r.shrunk, r.segment))[:bottom_k]
+            assert {r.segment for r in period_rows if r.top} == {
+                r.segment for r in best
+            }
+            assert {r.segment for r in period_rows if r.bottom} == {
+                r.segment for r in worst
+            }
+            assert [r.segment for r in table.top(period)] == [r.segment for r in best]
+            assert [r.segment for r in table.bottom(period)] == [
+                r.segment for r in worst
+            ]
+
+    def test_overlapping_intervals_tie(self):
+        rows = (
+            [{"city": "A", "rating": 5}] * 45
+            + [{"city": "A", "rating": 1}] * 5
+            + [{"city": "B", "rating": 5}] * 43
+            + [{"city": "B", "rating": 1}] * 7
+            + [{"city": "C", "rating": 5}] * 10
+            + [{"city": "C", "rating": 1}] * 40
+        )
+        t = segment_table(rows, by="city", measure=CsatMeasure())
+        ranks = {r.segment: r.rank for r in t.rows}
+        assert ranks == {"A": 1, "B": 1, "C": 3}
+
+    def test_small_segment_is_not_ranked_and_is_shrunk(self):
+        """A city with 3 perfect answers must not top a league of 200-answer cities."""
+        rows = [{"city": "Tiny", "rating": 5}] * 3
+        for city, top in [("A", 170), ("B", 150), ("C", 130)]:
+            rows += [{"city": city, "rating": 5}] * top + [
+                {"city": city, "rating": 2}
+            ] * (200 - top)
+        t = segment_table(rows, by="city", measure=CsatMeasure(), top_k=1, bottom_k=1)
+        tiny = next(r for r in t.rows if r.segment == "Tiny")
+        assert not tiny.rankable
+        assert tiny.rank is None
+        assert not tiny.top
+        assert tiny.shrunk < tiny.estimate.value
+        assert [r.segment for r in t.top()] == ["A"]
+        assert [r.segment for r in t.bottom()] == ["C"]
+        assert t.ranked()[-1].segment == "Tiny"
+
+
+class TestShrinkage:
+    @given(survey_rows)
+    @settings(max_examples=40)
+    def test_matches_dersimonian_laird_reference(self, rows):
+        table = segment_table(
+            rows, by="city", period="month", measure=CsatMeasure(), min_n=1
+        )
+        for period, overall in table.overall:
+            subset = [r for r in table.rows if r.period == period]
+            ys, vs = [], []
+            for r in subset:
+                ratings = [
+                    x["rating"]
+                    for x in rows
+                    if x["city"] == r.segment and x["month"] == period
+                ]
+                k = sum(v >= 4 for v in ratings)
+                p = (k + 2) / (len(ratings) + 4)
+                ys.append(100 * k / len(ratings))
+                vs.append(1e4 * p * (1 - p) / (len(ratings) + 4))
+            y, v = np.array(ys), np.array(vs)
+            w = 1 / v
+            tau2 = 0.0
+            if len(y) > 1:
+                ybar = (w * y).sum() / w.sum()
+                q = (w * (y - ybar) ** 2).sum()
+                tau2 = max(0.0, (q - (len(y) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+            expected = overall.value + tau2 / (tau2 + v) * (y - overall.value)
+            got = np.array([r.shrunk for r in subset])
+            np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+
+    def test_means_use_pooled_variance(self):
+        rows = [{"city": "A", "rating": r} for r in (1, 5, 1, 5)] + [
+            {"city": "B", "rating": 3}
+        ]
+        t = segment_table(rows, by="city", measure=MeanMeasure(), min_n=1)
+        b = next(r for r in t.rows if r.segment == "B")
+        # B has one answer and no spread of its own; it is still shrunk toward 2.6.
+        assert b.estimate.value == 3.0
+        assert 2.6 <= b.shrunk <= 3.0
+
+    def test_identical_segments_are_not_moved(self):
+        rows = [{"city": c, "rating": 4} for c in "AB" for _ in range(5)]
+        t = segment_table(rows, by="city", measure=MeanMeasure(), min_n=1)
+        assert [r.shrunk for r in t.rows] == [4.0, 4.0]
+
+
+class TestChange:
+    def test_change_equals_direct_comparison(self):
+        may = [5] * 90 + [2] * 10
+        june = [5] * 70 + [2] * 30
+        rows = [{"city": "H", "month": "2024-05", "rating": r} for r in may]
+        rows += [{"city": "H", "month": "2024-06", "rating": r} for r in june]
+        rows += [{"city": "New", "month": "2024-06", "rating": 5}]
+        t = segment_table(rows, by="city", period="month", measure=CsatMeasure())
+        h = by_key(t)["H", "2024-06"]
+        assert h.change.difference.value == -20.0
+        assert h.change_significant is True
+        assert by_key(t)["H", "2024-05"].change is None
+        assert by_key(t)["H", "2024-05"].change_significant is None
+        assert by_key(t)["New", "2024-06"].change is None
+        assert csat(june).top_box == h.estimate
+
+    def test_welch_change_for_means_and_index(self):
+        rows = [{"agent": "a", "month": 1, "rating": r} for r in (4, 5, 4, 5)]
+        rows += [{"agent": "a", "month": 2, "rating": r} for r in (2, 3, 2, 3)]
+        t = segment_table(
+            rows, by="agent", period="month", measure=MeanMeasure(), min_n=1
+        )
+        change = by_key(t)["a", 2].change
+        assert change.difference.value == -2.0
+        assert change.difference.method == "welch"
+        assert change.p_value < 0.01
+
+    def test_nps_change(self):
+        rows = [{"c": "x", "m": "1", "nps": s} for s in [10] * 80 + [0] * 20]
+        rows += [{"c": "x", "m": "2", "nps": s} for s in [10] * 40 + [0] * 60]
+        t = segment_table(rows, by="c", period="m", measure=NpsMeasure())
+        assert by_key(t)["x", "2"].change.difference.value == -80.0
+
+    def test_previous_period_is_the_previous_one_present(self):
+        rows = [
+            {"c": "x", "m": m, "rating": 5}
+            for m in ("2024-01", "2024-03")
+            for _ in range(3)
+        ]
+        t = segment_table(rows, by="c", period="m", measure=MeanMeasure(), min_n=1)
+        assert t.periods == ("2024-01", "2024-03")
+        assert by_key(t)["x", "2024-03"].change is not None
+
+    def test_dates_become_iso_periods(self):
+        rows = [{"c": "x", "day": dt.date(2024, 5, d), "rating": 5} for d in (1, 2)]
+        t = segment_table(rows, by="c", period="day", measure=MeanMeasure(), min_n=1)
+        assert t.periods == ("2024-05-01", "2024-05-02")
+
+
+class TestIndexMeasure:
+    def test_index_by_city(self):
+        rows = [
+            {
+                "city": "A",
+                "ratings": {
+                    "response_speed": 5,
+                    "resolution": 5,
+                    "attitude": 5,
+                    "follow_up": 5,
+                },
+            },
+            {
+                "city": "A",
+                "ratings": {
+                    "response_speed": 1,
+                    "resolution": 1,
+                    "attitude": 1,
+                    "follow_up": 1,
+                },
+            },
+            {"city": "B", "ratings": {"attitude": 5}},
+        ]
+        t = segment_table(rows, by="city", measure=IndexMeasure(), min_n=1)
+        assert [(r.segment, r.estimate.value) for r in t.rows] == [
+            ("A", 50.0),
+            ("B", 100.0),
+        ]
+        skip = segment_table(
+            rows,
+            by="city",
+            measure=IndexMeasure(index=SatisfactionIndex(missing="skip")),
+            min_n=1,
+        )
+        assert [r.segment for r in skip.rows] == ["A"]
+
+    def test_period_with_nothing_scorable_is_left_out(self):
+        rows = [
+            {"city": "A", "m": 1, "ratings": {"attitude": 5}},
+            {
+                "city": "A",
+                "m": 2,
+                "ratings": {
+                    "response_speed": 5,
+                    "resolution": 5,
+                    "attitude": 5,
+                    "follow_up": 5,
+                },
+            },
+        ]
+        t = segment_table(
+            rows,
+            by="city",
+            period="m",
+            measure=IndexMeasure(index=SatisfactionIndex(missing="skip")),
+            min_n=1,
+        )
+        assert t.periods == (2,)
+        assert t.rows[0].change is None
+
+
+class TestTableValue:
+    @given(survey_rows)
+    @settings(max_examples=30)
+    def test_round_trip(self, rows):
+        t = segment_table(
+            rows, by="city", period="month", measure=NpsMeasure(), min_n=5
+        )
+        assert SegmentTable.from_dict(json.loads(json.dumps(t.to_dict()))) == t
+        for r in t.rows:
+            assert SegmentRow.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+
+    def test_no_period(self):
+        t = segment_table([{"c": "x", "nps": 10}], by="c", measure=NpsMeasure())
+        assert t.periods == (None,)
+        assert t.rows[0].period is None
+        assert t.for_period() == t.rows
+
+    def test_unknown_period(self):
+        t = segment_table(
+            [{"c": "x", "m": "1", "nps": 10}], by="c", period="m", measure=NpsMeasure()
+        )
+        with pytest.raises(UnknownNameError, match="no period"):
+            t.for_period("2")
+
+    def test_row_validation(self):
+        e = nps([10]).estimate
+        with pytest.raises(InvalidTypeError, match="segment"):
+            SegmentRow(
+                segment=None,
+                period=None,
+                estimate=e,
+                rankable=True,
+                rank=1,
+                shrunk=1.0,
+                shrunk_rank=1,
+            )
+        with pytest.raises(InvalidArgumentError, match="rank"):
+            SegmentRow(
+                segment="a",
+                period=None,
+                estimate=e,
+                rankable=True,
+                rank=0,
+                shrunk=1.0,
+                shrunk_rank=1,
+            )
+        with pytest.raises(InvalidTypeError, match="SegmentRow"):
+            SegmentTable(
+                by="c",
+                period=None,
+                measure=NpsMeasure(),
+                confidence=0.95,
+                min_n=1,
+                top_k=1,
+                bottom_k=1,
+                rows=[1],
+                overall=[],
+            )
+        with pytest.raises(InvalidTypeError, match="measure"):
+            SegmentTable(
+                by="c",
+                period=None,
+                measure="nps",
+                confidence=0.95,
+                min_n=1,
+                top_k=1,
+                bottom_k=1,
+                rows=[],
+                overall=[],
+            )
+
+
+class TestBadInput:
+    def test_empty(self):
+        with pytest.raises(InsufficientDataError):
+            segment_table([], by="city", measure=NpsMeasure())
+
+    def test_missing_field_names_the_row(self):
+        with pytest.raises(
+            InvalidArgumentError, match=r"response #1 has no field 'city'"
+        ):
+            segment_table(
+                [{"city": "a", "nps": 1}, {"nps": 2}], by="city", measure=NpsMeasure()
+            )
+
+    def test_non_mapping_row(self):
+        with pytest.raises(InvalidTypeError, match="response #0"):
+            segment_table([[1, 2]], by="city", measure=NpsMeasure())
+
+    @pytest.mark.parametrize(
+        ("value", "match"),
+        [
+            (1.5, "strings, ints or dates"),
+            (True, "strings, ints or dates"),
+            (dt.datetime(2024, 1, 1, tzinfo=dt.UTC), "datetimes"),
+        ],
+    )
+    def test_bad_segment_values(self, value, match):
+        with pytest.raises(InvalidTypeError, match=match):
+            segment_table([{"c": value, "nps": 1}], by="c", measure=NpsMeasure())
+
+    def test_mixed_segment_types(self):
+        with pytest.raises(InvalidTypeError, match="mixes"):
+            segment_table(
+                [{"c": "a", "nps": 1}, {"c": 2, "nps": 1}], by="c", measure=NpsMeasure()
+            )
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"min_n": 0}, "min_n"),
+            ({"top_k": -1}, "top_k"),
+            ({"bottom_k": 1.5}, "bottom_k"),
+            ({"by": "nps"}, "different fields"),
+            ({"by": ""}, "non-empty"),
+            ({"period": "c"}, "different fields"),
+            ({"confidence": 2}, "between"),
+        ],
+    )
+    def test_bad_arguments(self, kwargs, match):
+        args = {"by": "c", "measure": NpsMeasure(), **kwargs}
+        with pytest.raises(InvalidArgumentError, match=match):
+            segment_table([{"c": "a", "nps": 1}], **args)
+
+    def test_bad_measure(self):
+        with pytest.raises(InvalidTypeError, match="measure"):
+            segment_table([{"c": "a", "nps": 1}], by="c", measure="nps")
+
+    def test_bad_answer_values(self):
+        with pytest.raises(InvalidTypeError, match="booleans"):
+            segment_table([{"c": "a", "nps": True}], by="c", measure=NpsMeasure())
+        with pytest.raises(InvalidArgumentError, match="NaN"):
+            segment_table(
+                [{"c": "a", "rating": math.nan}], by="c", measure=MeanMeasure()
+            )
