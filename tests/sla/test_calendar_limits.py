@@ -1,0 +1,369 @@
+"""BusinessCalendar at its limits: HolidaySet sources, horizons, year range, threads.
+
+The contract tests live in test_calendar.py; this module pins the behaviour of the
+parts a contract test does not reach: holiday sources other than a plain country,
+the 50-year "never opens" horizon in both directions, the supported year range, and
+the invisible caches (thread safety, pickling, independence from query order).
+"""
+
+import datetime as dt
+import json
+import pickle
+import threading
+
+import holidays
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from servicekit.errors import (
+    CalendarNeverOpensError,
+    CalendarRangeError,
+    DeserializationError,
+    InvalidHolidayError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    UnknownNameError,
+    UnknownTimezoneError,
+)
+from servicekit.sla import BusinessCalendar, HolidaySet, parse_hours
+
+H = dt.timedelta(hours=1)
+SH = "Asia/Shanghai"
+WEEK = parse_hours("Mon-Fri 09:00-12:00,13:30-18:00")
+
+
+def china():
+    return BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=holidays.China())
+
+
+class TestHolidaySet:
+    def test_country_and_market_are_exclusive(self):
+        with pytest.raises(InvalidHolidayError, match="not both"):
+            HolidaySet(country="US", market="NYSE")
+
+    def test_unknown_country_fails_at_construction(self):
+        with pytest.raises(UnknownNameError, match="XX"):
+            HolidaySet(country="XX")
+        with pytest.raises(LookupError):
+            BusinessCalendar.for_country("XX", timezone="UTC", weekly_hours=WEEK)
+
+    def test_financial_market(self):
+        """NYSE closes on Good Friday, which is no US federal holiday."""
+        cal = BusinessCalendar(
+            timezone="America/New_York",
+            weekly_hours=parse_hours("Mon-Fri 09:30-16:00"),
+            holidays=holidays.financial_holidays("NYSE"),
+        )
+        assert cal.holidays.market == "XNYS"  # the ISO 10383 code holidays uses
+        assert not cal.is_business_day(dt.date(2025, 4, 18))
+        assert BusinessCalendar.from_dict(json.loads(json.dumps(cal.to_dict()))) == cal
+
+    def test_categories_and_observed_are_kept(self):
+        hs = HolidaySet.from_holidays(holidays.US(years=2021, observed=False))
+        assert hs.observed is False
+        assert hs.categories == ("public",)
+        # Without observance, 2021-12-31 (New Year 2022 observed) is a working day.
+        assert dt.date(2021, 12, 31) not in hs.dates_in(2021)
+        assert dt.date(2021, 12, 31) in HolidaySet(country="US").dates_in(2021)
+        assert HolidaySet(country="US", categories="public").categories == ("public",)
+
+    def test_bad_categories(self):
+        with pytest.raises(InvalidHolidayError, match="categories"):
+            HolidaySet(country="US", categories=5)
+
+    def test_user_added_dates_survive(self):
+        """A company day off added to a holidays object must not be dropped."""
+        h = holidays.China(years=2025)
+        h[dt.date(2025, 3, 14)] = "Company day"
+        cal = BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=h)
+        assert cal.holidays.dates == frozenset({dt.date(2025, 3, 14)})
+        assert not cal.is_business_day(dt.date(2025, 3, 14))
+        assert not cal.is_business_day(dt.date(2025, 1, 29))
+
+    def test_custom_holiday_class_without_a_code(self):
+        class Company(holidays.HolidayBase):
+            def _populate(self, year):
+                super()._populate(year)
+                self[dt.date(year, 6, 1)] = "Founders' day"
+
+        cal = BusinessCalendar(
+            timezone="UTC", weekly_hours=WEEK, holidays=Company(years=2025)
+        )
+        assert cal.holidays.country is None
+        assert not cal.is_business_day(dt.date(2025, 6, 2) - dt.timedelta(days=1))
+
+    def test_the_users_object_is_never_mutated(self):
+        h = holidays.China(years=2025)
+        cal = BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=h)
+        cal.add(pendulum.datetime(2025, 12, 30, 10, tz=SH), 40 * H)
+        assert h.years == {2025}
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"dates": ["2025-13-01"]},
+            {"dates": "2025-01-01"},
+            {"dates": [20250101]},
+        ],
+    )
+    def test_from_dict_errors(self, data):
+        with pytest.raises((DeserializationError, InvalidHolidayError)):
+            HolidaySet.from_dict(data)
+
+    def test_from_dict_unknown_country_is_a_lookup_error(self):
+        with pytest.raises(UnknownNameError):
+            HolidaySet.from_dict({"country": "XX"})
+
+    def test_pickle_drops_the_population_cache(self):
+        hs = HolidaySet(country="CN")
+        hs.dates_in(2025)
+        back = pickle.loads(pickle.dumps(hs))
+        assert back == hs
+        assert back._years == {}
+        assert back.dates_in(2025) == hs.dates_in(2025)
+
+    @pytest.mark.parametrize("bad", ["2025-01-01", 20250101, None])
+    def test_holidays_value_must_be_dates(self, bad):
+        with pytest.raises(InvalidHolidayError):
+            BusinessCalendar(timezone="UTC", weekly_hours=WEEK, holidays=bad or 5)
+
+
+class TestHorizon:
+    @staticmethod
+    def monday_only(first_holiday, years):
+        weeks = years * 53
+        return BusinessCalendar(
+            timezone="UTC",
+            weekly_hours={0: [("09:00", "10:00")]},
+            holidays=[first_holiday + dt.timedelta(weeks=k) for k in range(weeks)],
+        )
+
+    def test_answer_does_not_depend_on_what_was_computed_before(self):
+        """The horizon is a property of the calendar, not of its cache."""
+        fresh = self.monday_only(dt.date(2025, 1, 6), 60)
+        warmed = self.monday_only(dt.date(2025, 1, 6), 60)
+        with pytest.raises(CalendarNeverOpensError):
+            warmed.next_open(pendulum.datetime(2025, 1, 1))
+        end = pendulum.datetime(2081, 1, 1)
+        for cal in (fresh, warmed):
+            with pytest.raises(CalendarNeverOpensError, match="before"):
+                cal.subtract(end, H)
+
+    def test_within_the_horizon_the_past_is_found(self):
+        cal = self.monday_only(dt.date(2025, 1, 6), 60)
+        assert cal.subtract(pendulum.datetime(2070, 1, 1), H) == pendulum.datetime(
+            2024, 12, 30, 9
+        )
+
+    def test_far_result_is_fine_when_the_calendar_opens_soon(self):
+        """Work before the closed decades counts; 300 h of Mondays ends past them."""
+        cal = self.monday_only(dt.date(2025, 1, 6), 60)
+        result = cal.add(pendulum.datetime(2020, 1, 1), 300 * H)
+        assert result.year > 2084
+        assert cal.between(pendulum.datetime(2020, 1, 1), result) == 300 * H
+
+    def test_far_business_day_is_refused_when_nothing_opens_within_the_horizon(self):
+        cal = self.monday_only(dt.date(2025, 1, 6), 60)
+        with pytest.raises(CalendarNeverOpensError, match="after"):
+            cal.add_business_days(pendulum.datetime(2025, 1, 1), 3)
+
+    def test_many_business_days_beyond_the_horizon(self):
+        cal = BusinessCalendar(timezone="UTC", weekly_hours=WEEK)
+        start = pendulum.datetime(2025, 1, 1)
+        far = cal.add_business_days(start, 60 * 261)
+        assert far.year == 2085
+        # [Jan 1, far) holds Jan 1 itself and the first 60*261 - 1 days after it.
+        assert cal.business_days_between(start.date(), far.date()) == 60 * 261
+
+
+class TestYearRange:
+    @pytest.mark.parametrize(
+        "delta",
+        [dt.timedelta(days=10**6), dt.timedelta.max, dt.timedelta(days=9 * 10**5)],
+    )
+    def test_huge_deltas_fail_fast(self, delta):
+        cal = china()
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
+        with pytest.raises(CalendarRangeError, match="beyond"):
+            cal.add(start, delta)
+        with pytest.raises(CalendarRangeError):
+            cal.subtract(start, delta)
+
+    def test_instants_near_the_ends_of_time(self):
+        cal = BusinessCalendar.always_open()
+        with pytest.raises(CalendarRangeError):
+            cal.is_open(dt.datetime(1, 1, 2, tzinfo=dt.UTC))
+        with pytest.raises(CalendarRangeError):
+            cal.is_open(dt.datetime(9999, 12, 30, tzinfo=dt.UTC))
+        assert cal.is_open(dt.datetime(9000, 1, 1, tzinfo=dt.UTC))
+
+    def test_long_spans_are_exact(self):
+        cal = BusinessCalendar.always_open("Europe/London")
+        a = pendulum.datetime(1990, 1, 1, tz="Europe/London")
+        b = pendulum.datetime(2040, 1, 1, tz="Europe/London")
+        assert cal.between(a, b) == b - a
+        assert cal.add(a, b - a) == b
+        assert cal.subtract(b, b - a) == a
+
+
+class TestConversions:
+    def test_inputs_in_other_zones_and_types(self):
+        cal = china()
+        ref = pendulum.datetime(2025, 3, 3, 10, tz=SH)
+        same = [
+            ref,
+            ref.in_timezone("UTC"),
+            ref.in_timezone("America/New_York"),
+            dt.datetime(2025, 3, 3, 2, tzinfo=dt.UTC),
+            dt.datetime(2025, 3, 3, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        ]
+        answers = {cal.add(v, 5 * H).isoformat() for v in same}
+        assert answers == {"2025-03-03T16:30:00+08:00"}
+
+    @pytest.mark.parametrize("bad", [dt.date(2025, 1, 1), "2025-01-01T00:00", 1.5])
+    def test_non_datetimes(self, bad):
+        with pytest.raises(InvalidTypeError):
+            china().is_open(bad)
+
+    def test_naive(self):
+        with pytest.raises(NaiveDatetimeError, match="naive"):
+            china().between(dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 2))
+
+    def test_delta_must_be_a_timedelta(self):
+        with pytest.raises(InvalidTypeError, match="timedelta"):
+            china().add(pendulum.datetime(2025, 1, 1), 3600)
+
+    @pytest.mark.parametrize("n", [1.0, "2", True])
+    def test_business_day_count_must_be_an_int(self, n):
+        with pytest.raises(InvalidTypeError):
+            china().add_business_days(pendulum.datetime(2025, 1, 1), n)
+
+    def test_negative_business_days(self):
+        with pytest.raises(ValueError, match="0 or more"):
+            china().add_business_days(pendulum.datetime(2025, 1, 1), -1)
+
+    @pytest.mark.parametrize("bad", [pendulum.datetime(2025, 1, 1), "2025-01-01"])
+    def test_business_day_queries_take_dates(self, bad):
+        with pytest.raises(InvalidTypeError, match="date"):
+            china().is_business_day(bad)
+        with pytest.raises(InvalidTypeError):
+            china().business_days_between(bad, dt.date(2025, 1, 1))
+
+    def test_subtract_zero_and_negative(self):
+        cal = china()
+        t = pendulum.datetime(2025, 1, 25, 3, tz=SH)
+        assert cal.subtract(t, dt.timedelta(0)) == t
+        with pytest.raises(ValueError, match="negative"):
+            cal.subtract(t, -H)
+
+    @settings(max_examples=60)
+    @given(
+        st.integers(0, 3 * 365 * 24 * 3600),
+        st.sampled_from(["America/New_York", "Europe/London", "Australia/Lord_Howe"]),
+    )
+    def test_returned_instants_round_trip_through_their_fields(self, seconds, zone):
+        """The fast conversions must agree with zoneinfo, fold included."""
+        cal = BusinessCalendar.always_open(zone)
+        t = pendulum.datetime(2024, 1, 1, tz="UTC").add(seconds=seconds)
+        local = cal.next_open(t)
+        assert local.timestamp() == t.timestamp()
+        rebuilt = pendulum.DateTime(
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+            tzinfo=pendulum.timezone(zone),
+            fold=local.fold,
+        )
+        assert cal.between(t, rebuilt) == dt.timedelta(0)
+
+
+class TestWorkingPeriods:
+    def test_periods_are_clipped_and_ordered(self):
+        cal = china()
+        start = pendulum.datetime(2025, 1, 24, 11, tz=SH)
+        periods = list(cal.working_periods(start, start.add(days=3)))
+        assert [(a.isoformat(), b.isoformat()) for a, b in periods] == [
+            ("2025-01-24T11:00:00+08:00", "2025-01-24T12:00:00+08:00"),
+            ("2025-01-24T13:30:00+08:00", "2025-01-24T18:00:00+08:00"),
+            ("2025-01-26T09:00:00+08:00", "2025-01-26T12:00:00+08:00"),
+            ("2025-01-26T13:30:00+08:00", "2025-01-26T18:00:00+08:00"),
+            ("2025-01-27T09:00:00+08:00", "2025-01-27T11:00:00+08:00"),
+        ]
+        total = sum((b - a for a, b in periods), dt.timedelta(0))
+        assert total == cal.between(start, start.add(days=3))
+
+    def test_empty_or_reversed(self):
+        cal = china()
+        t = pendulum.datetime(2025, 1, 24, 11, tz=SH)
+        assert list(cal.working_periods(t, t)) == []
+        assert list(cal.working_periods(t.add(hours=1), t)) == []
+
+
+class TestSharing:
+    def test_threads_share_one_calendar(self):
+        cal = china()
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
+        expected = [cal.add(start.add(days=k * 40), 500 * H) for k in range(40)]
+        fresh = china()
+        results: dict[int, pendulum.DateTime] = {}
+
+        def work(k):
+            results[k] = fresh.add(start.add(days=k * 40), 500 * H)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(40)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [results[k] for k in range(40)] == expected
+
+    def test_pickled_calendar_answers_the_same(self):
+        cal = china()
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
+        cal.add(start, 100 * H)
+        back = pickle.loads(pickle.dumps(cal))
+        assert back == cal
+        assert hash(back) == hash(cal)
+        assert back.add(start, 100 * H) == cal.add(start, 100 * H)
+
+    def test_calendar_is_frozen(self):
+        cal = china()
+        with pytest.raises(AttributeError):
+            cal.timezone = "UTC"
+
+
+class TestFromDict:
+    def test_not_a_mapping(self):
+        with pytest.raises(DeserializationError):
+            BusinessCalendar.from_dict(["UTC"])
+
+    def test_missing_key(self):
+        with pytest.raises(DeserializationError, match="timezone"):
+            BusinessCalendar.from_dict({"weekly_hours": {}})
+
+    def test_bad_values_keep_their_specific_error(self):
+        good = china().to_dict()
+        with pytest.raises(UnknownTimezoneError):
+            BusinessCalendar.from_dict({**good, "timezone": "Mars/Olympus"})
+        with pytest.raises(DeserializationError):
+            BusinessCalendar.from_dict({**good, "workdays": ["not a date"]})
+        with pytest.raises(DeserializationError):
+            BusinessCalendar.from_dict({**good, "weekly_hours": {"0": [["09:00"]]}})
+
+    def test_plain_date_list_holidays_and_make_up_hours(self):
+        data = {
+            "timezone": "UTC",
+            "weekly_hours": {"0": [["09:00", "17:00"]]},
+            "holidays": ["2025-01-06"],
+            "workdays": ["2025-01-11"],
+            "workday_hours": [["10:00", "12:00"]],
+        }
+        cal = BusinessCalendar.from_dict(data)
+        assert not cal.is_business_day(dt.date(2025, 1, 6))
+        assert cal.is_business_day(dt.date(2025, 1, 11))
+        assert BusinessCalendar.from_dict(cal.to_dict()) == cal
