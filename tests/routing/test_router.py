@@ -1,0 +1,560 @@
+import datetime as dt
+import pickle
+from collections import Counter
+
+import pendulum
+import pytest
+from routing import reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import ROUTING_NOW, routing_agents, routing_queues, routing_teams, routing_tickets
+
+from servicekit import Channel, Tier
+from servicekit.errors import (
+    DeserializationError,
+    DuplicateIdError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+)
+from servicekit.routing import (
+    Agent,
+    Assessment,
+    Assignment,
+    DispatchResult,
+    EscalationStep,
+    LeastLoaded,
+    QueueOrder,
+    Router,
+    RoutingDecision,
+    Ticket,
+    Triage,
+    TriageRule,
+)
+
+NOW = ROUTING_NOW
+DEFAULT = Router.default()
+
+
+@st.composite
+def scenes(draw, max_agents=8, max_tickets=10):
+    agents = draw(routing_teams(max_size=max_agents))
+    tickets = draw(routing_queues(agents, max_size=max_tickets))
+    return tickets, agents
+
+
+def pairs(result):
+    out = [(a.ticket_id, a.agent_id) for a in result.assignments]
+    out += [(u.ticket_id, None) for u in result.unassigned]
+    return out
+
+
+class TestDispatchAgainstReference:
+    @given(scenes())
+    def test_indexed_matches_brute_force_reference(self, scene):
+        tickets, agents = scene
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        expected = reference.dispatch(tickets, agents, NOW)
+        assert sorted(pairs(result), key=str) == sorted(expected, key=str)
+        assert [a.ticket_id for a in result.assignments] == [t for t, a in expected if a is not None]
+
+    @given(scenes())
+    def test_scan_matches_indexed(self, scene):
+        tickets, agents = scene
+        fast = DEFAULT.dispatch(tickets, agents, NOW)
+        scan = DEFAULT.dispatch(tickets, agents, NOW, strategy="scan")
+        assert pairs(fast) == pairs(scan)
+        assert [a.step for a in fast.assignments] == [a.step for a in scan.assignments]
+        assert fast.agents == scan.agents
+
+    @given(scenes(), st.integers(1, 3))
+    def test_with_promotion_matches_reference(self, scene, hours):
+        tickets, agents = scene
+        router = Router.default(promote_every=dt.timedelta(hours=hours))
+        expected = reference.dispatch(tickets, agents, NOW, promote_every=dt.timedelta(hours=hours))
+        assert pairs(router.dispatch(tickets, agents, NOW)) == [p for p in expected if p[1]] + [
+            p for p in expected if p[1] is None
+        ]
+
+
+class TestDispatchProperties:
+    @given(scenes())
+    def test_capacity_never_exceeded(self, scene):
+        tickets, agents = scene
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        by_id = {t.id: t for t in tickets}
+        taken = Counter((a.agent_id, by_id[a.ticket_id].channel) for a in result.assignments)
+        for before, after in zip(sorted(agents, key=lambda a: a.id), result.agents, strict=True):
+            assert before.id == after.id
+            for ch in Channel:
+                new = taken[(before.id, ch)]
+                assert after.load.get(ch, 0) == before.load.get(ch, 0) + new
+                if new:
+                    assert after.load[ch] <= before.capacity.get(ch, 0)
+                    limit = max(1, before.capacity[ch] // 2) if before.part_time else before.capacity[ch]
+                    assert after.load[ch] <= limit
+
+    @given(scenes())
+    def test_no_eligible_agent_left_idle_while_a_ticket_waits(self, scene):
+        tickets, agents = scene
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        waiting = {u.ticket_id for u in result.unassigned}
+        for t in tickets:
+            if t.id in waiting:
+                assert DEFAULT.route(t, result.agents, NOW).agent_id is None
+
+    @given(scenes())
+    def test_a_waiting_ticket_had_no_agent_at_its_turn(self, scene):
+        """Higher-priority tickets are never passed over for lower ones."""
+        tickets, agents = scene
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        order = list(DEFAULT.queue.order(tickets, NOW))
+        assert [a.ticket_id for a in result.assignments] == [
+            t.id for t in order if t.id not in {u.ticket_id for u in result.unassigned}
+        ]
+        for i, t in enumerate(order):
+            if t.id in {u.ticket_id for u in result.unassigned}:
+                state = DEFAULT.dispatch(order[:i], agents, NOW).agents
+                assert DEFAULT.route(t, state, NOW).agent_id is None
+
+    @given(scenes(), st.data())
+    def test_independent_of_agent_and_ticket_input_order(self, scene, data):
+        tickets, agents = scene
+        base = DEFAULT.dispatch(tickets, agents, NOW)
+        shuffled_agents = data.draw(st.permutations(agents))
+        shuffled_tickets = data.draw(st.permutations(tickets))
+        again = DEFAULT.dispatch(shuffled_tickets, shuffled_agents, NOW)
+        assert again == base
+        assert DEFAULT.dispatch(tickets, agents, NOW) == base
+
+    @given(routing_teams(), routing_tickets(ident="T"))
+    def test_route_agrees_with_dispatch_of_one(self, agents, ticket):
+        decision = DEFAULT.route(ticket, agents, NOW)
+        result = DEFAULT.dispatch([ticket], agents, NOW)
+        chosen = result.assignments[0].agent_id if result.assignments else None
+        assert decision.agent_id == chosen
+
+    @given(scenes(max_agents=4, max_tickets=4))
+    @settings(max_examples=25)
+    def test_result_round_trips_and_pickles(self, scene):
+        tickets, agents = scene
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        assert DispatchResult.from_dict(result.to_dict()) == result
+        assert pickle.loads(pickle.dumps(result)) == result
+
+
+def mk_ticket(ident="T", minutes_ago=5, **kw):
+    kw.setdefault("priority", "normal")
+    kw.setdefault("tier", "ordinary")
+    kw.setdefault("channel", "chat")
+    return Ticket(id=ident, created_at=NOW - dt.timedelta(minutes=minutes_ago), **kw)
+
+
+def mk_agent(ident, **kw):
+    kw.setdefault("capacity", {"chat": 2})
+    return Agent(id=ident, **kw)
+
+
+class TestScenarios:
+    def test_high_value_customer_gets_dedicated_manager_first(self):
+        agents = [mk_agent("a1"), mk_agent("mgr", dedicated_customers={"vip"}, load={"chat": 1})]
+        t = mk_ticket(tier=Tier.HIGH_VALUE, customer_id="vip")
+        d = DEFAULT.route(t, agents, NOW)
+        assert d.agent_id == "mgr"
+        assert d.reasons[-1] == "chose agent mgr: decided by dedicated manager"
+        assert "is this customer's dedicated manager" in " ".join(d.reasons)
+
+    def test_tier_specialists_before_general_pool(self):
+        agents = [mk_agent("a1"), mk_agent("hv", dedicated_tiers={Tier.HIGH_VALUE}, load={"chat": 1})]
+        assert DEFAULT.route(mk_ticket(tier="high_value"), agents, NOW).agent_id == "hv"
+        assert DEFAULT.route(mk_ticket(tier="ordinary"), agents, NOW).agent_id == "a1"
+
+    def test_urgent_outage_jumps_the_queue_via_triage(self):
+        triage = Triage(rules=[TriageRule(name="outage", when={"attributes.kind": "outage"}, priority="urgent")])
+        router = Router.default(triage=triage)
+        old = mk_ticket("old", minutes_ago=60, priority="high")
+        outage = mk_ticket("outage", minutes_ago=1, priority="low", attributes={"kind": "outage"})
+        result = router.dispatch([old, outage], [mk_agent("a", capacity={"chat": 1})], NOW)
+        assert [a.ticket_id for a in result.assignments] == ["outage"]
+        assert "triage rule 'outage' set its priority and skills" in result.assignments[0].reasons
+
+    def test_not_every_ticket_defaults_to_high_priority(self):
+        triage = Triage(rules=[])
+        t = mk_ticket(priority="urgent")
+        assert triage.apply(t).priority.value == "normal"
+
+    def test_skill_groups_take_their_own_work(self):
+        agents = [mk_agent("tech1", groups={"tech"}), mk_agent("as1", groups={"after-sales"})]
+        assert DEFAULT.route(mk_ticket(group="after-sales"), agents, NOW).agent_id == "as1"
+        assert DEFAULT.route(mk_ticket(group="tech"), agents, NOW).agent_id == "tech1"
+
+    def test_mongolian_speaker_for_hohhot(self):
+        agents = [mk_agent("zh1", languages={"zh"}), mk_agent("mn1", languages={"mn", "zh"}, load={"chat": 1})]
+        d = DEFAULT.route(mk_ticket(language="MN"), agents, NOW)
+        assert d.agent_id == "mn1"
+        assert "agent zh1 excluded by language: does not speak the customer's language (mn)" in d.reasons
+
+    def test_first_contact_owner_keeps_the_case_while_available(self):
+        owner = mk_agent("owner", capacity={"chat": 1}, load={"chat": 1})
+        other = mk_agent("other")
+        t = mk_ticket(owner_id="owner", minutes_ago=10)
+        d = DEFAULT.route(t, [owner, other], NOW)
+        assert d.agent_id is None
+        assert any("belongs to owner" in r for r in d.reasons)
+        # After the configured wait, anyone may take it.
+        late = mk_ticket(owner_id="owner", minutes_ago=31)
+        assert DEFAULT.route(late, [owner, other], NOW).agent_id == "other"
+
+    def test_owner_preferred_when_free(self):
+        owner = mk_agent("owner", load={"chat": 1})
+        other = mk_agent("other")
+        t = mk_ticket(owner_id="owner", minutes_ago=45)
+        assert DEFAULT.route(t, [owner, other], NOW).agent_id == "owner"
+
+    def test_owner_unavailable_falls_back_at_once(self):
+        owner = mk_agent("owner", available=False)
+        other = mk_agent("other")
+        t = mk_ticket(owner_id="owner", minutes_ago=1)
+        assert DEFAULT.route(t, [owner, other], NOW).agent_id == "other"
+        assert DEFAULT.route(t, [other], NOW).agent_id == "other"
+
+    def test_repeat_complaints_go_to_a_senior(self):
+        agents = [mk_agent("junior"), mk_agent("senior", senior=True, load={"chat": 1})]
+        t = mk_ticket(attributes={"unresolved_complaints": 2})
+        assert DEFAULT.route(t, agents, NOW).agent_id == "senior"
+        assert DEFAULT.route(mk_ticket(), agents, NOW).agent_id == "junior"
+
+    def test_part_time_agents_take_less(self):
+        agents = [mk_agent("pt", capacity={"chat": 4}, part_time=True), mk_agent("ft", capacity={"chat": 4})]
+        tickets = [mk_ticket(f"T{i}") for i in range(8)]
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        taken = Counter(a.agent_id for a in result.assignments)
+        assert taken == {"pt": 2, "ft": 4}
+        assert len(result.unassigned) == 2
+
+    def test_least_loaded_then_round_robin(self):
+        agents = [mk_agent(x, capacity={"chat": 3}) for x in "abc"]
+        result = DEFAULT.dispatch([mk_ticket(f"T{i}") for i in range(6)], agents, NOW)
+        assert [a.agent_id for a in result.assignments] == ["a", "b", "c", "a", "b", "c"]
+
+    def test_longest_idle_breaks_load_ties(self):
+        agents = [
+            mk_agent("recent", last_assigned_at=NOW - dt.timedelta(minutes=1)),
+            mk_agent("idle", last_assigned_at=NOW - dt.timedelta(hours=2)),
+        ]
+        d = DEFAULT.route(mk_ticket(), agents, NOW)
+        assert d.agent_id == "idle"
+        assert d.reasons[-1] == "chose agent idle: decided by longest idle"
+
+    def test_identical_agents_tie_broken_by_id(self):
+        d = DEFAULT.route(mk_ticket(), [mk_agent("b"), mk_agent("a")], NOW)
+        assert d.agent_id == "a"
+        assert d.reasons[-1] == "chose agent a: tied on every policy, so the lowest agent id"
+
+    def test_unknown_skill_is_unmatched_with_a_reason(self):
+        t = mk_ticket(skills={"klingon"})
+        d = DEFAULT.route(t, [mk_agent("a")], NOW)
+        assert d.agent_id is None
+        assert "agent a excluded by required skills: lacks the skill klingon" in d.reasons
+        r = DEFAULT.dispatch([t], [mk_agent("a")], NOW)
+        assert "1 agent of 1 excluded by required skills: they lack the required skills (klingon at level 1 or above)" in r.unassigned[0].reasons
+        assert r.unassigned[0].reasons[-1] == "no agent qualifies; it stays in the queue"
+
+    def test_all_qualified_busy_reason(self):
+        r = DEFAULT.dispatch([mk_ticket()], [mk_agent("a", load={"chat": 2})], NOW)
+        assert r.unassigned[0].reasons[-1] == (
+            "all 1 qualified agent are at capacity or at their part-time share; it stays in the queue"
+        )
+
+
+class TestEscalation:
+    def test_drop_language_after_wait(self):
+        router = Router.default(escalations=[EscalationStep(after=dt.timedelta(minutes=10), drop_language=True)])
+        agents = [mk_agent("zh", languages={"zh"})]
+        fresh = mk_ticket("fresh", minutes_ago=5, language="ug")
+        stale = mk_ticket("stale", minutes_ago=15, language="ug")
+        result = router.dispatch([fresh, stale], agents, NOW)
+        assert [(a.ticket_id, a.step) for a in result.assignments] == [("stale", "after 10 min")]
+        assert result.unassigned[0].step == "standard"
+        assert any(r.startswith("escalated: after 10 min: accept agents") for r in result.assignments[0].reasons)
+
+    def test_steps_accumulate_and_widen_groups(self):
+        steps = [
+            EscalationStep(after=dt.timedelta(minutes=5), name="widen", widen_to_groups={"tech"}),
+            EscalationStep(after=dt.timedelta(minutes=20), name="drop skills", drop_all_skills=True),
+        ]
+        router = Router.default(escalations=steps)
+        agents = [mk_agent("t", groups={"tech"})]
+        t = mk_ticket(group="after-sales", skills={"refunds"}, minutes_ago=30)
+        d = router.route(t, agents, NOW)
+        assert (d.agent_id, d.step) == ("t", "drop skills")
+        assert router.route(mk_ticket(group="after-sales", skills={"refunds"}, minutes_ago=10), agents, NOW).agent_id is None
+
+    def test_lower_levels_and_release_owner_and_drop_policy(self):
+        steps = [
+            EscalationStep(
+                after=dt.timedelta(minutes=1),
+                lower_levels_by=2,
+                release_owner=True,
+                drop_policies={"senior for repeat complaints"},
+                drop_skills={"x"},
+                any_group=True,
+            )
+        ]
+        router = Router.default(escalations=steps)
+        agents = [mk_agent("owner", available=True, load={"chat": 2}), mk_agent("b", skills={"billing": 3})]
+        t = mk_ticket(
+            owner_id="owner",
+            skills={"billing", "x"},
+            min_levels={"billing": 5},
+            group="g",
+            attributes={"unresolved_complaints": 5},
+        )
+        assert router.route(t, agents, NOW).agent_id == "b"
+        assert router.dispatch([t], agents, NOW).assignments[0].agent_id == "b"
+        assert "stop requiring x" in steps[0].describe()
+
+    @given(scenes(max_agents=6, max_tickets=8))
+    def test_escalated_scan_matches_indexed(self, scene):
+        tickets, agents = scene
+        router = Router.default(
+            escalations=[
+                EscalationStep(after=dt.timedelta(hours=2), drop_language=True, lower_levels_by=1),
+                EscalationStep(after=dt.timedelta(hours=6), any_group=True, release_owner=True),
+                EscalationStep(after=dt.timedelta(hours=12), drop_all_skills=True, drop_policies={"dedicated manager"}),
+            ]
+        )
+        assert pairs(router.dispatch(tickets, agents, NOW)) == pairs(
+            router.dispatch(tickets, agents, NOW, strategy="scan")
+        )
+
+    def test_out_of_order_steps_are_refused(self):
+        with pytest.raises(InvalidArgumentError, match="increasing order of wait"):
+            Router.default(
+                escalations=[
+                    EscalationStep(after=dt.timedelta(minutes=10)),
+                    EscalationStep(after=dt.timedelta(minutes=5)),
+                ]
+            )
+
+    def test_duplicate_step_names_and_unknown_policies_are_refused(self):
+        with pytest.raises(DuplicateIdError):
+            Router.default(
+                escalations=[
+                    EscalationStep(after=dt.timedelta(minutes=1), name="x"),
+                    EscalationStep(after=dt.timedelta(minutes=2), name="x"),
+                ]
+            )
+        with pytest.raises(InvalidArgumentError, match="drops \\['nope'\\]"):
+            Router.default(escalations=[EscalationStep(after=dt.timedelta(minutes=1), drop_policies={"nope"})])
+
+    def test_step_validation(self):
+        with pytest.raises(InvalidArgumentError, match="positive"):
+            EscalationStep(after=dt.timedelta(0))
+        with pytest.raises(InvalidArgumentError, match="0-9"):
+            EscalationStep(after=dt.timedelta(minutes=1), lower_levels_by=10)
+        with pytest.raises(InvalidTypeError):
+            EscalationStep(after=dt.timedelta(minutes=1), drop_language="yes")
+        with pytest.raises(DeserializationError):
+            EscalationStep.from_dict({"after": "ten minutes"})
+        assert EscalationStep(after=dt.timedelta(minutes=1)).describe() == "after 1 min: no change"
+
+
+class SameCity:
+    """The docs' example: prefer agents in the customer's city."""
+
+    name = "same city"
+
+    def assess(self, ticket, agent, context):
+        if agent.attributes.get("city") == ticket.attributes.get("city"):
+            return Assessment.ranked(0, "works in the customer's city")
+        return Assessment.ranked(1)
+
+
+class NotOnProbation:
+    name = "not on probation"
+
+    def assess(self, ticket, agent, context):
+        if agent.attributes.get("probation"):
+            return Assessment.exclude("is on probation")
+        return Assessment()
+
+
+class TestCustomPolicies:
+    def router(self):
+        base = list(Router.default().policies)
+        return Router(policies=[*base[:-2], SameCity(), NotOnProbation(), *base[-2:]])
+
+    def test_same_city_preferred(self):
+        agents = [
+            mk_agent("far", attributes={"city": "Urumqi"}),
+            mk_agent("near", attributes={"city": "Hohhot"}, load={"chat": 1}),
+            mk_agent("new", attributes={"city": "Hohhot", "probation": True}),
+        ]
+        t = mk_ticket(attributes={"city": "Hohhot"})
+        router = self.router()
+        d = router.route(t, agents, NOW)
+        assert d.agent_id == "near"
+        assert "agent new excluded by not on probation: is on probation" in d.reasons
+        r = router.dispatch([t, mk_ticket("T2", attributes={"city": "Hohhot"})], agents, NOW)
+        assert [a.agent_id for a in r.assignments] == ["near", "far"]
+
+    @given(scenes(max_agents=6, max_tickets=8))
+    def test_custom_pipeline_scan_matches_indexed(self, scene):
+        tickets, agents = scene
+        router = self.router()
+        assert pairs(router.dispatch(tickets, agents, NOW)) == pairs(
+            router.dispatch(tickets, agents, NOW, strategy="scan")
+        )
+
+    def test_keys_before_preferences_still_agree(self):
+        # LeastLoaded before DedicatedManager cannot use heaps; results must not change.
+        base = list(Router.default().policies)
+        router = Router(policies=[*base[:7], base[9], base[8], base[10], base[7]])
+        agents = [mk_agent("a", load={"chat": 1}, dedicated_customers={"c"}), mk_agent("b")]
+        t = mk_ticket(customer_id="c")
+        assert router.dispatch([t], agents, NOW).assignments[0].agent_id == "b"
+        assert router.route(t, agents, NOW).agent_id == "b"
+
+    def test_policy_returning_garbage_is_named(self):
+        class Bad:
+            name = "bad"
+
+            def assess(self, ticket, agent, context):
+                return True
+
+        with pytest.raises(InvalidTypeError, match="policy 'bad' returned True"):
+            Router(policies=[Bad()]).route(mk_ticket(), [mk_agent("a")], NOW)
+
+    def test_router_without_availability_still_respects_capacity(self):
+        router = Router(policies=[LeastLoaded()])
+        assert [p.name for p in router.policies] == ["availability and capacity", "least loaded"]
+        r = router.dispatch([mk_ticket(f"T{i}") for i in range(3)], [mk_agent("a", capacity={"chat": 1})], NOW)
+        assert len(r.assignments) == 1
+
+    def test_non_policies_and_duplicate_names_refused(self):
+        with pytest.raises(InvalidTypeError, match="not a routing policy"):
+            Router(policies=[object()])
+        with pytest.raises(DuplicateIdError):
+            Router(policies=[SameCity(), SameCity()])
+        with pytest.raises(InvalidTypeError):
+            Router(policies="least loaded")
+
+        class Nameless:
+            name = ""
+
+            def assess(self, ticket, agent, context):
+                return Assessment()
+
+        with pytest.raises(InvalidTypeError, match="non-empty"):
+            Router(policies=[Nameless()])
+
+    def test_custom_router_cannot_serialise(self):
+        with pytest.raises(InvalidTypeError, match="not a built-in"):
+            self.router().to_dict()
+
+
+class TestBadInput:
+    def test_duplicate_agent_ids(self):
+        with pytest.raises(DuplicateIdError, match="'a'"):
+            DEFAULT.dispatch([mk_ticket()], [mk_agent("a"), mk_agent("a")], NOW)
+
+    def test_duplicate_ticket_ids(self):
+        with pytest.raises(DuplicateIdError):
+            DEFAULT.dispatch([mk_ticket(), mk_ticket()], [mk_agent("a")], NOW)
+
+    def test_already_assigned_ticket(self):
+        with pytest.raises(InvalidArgumentError, match="already assigned to a"):
+            DEFAULT.dispatch([mk_ticket(assignee_id="a")], [mk_agent("a")], NOW)
+        with pytest.raises(InvalidArgumentError, match="already assigned"):
+            DEFAULT.route(mk_ticket(assignee_id="a"), [mk_agent("a")], NOW)
+
+    def test_naive_now(self):
+        with pytest.raises(NaiveDatetimeError):
+            DEFAULT.dispatch([], [], dt.datetime(2026, 1, 1))
+
+    def test_ticket_from_the_future(self):
+        with pytest.raises(InvalidArgumentError, match="after now"):
+            DEFAULT.dispatch([mk_ticket(minutes_ago=-1)], [], NOW)
+
+    def test_wrong_container_and_item_types(self):
+        with pytest.raises(InvalidTypeError):
+            DEFAULT.dispatch("T1", [], NOW)
+        with pytest.raises(InvalidTypeError):
+            DEFAULT.dispatch([], "A1", NOW)
+        with pytest.raises(InvalidTypeError):
+            DEFAULT.dispatch([{"id": "T"}], [], NOW)
+        with pytest.raises(InvalidTypeError):
+            DEFAULT.dispatch([], [{"id": "A"}], NOW)
+        with pytest.raises(InvalidArgumentError, match="strategy"):
+            DEFAULT.dispatch([], [], NOW, strategy="fast")
+        with pytest.raises(InvalidTypeError):
+            Router(policies=[], triage="rules")
+        with pytest.raises(InvalidTypeError):
+            Router(policies=[], queue=None)
+        with pytest.raises(InvalidTypeError):
+            Router(policies=[], escalations="x")
+        with pytest.raises(InvalidTypeError):
+            Router(policies=[], escalations=[1])
+
+    def test_failed_dispatch_changes_nothing(self):
+        agents = [mk_agent("a")]
+        with pytest.raises(DuplicateIdError):
+            DEFAULT.dispatch([mk_ticket(), mk_ticket()], agents, NOW)
+        assert agents[0].load == {}
+
+
+class TestRegressions:
+    def test_pep495_repeated_hour_orders_by_instant(self):
+        """PEP 495: aware datetimes in different zones compare unequal inside a
+        repeated hour; a queue keyed on raw datetimes misorders fall-back tickets."""
+        ny = pendulum.timezone("America/New_York")
+        first = dt.datetime(2025, 11, 2, 1, 30, tzinfo=ny)  # 05:30 UTC
+        second = dt.datetime(2025, 11, 2, 1, 30, fold=1, tzinfo=ny)  # 06:30 UTC
+        now = pendulum.datetime(2025, 11, 2, 12)
+        a = Ticket(id="b-first", created_at=first, priority="low", tier="ordinary", channel="chat")
+        b = Ticket(id="a-second", created_at=second.astimezone(dt.UTC), priority="low", tier="ordinary", channel="chat")
+        assert [t.id for t in QueueOrder().order([b, a], now)] == ["b-first", "a-second"]
+
+    def test_microseconds_apart_are_not_merged(self):
+        """Float timestamps near 1.7e9 s lose sub-microsecond steps; keys must be exact."""
+        t0 = pendulum.datetime(2026, 1, 1, 12, 0, 0, 1)
+        t1 = pendulum.datetime(2026, 1, 1, 12, 0, 0, 2)
+        now = pendulum.datetime(2026, 1, 2)
+        a = Ticket(id="z", created_at=t0, priority="low", tier="ordinary", channel="chat")
+        b = Ticket(id="a", created_at=t1, priority="low", tier="ordinary", channel="chat")
+        assert [t.id for t in QueueOrder().order([b, a], now)] == ["z", "a"]
+
+    def test_stale_heap_entry_of_a_full_agent_is_not_reused(self):
+        """A lazy heap once handed out an agent whose entry was filed before it filled up."""
+        agents = [mk_agent("a", capacity={"chat": 1, "email": 1}), mk_agent("b", capacity={"chat": 2})]
+        tickets = [mk_ticket("T1", minutes_ago=3), mk_ticket("T2", minutes_ago=2, channel="email"), mk_ticket("T3", minutes_ago=1)]
+        result = DEFAULT.dispatch(tickets, agents, NOW)
+        assert [(a.ticket_id, a.agent_id) for a in result.assignments] == [("T1", "a"), ("T2", "a"), ("T3", "b")]
+
+
+class TestValues:
+    def test_decision_and_assignment_validation(self):
+        with pytest.raises(InvalidArgumentError):
+            RoutingDecision(ticket_id="", agent_id=None, step="standard")
+        with pytest.raises(InvalidTypeError):
+            Assignment(ticket_id="T", agent_id="A", step="s", reasons="why")
+        with pytest.raises(DeserializationError):
+            Assignment.from_dict({"ticket_id": "T"})
+
+    def test_router_round_trip(self):
+        router = Router.default(
+            owner_wait=dt.timedelta(minutes=12),
+            part_time_share=0.25,
+            senior_threshold=3,
+            promote_every=dt.timedelta(hours=1),
+            escalations=[EscalationStep(after=dt.timedelta(minutes=5), drop_language=True)],
+            triage=Triage(rules=[TriageRule(name="vip", when={"tier": "high_value"}, priority="high")]),
+        )
+        assert Router.from_dict(router.to_dict()) == router
+        assert pickle.loads(pickle.dumps(router)) == router
+
+    @given(routing_agents(), routing_tickets())
+    def test_decision_round_trip(self, agent, ticket):
+        d = DEFAULT.route(ticket, [agent], max(NOW, ticket.created_at))
+        assert RoutingDecision.from_dict(d.to_dict()) == d
