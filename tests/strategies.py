@@ -462,3 +462,85 @@ measures = st.one_of(
     st.builds(ShareMeasure, field=st.just("resolved")),
     st.builds(IndexMeasure, field=st.just("ratings"), index=satisfaction_indices),
 )
+
+
+# --- routing: tickets, agents, routers (tests/routing/) --------------------------------
+# Small universes (3 skills, 3 languages, 2 groups, 3 channels) so that random tickets
+# and agents actually match. Instants sit within a day before ROUTING_NOW, in several
+# zones; ``routing_now`` is the single "now" the router tests use.
+
+from servicekit.routing import Agent, Ticket  # noqa: E402
+
+ROUTING_NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+ROUTING_SKILLS = ("billing", "logistics", "refunds")
+ROUTING_LANGUAGES = ("zh", "mn", "ug")
+ROUTING_GROUPS = ("after-sales", "tech")
+ROUTING_CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.PHONE)
+
+routing_instants = st.builds(
+    lambda seconds, zone: (ROUTING_NOW - dt.timedelta(seconds=seconds)).astimezone(
+        ZoneInfo(zone)
+    ),
+    st.integers(0, 86_400),
+    st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York"]),
+)
+
+
+@st.composite
+def routing_tickets(draw, ident=None, owners=(), customers=("c1", "c2", "c3")):
+    """A queued ticket (never assigned) from the small universe."""
+    skills = draw(st.sets(st.sampled_from(ROUTING_SKILLS), max_size=2))
+    levels = {s: draw(st.integers(1, 6)) for s in skills if draw(st.booleans())}
+    return Ticket(
+        id=ident if ident is not None else draw(st.text("T0123456789", min_size=1, max_size=4)),
+        created_at=draw(routing_instants),
+        priority=draw(priorities),
+        tier=draw(tiers),
+        channel=draw(st.sampled_from(ROUTING_CHANNELS)),
+        skills=skills,
+        min_levels=levels,
+        language=draw(st.none() | st.sampled_from(ROUTING_LANGUAGES)),
+        customer_id=draw(st.none() | st.sampled_from(customers)),
+        owner_id=draw(st.none() | st.sampled_from(owners)) if owners else None,
+        due_at=draw(st.none() | routing_instants.map(lambda t: t + dt.timedelta(hours=2))),
+        group=draw(st.none() | st.sampled_from(ROUTING_GROUPS)),
+        attributes={"unresolved_complaints": draw(st.integers(0, 3))},
+    )
+
+
+@st.composite
+def routing_agents(draw, ident=None, customers=("c1", "c2", "c3")):
+    """An agent from the small universe, possibly busy, part-time or senior."""
+    capacity = draw(
+        st.dictionaries(st.sampled_from(ROUTING_CHANNELS), st.integers(0, 3), max_size=3)
+    )
+    load = {ch: draw(st.integers(0, cap + 1)) for ch, cap in capacity.items() if draw(st.booleans())}
+    return Agent(
+        id=ident if ident is not None else draw(st.text("A0123456789", min_size=1, max_size=4)),
+        skills=draw(st.dictionaries(st.sampled_from(ROUTING_SKILLS), st.integers(1, 10), max_size=3)),
+        languages=draw(st.sets(st.sampled_from(ROUTING_LANGUAGES), max_size=3)),
+        capacity=capacity,
+        load=load,
+        available=draw(st.booleans()) or draw(st.booleans()),
+        dedicated_customers=draw(st.sets(st.sampled_from(customers), max_size=1)),
+        dedicated_tiers=draw(st.sets(tiers, max_size=1)),
+        last_assigned_at=draw(st.none() | routing_instants),
+        part_time=draw(st.booleans()),
+        senior=draw(st.booleans()),
+        groups=draw(st.sets(st.sampled_from(ROUTING_GROUPS), max_size=2)),
+    )
+
+
+@st.composite
+def routing_teams(draw, min_size=0, max_size=8):
+    """Agents with distinct ids ``A0``, ``A1``, …"""
+    n = draw(st.integers(min_size, max_size))
+    return [draw(routing_agents(ident=f"A{i}")) for i in range(n)]
+
+
+@st.composite
+def routing_queues(draw, agents=(), min_size=0, max_size=10):
+    """Tickets with distinct ids ``T0``, ``T1``, …; owners drawn from ``agents``."""
+    owners = tuple(a.id for a in agents) + ("gone",)
+    n = draw(st.integers(min_size, max_size))
+    return [draw(routing_tickets(ident=f"T{i}", owners=owners)) for i in range(n)]
