@@ -459,7 +459,7 @@ class _Timeline:
         if i < 0:
             return 0
         end = self.ends[i]
-        return self.cum[i] + (min(us, end)) - self.starts[i]
+        return self.cum[i] + (us if us < end else end) - self.starts[i]  # noqa: FURB136
 
 
 class _YearData:
@@ -1020,7 +1020,9 @@ class BusinessCalendar:
             sign = -1
         else:
             sign = 1
-        tl = self._engine.ensure(s, e)
+        tl = self._engine.timeline
+        if tl is None or not (tl.lo <= s and e < tl.hi):
+            tl = self._engine.ensure(s, e)
         return _ONE_US * (sign * (tl.worked(e) - tl.worked(s)))
 
     def add(self, start: dt.datetime, delta: dt.timedelta) -> pendulum.DateTime:
@@ -1058,16 +1060,26 @@ class BusinessCalendar:
                 )
                 raise InvalidArgumentError(msg)
             return eng.to_datetime(s)
-        tl = eng.ensure(s, s)
+        tl = eng.timeline
+        if tl is None or not tl.lo <= s < tl.hi:
+            tl = eng.ensure(s, s)
         checked = False
         while True:
-            target = tl.worked(s) + d
+            # tl.worked(s), inlined: this is the hot path of every SLA deadline.
+            starts = tl.starts
+            i = bisect_right(starts, s) - 1
+            if i < 0:
+                target = d
+            else:
+                end = tl.ends[i]
+                target = tl.cum[i] + (s if s < end else end) - starts[i] + d  # noqa: FURB136  (min() costs a call)
             cumend = tl.cumend
             i = bisect_left(cumend, target)
             if i < len(cumend):
-                t = tl.starts[i] + target - tl.cum[i]
+                t = starts[i] + target - tl.cum[i]
                 if t < tl.hi:
-                    eng.check_horizon_after(tl, s, t)
+                    if t - s > _HORIZON_US:
+                        eng.check_horizon_after(tl, s, t)
                     return eng.to_datetime(t, tl)
             if not checked:
                 eng.check_reach(tl, s, d, 1)
