@@ -469,3 +469,13 @@ class TestBadInput:
             segment_table(
                 [{"c": "a", "rating": math.nan}], by="c", measure=MeanMeasure()
             )
+
+
+def test_many_small_segments_use_the_sparse_count():
+    """One segment per customer: the dense group×answer grid would be too big."""
+    rows = [{"customer": f"c{i:05d}", "nps": i % 11} for i in range(3000)]
+    t = segment_table(rows, by="customer", measure=NpsMeasure(), min_n=1)
+    assert len(t.rows) == 3000
+    for row in t.rows[:50]:
+        i = int(row.segment[1:])
+        assert row.estimate == nps([i % 11]).estimate

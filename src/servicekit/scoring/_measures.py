@@ -53,8 +53,10 @@ class Measure(Protocol):
     """What ``segment_table`` needs from a measure.
 
     ``keys`` validates a column of raw answers and returns one hashable key per answer
-    (equal answers, equal keys); ``summarise`` turns ``{key: count}`` into a summary,
-    or None when the group has nothing that can be scored.
+    (equal answers, equal keys); ``reduce`` maps each distinct key to what the
+    statistic needs (for an index, the respondent's composite), once per table;
+    ``summarise`` turns ``{reduced key: count}`` into a summary, or None when the
+    group has nothing that can be scored.
     """
 
     @property
@@ -66,8 +68,15 @@ class Measure(Protocol):
         """Validate ``values`` and return one hashable key per value."""
         ...
 
+    def reduce(self, key: Any) -> Hashable:
+        """Map a key to the smallest thing ``summarise`` needs (called once per key).
+
+        Raises a servicekit error when the key is invalid (an unknown dimension).
+        """
+        ...
+
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
-        """Summarise a group's ``{key: count}``."""
+        """Summarise a group's ``{reduced key: count}``."""
         ...
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +110,10 @@ class NpsMeasure:
         """Validate 0–10 answers; the keys are the answers."""
         return _int_keys(values, 0, 10, f"NPS scores in {self.field!r}")
 
+    def reduce(self, key: Any) -> Hashable:
+        """Return ``key`` unchanged: the answer is already what is counted."""
+        return key  # type: ignore[no-any-return]
+
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the NPS summary of ``{answer: count}``."""
         return summarise_nps(counts)
@@ -130,6 +143,10 @@ class CsatMeasure:
     def keys(self, values: list[Any]) -> Iterable[Hashable]:
         """Validate 1–``scale`` ratings; the keys are the ratings."""
         return _int_keys(values, 1, self.scale, f"ratings in {self.field!r}")
+
+    def reduce(self, key: Any) -> Hashable:
+        """Return ``key`` unchanged: the answer is already what is counted."""
+        return key  # type: ignore[no-any-return]
 
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the top-box share summary of ``{rating: count}``."""
@@ -166,6 +183,10 @@ class MeanMeasure:
         """Validate 1–``scale`` ratings; the keys are the ratings."""
         return _int_keys(values, 1, self.scale, f"ratings in {self.field!r}")
 
+    def reduce(self, key: Any) -> Hashable:
+        """Return ``key`` unchanged: the answer is already what is counted."""
+        return key  # type: ignore[no-any-return]
+
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the mean summary of ``{rating: count}``."""
         return MeanSummary.from_counts(counts, 1.0, float(self.scale))
@@ -191,6 +212,10 @@ class ShareMeasure:
         """Validate booleans; the keys are ``True`` / ``False``."""
         count_bools(values, f"values of {self.field!r}")
         return values if set(map(type, values)) <= {bool} else map(bool, values)
+
+    def reduce(self, key: Any) -> Hashable:
+        """Return ``key`` unchanged: the answer is already what is counted."""
+        return key  # type: ignore[no-any-return]
 
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the share summary of ``{outcome: count}``."""
@@ -222,10 +247,15 @@ class IndexMeasure:
         """Validate ratings mappings; the keys are hashable response patterns."""
         return self.index.pattern_keys(values)
 
+    def reduce(self, key: Any) -> Hashable:
+        """Return the respondent's composite (None when the policy skips them)."""
+        score, _ = self.index._score_pattern(key)  # noqa: SLF001 - same package
+        return score
+
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
-        """Return the index summary, or None when no response can be scored."""
-        summary, _, _, _ = self.index.summarise(counts)
-        return summary
+        """Return the mean composite's summary, or None when no one was scored."""
+        scored = {k: c for k, c in counts.items() if k is not None}
+        return MeanSummary.from_counts(scored, 0.0, 100.0) if scored else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"kind": "index", "field": ..., "index": {...}}``."""
