@@ -1,0 +1,133 @@
+import datetime as dt
+import pickle
+
+import pendulum
+import pytest
+from hypothesis import given
+from strategies import routing_agents, routing_tickets
+
+from servicekit import Channel, Priority, Tier
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    UnknownNameError,
+)
+from servicekit.routing import Agent, Ticket
+
+T0 = pendulum.datetime(2026, 3, 2, 9, tz="Asia/Shanghai")
+
+
+def ticket(**kw):
+    base = {"id": "T", "created_at": T0, "priority": "normal", "tier": "ordinary", "channel": "chat"}
+    base.update(kw)
+    return Ticket(**base)
+
+
+class TestTicket:
+    @given(routing_tickets())
+    def test_round_trip(self, t):
+        assert Ticket.from_dict(t.to_dict()) == t
+        assert pickle.loads(pickle.dumps(t)) == t
+        assert hash(Ticket.from_dict(t.to_dict())) == hash(t)
+
+    def test_instants_are_stored_as_utc_instants(self):
+        t = ticket(due_at=dt.datetime(2026, 3, 2, 3, tzinfo=dt.UTC))
+        assert t.created_at == dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
+        assert t.created_at.tzinfo is pendulum.UTC
+        assert t.to_dict()["due_at"] == "2026-03-02T03:00:00+00:00"
+
+    def test_naive_and_non_datetime_refused(self):
+        with pytest.raises(NaiveDatetimeError, match="attach a time zone"):
+            ticket(created_at=dt.datetime(2026, 1, 1))
+        with pytest.raises(InvalidTypeError):
+            ticket(created_at="2026-01-01T00:00:00Z")
+        with pytest.raises(NaiveDatetimeError):
+            ticket(due_at=dt.datetime(2026, 1, 1))
+
+    def test_vocabulary_parsed(self):
+        t = ticket(priority="URGENT", tier=Tier.POTENTIAL, channel=" Phone ")
+        assert (t.priority, t.tier, t.channel) == (Priority.URGENT, Tier.POTENTIAL, Channel.PHONE)
+        with pytest.raises(UnknownNameError, match="use one of"):
+            ticket(channel="pigeon")
+        with pytest.raises(UnknownNameError):
+            ticket(priority="whenever")
+
+    def test_fields_validated(self):
+        with pytest.raises(InvalidArgumentError):
+            ticket(id="")
+        with pytest.raises(InvalidTypeError, match="set of names"):
+            ticket(skills="billing")
+        with pytest.raises(InvalidArgumentError, match="1 \\(novice\\) to 10"):
+            ticket(skills={"billing"}, min_levels={"billing": 11})
+        with pytest.raises(InvalidArgumentError, match="not in skills"):
+            ticket(min_levels={"billing": 3})
+        with pytest.raises(InvalidTypeError):
+            ticket(min_levels=[("billing", 3)])
+        with pytest.raises(InvalidTypeError, match="JSON-native"):
+            ticket(attributes={"when": T0})
+        with pytest.raises(InvalidTypeError, match="keys must be strings"):
+            ticket(attributes={1: "x"})
+        with pytest.raises(InvalidArgumentError, match="JSON cannot store"):
+            ticket(attributes={"x": float("nan")})
+        with pytest.raises(InvalidTypeError):
+            ticket(attributes=["x"])
+        with pytest.raises(InvalidArgumentError):
+            ticket(owner_id="  ")
+
+    def test_facts_and_language_casefold(self):
+        t = ticket(language=" UG ", attributes={"city": "Kashgar", "tags": ["a"]})
+        facts = t.facts()
+        assert facts["language"] == "ug"
+        assert facts["attributes"]["tags"] == ("a",)
+        assert t.to_dict()["attributes"] == {"city": "Kashgar", "tags": ["a"]}
+
+    def test_from_dict_errors(self):
+        with pytest.raises(DeserializationError, match="missing keys"):
+            Ticket.from_dict({"id": "T"})
+        with pytest.raises(DeserializationError):
+            Ticket.from_dict("T")
+        with pytest.raises(DeserializationError, match="no UTC offset"):
+            Ticket.from_dict({**ticket().to_dict(), "created_at": "2026-01-01T00:00:00"})
+        with pytest.raises(DeserializationError, match="not an ISO-8601"):
+            Ticket.from_dict({**ticket().to_dict(), "created_at": "yesterday"})
+        with pytest.raises(DeserializationError):
+            Ticket.from_dict({**ticket().to_dict(), "created_at": 1234})
+
+
+class TestAgent:
+    @given(routing_agents())
+    def test_round_trip(self, a):
+        assert Agent.from_dict(a.to_dict()) == a
+        assert pickle.loads(pickle.dumps(a)) == a
+
+    def test_room_and_load_ratio(self):
+        a = Agent(id="A", capacity={"chat": 3, "email": 5}, load={"chat": 4})
+        assert a.room(Channel.CHAT) == 0
+        assert a.room("email") == 5
+        assert a.room("phone") == 0
+        assert a.load_ratio() == 0.5
+        assert Agent(id="B").load_ratio() == float("inf")
+
+    def test_bad_agents(self):
+        with pytest.raises(InvalidArgumentError, match="zero or more"):
+            Agent(id="A", capacity={"chat": -1})
+        with pytest.raises(InvalidArgumentError):
+            Agent(id="A", load={"chat": 1.5})
+        with pytest.raises(InvalidArgumentError, match="twice"):
+            Agent(id="A", capacity={"chat": 1, "CHAT": 2})
+        with pytest.raises(InvalidTypeError):
+            Agent(id="A", capacity=[("chat", 1)])
+        with pytest.raises(InvalidArgumentError):
+            Agent(id="A", skills={"billing": 0})
+        with pytest.raises(InvalidTypeError):
+            Agent(id="A", skills=["billing"])
+        with pytest.raises(InvalidTypeError):
+            Agent(id="A", available="yes")
+        with pytest.raises(InvalidTypeError):
+            Agent(id="A", dedicated_tiers="high_value")
+        with pytest.raises(UnknownNameError):
+            Agent(id="A", dedicated_tiers={"gold"})
+        with pytest.raises(DeserializationError):
+            Agent.from_dict({})
