@@ -242,8 +242,10 @@ class Ticket:
         """Return the facts triage rules are matched against.
 
         Keys: ``id``, ``priority``, ``tier``, ``channel``, ``language``,
-        ``customer_id``, ``owner_id``, ``group``, ``skills`` (sorted list) and
-        ``attributes`` (reach nested values with ``"attributes.city"``).
+        ``customer_id``, ``owner_id``, ``group``, ``skills`` and ``attributes``
+        (reach nested values with ``"attributes.city"``). ``skills`` maps each
+        required skill to True, so a rule tests one with ``{"skills.refunds": True}``
+        (the condition vocabulary has no "contains").
 
         Example:
             >>> import pendulum
@@ -258,6 +260,9 @@ class Ticket:
             ... )
             >>> t.facts()["attributes"]["city"], t.facts()["channel"]
             ('Kashgar', <Channel.PHONE: 'phone'>)
+            >>> from servicekit.sla import Equals
+            >>> Equals(field="skills.refunds", value=True).matches(t.facts())
+            False
         """
         return {
             "id": self.id,
@@ -268,7 +273,7 @@ class Ticket:
             "customer_id": self.customer_id,
             "owner_id": self.owner_id,
             "group": self.group,
-            "skills": sorted(self.skills),
+            "skills": {s: True for s in sorted(self.skills)},
             "attributes": self.attributes,
         }
 

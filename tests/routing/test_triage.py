@@ -1,0 +1,113 @@
+import pickle
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import routing_tickets
+
+from servicekit import Priority
+from servicekit.errors import (
+    DeserializationError,
+    DuplicateIdError,
+    InvalidConditionError,
+    InvalidTypeError,
+)
+from servicekit.routing import Ticket, Triage, TriageResult, TriageRule
+from servicekit.sla import Compare, Not
+
+T0 = pendulum.datetime(2026, 3, 2, 9, tz="Asia/Shanghai")
+
+RULES = [
+    TriageRule(name="outage", when={"attributes.kind": "outage"}, priority="urgent", group="tech"),
+    TriageRule(
+        name="vip refunds",
+        when={"tier": "high_value", "skills.refunds": True},
+        priority="high",
+        skills={"refunds"},
+        min_levels={"refunds": 6},
+    ),
+    TriageRule(name="complaints", when=Compare(field="attributes.unresolved_complaints", op=">=", value=2), priority="high"),
+    TriageRule(name="not chat", when=Not(condition={"channel": "chat"}), group="after-sales"),
+]
+
+
+def reference_classify(rules, default, t):
+    """Brute force: evaluate every rule, keep the first hit."""
+    hits = [r for r in rules if r.when.matches(t.facts())]
+    rule = hits[0] if hits else default
+    levels = dict(t.min_levels)
+    for s, n in rule.min_levels.items():
+        levels[s] = max(levels.get(s, 1), n)
+    return (
+        rule.name,
+        rule.priority or t.priority,
+        rule.group or t.group,
+        t.skills | rule.skills,
+        levels,
+    )
+
+
+class TestTriage:
+    @given(routing_tickets(), st.permutations(RULES))
+    def test_first_match_wins_like_the_reference(self, t, rules):
+        triage = Triage(rules=rules)
+        r = triage.classify(t)
+        assert (r.rule.name, r.priority, r.group, r.skills, dict(r.min_levels)) == reference_classify(
+            rules, triage.default, t
+        )
+        applied = triage.apply(t)
+        assert applied.priority == r.priority
+        assert applied.id == t.id
+
+    @given(routing_tickets())
+    def test_default_is_normal_priority(self, t):
+        r = Triage(rules=[]).classify(t)
+        assert r.rule.name == "default"
+        assert r.priority is Priority.NORMAL
+
+    def test_custom_default(self):
+        triage = Triage(rules=[], default=TriageRule(name="low by default", priority="low"))
+        t = Ticket(id="T", created_at=T0, priority="urgent", tier="ordinary", channel="chat")
+        assert triage.classify(t).priority is Priority.LOW
+        with pytest.raises(InvalidConditionError, match="leave its `when` empty"):
+            Triage(rules=[], default=TriageRule(name="d", when={"tier": "ordinary"}))
+        with pytest.raises(InvalidTypeError):
+            Triage(rules=[], default="normal")
+
+    def test_round_trips(self):
+        triage = Triage(rules=RULES)
+        assert Triage.from_dict(triage.to_dict()) == triage
+        assert pickle.loads(pickle.dumps(triage)) == triage
+        t = Ticket(id="T", created_at=T0, priority="low", tier="high_value", channel="chat", skills={"refunds"})
+        r = triage.classify(t)
+        assert r.rule.name == "vip refunds"
+        assert TriageResult.from_dict(r.to_dict()) == r
+        default = Triage(rules=[], default=TriageRule(name="d", priority="low"))
+        assert Triage.from_dict(default.to_dict()) == default
+
+    def test_bad_tables(self):
+        with pytest.raises(DuplicateIdError):
+            Triage(rules=[TriageRule(name="a"), TriageRule(name="a")])
+        with pytest.raises(DuplicateIdError, match="default"):
+            Triage(rules=[TriageRule(name="default")])
+        with pytest.raises(InvalidTypeError):
+            Triage(rules=[{"name": "a"}])
+        with pytest.raises(InvalidTypeError):
+            Triage(rules="a")
+        with pytest.raises(InvalidConditionError, match="not in skills"):
+            TriageRule(name="x", min_levels={"a": 2})
+        with pytest.raises(InvalidTypeError):
+            TriageRule(name="x", min_levels=[("a", 2)])
+        with pytest.raises(DeserializationError):
+            TriageRule.from_dict({"when": {}})
+        with pytest.raises(DeserializationError):
+            Triage.from_dict({})
+        with pytest.raises(InvalidTypeError):
+            Triage(rules=[]).classify("ticket")
+
+    def test_rule_that_cannot_be_evaluated_names_itself(self):
+        rule = TriageRule(name="big order", when=Compare(field="attributes.value", op=">", value=1000))
+        t = Ticket(id="T9", created_at=T0, priority="low", tier="ordinary", channel="chat", attributes={"value": "lots"})
+        with pytest.raises(InvalidConditionError, match="'big order' cannot be evaluated on ticket T9"):
+            Triage(rules=[rule]).classify(t)
