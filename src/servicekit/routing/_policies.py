@@ -154,6 +154,15 @@ class RoutingContext:
     agents: Mapping[str, Agent]
 
 
+def _is(kind: type, what: str, example: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if not isinstance(value, kind):
+            msg = f"an assessment's {what} must be {example}; got {value!r}"
+            raise InvalidTypeError(msg)
+
+    return check
+
+
 def _rank(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"an assessment's rank must be a number (lower is better); got {value!r}"
@@ -181,9 +190,9 @@ class Assessment:
         0.25
     """
 
-    admitted: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    admitted: bool = attrs.field(default=True, validator=_is(bool, "admitted", "True or False"))
     rank: float = attrs.field(default=0.0, converter=_rank)
-    reason: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    reason: str = attrs.field(default="", validator=_is(str, "reason", "a sentence"))
 
     @classmethod
     def exclude(cls, reason: str) -> Assessment:
