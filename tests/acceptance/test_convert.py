@@ -110,6 +110,7 @@ class TestDurations:
             (dt.timedelta(hours=24), "PT24H"),
             (dt.timedelta(0), "PT0S"),
             (dt.timedelta(minutes=90), "PT1H30M"),
+            (dt.timedelta(minutes=1, seconds=5), "PT1M5S"),
             (dt.timedelta(seconds=1, microseconds=500000), "PT1.5S"),
             (-dt.timedelta(hours=1), "-PT1H"),
         ],

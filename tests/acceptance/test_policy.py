@@ -131,6 +131,13 @@ class TestFromDict:
         with pytest.raises(DeserializationError, match="accept_within"):
             RequirementPolicy.from_dict(data)
 
+    def test_bad_calendar(self):
+        data = RequirementPolicy(OPEN).to_dict() | {
+            "calendar": {"timezone": "Mars/Base"}
+        }
+        with pytest.raises(DeserializationError):
+            RequirementPolicy.from_dict(data)
+
     def test_bad_duration(self):
         data = RequirementPolicy(OPEN).to_dict() | {"delay_notice": 86400}
         with pytest.raises(DeserializationError, match="ISO-8601 duration"):

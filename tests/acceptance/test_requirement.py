@@ -123,6 +123,22 @@ class TestPinnedScenarios:
         assert only(req).due_at == sh(2025, 2, 5, 18)
 
 
+class TestZeroDayWindows:
+    def test_same_day_means_close_of_that_day(self):
+        req = opened(RequirementPolicy(CN, confirm_within=0), sh(2025, 3, 7, 10))
+        assert only(req).due_at == sh(2025, 3, 7, 18)
+
+    def test_after_close_means_next_business_day(self):
+        """Regression: a 0-day window opened after close of business was due at that
+        day's close, i.e. before it opened, and timed out before it could be met."""
+        req = opened(RequirementPolicy(CN, confirm_within=0), sh(2025, 3, 7, 19))
+        assert only(req).due_at == sh(2025, 3, 10, 18)
+        policy = RequirementPolicy(CN, customer_confirm_within=0)
+        req = opened(policy, sh(2025, 3, 7, 10)).apply(SheetSent(at=sh(2025, 3, 7, 20)))
+        assert only(req).due_at == sh(2025, 3, 10, 18)
+        assert req.timeouts(sh(2025, 3, 8)) == ()
+
+
 class TestReDiscussion:
     def test_unconfirmed_sheet_expires_and_is_re_discussed(self):
         req = opened().apply(SheetSent(at=sh(2025, 1, 27, 17)))

@@ -58,7 +58,9 @@ def to_instant(value: object) -> pendulum.DateTime:
         raise NaiveDatetimeError(msg)
     if offset.microseconds:
         # pendulum would round the offset to whole seconds and so move the instant.
-        msg = f"{value!r} has a UTC offset with a fraction of a second; use whole seconds"
+        msg = (
+            f"{value!r} has a UTC offset with a fraction of a second; use whole seconds"
+        )
         raise InvalidArgumentError(msg)
     zone = pendulum.FixedTimezone(offset.days * 86400 + offset.seconds)
     return pendulum.instance(value.astimezone(dt.timezone(offset))).replace(tzinfo=zone)

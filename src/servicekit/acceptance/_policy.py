@@ -124,7 +124,8 @@ class RequirementPolicy:
 
     Every ``*_within`` count N means "by close of business on business day T+N",
     where T is the date of the event that started the clock
-    (``BusinessCalendar.add_business_days``).
+    (``BusinessCalendar.add_business_days``). A count of 0 means by close of business
+    on T itself, or, for a clock started after that close, on the next business day.
 
     Args:
         calendar: the team's business calendar (may be given positionally).

@@ -468,7 +468,12 @@ def _deadline(
     if rule.within is None:
         return None if promised is None else _local(policy, promised)
     days: int = getattr(policy, rule.within)
-    return to_instant(policy.calendar.add_business_days(started, days))
+    due = policy.calendar.add_business_days(started, days)
+    if utc(due) < utc(started):
+        # Only a 0-day window can close before it opens (started after that day's
+        # close of business); a deadline before its own start could never be met.
+        due = policy.calendar.add_business_days(started, days + 1)
+    return to_instant(due)
 
 
 def start(received_at: pendulum.DateTime, policy: RequirementPolicy) -> Progress:
@@ -488,12 +493,14 @@ def _names(kinds: tuple[type[Event], ...]) -> str:
     return ", ".join(k.__name__ for k in kinds) or "nothing (the state is terminal)"
 
 
-def pending_timeout(progress: Progress) -> type[Event] | None:
-    """The time-triggered event of the current state that has not yet fired, if any."""
+def pending_timeout(
+    progress: Progress,
+) -> tuple[type[Event], pendulum.DateTime] | None:
+    """The current state's time-triggered event not yet applied, and its deadline."""
     kind = TIME_TRIGGERED_EVENTS.get(progress.state)
     if kind is None or progress.escalated or progress.due_at is None:
         return None
-    return kind
+    return kind, progress.due_at
 
 
 def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Progress:
@@ -521,6 +528,12 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
             f"allowed: {_names(allowed_events(state))}"
         )
         raise InvalidTransitionError(msg)
+    if isinstance(event, AcceptanceTimedOut) and progress.escalated:
+        msg = (
+            "AcceptanceTimedOut was already applied in this acceptance round (the "
+            "requirement is escalated); wait for AcceptancePassed or AcceptanceFailed"
+        )
+        raise InvalidTransitionError(msg)
     at = event.at
     if utc(at) < utc(progress.last_at):
         msg = (
@@ -529,29 +542,24 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
         )
         raise InvalidEventError(msg)
     due = progress.due_at
-    timeout = pending_timeout(progress)
-    if timeout is not None and due is not None:
+    pending = pending_timeout(progress)
+    if pending is not None:
+        timeout, deadline = pending
         if isinstance(event, timeout):
-            if utc(at) < utc(due):
+            if utc(at) < utc(deadline):
                 msg = (
                     f"{name} at {at.isoformat()} is before the deadline "
-                    f"{due.isoformat()}; it can only happen at or after it"
+                    f"{deadline.isoformat()}; it can only happen at or after it"
                 )
                 raise InvalidEventError(msg)
-        elif utc(at) > utc(due):
+        elif utc(at) > utc(deadline):
             msg = (
-                f"{name} at {at.isoformat()} comes after the deadline {due.isoformat()} "
+                f"{name} at {at.isoformat()} comes after the deadline {deadline.isoformat()} "
                 f"of state {state.name}, which implies {timeout.__name__}: apply "
                 f"{timeout.__name__}(at=<the deadline>) first "
                 "(Requirement.timeouts(now) returns it)"
             )
             raise InvalidTransitionError(msg)
-    elif isinstance(event, AcceptanceTimedOut):
-        msg = (
-            "AcceptanceTimedOut was already applied in this acceptance round (the "
-            "requirement is escalated); wait for AcceptancePassed or AcceptanceFailed"
-        )
-        raise InvalidTransitionError(msg)
 
     # Every state that accepts an event owes something (a table invariant, tested).
     rule = STATE_OBLIGATIONS[state]
@@ -625,14 +633,15 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
 
 def timeouts(progress: Progress, now: pendulum.DateTime) -> tuple[Event, ...]:
     """Return the events the passage of time to ``now`` implies, dated at the deadline."""
-    kind = pending_timeout(progress)
-    due = progress.due_at
-    if kind is None or due is None or not utc(now) > utc(due):
+    pending = pending_timeout(progress)
+    if pending is None or not utc(now) > utc(pending[1]):
         return ()
-    at = due if utc(due) >= utc(progress.last_at) else progress.last_at
+    kind, deadline = pending
+    # The deadline is never before the event that set it, and nothing later can be
+    # applied while a timeout is pending, so the deadline keeps the history in order.
     if kind is ConfirmationExpired:
-        return (ConfirmationExpired(at=at),)
-    return (AcceptanceTimedOut(at=at),)
+        return (ConfirmationExpired(at=deadline),)
+    return (AcceptanceTimedOut(at=deadline),)
 
 
 # ---------------------------------------------------------------------------------
