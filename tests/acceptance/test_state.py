@@ -132,7 +132,7 @@ class TestMermaid:
         text = to_mermaid()
         assert (
             "AWAITING_ACCEPTANCE --> AWAITING_FOLLOW_UP: AcceptanceTimedOut "
-            "(on_acceptance_timeout=deem_accepted)"
+            "(timeout, on_acceptance_timeout=deem_accepted)"
         ) in text
         assert (
             "AWAITING_CONFIRMATION --> AWAITING_SHEET: ConfirmationExpired (timeout)"

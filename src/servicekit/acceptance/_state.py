@@ -674,14 +674,11 @@ def to_mermaid() -> str:
     for state, row in EVENT_TRIGGERED_TRANSITIONS.items():
         timeout = TIME_TRIGGERED_EVENTS.get(state)
         for trigger, target in row.items():
+            kind = trigger[0] if isinstance(trigger, tuple) else trigger
+            notes = ["timeout"] if kind is timeout else []
             if isinstance(trigger, tuple):
-                kind, choice = trigger
-                label = f"{kind.__name__} (on_acceptance_timeout={choice.value})"
-            else:
-                kind = trigger
-                label = kind.__name__
-            if kind is timeout and not isinstance(trigger, tuple):
-                label += " (timeout)"
+                notes.append(f"on_acceptance_timeout={trigger[1].value}")
+            label = kind.__name__ + (f" ({', '.join(notes)})" if notes else "")
             lines.append(f"    {state.name} --> {target.name}: {label}")
     for state, rule in STATE_OBLIGATIONS.items():
         lines.append(f"    note right of {state.name}: {rule.describe()}")
