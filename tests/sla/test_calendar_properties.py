@@ -127,6 +127,7 @@ def test_add_business_days_agrees_with_reference(case, data):
 # -- algebraic laws -------------------------------------------------------------------
 
 
+@settings(max_examples=50)  # cheap laws; the reference tests take 100
 @given(case=calendar_cases(), data=st.data())
 def test_between_inverts_add(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -137,6 +138,7 @@ def test_between_inverts_add(case, data):
     assert cal.between(start, end) == delta
 
 
+@settings(max_examples=50)  # cheap laws; the reference tests take 100
 @given(case=calendar_cases(), data=st.data())
 def test_add_is_monotone_in_delta(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -150,6 +152,7 @@ def test_add_is_monotone_in_delta(case, data):
     assert to_us(cal.add(start, small)) <= to_us(cal.add(start, large))
 
 
+@settings(max_examples=50)  # cheap laws; the reference tests take 100
 @given(case=calendar_cases(), data=st.data())
 def test_add_composes(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -160,6 +163,7 @@ def test_add_composes(case, data):
     assert to_us(cal.add(cal.add(start, a), b)) == to_us(cal.add(start, a + b))
 
 
+@settings(max_examples=50)  # cheap laws; the reference tests take 100
 @given(case=calendar_cases(), data=st.data())
 def test_subtract_inverts_add_on_working_instants(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -169,6 +173,7 @@ def test_subtract_inverts_add_on_working_instants(case, data):
     assert to_us(cal.subtract(cal.add(start, delta), delta)) == to_us(start)
 
 
+@settings(max_examples=50)  # cheap laws; the reference tests take 100
 @given(case=calendar_cases(), data=st.data())
 def test_between_is_additive_and_antisymmetric(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -221,7 +226,7 @@ def year_end_cases():
     )
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(case=year_end_cases(), data=st.data())
 def test_year_boundary_agrees_with_reference(case, data):
     cal, ref = build(case)
