@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -46,9 +47,31 @@ DEFAULT_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     {"response_speed": 0.3, "resolution": 0.4, "attitude": 0.2, "follow_up": 0.1}
 )
 
-# A response as (names in its key order, values in the same order): building these two
-# tuples in C is several times faster than a tuple of (name, value) pairs.
-Pattern = tuple[tuple[str, ...], tuple[Any, ...]]
+# A response in canonical form: its ratings in the index's (sorted) dimension order,
+# None where unanswered. Equal answers give equal patterns, whatever the key order.
+Pattern = tuple[Any, ...]
+Layout = tuple[tuple[str, ...], tuple[Any, ...]]
+
+
+class _Canonical(dict[Layout, Pattern]):
+    """(names, values) of a response → its canonical pattern, computed once per layout."""
+
+    def __init__(self, dimensions: tuple[str, ...]) -> None:
+        super().__init__()
+        self.dimensions = dimensions
+        self.known = frozenset(dimensions)
+
+    def __missing__(self, key: Layout) -> Pattern:
+        names, values = key
+        for name in names:
+            if name not in self.known:
+                known = ", ".join(self.dimensions)
+                msg = f"unknown dimension {name!r} in a response; this index rates: {known}"
+                raise UnknownNameError(msg)
+        given = dict(zip(names, values, strict=True))
+        pattern = tuple(given.get(d) for d in self.dimensions)
+        self[key] = pattern
+        return pattern
 
 
 def _to_weights(value: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
@@ -261,7 +284,10 @@ class SatisfactionIndex:
         if not_instance(ratings, Mapping):
             msg = f"a response must map dimension names to ratings; got {type(ratings).__name__}"
             raise InvalidTypeError(msg)
-        score, _ = self._score_pattern((tuple(ratings), tuple(ratings.values())))
+        canonical = _Canonical(self.dimensions)
+        score, _ = self._score_pattern(
+            canonical[tuple(ratings), tuple(ratings.values())]
+        )
         return score
 
     def _score_pattern(
@@ -270,11 +296,7 @@ class SatisfactionIndex:
         weights = self.normalised_weights if weights is None else weights
         lo, hi = self.scale
         answered: dict[str, int] = {}
-        for name, value in zip(*pattern, strict=True):
-            if name not in weights:
-                known = ", ".join(self.dimensions)
-                msg = f"unknown dimension {name!r} in a response; this index rates: {known}"
-                raise UnknownNameError(msg)
+        for name, value in zip(self.dimensions, pattern, strict=True):
             if value is None:
                 continue
             if type(value) is int and lo <= value <= hi:
@@ -385,16 +407,23 @@ class SatisfactionIndex:
         )
 
     def pattern_keys(self, rows: list[Any]) -> Iterator[Pattern]:
-        """Return a lazy iterator of one hashable key per response, after type checks.
+        """Return a lazy iterator of each response's canonical pattern, after type checks.
 
-        Identical answers share a key, so a million responses reduce to at most a few
-        hundred distinct patterns, each scored once. The keys are produced lazily so
-        that counting them never holds a million tuples at once.
+        Identical answers share a pattern, so a million responses reduce to at most a
+        few hundred, each scored once. When every response is a dict holding exactly
+        the index's dimensions, one C-level ``itemgetter`` per row builds the pattern;
+        otherwise each distinct key layout is checked and mapped once.
+
+        Raises:
+            InvalidTypeError: a response is not a mapping, or a rating is a boolean or
+                not a number.
+            InvalidArgumentError: a rating is NaN, a fraction or off the scale.
         """
+        dims = self.dimensions
         if set(map(type, rows)) <= {dict}:
             kinds = set(map(type, chain.from_iterable(map(dict.values, rows))))
-            patterns: Iterator[Pattern] = zip(
-                map(tuple, rows), map(tuple, map(dict.values, rows)), strict=True
+            complete = set(map(len, rows)) <= {len(dims)} and all(
+                all(map(dict.__contains__, rows, repeat(d))) for d in dims
             )
         else:
             for row in rows:
@@ -402,7 +431,7 @@ class SatisfactionIndex:
                     msg = f"each response must map dimension names to ratings; got {type(row).__name__}"
                     raise InvalidTypeError(msg)
             kinds = {type(v) for row in rows for v in row.values()}
-            patterns = ((tuple(row), tuple(row.values())) for row in rows)
+            complete = False
         if not kinds <= {int, type(None)}:
             # True == 1 and 4.0 == 4 hash alike, so a bad value could hide inside a
             # good pattern: check every value before counting patterns.
@@ -411,7 +440,16 @@ class SatisfactionIndex:
                 for name, value in row.items():
                     if value is not None:
                         as_int(value, lo, hi, f"ratings of {name!r}")
-        return patterns
+        if complete:
+            # zip() of one column still yields 1-tuples, where itemgetter would not.
+            if len(dims) == 1:
+                return zip(map(itemgetter(dims[0]), rows), strict=True)
+            return map(itemgetter(*dims), rows)
+        canonical = _Canonical(dims)
+        layouts = zip(
+            map(tuple, rows), (tuple(row.values()) for row in rows), strict=True
+        )
+        return map(canonical.__getitem__, layouts)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` turns back into this value."""

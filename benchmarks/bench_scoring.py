@@ -1,0 +1,181 @@
+"""Benchmark servicekit.scoring against a pandas groupby doing point estimates only.
+
+Run:  .venv/bin/python benchmarks/bench_scoring.py [--n 1000000] [--repeat 3]
+
+servicekit computes the estimate *and* its interval (and, for segment tables, ranks,
+shrinkage and month-over-month tests); pandas computes the point estimates only. Both
+start from the same plain Python data (lists of ints, lists of dicts), which is what a
+CRM hands over; pandas is timed twice: including the conversion to a Series/DataFrame,
+and on a DataFrame built beforehand. Target (issue 6): every servicekit call under 2 s
+for 1,000,000 responses on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import time
+
+import pandas as pd
+
+from servicekit.scoring import (
+    IndexMeasure,
+    NpsMeasure,
+    SatisfactionIndex,
+    csat,
+    nps,
+    segment_table,
+)
+
+TARGET_S = 2.0
+DIMS = ("response_speed", "resolution", "attitude", "follow_up")
+WEIGHTS = {"response_speed": 0.3, "resolution": 0.4, "attitude": 0.2, "follow_up": 0.1}
+
+
+def best_of(repeat, fn):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def make_data(n, seed=20240601):
+    rng = random.Random(seed)
+    nps_weights = list(itertools.accumulate([2, 1, 1, 2, 2, 3, 4, 8, 12, 25, 40]))
+    scores = rng.choices(range(11), cum_weights=nps_weights, k=n)
+    rating_weights = list(itertools.accumulate([4, 6, 10, 30, 50]))
+    ratings = rng.choices(range(1, 6), cum_weights=rating_weights, k=n)
+    flat = rng.choices(range(1, 6), cum_weights=rating_weights, k=4 * n)
+    responses = [
+        dict(zip(DIMS, flat[i : i + 4], strict=True)) for i in range(0, 4 * n, 4)
+    ]
+    cities = [f"city-{i:02d}" for i in range(32)]
+    months = [f"2024-{m:02d}" for m in range(1, 13)]
+    city_of = rng.choices(cities, k=n)
+    month_of = rng.choices(months, k=n)
+    rows = [
+        {"city": c, "month": m, "nps": s, "ratings": r}
+        for c, m, s, r in zip(city_of, month_of, scores, responses, strict=True)
+    ]
+    return scores, ratings, responses, rows
+
+
+def pandas_nps(series):
+    return 100.0 * ((series >= 9).mean() - (series <= 6).mean())
+
+
+def pandas_csat(series):
+    return 100.0 * (series >= 4).mean(), series.mean()
+
+
+def pandas_index(frame):
+    weights = pd.Series(WEIGHTS)
+    return (((frame[list(DIMS)] - 1) / 4 * 100) @ weights).mean()
+
+
+def pandas_segment_nps(frame):
+    keys = [frame["city"], frame["month"]]
+    promoters = (frame["nps"] >= 9).groupby(keys).mean()
+    detractors = (frame["nps"] <= 6).groupby(keys).mean()
+    return 100.0 * (promoters - detractors), frame.groupby(keys).size()
+
+
+def pandas_segment_index(frame):
+    composite = ((frame[list(DIMS)] - 1) / 4 * 100) @ pd.Series(WEIGHTS)
+    return composite.groupby([frame["city"], frame["month"]]).mean()
+
+
+def report(name, n, ours, peer_with, peer_without):
+    verdict = "PASS" if ours < TARGET_S else "FAIL"
+    print(
+        f"{name:<34} servicekit {ours * 1e3:8.1f} ms ({n / ours / 1e6:5.2f} M items/s)"
+        f" | pandas incl. conversion {peer_with * 1e3:8.1f} ms"
+        f" (ratio {ours / peer_with:5.2f}x)"
+        f" | pandas on ready frame {peer_without * 1e3:7.1f} ms"
+        f" (ratio {ours / peer_without:6.1f}x) | <2 s: {verdict}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    n, repeat = args.n, args.repeat
+    print(f"generating {n:,} responses (seeded) ...")
+    scores, ratings, responses, rows = make_data(n)
+    print("ratio = servicekit time / pandas time (lower is better for servicekit)\n")
+
+    s_scores = pd.Series(scores)
+    report(
+        "nps (list of 0-10 ints)",
+        n,
+        best_of(repeat, lambda: nps(scores)),
+        best_of(repeat, lambda: pandas_nps(pd.Series(scores))),
+        best_of(repeat, lambda: pandas_nps(s_scores)),
+    )
+    s_ratings = pd.Series(ratings)
+    report(
+        "csat (list of 1-5 ints)",
+        n,
+        best_of(repeat, lambda: csat(ratings)),
+        best_of(repeat, lambda: pandas_csat(pd.Series(ratings))),
+        best_of(repeat, lambda: pandas_csat(s_ratings)),
+    )
+    index = SatisfactionIndex()
+    f_responses = pd.DataFrame(responses)
+    report(
+        "SatisfactionIndex.score (dicts)",
+        n,
+        best_of(repeat, lambda: index.score(responses)),
+        best_of(repeat, lambda: pandas_index(pd.DataFrame(responses))),
+        best_of(repeat, lambda: pandas_index(f_responses)),
+    )
+    flat_rows = [
+        {"city": r["city"], "month": r["month"], "nps": r["nps"]} for r in rows
+    ]
+    f_flat = pd.DataFrame(flat_rows)
+    report(
+        "segment_table nps 32x12",
+        n,
+        best_of(
+            repeat,
+            lambda: segment_table(
+                flat_rows, by="city", period="month", measure=NpsMeasure()
+            ),
+        ),
+        best_of(repeat, lambda: pandas_segment_nps(pd.DataFrame(flat_rows))),
+        best_of(repeat, lambda: pandas_segment_nps(f_flat)),
+    )
+    f_rows = pd.DataFrame(
+        [{"city": r["city"], "month": r["month"], **r["ratings"]} for r in rows]
+    )
+    report(
+        "segment_table index 32x12",
+        n,
+        best_of(
+            repeat,
+            lambda: segment_table(
+                rows, by="city", period="month", measure=IndexMeasure()
+            ),
+        ),
+        best_of(
+            repeat,
+            lambda: pandas_segment_index(
+                pd.DataFrame(
+                    [
+                        {"city": r["city"], "month": r["month"], **r["ratings"]}
+                        for r in rows
+                    ]
+                )
+            ),
+        ),
+        best_of(repeat, lambda: pandas_segment_index(f_rows)),
+    )
+
+
+if __name__ == "__main__":
+    main()
