@@ -489,6 +489,29 @@ class TestConstruction:
         got = cal.add(at(SH, 2025, 12, 31, 17), 2 * H)
         assert_at(got, at(SH, 2026, 1, 4, 10))
 
+    def test_holiday_removed_from_the_object_is_a_working_day(self):
+        """DESIGN §3: a ``HolidayBase``'s *dates* are the closed days. A company that
+        works on Independence Day removes it from its holidays object; rebuilding
+        the country's holidays from its code brings the day back, and every SLA
+        clock silently stops for a day that was in fact worked.
+        """
+        us = holidays.US(years=2025)
+        us.pop(dt.date(2025, 7, 4))
+        assert dt.date(2025, 7, 4) not in us
+        cal = TestRegressions.new_york_nine_to_five(us)
+        assert cal.is_business_day(dt.date(2025, 7, 4))
+        assert cal.between(at(NY, 2025, 7, 4), at(NY, 2025, 7, 5)) == 8 * H
+        again = BusinessCalendar.from_dict(json.loads(json.dumps(cal.to_dict())))
+        assert again.is_business_day(dt.date(2025, 7, 4))
+
+    def test_holiday_added_to_the_object_is_closed(self):
+        us = holidays.US(years=2025)
+        us.append({dt.date(2025, 3, 5): "Company day"})
+        cal = TestRegressions.new_york_nine_to_five(us)
+        assert not cal.is_business_day(dt.date(2025, 3, 5))
+        again = BusinessCalendar.from_dict(json.loads(json.dumps(cal.to_dict())))
+        assert not again.is_business_day(dt.date(2025, 3, 5))
+
     def test_holiday_object_without_years_is_populated_on_demand(self):
         cal = TestRegressions.new_york_nine_to_five(holidays.US())
         assert not cal.is_business_day(dt.date(2014, 1, 20))
@@ -573,6 +596,15 @@ class TestBadInput:
     def test_unknown_time_zone(self, zone):
         with pytest.raises(UnknownTimezoneError):
             BusinessCalendar(timezone=zone, weekly_hours=WEEKDAYS)
+
+    def test_host_time_zone_is_not_an_iana_name(self):
+        """DESIGN §1: the core never reads the system time zone. ``"localtime"``
+        opens /usr/share/zoneinfo/localtime, a link to the host's /etc/localtime,
+        so one calendar (and its ``to_dict``) would mean Shanghai on one server
+        and UTC on the next.
+        """
+        with pytest.raises(UnknownTimezoneError):
+            BusinessCalendar(timezone="localtime", weekly_hours=WEEKDAYS)
 
     def test_unknown_time_zone_in_always_open(self):
         with pytest.raises(UnknownTimezoneError):
