@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import servicekit.acceptance._convert as convert
 from servicekit.acceptance._convert import (
     duration_from_iso,
     duration_to_iso,
+    instant_key,
     parse_instant,
     reasons,
     text,
@@ -48,11 +50,52 @@ class TestToInstant:
         assert out.replace(tzinfo=None) == value.replace(tzinfo=None, fold=0)
 
     @given(acceptance_instants)
-    def test_iso_round_trip_is_equal(self, value):
+    def test_iso_round_trip_keeps_the_instant(self, value):
         out = to_instant(value)
         back = parse_instant(json.loads(json.dumps(out.isoformat())), "x")
-        assert back == out
+        assert instant_key(back) == instant_key(out)
         assert _us(back) == _us(value)
+        assert back.utcoffset() == out.utcoffset()
+
+    @given(acceptance_instants)
+    def test_zone_is_kept(self, value):
+        assert to_instant(value).tzinfo.name == value.tzinfo.key
+
+    def test_instant_key(self):
+        assert instant_key(None) is None
+        assert instant_key(
+            pendulum.datetime(2025, 1, 1, 8, tz="Asia/Shanghai")
+        ) == dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+    def test_instant_never_moves_if_pendulum_changes_the_offset(self, monkeypatch):
+        """Guard: should pendulum ever carry a tzinfo over at another offset (say, by
+        dropping ``fold``), the instant must not silently move by an hour."""
+        original = convert.pendulum.instance
+        monkeypatch.setattr(
+            convert.pendulum, "instance", lambda v: original(v.replace(fold=0))
+        )
+        value = dt.datetime(
+            2025, 11, 2, 1, 30, tzinfo=ZoneInfo("America/New_York"), fold=1
+        )
+        out = to_instant(value)
+        assert _us(out) == _us(value)
+        assert out.utcoffset() == dt.timedelta(hours=-5)
+
+    def test_foreign_tzinfo_keeps_its_offset(self):
+        class Plus90(dt.tzinfo):
+            def utcoffset(self, _):
+                return dt.timedelta(minutes=90)
+
+            def dst(self, _):
+                return dt.timedelta(0)
+
+            def tzname(self, _):
+                return "P90"
+
+        value = dt.datetime(2025, 1, 1, 12, tzinfo=Plus90())
+        out = to_instant(value)
+        assert _us(out) == _us(value)
+        assert out.utcoffset() == dt.timedelta(minutes=90)
 
     def test_naive_is_refused_with_a_fix(self):
         with pytest.raises(NaiveDatetimeError, match="give it a time zone"):
@@ -71,17 +114,19 @@ class TestToInstant:
         zone = dt.timezone(-dt.timedelta(hours=4, minutes=56, seconds=2))
         out = to_instant(dt.datetime(1880, 1, 1, tzinfo=zone))
         assert out.utcoffset() == -dt.timedelta(hours=4, minutes=56, seconds=2)
-        assert parse_instant(out.isoformat(), "x") == out
+        assert instant_key(parse_instant(out.isoformat(), "x")) == instant_key(out)
 
     def test_fold_one_in_a_repeated_hour(self):
-        """Regression: PEP 495 makes ``==`` between a ZoneInfo instant in a repeated hour
-        and the same instant at a fixed offset False, so round trips seemed lossy."""
+        """Regression: PEP 495 makes ``==`` between a zoned instant in a repeated hour and
+        the same instant at a fixed offset False, so JSON round trips compared unequal."""
         ny = ZoneInfo("America/New_York")
         first = dt.datetime(2025, 11, 2, 1, 30, tzinfo=ny, fold=0)
         second = dt.datetime(2025, 11, 2, 1, 30, tzinfo=ny, fold=1)
         a, b = to_instant(first), to_instant(second)
         assert _us(b) - _us(a) == 3600 * 10**6
-        assert parse_instant(b.isoformat(), "x") == b
+        back = parse_instant(b.isoformat(), "x")
+        assert back != b  # PEP 495: the plain == lies inside the repeated hour ...
+        assert instant_key(back) == instant_key(b)  # ... so instant fields use this key
         assert utc(a) < utc(b)
 
 

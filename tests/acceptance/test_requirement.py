@@ -381,6 +381,28 @@ class TestDelays:
             ]
         )
         assert only(req).due_at.isoformat() == "2025-03-14T18:00:00+08:00"
+        assert only(req).due_at.timezone_name == ZONE
+
+    def test_every_returned_instant_is_in_the_calendar_zone(self):
+        """DESIGN §2: instants returned are pendulum DateTimes in the calendar's zone,
+        whatever zone the events were given in."""
+        utc = pendulum.timezone("UTC")
+        req = opened(received_at=sh(2025, 3, 3, 9).in_timezone(utc)).apply_all(
+            [
+                SheetSent(
+                    at=sh(2025, 3, 3, 10).in_timezone(utc),
+                    delivery_due=sh(2025, 3, 4, 12).in_timezone(utc),
+                ),
+                CustomerConfirmed(at=sh(2025, 3, 3, 11).in_timezone(utc)),
+                Delivered(at=sh(2025, 3, 5, 9).in_timezone(utc)),
+            ]
+        )
+        assert req.history[-1].at.timezone_name == "UTC"  # events keep their zone
+        (breach,) = req.breaches
+        (obligation,) = req.obligations
+        for instant in (breach.at, breach.due_at, obligation.since, obligation.due_at):
+            assert isinstance(instant, pendulum.DateTime)
+            assert instant.timezone_name == ZONE
 
 
 class TestCancellation:

@@ -273,6 +273,9 @@ class RequirementMachine(RuleBasedStateMachine):
             (obligation,) = req.obligations
             due = None if obligation.due_at is None else us(obligation.due_at)
             assert due == model.due
+            zone = req.policy.calendar.timezone
+            assert obligation.since.timezone_name == zone
+            assert obligation.due_at is None or obligation.due_at.timezone_name == zone
 
     @invariant()
     def replaying_the_history_rebuilds_the_value(self):

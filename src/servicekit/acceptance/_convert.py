@@ -1,10 +1,12 @@
 """Converters shared by the acceptance values: instants, durations and texts.
 
 Every instant that enters the acceptance workflow passes through :func:`to_instant`,
-which rejects naive datetimes and pins the instant to a *fixed* UTC offset. A fixed
-offset never depends on ``fold``, so equality survives a JSON round trip even inside a
-repeated (fall-back) hour (PEP 495). This module must never read the clock or the
-system time zone.
+which rejects naive datetimes and returns a pendulum DateTime in the zone it was given
+in. Instant fields compare with :func:`instant_key` (``attrs.field(eq=instant_key)``):
+by UTC instant, never by wall clock, because PEP 495 makes ``==`` between two zones
+False inside a repeated (fall-back) hour, which would break JSON round trips (ISO
+strings keep only the offset). This module must never read the clock or the system
+time zone.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from servicekit.errors import (
 __all__ = [
     "duration_from_iso",
     "duration_to_iso",
+    "instant_key",
     "optional_instant",
     "optional_text",
     "parse_instant",
@@ -37,7 +40,7 @@ __all__ = [
 
 
 def to_instant(value: object) -> pendulum.DateTime:
-    """Return ``value`` as a pendulum DateTime at the same instant and UTC offset.
+    """Return ``value`` as a pendulum DateTime: same instant, same zone.
 
     Raises:
         InvalidTypeError: ``value`` is not a datetime.
@@ -62,13 +65,24 @@ def to_instant(value: object) -> pendulum.DateTime:
             f"{value!r} has a UTC offset with a fraction of a second; use whole seconds"
         )
         raise InvalidArgumentError(msg)
-    zone = pendulum.FixedTimezone(offset.days * 86400 + offset.seconds)
-    return pendulum.instance(value.astimezone(dt.timezone(offset))).replace(tzinfo=zone)
+    out = pendulum.instance(value)
+    if out.utcoffset() != offset:
+        # A tzinfo pendulum cannot carry over: keep the instant at its fixed offset.
+        zone = pendulum.FixedTimezone(offset.days * 86400 + offset.seconds)
+        out = pendulum.instance(value.astimezone(dt.timezone(offset))).replace(
+            tzinfo=zone
+        )
+    return out
 
 
 def optional_instant(value: object) -> pendulum.DateTime | None:
     """Return None for None, else :func:`to_instant` of ``value``."""
     return None if value is None else to_instant(value)
+
+
+def instant_key(value: dt.datetime | None) -> dt.datetime | None:
+    """The equality key of an instant field: the instant in UTC (None stays None)."""
+    return None if value is None else value.astimezone(dt.UTC)
 
 
 def utc(value: dt.datetime) -> dt.datetime:

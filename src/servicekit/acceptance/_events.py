@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 import attrs
 
 from servicekit.acceptance._convert import (
+    instant_key,
     optional_instant,
     parse_instant,
     reasons,
@@ -55,7 +56,7 @@ _RATING_SCALE: Final = range(1, 6)
 class _EventBase:
     """Fields and serialisation shared by every event (private: not an extension point)."""
 
-    at: pendulum.DateTime = attrs.field(converter=to_instant)
+    at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
 
     _payload_keys: ClassVar[tuple[str, ...]] = ()
 
@@ -181,7 +182,7 @@ class SheetSent(_EventBase):
     """
 
     delivery_due: pendulum.DateTime | None = attrs.field(
-        default=None, converter=optional_instant
+        default=None, converter=optional_instant, eq=instant_key
     )
     problem: str = attrs.field(default="", converter=_problem)
     goal: str = attrs.field(default="", converter=_goal)
@@ -230,7 +231,7 @@ class CustomerConfirmed(_EventBase):
         >>> import pendulum
         >>> from servicekit.acceptance import CustomerConfirmed
         >>> CustomerConfirmed(at=pendulum.datetime(2025, 2, 5, 9, tz="Asia/Shanghai"))
-        CustomerConfirmed(at=DateTime(2025, 2, 5, 9, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))
+        CustomerConfirmed(at=DateTime(2025, 2, 5, 9, 0, 0, tzinfo=Timezone('Asia/Shanghai')))
     """
 
 
@@ -353,7 +354,7 @@ class DelayAnnounced(_EventBase):
         True
     """
 
-    new_due: pendulum.DateTime = attrs.field(converter=to_instant)
+    new_due: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
     reason: str = attrs.field(default="", converter=_delay_reason)
 
     _payload_keys: ClassVar[tuple[str, ...]] = ("new_due", "reason")

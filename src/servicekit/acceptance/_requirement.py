@@ -15,6 +15,7 @@ import attrs
 
 from servicekit._vocabulary import Channel, Priority
 from servicekit.acceptance._convert import (
+    instant_key,
     optional_text,
     parse_instant,
     text,
@@ -151,7 +152,7 @@ class Requirement:
     """
 
     id: str = attrs.field(converter=_id)
-    received_at: pendulum.DateTime = attrs.field(converter=to_instant)
+    received_at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
     policy: RequirementPolicy = attrs.field(validator=_policy)
     channel: Channel | None = attrs.field(default=None, converter=_channel)
     customer: str | None = attrs.field(default=None, converter=_customer)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import attrs
 
 from servicekit.acceptance._convert import (
+    instant_key,
     optional_instant,
     parse_instant,
     to_instant,
@@ -209,8 +210,10 @@ class Obligation:
 
     party: Party = attrs.field(converter=Party)
     what: Duty = attrs.field(converter=Duty)
-    since: pendulum.DateTime = attrs.field(converter=to_instant)
-    due_at: pendulum.DateTime | None = attrs.field(converter=optional_instant)
+    since: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
+    due_at: pendulum.DateTime | None = attrs.field(
+        converter=optional_instant, eq=instant_key
+    )
 
     def is_overdue(self, now: dt.datetime) -> bool:
         """Return whether ``now`` is strictly after ``due_at`` (never, if no due date).
@@ -278,8 +281,8 @@ class Breach:
     kind: BreachKind = attrs.field(converter=BreachKind)
     party: Party = attrs.field(converter=Party)
     what: Duty = attrs.field(converter=Duty)
-    due_at: pendulum.DateTime = attrs.field(converter=to_instant)
-    at: pendulum.DateTime = attrs.field(converter=to_instant)
+    due_at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
+    at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
 
     @property
     def late_by(self) -> dt.timedelta:
@@ -431,10 +434,10 @@ class Progress:
     """
 
     state: RequirementState
-    since: pendulum.DateTime
-    due_at: pendulum.DateTime | None
-    last_at: pendulum.DateTime
-    promised: pendulum.DateTime | None = None
+    since: pendulum.DateTime = attrs.field(eq=instant_key)
+    due_at: pendulum.DateTime | None = attrs.field(eq=instant_key)
+    last_at: pendulum.DateTime = attrs.field(eq=instant_key)
+    promised: pendulum.DateTime | None = attrs.field(default=None, eq=instant_key)
     rework_count: int = 0
     rediscussion_count: int = 0
     escalated: bool = False
@@ -452,8 +455,7 @@ class Progress:
 
 
 def _local(policy: RequirementPolicy, value: pendulum.DateTime) -> pendulum.DateTime:
-    # A promised instant keeps its meaning but is shown at the calendar's local offset,
-    # like every deadline the calendar computes.
+    # DESIGN §2: instants servicekit returns are in the relevant calendar's zone.
     return to_instant(value.in_timezone(policy.calendar.timezone))
 
 
@@ -479,8 +481,9 @@ def _deadline(
 def start(received_at: pendulum.DateTime, policy: RequirementPolicy) -> Progress:
     """Return the progress of a just-received requirement (the team owes the sheet)."""
     state = S.AWAITING_SHEET
-    due = _deadline(STATE_OBLIGATIONS[state], policy, received_at, None)
-    return Progress(state=state, since=received_at, due_at=due, last_at=received_at)
+    local = _local(policy, received_at)
+    due = _deadline(STATE_OBLIGATIONS[state], policy, local, None)
+    return Progress(state=state, since=local, due_at=due, last_at=local)
 
 
 def _trigger(event: Event, policy: RequirementPolicy) -> Trigger:
@@ -561,6 +564,8 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
             )
             raise InvalidTransitionError(msg)
 
+    # Everything the fold keeps is shown in the calendar's zone, like its deadlines.
+    local = _local(policy, at)
     # Every state that accepts an event owes something (a table invariant, tested).
     rule = STATE_OBLIGATIONS[state]
     breaches = progress.breaches
@@ -582,10 +587,10 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
                     party=rule.party,
                     what=rule.what,
                     due_at=due,
-                    at=at,
+                    at=local,
                 ),
             )
-        return attrs.evolve(progress, last_at=at, due_at=due, breaches=breaches)
+        return attrs.evolve(progress, last_at=local, due_at=due, breaches=breaches)
 
     if due is not None:
         if isinstance(event, ConfirmationExpired | AcceptanceTimedOut):
@@ -595,7 +600,7 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
                     party=rule.party,
                     what=rule.what,
                     due_at=due,
-                    at=at,
+                    at=local,
                 ),
             )
         elif not isinstance(event, _NOT_FULFILMENT) and utc(at) > utc(due):
@@ -605,13 +610,13 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
                     party=rule.party,
                     what=rule.what,
                     due_at=due,
-                    at=at,
+                    at=local,
                 ),
             )
 
     if target is state:
         # Only an escalating timeout keeps the state: the customer still owes acceptance.
-        return attrs.evolve(progress, last_at=at, escalated=True, breaches=breaches)
+        return attrs.evolve(progress, last_at=local, escalated=True, breaches=breaches)
 
     promised = progress.promised
     if isinstance(event, SheetSent):
@@ -619,9 +624,9 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
     return attrs.evolve(
         progress,
         state=target,
-        since=at,
-        due_at=_deadline(STATE_OBLIGATIONS.get(target), policy, at, promised),
-        last_at=at,
+        since=local,
+        due_at=_deadline(STATE_OBLIGATIONS.get(target), policy, local, promised),
+        last_at=local,
         promised=promised,
         rework_count=progress.rework_count + isinstance(event, AcceptanceFailed),
         rediscussion_count=progress.rediscussion_count
