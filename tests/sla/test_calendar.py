@@ -42,6 +42,14 @@ LUNCH = (("09:00", "12:00"), ("13:30", "18:00"))  # 7.5 h a day
 WEEKDAYS = dict.fromkeys(range(5), LUNCH)
 
 
+class FoundersDay(holidays.HolidayBase):
+    """A company's own holiday calendar, the way the holidays docs teach it."""
+
+    def _populate(self, year):
+        super()._populate(year)
+        self[dt.date(year, 3, 5)] = "Founders' Day"
+
+
 def office(**overrides):
     """Mon-Fri 09:00-12:00, 13:30-18:00 in Shanghai (2025-03-03 is a Monday)."""
     kwargs = {"timezone": "Asia/Shanghai", "weekly_hours": WEEKDAYS} | overrides
@@ -488,6 +496,17 @@ class TestConstruction:
         # the weekend, and works the make-up Sunday 2026-01-04.
         got = cal.add(at(SH, 2025, 12, 31, 17), 2 * H)
         assert_at(got, at(SH, 2026, 1, 4, 10))
+
+    def test_custom_holiday_subclass_years_are_populated_on_demand(self):
+        """The ``holidays`` docs teach companies to subclass ``HolidayBase`` for
+        their own days off. DESIGN §3 populates years the object lacks on demand;
+        a calendar that only snapshots the years populated at construction keeps
+        the clock running on 2026's company holiday.
+        """
+        cal = TestRegressions.new_york_nine_to_five(FoundersDay(years=2025))
+        assert not cal.is_business_day(dt.date(2025, 3, 5))
+        assert not cal.is_business_day(dt.date(2026, 3, 5))
+        assert cal.is_business_day(dt.date(2026, 3, 6))
 
     def test_holiday_removed_from_the_object_is_a_working_day(self):
         """DESIGN §3: a ``HolidayBase``'s *dates* are the closed days. A company that
