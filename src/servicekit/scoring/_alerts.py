@@ -341,7 +341,7 @@ def high_risk_customers(
     The window is ``(now - window, now]``: a complaint exactly ``window`` old has
     aged out, and complaints after ``now`` are ignored. Instants are compared as
     instants, whatever their zones. Alerts are ordered by unresolved count (most
-    first), then by customer id.
+    first), then by customer id (compared as text, ints before equal strings).
 
     Args:
         complaints: :class:`Complaint` values.
@@ -391,8 +391,8 @@ def high_risk_customers(
         RiskAlert(
             customer=customer,
             unresolved=len(times),
-            first_at=min(times, key=dt.datetime.timestamp),
-            last_at=max(times, key=dt.datetime.timestamp),
+            first_at=min(times, key=_instant_key),
+            last_at=max(times, key=_instant_key),
             reasons=[
                 (
                     f"{len(times)} unresolved complaints in the {span} to "
@@ -403,8 +403,16 @@ def high_risk_customers(
         for customer, times in found.items()
         if len(times) >= threshold
     ]
-    alerts.sort(key=lambda a: (-a.unresolved, str(a.customer)))
+    alerts.sort(
+        key=lambda a: (-a.unresolved, str(a.customer), type(a.customer).__name__)
+    )
     return tuple(alerts)
+
+
+def _instant_key(t: dt.datetime) -> tuple[float, str]:
+    # By instant; equal instants in different zones are told apart by their text so
+    # that the reported one does not depend on the order of the log.
+    return t.timestamp(), t.isoformat()
 
 
 def _describe(window: dt.timedelta) -> str:

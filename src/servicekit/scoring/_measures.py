@@ -57,6 +57,12 @@ class Measure(Protocol):
     statistic needs (for an index, the respondent's composite), once per table;
     ``summarise`` turns ``{reduced key: count}`` into a summary, or None when the
     group has nothing that can be scored.
+
+    Example:
+        >>> from servicekit.scoring import Measure, NpsMeasure
+        >>> m = NpsMeasure(field="score")
+        >>> isinstance(m, Measure), m.summarise({10: 3, 0: 1}).n
+        (True, 4)
     """
 
     @property
