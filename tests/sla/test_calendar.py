@@ -819,17 +819,24 @@ class TestEdges:
             at(dt.UTC, 2025, 3, 10, 6),
         )
 
-    def test_opening_after_thirty_years_of_holidays_is_found(self):
-        """The 50-year horizon must not be cut short: 30 closed years are searched."""
+    def test_opening_after_45_closed_years_is_found_both_ways(self):
+        """The 50-year horizon must not be cut short: 45 closed years are searched,
+        forward by ``add``/``next_open`` and backward by ``subtract``.
+        """
         first = dt.date(2025, 1, 6)
-        mondays = [first + dt.timedelta(weeks=i) for i in range(30 * 52)]
+        mondays = [first + dt.timedelta(weeks=i) for i in range(45 * 52)]
         cal = BusinessCalendar(
             timezone="UTC", weekly_hours={0: [("09:00", "17:00")]}, holidays=mondays
         )
-        expected_day = mondays[-1] + dt.timedelta(weeks=1)
+        after = mondays[-1] + dt.timedelta(weeks=1)
+        before = first - dt.timedelta(weeks=1)
         with time_box(20):
             got = cal.add(at(dt.UTC, 2025, 1, 1), H)
-        assert_at(got, dt.datetime.combine(expected_day, dt.time(10), tzinfo=dt.UTC))
+            back = cal.subtract(dt.datetime.combine(after, dt.time(), tzinfo=dt.UTC), H)
+            opens = cal.next_open(at(dt.UTC, 2025, 1, 7))
+        assert_at(got, dt.datetime.combine(after, dt.time(10), tzinfo=dt.UTC))
+        assert_at(back, dt.datetime.combine(before, dt.time(16), tzinfo=dt.UTC))
+        assert_at(opens, dt.datetime.combine(after, dt.time(9), tzinfo=dt.UTC))
 
     def test_leaving_the_representable_years_raises_a_servicekit_error(self):
         """Year 9999 + 1 business hour cannot be represented: a clear
