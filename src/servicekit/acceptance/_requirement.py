@@ -304,17 +304,91 @@ class Requirement:
 
     @property
     def state(self) -> RequirementState:
-        """Where the requirement stands now."""
+        """Where the requirement stands now.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req.state
+            <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
+        """
         return self._progress.state
 
     @property
     def is_terminal(self) -> bool:
-        """Whether the requirement is closed or cancelled (accepts no more events)."""
+        """Whether the requirement is closed or cancelled (accepts no more events).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req.is_terminal
+            False
+            >>> req.apply(Cancelled(at=t, reason="duplicate")).is_terminal
+            True
+        """
         return self._progress.state.is_terminal
 
     @property
     def allowed_events(self) -> tuple[type[Event], ...]:
-        """The event classes :meth:`apply` accepts in the current state."""
+        """The event classes :meth:`apply` accepts in the current state.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> [k.__name__ for k in req.allowed_events]
+            ['SheetSent', 'Cancelled']
+        """
         return allowed_events(self._progress.state)
 
     @property
@@ -322,33 +396,202 @@ class Requirement:
         """The open obligations: one per non-terminal state, none when terminal.
 
         ``due_at`` is None only while delivering with no promised delivery time.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> [(o.party.value, o.what.value, str(o.due_at)) for o in req.obligations]
+            [('team', 'send_sheet', '2025-03-06 00:00:00+00:00')]
         """
         obligation = self._progress.obligation
         return () if obligation is None else (obligation,)
 
     @property
     def rework_count(self) -> int:
-        """How many acceptances failed (each one sent the work back for rework)."""
+        """How many acceptances failed (each one sent the work back for rework).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req = req.apply_all(
+            ...     [
+            ...         SheetSent(at=t),
+            ...         CustomerConfirmed(at=t),
+            ...         Delivered(at=t),
+            ...         AcceptanceFailed(at=t, reasons=["typo"]),
+            ...     ]
+            ... )
+            >>> req.rework_count, req.state.value
+            (1, 'in_rework')
+        """
         return self._progress.rework_count
 
     @property
     def rediscussion_count(self) -> int:
-        """How many confirmation sheets expired unconfirmed (each forced a re-discussion)."""
+        """How many confirmation sheets expired unconfirmed (each forced a re-discussion).
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req = req.apply(SheetSent(at=t))
+            >>> req = req.apply_all(req.timeouts(t.add(days=9)))
+            >>> req.rediscussion_count, req.state.value
+            (1, 'awaiting_sheet')
+        """
         return self._progress.rediscussion_count
 
     @property
     def escalated(self) -> bool:
-        """Whether the current acceptance round timed out under ``"escalate"``."""
+        """Whether the current acceptance round timed out under ``"escalate"``.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req = req.apply_all(
+            ...     [SheetSent(at=t), CustomerConfirmed(at=t), Delivered(at=t)]
+            ... )
+            >>> req = req.apply_all(req.timeouts(t.add(days=9)))
+            >>> req.escalated, req.state.value
+            (True, 'awaiting_acceptance')
+        """
         return self._progress.escalated
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
-        """Every rule broken so far, oldest first: late fulfilments, lapses, late notices."""
+        """Every rule broken so far, oldest first: late fulfilments, lapses, late notices.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> late = req.apply(SheetSent(at=t.add(days=5)))
+            >>> [(b.kind.value, b.party.value, b.what.value) for b in late.breaches]
+            [('late', 'team', 'send_sheet')]
+        """
         return self._progress.breaches
 
     @property
     def follow_up(self) -> FollowUpDone | None:
-        """The follow-up visit's record once closed, else None."""
+        """The follow-up visit's record once closed, else None.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> req = req.apply_all(
+            ...     [
+            ...         SheetSent(at=t),
+            ...         CustomerConfirmed(at=t),
+            ...         Delivered(at=t),
+            ...         AcceptancePassed(at=t),
+            ...         FollowUpDone(
+            ...             at=t, solved=False, shortfalls=["slow"], attitude=4
+            ...         ),
+            ...     ]
+            ... )
+            >>> req.follow_up.solved, req.follow_up.shortfalls, req.follow_up.attitude
+            (False, ('slow',), 4)
+        """
         last = self.history[-1] if self.history else None
         return last if isinstance(last, FollowUpDone) else None
 
@@ -456,6 +699,34 @@ class Requirement:
         Raises:
             DeserializationError: missing or unknown keys, invalid values, a history
                 that is not a legal sequence, or a ``state`` that does not match.
+
+        Example:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     AcceptanceFailed,
+            ...     AcceptancePassed,
+            ...     Cancelled,
+            ...     CustomerConfirmed,
+            ...     Delivered,
+            ...     FollowUpDone,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> data = req.apply(SheetSent(at=t)).to_dict()
+            >>> Requirement.from_dict(data).state
+            <RequirementState.AWAITING_CONFIRMATION: 'awaiting_confirmation'>
+            >>> Requirement.from_dict(data | {"state": "closed"})
+            Traceback (most recent call last):
+            ...
+            servicekit.errors.DeserializationError: stored state 'closed' does not match ...
         """
         if not isinstance(data, Mapping):
             msg = f"Requirement.from_dict needs a mapping, got {data!r}"
