@@ -42,7 +42,9 @@ def make_agents(n: int, rng: random.Random) -> list[Agent]:
                 capacity={Channel.CHAT: 4, Channel.EMAIL: 40, Channel.PHONE: 1},
                 part_time=rng.random() < 0.1,
                 senior=rng.random() < 0.05,
-                dedicated_customers={f"C{rng.randrange(50_000):05d}"} if rng.random() < 0.05 else set(),
+                dedicated_customers={f"C{rng.randrange(50_000):05d}"}
+                if rng.random() < 0.05
+                else set(),
                 dedicated_tiers={Tier.HIGH_VALUE} if rng.random() < 0.05 else set(),
                 last_assigned_at=NOW.subtract(minutes=rng.randint(0, 600)),
             )
@@ -90,14 +92,20 @@ def main() -> None:
     n_tickets, n_agents = (20_000, 400) if quick else (100_000, 2_000)
     rate, seconds, bundle = run(n_tickets, n_agents)
     result, tickets, agents, router = bundle  # type: ignore[misc]
-    print(f"indexed dispatch: {n_tickets:,} tickets -> {n_agents:,} agents in {seconds:.2f} s = {rate:,.0f} tickets/s")
-    print(f"  assigned {len(result.assignments):,}, left waiting {len(result.unassigned):,}")
+    print(
+        f"indexed dispatch: {n_tickets:,} tickets -> {n_agents:,} agents in {seconds:.2f} s = {rate:,.0f} tickets/s"
+    )
+    print(
+        f"  assigned {len(result.assignments):,}, left waiting {len(result.unassigned):,}"
+    )
 
     slice_n = 300 if quick else 1_000
     part = tickets[:slice_n]
     scan, scan_s = timed(lambda: router.dispatch(part, agents, NOW, strategy="scan"))
     fast = router.dispatch(part, agents, NOW)
-    same = [(a.ticket_id, a.agent_id) for a in scan.assignments] == [(a.ticket_id, a.agent_id) for a in fast.assignments]
+    same = [(a.ticket_id, a.agent_id) for a in scan.assignments] == [
+        (a.ticket_id, a.agent_id) for a in fast.assignments
+    ]
     scan_rate = slice_n / scan_s
     print(
         f"naive all-pairs scan (peer): {slice_n:,} tickets x {n_agents:,} agents in {scan_s:.2f} s = "

@@ -499,7 +499,9 @@ _R_IDS_T = st.text("T0123456789", min_size=1, max_size=4)
 _R_IDS_A = st.text("A0123456789", min_size=1, max_size=4)
 _R_CAPACITY = st.dictionaries(_R_CHANNEL, st.integers(0, 3), max_size=3)
 _R_LOADS = tuple(st.integers(0, cap + 1) for cap in range(4))
-_R_AGENT_SKILLS = st.dictionaries(st.sampled_from(ROUTING_SKILLS), st.integers(1, 10), max_size=3)
+_R_AGENT_SKILLS = st.dictionaries(
+    st.sampled_from(ROUTING_SKILLS), st.integers(1, 10), max_size=3
+)
 _R_LANGUAGES = st.sets(st.sampled_from(ROUTING_LANGUAGES), max_size=3)
 _R_TIERS = st.sets(tiers, max_size=1)
 _R_LAST = st.none() | routing_instants

@@ -18,7 +18,9 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def us(x: dt.datetime) -> int:
     """Exact microseconds since the epoch, via plain stdlib datetimes."""
     x = x.astimezone(dt.UTC)
-    plain = dt.datetime(x.year, x.month, x.day, x.hour, x.minute, x.second, x.microsecond, tzinfo=dt.UTC)
+    plain = dt.datetime(
+        x.year, x.month, x.day, x.hour, x.minute, x.second, x.microsecond, tzinfo=dt.UTC
+    )
     return (plain - EPOCH) // dt.timedelta(microseconds=1)
 
 
@@ -39,7 +41,17 @@ def queue_key(t: Ticket, now: dt.datetime, promote_every: dt.timedelta | None):
     return (rank, due_us is None, due_us or 0, us(t.created_at), t.id)
 
 
-def eligible(t: Ticket, a: Agent, load: dict, everyone: dict, now, owner_wait, share, threshold):
+def eligible(
+    t: Ticket,
+    a: Agent,
+    *,
+    load: dict,
+    everyone: dict,
+    now,
+    owner_wait,
+    share,
+    threshold,
+):
     ch = t.channel
     cap = a.capacity.get(ch, 0)
     used = load[a.id].get(ch, 0)
@@ -90,11 +102,25 @@ def dispatch(
     """Return [(ticket_id, agent_id or None)] in queue order."""
     everyone = {a.id: a for a in agents}
     load = {a.id: dict(a.load) for a in agents}
-    last = {a.id: (None if a.last_assigned_at is None else us(a.last_assigned_at)) for a in agents}
+    last = {
+        a.id: (None if a.last_assigned_at is None else us(a.last_assigned_at))
+        for a in agents
+    }
     out = []
     for t in sorted(tickets, key=lambda t: queue_key(t, now, promote_every)):
         fits = [
-            a for a in agents if eligible(t, a, load, everyone, now, owner_wait, share, threshold)
+            a
+            for a in agents
+            if eligible(
+                t,
+                a,
+                load=load,
+                everyone=everyone,
+                now=now,
+                owner_wait=owner_wait,
+                share=share,
+                threshold=threshold,
+            )
         ]
         if not fits:
             out.append((t.id, None))

@@ -11,10 +11,16 @@ from collections import Counter
 import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from strategies import ROUTING_NOW, routing_teams, routing_tickets
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from servicekit.routing import EscalationStep, Router
+from strategies import ROUTING_NOW, routing_teams, routing_tickets
 
 ROUTER = Router.default(
     promote_every=dt.timedelta(minutes=40),
@@ -37,7 +43,11 @@ class DispatchCycle(RuleBasedStateMachine):
         for _ in range(n):
             t = data.draw(routing_tickets(ident=f"T{self.serial}"))
             # Arrivals happen "now": shift the drawn creation time to just before it.
-            t = attrs.evolve(t, created_at=self.now - dt.timedelta(seconds=self.serial % 7), owner_id=None)
+            t = attrs.evolve(
+                t,
+                created_at=self.now - dt.timedelta(seconds=self.serial % 7),
+                owner_id=None,
+            )
             self.serial += 1
             self.queue[t.id] = t
 
@@ -48,8 +58,14 @@ class DispatchCycle(RuleBasedStateMachine):
     @precondition(lambda self: self.queue)
     @rule()
     def dispatch(self):
-        result = ROUTER.dispatch(list(self.queue.values()), list(self.agents.values()), self.now)
-        again = ROUTER.dispatch(list(reversed(self.queue.values())), list(reversed(self.agents.values())), self.now)
+        result = ROUTER.dispatch(
+            list(self.queue.values()), list(self.agents.values()), self.now
+        )
+        again = ROUTER.dispatch(
+            list(reversed(self.queue.values())),
+            list(reversed(self.agents.values())),
+            self.now,
+        )
         assert again == result
         for a in result.assignments:
             ticket = self.queue.pop(a.ticket_id)
@@ -83,7 +99,9 @@ class DispatchCycle(RuleBasedStateMachine):
                 extra = held[(agent.id, ch)]
                 assert agent.load.get(ch, 0) == self.base[agent.id].get(ch, 0) + extra
                 if extra:
-                    assert agent.load[ch] <= max(agent.capacity.get(ch, 0), self.base[agent.id].get(ch, 0))
+                    assert agent.load[ch] <= max(
+                        agent.capacity.get(ch, 0), self.base[agent.id].get(ch, 0)
+                    )
 
     @invariant()
     def queue_and_open_are_disjoint(self):

@@ -4,7 +4,6 @@ import pickle
 import pendulum
 import pytest
 from hypothesis import given
-from strategies import routing_agents, routing_tickets
 
 from servicekit import Channel, Priority, Tier
 from servicekit.errors import (
@@ -15,12 +14,19 @@ from servicekit.errors import (
     UnknownNameError,
 )
 from servicekit.routing import Agent, Ticket
+from strategies import routing_agents, routing_tickets
 
 T0 = pendulum.datetime(2026, 3, 2, 9, tz="Asia/Shanghai")
 
 
 def ticket(**kw):
-    base = {"id": "T", "created_at": T0, "priority": "normal", "tier": "ordinary", "channel": "chat"}
+    base = {
+        "id": "T",
+        "created_at": T0,
+        "priority": "normal",
+        "tier": "ordinary",
+        "channel": "chat",
+    }
     base.update(kw)
     return Ticket(**base)
 
@@ -48,7 +54,11 @@ class TestTicket:
 
     def test_vocabulary_parsed(self):
         t = ticket(priority="URGENT", tier=Tier.POTENTIAL, channel=" Phone ")
-        assert (t.priority, t.tier, t.channel) == (Priority.URGENT, Tier.POTENTIAL, Channel.PHONE)
+        assert (t.priority, t.tier, t.channel) == (
+            Priority.URGENT,
+            Tier.POTENTIAL,
+            Channel.PHONE,
+        )
         with pytest.raises(UnknownNameError, match="use one of"):
             ticket(channel="pigeon")
         with pytest.raises(UnknownNameError):
@@ -89,7 +99,9 @@ class TestTicket:
         with pytest.raises(DeserializationError):
             Ticket.from_dict("T")
         with pytest.raises(DeserializationError, match="no UTC offset"):
-            Ticket.from_dict({**ticket().to_dict(), "created_at": "2026-01-01T00:00:00"})
+            Ticket.from_dict(
+                {**ticket().to_dict(), "created_at": "2026-01-01T00:00:00"}
+            )
         with pytest.raises(DeserializationError, match="not an ISO-8601"):
             Ticket.from_dict({**ticket().to_dict(), "created_at": "yesterday"})
         with pytest.raises(DeserializationError):

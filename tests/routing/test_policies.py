@@ -4,10 +4,14 @@ import itertools
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import ROUTING_NOW, routing_teams, routing_tickets
 
-from servicekit.errors import DeserializationError, InvalidArgumentError, InvalidTypeError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
 from servicekit.routing import (
+    Agent,
     Assessment,
     Availability,
     ChannelMatch,
@@ -27,6 +31,7 @@ from servicekit.routing import (
     policy_from_dict,
 )
 from servicekit.routing._policies import AgentIndex, Live
+from strategies import ROUTING_NOW, routing_teams, routing_tickets
 
 BUILTINS = [
     ChannelMatch(),
@@ -89,11 +94,15 @@ class TestFastFormsAgreeWithAssess:
         def fast(a):
             if policy.has_key:
                 return policy.key(Live(a))
-            return next((i for i, (_, ids) in enumerate(levels) if a.id in ids), len(levels))
+            return next(
+                (i for i, (_, ids) in enumerate(levels) if a.id in ids), len(levels)
+            )
 
         admitted = [a for a in agents if policy.assess(ticket, a, ctx).admitted]
         for a, b in itertools.combinations(admitted, 2):
-            slow = sign(policy.assess(ticket, a, ctx).rank - policy.assess(ticket, b, ctx).rank)
+            slow = sign(
+                policy.assess(ticket, a, ctx).rank - policy.assess(ticket, b, ctx).rank
+            )
             assert slow == sign(fast(a) - fast(b))
 
     @pytest.mark.parametrize("policy", BUILTINS, ids=lambda p: p.name)
@@ -139,7 +148,11 @@ class TestPolicyDetails:
             Assessment(rank="1")
         with pytest.raises(InvalidTypeError):
             Assessment(admitted=1)
-        for a in [Assessment.exclude("x"), Assessment.ranked(-2.5, "y"), Assessment(rank=float("-inf"))]:
+        for a in [
+            Assessment.exclude("x"),
+            Assessment.ranked(-2.5, "y"),
+            Assessment(rank=float("-inf")),
+        ]:
             assert Assessment.from_dict(a.to_dict()) == a
 
     def test_requirements_validation(self):
@@ -148,10 +161,16 @@ class TestPolicyDetails:
         assert Requirements(groups={"g"}).groups == frozenset({"g"})
 
     def test_live_reasons(self):
-        from servicekit.routing import Agent
-
-        live = Live(Agent(id="A", last_assigned_at=ROUTING_NOW - dt.timedelta(minutes=3)))
+        live = Live(
+            Agent(id="A", last_assigned_at=ROUTING_NOW - dt.timedelta(minutes=3))
+        )
         now_us = int(ROUTING_NOW.timestamp() * 1_000_000)
-        assert LongestIdle().live_reason(live, now_us) == "last received a ticket 3 min ago"
+        assert (
+            LongestIdle().live_reason(live, now_us)
+            == "last received a ticket 3 min ago"
+        )
         assert LeastLoaded().live_reason(live, now_us) == "has no capacity"
-        assert LongestIdle().live_reason(Live(Agent(id="B")), now_us) == "has not received a ticket yet"
+        assert (
+            LongestIdle().live_reason(Live(Agent(id="B")), now_us)
+            == "has not received a ticket yet"
+        )

@@ -4,11 +4,10 @@ from collections import Counter
 
 import pendulum
 import pytest
-from routing import reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import ROUTING_NOW, routing_agents, routing_queues, routing_teams, routing_tickets
 
+from routing import reference
 from servicekit import Channel, Tier
 from servicekit.errors import (
     DeserializationError,
@@ -30,6 +29,13 @@ from servicekit.routing import (
     Ticket,
     Triage,
     TriageRule,
+)
+from strategies import (
+    ROUTING_NOW,
+    routing_agents,
+    routing_queues,
+    routing_teams,
+    routing_tickets,
 )
 
 NOW = ROUTING_NOW
@@ -56,7 +62,9 @@ class TestDispatchAgainstReference:
         result = DEFAULT.dispatch(tickets, agents, NOW)
         expected = reference.dispatch(tickets, agents, NOW)
         assert sorted(pairs(result), key=str) == sorted(expected, key=str)
-        assert [a.ticket_id for a in result.assignments] == [t for t, a in expected if a is not None]
+        assert [a.ticket_id for a in result.assignments] == [
+            t for t, a in expected if a is not None
+        ]
 
     @given(scenes())
     def test_scan_matches_indexed(self, scene):
@@ -71,10 +79,12 @@ class TestDispatchAgainstReference:
     def test_with_promotion_matches_reference(self, scene, hours):
         tickets, agents = scene
         router = Router.default(promote_every=dt.timedelta(hours=hours))
-        expected = reference.dispatch(tickets, agents, NOW, promote_every=dt.timedelta(hours=hours))
-        assert pairs(router.dispatch(tickets, agents, NOW)) == [p for p in expected if p[1]] + [
-            p for p in expected if p[1] is None
-        ]
+        expected = reference.dispatch(
+            tickets, agents, NOW, promote_every=dt.timedelta(hours=hours)
+        )
+        assert pairs(router.dispatch(tickets, agents, NOW)) == [
+            p for p in expected if p[1]
+        ] + [p for p in expected if p[1] is None]
 
 
 class TestDispatchProperties:
@@ -83,15 +93,23 @@ class TestDispatchProperties:
         tickets, agents = scene
         result = DEFAULT.dispatch(tickets, agents, NOW)
         by_id = {t.id: t for t in tickets}
-        taken = Counter((a.agent_id, by_id[a.ticket_id].channel) for a in result.assignments)
-        for before, after in zip(sorted(agents, key=lambda a: a.id), result.agents, strict=True):
+        taken = Counter(
+            (a.agent_id, by_id[a.ticket_id].channel) for a in result.assignments
+        )
+        for before, after in zip(
+            sorted(agents, key=lambda a: a.id), result.agents, strict=True
+        ):
             assert before.id == after.id
             for ch in Channel:
                 new = taken[(before.id, ch)]
                 assert after.load.get(ch, 0) == before.load.get(ch, 0) + new
                 if new:
                     assert after.load[ch] <= before.capacity.get(ch, 0)
-                    limit = max(1, before.capacity[ch] // 2) if before.part_time else before.capacity[ch]
+                    limit = (
+                        max(1, before.capacity[ch] // 2)
+                        if before.part_time
+                        else before.capacity[ch]
+                    )
                     assert after.load[ch] <= limit
 
     @given(scenes())
@@ -157,7 +175,10 @@ def mk_agent(ident, **kw):
 
 class TestScenarios:
     def test_high_value_customer_gets_dedicated_manager_first(self):
-        agents = [mk_agent("a1"), mk_agent("mgr", dedicated_customers={"vip"}, load={"chat": 1})]
+        agents = [
+            mk_agent("a1"),
+            mk_agent("mgr", dedicated_customers={"vip"}, load={"chat": 1}),
+        ]
         t = mk_ticket(tier=Tier.HIGH_VALUE, customer_id="vip")
         d = DEFAULT.route(t, agents, NOW)
         assert d.agent_id == "mgr"
@@ -165,18 +186,34 @@ class TestScenarios:
         assert "is this customer's dedicated manager" in " ".join(d.reasons)
 
     def test_tier_specialists_before_general_pool(self):
-        agents = [mk_agent("a1"), mk_agent("hv", dedicated_tiers={Tier.HIGH_VALUE}, load={"chat": 1})]
+        agents = [
+            mk_agent("a1"),
+            mk_agent("hv", dedicated_tiers={Tier.HIGH_VALUE}, load={"chat": 1}),
+        ]
         assert DEFAULT.route(mk_ticket(tier="high_value"), agents, NOW).agent_id == "hv"
         assert DEFAULT.route(mk_ticket(tier="ordinary"), agents, NOW).agent_id == "a1"
 
     def test_urgent_outage_jumps_the_queue_via_triage(self):
-        triage = Triage(rules=[TriageRule(name="outage", when={"attributes.kind": "outage"}, priority="urgent")])
+        triage = Triage(
+            rules=[
+                TriageRule(
+                    name="outage", when={"attributes.kind": "outage"}, priority="urgent"
+                )
+            ]
+        )
         router = Router.default(triage=triage)
         old = mk_ticket("old", minutes_ago=60, priority="high")
-        outage = mk_ticket("outage", minutes_ago=1, priority="low", attributes={"kind": "outage"})
-        result = router.dispatch([old, outage], [mk_agent("a", capacity={"chat": 1})], NOW)
+        outage = mk_ticket(
+            "outage", minutes_ago=1, priority="low", attributes={"kind": "outage"}
+        )
+        result = router.dispatch(
+            [old, outage], [mk_agent("a", capacity={"chat": 1})], NOW
+        )
         assert [a.ticket_id for a in result.assignments] == ["outage"]
-        assert "triage rule 'outage' set its priority and skills" in result.assignments[0].reasons
+        assert (
+            "triage rule 'outage' set its priority and skills"
+            in result.assignments[0].reasons
+        )
 
     def test_not_every_ticket_defaults_to_high_priority(self):
         triage = Triage(rules=[])
@@ -184,15 +221,26 @@ class TestScenarios:
         assert triage.apply(t).priority.value == "normal"
 
     def test_skill_groups_take_their_own_work(self):
-        agents = [mk_agent("tech1", groups={"tech"}), mk_agent("as1", groups={"after-sales"})]
-        assert DEFAULT.route(mk_ticket(group="after-sales"), agents, NOW).agent_id == "as1"
+        agents = [
+            mk_agent("tech1", groups={"tech"}),
+            mk_agent("as1", groups={"after-sales"}),
+        ]
+        assert (
+            DEFAULT.route(mk_ticket(group="after-sales"), agents, NOW).agent_id == "as1"
+        )
         assert DEFAULT.route(mk_ticket(group="tech"), agents, NOW).agent_id == "tech1"
 
     def test_mongolian_speaker_for_hohhot(self):
-        agents = [mk_agent("zh1", languages={"zh"}), mk_agent("mn1", languages={"mn", "zh"}, load={"chat": 1})]
+        agents = [
+            mk_agent("zh1", languages={"zh"}),
+            mk_agent("mn1", languages={"mn", "zh"}, load={"chat": 1}),
+        ]
         d = DEFAULT.route(mk_ticket(language="MN"), agents, NOW)
         assert d.agent_id == "mn1"
-        assert "agent zh1 excluded by language: does not speak the customer's language (mn)" in d.reasons
+        assert (
+            "agent zh1 excluded by language: does not speak the customer's language (mn)"
+            in d.reasons
+        )
 
     def test_first_contact_owner_keeps_the_case_while_available(self):
         owner = mk_agent("owner", capacity={"chat": 1}, load={"chat": 1})
@@ -225,7 +273,10 @@ class TestScenarios:
         assert DEFAULT.route(mk_ticket(), agents, NOW).agent_id == "junior"
 
     def test_part_time_agents_take_less(self):
-        agents = [mk_agent("pt", capacity={"chat": 4}, part_time=True), mk_agent("ft", capacity={"chat": 4})]
+        agents = [
+            mk_agent("pt", capacity={"chat": 4}, part_time=True),
+            mk_agent("ft", capacity={"chat": 4}),
+        ]
         tickets = [mk_ticket(f"T{i}") for i in range(8)]
         result = DEFAULT.dispatch(tickets, agents, NOW)
         taken = Counter(a.agent_id for a in result.assignments)
@@ -235,7 +286,14 @@ class TestScenarios:
     def test_least_loaded_then_round_robin(self):
         agents = [mk_agent(x, capacity={"chat": 3}) for x in "abc"]
         result = DEFAULT.dispatch([mk_ticket(f"T{i}") for i in range(6)], agents, NOW)
-        assert [a.agent_id for a in result.assignments] == ["a", "b", "c", "a", "b", "c"]
+        assert [a.agent_id for a in result.assignments] == [
+            "a",
+            "b",
+            "c",
+            "a",
+            "b",
+            "c",
+        ]
 
     def test_longest_idle_breaks_load_ties(self):
         agents = [
@@ -249,16 +307,26 @@ class TestScenarios:
     def test_identical_agents_tie_broken_by_id(self):
         d = DEFAULT.route(mk_ticket(), [mk_agent("b"), mk_agent("a")], NOW)
         assert d.agent_id == "a"
-        assert d.reasons[-1] == "chose agent a: tied on every policy, so the lowest agent id"
+        assert (
+            d.reasons[-1]
+            == "chose agent a: tied on every policy, so the lowest agent id"
+        )
 
     def test_unknown_skill_is_unmatched_with_a_reason(self):
         t = mk_ticket(skills={"klingon"})
         d = DEFAULT.route(t, [mk_agent("a")], NOW)
         assert d.agent_id is None
-        assert "agent a excluded by required skills: lacks the skill klingon" in d.reasons
+        assert (
+            "agent a excluded by required skills: lacks the skill klingon" in d.reasons
+        )
         r = DEFAULT.dispatch([t], [mk_agent("a")], NOW)
-        assert "1 agent of 1 excluded by required skills: they lack the required skills (klingon at level 1 or above)" in r.unassigned[0].reasons
-        assert r.unassigned[0].reasons[-1] == "no agent qualifies; it stays in the queue"
+        assert (
+            "1 agent of 1 excluded by required skills: they lack the required skills (klingon at level 1 or above)"
+            in r.unassigned[0].reasons
+        )
+        assert (
+            r.unassigned[0].reasons[-1] == "no agent qualifies; it stays in the queue"
+        )
 
     def test_all_qualified_busy_reason(self):
         r = DEFAULT.dispatch([mk_ticket()], [mk_agent("a", load={"chat": 2})], NOW)
@@ -269,26 +337,46 @@ class TestScenarios:
 
 class TestEscalation:
     def test_drop_language_after_wait(self):
-        router = Router.default(escalations=[EscalationStep(after=dt.timedelta(minutes=10), drop_language=True)])
+        router = Router.default(
+            escalations=[
+                EscalationStep(after=dt.timedelta(minutes=10), drop_language=True)
+            ]
+        )
         agents = [mk_agent("zh", languages={"zh"})]
         fresh = mk_ticket("fresh", minutes_ago=5, language="ug")
         stale = mk_ticket("stale", minutes_ago=15, language="ug")
         result = router.dispatch([fresh, stale], agents, NOW)
-        assert [(a.ticket_id, a.step) for a in result.assignments] == [("stale", "after 10 min")]
+        assert [(a.ticket_id, a.step) for a in result.assignments] == [
+            ("stale", "after 10 min")
+        ]
         assert result.unassigned[0].step == "standard"
-        assert any(r.startswith("escalated: after 10 min: accept agents") for r in result.assignments[0].reasons)
+        assert any(
+            r.startswith("escalated: after 10 min: accept agents")
+            for r in result.assignments[0].reasons
+        )
 
     def test_steps_accumulate_and_widen_groups(self):
         steps = [
-            EscalationStep(after=dt.timedelta(minutes=5), name="widen", widen_to_groups={"tech"}),
-            EscalationStep(after=dt.timedelta(minutes=20), name="drop skills", drop_all_skills=True),
+            EscalationStep(
+                after=dt.timedelta(minutes=5), name="widen", widen_to_groups={"tech"}
+            ),
+            EscalationStep(
+                after=dt.timedelta(minutes=20), name="drop skills", drop_all_skills=True
+            ),
         ]
         router = Router.default(escalations=steps)
         agents = [mk_agent("t", groups={"tech"})]
         t = mk_ticket(group="after-sales", skills={"refunds"}, minutes_ago=30)
         d = router.route(t, agents, NOW)
         assert (d.agent_id, d.step) == ("t", "drop skills")
-        assert router.route(mk_ticket(group="after-sales", skills={"refunds"}, minutes_ago=10), agents, NOW).agent_id is None
+        assert (
+            router.route(
+                mk_ticket(group="after-sales", skills={"refunds"}, minutes_ago=10),
+                agents,
+                NOW,
+            ).agent_id
+            is None
+        )
 
     def test_lower_levels_and_release_owner_and_drop_policy(self):
         steps = [
@@ -302,7 +390,10 @@ class TestEscalation:
             )
         ]
         router = Router.default(escalations=steps)
-        agents = [mk_agent("owner", available=True, load={"chat": 2}), mk_agent("b", skills={"billing": 3})]
+        agents = [
+            mk_agent("owner", available=True, load={"chat": 2}),
+            mk_agent("b", skills={"billing": 3}),
+        ]
         t = mk_ticket(
             owner_id="owner",
             skills={"billing", "x"},
@@ -319,9 +410,17 @@ class TestEscalation:
         tickets, agents = scene
         router = Router.default(
             escalations=[
-                EscalationStep(after=dt.timedelta(hours=2), drop_language=True, lower_levels_by=1),
-                EscalationStep(after=dt.timedelta(hours=6), any_group=True, release_owner=True),
-                EscalationStep(after=dt.timedelta(hours=12), drop_all_skills=True, drop_policies={"dedicated manager"}),
+                EscalationStep(
+                    after=dt.timedelta(hours=2), drop_language=True, lower_levels_by=1
+                ),
+                EscalationStep(
+                    after=dt.timedelta(hours=6), any_group=True, release_owner=True
+                ),
+                EscalationStep(
+                    after=dt.timedelta(hours=12),
+                    drop_all_skills=True,
+                    drop_policies={"dedicated manager"},
+                ),
             ]
         )
         assert pairs(router.dispatch(tickets, agents, NOW)) == pairs(
@@ -346,7 +445,13 @@ class TestEscalation:
                 ]
             )
         with pytest.raises(InvalidArgumentError, match="drops \\['nope'\\]"):
-            Router.default(escalations=[EscalationStep(after=dt.timedelta(minutes=1), drop_policies={"nope"})])
+            Router.default(
+                escalations=[
+                    EscalationStep(
+                        after=dt.timedelta(minutes=1), drop_policies={"nope"}
+                    )
+                ]
+            )
 
     def test_step_validation(self):
         with pytest.raises(InvalidArgumentError, match="positive"):
@@ -357,7 +462,10 @@ class TestEscalation:
             EscalationStep(after=dt.timedelta(minutes=1), drop_language="yes")
         with pytest.raises(DeserializationError):
             EscalationStep.from_dict({"after": "ten minutes"})
-        assert EscalationStep(after=dt.timedelta(minutes=1)).describe() == "after 1 min: no change"
+        assert (
+            EscalationStep(after=dt.timedelta(minutes=1)).describe()
+            == "after 1 min: no change"
+        )
 
 
 class SameCity:
@@ -396,7 +504,9 @@ class TestCustomPolicies:
         d = router.route(t, agents, NOW)
         assert d.agent_id == "near"
         assert "agent new excluded by not on probation: is on probation" in d.reasons
-        r = router.dispatch([t, mk_ticket("T2", attributes={"city": "Hohhot"})], agents, NOW)
+        r = router.dispatch(
+            [t, mk_ticket("T2", attributes={"city": "Hohhot"})], agents, NOW
+        )
         assert [a.agent_id for a in r.assignments] == ["near", "far"]
 
     @given(scenes(max_agents=6, max_tickets=8))
@@ -411,7 +521,10 @@ class TestCustomPolicies:
         # LeastLoaded before DedicatedManager cannot use heaps; results must not change.
         base = list(Router.default().policies)
         router = Router(policies=[*base[:7], base[9], base[8], base[10], base[7]])
-        agents = [mk_agent("a", load={"chat": 1}, dedicated_customers={"c"}), mk_agent("b")]
+        agents = [
+            mk_agent("a", load={"chat": 1}, dedicated_customers={"c"}),
+            mk_agent("b"),
+        ]
         t = mk_ticket(customer_id="c")
         assert router.dispatch([t], agents, NOW).assignments[0].agent_id == "b"
         assert router.route(t, agents, NOW).agent_id == "b"
@@ -428,8 +541,15 @@ class TestCustomPolicies:
 
     def test_router_without_availability_still_respects_capacity(self):
         router = Router(policies=[LeastLoaded()])
-        assert [p.name for p in router.policies] == ["availability and capacity", "least loaded"]
-        r = router.dispatch([mk_ticket(f"T{i}") for i in range(3)], [mk_agent("a", capacity={"chat": 1})], NOW)
+        assert [p.name for p in router.policies] == [
+            "availability and capacity",
+            "least loaded",
+        ]
+        r = router.dispatch(
+            [mk_ticket(f"T{i}") for i in range(3)],
+            [mk_agent("a", capacity={"chat": 1})],
+            NOW,
+        )
         assert len(r.assignments) == 1
 
     def test_non_policies_and_duplicate_names_refused(self):
@@ -512,25 +632,55 @@ class TestRegressions:
         first = dt.datetime(2025, 11, 2, 1, 30, tzinfo=ny)  # 05:30 UTC
         second = dt.datetime(2025, 11, 2, 1, 30, fold=1, tzinfo=ny)  # 06:30 UTC
         now = pendulum.datetime(2025, 11, 2, 12)
-        a = Ticket(id="b-first", created_at=first, priority="low", tier="ordinary", channel="chat")
-        b = Ticket(id="a-second", created_at=second.astimezone(dt.UTC), priority="low", tier="ordinary", channel="chat")
-        assert [t.id for t in QueueOrder().order([b, a], now)] == ["b-first", "a-second"]
+        a = Ticket(
+            id="b-first",
+            created_at=first,
+            priority="low",
+            tier="ordinary",
+            channel="chat",
+        )
+        b = Ticket(
+            id="a-second",
+            created_at=second.astimezone(dt.UTC),
+            priority="low",
+            tier="ordinary",
+            channel="chat",
+        )
+        assert [t.id for t in QueueOrder().order([b, a], now)] == [
+            "b-first",
+            "a-second",
+        ]
 
     def test_microseconds_apart_are_not_merged(self):
         """Float timestamps near 1.7e9 s lose sub-microsecond steps; keys must be exact."""
         t0 = pendulum.datetime(2026, 1, 1, 12, 0, 0, 1)
         t1 = pendulum.datetime(2026, 1, 1, 12, 0, 0, 2)
         now = pendulum.datetime(2026, 1, 2)
-        a = Ticket(id="z", created_at=t0, priority="low", tier="ordinary", channel="chat")
-        b = Ticket(id="a", created_at=t1, priority="low", tier="ordinary", channel="chat")
+        a = Ticket(
+            id="z", created_at=t0, priority="low", tier="ordinary", channel="chat"
+        )
+        b = Ticket(
+            id="a", created_at=t1, priority="low", tier="ordinary", channel="chat"
+        )
         assert [t.id for t in QueueOrder().order([b, a], now)] == ["z", "a"]
 
     def test_stale_heap_entry_of_a_full_agent_is_not_reused(self):
         """A lazy heap once handed out an agent whose entry was filed before it filled up."""
-        agents = [mk_agent("a", capacity={"chat": 1, "email": 1}), mk_agent("b", capacity={"chat": 2})]
-        tickets = [mk_ticket("T1", minutes_ago=3), mk_ticket("T2", minutes_ago=2, channel="email"), mk_ticket("T3", minutes_ago=1)]
+        agents = [
+            mk_agent("a", capacity={"chat": 1, "email": 1}),
+            mk_agent("b", capacity={"chat": 2}),
+        ]
+        tickets = [
+            mk_ticket("T1", minutes_ago=3),
+            mk_ticket("T2", minutes_ago=2, channel="email"),
+            mk_ticket("T3", minutes_ago=1),
+        ]
         result = DEFAULT.dispatch(tickets, agents, NOW)
-        assert [(a.ticket_id, a.agent_id) for a in result.assignments] == [("T1", "a"), ("T2", "a"), ("T3", "b")]
+        assert [(a.ticket_id, a.agent_id) for a in result.assignments] == [
+            ("T1", "a"),
+            ("T2", "a"),
+            ("T3", "b"),
+        ]
 
 
 class TestValues:
@@ -548,8 +698,14 @@ class TestValues:
             part_time_share=0.25,
             senior_threshold=3,
             promote_every=dt.timedelta(hours=1),
-            escalations=[EscalationStep(after=dt.timedelta(minutes=5), drop_language=True)],
-            triage=Triage(rules=[TriageRule(name="vip", when={"tier": "high_value"}, priority="high")]),
+            escalations=[
+                EscalationStep(after=dt.timedelta(minutes=5), drop_language=True)
+            ],
+            triage=Triage(
+                rules=[
+                    TriageRule(name="vip", when={"tier": "high_value"}, priority="high")
+                ]
+            ),
         )
         assert Router.from_dict(router.to_dict()) == router
         assert pickle.loads(pickle.dumps(router)) == router

@@ -7,7 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from servicekit.errors import DeserializationError, InvalidArgumentError, InvalidTypeError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
 from servicekit.routing.staffing import (
     StaffingPlan,
     average_speed_of_answer,
@@ -56,18 +60,26 @@ traffic = st.floats(0.01, 300, allow_nan=False)
 class TestErlang:
     @given(st.integers(0, 400), traffic)
     def test_erlang_b_matches_scipy(self, n, a):
-        assert erlang_b(n, a) == pytest.approx(scipy_erlang_b(n, a), rel=1e-9, abs=1e-300)
+        assert erlang_b(n, a) == pytest.approx(
+            scipy_erlang_b(n, a), rel=1e-9, abs=1e-300
+        )
 
     @given(st.integers(1, 400), traffic)
     def test_erlang_c_matches_scipy(self, n, a):
-        assert erlang_c(agents=n, traffic=a) == pytest.approx(scipy_erlang_c(n, a), rel=1e-8, abs=1e-300)
+        assert erlang_c(agents=n, traffic=a) == pytest.approx(
+            scipy_erlang_c(n, a), rel=1e-8, abs=1e-300
+        )
 
     @given(st.integers(1, 200), traffic)
     def test_erlang_c_matches_lgamma_formula(self, n, a):
         if n > a:
-            assert erlang_c(n, a) == pytest.approx(lgamma_erlang_c(n, a), rel=1e-8, abs=1e-300)
+            assert erlang_c(n, a) == pytest.approx(
+                lgamma_erlang_c(n, a), rel=1e-8, abs=1e-300
+            )
 
-    @pytest.mark.parametrize(("n", "a"), [(2000, 1950.0), (2000, 1999.5), (2000, 1000.0), (5000, 4900.0)])
+    @pytest.mark.parametrize(
+        ("n", "a"), [(2000, 1950.0), (2000, 1999.5), (2000, 1000.0), (5000, 4900.0)]
+    )
     def test_stable_for_thousands_of_agents(self, n, a):
         c = erlang_c(agents=n, traffic=a)
         assert 0.0 <= c <= 1.0
@@ -81,20 +93,41 @@ class TestErlang:
 
     @given(st.integers(1, 200), traffic, st.integers(1, 900), st.integers(0, 120))
     def test_service_level_formula(self, n, a, aht_s, t_s):
-        sl = service_level(agents=n, traffic=a, aht=dt.timedelta(seconds=aht_s), target_answer=dt.timedelta(seconds=t_s))
-        expected = 0.0 if n <= a else 1 - scipy_erlang_c(n, a) * math.exp(-(n - a) * t_s / aht_s)
+        sl = service_level(
+            agents=n,
+            traffic=a,
+            aht=dt.timedelta(seconds=aht_s),
+            target_answer=dt.timedelta(seconds=t_s),
+        )
+        expected = (
+            0.0
+            if n <= a
+            else 1 - scipy_erlang_c(n, a) * math.exp(-(n - a) * t_s / aht_s)
+        )
         assert sl == pytest.approx(max(0.0, expected), rel=1e-7, abs=1e-12)
 
     def test_asa_and_occupancy(self):
-        assert average_speed_of_answer(agents=2, traffic=1.0, aht=dt.timedelta(minutes=3)) == dt.timedelta(seconds=60)
-        assert average_speed_of_answer(agents=0, traffic=0, aht=dt.timedelta(minutes=3)) == dt.timedelta(0)
+        assert average_speed_of_answer(
+            agents=2, traffic=1.0, aht=dt.timedelta(minutes=3)
+        ) == dt.timedelta(seconds=60)
+        assert average_speed_of_answer(
+            agents=0, traffic=0, aht=dt.timedelta(minutes=3)
+        ) == dt.timedelta(0)
         assert occupancy(agents=20, traffic=12.5) == 0.625
         assert occupancy(agents=0, traffic=0) == 0.0
         with pytest.raises(InvalidArgumentError, match="without bound"):
             average_speed_of_answer(agents=2, traffic=2.0, aht=dt.timedelta(minutes=3))
         with pytest.raises(InvalidArgumentError, match="at least one agent"):
             occupancy(agents=0, traffic=1.0)
-        assert service_level(agents=0, traffic=0.0, aht=dt.timedelta(minutes=1), target_answer=dt.timedelta(0)) == 1.0
+        assert (
+            service_level(
+                agents=0,
+                traffic=0.0,
+                aht=dt.timedelta(minutes=1),
+                target_answer=dt.timedelta(0),
+            )
+            == 1.0
+        )
 
     @pytest.mark.parametrize(
         "call",
@@ -105,11 +138,36 @@ class TestErlang:
             lambda: erlang_c(agents=1, traffic=-1.0),
             lambda: erlang_c(agents=1, traffic=math.inf),
             lambda: erlang_c(agents=1, traffic=math.nan),
-            lambda: offered_traffic(volume=10, period=dt.timedelta(0), aht=dt.timedelta(minutes=1)),
-            lambda: required_agents(volume=10, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=1), target_answer=dt.timedelta(seconds=20), service_level=1.0),
-            lambda: required_agents(volume=10, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=1), target_answer=dt.timedelta(seconds=20), shrinkage=1.0),
-            lambda: required_agents(volume=10, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=1), target_answer=dt.timedelta(seconds=20), max_occupancy=0),
-            lambda: required_agents(volume=10, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=1), target_answer=dt.timedelta(seconds=-1)),
+            lambda: offered_traffic(
+                volume=10, period=dt.timedelta(0), aht=dt.timedelta(minutes=1)
+            ),
+            lambda: required_agents(
+                volume=10,
+                period=dt.timedelta(hours=1),
+                aht=dt.timedelta(minutes=1),
+                target_answer=dt.timedelta(seconds=20),
+                service_level=1.0,
+            ),
+            lambda: required_agents(
+                volume=10,
+                period=dt.timedelta(hours=1),
+                aht=dt.timedelta(minutes=1),
+                target_answer=dt.timedelta(seconds=20),
+                shrinkage=1.0,
+            ),
+            lambda: required_agents(
+                volume=10,
+                period=dt.timedelta(hours=1),
+                aht=dt.timedelta(minutes=1),
+                target_answer=dt.timedelta(seconds=20),
+                max_occupancy=0,
+            ),
+            lambda: required_agents(
+                volume=10,
+                period=dt.timedelta(hours=1),
+                aht=dt.timedelta(minutes=1),
+                target_answer=dt.timedelta(seconds=-1),
+            ),
         ],
     )
     def test_bad_input_is_a_clear_value_error(self, call):
@@ -123,13 +181,17 @@ class TestErlang:
             offered_traffic(volume=1, period=3600, aht=dt.timedelta(minutes=1))
 
 
-def brute_required(volume, period, aht, target, sl, max_occ, shrink):
+def brute_required(*, volume, period, aht, target, sl, max_occ, shrink):
     a = volume * aht.total_seconds() / period.total_seconds()
     n = 1
     while True:
         if n > a and a / n <= max_occ + 1e-15:
             c = scipy_erlang_c(n, a)
-            if 1 - c * math.exp(-(n - a) * target.total_seconds() / aht.total_seconds()) >= sl - 1e-12:
+            if (
+                1
+                - c * math.exp(-(n - a) * target.total_seconds() / aht.total_seconds())
+                >= sl - 1e-12
+            ):
                 return n, math.ceil(round(n / (1 - shrink), 9))
         n += 1
 
@@ -147,27 +209,47 @@ class TestRequiredAgents:
         )
         assert plan.traffic == 12.5
         assert plan.agents == 17
-        assert plan.scheduled_agents == 20  # ceil(17 / 0.85): the desk's 20 are just enough
+        assert (
+            plan.scheduled_agents == 20
+        )  # ceil(17 / 0.85): the desk's 20 are just enough
         assert plan.service_level >= 0.8
-        with_20 = service_level(agents=20, traffic=12.5, aht=dt.timedelta(minutes=5), target_answer=dt.timedelta(seconds=20))
+        with_20 = service_level(
+            agents=20,
+            traffic=12.5,
+            aht=dt.timedelta(minutes=5),
+            target_answer=dt.timedelta(seconds=20),
+        )
         assert with_20 > 0.97
 
     @given(
-        st.integers(1, 3000),
-        st.integers(60, 900),
-        st.integers(0, 60),
-        st.sampled_from([0.5, 0.8, 0.9, 0.95]),
-        st.sampled_from([1.0, 0.85]),
-        st.sampled_from([0.0, 0.3, 0.35]),
+        volume=st.integers(1, 3000),
+        aht_s=st.integers(60, 900),
+        t_s=st.integers(0, 60),
+        sl=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+        occ=st.sampled_from([1.0, 0.85]),
+        shrink=st.sampled_from([0.0, 0.3, 0.35]),
     )
-    def test_minimal_against_brute_force(self, volume, aht_s, t_s, sl, occ, shrink):
+    def test_minimal_against_brute_force(self, *, volume, aht_s, t_s, sl, occ, shrink):
         period = dt.timedelta(hours=1)
         aht = dt.timedelta(seconds=aht_s)
         plan = required_agents(
-            volume=volume, period=period, aht=aht, target_answer=dt.timedelta(seconds=t_s),
-            service_level=sl, max_occupancy=occ, shrinkage=shrink,
+            volume=volume,
+            period=period,
+            aht=aht,
+            target_answer=dt.timedelta(seconds=t_s),
+            service_level=sl,
+            max_occupancy=occ,
+            shrinkage=shrink,
         )
-        n, scheduled = brute_required(volume, period, aht, dt.timedelta(seconds=t_s), sl, occ, shrink)
+        n, scheduled = brute_required(
+            volume=volume,
+            period=period,
+            aht=aht,
+            target=dt.timedelta(seconds=t_s),
+            sl=sl,
+            max_occ=occ,
+            shrink=shrink,
+        )
         assert plan.agents == n
         assert plan.scheduled_agents == scheduled
         assert plan.occupancy <= occ
@@ -176,18 +258,30 @@ class TestRequiredAgents:
 
     def test_two_thousand_agents(self):
         plan = required_agents(
-            volume=120_000, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=1),
+            volume=120_000,
+            period=dt.timedelta(hours=1),
+            aht=dt.timedelta(minutes=1),
             target_answer=dt.timedelta(seconds=20),
         )
         assert 2000 < plan.agents < 2100
         assert plan.waiting_probability < 1
 
     def test_zero_volume(self):
-        plan = required_agents(volume=0, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=3), target_answer=dt.timedelta(seconds=20))
+        plan = required_agents(
+            volume=0,
+            period=dt.timedelta(hours=1),
+            aht=dt.timedelta(minutes=3),
+            target_answer=dt.timedelta(seconds=20),
+        )
         assert (plan.agents, plan.scheduled_agents, plan.service_level) == (0, 0, 1.0)
 
     def test_round_trip_and_bad_data(self):
-        plan = required_agents(volume=100, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=3), target_answer=dt.timedelta(seconds=20))
+        plan = required_agents(
+            volume=100,
+            period=dt.timedelta(hours=1),
+            aht=dt.timedelta(minutes=3),
+            target_answer=dt.timedelta(seconds=20),
+        )
         data = plan.to_dict()
         assert StaffingPlan.from_dict(data) == plan
         with pytest.raises(DeserializationError):

@@ -4,7 +4,6 @@ import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import routing_tickets
 
 from servicekit import Priority
 from servicekit.errors import (
@@ -15,11 +14,17 @@ from servicekit.errors import (
 )
 from servicekit.routing import Ticket, Triage, TriageResult, TriageRule
 from servicekit.sla import Compare, Not
+from strategies import routing_tickets
 
 T0 = pendulum.datetime(2026, 3, 2, 9, tz="Asia/Shanghai")
 
 RULES = [
-    TriageRule(name="outage", when={"attributes.kind": "outage"}, priority="urgent", group="tech"),
+    TriageRule(
+        name="outage",
+        when={"attributes.kind": "outage"},
+        priority="urgent",
+        group="tech",
+    ),
     TriageRule(
         name="vip refunds",
         when={"tier": "high_value", "skills.refunds": True},
@@ -27,8 +32,14 @@ RULES = [
         skills={"refunds"},
         min_levels={"refunds": 6},
     ),
-    TriageRule(name="complaints", when=Compare(field="attributes.unresolved_complaints", op=">=", value=2), priority="high"),
-    TriageRule(name="not chat", when=Not(condition={"channel": "chat"}), group="after-sales"),
+    TriageRule(
+        name="complaints",
+        when=Compare(field="attributes.unresolved_complaints", op=">=", value=2),
+        priority="high",
+    ),
+    TriageRule(
+        name="not chat", when=Not(condition={"channel": "chat"}), group="after-sales"
+    ),
 ]
 
 
@@ -53,9 +64,13 @@ class TestTriage:
     def test_first_match_wins_like_the_reference(self, t, rules):
         triage = Triage(rules=rules)
         r = triage.classify(t)
-        assert (r.rule.name, r.priority, r.group, r.skills, dict(r.min_levels)) == reference_classify(
-            rules, triage.default, t
-        )
+        assert (
+            r.rule.name,
+            r.priority,
+            r.group,
+            r.skills,
+            dict(r.min_levels),
+        ) == reference_classify(rules, triage.default, t)
         applied = triage.apply(t)
         assert applied.priority == r.priority
         assert applied.id == t.id
@@ -67,8 +82,12 @@ class TestTriage:
         assert r.priority is Priority.NORMAL
 
     def test_custom_default(self):
-        triage = Triage(rules=[], default=TriageRule(name="low by default", priority="low"))
-        t = Ticket(id="T", created_at=T0, priority="urgent", tier="ordinary", channel="chat")
+        triage = Triage(
+            rules=[], default=TriageRule(name="low by default", priority="low")
+        )
+        t = Ticket(
+            id="T", created_at=T0, priority="urgent", tier="ordinary", channel="chat"
+        )
         assert triage.classify(t).priority is Priority.LOW
         with pytest.raises(InvalidConditionError, match="leave its `when` empty"):
             Triage(rules=[], default=TriageRule(name="d", when={"tier": "ordinary"}))
@@ -79,7 +98,14 @@ class TestTriage:
         triage = Triage(rules=RULES)
         assert Triage.from_dict(triage.to_dict()) == triage
         assert pickle.loads(pickle.dumps(triage)) == triage
-        t = Ticket(id="T", created_at=T0, priority="low", tier="high_value", channel="chat", skills={"refunds"})
+        t = Ticket(
+            id="T",
+            created_at=T0,
+            priority="low",
+            tier="high_value",
+            channel="chat",
+            skills={"refunds"},
+        )
         r = triage.classify(t)
         assert r.rule.name == "vip refunds"
         assert TriageResult.from_dict(r.to_dict()) == r
@@ -107,7 +133,18 @@ class TestTriage:
             Triage(rules=[]).classify("ticket")
 
     def test_rule_that_cannot_be_evaluated_names_itself(self):
-        rule = TriageRule(name="big order", when=Compare(field="attributes.value", op=">", value=1000))
-        t = Ticket(id="T9", created_at=T0, priority="low", tier="ordinary", channel="chat", attributes={"value": "lots"})
-        with pytest.raises(InvalidConditionError, match="'big order' cannot be evaluated on ticket T9"):
+        rule = TriageRule(
+            name="big order", when=Compare(field="attributes.value", op=">", value=1000)
+        )
+        t = Ticket(
+            id="T9",
+            created_at=T0,
+            priority="low",
+            tier="ordinary",
+            channel="chat",
+            attributes={"value": "lots"},
+        )
+        with pytest.raises(
+            InvalidConditionError, match="'big order' cannot be evaluated on ticket T9"
+        ):
             Triage(rules=[rule]).classify(t)

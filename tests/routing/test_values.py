@@ -5,7 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit.errors import DeserializationError, InvalidArgumentError, InvalidTypeError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
 from servicekit.routing import _values as v
 
 
@@ -28,7 +32,9 @@ class TestFrozenMap:
 
 
 class TestDurations:
-    @given(st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=10_000)))
+    @given(
+        st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=10_000))
+    )
     def test_iso_round_trip_is_exact(self, d):
         assert v.duration_from_iso(v.duration_to_iso(d), "d") == d
 
@@ -39,7 +45,10 @@ class TestDurations:
             ("PT1H", dt.timedelta(hours=1)),
             ("P1D", dt.timedelta(days=1)),
             ("PT0.5S", dt.timedelta(milliseconds=500)),
-            ("P2DT3H4M5.000006S", dt.timedelta(days=2, hours=3, minutes=4, seconds=5, microseconds=6)),
+            (
+                "P2DT3H4M5.000006S",
+                dt.timedelta(days=2, hours=3, minutes=4, seconds=5, microseconds=6),
+            ),
         ],
     )
     def test_parses_common_spellings(self, text, expected):
@@ -67,9 +76,15 @@ class TestDurations:
 
 
 class TestInstants:
-    @given(st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=8))])))
+    @given(
+        st.datetimes(
+            timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=8))])
+        )
+    )
     def test_micros_is_exact_both_paths(self, when):
-        expected = (when - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+        expected = (when - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(
+            microseconds=1
+        )
         assert v.micros(when) == expected
         assert v.micros(v.instant(when, "x")) == expected
 

@@ -8,7 +8,9 @@ Example:
     >>> import pendulum
     >>> from servicekit.routing import Agent, Router, Ticket
     >>> now = pendulum.datetime(2026, 1, 5, 9, tz="Asia/Shanghai")
-    >>> t = Ticket(id="T", created_at=now, priority="normal", tier="ordinary", channel="chat")
+    >>> t = Ticket(
+    ...     id="T", created_at=now, priority="normal", tier="ordinary", channel="chat"
+    ... )
     >>> Router.default().route(t, [Agent(id="A", capacity={"chat": 1})], now).agent_id
     'A'
 """

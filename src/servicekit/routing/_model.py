@@ -7,15 +7,17 @@ module must never read a clock or look anything up outside the values it is give
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 __all__ = ["Agent", "Ticket"]
 
@@ -75,11 +77,20 @@ def _language(value: object) -> str | None:
     return v.check_id(value, "Ticket.language").strip().casefold()
 
 
-def _optional_ticket_field(name: str) -> Any:
-    def convert(value: object) -> str | None:
-        return v.optional_id(value, f"Ticket.{name}")
+def _customer_id(value: object) -> str | None:
+    return v.optional_id(value, "Ticket.customer_id")
 
-    return convert
+
+def _owner_id(value: object) -> str | None:
+    return v.optional_id(value, "Ticket.owner_id")
+
+
+def _group(value: object) -> str | None:
+    return v.optional_id(value, "Ticket.group")
+
+
+def _assignee_id(value: object) -> str | None:
+    return v.optional_id(value, "Ticket.assignee_id")
 
 
 def _agent_skills(value: object) -> v.FrozenMap[str, int]:
@@ -92,21 +103,26 @@ def _agent_skills(value: object) -> v.FrozenMap[str, int]:
     )
 
 
-def _per_channel(what: str) -> Any:
-    def convert(value: object) -> v.FrozenMap[Channel, int]:
-        if not isinstance(value, Mapping):
-            msg = f"Agent.{what} must map channels to whole numbers, such as {{Channel.CHAT: 3}}; got {value!r}"
-            raise InvalidTypeError(msg)
-        out: dict[Channel, int] = {}
-        for key, n in value.items():
-            channel = _channel(key)
-            if channel in out:
-                msg = f"Agent.{what} names the channel {channel.value!r} twice"
-                raise InvalidArgumentError(msg)
-            out[channel] = v.count(n, f"Agent.{what}[{channel.value!r}]")
-        return v.FrozenMap(out)
+def _per_channel(what: str, value: object) -> v.FrozenMap[Channel, int]:
+    if not isinstance(value, Mapping):
+        msg = f"Agent.{what} must map channels to whole numbers, such as {{Channel.CHAT: 3}}; got {value!r}"
+        raise InvalidTypeError(msg)
+    out: dict[Channel, int] = {}
+    for key, n in value.items():
+        channel = _channel(key)
+        if channel in out:
+            msg = f"Agent.{what} names the channel {channel.value!r} twice"
+            raise InvalidArgumentError(msg)
+        out[channel] = v.count(n, f"Agent.{what}[{channel.value!r}]")
+    return v.FrozenMap(out)
 
-    return convert
+
+def _capacity(value: object) -> v.FrozenMap[Channel, int]:
+    return _per_channel("capacity", value)
+
+
+def _load(value: object) -> v.FrozenMap[Channel, int]:
+    return _per_channel("load", value)
 
 
 def _agent_languages(value: object) -> frozenset[str]:
@@ -192,19 +208,11 @@ class Ticket:
         factory=v.FrozenMap, converter=_min_levels
     )
     language: str | None = attrs.field(default=None, converter=_language)
-    customer_id: str | None = attrs.field(
-        default=None, converter=_optional_ticket_field("customer_id")
-    )
-    owner_id: str | None = attrs.field(
-        default=None, converter=_optional_ticket_field("owner_id")
-    )
+    customer_id: str | None = attrs.field(default=None, converter=_customer_id)
+    owner_id: str | None = attrs.field(default=None, converter=_owner_id)
     due_at: dt.datetime | None = attrs.field(default=None, converter=_due_at)
-    group: str | None = attrs.field(
-        default=None, converter=_optional_ticket_field("group")
-    )
-    assignee_id: str | None = attrs.field(
-        default=None, converter=_optional_ticket_field("assignee_id")
-    )
+    group: str | None = attrs.field(default=None, converter=_group)
+    assignee_id: str | None = attrs.field(default=None, converter=_assignee_id)
     attributes: v.FrozenMap[str, Any] = attrs.field(
         factory=v.FrozenMap, converter=v.attributes
     )
@@ -273,7 +281,7 @@ class Ticket:
             "customer_id": self.customer_id,
             "owner_id": self.owner_id,
             "group": self.group,
-            "skills": {s: True for s in sorted(self.skills)},
+            "skills": dict.fromkeys(sorted(self.skills), True),
             "attributes": self.attributes,
         }
 
@@ -398,11 +406,9 @@ class Agent:
         default=frozenset(), converter=_agent_languages
     )
     capacity: v.FrozenMap[Channel, int] = attrs.field(
-        factory=v.FrozenMap, converter=_per_channel("capacity")
+        factory=v.FrozenMap, converter=_capacity
     )
-    load: v.FrozenMap[Channel, int] = attrs.field(
-        factory=v.FrozenMap, converter=_per_channel("load")
-    )
+    load: v.FrozenMap[Channel, int] = attrs.field(factory=v.FrozenMap, converter=_load)
     available: bool = attrs.field(default=True, validator=_flag("Agent.available"))
     dedicated_customers: frozenset[str] = attrs.field(
         default=frozenset(), converter=_customers

@@ -11,24 +11,30 @@ every ticket. Both forms must always agree; the tests check that they do. Reason
 written for a supervisor, not a programmer. This module must never read a clock.
 """
 
+# Every policy implements one shared signature (the protocol plus the private index
+# forms); most policies ignore some of the arguments, which is the point of a protocol.
+# ruff: noqa: ARG002
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
-from servicekit._vocabulary import Channel, Tier
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
 )
 from servicekit.routing import _values as v
-from servicekit.routing._model import Agent, Ticket
+
+if TYPE_CHECKING:
+    from servicekit._vocabulary import Channel, Tier
+    from servicekit.routing._model import Agent, Ticket
 
 __all__ = [
     "Assessment",
@@ -54,9 +60,14 @@ _NEVER = -math.inf
 
 def _skill_levels(value: object) -> v.FrozenMap[str, int]:
     if not isinstance(value, Mapping):
-        msg = f"Requirements.skills must map skill names to minimum levels; got {value!r}"
+        msg = (
+            f"Requirements.skills must map skill names to minimum levels; got {value!r}"
+        )
         raise InvalidTypeError(msg)
-    return v.FrozenMap((v.check_id(k, "a skill"), v.level(n, f"the level for {k!r}")) for k, n in value.items())
+    return v.FrozenMap(
+        (v.check_id(k, "a skill"), v.level(n, f"the level for {k!r}"))
+        for k, n in value.items()
+    )
 
 
 def _optional_groups(value: object) -> frozenset[str] | None:
@@ -91,9 +102,13 @@ class Requirements:
         ({'refunds': 1}, 'ug', ['after-sales'])
     """
 
-    skills: v.FrozenMap[str, int] = attrs.field(factory=v.FrozenMap, converter=_skill_levels)
+    skills: v.FrozenMap[str, int] = attrs.field(
+        factory=v.FrozenMap, converter=_skill_levels
+    )
     language: str | None = attrs.field(default=None)
-    groups: frozenset[str] | None = attrs.field(default=None, converter=_optional_groups)
+    groups: frozenset[str] | None = attrs.field(
+        default=None, converter=_optional_groups
+    )
     owner_id: str | None = attrs.field(default=None)
 
     @classmethod
@@ -168,7 +183,9 @@ def _rank(value: object) -> float:
         msg = f"an assessment's rank must be a number (lower is better); got {value!r}"
         raise InvalidTypeError(msg)
     if math.isnan(value):
-        msg = "an assessment's rank is NaN, which cannot be ordered; return a real number"
+        msg = (
+            "an assessment's rank is NaN, which cannot be ordered; return a real number"
+        )
         raise InvalidArgumentError(msg)
     return float(value)
 
@@ -190,7 +207,9 @@ class Assessment:
         0.25
     """
 
-    admitted: bool = attrs.field(default=True, validator=_is(bool, "admitted", "True or False"))
+    admitted: bool = attrs.field(
+        default=True, validator=_is(bool, "admitted", "True or False")
+    )
     rank: float = attrs.field(default=0.0, converter=_rank)
     reason: str = attrs.field(default="", validator=_is(str, "reason", "a sentence"))
 
@@ -224,7 +243,11 @@ class Assessment:
             >>> Assessment.ranked(2, "x").to_dict()
             {'admitted': True, 'rank': 2.0, 'reason': 'x'}
         """
-        rank: float | str = self.rank if math.isfinite(self.rank) else ("inf" if self.rank > 0 else "-inf")
+        rank: float | str = (
+            self.rank
+            if math.isfinite(self.rank)
+            else ("inf" if self.rank > 0 else "-inf")
+        )
         return {"admitted": self.admitted, "rank": rank, "reason": self.reason}
 
     @classmethod
@@ -233,11 +256,15 @@ class Assessment:
 
         Example:
             >>> from servicekit.routing import Assessment
-            >>> Assessment.from_dict({"admitted": False, "rank": "inf", "reason": "x"}).admitted
+            >>> Assessment.from_dict(
+            ...     {"admitted": False, "rank": "inf", "reason": "x"}
+            ... ).admitted
             False
         """
         d = v.require_keys(data, "Assessment", ("admitted", "rank", "reason"))
-        return cls(admitted=bool(d["admitted"]), rank=float(d["rank"]), reason=str(d["reason"]))
+        return cls(
+            admitted=bool(d["admitted"]), rank=float(d["rank"]), reason=str(d["reason"])
+        )
 
 
 _ADMIT = Assessment()
@@ -257,7 +284,9 @@ class RoutingPolicy(Protocol):
         ...
         ...     def assess(self, ticket, agent, context):
         ...         same = agent.attributes.get("city") == ticket.attributes.get("city")
-        ...         return Assessment.ranked(0 if same else 1, "same city" if same else "")
+        ...         return Assessment.ranked(
+        ...             0 if same else 1, "same city" if same else ""
+        ...         )
         >>> isinstance(SameCity(), RoutingPolicy)
         True
     """
@@ -267,7 +296,9 @@ class RoutingPolicy(Protocol):
         """A short name shown in explanations ("least loaded")."""
         ...
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Return whether ``agent`` may take ``ticket`` and how good a match it is."""
         ...
 
@@ -367,7 +398,9 @@ class _Builtin:
         return True
 
     # Preference levels, best first: [(memo key, ids)], others rank after all levels.
-    def levels(self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex) -> list[tuple[Hashable, set[str]]] | None:
+    def levels(
+        self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex
+    ) -> list[tuple[Hashable, set[str]]] | None:
         return None
 
     # A per-agent rank from live state that only grows as the agent receives work.
@@ -401,7 +434,13 @@ class ChannelMatch(_Builtin):
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, ChannelMatch, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="phone")
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="phone",
+        ... )
         >>> explain(ChannelMatch(), t, Agent(id="A", capacity={"chat": 3}))
         'A: does not work the phone channel'
     """
@@ -409,7 +448,9 @@ class ChannelMatch(_Builtin):
     kind: ClassVar[str] = "channel"
     name: str = "channel"
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude agents with no capacity on the ticket's channel."""
         if agent.capacity.get(ticket.channel, 0) > 0:
             return _ADMIT
@@ -432,10 +473,20 @@ class Availability(_Builtin):
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, Availability, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
-        >>> explain(Availability(), t, Agent(id="A", capacity={"chat": 2}, load={"chat": 2}))
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ... )
+        >>> explain(
+        ...     Availability(), t, Agent(id="A", capacity={"chat": 2}, load={"chat": 2})
+        ... )
         'A: already has 2 of 2 chat tickets (no room)'
-        >>> explain(Availability(), t, Agent(id="B", capacity={"chat": 2}, available=False))
+        >>> explain(
+        ...     Availability(), t, Agent(id="B", capacity={"chat": 2}, available=False)
+        ... )
         'B: is not available (on a break, in training or logged off)'
     """
 
@@ -443,14 +494,20 @@ class Availability(_Builtin):
     name: str = "availability and capacity"
     has_dynamic: ClassVar[bool] = True
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude unavailable agents and agents whose channel capacity is used up."""
         if not agent.available:
-            return Assessment.exclude("is not available (on a break, in training or logged off)")
+            return Assessment.exclude(
+                "is not available (on a break, in training or logged off)"
+            )
         cap = agent.capacity.get(ticket.channel, 0)
         load = agent.load.get(ticket.channel, 0)
         if load >= cap:
-            return Assessment.exclude(f"already has {load} of {cap} {ticket.channel.value} tickets (no room)")
+            return Assessment.exclude(
+                f"already has {load} of {cap} {ticket.channel.value} tickets (no room)"
+            )
         return _ADMIT
 
     def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
@@ -489,7 +546,9 @@ class RequiredSkills(_Builtin):
     kind: ClassVar[str] = "skills"
     name: str = "required skills"
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude agents missing a required skill or below its minimum level."""
         problems = []
         for skill, need in context.requirements.skills.items():
@@ -497,14 +556,18 @@ class RequiredSkills(_Builtin):
             if have is None:
                 problems.append(f"lacks the skill {skill}")
             elif have < need:
-                problems.append(f"has {skill} at level {have} but needs {need} or above")
+                problems.append(
+                    f"has {skill} at level {have} but needs {need} or above"
+                )
         return Assessment.exclude("; ".join(problems)) if problems else _ADMIT
 
     def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         skills = ctx.requirements.skills
         return tuple(skills.items()) if skills else None
 
-    def static_ids(self, key: tuple[tuple[str, int], ...], index: AgentIndex) -> AbstractSet[str]:
+    def static_ids(
+        self, key: tuple[tuple[str, int], ...], index: AgentIndex
+    ) -> AbstractSet[str]:
         sets = sorted((index.with_skill(s, n) for s, n in key), key=len)
         out = set(sets[0])
         for other in sets[1:]:
@@ -523,7 +586,14 @@ class LanguageMatch(_Builtin):
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat", language="ug")
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     language="ug",
+        ... )
         >>> explain(LanguageMatch(), t, Agent(id="A", languages={"zh"}))
         "A: does not speak the customer's language (ug)"
     """
@@ -531,7 +601,9 @@ class LanguageMatch(_Builtin):
     kind: ClassVar[str] = "language"
     name: str = "language"
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude agents who do not speak the required language."""
         lang = context.requirements.language
         if lang is None or lang in agent.languages:
@@ -555,7 +627,14 @@ class SkillGroupMatch(_Builtin):
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, SkillGroupMatch, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat", group="logistics")
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     group="logistics",
+        ... )
         >>> explain(SkillGroupMatch(), t, Agent(id="A", groups={"after-sales"}))
         'A: is not in the logistics group'
     """
@@ -563,7 +642,9 @@ class SkillGroupMatch(_Builtin):
     kind: ClassVar[str] = "group"
     name: str = "skill group"
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude agents outside the required skill groups."""
         groups = context.requirements.groups
         if groups is None or not groups.isdisjoint(agent.groups):
@@ -585,7 +666,9 @@ class SkillGroupMatch(_Builtin):
 
 
 def _share(value: object) -> float:
-    return v.fraction(value, "PartTimeWeighting.share", low=0.0, high=1.0, low_open=True)
+    return v.fraction(
+        value, "PartTimeWeighting.share", low=0.0, high=1.0, low_open=True
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -598,7 +681,13 @@ class PartTimeWeighting(_Builtin):
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, PartTimeWeighting, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ... )
         >>> a = Agent(id="A", capacity={"chat": 4}, load={"chat": 2}, part_time=True)
         >>> explain(PartTimeWeighting(share=0.5), t, a)
         'A: is part-time and already has 2 chat tickets, the most a part-time agent takes (50% of 4)'
@@ -618,14 +707,19 @@ class PartTimeWeighting(_Builtin):
 
         Example:
             >>> from servicekit.routing import PartTimeWeighting
-            >>> PartTimeWeighting(share=0.5).limit(5), PartTimeWeighting(share=0.5).limit(1)
+            >>> (
+            ...     PartTimeWeighting(share=0.5).limit(5),
+            ...     PartTimeWeighting(share=0.5).limit(1),
+            ... )
             (2, 1)
         """
         if capacity <= 0:
             return 0
         return max(1, math.floor(capacity * self.share))
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude part-time agents who already hold their share."""
         if not agent.part_time:
             return _ADMIT
@@ -669,7 +763,12 @@ class SeniorForRepeatComplaints(_Builtin):
 
     Example:
         >>> import pendulum
-        >>> from servicekit.routing import Agent, SeniorForRepeatComplaints, Ticket, explain
+        >>> from servicekit.routing import (
+        ...     Agent,
+        ...     SeniorForRepeatComplaints,
+        ...     Ticket,
+        ...     explain,
+        ... )
         >>> t = Ticket(
         ...     id="T",
         ...     created_at=pendulum.datetime(2026, 1, 1),
@@ -696,7 +795,13 @@ class SeniorForRepeatComplaints(_Builtin):
         Example:
             >>> import pendulum
             >>> from servicekit.routing import SeniorForRepeatComplaints, Ticket
-            >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=pendulum.datetime(2026, 1, 1),
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
             >>> SeniorForRepeatComplaints().complaints(t)
             0
         """
@@ -706,7 +811,9 @@ class SeniorForRepeatComplaints(_Builtin):
             raise InvalidArgumentError(msg)
         return n
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Exclude non-senior agents for repeat complainers."""
         n = self.complaints(ticket)
         if n < self.threshold or agent.senior:
@@ -726,7 +833,11 @@ class SeniorForRepeatComplaints(_Builtin):
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"policy": self.kind, "threshold": self.threshold, "attribute": self.attribute}
+        return {
+            "policy": self.kind,
+            "threshold": self.threshold,
+            "attribute": self.attribute,
+        }
 
 
 def _wait(value: object) -> dt.timedelta:
@@ -749,9 +860,22 @@ class OwnerStickiness(_Builtin):
         >>> from datetime import timedelta
         >>> from servicekit.routing import Agent, OwnerStickiness, Ticket, explain
         >>> now = pendulum.datetime(2026, 1, 1, 9)
-        >>> t = Ticket(id="T", created_at=now, priority="low", tier="ordinary", channel="chat", owner_id="O")
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=now,
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ...     owner_id="O",
+        ... )
         >>> owner = Agent(id="O", capacity={"chat": 1}, load={"chat": 1})
-        >>> explain(OwnerStickiness(wait=timedelta(minutes=30)), t, Agent(id="A"), agents=[owner], now=now)
+        >>> explain(
+        ...     OwnerStickiness(wait=timedelta(minutes=30)),
+        ...     t,
+        ...     Agent(id="A"),
+        ...     agents=[owner],
+        ...     now=now,
+        ... )
         'A: the case belongs to O (first-contact ownership); it waits up to 30 min for them'
     """
 
@@ -769,7 +893,9 @@ class OwnerStickiness(_Builtin):
             return None
         return owner_id
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Keep only the owner while the claim holds; afterwards rank the owner first."""
         owner_id = context.requirements.owner_id
         if owner_id is None:
@@ -789,7 +915,9 @@ class OwnerStickiness(_Builtin):
     def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return {key} & index.all
 
-    def levels(self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex) -> list[tuple[Hashable, set[str]]] | None:
+    def levels(
+        self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex
+    ) -> list[tuple[Hashable, set[str]]] | None:
         owner_id = ctx.requirements.owner_id
         if owner_id is None or owner_id not in index.all:
             return None
@@ -828,18 +956,30 @@ class DedicatedManager(_Builtin):
     name: str = "dedicated manager"
     has_levels: ClassVar[bool] = True
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Rank 0 for the customer's manager, 1 for tier specialists, 2 for others."""
-        if ticket.customer_id is not None and ticket.customer_id in agent.dedicated_customers:
+        if (
+            ticket.customer_id is not None
+            and ticket.customer_id in agent.dedicated_customers
+        ):
             return Assessment.ranked(0, "is this customer's dedicated manager")
         if ticket.tier in agent.dedicated_tiers:
             return Assessment.ranked(1, f"serves {ticket.tier.value} customers")
         return Assessment.ranked(2)
 
-    def levels(self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex) -> list[tuple[Hashable, set[str]]]:
+    def levels(
+        self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex
+    ) -> list[tuple[Hashable, set[str]]]:
         out: list[tuple[Hashable, set[str]]] = []
         if ticket.customer_id is not None:
-            out.append((("customer", ticket.customer_id), index.by_customer.get(ticket.customer_id, set())))
+            out.append(
+                (
+                    ("customer", ticket.customer_id),
+                    index.by_customer.get(ticket.customer_id, set()),
+                )
+            )
         out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, set())))
         return out
 
@@ -856,8 +996,16 @@ class LeastLoaded(_Builtin):
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LeastLoaded, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
-        >>> explain(LeastLoaded(), t, Agent(id="A", capacity={"chat": 4}, load={"chat": 1}))
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ... )
+        >>> explain(
+        ...     LeastLoaded(), t, Agent(id="A", capacity={"chat": 4}, load={"chat": 1})
+        ... )
         'A: is handling 1 of 4 tickets (25% loaded)'
     """
 
@@ -865,13 +1013,17 @@ class LeastLoaded(_Builtin):
     name: str = "least loaded"
     has_key: ClassVar[bool] = True
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Rank by load over capacity across all channels."""
         cap = sum(agent.capacity.values())
         load = sum(agent.load.values())
         ratio = load / cap if cap else math.inf
         pct = f"{ratio:.0%}" if cap else "no capacity"
-        return Assessment.ranked(ratio, f"is handling {load} of {cap} tickets ({pct} loaded)")
+        return Assessment.ranked(
+            ratio, f"is handling {load} of {cap} tickets ({pct} loaded)"
+        )
 
     def key(self, live: Live) -> float:
         cap = live.total_capacity
@@ -880,7 +1032,11 @@ class LeastLoaded(_Builtin):
     def live_reason(self, live: Live, now_us: int) -> str:
         cap = live.total_capacity
         load = live.total_load
-        return f"is handling {load} of {cap} tickets ({load / cap:.0%} loaded)" if cap else "has no capacity"
+        return (
+            f"is handling {load} of {cap} tickets ({load / cap:.0%} loaded)"
+            if cap
+            else "has no capacity"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -891,8 +1047,15 @@ class LongestIdle(_Builtin):
         >>> import pendulum
         >>> from servicekit.routing import Agent, LongestIdle, Ticket, explain
         >>> now = pendulum.datetime(2026, 1, 1, 10)
-        >>> t = Ticket(id="T", created_at=now, priority="low", tier="ordinary", channel="chat")
-        >>> explain(LongestIdle(), t, Agent(id="A", last_assigned_at=now.subtract(minutes=42)), now=now)
+        >>> t = Ticket(
+        ...     id="T", created_at=now, priority="low", tier="ordinary", channel="chat"
+        ... )
+        >>> explain(
+        ...     LongestIdle(),
+        ...     t,
+        ...     Agent(id="A", last_assigned_at=now.subtract(minutes=42)),
+        ...     now=now,
+        ... )
         'A: last received a ticket 42 min ago'
     """
 
@@ -900,13 +1063,17 @@ class LongestIdle(_Builtin):
     name: str = "longest idle"
     has_key: ClassVar[bool] = True
 
-    def assess(self, ticket: Ticket, agent: Agent, context: RoutingContext) -> Assessment:
+    def assess(
+        self, ticket: Ticket, agent: Agent, context: RoutingContext
+    ) -> Assessment:
         """Rank by when the agent last received a ticket (earlier is better)."""
         last = agent.last_assigned_at
         if last is None:
             return Assessment.ranked(_NEVER, "has not received a ticket yet")
         idle = v.humanize(max(v.elapsed(last, context.now), dt.timedelta(0)))
-        return Assessment.ranked(float(v.micros(last)), f"last received a ticket {idle} ago")
+        return Assessment.ranked(
+            float(v.micros(last)), f"last received a ticket {idle} ago"
+        )
 
     def key(self, live: Live) -> float:
         return live.last_us
@@ -977,7 +1144,13 @@ def explain(
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
-        >>> t = Ticket(id="T", created_at=pendulum.datetime(2026, 1, 1), priority="low", tier="ordinary", channel="chat")
+        >>> t = Ticket(
+        ...     id="T",
+        ...     created_at=pendulum.datetime(2026, 1, 1),
+        ...     priority="low",
+        ...     tier="ordinary",
+        ...     channel="chat",
+        ... )
         >>> explain(LanguageMatch(), t, Agent(id="A"))
         'A: admitted'
     """

@@ -9,8 +9,7 @@ a clock: "now" is a parameter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -18,6 +17,9 @@ from servicekit._vocabulary import Priority
 from servicekit.errors import DuplicateIdError, InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
 from servicekit.routing._model import Ticket
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 __all__ = ["QueueOrder"]
 
@@ -64,7 +66,11 @@ class QueueOrder:
         ...     channel="email",
         ... )
         >>> new_high = Ticket(
-        ...     id="new", created_at=now, priority="high", tier="ordinary", channel="email"
+        ...     id="new",
+        ...     created_at=now,
+        ...     priority="high",
+        ...     tier="ordinary",
+        ...     channel="email",
         ... )
         >>> q = QueueOrder(promote_every=timedelta(hours=2))
         >>> q.effective_priority(old_low, now).value
@@ -91,7 +97,13 @@ class QueueOrder:
             >>> import pendulum
             >>> from servicekit.routing import QueueOrder, Ticket
             >>> now = pendulum.datetime(2026, 1, 1)
-            >>> t = Ticket(id="T", created_at=now, priority="urgent", tier="ordinary", channel="chat")
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=now,
+            ...     priority="urgent",
+            ...     tier="ordinary",
+            ...     channel="chat",
+            ... )
             >>> QueueOrder().key(t, now)[0]
             0
         """
@@ -122,7 +134,9 @@ class QueueOrder:
             ...     tier="ordinary",
             ...     channel="chat",
             ... )
-            >>> QueueOrder(promote_every=timedelta(minutes=30)).effective_priority(t, now).value
+            >>> QueueOrder(promote_every=timedelta(minutes=30)).effective_priority(
+            ...     t, now
+            ... ).value
             'high'
         """
         now_i = v.instant(now, "now")
@@ -140,16 +154,27 @@ class QueueOrder:
             >>> from servicekit.routing import QueueOrder, Ticket
             >>> now = pendulum.datetime(2026, 1, 1, 12)
             >>> mk = lambda i, p, h: Ticket(
-            ...     id=i, created_at=now.subtract(hours=h), priority=p, tier="ordinary", channel="chat"
+            ...     id=i,
+            ...     created_at=now.subtract(hours=h),
+            ...     priority=p,
+            ...     tier="ordinary",
+            ...     channel="chat",
             ... )
-            >>> [t.id for t in QueueOrder().order([mk("a", "low", 3), mk("b", "urgent", 1), mk("c", "low", 4)], now)]
+            >>> [
+            ...     t.id
+            ...     for t in QueueOrder().order(
+            ...         [mk("a", "low", 3), mk("b", "urgent", 1), mk("c", "low", 4)],
+            ...         now,
+            ...     )
+            ... ]
             ['b', 'c', 'a']
         """
         now_i = v.instant(now, "now")
         now_us = v.micros(now_i)
-        items = list(tickets)
+        given: list[object] = list(tickets)
+        items: list[Ticket] = []
         seen: set[str] = set()
-        for t in items:
+        for t in given:
             if not isinstance(t, Ticket):
                 msg = f"the queue must hold Ticket values; got {t!r}"
                 raise InvalidTypeError(msg)
@@ -157,6 +182,7 @@ class QueueOrder:
                 msg = f"two tickets share the id {t.id!r}; ticket ids must be unique in a queue"
                 raise DuplicateIdError(msg)
             seen.add(t.id)
+            items.append(t)
         keyed = [(self._key(t, now_us, now_i), t) for t in items]
         keyed.sort(key=lambda kt: kt[0])
         return tuple(t for _, t in keyed)
@@ -187,4 +213,8 @@ class QueueOrder:
         """
         d = v.require_keys(data, "QueueOrder", ())
         pe = d.get("promote_every")
-        return cls(promote_every=None if pe is None else v.duration_from_iso(pe, "promote_every"))
+        return cls(
+            promote_every=None
+            if pe is None
+            else v.duration_from_iso(pe, "promote_every")
+        )

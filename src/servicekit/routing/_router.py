@@ -20,11 +20,10 @@ import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from servicekit._vocabulary import Channel
 from servicekit.errors import (
     DuplicateIdError,
     InvalidArgumentError,
@@ -56,6 +55,9 @@ from servicekit.routing._policies import (
 from servicekit.routing._queue import QueueOrder, waited
 from servicekit.routing._triage import Triage
 
+if TYPE_CHECKING:
+    from servicekit._vocabulary import Channel
+
 __all__ = [
     "Assignment",
     "DispatchResult",
@@ -80,11 +82,32 @@ def _step_name(value: object) -> str:
     return v.check_id(value, "EscalationStep.name")
 
 
-def _set_of(what: str) -> Any:
-    def convert(value: object) -> frozenset[str]:
-        return v.names(value, f"EscalationStep.{what}")
+def _drop_skills(value: object) -> frozenset[str]:
+    return v.names(value, "EscalationStep.drop_skills")
 
-    return convert
+
+def _widen(value: object) -> frozenset[str]:
+    return v.names(value, "EscalationStep.widen_to_groups")
+
+
+def _drop_policies(value: object) -> frozenset[str]:
+    return v.names(value, "EscalationStep.drop_policies")
+
+
+def _ticket_id(value: object) -> str:
+    return v.check_id(value, "ticket_id")
+
+
+def _agent_id(value: object) -> str:
+    return v.check_id(value, "agent_id")
+
+
+def _optional_agent_id(value: object) -> str | None:
+    return v.optional_id(value, "agent_id")
+
+
+def _step(value: object) -> str:
+    return v.check_id(value, "step")
 
 
 def _flag(what: str) -> Any:
@@ -139,17 +162,19 @@ class EscalationStep:
     name: str = attrs.field(
         default=attrs.Factory(_default_name, takes_self=True), converter=_step_name
     )
-    drop_skills: frozenset[str] = attrs.field(default=frozenset(), converter=_set_of("drop_skills"))
-    drop_all_skills: bool = attrs.field(default=False, validator=_flag("drop_all_skills"))
+    drop_skills: frozenset[str] = attrs.field(
+        default=frozenset(), converter=_drop_skills
+    )
+    drop_all_skills: bool = attrs.field(
+        default=False, validator=_flag("drop_all_skills")
+    )
     lower_levels_by: int = attrs.field(default=0, converter=_lower)
     drop_language: bool = attrs.field(default=False, validator=_flag("drop_language"))
-    widen_to_groups: frozenset[str] = attrs.field(
-        default=frozenset(), converter=_set_of("widen_to_groups")
-    )
+    widen_to_groups: frozenset[str] = attrs.field(default=frozenset(), converter=_widen)
     any_group: bool = attrs.field(default=False, validator=_flag("any_group"))
     release_owner: bool = attrs.field(default=False, validator=_flag("release_owner"))
     drop_policies: frozenset[str] = attrs.field(
-        default=frozenset(), converter=_set_of("drop_policies")
+        default=frozenset(), converter=_drop_policies
     )
 
     def describe(self) -> str:
@@ -158,7 +183,9 @@ class EscalationStep:
         Example:
             >>> from datetime import timedelta
             >>> from servicekit.routing import EscalationStep
-            >>> EscalationStep(after=timedelta(hours=1), drop_language=True, any_group=True).describe()
+            >>> EscalationStep(
+            ...     after=timedelta(hours=1), drop_language=True, any_group=True
+            ... ).describe()
             "after 1 h 00 min: accept agents who do not speak the customer's language, accept any skill group"
         """
         parts = []
@@ -173,7 +200,9 @@ class EscalationStep:
         if self.any_group:
             parts.append("accept any skill group")
         elif self.widen_to_groups:
-            parts.append(f"also accept the {', '.join(sorted(self.widen_to_groups))} group")
+            parts.append(
+                f"also accept the {', '.join(sorted(self.widen_to_groups))} group"
+            )
         if self.release_owner:
             parts.append("stop waiting for the case owner")
         if self.drop_policies:
@@ -283,14 +312,19 @@ class RoutingDecision:
 
     Example:
         >>> from servicekit.routing import RoutingDecision
-        >>> d = RoutingDecision(ticket_id="T", agent_id=None, step="standard", reasons=["nobody is free"])
+        >>> d = RoutingDecision(
+        ...     ticket_id="T",
+        ...     agent_id=None,
+        ...     step="standard",
+        ...     reasons=["nobody is free"],
+        ... )
         >>> RoutingDecision.from_dict(d.to_dict()) == d
         True
     """
 
-    ticket_id: str = attrs.field(converter=lambda x: v.check_id(x, "ticket_id"))
-    agent_id: str | None = attrs.field(converter=lambda x: v.optional_id(x, "agent_id"))
-    step: str = attrs.field(converter=lambda x: v.check_id(x, "step"))
+    ticket_id: str = attrs.field(converter=_ticket_id)
+    agent_id: str | None = attrs.field(converter=_optional_agent_id)
+    step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
     def to_dict(self) -> dict[str, Any]:
@@ -298,7 +332,9 @@ class RoutingDecision:
 
         Example:
             >>> from servicekit.routing import RoutingDecision
-            >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()["agent_id"]
+            >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()[
+            ...     "agent_id"
+            ... ]
             'A'
         """
         return {
@@ -314,7 +350,9 @@ class RoutingDecision:
 
         Example:
             >>> from servicekit.routing import RoutingDecision
-            >>> RoutingDecision.from_dict({"ticket_id": "T", "agent_id": None, "step": "standard"}).agent_id is None
+            >>> RoutingDecision.from_dict(
+            ...     {"ticket_id": "T", "agent_id": None, "step": "standard"}
+            ... ).agent_id is None
             True
         """
         d = v.require_keys(data, "RoutingDecision", ("ticket_id", "agent_id", "step"))
@@ -332,14 +370,16 @@ class Assignment:
 
     Example:
         >>> from servicekit.routing import Assignment
-        >>> a = Assignment(ticket_id="T", agent_id="A", step="standard", reasons=["least loaded"])
+        >>> a = Assignment(
+        ...     ticket_id="T", agent_id="A", step="standard", reasons=["least loaded"]
+        ... )
         >>> Assignment.from_dict(a.to_dict()) == a
         True
     """
 
-    ticket_id: str = attrs.field(converter=lambda x: v.check_id(x, "ticket_id"))
-    agent_id: str = attrs.field(converter=lambda x: v.check_id(x, "agent_id"))
-    step: str = attrs.field(converter=lambda x: v.check_id(x, "step"))
+    ticket_id: str = attrs.field(converter=_ticket_id)
+    agent_id: str = attrs.field(converter=_agent_id)
+    step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
     def to_dict(self) -> dict[str, Any]:
@@ -347,7 +387,9 @@ class Assignment:
 
         Example:
             >>> from servicekit.routing import Assignment
-            >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()["reasons"]
+            >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()[
+            ...     "reasons"
+            ... ]
             []
         """
         return {
@@ -363,7 +405,9 @@ class Assignment:
 
         Example:
             >>> from servicekit.routing import Assignment
-            >>> Assignment.from_dict({"ticket_id": "T", "agent_id": "A", "step": "standard"}).agent_id
+            >>> Assignment.from_dict(
+            ...     {"ticket_id": "T", "agent_id": "A", "step": "standard"}
+            ... ).agent_id
             'A'
         """
         d = v.require_keys(data, "Assignment", ("ticket_id", "agent_id", "step"))
@@ -373,6 +417,32 @@ class Assignment:
             step=d["step"],
             reasons=d.get("reasons", ()),
         )
+
+
+def _all_of(kind: type[Any], value: object, what: str) -> tuple[Any, ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        msg = f"DispatchResult.{what} must be a list of {kind.__name__}; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, kind):
+            msg = (
+                f"DispatchResult.{what} must hold {kind.__name__} values; got {item!r}"
+            )
+            raise InvalidTypeError(msg)
+    return out
+
+
+def _assignments(value: object) -> tuple[Assignment, ...]:
+    return _all_of(Assignment, value, "assignments")
+
+
+def _unassigned(value: object) -> tuple[RoutingDecision, ...]:
+    return _all_of(RoutingDecision, value, "unassigned")
+
+
+def _agents(value: object) -> tuple[Agent, ...]:
+    return _all_of(Agent, value, "agents")
 
 
 @attrs.frozen(kw_only=True)
@@ -392,9 +462,9 @@ class DispatchResult:
         True
     """
 
-    assignments: tuple[Assignment, ...] = attrs.field(converter=tuple)
-    unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=tuple)
-    agents: tuple[Agent, ...] = attrs.field(converter=tuple)
+    assignments: tuple[Assignment, ...] = attrs.field(converter=_assignments)
+    unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=_unassigned)
+    agents: tuple[Agent, ...] = attrs.field(converter=_agents)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
@@ -416,10 +486,14 @@ class DispatchResult:
 
         Example:
             >>> from servicekit.routing import DispatchResult
-            >>> DispatchResult.from_dict({"assignments": [], "unassigned": [], "agents": []}).assignments
+            >>> DispatchResult.from_dict(
+            ...     {"assignments": [], "unassigned": [], "agents": []}
+            ... ).assignments
             ()
         """
-        d = v.require_keys(data, "DispatchResult", ("assignments", "unassigned", "agents"))
+        d = v.require_keys(
+            data, "DispatchResult", ("assignments", "unassigned", "agents")
+        )
         return cls(
             assignments=[Assignment.from_dict(a) for a in d["assignments"]],
             unassigned=[RoutingDecision.from_dict(u) for u in d["unassigned"]],
@@ -472,16 +546,19 @@ def _escalations(value: object) -> tuple[EscalationStep, ...]:
             )
             raise InvalidArgumentError(msg)
         if step.name in names:
-            msg = f"two escalation steps are named {step.name!r}; give each its own name"
+            msg = (
+                f"two escalation steps are named {step.name!r}; give each its own name"
+            )
             raise DuplicateIdError(msg)
         names.add(step.name)
     return out
 
 
-def _optional_triage(_inst: object, _attr: object, value: object) -> None:
+def _optional_triage(value: object) -> Triage | None:
     if value is not None and not isinstance(value, Triage):
         msg = f"Router.triage must be a Triage or None; got {value!r}"
         raise InvalidTypeError(msg)
+    return value
 
 
 def _queue(_inst: object, _attr: object, value: object) -> None:
@@ -495,7 +572,9 @@ class _Plan:
 
     __slots__ = ("active", "dynamic", "heapable", "keys", "levels", "statics")
 
-    def __init__(self, active: tuple[RoutingPolicy, ...], positions: dict[int, int]) -> None:
+    def __init__(
+        self, active: tuple[RoutingPolicy, ...], positions: dict[int, int]
+    ) -> None:
         self.active = active
         builtins = [p for p in active if isinstance(p, _Builtin)]
         self.statics = [(positions[id(p)], p) for p in builtins]
@@ -513,7 +592,7 @@ class _Plan:
 
 @attrs.frozen(kw_only=True)
 class Router:
-    """A routing pipeline: policies, escalation steps, queue order and optional triage.
+    r"""A routing pipeline: policies, escalation steps, queue order and optional triage.
 
     Capacity is always respected: if ``policies`` holds no :class:`Availability`,
     one is put first. Candidates every policy admits are compared by rank, policy by
@@ -535,8 +614,18 @@ class Router:
         >>> from servicekit.routing import Agent, Router, Ticket
         >>> now = pendulum.datetime(2026, 3, 2, 10, tz="Asia/Shanghai")
         >>> agents = [
-        ...     Agent(id="li", skills={"billing": 6}, languages={"zh"}, capacity={"chat": 2}),
-        ...     Agent(id="wang", skills={"billing": 2}, languages={"zh"}, capacity={"chat": 2}),
+        ...     Agent(
+        ...         id="li",
+        ...         skills={"billing": 6},
+        ...         languages={"zh"},
+        ...         capacity={"chat": 2},
+        ...     ),
+        ...     Agent(
+        ...         id="wang",
+        ...         skills={"billing": 2},
+        ...         languages={"zh"},
+        ...         capacity={"chat": 2},
+        ...     ),
         ... ]
         >>> t = Ticket(
         ...     id="T1",
@@ -551,7 +640,7 @@ class Router:
         >>> d = Router.default().route(t, agents, now)
         >>> d.agent_id
         'li'
-        >>> print("\\n".join(d.reasons))
+        >>> print("\n".join(d.reasons))
         ticket T1: high priority, ordinary customer, chat, waiting 5 min
         agent wang excluded by required skills: has billing at level 2 but needs 4 or above
         agent li ranked 1 of 1: is handling 0 of 2 tickets (0% loaded); has not received a ticket yet
@@ -559,9 +648,11 @@ class Router:
     """
 
     policies: tuple[RoutingPolicy, ...] = attrs.field(converter=_policies)
-    escalations: tuple[EscalationStep, ...] = attrs.field(default=(), converter=_escalations)
+    escalations: tuple[EscalationStep, ...] = attrs.field(
+        default=(), converter=_escalations
+    )
     queue: QueueOrder = attrs.field(factory=QueueOrder, validator=_queue)
-    triage: Triage | None = attrs.field(default=None, validator=_optional_triage)
+    triage: Triage | None = attrs.field(default=None, converter=_optional_triage)
 
     def __attrs_post_init__(self) -> None:
         names = {p.name for p in self.policies}
@@ -615,7 +706,9 @@ class Router:
             triage=triage,
         )
 
-    def route(self, ticket: Ticket, agents: Iterable[Agent], now: dt.datetime) -> RoutingDecision:
+    def route(
+        self, ticket: Ticket, agents: Iterable[Agent], now: dt.datetime
+    ) -> RoutingDecision:
         """Decide who takes one ticket, explaining every agent eliminated or ranked.
 
         Raises:
@@ -628,8 +721,16 @@ class Router:
             >>> import pendulum
             >>> from servicekit.routing import Agent, Router, Ticket
             >>> now = pendulum.datetime(2026, 1, 1, 9)
-            >>> t = Ticket(id="T", created_at=now, priority="low", tier="ordinary", channel="email")
-            >>> Router.default().route(t, [Agent(id="A", capacity={"chat": 1})], now).reasons[-1]
+            >>> t = Ticket(
+            ...     id="T",
+            ...     created_at=now,
+            ...     priority="low",
+            ...     tier="ordinary",
+            ...     channel="email",
+            ... )
+            >>> Router.default().route(
+            ...     t, [Agent(id="A", capacity={"chat": 1})], now
+            ... ).reasons[-1]
             'no agent can take it now; it stays in the queue'
         """
         now_i = v.instant(now, "now")
@@ -637,7 +738,9 @@ class Router:
         (prepared,) = _check_tickets([ticket], self.triage)
         engine = _Engine(self, agent_list, now_i, "scan")
         agent_id, step, reasons = engine.decide(*prepared)
-        return RoutingDecision(ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons)
+        return RoutingDecision(
+            ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons
+        )
 
     def dispatch(
         self,
@@ -664,11 +767,22 @@ class Router:
             >>> from servicekit.routing import Agent, Router, Ticket
             >>> now = pendulum.datetime(2026, 1, 1, 9)
             >>> tickets = [
-            ...     Ticket(id=f"T{i}", created_at=now, priority=p, tier="ordinary", channel="chat")
+            ...     Ticket(
+            ...         id=f"T{i}",
+            ...         created_at=now,
+            ...         priority=p,
+            ...         tier="ordinary",
+            ...         channel="chat",
+            ...     )
             ...     for i, p in enumerate(["low", "urgent", "normal"])
             ... ]
-            >>> r = Router.default().dispatch(tickets, [Agent(id="A", capacity={"chat": 2})], now)
-            >>> [(a.ticket_id, a.agent_id) for a in r.assignments], [u.ticket_id for u in r.unassigned]
+            >>> r = Router.default().dispatch(
+            ...     tickets, [Agent(id="A", capacity={"chat": 2})], now
+            ... )
+            >>> (
+            ...     [(a.ticket_id, a.agent_id) for a in r.assignments],
+            ...     [u.ticket_id for u in r.unassigned],
+            ... )
             ([('T1', 'A'), ('T2', 'A')], ['T0'])
             >>> r.agents[0].load["chat"]
             2
@@ -679,7 +793,10 @@ class Router:
         now_i = v.instant(now, "now")
         agent_list = _check_agents(agents)
         prepared = _check_tickets(tickets, self.triage)
-        order = {t.id: i for i, t in enumerate(self.queue.order([t for t, _ in prepared], now_i))}
+        order = {
+            t.id: i
+            for i, t in enumerate(self.queue.order([t for t, _ in prepared], now_i))
+        }
         prepared.sort(key=lambda tr: order[tr[0].id])
         engine = _Engine(self, agent_list, now_i, strategy)
         assignments: list[Assignment] = []
@@ -692,7 +809,9 @@ class Router:
                 unassigned.append(_trusted(RoutingDecision, t.id, None, step, reasons))
             else:
                 assignments.append(_trusted(Assignment, t.id, agent_id, step, reasons))
-        return DispatchResult(assignments=assignments, unassigned=unassigned, agents=engine.final_agents())
+        return DispatchResult(
+            assignments=assignments, unassigned=unassigned, agents=engine.final_agents()
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
@@ -735,19 +854,21 @@ class Router:
             ['availability and capacity', 'least loaded']
         """
         d = v.require_keys(data, "Router", ("policies",))
-        triage = d.get("triage")
+        triage_data = d.get("triage")
         return cls(
             policies=[policy_from_dict(p) for p in d["policies"]],
             escalations=[EscalationStep.from_dict(s) for s in d.get("escalations", ())],
             queue=QueueOrder.from_dict(d.get("queue", {})),
-            triage=None if triage is None else Triage.from_dict(triage),
+            triage=None if triage_data is None else Triage.from_dict(triage_data),
         )
 
 
 _T = TypeVar("_T", Assignment, RoutingDecision)
 
 
-def _trusted(cls: type[_T], ticket_id: str, agent_id: str | None, step: str, reasons: list[str]) -> _T:
+def _trusted(
+    cls: type[_T], ticket_id: str, agent_id: str | None, step: str, reasons: list[str]
+) -> _T:
     out = object.__new__(cls)
     object.__setattr__(out, "ticket_id", ticket_id)
     object.__setattr__(out, "agent_id", agent_id)
@@ -761,7 +882,8 @@ def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
         msg = f"agents must be a list of Agent values; got {agents!r}"
         raise InvalidTypeError(msg)
     out: dict[str, Agent] = {}
-    for a in agents:
+    given: Iterable[object] = agents
+    for a in given:
         if not isinstance(a, Agent):
             msg = f"agents must be Agent values; got {a!r}"
             raise InvalidTypeError(msg)
@@ -773,13 +895,16 @@ def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
     return [out[k] for k in sorted(out)]
 
 
-def _check_tickets(tickets: Iterable[Ticket], triage: Triage | None) -> list[tuple[Ticket, str | None]]:
+def _check_tickets(
+    tickets: Iterable[Ticket], triage: Triage | None
+) -> list[tuple[Ticket, str | None]]:
     if isinstance(tickets, str | Mapping) or not isinstance(tickets, Iterable):
         msg = f"tickets must be a list of Ticket values; got {tickets!r}"
         raise InvalidTypeError(msg)
     out: list[tuple[Ticket, str | None]] = []
     seen: set[str] = set()
-    for t in tickets:
+    given: Iterable[object] = tickets
+    for t in given:
         if not isinstance(t, Ticket):
             msg = f"tickets must be Ticket values; got {t!r}"
             raise InvalidTypeError(msg)
@@ -801,7 +926,13 @@ def _check_tickets(tickets: Iterable[Ticket], triage: Triage | None) -> list[tup
 class _Engine:
     """One routing run: live agent state, indexes and memo tables (private, mutable)."""
 
-    def __init__(self, router: Router, agents: Sequence[Agent], now: dt.datetime, strategy: Strategy) -> None:
+    def __init__(
+        self,
+        router: Router,
+        agents: Sequence[Agent],
+        now: dt.datetime,
+        strategy: Strategy,
+    ) -> None:
         self.router = router
         self.now = now
         self.now_us = v.micros(now)
@@ -812,31 +943,53 @@ class _Engine:
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
         self.index: AgentIndex | None = None if self.scan else AgentIndex(agents)
-        self.lives: dict[str, Live] = {} if self.scan else {a.id: Live(a) for a in agents}
-        self.after_us = [s.after // dt.timedelta(microseconds=1) for s in router.escalations]
+        self.lives: dict[str, Live] = (
+            {} if self.scan else {a.id: Live(a) for a in agents}
+        )
+        self.after_us = [
+            s.after // dt.timedelta(microseconds=1) for s in router.escalations
+        ]
         relax = [_Relax()]
         for step in router.escalations:
             relax.append(relax[-1].then(step))
         self.relax = relax
         positions = {id(p): i for i, p in enumerate(router.policies)}
         self.plans = [
-            _Plan(tuple(p for p in router.policies if p.name not in r.policies), positions) for r in relax
+            _Plan(
+                tuple(p for p in router.policies if p.name not in r.policies), positions
+            )
+            for r in relax
         ]
         self.keep_current = self.scan or not all(p.heapable for p in self.plans)
         self.requirements: dict[Hashable, Requirements] = {}
         self.eligible: dict[Hashable, tuple[Hashable, AbstractSet[str], list[str]]] = {}
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
-    def decide(self, ticket: Ticket, rule: str | None) -> tuple[str | None, str, list[str]]:
+    def decide(
+        self, ticket: Ticket, rule: str | None
+    ) -> tuple[str | None, str, list[str]]:
         waited_us = waited(ticket, self.now_us, self.now)
         n = bisect.bisect_right(self.after_us, waited_us)
         relax = self.relax[n]
-        rkey = (n, ticket.skills, ticket.min_levels, ticket.language, ticket.group, ticket.owner_id)
+        rkey = (
+            n,
+            ticket.skills,
+            ticket.min_levels,
+            ticket.language,
+            ticket.group,
+            ticket.owner_id,
+        )
         req = self.requirements.get(rkey)
         if req is None:
             req = self.requirements[rkey] = relax.requirements(ticket)
         wait = dt.timedelta(microseconds=waited_us)
-        ctx = RoutingContext(now=self.now, waited=wait, step=relax.name, requirements=req, agents=self.view)
+        ctx = RoutingContext(
+            now=self.now,
+            waited=wait,
+            step=relax.name,
+            requirements=req,
+            agents=self.view,
+        )
         header = (
             f"ticket {ticket.id}: {ticket.priority.value} priority, {ticket.tier.value} customer, "
             f"{ticket.channel.value}, waiting {v.humanize(wait)}"
@@ -845,7 +998,9 @@ class _Engine:
         if rule is not None:
             reasons.append(f"triage rule {rule!r} set its priority and skills")
         if n:
-            reasons.append(f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}")
+            reasons.append(
+                f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}"
+            )
         plan = self.plans[n]
         if self.scan:
             chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
@@ -859,19 +1014,28 @@ class _Engine:
             self._assign(chosen, ticket.channel)
         return chosen, relax.name, reasons
 
-    def _rank(self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, ids: Iterable[str], reasons: list[str]) -> str | None:
+    def _rank(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        ids: Iterable[str],
+        reasons: list[str],
+    ) -> str | None:
         ranked: list[tuple[tuple[float, ...], str, list[str]]] = []
         for aid in ids:
             agent = self.current[aid]
             ranks: list[float] = []
             notes: list[str] = []
             for p in plan.active:
-                verdict = p.assess(ticket, agent, ctx)
+                verdict: object = p.assess(ticket, agent, ctx)
                 if not isinstance(verdict, Assessment):
                     msg = f"policy {p.name!r} returned {verdict!r}; assess must return an Assessment"
                     raise InvalidTypeError(msg)
                 if not verdict.admitted:
-                    reasons.append(f"agent {aid} excluded by {p.name}: {verdict.reason}")
+                    reasons.append(
+                        f"agent {aid} excluded by {p.name}: {verdict.reason}"
+                    )
                     break
                 ranks.append(verdict.rank)
                 if verdict.reason:
@@ -880,7 +1044,9 @@ class _Engine:
                 ranked.append((tuple(ranks), aid, notes))
         ranked.sort(key=lambda r: (r[0], r[1]))
         for i, (_, aid, notes) in enumerate(ranked, 1):
-            reasons.append(f"agent {aid} ranked {i} of {len(ranked)}: {'; '.join(notes) or 'no preference'}")
+            reasons.append(
+                f"agent {aid} ranked {i} of {len(ranked)}: {'; '.join(notes) or 'no preference'}"
+            )
         if not ranked:
             reasons.append("no agent can take it now; it stays in the queue")
             return None
@@ -889,12 +1055,25 @@ class _Engine:
             why = "the only eligible agent"
         else:
             runner = ranked[1][0]
-            i = next((i for i, (a, b) in enumerate(zip(best[0], runner, strict=True)) if a != b), None)
-            why = f"decided by {plan.active[i].name}" if i is not None else "tied on every policy, so the lowest agent id"
+            first = next(
+                (
+                    i
+                    for i, (a, b) in enumerate(zip(best[0], runner, strict=True))
+                    if a != b
+                ),
+                None,
+            )
+            why = (
+                f"decided by {plan.active[first].name}"
+                if first is not None
+                else "tied on every policy, so the lowest agent id"
+            )
         reasons.append(f"chose agent {best[1]}: {why}")
         return best[1]
 
-    def _eligible(self, ticket: Ticket, ctx: RoutingContext, plan: _Plan) -> tuple[Hashable, AbstractSet[str], list[str]]:
+    def _eligible(
+        self, ticket: Ticket, ctx: RoutingContext, plan: _Plan
+    ) -> tuple[Hashable, AbstractSet[str], list[str]]:
         keys = []
         for pos, p in plan.statics:
             k = p.static_key(ticket, ctx)
@@ -910,28 +1089,41 @@ class _Engine:
         remaining: AbstractSet[str] = index.all
         lines: list[str] = []
         for pos, k in keys:
-            p = self.router.policies[pos]
-            assert isinstance(p, _Builtin)  # noqa: S101  # statics are built-ins only
-            after = remaining & p.static_ids(k, index)
+            policy = self.router.policies[pos]
+            assert isinstance(policy, _Builtin)  # noqa: S101  # statics are built-ins only
+            after = remaining & policy.static_ids(k, index)
             removed = len(remaining) - len(after)
             if removed:
-                lines.append(f"{v.plural(removed, 'agent')} of {total:,} excluded by {p.name}: they {p.summary(k)}")
+                lines.append(
+                    f"{v.plural(removed, 'agent')} of {total:,} excluded by {policy.name}: they {policy.summary(k)}"
+                )
             remaining = after
         hit = self.eligible[sig] = (sig, frozenset(remaining), lines)
         return hit
 
-    def _heap(self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, reasons: list[str]) -> str | None:
+    def _heap(
+        self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, reasons: list[str]
+    ) -> str | None:
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one
         sig, members, lines = self._eligible(ticket, ctx, plan)
         reasons.extend(lines)
-        levels = []
+        levels: list[tuple[_Builtin, list[tuple[Hashable, set[str]]]]] = []
         for p in plan.levels:
             lv = p.levels(ticket, ctx, index)
             if lv:
                 levels.append((p, lv))
         base = (id(plan), ticket.channel, sig)
-        found = self._search(base, members, ticket.channel, plan, levels, 0, (), ())
+        found = self._search(
+            base=base,
+            members=members,
+            channel=ticket.channel,
+            plan=plan,
+            levels=levels,
+            depth=0,
+            chosen=(),
+            restrict=(),
+        )
         if found is None:
             if members:
                 reasons.append(
@@ -943,7 +1135,11 @@ class _Engine:
             return None
         aid, chosen = found
         live = self.lives[aid]
-        notes = [p.level_reason(k) for (p, _), k in zip(levels, chosen, strict=True) if k is not None]
+        notes = [
+            p.level_reason(k)
+            for (p, _), k in zip(levels, chosen, strict=True)
+            if k is not None
+        ]
         notes.extend(p.live_reason(live, self.now_us) for p in plan.keys)
         detail = "; ".join(n for n in notes if n)
         reasons.append(
@@ -954,6 +1150,7 @@ class _Engine:
 
     def _search(
         self,
+        *,
         base: Hashable,
         members: AbstractSet[str],
         channel: Channel,
@@ -975,12 +1172,32 @@ class _Engine:
         for lkey, ids in levels[depth][1]:
             if ids.isdisjoint(members):
                 continue
-            found = self._search(base, members, channel, plan, levels, depth + 1, (*chosen, lkey), (*restrict, ids))
+            found = self._search(
+                base=base,
+                members=members,
+                channel=channel,
+                plan=plan,
+                levels=levels,
+                depth=depth + 1,
+                chosen=(*chosen, lkey),
+                restrict=(*restrict, ids),
+            )
             if found is not None:
                 return found
-        return self._search(base, members, channel, plan, levels, depth + 1, (*chosen, None), restrict)
+        return self._search(
+            base=base,
+            members=members,
+            channel=channel,
+            plan=plan,
+            levels=levels,
+            depth=depth + 1,
+            chosen=(*chosen, None),
+            restrict=restrict,
+        )
 
-    def _entry(self, live: Live, channel: Channel, plan: _Plan) -> tuple[float, ...] | None:
+    def _entry(
+        self, live: Live, channel: Channel, plan: _Plan
+    ) -> tuple[float, ...] | None:
         slot = (id(plan), channel)
         if slot in live.cache:
             return live.cache[slot]
@@ -994,7 +1211,11 @@ class _Engine:
         return keys
 
     def _build(
-        self, members: AbstractSet[str], restrict: tuple[AbstractSet[str], ...], channel: Channel, plan: _Plan
+        self,
+        members: AbstractSet[str],
+        restrict: tuple[AbstractSet[str], ...],
+        channel: Channel,
+        plan: _Plan,
     ) -> list[tuple[Any, ...]]:
         pool = set(members)
         for r in restrict:
@@ -1008,18 +1229,24 @@ class _Engine:
         heapq.heapify(heap)
         return heap
 
-    def _top(self, heap: list[tuple[Any, ...]], channel: Channel, plan: _Plan) -> str | None:
+    def _top(
+        self, heap: list[tuple[Any, ...]], channel: Channel, plan: _Plan
+    ) -> str | None:
         # Invariant: an entry whose version is current passed the dynamic filters when
         # filed and nothing changed since, so it is valid as it stands.
         lives = self.lives
         slot = (id(plan), channel)
         while heap:
             entry = heap[0]
-            aid = entry[-2]
+            aid: str = entry[-2]
             live = lives[aid]
             if entry[-1] == live.version:
-                return aid  # type: ignore[no-any-return]
-            keys = live.cache[slot] if slot in live.cache else self._entry(live, channel, plan)
+                return aid
+            keys = (
+                live.cache[slot]
+                if slot in live.cache
+                else self._entry(live, channel, plan)
+            )
             if keys is None:
                 # Load only grows during a dispatch, so an agent without room now
                 # never regains it: drop the entry for good.
@@ -1049,7 +1276,9 @@ class _Engine:
             agent = self.current[aid]
             load = dict(agent.load)
             load[channel] = load.get(channel, 0) + 1
-            self.current[aid] = attrs.evolve(agent, load=load, last_assigned_at=self.now)
+            self.current[aid] = attrs.evolve(
+                agent, load=load, last_assigned_at=self.now
+            )
 
     def final_agents(self) -> list[Agent]:
         out = []
@@ -1060,6 +1289,9 @@ class _Engine:
                 out.append(self.current[aid])
             else:
                 live = self.lives[aid]
-                out.append(attrs.evolve(self.original[aid], load=live.load, last_assigned_at=self.now))
+                out.append(
+                    attrs.evolve(
+                        self.original[aid], load=live.load, last_assigned_at=self.now
+                    )
+                )
         return out
-

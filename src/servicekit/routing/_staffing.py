@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = [
     "StaffingPlan",
@@ -121,7 +123,9 @@ def _seconds(value: dt.timedelta) -> float:
     return value / dt.timedelta(seconds=1)
 
 
-def service_level(*, agents: int, traffic: float, aht: dt.timedelta, target_answer: dt.timedelta) -> float:
+def service_level(
+    *, agents: int, traffic: float, aht: dt.timedelta, target_answer: dt.timedelta
+) -> float:
     """Return the share of contacts answered within ``target_answer``.
 
     ``SL = 1 - C · exp(-(N - A) · t / AHT)``; 0.0 when ``agents <= traffic``.
@@ -132,7 +136,15 @@ def service_level(*, agents: int, traffic: float, aht: dt.timedelta, target_answ
     Example:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import service_level
-        >>> round(service_level(agents=3, traffic=2.0, aht=timedelta(minutes=3), target_answer=timedelta(seconds=20)), 4)
+        >>> round(
+        ...     service_level(
+        ...         agents=3,
+        ...         traffic=2.0,
+        ...         aht=timedelta(minutes=3),
+        ...         target_answer=timedelta(seconds=20),
+        ...     ),
+        ...     4,
+        ... )
         0.6023
     """
     n = _agents(agents)
@@ -151,7 +163,9 @@ def _sl(b: float, n: int, a: float, h: float, t: float) -> float:
     return max(0.0, 1.0 - c * math.exp(-(n - a) * t / h))
 
 
-def average_speed_of_answer(*, agents: int, traffic: float, aht: dt.timedelta) -> dt.timedelta:
+def average_speed_of_answer(
+    *, agents: int, traffic: float, aht: dt.timedelta
+) -> dt.timedelta:
     """Return the mean wait before answer, ``C · AHT / (N - A)``.
 
     Raises:
@@ -202,7 +216,9 @@ def offered_traffic(*, volume: float, period: dt.timedelta, aht: dt.timedelta) -
     Example:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import offered_traffic
-        >>> offered_traffic(volume=1200, period=timedelta(hours=8), aht=timedelta(minutes=5))
+        >>> offered_traffic(
+        ...     volume=1200, period=timedelta(hours=8), aht=timedelta(minutes=5)
+        ... )
         12.5
     """
     vol = _traffic(volume, "volume")
@@ -237,7 +253,10 @@ class StaffingPlan:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import StaffingPlan, required_agents
         >>> plan = required_agents(
-        ...     volume=1200, period=timedelta(hours=8), aht=timedelta(minutes=5), target_answer=timedelta(seconds=20)
+        ...     volume=1200,
+        ...     period=timedelta(hours=8),
+        ...     aht=timedelta(minutes=5),
+        ...     target_answer=timedelta(seconds=20),
         ... )
         >>> StaffingPlan.from_dict(plan.to_dict()) == plan
         True
@@ -257,7 +276,12 @@ class StaffingPlan:
         Example:
             >>> from datetime import timedelta
             >>> from servicekit.routing.staffing import required_agents
-            >>> required_agents(volume=0, period=timedelta(hours=1), aht=timedelta(minutes=3), target_answer=timedelta(seconds=20)).to_dict()["asa"]
+            >>> required_agents(
+            ...     volume=0,
+            ...     period=timedelta(hours=1),
+            ...     aht=timedelta(minutes=3),
+            ...     target_answer=timedelta(seconds=20),
+            ... ).to_dict()["asa"]
             'P0DT0S'
         """
         return {
@@ -292,7 +316,15 @@ class StaffingPlan:
             ... ).asa.seconds
             12
         """
-        keys = ("agents", "scheduled_agents", "service_level", "asa", "occupancy", "waiting_probability", "traffic")
+        keys = (
+            "agents",
+            "scheduled_agents",
+            "service_level",
+            "asa",
+            "occupancy",
+            "waiting_probability",
+            "traffic",
+        )
         d = v.require_keys(data, "StaffingPlan", keys)
         return cls(
             agents=_agents(d["agents"]),

@@ -31,7 +31,7 @@ def _rule_name(value: object) -> str:
 
 
 def _optional_priority(value: object) -> Priority | None:
-    return None if value is None else v.enum_member(Priority, value, "priority")  # type: ignore[no-any-return]
+    return None if value is None else v.enum_member(Priority, value, "priority")
 
 
 def _optional_group(value: object) -> str | None:
@@ -46,7 +46,10 @@ def _levels(value: object) -> v.FrozenMap[str, int]:
     if not isinstance(value, Mapping):
         msg = f"min_levels must map skill names to levels 1-10; got {value!r}"
         raise InvalidTypeError(msg)
-    return v.FrozenMap((v.check_id(k, "a skill name"), v.level(n, f"the minimum level for {k!r}")) for k, n in value.items())
+    return v.FrozenMap(
+        (v.check_id(k, "a skill name"), v.level(n, f"the minimum level for {k!r}"))
+        for k, n in value.items()
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -79,7 +82,9 @@ class TriageRule:
     priority: Priority | None = attrs.field(default=None, converter=_optional_priority)
     group: str | None = attrs.field(default=None, converter=_optional_group)
     skills: frozenset[str] = attrs.field(default=frozenset(), converter=_skills)
-    min_levels: v.FrozenMap[str, int] = attrs.field(factory=v.FrozenMap, converter=_levels)
+    min_levels: v.FrozenMap[str, int] = attrs.field(
+        factory=v.FrozenMap, converter=_levels
+    )
 
     def __attrs_post_init__(self) -> None:
         extra = sorted(set(self.min_levels) - self.skills)
@@ -113,7 +118,9 @@ class TriageRule:
 
         Example:
             >>> from servicekit.routing import TriageRule
-            >>> TriageRule.from_dict({"name": "vip", "when": {"tier": "high_value"}}).name
+            >>> TriageRule.from_dict(
+            ...     {"name": "vip", "when": {"tier": "high_value"}}
+            ... ).name
             'vip'
         """
         d = v.require_keys(data, "TriageRule", ("name",))
@@ -134,7 +141,11 @@ class TriageResult:
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Ticket, Triage, TriageRule
-        >>> triage = Triage(rules=[TriageRule(name="vip", when={"tier": "high_value"}, priority="high")])
+        >>> triage = Triage(
+        ...     rules=[
+        ...         TriageRule(name="vip", when={"tier": "high_value"}, priority="high")
+        ...     ]
+        ... )
         >>> t = Ticket(
         ...     id="T",
         ...     created_at=pendulum.datetime(2026, 1, 1),
@@ -332,7 +343,8 @@ class Triage:
             >>> Triage(rules=[]).classify(t).rule.name
             'default'
         """
-        if not isinstance(ticket, Ticket):
+        given: object = ticket
+        if not isinstance(given, Ticket):
             msg = f"Triage.classify needs a Ticket; got {ticket!r}"
             raise InvalidTypeError(msg)
         facts = ticket.facts()
@@ -398,7 +410,9 @@ class Triage:
 
         Example:
             >>> from servicekit.routing import Triage
-            >>> t = Triage.from_dict({"rules": [{"name": "vip", "when": {"tier": "high_value"}}]})
+            >>> t = Triage.from_dict(
+            ...     {"rules": [{"name": "vip", "when": {"tier": "high_value"}}]}
+            ... )
             >>> [r.name for r in t.rules]
             ['vip']
         """

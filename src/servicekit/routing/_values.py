@@ -67,9 +67,6 @@ class FrozenMap(Mapping[_K, _V]):
     def __contains__(self, key: object) -> bool:
         return key in self._data
 
-    def get(self, key: _K, default: Any = None) -> Any:  # type: ignore[override]
-        return self._data.get(key, default)
-
     def items(self) -> ItemsView[_K, _V]:
         return self._data.items()
 

@@ -6,7 +6,10 @@ Example:
     >>> from datetime import timedelta
     >>> from servicekit.routing.staffing import required_agents
     >>> required_agents(
-    ...     volume=1200, period=timedelta(hours=8), aht=timedelta(minutes=5), target_answer=timedelta(seconds=20)
+    ...     volume=1200,
+    ...     period=timedelta(hours=8),
+    ...     aht=timedelta(minutes=5),
+    ...     target_answer=timedelta(seconds=20),
     ... ).agents
     17
 """
