@@ -13,6 +13,7 @@ import servicekit.acceptance._convert as convert
 from servicekit.acceptance._convert import (
     duration_from_iso,
     duration_to_iso,
+    elapsed,
     instant_key,
     parse_instant,
     reasons,
@@ -128,6 +129,13 @@ class TestToInstant:
         assert back != b  # PEP 495: the plain == lies inside the repeated hour ...
         assert instant_key(back) == instant_key(b)  # ... so instant fields use this key
         assert utc(a) < utc(b)
+
+
+@given(acceptance_instants, acceptance_instants)
+def test_elapsed_against_integer_microseconds(a, b):
+    out = elapsed(to_instant(a), to_instant(b))
+    assert type(out) is dt.timedelta
+    assert out == (_us(b) - _us(a)) * US
 
 
 class TestParseInstant:

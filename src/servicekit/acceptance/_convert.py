@@ -28,6 +28,7 @@ from servicekit.errors import (
 __all__ = [
     "duration_from_iso",
     "duration_to_iso",
+    "elapsed",
     "instant_key",
     "optional_instant",
     "optional_text",
@@ -83,6 +84,15 @@ def optional_instant(value: object) -> pendulum.DateTime | None:
 def instant_key(value: dt.datetime | None) -> dt.datetime | None:
     """The equality key of an instant field: the instant in UTC (None stays None)."""
     return None if value is None else value.astimezone(dt.UTC)
+
+
+def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """Return ``end - start`` as a plain exact timedelta (negative if ``end`` is earlier).
+
+    pendulum's own subtraction builds a calendar-aware Interval, ten times slower and
+    not a plain timedelta; the instants' difference is all the workflow needs.
+    """
+    return dt.datetime.__sub__(utc(end), utc(start))
 
 
 def utc(value: dt.datetime) -> dt.datetime:

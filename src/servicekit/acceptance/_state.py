@@ -15,13 +15,13 @@ event, so applying events never re-reads the history.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
 from servicekit.acceptance._convert import (
+    elapsed,
     instant_key,
     optional_instant,
     parse_instant,
@@ -51,6 +51,7 @@ from servicekit.errors import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Mapping
 
     import pendulum
@@ -287,11 +288,7 @@ class Breach:
     @property
     def late_by(self) -> dt.timedelta:
         """``at - due_at``: how late (negative for a delay notice given too close)."""
-        late = utc(self.at) - utc(self.due_at)
-        # A plain timedelta, not pendulum's Interval, whatever the operands' types.
-        return dt.timedelta(
-            days=late.days, seconds=late.seconds, microseconds=late.microseconds
-        )
+        return elapsed(self.due_at, self.at)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data with ISO-8601 instants."""
@@ -578,7 +575,7 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
                 f"is not after the current due time {due.isoformat()}"
             )
             raise InvalidEventError(msg)
-        if due is None or utc(due) - utc(at) >= policy.delay_notice:
+        if due is None or elapsed(at, due) >= policy.delay_notice:
             due = _local(policy, new_due)
         else:
             breaches += (
