@@ -1,6 +1,7 @@
 import itertools
 import json
 import math
+import pickle
 import random
 from types import MappingProxyType
 
@@ -273,3 +274,15 @@ def test_coverage_simulation():
         ]
         covered += index.score(rows).estimate.contains(true_dimension)
     assert covered / 2000 >= 0.93
+
+
+def test_single_response_interval_is_the_whole_scale():
+    r = SatisfactionIndex().score([{"response_speed": 5, "resolution": 5}])
+    assert (r.estimate.low, r.estimate.value, r.estimate.high) == (0.0, 100.0, 100.0)
+    assert r.estimate.n == 1
+
+
+def test_results_pickle():
+    r = SatisfactionIndex().score([{"attitude": 4}, {"attitude": 2}])
+    assert pickle.loads(pickle.dumps(r)) == r
+    assert hash(r) == hash(pickle.loads(pickle.dumps(r)))

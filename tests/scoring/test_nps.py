@@ -3,6 +3,7 @@ import math
 import random
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -250,3 +251,14 @@ def test_coverage_simulation():
         covered += nps(scores).estimate.contains(true_nps)
         total += 1
     assert covered / total >= 0.93
+
+
+def test_pandas_and_numpy_columns_take_the_fast_path():
+    scores = [10, 9, 7, 3, 0] * 20
+    assert nps(pd.Series(scores)) == nps(scores)
+    assert nps(np.array(scores, dtype=np.int64)) == nps(scores)
+    assert nps(pd.Series([float(s) for s in scores])) == nps(scores)
+    with pytest.raises(InvalidArgumentError, match="NaN"):
+        nps(pd.Series([10.0, np.nan]))
+    with pytest.raises(InvalidTypeError, match="booleans"):
+        nps(pd.Series([True, False]))

@@ -201,3 +201,15 @@ def test_coverage_simulation_wilson_and_t():
         mean_cover += r.mean.contains(true_mean)
     assert top_cover / 2000 >= 0.93
     assert mean_cover / 2000 >= 0.93
+
+
+def test_numpy_scalars_in_plain_lists():
+    assert first_contact_resolution([np.True_, np.False_]).value == 50.0
+    with pytest.raises(InvalidTypeError, match="True or False"):
+        first_contact_resolution([np.True_, 1])
+    assert csat([np.int64(5), np.int64(3)]) == csat([5, 3])
+
+
+def test_zero_dimensional_array_is_not_a_list():
+    with pytest.raises(InvalidTypeError, match="list"):
+        csat(np.array(5))

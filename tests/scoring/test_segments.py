@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 import math
+import pickle
 
 import numpy as np
 import pandas as pd
@@ -479,3 +480,16 @@ def test_many_small_segments_use_the_sparse_count():
     for row in t.rows[:50]:
         i = int(row.segment[1:])
         assert row.estimate == nps([i % 11]).estimate
+
+
+def test_tables_pickle_and_hash():
+    rows = [
+        {"city": c, "month": m, "rating": r}
+        for c in "AB"
+        for m in (1, 2)
+        for r in (1, 5, 4)
+    ]
+    t = segment_table(rows, by="city", period="month", measure=MeanMeasure(), min_n=1)
+    again = pickle.loads(pickle.dumps(t))
+    assert again == t
+    assert hash(again) == hash(t)

@@ -79,7 +79,18 @@ def materialise(values: Iterable[Any], what: str) -> list[Any]:
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
         msg = f"{what} must be a list (or other iterable) of answers; got {type(values).__name__}"
         raise InvalidTypeError(msg)
-    return list(values)
+    # numpy arrays and pandas Series convert to Python scalars in C, which keeps the
+    # fast path (plain ints) open; their booleans stay booleans and are still refused.
+    tolist = getattr(values, "tolist", None)
+    if callable(tolist):
+        converted = tolist()
+        if isinstance(converted, list):
+            return converted
+    try:
+        return list(values)
+    except TypeError:
+        msg = f"{what} must be a list (or other iterable) of answers; got {values!r}"
+        raise InvalidTypeError(msg) from None
 
 
 def require(n: int, what: str) -> None:
