@@ -448,8 +448,9 @@ def segment_table(
         measure: what to estimate: :class:`NpsMeasure`, :class:`CsatMeasure`,
             :class:`MeanMeasure`, :class:`ShareMeasure` or :class:`IndexMeasure`.
         period: the field naming the period (``"month"``), or None for one period.
-            The previous period of a period is the next-lower period value present
-            in the data.
+            The previous period of a period is the next-lower period in the table
+            (periods in which the measure could score nothing have no rows, and the
+            period after one has no change).
         confidence: the intervals' confidence level; also the significance level
             (``1 - confidence``) of ``change_significant``.
         min_n: segments with fewer responses in a period are not ranked.
