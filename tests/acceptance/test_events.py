@@ -35,6 +35,7 @@ AT = pendulum.datetime(2025, 2, 10, 9, tz="Asia/Shanghai")
 def test_round_trip_through_json(event):
     data = json.loads(json.dumps(event.to_dict()))
     assert event_from_dict(data) == event
+    assert hash(event_from_dict(data)) == hash(event)
     assert type(event).from_dict(data) == event
 
 

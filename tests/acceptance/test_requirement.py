@@ -561,6 +561,7 @@ class TestSerialisation:
         data = json.loads(json.dumps(req.to_dict()))
         back = Requirement.from_dict(data)
         assert back == req
+        assert hash(back) == hash(req)
         assert back.to_dict() == req.to_dict()
         assert (back.state, back.obligations, back.breaches) == (
             req.state,
