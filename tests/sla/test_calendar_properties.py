@@ -27,6 +27,16 @@ from strategies import business_durations, calendar_cases, calendar_instants
 ZERO = dt.timedelta(0)
 
 
+def budget(fraction):
+    """A share of the active Hypothesis profile's examples (at least 10).
+
+    Relative, not absolute, so that ``HYPOTHESIS_PROFILE=thorough`` still scales
+    every test up, while the default run of ``tests/sla`` stays within its time
+    budget (each example builds a fresh calendar, traced by coverage).
+    """
+    return settings(max_examples=max(10, int(settings.default.max_examples * fraction)))
+
+
 def build(case):
     return BusinessCalendar(**case.kwargs), Reference(**case.kwargs)
 
@@ -48,6 +58,7 @@ def zone_of(case):
 # -- agreement with the reference ---------------------------------------------------
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_is_open_and_next_open_agree_with_reference(case, data):
     cal, ref = build(case)
@@ -56,6 +67,7 @@ def test_is_open_and_next_open_agree_with_reference(case, data):
     assert_instant(cal.next_open(at), ref.next_open(at), zone_of(case))
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_between_agrees_with_reference(case, data):
     cal, ref = build(case)
@@ -66,6 +78,7 @@ def test_between_agrees_with_reference(case, data):
     assert got == ref.between(start, end)
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_add_agrees_with_reference(case, data):
     cal, ref = build(case)
@@ -74,6 +87,7 @@ def test_add_agrees_with_reference(case, data):
     assert_instant(cal.add(start, delta), ref.add(start, delta), zone_of(case))
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_subtract_agrees_with_reference(case, data):
     cal, ref = build(case)
@@ -82,6 +96,7 @@ def test_subtract_agrees_with_reference(case, data):
     assert_instant(cal.subtract(end, delta), ref.subtract(end, delta), zone_of(case))
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_add_and_subtract_of_a_measured_span_agree_with_reference(case, data):
     """Durations measured between two grid instants make ``add`` land exactly on
@@ -100,6 +115,7 @@ def test_add_and_subtract_of_a_measured_span_agree_with_reference(case, data):
     assert to_us(backward) >= to_us(start)
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_business_days_agree_with_reference(case, data):
     cal, ref = build(case)
@@ -110,6 +126,7 @@ def test_business_days_agree_with_reference(case, data):
     assert cal.business_days_between(a, b) == ref.business_days_between(a, b)
 
 
+@budget(0.75)
 @given(case=calendar_cases(), data=st.data())
 def test_add_business_days_agrees_with_reference(case, data):
     cal, ref = build(case)
@@ -127,7 +144,7 @@ def test_add_business_days_agrees_with_reference(case, data):
 # -- algebraic laws -------------------------------------------------------------------
 
 
-@settings(max_examples=50)  # cheap laws; the reference tests take 100
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_between_inverts_add(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -138,7 +155,7 @@ def test_between_inverts_add(case, data):
     assert cal.between(start, end) == delta
 
 
-@settings(max_examples=50)  # cheap laws; the reference tests take 100
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_add_is_monotone_in_delta(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -152,7 +169,7 @@ def test_add_is_monotone_in_delta(case, data):
     assert to_us(cal.add(start, small)) <= to_us(cal.add(start, large))
 
 
-@settings(max_examples=50)  # cheap laws; the reference tests take 100
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_add_composes(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -163,7 +180,7 @@ def test_add_composes(case, data):
     assert to_us(cal.add(cal.add(start, a), b)) == to_us(cal.add(start, a + b))
 
 
-@settings(max_examples=50)  # cheap laws; the reference tests take 100
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_subtract_inverts_add_on_working_instants(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -173,7 +190,7 @@ def test_subtract_inverts_add_on_working_instants(case, data):
     assert to_us(cal.subtract(cal.add(start, delta), delta)) == to_us(start)
 
 
-@settings(max_examples=50)  # cheap laws; the reference tests take 100
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_between_is_additive_and_antisymmetric(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -186,7 +203,7 @@ def test_between_is_additive_and_antisymmetric(case, data):
 # -- values ---------------------------------------------------------------------------
 
 
-@settings(max_examples=50)
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_to_dict_round_trips_through_json(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -199,7 +216,7 @@ def test_to_dict_round_trips_through_json(case, data):
     assert to_us(again.add(start, delta)) == to_us(cal.add(start, delta))
 
 
-@settings(max_examples=50)
+@budget(0.5)
 @given(case=calendar_cases(), data=st.data())
 def test_pickle_round_trips(case, data):
     cal = BusinessCalendar(**case.kwargs)
@@ -226,7 +243,7 @@ def year_end_cases():
     )
 
 
-@settings(max_examples=40)
+@budget(0.4)
 @given(case=year_end_cases(), data=st.data())
 def test_year_boundary_agrees_with_reference(case, data):
     cal, ref = build(case)
@@ -246,7 +263,7 @@ def test_year_boundary_agrees_with_reference(case, data):
     assert_instant(cal.add_business_days(start, n), expected, zone)
 
 
-@settings(max_examples=15)
+@budget(0.15)
 @given(case=calendar_cases(), data=st.data())
 def test_long_spans_agree_with_reference(case, data):
     """Up to most of a year of business time: many per-year tables, DST twice."""

@@ -266,7 +266,7 @@ class TestNightShiftsAndSpecialDays:
             closed.add_business_days(at(dt.UTC, 2025, 3, 1), 1)
 
 
-@settings(max_examples=25)
+@settings(max_examples=max(10, settings.default.max_examples // 4))
 @given(case=calendar_cases(), data=st.data())
 def test_coarse_cells_agree_with_minute_steps(case, data):
     """Stepping by the gcd of the bounds loses nothing against 60-second steps."""
