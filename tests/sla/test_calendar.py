@@ -1036,3 +1036,22 @@ class TestSharing:
         sequential = office(holidays=holidays.China(years=2025))
         for chunk, got in zip(chunks, parallel, strict=True):
             assert got == answers(sequential, chunk)
+
+    def test_a_failed_operation_leaves_the_calendar_as_it_was(self):
+        """DESIGN §2: a failed operation leaves every object as it was. A range
+        error half-way through growing the per-year tables must not leave them
+        half-grown for the next, valid, query.
+        """
+        cal = office(holidays=holidays.China(years=2025))
+        start = at(SH, 2025, 1, 24, 17)
+        with pytest.raises(CalendarRangeError):
+            cal.add(start, dt.timedelta(days=3_000_000))
+        with pytest.raises(CalendarRangeError):
+            cal.subtract(start, dt.timedelta(days=3_000_000))
+        fresh = office(holidays=holidays.China(years=2025))
+        assert cal == fresh
+        for delta in (2 * H, 300 * H, 4000 * H):
+            assert to_us(cal.add(start, delta)) == to_us(fresh.add(start, delta))
+            assert to_us(cal.subtract(start, delta)) == to_us(
+                fresh.subtract(start, delta)
+            )
