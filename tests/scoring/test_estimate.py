@@ -186,3 +186,10 @@ class TestWilson:
     def test_rejects_impossible_counts(self, k, n, error):
         with pytest.raises(error):
             wilson_interval(k, n)
+
+
+def test_infinite_statistic_round_trips_through_strict_json():
+    d = Estimate(value=1.0, low=1.0, high=1.0, n=4, method="welch")
+    c = Comparison(difference=d, z=-math.inf, p_value=0.0)
+    text = json.dumps(c.to_dict(), allow_nan=False)
+    assert Comparison.from_dict(json.loads(text)) == c

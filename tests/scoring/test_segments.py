@@ -493,3 +493,17 @@ def test_tables_pickle_and_hash():
     again = pickle.loads(pickle.dumps(t))
     assert again == t
     assert hash(again) == hash(t)
+
+
+def test_constant_segments_that_differ():
+    """Two periods of identical answers: the change is exact and serialises to JSON."""
+    rows = [{"c": "x", "m": 1, "rating": 5}] * 3 + [{"c": "x", "m": 2, "rating": 4}] * 3
+    t = segment_table(rows, by="c", period="m", measure=MeanMeasure(), min_n=1)
+    change = by_key(t)["x", 2].change
+    assert change.difference.value == -1.0
+    assert change.z == -math.inf
+    assert change.p_value == 0.0
+    assert (
+        SegmentTable.from_dict(json.loads(json.dumps(t.to_dict(), allow_nan=False)))
+        == t
+    )

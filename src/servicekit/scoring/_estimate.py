@@ -204,9 +204,12 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        # Two constant samples that differ give z = ±inf, which strict JSON cannot
+        # hold; it is written as the string "inf" / "-inf".
+        z: float | str = self.z if math.isfinite(self.z) else str(self.z)
         return {
             "difference": self.difference.to_dict(),
-            "z": self.z,
+            "z": z,
             "p_value": self.p_value,
         }
 
@@ -220,9 +223,15 @@ class Comparison:
         with deserialising("Comparison"):
             return cls(
                 difference=Estimate.from_dict(field(data, "difference", "Comparison")),
-                z=field(data, "z", "Comparison"),
+                z=_z_from_json(field(data, "z", "Comparison")),
                 p_value=field(data, "p_value", "Comparison"),
             )
+
+
+def _z_from_json(value: Any) -> Any:
+    if isinstance(value, str) and value in {"inf", "-inf"}:
+        return float(value)
+    return value
 
 
 def wilson_interval(
