@@ -141,7 +141,7 @@ class TestMermaid:
     def test_notes_and_ends(self):
         text = to_mermaid()
         for state, rule in STATE_OBLIGATIONS.items():
-            assert f"note right of {state.name}: {rule.describe()}" in text
+            assert f"note right of {state.name} : {rule.describe()}" in text
         assert "    [*] --> AWAITING_SHEET: Requirement.open\n" in text
         assert text.endswith("    CLOSED --> [*]\n    CANCELLED --> [*]\n")
 

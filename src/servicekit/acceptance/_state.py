@@ -683,7 +683,7 @@ def to_mermaid() -> str:
             label = kind.__name__ + (f" ({', '.join(notes)})" if notes else "")
             lines.append(f"    {state.name} --> {target.name}: {label}")
     for state, rule in STATE_OBLIGATIONS.items():
-        lines.append(f"    note right of {state.name}: {rule.describe()}")
+        lines.append(f"    note right of {state.name} : {rule.describe()}")
     lines.extend(
         f"    {state.name} --> [*]" for state in RequirementState if state.is_terminal
     )
