@@ -20,12 +20,17 @@ from servicekit.acceptance import (
     DelayAnnounced,
     Duty,
     Obligation,
+    ObligationRule,
     Party,
     RequirementState,
     allowed_events,
     to_mermaid,
 )
-from servicekit.errors import DeserializationError, NaiveDatetimeError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    NaiveDatetimeError,
+)
 from strategies import ACCEPTANCE_EVENT_TYPES, acceptance_instants
 
 S = RequirementState
@@ -210,6 +215,21 @@ class TestValues:
         since = pendulum.datetime(2025, 1, 1, tz="UTC")
         o = Obligation(party="team", what="deliver", since=since, due_at=None)
         assert not o.is_overdue(since.add(years=5))
+
+    @pytest.mark.parametrize("rule", list(STATE_OBLIGATIONS.values()))
+    def test_obligation_rule_round_trip(self, rule):
+        data = json.loads(json.dumps(rule.to_dict()))
+        assert ObligationRule.from_dict(data) == rule
+
+    def test_obligation_rule_validation(self):
+        with pytest.raises(InvalidArgumentError, match="day count"):
+            ObligationRule(party="team", what="deliver", within="deliver_within")
+        with pytest.raises(DeserializationError, match="invalid ObligationRule"):
+            ObligationRule.from_dict({"party": "team", "what": "deliver"})
+        with pytest.raises(DeserializationError, match="invalid ObligationRule"):
+            ObligationRule.from_dict(
+                {"party": "boss", "what": "deliver", "within": None}
+            )
 
     @pytest.mark.parametrize("cls", [Obligation, Breach])
     def test_from_dict_errors(self, cls):

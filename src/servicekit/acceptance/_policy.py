@@ -26,7 +26,12 @@ from servicekit.sla import BusinessCalendar
 if TYPE_CHECKING:
     import pendulum
 
-__all__ = ["AcceptanceTimeoutAction", "BusinessDayCalendar", "RequirementPolicy"]
+__all__ = [
+    "DAY_FIELDS",
+    "AcceptanceTimeoutAction",
+    "BusinessDayCalendar",
+    "RequirementPolicy",
+]
 
 
 @runtime_checkable
@@ -109,7 +114,8 @@ def _calendar(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidTypeError(msg)
 
 
-_DAY_FIELDS: Final = (
+# The policy's business-day counts, which the obligation table refers to by name.
+DAY_FIELDS: Final = (
     "confirm_within",
     "customer_confirm_within",
     "accept_within",
@@ -181,7 +187,7 @@ class RequirementPolicy:
             ('PT24H', 'escalate')
         """
         out: dict[str, Any] = {"calendar": self.calendar.to_dict()}
-        out.update({name: getattr(self, name) for name in _DAY_FIELDS})
+        out.update({name: getattr(self, name) for name in DAY_FIELDS})
         out["delay_notice"] = duration_to_iso(self.delay_notice)
         out["on_acceptance_timeout"] = self.on_acceptance_timeout.value
         return out
@@ -203,12 +209,12 @@ class RequirementPolicy:
         if not isinstance(data, Mapping) or "calendar" not in data:
             msg = f"a RequirementPolicy needs a mapping with a 'calendar' key, got {data!r}"
             raise DeserializationError(msg)
-        known = {"calendar", "delay_notice", "on_acceptance_timeout", *_DAY_FIELDS}
+        known = {"calendar", "delay_notice", "on_acceptance_timeout", *DAY_FIELDS}
         unknown = sorted(set(data) - known)
         if unknown:
             msg = f"RequirementPolicy data has unknown keys {unknown}; expected some of {sorted(known)}"
             raise DeserializationError(msg)
-        kwargs: dict[str, Any] = {n: data[n] for n in _DAY_FIELDS if n in data}
+        kwargs: dict[str, Any] = {n: data[n] for n in DAY_FIELDS if n in data}
         if "delay_notice" in data:
             kwargs["delay_notice"] = duration_from_iso(
                 data["delay_notice"], "RequirementPolicy.delay_notice"

@@ -42,9 +42,14 @@ from servicekit.acceptance._events import (
     FollowUpDone,
     SheetSent,
 )
-from servicekit.acceptance._policy import AcceptanceTimeoutAction, RequirementPolicy
+from servicekit.acceptance._policy import (
+    DAY_FIELDS,
+    AcceptanceTimeoutAction,
+    RequirementPolicy,
+)
 from servicekit.errors import (
     DeserializationError,
+    InvalidArgumentError,
     InvalidEventError,
     InvalidTransitionError,
     InvalidTypeError,
@@ -153,6 +158,15 @@ class BreachKind(enum.StrEnum):
     LATE_DELAY_NOTICE = "late_delay_notice"
 
 
+def _within(_inst: object, _attr: object, value: Any) -> None:
+    if value is not None and value not in DAY_FIELDS:
+        msg = (
+            f"within must name a RequirementPolicy day count ({', '.join(DAY_FIELDS)}) "
+            f"or be None for the promised delivery time, got {value!r}"
+        )
+        raise InvalidArgumentError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class ObligationRule:
     """A row of :data:`STATE_OBLIGATIONS`: who owes what, and where its deadline comes from.
@@ -167,9 +181,41 @@ class ObligationRule:
         'confirm_within'
     """
 
-    party: Party
-    what: Duty
-    within: str | None
+    party: Party = attrs.field(converter=Party)
+    what: Duty = attrs.field(converter=Duty)
+    within: str | None = attrs.field(validator=_within)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data.
+
+        Example:
+            >>> from servicekit.acceptance import ObligationRule
+            >>> rule = ObligationRule(
+            ...     party="team", what="resubmit", within="rework_within"
+            ... )
+            >>> rule.to_dict()
+            {'party': 'team', 'what': 'resubmit', 'within': 'rework_within'}
+            >>> ObligationRule.from_dict(rule.to_dict()) == rule
+            True
+        """
+        return {
+            "party": self.party.value,
+            "what": self.what.value,
+            "within": self.within,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Self:
+        """Rebuild from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: missing keys or invalid values.
+        """
+        try:
+            return cls(party=data["party"], what=data["what"], within=data["within"])
+        except (KeyError, ValueError, TypeError) as e:
+            msg = f"invalid ObligationRule data {data!r}: {e!r}"
+            raise DeserializationError(msg) from None
 
     def describe(self) -> str:
         """Return a one-line English description, as used in the diagram.
