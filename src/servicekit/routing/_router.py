@@ -735,9 +735,10 @@ class Router:
         """
         now_i = v.instant(now, "now")
         agent_list = _check_agents(agents)
-        (prepared,) = _check_tickets([ticket], self.triage)
+        ((triaged, rule),) = _check_tickets([ticket], self.triage)
+        wait_us = waited(triaged, v.micros(now_i), now_i)
         engine = _Engine(self, agent_list, now_i, "scan")
-        agent_id, step, reasons = engine.decide(*prepared)
+        agent_id, step, reasons = engine.decide(triaged, rule, wait_us)
         return RoutingDecision(
             ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons
         )
@@ -793,16 +794,19 @@ class Router:
         now_i = v.instant(now, "now")
         agent_list = _check_agents(agents)
         prepared = _check_tickets(tickets, self.triage)
-        order = {
-            t.id: i
-            for i, t in enumerate(self.queue.order([t for t, _ in prepared], now_i))
-        }
-        prepared.sort(key=lambda tr: order[tr[0].id])
+        now_us = v.micros(now_i)
+        keyed = []
+        for t, rule in prepared:
+            wait_us = waited(t, now_us, now_i)
+            key = self.queue._key_after(t, wait_us, now_us - wait_us)  # noqa: SLF001
+            keyed.append((key, wait_us, t, rule))
+        # Keys end with the (unique) ticket id, so the sort never compares tickets.
+        keyed.sort(key=lambda k: k[0])
         engine = _Engine(self, agent_list, now_i, strategy)
         assignments: list[Assignment] = []
         unassigned: list[RoutingDecision] = []
-        for t, rule in prepared:
-            agent_id, step, reasons = engine.decide(t, rule)
+        for _, wait_us, t, rule in keyed:
+            agent_id, step, reasons = engine.decide(t, rule, wait_us)
             # Every field here was produced by the engine from validated values, so
             # the fast constructor skips re-validating 100,000 of them.
             if agent_id is None:
@@ -966,9 +970,8 @@ class _Engine:
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
     def decide(
-        self, ticket: Ticket, rule: str | None
+        self, ticket: Ticket, rule: str | None, waited_us: int
     ) -> tuple[str | None, str, list[str]]:
-        waited_us = waited(ticket, self.now_us, self.now)
         n = bisect.bisect_right(self.after_us, waited_us)
         relax = self.relax[n]
         rkey = (
