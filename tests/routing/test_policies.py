@@ -78,22 +78,24 @@ class TestFastFormsAgreeWithAssess:
         ticket, agents = case
         ctx = context(ticket, agents)
         index = AgentIndex(agents)
-        key = policy.static_key(ticket, ctx)
-        static = index.all if key is None else set(policy.static_ids(key, index))
+        key = policy._static_key(ticket, ctx)
+        static = index.all if key is None else set(policy._static_ids(key, index))
         for a in agents:
-            fast = a.id in static and policy.dynamic(Live(a), ticket.channel)
+            fast = a.id in static and policy._dynamic(Live(a), ticket.channel)
             assert policy.assess(ticket, a, ctx).admitted == fast, a
 
-    @given(cases(), st.sampled_from([p for p in BUILTINS if p.has_levels or p.has_key]))
+    @given(
+        cases(), st.sampled_from([p for p in BUILTINS if p._has_levels or p._has_key])
+    )
     def test_rankings_order_agents_alike(self, case, policy):
         ticket, agents = case
         ctx = context(ticket, agents)
         index = AgentIndex(agents)
-        levels = policy.levels(ticket, ctx, index) or []
+        levels = policy._levels(ticket, ctx, index) or []
 
         def fast(a):
-            if policy.has_key:
-                return policy.key(Live(a))
+            if policy._has_key:
+                return policy._key(Live(a))
             return next(
                 (i for i, (_, ids) in enumerate(levels) if a.id in ids), len(levels)
             )
@@ -166,11 +168,11 @@ class TestPolicyDetails:
         )
         now_us = int(ROUTING_NOW.timestamp() * 1_000_000)
         assert (
-            LongestIdle().live_reason(live, now_us)
+            LongestIdle()._live_reason(live, now_us)
             == "last received a ticket 3 min ago"
         )
-        assert LeastLoaded().live_reason(live, now_us) == "has no capacity"
+        assert LeastLoaded()._live_reason(live, now_us) == "has no capacity"
         assert (
-            LongestIdle().live_reason(Live(Agent(id="B")), now_us)
+            LongestIdle()._live_reason(Live(Agent(id="B")), now_us)
             == "has not received a ticket yet"
         )

@@ -386,41 +386,41 @@ class _Builtin:
 
     # A filter on static facts, in two halves so the router can memoise: a cheap
     # hashable key naming the restriction (None: no restriction for this ticket) ...
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return None
 
     # ... and the ids of the agents the restriction admits.
-    def static_ids(self, key: Any, index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: Any, index: AgentIndex) -> AbstractSet[str]:
         return index.all
 
     # A filter on live load: monotone, once False it stays False during a dispatch.
-    def dynamic(self, live: Live, channel: Channel) -> bool:
+    def _dynamic(self, live: Live, channel: Channel) -> bool:
         return True
 
     # Preference levels, best first: [(memo key, ids)], others rank after all levels.
-    def levels(
+    def _levels(
         self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex
     ) -> list[tuple[Hashable, set[str]]] | None:
         return None
 
     # A per-agent rank from live state that only grows as the agent receives work.
-    def key(self, live: Live) -> float:
+    def _key(self, live: Live) -> float:
         return 0.0
 
-    has_dynamic: ClassVar[bool] = False
-    has_levels: ClassVar[bool] = False
-    has_key: ClassVar[bool] = False
+    _has_dynamic: ClassVar[bool] = False
+    _has_levels: ClassVar[bool] = False
+    _has_key: ClassVar[bool] = False
 
     # Words for the agents a static filter removed ("do not speak ug").
-    def summary(self, key: Any) -> str:
+    def _summary(self, key: Any) -> str:
         return f"fail {self.name}"
 
     # Words for why the agent at a preference level was preferred.
-    def level_reason(self, key: Any) -> str:
+    def _level_reason(self, key: Any) -> str:
         return ""
 
     # Words for an agent's key, from live state.
-    def live_reason(self, live: Live, now_us: int) -> str:
+    def _live_reason(self, live: Live, now_us: int) -> str:
         return ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -456,13 +456,13 @@ class ChannelMatch(_Builtin):
             return _ADMIT
         return Assessment.exclude(f"does not work the {ticket.channel.value} channel")
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
         return ticket.channel
 
-    def static_ids(self, key: Channel, index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: Channel, index: AgentIndex) -> AbstractSet[str]:
         return index.by_channel.get(key, _EMPTY)
 
-    def summary(self, key: Channel) -> str:
+    def _summary(self, key: Channel) -> str:
         return f"do not work the {key.value} channel"
 
 
@@ -492,7 +492,7 @@ class Availability(_Builtin):
 
     kind: ClassVar[str] = "availability"
     name: str = "availability and capacity"
-    has_dynamic: ClassVar[bool] = True
+    _has_dynamic: ClassVar[bool] = True
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -510,16 +510,16 @@ class Availability(_Builtin):
             )
         return _ADMIT
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable:
         return "available"
 
-    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.available
 
-    def dynamic(self, live: Live, channel: Channel) -> bool:
+    def _dynamic(self, live: Live, channel: Channel) -> bool:
         return live.load.get(channel, 0) < live.capacity.get(channel, 0)
 
-    def summary(self, key: str) -> str:
+    def _summary(self, key: str) -> str:
         return "are not available (break, training or logged off)"
 
 
@@ -561,11 +561,11 @@ class RequiredSkills(_Builtin):
                 )
         return Assessment.exclude("; ".join(problems)) if problems else _ADMIT
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         skills = ctx.requirements.skills
         return tuple(skills.items()) if skills else None
 
-    def static_ids(
+    def _static_ids(
         self, key: tuple[tuple[str, int], ...], index: AgentIndex
     ) -> AbstractSet[str]:
         sets = sorted((index.with_skill(s, n) for s, n in key), key=len)
@@ -574,7 +574,7 @@ class RequiredSkills(_Builtin):
             out &= other
         return out
 
-    def summary(self, key: tuple[tuple[str, int], ...]) -> str:
+    def _summary(self, key: tuple[tuple[str, int], ...]) -> str:
         need = ", ".join(f"{s} at level {n} or above" for s, n in key)
         return f"lack the required skills ({need})"
 
@@ -610,13 +610,13 @@ class LanguageMatch(_Builtin):
             return _ADMIT
         return Assessment.exclude(f"does not speak the customer's language ({lang})")
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return ctx.requirements.language
 
-    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.by_language.get(key, _EMPTY)
 
-    def summary(self, key: str) -> str:
+    def _summary(self, key: str) -> str:
         return f"do not speak the customer's language ({key})"
 
 
@@ -651,17 +651,17 @@ class SkillGroupMatch(_Builtin):
             return _ADMIT
         return Assessment.exclude(f"is not in the {' or '.join(sorted(groups))} group")
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         groups = ctx.requirements.groups
         return None if groups is None else tuple(sorted(groups))
 
-    def static_ids(self, key: tuple[str, ...], index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: tuple[str, ...], index: AgentIndex) -> AbstractSet[str]:
         out: set[str] = set()
         for g in key:
             out |= index.by_group.get(g, _EMPTY)
         return out
 
-    def summary(self, key: tuple[str, ...]) -> str:
+    def _summary(self, key: tuple[str, ...]) -> str:
         return f"are not in the {' or '.join(key)} group"
 
 
@@ -700,7 +700,7 @@ class PartTimeWeighting(_Builtin):
     kind: ClassVar[str] = "part_time"
     share: float = attrs.field(default=0.5, converter=_share)
     name: str = "part-time share"
-    has_dynamic: ClassVar[bool] = True
+    _has_dynamic: ClassVar[bool] = True
 
     def limit(self, capacity: int) -> int:
         """Return how many tickets a part-time agent with ``capacity`` takes.
@@ -732,7 +732,7 @@ class PartTimeWeighting(_Builtin):
             f"the most a part-time agent takes ({self.share:.0%} of {cap})"
         )
 
-    def dynamic(self, live: Live, channel: Channel) -> bool:
+    def _dynamic(self, live: Live, channel: Channel) -> bool:
         if not live.part_time:
             return True
         return live.load.get(channel, 0) < self.limit(live.capacity.get(channel, 0))
@@ -823,13 +823,13 @@ class SeniorForRepeatComplaints(_Builtin):
             f"(seniors take {self.threshold} or more)"
         )
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return "senior" if self.complaints(ticket) >= self.threshold else None
 
-    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.seniors
 
-    def summary(self, key: str) -> str:
+    def _summary(self, key: str) -> str:
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
     def to_dict(self) -> dict[str, Any]:
@@ -882,7 +882,7 @@ class OwnerStickiness(_Builtin):
     kind: ClassVar[str] = "owner"
     wait: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), converter=_wait)
     name: str = "first-contact ownership"
-    has_levels: ClassVar[bool] = True
+    _has_levels: ClassVar[bool] = True
 
     def _holds(self, ctx: RoutingContext) -> str | None:
         owner_id = ctx.requirements.owner_id
@@ -909,13 +909,13 @@ class OwnerStickiness(_Builtin):
             )
         return Assessment.ranked(1)
 
-    def static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
+    def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return self._holds(ctx)
 
-    def static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
+    def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return {key} & index.all
 
-    def levels(
+    def _levels(
         self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex
     ) -> list[tuple[Hashable, set[str]]] | None:
         owner_id = ctx.requirements.owner_id
@@ -923,10 +923,10 @@ class OwnerStickiness(_Builtin):
             return None
         return [(("owner", owner_id), {owner_id})]
 
-    def summary(self, key: str) -> str:
+    def _summary(self, key: str) -> str:
         return f"are not the case owner {key}, who keeps it for now (first-contact ownership)"
 
-    def level_reason(self, key: Any) -> str:
+    def _level_reason(self, key: Any) -> str:
         return "owns the case (first-contact ownership)"
 
     def to_dict(self) -> dict[str, Any]:
@@ -954,7 +954,7 @@ class DedicatedManager(_Builtin):
 
     kind: ClassVar[str] = "dedicated"
     name: str = "dedicated manager"
-    has_levels: ClassVar[bool] = True
+    _has_levels: ClassVar[bool] = True
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -969,7 +969,7 @@ class DedicatedManager(_Builtin):
             return Assessment.ranked(1, f"serves {ticket.tier.value} customers")
         return Assessment.ranked(2)
 
-    def levels(
+    def _levels(
         self, ticket: Ticket, ctx: RoutingContext, index: AgentIndex
     ) -> list[tuple[Hashable, set[str]]]:
         out: list[tuple[Hashable, set[str]]] = []
@@ -983,7 +983,7 @@ class DedicatedManager(_Builtin):
         out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, set())))
         return out
 
-    def level_reason(self, key: tuple[str, Any]) -> str:
+    def _level_reason(self, key: tuple[str, Any]) -> str:
         if key[0] == "customer":
             return "is this customer's dedicated manager"
         return f"serves {key[1].value} customers"
@@ -1011,7 +1011,7 @@ class LeastLoaded(_Builtin):
 
     kind: ClassVar[str] = "least_loaded"
     name: str = "least loaded"
-    has_key: ClassVar[bool] = True
+    _has_key: ClassVar[bool] = True
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -1025,11 +1025,11 @@ class LeastLoaded(_Builtin):
             ratio, f"is handling {load} of {cap} tickets ({pct} loaded)"
         )
 
-    def key(self, live: Live) -> float:
+    def _key(self, live: Live) -> float:
         cap = live.total_capacity
         return live.total_load / cap if cap else math.inf
 
-    def live_reason(self, live: Live, now_us: int) -> str:
+    def _live_reason(self, live: Live, now_us: int) -> str:
         cap = live.total_capacity
         load = live.total_load
         return (
@@ -1061,7 +1061,7 @@ class LongestIdle(_Builtin):
 
     kind: ClassVar[str] = "longest_idle"
     name: str = "longest idle"
-    has_key: ClassVar[bool] = True
+    _has_key: ClassVar[bool] = True
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -1075,10 +1075,10 @@ class LongestIdle(_Builtin):
             float(v.micros(last)), f"last received a ticket {idle} ago"
         )
 
-    def key(self, live: Live) -> float:
+    def _key(self, live: Live) -> float:
         return live.last_us
 
-    def live_reason(self, live: Live, now_us: int) -> str:
+    def _live_reason(self, live: Live, now_us: int) -> str:
         if live.last_us == _NEVER:
             return "has not received a ticket yet"
         idle = dt.timedelta(microseconds=max(0, now_us - int(live.last_us)))

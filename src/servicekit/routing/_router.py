@@ -12,6 +12,10 @@ always choose the same agents; the tests hold the two to that. This module must 
 read a clock, use randomness, or depend on the order agents are given in.
 """
 
+# The router drives the built-in policies' private, index-friendly forms
+# (``_static_key``, ``_key``, …): they are an internal contract of this package.
+# ruff: noqa: SLF001
+
 from __future__ import annotations
 
 import bisect
@@ -578,15 +582,15 @@ class _Plan:
         self.active = active
         builtins = [p for p in active if isinstance(p, _Builtin)]
         self.statics = [(positions[id(p)], p) for p in builtins]
-        self.dynamic = [p for p in builtins if p.has_dynamic]
-        self.levels = [p for p in builtins if p.has_levels]
-        self.keys = [p for p in builtins if p.has_key]
-        ranking = [p for p in builtins if p.has_levels or p.has_key]
-        first_key = next((i for i, p in enumerate(ranking) if p.has_key), len(ranking))
+        self.dynamic = [p for p in builtins if p._has_dynamic]
+        self.levels = [p for p in builtins if p._has_levels]
+        self.keys = [p for p in builtins if p._has_key]
+        ranking = [p for p in builtins if p._has_levels or p._has_key]
+        first_key = next((i for i, p in enumerate(ranking) if p._has_key), len(ranking))
         # Heaps need ticket-independent keys after every ticket-dependent preference;
         # any other shape (or a caller's own policy) is evaluated candidate by candidate.
         self.heapable = len(builtins) == len(active) and not any(
-            p.has_levels for p in ranking[first_key:]
+            p._has_levels for p in ranking[first_key:]
         )
 
 
@@ -798,7 +802,7 @@ class Router:
         keyed = []
         for t, rule in prepared:
             wait_us = waited(t, now_us, now_i)
-            key = self.queue._key_after(t, wait_us, now_us - wait_us)  # noqa: SLF001
+            key = self.queue._key_after(t, wait_us, now_us - wait_us)
             keyed.append((key, wait_us, t, rule))
         # Keys end with the (unique) ticket id, so the sort never compares tickets.
         keyed.sort(key=lambda k: k[0])
@@ -1079,7 +1083,7 @@ class _Engine:
     ) -> tuple[Hashable, AbstractSet[str], list[str]]:
         keys = []
         for pos, p in plan.statics:
-            k = p.static_key(ticket, ctx)
+            k = p._static_key(ticket, ctx)
             if k is not None:
                 keys.append((pos, k))
         sig = tuple(keys)
@@ -1094,11 +1098,11 @@ class _Engine:
         for pos, k in keys:
             policy = self.router.policies[pos]
             assert isinstance(policy, _Builtin)  # noqa: S101  # statics are built-ins only
-            after = remaining & policy.static_ids(k, index)
+            after = remaining & policy._static_ids(k, index)
             removed = len(remaining) - len(after)
             if removed:
                 lines.append(
-                    f"{v.plural(removed, 'agent')} of {total:,} excluded by {policy.name}: they {policy.summary(k)}"
+                    f"{v.plural(removed, 'agent')} of {total:,} excluded by {policy.name}: they {policy._summary(k)}"
                 )
             remaining = after
         hit = self.eligible[sig] = (sig, frozenset(remaining), lines)
@@ -1113,7 +1117,7 @@ class _Engine:
         reasons.extend(lines)
         levels: list[tuple[_Builtin, list[tuple[Hashable, set[str]]]]] = []
         for p in plan.levels:
-            lv = p.levels(ticket, ctx, index)
+            lv = p._levels(ticket, ctx, index)
             if lv:
                 levels.append((p, lv))
         base = (id(plan), ticket.channel, sig)
@@ -1139,11 +1143,11 @@ class _Engine:
         aid, chosen = found
         live = self.lives[aid]
         notes = [
-            p.level_reason(k)
+            p._level_reason(k)
             for (p, _), k in zip(levels, chosen, strict=True)
             if k is not None
         ]
-        notes.extend(p.live_reason(live, self.now_us) for p in plan.keys)
+        notes.extend(p._live_reason(live, self.now_us) for p in plan.keys)
         detail = "; ".join(n for n in notes if n)
         reasons.append(
             f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}"
@@ -1206,10 +1210,10 @@ class _Engine:
             return live.cache[slot]
         keys: tuple[float, ...] | None = None
         for p in plan.dynamic:
-            if not p.dynamic(live, channel):
+            if not p._dynamic(live, channel):
                 break
         else:
-            keys = tuple([p.key(live) for p in plan.keys])
+            keys = tuple([p._key(live) for p in plan.keys])
         live.cache[slot] = keys
         return keys
 
