@@ -229,6 +229,12 @@ class Ticket:
     def min_level(self, skill: str) -> int:
         """Return the minimum level required for ``skill`` (1 when unspecified).
 
+        Args:
+            skill: A skill name.
+
+        Returns:
+            The minimum level 1-10.
+
         Example:
             >>> import pendulum
             >>> from servicekit.routing import Ticket
@@ -254,6 +260,9 @@ class Ticket:
         (reach nested values with ``"attributes.city"``). ``skills`` maps each
         required skill to True, so a rule tests one with ``{"skills.refunds": True}``
         (the condition vocabulary has no "contains").
+
+        Returns:
+            A new dict of the ticket's facts.
 
         Example:
             >>> import pendulum
@@ -288,6 +297,9 @@ class Ticket:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data (ISO-8601 instants) that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> import pendulum
             >>> from servicekit.routing import Ticket
@@ -320,6 +332,12 @@ class Ticket:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Ticket:
         """Build a ticket from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: keys are missing or instants are malformed.
@@ -429,6 +447,12 @@ class Agent:
     def room(self, channel: Channel) -> int:
         """Return how many more tickets the agent can take on ``channel`` now.
 
+        Args:
+            channel: The channel (a member or its name).
+
+        Returns:
+            ``capacity - load`` on that channel, never below zero.
+
         Example:
             >>> from servicekit.routing import Agent
             >>> Agent(id="A", capacity={"chat": 3}, load={"chat": 2}).room("chat")
@@ -440,6 +464,9 @@ class Agent:
     def load_ratio(self) -> float:
         """Return total load over total capacity (``inf`` with no capacity at all).
 
+        Returns:
+            Total load divided by total capacity across channels.
+
         Example:
             >>> from servicekit.routing import Agent
             >>> Agent(id="A", capacity={"chat": 4}, load={"chat": 1}).load_ratio()
@@ -450,6 +477,9 @@ class Agent:
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
+
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
         Example:
             >>> from servicekit.routing import Agent
@@ -475,6 +505,12 @@ class Agent:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Agent:
         """Build an agent from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: ``id`` is missing or an instant is malformed.

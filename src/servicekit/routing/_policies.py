@@ -115,6 +115,12 @@ class Requirements:
     def of(cls, ticket: Ticket) -> Requirements:
         """Return the unrelaxed requirements of ``ticket``.
 
+        Args:
+            ticket: The ticket.
+
+        Returns:
+            Its requirements before any escalation.
+
         Example:
             >>> import pendulum
             >>> from servicekit.routing import Requirements, Ticket
@@ -217,6 +223,12 @@ class Assessment:
     def exclude(cls, reason: str) -> Assessment:
         """Return a verdict removing the agent, with the reason.
 
+        Args:
+            reason: Why the agent cannot take the ticket, in plain words.
+
+        Returns:
+            A non-admitting :class:`Assessment`.
+
         Example:
             >>> from servicekit.routing import Assessment
             >>> Assessment.exclude("does not speak Uyghur").reason
@@ -228,6 +240,13 @@ class Assessment:
     def ranked(cls, rank: float, reason: str = "") -> Assessment:
         """Return a verdict admitting the agent with a rank (lower is better).
 
+        Args:
+            rank: Lower is better; compared only among admitted agents.
+            reason: Why, in plain words (may be empty).
+
+        Returns:
+            An admitting :class:`Assessment`.
+
         Example:
             >>> from servicekit.routing import Assessment
             >>> Assessment.ranked(1).admitted
@@ -237,6 +256,9 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
+
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
         Example:
             >>> from servicekit.routing import Assessment
@@ -253,6 +275,12 @@ class Assessment:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
         """Build an assessment from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Example:
             >>> from servicekit.routing import Assessment
@@ -299,7 +327,17 @@ class RoutingPolicy(Protocol):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Return whether ``agent`` may take ``ticket`` and how good a match it is."""
+        """Return whether ``agent`` may take ``ticket`` and how good a match it is.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         ...
 
 
@@ -424,12 +462,25 @@ class _Builtin:
         return ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Return ``{"policy": kind, **parameters}`` for :func:`policy_from_dict`.
+
+        Returns:
+            A dict of JSON-native values.
+
+        Example:
+            >>> from servicekit.routing import LeastLoaded
+            >>> LeastLoaded().to_dict()
+            {'policy': 'least_loaded'}
+        """
         return {"policy": self.kind}
 
 
 @attrs.frozen(kw_only=True)
 class ChannelMatch(_Builtin):
     """Keep agents who work the ticket's channel at all (capacity above zero there).
+
+    Returns:
+        A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
     Example:
         >>> import pendulum
@@ -451,7 +502,17 @@ class ChannelMatch(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude agents with no capacity on the ticket's channel."""
+        """Exclude agents with no capacity on the ticket's channel.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         if agent.capacity.get(ticket.channel, 0) > 0:
             return _ADMIT
         return Assessment.exclude(f"does not work the {ticket.channel.value} channel")
@@ -497,7 +558,17 @@ class Availability(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude unavailable agents and agents whose channel capacity is used up."""
+        """Exclude unavailable agents and agents whose channel capacity is used up.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         if not agent.available:
             return Assessment.exclude(
                 "is not available (on a break, in training or logged off)"
@@ -549,7 +620,17 @@ class RequiredSkills(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude agents missing a required skill or below its minimum level."""
+        """Exclude agents missing a required skill or below its minimum level.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         problems = []
         for skill, need in context.requirements.skills.items():
             have = agent.skills.get(skill)
@@ -604,7 +685,17 @@ class LanguageMatch(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude agents who do not speak the required language."""
+        """Exclude agents who do not speak the required language.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         lang = context.requirements.language
         if lang is None or lang in agent.languages:
             return _ADMIT
@@ -645,7 +736,17 @@ class SkillGroupMatch(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude agents outside the required skill groups."""
+        """Exclude agents outside the required skill groups.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         groups = context.requirements.groups
         if groups is None or not groups.isdisjoint(agent.groups):
             return _ADMIT
@@ -705,6 +806,12 @@ class PartTimeWeighting(_Builtin):
     def limit(self, capacity: int) -> int:
         """Return how many tickets a part-time agent with ``capacity`` takes.
 
+        Args:
+            capacity: The agent's capacity on one channel.
+
+        Returns:
+            ``max(1, floor(capacity * share))``, or 0 with no capacity.
+
         Example:
             >>> from servicekit.routing import PartTimeWeighting
             >>> (
@@ -720,7 +827,17 @@ class PartTimeWeighting(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude part-time agents who already hold their share."""
+        """Exclude part-time agents who already hold their share.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         if not agent.part_time:
             return _ADMIT
         cap = agent.capacity.get(ticket.channel, 0)
@@ -738,6 +855,16 @@ class PartTimeWeighting(_Builtin):
         return live.load.get(channel, 0) < self.limit(live.capacity.get(channel, 0))
 
     def to_dict(self) -> dict[str, Any]:
+        """Return ``{"policy": kind, **parameters}`` for :func:`policy_from_dict`.
+
+        Returns:
+            A dict of JSON-native values.
+
+        Example:
+            >>> from servicekit.routing import PartTimeWeighting
+            >>> PartTimeWeighting(share=0.25).to_dict()
+            {'policy': 'part_time', 'share': 0.25}
+        """
         return {"policy": self.kind, "share": self.share}
 
 
@@ -760,6 +887,9 @@ class SeniorForRepeatComplaints(_Builtin):
     Args:
         threshold: Complaints at or above which a senior is required.
         attribute: The ticket attribute holding the complaint count.
+
+    Returns:
+        A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
     Example:
         >>> import pendulum
@@ -789,6 +919,12 @@ class SeniorForRepeatComplaints(_Builtin):
     def complaints(self, ticket: Ticket) -> int:
         """Return the ticket's complaint count (0 when the attribute is absent).
 
+        Args:
+            ticket: The ticket whose attribute is read.
+
+        Returns:
+            The number of unresolved complaints.
+
         Raises:
             InvalidArgumentError: the attribute is not a whole number.
 
@@ -814,7 +950,17 @@ class SeniorForRepeatComplaints(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Exclude non-senior agents for repeat complainers."""
+        """Exclude non-senior agents for repeat complainers.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         n = self.complaints(ticket)
         if n < self.threshold or agent.senior:
             return _ADMIT
@@ -833,6 +979,16 @@ class SeniorForRepeatComplaints(_Builtin):
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
     def to_dict(self) -> dict[str, Any]:
+        """Return ``{"policy": "senior", "threshold": ..., "attribute": ...}``.
+
+        Returns:
+            A dict of JSON-native values.
+
+        Example:
+            >>> from servicekit.routing import SeniorForRepeatComplaints
+            >>> SeniorForRepeatComplaints(threshold=3).to_dict()["threshold"]
+            3
+        """
         return {
             "policy": self.kind,
             "threshold": self.threshold,
@@ -854,6 +1010,9 @@ class OwnerStickiness(_Builtin):
 
     Args:
         wait: How long a ticket waits for its busy owner before others may take it.
+
+    Returns:
+        A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
     Example:
         >>> import pendulum
@@ -896,7 +1055,17 @@ class OwnerStickiness(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Keep only the owner while the claim holds; afterwards rank the owner first."""
+        """Keep only the owner while the claim holds; afterwards rank the owner first.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         owner_id = context.requirements.owner_id
         if owner_id is None:
             return _ADMIT
@@ -930,12 +1099,26 @@ class OwnerStickiness(_Builtin):
         return "owns the case (first-contact ownership)"
 
     def to_dict(self) -> dict[str, Any]:
+        """Return ``{"policy": "owner", "wait": <ISO-8601 duration>}``.
+
+        Returns:
+            A dict of JSON-native values.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> from servicekit.routing import OwnerStickiness
+            >>> OwnerStickiness(wait=timedelta(minutes=20)).to_dict()
+            {'policy': 'owner', 'wait': 'P0DT1200S'}
+        """
         return {"policy": self.kind, "wait": v.duration_to_iso(self.wait)}
 
 
 @attrs.frozen(kw_only=True)
 class DedicatedManager(_Builtin):
     """Prefer the customer's dedicated manager, then agents dedicated to the tier.
+
+    Returns:
+        A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
     Example:
         >>> import pendulum
@@ -959,7 +1142,17 @@ class DedicatedManager(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Rank 0 for the customer's manager, 1 for tier specialists, 2 for others."""
+        """Rank 0 for the customer's manager, 1 for tier specialists, 2 for others.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         if (
             ticket.customer_id is not None
             and ticket.customer_id in agent.dedicated_customers
@@ -1016,7 +1209,17 @@ class LeastLoaded(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Rank by load over capacity across all channels."""
+        """Rank by load over capacity across all channels.
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         cap = sum(agent.capacity.values())
         load = sum(agent.load.values())
         ratio = load / cap if cap else math.inf
@@ -1066,7 +1269,17 @@ class LongestIdle(_Builtin):
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
     ) -> Assessment:
-        """Rank by when the agent last received a ticket (earlier is better)."""
+        """Rank by when the agent last received a ticket (earlier is better).
+
+        Args:
+            ticket: The ticket being placed.
+            agent: The candidate agent, in its current state.
+            context: The instant, the wait, the requirements after escalation, and
+                every agent by id.
+
+        Returns:
+            An :class:`Assessment`; the class example shows the reasons it gives.
+        """
         last = agent.last_assigned_at
         if last is None:
             return Assessment.ranked(_NEVER, "has not received a ticket yet")
@@ -1106,6 +1319,12 @@ _KINDS: dict[str, type[_Builtin]] = {
 def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
     """Build a built-in policy from its ``to_dict()`` data.
 
+    Args:
+        data: ``{"policy": kind, **parameters}`` as produced by ``to_dict()``.
+
+    Returns:
+        The built-in policy.
+
     Raises:
         DeserializationError: the data names no built-in policy.
 
@@ -1140,6 +1359,16 @@ def explain(
     now: dt.datetime | None = None,
 ) -> str:
     """Return one policy's verdict on one agent as a sentence (for docs and debugging).
+
+    Args:
+        policy: Any routing policy.
+        ticket: The ticket.
+        agent: The agent judged.
+        agents: Other agents the policy may consult (case owners).
+        now: The instant (default: the ticket's creation).
+
+    Returns:
+        ``"<agent id>: <reason>"``, or ``"<agent id>: admitted"``.
 
     Example:
         >>> import pendulum

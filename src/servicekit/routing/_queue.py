@@ -90,6 +90,14 @@ class QueueOrder:
     def key(self, ticket: Ticket, now: dt.datetime) -> tuple[Any, ...]:
         """Return the sort key of ``ticket`` at ``now`` (smaller is served first).
 
+        Args:
+            ticket: The ticket.
+            now: The instant of ordering (aware).
+
+        Returns:
+            ``(priority rank, has no due_at, due_at, created_at, id)`` as integers and
+            the id; tuples compare in service order.
+
         Raises:
             InvalidArgumentError: the ticket was created after ``now``.
 
@@ -126,6 +134,13 @@ class QueueOrder:
     def effective_priority(self, ticket: Ticket, now: dt.datetime) -> Priority:
         """Return the ticket's priority after promotion for waiting at ``now``.
 
+        Args:
+            ticket: The ticket.
+            now: The instant of ordering (aware).
+
+        Returns:
+            Its priority after promotion.
+
         Raises:
             InvalidArgumentError: the ticket was created after ``now``.
 
@@ -151,6 +166,13 @@ class QueueOrder:
 
     def order(self, tickets: Iterable[Ticket], now: dt.datetime) -> tuple[Ticket, ...]:
         """Return ``tickets`` in service order at ``now``.
+
+        Args:
+            tickets: The queue, in any order.
+            now: The instant of ordering (aware).
+
+        Returns:
+            The tickets in service order.
 
         Raises:
             DuplicateIdError: two tickets share an id.
@@ -197,6 +219,9 @@ class QueueOrder:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from datetime import timedelta
             >>> from servicekit.routing import QueueOrder
@@ -209,6 +234,12 @@ class QueueOrder:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QueueOrder:
         """Build a queue order from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: the duration is malformed.

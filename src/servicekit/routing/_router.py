@@ -184,6 +184,9 @@ class EscalationStep:
     def describe(self) -> str:
         """Return the step in words, for supervisors.
 
+        Returns:
+            One sentence naming the step and what it relaxes.
+
         Example:
             >>> from datetime import timedelta
             >>> from servicekit.routing import EscalationStep
@@ -216,6 +219,9 @@ class EscalationStep:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from datetime import timedelta
             >>> from servicekit.routing import EscalationStep
@@ -238,6 +244,12 @@ class EscalationStep:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EscalationStep:
         """Build a step from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: ``after`` is missing or malformed.
@@ -334,6 +346,9 @@ class RoutingDecision:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from servicekit.routing import RoutingDecision
             >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()[
@@ -351,6 +366,12 @@ class RoutingDecision:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RoutingDecision:
         """Build a decision from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Example:
             >>> from servicekit.routing import RoutingDecision
@@ -389,6 +410,9 @@ class Assignment:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from servicekit.routing import Assignment
             >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()[
@@ -406,6 +430,12 @@ class Assignment:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
         """Build an assignment from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Example:
             >>> from servicekit.routing import Assignment
@@ -473,6 +503,9 @@ class DispatchResult:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from servicekit.routing import DispatchResult
             >>> DispatchResult(assignments=[], unassigned=[], agents=[]).to_dict()
@@ -487,6 +520,12 @@ class DispatchResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DispatchResult:
         """Build a result from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Example:
             >>> from servicekit.routing import DispatchResult
@@ -686,6 +725,17 @@ class Router:
         skill group, part-time share, senior for repeat complaints, first-contact
         ownership, dedicated manager, least loaded, longest idle.
 
+        Args:
+            owner_wait: How long a ticket waits for its busy case owner.
+            part_time_share: Share of capacity part-time agents fill.
+            senior_threshold: Unresolved complaints from which seniors take the case.
+            escalations: Escalation steps, in increasing order of wait.
+            promote_every: Queue promotion bound (None: no promotion).
+            triage: Triage table applied to every ticket first, or None.
+
+        Returns:
+            A :class:`Router` with the built-in pipeline.
+
         Example:
             >>> from servicekit.routing import Router
             >>> [p.name for p in Router.default().policies][:3]
@@ -714,6 +764,14 @@ class Router:
         self, ticket: Ticket, agents: Iterable[Agent], now: dt.datetime
     ) -> RoutingDecision:
         """Decide who takes one ticket, explaining every agent eliminated or ranked.
+
+        Args:
+            ticket: A queued ticket (``assignee_id`` None).
+            agents: Every agent, in any order.
+            now: The instant of the decision (aware).
+
+        Returns:
+            A :class:`RoutingDecision` listing every agent excluded or ranked.
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
@@ -756,6 +814,16 @@ class Router:
         strategy: Strategy = "indexed",
     ) -> DispatchResult:
         """Assign a queue in queue order, filling capacity as it goes.
+
+        Args:
+            tickets: The queue, in any order.
+            agents: Every agent, in any order, in their current state.
+            now: The instant of the decision (aware).
+            strategy: ``"indexed"`` or ``"scan"``.
+
+        Returns:
+            A :class:`DispatchResult`: assignments and waiting tickets in queue order,
+            and the agents' new state.
 
         ``strategy="indexed"`` (default) uses agent indexes and heaps, with reasons
         summarised per policy; ``"scan"`` evaluates every policy on every agent for
@@ -826,6 +894,9 @@ class Router:
 
         Only built-in policies serialise; a router holding your own policy raises.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Raises:
             InvalidTypeError: a policy has no ``to_dict``.
 
@@ -851,6 +922,12 @@ class Router:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Router:
         """Build a router from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: a policy is unknown or a field is malformed.

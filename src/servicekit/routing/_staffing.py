@@ -66,6 +66,9 @@ def erlang_b(agents: int, traffic: float) -> float:
         agents: Number of agents N (0 or more).
         traffic: Offered traffic A in Erlangs.
 
+    Returns:
+        The blocking probability in [0, 1].
+
     Raises:
         InvalidArgumentError: negative or non-finite input.
 
@@ -100,6 +103,9 @@ def erlang_c(agents: int, traffic: float) -> float:
         agents: Number of agents N.
         traffic: Offered traffic A in Erlangs (contacts per unit time x AHT).
 
+    Returns:
+        The probability in [0, 1] that a contact waits.
+
     Raises:
         InvalidArgumentError: negative or non-finite input.
 
@@ -129,6 +135,15 @@ def service_level(
     """Return the share of contacts answered within ``target_answer``.
 
     ``SL = 1 - C · exp(-(N - A) · t / AHT)``; 0.0 when ``agents <= traffic``.
+
+    Args:
+        agents: Number of agents N.
+        traffic: Offered traffic A in Erlangs.
+        aht: Average handling time.
+        target_answer: The answer-time target t.
+
+    Returns:
+        The share of contacts answered within ``target_answer``, in [0, 1].
 
     Raises:
         InvalidArgumentError: negative input or a non-positive AHT.
@@ -168,6 +183,14 @@ def average_speed_of_answer(
 ) -> dt.timedelta:
     """Return the mean wait before answer, ``C · AHT / (N - A)``.
 
+    Args:
+        agents: Number of agents N.
+        traffic: Offered traffic A in Erlangs.
+        aht: Average handling time.
+
+    Returns:
+        The mean wait before answer.
+
     Raises:
         InvalidArgumentError: ``agents <= traffic`` (the wait grows without bound),
             or negative input.
@@ -192,6 +215,13 @@ def average_speed_of_answer(
 def occupancy(*, agents: int, traffic: float) -> float:
     """Return the share of time agents are busy, ``A / N`` (at most 1).
 
+    Args:
+        agents: Number of agents N.
+        traffic: Offered traffic A in Erlangs.
+
+    Returns:
+        The busy share in [0, 1].
+
     Raises:
         InvalidArgumentError: no agents for non-zero traffic.
 
@@ -212,6 +242,14 @@ def occupancy(*, agents: int, traffic: float) -> float:
 
 def offered_traffic(*, volume: float, period: dt.timedelta, aht: dt.timedelta) -> float:
     """Return traffic in Erlangs: contacts per period x handling time / period.
+
+    Args:
+        volume: Contacts expected in ``period``.
+        period: The interval they arrive in.
+        aht: Average handling time.
+
+    Returns:
+        Traffic in Erlangs.
 
     Example:
         >>> from datetime import timedelta
@@ -273,6 +311,9 @@ class StaffingPlan:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data (ASA as an ISO-8601 duration).
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from datetime import timedelta
             >>> from servicekit.routing.staffing import required_agents
@@ -297,6 +338,12 @@ class StaffingPlan:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StaffingPlan:
         """Build a plan from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: keys are missing or ASA is malformed.
@@ -362,6 +409,9 @@ def required_agents(
         service_level: ... for this share of contacts, in (0, 1).
         max_occupancy: Cap on agents' busy share, in (0, 1].
         shrinkage: Share of paid time not on the queue, in [0, 1).
+
+    Returns:
+        A :class:`StaffingPlan` for the fewest agents that meet the target.
 
     Raises:
         InvalidArgumentError: any input out of range.

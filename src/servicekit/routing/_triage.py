@@ -95,6 +95,9 @@ class TriageRule:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from servicekit.routing import TriageRule
             >>> TriageRule(name="all").to_dict()["when"]
@@ -112,6 +115,12 @@ class TriageRule:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TriageRule:
         """Build a rule from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: the name is missing or the condition is malformed.
@@ -167,6 +176,12 @@ class TriageResult:
     def apply(self, ticket: Ticket) -> Ticket:
         """Return ``ticket`` with this result's priority, group and skills.
 
+        Args:
+            ticket: The ticket to classify.
+
+        Returns:
+            A new ticket with triage's priority, group, skills and levels.
+
         Example:
             >>> import pendulum
             >>> from servicekit.routing import Ticket, Triage
@@ -190,6 +205,9 @@ class TriageResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
+
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
         Example:
             >>> import pendulum
@@ -216,6 +234,12 @@ class TriageResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TriageResult:
         """Build a result from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: keys are missing.
@@ -326,6 +350,12 @@ class Triage:
         Skills are the ticket's own plus the rule's; minimum levels take the higher
         of the two. A rule without a priority or group keeps the ticket's.
 
+        Args:
+            ticket: The ticket to classify.
+
+        Returns:
+            A :class:`TriageResult` naming the rule that fired.
+
         Raises:
             InvalidConditionError: a rule cannot be evaluated on this ticket's facts
                 (for example, comparing a text attribute with a number).
@@ -372,6 +402,12 @@ class Triage:
     def apply(self, ticket: Ticket) -> Ticket:
         """Return ``ticket`` classified: ``self.classify(ticket).apply(ticket)``.
 
+        Args:
+            ticket: The ticket to classify.
+
+        Returns:
+            A new ticket with triage's priority, group, skills and levels.
+
         Example:
             >>> import pendulum
             >>> from servicekit.routing import Ticket, Triage, TriageRule
@@ -391,6 +427,9 @@ class Triage:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
 
+        Returns:
+            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+
         Example:
             >>> from servicekit.routing import Triage
             >>> Triage(rules=[]).to_dict()["default"]["priority"]
@@ -404,6 +443,12 @@ class Triage:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Triage:
         """Build a triage table from :meth:`to_dict` data.
+
+        Args:
+            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+
+        Returns:
+            The equivalent value; ``from_dict(x.to_dict()) == x``.
 
         Raises:
             DeserializationError: ``rules`` is missing or malformed.
