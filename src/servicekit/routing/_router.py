@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
@@ -1198,16 +1199,7 @@ class _Engine:
             if lv:
                 levels.append((p, lv))
         base = (id(plan), ticket.channel, sig)
-        found = self._search(
-            base=base,
-            members=members,
-            channel=ticket.channel,
-            plan=plan,
-            levels=levels,
-            depth=0,
-            chosen=(),
-            restrict=(),
-        )
+        found = self._search(base, members, ticket.channel, plan, levels)
         if found is None:
             if members:
                 reasons.append(
@@ -1232,52 +1224,33 @@ class _Engine:
         )
         return aid
 
-    def _search(
+    def _search(  # private hot path: positional on purpose
         self,
-        *,
         base: Hashable,
         members: AbstractSet[str],
         channel: Channel,
         plan: _Plan,
         levels: list[tuple[_Builtin, list[tuple[Hashable, set[str]]]]],
-        depth: int,
-        chosen: tuple[Hashable, ...],
-        restrict: tuple[AbstractSet[str], ...],
     ) -> tuple[str, tuple[Hashable, ...]] | None:
-        # Lexicographic preference: try each level of the first preference policy,
-        # best first, then "none of its levels"; recurse into the next policy.
-        if depth == len(levels):
+        # Lexicographic preference: each preference policy's levels best first, then
+        # "none of its levels"; itertools.product varies the last policy fastest,
+        # which is exactly lexicographic order. Levels no qualified agent is in
+        # cannot yield anyone and are skipped.
+        options = [
+            [(k, ids) for k, ids in lv if not ids.isdisjoint(members)] + [(None, None)]
+            for _, lv in levels
+        ]
+        for combo in itertools.product(*options):
+            chosen = tuple(k for k, _ in combo)
             key = (base, chosen)
             pool = self.pools.get(key)
             if pool is None:
+                restrict = tuple(ids for _, ids in combo if ids is not None)
                 pool = self.pools[key] = self._build(members, restrict, channel, plan)
             aid = self._top(pool, channel, plan)
-            return None if aid is None else (aid, chosen)
-        for lkey, ids in levels[depth][1]:
-            if ids.isdisjoint(members):
-                continue
-            found = self._search(
-                base=base,
-                members=members,
-                channel=channel,
-                plan=plan,
-                levels=levels,
-                depth=depth + 1,
-                chosen=(*chosen, lkey),
-                restrict=(*restrict, ids),
-            )
-            if found is not None:
-                return found
-        return self._search(
-            base=base,
-            members=members,
-            channel=channel,
-            plan=plan,
-            levels=levels,
-            depth=depth + 1,
-            chosen=(*chosen, None),
-            restrict=restrict,
-        )
+            if aid is not None:
+                return aid, chosen
+        return None
 
     def _entry(
         self, live: Live, channel: Channel, plan: _Plan
