@@ -34,14 +34,26 @@ SH = "Asia/Shanghai"
 WEEK = parse_hours("Mon-Fri 09:00-12:00,13:30-18:00")
 
 
+class Company(holidays.HolidayBase):
+    """A company's own days off (module level, so that it pickles)."""
+
+    def _populate(self, year):
+        super()._populate(year)
+        self[dt.date(year, 6, 1)] = "Founders' day"
+
+
 def china():
     return BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=holidays.China())
 
 
 class TestHolidaySet:
     def test_country_and_market_are_exclusive(self):
-        with pytest.raises(InvalidHolidayError, match="not both"):
+        with pytest.raises(InvalidHolidayError, match="one source"):
             HolidaySet(country="US", market="NYSE")
+        with pytest.raises(InvalidHolidayError, match="one source"):
+            HolidaySet(country="US", source=holidays.US())
+        with pytest.raises(InvalidHolidayError, match="HolidayBase"):
+            HolidaySet(source={dt.date(2025, 1, 1): "x"})
 
     def test_unknown_country_fails_at_construction(self):
         with pytest.raises(UnknownNameError, match="XX"):
@@ -83,16 +95,21 @@ class TestHolidaySet:
         assert not cal.is_business_day(dt.date(2025, 1, 29))
 
     def test_custom_holiday_class_without_a_code(self):
-        class Company(holidays.HolidayBase):
-            def _populate(self, year):
-                super()._populate(year)
-                self[dt.date(year, 6, 1)] = "Founders' day"
-
         cal = BusinessCalendar(
             timezone="UTC", weekly_hours=WEEK, holidays=Company(years=2025)
         )
         assert cal.holidays.country is None
-        assert not cal.is_business_day(dt.date(2025, 6, 2) - dt.timedelta(days=1))
+        assert not cal.is_business_day(dt.date(2025, 6, 1))
+        assert not cal.is_business_day(dt.date(2030, 6, 3) - dt.timedelta(days=2))
+        # Same class and same dates: equal and equally hashed, whatever the object.
+        twin = BusinessCalendar(
+            timezone="UTC", weekly_hours=WEEK, holidays=Company(years=2025)
+        )
+        assert twin == cal
+        assert hash(twin) == hash(cal)
+        assert pickle.loads(pickle.dumps(cal)) == cal
+        with pytest.raises(ValueError, match="no JSON form"):
+            cal.to_dict()
 
     def test_the_users_object_is_never_mutated(self):
         h = holidays.China(years=2025)

@@ -13,6 +13,7 @@ I/O beyond what ``zoneinfo`` and ``holidays`` do to load their own data.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 import zoneinfo
@@ -61,6 +62,7 @@ _MARGIN: Final = 16 * _HOUR
 _SAMPLE_STEP_S: Final = 12 * 3600
 # "Never opens" is decided on this horizon: 50 years of 365.2425 days.
 _HORIZON_US: Final = 18_262 * US_PER_DAY + 3 * _HOUR
+_NOT_IANA: Final = frozenset({"localtime", "posixrules", "Factory"})
 _MIN_YEAR: Final = 2
 _MAX_YEAR: Final = 9998
 
@@ -155,14 +157,31 @@ def _to_dates(value: object) -> frozenset[dt.date]:
     return _holiday_dates(value, "holidays")
 
 
+def _source_key(source: holidays_lib.HolidayBase | None) -> tuple[Any, ...] | None:
+    """Compare custom holiday sources by what builds them, not by object identity."""
+    if source is None:
+        return None
+    return (
+        type(source).__module__,
+        type(source).__qualname__,
+        getattr(source, "subdiv", None),
+        bool(getattr(source, "observed", True)),
+        tuple(sorted(getattr(source, "categories", ()) or ())),
+        tuple(sorted(source.items())),
+    )
+
+
 @attrs.frozen(kw_only=True)
 class HolidaySet:
-    """Closed days: explicit dates plus, optionally, a country's or market's holidays.
+    """Closed days: a country's, market's or custom holidays, plus and minus dates.
 
     A country (``"CN"``) or financial market (``"NYSE"``) is resolved with the
     ``holidays`` package one year at a time, on demand, so arithmetic crossing into a
     new year just works; its make-up working days (``weekend_workdays``, China's 调休)
-    become working days of the calendar.
+    become working days of the calendar. ``dates`` are extra closed days, ``removed``
+    are the source's holidays that are worked all the same. A custom ``HolidayBase``
+    subclass (a company's own days off) is kept as ``source`` and populated on demand
+    from a private copy; it has no JSON form.
 
     Example:
         >>> import datetime as dt
@@ -178,45 +197,53 @@ class HolidaySet:
     """
 
     dates: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_to_dates)
+    removed: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_to_dates)
     country: str | None = None
     market: str | None = None
     subdiv: str | None = None
     observed: bool = True
     categories: tuple[str, ...] = attrs.field(default=(), converter=_categories)
+    source: holidays_lib.HolidayBase | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    # What the custom source was when given (class, options, dates): equality and hash
+    # use this, never the private copy, whose populated years grow with use.
+    _source_id: tuple[Any, ...] | None = attrs.field(init=False, default=None)
     # year -> (holidays of that year's population, its make-up working days)
     _years: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, factory=dict
     )
+    _lock: threading.Lock = attrs.field(
+        init=False, repr=False, eq=False, hash=False, factory=threading.Lock
+    )
 
     def __attrs_post_init__(self) -> None:
-        if self.country is not None and self.market is not None:
-            msg = "a HolidaySet takes a country or a market, not both"
+        codes = [x for x in (self.country, self.market, self.source) if x is not None]
+        if len(codes) > 1:
+            msg = "a HolidaySet takes one source: a country, a market or a holidays object"
             raise InvalidHolidayError(msg)
-        if self.country is not None or self.market is not None:
+        if self.source is not None:
+            if not isinstance(self.source, holidays_lib.HolidayBase):
+                msg = f"source must be a holidays.HolidayBase, got {self.source!r}"  # type: ignore[unreachable]
+                raise InvalidHolidayError(msg)
+            object.__setattr__(self, "_source_id", _source_key(self.source))
+            # A private copy: populating years must never touch the caller's object.
+            object.__setattr__(self, "source", copy.deepcopy(self.source))
+        elif self.country is not None or self.market is not None:
             self._instance(None)  # unknown codes fail here, at construction
 
     def __getstate__(self) -> dict[str, Any]:
-        return {
+        state = {
             f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init
         }
+        state["_source_id"] = self._source_id
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_years", {})
-
-    def _population(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
-        # Invisible memoisation: one holidays object per year, built once.
-        cached = self._years.get(year)
-        if cached is None:
-            inst = self._instance(year)
-            extra = getattr(inst, "weekend_workdays", ())
-            cached = (
-                frozenset(inst.keys()),
-                frozenset(d for d in extra if d.year == year),
-            )
-            self._years[year] = cached
-        return cached
+        object.__setattr__(self, "_lock", threading.Lock())
 
     def _instance(self, years: int | None) -> holidays_lib.HolidayBase:
         kwargs: dict[str, Any] = {"subdiv": self.subdiv, "observed": self.observed}
@@ -233,6 +260,24 @@ class HolidaySet:
             msg = f"holidays has no calendar for {code!r} (subdivision {self.subdiv!r}): {e}"
             raise UnknownNameError(msg) from None
 
+    def _population(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+        # Invisible memoisation: each year is computed once.
+        cached = self._years.get(year)
+        if cached is not None:
+            return cached
+        with self._lock:
+            if self.source is not None:
+                inst = self.source
+                inst.get(dt.date(year, 1, 1))  # populates the private copy's year
+                days = frozenset(d for d in list(inst.keys()) if d.year == year)
+            else:
+                inst = self._instance(year)
+                days = frozenset(inst.keys())
+            extra = getattr(inst, "weekend_workdays", ())
+            cached = (days, frozenset(d for d in extra if d.year == year))
+            self._years[year] = cached
+        return cached
+
     def dates_in(self, year: int) -> frozenset[dt.date]:
         """Return the closed dates of ``year``.
 
@@ -242,13 +287,13 @@ class HolidaySet:
             19
         """
         own = {d for d in self.dates if d.year == year}
-        if self.country is None and self.market is None:
+        if self.country is None and self.market is None and self.source is None:
             return frozenset(own)
         # Observed days can fall in a neighbouring year's population.
         for y in (year - 1, year, year + 1):
             if _MIN_YEAR - 1 <= y <= _MAX_YEAR + 1:
                 own.update(d for d in self._population(y)[0] if d.year == year)
-        return frozenset(own)
+        return frozenset(own - self.removed)
 
     def workdays_in(self, year: int) -> frozenset[dt.date]:
         """Return the make-up working days (``weekend_workdays``) of ``year``.
@@ -258,25 +303,35 @@ class HolidaySet:
             >>> sorted(HolidaySet(country="CN").workdays_in(2025))[:2]
             [datetime.date(2025, 1, 26), datetime.date(2025, 2, 8)]
         """
-        if self.country is None and self.market is None:
+        if self.country is None and self.market is None and self.source is None:
             return frozenset()
         return self._population(year)[1]
 
     @classmethod
     def from_holidays(cls, value: holidays_lib.HolidayBase) -> HolidaySet:
-        """Return the set a ``holidays.HolidayBase`` describes, keeping user-added dates.
+        """Return the set a ``holidays.HolidayBase`` describes, edits included.
+
+        A registry class (``holidays.China``, ``holidays.financial_holidays("NYSE")``)
+        becomes its code, with the dates the caller added (``dates``) or removed
+        (``removed``) in the years it has populated; anything else (a subclass with
+        its own rules) is kept as a private copy (``source``).
 
         Example:
-            >>> import holidays
+            >>> import datetime as dt, holidays
             >>> from servicekit.sla import HolidaySet
-            >>> HolidaySet.from_holidays(holidays.China(years=2025)).country
-            'CN'
+            >>> us = holidays.US(years=2025)
+            >>> del us[dt.date(2025, 7, 4)]  # the company works on Independence Day
+            >>> hs = HolidaySet.from_holidays(us)
+            >>> hs.country, sorted(hs.removed)
+            ('US', [datetime.date(2025, 7, 4)])
         """
         country = getattr(value, "country", None)
         market = getattr(value, "market", None)
-        if country is None and market is None:
-            # A custom HolidayBase with no registry code: take the dates it holds.
-            return cls(dates=frozenset(value.keys()))
+        module = type(value).__module__
+        # Classes defined inside the holidays package are its registry's; a subclass
+        # defined anywhere else may have rules of its own, so it is kept whole.
+        if (country is None and market is None) or not module.startswith("holidays."):
+            return cls(source=value)
         spec = cls(
             country=country,
             market=market if country is None else None,
@@ -284,15 +339,19 @@ class HolidaySet:
             observed=bool(getattr(value, "observed", True)),
             categories=getattr(value, "categories", None),
         )
-        years = sorted(value.years)
         fresh = spec._instance(None)
-        for y in years:
+        for y in sorted(value.years):
             fresh.get(dt.date(y, 1, 1))
-        extra = frozenset(d for d in value if d not in fresh)
-        return attrs.evolve(spec, dates=extra)
+        added = frozenset(d for d in value if d not in fresh)
+        removed = frozenset(d for d in fresh if d not in value)
+        return attrs.evolve(spec, dates=added, removed=removed)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data (ISO dates).
+
+        Raises:
+            InvalidArgumentError: the set holds a custom ``holidays`` class, which has
+                no JSON form (list its dates instead).
 
         Example:
             >>> import datetime as dt
@@ -300,8 +359,16 @@ class HolidaySet:
             >>> HolidaySet(dates=[dt.date(2025, 5, 1)]).to_dict()["dates"]
             ['2025-05-01']
         """
+        if self.source is not None:
+            msg = (
+                f"holidays from the custom class {type(self.source).__qualname__} have no "
+                "JSON form; store HolidaySet(dates=...) for the years you need, or use a "
+                "country or market code"
+            )
+            raise InvalidArgumentError(msg)
         return {
             "dates": sorted(d.isoformat() for d in self.dates),
+            "removed": sorted(d.isoformat() for d in self.removed),
             "country": self.country,
             "market": self.market,
             "subdiv": self.subdiv,
@@ -319,6 +386,7 @@ class HolidaySet:
         try:
             return cls(
                 dates=[dt.date.fromisoformat(d) for d in data.get("dates", [])],
+                removed=[dt.date.fromisoformat(d) for d in data.get("removed", [])],
                 country=data.get("country"),
                 market=data.get("market"),
                 subdiv=data.get("subdiv"),
@@ -356,6 +424,11 @@ def _check_timezone(_inst: object, _attr: object, name: str) -> None:
 def _zone(name: object) -> zoneinfo.ZoneInfo:
     if not isinstance(name, str) or not name:
         msg = f"timezone must be an IANA name such as 'Asia/Shanghai', got {name!r}"
+        raise UnknownTimezoneError(msg)
+    if name in _NOT_IANA or name.startswith(("posix/", "right/")):
+        # "localtime" is the host's zone: one calendar would mean different things on
+        # different servers. "right/" zones count leap seconds, which instants don't.
+        msg = f"{name!r} is not an IANA zone name; give one such as 'Asia/Shanghai'"
         raise UnknownTimezoneError(msg)
     try:
         return zoneinfo.ZoneInfo(name)
