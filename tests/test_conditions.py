@@ -19,6 +19,7 @@ from servicekit.sla import (
     AnyOf,
     Compare,
     Condition,
+    Contains,
     Equals,
     Not,
     OneOf,
@@ -30,6 +31,7 @@ facts_strategy = st.fixed_dictionaries(
     {"priority": priorities, "tier": tiers, "channel": channels},
     optional={
         "category": st.sampled_from(["billing", "logistics", "outage"]),
+        "tags": st.frozensets(st.sampled_from(["vip", "repeat", "press"])),
         "attributes": st.fixed_dictionaries(
             {},
             optional={
@@ -58,6 +60,9 @@ leaf = st.one_of(
         value=st.integers(0, 5000),
     ),
     st.builds(Equals, field=st.just("attributes.city"), value=st.just("Hohhot")),
+    st.builds(
+        Contains, field=st.just("tags"), value=st.sampled_from(["vip", "repeat"])
+    ),
     st.just(Always()),
 )
 conditions = st.recursive(
@@ -109,6 +114,8 @@ def _ref(data, facts):
         return str(value) == str(data["value"])
     if op == "one_of":
         return str(value) in [str(v) for v in data["values"]]
+    if op == "contains":
+        return data["value"] in value
     if op == "!=":
         return str(value) != str(data["value"])
     if data["field"] in _RANK:
@@ -183,6 +190,22 @@ class TestMatching:
         c = Compare(field="x", op="<", value=3)
         with pytest.raises(InvalidConditionError):
             c.matches({"x": object()})
+
+    def test_contains_on_sets_lists_and_mapping_keys(self):
+        c = Contains(field="skills", value="refunds")
+        assert c.matches({"skills": frozenset({"refunds"})})
+        assert c.matches({"skills": ["vat", "refunds"]})
+        assert c.matches({"skills": {"refunds": 5}})
+        assert not c.matches({"skills": set()})
+        assert not c.matches({})
+
+    def test_contains_refuses_text_and_scalars(self):
+        """Regression: "refunds" in "no-refunds" is a substring, not membership."""
+        c = Contains(field="skills", value="refunds")
+        with pytest.raises(InvalidConditionError, match="not a collection"):
+            c.matches({"skills": "no-refunds"})
+        with pytest.raises(InvalidConditionError):
+            c.matches({"skills": 3})
 
     def test_string_comparison_works_for_other_fields(self):
         assert Compare(field="category", op="<", value="m").matches(

@@ -27,6 +27,7 @@ __all__ = [
     "AnyOf",
     "Compare",
     "Condition",
+    "Contains",
     "Equals",
     "Not",
     "OneOf",
@@ -291,6 +292,49 @@ class Compare:
         return {"op": self.op, "field": self.field, "value": _to_json(self.value)}
 
 
+@attrs.frozen(kw_only=True)
+class Contains:
+    """The fact ``field`` is a collection (list, set, mapping keys) holding ``value``.
+
+    For set-valued facts such as a ticket's required skills or a customer's tags.
+    Text is not a collection here: a string fact raises instead of matching
+    substrings.
+
+    Example:
+        >>> from servicekit.sla import Contains
+        >>> Contains(field="skills", value="refunds").matches(
+        ...     {"skills": {"refunds", "vat"}}
+        ... )
+        True
+        >>> Contains(field="tags", value="vip").matches({"tags": []})
+        False
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    value: Scalar = attrs.field(validator=_scalar_validator)
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is present and holds ``value``.
+
+        Raises:
+            InvalidConditionError: the fact is not a collection.
+        """
+        fact = _lookup(facts, self.field)
+        if fact is _MISSING:
+            return False
+        if isinstance(fact, str | bytes) or not isinstance(fact, Iterable):
+            msg = (
+                f"{self.field}={fact!r} is not a collection; Contains looks for an item "
+                "in a list, set or mapping (use Equals for a single value)"
+            )
+            raise InvalidConditionError(msg)
+        return any(_same(self.field, item, self.value) for item in fact)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"op": "contains", "field": ..., "value": ...}``."""
+        return {"op": "contains", "field": self.field, "value": _to_json(self.value)}
+
+
 def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
     if isinstance(items, Mapping) or not isinstance(items, Iterable):
         msg = f"expected a list of conditions, got {items!r}"
@@ -378,6 +422,8 @@ def _from_serialised(data: Mapping[str, Any]) -> Condition:
             return Equals(field=data["field"], value=data["value"])
         if op == "one_of":
             return OneOf(field=data["field"], values=data["values"])
+        if op == "contains":
+            return Contains(field=data["field"], value=data["value"])
         if op in _OPS:
             return Compare(field=data["field"], op=op, value=data["value"])
         if op == "all":
@@ -414,7 +460,9 @@ def condition_from(spec: Any) -> Condition:
     """
     if spec is None:
         return Always()
-    if isinstance(spec, Always | Equals | OneOf | Compare | AllOf | AnyOf | Not):
+    if isinstance(
+        spec, Always | Equals | OneOf | Compare | Contains | AllOf | AnyOf | Not
+    ):
         return spec
     if isinstance(spec, Mapping):
         if "op" in spec:
