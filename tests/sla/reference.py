@@ -273,7 +273,14 @@ class Reference:
         return self.closing(target)
 
     def business_days_between(self, a: dt.date, b: dt.date) -> int:
-        """Business days in ``[a, b)``, negative when ``b < a``."""
+        """Business days in ``[a, b)``; for ``b < a``, minus those in ``(b, a]``.
+
+        numpy's ``busday_count`` counts the begin date and never the end date, in
+        both directions.
+        """
         if b < a:
-            return -self.business_days_between(b, a)
+            return -sum(
+                self.is_business_day(b + i * ONE_DAY)
+                for i in range(1, (a - b).days + 1)
+            )
         return sum(self.is_business_day(a + i * ONE_DAY) for i in range((b - a).days))

@@ -416,12 +416,18 @@ class TestBusinessDays:
         assert cal.business_days_between(monday, dt.date(2025, 3, 4)) == 1
 
     def test_business_days_between_is_negative_when_reversed(self):
-        """numpy busday_count convention: count [b, a) and negate."""
+        """numpy busday_count convention: the begin date counts, the end never does,
+        so for b < a the count is minus the business days in (b, a].
+        """
         cal = office()
         assert (
             cal.business_days_between(dt.date(2025, 3, 10), dt.date(2025, 3, 3)) == -5
         )
         assert cal.business_days_between(dt.date(2025, 3, 9), dt.date(2025, 3, 8)) == 0
+        # Monday back to Saturday: Monday itself counts (numpy gives -1).
+        assert (
+            cal.business_days_between(dt.date(2025, 3, 10), dt.date(2025, 3, 8)) == -1
+        )
 
 
 # -- constructors and conveniences ------------------------------------------------------

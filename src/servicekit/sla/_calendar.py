@@ -1313,7 +1313,9 @@ class BusinessCalendar:
     def business_days_between(self, a: dt.date, b: dt.date) -> int:
         """Return the number of business days in ``[a, b)``; negative if ``b < a``.
 
-        This is numpy's ``busday_count`` convention.
+        This is numpy's ``busday_count`` convention exactly: ``a`` is counted and ``b``
+        is not, in both directions, so for ``b < a`` the result is minus the business
+        days in ``(b, a]``.
 
         Example:
             >>> import pendulum
@@ -1328,9 +1330,9 @@ class BusinessCalendar:
             ... )
             5
             >>> cal.business_days_between(
-            ...     pendulum.date(2025, 2, 10), pendulum.date(2025, 1, 27)
+            ...     pendulum.date(2025, 3, 10), pendulum.date(2025, 3, 8)
             ... )
-            -5
+            -1
         """
         _check_date(a, "a")
         _check_date(b, "b")
@@ -1338,11 +1340,13 @@ class BusinessCalendar:
         ob = b.toordinal()
         tl = self._engine.timeline
         lo, hi = (oa, ob) if oa <= ob else (ob, oa)
-        if tl is None or lo < tl.ord_lo or hi > tl.ord_hi:
+        if tl is None or lo < tl.ord_lo or hi >= tl.ord_hi:
             y0, y1 = sorted((a.year, b.year))
             tl = self._engine.ensure_years(y0, y1)
         ords = tl.ords
-        return bisect_left(ords, ob) - bisect_left(ords, oa)
+        if ob >= oa:
+            return bisect_left(ords, ob) - bisect_left(ords, oa)
+        return bisect_right(ords, ob) - bisect_right(ords, oa)
 
     # -- serialisation --------------------------------------------------------------
 
