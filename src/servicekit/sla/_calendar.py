@@ -618,20 +618,13 @@ class _Engine:
                 prev = tl.tr_off[k - 1] if k else tl.off0
                 # After a backward jump, the repeated wall-clock times are the fold.
                 fold = 1 if off < prev and us + off < tl.tr_u[k] + prev else 0
-            local = _EPOCH_NAIVE + _ONE_US * (us + off)
-            return pendulum.DateTime(
-                local.year,
-                local.month,
-                local.day,
-                local.hour,
-                local.minute,
-                local.second,
-                local.microsecond,
-                tzinfo=self.ptz,
-                fold=fold,
-            )
+            return self.wall_to_datetime(_EPOCH_NAIVE + _ONE_US * (us + off), fold)
         naive = _EPOCH_NAIVE + _ONE_US * us
         local = self.zone.fromutc(naive.replace(tzinfo=self.zone))
+        return self.wall_to_datetime(local, local.fold)
+
+    def wall_to_datetime(self, local: dt.datetime, fold: int) -> pendulum.DateTime:
+        """Return the wall-clock fields of ``local`` as a DateTime in the zone."""
         return pendulum.DateTime(
             local.year,
             local.month,
@@ -641,7 +634,7 @@ class _Engine:
             local.second,
             local.microsecond,
             tzinfo=self.ptz,
-            fold=local.fold,
+            fold=fold,
         )
 
     def instant(self, value: object, what: str) -> int:
