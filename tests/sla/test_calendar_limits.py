@@ -22,6 +22,7 @@ from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
     InvalidHolidayError,
+    InvalidHoursError,
     InvalidTypeError,
     NaiveDatetimeError,
     UnknownNameError,
@@ -372,6 +373,33 @@ class TestSharing:
         cal = china()
         with pytest.raises(AttributeError):
             cal.timezone = "UTC"
+
+
+class TestMakeUpDays:
+    def test_listed_workdays_need_hours(self):
+        """Make-up days default to Monday's hours; a closed Monday must not make
+        them silently closed too.
+        """
+        with pytest.raises(InvalidHoursError, match="workday_hours"):
+            BusinessCalendar(
+                timezone="UTC",
+                weekly_hours=parse_hours("Tue-Fri 09:00-17:00"),
+                workdays=[dt.date(2025, 1, 11)],
+            )
+        cal = BusinessCalendar(
+            timezone="UTC",
+            weekly_hours=parse_hours("Tue-Fri 09:00-17:00"),
+            workdays=[dt.date(2025, 1, 11)],
+            workday_hours=[("10:00", "12:00")],
+        )
+        assert cal.is_business_day(dt.date(2025, 1, 11))
+
+    def test_make_up_day_wins_over_a_holiday_on_the_same_date(self):
+        day = dt.date(2025, 1, 11)
+        cal = BusinessCalendar(
+            timezone="UTC", weekly_hours=WEEK, holidays=[day], workdays=[day]
+        )
+        assert cal.is_business_day(day)
 
 
 class TestFromDict:

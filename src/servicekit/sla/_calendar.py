@@ -932,6 +932,14 @@ class BusinessCalendar:
                 "as {0: [('09:00', '18:00')]} or use BusinessCalendar.always_open()"
             )
             raise CalendarNeverOpensError(msg)
+        if self.workdays and not makeup:
+            # Make-up days default to Monday's hours; with Monday closed they would
+            # silently stay closed, which is never what listing them meant.
+            msg = (
+                "workdays are listed but make-up days would have no hours (Monday is "
+                "closed and workday_hours is None); pass workday_hours=[('09:00', '18:00')]"
+            )
+            raise InvalidHoursError(msg)
         engine = _Engine(self)
         # A make-up day may follow or precede any weekday, or another make-up day: a
         # night shift must not run into the next day's first interval in any order.
