@@ -658,7 +658,7 @@ class Requirement:
             ... ).state
             <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
         """
-        return timeouts(self._progress, to_instant(now))
+        return timeouts(self._progress, to_instant(now), self.policy)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data: facts, policy and history (``state`` for checking).

@@ -437,14 +437,13 @@ STATE_OBLIGATIONS: Final[Mapping[RequirementState, ObligationRule]] = {
 }
 """``state -> the one obligation it creates``; terminal states owe nothing."""
 
-TIME_TRIGGERED_EVENTS: Final[Mapping[RequirementState, type[Event]]] = {
+TimeoutEvent = ConfirmationExpired | AcceptanceTimedOut
+
+TIME_TRIGGERED_EVENTS: Final[Mapping[RequirementState, type[TimeoutEvent]]] = {
     S.AWAITING_CONFIRMATION: ConfirmationExpired,
     S.AWAITING_ACCEPTANCE: AcceptanceTimedOut,
 }
 """``state -> the event the passage of its deadline implies`` (``timeouts(now)``)."""
-
-# Events that end the current obligation without fulfilling it.
-_NOT_FULFILMENT: Final = (Cancelled, ConfirmationExpired, AcceptanceTimedOut)
 
 
 def allowed_events(state: RequirementState) -> tuple[type[Event], ...]:
@@ -529,10 +528,15 @@ def start(received_at: pendulum.DateTime, policy: RequirementPolicy) -> Progress
     return Progress(state=state, since=local, due_at=due, last_at=local)
 
 
-def _trigger(event: Event, policy: RequirementPolicy) -> Trigger:
-    if isinstance(event, AcceptanceTimedOut):
-        return (AcceptanceTimedOut, policy.on_acceptance_timeout)
-    return type(event)
+def _target(
+    state: RequirementState, event: Event, policy: RequirementPolicy
+) -> RequirementState | None:
+    # A row keyed by the bare class applies whatever the policy; a row keyed by
+    # (class, choice) only under that policy choice. Both come from the table.
+    row = EVENT_TRIGGERED_TRANSITIONS[state]
+    kind = type(event)
+    target = row.get(kind)
+    return row.get((kind, policy.on_acceptance_timeout)) if target is None else target
 
 
 def _names(kinds: tuple[type[Event], ...]) -> str:
@@ -541,7 +545,7 @@ def _names(kinds: tuple[type[Event], ...]) -> str:
 
 def pending_timeout(
     progress: Progress,
-) -> tuple[type[Event], pendulum.DateTime] | None:
+) -> tuple[type[TimeoutEvent], pendulum.DateTime] | None:
     """The current state's time-triggered event not yet applied, and its deadline."""
     kind = TIME_TRIGGERED_EVENTS.get(progress.state)
     if kind is None or progress.escalated or progress.due_at is None:
@@ -567,17 +571,19 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
         raise InvalidTypeError(msg)
     state = progress.state
     name = type(event).__name__
-    target = EVENT_TRIGGERED_TRANSITIONS[state].get(_trigger(event, policy))
+    target = _target(state, event, policy)
     if target is None:
         msg = (
             f"{name} is not allowed in state {state.name}; "
             f"allowed: {_names(allowed_events(state))}"
         )
         raise InvalidTransitionError(msg)
-    if isinstance(event, AcceptanceTimedOut) and progress.escalated:
+    timed_out = type(event) is TIME_TRIGGERED_EVENTS.get(state)
+    if timed_out and progress.escalated:
+        others = tuple(k for k in allowed_events(state) if k is not type(event))
         msg = (
-            "AcceptanceTimedOut was already applied in this acceptance round (the "
-            "requirement is escalated); wait for AcceptancePassed or AcceptanceFailed"
+            f"{name} was already applied in this round of state {state.name} (the "
+            f"requirement is escalated); wait for one of: {_names(others)}"
         )
         raise InvalidTransitionError(msg)
     at = event.at
@@ -636,7 +642,7 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
         return attrs.evolve(progress, last_at=local, due_at=due, breaches=breaches)
 
     if due is not None:
-        if isinstance(event, ConfirmationExpired | AcceptanceTimedOut):
+        if timed_out:
             breaches += (
                 Breach(
                     kind=BreachKind.LAPSED,
@@ -646,7 +652,7 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
                     at=local,
                 ),
             )
-        elif not isinstance(event, _NOT_FULFILMENT) and utc(at) > utc(due):
+        elif not isinstance(event, Cancelled) and utc(at) > utc(due):
             breaches += (
                 Breach(
                     kind=BreachKind.LATE,
@@ -679,17 +685,26 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
     )
 
 
-def timeouts(progress: Progress, now: pendulum.DateTime) -> tuple[Event, ...]:
-    """Return the events the passage of time to ``now`` implies, dated at the deadline."""
-    pending = pending_timeout(progress)
-    if pending is None or not utc(now) > utc(pending[1]):
-        return ()
-    kind, deadline = pending
-    # The deadline is never before the event that set it, and nothing later can be
-    # applied while a timeout is pending, so the deadline keeps the history in order.
-    if kind is ConfirmationExpired:
-        return (ConfirmationExpired(at=deadline),)
-    return (AcceptanceTimedOut(at=deadline),)
+def timeouts(
+    progress: Progress, now: pendulum.DateTime, policy: RequirementPolicy
+) -> tuple[TimeoutEvent, ...]:
+    """Return the events the passage of time to ``now`` implies, each dated at its deadline.
+
+    Each one is folded before looking for the next, so that a timeout leading into
+    another timed state whose deadline has also passed yields both, and applying the
+    result leaves nothing pending at ``now``.
+    """
+    out: list[TimeoutEvent] = []
+    while True:
+        pending = pending_timeout(progress)
+        if pending is None or not utc(now) > utc(pending[1]):
+            return tuple(out)
+        kind, deadline = pending
+        # The deadline is never before the event that set it, and nothing later can
+        # be applied while a timeout is pending, so the deadline keeps the order.
+        event = kind(at=deadline)
+        progress = advance(progress, event, policy)
+        out.append(event)
 
 
 # ---------------------------------------------------------------------------------
