@@ -22,6 +22,7 @@ from servicekit.acceptance._convert import (
     utc,
 )
 from servicekit.errors import (
+    CalendarRangeError,
     DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
@@ -116,6 +117,23 @@ class TestToInstant:
         out = to_instant(dt.datetime(1880, 1, 1, tzinfo=zone))
         assert out.utcoffset() == -dt.timedelta(hours=4, minutes=56, seconds=2)
         assert instant_key(parse_instant(out.isoformat(), "x")) == instant_key(out)
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+            dt.datetime(1, 6, 1, tzinfo=dt.UTC),
+            dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(-dt.timedelta(hours=5))),
+            dt.datetime.max.replace(tzinfo=dt.UTC),
+        ],
+    )
+    def test_instants_beyond_the_calendar_years_are_refused(self, value):
+        """Regression: year-1 and year-9999 instants passed, then overflowed with a
+        bare OverflowError when compared in UTC or shown in the calendar's zone."""
+        with pytest.raises(CalendarRangeError, match="outside the years 2 to 9998"):
+            to_instant(value)
+        with pytest.raises(DeserializationError, match="outside the years"):
+            parse_instant(value.isoformat(), "x")
 
     def test_fold_one_in_a_repeated_hour(self):
         """Regression: PEP 495 makes ``==`` between a zoned instant in a repeated hour and

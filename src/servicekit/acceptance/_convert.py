@@ -19,6 +19,7 @@ from typing import Any, Final
 import pendulum
 
 from servicekit.errors import (
+    CalendarRangeError,
     DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
@@ -40,6 +41,12 @@ __all__ = [
 ]
 
 
+# The years servicekit.sla.BusinessCalendar can count business days in; an instant
+# this far inside year 1 or 9999 can be shown in any zone without overflowing.
+_MIN_YEAR: Final = 2
+_MAX_YEAR: Final = 9998
+
+
 def to_instant(value: object) -> pendulum.DateTime:
     """Return ``value`` as a pendulum DateTime: same instant, same zone.
 
@@ -47,6 +54,7 @@ def to_instant(value: object) -> pendulum.DateTime:
         InvalidTypeError: ``value`` is not a datetime.
         NaiveDatetimeError: ``value`` has no time zone.
         InvalidArgumentError: the UTC offset has a fraction of a second.
+        CalendarRangeError: the instant is outside the years 2 to 9998 (UTC).
     """
     if not isinstance(value, dt.datetime):
         msg = (
@@ -66,6 +74,17 @@ def to_instant(value: object) -> pendulum.DateTime:
             f"{value!r} has a UTC offset with a fraction of a second; use whole seconds"
         )
         raise InvalidArgumentError(msg)
+    try:
+        year = value.astimezone(dt.UTC).year
+    except OverflowError:
+        year = 0
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        # Comparing, or showing it in the calendar's zone, would overflow deep inside.
+        msg = (
+            f"{value.isoformat()} is outside the years {_MIN_YEAR} to {_MAX_YEAR} "
+            "(UTC) that a business calendar can count in; use a nearer instant"
+        )
+        raise CalendarRangeError(msg)
     out = pendulum.instance(value)
     if out.utcoffset() != offset:
         # A tzinfo pendulum cannot carry over: keep the instant at its fixed offset.
@@ -104,7 +123,8 @@ def parse_instant(value: Any, what: str) -> pendulum.DateTime:
     """Parse an ISO-8601 string with an explicit offset (``to_dict`` output).
 
     Raises:
-        DeserializationError: not a string, not ISO-8601, or no offset.
+        DeserializationError: not a string, not ISO-8601, no offset, or not a
+            usable instant (see :func:`to_instant`).
     """
     if not isinstance(value, str):
         msg = f"{what} must be an ISO-8601 string such as '2025-01-24T10:00:00+08:00', got {value!r}"
@@ -117,7 +137,11 @@ def parse_instant(value: Any, what: str) -> pendulum.DateTime:
     if parsed.utcoffset() is None:
         msg = f"{what} {value!r} has no UTC offset; append one such as '+08:00'"
         raise DeserializationError(msg)
-    return to_instant(parsed)
+    try:
+        return to_instant(parsed)
+    except InvalidArgumentError as e:
+        msg = f"{what} {value!r}: {e}"
+        raise DeserializationError(msg) from e
 
 
 def text(value: object, what: str, *, allow_empty: bool = True) -> str:
