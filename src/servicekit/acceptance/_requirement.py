@@ -132,11 +132,7 @@ class Requirement:
 
     Example:
         >>> import pendulum
-        >>> from servicekit.acceptance import (
-        ...     Requirement,
-        ...     RequirementPolicy,
-        ...     SheetSent,
-        ... )
+        >>> from servicekit.acceptance import Requirement, RequirementPolicy, SheetSent
         >>> from servicekit.sla import BusinessCalendar
         >>> policy = RequirementPolicy(BusinessCalendar.always_open(timezone="UTC"))
         >>> req = Requirement.open(
@@ -308,17 +304,7 @@ class Requirement:
 
         Example:
             >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
             >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
             >>> req = Requirement.open(
@@ -338,15 +324,9 @@ class Requirement:
         Example:
             >>> import pendulum
             >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
             ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
             ...     Requirement,
             ...     RequirementPolicy,
-            ...     SheetSent,
             ... )
             >>> from servicekit.sla import BusinessCalendar
             >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
@@ -368,17 +348,7 @@ class Requirement:
 
         Example:
             >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
             >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
             >>> req = Requirement.open(
@@ -399,17 +369,7 @@ class Requirement:
 
         Example:
             >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
             >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
             >>> req = Requirement.open(
@@ -431,11 +391,8 @@ class Requirement:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
             ...     CustomerConfirmed,
             ...     Delivered,
-            ...     FollowUpDone,
             ...     Requirement,
             ...     RequirementPolicy,
             ...     SheetSent,
@@ -467,12 +424,6 @@ class Requirement:
         Example:
             >>> import pendulum
             >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
             ...     Requirement,
             ...     RequirementPolicy,
             ...     SheetSent,
@@ -498,12 +449,8 @@ class Requirement:
         Example:
             >>> import pendulum
             >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
             ...     CustomerConfirmed,
             ...     Delivered,
-            ...     FollowUpDone,
             ...     Requirement,
             ...     RequirementPolicy,
             ...     SheetSent,
@@ -531,12 +478,6 @@ class Requirement:
         Example:
             >>> import pendulum
             >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
             ...     Requirement,
             ...     RequirementPolicy,
             ...     SheetSent,
@@ -561,9 +502,7 @@ class Requirement:
         Example:
             >>> import pendulum
             >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
             ...     AcceptancePassed,
-            ...     Cancelled,
             ...     CustomerConfirmed,
             ...     Delivered,
             ...     FollowUpDone,
@@ -703,12 +642,6 @@ class Requirement:
         Example:
             >>> import pendulum
             >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     AcceptancePassed,
-            ...     Cancelled,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
             ...     Requirement,
             ...     RequirementPolicy,
             ...     SheetSent,
