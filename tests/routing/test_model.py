@@ -86,6 +86,13 @@ class TestTicket:
         with pytest.raises(InvalidArgumentError):
             ticket(owner_id="  ")
 
+    def test_unhashable_skill_entries_are_a_clear_error(self):
+        """Regression: [["a"]] as skills leaked 'unhashable type: list' from frozenset."""
+        with pytest.raises(InvalidArgumentError, match=r"each entry of Ticket\.skills"):
+            ticket(skills=[["billing"]])
+        with pytest.raises(InvalidArgumentError, match="such as 'zh'"):
+            Agent(id="A", languages=[{"zh": 1}])
+
     def test_facts_and_language_casefold(self):
         t = ticket(language=" UG ", attributes={"city": "Kashgar", "tags": ["a"]})
         facts = t.facts()

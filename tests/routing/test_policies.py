@@ -125,6 +125,8 @@ class TestPolicyDetails:
             policy_from_dict({"policy": "random"})
         with pytest.raises(DeserializationError, match="does not take"):
             policy_from_dict({"policy": "least_loaded", "speed": 2})
+        with pytest.raises(DeserializationError, match="unknown routing policy"):
+            policy_from_dict({"policy": ["least_loaded"]})
 
     def test_non_numeric_complaint_count(self):
         t = Ticket(
@@ -150,6 +152,13 @@ class TestPolicyDetails:
             Assessment(rank="1")
         with pytest.raises(InvalidTypeError):
             Assessment(admitted=1)
+        # bool("false") is True: a string must not be read as a verdict.
+        with pytest.raises(InvalidTypeError, match="True or False"):
+            Assessment.from_dict({"admitted": "false", "rank": 1, "reason": ""})
+        with pytest.raises(DeserializationError, match="'inf' or '-inf'"):
+            Assessment.from_dict({"admitted": True, "rank": "abc", "reason": ""})
+        with pytest.raises(InvalidTypeError, match="sentence"):
+            Assessment(reason=None)
         for a in [
             Assessment.exclude("x"),
             Assessment.ranked(-2.5, "y"),

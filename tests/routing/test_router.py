@@ -692,6 +692,40 @@ class TestValues:
         with pytest.raises(DeserializationError):
             Assignment.from_dict({"ticket_id": "T"})
 
+    def test_pinned_constructors_need_only_the_issues_fields(self):
+        """Issue 5 pins RoutingDecision(agent_id, step, reasons) and
+        DispatchResult(assignments, unassigned); the extra fields have defaults."""
+        d = RoutingDecision(agent_id=None, step="standard", reasons=["nobody free"])
+        assert d.ticket_id is None
+        assert RoutingDecision.from_dict(d.to_dict()) == d
+        r = DispatchResult(
+            assignments=[Assignment(ticket_id="T", agent_id="A", step="standard")],
+            unassigned=[d],
+        )
+        assert r.agents == ()
+        assert DispatchResult.from_dict(r.to_dict()) == r
+
+    def test_decision_and_assignment_share_one_json_form(self):
+        a = Assignment(ticket_id="T", agent_id="A", step="s", reasons=["x"])
+        d = RoutingDecision(ticket_id="T", agent_id="A", step="s", reasons=["x"])
+        assert a.to_dict() == d.to_dict()
+        assert RoutingDecision.from_dict(a.to_dict()) == d
+        with pytest.raises(InvalidArgumentError, match="agent_id"):
+            Assignment.from_dict({**d.to_dict(), "agent_id": None})
+
+    def test_malformed_result_data_is_a_deserialization_error(self):
+        with pytest.raises(DeserializationError, match="'assignments' must be a list"):
+            DispatchResult.from_dict({"assignments": None, "unassigned": []})
+        with pytest.raises(DeserializationError, match="missing keys"):
+            DispatchResult.from_dict({"assignments": []})
+        with pytest.raises(InvalidTypeError, match="hold Agent values"):
+            DispatchResult(assignments=[], unassigned=[], agents=[1])
+
+    def test_escalation_step_refuses_unknown_keys(self):
+        """A misspelt key once turned a step into a silent no-op."""
+        with pytest.raises(DeserializationError, match="drop_langauge"):
+            EscalationStep.from_dict({"after": "PT10M", "drop_langauge": True})
+
     def test_router_round_trip(self):
         router = Router.default(
             owner_wait=dt.timedelta(minutes=12),

@@ -9,8 +9,10 @@ from servicekit import Priority
 from servicekit.errors import (
     DeserializationError,
     DuplicateIdError,
+    InvalidArgumentError,
     InvalidConditionError,
     InvalidTypeError,
+    UnknownNameError,
 )
 from servicekit.routing import Ticket, Triage, TriageResult, TriageRule
 from servicekit.sla import Compare, Not
@@ -131,6 +133,22 @@ class TestTriage:
             Triage.from_dict({})
         with pytest.raises(InvalidTypeError):
             Triage(rules=[]).classify("ticket")
+
+    def test_result_is_validated_like_every_value(self):
+        with pytest.raises(InvalidTypeError, match="TriageRule that fired"):
+            TriageResult(rule=None, priority="low", group=None)
+        with pytest.raises(UnknownNameError):
+            TriageResult(rule=TriageRule(name="x"), priority="soon", group=None)
+        with pytest.raises(InvalidArgumentError, match="1 \\(novice\\) to 10"):
+            TriageResult.from_dict(
+                {
+                    "rule": {"name": "x"},
+                    "priority": "low",
+                    "group": None,
+                    "skills": ["a"],
+                    "min_levels": {"a": 0},
+                }
+            )
 
     def test_rule_that_cannot_be_evaluated_names_itself(self):
         rule = TriageRule(

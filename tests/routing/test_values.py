@@ -104,3 +104,29 @@ class TestInstants:
             v.names({""}, "skills")
         with pytest.raises(InvalidTypeError):
             v.attributes(None)
+
+
+class TestSharedValidators:
+    def test_items_of(self):
+        assert v.items_of(int, [1, 2], "xs") == (1, 2)
+        for bad in ("12", {"a": 1}, 3, None):
+            with pytest.raises(InvalidTypeError, match="must be a list of int values"):
+                v.items_of(int, bad, "xs")
+        with pytest.raises(InvalidTypeError, match="must hold int values"):
+            v.items_of(int, [1, "2"], "xs")
+
+    def test_flag_refuses_truthy_stand_ins(self):
+        check = v.flag("X.on")
+        check(None, None, True)
+        for bad in (1, 0, None, "yes"):
+            with pytest.raises(InvalidTypeError, match=r"X\.on must be True or False"):
+                check(None, None, bad)
+
+    def test_skill_levels(self):
+        assert v.skill_levels({"b": 2, "a": 10}, "S") == {"a": 10, "b": 2}
+        with pytest.raises(InvalidTypeError, match="S must map skill names"):
+            v.skill_levels([("a", 1)], "S")
+        with pytest.raises(InvalidArgumentError, match=r"S\['a'\] must be a whole"):
+            v.skill_levels({"a": 1.5}, "S")
+        with pytest.raises(InvalidArgumentError, match="a skill name in S"):
+            v.skill_levels({"": 1}, "S")

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
@@ -33,6 +31,9 @@ from servicekit.errors import (
 from servicekit.routing import _values as v
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Mapping, Sequence
+    from collections.abc import Set as AbstractSet
+
     from servicekit._vocabulary import Channel, Tier
     from servicekit.routing._model import Agent, Ticket
 
@@ -59,15 +60,7 @@ _NEVER = -math.inf
 
 
 def _skill_levels(value: object) -> v.FrozenMap[str, int]:
-    if not isinstance(value, Mapping):
-        msg = (
-            f"Requirements.skills must map skill names to minimum levels; got {value!r}"
-        )
-        raise InvalidTypeError(msg)
-    return v.FrozenMap(
-        (v.check_id(k, "a skill"), v.level(n, f"the level for {k!r}"))
-        for k, n in value.items()
-    )
+    return v.skill_levels(value, "Requirements.skills")
 
 
 def _optional_groups(value: object) -> frozenset[str] | None:
@@ -175,13 +168,10 @@ class RoutingContext:
     agents: Mapping[str, Agent]
 
 
-def _is(kind: type, what: str, example: str) -> Any:
-    def check(_inst: object, _attr: object, value: object) -> None:
-        if not isinstance(value, kind):
-            msg = f"an assessment's {what} must be {example}; got {value!r}"
-            raise InvalidTypeError(msg)
-
-    return check
+def _reason(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"an assessment's reason must be a sentence (a string); got {value!r}"
+        raise InvalidTypeError(msg)
 
 
 def _rank(value: object) -> float:
@@ -214,10 +204,10 @@ class Assessment:
     """
 
     admitted: bool = attrs.field(
-        default=True, validator=_is(bool, "admitted", "True or False")
+        default=True, validator=v.flag("an assessment's admitted")
     )
     rank: float = attrs.field(default=0.0, converter=_rank)
-    reason: str = attrs.field(default="", validator=_is(str, "reason", "a sentence"))
+    reason: str = attrs.field(default="", validator=_reason)
 
     @classmethod
     def exclude(cls, reason: str) -> Assessment:
@@ -290,12 +280,16 @@ class Assessment:
             False
         """
         d = v.require_keys(data, "Assessment", ("admitted", "rank", "reason"))
-        return cls(
-            admitted=bool(d["admitted"]), rank=float(d["rank"]), reason=str(d["reason"])
-        )
+        raw = d["rank"]
+        rank = _INFINITIES.get(raw, raw) if isinstance(raw, str) else raw
+        if isinstance(rank, str):
+            msg = f"Assessment.rank must be a number, 'inf' or '-inf'; got {rank!r}"
+            raise DeserializationError(msg)
+        return cls(admitted=d["admitted"], rank=rank, reason=d["reason"])
 
 
 _ADMIT = Assessment()
+_INFINITIES = {"inf": math.inf, "-inf": -math.inf}
 
 
 @runtime_checkable
@@ -1336,7 +1330,8 @@ def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
         True
     """
     d = v.require_keys(data, "policy", ("policy",))
-    cls = _KINDS.get(d["policy"])
+    kind = d["policy"]
+    cls = _KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         msg = f"unknown routing policy {d['policy']!r}; built-ins are: {', '.join(sorted(_KINDS))}"
         raise DeserializationError(msg)
@@ -1397,8 +1392,3 @@ def explain(
     if not verdict.admitted:
         return f"{agent.id}: {verdict.reason}"
     return f"{agent.id}: {verdict.reason or 'admitted'}"
-
-
-def is_builtin(policy: object) -> bool:
-    """Return whether ``policy`` is one of servicekit's built-in policies."""
-    return isinstance(policy, _Builtin)

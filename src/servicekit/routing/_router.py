@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from servicekit.errors import (
+    DeserializationError,
     DuplicateIdError,
     InvalidArgumentError,
     InvalidTypeError,
@@ -72,6 +73,7 @@ __all__ = [
 ]
 
 STANDARD = "standard"
+_T = TypeVar("_T", "Assignment", "RoutingDecision")
 Strategy = Literal["indexed", "scan"]
 
 
@@ -107,21 +109,16 @@ def _agent_id(value: object) -> str:
     return v.check_id(value, "agent_id")
 
 
+def _optional_ticket_id(value: object) -> str | None:
+    return v.optional_id(value, "ticket_id")
+
+
 def _optional_agent_id(value: object) -> str | None:
     return v.optional_id(value, "agent_id")
 
 
 def _step(value: object) -> str:
     return v.check_id(value, "step")
-
-
-def _flag(what: str) -> Any:
-    def check(_inst: object, _attr: object, value: object) -> None:
-        if not isinstance(value, bool):
-            msg = f"EscalationStep.{what} must be True or False; got {value!r}"
-            raise InvalidTypeError(msg)
-
-    return check
 
 
 def _lower(value: object) -> int:
@@ -171,13 +168,19 @@ class EscalationStep:
         default=frozenset(), converter=_drop_skills
     )
     drop_all_skills: bool = attrs.field(
-        default=False, validator=_flag("drop_all_skills")
+        default=False, validator=v.flag("EscalationStep.drop_all_skills")
     )
     lower_levels_by: int = attrs.field(default=0, converter=_lower)
-    drop_language: bool = attrs.field(default=False, validator=_flag("drop_language"))
+    drop_language: bool = attrs.field(
+        default=False, validator=v.flag("EscalationStep.drop_language")
+    )
     widen_to_groups: frozenset[str] = attrs.field(default=frozenset(), converter=_widen)
-    any_group: bool = attrs.field(default=False, validator=_flag("any_group"))
-    release_owner: bool = attrs.field(default=False, validator=_flag("release_owner"))
+    any_group: bool = attrs.field(
+        default=False, validator=v.flag("EscalationStep.any_group")
+    )
+    release_owner: bool = attrs.field(
+        default=False, validator=v.flag("EscalationStep.release_owner")
+    )
     drop_policies: frozenset[str] = attrs.field(
         default=frozenset(), converter=_drop_policies
     )
@@ -261,9 +264,13 @@ class EscalationStep:
             'after 15 min'
         """
         d = dict(v.require_keys(data, "EscalationStep", ("after",)))
+        unknown = sorted(str(k) for k in set(d) - {f.name for f in attrs.fields(cls)})
+        if unknown:
+            # A misspelt "drop_langauge" must not silently turn a step into a no-op.
+            msg = f"EscalationStep.from_dict: unknown keys {unknown}; pass the dict produced by to_dict()"
+            raise DeserializationError(msg)
         d["after"] = v.duration_from_iso(d["after"], "EscalationStep.after")
-        known = {f.name for f in attrs.fields(cls)}
-        return cls(**{k: val for k, val in d.items() if k in known})
+        return cls(**d)
 
 
 @attrs.frozen
@@ -317,15 +324,36 @@ def _reasons(value: object) -> tuple[str, ...]:
     return tuple(str(r) for r in value)
 
 
+# RoutingDecision and Assignment store the same four fields; one pair of helpers
+# converts both, so the two JSON forms cannot drift apart.
+def _outcome_to_dict(out: RoutingDecision | Assignment) -> dict[str, Any]:
+    return {
+        "ticket_id": out.ticket_id,
+        "agent_id": out.agent_id,
+        "step": out.step,
+        "reasons": list(out.reasons),
+    }
+
+
+def _outcome_from_dict(cls: type[_T], data: object, required: tuple[str, ...]) -> _T:
+    d = v.require_keys(data, cls.__name__, required)
+    return cls(
+        ticket_id=d.get("ticket_id"),
+        agent_id=d.get("agent_id"),
+        step=d["step"],
+        reasons=d.get("reasons", ()),
+    )
+
+
 @attrs.frozen(kw_only=True)
 class RoutingDecision:
     """The router's answer for one ticket: who takes it (or nobody) and why.
 
     Args:
-        ticket_id: The ticket decided.
         agent_id: The chosen agent, or None when the ticket keeps waiting.
         step: The escalation step in effect (``"standard"`` before any).
         reasons: Sentences a supervisor can read, in order.
+        ticket_id: The ticket decided (the router always fills it in).
 
     Example:
         >>> from servicekit.routing import RoutingDecision
@@ -339,7 +367,7 @@ class RoutingDecision:
         True
     """
 
-    ticket_id: str = attrs.field(converter=_ticket_id)
+    ticket_id: str | None = attrs.field(default=None, converter=_optional_ticket_id)
     agent_id: str | None = attrs.field(converter=_optional_agent_id)
     step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
@@ -348,7 +376,7 @@ class RoutingDecision:
         """Return JSON-native data that :meth:`from_dict` reads.
 
         Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+            A dict of JSON-native values.
 
         Example:
             >>> from servicekit.routing import RoutingDecision
@@ -357,12 +385,7 @@ class RoutingDecision:
             ... ]
             'A'
         """
-        return {
-            "ticket_id": self.ticket_id,
-            "agent_id": self.agent_id,
-            "step": self.step,
-            "reasons": list(self.reasons),
-        }
+        return _outcome_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RoutingDecision:
@@ -374,6 +397,9 @@ class RoutingDecision:
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
 
+        Raises:
+            DeserializationError: ``agent_id`` or ``step`` is missing.
+
         Example:
             >>> from servicekit.routing import RoutingDecision
             >>> RoutingDecision.from_dict(
@@ -381,18 +407,18 @@ class RoutingDecision:
             ... ).agent_id is None
             True
         """
-        d = v.require_keys(data, "RoutingDecision", ("ticket_id", "agent_id", "step"))
-        return cls(
-            ticket_id=d["ticket_id"],
-            agent_id=d["agent_id"],
-            step=d["step"],
-            reasons=d.get("reasons", ()),
-        )
+        return _outcome_from_dict(cls, data, ("agent_id", "step"))
 
 
 @attrs.frozen(kw_only=True)
 class Assignment:
     """One ticket given to one agent by :meth:`Router.dispatch`.
+
+    Args:
+        ticket_id: The ticket assigned.
+        agent_id: The agent who takes it.
+        step: The escalation step in effect (``"standard"`` before any).
+        reasons: Sentences a supervisor can read, in order.
 
     Example:
         >>> from servicekit.routing import Assignment
@@ -412,7 +438,7 @@ class Assignment:
         """Return JSON-native data that :meth:`from_dict` reads.
 
         Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
+            A dict of JSON-native values.
 
         Example:
             >>> from servicekit.routing import Assignment
@@ -421,12 +447,7 @@ class Assignment:
             ... ]
             []
         """
-        return {
-            "ticket_id": self.ticket_id,
-            "agent_id": self.agent_id,
-            "step": self.step,
-            "reasons": list(self.reasons),
-        }
+        return _outcome_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
@@ -438,6 +459,9 @@ class Assignment:
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
 
+        Raises:
+            DeserializationError: ``ticket_id``, ``agent_id`` or ``step`` is missing.
+
         Example:
             >>> from servicekit.routing import Assignment
             >>> Assignment.from_dict(
@@ -445,39 +469,19 @@ class Assignment:
             ... ).agent_id
             'A'
         """
-        d = v.require_keys(data, "Assignment", ("ticket_id", "agent_id", "step"))
-        return cls(
-            ticket_id=d["ticket_id"],
-            agent_id=d["agent_id"],
-            step=d["step"],
-            reasons=d.get("reasons", ()),
-        )
-
-
-def _all_of(kind: type[Any], value: object, what: str) -> tuple[Any, ...]:
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        msg = f"DispatchResult.{what} must be a list of {kind.__name__}; got {value!r}"
-        raise InvalidTypeError(msg)
-    out = tuple(value)
-    for item in out:
-        if not isinstance(item, kind):
-            msg = (
-                f"DispatchResult.{what} must hold {kind.__name__} values; got {item!r}"
-            )
-            raise InvalidTypeError(msg)
-    return out
+        return _outcome_from_dict(cls, data, ("ticket_id", "agent_id", "step"))
 
 
 def _assignments(value: object) -> tuple[Assignment, ...]:
-    return _all_of(Assignment, value, "assignments")
+    return v.items_of(Assignment, value, "DispatchResult.assignments")
 
 
 def _unassigned(value: object) -> tuple[RoutingDecision, ...]:
-    return _all_of(RoutingDecision, value, "unassigned")
+    return v.items_of(RoutingDecision, value, "DispatchResult.unassigned")
 
 
 def _agents(value: object) -> tuple[Agent, ...]:
-    return _all_of(Agent, value, "agents")
+    return v.items_of(Agent, value, "DispatchResult.agents")
 
 
 @attrs.frozen(kw_only=True)
@@ -488,18 +492,18 @@ class DispatchResult:
         assignments: In queue order.
         unassigned: Tickets left waiting, in queue order, each with its reasons.
         agents: Every agent after dispatch (load and ``last_assigned_at`` updated),
-            sorted by id.
+            sorted by id; :meth:`Router.dispatch` always fills it in.
 
     Example:
         >>> from servicekit.routing import DispatchResult
-        >>> r = DispatchResult(assignments=[], unassigned=[], agents=[])
+        >>> r = DispatchResult(assignments=[], unassigned=[])
         >>> DispatchResult.from_dict(r.to_dict()) == r
         True
     """
 
     assignments: tuple[Assignment, ...] = attrs.field(converter=_assignments)
     unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=_unassigned)
-    agents: tuple[Agent, ...] = attrs.field(converter=_agents)
+    agents: tuple[Agent, ...] = attrs.field(default=(), converter=_agents)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
@@ -528,20 +532,27 @@ class DispatchResult:
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
 
+        Raises:
+            DeserializationError: a list is missing or holds malformed entries.
+
         Example:
             >>> from servicekit.routing import DispatchResult
-            >>> DispatchResult.from_dict(
-            ...     {"assignments": [], "unassigned": [], "agents": []}
-            ... ).assignments
+            >>> DispatchResult.from_dict({"assignments": [], "unassigned": []}).agents
             ()
         """
-        d = v.require_keys(
-            data, "DispatchResult", ("assignments", "unassigned", "agents")
-        )
+        d = v.require_keys(data, "DispatchResult", ("assignments", "unassigned"))
+
+        def listed(key: str) -> list[Any]:
+            items = d.get(key, [])
+            if not isinstance(items, list | tuple):
+                msg = f"DispatchResult.from_dict: {key!r} must be a list; got {items!r}"
+                raise DeserializationError(msg)
+            return list(items)
+
         return cls(
-            assignments=[Assignment.from_dict(a) for a in d["assignments"]],
-            unassigned=[RoutingDecision.from_dict(u) for u in d["unassigned"]],
-            agents=[Agent.from_dict(a) for a in d["agents"]],
+            assignments=[Assignment.from_dict(a) for a in listed("assignments")],
+            unassigned=[RoutingDecision.from_dict(u) for u in listed("unassigned")],
+            agents=[Agent.from_dict(a) for a in listed("agents")],
         )
 
 
@@ -947,9 +958,6 @@ class Router:
             queue=QueueOrder.from_dict(d.get("queue", {})),
             triage=None if triage_data is None else Triage.from_dict(triage_data),
         )
-
-
-_T = TypeVar("_T", Assignment, RoutingDecision)
 
 
 def _trusted(

@@ -30,8 +30,12 @@ def _rule_name(value: object) -> str:
     return v.check_id(value, "TriageRule.name")
 
 
+def _priority(value: object) -> Priority:
+    return v.enum_member(Priority, value, "priority")  # type: ignore[no-any-return]
+
+
 def _optional_priority(value: object) -> Priority | None:
-    return None if value is None else v.enum_member(Priority, value, "priority")
+    return None if value is None else _priority(value)
 
 
 def _optional_group(value: object) -> str | None:
@@ -39,17 +43,18 @@ def _optional_group(value: object) -> str | None:
 
 
 def _skills(value: object) -> frozenset[str]:
-    return v.names(value, "TriageRule.skills")
+    return v.names(value, "skills")
 
 
 def _levels(value: object) -> v.FrozenMap[str, int]:
-    if not isinstance(value, Mapping):
-        msg = f"min_levels must map skill names to levels 1-10; got {value!r}"
+    return v.skill_levels(value, "min_levels")
+
+
+def _result_rule(value: object) -> TriageRule:
+    if not isinstance(value, TriageRule):
+        msg = f"TriageResult.rule must be the TriageRule that fired; got {value!r}"
         raise InvalidTypeError(msg)
-    return v.FrozenMap(
-        (v.check_id(k, "a skill name"), v.level(n, f"the minimum level for {k!r}"))
-        for k, n in value.items()
-    )
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -147,6 +152,13 @@ class TriageRule:
 class TriageResult:
     """What triage decided for one ticket, and which rule decided it.
 
+    Args:
+        rule: The rule that fired (the default rule when none matched).
+        priority: The ticket's priority after triage.
+        group: Its skill group after triage (None: any).
+        skills: The skills it requires after triage.
+        min_levels: Minimum levels for those skills.
+
     Example:
         >>> import pendulum
         >>> from servicekit.routing import Ticket, Triage, TriageRule
@@ -167,11 +179,13 @@ class TriageResult:
         ('vip', 'high', 'high')
     """
 
-    rule: TriageRule
-    priority: Priority
-    group: str | None
-    skills: frozenset[str]
-    min_levels: v.FrozenMap[str, int]
+    rule: TriageRule = attrs.field(converter=_result_rule)
+    priority: Priority = attrs.field(converter=_priority)
+    group: str | None = attrs.field(converter=_optional_group)
+    skills: frozenset[str] = attrs.field(default=frozenset(), converter=_skills)
+    min_levels: v.FrozenMap[str, int] = attrs.field(
+        factory=v.FrozenMap, converter=_levels
+    )
 
     def apply(self, ticket: Ticket) -> Ticket:
         """Return ``ticket`` with this result's priority, group and skills.
@@ -254,10 +268,10 @@ class TriageResult:
         d = v.require_keys(data, "TriageResult", ("rule", "priority", "group"))
         return cls(
             rule=TriageRule.from_dict(d["rule"]),
-            priority=v.enum_member(Priority, d["priority"], "priority"),
-            group=_optional_group(d["group"]),
-            skills=_skills(d.get("skills", ())),
-            min_levels=_levels(d.get("min_levels", {})),
+            priority=d["priority"],
+            group=d["group"],
+            skills=d.get("skills", ()),
+            min_levels=d.get("min_levels", {}),
         )
 
 

@@ -90,10 +90,10 @@ class FrozenMap(Mapping[_K, _V]):
         return (FrozenMap, (tuple(self._data.items()),))
 
 
-def check_id(value: object, what: str) -> str:
-    """Return ``value`` if it is a non-empty string identifier, else raise."""
+def check_id(value: object, what: str, example: str = "'T-1001'") -> str:
+    """Return ``value`` if it is a non-empty string, else raise (naming an example)."""
     if not isinstance(value, str) or not value.strip():
-        msg = f"{what} must be a non-empty string such as 'T-1001'; got {value!r}"
+        msg = f"{what} must be a non-empty string such as {example}; got {value!r}"
         raise InvalidArgumentError(msg)
     return value
 
@@ -201,20 +201,60 @@ def instant_from_iso(text: object, what: str) -> pendulum.DateTime | None:
     return instant(parsed, what)
 
 
-def names(value: object, what: str) -> frozenset[str]:
+def names(value: object, what: str, example: str = "'billing'") -> frozenset[str]:
     """Return a frozenset of non-empty strings (a single string is refused)."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        msg = f"{what} must be a set of names such as {{'billing', 'refunds'}}; got {value!r}"
+        msg = f"{what} must be a set of names such as {{{example}}}; got {value!r}"
         raise InvalidTypeError(msg)
-    out = frozenset(value)
-    for item in out:
-        check_id(item, f"each entry of {what}")
-    return out
+    items = list(value)
+    for item in items:
+        # Checked before hashing, so [["a"]] is a clear error, not "unhashable type".
+        check_id(item, f"each entry of {what}", example)
+    return frozenset(items)
 
 
 def languages(value: object, what: str) -> frozenset[str]:
     """Return language tags case-folded so that 'UG' and 'ug' match."""
-    return frozenset(v.strip().casefold() for v in names(value, what))
+    return frozenset(v.strip().casefold() for v in names(value, what, "'zh', 'ug'"))
+
+
+def skill_levels(value: object, what: str) -> FrozenMap[str, int]:
+    """Return a skill name → level (1-10) map, frozen; anything else raises."""
+    if not isinstance(value, Mapping):
+        msg = f"{what} must map skill names to levels 1-10, such as {{'billing': 3}}; got {value!r}"
+        raise InvalidTypeError(msg)
+    return FrozenMap(
+        (
+            check_id(k, f"a skill name in {what}", "'billing'"),
+            level(n, f"{what}[{k!r}]"),
+        )
+        for k, n in value.items()
+    )
+
+
+def flag(what: str) -> Any:
+    """Return an attrs validator accepting only ``True`` or ``False`` (not 0, 1, None)."""
+
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if not isinstance(value, bool):
+            msg = f"{what} must be True or False; got {value!r}"
+            raise InvalidTypeError(msg)
+
+    return check
+
+
+def items_of(kind: type[_V], value: object, what: str) -> tuple[_V, ...]:
+    """Return ``value`` as a tuple after checking it is a list of ``kind`` values."""
+    name = kind.__name__
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        msg = f"{what} must be a list of {name} values; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, kind):
+            msg = f"{what} must hold {name} values; got {item!r}"
+            raise InvalidTypeError(msg)
+    return out
 
 
 def level(value: object, what: str) -> int:
