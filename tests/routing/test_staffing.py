@@ -299,3 +299,49 @@ class TestRequiredAgents:
         assert StaffingPlan.from_dict(data) == plan
         with pytest.raises(DeserializationError):
             StaffingPlan.from_dict({"agents": 1})
+
+
+class TestHugeAndMalformedInput:
+    def test_many_agents_for_little_traffic_stops_at_underflow(self):
+        """Regression: erlang_c(10**7 agents, 5 E) walked all ten million steps."""
+        assert erlang_b(10**12, 5.0) == 0.0
+        assert erlang_c(agents=10**12, traffic=5.0) == 0.0
+
+    def test_absurd_traffic_is_refused_not_looped_over(self):
+        """Regression: a volume of 10**9 a hour ran required_agents for 13 s."""
+        with pytest.raises(InvalidArgumentError, match="over 1,000,000 agents"):
+            required_agents(
+                volume=10**9,
+                period=dt.timedelta(hours=1),
+                aht=dt.timedelta(minutes=5),
+                target_answer=dt.timedelta(seconds=20),
+            )
+        with pytest.raises(InvalidArgumentError, match="Erlangs"):
+            erlang_c(agents=10, traffic=2e6)
+        assert erlang_c(agents=1_000_001, traffic=1e6) == pytest.approx(
+            scipy_erlang_c(1_000_001, 1e6), rel=1e-6
+        )
+
+    def test_wait_beyond_timedelta_is_a_clear_error(self):
+        with pytest.raises(InvalidArgumentError, match="too long"):
+            average_speed_of_answer(
+                agents=3, traffic=2.9999999999, aht=dt.timedelta(days=999_999_999)
+            )
+
+    def test_volume_message_speaks_of_contacts(self):
+        with pytest.raises(InvalidTypeError, match="contacts expected"):
+            offered_traffic(
+                volume="lots", period=dt.timedelta(hours=1), aht=dt.timedelta(1)
+            )
+
+    def test_plan_from_dict_refuses_non_numbers(self):
+        data = required_agents(
+            volume=100,
+            period=dt.timedelta(hours=1),
+            aht=dt.timedelta(minutes=3),
+            target_answer=dt.timedelta(seconds=20),
+        ).to_dict()
+        with pytest.raises(DeserializationError, match="service_level must be"):
+            StaffingPlan.from_dict({**data, "service_level": "high"})
+        with pytest.raises(DeserializationError, match="traffic must be"):
+            StaffingPlan.from_dict({**data, "traffic": True})

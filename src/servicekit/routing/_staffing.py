@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from servicekit.errors import InvalidArgumentError, InvalidTypeError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
 from servicekit.routing import _values as v
 
 if TYPE_CHECKING:
@@ -35,6 +39,10 @@ __all__ = [
 
 # A search this far past the traffic means the target is unreachable in floating point.
 _SEARCH_LIMIT = 1_000_000
+# The Erlang B recursion takes one step per agent up to the traffic. A million Erlangs
+# (a million agents busy at once) is far beyond any contact centre, still answers in
+# well under a second, and keeps a mistyped volume from running for hours.
+_MAX_TRAFFIC = 1_000_000.0
 
 
 def _agents(value: object) -> int:
@@ -44,15 +52,42 @@ def _agents(value: object) -> int:
     return value
 
 
-def _traffic(value: object, what: str = "traffic") -> float:
+def _number(value: object, what: str, meaning: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"{what} must be a number of Erlangs (arrival rate x handling time); got {value!r}"
+        msg = f"{what} must be a number ({meaning}); got {value!r}"
         raise InvalidTypeError(msg)
     number = float(value)
     if not math.isfinite(number) or number < 0:
         msg = f"{what} must be finite and zero or more; got {value!r}"
         raise InvalidArgumentError(msg)
     return number
+
+
+def _traffic(value: object) -> float:
+    a = _number(value, "traffic", "Erlangs: arrival rate x handling time")
+    _check_traffic(a)
+    return a
+
+
+def _check_traffic(a: float) -> None:
+    if a > _MAX_TRAFFIC:
+        msg = (
+            f"traffic of {a:,.0f} Erlangs means over {_MAX_TRAFFIC:,.0f} agents busy at "
+            "once, beyond what this model is for; check the volume and period, or "
+            "plan each site or interval separately"
+        )
+        raise InvalidArgumentError(msg)
+
+
+def _asa(c: float, h: float, n: int, a: float) -> dt.timedelta:
+    try:
+        return dt.timedelta(seconds=c * h / (n - a))
+    except OverflowError:
+        msg = (
+            f"the average speed of answer with {n} agents for {a:g} Erlangs is too long "
+            "to represent as a timedelta; add agents"
+        )
+        raise InvalidArgumentError(msg) from None
 
 
 def _b_next(b: float, n: int, traffic: float) -> float:
@@ -70,7 +105,8 @@ def erlang_b(agents: int, traffic: float) -> float:
         The blocking probability in [0, 1].
 
     Raises:
-        InvalidArgumentError: negative or non-finite input.
+        InvalidArgumentError: negative or non-finite input, or traffic above a
+            million Erlangs.
 
     Example:
         >>> from servicekit.routing.staffing import erlang_b
@@ -82,6 +118,10 @@ def erlang_b(agents: int, traffic: float) -> float:
     b = 1.0
     for n in range(1, n_agents + 1):
         b = _b_next(b, n, a)
+        if b == 0.0:
+            # Underflow: every later step maps 0 to 0, so stop (10 million agents
+            # for 5 Erlangs would otherwise take seconds to reach the same 0.0).
+            break
     return b
 
 
@@ -107,7 +147,8 @@ def erlang_c(agents: int, traffic: float) -> float:
         The probability in [0, 1] that a contact waits.
 
     Raises:
-        InvalidArgumentError: negative or non-finite input.
+        InvalidArgumentError: negative or non-finite input, or traffic above a
+            million Erlangs.
 
     Example:
         >>> from servicekit.routing.staffing import erlang_c
@@ -193,7 +234,7 @@ def average_speed_of_answer(
 
     Raises:
         InvalidArgumentError: ``agents <= traffic`` (the wait grows without bound),
-            or negative input.
+            negative input, or a wait too long for a timedelta.
 
     Example:
         >>> from datetime import timedelta
@@ -209,7 +250,7 @@ def average_speed_of_answer(
     if n <= a:
         msg = f"{n} agents cannot keep up with {a:g} Erlangs: the wait grows without bound; add agents until there are more than the traffic"
         raise InvalidArgumentError(msg)
-    return dt.timedelta(seconds=erlang_c(n, a) * _seconds(h) / (n - a))
+    return _asa(erlang_c(n, a), _seconds(h), n, a)
 
 
 def occupancy(*, agents: int, traffic: float) -> float:
@@ -259,7 +300,7 @@ def offered_traffic(*, volume: float, period: dt.timedelta, aht: dt.timedelta) -
         ... )
         12.5
     """
-    vol = _traffic(volume, "volume")
+    vol = _number(volume, "volume", "contacts expected in the period")
     p = _duration(period, "period", positive=True)
     h = _duration(aht, "aht", positive=True)
     return vol * _seconds(h) / _seconds(p)
@@ -373,14 +414,22 @@ class StaffingPlan:
             "traffic",
         )
         d = v.require_keys(data, "StaffingPlan", keys)
+
+        def real(key: str) -> float:
+            value = d[key]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                msg = f"StaffingPlan.from_dict: {key} must be a number; got {value!r}"
+                raise DeserializationError(msg)
+            return float(value)
+
         return cls(
             agents=_agents(d["agents"]),
             scheduled_agents=_agents(d["scheduled_agents"]),
-            service_level=float(d["service_level"]),
+            service_level=real("service_level"),
             asa=v.duration_from_iso(d["asa"], "StaffingPlan.asa"),
-            occupancy=float(d["occupancy"]),
-            waiting_probability=float(d["waiting_probability"]),
-            traffic=float(d["traffic"]),
+            occupancy=real("occupancy"),
+            waiting_probability=real("waiting_probability"),
+            traffic=real("traffic"),
         )
 
 
@@ -414,7 +463,8 @@ def required_agents(
         A :class:`StaffingPlan` for the fewest agents that meet the target.
 
     Raises:
-        InvalidArgumentError: any input out of range.
+        InvalidArgumentError: any input out of range, or traffic above a million
+            Erlangs.
 
     Example:
         >>> from datetime import timedelta
@@ -431,6 +481,7 @@ def required_agents(
         (17, 25, 0.875)
     """
     a = offered_traffic(volume=volume, period=period, aht=aht)
+    _check_traffic(a)
     h = _seconds(aht)
     t = _seconds(_duration(target_answer, "target_answer", positive=False))
     target = _unit(service_level, "service_level", low_open=True, high_open=True)
@@ -468,7 +519,7 @@ def required_agents(
         agents=n,
         scheduled_agents=scheduled,
         service_level=sl,
-        asa=dt.timedelta(seconds=c * h / (n - a)),
+        asa=_asa(c, h, n, a),
         occupancy=a / n,
         waiting_probability=c,
         traffic=a,
