@@ -210,9 +210,42 @@ class TestScenarios:
             [old, outage], [mk_agent("a", capacity={"chat": 1})], NOW
         )
         assert [a.ticket_id for a in result.assignments] == ["outage"]
-        assert (
-            "triage rule 'outage' set its priority and skills"
-            in result.assignments[0].reasons
+        assert result.assignments[0].reasons[:2] == (
+            "ticket outage: urgent priority, ordinary customer, chat, waiting 1 min",
+            "triage rule 'outage' gave it urgent priority",
+        )
+
+    def test_reasons_say_what_triage_set_and_why_a_ticket_was_promoted(self):
+        triage = Triage(
+            rules=[
+                TriageRule(
+                    name="vip refunds",
+                    when={"tier": "high_value"},
+                    priority="high",
+                    group="after-sales",
+                    skills={"refunds", "chat etiquette"},
+                    min_levels={"refunds": 6},
+                )
+            ]
+        )
+        router = Router.default(triage=triage, promote_every=dt.timedelta(hours=1))
+        vip = mk_ticket("vip", tier="high_value", minutes_ago=5)
+        old = mk_ticket("old", minutes_ago=150, priority="low")
+        result = router.dispatch([vip, old], [], NOW)
+        by_id = {u.ticket_id: u.reasons for u in result.unassigned}
+        assert by_id["vip"][:2] == (
+            "ticket vip: high priority, high-value customer, chat, waiting 5 min",
+            (
+                "triage rule 'vip refunds' gave it high priority, the after-sales group, "
+                "skills chat etiquette, refunds at level 6 or above"
+            ),
+        )
+        # The default rule makes the old ticket NORMAL; 2 h 30 min of waiting lifts it
+        # two levels, so it is served as URGENT ahead of the HIGH ticket.
+        assert [u.ticket_id for u in result.unassigned] == ["old", "vip"]
+        assert by_id["old"][1] == (
+            "triage rule 'default' gave it normal priority; served as urgent priority "
+            "after waiting 2 h 30 min (one level up for every 1 h 00 min waited)"
         )
 
     def test_not_every_ticket_defaults_to_high_priority(self):

@@ -1153,7 +1153,7 @@ class DedicatedManager(_Builtin):
         ):
             return Assessment.ranked(0, "is this customer's dedicated manager")
         if ticket.tier in agent.dedicated_tiers:
-            return Assessment.ranked(1, f"serves {ticket.tier.value} customers")
+            return Assessment.ranked(1, f"serves {v.words(ticket.tier)} customers")
         return Assessment.ranked(2)
 
     def _levels(
@@ -1173,7 +1173,7 @@ class DedicatedManager(_Builtin):
     def _level_reason(self, key: tuple[str, Any]) -> str:
         if key[0] == "customer":
             return "is this customer's dedicated manager"
-        return f"serves {key[1].value} customers"
+        return f"serves {v.words(key[1])} customers"
 
 
 @attrs.frozen(kw_only=True)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from servicekit._vocabulary import Priority
 from servicekit.errors import (
     DeserializationError,
     DuplicateIdError,
@@ -59,7 +60,7 @@ from servicekit.routing._policies import (
     policy_from_dict,
 )
 from servicekit.routing._queue import QueueOrder, waited
-from servicekit.routing._triage import Triage
+from servicekit.routing._triage import Triage, TriageResult
 
 if TYPE_CHECKING:
     from servicekit._vocabulary import Channel
@@ -73,6 +74,7 @@ __all__ = [
 ]
 
 STANDARD = "standard"
+_PRIORITIES = tuple(Priority)
 _T = TypeVar("_T", "Assignment", "RoutingDecision")
 Strategy = Literal["indexed", "scan"]
 
@@ -809,10 +811,10 @@ class Router:
         """
         now_i = v.instant(now, "now")
         agent_list = _check_agents(agents)
-        ((triaged, rule),) = _check_tickets([ticket], self.triage)
+        ((triaged, note),) = _check_tickets([ticket], self.triage)
         wait_us = waited(triaged, v.micros(now_i), now_i)
         engine = _Engine(self, agent_list, now_i, "scan")
-        agent_id, step, reasons = engine.decide(triaged, rule, wait_us)
+        agent_id, step, reasons = engine.decide(triaged, note, wait_us)
         return RoutingDecision(
             ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons
         )
@@ -880,17 +882,26 @@ class Router:
         prepared = _check_tickets(tickets, self.triage)
         now_us = v.micros(now_i)
         keyed = []
-        for t, rule in prepared:
+        for t, triaged in prepared:
             wait_us = waited(t, now_us, now_i)
             key = self.queue._key_after(t, wait_us, now_us - wait_us)
-            keyed.append((key, wait_us, t, rule))
+            note = triaged
+            if key[0] != t.priority.rank and self.queue.promote_every is not None:
+                # Say why a ticket is served ahead of others at its own priority.
+                promoted = (
+                    f"served as {v.words(_PRIORITIES[key[0]])} priority after waiting "
+                    f"{v.humanize(dt.timedelta(microseconds=wait_us))} (one level up "
+                    f"for every {v.humanize(self.queue.promote_every)} waited)"
+                )
+                note = promoted if note is None else f"{note}; {promoted}"
+            keyed.append((key, wait_us, t, note))
         # Keys end with the (unique) ticket id, so the sort never compares tickets.
         keyed.sort(key=lambda k: k[0])
         engine = _Engine(self, agent_list, now_i, strategy)
         assignments: list[Assignment] = []
         unassigned: list[RoutingDecision] = []
-        for _, wait_us, t, rule in keyed:
-            agent_id, step, reasons = engine.decide(t, rule, wait_us)
+        for _, wait_us, t, note in keyed:
+            agent_id, step, reasons = engine.decide(t, note, wait_us)
             # Every field here was produced by the engine from validated values, so
             # the fast constructor skips re-validating 100,000 of them.
             if agent_id is None:
@@ -992,6 +1003,7 @@ def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
 def _check_tickets(
     tickets: Iterable[Ticket], triage: Triage | None
 ) -> list[tuple[Ticket, str | None]]:
+    """Validate a queue, triage it, and pair each ticket with triage's sentence."""
     if isinstance(tickets, str | Mapping) or not isinstance(tickets, Iterable):
         msg = f"tickets must be a list of Ticket values; got {tickets!r}"
         raise InvalidTypeError(msg)
@@ -1013,8 +1025,22 @@ def _check_tickets(
             out.append((t, None))
         else:
             result = triage.classify(t)
-            out.append((result.apply(t), result.rule.name))
+            out.append((result.apply(t), _triage_note(result)))
     return out
+
+
+def _triage_note(result: TriageResult) -> str:
+    parts = [f"{v.words(result.priority)} priority"]
+    if result.group is not None:
+        parts.append(f"the {result.group} group")
+    if result.skills:
+        needs = [
+            s if result.min_levels.get(s, 1) == 1 else f"{s} at level {n} or above"
+            for s in sorted(result.skills)
+            for n in (result.min_levels.get(s, 1),)
+        ]
+        parts.append(f"skills {', '.join(needs)}")
+    return f"triage rule {result.rule.name!r} gave it {', '.join(parts)}"
 
 
 class _Engine:
@@ -1060,7 +1086,7 @@ class _Engine:
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
     def decide(
-        self, ticket: Ticket, rule: str | None, waited_us: int
+        self, ticket: Ticket, note: str | None, waited_us: int
     ) -> tuple[str | None, str, list[str]]:
         n = bisect.bisect_right(self.after_us, waited_us)
         relax = self.relax[n]
@@ -1084,12 +1110,13 @@ class _Engine:
             agents=self.view,
         )
         header = (
-            f"ticket {ticket.id}: {ticket.priority.value} priority, {ticket.tier.value} customer, "
-            f"{ticket.channel.value}, waiting {v.humanize(wait)}"
+            f"ticket {ticket.id}: {v.words(ticket.priority)} priority, "
+            f"{v.words(ticket.tier)} customer, {v.words(ticket.channel)}, "
+            f"waiting {v.humanize(wait)}"
         )
         reasons = [header]
-        if rule is not None:
-            reasons.append(f"triage rule {rule!r} set its priority and skills")
+        if note is not None:
+            reasons.append(note)
         if n:
             reasons.append(
                 f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}"

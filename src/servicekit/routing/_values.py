@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pendulum
 
@@ -23,6 +23,9 @@ from servicekit.errors import (
     NaiveDatetimeError,
     UnknownNameError,
 )
+
+if TYPE_CHECKING:
+    import enum
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -357,6 +360,11 @@ def require_keys(data: object, what: str, required: Iterable[str]) -> Mapping[st
         msg = f"{what}.from_dict: missing keys {missing}; pass the dict produced by to_dict()"
         raise DeserializationError(msg)
     return data
+
+
+def words(member: enum.Enum) -> str:
+    """Return a vocabulary member as a supervisor writes it (``'high-value'``)."""
+    return str(member.value).replace("_", "-")
 
 
 def plural(n: int, word: str) -> str:
