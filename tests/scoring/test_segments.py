@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from servicekit.errors import (
     InsufficientDataError,
@@ -133,9 +134,10 @@ class TestRanks:
                     continue
                 above = [o for o in ranked if o.estimate.low > r.estimate.high]
                 assert r.rank == 1 + len(above)
-                assert r.shrunk_rank == 1 + sum(o.shrunk > r.shrunk for o in ranked)
-            best = sorted(ranked, key=lambda r: (-r.shrunk, r.segment))[:top_k]
-            worst = sorted(ranked, key=lambda r: (r.shrunk, r.segment))[:bottom_k]
+                shrunk_above = [o for o in ranked if o.shrunk.low > r.shrunk.high]
+                assert r.shrunk_rank == 1 + len(shrunk_above)
+            best = sorted(ranked, key=lambda r: (-r.shrunk.value, r.segment))[:top_k]
+            worst = sorted(ranked, key=lambda r: (r.shrunk.value, r.segment))[:bottom_k]
             assert {r.segment for r in period_rows if r.top} == {
                 r.segment for r in best
             }
@@ -172,7 +174,7 @@ class TestRanks:
         assert not tiny.rankable
         assert tiny.rank is None
         assert not tiny.top
-        assert tiny.shrunk < tiny.estimate.value
+        assert tiny.shrunk.value < tiny.estimate.value
         assert [r.segment for r in t.top()] == ["A"]
         assert [r.segment for r in t.bottom()] == ["C"]
         assert t.ranked()[-1].segment == "Tiny"
@@ -205,9 +207,26 @@ class TestShrinkage:
                 ybar = (w * y).sum() / w.sum()
                 q = (w * (y - ybar) ** 2).sum()
                 tau2 = max(0.0, (q - (len(y) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
-            expected = overall.value + tau2 / (tau2 + v) * (y - overall.value)
-            got = np.array([r.shrunk for r in subset])
+            factor = tau2 / (tau2 + v)
+            expected = overall.value + factor * (y - overall.value)
+            half = stats.norm.ppf(0.975) * np.sqrt(factor * v)
+            got = np.array([r.shrunk.value for r in subset])
             np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(
+                [r.shrunk.low for r in subset],
+                np.maximum(0.0, expected - half),
+                rtol=1e-9,
+                atol=1e-9,
+            )
+            np.testing.assert_allclose(
+                [r.shrunk.high for r in subset],
+                np.minimum(100.0, expected + half),
+                rtol=1e-9,
+                atol=1e-9,
+            )
+            for r in subset:
+                assert r.shrunk.method == "empirical-bayes"
+                assert r.shrunk.n == r.n
 
     def test_means_use_pooled_variance(self):
         rows = [{"city": "A", "rating": r} for r in (1, 5, 1, 5)] + [
@@ -217,12 +236,45 @@ class TestShrinkage:
         b = next(r for r in t.rows if r.segment == "B")
         # B has one answer and no spread of its own; it is still shrunk toward 2.6.
         assert b.estimate.value == 3.0
-        assert 2.6 <= b.shrunk <= 3.0
+        assert 2.6 <= b.shrunk.value <= 3.0
 
     def test_identical_segments_are_not_moved(self):
         rows = [{"city": c, "rating": 4} for c in "AB" for _ in range(5)]
         t = segment_table(rows, by="city", measure=MeanMeasure(), min_n=1)
-        assert [r.shrunk for r in t.rows] == [4.0, 4.0]
+        assert [r.shrunk.value for r in t.rows] == [4.0, 4.0]
+
+    def test_shrunk_rank_ties_unless_the_shrunk_intervals_separate(self):
+        """Regression: shrunk_rank was a plain sort of point values.
+
+        Two cities whose shrunk intervals overlap were ranked 1 and 2 anyway, claiming
+        an order the data could not show.
+        """
+        rows = []
+        for city, happy in [("A", 176), ("B", 170), ("C", 120), ("D", 60)]:
+            rows += [{"city": city, "rating": 5}] * happy
+            rows += [{"city": city, "rating": 2}] * (200 - happy)
+        t = segment_table(rows, by="city", measure=CsatMeasure())
+        by_city = {r.segment: r for r in t.rows}
+        a, b, c, d = (by_city[x] for x in "ABCD")
+        assert a.shrunk.value > b.shrunk.value
+        assert not a.shrunk.separates_from(b.shrunk)
+        assert (a.shrunk_rank, b.shrunk_rank, c.shrunk_rank, d.shrunk_rank) == (
+            1,
+            1,
+            3,
+            4,
+        )
+
+    def test_no_between_segment_variance_means_everyone_ties(self):
+        """When tau² is 0 the segments are not shown to differ: all share rank 1."""
+        rows = []
+        for city, happy in [("A", 41), ("B", 40), ("C", 39)]:
+            rows += [{"city": city, "rating": 5}] * happy
+            rows += [{"city": city, "rating": 2}] * (50 - happy)
+        t = segment_table(rows, by="city", measure=CsatMeasure())
+        assert {r.shrunk.value for r in t.rows} == {t.overall[0][1].value}
+        assert [r.shrunk_rank for r in t.rows] == [1, 1, 1]
+        assert [r.rank for r in t.rows] == [1, 1, 1]
 
 
 class TestChange:
@@ -368,7 +420,7 @@ class TestTableValue:
                 estimate=e,
                 rankable=True,
                 rank=1,
-                shrunk=1.0,
+                shrunk=e,
                 shrunk_rank=1,
             )
         with pytest.raises(InvalidArgumentError, match="rank"):
@@ -378,7 +430,7 @@ class TestTableValue:
                 estimate=e,
                 rankable=True,
                 rank=0,
-                shrunk=1.0,
+                shrunk=e,
                 shrunk_rank=1,
             )
         with pytest.raises(InvalidTypeError, match="SegmentRow"):

@@ -2,10 +2,11 @@
 
 ``segment_table`` estimates a measure per segment and period, then ranks segments in
 three honest ways: ``rank`` counts only the segments whose interval lies entirely above
-(so overlapping segments tie); ``shrunk_rank`` orders empirical-Bayes estimates that
-pull small segments toward the period's overall value (so a city with 12 lucky answers
-does not top the table); and ``rankable`` flags segments too small to rank at all. Each
-row also carries the change from the segment's previous period with its test.
+(so overlapping segments tie); ``shrunk_rank`` does the same with empirical-Bayes
+estimates that pull small segments toward the period's overall value (so a city with
+12 lucky answers does not top the table); and ``rankable`` flags segments too small to
+rank at all. Neither rank claims an order that the intervals do not show. Each row
+also carries the change from the segment's previous period with its test.
 
 This module must never depend on the order of the input rows.
 """
@@ -24,6 +25,7 @@ from typing import Any
 import attrs
 
 from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
+from servicekit.scoring._distributions import two_sided_z
 from servicekit.scoring._estimate import Comparison, Estimate
 from servicekit.scoring._measures import Measure, check_measure, measure_from
 from servicekit.scoring._summaries import MeanSummary, Summary
@@ -77,12 +79,15 @@ class SegmentRow:
         rank: 1 + the number of rankable segments whose interval lies entirely above
             this one; equal ranks mean "not shown to differ from the same leaders".
             None when not rankable.
-        shrunk: the empirical-Bayes estimate, pulled toward the period's overall value
-            by the segment's own uncertainty.
-        shrunk_rank: 1 + the number of rankable segments with a larger ``shrunk``;
-            None when not rankable.
-        top: among the table's ``top_k`` best by ``shrunk`` (ties by segment).
-        bottom: among the ``bottom_k`` worst by ``shrunk`` (ties by segment).
+        shrunk: the empirical-Bayes estimate (method ``"empirical-bayes"``), pulled
+            toward the period's overall value by the segment's own uncertainty, with
+            its posterior interval.
+        shrunk_rank: 1 + the number of rankable segments whose ``shrunk`` interval
+            lies entirely above this one's (ties otherwise); None when not rankable.
+        top: among the table's ``top_k`` best by ``shrunk.value`` (ties by segment).
+            A selection like the reports' "top five", not a claimed order: read
+            ``shrunk_rank`` for what the data can tell apart.
+        bottom: among the ``bottom_k`` worst by ``shrunk.value`` (ties by segment).
         change: this period minus the segment's previous period, or None when there is
             no previous period or the segment was absent from it.
 
@@ -103,7 +108,7 @@ class SegmentRow:
     estimate: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
     rankable: bool
     rank: int | None = attrs.field(validator=_optional_rank)
-    shrunk: float
+    shrunk: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
     shrunk_rank: int | None = attrs.field(validator=_optional_rank)
     top: bool = False
     bottom: bool = False
@@ -129,7 +134,7 @@ class SegmentRow:
             "estimate": self.estimate.to_dict(),
             "rankable": self.rankable,
             "rank": self.rank,
-            "shrunk": self.shrunk,
+            "shrunk": self.shrunk.to_dict(),
             "shrunk_rank": self.shrunk_rank,
             "top": self.top,
             "bottom": self.bottom,
@@ -151,7 +156,7 @@ class SegmentRow:
                 estimate=Estimate.from_dict(field(data, "estimate", "SegmentRow")),
                 rankable=field(data, "rankable", "SegmentRow"),
                 rank=field(data, "rank", "SegmentRow"),
-                shrunk=field(data, "shrunk", "SegmentRow"),
+                shrunk=Estimate.from_dict(field(data, "shrunk", "SegmentRow")),
                 shrunk_rank=field(data, "shrunk_rank", "SegmentRow"),
                 top=field(data, "top", "SegmentRow"),
                 bottom=field(data, "bottom", "SegmentRow"),
@@ -232,12 +237,14 @@ class SegmentTable:
         return tuple(r for r in self.rows if r.period == wanted)
 
     def ranked(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
-        """Return the rows of ``period`` (default: the latest), best ``shrunk`` first.
+        """Return the rows of ``period`` (default: the latest), best ``shrunk.value`` first.
 
         Unrankable rows come last; ties are broken by segment value.
         """
         rows = self.for_period(period)
-        return tuple(sorted(rows, key=lambda r: (not r.rankable, -r.shrunk, r.segment)))
+        return tuple(
+            sorted(rows, key=lambda r: (not r.rankable, -r.shrunk.value, r.segment))
+        )
 
     def top(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
         """Return the rows flagged ``top`` in ``period``, best first."""
@@ -246,7 +253,7 @@ class SegmentTable:
     def bottom(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
         """Return the rows flagged ``bottom`` in ``period``, worst first (ties by segment)."""
         rows = [r for r in self.for_period(period) if r.bottom]
-        return tuple(sorted(rows, key=lambda r: (r.shrunk, r.segment)))
+        return tuple(sorted(rows, key=lambda r: (r.shrunk.value, r.segment)))
 
     def _period(self, period: Key | None) -> Key | None:
         periods = self.periods
@@ -348,9 +355,12 @@ def _shrink(
     summaries: dict[Key, Summary],
     estimates: dict[Key, Estimate],
     centre: float,
-) -> dict[Key, float]:
+    confidence: float,
+) -> dict[Key, Estimate]:
     # Normal–normal empirical Bayes: between-segment variance by DerSimonian–Laird,
-    # each segment pulled toward the period's overall value by tau²/(tau² + v_i).
+    # each segment pulled toward the period's overall value by tau²/(tau² + v_i),
+    # with posterior variance tau²·v_i/(tau² + v_i). When tau² is 0 the data show no
+    # real difference between segments: every one shrinks to the centre and they tie.
     variances = _sampling_variances(summaries)
     keys = sorted(summaries)
     tau2 = 0.0
@@ -363,11 +373,22 @@ def _shrink(
         )
         scale = total - math.fsum(w * w for w in weights.values()) / total
         tau2 = max(0.0, (q - (len(weights) - 1)) / scale)
-    shrunk: dict[Key, float] = {}
+    z = two_sided_z(confidence)
+    shrunk: dict[Key, Estimate] = {}
     for k in keys:
         v = variances[k]
         factor = 1.0 if v == 0.0 else tau2 / (tau2 + v)
-        shrunk[k] = centre + factor * (estimates[k].value - centre)
+        lo, hi = summaries[k].bounds
+        value = min(hi, max(lo, centre + factor * (estimates[k].value - centre)))
+        half = z * math.sqrt(factor * v)
+        shrunk[k] = Estimate(
+            value=value,
+            low=max(lo, value - half),
+            high=min(hi, value + half),
+            n=summaries[k].n,
+            method="empirical-bayes",
+            confidence=confidence,
+        )
     return shrunk
 
 
@@ -524,22 +545,26 @@ def segment_table(
             if summary is not None:
                 summaries[segment] = summary
         estimates = {k: s.estimate(level) for k, s in summaries.items()}
-        shrunk = _shrink(summaries, estimates, period_estimate.value)
+        shrunk = _shrink(summaries, estimates, period_estimate.value, level)
         rankable = sorted(k for k, s in summaries.items() if s.n >= min_n)
         lows = sorted(estimates[k].low for k in rankable)
-        shrunks = sorted(shrunk[k] for k in rankable)
-        order = sorted(rankable, key=lambda k: (-shrunk[k], k))
+        shrunk_lows = sorted(shrunk[k].low for k in rankable)
+        order = sorted(rankable, key=lambda k: (-shrunk[k].value, k))
         top = set(order[:top_k])
-        bottom = set(sorted(rankable, key=lambda k: (shrunk[k], k))[:bottom_k])
+        bottom = set(sorted(rankable, key=lambda k: (shrunk[k].value, k))[:bottom_k])
         for segment in sorted(summaries):
             est = estimates[segment]
             is_rankable = summaries[segment].n >= min_n
             rank = shrunk_rank = None
             if is_rankable:
-                # 1 + how many rankable segments lie strictly above: by bisection,
-                # so a table of thousands of agents stays O(S log S).
+                # 1 + how many rankable intervals lie entirely above this one: by
+                # bisection, so a table of thousands of agents stays O(S log S).
                 rank = 1 + len(lows) - bisect_right(lows, est.high)
-                shrunk_rank = 1 + len(shrunks) - bisect_right(shrunks, shrunk[segment])
+                shrunk_rank = (
+                    1
+                    + len(shrunk_lows)
+                    - bisect_right(shrunk_lows, shrunk[segment].high)
+                )
             before = previous.get(segment)
             out_rows.append(
                 SegmentRow(

@@ -32,6 +32,11 @@ class Summary(Protocol):
         """Responses behind the summary."""
         ...
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The smallest and largest value the estimate can take."""
+        ...
+
     def estimate(self, confidence: float) -> Estimate:
         """The point estimate with its interval."""
         ...
@@ -52,6 +57,8 @@ class ShareSummary:
     """``successes`` out of ``n``; estimates are in percent with Wilson intervals."""
 
     __slots__ = ("n", "successes")
+
+    bounds = (0.0, 100.0)
 
     def __init__(self, successes: int, n: int) -> None:
         self.successes = successes
@@ -126,6 +133,8 @@ class NpsSummary:
     """Promoter, passive and detractor counts; estimates in NPS points."""
 
     __slots__ = ("detractors", "n", "passives", "promoters")
+
+    bounds = (-100.0, 100.0)
 
     def __init__(self, promoters: int, passives: int, detractors: int) -> None:
         self.promoters = promoters
@@ -215,6 +224,11 @@ class MeanSummary:
         mean = min(max(mean, min(counts)), max(counts))
         m2 = math.fsum(c * (v - mean) ** 2 for v, c in counts.items())
         return cls(n, mean, m2, lo, hi)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The ends of the scale."""
+        return self.lo, self.hi
 
     @property
     def variance(self) -> float:
