@@ -66,7 +66,22 @@ TIMEOUT = {
     "awaiting_confirmation": "ConfirmationExpired",
     "awaiting_acceptance": "AcceptanceTimedOut",
 }
+OWES = {
+    "awaiting_sheet": ("team", "send_sheet"),
+    "awaiting_confirmation": ("customer", "confirm_sheet"),
+    "in_delivery": ("team", "deliver"),
+    "awaiting_acceptance": ("customer", "accept"),
+    "in_rework": ("team", "resubmit"),
+    "awaiting_follow_up": ("team", "follow_up"),
+}
 US = dt.timedelta(microseconds=1)
+# The smallest valid payload of each event that needs one.
+PAYLOAD = {
+    "AcceptanceFailed": {"reasons": ["wrong"]},
+    "DelayAnnounced": {"new_due": dt.datetime(9000, 1, 1, tzinfo=dt.UTC)},
+    "FollowUpDone": {"solved": True},
+    "Cancelled": {"reason": "again"},
+}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 BERLIN = ZoneInfo(ACCEPTANCE_OFFICE["timezone"])
 OFFICE_HOLIDAYS = set(ACCEPTANCE_OFFICE["holidays"])
@@ -112,12 +127,16 @@ class Model:
         self.policy = policy
         self.state = "awaiting_sheet"
         self.last = us(received_at)
+        self.since = self.last
         self.due = self.window("awaiting_sheet", received_at)
         self.promised = None
         self.rework = 0
         self.rediscussions = 0
         self.escalated = False
         self.breaches = []
+
+    def breach(self, kind, at):
+        self.breaches.append((kind, *OWES[self.state], self.due, at))
 
     def window(self, state, start):
         field = WINDOW.get(state)
@@ -151,14 +170,14 @@ class Model:
             if self.due is None or self.due - at >= notice:
                 self.due = new_due
             else:
-                self.breaches.append("late_delay_notice")
+                self.breach("late_delay_notice", at)
             self.last = at
             return None
         if self.due is not None:
             if name in TIMEOUT.values():
-                self.breaches.append("lapsed")
+                self.breach("lapsed", at)
             elif name != "Cancelled" and at > self.due:
-                self.breaches.append("late")
+                self.breach("late", at)
         self.last = at
         target = SPEC[self.state][name]
         if name == "AcceptanceTimedOut":
@@ -174,6 +193,7 @@ class Model:
         self.rediscussions += name == "ConfirmationExpired"
         self.escalated = False
         self.state = target
+        self.since = at
         self.due = self.window(target, event.at)
         return None
 
@@ -255,6 +275,8 @@ class RequirementMachine(RuleBasedStateMachine):
         for event in events:
             assert self.model.predict(event) is None
         self.req = self.req.apply_all(events)
+        # Applying what timeouts(now) returns leaves nothing pending at now.
+        assert self.req.timeouts(self.now) == ()
 
     @invariant()
     def agrees_with_the_reference(self):
@@ -265,12 +287,17 @@ class RequirementMachine(RuleBasedStateMachine):
             model.rediscussions,
         )
         assert req.escalated == model.escalated
-        assert [b.kind.value for b in req.breaches] == model.breaches
+        assert [
+            (b.kind.value, b.party.value, b.what.value, us(b.due_at), us(b.at))
+            for b in req.breaches
+        ] == model.breaches
         if req.is_terminal:
             assert (req.obligations, req.allowed_events) == ((), ())
             assert req.timeouts(self.now + dt.timedelta(days=3650)) == ()
         else:
             (obligation,) = req.obligations
+            assert (obligation.party.value, obligation.what.value) == OWES[model.state]
+            assert us(obligation.since) == model.since
             due = None if obligation.due_at is None else us(obligation.due_at)
             assert due == model.due
             zone = req.policy.calendar.timezone
@@ -297,12 +324,32 @@ class RequirementMachine(RuleBasedStateMachine):
         assert Requirement.from_dict(data) == self.req
 
     @invariant()
-    def overdue_is_monotone_in_now(self):
+    def terminal_states_accept_nothing(self):
+        if SPEC[self.model.state]:
+            return
+        before = self.req
+        for kind in ACCEPTANCE_EVENT_TYPES:
+            payload = PAYLOAD.get(kind.__name__, {})
+            event = kind(at=self.now, **payload)
+            with pytest.raises(InvalidTransitionError, match="terminal"):
+                self.req.apply(event)
+        assert self.req == before
+
+    @invariant()
+    def overdue_is_monotone_in_now_and_strictly_after_the_due_time(self):
         earlier = set()
-        for step in (0, 1, 3_600_000_000, 86_400_000_000 * 3, 86_400_000_000 * 40):
+        due = self.model.due
+        edges = () if due is None else (due - us(self.now) + d for d in (-1, 0, 1))
+        steps = sorted(
+            {0, 1, 3_600_000_000, 86_400_000_000 * 3, 86_400_000_000 * 40, *edges}
+        )
+        for step in steps:
             now = self.now + step * US
             current = set(self.req.overdue(now))
             assert earlier <= current
+            expected = due is not None and us(now) > due
+            assert bool(current) == expected
+            assert current <= set(self.req.obligations)
             earlier = current
 
 
