@@ -5,12 +5,14 @@ import json
 import pickle
 
 import holidays
+import pendulum
 import pytest
 from hypothesis import given
 
 from servicekit.acceptance import (
     AcceptanceTimeoutAction,
     BusinessDayCalendar,
+    Requirement,
     RequirementPolicy,
 )
 from servicekit.errors import (
@@ -69,6 +71,40 @@ def test_china_calendar_round_trips():
 
 def test_business_calendar_satisfies_the_protocol():
     assert isinstance(OPEN, BusinessDayCalendar)
+
+
+class _ForeignCalendar:
+    """A CRM's own calendar object: only the protocol's three members."""
+
+    timezone = "Asia/Shanghai"
+
+    def add_business_days(self, start, n):
+        return OPEN.add_business_days(start, n * 7)
+
+    def to_dict(self):
+        return {"kind": "foreign"}
+
+
+def test_any_calendar_with_the_protocol_drives_the_deadlines():
+    policy = RequirementPolicy(_ForeignCalendar())
+    received = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+    req = Requirement.open(id="R", received_at=received, policy=policy)
+    (obligation,) = req.obligations
+    assert obligation.due_at == OPEN.add_business_days(received, 14)
+    assert obligation.due_at.timezone_name == "Asia/Shanghai"
+    assert policy.to_dict()["calendar"] == {"kind": "foreign"}
+
+
+def test_a_calendar_without_a_timezone_is_refused():
+    class NoZone:
+        def add_business_days(self, start, n):
+            return start
+
+        def to_dict(self):
+            return {}
+
+    with pytest.raises(InvalidTypeError, match="timezone, add_business_days"):
+        RequirementPolicy(NoZone())
 
 
 class TestValidation:

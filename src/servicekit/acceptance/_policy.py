@@ -47,7 +47,11 @@ class BusinessDayCalendar(Protocol):
         True
     """
 
-    timezone: str
+    # Read-only, so that frozen calendars (BusinessCalendar is one) satisfy it.
+    @property
+    def timezone(self) -> str:
+        """The IANA name of the zone in which deadlines are shown."""
+        ...
 
     def add_business_days(self, start: dt.datetime, n: int) -> pendulum.DateTime:
         """Return close of business on the ``n``-th business day after ``start``'s date."""
@@ -109,7 +113,7 @@ def _calendar(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, BusinessDayCalendar):
         msg = (
             "calendar must be a servicekit.sla.BusinessCalendar (or any object with "
-            f"add_business_days and to_dict), got {type(value).__name__}"
+            f"timezone, add_business_days and to_dict), got {type(value).__name__}"
         )
         raise InvalidTypeError(msg)
 
@@ -148,7 +152,7 @@ class RequirementPolicy:
 
     Raises:
         InvalidTypeError: a count is not an int, ``delay_notice`` not a timedelta, or
-            ``calendar`` has no ``add_business_days``.
+            ``calendar`` lacks ``timezone``, ``add_business_days`` or ``to_dict``.
         InvalidArgumentError: a negative count or notice.
         UnknownNameError: an unknown ``on_acceptance_timeout``.
 
@@ -163,7 +167,7 @@ class RequirementPolicy:
         True
     """
 
-    calendar: BusinessCalendar = attrs.field(kw_only=False, validator=_calendar)
+    calendar: BusinessDayCalendar = attrs.field(kw_only=False, validator=_calendar)
     confirm_within: int = attrs.field(default=2, validator=_business_days)
     customer_confirm_within: int = attrs.field(default=1, validator=_business_days)
     accept_within: int = attrs.field(default=3, validator=_business_days)

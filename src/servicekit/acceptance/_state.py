@@ -517,7 +517,8 @@ def _deadline(
         # Only a 0-day window can close before it opens (started after that day's
         # close of business); a deadline before its own start could never be met.
         due = policy.calendar.add_business_days(started, days + 1)
-    return to_instant(due)
+    # A BusinessDayCalendar may answer in another zone; show it in calendar.timezone.
+    return _local(policy, due)
 
 
 def start(received_at: pendulum.DateTime, policy: RequirementPolicy) -> Progress:
