@@ -35,6 +35,7 @@ from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
     NaiveDatetimeError,
+    UnknownNameError,
 )
 from servicekit.sla import BusinessCalendar
 from strategies import ACCEPTANCE_EVENT_TYPES, acceptance_instants
@@ -280,36 +281,64 @@ class TestValues:
     def test_obligation_rule_validation(self):
         with pytest.raises(InvalidArgumentError, match="day count"):
             ObligationRule(party="team", what="deliver", within="deliver_within")
-        with pytest.raises(DeserializationError, match="invalid ObligationRule"):
+        with pytest.raises(DeserializationError, match="lacks the key 'within'"):
             ObligationRule.from_dict({"party": "team", "what": "deliver"})
         with pytest.raises(DeserializationError, match="invalid ObligationRule"):
             ObligationRule.from_dict(
                 {"party": "boss", "what": "deliver", "within": None}
             )
 
-    @pytest.mark.parametrize("cls", [Obligation, Breach])
-    def test_from_dict_errors(self, cls):
-        with pytest.raises(DeserializationError, match="invalid"):
-            cls.from_dict({"party": "team"})
-        with pytest.raises(DeserializationError, match="invalid"):
-            cls.from_dict(
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"party": "boss"}, "party must be one of 'team', 'customer'"),
+            ({"what": "pay"}, "what must be one of 'send_sheet'"),
+            ({"kind": None}, "kind must be one of 'late'"),
+        ],
+    )
+    def test_enum_fields_refuse_unknown_names(self, kwargs, match):
+        """Regression: an unknown party, duty or breach kind leaked a bare ValueError
+        from the enum instead of a servicekit error listing the choices."""
+        t = pendulum.datetime(2025, 1, 1, tz="UTC")
+        fields = {"kind": "late", "party": "team", "what": "deliver"} | kwargs
+        with pytest.raises(UnknownNameError, match=match):
+            Breach(**fields, due_at=t, at=t)
+
+    @pytest.mark.parametrize(
+        ("cls", "good"),
+        [
+            (
+                Obligation,
                 {
-                    "kind": "late",
-                    "party": "boss",
+                    "party": "team",
                     "what": "deliver",
                     "since": "2025-01-01T00:00:00+00:00",
-                    "due_at": "2025-01-01T00:00:00+00:00",
-                    "at": "2025-01-01T00:00:00+00:00",
-                }
-            )
-        with pytest.raises(DeserializationError, match="no UTC offset"):
-            cls.from_dict(
+                    "due_at": None,
+                },
+            ),
+            (
+                Breach,
                 {
                     "kind": "late",
                     "party": "team",
                     "what": "deliver",
-                    "since": "2025-01-01T00:00:00",
-                    "due_at": "2025-01-01T00:00:00",
-                    "at": "2025-01-01T00:00:00",
-                }
-            )
+                    "due_at": "2025-01-01T00:00:00+00:00",
+                    "at": "2025-01-02T00:00:00+00:00",
+                },
+            ),
+        ],
+    )
+    def test_from_dict_errors(self, cls, good):
+        assert cls.from_dict(good).to_dict() == good
+        with pytest.raises(DeserializationError, match="needs a mapping"):
+            cls.from_dict(None)
+        with pytest.raises(DeserializationError, match="lacks the key 'what'"):
+            cls.from_dict({k: v for k, v in good.items() if k != "what"})
+        with pytest.raises(DeserializationError, match="unknown keys \\['note'\\]"):
+            cls.from_dict(good | {"note": "x"})
+        with pytest.raises(DeserializationError, match=r"invalid .* 'boss'"):
+            cls.from_dict(good | {"party": "boss"})
+        with pytest.raises(DeserializationError, match="no UTC offset"):
+            cls.from_dict(good | {"due_at": "2025-01-01T00:00:00"})
+        with pytest.raises(DeserializationError, match="ISO-8601 string"):
+            cls.from_dict(good | {"due_at": 20250101})

@@ -1,21 +1,24 @@
-"""Converters shared by the acceptance values: instants, durations and texts.
+"""Converters shared by the acceptance values: instants, durations, texts, enums, JSON.
 
 Every instant that enters the acceptance workflow passes through :func:`to_instant`,
 which rejects naive datetimes and returns a pendulum DateTime in the zone it was given
 in. Instant fields compare with :func:`instant_key` (``attrs.field(eq=instant_key)``):
 by UTC instant, never by wall clock, because PEP 495 makes ``==`` between two zones
 False inside a repeated (fall-back) hour, which would break JSON round trips (ISO
-strings keep only the offset). This module must never read the clock or the system
-time zone.
+strings keep only the offset). :func:`to_plain` / :func:`from_plain` are the one
+``to_dict`` / ``from_dict`` codec of the small values (events, obligations, breaches).
+This module must never read the clock or the system time zone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
-from collections.abc import Iterable
-from typing import Any, Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, TypeVar
 
+import attrs
 import pendulum
 
 from servicekit.errors import (
@@ -24,21 +27,28 @@ from servicekit.errors import (
     InvalidArgumentError,
     InvalidTypeError,
     NaiveDatetimeError,
+    UnknownNameError,
 )
 
 __all__ = [
     "duration_from_iso",
     "duration_to_iso",
     "elapsed",
+    "from_plain",
     "instant_key",
+    "member",
     "optional_instant",
     "optional_text",
     "parse_instant",
     "reasons",
     "text",
     "to_instant",
+    "to_plain",
     "utc",
 ]
+
+E = TypeVar("E", bound=enum.Enum)
+A = TypeVar("A", bound=attrs.AttrsInstance)
 
 
 # The years servicekit.sla.BusinessCalendar can count business days in; an instant
@@ -234,3 +244,85 @@ def duration_from_iso(value: Any, what: str) -> dt.timedelta:
         microseconds=int((parts["micro"] or "0").ljust(6, "0")),
     )
     return -out if parts["sign"] else out
+
+
+def member(kind: type[E], value: object, what: str) -> E:
+    """Return the member of ``kind`` that is ``value`` or has it as its value.
+
+    Raises:
+        UnknownNameError: no such member; the message lists the values.
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in kind)
+        msg = f"{what} must be one of {allowed}, got {value!r}"
+        raise UnknownNameError(msg) from None
+
+
+# One codec for every acceptance value: its attrs fields are the keys, in order.
+# Instant fields are the ones compared with instant_key, and they are what is
+# written as ISO-8601 strings.
+
+
+def _is_instant(field: attrs.Attribute[Any]) -> bool:
+    # attrs records eq=instant_key as Attribute.eq_key; its stubs do not declare it.
+    return getattr(field, "eq_key", None) is instant_key
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def to_plain(value: attrs.AttrsInstance) -> dict[str, Any]:
+    """Return an attrs value's fields as JSON-native data, in field order.
+
+    Enums become their values, instants ISO-8601 strings with their offset, tuples
+    lists; everything else (str, int, bool, None) is already JSON-native.
+    """
+    return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+
+
+def from_plain(cls: type[A], data: Any, *, extra: tuple[str, ...] = ()) -> A:
+    """Build ``cls`` from :func:`to_plain` data; ``extra`` keys are allowed and ignored.
+
+    A key may be left out only where the field has a default.
+
+    Raises:
+        DeserializationError: not a mapping, a missing or unknown key, or a value
+            ``cls`` refuses (the message says which).
+    """
+    name = cls.__name__
+    if not isinstance(data, Mapping):
+        msg = f"{name}.from_dict needs a mapping, got {data!r}"
+        raise DeserializationError(msg)
+    fields = [f for f in attrs.fields(cls) if f.init]
+    unknown = sorted(set(data) - {*extra, *(f.name for f in fields)}, key=repr)
+    if unknown:
+        expected = [*extra, *(f.name for f in fields)]
+        msg = f"{name} data has unknown keys {unknown}; expected {expected}"
+        raise DeserializationError(msg)
+    kwargs: dict[str, Any] = {}
+    for f in fields:
+        if f.name not in data:
+            if f.default is attrs.NOTHING:
+                msg = f"{name} data lacks the key {f.name!r}"
+                raise DeserializationError(msg)
+            continue
+        value = data[f.name]
+        if _is_instant(f) and value is not None:
+            value = parse_instant(value, f"{name}.{f.name}")
+        kwargs[f.name] = value
+    try:
+        return cls(**kwargs)
+    except (InvalidArgumentError, InvalidTypeError, UnknownNameError) as e:
+        msg = f"invalid {name} data {dict(data)!r}: {e}"
+        raise DeserializationError(msg) from e

@@ -10,17 +10,18 @@ never read the clock: every instant is given by the caller.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
 from servicekit.acceptance._convert import (
+    from_plain,
     instant_key,
     optional_instant,
-    parse_instant,
     reasons,
     text,
     to_instant,
+    to_plain,
     utc,
 )
 from servicekit.errors import (
@@ -58,20 +59,9 @@ class _EventBase:
 
     at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
 
-    _payload_keys: ClassVar[tuple[str, ...]] = ()
-
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data: ``{"event": <class name>, "at": <ISO-8601>, ...}``."""
-        out: dict[str, Any] = {"event": type(self).__name__, "at": self.at.isoformat()}
-        out.update(self._payload_to_dict())
-        return out
-
-    def _payload_to_dict(self) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG003
-        return {}
+        return {"event": type(self).__name__, **to_plain(self)}
 
     @classmethod
     def from_dict(cls, data: Any) -> Self:
@@ -81,32 +71,11 @@ class _EventBase:
             DeserializationError: the data names another event, lacks a key, or holds
                 an invalid value.
         """
-        if not isinstance(data, Mapping):
-            msg = f"{cls.__name__}.from_dict needs a mapping, got {data!r}"
+        name = cls.__name__
+        if isinstance(data, Mapping) and data.get("event", name) != name:
+            msg = f"data describes a {data['event']!r} event, not {name}; use event_from_dict"
             raise DeserializationError(msg)
-        name = data.get("event", cls.__name__)
-        if name != cls.__name__:
-            msg = f"data describes a {name!r} event, not {cls.__name__}; use event_from_dict"
-            raise DeserializationError(msg)
-        unknown = sorted(set(data) - {"event", "at", *cls._payload_keys})
-        if unknown:
-            msg = f"{cls.__name__} data has unknown keys {unknown}; expected {['event', 'at', *cls._payload_keys]}"
-            raise DeserializationError(msg)
-        try:
-            at = parse_instant(data["at"], f"{cls.__name__}.at")
-            return cls(at=at, **cls._payload_from_dict(data))
-        except KeyError as e:
-            msg = f"{cls.__name__} data lacks the key {e.args[0]!r}"
-            raise DeserializationError(msg) from None
-        except (InvalidArgumentError, InvalidTypeError) as e:
-            if isinstance(e, DeserializationError):
-                raise
-            msg = f"invalid {cls.__name__} data {dict(data)!r}: {e}"
-            raise DeserializationError(msg) from e
-
-
-def _opt_instant_from(value: Any, what: str) -> pendulum.DateTime | None:
-    return None if value is None else parse_instant(value, what)
+        return from_plain(cls, data, extra=("event",))
 
 
 def _after_at(inst: _EventBase, what: str, value: pendulum.DateTime) -> None:
@@ -191,36 +160,9 @@ class SheetSent(_EventBase):
         converter=_provides,
     )
 
-    _payload_keys: ClassVar[tuple[str, ...]] = (
-        "delivery_due",
-        "problem",
-        "goal",
-        "customer_provides",
-    )
-
     def __attrs_post_init__(self) -> None:
         if self.delivery_due is not None:
             _after_at(self, "delivery_due", self.delivery_due)
-
-    def _payload_to_dict(self) -> dict[str, Any]:
-        due = self.delivery_due
-        return {
-            "delivery_due": None if due is None else due.isoformat(),
-            "problem": self.problem,
-            "goal": self.goal,
-            "customer_provides": list(self.customer_provides),
-        }
-
-    @classmethod
-    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "delivery_due": _opt_instant_from(
-                data.get("delivery_due"), "SheetSent.delivery_due"
-            ),
-            "problem": data.get("problem", ""),
-            "goal": data.get("goal", ""),
-            "customer_provides": data.get("customer_provides", ()),
-        }
 
 
 @attrs.frozen(kw_only=True)
@@ -300,15 +242,6 @@ class AcceptanceFailed(_EventBase):
 
     reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
 
-    _payload_keys: ClassVar[tuple[str, ...]] = ("reasons",)
-
-    def _payload_to_dict(self) -> dict[str, Any]:
-        return {"reasons": list(self.reasons)}
-
-    @classmethod
-    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {"reasons": data["reasons"]}
-
 
 @attrs.frozen(kw_only=True)
 class AcceptanceTimedOut(_EventBase):
@@ -357,20 +290,8 @@ class DelayAnnounced(_EventBase):
     new_due: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
     reason: str = attrs.field(default="", converter=_delay_reason)
 
-    _payload_keys: ClassVar[tuple[str, ...]] = ("new_due", "reason")
-
     def __attrs_post_init__(self) -> None:
         _after_at(self, "new_due", self.new_due)
-
-    def _payload_to_dict(self) -> dict[str, Any]:
-        return {"new_due": self.new_due.isoformat(), "reason": self.reason}
-
-    @classmethod
-    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "new_due": parse_instant(data["new_due"], "DelayAnnounced.new_due"),
-            "reason": data.get("reason", ""),
-        }
 
 
 def _rating(value: object) -> int | None:
@@ -435,33 +356,6 @@ class FollowUpDone(_EventBase):
     competence: int | None = attrs.field(default=None, converter=_rating)
     comment: str = attrs.field(default="", converter=_comment)
 
-    _payload_keys: ClassVar[tuple[str, ...]] = (
-        "solved",
-        "shortfalls",
-        "attitude",
-        "competence",
-        "comment",
-    )
-
-    def _payload_to_dict(self) -> dict[str, Any]:
-        return {
-            "solved": self.solved,
-            "shortfalls": list(self.shortfalls),
-            "attitude": self.attitude,
-            "competence": self.competence,
-            "comment": self.comment,
-        }
-
-    @classmethod
-    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "solved": data["solved"],
-            "shortfalls": data.get("shortfalls", ()),
-            "attitude": data.get("attitude"),
-            "competence": data.get("competence"),
-            "comment": data.get("comment", ""),
-        }
-
 
 @attrs.frozen(kw_only=True)
 class Cancelled(_EventBase):
@@ -484,15 +378,6 @@ class Cancelled(_EventBase):
     """
 
     reason: str = attrs.field(converter=_cancel_reason)
-
-    _payload_keys: ClassVar[tuple[str, ...]] = ("reason",)
-
-    def _payload_to_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason}
-
-    @classmethod
-    def _payload_from_dict(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {"reason": data["reason"]}
 
 
 Event = (
