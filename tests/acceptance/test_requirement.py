@@ -530,13 +530,24 @@ class TestConstruction:
             Priority.HIGH,
         )
 
+    def test_channel_and_priority_forgive_case_alike(self):
+        req = Requirement.open(
+            id="R",
+            received_at=sh(2025, 3, 3),
+            policy=POLICY,
+            channel=" EMAIL ",
+            priority="HIGH",
+        )
+        assert (req.channel, req.priority) == (Channel.EMAIL, Priority.HIGH)
+
     @pytest.mark.parametrize(
         ("kwargs", "error", "match"),
         [
             ({"id": " "}, InvalidArgumentError, "blank"),
             ({"id": 7}, InvalidTypeError, "string"),
             ({"policy": CN}, InvalidTypeError, "RequirementPolicy"),
-            ({"channel": "fax"}, InvalidArgumentError, "channel must be one of"),
+            ({"channel": "fax"}, UnknownNameError, "channel must be one of"),
+            ({"channel": ["email"]}, UnknownNameError, "channel must be one of"),
             ({"priority": "asap"}, UnknownNameError, "Priority"),
             ({"customer": ""}, InvalidArgumentError, "blank"),
             ({"received_at": dt.datetime(2025, 1, 1)}, NaiveDatetimeError, "naive"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, Self, runtime_checkable
 
 import attrs
 
-from servicekit.acceptance._convert import duration_from_iso, duration_to_iso
+from servicekit.acceptance._convert import duration_from_iso, duration_to_iso, member
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
@@ -81,13 +81,8 @@ class AcceptanceTimeoutAction(enum.StrEnum):
 
 def _action(value: object) -> AcceptanceTimeoutAction:
     if isinstance(value, str):
-        try:
-            return AcceptanceTimeoutAction(value.strip().lower())
-        except ValueError:
-            pass
-    allowed = ", ".join(repr(a.value) for a in AcceptanceTimeoutAction)
-    msg = f"on_acceptance_timeout must be one of {allowed}, got {value!r}"
-    raise UnknownNameError(msg)
+        value = value.strip().lower()
+    return member(AcceptanceTimeoutAction, value, "on_acceptance_timeout")
 
 
 def _business_days(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:

@@ -16,6 +16,7 @@ import attrs
 from servicekit._vocabulary import Channel, Priority
 from servicekit.acceptance._convert import (
     instant_key,
+    member,
     optional_text,
     parse_instant,
     text,
@@ -40,7 +41,6 @@ from servicekit.acceptance._state import (
 )
 from servicekit.errors import (
     DeserializationError,
-    InvalidArgumentError,
     InvalidTypeError,
     ServiceKitError,
 )
@@ -72,15 +72,11 @@ def _customer(value: object) -> str | None:
     return optional_text(value, "Requirement.customer")
 
 
-def _channel(value: Any) -> Channel | None:
-    if value is None or isinstance(value, Channel):
-        return value
-    try:
-        return Channel(value)
-    except ValueError:
-        allowed = ", ".join(c.value for c in Channel)
-        msg = f"channel must be one of {allowed} (or None), got {value!r}"
-        raise InvalidArgumentError(msg) from None
+def _channel(value: object) -> Channel | None:
+    # Case and spaces are forgiven, as Priority.parse forgives them for priority.
+    if isinstance(value, str):
+        value = value.strip().lower()
+    return None if value is None else member(Channel, value, "channel")
 
 
 def _priority(value: object) -> Priority | None:
@@ -128,6 +124,7 @@ class Requirement:
 
     Raises:
         InvalidTypeError, InvalidArgumentError, NaiveDatetimeError: invalid fields.
+        UnknownNameError: an unknown channel or priority.
         InvalidTransitionError, InvalidEventError: the history is not a legal sequence.
 
     Example:
@@ -190,6 +187,7 @@ class Requirement:
         Raises:
             NaiveDatetimeError: ``received_at`` has no time zone.
             InvalidTypeError, InvalidArgumentError: an invalid field.
+            UnknownNameError: an unknown channel or priority.
 
         Example:
             >>> import pendulum
