@@ -525,6 +525,15 @@ def pending_timeout(
     return kind, progress.due_at
 
 
+def _breach(
+    kind: BreachKind,
+    rule: ObligationRule,
+    due: pendulum.DateTime,
+    at: pendulum.DateTime,
+) -> Breach:
+    return Breach(kind=kind, party=rule.party, what=rule.what, due_at=due, at=at)
+
+
 def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Progress:
     """Return the progress after ``event``, or raise and change nothing.
 
@@ -602,41 +611,17 @@ def advance(progress: Progress, event: Event, policy: RequirementPolicy) -> Prog
         if due is None or elapsed(at, due) >= policy.delay_notice:
             due = _local(policy, new_due)
         else:
-            breaches += (
-                Breach(
-                    kind=BreachKind.LATE_DELAY_NOTICE,
-                    party=rule.party,
-                    what=rule.what,
-                    due_at=due,
-                    at=local,
-                ),
-            )
+            breaches += (_breach(BreachKind.LATE_DELAY_NOTICE, rule, due, local),)
         return attrs.evolve(progress, last_at=local, due_at=due, breaches=breaches)
 
     if due is not None:
         if timed_out:
-            breaches += (
-                Breach(
-                    kind=BreachKind.LAPSED,
-                    party=rule.party,
-                    what=rule.what,
-                    due_at=due,
-                    at=local,
-                ),
-            )
+            breaches += (_breach(BreachKind.LAPSED, rule, due, local),)
         elif not isinstance(event, Cancelled) and utc(at) > utc(due):
-            breaches += (
-                Breach(
-                    kind=BreachKind.LATE,
-                    party=rule.party,
-                    what=rule.what,
-                    due_at=due,
-                    at=local,
-                ),
-            )
+            breaches += (_breach(BreachKind.LATE, rule, due, local),)
 
-    if target is state:
-        # Only an escalating timeout keeps the state: the customer still owes acceptance.
+    if timed_out and target is state:
+        # An escalating timeout: the customer still owes acceptance, flagged.
         return attrs.evolve(progress, last_at=local, escalated=True, breaches=breaches)
 
     promised = progress.promised
