@@ -48,6 +48,17 @@ def _kind(trigger):
 
 
 class TestTable:
+    def test_tables_are_read_only(self):
+        """No global mutable state: one caller cannot rewrite the workflow for all."""
+        with pytest.raises(TypeError):
+            EVENT_TRIGGERED_TRANSITIONS[S.CLOSED] = {}
+        with pytest.raises(TypeError):
+            EVENT_TRIGGERED_TRANSITIONS[S.CLOSED][Cancelled] = S.CANCELLED
+        with pytest.raises(TypeError):
+            STATE_OBLIGATIONS[S.CLOSED] = STATE_OBLIGATIONS[S.AWAITING_SHEET]
+        with pytest.raises(TypeError):
+            TIME_TRIGGERED_EVENTS[S.IN_DELIVERY] = AcceptanceTimedOut
+
     def test_every_state_has_a_row(self):
         assert set(EVENT_TRIGGERED_TRANSITIONS) == set(RequirementState)
 

@@ -16,6 +16,7 @@ event, so applying events never re-reads the history.
 from __future__ import annotations
 
 import enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
@@ -350,9 +351,8 @@ S = RequirementState
 _ESCALATE: Final = AcceptanceTimeoutAction.ESCALATE
 _DEEM: Final = AcceptanceTimeoutAction.DEEM_ACCEPTED
 
-EVENT_TRIGGERED_TRANSITIONS: Final[
-    Mapping[RequirementState, Mapping[Trigger, RequirementState]]
-] = {
+# The tables are read-only views: a caller cannot change the workflow for everyone.
+_TRANSITIONS: Final[dict[RequirementState, dict[Trigger, RequirementState]]] = {
     S.AWAITING_SHEET: {
         SheetSent: S.AWAITING_CONFIRMATION,
         Cancelled: S.CANCELLED,
@@ -386,34 +386,45 @@ EVENT_TRIGGERED_TRANSITIONS: Final[
     S.CLOSED: {},
     S.CANCELLED: {},
 }
+EVENT_TRIGGERED_TRANSITIONS: Final[
+    Mapping[RequirementState, Mapping[Trigger, RequirementState]]
+] = MappingProxyType({k: MappingProxyType(row) for k, row in _TRANSITIONS.items()})
 """``state -> {trigger: next state}``: every legal event of every state."""
 
-STATE_OBLIGATIONS: Final[Mapping[RequirementState, ObligationRule]] = {
-    S.AWAITING_SHEET: ObligationRule(
-        party=Party.TEAM, what=Duty.SEND_SHEET, within="confirm_within"
-    ),
-    S.AWAITING_CONFIRMATION: ObligationRule(
-        party=Party.CUSTOMER, what=Duty.CONFIRM_SHEET, within="customer_confirm_within"
-    ),
-    S.IN_DELIVERY: ObligationRule(party=Party.TEAM, what=Duty.DELIVER, within=None),
-    S.AWAITING_ACCEPTANCE: ObligationRule(
-        party=Party.CUSTOMER, what=Duty.ACCEPT, within="accept_within"
-    ),
-    S.IN_REWORK: ObligationRule(
-        party=Party.TEAM, what=Duty.RESUBMIT, within="rework_within"
-    ),
-    S.AWAITING_FOLLOW_UP: ObligationRule(
-        party=Party.TEAM, what=Duty.FOLLOW_UP, within="follow_up_within"
-    ),
-}
+STATE_OBLIGATIONS: Final[Mapping[RequirementState, ObligationRule]] = MappingProxyType(
+    {
+        S.AWAITING_SHEET: ObligationRule(
+            party=Party.TEAM, what=Duty.SEND_SHEET, within="confirm_within"
+        ),
+        S.AWAITING_CONFIRMATION: ObligationRule(
+            party=Party.CUSTOMER,
+            what=Duty.CONFIRM_SHEET,
+            within="customer_confirm_within",
+        ),
+        S.IN_DELIVERY: ObligationRule(party=Party.TEAM, what=Duty.DELIVER, within=None),
+        S.AWAITING_ACCEPTANCE: ObligationRule(
+            party=Party.CUSTOMER, what=Duty.ACCEPT, within="accept_within"
+        ),
+        S.IN_REWORK: ObligationRule(
+            party=Party.TEAM, what=Duty.RESUBMIT, within="rework_within"
+        ),
+        S.AWAITING_FOLLOW_UP: ObligationRule(
+            party=Party.TEAM, what=Duty.FOLLOW_UP, within="follow_up_within"
+        ),
+    }
+)
 """``state -> the one obligation it creates``; terminal states owe nothing."""
 
 TimeoutEvent = ConfirmationExpired | AcceptanceTimedOut
 
-TIME_TRIGGERED_EVENTS: Final[Mapping[RequirementState, type[TimeoutEvent]]] = {
-    S.AWAITING_CONFIRMATION: ConfirmationExpired,
-    S.AWAITING_ACCEPTANCE: AcceptanceTimedOut,
-}
+TIME_TRIGGERED_EVENTS: Final[Mapping[RequirementState, type[TimeoutEvent]]] = (
+    MappingProxyType(
+        {
+            S.AWAITING_CONFIRMATION: ConfirmationExpired,
+            S.AWAITING_ACCEPTANCE: AcceptanceTimedOut,
+        }
+    )
+)
 """``state -> the event the passage of its deadline implies`` (``timeouts(now)``)."""
 
 
