@@ -315,6 +315,21 @@ class TestScenarios:
         late = mk_ticket(owner_id="owner", minutes_ago=31)
         assert DEFAULT.route(late, [owner, other], NOW).agent_id == "other"
 
+    def test_each_owner_gets_its_own_exclusion_summary(self):
+        """Eligibility is memoised by prefix: tickets differing only in their owner
+        share the work before it, but each must still name its own owner."""
+        agents = [
+            mk_agent(f"o{i}", capacity={"chat": 1}, load={"chat": 1}) for i in range(3)
+        ]
+        tickets = [mk_ticket(f"T{i}", owner_id=f"o{i}") for i in range(3)]
+        result = DEFAULT.dispatch(tickets, [*agents, mk_agent("x")], NOW)
+        assert result.assignments == ()
+        for i, u in enumerate(result.unassigned):
+            assert (
+                f"3 agents of 4 excluded by first-contact ownership: they are not the "
+                f"case owner o{i}, who keeps it for now (first-contact ownership)"
+            ) in u.reasons
+
     def test_owner_preferred_when_free(self):
         owner = mk_agent("owner", load={"chat": 1})
         other = mk_agent("other")
@@ -511,6 +526,19 @@ class TestEscalation:
                 escalations=[
                     EscalationStep(
                         after=dt.timedelta(minutes=1), drop_policies={"nope"}
+                    )
+                ]
+            )
+
+    def test_no_step_may_drop_availability_and_capacity(self):
+        """Regression: drop_policies={'availability and capacity'} after a wait let
+        dispatch give five chat tickets to an agent with room for one, on a break."""
+        with pytest.raises(InvalidArgumentError, match="always hold"):
+            Router.default(
+                escalations=[
+                    EscalationStep(
+                        after=dt.timedelta(minutes=1),
+                        drop_policies={"availability and capacity"},
                     )
                 ]
             )

@@ -664,7 +664,7 @@ class Router:
     Raises:
         DuplicateIdError: two policies or escalation steps share a name.
         InvalidArgumentError: escalation steps out of order, or one drops a
-            policy the router does not have.
+            policy the router does not have or its availability and capacity check.
 
     Example:
         >>> import pendulum
@@ -713,12 +713,20 @@ class Router:
 
     def __attrs_post_init__(self) -> None:
         names = {p.name for p in self.policies}
+        capacity = {p.name for p in self.policies if isinstance(p, Availability)}
         for step in self.escalations:
             unknown = sorted(step.drop_policies - names)
             if unknown:
                 msg = (
                     f"escalation step {step.name!r} drops {unknown}, which this router does "
                     f"not have; its policies are: {', '.join(sorted(names))}"
+                )
+                raise InvalidArgumentError(msg)
+            if step.drop_policies & capacity:
+                # Waiting never justifies overfilling an agent or waking one on a break.
+                msg = (
+                    f"escalation step {step.name!r} drops {sorted(step.drop_policies & capacity)}; "
+                    "availability and capacity always hold, so no step may drop them"
                 )
                 raise InvalidArgumentError(msg)
 
@@ -1082,7 +1090,9 @@ class _Engine:
         ]
         self.keep_current = self.scan or not all(p.heapable for p in self.plans)
         self.requirements: dict[Hashable, Requirements] = {}
-        self.eligible: dict[Hashable, tuple[Hashable, AbstractSet[str], list[str]]] = {}
+        self.eligible: dict[
+            tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]
+        ] = {} if self.index is None else {(): ((), self.index.all, ())}
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
     def decide(
@@ -1193,7 +1203,7 @@ class _Engine:
 
     def _eligible(
         self, ticket: Ticket, ctx: RoutingContext, plan: _Plan
-    ) -> tuple[Hashable, AbstractSet[str], list[str]]:
+    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
         keys = []
         for pos, p in plan.statics:
             k = p._static_key(ticket, ctx)
@@ -1205,21 +1215,30 @@ class _Engine:
             return hit
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one
+        # Every prefix of a signature is memoised, and work resumes from the longest
+        # one known: tickets that differ only in a late, selective key (a different
+        # case owner each) then share the large intersections before it instead of
+        # redoing them, which would cost a scan of all agents per ticket.
+        n = len(sig)
+        while sig[:n] not in self.eligible:  # the empty prefix is always there
+            n -= 1
+        _, remaining, lines = self.eligible[sig[:n]]
         total = len(index.all)
-        remaining: AbstractSet[str] = index.all
-        lines: list[str] = []
-        for pos, k in keys:
+        for i in range(n, len(sig)):
+            pos, k = sig[i]
             policy = self.router.policies[pos]
             assert isinstance(policy, _Builtin)  # noqa: S101  # statics are built-ins only
             after = remaining & policy._static_ids(k, index)
             removed = len(remaining) - len(after)
             if removed:
-                lines.append(
-                    f"{v.plural(removed, 'agent')} of {total:,} excluded by {policy.name}: they {policy._summary(k)}"
+                line = (
+                    f"{v.plural(removed, 'agent')} of {total:,} excluded by "
+                    f"{policy.name}: they {policy._summary(k)}"
                 )
+                lines = (*lines, line)
             remaining = after
-        hit = self.eligible[sig] = (sig, frozenset(remaining), lines)
-        return hit
+            self.eligible[sig[: i + 1]] = (sig[: i + 1], frozenset(remaining), lines)
+        return self.eligible[sig]
 
     def _heap(
         self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, reasons: list[str]
@@ -1309,8 +1328,11 @@ class _Engine:
         channel: Channel,
         plan: _Plan,
     ) -> list[tuple[Any, ...]]:
-        pool = set(members)
-        for r in restrict:
+        # Start from the smallest set (a customer's one dedicated manager, the case
+        # owner) so a narrow preference level costs its own size, not the pool's.
+        smallest, *others = sorted((members, *restrict), key=len)
+        pool = set(smallest)
+        for r in others:
             pool &= r
         heap = []
         for aid in pool:
