@@ -12,9 +12,11 @@ reasons: the cheapest all-pairs baseline, so the ratio against it is the honest 
 timed with every agent free and with agents as full as the dispatch left them, since
 full agents are skipped sooner), and the same router with ``strategy="scan"``, which
 also writes a reason for every agent (its ratio mostly measures that writing).
-Scaling: a workload a tenth the size (10,000 tickets, 200 agents), so the main run is
-the "10x tickets and 10x agents" step; there the naive loop runs the whole queue, so
-that ratio is measured, not extrapolated. ``--big`` also runs 1,000,000 tickets on
+A rule-heavy variant of both workloads (case owners on half the tickets, 20 dedicated
+customers per agent) shows the preference rules' cost. Scaling: a workload a tenth the
+size (10,000 tickets, 200 agents), so the main run is the "10x tickets and 10x agents"
+step; there the naive loop runs the whole queue, so that ratio is measured, not
+extrapolated. ``--big`` also runs 1,000,000 tickets on
 20,000 agents (minutes, several GB). Every peer must pick the same agents as the
 indexed dispatch, which is checked here too. Times are wall clock and CPU (the
 process's own CPU time, which other load on the machine does not inflate).
@@ -29,6 +31,7 @@ import random
 import sys
 import time
 
+import attrs
 import pendulum
 
 from servicekit import Channel, Priority, Tier
@@ -184,6 +187,32 @@ def workload(
     return make_tickets(n_tickets, rng), agents
 
 
+def rule_heavy(
+    tickets: list[Ticket], agents: list[Agent], seed: int
+) -> tuple[list[Ticket], list[Agent]]:
+    """The same queue where the preference rules bite: every agent manages 20
+    customers personally, half the tickets have a case owner, and tickets are at most
+    20 minutes old, so owners' claims (30 minutes) still hold."""
+    rng = random.Random(seed)
+    agents = [
+        attrs.evolve(
+            a,
+            dedicated_customers={f"C{i:05d}" for i in rng.sample(range(50_000), 20)},
+        )
+        for a in agents
+    ]
+    ids = [a.id for a in agents]
+    tickets = [
+        attrs.evolve(
+            t,
+            owner_id=rng.choice(ids) if rng.random() < 0.5 else None,
+            created_at=NOW.subtract(seconds=rng.randint(0, 1200)),
+        )
+        for t in tickets
+    ]
+    return tickets, agents
+
+
 def report(label: str, n: int, wall: float, cpu: float) -> None:
     print(
         f"{label}: {n:,} tickets in {wall:.2f} s wall / {cpu:.2f} s CPU = "
@@ -286,6 +315,19 @@ def main() -> None:
         f"(linear would be x10; (tickets + agents)·log(agents) predicts x{predicted:.1f}; "
         f"an all-pairs scan would be x100)"
     )
+    h_tickets, h_agents = rule_heavy(tickets, agents, seed=3)
+    hs_tickets, hs_agents = rule_heavy(s_tickets, s_agents, seed=4)
+    _, h_wall, h_cpu = timed(lambda: router.dispatch(h_tickets, h_agents, NOW))
+    _, hs_wall, hs_cpu = timed(lambda: router.dispatch(hs_tickets, hs_agents, NOW))
+    report(
+        "rule-heavy variant (case owners on half the tickets, 20 dedicated customers "
+        f"per agent): {n_tickets:,} x {n_agents:,}",
+        n_tickets,
+        h_wall,
+        h_cpu,
+    )
+    report(f"  and {small_t:,} x {small_a:,}", small_t, hs_wall, hs_cpu)
+    print(f"  10x tickets and 10x agents cost x{h_cpu / hs_cpu:.1f} CPU")
     if big:
         b_tickets, b_agents = workload(n_tickets * 10, n_agents * 10, seed=9)
         _, b_wall, b_cpu = timed(lambda: router.dispatch(b_tickets, b_agents, NOW))
@@ -299,7 +341,8 @@ def main() -> None:
     verdict = {True: "met", False: "NOT met"}
     print(
         f"target >= 20,000 tickets/s: {verdict[n_tickets / cpu >= 20_000]} on CPU "
-        f"time, {verdict[n_tickets / wall >= 20_000]} on wall-clock time"
+        f"time, {verdict[n_tickets / wall >= 20_000]} on wall-clock time "
+        f"(rule-heavy variant: {verdict[n_tickets / h_cpu >= 20_000]} on CPU time)"
     )
 
 
