@@ -129,6 +129,7 @@ def naive_dispatch(
         holds = (
             owner is not None
             and owner.available
+            and owner.capacity.get(t.channel, 0) > 0
             and waited < owner_wait // dt.timedelta(microseconds=1)
         )
         senior_only = t.attributes.get("unresolved_complaints", 0) >= threshold

@@ -70,7 +70,12 @@ def eligible(
         return False
     if t.owner_id is not None and a.id != t.owner_id:
         owner = everyone.get(t.owner_id)
-        if owner is not None and owner.available and waited(t, now) < owner_wait:
+        if (
+            owner is not None
+            and owner.available
+            and owner.capacity.get(ch, 0) > 0
+            and waited(t, now) < owner_wait
+        ):
             return False
     return True
 

@@ -330,6 +330,16 @@ class TestScenarios:
                 f"case owner o{i}, who keeps it for now (first-contact ownership)"
             ) in u.reasons
 
+    def test_owner_who_never_works_the_channel_does_not_hold_the_case(self):
+        """A phone call must not wait out the owner's claim for an email-only agent."""
+        owner = mk_agent("owner", capacity={"email": 10})
+        other = mk_agent("other", capacity={"phone": 1})
+        t = mk_ticket(owner_id="owner", minutes_ago=1, channel="phone")
+        assert DEFAULT.route(t, [owner, other], NOW).agent_id == "other"
+        assert DEFAULT.dispatch([t], [owner, other], NOW).assignments[0].agent_id == (
+            "other"
+        )
+
     def test_owner_preferred_when_free(self):
         owner = mk_agent("owner", load={"chat": 1})
         other = mk_agent("other")

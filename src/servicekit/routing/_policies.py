@@ -1000,7 +1000,8 @@ class OwnerStickiness(_Builtin):
 
     While the owner is available, only the owner may take the ticket, for up to
     ``wait`` after it was created; after that (or at once, if the owner is not
-    available or not among the agents) anyone may, with the owner still preferred.
+    available, does not work the ticket's channel at all, or is not among the
+    agents) anyone may, with the owner still preferred.
 
     Args:
         wait: How long a ticket waits for its busy owner before others may take it.
@@ -1037,12 +1038,16 @@ class OwnerStickiness(_Builtin):
     name: str = "first-contact ownership"
     _has_levels: ClassVar[bool] = True
 
-    def _holds(self, ctx: RoutingContext) -> str | None:
+    def _holds(self, ticket: Ticket, ctx: RoutingContext) -> str | None:
         owner_id = ctx.requirements.owner_id
         if owner_id is None:
             return None
         owner = ctx.agents.get(owner_id)
         if owner is None or not owner.available or ctx.waited >= self.wait:
+            return None
+        if owner.capacity.get(ticket.channel, 0) <= 0:
+            # An owner who never works this channel would make the customer wait
+            # out the whole claim for nothing.
             return None
         return owner_id
 
@@ -1065,7 +1070,7 @@ class OwnerStickiness(_Builtin):
             return _ADMIT
         if agent.id == owner_id:
             return Assessment.ranked(0, "owns the case (first-contact ownership)")
-        held = self._holds(context)
+        held = self._holds(ticket, context)
         if held is not None:
             return Assessment.exclude(
                 f"the case belongs to {held} (first-contact ownership); it waits up to {v.humanize(self.wait)} for them"
@@ -1073,7 +1078,7 @@ class OwnerStickiness(_Builtin):
         return Assessment.ranked(1)
 
     def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
-        return self._holds(ctx)
+        return self._holds(ticket, ctx)
 
     def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return {key} & index.all
