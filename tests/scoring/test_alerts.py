@@ -184,3 +184,34 @@ class TestHighRisk:
             RiskAlert.from_dict({"customer": "c"})
         c = Complaint(customer=3, at=NOW, resolved=True)
         assert Complaint.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+
+
+class TestBoundaries:
+    """Bad values are refused with a servicekit error, never half-accepted."""
+
+    def test_strings_are_not_lists(self):
+        """Regression: a string of reasons or dimensions was split into letters."""
+        with pytest.raises(InvalidTypeError, match="reasons"):
+            FollowUpAlert(response="x", reasons="attitude rated 1")
+        with pytest.raises(InvalidTypeError, match="dimensions"):
+            follow_up_alerts([{"attitude": 1}], dimensions="attitude")
+
+    def test_dimension_names_must_be_strings(self):
+        with pytest.raises(InvalidTypeError, match="strings"):
+            needs_follow_up({1: 2, "attitude": 2})
+
+    def test_values_are_typed(self):
+        with pytest.raises(InvalidTypeError, match="True or False"):
+            Complaint(customer="c", at=NOW, resolved=1)
+        with pytest.raises(InvalidTypeError, match="whole number"):
+            RiskAlert(
+                customer="c", unresolved="3", first_at=NOW, last_at=NOW, reasons=["r"]
+            )
+        with pytest.raises(InvalidArgumentError, match="at least 1"):
+            RiskAlert(
+                customer="c", unresolved=0, first_at=NOW, last_at=NOW, reasons=["r"]
+            )
+
+    def test_window_reaching_before_year_one(self):
+        with pytest.raises(InvalidArgumentError, match="shorter window"):
+            high_risk_customers([], now=NOW, window=dt.timedelta(days=999_999_999))

@@ -60,6 +60,7 @@ class TestEstimate:
             ({"high": 0.0}, InvalidArgumentError, "must contain it"),
             ({"value": math.nan}, InvalidArgumentError, "finite"),
             ({"low": -math.inf}, InvalidArgumentError, "finite"),
+            ({"high": 10**400}, InvalidArgumentError, "finite"),
             ({"value": "1"}, InvalidTypeError, "number"),
             ({"value": True}, InvalidTypeError, "number"),
             ({"n": 0}, InvalidArgumentError, "at least 1"),
@@ -136,7 +137,7 @@ class TestComparison:
         d = Estimate(value=1, low=0, high=2, n=10, method="t")
         with pytest.raises(InvalidArgumentError, match="number"):
             Comparison(difference=d, z=math.nan, p_value=0.5)
-        with pytest.raises(TypeError):
+        with pytest.raises(InvalidTypeError, match="Estimate"):
             Comparison(difference=1.0, z=1.0, p_value=0.5)  # type: ignore[arg-type]
         with pytest.raises(DeserializationError):
             Comparison.from_dict({"difference": {}, "z": 1, "p_value": 0.5})

@@ -5,6 +5,7 @@ import pickle
 import random
 from types import MappingProxyType
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -233,6 +234,19 @@ class TestConstruction:
         with pytest.raises(error, match=match):
             SatisfactionIndex(**kwargs)
 
+    def test_evolve_and_huge_values(self):
+        """attrs.evolve passes the stored weights back through the converter."""
+        index = SatisfactionIndex(weights={"a": 3, "b": 1})
+        evolved = attrs.evolve(index, missing="skip")
+        assert evolved.weights == index.weights
+        assert evolved.missing == "skip"
+        with pytest.raises(InvalidArgumentError, match="overflows"):
+            SatisfactionIndex(weights={"a": 1e308, "b": 1e308})
+        with pytest.raises(InvalidArgumentError, match="2\\*\\*53"):
+            SatisfactionIndex(weights={"a": 1}, scale=(0, 10**400))
+        with pytest.raises(InvalidTypeError, match="map dimension"):
+            SatisfactionIndex(weights=(("a",),))
+
     @given(satisfaction_indices)
     def test_round_trip(self, index):
         assert (
@@ -250,8 +264,16 @@ class TestConstruction:
 
     def test_result_invariants(self):
         r = SatisfactionIndex().score([{"attitude": 5}])
-        with pytest.raises(InvalidArgumentError, match="complete"):
+        with pytest.raises(InvalidArgumentError, match="at least 1"):
             IndexResult(estimate=r.estimate, responses=0, complete=0, dimensions={})
+        with pytest.raises(InvalidArgumentError, match="complete"):
+            IndexResult(estimate=r.estimate, responses=1, complete=2, dimensions={})
+        with pytest.raises(InvalidTypeError, match="whole number"):
+            IndexResult(estimate=r.estimate, responses="1", complete=0, dimensions={})
+        with pytest.raises(InvalidTypeError, match="dimensions"):
+            IndexResult(estimate=r.estimate, responses=1, complete=0, dimensions=None)
+        with pytest.raises(DeserializationError, match="dimensions"):
+            IndexResult.from_dict({**r.to_dict(), "dimensions": None})
         with pytest.raises(InvalidTypeError, match="Estimate"):
             IndexResult(
                 estimate=r.estimate, responses=1, complete=0, dimensions={"a": 1}

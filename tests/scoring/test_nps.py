@@ -160,8 +160,12 @@ class TestBadInput:
             NpsResult(estimate=r.estimate, promoters=2, passives=1, detractors=1)
         with pytest.raises(InvalidArgumentError, match="counts give"):
             NpsResult(estimate=r.estimate, promoters=2, passives=0, detractors=1)
-        with pytest.raises(InvalidTypeError):
+        with pytest.raises(InvalidArgumentError, match="at least 0"):
             NpsResult(estimate=r.estimate, promoters=-1, passives=3, detractors=1)
+        with pytest.raises(InvalidTypeError, match="whole number"):
+            NpsResult(estimate=r.estimate, promoters=2.0, passives=0, detractors=1)
+        with pytest.raises(InvalidTypeError, match="Estimate"):
+            NpsResult(estimate=30.0, promoters=2, passives=0, detractors=1)
         with pytest.raises(DeserializationError):
             NpsResult.from_dict({**r.to_dict(), "promoters": 5})
 

@@ -103,7 +103,8 @@ class TestCsat:
             ([math.nan], {}, InvalidArgumentError, "NaN"),
             ([True], {}, InvalidTypeError, "booleans"),
             ([4.5], {}, InvalidArgumentError, "whole"),
-            ([4], {"scale": 1}, InvalidArgumentError, "scale >= 2"),
+            ([4], {"scale": 1}, InvalidArgumentError, "2 <= scale"),
+            ([4], {"scale": 10**9}, InvalidArgumentError, "scale <= 1000"),
             ([4], {"satisfied_at": 6}, InvalidArgumentError, "satisfied_at"),
             ([4], {"satisfied_at": 1}, InvalidArgumentError, "satisfied_at"),
             ([4], {"scale": 5.0}, InvalidTypeError, "scale"),
@@ -135,6 +136,17 @@ class TestCsat:
             )
         with pytest.raises(DeserializationError):
             RatingResult.from_dict({**r.to_dict(), "kind": "nps"})
+        with pytest.raises(InvalidTypeError, match="counts"):
+            RatingResult(
+                kind="csat",
+                scale=5,
+                threshold=4,
+                top_box=r.top_box,
+                mean=r.mean,
+                counts=None,
+            )
+        with pytest.raises(DeserializationError, match="counts"):
+            RatingResult.from_dict({**r.to_dict(), "counts": "10011"})
 
 
 class TestCes:

@@ -3,6 +3,7 @@ import json
 import math
 import pickle
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -413,6 +414,36 @@ class TestTableValue:
 
     def test_row_validation(self):
         e = nps([10]).estimate
+        with pytest.raises(InvalidTypeError, match="rankable"):
+            SegmentRow(
+                segment="a",
+                period=None,
+                estimate=e,
+                rankable="yes",
+                rank=None,
+                shrunk=e,
+                shrunk_rank=None,
+            )
+        with pytest.raises(InvalidTypeError, match="shrunk"):
+            SegmentRow(
+                segment="a",
+                period=None,
+                estimate=e,
+                rankable=False,
+                rank=None,
+                shrunk=1.0,
+                shrunk_rank=None,
+            )
+        table = segment_table([{"c": "x", "nps": 10}], by="c", measure=NpsMeasure())
+        for changes, error in [
+            ({"by": None}, InvalidArgumentError),
+            ({"confidence": 2}, InvalidArgumentError),
+            ({"min_n": 0}, InvalidArgumentError),
+            ({"top_k": "5"}, InvalidTypeError),
+            ({"overall": [("x", 1.0)]}, InvalidTypeError),
+        ]:
+            with pytest.raises(error):
+                attrs.evolve(table, **changes)
         with pytest.raises(InvalidTypeError, match="segment"):
             SegmentRow(
                 segment=None,
@@ -499,7 +530,7 @@ class TestBadInput:
         [
             ({"min_n": 0}, "min_n"),
             ({"top_k": -1}, "top_k"),
-            ({"bottom_k": 1.5}, "bottom_k"),
+            ({"bottom_k": -2}, "bottom_k"),
             ({"by": "nps"}, "different fields"),
             ({"by": ""}, "non-empty"),
             ({"period": "c"}, "different fields"),
@@ -510,6 +541,13 @@ class TestBadInput:
         args = {"by": "c", "measure": NpsMeasure(), **kwargs}
         with pytest.raises(InvalidArgumentError, match=match):
             segment_table([{"c": "a", "nps": 1}], **args)
+
+    @pytest.mark.parametrize("kwargs", [{"bottom_k": 1.5}, {"min_n": True}])
+    def test_counts_must_be_whole_numbers(self, kwargs):
+        with pytest.raises(InvalidTypeError, match="whole number"):
+            segment_table(
+                [{"c": "a", "nps": 1}], by="c", measure=NpsMeasure(), **kwargs
+            )
 
     def test_bad_measure(self):
         with pytest.raises(InvalidTypeError, match="measure"):

@@ -134,8 +134,10 @@ class TestTiering:
             tier_customers([a, a], as_of=AS_OF)
         with pytest.raises(InvalidArgumentError, match="after as_of"):
             tier_customers([a], as_of=AS_OF - dt.timedelta(days=1))
-        with pytest.raises(InvalidTypeError, match="date"):
+        with pytest.raises(InvalidTypeError, match="as_of must be a date"):
             tier_customers([a], as_of=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+        with pytest.raises(InvalidTypeError, match="as_of must be a date"):
+            tier_customers([a], as_of=None)
         with pytest.raises(InvalidTypeError, match="TieringPolicy"):
             tier_customers([a], as_of=AS_OF, policy={"high_value_spend": 1})
         with pytest.raises(InvalidTypeError, match="CustomerActivity"):

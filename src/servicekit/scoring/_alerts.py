@@ -22,11 +22,14 @@ from servicekit.errors import (
 from servicekit.scoring._index import DEFAULT_WEIGHTS
 from servicekit.scoring._validation import (
     as_int,
-    deserialising,
-    field,
+    flag,
+    from_fields,
     is_bool,
     materialise,
     not_instance,
+    reasons,
+    scale_pair,
+    whole,
 )
 
 __all__ = [
@@ -42,15 +45,10 @@ Id = str | int
 
 
 def _check_scale(scale: tuple[int, int], below: int) -> tuple[int, int]:
-    try:
-        lo, hi = scale
-    except (TypeError, ValueError):
-        msg = f"scale must be a pair (lowest, highest) such as (1, 5); got {scale!r}"
-        raise InvalidTypeError(msg) from None
-    for value in (lo, hi, below):
-        if is_bool(value) or not isinstance(value, int):
-            msg = f"scale and below must be whole numbers; got scale={scale!r}, below={below!r}"
-            raise InvalidTypeError(msg)
+    lo, hi = scale_pair(scale)
+    if is_bool(below) or not isinstance(below, int):
+        msg = f"below must be a whole number; got {below!r}"
+        raise InvalidTypeError(msg)
     if not lo < below <= hi:
         msg = f"below must lie in ({lo}, {hi}] so that some rating can be low; got {below}"
         raise InvalidArgumentError(msg)
@@ -90,29 +88,25 @@ def needs_follow_up(
             f"ratings must map dimension names to ratings; got {type(ratings).__name__}"
         )
         raise InvalidTypeError(msg)
-    reasons = []
+    for name in ratings:
+        if not_instance(name, str):
+            msg = f"dimension names must be strings; got {name!r}"
+            raise InvalidTypeError(msg)
+    found = []
     for name in sorted(ratings):
         value = ratings[name]
         if value is None:
             continue
         rating = as_int(value, lo, hi, f"ratings of {name!r}")
         if rating < below:
-            reasons.append(f"{name} rated {rating} (below {below})")
-    return tuple(reasons)
+            found.append(f"{name} rated {rating} (below {below})")
+    return tuple(found)
 
 
 def _id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if is_bool(value) or not isinstance(value, str | int) or value == "":
         msg = f"{attribute.name} must be a non-empty string or an int; got {value!r}"
         raise InvalidTypeError(msg)
-
-
-def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    out = tuple(value)
-    if not out or not all(isinstance(r, str) and r for r in out):
-        msg = f"reasons must be a non-empty list of non-empty strings; got {out!r}"
-        raise InvalidArgumentError(msg)
-    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -131,7 +125,7 @@ class FollowUpAlert:
     """
 
     response: Id = attrs.field(validator=_id)
-    reasons: tuple[str, ...] = attrs.field(converter=_strings)
+    reasons: tuple[str, ...] = attrs.field(converter=reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` turns back into this value."""
@@ -144,11 +138,7 @@ class FollowUpAlert:
         Raises:
             DeserializationError: the data does not describe a valid alert.
         """
-        with deserialising("FollowUpAlert"):
-            return cls(
-                response=field(data, "response", "FollowUpAlert"),
-                reasons=field(data, "reasons", "FollowUpAlert"),
-            )
+        return from_fields(cls, data)
 
 
 def follow_up_alerts(
@@ -185,6 +175,9 @@ def follow_up_alerts(
         [('T-2', ('follow_up rated 1 (below 3)', 'resolution rated 2 (below 3)'))]
     """
     _check_scale(scale, below)
+    if isinstance(dimensions, str) or not isinstance(dimensions, Iterable):
+        msg = f"dimensions must be a list of field names, e.g. ['attitude']; got {dimensions!r}"
+        raise InvalidTypeError(msg)
     names = tuple(sorted(set(dimensions)))
     rows = materialise(responses, "responses")
     alerts = []
@@ -243,9 +236,7 @@ class Complaint:
 
     customer: Id = attrs.field(validator=_id)
     at: dt.datetime = attrs.field(validator=_aware)
-    resolved: bool = attrs.field(
-        default=False, validator=attrs.validators.instance_of(bool)
-    )
+    resolved: bool = attrs.field(default=False, validator=flag)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data (the instant as ISO-8601 with its offset)."""
@@ -262,12 +253,7 @@ class Complaint:
         Raises:
             DeserializationError: the data does not describe a valid complaint.
         """
-        with deserialising("Complaint"):
-            return cls(
-                customer=field(data, "customer", "Complaint"),
-                at=_parse_instant(field(data, "at", "Complaint")),
-                resolved=field(data, "resolved", "Complaint"),
-            )
+        return from_fields(cls, data, at=_parse_instant)
 
 
 @attrs.frozen(kw_only=True)
@@ -297,10 +283,10 @@ class RiskAlert:
     """
 
     customer: Id = attrs.field(validator=_id)
-    unresolved: int
+    unresolved: int = attrs.field(validator=whole(1))
     first_at: dt.datetime = attrs.field(validator=_aware)
     last_at: dt.datetime = attrs.field(validator=_aware)
-    reasons: tuple[str, ...] = attrs.field(converter=_strings)
+    reasons: tuple[str, ...] = attrs.field(converter=reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data (instants as ISO-8601 with their offsets)."""
@@ -319,14 +305,7 @@ class RiskAlert:
         Raises:
             DeserializationError: the data does not describe a valid alert.
         """
-        with deserialising("RiskAlert"):
-            return cls(
-                customer=field(data, "customer", "RiskAlert"),
-                unresolved=field(data, "unresolved", "RiskAlert"),
-                first_at=_parse_instant(field(data, "first_at", "RiskAlert")),
-                last_at=_parse_instant(field(data, "last_at", "RiskAlert")),
-                reasons=field(data, "reasons", "RiskAlert"),
-            )
+        return from_fields(cls, data, first_at=_parse_instant, last_at=_parse_instant)
 
 
 def high_risk_customers(
@@ -378,7 +357,11 @@ def high_risk_customers(
         raise InvalidArgumentError(msg)
     items = materialise(complaints, "complaints")
     end = now.timestamp()
-    start = (now - window).timestamp()
+    try:
+        start = (now - window).timestamp()
+    except OverflowError:
+        msg = f"window {window!r} reaches back before the year 1; use a shorter window"
+        raise InvalidArgumentError(msg) from None
     found: dict[Id, list[dt.datetime]] = {}
     for c in items:
         if not isinstance(c, Complaint):

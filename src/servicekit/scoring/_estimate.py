@@ -19,9 +19,11 @@ from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._distributions import two_sided_z
 from servicekit.scoring._validation import (
     check_confidence,
-    deserialising,
-    field,
+    check_whole,
+    from_fields,
     is_bool,
+    of_type,
+    whole,
 )
 
 if TYPE_CHECKING:
@@ -34,19 +36,12 @@ def _finite(_inst: object, attribute: attrs.Attribute[Any], value: object) -> No
     if is_bool(value) or not isinstance(value, int | float):
         msg = f"Estimate.{attribute.name} must be a number; got {value!r}"
         raise InvalidTypeError(msg)
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        finite = False
+    if not finite:
         msg = f"Estimate.{attribute.name} must be finite; got {value!r}"
-        raise InvalidArgumentError(msg)
-
-
-def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if is_bool(value) or not isinstance(value, int):
-        msg = f"{attribute.name} must be a whole number of responses; got {value!r}"
-        raise InvalidTypeError(msg)
-    if value < 1:
-        msg = (
-            f"{attribute.name} must be at least 1 (an estimate needs data); got {value}"
-        )
         raise InvalidArgumentError(msg)
 
 
@@ -96,7 +91,7 @@ class Estimate:
     value: float = attrs.field(validator=_finite)
     low: float = attrs.field(validator=_finite)
     high: float = attrs.field(validator=_finite)
-    n: int = attrs.field(validator=_count)
+    n: int = attrs.field(validator=whole(1))
     method: str = attrs.field(validator=_method)
     confidence: float = attrs.field(default=0.95, validator=_confidence)
 
@@ -147,15 +142,7 @@ class Estimate:
         Raises:
             DeserializationError: the data does not describe a valid estimate.
         """
-        with deserialising("Estimate"):
-            return cls(
-                value=field(data, "value", "Estimate"),
-                low=field(data, "low", "Estimate"),
-                high=field(data, "high", "Estimate"),
-                n=field(data, "n", "Estimate"),
-                method=field(data, "method", "Estimate"),
-                confidence=field(data, "confidence", "Estimate"),
-            )
+        return from_fields(cls, data)
 
 
 def _probability(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -189,7 +176,7 @@ class Comparison:
         True
     """
 
-    difference: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
+    difference: Estimate = attrs.field(validator=of_type(Estimate))
     z: float = attrs.field(validator=_statistic)
     p_value: float = attrs.field(validator=_probability)
 
@@ -220,12 +207,7 @@ class Comparison:
         Raises:
             DeserializationError: the data does not describe a valid comparison.
         """
-        with deserialising("Comparison"):
-            return cls(
-                difference=Estimate.from_dict(field(data, "difference", "Comparison")),
-                z=_z_from_json(field(data, "z", "Comparison")),
-                p_value=field(data, "p_value", "Comparison"),
-            )
+        return from_fields(cls, data, difference=Estimate.from_dict, z=_z_from_json)
 
 
 def _z_from_json(value: Any) -> Any:
@@ -260,12 +242,10 @@ def wilson_interval(
         (0.7222, 0.8749)
     """
     level = check_confidence(confidence)
-    for name, value in (("successes", successes), ("n", n)):
-        if is_bool(value) or not isinstance(value, int):
-            msg = f"{name} must be a whole number; got {value!r}"
-            raise InvalidTypeError(msg)
-    if n < 1 or not 0 <= successes <= n:
-        msg = f"need 0 <= successes <= n and n >= 1; got successes={successes}, n={n}"
+    check_whole("successes", successes)
+    check_whole("n", n, 1)
+    if successes > n:
+        msg = f"need successes <= n; got successes={successes}, n={n}"
         raise InvalidArgumentError(msg)
     z = two_sided_z(level)
     return _wilson(successes, n, z)

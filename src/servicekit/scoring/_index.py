@@ -31,12 +31,14 @@ from servicekit.scoring._summaries import MeanSummary
 from servicekit.scoring._validation import (
     as_int,
     check_confidence,
-    deserialising,
-    field,
+    from_fields,
     is_bool,
     materialise,
     not_instance,
+    of_type,
     require,
+    scale_pair,
+    whole,
 )
 
 __all__ = ["DEFAULT_WEIGHTS", "IndexResult", "MissingPolicy", "SatisfactionIndex"]
@@ -74,12 +76,20 @@ class _Canonical(dict[Layout, Pattern]):
         return pattern
 
 
-def _to_weights(value: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
-    if not_instance(value, Mapping):
+def _to_weights(
+    value: Mapping[str, float] | tuple[tuple[str, float], ...],
+) -> tuple[tuple[str, float], ...]:
+    # The stored form (sorted pairs) is accepted too, so that attrs.evolve works.
+    if not_instance(value, (Mapping, tuple)):
         msg = f"weights must map dimension names to positive numbers; got {type(value).__name__}"
         raise InvalidTypeError(msg)
+    try:
+        items = dict(value).items()
+    except (TypeError, ValueError):
+        msg = f"weights must map dimension names to positive numbers; got {value!r}"
+        raise InvalidTypeError(msg) from None
     out = []
-    for name, weight in value.items():
+    for name, weight in items:
         if not isinstance(name, str) or not name:
             msg = f"dimension names must be non-empty strings; got {name!r}"
             raise InvalidTypeError(msg)
@@ -96,29 +106,21 @@ def _to_weights(value: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
     if not out:
         msg = "an index needs at least one weighted dimension"
         raise InvalidArgumentError(msg)
+    try:
+        math.fsum(w for _, w in out)
+    except OverflowError:
+        msg = "the weights' sum overflows; they are normalised, so scale them down"
+        raise InvalidArgumentError(msg) from None
     # Sorted so that two indices with the same weights compare equal whatever the
     # order the caller listed them in.
     return tuple(sorted(out))
 
 
-def _to_scale(value: tuple[int, int]) -> tuple[int, int]:
-    try:
-        lo, hi = value
-    except (TypeError, ValueError):
-        msg = f"scale must be a pair (lowest, highest) such as (1, 5); got {value!r}"
-        raise InvalidTypeError(msg) from None
-    for end in (lo, hi):
-        if is_bool(end) or not isinstance(end, int):
-            msg = f"scale ends must be whole numbers; got {value!r}"
-            raise InvalidTypeError(msg)
-    if lo >= hi:
-        msg = f"scale must run from low to high, e.g. (1, 5); got {value!r}"
-        raise InvalidArgumentError(msg)
-    return lo, hi
-
-
 def _to_dimensions(value: Mapping[str, Estimate]) -> dict[str, Estimate]:
-    out = dict(sorted(dict(value).items()))
+    if not_instance(value, Mapping):
+        msg = f"dimensions must map dimension names to Estimates; got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+    out = dict(sorted(value.items()))
     for name, estimate in out.items():
         if not_instance(estimate, Estimate):
             msg = f"dimension {name!r} must map to an Estimate; got {type(estimate).__name__}"
@@ -157,9 +159,9 @@ class IndexResult:
         True
     """
 
-    estimate: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
-    responses: int
-    complete: int
+    estimate: Estimate = attrs.field(validator=of_type(Estimate))
+    responses: int = attrs.field(validator=whole(1))
+    complete: int = attrs.field(validator=whole())
     dimensions: dict[str, Estimate] = attrs.field(converter=_to_dimensions, hash=False)
 
     def __attrs_post_init__(self) -> None:
@@ -191,14 +193,19 @@ class IndexResult:
         Raises:
             DeserializationError: the data does not describe a valid result.
         """
-        with deserialising("IndexResult"):
-            dims = field(data, "dimensions", "IndexResult")
-            return cls(
-                estimate=Estimate.from_dict(field(data, "estimate", "IndexResult")),
-                responses=field(data, "responses", "IndexResult"),
-                complete=field(data, "complete", "IndexResult"),
-                dimensions={k: Estimate.from_dict(v) for k, v in dims.items()},
-            )
+        return from_fields(
+            cls,
+            data,
+            estimate=Estimate.from_dict,
+            dimensions=_dimensions_from_json,
+        )
+
+
+def _dimensions_from_json(data: Mapping[str, Any]) -> dict[str, Estimate]:
+    if not_instance(data, Mapping):
+        msg = f"dimensions must be a mapping; got {type(data).__name__}"
+        raise InvalidTypeError(msg)
+    return {k: Estimate.from_dict(v) for k, v in data.items()}
 
 
 def _check_missing(_inst: object, _attr: object, value: object) -> None:
@@ -245,7 +252,7 @@ class SatisfactionIndex:
     weights: tuple[tuple[str, float], ...] = attrs.field(
         default=DEFAULT_WEIGHTS, converter=_to_weights
     )
-    scale: tuple[int, int] = attrs.field(default=(1, 5), converter=_to_scale)
+    scale: tuple[int, int] = attrs.field(default=(1, 5), converter=scale_pair)
     missing: MissingPolicy = attrs.field(
         default="renormalise", validator=_check_missing
     )
@@ -466,9 +473,4 @@ class SatisfactionIndex:
         Raises:
             DeserializationError: the data does not describe a valid index.
         """
-        with deserialising("SatisfactionIndex"):
-            return cls(
-                weights=field(data, "weights", "SatisfactionIndex"),
-                scale=tuple(field(data, "scale", "SatisfactionIndex")),
-                missing=field(data, "missing", "SatisfactionIndex"),
-            )
+        return from_fields(cls, data)

@@ -26,6 +26,7 @@ from servicekit.scoring._validation import (
     count_bools,
     deserialising,
     field,
+    of_type,
 )
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ class IndexMeasure:
     field: str = attrs.field(default="ratings", validator=_check_field_name)
     index: SatisfactionIndex = attrs.field(
         factory=SatisfactionIndex,
-        validator=attrs.validators.instance_of(SatisfactionIndex),
+        validator=of_type(SatisfactionIndex),
     )
 
     def keys(self, values: list[Any]) -> Iterable[Hashable]:

@@ -19,24 +19,18 @@ from servicekit.scoring._summaries import NpsSummary
 from servicekit.scoring._validation import (
     check_confidence,
     count_ints,
-    deserialising,
-    field,
-    is_bool,
+    from_fields,
     materialise,
     not_instance,
+    of_type,
     require,
+    whole,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 __all__ = ["NpsResult", "compare_nps", "nps"]
-
-
-def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if is_bool(value) or not isinstance(value, int) or value < 0:
-        msg = f"NpsResult.{attribute.name} must be a count (int >= 0); got {value!r}"
-        raise InvalidTypeError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,10 +56,10 @@ class NpsResult:
         True
     """
 
-    estimate: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
-    promoters: int = attrs.field(validator=_count)
-    passives: int = attrs.field(validator=_count)
-    detractors: int = attrs.field(validator=_count)
+    estimate: Estimate = attrs.field(validator=of_type(Estimate))
+    promoters: int = attrs.field(validator=whole())
+    passives: int = attrs.field(validator=whole())
+    detractors: int = attrs.field(validator=whole())
 
     def __attrs_post_init__(self) -> None:
         n = self.promoters + self.passives + self.detractors
@@ -98,13 +92,7 @@ class NpsResult:
         Raises:
             DeserializationError: the data does not describe a valid result.
         """
-        with deserialising("NpsResult"):
-            return cls(
-                estimate=Estimate.from_dict(field(data, "estimate", "NpsResult")),
-                promoters=field(data, "promoters", "NpsResult"),
-                passives=field(data, "passives", "NpsResult"),
-                detractors=field(data, "detractors", "NpsResult"),
-            )
+        return from_fields(cls, data, estimate=Estimate.from_dict)
 
 
 def summarise_nps(counts: Mapping[int, int]) -> NpsSummary:

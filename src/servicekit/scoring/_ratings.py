@@ -10,6 +10,7 @@ This module must never treat a boolean as a rating or a number as a yes/no outco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -19,17 +20,18 @@ from servicekit.scoring._estimate import Estimate
 from servicekit.scoring._summaries import MeanSummary, ShareSummary
 from servicekit.scoring._validation import (
     check_confidence,
+    check_whole,
     count_bools,
     count_ints,
-    deserialising,
-    field,
+    from_fields,
     is_bool,
     materialise,
+    of_type,
     require,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
 __all__ = [
     "RatingResult",
@@ -42,6 +44,10 @@ __all__ = [
 
 RatingKind = Literal["csat", "ces"]
 
+# A result keeps one count per point of the scale; a "scale" of a billion points is
+# a mistake (a column of amounts passed as ratings), not a survey question.
+_MAX_SCALE = 1000
+
 
 def check_scale(
     scale: object, threshold: object, threshold_name: str
@@ -53,8 +59,11 @@ def check_scale(
             raise InvalidTypeError(msg)
     assert isinstance(scale, int)  # noqa: S101 - narrowed above, for mypy
     assert isinstance(threshold, int)  # noqa: S101
-    if scale < 2:
-        msg = f"a rating scale runs 1…scale with scale >= 2; got scale={scale}"
+    if not 2 <= scale <= _MAX_SCALE:
+        msg = (
+            f"a rating scale runs 1…scale with 2 <= scale <= {_MAX_SCALE}; "
+            f"got scale={scale}"
+        )
         raise InvalidArgumentError(msg)
     if not 2 <= threshold <= scale:
         msg = f"{threshold_name} must lie in 2…{scale} so both boxes can be non-empty; got {threshold}"
@@ -62,13 +71,11 @@ def check_scale(
     return scale, threshold
 
 
-def _counts_tuple(value: Iterable[int]) -> tuple[int, ...]:
-    out = tuple(value)
-    for c in out:
-        if is_bool(c) or not isinstance(c, int) or c < 0:
-            msg = f"counts must be whole numbers >= 0; got {c!r}"
-            raise InvalidArgumentError(msg)
-    return out
+def _counts_tuple(value: object) -> tuple[int, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"counts must be a list of whole numbers; got {value!r}"
+        raise InvalidTypeError(msg)
+    return tuple(check_whole("counts", c) for c in value)
 
 
 @attrs.frozen(kw_only=True)
@@ -98,8 +105,8 @@ class RatingResult:
     kind: RatingKind = attrs.field(validator=attrs.validators.in_(("csat", "ces")))
     scale: int
     threshold: int
-    top_box: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
-    mean: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
+    top_box: Estimate = attrs.field(validator=of_type(Estimate))
+    mean: Estimate = attrs.field(validator=of_type(Estimate))
     counts: tuple[int, ...] = attrs.field(converter=_counts_tuple)
 
     def __attrs_post_init__(self) -> None:
@@ -135,15 +142,9 @@ class RatingResult:
         Raises:
             DeserializationError: the data does not describe a valid result.
         """
-        with deserialising("RatingResult"):
-            return cls(
-                kind=field(data, "kind", "RatingResult"),
-                scale=field(data, "scale", "RatingResult"),
-                threshold=field(data, "threshold", "RatingResult"),
-                top_box=Estimate.from_dict(field(data, "top_box", "RatingResult")),
-                mean=Estimate.from_dict(field(data, "mean", "RatingResult")),
-                counts=field(data, "counts", "RatingResult"),
-            )
+        return from_fields(
+            cls, data, top_box=Estimate.from_dict, mean=Estimate.from_dict
+        )
 
 
 def _rating_result(  # noqa: PLR0917 - private helper shared by csat and ces
@@ -263,13 +264,11 @@ def proportion(successes: int, n: int, *, confidence: float = 0.95) -> Estimate:
         (81.0, 72.22, 87.49, 'wilson')
     """
     level = check_confidence(confidence)
-    for name, value in (("successes", successes), ("n", n)):
-        if is_bool(value) or not isinstance(value, int):
-            msg = f"{name} must be a whole number; got {value!r}"
-            raise InvalidTypeError(msg)
+    check_whole("successes", successes)
+    check_whole("n", n)
     require(n, "a proportion")
-    if n < 0 or not 0 <= successes <= n:
-        msg = f"need 0 <= successes <= n; got successes={successes}, n={n}"
+    if successes > n:
+        msg = f"need successes <= n; got successes={successes}, n={n}"
         raise InvalidArgumentError(msg)
     return ShareSummary(successes, n).estimate(level)
 

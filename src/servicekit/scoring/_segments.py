@@ -31,12 +31,15 @@ from servicekit.scoring._measures import Measure, check_measure, measure_from
 from servicekit.scoring._summaries import MeanSummary, Summary
 from servicekit.scoring._validation import (
     check_confidence,
-    deserialising,
-    field,
+    check_whole,
+    flag,
+    from_fields,
     is_bool,
     materialise,
     not_instance,
+    of_type,
     require,
+    whole,
 )
 
 __all__ = ["SegmentRow", "SegmentTable", "segment_table"]
@@ -52,18 +55,16 @@ def _key(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise InvalidTypeError(msg)
 
 
-def _optional_rank(
-    _inst: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    if value is not None and (
-        is_bool(value) or not isinstance(value, int) or value < 1
+def _field_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not (isinstance(value, str) and value) and not (
+        value is None and attribute.name == "period"
     ):
-        msg = f"{attribute.name} must be None or a whole number >= 1; got {value!r}"
+        msg = f"{attribute.name} must name a response field; got {value!r}"
         raise InvalidArgumentError(msg)
 
 
-def _optional(cls: type) -> Any:
-    return attrs.validators.optional(attrs.validators.instance_of(cls))
+def _confidence(_inst: object, _attribute: object, value: float) -> None:
+    check_confidence(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -105,15 +106,15 @@ class SegmentRow:
 
     segment: Key = attrs.field(validator=_key)
     period: Key | None = attrs.field(validator=_key)
-    estimate: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
-    rankable: bool
-    rank: int | None = attrs.field(validator=_optional_rank)
-    shrunk: Estimate = attrs.field(validator=attrs.validators.instance_of(Estimate))
-    shrunk_rank: int | None = attrs.field(validator=_optional_rank)
-    top: bool = False
-    bottom: bool = False
+    estimate: Estimate = attrs.field(validator=of_type(Estimate))
+    rankable: bool = attrs.field(validator=flag)
+    rank: int | None = attrs.field(validator=whole(1, optional=True))
+    shrunk: Estimate = attrs.field(validator=of_type(Estimate))
+    shrunk_rank: int | None = attrs.field(validator=whole(1, optional=True))
+    top: bool = attrs.field(default=False, validator=flag)
+    bottom: bool = attrs.field(default=False, validator=flag)
     change: Comparison | None = attrs.field(
-        default=None, validator=_optional(Comparison)
+        default=None, validator=of_type(Comparison, optional=True)
     )
 
     @property
@@ -148,20 +149,17 @@ class SegmentRow:
         Raises:
             DeserializationError: the data does not describe a valid row.
         """
-        with deserialising("SegmentRow"):
-            change = field(data, "change", "SegmentRow")
-            return cls(
-                segment=field(data, "segment", "SegmentRow"),
-                period=field(data, "period", "SegmentRow"),
-                estimate=Estimate.from_dict(field(data, "estimate", "SegmentRow")),
-                rankable=field(data, "rankable", "SegmentRow"),
-                rank=field(data, "rank", "SegmentRow"),
-                shrunk=Estimate.from_dict(field(data, "shrunk", "SegmentRow")),
-                shrunk_rank=field(data, "shrunk_rank", "SegmentRow"),
-                top=field(data, "top", "SegmentRow"),
-                bottom=field(data, "bottom", "SegmentRow"),
-                change=None if change is None else Comparison.from_dict(change),
-            )
+        return from_fields(
+            cls,
+            data,
+            estimate=Estimate.from_dict,
+            shrunk=Estimate.from_dict,
+            change=_comparison_from_json,
+        )
+
+
+def _comparison_from_json(data: Mapping[str, Any] | None) -> Comparison | None:
+    return None if data is None else Comparison.from_dict(data)
 
 
 def _to_rows(value: Iterable[SegmentRow]) -> tuple[SegmentRow, ...]:
@@ -176,7 +174,16 @@ def _to_rows(value: Iterable[SegmentRow]) -> tuple[SegmentRow, ...]:
 def _to_overall(
     value: Iterable[tuple[Key | None, Estimate]],
 ) -> tuple[tuple[Key | None, Estimate], ...]:
-    return tuple((p, e) for p, e in value)
+    out = tuple(value)
+    for pair in out:
+        if (
+            not_instance(pair, tuple)
+            or len(pair) != 2
+            or not_instance(pair[1], Estimate)
+        ):
+            msg = f"overall must hold (period, Estimate) pairs; got {pair!r}"
+            raise InvalidTypeError(msg)
+    return out
 
 
 def _check_measure(_inst: object, _attr: object, value: Measure) -> None:
@@ -210,13 +217,13 @@ class SegmentTable:
         True
     """
 
-    by: str
-    period: str | None
+    by: str = attrs.field(validator=_field_name)
+    period: str | None = attrs.field(validator=_field_name)
     measure: Measure = attrs.field(validator=_check_measure)
-    confidence: float
-    min_n: int
-    top_k: int
-    bottom_k: int
+    confidence: float = attrs.field(validator=_confidence)
+    min_n: int = attrs.field(validator=whole(1))
+    top_k: int = attrs.field(validator=whole())
+    bottom_k: int = attrs.field(validator=whole())
     rows: tuple[SegmentRow, ...] = attrs.field(converter=_to_rows)
     overall: tuple[tuple[Key | None, Estimate], ...] = attrs.field(
         converter=_to_overall
@@ -287,23 +294,15 @@ class SegmentTable:
         Raises:
             DeserializationError: the data does not describe a valid table.
         """
-        with deserialising("SegmentTable"):
-            return cls(
-                by=field(data, "by", "SegmentTable"),
-                period=field(data, "period", "SegmentTable"),
-                measure=measure_from(field(data, "measure", "SegmentTable")),
-                confidence=field(data, "confidence", "SegmentTable"),
-                min_n=field(data, "min_n", "SegmentTable"),
-                top_k=field(data, "top_k", "SegmentTable"),
-                bottom_k=field(data, "bottom_k", "SegmentTable"),
-                rows=[
-                    SegmentRow.from_dict(r) for r in field(data, "rows", "SegmentTable")
-                ],
-                overall=[
-                    (o["period"], Estimate.from_dict(o["estimate"]))
-                    for o in field(data, "overall", "SegmentTable")
-                ],
-            )
+        return from_fields(
+            cls,
+            data,
+            measure=measure_from,
+            rows=lambda rows: [SegmentRow.from_dict(r) for r in rows],
+            overall=lambda pairs: [
+                (o["period"], Estimate.from_dict(o["estimate"])) for o in pairs
+            ],
+        )
 
 
 def _column(rows: list[Any], name: str) -> list[Any]:
@@ -342,13 +341,6 @@ def _key_column(values: list[Any], name: str) -> list[Any]:
         msg = f"{name!r} mixes strings and numbers, which have no common order; use one type"
         raise InvalidTypeError(msg)
     return out
-
-
-def _check_count(name: str, value: object, minimum: int) -> int:
-    if is_bool(value) or not isinstance(value, int) or value < minimum:
-        msg = f"{name} must be a whole number >= {minimum}; got {value!r}"
-        raise InvalidArgumentError(msg)
-    return value
 
 
 def _shrink(
@@ -505,9 +497,9 @@ def segment_table(
     """
     level = check_confidence(confidence)
     check_measure(measure)
-    min_n = _check_count("min_n", min_n, 1)
-    top_k = _check_count("top_k", top_k, 0)
-    bottom_k = _check_count("bottom_k", bottom_k, 0)
+    min_n = check_whole("min_n", min_n, 1)
+    top_k = check_whole("top_k", top_k)
+    bottom_k = check_whole("bottom_k", bottom_k)
     names = [by, measure.field] if period is None else [by, period, measure.field]
     for name in names:
         if not isinstance(name, str) or not name:

@@ -19,23 +19,15 @@ import attrs
 from servicekit._vocabulary import Tier
 from servicekit.errors import DuplicateIdError, InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._validation import (
-    deserialising,
-    field,
+    from_fields,
     is_bool,
     materialise,
     not_instance,
+    reasons,
+    whole,
 )
 
 __all__ = ["CustomerActivity", "TierAssignment", "TieringPolicy", "tier_customers"]
-
-
-def _whole(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if is_bool(value) or not isinstance(value, int):
-        msg = f"{attribute.name} must be a whole number; got {value!r}"
-        raise InvalidTypeError(msg)
-    if value < 0:
-        msg = f"{attribute.name} must not be negative; got {value}"
-        raise InvalidArgumentError(msg)
 
 
 def _money(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -82,12 +74,12 @@ class TieringPolicy:
         True
     """
 
-    high_value_purchases: int = attrs.field(default=12, validator=_whole)
+    high_value_purchases: int = attrs.field(default=12, validator=whole())
     high_value_spend: float = attrs.field(default=10_000.0, validator=_money)
-    high_value_recency_days: int = attrs.field(default=90, validator=_whole)
-    potential_purchases: int = attrs.field(default=4, validator=_whole)
+    high_value_recency_days: int = attrs.field(default=90, validator=whole())
+    potential_purchases: int = attrs.field(default=4, validator=whole())
     potential_spend: float = attrs.field(default=2_000.0, validator=_money)
-    potential_recency_days: int = attrs.field(default=180, validator=_whole)
+    potential_recency_days: int = attrs.field(default=180, validator=whole())
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -113,13 +105,7 @@ class TieringPolicy:
         Raises:
             DeserializationError: the data does not describe a valid policy.
         """
-        with deserialising("TieringPolicy"):
-            return cls(
-                **{
-                    a.name: field(data, a.name, "TieringPolicy")
-                    for a in attrs.fields(cls)
-                }
-            )
+        return from_fields(cls, data)
 
 
 @attrs.frozen(kw_only=True)
@@ -146,7 +132,7 @@ class CustomerActivity:
     """
 
     customer: str = attrs.field(validator=_customer)
-    purchases: int = attrs.field(validator=_whole)
+    purchases: int = attrs.field(validator=whole())
     spend: float = attrs.field(validator=_money)
     last_purchase: dt.date = attrs.field(validator=_date)
 
@@ -166,27 +152,11 @@ class CustomerActivity:
         Raises:
             DeserializationError: the data does not describe a valid activity.
         """
-        with deserialising("CustomerActivity"):
-            return cls(
-                customer=field(data, "customer", "CustomerActivity"),
-                purchases=field(data, "purchases", "CustomerActivity"),
-                spend=field(data, "spend", "CustomerActivity"),
-                last_purchase=dt.date.fromisoformat(
-                    field(data, "last_purchase", "CustomerActivity")
-                ),
-            )
+        return from_fields(cls, data, last_purchase=dt.date.fromisoformat)
 
 
 def _to_tier(value: object) -> Tier:
     return Tier.parse(value)
-
-
-def _reasons(value: Iterable[str]) -> tuple[str, ...]:
-    out = tuple(value)
-    if not out or not all(isinstance(r, str) and r for r in out):
-        msg = f"reasons must be a non-empty list of non-empty strings; got {out!r}"
-        raise InvalidArgumentError(msg)
-    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -208,8 +178,8 @@ class TierAssignment:
 
     customer: str = attrs.field(validator=_customer)
     tier: Tier = attrs.field(converter=_to_tier)
-    recency_days: int = attrs.field(validator=_whole)
-    reasons: tuple[str, ...] = attrs.field(converter=_reasons)
+    recency_days: int = attrs.field(validator=whole())
+    reasons: tuple[str, ...] = attrs.field(converter=reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` turns back into this value."""
@@ -227,13 +197,7 @@ class TierAssignment:
         Raises:
             DeserializationError: the data does not describe a valid assignment.
         """
-        with deserialising("TierAssignment"):
-            return cls(
-                customer=field(data, "customer", "TierAssignment"),
-                tier=field(data, "tier", "TierAssignment"),
-                recency_days=field(data, "recency_days", "TierAssignment"),
-                reasons=field(data, "reasons", "TierAssignment"),
-            )
+        return from_fields(cls, data)
 
 
 def _assign(a: CustomerActivity, recency: int, p: TieringPolicy) -> TierAssignment:
@@ -333,7 +297,9 @@ def tier_customers(
         >>> [(a.customer, a.tier.value) for a in tier_customers(people, as_of=day)]
         [('li', 'potential'), ('wang', 'high_value'), ('zhao', 'ordinary')]
     """
-    _date(None, attrs.fields(CustomerActivity).last_purchase, as_of)
+    if isinstance(as_of, dt.datetime) or not_instance(as_of, dt.date):
+        msg = f"as_of must be a date (not a datetime); got {as_of!r}"
+        raise InvalidTypeError(msg)
     rules = TieringPolicy() if policy is None else policy
     if not_instance(rules, TieringPolicy):
         msg = f"policy must be a TieringPolicy; got {type(rules).__name__}"

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import attrs
 
 from servicekit.errors import (
     DeserializationError,
@@ -25,13 +27,23 @@ from servicekit.errors import (
 __all__ = [
     "as_int",
     "check_confidence",
+    "check_whole",
     "count_bools",
     "count_ints",
+    "flag",
+    "from_fields",
     "is_bool",
     "materialise",
     "not_instance",
+    "of_type",
+    "reasons",
     "require",
+    "scale_pair",
+    "whole",
 ]
+
+T = TypeVar("T", bound=attrs.AttrsInstance)
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
 def is_bool(value: object) -> bool:
@@ -182,3 +194,98 @@ class deserialising:  # noqa: N801 - used as a lower-case context manager
         if isinstance(exc, ValueError | TypeError | LookupError):
             msg = f"{self.kind}.from_dict: {exc}"
             raise DeserializationError(msg) from exc
+
+
+def check_whole(name: str, value: object, minimum: int = 0) -> int:
+    """Return ``value`` if it is a whole number (not a boolean) >= ``minimum``.
+
+    Raises:
+        InvalidTypeError: a boolean, a float or a non-number.
+        InvalidArgumentError: below ``minimum``.
+    """
+    if is_bool(value) or not isinstance(value, int):
+        msg = f"{name} must be a whole number; got {value!r}"
+        raise InvalidTypeError(msg)
+    if value < minimum:
+        msg = f"{name} must be at least {minimum}; got {value}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def whole(minimum: int = 0, *, optional: bool = False) -> Validator:
+    """Return an attrs validator for a whole-number field (None allowed if ``optional``)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (optional and value is None):
+            check_whole(attribute.name, value, minimum)
+
+    return check
+
+
+def of_type(kind: type, *, optional: bool = False) -> Validator:
+    """Return an attrs validator requiring a ``kind`` (or None if ``optional``)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (isinstance(value, kind) or (optional and value is None)):
+            msg = f"{attribute.name} must be a {kind.__name__}; got {type(value).__name__} {value!r}"
+            raise InvalidTypeError(msg)
+
+    return check
+
+
+def flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator for a True/False field (1 and 0 are refused)."""
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False; got {value!r}"
+        raise InvalidTypeError(msg)
+
+
+def reasons(value: Iterable[str]) -> tuple[str, ...]:
+    """Convert an alert's or assignment's reasons: a non-empty list of sentences."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = (
+            f"reasons must be a list of sentences, not {type(value).__name__} {value!r}"
+        )
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    if not out or not all(isinstance(r, str) and r for r in out):
+        msg = f"reasons must be a non-empty list of non-empty strings; got {out!r}"
+        raise InvalidArgumentError(msg)
+    return out
+
+
+def scale_pair(value: Any) -> tuple[int, int]:
+    """Return a rating scale ``(lowest, highest)`` of whole numbers, lowest < highest."""
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        msg = f"scale must be a pair (lowest, highest) such as (1, 5); got {value!r}"
+        raise InvalidTypeError(msg) from None
+    for end in (lo, hi):
+        if is_bool(end) or not isinstance(end, int):
+            msg = f"scale ends must be whole numbers; got {value!r}"
+            raise InvalidTypeError(msg)
+    # Ratings are turned into floats; a scale beyond float range cannot be scored.
+    if not (lo < hi and abs(lo) < 2**53 and abs(hi) < 2**53):
+        msg = (
+            f"scale must run from low to high within ±2**53, e.g. (1, 5); got {value!r}"
+        )
+        raise InvalidArgumentError(msg)
+    return lo, hi
+
+
+def from_fields(cls: type[T], data: object, **parsers: Callable[[Any], Any]) -> T:
+    """Rebuild the attrs value ``cls`` from its ``to_dict`` data.
+
+    Every field of ``cls`` must be present in ``data``; ``parsers`` turn the JSON form
+    of a field back into its value (e.g. ``Estimate.from_dict``). Any error becomes a
+    DeserializationError that names the class.
+    """
+    kind = cls.__name__
+    with deserialising(kind):
+        values = {}
+        for a in attrs.fields(cls):
+            raw = field(data, a.name, kind)
+            parse = parsers.get(a.name)
+            values[a.name] = raw if parse is None else parse(raw)
+        return cls(**values)
