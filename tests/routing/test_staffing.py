@@ -341,7 +341,30 @@ class TestHugeAndMalformedInput:
             aht=dt.timedelta(minutes=3),
             target_answer=dt.timedelta(seconds=20),
         ).to_dict()
-        with pytest.raises(DeserializationError, match="service_level must be"):
+        with pytest.raises(InvalidTypeError, match=r"StaffingPlan\.service_level"):
             StaffingPlan.from_dict({**data, "service_level": "high"})
-        with pytest.raises(DeserializationError, match="traffic must be"):
+        with pytest.raises(InvalidTypeError, match="traffic must be a number"):
             StaffingPlan.from_dict({**data, "traffic": True})
+
+    def test_plan_is_built_from_the_issues_fields_and_validated(self):
+        """Issue 5 pins StaffingPlan(agents, scheduled_agents, service_level, asa,
+        occupancy, waiting_probability); traffic is extra and optional."""
+        plan = StaffingPlan(
+            agents=17,
+            scheduled_agents=20,
+            service_level=0.875,
+            asa=dt.timedelta(seconds=11),
+            occupancy=0.735,
+            waiting_probability=0.3,
+        )
+        assert plan.traffic is None
+        assert StaffingPlan.from_dict(plan.to_dict()) == plan
+        for field, bad in [
+            ("agents", -1),
+            ("service_level", 1.5),
+            ("occupancy", float("nan")),
+            ("asa", dt.timedelta(seconds=-1)),
+            ("traffic", -2.0),
+        ]:
+            with pytest.raises(InvalidArgumentError):
+                StaffingPlan(**{**plan.__getstate__(), field: bad})

@@ -16,11 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from servicekit.errors import (
-    DeserializationError,
-    InvalidArgumentError,
-    InvalidTypeError,
-)
+from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
 
 if TYPE_CHECKING:
@@ -314,6 +310,30 @@ def _unit(value: object, what: str, *, low_open: bool, high_open: bool) -> float
     return number
 
 
+def _share(value: object, what: str) -> float:
+    return v.fraction(value, f"StaffingPlan.{what}", low=0.0, high=1.0, low_open=False)
+
+
+def _service_level(value: object) -> float:
+    return _share(value, "service_level")
+
+
+def _occupancy(value: object) -> float:
+    return _share(value, "occupancy")
+
+
+def _waiting(value: object) -> float:
+    return _share(value, "waiting_probability")
+
+
+def _asa_field(value: object) -> dt.timedelta:
+    return v.duration(value, "StaffingPlan.asa")
+
+
+def _optional_traffic(value: object) -> float | None:
+    return None if value is None else _traffic(value)
+
+
 @attrs.frozen(kw_only=True)
 class StaffingPlan:
     """How many agents a queue needs, and how it will perform with them.
@@ -326,7 +346,11 @@ class StaffingPlan:
         asa: Expected average speed of answer.
         occupancy: Expected share of time agents are busy.
         waiting_probability: Erlang C: the chance a contact waits at all.
-        traffic: Offered traffic in Erlangs.
+        traffic: Offered traffic in Erlangs (:func:`required_agents` fills it in).
+
+    Raises:
+        InvalidArgumentError: a count below zero, a share outside [0, 1], a
+            negative ASA or traffic.
 
     Example:
         >>> from datetime import timedelta
@@ -341,13 +365,13 @@ class StaffingPlan:
         True
     """
 
-    agents: int
-    scheduled_agents: int
-    service_level: float
-    asa: dt.timedelta
-    occupancy: float
-    waiting_probability: float
-    traffic: float
+    agents: int = attrs.field(converter=_agents)
+    scheduled_agents: int = attrs.field(converter=_agents)
+    service_level: float = attrs.field(converter=_service_level)
+    asa: dt.timedelta = attrs.field(converter=_asa_field)
+    occupancy: float = attrs.field(converter=_occupancy)
+    waiting_probability: float = attrs.field(converter=_waiting)
+    traffic: float | None = attrs.field(default=None, converter=_optional_traffic)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data (ASA as an ISO-8601 duration).
@@ -388,6 +412,7 @@ class StaffingPlan:
 
         Raises:
             DeserializationError: keys are missing or ASA is malformed.
+            InvalidArgumentError: a value is out of range (see the class).
 
         Example:
             >>> from servicekit.routing.staffing import StaffingPlan
@@ -411,25 +436,16 @@ class StaffingPlan:
             "asa",
             "occupancy",
             "waiting_probability",
-            "traffic",
         )
         d = v.require_keys(data, "StaffingPlan", keys)
-
-        def real(key: str) -> float:
-            value = d[key]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                msg = f"StaffingPlan.from_dict: {key} must be a number; got {value!r}"
-                raise DeserializationError(msg)
-            return float(value)
-
         return cls(
-            agents=_agents(d["agents"]),
-            scheduled_agents=_agents(d["scheduled_agents"]),
-            service_level=real("service_level"),
+            agents=d["agents"],
+            scheduled_agents=d["scheduled_agents"],
+            service_level=d["service_level"],
             asa=v.duration_from_iso(d["asa"], "StaffingPlan.asa"),
-            occupancy=real("occupancy"),
-            waiting_probability=real("waiting_probability"),
-            traffic=real("traffic"),
+            occupancy=d["occupancy"],
+            waiting_probability=d["waiting_probability"],
+            traffic=d.get("traffic"),
         )
 
 
