@@ -211,8 +211,9 @@ def test_coverage_simulation_wilson_and_t():
         r = csat(rng.choices(range(1, 6), weights=weights, k=50))
         top_cover += r.top_box.contains(true_top)
         mean_cover += r.mean.contains(true_mean)
-    assert top_cover / 2000 >= 0.93
-    assert mean_cover / 2000 >= 0.93
+    # Upper bounds: an interval covering the whole scale would always "cover".
+    assert 0.93 <= top_cover / 2000 <= 0.98
+    assert 0.93 <= mean_cover / 2000 <= 0.98
 
 
 def test_numpy_scalars_in_plain_lists():

@@ -2,6 +2,7 @@ import datetime as dt
 import json
 import math
 import pickle
+import warnings
 
 import attrs
 import numpy as np
@@ -293,6 +294,60 @@ class TestChange:
         assert by_key(t)["H", "2024-05"].change_significant is None
         assert by_key(t)["New", "2024-06"].change is None
         assert csat(june).top_box == h.estimate
+
+    @staticmethod
+    def _change(before, after, measure):
+        rows = [{"c": "x", "m": 1, "rating": r} for r in before]
+        rows += [{"c": "x", "m": 2, "rating": r} for r in after]
+        table = segment_table(rows, by="c", period="m", measure=measure, min_n=1)
+        return by_key(table)["x", 2].change
+
+    @given(
+        st.lists(st.integers(1, 5), min_size=1, max_size=80),
+        st.lists(st.integers(1, 5), min_size=1, max_size=80),
+    )
+    def test_share_change_matches_newcombe_and_pooled_z(self, before, after):
+        """Independent oracle: scipy's Wilson ends, Newcombe's hybrid by hand."""
+        change = self._change(before, after, CsatMeasure())
+        k1, n1 = sum(r >= 4 for r in after), len(after)
+        k2, n2 = sum(r >= 4 for r in before), len(before)
+        c1 = stats.binomtest(k1, n1).proportion_ci(method="wilson")
+        c2 = stats.binomtest(k2, n2).proportion_ci(method="wilson")
+        p1, p2 = k1 / n1, k2 / n2
+        d = p1 - p2
+        low = d - math.sqrt((p1 - c1.low) ** 2 + (c2.high - p2) ** 2)
+        high = d + math.sqrt((c1.high - p1) ** 2 + (p2 - c2.low) ** 2)
+        pooled = (k1 + k2) / (n1 + n2)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = 0.0 if se == 0 else d / se
+        assert change.difference.value == pytest.approx(100 * d, abs=1e-9)
+        assert change.difference.low == pytest.approx(100 * low, abs=1e-7)
+        assert change.difference.high == pytest.approx(100 * high, abs=1e-7)
+        assert change.difference.method == "newcombe"
+        assert change.z == pytest.approx(z, abs=1e-9)
+        assert change.p_value == pytest.approx(2 * stats.norm.sf(abs(z)), abs=1e-9)
+
+    @given(
+        st.lists(st.integers(1, 5), min_size=2, max_size=80),
+        st.lists(st.integers(1, 5), min_size=2, max_size=80),
+    )
+    def test_mean_change_matches_scipy_welch(self, before, after):
+        change = self._change(before, after, MeanMeasure())
+        if np.var(before) == 0 and np.var(after) == 0:
+            assert change.difference.low == change.difference.high
+            return
+        with warnings.catch_warnings():
+            # scipy warns about "precision loss" whenever one side is constant,
+            # which is harmless for Welch's test.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = stats.ttest_ind(after, before, equal_var=False)
+            ci = res.confidence_interval(0.95)
+        d = np.mean(after) - np.mean(before)
+        assert change.difference.value == pytest.approx(d, abs=1e-12)
+        assert change.z == pytest.approx(res.statistic, rel=1e-9)
+        assert change.p_value == pytest.approx(res.pvalue, rel=1e-7, abs=1e-12)
+        assert change.difference.low == pytest.approx(max(-4.0, ci.low), abs=1e-9)
+        assert change.difference.high == pytest.approx(min(4.0, ci.high), abs=1e-9)
 
     def test_welch_change_for_means_and_index(self):
         rows = [{"agent": "a", "month": 1, "rating": r} for r in (4, 5, 4, 5)]
