@@ -586,15 +586,9 @@ def _policies(value: object) -> tuple[RoutingPolicy, ...]:
 
 
 def _escalations(value: object) -> tuple[EscalationStep, ...]:
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        msg = f"Router.escalations must be a list of EscalationStep; got {value!r}"
-        raise InvalidTypeError(msg)
-    out = tuple(value)
+    out = v.items_of(EscalationStep, value, "Router.escalations")
     names: set[str] = set()
     for i, step in enumerate(out):
-        if not isinstance(step, EscalationStep):
-            msg = f"each escalation must be an EscalationStep; got {step!r}"
-            raise InvalidTypeError(msg)
         if i and step.after <= out[i - 1].after:
             msg = (
                 f"escalation steps must be in increasing order of wait: step {i + 1} "

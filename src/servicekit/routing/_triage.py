@@ -8,8 +8,7 @@ catches the rest. This module must never evaluate strings as code or read a cloc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -22,6 +21,9 @@ from servicekit.errors import (
 )
 from servicekit.routing import _values as v
 from servicekit.routing._model import Ticket
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["Triage", "TriageResult", "TriageRule"]
 
@@ -276,15 +278,9 @@ class TriageResult:
 
 
 def _rules(value: object) -> tuple[TriageRule, ...]:
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        msg = f"Triage rules must be a list of TriageRule; got {value!r}"
-        raise InvalidTypeError(msg)
-    out = tuple(value)
+    out = v.items_of(TriageRule, value, "Triage.rules")
     seen: set[str] = set()
     for rule in out:
-        if not isinstance(rule, TriageRule):
-            msg = f"each triage rule must be a TriageRule (or use Triage.from_dict); got {rule!r}"
-            raise InvalidTypeError(msg)
         if rule.name in seen:
             msg = f"two triage rules are named {rule.name!r}; give each rule its own name so explanations are unambiguous"
             raise DuplicateIdError(msg)
