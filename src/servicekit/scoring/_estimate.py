@@ -20,6 +20,7 @@ from servicekit.scoring._distributions import two_sided_z
 from servicekit.scoring._validation import (
     check_confidence,
     check_whole,
+    confidence_level,
     from_fields,
     is_bool,
     of_type,
@@ -49,10 +50,6 @@ def _method(_inst: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value:
         msg = f"method must name how the interval was computed (e.g. 'wilson'); got {value!r}"
         raise InvalidArgumentError(msg)
-
-
-def _confidence(_inst: object, _attribute: object, value: object) -> None:
-    check_confidence(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -93,7 +90,7 @@ class Estimate:
     high: float = attrs.field(validator=_finite)
     n: int = attrs.field(validator=whole(1))
     method: str = attrs.field(validator=_method)
-    confidence: float = attrs.field(default=0.95, validator=_confidence)
+    confidence: float = attrs.field(default=0.95, validator=confidence_level)
 
     def __attrs_post_init__(self) -> None:
         if not self.low <= self.value <= self.high:

@@ -32,6 +32,7 @@ from servicekit.scoring._summaries import MeanSummary, Summary
 from servicekit.scoring._validation import (
     check_confidence,
     check_whole,
+    confidence_level,
     flag,
     from_fields,
     is_bool,
@@ -61,10 +62,6 @@ def _field_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -
     ):
         msg = f"{attribute.name} must name a response field; got {value!r}"
         raise InvalidArgumentError(msg)
-
-
-def _confidence(_inst: object, _attribute: object, value: float) -> None:
-    check_confidence(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -220,7 +217,7 @@ class SegmentTable:
     by: str = attrs.field(validator=_field_name)
     period: str | None = attrs.field(validator=_field_name)
     measure: Measure = attrs.field(validator=_check_measure)
-    confidence: float = attrs.field(validator=_confidence)
+    confidence: float = attrs.field(validator=confidence_level)
     min_n: int = attrs.field(validator=whole(1))
     top_k: int = attrs.field(validator=whole())
     bottom_k: int = attrs.field(validator=whole())

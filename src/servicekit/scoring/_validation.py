@@ -28,6 +28,7 @@ __all__ = [
     "as_int",
     "check_confidence",
     "check_whole",
+    "confidence_level",
     "count_bools",
     "count_ints",
     "flag",
@@ -220,6 +221,11 @@ def whole(minimum: int = 0, *, optional: bool = False) -> Validator:
             check_whole(attribute.name, value, minimum)
 
     return check
+
+
+def confidence_level(_inst: object, _attribute: object, value: float) -> None:
+    """An attrs validator for a confidence level (see :func:`check_confidence`)."""
+    check_confidence(value)
 
 
 def of_type(kind: type, *, optional: bool = False) -> Validator:
