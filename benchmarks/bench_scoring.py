@@ -7,8 +7,10 @@ shrinkage and month-over-month tests); pandas computes the point estimates only.
 start from the same plain Python data (lists of ints, lists of dicts), which is what a
 CRM hands over; pandas is timed twice: including the conversion to a Series/DataFrame,
 and on a DataFrame built beforehand. Each timing is the best of ``--repeat`` runs, each
-after a ``gc.collect()``. Target (issue 6): every servicekit call under 2 s for
-1,000,000 responses on one core.
+after a ``gc.collect()``. Before a line is printed, servicekit's point estimates are
+checked against pandas' (every one of the 384 city × month cells for the segment
+tables): a fast wrong answer stops the run instead of being reported. Target
+(issue 6): every servicekit call under 2 s for 1,000,000 responses on one core.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import itertools
+import math
 import random
 import time
 
@@ -36,16 +39,29 @@ WEIGHTS = {"response_speed": 0.3, "resolution": 0.4, "attitude": 0.2, "follow_up
 
 
 def best_of(repeat, fn):
+    """Return (best wall time, the result of the last call)."""
     times = []
+    result = None
     for _ in range(repeat):
         # Settle the heap first: building a million fresh dicts leaves a full (gen-2)
         # collection pending, which would otherwise land inside whichever call comes
         # next and charge it ~0.5 s. The collector stays on during the timed call.
         gc.collect()
         start = time.perf_counter()
-        fn()
+        result = fn()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return min(times), result
+
+
+def check_agreement(name, ours, theirs):
+    """Stop unless servicekit's point estimates equal pandas' (same keys, 1e-9)."""
+    if set(ours) != set(theirs):
+        msg = f"{name}: servicekit and pandas disagree on the groups"
+        raise SystemExit(msg)
+    for key, value in ours.items():
+        if not math.isclose(value, theirs[key], rel_tol=1e-9, abs_tol=1e-9):
+            msg = f"{name}: {key} is {value} in servicekit but {theirs[key]} in pandas"
+            raise SystemExit(msg)
 
 
 def make_data(n, seed=20240601):
@@ -94,7 +110,10 @@ def pandas_segment_index(frame):
     return composite.groupby([frame["city"], frame["month"]]).mean()
 
 
-def report(name, n, ours, peer_with, peer_without):
+def report(name, n, ours, peer_with, peer_without, *, agreement):
+    """Print one line; ``agreement`` maps the compared point estimates (ours, pandas)."""
+    check_agreement(name, *agreement)
+    ours, peer_with, peer_without = ours[0], peer_with[0], peer_without[0]
     verdict = "PASS" if ours < TARGET_S else "FAIL"
     print(
         f"{name:<34} servicekit {ours * 1e3:8.1f} ms ({n / ours / 1e6:5.2f} M items/s)"
@@ -102,6 +121,7 @@ def report(name, n, ours, peer_with, peer_without):
         f" (ratio {ours / peer_with:5.2f}x)"
         f" | pandas on ready frame {peer_without * 1e3:7.1f} ms"
         f" (ratio {ours / peer_without:6.1f}x) | <2 s: {verdict}"
+        f" | agrees on {len(agreement[0])} values"
     )
 
 
@@ -116,71 +136,89 @@ def main():
     print("ratio = servicekit time / pandas time (lower is better for servicekit)\n")
 
     s_scores = pd.Series(scores)
+    ours = best_of(repeat, lambda: nps(scores))
+    peer = best_of(repeat, lambda: pandas_nps(pd.Series(scores)))
     report(
         "nps (list of 0-10 ints)",
         n,
-        best_of(repeat, lambda: nps(scores)),
-        best_of(repeat, lambda: pandas_nps(pd.Series(scores))),
+        ours,
+        peer,
         best_of(repeat, lambda: pandas_nps(s_scores)),
+        agreement=({"nps": ours[1].estimate.value}, {"nps": peer[1]}),
     )
     s_ratings = pd.Series(ratings)
+    ours = best_of(repeat, lambda: csat(ratings))
+    peer = best_of(repeat, lambda: pandas_csat(pd.Series(ratings)))
     report(
         "csat (list of 1-5 ints)",
         n,
-        best_of(repeat, lambda: csat(ratings)),
-        best_of(repeat, lambda: pandas_csat(pd.Series(ratings))),
+        ours,
+        peer,
         best_of(repeat, lambda: pandas_csat(s_ratings)),
+        agreement=(
+            {"top": ours[1].top_box.value, "mean": ours[1].mean.value},
+            {"top": peer[1][0], "mean": peer[1][1]},
+        ),
     )
     index = SatisfactionIndex()
     f_responses = pd.DataFrame(responses)
+    ours = best_of(repeat, lambda: index.score(responses))
+    peer = best_of(repeat, lambda: pandas_index(pd.DataFrame(responses)))
     report(
         "SatisfactionIndex.score (dicts)",
         n,
-        best_of(repeat, lambda: index.score(responses)),
-        best_of(repeat, lambda: pandas_index(pd.DataFrame(responses))),
+        ours,
+        peer,
         best_of(repeat, lambda: pandas_index(f_responses)),
+        agreement=({"index": ours[1].estimate.value}, {"index": peer[1]}),
     )
     flat_rows = [
         {"city": r["city"], "month": r["month"], "nps": r["nps"]} for r in rows
     ]
     f_flat = pd.DataFrame(flat_rows)
+    ours = best_of(
+        repeat,
+        lambda: segment_table(
+            flat_rows, by="city", period="month", measure=NpsMeasure()
+        ),
+    )
+    peer = best_of(repeat, lambda: pandas_segment_nps(pd.DataFrame(flat_rows)))
     report(
         "segment_table nps 32x12",
         n,
-        best_of(
-            repeat,
-            lambda: segment_table(
-                flat_rows, by="city", period="month", measure=NpsMeasure()
-            ),
-        ),
-        best_of(repeat, lambda: pandas_segment_nps(pd.DataFrame(flat_rows))),
+        ours,
+        peer,
         best_of(repeat, lambda: pandas_segment_nps(f_flat)),
+        agreement=(cells(ours[1]), peer[1][0].to_dict()),
     )
     f_rows = pd.DataFrame(
         [{"city": r["city"], "month": r["month"], **r["ratings"]} for r in rows]
     )
+    ours = best_of(
+        repeat,
+        lambda: segment_table(rows, by="city", period="month", measure=IndexMeasure()),
+    )
+    peer = best_of(
+        repeat,
+        lambda: pandas_segment_index(
+            pd.DataFrame(
+                [{"city": r["city"], "month": r["month"], **r["ratings"]} for r in rows]
+            )
+        ),
+    )
     report(
         "segment_table index 32x12",
         n,
-        best_of(
-            repeat,
-            lambda: segment_table(
-                rows, by="city", period="month", measure=IndexMeasure()
-            ),
-        ),
-        best_of(
-            repeat,
-            lambda: pandas_segment_index(
-                pd.DataFrame(
-                    [
-                        {"city": r["city"], "month": r["month"], **r["ratings"]}
-                        for r in rows
-                    ]
-                )
-            ),
-        ),
+        ours,
+        peer,
         best_of(repeat, lambda: pandas_segment_index(f_rows)),
+        agreement=(cells(ours[1]), peer[1].to_dict()),
     )
+
+
+def cells(table):
+    """``{(segment, period): point estimate}`` of a segment table."""
+    return {(r.segment, r.period): r.estimate.value for r in table.rows}
 
 
 if __name__ == "__main__":
