@@ -101,9 +101,24 @@ class TestAgainstPandas:
     @given(survey_rows, st.randoms(use_true_random=False))
     @settings(max_examples=40)
     def test_input_order_changes_nothing(self, rows, rnd):
-        shuffled = list(rows)
+        rows = [
+            {
+                **r,
+                "ratings": {"attitude": r["rating"], "resolution": r["nps"] % 5 + 1},
+            }
+            for r in rows
+        ]
+        shuffled = [
+            {**r, "ratings": dict(reversed(list(r["ratings"].items())))} for r in rows
+        ]
         rnd.shuffle(shuffled)
-        for measure in (CsatMeasure(), MeanMeasure()):
+        for measure in (
+            CsatMeasure(),
+            MeanMeasure(),
+            NpsMeasure(),
+            ShareMeasure(),
+            IndexMeasure(),
+        ):
             a = segment_table(rows, by="city", period="month", measure=measure, min_n=3)
             b = segment_table(
                 shuffled, by="city", period="month", measure=measure, min_n=3
