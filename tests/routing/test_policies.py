@@ -28,6 +28,7 @@ from servicekit.routing import (
     SeniorForRepeatComplaints,
     SkillGroupMatch,
     Ticket,
+    explain,
     policy_from_dict,
 )
 from servicekit.routing._policies import AgentIndex, Live
@@ -169,6 +170,18 @@ class TestPolicyDetails:
     def test_requirements_validation(self):
         with pytest.raises(InvalidTypeError):
             Requirements(skills=["a"])
+        with pytest.raises(InvalidArgumentError, match=r"Requirements\.language"):
+            Requirements(language=5)
+        with pytest.raises(InvalidArgumentError, match=r"Requirements\.owner_id"):
+            Requirements(owner_id="")
+        assert Requirements(language=" UG ").language == "ug"
+
+    def test_ranked_refuses_text_ranks_and_explain_refuses_non_values(self):
+        """Regression: Assessment.ranked('1') quietly became rank 1.0."""
+        with pytest.raises(InvalidTypeError, match="rank must be a number"):
+            Assessment.ranked("1")
+        with pytest.raises(InvalidTypeError, match="a Ticket and an Agent"):
+            explain(LeastLoaded(), None, Agent(id="A"))
         assert Requirements(groups={"g"}).groups == frozenset({"g"})
 
     def test_live_reasons(self):

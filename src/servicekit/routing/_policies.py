@@ -29,13 +29,13 @@ from servicekit.errors import (
     InvalidTypeError,
 )
 from servicekit.routing import _values as v
+from servicekit.routing._model import Agent, Ticket
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Mapping, Sequence
     from collections.abc import Set as AbstractSet
 
     from servicekit._vocabulary import Channel, Tier
-    from servicekit.routing._model import Agent, Ticket
 
 __all__ = [
     "Assessment",
@@ -61,6 +61,16 @@ _NEVER = -math.inf
 
 def _skill_levels(value: object) -> v.FrozenMap[str, int]:
     return v.skill_levels(value, "Requirements.skills")
+
+
+def _language(value: object) -> str | None:
+    if value is None:
+        return None
+    return v.check_id(value, "Requirements.language", "'zh'").strip().casefold()
+
+
+def _owner(value: object) -> str | None:
+    return v.optional_id(value, "Requirements.owner_id")
 
 
 def _optional_groups(value: object) -> frozenset[str] | None:
@@ -98,11 +108,11 @@ class Requirements:
     skills: v.FrozenMap[str, int] = attrs.field(
         factory=v.FrozenMap, converter=_skill_levels
     )
-    language: str | None = attrs.field(default=None)
+    language: str | None = attrs.field(default=None, converter=_language)
     groups: frozenset[str] | None = attrs.field(
         default=None, converter=_optional_groups
     )
-    owner_id: str | None = attrs.field(default=None)
+    owner_id: str | None = attrs.field(default=None, converter=_owner)
 
     @classmethod
     def of(cls, ticket: Ticket) -> Requirements:
@@ -242,7 +252,7 @@ class Assessment:
             >>> Assessment.ranked(1).admitted
             True
         """
-        return cls(admitted=True, rank=float(rank), reason=reason)
+        return cls(admitted=True, rank=rank, reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` reads.
@@ -1383,6 +1393,10 @@ def explain(
         >>> explain(LanguageMatch(), t, Agent(id="A"))
         'A: admitted'
     """
+    given: tuple[object, object] = (ticket, agent)
+    if not isinstance(given[0], Ticket) or not isinstance(given[1], Agent):
+        msg = f"explain needs a Ticket and an Agent; got {ticket!r} and {agent!r}"
+        raise InvalidTypeError(msg)
     when = ticket.created_at if now is None else v.instant(now, "now")
     everyone = {a.id: a for a in agents}
     everyone.setdefault(agent.id, agent)
