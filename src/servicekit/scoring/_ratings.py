@@ -11,7 +11,7 @@ This module must never treat a boolean as a rating or a number as a yes/no outco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
@@ -46,7 +46,7 @@ RatingKind = Literal["csat", "ces"]
 
 # A result keeps one count per point of the scale; a "scale" of a billion points is
 # a mistake (a column of amounts passed as ratings), not a survey question.
-_MAX_SCALE = 1000
+_MAX_SCALE: Final = 1000
 
 
 def check_scale(
