@@ -340,6 +340,14 @@ class TestScenarios:
             "other"
         )
 
+    def test_waiting_reason_for_a_single_full_agent_reads_right(self):
+        full = mk_agent("li", capacity={"chat": 1}, load={"chat": 1})
+        result = DEFAULT.dispatch([mk_ticket()], [full], NOW)
+        assert result.unassigned[0].reasons[-1] == (
+            "the only qualified agent, li, is at capacity or at their part-time share; "
+            "it stays in the queue"
+        )
+
     def test_owner_preferred_when_free(self):
         owner = mk_agent("owner", load={"chat": 1})
         other = mk_agent("other")
@@ -416,9 +424,11 @@ class TestScenarios:
         )
 
     def test_all_qualified_busy_reason(self):
-        r = DEFAULT.dispatch([mk_ticket()], [mk_agent("a", load={"chat": 2})], NOW)
+        busy = [mk_agent(i, load={"chat": 2}) for i in ("a", "b")]
+        r = DEFAULT.dispatch([mk_ticket()], busy, NOW)
         assert r.unassigned[0].reasons[-1] == (
-            "all 1 qualified agent are at capacity or at their part-time share; it stays in the queue"
+            "all 2 qualified agents are at capacity or at their part-time share; "
+            "it stays in the queue"
         )
 
 

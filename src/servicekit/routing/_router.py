@@ -1249,9 +1249,14 @@ class _Engine:
         base = (id(plan), ticket.channel, sig)
         found = self._search(base, members, ticket.channel, plan, levels)
         if found is None:
-            if members:
+            if len(members) == 1:
                 reasons.append(
-                    f"all {v.plural(len(members), 'qualified agent')} are at capacity or at their "
+                    f"the only qualified agent, {next(iter(members))}, is at capacity or "
+                    "at their part-time share; it stays in the queue"
+                )
+            elif members:
+                reasons.append(
+                    f"all {len(members):,} qualified agents are at capacity or at their "
                     "part-time share; it stays in the queue"
                 )
             else:
