@@ -416,7 +416,7 @@ class TestScenarios:
         )
         r = DEFAULT.dispatch([t], [mk_agent("a")], NOW)
         assert (
-            "1 agent of 1 excluded by required skills: they lack the required skills (klingon at level 1 or above)"
+            "1 agent of 1 excluded by required skills: they lack the required skills (klingon)"
             in r.unassigned[0].reasons
         )
         assert (

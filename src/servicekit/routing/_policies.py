@@ -660,7 +660,7 @@ class RequiredSkills(_Builtin):
         return out
 
     def _summary(self, key: tuple[tuple[str, int], ...]) -> str:
-        need = ", ".join(f"{s} at level {n} or above" for s, n in key)
+        need = ", ".join(s if n == 1 else f"{s} at level {n} or above" for s, n in key)
         return f"lack the required skills ({need})"
 
 
