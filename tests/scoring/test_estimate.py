@@ -110,6 +110,15 @@ class TestEstimate:
         assert b.separates_from(a)
         assert not a.separates_from(c)
 
+    def test_methods_refuse_wrong_types(self):
+        e = Estimate(value=5, low=4, high=6, n=9, method="t")
+        with pytest.raises(InvalidTypeError, match="number"):
+            e.contains(None)
+        with pytest.raises(InvalidTypeError, match="number"):
+            e.contains(True)
+        with pytest.raises(InvalidTypeError, match="Estimate"):
+            e.separates_from(5.0)
+
     def test_frozen(self):
         e = Estimate(value=1, low=1, high=1, n=1, method="t")
         with pytest.raises(AttributeError):
@@ -126,6 +135,12 @@ class TestComparison:
         c = Comparison(difference=d, z=2.2, p_value=0.03)
         assert not c.significant()
         assert c.significant(alpha=0.05)
+
+    @pytest.mark.parametrize("alpha", [0, 1, 1.5, "0.05", True, math.nan])
+    def test_alpha_must_be_a_probability(self, alpha):
+        d = Estimate(value=1, low=0.1, high=2, n=10, method="t")
+        with pytest.raises(InvalidArgumentError, match="alpha"):
+            Comparison(difference=d, z=2.2, p_value=0.03).significant(alpha=alpha)
 
     @pytest.mark.parametrize("p", [-0.1, 1.1, math.nan, True])
     def test_rejects_impossible_p_values(self, p):

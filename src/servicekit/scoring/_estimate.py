@@ -23,6 +23,7 @@ from servicekit.scoring._validation import (
     confidence_level,
     from_fields,
     is_bool,
+    not_instance,
     of_type,
     whole,
 )
@@ -106,7 +107,14 @@ class Estimate:
         return max(self.value - self.low, self.high - self.value)
 
     def contains(self, x: float) -> bool:
-        """Return whether ``x`` lies in the closed interval ``[low, high]``."""
+        """Return whether ``x`` lies in the closed interval ``[low, high]``.
+
+        Raises:
+            InvalidTypeError: ``x`` is not a number.
+        """
+        if is_bool(x) or not isinstance(x, int | float):
+            msg = f"contains() needs a number; got {x!r}"
+            raise InvalidTypeError(msg)
         return self.low <= x <= self.high
 
     def separates_from(self, other: Estimate) -> bool:
@@ -119,6 +127,9 @@ class Estimate:
             >>> a.separates_from(b), a.separates_from(a)
             (True, False)
         """
+        if not_instance(other, Estimate):
+            msg = f"separates_from() needs an Estimate; got {type(other).__name__}"
+            raise InvalidTypeError(msg)
         return self.low > other.high or self.high < other.low
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,8 +193,17 @@ class Comparison:
 
         Args:
             alpha: the test level; defaults to ``1 - difference.confidence``.
+
+        Raises:
+            InvalidArgumentError: ``alpha`` is not strictly between 0 and 1.
         """
-        level = 1.0 - self.difference.confidence if alpha is None else alpha
+        if alpha is None:
+            level = 1.0 - self.difference.confidence
+        elif is_bool(alpha) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+            msg = f"alpha must be a probability strictly between 0 and 1, e.g. 0.05; got {alpha!r}"
+            raise InvalidArgumentError(msg)
+        else:
+            level = alpha
         return self.p_value < level
 
     def to_dict(self) -> dict[str, Any]:
