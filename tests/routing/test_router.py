@@ -23,6 +23,7 @@ from servicekit.routing import (
     DispatchResult,
     EscalationStep,
     LeastLoaded,
+    PartTimeWeighting,
     QueueOrder,
     Router,
     RoutingDecision,
@@ -835,6 +836,19 @@ class TestValues:
         """A misspelt key once turned a step into a silent no-op."""
         with pytest.raises(DeserializationError, match="drop_langauge"):
             EscalationStep.from_dict({"after": "PT10M", "drop_langauge": True})
+
+    def test_renamed_policies_survive_a_round_trip(self):
+        """Regression: to_dict dropped a policy's name, so a router whose escalation
+        skipped a renamed policy could not be read back (nor compared equal)."""
+        router = Router(
+            policies=[LeastLoaded(name="load"), PartTimeWeighting(name="pt")],
+            escalations=[
+                EscalationStep(after=dt.timedelta(minutes=5), drop_policies={"pt"})
+            ],
+        )
+        assert Router.from_dict(router.to_dict()) == router
+        with pytest.raises(InvalidArgumentError, match="a policy's name"):
+            LeastLoaded(name=" ")
 
     def test_router_round_trip(self):
         router = Router.default(

@@ -420,6 +420,10 @@ class AgentIndex:
 _EMPTY: frozenset[str] = frozenset()
 
 
+def _policy_name(value: object) -> str:
+    return v.check_id(value, "a policy's name", "'least loaded'")
+
+
 class _Builtin:
     """Private mixin: the index-friendly forms of a built-in policy."""
 
@@ -465,18 +469,28 @@ class _Builtin:
     def _live_reason(self, live: Live, now_us: int) -> str:
         return ""
 
+    # The policy's parameters besides its name, as JSON-native values.
+    def _params(self) -> dict[str, Any]:
+        return {}
+
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policy": kind, **parameters}`` for :func:`policy_from_dict`.
+        """Return ``{"policy": kind, "name": name, **parameters}``.
+
+        :func:`policy_from_dict` reads it back; the name is kept because reasons and
+        escalation steps refer to policies by name.
 
         Returns:
-            A dict of JSON-native values.
+            A dict of JSON-native values (durations as ISO-8601 strings).
 
         Example:
-            >>> from servicekit.routing import LeastLoaded
+            >>> from datetime import timedelta
+            >>> from servicekit.routing import LeastLoaded, OwnerStickiness
             >>> LeastLoaded().to_dict()
-            {'policy': 'least_loaded'}
+            {'policy': 'least_loaded', 'name': 'least loaded'}
+            >>> OwnerStickiness(wait=timedelta(minutes=20), name="owner").to_dict()
+            {'policy': 'owner', 'name': 'owner', 'wait': 'P0DT1200S'}
         """
-        return {"policy": self.kind}
+        return {"policy": self.kind, "name": self.name, **self._params()}
 
 
 @attrs.frozen(kw_only=True)
@@ -501,7 +515,7 @@ class ChannelMatch(_Builtin):
     """
 
     kind: ClassVar[str] = "channel"
-    name: str = "channel"
+    name: str = attrs.field(default="channel", converter=_policy_name)
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -556,7 +570,7 @@ class Availability(_Builtin):
     """
 
     kind: ClassVar[str] = "availability"
-    name: str = "availability and capacity"
+    name: str = attrs.field(default="availability and capacity", converter=_policy_name)
     _has_dynamic: ClassVar[bool] = True
 
     def assess(
@@ -619,7 +633,7 @@ class RequiredSkills(_Builtin):
     """
 
     kind: ClassVar[str] = "skills"
-    name: str = "required skills"
+    name: str = attrs.field(default="required skills", converter=_policy_name)
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -684,7 +698,7 @@ class LanguageMatch(_Builtin):
     """
 
     kind: ClassVar[str] = "language"
-    name: str = "language"
+    name: str = attrs.field(default="language", converter=_policy_name)
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -735,7 +749,7 @@ class SkillGroupMatch(_Builtin):
     """
 
     kind: ClassVar[str] = "group"
-    name: str = "skill group"
+    name: str = attrs.field(default="skill group", converter=_policy_name)
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -804,7 +818,7 @@ class PartTimeWeighting(_Builtin):
 
     kind: ClassVar[str] = "part_time"
     share: float = attrs.field(default=0.5, converter=_share)
-    name: str = "part-time share"
+    name: str = attrs.field(default="part-time share", converter=_policy_name)
     _has_dynamic: ClassVar[bool] = True
 
     def limit(self, capacity: int) -> int:
@@ -858,18 +872,8 @@ class PartTimeWeighting(_Builtin):
             return True
         return live.load.get(channel, 0) < self.limit(live.capacity.get(channel, 0))
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policy": kind, **parameters}`` for :func:`policy_from_dict`.
-
-        Returns:
-            A dict of JSON-native values.
-
-        Example:
-            >>> from servicekit.routing import PartTimeWeighting
-            >>> PartTimeWeighting(share=0.25).to_dict()
-            {'policy': 'part_time', 'share': 0.25}
-        """
-        return {"policy": self.kind, "share": self.share}
+    def _params(self) -> dict[str, Any]:
+        return {"share": self.share}
 
 
 def _threshold(value: object) -> int:
@@ -918,7 +922,9 @@ class SeniorForRepeatComplaints(_Builtin):
     kind: ClassVar[str] = "senior"
     threshold: int = attrs.field(default=2, converter=_threshold)
     attribute: str = attrs.field(default="unresolved_complaints", converter=_attr_name)
-    name: str = "senior for repeat complaints"
+    name: str = attrs.field(
+        default="senior for repeat complaints", converter=_policy_name
+    )
 
     def complaints(self, ticket: Ticket) -> int:
         """Return the ticket's complaint count (0 when the attribute is absent).
@@ -982,22 +988,8 @@ class SeniorForRepeatComplaints(_Builtin):
     def _summary(self, key: str) -> str:
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policy": "senior", "threshold": ..., "attribute": ...}``.
-
-        Returns:
-            A dict of JSON-native values.
-
-        Example:
-            >>> from servicekit.routing import SeniorForRepeatComplaints
-            >>> SeniorForRepeatComplaints(threshold=3).to_dict()["threshold"]
-            3
-        """
-        return {
-            "policy": self.kind,
-            "threshold": self.threshold,
-            "attribute": self.attribute,
-        }
+    def _params(self) -> dict[str, Any]:
+        return {"threshold": self.threshold, "attribute": self.attribute}
 
 
 def _wait(value: object) -> dt.timedelta:
@@ -1045,7 +1037,7 @@ class OwnerStickiness(_Builtin):
 
     kind: ClassVar[str] = "owner"
     wait: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), converter=_wait)
-    name: str = "first-contact ownership"
+    name: str = attrs.field(default="first-contact ownership", converter=_policy_name)
     _has_levels: ClassVar[bool] = True
 
     def _holds(self, ticket: Ticket, ctx: RoutingContext) -> str | None:
@@ -1107,19 +1099,8 @@ class OwnerStickiness(_Builtin):
     def _level_reason(self, key: Any) -> str:
         return "owns the case (first-contact ownership)"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policy": "owner", "wait": <ISO-8601 duration>}``.
-
-        Returns:
-            A dict of JSON-native values.
-
-        Example:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing import OwnerStickiness
-            >>> OwnerStickiness(wait=timedelta(minutes=20)).to_dict()
-            {'policy': 'owner', 'wait': 'P0DT1200S'}
-        """
-        return {"policy": self.kind, "wait": v.duration_to_iso(self.wait)}
+    def _params(self) -> dict[str, Any]:
+        return {"wait": v.duration_to_iso(self.wait)}
 
 
 @attrs.frozen(kw_only=True)
@@ -1145,7 +1126,7 @@ class DedicatedManager(_Builtin):
     """
 
     kind: ClassVar[str] = "dedicated"
-    name: str = "dedicated manager"
+    name: str = attrs.field(default="dedicated manager", converter=_policy_name)
     _has_levels: ClassVar[bool] = True
 
     def assess(
@@ -1212,7 +1193,7 @@ class LeastLoaded(_Builtin):
     """
 
     kind: ClassVar[str] = "least_loaded"
-    name: str = "least loaded"
+    name: str = attrs.field(default="least loaded", converter=_policy_name)
     _has_key: ClassVar[bool] = True
 
     def assess(
@@ -1272,7 +1253,7 @@ class LongestIdle(_Builtin):
     """
 
     kind: ClassVar[str] = "longest_idle"
-    name: str = "longest idle"
+    name: str = attrs.field(default="longest idle", converter=_policy_name)
     _has_key: ClassVar[bool] = True
 
     def assess(
