@@ -128,6 +128,9 @@ class TestPolicyDetails:
             policy_from_dict({"policy": "least_loaded", "speed": 2})
         with pytest.raises(DeserializationError, match="unknown routing policy"):
             policy_from_dict({"policy": ["least_loaded"]})
+        # A bad value keeps its own message (it was once 'does not take ['share']').
+        with pytest.raises(InvalidTypeError, match="share must be a number"):
+            policy_from_dict({"policy": "part_time", "share": "half"})
 
     def test_non_numeric_complaint_count(self):
         t = Ticket(

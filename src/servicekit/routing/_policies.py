@@ -1332,13 +1332,16 @@ def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
         msg = f"unknown routing policy {d['policy']!r}; built-ins are: {', '.join(sorted(_KINDS))}"
         raise DeserializationError(msg)
     params = {k: val for k, val in d.items() if k != "policy"}
+    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]  # all attrs
+    unknown = sorted(str(k) for k in set(params) - known)
+    if unknown:
+        # Checked here, not by catching TypeError: a bad value ('share': 'x') must
+        # keep its own message instead of being reported as an unknown parameter.
+        msg = f"policy {kind!r} does not take the parameters {unknown}"
+        raise DeserializationError(msg)
     if "wait" in params:
         params["wait"] = v.duration_from_iso(params["wait"], "wait")
-    try:
-        return cls(**params)  # type: ignore[return-value]
-    except TypeError:
-        msg = f"policy {d['policy']!r} does not take the parameters {sorted(params)}"
-        raise DeserializationError(msg) from None
+    return cls(**params)  # type: ignore[return-value]
 
 
 def explain(
