@@ -3,7 +3,7 @@ import math
 import pickle
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -84,6 +84,15 @@ class TestErlang:
         c = erlang_c(agents=n, traffic=a)
         assert 0.0 <= c <= 1.0
         assert c == pytest.approx(scipy_erlang_c(n, a), rel=1e-7, abs=1e-300)
+
+    @given(st.integers(1500, 2500), st.floats(0.5, 0.99999))
+    @settings(max_examples=40)
+    def test_stable_around_two_thousand_agents(self, n, load):
+        """The issue's bar: 2,000 agents, every load up to saturation, vs scipy."""
+        a = n * load
+        assert erlang_c(agents=n, traffic=a) == pytest.approx(
+            scipy_erlang_c(n, a), rel=1e-9, abs=1e-300
+        )
 
     def test_known_values(self):
         assert erlang_c(agents=2, traffic=1.0) == pytest.approx(1 / 3)
