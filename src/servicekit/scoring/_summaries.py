@@ -53,6 +53,13 @@ def _cover(value: float, low: float, high: float) -> tuple[float, float]:
     return min(low, value), max(high, value)
 
 
+def _z_comparison(difference: Estimate, z: float) -> Comparison:
+    """Return ``difference`` with its two-sided z test."""
+    return Comparison(
+        difference=difference, z=z, p_value=min(1.0, 2.0 * normal_sf(abs(z)))
+    )
+
+
 class ShareSummary:
     """``successes`` out of ``n``; estimates are in percent with Wilson intervals."""
 
@@ -95,10 +102,9 @@ class ShareSummary:
         high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
         pooled = (self.successes + other.successes) / (self.n + other.n)
         se0 = math.sqrt(pooled * (1.0 - pooled) * (1.0 / self.n + 1.0 / other.n))
-        z = 0.0 if se0 == 0.0 else d / se0
         low, high = _cover(value, 100.0 * low, 100.0 * high)
-        return Comparison(
-            difference=Estimate(
+        return _z_comparison(
+            Estimate(
                 value=value,
                 low=low,
                 high=high,
@@ -106,8 +112,7 @@ class ShareSummary:
                 method="newcombe",
                 confidence=confidence,
             ),
-            z=z,
-            p_value=min(1.0, 2.0 * normal_sf(abs(z))),
+            z=0.0 if se0 == 0.0 else d / se0,
         )
 
 
@@ -175,13 +180,12 @@ class NpsSummary:
         c2, v2, _, _ = nps_interval(other.promoters, other.detractors, other.n, z_crit)
         se = math.sqrt(v1 / (self.n + 3.0) + v2 / (other.n + 3.0))
         centre = c1 - c2
-        z = centre / se
         low = max(-2.0, centre - z_crit * se)
         high = min(2.0, centre + z_crit * se)
         d = self.value - other.value
         low, high = _cover(d, 100.0 * low, 100.0 * high)
-        return Comparison(
-            difference=Estimate(
+        return _z_comparison(
+            Estimate(
                 value=d,
                 low=low,
                 high=high,
@@ -189,8 +193,7 @@ class NpsSummary:
                 method="adjusted-wald",
                 confidence=confidence,
             ),
-            z=z,
-            p_value=min(1.0, 2.0 * normal_sf(abs(z))),
+            z=centre / se,
         )
 
 
