@@ -76,6 +76,11 @@ class TestTriage:
         applied = triage.apply(t)
         assert applied.priority == r.priority
         assert applied.id == t.id
+        # classify and apply skip re-validation: what they build must equal what the
+        # validating constructors build from the same fields.
+        assert TriageResult(**r.__getstate__()) == r
+        assert Ticket(**applied.__getstate__()) == applied
+        assert Ticket.from_dict(applied.to_dict()) == applied
 
     @given(routing_tickets())
     def test_default_is_normal_priority(self, t):
@@ -133,6 +138,25 @@ class TestTriage:
             Triage.from_dict({})
         with pytest.raises(InvalidTypeError):
             Triage(rules=[]).classify("ticket")
+
+    def test_result_levels_must_name_its_skills(self):
+        with pytest.raises(InvalidArgumentError, match="not in skills"):
+            TriageResult(
+                rule=TriageRule(name="x"),
+                priority="low",
+                group=None,
+                min_levels={"a": 2},
+            )
+        with pytest.raises(InvalidTypeError, match="needs a Ticket"):
+            Triage(rules=[]).classify(
+                Ticket(
+                    id="T",
+                    created_at=T0,
+                    priority="low",
+                    tier="ordinary",
+                    channel="web",
+                )
+            ).apply("T")
 
     def test_result_is_validated_like_every_value(self):
         with pytest.raises(InvalidTypeError, match="TriageRule that fired"):

@@ -907,9 +907,25 @@ class Router:
             # Every field here was produced by the engine from validated values, so
             # the fast constructor skips re-validating 100,000 of them.
             if agent_id is None:
-                unassigned.append(_trusted(RoutingDecision, t.id, None, step, reasons))
+                unassigned.append(
+                    v.trusted(
+                        RoutingDecision,
+                        ticket_id=t.id,
+                        agent_id=None,
+                        step=step,
+                        reasons=tuple(reasons),
+                    )
+                )
             else:
-                assignments.append(_trusted(Assignment, t.id, agent_id, step, reasons))
+                assignments.append(
+                    v.trusted(
+                        Assignment,
+                        ticket_id=t.id,
+                        agent_id=agent_id,
+                        step=step,
+                        reasons=tuple(reasons),
+                    )
+                )
         return DispatchResult(
             assignments=assignments, unassigned=unassigned, agents=engine.final_agents()
         )
@@ -971,17 +987,6 @@ class Router:
             queue=QueueOrder.from_dict(d.get("queue", {})),
             triage=None if triage_data is None else Triage.from_dict(triage_data),
         )
-
-
-def _trusted(
-    cls: type[_T], ticket_id: str, agent_id: str | None, step: str, reasons: list[str]
-) -> _T:
-    out = object.__new__(cls)
-    object.__setattr__(out, "ticket_id", ticket_id)
-    object.__setattr__(out, "agent_id", agent_id)
-    object.__setattr__(out, "step", step)
-    object.__setattr__(out, "reasons", tuple(reasons))
-    return out
 
 
 def _check_agents(agents: Iterable[Agent]) -> list[Agent]:

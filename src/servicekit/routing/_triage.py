@@ -16,6 +16,7 @@ from servicekit._conditions import Always, Condition, condition_from
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
     DuplicateIdError,
+    InvalidArgumentError,
     InvalidConditionError,
     InvalidTypeError,
 )
@@ -189,6 +190,12 @@ class TriageResult:
         factory=v.FrozenMap, converter=_levels
     )
 
+    def __attrs_post_init__(self) -> None:
+        extra = sorted(set(self.min_levels) - self.skills)
+        if extra:
+            msg = f"TriageResult.min_levels names {extra} which are not in skills; add them to skills"
+            raise InvalidArgumentError(msg)
+
     def apply(self, ticket: Ticket) -> Ticket:
         """Return ``ticket`` with this result's priority, group and skills.
 
@@ -211,7 +218,13 @@ class TriageResult:
             >>> Triage(rules=[]).classify(t).apply(t).priority.value
             'normal'
         """
-        return attrs.evolve(
+        given: object = ticket
+        if not isinstance(given, Ticket):
+            msg = f"TriageResult.apply needs a Ticket; got {ticket!r}"
+            raise InvalidTypeError(msg)
+        # Every part is validated already (this result's converters and invariant,
+        # the ticket's); re-running the ticket's converters doubled dispatch's cost.
+        return v.trusted_evolve(
             ticket,
             priority=self.priority,
             group=self.group,
@@ -401,7 +414,9 @@ class Triage:
         levels = dict(ticket.min_levels)
         for skill, n in chosen.min_levels.items():
             levels[skill] = max(n, levels.get(skill, 1))
-        return TriageResult(
+        # Assembled from validated parts (the ticket, the rule): skip the converters.
+        return v.trusted(
+            TriageResult,
             rule=chosen,
             priority=ticket.priority if chosen.priority is None else chosen.priority,
             group=ticket.group if chosen.group is None else chosen.group,

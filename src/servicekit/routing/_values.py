@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import enum
 
 _K = TypeVar("_K")
+_T = TypeVar("_T")
 _V = TypeVar("_V")
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _EPOCH_ORDINAL: Final = _EPOCH.toordinal()
@@ -360,6 +361,27 @@ def require_keys(data: object, what: str, required: Iterable[str]) -> Mapping[st
         msg = f"{what}.from_dict: missing keys {missing}; pass the dict produced by to_dict()"
         raise DeserializationError(msg)
     return data
+
+
+def trusted(cls: type[_T], **fields: Any) -> _T:
+    """Build a frozen attrs value *without* running its converters and validators.
+
+    Only for hot paths that assemble a value from parts already validated (a triaged
+    ticket, the router's own decisions); every field must be given, already in its
+    stored form. Anything from a caller goes through the class itself.
+    """
+    out = object.__new__(cls)
+    for a in cls.__attrs_attrs__:  # type: ignore[attr-defined]
+        object.__setattr__(out, a.name, fields[a.name])
+    return out
+
+
+def trusted_evolve(inst: _T, **changes: Any) -> _T:
+    """Return ``inst`` with ``changes`` (already valid values), skipping validation."""
+    names = type(inst).__attrs_attrs__  # type: ignore[attr-defined]
+    return trusted(
+        type(inst), **{a.name: getattr(inst, a.name) for a in names} | changes
+    )
 
 
 def words(member: enum.Enum) -> str:
