@@ -948,11 +948,10 @@ class Router:
         """
         policies = []
         for p in self.policies:
-            to_dict = getattr(p, "to_dict", None)
-            if not isinstance(p, _Builtin) or to_dict is None:
+            if not isinstance(p, _Builtin):
                 msg = f"policy {p.name!r} is not a built-in policy, so the router cannot be serialised; rebuild it in code instead"
                 raise InvalidTypeError(msg)
-            policies.append(to_dict())
+            policies.append(p.to_dict())
         return {
             "policies": policies,
             "escalations": [s.to_dict() for s in self.escalations],
