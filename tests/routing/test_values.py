@@ -130,3 +130,7 @@ class TestSharedValidators:
             v.skill_levels({"a": 1.5}, "S")
         with pytest.raises(InvalidArgumentError, match="a skill name in S"):
             v.skill_levels({"": 1}, "S")
+
+    def test_first_duplicate(self):
+        assert v.first_duplicate(["a", "b", "a", "b"]) == "a"
+        assert v.first_duplicate(["a", "b"]) is None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from servicekit._vocabulary import Priority
-from servicekit.errors import DuplicateIdError, InvalidArgumentError, InvalidTypeError
+from servicekit.errors import DuplicateIdError, InvalidArgumentError
 from servicekit.routing import _values as v
 from servicekit.routing._model import Ticket
 
@@ -30,6 +30,16 @@ def _bound(value: object) -> dt.timedelta | None:
     if value is None:
         return None
     return v.duration(value, "QueueOrder.promote_every", positive=True)
+
+
+def unique_tickets(tickets: object) -> tuple[Ticket, ...]:
+    """Return a queue as a tuple after checking it holds Tickets with distinct ids."""
+    out = v.items_of(Ticket, tickets, "tickets")
+    if len({t.id for t in out}) != len(out):
+        dup = v.first_duplicate(t.id for t in out)
+        msg = f"two tickets share the id {dup!r}; a queue holds each ticket once"
+        raise DuplicateIdError(msg)
+    return out
 
 
 def waited(ticket: Ticket, now_us: int, now: dt.datetime) -> int:
@@ -200,19 +210,7 @@ class QueueOrder:
         """
         now_i = v.instant(now, "now")
         now_us = v.micros(now_i)
-        given: list[object] = list(tickets)
-        items: list[Ticket] = []
-        seen: set[str] = set()
-        for t in given:
-            if not isinstance(t, Ticket):
-                msg = f"the queue must hold Ticket values; got {t!r}"
-                raise InvalidTypeError(msg)
-            if t.id in seen:
-                msg = f"two tickets share the id {t.id!r}; ticket ids must be unique in a queue"
-                raise DuplicateIdError(msg)
-            seen.add(t.id)
-            items.append(t)
-        keyed = [(self._key(t, now_us, now_i), t) for t in items]
+        keyed = [(self._key(t, now_us, now_i), t) for t in unique_tickets(tickets)]
         keyed.sort(key=lambda kt: kt[0])
         return tuple(t for _, t in keyed)
 

@@ -59,7 +59,7 @@ from servicekit.routing._policies import (
     _Builtin,
     policy_from_dict,
 )
-from servicekit.routing._queue import QueueOrder, waited
+from servicekit.routing._queue import QueueOrder, unique_tickets, waited
 from servicekit.routing._triage import Triage, TriageResult
 
 if TYPE_CHECKING:
@@ -989,41 +989,22 @@ class Router:
 
 
 def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
-    if isinstance(agents, str | Mapping) or not isinstance(agents, Iterable):
-        msg = f"agents must be a list of Agent values; got {agents!r}"
-        raise InvalidTypeError(msg)
-    out: dict[str, Agent] = {}
-    given: Iterable[object] = agents
-    for a in given:
-        if not isinstance(a, Agent):
-            msg = f"agents must be Agent values; got {a!r}"
-            raise InvalidTypeError(msg)
-        if a.id in out:
-            msg = f"two agents share the id {a.id!r}; agent ids must be unique (merge or rename them)"
-            raise DuplicateIdError(msg)
-        out[a.id] = a
+    given = v.items_of(Agent, agents, "agents")
+    by_id = {a.id: a for a in given}
+    if len(by_id) != len(given):
+        dup = v.first_duplicate(a.id for a in given)
+        msg = f"two agents share the id {dup!r}; agent ids must be unique (merge or rename them)"
+        raise DuplicateIdError(msg)
     # Sorting by id makes every result independent of the order agents were given in.
-    return [out[k] for k in sorted(out)]
+    return [by_id[k] for k in sorted(by_id)]
 
 
 def _check_tickets(
     tickets: Iterable[Ticket], triage: Triage | None
 ) -> list[tuple[Ticket, str | None]]:
     """Validate a queue, triage it, and pair each ticket with triage's sentence."""
-    if isinstance(tickets, str | Mapping) or not isinstance(tickets, Iterable):
-        msg = f"tickets must be a list of Ticket values; got {tickets!r}"
-        raise InvalidTypeError(msg)
     out: list[tuple[Ticket, str | None]] = []
-    seen: set[str] = set()
-    given: Iterable[object] = tickets
-    for t in given:
-        if not isinstance(t, Ticket):
-            msg = f"tickets must be Ticket values; got {t!r}"
-            raise InvalidTypeError(msg)
-        if t.id in seen:
-            msg = f"two tickets share the id {t.id!r}; a queue holds each ticket once"
-            raise DuplicateIdError(msg)
-        seen.add(t.id)
+    for t in unique_tickets(tickets):
         if t.assignee_id is not None:
             msg = f"ticket {t.id} is already assigned to {t.assignee_id}; route only queued tickets (assignee_id=None)"
             raise InvalidArgumentError(msg)

@@ -363,6 +363,16 @@ def require_keys(data: object, what: str, required: Iterable[str]) -> Mapping[st
     return data
 
 
+def first_duplicate(items: Iterable[_K]) -> _K | None:
+    """Return the first item seen twice (for naming it in an error), else None."""
+    seen: set[_K] = set()
+    for item in items:
+        if item in seen:
+            return item
+        seen.add(item)
+    return None
+
+
 def trusted(cls: type[_T], **fields: Any) -> _T:
     """Build a frozen attrs value *without* running its converters and validators.
 
