@@ -63,9 +63,7 @@ def _min_levels(value: object) -> v.FrozenMap[str, int]:
 
 
 def _language(value: object) -> str | None:
-    if value is None:
-        return None
-    return v.check_id(value, "Ticket.language", "'zh' or 'ug'").strip().casefold()
+    return v.optional_language(value, "Ticket.language")
 
 
 def _customer_id(value: object) -> str | None:

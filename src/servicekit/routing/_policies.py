@@ -64,9 +64,7 @@ def _skill_levels(value: object) -> v.FrozenMap[str, int]:
 
 
 def _language(value: object) -> str | None:
-    if value is None:
-        return None
-    return v.check_id(value, "Requirements.language", "'zh'").strip().casefold()
+    return v.optional_language(value, "Requirements.language")
 
 
 def _owner(value: object) -> str | None:

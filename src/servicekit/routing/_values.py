@@ -222,6 +222,13 @@ def languages(value: object, what: str) -> frozenset[str]:
     return frozenset(v.strip().casefold() for v in names(value, what, "'zh', 'ug'"))
 
 
+def optional_language(value: object, what: str) -> str | None:
+    """Return None or a language tag case-folded like :func:`languages` does."""
+    if value is None:
+        return None
+    return check_id(value, what, "'zh' or 'ug'").strip().casefold()
+
+
 def skill_levels(value: object, what: str) -> FrozenMap[str, int]:
     """Return a skill name → level (1-10) map, frozen; anything else raises."""
     if not isinstance(value, Mapping):
