@@ -1,4 +1,4 @@
-"""Business-calendar-aware SLA clocks.
+"""Business-calendar-aware SLA clocks: calendars, policies, and reports from event logs.
 
 Example:
     >>> import datetime as dt, pendulum
@@ -28,9 +28,30 @@ from servicekit._conditions import (
     condition_from,
 )
 from servicekit.sla._calendar import BusinessCalendar, HolidaySet
+from servicekit.sla._clock import (
+    Alert,
+    AlertKind,
+    MetricStatus,
+    SlaClock,
+    SlaReport,
+    evaluate,
+    evaluate_many,
+)
 from servicekit.sla._hours import parse_hours
+from servicekit.sla._model import (
+    EventKind,
+    Metric,
+    MetricState,
+    PolicySet,
+    SlaPolicy,
+    SlaTarget,
+    TicketEvent,
+    TicketStatus,
+)
 
 __all__ = [
+    "Alert",
+    "AlertKind",
     "AllOf",
     "Always",
     "AnyOf",
@@ -39,9 +60,22 @@ __all__ = [
     "Condition",
     "Contains",
     "Equals",
+    "EventKind",
     "HolidaySet",
+    "Metric",
+    "MetricState",
+    "MetricStatus",
     "Not",
     "OneOf",
+    "PolicySet",
+    "SlaClock",
+    "SlaPolicy",
+    "SlaReport",
+    "SlaTarget",
+    "TicketEvent",
+    "TicketStatus",
     "condition_from",
+    "evaluate",
+    "evaluate_many",
     "parse_hours",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import threading
 import zoneinfo
 from bisect import bisect_left, bisect_right
@@ -839,6 +840,43 @@ class _Engine:
             )
             raise CalendarRangeError(msg)
 
+    def between_us(self, s: int, e: int) -> int:
+        """Working microseconds in ``[s, e)`` (``s <= e``)."""
+        tl = self.timeline
+        if tl is None or not (tl.lo <= s and e < tl.hi):
+            tl = self.ensure(s, e)
+        return tl.worked(e) - tl.worked(s)
+
+    def add_us(self, s: int, d: int) -> int:
+        """The earliest instant ``t >= s`` with ``d`` working microseconds in ``[s, t)``."""
+        if d <= 0:
+            return s
+        tl = self.timeline
+        if tl is None or not tl.lo <= s < tl.hi:
+            tl = self.ensure(s, s)
+        checked = False
+        while True:
+            # tl.worked(s), inlined: this is the hot path of every SLA deadline.
+            starts = tl.starts
+            i = bisect_right(starts, s) - 1
+            if i < 0:
+                target = d
+            else:
+                end = tl.ends[i]
+                target = tl.cum[i] + (s if s < end else end) - starts[i] + d  # noqa: FURB136  (min() costs a call)
+            cumend = tl.cumend
+            i = bisect_left(cumend, target)
+            if i < len(cumend):
+                t = starts[i] + target - tl.cum[i]
+                if t < tl.hi:
+                    if t - s > _HORIZON_US:
+                        self.check_horizon_after(tl, s, t)
+                    return t
+            if not checked:
+                self.check_reach(tl, s, d, 1)
+                checked = True
+            tl = self.grow_forward(tl, s)
+
     def never_opens(self, us: int, where: str) -> NoReturn:
         msg = (
             f"the calendar has no working time within 50 years {where} "
@@ -866,6 +904,43 @@ def _wall_to_instants(
             break
         seg_start, off = u, nxt  # type: ignore[assignment]
     return out
+
+
+# ---------------------------------------------------------------------------- for sla
+
+
+def engine_of(calendar: BusinessCalendar) -> _Engine:
+    """The calendar's precomputed engine, for the SLA clocks' integer arithmetic."""
+    return calendar._engine  # noqa: SLF001  (same package, private by convention)
+
+
+instant_us = _instant_us
+delta_us = _delta_us
+
+
+@functools.lru_cache(maxsize=64)
+def _zones(
+    name: str,
+) -> tuple[pendulum.Timezone | pendulum.FixedTimezone, zoneinfo.ZoneInfo]:
+    return pendulum.timezone(name), _zone(name)
+
+
+def datetime_at(us: int, timezone: str) -> pendulum.DateTime:
+    """Return the instant ``us`` (epoch microseconds) as a DateTime in ``timezone``."""
+    ptz, zone = _zones(timezone)
+    naive = _EPOCH_NAIVE + _ONE_US * us
+    local = zone.fromutc(naive.replace(tzinfo=zone))
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tzinfo=ptz,
+        fold=local.fold,
+    )
 
 
 # ---------------------------------------------------------------------------- calendar
@@ -1126,39 +1201,11 @@ class BusinessCalendar:
         """
         s = self._engine.instant(start, "start")
         d = _delta_us(delta, "delta")
+        if d < 0:
+            msg = f"cannot add a negative business duration {delta!r}; use subtract()"
+            raise InvalidArgumentError(msg)
         eng = self._engine
-        if d <= 0:
-            if d < 0:
-                msg = (
-                    f"cannot add a negative business duration {delta!r}; use subtract()"
-                )
-                raise InvalidArgumentError(msg)
-            return eng.to_datetime(s)
-        tl = eng.timeline
-        if tl is None or not tl.lo <= s < tl.hi:
-            tl = eng.ensure(s, s)
-        checked = False
-        while True:
-            # tl.worked(s), inlined: this is the hot path of every SLA deadline.
-            starts = tl.starts
-            i = bisect_right(starts, s) - 1
-            if i < 0:
-                target = d
-            else:
-                end = tl.ends[i]
-                target = tl.cum[i] + (s if s < end else end) - starts[i] + d  # noqa: FURB136  (min() costs a call)
-            cumend = tl.cumend
-            i = bisect_left(cumend, target)
-            if i < len(cumend):
-                t = starts[i] + target - tl.cum[i]
-                if t < tl.hi:
-                    if t - s > _HORIZON_US:
-                        eng.check_horizon_after(tl, s, t)
-                    return eng.to_datetime(t, tl)
-            if not checked:
-                eng.check_reach(tl, s, d, 1)
-                checked = True
-            tl = eng.grow_forward(tl, s)
+        return eng.to_datetime(eng.add_us(s, d), eng.timeline)
 
     def subtract(self, end: dt.datetime, delta: dt.timedelta) -> pendulum.DateTime:
         """Return the latest instant ``t <= end`` with ``between(t, end) == delta``.

@@ -1,0 +1,1010 @@
+"""SLA clocks as a pure fold over a ticket's event log, and the reports they give.
+
+The fold works in integer microseconds since the epoch; each metric keeps its
+*cycles*, and each cycle the stretches during which it ran. Elapsed time is the sum of
+the target's clock over those stretches, so a pause never subtracts closed hours twice
+(the frappe/erpnext bug), and a priority change can apply a new target, in another
+clock, to the same stretches. The rules are numbered in ``docs/sla.md``; comments
+cite them. This module must never read the clock or do I/O: "now" is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, Self, cast
+
+import attrs
+
+from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit.errors import DeserializationError, InvalidEventError, InvalidTypeError
+from servicekit.sla._calendar import datetime_at, instant_us
+from servicekit.sla._model import (
+    METRIC_ORDER,
+    SOLVED_STATUSES,
+    CompiledPolicy,
+    CompiledTarget,
+    EventKind,
+    Metric,
+    MetricState,
+    PolicySet,
+    SlaPolicy,
+    SlaTarget,
+    TicketEvent,
+    TicketStatus,
+    _FrozenDict,
+    _get,
+    _mapping,
+    _Named,
+    facts_of,
+    to_metric,
+    to_state,
+    to_ticket_status,
+)
+
+if TYPE_CHECKING:
+    import pendulum
+
+__all__ = [
+    "Alert",
+    "AlertKind",
+    "MetricStatus",
+    "SlaClock",
+    "SlaReport",
+    "evaluate",
+    "evaluate_many",
+]
+
+_FR, _NR, _PU, _RES = range(4)
+_PAUSABLE_METRICS: Final = (_PU, _RES)
+_ONE_US: Final = dt.timedelta(microseconds=1)
+
+
+# ---------------------------------------------------------------------------- fold
+
+
+class _Cycle:
+    """One run of a metric's clock. Mutable only inside the fold that owns it."""
+
+    __slots__ = ("active", "breach", "closed", "due", "start", "stop")
+
+    def __init__(self, start: int, *, active: bool) -> None:
+        self.start = start
+        self.closed: list[tuple[int, int]] = []  # finished running stretches
+        self.active: int | None = start if active else None  # running since
+        self.stop: int | None = None
+        self.breach: int | None = None  # decided breach instant (rule 16: final)
+        self.due: int | None = None  # due instant when it stopped while running
+
+    def copy(self) -> _Cycle:
+        c = _Cycle.__new__(_Cycle)
+        c.start = self.start
+        c.closed = self.closed.copy()
+        c.active = self.active
+        c.stop = self.stop
+        c.breach = self.breach
+        c.due = self.due
+        return c
+
+    def pause(self, t: int) -> None:
+        a = self.active
+        if a is not None:
+            if t > a:
+                self.closed.append((a, t))
+            self.active = None
+
+    def spans(self, ct: CompiledTarget) -> list[int]:
+        return [ct.span(a, b) for a, b in self.closed]
+
+    def crossing(self, ct: CompiledTarget, x: int, spans: list[int]) -> int | None:
+        """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
+
+        None if it is not reached in the finished stretches and the cycle is not running.
+        """
+        c = 0
+        for (a, _b), n in zip(self.closed, spans, strict=True):
+            if c + n >= x:
+                return ct.add(a, x - c)
+            c += n
+        if self.active is not None:
+            return ct.add(self.active, x - c)
+        return None
+
+
+class _Fold:
+    """The state of one ticket's clocks after some prefix of its events."""
+
+    __slots__ = (
+        "attributes",
+        "awaiting",
+        "category",
+        "channel",
+        "cycles",
+        "first_done",
+        "last",
+        "policies",
+        "policy",
+        "priority",
+        "since",
+        "status",
+        "tier",
+    )
+
+    def __init__(self, policies: PolicySet, created: TicketEvent) -> None:
+        if created.kind is not EventKind.CREATED:
+            at = created.at.isoformat()
+            msg = (
+                f"a ticket's first event must be CREATED; got {created.kind.name} at {at}"
+                " (events are sorted by instant: is CREATED missing or late?)"
+            )
+            raise InvalidEventError(msg)
+        t = created._us  # noqa: SLF001
+        self.policies = policies
+        self.priority = created.priority
+        self.tier = created.tier
+        self.channel = created.channel
+        self.category = created.category
+        self.attributes = created.attributes
+        self.policy: CompiledPolicy = policies.compiled(
+            policies.select_index(self.facts())
+        )
+        self.since = t  # when the current policy took force (rule 7)
+        self.last = t
+        self.status = TicketStatus.OPEN
+        self.awaiting = True  # the request itself awaits a reply
+        self.first_done = False
+        self.cycles: list[list[_Cycle]] = [
+            [_Cycle(t, active=True)],
+            [],
+            [],
+            [_Cycle(t, active=True)],
+        ]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The compiled policy points at calendar engines: ship its index instead.
+        state = {name: getattr(self, name) for name in _Fold.__slots__}
+        state["policy"] = self.policy.index
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.policy = self.policies.compiled(state["policy"])
+
+    def facts(self) -> dict[str, Any]:
+        return facts_of(
+            self.priority, self.tier, self.channel, self.category, self.attributes
+        )
+
+    def copy(self) -> _Fold:
+        f = _Fold.__new__(_Fold)
+        for name in _Fold.__slots__:
+            object.__setattr__(f, name, getattr(self, name))
+        f.cycles = [[c.copy() for c in cs] for cs in self.cycles]
+        return f
+
+    # -- helpers --------------------------------------------------------------------
+
+    def paused(self) -> bool:
+        return self.status in self.policy.pause_on
+
+    def running(self, m: int) -> _Cycle | None:
+        cs = self.cycles[m]
+        if cs and cs[-1].stop is None:
+            return cs[-1]
+        return None
+
+    def clamp(self, b: int | None) -> int | None:
+        if b is None:
+            return None
+        return max(self.since, b)
+
+    def stop(self, m: int, t: int) -> None:
+        c = self.running(m)
+        if c is None:
+            return
+        ct = self.policy.targets[m]
+        if ct is not None and c.breach is None:
+            was_running = c.active is not None
+            b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)))
+            if b is not None and b <= t:
+                c.breach = b
+            elif was_running:
+                c.due = b
+        c.pause(t)
+        c.stop = t
+
+    def start(self, m: int, t: int) -> None:
+        paused = m in _PAUSABLE_METRICS and self.paused()
+        self.cycles[m].append(_Cycle(t, active=not paused))
+
+    def solve(self, t: int) -> None:
+        for m in range(4):
+            self.stop(m, t)
+        self.awaiting = False
+        self.first_done = True
+
+    def resume_resolution(self, t: int) -> None:
+        c = self.cycles[_RES][-1]
+        c.stop = None
+        c.due = None
+        if not self.paused():
+            c.active = t
+
+    def reselect(self, t: int) -> None:
+        index = self.policies.select_index(self.facts())
+        old = self.policy
+        if index == old.index:
+            return
+        for m in range(4):
+            c = self.running(m)
+            ct = old.targets[m]
+            if c is not None and ct is not None and c.breach is None:
+                b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)))
+                if b is not None and b <= t:
+                    c.breach = b  # rule 6: already breached stays breached
+        was_paused = self.paused()
+        self.policy = self.policies.compiled(index)
+        self.since = t
+        if was_paused != self.paused():
+            for m in _PAUSABLE_METRICS:
+                c = self.running(m)
+                if c is not None:
+                    if was_paused:
+                        c.active = t
+                    else:
+                        c.pause(t)
+
+    # -- events ---------------------------------------------------------------------
+
+    def apply(self, e: TicketEvent) -> None:
+        t = e._us  # noqa: SLF001
+        if t < self.last:
+            msg = (
+                f"event {e.kind.name} at {e.at.isoformat()} is earlier than an event "
+                "already applied; apply events in time order (evaluate() sorts them)"
+            )
+            raise InvalidEventError(msg)
+        kind = e.kind
+        if kind is EventKind.CREATED:
+            msg = f"a second CREATED event at {e.at.isoformat()}; a ticket is created once"
+            raise InvalidEventError(msg)
+        if kind is EventKind.AGENT_REPLY:
+            self.agent_reply(t)
+        elif kind is EventKind.CUSTOMER_MESSAGE:
+            if self.status not in SOLVED_STATUSES and not self.awaiting:
+                self.awaiting = True
+                self.start(_NR, t)  # rule 9
+        elif kind is EventKind.STATUS_CHANGED:
+            assert e.status is not None  # noqa: S101  (TicketEvent requires it)
+            self.change_status(e.status, t, e)
+        elif kind is EventKind.REOPENED:
+            self.reopen(t, e)
+        elif kind is EventKind.PRIORITY_CHANGED:
+            self.priority = e.priority
+            self.reselect(t)
+        else:  # TIER_CHANGED
+            self.tier = e.tier
+            self.reselect(t)
+        self.last = t
+
+    def agent_reply(self, t: int) -> None:
+        if self.status in SOLVED_STATUSES:
+            return
+        if self.awaiting:
+            self.stop(_NR if self.first_done else _FR, t)  # rules 8, 9
+            self.awaiting = False
+            self.first_done = True
+        self.stop(_PU, t)  # rule 10
+        self.start(_PU, t)
+
+    def change_status(self, new: TicketStatus, t: int, e: TicketEvent) -> None:
+        old = self.status
+        if old is TicketStatus.CLOSED and new is not old:
+            msg = f"STATUS_CHANGED to {new.name} at {e.at.isoformat()} on a CLOSED ticket; open a follow-up ticket"
+            raise InvalidEventError(msg)
+        if new is old:
+            return
+        if new in SOLVED_STATUSES:
+            if old not in SOLVED_STATUSES:
+                self.solve(t)  # rule 12
+            self.status = new
+            return
+        was_paused = self.paused()
+        self.status = new
+        if old is TicketStatus.SOLVED:
+            self.resume_resolution(t)  # rule 11
+            return
+        if was_paused != self.paused():  # rule 13
+            for m in _PAUSABLE_METRICS:
+                c = self.running(m)
+                if c is not None:
+                    if was_paused:
+                        c.active = t
+                    else:
+                        c.pause(t)
+
+    def reopen(self, t: int, e: TicketEvent) -> None:
+        if self.status is not TicketStatus.SOLVED:
+            msg = (
+                f"REOPENED at {e.at.isoformat()} on a {self.status.name} ticket; only a "
+                "SOLVED ticket can be reopened"
+            )
+            raise InvalidEventError(msg)
+        self.status = TicketStatus.OPEN
+        self.resume_resolution(t)
+        if not self.awaiting:
+            self.awaiting = True
+            self.start(_NR, t)
+
+    # -- report ---------------------------------------------------------------------
+
+    def report(self, now: int) -> SlaReport:
+        if now < self.last:
+            msg = (
+                f"now ({datetime_at(now, 'UTC').isoformat()}) is before the ticket's last "
+                f"event ({datetime_at(self.last, 'UTC').isoformat()}); a report cannot "
+                "describe a log from the future"
+            )
+            raise InvalidEventError(msg)
+        pol = self.policy
+        tz = pol.timezone
+        metrics: dict[Metric, MetricStatus] = {}
+        alerts: list[Alert] = []
+        for m, ct in enumerate(pol.targets):
+            if ct is not None:
+                metrics[ct.metric] = self.metric_status(m, ct, now, tz, alerts)
+        alerts.sort(key=_alert_order)
+        nxt = None
+        for a in alerts:
+            if a._at > now:  # noqa: SLF001
+                nxt = a._at  # noqa: SLF001
+                break
+        return SlaReport(
+            policy=pol.policy.name,
+            status=self.status,
+            timezone=tz,
+            now_us=now,
+            metrics=metrics,
+            alerts=alerts,
+            next_change_us=nxt,
+        )
+
+    def metric_status(
+        self, m: int, ct: CompiledTarget, now: int, tz: str, alerts: list[Alert]
+    ) -> MetricStatus:
+        metric = ct.metric
+        cs = self.cycles[m]
+        if not cs:
+            return MetricStatus(
+                metric=metric,
+                state=MetricState.NOT_STARTED,
+                target=ct.target,
+                timezone=tz,
+                elapsed_us=0,
+            )
+        c = cs[-1]
+        n = len(cs)
+        earlier = sum(1 for x in cs[:-1] if x.breach is not None)
+        spans = c.spans(ct)
+        elapsed = sum(spans)
+        if c.active is not None:
+            elapsed += ct.span(c.active, now)
+        due: int | None
+        breach: int | None
+        if c.stop is not None:
+            breach = c.breach
+            state = MetricState.MET if breach is None else MetricState.BREACHED
+            due = c.due if breach is None else breach
+        else:
+            breach = c.breach
+            if breach is None:
+                b = self.clamp(c.crossing(ct, ct.within, spans))
+                if b is not None and b <= now:
+                    breach = b
+                due = b
+            else:
+                due = breach
+            if breach is not None:
+                state = MetricState.BREACHED
+            elif c.active is None:
+                state = MetricState.PAUSED
+                due = None
+            else:
+                state = MetricState.RUNNING
+            if breach is None:
+                # Rule 19: warnings of a running cycle, and those passed while paused.
+                for f, x in ct.warn:
+                    w = self.clamp(c.crossing(ct, x, spans))
+                    if w is not None:
+                        alerts.append(
+                            Alert(
+                                kind=AlertKind.WARNING,
+                                metric=metric,
+                                threshold=f,
+                                cycle=n,
+                                timezone=tz,
+                                at_us=w,
+                            )
+                        )
+                if due is not None:
+                    alerts.append(
+                        Alert(
+                            kind=AlertKind.BREACH,
+                            metric=metric,
+                            threshold=1.0,
+                            cycle=n,
+                            timezone=tz,
+                            at_us=due,
+                        )
+                    )
+        if breach is not None:
+            alerts.append(
+                Alert(
+                    kind=AlertKind.BREACH,
+                    metric=metric,
+                    threshold=1.0,
+                    cycle=n,
+                    timezone=tz,
+                    at_us=breach,
+                )
+            )
+        return MetricStatus(
+            metric=metric,
+            state=state,
+            target=ct.target,
+            timezone=tz,
+            cycles=n,
+            breached_cycles=earlier + (breach is not None),
+            elapsed_us=elapsed,
+            started_us=c.start,
+            due_us=due,
+            breached_us=breach,
+            stopped_us=c.stop,
+        )
+
+
+def _alert_order(a: Alert) -> tuple[int, int, float]:
+    return (a._at, _METRIC_RANK[a.metric], a.threshold)  # noqa: SLF001
+
+
+_METRIC_RANK: Final = {m: i for i, m in enumerate(METRIC_ORDER)}
+
+
+# ---------------------------------------------------------------------------- values
+
+
+class AlertKind(_Named):
+    """A warning threshold or the breach.
+
+    Example:
+        >>> from servicekit.sla import AlertKind
+        >>> AlertKind.parse("breach")
+        <AlertKind.BREACH: 'breach'>
+    """
+
+    WARNING = "warning"
+    BREACH = "breach"
+
+
+def _to_alert_kind(value: object) -> AlertKind:
+    return AlertKind.parse(value)
+
+
+def _to_alerts(value: Iterable[Alert]) -> tuple[Alert, ...]:
+    return tuple(value)
+
+
+def _optional_iso(us: int | None, tz: str) -> str | None:
+    return None if us is None else datetime_at(us, tz).isoformat()
+
+
+def _optional_us(value: Any, what: str) -> int | None:
+    return None if value is None else instant_us(instant_from_iso(value, what), what)
+
+
+def _duration_us(value: Any, what: str) -> int:
+    d = duration_from_iso(value, what)
+    return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+@attrs.frozen(kw_only=True)
+class Alert:
+    """A warning or breach of one metric's latest cycle, at an instant.
+
+    ``at`` may lie in the past (already passed) or the future (scheduled); compare it
+    with the report's ``now``.
+
+    Example:
+        >>> import datetime as dt, pendulum
+        >>> from servicekit.sla import (
+        ...     BusinessCalendar,
+        ...     EventKind,
+        ...     Metric,
+        ...     SlaPolicy,
+        ...     SlaTarget,
+        ...     TicketEvent,
+        ...     evaluate,
+        ... )
+        >>> policy = SlaPolicy(
+        ...     name="chat",
+        ...     calendar=BusinessCalendar.always_open("UTC"),
+        ...     targets=[
+        ...         SlaTarget(
+        ...             metric=Metric.FIRST_RESPONSE, within=dt.timedelta(seconds=30)
+        ...         )
+        ...     ],
+        ... )
+        >>> t0 = pendulum.datetime(2025, 3, 3, 9)
+        >>> report = evaluate(policy, [TicketEvent(at=t0, kind=EventKind.CREATED)], t0)
+        >>> [(a.kind.value, a.threshold, a.at.second) for a in report.alerts]
+        [('warning', 0.5, 15), ('warning', 0.75, 22), ('breach', 1.0, 30)]
+    """
+
+    kind: AlertKind = attrs.field(converter=_to_alert_kind)
+    metric: Metric = attrs.field(converter=to_metric)
+    threshold: float
+    cycle: int
+    timezone: str
+    _at: int = attrs.field(alias="at_us")
+
+    @property
+    def at(self) -> pendulum.DateTime:
+        """The instant of the alert, in the policy calendar's zone."""
+        return datetime_at(self._at, self.timezone)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data."""
+        return {
+            "kind": self.kind.value,
+            "metric": self.metric.value,
+            "threshold": self.threshold,
+            "cycle": self.cycle,
+            "at": self.at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
+        """Rebuild an alert from :meth:`to_dict` data, shown in ``timezone``.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "Alert")
+        return cls(
+            kind=_get(d, "kind", "Alert"),
+            metric=_get(d, "metric", "Alert"),
+            threshold=float(_get(d, "threshold", "Alert")),
+            cycle=int(_get(d, "cycle", "Alert")),
+            timezone=timezone,
+            at_us=instant_us(
+                instant_from_iso(_get(d, "at", "Alert"), "Alert.at"), "at"
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MetricStatus:
+    """Where one metric stands at the report's ``now``.
+
+    ``elapsed`` and ``remaining`` are in the target's clock (working time for a
+    business-hours target), and ``elapsed + remaining == target.within`` always;
+    ``remaining`` is negative past the target. Instants are in the policy calendar's
+    zone. For NEXT_RESPONSE and PERIODIC_UPDATE the state and instants are the latest
+    cycle's; ``cycles`` counts the cycles and ``breached_cycles`` the breached ones.
+
+    Example:
+        >>> import datetime as dt, pendulum
+        >>> from servicekit.sla import (
+        ...     BusinessCalendar,
+        ...     EventKind,
+        ...     Metric,
+        ...     SlaPolicy,
+        ...     SlaTarget,
+        ...     TicketEvent,
+        ...     evaluate,
+        ...     parse_hours,
+        ... )
+        >>> cal = BusinessCalendar(
+        ...     timezone="Asia/Shanghai",
+        ...     weekly_hours=parse_hours("Mon-Fri 09:00-12:00,13:30-18:00"),
+        ... )
+        >>> policy = SlaPolicy(
+        ...     name="standard",
+        ...     calendar=cal,
+        ...     targets=[
+        ...         SlaTarget(
+        ...             metric=Metric.FIRST_RESPONSE, within=dt.timedelta(hours=2)
+        ...         )
+        ...     ],
+        ... )
+        >>> created = pendulum.datetime(2025, 3, 3, 11, tz="Asia/Shanghai")
+        >>> report = evaluate(
+        ...     policy,
+        ...     [TicketEvent(at=created, kind=EventKind.CREATED)],
+        ...     created.add(hours=2),
+        ... )
+        >>> first = report.metrics[Metric.FIRST_RESPONSE]
+        >>> first.state.value, first.elapsed, first.due_at.time()
+        ('running', datetime.timedelta(seconds=3600), Time(14, 30, 0))
+    """
+
+    metric: Metric = attrs.field(converter=to_metric)
+    state: MetricState = attrs.field(converter=to_state)
+    target: SlaTarget
+    timezone: str
+    cycles: int = 0
+    breached_cycles: int = 0
+    _elapsed: int = attrs.field(alias="elapsed_us")
+    _started: int | None = attrs.field(default=None, alias="started_us")
+    _due: int | None = attrs.field(default=None, alias="due_us")
+    _breached: int | None = attrs.field(default=None, alias="breached_us")
+    _stopped: int | None = attrs.field(default=None, alias="stopped_us")
+
+    def _at(self, us: int | None) -> pendulum.DateTime | None:
+        return None if us is None else datetime_at(us, self.timezone)
+
+    @property
+    def started_at(self) -> pendulum.DateTime | None:
+        """When the latest cycle started; None if none has."""
+        return self._at(self._started)
+
+    @property
+    def due_at(self) -> pendulum.DateTime | None:
+        """When the latest cycle runs out: None while paused or not started."""
+        return self._at(self._due)
+
+    @property
+    def breached_at(self) -> pendulum.DateTime | None:
+        """When the latest cycle was breached, or None."""
+        return self._at(self._breached)
+
+    @property
+    def stopped_at(self) -> pendulum.DateTime | None:
+        """When the latest cycle stopped (MET or BREACHED and stopped), or None."""
+        return self._at(self._stopped)
+
+    @property
+    def elapsed(self) -> dt.timedelta:
+        """Time counted so far in the latest cycle, in the target's clock."""
+        return _ONE_US * self._elapsed
+
+    @property
+    def remaining(self) -> dt.timedelta:
+        """``target.within - elapsed``; negative once past the target."""
+        return self.target.within - _ONE_US * self._elapsed
+
+    @property
+    def percent_used(self) -> float:
+        """``100 * elapsed / target.within``."""
+        within = self.target.within
+        return (
+            100
+            * self._elapsed
+            / ((within.days * 86400 + within.seconds) * 1_000_000 + within.microseconds)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data (instants ISO-8601 with offsets, durations ISO-8601)."""
+        tz = self.timezone
+        return {
+            "metric": self.metric.value,
+            "state": self.state.value,
+            "target": self.target.to_dict(),
+            "cycles": self.cycles,
+            "breached_cycles": self.breached_cycles,
+            "started_at": _optional_iso(self._started, tz),
+            "due_at": _optional_iso(self._due, tz),
+            "breached_at": _optional_iso(self._breached, tz),
+            "stopped_at": _optional_iso(self._stopped, tz),
+            "elapsed": duration_to_iso(self.elapsed),
+            "remaining": duration_to_iso(self.remaining),
+            "percent_used": self.percent_used,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
+        """Rebuild a status from :meth:`to_dict` data, shown in ``timezone``.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "MetricStatus")
+        w = "MetricStatus"
+        return cls(
+            metric=_get(d, "metric", w),
+            state=_get(d, "state", w),
+            target=SlaTarget.from_dict(_get(d, "target", w)),
+            timezone=timezone,
+            cycles=int(_get(d, "cycles", w)),
+            breached_cycles=int(_get(d, "breached_cycles", w)),
+            elapsed_us=_duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
+            started_us=_optional_us(d.get("started_at"), "MetricStatus.started_at"),
+            due_us=_optional_us(d.get("due_at"), "MetricStatus.due_at"),
+            breached_us=_optional_us(d.get("breached_at"), "MetricStatus.breached_at"),
+            stopped_us=_optional_us(d.get("stopped_at"), "MetricStatus.stopped_at"),
+        )
+
+
+def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStatus]:
+    frozen: Mapping[Any, Any] = _FrozenDict(
+        {Metric.parse(k): v for k, v in value.items()}
+    )
+    return frozen
+
+
+@attrs.frozen(kw_only=True)
+class SlaReport:
+    """Every measured metric of one ticket at ``now``, and when that will next change.
+
+    Attributes:
+        policy: the name of the policy applied (after any re-selection).
+        status: the ticket's status.
+        metrics: one :class:`MetricStatus` per metric the policy measures.
+        alerts: warnings and breaches of the latest cycles, by instant (rule 19).
+        timezone: the policy calendar's zone, in which instants are shown.
+
+    Example:
+        >>> import datetime as dt, pendulum
+        >>> from servicekit.sla import EventKind, Metric, TicketEvent, evaluate
+        >>> from servicekit.sla.presets import SERVICE_STANDARD
+        >>> t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+        >>> events = [
+        ...     TicketEvent(at=t0, kind=EventKind.CREATED, priority="urgent"),
+        ...     TicketEvent(at=t0.add(minutes=3), kind=EventKind.AGENT_REPLY),
+        ... ]
+        >>> report = evaluate(SERVICE_STANDARD, events, t0.add(minutes=10))
+        >>> report.policy, report.metrics[Metric.FIRST_RESPONSE].state.value
+        ('urgent', 'met')
+        >>> report.next_change_at
+        DateTime(2025, 3, 3, 22, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
+    """
+
+    policy: str
+    status: TicketStatus = attrs.field(converter=to_ticket_status)
+    timezone: str
+    metrics: Mapping[Metric, MetricStatus] = attrs.field(converter=_to_metrics)
+    alerts: tuple[Alert, ...] = attrs.field(converter=_to_alerts)
+    _now: int = attrs.field(alias="now_us")
+    _next: int | None = attrs.field(alias="next_change_us")
+
+    @property
+    def now(self) -> pendulum.DateTime:
+        """The instant this report describes."""
+        return datetime_at(self._now, self.timezone)
+
+    @property
+    def next_change_at(self) -> pendulum.DateTime | None:
+        """The earliest alert after ``now`` (schedule one timer here), or None (rule 20)."""
+        return None if self._next is None else datetime_at(self._next, self.timezone)
+
+    @property
+    def breached(self) -> tuple[Metric, ...]:
+        """The metrics whose latest cycle is breached."""
+        return tuple(
+            m for m, s in self.metrics.items() if s.state is MetricState.BREACHED
+        )
+
+    def passed_alerts(self) -> tuple[Alert, ...]:
+        """The alerts at or before ``now``."""
+        return tuple(a for a in self.alerts if a._at <= self._now)  # noqa: SLF001
+
+    def upcoming_alerts(self) -> tuple[Alert, ...]:
+        """The alerts after ``now``, soonest first."""
+        return tuple(a for a in self.alerts if a._at > self._now)  # noqa: SLF001
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data."""
+        nxt = self.next_change_at
+        return {
+            "policy": self.policy,
+            "status": self.status.value,
+            "timezone": self.timezone,
+            "now": self.now.isoformat(),
+            "next_change_at": None if nxt is None else nxt.isoformat(),
+            "metrics": {m.value: s.to_dict() for m, s in self.metrics.items()},
+            "alerts": [a.to_dict() for a in self.alerts],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild a report from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "SlaReport")
+        tz = _get(d, "timezone", "SlaReport")
+        metrics = _mapping(_get(d, "metrics", "SlaReport"), "SlaReport.metrics")
+        alerts = _get(d, "alerts", "SlaReport")
+        if not isinstance(alerts, list):
+            msg = f"SlaReport.alerts must be a list; got {alerts!r}"
+            raise DeserializationError(msg)
+        return cls(
+            policy=_get(d, "policy", "SlaReport"),
+            status=_get(d, "status", "SlaReport"),
+            timezone=tz,
+            metrics={
+                k: MetricStatus.from_dict(v, timezone=tz) for k, v in metrics.items()
+            },
+            alerts=[Alert.from_dict(a, timezone=tz) for a in alerts],
+            now_us=instant_us(
+                instant_from_iso(_get(d, "now", "SlaReport"), "SlaReport.now"), "now"
+            ),
+            next_change_us=_optional_us(
+                d.get("next_change_at"), "SlaReport.next_change_at"
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------- entry points
+
+
+def _policy_set(policies: object) -> PolicySet:
+    if isinstance(policies, PolicySet):
+        return policies
+    if isinstance(policies, SlaPolicy):
+        return PolicySet([policies])
+    msg = f"policies must be a PolicySet or an SlaPolicy; got {type(policies).__name__}"
+    raise InvalidTypeError(msg)
+
+
+def _fold(policies: PolicySet, events: Iterable[TicketEvent]) -> _Fold:
+    given: object = events
+    if isinstance(given, TicketEvent | str | bytes | Mapping) or not isinstance(
+        given, Iterable
+    ):
+        msg = f"events must be a list of TicketEvent; got {type(given).__name__}"
+        raise InvalidTypeError(msg)
+    items: list[object] = list(given)
+    for e in items:
+        if not isinstance(e, TicketEvent):
+            msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
+            raise InvalidTypeError(msg)
+    if not items:
+        msg = "a ticket's event log is empty; it needs at least its CREATED event"
+        raise InvalidEventError(msg)
+    checked = cast("list[TicketEvent]", items)
+    checked.sort(key=_event_us)  # stable: ties keep input order (rule 1)
+    fold = _Fold(policies, checked[0])
+    for e in checked[1:]:
+        fold.apply(e)
+    return fold
+
+
+def _event_us(e: TicketEvent) -> int:
+    return e._us  # noqa: SLF001
+
+
+def evaluate(
+    policies: PolicySet | SlaPolicy, events: Iterable[TicketEvent], now: dt.datetime
+) -> SlaReport:
+    """Return every SLA metric of one ticket at ``now``, from its event log.
+
+    Args:
+        policies: a :class:`PolicySet` (first match wins) or one :class:`SlaPolicy`.
+        events: the ticket's events in any order; sorted by instant, ties in input
+            order.
+        now: an aware datetime at or after the last event.
+
+    Raises:
+        InvalidEventError: no CREATED first, a second CREATED, an event after ``now``,
+            or an impossible status change.
+        NoMatchingPolicyError: no policy matches the ticket's facts.
+        InvalidTypeError, NaiveDatetimeError: bad arguments.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.sla import EventKind, Metric, TicketEvent, evaluate
+        >>> from servicekit.sla.presets import SERVICE_STANDARD
+        >>> t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+        >>> report = evaluate(
+        ...     SERVICE_STANDARD,
+        ...     [TicketEvent(at=t0, kind=EventKind.CREATED, priority="normal")],
+        ...     t0.add(minutes=40),
+        ... )
+        >>> report.metrics[Metric.FIRST_RESPONSE].state.value
+        'breached'
+    """
+    ps = _policy_set(policies)
+    n = instant_us(now, "now")
+    return _fold(ps, events).report(n)
+
+
+def evaluate_many(
+    policies: PolicySet | SlaPolicy,
+    histories: Iterable[Iterable[TicketEvent]],
+    now: dt.datetime,
+) -> Iterator[SlaReport]:
+    """Yield :func:`evaluate` of each ticket's events, lazily and in order.
+
+    The policies' calendars are precomputed once and shared, and everything pickles,
+    so the same call runs inside a Dask or Spark partition.
+
+    Raises:
+        the errors of :func:`evaluate`, when the bad ticket is reached.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.sla import EventKind, TicketEvent, evaluate_many
+        >>> from servicekit.sla.presets import SERVICE_STANDARD
+        >>> t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+        >>> logs = [
+        ...     [TicketEvent(at=t0, kind=EventKind.CREATED, priority=p)]
+        ...     for p in ("urgent", "normal")
+        ... ]
+        >>> [r.policy for r in evaluate_many(SERVICE_STANDARD, logs, t0)]
+        ['urgent', 'standard']
+    """
+    ps = _policy_set(policies)
+    n = instant_us(now, "now")
+    for events in histories:
+        yield _fold(ps, events).report(n)
+
+
+@attrs.frozen
+class SlaClock:
+    """A ticket's clocks after the events so far: apply new events as they arrive.
+
+    ``SlaClock.start(policies, events).apply(more).report(now)`` equals
+    ``evaluate(policies, events + more, now)`` when ``more`` comes in time order after
+    ``events``; the clock never replays what it has seen. Applying returns a new clock.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit.sla import EventKind, Metric, SlaClock, TicketEvent
+        >>> from servicekit.sla.presets import SERVICE_STANDARD
+        >>> t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+        >>> clock = SlaClock.start(
+        ...     SERVICE_STANDARD, [TicketEvent(at=t0, kind=EventKind.CREATED)]
+        ... )
+        >>> later = clock.apply(
+        ...     [TicketEvent(at=t0.add(minutes=5), kind=EventKind.AGENT_REPLY)]
+        ... )
+        >>> later.report(t0.add(minutes=6)).metrics[Metric.FIRST_RESPONSE].state.value
+        'met'
+        >>> clock.report(t0.add(minutes=6)).metrics[Metric.FIRST_RESPONSE].state.value
+        'running'
+    """
+
+    policies: PolicySet
+    _fold: _Fold = attrs.field(eq=False, repr=False)
+
+    @classmethod
+    def start(
+        cls, policies: PolicySet | SlaPolicy, events: Iterable[TicketEvent]
+    ) -> SlaClock:
+        """Fold ``events`` (any order; CREATED among them) into a new clock.
+
+        Raises:
+            the errors of :func:`evaluate`.
+        """
+        ps = _policy_set(policies)
+        return cls(ps, _fold(ps, events))
+
+    @property
+    def last_event_at(self) -> pendulum.DateTime:
+        """The instant of the latest event applied."""
+        return datetime_at(self._fold.last, self._fold.policy.timezone)
+
+    def apply(self, events: Iterable[TicketEvent]) -> SlaClock:
+        """Return the clock after ``events``, which must not precede :attr:`last_event_at`.
+
+        Raises:
+            InvalidEventError: an event earlier than one already applied, or one the
+                ticket's state does not allow; this clock is unchanged.
+        """
+        if isinstance(events, TicketEvent):
+            events = (events,)
+        fold = self._fold.copy()
+        given: Iterable[object] = events
+        for e in given:
+            if not isinstance(e, TicketEvent):
+                msg = f"each event must be a TicketEvent; got {e!r}"
+                raise InvalidTypeError(msg)
+            fold.apply(e)
+        return SlaClock(self.policies, fold)
+
+    def report(self, now: dt.datetime) -> SlaReport:
+        """Return the report at ``now`` (not before the last event)."""
+        return self._fold.report(instant_us(now, "now"))

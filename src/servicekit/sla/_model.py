@@ -1,0 +1,814 @@
+"""SLA vocabulary and rules as data: metrics, targets, policies, ticket events.
+
+Every value here is frozen and converts to and from JSON-native data. Policies hold
+conditions (never lambdas), so a policy set can be stored, listed and diffed. This
+module must never read the clock or do I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any, Final, Self, TypeVar
+
+import attrs
+
+from servicekit._conditions import Always, Condition, condition_from
+from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit._vocabulary import Channel, Priority, Tier
+from servicekit.errors import (
+    DeserializationError,
+    DuplicateIdError,
+    InvalidArgumentError,
+    InvalidEventError,
+    InvalidTypeError,
+    NoMatchingPolicyError,
+    UnknownNameError,
+)
+from servicekit.sla._calendar import BusinessCalendar, delta_us, engine_of, instant_us
+
+__all__ = [
+    "EventKind",
+    "Metric",
+    "MetricState",
+    "PolicySet",
+    "SlaPolicy",
+    "SlaTarget",
+    "TicketEvent",
+    "TicketStatus",
+]
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def parse_member(cls: type[_E], value: object) -> _E:
+    """Return the member of ``cls`` named by ``value`` (a member, its value or its name).
+
+    Raises:
+        UnknownNameError: ``value`` names no member; the message lists them.
+    """
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for member in cls:
+            if text in (member.value, member.name) or text.lower() == member.value:
+                return member
+    allowed = ", ".join(m.value for m in cls)
+    msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
+    raise UnknownNameError(msg)
+
+
+class _Named(enum.StrEnum):
+    @classmethod
+    def parse(cls, value: object) -> Self:
+        """Return the member named by ``value`` (a member, its value or its name).
+
+        Raises:
+            UnknownNameError: ``value`` names no member; the message lists them.
+        """
+        return parse_member(cls, value)
+
+
+class Metric(_Named):
+    """The four SLA clocks.
+
+    Example:
+        >>> from servicekit.sla import Metric
+        >>> Metric.parse("first_response") is Metric.FIRST_RESPONSE
+        True
+    """
+
+    FIRST_RESPONSE = "first_response"
+    NEXT_RESPONSE = "next_response"
+    PERIODIC_UPDATE = "periodic_update"
+    RESOLUTION = "resolution"
+
+
+class EventKind(_Named):
+    """What happened to a ticket.
+
+    Example:
+        >>> from servicekit.sla import EventKind
+        >>> EventKind("agent_reply") is EventKind.AGENT_REPLY
+        True
+    """
+
+    CREATED = "created"
+    CUSTOMER_MESSAGE = "customer_message"
+    AGENT_REPLY = "agent_reply"
+    STATUS_CHANGED = "status_changed"
+    PRIORITY_CHANGED = "priority_changed"
+    TIER_CHANGED = "tier_changed"
+    REOPENED = "reopened"
+
+
+class TicketStatus(_Named):
+    """A ticket's status; ``SOLVED`` and ``CLOSED`` are the solved ones.
+
+    Example:
+        >>> from servicekit.sla import TicketStatus
+        >>> TicketStatus.parse("ON_HOLD")
+        <TicketStatus.ON_HOLD: 'on_hold'>
+    """
+
+    OPEN = "open"
+    PENDING = "pending"
+    ON_HOLD = "on_hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+class MetricState(_Named):
+    """Where one metric stands.
+
+    Example:
+        >>> from servicekit.sla import MetricState
+        >>> [s.value for s in MetricState]
+        ['not_started', 'running', 'paused', 'met', 'breached']
+    """
+
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+
+
+def to_metric(value: object) -> Metric:
+    """Converter: a :class:`Metric` from a member, value or name."""
+    return Metric.parse(value)
+
+
+def to_state(value: object) -> MetricState:
+    """Converter: a :class:`MetricState` from a member, value or name."""
+    return MetricState.parse(value)
+
+
+def to_ticket_status(value: object) -> TicketStatus:
+    """Converter: a :class:`TicketStatus` from a member, value or name."""
+    return TicketStatus.parse(value)
+
+
+def _to_kind(value: object) -> EventKind:
+    return EventKind.parse(value)
+
+
+SOLVED_STATUSES: Final = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
+_PAUSABLE: Final = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def _to_within(value: object) -> dt.timedelta:
+    us = delta_us(value, "SlaTarget.within")
+    if us <= 0:
+        msg = f"SlaTarget.within must be positive, e.g. timedelta(minutes=30); got {value!r}"
+        raise InvalidArgumentError(msg)
+    return dt.timedelta(microseconds=us)
+
+
+def _to_warn_at(value: object) -> tuple[float, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"warn_at must be a list of fractions such as (0.5, 0.75); got {value!r}"
+        raise InvalidArgumentError(msg)
+    out: list[float] = []
+    for f in value:
+        if isinstance(f, bool) or not isinstance(f, int | float):
+            msg = f"each warn_at fraction must be a number; got {f!r}"
+            raise InvalidTypeError(msg)
+        if not (math.isfinite(f) and 0 < f < 1):
+            msg = f"each warn_at fraction must lie strictly between 0 and 1 (the breach is 1); got {f!r}"
+            raise InvalidArgumentError(msg)
+        out.append(float(f))
+    if len(set(out)) != len(out):
+        msg = f"warn_at lists a fraction twice: {tuple(out)!r}"
+        raise InvalidArgumentError(msg)
+    return tuple(sorted(out))
+
+
+def _to_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"business_hours must be True or False; got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class SlaTarget:
+    """How long one metric may run, in which clock, with warnings at which fractions.
+
+    Args:
+        metric: the clock this target applies to.
+        within: the allowance; positive.
+        business_hours: count the policy calendar's working time (True) or real
+            24×7 time (False).
+        warn_at: fractions of ``within`` (strictly between 0 and 1) at which a warning
+            falls; kept sorted.
+
+    Raises:
+        InvalidArgumentError, InvalidTypeError, UnknownNameError: bad fields.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.sla import Metric, SlaTarget
+        >>> t = SlaTarget(metric=Metric.FIRST_RESPONSE, within=dt.timedelta(minutes=30))
+        >>> t.warn_at, t.business_hours
+        ((0.5, 0.75), True)
+        >>> SlaTarget.from_dict(t.to_dict()) == t
+        True
+    """
+
+    metric: Metric = attrs.field(converter=to_metric)
+    within: dt.timedelta = attrs.field(converter=_to_within)
+    business_hours: bool = attrs.field(default=True, converter=_to_bool)
+    warn_at: tuple[float, ...] = attrs.field(default=(0.5, 0.75), converter=_to_warn_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data (``within`` as an ISO-8601 duration)."""
+        return {
+            "metric": self.metric.value,
+            "within": duration_to_iso(self.within),
+            "business_hours": self.business_hours,
+            "warn_at": list(self.warn_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild a target from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "SlaTarget")
+        return cls(
+            metric=_get(d, "metric", "SlaTarget"),
+            within=duration_from_iso(
+                _get(d, "within", "SlaTarget"), "SlaTarget.within"
+            ),
+            business_hours=d.get("business_hours", True),
+            warn_at=d.get("warn_at", (0.5, 0.75)),
+        )
+
+
+def _mapping(data: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        msg = f"{what} data must be a mapping (a JSON object), got {data!r}"
+        raise DeserializationError(msg)
+    return data
+
+
+def _get(data: Mapping[str, Any], key: str, what: str) -> Any:
+    try:
+        return data[key]
+    except KeyError:
+        msg = f"{what} data lacks the key {key!r}: {dict(data)!r}"
+        raise DeserializationError(msg) from None
+
+
+# ---------------------------------------------------------------------------- policies
+
+
+def _to_targets(value: object) -> tuple[SlaTarget, ...]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        msg = f"targets must be a list of SlaTarget; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    seen: set[Metric] = set()
+    for t in out:
+        if not isinstance(t, SlaTarget):
+            msg = f"each target must be an SlaTarget; got {t!r}"
+            raise InvalidTypeError(msg)
+        if t.metric in seen:
+            msg = (
+                f"two targets for {t.metric.name}; a policy has at most one per metric"
+            )
+            raise InvalidArgumentError(msg)
+        seen.add(t.metric)
+    return out
+
+
+def _to_pause_on(value: object) -> frozenset[TicketStatus]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"pause_on must be a list of statuses; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = frozenset(TicketStatus.parse(v) for v in value)
+    wrong = out - _PAUSABLE
+    if wrong:
+        msg = (
+            f"pause_on may hold only PENDING and ON_HOLD; {sorted(wrong)} cannot pause a "
+            "clock (solving stops it, and an open ticket is the one being worked)"
+        )
+        raise InvalidArgumentError(msg)
+    return out
+
+
+def _check_name(_inst: object, _attr: object, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"a policy needs a non-empty name; got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
+def _check_calendar(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, BusinessCalendar):
+        msg = f"calendar must be a BusinessCalendar; got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+
+
+_DEFAULT_PAUSE: Final = (TicketStatus.PENDING, TicketStatus.ON_HOLD)
+
+
+@attrs.frozen(kw_only=True)
+class SlaPolicy:
+    """A named set of targets for the tickets ``when`` matches, on one calendar.
+
+    Args:
+        name: shown in reports; unique within a :class:`PolicySet`.
+        targets: at most one :class:`SlaTarget` per metric; a metric without a
+            target is not measured.
+        calendar: working time for ``business_hours`` targets, and the zone of the
+            instants the reports show.
+        when: a condition over the ticket's facts (``priority``, ``tier``,
+            ``channel``, ``category``, ``attributes.<name>``), a shorthand mapping
+            (``{"priority": Priority.URGENT}``; a list means one of), or None for every
+            ticket.
+        pause_on: statuses that pause RESOLUTION and PERIODIC_UPDATE.
+
+    Raises:
+        InvalidArgumentError, InvalidTypeError, InvalidConditionError: bad fields.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit import Priority
+        >>> from servicekit.sla import BusinessCalendar, Metric, SlaPolicy, SlaTarget
+        >>> urgent = SlaPolicy(
+        ...     name="urgent",
+        ...     when={"priority": Priority.URGENT},
+        ...     calendar=BusinessCalendar.always_open("Asia/Shanghai"),
+        ...     targets=[
+        ...         SlaTarget(
+        ...             metric=Metric.FIRST_RESPONSE,
+        ...             within=dt.timedelta(minutes=5),
+        ...             business_hours=False,
+        ...         )
+        ...     ],
+        ... )
+        >>> urgent.target(Metric.FIRST_RESPONSE).within
+        datetime.timedelta(seconds=300)
+        >>> urgent.matches({"priority": "urgent"})
+        True
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    targets: tuple[SlaTarget, ...] = attrs.field(converter=_to_targets)
+    calendar: BusinessCalendar = attrs.field(validator=_check_calendar)  # type: ignore[assignment]
+    when: Condition = attrs.field(default=None, converter=condition_from)
+    pause_on: frozenset[TicketStatus] = attrs.field(
+        default=_DEFAULT_PAUSE, converter=_to_pause_on
+    )
+
+    def target(self, metric: Metric) -> SlaTarget | None:
+        """Return the target for ``metric``, or None if this policy does not measure it."""
+        for t in self.targets:
+            if t.metric is metric:
+                return t
+        return None
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether this policy applies to a ticket with these facts."""
+        return self.when.matches(facts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data, calendar and condition included."""
+        return {
+            "name": self.name,
+            "targets": [t.to_dict() for t in self.targets],
+            "calendar": self.calendar.to_dict(),
+            "when": None if isinstance(self.when, Always) else self.when.to_dict(),
+            "pause_on": sorted(s.value for s in self.pause_on),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild a policy from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "SlaPolicy")
+        targets = _get(d, "targets", "SlaPolicy")
+        if not isinstance(targets, list):
+            msg = f"SlaPolicy.targets must be a list; got {targets!r}"
+            raise DeserializationError(msg)
+        return cls(
+            name=_get(d, "name", "SlaPolicy"),
+            targets=[SlaTarget.from_dict(t) for t in targets],
+            calendar=BusinessCalendar.from_dict(_get(d, "calendar", "SlaPolicy")),
+            when=d.get("when"),
+            pause_on=d.get("pause_on", _DEFAULT_PAUSE),
+        )
+
+
+def _to_policies(value: object) -> tuple[SlaPolicy, ...]:
+    if isinstance(value, SlaPolicy):
+        value = (value,)
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        msg = f"a PolicySet needs a list of SlaPolicy; got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    if not out:
+        msg = "a PolicySet needs at least one policy (add a catch-all with when=None)"
+        raise InvalidArgumentError(msg)
+    names: set[str] = set()
+    for p in out:
+        if not isinstance(p, SlaPolicy):
+            msg = f"each policy must be an SlaPolicy; got {p!r}"
+            raise InvalidTypeError(msg)
+        if p.name in names:
+            msg = (
+                f"two policies are named {p.name!r}; names identify policies in reports"
+            )
+            raise DuplicateIdError(msg)
+        names.add(p.name)
+    return out
+
+
+METRIC_ORDER: Final = (
+    Metric.FIRST_RESPONSE,
+    Metric.NEXT_RESPONSE,
+    Metric.PERIODIC_UPDATE,
+    Metric.RESOLUTION,
+)
+
+
+class CompiledTarget:
+    """A target in integer microseconds, bound to the engine that measures it."""
+
+    __slots__ = ("engine", "metric", "target", "warn", "within")
+
+    def __init__(self, target: SlaTarget, calendar: BusinessCalendar) -> None:
+        self.target = target
+        self.metric = target.metric
+        self.within = delta_us(target.within, "within")
+        # The earliest instant elapsed time reaches f × within: exact, rounded up.
+        self.warn = tuple(
+            (f, -((-Fraction(f) * self.within) // 1)) for f in target.warn_at
+        )
+        self.engine = engine_of(calendar) if target.business_hours else None
+
+    def span(self, a: int, b: int) -> int:
+        """Time counted by this target's clock in ``[a, b)``, ``a <= b``."""
+        eng = self.engine
+        return b - a if eng is None else eng.between_us(a, b)
+
+    def add(self, a: int, x: int) -> int:
+        """The earliest instant ``t >= a`` with ``span(a, t) == x``."""
+        eng = self.engine
+        return a + x if eng is None else eng.add_us(a, x)
+
+
+class CompiledPolicy:
+    """A policy's targets indexed by :data:`METRIC_ORDER`, ready for the fold."""
+
+    __slots__ = ("index", "pause_on", "policy", "targets", "timezone")
+
+    def __init__(self, policy: SlaPolicy, index: int) -> None:
+        self.policy = policy
+        self.index = index
+        self.pause_on = policy.pause_on
+        self.timezone = policy.calendar.timezone
+        by_metric = {t.metric: t for t in policy.targets}
+        self.targets: tuple[CompiledTarget | None, ...] = tuple(
+            None
+            if m not in by_metric
+            else CompiledTarget(by_metric[m], policy.calendar)
+            for m in METRIC_ORDER
+        )
+
+
+@attrs.frozen
+class PolicySet:
+    """Policies in order; the first whose ``when`` matches a ticket applies.
+
+    Args:
+        policies: one or more :class:`SlaPolicy` with distinct names.
+
+    Raises:
+        InvalidArgumentError, InvalidTypeError, DuplicateIdError: bad policies.
+
+    Example:
+        >>> import datetime as dt
+        >>> from servicekit.sla import (
+        ...     BusinessCalendar,
+        ...     Metric,
+        ...     PolicySet,
+        ...     SlaPolicy,
+        ...     SlaTarget,
+        ... )
+        >>> cal = BusinessCalendar.always_open("UTC")
+        >>> first = SlaTarget(
+        ...     metric=Metric.FIRST_RESPONSE, within=dt.timedelta(hours=1)
+        ... )
+        >>> ps = PolicySet(
+        ...     [
+        ...         SlaPolicy(
+        ...             name="vip",
+        ...             when={"tier": "high_value"},
+        ...             calendar=cal,
+        ...             targets=[first],
+        ...         ),
+        ...         SlaPolicy(name="everyone", calendar=cal, targets=[first]),
+        ...     ]
+        ... )
+        >>> ps.select({"tier": "ordinary"}).name
+        'everyone'
+    """
+
+    policies: tuple[SlaPolicy, ...] = attrs.field(converter=_to_policies)
+    _compiled: tuple[CompiledPolicy, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_compiled",
+            tuple(CompiledPolicy(p, i) for i, p in enumerate(self.policies)),
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The compiled form points at calendar engines: ship the policies only.
+        return {"policies": self.policies}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "policies", state["policies"])
+        self.__attrs_post_init__()
+
+    def compiled(self, index: int) -> CompiledPolicy:
+        """The integer form of the policy at ``index`` (for the clocks)."""
+        return self._compiled[index]
+
+    def __iter__(self) -> Any:
+        return iter(self.policies)
+
+    def __len__(self) -> int:
+        return len(self.policies)
+
+    def select(self, facts: Mapping[str, Any]) -> SlaPolicy:
+        """Return the first policy matching ``facts``.
+
+        Raises:
+            NoMatchingPolicyError: no policy matches; the message names the facts.
+        """
+        return self.policies[self.select_index(facts)]
+
+    def select_index(self, facts: Mapping[str, Any]) -> int:
+        """Return the position of the first policy matching ``facts``.
+
+        Raises:
+            NoMatchingPolicyError: no policy matches.
+        """
+        for i, p in enumerate(self.policies):
+            if p.when.matches(facts):
+                return i
+        shown = {k: (str(v) if isinstance(v, str) else v) for k, v in facts.items()}
+        names = ", ".join(p.name for p in self.policies)
+        msg = (
+            f"no SLA policy matches a ticket with facts {shown!r} (tried: {names}); "
+            "add a catch-all policy with when=None at the end"
+        )
+        raise NoMatchingPolicyError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"policies": [...]}``, JSON-native.
+
+        Example:
+            >>> from servicekit.sla import PolicySet
+            >>> from servicekit.sla.presets import SERVICE_STANDARD
+            >>> PolicySet.from_dict(SERVICE_STANDARD.to_dict()) == SERVICE_STANDARD
+            True
+        """
+        return {"policies": [p.to_dict() for p in self.policies]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild a policy set from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "PolicySet")
+        items = _get(d, "policies", "PolicySet")
+        if not isinstance(items, list):
+            msg = f"PolicySet.policies must be a list; got {items!r}"
+            raise DeserializationError(msg)
+        return cls([SlaPolicy.from_dict(p) for p in items])
+
+
+# ---------------------------------------------------------------------------- events
+
+# Which optional fields each event kind carries, and which it requires.
+_CARRIES: Final[dict[EventKind, frozenset[str]]] = {
+    EventKind.CREATED: frozenset(
+        {"priority", "tier", "channel", "category", "attributes"}
+    ),
+    EventKind.CUSTOMER_MESSAGE: frozenset(),
+    EventKind.AGENT_REPLY: frozenset(),
+    EventKind.STATUS_CHANGED: frozenset({"status"}),
+    EventKind.PRIORITY_CHANGED: frozenset({"priority"}),
+    EventKind.TIER_CHANGED: frozenset({"tier"}),
+    EventKind.REOPENED: frozenset(),
+}
+_REQUIRES: Final[dict[EventKind, str]] = {
+    EventKind.STATUS_CHANGED: "status",
+    EventKind.PRIORITY_CHANGED: "priority",
+    EventKind.TIER_CHANGED: "tier",
+}
+_OPTIONAL_FIELDS: Final = ("priority", "tier", "channel", "category", "status")
+
+
+def _check_at(value: object) -> dt.datetime:
+    instant_us(value, "TicketEvent.at")  # raises for non-datetimes and naive ones
+    return value  # type: ignore[return-value]
+
+
+def _to_priority(value: object) -> Priority | None:
+    return None if value is None else Priority.parse(value)
+
+
+def _to_tier(value: object) -> Tier | None:
+    return None if value is None else Tier.parse(value)
+
+
+def _to_channel(value: object) -> Channel | None:
+    return None if value is None else parse_member(Channel, value)
+
+
+def _to_status(value: object) -> TicketStatus | None:
+    return None if value is None else TicketStatus.parse(value)
+
+
+def _to_category(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        msg = f"category must be a non-empty string or None; got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
+def _to_attributes(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        msg = f"attributes must be a mapping of names to JSON values; got {value!r}"
+        raise InvalidTypeError(msg)
+    for k in value:
+        if not isinstance(k, str):
+            msg = f"attribute names must be strings; got {k!r}"
+            raise InvalidTypeError(msg)
+    return _FrozenDict(value)
+
+
+class _FrozenDict(dict[str, Any]):
+    """A read-only dict, so an event's attributes cannot change after it is built."""
+
+    __slots__ = ()
+
+    def _readonly(self, *_a: object, **_k: object) -> Any:
+        msg = "a TicketEvent's attributes are read-only; build a new event"
+        raise InvalidTypeError(msg)
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly
+    __ior__ = _readonly
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda kv: kv[0])))
+
+    def __reduce__(self) -> Any:
+        return (_FrozenDict, (dict(self),))
+
+
+def _at_key(value: dt.datetime) -> int:
+    return instant_us(value, "at")
+
+
+@attrs.frozen(kw_only=True)
+class TicketEvent:
+    """One thing that happened to a ticket, at an instant.
+
+    Args:
+        at: an aware datetime (naive raises ``NaiveDatetimeError``).
+        kind: what happened.
+        priority: the priority (``CREATED`` and ``PRIORITY_CHANGED``).
+        tier: the customer tier (``CREATED`` and ``TIER_CHANGED``).
+        channel: the channel (``CREATED``).
+        category: a free-form category such as ``"logistics"`` (``CREATED``).
+        status: the new status (``STATUS_CHANGED``).
+        attributes: further facts for policy conditions (``CREATED``), matched as
+            ``attributes.<name>``.
+
+    Equality compares instants, not wall clocks.
+
+    Raises:
+        InvalidEventError: a field the kind does not carry, or a missing one.
+
+    Example:
+        >>> import pendulum
+        >>> from servicekit import Priority
+        >>> from servicekit.sla import EventKind, TicketEvent
+        >>> e = TicketEvent(
+        ...     at=pendulum.datetime(2025, 1, 24, 17, 40, tz="Asia/Shanghai"),
+        ...     kind=EventKind.CREATED,
+        ...     priority=Priority.URGENT,
+        ...     attributes={"city": "Hohhot"},
+        ... )
+        >>> TicketEvent.from_dict(e.to_dict()) == e
+        True
+    """
+
+    at: dt.datetime = attrs.field(converter=_check_at, eq=_at_key)
+    kind: EventKind = attrs.field(converter=_to_kind)
+    priority: Priority | None = attrs.field(default=None, converter=_to_priority)
+    tier: Tier | None = attrs.field(default=None, converter=_to_tier)
+    channel: Channel | None = attrs.field(default=None, converter=_to_channel)
+    category: str | None = attrs.field(default=None, converter=_to_category)
+    status: TicketStatus | None = attrs.field(default=None, converter=_to_status)
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_to_attributes, hash=False
+    )
+    _us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        carries = _CARRIES[self.kind]
+        for name in _OPTIONAL_FIELDS:
+            if getattr(self, name) is not None and name not in carries:
+                msg = f"a {self.kind.name} event does not carry {name}; drop it or use another event kind"
+                raise InvalidEventError(msg)
+        if self.attributes and "attributes" not in carries:
+            msg = f"a {self.kind.name} event does not carry attributes; put facts on CREATED"
+            raise InvalidEventError(msg)
+        needed = _REQUIRES.get(self.kind)
+        if needed is not None and getattr(self, needed) is None:
+            msg = f"a {self.kind.name} event needs {needed}=…"
+            raise InvalidEventError(msg)
+        object.__setattr__(self, "_us", instant_us(self.at, "TicketEvent.at"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data; fields that are None are left out."""
+        out: dict[str, Any] = {"at": self.at.isoformat(), "kind": self.kind.value}
+        for name in _OPTIONAL_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = str(value)
+        if self.attributes:
+            out["attributes"] = dict(self.attributes)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild an event from :meth:`to_dict` data (extra keys such as a ticket id are ignored).
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "TicketEvent")
+        try:
+            return cls(
+                at=instant_from_iso(_get(d, "at", "TicketEvent"), "TicketEvent.at"),
+                kind=_get(d, "kind", "TicketEvent"),
+                priority=d.get("priority"),
+                tier=d.get("tier"),
+                channel=d.get("channel"),
+                category=d.get("category"),
+                status=d.get("status"),
+                attributes=d.get("attributes") or {},
+            )
+        except DeserializationError:
+            raise
+        except (ValueError, TypeError, LookupError) as e:
+            msg = f"TicketEvent data {dict(d)!r}: {e}"
+            raise DeserializationError(msg) from e
+
+
+def facts_of(
+    priority: Priority | None,
+    tier: Tier | None,
+    channel: Channel | None,
+    category: str | None,
+    attributes: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The facts policy conditions see; unknown facts are absent, not None."""
+    out: dict[str, Any] = {"attributes": attributes}
+    if priority is not None:
+        out["priority"] = priority
+    if tier is not None:
+        out["tier"] = tier
+    if channel is not None:
+        out["channel"] = channel
+    if category is not None:
+        out["category"] = category
+    return out
