@@ -37,9 +37,6 @@ from servicekit.sla._model import (
     _mapping,
     _Named,
     facts_of,
-    to_metric,
-    to_state,
-    to_ticket_status,
 )
 
 if TYPE_CHECKING:
@@ -145,9 +142,7 @@ class _Fold:
         self.channel = created.channel
         self.category = created.category
         self.attributes = created.attributes
-        self.policy: CompiledPolicy = policies.compiled(
-            policies.select_index(self.facts())
-        )
+        self.policy: CompiledPolicy = policies.compiled(self.select())
         self.since = t  # when the current policy took force (rule 7)
         self.last = t
         self.status = TicketStatus.OPEN
@@ -170,6 +165,11 @@ class _Fold:
         for name, value in state.items():
             setattr(self, name, value)
         self.policy = self.policies.compiled(state["policy"])
+
+    def select(self) -> int:
+        return self.policies.index_for(
+            self.priority, self.tier, self.channel, self.category, self.attributes
+        )
 
     def facts(self) -> dict[str, Any]:
         return facts_of(
@@ -232,7 +232,7 @@ class _Fold:
             c.active = t
 
     def reselect(self, t: int) -> None:
-        index = self.policies.select_index(self.facts())
+        index = self.select()
         old = self.policy
         if index == old.index:
             return
@@ -541,8 +541,8 @@ class Alert:
         [('warning', 0.5, 15), ('warning', 0.75, 22), ('breach', 1.0, 30)]
     """
 
-    kind: AlertKind = attrs.field(converter=_to_alert_kind)
-    metric: Metric = attrs.field(converter=to_metric)
+    kind: AlertKind
+    metric: Metric
     threshold: float
     cycle: int
     timezone: str
@@ -572,8 +572,8 @@ class Alert:
         """
         d = _mapping(data, "Alert")
         return cls(
-            kind=_get(d, "kind", "Alert"),
-            metric=_get(d, "metric", "Alert"),
+            kind=AlertKind.parse(_get(d, "kind", "Alert")),
+            metric=Metric.parse(_get(d, "metric", "Alert")),
             threshold=float(_get(d, "threshold", "Alert")),
             cycle=int(_get(d, "cycle", "Alert")),
             timezone=timezone,
@@ -629,8 +629,8 @@ class MetricStatus:
         ('running', datetime.timedelta(seconds=3600), Time(14, 30, 0))
     """
 
-    metric: Metric = attrs.field(converter=to_metric)
-    state: MetricState = attrs.field(converter=to_state)
+    metric: Metric
+    state: MetricState
     target: SlaTarget
     timezone: str
     cycles: int = 0
@@ -712,8 +712,8 @@ class MetricStatus:
         d = _mapping(data, "MetricStatus")
         w = "MetricStatus"
         return cls(
-            metric=_get(d, "metric", w),
-            state=_get(d, "state", w),
+            metric=Metric.parse(_get(d, "metric", w)),
+            state=MetricState.parse(_get(d, "state", w)),
             target=SlaTarget.from_dict(_get(d, "target", w)),
             timezone=timezone,
             cycles=int(_get(d, "cycles", w)),
@@ -761,7 +761,7 @@ class SlaReport:
     """
 
     policy: str
-    status: TicketStatus = attrs.field(converter=to_ticket_status)
+    status: TicketStatus
     timezone: str
     metrics: Mapping[Metric, MetricStatus] = attrs.field(converter=_to_metrics)
     alerts: tuple[Alert, ...] = attrs.field(converter=_to_alerts)
@@ -822,7 +822,7 @@ class SlaReport:
             raise DeserializationError(msg)
         return cls(
             policy=_get(d, "policy", "SlaReport"),
-            status=_get(d, "status", "SlaReport"),
+            status=TicketStatus.parse(_get(d, "status", "SlaReport")),
             timezone=tz,
             metrics={
                 k: MetricStatus.from_dict(v, timezone=tz) for k, v in metrics.items()

@@ -491,6 +491,9 @@ class CompiledPolicy:
         )
 
 
+_MEMO_LIMIT: Final = 4096
+
+
 @attrs.frozen
 class PolicySet:
     """Policies in order; the first whose ``when`` matches a ticket applies.
@@ -534,12 +537,18 @@ class PolicySet:
         init=False, repr=False, eq=False, hash=False
     )
 
+    _memo: dict[tuple[Any, ...], int] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
             self,
             "_compiled",
             tuple(CompiledPolicy(p, i) for i, p in enumerate(self.policies)),
         )
+        # Invisible memoisation of select_index by the facts, which are immutable.
+        object.__setattr__(self, "_memo", {})
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled form points at calendar engines: ship the policies only.
@@ -583,6 +592,30 @@ class PolicySet:
             "add a catch-all policy with when=None at the end"
         )
         raise NoMatchingPolicyError(msg)
+
+    def index_for(
+        self,
+        priority: Priority | None,
+        tier: Tier | None,
+        channel: Channel | None,
+        category: str | None,
+        attributes: Mapping[str, Any],
+    ) -> int:
+        """:meth:`select_index` of these facts, memoised (the clocks' hot path)."""
+        key = (priority, tier, channel, category, attributes)
+        memo = self._memo
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an attribute value that cannot be hashed (a list)
+            return self.select_index(
+                facts_of(priority, tier, channel, category, attributes)
+            )
+        i = self.select_index(facts_of(priority, tier, channel, category, attributes))
+        if len(memo) < _MEMO_LIMIT:
+            memo[key] = i
+        return i
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"policies": [...]}``, JSON-native.
