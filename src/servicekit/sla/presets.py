@@ -1,6 +1,39 @@
 """Ready-made SLA policy sets to copy and edit.
 
 This module only builds values; it must never read the clock or do I/O.
+
+``SERVICE_STANDARD`` is the service standard the seeds run today, as a policy set
+(first match wins).
+
+Copy it and edit: ``PolicySet([*SERVICE_STANDARD.policies[:-1], my_policy])``. Every
+clock is real (24×7) time except the dedicated manager's, and every target warns at
+50 % and 75 % of its allowance. Resolution pauses while the ticket is pending (waiting
+for the customer) or on hold.
+
+1. ``urgent`` (priority URGENT, e.g. an outage): first reply and every next reply
+   within **5 minutes**, whatever the channel, day or hour.
+2. ``bot`` (channel BOT): the bot answers within **10 seconds**.
+3. ``chat`` (channel CHAT): a human agent replies within **30 seconds**.
+4. ``logistics_fast_lane`` (category ``"logistics_complaint"``): logistics complaints
+   skip the queue, answered within **15 minutes**.
+5. ``high_value`` (tier HIGH_VALUE): the customer's dedicated manager answers within
+   **2 business hours** of the China calendar (:data:`CHINA_BUSINESS_CALENDAR`); a
+   Friday 17:00 request is due Monday 10:00.
+6. ``requirement`` (category ``"requirement"``): answered within 30 minutes, then a
+   progress update (a public reply) at least every **7 days** (168 hours) while the
+   requirement is open. Its delivery deadlines belong to
+   :mod:`servicekit.acceptance`, so RESOLUTION is not measured here.
+7. ``standard`` (everything else): first and next replies within **30 minutes**.
+
+Policies 1-5 and 7 also promise a clear answer or a solution within **24 hours**
+(RESOLUTION, real hours, paused while pending or on hold).
+
+Example:
+    >>> from servicekit.sla.presets import SERVICE_STANDARD
+    >>> SERVICE_STANDARD.select({"channel": "chat", "priority": "normal"}).name
+    'chat'
+    >>> SERVICE_STANDARD.select({"priority": "urgent", "channel": "chat"}).name
+    'urgent'
 """
 
 from __future__ import annotations
@@ -20,8 +53,8 @@ CHINA_BUSINESS_CALENDAR: Final = BusinessCalendar.for_country(
     timezone="Asia/Shanghai",
     weekly_hours=parse_hours("Mon-Fri 09:00-12:00,13:30-18:00"),
 )
-"""Beijing time, Monday to Friday 09:00-12:00 and 13:30-18:00, closed on China's
-public holidays and open on their 调休 make-up working days."""
+# Beijing time, Monday to Friday 09:00-12:00 and 13:30-18:00, closed on China's public
+# holidays and open on their 调休 make-up working days.
 
 
 def _t(metric: Metric, within: dt.timedelta, *, business: bool = False) -> SlaTarget:
@@ -106,35 +139,3 @@ SERVICE_STANDARD: Final = PolicySet(
         ),
     ]
 )
-"""The service standard the seeds run today, as a policy set (first match wins).
-
-Copy it and edit: ``PolicySet([*SERVICE_STANDARD.policies[:-1], my_policy])``. Every
-clock is real (24×7) time except the dedicated manager's, and every target warns at
-50 % and 75 % of its allowance. Resolution pauses while the ticket is pending (waiting
-for the customer) or on hold.
-
-1. ``urgent`` (priority URGENT, e.g. an outage): first reply and every next reply
-   within **5 minutes**, whatever the channel, day or hour.
-2. ``bot`` (channel BOT): the bot answers within **10 seconds**.
-3. ``chat`` (channel CHAT): a human agent replies within **30 seconds**.
-4. ``logistics_fast_lane`` (category ``"logistics_complaint"``): logistics complaints
-   skip the queue, answered within **15 minutes**.
-5. ``high_value`` (tier HIGH_VALUE): the customer's dedicated manager answers within
-   **2 business hours** of the China calendar (:data:`CHINA_BUSINESS_CALENDAR`); a
-   Friday 17:00 request is due Monday 10:00.
-6. ``requirement`` (category ``"requirement"``): answered within 30 minutes, then a
-   progress update (a public reply) at least every **7 days** (168 hours) while the
-   requirement is open. Its delivery deadlines belong to
-   :mod:`servicekit.acceptance`, so RESOLUTION is not measured here.
-7. ``standard`` (everything else): first and next replies within **30 minutes**.
-
-Policies 1-5 and 7 also promise a clear answer or a solution within **24 hours**
-(RESOLUTION, real hours, paused while pending or on hold).
-
-Example:
-    >>> from servicekit.sla.presets import SERVICE_STANDARD
-    >>> SERVICE_STANDARD.select({"channel": "chat", "priority": "normal"}).name
-    'chat'
-    >>> SERVICE_STANDARD.select({"priority": "urgent", "channel": "chat"}).name
-    'urgent'
-"""
