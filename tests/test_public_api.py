@@ -17,6 +17,7 @@ PACKAGES = [
     "servicekit",
     "servicekit.errors",
     "servicekit.sla",
+    "servicekit.sla.presets",
     "servicekit.acceptance",
     "servicekit.routing",
     "servicekit.routing.staffing",
