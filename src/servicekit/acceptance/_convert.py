@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 import attrs
 import pendulum
 
+from servicekit._iso import duration_from_iso, duration_to_iso
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -192,58 +192,6 @@ def reasons(value: object, what: str, *, allow_none: bool) -> tuple[str, ...]:
         msg = f"{what} needs at least one entry: say what was wrong"
         raise InvalidArgumentError(msg)
     return out
-
-
-_ISO_DURATION: Final = re.compile(
-    r"^(?P<sign>-)?P(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?"
-    r"(?:(?P<seconds>\d+)(?:\.(?P<micro>\d{1,6}))?S)?)?$"
-)
-
-
-def duration_to_iso(value: dt.timedelta) -> str:
-    """Return an exact ISO-8601 duration such as ``'PT24H'`` or ``'PT0.000001S'``.
-
-    Days are written as hours: an ISO ``P1D`` may mean a calendar day, which is not
-    24 hours across a DST change, so it is never emitted.
-    """
-    sign = "-" if value < dt.timedelta(0) else ""
-    value = abs(value)
-    hours, rest = divmod(value.days * 86400 + value.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    out = f"{sign}P"
-    clock = ""
-    if hours:
-        clock += f"{hours}H"
-    if minutes:
-        clock += f"{minutes}M"
-    if seconds or value.microseconds:
-        clock += f"{seconds}"
-        if value.microseconds:
-            clock += f".{value.microseconds:06d}".rstrip("0")
-        clock += "S"
-    return out + "T" + (clock or "0S")
-
-
-def duration_from_iso(value: Any, what: str) -> dt.timedelta:
-    """Parse the output of :func:`duration_to_iso`; ``nD`` is accepted as n × 24 hours.
-
-    Raises:
-        DeserializationError: not such a string.
-    """
-    match = _ISO_DURATION.match(value) if isinstance(value, str) else None
-    if match is None or value.rstrip("-").endswith(("P", "T")):
-        msg = f"{what} must be an ISO-8601 duration such as 'PT24H' or 'P1DT30M', got {value!r}"
-        raise DeserializationError(msg)
-    parts = match.groupdict()
-    out = dt.timedelta(
-        days=int(parts["days"] or 0),
-        hours=int(parts["hours"] or 0),
-        minutes=int(parts["minutes"] or 0),
-        seconds=int(parts["seconds"] or 0),
-        microseconds=int((parts["micro"] or "0").ljust(6, "0")),
-    )
-    return -out if parts["sign"] else out
 
 
 def member(kind: type[E], value: object, what: str) -> E:

@@ -486,7 +486,7 @@ class _Builtin:
             >>> LeastLoaded().to_dict()
             {'policy': 'least_loaded', 'name': 'least loaded'}
             >>> OwnerStickiness(wait=timedelta(minutes=20), name="owner").to_dict()
-            {'policy': 'owner', 'name': 'owner', 'wait': 'P0DT1200S'}
+            {'policy': 'owner', 'name': 'owner', 'wait': 'PT20M'}
         """
         return {"policy": self.kind, "name": self.name, **self._params()}
 

@@ -224,7 +224,7 @@ class QueueOrder:
             >>> from datetime import timedelta
             >>> from servicekit.routing import QueueOrder
             >>> QueueOrder(promote_every=timedelta(minutes=90)).to_dict()
-            {'promote_every': 'P0DT5400S'}
+            {'promote_every': 'PT1H30M'}
         """
         pe = self.promote_every
         return {"promote_every": None if pe is None else v.duration_to_iso(pe)}

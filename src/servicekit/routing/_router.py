@@ -232,7 +232,7 @@ class EscalationStep:
             >>> from datetime import timedelta
             >>> from servicekit.routing import EscalationStep
             >>> EscalationStep(after=timedelta(minutes=5)).to_dict()["after"]
-            'P0DT300S'
+            'PT5M'
         """
         return {
             "after": v.duration_to_iso(self.after),

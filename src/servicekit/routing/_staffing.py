@@ -388,7 +388,7 @@ class StaffingPlan:
             ...     aht=timedelta(minutes=3),
             ...     target_answer=timedelta(seconds=20),
             ... ).to_dict()["asa"]
-            'P0DT0S'
+            'PT0S'
         """
         return {
             "agents": self.agents,

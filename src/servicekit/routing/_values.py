@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pendulum
 
+from servicekit._iso import duration_from_iso as duration_from_iso  # noqa: PLC0414  (re-export)
+from servicekit._iso import duration_to_iso as duration_to_iso  # noqa: PLC0414  (re-export)
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
@@ -32,9 +33,6 @@ _T = TypeVar("_T")
 _V = TypeVar("_V")
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _EPOCH_ORDINAL: Final = _EPOCH.toordinal()
-_DURATION_RE: Final = re.compile(
-    r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d{1,6}))?S)?)?$"
-)
 
 
 class FrozenMap(Mapping[_K, _V]):
@@ -155,31 +153,6 @@ def duration(value: object, what: str, *, positive: bool = False) -> dt.timedelt
         msg = f"{what} must be {need}; got {value}"
         raise InvalidArgumentError(msg)
     return value
-
-
-def duration_to_iso(value: dt.timedelta) -> str:
-    """Return an exact ISO-8601 duration for a non-negative timedelta (``P1DT30.5S``)."""
-    seconds = value.seconds
-    text = f"P{value.days}DT{seconds}"
-    if value.microseconds:
-        text += f".{value.microseconds:06d}"
-    return text + "S"
-
-
-def duration_from_iso(text: object, what: str) -> dt.timedelta:
-    """Parse an ISO-8601 duration of days, hours, minutes and seconds exactly."""
-    match = _DURATION_RE.match(text) if isinstance(text, str) else None
-    if match is None or text == "P" or str(text).endswith("T"):
-        msg = f"{what} must be an ISO-8601 duration such as 'PT30M' or 'P0DT1800S'; got {text!r}"
-        raise DeserializationError(msg)
-    days, hours, minutes, secs, frac = match.groups()
-    return dt.timedelta(
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(secs or 0),
-        microseconds=int((frac or "0").ljust(6, "0")),
-    )
 
 
 def instant_to_iso(value: dt.datetime | None) -> str | None:
