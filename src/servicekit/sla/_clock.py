@@ -942,13 +942,14 @@ def evaluate_many(
         yield _fold(ps, events).report(n)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class SlaClock:
     """A ticket's clocks after the events so far: apply new events as they arrive.
 
     ``SlaClock.start(policies, events).apply(more).report(now)`` equals
     ``evaluate(policies, events + more, now)`` when ``more`` comes in time order after
-    ``events``; the clock never replays what it has seen. Applying returns a new clock.
+    ``events``; the clock never replays what it has seen. Applying returns a new clock
+    and leaves this one as it was. Clocks compare by identity; compare their reports.
 
     Example:
         >>> import pendulum
