@@ -1277,13 +1277,6 @@ class TestDueAndBreach:
             (1.0, T0 + 40 * M),
         ]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "bug: warnings use Fraction(float), e.g. the binary value of 0.9 "
-            "(0.90000000000000002220...), so 0.9 x 40 min rounds up to 36 min + 1 us"
-        ),
-    )
     @pytest.mark.parametrize(("fraction", "expected"), [(0.9, 36 * M), (0.1, 4 * M)])
     def test_decimal_fractions_fall_on_the_decimal_instant(self, fraction, expected):
         """Rule 18: 0.9 x 40 min is 36 min, as the user wrote it, not 36 min + 1 us."""
@@ -1667,15 +1660,6 @@ class TestSerialisation:
         with pytest.raises(DeserializationError, match="kind"):
             Alert.from_dict({}, timezone="UTC")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "bug: SlaTarget/SlaPolicy.from_dict let UnknownNameError and "
-            "InvalidArgumentError through for bad values, although their docstrings "
-            "promise DeserializationError for 'a value is unusable' and "
-            "TicketEvent.from_dict wraps the same errors"
-        ),
-    )
     @pytest.mark.parametrize(
         ("cls", "data"),
         [

@@ -37,6 +37,7 @@ from servicekit.sla._model import (
     _mapping,
     _Named,
     facts_of,
+    reads,
 )
 
 if TYPE_CHECKING:
@@ -564,6 +565,7 @@ class Alert:
         }
 
     @classmethod
+    @reads("Alert")
     def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
         """Rebuild an alert from :meth:`to_dict` data, shown in ``timezone``.
 
@@ -703,6 +705,7 @@ class MetricStatus:
         }
 
     @classmethod
+    @reads("MetricStatus")
     def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
         """Rebuild a status from :meth:`to_dict` data, shown in ``timezone``.
 
@@ -807,6 +810,7 @@ class SlaReport:
         }
 
     @classmethod
+    @reads("SlaReport")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a report from :meth:`to_dict` data.
 

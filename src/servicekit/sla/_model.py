@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from typing import Any, Final, Self, TypeVar
+from typing import Any, Final, ParamSpec, Self, TypeVar
 
 import attrs
 
@@ -162,6 +163,33 @@ SOLVED_STATUSES: Final = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
 _PAUSABLE: Final = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def reads(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorate a ``from_dict`` so that unusable values raise DeserializationError.
+
+    Any servicekit error (a ValueError, TypeError or LookupError) becomes a
+    :class:`DeserializationError` naming ``what``, as ``from_dict`` promises.
+    """
+
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(fn)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return fn(*args, **kwargs)
+            except DeserializationError:
+                raise
+            except (ValueError, TypeError, LookupError) as e:
+                msg = f"{what} data is unusable: {e}"
+                raise DeserializationError(msg) from e
+
+        return wrapper
+
+    return decorate
+
+
 # ---------------------------------------------------------------------------- targets
 
 
@@ -239,6 +267,7 @@ class SlaTarget:
         }
 
     @classmethod
+    @reads("SlaTarget")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a target from :meth:`to_dict` data.
 
@@ -394,6 +423,7 @@ class SlaPolicy:
         }
 
     @classmethod
+    @reads("SlaPolicy")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a policy from :meth:`to_dict` data.
 
@@ -455,9 +485,11 @@ class CompiledTarget:
         self.target = target
         self.metric = target.metric
         self.within = delta_us(target.within, "within")
-        # The earliest instant elapsed time reaches f × within: exact, rounded up.
+        # The earliest instant elapsed time reaches f × within, rounded up to the
+        # microsecond; f is read as the decimal it was written as (0.9, not the binary
+        # double just below it, which would put the warning 1 µs late).
         self.warn = tuple(
-            (f, -((-Fraction(f) * self.within) // 1)) for f in target.warn_at
+            (f, -((-Fraction(repr(f)) * self.within) // 1)) for f in target.warn_at
         )
         self.engine = engine_of(calendar) if target.business_hours else None
 
@@ -629,6 +661,7 @@ class PolicySet:
         return {"policies": [p.to_dict() for p in self.policies]}
 
     @classmethod
+    @reads("PolicySet")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a policy set from :meth:`to_dict` data.
 
@@ -802,6 +835,7 @@ class TicketEvent:
         return out
 
     @classmethod
+    @reads("TicketEvent")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild an event from :meth:`to_dict` data (extra keys such as a ticket id are ignored).
 
@@ -809,22 +843,16 @@ class TicketEvent:
             DeserializationError: a key is missing or a value is unusable.
         """
         d = _mapping(data, "TicketEvent")
-        try:
-            return cls(
-                at=instant_from_iso(_get(d, "at", "TicketEvent"), "TicketEvent.at"),
-                kind=_get(d, "kind", "TicketEvent"),
-                priority=d.get("priority"),
-                tier=d.get("tier"),
-                channel=d.get("channel"),
-                category=d.get("category"),
-                status=d.get("status"),
-                attributes=d.get("attributes") or {},
-            )
-        except DeserializationError:
-            raise
-        except (ValueError, TypeError, LookupError) as e:
-            msg = f"TicketEvent data {dict(d)!r}: {e}"
-            raise DeserializationError(msg) from e
+        return cls(
+            at=instant_from_iso(_get(d, "at", "TicketEvent"), "TicketEvent.at"),
+            kind=_get(d, "kind", "TicketEvent"),
+            priority=d.get("priority"),
+            tier=d.get("tier"),
+            channel=d.get("channel"),
+            category=d.get("category"),
+            status=d.get("status"),
+            attributes=d.get("attributes") or {},
+        )
 
 
 def facts_of(
