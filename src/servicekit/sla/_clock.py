@@ -64,7 +64,7 @@ _ONE_US: Final = dt.timedelta(microseconds=1)
 class _Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
-    __slots__ = ("active", "breach", "closed", "due", "start", "stop")
+    __slots__ = ("active", "breach", "closed", "due", "passed", "start", "stop")
 
     def __init__(self, start: int, *, active: bool) -> None:
         self.start = start
@@ -73,6 +73,9 @@ class _Cycle:
         self.stop: int | None = None
         self.breach: int | None = None  # decided breach instant (rule 16: final)
         self.due: int | None = None  # due instant when it stopped while running
+        # Warning instants already passed when a policy change replaced the target:
+        # fraction -> instant (rule 7 keeps them where they were reported).
+        self.passed: dict[float, int] | None = None
 
     def copy(self) -> _Cycle:
         c = _Cycle.__new__(_Cycle)
@@ -82,6 +85,7 @@ class _Cycle:
         c.stop = self.stop
         c.breach = self.breach
         c.due = self.due
+        c.passed = None if self.passed is None else self.passed.copy()
         return c
 
     def pause(self, t: int) -> None:
@@ -241,9 +245,17 @@ class _Fold:
             c = self.running(m)
             ct = old.targets[m]
             if c is not None and ct is not None and c.breach is None:
-                b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)))
+                spans = c.spans(ct)
+                b = self.clamp(c.crossing(ct, ct.within, spans))
                 if b is not None and b <= t:
                     c.breach = b  # rule 6: already breached stays breached
+                    continue
+                for f, x in ct.warn:
+                    w = self.clamp(c.crossing(ct, x, spans))
+                    if w is not None and w <= t:
+                        if c.passed is None:
+                            c.passed = {}
+                        c.passed.setdefault(f, w)
         was_paused = self.paused()
         self.policy = self.policies.compiled(index)
         self.since = t
@@ -416,7 +428,15 @@ class _Fold:
             if breach is None:
                 # Rule 19: warnings of a running cycle, and those passed while paused.
                 for f, x in ct.warn:
-                    w = self.clamp(c.crossing(ct, x, spans))
+                    w = c.crossing(ct, x, spans)
+                    if w is not None and w < self.since:
+                        # Rule 7: passed before the change, it stays where it was
+                        # reported; first passed because of the change, it falls there.
+                        w = (
+                            self.since
+                            if c.passed is None
+                            else c.passed.get(f, self.since)
+                        )
                     if w is not None:
                         alerts.append(
                             Alert(
@@ -870,6 +890,16 @@ def _fold(policies: PolicySet, events: Iterable[TicketEvent]) -> _Fold:
         raise InvalidEventError(msg)
     checked = cast("list[TicketEvent]", items)
     checked.sort(key=_event_us)  # stable: ties keep input order (rule 1)
+    first = checked[0]
+    if first.kind is not EventKind.CREATED:
+        # Rule 1: CREATED goes first among the events of its instant (an auto-reply
+        # stamped in the same second as the ticket, listed before it).
+        for i, e in enumerate(checked):
+            if e._us != first._us:  # noqa: SLF001
+                break
+            if e.kind is EventKind.CREATED:
+                checked.insert(0, checked.pop(i))
+                break
     fold = _Fold(policies, checked[0])
     for e in checked[1:]:
         fold.apply(e)
