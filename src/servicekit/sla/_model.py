@@ -46,8 +46,20 @@ __all__ = [
 _E = TypeVar("_E", bound=enum.StrEnum)
 
 
+@functools.cache
+def _names_of(cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
+    # Invisible memoisation: enum classes are immutable.
+    table: dict[str, enum.StrEnum] = {}
+    for member in cls:
+        table[member.name] = member
+        table[member.value] = member
+    return table
+
+
 def parse_member(cls: type[_E], value: object) -> _E:
     """Return the member of ``cls`` named by ``value`` (a member, its value or its name).
+
+    Case and surrounding spaces do not matter.
 
     Raises:
         UnknownNameError: ``value`` names no member; the message lists them.
@@ -55,10 +67,15 @@ def parse_member(cls: type[_E], value: object) -> _E:
     if isinstance(value, cls):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        for member in cls:
-            if text in (member.value, member.name) or text.lower() == member.value:
-                return member
+        table = _names_of(cls)
+        found = table.get(value)
+        if found is None:
+            text = value.strip()
+            found = (
+                table.get(text) or table.get(text.lower()) or table.get(text.upper())
+            )
+        if found is not None:
+            return found  # type: ignore[return-value]
     allowed = ", ".join(m.value for m in cls)
     msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
     raise UnknownNameError(msg)
@@ -698,17 +715,12 @@ _REQUIRES: Final[dict[EventKind, str]] = {
 _OPTIONAL_FIELDS: Final = ("priority", "tier", "channel", "category", "status")
 
 
-def _check_at(value: object) -> dt.datetime:
-    instant_us(value, "TicketEvent.at")  # raises for non-datetimes and naive ones
-    return value  # type: ignore[return-value]
-
-
 def _to_priority(value: object) -> Priority | None:
-    return None if value is None else Priority.parse(value)
+    return None if value is None else parse_member(Priority, value)
 
 
 def _to_tier(value: object) -> Tier | None:
-    return None if value is None else Tier.parse(value)
+    return None if value is None else parse_member(Tier, value)
 
 
 def _to_channel(value: object) -> Channel | None:
@@ -796,7 +808,7 @@ class TicketEvent:
         True
     """
 
-    at: dt.datetime = attrs.field(converter=_check_at, eq=_at_key)
+    at: dt.datetime = attrs.field(eq=_at_key)
     kind: EventKind = attrs.field(converter=_to_kind)
     priority: Priority | None = attrs.field(default=None, converter=_to_priority)
     tier: Tier | None = attrs.field(default=None, converter=_to_tier)
@@ -809,6 +821,8 @@ class TicketEvent:
     _us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        # Raises for non-datetimes and naive ones, before anything else is checked.
+        object.__setattr__(self, "_us", instant_us(self.at, "TicketEvent.at"))
         carries = _CARRIES[self.kind]
         for name in _OPTIONAL_FIELDS:
             if getattr(self, name) is not None and name not in carries:
@@ -821,7 +835,6 @@ class TicketEvent:
         if needed is not None and getattr(self, needed) is None:
             msg = f"a {self.kind.name} event needs {needed}=…"
             raise InvalidEventError(msg)
-        object.__setattr__(self, "_us", instant_us(self.at, "TicketEvent.at"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data; fields that are None are left out."""
