@@ -428,15 +428,14 @@ class _Fold:
             if breach is None:
                 # Rule 19: warnings of a running cycle, and those passed while paused.
                 for f, x in ct.warn:
-                    w = c.crossing(ct, x, spans)
-                    if w is not None and w < self.since:
-                        # Rule 7: passed before the change, it stays where it was
-                        # reported; first passed because of the change, it falls there.
-                        w = (
-                            self.since
-                            if c.passed is None
-                            else c.passed.get(f, self.since)
-                        )
+                    kept = None if c.passed is None else c.passed.get(f)
+                    if kept is not None:
+                        # Rule 7: passed before a change, it stays where it was
+                        # reported, even if the new target would put it later.
+                        w: int | None = kept
+                    else:
+                        # First passed because of the change, it falls there.
+                        w = self.clamp(c.crossing(ct, x, spans))
                     if w is not None:
                         alerts.append(
                             Alert(
