@@ -571,3 +571,287 @@ def routing_queues(draw, agents=(), min_size=0, max_size=10):
     owners = st.none() | st.sampled_from((*(a.id for a in agents), "gone"))
     n = draw(st.integers(min_size, max_size))
     return [draw(routing_tickets(ident=f"T{i}", owners=owners)) for i in range(n)]
+
+
+# --- sla: SLA event logs (tests/sla/test_clock_*.py) -----------------------------------
+# Small policy sets over three fixed calendars (built once: a China split shift with
+# the real 2025 holidays and make-up days, a New York 24x7 across DST, a London night
+# shift across DST), and valid event logs built step by step from a simulated status,
+# so every drawn log is legal. Instants start near an interesting local moment of the
+# calendar (a holiday edge, the lunch break, a weekend, a DST change) and advance by
+# 0 (ties), a few seconds/minutes, or hours/days. The last policy is a catch-all so a
+# policy always matches.
+
+import attrs  # noqa: E402
+
+from servicekit.sla import (  # noqa: E402
+    BusinessCalendar,
+    EventKind,
+    Metric,
+    PolicySet,
+    SlaPolicy,
+    SlaTarget,
+    TicketEvent,
+    TicketStatus,
+    parse_hours,
+)
+
+SLA_CALENDARS = {
+    "cn": BusinessCalendar.for_country(
+        "CN",
+        timezone="Asia/Shanghai",
+        weekly_hours=parse_hours("Mon-Fri 09:00-12:00,13:30-18:00"),
+    ),
+    "ny": BusinessCalendar.always_open("America/New_York"),
+    "night": BusinessCalendar(
+        timezone="Europe/London",
+        weekly_hours={
+            **{d: [("22:00", "24:00")] for d in range(5)},
+            **{d: [("00:00", "06:00")] for d in range(1, 6)},
+        },
+    ),
+}
+# Local wall-clock moments the logs start near, per calendar.
+_SLA_ANCHORS = {
+    "cn": (
+        "2025-01-24 17:40",  # Friday before the Spring Festival
+        "2025-01-26 11:50",  # Sunday make-up working day
+        "2025-02-04 17:00",  # last holiday day
+        "2025-02-08 08:59",  # Saturday make-up day
+        "2025-03-03 11:58",  # lunch break
+        "2025-03-07 17:55",  # Friday evening
+        "2025-09-30 16:00",  # before National Day
+    ),
+    "ny": ("2025-03-09 01:30", "2025-11-02 00:50", "2025-11-01 23:00"),
+    "night": (
+        "2025-03-28 21:50",  # Friday night before the spring change
+        "2025-03-30 00:30",
+        "2025-10-24 23:30",
+        "2025-10-26 05:50",
+        "2025-06-06 05:59",
+    ),
+}
+SLA_TIMEZONES = {k: c.timezone for k, c in SLA_CALENDARS.items()}
+SLA_METRICS = (
+    Metric.FIRST_RESPONSE,
+    Metric.NEXT_RESPONSE,
+    Metric.PERIODIC_UPDATE,
+    Metric.RESOLUTION,
+)
+_SLA_PAUSABLE = (TicketStatus.PENDING, TicketStatus.ON_HOLD)
+_SLA_PAUSE_ON = st.sampled_from(
+    ((), (TicketStatus.PENDING,), _SLA_PAUSABLE, _SLA_PAUSABLE, (TicketStatus.ON_HOLD,))
+)
+_SLA_ROUND = (1, 5, 30, 60, 90, 120, 240, 480, 1440, 2880)  # minutes
+_SLA_WITHIN = st.one_of(
+    st.sampled_from(_SLA_ROUND).map(lambda m: dt.timedelta(minutes=m)),
+    st.integers(1, 3 * 86_400).map(lambda s: dt.timedelta(seconds=s)),
+)
+_SLA_WARN = st.one_of(
+    st.sets(st.sampled_from((0.25, 0.5, 0.75, 0.9)), min_size=1, max_size=3),
+    st.just(()),
+    st.sets(st.sampled_from((0.1, 0.3, 1 / 3, 2 / 3, 0.999)), max_size=2),
+).map(tuple)
+_SLA_WHEN = st.one_of(
+    priorities.map(lambda p: {"priority": p}),
+    tiers.map(lambda t: {"tier": t}),
+    st.sets(priorities, min_size=1, max_size=2).map(lambda ps: {"priority": list(ps)}),
+)
+
+
+@st.composite
+def sla_targets(draw, metric):
+    """A random target for ``metric``: either clock, random warnings."""
+    return SlaTarget(
+        metric=metric,
+        within=draw(_SLA_WITHIN),
+        business_hours=draw(st.booleans()),
+        warn_at=draw(_SLA_WARN),
+    )
+
+
+@st.composite
+def sla_policies(draw, name, calendar, when=None):
+    """A policy measuring a random non-empty subset of the metrics."""
+    metrics = [m for m in SLA_METRICS if draw(st.integers(0, 4))]
+    if not metrics:
+        metrics = [draw(st.sampled_from(SLA_METRICS))]
+    return SlaPolicy(
+        name=name,
+        calendar=calendar,
+        when=when,
+        targets=[draw(sla_targets(m)) for m in metrics],
+        pause_on=draw(_SLA_PAUSE_ON),
+    )
+
+
+@st.composite
+def sla_policy_sets(draw, calendar_key=None):
+    """``(calendar key, PolicySet)``: 1-3 policies, the last a catch-all.
+
+    The earlier ones match on priority or tier; now and then a policy uses another
+    of the calendars (its zone is then the report's).
+    """
+    key = calendar_key or draw(st.sampled_from(sorted(SLA_CALENDARS)))
+    n = draw(st.sampled_from((1, 2, 2, 3, 3)))
+    policies = []
+    for i in range(n):
+        cal_key = (
+            key
+            if draw(st.integers(0, 5))
+            else draw(st.sampled_from(sorted(SLA_CALENDARS)))
+        )
+        when = None if i == n - 1 else draw(_SLA_WHEN)
+        if i and draw(st.booleans()):
+            # The first policy with every target scaled: same clocks and warnings,
+            # so a change keeps thresholds that were already passed (rule 7).
+            factor = draw(st.sampled_from((0.25, 0.5, 2, 4)))
+            first = policies[0]
+            policy = attrs.evolve(
+                first,
+                name=f"p{i}",
+                when=when,
+                targets=[
+                    attrs.evolve(t, within=t.within * factor) for t in first.targets
+                ],
+            )
+        else:
+            policy = draw(sla_policies(f"p{i}", SLA_CALENDARS[cal_key], when))
+        policies.append(policy)
+    return key, PolicySet(policies)
+
+
+def _sla_anchor(key, text):
+    local = dt.datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(SLA_TIMEZONES[key]))
+    return local.astimezone(dt.UTC)
+
+
+_SLA_GAP = st.one_of(
+    st.just(0),  # a tie
+    st.sampled_from(_SLA_ROUND).map(lambda m: 60 * m),  # lands on due instants
+    st.integers(1, 120),  # seconds
+    st.integers(1, 90).map(lambda m: 60 * m),  # minutes
+    st.integers(1, 72).map(lambda h: 3600 * h + 60 * (h % 7)),  # hours
+)
+_SLA_START = st.one_of(
+    st.just(0),
+    st.integers(-120, 120).map(lambda m: 60 * m),
+    st.integers(-7200, 7200),
+)
+# Which events a ticket in each status may get (rule 4), with repeats as weights.
+_SLA_KIND_CHOICES = {
+    status: st.sampled_from(
+        (
+            EventKind.CUSTOMER_MESSAGE,
+            EventKind.CUSTOMER_MESSAGE,
+            EventKind.AGENT_REPLY,
+            EventKind.AGENT_REPLY,
+            EventKind.STATUS_CHANGED,
+            EventKind.STATUS_CHANGED,
+            EventKind.PRIORITY_CHANGED,
+            EventKind.PRIORITY_CHANGED,
+            EventKind.TIER_CHANGED,
+        )
+        + ((EventKind.REOPENED,) * 2 if status is TicketStatus.SOLVED else ())
+    )
+    for status in TicketStatus
+}
+_SLA_STATUSES = st.sampled_from(
+    (
+        TicketStatus.OPEN,
+        TicketStatus.PENDING,
+        TicketStatus.PENDING,
+        TicketStatus.ON_HOLD,
+        TicketStatus.SOLVED,
+        TicketStatus.SOLVED,
+        TicketStatus.CLOSED,
+    )
+)
+_SLA_ZONES = st.sampled_from(("UTC", "Asia/Shanghai", "America/New_York"))
+
+
+def sla_event(at, kind, *, status=None, priority=None, tier=None, zone="UTC"):
+    """A TicketEvent at ``at`` (shown in ``zone``: equality is by instant)."""
+    return TicketEvent(
+        at=at.astimezone(ZoneInfo(zone)),
+        kind=kind,
+        status=status,
+        priority=priority,
+        tier=tier,
+    )
+
+
+def sla_next_status(status, kind, new=None):
+    """The status after a valid event, or None if the event is invalid (rule 4)."""
+    if kind is EventKind.REOPENED:
+        return TicketStatus.OPEN if status is TicketStatus.SOLVED else None
+    if kind is EventKind.STATUS_CHANGED:
+        if status is TicketStatus.CLOSED and new is not TicketStatus.CLOSED:
+            return None
+        return new
+    return status
+
+
+@st.composite
+def sla_logs(draw, calendar_key="cn", max_events=10, hints=()):
+    """``(events in time order, now)``: a valid log and a ``now`` at or after its end.
+
+    ``hints`` are gaps (seconds) worth drawing often, e.g. fractions of the targets, so
+    that events land just before or after warnings and due instants.
+    """
+    gaps = st.one_of(st.sampled_from(hints), _SLA_GAP) if hints else _SLA_GAP
+    t = _sla_anchor(calendar_key, draw(st.sampled_from(_SLA_ANCHORS[calendar_key])))
+    t += dt.timedelta(seconds=draw(_SLA_START))
+    zone = draw(_SLA_ZONES)
+    events = [
+        TicketEvent(
+            at=t.astimezone(ZoneInfo(zone)),
+            kind=EventKind.CREATED,
+            priority=draw(st.none() | priorities),
+            tier=draw(st.none() | tiers),
+        )
+    ]
+    status = TicketStatus.OPEN
+    for _ in range(
+        draw(st.integers(0, max_events) | st.integers(max_events // 2, max_events))
+    ):
+        t += dt.timedelta(seconds=draw(gaps))
+        kind = draw(_SLA_KIND_CHOICES[status])
+        new = None
+        if kind is EventKind.STATUS_CHANGED:
+            new = TicketStatus.CLOSED
+            if status is not TicketStatus.CLOSED:
+                new = draw(_SLA_STATUSES)
+        status = sla_next_status(status, kind, new)
+        events.append(
+            sla_event(
+                t,
+                kind,
+                status=new,
+                priority=draw(priorities)
+                if kind is EventKind.PRIORITY_CHANGED
+                else None,
+                tier=draw(tiers) if kind is EventKind.TIER_CHANGED else None,
+                zone=draw(_SLA_ZONES),
+            )
+        )
+    now = t + dt.timedelta(
+        seconds=draw(st.one_of(st.just(0), gaps, _SLA_GAP.map(lambda s: 7 * s)))
+    )
+    return events, now
+
+
+@st.composite
+def sla_cases(draw, max_events=10):
+    """``(policies, events, now)`` for the SLA clock tests."""
+    key, policies = draw(sla_policy_sets())
+    hints = sorted(
+        {
+            max(1, round(q * t.within.total_seconds()))
+            for p in policies
+            for t in p.targets
+            for q in (0.3, 0.55, 0.8, 1)
+        }
+    )
+    events, now = draw(sla_logs(key, max_events, hints))
+    return policies, events, now
