@@ -41,8 +41,11 @@ MAIN_EXAMPLES = max(400, settings.default.max_examples)
 
 
 def distinct_instants(events: list[TicketEvent]) -> list[TicketEvent]:
-    """The log with event ``i`` moved ``i`` µs later: same order, no ties."""
-    return [attrs.evolve(e, at=e.at + i * ONE_US) for i, e in enumerate(events)]
+    """The log with event ``i`` moved ``i`` µs later: same order, no ties.
+
+    The arithmetic is done in UTC: wall-clock arithmetic drops ``fold``.
+    """
+    return [attrs.evolve(e, at=utc(e.at) + i * ONE_US) for i, e in enumerate(events)]
 
 
 def _downgrade_case():
@@ -207,7 +210,7 @@ def test_nothing_changes_before_next_change_at(case, fraction, far):
     policies, events, now = case
     report = evaluate(policies, events, now)
     base = from_report(report).discrete()
-    nxt = report.next_change_at
+    nxt = utc(report.next_change_at)  # UTC: wall-clock arithmetic drops fold
     if nxt is None:
         later = [now + dt.timedelta(seconds=far)]
     else:
@@ -249,7 +252,7 @@ def test_a_pause_never_brings_resolution_forward(case, data):
             status = sla_next_status(status, e.kind, e.status)
         end = events[i + 1].at if i + 1 < len(events) else now
         if status is TicketStatus.OPEN:
-            slots.append((i, e.at, end))
+            slots.append((i, utc(e.at), utc(end)))  # UTC: wall arithmetic drops fold
     if not slots:
         return
     i, lo, hi = data.draw(st.sampled_from(slots), label="slot")
