@@ -105,6 +105,9 @@ class Cycle:
     # Warning instants already reported as passed when a policy change replaced the
     # target: fraction -> instant (rule 7 keeps them where they were).
     kept: dict[float, dt.datetime] = dataclasses.field(default_factory=dict)
+    # Reopened after a policy change made while it was stopped: the change's effects
+    # happen when it runs again (rule 7).
+    floor: dt.datetime | None = None
 
     def running(self) -> bool:
         return bool(self.stretches) and self.stretches[-1][1] is None
@@ -200,22 +203,26 @@ class RefTicket:
         cs = self.cycles[m]
         return cs[-1] if cs and cs[-1].stop is None else None
 
-    def clamp(self, t: dt.datetime | None) -> dt.datetime | None:
-        """Rule 7: nothing the policy in force decides happens before it took force."""
-        return None if t is None else max(t, self.since)
+    def clamp(self, t: dt.datetime | None, c: Cycle) -> dt.datetime | None:
+        """Rule 7: nothing the policy in force decides happens before it took force,
+        nor, for a cycle reopened after a change made while it was stopped, before it
+        ran again."""
+        if t is None:
+            return None
+        return max(t, self.since, c.floor or self.since)
 
     def due(self, m: Metric, c: Cycle) -> dt.datetime | None:
         """When ``c`` reaches the target of the policy in force (rules 7, 15)."""
         tg = self.target(m)
         if tg is None:
             return None
-        return self.clamp(c.crossing(tg, self.policy, us(tg.within)))
+        return self.clamp(c.crossing(tg, self.policy, us(tg.within)), c)
 
     def warning(self, c: Cycle, tg: SlaTarget, f: float) -> dt.datetime | None:
         """Where the report shows warning ``f`` of ``c`` (rules 7, 18)."""
         if f in c.kept:
             return c.kept[f]
-        return self.clamp(c.crossing(tg, self.policy, threshold_us(tg, f)))
+        return self.clamp(c.crossing(tg, self.policy, threshold_us(tg, f)), c)
 
     def stop(self, m: Metric, t: dt.datetime) -> None:
         c = self.live(m)
@@ -276,13 +283,13 @@ class RefTicket:
                 for m in METRICS:
                     self.stop(m, t)  # rule 12
             if old is TicketStatus.SOLVED and new not in SOLVED:
-                self.resume()  # rule 11
+                self.resume(t)  # rule 11
             self.status = new
         elif k is EventKind.REOPENED:
             if self.status is not TicketStatus.SOLVED:
                 raise Invalid("REOPENED on a ticket that is not SOLVED")
             self.status = TicketStatus.OPEN
-            self.resume()  # rule 11
+            self.resume(t)  # rule 11
             if self.live(Metric.NEXT_RESPONSE) is None:
                 self.start(Metric.NEXT_RESPONSE, t)  # rule 9
         else:  # PRIORITY_CHANGED, TIER_CHANGED: rule 6
@@ -294,11 +301,13 @@ class RefTicket:
             if new_policy is not self.policy:
                 for m in METRICS:
                     c = self.live(m)
+                    if c is None and m is Metric.RESOLUTION:
+                        c = self.cycles[m][-1]  # solved: may be reopened later
                     tg = self.target(m)
                     if c is None or tg is None or c.breach is not None:
                         continue
                     b = self.due(m, c)
-                    if b is not None and b <= t:
+                    if c.stop is None and b is not None and b <= t:
                         c.breach = b  # already breached: stays breached
                         continue
                     for f in tg.warn_at:  # rule 7: passed warnings stay where they were
@@ -310,9 +319,12 @@ class RefTicket:
         self.sync(t)
         self.last = t
 
-    def resume(self) -> None:
+    def resume(self, t: dt.datetime) -> None:
         """Reopening resumes RESOLUTION with its time (sync() opens its stretch)."""
         c = self.cycles[Metric.RESOLUTION][-1]
+        assert c.stop is not None
+        if self.since > c.stop:  # the policy changed while it was stopped
+            c.floor = t
         c.stop = None
         c.due_at_stop = None
 

@@ -782,6 +782,49 @@ class TestPriorityChanges:
         ]
         assert r.next_change_at == MON + 3 * M + 45 * S
 
+    def test_change_while_solved_takes_effect_when_reopened(self):
+        """Rule 7: a shorter target set while the ticket is solved breaches at the reopen.
+
+        Solved at 1.5 h under a 4 h RESOLUTION, upgraded at 1:40 to 1 h, reopened at
+        2:00: the report at 1:50 said MET (the ticket was solved), so the breach the
+        change causes happens when the clock runs again, at 2:00, not at 1:40.
+        """
+        four = policy("four", target(RES, 4 * H), when={"priority": "normal"})
+        one = policy("one", target(RES, 1 * H))
+        ps = PolicySet([four, one])
+        events = [
+            created(MON, priority="normal"),
+            status(MON + 90 * M, "solved"),
+            priority(MON + 100 * M, "urgent"),
+        ]
+        assert metric(evaluate(ps, events, MON + 110 * M), RES).state is MetricState.MET
+        r = evaluate(ps, [*events, reopened(MON + 2 * H)], MON + 130 * M)
+        assert metric(r, RES).state is MetricState.BREACHED
+        assert metric(r, RES).breached_at == MON + 2 * H
+        assert [(a.kind, a.at) for a in r.alerts] == [(AlertKind.BREACH, MON + 2 * H)]
+
+    def test_reopened_under_the_same_target_keeps_its_past_warnings(self):
+        """Rules 7, 11: warnings passed before a solve stay where they were after a reopen.
+
+        A 4 h RESOLUTION warned at 2 h and 3 h; solved at 3.5 h, a change to a policy
+        with the same target while solved, reopened: the warnings are not re-fired at
+        the reopen.
+        """
+        four = policy("four", target(RES, 4 * H), when={"priority": "normal"})
+        same = policy("same", target(RES, 4 * H))
+        events = [
+            created(MON, priority="normal"),
+            status(MON + 210 * M, "solved"),
+            priority(MON + 4 * H, "urgent"),
+            reopened(MON + 5 * H),
+        ]
+        r = evaluate(PolicySet([four, same]), events, MON + 5 * H)
+        assert [(a.kind, a.threshold, a.at) for a in r.alerts] == [
+            (AlertKind.WARNING, 0.5, MON + 2 * H),
+            (AlertKind.WARNING, 0.75, MON + 3 * H),
+            (AlertKind.BREACH, 1.0, MON + 5 * H + 30 * M),
+        ]
+
     def test_breached_then_downgraded_stays_breached(self):
         """Rules 6, 16: URGENT unanswered at minute 5 is breached; a downgrade at minute 10 does not undo it.
 

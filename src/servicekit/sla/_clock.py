@@ -64,7 +64,16 @@ _ONE_US: Final = dt.timedelta(microseconds=1)
 class _Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
-    __slots__ = ("active", "breach", "closed", "due", "passed", "start", "stop")
+    __slots__ = (
+        "active",
+        "breach",
+        "closed",
+        "due",
+        "floor",
+        "passed",
+        "start",
+        "stop",
+    )
 
     def __init__(self, start: int, *, active: bool) -> None:
         self.start = start
@@ -76,6 +85,9 @@ class _Cycle:
         # Warning instants already passed when a policy change replaced the target:
         # fraction -> instant (rule 7 keeps them where they were reported).
         self.passed: dict[float, int] | None = None
+        # Reopened after a policy change made while it was stopped: what the change
+        # causes happens when it runs again, not while the ticket was solved (rule 7).
+        self.floor: int | None = None
 
     def copy(self) -> _Cycle:
         c = _Cycle.__new__(_Cycle)
@@ -86,6 +98,7 @@ class _Cycle:
         c.breach = self.breach
         c.due = self.due
         c.passed = None if self.passed is None else self.passed.copy()
+        c.floor = self.floor
         return c
 
     def pause(self, t: int) -> None:
@@ -199,10 +212,15 @@ class _Fold:
             return cs[-1]
         return None
 
-    def clamp(self, b: int | None) -> int | None:
+    def clamp(self, b: int | None, c: _Cycle) -> int | None:
+        """Rule 7: nothing the policy in force decides happens before it took force."""
         if b is None:
             return None
-        return max(self.since, b)
+        lo = self.since
+        floor = c.floor
+        if floor is not None and floor > lo:
+            lo = floor
+        return max(lo, b)
 
     def stop(self, m: int, t: int) -> None:
         c = self.running(m)
@@ -211,7 +229,7 @@ class _Fold:
         ct = self.policy.targets[m]
         if ct is not None and c.breach is None:
             was_running = c.active is not None
-            b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)))
+            b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)), c)
             if b is not None and b <= t:
                 c.breach = b
             elif was_running:
@@ -231,6 +249,8 @@ class _Fold:
 
     def resume_resolution(self, t: int) -> None:
         c = self.cycles[_RES][-1]
+        if c.stop is not None and self.since > c.stop:
+            c.floor = t
         c.stop = None
         c.due = None
         if not self.paused():
@@ -242,20 +262,26 @@ class _Fold:
         if index == old.index:
             return
         for m in range(4):
-            c = self.running(m)
             ct = old.targets[m]
-            if c is not None and ct is not None and c.breach is None:
-                spans = c.spans(ct)
-                b = self.clamp(c.crossing(ct, ct.within, spans))
+            cs = self.cycles[m]
+            if ct is None or not cs:
+                continue
+            c = cs[-1]
+            # A stopped RESOLUTION may be reopened: its passed warnings must stay too.
+            if c.breach is not None or (c.stop is not None and m != _RES):
+                continue
+            spans = c.spans(ct)
+            if c.stop is None:
+                b = self.clamp(c.crossing(ct, ct.within, spans), c)
                 if b is not None and b <= t:
                     c.breach = b  # rule 6: already breached stays breached
                     continue
-                for f, x in ct.warn:
-                    w = self.clamp(c.crossing(ct, x, spans))
-                    if w is not None and w <= t:
-                        if c.passed is None:
-                            c.passed = {}
-                        c.passed.setdefault(f, w)
+            for f, x in ct.warn:
+                w = self.clamp(c.crossing(ct, x, spans), c)
+                if w is not None and w <= t:
+                    if c.passed is None:
+                        c.passed = {}
+                    c.passed.setdefault(f, w)
         was_paused = self.paused()
         self.policy = self.policies.compiled(index)
         self.since = t
@@ -412,7 +438,7 @@ class _Fold:
         else:
             breach = c.breach
             if breach is None:
-                b = self.clamp(c.crossing(ct, ct.within, spans))
+                b = self.clamp(c.crossing(ct, ct.within, spans), c)
                 if b is not None and b <= now:
                     breach = b
                 due = b
@@ -435,7 +461,7 @@ class _Fold:
                         w: int | None = kept
                     else:
                         # First passed because of the change, it falls there.
-                        w = self.clamp(c.crossing(ct, x, spans))
+                        w = self.clamp(c.crossing(ct, x, spans), c)
                     if w is not None:
                         alerts.append(
                             Alert(
