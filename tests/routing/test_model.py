@@ -109,7 +109,7 @@ class TestTicket:
             Ticket.from_dict(
                 {**ticket().to_dict(), "created_at": "2026-01-01T00:00:00"}
             )
-        with pytest.raises(DeserializationError, match="not an ISO-8601"):
+        with pytest.raises(DeserializationError, match="not ISO-8601"):
             Ticket.from_dict({**ticket().to_dict(), "created_at": "yesterday"})
         with pytest.raises(DeserializationError):
             Ticket.from_dict({**ticket().to_dict(), "created_at": 1234})

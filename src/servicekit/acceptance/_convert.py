@@ -20,7 +20,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import pendulum
 
-from servicekit._iso import duration_from_iso, duration_to_iso
+from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -136,17 +136,7 @@ def parse_instant(value: Any, what: str) -> pendulum.DateTime:
         DeserializationError: not a string, not ISO-8601, no offset, or not a
             usable instant (see :func:`to_instant`).
     """
-    if not isinstance(value, str):
-        msg = f"{what} must be an ISO-8601 string such as '2025-01-24T10:00:00+08:00', got {value!r}"
-        raise DeserializationError(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        msg = f"{what} {value!r} is not ISO-8601; use e.g. '2025-01-24T10:00:00+08:00'"
-        raise DeserializationError(msg) from None
-    if parsed.utcoffset() is None:
-        msg = f"{what} {value!r} has no UTC offset; append one such as '+08:00'"
-        raise DeserializationError(msg)
+    parsed = instant_from_iso(value, what)
     try:
         return to_instant(parsed)
     except InvalidArgumentError as e:
