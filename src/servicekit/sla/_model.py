@@ -541,6 +541,26 @@ class CompiledPolicy:
 
 
 _MEMO_LIMIT: Final = 4096
+_KEYED_TYPES: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _typed_key(attributes: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """A memo key for ``attributes`` that only equal facts share, or None.
+
+    ``True == 1 == 1.0`` and they hash alike, but conditions tell a bool from a number,
+    so each value is keyed with its exact type. Anything but a plain scalar (lists,
+    mappings, enum members, subclasses) is not memoised.
+    """
+    if not attributes:
+        return ()
+    out = []
+    for k in sorted(attributes):
+        v = attributes[k]
+        t = type(v)
+        if t not in _KEYED_TYPES:
+            return None
+        out.append((k, t, v))
+    return tuple(out)
 
 
 @attrs.frozen
@@ -651,16 +671,16 @@ class PolicySet:
         attributes: Mapping[str, Any],
     ) -> int:
         """:meth:`select_index` of these facts, memoised (the clocks' hot path)."""
-        key = (priority, tier, channel, category, attributes)
-        memo = self._memo
-        try:
-            return memo[key]
-        except KeyError:
-            pass
-        except TypeError:  # an attribute value that cannot be hashed (a list)
+        typed = _typed_key(attributes)
+        if typed is None:  # a value the memo cannot key safely (a list, a dict)
             return self.select_index(
                 facts_of(priority, tier, channel, category, attributes)
             )
+        key = (priority, tier, channel, category, typed)
+        memo = self._memo
+        found = memo.get(key)
+        if found is not None:
+            return found
         i = self.select_index(facts_of(priority, tier, channel, category, attributes))
         if len(memo) < _MEMO_LIMIT:
             memo[key] = i
