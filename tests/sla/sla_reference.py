@@ -183,6 +183,7 @@ class RefTicket:
         t = utc(created.at)
         assert t is not None
         self.since = t  # when the policy in force took force (rule 7)
+        self.changed_while_solved = False  # in event order, same instant included
         self.last = t
         self.status = TicketStatus.OPEN
         self.cycles: dict[Metric, list[Cycle]] = {m: [] for m in METRICS}
@@ -316,6 +317,8 @@ class RefTicket:
                             c.kept[f] = w
                 self.policy = new_policy
                 self.since = t
+                if self.status in SOLVED:
+                    self.changed_while_solved = True
         self.sync(t)
         self.last = t
 
@@ -323,8 +326,9 @@ class RefTicket:
         """Reopening resumes RESOLUTION with its time (sync() opens its stretch)."""
         c = self.cycles[Metric.RESOLUTION][-1]
         assert c.stop is not None
-        if self.since > c.stop:  # the policy changed while it was stopped
+        if self.changed_while_solved:  # the policy changed while it was stopped
             c.floor = t
+            self.changed_while_solved = False
         c.stop = None
         c.due_at_stop = None
 

@@ -9,6 +9,7 @@ from servicekit.sla import (
     Equals,
     EventKind,
     Metric,
+    MetricState,
     PolicySet,
     SlaPolicy,
     SlaTarget,
@@ -52,3 +53,33 @@ def test_policy_memo_tells_true_from_1():
     assert chosen(True) == "vip"
     assert chosen(1.0) == "rest"
     assert chosen(True) == "vip"
+
+
+def test_change_listed_after_solve_at_same_instant_breaches_at_reopen():
+    """Rule 7: a shorter target set while the ticket is solved breaches when it is
+    reopened. A change stamped in the same instant as the solve (listed after it)
+    was treated as made while running, so the breach was back-dated to the solve,
+    although the report at 01:40 said MET."""
+    ps = PolicySet(
+        [
+            policy(
+                "urgent",
+                target(Metric.RESOLUTION, 60 * M),
+                when={"priority": "urgent"},
+            ),
+            policy("normal", target(Metric.RESOLUTION, 120 * M)),
+        ]
+    )
+    at = T0.add(minutes=90)
+    events = [
+        TicketEvent(at=T0, kind=EventKind.CREATED, priority="normal"),
+        TicketEvent(at=at, kind=EventKind.STATUS_CHANGED, status="solved"),
+        TicketEvent(at=at, kind=EventKind.PRIORITY_CHANGED, priority="urgent"),
+    ]
+    before = evaluate(ps, events, T0.add(minutes=100)).metrics[Metric.RESOLUTION]
+    assert before.state is MetricState.MET
+    reopen = T0.add(minutes=120)
+    events.append(TicketEvent(at=reopen, kind=EventKind.REOPENED))
+    res = evaluate(ps, events, reopen).metrics[Metric.RESOLUTION]
+    assert res.state is MetricState.BREACHED
+    assert res.breached_at == reopen

@@ -133,6 +133,7 @@ class _Fold:
         "attributes",
         "awaiting",
         "category",
+        "changed_solved",
         "channel",
         "cycles",
         "first_done",
@@ -162,6 +163,9 @@ class _Fold:
         self.attributes = created.attributes
         self.policy: CompiledPolicy = policies.compiled(self.select())
         self.since = t  # when the current policy took force (rule 7)
+        # The policy changed while the ticket was solved (in event order, so also a
+        # change listed after the solve in the same instant): rule 7 floor on reopen.
+        self.changed_solved = False
         self.last = t
         self.status = TicketStatus.OPEN
         self.awaiting = True  # the request itself awaits a reply
@@ -249,8 +253,9 @@ class _Fold:
 
     def resume_resolution(self, t: int) -> None:
         c = self.cycles[_RES][-1]
-        if c.stop is not None and self.since > c.stop:
+        if self.changed_solved:
             c.floor = t
+            self.changed_solved = False
         c.stop = None
         c.due = None
         if not self.paused():
@@ -285,14 +290,16 @@ class _Fold:
         was_paused = self.paused()
         self.policy = self.policies.compiled(index)
         self.since = t
+        if self.status in SOLVED_STATUSES:
+            self.changed_solved = True
         if was_paused != self.paused():
             for m in _PAUSABLE_METRICS:
-                c = self.running(m)
-                if c is not None:
+                live = self.running(m)
+                if live is not None:
                     if was_paused:
-                        c.active = t
+                        live.active = t
                     else:
-                        c.pause(t)
+                        live.pause(t)
 
     # -- events ---------------------------------------------------------------------
 
