@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pendulum
+import pytest
 
+from servicekit.errors import CalendarRangeError
 from servicekit.sla import (
     BusinessCalendar,
     Equals,
@@ -83,3 +85,26 @@ def test_change_listed_after_solve_at_same_instant_breaches_at_reopen():
     res = evaluate(ps, events, reopen).metrics[Metric.RESOLUTION]
     assert res.state is MetricState.BREACHED
     assert res.breached_at == reopen
+
+
+@pytest.mark.parametrize(
+    ("created", "within", "now"),
+    [
+        # A 24-hour target on a ticket created in 9999's last hour: due in year 10000.
+        (pendulum.datetime(9999, 12, 31, 23, tz="UTC"), 24 * 60 * M, None),
+        # An absurd allowance: due past datetime.max.
+        (T0, dt.timedelta.max, None),
+        # A report shown in UTC-10 of an instant in year 1's first hours.
+        (pendulum.datetime(1, 1, 1, 5, tz="UTC"), M, T0),
+    ],
+)
+def test_instants_beyond_datetime_raise_at_evaluate(created, within, now):
+    """DESIGN §2: errors are servicekit errors. evaluate() returned a report whose
+    ``due_at``, ``next_change_at`` and ``to_dict()`` raised a bare OverflowError."""
+    p = SlaPolicy(
+        name="p",
+        calendar=BusinessCalendar.always_open("Pacific/Honolulu"),
+        targets=[target(Metric.RESOLUTION, within)],
+    )
+    with pytest.raises(CalendarRangeError, match="year"):
+        evaluate(p, [TicketEvent(at=created, kind=EventKind.CREATED)], now or created)

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, Final, Self, cast
 import attrs
 
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
-from servicekit.errors import DeserializationError, InvalidEventError, InvalidTypeError
+from servicekit.errors import (
+    CalendarRangeError,
+    DeserializationError,
+    InvalidEventError,
+    InvalidTypeError,
+)
 from servicekit.sla._calendar import datetime_at, instant_us
 from servicekit.sla._model import (
     METRIC_ORDER,
@@ -56,6 +61,9 @@ __all__ = [
 _FR, _NR, _PU, _RES = range(4)
 _PAUSABLE_METRICS: Final = (_PU, _RES)
 _ONE_US: Final = dt.timedelta(microseconds=1)
+# The instants every zone (offsets within ±1 day) can show as a datetime.
+_FIRST_US: Final = instant_us(dt.datetime(1, 1, 2, tzinfo=dt.UTC), "bound")
+_LAST_US: Final = instant_us(dt.datetime(9999, 12, 30, tzinfo=dt.UTC), "bound")
 
 
 # ---------------------------------------------------------------------------- fold
@@ -401,6 +409,7 @@ class _Fold:
             if ct is not None:
                 metrics[ct.metric] = self.metric_status(m, ct, now, tz, alerts)
         alerts.sort(key=_alert_order)
+        self.check_range(now, metrics, alerts)
         nxt = None
         for a in alerts:
             if a._at > now:  # noqa: SLF001
@@ -415,6 +424,27 @@ class _Fold:
             alerts=alerts,
             next_change_us=nxt,
         )
+
+    def check_range(
+        self, now: int, metrics: Mapping[Metric, MetricStatus], alerts: list[Alert]
+    ) -> None:
+        """Every instant the report shows must be a datetime in any zone (DESIGN §2)."""
+        hi = now
+        if alerts and alerts[-1]._at > hi:  # noqa: SLF001
+            hi = alerts[-1]._at  # noqa: SLF001
+        for s in metrics.values():
+            d = s._due  # noqa: SLF001
+            if d is not None and d > hi:
+                hi = d
+        lo = self.cycles[_RES][0].start  # CREATED
+        if lo < _FIRST_US or hi > _LAST_US:
+            bad = lo if lo < _FIRST_US else hi
+            msg = (
+                f"this report would show an instant {bad} µs from 1970, outside the "
+                "years a datetime can show in every zone (0001-01-02 … 9999-12-30 "
+                "UTC); use nearer instants or a shorter SlaTarget.within"
+            )
+            raise CalendarRangeError(msg)
 
     def metric_status(
         self, m: int, ct: CompiledTarget, now: int, tz: str, alerts: list[Alert]
