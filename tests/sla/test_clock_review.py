@@ -5,7 +5,7 @@ import datetime as dt
 import pendulum
 import pytest
 
-from servicekit.errors import CalendarRangeError
+from servicekit.errors import CalendarRangeError, DeserializationError
 from servicekit.sla import (
     BusinessCalendar,
     Equals,
@@ -14,6 +14,7 @@ from servicekit.sla import (
     MetricState,
     PolicySet,
     SlaPolicy,
+    SlaReport,
     SlaTarget,
     TicketEvent,
     evaluate,
@@ -108,3 +109,35 @@ def test_instants_beyond_datetime_raise_at_evaluate(created, within, now):
     )
     with pytest.raises(CalendarRangeError, match="year"):
         evaluate(p, [TicketEvent(at=created, kind=EventKind.CREATED)], now or created)
+
+
+def _report_dict():
+    p = policy("p", target(Metric.RESOLUTION, 60 * M))
+    created = TicketEvent(at=T0, kind=EventKind.CREATED)
+    return evaluate(p, [created], T0.add(minutes=5)).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("path", "bad"),
+    [
+        (("timezone",), "Mars/Olympus"),
+        (("timezone",), 5),
+        (("policy",), ["p"]),
+        (("policy",), ""),
+        (("metrics", "resolution", "metric"), "first_response"),
+        (("metrics", "resolution", "cycles"), 1.9),
+        (("metrics", "resolution", "cycles"), True),
+    ],
+)
+def test_report_from_dict_rejects_bad_values(path, bad):
+    """``from_dict`` promises DeserializationError for unusable data. It accepted an
+    unknown zone (the report then raised pendulum's error on ``.now``), a list as the
+    policy name (the report then could not be hashed), a metric filed under another
+    metric's key, and truncated 1.9 cycles to 1."""
+    data = _report_dict()
+    where = data
+    for key in path[:-1]:
+        where = where[key]
+    where[path[-1]] = bad
+    with pytest.raises(DeserializationError):
+        SlaReport.from_dict(data)

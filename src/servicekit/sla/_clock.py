@@ -23,7 +23,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
 )
-from servicekit.sla._calendar import datetime_at, instant_us
+from servicekit.sla._calendar import _zone, datetime_at, instant_us
 from servicekit.sla._model import (
     METRIC_ORDER,
     SOLVED_STATUSES,
@@ -586,6 +586,24 @@ def _optional_us(value: Any, what: str) -> int | None:
     return None if value is None else instant_us(instant_from_iso(value, what), what)
 
 
+def _count(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"{what} must be a whole number >= 0; got {value!r}"
+        raise DeserializationError(msg)
+    return value
+
+
+def _threshold(value: Any) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= 1
+    ):
+        msg = f"Alert.threshold must be a fraction in (0, 1]; got {value!r}"
+        raise DeserializationError(msg)
+    return float(value)
+
+
 def _duration_us(value: Any, what: str) -> int:
     d = duration_from_iso(value, what)
     return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
@@ -658,8 +676,8 @@ class Alert:
         return cls(
             kind=AlertKind.parse(_get(d, "kind", "Alert")),
             metric=Metric.parse(_get(d, "metric", "Alert")),
-            threshold=float(_get(d, "threshold", "Alert")),
-            cycle=int(_get(d, "cycle", "Alert")),
+            threshold=_threshold(_get(d, "threshold", "Alert")),
+            cycle=_count(_get(d, "cycle", "Alert"), "Alert.cycle"),
             timezone=timezone,
             at_us=instant_us(
                 instant_from_iso(_get(d, "at", "Alert"), "Alert.at"), "at"
@@ -801,8 +819,10 @@ class MetricStatus:
             state=MetricState.parse(_get(d, "state", w)),
             target=SlaTarget.from_dict(_get(d, "target", w)),
             timezone=timezone,
-            cycles=int(_get(d, "cycles", w)),
-            breached_cycles=int(_get(d, "breached_cycles", w)),
+            cycles=_count(_get(d, "cycles", w), "MetricStatus.cycles"),
+            breached_cycles=_count(
+                _get(d, "breached_cycles", w), "MetricStatus.breached_cycles"
+            ),
             elapsed_us=_duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
             started_us=_optional_us(d.get("started_at"), "MetricStatus.started_at"),
             due_us=_optional_us(d.get("due_at"), "MetricStatus.due_at"),
@@ -901,18 +921,28 @@ class SlaReport:
         """
         d = _mapping(data, "SlaReport")
         tz = _get(d, "timezone", "SlaReport")
+        _zone(tz)  # an unknown zone raises now, not when an instant is shown
+        name = _get(d, "policy", "SlaReport")
+        if not isinstance(name, str) or not name.strip():
+            msg = f"SlaReport.policy must be a policy name; got {name!r}"
+            raise DeserializationError(msg)
         metrics = _mapping(_get(d, "metrics", "SlaReport"), "SlaReport.metrics")
+        statuses = {}
+        for k, v in metrics.items():
+            status = MetricStatus.from_dict(v, timezone=tz)
+            if Metric.parse(k) is not status.metric:
+                msg = f"SlaReport.metrics[{k!r}] holds the status of {status.metric.value}"
+                raise DeserializationError(msg)
+            statuses[k] = status
         alerts = _get(d, "alerts", "SlaReport")
         if not isinstance(alerts, list):
             msg = f"SlaReport.alerts must be a list; got {alerts!r}"
             raise DeserializationError(msg)
         return cls(
-            policy=_get(d, "policy", "SlaReport"),
+            policy=name,
             status=TicketStatus.parse(_get(d, "status", "SlaReport")),
             timezone=tz,
-            metrics={
-                k: MetricStatus.from_dict(v, timezone=tz) for k, v in metrics.items()
-            },
+            metrics=statuses,
             alerts=[Alert.from_dict(a, timezone=tz) for a in alerts],
             now_us=instant_us(
                 instant_from_iso(_get(d, "now", "SlaReport"), "SlaReport.now"), "now"
