@@ -5,7 +5,11 @@ import datetime as dt
 import pendulum
 import pytest
 
-from servicekit.errors import CalendarRangeError, DeserializationError
+from servicekit.errors import (
+    CalendarRangeError,
+    DeserializationError,
+    InvalidTypeError,
+)
 from servicekit.sla import (
     BusinessCalendar,
     Equals,
@@ -13,11 +17,13 @@ from servicekit.sla import (
     Metric,
     MetricState,
     PolicySet,
+    SlaClock,
     SlaPolicy,
     SlaReport,
     SlaTarget,
     TicketEvent,
     evaluate,
+    evaluate_many,
 )
 
 UTC24 = BusinessCalendar.always_open("UTC")
@@ -141,3 +147,22 @@ def test_report_from_dict_rejects_bad_values(path, bad):
     where[path[-1]] = bad
     with pytest.raises(DeserializationError):
         SlaReport.from_dict(data)
+
+
+def test_apply_non_iterable_raises_servicekit_error():
+    """DESIGN §2: ``SlaClock.apply(5)`` leaked a bare TypeError."""
+    clock = SlaClock.start(
+        policy("p", target(Metric.RESOLUTION, 60 * M)),
+        [TicketEvent(at=T0, kind=EventKind.CREATED)],
+    )
+    with pytest.raises(InvalidTypeError):
+        clock.apply(5)
+
+
+def test_evaluate_many_checks_its_arguments_when_called():
+    """A bad ``now`` or policy set raised only at the first ``next()``, far from the
+    call that passed it; the logs stay lazy."""
+    with pytest.raises(InvalidTypeError):
+        evaluate_many(None, [], T0)
+    with pytest.raises(InvalidTypeError):
+        evaluate_many(policy("p", target(Metric.RESOLUTION, M)), [], "now")

@@ -1064,6 +1064,12 @@ def evaluate_many(
     """
     ps = _policy_set(policies)
     n = instant_us(now, "now")
+    return _reports(ps, histories, n)
+
+
+def _reports(
+    ps: PolicySet, histories: Iterable[Iterable[TicketEvent]], n: int
+) -> Iterator[SlaReport]:
     for events in histories:
         yield _fold(ps, events).report(n)
 
@@ -1123,8 +1129,11 @@ class SlaClock:
         """
         if isinstance(events, TicketEvent):
             events = (events,)
+        given: object = events
+        if not isinstance(given, Iterable):
+            msg = f"events must be a TicketEvent or a list of them; got {given!r}"
+            raise InvalidTypeError(msg)
         fold = self._fold.copy()
-        given: Iterable[object] = events
         for e in given:
             if not isinstance(e, TicketEvent):
                 msg = f"each event must be a TicketEvent; got {e!r}"
