@@ -1,6 +1,7 @@
 """Review findings on the SLA clocks: each test failed before the fix it pins."""
 
 import datetime as dt
+import json
 
 import pendulum
 import pytest
@@ -8,10 +9,12 @@ import pytest
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
+    InvalidArgumentError,
     InvalidTypeError,
 )
 from servicekit.sla import (
     BusinessCalendar,
+    Contains,
     Equals,
     EventKind,
     Metric,
@@ -166,3 +169,77 @@ def test_evaluate_many_checks_its_arguments_when_called():
         evaluate_many(None, [], T0)
     with pytest.raises(InvalidTypeError):
         evaluate_many(policy("p", target(Metric.RESOLUTION, M)), [], "now")
+
+
+class TestAttributesAreJsonValues:
+    """DESIGN §2: every public value round-trips through JSON. Attributes holding a set
+    or a date were accepted and then ``json.dumps(event.to_dict())`` raised a bare
+    TypeError; a tuple came back from JSON as a list, unequal to the original."""
+
+    @pytest.mark.parametrize(
+        "value", [{"a", "b"}, dt.date(2025, 1, 1), object(), b"bytes"]
+    )
+    def test_non_json_values_are_refused_at_construction(self, value):
+        with pytest.raises(
+            InvalidTypeError, match=r"attributes\.x must be a JSON value"
+        ):
+            TicketEvent(at=T0, kind=EventKind.CREATED, attributes={"x": value})
+
+    @pytest.mark.parametrize("value", [float("nan"), float("inf")])
+    def test_non_finite_numbers_are_refused(self, value):
+        with pytest.raises(InvalidArgumentError, match="JSON cannot hold"):
+            TicketEvent(
+                at=T0, kind=EventKind.CREATED, attributes={"deep": {"x": [1, value]}}
+            )
+
+    def test_nested_lists_and_mappings_round_trip_through_json(self):
+        attrs = {"tags": ("vip", "b2b"), "order": {"lines": [1, 2.5], "gift": None}}
+        event = TicketEvent(at=T0, kind=EventKind.CREATED, attributes=attrs)
+        back = TicketEvent.from_dict(json.loads(json.dumps(event.to_dict())))
+        assert back == event
+        assert back.attributes["tags"] == ("vip", "b2b")
+        assert hash(back) == hash(event)
+
+    def test_nested_attributes_are_read_only(self):
+        event = TicketEvent(
+            at=T0, kind=EventKind.CREATED, attributes={"order": {"lines": [1]}}
+        )
+        with pytest.raises(InvalidTypeError, match="read-only"):
+            event.attributes["order"]["lines"] = [2]
+
+    def test_conditions_see_list_attributes(self):
+        ps = PolicySet(
+            [
+                policy(
+                    "tagged",
+                    target(Metric.FIRST_RESPONSE, 5 * M),
+                    when=Contains(field="attributes.tags", value="vip"),
+                ),
+                policy("rest", target(Metric.FIRST_RESPONSE, 30 * M)),
+            ]
+        )
+        created = TicketEvent(
+            at=T0, kind=EventKind.CREATED, attributes={"tags": ["vip", "b2b"]}
+        )
+        assert evaluate(ps, [created], T0).policy == "tagged"
+
+    @pytest.mark.parametrize("bad", ["", [], 0])
+    def test_from_dict_refuses_falsy_non_mappings(self, bad):
+        """``d.get("attributes") or {}`` turned "", [] and 0 into {} silently."""
+        data = {"at": T0.isoformat(), "kind": "created", "attributes": bad}
+        with pytest.raises(DeserializationError, match="attributes must be a mapping"):
+            TicketEvent.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, 3, tzinfo=dt.UTC),
+    ],
+)
+def test_events_outside_the_showable_years_are_refused(at):
+    """An event at 9999-12-31 23:00 UTC made SlaClock.last_event_at raise a bare
+    OverflowError in Asia/Shanghai; such instants are refused when the event is built."""
+    with pytest.raises(CalendarRangeError, match="outside the years"):
+        TicketEvent(at=at, kind=EventKind.CREATED)

@@ -25,6 +25,12 @@ from servicekit.errors import (
 )
 from servicekit.sla._calendar import _zone, datetime_at, instant_us
 from servicekit.sla._model import (
+    FIRST_US as _FIRST_US,
+)
+from servicekit.sla._model import (
+    LAST_US as _LAST_US,
+)
+from servicekit.sla._model import (
     METRIC_ORDER,
     SOLVED_STATUSES,
     CompiledPolicy,
@@ -62,8 +68,6 @@ _FR, _NR, _PU, _RES = range(4)
 _PAUSABLE_METRICS: Final = (_PU, _RES)
 _ONE_US: Final = dt.timedelta(microseconds=1)
 # The instants every zone (offsets within ±1 day) can show as a datetime.
-_FIRST_US: Final = instant_us(dt.datetime(1, 1, 2, tzinfo=dt.UTC), "bound")
-_LAST_US: Final = instant_us(dt.datetime(9999, 12, 30, tzinfo=dt.UTC), "bound")
 
 
 # ---------------------------------------------------------------------------- fold

@@ -21,6 +21,7 @@ from servicekit._conditions import Always, Condition, condition_from
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import (
+    CalendarRangeError,
     DeserializationError,
     DuplicateIdError,
     InvalidArgumentError,
@@ -764,11 +765,51 @@ def _to_attributes(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         msg = f"attributes must be a mapping of names to JSON values; got {value!r}"
         raise InvalidTypeError(msg)
-    for k in value:
+    return _json_mapping(value, "attributes")
+
+
+def _json_mapping(value: Mapping[Any, Any], path: str) -> _FrozenDict:
+    out = {}
+    for k, v in value.items():
         if not isinstance(k, str):
-            msg = f"attribute names must be strings; got {k!r}"
+            msg = f"{path} names must be strings; got {k!r}"
             raise InvalidTypeError(msg)
-    return _FrozenDict(value)
+        out[k] = _json_value(v, f"{path}.{k}")
+    return _FrozenDict(out)
+
+
+def _json_value(value: object, path: str) -> Any:
+    """A JSON value, frozen: lists become tuples and objects read-only dicts.
+
+    So an event's attributes survive ``to_dict`` → JSON → ``from_dict`` unchanged.
+    """
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            msg = (
+                f"{path} is {value!r}, which JSON cannot hold and which equals nothing"
+            )
+            raise InvalidArgumentError(msg)
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_json_value(v, f"{path}[{i}]") for i, v in enumerate(value))
+    if isinstance(value, Mapping):
+        return _json_mapping(value, path)
+    msg = (
+        f"{path} must be a JSON value (string, number, boolean, None, list or mapping); "
+        f"got {type(value).__name__} {value!r}"
+    )
+    raise InvalidTypeError(msg)
+
+
+def _plain(value: Any) -> Any:
+    """The JSON-native form of a frozen JSON value."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 class _FrozenDict(dict[str, Any]):
@@ -788,6 +829,15 @@ class _FrozenDict(dict[str, Any]):
 
     def __reduce__(self) -> Any:
         return (_FrozenDict, (dict(self),))
+
+
+def _or_empty(value: object) -> object:
+    return {} if value is None else value
+
+
+# The instants every zone can show as a datetime (DESIGN §2: no bare OverflowError).
+FIRST_US: Final = instant_us(dt.datetime(1, 1, 2, tzinfo=dt.UTC), "bound")
+LAST_US: Final = instant_us(dt.datetime(9999, 12, 30, tzinfo=dt.UTC), "bound")
 
 
 def _at_key(value: dt.datetime) -> int:
@@ -842,7 +892,14 @@ class TicketEvent:
 
     def __attrs_post_init__(self) -> None:
         # Raises for non-datetimes and naive ones, before anything else is checked.
-        object.__setattr__(self, "_us", instant_us(self.at, "TicketEvent.at"))
+        us = instant_us(self.at, "TicketEvent.at")
+        if not FIRST_US <= us <= LAST_US:
+            msg = (
+                f"TicketEvent.at {self.at!r} is outside the years a datetime can show in "
+                "every zone (0001-01-02 … 9999-12-30 UTC); use a real instant"
+            )
+            raise CalendarRangeError(msg)
+        object.__setattr__(self, "_us", us)
         carries = _CARRIES[self.kind]
         for name in _OPTIONAL_FIELDS:
             if getattr(self, name) is not None and name not in carries:
@@ -864,7 +921,7 @@ class TicketEvent:
             if value is not None:
                 out[name] = str(value)
         if self.attributes:
-            out["attributes"] = dict(self.attributes)
+            out["attributes"] = _plain(self.attributes)
         return out
 
     @classmethod
@@ -884,7 +941,7 @@ class TicketEvent:
             channel=d.get("channel"),
             category=d.get("category"),
             status=d.get("status"),
-            attributes=d.get("attributes") or {},
+            attributes=_or_empty(d.get("attributes")),
         )
 
 
