@@ -48,6 +48,7 @@ from servicekit.sla._model import (
     _mapping,
     _Named,
     facts_of,
+    get_list,
     reads,
 )
 
@@ -304,14 +305,19 @@ class _Fold:
         self.since = t
         if self.status in SOLVED_STATUSES:
             self.changed_solved = True
-        if was_paused != self.paused():
-            for m in _PAUSABLE_METRICS:
-                live = self.running(m)
-                if live is not None:
-                    if was_paused:
-                        live.active = t
-                    else:
-                        live.pause(t)
+        self.repause(was_paused, t)
+
+    def repause(self, was_paused: bool, t: int) -> None:
+        """Pause or resume the pausable clocks if the pause state changed (rule 13)."""
+        if was_paused == self.paused():
+            return
+        for m in _PAUSABLE_METRICS:
+            live = self.running(m)
+            if live is not None:
+                if was_paused:
+                    live.active = t
+                else:
+                    live.pause(t)
 
     # -- events ---------------------------------------------------------------------
 
@@ -373,14 +379,7 @@ class _Fold:
         if old is TicketStatus.SOLVED:
             self.resume_resolution(t)  # rule 11
             return
-        if was_paused != self.paused():  # rule 13
-            for m in _PAUSABLE_METRICS:
-                c = self.running(m)
-                if c is not None:
-                    if was_paused:
-                        c.active = t
-                    else:
-                        c.pause(t)
+        self.repause(was_paused, t)
 
     def reopen(self, t: int, e: TicketEvent) -> None:
         if self.status is not TicketStatus.SOLVED:
@@ -514,18 +513,9 @@ class _Fold:
                                 at_us=w,
                             )
                         )
-                if due is not None:
-                    alerts.append(
-                        Alert(
-                            kind=AlertKind.BREACH,
-                            metric=metric,
-                            threshold=1.0,
-                            cycle=n,
-                            timezone=tz,
-                            at_us=due,
-                        )
-                    )
-        if breach is not None:
+        # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
+        end = breach if breach is not None or c.stop is not None else due
+        if end is not None:
             alerts.append(
                 Alert(
                     kind=AlertKind.BREACH,
@@ -533,7 +523,7 @@ class _Fold:
                     threshold=1.0,
                     cycle=n,
                     timezone=tz,
-                    at_us=breach,
+                    at_us=end,
                 )
             )
         return MetricStatus(
@@ -938,10 +928,7 @@ class SlaReport:
                 msg = f"SlaReport.metrics[{k!r}] holds the status of {status.metric.value}"
                 raise DeserializationError(msg)
             statuses[k] = status
-        alerts = _get(d, "alerts", "SlaReport")
-        if not isinstance(alerts, list):
-            msg = f"SlaReport.alerts must be a list; got {alerts!r}"
-            raise DeserializationError(msg)
+        alerts = get_list(d, "alerts", "SlaReport")
         return cls(
             policy=name,
             status=TicketStatus.parse(_get(d, "status", "SlaReport")),

@@ -310,6 +310,19 @@ def _mapping(data: object, what: str) -> Mapping[str, Any]:
     return data
 
 
+def get_list(data: Mapping[str, Any], key: str, what: str) -> list[Any]:
+    """``data[key]``, which must be a JSON list.
+
+    Raises:
+        DeserializationError: it is missing or not a list.
+    """
+    value = _get(data, key, what)
+    if not isinstance(value, list):
+        msg = f"{what}.{key} must be a list; got {value!r}"
+        raise DeserializationError(msg)
+    return value
+
+
 def _get(data: Mapping[str, Any], key: str, what: str) -> Any:
     try:
         return data[key]
@@ -449,10 +462,7 @@ class SlaPolicy:
             DeserializationError: a key is missing or a value is unusable.
         """
         d = _mapping(data, "SlaPolicy")
-        targets = _get(d, "targets", "SlaPolicy")
-        if not isinstance(targets, list):
-            msg = f"SlaPolicy.targets must be a list; got {targets!r}"
-            raise DeserializationError(msg)
+        targets = get_list(d, "targets", "SlaPolicy")
         return cls(
             name=_get(d, "name", "SlaPolicy"),
             targets=[SlaTarget.from_dict(t) for t in targets],
@@ -707,10 +717,7 @@ class PolicySet:
             DeserializationError: a key is missing or a value is unusable.
         """
         d = _mapping(data, "PolicySet")
-        items = _get(d, "policies", "PolicySet")
-        if not isinstance(items, list):
-            msg = f"PolicySet.policies must be a list; got {items!r}"
-            raise DeserializationError(msg)
+        items = get_list(d, "policies", "PolicySet")
         return cls([SlaPolicy.from_dict(p) for p in items])
 
 
