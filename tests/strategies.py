@@ -582,6 +582,8 @@ def routing_queues(draw, agents=(), min_size=0, max_size=10):
 # 0 (ties), a few seconds/minutes, or hours/days. The last policy is a catch-all so a
 # policy always matches.
 
+from fractions import Fraction  # noqa: E402
+
 import attrs  # noqa: E402
 
 from servicekit.sla import (  # noqa: E402
@@ -841,17 +843,30 @@ def sla_logs(draw, calendar_key="cn", max_events=10, hints=()):
     return events, now
 
 
+def _sla_warn_seconds(f, within):
+    """``f × within`` rounded up to the microsecond, in seconds (exact as a float)."""
+    exact = Fraction(repr(f)) * (within // dt.timedelta(microseconds=1))
+    return -((-exact.numerator) // exact.denominator) / 1_000_000
+
+
 @st.composite
 def sla_cases(draw, max_events=10):
     """``(policies, events, now)`` for the SLA clock tests."""
     key, policies = draw(sla_policy_sets())
-    hints = sorted(
-        {
-            max(1, round(q * t.within.total_seconds()))
-            for p in policies
-            for t in p.targets
-            for q in (0.3, 0.55, 0.8, 1)
-        }
-    )
+    hints = {
+        max(1, round(q * t.within.total_seconds()))
+        for p in policies
+        for t in p.targets
+        for q in (0.3, 0.55, 0.8, 1)
+    }
+    # The exact warning instants (f x within rounded up to the microsecond, rule 18),
+    # so that an event, a policy change in particular, lands exactly on a warning.
+    hints |= {
+        _sla_warn_seconds(f, t.within)
+        for p in policies
+        for t in p.targets
+        for f in t.warn_at
+    }
+    hints = sorted(hints)
     events, now = draw(sla_logs(key, max_events, hints))
     return policies, events, now
