@@ -9,6 +9,7 @@ and valid logs around holiday edges, lunch breaks, weekends and DST changes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import pickle
 
@@ -366,3 +367,20 @@ def test_a_policy_change_keeps_passed_warnings(case):
                 if a.metric is m and a.kind.value == "warning"
             }
             assert {p for p in passed if p[0] in fractions} <= now_passed
+
+
+@settings(deadline=None)
+@given(sla_cases(), st.data())
+def test_clock_json_round_trips(case, data):
+    """Guards SlaClock.to_dict/from_dict (DESIGN §2: workflow state is JSON).
+
+    A clock stored as JSON after any prefix of the log and read back reports what the
+    original reports, and, given the rest of the log, what evaluate() says of it all.
+    """
+    policies, events, now = case
+    k = data.draw(st.integers(1, len(events)), label="prefix length")
+    clock = SlaClock.start(policies, events[:k])
+    back = SlaClock.from_dict(json.loads(json.dumps(clock.to_dict())))
+    assert back.report(now) == clock.report(now)
+    assert back.to_dict() == clock.to_dict()
+    assert back.apply(events[k:]).report(now) == evaluate(policies, events, now)

@@ -49,6 +49,7 @@ from servicekit.sla._model import (
     _Named,
     facts_of,
     get_list,
+    plain_json,
     reads,
 )
 
@@ -112,6 +113,59 @@ class _Cycle:
         c.due = self.due
         c.passed = None if self.passed is None else self.passed.copy()
         c.floor = self.floor
+        return c
+
+    def to_plain(self) -> dict[str, Any]:
+        return {
+            "start": _iso(self.start),
+            "closed": [[_iso(a), _iso(b)] for a, b in self.closed],
+            "active": _opt_iso(self.active),
+            "stop": _opt_iso(self.stop),
+            "breach": _opt_iso(self.breach),
+            "due": _opt_iso(self.due),
+            "passed": None
+            if self.passed is None
+            else [[f, _iso(w)] for f, w in sorted(self.passed.items())],
+            "floor": _opt_iso(self.floor),
+        }
+
+    @classmethod
+    def from_plain(cls, data: object) -> _Cycle:
+        d = _mapping(data, "SlaClock cycle")
+        c = cls(_us_of(_get(d, "start", "SlaClock cycle")), active=False)
+        for pair in get_list(d, "closed", "SlaClock cycle"):
+            if not isinstance(pair, list) or len(pair) != 2:
+                msg = f"a closed stretch must be [start, end]; got {pair!r}"
+                raise DeserializationError(msg)
+            a, b = _us_of(pair[0]), _us_of(pair[1])
+            if not c.start <= a < b:
+                msg = f"a closed stretch must lie after the cycle's start and end after it begins; got {pair!r}"
+                raise DeserializationError(msg)
+            c.closed.append((a, b))
+        c.active = _opt_us_of(d.get("active"))
+        c.stop = _opt_us_of(d.get("stop"))
+        c.breach = _opt_us_of(d.get("breach"))
+        c.due = _opt_us_of(d.get("due"))
+        c.floor = _opt_us_of(d.get("floor"))
+        passed = d.get("passed")
+        if passed is not None:
+            if not isinstance(passed, list):
+                msg = f"passed warnings must be a list of [fraction, instant]; got {passed!r}"
+                raise DeserializationError(msg)
+            c.passed = {}
+            for item in passed:
+                if (
+                    not isinstance(item, list)
+                    or len(item) != 2
+                    or isinstance(item[0], bool)
+                    or not isinstance(item[0], int | float)
+                ):
+                    msg = f"a passed warning must be [fraction, instant]; got {item!r}"
+                    raise DeserializationError(msg)
+                c.passed[float(item[0])] = _us_of(item[1])
+        if c.active is not None and c.stop is not None:
+            msg = "a cycle cannot be running and stopped at once"
+            raise DeserializationError(msg)
         return c
 
     def pause(self, t: int) -> None:
@@ -200,6 +254,80 @@ class _Fold:
         for name, value in state.items():
             setattr(self, name, value)
         self.policy = self.policies.compiled(state["policy"])
+
+    def to_plain(self) -> dict[str, Any]:
+        attributes: Any = self.attributes
+        return {
+            "policy": self.policy.policy.name,
+            "facts": {
+                "priority": _opt_str(self.priority),
+                "tier": _opt_str(self.tier),
+                "channel": _opt_str(self.channel),
+                "category": self.category,
+                "attributes": plain_json(attributes),
+            },
+            "since": _iso(self.since),
+            "changed_solved": self.changed_solved,
+            "last": _iso(self.last),
+            "status": self.status.value,
+            "awaiting": self.awaiting,
+            "first_done": self.first_done,
+            "cycles": {
+                m.value: [c.to_plain() for c in self.cycles[i]]
+                for i, m in enumerate(METRIC_ORDER)
+            },
+        }
+
+    @classmethod
+    def from_plain(cls, policies: PolicySet, data: object) -> _Fold:
+        d = _mapping(data, "SlaClock state")
+        w = "SlaClock state"
+        facts = _mapping(_get(d, "facts", w), "SlaClock facts")
+        # A CREATED event validates and converts the facts exactly as the log did.
+        created = TicketEvent(
+            at=datetime_at(_us_of(_get(d, "last", w)), "UTC"),
+            kind=EventKind.CREATED,
+            priority=facts.get("priority"),
+            tier=facts.get("tier"),
+            channel=facts.get("channel"),
+            category=facts.get("category"),
+            attributes=_or_empty(facts.get("attributes")),
+        )
+        f = cls.__new__(cls)
+        f.policies = policies
+        f.priority = created.priority
+        f.tier = created.tier
+        f.channel = created.channel
+        f.category = created.category
+        f.attributes = created.attributes
+        name = _get(d, "policy", w)
+        index = next((i for i, p in enumerate(policies) if p.name == name), None)
+        if index is None:
+            msg = f"the stored clock ran under policy {name!r}, which this policy set lacks"
+            raise DeserializationError(msg)
+        f.policy = policies.compiled(index)
+        f.since = _us_of(_get(d, "since", w))
+        f.last = _us_of(_get(d, "last", w))
+        f.status = TicketStatus.parse(_get(d, "status", w))
+        flags = {k: _get(d, k, w) for k in ("changed_solved", "awaiting", "first_done")}
+        for k, v in flags.items():
+            if not isinstance(v, bool):
+                msg = f"{w}.{k} must be true or false; got {v!r}"
+                raise DeserializationError(msg)
+        f.changed_solved = flags["changed_solved"]
+        f.awaiting = flags["awaiting"]
+        f.first_done = flags["first_done"]
+        cycles = _mapping(_get(d, "cycles", w), "SlaClock cycles")
+        f.cycles = [
+            [_Cycle.from_plain(c) for c in get_list(cycles, m.value, "SlaClock cycles")]
+            for m in METRIC_ORDER
+        ]
+        if len(f.cycles[_FR]) != 1 or len(f.cycles[_RES]) != 1:
+            msg = (
+                "a stored clock has exactly one FIRST_RESPONSE and one RESOLUTION cycle"
+            )
+            raise DeserializationError(msg)
+        return f
 
     def select(self) -> int:
         return self.policies.index_for(
@@ -539,6 +667,30 @@ class _Fold:
             breached_us=breach,
             stopped_us=c.stop,
         )
+
+
+def _iso(us: int) -> str:
+    return datetime_at(us, "UTC").isoformat()
+
+
+def _opt_iso(us: int | None) -> str | None:
+    return None if us is None else _iso(us)
+
+
+def _us_of(value: object) -> int:
+    return instant_us(instant_from_iso(value, "SlaClock instant"), "SlaClock instant")
+
+
+def _opt_us_of(value: object) -> int | None:
+    return None if value is None else _us_of(value)
+
+
+def _or_empty(value: object) -> object:
+    return {} if value is None else value
+
+
+def _opt_str(value: str | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _alert_order(a: Alert) -> tuple[int, int, float]:
@@ -1135,3 +1287,36 @@ class SlaClock:
     def report(self, now: dt.datetime) -> SlaReport:
         """Return the report at ``now`` (not before the last event)."""
         return self._fold.report(instant_us(now, "now"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-native data: the policy set and the clocks' state.
+
+        Store it instead of the event log; :meth:`from_dict` gives back a clock whose
+        reports, and whatever events it is given next, are those of the original.
+
+        Example:
+            >>> import json, pendulum
+            >>> from servicekit.sla import EventKind, SlaClock, TicketEvent
+            >>> from servicekit.sla.presets import SERVICE_STANDARD
+            >>> t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+            >>> clock = SlaClock.start(
+            ...     SERVICE_STANDARD, [TicketEvent(at=t0, kind=EventKind.CREATED)]
+            ... )
+            >>> stored = json.dumps(clock.to_dict())
+            >>> again = SlaClock.from_dict(json.loads(stored))
+            >>> again.report(t0.add(hours=1)) == clock.report(t0.add(hours=1))
+            True
+        """
+        return {"policies": self.policies.to_dict(), "state": self._fold.to_plain()}
+
+    @classmethod
+    @reads("SlaClock")
+    def from_dict(cls, data: Mapping[str, Any]) -> SlaClock:
+        """Rebuild a clock from :meth:`to_dict` data.
+
+        Raises:
+            DeserializationError: a key is missing or a value is unusable.
+        """
+        d = _mapping(data, "SlaClock")
+        policies = PolicySet.from_dict(_get(d, "policies", "SlaClock"))
+        return cls(policies, _Fold.from_plain(policies, _get(d, "state", "SlaClock")))

@@ -810,12 +810,12 @@ def _json_value(value: object, path: str) -> Any:
     raise InvalidTypeError(msg)
 
 
-def _plain(value: Any) -> Any:
+def plain_json(value: Any) -> Any:
     """The JSON-native form of a frozen JSON value."""
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [plain_json(v) for v in value]
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     return value
 
 
@@ -928,7 +928,7 @@ class TicketEvent:
             if value is not None:
                 out[name] = str(value)
         if self.attributes:
-            out["attributes"] = _plain(self.attributes)
+            out["attributes"] = plain_json(self.attributes)
         return out
 
     @classmethod

@@ -1,0 +1,131 @@
+"""SlaClock.to_dict / from_dict: the stored state of a ticket's clocks (DESIGN §2).
+
+Round trips are property-tested in ``test_clock_properties.py``; this module pins the
+stored form and every way a stored clock can be unusable, each of which must raise
+DeserializationError at the boundary, never a bare error or a half-built clock.
+"""
+
+import copy
+import datetime as dt
+import json
+
+import pendulum
+import pytest
+
+from servicekit.errors import DeserializationError
+from servicekit.sla import EventKind, Metric, MetricState, SlaClock, TicketEvent
+from servicekit.sla.presets import SERVICE_STANDARD
+
+SH = "Asia/Shanghai"
+T0 = pendulum.datetime(2025, 3, 3, 10, tz=SH)
+M = dt.timedelta(minutes=1)
+
+
+def stored():
+    events = [
+        TicketEvent(
+            at=T0,
+            kind=EventKind.CREATED,
+            priority="normal",
+            attributes={"city": "Hohhot", "tags": ["b2b"]},
+        ),
+        TicketEvent(at=T0 + 3 * M, kind=EventKind.AGENT_REPLY),
+        TicketEvent(at=T0 + 4 * M, kind=EventKind.STATUS_CHANGED, status="pending"),
+        TicketEvent(at=T0 + 9 * M, kind=EventKind.STATUS_CHANGED, status="open"),
+        TicketEvent(at=T0 + 10 * M, kind=EventKind.CUSTOMER_MESSAGE),
+        TicketEvent(at=T0 + 11 * M, kind=EventKind.PRIORITY_CHANGED, priority="urgent"),
+    ]
+    return SlaClock.start(SERVICE_STANDARD, events).to_dict()
+
+
+def test_the_stored_state_is_plain_json_in_utc():
+    """Instants are ISO-8601 in UTC; the stored clock names its policy, not an index."""
+    data = stored()
+    assert json.loads(json.dumps(data)) == data
+    state = data["state"]
+    assert state["policy"] == "urgent"
+    assert state["last"] == "2025-03-03T02:11:00+00:00"
+    assert state["facts"]["attributes"] == {"city": "Hohhot", "tags": ["b2b"]}
+    resolution = state["cycles"]["resolution"][0]
+    assert resolution["closed"] == [
+        ["2025-03-03T02:00:00+00:00", "2025-03-03T02:04:00+00:00"]
+    ]
+    assert resolution["active"] == "2025-03-03T02:09:00+00:00"
+
+
+def test_a_restored_clock_goes_on_where_it_stopped():
+    """The restored clock accepts the next event and reports as the original would."""
+    clock = SlaClock.from_dict(stored())
+    replied = clock.apply(TicketEvent(at=T0 + 12 * M, kind=EventKind.AGENT_REPLY))
+    nxt = replied.report(T0 + 13 * M).metrics[Metric.NEXT_RESPONSE]
+    assert nxt.state is MetricState.MET
+    assert nxt.elapsed == 2 * M
+
+
+def _drop(key):
+    def corrupt(d):
+        del d["state"][key]
+
+    return corrupt
+
+
+def _set(path, value):
+    def corrupt(d):
+        target = d
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return corrupt
+
+
+CORRUPTIONS = {
+    "no policies": lambda d: d.pop("policies"),
+    "no state": lambda d: d.pop("state"),
+    "state not a mapping": _set(("state",), [1, 2]),
+    "no facts": _drop("facts"),
+    "no since": _drop("since"),
+    "no cycles": _drop("cycles"),
+    "unknown policy": _set(("state", "policy"), "platinum"),
+    "bad status": _set(("state", "status"), "archived"),
+    "flag not a bool": _set(("state", "awaiting"), "yes"),
+    "naive instant": _set(("state", "since"), "2025-03-03T02:00:00"),
+    "instant not a string": _set(("state", "last"), 1_741_000_000),
+    "bad priority": _set(("state", "facts", "priority"), "whenever"),
+    "attributes not a mapping": _set(("state", "facts", "attributes"), ""),
+    "cycles of a metric missing": lambda d: d["state"]["cycles"].pop("resolution"),
+    "two first-response cycles": lambda d: d["state"]["cycles"][
+        "first_response"
+    ].append(copy.deepcopy(d["state"]["cycles"]["first_response"][0])),
+    "cycle not a mapping": _set(("state", "cycles", "next_response"), ["x"]),
+    "stretch not a pair": _set(
+        ("state", "cycles", "resolution", 0, "closed"), [["2025-03-03T02:00:00+00:00"]]
+    ),
+    "stretch ending before it starts": _set(
+        ("state", "cycles", "resolution", 0, "closed"),
+        [["2025-03-03T02:04:00+00:00", "2025-03-03T02:00:00+00:00"]],
+    ),
+    "running and stopped": _set(
+        ("state", "cycles", "resolution", 0, "stop"), "2025-03-03T02:10:00+00:00"
+    ),
+    "passed warnings not a list": _set(
+        ("state", "cycles", "resolution", 0, "passed"), {"0.5": "x"}
+    ),
+    "passed warning with a bool fraction": _set(
+        ("state", "cycles", "resolution", 0, "passed"),
+        [[True, "2025-03-03T02:00:00+00:00"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS.values(), ids=CORRUPTIONS.keys())
+def test_unusable_stored_clocks_raise_deserialization_error(corrupt):
+    data = stored()
+    corrupt(data)
+    with pytest.raises(DeserializationError):
+        SlaClock.from_dict(data)
+
+
+def test_not_a_mapping():
+    with pytest.raises(DeserializationError, match="mapping"):
+        SlaClock.from_dict([])  # type: ignore[arg-type]
