@@ -11,6 +11,8 @@ import json
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicekit.errors import DeserializationError
 from servicekit.sla import EventKind, Metric, MetricState, SlaClock, TicketEvent
@@ -129,3 +131,41 @@ def test_unusable_stored_clocks_raise_deserialization_error(corrupt):
 def test_not_a_mapping():
     with pytest.raises(DeserializationError, match="mapping"):
         SlaClock.from_dict([])  # type: ignore[arg-type]
+
+
+def _leaves(node, path=()):
+    if path:
+        yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, (*path, i))
+
+
+json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=30)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+STORED = stored()
+STATE_LEAVES = list(_leaves(STORED["state"]))
+
+
+@settings(deadline=None)
+@given(st.sampled_from(STATE_LEAVES), json_values)
+def test_any_value_replaced_by_any_json_is_refused_cleanly(path, value):
+    """Whatever one stored value (or subtree) becomes, from_dict raises DeserializationError or
+    builds a clock that can report; it never leaks a bare TypeError or KeyError."""
+    data = copy.deepcopy(STORED)
+    _set(("state", *path), value)(data)
+    try:
+        clock = SlaClock.from_dict(data)
+    except DeserializationError:
+        return
+    clock.report(T0 + 20 * M)
