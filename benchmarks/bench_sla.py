@@ -294,8 +294,9 @@ def main():
         f"businesstimedelta peer (CPU; {peer_cpu / sk_cpu:,.1f}x on the same slice)"
     )
     print(
-        f"  (first-response elapsed time agrees within 1 s, the peer's resolution, on "
-        f"{same:,}/{n_peer:,} tickets; the peer knows no make-up working days)"
+        f"  (the two agree on the first-response elapsed time, to the peer's 1 s "
+        f"resolution, for {same:,} of {n_peer:,} tickets; the others fall on make-up "
+        f"working days, which the peer does not know)"
     )
 
     print()
