@@ -295,8 +295,8 @@ def main():
     )
     print(
         f"  (the two agree on the first-response elapsed time, to the peer's 1 s "
-        f"resolution, for {same:,} of {n_peer:,} tickets; the others fall on make-up "
-        f"working days, which the peer does not know)"
+        f"resolution, for {same:,} of {n_peer:,} tickets; the differences checked "
+        f"by hand all involve make-up working days, which the peer does not know)"
     )
 
     print()
