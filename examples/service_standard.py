@@ -51,7 +51,7 @@ TICKETS = [
         at(27, 16, 0),
     ),
     (
-        "Logistics complaint by chat in the lunch break, upgraded to urgent",
+        "Logistics complaint from the web form in the lunch break, upgraded to urgent",
         [
             e(
                 at(5, 12, 45, month=3),
