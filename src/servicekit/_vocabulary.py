@@ -10,11 +10,50 @@ anything else from servicekit except ``errors``.
 from __future__ import annotations
 
 import enum
-from typing import Self
+import functools
+from typing import Self, TypeVar
 
 from servicekit.errors import InvalidTypeError, UnknownNameError
 
-__all__ = ["Channel", "Priority", "Tier"]
+__all__ = ["Channel", "Priority", "Tier", "parse_member"]
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+@functools.cache
+def _names_of(cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
+    # Invisible memoisation: enum classes are immutable.
+    table: dict[str, enum.StrEnum] = {}
+    for member in cls:
+        table[member.name] = member
+        table[member.value] = member
+    return table
+
+
+def parse_member(cls: type[_E], value: object) -> _E:
+    """Return the member of ``cls`` named by ``value`` (a member, its value or its name).
+
+    Case and surrounding spaces do not matter.
+
+    Raises:
+        UnknownNameError: ``value`` names no member; the message lists them.
+    """
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        table = _names_of(cls)
+        found = table.get(value)
+        if found is None:
+            text = value.strip()
+            found = (
+                table.get(text) or table.get(text.lower()) or table.get(text.upper())
+            )
+        if found is not None:
+            return found  # type: ignore[return-value]
+    allowed = ", ".join(m.value for m in cls)
+    msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
+    raise UnknownNameError(msg)
 
 
 class _RankedStrEnum(enum.StrEnum):
@@ -32,16 +71,7 @@ class _RankedStrEnum(enum.StrEnum):
         Raises:
             UnknownNameError: ``value`` names no member; the message lists them.
         """
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            text = value.strip()
-            for member in cls:
-                if text in (member.value, member.name) or text.lower() == member.value:
-                    return member
-        allowed = ", ".join(m.value for m in cls)
-        msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
-        raise UnknownNameError(msg)
+        return parse_member(cls, value)
 
     def _other_rank(self, other: object) -> int | None:
         if isinstance(other, type(self)):

@@ -19,7 +19,7 @@ import attrs
 
 from servicekit._conditions import Always, Condition, condition_from
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
-from servicekit._vocabulary import Channel, Priority, Tier
+from servicekit._vocabulary import Channel, Priority, Tier, parse_member
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -28,7 +28,6 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
     NoMatchingPolicyError,
-    UnknownNameError,
 )
 from servicekit.sla._calendar import BusinessCalendar, delta_us, engine_of, instant_us
 
@@ -42,44 +41,6 @@ __all__ = [
     "TicketEvent",
     "TicketStatus",
 ]
-
-
-_E = TypeVar("_E", bound=enum.StrEnum)
-
-
-@functools.cache
-def _names_of(cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
-    # Invisible memoisation: enum classes are immutable.
-    table: dict[str, enum.StrEnum] = {}
-    for member in cls:
-        table[member.name] = member
-        table[member.value] = member
-    return table
-
-
-def parse_member(cls: type[_E], value: object) -> _E:
-    """Return the member of ``cls`` named by ``value`` (a member, its value or its name).
-
-    Case and surrounding spaces do not matter.
-
-    Raises:
-        UnknownNameError: ``value`` names no member; the message lists them.
-    """
-    if isinstance(value, cls):
-        return value
-    if isinstance(value, str):
-        table = _names_of(cls)
-        found = table.get(value)
-        if found is None:
-            text = value.strip()
-            found = (
-                table.get(text) or table.get(text.lower()) or table.get(text.upper())
-            )
-        if found is not None:
-            return found  # type: ignore[return-value]
-    allowed = ", ".join(m.value for m in cls)
-    msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
-    raise UnknownNameError(msg)
 
 
 class _Named(enum.StrEnum):
