@@ -1,0 +1,107 @@
+"""The argument parser, the command table and the exit-status policy.
+
+Each command lives in its own private module exposing ``add_parser(subparsers)``; the
+parser it adds sets ``run`` (a function ``(args, out, err) -> int``) as a default.
+Errors from the command line or from input files are :class:`CliError`\\ s (or the
+library's own :class:`~servicekit.errors.ServiceKitError`\\ s raised while parsing
+input): they are printed as one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from servicekit.cli import _demo, _due, _score, _sla, _staffing
+from servicekit.cli._inputs import CliError
+from servicekit.errors import ServiceKitError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+_COMMANDS = (_demo, _due, _sla, _score, _staffing)
+
+_EPILOG = """\
+examples:
+  servicekit demo                      the whole library on a month of bundled data
+  servicekit demo --html report.html   the same report as a self-contained HTML page
+  servicekit due --tz Asia/Shanghai --country CN \\
+      --hours "Mon-Fri 09:00-12:00,13:30-18:00" --start 2025-01-24T17:40 --within 4h
+  servicekit staffing --volume 1200/day --aht 6m --target 80/20s
+
+Run "servicekit COMMAND --help" for each command's options and an example.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that raises instead of exiting, so ``main`` returns 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: global options and one subparser per command."""
+    parser = _Parser(
+        prog="servicekit",
+        description="Customer service by the numbers: SLA clocks on business "
+        "calendars, routing, staffing and satisfaction statistics.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    subparsers = parser.add_subparsers(
+        title="commands", dest="command", metavar="COMMAND", parser_class=_Parser
+    )
+    for command in _COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return f"servicekit {version('servicekit')}"
+    except PackageNotFoundError:  # pragma: no cover - only when run from a bare tree
+        return "servicekit (not installed)"
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the command line and return its exit status (0, 1 or 2).
+
+    Args:
+        argv: The arguments without the program name; ``sys.argv[1:]`` when None.
+        out: Where results are printed (standard output when None).
+        err: Where errors and progress are printed (standard error when None).
+
+    Example:
+        >>> from servicekit.cli import main
+        >>> main(["staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"])
+        Staffing for ...
+        0
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    parser = build_parser()
+    try:
+        # argparse prints --help and --version to sys.stdout and then exits.
+        with contextlib.redirect_stdout(out):
+            args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+        if args.command is None:
+            parser.print_help(out)
+            return 2
+        status: int = args.run(args, out, err)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0
+    except (CliError, ServiceKitError) as error:
+        print(f"servicekit: error: {error}", file=err)
+        return 2
+    return status

@@ -1,0 +1,18 @@
+"""`servicekit due` (placeholder until its implementation lands)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the `due` command."""
+    parser = subparsers.add_parser("due", help="(not yet implemented)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Not implemented yet."""
+    del args, out, err
+    return 1
