@@ -3,7 +3,7 @@
 The core (``sla``, ``routing``, ``scoring``, ``acceptance``) does no I/O and reads no
 clock: "now" is always a parameter. The shared vocabulary lives here.
 
-Example:
+Examples:
     >>> import servicekit
     >>> servicekit.Priority.URGENT > servicekit.Priority.LOW
     True

@@ -6,7 +6,7 @@ catch either. Messages say what was wrong and how to fix it. A failed operation 
 leaves an object half-updated: errors are raised at the boundary, before any state is
 built.
 
-Example:
+Examples:
     >>> from servicekit.errors import NaiveDatetimeError, ServiceKitError
     >>> (
     ...     issubclass(NaiveDatetimeError, ServiceKitError),
@@ -41,7 +41,7 @@ __all__ = [
 class ServiceKitError(Exception):
     """Root of every exception servicekit raises.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidArgumentError, ServiceKitError
         >>> try:
         ...     raise InvalidArgumentError("bad")
@@ -54,7 +54,7 @@ class ServiceKitError(Exception):
 class InvalidArgumentError(ServiceKitError, ValueError):
     """A value passed to servicekit is out of its domain.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidArgumentError
         >>> isinstance(InvalidArgumentError("x"), ValueError)
         True
@@ -64,7 +64,7 @@ class InvalidArgumentError(ServiceKitError, ValueError):
 class InvalidTypeError(ServiceKitError, TypeError):
     """A value passed to servicekit has the wrong type.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidTypeError
         >>> isinstance(InvalidTypeError("x"), TypeError)
         True
@@ -74,7 +74,7 @@ class InvalidTypeError(ServiceKitError, TypeError):
 class NaiveDatetimeError(InvalidArgumentError):
     """A datetime without a time zone was given where an instant is required.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import NaiveDatetimeError
         >>> isinstance(NaiveDatetimeError("x"), ValueError)
         True
@@ -84,7 +84,7 @@ class NaiveDatetimeError(InvalidArgumentError):
 class UnknownTimezoneError(InvalidArgumentError):
     """A time-zone name is not in the IANA database.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import UnknownTimezoneError
         >>> isinstance(UnknownTimezoneError("x"), ValueError)
         True
@@ -94,7 +94,7 @@ class UnknownTimezoneError(InvalidArgumentError):
 class InvalidHoursError(InvalidArgumentError):
     """Working hours are malformed, empty or overlapping.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidHoursError
         >>> isinstance(InvalidHoursError("x"), ValueError)
         True
@@ -104,7 +104,7 @@ class InvalidHoursError(InvalidArgumentError):
 class InvalidHolidayError(InvalidArgumentError):
     """A holiday or make-up working day entry is not a date.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidHolidayError
         >>> isinstance(InvalidHolidayError("x"), ValueError)
         True
@@ -114,7 +114,7 @@ class InvalidHolidayError(InvalidArgumentError):
 class CalendarNeverOpensError(ServiceKitError, ValueError):
     """A business calendar has no working time within the search horizon (50 years).
 
-    Example:
+    Examples:
         >>> from servicekit.errors import CalendarNeverOpensError
         >>> isinstance(CalendarNeverOpensError("x"), ValueError)
         True
@@ -124,7 +124,7 @@ class CalendarNeverOpensError(ServiceKitError, ValueError):
 class CalendarRangeError(InvalidArgumentError):
     """A computation would leave the years a calendar can represent (1 … 9999).
 
-    Example:
+    Examples:
         >>> from servicekit.errors import CalendarRangeError
         >>> isinstance(CalendarRangeError("x"), ValueError)
         True
@@ -134,7 +134,7 @@ class CalendarRangeError(InvalidArgumentError):
 class InvalidConditionError(InvalidArgumentError):
     """A rule condition is malformed, or cannot be evaluated on the given facts.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidConditionError
         >>> isinstance(InvalidConditionError("x"), ValueError)
         True
@@ -144,7 +144,7 @@ class InvalidConditionError(InvalidArgumentError):
 class NoMatchingPolicyError(ServiceKitError, LookupError):
     """No policy or rule in an ordered set matches the given facts.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import NoMatchingPolicyError
         >>> isinstance(NoMatchingPolicyError("x"), LookupError)
         True
@@ -154,7 +154,7 @@ class NoMatchingPolicyError(ServiceKitError, LookupError):
 class UnknownNameError(ServiceKitError, LookupError):
     """A name (dimension, metric, field, country…) is not one servicekit knows.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import UnknownNameError
         >>> isinstance(UnknownNameError("x"), LookupError)
         True
@@ -164,7 +164,7 @@ class UnknownNameError(ServiceKitError, LookupError):
 class InvalidEventError(InvalidArgumentError):
     """An event log is inconsistent: missing creation, out-of-range instants, bad kinds.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidEventError
         >>> isinstance(InvalidEventError("x"), ValueError)
         True
@@ -174,7 +174,7 @@ class InvalidEventError(InvalidArgumentError):
 class InvalidTransitionError(ServiceKitError, ValueError):
     """An event is not allowed in a workflow's current state; nothing was changed.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InvalidTransitionError
         >>> isinstance(InvalidTransitionError("x"), ValueError)
         True
@@ -184,7 +184,7 @@ class InvalidTransitionError(ServiceKitError, ValueError):
 class DuplicateIdError(InvalidArgumentError):
     """Two items that must have distinct identifiers share one.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import DuplicateIdError
         >>> isinstance(DuplicateIdError("x"), ValueError)
         True
@@ -194,7 +194,7 @@ class DuplicateIdError(InvalidArgumentError):
 class InsufficientDataError(InvalidArgumentError):
     """A statistic was asked of too little data (for example, an empty sample).
 
-    Example:
+    Examples:
         >>> from servicekit.errors import InsufficientDataError
         >>> isinstance(InsufficientDataError("x"), ValueError)
         True
@@ -204,7 +204,7 @@ class InsufficientDataError(InvalidArgumentError):
 class DeserializationError(InvalidArgumentError):
     """Plain data given to a ``from_dict`` does not describe a valid value.
 
-    Example:
+    Examples:
         >>> from servicekit.errors import DeserializationError
         >>> isinstance(DeserializationError("x"), ValueError)
         True

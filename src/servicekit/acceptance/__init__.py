@@ -4,7 +4,7 @@ Every deadline is counted in business days of a ``servicekit.sla.BusinessCalenda
 every transition is a row of one table (see :func:`to_mermaid`). Requirements are
 immutable values folded from their event history; nothing here reads the clock.
 
-Example:
+Examples:
     >>> import pendulum
     >>> from servicekit.acceptance import Requirement, RequirementPolicy, SheetSent
     >>> from servicekit.sla import BusinessCalendar

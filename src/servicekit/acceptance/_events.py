@@ -136,7 +136,7 @@ class SheetSent(_EventBase):
         NaiveDatetimeError: an instant has no time zone.
         InvalidEventError: ``delivery_due`` is not after ``at``.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import SheetSent
         >>> e = SheetSent(
@@ -169,7 +169,7 @@ class SheetSent(_EventBase):
 class CustomerConfirmed(_EventBase):
     """The customer confirmed the pending confirmation sheet.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import CustomerConfirmed
         >>> CustomerConfirmed(at=pendulum.datetime(2025, 2, 5, 9, tz="Asia/Shanghai"))
@@ -184,7 +184,7 @@ class ConfirmationExpired(_EventBase):
     Implied by the passage of time: ``Requirement.timeouts(now)`` returns it dated at
     the deadline, and the caller applies it.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import ConfirmationExpired
         >>> e = ConfirmationExpired(at=pendulum.datetime(2025, 2, 5, 18, tz="UTC"))
@@ -197,7 +197,7 @@ class ConfirmationExpired(_EventBase):
 class Delivered(_EventBase):
     """The team delivered the work (first delivery, or a resubmission after rework).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import Delivered
         >>> Delivered(at=pendulum.datetime(2025, 2, 14, 12, tz="UTC")).at.hour
@@ -209,7 +209,7 @@ class Delivered(_EventBase):
 class AcceptancePassed(_EventBase):
     """The customer accepted the delivery.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import AcceptancePassed
         >>> AcceptancePassed(at=pendulum.datetime(2025, 2, 17, 9, tz="UTC")).to_dict()
@@ -230,7 +230,7 @@ class AcceptanceFailed(_EventBase):
         InvalidArgumentError: no reason, or a blank one.
         InvalidTypeError: ``reasons`` is a bare string or holds non-strings.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import AcceptanceFailed
         >>> AcceptanceFailed(
@@ -251,7 +251,7 @@ class AcceptanceTimedOut(_EventBase):
     flags the requirement and keeps waiting; ``"deem_accepted"`` treats the delivery
     as accepted. ``Requirement.timeouts(now)`` returns it dated at the deadline.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import AcceptanceTimedOut
         >>> AcceptanceTimedOut(at=pendulum.datetime(2025, 2, 19, 18, tz="UTC")).at.day
@@ -275,7 +275,7 @@ class DelayAnnounced(_EventBase):
     Raises:
         InvalidEventError: ``new_due`` is not after ``at``.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import DelayAnnounced
         >>> e = DelayAnnounced(
@@ -333,7 +333,7 @@ class FollowUpDone(_EventBase):
         InvalidTypeError: ``solved`` is not a bool, a rating is not an int.
         InvalidArgumentError: a rating outside 1 to 5, a blank shortfall.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import FollowUpDone
         >>> v = FollowUpDone(
@@ -368,7 +368,7 @@ class Cancelled(_EventBase):
     Raises:
         InvalidArgumentError: blank reason.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import Cancelled
         >>> Cancelled(
@@ -422,7 +422,7 @@ def event_from_dict(data: Any) -> Event:
         UnknownNameError: ``"event"`` names no event class (the message lists them).
         DeserializationError: the data is not a mapping or is invalid for that event.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import event_from_dict
         >>> event_from_dict({"event": "Delivered", "at": "2025-02-14T12:00:00+08:00"})
         Delivered(at=DateTime(2025, 2, 14, 12, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))

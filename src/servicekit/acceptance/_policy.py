@@ -40,7 +40,7 @@ class BusinessDayCalendar(Protocol):
 
     ``timezone`` is the IANA name in which deadlines are shown.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import BusinessDayCalendar
         >>> from servicekit.sla import BusinessCalendar
         >>> isinstance(BusinessCalendar.always_open(), BusinessDayCalendar)
@@ -69,7 +69,7 @@ class AcceptanceTimeoutAction(enum.StrEnum):
     customer; ``DEEM_ACCEPTED`` treats the delivery as accepted and moves on to the
     follow-up visit.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import AcceptanceTimeoutAction
         >>> AcceptanceTimeoutAction("deem_accepted")
         <AcceptanceTimeoutAction.DEEM_ACCEPTED: 'deem_accepted'>
@@ -151,7 +151,7 @@ class RequirementPolicy:
         InvalidArgumentError: a negative count or notice.
         UnknownNameError: an unknown ``on_acceptance_timeout``.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.acceptance import RequirementPolicy
         >>> from servicekit.sla import BusinessCalendar
@@ -178,7 +178,7 @@ class RequirementPolicy:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data; ``delay_notice`` is an ISO-8601 duration.
 
-        Example:
+        Examples:
             >>> from servicekit.acceptance import RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
             >>> d = RequirementPolicy(BusinessCalendar.always_open()).to_dict()
@@ -198,7 +198,7 @@ class RequirementPolicy:
         Raises:
             DeserializationError: missing ``calendar``, unknown keys or invalid values.
 
-        Example:
+        Examples:
             >>> from servicekit.acceptance import RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
             >>> data = RequirementPolicy(BusinessCalendar.always_open()).to_dict()

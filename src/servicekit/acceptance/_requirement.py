@@ -127,7 +127,7 @@ class Requirement:
         UnknownNameError: an unknown channel or priority.
         InvalidTransitionError, InvalidEventError: the history is not a legal sequence.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import Requirement, RequirementPolicy, SheetSent
         >>> from servicekit.sla import BusinessCalendar
@@ -189,7 +189,7 @@ class Requirement:
             InvalidTypeError, InvalidArgumentError: an invalid field.
             UnknownNameError: an unknown channel or priority.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
@@ -229,7 +229,7 @@ class Requirement:
                 is dated before its deadline, or a delay does not move the due time.
             InvalidTypeError: ``event`` is not a workflow event.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     Delivered,
@@ -267,7 +267,7 @@ class Requirement:
         Raises:
             InvalidTransitionError, InvalidEventError, InvalidTypeError: as :meth:`apply`.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     CustomerConfirmed,
@@ -300,7 +300,7 @@ class Requirement:
     def state(self) -> RequirementState:
         """Where the requirement stands now.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
@@ -319,7 +319,7 @@ class Requirement:
     def is_terminal(self) -> bool:
         """Whether the requirement is closed or cancelled (accepts no more events).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     Cancelled,
@@ -344,7 +344,7 @@ class Requirement:
     def allowed_events(self) -> tuple[type[Event], ...]:
         """The event classes :meth:`apply` accepts in the current state.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
@@ -365,7 +365,7 @@ class Requirement:
 
         ``due_at`` is None only while delivering with no promised delivery time.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
@@ -385,7 +385,7 @@ class Requirement:
     def rework_count(self) -> int:
         """How many acceptances failed (each one sent the work back for rework).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     AcceptanceFailed,
@@ -419,7 +419,7 @@ class Requirement:
     def rediscussion_count(self) -> int:
         """How many confirmation sheets expired unconfirmed (each forced a re-discussion).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     Requirement,
@@ -444,7 +444,7 @@ class Requirement:
     def escalated(self) -> bool:
         """Whether the current acceptance round timed out under ``"escalate"``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     CustomerConfirmed,
@@ -473,7 +473,7 @@ class Requirement:
     def breaches(self) -> tuple[Breach, ...]:
         """Every rule broken so far, oldest first: late fulfilments, lapses, late notices.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     Requirement,
@@ -497,7 +497,7 @@ class Requirement:
     def follow_up(self) -> FollowUpDone | None:
         """The follow-up visit's record once closed, else None.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     AcceptancePassed,
@@ -540,7 +540,7 @@ class Requirement:
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
@@ -572,7 +572,7 @@ class Requirement:
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     Requirement,
@@ -600,7 +600,7 @@ class Requirement:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data: facts, policy and history (``state`` for checking).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import Requirement, RequirementPolicy
             >>> from servicekit.sla import BusinessCalendar
@@ -637,7 +637,7 @@ class Requirement:
             DeserializationError: missing or unknown keys, invalid values, a history
                 that is not a legal sequence, or a ``state`` that does not match.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.acceptance import (
             ...     Requirement,

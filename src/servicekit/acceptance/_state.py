@@ -87,7 +87,7 @@ __all__ = [
 class RequirementState(enum.StrEnum):
     """Where a requirement stands; each non-terminal state owes exactly one thing.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import RequirementState
         >>> (
         ...     RequirementState.AWAITING_SHEET.is_terminal,
@@ -114,7 +114,7 @@ class RequirementState(enum.StrEnum):
 class Party(enum.StrEnum):
     """Who owes an obligation.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import Party
         >>> Party("customer")
         <Party.CUSTOMER: 'customer'>
@@ -127,7 +127,7 @@ class Party(enum.StrEnum):
 class Duty(enum.StrEnum):
     """What is owed.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import Duty
         >>> Duty.SEND_SHEET.value
         'send_sheet'
@@ -149,7 +149,7 @@ class BreachKind(enum.StrEnum):
     ``LATE_DELAY_NOTICE``: a delay was announced less than ``policy.delay_notice``
     before the due time, so the due time did not move.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import BreachKind
         >>> BreachKind("late_delay_notice")
         <BreachKind.LATE_DELAY_NOTICE: 'late_delay_notice'>
@@ -190,7 +190,7 @@ class ObligationRule:
     entered the state; None means the deadline is the promised delivery instant
     (``SheetSent.delivery_due``, moved by a timely ``DelayAnnounced``).
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import STATE_OBLIGATIONS, RequirementState
         >>> STATE_OBLIGATIONS[RequirementState.AWAITING_SHEET].within
         'confirm_within'
@@ -203,7 +203,7 @@ class ObligationRule:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data.
 
-        Example:
+        Examples:
             >>> from servicekit.acceptance import ObligationRule
             >>> rule = ObligationRule(
             ...     party="team", what="resubmit", within="rework_within"
@@ -227,7 +227,7 @@ class ObligationRule:
     def describe(self) -> str:
         """Return a one-line English description, as used in the diagram.
 
-        Example:
+        Examples:
             >>> from servicekit.acceptance import STATE_OBLIGATIONS, RequirementState
             >>> STATE_OBLIGATIONS[RequirementState.IN_DELIVERY].describe()
             'team owes deliver by the promised delivery time'
@@ -247,7 +247,7 @@ class Obligation:
     ``since`` is the instant the obligation arose. Fulfilling it exactly at ``due_at``
     is on time; it is overdue at any later instant.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import Duty, Obligation, Party
         >>> o = Obligation(
@@ -299,7 +299,7 @@ class Breach:
     ``at`` is when it happened (the late fulfilment, the lapse, the late notice);
     ``due_at`` is the deadline it broke.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.acceptance import Breach, BreachKind, Duty, Party
         >>> b = Breach(
@@ -431,7 +431,7 @@ TIME_TRIGGERED_EVENTS: Final[Mapping[RequirementState, type[TimeoutEvent]]] = (
 def allowed_events(state: RequirementState) -> tuple[type[Event], ...]:
     """Return the event classes legal in ``state``, in table order, without repeats.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import RequirementState, allowed_events
         >>> [e.__name__ for e in allowed_events(RequirementState.AWAITING_SHEET)]
         ['SheetSent', 'Cancelled']
@@ -691,7 +691,7 @@ def to_mermaid() -> str:
     Returns:
         The diagram source, one statement per line, ending with a newline.
 
-    Example:
+    Examples:
         >>> from servicekit.acceptance import to_mermaid
         >>> print(to_mermaid().splitlines()[0])
         stateDiagram-v2

@@ -4,7 +4,7 @@ Pure and deterministic: "now" is a parameter, nothing is read from a clock, a fi
 the order agents are listed in. Staffing (Erlang C) lives in
 :mod:`servicekit.routing.staffing`.
 
-Example:
+Examples:
     >>> import pendulum
     >>> from servicekit.routing import Agent, Router, Ticket
     >>> now = pendulum.datetime(2026, 1, 5, 9, tz="Asia/Shanghai")

@@ -153,7 +153,7 @@ class Ticket:
             ``min_levels`` names a skill missing from ``skills``.
         UnknownNameError: priority, tier or channel is not a known member.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit import Channel, Priority, Tier
         >>> from servicekit.routing import Ticket
@@ -209,7 +209,7 @@ class Ticket:
         Returns:
             The minimum level 1-10.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket
             >>> t = Ticket(
@@ -238,7 +238,7 @@ class Ticket:
         Returns:
             A new dict of the ticket's facts.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket
             >>> t = Ticket(
@@ -276,7 +276,7 @@ class Ticket:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket
             >>> Ticket(
@@ -318,7 +318,7 @@ class Ticket:
         Raises:
             DeserializationError: keys are missing or instants are malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Ticket
             >>> Ticket.from_dict(
             ...     {
@@ -375,7 +375,7 @@ class Agent:
         InvalidArgumentError: a level outside 1-10, a negative capacity or load.
         UnknownNameError: a channel or tier that does not exist.
 
-    Example:
+    Examples:
         >>> from servicekit import Channel
         >>> from servicekit.routing import Agent
         >>> a = Agent(
@@ -429,7 +429,7 @@ class Agent:
         Returns:
             ``capacity - load`` on that channel, never below zero.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Agent
             >>> Agent(id="A", capacity={"chat": 3}, load={"chat": 2}).room("chat")
             1
@@ -443,7 +443,7 @@ class Agent:
         Returns:
             Total load divided by total capacity across channels.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Agent
             >>> Agent(id="A", capacity={"chat": 4}, load={"chat": 1}).load_ratio()
             0.25
@@ -457,7 +457,7 @@ class Agent:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Agent
             >>> Agent(id="A", capacity={"chat": 3}).to_dict()["capacity"]
             {'chat': 3}
@@ -491,7 +491,7 @@ class Agent:
         Raises:
             DeserializationError: ``id`` is missing or an instant is malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Agent
             >>> Agent.from_dict({"id": "A", "skills": {"logistics": 5}}).skills[
             ...     "logistics"

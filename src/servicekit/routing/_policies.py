@@ -85,7 +85,7 @@ class Requirements:
         groups: Skill groups whose members may take it; None means any agent.
         owner_id: The case owner whose claim still holds, or None.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Requirements, Ticket
         >>> t = Ticket(
@@ -122,7 +122,7 @@ class Requirements:
         Returns:
             Its requirements before any escalation.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Requirements, Ticket
             >>> t = Ticket(
@@ -154,7 +154,7 @@ class RoutingContext:
         requirements: The ticket's needs after escalation.
         agents: Every agent by id, in their current state (owners, colleagues).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from datetime import timedelta
         >>> from servicekit.routing import Requirements, RoutingContext
@@ -203,7 +203,7 @@ class Assessment:
         rank: Lower is better; compared only among admitted agents.
         reason: Words a supervisor understands (may be empty for "no opinion").
 
-    Example:
+    Examples:
         >>> from servicekit.routing import Assessment
         >>> Assessment.exclude("is on a break").admitted
         False
@@ -227,7 +227,7 @@ class Assessment:
         Returns:
             A non-admitting :class:`Assessment`.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Assessment
             >>> Assessment.exclude("does not speak Uyghur").reason
             'does not speak Uyghur'
@@ -245,7 +245,7 @@ class Assessment:
         Returns:
             An admitting :class:`Assessment`.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Assessment
             >>> Assessment.ranked(1).admitted
             True
@@ -258,7 +258,7 @@ class Assessment:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Assessment
             >>> Assessment.ranked(2, "x").to_dict()
             {'admitted': True, 'rank': 2.0, 'reason': 'x'}
@@ -280,7 +280,7 @@ class Assessment:
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Assessment
             >>> Assessment.from_dict(
             ...     {"admitted": False, "rank": "inf", "reason": "x"}
@@ -307,7 +307,7 @@ class RoutingPolicy(Protocol):
     ``assess`` must be a pure function of its arguments (no clock, no I/O) so that
     dispatch stays deterministic.
 
-    Example:
+    Examples:
         >>> from servicekit.routing import Assessment, RoutingPolicy
         >>> class SameCity:
         ...     name = "same city"
@@ -480,7 +480,7 @@ class _Builtin:
         Returns:
             A dict of JSON-native values (durations as ISO-8601 strings).
 
-        Example:
+        Examples:
             >>> from datetime import timedelta
             >>> from servicekit.routing import LeastLoaded, OwnerStickiness
             >>> LeastLoaded().to_dict()
@@ -498,7 +498,7 @@ class ChannelMatch(_Builtin):
     Returns:
         A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, ChannelMatch, Ticket, explain
         >>> t = Ticket(
@@ -547,7 +547,7 @@ class ChannelMatch(_Builtin):
 class Availability(_Builtin):
     """Keep agents who are available and have room on the ticket's channel.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, Availability, Ticket, explain
         >>> t = Ticket(
@@ -614,7 +614,7 @@ class Availability(_Builtin):
 class RequiredSkills(_Builtin):
     """Keep agents with every required skill at the required level or above.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, RequiredSkills, Ticket, explain
         >>> t = Ticket(
@@ -680,7 +680,7 @@ class RequiredSkills(_Builtin):
 class LanguageMatch(_Builtin):
     """Keep agents who speak the ticket's language (when it names one).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
         >>> t = Ticket(
@@ -731,7 +731,7 @@ class LanguageMatch(_Builtin):
 class SkillGroupMatch(_Builtin):
     """Keep members of the ticket's skill group (or of the groups escalation widened to).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, SkillGroupMatch, Ticket, explain
         >>> t = Ticket(
@@ -795,7 +795,7 @@ class PartTimeWeighting(_Builtin):
     Args:
         share: Fraction of each channel's capacity a part-time agent fills, in (0, 1].
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, PartTimeWeighting, Ticket, explain
         >>> t = Ticket(
@@ -828,7 +828,7 @@ class PartTimeWeighting(_Builtin):
         Returns:
             ``max(1, floor(capacity * share))``, or 0 with no capacity.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import PartTimeWeighting
             >>> (
             ...     PartTimeWeighting(share=0.5).limit(5),
@@ -897,7 +897,7 @@ class SeniorForRepeatComplaints(_Builtin):
     Returns:
         A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import (
         ...     Agent,
@@ -936,7 +936,7 @@ class SeniorForRepeatComplaints(_Builtin):
         Raises:
             InvalidArgumentError: the attribute is not a whole number.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import SeniorForRepeatComplaints, Ticket
             >>> t = Ticket(
@@ -1009,7 +1009,7 @@ class OwnerStickiness(_Builtin):
     Returns:
         A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from datetime import timedelta
         >>> from servicekit.routing import Agent, OwnerStickiness, Ticket, explain
@@ -1108,7 +1108,7 @@ class DedicatedManager(_Builtin):
     Returns:
         A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, DedicatedManager, Ticket, explain
         >>> t = Ticket(
@@ -1174,7 +1174,7 @@ class DedicatedManager(_Builtin):
 class LeastLoaded(_Builtin):
     """Prefer the agent using the smallest share of their total capacity.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LeastLoaded, Ticket, explain
         >>> t = Ticket(
@@ -1234,7 +1234,7 @@ class LeastLoaded(_Builtin):
 class LongestIdle(_Builtin):
     """Prefer the agent who received work longest ago (never: first) — round robin.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LongestIdle, Ticket, explain
         >>> now = pendulum.datetime(2026, 1, 1, 10)
@@ -1316,7 +1316,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
     Raises:
         DeserializationError: the data names no built-in policy.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing import OwnerStickiness, policy_from_dict
         >>> p = OwnerStickiness(wait=timedelta(minutes=10))
@@ -1362,7 +1362,7 @@ def explain(
     Returns:
         ``"<agent id>: <reason>"``, or ``"<agent id>: admitted"``.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
         >>> t = Ticket(

@@ -63,7 +63,7 @@ class QueueOrder:
             one more for every further ``promote_every`` (never above URGENT).
             None disables promotion.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> import pendulum
         >>> from servicekit.routing import QueueOrder, Ticket
@@ -111,7 +111,7 @@ class QueueOrder:
         Raises:
             InvalidArgumentError: the ticket was created after ``now``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import QueueOrder, Ticket
             >>> now = pendulum.datetime(2026, 1, 1)
@@ -154,7 +154,7 @@ class QueueOrder:
         Raises:
             InvalidArgumentError: the ticket was created after ``now``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from datetime import timedelta
             >>> from servicekit.routing import QueueOrder, Ticket
@@ -188,7 +188,7 @@ class QueueOrder:
             DuplicateIdError: two tickets share an id.
             InvalidArgumentError: a ticket was created after ``now``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import QueueOrder, Ticket
             >>> now = pendulum.datetime(2026, 1, 1, 12)
@@ -220,7 +220,7 @@ class QueueOrder:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from datetime import timedelta
             >>> from servicekit.routing import QueueOrder
             >>> QueueOrder(promote_every=timedelta(minutes=90)).to_dict()
@@ -242,7 +242,7 @@ class QueueOrder:
         Raises:
             DeserializationError: the duration is malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import QueueOrder
             >>> QueueOrder.from_dict({"promote_every": "PT1H"}).promote_every
             datetime.timedelta(seconds=3600)

@@ -152,7 +152,7 @@ class EscalationStep:
     Raises:
         InvalidArgumentError: ``after`` is not positive.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing import EscalationStep
         >>> step = EscalationStep(after=timedelta(minutes=10), drop_skills={"billing"})
@@ -193,7 +193,7 @@ class EscalationStep:
         Returns:
             One sentence naming the step and what it relaxes.
 
-        Example:
+        Examples:
             >>> from datetime import timedelta
             >>> from servicekit.routing import EscalationStep
             >>> EscalationStep(
@@ -228,7 +228,7 @@ class EscalationStep:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from datetime import timedelta
             >>> from servicekit.routing import EscalationStep
             >>> EscalationStep(after=timedelta(minutes=5)).to_dict()["after"]
@@ -260,7 +260,7 @@ class EscalationStep:
         Raises:
             DeserializationError: ``after`` is missing or malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import EscalationStep
             >>> EscalationStep.from_dict({"after": "PT15M", "drop_language": True}).name
             'after 15 min'
@@ -357,7 +357,7 @@ class RoutingDecision:
         reasons: Sentences a supervisor can read, in order.
         ticket_id: The ticket decided (the router always fills it in).
 
-    Example:
+    Examples:
         >>> from servicekit.routing import RoutingDecision
         >>> d = RoutingDecision(
         ...     ticket_id="T",
@@ -380,7 +380,7 @@ class RoutingDecision:
         Returns:
             A dict of JSON-native values.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import RoutingDecision
             >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()[
             ...     "agent_id"
@@ -402,7 +402,7 @@ class RoutingDecision:
         Raises:
             DeserializationError: ``agent_id`` or ``step`` is missing.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import RoutingDecision
             >>> RoutingDecision.from_dict(
             ...     {"ticket_id": "T", "agent_id": None, "step": "standard"}
@@ -422,7 +422,7 @@ class Assignment:
         step: The escalation step in effect (``"standard"`` before any).
         reasons: Sentences a supervisor can read, in order.
 
-    Example:
+    Examples:
         >>> from servicekit.routing import Assignment
         >>> a = Assignment(
         ...     ticket_id="T", agent_id="A", step="standard", reasons=["least loaded"]
@@ -442,7 +442,7 @@ class Assignment:
         Returns:
             A dict of JSON-native values.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Assignment
             >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()[
             ...     "reasons"
@@ -464,7 +464,7 @@ class Assignment:
         Raises:
             DeserializationError: ``ticket_id``, ``agent_id`` or ``step`` is missing.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Assignment
             >>> Assignment.from_dict(
             ...     {"ticket_id": "T", "agent_id": "A", "step": "standard"}
@@ -496,7 +496,7 @@ class DispatchResult:
         agents: Every agent after dispatch (load and ``last_assigned_at`` updated),
             sorted by id; :meth:`Router.dispatch` always fills it in.
 
-    Example:
+    Examples:
         >>> from servicekit.routing import DispatchResult
         >>> r = DispatchResult(assignments=[], unassigned=[])
         >>> DispatchResult.from_dict(r.to_dict()) == r
@@ -513,7 +513,7 @@ class DispatchResult:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from servicekit.routing import DispatchResult
             >>> DispatchResult(assignments=[], unassigned=[], agents=[]).to_dict()
             {'assignments': [], 'unassigned': [], 'agents': []}
@@ -537,7 +537,7 @@ class DispatchResult:
         Raises:
             DeserializationError: a list is missing or holds malformed entries.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import DispatchResult
             >>> DispatchResult.from_dict({"assignments": [], "unassigned": []}).agents
             ()
@@ -660,7 +660,7 @@ class Router:
         InvalidArgumentError: escalation steps out of order, or one drops a
             policy the router does not have or its availability and capacity check.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, Router, Ticket
         >>> now = pendulum.datetime(2026, 3, 2, 10, tz="Asia/Shanghai")
@@ -752,7 +752,7 @@ class Router:
         Returns:
             A :class:`Router` with the built-in pipeline.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Router
             >>> [p.name for p in Router.default().policies][:3]
             ['channel', 'availability and capacity', 'required skills']
@@ -795,7 +795,7 @@ class Router:
             InvalidArgumentError: the ticket is already assigned or was created
                 after ``now``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Agent, Router, Ticket
             >>> now = pendulum.datetime(2026, 1, 1, 9)
@@ -851,7 +851,7 @@ class Router:
             InvalidArgumentError: a ticket is already assigned or was created after
                 ``now``; ``strategy`` is unknown.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Agent, Router, Ticket
             >>> now = pendulum.datetime(2026, 1, 1, 9)
@@ -941,7 +941,7 @@ class Router:
         Raises:
             InvalidTypeError: a policy has no ``to_dict``.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Router
             >>> Router.from_dict(Router.default().to_dict()) == Router.default()
             True
@@ -972,7 +972,7 @@ class Router:
         Raises:
             DeserializationError: a policy is unknown or a field is malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Router
             >>> r = Router.from_dict({"policies": [{"policy": "least_loaded"}]})
             >>> [p.name for p in r.policies]

@@ -104,7 +104,7 @@ def erlang_b(agents: int, traffic: float) -> float:
         InvalidArgumentError: negative or non-finite input, or traffic above a
             million Erlangs.
 
-    Example:
+    Examples:
         >>> from servicekit.routing.staffing import erlang_b
         >>> round(erlang_b(2, 1.0), 6)
         0.2
@@ -146,7 +146,7 @@ def erlang_c(agents: int, traffic: float) -> float:
         InvalidArgumentError: negative or non-finite input, or traffic above a
             million Erlangs.
 
-    Example:
+    Examples:
         >>> from servicekit.routing.staffing import erlang_c
         >>> round(erlang_c(agents=2, traffic=1.0), 6)
         0.333333
@@ -185,7 +185,7 @@ def service_level(
     Raises:
         InvalidArgumentError: negative input or a non-positive AHT.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import service_level
         >>> round(
@@ -232,7 +232,7 @@ def average_speed_of_answer(
         InvalidArgumentError: ``agents <= traffic`` (the wait grows without bound),
             negative input, or a wait too long for a timedelta.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import average_speed_of_answer
         >>> average_speed_of_answer(agents=2, traffic=1.0, aht=timedelta(minutes=3))
@@ -262,7 +262,7 @@ def occupancy(*, agents: int, traffic: float) -> float:
     Raises:
         InvalidArgumentError: no agents for non-zero traffic.
 
-    Example:
+    Examples:
         >>> from servicekit.routing.staffing import occupancy
         >>> occupancy(agents=20, traffic=12.5)
         0.625
@@ -288,7 +288,7 @@ def offered_traffic(*, volume: float, period: dt.timedelta, aht: dt.timedelta) -
     Returns:
         Traffic in Erlangs.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import offered_traffic
         >>> offered_traffic(
@@ -352,7 +352,7 @@ class StaffingPlan:
         InvalidArgumentError: a count below zero, a share outside [0, 1], a
             negative ASA or traffic.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import StaffingPlan, required_agents
         >>> plan = required_agents(
@@ -379,7 +379,7 @@ class StaffingPlan:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from datetime import timedelta
             >>> from servicekit.routing.staffing import required_agents
             >>> required_agents(
@@ -414,7 +414,7 @@ class StaffingPlan:
             DeserializationError: keys are missing or ASA is malformed.
             InvalidArgumentError: a value is out of range (see the class).
 
-        Example:
+        Examples:
             >>> from servicekit.routing.staffing import StaffingPlan
             >>> StaffingPlan.from_dict(
             ...     {
@@ -482,7 +482,7 @@ def required_agents(
         InvalidArgumentError: any input out of range, or traffic above a million
             Erlangs.
 
-    Example:
+    Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing.staffing import required_agents
         >>> plan = required_agents(

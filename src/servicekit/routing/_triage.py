@@ -73,7 +73,7 @@ class TriageRule:
         skills: Skills to require (added to the ticket's).
         min_levels: Minimum levels for those skills.
 
-    Example:
+    Examples:
         >>> from servicekit.routing import TriageRule
         >>> rule = TriageRule(
         ...     name="outage",
@@ -106,7 +106,7 @@ class TriageRule:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from servicekit.routing import TriageRule
             >>> TriageRule(name="all").to_dict()["when"]
             {'op': 'always'}
@@ -133,7 +133,7 @@ class TriageRule:
         Raises:
             DeserializationError: the name is missing or the condition is malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import TriageRule
             >>> TriageRule.from_dict(
             ...     {"name": "vip", "when": {"tier": "high_value"}}
@@ -162,7 +162,7 @@ class TriageResult:
         skills: The skills it requires after triage.
         min_levels: Minimum levels for those skills.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Ticket, Triage, TriageRule
         >>> triage = Triage(
@@ -205,7 +205,7 @@ class TriageResult:
         Returns:
             A new ticket with triage's priority, group, skills and levels.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket, Triage
             >>> t = Ticket(
@@ -238,7 +238,7 @@ class TriageResult:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket, Triage, TriageResult
             >>> t = Ticket(
@@ -273,7 +273,7 @@ class TriageResult:
         Raises:
             DeserializationError: keys are missing.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import TriageResult
             >>> TriageResult.from_dict(
             ...     {"rule": {"name": "x"}, "priority": "low", "group": None}
@@ -325,7 +325,7 @@ class Triage:
     Raises:
         DuplicateIdError: two rules share a name.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.routing import Ticket, Triage, TriageRule
         >>> triage = Triage(
@@ -383,7 +383,7 @@ class Triage:
             InvalidConditionError: a rule cannot be evaluated on this ticket's facts
                 (for example, comparing a text attribute with a number).
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket, Triage
             >>> t = Ticket(
@@ -433,7 +433,7 @@ class Triage:
         Returns:
             A new ticket with triage's priority, group, skills and levels.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.routing import Ticket, Triage, TriageRule
             >>> triage = Triage(rules=[TriageRule(name="any", skills={"faq"})])
@@ -455,7 +455,7 @@ class Triage:
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Triage
             >>> Triage(rules=[]).to_dict()["default"]["priority"]
             'normal'
@@ -478,7 +478,7 @@ class Triage:
         Raises:
             DeserializationError: ``rules`` is missing or malformed.
 
-        Example:
+        Examples:
             >>> from servicekit.routing import Triage
             >>> t = Triage.from_dict(
             ...     {"rules": [{"name": "vip", "when": {"tier": "high_value"}}]}

@@ -2,7 +2,7 @@
 
 Re-exports :mod:`servicekit.routing._staffing`. Pure arithmetic: no clock, no I/O.
 
-Example:
+Examples:
     >>> from datetime import timedelta
     >>> from servicekit.routing.staffing import required_agents
     >>> required_agents(

@@ -7,7 +7,7 @@ tables rank cities, channels or agents only as far as the intervals allow. Alert
 responses that need a follow-up and customers at risk; ``tier_customers`` assigns
 value tiers. Pure Python: no numpy or scipy at run time, no I/O, no clock.
 
-Example:
+Examples:
     >>> from servicekit.scoring import nps
     >>> nps([10] * 50 + [8] * 30 + [3] * 20).estimate.value
     30.0

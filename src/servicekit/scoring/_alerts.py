@@ -75,7 +75,7 @@ def needs_follow_up(
         InvalidArgumentError / InvalidTypeError: a rating is not a whole number on
             the scale, or ``below`` does not fit the scale.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import needs_follow_up
         >>> needs_follow_up({"resolution": 2, "attitude": 1, "response_speed": 4})
         ('attitude rated 1 (below 3)', 'resolution rated 2 (below 3)')
@@ -117,7 +117,7 @@ class FollowUpAlert:
         response: the response's id (its ``id_field``), or its position in the input.
         reasons: one sentence per low dimension, in dimension-name order.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import FollowUpAlert
         >>> a = FollowUpAlert(response="T-1", reasons=["attitude rated 2 (below 3)"])
         >>> FollowUpAlert.from_dict(a.to_dict()) == a
@@ -165,7 +165,7 @@ def follow_up_alerts(
         InvalidArgumentError / InvalidTypeError: a rating is invalid, or a response
             lacks ``id_field``.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import follow_up_alerts
         >>> rows = [
         ...     {"ticket": "T-1", "resolution": 5, "attitude": 5},
@@ -226,7 +226,7 @@ def _parse_instant(text: object) -> dt.datetime:
 class Complaint:
     """A customer's complaint: who, when, and whether it is resolved.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.scoring import Complaint
         >>> c = Complaint(customer="C-9", at=dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC))
@@ -267,7 +267,7 @@ class RiskAlert:
         last_at: the latest of them.
         reasons: why the customer is flagged, in words.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.scoring import RiskAlert
         >>> t = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
@@ -333,7 +333,7 @@ def high_risk_customers(
         InvalidArgumentError: ``window`` is not positive or ``threshold`` < 1.
         InvalidTypeError: a complaint is not a :class:`Complaint`.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.scoring import Complaint, high_risk_customers
         >>> now = dt.datetime(2024, 5, 31, tzinfo=dt.UTC)

@@ -38,7 +38,7 @@ _LOG_MAX: Final = math.log(1.7976931348623157e308)
 def normal_cdf(x: float) -> float:
     """Return P(Z <= x) for a standard normal Z.
 
-    Example:
+    Examples:
         >>> round(normal_cdf(1.959963984540054), 6)
         0.975
     """
@@ -48,7 +48,7 @@ def normal_cdf(x: float) -> float:
 def normal_sf(x: float) -> float:
     """Return P(Z > x) for a standard normal Z, accurate far into the upper tail.
 
-    Example:
+    Examples:
         >>> normal_sf(0.0)
         0.5
     """
@@ -139,7 +139,7 @@ def normal_ppf(p: float) -> float:
     Raises:
         InvalidArgumentError: ``p`` is not strictly between 0 and 1.
 
-    Example:
+    Examples:
         >>> round(normal_ppf(0.975), 12)
         1.95996398454
     """
@@ -162,7 +162,7 @@ def normal_ppf(p: float) -> float:
 def two_sided_z(confidence: float) -> float:
     """Return the normal critical value for a two-sided interval at ``confidence``.
 
-    Example:
+    Examples:
         >>> round(two_sided_z(0.95), 6)
         1.959964
     """
@@ -203,7 +203,7 @@ def _beta_continued_fraction(a: float, b: float, x: float) -> float:
 def regularized_beta(a: float, b: float, x: float) -> float:
     """Return the regularised incomplete beta function I_x(a, b).
 
-    Example:
+    Examples:
         >>> round(regularized_beta(2.0, 3.0, 0.5), 12)
         0.6875
     """
@@ -282,7 +282,7 @@ def t_cdf(t: float, df: float) -> float:
     Raises:
         InvalidArgumentError: ``df`` is not positive and finite.
 
-    Example:
+    Examples:
         >>> round(t_cdf(2.0, 10), 10)
         0.9633059826
     """
@@ -294,7 +294,7 @@ def t_cdf(t: float, df: float) -> float:
 def t_sf(t: float, df: float) -> float:
     """Return P(T > t) for Student's t with ``df`` degrees of freedom.
 
-    Example:
+    Examples:
         >>> round(t_sf(2.0, 10), 10)
         0.0366940174
     """
@@ -353,7 +353,7 @@ def t_ppf(p: float, df: float) -> float:
         InvalidArgumentError: ``p`` is not strictly between 0 and 1, or ``df`` is not
             positive and finite.
 
-    Example:
+    Examples:
         >>> round(t_ppf(0.975, 10), 10)
         2.228138852
     """

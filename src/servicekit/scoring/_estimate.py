@@ -75,7 +75,7 @@ class Estimate:
             ``n < 1`` or ``confidence`` is not in (0, 1).
         InvalidTypeError: a field has the wrong type.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import Estimate
         >>> e = Estimate(
         ...     value=90.0, low=85.0, high=93.5, n=200, method="wilson", confidence=0.95
@@ -120,7 +120,7 @@ class Estimate:
     def separates_from(self, other: Estimate) -> bool:
         """Return whether the two intervals do not overlap (a claimable order).
 
-        Example:
+        Examples:
             >>> from servicekit.scoring import Estimate
             >>> a = Estimate(value=90, low=88, high=92, n=400, method="t")
             >>> b = Estimate(value=80, low=78, high=82, n=400, method="t")
@@ -174,7 +174,7 @@ class Comparison:
         z: the test statistic (a z score; for means, Welch's t).
         p_value: the two-sided p-value of the hypothesis of no difference.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import Comparison, Estimate
         >>> d = Estimate(value=6.0, low=1.0, high=11.0, n=800, method="wald")
         >>> c = Comparison(difference=d, z=2.35, p_value=0.0188)
@@ -252,7 +252,7 @@ def wilson_interval(
     Raises:
         InvalidArgumentError: the counts are impossible or ``confidence`` is not in (0, 1).
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import wilson_interval
         >>> low, high = wilson_interval(81, 100)
         >>> round(low, 4), round(high, 4)

@@ -140,7 +140,7 @@ class IndexResult:
         dimensions: each dimension's mean on 0–100 over the respondents who answered
             it, keyed by dimension name.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import IndexResult, SatisfactionIndex
         >>> r = SatisfactionIndex().score(
         ...     [
@@ -234,7 +234,7 @@ class SatisfactionIndex:
         InvalidArgumentError: a weight is not positive, the scale is empty, or the
             policy is unknown.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import SatisfactionIndex
         >>> index = SatisfactionIndex()
         >>> index.normalised_weights["resolution"]
@@ -276,7 +276,7 @@ class SatisfactionIndex:
             InvalidArgumentError / InvalidTypeError: a rating is not a whole number
                 on the scale.
 
-        Example:
+        Examples:
             >>> from servicekit.scoring import SatisfactionIndex
             >>> SatisfactionIndex().composite(
             ...     {
@@ -366,7 +366,7 @@ class SatisfactionIndex:
             InvalidArgumentError / InvalidTypeError: a rating is not a whole number on
                 the scale (booleans and NaN included).
 
-        Example:
+        Examples:
             >>> from servicekit.scoring import SatisfactionIndex
             >>> rows = [
             ...     {

@@ -59,7 +59,7 @@ class Measure(Protocol):
     ``summarise`` turns ``{reduced key: count}`` into a summary, or None when the
     group has nothing that can be scored.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import Measure, NpsMeasure
         >>> m = NpsMeasure(field="score")
         >>> isinstance(m, Measure), m.summarise({10: 3, 0: 1}).n
@@ -104,7 +104,7 @@ def _int_keys(values: list[Any], lo: int, hi: int, what: str) -> list[Any]:
 class NpsMeasure:
     """Net Promoter Score of a 0–10 answer field, in points.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import NpsMeasure, measure_from
         >>> m = NpsMeasure(field="likely_to_recommend")
         >>> measure_from(m.to_dict()) == m
@@ -134,7 +134,7 @@ class NpsMeasure:
 class CsatMeasure:
     """CSAT top-box share (percent) of a 1–``scale`` rating field.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import CsatMeasure
         >>> CsatMeasure(field="rating", scale=5, satisfied_at=4).to_dict()["kind"]
         'csat'
@@ -174,7 +174,7 @@ class CsatMeasure:
 class MeanMeasure:
     """Mean of a 1–``scale`` rating field (Student-t interval).
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import MeanMeasure
         >>> MeanMeasure(field="rating", scale=10).to_dict()
         {'kind': 'mean', 'field': 'rating', 'scale': 10}
@@ -207,7 +207,7 @@ class MeanMeasure:
 class ShareMeasure:
     """Share (percent) of True in a yes/no field, e.g. first-contact resolution.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import ShareMeasure
         >>> ShareMeasure(field="resolved_first_contact").to_dict()
         {'kind': 'share', 'field': 'resolved_first_contact'}
@@ -237,7 +237,7 @@ class ShareMeasure:
 class IndexMeasure:
     """A :class:`SatisfactionIndex` of a field holding each response's ratings mapping.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import IndexMeasure, SatisfactionIndex, measure_from
         >>> m = IndexMeasure(field="ratings", index=SatisfactionIndex(missing="skip"))
         >>> measure_from(m.to_dict()) == m
@@ -275,7 +275,7 @@ def measure_from(data: Mapping[str, Any]) -> Measure:
     Raises:
         DeserializationError: the data names no known measure or is malformed.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import measure_from
         >>> measure_from(
         ...     {"kind": "csat", "field": "rating", "scale": 5, "satisfied_at": 4}

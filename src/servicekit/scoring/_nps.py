@@ -47,7 +47,7 @@ class NpsResult:
         InvalidArgumentError: the counts do not add up to ``estimate.n`` or disagree
             with ``estimate.value``.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import NpsResult, nps
         >>> r = nps([10] * 50 + [8] * 30 + [3] * 20)
         >>> r.estimate.value, r.promoters, r.passives, r.detractors
@@ -127,7 +127,7 @@ def nps(scores: Iterable[int], *, confidence: float = 0.95) -> NpsResult:
         InvalidArgumentError: an answer is outside 0–10, a fraction or NaN.
         InvalidTypeError: an answer is a boolean or not a number.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import nps
         >>> r = nps([10] * 50 + [7] * 30 + [0] * 20)
         >>> e = r.estimate
@@ -156,7 +156,7 @@ def compare_nps(
     Returns:
         A :class:`Comparison` in NPS points.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import compare_nps, nps
         >>> may = nps([10] * 60 + [8] * 20 + [2] * 20)
         >>> april = nps([10] * 50 + [8] * 30 + [2] * 20)

@@ -93,7 +93,7 @@ class RatingResult:
     Raises:
         InvalidArgumentError: the parts disagree (counts vs n, threshold vs scale).
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import RatingResult, csat
         >>> r = csat([5, 5, 4, 3, 1])
         >>> r.top_box.value, r.mean.value, r.counts
@@ -196,7 +196,7 @@ def csat(
             the scale/threshold is impossible.
         InvalidTypeError: a rating is a boolean or not a number.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import csat
         >>> r = csat([5] * 70 + [4] * 20 + [2] * 10)
         >>> r.top_box.value, round(r.top_box.low, 1), round(r.top_box.high, 1)
@@ -235,7 +235,7 @@ def ces(
         InvalidArgumentError: a rating is out of range, a fraction or NaN.
         InvalidTypeError: a rating is a boolean or not a number.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import ces
         >>> r = ces([7, 6, 5, 5, 2])
         >>> r.kind, r.top_box.value, r.mean.value, r.scale
@@ -257,7 +257,7 @@ def proportion(successes: int, n: int, *, confidence: float = 0.95) -> Estimate:
         InvalidArgumentError: the counts are impossible.
         InvalidTypeError: a count is not a whole number.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import proportion
         >>> e = proportion(81, 100)
         >>> e.value, round(e.low, 2), round(e.high, 2), e.method
@@ -286,7 +286,7 @@ def first_contact_resolution(
         InsufficientDataError: ``outcomes`` is empty.
         InvalidTypeError: an outcome is not a boolean (convert 1/0 columns first).
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import first_contact_resolution
         >>> e = first_contact_resolution([True] * 41 + [False] * 9)
         >>> e.value, round(e.low, 1), round(e.high, 1)

@@ -89,7 +89,7 @@ class SegmentRow:
         change: this period minus the segment's previous period, or None when there is
             no previous period or the segment was absent from it.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import CsatMeasure, SegmentRow, segment_table
         >>> rows = [{"city": "Baotou", "rating": 5}] * 40 + [
         ...     {"city": "Baotou", "rating": 2}
@@ -202,7 +202,7 @@ class SegmentTable:
         rows: one :class:`SegmentRow` per segment and period.
         overall: ``(period, estimate over all segments)`` pairs, by period.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import NpsMeasure, SegmentTable, segment_table
         >>> rows = [
         ...     {"city": c, "nps": s} for c, s in [("A", 10), ("A", 9), ("B", 3)] * 20
@@ -477,7 +477,7 @@ def segment_table(
         InvalidTypeError: a segment/period value is not a string, int or date, or a
             measure value has the wrong type.
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import CsatMeasure, segment_table
         >>> rows = (
         ...     [{"city": "Hohhot", "month": "2024-05", "rating": 5}] * 90

@@ -65,7 +65,7 @@ class TieringPolicy:
         InvalidArgumentError: a threshold is negative, or the high-value thresholds are
             easier than the potential ones (which would let more activity lower a tier).
 
-    Example:
+    Examples:
         >>> from servicekit.scoring import TieringPolicy
         >>> p = TieringPolicy(high_value_spend=50_000)
         >>> p.high_value_purchases, p.potential_recency_days
@@ -118,7 +118,7 @@ class CustomerActivity:
         spend: the total spent in that period.
         last_purchase: the date of the latest purchase.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.scoring import CustomerActivity
         >>> a = CustomerActivity(
@@ -163,7 +163,7 @@ def _to_tier(value: object) -> Tier:
 class TierAssignment:
     """A customer's tier and the facts that decided it.
 
-    Example:
+    Examples:
         >>> from servicekit import Tier
         >>> from servicekit.scoring import TierAssignment
         >>> a = TierAssignment(
@@ -270,7 +270,7 @@ def tier_customers(
         InvalidArgumentError: a last purchase is after ``as_of``.
         InvalidTypeError: ``as_of`` is not a date.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.scoring import CustomerActivity, tier_customers
         >>> day = dt.date(2024, 6, 1)

@@ -1,6 +1,6 @@
 """Business-calendar-aware SLA clocks: calendars, policies, and reports from event logs.
 
-Example:
+Examples:
     >>> import datetime as dt, pendulum
     >>> from servicekit.sla import BusinessCalendar, parse_hours
     >>> cal = BusinessCalendar.for_country(

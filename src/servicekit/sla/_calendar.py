@@ -184,7 +184,7 @@ class HolidaySet:
     subclass (a company's own days off) is kept as ``source`` and populated on demand
     from a private copy; it has no JSON form.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.sla import HolidaySet
         >>> hs = HolidaySet(country="CN")
@@ -282,7 +282,7 @@ class HolidaySet:
     def dates_in(self, year: int) -> frozenset[dt.date]:
         """Return the closed dates of ``year``.
 
-        Example:
+        Examples:
             >>> from servicekit.sla import HolidaySet
             >>> len(HolidaySet(country="CN").dates_in(2025))
             19
@@ -299,7 +299,7 @@ class HolidaySet:
     def workdays_in(self, year: int) -> frozenset[dt.date]:
         """Return the make-up working days (``weekend_workdays``) of ``year``.
 
-        Example:
+        Examples:
             >>> from servicekit.sla import HolidaySet
             >>> sorted(HolidaySet(country="CN").workdays_in(2025))[:2]
             [datetime.date(2025, 1, 26), datetime.date(2025, 2, 8)]
@@ -317,7 +317,7 @@ class HolidaySet:
         (``removed``) in the years it has populated; anything else (a subclass with
         its own rules) is kept as a private copy (``source``).
 
-        Example:
+        Examples:
             >>> import datetime as dt, holidays
             >>> from servicekit.sla import HolidaySet
             >>> us = holidays.US(years=2025)
@@ -354,7 +354,7 @@ class HolidaySet:
             InvalidArgumentError: the set holds a custom ``holidays`` class, which has
                 no JSON form (list its dates instead).
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> from servicekit.sla import HolidaySet
             >>> HolidaySet(dates=[dt.date(2025, 5, 1)]).to_dict()["dates"]
@@ -968,10 +968,13 @@ class BusinessCalendar:
         workday_hours: hours on make-up days; None means Monday's.
 
     Raises:
-        UnknownTimezoneError, InvalidHoursError, InvalidHolidayError,
-        CalendarNeverOpensError: (the last when no day could ever have hours).
+        UnknownTimezoneError: the zone is not a known IANA name.
+        InvalidHoursError: malformed, empty or overlapping intervals, a night shift
+            running into the next day's first interval, or make-up days without hours.
+        InvalidHolidayError: a holiday that is not a ``datetime.date``.
+        CalendarNeverOpensError: no day could ever have hours.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import holidays, pendulum
         >>> from servicekit.sla import BusinessCalendar
@@ -1042,7 +1045,7 @@ class BusinessCalendar:
     def always_open(cls, timezone: str = "UTC") -> Self:
         """Return a 24×7 calendar with no holidays.
 
-        Example:
+        Examples:
             >>> import datetime as dt, pendulum
             >>> from servicekit.sla import BusinessCalendar
             >>> cal = BusinessCalendar.always_open("America/New_York")
@@ -1073,7 +1076,7 @@ class BusinessCalendar:
         Raises:
             UnknownNameError: the ``holidays`` package has no such country/subdivision.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar.for_country(
@@ -1102,7 +1105,7 @@ class BusinessCalendar:
     def is_open(self, at: dt.datetime) -> bool:
         """Return whether ``at`` is working time.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar
             >>> cal = BusinessCalendar(
@@ -1125,7 +1128,7 @@ class BusinessCalendar:
         Raises:
             CalendarNeverOpensError: nothing opens within 50 years.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar(
@@ -1149,7 +1152,7 @@ class BusinessCalendar:
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Return the working time in ``[start, end)``; negative if ``end < start``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar(
@@ -1186,7 +1189,7 @@ class BusinessCalendar:
             CalendarNeverOpensError: no working time within 50 years.
             CalendarRangeError: the result would lie beyond year 9998.
 
-        Example:
+        Examples:
             >>> import datetime as dt, pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar(
@@ -1214,7 +1217,7 @@ class BusinessCalendar:
             InvalidArgumentError: ``delta`` is negative.
             CalendarNeverOpensError: no working time within 50 years before ``end``.
 
-        Example:
+        Examples:
             >>> import datetime as dt, pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar(
@@ -1253,7 +1256,7 @@ class BusinessCalendar:
     ) -> Iterator[tuple[pendulum.DateTime, pendulum.DateTime]]:
         """Yield the working intervals within ``[start, end)``, clipped, in order.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar(
@@ -1287,7 +1290,7 @@ class BusinessCalendar:
     def is_business_day(self, day: dt.date) -> bool:
         """Return whether ``day`` has at least one working interval.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar
             >>> cal = BusinessCalendar.for_country(
@@ -1317,7 +1320,7 @@ class BusinessCalendar:
         Raises:
             InvalidArgumentError: ``n`` is negative.
 
-        Example:
+        Examples:
             >>> import holidays, pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar(
@@ -1365,7 +1368,7 @@ class BusinessCalendar:
         is not, in both directions, so for ``b < a`` the result is minus the business
         days in ``(b, a]``.
 
-        Example:
+        Examples:
             >>> import pendulum
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar.for_country(
@@ -1401,7 +1404,7 @@ class BusinessCalendar:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data that :meth:`from_dict` turns back into an equal calendar.
 
-        Example:
+        Examples:
             >>> from servicekit.sla import BusinessCalendar, parse_hours
             >>> cal = BusinessCalendar.for_country(
             ...     "CN",

@@ -706,7 +706,7 @@ _METRIC_RANK: Final = {m: i for i, m in enumerate(METRIC_ORDER)}
 class AlertKind(_Named):
     """A warning threshold or the breach.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import AlertKind
         >>> AlertKind.parse("breach")
         <AlertKind.BREACH: 'breach'>
@@ -762,7 +762,7 @@ class Alert:
     ``at`` may lie in the past (already passed) or the future (scheduled); compare it
     with the report's ``now``.
 
-    Example:
+    Examples:
         >>> import datetime as dt, pendulum
         >>> from servicekit.sla import (
         ...     BusinessCalendar,
@@ -841,7 +841,7 @@ class MetricStatus:
     zone. For NEXT_RESPONSE and PERIODIC_UPDATE the state and instants are the latest
     cycle's; ``cycles`` counts the cycles and ``breached_cycles`` the breached ones.
 
-    Example:
+    Examples:
         >>> import datetime as dt, pendulum
         >>> from servicekit.sla import (
         ...     BusinessCalendar,
@@ -995,7 +995,7 @@ class SlaReport:
         alerts: warnings and breaches of the latest cycles, by instant (rule 19).
         timezone: the policy calendar's zone, in which instants are shown.
 
-    Example:
+    Examples:
         >>> import datetime as dt, pendulum
         >>> from servicekit.sla import EventKind, Metric, TicketEvent, evaluate
         >>> from servicekit.sla.presets import SERVICE_STANDARD
@@ -1162,7 +1162,7 @@ def evaluate(
         NoMatchingPolicyError: no policy matches the ticket's facts.
         InvalidTypeError, NaiveDatetimeError: bad arguments.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.sla import EventKind, Metric, TicketEvent, evaluate
         >>> from servicekit.sla.presets import SERVICE_STANDARD
@@ -1193,7 +1193,7 @@ def evaluate_many(
     Raises:
         the errors of :func:`evaluate`, when the bad ticket is reached.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.sla import EventKind, TicketEvent, evaluate_many
         >>> from servicekit.sla.presets import SERVICE_STANDARD
@@ -1226,7 +1226,7 @@ class SlaClock:
     ``events``; the clock never replays what it has seen. Applying returns a new clock
     and leaves this one as it was. Clocks compare by identity; compare their reports.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit.sla import EventKind, Metric, SlaClock, TicketEvent
         >>> from servicekit.sla.presets import SERVICE_STANDARD
@@ -1294,7 +1294,7 @@ class SlaClock:
         Store it instead of the event log; :meth:`from_dict` gives back a clock whose
         reports, and whatever events it is given next, are those of the original.
 
-        Example:
+        Examples:
             >>> import json, pendulum
             >>> from servicekit.sla import EventKind, SlaClock, TicketEvent
             >>> from servicekit.sla.presets import SERVICE_STANDARD

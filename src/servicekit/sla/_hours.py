@@ -86,7 +86,7 @@ def parse_bound(value: object, *, is_end: bool) -> int:
 def format_bound(us: int) -> str:
     """Return the shortest ``HH:MM[:SS[.ffffff]]`` text for a bound (``24:00`` allowed).
 
-    Example:
+    Examples:
         >>> format_bound(9 * 3600 * 1_000_000), format_bound(86_400 * 1_000_000)
         ('09:00', '24:00')
     """
@@ -259,7 +259,7 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
         InvalidHoursError: malformed text, unknown day names, a day given twice, or
             overlapping intervals.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import parse_hours
         >>> parse_hours("Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00")[5]
         [('10:00', '14:00')]

@@ -57,7 +57,7 @@ class _Named(enum.StrEnum):
 class Metric(_Named):
     """The four SLA clocks.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import Metric
         >>> Metric.parse("first_response") is Metric.FIRST_RESPONSE
         True
@@ -72,7 +72,7 @@ class Metric(_Named):
 class EventKind(_Named):
     """What happened to a ticket.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import EventKind
         >>> EventKind("agent_reply") is EventKind.AGENT_REPLY
         True
@@ -90,7 +90,7 @@ class EventKind(_Named):
 class TicketStatus(_Named):
     """A ticket's status; ``SOLVED`` and ``CLOSED`` are the solved ones.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import TicketStatus
         >>> TicketStatus.parse("ON_HOLD")
         <TicketStatus.ON_HOLD: 'on_hold'>
@@ -106,7 +106,7 @@ class TicketStatus(_Named):
 class MetricState(_Named):
     """Where one metric stands.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import MetricState
         >>> [s.value for s in MetricState]
         ['not_started', 'running', 'paused', 'met', 'breached']
@@ -221,7 +221,7 @@ class SlaTarget:
     Raises:
         InvalidArgumentError, InvalidTypeError, UnknownNameError: bad fields.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.sla import Metric, SlaTarget
         >>> t = SlaTarget(metric=Metric.FIRST_RESPONSE, within=dt.timedelta(minutes=30))
@@ -363,7 +363,7 @@ class SlaPolicy:
     Raises:
         InvalidArgumentError, InvalidTypeError, InvalidConditionError: bad fields.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit import Priority
         >>> from servicekit.sla import BusinessCalendar, Metric, SlaPolicy, SlaTarget
@@ -545,7 +545,7 @@ class PolicySet:
     Raises:
         InvalidArgumentError, InvalidTypeError, DuplicateIdError: bad policies.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from servicekit.sla import (
         ...     BusinessCalendar,
@@ -661,7 +661,7 @@ class PolicySet:
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"policies": [...]}``, JSON-native.
 
-        Example:
+        Examples:
             >>> from servicekit.sla import PolicySet
             >>> from servicekit.sla.presets import SERVICE_STANDARD
             >>> PolicySet.from_dict(SERVICE_STANDARD.to_dict()) == SERVICE_STANDARD
@@ -832,7 +832,7 @@ class TicketEvent:
     Raises:
         InvalidEventError: a field the kind does not carry, or a missing one.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> from servicekit import Priority
         >>> from servicekit.sla import EventKind, TicketEvent

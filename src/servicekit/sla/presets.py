@@ -28,7 +28,7 @@ for the customer) or on hold.
 Policies 1-5 and 7 also promise a clear answer or a solution within **24 hours**
 (RESOLUTION, real hours, paused while pending or on hold).
 
-Example:
+Examples:
     >>> from servicekit.sla.presets import SERVICE_STANDARD
     >>> SERVICE_STANDARD.select({"channel": "chat", "priority": "normal"}).name
     'chat'
