@@ -1,18 +1,361 @@
-"""`servicekit due` (placeholder until its implementation lands)."""
+"""``servicekit due``: a deadline on a business calendar, and how it was reached.
+
+The command builds a :class:`~servicekit.sla.BusinessCalendar` from its options, adds
+business time (``--within``) or business days (``--business-days``) to ``--start``,
+and lists the open stretches counted and the closed ones skipped between them (night,
+weekend, breaks, public holidays by name, and make-up working days counted as open).
+It never reads the clock: the start is always given.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+import holidays as holidays_lib
+
+from servicekit._iso import duration_to_iso
+from servicekit.cli._inputs import (
+    CliError,
+    check_zone,
+    format_duration,
+    format_instant,
+    parse_instant,
+    parse_seconds,
+)
+from servicekit.errors import ServiceKitError
+from servicekit.sla import BusinessCalendar, parse_hours
+
+if TYPE_CHECKING:
+    import pendulum
+
+_DEFAULT_HOURS = "Mon-Fri 09:00-18:00"
+
+_EPILOG = """\
+examples:
+  servicekit due --tz Asia/Shanghai --country CN \\
+      --hours "Mon-Fri 09:00-12:00,13:30-18:00" --start 2025-01-24T17:40 --within 4h
+  servicekit due --tz Europe/Berlin --country DE --start 2025-12-23T15:00 \\
+      --business-days 2 --json
+
+--start without an offset is wall-clock time in --tz. --within counts working time
+(6m, 4h, 1h30m, 2d = 48 working hours); --business-days N means by close of business
+on the N-th business day after the start's date.
+"""
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register the `due` command."""
-    parser = subparsers.add_parser("due", help="(not yet implemented)")
+    """Register the ``due`` command."""
+    parser = subparsers.add_parser(
+        "due",
+        help="a deadline in business hours or days, and the closed periods skipped",
+        description="Add business time to an instant on a business calendar and show "
+        "how the deadline was reached: the open stretches counted and the closed "
+        "periods skipped (night, weekend, breaks, public holidays, make-up days).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--tz", required=True, help="the calendar's IANA time zone, e.g. Asia/Shanghai"
+    )
+    parser.add_argument(
+        "--country",
+        help="public holidays of this country (holidays package code, e.g. CN, US, DE); "
+        "none when omitted",
+    )
+    parser.add_argument("--subdiv", help="a subdivision of --country, e.g. CA for US")
+    parser.add_argument(
+        "--hours",
+        default=_DEFAULT_HOURS,
+        help=f'weekly working hours (default "{_DEFAULT_HOURS}"); segments separated '
+        'by ";", e.g. "Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00"',
+    )
+    parser.add_argument(
+        "--start",
+        required=True,
+        help="ISO-8601 instant; without an offset it is wall-clock time in --tz",
+    )
+    amount = parser.add_mutually_exclusive_group(required=True)
+    amount.add_argument("--within", help="business time to add: 4h, 30m, 1h30m…")
+    amount.add_argument(
+        "--business-days",
+        type=int,
+        metavar="N",
+        help="close of business on the N-th business day after the start's date",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Not implemented yet."""
-    del args, out, err
-    return 1
+    """Compute the deadline and print it with the stretches that led to it."""
+    del err
+    tz = check_zone(args.tz, what="--tz")
+    calendar = _calendar(args, tz)
+    start = parse_instant(args.start, tz=tz, what="--start").in_tz(tz)
+    if args.within is not None:
+        seconds = parse_seconds(args.within, what="--within")
+        delta = dt.timedelta(seconds=seconds)
+        deadline = _library(lambda: calendar.add(start, delta), "--within")
+        amount = f"{format_duration(delta)} business hours"
+    else:
+        if args.business_days < 0:
+            raise CliError(
+                f"--business-days: must be 0 or more, got {args.business_days}"
+            )
+        days = args.business_days
+        deadline = _library(
+            lambda: calendar.add_business_days(start, days), "--business-days"
+        )
+        delta = None
+        amount = f"{days} business day{'' if days == 1 else 's'}"
+    stretches = _stretches(
+        calendar, start, deadline, _holiday_names(args, start, deadline)
+    )
+    if args.json:
+        text = json.dumps(
+            {
+                "timezone": tz,
+                "hours": args.hours,
+                "country": args.country,
+                "start": start.isoformat(),
+                "within": None if delta is None else duration_to_iso(delta),
+                "business_days": args.business_days,
+                "deadline": deadline.isoformat(),
+                "business_time": duration_to_iso(_worked(stretches)),
+                "stretches": [s.to_json() for s in stretches],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    else:
+        text = _table(
+            args=args,
+            tz=tz,
+            start=start,
+            deadline=deadline,
+            amount=amount,
+            stretches=stretches,
+        )
+    print(text, file=out)
+    return 0
+
+
+def _library(compute: Any, option: str) -> pendulum.DateTime:
+    """Call the calendar; its errors are the user's option's errors."""
+    try:
+        result: pendulum.DateTime = compute()
+    except ServiceKitError as error:
+        raise CliError(f"{option}: {error}") from None
+    return result
+
+
+def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
+    try:
+        weekly = parse_hours(args.hours)
+    except ServiceKitError as error:
+        raise CliError(f"--hours: {error}") from None
+    if args.country is None and args.subdiv is not None:
+        raise CliError("--subdiv needs --country")
+    try:
+        if args.country is None:
+            return BusinessCalendar(timezone=tz, weekly_hours=weekly)
+        return BusinessCalendar.for_country(
+            args.country, timezone=tz, weekly_hours=weekly, subdiv=args.subdiv
+        )
+    except ServiceKitError as error:
+        option = "--hours" if args.country is None else "--country"
+        raise CliError(f"{option}: {error}") from None
+
+
+def _holiday_names(
+    args: argparse.Namespace, start: dt.datetime, deadline: dt.datetime
+) -> dict[dt.date, str]:
+    if args.country is None:
+        return {}
+    years = range(
+        min(start.year, deadline.year) - 1, max(start.year, deadline.year) + 2
+    )
+    found = holidays_lib.country_holidays(args.country, subdiv=args.subdiv, years=years)
+    return {day: str(name) for day, name in found.items()}
+
+
+class _Stretch:
+    """One open stretch counted, or one closed period skipped."""
+
+    __slots__ = ("end", "notes", "open", "start")
+
+    def __init__(
+        self,
+        *,
+        open_: bool,
+        start: pendulum.DateTime,
+        end: pendulum.DateTime,
+        notes: list[str],
+    ) -> None:
+        self.open = open_
+        self.start = start
+        self.end = end
+        self.notes = notes
+
+    @property
+    def duration(self) -> dt.timedelta:
+        # datetime's own subtraction: a plain timedelta, not a pendulum Interval.
+        return dt.datetime.__sub__(self.end, self.start)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": "open" if self.open else "closed",
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+        if self.open:
+            out["duration"] = duration_to_iso(self.duration)
+        out["notes"] = list(self.notes)
+        return out
+
+
+def _worked(stretches: list[_Stretch]) -> dt.timedelta:
+    return sum((s.duration for s in stretches if s.open), dt.timedelta(0))
+
+
+def _stretches(
+    calendar: BusinessCalendar,
+    start: pendulum.DateTime,
+    deadline: pendulum.DateTime,
+    names: dict[dt.date, str],
+) -> list[_Stretch]:
+    out: list[_Stretch] = []
+    previous_end: pendulum.DateTime | None = None
+    cursor = start
+    for a, b in calendar.working_periods(start, deadline):
+        if a > cursor:
+            out.append(
+                _Stretch(
+                    open_=False,
+                    start=cursor,
+                    end=a,
+                    notes=_closed_notes(
+                        calendar, cursor, a, names, after_open=previous_end is not None
+                    ),
+                )
+            )
+        noted = previous_end is not None and previous_end.date() == a.date()
+        notes = [] if noted else _open_notes(calendar, a)
+        out.append(_Stretch(open_=True, start=a, end=b, notes=notes))
+        previous_end = cursor = b
+    return out
+
+
+def _is_make_up_day(calendar: BusinessCalendar, day: dt.date) -> bool:
+    return day in calendar.workdays or day in calendar.holidays.workdays_in(day.year)
+
+
+def _open_notes(calendar: BusinessCalendar, at: dt.datetime) -> list[str]:
+    day = at.date()
+    if not calendar.weekly_hours[day.weekday()] and _is_make_up_day(calendar, day):
+        return [
+            f"{day:%a} {day.isoformat()} is a make-up working day (调休), counted as open"
+        ]
+    return []
+
+
+def _closed_notes(
+    calendar: BusinessCalendar,
+    a: pendulum.DateTime,
+    b: pendulum.DateTime,
+    names: dict[dt.date, str],
+    *,
+    after_open: bool,
+) -> list[str]:
+    first, last = a.date(), b.date()
+    if first == last:
+        if not after_open:
+            return ["before opening"]
+        lunch = dt.time(11) <= a.time() and b.time() <= dt.time(15)
+        return ["lunch break" if lunch else "break"]
+    notes: list[str] = []
+    day = first
+    if calendar.is_business_day(first):
+        notes.append("night" if after_open else "after closing")
+        day = first + dt.timedelta(days=1)
+    runs: list[tuple[dt.date, dt.date, str]] = []
+    while day < last:
+        why = _closed_day(calendar, day, names)
+        if runs and runs[-1][2] == why and runs[-1][1] == day - dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], day, why)
+        else:
+            runs.append((day, day, why))
+        day += dt.timedelta(days=1)
+    for lo, hi, why in runs:
+        span = f"{lo:%a} {lo.isoformat()}"
+        if hi != lo:
+            span += f" – {hi:%a} {hi.isoformat()}"
+        notes.append(f"{span}: {why}")
+    return notes
+
+
+def _closed_day(
+    calendar: BusinessCalendar, day: dt.date, names: dict[dt.date, str]
+) -> str:
+    if calendar.is_business_day(day):
+        # Open for a night shift only, or open outside [a, b): nothing to explain.
+        return "working day"  # pragma: no cover - a gap spans closed days only
+    if day in calendar.holidays.dates_in(day.year):
+        return f"public holiday, {names[day]}" if day in names else "public holiday"
+    if not calendar.weekly_hours[day.weekday()]:
+        return "weekend" if day.weekday() >= 5 else f"no working hours on {day:%A}s"
+    return "closed"  # pragma: no cover - every closed day is one of the above
+
+
+def _day(at: dt.datetime) -> str:
+    return f"{at:%a %Y-%m-%d}"
+
+
+def _clock(at: dt.datetime) -> str:
+    return f"{at:%H:%M:%S}" if at.second or at.microsecond else f"{at:%H:%M}"
+
+
+def _table(
+    *,
+    args: argparse.Namespace,
+    tz: str,
+    start: pendulum.DateTime,
+    deadline: pendulum.DateTime,
+    amount: str,
+    stretches: list[_Stretch],
+) -> str:
+    holidays_text = (
+        "no public holidays (give --country)"
+        if args.country is None
+        else f"public holidays of {args.country}"
+        + ("" if args.subdiv is None else f"-{args.subdiv}")
+    )
+    lines = [
+        f"Deadline: {format_instant(deadline)} ({tz})",
+        f"{amount} from {format_instant(start)}",
+        f"Hours: {args.hours}; {holidays_text}",
+    ]
+    if not stretches:
+        lines.append("No working time is needed: the deadline is the start.")
+        return "\n".join(lines)
+    lines += [f"Times below are wall-clock times in {tz}.", ""]
+    total = dt.timedelta(0)
+    for s in stretches:
+        same_day = s.start.date() == s.end.date()
+        end = _clock(s.end) if same_day else f"{_day(s.end)} {_clock(s.end)}"
+        span = f"{_day(s.start)} {_clock(s.start)} – {end}"
+        if s.open:
+            total += s.duration
+            text = (
+                f"  counted  {span:<36} {format_duration(s.duration):>6}"
+                f"  total {format_duration(total)}"
+            )
+        else:
+            text = f"  skipped  {span}"
+        if s.notes:
+            text += "  " + "; ".join(s.notes)
+        lines.append(text.rstrip())
+    return "\n".join(lines)

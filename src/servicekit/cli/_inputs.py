@@ -9,11 +9,18 @@ file in the same directory, then a rename): a failed run never leaves half a fil
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime as dt
+import io
+import json
 import os
 import re
 import tempfile
+import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+import pendulum
 
 from servicekit.errors import ServiceKitError
 
@@ -92,22 +99,332 @@ def _replacing(path: Path) -> Iterator[TextIO]:
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` all at once: the file is complete or untouched.
+    r"""Write ``text`` to ``path`` all at once: the file is complete or untouched.
 
     Example:
         >>> import pathlib, tempfile
         >>> target = pathlib.Path(tempfile.mkdtemp()) / "report.txt"
-        >>> write_atomically(target, "hello\\n")
+        >>> write_atomically(target, "hello\n")
         >>> target.read_text()
-        'hello\\n'
+        'hello\n'
     """
     target = Path(path)
     if target.is_dir():
         raise CliError(f"{target} is a directory; give a file name to write")
     if not target.parent.is_dir() and str(target.parent):
-        raise CliError(f"cannot write {target}: the directory {target.parent} does not exist")
+        raise CliError(
+            f"cannot write {target}: the directory {target.parent} does not exist"
+        )
     try:
         with _replacing(target) as handle:
             handle.write(text)
     except OSError as error:
         raise CliError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _display(path: str | os.PathLike[str]) -> str:
+    """The name an error shows for ``path``: as the user typed it."""
+    return os.fspath(path)
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The whole UTF-8 text of ``path``, or a :class:`CliError` saying what is wrong.
+
+    Example:
+        >>> read_text("no/such/file.jsonl")
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: no/such/file.jsonl: no such file
+    """
+    name = _display(path)
+    target = Path(path)
+    if target.is_dir():
+        raise CliError("is a directory; give the file inside it", source=name)
+    try:
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise CliError("no such file", source=name) from None
+    except OSError as error:
+        raise CliError(
+            f"cannot read it: {error.strerror or error}", source=name
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CliError(
+            "is not UTF-8 text; save it as UTF-8", source=name, line=line
+        ) from None
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    r"""The JSON value in ``path``; unreadable JSON names the line.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> bad = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+        >>> _ = bad.write_text('{"policies":\n [}')
+        >>> read_json(bad)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: .../p.json, line 2: not JSON: Expecting value (column 3)
+    """
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(
+            f"not JSON: {error.msg} (column {error.colno})",
+            source=_display(path),
+            line=error.lineno,
+        ) from None
+
+
+def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
+    r"""``(line number, value)`` for every non-blank line of a JSON-lines file.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "e.jsonl"
+        >>> _ = f.write_text('{"a": 1}\n\n[2]\n')
+        >>> read_json_lines(f)
+        [(1, {'a': 1}), (3, [2])]
+    """
+    out: list[tuple[int, Any]] = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append((number, json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise CliError(
+                f"not JSON: {error.msg} (column {error.colno})",
+                source=_display(path),
+                line=number,
+            ) from None
+    return out
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    r"""The header and ``(line number, row)`` pairs of a CSV file with a header line.
+
+    Cells are stripped of surrounding spaces. A row with more cells than the header,
+    an empty file or a duplicated column name is an error naming the line.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = f.write_text("city,nps\nHohhot,9\nBaotou, 7\n")
+        >>> read_csv(f)
+        (['city', 'nps'], [(2, {'city': 'Hohhot', 'nps': '9'}), (3, {'city': 'Baotou', 'nps': '7'})])
+    """
+    name = _display(path)
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    try:
+        header = [cell.strip() for cell in next(reader)]
+    except StopIteration:
+        raise CliError(
+            "is empty; it needs a header line naming the columns", source=name
+        ) from None
+    except csv.Error as error:  # pragma: no cover - csv rarely fails on a header
+        raise CliError(f"not CSV: {error}", source=name, line=reader.line_num) from None
+    seen: set[str] = set()
+    for column in header:
+        if not column:
+            raise CliError("a column has no name in the header", source=name, line=1)
+        if column in seen:
+            raise CliError(f"the column {column!r} appears twice", source=name, line=1)
+        seen.add(column)
+    rows: list[tuple[int, dict[str, str]]] = []
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise CliError(
+                f"not CSV: {error}", source=name, line=reader.line_num
+            ) from None
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise CliError(
+                f"{len(cells)} cells but the header names {len(header)} columns",
+                source=name,
+                line=reader.line_num,
+            )
+        padded = [*cells, *[""] * (len(header) - len(cells))]
+        rows.append(
+            (
+                reader.line_num,
+                {h: c.strip() for h, c in zip(header, padded, strict=True)},
+            )
+        )
+    return header, rows
+
+
+def check_zone(name: str, *, what: str) -> str:
+    """``name`` if it is an IANA time zone, else a :class:`CliError`.
+
+    Example:
+        >>> check_zone("Asia/Shanghai", what="--tz")
+        'Asia/Shanghai'
+    """
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise CliError(
+            f"{what}: unknown time zone {name!r}; use an IANA name such as "
+            "Asia/Shanghai, Europe/Berlin or UTC"
+        ) from None
+    return name
+
+
+def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
+    """An ISO-8601 instant; without an offset it is read as wall-clock time in ``tz``.
+
+    A naive time in a repeated (fall-back) hour means its first occurrence; one in a
+    skipped (spring-forward) hour is moved forward by the gap. With ``tz`` None a
+    naive time is refused.
+
+    Example:
+        >>> parse_instant("2025-01-24T17:40", tz="Asia/Shanghai", what="--start")
+        DateTime(2025, 1, 24, 17, 40, 0, tzinfo=Timezone('Asia/Shanghai'))
+        >>> parse_instant("2025-01-24T09:40Z", tz=None, what="--now").isoformat()
+        '2025-01-24T09:40:00+00:00'
+    """
+    try:
+        parsed = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(
+            f"{what}: cannot read {text!r} as an ISO-8601 instant; write it like "
+            "2025-01-24T17:40 or 2025-01-24T17:40+08:00"
+        ) from None
+    if parsed.utcoffset() is not None:
+        return pendulum.instance(parsed)
+    if tz is None:
+        raise CliError(
+            f"{what}: {text!r} has no UTC offset; append one such as +08:00 or Z"
+        )
+    return pendulum.datetime(
+        parsed.year,
+        parsed.month,
+        parsed.day,
+        parsed.hour,
+        parsed.minute,
+        parsed.second,
+        parsed.microsecond,
+        tz=tz,
+    )
+
+
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
+_PERCENT = re.compile(rf"{_NUMBER}\s*%?")
+
+
+def parse_percent(text: str, *, what: str, allow_zero: bool = True) -> float:
+    """A share in [0, 1) from ``15%`` or ``15`` (both mean 15 %).
+
+    Example:
+        >>> parse_percent("15%", what="--shrinkage"), parse_percent("80", what="x")
+        (0.15, 0.8)
+    """
+    match = _PERCENT.fullmatch(text.strip())
+    value = float(match.group(1)) if match else -1.0
+    if not (0 <= value < 100) or (value == 0 and not allow_zero):
+        low = "0" if allow_zero else "more than 0"
+        raise CliError(
+            f"{what}: cannot read {text!r} as a percentage {low} and below 100; "
+            "write it like 15%"
+        )
+    return value / 100
+
+
+_RATE_UNITS = {
+    "h": "hour",
+    "hr": "hour",
+    "hour": "hour",
+    "d": "day",
+    "day": "day",
+    "w": "week",
+    "wk": "week",
+    "week": "week",
+}
+_RATE = re.compile(rf"{_NUMBER}\s*(?:/|per)\s*([a-z]+)")
+
+
+def parse_rate(text: str, *, what: str) -> tuple[float, str]:
+    """``(count, "hour" | "day" | "week")`` from ``1200/day``, ``150/h`` or ``5000/week``.
+
+    Example:
+        >>> parse_rate("1200/day", what="--volume"), parse_rate("150/h", what="x")
+        ((1200.0, 'day'), (150.0, 'hour'))
+    """
+    match = _RATE.fullmatch(text.strip().lower())
+    unit = _RATE_UNITS.get(match.group(2)) if match else None
+    if match is None or unit is None:
+        raise CliError(
+            f"{what}: cannot read {text!r} as a volume; write it like 1200/day, "
+            "150/h or 6000/week"
+        )
+    return float(match.group(1)), unit
+
+
+def parse_target(text: str, *, what: str) -> tuple[float, float]:
+    """``(share, seconds)`` from a service-level target such as ``80/20s`` or ``90%/30``.
+
+    Example:
+        >>> parse_target("80/20s", what="--target"), parse_target("90%/1m", what="x")
+        ((0.8, 20.0), (0.9, 60.0))
+    """
+    share_text, slash, answer_text = text.partition("/")
+    if not slash:
+        raise CliError(
+            f"{what}: cannot read {text!r} as a target; write it like 80/20s "
+            "(80 % answered within 20 seconds)"
+        )
+    share = parse_percent(share_text, what=what, allow_zero=False)
+    answer = answer_text.strip()
+    if re.fullmatch(_NUMBER, answer):
+        answer += "s"
+    return share, parse_seconds(answer, what=what)
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """``H:MM`` (``H:MM:SS`` when there are seconds), with a sign when negative.
+
+    Example:
+        >>> import datetime as dt
+        >>> format_duration(dt.timedelta(hours=26, minutes=5))
+        '26:05'
+        >>> format_duration(-dt.timedelta(seconds=90.5))
+        '-0:01:30.5'
+    """
+    # pendulum's Interval and Duration divide differently: use the plain fields.
+    total_us = (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if total_us < 0 else ""
+    total_us = abs(total_us)
+    seconds, micro = divmod(total_us, 1_000_000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{sign}{hours}:{minutes:02d}"
+    if secs or micro:
+        text += f":{secs:02d}"
+    if micro:
+        text += f".{micro:06d}".rstrip("0")
+    return text
+
+
+def format_instant(value: dt.datetime) -> str:
+    """``Fri 2025-01-24 17:40 +08:00`` (seconds shown only when not zero).
+
+    Example:
+        >>> import pendulum
+        >>> format_instant(pendulum.datetime(2025, 1, 24, 17, 40, tz="Asia/Shanghai"))
+        'Fri 2025-01-24 17:40 +08:00'
+    """
+    clock = "%H:%M:%S" if value.second or value.microsecond else "%H:%M"
+    offset = value.strftime("%z")
+    return value.strftime(f"%a %Y-%m-%d {clock} ") + f"{offset[:3]}:{offset[3:]}"
