@@ -11,7 +11,7 @@ message names the file, the line and the field), 1 for anything unexpected.
 Example:
     >>> from servicekit.cli import main
     >>> main(["staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"])
-    Staffing for 1200 contacts per day (24 h), AHT 6 min, target 80 % answered within 20 s
+    Staffing for 1200 contacts per day, spread over 8 h open (the default --open), AHT 6 min, target 80 % answered within 20 s
     ...
     0
 """

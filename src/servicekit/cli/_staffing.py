@@ -1,18 +1,275 @@
-"""`servicekit staffing` (placeholder until its implementation lands)."""
+"""``servicekit staffing``: how many agents a queue needs, by Erlang C.
+
+A thin edge over :mod:`servicekit.routing.staffing`: it reads a volume, a handling
+time and a service-level target, calls ``required_agents`` (or evaluates a given head
+count), and prints the plan with a small table of the head counts around it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import math
+from fractions import Fraction
 from typing import Any, TextIO
+
+from servicekit._iso import duration_to_iso
+from servicekit.cli._inputs import (
+    CliError,
+    parse_percent,
+    parse_rate,
+    parse_seconds,
+    parse_target,
+)
+from servicekit.errors import ServiceKitError
+from servicekit.routing.staffing import (
+    average_speed_of_answer,
+    erlang_c,
+    offered_traffic,
+    required_agents,
+    service_level,
+)
+
+_DEFAULT_OPEN_HOURS = 8.0
+_DEFAULT_DAYS_PER_WEEK = 5
+
+_EPILOG = """\
+examples:
+  servicekit staffing --volume 1200/day --aht 6m --target 80/20s
+  servicekit staffing --volume 150/h --aht 5m --target 90/30s --shrinkage 30% --json
+  servicekit staffing --volume 1200/day --open 10h --aht 6m --target 80/20s --agents 18
+
+A daily volume is spread evenly over --open hours (default 8h), a weekly one over 5
+such days; an hourly volume is used as it is. Erlang C assumes calls arrive at random
+and wait in one queue; real days have peaks, so plan each busy hour with N/h.
+"""
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register the `staffing` command."""
-    parser = subparsers.add_parser("staffing", help="(not yet implemented)")
+    """Register the ``staffing`` command."""
+    parser = subparsers.add_parser(
+        "staffing",
+        help="agents needed for a service-level target (Erlang C)",
+        description="Erlang C staffing: traffic, agents needed for a target such as "
+        "80 %% answered within 20 s, scheduled agents after shrinkage, service level, "
+        "average speed of answer and occupancy.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--volume", required=True, help="contacts: N/day, N/h (N/hour) or N/week"
+    )
+    parser.add_argument(
+        "--aht", required=True, help="average handling time: 6m, 5m30s, 300s…"
+    )
+    parser.add_argument(
+        "--target",
+        required=True,
+        help="service level: 80/20s = 80 %% answered within 20 seconds",
+    )
+    parser.add_argument(
+        "--open",
+        help="opening hours a day over which a daily or weekly volume is spread "
+        "(default 8h)",
+    )
+    parser.add_argument(
+        "--shrinkage",
+        default="0%",
+        help="share of paid time off the queue (breaks, training, absence): 15%%",
+    )
+    parser.add_argument(
+        "--agents",
+        type=int,
+        metavar="N",
+        help="evaluate this many agents on the phones instead of finding the fewest",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Not implemented yet."""
-    del args, out, err
-    return 1
+    """Compute the staffing plan and print it."""
+    del err
+    volume, unit = parse_rate(args.volume, what="--volume")
+    aht = dt.timedelta(seconds=parse_seconds(args.aht, what="--aht"))
+    if aht <= dt.timedelta(0):
+        raise CliError(f"--aht: must be more than 0, got {args.aht!r}")
+    target_share, answer_seconds = parse_target(args.target, what="--target")
+    answer = dt.timedelta(seconds=answer_seconds)
+    shrinkage = parse_percent(args.shrinkage, what="--shrinkage")
+    if unit == "hour":
+        if args.open is not None:
+            raise CliError(
+                "--open: only a daily or weekly --volume is spread over opening hours"
+            )
+        period = dt.timedelta(hours=1)
+        spread = "per hour"
+    else:
+        open_text = "8h" if args.open is None else args.open
+        open_day = dt.timedelta(seconds=parse_seconds(open_text, what="--open"))
+        if not dt.timedelta(0) < open_day <= dt.timedelta(hours=24):
+            raise CliError(
+                f"--open: must be more than 0 and at most 24h, got {open_text!r}"
+            )
+        days = 1 if unit == "day" else _DEFAULT_DAYS_PER_WEEK
+        period = open_day * days
+        hours = _number(open_day / dt.timedelta(hours=1))
+        assumed = " (the default --open)" if args.open is None else ""
+        spread = (
+            f"per day, spread over {hours} h open{assumed}"
+            if unit == "day"
+            else f"per week, spread over {days} days of {hours} h open{assumed}"
+        )
+    if args.agents is not None and args.agents < 1:
+        raise CliError(f"--agents: must be 1 or more, got {args.agents}")
+    try:
+        traffic = offered_traffic(volume=volume, period=period, aht=aht)
+        if args.agents is None:
+            plan = required_agents(
+                volume=volume,
+                period=period,
+                aht=aht,
+                target_answer=answer,
+                service_level=target_share,
+                shrinkage=shrinkage,
+            )
+            agents = plan.agents
+        else:
+            agents = args.agents
+    except ServiceKitError as error:
+        raise CliError(str(error)) from None
+    rows = [
+        _row(n, traffic, aht, answer) for n in range(max(1, agents - 2), agents + 4)
+    ]
+    chosen = _row(agents, traffic, aht, answer) if agents else None
+    # The library's rule, in exact fractions so that 17 / 0.85 is exactly 20.
+    scheduled = math.ceil(Fraction(agents) / (1 - Fraction(shrinkage)))
+    facts = {
+        "volume": volume,
+        "per": unit,
+        "period": duration_to_iso(period),
+        "aht": duration_to_iso(aht),
+        "target": {
+            "service_level": target_share,
+            "answer_within": duration_to_iso(answer),
+        },
+        "shrinkage": shrinkage,
+        "traffic": traffic,
+        "agents": agents,
+        "agents_given": args.agents is not None,
+        "scheduled_agents": scheduled,
+        "service_level": None if chosen is None else chosen["service_level"],
+        "asa": None if chosen is None else chosen["asa"],
+        "occupancy": None if chosen is None else chosen["occupancy"],
+        "waiting_probability": None
+        if chosen is None
+        else chosen["waiting_probability"],
+        "meets_target": chosen is None or chosen["service_level"] >= target_share,
+        "table": rows,
+    }
+    if args.json:
+        text = json.dumps(facts, indent=2)
+    else:
+        text = _report(facts, volume=volume, spread=spread, aht=aht, answer=answer)
+    print(text, file=out)
+    return 0
+
+
+def _number(value: float) -> str:
+    """``8`` for 8.0, ``7.5`` for 7.5: no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _row(
+    n: int, traffic: float, aht: dt.timedelta, answer: dt.timedelta
+) -> dict[str, Any]:
+    keeps_up = n > traffic or traffic == 0
+    asa = (
+        average_speed_of_answer(agents=n, traffic=traffic, aht=aht)
+        if keeps_up
+        else None
+    )
+    return {
+        "agents": n,
+        "service_level": service_level(
+            agents=n, traffic=traffic, aht=aht, target_answer=answer
+        ),
+        "asa": None if asa is None else duration_to_iso(asa),
+        "asa_seconds": None if asa is None else asa / dt.timedelta(seconds=1),
+        "occupancy": min(1.0, traffic / n),
+        "waiting_probability": erlang_c(n, traffic),
+    }
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def _asa(seconds: float | None) -> str:
+    return "unbounded" if seconds is None else f"{seconds:.1f} s"
+
+
+def _report(
+    facts: dict[str, Any],
+    *,
+    volume: float,
+    spread: str,
+    aht: dt.timedelta,
+    answer: dt.timedelta,
+) -> str:
+    target_share = facts["target"]["service_level"]
+    lines = [
+        (
+            f"Staffing for {_number(volume)} contacts {spread}, AHT {_duration(aht)}, "
+            f"target {_number(100 * target_share)} % answered within {_duration(answer)}"
+        ),
+        f"Traffic: {facts['traffic']:.2f} Erlangs",
+    ]
+    agents = facts["agents"]
+    if agents == 0:
+        lines.append("No contacts, so no agents are needed.")
+        return "\n".join(lines)
+    chosen = next(r for r in facts["table"] if r["agents"] == agents)
+    if facts["agents_given"]:
+        verdict = "meets" if facts["meets_target"] else "misses"
+        lines.append(f"Agents on the phones: {agents} (given; {verdict} the target)")
+    else:
+        lines.append(f"Agents needed on the phones: {agents}")
+    lines += [
+        (
+            f"Scheduled agents with {_number(100 * facts['shrinkage'])} % shrinkage: "
+            f"{facts['scheduled_agents']}"
+        ),
+        (
+            f"Service level: {_percent(chosen['service_level'])} answered within "
+            f"{_duration(answer)}"
+        ),
+        f"Average speed of answer: {_asa(chosen['asa_seconds'])}",
+        f"Occupancy: {_percent(chosen['occupancy'])}",
+        f"Probability of waiting: {_percent(chosen['waiting_probability'])}",
+        "",
+        f"{'agents':>6}  {'service level':>13}  {'ASA':>10}  {'occupancy':>9}",
+    ]
+    for row in facts["table"]:
+        mark = "  <-" if row["agents"] == agents else ""
+        lines.append(
+            f"{row['agents']:>6}  {_percent(row['service_level']):>13}  "
+            f"{_asa(row['asa_seconds']):>10}  {_percent(row['occupancy']):>9}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def _duration(value: dt.timedelta) -> str:
+    """``6 min``, ``20 s``, ``5 min 30 s``, ``1 h``: the way people say it."""
+    seconds = value / dt.timedelta(seconds=1)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{_number(hours)} h")
+    if minutes:
+        parts.append(f"{_number(minutes)} min")
+    if secs or not parts:
+        parts.append(f"{_number(secs)} s")
+    return " ".join(parts)
