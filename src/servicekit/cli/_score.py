@@ -1,18 +1,345 @@
-"""`servicekit score` (placeholder until its implementation lands)."""
+"""``servicekit score``: a satisfaction segment table from a CSV of survey responses.
+
+The command reads one response per CSV row, turns the measure's column(s) into
+numbers (every bad cell is reported with the file, the line and the column), and
+prints :func:`servicekit.scoring.segment_table`: per segment and period the number of
+responses, the value with its interval, the honest rank, the empirical-Bayes shrunk
+value and its rank, the top/bottom marks and the change from the previous period.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from servicekit.cli._inputs import CliError, read_csv
+from servicekit.errors import ServiceKitError
+from servicekit.scoring import (
+    CsatMeasure,
+    IndexMeasure,
+    MeanMeasure,
+    NpsMeasure,
+    SegmentRow,
+    SegmentTable,
+    ShareMeasure,
+    segment_table,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from servicekit.scoring import Measure
+
+_EPILOG = """\
+examples:
+  servicekit score examples/cli/responses.csv --by city --period month
+  servicekit score examples/cli/responses.csv --by channel --measure csat --json
+  servicekit score examples/cli/responses.csv --by city --measure index --min-n 20
+
+measures and the columns they read (--field names another column):
+  nps    0-10 answers in "nps": NPS in points, adjusted-Wald interval
+  csat   1-5 ratings in "rating": share rating 4 or 5, Wilson interval
+  mean   1-5 ratings in "rating": mean rating, t interval
+  fcr    yes/no in "resolved" (true/false/yes/no/1/0): share resolved, Wilson
+  index  1-5 ratings in response_speed, resolution, attitude, follow_up: the
+         weighted 0-100 satisfaction index (an empty cell is an unanswered question)
+A row whose measure cell is empty is an unanswered survey and is left out.
+"""
+
+_INDEX_COLUMNS = ("response_speed", "resolution", "attitude", "follow_up")
+_DEFAULT_FIELD = {"nps": "nps", "csat": "rating", "mean": "rating", "fcr": "resolved"}
+_TITLE = {
+    "nps": "NPS (points)",
+    "csat": "CSAT top-box (%)",
+    "mean": "mean rating (1-5)",
+    "fcr": "first-contact resolution (%)",
+    "index": "satisfaction index (0-100)",
+}
+_YES = {"true", "yes", "y", "1"}
+_NO = {"false", "no", "n", "0"}
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register the `score` command."""
-    parser = subparsers.add_parser("score", help="(not yet implemented)")
+    """Register the ``score`` command."""
+    parser = subparsers.add_parser(
+        "score",
+        help="NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly",
+        description="Estimate a satisfaction measure per segment (and period) from a "
+        "CSV of survey responses, with intervals, honest ranks, shrunk values, "
+        "top/bottom marks and the change from the previous period.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "responses", metavar="RESPONSES", help="a CSV file with a header"
+    )
+    parser.add_argument(
+        "--by", required=True, help="the column naming segments, e.g. city"
+    )
+    parser.add_argument("--period", help="the column naming periods, e.g. month")
+    parser.add_argument(
+        "--measure",
+        choices=("nps", "csat", "fcr", "index", "mean"),
+        default="nps",
+        help="what to estimate (default nps)",
+    )
+    parser.add_argument(
+        "--field", help="the column the measure reads, if not its default"
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=5,
+        metavar="K",
+        help="segments marked top (default 5)",
+    )
+    parser.add_argument(
+        "--bottom",
+        type=int,
+        default=3,
+        metavar="K",
+        help="segments marked bottom (default 3)",
+    )
+    parser.add_argument(
+        "--min-n",
+        type=int,
+        default=30,
+        metavar="N",
+        help="fewest responses for a segment to be ranked (default 30)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Not implemented yet."""
-    del args, out, err
-    return 1
+    """Read the responses, build the segment table and print it."""
+    del err
+    for option, value, low in (
+        ("--top", args.top, 0),
+        ("--bottom", args.bottom, 0),
+        ("--min-n", args.min_n, 1),
+    ):
+        if value < low:
+            raise CliError(f"{option}: must be {low} or more, got {value}")
+    if args.measure == "index" and args.field is not None:
+        raise CliError(
+            "--field: the index reads the columns "
+            + ", ".join(_INDEX_COLUMNS)
+            + "; --field names the column of the other measures"
+        )
+    path = args.responses
+    header, rows = read_csv(path)
+    columns = (
+        list(_INDEX_COLUMNS)
+        if args.measure == "index"
+        else [args.field or _DEFAULT_FIELD[args.measure]]
+    )
+    for column in [args.by, *([args.period] if args.period else []), *columns]:
+        if column not in header:
+            raise CliError(
+                f"no such column; the header has: {', '.join(header)}",
+                source=path,
+                line=1,
+                field=column,
+            )
+    measure, responses = _responses(args, path, rows, columns)
+    if not responses:
+        raise CliError(
+            f"no answered responses in the column(s) {', '.join(columns)}", source=path
+        )
+    try:
+        table = segment_table(
+            responses,
+            by=args.by,
+            period=args.period,
+            measure=measure,
+            min_n=args.min_n,
+            top_k=args.top,
+            bottom_k=args.bottom,
+        )
+    except ServiceKitError as error:  # pragma: no cover - inputs are checked above
+        raise CliError(str(error), source=path) from None
+    if args.json:
+        text = json.dumps(table.to_dict(), ensure_ascii=False, indent=2)
+    else:
+        text = _report(table, args, path, len(responses))
+    print(text, file=out)
+    return 0
+
+
+def _responses(
+    args: argparse.Namespace,
+    path: str,
+    rows: list[tuple[int, dict[str, str]]],
+    columns: list[str],
+) -> tuple[Measure, list[dict[str, Any]]]:
+    keys = [args.by, *([args.period] if args.period else [])]
+    out: list[dict[str, Any]] = []
+    measure: Measure
+    if args.measure == "index":
+        measure = IndexMeasure(field="ratings")
+    else:
+        column = columns[0]
+        reader, measure = _MEASURES[args.measure](column)
+    for number, row in rows:
+        response: dict[str, Any] = {}
+        for key in keys:
+            if not row[key]:
+                raise CliError(
+                    "empty; every response needs one",
+                    source=path,
+                    line=number,
+                    field=key,
+                )
+            response[key] = row[key]
+        if args.measure == "index":
+            ratings = {
+                c: _whole(row[c], 1, 5, path=path, line=number, column=c)
+                for c in _INDEX_COLUMNS
+                if row[c]
+            }
+            if not ratings:
+                continue
+            response["ratings"] = ratings
+        else:
+            if not row[column]:
+                continue
+            response[column] = reader(row[column], path, number)
+        out.append(response)
+    return measure, out
+
+
+def _whole(text: str, low: int, high: int, *, path: str, line: int, column: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CliError(
+            f"{text!r} is not a number; write a whole number {low}-{high}",
+            source=path,
+            line=line,
+            field=column,
+        ) from None
+    if not value.is_integer() or not low <= value <= high:
+        raise CliError(
+            f"{text} is out of range; answers are whole numbers {low}-{high}",
+            source=path,
+            line=line,
+            field=column,
+        )
+    return int(value)
+
+
+def _scale(low: int, high: int, column: str) -> Callable[[str, str, int], int]:
+    def read(text: str, path: str, line: int) -> int:
+        return _whole(text, low, high, path=path, line=line, column=column)
+
+    return read
+
+
+def _flag(column: str) -> Callable[[str, str, int], bool]:
+    def read(text: str, path: str, line: int) -> bool:
+        word = text.lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise CliError(
+            f"{text!r} is not yes or no; write true/false, yes/no or 1/0",
+            source=path,
+            line=line,
+            field=column,
+        )
+
+    return read
+
+
+_MEASURES: dict[
+    str, Callable[[str], tuple[Callable[[str, str, int], Any], Measure]]
+] = {
+    "nps": lambda c: (_scale(0, 10, c), NpsMeasure(field=c)),
+    "csat": lambda c: (_scale(1, 5, c), CsatMeasure(field=c)),
+    "mean": lambda c: (_scale(1, 5, c), MeanMeasure(field=c)),
+    "fcr": lambda c: (_flag(c), ShareMeasure(field=c)),
+}
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _marks(row: SegmentRow) -> str:
+    marks = [m for m, on in (("top", row.top), ("bottom", row.bottom)) if on]
+    if not row.rankable:
+        marks.append("too few to rank")
+    return ", ".join(marks)
+
+
+def _change(row: SegmentRow) -> str:
+    if row.change is None:
+        return "-"
+    text = f"{row.change.difference.value:+.1f}"
+    return text + (" significant" if row.change_significant else " not significant")
+
+
+def _report(
+    table: SegmentTable, args: argparse.Namespace, path: str, count: int
+) -> str:
+    confidence = f"{100 * table.confidence:g} %"
+    by = f"{args.by}" + (f" and {args.period}" if args.period else "")
+    lines = [
+        (
+            f"{_TITLE[args.measure]} by {by}: {count} responses from {path}, "
+            f"{confidence} intervals; ranked when n >= {table.min_n}"
+        ),
+    ]
+    header = (
+        "segment",
+        "n",
+        "value",
+        "interval",
+        "rank",
+        "shrunk",
+        "shrunk rank",
+        "change",
+        "marks",
+    )
+    right = {1, 2, 4, 5, 6}
+    overall = dict(table.overall)
+    for period in table.periods:
+        e = overall[period]
+        label = "all periods" if period is None else f"{args.period} {period}"
+        lines += [
+            "",
+            f"{label}: overall {_number(e.value)} [{_number(e.low)}, {_number(e.high)}], n={e.n}",
+        ]
+        body = [
+            (
+                str(r.segment),
+                str(r.n),
+                _number(r.estimate.value),
+                f"[{_number(r.estimate.low)}, {_number(r.estimate.high)}]",
+                "-" if r.rank is None else str(r.rank),
+                _number(r.shrunk.value),
+                "-" if r.shrunk_rank is None else str(r.shrunk_rank),
+                _change(r) if args.period else "",
+                _marks(r),
+            )
+            for r in table.ranked(period)
+        ]
+        keep = [i for i in range(len(header)) if args.period or header[i] != "change"]
+        widths = {i: max(len(row[i]) for row in [header, *body]) for i in keep}
+        for row in [header, *body]:
+            cells = [
+                row[i].rjust(widths[i]) if i in right else row[i].ljust(widths[i])
+                for i in keep
+            ]
+            lines.append("  ".join(cells).rstrip())
+    lines += [
+        "",
+        (
+            "rank: 1 + segments whose interval lies entirely above; shared ranks cannot be "
+            "told apart. shrunk: pulled toward the period's overall value by sample size."
+        ),
+    ]
+    return "\n".join(lines)
