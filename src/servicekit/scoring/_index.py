@@ -44,10 +44,13 @@ from servicekit.scoring._validation import (
 __all__ = ["DEFAULT_WEIGHTS", "IndexResult", "MissingPolicy", "SatisfactionIndex"]
 
 MissingPolicy = Literal["renormalise", "skip"]
+"""How an index treats unanswered dimensions: rescale the answered ones' weights, or
+score only complete responses."""
 
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     {"response_speed": 0.3, "resolution": 0.4, "attitude": 0.2, "follow_up": 0.1}
 )
+"""The satisfaction index's dimensions and their weights (read-only)."""
 
 # A response in canonical form: its ratings in the index's (sorted) dimension order,
 # None where unanswered. Equal answers give equal patterns, whatever the key order.

@@ -53,8 +53,8 @@ CHINA_BUSINESS_CALENDAR: Final = BusinessCalendar.for_country(
     timezone="Asia/Shanghai",
     weekly_hours=parse_hours("Mon-Fri 09:00-12:00,13:30-18:00"),
 )
-# Beijing time, Monday to Friday 09:00-12:00 and 13:30-18:00, closed on China's public
-# holidays and open on their 调休 make-up working days.
+"""Beijing time, Monday to Friday 09:00-12:00 and 13:30-18:00, closed on China's public
+holidays and open on their 调休 make-up working days."""
 
 
 def _t(metric: Metric, within: dt.timedelta, *, business: bool = False) -> SlaTarget:
@@ -139,3 +139,5 @@ SERVICE_STANDARD: Final = PolicySet(
         ),
     ]
 )
+"""The service standard as a policy set: the seven policies listed above, first
+match wins, every one on ``CHINA_BUSINESS_CALENDAR``."""
