@@ -1,6 +1,6 @@
 """The one exception hierarchy of servicekit.
 
-Every error servicekit raises derives from :class:`ServiceKitError` *and* from the
+Every error servicekit raises derives from [`ServiceKitError`][] *and* from the
 matching built-in (``ValueError``, ``TypeError`` or ``LookupError``), so callers can
 catch either. Messages say what was wrong and how to fix it. A failed operation never
 leaves an object half-updated: errors are raised at the boundary, before any state is

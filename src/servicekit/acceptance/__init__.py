@@ -1,7 +1,7 @@
 """The requirement workflow: confirmation sheet → delivery → acceptance → follow-up.
 
 Every deadline is counted in business days of a ``servicekit.sla.BusinessCalendar``;
-every transition is a row of one table (see :func:`to_mermaid`). Requirements are
+every transition is a row of one table (see [`to_mermaid`][]). Requirements are
 immutable values folded from their event history; nothing here reads the clock.
 
 Examples:

@@ -1,11 +1,11 @@
 """Converters shared by the acceptance values: instants, durations, texts, enums, JSON.
 
-Every instant that enters the acceptance workflow passes through :func:`to_instant`,
+Every instant that enters the acceptance workflow passes through [`to_instant`][],
 which rejects naive datetimes and returns a pendulum DateTime in the zone it was given
-in. Instant fields compare with :func:`instant_key` (``attrs.field(eq=instant_key)``):
+in. Instant fields compare with [`instant_key`][] (``attrs.field(eq=instant_key)``):
 by UTC instant, never by wall clock, because PEP 495 makes ``==`` between two zones
 False inside a repeated (fall-back) hour, which would break JSON round trips (ISO
-strings keep only the offset). :func:`to_plain` / :func:`from_plain` are the one
+strings keep only the offset). [`to_plain`][] / [`from_plain`][] are the one
 ``to_dict`` / ``from_dict`` codec of the small values (events, obligations, breaches).
 This module must never read the clock or the system time zone.
 """
@@ -106,7 +106,7 @@ def to_instant(value: object) -> pendulum.DateTime:
 
 
 def optional_instant(value: object) -> pendulum.DateTime | None:
-    """Return None for None, else :func:`to_instant` of ``value``."""
+    """Return None for None, else [`to_instant`][] of ``value``."""
     return None if value is None else to_instant(value)
 
 
@@ -134,7 +134,7 @@ def parse_instant(value: Any, what: str) -> pendulum.DateTime:
 
     Raises:
         DeserializationError: not a string, not ISO-8601, no offset, or not a
-            usable instant (see :func:`to_instant`).
+            usable instant (see [`to_instant`][]).
     """
     parsed = instant_from_iso(value, what)
     try:
@@ -230,7 +230,7 @@ def to_plain(value: attrs.AttrsInstance) -> dict[str, Any]:
 
 
 def from_plain(cls: type[A], data: Any, *, extra: tuple[str, ...] = ()) -> A:
-    """Build ``cls`` from :func:`to_plain` data; ``extra`` keys are allowed and ignored.
+    """Build ``cls`` from [`to_plain`][] data; ``extra`` keys are allowed and ignored.
 
     A key may be left out only where the field has a default.
 

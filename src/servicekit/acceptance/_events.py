@@ -65,7 +65,7 @@ class _EventBase:
 
     @classmethod
     def from_dict(cls, data: Any) -> Self:
-        """Rebuild the event from :meth:`to_dict` data.
+        """Rebuild the event from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data names another event, lacks a key, or holds
@@ -410,7 +410,7 @@ _BY_NAME: Final[dict[str, type[Event]]] = {t.__name__: t for t in EVENT_TYPES}
 
 
 def event_from_dict(data: Any) -> Event:
-    """Rebuild any event from its :meth:`to_dict` data, dispatching on ``"event"``.
+    """Rebuild any event from its ``to_dict()`` data, dispatching on ``"event"``.
 
     Args:
         data: a mapping with an ``"event"`` key naming the event class.

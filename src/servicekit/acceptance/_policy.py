@@ -1,6 +1,6 @@
 """The deadline rules of the requirement workflow, as one frozen value.
 
-A :class:`RequirementPolicy` holds the business calendar and the day counts of each
+A [`RequirementPolicy`][] holds the business calendar and the day counts of each
 step; the state machine in ``_state.py`` reads them and nothing else. This module must
 never compute a deadline itself: day counting belongs to the calendar.
 """
@@ -193,7 +193,7 @@ class RequirementPolicy:
 
     @classmethod
     def from_dict(cls, data: Any) -> Self:
-        """Rebuild a policy from :meth:`to_dict` data (the calendar as a BusinessCalendar).
+        """Rebuild a policy from [`to_dict`][] data (the calendar as a BusinessCalendar).
 
         Raises:
             DeserializationError: missing ``calendar``, unknown keys or invalid values.

@@ -1,7 +1,7 @@
-"""The :class:`Requirement` value: one customer requirement and its event history.
+"""The [`Requirement`][] value: one customer requirement and its event history.
 
 A requirement is its history folded through the state machine of ``_state.py``; the
-fold's result is cached on the value so that :meth:`Requirement.apply` costs O(1)
+fold's result is cached on the value so that [`Requirement.apply`][] costs O(1)
 work per event (plus the copy of the history tuple). This module holds no rule of the
 workflow: it must never decide on its own which event is legal or what is owed.
 """
@@ -108,7 +108,7 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
 class Requirement:
     """A customer requirement moving from receipt to confirmation, delivery, acceptance.
 
-    Build one with :meth:`open`, then :meth:`apply` events; each call returns a new
+    Build one with [`open`][], then [`apply`][] events; each call returns a new
     value. Constructing ``Requirement(..., history=[...])`` directly replays the
     history, so an inconsistent history cannot be built. Equality compares identity,
     facts, policy and history (and therefore the derived state).
@@ -265,7 +265,7 @@ class Requirement:
         the error propagates and no partial result exists.
 
         Raises:
-            InvalidTransitionError, InvalidEventError, InvalidTypeError: as :meth:`apply`.
+            InvalidTransitionError, InvalidEventError, InvalidTypeError: as [`apply`][].
 
         Examples:
             >>> import pendulum
@@ -342,7 +342,7 @@ class Requirement:
 
     @property
     def allowed_events(self) -> tuple[type[Event], ...]:
-        """The event classes :meth:`apply` accepts in the current state.
+        """The event classes [`apply`][] accepts in the current state.
 
         Examples:
             >>> import pendulum
@@ -566,7 +566,7 @@ class Requirement:
         ``AWAITING_ACCEPTANCE`` past the deadline and not yet escalated:
         ``AcceptanceTimedOut``. Each is dated at the deadline, not at ``now``, so the
         result does not depend on how often the caller polls. Other states return
-        ``()``: a team's lateness implies no event, it shows in :meth:`overdue`. The
+        ``()``: a team's lateness implies no event, it shows in [`overdue`][]. The
         caller applies the events; nothing changes by itself.
 
         Raises:

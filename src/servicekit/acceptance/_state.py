@@ -2,10 +2,10 @@
 
 Rule (from h11's ``_state.py``): everything that decides which event is legal, where
 it leads, and what is owed by when, lives in this one file. As much as possible is in
-the tables below (:data:`EVENT_TRIGGERED_TRANSITIONS`, :data:`STATE_OBLIGATIONS`,
-:data:`TIME_TRIGGERED_EVENTS`); the few rules that do not fit a table (the 24-hour
+the tables below ([`EVENT_TRIGGERED_TRANSITIONS`][], [`STATE_OBLIGATIONS`][],
+[`TIME_TRIGGERED_EVENTS`][]); the few rules that do not fit a table (the 24-hour
 delay notice, the one escalation per acceptance round, the timeout that must be
-applied before anything later) are the code of :func:`advance`, also here. The mermaid
+applied before anything later) are the code of [`advance`][], also here. The mermaid
 diagram in the docs is generated from the tables, so it cannot drift.
 
 The machine is a pure fold: ``advance(progress, event, policy)`` returns the next
@@ -184,7 +184,7 @@ def _within(_inst: object, _attr: object, value: Any) -> None:
 
 @attrs.frozen(kw_only=True)
 class ObligationRule:
-    """A row of :data:`STATE_OBLIGATIONS`: who owes what, and where its deadline comes from.
+    """A row of [`STATE_OBLIGATIONS`][]: who owes what, and where its deadline comes from.
 
     ``within`` names the ``RequirementPolicy`` day count started by the event that
     entered the state; None means the deadline is the promised delivery instant
@@ -217,7 +217,7 @@ class ObligationRule:
 
     @classmethod
     def from_dict(cls, data: Any) -> Self:
-        """Rebuild from :meth:`to_dict` data.
+        """Rebuild from [`to_dict`][] data.
 
         Raises:
             DeserializationError: missing or unknown keys, or invalid values.
@@ -284,7 +284,7 @@ class Obligation:
 
     @classmethod
     def from_dict(cls, data: Any) -> Self:
-        """Rebuild from :meth:`to_dict` data.
+        """Rebuild from [`to_dict`][] data.
 
         Raises:
             DeserializationError: missing or unknown keys, or invalid values.
@@ -332,7 +332,7 @@ class Breach:
 
     @classmethod
     def from_dict(cls, data: Any) -> Self:
-        """Rebuild from :meth:`to_dict` data.
+        """Rebuild from [`to_dict`][] data.
 
         Raises:
             DeserializationError: missing or unknown keys, or invalid values.
@@ -683,9 +683,9 @@ def timeouts(
 def to_mermaid() -> str:
     """Render the transition table as a mermaid ``stateDiagram-v2``.
 
-    Each arrow is a row of :data:`EVENT_TRIGGERED_TRANSITIONS` (a policy-dependent
+    Each arrow is a row of [`EVENT_TRIGGERED_TRANSITIONS`][] (a policy-dependent
     outcome is labelled with the policy choice); each state's note is its row of
-    :data:`STATE_OBLIGATIONS`; time-triggered events are marked "(timeout)". The
+    [`STATE_OBLIGATIONS`][]; time-triggered events are marked "(timeout)". The
     output is deterministic, so docs can embed it and a test can compare.
 
     Returns:

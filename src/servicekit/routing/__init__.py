@@ -2,7 +2,7 @@
 
 Pure and deterministic: "now" is a parameter, nothing is read from a clock, a file or
 the order agents are listed in. Staffing (Erlang C) lives in
-:mod:`servicekit.routing.staffing`.
+[`servicekit.routing.staffing`][servicekit.routing.staffing].
 
 Examples:
     >>> import pendulum

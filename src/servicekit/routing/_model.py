@@ -134,7 +134,7 @@ class Ticket:
     Args:
         id: The CRM's identifier; unique within a dispatch.
         created_at: When the customer first asked (aware datetime; stored as UTC).
-        priority: How urgent (usually set by :class:`~servicekit.routing.Triage`).
+        priority: How urgent (usually set by [`Triage`][servicekit.routing.Triage]).
         tier: The customer's value tier.
         channel: Where the contact arrived; agents need capacity on it.
         skills: Skill names an agent must have.
@@ -271,7 +271,7 @@ class Ticket:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (ISO-8601 instants) that :meth:`from_dict` reads.
+        """Return JSON-native data (ISO-8601 instants) that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -307,10 +307,10 @@ class Ticket:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Ticket:
-        """Build a ticket from :meth:`to_dict` data.
+        """Build a ticket from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -452,7 +452,7 @@ class Agent:
         return sum(self.load.values()) / total if total else float("inf")
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -480,10 +480,10 @@ class Agent:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Agent:
-        """Build an agent from :meth:`to_dict` data.
+        """Build an agent from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.

@@ -1,7 +1,7 @@
 """Routing policies: small objects that admit or rank agents for a ticket, and say why.
 
 A policy is anything with a ``name`` and an ``assess(ticket, agent, context)`` method
-returning an :class:`Assessment` (the :class:`RoutingPolicy` protocol). The router keeps
+returning an [`Assessment`][] (the [`RoutingPolicy`][] protocol). The router keeps
 the agents every policy admits and picks the best by comparing ranks policy by policy,
 in pipeline order (lexicographically), with the agent id as the last tie-break.
 
@@ -225,7 +225,7 @@ class Assessment:
             reason: Why the agent cannot take the ticket, in plain words.
 
         Returns:
-            A non-admitting :class:`Assessment`.
+            A non-admitting [`Assessment`][].
 
         Examples:
             >>> from servicekit.routing import Assessment
@@ -243,7 +243,7 @@ class Assessment:
             reason: Why, in plain words (may be empty).
 
         Returns:
-            An admitting :class:`Assessment`.
+            An admitting [`Assessment`][].
 
         Examples:
             >>> from servicekit.routing import Assessment
@@ -253,7 +253,7 @@ class Assessment:
         return cls(admitted=True, rank=rank, reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -272,10 +272,10 @@ class Assessment:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
-        """Build an assessment from :meth:`to_dict` data.
+        """Build an assessment from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -338,7 +338,7 @@ class RoutingPolicy(Protocol):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         ...
 
@@ -474,7 +474,7 @@ class _Builtin:
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"policy": kind, "name": name, **parameters}``.
 
-        :func:`policy_from_dict` reads it back; the name is kept because reasons and
+        [`policy_from_dict`][] reads it back; the name is kept because reasons and
         escalation steps refer to policies by name.
 
         Returns:
@@ -527,7 +527,7 @@ class ChannelMatch(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         if agent.capacity.get(ticket.channel, 0) > 0:
             return _ADMIT
@@ -583,7 +583,7 @@ class Availability(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         if not agent.available:
             return Assessment.exclude(
@@ -645,7 +645,7 @@ class RequiredSkills(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         problems = []
         for skill, need in context.requirements.skills.items():
@@ -710,7 +710,7 @@ class LanguageMatch(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         lang = context.requirements.language
         if lang is None or lang in agent.languages:
@@ -761,7 +761,7 @@ class SkillGroupMatch(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         groups = context.requirements.groups
         if groups is None or not groups.isdisjoint(agent.groups):
@@ -852,7 +852,7 @@ class PartTimeWeighting(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         if not agent.part_time:
             return _ADMIT
@@ -967,7 +967,7 @@ class SeniorForRepeatComplaints(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         n = self.complaints(ticket)
         if n < self.threshold or agent.senior:
@@ -1063,7 +1063,7 @@ class OwnerStickiness(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         owner_id = context.requirements.owner_id
         if owner_id is None:
@@ -1139,7 +1139,7 @@ class DedicatedManager(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         if (
             ticket.customer_id is not None
@@ -1206,7 +1206,7 @@ class LeastLoaded(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         cap = sum(agent.capacity.values())
         load = sum(agent.load.values())
@@ -1266,7 +1266,7 @@ class LongestIdle(_Builtin):
                 every agent by id.
 
         Returns:
-            An :class:`Assessment`; the class example shows the reasons it gives.
+            An [`Assessment`][]; the class example shows the reasons it gives.
         """
         last = agent.last_assigned_at
         if last is None:

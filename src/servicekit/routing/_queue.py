@@ -215,7 +215,7 @@ class QueueOrder:
         return tuple(t for _, t in keyed)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -231,10 +231,10 @@ class QueueOrder:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QueueOrder:
-        """Build a queue order from :meth:`to_dict` data.
+        """Build a queue order from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.

@@ -1,6 +1,6 @@
 """The router: triage → queue order → eligibility → ranking → decision, with reasons.
 
-A :class:`Router` is a pipeline of :class:`~servicekit.routing.RoutingPolicy` objects
+A [`Router`][] is a pipeline of [`RoutingPolicy`][servicekit.routing.RoutingPolicy] objects
 plus escalation steps. ``route`` explains one ticket against every agent; ``dispatch``
 assigns a whole queue in queue order, filling capacity as it goes.
 
@@ -223,7 +223,7 @@ class EscalationStep:
         return f"{self.name}: {', '.join(parts) or 'no change'}"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -249,10 +249,10 @@ class EscalationStep:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EscalationStep:
-        """Build a step from :meth:`to_dict` data.
+        """Build a step from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -375,7 +375,7 @@ class RoutingDecision:
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values.
@@ -391,10 +391,10 @@ class RoutingDecision:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RoutingDecision:
-        """Build a decision from :meth:`to_dict` data.
+        """Build a decision from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -414,7 +414,7 @@ class RoutingDecision:
 
 @attrs.frozen(kw_only=True)
 class Assignment:
-    """One ticket given to one agent by :meth:`Router.dispatch`.
+    """One ticket given to one agent by [`Router.dispatch`][].
 
     Args:
         ticket_id: The ticket assigned.
@@ -437,7 +437,7 @@ class Assignment:
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values.
@@ -453,10 +453,10 @@ class Assignment:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
-        """Build an assignment from :meth:`to_dict` data.
+        """Build an assignment from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -488,13 +488,13 @@ def _agents(value: object) -> tuple[Agent, ...]:
 
 @attrs.frozen(kw_only=True)
 class DispatchResult:
-    """What :meth:`Router.dispatch` did with a queue.
+    """What [`Router.dispatch`][] did with a queue.
 
     Args:
         assignments: In queue order.
         unassigned: Tickets left waiting, in queue order, each with its reasons.
         agents: Every agent after dispatch (load and ``last_assigned_at`` updated),
-            sorted by id; :meth:`Router.dispatch` always fills it in.
+            sorted by id; [`Router.dispatch`][] always fills it in.
 
     Examples:
         >>> from servicekit.routing import DispatchResult
@@ -508,7 +508,7 @@ class DispatchResult:
     agents: tuple[Agent, ...] = attrs.field(default=(), converter=_agents)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -526,10 +526,10 @@ class DispatchResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DispatchResult:
-        """Build a result from :meth:`to_dict` data.
+        """Build a result from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -645,7 +645,7 @@ class _Plan:
 class Router:
     r"""A routing pipeline: policies, escalation steps, queue order and optional triage.
 
-    Capacity is always respected: if ``policies`` holds no :class:`Availability`,
+    Capacity is always respected: if ``policies`` holds no [`Availability`][],
     one is put first. Candidates every policy admits are compared by rank, policy by
     policy in pipeline order; the agent id breaks the last ties.
 
@@ -750,7 +750,7 @@ class Router:
             triage: Triage table applied to every ticket first, or None.
 
         Returns:
-            A :class:`Router` with the built-in pipeline.
+            A [`Router`][] with the built-in pipeline.
 
         Examples:
             >>> from servicekit.routing import Router
@@ -787,7 +787,7 @@ class Router:
             now: The instant of the decision (aware).
 
         Returns:
-            A :class:`RoutingDecision` listing every agent excluded or ranked.
+            A [`RoutingDecision`][] listing every agent excluded or ranked.
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
@@ -838,7 +838,7 @@ class Router:
             strategy: ``"indexed"`` or ``"scan"``.
 
         Returns:
-            A :class:`DispatchResult`: assignments and waiting tickets in queue order,
+            A [`DispatchResult`][]: assignments and waiting tickets in queue order,
             and the agents' new state.
 
         ``strategy="indexed"`` (default) uses agent indexes and heaps, with reasons
@@ -931,7 +931,7 @@ class Router:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Only built-in policies serialise; a router holding your own policy raises.
 
@@ -961,10 +961,10 @@ class Router:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Router:
-        """Build a router from :meth:`to_dict` data.
+        """Build a router from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.

@@ -346,7 +346,7 @@ class StaffingPlan:
         asa: Expected average speed of answer.
         occupancy: Expected share of time agents are busy.
         waiting_probability: Erlang C: the chance a contact waits at all.
-        traffic: Offered traffic in Erlangs (:func:`required_agents` fills it in).
+        traffic: Offered traffic in Erlangs ([`required_agents`][] fills it in).
 
     Raises:
         InvalidArgumentError: a count below zero, a share outside [0, 1], a
@@ -402,10 +402,10 @@ class StaffingPlan:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StaffingPlan:
-        """Build a plan from :meth:`to_dict` data.
+        """Build a plan from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -476,7 +476,7 @@ def required_agents(
         shrinkage: Share of paid time not on the queue, in [0, 1).
 
     Returns:
-        A :class:`StaffingPlan` for the fewest agents that meet the target.
+        A [`StaffingPlan`][] for the fewest agents that meet the target.
 
     Raises:
         InvalidArgumentError: any input out of range, or traffic above a million

@@ -2,7 +2,7 @@
 
 "Not every ticket may default to the high-priority queue": priority comes from rules
 that a supervisor can list, print and store, never from habit or from code. Rules are
-data (conditions from :mod:`servicekit.sla`), the first match wins, and a default rule
+data (conditions from [`servicekit.sla`][servicekit.sla]), the first match wins, and a default rule
 catches the rest. This module must never evaluate strings as code or read a clock.
 """
 
@@ -66,7 +66,7 @@ class TriageRule:
 
     Args:
         name: Unique, human-readable name shown in explanations.
-        when: A condition (or shorthand mapping) over :meth:`Ticket.facts`; None
+        when: A condition (or shorthand mapping) over [`Ticket.facts`][]; None
             matches every ticket.
         priority: The priority to give; None keeps the ticket's own.
         group: The skill group that takes the work; None keeps the ticket's own.
@@ -101,7 +101,7 @@ class TriageRule:
             raise InvalidConditionError(msg)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -122,10 +122,10 @@ class TriageRule:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TriageRule:
-        """Build a rule from :meth:`to_dict` data.
+        """Build a rule from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -233,7 +233,7 @@ class TriageResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -262,10 +262,10 @@ class TriageResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TriageResult:
-        """Build a result from :meth:`to_dict` data.
+        """Build a result from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.
@@ -377,7 +377,7 @@ class Triage:
             ticket: The ticket to classify.
 
         Returns:
-            A :class:`TriageResult` naming the rule that fired.
+            A [`TriageResult`][] naming the rule that fired.
 
         Raises:
             InvalidConditionError: a rule cannot be evaluated on this ticket's facts
@@ -450,7 +450,7 @@ class Triage:
         return self.classify(ticket).apply(ticket)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` reads.
+        """Return JSON-native data that [`from_dict`][] reads.
 
         Returns:
             A dict of JSON-native values (ISO-8601 strings for instants and durations).
@@ -467,10 +467,10 @@ class Triage:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Triage:
-        """Build a triage table from :meth:`to_dict` data.
+        """Build a triage table from [`to_dict`][] data.
 
         Args:
-            data: A mapping as produced by :meth:`to_dict` (for example, parsed JSON).
+            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
 
         Returns:
             The equivalent value; ``from_dict(x.to_dict()) == x``.

@@ -186,7 +186,7 @@ def languages(value: object, what: str) -> frozenset[str]:
 
 
 def optional_language(value: object, what: str) -> str | None:
-    """Return None or a language tag case-folded like :func:`languages` does."""
+    """Return None or a language tag case-folded like [`languages`][] does."""
     if value is None:
         return None
     return check_id(value, what, "'zh' or 'ug'").strip().casefold()
@@ -301,7 +301,7 @@ def freeze_json(value: object, what: str) -> Any:
 
 
 def thaw_json(value: Any) -> Any:
-    """Inverse of :func:`freeze_json`: FrozenMap → dict, tuple → list."""
+    """Inverse of [`freeze_json`][]: FrozenMap → dict, tuple → list."""
     if isinstance(value, Mapping):
         return {k: thaw_json(v) for k, v in value.items()}
     if isinstance(value, tuple):

@@ -1,6 +1,6 @@
 """Staffing with Erlang C: waiting probability, service level, ASA, agents needed.
 
-Re-exports :mod:`servicekit.routing._staffing`. Pure arithmetic: no clock, no I/O.
+Re-exports ``servicekit.routing._staffing``. Pure arithmetic: no clock, no I/O.
 
 Examples:
     >>> from datetime import timedelta

@@ -1,6 +1,6 @@
 """Customer-satisfaction statistics that always say how sure they are.
 
-Every statistic returns an :class:`Estimate` (value, interval, n, method, confidence):
+Every statistic returns an [`Estimate`][] (value, interval, n, method, confidence):
 NPS with the adjusted-Wald interval, CSAT/CES and first-contact resolution with Wilson
 intervals, means and the weighted satisfaction index with Student-t intervals. Segment
 tables rank cities, channels or agents only as far as the intervals allow. Alerts flag

@@ -128,12 +128,12 @@ class FollowUpAlert:
     reasons: tuple[str, ...] = attrs.field(converter=reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {"response": self.response, "reasons": list(self.reasons)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FollowUpAlert:
-        """Rebuild an alert from :meth:`to_dict` data.
+        """Rebuild an alert from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid alert.
@@ -248,7 +248,7 @@ class Complaint:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Complaint:
-        """Rebuild a complaint from :meth:`to_dict` data.
+        """Rebuild a complaint from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid complaint.
@@ -300,7 +300,7 @@ class RiskAlert:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RiskAlert:
-        """Rebuild an alert from :meth:`to_dict` data.
+        """Rebuild an alert from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid alert.
@@ -323,7 +323,7 @@ def high_risk_customers(
     first), then by customer id (compared as text, ints before equal strings).
 
     Args:
-        complaints: :class:`Complaint` values.
+        complaints: [`Complaint`][] values.
         now: the reference instant (timezone-aware).
         window: how far back to look; must be positive.
         threshold: the number of unresolved complaints that makes a customer high-risk.
@@ -331,7 +331,7 @@ def high_risk_customers(
     Raises:
         NaiveDatetimeError: ``now`` has no time zone.
         InvalidArgumentError: ``window`` is not positive or ``threshold`` < 1.
-        InvalidTypeError: a complaint is not a :class:`Complaint`.
+        InvalidTypeError: a complaint is not a [`Complaint`][].
 
     Examples:
         >>> import datetime as dt

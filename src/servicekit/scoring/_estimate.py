@@ -1,9 +1,9 @@
 """The value every scoring statistic returns: a point estimate with its interval.
 
 Reports that print "satisfaction 92.1" without saying how sure they are invite people
-to read noise as news. :class:`Estimate` carries the value together with the interval,
-the sample size, the method and the confidence level; :class:`Comparison` carries a
-difference between two estimates with its test. :func:`wilson_interval` is the score
+to read noise as news. [`Estimate`][] carries the value together with the interval,
+the sample size, the method and the confidence level; [`Comparison`][] carries a
+difference between two estimates with its test. [`wilson_interval`][] is the score
 interval every proportion here uses. This module must never return a bare float for a
 statistic.
 """
@@ -133,7 +133,7 @@ class Estimate:
         return self.low > other.high or self.high < other.low
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "value": self.value,
             "low": self.low,
@@ -145,7 +145,7 @@ class Estimate:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Estimate:
-        """Rebuild an estimate from :meth:`to_dict` data.
+        """Rebuild an estimate from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid estimate.
@@ -207,7 +207,7 @@ class Comparison:
         return self.p_value < level
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         # Two constant samples that differ give z = ±inf, which strict JSON cannot
         # hold; it is written as the string "inf" / "-inf".
         z: float | str = self.z if math.isfinite(self.z) else str(self.z)
@@ -219,7 +219,7 @@ class Comparison:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
-        """Rebuild a comparison from :meth:`to_dict` data.
+        """Rebuild a comparison from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid comparison.

@@ -181,7 +181,7 @@ class IndexResult:
         return self.estimate.n / self.responses
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "estimate": self.estimate.to_dict(),
             "responses": self.responses,
@@ -191,7 +191,7 @@ class IndexResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IndexResult:
-        """Rebuild a result from :meth:`to_dict` data.
+        """Rebuild a result from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid result.
@@ -361,7 +361,7 @@ class SatisfactionIndex:
             confidence: the intervals' confidence level.
 
         Returns:
-            An :class:`IndexResult` whose ``estimate`` is on 0–100.
+            An [`IndexResult`][] whose ``estimate`` is on 0–100.
 
         Raises:
             InsufficientDataError: no responses, or none can be scored under the policy.
@@ -462,7 +462,7 @@ class SatisfactionIndex:
         return map(canonical.__getitem__, layouts)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "weights": dict(self.weights),
             "scale": list(self.scale),
@@ -471,7 +471,7 @@ class SatisfactionIndex:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SatisfactionIndex:
-        """Rebuild an index from :meth:`to_dict` data.
+        """Rebuild an index from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid index.

@@ -87,7 +87,7 @@ class Measure(Protocol):
         ...
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :func:`measure_from` turns back into it."""
+        """Return JSON-native data that [`measure_from`][] turns back into it."""
         ...
 
 
@@ -235,7 +235,7 @@ class ShareMeasure:
 
 @attrs.frozen(kw_only=True)
 class IndexMeasure:
-    """A :class:`SatisfactionIndex` of a field holding each response's ratings mapping.
+    """A [`SatisfactionIndex`][] of a field holding each response's ratings mapping.
 
     Examples:
         >>> from servicekit.scoring import IndexMeasure, SatisfactionIndex, measure_from

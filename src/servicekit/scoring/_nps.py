@@ -77,7 +77,7 @@ class NpsResult:
         return self.estimate.n
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "estimate": self.estimate.to_dict(),
             "promoters": self.promoters,
@@ -87,7 +87,7 @@ class NpsResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NpsResult:
-        """Rebuild a result from :meth:`to_dict` data.
+        """Rebuild a result from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid result.
@@ -120,7 +120,7 @@ def nps(scores: Iterable[int], *, confidence: float = 0.95) -> NpsResult:
         confidence: the interval's confidence level.
 
     Returns:
-        An :class:`NpsResult`; ``result.estimate.value`` is %promoters − %detractors.
+        An [`NpsResult`][]; ``result.estimate.value`` is %promoters − %detractors.
 
     Raises:
         InsufficientDataError: ``scores`` is empty.
@@ -154,7 +154,7 @@ def compare_nps(
         confidence: the level of the difference's interval; defaults to ``a``'s.
 
     Returns:
-        A :class:`Comparison` in NPS points.
+        A [`Comparison`][] in NPS points.
 
     Examples:
         >>> from servicekit.scoring import compare_nps, nps

@@ -125,7 +125,7 @@ class RatingResult:
         return self.top_box.n
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "kind": self.kind,
             "scale": self.scale,
@@ -137,7 +137,7 @@ class RatingResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RatingResult:
-        """Rebuild a result from :meth:`to_dict` data.
+        """Rebuild a result from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid result.
@@ -188,7 +188,7 @@ def csat(
         confidence: the intervals' confidence level.
 
     Returns:
-        A :class:`RatingResult` of kind ``"csat"``.
+        A [`RatingResult`][] of kind ``"csat"``.
 
     Raises:
         InsufficientDataError: ``ratings`` is empty.
@@ -228,7 +228,7 @@ def ces(
         confidence: the intervals' confidence level.
 
     Returns:
-        A :class:`RatingResult` of kind ``"ces"``.
+        A [`RatingResult`][] of kind ``"ces"``.
 
     Raises:
         InsufficientDataError: ``ratings`` is empty.

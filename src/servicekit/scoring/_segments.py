@@ -66,7 +66,7 @@ def _field_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -
 
 @attrs.frozen(kw_only=True)
 class SegmentRow:
-    """One segment in one period of a :class:`SegmentTable`.
+    """One segment in one period of a [`SegmentTable`][].
 
     Args:
         segment: the segment's value (e.g. ``"Hohhot"``).
@@ -125,7 +125,7 @@ class SegmentRow:
         return None if self.change is None else self.change.significant()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "segment": self.segment,
             "period": self.period,
@@ -141,7 +141,7 @@ class SegmentRow:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SegmentRow:
-        """Rebuild a row from :meth:`to_dict` data.
+        """Rebuild a row from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid row.
@@ -189,7 +189,7 @@ def _check_measure(_inst: object, _attr: object, value: Measure) -> None:
 
 @attrs.frozen(kw_only=True)
 class SegmentTable:
-    """The result of :func:`segment_table`: rows sorted by period, then segment.
+    """The result of [`segment_table`][]: rows sorted by period, then segment.
 
     Args:
         by: the field that names segments.
@@ -199,7 +199,7 @@ class SegmentTable:
         min_n: the smallest segment that is ranked.
         top_k: how many segments per period are flagged ``top``.
         bottom_k: how many segments per period are flagged ``bottom``.
-        rows: one :class:`SegmentRow` per segment and period.
+        rows: one [`SegmentRow`][] per segment and period.
         overall: ``(period, estimate over all segments)`` pairs, by period.
 
     Examples:
@@ -269,7 +269,7 @@ class SegmentTable:
         return period
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "by": self.by,
             "period": self.period,
@@ -286,7 +286,7 @@ class SegmentTable:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SegmentTable:
-        """Rebuild a table from :meth:`to_dict` data.
+        """Rebuild a table from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid table.
@@ -455,8 +455,8 @@ def segment_table(
             and the measure's field. Segment and period values are strings or ints
             (dates are turned into ISO strings, so periods sort in time order).
         by: the field naming the segment (``"city"``, ``"channel"``, ``"agent"``…).
-        measure: what to estimate: :class:`NpsMeasure`, :class:`CsatMeasure`,
-            :class:`MeanMeasure`, :class:`ShareMeasure` or :class:`IndexMeasure`.
+        measure: what to estimate: [`NpsMeasure`][], [`CsatMeasure`][],
+            [`MeanMeasure`][], [`ShareMeasure`][] or [`IndexMeasure`][].
         period: the field naming the period (``"month"``), or None for one period.
             The previous period of a period is the next-lower period in the table
             (periods in which the measure could score nothing have no rows, and the
@@ -468,7 +468,7 @@ def segment_table(
         bottom_k: how many are flagged ``bottom``.
 
     Returns:
-        A :class:`SegmentTable`. Groups where the measure can score nothing (an index
+        A [`SegmentTable`][]. Groups where the measure can score nothing (an index
         with ``missing="skip"`` and no complete response) have no row.
 
     Raises:

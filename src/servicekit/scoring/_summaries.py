@@ -2,7 +2,7 @@
 
 A proportion is (successes, n); an NPS survey is (promoters, passives, detractors); a
 mean is (n, mean, sum of squared deviations) on a bounded scale. Each summary turns
-itself into an :class:`Estimate`, compares itself with another of its kind, and reports
+itself into an [`Estimate`][], compares itself with another of its kind, and reports
 the sampling variance that empirical-Bayes shrinkage needs. Public functions and
 ``segment_table`` share these, so a city's row and a direct call agree exactly.
 

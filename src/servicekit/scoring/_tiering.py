@@ -3,7 +3,7 @@
 A customer is ``HIGH_VALUE`` (高净值) when they buy often, spend a lot *and* bought
 recently; ``POTENTIAL`` (潜力) when they bought fairly recently and either buy often or
 spend a lot; ``ORDINARY`` (普通) otherwise. Every threshold is a field of
-:class:`TieringPolicy`, and each assignment says which thresholds decided it. The
+[`TieringPolicy`][], and each assignment says which thresholds decided it. The
 reference date is a parameter: this module must never read the clock.
 """
 
@@ -95,12 +95,12 @@ class TieringPolicy:
             raise InvalidArgumentError(msg)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return attrs.asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TieringPolicy:
-        """Rebuild a policy from :meth:`to_dict` data.
+        """Rebuild a policy from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid policy.
@@ -147,7 +147,7 @@ class CustomerActivity:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CustomerActivity:
-        """Rebuild an activity from :meth:`to_dict` data.
+        """Rebuild an activity from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid activity.
@@ -182,7 +182,7 @@ class TierAssignment:
     reasons: tuple[str, ...] = attrs.field(converter=reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into this value."""
+        """Return JSON-native data that [`from_dict`][] turns back into this value."""
         return {
             "customer": self.customer,
             "tier": self.tier.value,
@@ -192,7 +192,7 @@ class TierAssignment:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TierAssignment:
-        """Rebuild an assignment from :meth:`to_dict` data.
+        """Rebuild an assignment from [`to_dict`][] data.
 
         Raises:
             DeserializationError: the data does not describe a valid assignment.
@@ -255,15 +255,15 @@ def tier_customers(
     as_of: dt.date,
     policy: TieringPolicy | None = None,
 ) -> tuple[TierAssignment, ...]:
-    """Assign each customer a :class:`~servicekit.Tier` by the policy's RFM thresholds.
+    """Assign each customer a [`Tier`][servicekit.Tier] by the policy's RFM thresholds.
 
     Args:
-        activities: :class:`CustomerActivity` values (or their ``to_dict`` mappings).
+        activities: [`CustomerActivity`][] values (or their ``to_dict`` mappings).
         as_of: the date recency is measured from.
-        policy: the thresholds; :class:`TieringPolicy` defaults when None.
+        policy: the thresholds; [`TieringPolicy`][] defaults when None.
 
     Returns:
-        One :class:`TierAssignment` per customer, sorted by customer id.
+        One [`TierAssignment`][] per customer, sorted by customer id.
 
     Raises:
         DuplicateIdError: a customer appears twice.

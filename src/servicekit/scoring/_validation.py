@@ -117,7 +117,7 @@ def count_ints(values: list[Any], lo: int, hi: int, what: str) -> dict[int, int]
     """Return ``{rating: count}`` for a list of whole-number ratings in ``[lo, hi]``.
 
     The common case (a list of plain ints) is counted by ``Counter`` in C; anything
-    else goes through :func:`as_int` one value at a time.
+    else goes through [`as_int`][] one value at a time.
     """
     if set(map(type, values)) <= {int}:
         counts = Counter(values)
@@ -224,7 +224,7 @@ def whole(minimum: int = 0, *, optional: bool = False) -> Validator:
 
 
 def confidence_level(_inst: object, _attribute: object, value: float) -> None:
-    """An attrs validator for a confidence level (see :func:`check_confidence`)."""
+    """An attrs validator for a confidence level (see [`check_confidence`][])."""
     check_confidence(value)
 
 

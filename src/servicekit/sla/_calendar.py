@@ -963,7 +963,7 @@ class BusinessCalendar:
         weekly_hours: weekday (0 = Monday … 6 = Sunday) → list of ``(start, end)``
             bounds as ``"HH:MM"``, ``"HH:MM:SS"`` or ``datetime.time``; ``"24:00"`` ends
             at the next midnight. Missing weekdays are closed.
-        holidays: a ``holidays.HolidayBase``, a :class:`HolidaySet`, or dates.
+        holidays: a ``holidays.HolidayBase``, a [`HolidaySet`][], or dates.
         workdays: extra make-up working days.
         workday_hours: hours on make-up days; None means Monday's.
 
@@ -1402,7 +1402,7 @@ class BusinessCalendar:
     # -- serialisation --------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :meth:`from_dict` turns back into an equal calendar.
+        """Return JSON-native data that [`from_dict`][] turns back into an equal calendar.
 
         Examples:
             >>> from servicekit.sla import BusinessCalendar, parse_hours

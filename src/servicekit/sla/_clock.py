@@ -813,7 +813,7 @@ class Alert:
     @classmethod
     @reads("Alert")
     def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
-        """Rebuild an alert from :meth:`to_dict` data, shown in ``timezone``.
+        """Rebuild an alert from [`to_dict`][] data, shown in ``timezone``.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.
@@ -953,7 +953,7 @@ class MetricStatus:
     @classmethod
     @reads("MetricStatus")
     def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
-        """Rebuild a status from :meth:`to_dict` data, shown in ``timezone``.
+        """Rebuild a status from [`to_dict`][] data, shown in ``timezone``.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.
@@ -991,7 +991,7 @@ class SlaReport:
     Attributes:
         policy: the name of the policy applied (after any re-selection).
         status: the ticket's status.
-        metrics: one :class:`MetricStatus` per metric the policy measures.
+        metrics: one [`MetricStatus`][] per metric the policy measures.
         alerts: warnings and breaches of the latest cycles, by instant (rule 19).
         timezone: the policy calendar's zone, in which instants are shown.
 
@@ -1060,7 +1060,7 @@ class SlaReport:
     @classmethod
     @reads("SlaReport")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a report from :meth:`to_dict` data.
+        """Rebuild a report from [`to_dict`][] data.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.
@@ -1151,7 +1151,7 @@ def evaluate(
     """Return every SLA metric of one ticket at ``now``, from its event log.
 
     Args:
-        policies: a :class:`PolicySet` (first match wins) or one :class:`SlaPolicy`.
+        policies: a [`PolicySet`][] (first match wins) or one [`SlaPolicy`][].
         events: the ticket's events in any order; sorted by instant, ties in input
             order.
         now: an aware datetime at or after the last event.
@@ -1160,7 +1160,8 @@ def evaluate(
         InvalidEventError: no CREATED first, a second CREATED, an event after ``now``,
             or an impossible status change.
         NoMatchingPolicyError: no policy matches the ticket's facts.
-        InvalidTypeError, NaiveDatetimeError: bad arguments.
+        InvalidTypeError: an argument of the wrong type.
+        NaiveDatetimeError: ``now`` has no time zone.
 
     Examples:
         >>> import pendulum
@@ -1185,13 +1186,15 @@ def evaluate_many(
     histories: Iterable[Iterable[TicketEvent]],
     now: dt.datetime,
 ) -> Iterator[SlaReport]:
-    """Yield :func:`evaluate` of each ticket's events, lazily and in order.
+    """Yield [`evaluate`][] of each ticket's events, lazily and in order.
 
     The policies' calendars are precomputed once and shared, and everything pickles,
     so the same call runs inside a Dask or Spark partition.
 
     Raises:
-        the errors of :func:`evaluate`, when the bad ticket is reached.
+        InvalidEventError: a ticket's log is impossible (see [`evaluate`][]); raised
+            when that ticket is reached, after the reports before it.
+        NoMatchingPolicyError: no policy matches a ticket's facts, likewise.
 
     Examples:
         >>> import pendulum
@@ -1253,7 +1256,8 @@ class SlaClock:
         """Fold ``events`` (any order; CREATED among them) into a new clock.
 
         Raises:
-            the errors of :func:`evaluate`.
+            InvalidEventError: the log is impossible (see [`evaluate`][]).
+            NoMatchingPolicyError: no policy matches the ticket's facts.
         """
         ps = _policy_set(policies)
         return cls(ps, _fold(ps, events))
@@ -1264,7 +1268,7 @@ class SlaClock:
         return datetime_at(self._fold.last, self._fold.policy.timezone)
 
     def apply(self, events: Iterable[TicketEvent]) -> SlaClock:
-        """Return the clock after ``events``, which must not precede :attr:`last_event_at`.
+        """Return the clock after ``events``, which must not precede [`last_event_at`][].
 
         Raises:
             InvalidEventError: an event earlier than one already applied, or one the
@@ -1291,7 +1295,7 @@ class SlaClock:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data: the policy set and the clocks' state.
 
-        Store it instead of the event log; :meth:`from_dict` gives back a clock whose
+        Store it instead of the event log; [`from_dict`][] gives back a clock whose
         reports, and whatever events it is given next, are those of the original.
 
         Examples:
@@ -1312,7 +1316,7 @@ class SlaClock:
     @classmethod
     @reads("SlaClock")
     def from_dict(cls, data: Mapping[str, Any]) -> SlaClock:
-        """Rebuild a clock from :meth:`to_dict` data.
+        """Rebuild a clock from [`to_dict`][] data.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.

@@ -120,17 +120,17 @@ class MetricState(_Named):
 
 
 def to_metric(value: object) -> Metric:
-    """Converter: a :class:`Metric` from a member, value or name."""
+    """Converter: a [`Metric`][] from a member, value or name."""
     return Metric.parse(value)
 
 
 def to_state(value: object) -> MetricState:
-    """Converter: a :class:`MetricState` from a member, value or name."""
+    """Converter: a [`MetricState`][] from a member, value or name."""
     return MetricState.parse(value)
 
 
 def to_ticket_status(value: object) -> TicketStatus:
-    """Converter: a :class:`TicketStatus` from a member, value or name."""
+    """Converter: a [`TicketStatus`][] from a member, value or name."""
     return TicketStatus.parse(value)
 
 
@@ -150,7 +150,7 @@ def reads(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate a ``from_dict`` so that unusable values raise DeserializationError.
 
     Any servicekit error (a ValueError, TypeError or LookupError) becomes a
-    :class:`DeserializationError` naming ``what``, as ``from_dict`` promises.
+    [`DeserializationError`][] naming ``what``, as ``from_dict`` promises.
     """
 
     def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -248,7 +248,7 @@ class SlaTarget:
     @classmethod
     @reads("SlaTarget")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a target from :meth:`to_dict` data.
+        """Rebuild a target from [`to_dict`][] data.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.
@@ -349,8 +349,8 @@ class SlaPolicy:
     """A named set of targets for the tickets ``when`` matches, on one calendar.
 
     Args:
-        name: shown in reports; unique within a :class:`PolicySet`.
-        targets: at most one :class:`SlaTarget` per metric; a metric without a
+        name: shown in reports; unique within a [`PolicySet`][].
+        targets: at most one [`SlaTarget`][] per metric; a metric without a
             target is not measured.
         calendar: working time for ``business_hours`` targets, and the zone of the
             instants the reports show.
@@ -417,7 +417,7 @@ class SlaPolicy:
     @classmethod
     @reads("SlaPolicy")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a policy from :meth:`to_dict` data.
+        """Rebuild a policy from [`to_dict`][] data.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.
@@ -494,7 +494,7 @@ class CompiledTarget:
 
 
 class CompiledPolicy:
-    """A policy's targets indexed by :data:`METRIC_ORDER`, ready for the fold."""
+    """A policy's targets indexed by [`METRIC_ORDER`][], ready for the fold."""
 
     __slots__ = ("index", "pause_on", "policy", "targets", "timezone")
 
@@ -540,7 +540,7 @@ class PolicySet:
     """Policies in order; the first whose ``when`` matches a ticket applies.
 
     Args:
-        policies: one or more :class:`SlaPolicy` with distinct names.
+        policies: one or more [`SlaPolicy`][] with distinct names.
 
     Raises:
         InvalidArgumentError, InvalidTypeError, DuplicateIdError: bad policies.
@@ -642,7 +642,7 @@ class PolicySet:
         category: str | None,
         attributes: Mapping[str, Any],
     ) -> int:
-        """:meth:`select_index` of these facts, memoised (the clocks' hot path)."""
+        """[`select_index`][] of these facts, memoised (the clocks' hot path)."""
         typed = _typed_key(attributes)
         if typed is None:  # a value the memo cannot key safely (a list, a dict)
             return self.select_index(
@@ -672,7 +672,7 @@ class PolicySet:
     @classmethod
     @reads("PolicySet")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a policy set from :meth:`to_dict` data.
+        """Rebuild a policy set from [`to_dict`][] data.
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.
@@ -895,7 +895,7 @@ class TicketEvent:
     @classmethod
     @reads("TicketEvent")
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild an event from :meth:`to_dict` data (extra keys such as a ticket id are ignored).
+        """Rebuild an event from [`to_dict`][] data (extra keys such as a ticket id are ignored).
 
         Raises:
             DeserializationError: a key is missing or a value is unusable.

@@ -17,12 +17,12 @@ for the customer) or on hold.
 4. ``logistics_fast_lane`` (category ``"logistics_complaint"``): logistics complaints
    skip the queue, answered within **15 minutes**.
 5. ``high_value`` (tier HIGH_VALUE): the customer's dedicated manager answers within
-   **2 business hours** of the China calendar (:data:`CHINA_BUSINESS_CALENDAR`); a
+   **2 business hours** of the China calendar ([`CHINA_BUSINESS_CALENDAR`][]); a
    Friday 17:00 request is due Monday 10:00.
 6. ``requirement`` (category ``"requirement"``): answered within 30 minutes, then a
    progress update (a public reply) at least every **7 days** (168 hours) while the
    requirement is open. Its delivery deadlines belong to
-   :mod:`servicekit.acceptance`, so RESOLUTION is not measured here.
+   [`servicekit.acceptance`][servicekit.acceptance], so RESOLUTION is not measured here.
 7. ``standard`` (everything else): first and next replies within **30 minutes**.
 
 Policies 1-5 and 7 also promise a clear answer or a solution within **24 hours**
