@@ -138,7 +138,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             agents = args.agents
     except ServiceKitError as error:
-        raise CliError(str(error)) from None
+        raise CliError(f"--volume: {error}") from None
     rows = [
         _row(n, traffic, aht, answer) for n in range(max(1, agents - 2), agents + 4)
     ]

@@ -1,0 +1,252 @@
+"""Parsers and readers of the command line: round trips against obvious references."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicekit.cli import _inputs
+from servicekit.cli._inputs import (
+    CliError,
+    check_zone,
+    format_duration,
+    format_instant,
+    parse_instant,
+    parse_percent,
+    parse_rate,
+    parse_seconds,
+    parse_target,
+    read_csv,
+    read_json,
+    read_json_lines,
+    read_text,
+    write_atomically,
+)
+
+UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
+
+
+class TestParseSeconds:
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 10**6), st.sampled_from(sorted(UNITS))),
+            min_size=1,
+            max_size=5,
+        ),
+        st.booleans(),
+    )
+    def test_round_trip_against_a_sum(self, parts, spaced):
+        sep = " " if spaced else ""
+        text = sep.join(f"{n}{unit}" for n, unit in parts)
+        expected = sum(n * UNITS[unit] for n, unit in parts)
+        assert math.isclose(
+            parse_seconds(text.upper(), what="x"), expected, rel_tol=1e-12, abs_tol=1e-9
+        )
+
+    @given(st.decimals(0, 1000, places=3), st.sampled_from(["h", "m", "s"]))
+    def test_decimals(self, value, unit):
+        got = parse_seconds(f"{value}{unit}", what="x")
+        assert math.isclose(got, float(value) * UNITS[unit], rel_tol=1e-12, abs_tol=1e-9)
+
+    @pytest.mark.parametrize("text", ["", " ", "4", "h", "4x", "4h30", "-1h", "1h-", "4 hours"])
+    def test_refuses(self, text):
+        with pytest.raises(CliError, match="--within: cannot read"):
+            parse_seconds(text, what="--within")
+
+
+class TestParseInstant:
+    @given(
+        st.datetimes(
+            min_value=dt.datetime(1971, 1, 1),
+            max_value=dt.datetime(2999, 12, 31),
+            timezones=st.builds(
+                dt.timezone, st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timedelta(minutes=m))
+            ),
+        )
+    )
+    def test_aware_round_trip(self, value):
+        got = parse_instant(value.isoformat(), tz=None, what="--now")
+        assert got.timestamp() == value.timestamp()
+        assert got.utcoffset() == value.utcoffset()
+
+    @given(st.datetimes(min_value=dt.datetime(1992, 1, 1), max_value=dt.datetime(2999, 12, 31)))
+    def test_naive_is_wall_clock_in_the_zone(self, value):
+        # Shanghai has had no DST since 1991, so every wall-clock time exists once.
+        zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+        got = parse_instant(value.isoformat(), tz="Asia/Shanghai", what="--start")
+        assert got.timestamp() == value.replace(tzinfo=zone).timestamp()
+        assert got.tzinfo.name == "Asia/Shanghai"
+
+    def test_skipped_hour_moves_forward(self):
+        got = parse_instant("2025-03-09T02:30", tz="America/New_York", what="x")
+        assert (got.hour, got.minute, got.utcoffset()) == (3, 30, dt.timedelta(hours=-4))
+
+    def test_refuses_garbage(self):
+        with pytest.raises(CliError, match="--start: cannot read 'tomorrow'"):
+            parse_instant("tomorrow", tz="UTC", what="--start")
+
+    def test_naive_without_zone(self):
+        with pytest.raises(CliError, match="no UTC offset"):
+            parse_instant("2025-01-24T10:00", tz=None, what="--now")
+
+
+class TestSmallParsers:
+    @given(st.integers(0, 99), st.sampled_from(["", "%", " %"]))
+    def test_percent(self, value, suffix):
+        assert parse_percent(f"{value}{suffix}", what="x") == value / 100
+
+    @pytest.mark.parametrize("text", ["100", "100%", "-5%", "x", "5%%"])
+    def test_percent_refuses(self, text):
+        with pytest.raises(CliError, match="--shrinkage: cannot read"):
+            parse_percent(text, what="--shrinkage")
+
+    def test_percent_zero_when_not_allowed(self):
+        with pytest.raises(CliError, match="more than 0"):
+            parse_percent("0", what="x", allow_zero=False)
+
+    @given(
+        st.integers(0, 10**7),
+        st.sampled_from(
+            [("h", "hour"), ("hour", "hour"), ("hr", "hour"), ("day", "day"), ("d", "day"),
+             ("week", "week"), ("w", "week"), ("wk", "week")]
+        ),
+        st.sampled_from(["/", " / ", " per "]),
+    )
+    def test_rate(self, count, unit, sep):
+        text, canonical = unit
+        assert parse_rate(f"{count}{sep}{text.upper()}", what="x") == (count, canonical)
+
+    @pytest.mark.parametrize("text", ["1200", "1200/month", "/day", "x/day", "-3/h"])
+    def test_rate_refuses(self, text):
+        with pytest.raises(CliError, match="--volume: cannot read"):
+            parse_rate(text, what="--volume")
+
+    @given(st.integers(1, 99), st.integers(0, 3600), st.sampled_from(["s", "", "S"]), st.booleans())
+    def test_target(self, share, seconds, unit, percent):
+        text = f"{share}{'%' if percent else ''}/{seconds}{unit}"
+        assert parse_target(text, what="x") == (share / 100, seconds)
+
+    @pytest.mark.parametrize("text", ["80", "0/20s", "100/20s", "80/", "80/x"])
+    def test_target_refuses(self, text):
+        with pytest.raises(CliError, match="--target"):
+            parse_target(text, what="--target")
+
+    def test_zone(self):
+        assert check_zone("UTC", what="--tz") == "UTC"
+        for bad in ("Mars/Olympus", "../etc", ""):
+            with pytest.raises(CliError, match="--tz: unknown time zone"):
+                check_zone(bad, what="--tz")
+
+
+class TestFormat:
+    @given(st.timedeltas(min_value=dt.timedelta(days=-999), max_value=dt.timedelta(days=999)))
+    def test_duration_round_trip(self, value):
+        text = format_duration(value)
+        sign = -1 if text.startswith("-") else 1
+        parts = text.lstrip("-").split(":")
+        seconds = float(parts[2]) if len(parts) == 3 else 0.0
+        back = dt.timedelta(hours=int(parts[0]), minutes=int(parts[1]), seconds=seconds)
+        assert abs(sign * back - value) < dt.timedelta(microseconds=1)
+        assert (len(parts) == 3) == bool(value.seconds % 60 or value.microseconds)
+
+    def test_instant_shows_seconds_only_when_there_are_some(self):
+        zone = zoneinfo.ZoneInfo("Asia/Kolkata")
+        assert format_instant(dt.datetime(2025, 1, 6, 9, 5, 7, tzinfo=zone)) == (
+            "Mon 2025-01-06 09:05:07 +05:30"
+        )
+
+
+class TestReaders:
+    def test_missing_file(self, tmp_path):
+        with pytest.raises(CliError, match=r"nope\.jsonl: no such file"):
+            read_text(tmp_path / "nope.jsonl")
+
+    def test_directory(self, tmp_path):
+        with pytest.raises(CliError, match="is a directory"):
+            read_text(tmp_path)
+
+    def test_unreadable(self, tmp_path, monkeypatch):
+        target = tmp_path / "f.txt"
+        target.write_text("x")
+
+        def refuse(self):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+        with pytest.raises(CliError, match="cannot read it: Permission denied"):
+            read_text(target)
+
+    def test_not_utf8_names_the_line(self, tmp_path):
+        target = tmp_path / "f.csv"
+        target.write_bytes("a\nb\n\u00e9".encode("latin-1"))
+        with pytest.raises(CliError, match=r"f\.csv, line 3: is not UTF-8"):
+            read_text(target)
+
+    def test_bom_is_dropped(self, tmp_path):
+        target = tmp_path / "f.json"
+        target.write_bytes(b"\xef\xbb\xbf[1]")
+        assert read_json(target) == [1]
+
+    def test_json_lines(self, tmp_path):
+        target = tmp_path / "e.jsonl"
+        target.write_text('{"a": 1}\n\n  \n[2]\n{oops\n')
+        with pytest.raises(CliError, match=r"e\.jsonl, line 5: not JSON") as info:
+            read_json_lines(target)
+        assert info.value.line == 5
+
+    def test_csv(self, tmp_path):
+        target = tmp_path / "r.csv"
+        target.write_text('city,note,nps\nHohhot,"two\nlines",9\n,,\nBaotou\n')
+        header, rows = read_csv(target)
+        assert header == ["city", "note", "nps"]
+        assert rows == [
+            (3, {"city": "Hohhot", "note": "two\nlines", "nps": "9"}),
+            (5, {"city": "Baotou", "note": "", "nps": ""}),
+        ]
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("", r"r\.csv: is empty"),
+            ("a,,b\n", r"r\.csv, line 1: a column has no name"),
+            ("a,b,a\n", r"r\.csv, line 1: the column 'a' appears twice"),
+            ("a,b\n1,2\n1,2,3\n", r"r\.csv, line 3: 3 cells but the header names 2"),
+            ("a,b\n" + "x" * 200_000 + ",1\n", r"r\.csv, line 2: not CSV"),
+        ],
+    )
+    def test_csv_errors(self, tmp_path, text, message):
+        target = tmp_path / "r.csv"
+        target.write_text(text)
+        with pytest.raises(CliError, match=message):
+            read_csv(target)
+
+
+class TestWriteAtomically:
+    def test_writes(self, tmp_path):
+        target = tmp_path / "out.txt"
+        write_atomically(target, "一\n")
+        assert target.read_text(encoding="utf-8") == "一\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+    def test_directory(self, tmp_path):
+        with pytest.raises(CliError, match="is a directory"):
+            write_atomically(tmp_path, "x")
+
+    def test_missing_parent(self, tmp_path):
+        with pytest.raises(CliError, match="does not exist"):
+            write_atomically(tmp_path / "no" / "out.txt", "x")
+
+    def test_failure_leaves_nothing(self, tmp_path, monkeypatch):
+        def refuse(self, target):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(_inputs.Path, "replace", refuse)
+        with pytest.raises(CliError, match="No space left"):
+            write_atomically(tmp_path / "out.txt", "x")
+        assert list(tmp_path.iterdir()) == []

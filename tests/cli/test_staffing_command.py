@@ -1,0 +1,167 @@
+"""`servicekit staffing`: the numbers of docs/routing.md and required_agents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from cli.cli_run import run_entry_point, run_main
+
+from servicekit.routing.staffing import (
+    average_speed_of_answer,
+    required_agents,
+    service_level,
+)
+
+DOCS = ("staffing", "--volume", "1200/day", "--aht", "5m", "--target", "80/20s")
+
+
+def test_docs_city_desk():
+    """docs/routing.md: 1,200 requests in 8 h, 5 min each, 80/20, 15 % shrinkage."""
+    r = run_main(*DOCS, "--shrinkage", "15%")
+    assert r.status == 0, r.err
+    assert r.err == ""
+    lines = r.out.splitlines()
+    assert lines[0] == (
+        "Staffing for 1200 contacts per day, spread over 8 h open (the default --open), "
+        "AHT 5 min, target 80 % answered within 20 s"
+    )
+    assert "Traffic: 12.50 Erlangs" in lines
+    assert "Agents needed on the phones: 17" in lines
+    assert "Scheduled agents with 15 % shrinkage: 20" in lines
+    assert "Service level: 87.5 % answered within 20 s" in lines
+    assert "Occupancy: 73.5 %" in lines
+    table = lines[lines.index("") + 2 :]
+    assert [int(row.split()[0]) for row in table] == [15, 16, 17, 18, 19, 20]
+    assert table[2].endswith("<-")
+    assert table[5].split()[1] == "97.9"  # all 20 on the phones, as the docs say
+
+
+def test_json_matches_required_agents():
+    r = run_main(*DOCS, "--shrinkage", "15", "--json")
+    data = json.loads(r.out)
+    plan = required_agents(
+        volume=1200,
+        period=dt.timedelta(hours=8),
+        aht=dt.timedelta(minutes=5),
+        target_answer=dt.timedelta(seconds=20),
+        service_level=0.8,
+        shrinkage=0.15,
+    )
+    assert data["agents"] == plan.agents == 17
+    assert data["scheduled_agents"] == plan.scheduled_agents == 20
+    assert data["service_level"] == plan.service_level
+    assert data["occupancy"] == plan.occupancy
+    assert data["waiting_probability"] == plan.waiting_probability
+    assert data["traffic"] == plan.traffic == 12.5
+    assert data["asa"] == plan.to_dict()["asa"]
+    assert data["period"] == "PT8H"
+    assert data["meets_target"] is True
+    for row in data["table"]:
+        assert row["service_level"] == service_level(
+            agents=row["agents"],
+            traffic=12.5,
+            aht=dt.timedelta(minutes=5),
+            target_answer=dt.timedelta(seconds=20),
+        )
+
+
+def test_example_of_the_package_docstring():
+    r = run_main("staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s")
+    assert r.out.startswith("Staffing for 1200 contacts per day")
+    assert "Traffic: 15.00 Erlangs" in r.out
+    assert "Agents needed on the phones: 19" in r.out
+
+
+def test_hourly_volume_is_the_same_as_a_day_spread_over_8_hours():
+    hourly = json.loads(run_main("staffing", "--volume", "150/h", "--aht", "5m", "--target", "80/20s", "--json").out)
+    daily = json.loads(run_main(*DOCS, "--json").out)
+    for key in ("traffic", "agents", "service_level", "asa", "table"):
+        assert hourly[key] == daily[key]
+    text = run_main("staffing", "--volume", "150 per hour", "--aht", "5m", "--target", "80/20s").out
+    assert text.startswith("Staffing for 150 contacts per hour, AHT 5 min")
+
+
+def test_weekly_and_open_hours():
+    week = run_main("staffing", "--volume", "6000/week", "--aht", "5m", "--target", "80/20s", "--open", "10h")
+    assert week.out.startswith(
+        "Staffing for 6000 contacts per week, spread over 5 days of 10 h open, AHT 5 min"
+    )
+    assert "Traffic: 10.00 Erlangs" in week.out
+    day = run_main("staffing", "--volume", "1200/day", "--aht", "5m30s", "--target", "90%/1m", "--open", "7.5h")
+    assert "spread over 7.5 h open, AHT 5 min 30 s, target 90 % answered within 1 min" in day.out
+
+
+def test_given_head_count():
+    r = run_main(*DOCS, "--agents", "20", "--shrinkage", "15%", "--json")
+    data = json.loads(r.out)
+    assert data["agents"] == 20
+    assert data["agents_given"] is True
+    assert data["scheduled_agents"] == 24
+    assert round(data["service_level"], 3) == 0.979
+    asa = average_speed_of_answer(agents=20, traffic=12.5, aht=dt.timedelta(minutes=5))
+    assert data["table"][2]["asa_seconds"] == asa / dt.timedelta(seconds=1)
+    text = run_main(*DOCS, "--agents", "20").out
+    assert "Agents on the phones: 20 (given; meets the target)" in text
+
+
+def test_too_few_agents_never_catch_up():
+    r = run_main(*DOCS, "--agents", "12")
+    assert "Agents on the phones: 12 (given; misses the target)" in r.out
+    assert "Average speed of answer: unbounded" in r.out
+    assert [row.split()[0] for row in r.out.splitlines()[-6:]] == ["10", "11", "12", "13", "14", "15"]
+    data = json.loads(run_main(*DOCS, "--agents", "1", "--json").out)
+    assert data["asa"] is None
+    assert data["meets_target"] is False
+    assert [row["agents"] for row in data["table"]] == [1, 2, 3, 4]
+
+
+def test_no_contacts():
+    r = run_main("staffing", "--volume", "0/day", "--aht", "5m", "--target", "80/20s")
+    assert r.out.splitlines()[-1] == "No contacts, so no agents are needed."
+    data = json.loads(run_main("staffing", "--volume", "0/h", "--aht", "5m", "--target", "80/20s", "--json").out)
+    assert data["agents"] == 0
+    assert data["scheduled_agents"] == 0
+    assert data["service_level"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--volume", "1200", "--aht", "5m", "--target", "80/20s"), "--volume: cannot read '1200'"),
+        (("--volume", "1200/day", "--aht", "0s", "--target", "80/20s"), "--aht: must be more than 0"),
+        (("--volume", "1200/day", "--aht", "five", "--target", "80/20s"), "--aht: cannot read 'five'"),
+        (("--volume", "1200/day", "--aht", "5m", "--target", "80"), "--target: cannot read '80'"),
+        (("--volume", "1200/day", "--aht", "5m", "--target", "100/20s"), "--target: cannot read '100'"),
+        (("--volume", "1200/day", "--aht", "5m", "--target", "80/20s", "--shrinkage", "100%"), "--shrinkage: cannot read"),
+        (("--volume", "150/h", "--aht", "5m", "--target", "80/20s", "--open", "8h"), "--open: only a daily or weekly"),
+        (("--volume", "1200/day", "--aht", "5m", "--target", "80/20s", "--open", "25h"), "--open: must be more than 0 and at most 24h"),
+        (("--volume", "1200/day", "--aht", "5m", "--target", "80/20s", "--agents", "0"), "--agents: must be 1 or more"),
+        (("--volume", "1e9/h", "--aht", "5m", "--target", "80/20s"), "--volume: cannot read"),
+        (("--volume", "999999999/h", "--aht", "5m", "--target", "80/20s"), "--volume: traffic of 83,333,333 Erlangs"),
+        (("--aht", "5m", "--target", "80/20s"), "required: --volume"),
+    ],
+)
+def test_bad_input(args, message):
+    r = run_main("staffing", *args)
+    assert r.status == 2
+    assert r.out == ""
+    assert r.err.startswith("servicekit: error: ")
+    assert message in r.err
+
+
+def test_help_shows_an_example():
+    r = run_main("staffing", "--help")
+    assert "servicekit staffing --volume 1200/day --aht 6m --target 80/20s" in r.out
+
+
+def test_entry_point():
+    ok = run_entry_point("staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s")
+    assert ok.status == 0, ok.err
+    assert ok.out.startswith("Staffing for 1200 contacts per day")
+    assert ok.err == ""
+    bad = run_entry_point("staffing", "--volume", "lots", "--aht", "6m", "--target", "80/20s")
+    assert bad.status == 2
+    assert bad.out == ""
+    assert "--volume: cannot read 'lots' as a volume" in bad.err
