@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import pendulum
 import pytest
-from cli.cli_run import run_entry_point, run_main
 
+from cli.cli_run import run_entry_point, run_main
 from servicekit.sla import BusinessCalendar, parse_hours
 
 SH = "Asia/Shanghai"
@@ -17,7 +18,9 @@ CN = ("due", "--tz", SH, "--country", "CN", "--hours", HOURS)
 
 
 def cn_calendar():
-    return BusinessCalendar.for_country("CN", timezone=SH, weekly_hours=parse_hours(HOURS))
+    return BusinessCalendar.for_country(
+        "CN", timezone=SH, weekly_hours=parse_hours(HOURS)
+    )
 
 
 def test_readme_example_make_up_day():
@@ -29,7 +32,15 @@ def test_readme_example_make_up_day():
     assert lines[0] == "Deadline: Sun 2025-01-26 10:40 +08:00 (Asia/Shanghai)"
     assert lines[1] == "2:00 business hours from Fri 2025-01-24 17:40 +08:00"
     body = [line.split() for line in lines[5:]]
-    assert body[0][:7] == ["counted", "Fri", "2025-01-24", "17:40", "–", "18:00", "0:20"]
+    assert body[0][:7] == [
+        "counted",
+        "Fri",
+        "2025-01-24",
+        "17:40",
+        "–",
+        "18:00",
+        "0:20",
+    ]
     assert "night; Sat 2025-01-25: weekend" in lines[6]
     assert "Sun 2025-01-26 is a make-up working day (调休), counted as open" in lines[7]
     assert lines[7].split()[6:9] == ["1:40", "total", "2:00"]
@@ -37,7 +48,9 @@ def test_readme_example_make_up_day():
 
 def test_lunch_break_is_skipped():
     r = run_main(*CN, "--start", "2025-01-24T17:40", "--within", "4h")
-    assert r.out.splitlines()[0] == "Deadline: Sun 2025-01-26 14:10 +08:00 (Asia/Shanghai)"
+    assert (
+        r.out.splitlines()[0] == "Deadline: Sun 2025-01-26 14:10 +08:00 (Asia/Shanghai)"
+    )
     assert "skipped  Sun 2025-01-26 12:00 – 13:30  lunch break" in r.out
     # The make-up note is said once for the day, not on each stretch.
     assert r.out.count("make-up working day") == 1
@@ -46,7 +59,9 @@ def test_lunch_break_is_skipped():
 
 def test_public_holidays_are_named():
     r = run_main(*CN, "--start", "2025-01-27T17:00", "--within", "2h")
-    assert r.out.splitlines()[0] == "Deadline: Wed 2025-02-05 10:00 +08:00 (Asia/Shanghai)"
+    assert (
+        r.out.splitlines()[0] == "Deadline: Wed 2025-02-05 10:00 +08:00 (Asia/Shanghai)"
+    )
     skipped = next(line for line in r.out.splitlines() if "skipped" in line)
     assert "Tue 2025-01-28: public holiday, Chinese New Year's Eve" in skipped
     assert (
@@ -66,7 +81,10 @@ def test_business_days():
     assert lines[-1].endswith("total 21:30")  # 6:30 Fri + 7:30 Sun + 7:30 Mon
     one = run_main(*CN, "--start", "2025-01-24T10:00", "--business-days", "1")
     assert one.out.splitlines()[1] == "1 business day from Fri 2025-01-24 10:00 +08:00"
-    assert one.out.splitlines()[0] == "Deadline: Sun 2025-01-26 18:00 +08:00 (Asia/Shanghai)"
+    assert (
+        one.out.splitlines()[0]
+        == "Deadline: Sun 2025-01-26 18:00 +08:00 (Asia/Shanghai)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,12 +108,15 @@ def test_json_deadline_is_the_calendars(start, within):
     assert data["start"] == begin.isoformat()
     opened = [s for s in data["stretches"] if s["kind"] == "open"]
     worked = sum(
-        (dt.datetime.fromisoformat(s["end"]) - dt.datetime.fromisoformat(s["start"]) for s in opened),
+        (
+            dt.datetime.fromisoformat(s["end"]) - dt.datetime.fromisoformat(s["start"])
+            for s in opened
+        ),
         dt.timedelta(0),
     )
     assert worked == dt.timedelta(seconds=seconds)
     kinds = [s["kind"] for s in data["stretches"]]
-    assert all(a != b for a, b in zip(kinds, kinds[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(kinds))
 
 
 def test_json_fields():
@@ -112,20 +133,36 @@ def test_json_fields():
         "notes": ["night", "Sat 2025-01-25: weekend"],
     }
     assert data["stretches"][2]["duration"] == "PT1H40M"
-    days = run_main(*CN, "--start", "2025-01-24T10:00", "--business-days", "0", "--json")
+    days = run_main(
+        *CN, "--start", "2025-01-24T10:00", "--business-days", "0", "--json"
+    )
     assert json.loads(days.out)["deadline"] == "2025-01-24T18:00:00+08:00"
     assert json.loads(days.out)["within"] is None
 
 
 def test_start_with_an_offset_is_converted():
     r = run_main(*CN, "--start", "2025-01-24T09:40Z", "--within", "2h")
-    assert r.out.splitlines()[0] == "Deadline: Sun 2025-01-26 10:40 +08:00 (Asia/Shanghai)"
+    assert (
+        r.out.splitlines()[0] == "Deadline: Sun 2025-01-26 10:40 +08:00 (Asia/Shanghai)"
+    )
     assert r.out.splitlines()[1].endswith("Fri 2025-01-24 17:40 +08:00")
 
 
 def test_no_country_means_no_holidays():
-    r = run_main("due", "--tz", SH, "--hours", HOURS, "--start", "2025-01-27T17:00", "--within", "2h")
-    assert r.out.splitlines()[0] == "Deadline: Tue 2025-01-28 10:00 +08:00 (Asia/Shanghai)"
+    r = run_main(
+        "due",
+        "--tz",
+        SH,
+        "--hours",
+        HOURS,
+        "--start",
+        "2025-01-27T17:00",
+        "--within",
+        "2h",
+    )
+    assert (
+        r.out.splitlines()[0] == "Deadline: Tue 2025-01-28 10:00 +08:00 (Asia/Shanghai)"
+    )
     assert "no public holidays (give --country)" in r.out
     assert "skipped  Mon 2025-01-27 18:00 – Tue 2025-01-28 09:00  night" in r.out
 
@@ -134,15 +171,28 @@ def test_before_opening_and_after_closing():
     early = run_main(*CN, "--start", "2025-03-03T07:00", "--within", "1h")
     assert "skipped  Mon 2025-03-03 07:00 – 09:00  before opening" in early.out
     late = run_main(*CN, "--start", "2025-03-03T19:00", "--within", "1h")
-    assert "skipped  Mon 2025-03-03 19:00 – Tue 2025-03-04 09:00  after closing" in late.out
+    assert (
+        "skipped  Mon 2025-03-03 19:00 – Tue 2025-03-04 09:00  after closing"
+        in late.out
+    )
     weekend = run_main(*CN, "--start", "2025-03-08T07:00", "--within", "1h")
-    assert "skipped  Sat 2025-03-08 07:00 – Mon 2025-03-10 09:00  Sat 2025-03-08 – Sun 2025-03-09: weekend" in weekend.out
+    assert (
+        "skipped  Sat 2025-03-08 07:00 – Mon 2025-03-10 09:00  Sat 2025-03-08 – Sun 2025-03-09: weekend"
+        in weekend.out
+    )
 
 
 def test_other_breaks_and_closed_weekdays():
     r = run_main(
-        "due", "--tz", "UTC", "--hours", "Mon,Tue,Thu,Fri 08:00-10:00,16:00-18:00",
-        "--start", "2025-01-28T09:00", "--within", "4h",
+        "due",
+        "--tz",
+        "UTC",
+        "--hours",
+        "Mon,Tue,Thu,Fri 08:00-10:00,16:00-18:00",
+        "--start",
+        "2025-01-28T09:00",
+        "--within",
+        "4h",
     )
     assert r.out.splitlines()[0] == "Deadline: Thu 2025-01-30 09:00 +00:00 (UTC)"
     assert "skipped  Tue 2025-01-28 10:00 – 16:00  break" in r.out
@@ -151,20 +201,41 @@ def test_other_breaks_and_closed_weekdays():
 
 def test_seconds_and_zero():
     r = run_main(*CN, "--start", "2025-03-03T11:59:30", "--within", "45s")
-    assert r.out.splitlines()[0] == "Deadline: Mon 2025-03-03 13:30:15 +08:00 (Asia/Shanghai)"
+    assert (
+        r.out.splitlines()[0]
+        == "Deadline: Mon 2025-03-03 13:30:15 +08:00 (Asia/Shanghai)"
+    )
     assert "counted  Mon 2025-03-03 11:59:30 – 12:00" in r.out
     zero = run_main(*CN, "--start", "2025-03-08T10:00", "--within", "0m")
-    assert zero.out.splitlines()[0] == "Deadline: Sat 2025-03-08 10:00 +08:00 (Asia/Shanghai)"
-    assert zero.out.splitlines()[-1] == "No working time is needed: the deadline is the start."
+    assert (
+        zero.out.splitlines()[0]
+        == "Deadline: Sat 2025-03-08 10:00 +08:00 (Asia/Shanghai)"
+    )
+    assert (
+        zero.out.splitlines()[-1]
+        == "No working time is needed: the deadline is the start."
+    )
 
 
 def test_subdivision_holidays():
     r = run_main(
-        "due", "--tz", "America/New_York", "--country", "US", "--subdiv", "MA",
-        "--start", "2025-04-18T17:00", "--within", "2h",
+        "due",
+        "--tz",
+        "America/New_York",
+        "--country",
+        "US",
+        "--subdiv",
+        "MA",
+        "--start",
+        "2025-04-18T17:00",
+        "--within",
+        "2h",
     )
     assert r.status == 0, r.err
-    assert r.out.splitlines()[0] == "Deadline: Tue 2025-04-22 10:00 -04:00 (America/New_York)"
+    assert (
+        r.out.splitlines()[0]
+        == "Deadline: Tue 2025-04-22 10:00 -04:00 (America/New_York)"
+    )
     assert "Patriots' Day" in r.out
     assert "public holidays of US-MA" in r.out
 
@@ -172,17 +243,86 @@ def test_subdivision_holidays():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--tz", "Mars/Base", "--start", "2025-01-24T10:00", "--within", "1h"), "--tz: unknown time zone"),
-        (("--tz", SH, "--start", "2025-01-24T10:00", "--within", "1x"), "--within: cannot read '1x'"),
-        (("--tz", SH, "--start", "soon", "--within", "1h"), "--start: cannot read 'soon'"),
-        (("--tz", SH, "--hours", "Mon-Fri 9-5", "--start", "2025-01-24T10:00", "--within", "1h"), "--hours: "),
-        (("--tz", SH, "--country", "XX", "--start", "2025-01-24T10:00", "--within", "1h"), "--country: "),
-        (("--tz", SH, "--subdiv", "MA", "--start", "2025-01-24T10:00", "--within", "1h"), "--subdiv needs --country"),
-        (("--tz", SH, "--start", "2025-01-24T10:00", "--business-days", "-1"), "--business-days: must be 0 or more"),
-        (("--tz", SH, "--start", "2025-01-24T10:00", "--within", "100000000h"), "--within: "),
-        (("--tz", SH, "--start", "2025-01-24T10:00", "--within", "1h", "--business-days", "2"), "not allowed with argument"),
-        (("--tz", SH, "--start", "2025-01-24T10:00"), "one of the arguments --within --business-days is required"),
-        (("--start", "2025-01-24T10:00", "--within", "1h"), "the following arguments are required: --tz"),
+        (
+            ("--tz", "Mars/Base", "--start", "2025-01-24T10:00", "--within", "1h"),
+            "--tz: unknown time zone",
+        ),
+        (
+            ("--tz", SH, "--start", "2025-01-24T10:00", "--within", "1x"),
+            "--within: cannot read '1x'",
+        ),
+        (
+            ("--tz", SH, "--start", "soon", "--within", "1h"),
+            "--start: cannot read 'soon'",
+        ),
+        (
+            (
+                "--tz",
+                SH,
+                "--hours",
+                "Mon-Fri 9-5",
+                "--start",
+                "2025-01-24T10:00",
+                "--within",
+                "1h",
+            ),
+            "--hours: ",
+        ),
+        (
+            (
+                "--tz",
+                SH,
+                "--country",
+                "XX",
+                "--start",
+                "2025-01-24T10:00",
+                "--within",
+                "1h",
+            ),
+            "--country: ",
+        ),
+        (
+            (
+                "--tz",
+                SH,
+                "--subdiv",
+                "MA",
+                "--start",
+                "2025-01-24T10:00",
+                "--within",
+                "1h",
+            ),
+            "--subdiv needs --country",
+        ),
+        (
+            ("--tz", SH, "--start", "2025-01-24T10:00", "--business-days", "-1"),
+            "--business-days: must be 0 or more",
+        ),
+        (
+            ("--tz", SH, "--start", "2025-01-24T10:00", "--within", "100000000h"),
+            "--within: ",
+        ),
+        (
+            (
+                "--tz",
+                SH,
+                "--start",
+                "2025-01-24T10:00",
+                "--within",
+                "1h",
+                "--business-days",
+                "2",
+            ),
+            "not allowed with argument",
+        ),
+        (
+            ("--tz", SH, "--start", "2025-01-24T10:00"),
+            "one of the arguments --within --business-days is required",
+        ),
+        (
+            ("--start", "2025-01-24T10:00", "--within", "1h"),
+            "the following arguments are required: --tz",
+        ),
     ],
 )
 def test_bad_input(args, message):
@@ -204,7 +344,10 @@ def test_entry_point():
     ok = run_entry_point(*CN, "--start", "2025-01-24T17:40", "--within", "2h")
     assert ok.status == 0, ok.err
     assert ok.err == ""
-    assert ok.out.splitlines()[0] == "Deadline: Sun 2025-01-26 10:40 +08:00 (Asia/Shanghai)"
+    assert (
+        ok.out.splitlines()[0]
+        == "Deadline: Sun 2025-01-26 10:40 +08:00 (Asia/Shanghai)"
+    )
     assert "调休" in ok.out
     bad = run_entry_point(*CN, "--start", "2025-01-24T17:40", "--within", "soon")
     assert bad.status == 2

@@ -52,9 +52,13 @@ class TestParseSeconds:
     @given(st.decimals(0, 1000, places=3), st.sampled_from(["h", "m", "s"]))
     def test_decimals(self, value, unit):
         got = parse_seconds(f"{value}{unit}", what="x")
-        assert math.isclose(got, float(value) * UNITS[unit], rel_tol=1e-12, abs_tol=1e-9)
+        assert math.isclose(
+            got, float(value) * UNITS[unit], rel_tol=1e-12, abs_tol=1e-9
+        )
 
-    @pytest.mark.parametrize("text", ["", " ", "4", "h", "4x", "4h30", "-1h", "1h-", "4 hours"])
+    @pytest.mark.parametrize(
+        "text", ["", " ", "4", "h", "4x", "4h30", "-1h", "1h-", "4 hours"]
+    )
     def test_refuses(self, text):
         with pytest.raises(CliError, match="--within: cannot read"):
             parse_seconds(text, what="--within")
@@ -66,7 +70,8 @@ class TestParseInstant:
             min_value=dt.datetime(1971, 1, 1),
             max_value=dt.datetime(2999, 12, 31),
             timezones=st.builds(
-                dt.timezone, st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timedelta(minutes=m))
+                dt.timezone,
+                st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timedelta(minutes=m)),
             ),
         )
     )
@@ -75,7 +80,11 @@ class TestParseInstant:
         assert got.timestamp() == value.timestamp()
         assert got.utcoffset() == value.utcoffset()
 
-    @given(st.datetimes(min_value=dt.datetime(1992, 1, 1), max_value=dt.datetime(2999, 12, 31)))
+    @given(
+        st.datetimes(
+            min_value=dt.datetime(1992, 1, 1), max_value=dt.datetime(2999, 12, 31)
+        )
+    )
     def test_naive_is_wall_clock_in_the_zone(self, value):
         # Shanghai has had no DST since 1991, so every wall-clock time exists once.
         zone = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -85,7 +94,11 @@ class TestParseInstant:
 
     def test_skipped_hour_moves_forward(self):
         got = parse_instant("2025-03-09T02:30", tz="America/New_York", what="x")
-        assert (got.hour, got.minute, got.utcoffset()) == (3, 30, dt.timedelta(hours=-4))
+        assert (got.hour, got.minute, got.utcoffset()) == (
+            3,
+            30,
+            dt.timedelta(hours=-4),
+        )
 
     def test_refuses_garbage(self):
         with pytest.raises(CliError, match="--start: cannot read 'tomorrow'"):
@@ -113,8 +126,16 @@ class TestSmallParsers:
     @given(
         st.integers(0, 10**7),
         st.sampled_from(
-            [("h", "hour"), ("hour", "hour"), ("hr", "hour"), ("day", "day"), ("d", "day"),
-             ("week", "week"), ("w", "week"), ("wk", "week")]
+            [
+                ("h", "hour"),
+                ("hour", "hour"),
+                ("hr", "hour"),
+                ("day", "day"),
+                ("d", "day"),
+                ("week", "week"),
+                ("w", "week"),
+                ("wk", "week"),
+            ]
         ),
         st.sampled_from(["/", " / ", " per "]),
     )
@@ -127,7 +148,12 @@ class TestSmallParsers:
         with pytest.raises(CliError, match="--volume: cannot read"):
             parse_rate(text, what="--volume")
 
-    @given(st.integers(1, 99), st.integers(0, 3600), st.sampled_from(["s", "", "S"]), st.booleans())
+    @given(
+        st.integers(1, 99),
+        st.integers(0, 3600),
+        st.sampled_from(["s", "", "S"]),
+        st.booleans(),
+    )
     def test_target(self, share, seconds, unit, percent):
         text = f"{share}{'%' if percent else ''}/{seconds}{unit}"
         assert parse_target(text, what="x") == (share / 100, seconds)
@@ -145,7 +171,11 @@ class TestSmallParsers:
 
 
 class TestFormat:
-    @given(st.timedeltas(min_value=dt.timedelta(days=-999), max_value=dt.timedelta(days=999)))
+    @given(
+        st.timedeltas(
+            min_value=dt.timedelta(days=-999), max_value=dt.timedelta(days=999)
+        )
+    )
     def test_duration_round_trip(self, value):
         text = format_duration(value)
         sign = -1 if text.startswith("-") else 1

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from cli.cli_run import run_entry_point, run_main
 
+from cli.cli_run import run_entry_point, run_main
 from servicekit.scoring import (
     CsatMeasure,
     IndexMeasure,
@@ -18,7 +18,9 @@ from servicekit.scoring import (
     segment_table,
 )
 
-RESPONSES = str(Path(__file__).resolve().parents[2] / "examples" / "cli" / "responses.csv")
+RESPONSES = str(
+    Path(__file__).resolve().parents[2] / "examples" / "cli" / "responses.csv"
+)
 DIMENSIONS = ("response_speed", "resolution", "attitude", "follow_up")
 
 
@@ -41,7 +43,9 @@ def expected(measure, by, period=None, **kwargs):
         else:
             out[field] = int(row[field])
         data.append(out)
-    return segment_table(data, by=by, period=period, measure=measure, **kwargs).to_dict()
+    return segment_table(
+        data, by=by, period=period, measure=measure, **kwargs
+    ).to_dict()
 
 
 @pytest.mark.parametrize(
@@ -55,7 +59,9 @@ def expected(measure, by, period=None, **kwargs):
     ],
 )
 def test_json_equals_segment_table(args, measure):
-    r = run_main("score", RESPONSES, "--by", "city", "--period", "month", *args, "--json")
+    r = run_main(
+        "score", RESPONSES, "--by", "city", "--period", "month", *args, "--json"
+    )
     assert r.status == 0, r.err
     assert r.err == ""
     assert json.loads(r.out) == expected(measure, "city", "month")
@@ -63,9 +69,21 @@ def test_json_equals_segment_table(args, measure):
 
 def test_options_reach_the_table():
     r = run_main(
-        "score", RESPONSES, "--by", "channel", "--top", "1", "--bottom", "1", "--min-n", "90", "--json"
+        "score",
+        RESPONSES,
+        "--by",
+        "channel",
+        "--top",
+        "1",
+        "--bottom",
+        "1",
+        "--min-n",
+        "90",
+        "--json",
     )
-    assert json.loads(r.out) == expected(NpsMeasure(), "channel", min_n=90, top_k=1, bottom_k=1)
+    assert json.loads(r.out) == expected(
+        NpsMeasure(), "channel", min_n=90, top_k=1, bottom_k=1
+    )
 
 
 def test_table_known_answers():
@@ -76,7 +94,11 @@ def test_table_known_answers():
         f"{RESPONSES}, 95 % intervals; ranked when n >= 30"
     )
     table = expected(NpsMeasure(), "city", "month")
-    first = next(x for x in table["rows"] if x["segment"] == "Hohhot" and x["period"] == "2025-01")
+    first = next(
+        x
+        for x in table["rows"]
+        if x["segment"] == "Hohhot" and x["period"] == "2025-01"
+    )
     hohhot = next(line for line in lines if line.startswith("Hohhot"))
     assert hohhot.split()[:3] == ["Hohhot", "70", f"{first['estimate']['value']:.1f}"]
     assert "month 2025-02: overall" in r.out
@@ -92,16 +114,43 @@ def test_without_period_there_is_no_change_column():
     lines = r.out.splitlines()
     assert lines[0].startswith("satisfaction index (0-100) by channel: 384 responses")
     assert lines[2].startswith("all periods: overall")
-    assert lines[3].split() == ["segment", "n", "value", "interval", "rank", "shrunk", "shrunk", "rank", "marks"]
+    assert lines[3].split() == [
+        "segment",
+        "n",
+        "value",
+        "interval",
+        "rank",
+        "shrunk",
+        "shrunk",
+        "rank",
+        "marks",
+    ]
 
 
 def test_field_names_another_column(tmp_path):
     target = tmp_path / "r.csv"
-    target.write_text("agent,score,solved\n" + "Li,9,Yes\nLi,10,no\nWang,3,1\nWang,,0\n" * 10)
+    target.write_text(
+        "agent,score,solved\n" + "Li,9,Yes\nLi,10,no\nWang,3,1\nWang,,0\n" * 10
+    )
     r = run_main("score", str(target), "--by", "agent", "--field", "score", "--json")
-    data = [{"agent": a, "score": s} for a, s in [("Li", 9), ("Li", 10), ("Wang", 3)] * 10]
-    assert json.loads(r.out) == segment_table(data, by="agent", measure=NpsMeasure(field="score")).to_dict()
-    fcr = run_main("score", str(target), "--by", "agent", "--measure", "fcr", "--field", "solved", "--json")
+    data = [
+        {"agent": a, "score": s} for a, s in [("Li", 9), ("Li", 10), ("Wang", 3)] * 10
+    ]
+    assert (
+        json.loads(r.out)
+        == segment_table(data, by="agent", measure=NpsMeasure(field="score")).to_dict()
+    )
+    fcr = run_main(
+        "score",
+        str(target),
+        "--by",
+        "agent",
+        "--measure",
+        "fcr",
+        "--field",
+        "solved",
+        "--json",
+    )
     shares = {x["segment"]: x["estimate"]["value"] for x in json.loads(fcr.out)["rows"]}
     assert shares == {"Li": 50.0, "Wang": 50.0}
 
@@ -115,19 +164,69 @@ def write(tmp_path, text):
 @pytest.mark.parametrize(
     ("text", "args", "where", "message"),
     [
-        ("city,rating\nA,5\n", (), ', line 1, field "nps"', "no such column; the header has: city, rating"),
-        ("city,nps\nA,5\n", ("--period", "month"), ', line 1, field "month"', "no such column"),
+        (
+            "city,rating\nA,5\n",
+            (),
+            ', line 1, field "nps"',
+            "no such column; the header has: city, rating",
+        ),
+        (
+            "city,nps\nA,5\n",
+            ("--period", "month"),
+            ', line 1, field "month"',
+            "no such column",
+        ),
         ("town,nps\nA,5\n", (), ', line 1, field "city"', "no such column"),
-        ("city,nps\nA,9\nB,nine\n", (), ', line 3, field "nps"', "'nine' is not a number"),
-        ("city,nps\nA,9\nB,11\n", (), ', line 3, field "nps"', "11 is out of range; answers are whole numbers 0-10"),
+        (
+            "city,nps\nA,9\nB,nine\n",
+            (),
+            ', line 3, field "nps"',
+            "'nine' is not a number",
+        ),
+        (
+            "city,nps\nA,9\nB,11\n",
+            (),
+            ', line 3, field "nps"',
+            "11 is out of range; answers are whole numbers 0-10",
+        ),
         ("city,nps\nA,9.5\n", (), ', line 2, field "nps"', "out of range"),
-        ("city,rating\nA,0\n", ("--measure", "csat"), ', line 2, field "rating"', "whole numbers 1-5"),
-        ("city,resolved\nA,maybe\n", ("--measure", "fcr"), ', line 2, field "resolved"', "'maybe' is not yes or no"),
-        ("city,nps\n,9\n", (), ', line 2, field "city"', "empty; every response needs one"),
-        ("city,response_speed,resolution,attitude,follow_up\nA,5,5,6,\n", ("--measure", "index"), ', line 2, field "attitude"', "out of range"),
-        ("city,response_speed,resolution,attitude\nA,5,5,5\n", ("--measure", "index"), ', line 1, field "follow_up"', "no such column"),
+        (
+            "city,rating\nA,0\n",
+            ("--measure", "csat"),
+            ', line 2, field "rating"',
+            "whole numbers 1-5",
+        ),
+        (
+            "city,resolved\nA,maybe\n",
+            ("--measure", "fcr"),
+            ', line 2, field "resolved"',
+            "'maybe' is not yes or no",
+        ),
+        (
+            "city,nps\n,9\n",
+            (),
+            ', line 2, field "city"',
+            "empty; every response needs one",
+        ),
+        (
+            "city,response_speed,resolution,attitude,follow_up\nA,5,5,6,\n",
+            ("--measure", "index"),
+            ', line 2, field "attitude"',
+            "out of range",
+        ),
+        (
+            "city,response_speed,resolution,attitude\nA,5,5,5\n",
+            ("--measure", "index"),
+            ', line 1, field "follow_up"',
+            "no such column",
+        ),
         ("city,nps\nA,\nB,\n", (), "", "no answered responses in the column(s) nps"),
-        ("city,response_speed,resolution,attitude,follow_up\nA,,,,\n", ("--measure", "index"), "", "no answered responses"),
+        (
+            "city,response_speed,resolution,attitude,follow_up\nA,,,,\n",
+            ("--measure", "index"),
+            "",
+            "no answered responses",
+        ),
         ("city,nps\nA,9,1\n", (), ", line 2", "3 cells but the header names 2 columns"),
     ],
 )
@@ -146,7 +245,10 @@ def test_bad_csv(tmp_path, text, args, where, message):
         (("--top", "-1"), "--top: must be 0 or more"),
         (("--bottom", "-2"), "--bottom: must be 0 or more"),
         (("--min-n", "0"), "--min-n: must be 1 or more"),
-        (("--measure", "index", "--field", "x"), "--field: the index reads the columns"),
+        (
+            ("--measure", "index", "--field", "x"),
+            "--field: the index reads the columns",
+        ),
         (("--measure", "happiness"), "invalid choice: 'happiness'"),
     ],
 )
@@ -163,7 +265,10 @@ def test_missing_file(tmp_path):
 
 
 def test_help_shows_an_example():
-    assert "servicekit score examples/cli/responses.csv --by city --period month" in run_main("score", "--help").out
+    assert (
+        "servicekit score examples/cli/responses.csv --by city --period month"
+        in run_main("score", "--help").out
+    )
 
 
 def test_entry_point(tmp_path):

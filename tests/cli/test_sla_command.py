@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from cli.cli_run import run_entry_point, run_main
 
+from cli.cli_run import run_entry_point, run_main
 from servicekit.sla import PolicySet, TicketEvent, evaluate
 from servicekit.sla.presets import SERVICE_STANDARD
 
@@ -26,7 +26,9 @@ def reference(path, policies, now):
         data = json.loads(line)
         ticket = data.pop("ticket_id", None) or data.pop("ticket")
         groups[ticket].append(TicketEvent.from_dict(data))
-    return {t: evaluate(policies, events, now).to_dict() for t, events in groups.items()}
+    return {
+        t: evaluate(policies, events, now).to_dict() for t, events in groups.items()
+    }
 
 
 def test_json_matches_evaluate():
@@ -34,9 +36,17 @@ def test_json_matches_evaluate():
     assert r.status == 0, r.err
     assert r.err == ""
     data = json.loads(r.out)
-    policies = PolicySet.from_dict(json.loads(Path(POLICIES).read_text(encoding="utf-8")))
+    policies = PolicySet.from_dict(
+        json.loads(Path(POLICIES).read_text(encoding="utf-8"))
+    )
     expected = reference(EVENTS, policies, pendulum.parse(NOW))
-    assert [d["ticket_id"] for d in data] == ["T-1001", "T-1002", "T-1003", "T-1004", "T-1005"]
+    assert [d["ticket_id"] for d in data] == [
+        "T-1001",
+        "T-1002",
+        "T-1003",
+        "T-1004",
+        "T-1005",
+    ]
     assert {d["ticket_id"]: d["report"] for d in data} == expected
 
 
@@ -46,17 +56,42 @@ def test_table_known_answers():
     assert lines[0].startswith("SLA at 2025-01-31 18:00 +08:00; policies: ")
     assert lines[0].endswith("policies.json")
     assert lines[2].split() == [
-        "ticket", "policy", "status", "metric", "state", "due", "remaining", "breached", "at",
+        "ticket",
+        "policy",
+        "status",
+        "metric",
+        "state",
+        "due",
+        "remaining",
+        "breached",
+        "at",
     ]
-    rows = {line.split()[0]: line.split() for line in lines[3:] if line.startswith("T-")}
+    rows = {
+        line.split()[0]: line.split() for line in lines[3:] if line.startswith("T-")
+    }
     # T-1002: 4 business hours from Mon 27 Jan 17:30; the Spring Festival closes
     # 28 Jan - 4 Feb, so 0:30 on Monday and 3:30 on Wednesday 5 February.
     assert rows["T-1002"][:9] == [
-        "T-1002", "standard", "open", "first_response", "running", "2025-02-05", "14:00", "+08:00", "3:30",
+        "T-1002",
+        "standard",
+        "open",
+        "first_response",
+        "running",
+        "2025-02-05",
+        "14:00",
+        "+08:00",
+        "3:30",
     ]
     # T-1003: urgent, 15 minutes round the clock, answered after 40: breached at 10:15.
     assert rows["T-1003"][4:] == [
-        "breached", "2025-01-26", "10:15", "+08:00", "-0:25", "2025-01-26", "10:15", "+08:00",
+        "breached",
+        "2025-01-26",
+        "10:15",
+        "+08:00",
+        "-0:25",
+        "2025-01-26",
+        "10:15",
+        "+08:00",
     ]
     assert "resolution      paused" in r.out
     assert lines[-1] == (
@@ -66,7 +101,10 @@ def test_table_known_answers():
 
 def test_default_policies_are_said():
     r = run_main("sla", EVENTS, "--now", NOW)
-    assert "policies: the built-in service standard (no --policies given)" in r.out.splitlines()[0]
+    assert (
+        "policies: the built-in service standard (no --policies given)"
+        in r.out.splitlines()[0]
+    )
     data = json.loads(run_main("sla", EVENTS, "--now", NOW, "--json").out)
     expected = reference(EVENTS, SERVICE_STANDARD, pendulum.parse(NOW))
     assert {d["ticket_id"]: d["report"] for d in data} == expected
@@ -81,13 +119,19 @@ def test_without_now_the_clock_is_read():
 
 def write(tmp_path, lines, name="events.jsonl"):
     target = tmp_path / name
-    target.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    target.write_text(
+        "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
+    )
     return str(target)
 
 
 CREATED = {"at": "2025-03-03T10:00:00+08:00", "kind": "created", "priority": "normal"}
 REPLY = {"at": "2025-03-03T10:10:00+08:00", "kind": "agent_reply"}
-SOLVED = {"at": "2025-03-03T11:00:00+08:00", "kind": "status_changed", "status": "solved"}
+SOLVED = {
+    "at": "2025-03-03T11:00:00+08:00",
+    "kind": "status_changed",
+    "status": "solved",
+}
 LATER = "2025-03-03T12:00+08:00"
 
 
@@ -95,18 +139,30 @@ def test_ids_sort_numbers_first_and_nothing_running(tmp_path):
     path = write(
         tmp_path,
         [
-            {"ticket_id": "b", **CREATED}, {"ticket_id": 10, **CREATED},
-            {"ticket_id": 2, **CREATED}, {"ticket": "a", **CREATED},
-            *({"ticket_id": t, **SOLVED} for t in ("b", 10, 2)), {"ticket": "a", **SOLVED},
+            {"ticket_id": "b", **CREATED},
+            {"ticket_id": 10, **CREATED},
+            {"ticket_id": 2, **CREATED},
+            {"ticket": "a", **CREATED},
+            *({"ticket_id": t, **SOLVED} for t in ("b", 10, 2)),
+            {"ticket": "a", **SOLVED},
         ],
     )
     data = json.loads(run_main("sla", path, "--now", LATER, "--json").out)
     assert [d["ticket_id"] for d in data] == [2, 10, "a", "b"]
     table = run_main("sla", path, "--now", LATER).out
-    assert table.splitlines()[-1] == "4 tickets, 4 breached (2, 10, a, b); no clock running"
-    one = write(tmp_path, [{"ticket_id": "x", **CREATED}, {"ticket_id": "x", **REPLY}], "one.jsonl")
-    assert run_main("sla", one, "--now", "2025-03-03T10:12+08:00").out.splitlines()[-1].startswith(
-        "1 ticket, 0 breached; next change"
+    assert (
+        table.splitlines()[-1]
+        == "4 tickets, 4 breached (2, 10, a, b); no clock running"
+    )
+    one = write(
+        tmp_path,
+        [{"ticket_id": "x", **CREATED}, {"ticket_id": "x", **REPLY}],
+        "one.jsonl",
+    )
+    assert (
+        run_main("sla", one, "--now", "2025-03-03T10:12+08:00")
+        .out.splitlines()[-1]
+        .startswith("1 ticket, 0 breached; next change")
     )
 
 
@@ -118,31 +174,101 @@ def test_ids_sort_numbers_first_and_nothing_running(tmp_path):
         ([{"ticket_id": "t", **CREATED}, REPLY], 2, "ticket_id", "missing"),
         ([{"ticket_id": True, **CREATED}], 1, "ticket_id", "a ticket id must be"),
         ([{"ticket": "", **CREATED}], 1, "ticket", "a ticket id must be"),
-        ([{"ticket_id": "t", **CREATED, "at": "2025-03-03T10:00"}], 1, "at", "no UTC offset"),
+        (
+            [{"ticket_id": "t", **CREATED, "at": "2025-03-03T10:00"}],
+            1,
+            "at",
+            "no UTC offset",
+        ),
         ([{"ticket_id": "t", "kind": "created"}], 1, "at", "at"),
         ([{"ticket_id": "t", "at": CREATED["at"]}], 1, "kind", "kind"),
         ([{"ticket_id": "t", **CREATED, "kind": "born"}], 1, "kind", "born"),
-        ([{"ticket_id": "t", **CREATED}, {"ticket_id": "t", **REPLY, "priority": "high"}], 2, "priority", "does not carry priority"),
-        ([{"ticket_id": "t", **CREATED, "tier": "gold"}], 1, "tier", "gold"),
-        ([{"ticket_id": "t", **CREATED}, {"ticket_id": "t", "at": SOLVED["at"], "kind": "status_changed"}], 2, "status", "needs status"),
-        ([{"ticket_id": "t", **CREATED}, {"ticket_id": "t", **REPLY, "at": "2025-03-04T10:00:00+08:00"}], 2, "at", "after --now"),
-        ([{"ticket_id": "t", **CREATED}, {"ticket_id": "u", **REPLY}, {"ticket_id": "u", **SOLVED}], 2, "kind", "ticket 'u' has no CREATED event"),
-        ([{"ticket_id": "t", **CREATED}, {"ticket_id": "t", **REPLY}, {"ticket_id": "t", **CREATED, "at": "2025-03-03T10:30:00+08:00"}], 3, "kind", "ticket 't'"),
         (
             [
                 {"ticket_id": "t", **CREATED},
-                {"ticket_id": "t", "at": "2025-03-03T10:20:00+08:00", "kind": "status_changed", "status": "closed"},
-                {"ticket_id": "t", "at": "2025-03-03T10:30:00+08:00", "kind": "reopened"},
+                {"ticket_id": "t", **REPLY, "priority": "high"},
             ],
-            3, "kind", "ticket 't'",
+            2,
+            "priority",
+            "does not carry priority",
+        ),
+        ([{"ticket_id": "t", **CREATED, "tier": "gold"}], 1, "tier", "gold"),
+        (
+            [
+                {"ticket_id": "t", **CREATED},
+                {"ticket_id": "t", "at": SOLVED["at"], "kind": "status_changed"},
+            ],
+            2,
+            "status",
+            "needs status",
         ),
         (
             [
                 {"ticket_id": "t", **CREATED},
-                {"ticket_id": "t", "at": "2025-03-03T10:20:00+08:00", "kind": "status_changed", "status": "closed"},
-                {"ticket_id": "t", "at": "2025-03-03T10:30:00+08:00", "kind": "status_changed", "status": "open"},
+                {"ticket_id": "t", **REPLY, "at": "2025-03-04T10:00:00+08:00"},
             ],
-            3, "status", "ticket 't'",
+            2,
+            "at",
+            "after --now",
+        ),
+        (
+            [
+                {"ticket_id": "t", **CREATED},
+                {"ticket_id": "u", **REPLY},
+                {"ticket_id": "u", **SOLVED},
+            ],
+            2,
+            "kind",
+            "ticket 'u' has no CREATED event",
+        ),
+        (
+            [
+                {"ticket_id": "t", **CREATED},
+                {"ticket_id": "t", **REPLY},
+                {"ticket_id": "t", **CREATED, "at": "2025-03-03T10:30:00+08:00"},
+            ],
+            3,
+            "kind",
+            "ticket 't'",
+        ),
+        (
+            [
+                {"ticket_id": "t", **CREATED},
+                {
+                    "ticket_id": "t",
+                    "at": "2025-03-03T10:20:00+08:00",
+                    "kind": "status_changed",
+                    "status": "closed",
+                },
+                {
+                    "ticket_id": "t",
+                    "at": "2025-03-03T10:30:00+08:00",
+                    "kind": "reopened",
+                },
+            ],
+            3,
+            "kind",
+            "ticket 't'",
+        ),
+        (
+            [
+                {"ticket_id": "t", **CREATED},
+                {
+                    "ticket_id": "t",
+                    "at": "2025-03-03T10:20:00+08:00",
+                    "kind": "status_changed",
+                    "status": "closed",
+                },
+                {
+                    "ticket_id": "t",
+                    "at": "2025-03-03T10:30:00+08:00",
+                    "kind": "status_changed",
+                    "status": "open",
+                },
+            ],
+            3,
+            "status",
+            "ticket 't'",
         ),
         ([], None, None, "has no events"),
     ],
@@ -152,7 +278,11 @@ def test_bad_lines(tmp_path, lines, line, field, message):
     r = run_main("sla", path, "--now", LATER)
     assert r.status == 2
     assert r.out == ""
-    where = path + (f", line {line}" if line else "") + (f', field "{field}"' if field else "")
+    where = (
+        path
+        + (f", line {line}" if line else "")
+        + (f', field "{field}"' if field else "")
+    )
     assert r.err.startswith(f"servicekit: error: {where}: "), r.err
     assert message in r.err
 
@@ -188,20 +318,27 @@ def test_bad_policies(tmp_path, text, expected):
 def test_missing_files_and_bad_now(tmp_path):
     missing = run_main("sla", str(tmp_path / "none.jsonl"), "--now", NOW)
     assert (missing.status, missing.out) == (2, "")
-    assert missing.err == f"servicekit: error: {tmp_path / 'none.jsonl'}: no such file\n"
+    assert (
+        missing.err == f"servicekit: error: {tmp_path / 'none.jsonl'}: no such file\n"
+    )
     folder = run_main("sla", str(tmp_path), "--now", NOW)
     assert (folder.status, folder.out) == (2, "")
     assert "is a directory" in folder.err
     naive = run_main("sla", EVENTS, "--now", "2025-01-31T18:00")
     assert (naive.status, naive.out) == (2, "")
     assert "--now: '2025-01-31T18:00' has no UTC offset" in naive.err
-    no_policies = run_main("sla", EVENTS, "--policies", str(tmp_path / "p.json"), "--now", NOW)
+    no_policies = run_main(
+        "sla", EVENTS, "--policies", str(tmp_path / "p.json"), "--now", NOW
+    )
     assert "p.json: no such file" in no_policies.err
 
 
 def test_help_shows_an_example():
     r = run_main("sla", "--help")
-    assert "servicekit sla examples/cli/events.jsonl --policies examples/cli/policies.json" in r.out
+    assert (
+        "servicekit sla examples/cli/events.jsonl --policies examples/cli/policies.json"
+        in r.out
+    )
 
 
 def test_entry_point(tmp_path):
@@ -209,7 +346,10 @@ def test_entry_point(tmp_path):
     assert ok.status == 0, ok.err
     assert ok.err == ""
     assert ok.out.splitlines()[-1].startswith("5 tickets, 2 breached")
-    path = write(tmp_path, [{"ticket_id": "t", **CREATED}, {"ticket_id": "t", **REPLY, "at": "yesterday"}])
+    path = write(
+        tmp_path,
+        [{"ticket_id": "t", **CREATED}, {"ticket_id": "t", **REPLY, "at": "yesterday"}],
+    )
     bad = run_entry_point("sla", path, "--now", LATER)
     assert bad.status == 2
     assert bad.out == ""

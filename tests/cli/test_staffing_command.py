@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 import pytest
-from cli.cli_run import run_entry_point, run_main
 
+from cli.cli_run import run_entry_point, run_main
 from servicekit.routing.staffing import (
     average_speed_of_answer,
     required_agents,
@@ -68,29 +68,67 @@ def test_json_matches_required_agents():
 
 
 def test_example_of_the_package_docstring():
-    r = run_main("staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s")
+    r = run_main(
+        "staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"
+    )
     assert r.out.startswith("Staffing for 1200 contacts per day")
     assert "Traffic: 15.00 Erlangs" in r.out
     assert "Agents needed on the phones: 19" in r.out
 
 
 def test_hourly_volume_is_the_same_as_a_day_spread_over_8_hours():
-    hourly = json.loads(run_main("staffing", "--volume", "150/h", "--aht", "5m", "--target", "80/20s", "--json").out)
+    hourly = json.loads(
+        run_main(
+            "staffing",
+            "--volume",
+            "150/h",
+            "--aht",
+            "5m",
+            "--target",
+            "80/20s",
+            "--json",
+        ).out
+    )
     daily = json.loads(run_main(*DOCS, "--json").out)
     for key in ("traffic", "agents", "service_level", "asa", "table"):
         assert hourly[key] == daily[key]
-    text = run_main("staffing", "--volume", "150 per hour", "--aht", "5m", "--target", "80/20s").out
+    text = run_main(
+        "staffing", "--volume", "150 per hour", "--aht", "5m", "--target", "80/20s"
+    ).out
     assert text.startswith("Staffing for 150 contacts per hour, AHT 5 min")
 
 
 def test_weekly_and_open_hours():
-    week = run_main("staffing", "--volume", "6000/week", "--aht", "5m", "--target", "80/20s", "--open", "10h")
+    week = run_main(
+        "staffing",
+        "--volume",
+        "6000/week",
+        "--aht",
+        "5m",
+        "--target",
+        "80/20s",
+        "--open",
+        "10h",
+    )
     assert week.out.startswith(
         "Staffing for 6000 contacts per week, spread over 5 days of 10 h open, AHT 5 min"
     )
     assert "Traffic: 10.00 Erlangs" in week.out
-    day = run_main("staffing", "--volume", "1200/day", "--aht", "5m30s", "--target", "90%/1m", "--open", "7.5h")
-    assert "spread over 7.5 h open, AHT 5 min 30 s, target 90 % answered within 1 min" in day.out
+    day = run_main(
+        "staffing",
+        "--volume",
+        "1200/day",
+        "--aht",
+        "5m30s",
+        "--target",
+        "90%/1m",
+        "--open",
+        "7.5h",
+    )
+    assert (
+        "spread over 7.5 h open, AHT 5 min 30 s, target 90 % answered within 1 min"
+        in day.out
+    )
 
 
 def test_given_head_count():
@@ -110,7 +148,14 @@ def test_too_few_agents_never_catch_up():
     r = run_main(*DOCS, "--agents", "12")
     assert "Agents on the phones: 12 (given; misses the target)" in r.out
     assert "Average speed of answer: unbounded" in r.out
-    assert [row.split()[0] for row in r.out.splitlines()[-6:]] == ["10", "11", "12", "13", "14", "15"]
+    assert [row.split()[0] for row in r.out.splitlines()[-6:]] == [
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+    ]
     data = json.loads(run_main(*DOCS, "--agents", "1", "--json").out)
     assert data["asa"] is None
     assert data["meets_target"] is False
@@ -120,7 +165,11 @@ def test_too_few_agents_never_catch_up():
 def test_no_contacts():
     r = run_main("staffing", "--volume", "0/day", "--aht", "5m", "--target", "80/20s")
     assert r.out.splitlines()[-1] == "No contacts, so no agents are needed."
-    data = json.loads(run_main("staffing", "--volume", "0/h", "--aht", "5m", "--target", "80/20s", "--json").out)
+    data = json.loads(
+        run_main(
+            "staffing", "--volume", "0/h", "--aht", "5m", "--target", "80/20s", "--json"
+        ).out
+    )
     assert data["agents"] == 0
     assert data["scheduled_agents"] == 0
     assert data["service_level"] is None
@@ -129,17 +178,77 @@ def test_no_contacts():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--volume", "1200", "--aht", "5m", "--target", "80/20s"), "--volume: cannot read '1200'"),
-        (("--volume", "1200/day", "--aht", "0s", "--target", "80/20s"), "--aht: must be more than 0"),
-        (("--volume", "1200/day", "--aht", "five", "--target", "80/20s"), "--aht: cannot read 'five'"),
-        (("--volume", "1200/day", "--aht", "5m", "--target", "80"), "--target: cannot read '80'"),
-        (("--volume", "1200/day", "--aht", "5m", "--target", "100/20s"), "--target: cannot read '100'"),
-        (("--volume", "1200/day", "--aht", "5m", "--target", "80/20s", "--shrinkage", "100%"), "--shrinkage: cannot read"),
-        (("--volume", "150/h", "--aht", "5m", "--target", "80/20s", "--open", "8h"), "--open: only a daily or weekly"),
-        (("--volume", "1200/day", "--aht", "5m", "--target", "80/20s", "--open", "25h"), "--open: must be more than 0 and at most 24h"),
-        (("--volume", "1200/day", "--aht", "5m", "--target", "80/20s", "--agents", "0"), "--agents: must be 1 or more"),
-        (("--volume", "1e9/h", "--aht", "5m", "--target", "80/20s"), "--volume: cannot read"),
-        (("--volume", "999999999/h", "--aht", "5m", "--target", "80/20s"), "--volume: traffic of 83,333,333 Erlangs"),
+        (
+            ("--volume", "1200", "--aht", "5m", "--target", "80/20s"),
+            "--volume: cannot read '1200'",
+        ),
+        (
+            ("--volume", "1200/day", "--aht", "0s", "--target", "80/20s"),
+            "--aht: must be more than 0",
+        ),
+        (
+            ("--volume", "1200/day", "--aht", "five", "--target", "80/20s"),
+            "--aht: cannot read 'five'",
+        ),
+        (
+            ("--volume", "1200/day", "--aht", "5m", "--target", "80"),
+            "--target: cannot read '80'",
+        ),
+        (
+            ("--volume", "1200/day", "--aht", "5m", "--target", "100/20s"),
+            "--target: cannot read '100'",
+        ),
+        (
+            (
+                "--volume",
+                "1200/day",
+                "--aht",
+                "5m",
+                "--target",
+                "80/20s",
+                "--shrinkage",
+                "100%",
+            ),
+            "--shrinkage: cannot read",
+        ),
+        (
+            ("--volume", "150/h", "--aht", "5m", "--target", "80/20s", "--open", "8h"),
+            "--open: only a daily or weekly",
+        ),
+        (
+            (
+                "--volume",
+                "1200/day",
+                "--aht",
+                "5m",
+                "--target",
+                "80/20s",
+                "--open",
+                "25h",
+            ),
+            "--open: must be more than 0 and at most 24h",
+        ),
+        (
+            (
+                "--volume",
+                "1200/day",
+                "--aht",
+                "5m",
+                "--target",
+                "80/20s",
+                "--agents",
+                "0",
+            ),
+            "--agents: must be 1 or more",
+        ),
+        (
+            ("--volume", "1e9/h", "--aht", "5m", "--target", "80/20s"),
+            "--volume: cannot read",
+        ),
+        (
+            ("--volume", "999999999/h", "--aht", "5m", "--target", "80/20s"),
+            "--volume: traffic of 83,333,333 Erlangs",
+        ),
         (("--aht", "5m", "--target", "80/20s"), "required: --volume"),
     ],
 )
@@ -157,11 +266,25 @@ def test_help_shows_an_example():
 
 
 def test_entry_point():
-    ok = run_entry_point("staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s")
+    ok = run_entry_point(
+        "staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"
+    )
     assert ok.status == 0, ok.err
     assert ok.out.startswith("Staffing for 1200 contacts per day")
     assert ok.err == ""
-    bad = run_entry_point("staffing", "--volume", "lots", "--aht", "6m", "--target", "80/20s")
+    bad = run_entry_point(
+        "staffing", "--volume", "lots", "--aht", "6m", "--target", "80/20s"
+    )
     assert bad.status == 2
     assert bad.out == ""
     assert "--volume: cannot read 'lots' as a volume" in bad.err
+
+
+def test_long_handling_and_an_immediate_answer():
+    r = run_main(
+        "staffing", "--volume", "16/day", "--aht", "1h30m", "--target", "50/0s"
+    )
+    assert r.out.splitlines()[0].endswith(
+        "AHT 1 h 30 min, target 50 % answered within 0 s"
+    )
+    assert "Traffic: 3.00 Erlangs" in r.out
