@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
+import attrs
 import holidays as holidays_lib
 
 from servicekit._iso import duration_to_iso
@@ -29,6 +30,8 @@ from servicekit.errors import ServiceKitError
 from servicekit.sla import BusinessCalendar, parse_hours
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pendulum
 
 _DEFAULT_HOURS = "Mon-Fri 09:00-18:00"
@@ -143,13 +146,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _library(compute: Any, option: str) -> pendulum.DateTime:
+def _library(
+    compute: Callable[[], pendulum.DateTime], option: str
+) -> pendulum.DateTime:
     """Call the calendar; its errors are the user's option's errors."""
     try:
-        result: pendulum.DateTime = compute()
+        return compute()
     except ServiceKitError as error:
         raise CliError(f"{option}: {error}") from None
-    return result
 
 
 def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
@@ -182,23 +186,14 @@ def _holiday_names(
     return {day: str(name) for day, name in found.items()}
 
 
+@attrs.frozen(kw_only=True)
 class _Stretch:
     """One open stretch counted, or one closed period skipped."""
 
-    __slots__ = ("end", "notes", "open", "start")
-
-    def __init__(
-        self,
-        *,
-        open_: bool,
-        start: pendulum.DateTime,
-        end: pendulum.DateTime,
-        notes: list[str],
-    ) -> None:
-        self.open = open_
-        self.start = start
-        self.end = end
-        self.notes = notes
+    open: bool
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    notes: tuple[str, ...]
 
     @property
     def duration(self) -> dt.timedelta:
@@ -234,17 +229,23 @@ def _stretches(
         if a > cursor:
             out.append(
                 _Stretch(
-                    open_=False,
+                    open=False,
                     start=cursor,
                     end=a,
-                    notes=_closed_notes(
-                        calendar, cursor, a, names, after_open=previous_end is not None
+                    notes=tuple(
+                        _closed_notes(
+                            calendar,
+                            cursor,
+                            a,
+                            names,
+                            after_open=previous_end is not None,
+                        )
                     ),
                 )
             )
         noted = previous_end is not None and previous_end.date() == a.date()
-        notes = [] if noted else _open_notes(calendar, a)
-        out.append(_Stretch(open_=True, start=a, end=b, notes=notes))
+        notes = () if noted else tuple(_open_notes(calendar, a))
+        out.append(_Stretch(open=True, start=a, end=b, notes=notes))
         previous_end = cursor = b
     return out
 

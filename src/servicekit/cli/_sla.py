@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
+import attrs
 import pendulum
 
 from servicekit._iso import instant_from_iso
@@ -87,14 +88,12 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+@attrs.frozen
 class _Line:
     """One event of the export and the line it came from."""
 
-    __slots__ = ("event", "number")
-
-    def __init__(self, number: int, event: TicketEvent) -> None:
-        self.number = number
-        self.event = event
+    number: int
+    event: TicketEvent
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
