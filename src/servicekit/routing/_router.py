@@ -641,6 +641,29 @@ class _Plan:
         )
 
 
+class _Compiled:
+    """A router's escalation chain and evaluation plans, computed once."""
+
+    __slots__ = ("after_us", "heapable", "plans", "relax")
+
+    def __init__(self, router: Router) -> None:
+        self.after_us = [
+            s.after // dt.timedelta(microseconds=1) for s in router.escalations
+        ]
+        relax = [_Relax()]
+        for step in router.escalations:
+            relax.append(relax[-1].then(step))
+        self.relax = relax
+        positions = {id(p): i for i, p in enumerate(router.policies)}
+        self.plans = [
+            _Plan(
+                tuple(p for p in router.policies if p.name not in r.policies), positions
+            )
+            for r in relax
+        ]
+        self.heapable = all(p.heapable for p in self.plans)
+
+
 @attrs.frozen(kw_only=True)
 class Router:
     r"""A routing pipeline: policies, escalation steps, queue order and optional triage.
@@ -704,8 +727,12 @@ class Router:
     )
     queue: QueueOrder = attrs.field(factory=QueueOrder, validator=_queue)
     triage: Triage | None = attrs.field(default=None, converter=_optional_triage)
+    # How each escalation step's policies are evaluated, worked out once per router
+    # rather than on every dispatch (derived data: not part of equality or repr).
+    _compiled: _Compiled = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", _Compiled(self))
         names = {p.name for p in self.policies}
         capacity = {p.name for p in self.policies if isinstance(p, Availability)}
         for step in self.escalations:
@@ -1053,21 +1080,11 @@ class _Engine:
         self.lives: dict[str, Live] = (
             {} if self.scan else {a.id: Live(a) for a in agents}
         )
-        self.after_us = [
-            s.after // dt.timedelta(microseconds=1) for s in router.escalations
-        ]
-        relax = [_Relax()]
-        for step in router.escalations:
-            relax.append(relax[-1].then(step))
-        self.relax = relax
-        positions = {id(p): i for i, p in enumerate(router.policies)}
-        self.plans = [
-            _Plan(
-                tuple(p for p in router.policies if p.name not in r.policies), positions
-            )
-            for r in relax
-        ]
-        self.keep_current = self.scan or not all(p.heapable for p in self.plans)
+        compiled = router._compiled
+        self.after_us = compiled.after_us
+        self.relax = compiled.relax
+        self.plans = compiled.plans
+        self.keep_current = self.scan or not compiled.heapable
         self.requirements: dict[Hashable, Requirements] = {}
         self.eligible: dict[
             tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]
@@ -1388,8 +1405,6 @@ class _Engine:
             else:
                 live = self.lives[aid]
                 out.append(
-                    attrs.evolve(
-                        self.original[aid], load=live.load, last_assigned_at=self.now
-                    )
+                    self.original[aid].with_load(live.load, assigned_at=self.now)
                 )
         return out

@@ -265,6 +265,8 @@ def fraction(
 
 def enum_member(enum_type: Any, value: object, what: str) -> Any:
     """Return the member of a servicekit enum named by ``value``."""
+    if type(value) is enum_type:  # the hot path: already a member
+        return value
     try:
         if hasattr(enum_type, "parse"):
             return enum_type.parse(value)
