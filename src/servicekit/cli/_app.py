@@ -2,9 +2,9 @@
 
 Each command lives in its own private module exposing ``add_parser(subparsers)``; the
 parser it adds sets ``run`` (a function ``(args, out, err) -> int``) as a default.
-Errors from the command line or from input files are :class:`CliError`\\ s (or the
-library's own :class:`~servicekit.errors.ServiceKitError`\\ s raised while parsing
-input): they are printed as one line on stderr and exit with status 2.
+Errors from the command line or from input files are ``CliError`` values (or the
+library's own ``ServiceKitError`` values raised while parsing input): they are
+printed as one line on stderr and exit with status 2.
 """
 
 from __future__ import annotations
@@ -84,7 +84,17 @@ def main(
 
     Example:
         >>> from servicekit.cli import main
-        >>> main(["staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"])
+        >>> main(
+        ...     [
+        ...         "staffing",
+        ...         "--volume",
+        ...         "1200/day",
+        ...         "--aht",
+        ...         "6m",
+        ...         "--target",
+        ...         "80/20s",
+        ...     ]
+        ... )
         Staffing for ...
         0
     """

@@ -1,18 +1,213 @@
-"""`servicekit demo` (placeholder until its implementation lands)."""
+"""``servicekit demo``: the whole library on a month of bundled, generated data.
+
+The month is drawn from ``--seed`` (see :mod:`servicekit.cli._demo_data`); each
+desk's month is simulated and evaluated independently (routing, then every request's
+SLA report and survey answer), so desks are spread over ``--jobs`` worker processes
+and gathered back in a fixed order: the report does not depend on the number of jobs.
+Then the requirements go through the acceptance workflow and the report is built,
+printed as text (default) or JSON, and optionally written as an HTML page.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
+from typing import TYPE_CHECKING, Any, TextIO
+
+from servicekit.cli._demo_data import World, generate, parse_month
+from servicekit.cli._demo_report import build_report, run_requirements
+from servicekit.cli._demo_sim import desks, simulate_desk
+from servicekit.cli._demo_tickets import Summary, summarise
+from servicekit.cli._inputs import CliError, write_atomically
+from servicekit.cli._report_html import render_html
+from servicekit.cli._report_text import render_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+_EPILOG = """\
+examples:
+  servicekit demo                          January 2025 (Spring Festival), seed 7
+  servicekit demo --month 2025-10 --seed 1 National Day week, another world
+  servicekit demo --json > report.json     the same report, machine-readable
+  servicekit demo --html report.html       and a self-contained page with charts
+
+The data (32 cities, about 1,200 requests a working day, agents, shifts, customers,
+surveys, requirements) is generated from the seed by code in the package: the same
+seed and month give the same report on every machine, whatever --jobs is.
+"""
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register the `demo` command."""
-    parser = subparsers.add_parser("demo", help="(not yet implemented)")
+    """Register the ``demo`` command."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="run the whole library on a month of bundled data and print the report",
+        description="Simulate a month of a national customer-service operation "
+        "(triage, routing, SLA clocks, acceptance workflows, satisfaction surveys) "
+        "and print the report a service director would want.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--seed", type=int, default=7, help="the world's seed (default 7)"
+    )
+    parser.add_argument(
+        "--month",
+        default="2025-01",
+        help="the month to simulate, YYYY-MM (default 2025-01)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the report as JSON instead of text"
+    )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the report as one self-contained HTML page with SVG charts",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: one per CPU, at most 4; 1 runs in-process)",
+    )
     parser.set_defaults(run=run)
 
 
+class _Progress:
+    """A one-line progress indicator on stderr, shown only when it is a terminal."""
+
+    def __init__(self, err: TextIO) -> None:
+        isatty = getattr(err, "isatty", None)
+        self._err = err
+        self._on = bool(isatty and isatty())
+        self._started = time.perf_counter()
+
+    def step(self, text: str) -> None:
+        if self._on:
+            elapsed = time.perf_counter() - self._started
+            self._err.write(f"\r\x1b[Kservicekit demo: {text} ({elapsed:.1f} s)")
+            self._err.flush()
+
+    def done(self) -> None:
+        if self._on:
+            self._err.write("\r\x1b[K")
+            self._err.flush()
+
+
+def _jobs(requested: int) -> int:
+    if requested < 0:
+        raise CliError(
+            f"--jobs: expected 0 (automatic) or a positive number, got {requested}"
+        )
+    if requested:
+        return requested
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+_WORLD: World | None = None
+
+
+def _remember(world: World) -> None:
+    global _WORLD  # noqa: PLW0603 -- a worker process's copy of the month, set once
+    _WORLD = world
+
+
+def _desk_work(desk: str) -> list[Summary]:
+    """One desk's simulation and evaluation, in a worker process."""
+    assert _WORLD is not None  # noqa: S101 -- set by the pool's initializer
+    return summarise(_WORLD, simulate_desk(_WORLD, desk))
+
+
+def summaries(
+    world: World, jobs: int, progress: Callable[[int, int], None] | None = None
+) -> list[Summary]:
+    """Every request's summary, in the order of ``world.requests``.
+
+    Examples:
+        >>> from servicekit.cli._demo_data import generate
+        >>> world = generate(2, "2025-02")
+        >>> [s.id for s in summaries(world, 1)] == [r.id for r in world.requests]
+        True
+    """
+    names = desks(world)
+    found: dict[str, Summary] = {}
+
+    def collect(done: int, batch: Sequence[Summary]) -> None:
+        for s in batch:
+            found[s.id] = s
+        if progress is not None:
+            progress(done, len(names))
+
+    if jobs == 1:
+        for i, desk in enumerate(names):
+            collect(i + 1, summarise(world, simulate_desk(world, desk)))
+    else:
+        # Largest desks first, so that the workers finish together.
+        load = dict.fromkeys(names, 0)
+        for r in world.requests:
+            load[r.desk] += 1
+        order = sorted(names, key=lambda d: (-load[d], d))
+        method = "fork" if "fork" in get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(names)),
+            mp_context=get_context(method),
+            initializer=_remember,
+            initargs=(world,),
+        ) as pool:
+            for i, batch in enumerate(pool.map(_desk_work, order)):
+                collect(i + 1, batch)
+    return [found[r.id] for r in world.requests]
+
+
+def make_report(
+    seed: int, month: str, *, jobs: int = 1, progress: _Progress | None = None
+) -> dict[str, Any]:
+    """Generate, simulate, evaluate and report one month (the ``--json`` data).
+
+    Examples:
+        >>> report = make_report(7, "2025-02")
+        >>> report["meta"]["month"], report["meta"]["cities"]
+        ('2025-02', 32)
+    """
+    parse_month(month)
+    step = progress.step if progress is not None else None
+    if step:
+        step("generating the month")
+    world = generate(seed, month)
+
+    def desk_done(done: int, total: int) -> None:
+        if step:
+            step(f"routing and evaluating desk {done}/{total}")
+
+    done = summaries(world, jobs, desk_done)
+    if step:
+        step("acceptance workflows, scores and staffing")
+    return build_report(world, done, run_requirements(world))
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Not implemented yet."""
-    del args, out, err
-    return 1
+    """Run the demo and print (or write) its report."""
+    jobs = _jobs(args.jobs)
+    parse_month(args.month)
+    progress = _Progress(err)
+    try:
+        report = make_report(args.seed, args.month, jobs=jobs, progress=progress)
+    finally:
+        progress.done()
+    text = (
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        if args.json
+        else render_text(report)
+    )
+    if args.html:
+        write_atomically(args.html, render_html(report))
+        if not args.json:
+            text += f"\nThe same report with charts: {args.html}\n"
+    out.write(text)
+    return 0

@@ -1,0 +1,538 @@
+"""The demo's report: every section a service director asks for, as JSON-native data.
+
+:func:`build_report` turns the month's summaries into one dict (the ``--json``
+output; the text and HTML pages are renderings of it). Every figure is computed by the
+library: SLA states come from :func:`servicekit.sla.evaluate`, shares and their
+intervals from :func:`servicekit.scoring.proportion`, the city index table from
+:func:`servicekit.scoring.segment_table`, NPS, CSAT and FCR from their functions,
+alerts from :func:`~servicekit.scoring.follow_up_alerts` and
+:func:`~servicekit.scoring.high_risk_customers`, staffing advice from
+:func:`servicekit.routing.staffing.required_agents`, and the requirements' fate from
+the acceptance workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any, Final
+
+from servicekit._vocabulary import Priority
+from servicekit.acceptance import (
+    AcceptanceFailed,
+    AcceptancePassed,
+    CustomerConfirmed,
+    DelayAnnounced,
+    Delivered,
+    FollowUpDone,
+    Requirement,
+    RequirementPolicy,
+    SheetSent,
+)
+from servicekit.cli._demo_data import ZONE, ZONE_NAME, RequirementPlan, World
+from servicekit.cli._demo_sim import ESCALATIONS, shifts_worked
+from servicekit.cli._demo_tickets import DIMENSIONS, MetricOutcome, Summary
+from servicekit.routing.staffing import required_agents, service_level
+from servicekit.scoring import (
+    Complaint,
+    IndexMeasure,
+    csat,
+    first_contact_resolution,
+    follow_up_alerts,
+    high_risk_customers,
+    nps,
+    proportion,
+    segment_table,
+)
+from servicekit.sla import Metric
+from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR
+
+if TYPE_CHECKING:
+    from servicekit.acceptance import Event
+    from servicekit.scoring import Estimate
+
+TARGET_ANSWER: Final = dt.timedelta(seconds=30)
+"""The staffing target: 80 % of contacts answered within 30 s (the chat promise)."""
+_HISTOGRAM: Final = (
+    ("< 30 s", 30.0),
+    ("30 s - 2 min", 120.0),
+    ("2 - 5 min", 300.0),
+    ("5 - 15 min", 900.0),
+    ("15 - 60 min", 3600.0),
+    ("1 - 4 h", 4 * 3600.0),
+    ("4 - 12 h", 12 * 3600.0),
+    ("12 h or more", None),
+)
+_LONG_WAIT: Final = 15 * 60  # seconds: a wait a director asks about
+_STEP_SECONDS: Final = frozenset(int(s.after.total_seconds()) for s in ESCALATIONS)
+_COMPLAINTS: Final = frozenset({"complaint", "logistics_complaint"})
+
+
+def _estimate(e: Estimate) -> dict[str, Any]:
+    return e.to_dict()
+
+
+def _share(successes: int, n: int) -> dict[str, Any] | None:
+    return None if n == 0 else _estimate(proportion(successes, n))
+
+
+def _iso(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, ZONE).isoformat()
+
+
+def build_report(
+    world: World, summaries: list[Summary], requirements: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The whole report as JSON-native data (see the module docstring).
+
+    Examples:
+        >>> from servicekit.cli._demo_data import generate
+        >>> from servicekit.cli._demo_sim import simulate
+        >>> from servicekit.cli._demo_tickets import summarise
+        >>> world = generate(5, "2025-02")
+        >>> report = build_report(world, summarise(world, simulate(world)), [])
+        >>> sorted(report)[:4]
+        ['alerts', 'cities', 'csat', 'fcr']
+    """
+    routed = [s for s in summaries if not s.bot_only]
+    surveys = [s for s in summaries if s.survey is not None]
+    return {
+        "meta": {
+            "seed": world.seed,
+            "month": world.month,
+            "timezone": ZONE_NAME,
+            "now": _iso(world.end - 1),
+            "days": round((world.end - world.start) / 86400),
+            "cities": len(world.cities),
+            "agents": len(world.staff),
+            "part_time_agents": sum(s.agent.part_time for s in world.staff),
+            "requests": len(summaries),
+            "routed": len(routed),
+            "survey_answers": len(surveys),
+            "requirements": len(requirements),
+        },
+        "sla": _sla(summaries),
+        "routing": _routing(world, routed),
+        "cities": _cities(surveys),
+        "nps": _nps(surveys),
+        "csat": _csat(surveys),
+        "fcr": {
+            "estimate": _estimate(
+                first_contact_resolution(
+                    [bool(s.first_contact) for s in summaries if s.solved]
+                )
+            )
+        },
+        "alerts": _alerts(world, summaries, surveys),
+        "requirements": requirements,
+        "staffing": _staffing(world, routed),
+    }
+
+
+def _metric_outcome(s: Summary) -> dict[str, str]:
+    """Metric → "met" / "breached" / "open" for one request (measured metrics only)."""
+    out = {}
+    for m in s.metrics:
+        if m.breached_cycles > 0 or m.state == "breached":
+            out[m.metric] = "breached"
+        elif m.cycles > 0 and m.state == "met":
+            out[m.metric] = "met"
+        elif m.cycles > 0:
+            out[m.metric] = "open"
+    return out
+
+
+def _sla(summaries: list[Summary]) -> dict[str, Any]:
+    by_metric: dict[str, Counter[str]] = {m.value: Counter() for m in Metric}
+    by_priority: dict[str, Counter[str]] = {
+        p.value: Counter() for p in reversed(Priority)
+    }
+    by_policy: dict[str, Counter[str]] = defaultdict(Counter)
+    worst: list[tuple[float, str, Summary, MetricOutcome]] = []
+    for s in summaries:
+        outcome = _metric_outcome(s)
+        for metric, verdict in outcome.items():
+            by_metric[metric][verdict] += 1
+        breached = "breached" in outcome.values()
+        for table, key in ((by_priority, s.priority), (by_policy, s.policy)):
+            table[key]["tickets"] += 1
+            table[key]["breached"] += breached
+        worst.extend(
+            (m.late_by, s.id, s, m) for m in s.metrics if m.late_by is not None
+        )
+    worst.sort(key=lambda w: (-w[0], w[1], w[3].metric))
+
+    def compliance(c: Counter[str]) -> dict[str, Any]:
+        return {
+            "tickets": c["tickets"],
+            "breached_tickets": c["breached"],
+            "compliance": _share(c["tickets"] - c["breached"], c["tickets"]),
+        }
+
+    return {
+        "by_metric": [
+            {
+                "metric": metric,
+                "measured": sum(c.values()),
+                "met": c["met"],
+                "breached": c["breached"],
+                "running": c["open"],
+                "compliance": _share(c["met"], c["met"] + c["breached"]),
+            }
+            for metric, c in by_metric.items()
+            if c["met"] + c["breached"] > 0
+        ],
+        "by_priority": [
+            {"priority": p, **compliance(c)}
+            for p, c in by_priority.items()
+            if c["tickets"]
+        ],
+        "by_policy": [
+            {"policy": p, **compliance(c)}
+            for p, c in sorted(by_policy.items(), key=lambda kv: -kv[1]["tickets"])
+        ],
+        "breaches": {
+            "tickets": sum(c["breached"] for c in by_priority.values()),
+            "metrics": sum(c["breached"] for c in by_metric.values()),
+            "worst": [
+                {
+                    "ticket": s.id,
+                    "city": s.city,
+                    "policy": s.policy,
+                    "priority": s.priority,
+                    "metric": m.metric,
+                    "due_at": m.due_at,
+                    "late_by_seconds": late,
+                }
+                for late, _, s, m in worst[:10]
+            ],
+        },
+    }
+
+
+def _percentile(values: list[int], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
+
+
+def _routing(world: World, routed: list[Summary]) -> dict[str, Any]:
+    assigned = [s for s in routed if s.assigned]
+    steps = Counter(s.step for s in assigned if s.step != "standard")
+    staff = Counter(s.city for s in world.staff)
+    waits: dict[str, list[int]] = {c.name: [] for c in world.cities}
+    tickets = Counter(s.city for s in routed)
+    for s in assigned:
+        waits[s.city].append(s.wait or 0)
+    histogram = [0] * len(_HISTOGRAM)
+    for s in assigned:
+        wait = s.wait or 0
+        for i, (_, upper) in enumerate(_HISTOGRAM):
+            if upper is None or wait < upper:
+                histogram[i] += 1
+                break
+    language = [s for s in routed if s.language != "zh"]
+    return {
+        "routed": len(routed),
+        "assigned": len(assigned),
+        "owner_tickets": sum(s.had_owner for s in routed),
+        "to_owner": sum(s.to_owner for s in routed),
+        "dedicated_tickets": sum(s.had_manager for s in routed),
+        "to_dedicated_manager": sum(s.to_manager for s in routed),
+        "language_tickets": len(language),
+        "language_matched": sum(bool(s.language_matched) for s in language),
+        "escalated": sum(steps.values()),
+        "escalation_steps": dict(sorted(steps.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_city": [
+            {
+                "city": c.name,
+                "tickets": tickets[c.name],
+                "agents": staff[c.name],
+                "median_wait_seconds": float(statistics.median(waits[c.name]))
+                if waits[c.name]
+                else 0.0,
+                "p90_wait_seconds": _percentile(waits[c.name], 0.9),
+            }
+            for c in world.cities
+        ],
+        "wait_histogram": [
+            {"label": label, "upper_seconds": upper, "count": count}
+            for (label, upper), count in zip(_HISTOGRAM, histogram, strict=True)
+        ],
+    }
+
+
+def _cities(surveys: list[Summary]) -> dict[str, Any]:
+    rows = [
+        {"city": s.city, "ratings": {d: s.survey[d] for d in DIMENSIONS}}
+        for s in surveys
+        if s.survey is not None
+    ]
+    table = segment_table(
+        rows, by="city", measure=IndexMeasure(field="ratings"), top_k=5, bottom_k=3
+    )
+    ranked = table.ranked(None)
+    return {
+        "measure": "satisfaction index (0-100): response speed 30 %, resolution 40 %, "
+        "attitude 20 %, follow-up 10 %",
+        "min_n": 30,
+        "rows": [
+            {
+                "city": r.segment,
+                "n": r.n,
+                "index": _estimate(r.estimate),
+                "shrunk": _estimate(r.shrunk),
+                "rank": r.rank,
+                "shrunk_rank": r.shrunk_rank,
+                "rankable": r.rankable,
+                "top": r.top,
+                "bottom": r.bottom,
+            }
+            for r in ranked
+        ],
+        "top": [str(r.segment) for r in table.top(None)],
+        "bottom": [str(r.segment) for r in table.bottom(None)],
+        "unranked": sorted(str(r.segment) for r in ranked if not r.rankable),
+    }
+
+
+def _nps(surveys: list[Summary]) -> dict[str, Any]:
+    result = nps([int(s.survey["nps"]) for s in surveys if s.survey is not None])  # type: ignore[call-overload]
+    return {
+        "estimate": _estimate(result.estimate),
+        "promoters": result.promoters,
+        "passives": result.passives,
+        "detractors": result.detractors,
+    }
+
+
+def _csat(surveys: list[Summary]) -> dict[str, Any]:
+    result = csat([int(s.survey["csat"]) for s in surveys if s.survey is not None])  # type: ignore[call-overload]
+    return {"top_box": _estimate(result.top_box), "mean": _estimate(result.mean)}
+
+
+def _alerts(
+    world: World, summaries: list[Summary], surveys: list[Summary]
+) -> dict[str, Any]:
+    city_of = {s.id: s.city for s in surveys}
+    alerts = follow_up_alerts(
+        [{"id": s.id, **(s.survey or {})} for s in surveys], id_field="id"
+    )
+    complaints = [
+        Complaint(
+            customer=s.customer,
+            at=dt.datetime.fromtimestamp(s.created, ZONE),
+            resolved=s.solved,
+        )
+        for s in summaries
+        if s.category in _COMPLAINTS
+    ]
+    customer_city = {s.customer: s.city for s in summaries}
+    risky = high_risk_customers(
+        complaints, now=dt.datetime.fromtimestamp(world.end - 1, ZONE), threshold=2
+    )
+    return {
+        "follow_up": {
+            "count": len(alerts),
+            "examples": [
+                {
+                    "response": str(a.response),
+                    "city": city_of[str(a.response)],
+                    "reasons": list(a.reasons),
+                }
+                for a in alerts[:5]
+            ],
+        },
+        "high_risk": [
+            {
+                "customer": str(a.customer),
+                "city": customer_city[str(a.customer)],
+                "unresolved": a.unresolved,
+                "reasons": list(a.reasons),
+            }
+            for a in risky[:10]
+        ],
+    }
+
+
+def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
+    """Erlang C advice for the phone line of the five cities that kept people waiting.
+
+    The cities are those with the longest 90th-percentile wait. For each, the advice
+    is for its own desk's busiest phone hour on working days: the average calls in
+    that hour, the average handling time, and the agents actually on shift then
+    (Erlang C assumes one contact at a time, which is what a phone agent does).
+    """
+    days = round((world.end - world.start) / 86400)
+    first = dt.datetime.fromtimestamp(world.start, ZONE).date()
+    business = {
+        d
+        for d in (first + dt.timedelta(days=i) for i in range(days))
+        if CHINA_BUSINESS_CALENDAR.is_business_day(d)
+    }
+    waits: dict[str, list[int]] = defaultdict(list)
+    for s in routed:
+        if s.assigned:
+            waits[s.city].append(s.wait or 0)
+    slowest = sorted(waits, key=lambda c: (-_percentile(waits[c], 0.9), c))[:5]
+    advice = []
+    for city in slowest:
+        calls = [s for s in routed if s.desk == city and s.channel == "phone"]
+        per_hour: Counter[int] = Counter()
+        for s in calls:
+            local = dt.datetime.fromtimestamp(s.created, ZONE)
+            if local.date() in business:
+                per_hour[local.hour] += 1
+        if not per_hour:
+            continue
+        hour, count = max(sorted(per_hour.items()), key=lambda kv: kv[1])
+        volume = count / max(1, len(business))
+        aht = dt.timedelta(seconds=round(statistics.fmean(s.handling for s in calls)))
+        on_shift = _on_shift(world, city, hour, business)
+        plan = required_agents(
+            volume=volume,
+            period=dt.timedelta(hours=1),
+            aht=aht,
+            target_answer=TARGET_ANSWER,
+            service_level=0.8,
+            shrinkage=0.3,
+        )
+        long = [s for s in routed if s.city == city and (s.wait or 0) > _LONG_WAIT]
+        advice.append(
+            {
+                "city": city,
+                "long_waits": len(long),
+                # Taken the very second a step relaxed them: no qualified agent before.
+                "long_waits_relaxed": sum(s.wait in _STEP_SECONDS for s in long),
+                "peak_hour": f"{hour:02d}:00-{(hour + 1) % 24:02d}:00",
+                "peak_volume_per_hour": round(volume, 2),
+                "aht_seconds": aht.total_seconds(),
+                "agents_on_shift": on_shift,
+                "median_wait_seconds": float(statistics.median(waits[city])),
+                "p90_wait_seconds": _percentile(waits[city], 0.9),
+                "required_agents": plan.agents,
+                "scheduled_agents": plan.scheduled_agents,
+                "service_level_now": service_level(
+                    agents=on_shift,
+                    traffic=volume * aht.total_seconds() / 3600,
+                    aht=aht,
+                    target_answer=TARGET_ANSWER,
+                ),
+                "service_level_advised": plan.service_level,
+                "asa_seconds_advised": plan.asa.total_seconds(),
+            }
+        )
+    return advice
+
+
+def _on_shift(world: World, city: str, hour: int, business: set[dt.date]) -> int:
+    """Agents of the city's desk on shift at half past ``hour`` on a working day.
+
+    The month's average over its working days, rounded down (the typical day).
+    """
+    staff = tuple(s for s in world.staff if s.city == city)
+    present = 0
+    for day in business:
+        probe = dt.datetime.combine(day, dt.time(hour, 30), ZONE).timestamp()
+        present += sum(on <= probe < off for on, off, _ in shifts_worked(world, staff))
+    return present // max(1, len(business))
+
+
+def run_requirements(world: World) -> list[dict[str, Any]]:
+    """Run each planned requirement through the acceptance workflow up to month end.
+
+    Examples:
+        >>> from servicekit.cli._demo_data import generate
+        >>> rows = run_requirements(generate(7, "2025-01"))
+        >>> len(rows), sorted(rows[0])[:3]
+        (12, ['breaches', 'city', 'customer'])
+    """
+    policy = RequirementPolicy(CHINA_BUSINESS_CALENDAR)
+    now = dt.datetime.fromtimestamp(world.end - 1, ZONE)
+    return [_requirement(plan, policy, now) for plan in world.requirements]
+
+
+def _requirement(
+    plan: RequirementPlan, policy: RequirementPolicy, now: dt.datetime
+) -> dict[str, Any]:
+    cal = CHINA_BUSINESS_CALENDAR
+    hour = dt.timedelta(hours=1)
+    received = dt.datetime.fromtimestamp(plan.received, ZONE)
+    req = Requirement.open(
+        id=plan.id, received_at=received, policy=policy, customer=plan.customer
+    )
+    sheet = cal.add(received, plan.sheet_after_hours * hour)
+    due = cal.add(sheet, 7.5 * plan.delivery_days * hour)
+    events: list[Event] = [SheetSent(at=sheet, delivery_due=due)]
+    if plan.confirms:
+        events.append(CustomerConfirmed(at=cal.add(sheet, 2 * hour)))
+        at = cal.add(sheet, 2 * hour)
+    else:  # the sheet lapses; the re-discussed sheet is confirmed at once
+        lapsed = cal.add_business_days(sheet, 1)
+        again = cal.add(lapsed, 3 * hour)
+        due = cal.add(again, 7.5 * plan.delivery_days * hour)
+        events += [
+            SheetSent(at=again, delivery_due=due),
+            CustomerConfirmed(at=cal.add(again, hour)),
+        ]
+        at = cal.add(again, hour)
+    if plan.delay_notice_days is not None:
+        notice = due - dt.timedelta(days=plan.delay_notice_days)
+        if notice > at:
+            new_due = cal.add(due, 15 * hour)
+            events.append(DelayAnnounced(at=notice, new_due=new_due, reason="supplier"))
+            if plan.delay_notice_days >= 1:
+                due = new_due
+    at = cal.subtract(due, 2 * hour)
+    events.append(Delivered(at=at))
+    for k in range(plan.failures):
+        failed = cal.add(at, 5 * hour)
+        at = cal.add(failed, 6 * hour)
+        events += [
+            AcceptanceFailed(at=failed, reasons=[f"check {k + 1} failed"]),
+            Delivered(at=at),
+        ]
+    accepted = cal.add(at, (30 if plan.accepts_late else 4) * hour)
+    events.append(AcceptancePassed(at=accepted))
+    events.append(
+        FollowUpDone(
+            at=cal.add(accepted, plan.follow_up_after_hours * hour),
+            solved=plan.failures < 2,
+            attitude=5 - plan.failures,
+            competence=4,
+        )
+    )
+    for event in events:
+        if event.at > now:
+            break
+        req = req.apply_all(req.timeouts(event.at))
+        req = req.apply(event)
+    req = req.apply_all(req.timeouts(now))
+    return {
+        "id": plan.id,
+        "customer": plan.customer,
+        "city": plan.city,
+        "state": req.state.value,
+        "rework_count": req.rework_count,
+        "rediscussion_count": req.rediscussion_count,
+        "escalated": req.escalated,
+        "breaches": [
+            {
+                "kind": b.kind.value,
+                "what": b.what.value,
+                "due_at": b.due_at.isoformat(),
+                "at": b.at.isoformat(),
+            }
+            for b in req.breaches
+        ],
+        "overdue": [
+            {
+                "what": o.what.value,
+                "party": o.party.value,
+                "due_at": None if o.due_at is None else o.due_at.isoformat(),
+            }
+            for o in req.overdue(now)
+        ],
+    }

@@ -1,0 +1,297 @@
+"""From each simulated request to its SLA report, its outcome and its survey answer.
+
+A request's conversation is drawn from its own seed: the first reply some seconds or
+minutes after an agent takes it (the bot answers its own channel at once), further
+messages and replies, a pause while waiting for the customer, the solve after the
+handling time, sometimes a reopen. The event log goes through
+:func:`servicekit.sla.evaluate` with ``SERVICE_STANDARD`` at the month's end, exactly as
+a CRM would evaluate on read. Surveys are answered by a quarter of the customers whose
+request was solved; the answers depend on the city's hidden quality, the customer's
+mood, and how the request went (a breach, a second contact, a reply in their language).
+
+Everything a report needs is kept in a small :class:`Summary` per request, so a city's
+work can be done in another process and sent back cheaply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from servicekit._vocabulary import Channel
+from servicekit.cli._demo_data import ZONE
+from servicekit.sla import (
+    EventKind,
+    MetricState,
+    MetricStatus,
+    TicketEvent,
+    TicketStatus,
+    evaluate,
+)
+from servicekit.sla.presets import SERVICE_STANDARD
+
+if TYPE_CHECKING:
+    from servicekit.cli._demo_data import World
+    from servicekit.cli._demo_sim import Outcome
+
+# (lowest, highest) seconds from an agent taking the request to their first reply.
+_FIRST_REPLY: Final = {
+    Channel.PHONE: (0, 15),
+    Channel.CHAT: (3, 40),
+    Channel.EMAIL: (180, 2400),
+    Channel.WEB: (120, 1500),
+    Channel.SOCIAL: (60, 900),
+    Channel.BOT: (5, 40),
+}
+# (lowest, highest) seconds the customer takes to write again.
+_CUSTOMER_GAP: Final = {
+    Channel.PHONE: (30, 300),
+    Channel.CHAT: (20, 240),
+    Channel.EMAIL: (1800, 6 * 3600),
+    Channel.WEB: (1800, 4 * 3600),
+    Channel.SOCIAL: (300, 3600),
+    Channel.BOT: (20, 240),
+}
+DIMENSIONS: Final = ("response_speed", "resolution", "attitude", "follow_up")
+
+
+@attrs.frozen
+class MetricOutcome:
+    """One SLA metric of one request at the month's end."""
+
+    metric: str
+    state: str
+    cycles: int
+    breached_cycles: int
+    due_at: str | None
+    late_by: float | None  # seconds past due, for breached metrics
+
+
+@attrs.frozen
+class Summary:
+    """What the report needs to know about one request."""
+
+    id: str
+    city: str
+    desk: str
+    customer: str
+    channel: str
+    priority: str
+    tier: str
+    category: str
+    policy: str
+    created: int
+    bot_only: bool
+    assigned: bool
+    wait: int | None
+    handling: int
+    step: str
+    had_owner: bool
+    to_owner: bool
+    had_manager: bool
+    to_manager: bool
+    language: str
+    language_matched: bool | None
+    metrics: tuple[MetricOutcome, ...]
+    solved: bool
+    first_contact: bool | None
+    survey: dict[str, object] | None
+
+
+def _at(seconds: float, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, zone)
+
+
+def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
+    """Evaluate and summarise each outcome, in the given order.
+
+    Examples:
+        >>> from servicekit.cli._demo_data import generate
+        >>> from servicekit.cli._demo_sim import simulate
+        >>> world = generate(3, "2025-03")
+        >>> summaries = summarise(world, simulate(world))
+        >>> {s.policy for s in summaries} <= {p.name for p in SERVICE_STANDARD.policies}
+        True
+    """
+    speakers = {s.agent.id: s.agent.languages for s in world.staff}
+    quality = {c.name: c.quality for c in world.cities}
+    now = _at(world.end - 1, ZONE)
+    out = []
+    for o in outcomes:
+        r = o.request
+        rng = random.Random(r.seed)
+        events, solved, first_contact = _conversation(world, o, rng)
+        report = evaluate(SERVICE_STANDARD, events, now)
+        metrics = tuple(
+            MetricOutcome(
+                metric=m.value,
+                state=status.state.value,
+                cycles=status.cycles,
+                breached_cycles=status.breached_cycles,
+                due_at=None if status.due_at is None else status.due_at.isoformat(),
+                late_by=_late_by(status, now),
+            )
+            for m, status in report.metrics.items()
+        )
+        breached = any(m.state == MetricState.BREACHED.value for m in metrics)
+        matched = (
+            None
+            if r.language == "zh" or o.agent is None
+            else r.language in speakers[o.agent]
+        )
+        survey = None
+        if r.answers_survey and solved:
+            mood = (
+                quality[r.city]
+                + 0.8 * r.noise
+                - (1.0 if breached else 0.0)
+                - (0.0 if first_contact else 0.5)
+                + (0.4 if matched else 0.0)
+            )
+            survey = _survey(rng, o, mood)
+        out.append(
+            Summary(
+                id=r.id,
+                city=r.city,
+                desk=r.desk,
+                customer=r.customer,
+                channel=r.channel.value,
+                priority=o.priority.value,
+                tier=r.tier.value,
+                category=r.category,
+                policy=report.policy,
+                created=r.created,
+                bot_only=o.bot and o.agent is None and r.bot_solves,
+                assigned=o.agent is not None,
+                wait=o.wait,
+                handling=r.handling,
+                step=o.step,
+                had_owner=o.owner is not None,
+                to_owner=o.owner is not None and o.agent == o.owner,
+                had_manager=o.manager is not None,
+                to_manager=o.manager is not None and o.agent == o.manager,
+                language=r.language,
+                language_matched=matched,
+                metrics=metrics,
+                solved=solved,
+                first_contact=first_contact,
+                survey=survey,
+            )
+        )
+    return out
+
+
+def _late_by(status: MetricStatus, now: dt.datetime) -> float | None:
+    if status.state is not MetricState.BREACHED or status.due_at is None:
+        return None
+    end = status.stopped_at or now
+    return max(0.0, (end - status.due_at).total_seconds())
+
+
+def _conversation(
+    world: World, o: Outcome, rng: random.Random
+) -> tuple[list[TicketEvent], bool, bool | None]:
+    """The request's event log up to the month's end; (events, solved, first contact)."""
+    r = o.request
+    end = world.end - 1
+    plan: list[tuple[float, EventKind, TicketStatus | None]] = []
+    channel = r.channel
+    t = float(r.created)
+    if o.bot:
+        t += rng.uniform(1.0, 12.0)  # the bot answers, occasionally slowly
+        plan.append((t, EventKind.AGENT_REPLY, None))
+        if r.bot_solves:
+            plan.append(
+                (
+                    t + rng.uniform(60, 360),
+                    EventKind.STATUS_CHANGED,
+                    TicketStatus.SOLVED,
+                )
+            )
+            return _events(o, plan, end, ZONE), True, True
+        # Handed to a person: the bot's answer was the first response; the person's
+        # reply follows when an agent takes the request.
+    if o.assigned is None:
+        return _events(o, plan, end, ZONE), False, None
+    low, high = _FIRST_REPLY[channel]
+    t = o.assigned + rng.uniform(low, high)
+    plan.append((t, EventKind.AGENT_REPLY, None))
+    if r.pending:
+        plan.append((t + 5, EventKind.STATUS_CHANGED, TicketStatus.PENDING))
+        t += rng.uniform(3600, 30 * 3600)
+        plan.append((t, EventKind.STATUS_CHANGED, TicketStatus.OPEN))
+        plan.append((t, EventKind.CUSTOMER_MESSAGE, None))
+        t += rng.uniform(*_FIRST_REPLY[channel]) + rng.uniform(0, 600)
+        plan.append((t, EventKind.AGENT_REPLY, None))
+    gap_low, gap_high = _CUSTOMER_GAP[channel]
+    for _ in range(r.exchanges):
+        t += rng.uniform(gap_low, gap_high)
+        plan.append((t, EventKind.CUSTOMER_MESSAGE, None))
+        # Later replies depend on the agent's other work: sometimes they are slow.
+        t += rng.uniform(low, high) * (1 if rng.random() < 0.8 else 8)
+        plan.append((t, EventKind.AGENT_REPLY, None))
+    if r.stays_open:  # passed to the second line: on hold, not solved this month
+        plan.append((t + 60, EventKind.STATUS_CHANGED, TicketStatus.ON_HOLD))
+        return _events(o, plan, end, ZONE), False, None
+    t = max(t + 30, o.assigned + r.handling)
+    plan.append((t, EventKind.STATUS_CHANGED, TicketStatus.SOLVED))
+    first_contact = r.exchanges == 0 and not r.pending and not r.reopens
+    if r.reopens:
+        t += rng.uniform(2 * 3600, 48 * 3600)
+        plan.append((t, EventKind.REOPENED, None))
+        t += rng.uniform(low, high) + rng.uniform(0, 1800)
+        plan.append((t, EventKind.AGENT_REPLY, None))
+        t += rng.uniform(600, 4 * 3600)
+        plan.append((t, EventKind.STATUS_CHANGED, TicketStatus.SOLVED))
+    solved = t <= end
+    return _events(o, plan, end, ZONE), solved, (first_contact if solved else None)
+
+
+def _events(
+    o: Outcome,
+    plan: list[tuple[float, EventKind, TicketStatus | None]],
+    end: int,
+    zone: dt.tzinfo,
+) -> list[TicketEvent]:
+    request = o.request
+    events = [
+        TicketEvent(
+            at=_at(request.created, zone),
+            kind=EventKind.CREATED,
+            priority=o.priority,
+            tier=request.tier,
+            channel=request.channel,
+            category=request.category,
+            attributes={"city": request.city},
+        )
+    ]
+    for t, kind, status in plan:
+        if t > end:
+            break
+        at = _at(round(t), zone)
+        if status is None:
+            events.append(TicketEvent(at=at, kind=kind))
+        else:
+            events.append(TicketEvent(at=at, kind=kind, status=status))
+    return events
+
+
+def _survey(rng: random.Random, o: Outcome, mood: float) -> dict[str, object]:
+    """A customer's answers: four 1-5 ratings (follow-up sometimes skipped), NPS, CSAT."""
+
+    def rate(shift: float = 0.0) -> int:
+        return min(5, max(1, round(4.3 + 0.75 * (mood + shift) + rng.gauss(0.0, 0.6))))
+
+    waited_long = o.wait is not None and o.wait > 1800
+    answers: dict[str, object] = {
+        "response_speed": rate(-0.8 if waited_long else 0.2),
+        "resolution": rate(),
+        "attitude": rate(0.3),
+        "follow_up": rate(-0.2) if rng.random() < 0.7 else None,
+    }
+    answers["nps"] = min(10, max(0, round(8.9 + 1.5 * mood + rng.gauss(0.0, 1.2))))
+    answers["csat"] = rate(0.1)
+    return answers

@@ -1,0 +1,392 @@
+"""Render the ``servicekit demo`` report as plain text for a terminal.
+
+Every section of the report, in the order a service director reads it: SLA compliance
+(by metric, priority and policy) and the worst breaches, routing outcomes and waiting
+times, the city satisfaction index with its intervals and the honest top 5 / bottom 3,
+NPS, CSAT and first-contact resolution, alerts, the requirements' workflow, and
+staffing advice. Each section starts with a ``== Title ==`` line so scripts (and the
+tests) can find it. Intervals are 95 % unless the report says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+SECTIONS = (
+    "SLA compliance",
+    "SLA breaches",
+    "Routing",
+    "City satisfaction index",
+    "NPS, CSAT and first-contact resolution",
+    "Alerts",
+    "Requirements",
+    "Staffing advice",
+)
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _pct(part: float, whole: float) -> str:
+    return "n/a" if whole == 0 else f"{100 * part / whole:.1f} %"
+
+
+def _est(e: Mapping[str, Any] | None, unit: str = " %") -> str:
+    if e is None:
+        return "n/a"
+    return f"{e['value']:.1f}{unit} ({e['low']:.1f}-{e['high']:.1f})"
+
+
+def wait(seconds: float) -> str:
+    """``45 s``, ``3 min 20 s``, ``1 h 05 min``, ``2 d 03 h``.
+
+    Examples:
+        >>> wait(45), wait(200), wait(3900), wait(183600)
+        ('45 s', '3 min 20 s', '1 h 05 min', '2 d 03 h')
+    """
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s" if s % 60 else f"{s // 60} min"
+    if s < 86400:
+        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+    return f"{s // 86400} d {s % 86400 // 3600:02d} h"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns padded to their widest cell; the first column left, the rest right."""
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+    lines = []
+    for row in (header, *rows):
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return lines
+
+
+def _title(text: str) -> list[str]:
+    return ["", f"== {text} =="]
+
+
+def render_text(report: Mapping[str, Any]) -> str:
+    """The whole report as text, ending with a newline.
+
+    Examples:
+        >>> from servicekit.cli._demo import make_report
+        >>> text = render_text(make_report(7, "2025-02"))
+        >>> all(f"== {s} ==" in text for s in SECTIONS)
+        True
+    """
+    lines = _header(report["meta"])
+    lines += _sla(report["sla"])
+    lines += _routing(report["routing"])
+    lines += _cities(report["cities"])
+    lines += _scores(report)
+    lines += _alerts(report["alerts"])
+    lines += _requirements(report["requirements"])
+    lines += _staffing(report["staffing"])
+    return "\n".join(lines) + "\n"
+
+
+def _header(meta: Mapping[str, Any]) -> list[str]:
+    return [
+        (
+            f"servicekit demo: {meta['month']}, seed {meta['seed']}, "
+            f"read at {meta['now']} ({meta['timezone']})"
+        ),
+        (
+            f"{meta['cities']} cities, {meta['agents']} agents ({meta['part_time_agents']} "
+            f"part-time), {_n(meta['requests'])} requests ({_n(meta['routed'])} handled by "
+            f"people), {_n(meta['survey_answers'])} survey answers, "
+            f"{meta['requirements']} requirements"
+        ),
+        (
+            "Intervals are 95 % confidence intervals; SLA targets are the service standard "
+            "(servicekit.sla.presets.SERVICE_STANDARD) on the China business calendar."
+        ),
+    ]
+
+
+def _sla(sla: Mapping[str, Any]) -> list[str]:
+    lines = _title("SLA compliance")
+    lines.append(
+        "By metric (each request's clock: met before its due instant, or breached):"
+    )
+    lines += _table(
+        ("metric", "met", "breached", "open", "compliance"),
+        [
+            (
+                m["metric"].replace("_", " "),
+                _n(m["met"]),
+                _n(m["breached"]),
+                _n(m["running"]),
+                _est(m["compliance"]),
+            )
+            for m in sla["by_metric"]
+        ],
+    )
+    for key, label in (("by_priority", "priority"), ("by_policy", "policy")):
+        lines.append(f"By {label} (requests with no breached clock):")
+        lines += _table(
+            (label, "requests", "breached", "compliance"),
+            [
+                (
+                    row[label],
+                    _n(row["tickets"]),
+                    _n(row["breached_tickets"]),
+                    _est(row["compliance"]),
+                )
+                for row in sla[key]
+            ],
+        )
+    breaches = sla["breaches"]
+    lines += _title("SLA breaches")
+    lines.append(
+        f"{_n(breaches['tickets'])} requests breached at least one clock "
+        f"({_n(breaches['metrics'])} clocks in all). The ten most overdue clocks:"
+    )
+    lines += _table(
+        ("request", "city", "policy", "priority", "metric", "due", "late by"),
+        [
+            (
+                w["ticket"],
+                w["city"],
+                w["policy"],
+                w["priority"],
+                w["metric"].replace("_", " "),
+                (w["due_at"] or "")[:16].replace("T", " "),
+                wait(w["late_by_seconds"]),
+            )
+            for w in breaches["worst"]
+        ],
+    )
+    return lines
+
+
+def _routing(routing: Mapping[str, Any]) -> list[str]:
+    lines = _title("Routing")
+    routed, assigned = routing["routed"], routing["assigned"]
+    steps = ", ".join(f"{k} {_n(v)}" for k, v in routing["escalation_steps"].items())
+    lines += [
+        (
+            f"Requests for people: {_n(routed)}; assigned {_n(assigned)} "
+            f"({_pct(assigned, routed)}), still waiting at month end {_n(routed - assigned)}."
+        ),
+        (
+            f"To the case owner (first-contact ownership): {_n(routing['to_owner'])} of "
+            f"{_n(routing['owner_tickets'])} returning customers "
+            f"({_pct(routing['to_owner'], routing['owner_tickets'])})."
+        ),
+        (
+            f"To the dedicated manager: {_n(routing['to_dedicated_manager'])} of "
+            f"{_n(routing['dedicated_tickets'])} high-value requests "
+            f"({_pct(routing['to_dedicated_manager'], routing['dedicated_tickets'])})."
+        ),
+        (
+            f"In the customer's language (Mongolian, Uyghur, Tibetan, English): "
+            f"{_n(routing['language_matched'])} of {_n(routing['language_tickets'])} "
+            f"({_pct(routing['language_matched'], routing['language_tickets'])})."
+        ),
+        (
+            f"Escalated after waiting: {_n(routing['escalated'])} "
+            f"({_pct(routing['escalated'], assigned)}){': ' + steps if steps else ''}."
+        ),
+        "Time from arrival to an agent:",
+    ]
+    total = sum(b["count"] for b in routing["wait_histogram"])
+    lines += _table(
+        ("wait", "requests", "share"),
+        [
+            (b["label"], _n(b["count"]), _pct(b["count"], total))
+            for b in routing["wait_histogram"]
+        ],
+    )
+    slow = sorted(routing["by_city"], key=lambda c: -c["p90_wait_seconds"])[:5]
+    lines.append("Longest waits (90th percentile) by city:")
+    lines += _table(
+        ("city", "requests", "agents", "median wait", "90 % within"),
+        [
+            (
+                c["city"],
+                _n(c["tickets"]),
+                str(c["agents"]),
+                wait(c["median_wait_seconds"]),
+                wait(c["p90_wait_seconds"]),
+            )
+            for c in slow
+        ],
+    )
+    return lines
+
+
+def _cities(cities: Mapping[str, Any]) -> list[str]:
+    lines = _title("City satisfaction index")
+    lines.append(f"{cities['measure']}; best first. rank = 1 + cities whose whole")
+    lines.append(
+        "interval lies above; shrunk = pulled toward the national value by the size of "
+        "its sample (empirical Bayes)."
+    )
+    marks = {True: "top", False: ""}
+    lines += _table(
+        ("city", "n", "index (95 % interval)", "shrunk", "rank", "shrunk rank", ""),
+        [
+            (
+                r["city"],
+                _n(r["n"]),
+                _est(r["index"], ""),
+                f"{r['shrunk']['value']:.1f}",
+                "-" if r["rank"] is None else str(r["rank"]),
+                "-" if r["shrunk_rank"] is None else str(r["shrunk_rank"]),
+                marks[r["top"]]
+                or ("bottom" if r["bottom"] else "")
+                or ("" if r["rankable"] else f"n < {cities['min_n']}, not ranked"),
+            )
+            for r in cities["rows"]
+        ],
+    )
+    tied_first = [r["city"] for r in cities["rows"] if r["shrunk_rank"] == 1]
+    lines += [
+        (
+            f"Top 5: {', '.join(cities['top']) or 'none'}. "
+            f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
+        ),
+        (
+            f"Honestly: {len(tied_first)} cities share first place on the shrunk rank "
+            "(their intervals overlap), so the top 5 is a selection, not an order."
+        ),
+    ]
+    if cities["unranked"]:
+        lines.append(
+            f"Not ranked (fewer than {cities['min_n']} answers): "
+            f"{', '.join(cities['unranked'])}."
+        )
+    return lines
+
+
+def _scores(report: Mapping[str, Any]) -> list[str]:
+    nps, csat, fcr = report["nps"], report["csat"], report["fcr"]
+    n = nps["estimate"]["n"]
+    return [
+        *_title("NPS, CSAT and first-contact resolution"),
+        (
+            f"NPS {_est(nps['estimate'], '')} from {_n(n)} answers: "
+            f"{_pct(nps['promoters'], n)} promoters, {_pct(nps['passives'], n)} passives, "
+            f"{_pct(nps['detractors'], n)} detractors."
+        ),
+        (
+            f"CSAT (4 or 5 of 5) {_est(csat['top_box'])}; mean rating "
+            f"{_est(csat['mean'], '')}."
+        ),
+        (
+            f"First-contact resolution {_est(fcr['estimate'])} of "
+            f"{_n(fcr['estimate']['n'])} solved requests."
+        ),
+    ]
+
+
+def _alerts(alerts: Mapping[str, Any]) -> list[str]:
+    follow = alerts["follow_up"]
+    lines = [
+        *_title("Alerts"),
+        f"Follow-up calls due (a rating below 3 of 5): {_n(follow['count'])}, e.g.",
+    ]
+    lines += [
+        f"  {a['response']} ({a['city']}): {'; '.join(a['reasons'])}"
+        for a in follow["examples"]
+    ]
+    lines.append(f"High-risk customers: {len(alerts['high_risk'])}")
+    lines += [
+        f"  {a['customer']} ({a['city']}): {'; '.join(a['reasons'])}"
+        for a in alerts["high_risk"]
+    ]
+    return lines
+
+
+def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = _title("Requirements")
+    lines.append(
+        "Confirmation sheet within 2 business days, customer confirmation within 1, "
+        "acceptance within 3, rework within 2, follow-up within 3:"
+    )
+    lines += _table(
+        (
+            "requirement",
+            "city",
+            "state",
+            "reworks",
+            "re-discussed",
+            "escalated",
+            "breaches",
+            "overdue",
+        ),
+        [
+            (
+                r["id"],
+                r["city"],
+                r["state"].replace("_", " "),
+                str(r["rework_count"]),
+                str(r["rediscussion_count"]),
+                "yes" if r["escalated"] else "no",
+                ", ".join(f"{b['kind']} {b['what']}" for b in r["breaches"]) or "-",
+                ", ".join(f"{o['party']} owes {o['what']}" for o in r["overdue"])
+                or "-",
+            )
+            for r in requirements
+        ],
+    )
+    return lines
+
+
+def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = _title("Staffing advice")
+    lines.append(
+        "Erlang C for the phone line of the cities with the longest waits, at their "
+        "busiest working-day hour; target 80 % answered within 30 s, 30 % shrinkage:"
+    )
+    lines += _table(
+        (
+            "city",
+            "hour",
+            "calls/h",
+            "AHT",
+            "on shift",
+            "needed",
+            "rostered",
+            "SL now",
+            "SL advised",
+        ),
+        [
+            (
+                s["city"],
+                s["peak_hour"],
+                f"{s['peak_volume_per_hour']:.2f}",
+                wait(s["aht_seconds"]),
+                str(s["agents_on_shift"]),
+                str(s["required_agents"]),
+                str(s["scheduled_agents"]),
+                f"{100 * s['service_level_now']:.1f} %",
+                f"{100 * s['service_level_advised']:.1f} %",
+            )
+            for s in staffing
+        ],
+    )
+    for s in staffing:
+        short = s["required_agents"] - s["agents_on_shift"]
+        verdict = (
+            f"add {short} agent{'s' if short > 1 else ''} on the phones at {s['peak_hour']}"
+            if short > 0
+            else "the phones are covered at the busiest hour"
+        )
+        lines.append(
+            f"  {s['city']}: {verdict}; {s['long_waits_relaxed']} of its "
+            f"{s['long_waits']} waits over 15 min ended the moment an escalation step "
+            "relaxed the skills or language required (no qualified agent was free)."
+        )
+    return lines
