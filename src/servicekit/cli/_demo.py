@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import TYPE_CHECKING, Any, TextIO
 
-from servicekit.cli._demo_data import World, generate, parse_month
+from servicekit.cli._demo_data import REQUESTS_PER_DAY, World, generate, parse_month
 from servicekit.cli._demo_report import build_report, run_requirements
 from servicekit.cli._demo_sim import desks, simulate_desk
 from servicekit.cli._demo_tickets import Summary, summarise
@@ -60,6 +60,13 @@ def add_parser(subparsers: Any) -> None:
         "--month",
         default="2025-01",
         help="the month to simulate, YYYY-MM (default 2025-01)",
+    )
+    parser.add_argument(
+        "--volume",
+        type=int,
+        default=REQUESTS_PER_DAY,
+        metavar="N",
+        help=f"requests on a working day, nationally (default {REQUESTS_PER_DAY})",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
@@ -131,7 +138,7 @@ def summaries(
 
     Examples:
         >>> from servicekit.cli._demo_data import generate
-        >>> world = generate(2, "2025-02")
+        >>> world = generate(2, "2025-02", volume=60)
         >>> [s.id for s in summaries(world, 1)] == [r.id for r in world.requests]
         True
     """
@@ -166,12 +173,17 @@ def summaries(
 
 
 def make_report(
-    seed: int, month: str, *, jobs: int = 1, progress: _Progress | None = None
+    seed: int,
+    month: str,
+    *,
+    volume: int = REQUESTS_PER_DAY,
+    jobs: int = 1,
+    progress: _Progress | None = None,
 ) -> dict[str, Any]:
     """Generate, simulate, evaluate and report one month (the ``--json`` data).
 
     Examples:
-        >>> report = make_report(7, "2025-02")
+        >>> report = make_report(7, "2025-02", volume=60)
         >>> report["meta"]["month"], report["meta"]["cities"]
         ('2025-02', 32)
     """
@@ -179,7 +191,7 @@ def make_report(
     step = progress.step if progress is not None else None
     if step:
         step("generating the month")
-    world = generate(seed, month)
+    world = generate(seed, month, volume)
 
     def desk_done(done: int, total: int) -> None:
         if step:
@@ -197,7 +209,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     parse_month(args.month)
     progress = _Progress(err)
     try:
-        report = make_report(args.seed, args.month, jobs=jobs, progress=progress)
+        report = make_report(
+            args.seed, args.month, volume=args.volume, jobs=jobs, progress=progress
+        )
     finally:
         progress.done()
     text = (

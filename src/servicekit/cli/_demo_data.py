@@ -284,16 +284,18 @@ def _pick(rng: random.Random, table: tuple[tuple[_T, int], ...]) -> _T:
     return table[-1][0]  # pragma: no cover - floating-point edge
 
 
-def generate(seed: int, month: str) -> World:
-    """Draw the month's world from ``seed``.
+def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
+    """Draw the month's world from ``seed``: ``volume`` requests on a working day.
 
     Examples:
-        >>> world = generate(7, "2025-01")
-        >>> len(world.cities), 1000 < len(world.requests) / 31 < 1400
+        >>> world = generate(7, "2025-01", volume=100)
+        >>> len(world.cities), 80 < len(world.requests) / 31 < 120
         (32, True)
     """
     year, mon = parse_month(month)
-    rng = random.Random(f"servicekit-demo/{seed}/{month}")
+    if not 50 <= volume <= 20_000:
+        raise CliError(f"--volume: expected 50 to 20000 requests a day, got {volume}")
+    rng = random.Random(f"servicekit-demo/{seed}/{month}/{volume}")
     first = dt.date(year, mon, 1)
     after = dt.date(year + (mon == 12), mon % 12 + 1, 1)
     days = [first + dt.timedelta(days=i) for i in range((after - first).days)]
@@ -318,7 +320,7 @@ def generate(seed: int, month: str) -> World:
     categories = tuple((c, w) for c, w, _ in CATEGORIES)
     skill_of = {c: s for c, _, s in CATEGORIES}
     for index, city in enumerate(cities):
-        daily = REQUESTS_PER_DAY * city.weight / total_weight
+        daily = volume * city.weight / total_weight
         base = max(20, round(daily * len(days) * 0.5))  # the city's customers
         code = f"{index + 1:02d}"
         customers = [f"C{code}-{i:05d}" for i in range(base)]

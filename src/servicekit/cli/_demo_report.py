@@ -90,7 +90,7 @@ def build_report(
         >>> from servicekit.cli._demo_data import generate
         >>> from servicekit.cli._demo_sim import simulate
         >>> from servicekit.cli._demo_tickets import summarise
-        >>> world = generate(5, "2025-02")
+        >>> world = generate(5, "2025-02", volume=60)
         >>> report = build_report(world, summarise(world, simulate(world)), [])
         >>> sorted(report)[:4]
         ['alerts', 'cities', 'csat', 'fcr']
@@ -445,7 +445,7 @@ def run_requirements(world: World) -> list[dict[str, Any]]:
 
     Examples:
         >>> from servicekit.cli._demo_data import generate
-        >>> rows = run_requirements(generate(7, "2025-01"))
+        >>> rows = run_requirements(generate(7, "2025-01", volume=300))
         >>> len(rows), sorted(rows[0])[:3]
         (12, ['breaches', 'city', 'customer'])
     """
@@ -478,14 +478,18 @@ def _requirement(
             CustomerConfirmed(at=cal.add(again, hour)),
         ]
         at = cal.add(again, hour)
+    delivered = cal.subtract(due, 2 * hour)
     if plan.delay_notice_days is not None:
-        notice = due - dt.timedelta(days=plan.delay_notice_days)
-        if notice > at:
-            new_due = cal.add(due, 15 * hour)
-            events.append(DelayAnnounced(at=notice, new_due=new_due, reason="supplier"))
-            if plan.delay_notice_days >= 1:
-                due = new_due
-    at = cal.subtract(due, 2 * hour)
+        # A supplier slips: the team announces a delay, in time (a day or more
+        # ahead) or too late (hours ahead, so the old due time stands and the
+        # delivery is late).
+        notice = max(at, due - dt.timedelta(days=plan.delay_notice_days))
+        new_due = cal.add(due, 15 * hour)
+        events.append(DelayAnnounced(at=notice, new_due=new_due, reason="supplier"))
+        delivered = cal.subtract(new_due, 2 * hour)
+        if plan.delay_notice_days >= 1:
+            due = new_due
+    at = delivered
     events.append(Delivered(at=at))
     for k in range(plan.failures):
         failed = cal.add(at, 5 * hour)

@@ -166,7 +166,7 @@ def simulate(
 
     Examples:
         >>> from servicekit.cli._demo_data import generate
-        >>> world = generate(1, "2025-02")
+        >>> world = generate(1, "2025-02", volume=60)
         >>> outcomes = simulate(world)
         >>> len(outcomes) == len(world.requests)
         True

@@ -111,7 +111,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     Examples:
         >>> from servicekit.cli._demo_data import generate
         >>> from servicekit.cli._demo_sim import simulate
-        >>> world = generate(3, "2025-03")
+        >>> world = generate(3, "2025-03", volume=60)
         >>> summaries = summarise(world, simulate(world))
         >>> {s.policy for s in summaries} <= {p.name for p in SERVICE_STANDARD.policies}
         True

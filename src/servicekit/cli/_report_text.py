@@ -80,7 +80,7 @@ def render_text(report: Mapping[str, Any]) -> str:
 
     Examples:
         >>> from servicekit.cli._demo import make_report
-        >>> text = render_text(make_report(7, "2025-02"))
+        >>> text = render_text(make_report(7, "2025-02", volume=60))
         >>> all(f"== {s} ==" in text for s in SECTIONS)
         True
     """
