@@ -22,6 +22,7 @@ PACKAGES = [
     "servicekit.routing",
     "servicekit.routing.staffing",
     "servicekit.scoring",
+    "servicekit.cli",
 ]
 PUBLIC = [
     (pkg, name)

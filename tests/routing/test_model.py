@@ -1,9 +1,11 @@
 import datetime as dt
 import pickle
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from servicekit import Channel, Priority, Tier
 from servicekit.errors import (
@@ -120,6 +122,35 @@ class TestAgent:
     def test_round_trip(self, a):
         assert Agent.from_dict(a.to_dict()) == a
         assert pickle.loads(pickle.dumps(a)) == a
+
+    @given(
+        routing_agents(),
+        st.dictionaries(st.sampled_from(list(Channel)), st.integers(0, 50)),
+        st.none() | st.datetimes(timezones=st.just(dt.UTC)),
+    )
+    def test_with_load_equals_building_the_agent_again(self, a, load, at):
+        # The reference: attrs.evolve runs every converter; with_load checks only load.
+        fast = a.with_load(load, assigned_at=at)
+        slow = attrs.evolve(
+            a,
+            load=load,
+            last_assigned_at=a.last_assigned_at if at is None else at,
+        )
+        assert fast == slow
+        assert fast.to_dict() == slow.to_dict()
+        assert pickle.loads(pickle.dumps(fast)) == slow
+        assert hash(fast) == hash(slow)
+
+    def test_with_load_checks_the_load_and_leaves_the_agent_alone(self):
+        a = Agent(id="A", capacity={"chat": 3}, load={"chat": 1})
+        with pytest.raises(InvalidArgumentError, match="zero or more"):
+            a.with_load({"chat": -1})
+        with pytest.raises(UnknownNameError):
+            a.with_load({"fax": 1})
+        with pytest.raises(NaiveDatetimeError):
+            a.with_load({"chat": 2}, assigned_at=dt.datetime(2026, 1, 1))
+        assert a.load == {Channel.CHAT: 1}
+        assert a.with_load({"chat": 2}).last_assigned_at is None
 
     def test_room_and_load_ratio(self):
         a = Agent(id="A", capacity={"chat": 3, "email": 5}, load={"chat": 4})

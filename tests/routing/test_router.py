@@ -2,6 +2,7 @@ import datetime as dt
 import pickle
 from collections import Counter
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given, settings
@@ -872,3 +873,27 @@ class TestValues:
     def test_decision_round_trip(self, agent, ticket):
         d = DEFAULT.route(ticket, [agent], max(NOW, ticket.created_at))
         assert RoutingDecision.from_dict(d.to_dict()) == d
+
+
+def test_compiled_plans_follow_the_router_they_belong_to():
+    # Plans are computed once per router; evolving the router must not reuse them.
+    plain = Router.default()
+    relaxed = attrs.evolve(
+        plain,
+        escalations=[EscalationStep(after=dt.timedelta(minutes=5), drop_language=True)],
+    )
+    waiting = Ticket(
+        id="W",
+        created_at=NOW - dt.timedelta(minutes=10),
+        priority="normal",
+        tier="ordinary",
+        channel="chat",
+        language="ug",
+    )
+    team = [Agent(id="li", languages={"zh"}, capacity={"chat": 1})]
+    assert plain.route(waiting, team, NOW).agent_id is None
+    assert relaxed.route(waiting, team, NOW).agent_id == "li"
+    copy = pickle.loads(pickle.dumps(relaxed))
+    assert copy == relaxed
+    assert copy.route(waiting, team, NOW) == relaxed.route(waiting, team, NOW)
+    assert "compiled" not in repr(relaxed)
