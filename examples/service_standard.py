@@ -1,6 +1,6 @@
 """Evaluate the seeds' service standard on a few real tickets' event logs.
 
-This is the main job until ``servicekit demo`` exists (issue 7). It takes the ready-made
+A small, readable companion to ``servicekit demo`` (the main job). It takes the ready-made
 policy set :data:`servicekit.sla.presets.SERVICE_STANDARD` on the China business
 calendar (09:00-12:00, 13:30-18:00, public holidays and 调休 make-up days) and prints,
 for each ticket, every SLA metric's state, due instant and alerts, as a CRM would see
