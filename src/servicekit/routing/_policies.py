@@ -382,7 +382,10 @@ class AgentIndex:
         self.all: frozenset[str] = frozenset(a.id for a in agents)
         self.available: set[str] = set()
         self.by_channel: dict[Channel, set[str]] = {}
-        self.by_skill: dict[str, list[set[str]]] = {}
+        # Skill sets are built on first use: a dispatch asks about few (skill, level)
+        # pairs, and building every level of every skill cost more than routing.
+        self._agents = tuple(agents)
+        self._skill_sets: dict[tuple[str, int], frozenset[str]] = {}
         self.by_language: dict[str, set[str]] = {}
         self.by_group: dict[str, set[str]] = {}
         self.seniors: set[str] = set()
@@ -396,10 +399,6 @@ class AgentIndex:
             for ch, n in a.capacity.items():
                 if n > 0:
                     self.by_channel.setdefault(ch, set()).add(a.id)
-            for skill, lvl in a.skills.items():
-                levels = self.by_skill.setdefault(skill, [set() for _ in range(10)])
-                for i in range(lvl):
-                    levels[i].add(a.id)
             for lang in a.languages:
                 self.by_language.setdefault(lang, set()).add(a.id)
             for g in a.groups:
@@ -409,10 +408,18 @@ class AgentIndex:
             for t in a.dedicated_tiers:
                 self.by_tier.setdefault(t, set()).add(a.id)
 
-    def with_skill(self, skill: str, level: int) -> set[str]:
+    def with_skill(self, skill: str, level: int) -> frozenset[str]:
         """Return ids of agents with ``skill`` at ``level`` or above."""
-        levels = self.by_skill.get(skill)
-        return levels[level - 1] if levels is not None else set()
+        key = (skill, level)
+        found = self._skill_sets.get(key)
+        if found is None:
+            found = frozenset(
+                a.id
+                for a in self._agents
+                if skill in a.skills and a.skills[skill] >= level
+            )
+            self._skill_sets[key] = found
+        return found
 
 
 _EMPTY: frozenset[str] = frozenset()
