@@ -66,8 +66,8 @@ class MetricOutcome:
     state: str
     cycles: int
     breached_cycles: int
-    due_at: str | None
-    late_by: float | None  # seconds past due, for breached metrics
+    due_at: str | None  # for breached metrics only
+    late_by: float | None  # seconds past due, for breached metrics only
 
 
 @attrs.frozen
@@ -126,15 +126,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
         events, solved, first_contact = _conversation(world, o, rng)
         report = evaluate(SERVICE_STANDARD, events, now)
         metrics = tuple(
-            MetricOutcome(
-                metric=m.value,
-                state=status.state.value,
-                cycles=status.cycles,
-                breached_cycles=status.breached_cycles,
-                due_at=None if status.due_at is None else status.due_at.isoformat(),
-                late_by=_late_by(status, now),
-            )
-            for m, status in report.metrics.items()
+            _metric(m.value, status, now) for m, status in report.metrics.items()
         )
         breached = any(m.state == MetricState.BREACHED.value for m in metrics)
         matched = (
@@ -184,11 +176,21 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     return out
 
 
-def _late_by(status: MetricStatus, now: dt.datetime) -> float | None:
-    if status.state is not MetricState.BREACHED or status.due_at is None:
-        return None
-    end = status.stopped_at or now
-    return max(0.0, (end - status.due_at).total_seconds())
+def _metric(name: str, status: MetricStatus, now: dt.datetime) -> MetricOutcome:
+    """The outcome of one metric; instants are read only for breached ones (cheaper)."""
+    due = late = None
+    if status.state is MetricState.BREACHED and status.due_at is not None:
+        due = status.due_at.isoformat()
+        end = status.stopped_at or now
+        late = max(0.0, (end - status.due_at).total_seconds())
+    return MetricOutcome(
+        metric=name,
+        state=status.state.value,
+        cycles=status.cycles,
+        breached_cycles=status.breached_cycles,
+        due_at=due,
+        late_by=late,
+    )
 
 
 def _conversation(
