@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cli.demo_report_sample import CITIES, UNRANKABLE, sample_report
 from servicekit.cli import _report_html as rh
+from servicekit.cli._format import wait
 from servicekit.cli._report_html import render_html
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -349,7 +350,8 @@ def test_city_table_and_honest_lists(root):
     report = sample_report()
     cities = section(root, "cities")
     text = text_of(cities)
-    assert "Ranks tie where intervals overlap" in text
+    assert "share a rank" in text
+    assert "not a claimed order" in text
     honest = next(u for u in cities.iter(f"{XHTML}ul") if u.get("class") == "honest")
     items = [text_of(li) for li in honest]
     assert items[0] == "Top: " + ", ".join(report["cities"]["top"])
@@ -533,7 +535,7 @@ def test_city_index_domain_zooms():
     ],
 )
 def test_wait(seconds, text):
-    assert rh._wait(seconds) == text
+    assert wait(seconds) == text
 
 
 def test_numbers():

@@ -12,12 +12,7 @@ Charts are drawn from plain SVG primitives (``<line>``, ``<rect>``, ``<circle>``
 ``aria-label`` and a ``<title>``. Each chart's height grows with its number of rows,
 so the page reads the same for one city or forty.
 
-This module imports no other ``servicekit.cli`` module.
-
-Example:
-    >>> from servicekit.cli._report_html import _wait
-    >>> [_wait(45), _wait(200), _wait(3900)]
-    ['45 s', '3 min 20 s', '1 h 05 min']
+Durations are written by ``servicekit.cli._format.wait``, as in the text report.
 """
 
 from __future__ import annotations
@@ -27,6 +22,8 @@ import math
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from servicekit.cli._format import wait
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -138,24 +135,6 @@ def _interval(est: Mapping[str, Any], digits: int = 1) -> str:
     """An estimate with its interval: ``82.1 (79.4–84.6)``."""
     value, low, high = (_num(est[key], digits) for key in ("value", "low", "high"))
     return f"{value} ({low}–{high})"
-
-
-def _wait(seconds: Any) -> str:
-    """A duration, human-readable: ``45 s``, ``3 min 20 s``, ``1 h 05 min``, ``2 d 04 h``."""
-    number = _finite(seconds)
-    if number is None:
-        return "n/a"
-    total = max(0, round(number))
-    if total < 60:
-        return f"{total} s"
-    if total < 3600:
-        minutes, secs = divmod(total, 60)
-        return f"{minutes} min" if secs == 0 else f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(round(total / 60), 60)
-    if hours < 24:
-        return f"{hours} h" if minutes == 0 else f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d" if hours == 0 else f"{days} d {hours:02d} h"
 
 
 def _when(instant: Any) -> str:
@@ -690,7 +669,7 @@ def _city_waits_chart(by_city: Sequence[Mapping[str, Any]]) -> str:
     )
     body.append(_text(130.0, 39.0, "median wait", fill=_INK))
     body.append("</g>")
-    body.extend(_x_axis(scale, ticks, top - 4, bottom, _wait))
+    body.extend(_x_axis(scale, ticks, top - 4, bottom, wait))
     if not rows:
         body.append(_none_text(x0, top + 15))
     for i, row in enumerate(rows):
@@ -698,7 +677,7 @@ def _city_waits_chart(by_city: Sequence[Mapping[str, Any]]) -> str:
         city = str(row["city"])
         median, p90 = row["median_wait_seconds"], row["p90_wait_seconds"]
         tip = (
-            f"{city}: median {_wait(median)}, p90 {_wait(p90)}, "
+            f"{city}: median {wait(median)}, p90 {wait(p90)}, "
             f"{row['tickets']} tickets, {row['agents']} agents"
         )
         body.append(f'<g class="city-row" data-city="{_e(city)}">')
@@ -734,7 +713,7 @@ def _city_waits_chart(by_city: Sequence[Mapping[str, Any]]) -> str:
             _text(
                 x1 + 10,
                 cy + 4,
-                f"median {_wait(median)} · p90 {_wait(p90)}",
+                f"median {wait(median)} · p90 {wait(p90)}",
                 fill=_INK,
                 size=10,
             )
@@ -842,7 +821,7 @@ def _sla_section(sla: Mapping[str, Any]) -> str:
                 _e(w["priority"]),
                 _e(_human(w["metric"])),
                 _when(w["due_at"]),
-                _e(_wait(w["late_by_seconds"])),
+                _e(wait(w["late_by_seconds"])),
             ]
             for w in breaches["worst"]
         ],
@@ -915,8 +894,8 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
                 _e(r["city"]),
                 _e(r["tickets"]),
                 _e(r["agents"]),
-                _e(_wait(r["median_wait_seconds"])),
-                _e(_wait(r["p90_wait_seconds"])),
+                _e(wait(r["median_wait_seconds"])),
+                _e(wait(r["p90_wait_seconds"])),
             ]
             for r in routing["by_city"]
         ],
@@ -998,11 +977,14 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
         numeric=(1, 2, 3, 4, 5),
         row_classes=kinds,
     )
+    tied = sum(1 for r in rows if r.get("shrunk_rank") == 1)
     honest = (
-        f"<p>Ranks tie where intervals overlap: a city is named below only when its "
-        f"{_e(level)} interval separates it from the rest, so the lists may be shorter "
-        f"than five and three, and the order inside a list means nothing. Cities with "
-        f"fewer than {_e(min_n)} answers are not ranked at all.</p>\n"
+        "<p>The top and bottom lists are the report's usual selection (the five best "
+        "and three worst ranked cities by their shrunk index), not a claimed order: "
+        "a rank counts only the cities whose whole interval lies above, so cities "
+        f"whose intervals overlap share a rank. Here {tied} cities share first place "
+        f"on the shrunk rank. Cities with fewer than {_e(min_n)} answers are not "
+        "ranked at all.</p>\n"
         f'<ul class="honest">'
         f"<li><b>Top:</b> {_city_list(cities['top'])}</li>"
         f"<li><b>Bottom:</b> {_city_list(cities['bottom'])}</li>"
@@ -1189,8 +1171,8 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
     table = _table(
         [
             "City",
-            "Peak hour",
-            "Peak volume / h",
+            "Busiest hour",
+            "Calls / h",
             "AHT",
             "Agents on shift",
             "Median wait",
@@ -1199,32 +1181,38 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
             "Service level now",
             "Service level advised",
             "ASA advised",
+            "Waits > 15 min (ended by a step)",
         ],
         [
             [
                 _e(s["city"]),
                 _e(s["peak_hour"]),
                 _e(_num(s["peak_volume_per_hour"])),
-                _e(_wait(s["aht_seconds"])),
+                _e(wait(s["aht_seconds"])),
                 _e(s["agents_on_shift"]),
-                _e(_wait(s["median_wait_seconds"])),
+                _e(wait(s["median_wait_seconds"])),
                 _e(s["required_agents"]),
                 _e(s["scheduled_agents"]),
                 _e(_frac_pct(s["service_level_now"])),
                 _e(_frac_pct(s["service_level_advised"])),
-                _e(_wait(s["asa_seconds_advised"])),
+                _e(wait(s["asa_seconds_advised"])),
+                _e(f"{s.get('long_waits', 0)} ({s.get('long_waits_relaxed', 0)})"),
             ]
             for s in staffing
         ],
-        numeric=tuple(range(2, 11)),
+        numeric=tuple(range(2, 12)),
     )
     return _section(
         "staffing",
         "Staffing advice",
         [
             (
-                "<p>Erlang C at each city's peak hour: the agents required to meet "
-                "the service-level target, against the agents scheduled now.</p>"
+                "<p>Erlang C for the phone line of the cities with the longest waits, "
+                "at their busiest working-day hour: the agents needed for 80 % of "
+                "calls answered within 30 s, and the agents to roster with 30 % "
+                "shrinkage, against the agents on shift on a typical working day. "
+                "The last column counts the waits over 15 minutes that ended the "
+                "moment an escalation step relaxed the skills or language required.</p>"
             ),
             table,
         ],

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from servicekit.cli._format import wait
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+__all__ = ["SECTIONS", "render_text", "wait"]
 
 SECTIONS = (
     "SLA compliance",
@@ -39,23 +43,6 @@ def _est(e: Mapping[str, Any] | None, unit: str = " %") -> str:
     if e is None:
         return "n/a"
     return f"{e['value']:.1f}{unit} ({e['low']:.1f}-{e['high']:.1f})"
-
-
-def wait(seconds: float) -> str:
-    """``45 s``, ``3 min 20 s``, ``1 h 05 min``, ``2 d 03 h``.
-
-    Examples:
-        >>> wait(45), wait(200), wait(3900), wait(183600)
-        ('45 s', '3 min 20 s', '1 h 05 min', '2 d 03 h')
-    """
-    s = round(seconds)
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s" if s % 60 else f"{s // 60} min"
-    if s < 86400:
-        return f"{s // 3600} h {s % 3600 // 60:02d} min"
-    return f"{s // 86400} d {s % 86400 // 3600:02d} h"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
