@@ -40,9 +40,11 @@ def _script() -> list[str]:
     return [sys.executable, "-m", "servicekit.cli"]
 
 
-def run_entry_point(*args: str, cwd: Path | None = None, timeout: float = 120) -> Result:
+def run_entry_point(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> Result:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 -- our own installed script
         [*_script(), *args],
         capture_output=True,
         text=True,

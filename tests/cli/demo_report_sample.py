@@ -290,6 +290,9 @@ def _staffing(rng: random.Random) -> list[dict[str, Any]]:
                 "service_level_now": round(rng.uniform(0.4, 0.95), 3),
                 "service_level_advised": round(rng.uniform(0.8, 0.97), 3),
                 "asa_seconds_advised": round(rng.uniform(5, 40), 1),
+                "long_waits": 40,
+                "long_waits_relaxed": 20,
+                "p90_wait_seconds": 2700.0,
             }
         )
     return rows

@@ -419,10 +419,6 @@ def test_html_at_a_directory(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the --html error names the path but not the option --html",
-)
 def test_html_error_names_the_option(tmp_path):
     r = run_main(
         "demo", "--volume", "60", "--jobs", "1", "--html", str(tmp_path / "no" / "x")
@@ -431,11 +427,6 @@ def test_html_error_names_the_option(tmp_path):
     assert "--html" in r.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an unwritable --html path is found only after the whole month has "
-    "been simulated (seconds at full volume); it should be refused up front",
-)
 def test_html_path_is_checked_before_the_simulation(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -352,21 +352,11 @@ def tiny_report() -> dict[str, Any]:
     return make_report(SEED, MONTH, volume=60, jobs=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with fewer rankable cities than top 5 + bottom 3, a city is in both "
-    "the Top 5 and the Bottom 3 (the text table marks it only 'top')",
-)
 def test_top_and_bottom_are_disjoint_in_a_small_world(tiny_report):
     top, bottom = tiny_report["cities"]["top"], tiny_report["cities"]["bottom"]
     assert not set(top) & set(bottom), (top, bottom)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with one city in first place the text says '1 cities share first "
-    "place on the shrunk rank (their intervals overlap)'",
-)
 def test_honest_line_with_a_single_leader(tiny_report):
     leaders = [r for r in tiny_report["cities"]["rows"] if r["shrunk_rank"] == 1]
     assert len(leaders) == 1

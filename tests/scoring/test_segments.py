@@ -154,7 +154,10 @@ class TestRanks:
                 shrunk_above = [o for o in ranked if o.shrunk.low > r.shrunk.high]
                 assert r.shrunk_rank == 1 + len(shrunk_above)
             best = sorted(ranked, key=lambda r: (-r.shrunk.value, r.segment))[:top_k]
-            worst = sorted(ranked, key=lambda r: (r.shrunk.value, r.segment))[:bottom_k]
+            # A segment is never both: the bottom is chosen among the rest.
+            rest = [r for r in ranked if r not in best]
+            worst = sorted(rest, key=lambda r: (r.shrunk.value, r.segment))[:bottom_k]
+            assert not any(r.top and r.bottom for r in period_rows)
             assert {r.segment for r in period_rows if r.top} == {
                 r.segment for r in best
             }
@@ -165,6 +168,16 @@ class TestRanks:
             assert [r.segment for r in table.bottom(period)] == [
                 r.segment for r in worst
             ]
+
+    def test_a_segment_is_never_both_top_and_bottom(self):
+        # servicekit demo at a small volume printed "Top 5: Shanghai. Bottom 3:
+        # Shanghai." when only one city was rankable.
+        rows = [{"city": "Shanghai", "rating": 5}] * 40 + [
+            {"city": "Lhasa", "rating": 4}
+        ] * 5
+        t = segment_table(rows, by="city", measure=CsatMeasure())
+        assert [r.segment for r in t.top()] == ["Shanghai"]
+        assert t.bottom() == ()
 
     def test_overlapping_intervals_tie(self):
         rows = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -100,18 +101,47 @@ def main(
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    if out is None or err is None:  # started with a standard stream closed (`>&-`)
+        return 2
     parser = build_parser()
     try:
         # argparse prints --help and --version to sys.stdout and then exits.
         with contextlib.redirect_stdout(out):
             args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
         if args.command is None:
-            parser.print_help(out)
+            parser.print_help(err)
             return 2
         status: int = args.run(args, out, err)
+        out.flush()
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0
     except (CliError, ServiceKitError) as error:
         print(f"servicekit: error: {error}", file=err)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`servicekit ... | head -1`): stop quietly, as a
+        # pipeline expects, and keep Python from complaining when it flushes at exit.
+        _quiet(out)
+        return _SIGPIPE_STATUS
+    except OSError as error:  # the output could not be written (a full disk...)
+        _quiet(out)
+        print(
+            f"servicekit: error: cannot write the output: {error.strerror or error}",
+            file=err,
+        )
+        return 2
     return status
+
+
+_SIGPIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for a broken pipe
+
+
+def _quiet(stream: TextIO) -> None:
+    """Point a failed standard output at the null device (the Python docs' recipe)."""
+    try:
+        fileno = stream.fileno()
+    except (OSError, ValueError):  # not a real file (a StringIO in tests)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fileno)
+    os.close(null)

@@ -22,7 +22,7 @@ from servicekit.cli._demo_data import REQUESTS_PER_DAY, World, generate, parse_m
 from servicekit.cli._demo_report import build_report, run_requirements
 from servicekit.cli._demo_sim import desks, simulate_desk
 from servicekit.cli._demo_tickets import Summary, summarise
-from servicekit.cli._inputs import CliError, write_atomically
+from servicekit.cli._inputs import CliError, check_writable, write_atomically
 from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import render_text
 
@@ -207,6 +207,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the demo and print (or write) its report."""
     jobs = _jobs(args.jobs)
     parse_month(args.month)
+    if args.html:  # refuse an unwritable page before simulating a month for it
+        try:
+            check_writable(args.html)
+        except CliError as error:
+            raise CliError(f"--html: {error}") from None
     progress = _Progress(err)
     try:
         report = make_report(
@@ -220,7 +225,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else render_text(report)
     )
     if args.html:
-        write_atomically(args.html, render_html(report))
+        try:
+            write_atomically(args.html, render_html(report))
+        except CliError as error:
+            raise CliError(f"--html: {error}") from None
         if not args.json:
             text += f"\nThe same report with charts: {args.html}\n"
     out.write(text)

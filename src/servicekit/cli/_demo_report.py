@@ -64,6 +64,7 @@ _HISTOGRAM: Final = (
     ("4 - 12 h", 12 * 3600.0),
     ("12 h or more", None),
 )
+_STAFFING_ROWS: Final = 5
 _LONG_WAIT: Final = 15 * 60  # seconds: a wait a director asks about
 _STEP_SECONDS: Final = frozenset(int(s.after.total_seconds()) for s in ESCALATIONS)
 _COMPLAINTS: Final = frozenset({"complaint", "logistics_complaint"})
@@ -376,9 +377,16 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
     for s in routed:
         if s.assigned:
             waits[s.city].append(s.wait or 0)
-    slowest = sorted(waits, key=lambda c: (-_percentile(waits[c], 0.9), c))[:5]
-    advice = []
+    # Longest 90th-percentile wait first; many cities share a p90 (an escalation
+    # step's delay), so the mean wait breaks those ties, then the name.
+    slowest = sorted(
+        waits,
+        key=lambda c: (-_percentile(waits[c], 0.9), -statistics.fmean(waits[c]), c),
+    )
+    advice: list[dict[str, Any]] = []
     for city in slowest:
+        if len(advice) == _STAFFING_ROWS:
+            break
         calls = [s for s in routed if s.desk == city and s.channel == "phone"]
         per_hour: Counter[int] = Counter()
         for s in calls:

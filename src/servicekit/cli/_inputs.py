@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 import zoneinfo
 from pathlib import Path
@@ -90,12 +91,59 @@ def _replacing(path: Path) -> Iterator[TextIO]:
     directory = path.parent if str(path.parent) else Path()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain write
+        # would: the replaced file's, or 0666 less the umask for a new one.
+        Path(tmp).chmod(_mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _target(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a file to write, refused if it is a directory or has no directory."""
+    target = Path(path)
+    if target.is_dir():
+        raise CliError(f"{target} is a directory; give a file name to write")
+    if str(target.parent) and not target.parent.is_dir():
+        raise CliError(
+            f"cannot write {target}: the directory {target.parent} does not exist"
+        )
+    return target
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`CliError` unless a file could be written at ``path`` now.
+
+    Creates and removes a temporary file beside it, so a long computation is not
+    started for an output that cannot be written.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> check_writable(pathlib.Path(tempfile.mkdtemp()) / "report.html")
+        >>> check_writable(tempfile.gettempdir())
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: ... is a directory; give a file name to write
+    """
+    target = _target(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise CliError(f"cannot write {target}: {error.strerror or error}") from None
+    os.close(fd)
+    Path(tmp).unlink()
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
@@ -108,13 +156,7 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
         >>> target.read_text()
         'hello\n'
     """
-    target = Path(path)
-    if target.is_dir():
-        raise CliError(f"{target} is a directory; give a file name to write")
-    if not target.parent.is_dir() and str(target.parent):
-        raise CliError(
-            f"cannot write {target}: the directory {target.parent} does not exist"
-        )
+    target = _target(path)
     try:
         with _replacing(target) as handle:
             handle.write(text)

@@ -978,13 +978,19 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
         row_classes=kinds,
     )
     tied = sum(1 for r in rows if r.get("shrunk_rank") == 1)
+    leaders = (
+        "no city is ranked"
+        if tied == 0
+        else "one city alone is first on the shrunk rank"
+        if tied == 1
+        else f"{tied} cities share first place on the shrunk rank"
+    )
     honest = (
         "<p>The top and bottom lists are the report's usual selection (the five best "
         "and three worst ranked cities by their shrunk index), not a claimed order: "
         "a rank counts only the cities whose whole interval lies above, so cities "
-        f"whose intervals overlap share a rank. Here {tied} cities share first place "
-        f"on the shrunk rank. Cities with fewer than {_e(min_n)} answers are not "
-        "ranked at all.</p>\n"
+        f"whose intervals overlap share a rank. Here {leaders}. Cities with fewer "
+        f"than {_e(min_n)} answers are not ranked at all.</p>\n"
         f'<ul class="honest">'
         f"<li><b>Top:</b> {_city_list(cities['top'])}</li>"
         f"<li><b>Bottom:</b> {_city_list(cities['bottom'])}</li>"

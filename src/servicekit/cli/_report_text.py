@@ -238,23 +238,34 @@ def _cities(cities: Mapping[str, Any]) -> list[str]:
             for r in cities["rows"]
         ],
     )
-    tied_first = [r["city"] for r in cities["rows"] if r["shrunk_rank"] == 1]
-    lines += [
-        (
-            f"Top 5: {', '.join(cities['top']) or 'none'}. "
-            f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
-        ),
-        (
-            f"Honestly: {len(tied_first)} cities share first place on the shrunk rank "
-            "(their intervals overlap), so the top 5 is a selection, not an order."
-        ),
-    ]
+    lines.append(
+        f"Top 5: {', '.join(cities['top']) or 'none'}. "
+        f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
+    )
+    lines.append(_leaders(cities["rows"]))
     if cities["unranked"]:
         lines.append(
             f"Not ranked (fewer than {cities['min_n']} answers): "
             f"{', '.join(cities['unranked'])}."
         )
     return lines
+
+
+def _leaders(rows: Sequence[Mapping[str, Any]]) -> str:
+    """What the shrunk rank can and cannot tell apart at the top, in words."""
+    first = [r["city"] for r in rows if r["shrunk_rank"] == 1]
+    if not first:
+        return "No city has enough answers to be ranked."
+    if len(first) == 1:
+        return (
+            f"Honestly: only {first[0]} is first on the shrunk rank: its interval lies "
+            "above every other ranked city's."
+        )
+    return (
+        f"Honestly: {len(first)} cities share first place on the shrunk rank (no other "
+        "city's interval lies entirely above theirs), so the top 5 is a selection, "
+        "not an order."
+    )
 
 
 def _scores(report: Mapping[str, Any]) -> list[str]:

@@ -85,7 +85,9 @@ class SegmentRow:
         top: among the table's ``top_k`` best by ``shrunk.value`` (ties by segment).
             A selection like the reports' "top five", not a claimed order: read
             ``shrunk_rank`` for what the data can tell apart.
-        bottom: among the ``bottom_k`` worst by ``shrunk.value`` (ties by segment).
+        bottom: among the ``bottom_k`` worst by ``shrunk.value`` (ties by segment),
+            chosen from the segments not flagged ``top``: with fewer than
+            ``top_k + bottom_k`` rankable segments the bottom list is shorter.
         change: this period minus the segment's previous period, or None when there is
             no previous period or the segment was absent from it.
 
@@ -465,7 +467,7 @@ def segment_table(
             (``1 - confidence``) of ``change_significant``.
         min_n: segments with fewer responses in a period are not ranked.
         top_k: how many rankable segments per period are flagged ``top``.
-        bottom_k: how many are flagged ``bottom``.
+        bottom_k: how many are flagged ``bottom`` (never one already ``top``).
 
     Returns:
         A [`SegmentTable`][]. Groups where the measure can score nothing (an index
@@ -540,7 +542,8 @@ def segment_table(
         shrunk_lows = sorted(shrunk[k].low for k in rankable)
         order = sorted(rankable, key=lambda k: (-shrunk[k].value, k))
         top = set(order[:top_k])
-        bottom = set(sorted(rankable, key=lambda k: (shrunk[k].value, k))[:bottom_k])
+        rest = [k for k in rankable if k not in top]
+        bottom = set(sorted(rest, key=lambda k: (shrunk[k].value, k))[:bottom_k])
         for segment in sorted(summaries):
             est = estimates[segment]
             is_rankable = summaries[segment].n >= min_n

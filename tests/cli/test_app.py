@@ -1,0 +1,112 @@
+"""The command-line shell around every command: exit statuses and output failures."""
+
+import io
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli.cli_run import run_main
+from servicekit.cli import main
+from servicekit.cli._inputs import check_writable, write_atomically
+
+STAFFING = ["staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"]
+
+
+class Failing(io.StringIO):
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+
+def test_no_command_prints_the_help_on_stderr_and_exits_2():
+    r = run_main()
+    assert r.status == 2
+    assert r.out == ""
+    assert "usage: servicekit" in r.err
+
+
+def test_version():
+    r = run_main("--version")
+    assert r.status == 0
+    assert r.out.startswith("servicekit ")
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly():
+    # `servicekit staffing ... | head -1` used to end in a BrokenPipeError traceback.
+    err = io.StringIO()
+    status = main(STAFFING, out=Failing(BrokenPipeError(32, "Broken pipe")), err=err)
+    assert status == 141
+    assert err.getvalue() == ""
+
+
+def test_a_full_disk_is_an_error_not_a_traceback():
+    # `servicekit staffing ... > /dev/full` used to raise OSError.
+    err = io.StringIO()
+    status = main(
+        STAFFING, out=Failing(OSError(28, "No space left on device")), err=err
+    )
+    assert status == 2
+    assert "No space left on device" in err.getvalue()
+
+
+def test_closed_standard_output_is_refused(monkeypatch):
+    # `servicekit demo >&-` used to raise AttributeError on None.write.
+    monkeypatch.setattr(sys, "stdout", None)
+    assert main(STAFFING) == 2
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_the_installed_script_reports_a_full_disk():
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(  # noqa: S603 -- the interpreter running the tests
+            [sys.executable, "-m", "servicekit.cli", *STAFFING],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert "No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_written_files_get_the_mode_a_plain_write_would_give(tmp_path):
+    # Atomic writes went through mkstemp, whose 0600 survived the rename.
+    new = tmp_path / "new.html"
+    write_atomically(new, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask
+    existing = tmp_path / "shared.html"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    write_atomically(existing, "new")
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o644
+    assert existing.read_text() == "new"
+
+
+def test_check_writable_leaves_nothing_behind(tmp_path):
+    check_writable(tmp_path / "report.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_check_writable_refuses_a_read_only_directory(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        r = run_main(
+            "demo", "--volume", "60", "--jobs", "1", "--html", str(locked / "x")
+        )
+        assert r.status == 2
+        assert "--html" in r.err
+    finally:
+        locked.chmod(0o700)
