@@ -189,6 +189,7 @@ def _routing(rng: random.Random) -> dict[str, Any]:
                 "tickets": rng.randint(50, 1500),
                 "agents": rng.randint(2, 40),
                 "median_wait_seconds": round(median, 1),
+                "mean_wait_seconds": round(median * 1.3, 1),
                 "p90_wait_seconds": round(median * rng.uniform(1.5, 6), 1),
             }
         )

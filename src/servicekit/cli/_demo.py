@@ -207,6 +207,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the demo and print (or write) its report."""
     jobs = _jobs(args.jobs)
     parse_month(args.month)
+    if args.html is not None and not args.html.strip():
+        raise CliError("--html: give the name of the file to write")
     if args.html:  # refuse an unwritable page before simulating a month for it
         try:
             check_writable(args.html)

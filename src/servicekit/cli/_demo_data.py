@@ -242,7 +242,9 @@ def parse_month(text: str) -> tuple[int, int]:
         raise CliError(
             f"--month: expected YYYY-MM such as 2025-01, got {text!r}"
         ) from None
-    if not (2000 <= year <= 2099 and 1 <= month <= 12):
+    if not 1 <= month <= 12:
+        raise CliError(f"--month: {text!r} is not a month (months run 01 to 12)")
+    if not 2000 <= year <= 2099:
         raise CliError(
             f"--month: {text!r} is outside 2000-01 … 2099-12 (the years China's "
             "holiday calendar is known for)"

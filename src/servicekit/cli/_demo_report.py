@@ -254,6 +254,9 @@ def _routing(world: World, routed: list[Summary]) -> dict[str, Any]:
                 "median_wait_seconds": float(statistics.median(waits[c.name]))
                 if waits[c.name]
                 else 0.0,
+                "mean_wait_seconds": round(statistics.fmean(waits[c.name]), 1)
+                if waits[c.name]
+                else 0.0,
                 "p90_wait_seconds": _percentile(waits[c.name], 0.9),
             }
             for c in world.cities

@@ -39,10 +39,34 @@ def _pct(part: float, whole: float) -> str:
     return "n/a" if whole == 0 else f"{100 * part / whole:.1f} %"
 
 
+def _fixed(x: float, digits: int) -> str:
+    return f"{x:.{digits}f}"
+
+
 def _est(e: Mapping[str, Any] | None, unit: str = " %") -> str:
+    """``value unit (low-high)``, with one decimal, or more where needed.
+
+    More decimals are shown where one would round a share that is not 100 % up to
+    100.0 (or one that is not 0 % down to 0.0).
+
+    Examples:
+        >>> _est({"value": 99.97, "low": 99.9, "high": 99.99})
+        '99.97 % (99.90-99.99)'
+        >>> _est({"value": 78.04, "low": 77.61, "high": 78.46})
+        '78.0 % (77.6-78.5)'
+    """
     if e is None:
         return "n/a"
-    return f"{e['value']:.1f}{unit} ({e['low']:.1f}-{e['high']:.1f})"
+    numbers = (e["value"], e["low"], e["high"])
+    digits = 1
+    if unit == " %":
+        while digits < 4 and any(
+            float(_fixed(x, digits)) in {0.0, 100.0} and x not in {0.0, 100.0}
+            for x in numbers
+        ):
+            digits += 1
+    value, low, high = (_fixed(x, digits) for x in numbers)
+    return f"{value}{unit} ({low}-{high})"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -195,16 +219,20 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
             for b in routing["wait_histogram"]
         ],
     )
-    slow = sorted(routing["by_city"], key=lambda c: -c["p90_wait_seconds"])[:5]
-    lines.append("Longest waits (90th percentile) by city:")
+    slow = sorted(
+        routing["by_city"],
+        key=lambda c: (-c["p90_wait_seconds"], -c["mean_wait_seconds"], c["city"]),
+    )[:5]
+    lines.append("Longest waits by city (90th percentile, then mean):")
     lines += _table(
-        ("city", "requests", "agents", "median wait", "90 % within"),
+        ("city", "requests", "agents", "median wait", "mean wait", "90 % within"),
         [
             (
                 c["city"],
                 _n(c["tickets"]),
                 str(c["agents"]),
                 wait(c["median_wait_seconds"]),
+                wait(c["mean_wait_seconds"]),
                 wait(c["p90_wait_seconds"]),
             )
             for c in slow
@@ -243,6 +271,10 @@ def _cities(cities: Mapping[str, Any]) -> list[str]:
         f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
     )
     lines.append(_leaders(cities["rows"]))
+    lines.append(
+        "The bottom 3 is a selection in the same way: read the shrunk rank for what "
+        "the data can tell apart."
+    )
     if cities["unranked"]:
         lines.append(
             f"Not ranked (fewer than {cities['min_n']} answers): "
@@ -345,8 +377,11 @@ def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
 def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = _title("Staffing advice")
     lines.append(
-        "Erlang C for the phone line of the cities with the longest waits, at their "
-        "busiest working-day hour; target 80 % answered within 30 s, 30 % shrinkage:"
+        "Erlang C for the phone line of the cities with the longest waits (90th "
+        "percentile, then mean), at their busiest working-day hour; target 80 % "
+        "answered within 30 s. 'on shift' counts the desk's agents at that hour on a "
+        "typical working day (every agent is blended and takes one call at a time); "
+        "'to roster' adds 30 % shrinkage to the agents needed:"
     )
     lines += _table(
         (
@@ -384,7 +419,8 @@ def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
         )
         lines.append(
             f"  {s['city']}: {verdict}; {s['long_waits_relaxed']} of its "
-            f"{s['long_waits']} waits over 15 min ended the moment an escalation step "
-            "relaxed the skills or language required (no qualified agent was free)."
+            f"{s['long_waits']} waits over 15 min ended the second an escalation step "
+            "relaxed the skills or language required (so, we infer, no agent with "
+            "them was free before)."
         )
     return lines
