@@ -228,7 +228,9 @@ def _city(
         ):
             return
         when = dt.datetime.fromtimestamp(now, ZONE)
-        result = ROUTER.dispatch(list(queue.values()), present, when)
+        # With a desk's handful of agents, evaluating every policy on every agent
+        # ("scan") costs less than building the indexes; the choices are the same.
+        result = ROUTER.dispatch(list(queue.values()), present, when, strategy="scan")
         for agent in result.agents:
             agents[agent.id] = agent
         for a in result.assignments:
