@@ -942,9 +942,14 @@ def _city_list(names: Sequence[Any]) -> str:
 
 
 def _cities_section(cities: Mapping[str, Any]) -> str:
+    # Ranked cities first, best first; the unranked ones after them, as in the text.
     rows = sorted(
         cities["rows"],
-        key=lambda r: (-(_finite(r["index"]["value"]) or 0.0), str(r["city"])),
+        key=lambda r: (
+            not r.get("rankable", True),
+            -(_finite(r["index"]["value"]) or 0.0),
+            str(r["city"]),
+        ),
     )
     markers = _city_markers(cities)
     level = _confidence(rows[0]["index"] if rows else None)
