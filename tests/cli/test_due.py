@@ -8,8 +8,11 @@ import json
 
 import pendulum
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli.cli_run import run_entry_point, run_main
+from servicekit._iso import duration_from_iso
 from servicekit.sla import BusinessCalendar, parse_hours
 
 SH = "Asia/Shanghai"
@@ -353,3 +356,223 @@ def test_entry_point():
     assert bad.status == 2
     assert bad.out == ""
     assert "--within: cannot read 'soon' as a duration" in bad.err
+
+
+# --- Regression tests for the review's defects -----------------------------------
+
+DST_ZONES = (
+    "America/New_York",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "America/Santiago",
+)
+ROUND_THE_CLOCK = "Mon-Sun 00:00-24:00"
+
+
+def counted(out):
+    """``(duration, total)`` of every counted line of the table."""
+    return [
+        (parts[-3], parts[-1])
+        for parts in (line.split() for line in out.splitlines())
+        if parts and parts[0] == "counted"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tz", "hours", "start", "within", "shown"),
+    [
+        # 25 wall-clock hours long: 24 elapsed ones end at 11:00 the next day.
+        (
+            "Europe/Berlin",
+            ROUND_THE_CLOCK,
+            "2025-10-25T12:00",
+            "24h",
+            [("24:00", "24:00")],
+        ),
+        # 01:00-04:00 on the spring-forward night is two hours long.
+        (
+            "America/New_York",
+            "Mon-Sun 01:00-04:00",
+            "2025-03-09T00:00",
+            "3h",
+            [("2:00", "2:00"), ("1:00", "3:00")],
+        ),
+        # ...and four on the fall-back night.
+        (
+            "America/New_York",
+            "Mon-Sun 01:00-04:00",
+            "2025-11-02T00:00",
+            "3h",
+            [("3:00", "3:00")],
+        ),
+    ],
+)
+def test_dst_stretch_durations_are_elapsed_time(tz, hours, start, within, shown):
+    args = ("due", "--tz", tz, "--hours", hours, "--start", start, "--within", within)
+    r = run_main(*args)
+    assert r.status == 0, r.err
+    assert counted(r.out) == [tuple(pair) for pair in shown]
+    data = json.loads(run_main(*args, "--json").out)
+    assert data["business_time"] == data["within"]
+
+
+@st.composite
+def dst_cases(draw):
+    tz = draw(st.sampled_from(DST_ZONES))
+    open_h = draw(st.integers(0, 22))
+    close_h = draw(st.integers(open_h + 1, 24))
+    days = draw(st.sampled_from(["Mon-Sun", "Mon-Fri", "Sat-Sun"]))
+    hours = f"{days} {open_h:02d}:00-{close_h:02d}:00"
+    # Starts within a few days of 2025's transitions in all four zones.
+    anchor = draw(
+        st.sampled_from(
+            [
+                dt.datetime(2025, 3, 8),
+                dt.datetime(2025, 3, 29),
+                dt.datetime(2025, 4, 4),
+                dt.datetime(2025, 9, 5),
+                dt.datetime(2025, 10, 3),
+                dt.datetime(2025, 10, 25),
+                dt.datetime(2025, 10, 31),
+            ]
+        )
+    )
+    start = anchor + dt.timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
+    minutes = draw(st.integers(1, 5 * 24 * 60))
+    return tz, hours, start, minutes
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(dst_cases())
+def test_dst_counted_stretches_sum_to_the_business_time(case):
+    tz, hours, start, minutes = case
+    text = start.strftime("%Y-%m-%dT%H:%M")
+    args = (
+        "due",
+        "--tz",
+        tz,
+        "--hours",
+        hours,
+        "--start",
+        text,
+        "--within",
+        f"{minutes}m",
+    )
+    r = run_main(*args, "--json")
+    assert r.status == 0, r.err
+    data = json.loads(r.out)
+    delta = dt.timedelta(minutes=minutes)
+    durations = [
+        duration_from_iso(s["duration"], "duration")
+        for s in data["stretches"]
+        if s["kind"] == "open"
+    ]
+    assert sum(durations, dt.timedelta(0)) == delta
+    assert duration_from_iso(data["business_time"], "business_time") == delta
+    calendar = BusinessCalendar(timezone=tz, weekly_hours=parse_hours(hours))
+    begin = pendulum.parse(data["start"])
+    assert data["deadline"] == calendar.add(begin, delta).in_tz(tz).isoformat()
+    # The table's running total ends at the requested time too.
+    seconds = minutes * 60
+    assert counted(run_main(*args).out)[-1][1] == (
+        f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
+    )
+
+
+def test_naive_start_in_a_repeated_hour_is_its_first_occurrence():
+    r = run_main(
+        "due", "--tz", "America/New_York", "--hours", ROUND_THE_CLOCK,
+        "--start", "2025-11-02T01:30", "--within", "1h", "--json",
+    )  # fmt: skip
+    data = json.loads(r.out)
+    assert data["start"] == "2025-11-02T01:30:00-04:00"
+    # One elapsed hour later the clock shows 01:30 again, now in standard time.
+    assert data["deadline"] == "2025-11-02T01:30:00-05:00"
+
+
+def test_naive_start_in_a_skipped_hour_moves_forward_by_the_gap():
+    r = run_main(
+        "due", "--tz", "America/New_York", "--hours", ROUND_THE_CLOCK,
+        "--start", "2025-03-09T02:30", "--within", "1h", "--json",
+    )  # fmt: skip
+    data = json.loads(r.out)
+    assert data["start"] == "2025-03-09T03:30:00-04:00"
+    assert data["deadline"] == "2025-03-09T04:30:00-04:00"
+
+
+@given(
+    st.integers(16, 400).map(lambda n: "9" * n),
+    st.sampled_from(["h", "d", "s", "m", "ms", "h30m"]),
+)
+def test_absurd_within_is_an_option_error_not_a_traceback(digits, unit):
+    r = run_main(
+        "due", "--tz", "UTC", "--start", "2025-01-01T00:00", "--within", digits + unit
+    )
+    assert r.status == 2
+    assert r.out == ""
+    assert r.err.startswith("servicekit: error: --within: "), r.err
+
+
+def test_huge_within_names_the_option():
+    r = run_main(
+        "due",
+        "--tz",
+        "UTC",
+        "--start",
+        "2025-01-01T00:00",
+        "--within",
+        "99999999999999h",
+    )
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --within: 3.6e+17 seconds is too long")
+
+
+def test_long_stretch_lists_are_shortened_but_json_keeps_them_all():
+    args = ("due", "--tz", "UTC", "--start", "2025-01-06T09:00", "--within", "300h")
+    r = run_main(*args)
+    assert r.status == 0, r.err
+    data = json.loads(run_main(*args, "--json").out)
+    total = len(data["stretches"])
+    assert total > 40
+    body = r.out.splitlines()[5:]
+    assert len(body) == 20 + 1 + 10
+    assert body[20] == f"  … {total - 30:,} more stretches (--json lists them all) …"
+    assert body[-1].endswith("total 300:00")
+    # Forty stretches or fewer are all shown.
+    short = run_main(*args[:-1], "100h")
+    assert "more stretches" not in short.out
+
+
+def test_bare_zero_within_is_accepted():
+    r = run_main("due", "--tz", "UTC", "--start", "2025-01-01T10:00", "--within", "0")
+    assert r.status == 0, r.err
+    assert "No working time is needed" in r.out
+    assert (
+        r.out.splitlines()[1] == "0:00 business hours from Wed 2025-01-01 10:00 +00:00"
+    )
+
+
+DUE_OPTIONS = {
+    "--tz": "Europe/Berlin",
+    "--hours": "Mon-Fri 09:00-18:00",
+    "--country": "DE",
+    "--start": "2025-01-06T10:00",
+    "--within": "4h",
+}
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from([*DUE_OPTIONS, "--business-days"]), st.text(max_size=30)
+    ),
+    st.booleans(),
+)
+def test_due_options_never_give_a_traceback(changed, as_json):
+    options = {**DUE_OPTIONS, **changed}
+    if "--business-days" in changed:
+        del options["--within"]
+    argv = [part for item in options.items() for part in item]
+    r = run_main("due", *argv, *(["--json"] if as_json else []))
+    assert r.status in {0, 2}
+    assert "Traceback" not in r.err

@@ -26,6 +26,7 @@ from servicekit.cli._inputs import (
     read_json,
     read_json_lines,
     read_text,
+    seconds_delta,
     write_atomically,
 )
 
@@ -99,6 +100,41 @@ class TestParseInstant:
             30,
             dt.timedelta(hours=-4),
         )
+
+    @pytest.mark.parametrize(
+        ("zone", "text", "offset"),
+        [
+            ("America/New_York", "2025-11-02T01:30", "-04:00"),
+            ("America/New_York", "2025-11-02T01:00", "-04:00"),
+            ("America/New_York", "2025-11-02T01:59:59", "-04:00"),
+            ("Europe/Berlin", "2025-10-26T02:30", "+02:00"),
+            ("Australia/Sydney", "2025-04-06T02:30", "+11:00"),
+        ],
+    )
+    def test_repeated_hour_is_the_first_occurrence(self, zone, text, offset):
+        got = parse_instant(text, tz=zone, what="--start")
+        assert (
+            got.isoformat() == f"{text}{':00' if text.count(':') == 1 else ''}{offset}"
+        )
+
+    @pytest.mark.parametrize(
+        ("zone", "text", "expected"),
+        [
+            ("America/New_York", "2025-03-09T02:00", "2025-03-09T03:00:00-04:00"),
+            ("Europe/Berlin", "2025-03-30T02:59", "2025-03-30T03:59:00+02:00"),
+            ("Australia/Sydney", "2025-10-05T02:30", "2025-10-05T03:30:00+11:00"),
+        ],
+    )
+    def test_skipped_hour_is_the_instant_the_old_clock_meant(
+        self, zone, text, expected
+    ):
+        got = parse_instant(text, tz=zone, what="--start")
+        assert got.isoformat() == expected
+        # The same instant as the wall-clock time read with the offset before the gap.
+        before = dt.datetime.fromisoformat(text).replace(
+            tzinfo=zoneinfo.ZoneInfo(zone), fold=0
+        )
+        assert got.timestamp() == before.timestamp()
 
     def test_refuses_garbage(self):
         with pytest.raises(CliError, match="--start: cannot read 'tomorrow'"):
@@ -232,13 +268,67 @@ class TestReaders:
 
     def test_csv(self, tmp_path):
         target = tmp_path / "r.csv"
-        target.write_text('city,note,nps\nHohhot,"two\nlines",9\n,,\nBaotou\n')
+        target.write_text('city,note,nps\nHohhot,"two\nlines",9\n,,\nBaotou,,\n')
         header, rows = read_csv(target)
         assert header == ["city", "note", "nps"]
         assert rows == [
             (3, {"city": "Hohhot", "note": "two\nlines", "nps": "9"}),
             (5, {"city": "Baotou", "note": "", "nps": ""}),
         ]
+
+    @pytest.mark.parametrize(
+        ("raw", "rows"),
+        [
+            (b"city,nps\r\nA,9\r\nB,7\r\n", [(2, "A", "9"), (3, "B", "7")]),
+            (b"\xef\xbb\xbfcity,nps\nA,9\n", [(2, "A", "9")]),
+            (
+                b'city,nps\n"Hohhot, Inner Mongolia",9\n',
+                [(2, "Hohhot, Inner Mongolia", "9")],
+            ),
+            (b'city,nps\r\n"say ""hi"", B",7\r\n', [(2, 'say "hi", B', "7")]),
+            (b"city,nps\nA,9", [(2, "A", "9")]),
+        ],
+    )
+    def test_csv_dialects_that_work(self, tmp_path, raw, rows):
+        target = tmp_path / "r.csv"
+        target.write_bytes(raw)
+        header, got = read_csv(target)
+        assert header == ["city", "nps"]
+        assert got == [(n, {"city": c, "nps": v}) for n, c, v in rows]
+
+    @pytest.mark.parametrize(
+        ("text", "line", "column", "message"),
+        [
+            ('city,nps\nA,9\n"B,7\nC,8\nD,10\nE,3\n', 3, "city", "never closed"),
+            ('city,nps\r\nA,9\r\nB,"7\r\nC,8\r\n', 3, "nps", "never closed"),
+            ('city,nps\nA,"9', 2, "nps", "never closed"),
+            ('"city,nps\nA,9\n', 1, None, "never closed"),
+            ("city,nps\nA,9\nB\n", 3, "nps", "1 cells but the header names 2"),
+            ("a,b,c\n1,2,3\n1,2\n", 3, "c", "this column is missing"),
+            ('city,nps\n"A"x,9\n', 2, None, "not CSV: ',' expected after '\"'"),
+        ],
+    )
+    def test_csv_unterminated_quote_and_short_rows_name_the_place(
+        self, tmp_path, text, line, column, message
+    ):
+        target = tmp_path / "r.csv"
+        target.write_bytes(text.encode())
+        with pytest.raises(CliError, match=message) as info:
+            read_csv(target)
+        assert (info.value.source, info.value.line, info.value.field) == (
+            str(target),
+            line,
+            column,
+        )
+
+    def test_csv_unterminated_quote_when_csv_ends_quietly(self):
+        # Some Python versions end the record at the end of the file without an error
+        # even when strict: the re-read still finds the open quote.
+        lines = ["city,nps\n", "A,9\n", '"B,7\n', "C,8\n"]
+        with pytest.raises(CliError, match="never closed") as info:
+            _inputs._check_closed("r.csv", lines, 3, ["city", "nps"])
+        assert (info.value.line, info.value.field) == (3, "city")
+        _inputs._check_closed("r.csv", lines[:2], 2, ["city", "nps"])
 
     @pytest.mark.parametrize(
         ("text", "message"),
@@ -280,3 +370,21 @@ class TestWriteAtomically:
         with pytest.raises(CliError, match="No space left"):
             write_atomically(tmp_path / "out.txt", "x")
         assert list(tmp_path.iterdir()) == []
+
+
+class TestSecondsDelta:
+    @given(st.floats(min_value=0, max_value=86_399_999_999_999))
+    def test_in_range(self, seconds):
+        assert seconds_delta(seconds, what="--aht") == dt.timedelta(seconds=seconds)
+
+    @given(
+        st.one_of(
+            st.floats(
+                min_value=86_400_000_000_000, allow_infinity=True, allow_nan=False
+            ),
+            st.just(math.inf),
+        )
+    )
+    def test_absurd_values_name_the_option(self, seconds):
+        with pytest.raises(CliError, match=r"^--open: .* seconds is too long"):
+            seconds_delta(seconds, what="--open")

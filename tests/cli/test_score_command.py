@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli.cli_run import run_entry_point, run_main
 from servicekit.scoring import (
@@ -281,3 +283,77 @@ def test_entry_point(tmp_path):
     assert bad.status == 2
     assert bad.out == ""
     assert bad.err.startswith(f'servicekit: error: {path}, line 3, field "nps": ')
+
+
+# --- Regression tests for the review's defects -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            'city,nps\nA,9\n"B,7\nC,8\nD,10\nE,3\n',
+            ', line 3, field "city"',
+            "a quoted field is never closed",
+        ),
+        (
+            'city,nps\r\nA,9\r\nB,"7\r\nC,8\r\n',
+            ', line 3, field "nps"',
+            "a quoted field is never closed",
+        ),
+        (
+            "city,nps\nA,9\nB\n",
+            ', line 3, field "nps"',
+            "1 cells but the header names 2 columns; this column is missing",
+        ),
+    ],
+)
+def test_unterminated_quote_and_short_rows_lose_no_rows_silently(
+    tmp_path, text, where, message
+):
+    target = tmp_path / "r.csv"
+    target.write_bytes(text.encode())
+    r = run_main("score", str(target), "--by", "city")
+    assert (r.status, r.out) == (2, "")
+    assert r.err.startswith(f"servicekit: error: {target}{where}: "), r.err
+    assert message in r.err
+
+
+def test_crlf_bom_and_quoted_commas_are_read(tmp_path):
+    target = tmp_path / "r.csv"
+    body = '"Hohhot, IM",9\r\n"Baotou, IM",7\r\n' * 20
+    target.write_bytes(("\ufeffcity,nps\r\n" + body).encode())
+    r = run_main("score", str(target), "--by", "city", "--json")
+    assert r.status == 0, r.err
+    data = json.loads(r.out)
+    assert sorted(row["segment"] for row in data["rows"]) == [
+        "Baotou, IM",
+        "Hohhot, IM",
+    ]
+    text = run_main("score", str(target), "--by", "city").out
+    assert "40 responses" in text.splitlines()[0]
+
+
+SCORE_OPTIONS = {
+    "RESPONSES": RESPONSES,
+    "--by": "city",
+    "--period": "month",
+    "--measure": "nps",
+    "--field": "nps",
+    "--top": "5",
+    "--bottom": "3",
+    "--min-n": "30",
+}
+
+
+@given(
+    st.dictionaries(st.sampled_from(list(SCORE_OPTIONS)), st.text(max_size=30)),
+    st.booleans(),
+)
+def test_score_options_never_give_a_traceback(changed, as_json):
+    options = {**SCORE_OPTIONS, **changed}
+    path = options.pop("RESPONSES")
+    argv = [part for item in options.items() for part in item]
+    r = run_main("score", path, *argv, *(["--json"] if as_json else []))
+    assert r.status in {0, 2}
+    assert "Traceback" not in r.err

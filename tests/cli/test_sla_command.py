@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli.cli_run import run_entry_point, run_main
 from servicekit.sla import PolicySet, TicketEvent, evaluate
@@ -148,7 +150,7 @@ def test_ids_sort_numbers_first_and_nothing_running(tmp_path):
         ],
     )
     data = json.loads(run_main("sla", path, "--now", LATER, "--json").out)
-    assert [d["ticket_id"] for d in data] == [2, 10, "a", "b"]
+    assert [d["ticket_id"] for d in data] == ["2", "10", "a", "b"]
     table = run_main("sla", path, "--now", LATER).out
     assert (
         table.splitlines()[-1]
@@ -354,3 +356,73 @@ def test_entry_point(tmp_path):
     assert bad.status == 2
     assert bad.out == ""
     assert bad.err.startswith(f'servicekit: error: {path}, line 2, field "at": ')
+
+
+# --- Regression tests for the review's defects -----------------------------------
+
+
+def test_out_of_range_instant_names_the_at_field(tmp_path):
+    path = write(
+        tmp_path,
+        [{"ticket_id": "T-1", "at": "9999-12-31T23:59:59+08:00", "kind": "created"}],
+    )
+    r = run_main("sla", path, "--now", LATER)
+    assert r.status == 2
+    assert r.err.startswith(f'servicekit: error: {path}, line 1, field "at": '), r.err
+
+
+def test_unknown_event_keys_are_warned_about_and_ignored(tmp_path):
+    path = write(
+        tmp_path,
+        [
+            {"ticket_id": "T-1", **CREATED, "priorty": "high", "note": 1},
+            {"ticket_id": "T-1", **REPLY},
+        ],
+    )
+    r = run_main("sla", path, "--now", LATER)
+    assert r.status == 0, r.err
+    warnings = r.err.splitlines()
+    assert warnings == [
+        f"servicekit: warning: {path}, line 1: unknown key {key!r} ignored; an "
+        "event's keys are ticket_id, ticket, at, kind, priority, tier, channel, "
+        "category, status, attributes"
+        for key in ("priorty", "note")
+    ]
+    assert r.out.splitlines()[-1].startswith("1 ticket, ")
+
+
+def test_numeric_and_text_ticket_ids_are_one_ticket(tmp_path):
+    path = write(
+        tmp_path,
+        [{"ticket_id": 1, **CREATED}, {"ticket_id": "1", **SOLVED}],
+    )
+    r = run_main("sla", path, "--now", LATER)
+    assert r.status == 0, r.err
+    assert r.out.splitlines()[-1].startswith("1 ticket, ")
+    data = json.loads(run_main("sla", path, "--now", LATER, "--json").out)
+    assert [(d["ticket_id"], d["report"]["status"]) for d in data] == [("1", "solved")]
+
+
+def test_ids_of_digits_sort_by_number_and_keep_their_text(tmp_path):
+    path = write(
+        tmp_path,
+        [{"ticket_id": t, **CREATED} for t in ("10", 9, "007", "x")],
+    )
+    data = json.loads(run_main("sla", path, "--now", LATER, "--json").out)
+    assert [d["ticket_id"] for d in data] == ["007", "9", "10", "x"]
+
+
+SLA_OPTIONS = {"--policies": POLICIES, "--now": NOW}
+
+
+@given(
+    st.dictionaries(st.sampled_from(["EVENTS", *SLA_OPTIONS]), st.text(max_size=30)),
+    st.booleans(),
+)
+def test_sla_options_never_give_a_traceback(changed, as_json):
+    events = changed.pop("EVENTS", EVENTS)
+    options = {**SLA_OPTIONS, **changed}
+    argv = [part for item in options.items() for part in item]
+    r = run_main("sla", events, *argv, *(["--json"] if as_json else []))
+    assert r.status in {0, 2}
+    assert "Traceback" not in r.err

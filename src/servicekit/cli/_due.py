@@ -25,6 +25,7 @@ from servicekit.cli._inputs import (
     format_instant,
     parse_instant,
     parse_seconds,
+    seconds_delta,
 )
 from servicekit.errors import ServiceKitError
 from servicekit.sla import BusinessCalendar, parse_hours
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
     import pendulum
 
 _DEFAULT_HOURS = "Mon-Fri 09:00-18:00"
+# Above _SHOW_ALL stretches the table shows the first _HEAD and the last _TAIL.
+_SHOW_ALL = 40
+_HEAD = 20
+_TAIL = 10
 
 _EPILOG = """\
 examples:
@@ -99,8 +104,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     calendar = _calendar(args, tz)
     start = parse_instant(args.start, tz=tz, what="--start").in_tz(tz)
     if args.within is not None:
-        seconds = parse_seconds(args.within, what="--within")
-        delta = dt.timedelta(seconds=seconds)
+        bare_zero = args.within.strip() == "0"
+        seconds = 0.0 if bare_zero else parse_seconds(args.within, what="--within")
+        delta = seconds_delta(seconds, what="--within")
         deadline = _library(lambda: calendar.add(start, delta), "--within")
         amount = f"{format_duration(delta)} business hours"
     else:
@@ -197,8 +203,12 @@ class _Stretch:
 
     @property
     def duration(self) -> dt.timedelta:
-        # datetime's own subtraction: a plain timedelta, not a pendulum Interval.
-        return dt.datetime.__sub__(self.end, self.start)
+        # Elapsed time, not wall-clock difference: across a DST change a stretch
+        # from 00:00 to 24:00 lasts 23 or 25 hours. A plain timedelta, not a
+        # pendulum Interval.
+        return dt.datetime.__sub__(
+            self.end.astimezone(dt.UTC), self.start.astimezone(dt.UTC)
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -344,12 +354,18 @@ def _table(
         return "\n".join(lines)
     lines += [f"Times below are wall-clock times in {tz}.", ""]
     total = dt.timedelta(0)
-    for s in stretches:
+    for index, s in enumerate(stretches):
+        if s.open:
+            total += s.duration
+        if len(stretches) > _SHOW_ALL and _HEAD <= index < len(stretches) - _TAIL:
+            if index == _HEAD:
+                hidden = len(stretches) - _HEAD - _TAIL
+                lines.append(f"  … {hidden:,} more stretches (--json lists them all) …")
+            continue
         same_day = s.start.date() == s.end.date()
         end = _clock(s.end) if same_day else f"{_day(s.end)} {_clock(s.end)}"
         span = f"{_day(s.start)} {_clock(s.start)} – {end}"
         if s.open:
-            total += s.duration
             text = (
                 f"  counted  {span:<36} {format_duration(s.duration):>6}"
                 f"  total {format_duration(total)}"

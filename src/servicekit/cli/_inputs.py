@@ -19,7 +19,7 @@ import stat
 import tempfile
 import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import pendulum
 
@@ -169,6 +169,27 @@ def _display(path: str | os.PathLike[str]) -> str:
     return os.fspath(path)
 
 
+def input_path(text: str, *, what: str) -> str:
+    r"""``text`` if it can name a file to read, else a :class:`CliError` naming ``what``.
+
+    The operating system cannot open a name with a NUL character in it, and Python
+    raises ``ValueError`` before even trying.
+
+    Example:
+        >>> input_path("events.jsonl", what="EVENTS")
+        'events.jsonl'
+        >>> input_path("a\x00b", what="EVENTS")
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: EVENTS: 'a\x00b' cannot be a file name: it holds a NUL character
+    """
+    if "\0" in text:
+        raise CliError(
+            f"{what}: {text!r} cannot be a file name: it holds a NUL character"
+        )
+    return text
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
     """The whole UTF-8 text of ``path``, or a :class:`CliError` saying what is wrong.
 
@@ -252,26 +273,37 @@ def read_csv(
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     r"""The header and ``(line number, row)`` pairs of a CSV file with a header line.
 
-    Cells are stripped of surrounding spaces. A row with more cells than the header,
-    an empty file or a duplicated column name is an error naming the line.
+    Cells are stripped of surrounding spaces; blank lines are skipped. The file is
+    read strictly: a row with more or fewer cells than the header, a quoted field
+    that is never closed (it would swallow the rest of the file), text after a
+    closing quote, an empty file or a duplicated column name is an error naming the
+    line (and the column when there is one).
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
         >>> _ = f.write_text("city,nps\nHohhot,9\nBaotou, 7\n")
         >>> read_csv(f)
         (['city', 'nps'], [(2, {'city': 'Hohhot', 'nps': '9'}), (3, {'city': 'Baotou', 'nps': '7'})])
+        >>> _ = f.write_text('city,nps\nHohhot,9\n"Baotou,7\nOrdos,8\n')
+        >>> read_csv(f)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: .../r.csv, line 3, field "city": a quoted field is never closed...
     """
     name = _display(path)
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    lines = io.StringIO(read_text(path), newline="").readlines()
+    reader = csv.reader(lines, strict=True)
     try:
         header = [cell.strip() for cell in next(reader)]
     except StopIteration:
         raise CliError(
             "is empty; it needs a header line naming the columns", source=name
         ) from None
-    except csv.Error as error:  # pragma: no cover - csv rarely fails on a header
-        raise CliError(f"not CSV: {error}", source=name, line=reader.line_num) from None
+    except csv.Error as error:
+        _csv_error(
+            error, name, lines, first_line=1, header=[], stopped_at=reader.line_num
+        )
     seen: set[str] = set()
     for column in header:
         if not column:
@@ -281,30 +313,98 @@ def read_csv(
         seen.add(column)
     rows: list[tuple[int, dict[str, str]]] = []
     while True:
+        first_line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            raise CliError(
-                f"not CSV: {error}", source=name, line=reader.line_num
-            ) from None
+            _csv_error(
+                error,
+                name,
+                lines,
+                first_line=first_line,
+                header=header,
+                stopped_at=reader.line_num,
+            )
+        if reader.line_num == len(lines):
+            _check_closed(name, lines, first_line, header)
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(header):
+        if len(cells) != len(header):
+            more = len(cells) > len(header)
             raise CliError(
-                f"{len(cells)} cells but the header names {len(header)} columns",
+                f"{len(cells)} cells but the header names {len(header)} columns"
+                + ("" if more else "; this column is missing"),
                 source=name,
                 line=reader.line_num,
+                field=None if more else header[len(cells)],
             )
-        padded = [*cells, *[""] * (len(header) - len(cells))]
         rows.append(
             (
                 reader.line_num,
-                {h: c.strip() for h, c in zip(header, padded, strict=True)},
+                {h: c.strip() for h, c in zip(header, cells, strict=True)},
             )
         )
     return header, rows
+
+
+_END_PROBE = "\x1fservicekit end of file\x1f"
+
+
+def _open_quote(lines: list[str], first_line: int) -> list[str] | None:
+    """The cells of the record at ``first_line`` if it ends inside a quoted field.
+
+    Python's ``csv`` may end such a record quietly at the end of the file; read the
+    rest of the file again with one more line after it: if that line lands inside a
+    cell instead of on its own row, the quote was never closed.
+    """
+    tail = "".join(lines[first_line - 1 :]) + "\n" + _END_PROBE + "\n"
+    try:
+        records = list(csv.reader(io.StringIO(tail, newline="")))
+    except csv.Error:  # a field too large: not an open quote
+        return None
+    return None if records[-1] == [_END_PROBE] else records[-1]
+
+
+def _unclosed(name: str, line: int, cells: list[str], header: list[str]) -> CliError:
+    column = header[len(cells) - 1] if 0 < len(cells) <= len(header) else None
+    return CliError(
+        'a quoted field is never closed: its opening " swallows the rest of the '
+        'file; close it with " or double a quote inside it ("")',
+        source=name,
+        line=line,
+        field=column,
+    )
+
+
+def _check_closed(
+    name: str, lines: list[str], first_line: int, header: list[str]
+) -> None:
+    """Raise if the last record ended the file inside a quoted field."""
+    cells = _open_quote(lines, first_line)
+    if cells is not None:
+        raise _unclosed(name, first_line, cells, header)
+
+
+def _csv_error(
+    error: csv.Error,
+    name: str,
+    lines: list[str],
+    *,
+    first_line: int,
+    header: list[str],
+    stopped_at: int,
+) -> NoReturn:
+    """Turn the ``csv`` module's error in the record at ``first_line`` into ours.
+
+    An error at the end of the file may be a quote never closed (strict ``csv``
+    says "unexpected end of data"): that is said plainly, at the quote's line.
+    """
+    cells = _open_quote(lines, first_line) if stopped_at == len(lines) else None
+    if cells is not None:
+        raise _unclosed(name, first_line, cells, header) from None
+    raise CliError(f"not CSV: {error}", source=name, line=first_line) from None
 
 
 def check_zone(name: str, *, what: str) -> str:
@@ -327,15 +427,22 @@ def check_zone(name: str, *, what: str) -> str:
 def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
     """An ISO-8601 instant; without an offset it is read as wall-clock time in ``tz``.
 
-    A naive time in a repeated (fall-back) hour means its first occurrence; one in a
-    skipped (spring-forward) hour is moved forward by the gap. With ``tz`` None a
-    naive time is refused.
+    A naive time in a repeated (fall-back) hour means its first occurrence (the one
+    before the clocks go back); one in a skipped (spring-forward) hour is moved
+    forward by the gap, so ``02:30`` on a night that jumps from 02:00 to 03:00 is
+    ``03:30``, the instant the unchanged clock would have called ``02:30``. With
+    ``tz`` None a naive time is refused.
 
-    Example:
+    Examples:
         >>> parse_instant("2025-01-24T17:40", tz="Asia/Shanghai", what="--start")
         DateTime(2025, 1, 24, 17, 40, 0, tzinfo=Timezone('Asia/Shanghai'))
         >>> parse_instant("2025-01-24T09:40Z", tz=None, what="--now").isoformat()
         '2025-01-24T09:40:00+00:00'
+        >>> ny = "America/New_York"
+        >>> parse_instant("2025-11-02T01:30", tz=ny, what="--start").isoformat()
+        '2025-11-02T01:30:00-04:00'
+        >>> parse_instant("2025-03-09T02:30", tz=ny, what="--start").isoformat()
+        '2025-03-09T03:30:00-04:00'
     """
     try:
         parsed = dt.datetime.fromisoformat(text.strip())
@@ -350,7 +457,7 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
         raise CliError(
             f"{what}: {text!r} has no UTC offset; append one such as +08:00 or Z"
         )
-    return pendulum.datetime(
+    fields = (
         parsed.year,
         parsed.month,
         parsed.day,
@@ -358,8 +465,33 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
         parsed.minute,
         parsed.second,
         parsed.microsecond,
-        tz=tz,
     )
+    # pendulum reads a repeated hour as its second occurrence unless fold=0...
+    first = pendulum.datetime(*fields, tz=tz, fold=0)
+    if first.replace(tzinfo=None) == parsed:
+        return first
+    # ...and with fold=0 moves a skipped time back by the gap; fold=1 moves it forward.
+    return pendulum.datetime(*fields, tz=tz, fold=1)
+
+
+def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
+    """``seconds`` as a ``timedelta``, or a :class:`CliError` naming ``what`` if too long.
+
+    Example:
+        >>> seconds_delta(90, what="--aht")
+        datetime.timedelta(seconds=90)
+        >>> seconds_delta(1e20, what="--within")
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: --within: 1e+20 seconds is too long; the most is 999999999 days
+    """
+    try:
+        return dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise CliError(
+            f"{what}: {seconds:g} seconds is too long; the most is "
+            f"{dt.timedelta.max.days} days"
+        ) from None
 
 
 _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"

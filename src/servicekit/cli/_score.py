@@ -13,7 +13,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from servicekit.cli._inputs import CliError, read_csv
+from servicekit.cli._inputs import CliError, input_path, read_csv
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
     CsatMeasure,
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             + ", ".join(_INDEX_COLUMNS)
             + "; --field names the column of the other measures"
         )
-    path = args.responses
+    path = input_path(args.responses, what="RESPONSES")
     header, rows = read_csv(path)
     columns = (
         list(_INDEX_COLUMNS)

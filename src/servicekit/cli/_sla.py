@@ -23,6 +23,7 @@ from servicekit._iso import instant_from_iso
 from servicekit.cli._inputs import (
     CliError,
     format_duration,
+    input_path,
     parse_instant,
     read_json,
     read_json_lines,
@@ -60,6 +61,7 @@ offset (or Z); without --now the current time is used.
 
 _TICKET_KEYS = ("ticket_id", "ticket")
 _EVENT_FIELDS = ("priority", "tier", "channel", "category", "status", "attributes")
+_KNOWN_KEYS = (*_TICKET_KEYS, "at", "kind", *_EVENT_FIELDS)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -98,16 +100,19 @@ class _Line:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Evaluate every ticket and print the table (or JSON) in one go."""
-    del err
     if args.now is None:
         # The CLI is the one place allowed to read the clock.
         now = pendulum.now("UTC")
     else:
         now = parse_instant(args.now, tz=None, what="--now")
-    policies, policy_source = _policies(args.policies)
-    tickets = _read_events(args.events, now)
+    events = input_path(args.events, what="EVENTS")
+    policies_path = (
+        None if args.policies is None else input_path(args.policies, what="--policies")
+    )
+    policies, policy_source = _policies(policies_path)
+    tickets = _read_events(events, now, err)
     reports = [
-        (ticket, _evaluate(args.events, policies, ticket, lines, now))
+        (ticket, _evaluate(events, policies, ticket, lines, now))
         for ticket, lines in sorted(tickets.items(), key=lambda item: _order(item[0]))
     ]
     if args.json:
@@ -122,10 +127,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _order(ticket: str | int) -> tuple[int, int, str]:
-    """Numbers in numeric order before names in text order."""
-    if isinstance(ticket, int):
-        return (0, ticket, "")
+def _order(ticket: str) -> tuple[int, int, str]:
+    """Ids of digits only in numeric order before the others in text order."""
+    if ticket.isascii() and ticket.isdigit():
+        return (0, int(ticket), ticket)
     return (1, 0, ticket)
 
 
@@ -139,8 +144,8 @@ def _policies(path: str | None) -> tuple[PolicySet, str]:
         raise CliError(str(error), source=path, field="policies") from None
 
 
-def _read_events(path: str, now: dt.datetime) -> dict[str | int, list[_Line]]:
-    tickets: dict[str | int, list[_Line]] = {}
+def _read_events(path: str, now: dt.datetime, err: TextIO) -> dict[str, list[_Line]]:
+    tickets: dict[str, list[_Line]] = {}
     now_utc = now.astimezone(dt.UTC)
     for number, data in read_json_lines(path):
         if not isinstance(data, dict):
@@ -150,6 +155,7 @@ def _read_events(path: str, now: dt.datetime) -> dict[str | int, list[_Line]]:
                 line=number,
             )
         ticket = _ticket_id(data, path, number)
+        _warn_unknown_keys(data, path, number, err)
         event = _event(data, path, number)
         if event.at.astimezone(dt.UTC) > now_utc:
             raise CliError(
@@ -165,7 +171,21 @@ def _read_events(path: str, now: dt.datetime) -> dict[str | int, list[_Line]]:
     return tickets
 
 
-def _ticket_id(data: dict[str, Any], path: str, number: int) -> str | int:
+def _warn_unknown_keys(
+    data: dict[str, Any], path: str, number: int, err: TextIO
+) -> None:
+    """One warning per key that is no part of an event (a misspelt field)."""
+    for key in data:
+        if key not in _KNOWN_KEYS:
+            print(
+                f"servicekit: warning: {path}, line {number}: unknown key {key!r} "
+                f"ignored; an event's keys are {', '.join(_KNOWN_KEYS)}",
+                file=err,
+            )
+
+
+def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
+    """The ticket's id as text: the JSON number 7 and the string "7" are one ticket."""
     key = next((k for k in _TICKET_KEYS if k in data), None)
     if key is None:
         raise CliError(
@@ -182,7 +202,7 @@ def _ticket_id(data: dict[str, Any], path: str, number: int) -> str | int:
             line=number,
             field=key,
         )
-    return value
+    return str(value)
 
 
 def _event(data: dict[str, Any], path: str, number: int) -> TicketEvent:
@@ -209,6 +229,11 @@ def _bad_field(fields: dict[str, Any], message: str) -> str:
     except ServiceKitError:
         return "kind"
     base = {"at": fields["at"], "kind": fields["kind"]}
+    try:
+        TicketEvent.from_dict({"at": fields["at"], "kind": EventKind.CREATED.value})
+    except ServiceKitError:
+        # A readable instant the event cannot hold (beyond year 9999 in UTC).
+        return "at"
     for name in _EVENT_FIELDS:
         if name in fields:
             try:
@@ -222,7 +247,7 @@ def _bad_field(fields: dict[str, Any], message: str) -> str:
 def _evaluate(
     path: str,
     policies: PolicySet,
-    ticket: str | int,
+    ticket: str,
     lines: list[_Line],
     now: dt.datetime,
 ) -> SlaReport:
@@ -277,7 +302,7 @@ def _instant(value: dt.datetime | None) -> str:
 
 
 def _table(
-    reports: list[tuple[str | int, SlaReport]], now: dt.datetime, policy_source: str
+    reports: list[tuple[str, SlaReport]], now: dt.datetime, policy_source: str
 ) -> str:
     header = (
         "ticket",

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import math
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TextIO
 
@@ -21,6 +22,7 @@ from servicekit.cli._inputs import (
     parse_rate,
     parse_seconds,
     parse_target,
+    seconds_delta,
 )
 from servicekit.errors import ServiceKitError
 from servicekit.routing.staffing import (
@@ -52,7 +54,7 @@ def add_parser(subparsers: Any) -> None:
         "staffing",
         help="agents needed for a service-level target (Erlang C)",
         description="Erlang C staffing: traffic, agents needed for a target such as "
-        "80 %% answered within 20 s, scheduled agents after shrinkage, service level, "
+        "80 % answered within 20 s, scheduled agents after shrinkage, service level, "
         "average speed of answer and occupancy.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -92,11 +94,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Compute the staffing plan and print it."""
     del err
     volume, unit = parse_rate(args.volume, what="--volume")
-    aht = dt.timedelta(seconds=parse_seconds(args.aht, what="--aht"))
+    aht = seconds_delta(parse_seconds(args.aht, what="--aht"), what="--aht")
     if aht <= dt.timedelta(0):
         raise CliError(f"--aht: must be more than 0, got {args.aht!r}")
     target_share, answer_seconds = parse_target(args.target, what="--target")
-    answer = dt.timedelta(seconds=answer_seconds)
+    answer = seconds_delta(answer_seconds, what="--target")
     shrinkage = parse_percent(args.shrinkage, what="--shrinkage")
     if unit == "hour":
         if args.open is not None:
@@ -107,7 +109,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         spread = "per hour"
     else:
         open_text = "8h" if args.open is None else args.open
-        open_day = dt.timedelta(seconds=parse_seconds(open_text, what="--open"))
+        open_day = seconds_delta(parse_seconds(open_text, what="--open"), what="--open")
         if not dt.timedelta(0) < open_day <= dt.timedelta(hours=24):
             raise CliError(
                 f"--open: must be more than 0 and at most 24h, got {open_text!r}"
@@ -125,23 +127,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(f"--agents: must be 1 or more, got {args.agents}")
     try:
         traffic = offered_traffic(volume=volume, period=period, aht=aht)
-        if args.agents is None:
-            plan = required_agents(
-                volume=volume,
-                period=period,
-                aht=aht,
-                target_answer=answer,
-                service_level=target_share,
-                shrinkage=shrinkage,
-            )
-            agents = plan.agents
-        else:
-            agents = args.agents
+        needed = required_agents(
+            volume=volume,
+            period=period,
+            aht=aht,
+            target_answer=answer,
+            service_level=target_share,
+            shrinkage=shrinkage,
+        ).agents
     except ServiceKitError as error:
         raise CliError(f"--volume: {error}") from None
-    rows = [
-        _row(n, traffic, aht, answer) for n in range(max(1, agents - 2), agents + 4)
-    ]
+    agents = needed if args.agents is None else args.agents
+    # Two below to three above the head count, and the fewest that meet the
+    # target (with the one below it) when --agents is far from it.
+    shown = set(range(max(1, agents - 2), agents + 4))
+    if needed:
+        shown |= set(range(max(1, needed - 1), needed + 1))
+    rows = [_row(n, traffic, aht, answer) for n in sorted(shown)]
     chosen = _row(agents, traffic, aht, answer) if agents else None
     # The library's rule, in exact fractions so that 17 / 0.85 is exactly 20.
     scheduled = math.ceil(Fraction(agents) / (1 - Fraction(shrinkage)))
@@ -158,6 +160,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "traffic": traffic,
         "agents": agents,
         "agents_given": args.agents is not None,
+        "agents_needed": needed,
         "scheduled_agents": scheduled,
         "service_level": None if chosen is None else chosen["service_level"],
         "asa": None if chosen is None else chosen["asa"],
@@ -206,6 +209,30 @@ def _percent(share: float) -> str:
     return f"{100 * share:.1f} %"
 
 
+_MOST_DECIMALS = 6
+
+
+def _level(share: float, target_share: float, target_text: str) -> str:
+    """A service level with the decimals it takes to compare it with the target.
+
+    One decimal usually does; more are shown when rounding would make a level below
+    the target read as reaching it (99.98 %, not 100.0 %, against 99.99 %), or one
+    that meets it read as below. Past six decimals the level is cut toward the side
+    it is on.
+    """
+    value = 100 * share
+    target = Decimal(target_text)
+    below = share < target_share
+    for places in range(1, _MOST_DECIMALS + 1):
+        text = f"{value:.{places}f}"
+        if (Decimal(text) < target) == below:
+            return f"{text} %"
+    step = Decimal(1).scaleb(-_MOST_DECIMALS)
+    if below:
+        return f"{target - step} %"
+    return f"{target} %"  # pragma: no cover - float noise at the sixth decimal
+
+
 def _asa(seconds: float | None) -> str:
     return "unbounded" if seconds is None else f"{seconds:.1f} s"
 
@@ -219,10 +246,11 @@ def _report(
     answer: dt.timedelta,
 ) -> str:
     target_share = facts["target"]["service_level"]
+    target_text = _number(100 * target_share)
     lines = [
         (
             f"Staffing for {_number(volume)} contacts {spread}, AHT {_duration(aht)}, "
-            f"target {_number(100 * target_share)} % answered within {_duration(answer)}"
+            f"target {target_text} % answered within {_duration(answer)}"
         ),
         f"Traffic: {facts['traffic']:.2f} Erlangs",
     ]
@@ -234,6 +262,10 @@ def _report(
     if facts["agents_given"]:
         verdict = "meets" if facts["meets_target"] else "misses"
         lines.append(f"Agents on the phones: {agents} (given; {verdict} the target)")
+        if facts["agents_needed"] != agents:
+            lines.append(
+                f"Fewest agents that meet the target: {facts['agents_needed']}"
+            )
     else:
         lines.append(f"Agents needed on the phones: {agents}")
     lines += [
@@ -242,7 +274,8 @@ def _report(
             f"{facts['scheduled_agents']}"
         ),
         (
-            f"Service level: {_percent(chosen['service_level'])} answered within "
+            f"Service level: {_level(chosen['service_level'], target_share, target_text)} "
+            "answered within "
             f"{_duration(answer)}"
         ),
         f"Average speed of answer: {_asa(chosen['asa_seconds'])}",
@@ -251,10 +284,16 @@ def _report(
         "",
         f"{'agents':>6}  {'service level':>13}  {'ASA':>10}  {'occupancy':>9}",
     ]
+    previous = None
     for row in facts["table"]:
+        if previous is not None and row["agents"] != previous + 1:
+            lines.append(f"{'…':>6}")
+        previous = row["agents"]
         mark = "  <-" if row["agents"] == agents else ""
+        if row["agents"] == facts["agents_needed"] != agents:
+            mark = "  fewest that meet the target"
         lines.append(
-            f"{row['agents']:>6}  {_percent(row['service_level']):>13}  "
+            f"{row['agents']:>6}  {_level(row['service_level'], target_share, target_text):>13}  "
             f"{_asa(row['asa_seconds']):>10}  {_percent(row['occupancy']):>9}{mark}"
         )
     return "\n".join(lines)
