@@ -110,3 +110,32 @@ def test_check_writable_refuses_a_read_only_directory(tmp_path):
         assert "--html" in r.err
     finally:
         locked.chmod(0o700)
+
+
+def test_a_number_too_long_for_python_is_an_input_error(tmp_path):
+    # A 5,000-digit ticket id made `sla` end in a ValueError traceback.
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"ticket_id": ' + "9" * 5000 + "}\n")
+    r = run_main("sla", str(events), "--now", "2025-01-31T18:00+08:00")
+    assert r.status == 2
+    assert "line 1" in r.err
+    policies = tmp_path / "p.json"
+    policies.write_text('{"policies": ' + "9" * 5000 + "}")
+    r = run_main(
+        "sla",
+        str(events),
+        "--policies",
+        str(policies),
+        "--now",
+        "2025-01-31T18:00+08:00",
+    )
+    assert r.status == 2
+    assert "Traceback" not in r.err
+
+
+def test_a_nul_in_a_file_name_is_an_input_error():
+    from servicekit.cli._inputs import CliError, read_json, read_text  # noqa: PLC0415
+
+    for reader in (read_text, read_json):
+        with pytest.raises(CliError, match="NUL"):
+            reader("a\0b.json")

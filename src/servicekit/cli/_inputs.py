@@ -201,6 +201,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """
     name = _display(path)
     target = Path(path)
+    if "\0" in str(
+        target
+    ):  # the system cannot open such a name; Python says ValueError
+        raise CliError("cannot be a file name: it holds a NUL character", source=name)
     if target.is_dir():
         raise CliError("is a directory; give the file inside it", source=name)
     try:
@@ -241,6 +245,8 @@ def read_json(path: str | os.PathLike[str]) -> Any:
             source=_display(path),
             line=error.lineno,
         ) from None
+    except ValueError as error:  # a number too long to convert (Python's digit limit)
+        raise CliError(f"not usable JSON: {error}", source=_display(path)) from None
 
 
 def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
@@ -264,6 +270,10 @@ def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
                 f"not JSON: {error.msg} (column {error.colno})",
                 source=_display(path),
                 line=number,
+            ) from None
+        except ValueError as error:  # a number too long to convert
+            raise CliError(
+                f"not usable JSON: {error}", source=_display(path), line=number
             ) from None
     return out
 
