@@ -117,6 +117,17 @@ def _cities(rng: random.Random) -> dict[str, Any]:
         "top": top,
         "bottom": bottom,
         "unranked": list(UNRANKABLE),
+        "no_answers": [],
+        "notes": [
+            (
+                "3 cities share first place on the shrunk rank: no city's interval lies "
+                "entirely above theirs."
+            ),
+            (
+                "The top 5 are a selection, not a verdict: their intervals overlap those "
+                "of cities outside the list."
+            ),
+        ],
     }
 
 

@@ -14,7 +14,7 @@ like a real operation:
 * customers of three tiers, assigned by :func:`servicekit.scoring.tier_customers` from
   their purchase history; repeat customers bring first-contact ownership into play, and
   high-value customers have a dedicated manager;
-* customers who write in Mongolian (Hohhot, Baotou, Chifeng), Uyghur (Urumqi) or Tibetan
+* customers who write in Mongolian (Hohhot), Uyghur (Urumqi), Tibetan
   (Lhasa), and agents who speak those languages in those cities (not always enough);
 * full-time agents on early, late and (in the largest cities) night shifts, part-timers
   on the midday and evening peaks, skills with levels, seniors, a rota with days off;
@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 from typing import Final, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,7 @@ REQUESTS_PER_DAY: Final = 1200
 NIGHT_DESK: Final = "National night desk"
 """Serves, from 22:00 to 08:00, the cities that have no night shift of their own."""
 _NIGHT_CITY_WEIGHT: Final = 6.0  # cities this large keep their own night shift
+_SHORT: Final = 0.7  # a staffing level below this: the city is short of staff
 
 # name, share of national volume (relative), languages other than Mandarin with the
 # share of that city's customers who write in them.
@@ -235,19 +237,17 @@ def parse_month(text: str) -> tuple[int, int]:
         >>> parse_month("2025-10")
         (2025, 10)
     """
-    try:
-        year_text, month_text = text.split("-")
-        year, month = int(year_text), int(month_text)
-    except ValueError:
-        raise CliError(
-            f"--month: expected YYYY-MM such as 2025-01, got {text!r}"
-        ) from None
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if match is None:
+        raise CliError(f"--month: expected YYYY-MM such as 2025-01, got {text!r}")
+    year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
         raise CliError(f"--month: {text!r} is not a month (months run 01 to 12)")
     if not 2000 <= year <= 2099:
         raise CliError(
-            f"--month: {text!r} is outside 2000-01 … 2099-12 (the years China's "
-            "holiday calendar is known for)"
+            f"--month: {text!r} is outside 2000-01 … 2099-12 (China's public holidays "
+            "are computed for these years; its make-up working days are known only "
+            "for the years the holidays package has published)"
         )
     return year, month
 
@@ -435,8 +435,10 @@ def _city_staff(  # noqa: PLR0917 -- one private call site, all arguments distin
 ) -> list[Staff]:
     """The city's agents: full-timers on early/late (and night) shifts, part-timers."""
     workload_hours = daily * 9.0 / 60  # agent-hours of work a day, roughly
-    # At least two agents per full-time shift, so that days off never empty a shift.
-    full = max(4, round(workload_hours / 3.5 * city.staffing))
+    # Normally at least two agents per full-time shift, so that days off never empty
+    # a shift; a city short of staff has one per shift, and days with nobody at all.
+    floor = 2 if city.staffing < _SHORT else 4
+    full = max(floor, round(workload_hours / 2.5 * city.staffing))
     part = max(1, round(full * 0.3))
     languages = tuple(lang for lang, _ in city.languages)
     staff: list[Staff] = []

@@ -50,7 +50,7 @@ from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR
 
 if TYPE_CHECKING:
     from servicekit.acceptance import Event
-    from servicekit.scoring import Estimate
+    from servicekit.scoring import Estimate, SegmentRow
 
 TARGET_ANSWER: Final = dt.timedelta(seconds=30)
 """The staffing target: 80 % of contacts answered within 30 s (the chat promise)."""
@@ -115,7 +115,7 @@ def build_report(
         },
         "sla": _sla(summaries),
         "routing": _routing(world, routed),
-        "cities": _cities(surveys),
+        "cities": _cities(world, surveys),
         "nps": _nps(surveys),
         "csat": _csat(surveys),
         "fcr": {
@@ -268,7 +268,7 @@ def _routing(world: World, routed: list[Summary]) -> dict[str, Any]:
     }
 
 
-def _cities(surveys: list[Summary]) -> dict[str, Any]:
+def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
     rows = [
         {"city": s.city, "ratings": {d: s.survey[d] for d in DIMENSIONS}}
         for s in surveys
@@ -278,6 +278,11 @@ def _cities(surveys: list[Summary]) -> dict[str, Any]:
         rows, by="city", measure=IndexMeasure(field="ratings"), top_k=5, bottom_k=3
     )
     ranked = table.ranked(None)
+    answered = {str(r.segment) for r in ranked}
+    silent = sorted(c.name for c in world.cities if c.name not in answered)
+    top = [r for r in ranked if r.top]
+    bottom = [r for r in ranked if r.bottom]
+    rankable = [r for r in ranked if r.rankable]
     return {
         "measure": "satisfaction index (0-100): response speed 30 %, resolution 40 %, "
         "attitude 20 %, follow-up 10 %",
@@ -298,8 +303,52 @@ def _cities(surveys: list[Summary]) -> dict[str, Any]:
         ],
         "top": [str(r.segment) for r in table.top(None)],
         "bottom": [str(r.segment) for r in table.bottom(None)],
-        "unranked": sorted(str(r.segment) for r in ranked if not r.rankable),
+        "unranked": sorted([str(r.segment) for r in ranked if not r.rankable] + silent),
+        "no_answers": silent,
+        "notes": _ranking_notes(rankable, top, bottom),
     }
+
+
+def _ranking_notes(
+    rankable: list[SegmentRow], top: list[SegmentRow], bottom: list[SegmentRow]
+) -> list[str]:
+    """What the intervals say about the top and bottom lists, in plain sentences.
+
+    Every sentence is decided by comparing the shrunk intervals: a list is "told
+    apart" from the rest only if its intervals lie entirely above (or below) those
+    of every other ranked city.
+    """
+    if not rankable:
+        return ["No city has enough answers to be ranked."]
+    notes = []
+    first = [str(r.segment) for r in rankable if r.shrunk_rank == 1]
+    if len(first) == 1:
+        notes.append(f"Only {first[0]} is first on the shrunk rank.")
+    else:
+        notes.append(
+            f"{len(first)} cities share first place on the shrunk rank: no city's "
+            "interval lies entirely above theirs."
+        )
+    for name, chosen, above in (("top", top, True), ("bottom", bottom, False)):
+        rest = [r for r in rankable if r not in chosen]
+        if not chosen:
+            continue
+        label = f"The {name} {len(chosen)}"
+        if not rest:
+            notes.append(f"{label} are all the ranked cities.")
+            continue
+        if above:
+            apart = min(r.shrunk.low for r in chosen) > max(r.shrunk.high for r in rest)
+        else:
+            apart = max(r.shrunk.high for r in chosen) < min(r.shrunk.low for r in rest)
+        notes.append(
+            f"{label} are told apart from the rest: their intervals lie entirely "
+            f"{'above' if above else 'below'} every other ranked city's."
+            if apart
+            else f"{label} are a selection, not a verdict: their intervals overlap "
+            "those of cities outside the list."
+        )
+    return notes
 
 
 def _nps(surveys: list[Summary]) -> dict[str, Any]:
@@ -401,7 +450,7 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
         hour, count = max(sorted(per_hour.items()), key=lambda kv: kv[1])
         volume = count / max(1, len(business))
         aht = dt.timedelta(seconds=round(statistics.fmean(s.handling for s in calls)))
-        on_shift = _on_shift(world, city, hour, business)
+        on_shift, empty_days = _on_shift(world, city, hour, business)
         plan = required_agents(
             volume=volume,
             period=dt.timedelta(hours=1),
@@ -421,6 +470,8 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
                 "peak_volume_per_hour": round(volume, 2),
                 "aht_seconds": aht.total_seconds(),
                 "agents_on_shift": on_shift,
+                "working_days": len(business),
+                "days_nobody_on_shift": empty_days,
                 "median_wait_seconds": float(statistics.median(waits[city])),
                 "p90_wait_seconds": _percentile(waits[city], 0.9),
                 "required_agents": plan.agents,
@@ -438,17 +489,23 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
     return advice
 
 
-def _on_shift(world: World, city: str, hour: int, business: set[dt.date]) -> int:
-    """Agents of the city's desk on shift at half past ``hour`` on a working day.
+def _on_shift(
+    world: World, city: str, hour: int, business: set[dt.date]
+) -> tuple[int, int]:
+    """Agents of the city's desk on shift at half past ``hour`` on working days.
 
-    The month's average over its working days, rounded down (the typical day).
+    Returns the median over the month's working days (the typical day) and the
+    number of working days on which nobody was on shift then.
     """
     staff = tuple(s for s in world.staff if s.city == city)
-    present = 0
-    for day in business:
+    shifts = shifts_worked(world, staff)
+    counts = []
+    for day in sorted(business):
         probe = dt.datetime.combine(day, dt.time(hour, 30), ZONE).timestamp()
-        present += sum(on <= probe < off for on, off, _ in shifts_worked(world, staff))
-    return present // max(1, len(business))
+        counts.append(sum(on <= probe < off for on, off, _ in shifts))
+    if not counts:
+        return 0, 0
+    return round(statistics.median(counts)), counts.count(0)
 
 
 def run_requirements(world: World) -> list[dict[str, Any]]:

@@ -104,7 +104,15 @@ ESCALATIONS: Final = (
 ROUTER: Final = Router.default(
     owner_wait=dt.timedelta(minutes=3), escalations=ESCALATIONS
 )
-_RETRY_AFTER: Final = tuple(int(s.after.total_seconds()) for s in ESCALATIONS)
+_OWNER_WAIT: Final = dt.timedelta(minutes=3)
+# A waiting ticket is offered again whenever the router would decide differently:
+# when the wait for a busy case owner ends, and when each escalation step begins.
+_RETRY_AFTER: Final = tuple(
+    sorted(
+        {int(_OWNER_WAIT.total_seconds())}
+        | {int(s.after.total_seconds()) for s in ESCALATIONS}
+    )
+)
 _COMPLAINTS: Final = frozenset({"complaint", "logistics_complaint"})
 _OWNER_MEMORY: Final = 7 * 86400  # a case owner is remembered for a week
 

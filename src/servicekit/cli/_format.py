@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+_BOUNDS = frozenset({-100.0, 0.0, 100.0})
 
 
 def wait(seconds: Any) -> str:
@@ -30,3 +35,21 @@ def wait(seconds: Any) -> str:
         return f"{hours} h" if minutes == 0 else f"{hours} h {minutes:02d} min"
     days, hours = divmod(hours, 24)
     return f"{days} d" if hours == 0 else f"{days} d {hours:02d} h"
+
+
+def decimals(numbers: Iterable[float], digits: int = 1) -> int:
+    """Decimals to show so that no number reads as a bound (0, ±100) it is not.
+
+    A share of 99.97 % printed with one decimal reads "100.0 %", a claim the data
+    does not make; this adds decimals (up to four) until it no longer does.
+
+    Examples:
+        >>> decimals([78.04, 77.61]), decimals([99.97, 99.9]), decimals([100.0, 0.0])
+        (1, 2, 1)
+    """
+    values = [float(x) for x in numbers if math.isfinite(x)]
+    while digits < 4 and any(
+        round(x, digits) in _BOUNDS and x not in _BOUNDS for x in values
+    ):
+        digits += 1
+    return digits

@@ -23,7 +23,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from servicekit.cli._format import wait
+from servicekit.cli._format import decimals, wait
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -132,7 +132,12 @@ def _share(part: Any, whole: Any) -> str:
 
 
 def _interval(est: Mapping[str, Any], digits: int = 1) -> str:
-    """An estimate with its interval: ``82.1 (79.4–84.6)``."""
+    """An estimate with its interval: ``82.1 (79.4–84.6)``.
+
+    More decimals where one would show a bound (0, ±100) the estimate is not at.
+    """
+    numbers = [_finite(est[key]) for key in ("value", "low", "high")]
+    digits = decimals((x for x in numbers if x is not None), digits)
     value, low, high = (_num(est[key], digits) for key in ("value", "low", "high"))
     return f"{value} ({low}–{high})"
 
@@ -856,7 +861,7 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
     outcomes = [
         ("Routed tickets", routing["routed"], None),
         ("Assigned to an agent", routing["assigned"], routed),
-        ("Tickets with an owner", routing["owner_tickets"], None),
+        ("Tickets from customers with a case owner", routing["owner_tickets"], None),
         ("… routed to their owner", routing["to_owner"], routing["owner_tickets"]),
         ("Tickets with a dedicated manager", routing["dedicated_tickets"], None),
         (
@@ -870,7 +875,11 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
             routing["language_matched"],
             routing["language_tickets"],
         ),
-        ("Escalated", routing["escalated"], routed),
+        (
+            "Assigned under an escalation step",
+            routing["escalated"],
+            routing["assigned"],
+        ),
     ]
     outcome_table = _table(
         ["Outcome", "Tickets", "Share"],
@@ -942,15 +951,8 @@ def _city_list(names: Sequence[Any]) -> str:
 
 
 def _cities_section(cities: Mapping[str, Any]) -> str:
-    # Ranked cities first, best first; the unranked ones after them, as in the text.
-    rows = sorted(
-        cities["rows"],
-        key=lambda r: (
-            not r.get("rankable", True),
-            -(_finite(r["index"]["value"]) or 0.0),
-            str(r["city"]),
-        ),
-    )
+    # The report's order (ranked cities by rank, then the unranked), as in the text.
+    rows = list(cities["rows"])
     markers = _city_markers(cities)
     level = _confidence(rows[0]["index"] if rows else None)
     min_n = cities.get("min_n", 30)
@@ -982,20 +984,13 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
         numeric=(1, 2, 3, 4, 5),
         row_classes=kinds,
     )
-    tied = sum(1 for r in rows if r.get("shrunk_rank") == 1)
-    leaders = (
-        "no city is ranked"
-        if tied == 0
-        else "one city alone is first on the shrunk rank"
-        if tied == 1
-        else f"{tied} cities share first place on the shrunk rank"
-    )
+    notes = " ".join(str(n) for n in cities.get("notes", ()))
     honest = (
         "<p>The top and bottom lists are the report's usual selection (the five best "
         "and three worst ranked cities by their shrunk index), not a claimed order: "
         "a rank counts only the cities whose whole interval lies above, so cities "
-        f"whose intervals overlap share a rank. Here {leaders}. Cities with fewer "
-        f"than {_e(min_n)} answers are not ranked at all.</p>\n"
+        f"whose intervals overlap share a rank. {_e(notes)} Cities with fewer than "
+        f"{_e(min_n)} answers are not ranked at all.</p>\n"
         f'<ul class="honest">'
         f"<li><b>Top:</b> {_city_list(cities['top'])}</li>"
         f"<li><b>Bottom:</b> {_city_list(cities['bottom'])}</li>"
@@ -1185,20 +1180,21 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
             "Busiest hour",
             "Calls / h",
             "AHT",
-            "Agents on shift",
+            "Agents on shift (typical day)",
             "Median wait",
             "Required agents",
             "Scheduled agents",
             "Service level now",
             "Service level advised",
             "ASA advised",
+            "Working days with nobody on shift then",
             "Waits > 15 min (ended by a step)",
         ],
         [
             [
                 _e(s["city"]),
                 _e(s["peak_hour"]),
-                _e(_num(s["peak_volume_per_hour"])),
+                _e(_num(s["peak_volume_per_hour"], 2)),
                 _e(wait(s["aht_seconds"])),
                 _e(s["agents_on_shift"]),
                 _e(wait(s["median_wait_seconds"])),
@@ -1207,11 +1203,12 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
                 _e(_frac_pct(s["service_level_now"])),
                 _e(_frac_pct(s["service_level_advised"])),
                 _e(wait(s["asa_seconds_advised"])),
+                _e(f"{s.get('days_nobody_on_shift', 0)} of {s.get('working_days', 0)}"),
                 _e(f"{s.get('long_waits', 0)} ({s.get('long_waits_relaxed', 0)})"),
             ]
             for s in staffing
         ],
-        numeric=tuple(range(2, 12)),
+        numeric=tuple(range(2, 13)),
     )
     return _section(
         "staffing",

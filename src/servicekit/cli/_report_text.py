@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from servicekit.cli._format import wait
+from servicekit.cli._format import decimals, wait
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -39,15 +39,8 @@ def _pct(part: float, whole: float) -> str:
     return "n/a" if whole == 0 else f"{100 * part / whole:.1f} %"
 
 
-def _fixed(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
-
-
-def _est(e: Mapping[str, Any] | None, unit: str = " %") -> str:
-    """``value unit (low-high)``, with one decimal, or more where needed.
-
-    More decimals are shown where one would round a share that is not 100 % up to
-    100.0 (or one that is not 0 % down to 0.0).
+def _est(e: Mapping[str, Any] | None, unit: str = " %", digits: int = 1) -> str:
+    """``value unit (low-high)``, with more decimals where one would mislead.
 
     Examples:
         >>> _est({"value": 99.97, "low": 99.9, "high": 99.99})
@@ -58,14 +51,8 @@ def _est(e: Mapping[str, Any] | None, unit: str = " %") -> str:
     if e is None:
         return "n/a"
     numbers = (e["value"], e["low"], e["high"])
-    digits = 1
-    if unit == " %":
-        while digits < 4 and any(
-            float(_fixed(x, digits)) in {0.0, 100.0} and x not in {0.0, 100.0}
-            for x in numbers
-        ):
-            digits += 1
-    value, low, high = (_fixed(x, digits) for x in numbers)
+    shown = decimals(numbers, digits)
+    value, low, high = (f"{x:.{shown}f}" for x in numbers)
     return f"{value}{unit} ({low}-{high})"
 
 
@@ -192,7 +179,7 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
         ),
         (
             f"To the case owner (first-contact ownership): {_n(routing['to_owner'])} of "
-            f"{_n(routing['owner_tickets'])} returning customers "
+            f"{_n(routing['owner_tickets'])} requests from customers with a case owner "
             f"({_pct(routing['to_owner'], routing['owner_tickets'])})."
         ),
         (
@@ -206,7 +193,7 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
             f"({_pct(routing['language_matched'], routing['language_tickets'])})."
         ),
         (
-            f"Escalated after waiting: {_n(routing['escalated'])} "
+            f"Assigned under an escalation step (after waiting): {_n(routing['escalated'])} "
             f"({_pct(routing['escalated'], assigned)}){': ' + steps if steps else ''}."
         ),
         "Time from arrival to an agent:",
@@ -270,34 +257,15 @@ def _cities(cities: Mapping[str, Any]) -> list[str]:
         f"Top 5: {', '.join(cities['top']) or 'none'}. "
         f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
     )
-    lines.append(_leaders(cities["rows"]))
-    lines.append(
-        "The bottom 3 is a selection in the same way: read the shrunk rank for what "
-        "the data can tell apart."
-    )
+    lines.extend(cities["notes"])
     if cities["unranked"]:
         lines.append(
             f"Not ranked (fewer than {cities['min_n']} answers): "
             f"{', '.join(cities['unranked'])}."
         )
+    if cities.get("no_answers"):
+        lines.append(f"No survey answers at all: {', '.join(cities['no_answers'])}.")
     return lines
-
-
-def _leaders(rows: Sequence[Mapping[str, Any]]) -> str:
-    """What the shrunk rank can and cannot tell apart at the top, in words."""
-    first = [r["city"] for r in rows if r["shrunk_rank"] == 1]
-    if not first:
-        return "No city has enough answers to be ranked."
-    if len(first) == 1:
-        return (
-            f"Honestly: only {first[0]} is first on the shrunk rank: its interval lies "
-            "above every other ranked city's."
-        )
-    return (
-        f"Honestly: {len(first)} cities share first place on the shrunk rank (no other "
-        "city's interval lies entirely above theirs), so the top 5 is a selection, "
-        "not an order."
-    )
 
 
 def _scores(report: Mapping[str, Any]) -> list[str]:
@@ -312,7 +280,7 @@ def _scores(report: Mapping[str, Any]) -> list[str]:
         ),
         (
             f"CSAT (4 or 5 of 5) {_est(csat['top_box'])}; mean rating "
-            f"{_est(csat['mean'], '')}."
+            f"{_est(csat['mean'], '', digits=2)}."
         ),
         (
             f"First-contact resolution {_est(fcr['estimate'])} of "
@@ -380,7 +348,8 @@ def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
         "Erlang C for the phone line of the cities with the longest waits (90th "
         "percentile, then mean), at their busiest working-day hour; target 80 % "
         "answered within 30 s. 'on shift' counts the desk's agents at that hour on a "
-        "typical working day (every agent is blended and takes one call at a time); "
+        "typical working day (the median; every agent is blended and takes one call "
+        "at a time); "
         "'to roster' adds 30 % shrinkage to the agents needed:"
     )
     lines += _table(
@@ -391,7 +360,7 @@ def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
             "AHT",
             "on shift",
             "needed",
-            "rostered",
+            "to roster",
             "SL now",
             "SL advised",
         ),
@@ -411,16 +380,26 @@ def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
         ],
     )
     for s in staffing:
-        short = s["required_agents"] - s["agents_on_shift"]
-        verdict = (
-            f"add {short} agent{'s' if short > 1 else ''} on the phones at {s['peak_hour']}"
-            if short > 0
-            else "the phones are covered at the busiest hour"
-        )
-        lines.append(
-            f"  {s['city']}: {verdict}; {s['long_waits_relaxed']} of its "
-            f"{s['long_waits']} waits over 15 min ended the second an escalation step "
-            "relaxed the skills or language required (so, we infer, no agent with "
-            "them was free before)."
-        )
+        lines.append(f"  {s['city']}: {_staffing_verdict(s)}")
     return lines
+
+
+def _staffing_verdict(s: Mapping[str, Any]) -> str:
+    """What the numbers of one staffing row say, in one sentence."""
+    short = s["required_agents"] - s["agents_on_shift"]
+    hour = s["peak_hour"]
+    if short > 0:
+        verdict = f"add {short} agent{'s' if short > 1 else ''} on the phones at {hour}"
+    else:
+        verdict = f"a typical working day has enough agents on the phones at {hour}"
+    empty = s.get("days_nobody_on_shift", 0)
+    if empty:
+        verdict += (
+            f", but on {empty} of {s.get('working_days', '?')} working days nobody "
+            "was on shift then: the rota's days off leave the desk empty"
+        )
+    return (
+        f"{verdict}; {s['long_waits_relaxed']} of its {s['long_waits']} waits over "
+        "15 min ended the second an escalation step relaxed the skills or language "
+        "required (so, we infer, no agent with them was free before)."
+    )
