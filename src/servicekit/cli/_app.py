@@ -1,7 +1,8 @@
 """The argument parser, the command table and the exit-status policy.
 
-Each command lives in its own private module exposing ``add_parser(subparsers)``; the
-parser it adds sets ``run`` (a function ``(args, out, err) -> int``) as a default.
+Each command lives in its own private module exposing ``NAME``, ``HELP``,
+``DESCRIPTION``, ``EPILOG`` (examples), ``add_arguments(parser)`` and ``run`` (a
+function ``(args, out, err) -> int``); this module makes one subparser per command.
 Errors from the command line or from input files are ``CliError`` values (or the
 library's own ``ServiceKitError`` values raised while parsing input): they are
 printed as one line on stderr and exit with status 2.
@@ -57,7 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
         title="commands", dest="command", metavar="COMMAND", parser_class=_Parser
     )
     for command in _COMMANDS:
-        command.add_parser(subparsers)
+        sub = subparsers.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.DESCRIPTION,
+            epilog=command.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
     return parser
 
 

@@ -10,7 +10,6 @@ printed as text (default) or JSON, and optionally written as an HTML page.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import time
@@ -27,9 +26,10 @@ from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import render_text
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable, Sequence
 
-_EPILOG = """\
+EPILOG = """\
 examples:
   servicekit demo                          January 2025 (Spring Festival), seed 7
   servicekit demo --month 2025-10 --seed 1 National Day week, another world
@@ -42,17 +42,17 @@ seed and month give the same report on every machine, whatever --jobs is.
 """
 
 
-def add_parser(subparsers: Any) -> None:
-    """Register the ``demo`` command."""
-    parser = subparsers.add_parser(
-        "demo",
-        help="run the whole library on a month of bundled data and print the report",
-        description="Simulate a month of a national customer-service operation "
-        "(triage, routing, SLA clocks, acceptance workflows, satisfaction surveys) "
-        "and print the report a service director would want.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+NAME = "demo"
+HELP = "run the whole library on a month of bundled data and print the report"
+DESCRIPTION = (
+    "Simulate a month of a national customer-service operation "
+    "(triage, routing, SLA clocks, acceptance workflows, satisfaction surveys) "
+    "and print the report a service director would want."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``demo`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
         "--seed", type=int, default=7, help="the world's seed (default 7)"
     )
@@ -83,7 +83,6 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help="worker processes (default: one per CPU, at most 4; 1 runs in-process)",
     )
-    parser.set_defaults(run=run)
 
 
 class _Progress:

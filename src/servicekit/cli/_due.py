@@ -9,7 +9,6 @@ It never reads the clock: the start is always given.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
@@ -31,6 +30,7 @@ from servicekit.errors import ServiceKitError
 from servicekit.sla import BusinessCalendar, parse_hours
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable
 
     import pendulum
@@ -41,7 +41,7 @@ _SHOW_ALL = 40
 _HEAD = 20
 _TAIL = 10
 
-_EPILOG = """\
+EPILOG = """\
 examples:
   servicekit due --tz Asia/Shanghai --country CN \\
       --hours "Mon-Fri 09:00-12:00,13:30-18:00" --start 2025-01-24T17:40 --within 4h
@@ -54,17 +54,17 @@ on the N-th business day after the start's date.
 """
 
 
-def add_parser(subparsers: Any) -> None:
-    """Register the ``due`` command."""
-    parser = subparsers.add_parser(
-        "due",
-        help="a deadline in business hours or days, and the closed periods skipped",
-        description="Add business time to an instant on a business calendar and show "
-        "how the deadline was reached: the open stretches counted and the closed "
-        "periods skipped (night, weekend, breaks, public holidays, make-up days).",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+NAME = "due"
+HELP = "a deadline in business hours or days, and the closed periods skipped"
+DESCRIPTION = (
+    "Add business time to an instant on a business calendar and show "
+    "how the deadline was reached: the open stretches counted and the closed "
+    "periods skipped (night, weekend, breaks, public holidays, make-up days)."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``due`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
         "--tz", required=True, help="the calendar's IANA time zone, e.g. Asia/Shanghai"
     )
@@ -94,7 +94,6 @@ def add_parser(subparsers: Any) -> None:
         help="close of business on the N-th business day after the start's date",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

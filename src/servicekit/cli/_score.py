@@ -9,7 +9,6 @@ value and its rank, the top/bottom marks and the change from the previous period
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -27,11 +26,12 @@ from servicekit.scoring import (
 )
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable
 
     from servicekit.scoring import Measure
 
-_EPILOG = """\
+EPILOG = """\
 examples:
   servicekit score examples/cli/responses.csv --by city --period month
   servicekit score examples/cli/responses.csv --by channel --measure csat --json
@@ -60,17 +60,17 @@ _YES = {"true", "yes", "y", "1"}
 _NO = {"false", "no", "n", "0"}
 
 
-def add_parser(subparsers: Any) -> None:
-    """Register the ``score`` command."""
-    parser = subparsers.add_parser(
-        "score",
-        help="NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly",
-        description="Estimate a satisfaction measure per segment (and period) from a "
-        "CSV of survey responses, with intervals, honest ranks, shrunk values, "
-        "top/bottom marks and the change from the previous period.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+NAME = "score"
+HELP = "NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly"
+DESCRIPTION = (
+    "Estimate a satisfaction measure per segment (and period) from a "
+    "CSV of survey responses, with intervals, honest ranks, shrunk values, "
+    "top/bottom marks and the change from the previous period."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``score`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
         "responses", metavar="RESPONSES", help="a CSV file with a header"
     )
@@ -109,7 +109,6 @@ def add_parser(subparsers: Any) -> None:
         help="fewest responses for a segment to be ranked (default 30)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -11,7 +11,6 @@ the clock: without ``--now`` it evaluates at the current time.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
@@ -44,9 +43,10 @@ from servicekit.sla import (
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
-_EPILOG = """\
+EPILOG = """\
 examples:
   servicekit sla examples/cli/events.jsonl --policies examples/cli/policies.json \\
       --now 2025-01-31T18:00+08:00
@@ -64,17 +64,17 @@ _EVENT_FIELDS = ("priority", "tier", "channel", "category", "status", "attribute
 _KNOWN_KEYS = (*_TICKET_KEYS, "at", "kind", *_EVENT_FIELDS)
 
 
-def add_parser(subparsers: Any) -> None:
-    """Register the ``sla`` command."""
-    parser = subparsers.add_parser(
-        "sla",
-        help="evaluate every ticket of a JSON-lines event export against SLA policies",
-        description="Group a JSON-lines export of ticket events by ticket, evaluate "
-        "each ticket's SLA clocks at --now, and print a table (or JSON) with a "
-        "summary of breaches and the next change.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+NAME = "sla"
+HELP = "evaluate every ticket of a JSON-lines event export against SLA policies"
+DESCRIPTION = (
+    "Group a JSON-lines export of ticket events by ticket, evaluate "
+    "each ticket's SLA clocks at --now, and print a table (or JSON) with a "
+    "summary of breaches and the next change."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``sla`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument("events", metavar="EVENTS", help="a JSON-lines file of events")
     parser.add_argument(
         "--policies",
@@ -87,7 +87,6 @@ def add_parser(subparsers: Any) -> None:
         "(default: the current time)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead")
-    parser.set_defaults(run=run)
 
 
 @attrs.frozen

@@ -7,13 +7,12 @@ count), and prints the plan with a small table of the head counts around it.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import math
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._iso import duration_to_iso
 from servicekit.cli._inputs import (
@@ -33,10 +32,13 @@ from servicekit.routing.staffing import (
     service_level,
 )
 
+if TYPE_CHECKING:
+    import argparse
+
 _DEFAULT_OPEN_HOURS = 8.0
 _DEFAULT_DAYS_PER_WEEK = 5
 
-_EPILOG = """\
+EPILOG = """\
 examples:
   servicekit staffing --volume 1200/day --aht 6m --target 80/20s
   servicekit staffing --volume 150/h --aht 5m --target 90/30s --shrinkage 30% --json
@@ -48,17 +50,17 @@ and wait in one queue; real days have peaks, so plan each busy hour with N/h.
 """
 
 
-def add_parser(subparsers: Any) -> None:
-    """Register the ``staffing`` command."""
-    parser = subparsers.add_parser(
-        "staffing",
-        help="agents needed for a service-level target (Erlang C)",
-        description="Erlang C staffing: traffic, agents needed for a target such as "
-        "80 % answered within 20 s, scheduled agents after shrinkage, service level, "
-        "average speed of answer and occupancy.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+NAME = "staffing"
+HELP = "agents needed for a service-level target (Erlang C)"
+DESCRIPTION = (
+    "Erlang C staffing: traffic, agents needed for a target such as "
+    "80 % answered within 20 s, scheduled agents after shrinkage, service level, "
+    "average speed of answer and occupancy."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``staffing`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
         "--volume", required=True, help="contacts: N/day, N/h (N/hour) or N/week"
     )
@@ -87,7 +89,6 @@ def add_parser(subparsers: Any) -> None:
         help="evaluate this many agents on the phones instead of finding the fewest",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
