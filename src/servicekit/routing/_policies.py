@@ -382,10 +382,10 @@ class AgentIndex:
         self.all: frozenset[str] = frozenset(a.id for a in agents)
         self.available: set[str] = set()
         self.by_channel: dict[Channel, set[str]] = {}
-        # Skill sets are built on first use: a dispatch asks about few (skill, level)
-        # pairs, and building every level of every skill cost more than routing.
+        # Skill sets are built per skill on first use (one pass over the agents),
+        # for the skills a dispatch asks about, rather than for every skill up front.
         self._agents = tuple(agents)
-        self._skill_sets: dict[tuple[str, int], frozenset[str]] = {}
+        self._skill_sets: dict[str, tuple[frozenset[str], ...]] = {}
         self.by_language: dict[str, set[str]] = {}
         self.by_group: dict[str, set[str]] = {}
         self.seniors: set[str] = set()
@@ -410,16 +410,26 @@ class AgentIndex:
 
     def with_skill(self, skill: str, level: int) -> frozenset[str]:
         """Return ids of agents with ``skill`` at ``level`` or above."""
-        key = (skill, level)
-        found = self._skill_sets.get(key)
-        if found is None:
-            found = frozenset(
-                a.id
-                for a in self._agents
-                if skill in a.skills and a.skills[skill] >= level
-            )
-            self._skill_sets[key] = found
-        return found
+        levels = self._skill_sets.get(skill)
+        if levels is None:
+            levels = self._skill_levels(skill)
+            self._skill_sets[skill] = levels
+        return levels[min(max(level, 1), 11) - 1]
+
+    def _skill_levels(self, skill: str) -> tuple[frozenset[str], ...]:
+        """``result[i]``: ids of agents with ``skill`` at level ``i + 1`` or above."""
+        by_level: list[list[str]] = [[] for _ in range(11)]
+        for a in self._agents:
+            level = a.skills.get(skill)
+            if level:
+                by_level[level - 1].append(a.id)
+        out: list[frozenset[str]] = []
+        seen: frozenset[str] = frozenset()
+        for ids in reversed(by_level):  # level 11 (nobody) down to level 1
+            seen = seen.union(ids)
+            out.append(seen)
+        out.reverse()
+        return tuple(out)
 
 
 _EMPTY: frozenset[str] = frozenset()
