@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from servicekit.acceptance import RequirementPolicy
 from servicekit.cli._format import decimals, wait
 
 if TYPE_CHECKING:
@@ -309,9 +312,13 @@ def _alerts(alerts: Mapping[str, Any]) -> list[str]:
 
 def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = _title("Requirements")
+    rules = attrs.fields(RequirementPolicy)  # the demo runs the default policy
     lines.append(
-        "Confirmation sheet within 2 business days, customer confirmation within 1, "
-        "acceptance within 3, rework within 2, follow-up within 3:"
+        f"Confirmation sheet within {rules.confirm_within.default} business days, "
+        f"customer confirmation within {rules.customer_confirm_within.default}, "
+        f"acceptance within {rules.accept_within.default}, rework within "
+        f"{rules.rework_within.default}, follow-up within "
+        f"{rules.follow_up_within.default}:"
     )
     lines += _table(
         (
