@@ -33,9 +33,7 @@ def _default(field: attrs.Attribute) -> str | None:  # type: ignore[type-arg]
 class AttrsInit(griffe.Extension):
     """Add an ``__init__`` with the attrs fields' parameters to each attrs class."""
 
-    def on_class_members(
-        self, *, node: Any, cls: griffe.Class, agent: Any, **kwargs: Any
-    ) -> None:
+    def on_class_members(self, *, node: Any, cls: griffe.Class, **_: Any) -> None:
         if isinstance(node, griffe.ObjectNode) or "__init__" in cls.members:
             return
         try:
