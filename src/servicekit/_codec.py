@@ -1,0 +1,601 @@
+"""The one JSON codec of servicekit: every public value to JSON-native data and back.
+
+Every public value serialises through this module's cattrs converter; a value class
+joins it with the [`value`][] decorator (and, for a family of variants such as rule
+conditions, [`variants`][]) and inherits ``to_dict``/``from_dict`` from
+[`Serialisable`][]. The contract, written for users in ``docs/serialisation.md``:
+
+* every failure is a [`DeserializationError`][servicekit.errors.DeserializationError]
+  whose message names the JSON path (``$.events[3].at``) and what was expected there;
+  nothing else escapes;
+* unknown keys are rejected, everywhere;
+* no silent coercion: a boolean field takes only JSON booleans, a number only numbers
+  (never a boolean), a text field only strings, a list field only arrays;
+* variants carry their name under one tag key, [`TAG`][] (``"type"``);
+* instants are ISO-8601 text with their UTC offset, written in the zone the value holds;
+  durations are exact ISO-8601 durations (``PT1H30M``); dates are ``YYYY-MM-DD``;
+* enums are written as their values and read by their ``parse`` (names or values, any
+  case);
+* data nested deeper than [`MAX_DEPTH`][servicekit._boundary.MAX_DEPTH] is refused
+  before anything reads it.
+
+Two converters share every hook: a fast one for the common case, and a detailed one
+(cattrs' ``detailed_validation``) that runs only after a failure, to say where. This
+module must never do I/O or read the clock; its registries are filled at import time
+and never change afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import types
+import typing
+from collections import abc
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, Self, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.v import transform_error
+
+from servicekit._boundary import check_depth, quote
+from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit.errors import DeserializationError, ServiceKitError
+
+__all__ = [
+    "TAG",
+    "Serialisable",
+    "from_data",
+    "to_data",
+    "value",
+    "variants",
+]
+
+#: The key that names a variant (``{"type": "equals", ...}``), in every package.
+TAG: Final = "type"
+
+_C = TypeVar("_C", bound=type)
+_T = TypeVar("_T")
+
+StructureHook = Callable[[Any, Any], Any]
+UnstructureHook = Callable[[Any], Any]
+
+
+class ExpectedError(ServiceKitError, ValueError):
+    """A JSON value is not of the kind a field needs (internal to the codec)."""
+
+    def __init__(self, what: str, got: object) -> None:
+        super().__init__(f"expected {what}, got {_describe(got)}")
+
+
+def _describe(value: object) -> str:
+    kind = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "an array",
+        tuple: "an array",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value))
+    if kind is None:
+        return f"{type(value).__name__} {quote(value)}"
+    if value is None:
+        return "null"
+    return f"{kind} {quote(value)}" if not isinstance(value, list | dict) else kind
+
+
+# ------------------------------------------------------------------ the registries
+
+
+@attrs.frozen
+class _Spec:
+    tag: str | None
+    omit_if_default: frozenset[str]
+    hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
+
+
+_SPECS: dict[type, _Spec] = {}
+_VARIANTS: dict[object, dict[str, type]] = {}
+
+
+def value(
+    *,
+    tag: str | None = None,
+    omit_if_default: Iterable[str] | None = None,
+    hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
+    | None = None,
+) -> Callable[[_C], _C]:
+    """Register an attrs class with the codec (a class decorator, outermost).
+
+    Args:
+        tag: the class's name under [`TAG`][] when it is one variant of a family.
+        omit_if_default: fields left out of the data when they hold their default;
+            by default every field whose default is ``None`` or an empty container.
+        hooks: per-field ``(structure, unstructure)`` overrides (either may be None)
+            for a field whose JSON form is not its type's.
+
+    Examples:
+        >>> import attrs
+        >>> from servicekit import _codec
+        >>> @_codec.value()
+        ... @attrs.frozen(kw_only=True)
+        ... class Seat(_codec.Serialisable):
+        ...     desk: str
+        ...     note: str | None = None
+        >>> Seat(desk="Hohhot").to_dict()
+        {'desk': 'Hohhot'}
+        >>> Seat.from_dict({"desk": "Hohhot", "nte": "x"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.DeserializationError: Seat data is unusable: at $: unknown key 'nte'; expected desk, note
+    """
+
+    def register(cls: _C) -> _C:
+        omit = (
+            frozenset(omit_if_default)
+            if omit_if_default is not None
+            else frozenset(
+                a.name
+                for a in attrs.fields(cls)
+                if a.init and _empty_default(a.default)
+            )
+        )
+        _SPECS[cls] = _Spec(tag, omit, dict(hooks or {}))
+        return cls
+
+    return register
+
+
+def _empty_default(default: object) -> bool:
+    if default is None or isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return True
+    return isinstance(default, tuple | frozenset | str) and not default
+
+
+def variants(family: object, members: Iterable[type]) -> None:
+    """Register a family of tagged variants, read by the [`TAG`][] each member declares.
+
+    ``family`` is the annotation fields use for it (a Protocol or a union).
+    """
+    table: dict[str, type] = {}
+    for cls in members:
+        tag = _SPECS[cls].tag
+        if tag is None or tag in table:  # pragma: no cover -- a programming error
+            msg = f"{cls.__name__} needs a tag of its own to join a family of variants"
+            raise TypeError(msg)
+        table[tag] = cls
+    _VARIANTS[family] = table
+
+
+# ---------------------------------------------------------------------- scalar hooks
+
+
+def _bool(v: object, _: object) -> bool:
+    if v is True or v is False:
+        return v
+    raise ExpectedError("true or false", v)
+
+
+def _int(v: object, _: object) -> int:
+    if type(v) is int:
+        return v
+    raise ExpectedError("a whole number", v)
+
+
+def _float(v: object, _: object) -> float:
+    if type(v) is float or type(v) is int:
+        f = float(v)
+        if math.isfinite(f):
+            return f
+    raise ExpectedError("a finite number", v)
+
+
+def _str(v: object, _: object) -> str:
+    if type(v) is str:
+        return v
+    raise ExpectedError("text", v)
+
+
+def _instant(v: object, _: object) -> dt.datetime:
+    return instant_from_iso(v, "the instant")
+
+
+def _duration(v: object, _: object) -> dt.timedelta:
+    return duration_from_iso(v, "the duration")
+
+
+def _date(v: object, _: object) -> dt.date:
+    if type(v) is str:
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    raise ExpectedError("a date such as '2025-01-24'", v)
+
+
+def _enum(v: object, t: Any) -> Any:
+    if type(v) is not str:
+        raise ExpectedError(f"the text name of a {t.__name__}", v)
+    return t.parse(v)
+
+
+def _any(v: object, _: object) -> object:
+    return v
+
+
+def _write_instant(v: dt.datetime) -> str:
+    return v.isoformat()
+
+
+def _write_enum(v: enum.Enum) -> Any:
+    return v.value
+
+
+# ------------------------------------------------------------------ container hooks
+
+
+def _note_index(e: Exception, index: int | str, t: object) -> Exception:
+    e.__notes__ = [
+        *getattr(e, "__notes__", ()),
+        IterableValidationNote(f"Structuring @ {index!r}", index, t),
+    ]
+    return e
+
+
+def _sequence_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
+    origin = typing.get_origin(t)
+    args = typing.get_args(t)
+    elem = args[0] if args else Any
+    build: Callable[[Iterable[Any]], Any] = (
+        frozenset if origin in _SET_ORIGINS else list if origin is list else tuple
+    )
+    elem_hook = converter.get_structure_hook(elem)
+    detailed = converter.detailed_validation
+
+    def structure(v: Any, _: Any) -> Any:
+        if not isinstance(v, list | tuple):
+            raise ExpectedError("an array", v)
+        if not detailed:
+            return build([elem_hook(x, elem) for x in v])
+        out: list[Any] = []
+        errors: list[Exception] = []
+        for i, x in enumerate(v):
+            try:
+                out.append(elem_hook(x, elem))
+            except Exception as e:  # noqa: BLE001 -- collected and re-raised below
+                errors.append(_note_index(e, i, elem))
+        if errors:
+            msg = f"While structuring {t!r}"
+            raise IterableValidationError(msg, errors, t)
+        return build(out)
+
+    return structure
+
+
+def _mapping_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
+    args = typing.get_args(t)
+    key_t, val_t = args if len(args) == 2 else (str, Any)
+    key_hook = converter.get_structure_hook(key_t)
+    val_hook = converter.get_structure_hook(val_t)
+    detailed = converter.detailed_validation
+
+    def structure(v: Any, _: Any) -> Any:
+        if not isinstance(v, Mapping):
+            raise ExpectedError("an object", v)
+        out: dict[Any, Any] = {}
+        errors: list[Exception] = []
+        for k, x in v.items():
+            if type(k) is not str:
+                raise ExpectedError("text keys", k)
+            try:
+                out[key_hook(k, key_t)] = val_hook(x, val_t)
+            except Exception as e:
+                if not detailed:
+                    raise
+                errors.append(_note_index(e, k, val_t))
+        if errors:
+            msg = f"While structuring {t!r}"
+            raise IterableValidationError(msg, errors, t)
+        return out
+
+    return structure
+
+
+_SCALARS: Final = (bool, int, float, str)
+
+
+def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
+    members = typing.get_args(t)
+    optional = type(None) in members
+    rest = tuple(m for m in members if m is not type(None))
+    if len(rest) == 1:
+        inner = converter.get_structure_hook(rest[0])
+        only = rest[0]
+
+        def optional_structure(v: Any, _: Any) -> Any:
+            return None if v is None else inner(v, only)
+
+        return optional_structure
+    if not all(m in _SCALARS for m in rest):  # pragma: no cover -- a programming error
+        msg = f"the codec reads unions of scalars or of one type and None, not {t!r}"
+        raise TypeError(msg)
+    # A JSON scalar's own type picks the member: no coercion between them.
+    by_type = {m: converter.get_structure_hook(m) for m in rest}
+    if float in by_type and int not in by_type:
+        by_type[int] = by_type[float]
+    words = " or ".join(
+        dict.fromkeys(
+            {bool: "a boolean", int: "a number", float: "a number", str: "text"}[m]
+            for m in rest
+        )
+    )
+    if optional:
+        words += " or null"
+
+    def structure(v: Any, _: Any) -> Any:
+        if v is None and optional:
+            return None
+        hook = by_type.get(type(v))
+        if hook is None:
+            raise ExpectedError(words, v)
+        return hook(v, type(v))
+
+    return structure
+
+
+def _is_union(t: Any) -> bool:
+    return typing.get_origin(t) in {typing.Union, types.UnionType}
+
+
+def _is_set(t: Any) -> bool:
+    return t in (frozenset, set) or typing.get_origin(t) in _SET_ORIGINS
+
+
+def _is_sequence(t: Any) -> bool:
+    return typing.get_origin(t) in _SEQUENCE_ORIGINS
+
+
+def _is_mapping(t: Any) -> bool:
+    return typing.get_origin(t) in _MAPPING_ORIGINS
+
+
+_SET_ORIGINS: Final = frozenset({frozenset, set, abc.Set})
+_SEQUENCE_ORIGINS: Final = frozenset({tuple, list, abc.Sequence}) | _SET_ORIGINS
+_MAPPING_ORIGINS: Final = frozenset({dict, abc.Mapping})
+
+
+def _sorted_json(items: Iterable[Any]) -> list[Any]:
+    # Sets have no order of their own: write them in one deterministic order.
+    return sorted(items, key=repr)
+
+
+# --------------------------------------------------------------------- class hooks
+
+
+def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
+    spec = _SPECS[cls]
+    overrides = {
+        name: override(struct_hook=s) for name, (s, _u) in spec.hooks.items() if s
+    }
+    generated: StructureHook = make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=converter.detailed_validation,
+        **overrides,  # type: ignore[arg-type]
+    )
+    names = tuple(a.alias or a.name for a in attrs.fields(cls) if a.init)
+    tag = spec.tag
+
+    def structure(v: Any, _: Any) -> Any:
+        if not isinstance(v, Mapping):
+            raise ExpectedError(f"an object describing a {cls.__name__}", v)
+        if tag is not None:
+            given = v.get(TAG)
+            if given != tag:
+                msg = (
+                    f"{TAG!r} must be {tag!r} for a {cls.__name__}, got {quote(given)}"
+                )
+                raise DeserializationError(msg)
+            v = {k: x for k, x in v.items() if k != TAG}
+        extra = [k for k in v if k not in names]
+        if extra:
+            raise ForbiddenExtraKeysError(None, cls, set(extra))
+        try:
+            return generated(v, cls)
+        except (BaseValidationError, ExpectedError, ForbiddenExtraKeysError):
+            raise
+        except (ValueError, TypeError, LookupError) as e:
+            # The class's own validation (a cross-field rule): it belongs here.
+            if not converter.detailed_validation:
+                raise
+            msg = f"While structuring {cls.__name__}"
+            raise ClassValidationError(msg, [e], cls) from None
+
+    return structure
+
+
+def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHook:
+    spec = _SPECS[cls]
+    overrides: dict[str, Any] = {
+        a.name: override(omit_if_default=True)
+        for a in attrs.fields(cls)
+        if a.name in spec.omit_if_default
+    }
+    for a in attrs.fields(cls):
+        if not a.init:
+            overrides[a.name] = override(omit=True)
+    for name, (_s, u) in spec.hooks.items():
+        if u is not None:
+            keep = overrides.get(name)
+            overrides[name] = override(
+                unstruct_hook=u,
+                omit_if_default=bool(keep and keep.omit_if_default),
+            )
+    generated: UnstructureHook = make_dict_unstructure_fn(cls, converter, **overrides)
+    tag = spec.tag
+    if tag is None:
+        return generated
+
+    def unstructure(v: Any) -> Any:
+        return {TAG: tag, **generated(v)}
+
+    return unstructure
+
+
+def _variant_structure(family: object, converter: cattrs.Converter) -> StructureHook:
+    table = _VARIANTS[family]
+    hooks = {tag: converter.get_structure_hook(cls) for tag, cls in table.items()}
+    known = ", ".join(sorted(table))
+
+    def structure(v: Any, _: Any) -> Any:
+        if not isinstance(v, Mapping):
+            raise ExpectedError(f"an object with a {TAG!r} ({known})", v)
+        tag = v.get(TAG)
+        hook = hooks.get(tag) if type(tag) is str else None
+        if hook is None:
+            if TAG not in v:
+                msg = f"missing {TAG!r}; expected one of: {known}"
+            else:
+                msg = f"unknown {TAG} {quote(tag)}; expected one of: {known}"
+            raise DeserializationError(msg)
+        return hook(v, table[typing.cast("str", tag)])
+
+    return structure
+
+
+# -------------------------------------------------------------------- converters
+
+
+def _converter(*, detailed: bool) -> cattrs.Converter:
+    c = cattrs.Converter(
+        forbid_extra_keys=True,
+        detailed_validation=detailed,
+        prefer_attrib_converters=False,
+    )
+    for t, s in (
+        (bool, _bool),
+        (int, _int),
+        (float, _float),
+        (str, _str),
+        (dt.datetime, _instant),
+        (dt.timedelta, _duration),
+        (dt.date, _date),
+    ):
+        c.register_structure_hook(t, s)
+    c.register_structure_hook_func(lambda t: t is Any, _any)
+    # Registered by class: an enum of text is also a str, and the most specific
+    # class in its MRO must win.
+    c.register_structure_hook(enum.StrEnum, _enum)
+    c.register_structure_hook(enum.Enum, _enum)
+    c.register_structure_hook_factory(_is_union, _union_factory)
+    c.register_structure_hook_factory(_is_sequence, _sequence_factory)
+    c.register_structure_hook_factory(_is_mapping, _mapping_factory)
+    c.register_structure_hook_factory(lambda t: t in _SPECS, _class_structure)
+    c.register_structure_hook_factory(lambda t: t in _VARIANTS, _variant_structure)
+
+    c.register_unstructure_hook(dt.datetime, _write_instant)
+    c.register_unstructure_hook(dt.timedelta, duration_to_iso)
+    c.register_unstructure_hook(dt.date, dt.date.isoformat)
+    # StrEnum before str in the MRO: its members are written as plain values.
+    c.register_unstructure_hook(enum.StrEnum, _write_enum)
+    c.register_unstructure_hook(enum.Enum, _write_enum)
+    c.register_unstructure_hook_func(
+        _is_set, lambda v: _sorted_json(c.unstructure(x) for x in v)
+    )
+    # A union's value is written as what it is at run time.
+    c.register_unstructure_hook_func(_is_union, c.unstructure)
+    c.register_unstructure_hook_factory(lambda t: t in _SPECS, _class_unstructure)
+    return c
+
+
+_FAST: Final = _converter(detailed=False)
+_DETAILED: Final = _converter(detailed=True)
+
+
+def _format(exc: BaseException, _type: object) -> str:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        names = [
+            a.alias or a.name for a in attrs.fields(exc.cl) if a.init
+        ]  # the class's keys
+        extra = ", ".join(repr(k) for k in sorted(exc.extra_fields, key=str))
+        plural = "s" if len(exc.extra_fields) > 1 else ""
+        return f"unknown key{plural} {extra}; expected {', '.join(names)}"
+    if isinstance(exc, KeyError):
+        return "this required key is missing"
+    if isinstance(exc, ServiceKitError):
+        return str(exc)
+    return f"unusable value ({type(exc).__name__}: {quote(str(exc))})"
+
+
+def _messages(exc: BaseException) -> list[str]:
+    out = []
+    for line in transform_error(exc, path="$", format_exception=_format):
+        description, _, path = line.rpartition(" @ ")
+        out.append(f"at {path}: {description}")
+    return out
+
+
+def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
+    """Build a ``cls`` from JSON-native data, or raise one ``DeserializationError``.
+
+    Raises:
+        DeserializationError: the data does not describe a ``cls``; the message
+            names each JSON path that is wrong and what was expected there.
+    """
+    name = what or getattr(cls, "__name__", str(cls))
+    check_depth(data, f"{name} data")
+    try:
+        return _FAST.structure(data, cls)
+    except RecursionError:  # pragma: no cover -- check_depth keeps data shallow
+        msg = f"{name} data nests too deeply"
+        raise DeserializationError(msg) from None
+    except Exception:  # noqa: BLE001, S110 -- re-run with paths to say where
+        pass
+    try:
+        _DETAILED.structure(data, cls)
+    except Exception as e:  # noqa: BLE001 -- every failure becomes one error type
+        lines = _messages(e) if isinstance(e, BaseValidationError) else None
+        if not lines:
+            lines = [f"at $: {_format(e, cls)}"]
+        msg = f"{name} data is unusable: " + "; ".join(lines)
+        raise DeserializationError(msg) from None
+    msg = f"{name} data is unusable"  # pragma: no cover -- both converters agree
+    raise DeserializationError(msg)  # pragma: no cover
+
+
+def to_data(obj: object) -> Any:
+    """Return ``obj`` as JSON-native data (dicts, lists, strings, numbers, booleans)."""
+    return _FAST.unstructure(obj)
+
+
+class Serialisable:
+    """Gives a registered value class its ``to_dict`` and ``from_dict``."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this value as JSON-native data (see ``docs/serialisation.md``)."""
+        return to_data(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild a value from [`to_dict`][] data.
+
+        Raises:
+            DeserializationError: the data does not describe such a value; the
+                message names the JSON path and what was expected there.
+        """
+        return from_data(cls, data)
