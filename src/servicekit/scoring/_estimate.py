@@ -38,6 +38,9 @@ __all__ = ["Comparison", "Estimate", "wilson_interval"]
 
 
 def _finite(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # Plain floats are what the statistics build, thousands per segment table.
+    if type(value) is float and math.isfinite(value):
+        return
     if is_bool(value) or not isinstance(value, int | float):
         msg = f"Estimate.{attribute.name} must be a number; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
