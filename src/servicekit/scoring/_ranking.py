@@ -52,7 +52,7 @@ _ABOVE: Final = 1.0 + 1e-6
 Key = str | int
 
 
-def normal_two_sided_p(z: float) -> float:
+def _normal_two_sided_p(z: float) -> float:
     """The two-sided normal p-value of ``z``: exact for z tests, a lower bound for t."""
     return 2.0 * normal_sf(abs(z))
 
@@ -244,7 +244,7 @@ def _significant_pairs(
                     certain.append((i, j, z > 0.0))
                     certain_pairs += sizes[i] * sizes[j]
                 else:
-                    pending.append((normal_two_sided_p(z), i, j, z))
+                    pending.append((_normal_two_sided_p(z), i, j, z))
     pending.sort()
     bounds = [lower for lower, _, _, _ in pending]
     cumulative = list(accumulate(sizes[i] * sizes[j] for _, i, j, _ in pending))
