@@ -463,6 +463,42 @@ measures = st.one_of(
     st.builds(IndexMeasure, field=st.just("ratings"), index=satisfaction_indices),
 )
 
+# Segment tables whose segments really differ: each (city, month) cell draws its own
+# counts of a few answers, so some pairs separate clearly, some barely, some not at
+# all, and several cities may share identical counts (the ranking groups those).
+SEGMENT_CITIES = ("Beijing", "Shanghai", "Hohhot", "Baotou", "Ordos", "Wuhai")
+SEGMENT_MONTHS = ("2025-02", "2025-03")
+SEGMENT_ANSWERS = {
+    "nps": list(range(11)),
+    "rating": [1, 2, 3, 4, 5],
+    "resolved": [False, True],
+}
+
+
+@st.composite
+def segment_surveys(draw: st.DrawFn, field: str = "nps", max_count: int = 60):
+    """Rows ``{"city", "month", field}`` with per-cell answer counts (a few hundred rows)."""
+    answers = SEGMENT_ANSWERS[field]
+    cities = draw(
+        st.lists(st.sampled_from(SEGMENT_CITIES), min_size=2, max_size=6, unique=True)
+    )
+    months = draw(
+        st.lists(st.sampled_from(SEGMENT_MONTHS), min_size=1, max_size=2, unique=True)
+    )
+    counts = st.dictionaries(
+        st.sampled_from(answers), st.integers(0, max_count), max_size=4
+    )
+    shared = draw(counts)
+    rows = []
+    for city in cities:
+        for month in months:
+            cell = shared if draw(st.booleans()) else draw(counts)
+            for answer, n in cell.items():
+                rows += [{"city": city, "month": month, field: answer}] * n
+    if not rows:
+        rows = [{"city": cities[0], "month": months[0], field: answers[-1]}]
+    return rows
+
 
 # --- routing: tickets, agents, routers (tests/routing/) --------------------------------
 # Small universes (3 skills, 3 languages, 2 groups, 3 channels) so that random tickets

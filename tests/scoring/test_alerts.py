@@ -11,6 +11,7 @@ from servicekit.errors import (
     InvalidArgumentError,
     InvalidTypeError,
     NaiveDatetimeError,
+    UnknownNameError,
 )
 from servicekit.scoring import (
     Complaint,
@@ -74,16 +75,76 @@ class TestFollowUp:
             {"id": 7, "city": "Ordos", "resolution": 4, "attitude": 4},
             {"id": 8, "city": "Ordos", "resolution": 1, "note": "rude"},
         ]
-        alerts = follow_up_alerts(rows, id_field="id")
+        dims = ["attitude", "resolution"]
+        alerts = follow_up_alerts(rows, id_field="id", dimensions=dims)
         assert alerts == (
             FollowUpAlert(response=8, reasons=["resolution rated 1 (below 3)"]),
         )
-        assert follow_up_alerts(rows)[0].response == 1
+        assert follow_up_alerts(rows, dimensions=dims)[0].response == 1
         assert follow_up_alerts(rows, dimensions=["attitude"]) == ()
         with pytest.raises(InvalidArgumentError, match="no 'ticket'"):
-            follow_up_alerts(rows, id_field="ticket")
+            follow_up_alerts(rows, id_field="ticket", dimensions=dims)
         with pytest.raises(InvalidTypeError, match="not a mapping"):
             follow_up_alerts([3])
+        assert follow_up_alerts([]) == ()
+
+    def test_misspelt_dimension_is_refused(self):
+        """Regression (issue 12): misspelt dimension names were accepted silently.
+
+        ``needs_follow_up({"atitude": 1})`` reported a dimension that does not
+        exist, and ``follow_up_alerts(rows, dimensions=["atitude"])`` never alerted.
+        """
+        with pytest.raises(UnknownNameError) as info:
+            needs_follow_up({"atitude": 1, "resolution": 4})
+        assert str(info.value) == (
+            "unknown dimension 'atitude'; the dimensions are 'attitude', "
+            "'follow_up', 'resolution', 'response_speed' (pass dimensions=[...] to "
+            "rate others)"
+        )
+        assert needs_follow_up(
+            {"competence": 2}, dimensions=["competence", "attitude"]
+        ) == ("competence rated 2 (below 3)",)
+        with pytest.raises(UnknownNameError, match="'competance'"):
+            needs_follow_up({"competance": 2}, dimensions=["competence"])
+        rows = [{"id": 1, "attitude": 1, "city": "Ordos"}, {"id": 2, "attitude": 4}]
+        with pytest.raises(UnknownNameError) as info:
+            follow_up_alerts(rows, dimensions=["atitude"])
+        assert str(info.value) == (
+            "no response has the dimension 'atitude'; the responses' fields are "
+            "'attitude', 'city', 'id'"
+        )
+        # The default dimensions are the index's four: a survey without some of
+        # them says which it asked.
+        with pytest.raises(UnknownNameError, match="'follow_up'"):
+            follow_up_alerts(rows)
+        assert [
+            a.response
+            for a in follow_up_alerts(rows, dimensions=["attitude"], id_field="id")
+        ] == [1]
+        # A dimension nobody answered (None) is present, not misspelt.
+        full = [dict.fromkeys(SCORING_DIMENSIONS), {"attitude": 2}]
+        assert follow_up_alerts(full)[0].response == 1
+
+    @pytest.mark.parametrize(
+        ("dimensions", "error"),
+        [
+            (["attitude", ""], InvalidTypeError),
+            ([], InvalidArgumentError),
+            ([1], InvalidTypeError),
+        ],
+    )
+    def test_bad_dimension_lists(self, dimensions, error):
+        with pytest.raises(error):
+            needs_follow_up({"attitude": 2}, dimensions=dimensions)
+        with pytest.raises(error):
+            follow_up_alerts([{"attitude": 2}], dimensions=dimensions)
+
+    def test_many_fields_are_listed_short(self):
+        row = {f"field{i:03d}": 5 for i in range(100)}
+        with pytest.raises(UnknownNameError) as info:
+            follow_up_alerts([row], dimensions=["attitude"])
+        assert str(info.value).endswith("and 80 more")
+        assert len(str(info.value)) < 400
 
     def test_alert_values(self):
         a = FollowUpAlert(response="x", reasons=["r"])
@@ -152,7 +213,7 @@ class TestHighRisk:
             log, now=NOW, window=dt.timedelta(hours=6), threshold=2
         )
         assert alert.reasons == (
-            "2 unresolved complaints in the 6:00:00 to 2024-06-01T12:00:00+00:00 (threshold 2)",
+            "2 unresolved complaints in the 6 h to 2024-06-01T12:00:00+00:00 (threshold 2)",
         )
         (alert,) = high_risk_customers(
             log, now=NOW, window=dt.timedelta(days=1), threshold=2

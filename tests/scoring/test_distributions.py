@@ -171,3 +171,64 @@ class TestIncompleteBeta:
         assert regularized_beta(2, 3, 0) == 0.0
         assert regularized_beta(2, 3, 1) == 1.0
         assert regularized_beta(2, 3, -1) == 0.0
+
+
+def _as241(p):
+    """The normal quantile servicekit used to hand-write: Wichura's AS 241 (PPND16)."""
+
+    def poly(coefficients, x):
+        result = 0.0
+        for c in reversed(coefficients):
+            result = result * x + c
+        return result
+
+    a = (3.3871328727963666080e0, 1.3314166789178437745e2, 1.9715909503065514427e3,
+         1.3731693765509461125e4, 4.5921953931549871457e4, 6.7265770927008700853e4,
+         3.3430575583588128105e4, 2.5090809287301226727e3)  # fmt: skip
+    b = (1.0, 4.2313330701600911252e1, 6.8718700749205790830e2, 5.3941960214247511077e3,
+         2.1213794301586595867e4, 3.9307895800092710610e4, 2.8729085735721942674e4,
+         5.2264952788528545610e3)  # fmt: skip
+    c = (1.42343711074968357734e0, 4.63033784615654529590e0, 5.76949722146069140550e0,
+         3.64784832476320460504e0, 1.27045825245236838258e0, 2.41780725177450611770e-1,
+         2.27238449892691845833e-2, 7.74545014278341407640e-4)  # fmt: skip
+    d = (1.0, 2.05319162663775882187e0, 1.67638483018380384940e0,
+         6.89767334985100004550e-1, 1.48103976427480074590e-1,
+         1.51986665636164571966e-2, 5.47593808499534494600e-4,
+         1.05075007164441684324e-9)  # fmt: skip
+    e = (6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0,
+         2.96560571828504891230e-1, 2.65321895265761230930e-2,
+         1.24266094738807843860e-3, 2.71155556874348757815e-5,
+         2.01033439929228813265e-7)  # fmt: skip
+    f = (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1,
+         1.48753612908506148525e-2, 7.86869131145613259100e-4,
+         1.84631831751005468180e-5, 1.42151175831644588870e-7,
+         2.04426310338993978564e-15)  # fmt: skip
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        r = 0.180625 - q * q
+        return q * poly(a, r) / poly(b, r)
+    r = math.sqrt(-math.log(p if q < 0 else 1.0 - p))
+    if r <= 5.0:
+        value = poly(c, r - 1.6) / poly(d, r - 1.6)
+    else:
+        value = poly(e, r - 5.0) / poly(f, r - 5.0)
+    return -value if q < 0 else value
+
+
+class TestNormalQuantileFromTheStandardLibrary:
+    """Regression (issue 12): scoring hand-wrote the quantile ``NormalDist`` has."""
+
+    @given(
+        st.one_of(
+            probabilities,
+            st.floats(5e-324, 1.0, exclude_max=True),
+            st.floats(-300, -1).map(lambda e: 10.0**e),
+        )
+    )
+    def test_identical_to_the_old_hand_written_one(self, p):
+        assert normal_ppf(p) == _as241(p)
+
+    def test_known_values_unchanged(self):
+        assert two_sided_z(0.95) == 1.9599639845400536  # as before the change
+        assert two_sided_z(0.99) == 2.5758293035489
+        assert normal_ppf(1e-300) == _as241(1e-300)

@@ -340,3 +340,9 @@ def test_results_pickle():
     r = SatisfactionIndex().score([{"attitude": 4}, {"attitude": 2}])
     assert pickle.loads(pickle.dumps(r)) == r
     assert hash(r) == hash(pickle.loads(pickle.dumps(r)))
+
+
+def test_whole_floats_beside_unanswered_dimensions():
+    """A float rating sends every value through the check; None stays unanswered."""
+    r = SatisfactionIndex().score([{"attitude": 4.0, "resolution": None}])
+    assert r.estimate.value == 75.0

@@ -1,8 +1,10 @@
 import datetime as dt
+import itertools
 import json
 import math
 import pickle
 import warnings
+from collections import Counter
 
 import attrs
 import numpy as np
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from servicekit.errors import (
+    DeserializationError,
     InsufficientDataError,
     InvalidArgumentError,
     InvalidTypeError,
@@ -27,11 +30,13 @@ from servicekit.scoring import (
     SegmentRow,
     SegmentTable,
     ShareMeasure,
+    compare_nps,
     csat,
     first_contact_resolution,
     nps,
     segment_table,
 )
+from strategies import segment_surveys
 
 CITIES = ["Baotou", "Hohhot", "Ordos", "Chifeng", "Wuhai"]
 MONTHS = ["2024-04", "2024-05", "2024-06"]
@@ -126,59 +131,327 @@ class TestAgainstPandas:
             assert a == b
 
 
-class TestRanks:
-    @given(survey_rows, st.integers(1, 30), st.integers(0, 5), st.integers(0, 5))
-    @settings(max_examples=60)
-    def test_rank_rules_by_brute_force(self, rows, min_n, top_k, bottom_k):
+def holm_beats(table, rows, field, period):
+    """Which segment beats which, by brute force over the library's own comparisons.
+
+    Every pair of the period's rankable segments is compared with the measure's
+    ``compare`` (what a row's ``change`` and ``compare_nps`` use); Holm's step-down
+    correction is applied one pair at a time, exactly as its textbook states it.
+    """
+    measure = table.measure
+    alpha = 1.0 - table.confidence
+    segments = sorted(r.segment for r in table.for_period(period) if r.rankable)
+    summaries = {}
+    for s in segments:
+        values = [x[field] for x in rows if x["city"] == s and x["month"] == period]
+        keys = Counter(measure.reduce(k) for k in measure.keys(values))
+        summaries[s] = measure.summarise(keys)
+    tests = []
+    for i, a in enumerate(segments):
+        for b in segments[i + 1 :]:
+            c = summaries[a].compare(summaries[b], table.confidence)
+            if isinstance(measure, NpsMeasure):
+                direct = compare_nps(
+                    nps(
+                        [
+                            x[field]
+                            for x in rows
+                            if x["city"] == a and x["month"] == period
+                        ]
+                    ),
+                    nps(
+                        [
+                            x[field]
+                            for x in rows
+                            if x["city"] == b and x["month"] == period
+                        ]
+                    ),
+                )
+                assert (direct.z, direct.p_value) == (c.z, c.p_value)
+            tests.append((c.p_value, a, b, c.z))
+    tests.sort(key=lambda t: t[0])
+    m = len(tests)
+    beats = set()
+    worst = 0.0
+    for i, (p, a, b, z) in enumerate(tests, start=1):
+        worst = max(worst, min(1.0, (m - i + 1) * p))
+        if not worst < alpha:
+            break
+        beats.add((a, b) if z > 0 else (b, a))
+    return segments, beats
+
+
+def supported_cuts(segments, beats):
+    """Every non-empty proper subset whose members all beat every segment outside it.
+
+    Such a set holds, with any member, every segment that member does not beat
+    (else that pair would cross the cut unbeaten), so it is the union of the
+    members' closures under "does not beat"; and each closure is such a set. Small
+    tables also check this against every subset.
+    """
+    cuts = set()
+    for start in segments:
+        closure, frontier = {start}, [start]
+        while frontier:
+            y = frontier.pop()
+            for other in segments:
+                if other not in closure and (y, other) not in beats:
+                    closure.add(other)
+                    frontier.append(other)
+        if len(closure) < len(segments):
+            cuts.add(frozenset(closure))
+    if len(segments) <= 8:
+        brute = {
+            frozenset(upper)
+            for size in range(1, len(segments))
+            for upper in itertools.combinations(segments, size)
+            if all((u, d) in beats for u in upper for d in segments if d not in upper)
+        }
+        assert cuts == brute
+    return cuts
+
+
+def check_ranks_agree(ranks, segments, beats):
+    for a in segments:
+        for b in segments:
+            if ranks[a] < ranks[b]:
+                assert (a, b) in beats, f"{a} ranked above {b} without beating it"
+            if (a, b) in beats:
+                assert ranks[a] <= ranks[b], f"{a} beats {b} but is ranked below it"
+    # The finest such ranking: its level boundaries are all the supported cuts.
+    levels = {frozenset(s for s in segments if ranks[s] < v) for v in ranks.values()}
+    levels.discard(frozenset())
+    assert levels == set(supported_cuts(segments, beats))
+
+
+SEGMENT_MEASURES = [
+    ("nps", NpsMeasure()),
+    ("rating", CsatMeasure()),
+    ("rating", MeanMeasure()),
+    ("resolved", ShareMeasure()),
+]
+
+
+class TestRanksAgreeWithPairwiseTests:
+    """Regression (issue 12): ranks and top/bottom marks contradicted compare_nps.
+
+    ``compare_nps`` called a 19-point Beijing–Shanghai gap significant while the
+    table ranked both first and marked both top; with fewer segments than ``top_k``
+    every segment was top.
+    """
+
+    @given(
+        st.sampled_from(SEGMENT_MEASURES).flatmap(
+            lambda fm: st.tuples(st.just(fm), segment_surveys(fm[0]))
+        ),
+        st.one_of(st.integers(1, 10), st.integers(1, 40)),
+        st.integers(0, 6),
+        st.integers(0, 6),
+        st.sampled_from([0.5, 0.9, 0.95, 0.99]),
+    )
+    @settings(max_examples=150)
+    def test_ranks_and_marks_by_brute_force(
+        self, case, min_n, top_k, bottom_k, confidence
+    ):
+        (field, measure), rows = case
         table = segment_table(
             rows,
             by="city",
             period="month",
-            measure=CsatMeasure(),
+            measure=measure,
             min_n=min_n,
             top_k=top_k,
             bottom_k=bottom_k,
+            confidence=confidence,
         )
         for period in table.periods:
             period_rows = table.for_period(period)
-            ranked = [r for r in period_rows if r.rankable]
             for r in period_rows:
                 if not r.rankable:
-                    assert r.rank is None
-                    assert r.shrunk_rank is None
+                    ranks = (r.rank, r.shrunk_rank, r.best_rank, r.worst_rank)
+                    assert (*ranks, r.value_rank) == (None,) * 5
                     assert not r.top
                     assert not r.bottom
-                    continue
-                above = [o for o in ranked if o.estimate.low > r.estimate.high]
-                assert r.rank == 1 + len(above)
-                shrunk_above = [o for o in ranked if o.shrunk.low > r.shrunk.high]
-                assert r.shrunk_rank == 1 + len(shrunk_above)
-            best = sorted(ranked, key=lambda r: (-r.shrunk.value, r.segment))[:top_k]
-            # A segment is never both: the bottom is chosen among the rest.
-            rest = [r for r in ranked if r not in best]
-            worst = sorted(rest, key=lambda r: (r.shrunk.value, r.segment))[:bottom_k]
-            assert not any(r.top and r.bottom for r in period_rows)
-            assert {r.segment for r in period_rows if r.top} == {
-                r.segment for r in best
+            segments, beats = holm_beats(table, rows, field, period)
+            by_segment = {r.segment: r for r in period_rows}
+            ranked = [by_segment[s] for s in segments]
+            check_ranks_agree({r.segment: r.rank for r in ranked}, segments, beats)
+            shrunk_beats = {
+                (a, b)
+                for a, b in beats
+                if by_segment[a].shrunk.low > by_segment[b].shrunk.high
             }
-            assert {r.segment for r in period_rows if r.bottom} == {
-                r.segment for r in worst
-            }
-            assert [r.segment for r in table.top(period)] == [r.segment for r in best]
-            assert [r.segment for r in table.bottom(period)] == [
-                r.segment for r in worst
-            ]
+            check_ranks_agree(
+                {r.segment: r.shrunk_rank for r in ranked}, segments, shrunk_beats
+            )
+            for r in ranked:
+                # The rank range: the places the corrected tests leave possible.
+                lost = sum((o, r.segment) in beats for o in segments)
+                won = sum((r.segment, o) in beats for o in segments)
+                assert (r.best_rank, r.worst_rank) == (1 + lost, len(segments) - won)
+                # Every segment of a higher level beats this one.
+                assert r.shrunk_rank <= r.rank <= r.best_rank <= r.worst_rank
+                higher = [o for o in ranked if o.estimate.value > r.estimate.value]
+                assert r.value_rank == 1 + len(higher)
 
-    def test_a_segment_is_never_both_top_and_bottom(self):
-        # servicekit demo at a small volume printed "Top 5: Shanghai. Bottom 3:
-        # Shanghai." when only one city was rankable.
+            cuts = supported_cuts(segments, beats)
+            top = max((c for c in cuts if len(c) <= top_k), key=len, default=set())
+            lower = [
+                frozenset(segments) - c
+                for c in cuts
+                if c >= top and len(segments) - len(c) <= bottom_k
+            ]
+            bottom = max(lower, key=len, default=set())
+            assert {r.segment for r in ranked if r.top} == top
+            assert {r.segment for r in ranked if r.bottom} == bottom
+            assert not any(r.top and r.bottom for r in ranked)
+            if ranked:
+                assert not all(r.top for r in ranked)
+                assert not all(r.bottom for r in ranked)
+            # Every top segment beats every other; every bottom one loses to every other.
+            for t in top:
+                assert all((t, o) in beats for o in segments if o not in top)
+            for w in bottom:
+                assert all((o, w) in beats for o in segments if o not in bottom)
+
+            listed = table.ranked(period)
+            assert [r.rank for r in listed if r.rankable] == sorted(
+                r.rank for r in ranked
+            )
+            assert [r.segment for r in table.top(period)] == [
+                r.segment for r in listed if r.top
+            ]
+            assert [r.segment for r in table.bottom(period)] == [
+                r.segment for r in reversed(listed) if r.bottom
+            ]
+            assert [r.segment for r in table.highest(period)] == [
+                r.segment
+                for r in sorted(ranked, key=lambda r: (-r.estimate.value, r.segment))
+            ][:top_k]
+            assert [r.segment for r in table.lowest(period, 2)] == [
+                r.segment
+                for r in sorted(ranked, key=lambda r: (r.estimate.value, r.segment))
+            ][:2]
+
+    @given(
+        st.lists(
+            st.tuples(*[st.integers(0, 30)] * 5).filter(lambda c: sum(c) >= 2),
+            min_size=8,
+            max_size=30,
+        ),
+        st.sampled_from([MeanMeasure(), CsatMeasure()]),
+        st.sampled_from([0.8, 0.95]),
+    )
+    @settings(max_examples=40)
+    def test_many_segments_by_brute_force(self, cells, measure, confidence):
+        """Tables of up to 30 segments (435 pairs): Holm's bound on positions matters."""
+        rows = [
+            {"city": f"C{i:02d}", "month": "2025-03", "rating": rating}
+            for i, counts in enumerate(cells)
+            for rating, n in enumerate(counts, start=1)
+            for _ in range(n)
+        ]
+        table = segment_table(
+            rows,
+            by="city",
+            period="month",
+            measure=measure,
+            min_n=2,
+            confidence=confidence,
+            top_k=5,
+            bottom_k=3,
+        )
+        segments, beats = holm_beats(table, rows, "rating", "2025-03")
+        ranked = [r for r in table.rows if r.rankable]
+        check_ranks_agree({r.segment: r.rank for r in ranked}, segments, beats)
+        for r in ranked:
+            lost = sum((o, r.segment) in beats for o in segments)
+            won = sum((r.segment, o) in beats for o in segments)
+            assert (r.best_rank, r.worst_rank) == (1 + lost, len(segments) - won)
+        top = {r.segment for r in ranked if r.top}
+        assert all((t, o) in beats for t in top for o in segments if o not in top)
+
+    BEIJING = [10] * 33 + [8] * 57 + [3] * 10  # NPS 23
+    SHANGHAI = [10] * 18 + [8] * 68 + [3] * 14  # NPS 4
+
+    def _city_rows(self, extra=()):
+        rows = [{"city": "Beijing", "nps": s} for s in self.BEIJING]
+        rows += [{"city": "Shanghai", "nps": s} for s in self.SHANGHAI]
+        for city, scores in extra:
+            rows += [{"city": city, "nps": s} for s in scores]
+        return rows
+
+    def test_beijing_shanghai_gap_is_ranked(self):
+        """Regression (issue 12): a significant 19-point gap was ranked as a tie.
+
+        ``compare_nps`` gives p = 0.026; both cities were rank 1 and both "top".
+        """
+        c = compare_nps(nps(self.BEIJING), nps(self.SHANGHAI))
+        assert c.difference.value == 19.0
+        assert round(c.p_value, 3) == 0.026
+        t = segment_table(self._city_rows(), by="city", measure=NpsMeasure())
+        rows = {r.segment: r for r in t.rows}
+        assert (rows["Beijing"].rank, rows["Shanghai"].rank) == (1, 2)
+        assert [r.segment for r in t.top()] == ["Beijing"]
+        assert [r.segment for r in t.bottom()] == ["Shanghai"]
+
+    def test_holm_ties_the_gap_among_many_cities(self):
+        """With 12 cities the same gap does not survive 66 comparisons: a documented tie."""
+        middle = [10] * 25 + [8] * 63 + [3] * 12  # NPS 13
+        extra = [(f"City {i:02d}", middle) for i in range(10)]
+        t = segment_table(self._city_rows(extra), by="city", measure=NpsMeasure())
+        assert {r.rank for r in t.rows} == {1}
+        assert t.top() == ()
+        assert t.bottom() == ()
+        assert [r.segment for r in t.highest(count=1)] == ["Beijing"]
+
+    def test_fewer_segments_than_top_k_are_not_all_top(self):
+        """Regression (issue 12): with fewer segments than top_k, every one was top."""
         rows = [{"city": "Shanghai", "rating": 5}] * 40 + [
             {"city": "Lhasa", "rating": 4}
         ] * 5
         t = segment_table(rows, by="city", measure=CsatMeasure())
-        assert [r.segment for r in t.top()] == ["Shanghai"]
+        assert t.top() == ()
+        assert t.bottom() == ()
+        close = self._city_rows()[:100] + [
+            {"city": "Shanghai", "nps": s} for s in self.BEIJING
+        ]
+        t = segment_table(close, by="city", measure=NpsMeasure(), top_k=5)
+        assert [r.rank for r in t.rows] == [1, 1]
+        assert t.top() == ()
+
+    def test_a_segment_is_never_both_top_and_bottom(self):
+        # servicekit demo at a small volume printed "Top 5: Shanghai. Bottom 3:
+        # Shanghai." when only one city was rankable.
+        rows = [{"city": "Shanghai", "rating": 5}] * 40
+        t = segment_table(rows, by="city", measure=CsatMeasure())
+        assert t.top() == ()
         assert t.bottom() == ()
 
+    def test_welch_with_few_degrees_of_freedom_is_not_read_as_normal(self):
+        """t = 2.9 is 'significant' for a normal test, not with about one df."""
+        rows = [{"agent": "a", "rating": r} for r in (4, 5)]
+        rows += [{"agent": "b", "rating": r} for r in [2, 3, 4] * 33 + [3]]
+        t = segment_table(rows, by="agent", measure=MeanMeasure(), min_n=2)
+        a, b = t.rows
+        c = (
+            MeanMeasure()
+            .summarise({4: 1, 5: 1})
+            .compare(MeanMeasure().summarise({2: 33, 3: 34, 4: 33}), 0.95)
+        )
+        assert c.z > 2.5
+        assert c.p_value > 0.05
+        assert (a.rank, b.rank) == (1, 1)
+
+    def test_identical_segments_are_compared_once(self):
+        """3,000 agents with one answer each: equal counts are grouped, not 4.5 M pairs."""
+        rows = [{"agent": f"a{i:04d}", "nps": (0, 10)[i % 2]} for i in range(3000)]
+        t = segment_table(rows, by="agent", measure=NpsMeasure(), min_n=1)
+        assert {r.rank for r in t.rows} == {1}
+        assert t.top() == ()
+
+
+class TestRanks:
     def test_overlapping_intervals_tie(self):
         rows = (
             [{"city": "A", "rating": 5}] * 45
@@ -506,6 +779,9 @@ class TestTableValue:
                 rank=None,
                 shrunk=e,
                 shrunk_rank=None,
+                best_rank=None,
+                worst_rank=None,
+                value_rank=None,
             )
         with pytest.raises(InvalidTypeError, match="shrunk"):
             SegmentRow(
@@ -516,6 +792,9 @@ class TestTableValue:
                 rank=None,
                 shrunk=1.0,
                 shrunk_rank=None,
+                best_rank=None,
+                worst_rank=None,
+                value_rank=None,
             )
         table = segment_table([{"c": "x", "nps": 10}], by="c", measure=NpsMeasure())
         for changes, error in [
@@ -536,6 +815,9 @@ class TestTableValue:
                 rank=1,
                 shrunk=e,
                 shrunk_rank=1,
+                best_rank=1,
+                worst_rank=1,
+                value_rank=1,
             )
         with pytest.raises(InvalidArgumentError, match="rank"):
             SegmentRow(
@@ -546,6 +828,9 @@ class TestTableValue:
                 rank=0,
                 shrunk=e,
                 shrunk_rank=1,
+                best_rank=1,
+                worst_rank=1,
+                value_rank=1,
             )
         with pytest.raises(InvalidTypeError, match="SegmentRow"):
             SegmentTable(
@@ -571,6 +856,60 @@ class TestTableValue:
                 rows=[],
                 overall=[],
             )
+
+    def test_row_fields_must_agree(self):
+        """Regression (issue 12): a stored row could claim ranks it cannot have."""
+        e = nps([10]).estimate
+        base = {
+            "segment": "a",
+            "period": None,
+            "estimate": e,
+            "rankable": True,
+            "rank": 1,
+            "shrunk": e,
+            "shrunk_rank": 1,
+            "best_rank": 1,
+            "worst_rank": 2,
+            "value_rank": 1,
+        }
+        SegmentRow(**base)
+        for changes, match in [
+            ({"value_rank": None}, "needs rank"),
+            ({"best_rank": 3}, "best_rank 3 lies below worst_rank 2"),
+            ({"rankable": False}, "no ranks"),
+            (
+                {
+                    "rankable": False,
+                    "rank": None,
+                    "shrunk_rank": None,
+                    "best_rank": None,
+                    "worst_rank": None,
+                    "value_rank": None,
+                    "top": True,
+                },
+                "never top",
+            ),
+            ({"top": True, "bottom": True}, "both top and bottom"),
+        ]:
+            with pytest.raises(InvalidArgumentError, match=match):
+                SegmentRow(**{**base, **changes})
+
+    def test_table_rows_must_agree_with_the_table(self):
+        """Regression (issue 12): stored tables are validated on load."""
+        rows = [{"c": c, "m": 1, "nps": s} for c, s in [("x", 10), ("y", 0)] * 40]
+        table = segment_table(rows, by="c", period="m", measure=NpsMeasure())
+        assert [r.segment for r in table.top()] == ["x"]
+        data = table.to_dict()
+        for change, match in [
+            (lambda d: d.update(top_k=0), "flagged top"),
+            (lambda d: d.update(min_n=41), "not rankable"),
+            (lambda d: d["overall"].append(d["overall"][0]), "twice"),
+            (lambda d: d["rows"][0].update(period=2), "no overall estimate"),
+        ]:
+            broken = json.loads(json.dumps(data))
+            change(broken)
+            with pytest.raises(DeserializationError, match=match):
+                SegmentTable.from_dict(broken)
 
 
 class TestBadInput:

@@ -3,7 +3,8 @@
 Every statistic returns an [`Estimate`][] (value, interval, n, method, confidence):
 NPS with the adjusted-Wald interval, CSAT/CES and first-contact resolution with Wilson
 intervals, means and the weighted satisfaction index with Student-t intervals. Segment
-tables rank cities, channels or agents only as far as the intervals allow. Alerts flag
+tables rank cities, channels or agents only as far as the pairwise tests, Holm-corrected
+for comparing every pair, allow. Alerts flag
 responses that need a follow-up and customers at risk; ``tier_customers`` assigns
 value tiers. Pure Python: no numpy or scipy at run time, no I/O, no clock.
 

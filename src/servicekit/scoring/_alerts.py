@@ -14,14 +14,17 @@ from typing import Any
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import (
     InvalidArgumentError,
     InvalidTypeError,
     NaiveDatetimeError,
+    UnknownNameError,
 )
 from servicekit.scoring._index import DEFAULT_WEIGHTS
 from servicekit.scoring._validation import (
     as_int,
+    describe_duration,
     flag,
     from_fields,
     is_bool,
@@ -29,6 +32,7 @@ from servicekit.scoring._validation import (
     not_instance,
     reasons,
     scale_pair,
+    shown,
     whole,
 )
 
@@ -43,16 +47,51 @@ __all__ = [
 
 Id = str | int
 
+# Ids are compared as text when alerts are sorted, and stored in databases: an int id
+# must fit a 64-bit column.
+_MAX_ID = 2**63
+
+# How many names an "unknown dimension" message lists before it says "…".
+_LISTED = 20
+
 
 def _check_scale(scale: tuple[int, int], below: int) -> tuple[int, int]:
     lo, hi = scale_pair(scale)
     if is_bool(below) or not isinstance(below, int):
-        msg = f"below must be a whole number; got {below!r}"
+        msg = f"below must be a whole number; got {type(below).__name__} {quote(below)}"
         raise InvalidTypeError(msg)
     if not lo < below <= hi:
-        msg = f"below must lie in ({lo}, {hi}] so that some rating can be low; got {below}"
+        msg = f"below must lie in ({lo}, {hi}] so that some rating can be low; got {quote(below)}"
         raise InvalidArgumentError(msg)
     return lo, hi
+
+
+def _dimension_names(dimensions: Iterable[str]) -> tuple[str, ...]:
+    """Return the dimension names, sorted, or raise if they are not a list of names."""
+    if isinstance(dimensions, str) or not isinstance(dimensions, Iterable):
+        msg = (
+            "dimensions must be a list of field names, e.g. ['attitude']; got "
+            f"{type(dimensions).__name__} {quote(dimensions)}"
+        )
+        raise InvalidTypeError(msg)
+    names = set()
+    for name in dimensions:
+        if not isinstance(name, str) or not name:
+            msg = f"dimension names must be non-empty strings; got {type(name).__name__} {quote(name)}"
+            raise InvalidTypeError(msg)
+        names.add(name)
+    if not names:
+        msg = "dimensions must name at least one rating field, e.g. ['attitude']"
+        raise InvalidArgumentError(msg)
+    return tuple(sorted(names))
+
+
+def _listing(names: Iterable[str]) -> str:
+    ordered = sorted(names)
+    shown_names = ", ".join(quote(n, 40) for n in ordered[:_LISTED])
+    return shown_names + (
+        f" and {len(ordered) - _LISTED:,} more" if len(ordered) > _LISTED else ""
+    )
 
 
 def needs_follow_up(
@@ -60,18 +99,24 @@ def needs_follow_up(
     *,
     below: int = 3,
     scale: tuple[int, int] = (1, 5),
+    dimensions: Iterable[str] = tuple(DEFAULT_WEIGHTS),
 ) -> tuple[str, ...]:
     """Return why a response needs a follow-up: one reason per dimension rated below ``below``.
 
-    An empty tuple means no follow-up. Unanswered dimensions (None) are not low.
-    Reasons are in dimension-name order, whatever order the mapping has.
+    An empty tuple means no follow-up. Unanswered dimensions (None, or left out) are
+    not low. Reasons are in dimension-name order, whatever order the mapping has.
 
     Args:
-        ratings: dimension name → rating.
+        ratings: dimension name → rating; every name must be one of ``dimensions``.
         below: ratings strictly below this need a follow-up.
         scale: the rating scale, to reject impossible ratings.
+        dimensions: the dimensions a response may rate; the satisfaction index's
+            four (``attitude``, ``follow_up``, ``resolution``, ``response_speed``)
+            by default.
 
     Raises:
+        UnknownNameError: ``ratings`` names a dimension not in ``dimensions`` (a
+            misspelling would otherwise hide a low rating).
         InvalidArgumentError / InvalidTypeError: a rating is not a whole number on
             the scale, or ``below`` does not fit the scale.
 
@@ -81,23 +126,48 @@ def needs_follow_up(
         ('attitude rated 1 (below 3)', 'resolution rated 2 (below 3)')
         >>> needs_follow_up({"resolution": 3})
         ()
+        >>> needs_follow_up({"atitude": 1})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnknownNameError: unknown dimension 'atitude'; the dimensions are 'attitude', 'follow_up', 'resolution', 'response_speed' (pass dimensions=[...] to rate others)
     """
     lo, hi = _check_scale(scale, below)
+    known = _dimension_names(dimensions)
     if not_instance(ratings, Mapping):
         msg = (
             f"ratings must map dimension names to ratings; got {type(ratings).__name__}"
         )
         raise InvalidTypeError(msg)
+    return _reasons(
+        ratings, scale=(lo, hi), below=below, known=frozenset(known), listed=known
+    )
+
+
+def _reasons(
+    ratings: Mapping[str, int | None],
+    *,
+    scale: tuple[int, int],
+    below: int,
+    known: frozenset[str],
+    listed: tuple[str, ...],
+) -> tuple[str, ...]:
+    lo, hi = scale
     for name in ratings:
         if not_instance(name, str):
-            msg = f"dimension names must be strings; got {name!r}"
+            msg = f"dimension names must be strings; got {type(name).__name__} {quote(name)}"
             raise InvalidTypeError(msg)
+        if name not in known:
+            msg = (
+                f"unknown dimension {quote(name)}; the dimensions are "
+                f"{_listing(listed)} (pass dimensions=[...] to rate others)"
+            )
+            raise UnknownNameError(msg)
     found = []
     for name in sorted(ratings):
         value = ratings[name]
         if value is None:
             continue
-        rating = as_int(value, lo, hi, f"ratings of {name!r}")
+        rating = as_int(value, lo, hi, f"ratings of {quote(name)}")
         if rating < below:
             found.append(f"{name} rated {rating} (below {below})")
     return tuple(found)
@@ -105,8 +175,11 @@ def needs_follow_up(
 
 def _id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if is_bool(value) or not isinstance(value, str | int) or value == "":
-        msg = f"{attribute.name} must be a non-empty string or an int; got {value!r}"
+        msg = f"{attribute.name} must be a non-empty string or an int; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
+    if isinstance(value, int) and not -_MAX_ID <= value < _MAX_ID:
+        msg = f"{attribute.name} must fit a 64-bit integer column; got {quote(value)}"
+        raise InvalidArgumentError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -158,10 +231,14 @@ def follow_up_alerts(
         responses: mappings holding the dimension ratings.
         below: ratings strictly below this need a follow-up (3 means 1 and 2 do).
         scale: the rating scale.
-        dimensions: the rating fields to check; the index's four by default.
+        dimensions: the rating fields to check; the index's four by default. Each
+            must be a field of at least one response: a name no response carries is
+            almost surely misspelt, and would silently never alert.
         id_field: a field naming each response; without it alerts name positions.
 
     Raises:
+        UnknownNameError: some response was given but none has one of the
+            ``dimensions`` (leave out questions the survey did not ask).
         InvalidArgumentError / InvalidTypeError: a rating is invalid, or a response
             lacks ``id_field``.
 
@@ -171,22 +248,31 @@ def follow_up_alerts(
         ...     {"ticket": "T-1", "resolution": 5, "attitude": 5},
         ...     {"ticket": "T-2", "resolution": 2, "attitude": 4, "follow_up": 1},
         ... ]
-        >>> [(a.response, a.reasons) for a in follow_up_alerts(rows, id_field="ticket")]
+        >>> dims = ["attitude", "follow_up", "resolution"]
+        >>> [
+        ...     (a.response, a.reasons)
+        ...     for a in follow_up_alerts(rows, dimensions=dims, id_field="ticket")
+        ... ]
         [('T-2', ('follow_up rated 1 (below 3)', 'resolution rated 2 (below 3)'))]
+        >>> follow_up_alerts(rows, dimensions=["atitude"])
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnknownNameError: no response has the dimension 'atitude'; the responses' fields are 'attitude', 'follow_up', 'resolution', 'ticket'
     """
-    _check_scale(scale, below)
-    if isinstance(dimensions, str) or not isinstance(dimensions, Iterable):
-        msg = f"dimensions must be a list of field names, e.g. ['attitude']; got {dimensions!r}"
-        raise InvalidTypeError(msg)
-    names = tuple(sorted(set(dimensions)))
+    lo, hi = _check_scale(scale, below)
+    names = _dimension_names(dimensions)
+    known = frozenset(names)
     rows = materialise(responses, "responses")
     alerts = []
+    seen: set[str] = set()
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             msg = f"response #{i} is a {type(row).__name__}, not a mapping"
             raise InvalidTypeError(msg)
-        reasons = needs_follow_up(
-            {k: row[k] for k in names if k in row}, below=below, scale=scale
+        ratings = {k: row[k] for k in names if k in row}
+        seen.update(ratings)
+        reasons = _reasons(
+            ratings, scale=(lo, hi), below=below, known=known, listed=names
         )
         if reasons:
             if id_field is None:
@@ -194,30 +280,40 @@ def follow_up_alerts(
             elif id_field in row:
                 ident = row[id_field]
             else:
-                msg = f"response #{i} has no {id_field!r} to name it by"
+                msg = f"response #{i} has no {quote(id_field)} to name it by"
                 raise InvalidArgumentError(msg)
             alerts.append(FollowUpAlert(response=ident, reasons=reasons))
+    missing = [n for n in names if n not in seen]
+    if rows and missing:
+        fields = {k for row in rows for k in row if isinstance(k, str)}
+        msg = (
+            f"no response has the dimension {quote(missing[0])}; the responses' "
+            f"fields are {_listing(fields)}"
+        )
+        raise UnknownNameError(msg)
     return tuple(alerts)
 
 
 def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.datetime):
-        msg = f"{attribute.name} must be a timezone-aware datetime; got {value!r}"
+        msg = f"{attribute.name} must be a timezone-aware datetime; got {type(value).__name__} {shown(value)}"
         raise InvalidTypeError(msg)
     if value.utcoffset() is None:
-        msg = (
-            f"{attribute.name} {value!r} has no time zone; attach one (e.g. tzinfo=UTC)"
-        )
+        msg = f"{attribute.name} {shown(value)} has no time zone; attach one (e.g. tzinfo=UTC)"
         raise NaiveDatetimeError(msg)
 
 
 def _parse_instant(text: object) -> dt.datetime:
     if not isinstance(text, str):
-        msg = f"an instant must be an ISO-8601 string; got {text!r}"
+        msg = f"an instant must be an ISO-8601 string; got {type(text).__name__} {quote(text)}"
         raise InvalidTypeError(msg)
-    value = dt.datetime.fromisoformat(text)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"{quote(text)} is not an ISO-8601 instant such as '2024-05-01T09:00:00+08:00'"
+        raise InvalidArgumentError(msg) from None
     if value.utcoffset() is None:
-        msg = f"the instant {text!r} has no UTC offset; store instants with one"
+        msg = f"the instant {quote(text)} has no UTC offset; store instants with one"
         raise NaiveDatetimeError(msg)
     return value
 
@@ -350,17 +446,17 @@ def high_risk_customers(
     """
     _aware(None, attrs.fields(Complaint).at, now)
     if not isinstance(window, dt.timedelta) or window <= dt.timedelta(0):
-        msg = f"window must be a positive timedelta; got {window!r}"
+        msg = f"window must be a positive timedelta; got {type(window).__name__} {shown(window)}"
         raise InvalidArgumentError(msg)
     if is_bool(threshold) or not isinstance(threshold, int) or threshold < 1:
-        msg = f"threshold must be a whole number >= 1; got {threshold!r}"
+        msg = f"threshold must be a whole number >= 1; got {type(threshold).__name__} {quote(threshold)}"
         raise InvalidArgumentError(msg)
     items = materialise(complaints, "complaints")
     end = now.timestamp()
     try:
         start = (now - window).timestamp()
     except OverflowError:
-        msg = f"window {window!r} reaches back before the year 1; use a shorter window"
+        msg = f"a window of {describe_duration(window)} reaches back before the year 1; use a shorter window"
         raise InvalidArgumentError(msg) from None
     found: dict[Id, list[dt.datetime]] = {}
     for c in items:
@@ -399,7 +495,5 @@ def _instant_key(t: dt.datetime) -> tuple[float, str]:
 
 
 def _describe(window: dt.timedelta) -> str:
-    if window % dt.timedelta(days=1) == dt.timedelta(0):
-        days = window.days
-        return "day" if days == 1 else f"{days} days"
-    return str(window)
+    # "in the day to …", "in the 30 days to …", "in the 12 h to …"
+    return "day" if window == dt.timedelta(days=1) else describe_duration(window)

@@ -1,11 +1,11 @@
 """Normal and Student-t distribution functions in pure Python.
 
 Every interval in ``servicekit.scoring`` needs a normal or Student-t quantile, and the
-library must not depend on scipy at run time. The algorithms are the classical ones:
-the normal quantile is Wichura's AS 241 (PPND16, about 1e-16 relative), the Student-t
-CDF goes through the regularised incomplete beta function (Lentz's continued
-fraction), and the Student-t quantile starts from Hill's AS 396 approximation and is
-polished by Newton steps on that CDF. The test suite checks all of them against
+library must not depend on scipy at run time. The normal quantile is the standard
+library's ``statistics.NormalDist().inv_cdf`` (Wichura's AS 241, about 1e-16
+relative); the Student-t CDF goes through the regularised incomplete beta function
+(Lentz's continued fraction), and the Student-t quantile starts from Hill's AS 396
+approximation and is polished by Newton steps on that CDF. The test suite checks all of them against
 scipy.stats to about 1e-9 relative.
 
 This module must never import numpy or scipy, and never cache anything.
@@ -14,6 +14,7 @@ This module must never import numpy or scipy, and never cache anything.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Final
 
 from servicekit.errors import InvalidArgumentError
@@ -33,6 +34,7 @@ _SQRT2: Final = math.sqrt(2.0)
 _EPS: Final = 1e-16
 _TINY: Final = 1e-300
 _LOG_MAX: Final = math.log(1.7976931348623157e308)
+_STANDARD_NORMAL: Final = NormalDist()
 
 
 def normal_cdf(x: float) -> float:
@@ -55,76 +57,6 @@ def normal_sf(x: float) -> float:
     return 0.5 * math.erfc(x / _SQRT2)
 
 
-def _poly(coefficients: tuple[float, ...], x: float) -> float:
-    result = 0.0
-    for c in reversed(coefficients):
-        result = result * x + c
-    return result
-
-
-# Wichura (1988), Algorithm AS 241, PPND16: coefficients lowest power first.
-_A: Final = (
-    3.3871328727963666080e0,
-    1.3314166789178437745e2,
-    1.9715909503065514427e3,
-    1.3731693765509461125e4,
-    4.5921953931549871457e4,
-    6.7265770927008700853e4,
-    3.3430575583588128105e4,
-    2.5090809287301226727e3,
-)
-_B: Final = (
-    1.0,
-    4.2313330701600911252e1,
-    6.8718700749205790830e2,
-    5.3941960214247511077e3,
-    2.1213794301586595867e4,
-    3.9307895800092710610e4,
-    2.8729085735721942674e4,
-    5.2264952788528545610e3,
-)
-_C: Final = (
-    1.42343711074968357734e0,
-    4.63033784615654529590e0,
-    5.76949722146069140550e0,
-    3.64784832476320460504e0,
-    1.27045825245236838258e0,
-    2.41780725177450611770e-1,
-    2.27238449892691845833e-2,
-    7.74545014278341407640e-4,
-)
-_D: Final = (
-    1.0,
-    2.05319162663775882187e0,
-    1.67638483018380384940e0,
-    6.89767334985100004550e-1,
-    1.48103976427480074590e-1,
-    1.51986665636164571966e-2,
-    5.47593808499534494600e-4,
-    1.05075007164441684324e-9,
-)
-_E: Final = (
-    6.65790464350110377720e0,
-    5.46378491116411436990e0,
-    1.78482653991729133580e0,
-    2.96560571828504891230e-1,
-    2.65321895265761230930e-2,
-    1.24266094738807843860e-3,
-    2.71155556874348757815e-5,
-    2.01033439929228813265e-7,
-)
-_F: Final = (
-    1.0,
-    5.99832206555887937690e-1,
-    1.36929880922735805310e-1,
-    1.48753612908506148525e-2,
-    7.86869131145613259100e-4,
-    1.84631831751005468180e-5,
-    1.42151175831644588870e-7,
-    2.04426310338993978564e-15,
-)
-
-
 def _check_probability(p: float) -> None:
     if not (0.0 < p < 1.0):
         msg = (
@@ -144,19 +76,7 @@ def normal_ppf(p: float) -> float:
         1.95996398454
     """
     _check_probability(p)
-    q = p - 0.5
-    if abs(q) <= 0.425:
-        r = 0.180625 - q * q
-        return q * _poly(_A, r) / _poly(_B, r)
-    r = p if q < 0 else 1.0 - p
-    r = math.sqrt(-math.log(r))
-    if r <= 5.0:
-        r -= 1.6
-        value = _poly(_C, r) / _poly(_D, r)
-    else:
-        r -= 5.0
-        value = _poly(_E, r) / _poly(_F, r)
-    return -value if q < 0 else value
+    return _STANDARD_NORMAL.inv_cdf(p)
 
 
 def two_sided_z(confidence: float) -> float:

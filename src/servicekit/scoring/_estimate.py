@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._distributions import two_sided_z
 from servicekit.scoring._validation import (
+    MAX_COUNT,
+    as_real,
     check_confidence,
     check_whole,
     confidence_level,
@@ -35,21 +38,21 @@ __all__ = ["Comparison", "Estimate", "wilson_interval"]
 
 
 def _finite(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # Plain floats are what the statistics build, thousands per segment table.
+    if type(value) is float and math.isfinite(value):
+        return
     if is_bool(value) or not isinstance(value, int | float):
-        msg = f"Estimate.{attribute.name} must be a number; got {value!r}"
+        msg = f"Estimate.{attribute.name} must be a number; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an int beyond float range
-        finite = False
-    if not finite:
-        msg = f"Estimate.{attribute.name} must be finite; got {value!r}"
+    real = as_real(value)  # None: an int beyond float range
+    if real is None or not math.isfinite(real):
+        msg = f"Estimate.{attribute.name} must be finite; got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
 def _method(_inst: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value:
-        msg = f"method must name how the interval was computed (e.g. 'wilson'); got {value!r}"
+        msg = f"method must name how the interval was computed (e.g. 'wilson'); got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
@@ -113,7 +116,7 @@ class Estimate:
             InvalidTypeError: ``x`` is not a number.
         """
         if is_bool(x) or not isinstance(x, int | float):
-            msg = f"contains() needs a number; got {x!r}"
+            msg = f"contains() needs a number; got {type(x).__name__} {quote(x)}"
             raise InvalidTypeError(msg)
         return self.low <= x <= self.high
 
@@ -155,13 +158,16 @@ class Estimate:
 
 def _probability(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if is_bool(value) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-        msg = f"{attribute.name} must be a probability in [0, 1]; got {value!r}"
+        msg = f"{attribute.name} must be a probability in [0, 1]; got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
 def _statistic(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if is_bool(value) or not isinstance(value, int | float) or math.isnan(value):
-        msg = f"{attribute.name} must be a number; got {value!r}"
+    # ±inf is allowed (two constant samples that differ); NaN and ints beyond float
+    # range are not.
+    real = as_real(value)
+    if real is None or math.isnan(real):
+        msg = f"{attribute.name} must be a number; got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
@@ -200,7 +206,7 @@ class Comparison:
         if alpha is None:
             level = 1.0 - self.difference.confidence
         elif is_bool(alpha) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-            msg = f"alpha must be a probability strictly between 0 and 1, e.g. 0.05; got {alpha!r}"
+            msg = f"alpha must be a probability strictly between 0 and 1, e.g. 0.05; got {quote(alpha)}"
             raise InvalidArgumentError(msg)
         else:
             level = alpha
@@ -243,14 +249,15 @@ def wilson_interval(
 
     Args:
         successes: the number of successes, ``0 <= successes <= n``.
-        n: the number of trials, at least 1.
+        n: the number of trials, 1 to ``2**53``.
         confidence: the confidence level.
 
     Returns:
         ``(low, high)``.
 
     Raises:
-        InvalidArgumentError: the counts are impossible or ``confidence`` is not in (0, 1).
+        InvalidArgumentError: the counts are impossible or above ``2**53``, or
+            ``confidence`` is not in (0, 1).
 
     Examples:
         >>> from servicekit.scoring import wilson_interval
@@ -259,8 +266,8 @@ def wilson_interval(
         (0.7222, 0.8749)
     """
     level = check_confidence(confidence)
-    check_whole("successes", successes)
-    check_whole("n", n, 1)
+    check_whole("successes", successes, maximum=MAX_COUNT)
+    check_whole("n", n, 1, MAX_COUNT)
     if successes > n:
         msg = f"need successes <= n; got successes={successes}, n={n}"
         raise InvalidArgumentError(msg)

@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import (
     InsufficientDataError,
     InvalidArgumentError,
@@ -30,6 +31,7 @@ from servicekit.scoring._estimate import Estimate
 from servicekit.scoring._summaries import MeanSummary
 from servicekit.scoring._validation import (
     as_int,
+    as_real,
     check_confidence,
     from_fields,
     is_bool,
@@ -71,7 +73,7 @@ class _Canonical(dict[Layout, Pattern]):
         for name in names:
             if name not in self.known:
                 known = ", ".join(self.dimensions)
-                msg = f"unknown dimension {name!r} in a response; this index rates: {known}"
+                msg = f"unknown dimension {quote(name)} in a response; this index rates: {known}"
                 raise UnknownNameError(msg)
         given = dict(zip(names, values, strict=True))
         pattern = tuple(given.get(d) for d in self.dimensions)
@@ -89,23 +91,26 @@ def _to_weights(
     try:
         items = dict(value).items()
     except (TypeError, ValueError):
-        msg = f"weights must map dimension names to positive numbers; got {value!r}"
+        msg = (
+            f"weights must map dimension names to positive numbers; got {quote(value)}"
+        )
         raise InvalidTypeError(msg) from None
     out = []
     for name, weight in items:
         if not isinstance(name, str) or not name:
-            msg = f"dimension names must be non-empty strings; got {name!r}"
+            msg = f"dimension names must be non-empty strings; got {type(name).__name__} {quote(name)}"
             raise InvalidTypeError(msg)
         if is_bool(weight) or not isinstance(weight, int | float):
-            msg = f"the weight of {name!r} must be a number; got {weight!r}"
+            msg = f"the weight of {quote(name)} must be a number; got {type(weight).__name__} {quote(weight)}"
             raise InvalidTypeError(msg)
-        if not (math.isfinite(weight) and weight > 0):
+        real = as_real(weight)  # None: an int too large for a float
+        if real is None or not (math.isfinite(real) and real > 0):
             msg = (
-                f"the weight of {name!r} must be positive and finite; got {weight!r}. "
+                f"the weight of {quote(name)} must be positive and finite; got {quote(weight)}. "
                 "Leave a dimension out of the weights instead of giving it 0"
             )
             raise InvalidArgumentError(msg)
-        out.append((name, float(weight)))
+        out.append((name, real))
     if not out:
         msg = "an index needs at least one weighted dimension"
         raise InvalidArgumentError(msg)
@@ -126,7 +131,7 @@ def _to_dimensions(value: Mapping[str, Estimate]) -> dict[str, Estimate]:
     out = dict(sorted(value.items()))
     for name, estimate in out.items():
         if not_instance(estimate, Estimate):
-            msg = f"dimension {name!r} must map to an Estimate; got {type(estimate).__name__}"
+            msg = f"dimension {quote(name)} must map to an Estimate; got {type(estimate).__name__}"
             raise InvalidTypeError(msg)
     return out
 
@@ -215,7 +220,7 @@ def _check_missing(_inst: object, _attr: object, value: object) -> None:
     if value not in ("renormalise", "skip"):
         msg = (
             f"missing must be 'renormalise' (weight the answered dimensions) or 'skip' "
-            f"(score only complete responses); got {value!r}"
+            f"(score only complete responses); got {quote(value)}"
         )
         raise InvalidArgumentError(msg)
 
@@ -312,7 +317,7 @@ class SatisfactionIndex:
             if type(value) is int and lo <= value <= hi:
                 answered[name] = value
             else:
-                answered[name] = as_int(value, lo, hi, f"ratings of {name!r}")
+                answered[name] = as_int(value, lo, hi, f"ratings of {quote(name)}")
         if not answered or (self.missing == "skip" and len(answered) < len(weights)):
             return None, answered
         total = math.fsum(weights[name] for name in answered)
@@ -449,7 +454,7 @@ class SatisfactionIndex:
             for row in rows:
                 for name, value in row.items():
                     if value is not None:
-                        as_int(value, lo, hi, f"ratings of {name!r}")
+                        as_int(value, lo, hi, f"ratings of {quote(name)}")
         if complete:
             # zip() of one column still yields 1-tuples, where itemgetter would not.
             if len(dims) == 1:

@@ -8,10 +8,12 @@ This module must never look at fields other than the one a measure names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
@@ -23,6 +25,7 @@ from servicekit.scoring._ratings import check_scale
 from servicekit.scoring._summaries import MeanSummary, ShareSummary, Summary
 from servicekit.scoring._validation import (
     as_int,
+    check_keys,
     count_bools,
     deserialising,
     field,
@@ -45,7 +48,7 @@ __all__ = [
 
 def _check_field_name(_inst: object, _attr: object, value: object) -> None:
     if not isinstance(value, str) or not value:
-        msg = f"a measure's field must be the non-empty name of a response key; got {value!r}"
+        msg = f"a measure's field must be the non-empty name of a response key; got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
@@ -115,7 +118,7 @@ class NpsMeasure:
 
     def keys(self, values: list[Any]) -> Iterable[Hashable]:
         """Validate 0–10 answers; the keys are the answers."""
-        return _int_keys(values, 0, 10, f"NPS scores in {self.field!r}")
+        return _int_keys(values, 0, 10, f"NPS scores in {quote(self.field)}")
 
     def reduce(self, key: Any) -> Hashable:
         """Return ``key`` unchanged: the answer is already what is counted."""
@@ -149,7 +152,7 @@ class CsatMeasure:
 
     def keys(self, values: list[Any]) -> Iterable[Hashable]:
         """Validate 1–``scale`` ratings; the keys are the ratings."""
-        return _int_keys(values, 1, self.scale, f"ratings in {self.field!r}")
+        return _int_keys(values, 1, self.scale, f"ratings in {quote(self.field)}")
 
     def reduce(self, key: Any) -> Hashable:
         """Return ``key`` unchanged: the answer is already what is counted."""
@@ -188,7 +191,7 @@ class MeanMeasure:
 
     def keys(self, values: list[Any]) -> Iterable[Hashable]:
         """Validate 1–``scale`` ratings; the keys are the ratings."""
-        return _int_keys(values, 1, self.scale, f"ratings in {self.field!r}")
+        return _int_keys(values, 1, self.scale, f"ratings in {quote(self.field)}")
 
     def reduce(self, key: Any) -> Hashable:
         """Return ``key`` unchanged: the answer is already what is counted."""
@@ -217,7 +220,7 @@ class ShareMeasure:
 
     def keys(self, values: list[Any]) -> Iterable[Hashable]:
         """Validate booleans; the keys are ``True`` / ``False``."""
-        count_bools(values, f"values of {self.field!r}")
+        count_bools(values, f"values of {quote(self.field)}")
         return values if set(map(type, values)) <= {bool} else map(bool, values)
 
     def reduce(self, key: Any) -> Hashable:
@@ -269,11 +272,23 @@ class IndexMeasure:
         return {"kind": "index", "field": self.field, "index": self.index.to_dict()}
 
 
+_MEASURE_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "nps": ("kind", "field"),
+        "csat": ("kind", "field", "scale", "satisfied_at"),
+        "mean": ("kind", "field", "scale"),
+        "share": ("kind", "field"),
+        "index": ("kind", "field", "index"),
+    }
+)
+
+
 def measure_from(data: Mapping[str, Any]) -> Measure:
     """Rebuild a measure from its ``to_dict`` data.
 
     Raises:
-        DeserializationError: the data names no known measure or is malformed.
+        DeserializationError: the data names no known measure, has keys the measure
+            does not have, or is malformed.
 
     Examples:
         >>> from servicekit.scoring import measure_from
@@ -282,30 +297,25 @@ def measure_from(data: Mapping[str, Any]) -> Measure:
         ... )
         CsatMeasure(field='rating', scale=5, satisfied_at=4)
     """
+    check_depth(data, "measure data")
     kind = field(data, "kind", "measure")
+    keys = _MEASURE_KEYS.get(kind) if isinstance(kind, str) else None
+    if keys is None:
+        msg = f"unknown measure kind {quote(kind)}; use nps, csat, mean, share or index"
+        raise DeserializationError(msg)
+    check_keys(data, keys, "measure")
+    values = {k: field(data, k, "measure") for k in keys if k != "kind"}
     with deserialising("measure"):
         if kind == "nps":
-            return NpsMeasure(field=field(data, "field", "measure"))
+            return NpsMeasure(**values)
         if kind == "csat":
-            return CsatMeasure(
-                field=field(data, "field", "measure"),
-                scale=field(data, "scale", "measure"),
-                satisfied_at=field(data, "satisfied_at", "measure"),
-            )
+            return CsatMeasure(**values)
         if kind == "mean":
-            return MeanMeasure(
-                field=field(data, "field", "measure"),
-                scale=field(data, "scale", "measure"),
-            )
+            return MeanMeasure(**values)
         if kind == "share":
-            return ShareMeasure(field=field(data, "field", "measure"))
-        if kind == "index":
-            return IndexMeasure(
-                field=field(data, "field", "measure"),
-                index=SatisfactionIndex.from_dict(field(data, "index", "measure")),
-            )
-    msg = f"unknown measure kind {kind!r}; use nps, csat, mean, share or index"
-    raise DeserializationError(msg)
+            return ShareMeasure(**values)
+        index = SatisfactionIndex.from_dict(values.pop("index"))
+        return IndexMeasure(index=index, **values)
 
 
 def check_measure(value: object) -> None:

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._estimate import Comparison, Estimate
 from servicekit.scoring._summaries import NpsSummary
 from servicekit.scoring._validation import (
+    MAX_COUNT,
     check_confidence,
     count_ints,
     from_fields,
@@ -41,7 +43,7 @@ class NpsResult:
         estimate: NPS in points; ``estimate.value`` is the plain %P − %D.
         promoters: answers of 9 or 10.
         passives: answers of 7 or 8.
-        detractors: answers of 0 to 6.
+        detractors: answers of 0 to 6 (each count at most ``2**53``).
 
     Raises:
         InvalidArgumentError: the counts do not add up to ``estimate.n`` or disagree
@@ -57,14 +59,14 @@ class NpsResult:
     """
 
     estimate: Estimate = attrs.field(validator=of_type(Estimate))
-    promoters: int = attrs.field(validator=whole())
-    passives: int = attrs.field(validator=whole())
-    detractors: int = attrs.field(validator=whole())
+    promoters: int = attrs.field(validator=whole(maximum=MAX_COUNT))
+    passives: int = attrs.field(validator=whole(maximum=MAX_COUNT))
+    detractors: int = attrs.field(validator=whole(maximum=MAX_COUNT))
 
     def __attrs_post_init__(self) -> None:
         n = self.promoters + self.passives + self.detractors
         if n != self.estimate.n:
-            msg = f"promoters + passives + detractors = {n} but the estimate has n = {self.estimate.n}"
+            msg = f"promoters + passives + detractors = {n} but the estimate has n = {quote(self.estimate.n)}"
             raise InvalidArgumentError(msg)
         expected = 100.0 * (self.promoters - self.detractors) / n
         if abs(expected - self.estimate.value) > 1e-9:

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._estimate import Estimate
 from servicekit.scoring._summaries import MeanSummary, ShareSummary
 from servicekit.scoring._validation import (
+    MAX_COUNT,
     check_confidence,
     check_whole,
     count_bools,
@@ -55,27 +57,33 @@ def check_scale(
     """Validate a 1–``scale`` rating scale and its top-box threshold."""
     for name, value in (("scale", scale), (threshold_name, threshold)):
         if is_bool(value) or not isinstance(value, int):
-            msg = f"{name} must be a whole number; got {value!r}"
+            msg = f"{name} must be a whole number; got {type(value).__name__} {quote(value)}"
             raise InvalidTypeError(msg)
     assert isinstance(scale, int)  # noqa: S101 - narrowed above, for mypy
     assert isinstance(threshold, int)  # noqa: S101
     if not 2 <= scale <= _MAX_SCALE:
         msg = (
             f"a rating scale runs 1…scale with 2 <= scale <= {_MAX_SCALE}; "
-            f"got scale={scale}"
+            f"got scale={quote(scale)}"
         )
         raise InvalidArgumentError(msg)
     if not 2 <= threshold <= scale:
-        msg = f"{threshold_name} must lie in 2…{scale} so both boxes can be non-empty; got {threshold}"
+        msg = f"{threshold_name} must lie in 2…{scale} so both boxes can be non-empty; got {quote(threshold)}"
         raise InvalidArgumentError(msg)
     return scale, threshold
 
 
 def _counts_tuple(value: object) -> tuple[int, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        msg = f"counts must be a list of whole numbers; got {value!r}"
+        msg = f"counts must be a list of whole numbers; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
-    return tuple(check_whole("counts", c) for c in value)
+    return tuple(check_whole("counts", c, maximum=MAX_COUNT) for c in value)
+
+
+def _check_kind(_inst: object, _attribute: object, value: object) -> None:
+    if value not in ("csat", "ces"):
+        msg = f"kind must be 'csat' or 'ces'; got {quote(value)}"
+        raise InvalidArgumentError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -102,7 +110,7 @@ class RatingResult:
         True
     """
 
-    kind: RatingKind = attrs.field(validator=attrs.validators.in_(("csat", "ces")))
+    kind: RatingKind = attrs.field(validator=_check_kind)
     scale: int
     threshold: int
     top_box: Estimate = attrs.field(validator=of_type(Estimate))
@@ -115,7 +123,7 @@ class RatingResult:
         if len(self.counts) != self.scale or n != self.top_box.n or n != self.mean.n:
             msg = (
                 f"a {self.scale}-point result needs {self.scale} counts adding up to n; "
-                f"got {self.counts} with n = {self.top_box.n}"
+                f"got {quote(self.counts)} with n = {quote(self.top_box.n)}"
             )
             raise InvalidArgumentError(msg)
 
@@ -249,12 +257,13 @@ def proportion(successes: int, n: int, *, confidence: float = 0.95) -> Estimate:
 
     Args:
         successes: how many of the ``n`` cases succeeded.
-        n: the number of cases, at least 1.
+        n: the number of cases, 1 to ``2**53`` (the largest count a float holds
+            exactly; no survey comes near it).
         confidence: the interval's confidence level.
 
     Raises:
         InsufficientDataError: ``n`` is 0.
-        InvalidArgumentError: the counts are impossible.
+        InvalidArgumentError: the counts are impossible or above ``2**53``.
         InvalidTypeError: a count is not a whole number.
 
     Examples:
@@ -264,8 +273,8 @@ def proportion(successes: int, n: int, *, confidence: float = 0.95) -> Estimate:
         (81.0, 72.22, 87.49, 'wilson')
     """
     level = check_confidence(confidence)
-    check_whole("successes", successes)
-    check_whole("n", n)
+    check_whole("successes", successes, maximum=MAX_COUNT)
+    check_whole("n", n, maximum=MAX_COUNT)
     require(n, "a proportion")
     if successes > n:
         msg = f"need successes <= n; got successes={successes}, n={n}"

@@ -1,12 +1,15 @@
 """League tables of segments (cities, channels, agents…) that only claim what the data shows.
 
-``segment_table`` estimates a measure per segment and period, then ranks segments in
-three honest ways: ``rank`` counts only the segments whose interval lies entirely above
-(so overlapping segments tie); ``shrunk_rank`` does the same with empirical-Bayes
-estimates that pull small segments toward the period's overall value (so a city with
-12 lucky answers does not top the table); and ``rankable`` flags segments too small to
-rank at all. Neither rank claims an order that the intervals do not show. Each row
-also carries the change from the segment's previous period with its test.
+``segment_table`` estimates a measure per segment and period, then ranks the segments
+with enough answers by the library's own pairwise tests, Holm-corrected for making
+all of them at once (see ``_ranking``): ``rank`` places a segment above another only
+when it is significantly better, and ``top`` / ``bottom`` are marked only where every
+marked segment is significantly better (worse) than every unmarked one.
+``shrunk_rank`` is the same rule counting a win only when the empirical-Bayes
+intervals (which pull small segments toward the period's overall value) also
+separate; ``value_rank`` is the plain order of the point estimates, which claims
+nothing. Each row also carries the change from the segment's previous period with
+its test.
 
 This module must never depend on the order of the input rows.
 """
@@ -24,15 +27,19 @@ from typing import Any
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 from servicekit.scoring._distributions import two_sided_z
 from servicekit.scoring._estimate import Comparison, Estimate
 from servicekit.scoring._measures import Measure, check_measure, measure_from
+from servicekit.scoring._ranking import rank_segments
 from servicekit.scoring._summaries import MeanSummary, Summary
 from servicekit.scoring._validation import (
     check_confidence,
+    check_keys,
     check_whole,
     confidence_level,
+    deserialising,
     flag,
     from_fields,
     is_bool,
@@ -52,7 +59,7 @@ def _key(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None and attribute.name == "period":
         return
     if is_bool(value) or not isinstance(value, str | int):
-        msg = f"a segment row's {attribute.name} must be a string or int; got {value!r}"
+        msg = f"a segment row's {attribute.name} must be a string or int; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
 
 
@@ -60,7 +67,7 @@ def _field_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -
     if not (isinstance(value, str) and value) and not (
         value is None and attribute.name == "period"
     ):
-        msg = f"{attribute.name} must name a response field; got {value!r}"
+        msg = f"{attribute.name} must name a response field; got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
@@ -68,28 +75,49 @@ def _field_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -
 class SegmentRow:
     """One segment in one period of a [`SegmentTable`][].
 
+    Ranks compare the period's rankable segments by the pairwise test of their
+    measure (the test of a row's ``change``, and of [`compare_nps`][] for NPS),
+    Holm-corrected over all ``R(R − 1)/2`` pairs at the table's level
+    ``1 − confidence``. "A beats B" means that corrected test finds A significantly
+    better.
+
     Args:
         segment: the segment's value (e.g. ``"Hohhot"``).
         period: the period's value (e.g. ``"2024-05"``), or None for a table without
             periods.
         estimate: the measure for this segment and period.
         rankable: whether ``n`` reaches the table's ``min_n``.
-        rank: 1 + the number of rankable segments whose interval lies entirely above
-            this one; equal ranks mean "not shown to differ from the same leaders".
-            None when not rankable.
+        rank: 1 + the number of segments in higher levels, where a level boundary
+            falls only where every segment above beats every segment below. So a
+            segment ranked above another beats it, and one that beats another is
+            never ranked below it; equal ranks mean "not told apart". None when not
+            rankable.
         shrunk: the empirical-Bayes estimate (method ``"empirical-bayes"``), pulled
             toward the period's overall value by the segment's own uncertainty, with
             its posterior interval.
-        shrunk_rank: 1 + the number of rankable segments whose ``shrunk`` interval
-            lies entirely above this one's (ties otherwise); None when not rankable.
-        top: among the table's ``top_k`` best by ``shrunk.value`` (ties by segment).
-            A selection like the reports' "top five", not a claimed order: read
-            ``shrunk_rank`` for what the data can tell apart.
-        bottom: among the ``bottom_k`` worst by ``shrunk.value`` (ties by segment),
-            chosen from the segments not flagged ``top``: with fewer than
-            ``top_k + bottom_k`` rankable segments the bottom list is shorter.
+        shrunk_rank: the same rule as ``rank``, but a win counts only when the
+            ``shrunk`` intervals also separate in the same direction: never finer
+            than ``rank``. None when not rankable.
+        best_rank: 1 + the number of segments that beat this one.
+        worst_rank: the number of rankable segments minus the number this one
+            beats. The true place of every segment lies between its ``best_rank``
+            and ``worst_rank`` whenever every claim of the corrected tests is true,
+            which happens with probability at least ``confidence``: "Nanjing ranks
+            between 1st and 7th". None when not rankable.
+        value_rank: 1 + the number of rankable segments of the period with a higher
+            ``estimate.value``: the plain order of the point estimates, which claims
+            nothing. None when not rankable.
+        top: in the largest group of at most ``top_k`` segments that each beat every
+            rankable segment outside it (the data's "top list"; empty when nothing
+            is told apart, never every segment).
+        bottom: in the largest group of at most ``bottom_k`` segments, none of them
+            ``top``, that each lose to every rankable segment outside it.
         change: this period minus the segment's previous period, or None when there is
             no previous period or the segment was absent from it.
+
+    Raises:
+        InvalidArgumentError: the fields contradict each other (a rank on a row that
+            is not rankable, a row both top and bottom…).
 
     Examples:
         >>> from servicekit.scoring import CsatMeasure, SegmentRow, segment_table
@@ -97,8 +125,8 @@ class SegmentRow:
         ...     {"city": "Baotou", "rating": 2}
         ... ] * 10
         >>> row = segment_table(rows, by="city", measure=CsatMeasure()).rows[0]
-        >>> row.segment, row.estimate.value, row.rank, row.rankable
-        ('Baotou', 80.0, 1, True)
+        >>> row.segment, row.estimate.value, row.rank, row.rankable, row.top
+        ('Baotou', 80.0, 1, True, False)
         >>> SegmentRow.from_dict(row.to_dict()) == row
         True
     """
@@ -110,11 +138,47 @@ class SegmentRow:
     rank: int | None = attrs.field(validator=whole(1, optional=True))
     shrunk: Estimate = attrs.field(validator=of_type(Estimate))
     shrunk_rank: int | None = attrs.field(validator=whole(1, optional=True))
+    best_rank: int | None = attrs.field(validator=whole(1, optional=True))
+    worst_rank: int | None = attrs.field(validator=whole(1, optional=True))
+    value_rank: int | None = attrs.field(validator=whole(1, optional=True))
     top: bool = attrs.field(default=False, validator=flag)
     bottom: bool = attrs.field(default=False, validator=flag)
     change: Comparison | None = attrs.field(
         default=None, validator=of_type(Comparison, optional=True)
     )
+
+    def __attrs_post_init__(self) -> None:
+        ranks = (
+            self.rank,
+            self.shrunk_rank,
+            self.best_rank,
+            self.worst_rank,
+            self.value_rank,
+        )
+        if self.rankable and None in ranks:
+            msg = (
+                "a rankable row needs rank, shrunk_rank, best_rank, worst_rank and "
+                "value_rank"
+            )
+            raise InvalidArgumentError(msg)
+        if not self.rankable and (
+            ranks != (None,) * len(ranks) or self.top or self.bottom
+        ):
+            msg = "a row that is not rankable has no ranks and is never top or bottom"
+            raise InvalidArgumentError(msg)
+        if (
+            self.best_rank is not None
+            and self.worst_rank is not None
+            and self.best_rank > self.worst_rank
+        ):
+            msg = (
+                f"best_rank {self.best_rank} lies below worst_rank {self.worst_rank}; "
+                "a rank range runs from the best place to the worst"
+            )
+            raise InvalidArgumentError(msg)
+        if self.top and self.bottom:
+            msg = "a row cannot be both top and bottom"
+            raise InvalidArgumentError(msg)
 
     @property
     def n(self) -> int:
@@ -136,6 +200,9 @@ class SegmentRow:
             "rank": self.rank,
             "shrunk": self.shrunk.to_dict(),
             "shrunk_rank": self.shrunk_rank,
+            "best_rank": self.best_rank,
+            "worst_rank": self.worst_rank,
+            "value_rank": self.value_rank,
             "top": self.top,
             "bottom": self.bottom,
             "change": None if self.change is None else self.change.to_dict(),
@@ -161,6 +228,19 @@ def _comparison_from_json(data: Mapping[str, Any] | None) -> Comparison | None:
     return None if data is None else Comparison.from_dict(data)
 
 
+def _display_order(row: SegmentRow) -> tuple[bool, int, float, Key]:
+    return (not row.rankable, row.rank or 0, -row.shrunk.value, row.segment)
+
+
+def _overall_from_json(pairs: Iterable[Any]) -> list[tuple[Key | None, Estimate]]:
+    out = []
+    for item in pairs:
+        entry = check_keys(item, ("period", "estimate"), "SegmentTable.overall")
+        with deserialising("SegmentTable.overall"):
+            out.append((entry["period"], Estimate.from_dict(entry["estimate"])))
+    return out
+
+
 def _to_rows(value: Iterable[SegmentRow]) -> tuple[SegmentRow, ...]:
     rows = tuple(value)
     for row in rows:
@@ -180,7 +260,7 @@ def _to_overall(
             or len(pair) != 2
             or not_instance(pair[1], Estimate)
         ):
-            msg = f"overall must hold (period, Estimate) pairs; got {pair!r}"
+            msg = f"overall must hold (period, Estimate) pairs; got {quote(pair)}"
             raise InvalidTypeError(msg)
     return out
 
@@ -197,12 +277,18 @@ class SegmentTable:
         by: the field that names segments.
         period: the field that names periods, or None.
         measure: what was estimated.
-        confidence: the intervals' confidence level.
+        confidence: the intervals' confidence level; ``1 - confidence`` is the
+            family-wise error rate of the Holm-corrected tests behind the ranks.
         min_n: the smallest segment that is ranked.
-        top_k: how many segments per period are flagged ``top``.
-        bottom_k: how many segments per period are flagged ``bottom``.
+        top_k: the most segments per period flagged ``top``.
+        bottom_k: the most segments per period flagged ``bottom``.
         rows: one [`SegmentRow`][] per segment and period.
         overall: ``(period, estimate over all segments)`` pairs, by period.
+
+    Raises:
+        InvalidArgumentError: the rows contradict the table (a period missing from
+            ``overall``, a rankable flag that disagrees with ``min_n``, more rows
+            flagged top or bottom than ``top_k`` or ``bottom_k``).
 
     Examples:
         >>> from servicekit.scoring import NpsMeasure, SegmentTable, segment_table
@@ -228,6 +314,33 @@ class SegmentTable:
         converter=_to_overall
     )
 
+    def __attrs_post_init__(self) -> None:
+        periods = [p for p, _ in self.overall]
+        if len(set(periods)) != len(periods):
+            msg = "overall lists a period twice; each period has one overall estimate"
+            raise InvalidArgumentError(msg)
+        known = set(periods)
+        tops: Counter[Key | None] = Counter()
+        bottoms: Counter[Key | None] = Counter()
+        for row in self.rows:
+            if row.period not in known:
+                msg = f"a row's period {quote(row.period)} has no overall estimate"
+                raise InvalidArgumentError(msg)
+            if row.rankable != (row.n >= self.min_n):
+                msg = (
+                    f"segment {quote(row.segment)} has {row.n} responses, so it is "
+                    f"{'' if row.n >= self.min_n else 'not '}rankable with "
+                    f"min_n={self.min_n}"
+                )
+                raise InvalidArgumentError(msg)
+            tops[row.period] += row.top
+            bottoms[row.period] += row.bottom
+        if any(c > self.top_k for c in tops.values()) or any(
+            c > self.bottom_k for c in bottoms.values()
+        ):
+            msg = "more rows are flagged top (bottom) in a period than top_k (bottom_k)"
+            raise InvalidArgumentError(msg)
+
     @property
     def periods(self) -> tuple[Key | None, ...]:
         """The periods present, in order."""
@@ -243,30 +356,76 @@ class SegmentTable:
         return tuple(r for r in self.rows if r.period == wanted)
 
     def ranked(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
-        """Return the rows of ``period`` (default: the latest), best ``shrunk.value`` first.
+        """Return the rows of ``period`` (default: the latest), best ``rank`` first.
 
-        Unrankable rows come last; ties are broken by segment value.
+        Within a rank (segments not told apart) rows go by ``shrunk.value``, best
+        first, then by segment value; unrankable rows come last.
         """
         rows = self.for_period(period)
-        return tuple(
-            sorted(rows, key=lambda r: (not r.rankable, -r.shrunk.value, r.segment))
-        )
+        return tuple(sorted(rows, key=_display_order))
 
     def top(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
         """Return the rows flagged ``top`` in ``period``, best first."""
         return tuple(r for r in self.ranked(period) if r.top)
 
     def bottom(self, period: Key | None = None) -> tuple[SegmentRow, ...]:
-        """Return the rows flagged ``bottom`` in ``period``, worst first (ties by segment)."""
-        rows = [r for r in self.for_period(period) if r.bottom]
-        return tuple(sorted(rows, key=lambda r: (r.shrunk.value, r.segment)))
+        """Return the rows flagged ``bottom`` in ``period``, worst first."""
+        return tuple(reversed([r for r in self.ranked(period) if r.bottom]))
+
+    def highest(
+        self, period: Key | None = None, count: int | None = None
+    ) -> tuple[SegmentRow, ...]:
+        """Return the ``count`` rankable rows with the highest point estimates.
+
+        This is the list a report that ignored the intervals would print as its top
+        list; compare it with [`top`][SegmentTable.top] to say where the data do not
+        support it. Ties are broken by segment value.
+
+        Args:
+            period: the period (default: the latest).
+            count: how many rows; defaults to the table's ``top_k``.
+
+        Raises:
+            UnknownNameError: the table has no such period.
+
+        Examples:
+            >>> from servicekit.scoring import CsatMeasure, segment_table
+            >>> rows = []
+            >>> for city, happy in [("A", 45), ("B", 44), ("C", 30), ("D", 10)]:
+            ...     rows += [{"city": city, "rating": 5}] * happy
+            ...     rows += [{"city": city, "rating": 1}] * (50 - happy)
+            >>> table = segment_table(rows, by="city", measure=CsatMeasure(), top_k=1)
+            >>> [r.segment for r in table.highest()], [r.segment for r in table.top()]
+            (['A'], [])
+        """
+        wanted = self.top_k if count is None else check_whole("count", count)
+        rows = [r for r in self.for_period(period) if r.rankable]
+        rows.sort(key=lambda r: (-r.estimate.value, r.segment))
+        return tuple(rows[:wanted])
+
+    def lowest(
+        self, period: Key | None = None, count: int | None = None
+    ) -> tuple[SegmentRow, ...]:
+        """Return the ``count`` rankable rows with the lowest point estimates, lowest first.
+
+        The counterpart of [`highest`][SegmentTable.highest] for
+        [`bottom`][SegmentTable.bottom]; ``count`` defaults to the table's
+        ``bottom_k``. Ties are broken by segment value.
+
+        Raises:
+            UnknownNameError: the table has no such period.
+        """
+        wanted = self.bottom_k if count is None else check_whole("count", count)
+        rows = [r for r in self.for_period(period) if r.rankable]
+        rows.sort(key=lambda r: (r.estimate.value, r.segment))
+        return tuple(rows[:wanted])
 
     def _period(self, period: Key | None) -> Key | None:
         periods = self.periods
         if period is None:
             return periods[-1] if periods else None
         if period not in periods:
-            msg = f"no period {period!r} in this table; it has {list(periods)!r}"
+            msg = f"no period {quote(period)} in this table; it has {quote(list(periods))}"
             raise UnknownNameError(msg)
         return period
 
@@ -298,9 +457,7 @@ class SegmentTable:
             data,
             measure=measure_from,
             rows=lambda rows: [SegmentRow.from_dict(r) for r in rows],
-            overall=lambda pairs: [
-                (o["period"], Estimate.from_dict(o["estimate"])) for o in pairs
-            ],
+            overall=_overall_from_json,
         )
 
 
@@ -315,7 +472,9 @@ def _column(rows: list[Any], name: str) -> list[Any]:
                 )
                 raise InvalidTypeError(msg) from None
             if name not in row:
-                msg = f"response #{i} has no field {name!r}; every response needs it"
+                msg = (
+                    f"response #{i} has no field {quote(name)}; every response needs it"
+                )
                 raise InvalidArgumentError(msg) from None
         raise  # pragma: no cover - itemgetter failed for a reason found above
 
@@ -327,17 +486,17 @@ def _key_column(values: list[Any], name: str) -> list[Any]:
     out: list[Any] = []
     for v in values:
         if isinstance(v, dt.datetime):
-            msg = f"{name!r} holds datetimes; pass a period label such as '2024-05' or a date"
+            msg = f"{quote(name)} holds datetimes; pass a period label such as '2024-05' or a date"
             raise InvalidTypeError(msg)
         if isinstance(v, dt.date):
             out.append(v.isoformat())
         elif is_bool(v) or not isinstance(v, str | int):
-            msg = f"{name!r} values must be strings, ints or dates; got {type(v).__name__} {v!r}"
+            msg = f"{quote(name)} values must be strings, ints or dates; got {type(v).__name__} {quote(v)}"
             raise InvalidTypeError(msg)
         else:
             out.append(v)
     if not ({type(v) for v in out} <= {str} or {type(v) for v in out} <= {int}):
-        msg = f"{name!r} mixes strings and numbers, which have no common order; use one type"
+        msg = f"{quote(name)} mixes strings and numbers, which have no common order; use one type"
         raise InvalidTypeError(msg)
     return out
 
@@ -463,11 +622,14 @@ def segment_table(
             The previous period of a period is the next-lower period in the table
             (periods in which the measure could score nothing have no rows, and the
             period after one has no change).
-        confidence: the intervals' confidence level; also the significance level
-            (``1 - confidence``) of ``change_significant``.
+        confidence: the intervals' confidence level; ``1 - confidence`` is also the
+            significance level of ``change_significant`` and the family-wise error
+            rate of the Holm-corrected pairwise tests behind the ranks.
         min_n: segments with fewer responses in a period are not ranked.
-        top_k: how many rankable segments per period are flagged ``top``.
-        bottom_k: how many are flagged ``bottom`` (never one already ``top``).
+        top_k: the most segments per period flagged ``top``: the largest group of
+            at most ``top_k`` that each beat every other rankable segment (so fewer,
+            or none, when the data do not tell more apart).
+        bottom_k: the most flagged ``bottom``, likewise (never one already ``top``).
 
     Returns:
         A [`SegmentTable`][]. Groups where the measure can score nothing (an index
@@ -495,6 +657,8 @@ def segment_table(
         (70.0, -20.0, True)
     """
     level = check_confidence(confidence)
+    alpha = 1.0 - level
+    critical = two_sided_z(level)
     check_measure(measure)
     min_n = check_whole("min_n", min_n, 1)
     top_k = check_whole("top_k", top_k)
@@ -502,10 +666,10 @@ def segment_table(
     names = [by, measure.field] if period is None else [by, period, measure.field]
     for name in names:
         if not isinstance(name, str) or not name:
-            msg = f"field names must be non-empty strings; got {name!r}"
+            msg = f"field names must be non-empty strings; got {type(name).__name__} {quote(name)}"
             raise InvalidArgumentError(msg)
     if len(set(names)) != len(names):
-        msg = f"by, period and the measure's field must be different fields; got {names!r}"
+        msg = f"by, period and the measure's field must be different fields; got {quote(names)}"
         raise InvalidArgumentError(msg)
     rows = materialise(responses, "responses")
     require(len(rows), "a segment table")
@@ -537,38 +701,39 @@ def segment_table(
                 summaries[segment] = summary
         estimates = {k: s.estimate(level) for k, s in summaries.items()}
         shrunk = _shrink(summaries, estimates, period_estimate.value, level)
-        rankable = sorted(k for k, s in summaries.items() if s.n >= min_n)
-        lows = sorted(estimates[k].low for k in rankable)
-        shrunk_lows = sorted(shrunk[k].low for k in rankable)
-        order = sorted(rankable, key=lambda k: (-shrunk[k].value, k))
-        top = set(order[:top_k])
-        rest = [k for k in rankable if k not in top]
-        bottom = set(sorted(rest, key=lambda k: (shrunk[k].value, k))[:bottom_k])
+        rankable = {k: s for k, s in summaries.items() if s.n >= min_n}
+        ranking = rank_segments(
+            rankable,
+            shrunk,
+            alpha=alpha,
+            critical=critical,
+            top_k=top_k,
+            bottom_k=bottom_k,
+        )
+        values = sorted(estimates[k].value for k in rankable)
         for segment in sorted(summaries):
             est = estimates[segment]
-            is_rankable = summaries[segment].n >= min_n
-            rank = shrunk_rank = None
-            if is_rankable:
-                # 1 + how many rankable intervals lie entirely above this one: by
-                # bisection, so a table of thousands of agents stays O(S log S).
-                rank = 1 + len(lows) - bisect_right(lows, est.high)
-                shrunk_rank = (
-                    1
-                    + len(shrunk_lows)
-                    - bisect_right(shrunk_lows, shrunk[segment].high)
-                )
+            is_rankable = segment in rankable
             before = previous.get(segment)
+            best, worst = ranking.rank_range.get(segment, (None, None))
             out_rows.append(
                 SegmentRow(
                     segment=segment,
                     period=when,
                     estimate=est,
                     rankable=is_rankable,
-                    rank=rank,
+                    rank=ranking.rank.get(segment),
                     shrunk=shrunk[segment],
-                    shrunk_rank=shrunk_rank,
-                    top=segment in top,
-                    bottom=segment in bottom,
+                    shrunk_rank=ranking.shrunk_rank.get(segment),
+                    best_rank=best,
+                    worst_rank=worst,
+                    # 1 + how many rankable values are higher: by bisection, so a
+                    # table of thousands of agents stays O(S log S) here.
+                    value_rank=1 + len(values) - bisect_right(values, est.value)
+                    if is_rankable
+                    else None,
+                    top=segment in ranking.top,
+                    bottom=segment in ranking.bottom,
                     change=None
                     if before is None
                     else summaries[segment].compare(before, level),

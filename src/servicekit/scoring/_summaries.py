@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
-from servicekit.scoring._distributions import normal_sf, t_ppf, t_sf, two_sided_z
+from servicekit.scoring._distributions import (
+    normal_ppf,
+    normal_sf,
+    t_ppf,
+    t_sf,
+    two_sided_z,
+)
 from servicekit.scoring._estimate import Comparison, Estimate, _wilson
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Hashable, Mapping, Sequence
 
 __all__ = ["MeanSummary", "NpsSummary", "ShareSummary", "Summary", "nps_interval"]
 
@@ -41,8 +47,29 @@ class Summary(Protocol):
         """The point estimate with its interval."""
         ...
 
+    @property
+    def identity(self) -> Hashable:
+        """Equal for two summaries of the same counts (they test alike against anything)."""
+        ...
+
     def compare(self, other: Summary, confidence: float) -> Comparison:
         """This minus ``other``, with a two-sided test."""
+        ...
+
+    def test(self, other: Summary) -> tuple[float, float]:
+        """The statistic and two-sided p-value of ``compare(other)``, bit for bit."""
+        ...
+
+    def statistics(self, others: Sequence[Summary]) -> list[float]:
+        """``test(o)[0]`` for every ``o`` in ``others``, bit for bit, without p-values."""
+        ...
+
+    def side(self, other: Summary, statistic: float, p: float) -> int:
+        """Where ``test(other)``'s p-value surely lies against ``p``, without computing it.
+
+        Returns -1 when it is surely below ``p``, 1 when surely not below, and 0
+        when only computing it can tell.
+        """
         ...
 
 
@@ -53,11 +80,36 @@ def _cover(value: float, low: float, high: float) -> tuple[float, float]:
     return min(low, value), max(high, value)
 
 
-def _z_comparison(difference: Estimate, z: float) -> Comparison:
-    """Return ``difference`` with its two-sided z test."""
-    return Comparison(
-        difference=difference, z=z, p_value=min(1.0, 2.0 * normal_sf(abs(z)))
-    )
+def _z_p_value(z: float) -> float:
+    """The two-sided p-value of a z statistic."""
+    return min(1.0, 2.0 * normal_sf(abs(z)))
+
+
+# A statistic this much beyond (or short of) a critical value has a p-value surely
+# below (or above) the critical value's level, whatever the rounding in either (the
+# quantiles are good to about 1e-9 relative).
+_MARGIN: Final = 1e-6
+
+
+@functools.lru_cache(maxsize=4096)
+def _z_critical(p: float) -> float:
+    # Pure memoisation keyed by a number: a segment table asks for a few levels.
+    return -normal_ppf(p / 2.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _t_tail_critical(p: float, df: int) -> float:
+    return -t_ppf(p / 2.0, df)
+
+
+def _side(statistic: float, critical: float) -> int:
+    """-1 if ``|statistic|`` is surely beyond ``critical``, 1 if surely short, else 0."""
+    size = abs(statistic)
+    if size > critical * (1.0 + _MARGIN):
+        return -1
+    if size < critical * (1.0 - _MARGIN):
+        return 1
+    return 0
 
 
 class ShareSummary:
@@ -88,6 +140,34 @@ class ShareSummary:
         p = (self.successes + 2.0) / (self.n + 4.0)
         return 1e4 * p * (1.0 - p) / (self.n + 4.0)
 
+    @property
+    def identity(self) -> Hashable:
+        """``(successes, n)``."""
+        return self.successes, self.n
+
+    def test(self, other: Summary) -> tuple[float, float]:
+        """The pooled z test of equal shares: ``(z, two-sided p)``."""
+        z = self.statistics((other,))[0]
+        return z, _z_p_value(z)
+
+    def side(self, other: Summary, statistic: float, p: float) -> int:  # noqa: ARG002 - a z test's p depends on z alone
+        """Where the pooled z test's p-value lies against ``p`` (see the protocol)."""
+        return _side(statistic, _z_critical(p))
+
+    def statistics(self, others: Sequence[Summary]) -> list[float]:
+        """The pooled z of this share minus each of ``others`` (0 when both are 0 % or 100 %)."""
+        s1, n1 = self.successes, self.n
+        p1 = s1 / n1
+        inv1 = 1.0 / n1
+        out = []
+        # A table compares summaries of one measure only: no check per pair.
+        for other in cast("Sequence[ShareSummary]", others):
+            s2, n2 = other.successes, other.n
+            pooled = (s1 + s2) / (n1 + n2)
+            se0 = math.sqrt(pooled * (1.0 - pooled) * (inv1 + 1.0 / n2))
+            out.append(0.0 if se0 == 0.0 else (p1 - s2 / n2) / se0)
+        return out
+
     def compare(self, other: Summary, confidence: float) -> Comparison:
         """Difference of shares: Newcombe's hybrid score interval, pooled z test."""
         assert isinstance(other, ShareSummary)  # noqa: S101 - internal invariant
@@ -100,11 +180,10 @@ class ShareSummary:
         value = 100.0 * self.successes / self.n - 100.0 * other.successes / other.n
         low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
         high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-        pooled = (self.successes + other.successes) / (self.n + other.n)
-        se0 = math.sqrt(pooled * (1.0 - pooled) * (1.0 / self.n + 1.0 / other.n))
         low, high = _cover(value, 100.0 * low, 100.0 * high)
-        return _z_comparison(
-            Estimate(
+        z, p_value = self.test(other)
+        return Comparison(
+            difference=Estimate(
                 value=value,
                 low=low,
                 high=high,
@@ -112,7 +191,8 @@ class ShareSummary:
                 method="newcombe",
                 confidence=confidence,
             ),
-            z=0.0 if se0 == 0.0 else d / se0,
+            z=z,
+            p_value=p_value,
         )
 
 
@@ -137,7 +217,7 @@ def nps_interval(
 class NpsSummary:
     """Promoter, passive and detractor counts; estimates in NPS points."""
 
-    __slots__ = ("detractors", "n", "passives", "promoters")
+    __slots__ = ("centre", "detractors", "n", "passives", "promoters", "spread")
 
     bounds = (-100.0, 100.0)
 
@@ -145,7 +225,12 @@ class NpsSummary:
         self.promoters = promoters
         self.passives = passives
         self.detractors = detractors
-        self.n = promoters + passives + detractors
+        self.n = n = promoters + passives + detractors
+        # The adjusted NPS (a fraction) and its squared standard error: all that a
+        # test between two surveys needs.
+        centre, variance, _, _ = nps_interval(promoters, detractors, n, 0.0)
+        self.centre = centre
+        self.spread = variance / (n + 3.0)
 
     @property
     def value(self) -> float:
@@ -172,20 +257,42 @@ class NpsSummary:
         _, variance, _, _ = nps_interval(self.promoters, self.detractors, self.n, 0.0)
         return 1e4 * variance / (self.n + 3.0)
 
+    @property
+    def identity(self) -> Hashable:
+        """``(promoters, passives, detractors)``."""
+        return self.promoters, self.passives, self.detractors
+
+    def test(self, other: Summary) -> tuple[float, float]:
+        """The z test of equal NPS on the adjusted-Wald centres: ``(z, two-sided p)``."""
+        z = self.statistics((other,))[0]
+        return z, _z_p_value(z)
+
+    def side(self, other: Summary, statistic: float, p: float) -> int:  # noqa: ARG002 - a z test's p depends on z alone
+        """Where the z test's p-value lies against ``p`` (see the protocol)."""
+        return _side(statistic, _z_critical(p))
+
+    def statistics(self, others: Sequence[Summary]) -> list[float]:
+        """The z of this NPS minus each of ``others`` (adjusted centres over their se)."""
+        c1, q1 = self.centre, self.spread
+        # A table compares summaries of one measure only: no check per pair.
+        return [
+            (c1 - other.centre) / math.sqrt(q1 + other.spread)
+            for other in cast("Sequence[NpsSummary]", others)
+        ]
+
     def compare(self, other: Summary, confidence: float) -> Comparison:
         """Difference of NPS (adjusted Wald on each side), two-sided z test."""
         assert isinstance(other, NpsSummary)  # noqa: S101 - internal invariant
         z_crit = two_sided_z(confidence)
-        c1, v1, _, _ = nps_interval(self.promoters, self.detractors, self.n, z_crit)
-        c2, v2, _, _ = nps_interval(other.promoters, other.detractors, other.n, z_crit)
-        se = math.sqrt(v1 / (self.n + 3.0) + v2 / (other.n + 3.0))
-        centre = c1 - c2
+        se = math.sqrt(self.spread + other.spread)
+        centre = self.centre - other.centre
         low = max(-2.0, centre - z_crit * se)
         high = min(2.0, centre + z_crit * se)
         d = self.value - other.value
         low, high = _cover(d, 100.0 * low, 100.0 * high)
-        return _z_comparison(
-            Estimate(
+        z, p_value = self.test(other)
+        return Comparison(
+            difference=Estimate(
                 value=d,
                 low=low,
                 high=high,
@@ -193,7 +300,8 @@ class NpsSummary:
                 method="adjusted-wald",
                 confidence=confidence,
             ),
-            z=centre / se,
+            z=z,
+            p_value=p_value,
         )
 
 
@@ -207,7 +315,7 @@ def _t_critical(confidence: float, df: int) -> float:
 class MeanSummary:
     """A mean on a bounded scale ``[lo, hi]``: n, mean and sum of squared deviations."""
 
-    __slots__ = ("hi", "lo", "m2", "mean", "n")
+    __slots__ = ("hi", "lo", "m2", "mean", "n", "spread")
 
     def __init__(self, n: int, mean: float, m2: float, lo: float, hi: float) -> None:
         self.n = n
@@ -215,6 +323,8 @@ class MeanSummary:
         self.m2 = m2
         self.lo = lo
         self.hi = hi
+        # The squared standard error of the mean: what a Welch test needs.
+        self.spread = self.variance / n
 
     @classmethod
     def from_counts(
@@ -261,6 +371,74 @@ class MeanSummary:
             confidence=confidence,
         )
 
+    @property
+    def identity(self) -> Hashable:
+        """``(n, mean, m2)``."""
+        return self.n, self.mean, self.m2
+
+    def _welch_df(self, other: MeanSummary) -> float:
+        a = self.spread
+        b = other.spread
+        return (a + b) ** 2 / (a * a / (self.n - 1) + b * b / (other.n - 1))
+
+    def test(self, other: Summary) -> tuple[float, float]:
+        """Welch's t test: ``(t, two-sided p)``.
+
+        With a single response on either side the spread is unknown: t is 0 and p is
+        1. Two constant samples that differ give t = ±inf and p = 0.
+        """
+        assert isinstance(other, MeanSummary)  # noqa: S101 - internal invariant
+        t = self.statistics((other,))[0]
+        if self.n < 2 or other.n < 2 or t == 0.0:
+            return t, 1.0
+        if math.isinf(t):
+            return t, 0.0
+        return t, min(1.0, 2.0 * t_sf(abs(t), self._welch_df(other)))
+
+    def side(self, other: Summary, statistic: float, p: float) -> int:
+        """Where Welch's p-value lies against ``p`` (see the protocol).
+
+        Welch's degrees of freedom lie between ``min(n₁, n₂) − 1`` and
+        ``n₁ + n₂ − 2``, and fewer degrees of freedom mean heavier tails: a t beyond
+        the critical value at the fewest is beyond it at the true degrees of freedom,
+        and one short of the critical value at the most falls short there too.
+        """
+        assert isinstance(other, MeanSummary)  # noqa: S101 - internal invariant
+        if math.isinf(statistic):
+            return -1
+        fewest = min(self.n, other.n) - 1
+        if fewest < 1 or statistic == 0.0:
+            return 1  # p is 1
+        # Rounded to powers of two (down for the fewest, up for the most), which
+        # only widens the band left to the p-value, so that a table asks for a few
+        # critical values instead of one per pair.
+        fewer = 1 << (fewest.bit_length() - 1)
+        more = 1 << (self.n + other.n - 3).bit_length()
+        if _side(statistic, _t_tail_critical(p, fewer)) < 0:
+            return -1
+        return max(0, _side(statistic, _t_tail_critical(p, more)))
+
+    def statistics(self, others: Sequence[Summary]) -> list[float]:
+        """Welch's t of this mean minus each of ``others`` (see [`test`][])."""
+        out: list[float] = []
+        if self.n < 2:
+            return [0.0] * len(others)
+        mean = self.mean
+        a = self.spread
+        # A table compares summaries of one measure only: no check per pair.
+        for other in cast("Sequence[MeanSummary]", others):
+            if other.n < 2:
+                out.append(0.0)
+                continue
+            d = mean - other.mean
+            se = math.sqrt(a + other.spread)
+            if se == 0.0:
+                # Two constant samples: the difference is known exactly.
+                out.append(0.0 if d == 0.0 else math.copysign(math.inf, d))
+            else:
+                out.append(d / se)
+        return out
+
     def compare(self, other: Summary, confidence: float) -> Comparison:
         """Difference of means: Welch's t interval and test.
 
@@ -270,50 +448,26 @@ class MeanSummary:
         assert isinstance(other, MeanSummary)  # noqa: S101 - internal invariant
         d = self.mean - other.mean
         width = self.hi - self.lo
-        total = self.n + other.n
+        t, p_value = self.test(other)
         if self.n < 2 or other.n < 2:
-            return Comparison(
-                difference=Estimate(
-                    value=d,
-                    low=-width,
-                    high=width,
-                    n=total,
-                    method="welch",
-                    confidence=confidence,
-                ),
-                z=0.0,
-                p_value=1.0,
-            )
-        a = self.variance / self.n
-        b = other.variance / other.n
-        se = math.sqrt(a + b)
-        if se == 0.0:
-            # Two constant samples: the difference is known exactly.
-            return Comparison(
-                difference=Estimate(
-                    value=d,
-                    low=d,
-                    high=d,
-                    n=total,
-                    method="welch",
-                    confidence=confidence,
-                ),
-                z=0.0 if d == 0.0 else math.copysign(math.inf, d),
-                p_value=1.0 if d == 0.0 else 0.0,
-            )
-        df = (a + b) ** 2 / (a * a / (self.n - 1) + b * b / (other.n - 1))
-        half = t_ppf(0.5 + confidence / 2.0, df) * se
-        low, high = _cover(d, max(-width, d - half), min(width, d + half))
-        t = d / se
+            low, high = -width, width
+        else:
+            se = math.sqrt(self.spread + other.spread)
+            if se == 0.0:
+                # Two constant samples: the difference is known exactly.
+                low = high = d
+            else:
+                half = t_ppf(0.5 + confidence / 2.0, self._welch_df(other)) * se
+                low, high = _cover(d, max(-width, d - half), min(width, d + half))
         return Comparison(
             difference=Estimate(
                 value=d,
                 low=low,
                 high=high,
-                n=total,
+                n=self.n + other.n,
                 method="welch",
                 confidence=confidence,
             ),
             z=t,
-            p_value=min(1.0, 2.0 * t_sf(abs(t), df)),
+            p_value=p_value,
         )

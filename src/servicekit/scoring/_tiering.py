@@ -16,14 +16,22 @@ from typing import Any
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit._vocabulary import Tier
-from servicekit.errors import DuplicateIdError, InvalidArgumentError, InvalidTypeError
+from servicekit.errors import (
+    DuplicateIdError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    UnknownNameError,
+)
 from servicekit.scoring._validation import (
+    as_real,
     from_fields,
     is_bool,
     materialise,
     not_instance,
     reasons,
+    shown,
     whole,
 )
 
@@ -32,22 +40,23 @@ __all__ = ["CustomerActivity", "TierAssignment", "TieringPolicy", "tier_customer
 
 def _money(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if is_bool(value) or not isinstance(value, int | float):
-        msg = f"{attribute.name} must be a number; got {value!r}"
+        msg = f"{attribute.name} must be a number; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
-    if not (math.isfinite(value) and value >= 0):
-        msg = f"{attribute.name} must be a finite amount >= 0; got {value!r}"
+    amount = as_real(value)  # None: an int too large for a float
+    if amount is None or not (math.isfinite(amount) and amount >= 0):
+        msg = f"{attribute.name} must be a finite amount >= 0; got {quote(value)}"
         raise InvalidArgumentError(msg)
 
 
 def _date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        msg = f"{attribute.name} must be a date (not a datetime); got {value!r}"
+        msg = f"{attribute.name} must be a date (not a datetime); got {type(value).__name__} {shown(value)}"
         raise InvalidTypeError(msg)
 
 
 def _customer(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
-        msg = f"{attribute.name} must be a non-empty string id; got {value!r}"
+        msg = f"{attribute.name} must be a non-empty string id; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
 
 
@@ -156,7 +165,13 @@ class CustomerActivity:
 
 
 def _to_tier(value: object) -> Tier:
-    return Tier.parse(value)
+    try:
+        return Tier.parse(value)
+    except UnknownNameError:
+        # Tier.parse quotes the whole value; say it short.
+        names = ", ".join(t.value for t in Tier)
+        msg = f"{quote(value)} is not a Tier; use one of: {names}"
+        raise UnknownNameError(msg) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -298,7 +313,7 @@ def tier_customers(
         [('li', 'potential'), ('wang', 'high_value'), ('zhao', 'ordinary')]
     """
     if isinstance(as_of, dt.datetime) or not_instance(as_of, dt.date):
-        msg = f"as_of must be a date (not a datetime); got {as_of!r}"
+        msg = f"as_of must be a date (not a datetime); got {type(as_of).__name__} {shown(as_of)}"
         raise InvalidTypeError(msg)
     rules = TieringPolicy() if policy is None else policy
     if not_instance(rules, TieringPolicy):
@@ -315,11 +330,11 @@ def tier_customers(
             )
             raise InvalidTypeError(msg)
         if activity.customer in seen:
-            msg = f"customer {activity.customer!r} appears twice; merge their activity first"
+            msg = f"customer {quote(activity.customer)} appears twice; merge their activity first"
             raise DuplicateIdError(msg)
         if activity.last_purchase > as_of:
             msg = (
-                f"customer {activity.customer!r} last bought on {activity.last_purchase}, "
+                f"customer {quote(activity.customer)} last bought on {activity.last_purchase}, "
                 f"after as_of={as_of}; pass the date the data was extracted"
             )
             raise InvalidArgumentError(msg)

@@ -9,14 +9,16 @@ rating, and nothing is rounded. This module must never guess a value.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
 from servicekit.errors import (
     DeserializationError,
     InsufficientDataError,
@@ -25,7 +27,10 @@ from servicekit.errors import (
 )
 
 __all__ = [
+    "MAX_CONFIDENCE",
+    "MAX_COUNT",
     "as_int",
+    "as_real",
     "check_confidence",
     "check_whole",
     "confidence_level",
@@ -40,11 +45,73 @@ __all__ = [
     "reasons",
     "require",
     "scale_pair",
+    "shown",
     "whole",
 ]
 
 T = TypeVar("T", bound=attrs.AttrsInstance)
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+#: The largest count (of answers, successes, promoters…) a statistic accepts: 2**53,
+#: the largest whole number a float holds exactly. Counts feed float arithmetic, and
+#: no survey has nine quadrillion answers; a bigger number is a mistake upstream.
+MAX_COUNT: Final = 2**53
+
+#: The highest confidence level that works: a two-sided interval needs the quantile
+#: at ``0.5 + confidence / 2``, and above ``1 - 2**-52`` (0.9999999999999998) that
+#: sum rounds to 1.0 in double precision, where no quantile exists.
+MAX_CONFIDENCE: Final = 1.0 - 2.0**-52
+
+
+def shown(value: object) -> str:
+    """Render a value from the user for an error message: short, in the user's terms.
+
+    Dates and times are shown in ISO 8601 and durations in days, hours and minutes,
+    never as Python reprs; everything else goes through [`quote`][].
+    """
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return describe_duration(value)
+    return quote(value)
+
+
+def describe_duration(delta: dt.timedelta) -> str:
+    """Say a duration in days, hours, minutes and seconds (``"30 days"``, ``"1 h 30 min"``)."""
+    sign = "-" if delta < dt.timedelta(0) else ""
+    delta = abs(delta)
+    days = delta.days
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append("1 day" if days == 1 else f"{days:,} days")
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes:
+        parts.append(f"{minutes} min")
+    if seconds or delta.microseconds or not parts:
+        whole_seconds = (
+            f"{seconds}"
+            if not delta.microseconds
+            else (f"{seconds}.{delta.microseconds:06d}".rstrip("0"))
+        )
+        parts.append(f"{whole_seconds} s")
+    return sign + " ".join(parts)
+
+
+def as_real(value: object) -> float | None:
+    """Return a number as a float, or None when it is not one a float can hold.
+
+    Booleans and non-numbers give None; so do ints too large for a float (instead of
+    an ``OverflowError``). NaN and infinities are returned as they are.
+    """
+    if is_bool(value) or not isinstance(value, int | float):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def is_bool(value: object) -> bool:
@@ -61,7 +128,7 @@ def as_int(value: object, lo: int, hi: int, what: str) -> int:
     """
     if is_bool(value):
         msg = (
-            f"{what} must be whole numbers {lo}–{hi}, not booleans; got {value!r}. "
+            f"{what} must be whole numbers {lo}–{hi}, not booleans; got {bool(value)}. "
             "A boolean here usually means a yes/no column was passed by mistake"
         )
         raise InvalidTypeError(msg)
@@ -70,7 +137,7 @@ def as_int(value: object, lo: int, hi: int, what: str) -> int:
             msg = f"{what} contain NaN; drop unanswered questions before scoring"
             raise InvalidArgumentError(msg)
         if not value.is_integer():
-            msg = f"{what} must be whole numbers {lo}–{hi}; got {value!r}"
+            msg = f"{what} must be whole numbers {lo}–{hi}; got {quote(value)}"
             raise InvalidArgumentError(msg)
         number = int(value)
     elif isinstance(value, int):
@@ -79,10 +146,10 @@ def as_int(value: object, lo: int, hi: int, what: str) -> int:
         try:
             number = operator.index(value)  # type: ignore[arg-type]
         except TypeError:
-            msg = f"{what} must be whole numbers {lo}–{hi}; got {type(value).__name__} {value!r}"
+            msg = f"{what} must be whole numbers {lo}–{hi}; got {type(value).__name__} {quote(value)}"
             raise InvalidTypeError(msg) from None
     if not lo <= number <= hi:
-        msg = f"{what} must lie in {lo}–{hi}; got {number}"
+        msg = f"{what} must lie in {lo}–{hi}; got {quote(number)}"
         raise InvalidArgumentError(msg)
     return number
 
@@ -102,7 +169,9 @@ def materialise(values: Iterable[Any], what: str) -> list[Any]:
     try:
         return list(values)
     except TypeError:
-        msg = f"{what} must be a list (or other iterable) of answers; got {values!r}"
+        msg = (
+            f"{what} must be a list (or other iterable) of answers; got {quote(values)}"
+        )
         raise InvalidTypeError(msg) from None
 
 
@@ -139,7 +208,7 @@ def count_bools(values: list[Any], what: str) -> tuple[int, int]:
     for v in values:
         if not is_bool(v):
             msg = (
-                f"{what} must be True or False; got {type(v).__name__} {v!r}. "
+                f"{what} must be True or False; got {type(v).__name__} {quote(v)}. "
                 "Convert 1/0 or 'yes'/'no' columns to booleans first"
             )
             raise InvalidTypeError(msg)
@@ -147,13 +216,25 @@ def count_bools(values: list[Any], what: str) -> tuple[int, int]:
 
 
 def check_confidence(confidence: object) -> float:
-    """Return ``confidence`` as a float strictly between 0 and 1, or raise."""
+    """Return ``confidence`` as a float in ``(0, MAX_CONFIDENCE]``, or raise.
+
+    Every level that passes works everywhere in the package: the bound is where the
+    two-sided quantile stops existing in double precision (see [`MAX_CONFIDENCE`][]).
+    """
     if is_bool(confidence) or not isinstance(confidence, int | float):
-        msg = f"confidence must be a number such as 0.95; got {confidence!r}"
+        msg = f"confidence must be a number such as 0.95; got {type(confidence).__name__} {quote(confidence)}"
         raise InvalidTypeError(msg)
+    # No int lies in (0, 1), and float() of a huge int would overflow: refuse ints
+    # before converting.
+    if isinstance(confidence, int) or not 0.0 < confidence < 1.0:
+        msg = f"confidence must lie strictly between 0 and 1 (e.g. 0.95); got {quote(confidence)}"
+        raise InvalidArgumentError(msg)
     value = float(confidence)
-    if not 0.0 < value < 1.0:
-        msg = f"confidence must lie strictly between 0 and 1 (e.g. 0.95); got {confidence!r}"
+    if value > MAX_CONFIDENCE:
+        msg = (
+            f"confidence {value!r} is too close to 1 for double precision: the highest "
+            f"level that can be computed is {MAX_CONFIDENCE!r}"
+        )
         raise InvalidArgumentError(msg)
     return value
 
@@ -180,8 +261,34 @@ def field(data: object, key: str, kind: str) -> Any:
         raise DeserializationError(msg) from None
 
 
+def check_keys(data: object, allowed: Iterable[str], kind: str) -> Mapping[str, Any]:
+    """Return ``data`` if it is a mapping holding only ``allowed`` keys, or raise.
+
+    Raises:
+        DeserializationError: ``data`` is not a mapping or has a key not in ``allowed``.
+    """
+    if not isinstance(data, Mapping):
+        msg = f"{kind}.from_dict expects a mapping; got {type(data).__name__}"
+        raise DeserializationError(msg)
+    known = set(allowed)
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        names = ", ".join(sorted(known))
+        msg = (
+            f"{kind}.from_dict: unknown key {quote(unknown[0])}; the keys are {names}. "
+            "Pass what to_dict() produced"
+        )
+        raise DeserializationError(msg)
+    return data
+
+
 class deserialising:  # noqa: N801 - used as a lower-case context manager
-    """Turn any construction error inside ``from_dict`` into a DeserializationError."""
+    """Turn any error inside ``from_dict`` into a DeserializationError.
+
+    Construction errors (servicekit's own, and the built-in ``ValueError``,
+    ``TypeError``, ``LookupError`` and ``ArithmeticError`` of a parser) all become a
+    DeserializationError that names the value being read.
+    """
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -192,33 +299,42 @@ class deserialising:  # noqa: N801 - used as a lower-case context manager
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         if exc is None or isinstance(exc, DeserializationError):
             return
-        if isinstance(exc, ValueError | TypeError | LookupError):
+        if isinstance(exc, ValueError | TypeError | LookupError | ArithmeticError):
             msg = f"{self.kind}.from_dict: {exc}"
             raise DeserializationError(msg) from exc
 
 
-def check_whole(name: str, value: object, minimum: int = 0) -> int:
-    """Return ``value`` if it is a whole number (not a boolean) >= ``minimum``.
+def check_whole(
+    name: str, value: object, minimum: int = 0, maximum: int | None = None
+) -> int:
+    """Return ``value`` if it is a whole number (not a boolean) in ``[minimum, maximum]``.
 
     Raises:
         InvalidTypeError: a boolean, a float or a non-number.
-        InvalidArgumentError: below ``minimum``.
+        InvalidArgumentError: below ``minimum`` or above ``maximum``.
     """
     if is_bool(value) or not isinstance(value, int):
-        msg = f"{name} must be a whole number; got {value!r}"
+        msg = (
+            f"{name} must be a whole number; got {type(value).__name__} {quote(value)}"
+        )
         raise InvalidTypeError(msg)
     if value < minimum:
-        msg = f"{name} must be at least {minimum}; got {value}"
+        msg = f"{name} must be at least {minimum}; got {quote(value)}"
+        raise InvalidArgumentError(msg)
+    if maximum is not None and value > maximum:
+        msg = f"{name} must be at most {maximum:,}; got {quote(value)}"
         raise InvalidArgumentError(msg)
     return value
 
 
-def whole(minimum: int = 0, *, optional: bool = False) -> Validator:
+def whole(
+    minimum: int = 0, *, optional: bool = False, maximum: int | None = None
+) -> Validator:
     """Return an attrs validator for a whole-number field (None allowed if ``optional``)."""
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not (optional and value is None):
-            check_whole(attribute.name, value, minimum)
+            check_whole(attribute.name, value, minimum, maximum)
 
     return check
 
@@ -233,7 +349,7 @@ def of_type(kind: type, *, optional: bool = False) -> Validator:
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not (isinstance(value, kind) or (optional and value is None)):
-            msg = f"{attribute.name} must be a {kind.__name__}; got {type(value).__name__} {value!r}"
+            msg = f"{attribute.name} must be a {kind.__name__}; got {type(value).__name__} {quote(value)}"
             raise InvalidTypeError(msg)
 
     return check
@@ -242,20 +358,18 @@ def of_type(kind: type, *, optional: bool = False) -> Validator:
 def flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator for a True/False field (1 and 0 are refused)."""
     if not isinstance(value, bool):
-        msg = f"{attribute.name} must be True or False; got {value!r}"
+        msg = f"{attribute.name} must be True or False; got {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
 
 
 def reasons(value: Iterable[str]) -> tuple[str, ...]:
     """Convert an alert's or assignment's reasons: a non-empty list of sentences."""
     if isinstance(value, str) or not isinstance(value, Iterable):
-        msg = (
-            f"reasons must be a list of sentences, not {type(value).__name__} {value!r}"
-        )
+        msg = f"reasons must be a list of sentences, not {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
     out = tuple(value)
     if not out or not all(isinstance(r, str) and r for r in out):
-        msg = f"reasons must be a non-empty list of non-empty strings; got {out!r}"
+        msg = f"reasons must be a non-empty list of non-empty strings; got {quote(out)}"
         raise InvalidArgumentError(msg)
     return out
 
@@ -265,17 +379,17 @@ def scale_pair(value: Any) -> tuple[int, int]:
     try:
         lo, hi = value
     except (TypeError, ValueError):
-        msg = f"scale must be a pair (lowest, highest) such as (1, 5); got {value!r}"
+        msg = (
+            f"scale must be a pair (lowest, highest) such as (1, 5); got {quote(value)}"
+        )
         raise InvalidTypeError(msg) from None
     for end in (lo, hi):
         if is_bool(end) or not isinstance(end, int):
-            msg = f"scale ends must be whole numbers; got {value!r}"
+            msg = f"scale ends must be whole numbers; got {quote(value)}"
             raise InvalidTypeError(msg)
     # Ratings are turned into floats; a scale beyond float range cannot be scored.
     if not (lo < hi and abs(lo) < 2**53 and abs(hi) < 2**53):
-        msg = (
-            f"scale must run from low to high within ±2**53, e.g. (1, 5); got {value!r}"
-        )
+        msg = f"scale must run from low to high within ±2**53, e.g. (1, 5); got {quote(value)}"
         raise InvalidArgumentError(msg)
     return lo, hi
 
@@ -283,15 +397,19 @@ def scale_pair(value: Any) -> tuple[int, int]:
 def from_fields(cls: type[T], data: object, **parsers: Callable[[Any], Any]) -> T:
     """Rebuild the attrs value ``cls`` from its ``to_dict`` data.
 
-    Every field of ``cls`` must be present in ``data``; ``parsers`` turn the JSON form
-    of a field back into its value (e.g. ``Estimate.from_dict``). Any error becomes a
-    DeserializationError that names the class.
+    The data is checked for depth first (so hostile nesting never reaches a
+    recursive reader), must hold exactly the fields of ``cls``, and ``parsers`` turn
+    the JSON form of a field back into its value (e.g. ``Estimate.from_dict``). Any
+    error becomes a DeserializationError that names the class.
     """
     kind = cls.__name__
+    check_depth(data, f"{kind} data")
+    names = [a.name for a in attrs.fields(cls)]
+    check_keys(data, names, kind)
     with deserialising(kind):
         values = {}
-        for a in attrs.fields(cls):
-            raw = field(data, a.name, kind)
-            parse = parsers.get(a.name)
-            values[a.name] = raw if parse is None else parse(raw)
+        for name in names:
+            raw = field(data, name, kind)
+            parse = parsers.get(name)
+            values[name] = raw if parse is None else parse(raw)
         return cls(**values)
