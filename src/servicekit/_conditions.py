@@ -48,7 +48,7 @@ _OPS: Final = ("<", "<=", ">", ">=", "!=")
 class Condition(Protocol):
     """Anything that can decide whether a set of facts matches, and serialise itself.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import Condition, Equals
         >>> isinstance(Equals(field="channel", value="chat"), Condition)
         True
@@ -117,7 +117,7 @@ def _same(field: str, fact: Any, value: Any) -> bool:
 class Always:
     """The condition every set of facts satisfies (``when=None`` means this).
 
-    Example:
+    Examples:
         >>> from servicekit.sla import Always
         >>> Always().matches({})
         True
@@ -136,7 +136,7 @@ class Always:
 class Equals:
     """The fact ``field`` equals ``value``.
 
-    Example:
+    Examples:
         >>> from servicekit import Priority
         >>> from servicekit.sla import Equals
         >>> Equals(field="priority", value=Priority.URGENT).matches(
@@ -179,7 +179,7 @@ def _to_values(values: Iterable[Scalar]) -> tuple[Scalar, ...]:
 class OneOf:
     """The fact ``field`` equals one of ``values``.
 
-    Example:
+    Examples:
         >>> from servicekit import Tier
         >>> from servicekit.sla import OneOf
         >>> c = OneOf(field="tier", values=[Tier.HIGH_VALUE, Tier.POTENTIAL])
@@ -219,7 +219,7 @@ class Compare:
     ``priority`` and ``tier`` compare by rank. Comparing values of unrelated types
     (a number with a string) raises instead of guessing.
 
-    Example:
+    Examples:
         >>> from servicekit import Priority
         >>> from servicekit.sla import Compare
         >>> Compare(field="priority", op=">=", value=Priority.HIGH).matches(
@@ -300,7 +300,7 @@ class Contains:
     Text is not a collection here: a string fact raises instead of matching
     substrings.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import Contains
         >>> Contains(field="skills", value="refunds").matches(
         ...     {"skills": {"refunds", "vat"}}
@@ -346,7 +346,7 @@ def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
 class AllOf:
     """Every one of ``conditions`` holds (true when empty).
 
-    Example:
+    Examples:
         >>> from servicekit.sla import AllOf
         >>> AllOf(conditions=[{"channel": "chat"}, {"tier": "high_value"}]).matches(
         ...     {"channel": "chat", "tier": "high_value"}
@@ -369,7 +369,7 @@ class AllOf:
 class AnyOf:
     """At least one of ``conditions`` holds (false when empty).
 
-    Example:
+    Examples:
         >>> from servicekit.sla import AnyOf
         >>> AnyOf(conditions=[{"channel": "chat"}, {"channel": "phone"}]).matches(
         ...     {"channel": "phone"}
@@ -396,7 +396,7 @@ def _convert_one(spec: Any) -> Condition:
 class Not:
     """The negation of ``condition``.
 
-    Example:
+    Examples:
         >>> from servicekit.sla import Not
         >>> Not(condition={"channel": "bot"}).matches({"channel": "chat"})
         True
@@ -449,7 +449,7 @@ def condition_from(spec: Any) -> Condition:
     Raises:
         InvalidConditionError: the spec is neither.
 
-    Example:
+    Examples:
         >>> from servicekit import Priority, Tier
         >>> from servicekit.sla import condition_from
         >>> c = condition_from({"priority": Priority.URGENT, "tier": [Tier.HIGH_VALUE]})

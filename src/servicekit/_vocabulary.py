@@ -116,7 +116,7 @@ class _RankedStrEnum(enum.StrEnum):
 class Priority(_RankedStrEnum):
     """How urgent a ticket is: ``URGENT > HIGH > NORMAL > LOW``.
 
-    Example:
+    Examples:
         >>> from servicekit import Priority
         >>> Priority.URGENT > Priority.HIGH > Priority.NORMAL > Priority.LOW
         True
@@ -135,7 +135,7 @@ class Priority(_RankedStrEnum):
 class Tier(_RankedStrEnum):
     """Customer value tier: ``HIGH_VALUE`` (高净值) > ``POTENTIAL`` (潜力) > ``ORDINARY`` (普通).
 
-    Example:
+    Examples:
         >>> from servicekit import Tier
         >>> Tier.HIGH_VALUE > Tier.POTENTIAL > Tier.ORDINARY
         True
@@ -151,7 +151,7 @@ class Tier(_RankedStrEnum):
 class Channel(enum.StrEnum):
     """The channel a contact arrives on (unordered).
 
-    Example:
+    Examples:
         >>> from servicekit import Channel
         >>> Channel("chat") is Channel.CHAT
         True

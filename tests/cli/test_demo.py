@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -29,7 +28,6 @@ CHARTS = (
     "chart-city-waits",
 )
 SMALL = ("--volume", "100")
-TIME_LIMIT = 30.0  # seconds: a generous CI bound (the 10 s goal is the benchmark's)
 
 
 # -- helpers ----------------------------------------------------------------------
@@ -227,10 +225,10 @@ def loads(r: Result) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def full_text() -> tuple[Result, float]:
-    started = time.perf_counter()
-    r = demo()
-    return r, time.perf_counter() - started
+def full_text() -> tuple[Result, None]:
+    # No timing here: wall time on a shared machine is noise (benchmarks/bench_demo.py
+    # measures it).
+    return demo(), None
 
 
 @pytest.fixture(scope="module")
@@ -238,12 +236,6 @@ def full_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, str]:
     page = tmp_path_factory.mktemp("demo") / "report.html"
     r = demo("--json", "--html", str(page))
     return r, page.read_text(encoding="utf-8")
-
-
-def test_default_demo_finishes_in_time(full_text):
-    r, seconds = full_text
-    assert r.status == 0, r.err
-    assert seconds < TIME_LIMIT
 
 
 def test_default_demo_prints_every_section_and_nothing_on_stderr(full_text):

@@ -8,7 +8,7 @@ be called from tests and scripts as well as from the ``servicekit`` console scri
 Exit statuses: 0 on success, 2 when the command line or an input file is wrong (the
 message names the file, the line and the field), 1 for anything unexpected.
 
-Example:
+Examples:
     >>> from servicekit.cli import main
     >>> main(["staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"])
     Staffing for 1200 contacts per day, spread over 8 h open (the default --open), AHT 6 min, target 80 % answered within 20 s

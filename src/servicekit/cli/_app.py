@@ -92,7 +92,7 @@ def main(
         out: Where results are printed (standard output when None).
         err: Where errors and progress are printed (standard error when None).
 
-    Example:
+    Examples:
         >>> from servicekit.cli import main
         >>> main(
         ...     [

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 class CliError(ServiceKitError, ValueError):
     """A wrong command-line value or input file; ``main`` prints it and returns 2.
 
-    Example:
+    Examples:
         >>> str(CliError("no such file", source="events.jsonl", line=3, field="at"))
         'events.jsonl, line 3, field "at": no such file'
     """
@@ -65,7 +65,7 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)")
 def parse_seconds(text: str, *, what: str) -> float:
     """Seconds in a duration such as ``6m``, ``4h``, ``1h30m``, ``20s`` or ``1.5h``.
 
-    Example:
+    Examples:
         >>> parse_seconds("1h30m", what="--within"), parse_seconds("20s", what="x")
         (5400.0, 20.0)
     """
@@ -149,7 +149,7 @@ def check_writable(path: str | os.PathLike[str]) -> None:
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     r"""Write ``text`` to ``path`` all at once: the file is complete or untouched.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> target = pathlib.Path(tempfile.mkdtemp()) / "report.txt"
         >>> write_atomically(target, "hello\n")
@@ -175,7 +175,7 @@ def input_path(text: str, *, what: str) -> str:
     The operating system cannot open a name with a NUL character in it, and Python
     raises ``ValueError`` before even trying.
 
-    Example:
+    Examples:
         >>> input_path("events.jsonl", what="EVENTS")
         'events.jsonl'
         >>> input_path("a\x00b", what="EVENTS")
@@ -193,7 +193,7 @@ def input_path(text: str, *, what: str) -> str:
 def read_text(path: str | os.PathLike[str]) -> str:
     """The whole UTF-8 text of ``path``, or a :class:`CliError` saying what is wrong.
 
-    Example:
+    Examples:
         >>> read_text("no/such/file.jsonl")
         Traceback (most recent call last):
         ...
@@ -227,7 +227,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
 def read_json(path: str | os.PathLike[str]) -> Any:
     r"""The JSON value in ``path``; unreadable JSON names the line.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> bad = pathlib.Path(tempfile.mkdtemp()) / "p.json"
         >>> _ = bad.write_text('{"policies":\n [}')
@@ -252,7 +252,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
     r"""``(line number, value)`` for every non-blank line of a JSON-lines file.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> f = pathlib.Path(tempfile.mkdtemp()) / "e.jsonl"
         >>> _ = f.write_text('{"a": 1}\n\n[2]\n')
@@ -420,7 +420,7 @@ def _csv_error(
 def check_zone(name: str, *, what: str) -> str:
     """``name`` if it is an IANA time zone, else a :class:`CliError`.
 
-    Example:
+    Examples:
         >>> check_zone("Asia/Shanghai", what="--tz")
         'Asia/Shanghai'
     """
@@ -487,7 +487,7 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
 def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
     """``seconds`` as a ``timedelta``, or a :class:`CliError` naming ``what`` if too long.
 
-    Example:
+    Examples:
         >>> seconds_delta(90, what="--aht")
         datetime.timedelta(seconds=90)
         >>> seconds_delta(1e20, what="--within")
@@ -511,7 +511,7 @@ _PERCENT = re.compile(rf"{_NUMBER}\s*%?")
 def parse_percent(text: str, *, what: str, allow_zero: bool = True) -> float:
     """A share in [0, 1) from ``15%`` or ``15`` (both mean 15 %).
 
-    Example:
+    Examples:
         >>> parse_percent("15%", what="--shrinkage"), parse_percent("80", what="x")
         (0.15, 0.8)
     """
@@ -542,7 +542,7 @@ _RATE = re.compile(rf"{_NUMBER}\s*(?:/|per)\s*([a-z]+)")
 def parse_rate(text: str, *, what: str) -> tuple[float, str]:
     """``(count, "hour" | "day" | "week")`` from ``1200/day``, ``150/h`` or ``5000/week``.
 
-    Example:
+    Examples:
         >>> parse_rate("1200/day", what="--volume"), parse_rate("150/h", what="x")
         ((1200.0, 'day'), (150.0, 'hour'))
     """
@@ -559,7 +559,7 @@ def parse_rate(text: str, *, what: str) -> tuple[float, str]:
 def parse_target(text: str, *, what: str) -> tuple[float, float]:
     """``(share, seconds)`` from a service-level target such as ``80/20s`` or ``90%/30``.
 
-    Example:
+    Examples:
         >>> parse_target("80/20s", what="--target"), parse_target("90%/1m", what="x")
         ((0.8, 20.0), (0.9, 60.0))
     """
@@ -579,7 +579,7 @@ def parse_target(text: str, *, what: str) -> tuple[float, float]:
 def format_duration(value: dt.timedelta) -> str:
     """``H:MM`` (``H:MM:SS`` when there are seconds), with a sign when negative.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> format_duration(dt.timedelta(hours=26, minutes=5))
         '26:05'
@@ -604,7 +604,7 @@ def format_duration(value: dt.timedelta) -> str:
 def format_instant(value: dt.datetime) -> str:
     """``Fri 2025-01-24 17:40 +08:00`` (seconds shown only when not zero).
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> format_instant(pendulum.datetime(2025, 1, 24, 17, 40, tz="Asia/Shanghai"))
         'Fri 2025-01-24 17:40 +08:00'

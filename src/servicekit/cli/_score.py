@@ -337,8 +337,9 @@ def _report(
     lines += [
         "",
         (
-            "rank: 1 + segments whose interval lies entirely above; shared ranks cannot be "
-            "told apart. shrunk: pulled toward the period's overall value by sample size."
+            "rank: 1 + segments that the pairwise tests (Holm-corrected) place above; "
+            "shared ranks cannot be told apart.\n"
+            "shrunk: pulled toward the period's overall value by sample size."
         ),
     ]
     return "\n".join(lines)
