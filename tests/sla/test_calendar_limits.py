@@ -7,6 +7,7 @@ the invisible caches (thread safety, pickling, independence from query order).
 """
 
 import datetime as dt
+import itertools
 import json
 import pickle
 import threading
@@ -29,6 +30,7 @@ from servicekit.errors import (
     UnknownTimezoneError,
 )
 from servicekit.sla import BusinessCalendar, HolidaySet, parse_hours
+from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
 
 H = dt.timedelta(hours=1)
 SH = "Asia/Shanghai"
@@ -214,8 +216,10 @@ class TestYearRange:
         with pytest.raises(CalendarRangeError):
             cal.is_open(dt.datetime(1, 1, 2, tzinfo=dt.UTC))
         with pytest.raises(CalendarRangeError):
-            cal.is_open(dt.datetime(9999, 12, 30, tzinfo=dt.UTC))
+            cal.is_open(dt.datetime(9999, 12, 31, 12, tzinfo=dt.UTC))
         assert cal.is_open(dt.datetime(9000, 1, 1, tzinfo=dt.UTC))
+        assert cal.is_open(dt.datetime(9998, 12, 31, 23, tzinfo=dt.UTC))
+        assert cal.is_open(dt.datetime(2, 1, 1, tzinfo=dt.UTC))
 
     def test_long_spans_are_exact(self):
         cal = BusinessCalendar.always_open("Europe/London")
@@ -432,3 +436,69 @@ class TestFromDict:
         assert not cal.is_business_day(dt.date(2025, 1, 6))
         assert cal.is_business_day(dt.date(2025, 1, 11))
         assert BusinessCalendar.from_dict(cal.to_dict()) == cal
+
+
+class TestBoundedCache:
+    """Issue 12: the precomputed timeline once spanned every year ever queried."""
+
+    @staticmethod
+    def built_years(cal):
+        eng = cal._engine
+        return set(eng.years), eng.timeline.y1 - eng.timeline.y0 + 1
+
+    def test_far_year_query_leaves_the_cache_bounded(self):
+        """One reply mistyped as year 9025 must not build the 7,000 years between."""
+        cal = china()
+        near = pendulum.datetime(2025, 3, 3, 10, tz=SH)
+        far = pendulum.datetime(9025, 3, 3, 10, tz=SH)
+        before = cal.add(near, 30 * H)
+        got = cal.add(far, 30 * H)
+        years, span = self.built_years(cal)
+        assert len(years) <= _CACHE_YEARS
+        assert span <= _WINDOW_YEARS
+        assert not any(2030 < y < 9020 for y in years)
+        # The answers are those of calendars that never saw the other query.
+        assert got == china().add(far, 30 * H)
+        assert cal.add(near, 30 * H) == before == china().add(near, 30 * H)
+
+    def test_long_queries_walk_the_years_with_a_bounded_cache(self):
+        """Spans longer than one snapshot are exact and keep the cache bounded."""
+        cal = china()
+        start = pendulum.datetime(2020, 5, 6, 11, tz=SH)
+        far = cal.add(start, 40_000 * H)  # about 20 years of office hours
+        assert far.year > 2020 + _WINDOW_YEARS
+        assert cal.between(start, far) == 40_000 * H
+        assert cal.subtract(far, 40_000 * H) == start
+        assert cal.between(far, start) == -40_000 * H
+        days = cal.business_days_between(start.date(), far.date())
+        cuts = [start.date(), *(dt.date(y, 1, 1) for y in range(2021, far.year + 1))]
+        pieces = [
+            china().business_days_between(a, b)
+            for a, b in zip(cuts, [*cuts[1:], far.date()], strict=True)
+        ]
+        assert days == sum(pieces)
+        assert cal.business_days_between(far.date(), start.date()) == -sum(pieces)
+        assert cal.add_business_days(start, days).date() == far.date()
+        years, span = self.built_years(cal)
+        assert len(years) <= _CACHE_YEARS
+        assert span <= _WINDOW_YEARS
+
+    def test_working_periods_are_not_cut_where_snapshots_meet(self):
+        cal = BusinessCalendar.always_open("Europe/London")
+        a = pendulum.datetime(1990, 1, 1, tz="Europe/London")
+        b = pendulum.datetime(2040, 1, 1, tz="Europe/London")
+        assert list(cal.working_periods(a, b)) == [(a, b)]
+        office = china()
+        periods = list(office.working_periods(a, b))
+        total = sum((q - p for p, q in periods), dt.timedelta(0))
+        assert total == office.between(a, b)
+        assert all(q < r for (_, q), (r, _) in itertools.pairwise(periods))
+
+    def test_the_cache_is_private_to_equality_hash_and_pickle(self):
+        used, fresh = china(), china()
+        used.add(pendulum.datetime(9025, 3, 3, 10, tz=SH), H)
+        assert used == fresh
+        assert hash(used) == hash(fresh)
+        back = pickle.loads(pickle.dumps(used))
+        assert back == used
+        assert not back._engine.years

@@ -19,6 +19,7 @@ import functools
 import threading
 import zoneinfo
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, NoReturn, Self
 
@@ -66,6 +67,14 @@ _HORIZON_US: Final = 18_262 * US_PER_DAY + 3 * _HOUR
 _NOT_IANA: Final = frozenset({"localtime", "posixrules", "Factory"})
 _MIN_YEAR: Final = 2
 _MAX_YEAR: Final = 9998
+# Bounded memoisation: the year blocks kept (least recently used first out), the years
+# one snapshot spans at most, and the converted instants kept for add_business_days.
+_CACHE_YEARS: Final = 32
+_WINDOW_YEARS: Final = 12
+_DT_CACHE: Final = 4096
+# Offsets are sampled only where every zone's wall clock lies within years 1 … 9999.
+_FIRST_SAMPLE_S: Final = (dt.date(1, 1, 2).toordinal() - _EPOCH_ORDINAL) * 86400
+_LAST_SAMPLE_S: Final = (dt.date(9999, 12, 30).toordinal() - _EPOCH_ORDINAL) * 86400
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -105,6 +114,26 @@ def _delta_us(value: object, what: str) -> int:
         )
         raise InvalidTypeError(msg)
     return (value.days * 86400 + value.seconds) * _US + value.microseconds
+
+
+def _duration_text(us: int) -> str:
+    """A duration in the reader's units: ``"3 days 2 h 5 min"``, ``"1.5 s"``.
+
+    Examples:
+        >>> _duration_text(90 * 60 * 1_000_000), _duration_text(-1)
+        ('1 h 30 min', '-0.000001 s')
+    """
+    sign = "-" if us < 0 else ""
+    us = abs(us)
+    days, rest = divmod(us, US_PER_DAY)
+    hours, rest = divmod(rest, 3600 * _US)
+    minutes, rest = divmod(rest, 60 * _US)
+    parts = [f"{days:,} days" if days != 1 else "1 day"] if days else []
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{minutes} min"] if minutes else []
+    if rest or not parts:
+        parts.append(f"{rest / _US:.6f}".rstrip("0").rstrip(".") + " s")
+    return sign + " ".join(parts)
 
 
 def _check_date(value: object, what: str) -> dt.date:
@@ -453,10 +482,23 @@ def _canonical_day(value: object) -> tuple[tuple[str, str], ...] | None:
 # ---------------------------------------------------------------------------- engine
 
 
+def _year_ord(year: int) -> int:
+    """Return the proleptic ordinal of 1 January of ``year`` (``year`` may be 10000)."""
+    if year > dt.MAXYEAR:
+        return dt.date.max.toordinal() + 1
+    return dt.date(year, 1, 1).toordinal()
+
+
+def _ord_us(ordinal: int) -> int:
+    """Return local midnight of the day ``ordinal`` as wall-clock microseconds."""
+    return (ordinal - _EPOCH_ORDINAL) * US_PER_DAY
+
+
 class _Timeline:
     """An immutable snapshot of working ranges for the years ``y0 … y1``.
 
-    Queries take one snapshot and use only it, so a concurrent extension (which builds
+    At most ``_WINDOW_YEARS`` years: a query spanning more walks window after window.
+    Queries take one snapshot and use only it, so a concurrent replacement (which builds
     a new snapshot and swaps one reference) never tears a computation.
     """
 
@@ -521,11 +563,11 @@ class _Timeline:
         self.cumend = cumend
         self.ords = ords
         self.closes = closes
-        # Instants in [lo, hi) are only touched by ranges of dates in y0 … y1.
-        self.lo = _wall_us(dt.date(y0, 1, 2)) + _MARGIN
-        self.hi = _wall_us(dt.date(y1 + 1, 1, 1)) - _MARGIN
-        self.ord_lo = dt.date(y0, 1, 1).toordinal()
-        self.ord_hi = dt.date(y1 + 1, 1, 1).toordinal()
+        self.ord_lo = _year_ord(y0)
+        self.ord_hi = _year_ord(y1 + 1)
+        # Instants in [lo, hi] are only touched by ranges of dates in y0 … y1.
+        self.lo = _ord_us(self.ord_lo + 1) + _MARGIN
+        self.hi = _ord_us(self.ord_hi) - _MARGIN
 
     def worked(self, us: int) -> int:
         """Working microseconds from the first range up to ``us``."""
@@ -535,8 +577,31 @@ class _Timeline:
         end = self.ends[i]
         return self.cum[i] + (us if us < end else end) - self.starts[i]  # noqa: FURB136
 
+    def first_open(self, us: int) -> int | None:
+        """The first working instant at or after ``us`` before ``hi``, if any."""
+        i = bisect_right(self.starts, us) - 1
+        if i >= 0 and us < self.ends[i]:
+            return us
+        if i + 1 < len(self.starts) and self.starts[i + 1] < self.hi:
+            return self.starts[i + 1]
+        return None
+
+    def last_close(self, us: int) -> int | None:
+        """The latest ``x <= us`` with working time just before it, after ``lo``."""
+        i = bisect_left(self.ends, us)  # first range ending at or after us
+        if i < len(self.starts) and self.starts[i] < us:
+            return us
+        if i > 0 and self.ends[i - 1] > self.lo:
+            return self.ends[i - 1]
+        return None
+
 
 class _YearData:
+    """One year's working ranges as instants: the unit of the bounded cache.
+
+    Never mutated after it is built, so sharing it between snapshots is safe.
+    """
+
     __slots__ = ("closes", "off0", "ords", "ranges", "transitions")
 
     def __init__(
@@ -555,7 +620,13 @@ class _YearData:
 
 
 class _Engine:
-    """The precomputed, lazily extended view of one calendar. Invisible memoisation."""
+    """The precomputed, lazily built view of one calendar. Invisible memoisation.
+
+    Memory is bounded whatever is asked: at most ``_CACHE_YEARS`` year blocks (least
+    recently used first out), one snapshot of at most ``_WINDOW_YEARS`` years, and at
+    most ``_DT_CACHE`` converted instants. A query far from the others builds only the
+    years it needs and replaces the snapshot; it never extends it across the gap.
+    """
 
     def __init__(self, calendar: BusinessCalendar) -> None:
         self.calendar = calendar
@@ -569,10 +640,11 @@ class _Engine:
             if calendar.workday_hours is None
             else parse_day(calendar.workday_hours, what="workday_hours")
         )
-        self.years: dict[int, _YearData] = {}
+        self.years: OrderedDict[int, _YearData] = OrderedDict()
         self.timeline: _Timeline | None = None
         self.dt_cache: dict[int, pendulum.DateTime] = {}
         self.lock = threading.Lock()
+        self.open_years = _open_years(calendar, self.weekly)
 
     # -- time zone ------------------------------------------------------------------
 
@@ -583,6 +655,9 @@ class _Engine:
 
     def transitions(self, lo_s: int, hi_s: int) -> tuple[int, list[tuple[int, int]]]:
         """Return the offset (µs) at ``lo_s`` and the changes ``(instant µs, offset µs)``."""
+        # Local wall clocks must stay within years 1 … 9999 while sampling.
+        lo_s = max(lo_s, _FIRST_SAMPLE_S)
+        hi_s = min(hi_s, _LAST_SAMPLE_S)
         first = prev = self.offset_s(lo_s)
         out: list[tuple[int, int]] = []
         t0 = lo_s
@@ -607,22 +682,40 @@ class _Engine:
         return local.toordinal()
 
     def to_datetime(self, us: int, tl: _Timeline | None = None) -> pendulum.DateTime:
-        """Return the instant ``us`` as a pendulum DateTime in the calendar's zone."""
-        if tl is not None and tl.lo <= us < tl.hi:
-            # Fast path: the offset (and fold) come from the timeline's own transitions.
-            k = bisect_right(tl.tr_u, us) - 1
-            if k < 0:
-                off = tl.off0
-                fold = 0
-            else:
-                off = tl.tr_off[k]
-                prev = tl.tr_off[k - 1] if k else tl.off0
-                # After a backward jump, the repeated wall-clock times are the fold.
-                fold = 1 if off < prev and us + off < tl.tr_u[k] + prev else 0
-            return self.wall_to_datetime(_EPOCH_NAIVE + _ONE_US * (us + off), fold)
-        naive = _EPOCH_NAIVE + _ONE_US * us
-        local = self.zone.fromutc(naive.replace(tzinfo=self.zone))
+        """Return the instant ``us`` as a pendulum DateTime in the calendar's zone.
+
+        Raises:
+            CalendarRangeError: the instant's local date is outside years 1 … 9999.
+        """
+        try:
+            if tl is not None and tl.lo <= us < tl.hi:
+                # Fast path: the offset (and fold) come from the timeline's transitions.
+                k = bisect_right(tl.tr_u, us) - 1
+                if k < 0:
+                    off = tl.off0
+                    fold = 0
+                else:
+                    off = tl.tr_off[k]
+                    prev = tl.tr_off[k - 1] if k else tl.off0
+                    # After a backward jump, the repeated wall-clock times are the fold.
+                    fold = 1 if off < prev and us + off < tl.tr_u[k] + prev else 0
+                return self.wall_to_datetime(_EPOCH_NAIVE + _ONE_US * (us + off), fold)
+            naive = _EPOCH_NAIVE + _ONE_US * us
+            local = self.zone.fromutc(naive.replace(tzinfo=self.zone))
+        except OverflowError:
+            msg = (
+                f"the result lies outside the years {_MIN_YEAR}…{_MAX_YEAR} in "
+                f"{self.calendar.timezone}; use a nearer instant or a shorter duration"
+            )
+            raise CalendarRangeError(msg) from None
         return self.wall_to_datetime(local, local.fold)
+
+    def describe(self, us: int) -> str:
+        """The instant ``us`` in ISO form for a message (never raises)."""
+        try:
+            return self.to_datetime(us).isoformat()
+        except CalendarRangeError:
+            return f"{us // US_PER_DAY:,} days from 1970-01-01 UTC"
 
     def wall_to_datetime(self, local: dt.datetime, fold: int) -> pendulum.DateTime:
         """Return the wall-clock fields of ``local`` as a DateTime in the zone."""
@@ -682,44 +775,40 @@ class _Engine:
     def build_year(self, year: int) -> _YearData:
         data = self.years.get(year)
         if data is not None:
+            self.years.move_to_end(year)
             return data
         cal = self.calendar
         closed = cal.holidays.dates_in(year)
         workdays = frozenset(
             d for d in cal.workdays if d.year == year
         ) | cal.holidays.workdays_in(year)
-        first = dt.date(year, 1, 1)
-        lo_s = (_wall_us(first) - US_PER_DAY) // _US
-        hi_s = (_wall_us(dt.date(year + 1, 1, 1)) + 3 * US_PER_DAY) // _US
+        first = _year_ord(year)
+        last = _year_ord(year + 1)
+        lo_s = (_ord_us(first) - US_PER_DAY) // _US
+        hi_s = (_ord_us(last) + 3 * US_PER_DAY) // _US
         off0, trans = self.transitions(lo_s, hi_s)
         ranges: list[tuple[int, int]] = []
         ords: list[int] = []
         closes: list[int] = []
-        day = first
-        one = dt.timedelta(days=1)
-        while day.year == year:
+        for ordinal in range(first, last):
+            day = dt.date.fromordinal(ordinal)
             hours = self.hours_for(day, closed, workdays)
-            base = _wall_us(day)
+            base = _ord_us(ordinal)
             close = None
             for s, e in hours:
                 for a, b in _wall_to_instants(base + s, base + e, off0, trans):
                     ranges.append((a, b))
                     close = b if close is None or b > close else close
             if close is not None:
-                ords.append(day.toordinal())
+                ords.append(ordinal)
                 closes.append(close)
-            day += one
         data = _YearData(ranges, ords, closes, off0, trans)
         self.years[year] = data
+        while len(self.years) > _CACHE_YEARS:
+            self.years.popitem(last=False)
         return data
 
     def rebuild(self, y0: int, y1: int) -> _Timeline:
-        if y0 < _MIN_YEAR or y1 > _MAX_YEAR:
-            msg = (
-                f"this computation needs the calendar for years {y0}…{y1}, beyond the "
-                f"supported {_MIN_YEAR}…{_MAX_YEAR}; use a shorter duration or a nearer instant"
-            )
-            raise CalendarRangeError(msg)
         with self.lock:
             raw: list[tuple[int, int]] = []
             ords: list[int] = []
@@ -746,80 +835,176 @@ class _Engine:
                 y0, y1, starts, ends, ords, closes, off0, sorted(transitions.items())
             )
             self.timeline = tl
+            if len(self.dt_cache) > _DT_CACHE:
+                self.dt_cache = {}
             return tl
+
+    def out_of_range(self, us: int) -> NoReturn:
+        msg = (
+            f"{self.describe(us)} is too close to the ends of the supported years "
+            f"{_MIN_YEAR}…{_MAX_YEAR} (timezone {self.calendar.timezone}); use a "
+            "nearer instant or a shorter duration"
+        )
+        raise CalendarRangeError(msg)
+
+    def window(self, y0: int, y1: int, *, forward: bool = True) -> _Timeline:
+        """Return a snapshot covering years ``y0 … y1``, or as many as one may hold.
+
+        It keeps the current snapshot's years when the union stays small (nearby
+        queries share one snapshot), and otherwise covers only the years asked for:
+        starting at ``y0`` when ``forward``, else ending at ``y1``.
+        """
+        y0 = max(y0, 1)
+        y1 = min(y1, dt.MAXYEAR)
+        tl = self.timeline
+        if tl is not None:
+            if tl.y0 <= y0 and y1 <= tl.y1:
+                return tl
+            u0, u1 = min(y0, tl.y0), max(y1, tl.y1)
+            if u1 - u0 < _WINDOW_YEARS:
+                y0, y1 = u0, u1
+        if y1 - y0 >= _WINDOW_YEARS:
+            if forward:
+                y1 = y0 + _WINDOW_YEARS - 1
+            else:
+                y0 = y1 - _WINDOW_YEARS + 1
+        return self.rebuild(y0, y1)
 
     def year_of(self, us: int) -> int:
         # Offsets are within ±16 h, so the UTC year bounds the local one to ±1.
-        days = us // US_PER_DAY
-        if days < dt.date(_MIN_YEAR, 1, 1).toordinal() - _EPOCH_ORDINAL:
-            return _MIN_YEAR - 1
-        if days > dt.date(_MAX_YEAR, 12, 31).toordinal() - _EPOCH_ORDINAL:
-            return _MAX_YEAR + 1
-        return dt.date.fromordinal(days + _EPOCH_ORDINAL).year
+        ordinal = us // US_PER_DAY + _EPOCH_ORDINAL
+        if ordinal < 1:
+            return 0
+        if ordinal > dt.date.max.toordinal():
+            return dt.MAXYEAR + 1
+        return dt.date.fromordinal(ordinal).year
 
     def ensure(self, lo_us: int, hi_us: int) -> _Timeline:
+        """Return a snapshot holding ``lo_us`` and, if it fits, ``hi_us``.
+
+        Raises:
+            CalendarRangeError: ``lo_us`` is too near the ends of time.
+        """
         tl = self.timeline
         if tl is not None and tl.lo <= lo_us and hi_us < tl.hi:
             return tl
-        y0 = self.year_of(lo_us) - 1
-        y1 = self.year_of(hi_us) + 1
-        if tl is not None:
-            y0, y1 = min(y0, tl.y0), max(y1, tl.y1)
-        return self.rebuild(y0, y1)
+        tl = self.window(self.year_of(lo_us) - 1, self.year_of(hi_us) + 1)
+        if not tl.lo <= lo_us < tl.hi:
+            self.out_of_range(lo_us)
+        return tl
+
+    def ensure_back(self, us: int) -> _Timeline:
+        """Return a snapshot holding ``us``, reaching as far back as it may."""
+        tl = self.timeline
+        if tl is not None and tl.lo <= us < tl.hi:
+            return tl
+        y = self.year_of(us)
+        tl = self.window(y - 1, y + 1, forward=False)
+        if not tl.lo <= us < tl.hi:
+            self.out_of_range(us)
+        return tl
+
+    def after(self, tl: _Timeline) -> _Timeline:
+        """The next snapshot forward, overlapping ``tl`` at its ``hi``."""
+        if tl.y1 >= dt.MAXYEAR:
+            self.out_of_range(tl.hi)
+        return self.window(tl.y1 - 1, tl.y1 + _WINDOW_YEARS)
+
+    def before(self, tl: _Timeline) -> _Timeline:
+        """The next snapshot backward, overlapping ``tl`` at its ``lo``."""
+        if tl.y0 <= 1:
+            self.out_of_range(tl.lo)
+        return self.window(tl.y0 - _WINDOW_YEARS, tl.y0 + 1, forward=False)
 
     def ensure_years(self, y0: int, y1: int) -> _Timeline:
+        """Return a snapshot holding the dates of years ``y0 … y1`` (a short span)."""
         tl = self.timeline
         if tl is not None and tl.y0 <= y0 and y1 <= tl.y1:
             return tl
-        if tl is not None:
-            y0, y1 = min(y0, tl.y0), max(y1, tl.y1)
-        return self.rebuild(y0, y1)
+        return self.window(y0, y1)
 
-    def grow_forward(self, tl: _Timeline, us: int) -> _Timeline:
-        """Return a timeline reaching further into the future than ``tl``.
+    def business_days(self, y0: int, y1: int, lo_ord: int, hi_ord: int) -> int:
+        """Business days with ordinals in ``[lo_ord, hi_ord)``, years ``y0 … y1``."""
+        total = 0
+        y = y0
+        while y <= y1:
+            tl = self.window(y, y1)
+            total += bisect_left(tl.ords, hi_ord) - bisect_left(tl.ords, lo_ord)
+            y = tl.y1 + 1
+        return total
+
+    # -- never opens ----------------------------------------------------------------
+
+    def never_opens(self, us: int, where: str) -> NoReturn:
+        msg = (
+            f"the calendar has no working time within 50 years {where} "
+            f"{self.describe(us)} (timezone {self.calendar.timezone}); "
+            "check its weekly hours, holidays and make-up days"
+        )
+        raise CalendarNeverOpensError(msg)
+
+    def never_again(self, us: int, where: str) -> NoReturn:
+        first, last = self.open_years
+        bound = last if where == "after" else first
+        msg = (
+            f"the calendar has no working time {where} {self.describe(us)} "
+            f"(timezone {self.calendar.timezone}): it has no weekly hours and no "
+            f"make-up working days {where} {bound}; add weekly hours or make-up days"
+        )
+        raise CalendarNeverOpensError(msg)
+
+    def closed_after(self, tl: _Timeline) -> bool:
+        """Whether nothing after ``tl`` can ever be open (no weekly hours)."""
+        last = self.open_years[1]
+        return last is not None and tl.y1 > last
+
+    def closed_before(self, tl: _Timeline) -> bool:
+        first = self.open_years[0]
+        return first is not None and tl.y0 < first
+
+    # -- arithmetic -----------------------------------------------------------------
+
+    def next_open_us(self, us: int) -> int:
+        """The first working instant at or after ``us``.
 
         Raises:
-            CalendarNeverOpensError: nothing opens within the horizon after ``us``.
+            CalendarNeverOpensError: nothing opens within 50 years after ``us``.
         """
-        if tl.hi - us > _HORIZON_US and tl.worked(tl.hi) <= tl.worked(us):
-            self.never_opens(us, "after")
-        step = max(2, (tl.y1 - tl.y0) // 2)
-        return self.rebuild(tl.y0, min(_MAX_YEAR + 1, tl.y1 + step))
+        tl = self.ensure(us, us)
+        s = us
+        while True:
+            found = tl.first_open(s)
+            if found is not None:
+                if found - us > _HORIZON_US:
+                    self.never_opens(us, "after")
+                return found
+            if self.closed_after(tl):
+                self.never_again(us, "after")
+            if tl.hi - us > _HORIZON_US:
+                self.never_opens(us, "after")
+            s = tl.hi
+            tl = self.after(tl)
 
-    def grow_backward(self, tl: _Timeline, us: int) -> _Timeline:
-        """Return a timeline reaching further into the past than ``tl``.
+    def last_close_us(self, us: int) -> int:
+        """The latest instant at or before ``us`` that ends working time.
 
         Raises:
-            CalendarNeverOpensError: nothing was open within the horizon before ``us``.
+            CalendarNeverOpensError: nothing was open within 50 years before ``us``.
         """
-        if us - tl.lo > _HORIZON_US and tl.worked(us) <= tl.worked(tl.lo):
-            self.never_opens(us, "before")
-        step = max(2, (tl.y1 - tl.y0) // 2)
-        return self.rebuild(max(_MIN_YEAR - 1, tl.y0 - step), tl.y1)
-
-    def check_horizon_after(self, tl: _Timeline, us: int, result: int) -> None:
-        """Raise if the first opening at or after ``us`` lies beyond the horizon.
-
-        Only called when ``result`` is that far away, so the check is cache-independent
-        and costs nothing on ordinary calls.
-        """
-        if result - us <= _HORIZON_US:
-            return
-        i = bisect_right(tl.starts, us) - 1
-        if i >= 0 and us < tl.ends[i]:
-            return
-        if tl.starts[i + 1] - us > _HORIZON_US:
-            self.never_opens(us, "after")
-
-    def check_horizon_before(self, tl: _Timeline, us: int, result: int) -> None:
-        """Raise if the last working instant before ``us`` lies beyond the horizon."""
-        if us - result <= _HORIZON_US:
-            return
-        i = bisect_left(tl.ends, us)  # first range ending at or after us
-        if i < len(tl.starts) and tl.starts[i] < us:
-            return
-        if us - tl.ends[i - 1] > _HORIZON_US:
-            self.never_opens(us, "before")
+        tl = self.ensure_back(us)
+        e = us
+        while True:
+            found = tl.last_close(e)
+            if found is not None:
+                if us - found > _HORIZON_US:
+                    self.never_opens(us, "before")
+                return found
+            if self.closed_before(tl):
+                self.never_again(us, "before")
+            if us - tl.lo > _HORIZON_US:
+                self.never_opens(us, "before")
+            e = tl.lo
+            tl = self.before(tl)
 
     def check_reach(self, tl: _Timeline, us: int, delta_us: int, sign: int) -> None:
         """Fail fast when ``delta_us`` of working time cannot fit before the year limit.
@@ -835,17 +1020,25 @@ class _Engine:
         year = self.year_of(us)
         if year + sign * years > _MAX_YEAR or year + sign * years < _MIN_YEAR:
             msg = (
-                f"{dt.timedelta(microseconds=delta_us)} of working time from {year} lies "
-                f"beyond the supported years {_MIN_YEAR}…{_MAX_YEAR}"
+                f"{_duration_text(delta_us)} of working time "
+                f"{'from' if sign > 0 else 'before'} {year} lies beyond the supported "
+                f"years {_MIN_YEAR}…{_MAX_YEAR}"
             )
             raise CalendarRangeError(msg)
 
     def between_us(self, s: int, e: int) -> int:
         """Working microseconds in ``[s, e)`` (``s <= e``)."""
         tl = self.timeline
-        if tl is None or not (tl.lo <= s and e < tl.hi):
+        if tl is not None and tl.lo <= s and e < tl.hi:
+            return tl.worked(e) - tl.worked(s)
+        total = 0
+        while True:
             tl = self.ensure(s, e)
-        return tl.worked(e) - tl.worked(s)
+            if e < tl.hi:
+                return total + tl.worked(e) - tl.worked(s)
+            # Beyond one snapshot: count up to its end and carry on from there.
+            total += tl.worked(tl.hi) - tl.worked(s)
+            s = tl.hi
 
     def add_us(self, s: int, d: int) -> int:
         """The earliest instant ``t >= s`` with ``d`` working microseconds in ``[s, t)``."""
@@ -854,7 +1047,8 @@ class _Engine:
         tl = self.timeline
         if tl is None or not tl.lo <= s < tl.hi:
             tl = self.ensure(s, s)
-        checked = False
+        origin = s
+        slid = False
         while True:
             # tl.worked(s), inlined: this is the hot path of every SLA deadline.
             starts = tl.starts
@@ -869,21 +1063,72 @@ class _Engine:
             if i < len(cumend):
                 t = starts[i] + target - tl.cum[i]
                 if t < tl.hi:
-                    if t - s > _HORIZON_US:
-                        self.check_horizon_after(tl, s, t)
+                    if slid and t - origin > _HORIZON_US:
+                        self.next_open_us(origin)  # raises if it opens too late
                     return t
-            if not checked:
+            if not slid:
                 self.check_reach(tl, s, d, 1)
-                checked = True
-            tl = self.grow_forward(tl, s)
+                self.next_open_us(origin)  # nothing within 50 years: say so now
+                slid = True
+            if self.closed_after(tl):
+                self.never_again(origin, "after")
+            # Not within this snapshot: use up its working time and move on.
+            d -= tl.worked(tl.hi) - tl.worked(s)
+            s = tl.hi
+            if d <= 0:
+                return s
+            tl = self.after(tl)
 
-    def never_opens(self, us: int, where: str) -> NoReturn:
-        msg = (
-            f"the calendar has no working time within 50 years {where} "
-            f"{self.to_datetime(us).isoformat()} (timezone {self.calendar.timezone}); "
-            "check its weekly hours, holidays and make-up days"
-        )
-        raise CalendarNeverOpensError(msg)
+    def subtract_us(self, e: int, d: int) -> int:
+        """The latest instant ``t <= e`` with ``d > 0`` working microseconds in ``[t, e)``."""
+        tl = self.ensure_back(e)
+        origin = e
+        slid = False
+        while True:
+            target = tl.worked(e) - d
+            i = bisect_right(tl.cum, target) - 1
+            if i >= 0:
+                t = tl.starts[i] + target - tl.cum[i]
+                if t >= tl.lo:
+                    if slid and origin - t > _HORIZON_US:
+                        self.last_close_us(origin)  # raises if it closed too early
+                    return t
+            if not slid:
+                self.check_reach(tl, e, d, -1)
+                self.last_close_us(origin)
+                slid = True
+            if self.closed_before(tl):
+                self.never_again(origin, "before")
+            d -= tl.worked(e) - tl.worked(tl.lo)
+            e = tl.lo
+            tl = self.before(tl)
+
+
+def _open_years(
+    calendar: BusinessCalendar, weekly: tuple[DayHours, ...]
+) -> tuple[int | None, int | None]:
+    """The first and last years that can have working time, or None if unbounded.
+
+    A calendar with weekly hours opens again every week (no holiday source covers
+    every day); one without opens only on make-up days, which are finite: the listed
+    ``workdays`` and the years the holiday source knows (its ``start_year`` …
+    ``end_year``).
+    """
+    if any(weekly):
+        return None, None
+    hs = calendar.holidays
+    years = [d.year for d in calendar.workdays]
+    if hs.country is not None or hs.market is not None or hs.source is not None:
+        inst = hs.source if hs.source is not None else hs._instance(None)  # noqa: SLF001
+        first = getattr(inst, "start_year", None)
+        last = getattr(inst, "end_year", None)
+        if not isinstance(first, int) or not isinstance(last, int):
+            return None, None
+        years += [first, last]
+    if not years:
+        return None, None
+    # A night shift on the last make-up day runs into the next year.
+    return min(years) - 1, max(years) + 1
 
 
 def _wall_to_instants(
@@ -1139,15 +1384,8 @@ class BusinessCalendar:
         """
         us = self._engine.instant(at, "at")
         eng = self._engine
-        tl = eng.ensure(us, us)
-        while True:
-            i = bisect_right(tl.starts, us) - 1
-            if i >= 0 and us < tl.ends[i]:
-                return eng.to_datetime(us, tl)
-            if i + 1 < len(tl.starts) and tl.starts[i + 1] < tl.hi:
-                eng.check_horizon_after(tl, us, tl.starts[i + 1])
-                return eng.to_datetime(tl.starts[i + 1], tl)
-            tl = eng.grow_forward(tl, us)
+        found = eng.next_open_us(us)
+        return eng.to_datetime(found, eng.timeline)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Return the working time in ``[start, end)``; negative if ``end < start``.
@@ -1174,7 +1412,7 @@ class BusinessCalendar:
             sign = 1
         tl = self._engine.timeline
         if tl is None or not (tl.lo <= s and e < tl.hi):
-            tl = self._engine.ensure(s, e)
+            return _ONE_US * (sign * self._engine.between_us(s, e))
         return _ONE_US * (sign * (tl.worked(e) - tl.worked(s)))
 
     def add(self, start: dt.datetime, delta: dt.timedelta) -> pendulum.DateTime:
@@ -1205,7 +1443,7 @@ class BusinessCalendar:
         s = self._engine.instant(start, "start")
         d = _delta_us(delta, "delta")
         if d < 0:
-            msg = f"cannot add a negative business duration {delta!r}; use subtract()"
+            msg = f"cannot add a negative business duration ({_duration_text(d)}); use subtract()"
             raise InvalidArgumentError(msg)
         eng = self._engine
         return eng.to_datetime(eng.add_us(s, d), eng.timeline)
@@ -1231,25 +1469,10 @@ class BusinessCalendar:
         eng = self._engine
         if d <= 0:
             if d < 0:
-                msg = (
-                    f"cannot subtract a negative business duration {delta!r}; use add()"
-                )
+                msg = f"cannot subtract a negative business duration ({_duration_text(d)}); use add()"
                 raise InvalidArgumentError(msg)
             return eng.to_datetime(e)
-        tl = eng.ensure(e, e)
-        checked = False
-        while True:
-            target = tl.worked(e) - d
-            i = bisect_right(tl.cum, target) - 1
-            if i >= 0:
-                t = tl.starts[i] + target - tl.cum[i]
-                if t >= tl.lo:
-                    eng.check_horizon_before(tl, e, t)
-                    return eng.to_datetime(t, tl)
-            if not checked:
-                eng.check_reach(tl, e, d, -1)
-                checked = True
-            tl = eng.grow_backward(tl, e)
+        return eng.to_datetime(eng.subtract_us(e, d), eng.timeline)
 
     def working_periods(
         self, start: dt.datetime, end: dt.datetime
@@ -1277,13 +1500,25 @@ class BusinessCalendar:
         if e <= s:
             return
         eng = self._engine
-        tl = eng.ensure(s, e)
-        i = max(0, bisect_right(tl.starts, s) - 1)
-        while i < len(tl.starts) and tl.starts[i] < e:
-            a, b = max(tl.starts[i], s), min(tl.ends[i], e)
-            if a < b:
-                yield eng.to_datetime(a, tl), eng.to_datetime(b, tl)
-            i += 1
+        pending: tuple[int, int] | None = None
+        while True:
+            tl = eng.ensure(s, e)
+            stop = min(e, tl.hi)
+            i = max(0, bisect_right(tl.starts, s) - 1)
+            while i < len(tl.starts) and tl.starts[i] < stop:
+                a, b = max(tl.starts[i], s), min(tl.ends[i], stop)
+                if a < b:
+                    if pending is not None and pending[1] == a:
+                        a = pending[0]  # one range cut by two snapshots
+                    elif pending is not None:
+                        yield eng.to_datetime(pending[0]), eng.to_datetime(pending[1])
+                    pending = (a, b)
+                i += 1
+            if stop == e:
+                break
+            s = stop
+        if pending is not None:
+            yield eng.to_datetime(pending[0]), eng.to_datetime(pending[1])
 
     # -- business days --------------------------------------------------------------
 
@@ -1346,15 +1581,21 @@ class BusinessCalendar:
             tl = eng.ensure(us, us)
         today = eng.local_ordinal(us)
         idx = bisect_right(tl.ords, today) + n - 1 if n else bisect_left(tl.ords, today)
-        while idx >= len(tl.ords):
-            tl = eng.grow_forward(tl, us)
-            idx = (
-                bisect_right(tl.ords, today) + n - 1
-                if n
-                else bisect_left(tl.ords, today)
-            )
+        if idx >= len(tl.ords):
+            # Beyond this snapshot: count whole snapshots of business days forward.
+            eng.next_open_us(us)  # raises if nothing opens within 50 years
+            while idx >= len(tl.ords):
+                if eng.closed_after(tl):
+                    eng.never_again(us, "after")
+                if tl.y1 >= dt.MAXYEAR:
+                    eng.out_of_range(tl.hi)
+                rest = idx - len(tl.ords)
+                first = tl.ord_hi
+                tl = eng.window(tl.y1 + 1, tl.y1 + _WINDOW_YEARS)
+                idx = bisect_left(tl.ords, first) + rest
         close = tl.closes[idx]
-        eng.check_horizon_after(tl, us, close)
+        if close - us > _HORIZON_US:
+            eng.next_open_us(us)
         cached = eng.dt_cache.get(close)
         if cached is None:
             cached = eng.to_datetime(close, tl)
@@ -1393,6 +1634,11 @@ class BusinessCalendar:
         lo, hi = (oa, ob) if oa <= ob else (ob, oa)
         if tl is None or lo < tl.ord_lo or hi >= tl.ord_hi:
             y0, y1 = sorted((a.year, b.year))
+            if y1 - y0 >= _WINDOW_YEARS:
+                # Longer than one snapshot: count snapshot by snapshot.
+                if ob >= oa:
+                    return self._engine.business_days(y0, y1, oa, ob)
+                return -self._engine.business_days(y0, y1, ob + 1, oa + 1)
             tl = self._engine.ensure_years(y0, y1)
         ords = tl.ords
         if ob >= oa:
