@@ -9,7 +9,6 @@ random-calendar properties live in ``test_calendar_properties.py``.
 import datetime as dt
 import json
 import pickle
-import signal
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
@@ -28,7 +27,8 @@ from servicekit.errors import (
     UnknownNameError,
     UnknownTimezoneError,
 )
-from servicekit.sla import BusinessCalendar, parse_hours
+from servicekit.sla import BusinessCalendar, HolidaySet, parse_hours
+from servicekit.sla._calendar import _Engine
 from sla.reference import Reference, to_us
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -68,21 +68,24 @@ def assert_at(result, expected):
 
 
 @contextmanager
-def time_box(seconds):
-    """Fail (instead of hanging the suite) if the block runs longer than ``seconds``."""
+def years_built_at_most(limit):
+    """Fail if the block builds more than ``limit`` year blocks: it must raise, not
+    search thousands of years. Work is counted, never timed (no test reads a clock).
+    """
+    built = []
+    original = _Engine.build_year
 
-    def give_up(signum, frame):
-        raise TimeoutError(
-            f"still searching after {seconds} s: it must raise, not hang"
-        )
+    def counting(self, year):
+        if year not in self.years:
+            built.append(year)
+        return original(self, year)
 
-    previous = signal.signal(signal.SIGALRM, give_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _Engine.build_year = counting
     try:
-        yield
+        yield built
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _Engine.build_year = original
+    assert len(built) <= limit, f"built {len(built)} years: {built[:5]}…{built[-5:]}"
 
 
 # -- is_open / next_open ------------------------------------------------------------
@@ -723,14 +726,54 @@ class TestNeverOpens:
     )
     def test_sixty_years_of_holidays_raise_instead_of_hanging(self, call):
         cal = self.mondays_only_all_holidays()
-        with time_box(20), pytest.raises(CalendarNeverOpensError) as info:
+        with years_built_at_most(200), pytest.raises(CalendarNeverOpensError) as info:
             call(cal, at(dt.UTC, 2025, 1, 1))
         assert isinstance(info.value, ValueError)
 
     def test_subtract_into_the_past_of_a_calendar_that_never_was_open(self):
         cal = self.mondays_only_all_holidays()
-        with time_box(20), pytest.raises(CalendarNeverOpensError):
+        with years_built_at_most(200), pytest.raises(CalendarNeverOpensError):
             cal.subtract(at(dt.UTC, 2085, 1, 1), H)
+
+    @staticmethod
+    def one_make_up_day():
+        """No weekly hours: open on one Saturday only, 09:00-17:00."""
+        return BusinessCalendar(
+            timezone="UTC",
+            weekly_hours={},
+            workdays=[dt.date(2025, 1, 4)],
+            workday_hours=[("09:00", "17:00")],
+        )
+
+    def test_calendar_that_never_opens_again_raises_never_opens_not_range_error(self):
+        """Once its only make-up day is past, the calendar never opens again: say so
+        at once, rather than building every year to 9999 and blaming the year range.
+        """
+        cal = self.one_make_up_day()
+        start = at(dt.UTC, 2025, 1, 1)
+        assert_at(cal.add(start, 8 * H), at(dt.UTC, 2025, 1, 4, 17))
+        calls = [
+            lambda: cal.add(start, 9 * H),
+            lambda: cal.next_open(at(dt.UTC, 2025, 1, 5)),
+            lambda: cal.next_open(at(dt.UTC, 9990, 1, 5)),
+            lambda: cal.add_business_days(start, 2),
+            lambda: cal.subtract(at(dt.UTC, 2025, 1, 5), 9 * H),
+            lambda: cal.subtract(at(dt.UTC, 2025, 1, 3), H),
+        ]
+        for call in calls:
+            with years_built_at_most(10), pytest.raises(CalendarNeverOpensError):
+                call()
+
+    def test_country_make_up_days_end_with_the_years_holidays_knows(self):
+        cal = BusinessCalendar(
+            timezone="Asia/Shanghai",
+            weekly_hours={},
+            workday_hours=[("09:00", "17:00")],
+            holidays=HolidaySet(country="CN"),
+        )
+        assert cal.is_business_day(dt.date(2025, 1, 26))  # a make-up Sunday
+        with years_built_at_most(10), pytest.raises(CalendarNeverOpensError):
+            cal.next_open(at(SH, 2500, 1, 1))
 
     def test_no_working_time_at_all(self):
         """Raised when built or when first asked: either way, never a hang."""
@@ -739,7 +782,7 @@ class TestNeverOpens:
             cal = BusinessCalendar(timezone="UTC", weekly_hours={})
             return cal.add(at(dt.UTC, 2025, 1, 1), H)
 
-        with time_box(20), pytest.raises(CalendarNeverOpensError):
+        with years_built_at_most(200), pytest.raises(CalendarNeverOpensError):
             build_and_ask()
 
 
@@ -836,7 +879,7 @@ class TestEdges:
         )
         after = mondays[-1] + dt.timedelta(weeks=1)
         before = first - dt.timedelta(weeks=1)
-        with time_box(20):
+        with years_built_at_most(200):
             got = cal.add(at(dt.UTC, 2025, 1, 1), H)
             back = cal.subtract(dt.datetime.combine(after, dt.time(), tzinfo=dt.UTC), H)
             opens = cal.next_open(at(dt.UTC, 2025, 1, 7))

@@ -1063,13 +1063,16 @@ class _Engine:
             if i < len(cumend):
                 t = starts[i] + target - tl.cum[i]
                 if t < tl.hi:
-                    if slid and t - origin > _HORIZON_US:
-                        self.next_open_us(origin)  # raises if it opens too late
                     return t
             if not slid:
                 self.check_reach(tl, s, d, 1)
-                self.next_open_us(origin)  # nothing within 50 years: say so now
                 slid = True
+                if tl.first_open(s) is None:
+                    # Closed to the end of this snapshot: jump to the next opening,
+                    # which raises if nothing opens within 50 years.
+                    s = self.next_open_us(origin)
+                    tl = self.ensure(s, s)
+                    continue
             if self.closed_after(tl):
                 self.never_again(origin, "after")
             # Not within this snapshot: use up its working time and move on.
@@ -1090,13 +1093,16 @@ class _Engine:
             if i >= 0:
                 t = tl.starts[i] + target - tl.cum[i]
                 if t >= tl.lo:
-                    if slid and origin - t > _HORIZON_US:
-                        self.last_close_us(origin)  # raises if it closed too early
                     return t
             if not slid:
                 self.check_reach(tl, e, d, -1)
-                self.last_close_us(origin)
                 slid = True
+                if tl.last_close(e) is None:
+                    # Closed back to the start of this snapshot: jump to the last
+                    # close, which raises if nothing was open within 50 years.
+                    e = self.last_close_us(origin)
+                    tl = self.ensure_back(e)
+                    continue
             if self.closed_before(tl):
                 self.never_again(origin, "before")
             d -= tl.worked(e) - tl.worked(tl.lo)
