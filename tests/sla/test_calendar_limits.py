@@ -35,6 +35,7 @@ from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
 H = dt.timedelta(hours=1)
 SH = "Asia/Shanghai"
 WEEK = parse_hours("Mon-Fri 09:00-12:00,13:30-18:00")
+KIRITIMATI = dt.timezone(dt.timedelta(hours=14))  # year 1 here is year 0 in Shanghai
 
 
 class Company(holidays.HolidayBase):
@@ -502,3 +503,132 @@ class TestBoundedCache:
         back = pickle.loads(pickle.dumps(used))
         assert back == used
         assert not back._engine.years
+
+
+class TestBuiltinExceptionsStayInside:
+    """Issue 12: bare built-in exceptions escaped the calendar's boundary."""
+
+    @pytest.mark.parametrize("name", ["America", "x" * 300, "Europe/" + "y" * 250])
+    def test_directory_or_overlong_zone_name_is_an_unknown_timezone(self, name):
+        """Not IsADirectoryError or 'File name too long' from the zone file lookup."""
+        with pytest.raises(UnknownTimezoneError) as info:
+            BusinessCalendar(timezone=name, weekly_hours=WEEK)
+        assert len(str(info.value)) < 200
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error"),
+        [
+            ({"country": "US", "categories": ["nope"]}, UnknownNameError),
+            ({"country": "CN", "subdiv": "XX"}, UnknownNameError),
+            ({"country": 5}, InvalidHolidayError),
+            ({"country": "US", "subdiv": 5}, InvalidHolidayError),
+            ({"market": ""}, InvalidHolidayError),
+        ],
+    )
+    def test_holidays_package_errors_become_servicekit_errors(self, kwargs, error):
+        """Not the holidays package's own ValueError or TypeError."""
+        with pytest.raises(error) as info:
+            HolidaySet(**kwargs)
+        assert "None" not in str(info.value)
+
+    def test_lower_case_country_and_market_codes_are_accepted(self):
+        assert HolidaySet(country="cn") == HolidaySet(country="CN")
+        assert HolidaySet(market=" nyse ").market == "NYSE"
+        cal = BusinessCalendar.for_country("cn", timezone=SH, weekly_hours=WEEK)
+        assert not cal.is_business_day(dt.date(2025, 1, 29))
+
+    @pytest.mark.parametrize(
+        "zone", ["UTC", SH, "America/New_York", "Pacific/Kiritimati"]
+    )
+    def test_documented_year_range_works_at_both_ends(self, zone):
+        """2-01-01 and 9998-12-31 are inside the documented range 2…9998."""
+        cal = BusinessCalendar(
+            timezone=zone, weekly_hours=parse_hours("Daily 09:00-17:00")
+        )
+        first = pendulum.datetime(2, 1, 1, 10, tz=zone)
+        last = pendulum.datetime(9998, 12, 31, 10, tz=zone)
+        assert cal.add(first, H) == first.add(hours=1)
+        assert cal.subtract(last, H) == last.subtract(hours=1)
+        assert cal.add(last, dt.timedelta(0)) == last
+        assert cal.subtract(first, dt.timedelta(0)) == first
+        assert cal.between(first, first.add(days=1)) == 8 * H
+        assert cal.between(last.subtract(days=1), last) == 8 * H
+        assert cal.is_business_day(dt.date(2, 1, 1))
+        assert cal.is_business_day(dt.date(9998, 12, 31))
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda cal: cal.add(
+                dt.datetime(1, 1, 1, tzinfo=KIRITIMATI), dt.timedelta(0)
+            ),
+            lambda cal: cal.add(dt.datetime(1, 1, 1, tzinfo=dt.UTC), H),
+            lambda cal: cal.subtract(dt.datetime(1, 1, 1, tzinfo=dt.UTC), H),
+            lambda cal: cal.add(dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC), H),
+            lambda cal: cal.add(
+                dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC), dt.timedelta(0)
+            ),
+            lambda cal: cal.subtract(dt.datetime.max.replace(tzinfo=dt.UTC), H),
+            lambda cal: cal.add(
+                pendulum.datetime(2025, 1, 1, tz=SH), dt.timedelta(days=999_999_999)
+            ),
+            lambda cal: cal.is_open(dt.datetime(1, 1, 1, tzinfo=dt.UTC)),
+            lambda cal: cal.next_open(dt.datetime(9999, 12, 31, 20, tzinfo=dt.UTC)),
+            lambda cal: cal.add_business_days(
+                dt.datetime(9999, 12, 1, tzinfo=dt.UTC), 40
+            ),
+        ],
+    )
+    def test_years_1_and_9999_raise_calendar_range_error_not_overflow(self, call):
+        """Not OverflowError: the ends of time are the library's CalendarRangeError."""
+        with pytest.raises(CalendarRangeError) as info:
+            call(china())
+        text = str(info.value)
+        assert "datetime.datetime(" not in text
+        assert (
+            "days, " not in text
+        )  # no timedelta repr such as "999999999 days, 0:00:00"
+
+
+class TestMessages:
+    """Issue 12: messages speak the user's units and quote short prefixes."""
+
+    def test_holiday_messages_show_no_python_reprs(self):
+        with pytest.raises(UnknownNameError) as info:
+            HolidaySet(country="XX")
+        assert "(subdivision None)" not in str(info.value)
+        assert "'XX'" in str(info.value)
+
+    def test_huge_inputs_are_quoted_by_a_short_prefix(self):
+        huge = "Mon-Fri " + "9" * 100_000
+        with pytest.raises(InvalidHoursError) as info:
+            parse_hours(huge)
+        assert len(str(info.value)) < 400
+        with pytest.raises(InvalidHolidayError) as info:
+            BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=["x" * 10**6])
+        assert len(str(info.value)) < 400
+        with pytest.raises(DeserializationError) as info:
+            BusinessCalendar.from_dict(
+                {"timezone": SH, "weekly_hours": {"0": 7}, "x": "y" * 10**6}
+            )
+        assert len(str(info.value)) < 400
+
+    def test_durations_and_instants_read_as_such(self):
+        cal = china()
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
+        with pytest.raises(ValueError) as info:
+            cal.add(start, -dt.timedelta(hours=1, minutes=30))
+        assert "-1 h 30 min" in str(info.value)
+        with pytest.raises(NaiveDatetimeError) as info:
+            cal.add(dt.datetime(2025, 1, 24, 10), H)
+        assert "2025-01-24T10:00:00" in str(info.value)
+        assert "datetime.datetime(" not in str(info.value)
+
+    def test_deeply_nested_calendar_data_is_refused(self):
+        deep = []
+        for _ in range(500):
+            deep = [deep]
+        with pytest.raises(DeserializationError, match="nests deeper"):
+            BusinessCalendar.from_dict({"timezone": SH, "weekly_hours": {"0": deep}})
+        with pytest.raises(DeserializationError, match="nests deeper"):
+            HolidaySet.from_dict({"dates": deep})

@@ -27,6 +27,7 @@ import attrs
 import holidays as holidays_lib
 import pendulum
 
+from servicekit._boundary import check_depth, quote
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
@@ -83,12 +84,12 @@ _LAST_SAMPLE_S: Final = (dt.date(9999, 12, 30).toordinal() - _EPOCH_ORDINAL) * 8
 def _instant_us(value: object, what: str) -> int:
     """Return an aware datetime as exact integer microseconds since the Unix epoch."""
     if not isinstance(value, dt.datetime):
-        msg = f"{what} must be a timezone-aware datetime, got {type(value).__name__} {value!r}"
+        msg = f"{what} must be a timezone-aware datetime, got {type(value).__name__} {_show(value)}"
         raise InvalidTypeError(msg)
     off = value.utcoffset()
     if off is None:
         msg = (
-            f"{what} {value!r} is naive; give an aware datetime, e.g. "
+            f"{what} {_show(value)} is naive; give an aware datetime, e.g. "
             "pendulum.datetime(2025, 1, 24, 17, 40, tz='Asia/Shanghai')"
         )
         raise NaiveDatetimeError(msg)
@@ -109,11 +110,27 @@ def _instant_us(value: object, what: str) -> int:
 
 def _delta_us(value: object, what: str) -> int:
     if not isinstance(value, dt.timedelta):
-        msg = (
-            f"{what} must be a datetime.timedelta, got {type(value).__name__} {value!r}"
-        )
+        msg = f"{what} must be a datetime.timedelta, got {type(value).__name__} {_show(value)}"
         raise InvalidTypeError(msg)
     return (value.days * 86400 + value.seconds) * _US + value.microseconds
+
+
+def _show(value: object) -> str:
+    """A bad value as a message shows it, never as a Python repr or a whole input.
+
+    Instants and days in ISO form, durations in days, hours and minutes, anything
+    else as a short prefix.
+
+    Examples:
+        >>> import datetime as dt
+        >>> _show(dt.datetime(9999, 12, 31, 23, 0)), _show(dt.timedelta(hours=-1))
+        ('9999-12-31T23:00:00', '-1 h')
+    """
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _duration_text(_delta_us(value, "duration"))
+    return quote(value)
 
 
 def _duration_text(us: int) -> str:
@@ -138,7 +155,7 @@ def _duration_text(us: int) -> str:
 
 def _check_date(value: object, what: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        msg = f"{what} must be a datetime.date (a calendar day, not an instant), got {value!r}"
+        msg = f"{what} must be a datetime.date (a calendar day, not an instant), got {_show(value)}"
         raise InvalidTypeError(msg)
     return value
 
@@ -156,7 +173,7 @@ def _holiday_dates(value: object, what: str) -> frozenset[dt.date]:
     if isinstance(value, Mapping):
         items = value.keys()
     elif isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        msg = f"{what} must be dates (a list, set or mapping of datetime.date), got {value!r}"
+        msg = f"{what} must be dates (a list, set or mapping of datetime.date), got {_show(value)}"
         raise InvalidHolidayError(msg)
     else:
         items = value
@@ -164,7 +181,7 @@ def _holiday_dates(value: object, what: str) -> frozenset[dt.date]:
     for item in items:
         if isinstance(item, dt.datetime) or not isinstance(item, dt.date):
             msg = (
-                f"{what} entry {item!r} is not a datetime.date; give calendar days "
+                f"{what} entry {_show(item)} is not a datetime.date; give calendar days "
                 "(parse text with datetime.date.fromisoformat)"
             )
             raise InvalidHolidayError(msg)
@@ -178,9 +195,24 @@ def _categories(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, Iterable):
-        msg = f"holiday categories must be strings, got {value!r}"
+        msg = f"holiday categories must be strings, got {_show(value)}"
         raise InvalidHolidayError(msg)
     return tuple(sorted({str(v) for v in value}))
+
+
+def _code(value: object) -> str | None:
+    """A country or market code, upper-cased as the holidays package spells it."""
+    text = _code_text(value)
+    return None if text is None else text.upper()
+
+
+def _code_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        msg = f"a holiday country, market or subdivision is a code such as 'CN', got {_show(value)}"
+        raise InvalidHolidayError(msg)
+    return value.strip()
 
 
 def _to_dates(value: object) -> frozenset[dt.date]:
@@ -228,9 +260,9 @@ class HolidaySet:
 
     dates: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_to_dates)
     removed: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_to_dates)
-    country: str | None = None
-    market: str | None = None
-    subdiv: str | None = None
+    country: str | None = attrs.field(default=None, converter=_code)
+    market: str | None = attrs.field(default=None, converter=_code)
+    subdiv: str | None = attrs.field(default=None, converter=_code_text)
     observed: bool = True
     categories: tuple[str, ...] = attrs.field(default=(), converter=_categories)
     source: holidays_lib.HolidayBase | None = attrs.field(
@@ -254,7 +286,7 @@ class HolidaySet:
             raise InvalidHolidayError(msg)
         if self.source is not None:
             if not isinstance(self.source, holidays_lib.HolidayBase):
-                msg = f"source must be a holidays.HolidayBase, got {self.source!r}"  # type: ignore[unreachable]
+                msg = f"source must be a holidays.HolidayBase, got {_show(self.source)}"  # type: ignore[unreachable]
                 raise InvalidHolidayError(msg)
             object.__setattr__(self, "_source_id", _source_key(self.source))
             # A private copy: populating years must never touch the caller's object.
@@ -285,10 +317,34 @@ class HolidaySet:
             if self.country is not None:
                 return holidays_lib.country_holidays(self.country, **kwargs)
             return holidays_lib.financial_holidays(str(self.market), **kwargs)
-        except NotImplementedError as e:
-            code = self.country if self.country is not None else self.market
-            msg = f"holidays has no calendar for {code!r} (subdivision {self.subdiv!r}): {e}"
+        except NotImplementedError:
+            what = self._describe()
+            msg = f"the holidays package has no holiday calendar for {what}"
             raise UnknownNameError(msg) from None
+        except ValueError as e:
+            what = self._describe()
+            if "ategor" in str(e):
+                msg = (
+                    f"the holidays package has no holiday category "
+                    f"{quote(', '.join(self.categories))} for {what}"
+                )
+                raise UnknownNameError(msg) from None
+            msg = f"the holidays package refuses {what}: {quote(str(e))}"
+            raise InvalidHolidayError(msg) from None
+        except (TypeError, KeyError, AttributeError) as e:
+            msg = f"the holidays package refuses {self._describe()}: {quote(str(e))}"
+            raise InvalidHolidayError(msg) from None
+
+    def _describe(self) -> str:
+        kind, code = (
+            ("country", self.country)
+            if self.country is not None
+            else ("market", self.market)
+        )
+        text = f"{kind} {quote(code)}"
+        if self.subdiv is not None:
+            text += f", subdivision {quote(self.subdiv)}"
+        return text
 
     def _population(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
         # Invisible memoisation: each year is computed once.
@@ -413,6 +469,10 @@ class HolidaySet:
         Raises:
             DeserializationError: the data is malformed.
         """
+        if not isinstance(data, Mapping):
+            msg = f"a HolidaySet is described by a mapping, got {_show(data)}"  # type: ignore[unreachable]
+            raise DeserializationError(msg)
+        check_depth(data, "HolidaySet data")
         try:
             return cls(
                 dates=[dt.date.fromisoformat(d) for d in data.get("dates", [])],
@@ -426,7 +486,7 @@ class HolidaySet:
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, InvalidHolidayError | UnknownNameError):
                 raise
-            msg = f"cannot read a HolidaySet from {data!r}: {e}"
+            msg = f"cannot read a HolidaySet from {_show(data)}: {e}"
             raise DeserializationError(msg) from None
 
 
@@ -453,17 +513,22 @@ def _check_timezone(_inst: object, _attr: object, name: str) -> None:
 
 def _zone(name: object) -> zoneinfo.ZoneInfo:
     if not isinstance(name, str) or not name:
-        msg = f"timezone must be an IANA name such as 'Asia/Shanghai', got {name!r}"
+        msg = (
+            f"timezone must be an IANA name such as 'Asia/Shanghai', got {_show(name)}"
+        )
         raise UnknownTimezoneError(msg)
     if name in _NOT_IANA or name.startswith(("posix/", "right/")):
         # "localtime" is the host's zone: one calendar would mean different things on
         # different servers. "right/" zones count leap seconds, which instants don't.
-        msg = f"{name!r} is not an IANA zone name; give one such as 'Asia/Shanghai'"
+        msg = (
+            f"{_show(name)} is not an IANA zone name; give one such as 'Asia/Shanghai'"
+        )
         raise UnknownTimezoneError(msg)
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        msg = f"unknown time zone {name!r}; use an IANA name such as 'Asia/Shanghai' or 'America/New_York'"
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a directory ("America") or a name too long for the file system.
+        msg = f"unknown time zone {_show(name)}; use an IANA name such as 'Asia/Shanghai' or 'America/New_York'"
         raise UnknownTimezoneError(msg) from None
 
 
@@ -1179,8 +1244,15 @@ def _zones(
 def datetime_at(us: int, timezone: str) -> pendulum.DateTime:
     """Return the instant ``us`` (epoch microseconds) as a DateTime in ``timezone``."""
     ptz, zone = _zones(timezone)
-    naive = _EPOCH_NAIVE + _ONE_US * us
-    local = zone.fromutc(naive.replace(tzinfo=zone))
+    try:
+        naive = _EPOCH_NAIVE + _ONE_US * us
+        local = zone.fromutc(naive.replace(tzinfo=zone))
+    except OverflowError:
+        msg = (
+            f"an instant {us // US_PER_DAY:,} days from 1970-01-01 lies outside the "
+            f"years {_MIN_YEAR}…{_MAX_YEAR} in {timezone}"
+        )
+        raise CalendarRangeError(msg) from None
     return pendulum.DateTime(
         local.year,
         local.month,
@@ -1576,7 +1648,7 @@ class BusinessCalendar:
         """
         us = self._engine.instant(start, "start")
         if isinstance(n, bool) or not isinstance(n, int):
-            msg = f"n must be a whole number of business days, got {n!r}"
+            msg = f"n must be a whole number of business days, got {_show(n)}"
             raise InvalidTypeError(msg)
         if n < 0:
             msg = f"n must be 0 or more business days, got {n}"
@@ -1691,8 +1763,9 @@ class BusinessCalendar:
                 which value is invalid).
         """
         if not isinstance(data, Mapping):
-            msg = f"a calendar is described by a mapping, got {data!r}"  # type: ignore[unreachable]
+            msg = f"a calendar is described by a mapping, got {_show(data)}"  # type: ignore[unreachable]
             raise DeserializationError(msg)
+        check_depth(data, "calendar data")
         try:
             weekly = {
                 k: normalise_json_day(v) for k, v in dict(data["weekly_hours"]).items()
@@ -1713,7 +1786,7 @@ class BusinessCalendar:
                 else normalise_json_day(workday_hours),
             )
         except KeyError as e:
-            msg = f"calendar data lacks {e.args[0]!r}: {dict(data)!r}"
+            msg = f"calendar data lacks {quote(e.args[0])}: {_show(dict(data))}"
             raise DeserializationError(msg) from None
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(
@@ -1724,5 +1797,5 @@ class BusinessCalendar:
                 ),
             ):
                 raise
-            msg = f"cannot read a calendar from {dict(data)!r}: {e}"
+            msg = f"cannot read a calendar from {_show(dict(data))}: {e}"
             raise DeserializationError(msg) from None

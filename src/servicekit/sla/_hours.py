@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from servicekit._boundary import quote
 from servicekit.errors import InvalidHoursError
 
 __all__ = ["DayHours", "Interval", "parse_hours"]
@@ -58,27 +59,27 @@ def parse_bound(value: object, *, is_end: bool) -> int:
     """
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
-            msg = f"working-hour bound {value!r} has a time zone; give wall-clock times, the calendar has the zone"
+            msg = f"working-hour bound {value.isoformat()} has a time zone; give wall-clock times, the calendar has the zone"
             raise InvalidHoursError(msg)
         return (
             value.hour * 3600 + value.minute * 60 + value.second
         ) * US_PER_SECOND + value.microsecond
     if not isinstance(value, str):
-        msg = f"working-hour bound must be 'HH:MM', 'HH:MM:SS' or a datetime.time; got {value!r}"
+        msg = f"working-hour bound must be 'HH:MM', 'HH:MM:SS' or a datetime.time; got {quote(value)}"
         raise InvalidHoursError(msg)
     m = _BOUND_RE.match(value.strip())
     if m is None:
-        msg = f"malformed time {value!r}; write it as 'HH:MM' or 'HH:MM:SS' (24-hour clock)"
+        msg = f"malformed time {quote(value)}; write it as 'HH:MM' or 'HH:MM:SS' (24-hour clock)"
         raise InvalidHoursError(msg)
     hh, mm, ss = int(m[1]), int(m[2]), int(m[3] or 0)
     frac = int((m[4] or "0").ljust(6, "0"))
     if hh == 24 and mm == ss == frac == 0:
         if not is_end:
-            msg = f"{value!r} cannot start an interval; '24:00' is the next midnight, use '00:00'"
+            msg = f"{quote(value)} cannot start an interval; '24:00' is the next midnight, use '00:00'"
             raise InvalidHoursError(msg)
         return US_PER_DAY
     if hh > 23 or mm > 59 or ss > 59:
-        msg = f"time {value!r} is out of range; hours run 00-23 (or 24:00 as an end), minutes and seconds 00-59"
+        msg = f"time {quote(value)} is out of range; hours run 00-23 (or 24:00 as an end), minutes and seconds 00-59"
         raise InvalidHoursError(msg)
     return (hh * 3600 + mm * 60 + ss) * US_PER_SECOND + frac
 
@@ -113,17 +114,17 @@ def parse_interval(item: object) -> Interval:
     elif isinstance(item, Iterable) and not isinstance(item, str | bytes | Mapping):
         parts = tuple(item)
         if len(parts) != 2:
-            msg = f"an interval is a (start, end) pair such as ('09:00', '12:00'); got {item!r}"
+            msg = f"an interval is a (start, end) pair such as ('09:00', '12:00'); got {quote(item)}"
             raise InvalidHoursError(msg)
         pair = (parts[0], parts[1])
     else:
-        msg = f"an interval is a (start, end) pair such as ('09:00', '12:00'); got {item!r}"
+        msg = f"an interval is a (start, end) pair such as ('09:00', '12:00'); got {quote(item)}"
         raise InvalidHoursError(msg)
     start = parse_bound(pair[0], is_end=False)
     end = parse_bound(pair[1], is_end=True)
     if end == start:
         msg = (
-            f"interval {item!r} is empty (it ends where it starts); a 24-hour day is "
+            f"interval {quote(item)} is empty (it ends where it starts); a 24-hour day is "
             "('00:00', '24:00')"
         )
         raise InvalidHoursError(msg)
@@ -142,7 +143,7 @@ def parse_day(items: object, *, what: str) -> DayHours:
     if items is None:
         return ()
     if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        msg = f"{what} must be a list of (start, end) intervals; got {items!r}"
+        msg = f"{what} must be a list of (start, end) intervals; got {quote(items)}"
         raise InvalidHoursError(msg)
     intervals = sorted(parse_interval(item) for item in items)
     for (s1, e1), (s2, e2) in itertools.pairwise(intervals):
@@ -167,7 +168,7 @@ def _weekday_key(key: object) -> int:
             return int(text)
         if text in _DAY_NAMES:
             return _DAY_NAMES[text]
-    msg = f"weekday {key!r} is not 0 (Monday) … 6 (Sunday) or a day name such as 'Mon'"
+    msg = f"weekday {quote(key)} is not 0 (Monday) … 6 (Sunday) or a day name such as 'Mon'"
     raise InvalidHoursError(msg)
 
 
@@ -181,7 +182,7 @@ def parse_weekly(weekly: object) -> tuple[DayHours, ...]:
     if not isinstance(weekly, Mapping):
         msg = (
             "weekly_hours must map weekdays (0 = Monday … 6 = Sunday) to lists of "
-            f"(start, end) intervals; got {weekly!r}"
+            f"(start, end) intervals; got {quote(weekly)}"
         )
         raise InvalidHoursError(msg)
     days: list[DayHours] = [()] * 7
@@ -233,7 +234,7 @@ def _expand_days(spec: str) -> list[int]:
             continue
         first, sep, last = piece.partition("-")
         if first not in _DAY_NAMES or (sep and last not in _DAY_NAMES):
-            msg = f"unknown day {part.strip()!r}; use Mon, Tue, Wed, Thu, Fri, Sat, Sun, ranges like Mon-Fri, or Daily"
+            msg = f"unknown day {quote(part.strip())}; use Mon, Tue, Wed, Thu, Fri, Sat, Sun, ranges like Mon-Fri, or Daily"
             raise InvalidHoursError(msg)
         a = _DAY_NAMES[first]
         b = _DAY_NAMES[last] if sep else a
@@ -269,7 +270,7 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
         [('22:00', '06:00')]
     """
     if not isinstance(text, str) or not text.strip():
-        msg = f"hours text must be a non-empty string such as 'Mon-Fri 09:00-18:00'; got {text!r}"
+        msg = f"hours text must be a non-empty string such as 'Mon-Fri 09:00-18:00'; got {quote(text)}"
         raise InvalidHoursError(msg)
     result: dict[int, list[tuple[str, str]]] = {}
     for segment in text.split(";"):
@@ -279,7 +280,7 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
         day_spec, _, hours_spec = seg.partition(" ")
         hours_spec = hours_spec.strip()
         if not hours_spec:
-            msg = f"segment {seg!r} names days but no hours; write e.g. 'Mon-Fri 09:00-18:00' or 'Sun closed'"
+            msg = f"segment {quote(seg)} names days but no hours; write e.g. 'Mon-Fri 09:00-18:00' or 'Sun closed'"
             raise InvalidHoursError(msg)
         if hours_spec.lower() in ("closed", "off"):
             intervals: list[tuple[str, str]] = []
@@ -288,16 +289,16 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
             for chunk in hours_spec.split(","):
                 start, sep, end = chunk.strip().partition("-")
                 if not sep:
-                    msg = f"interval {chunk.strip()!r} in {seg!r} must look like 09:00-12:00"
+                    msg = f"interval {quote(chunk.strip())} in {quote(seg)} must look like 09:00-12:00"
                     raise InvalidHoursError(msg)
                 intervals.append((start.strip(), end.strip()))
         for day in _expand_days(day_spec):
             if day in result:
-                msg = f"{_SHORT[day]} is given twice in {text!r}"
+                msg = f"{_SHORT[day]} is given twice in {quote(text)}"
                 raise InvalidHoursError(msg)
             result[day] = list(intervals)
     if not result:
-        msg = f"hours text {text!r} names no days"
+        msg = f"hours text {quote(text)} names no days"
         raise InvalidHoursError(msg)
     parse_weekly(result)  # validate bounds and overlaps now, at the boundary
     return {day: intervals for day, intervals in sorted(result.items()) if intervals}
