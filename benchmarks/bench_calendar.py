@@ -17,7 +17,12 @@ Timed, in this one process, as the median over repeated batches of the per-call 
   servicekit vs ``Timestamp + CustomBusinessHour(n)``;
 * ``between`` over the same spans (servicekit only: pandas has no equivalent);
 * ``add_business_days`` vs ``numpy.busday_offset`` and ``business_days_between`` vs
-  ``numpy.busday_count``, one scalar call each, with a precomputed ``busdaycalendar``.
+  ``numpy.busday_count``, one scalar call each, with a precomputed ``busdaycalendar``;
+* a far-year query (issue 12): the first ``add`` at year 9025 on a calendar already
+  used in 2025 (what one mistyped reply did to the shared calendar), against the first
+  query in 2025 on a fresh calendar and against pandas' first ``CustomBusinessHour``
+  addition in 2262 (the last year a pandas ``Timestamp`` holds); then the memory the
+  calendar keeps after it (``tracemalloc``, the far query's peak and what stays).
 
 Then every target of issue 2's Performance section is printed with PASS or FAIL.
 Never commit the output: figures belong in the closing note of the work, not the repo.
@@ -33,6 +38,7 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 import warnings
 from zoneinfo import ZoneInfo
 
@@ -84,6 +90,30 @@ def per_call_us(jobs, *, repeats, min_batch_ns=20_000_000):
             elapsed = time.perf_counter_ns() - t0
             samples[name].append(elapsed / (n * len(args)) / 1000)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def first_call_us(make, call, *, repeats):
+    """Median µs of ``call(obj)`` on a fresh ``obj = make()``: a cold first query."""
+    samples = []
+    for _ in range(repeats):
+        obj = make()
+        gc.collect()
+        t0 = time.perf_counter_ns()
+        call(obj)
+        samples.append((time.perf_counter_ns() - t0) / 1000)
+    return statistics.median(samples)
+
+
+def kept_bytes(make, call):
+    """Peak and retained bytes (tracemalloc) of ``call(obj)`` on ``obj = make()``."""
+    obj = make()
+    gc.collect()
+    tracemalloc.start()
+    call(obj)
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak, current
 
 
 def plain(instant):
@@ -219,6 +249,56 @@ def main():
     if wrong:
         print(f"  (numpy disagrees with servicekit on {wrong} forward counts)")
 
+    # -- a far-year query (issue 12) ---------------------------------------------------
+    def office():
+        return BusinessCalendar(
+            timezone=ZONE,
+            weekly_hours=dict.fromkeys(range(5), INTERVALS),
+            holidays=holidays.China(),
+        )
+
+    def used_office():
+        cal = office()
+        cal.add(dt.datetime(2025, 3, 3, 10, tzinfo=TZ), dt.timedelta(hours=2))
+        return cal
+
+    def far_add(cal):
+        return cal.add(dt.datetime(9025, 3, 3, 10, tzinfo=TZ), dt.timedelta(hours=2))
+
+    def near_add(cal):
+        return cal.add(dt.datetime(2025, 3, 3, 10, tzinfo=TZ), dt.timedelta(hours=2))
+
+    def fresh_offset():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.offsets.CustomBusinessHour(
+                n=2,
+                start=[a for a, _ in INTERVALS],
+                end=[b for _, b in INTERVALS],
+                weekmask="Mon Tue Wed Thu Fri",
+                holidays=HOLIDAYS,
+            )
+
+    def pandas_far(off):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.Timestamp(2262, 3, 3, 10) + off
+
+    cold = max(3, repeats // 5)
+    far_us = first_call_us(used_office, far_add, repeats=cold)
+    near_us = first_call_us(office, near_add, repeats=cold)
+    pandas_far_us = first_call_us(fresh_offset, pandas_far, repeats=cold)
+    peak, kept = kept_bytes(used_office, far_add)
+    print(
+        f"{'add, first query at 9025 (cold)':<34}{far_us:>14.0f}{pandas_far_us:>10.0f}"
+        f"{pandas_far_us / far_us:>9.2f}"
+    )
+    print(f"{'add, first query at 2025 (cold)':<34}{near_us:>14.0f}{'':>10}{'':>9}")
+    print(
+        f"  (peer: pandas' first addition in 2262, the last year it holds; the 9025"
+        f" query peaks at {peak / 2**20:.1f} MiB and leaves {kept / 2**20:.1f} MiB)"
+    )
+
     checks = []
     for what in ("add", "between"):
         ratio = results["1 year"][what] / results["1 hour"][what]
@@ -245,6 +325,18 @@ def main():
         (
             f"add_business_days ≤ 5× numpy busday_offset (is {abd / npo:.2f}×)",
             abd <= 5 * npo,
+        )
+    )
+    checks.append(
+        (
+            f"far-year first query ≤ 3× a first query in 2025 (is {far_us / near_us:.2f}×)",
+            far_us <= 3 * near_us,
+        )
+    )
+    checks.append(
+        (
+            f"memory kept after a far-year query ≤ 8 MiB (is {kept / 2**20:.1f} MiB)",
+            kept <= 8 * 2**20,
         )
     )
     print()
