@@ -632,3 +632,12 @@ class TestMessages:
             BusinessCalendar.from_dict({"timezone": SH, "weekly_hours": {"0": deep}})
         with pytest.raises(DeserializationError, match="nests deeper"):
             HolidaySet.from_dict({"dates": deep})
+
+    def test_walking_back_past_year_1_is_a_range_error(self):
+        cal = BusinessCalendar.always_open()
+        with pytest.raises(CalendarRangeError, match="ends of the supported years"):
+            cal.subtract(dt.datetime(3, 1, 5, tzinfo=dt.UTC), dt.timedelta(days=800))
+
+    def test_holiday_set_data_must_be_a_mapping(self):
+        with pytest.raises(DeserializationError, match="mapping"):
+            HolidaySet.from_dict(["CN"])

@@ -160,11 +160,6 @@ def _check_date(value: object, what: str) -> dt.date:
     return value
 
 
-def _wall_us(day: dt.date) -> int:
-    """Return local midnight of ``day`` as wall-clock microseconds (naive epoch)."""
-    return (day.toordinal() - _EPOCH_ORDINAL) * US_PER_DAY
-
-
 # --------------------------------------------------------------------------- holidays
 
 
