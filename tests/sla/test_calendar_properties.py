@@ -10,6 +10,7 @@ shifts, holidays and make-up days near DST changes in five zones, Lord Howe's
 clock.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -20,7 +21,9 @@ import pendulum
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from servicekit.errors import CalendarNeverOpensError, CalendarRangeError
 from servicekit.sla import BusinessCalendar
+from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
 from sla.reference import Ambiguous, Reference, to_us
 from strategies import business_durations, calendar_cases, calendar_instants
 
@@ -274,3 +277,27 @@ def test_long_spans_agree_with_reference(case, data):
     assert_instant(end, ref.add(start, delta), zone_of(case))
     assert cal.between(start, end) == delta
     assert_instant(cal.subtract(end, delta), ref.subtract(end, delta), zone_of(case))
+
+
+@budget(0.1)
+@given(
+    case=calendar_cases(),
+    data=st.data(),
+    far=st.lists(st.integers(2, 9998), min_size=1, max_size=3),
+)
+def test_far_year_queries_neither_change_answers_nor_grow_the_cache(case, data, far):
+    """Issue 12: one query in year 9025 once grew the timeline over every year in
+    between, for good. Queries anywhere must leave answers (checked against the
+    reference) and the cache's size as they were.
+    """
+    cal, ref = build(case)
+    start = data.draw(calendar_instants(case), label="start")
+    delta = data.draw(business_durations(case), label="delta")
+    first = cal.add(start, delta)
+    for year in far:
+        with contextlib.suppress(CalendarNeverOpensError, CalendarRangeError):
+            cal.next_open(dt.datetime(year, 6, 1, 12, tzinfo=dt.UTC))
+    assert cal._engine.timeline.y1 - cal._engine.timeline.y0 < _WINDOW_YEARS
+    assert len(cal._engine.years) <= _CACHE_YEARS
+    assert_instant(cal.add(start, delta), ref.add(start, delta), zone_of(case))
+    assert to_us(cal.add(start, delta)) == to_us(first)
