@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
     from_plain,
     instant_key,
@@ -53,6 +54,7 @@ __all__ = [
 _RATING_SCALE: Final = range(1, 6)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class _EventBase:
     """Fields and serialisation shared by every event (private: not an extension point)."""
@@ -120,6 +122,7 @@ def _cancel_reason(value: object) -> str:
     return text(value, "Cancelled.reason", allow_empty=False)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class SheetSent(_EventBase):
     """The team sent the written requirement confirmation sheet.
@@ -165,6 +168,7 @@ class SheetSent(_EventBase):
             _after_at(self, "delivery_due", self.delivery_due)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class CustomerConfirmed(_EventBase):
     """The customer confirmed the pending confirmation sheet.
@@ -177,6 +181,7 @@ class CustomerConfirmed(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class ConfirmationExpired(_EventBase):
     """The customer let the confirmation window pass: the sheet is invalid, re-discuss.
@@ -193,6 +198,7 @@ class ConfirmationExpired(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Delivered(_EventBase):
     """The team delivered the work (first delivery, or a resubmission after rework).
@@ -205,6 +211,7 @@ class Delivered(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptancePassed(_EventBase):
     """The customer accepted the delivery.
@@ -217,6 +224,7 @@ class AcceptancePassed(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceFailed(_EventBase):
     """The customer rejected the delivery, saying why: rework and resubmit.
@@ -243,6 +251,7 @@ class AcceptanceFailed(_EventBase):
     reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceTimedOut(_EventBase):
     """The customer let the acceptance window pass.
@@ -259,6 +268,7 @@ class AcceptanceTimedOut(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class DelayAnnounced(_EventBase):
     """The team told the customer the delivery (or resubmission) will be late.
@@ -314,6 +324,7 @@ def _flag(value: object) -> bool:
     return value
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class FollowUpDone(_EventBase):
     """The follow-up visit after acceptance took place; the requirement closes.
@@ -357,6 +368,7 @@ class FollowUpDone(_EventBase):
     comment: str = attrs.field(default="", converter=_comment)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Cancelled(_EventBase):
     """The requirement was withdrawn; nothing more is owed.

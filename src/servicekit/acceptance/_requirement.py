@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority
 from servicekit.acceptance._convert import (
     instant_key,
@@ -104,6 +105,7 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return out
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Requirement:
     """A customer requirement moving from receipt to confirmation, delivery, acceptance.

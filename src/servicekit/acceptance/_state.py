@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
     elapsed,
     from_plain,
@@ -240,6 +241,7 @@ class ObligationRule:
         return f"{self.party.value} owes {self.what.value} {when}"
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Obligation:
     """An open obligation: ``party`` owes ``what`` by ``due_at`` (None: no date set).
@@ -292,6 +294,7 @@ class Obligation:
         return from_plain(cls, data)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Breach:
     """A broken rule, kept forever in the requirement's record.
@@ -449,6 +452,7 @@ def allowed_events(state: RequirementState) -> tuple[type[Event], ...]:
 # ---------------------------------------------------------------------------------
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Progress:
     """Everything the history implies, kept so that each event costs O(1).

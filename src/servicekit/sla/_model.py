@@ -19,6 +19,7 @@ import attrs
 
 from servicekit._conditions import Always, Condition, condition_from
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority, Tier, parse_member
 from servicekit.errors import (
     CalendarRangeError,
@@ -812,6 +813,7 @@ def _at_key(value: dt.datetime) -> int:
     return instant_us(value, "at")
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class TicketEvent:
     """One thing that happened to a ticket, at an instant.
