@@ -10,6 +10,7 @@ cite them. This module must never read the clock or do I/O: "now" is a parameter
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Self, cast
@@ -75,23 +76,42 @@ _ONE_US: Final = dt.timedelta(microseconds=1)
 # ---------------------------------------------------------------------------- fold
 
 
+class _Stretches:
+    """Finished running stretches, shared by the copies of a cycle (append-only).
+
+    A copy of a cycle shares this store and remembers how many stretches are its own,
+    so copying costs O(1) (``SlaClock.apply`` copies the fold for every call). The
+    first copy to append past a point shared with another copies the store first.
+    ``sums`` caches, per target, the prefix sums of the stretches' spans in that
+    target's clock, so elapsed time and crossings never re-add the whole history.
+    """
+
+    __slots__ = ("items", "sums")
+
+    def __init__(self, items: list[tuple[int, int]]) -> None:
+        self.items = items
+        self.sums: dict[CompiledTarget, list[int]] = {}
+
+
 class _Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
     __slots__ = (
         "active",
         "breach",
-        "closed",
         "due",
         "floor",
+        "n",
         "passed",
+        "run",
         "start",
         "stop",
     )
 
     def __init__(self, start: int, *, active: bool) -> None:
         self.start = start
-        self.closed: list[tuple[int, int]] = []  # finished running stretches
+        self.run = _Stretches([])  # finished running stretches: run.items[:n]
+        self.n = 0
         self.active: int | None = start if active else None  # running since
         self.stop: int | None = None
         self.breach: int | None = None  # decided breach instant (rule 16: final)
@@ -106,7 +126,8 @@ class _Cycle:
     def copy(self) -> _Cycle:
         c = _Cycle.__new__(_Cycle)
         c.start = self.start
-        c.closed = self.closed.copy()
+        c.run = self.run  # shared: see _Stretches
+        c.n = self.n
         c.active = self.active
         c.stop = self.stop
         c.breach = self.breach
@@ -114,6 +135,49 @@ class _Cycle:
         c.passed = None if self.passed is None else self.passed.copy()
         c.floor = self.floor
         return c
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # The span caches are keyed by compiled targets: ship the stretches only.
+        return (
+            self.start,
+            self.closed,
+            self.active,
+            self.stop,
+            self.breach,
+            self.due,
+            self.passed,
+            self.floor,
+        )
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (
+            self.start,
+            closed,
+            self.active,
+            self.stop,
+            self.breach,
+            self.due,
+            self.passed,
+            self.floor,
+        ) = state
+        self.run = _Stretches(list(closed))
+        self.n = len(closed)
+
+    @property
+    def closed(self) -> list[tuple[int, int]]:
+        """The finished running stretches (a copy)."""
+        return self.run.items[: self.n]
+
+    def close(self, a: int, b: int) -> None:
+        """Append the finished stretch ``[a, b)``."""
+        run = self.run
+        n = self.n
+        if len(run.items) != n:  # another copy appended past our end: fork
+            fork = _Stretches(run.items[:n])
+            fork.sums = {ct: p[: n + 1] for ct, p in run.sums.items()}
+            self.run = run = fork
+        run.items.append((a, b))
+        self.n = n + 1
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -141,7 +205,7 @@ class _Cycle:
             if not c.start <= a < b:
                 msg = f"a closed stretch must lie after the cycle's start and end after it begins; got {pair!r}"
                 raise DeserializationError(msg)
-            c.closed.append((a, b))
+            c.close(a, b)
         c.active = _opt_us_of(d.get("active"))
         c.stop = _opt_us_of(d.get("stop"))
         c.breach = _opt_us_of(d.get("breach"))
@@ -172,25 +236,93 @@ class _Cycle:
         a = self.active
         if a is not None:
             if t > a:
-                self.closed.append((a, t))
+                self.close(a, t)
             self.active = None
 
-    def spans(self, ct: CompiledTarget) -> list[int]:
-        return [ct.span(a, b) for a, b in self.closed]
+    def sums(self, ct: CompiledTarget) -> list[int]:
+        """Prefix sums of the stretches' spans in ``ct``'s clock, at least ``n + 1`` long."""
+        run = self.run
+        p = run.sums.get(ct)
+        if p is None:
+            p = run.sums[ct] = [0]
+        n = self.n
+        if len(p) <= n:
+            total = p[-1]
+            for a, b in run.items[len(p) - 1 : n]:
+                total += ct.span(a, b)
+                p.append(total)
+        return p
 
-    def crossing(self, ct: CompiledTarget, x: int, spans: list[int]) -> int | None:
+    def elapsed(self, ct: CompiledTarget) -> int:
+        """Time counted in the finished stretches, in ``ct``'s clock."""
+        return self.sums(ct)[self.n]
+
+    def crossing(self, ct: CompiledTarget, x: int) -> int | None:
         """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
 
         None if it is not reached in the finished stretches and the cycle is not running.
         """
-        c = 0
-        for (a, _b), n in zip(self.closed, spans, strict=True):
-            if c + n >= x:
-                return ct.add(a, x - c)
-            c += n
+        p = self.sums(ct)
+        n = self.n
+        i = bisect.bisect_left(p, x, 1, n + 1)  # spans are >= 0: p never decreases
+        if i <= n:
+            return ct.add(self.run.items[i - 1][0], x - p[i - 1])
         if self.active is not None:
-            return ct.add(self.active, x - c)
+            return ct.add(self.active, x - p[n])
         return None
+
+
+class _Cycles:
+    """A metric's cycles, oldest first: the earlier ones shared by copies, the latest owned.
+
+    Only the latest cycle ever changes, so a copy of the fold shares the list of
+    earlier ones (append-only, as ``_Stretches``) and copies the latest alone.
+    """
+
+    __slots__ = ("breached", "done", "last", "n")
+
+    def __init__(self) -> None:
+        self.done: list[_Cycle] = []  # earlier cycles: done[:n]
+        self.n = 0
+        self.breached = 0  # how many of the earlier cycles were breached
+        self.last: _Cycle | None = None
+
+    @classmethod
+    def of(cls, cycles: Iterable[_Cycle]) -> _Cycles:
+        out = cls()
+        for c in cycles:
+            out.append(c)
+        return out
+
+    def __len__(self) -> int:
+        return self.n + (self.last is not None)
+
+    def __iter__(self) -> Iterator[_Cycle]:
+        yield from self.done[: self.n]
+        if self.last is not None:
+            yield self.last
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Cycles.of, (list(self),))
+
+    def append(self, c: _Cycle) -> None:
+        last = self.last
+        if last is not None:
+            done = self.done
+            if len(done) != self.n:  # another copy appended past our end: fork
+                done = self.done = done[: self.n]
+            done.append(last)
+            self.n += 1
+            self.breached += last.breach is not None
+        self.last = c
+
+    def copy(self) -> _Cycles:
+        out = _Cycles.__new__(_Cycles)
+        out.done = self.done
+        out.n = self.n
+        out.breached = self.breached
+        out.last = None if self.last is None else self.last.copy()
+        return out
 
 
 class _Fold:
@@ -208,6 +340,7 @@ class _Fold:
         "policies",
         "policy",
         "priority",
+        "shared",
         "since",
         "status",
         "tier",
@@ -237,12 +370,15 @@ class _Fold:
         self.status = TicketStatus.OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        self.cycles: list[list[_Cycle]] = [
-            [_Cycle(t, active=True)],
-            [],
-            [],
-            [_Cycle(t, active=True)],
+        self.cycles: list[_Cycles] = [
+            _Cycles.of([_Cycle(t, active=True)]),
+            _Cycles(),
+            _Cycles(),
+            _Cycles.of([_Cycle(t, active=True)]),
         ]
+        # Bit m set: cycles[m] is shared with the fold this one was copied from, and
+        # must be copied before it changes (see own()).
+        self.shared = 0
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled policy points at calendar engines: ship its index instead.
@@ -253,6 +389,7 @@ class _Fold:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
+        self.shared = 0
         self.policy = self.policies.compiled(state["policy"])
 
     def to_plain(self) -> dict[str, Any]:
@@ -317,9 +454,13 @@ class _Fold:
         f.changed_solved = flags["changed_solved"]
         f.awaiting = flags["awaiting"]
         f.first_done = flags["first_done"]
+        f.shared = 0
         cycles = _mapping(_get(d, "cycles", w), "SlaClock cycles")
         f.cycles = [
-            [_Cycle.from_plain(c) for c in get_list(cycles, m.value, "SlaClock cycles")]
+            _Cycles.of(
+                _Cycle.from_plain(c)
+                for c in get_list(cycles, m.value, "SlaClock cycles")
+            )
             for m in METRIC_ORDER
         ]
         if len(f.cycles[_FR]) != 1 or len(f.cycles[_RES]) != 1:
@@ -340,11 +481,43 @@ class _Fold:
         )
 
     def copy(self) -> _Fold:
+        """A fold that changes independently of this one, in O(1) time.
+
+        The cycles are shared until either side changes them (``own``): a clock that
+        applies one event copies only what that event changes.
+        """
         f = _Fold.__new__(_Fold)
-        for name in _Fold.__slots__:
-            object.__setattr__(f, name, getattr(self, name))
-        f.cycles = [[c.copy() for c in cs] for cs in self.cycles]
+        f.attributes = self.attributes
+        f.awaiting = self.awaiting
+        f.category = self.category
+        f.changed_solved = self.changed_solved
+        f.channel = self.channel
+        f.cycles = self.cycles.copy()
+        f.first_done = self.first_done
+        f.last = self.last
+        f.policies = self.policies
+        f.policy = self.policy
+        f.priority = self.priority
+        f.since = self.since
+        f.status = self.status
+        f.tier = self.tier
+        f.shared = 0b1111
+        self.shared = 0b1111
         return f
+
+    def own(self, m: int) -> _Cycles:
+        """Metric ``m``'s cycles, copied first if shared with another fold."""
+        bit = 1 << m
+        if self.shared & bit:
+            self.cycles[m] = self.cycles[m].copy()
+            self.shared &= ~bit
+        return self.cycles[m]
+
+    def mine(self, m: int) -> _Cycle:
+        """Metric ``m``'s latest cycle, ready to change (see ``own``)."""
+        c = self.own(m).last
+        assert c is not None  # noqa: S101  (only called when there is one)
+        return c
 
     # -- helpers --------------------------------------------------------------------
 
@@ -352,9 +525,9 @@ class _Fold:
         return self.status in self.policy.pause_on
 
     def running(self, m: int) -> _Cycle | None:
-        cs = self.cycles[m]
-        if cs and cs[-1].stop is None:
-            return cs[-1]
+        c = self.cycles[m].last
+        if c is not None and c.stop is None:
+            return c
         return None
 
     def clamp(self, b: int | None, c: _Cycle) -> int | None:
@@ -368,13 +541,13 @@ class _Fold:
         return max(lo, b)
 
     def stop(self, m: int, t: int) -> None:
-        c = self.running(m)
-        if c is None:
+        if self.running(m) is None:
             return
+        c = self.mine(m)
         ct = self.policy.targets[m]
         if ct is not None and c.breach is None:
             was_running = c.active is not None
-            b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)), c)
+            b = self.clamp(c.crossing(ct, ct.within), c)
             if b is not None and b <= t:
                 c.breach = b
             elif was_running:
@@ -384,7 +557,7 @@ class _Fold:
 
     def start(self, m: int, t: int) -> None:
         paused = m in _PAUSABLE_METRICS and self.paused()
-        self.cycles[m].append(_Cycle(t, active=not paused))
+        self.own(m).append(_Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
         for m in range(4):
@@ -393,7 +566,7 @@ class _Fold:
         self.first_done = True
 
     def resume_resolution(self, t: int) -> None:
-        c = self.cycles[_RES][-1]
+        c = self.mine(_RES)
         if self.changed_solved:
             c.floor = t
             self.changed_solved = False
@@ -409,22 +582,21 @@ class _Fold:
             return
         for m in range(4):
             ct = old.targets[m]
-            cs = self.cycles[m]
-            if ct is None or not cs:
+            c = self.cycles[m].last
+            if ct is None or c is None:
                 continue
-            c = cs[-1]
             # A stopped RESOLUTION may be reopened: its passed warnings must stay too.
             if c.breach is not None or (c.stop is not None and m != _RES):
                 continue
-            spans = c.spans(ct)
             if c.stop is None:
-                b = self.clamp(c.crossing(ct, ct.within, spans), c)
+                b = self.clamp(c.crossing(ct, ct.within), c)
                 if b is not None and b <= t:
-                    c.breach = b  # rule 6: already breached stays breached
+                    self.mine(m).breach = b  # rule 6: already breached stays breached
                     continue
             for f, x in ct.warn:
-                w = self.clamp(c.crossing(ct, x, spans), c)
+                w = self.clamp(c.crossing(ct, x), c)
                 if w is not None and w <= t:
+                    c = self.mine(m)
                     if c.passed is None:
                         c.passed = {}
                     c.passed.setdefault(f, w)
@@ -440,8 +612,8 @@ class _Fold:
         if was_paused == self.paused():
             return
         for m in _PAUSABLE_METRICS:
-            live = self.running(m)
-            if live is not None:
+            if self.running(m) is not None:
+                live = self.mine(m)
                 if was_paused:
                     live.active = t
                 else:
@@ -567,7 +739,8 @@ class _Fold:
             d = s._due  # noqa: SLF001
             if d is not None and d > hi:
                 hi = d
-        lo = self.cycles[_RES][0].start  # CREATED
+        first = next(iter(self.cycles[_RES]))
+        lo = first.start  # CREATED
         if lo < _FIRST_US or hi > _LAST_US:
             bad = lo if lo < _FIRST_US else hi
             msg = (
@@ -582,7 +755,8 @@ class _Fold:
     ) -> MetricStatus:
         metric = ct.metric
         cs = self.cycles[m]
-        if not cs:
+        c = cs.last
+        if c is None:
             return MetricStatus(
                 metric=metric,
                 state=MetricState.NOT_STARTED,
@@ -590,11 +764,9 @@ class _Fold:
                 timezone=tz,
                 elapsed_us=0,
             )
-        c = cs[-1]
         n = len(cs)
-        earlier = sum(1 for x in cs[:-1] if x.breach is not None)
-        spans = c.spans(ct)
-        elapsed = sum(spans)
+        earlier = cs.breached
+        elapsed = c.elapsed(ct)
         if c.active is not None:
             elapsed += ct.span(c.active, now)
         due: int | None
@@ -606,7 +778,7 @@ class _Fold:
         else:
             breach = c.breach
             if breach is None:
-                b = self.clamp(c.crossing(ct, ct.within, spans), c)
+                b = self.clamp(c.crossing(ct, ct.within), c)
                 if b is not None and b <= now:
                     breach = b
                 due = b
@@ -629,7 +801,7 @@ class _Fold:
                         w: int | None = kept
                     else:
                         # First passed because of the change, it falls there.
-                        w = self.clamp(c.crossing(ct, x, spans), c)
+                        w = self.clamp(c.crossing(ct, x), c)
                     if w is not None:
                         alerts.append(
                             Alert(
@@ -1277,7 +1449,7 @@ class SlaClock:
         if isinstance(events, TicketEvent):
             events = (events,)
         given: object = events
-        if not isinstance(given, Iterable):
+        if type(given) is not tuple and not isinstance(given, Iterable):
             msg = f"events must be a TicketEvent or a list of them; got {given!r}"
             raise InvalidTypeError(msg)
         fold = self._fold.copy()
