@@ -927,7 +927,13 @@ def _duration_us(value: Any, what: str) -> int:
     return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
 
 
-@attrs.frozen(kw_only=True)
+def _public_repr(value: object, names: tuple[str, ...]) -> str:
+    """``Class(name=repr, ...)`` over public fields and properties (instants, durations)."""
+    shown = ", ".join(f"{n}={getattr(value, n)!r}" for n in names)
+    return f"{type(value).__name__}({shown})"
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Alert:
     """A warning or breach of one metric's latest cycle, at an instant.
 
@@ -972,6 +978,11 @@ class Alert:
         """The instant of the alert, in the policy calendar's zone."""
         return datetime_at(self._at, self.timezone)
 
+    def __repr__(self) -> str:
+        return _public_repr(
+            self, ("kind", "metric", "threshold", "cycle", "timezone", "at")
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data."""
         return {
@@ -1003,7 +1014,7 @@ class Alert:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class MetricStatus:
     """Where one metric stands at the report's ``now``.
 
@@ -1060,6 +1071,9 @@ class MetricStatus:
     _due: int | None = attrs.field(default=None, alias="due_us")
     _breached: int | None = attrs.field(default=None, alias="breached_us")
     _stopped: int | None = attrs.field(default=None, alias="stopped_us")
+
+    def __repr__(self) -> str:
+        return _public_repr(self, _STATUS_REPR)
 
     def _at(self, us: int | None) -> pendulum.DateTime | None:
         return None if us is None else datetime_at(us, self.timezone)
@@ -1149,6 +1163,21 @@ class MetricStatus:
         )
 
 
+_STATUS_REPR: Final = (
+    "metric",
+    "state",
+    "target",
+    "timezone",
+    "cycles",
+    "breached_cycles",
+    "elapsed",
+    "started_at",
+    "due_at",
+    "breached_at",
+    "stopped_at",
+)
+
+
 def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStatus]:
     frozen: Mapping[Any, Any] = _FrozenDict(
         {Metric.parse(k): v for k, v in value.items()}
@@ -1156,7 +1185,7 @@ def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStat
     return frozen
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SlaReport:
     """Every measured metric of one ticket at ``now``, and when that will next change.
 
@@ -1195,6 +1224,20 @@ class SlaReport:
     def now(self) -> pendulum.DateTime:
         """The instant this report describes."""
         return datetime_at(self._now, self.timezone)
+
+    def __repr__(self) -> str:
+        return _public_repr(
+            self,
+            (
+                "policy",
+                "status",
+                "timezone",
+                "now",
+                "next_change_at",
+                "metrics",
+                "alerts",
+            ),
+        )
 
     @property
     def next_change_at(self) -> pendulum.DateTime | None:
