@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Self, cast
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import (
     CalendarRangeError,
@@ -24,7 +25,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
 )
-from servicekit.sla._calendar import _zone, datetime_at, instant_us
+from servicekit.sla._calendar import datetime_at, instant_us
 from servicekit.sla._model import (
     FIRST_US as _FIRST_US,
 )
@@ -231,6 +232,48 @@ class _Cycle:
             msg = "a cycle cannot be running and stopped at once"
             raise DeserializationError(msg)
         return c
+
+    def check(self, last: int, where: str) -> None:
+        """Refuse a stored cycle whose instants contradict each other (issue 12)."""
+
+        def bad(field: str, why: str) -> DeserializationError:
+            return DeserializationError(f"SlaClock state.{where}.{field} {why}")
+
+        if self.start > last:
+            raise bad("start", "is after the clock's last event")
+        end = self.start
+        for a, b in self.closed:
+            if a < end or b > last:
+                raise bad(
+                    "closed",
+                    "must list stretches in time order, from the cycle's start to "
+                    "the clock's last event, without overlaps",
+                )
+            end = b
+        for field in ("active", "stop"):
+            v = getattr(self, field)
+            if v is not None and not end <= v <= last:
+                raise bad(
+                    field,
+                    "must lie between the end of the cycle's last stretch and the "
+                    "clock's last event",
+                )
+        for field in ("breach", "floor"):
+            v = getattr(self, field)
+            if v is not None and not self.start <= v <= last:
+                raise bad(
+                    field,
+                    "must lie between the cycle's start and the clock's last event",
+                )
+        if self.due is not None and self.stop is None:
+            raise bad("due", "is set on a cycle that has not stopped")
+        for f, w in (self.passed or {}).items():
+            if not (0 < f < 1 and self.start <= w <= last):
+                raise bad(
+                    "passed",
+                    "must hold fractions in (0, 1) passed between the cycle's start "
+                    "and the clock's last event",
+                )
 
     def pause(self, t: int) -> None:
         a = self.active
@@ -468,7 +511,62 @@ class _Fold:
                 "a stored clock has exactly one FIRST_RESPONSE and one RESOLUTION cycle"
             )
             raise DeserializationError(msg)
+        f.check()
         return f
+
+    def check(self) -> None:
+        """Refuse stored state no event log could produce (issue 12).
+
+        Otherwise a clock would report, say, a closed ticket whose resolution runs,
+        with a negative ``percent_used``. Each message names the field.
+        """
+        w = "SlaClock state"
+        if self.since > self.last:
+            msg = f"{w}.since is after {w}.last; a policy cannot take force after the last event"
+            raise DeserializationError(msg)
+        solved = self.status in SOLVED_STATUSES
+        paused = self.paused()
+        for m, metric in enumerate(METRIC_ORDER):
+            cycles = list(self.cycles[m])
+            for i, c in enumerate(cycles):
+                where = f"cycles.{metric.value}[{i}]"
+                c.check(self.last, where)
+                if c.stop is not None:
+                    continue
+                if i < len(cycles) - 1:
+                    msg = f"{w}.{where}.stop is missing: only the latest cycle may run"
+                    raise DeserializationError(msg)
+                if solved:
+                    msg = (
+                        f"{w}.{where}.stop is missing, but {w}.status is "
+                        f"{self.status.value}: solving stops every clock"
+                    )
+                    raise DeserializationError(msg)
+                held = m in _PAUSABLE_METRICS and paused
+                if held != (c.active is None):
+                    state = "paused" if held else "running"
+                    msg = (
+                        f"{w}.{where}.active contradicts {w}.status "
+                        f"{self.status.value} and the policy: this clock is {state}"
+                    )
+                    raise DeserializationError(msg)
+        fr = self.running(_FR) is not None
+        nr = self.running(_NR) is not None
+        if self.first_done == fr:
+            msg = f"{w}.first_done contradicts the FIRST_RESPONSE cycle (stopped iff done)"
+            raise DeserializationError(msg)
+        if self.awaiting != (fr or nr):
+            msg = (
+                f"{w}.awaiting contradicts the cycles: a reply is awaited iff the "
+                "FIRST_RESPONSE or NEXT_RESPONSE clock runs"
+            )
+            raise DeserializationError(msg)
+        if self.cycles[_NR] and not self.first_done:
+            msg = f"{w}.cycles.next_response has cycles before the first response"
+            raise DeserializationError(msg)
+        if self.changed_solved and not solved:
+            msg = f"{w}.changed_solved is true on a ticket that is not solved"
+            raise DeserializationError(msg)
 
     def select(self) -> int:
         return self.policies.index_for(
@@ -850,7 +948,7 @@ def _opt_iso(us: int | None) -> str | None:
 
 
 def _us_of(value: object) -> int:
-    return instant_us(instant_from_iso(value, "SlaClock instant"), "SlaClock instant")
+    return _stored_us(value, "SlaClock instant")
 
 
 def _opt_us_of(value: object) -> int | None:
@@ -901,7 +999,36 @@ def _optional_iso(us: int | None, tz: str) -> str | None:
 
 
 def _optional_us(value: Any, what: str) -> int | None:
-    return None if value is None else instant_us(instant_from_iso(value, what), what)
+    return None if value is None else _stored_us(value, what)
+
+
+def _stored_us(value: Any, what: str) -> int:
+    """A stored instant, refused unless every zone can show it (no later OverflowError)."""
+    us = instant_us(instant_from_iso(value, what), what)
+    if not _FIRST_US <= us <= _LAST_US:
+        msg = (
+            f"{what} {quote(value)} is outside the years a datetime can show in every "
+            "zone (0001-01-02 … 9999-12-30 UTC)"
+        )
+        raise DeserializationError(msg)
+    return us
+
+
+def _stored_zone(value: object, what: str) -> str:
+    """A stored zone name that instants can be shown in, or DeserializationError."""
+    try:
+        datetime_at(0, value)  # type: ignore[arg-type]
+    except (ValueError, LookupError, OSError, TypeError) as e:
+        msg = f"{what} must be an IANA time zone name; got {quote(value)}"
+        raise DeserializationError(msg) from e
+    return cast("str", value)
+
+
+def _duration_in_range(us: int, what: str) -> int:
+    if not 0 <= us <= _LAST_US - _FIRST_US:
+        msg = f"{what} must be a duration from zero to the span of the datetime range"
+        raise DeserializationError(msg)
+    return us
 
 
 def _count(value: Any, what: str) -> int:
@@ -1007,10 +1134,8 @@ class Alert:
             metric=Metric.parse(_get(d, "metric", "Alert")),
             threshold=_threshold(_get(d, "threshold", "Alert")),
             cycle=_count(_get(d, "cycle", "Alert"), "Alert.cycle"),
-            timezone=timezone,
-            at_us=instant_us(
-                instant_from_iso(_get(d, "at", "Alert"), "Alert.at"), "at"
-            ),
+            timezone=_stored_zone(timezone, "Alert timezone"),
+            at_us=_stored_us(_get(d, "at", "Alert"), "Alert.at"),
         )
 
 
@@ -1150,12 +1275,15 @@ class MetricStatus:
             metric=Metric.parse(_get(d, "metric", w)),
             state=MetricState.parse(_get(d, "state", w)),
             target=SlaTarget.from_dict(_get(d, "target", w)),
-            timezone=timezone,
+            timezone=_stored_zone(timezone, "MetricStatus timezone"),
             cycles=_count(_get(d, "cycles", w), "MetricStatus.cycles"),
             breached_cycles=_count(
                 _get(d, "breached_cycles", w), "MetricStatus.breached_cycles"
             ),
-            elapsed_us=_duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
+            elapsed_us=_duration_in_range(
+                _duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
+                "MetricStatus.elapsed",
+            ),
             started_us=_optional_us(d.get("started_at"), "MetricStatus.started_at"),
             due_us=_optional_us(d.get("due_at"), "MetricStatus.due_at"),
             breached_us=_optional_us(d.get("breached_at"), "MetricStatus.breached_at"),
@@ -1281,8 +1409,8 @@ class SlaReport:
             DeserializationError: a key is missing or a value is unusable.
         """
         d = _mapping(data, "SlaReport")
-        tz = _get(d, "timezone", "SlaReport")
-        _zone(tz)  # an unknown zone raises now, not when an instant is shown
+        # An unknown zone raises now, not when an instant is shown.
+        tz = _stored_zone(_get(d, "timezone", "SlaReport"), "SlaReport.timezone")
         name = _get(d, "policy", "SlaReport")
         if not isinstance(name, str) or not name.strip():
             msg = f"SlaReport.policy must be a policy name; got {name!r}"
@@ -1302,9 +1430,7 @@ class SlaReport:
             timezone=tz,
             metrics=statuses,
             alerts=[Alert.from_dict(a, timezone=tz) for a in alerts],
-            now_us=instant_us(
-                instant_from_iso(_get(d, "now", "SlaReport"), "SlaReport.now"), "now"
-            ),
+            now_us=_stored_us(_get(d, "now", "SlaReport"), "SlaReport.now"),
             next_change_us=_optional_us(
                 d.get("next_change_at"), "SlaReport.next_change_at"
             ),
