@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
 from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
     from_plain,
@@ -440,11 +441,12 @@ def event_from_dict(data: Any) -> Event:
         Delivered(at=DateTime(2025, 2, 14, 12, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))
     """
     if not isinstance(data, Mapping):
-        msg = f"an event must be a mapping with an 'event' key, got {data!r}"
+        msg = f"an event must be a mapping with an 'event' key, got {quote(data)}"
         raise DeserializationError(msg)
+    check_depth(data, "event data")
     name = data.get("event")
     cls = _BY_NAME.get(name) if isinstance(name, str) else None
     if cls is None:
-        msg = f"unknown event {name!r}; use one of: {', '.join(_BY_NAME)}"
+        msg = f"unknown event {quote(name)}; use one of: {', '.join(_BY_NAME)}"
         raise UnknownNameError(msg)
     return cls.from_dict(data)
