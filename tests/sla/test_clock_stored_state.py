@@ -87,6 +87,13 @@ def _changed_solved_on_open_ticket(s):
     s["changed_solved"] = True
 
 
+def _next_response_before_first_response(s):
+    fr = s["cycles"]["first_response"][0]
+    fr["stop"] = fr["due"] = None
+    fr["active"] = "2025-03-03T02:03:00+00:00"
+    s["first_done"] = False
+
+
 def _start_after_last(s):
     s["cycles"]["next_response"][0]["start"] = LATER
 
@@ -107,6 +114,7 @@ CASES = {
     _passed_warning_after_last: "resolution[0].passed",
     _changed_solved_on_open_ticket: "changed_solved",
     _start_after_last: "next_response[0].start",
+    _next_response_before_first_response: "next_response has cycles before",
 }
 
 
@@ -127,6 +135,8 @@ def test_inconsistent_stored_state_is_refused_naming_the_field(corrupt):
 
 
 def test_consistent_stored_state_still_loads():
-    clock = SlaClock.from_dict(copy.deepcopy(STORED))
+    data = copy.deepcopy(STORED)
+    _res(data["state"])["passed"] = [[0.5, "2025-03-03T02:05:00+00:00"]]
+    clock = SlaClock.from_dict(data)
     res = clock.report(T0 + 20 * M).metrics[Metric.RESOLUTION]
     assert 0 <= res.percent_used <= 100
