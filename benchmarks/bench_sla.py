@@ -28,6 +28,14 @@ or on hold) and their due instants. It does less than servicekit (two metrics, n
 next-response or periodic cycles, no warnings, no policy re-selection), so the ratio
 flatters it. It runs on a slice of the tickets and is extrapolated per ticket.
 
+Long single tickets (issue 12): ``evaluate`` on one ticket of 25,000 and of 100,000
+events alternating pauses (pending, open) with priority changes (urgent, normal), with
+every target in business hours, one event a second (so the cycles never breach and
+every change meets a running clock), the per-event cost of both (linear: about the same);
+and ``SlaClock.apply`` given 8,000 events one at a time (replies, customer messages,
+pauses and priority changes) against ``evaluate`` on the same log, the ratio printed
+(target: at most 2x in total).
+
 Never commit the output: figures belong in the closing note of the work, not the repo.
 """
 
@@ -46,7 +54,15 @@ import holidays
 import pytz
 
 from servicekit import Channel, Priority, Tier
-from servicekit.sla import EventKind, Metric, TicketEvent, TicketStatus, evaluate_many
+from servicekit.sla import (
+    EventKind,
+    Metric,
+    SlaClock,
+    TicketEvent,
+    TicketStatus,
+    evaluate,
+    evaluate_many,
+)
 from servicekit.sla.presets import SERVICE_STANDARD
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
@@ -60,6 +76,8 @@ from sla.sla_workload import (  # the shared generator lives in tests/
 
 TARGET_RATE = 20_000  # tickets per CPU second
 TARGET_SCALING = 11.0  # 10x the tickets may take at most 11x the time
+TARGET_LONG_SCALING = 1.5  # per-event cost, 100k-event ticket against 25k-event one
+TARGET_APPLY_RATIO = 2.0  # SlaClock.apply one by one, against evaluate, in total
 SEED = 20250126
 
 # ---------------------------------------------------------------------------- servicekit
@@ -97,6 +115,82 @@ def run_many(policies, histories):
 def run_from_json(policies, dicts):
     histories = ([TicketEvent.from_dict(d) for d in ticket] for ticket in dicts)
     return consume(evaluate_many(policies, histories, NOW))
+
+
+# ---------------------------------------------------------------------------- long tickets
+
+_T0 = dt.datetime(2025, 3, 3, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+_SECOND = dt.timedelta(seconds=1)
+_MINUTE = dt.timedelta(minutes=1)
+_ALTERNATING = (
+    {"kind": EventKind.STATUS_CHANGED, "status": TicketStatus.PENDING},
+    {"kind": EventKind.PRIORITY_CHANGED, "priority": Priority.URGENT},
+    {"kind": EventKind.STATUS_CHANGED, "status": TicketStatus.OPEN},
+    {"kind": EventKind.PRIORITY_CHANGED, "priority": Priority.NORMAL},
+)
+_MIXED = (
+    {"kind": EventKind.AGENT_REPLY},
+    {"kind": EventKind.CUSTOMER_MESSAGE},
+    {"kind": EventKind.STATUS_CHANGED, "status": TicketStatus.PENDING},
+    {"kind": EventKind.PRIORITY_CHANGED, "priority": Priority.URGENT},
+    {"kind": EventKind.STATUS_CHANGED, "status": TicketStatus.OPEN},
+    {"kind": EventKind.AGENT_REPLY},
+    {"kind": EventKind.PRIORITY_CHANGED, "priority": Priority.NORMAL},
+    {"kind": EventKind.CUSTOMER_MESSAGE},
+)
+
+
+def long_ticket(n, steps, gap):
+    """One ticket of ``n`` events, ``steps`` in turn every ``gap``, and its ``now``.
+
+    With a gap of a second, 100,000 events stay within the resolution target, so
+    every priority change meets a running (not yet breached) cycle: the costly case.
+    """
+    events = [TicketEvent(at=_T0, kind=EventKind.CREATED, priority=Priority.NORMAL)]
+    events += [
+        TicketEvent(at=_T0 + i * gap, **steps[i % len(steps)]) for i in range(1, n)
+    ]
+    return events, _T0 + n * gap
+
+
+def apply_one_by_one(policies, events, now):
+    clock = SlaClock.start(policies, events[:1])
+    for e in events[1:]:
+        clock = clock.apply(e)
+    return clock.report(now)
+
+
+def long_tickets(policies, sizes, n_apply):
+    """Print the long-ticket lines; return (per-event scaling, apply ratio)."""
+    per_event = {}
+    evaluate(policies, *long_ticket(1_000, _ALTERNATING, _SECOND))  # warm-up
+    for n in sizes:
+        events, now = long_ticket(n, _ALTERNATING, _SECOND)
+        _, cpu, wall = best_of(3, evaluate, policies, events, now)
+        per_event[n] = cpu / n
+        print(
+            f"{f'evaluate, 1 ticket of {n:,} events (pauses/priority)':<56}"
+            f"{cpu:>8.3f}{wall:>8.3f}{1e6 * cpu / n:>12,.2f} µs/event CPU"
+        )
+    small, large = sizes
+    scaling = per_event[large] / per_event[small]
+    print(
+        f"{'':<4}per-event cost {small:,} -> {large:,}: {scaling:.2f}x (1.0 is linear)"
+    )
+    events, now = long_ticket(n_apply, _MIXED, 7 * _MINUTE)
+    whole, e_cpu, e_wall = best_of(3, evaluate, policies, events, now)
+    step, a_cpu, a_wall = best_of(3, apply_one_by_one, policies, events, now)
+    assert step == whole
+    ratio = a_cpu / e_cpu
+    print(
+        f"{f'evaluate, 1 ticket of {n_apply:,} mixed events':<56}"
+        f"{e_cpu:>8.3f}{e_wall:>8.3f}"
+    )
+    print(
+        f"{f'SlaClock.apply one at a time, same {n_apply:,}':<56}"
+        f"{a_cpu:>8.3f}{a_wall:>8.3f}   {ratio:.2f}x evaluate (CPU)"
+    )
+    return scaling, ratio
 
 
 # ---------------------------------------------------------------------------- peer
@@ -259,6 +353,13 @@ def main():
             print(f"    {metric.value:<16}{', '.join(parts)}")
     print()
 
+    print(
+        f"{'long tickets, every target in business hours':<50}{'CPU s':>8}{'wall s':>8}"
+    )
+    sizes = (2_500, 10_000) if options.quick else (25_000, 100_000)
+    long_scaling, apply_ratio = long_tickets(business, sizes, 8_000)
+    print()
+
     out, e2e_cpu, e2e_wall = timed(run_from_json, business, dicts)
     assert out[0] == n
     print(
@@ -316,6 +417,24 @@ def main():
                 ratio <= TARGET_SCALING,
             )
         )
+    checks.append(
+        (
+            (
+                f"one long ticket: per-event cost {sizes[0]:,} -> {sizes[1]:,} events "
+                f"≤ {TARGET_LONG_SCALING:g}x (is {long_scaling:.2f}x)"
+            ),
+            long_scaling <= TARGET_LONG_SCALING,
+        )
+    )
+    checks.append(
+        (
+            (
+                f"SlaClock.apply one by one ≤ {TARGET_APPLY_RATIO:g}x evaluate on 8,000 "
+                f"events (is {apply_ratio:.2f}x)"
+            ),
+            apply_ratio <= TARGET_APPLY_RATIO,
+        )
+    )
     for label, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {label}")
     passed = sum(ok for _, ok in checks)

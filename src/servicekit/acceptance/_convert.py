@@ -20,6 +20,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import pendulum
 
+from servicekit._boundary import check_depth, quote
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import (
     CalendarRangeError,
@@ -240,8 +241,9 @@ def from_plain(cls: type[A], data: Any, *, extra: tuple[str, ...] = ()) -> A:
     """
     name = cls.__name__
     if not isinstance(data, Mapping):
-        msg = f"{name}.from_dict needs a mapping, got {data!r}"
+        msg = f"{name}.from_dict needs a mapping, got {quote(data)}"
         raise DeserializationError(msg)
+    check_depth(data, f"{name} data")
     fields = [f for f in attrs.fields(cls) if f.init]
     unknown = sorted(set(data) - {*extra, *(f.name for f in fields)}, key=repr)
     if unknown:
@@ -262,5 +264,5 @@ def from_plain(cls: type[A], data: Any, *, extra: tuple[str, ...] = ()) -> A:
     try:
         return cls(**kwargs)
     except (InvalidArgumentError, InvalidTypeError, UnknownNameError) as e:
-        msg = f"invalid {name} data {dict(data)!r}: {e}"
+        msg = f"invalid {name} data {quote(dict(data))}: {e}"
         raise DeserializationError(msg) from e

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
+from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
     from_plain,
     instant_key,
@@ -53,6 +55,7 @@ __all__ = [
 _RATING_SCALE: Final = range(1, 6)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class _EventBase:
     """Fields and serialisation shared by every event (private: not an extension point)."""
@@ -120,6 +123,7 @@ def _cancel_reason(value: object) -> str:
     return text(value, "Cancelled.reason", allow_empty=False)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class SheetSent(_EventBase):
     """The team sent the written requirement confirmation sheet.
@@ -165,6 +169,7 @@ class SheetSent(_EventBase):
             _after_at(self, "delivery_due", self.delivery_due)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class CustomerConfirmed(_EventBase):
     """The customer confirmed the pending confirmation sheet.
@@ -177,6 +182,7 @@ class CustomerConfirmed(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class ConfirmationExpired(_EventBase):
     """The customer let the confirmation window pass: the sheet is invalid, re-discuss.
@@ -193,6 +199,7 @@ class ConfirmationExpired(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Delivered(_EventBase):
     """The team delivered the work (first delivery, or a resubmission after rework).
@@ -205,6 +212,7 @@ class Delivered(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptancePassed(_EventBase):
     """The customer accepted the delivery.
@@ -217,6 +225,7 @@ class AcceptancePassed(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceFailed(_EventBase):
     """The customer rejected the delivery, saying why: rework and resubmit.
@@ -243,6 +252,7 @@ class AcceptanceFailed(_EventBase):
     reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceTimedOut(_EventBase):
     """The customer let the acceptance window pass.
@@ -259,6 +269,7 @@ class AcceptanceTimedOut(_EventBase):
     """
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class DelayAnnounced(_EventBase):
     """The team told the customer the delivery (or resubmission) will be late.
@@ -314,6 +325,7 @@ def _flag(value: object) -> bool:
     return value
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class FollowUpDone(_EventBase):
     """The follow-up visit after acceptance took place; the requirement closes.
@@ -357,6 +369,7 @@ class FollowUpDone(_EventBase):
     comment: str = attrs.field(default="", converter=_comment)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Cancelled(_EventBase):
     """The requirement was withdrawn; nothing more is owed.
@@ -428,11 +441,12 @@ def event_from_dict(data: Any) -> Event:
         Delivered(at=DateTime(2025, 2, 14, 12, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))
     """
     if not isinstance(data, Mapping):
-        msg = f"an event must be a mapping with an 'event' key, got {data!r}"
+        msg = f"an event must be a mapping with an 'event' key, got {quote(data)}"
         raise DeserializationError(msg)
+    check_depth(data, "event data")
     name = data.get("event")
     cls = _BY_NAME.get(name) if isinstance(name, str) else None
     if cls is None:
-        msg = f"unknown event {name!r}; use one of: {', '.join(_BY_NAME)}"
+        msg = f"unknown event {quote(name)}; use one of: {', '.join(_BY_NAME)}"
         raise UnknownNameError(msg)
     return cls.from_dict(data)

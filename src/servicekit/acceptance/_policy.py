@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, Self, runtime_checkable
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
 from servicekit.acceptance._convert import duration_from_iso, duration_to_iso, member
 from servicekit.errors import (
     DeserializationError,
@@ -54,7 +55,12 @@ class BusinessDayCalendar(Protocol):
         ...
 
     def add_business_days(self, start: dt.datetime, n: int) -> pendulum.DateTime:
-        """Return close of business on the ``n``-th business day after ``start``'s date."""
+        """Return close of business on the ``n``-th business day after ``start``'s date.
+
+        It must return an aware datetime not before ``start`` (for ``n == 0`` the
+        workflow asks again with ``n = 1`` first); any other answer raises
+        ``InvalidTypeError`` or ``InvalidArgumentError`` naming the calendar.
+        """
         ...
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,8 +212,9 @@ class RequirementPolicy:
             2
         """
         if not isinstance(data, Mapping) or "calendar" not in data:
-            msg = f"a RequirementPolicy needs a mapping with a 'calendar' key, got {data!r}"
+            msg = f"a RequirementPolicy needs a mapping with a 'calendar' key, got {quote(data)}"
             raise DeserializationError(msg)
+        check_depth(data, "RequirementPolicy data")
         known = {"calendar", "delay_notice", "on_acceptance_timeout", *DAY_FIELDS}
         unknown = sorted(set(data) - known)
         if unknown:

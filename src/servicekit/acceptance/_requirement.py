@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
+from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority
 from servicekit.acceptance._convert import (
     instant_key,
@@ -104,6 +106,7 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return out
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Requirement:
     """A customer requirement moving from receipt to confirmation, delivery, acceptance.
@@ -660,8 +663,9 @@ class Requirement:
             servicekit.errors.DeserializationError: stored state 'closed' does not match ...
         """
         if not isinstance(data, Mapping):
-            msg = f"Requirement.from_dict needs a mapping, got {data!r}"
+            msg = f"Requirement.from_dict needs a mapping, got {quote(data)}"
             raise DeserializationError(msg)
+        check_depth(data, "Requirement data")
         unknown = sorted(set(data) - set(_KEYS))
         if unknown:
             msg = f"Requirement data has unknown keys {unknown}; expected {list(_KEYS)}"

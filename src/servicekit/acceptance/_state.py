@@ -15,12 +15,15 @@ event, so applying events never re-reads the history.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
 
+from servicekit._boundary import quote
+from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
     elapsed,
     from_plain,
@@ -58,7 +61,6 @@ from servicekit.errors import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Mapping
 
     import pendulum
@@ -240,6 +242,7 @@ class ObligationRule:
         return f"{self.party.value} owes {self.what.value} {when}"
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Obligation:
     """An open obligation: ``party`` owes ``what`` by ``due_at`` (None: no date set).
@@ -292,6 +295,7 @@ class Obligation:
         return from_plain(cls, data)
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Breach:
     """A broken rule, kept forever in the requirement's record.
@@ -449,6 +453,7 @@ def allowed_events(state: RequirementState) -> tuple[type[Event], ...]:
 # ---------------------------------------------------------------------------------
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class Progress:
     """Everything the history implies, kept so that each event costs O(1).
@@ -494,13 +499,36 @@ def _deadline(
     if rule.within is None:
         return None if promised is None else _local(policy, promised)
     days: int = getattr(policy, rule.within)
-    due = policy.calendar.add_business_days(started, days)
-    if utc(due) < utc(started):
+    due = _answer(policy, started, days)
+    if utc(due) < utc(started) and days == 0:
         # Only a 0-day window can close before it opens (started after that day's
         # close of business); a deadline before its own start could never be met.
-        due = policy.calendar.add_business_days(started, days + 1)
+        due = _answer(policy, started, days + 1)
+    if utc(due) < utc(started):
+        cal = type(policy.calendar).__name__
+        msg = (
+            f"the calendar {cal}.add_business_days({started.isoformat()}, {days}) "
+            f"answered {due.isoformat()}, before the start; a deadline must not "
+            "precede the instant it is counted from"
+        )
+        raise InvalidArgumentError(msg)
     # A BusinessDayCalendar may answer in another zone; show it in calendar.timezone.
     return _local(policy, due)
+
+
+def _answer(
+    policy: RequirementPolicy, started: pendulum.DateTime, days: int
+) -> pendulum.DateTime:
+    """``policy.calendar.add_business_days``, refusing an answer that is no instant."""
+    due: object = policy.calendar.add_business_days(started, days)
+    if not isinstance(due, dt.datetime) or due.utcoffset() is None:
+        cal = type(policy.calendar).__name__
+        msg = (
+            f"the calendar {cal}.add_business_days must return an aware datetime; "
+            f"it returned {type(due).__name__} {quote(due)}"
+        )
+        raise InvalidTypeError(msg)
+    return to_instant(due)
 
 
 def start(received_at: pendulum.DateTime, policy: RequirementPolicy) -> Progress:

@@ -10,12 +10,14 @@ cite them. This module must never read the clock or do I/O: "now" is a parameter
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Self, cast
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import (
     CalendarRangeError,
@@ -23,7 +25,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
 )
-from servicekit.sla._calendar import _zone, datetime_at, instant_us
+from servicekit.sla._calendar import datetime_at, instant_us
 from servicekit.sla._model import (
     FIRST_US as _FIRST_US,
 )
@@ -75,23 +77,42 @@ _ONE_US: Final = dt.timedelta(microseconds=1)
 # ---------------------------------------------------------------------------- fold
 
 
+class _Stretches:
+    """Finished running stretches, shared by the copies of a cycle (append-only).
+
+    A copy of a cycle shares this store and remembers how many stretches are its own,
+    so copying costs O(1) (``SlaClock.apply`` copies the fold for every call). The
+    first copy to append past a point shared with another copies the store first.
+    ``sums`` caches, per target, the prefix sums of the stretches' spans in that
+    target's clock, so elapsed time and crossings never re-add the whole history.
+    """
+
+    __slots__ = ("items", "sums")
+
+    def __init__(self, items: list[tuple[int, int]]) -> None:
+        self.items = items
+        self.sums: dict[CompiledTarget, list[int]] = {}
+
+
 class _Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
     __slots__ = (
         "active",
         "breach",
-        "closed",
         "due",
         "floor",
+        "n",
         "passed",
+        "run",
         "start",
         "stop",
     )
 
     def __init__(self, start: int, *, active: bool) -> None:
         self.start = start
-        self.closed: list[tuple[int, int]] = []  # finished running stretches
+        self.run = _Stretches([])  # finished running stretches: run.items[:n]
+        self.n = 0
         self.active: int | None = start if active else None  # running since
         self.stop: int | None = None
         self.breach: int | None = None  # decided breach instant (rule 16: final)
@@ -106,7 +127,8 @@ class _Cycle:
     def copy(self) -> _Cycle:
         c = _Cycle.__new__(_Cycle)
         c.start = self.start
-        c.closed = self.closed.copy()
+        c.run = self.run  # shared: see _Stretches
+        c.n = self.n
         c.active = self.active
         c.stop = self.stop
         c.breach = self.breach
@@ -114,6 +136,49 @@ class _Cycle:
         c.passed = None if self.passed is None else self.passed.copy()
         c.floor = self.floor
         return c
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # The span caches are keyed by compiled targets: ship the stretches only.
+        return (
+            self.start,
+            self.closed,
+            self.active,
+            self.stop,
+            self.breach,
+            self.due,
+            self.passed,
+            self.floor,
+        )
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (
+            self.start,
+            closed,
+            self.active,
+            self.stop,
+            self.breach,
+            self.due,
+            self.passed,
+            self.floor,
+        ) = state
+        self.run = _Stretches(list(closed))
+        self.n = len(closed)
+
+    @property
+    def closed(self) -> list[tuple[int, int]]:
+        """The finished running stretches (a copy)."""
+        return self.run.items[: self.n]
+
+    def close(self, a: int, b: int) -> None:
+        """Append the finished stretch ``[a, b)``."""
+        run = self.run
+        n = self.n
+        if len(run.items) != n:  # another copy appended past our end: fork
+            fork = _Stretches(run.items[:n])
+            fork.sums = {ct: p[: n + 1] for ct, p in run.sums.items()}
+            self.run = run = fork
+        run.items.append((a, b))
+        self.n = n + 1
 
     def to_plain(self) -> dict[str, Any]:
         return {
@@ -141,7 +206,7 @@ class _Cycle:
             if not c.start <= a < b:
                 msg = f"a closed stretch must lie after the cycle's start and end after it begins; got {pair!r}"
                 raise DeserializationError(msg)
-            c.closed.append((a, b))
+            c.close(a, b)
         c.active = _opt_us_of(d.get("active"))
         c.stop = _opt_us_of(d.get("stop"))
         c.breach = _opt_us_of(d.get("breach"))
@@ -168,29 +233,139 @@ class _Cycle:
             raise DeserializationError(msg)
         return c
 
+    def check(self, last: int, where: str) -> None:
+        """Refuse a stored cycle whose instants contradict each other (issue 12)."""
+
+        def bad(field: str, why: str) -> DeserializationError:
+            return DeserializationError(f"SlaClock state.{where}.{field} {why}")
+
+        if self.start > last:
+            raise bad("start", "is after the clock's last event")
+        end = self.start
+        for a, b in self.closed:
+            if a < end or b > last:
+                raise bad(
+                    "closed",
+                    "must list stretches in time order, from the cycle's start to "
+                    "the clock's last event, without overlaps",
+                )
+            end = b
+        for field in ("active", "stop"):
+            v = getattr(self, field)
+            if v is not None and not end <= v <= last:
+                raise bad(
+                    field,
+                    "must lie between the end of the cycle's last stretch and the "
+                    "clock's last event",
+                )
+        for field in ("breach", "floor"):
+            v = getattr(self, field)
+            if v is not None and not self.start <= v <= last:
+                raise bad(
+                    field,
+                    "must lie between the cycle's start and the clock's last event",
+                )
+        if self.due is not None and self.stop is None:
+            raise bad("due", "is set on a cycle that has not stopped")
+        for f, w in (self.passed or {}).items():
+            if not (0 < f < 1 and self.start <= w <= last):
+                raise bad(
+                    "passed",
+                    "must hold fractions in (0, 1) passed between the cycle's start "
+                    "and the clock's last event",
+                )
+
     def pause(self, t: int) -> None:
         a = self.active
         if a is not None:
             if t > a:
-                self.closed.append((a, t))
+                self.close(a, t)
             self.active = None
 
-    def spans(self, ct: CompiledTarget) -> list[int]:
-        return [ct.span(a, b) for a, b in self.closed]
+    def sums(self, ct: CompiledTarget) -> list[int]:
+        """Prefix sums of the stretches' spans in ``ct``'s clock, at least ``n + 1`` long."""
+        run = self.run
+        p = run.sums.get(ct)
+        if p is None:
+            p = run.sums[ct] = [0]
+        n = self.n
+        if len(p) <= n:
+            total = p[-1]
+            for a, b in run.items[len(p) - 1 : n]:
+                total += ct.span(a, b)
+                p.append(total)
+        return p
 
-    def crossing(self, ct: CompiledTarget, x: int, spans: list[int]) -> int | None:
+    def elapsed(self, ct: CompiledTarget) -> int:
+        """Time counted in the finished stretches, in ``ct``'s clock."""
+        return self.sums(ct)[self.n]
+
+    def crossing(self, ct: CompiledTarget, x: int) -> int | None:
         """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
 
         None if it is not reached in the finished stretches and the cycle is not running.
         """
-        c = 0
-        for (a, _b), n in zip(self.closed, spans, strict=True):
-            if c + n >= x:
-                return ct.add(a, x - c)
-            c += n
+        p = self.sums(ct)
+        n = self.n
+        i = bisect.bisect_left(p, x, 1, n + 1)  # spans are >= 0: p never decreases
+        if i <= n:
+            return ct.add(self.run.items[i - 1][0], x - p[i - 1])
         if self.active is not None:
-            return ct.add(self.active, x - c)
+            return ct.add(self.active, x - p[n])
         return None
+
+
+class _Cycles:
+    """A metric's cycles, oldest first: the earlier ones shared by copies, the latest owned.
+
+    Only the latest cycle ever changes, so a copy of the fold shares the list of
+    earlier ones (append-only, as ``_Stretches``) and copies the latest alone.
+    """
+
+    __slots__ = ("breached", "done", "last", "n")
+
+    def __init__(self) -> None:
+        self.done: list[_Cycle] = []  # earlier cycles: done[:n]
+        self.n = 0
+        self.breached = 0  # how many of the earlier cycles were breached
+        self.last: _Cycle | None = None
+
+    @classmethod
+    def of(cls, cycles: Iterable[_Cycle]) -> _Cycles:
+        out = cls()
+        for c in cycles:
+            out.append(c)
+        return out
+
+    def __len__(self) -> int:
+        return self.n + (self.last is not None)
+
+    def __iter__(self) -> Iterator[_Cycle]:
+        yield from self.done[: self.n]
+        if self.last is not None:
+            yield self.last
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Cycles.of, (list(self),))
+
+    def append(self, c: _Cycle) -> None:
+        last = self.last
+        if last is not None:
+            done = self.done
+            if len(done) != self.n:  # another copy appended past our end: fork
+                done = self.done = done[: self.n]
+            done.append(last)
+            self.n += 1
+            self.breached += last.breach is not None
+        self.last = c
+
+    def copy(self) -> _Cycles:
+        out = _Cycles.__new__(_Cycles)
+        out.done = self.done
+        out.n = self.n
+        out.breached = self.breached
+        out.last = None if self.last is None else self.last.copy()
+        return out
 
 
 class _Fold:
@@ -208,6 +383,7 @@ class _Fold:
         "policies",
         "policy",
         "priority",
+        "shared",
         "since",
         "status",
         "tier",
@@ -237,12 +413,15 @@ class _Fold:
         self.status = TicketStatus.OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        self.cycles: list[list[_Cycle]] = [
-            [_Cycle(t, active=True)],
-            [],
-            [],
-            [_Cycle(t, active=True)],
+        self.cycles: list[_Cycles] = [
+            _Cycles.of([_Cycle(t, active=True)]),
+            _Cycles(),
+            _Cycles(),
+            _Cycles.of([_Cycle(t, active=True)]),
         ]
+        # Bit m set: cycles[m] is shared with the fold this one was copied from, and
+        # must be copied before it changes (see own()).
+        self.shared = 0
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled policy points at calendar engines: ship its index instead.
@@ -253,6 +432,7 @@ class _Fold:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
+        self.shared = 0
         self.policy = self.policies.compiled(state["policy"])
 
     def to_plain(self) -> dict[str, Any]:
@@ -317,9 +497,13 @@ class _Fold:
         f.changed_solved = flags["changed_solved"]
         f.awaiting = flags["awaiting"]
         f.first_done = flags["first_done"]
+        f.shared = 0
         cycles = _mapping(_get(d, "cycles", w), "SlaClock cycles")
         f.cycles = [
-            [_Cycle.from_plain(c) for c in get_list(cycles, m.value, "SlaClock cycles")]
+            _Cycles.of(
+                _Cycle.from_plain(c)
+                for c in get_list(cycles, m.value, "SlaClock cycles")
+            )
             for m in METRIC_ORDER
         ]
         if len(f.cycles[_FR]) != 1 or len(f.cycles[_RES]) != 1:
@@ -327,7 +511,62 @@ class _Fold:
                 "a stored clock has exactly one FIRST_RESPONSE and one RESOLUTION cycle"
             )
             raise DeserializationError(msg)
+        f.check()
         return f
+
+    def check(self) -> None:
+        """Refuse stored state no event log could produce (issue 12).
+
+        Otherwise a clock would report, say, a closed ticket whose resolution runs,
+        with a negative ``percent_used``. Each message names the field.
+        """
+        w = "SlaClock state"
+        if self.since > self.last:
+            msg = f"{w}.since is after {w}.last; a policy cannot take force after the last event"
+            raise DeserializationError(msg)
+        solved = self.status in SOLVED_STATUSES
+        paused = self.paused()
+        for m, metric in enumerate(METRIC_ORDER):
+            cycles = list(self.cycles[m])
+            for i, c in enumerate(cycles):
+                where = f"cycles.{metric.value}[{i}]"
+                c.check(self.last, where)
+                if c.stop is not None:
+                    continue
+                if i < len(cycles) - 1:
+                    msg = f"{w}.{where}.stop is missing: only the latest cycle may run"
+                    raise DeserializationError(msg)
+                if solved:
+                    msg = (
+                        f"{w}.{where}.stop is missing, but {w}.status is "
+                        f"{self.status.value}: solving stops every clock"
+                    )
+                    raise DeserializationError(msg)
+                held = m in _PAUSABLE_METRICS and paused
+                if held != (c.active is None):
+                    state = "paused" if held else "running"
+                    msg = (
+                        f"{w}.{where}.active contradicts {w}.status "
+                        f"{self.status.value} and the policy: this clock is {state}"
+                    )
+                    raise DeserializationError(msg)
+        fr = self.running(_FR) is not None
+        nr = self.running(_NR) is not None
+        if self.first_done == fr:
+            msg = f"{w}.first_done contradicts the FIRST_RESPONSE cycle (stopped iff done)"
+            raise DeserializationError(msg)
+        if self.awaiting != (fr or nr):
+            msg = (
+                f"{w}.awaiting contradicts the cycles: a reply is awaited iff the "
+                "FIRST_RESPONSE or NEXT_RESPONSE clock runs"
+            )
+            raise DeserializationError(msg)
+        if self.cycles[_NR] and not self.first_done:
+            msg = f"{w}.cycles.next_response has cycles before the first response"
+            raise DeserializationError(msg)
+        if self.changed_solved and not solved:
+            msg = f"{w}.changed_solved is true on a ticket that is not solved"
+            raise DeserializationError(msg)
 
     def select(self) -> int:
         return self.policies.index_for(
@@ -340,11 +579,43 @@ class _Fold:
         )
 
     def copy(self) -> _Fold:
+        """A fold that changes independently of this one, in O(1) time.
+
+        The cycles are shared until either side changes them (``own``): a clock that
+        applies one event copies only what that event changes.
+        """
         f = _Fold.__new__(_Fold)
-        for name in _Fold.__slots__:
-            object.__setattr__(f, name, getattr(self, name))
-        f.cycles = [[c.copy() for c in cs] for cs in self.cycles]
+        f.attributes = self.attributes
+        f.awaiting = self.awaiting
+        f.category = self.category
+        f.changed_solved = self.changed_solved
+        f.channel = self.channel
+        f.cycles = self.cycles.copy()
+        f.first_done = self.first_done
+        f.last = self.last
+        f.policies = self.policies
+        f.policy = self.policy
+        f.priority = self.priority
+        f.since = self.since
+        f.status = self.status
+        f.tier = self.tier
+        f.shared = 0b1111
+        self.shared = 0b1111
         return f
+
+    def own(self, m: int) -> _Cycles:
+        """Metric ``m``'s cycles, copied first if shared with another fold."""
+        bit = 1 << m
+        if self.shared & bit:
+            self.cycles[m] = self.cycles[m].copy()
+            self.shared &= ~bit
+        return self.cycles[m]
+
+    def mine(self, m: int) -> _Cycle:
+        """Metric ``m``'s latest cycle, ready to change (see ``own``)."""
+        c = self.own(m).last
+        assert c is not None  # noqa: S101  (only called when there is one)
+        return c
 
     # -- helpers --------------------------------------------------------------------
 
@@ -352,9 +623,9 @@ class _Fold:
         return self.status in self.policy.pause_on
 
     def running(self, m: int) -> _Cycle | None:
-        cs = self.cycles[m]
-        if cs and cs[-1].stop is None:
-            return cs[-1]
+        c = self.cycles[m].last
+        if c is not None and c.stop is None:
+            return c
         return None
 
     def clamp(self, b: int | None, c: _Cycle) -> int | None:
@@ -368,13 +639,13 @@ class _Fold:
         return max(lo, b)
 
     def stop(self, m: int, t: int) -> None:
-        c = self.running(m)
-        if c is None:
+        if self.running(m) is None:
             return
+        c = self.mine(m)
         ct = self.policy.targets[m]
         if ct is not None and c.breach is None:
             was_running = c.active is not None
-            b = self.clamp(c.crossing(ct, ct.within, c.spans(ct)), c)
+            b = self.clamp(c.crossing(ct, ct.within), c)
             if b is not None and b <= t:
                 c.breach = b
             elif was_running:
@@ -384,7 +655,7 @@ class _Fold:
 
     def start(self, m: int, t: int) -> None:
         paused = m in _PAUSABLE_METRICS and self.paused()
-        self.cycles[m].append(_Cycle(t, active=not paused))
+        self.own(m).append(_Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
         for m in range(4):
@@ -393,7 +664,7 @@ class _Fold:
         self.first_done = True
 
     def resume_resolution(self, t: int) -> None:
-        c = self.cycles[_RES][-1]
+        c = self.mine(_RES)
         if self.changed_solved:
             c.floor = t
             self.changed_solved = False
@@ -409,22 +680,21 @@ class _Fold:
             return
         for m in range(4):
             ct = old.targets[m]
-            cs = self.cycles[m]
-            if ct is None or not cs:
+            c = self.cycles[m].last
+            if ct is None or c is None:
                 continue
-            c = cs[-1]
             # A stopped RESOLUTION may be reopened: its passed warnings must stay too.
             if c.breach is not None or (c.stop is not None and m != _RES):
                 continue
-            spans = c.spans(ct)
             if c.stop is None:
-                b = self.clamp(c.crossing(ct, ct.within, spans), c)
+                b = self.clamp(c.crossing(ct, ct.within), c)
                 if b is not None and b <= t:
-                    c.breach = b  # rule 6: already breached stays breached
+                    self.mine(m).breach = b  # rule 6: already breached stays breached
                     continue
             for f, x in ct.warn:
-                w = self.clamp(c.crossing(ct, x, spans), c)
+                w = self.clamp(c.crossing(ct, x), c)
                 if w is not None and w <= t:
+                    c = self.mine(m)
                     if c.passed is None:
                         c.passed = {}
                     c.passed.setdefault(f, w)
@@ -440,8 +710,8 @@ class _Fold:
         if was_paused == self.paused():
             return
         for m in _PAUSABLE_METRICS:
-            live = self.running(m)
-            if live is not None:
+            if self.running(m) is not None:
+                live = self.mine(m)
                 if was_paused:
                     live.active = t
                 else:
@@ -567,7 +837,8 @@ class _Fold:
             d = s._due  # noqa: SLF001
             if d is not None and d > hi:
                 hi = d
-        lo = self.cycles[_RES][0].start  # CREATED
+        first = next(iter(self.cycles[_RES]))
+        lo = first.start  # CREATED
         if lo < _FIRST_US or hi > _LAST_US:
             bad = lo if lo < _FIRST_US else hi
             msg = (
@@ -582,7 +853,8 @@ class _Fold:
     ) -> MetricStatus:
         metric = ct.metric
         cs = self.cycles[m]
-        if not cs:
+        c = cs.last
+        if c is None:
             return MetricStatus(
                 metric=metric,
                 state=MetricState.NOT_STARTED,
@@ -590,11 +862,9 @@ class _Fold:
                 timezone=tz,
                 elapsed_us=0,
             )
-        c = cs[-1]
         n = len(cs)
-        earlier = sum(1 for x in cs[:-1] if x.breach is not None)
-        spans = c.spans(ct)
-        elapsed = sum(spans)
+        earlier = cs.breached
+        elapsed = c.elapsed(ct)
         if c.active is not None:
             elapsed += ct.span(c.active, now)
         due: int | None
@@ -606,7 +876,7 @@ class _Fold:
         else:
             breach = c.breach
             if breach is None:
-                b = self.clamp(c.crossing(ct, ct.within, spans), c)
+                b = self.clamp(c.crossing(ct, ct.within), c)
                 if b is not None and b <= now:
                     breach = b
                 due = b
@@ -629,7 +899,7 @@ class _Fold:
                         w: int | None = kept
                     else:
                         # First passed because of the change, it falls there.
-                        w = self.clamp(c.crossing(ct, x, spans), c)
+                        w = self.clamp(c.crossing(ct, x), c)
                     if w is not None:
                         alerts.append(
                             Alert(
@@ -678,7 +948,7 @@ def _opt_iso(us: int | None) -> str | None:
 
 
 def _us_of(value: object) -> int:
-    return instant_us(instant_from_iso(value, "SlaClock instant"), "SlaClock instant")
+    return _stored_us(value, "SlaClock instant")
 
 
 def _opt_us_of(value: object) -> int | None:
@@ -729,7 +999,36 @@ def _optional_iso(us: int | None, tz: str) -> str | None:
 
 
 def _optional_us(value: Any, what: str) -> int | None:
-    return None if value is None else instant_us(instant_from_iso(value, what), what)
+    return None if value is None else _stored_us(value, what)
+
+
+def _stored_us(value: Any, what: str) -> int:
+    """A stored instant, refused unless every zone can show it (no later OverflowError)."""
+    us = instant_us(instant_from_iso(value, what), what)
+    if not _FIRST_US <= us <= _LAST_US:
+        msg = (
+            f"{what} {quote(value)} is outside the years a datetime can show in every "
+            "zone (0001-01-02 … 9999-12-30 UTC)"
+        )
+        raise DeserializationError(msg)
+    return us
+
+
+def _stored_zone(value: object, what: str) -> str:
+    """A stored zone name that instants can be shown in, or DeserializationError."""
+    try:
+        datetime_at(0, value)  # type: ignore[arg-type]
+    except (ValueError, LookupError, OSError, TypeError) as e:
+        msg = f"{what} must be an IANA time zone name; got {quote(value)}"
+        raise DeserializationError(msg) from e
+    return cast("str", value)
+
+
+def _duration_in_range(us: int, what: str) -> int:
+    if not 0 <= us <= _LAST_US - _FIRST_US:
+        msg = f"{what} must be a duration from zero to the span of the datetime range"
+        raise DeserializationError(msg)
+    return us
 
 
 def _count(value: Any, what: str) -> int:
@@ -755,7 +1054,13 @@ def _duration_us(value: Any, what: str) -> int:
     return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
 
 
-@attrs.frozen(kw_only=True)
+def _public_repr(value: object, names: tuple[str, ...]) -> str:
+    """``Class(name=repr, ...)`` over public fields and properties (instants, durations)."""
+    shown = ", ".join(f"{n}={getattr(value, n)!r}" for n in names)
+    return f"{type(value).__name__}({shown})"
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Alert:
     """A warning or breach of one metric's latest cycle, at an instant.
 
@@ -800,6 +1105,11 @@ class Alert:
         """The instant of the alert, in the policy calendar's zone."""
         return datetime_at(self._at, self.timezone)
 
+    def __repr__(self) -> str:
+        return _public_repr(
+            self, ("kind", "metric", "threshold", "cycle", "timezone", "at")
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data."""
         return {
@@ -824,14 +1134,12 @@ class Alert:
             metric=Metric.parse(_get(d, "metric", "Alert")),
             threshold=_threshold(_get(d, "threshold", "Alert")),
             cycle=_count(_get(d, "cycle", "Alert"), "Alert.cycle"),
-            timezone=timezone,
-            at_us=instant_us(
-                instant_from_iso(_get(d, "at", "Alert"), "Alert.at"), "at"
-            ),
+            timezone=_stored_zone(timezone, "Alert timezone"),
+            at_us=_stored_us(_get(d, "at", "Alert"), "Alert.at"),
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class MetricStatus:
     """Where one metric stands at the report's ``now``.
 
@@ -888,6 +1196,9 @@ class MetricStatus:
     _due: int | None = attrs.field(default=None, alias="due_us")
     _breached: int | None = attrs.field(default=None, alias="breached_us")
     _stopped: int | None = attrs.field(default=None, alias="stopped_us")
+
+    def __repr__(self) -> str:
+        return _public_repr(self, _STATUS_REPR)
 
     def _at(self, us: int | None) -> pendulum.DateTime | None:
         return None if us is None else datetime_at(us, self.timezone)
@@ -964,17 +1275,35 @@ class MetricStatus:
             metric=Metric.parse(_get(d, "metric", w)),
             state=MetricState.parse(_get(d, "state", w)),
             target=SlaTarget.from_dict(_get(d, "target", w)),
-            timezone=timezone,
+            timezone=_stored_zone(timezone, "MetricStatus timezone"),
             cycles=_count(_get(d, "cycles", w), "MetricStatus.cycles"),
             breached_cycles=_count(
                 _get(d, "breached_cycles", w), "MetricStatus.breached_cycles"
             ),
-            elapsed_us=_duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
+            elapsed_us=_duration_in_range(
+                _duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
+                "MetricStatus.elapsed",
+            ),
             started_us=_optional_us(d.get("started_at"), "MetricStatus.started_at"),
             due_us=_optional_us(d.get("due_at"), "MetricStatus.due_at"),
             breached_us=_optional_us(d.get("breached_at"), "MetricStatus.breached_at"),
             stopped_us=_optional_us(d.get("stopped_at"), "MetricStatus.stopped_at"),
         )
+
+
+_STATUS_REPR: Final = (
+    "metric",
+    "state",
+    "target",
+    "timezone",
+    "cycles",
+    "breached_cycles",
+    "elapsed",
+    "started_at",
+    "due_at",
+    "breached_at",
+    "stopped_at",
+)
 
 
 def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStatus]:
@@ -984,7 +1313,7 @@ def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStat
     return frozen
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SlaReport:
     """Every measured metric of one ticket at ``now``, and when that will next change.
 
@@ -1023,6 +1352,20 @@ class SlaReport:
     def now(self) -> pendulum.DateTime:
         """The instant this report describes."""
         return datetime_at(self._now, self.timezone)
+
+    def __repr__(self) -> str:
+        return _public_repr(
+            self,
+            (
+                "policy",
+                "status",
+                "timezone",
+                "now",
+                "next_change_at",
+                "metrics",
+                "alerts",
+            ),
+        )
 
     @property
     def next_change_at(self) -> pendulum.DateTime | None:
@@ -1066,8 +1409,8 @@ class SlaReport:
             DeserializationError: a key is missing or a value is unusable.
         """
         d = _mapping(data, "SlaReport")
-        tz = _get(d, "timezone", "SlaReport")
-        _zone(tz)  # an unknown zone raises now, not when an instant is shown
+        # An unknown zone raises now, not when an instant is shown.
+        tz = _stored_zone(_get(d, "timezone", "SlaReport"), "SlaReport.timezone")
         name = _get(d, "policy", "SlaReport")
         if not isinstance(name, str) or not name.strip():
             msg = f"SlaReport.policy must be a policy name; got {name!r}"
@@ -1087,9 +1430,7 @@ class SlaReport:
             timezone=tz,
             metrics=statuses,
             alerts=[Alert.from_dict(a, timezone=tz) for a in alerts],
-            now_us=instant_us(
-                instant_from_iso(_get(d, "now", "SlaReport"), "SlaReport.now"), "now"
-            ),
+            now_us=_stored_us(_get(d, "now", "SlaReport"), "SlaReport.now"),
             next_change_us=_optional_us(
                 d.get("next_change_at"), "SlaReport.next_change_at"
             ),
@@ -1277,7 +1618,7 @@ class SlaClock:
         if isinstance(events, TicketEvent):
             events = (events,)
         given: object = events
-        if not isinstance(given, Iterable):
+        if type(given) is not tuple and not isinstance(given, Iterable):
             msg = f"events must be a TicketEvent or a list of them; got {given!r}"
             raise InvalidTypeError(msg)
         fold = self._fold.copy()

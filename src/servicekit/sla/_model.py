@@ -17,8 +17,10 @@ from typing import Any, Final, ParamSpec, Self, TypeVar
 
 import attrs
 
+from servicekit._boundary import check_depth, quote
 from servicekit._conditions import Always, Condition, condition_from
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority, Tier, parse_member
 from servicekit.errors import (
     CalendarRangeError,
@@ -149,18 +151,22 @@ _R = TypeVar("_R")
 def reads(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate a ``from_dict`` so that unusable values raise DeserializationError.
 
-    Any servicekit error (a ValueError, TypeError or LookupError) becomes a
-    [`DeserializationError`][] naming ``what``, as ``from_dict`` promises.
+    Any servicekit error (a ValueError, TypeError or LookupError) and any overflow
+    (a duration or instant too large for a datetime) becomes a
+    [`DeserializationError`][] naming ``what``, as ``from_dict`` promises. Data nested
+    deeper than ``servicekit._boundary.MAX_DEPTH`` is refused before it is read.
     """
 
     def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(fn)
         def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            data = args[1] if len(args) > 1 else kwargs.get("data")
+            check_depth(data, f"{what} data")
             try:
                 return fn(*args, **kwargs)
             except DeserializationError:
                 raise
-            except (ValueError, TypeError, LookupError) as e:
+            except (ValueError, TypeError, LookupError, OverflowError) as e:
                 msg = f"{what} data is unusable: {e}"
                 raise DeserializationError(msg) from e
 
@@ -731,8 +737,11 @@ def _to_category(value: object) -> str | None:
 
 def _to_attributes(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        msg = f"attributes must be a mapping of names to JSON values; got {value!r}"
+        msg = (
+            f"attributes must be a mapping of names to JSON values; got {quote(value)}"
+        )
         raise InvalidTypeError(msg)
+    check_depth(value, "attributes", stored=False)
     return _json_mapping(value, "attributes")
 
 
@@ -812,6 +821,7 @@ def _at_key(value: dt.datetime) -> int:
     return instant_us(value, "at")
 
 
+@keeps_instants
 @attrs.frozen(kw_only=True)
 class TicketEvent:
     """One thing that happened to a ticket, at an instant.
@@ -863,7 +873,7 @@ class TicketEvent:
         us = instant_us(self.at, "TicketEvent.at")
         if not FIRST_US <= us <= LAST_US:
             msg = (
-                f"TicketEvent.at {self.at!r} is outside the years a datetime can show in "
+                f"TicketEvent.at {self.at.isoformat()} is outside the years a datetime can show in "
                 "every zone (0001-01-02 … 9999-12-30 UTC); use a real instant"
             )
             raise CalendarRangeError(msg)
