@@ -31,6 +31,7 @@ from servicekit.routing import (
     Ticket,
     Triage,
     TriageRule,
+    explain,
 )
 from strategies import (
     ROUTING_NOW,
@@ -897,3 +898,48 @@ def test_compiled_plans_follow_the_router_they_belong_to():
     assert copy == relaxed
     assert copy.route(waiting, team, NOW) == relaxed.route(waiting, team, NOW)
     assert "compiled" not in repr(relaxed)
+
+
+class TestMisbehavingPolicies:
+    """Issue 12: a caller's policy that fails must be named, never a bare builtin."""
+
+    class Raises:
+        name = "crm lookup"
+
+        def assess(self, ticket, agent, context):
+            return Assessment.ranked(agent.attributes["region"])
+
+    def test_policy_raising_key_error_is_named_with_cause(self):
+        router = Router(policies=[self.Raises()])
+        for call in (
+            lambda: router.route(mk_ticket(), [mk_agent("a")], NOW),
+            lambda: router.dispatch([mk_ticket()], [mk_agent("a")], NOW),
+            lambda: router.dispatch(
+                [mk_ticket()], [mk_agent("a")], NOW, strategy="scan"
+            ),
+        ):
+            with pytest.raises(InvalidArgumentError, match="'crm lookup'") as info:
+                call()
+            assert isinstance(info.value.__cause__, KeyError)
+            assert "KeyError" in str(info.value)
+
+    def test_explain_names_a_raising_policy(self):
+        with pytest.raises(InvalidArgumentError, match="'crm lookup'") as info:
+            explain(self.Raises(), mk_ticket(), mk_agent("a"))
+        assert isinstance(info.value.__cause__, KeyError)
+
+    def test_library_errors_from_a_policy_pass_unchanged(self):
+        # SeniorForRepeatComplaints refuses a malformed count with its own message.
+        t = mk_ticket(attributes={"unresolved_complaints": "many"})
+        with pytest.raises(InvalidArgumentError, match="whole number of complaints"):
+            DEFAULT.route(t, [mk_agent("a")], NOW)
+
+    def test_non_callable_assess_refused_at_construction(self):
+        class NotCallable:
+            name = "static"
+            assess = "yes"
+
+        with pytest.raises(
+            InvalidTypeError, match="'static': `assess` must be a method"
+        ):
+            Router(policies=[NotCallable()])

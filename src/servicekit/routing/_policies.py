@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
+    ServiceKitError,
 )
 from servicekit.routing import _values as v
 from servicekit.routing._model import Agent, Ticket
@@ -341,6 +343,31 @@ class RoutingPolicy(Protocol):
             An [`Assessment`][]; the class example shows the reasons it gives.
         """
         ...
+
+
+def _assess(
+    policy: RoutingPolicy, ticket: Ticket, agent: Agent, context: RoutingContext
+) -> Assessment:
+    """Run ``policy.assess``, turning its failures into errors that name the policy.
+
+    A caller's policy that raises (a ``KeyError`` on a missing attribute) or returns
+    something other than an [`Assessment`][] must not surface as a bare built-in
+    exception from deep inside a dispatch; the original stays as ``__cause__``.
+    """
+    try:
+        verdict: object = policy.assess(ticket, agent, context)
+    except ServiceKitError:
+        raise
+    except Exception as exc:
+        msg = (
+            f"routing policy {quote(policy.name)} failed on ticket {quote(ticket.id)} "
+            f"and agent {quote(agent.id)}: {type(exc).__name__}: {quote(str(exc))}"
+        )
+        raise InvalidArgumentError(msg) from exc
+    if not isinstance(verdict, Assessment):
+        msg = f"policy {policy.name!r} returned {quote(verdict)}; assess must return an Assessment"
+        raise InvalidTypeError(msg)
+    return verdict
 
 
 class Live:
@@ -1379,6 +1406,11 @@ def explain(
     Returns:
         ``"<agent id>: <reason>"``, or ``"<agent id>: admitted"``.
 
+    Raises:
+        InvalidArgumentError: the policy raised (it is named; the original exception
+            is the ``__cause__``).
+        InvalidTypeError: the policy returned something other than an Assessment.
+
     Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
@@ -1406,7 +1438,7 @@ def explain(
         requirements=Requirements.of(ticket),
         agents=everyone,
     )
-    verdict = policy.assess(ticket, agent, ctx)
+    verdict = _assess(policy, ticket, agent, ctx)
     if not verdict.admitted:
         return f"{agent.id}: {verdict.reason}"
     return f"{agent.id}: {verdict.reason or 'admitted'}"

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
     DeserializationError,
@@ -40,7 +41,6 @@ from servicekit.routing import _values as v
 from servicekit.routing._model import Agent, Ticket
 from servicekit.routing._policies import (
     AgentIndex,
-    Assessment,
     Availability,
     ChannelMatch,
     DedicatedManager,
@@ -56,6 +56,7 @@ from servicekit.routing._policies import (
     RoutingPolicy,
     SeniorForRepeatComplaints,
     SkillGroupMatch,
+    _assess,
     _Builtin,
     policy_from_dict,
 )
@@ -572,7 +573,12 @@ def _policies(value: object) -> tuple[RoutingPolicy, ...]:
             )
             raise InvalidTypeError(msg)
         if not isinstance(p.name, str) or not p.name:
-            msg = f"policy {p!r} needs a non-empty string `name`"
+            msg = f"policy {quote(p)} needs a non-empty string `name`"
+            raise InvalidTypeError(msg)
+        if not callable(p.assess):
+            # Refused here, not at the first ticket: a data attribute named
+            # ``assess`` would otherwise fail deep inside a dispatch.
+            msg = f"policy {quote(p.name)}: `assess` must be a method taking (ticket, agent, context); got {quote(p.assess)}"
             raise InvalidTypeError(msg)
         if p.name in seen:
             msg = f"two policies are named {p.name!r}; names identify policies in reasons and escalation steps"
@@ -680,6 +686,7 @@ class Router:
 
     Raises:
         DuplicateIdError: two policies or escalation steps share a name.
+        InvalidTypeError: a policy has no ``name`` or no callable ``assess``.
         InvalidArgumentError: escalation steps out of order, or one drops a
             policy the router does not have or its availability and capacity check.
 
@@ -876,7 +883,10 @@ class Router:
             NaiveDatetimeError: ``now`` has no time zone.
             DuplicateIdError: two tickets or two agents share an id.
             InvalidArgumentError: a ticket is already assigned or was created after
-                ``now``; ``strategy`` is unknown.
+                ``now``; ``strategy`` is unknown; a policy of yours raised (it is
+                named, with the original exception as ``__cause__``).
+            InvalidTypeError: a policy of yours returned something other than an
+                [`Assessment`][servicekit.routing.Assessment].
 
         Examples:
             >>> import pendulum
@@ -1154,10 +1164,7 @@ class _Engine:
             ranks: list[float] = []
             notes: list[str] = []
             for p in plan.active:
-                verdict: object = p.assess(ticket, agent, ctx)
-                if not isinstance(verdict, Assessment):
-                    msg = f"policy {p.name!r} returned {verdict!r}; assess must return an Assessment"
-                    raise InvalidTypeError(msg)
+                verdict = _assess(p, ticket, agent, ctx)
                 if not verdict.admitted:
                     reasons.append(
                         f"agent {aid} excluded by {p.name}: {verdict.reason}"
