@@ -477,9 +477,14 @@ class _Builtin:
     def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return None
 
-    # ... and the ids of the agents the restriction admits.
+    # ... and the ids of the agents the restriction admits ...
     def _static_ids(self, key: Any, index: AgentIndex) -> AbstractSet[str]:
         return index.all
+
+    # ... or, one agent at a time, whether it admits ``agent`` (the scan strategy's
+    # plain restatement of ``_static_ids``; the tests hold the two to agreeing).
+    def _static_admits(self, key: Any, agent: Agent) -> bool:
+        return True
 
     # A filter on live load: monotone, once False it stays False during a dispatch.
     def _dynamic(self, live: Live, channel: Channel) -> bool:
@@ -499,8 +504,9 @@ class _Builtin:
     _has_levels: ClassVar[bool] = False
     _has_key: ClassVar[bool] = False
 
-    # Words for the agents a static filter removed ("do not speak ug").
-    def _summary(self, key: Any) -> str:
+    # Words for the agents a static filter removed ("do not speak ug"); ``removed``
+    # are those agents, for policies whose words depend on who they are.
+    def _summary(self, key: Any, removed: Sequence[Agent]) -> str:
         return f"fail {self.name}"
 
     # Words for why the agent at a preference level was preferred.
@@ -583,7 +589,10 @@ class ChannelMatch(_Builtin):
     def _static_ids(self, key: Channel, index: AgentIndex) -> AbstractSet[str]:
         return index.by_channel.get(key, _EMPTY)
 
-    def _summary(self, key: Channel) -> str:
+    def _static_admits(self, key: Channel, agent: Agent) -> bool:
+        return agent.capacity.get(key, 0) > 0
+
+    def _summary(self, key: Channel, removed: Sequence[Agent]) -> str:
         return f"do not work the {key.value} channel"
 
 
@@ -650,7 +659,10 @@ class Availability(_Builtin):
     def _dynamic(self, live: Live, channel: Channel) -> bool:
         return live.load.get(channel, 0) < live.capacity.get(channel, 0)
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return agent.available
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return "are not available (break, training or logged off)"
 
 
@@ -715,9 +727,30 @@ class RequiredSkills(_Builtin):
             out &= other
         return out
 
-    def _summary(self, key: tuple[tuple[str, int], ...]) -> str:
-        need = ", ".join(s if n == 1 else f"{s} at level {n} or above" for s, n in key)
-        return f"lack the required skills ({need})"
+    def _static_admits(self, key: tuple[tuple[str, int], ...], agent: Agent) -> bool:
+        return all(agent.skills.get(s, 0) >= n for s, n in key)
+
+    def _summary(
+        self, key: tuple[tuple[str, int], ...], removed: Sequence[Agent]
+    ) -> str:
+        # Say exactly what each removed agent lacks: an agent missing only billing
+        # must not be said to lack billing and logistics.
+        unmet: dict[tuple[tuple[str, int], ...], int] = {}
+        for agent in removed:
+            lacks = tuple((s, n) for s, n in key if agent.skills.get(s, 0) < n)
+            unmet[lacks] = unmet.get(lacks, 0) + 1
+
+        def need(lacks: tuple[tuple[str, int], ...]) -> str:
+            return ", ".join(
+                s if n == 1 else f"{s} at level {n} or above" for s, n in lacks
+            )
+
+        if len(unmet) == 1:
+            return f"lack the required skills ({need(next(iter(unmet)))})"
+        groups = sorted(unmet.items(), key=lambda g: (-g[1], g[0]))
+        return "lack the required skills: " + "; ".join(
+            f"{need(lacks)} ({n:,})" for lacks, n in groups
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -767,7 +800,10 @@ class LanguageMatch(_Builtin):
     def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.by_language.get(key, _EMPTY)
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return key in agent.languages
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"do not speak the customer's language ({key})"
 
 
@@ -822,7 +858,10 @@ class SkillGroupMatch(_Builtin):
             out |= index.by_group.get(g, _EMPTY)
         return out
 
-    def _summary(self, key: tuple[str, ...]) -> str:
+    def _static_admits(self, key: tuple[str, ...], agent: Agent) -> bool:
+        return not agent.groups.isdisjoint(key)
+
+    def _summary(self, key: tuple[str, ...], removed: Sequence[Agent]) -> str:
         return f"are not in the {' or '.join(key)} group"
 
 
@@ -1027,7 +1066,10 @@ class SeniorForRepeatComplaints(_Builtin):
     def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.seniors
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return agent.senior
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
     def _params(self) -> dict[str, Any]:
@@ -1135,7 +1177,10 @@ class OwnerStickiness(_Builtin):
             return None
         return [(("owner", owner_id), {owner_id})]
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return agent.id == key
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"are not the case owner {key}, who keeps it for now (first-contact ownership)"
 
     def _level_reason(self, key: Any) -> str:

@@ -7,8 +7,8 @@ assigns a whole queue in queue order, filling capacity as it goes.
 Dispatch never scans every agent for every ticket: built-in policies expose their rules
 as sets of agent ids (an index by channel, skill level, language, group…) and as
 per-agent keys kept in lazily repaired heaps, so each ticket costs about
-``log(agents)``. The ``"scan"`` strategy evaluates every policy on every agent and must
-always choose the same agents; the tests hold the two to that. This module must never
+``log(agents)``. The ``"scan"`` strategy judges every agent one by one and must give
+the same decisions and the same reasons word for word; the tests hold the two to that. This module must never
 read a clock, use randomness, or depend on the order agents are given in.
 """
 
@@ -78,6 +78,8 @@ STANDARD = "standard"
 _PRIORITIES = tuple(Priority)
 _T = TypeVar("_T", "Assignment", "RoutingDecision")
 Strategy = Literal["indexed", "scan"]
+# "route" is Router.route's mode: every agent judged by every policy, one line each.
+_Mode = Literal["indexed", "scan", "route"]
 
 
 def _after(value: object) -> dt.timedelta:
@@ -575,10 +577,11 @@ def _policies(value: object) -> tuple[RoutingPolicy, ...]:
         if not isinstance(p.name, str) or not p.name:
             msg = f"policy {quote(p)} needs a non-empty string `name`"
             raise InvalidTypeError(msg)
-        if not callable(p.assess):
+        method: object = getattr(p, "assess", None)
+        if not callable(method):
             # Refused here, not at the first ticket: a data attribute named
             # ``assess`` would otherwise fail deep inside a dispatch.
-            msg = f"policy {quote(p.name)}: `assess` must be a method taking (ticket, agent, context); got {quote(p.assess)}"
+            msg = f"policy {quote(p.name)}: `assess` must be a method taking (ticket, agent, context); got {quote(method)}"
             raise InvalidTypeError(msg)
         if p.name in seen:
             msg = f"two policies are named {p.name!r}; names identify policies in reasons and escalation steps"
@@ -627,7 +630,15 @@ def _queue(_inst: object, _attr: object, value: object) -> None:
 class _Plan:
     """How one set of active policies is evaluated (which have fast forms)."""
 
-    __slots__ = ("active", "dynamic", "heapable", "keys", "levels", "statics")
+    __slots__ = (
+        "active",
+        "dedicated",
+        "dynamic",
+        "heapable",
+        "keys",
+        "levels",
+        "statics",
+    )
 
     def __init__(
         self, active: tuple[RoutingPolicy, ...], positions: dict[int, int]
@@ -638,6 +649,8 @@ class _Plan:
         self.dynamic = [p for p in builtins if p._has_dynamic]
         self.levels = [p for p in builtins if p._has_levels]
         self.keys = [p for p in builtins if p._has_key]
+        # Whether this plan prefers dedicated managers (then passing one over is news).
+        self.dedicated = any(isinstance(p, DedicatedManager) for p in active)
         ranking = [p for p in builtins if p._has_levels or p._has_key]
         first_key = next((i for i, p in enumerate(ranking) if p._has_key), len(ranking))
         # Heaps need ticket-independent keys after every ticket-dependent preference;
@@ -849,7 +862,7 @@ class Router:
         agent_list = _check_agents(agents)
         ((triaged, note),) = _check_tickets([ticket], self.triage)
         wait_us = waited(triaged, v.micros(now_i), now_i)
-        engine = _Engine(self, agent_list, now_i, "scan")
+        engine = _Engine(self, agent_list, now_i, "route")
         agent_id, step, reasons = engine.decide(triaged, note, wait_us)
         return RoutingDecision(
             ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons
@@ -875,9 +888,11 @@ class Router:
             A [`DispatchResult`][]: assignments and waiting tickets in queue order,
             and the agents' new state.
 
-        ``strategy="indexed"`` (default) uses agent indexes and heaps, with reasons
-        summarised per policy; ``"scan"`` evaluates every policy on every agent for
-        every ticket and lists each agent in the reasons. Both choose the same agents.
+        ``strategy="indexed"`` (default) uses agent indexes and heaps; ``"scan"``
+        judges every agent one by one for every ticket. Both give the same decisions
+        and the same reasons, word for word: exclusions summarised per policy with
+        exactly what the agents lack, a line naming the customer's dedicated manager
+        when one was passed over and why, then the choice.
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
@@ -1067,6 +1082,36 @@ def _triage_note(result: TriageResult) -> str:
     return f"triage rule {result.rule.name!r} gave it {', '.join(parts)}"
 
 
+def _excluded_line(
+    policy: _Builtin, key: Hashable, removed: Sequence[Agent], total: int
+) -> str:
+    return (
+        f"{v.plural(len(removed), 'agent')} of {total:,} excluded by "
+        f"{policy.name}: they {policy._summary(key, removed)}"
+    )
+
+
+def _nobody_free(members: AbstractSet[str]) -> str:
+    if len(members) == 1:
+        return (
+            f"the only qualified agent, {next(iter(members))}, is at capacity or "
+            "at their part-time share; it stays in the queue"
+        )
+    if members:
+        return (
+            f"all {len(members):,} qualified agents are at capacity or at their "
+            "part-time share; it stays in the queue"
+        )
+    return "no agent qualifies; it stays in the queue"
+
+
+def _chose_line(aid: str, members: AbstractSet[str], notes: list[str]) -> str:
+    detail = "; ".join(n for n in notes if n)
+    return f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}" + (
+        f": {detail}" if detail else ""
+    )
+
+
 class _Engine:
     """One routing run: live agent state, indexes and memo tables (private, mutable)."""
 
@@ -1075,12 +1120,14 @@ class _Engine:
         router: Router,
         agents: Sequence[Agent],
         now: dt.datetime,
-        strategy: Strategy,
+        strategy: _Mode,
     ) -> None:
         self.router = router
         self.now = now
         self.now_us = v.micros(now)
-        self.scan = strategy == "scan"
+        self.route = strategy == "route"
+        # "scan" and "route" keep no index: they judge every agent one by one.
+        self.scan = strategy != "indexed"
         self.ids = [a.id for a in agents]
         self.original = {a.id: a for a in agents}
         self.current = dict(self.original)
@@ -1138,17 +1185,93 @@ class _Engine:
                 f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}"
             )
         plan = self.plans[n]
-        if self.scan:
+        if self.route:
             chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
-        elif plan.heapable:
-            chosen = self._heap(ticket, ctx, plan, reasons)
         else:
-            _, ids, lines = self._eligible(ticket, ctx, plan)
+            # Both dispatch strategies explain alike: static exclusions summarised
+            # per policy, then the choice. "scan" works each out agent by agent.
+            sig, members, lines = (
+                self._eligible_scan(ticket, ctx, plan)
+                if self.scan
+                else self._eligible(ticket, ctx, plan)
+            )
             reasons.extend(lines)
-            chosen = self._rank(ticket, ctx, plan, sorted(ids), reasons)
+            if not plan.heapable:
+                chosen = self._rank(ticket, ctx, plan, sorted(members), reasons)
+            elif self.scan:
+                chosen = self._best_scan(ticket, ctx, plan, members, reasons)
+            else:
+                chosen = self._heap(ticket, ctx, plan, sig, members, reasons)
+        self._passed_over(ticket, ctx, plan, chosen, reasons)
         if chosen is not None:
             self._assign(chosen, ticket.channel)
         return chosen, relax.name, reasons
+
+    def _agent_now(self, aid: str) -> Agent:
+        """The agent as it stands now in this run (load and last assignment)."""
+        if self.keep_current or aid not in self.changed:
+            return self.current[aid]
+        live = self.lives[aid]
+        return self.original[aid].with_load(live.load, assigned_at=self.now)
+
+    def _passed_over(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        chosen: str | None,
+        reasons: list[str],
+    ) -> None:
+        """Say why the customer's dedicated manager did not get the ticket."""
+        customer = ticket.customer_id
+        if customer is None or not plan.dedicated:
+            return
+        if self.index is not None:
+            managers = sorted(self.index.by_customer.get(customer, ()))
+        else:
+            managers = [
+                aid
+                for aid in self.ids
+                if customer in self.original[aid].dedicated_customers
+            ]
+        if not managers or chosen in managers:
+            return
+        lines = []
+        for aid in managers:
+            agent = self._agent_now(aid)
+            why = None
+            for _, p in plan.statics:
+                k = p._static_key(ticket, ctx)
+                if k is not None and not p._static_admits(k, agent):
+                    why = f"{_assess(p, ticket, agent, ctx).reason} ({p.name})"
+                    break
+            if why is None:
+                why = self._outranked(ticket, ctx, plan, agent, chosen)
+            lines.append(
+                f"the customer's dedicated manager {aid} was passed over: {why}"
+            )
+        reasons[-1:-1] = lines
+
+    def _outranked(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        agent: Agent,
+        chosen: str | None,
+    ) -> str:
+        best = None if chosen is None else self._agent_now(chosen)
+        for p in plan.active:
+            mine = _assess(p, ticket, agent, ctx)
+            if not mine.admitted:
+                return f"{mine.reason} ({p.name})"
+            if best is not None:
+                theirs = _assess(p, ticket, best, ctx)
+                if theirs.rank < mine.rank:
+                    return f"agent {chosen} came first on {p.name}"
+        # Unreachable while the plan ranks managers first: admitted and not chosen
+        # means an earlier policy preferred the chosen agent.
+        return f"agent {chosen} came first by agent id"  # pragma: no cover
 
     def _rank(
         self,
@@ -1204,6 +1327,51 @@ class _Engine:
         reasons.append(f"chose agent {best[1]}: {why}")
         return best[1]
 
+    def _eligible_scan(
+        self, ticket: Ticket, ctx: RoutingContext, plan: _Plan
+    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
+        """``_eligible`` worked out agent by agent, with no index and no memo."""
+        remaining = [self.original[aid] for aid in self.ids]
+        total = len(remaining)
+        lines: list[str] = []
+        for _, p in plan.statics:
+            k = p._static_key(ticket, ctx)
+            if k is None:
+                continue
+            kept = [a for a in remaining if p._static_admits(k, a)]
+            if len(kept) < len(remaining):
+                removed = [a for a in remaining if not p._static_admits(k, a)]
+                lines.append(_excluded_line(p, k, removed, total))
+            remaining = kept
+        return None, frozenset(a.id for a in remaining), tuple(lines)
+
+    def _best_scan(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        members: AbstractSet[str],
+        reasons: list[str],
+    ) -> str | None:
+        """``_heap`` worked out agent by agent: the best admitted member by rank."""
+        best: tuple[tuple[float, ...], str] | None = None
+        for aid in members:
+            agent = self.current[aid]
+            verdicts = [_assess(p, ticket, agent, ctx) for p in plan.active]
+            if all(x.admitted for x in verdicts):
+                cand = (tuple(x.rank for x in verdicts), aid)
+                if best is None or cand < best:
+                    best = cand
+        if best is None:
+            reasons.append(_nobody_free(members))
+            return None
+        aid = best[1]
+        agent = self.current[aid]
+        notes = [_assess(p, ticket, agent, ctx).reason for p in plan.levels]
+        notes += [_assess(p, ticket, agent, ctx).reason for p in plan.keys]
+        reasons.append(_chose_line(aid, members, notes))
+        return aid
+
     def _eligible(
         self, ticket: Ticket, ctx: RoutingContext, plan: _Plan
     ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
@@ -1232,24 +1400,24 @@ class _Engine:
             policy = self.router.policies[pos]
             assert isinstance(policy, _Builtin)  # noqa: S101  # statics are built-ins only
             after = remaining & policy._static_ids(k, index)
-            removed = len(remaining) - len(after)
-            if removed:
-                line = (
-                    f"{v.plural(removed, 'agent')} of {total:,} excluded by "
-                    f"{policy.name}: they {policy._summary(k)}"
-                )
-                lines = (*lines, line)
+            if len(after) < len(remaining):
+                removed = [self.original[aid] for aid in sorted(remaining - after)]
+                lines = (*lines, _excluded_line(policy, k, removed, total))
             remaining = after
             self.eligible[sig[: i + 1]] = (sig[: i + 1], frozenset(remaining), lines)
         return self.eligible[sig]
 
-    def _heap(
-        self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, reasons: list[str]
+    def _heap(  # noqa: PLR0917  # private hot path: positional on purpose
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        sig: Hashable,
+        members: AbstractSet[str],
+        reasons: list[str],
     ) -> str | None:
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one
-        sig, members, lines = self._eligible(ticket, ctx, plan)
-        reasons.extend(lines)
         levels: list[tuple[_Builtin, list[tuple[Hashable, set[str]]]]] = []
         for p in plan.levels:
             lv = p._levels(ticket, ctx, index)
@@ -1258,18 +1426,7 @@ class _Engine:
         base = (id(plan), ticket.channel, sig)
         found = self._search(base, members, ticket.channel, plan, levels)
         if found is None:
-            if len(members) == 1:
-                reasons.append(
-                    f"the only qualified agent, {next(iter(members))}, is at capacity or "
-                    "at their part-time share; it stays in the queue"
-                )
-            elif members:
-                reasons.append(
-                    f"all {len(members):,} qualified agents are at capacity or at their "
-                    "part-time share; it stays in the queue"
-                )
-            else:
-                reasons.append("no agent qualifies; it stays in the queue")
+            reasons.append(_nobody_free(members))
             return None
         aid, chosen = found
         live = self.lives[aid]
@@ -1279,11 +1436,7 @@ class _Engine:
             if k is not None
         ]
         notes.extend(p._live_reason(live, self.now_us) for p in plan.keys)
-        detail = "; ".join(n for n in notes if n)
-        reasons.append(
-            f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}"
-            + (f": {detail}" if detail else "")
-        )
+        reasons.append(_chose_line(aid, members, notes))
         return aid
 
     def _search(  # private hot path: positional on purpose
