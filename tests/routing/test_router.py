@@ -31,6 +31,7 @@ from servicekit.routing import (
     Ticket,
     Triage,
     TriageRule,
+    _router,
     explain,
 )
 from strategies import (
@@ -1042,3 +1043,50 @@ class TestDedicatedManagerPassedOver:
             assert not any("passed over" in r for r in reasons)
         for reasons in self.reasons(mk_ticket(customer_id="other"), agents):
             assert not any("passed over" in r for r in reasons)
+
+
+class TestCrossCallMemo:
+    """Issue 12: small dispatches reuse the router's index of the team across calls;
+    the reuse must never serve a team whose indexed facts changed."""
+
+    def test_memo_not_reused_when_an_agents_skills_change(self):
+        router = Router.default()
+        t = mk_ticket(skills={"billing"})
+        before = [mk_agent("a", skills={"billing": 5}), mk_agent("b")]
+        assert router.dispatch([t], before, NOW).assignments[0].agent_id == "a"
+        after = [mk_agent("a"), mk_agent("b", skills={"billing": 5})]
+        assert router.dispatch([t], after, NOW).assignments[0].agent_id == "b"
+        gone = [mk_agent("a", available=False), after[1].with_load({"chat": 2})]
+        assert router.dispatch([t], gone, NOW).assignments == ()
+
+    def test_memo_reused_for_agents_differing_only_in_load(self):
+        router = Router.default()
+        agents = [mk_agent("a"), mk_agent("b")]
+        first = router.dispatch([mk_ticket("T1")], agents, NOW)
+        index = router._compiled.team[1]
+        second = router.dispatch([mk_ticket("T2")], first.agents, NOW)
+        assert router._compiled.team[1] is index
+        assert [a.agent_id for a in (*first.assignments, *second.assignments)] == [
+            "a",
+            "b",
+        ]
+        assert second == DEFAULT.dispatch([mk_ticket("T2")], first.agents, NOW)
+
+    def test_memo_starts_afresh_past_its_limit(self, monkeypatch):
+        monkeypatch.setattr(_router, "_MEMO_LIMIT", 1)
+        router = Router.default()
+        agents = [mk_agent("a", skills={"x": 3, "y": 3}), mk_agent("b")]
+        for i, skills in enumerate([{"x"}, {"y"}, {"x", "y"}, set()]):
+            t = mk_ticket(f"T{i}", skills=skills)
+            fresh = Router.default().dispatch([t], agents, NOW)
+            assert router.dispatch([t], agents, NOW) == fresh
+        assert len(router._compiled.team[2]) <= 3
+        assert len(router._compiled.requirements) <= 2
+
+    def test_pickled_router_leaves_its_memo_behind(self):
+        router = Router.default()
+        router.dispatch([mk_ticket()], [mk_agent("a")], NOW)
+        copy = pickle.loads(pickle.dumps(router))
+        assert copy._compiled.team is None
+        assert copy._compiled.requirements == {}
+        assert copy == router

@@ -19,6 +19,7 @@ read a clock, use randomness, or depend on the order agents are given in.
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
 import heapq
 import itertools
@@ -660,12 +661,26 @@ class _Plan:
         )
 
 
+# Eligible agents and exclusion lines by signature (see _Engine._eligible).
+_Memo = dict[tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]]
+# Memo entries kept across calls before a memo starts afresh (bounds memory when
+# every ticket brings a new case owner or skill mix).
+_MEMO_LIMIT = 4096
+
+
 class _Compiled:
     """A router's escalation chain and evaluation plans, computed once."""
 
-    __slots__ = ("after_us", "heapable", "plans", "relax")
+    __slots__ = ("after_us", "heapable", "plans", "relax", "requirements", "team")
 
     def __init__(self, router: Router) -> None:
+        # The last team this router indexed, and its index: many small dispatches
+        # in a row (a desk's simulation, a live queue) meet the same agents again,
+        # most of them the very same objects and the rest new only in their load.
+        self.team: tuple[Sequence[Agent], AgentIndex, _Memo] | None = None
+        # Requirements by (escalation step, the ticket's asks): values, kept across
+        # calls, bounded by _MEMO_LIMIT.
+        self.requirements: dict[Hashable, Requirements] = {}
         self.after_us = [
             s.after // dt.timedelta(microseconds=1) for s in router.escalations
         ]
@@ -681,6 +696,57 @@ class _Compiled:
             for r in relax
         ]
         self.heapable = all(p.heapable for p in self.plans)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The team cache is a memo of one process's recent calls: never pickled.
+        skip = ("team", "requirements")
+        return {k: getattr(self, k) for k in self.__slots__ if k not in skip}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, val in state.items():
+            object.__setattr__(self, k, val)
+        self.team = None
+        self.requirements = {}
+
+    def index(self, agents: Sequence[Agent]) -> tuple[AgentIndex, _Memo]:
+        """Return an index of ``agents`` (sorted by id) and its eligibility memo.
+
+        The last ones are reused if the agents' static facts are the same objects
+        (only their load and last assignment may differ: neither is indexed).
+        """
+        team = self.team
+        if team is not None:
+            known, index, memo = team
+            if len(known) == len(agents) and all(
+                map(_same_static_facts, known, agents)
+            ):
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+                    memo[()] = ((), index.all, ())
+                return index, memo
+        index = AgentIndex(agents)
+        fresh: _Memo = {(): ((), index.all, ())}
+        self.team = (agents, index, fresh)
+        return index, fresh
+
+
+def _same_static_facts(a: Agent, b: Agent) -> bool:
+    """Whether an index of ``a`` serves for ``b``: what it indexes is identical.
+
+    Identity, not equality: ``with_load`` and dispatch share these values with the
+    agent they came from, and comparing them would cost as much as indexing.
+    """
+    return a is b or (
+        a.id == b.id
+        and a.skills is b.skills
+        and a.capacity is b.capacity
+        and a.available is b.available
+        and a.senior is b.senior
+        and a.languages is b.languages
+        and a.groups is b.groups
+        and a.dedicated_customers is b.dedicated_customers
+        and a.dedicated_tiers is b.dedicated_tiers
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -978,8 +1044,12 @@ class Router:
                         reasons=tuple(reasons),
                     )
                 )
-        return DispatchResult(
-            assignments=assignments, unassigned=unassigned, agents=engine.final_agents()
+        # Built from the engine's own, already checked values: no re-validation.
+        return v.trusted(
+            DispatchResult,
+            assignments=tuple(assignments),
+            unassigned=tuple(unassigned),
+            agents=tuple(engine.final_agents()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -1133,19 +1203,20 @@ class _Engine:
         self.current = dict(self.original)
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
-        self.index: AgentIndex | None = None if self.scan else AgentIndex(agents)
-        self.lives: dict[str, Live] = (
-            {} if self.scan else {a.id: Live(a) for a in agents}
-        )
         compiled = router._compiled
+        self.index: AgentIndex | None = None
+        self.eligible: _Memo = {}
+        if not self.scan:
+            self.index, self.eligible = compiled.index(agents)
+        # Live state is made on first use: a small dispatch touches few agents.
+        self.lives = _Lives(self.original)
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
         self.keep_current = self.scan or not compiled.heapable
-        self.requirements: dict[Hashable, Requirements] = {}
-        self.eligible: dict[
-            tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]
-        ] = {} if self.index is None else {(): ((), self.index.all, ())}
+        if len(compiled.requirements) > _MEMO_LIMIT:
+            compiled.requirements.clear()
+        self.requirements = compiled.requirements
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
     def decide(
@@ -1211,8 +1282,7 @@ class _Engine:
         """The agent as it stands now in this run (load and last assignment)."""
         if self.keep_current or aid not in self.changed:
             return self.current[aid]
-        live = self.lives[aid]
-        return self.original[aid].with_load(live.load, assigned_at=self.now)
+        return _holding(self.original[aid], self.lives[aid].load, self.now)
 
     def _passed_over(
         self,
@@ -1540,8 +1610,8 @@ class _Engine:
 
     def _assign(self, aid: str, channel: Channel) -> None:
         self.changed.add(aid)
-        live = self.lives.get(aid)
-        if live is not None:
+        if not self.scan:
+            live = self.lives[aid]
             live.load[channel] = live.load.get(channel, 0) + 1
             live.total_load += 1
             live.last_us = float(self.now_us)
@@ -1551,9 +1621,7 @@ class _Engine:
             agent = self.current[aid]
             load = dict(agent.load)
             load[channel] = load.get(channel, 0) + 1
-            self.current[aid] = attrs.evolve(
-                agent, load=load, last_assigned_at=self.now
-            )
+            self.current[aid] = _holding(agent, load, self.now)
 
     def final_agents(self) -> list[Agent]:
         out = []
@@ -1563,8 +1631,29 @@ class _Engine:
             elif self.keep_current:
                 out.append(self.current[aid])
             else:
-                live = self.lives[aid]
-                out.append(
-                    self.original[aid].with_load(live.load, assigned_at=self.now)
-                )
+                out.append(_holding(self.original[aid], self.lives[aid].load, self.now))
         return out
+
+
+class _Lives(dict[str, Live]):
+    """Live state per agent id, made from the agent on first use."""
+
+    def __init__(self, agents: Mapping[str, Agent]) -> None:
+        super().__init__()
+        self.agents = agents
+
+    def __missing__(self, aid: str) -> Live:
+        live = self[aid] = Live(self.agents[aid])
+        return live
+
+
+def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Agent:
+    """Return ``agent.with_load(load, assigned_at=now)`` without re-checking.
+
+    Dispatch only ever adds one ticket where there was room, to a load and an
+    instant already valid.
+    """
+    clone = copy.copy(agent)
+    object.__setattr__(clone, "load", v.FrozenMap(load))
+    object.__setattr__(clone, "last_assigned_at", now)
+    return clone
