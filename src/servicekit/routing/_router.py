@@ -721,8 +721,10 @@ class _Compiled:
                 map(_same_static_facts, known, agents)
             ):
                 if len(memo) > _MEMO_LIMIT:
-                    memo.clear()
-                    memo[()] = ((), index.all, ())
+                    # A new dict, not clear(): a dispatch running in another thread
+                    # keeps the one it holds intact.
+                    memo = {(): ((), index.all, ())}
+                    self.team = (known, index, memo)
                 return index, memo
         index = AgentIndex(agents)
         fresh: _Memo = {(): ((), index.all, ())}
@@ -1215,7 +1217,7 @@ class _Engine:
         self.plans = compiled.plans
         self.keep_current = self.scan or not compiled.heapable
         if len(compiled.requirements) > _MEMO_LIMIT:
-            compiled.requirements.clear()
+            compiled.requirements = {}
         self.requirements = compiled.requirements
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
