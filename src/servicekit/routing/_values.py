@@ -121,7 +121,15 @@ def instant(value: object, what: str) -> pendulum.DateTime:
         return value
     # The UTC fields, put straight into a pendulum value: pendulum.instance() and
     # in_timezone() cost ten times as much, on every dispatch's ``now``.
-    u = dt.datetime.astimezone(value, dt.UTC)
+    try:
+        u = dt.datetime.astimezone(value, dt.UTC)
+    except OverflowError:
+        # 0001-01-01 00:00+08:00 is in year 0 in UTC, which datetime cannot hold.
+        msg = (
+            f"{what} ({value.isoformat()}) falls outside years 1-9999 in UTC; "
+            "give an instant between them"
+        )
+        raise InvalidArgumentError(msg) from None
     return pendulum.DateTime(
         u.year,
         u.month,
