@@ -17,7 +17,7 @@ hand-written loop (every agent for every ticket, plain predicates, one sort key,
 reasons: the cheapest all-pairs baseline, so the ratio against it is the honest one;
 timed with every agent free and with agents as full as the dispatch left them, since
 full agents are skipped sooner), and the same router with ``strategy="scan"``, which
-also writes a reason for every agent (its ratio mostly measures that writing).
+judges every agent through every policy and works out the same reasons word for word.
 A rule-heavy variant of both workloads (case owners on half the tickets, 20 dedicated
 customers per agent) shows the preference rules' cost. Scaling: a workload a tenth the
 size (10,000 tickets, 200 agents), so the main run is the "10x tickets and 10x agents"
@@ -341,7 +341,7 @@ def main() -> None:
         (a.ticket_id, a.agent_id) for a in fast.assignments
     ]
     report(
-        f"peer 2: router strategy='scan' (a reason per agent), {slice_n} tickets "
+        f"peer 2: router strategy='scan' (every agent judged), {slice_n} tickets "
         f"x {n_agents:,} agents",
         slice_n,
         scan_wall,
