@@ -503,6 +503,8 @@ class _Builtin:
     _has_dynamic: ClassVar[bool] = False
     _has_levels: ClassVar[bool] = False
     _has_key: ClassVar[bool] = False
+    # Whether ``_summary`` needs the removed agents themselves (else it gets none).
+    _names_removed: ClassVar[bool] = False
 
     # Words for the agents a static filter removed ("do not speak ug"); ``removed``
     # are those agents, for policies whose words depend on who they are.
@@ -688,6 +690,7 @@ class RequiredSkills(_Builtin):
 
     kind: ClassVar[str] = "skills"
     name: str = attrs.field(default="required skills", converter=_policy_name)
+    _names_removed: ClassVar[bool] = True
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext

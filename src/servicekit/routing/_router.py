@@ -1155,10 +1155,10 @@ def _triage_note(result: TriageResult) -> str:
 
 
 def _excluded_line(
-    policy: _Builtin, key: Hashable, removed: Sequence[Agent], total: int
+    policy: _Builtin, key: Hashable, count: int, removed: Sequence[Agent], total: int
 ) -> str:
     return (
-        f"{v.plural(len(removed), 'agent')} of {total:,} excluded by "
+        f"{v.plural(count, 'agent')} of {total:,} excluded by "
         f"{policy.name}: they {policy._summary(key, removed)}"
     )
 
@@ -1413,7 +1413,11 @@ class _Engine:
             kept = [a for a in remaining if p._static_admits(k, a)]
             if len(kept) < len(remaining):
                 removed = [a for a in remaining if not p._static_admits(k, a)]
-                lines.append(_excluded_line(p, k, removed, total))
+                lines.append(
+                    _excluded_line(
+                        p, k, len(removed), removed if p._names_removed else (), total
+                    )
+                )
             remaining = kept
         return None, frozenset(a.id for a in remaining), tuple(lines)
 
@@ -1473,8 +1477,15 @@ class _Engine:
             assert isinstance(policy, _Builtin)  # noqa: S101  # statics are built-ins only
             after = remaining & policy._static_ids(k, index)
             if len(after) < len(remaining):
-                removed = [self.original[aid] for aid in sorted(remaining - after)]
-                lines = (*lines, _excluded_line(policy, k, removed, total))
+                # Only a policy whose words depend on who was removed gets them:
+                # listing a case owner's thousands of colleagues would cost a scan.
+                removed = (
+                    [self.original[aid] for aid in sorted(remaining - after)]
+                    if policy._names_removed
+                    else ()
+                )
+                count = len(remaining) - len(after)
+                lines = (*lines, _excluded_line(policy, k, count, removed, total))
             remaining = after
             self.eligible[sig[: i + 1]] = (sig[: i + 1], frozenset(remaining), lines)
         return self.eligible[sig]
