@@ -31,6 +31,8 @@ from servicekit.routing import (
     Ticket,
     Triage,
     TriageRule,
+    _router,
+    explain,
 )
 from strategies import (
     ROUTING_NOW,
@@ -76,12 +78,15 @@ class TestDispatchAgainstReference:
         ]
 
     @given(scenes())
-    def test_scan_matches_indexed(self, scene):
+    def test_scan_and_indexed_give_identical_decisions_and_reasons(self, scene):
+        """Issue 12: the indexed summaries overstated what agents lacked; the scan
+        strategy works every sentence out agent by agent and must agree exactly."""
         tickets, agents = scene
         fast = DEFAULT.dispatch(tickets, agents, NOW)
         scan = DEFAULT.dispatch(tickets, agents, NOW, strategy="scan")
         assert pairs(fast) == pairs(scan)
-        assert [a.step for a in fast.assignments] == [a.step for a in scan.assignments]
+        assert fast.assignments == scan.assignments  # reasons included
+        assert fast.unassigned == scan.unassigned
         assert fast.agents == scan.agents
 
     @given(scenes(), st.integers(1, 3))
@@ -425,6 +430,29 @@ class TestScenarios:
             r.unassigned[0].reasons[-1] == "no agent qualifies; it stays in the queue"
         )
 
+    def test_skill_summary_says_only_what_each_agent_lacks(self):
+        """Issue 12: an agent lacking only billing was said to lack billing and
+        logistics."""
+        agents = [
+            mk_agent("a", skills={"logistics": 5}),
+            mk_agent("b", skills={"logistics": 5}),
+            mk_agent("c"),
+            mk_agent("d", skills={"billing": 1, "logistics": 2}),
+        ]
+        t = mk_ticket(skills={"billing", "logistics"}, min_levels={"logistics": 3})
+        for strategy in ("indexed", "scan"):
+            r = DEFAULT.dispatch([t], agents, NOW, strategy=strategy)
+            assert (
+                "4 agents of 4 excluded by required skills: they lack the required "
+                "skills: billing (2); billing, logistics at level 3 or above (1); "
+                "logistics at level 3 or above (1)"
+            ) in r.unassigned[0].reasons
+        only = DEFAULT.dispatch([t], agents[:2], NOW).unassigned[0].reasons
+        assert (
+            "2 agents of 2 excluded by required skills: they lack the required "
+            "skills (billing)"
+        ) in only
+
     def test_all_qualified_busy_reason(self):
         busy = [mk_agent(i, load={"chat": 2}) for i in ("a", "b")]
         r = DEFAULT.dispatch([mk_ticket()], busy, NOW)
@@ -505,7 +533,7 @@ class TestEscalation:
         assert "stop requiring x" in steps[0].describe()
 
     @given(scenes(max_agents=6, max_tickets=8))
-    def test_escalated_scan_matches_indexed(self, scene):
+    def test_escalated_scan_and_indexed_give_identical_reasons(self, scene):
         tickets, agents = scene
         router = Router.default(
             escalations=[
@@ -522,8 +550,8 @@ class TestEscalation:
                 ),
             ]
         )
-        assert pairs(router.dispatch(tickets, agents, NOW)) == pairs(
-            router.dispatch(tickets, agents, NOW, strategy="scan")
+        assert router.dispatch(tickets, agents, NOW) == router.dispatch(
+            tickets, agents, NOW, strategy="scan"
         )
 
     def test_out_of_order_steps_are_refused(self):
@@ -622,11 +650,11 @@ class TestCustomPolicies:
         assert [a.agent_id for a in r.assignments] == ["near", "far"]
 
     @given(scenes(max_agents=6, max_tickets=8))
-    def test_custom_pipeline_scan_matches_indexed(self, scene):
+    def test_custom_pipeline_scan_and_indexed_give_identical_reasons(self, scene):
         tickets, agents = scene
         router = self.router()
-        assert pairs(router.dispatch(tickets, agents, NOW)) == pairs(
-            router.dispatch(tickets, agents, NOW, strategy="scan")
+        assert router.dispatch(tickets, agents, NOW) == router.dispatch(
+            tickets, agents, NOW, strategy="scan"
         )
 
     def test_keys_before_preferences_still_agree(self):
@@ -897,3 +925,168 @@ def test_compiled_plans_follow_the_router_they_belong_to():
     assert copy == relaxed
     assert copy.route(waiting, team, NOW) == relaxed.route(waiting, team, NOW)
     assert "compiled" not in repr(relaxed)
+
+
+class TestMisbehavingPolicies:
+    """Issue 12: a caller's policy that fails must be named, never a bare builtin."""
+
+    class Raises:
+        name = "crm lookup"
+
+        def assess(self, ticket, agent, context):
+            return Assessment.ranked(agent.attributes["region"])
+
+    def test_policy_raising_key_error_is_named_with_cause(self):
+        router = Router(policies=[self.Raises()])
+        for call in (
+            lambda: router.route(mk_ticket(), [mk_agent("a")], NOW),
+            lambda: router.dispatch([mk_ticket()], [mk_agent("a")], NOW),
+            lambda: router.dispatch(
+                [mk_ticket()], [mk_agent("a")], NOW, strategy="scan"
+            ),
+        ):
+            with pytest.raises(InvalidArgumentError, match="'crm lookup'") as info:
+                call()
+            assert isinstance(info.value.__cause__, KeyError)
+            assert "KeyError" in str(info.value)
+
+    def test_explain_names_a_raising_policy(self):
+        with pytest.raises(InvalidArgumentError, match="'crm lookup'") as info:
+            explain(self.Raises(), mk_ticket(), mk_agent("a"))
+        assert isinstance(info.value.__cause__, KeyError)
+
+    def test_library_errors_from_a_policy_pass_unchanged(self):
+        # SeniorForRepeatComplaints refuses a malformed count with its own message.
+        t = mk_ticket(attributes={"unresolved_complaints": "many"})
+        with pytest.raises(InvalidArgumentError, match="whole number of complaints"):
+            DEFAULT.route(t, [mk_agent("a")], NOW)
+
+    def test_non_callable_assess_refused_at_construction(self):
+        class NotCallable:
+            name = "static"
+            assess = "yes"
+
+        with pytest.raises(
+            InvalidTypeError, match="'static': `assess` must be a method"
+        ):
+            Router(policies=[NotCallable()])
+
+
+class TestDedicatedManagerPassedOver:
+    """Issue 12: nothing said when the customer's dedicated manager was passed over."""
+
+    def reasons(self, t, agents):
+        out = [DEFAULT.route(t, agents, NOW).reasons]
+        for strategy in ("indexed", "scan"):
+            r = DEFAULT.dispatch([t], agents, NOW, strategy=strategy)
+            (decision,) = (*r.assignments, *r.unassigned)
+            out.append(decision.reasons)
+        return out
+
+    def test_manager_off_shift_is_named_with_why(self):
+        agents = [
+            mk_agent("a"),
+            mk_agent("mgr", dedicated_customers={"vip"}, available=False),
+        ]
+        t = mk_ticket(customer_id="vip")
+        for reasons in self.reasons(t, agents):
+            assert reasons[-2] == (
+                "the customer's dedicated manager mgr was passed over: is not "
+                "available (on a break, in training or logged off) "
+                "(availability and capacity)"
+            )
+            assert reasons[-1].startswith("chose agent a")
+
+    def test_manager_at_capacity_is_named_with_why(self):
+        agents = [
+            mk_agent("a"),
+            mk_agent("mgr", dedicated_customers={"vip"}, load={"chat": 2}),
+        ]
+        for reasons in self.reasons(mk_ticket(customer_id="vip"), agents):
+            assert (
+                "the customer's dedicated manager mgr was passed over: already has "
+                "2 of 2 chat tickets (no room) (availability and capacity)"
+            ) in reasons
+
+    def test_manager_lacking_skill_or_language_is_named_with_why(self):
+        agents = [
+            mk_agent("a", skills={"billing": 3}, languages={"mn"}),
+            mk_agent("m1", dedicated_customers={"vip"}, languages={"mn"}),
+            mk_agent("m2", dedicated_customers={"vip"}, skills={"billing": 3}),
+        ]
+        t = mk_ticket(customer_id="vip", skills={"billing"}, language="mn")
+        for reasons in self.reasons(t, agents):
+            assert (
+                "the customer's dedicated manager m1 was passed over: lacks the skill "
+                "billing (required skills)"
+            ) in reasons
+            assert (
+                "the customer's dedicated manager m2 was passed over: does not speak "
+                "the customer's language (mn) (language)"
+            ) in reasons
+
+    def test_manager_outranked_by_case_owner_says_by_what(self):
+        agents = [
+            mk_agent("owner"),
+            mk_agent("mgr", dedicated_customers={"vip"}),
+        ]
+        t = mk_ticket(customer_id="vip", owner_id="owner", minutes_ago=45)
+        for reasons in self.reasons(t, agents):
+            assert (
+                "the customer's dedicated manager mgr was passed over: agent owner "
+                "came first on first-contact ownership"
+            ) in reasons
+
+    def test_nothing_said_when_the_manager_takes_it_or_there_is_none(self):
+        agents = [mk_agent("a"), mk_agent("mgr", dedicated_customers={"vip"})]
+        for reasons in self.reasons(mk_ticket(customer_id="vip"), agents):
+            assert not any("passed over" in r for r in reasons)
+        for reasons in self.reasons(mk_ticket(customer_id="other"), agents):
+            assert not any("passed over" in r for r in reasons)
+
+
+class TestCrossCallMemo:
+    """Issue 12: small dispatches reuse the router's index of the team across calls;
+    the reuse must never serve a team whose indexed facts changed."""
+
+    def test_memo_not_reused_when_an_agents_skills_change(self):
+        router = Router.default()
+        t = mk_ticket(skills={"billing"})
+        before = [mk_agent("a", skills={"billing": 5}), mk_agent("b")]
+        assert router.dispatch([t], before, NOW).assignments[0].agent_id == "a"
+        after = [mk_agent("a"), mk_agent("b", skills={"billing": 5})]
+        assert router.dispatch([t], after, NOW).assignments[0].agent_id == "b"
+        gone = [mk_agent("a", available=False), after[1].with_load({"chat": 2})]
+        assert router.dispatch([t], gone, NOW).assignments == ()
+
+    def test_memo_reused_for_agents_differing_only_in_load(self):
+        router = Router.default()
+        agents = [mk_agent("a"), mk_agent("b")]
+        first = router.dispatch([mk_ticket("T1")], agents, NOW)
+        index = router._compiled.team[1]
+        second = router.dispatch([mk_ticket("T2")], first.agents, NOW)
+        assert router._compiled.team[1] is index
+        assert [a.agent_id for a in (*first.assignments, *second.assignments)] == [
+            "a",
+            "b",
+        ]
+        assert second == DEFAULT.dispatch([mk_ticket("T2")], first.agents, NOW)
+
+    def test_memo_starts_afresh_past_its_limit(self, monkeypatch):
+        monkeypatch.setattr(_router, "_MEMO_LIMIT", 1)
+        router = Router.default()
+        agents = [mk_agent("a", skills={"x": 3, "y": 3}), mk_agent("b")]
+        for i, skills in enumerate([{"x"}, {"y"}, {"x", "y"}, set()]):
+            t = mk_ticket(f"T{i}", skills=skills)
+            fresh = Router.default().dispatch([t], agents, NOW)
+            assert router.dispatch([t], agents, NOW) == fresh
+        assert len(router._compiled.team[2]) <= 3
+        assert len(router._compiled.requirements) <= 2
+
+    def test_pickled_router_leaves_its_memo_behind(self):
+        router = Router.default()
+        router.dispatch([mk_ticket()], [mk_agent("a")], NOW)
+        copy = pickle.loads(pickle.dumps(router))
+        assert copy._compiled.team is None
+        assert copy._compiled.requirements == {}
+        assert copy == router

@@ -86,7 +86,21 @@ class TestInstants:
             microseconds=1
         )
         assert v.micros(when) == expected
-        assert v.micros(v.instant(when, "x")) == expected
+        try:
+            utc = when.astimezone(dt.UTC)
+        except OverflowError:
+            utc = None
+        if utc is None:
+            # Issue 12: a bare OverflowError escaped for instants before year 1 in UTC.
+            with pytest.raises(InvalidArgumentError, match="outside years 1-9999"):
+                v.instant(when, "x")
+        else:
+            assert v.micros(v.instant(when, "x")) == expected
+
+    def test_instant_before_year_one_in_utc_is_a_library_error(self):
+        early = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        with pytest.raises(InvalidArgumentError, match=r"now \(0001-01-01"):
+            v.instant(early, "now")
 
     def test_fraction_and_count(self):
         with pytest.raises(InvalidTypeError):

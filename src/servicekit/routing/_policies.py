@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
+    ServiceKitError,
 )
 from servicekit.routing import _values as v
 from servicekit.routing._model import Agent, Ticket
@@ -343,6 +345,31 @@ class RoutingPolicy(Protocol):
         ...
 
 
+def _assess(
+    policy: RoutingPolicy, ticket: Ticket, agent: Agent, context: RoutingContext
+) -> Assessment:
+    """Run ``policy.assess``, turning its failures into errors that name the policy.
+
+    A caller's policy that raises (a ``KeyError`` on a missing attribute) or returns
+    something other than an [`Assessment`][] must not surface as a bare built-in
+    exception from deep inside a dispatch; the original stays as ``__cause__``.
+    """
+    try:
+        verdict: object = policy.assess(ticket, agent, context)
+    except ServiceKitError:
+        raise
+    except Exception as exc:
+        msg = (
+            f"routing policy {quote(policy.name)} failed on ticket {quote(ticket.id)} "
+            f"and agent {quote(agent.id)}: {type(exc).__name__}: {quote(str(exc))}"
+        )
+        raise InvalidArgumentError(msg) from exc
+    if not isinstance(verdict, Assessment):
+        msg = f"policy {policy.name!r} returned {quote(verdict)}; assess must return an Assessment"
+        raise InvalidTypeError(msg)
+    return verdict
+
+
 class Live:
     """Mutable per-agent state during one dispatch (never escapes the router)."""
 
@@ -450,9 +477,14 @@ class _Builtin:
     def _static_key(self, ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return None
 
-    # ... and the ids of the agents the restriction admits.
+    # ... and the ids of the agents the restriction admits ...
     def _static_ids(self, key: Any, index: AgentIndex) -> AbstractSet[str]:
         return index.all
+
+    # ... or, one agent at a time, whether it admits ``agent`` (the scan strategy's
+    # plain restatement of ``_static_ids``; the tests hold the two to agreeing).
+    def _static_admits(self, key: Any, agent: Agent) -> bool:
+        return True
 
     # A filter on live load: monotone, once False it stays False during a dispatch.
     def _dynamic(self, live: Live, channel: Channel) -> bool:
@@ -471,9 +503,12 @@ class _Builtin:
     _has_dynamic: ClassVar[bool] = False
     _has_levels: ClassVar[bool] = False
     _has_key: ClassVar[bool] = False
+    # Whether ``_summary`` needs the removed agents themselves (else it gets none).
+    _names_removed: ClassVar[bool] = False
 
-    # Words for the agents a static filter removed ("do not speak ug").
-    def _summary(self, key: Any) -> str:
+    # Words for the agents a static filter removed ("do not speak ug"); ``removed``
+    # are those agents, for policies whose words depend on who they are.
+    def _summary(self, key: Any, removed: Sequence[Agent]) -> str:
         return f"fail {self.name}"
 
     # Words for why the agent at a preference level was preferred.
@@ -556,7 +591,10 @@ class ChannelMatch(_Builtin):
     def _static_ids(self, key: Channel, index: AgentIndex) -> AbstractSet[str]:
         return index.by_channel.get(key, _EMPTY)
 
-    def _summary(self, key: Channel) -> str:
+    def _static_admits(self, key: Channel, agent: Agent) -> bool:
+        return agent.capacity.get(key, 0) > 0
+
+    def _summary(self, key: Channel, removed: Sequence[Agent]) -> str:
         return f"do not work the {key.value} channel"
 
 
@@ -623,7 +661,10 @@ class Availability(_Builtin):
     def _dynamic(self, live: Live, channel: Channel) -> bool:
         return live.load.get(channel, 0) < live.capacity.get(channel, 0)
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return agent.available
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return "are not available (break, training or logged off)"
 
 
@@ -649,6 +690,7 @@ class RequiredSkills(_Builtin):
 
     kind: ClassVar[str] = "skills"
     name: str = attrs.field(default="required skills", converter=_policy_name)
+    _names_removed: ClassVar[bool] = True
 
     def assess(
         self, ticket: Ticket, agent: Agent, context: RoutingContext
@@ -688,9 +730,30 @@ class RequiredSkills(_Builtin):
             out &= other
         return out
 
-    def _summary(self, key: tuple[tuple[str, int], ...]) -> str:
-        need = ", ".join(s if n == 1 else f"{s} at level {n} or above" for s, n in key)
-        return f"lack the required skills ({need})"
+    def _static_admits(self, key: tuple[tuple[str, int], ...], agent: Agent) -> bool:
+        return all(agent.skills.get(s, 0) >= n for s, n in key)
+
+    def _summary(
+        self, key: tuple[tuple[str, int], ...], removed: Sequence[Agent]
+    ) -> str:
+        # Say exactly what each removed agent lacks: an agent missing only billing
+        # must not be said to lack billing and logistics.
+        unmet: dict[tuple[tuple[str, int], ...], int] = {}
+        for agent in removed:
+            lacks = tuple((s, n) for s, n in key if agent.skills.get(s, 0) < n)
+            unmet[lacks] = unmet.get(lacks, 0) + 1
+
+        def need(lacks: tuple[tuple[str, int], ...]) -> str:
+            return ", ".join(
+                s if n == 1 else f"{s} at level {n} or above" for s, n in lacks
+            )
+
+        if len(unmet) == 1:
+            return f"lack the required skills ({need(next(iter(unmet)))})"
+        groups = sorted(unmet.items(), key=lambda g: (-g[1], g[0]))
+        return "lack the required skills: " + "; ".join(
+            f"{need(lacks)} ({n:,})" for lacks, n in groups
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -740,7 +803,10 @@ class LanguageMatch(_Builtin):
     def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.by_language.get(key, _EMPTY)
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return key in agent.languages
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"do not speak the customer's language ({key})"
 
 
@@ -795,7 +861,10 @@ class SkillGroupMatch(_Builtin):
             out |= index.by_group.get(g, _EMPTY)
         return out
 
-    def _summary(self, key: tuple[str, ...]) -> str:
+    def _static_admits(self, key: tuple[str, ...], agent: Agent) -> bool:
+        return not agent.groups.isdisjoint(key)
+
+    def _summary(self, key: tuple[str, ...], removed: Sequence[Agent]) -> str:
         return f"are not in the {' or '.join(key)} group"
 
 
@@ -1000,7 +1069,10 @@ class SeniorForRepeatComplaints(_Builtin):
     def _static_ids(self, key: str, index: AgentIndex) -> AbstractSet[str]:
         return index.seniors
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return agent.senior
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
     def _params(self) -> dict[str, Any]:
@@ -1108,7 +1180,10 @@ class OwnerStickiness(_Builtin):
             return None
         return [(("owner", owner_id), {owner_id})]
 
-    def _summary(self, key: str) -> str:
+    def _static_admits(self, key: str, agent: Agent) -> bool:
+        return agent.id == key
+
+    def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"are not the case owner {key}, who keeps it for now (first-contact ownership)"
 
     def _level_reason(self, key: Any) -> str:
@@ -1379,6 +1454,11 @@ def explain(
     Returns:
         ``"<agent id>: <reason>"``, or ``"<agent id>: admitted"``.
 
+    Raises:
+        InvalidArgumentError: the policy raised (it is named; the original exception
+            is the ``__cause__``).
+        InvalidTypeError: the policy returned something other than an Assessment.
+
     Examples:
         >>> import pendulum
         >>> from servicekit.routing import Agent, LanguageMatch, Ticket, explain
@@ -1406,7 +1486,7 @@ def explain(
         requirements=Requirements.of(ticket),
         agents=everyone,
     )
-    verdict = policy.assess(ticket, agent, ctx)
+    verdict = _assess(policy, ticket, agent, ctx)
     if not verdict.admitted:
         return f"{agent.id}: {verdict.reason}"
     return f"{agent.id}: {verdict.reason or 'admitted'}"

@@ -7,8 +7,8 @@ assigns a whole queue in queue order, filling capacity as it goes.
 Dispatch never scans every agent for every ticket: built-in policies expose their rules
 as sets of agent ids (an index by channel, skill level, language, group…) and as
 per-agent keys kept in lazily repaired heaps, so each ticket costs about
-``log(agents)``. The ``"scan"`` strategy evaluates every policy on every agent and must
-always choose the same agents; the tests hold the two to that. This module must never
+``log(agents)``. The ``"scan"`` strategy judges every agent one by one and must give
+the same decisions and the same reasons word for word; the tests hold the two to that. This module must never
 read a clock, use randomness, or depend on the order agents are given in.
 """
 
@@ -19,6 +19,7 @@ read a clock, use randomness, or depend on the order agents are given in.
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
 import heapq
 import itertools
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from servicekit._boundary import quote
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
     DeserializationError,
@@ -40,7 +42,6 @@ from servicekit.routing import _values as v
 from servicekit.routing._model import Agent, Ticket
 from servicekit.routing._policies import (
     AgentIndex,
-    Assessment,
     Availability,
     ChannelMatch,
     DedicatedManager,
@@ -56,6 +57,7 @@ from servicekit.routing._policies import (
     RoutingPolicy,
     SeniorForRepeatComplaints,
     SkillGroupMatch,
+    _assess,
     _Builtin,
     policy_from_dict,
 )
@@ -77,6 +79,8 @@ STANDARD = "standard"
 _PRIORITIES = tuple(Priority)
 _T = TypeVar("_T", "Assignment", "RoutingDecision")
 Strategy = Literal["indexed", "scan"]
+# "route" is Router.route's mode: every agent judged by every policy, one line each.
+_Mode = Literal["indexed", "scan", "route"]
 
 
 def _after(value: object) -> dt.timedelta:
@@ -572,7 +576,13 @@ def _policies(value: object) -> tuple[RoutingPolicy, ...]:
             )
             raise InvalidTypeError(msg)
         if not isinstance(p.name, str) or not p.name:
-            msg = f"policy {p!r} needs a non-empty string `name`"
+            msg = f"policy {quote(p)} needs a non-empty string `name`"
+            raise InvalidTypeError(msg)
+        method: object = getattr(p, "assess", None)
+        if not callable(method):
+            # Refused here, not at the first ticket: a data attribute named
+            # ``assess`` would otherwise fail deep inside a dispatch.
+            msg = f"policy {quote(p.name)}: `assess` must be a method taking (ticket, agent, context); got {quote(method)}"
             raise InvalidTypeError(msg)
         if p.name in seen:
             msg = f"two policies are named {p.name!r}; names identify policies in reasons and escalation steps"
@@ -621,7 +631,15 @@ def _queue(_inst: object, _attr: object, value: object) -> None:
 class _Plan:
     """How one set of active policies is evaluated (which have fast forms)."""
 
-    __slots__ = ("active", "dynamic", "heapable", "keys", "levels", "statics")
+    __slots__ = (
+        "active",
+        "dedicated",
+        "dynamic",
+        "heapable",
+        "keys",
+        "levels",
+        "statics",
+    )
 
     def __init__(
         self, active: tuple[RoutingPolicy, ...], positions: dict[int, int]
@@ -632,6 +650,8 @@ class _Plan:
         self.dynamic = [p for p in builtins if p._has_dynamic]
         self.levels = [p for p in builtins if p._has_levels]
         self.keys = [p for p in builtins if p._has_key]
+        # Whether this plan prefers dedicated managers (then passing one over is news).
+        self.dedicated = any(isinstance(p, DedicatedManager) for p in active)
         ranking = [p for p in builtins if p._has_levels or p._has_key]
         first_key = next((i for i, p in enumerate(ranking) if p._has_key), len(ranking))
         # Heaps need ticket-independent keys after every ticket-dependent preference;
@@ -641,12 +661,26 @@ class _Plan:
         )
 
 
+# Eligible agents and exclusion lines by signature (see _Engine._eligible).
+_Memo = dict[tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]]
+# Memo entries kept across calls before a memo starts afresh (bounds memory when
+# every ticket brings a new case owner or skill mix).
+_MEMO_LIMIT = 4096
+
+
 class _Compiled:
     """A router's escalation chain and evaluation plans, computed once."""
 
-    __slots__ = ("after_us", "heapable", "plans", "relax")
+    __slots__ = ("after_us", "heapable", "plans", "relax", "requirements", "team")
 
     def __init__(self, router: Router) -> None:
+        # The last team this router indexed, and its index: many small dispatches
+        # in a row (a desk's simulation, a live queue) meet the same agents again,
+        # most of them the very same objects and the rest new only in their load.
+        self.team: tuple[Sequence[Agent], AgentIndex, _Memo] | None = None
+        # Requirements by (escalation step, the ticket's asks): values, kept across
+        # calls, bounded by _MEMO_LIMIT.
+        self.requirements: dict[Hashable, Requirements] = {}
         self.after_us = [
             s.after // dt.timedelta(microseconds=1) for s in router.escalations
         ]
@@ -662,6 +696,59 @@ class _Compiled:
             for r in relax
         ]
         self.heapable = all(p.heapable for p in self.plans)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The team cache is a memo of one process's recent calls: never pickled.
+        skip = ("team", "requirements")
+        return {k: getattr(self, k) for k in self.__slots__ if k not in skip}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, val in state.items():
+            object.__setattr__(self, k, val)
+        self.team = None
+        self.requirements = {}
+
+    def index(self, agents: Sequence[Agent]) -> tuple[AgentIndex, _Memo]:
+        """Return an index of ``agents`` (sorted by id) and its eligibility memo.
+
+        The last ones are reused if the agents' static facts are the same objects
+        (only their load and last assignment may differ: neither is indexed).
+        """
+        team = self.team
+        if team is not None:
+            known, index, memo = team
+            if len(known) == len(agents) and all(
+                map(_same_static_facts, known, agents)
+            ):
+                if len(memo) > _MEMO_LIMIT:
+                    # A new dict, not clear(): a dispatch running in another thread
+                    # keeps the one it holds intact.
+                    memo = {(): ((), index.all, ())}
+                    self.team = (known, index, memo)
+                return index, memo
+        index = AgentIndex(agents)
+        fresh: _Memo = {(): ((), index.all, ())}
+        self.team = (agents, index, fresh)
+        return index, fresh
+
+
+def _same_static_facts(a: Agent, b: Agent) -> bool:
+    """Whether an index of ``a`` serves for ``b``: what it indexes is identical.
+
+    Identity, not equality: ``with_load`` and dispatch share these values with the
+    agent they came from, and comparing them would cost as much as indexing.
+    """
+    return a is b or (
+        a.id == b.id
+        and a.skills is b.skills
+        and a.capacity is b.capacity
+        and a.available is b.available
+        and a.senior is b.senior
+        and a.languages is b.languages
+        and a.groups is b.groups
+        and a.dedicated_customers is b.dedicated_customers
+        and a.dedicated_tiers is b.dedicated_tiers
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -680,6 +767,7 @@ class Router:
 
     Raises:
         DuplicateIdError: two policies or escalation steps share a name.
+        InvalidTypeError: a policy has no ``name`` or no callable ``assess``.
         InvalidArgumentError: escalation steps out of order, or one drops a
             policy the router does not have or its availability and capacity check.
 
@@ -842,7 +930,7 @@ class Router:
         agent_list = _check_agents(agents)
         ((triaged, note),) = _check_tickets([ticket], self.triage)
         wait_us = waited(triaged, v.micros(now_i), now_i)
-        engine = _Engine(self, agent_list, now_i, "scan")
+        engine = _Engine(self, agent_list, now_i, "route")
         agent_id, step, reasons = engine.decide(triaged, note, wait_us)
         return RoutingDecision(
             ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons
@@ -868,15 +956,20 @@ class Router:
             A [`DispatchResult`][]: assignments and waiting tickets in queue order,
             and the agents' new state.
 
-        ``strategy="indexed"`` (default) uses agent indexes and heaps, with reasons
-        summarised per policy; ``"scan"`` evaluates every policy on every agent for
-        every ticket and lists each agent in the reasons. Both choose the same agents.
+        ``strategy="indexed"`` (default) uses agent indexes and heaps; ``"scan"``
+        judges every agent one by one for every ticket. Both give the same decisions
+        and the same reasons, word for word: exclusions summarised per policy with
+        exactly what the agents lack, a line naming the customer's dedicated manager
+        when one was passed over and why, then the choice.
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
             DuplicateIdError: two tickets or two agents share an id.
             InvalidArgumentError: a ticket is already assigned or was created after
-                ``now``; ``strategy`` is unknown.
+                ``now``; ``strategy`` is unknown; a policy of yours raised (it is
+                named, with the original exception as ``__cause__``).
+            InvalidTypeError: a policy of yours returned something other than an
+                [`Assessment`][servicekit.routing.Assessment].
 
         Examples:
             >>> import pendulum
@@ -953,8 +1046,12 @@ class Router:
                         reasons=tuple(reasons),
                     )
                 )
-        return DispatchResult(
-            assignments=assignments, unassigned=unassigned, agents=engine.final_agents()
+        # Built from the engine's own, already checked values: no re-validation.
+        return v.trusted(
+            DispatchResult,
+            assignments=tuple(assignments),
+            unassigned=tuple(unassigned),
+            agents=tuple(engine.final_agents()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -1057,6 +1154,36 @@ def _triage_note(result: TriageResult) -> str:
     return f"triage rule {result.rule.name!r} gave it {', '.join(parts)}"
 
 
+def _excluded_line(
+    policy: _Builtin, key: Hashable, count: int, removed: Sequence[Agent], total: int
+) -> str:
+    return (
+        f"{v.plural(count, 'agent')} of {total:,} excluded by "
+        f"{policy.name}: they {policy._summary(key, removed)}"
+    )
+
+
+def _nobody_free(members: AbstractSet[str]) -> str:
+    if len(members) == 1:
+        return (
+            f"the only qualified agent, {next(iter(members))}, is at capacity or "
+            "at their part-time share; it stays in the queue"
+        )
+    if members:
+        return (
+            f"all {len(members):,} qualified agents are at capacity or at their "
+            "part-time share; it stays in the queue"
+        )
+    return "no agent qualifies; it stays in the queue"
+
+
+def _chose_line(aid: str, members: AbstractSet[str], notes: list[str]) -> str:
+    detail = "; ".join(n for n in notes if n)
+    return f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}" + (
+        f": {detail}" if detail else ""
+    )
+
+
 class _Engine:
     """One routing run: live agent state, indexes and memo tables (private, mutable)."""
 
@@ -1065,30 +1192,33 @@ class _Engine:
         router: Router,
         agents: Sequence[Agent],
         now: dt.datetime,
-        strategy: Strategy,
+        strategy: _Mode,
     ) -> None:
         self.router = router
         self.now = now
         self.now_us = v.micros(now)
-        self.scan = strategy == "scan"
+        self.route = strategy == "route"
+        # "scan" and "route" keep no index: they judge every agent one by one.
+        self.scan = strategy != "indexed"
         self.ids = [a.id for a in agents]
         self.original = {a.id: a for a in agents}
         self.current = dict(self.original)
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
-        self.index: AgentIndex | None = None if self.scan else AgentIndex(agents)
-        self.lives: dict[str, Live] = (
-            {} if self.scan else {a.id: Live(a) for a in agents}
-        )
         compiled = router._compiled
+        self.index: AgentIndex | None = None
+        self.eligible: _Memo = {}
+        if not self.scan:
+            self.index, self.eligible = compiled.index(agents)
+        # Live state is made on first use: a small dispatch touches few agents.
+        self.lives = _Lives(self.original)
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
         self.keep_current = self.scan or not compiled.heapable
-        self.requirements: dict[Hashable, Requirements] = {}
-        self.eligible: dict[
-            tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]
-        ] = {} if self.index is None else {(): ((), self.index.all, ())}
+        if len(compiled.requirements) > _MEMO_LIMIT:
+            compiled.requirements = {}
+        self.requirements = compiled.requirements
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
 
     def decide(
@@ -1128,17 +1258,92 @@ class _Engine:
                 f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}"
             )
         plan = self.plans[n]
-        if self.scan:
+        if self.route:
             chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
-        elif plan.heapable:
-            chosen = self._heap(ticket, ctx, plan, reasons)
         else:
-            _, ids, lines = self._eligible(ticket, ctx, plan)
+            # Both dispatch strategies explain alike: static exclusions summarised
+            # per policy, then the choice. "scan" works each out agent by agent.
+            sig, members, lines = (
+                self._eligible_scan(ticket, ctx, plan)
+                if self.scan
+                else self._eligible(ticket, ctx, plan)
+            )
             reasons.extend(lines)
-            chosen = self._rank(ticket, ctx, plan, sorted(ids), reasons)
+            if not plan.heapable:
+                chosen = self._rank(ticket, ctx, plan, sorted(members), reasons)
+            elif self.scan:
+                chosen = self._best_scan(ticket, ctx, plan, members, reasons)
+            else:
+                chosen = self._heap(ticket, ctx, plan, sig, members, reasons)
+        self._passed_over(ticket, ctx, plan, chosen, reasons)
         if chosen is not None:
             self._assign(chosen, ticket.channel)
         return chosen, relax.name, reasons
+
+    def _agent_now(self, aid: str) -> Agent:
+        """The agent as it stands now in this run (load and last assignment)."""
+        if self.keep_current or aid not in self.changed:
+            return self.current[aid]
+        return _holding(self.original[aid], self.lives[aid].load, self.now)
+
+    def _passed_over(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        chosen: str | None,
+        reasons: list[str],
+    ) -> None:
+        """Say why the customer's dedicated manager did not get the ticket."""
+        customer = ticket.customer_id
+        if customer is None or not plan.dedicated:
+            return
+        if self.index is not None:
+            managers = sorted(self.index.by_customer.get(customer, ()))
+        else:
+            managers = [
+                aid
+                for aid in self.ids
+                if customer in self.original[aid].dedicated_customers
+            ]
+        if not managers or chosen in managers:
+            return
+        lines = []
+        for aid in managers:
+            agent = self._agent_now(aid)
+            why = None
+            for _, p in plan.statics:
+                k = p._static_key(ticket, ctx)
+                if k is not None and not p._static_admits(k, agent):
+                    why = f"{_assess(p, ticket, agent, ctx).reason} ({p.name})"
+                    break
+            if why is None:
+                why = self._outranked(ticket, ctx, plan, agent, chosen)
+            lines.append(
+                f"the customer's dedicated manager {aid} was passed over: {why}"
+            )
+        reasons[-1:-1] = lines
+
+    def _outranked(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        agent: Agent,
+        chosen: str | None,
+    ) -> str:
+        best = None if chosen is None else self._agent_now(chosen)
+        for p in plan.active:
+            mine = _assess(p, ticket, agent, ctx)
+            if not mine.admitted:
+                return f"{mine.reason} ({p.name})"
+            if best is not None:
+                theirs = _assess(p, ticket, best, ctx)
+                if theirs.rank < mine.rank:
+                    return f"agent {chosen} came first on {p.name}"
+        # Unreachable while the plan ranks managers first: admitted and not chosen
+        # means an earlier policy preferred the chosen agent.
+        return f"agent {chosen} came first by agent id"  # pragma: no cover
 
     def _rank(
         self,
@@ -1154,10 +1359,7 @@ class _Engine:
             ranks: list[float] = []
             notes: list[str] = []
             for p in plan.active:
-                verdict: object = p.assess(ticket, agent, ctx)
-                if not isinstance(verdict, Assessment):
-                    msg = f"policy {p.name!r} returned {verdict!r}; assess must return an Assessment"
-                    raise InvalidTypeError(msg)
+                verdict = _assess(p, ticket, agent, ctx)
                 if not verdict.admitted:
                     reasons.append(
                         f"agent {aid} excluded by {p.name}: {verdict.reason}"
@@ -1197,6 +1399,55 @@ class _Engine:
         reasons.append(f"chose agent {best[1]}: {why}")
         return best[1]
 
+    def _eligible_scan(
+        self, ticket: Ticket, ctx: RoutingContext, plan: _Plan
+    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
+        """``_eligible`` worked out agent by agent, with no index and no memo."""
+        remaining = [self.original[aid] for aid in self.ids]
+        total = len(remaining)
+        lines: list[str] = []
+        for _, p in plan.statics:
+            k = p._static_key(ticket, ctx)
+            if k is None:
+                continue
+            kept = [a for a in remaining if p._static_admits(k, a)]
+            if len(kept) < len(remaining):
+                removed = [a for a in remaining if not p._static_admits(k, a)]
+                lines.append(
+                    _excluded_line(
+                        p, k, len(removed), removed if p._names_removed else (), total
+                    )
+                )
+            remaining = kept
+        return None, frozenset(a.id for a in remaining), tuple(lines)
+
+    def _best_scan(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        members: AbstractSet[str],
+        reasons: list[str],
+    ) -> str | None:
+        """``_heap`` worked out agent by agent: the best admitted member by rank."""
+        best: tuple[tuple[float, ...], str] | None = None
+        for aid in members:
+            agent = self.current[aid]
+            verdicts = [_assess(p, ticket, agent, ctx) for p in plan.active]
+            if all(x.admitted for x in verdicts):
+                cand = (tuple(x.rank for x in verdicts), aid)
+                if best is None or cand < best:
+                    best = cand
+        if best is None:
+            reasons.append(_nobody_free(members))
+            return None
+        aid = best[1]
+        agent = self.current[aid]
+        notes = [_assess(p, ticket, agent, ctx).reason for p in plan.levels]
+        notes += [_assess(p, ticket, agent, ctx).reason for p in plan.keys]
+        reasons.append(_chose_line(aid, members, notes))
+        return aid
+
     def _eligible(
         self, ticket: Ticket, ctx: RoutingContext, plan: _Plan
     ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
@@ -1225,24 +1476,31 @@ class _Engine:
             policy = self.router.policies[pos]
             assert isinstance(policy, _Builtin)  # noqa: S101  # statics are built-ins only
             after = remaining & policy._static_ids(k, index)
-            removed = len(remaining) - len(after)
-            if removed:
-                line = (
-                    f"{v.plural(removed, 'agent')} of {total:,} excluded by "
-                    f"{policy.name}: they {policy._summary(k)}"
+            if len(after) < len(remaining):
+                # Only a policy whose words depend on who was removed gets them:
+                # listing a case owner's thousands of colleagues would cost a scan.
+                removed = (
+                    [self.original[aid] for aid in sorted(remaining - after)]
+                    if policy._names_removed
+                    else ()
                 )
-                lines = (*lines, line)
+                count = len(remaining) - len(after)
+                lines = (*lines, _excluded_line(policy, k, count, removed, total))
             remaining = after
             self.eligible[sig[: i + 1]] = (sig[: i + 1], frozenset(remaining), lines)
         return self.eligible[sig]
 
-    def _heap(
-        self, ticket: Ticket, ctx: RoutingContext, plan: _Plan, reasons: list[str]
+    def _heap(  # noqa: PLR0917  # private hot path: positional on purpose
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: _Plan,
+        sig: Hashable,
+        members: AbstractSet[str],
+        reasons: list[str],
     ) -> str | None:
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one
-        sig, members, lines = self._eligible(ticket, ctx, plan)
-        reasons.extend(lines)
         levels: list[tuple[_Builtin, list[tuple[Hashable, set[str]]]]] = []
         for p in plan.levels:
             lv = p._levels(ticket, ctx, index)
@@ -1251,18 +1509,7 @@ class _Engine:
         base = (id(plan), ticket.channel, sig)
         found = self._search(base, members, ticket.channel, plan, levels)
         if found is None:
-            if len(members) == 1:
-                reasons.append(
-                    f"the only qualified agent, {next(iter(members))}, is at capacity or "
-                    "at their part-time share; it stays in the queue"
-                )
-            elif members:
-                reasons.append(
-                    f"all {len(members):,} qualified agents are at capacity or at their "
-                    "part-time share; it stays in the queue"
-                )
-            else:
-                reasons.append("no agent qualifies; it stays in the queue")
+            reasons.append(_nobody_free(members))
             return None
         aid, chosen = found
         live = self.lives[aid]
@@ -1272,11 +1519,7 @@ class _Engine:
             if k is not None
         ]
         notes.extend(p._live_reason(live, self.now_us) for p in plan.keys)
-        detail = "; ".join(n for n in notes if n)
-        reasons.append(
-            f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}"
-            + (f": {detail}" if detail else "")
-        )
+        reasons.append(_chose_line(aid, members, notes))
         return aid
 
     def _search(  # private hot path: positional on purpose
@@ -1380,8 +1623,8 @@ class _Engine:
 
     def _assign(self, aid: str, channel: Channel) -> None:
         self.changed.add(aid)
-        live = self.lives.get(aid)
-        if live is not None:
+        if not self.scan:
+            live = self.lives[aid]
             live.load[channel] = live.load.get(channel, 0) + 1
             live.total_load += 1
             live.last_us = float(self.now_us)
@@ -1391,9 +1634,7 @@ class _Engine:
             agent = self.current[aid]
             load = dict(agent.load)
             load[channel] = load.get(channel, 0) + 1
-            self.current[aid] = attrs.evolve(
-                agent, load=load, last_assigned_at=self.now
-            )
+            self.current[aid] = _holding(agent, load, self.now)
 
     def final_agents(self) -> list[Agent]:
         out = []
@@ -1403,8 +1644,29 @@ class _Engine:
             elif self.keep_current:
                 out.append(self.current[aid])
             else:
-                live = self.lives[aid]
-                out.append(
-                    self.original[aid].with_load(live.load, assigned_at=self.now)
-                )
+                out.append(_holding(self.original[aid], self.lives[aid].load, self.now))
         return out
+
+
+class _Lives(dict[str, Live]):
+    """Live state per agent id, made from the agent on first use."""
+
+    def __init__(self, agents: Mapping[str, Agent]) -> None:
+        super().__init__()
+        self.agents = agents
+
+    def __missing__(self, aid: str) -> Live:
+        live = self[aid] = Live(self.agents[aid])
+        return live
+
+
+def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Agent:
+    """Return ``agent.with_load(load, assigned_at=now)`` without re-checking.
+
+    Dispatch only ever adds one ticket where there was room, to a load and an
+    instant already valid.
+    """
+    clone = copy.copy(agent)
+    object.__setattr__(clone, "load", v.FrozenMap(load))
+    object.__setattr__(clone, "last_assigned_at", now)
+    return clone
