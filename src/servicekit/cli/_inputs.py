@@ -8,11 +8,13 @@ file in the same directory, then a rename): a failed run never leaves half a fil
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import pendulum
 
+from servicekit._boundary import quote
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
@@ -58,6 +61,8 @@ class CliError(ServiceKitError, ValueError):
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
 
+# timedelta's own limit, 999,999,999 days: a duration any longer cannot be held.
+_LONGEST_SECONDS = dt.timedelta.max.days * 86400
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)")
 
@@ -79,8 +84,13 @@ def parse_seconds(text: str, *, what: str) -> float:
         pos = match.end()
     if not compact or pos != len(compact):
         raise CliError(
-            f"{what}: cannot read {text!r} as a duration; write it like 6m, 4h, "
+            f"{what}: cannot read {quote(text)} as a duration; write it like 6m, 4h, "
             "1h30m, 20s or 2d"
+        )
+    if not total < _LONGEST_SECONDS:
+        raise CliError(
+            f"{what}: {quote(text)} is too long; the most is "
+            f"{_LONGEST_SECONDS // 86400:,} days"
         )
     return total
 
@@ -426,12 +436,19 @@ def check_zone(name: str, *, what: str) -> str:
     """
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    # A directory of the zone database ("America") or a name too long for the
+    # system is an OSError, not a ZoneInfoNotFoundError.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise CliError(
-            f"{what}: unknown time zone {name!r}; use an IANA name such as "
+            f"{what}: unknown time zone {quote(name)}; use an IANA name such as "
             "Asia/Shanghai, Europe/Berlin or UTC"
         ) from None
     return name
+
+
+#: The years the library's calendars support; an instant outside is the user's error.
+FIRST_YEAR = 2
+LAST_YEAR = 9998
 
 
 def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
@@ -458,14 +475,19 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
         parsed = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise CliError(
-            f"{what}: cannot read {text!r} as an ISO-8601 instant; write it like "
+            f"{what}: cannot read {quote(text)} as an ISO-8601 instant; write it like "
             "2025-01-24T17:40 or 2025-01-24T17:40+08:00"
         ) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise CliError(
+            f"{what}: year {parsed.year} is outside the years servicekit supports, "
+            f"{FIRST_YEAR} to {LAST_YEAR}"
+        )
     if parsed.utcoffset() is not None:
         return pendulum.instance(parsed)
     if tz is None:
         raise CliError(
-            f"{what}: {text!r} has no UTC offset; append one such as +08:00 or Z"
+            f"{what}: {quote(text)} has no UTC offset; append one such as +08:00 or Z"
         )
     fields = (
         parsed.year,
@@ -490,17 +512,17 @@ def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
     Examples:
         >>> seconds_delta(90, what="--aht")
         datetime.timedelta(seconds=90)
-        >>> seconds_delta(1e20, what="--within")
+        >>> seconds_delta(1e15, what="--within")
         Traceback (most recent call last):
         ...
-        servicekit.cli._inputs.CliError: --within: 1e+20 seconds is too long; the most is 999999999 days
+        servicekit.cli._inputs.CliError: --within: 11,574,074,074 days is too long; the most is 999,999,999 days
     """
     try:
         return dt.timedelta(seconds=seconds)
     except (OverflowError, ValueError):
+        shown = f"{seconds / 86400:,.0f} days" if math.isfinite(seconds) else "it"
         raise CliError(
-            f"{what}: {seconds:g} seconds is too long; the most is "
-            f"{dt.timedelta.max.days} days"
+            f"{what}: {shown} is too long; the most is {dt.timedelta.max.days:,} days"
         ) from None
 
 
@@ -509,21 +531,48 @@ _PERCENT = re.compile(rf"{_NUMBER}\s*%?")
 
 
 def parse_percent(text: str, *, what: str, allow_zero: bool = True) -> float:
-    """A share in [0, 1) from ``15%`` or ``15`` (both mean 15 %).
+    """A share in [0, 1) from ``15%``, ``15`` or ``0.15`` (all three mean 15 %).
+
+    The rule, so that no input is read as a share other than the one a person
+    means: a number with ``%`` is a percentage (``0.5%`` is half a percent); a bare
+    number above 1 is a percentage (``15`` is 15 %); a bare number below 1 is a
+    fraction (``0.15`` is 15 %); a bare ``1`` could mean 1 % or 100 % and is refused,
+    asking for ``1%``.
 
     Examples:
-        >>> parse_percent("15%", what="--shrinkage"), parse_percent("80", what="x")
-        (0.15, 0.8)
+        >>> parse_percent("15%", what="x"), parse_percent("15", what="x")
+        (0.15, 0.15)
+        >>> parse_percent("0.8", what="x"), parse_percent("0.5%", what="x")
+        (0.8, 0.005)
+        >>> parse_percent("1", what="--shrinkage")
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: --shrinkage: a bare 1 could mean 1 % or 100 %; write 1% (or a fraction such as 0.15 or a percentage such as 15%)
     """
-    match = _PERCENT.fullmatch(text.strip())
-    value = float(match.group(1)) if match else -1.0
-    if not (0 <= value < 100) or (value == 0 and not allow_zero):
-        low = "0" if allow_zero else "more than 0"
+    stripped = text.strip()
+    match = _PERCENT.fullmatch(stripped)
+    low = "0" if allow_zero else "more than 0"
+    if match is None:
         raise CliError(
-            f"{what}: cannot read {text!r} as a percentage {low} and below 100; "
-            "write it like 15%"
+            f"{what}: cannot read {quote(text)} as a share; write it as a "
+            f"percentage {low} and below 100 such as 15%, or a fraction such as 0.15"
         )
-    return value / 100
+    number = float(match.group(1))
+    if stripped.endswith("%") or number > 1:
+        value = number / 100
+    elif number == 1:
+        raise CliError(
+            f"{what}: a bare 1 could mean 1 % or 100 %; write 1% (or a fraction "
+            "such as 0.15 or a percentage such as 15%)"
+        )
+    else:
+        value = number
+    if not (0 <= value < 1) or (value == 0 and not allow_zero):
+        raise CliError(
+            f"{what}: {quote(text)} is not a share {low} and below 100 %; write it "
+            "like 15% (or 0.15)"
+        )
+    return value
 
 
 _RATE_UNITS = {
@@ -550,7 +599,7 @@ def parse_rate(text: str, *, what: str) -> tuple[float, str]:
     unit = _RATE_UNITS.get(match.group(2)) if match else None
     if match is None or unit is None:
         raise CliError(
-            f"{what}: cannot read {text!r} as a volume; write it like 1200/day, "
+            f"{what}: cannot read {quote(text)} as a volume; write it like 1200/day, "
             "150/h or 6000/week"
         )
     return float(match.group(1)), unit
@@ -566,7 +615,7 @@ def parse_target(text: str, *, what: str) -> tuple[float, float]:
     share_text, slash, answer_text = text.partition("/")
     if not slash:
         raise CliError(
-            f"{what}: cannot read {text!r} as a target; write it like 80/20s "
+            f"{what}: cannot read {quote(text)} as a target; write it like 80/20s "
             "(80 % answered within 20 seconds)"
         )
     share = parse_percent(share_text, what=what, allow_zero=False)
@@ -574,6 +623,31 @@ def parse_target(text: str, *, what: str) -> tuple[float, float]:
     if re.fullmatch(_NUMBER, answer):
         answer += "s"
     return share, parse_seconds(answer, what=what)
+
+
+def whole_number(text: str) -> int:
+    """An option's whole number (an argparse ``type``): errors quote a short prefix.
+
+    Examples:
+        >>> whole_number(" 12 "), whole_number("-3")
+        (12, -3)
+        >>> whole_number("1.5")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: expected a whole number such as 12, got '1.5'
+    """
+    stripped = text.strip()
+    digits = stripped.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        msg = f"expected a whole number such as 12, got {quote(text)}"
+        raise argparse.ArgumentTypeError(msg)
+    if len(digits) > _LONGEST_WHOLE:
+        msg = f"{quote(text)} is far too large"
+        raise argparse.ArgumentTypeError(msg)
+    return int(stripped)
+
+
+_LONGEST_WHOLE = 30  # digits; well past any count an option takes
 
 
 def format_duration(value: dt.timedelta) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 import pendulum
 
+from servicekit._boundary import quote
 from servicekit._iso import instant_from_iso
 from servicekit.cli._inputs import (
     CliError,
@@ -177,7 +178,7 @@ def _warn_unknown_keys(
     for key in data:
         if key not in _KNOWN_KEYS:
             print(
-                f"servicekit: warning: {path}, line {number}: unknown key {key!r} "
+                f"servicekit: warning: {path}, line {number}: unknown key {quote(key)} "
                 f"ignored; an event's keys are {', '.join(_KNOWN_KEYS)}",
                 file=err,
             )
@@ -196,7 +197,7 @@ def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         raise CliError(
-            f"a ticket id must be a non-empty string or a whole number, got {value!r}",
+            f"a ticket id must be a non-empty string or a whole number, got {quote(value)}",
             source=path,
             line=number,
             field=key,
@@ -253,7 +254,7 @@ def _evaluate(
     created = [line for line in lines if line.event.kind is EventKind.CREATED]
     if not created:
         raise CliError(
-            f"ticket {ticket!r} has no CREATED event; its log must start with one",
+            f"ticket {quote(ticket)} has no CREATED event; its log must start with one",
             source=path,
             line=min(line.number for line in lines),
             field="kind",
@@ -262,13 +263,16 @@ def _evaluate(
         return evaluate(policies, [line.event for line in lines], now)
     except NoMatchingPolicyError as error:
         raise CliError(
-            f"ticket {ticket!r}: {error}", source=path, line=created[0].number
+            f"ticket {quote(ticket)}: {error}", source=path, line=created[0].number
         ) from None
     except InvalidEventError as error:
         culprit = _culprit(policies, lines, now)
         field = "status" if culprit.event.kind is EventKind.STATUS_CHANGED else "kind"
         raise CliError(
-            f"ticket {ticket!r}: {error}", source=path, line=culprit.number, field=field
+            f"ticket {quote(ticket)}: {error}",
+            source=path,
+            line=culprit.number,
+            field=field,
         ) from None
 
 
