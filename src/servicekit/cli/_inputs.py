@@ -21,11 +21,11 @@ import stat
 import tempfile
 import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
 import pendulum
 
-from servicekit._boundary import quote
+from servicekit._boundary import MAX_DEPTH, check_depth, quote
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
@@ -248,7 +248,11 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     """
     text = read_text(path)
     try:
-        return json.loads(text)
+        value = json.loads(text)
+    except RecursionError:  # nested far deeper than MAX_DEPTH
+        raise CliError(
+            _too_deep().replace("the line", "the file"), source=_display(path)
+        ) from None
     except json.JSONDecodeError as error:
         raise CliError(
             f"not JSON: {error.msg} (column {error.colno})",
@@ -257,6 +261,11 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         ) from None
     except ValueError as error:  # a number too long to convert (Python's digit limit)
         raise CliError(f"not usable JSON: {error}", source=_display(path)) from None
+    try:
+        check_depth(value, "the file")
+    except ServiceKitError as error:
+        raise CliError(str(error), source=_display(path)) from None
+    return value
 
 
 def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
@@ -286,6 +295,107 @@ def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
                 f"not usable JSON: {error}", source=_display(path), line=number
             ) from None
     return out
+
+
+class JsonLines:
+    """A JSON-lines file read one line at a time, never whole.
+
+    ``lines`` yields ``(line number, byte offset, value)`` for each non-blank line;
+    when the file is a regular file (``seekable``), ``read_at`` reads one line
+    again from its offset, so a caller can keep offsets instead of values.
+    """
+
+    def __init__(self, name: str, handle: BinaryIO, *, seekable: bool) -> None:
+        self.name = name
+        self.seekable = seekable
+        self._handle = handle
+
+    def lines(self) -> Iterator[tuple[int, int, Any]]:
+        if self.seekable:
+            self._handle.seek(0)
+        offset = 0
+        for number, raw in enumerate(self._handle, start=1):
+            here, offset = offset, offset + len(raw)
+            value = self._parse(raw, number, first=here == 0)
+            if value is not _BLANK:
+                yield number, here, value
+
+    def read_at(self, offset: int, number: int) -> Any:
+        self._handle.seek(offset)
+        return self._parse(self._handle.readline(), number, first=offset == 0)
+
+    def _parse(self, raw: bytes, number: int, *, first: bool) -> Any:
+        try:
+            text = raw.decode("utf-8-sig" if first else "utf-8")
+        except UnicodeDecodeError:
+            raise CliError(
+                "is not UTF-8 text; save it as UTF-8", source=self.name, line=number
+            ) from None
+        if not text.strip():
+            return _BLANK
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CliError(
+                f"not JSON: {error.msg} (column {error.colno})",
+                source=self.name,
+                line=number,
+            ) from None
+        except ValueError as error:  # a number too long to convert
+            raise CliError(
+                f"not usable JSON: {error}", source=self.name, line=number
+            ) from None
+        except RecursionError:  # nested far deeper than MAX_DEPTH
+            raise CliError(_too_deep(), source=self.name, line=number) from None
+        try:
+            check_depth(value, "the line")
+        except ServiceKitError as error:
+            raise CliError(str(error), source=self.name, line=number) from None
+        return value
+
+
+_BLANK: Any = object()
+
+
+def _too_deep() -> str:
+    return (
+        f"the line nests deeper than {MAX_DEPTH} levels of lists and objects; "
+        "flatten it"
+    )
+
+
+@contextlib.contextmanager
+def open_json_lines(path: str) -> Iterator[JsonLines]:
+    r"""Open a JSON-lines file for reading line by line, or say what is wrong with it.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "e.jsonl"
+        >>> _ = f.write_text('{"a": 1}\n\n[2]\n')
+        >>> with open_json_lines(str(f)) as source:
+        ...     list(source.lines())
+        [(1, 0, {'a': 1}), (3, 10, [2])]
+    """
+    if "\0" in path:
+        raise CliError("cannot be a file name: it holds a NUL character", source=path)
+    if Path(path).is_dir():
+        raise CliError("is a directory; give the file inside it", source=path)
+    try:
+        handle = Path(path).open("rb")  # noqa: SIM115 -- closed below
+    except FileNotFoundError:
+        raise CliError("no such file", source=path) from None
+    except OSError as error:
+        raise CliError(
+            f"cannot read it: {error.strerror or error}", source=path
+        ) from None
+    with handle:
+        seekable = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        try:
+            yield JsonLines(path, handle, seekable=seekable)
+        except OSError as error:
+            raise CliError(
+                f"cannot read it: {error.strerror or error}", source=path
+            ) from None
 
 
 def read_csv(
