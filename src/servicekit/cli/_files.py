@@ -130,7 +130,7 @@ def _classify(path: str, *, option: str) -> tuple[Path, os.stat_result | None]:
     at is the one written and the links themselves stay in place, as with ``>``.
     """
     if not path or not path.strip():
-        raise CliError(f"{option}: give the name of the file to write")
+        raise CliError(_said(option, "give the name of the file to write"))
     if "\0" in path:
         raise _error(option, path, "a file name cannot hold a NUL character")
     real = Path(os.path.realpath(path))  # not strict: a loop shows in stat() below
@@ -142,7 +142,7 @@ def _classify(path: str, *, option: str) -> tuple[Path, os.stat_result | None]:
         raise _error(option, path, _reason(error)) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise CliError(
-            f"{option}: {_shown(path)} is a directory; give a file name to write"
+            _said(option, f"{_shown(path)} is a directory; give a file name to write")
         )
     if status is None and not real.parent.is_dir():
         raise _error(option, path, f"the directory {real.parent} does not exist")
@@ -200,7 +200,12 @@ def _reason(error: OSError) -> str:
 
 
 def _error(option: str, path: str, reason: str) -> CliError:
-    return CliError(f"{option}: cannot write {_shown(path)}: {reason}")
+    return CliError(_said(option, f"cannot write {_shown(path)}: {reason}"))
+
+
+def _said(option: str, message: str) -> str:
+    """``message`` blamed on ``option`` (callers that add the option pass "")."""
+    return f"{option}: {message}" if option else message
 
 
 def _shown(path: str) -> str:

@@ -18,10 +18,9 @@ import math
 import os
 import re
 import stat
-import tempfile
 import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import pendulum
 
@@ -95,49 +94,11 @@ def parse_seconds(text: str, *, what: str) -> float:
     return total
 
 
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[TextIO]:
-    """Yield a temporary file beside ``path``; rename it over ``path`` on success."""
-    directory = path.parent if str(path.parent) else Path()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain write
-        # would: the replaced file's, or 0666 less the umask for a new one.
-        Path(tmp).chmod(_mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def _target(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a file to write, refused if it is a directory or has no directory."""
-    target = Path(path)
-    if target.is_dir():
-        raise CliError(f"{target} is a directory; give a file name to write")
-    if str(target.parent) and not target.parent.is_dir():
-        raise CliError(
-            f"cannot write {target}: the directory {target.parent} does not exist"
-        )
-    return target
-
-
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Raise :class:`CliError` unless a file could be written at ``path`` now.
 
-    Creates and removes a temporary file beside it, so a long computation is not
-    started for an output that cannot be written.
+    Kept for callers that add the option's name to the message themselves; it is
+    [`check_output_file`][servicekit.cli._files.check_output_file] without one.
 
     Examples:
         >>> import pathlib, tempfile
@@ -147,17 +108,17 @@ def check_writable(path: str | os.PathLike[str]) -> None:
         ...
         servicekit.cli._inputs.CliError: ... is a directory; give a file name to write
     """
-    target = _target(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as error:
-        raise CliError(f"cannot write {target}: {error.strerror or error}") from None
-    os.close(fd)
-    Path(tmp).unlink()
+    from servicekit.cli._files import check_output_file  # noqa: PLC0415 -- a cycle
+
+    check_output_file(os.fspath(path), option="")
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    r"""Write ``text`` to ``path`` all at once: the file is complete or untouched.
+    r"""Write ``text`` to ``path`` as the shell's ``>`` would, never destroying it.
+
+    Kept for callers that add the option's name to the message themselves; it is
+    [`write_text_file`][servicekit.cli._files.write_text_file] without one: a
+    regular file is replaced atomically, a device or FIFO written into.
 
     Examples:
         >>> import pathlib, tempfile
@@ -166,12 +127,9 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
         >>> target.read_text()
         'hello\n'
     """
-    target = _target(path)
-    try:
-        with _replacing(target) as handle:
-            handle.write(text)
-    except OSError as error:
-        raise CliError(f"cannot write {target}: {error.strerror or error}") from None
+    from servicekit.cli._files import write_text_file  # noqa: PLC0415 -- a cycle
+
+    write_text_file(os.fspath(path), text, option="")
 
 
 def _display(path: str | os.PathLike[str]) -> str:
