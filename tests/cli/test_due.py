@@ -689,3 +689,61 @@ def test_long_values_are_quoted_short():
         assert r.status == 2
         assert long_text not in r.err
         assert len(r.err) < 300
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            "CalendarNeverOpensError",
+            "servicekit: error: --hours: the calendar never opens after",
+        ),
+        ("InvalidArgumentError", "servicekit: error: --within: odd"),
+    ],
+)
+def test_calendar_errors_name_the_option(monkeypatch, error, expected):
+    from servicekit import errors  # noqa: PLC0415
+
+    def fail(*_args, **_kwargs):
+        raise getattr(errors, error)("odd")
+
+    monkeypatch.setattr(BusinessCalendar, "add", fail)
+    r = run_main("due", "--tz", "UTC", "--start", "2025-01-06T10:00", "--within", "1h")
+    assert r.status == 2
+    assert r.err.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("country", "option"), [(None, "--hours"), ("US", "--country")]
+)
+def test_calendar_refused_names_the_option(monkeypatch, country, option):
+    from servicekit import errors  # noqa: PLC0415
+
+    def fail(*_args, **_kwargs):
+        raise errors.InvalidArgumentError("odd")
+
+    monkeypatch.setattr(BusinessCalendar, "__init__", fail)
+    monkeypatch.setattr(BusinessCalendar, "for_country", fail)
+    args = [] if country is None else ["--country", country]
+    r = run_main(
+        "due", "--tz", "UTC", *args, "--start", "2025-01-06T10:00", "--within", "1h"
+    )
+    assert r.err == f"servicekit: error: {option}: odd\n"
+
+
+def test_country_without_subdivisions_says_it_has_none():
+    r = run_main(
+        "due",
+        "--tz",
+        "UTC",
+        "--country",
+        "SG",
+        "--subdiv",
+        "x",
+        "--start",
+        "2025-01-06T10:00",
+        "--within",
+        "1h",
+    )
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --subdiv: SG has no subdivision 'x';")

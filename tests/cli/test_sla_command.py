@@ -569,3 +569,52 @@ def test_pipe_with_a_ticket_split_apart_is_exit_2(tmp_path):
     assert r.err.startswith(
         f"servicekit: error: {fifo}, line 3: ticket 'a' appeared on earlier lines"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"ticket_id": "t"}\n\xff\n', "line 2: is not UTF-8 text"),
+        (b'{"ticket_id": "t", "n": ' + b"9" * 5000 + b"}\n", "line 1: not usable JSON"),
+        (b"[1\n", "line 1: not JSON"),
+    ],
+)
+def test_unreadable_lines_name_their_line(tmp_path, content, message):
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(content)
+    r = run_main("sla", str(path), "--now", LATER)
+    assert r.status == 2
+    assert r.err.startswith(f"servicekit: error: {path}, {message}")
+    assert len(r.err) < 300
+
+
+def test_events_name_with_nul_or_unreadable_file(tmp_path):
+    r = run_main("sla", "a\0b", "--now", LATER)
+    assert r.status == 2
+    assert "NUL" in r.err
+    r = run_main("sla", "/proc/self/mem", "--now", LATER)
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: /proc/self/mem: cannot read it: ")
+
+
+def test_empty_pipe_has_no_events(tmp_path):
+    import os  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    fifo = tmp_path / "events.pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.open("w").close())
+    writer.start()
+    r = run_main("sla", str(fifo), "--now", LATER)
+    writer.join()
+    assert r.status == 2
+    assert r.err.startswith(f"servicekit: error: {fifo}: has no events")
+
+
+def test_many_breached_tickets_are_counted_not_all_named(tmp_path):
+    late = "2025-03-10T12:00+08:00"
+    path = write(tmp_path, [{"ticket_id": f"t{i:02d}", **CREATED} for i in range(25)])
+    r = run_main("sla", path, "--now", late)
+    assert r.status == 0, r.err
+    assert r.out.splitlines()[-1].startswith("25 tickets, 25 breached (t00, t01, ")
+    assert "t19 and 5 more)" in r.out.splitlines()[-1]
