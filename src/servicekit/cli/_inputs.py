@@ -267,10 +267,12 @@ class JsonLines:
         self.name = name
         self.seekable = seekable
         self._handle = handle
+        self._position = -1
 
     def lines(self) -> Iterator[tuple[int, int, Any]]:
         if self.seekable:
             self._handle.seek(0)
+        self._position = -1
         offset = 0
         for number, raw in enumerate(self._handle, start=1):
             here, offset = offset, offset + len(raw)
@@ -279,8 +281,13 @@ class JsonLines:
                 yield number, here, value
 
     def read_at(self, offset: int, number: int) -> Any:
-        self._handle.seek(offset)
-        return self._parse(self._handle.readline(), number, first=offset == 0)
+        # A seek drops the read buffer: skip it when the line is the next one
+        # (a ticket's lines are usually consecutive), or each line costs a read.
+        if offset != self._position:
+            self._handle.seek(offset)
+        raw = self._handle.readline()
+        self._position = offset + len(raw)
+        return self._parse(raw, number, first=offset == 0)
 
     def _parse(self, raw: bytes, number: int, *, first: bool) -> Any:
         try:
@@ -305,10 +312,13 @@ class JsonLines:
             ) from None
         except RecursionError:  # nested far deeper than MAX_DEPTH
             raise CliError(_too_deep(), source=self.name, line=number) from None
-        try:
-            check_depth(value, "the line")
-        except ServiceKitError as error:
-            raise CliError(str(error), source=self.name, line=number) from None
+        # Nesting deeper than MAX_DEPTH needs more brackets than that: a line with
+        # fewer (nearly all) skips the walk, which costs more than the parse.
+        if text.count("[") + text.count("{") > MAX_DEPTH:
+            try:
+                check_depth(value, "the line")
+            except ServiceKitError as error:
+                raise CliError(str(error), source=self.name, line=number) from None
         return value
 
 
