@@ -139,3 +139,51 @@ def test_a_nul_in_a_file_name_is_an_input_error():
     for reader in (read_text, read_json):
         with pytest.raises(CliError, match="NUL"):
             reader("a\0b.json")
+
+
+def test_usage_error_does_not_repeat_the_program_name():
+    """`servicekit: error: servicekit: …` repeated its prefix."""
+    r = run_main(
+        "staffing",
+        "--volume",
+        "1/h",
+        "--aht",
+        "1m",
+        "--target",
+        "80/20s",
+        "--agents",
+        "1.5",
+    )
+    assert r.status == 2
+    assert r.err == (
+        "servicekit: error: argument --agents: expected a whole number such as 12, "
+        "got '1.5' (see servicekit staffing --help)\n"
+    )
+    r = run_main("nosuch")
+    assert r.err.startswith("servicekit: error: argument COMMAND: invalid choice")
+    assert r.err.count("servicekit:") == 1
+
+
+def test_python_dash_m_servicekit_runs_the_command_line():
+    """`python -m servicekit` did not work."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "servicekit",
+            "staffing",
+            "--volume",
+            "150/h",
+            "--aht",
+            "5m",
+            "--target",
+            "80/20s",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Staffing for 150 contacts per hour")

@@ -524,7 +524,10 @@ def test_huge_within_names_the_option():
         "99999999999999h",
     )
     assert r.status == 2
-    assert r.err.startswith("servicekit: error: --within: 3.6e+17 seconds is too long")
+    assert r.err.startswith(
+        "servicekit: error: --within: '99999999999999h' is too long; the most is "
+        "999,999,999 days"
+    )
 
 
 def test_long_stretch_lists_are_shortened_but_json_keeps_them_all():
@@ -576,3 +579,171 @@ def test_due_options_never_give_a_traceback(changed, as_json):
     r = run_main("due", *argv, *(["--json"] if as_json else []))
     assert r.status in {0, 2}
     assert "Traceback" not in r.err
+
+
+def test_year_1_start_is_blamed_on_start_not_within():
+    """A year-1 --start was reported as a --within problem."""
+    r = run_main("due", "--tz", "UTC", "--start", "0001-01-01T10:00", "--within", "4h")
+    assert r.status == 2
+    assert r.err == (
+        "servicekit: error: --start: year 1 is outside the years servicekit "
+        "supports, 2 to 9998\n"
+    )
+
+
+def test_start_in_the_last_year_is_blamed_on_start():
+    r = run_main(
+        "due", "--tz", "Asia/Shanghai", "--start", "9998-12-31T10:00", "--within", "4h"
+    )
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --start: the deadline 4:00 business")
+    assert "datetime" not in r.err
+
+
+def test_far_deadline_speaks_hours_not_a_timedelta_repr():
+    """`41666666 days, 16:00:00` once leaked from a huge --within."""
+    r = run_main(
+        "due", "--tz", "UTC", "--start", "2025-01-01T10:00", "--within", "1000000000h"
+    )
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --within: the deadline 1000000000:00")
+    assert "days," not in r.err
+
+
+@pytest.mark.parametrize(
+    ("country", "subdiv"), [("cn", None), ("us", "ca"), ("Us", "Ca")]
+)
+def test_lower_case_country_is_accepted(country, subdiv):
+    """`--country cn` was refused with `'cn' (subdivision None)`."""
+    args = ["--country", country] + ([] if subdiv is None else ["--subdiv", subdiv])
+    r = run_main(
+        "due", "--tz", "UTC", *args, "--start", "2025-01-06T10:00", "--within", "1h"
+    )
+    assert r.status == 0, r.err
+    assert "public holidays of " + country.upper() in r.out
+
+
+def test_unknown_country_and_subdivision_say_so_plainly():
+    base = ("due", "--tz", "UTC", "--start", "2025-01-06T10:00", "--within", "1h")
+    r = run_main(*base, "--country", "XX")
+    assert r.err == (
+        "servicekit: error: --country: no public holidays are known for 'XX'; use a "
+        "two-letter country code such as CN, US or DE\n"
+    )
+    r = run_main(*base, "--country", "US", "--subdiv", "zz")
+    assert r.err.startswith(
+        "servicekit: error: --subdiv: US has no subdivision 'zz'; its subdivisions are AK,"
+    )
+    assert "None" not in r.err
+
+
+def test_zone_directory_is_an_unknown_zone_not_a_write_error():
+    """`--tz America` said "cannot write the output: Is a directory"."""
+    r = run_main(
+        "due", "--tz", "America", "--start", "2025-01-06T10:00", "--within", "1h"
+    )
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --tz: unknown time zone 'America'")
+
+
+def test_repeated_hour_stretch_shows_offsets_not_0130_to_0130():
+    """A stretch in a fall-back hour read "01:30 – 01:30"."""
+    r = run_main(
+        "due",
+        "--tz",
+        "America/New_York",
+        "--hours",
+        "Mon-Sun 00:00-24:00",
+        "--start",
+        "2025-11-02T01:30",
+        "--within",
+        "1h",
+    )
+    assert r.status == 0, r.err
+    assert "Sun 2025-11-02 01:30 -04:00 – 01:30 -05:00" in r.out
+    assert "01:30 – 01:30" not in r.out
+
+
+def test_unambiguous_times_keep_no_offset():
+    r = run_main(
+        "due",
+        "--tz",
+        "America/New_York",
+        "--start",
+        "2025-11-03T09:00",
+        "--within",
+        "1h",
+    )
+    assert "Mon 2025-11-03 09:00 – 10:00" in r.out
+
+
+def test_long_values_are_quoted_short():
+    long_text = "2" * 400
+    for args in (
+        ("--start", long_text, "--within", "1h"),
+        ("--start", "2025-01-06T10:00", "--within", long_text + "h"),
+        ("--start", "2025-01-06T10:00", "--business-days", "9" * 5000),
+        ("--start", "2025-01-06T10:00", "--within", "1h", "--bogus", long_text),
+    ):
+        r = run_main("due", "--tz", "UTC", *args)
+        assert r.status == 2
+        assert long_text not in r.err
+        assert len(r.err) < 300
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            "CalendarNeverOpensError",
+            "servicekit: error: --hours: the calendar never opens after",
+        ),
+        ("InvalidArgumentError", "servicekit: error: --within: odd"),
+    ],
+)
+def test_calendar_errors_name_the_option(monkeypatch, error, expected):
+    from servicekit import errors  # noqa: PLC0415
+
+    def fail(*_args, **_kwargs):
+        raise getattr(errors, error)("odd")
+
+    monkeypatch.setattr(BusinessCalendar, "add", fail)
+    r = run_main("due", "--tz", "UTC", "--start", "2025-01-06T10:00", "--within", "1h")
+    assert r.status == 2
+    assert r.err.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("country", "option"), [(None, "--hours"), ("US", "--country")]
+)
+def test_calendar_refused_names_the_option(monkeypatch, country, option):
+    from servicekit import errors  # noqa: PLC0415
+
+    def fail(*_args, **_kwargs):
+        raise errors.InvalidArgumentError("odd")
+
+    monkeypatch.setattr(BusinessCalendar, "__init__", fail)
+    monkeypatch.setattr(BusinessCalendar, "for_country", fail)
+    args = [] if country is None else ["--country", country]
+    r = run_main(
+        "due", "--tz", "UTC", *args, "--start", "2025-01-06T10:00", "--within", "1h"
+    )
+    assert r.err == f"servicekit: error: {option}: odd\n"
+
+
+def test_country_without_subdivisions_says_it_has_none():
+    r = run_main(
+        "due",
+        "--tz",
+        "UTC",
+        "--country",
+        "SG",
+        "--subdiv",
+        "x",
+        "--start",
+        "2025-01-06T10:00",
+        "--within",
+        "1h",
+    )
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --subdiv: SG has no subdivision 'x';")

@@ -189,7 +189,7 @@ def write(tmp_path, text):
             "city,nps\nA,9\nB,11\n",
             (),
             ', line 3, field "nps"',
-            "11 is out of range; answers are whole numbers 0-10",
+            "'11' is out of range; answers are whole numbers 0-10",
         ),
         ("city,nps\nA,9.5\n", (), ', line 2, field "nps"', "out of range"),
         (
@@ -357,3 +357,12 @@ def test_score_options_never_give_a_traceback(changed, as_json):
     r = run_main("score", path, *argv, *(["--json"] if as_json else []))
     assert r.status in {0, 2}
     assert "Traceback" not in r.err
+
+
+def test_one_response_is_singular(tmp_path):
+    """The header said "1 responses"."""
+    path = tmp_path / "r.csv"
+    path.write_text("city,nps\nA,9\n")
+    r = run_main("score", str(path), "--by", "city")
+    assert r.status == 0, r.err
+    assert ": 1 response from " in r.out

@@ -195,7 +195,7 @@ def test_no_contacts():
         ),
         (
             ("--volume", "1200/day", "--aht", "5m", "--target", "100/20s"),
-            "--target: cannot read '100'",
+            "--target: '100' is not a share more than 0 and below 100 %",
         ),
         (
             (
@@ -208,7 +208,7 @@ def test_no_contacts():
                 "--shrinkage",
                 "100%",
             ),
-            "--shrinkage: cannot read",
+            "--shrinkage: '100%' is not a share",
         ),
         (
             ("--volume", "150/h", "--aht", "5m", "--target", "80/20s", "--open", "8h"),
@@ -238,7 +238,7 @@ def test_no_contacts():
                 "--agents",
                 "0",
             ),
-            "--agents: must be 1 or more",
+            "--agents: must be 1 to 1,000,000",
         ),
         (
             ("--volume", "1e9/h", "--aht", "5m", "--target", "80/20s"),
@@ -246,7 +246,7 @@ def test_no_contacts():
         ),
         (
             ("--volume", "999999999/h", "--aht", "5m", "--target", "80/20s"),
-            "--volume: traffic of 83,333,333 Erlangs",
+            "--volume: '999999999/h' at --aht '5m' needs over 1,000,000 agents",
         ),
         (("--aht", "5m", "--target", "80/20s"), "required: --volume"),
     ],
@@ -391,3 +391,67 @@ def test_staffing_options_never_give_a_traceback(changed, as_json):
     r = run_main("staffing", *argv, *(["--json"] if as_json else []))
     assert r.status in {0, 2}
     assert "Traceback" not in r.err
+
+
+SHARE_SPELLINGS = ["80%", "80", "0.8", "80.0", " 80 % "]
+
+
+@pytest.mark.parametrize("share", SHARE_SPELLINGS)
+def test_target_of_0_8_means_80_percent_not_0_8_percent(share):
+    """`--target 0.8/20s` once planned for 0.8 % answered within 20 s."""
+    r = run_main("staffing", *DOCS[1:5], "--target", f"{share}/20s", "--json")
+    assert r.status == 0, r.err
+    assert json.loads(r.out)["target"]["service_level"] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(("text", "share"), [("0.3", 0.3), ("30", 0.3), ("30%", 0.3)])
+def test_shrinkage_of_0_3_means_30_percent_not_0_3_percent(text, share):
+    r = run_main(*DOCS, "--shrinkage", text, "--json")
+    assert r.status == 0, r.err
+    assert json.loads(r.out)["shrinkage"] == pytest.approx(share)
+
+
+def test_half_a_percent_needs_its_percent_sign():
+    r = run_main(*DOCS, "--shrinkage", "0.5%", "--json")
+    assert json.loads(r.out)["shrinkage"] == pytest.approx(0.005)
+
+
+@pytest.mark.parametrize("option", ["--target", "--shrinkage"])
+def test_bare_one_is_refused_as_ambiguous(option):
+    value = "1/20s" if option == "--target" else "1"
+    args = (
+        [*DOCS, option, value]
+        if option == "--shrinkage"
+        else [*DOCS[:5], option, value]
+    )
+    r = run_main(*args)
+    assert r.status == 2
+    assert f"{option}: a bare 1 could mean 1 % or 100 %; write 1%" in r.err
+
+
+def test_help_says_how_shares_are_read():
+    r = run_main("staffing", "--help")
+    assert "80%, 80 and 0.8 all mean 80 %" in r.out
+
+
+def test_huge_aht_is_blamed_on_aht_not_volume():
+    """A 1,000,000,000 h handling time was reported as a --volume problem."""
+    r = run_main(*DOCS[:3], "--aht", "1000000000h", "--target", "80/20s")
+    assert r.status == 2
+    assert r.err.startswith("servicekit: error: --aht: '1000000000h' per contact")
+    assert "Erlangs" not in r.err
+
+
+def test_huge_numbers_are_quoted_short_not_echoed():
+    """A 400-digit number used to come back whole in the message."""
+    huge = "9" * 400
+    for args in (
+        ("--volume", f"{huge}/day", "--aht", "6m", "--target", "80/20s"),
+        ("--volume", "1200/day", "--aht", "6m", "--target", f"{huge}/20s"),
+        (*DOCS[1:], "--agents", huge),
+        (*DOCS[1:], "--shrinkage", huge),
+    ):
+        r = run_main("staffing", *args)
+        assert r.status == 2
+        assert huge not in r.err
+        assert len(r.err) < 300

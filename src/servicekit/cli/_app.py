@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -41,7 +42,14 @@ class _Parser(argparse.ArgumentParser):
     """An ``ArgumentParser`` that raises instead of exiting, so ``main`` returns 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{self.prog}: {message} (see {self.prog} --help)")
+        # main() adds "servicekit: error:"; naming the program again would repeat it.
+        # argparse echoes unknown arguments whole: cut any long word to a prefix.
+        message = _LONG_WORD.sub(lambda m: f"{m.group()[:_WORD_SHOWN]}…", message)
+        raise CliError(f"{message} (see {self.prog} --help)")
+
+
+_WORD_SHOWN = 60
+_LONG_WORD = re.compile(rf"\S{{{_WORD_SHOWN + 1},}}")
 
 
 def build_parser() -> argparse.ArgumentParser:

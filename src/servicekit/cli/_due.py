@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zoneinfo
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 import holidays as holidays_lib
 
+from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
 from servicekit.cli._inputs import (
+    FIRST_YEAR,
+    LAST_YEAR,
     CliError,
     check_zone,
     format_duration,
@@ -25,8 +29,13 @@ from servicekit.cli._inputs import (
     parse_instant,
     parse_seconds,
     seconds_delta,
+    whole_number,
 )
-from servicekit.errors import ServiceKitError
+from servicekit.errors import (
+    CalendarNeverOpensError,
+    CalendarRangeError,
+    ServiceKitError,
+)
 from servicekit.sla import BusinessCalendar, parse_hours
 
 if TYPE_CHECKING:
@@ -89,7 +98,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     amount.add_argument("--within", help="business time to add: 4h, 30m, 1h30m…")
     amount.add_argument(
         "--business-days",
-        type=int,
+        type=whole_number,
         metavar="N",
         help="close of business on the N-th business day after the start's date",
     )
@@ -100,25 +109,31 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Compute the deadline and print it with the stretches that led to it."""
     del err
     tz = check_zone(args.tz, what="--tz")
+    args.country, args.subdiv = _holiday_codes(args.country, args.subdiv)
     calendar = _calendar(args, tz)
     start = parse_instant(args.start, tz=tz, what="--start").in_tz(tz)
     if args.within is not None:
         bare_zero = args.within.strip() == "0"
         seconds = 0.0 if bare_zero else parse_seconds(args.within, what="--within")
         delta = seconds_delta(seconds, what="--within")
-        deadline = _library(lambda: calendar.add(start, delta), "--within")
         amount = f"{format_duration(delta)} business hours"
+        deadline = _library(
+            lambda: calendar.add(start, delta), "--within", amount, start
+        )
     else:
         if args.business_days < 0:
             raise CliError(
                 f"--business-days: must be 0 or more, got {args.business_days}"
             )
         days = args.business_days
-        deadline = _library(
-            lambda: calendar.add_business_days(start, days), "--business-days"
-        )
         delta = None
-        amount = f"{days} business day{'' if days == 1 else 's'}"
+        amount = f"{days:,} business day{'' if days == 1 else 's'}"
+        deadline = _library(
+            lambda: calendar.add_business_days(start, days),
+            "--business-days",
+            amount,
+            start,
+        )
     stretches = _stretches(
         calendar, start, deadline, _holiday_names(args, start, deadline)
     )
@@ -152,13 +167,59 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _library(
-    compute: Callable[[], pendulum.DateTime], option: str
+    compute: Callable[[], pendulum.DateTime],
+    option: str,
+    amount: str,
+    start: pendulum.DateTime,
 ) -> pendulum.DateTime:
-    """Call the calendar; its errors are the user's option's errors."""
+    """Call the calendar; its errors are said in the user's terms, naming the option.
+
+    A deadline beyond the supported years is the amount's fault, unless the start
+    itself lies in the first or last supported year (then any amount may cross).
+    """
     try:
         return compute()
+    except CalendarRangeError:
+        near_end = start.year in {FIRST_YEAR, LAST_YEAR}
+        blamed = "--start" if near_end else option
+        raise CliError(
+            f"{blamed}: the deadline {amount} after {format_instant(start)} lies "
+            f"beyond the years servicekit supports, {FIRST_YEAR} to {LAST_YEAR}"
+        ) from None
+    except CalendarNeverOpensError:
+        raise CliError(
+            f"--hours: the calendar never opens after {format_instant(start)}, so "
+            f"{amount} can never be counted; check --hours and --country"
+        ) from None
     except ServiceKitError as error:
         raise CliError(f"{option}: {error}") from None
+
+
+def _holiday_codes(
+    country: str | None, subdiv: str | None
+) -> tuple[str | None, str | None]:
+    """``--country`` and ``--subdiv`` as the holidays package spells them (any case)."""
+    if country is None:
+        if subdiv is not None:
+            raise CliError("--subdiv needs --country")
+        return None, None
+    supported = holidays_lib.list_supported_countries()
+    code = country.strip().upper()
+    if code not in supported:
+        raise CliError(
+            f"--country: no public holidays are known for {quote(country)}; use a "
+            "two-letter country code such as CN, US or DE"
+        )
+    if subdiv is None:
+        return code, None
+    choices = {s.upper(): s for s in supported[code]}
+    found = choices.get(subdiv.strip().upper())
+    if found is None:
+        listed = ", ".join(list(choices.values())[:12])
+        more = ", …" if len(choices) > 12 else ""
+        known = f"its subdivisions are {listed}{more}" if choices else "it has none"
+        raise CliError(f"--subdiv: {code} has no subdivision {quote(subdiv)}; {known}")
+    return code, found
 
 
 def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
@@ -166,8 +227,6 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
         weekly = parse_hours(args.hours)
     except ServiceKitError as error:
         raise CliError(f"--hours: {error}") from None
-    if args.country is None and args.subdiv is not None:
-        raise CliError("--subdiv needs --country")
     try:
         if args.country is None:
             return BusinessCalendar(timezone=tz, weekly_hours=weekly)
@@ -325,7 +384,26 @@ def _day(at: dt.datetime) -> str:
 
 
 def _clock(at: dt.datetime) -> str:
-    return f"{at:%H:%M:%S}" if at.second or at.microsecond else f"{at:%H:%M}"
+    """The wall-clock time, with its UTC offset when the clock shows it twice.
+
+    In a repeated (fall-back) hour ``01:30`` names two instants an hour apart, so a
+    stretch from the first to the second would read "01:30 – 01:30".
+    """
+    text = f"{at:%H:%M:%S}" if at.second or at.microsecond else f"{at:%H:%M}"
+    if _repeated(at):
+        offset = at.strftime("%z")
+        text += f" {offset[:3]}:{offset[3:]}"
+    return text
+
+
+def _repeated(at: dt.datetime) -> bool:
+    """Whether ``at``'s wall-clock time occurs twice in its zone (a fall-back hour)."""
+    zone = zoneinfo.ZoneInfo(at.tzinfo.name)  # type: ignore[union-attr]
+    wall = dt.datetime(  # noqa: DTZ001 -- a wall-clock time, read in ``zone`` below
+        at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond
+    )
+    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    return first != wall.replace(tzinfo=zone, fold=1).utcoffset()
 
 
 def _table(

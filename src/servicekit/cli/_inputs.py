@@ -8,21 +8,23 @@ file in the same directory, then a rename): a failed run never leaves half a fil
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import stat
-import tempfile
 import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import pendulum
 
+from servicekit._boundary import MAX_DEPTH, check_depth, quote
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ class CliError(ServiceKitError, ValueError):
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
 
+# timedelta's own limit, 999,999,999 days: a duration any longer cannot be held.
+_LONGEST_SECONDS = dt.timedelta.max.days * 86400
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)")
 
@@ -79,55 +83,22 @@ def parse_seconds(text: str, *, what: str) -> float:
         pos = match.end()
     if not compact or pos != len(compact):
         raise CliError(
-            f"{what}: cannot read {text!r} as a duration; write it like 6m, 4h, "
+            f"{what}: cannot read {quote(text)} as a duration; write it like 6m, 4h, "
             "1h30m, 20s or 2d"
         )
-    return total
-
-
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[TextIO]:
-    """Yield a temporary file beside ``path``; rename it over ``path`` on success."""
-    directory = path.parent if str(path.parent) else Path()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain write
-        # would: the replaced file's, or 0666 less the umask for a new one.
-        Path(tmp).chmod(_mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def _target(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a file to write, refused if it is a directory or has no directory."""
-    target = Path(path)
-    if target.is_dir():
-        raise CliError(f"{target} is a directory; give a file name to write")
-    if str(target.parent) and not target.parent.is_dir():
+    if not total < _LONGEST_SECONDS:
         raise CliError(
-            f"cannot write {target}: the directory {target.parent} does not exist"
+            f"{what}: {quote(text)} is too long; the most is "
+            f"{_LONGEST_SECONDS // 86400:,} days"
         )
-    return target
+    return total
 
 
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Raise :class:`CliError` unless a file could be written at ``path`` now.
 
-    Creates and removes a temporary file beside it, so a long computation is not
-    started for an output that cannot be written.
+    Kept for callers that add the option's name to the message themselves; it is
+    [`check_output_file`][servicekit.cli._files.check_output_file] without one.
 
     Examples:
         >>> import pathlib, tempfile
@@ -137,17 +108,17 @@ def check_writable(path: str | os.PathLike[str]) -> None:
         ...
         servicekit.cli._inputs.CliError: ... is a directory; give a file name to write
     """
-    target = _target(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as error:
-        raise CliError(f"cannot write {target}: {error.strerror or error}") from None
-    os.close(fd)
-    Path(tmp).unlink()
+    from servicekit.cli._files import check_output_file  # noqa: PLC0415 -- a cycle
+
+    check_output_file(os.fspath(path), option="")
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    r"""Write ``text`` to ``path`` all at once: the file is complete or untouched.
+    r"""Write ``text`` to ``path`` as the shell's ``>`` would, never destroying it.
+
+    Kept for callers that add the option's name to the message themselves; it is
+    [`write_text_file`][servicekit.cli._files.write_text_file] without one: a
+    regular file is replaced atomically, a device or FIFO written into.
 
     Examples:
         >>> import pathlib, tempfile
@@ -156,12 +127,9 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
         >>> target.read_text()
         'hello\n'
     """
-    target = _target(path)
-    try:
-        with _replacing(target) as handle:
-            handle.write(text)
-    except OSError as error:
-        raise CliError(f"cannot write {target}: {error.strerror or error}") from None
+    from servicekit.cli._files import write_text_file  # noqa: PLC0415 -- a cycle
+
+    write_text_file(os.fspath(path), text, option="")
 
 
 def _display(path: str | os.PathLike[str]) -> str:
@@ -238,7 +206,11 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     """
     text = read_text(path)
     try:
-        return json.loads(text)
+        value = json.loads(text)
+    except RecursionError:  # nested far deeper than MAX_DEPTH
+        raise CliError(
+            _too_deep().replace("the line", "the file"), source=_display(path)
+        ) from None
     except json.JSONDecodeError as error:
         raise CliError(
             f"not JSON: {error.msg} (column {error.colno})",
@@ -247,6 +219,11 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         ) from None
     except ValueError as error:  # a number too long to convert (Python's digit limit)
         raise CliError(f"not usable JSON: {error}", source=_display(path)) from None
+    try:
+        check_depth(value, "the file")
+    except ServiceKitError as error:
+        raise CliError(str(error), source=_display(path)) from None
+    return value
 
 
 def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
@@ -276,6 +253,117 @@ def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
                 f"not usable JSON: {error}", source=_display(path), line=number
             ) from None
     return out
+
+
+class JsonLines:
+    """A JSON-lines file read one line at a time, never whole.
+
+    ``lines`` yields ``(line number, byte offset, value)`` for each non-blank line;
+    when the file is a regular file (``seekable``), ``read_at`` reads one line
+    again from its offset, so a caller can keep offsets instead of values.
+    """
+
+    def __init__(self, name: str, handle: BinaryIO, *, seekable: bool) -> None:
+        self.name = name
+        self.seekable = seekable
+        self._handle = handle
+        self._position = -1
+
+    def lines(self) -> Iterator[tuple[int, int, Any]]:
+        if self.seekable:
+            self._handle.seek(0)
+        self._position = -1
+        offset = 0
+        for number, raw in enumerate(self._handle, start=1):
+            here, offset = offset, offset + len(raw)
+            value = self._parse(raw, number, first=here == 0)
+            if value is not _BLANK:
+                yield number, here, value
+
+    def read_at(self, offset: int, number: int) -> Any:
+        # A seek drops the read buffer: skip it when the line is the next one
+        # (a ticket's lines are usually consecutive), or each line costs a read.
+        if offset != self._position:
+            self._handle.seek(offset)
+        raw = self._handle.readline()
+        self._position = offset + len(raw)
+        return self._parse(raw, number, first=offset == 0)
+
+    def _parse(self, raw: bytes, number: int, *, first: bool) -> Any:
+        try:
+            text = raw.decode("utf-8-sig" if first else "utf-8")
+        except UnicodeDecodeError:
+            raise CliError(
+                "is not UTF-8 text; save it as UTF-8", source=self.name, line=number
+            ) from None
+        if not text.strip():
+            return _BLANK
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CliError(
+                f"not JSON: {error.msg} (column {error.colno})",
+                source=self.name,
+                line=number,
+            ) from None
+        except ValueError as error:  # a number too long to convert
+            raise CliError(
+                f"not usable JSON: {error}", source=self.name, line=number
+            ) from None
+        except RecursionError:  # nested far deeper than MAX_DEPTH
+            raise CliError(_too_deep(), source=self.name, line=number) from None
+        # Nesting deeper than MAX_DEPTH needs more brackets than that: a line with
+        # fewer (nearly all) skips the walk, which costs more than the parse.
+        if text.count("[") + text.count("{") > MAX_DEPTH:
+            try:
+                check_depth(value, "the line")
+            except ServiceKitError as error:
+                raise CliError(str(error), source=self.name, line=number) from None
+        return value
+
+
+_BLANK: Any = object()
+
+
+def _too_deep() -> str:
+    return (
+        f"the line nests deeper than {MAX_DEPTH} levels of lists and objects; "
+        "flatten it"
+    )
+
+
+@contextlib.contextmanager
+def open_json_lines(path: str) -> Iterator[JsonLines]:
+    r"""Open a JSON-lines file for reading line by line, or say what is wrong with it.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "e.jsonl"
+        >>> _ = f.write_text('{"a": 1}\n\n[2]\n')
+        >>> with open_json_lines(str(f)) as source:
+        ...     list(source.lines())
+        [(1, 0, {'a': 1}), (3, 10, [2])]
+    """
+    if "\0" in path:
+        raise CliError("cannot be a file name: it holds a NUL character", source=path)
+    if Path(path).is_dir():
+        raise CliError("is a directory; give the file inside it", source=path)
+    try:
+        handle = Path(path).open("rb")  # noqa: SIM115 -- closed below
+    except FileNotFoundError:
+        raise CliError("no such file", source=path) from None
+    except OSError as error:
+        raise CliError(
+            f"cannot read it: {error.strerror or error}", source=path
+        ) from None
+    with handle:
+        seekable = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        try:
+            yield JsonLines(path, handle, seekable=seekable)
+        except OSError as error:
+            raise CliError(
+                f"cannot read it: {error.strerror or error}", source=path
+            ) from None
 
 
 def read_csv(
@@ -426,12 +514,19 @@ def check_zone(name: str, *, what: str) -> str:
     """
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    # A directory of the zone database ("America") or a name too long for the
+    # system is an OSError, not a ZoneInfoNotFoundError.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise CliError(
-            f"{what}: unknown time zone {name!r}; use an IANA name such as "
+            f"{what}: unknown time zone {quote(name)}; use an IANA name such as "
             "Asia/Shanghai, Europe/Berlin or UTC"
         ) from None
     return name
+
+
+#: The years the library's calendars support; an instant outside is the user's error.
+FIRST_YEAR = 2
+LAST_YEAR = 9998
 
 
 def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
@@ -458,14 +553,19 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
         parsed = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise CliError(
-            f"{what}: cannot read {text!r} as an ISO-8601 instant; write it like "
+            f"{what}: cannot read {quote(text)} as an ISO-8601 instant; write it like "
             "2025-01-24T17:40 or 2025-01-24T17:40+08:00"
         ) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise CliError(
+            f"{what}: year {parsed.year} is outside the years servicekit supports, "
+            f"{FIRST_YEAR} to {LAST_YEAR}"
+        )
     if parsed.utcoffset() is not None:
         return pendulum.instance(parsed)
     if tz is None:
         raise CliError(
-            f"{what}: {text!r} has no UTC offset; append one such as +08:00 or Z"
+            f"{what}: {quote(text)} has no UTC offset; append one such as +08:00 or Z"
         )
     fields = (
         parsed.year,
@@ -490,17 +590,17 @@ def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
     Examples:
         >>> seconds_delta(90, what="--aht")
         datetime.timedelta(seconds=90)
-        >>> seconds_delta(1e20, what="--within")
+        >>> seconds_delta(1e15, what="--within")
         Traceback (most recent call last):
         ...
-        servicekit.cli._inputs.CliError: --within: 1e+20 seconds is too long; the most is 999999999 days
+        servicekit.cli._inputs.CliError: --within: 11,574,074,074 days is too long; the most is 999,999,999 days
     """
     try:
         return dt.timedelta(seconds=seconds)
     except (OverflowError, ValueError):
+        shown = f"{seconds / 86400:,.0f} days" if math.isfinite(seconds) else "it"
         raise CliError(
-            f"{what}: {seconds:g} seconds is too long; the most is "
-            f"{dt.timedelta.max.days} days"
+            f"{what}: {shown} is too long; the most is {dt.timedelta.max.days:,} days"
         ) from None
 
 
@@ -509,21 +609,48 @@ _PERCENT = re.compile(rf"{_NUMBER}\s*%?")
 
 
 def parse_percent(text: str, *, what: str, allow_zero: bool = True) -> float:
-    """A share in [0, 1) from ``15%`` or ``15`` (both mean 15 %).
+    """A share in [0, 1) from ``15%``, ``15`` or ``0.15`` (all three mean 15 %).
+
+    The rule, so that no input is read as a share other than the one a person
+    means: a number with ``%`` is a percentage (``0.5%`` is half a percent); a bare
+    number above 1 is a percentage (``15`` is 15 %); a bare number below 1 is a
+    fraction (``0.15`` is 15 %); a bare ``1`` could mean 1 % or 100 % and is refused,
+    asking for ``1%``.
 
     Examples:
-        >>> parse_percent("15%", what="--shrinkage"), parse_percent("80", what="x")
-        (0.15, 0.8)
+        >>> parse_percent("15%", what="x"), parse_percent("15", what="x")
+        (0.15, 0.15)
+        >>> parse_percent("0.8", what="x"), parse_percent("0.5%", what="x")
+        (0.8, 0.005)
+        >>> parse_percent("1", what="--shrinkage")
+        Traceback (most recent call last):
+        ...
+        servicekit.cli._inputs.CliError: --shrinkage: a bare 1 could mean 1 % or 100 %; write 1% (or a fraction such as 0.15 or a percentage such as 15%)
     """
-    match = _PERCENT.fullmatch(text.strip())
-    value = float(match.group(1)) if match else -1.0
-    if not (0 <= value < 100) or (value == 0 and not allow_zero):
-        low = "0" if allow_zero else "more than 0"
+    stripped = text.strip()
+    match = _PERCENT.fullmatch(stripped)
+    low = "0" if allow_zero else "more than 0"
+    if match is None:
         raise CliError(
-            f"{what}: cannot read {text!r} as a percentage {low} and below 100; "
-            "write it like 15%"
+            f"{what}: cannot read {quote(text)} as a share; write it as a "
+            f"percentage {low} and below 100 such as 15%, or a fraction such as 0.15"
         )
-    return value / 100
+    number = float(match.group(1))
+    if stripped.endswith("%") or number > 1:
+        value = number / 100
+    elif number == 1:
+        raise CliError(
+            f"{what}: a bare 1 could mean 1 % or 100 %; write 1% (or a fraction "
+            "such as 0.15 or a percentage such as 15%)"
+        )
+    else:
+        value = number
+    if not (0 <= value < 1) or (value == 0 and not allow_zero):
+        raise CliError(
+            f"{what}: {quote(text)} is not a share {low} and below 100 %; write it "
+            "like 15% (or 0.15)"
+        )
+    return value
 
 
 _RATE_UNITS = {
@@ -550,7 +677,7 @@ def parse_rate(text: str, *, what: str) -> tuple[float, str]:
     unit = _RATE_UNITS.get(match.group(2)) if match else None
     if match is None or unit is None:
         raise CliError(
-            f"{what}: cannot read {text!r} as a volume; write it like 1200/day, "
+            f"{what}: cannot read {quote(text)} as a volume; write it like 1200/day, "
             "150/h or 6000/week"
         )
     return float(match.group(1)), unit
@@ -566,7 +693,7 @@ def parse_target(text: str, *, what: str) -> tuple[float, float]:
     share_text, slash, answer_text = text.partition("/")
     if not slash:
         raise CliError(
-            f"{what}: cannot read {text!r} as a target; write it like 80/20s "
+            f"{what}: cannot read {quote(text)} as a target; write it like 80/20s "
             "(80 % answered within 20 seconds)"
         )
     share = parse_percent(share_text, what=what, allow_zero=False)
@@ -574,6 +701,31 @@ def parse_target(text: str, *, what: str) -> tuple[float, float]:
     if re.fullmatch(_NUMBER, answer):
         answer += "s"
     return share, parse_seconds(answer, what=what)
+
+
+def whole_number(text: str) -> int:
+    """An option's whole number (an argparse ``type``): errors quote a short prefix.
+
+    Examples:
+        >>> whole_number(" 12 "), whole_number("-3")
+        (12, -3)
+        >>> whole_number("1.5")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: expected a whole number such as 12, got '1.5'
+    """
+    stripped = text.strip()
+    digits = stripped.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        msg = f"expected a whole number such as 12, got {quote(text)}"
+        raise argparse.ArgumentTypeError(msg)
+    if len(digits) > _LONGEST_WHOLE:
+        msg = f"{quote(text)} is far too large"
+        raise argparse.ArgumentTypeError(msg)
+    return int(stripped)
+
+
+_LONGEST_WHOLE = 30  # digits; well past any count an option takes
 
 
 def format_duration(value: dt.timedelta) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from servicekit.cli._inputs import CliError, input_path, read_csv
+from servicekit._boundary import quote
+from servicekit.cli._inputs import CliError, input_path, read_csv, whole_number
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
     CsatMeasure,
@@ -89,21 +90,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--top",
-        type=int,
+        type=whole_number,
         default=5,
         metavar="K",
         help="segments marked top (default 5)",
     )
     parser.add_argument(
         "--bottom",
-        type=int,
+        type=whole_number,
         default=3,
         metavar="K",
         help="segments marked bottom (default 3)",
     )
     parser.add_argument(
         "--min-n",
-        type=int,
+        type=whole_number,
         default=30,
         metavar="N",
         help="fewest responses for a segment to be ranked (default 30)",
@@ -214,14 +215,14 @@ def _whole(text: str, low: int, high: int, *, path: str, line: int, column: str)
         value = float(text)
     except ValueError:
         raise CliError(
-            f"{text!r} is not a number; write a whole number {low}-{high}",
+            f"{quote(text)} is not a number; write a whole number {low}-{high}",
             source=path,
             line=line,
             field=column,
         ) from None
     if not value.is_integer() or not low <= value <= high:
         raise CliError(
-            f"{text} is out of range; answers are whole numbers {low}-{high}",
+            f"{quote(text)} is out of range; answers are whole numbers {low}-{high}",
             source=path,
             line=line,
             field=column,
@@ -244,7 +245,7 @@ def _flag(column: str) -> Callable[[str, str, int], bool]:
         if word in _NO:
             return False
         raise CliError(
-            f"{text!r} is not yes or no; write true/false, yes/no or 1/0",
+            f"{quote(text)} is not yes or no; write true/false, yes/no or 1/0",
             source=path,
             line=line,
             field=column,
@@ -288,7 +289,8 @@ def _report(
     by = f"{args.by}" + (f" and {args.period}" if args.period else "")
     lines = [
         (
-            f"{_TITLE[args.measure]} by {by}: {count} responses from {path}, "
+            f"{_TITLE[args.measure]} by {by}: {count:,} "
+            f"response{'' if count == 1 else 's'} from {path}, "
             f"{confidence} intervals; ranked when n >= {table.min_n}"
         ),
     ]

@@ -11,21 +11,25 @@ the clock: without ``--now`` it evaluates at the current time.
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import json
+import textwrap
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 import pendulum
 
+from servicekit._boundary import quote
 from servicekit._iso import instant_from_iso
 from servicekit.cli._inputs import (
     CliError,
+    JsonLines,
     format_duration,
     input_path,
+    open_json_lines,
     parse_instant,
     read_json,
-    read_json_lines,
 )
 from servicekit.errors import (
     InvalidEventError,
@@ -34,17 +38,19 @@ from servicekit.errors import (
 )
 from servicekit.sla import (
     EventKind,
+    Metric,
     MetricState,
     PolicySet,
     SlaReport,
     TicketEvent,
+    TicketStatus,
     evaluate,
 )
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 EPILOG = """\
 examples:
@@ -98,10 +104,11 @@ class _Line:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Evaluate every ticket and print the table (or JSON) in one go."""
+    """Evaluate every ticket and print its rows as soon as its events are read."""
     if args.now is None:
-        # The CLI is the one place allowed to read the clock.
-        now = pendulum.now("UTC")
+        # The CLI is the one place allowed to read the clock; whole seconds, so
+        # remaining times do not print to the microsecond.
+        now = pendulum.now("UTC").replace(microsecond=0)
     else:
         now = parse_instant(args.now, tz=None, what="--now")
     events = input_path(args.events, what="EVENTS")
@@ -109,20 +116,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         None if args.policies is None else input_path(args.policies, what="--policies")
     )
     policies, policy_source = _policies(policies_path)
-    tickets = _read_events(events, now, err)
-    reports = [
-        (ticket, _evaluate(events, policies, ticket, lines, now))
-        for ticket, lines in sorted(tickets.items(), key=lambda item: _order(item[0]))
-    ]
-    if args.json:
-        text = json.dumps(
-            [{"ticket_id": t, "report": r.to_dict()} for t, r in reports],
-            ensure_ascii=False,
-            indent=2,
+    with open_json_lines(events) as source:
+        groups = _tickets(events, source, now, err)
+        reports = (
+            (ticket, _evaluate(events, policies, ticket, lines, now))
+            for ticket, lines in groups
         )
-    else:
-        text = _table(reports, now, policy_source)
-    print(text, file=out)
+        if args.json:
+            _write_json(reports, out)
+        else:
+            _write_table(reports, now, policy_source, policies, out)
     return 0
 
 
@@ -143,31 +146,81 @@ def _policies(path: str | None) -> tuple[PolicySet, str]:
         raise CliError(str(error), source=path, field="policies") from None
 
 
-def _read_events(path: str, now: dt.datetime, err: TextIO) -> dict[str, list[_Line]]:
-    tickets: dict[str, list[_Line]] = {}
-    now_utc = now.astimezone(dt.UTC)
-    for number, data in read_json_lines(path):
-        if not isinstance(data, dict):
-            raise CliError(
-                f"each line must be a JSON object (one event), got {type(data).__name__}",
-                source=path,
-                line=number,
+def _tickets(
+    path: str, source: JsonLines, now: dt.datetime, err: TextIO
+) -> Iterator[tuple[str, list[_Line]]]:
+    """Each ticket's events, one ticket in memory at a time.
+
+    A file is indexed first (the byte offsets of each ticket's lines, never the
+    events), then read back one ticket at a time in ticket order, so its events
+    need not be grouped. A pipe cannot be read twice: its tickets come in the
+    order they appear, and each ticket's lines must be consecutive.
+    """
+    if source.seekable:
+        # Two numbers a line (offset, line number): a few bytes, however big the event.
+        index: dict[str, array.array[int]] = {}
+        for number, offset, data in source.lines():
+            ticket = _ticket_of(data, path, number)
+            index.setdefault(ticket, array.array("q")).extend((offset, number))
+        if not index:
+            raise CliError("has no events; each line must be one event", source=path)
+        for ticket in sorted(index, key=_order):
+            places = index.pop(ticket)
+            yield (
+                ticket,
+                [
+                    _line(path, number, source.read_at(offset, number), now, err)
+                    for offset, number in zip(places[::2], places[1::2], strict=True)
+                ],
             )
-        ticket = _ticket_id(data, path, number)
-        _warn_unknown_keys(data, path, number, err)
-        event = _event(data, path, number)
-        if event.at.astimezone(dt.UTC) > now_utc:
-            raise CliError(
-                f"the event at {event.at.isoformat()} is after --now "
-                f"{now.isoformat()}; a report describes the past, so pass a later --now",
-                source=path,
-                line=number,
-                field="at",
-            )
-        tickets.setdefault(ticket, []).append(_Line(number, event))
-    if not tickets:
+        return
+    current: str | None = None
+    lines: list[_Line] = []
+    done: set[str] = set()
+    for number, _offset, data in source.lines():
+        ticket = _ticket_of(data, path, number)
+        if ticket != current:
+            if current is not None:
+                yield current, lines
+                done.add(current)
+            if ticket in done:
+                raise CliError(
+                    f"ticket {quote(ticket)} appeared on earlier lines; read from a "
+                    "pipe, each ticket's events must be on consecutive lines (give a "
+                    "file instead, which may be in any order)",
+                    source=path,
+                    line=number,
+                )
+            current, lines = ticket, []
+        lines.append(_line(path, number, data, now, err))
+    if current is None:
         raise CliError("has no events; each line must be one event", source=path)
-    return tickets
+    yield current, lines
+
+
+def _ticket_of(data: Any, path: str, number: int) -> str:
+    if not isinstance(data, dict):
+        raise CliError(
+            f"each line must be a JSON object (one event), got {type(data).__name__}",
+            source=path,
+            line=number,
+        )
+    return _ticket_id(data, path, number)
+
+
+def _line(path: str, number: int, data: Any, now: dt.datetime, err: TextIO) -> _Line:
+    _ticket_of(data, path, number)
+    _warn_unknown_keys(data, path, number, err)
+    event = _event(data, path, number)
+    if event.at.astimezone(dt.UTC) > now.astimezone(dt.UTC):
+        raise CliError(
+            f"the event at {event.at.isoformat()} is after --now "
+            f"{now.isoformat()}; a report describes the past, so pass a later --now",
+            source=path,
+            line=number,
+            field="at",
+        )
+    return _Line(number, event)
 
 
 def _warn_unknown_keys(
@@ -177,7 +230,7 @@ def _warn_unknown_keys(
     for key in data:
         if key not in _KNOWN_KEYS:
             print(
-                f"servicekit: warning: {path}, line {number}: unknown key {key!r} "
+                f"servicekit: warning: {path}, line {number}: unknown key {quote(key)} "
                 f"ignored; an event's keys are {', '.join(_KNOWN_KEYS)}",
                 file=err,
             )
@@ -196,7 +249,7 @@ def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         raise CliError(
-            f"a ticket id must be a non-empty string or a whole number, got {value!r}",
+            f"a ticket id must be a non-empty string or a whole number, got {quote(value)}",
             source=path,
             line=number,
             field=key,
@@ -253,7 +306,7 @@ def _evaluate(
     created = [line for line in lines if line.event.kind is EventKind.CREATED]
     if not created:
         raise CliError(
-            f"ticket {ticket!r} has no CREATED event; its log must start with one",
+            f"ticket {quote(ticket)} has no CREATED event; its log must start with one",
             source=path,
             line=min(line.number for line in lines),
             field="kind",
@@ -262,13 +315,16 @@ def _evaluate(
         return evaluate(policies, [line.event for line in lines], now)
     except NoMatchingPolicyError as error:
         raise CliError(
-            f"ticket {ticket!r}: {error}", source=path, line=created[0].number
+            f"ticket {quote(ticket)}: {error}", source=path, line=created[0].number
         ) from None
     except InvalidEventError as error:
         culprit = _culprit(policies, lines, now)
         field = "status" if culprit.event.kind is EventKind.STATUS_CHANGED else "kind"
         raise CliError(
-            f"ticket {ticket!r}: {error}", source=path, line=culprit.number, field=field
+            f"ticket {quote(ticket)}: {error}",
+            source=path,
+            line=culprit.number,
+            field=field,
         ) from None
 
 
@@ -300,9 +356,35 @@ def _instant(value: dt.datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
 
-def _table(
-    reports: list[tuple[str, SlaReport]], now: dt.datetime, policy_source: str
-) -> str:
+_NAMES_SHOWN = 20  # breached tickets named in the summary; the rest counted
+
+
+def _write_json(reports: Iterable[tuple[str, SlaReport]], out: TextIO) -> None:
+    """The same text as ``json.dumps(list, indent=2)``, one ticket at a time."""
+    first = True
+    for ticket, report in reports:
+        item = json.dumps(
+            {"ticket_id": ticket, "report": report.to_dict()},
+            ensure_ascii=False,
+            indent=2,
+        )
+        out.write(("[\n" if first else ",\n") + textwrap.indent(item, "  "))
+        first = False
+    out.write("\n]\n")
+
+
+def _write_table(
+    reports: Iterable[tuple[str, SlaReport]],
+    now: dt.datetime,
+    policy_source: str,
+    policies: PolicySet,
+    out: TextIO,
+) -> None:
+    """Print each ticket's rows as it comes; the summary follows the last one.
+
+    Columns are as wide as the longest value they can hold (a longer ticket id
+    widens its own row only), so nothing waits for the last ticket.
+    """
     header = (
         "ticket",
         "policy",
@@ -313,24 +395,17 @@ def _table(
         "remaining",
         "breached at",
     )
-    rows: list[tuple[str, ...]] = []
-    for ticket, report in reports:
-        first = True
-        for metric, status in report.metrics.items():
-            rows.append(
-                (
-                    str(ticket) if first else "",
-                    report.policy if first else "",
-                    report.status.value if first else "",
-                    metric.value,
-                    status.state.value,
-                    _instant(status.due_at),
-                    format_duration(status.remaining),
-                    _instant(status.breached_at),
-                )
-            )
-            first = False
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    instant = len(_instant(now))
+    widths = [
+        max(len(header[0]), 8),
+        max([len(header[1]), *(len(p.name) for p in policies.policies)]),
+        max(len(header[2]), *(len(s.value) for s in TicketStatus)),
+        max(len(header[3]), *(len(m.value) for m in Metric)),
+        max(len(header[4]), *(len(s.value) for s in MetricState)),
+        instant,
+        len(header[6]),
+        instant,
+    ]
     right = {6}
 
     def fmt(row: tuple[str, ...]) -> str:
@@ -340,31 +415,46 @@ def _table(
         ]
         return "  ".join(cells).rstrip()
 
-    breached = [
-        (ticket, report)
-        for ticket, report in reports
-        if any(s.state is MetricState.BREACHED for s in report.metrics.values())
-    ]
-    upcoming = [
-        (report.next_change_at, ticket)
-        for ticket, report in reports
-        if report.next_change_at is not None
-    ]
+    count = 0
+    breached: list[str] = []
+    breached_count = 0
+    upcoming: tuple[dt.datetime, str] | None = None
+    for ticket, report in reports:
+        if count == 0:
+            out.write(f"SLA at {_instant(now)}; policies: {policy_source}\n\n")
+            out.write(fmt(header) + "\n")
+        count += 1
+        first = True
+        for metric, status in report.metrics.items():
+            row = (
+                str(ticket) if first else "",
+                report.policy if first else "",
+                report.status.value if first else "",
+                metric.value,
+                status.state.value,
+                _instant(status.due_at),
+                format_duration(status.remaining),
+                _instant(status.breached_at),
+            )
+            out.write(fmt(row) + "\n")
+            first = False
+        if any(s.state is MetricState.BREACHED for s in report.metrics.values()):
+            breached_count += 1
+            if len(breached) < _NAMES_SHOWN:
+                breached.append(str(ticket))
+        when = report.next_change_at
+        if when is not None and (
+            upcoming is None or when.astimezone(dt.UTC) < upcoming[0].astimezone(dt.UTC)
+        ):
+            upcoming = (when, ticket)
     if upcoming:
-        when, who = min(upcoming, key=lambda pair: pair[0].astimezone(dt.UTC))
-        next_text = f"next change {_instant(when)} (ticket {who})"
+        next_text = f"next change {_instant(upcoming[0])} (ticket {upcoming[1]})"
     else:
         next_text = "no clock running"
-    names = ", ".join(str(t) for t, _ in breached)
-    lines = [
-        f"SLA at {_instant(now)}; policies: {policy_source}",
-        "",
-        fmt(header),
-        *(fmt(row) for row in rows),
-        "",
-        (
-            f"{len(reports)} ticket{'' if len(reports) == 1 else 's'}, "
-            f"{len(breached)} breached{f' ({names})' if names else ''}; {next_text}"
-        ),
-    ]
-    return "\n".join(lines)
+    names = ", ".join(breached)
+    if breached_count > len(breached):
+        names += f" and {breached_count - len(breached):,} more"
+    out.write(
+        f"\n{count:,} ticket{'' if count == 1 else 's'}, "
+        f"{breached_count:,} breached{f' ({names})' if names else ''}; {next_text}\n"
+    )

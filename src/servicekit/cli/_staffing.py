@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TextIO
 
+from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
 from servicekit.cli._inputs import (
     CliError,
@@ -22,6 +23,7 @@ from servicekit.cli._inputs import (
     parse_seconds,
     parse_target,
     seconds_delta,
+    whole_number,
 )
 from servicekit.errors import ServiceKitError
 from servicekit.routing.staffing import (
@@ -47,6 +49,10 @@ examples:
 A daily volume is spread evenly over --open hours (default 8h), a weekly one over 5
 such days; an hourly volume is used as it is. Erlang C assumes calls arrive at random
 and wait in one queue; real days have peaks, so plan each busy hour with N/h.
+
+SHARES (--target, --shrinkage): 80%, 80 and 0.8 all mean 80 %. A number with % is a
+percentage (0.5% is half a percent); a bare number above 1 is a percentage; a bare
+number below 1 is a fraction. A bare 1 could mean 1 % or 100 %: write 1%.
 """
 
 
@@ -70,7 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         required=True,
-        help="service level: 80/20s = 80 %% answered within 20 seconds",
+        help="service level: 80/20s = 80 %% answered within 20 seconds; the share "
+        "may be written 80%%, 80 or 0.8 (see SHARES below)",
     )
     parser.add_argument(
         "--open",
@@ -80,11 +87,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shrinkage",
         default="0%",
-        help="share of paid time off the queue (breaks, training, absence): 15%%",
+        help="share of paid time off the queue (breaks, training, absence): 15%%, "
+        "15 or 0.15 (default 0)",
     )
     parser.add_argument(
         "--agents",
-        type=int,
+        type=whole_number,
         metavar="N",
         help="evaluate this many agents on the phones instead of finding the fewest",
     )
@@ -97,7 +105,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     volume, unit = parse_rate(args.volume, what="--volume")
     aht = seconds_delta(parse_seconds(args.aht, what="--aht"), what="--aht")
     if aht <= dt.timedelta(0):
-        raise CliError(f"--aht: must be more than 0, got {args.aht!r}")
+        raise CliError(f"--aht: must be more than 0, got {quote(args.aht)}")
     target_share, answer_seconds = parse_target(args.target, what="--target")
     answer = seconds_delta(answer_seconds, what="--target")
     shrinkage = parse_percent(args.shrinkage, what="--shrinkage")
@@ -113,7 +121,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         open_day = seconds_delta(parse_seconds(open_text, what="--open"), what="--open")
         if not dt.timedelta(0) < open_day <= dt.timedelta(hours=24):
             raise CliError(
-                f"--open: must be more than 0 and at most 24h, got {open_text!r}"
+                f"--open: must be more than 0 and at most 24h, got {quote(open_text)}"
             )
         days = 1 if unit == "day" else _DEFAULT_DAYS_PER_WEEK
         period = open_day * days
@@ -124,8 +132,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if unit == "day"
             else f"per week, spread over {days} days of {hours} h open{assumed}"
         )
-    if args.agents is not None and args.agents < 1:
-        raise CliError(f"--agents: must be 1 or more, got {args.agents}")
+    if args.agents is not None and not 1 <= args.agents <= _MOST_AGENTS:
+        raise CliError(
+            f"--agents: must be 1 to {_MOST_AGENTS:,}, got {quote(args.agents)}"
+        )
+    if not math.isfinite(volume):
+        raise CliError(f"--volume: {quote(args.volume)} is too large a volume")
     try:
         traffic = offered_traffic(volume=volume, period=period, aht=aht)
         needed = required_agents(
@@ -136,8 +148,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             service_level=target_share,
             shrinkage=shrinkage,
         ).agents
-    except ServiceKitError as error:
-        raise CliError(f"--volume: {error}") from None
+    except ServiceKitError:
+        raise _model_error(args, aht) from None
     agents = needed if args.agents is None else args.agents
     # Two below to three above the head count, and the fewest that meet the
     # target (with the one below it) when --agents is far from it.
@@ -178,6 +190,31 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = _report(facts, volume=volume, spread=spread, aht=aht, answer=answer)
     print(text, file=out)
     return 0
+
+
+# More agents than the model plans for (its limit on traffic) is a typing slip.
+_MOST_AGENTS = 1_000_000
+# A handling time longer than a day is not a contact's handling time: when the
+# model refuses the traffic, blame --aht for it, else --volume.
+_LONGEST_PLAUSIBLE_AHT = dt.timedelta(days=1)
+
+
+def _model_error(args: argparse.Namespace, aht: dt.timedelta) -> CliError:
+    """The model's refusal (too much traffic), blamed on the option most likely mistyped."""
+    volume, aht_text = quote(args.volume.strip()), quote(args.aht.strip())
+    beyond = (
+        f"needs over {_MOST_AGENTS:,} agents busy at once, beyond what this model "
+        "plans for"
+    )
+    if aht > _LONGEST_PLAUSIBLE_AHT:
+        return CliError(
+            f"--aht: {aht_text} per contact is longer than a day; with --volume "
+            f"{volume} it {beyond}"
+        )
+    return CliError(
+        f"--volume: {volume} at --aht {aht_text} {beyond}; check the volume, or plan "
+        "each site or interval separately"
+    )
 
 
 def _number(value: float) -> str:
