@@ -44,6 +44,7 @@ from servicekit.cli._demo_sim import (
 from servicekit.cli._demo_tickets import DIMENSIONS, summarise
 from servicekit.cli._inputs import CliError
 from servicekit.cli._report_text import SECTIONS, render_text, wait
+from servicekit.scoring import Estimate, SegmentRow
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
@@ -452,7 +453,9 @@ def test_render_text_edge_cases(report):
         r"Assigned under an escalation step \(after waiting\): [\d,]+ \([\d.]+ %\)\.",
         text,
     )
-    assert "Top 5: none. Bottom 3: none." in text
+    assert "Marked top (at most 5): no city. Marked bottom (at most 3): no city." in (
+        " ".join(text.split())
+    )
     assert "Not ranked" not in text
     assert " n/a\n" in text
     assert "add 2 agents on the phones" in text
@@ -511,3 +514,44 @@ def test_jobs():
     assert 1 <= _demo._jobs(0) <= 4
     with pytest.raises(CliError, match="--jobs"):
         _demo._jobs(-1)
+
+
+def _row(city: str, value: float, **marks: bool) -> SegmentRow:
+    est = Estimate(
+        value=value, low=value - 1, high=value + 1, n=40, method="t", confidence=0.95
+    )
+    return SegmentRow(
+        segment=city,
+        period=None,
+        estimate=est,
+        shrunk=est,
+        rankable=True,
+        rank=1,
+        shrunk_rank=1,
+        best_rank=1,
+        worst_rank=9,
+        value_rank=1,
+        **marks,
+    )
+
+
+def test_no_marked_top_is_said_in_plain_words_not_an_empty_list():
+    highest = [_row(c, 90 - i) for i, c in enumerate("ABCDE")]
+    notes = rep._ranking_notes(9, (5, [], highest), (3, [], highest[:3]))
+    assert notes[0].startswith("No city is marked top:")
+    assert "(A, B, C, D and E)" in notes[0]
+    assert notes[1].startswith("No city is marked bottom:")
+    cities = {**sample_report()["cities"], "notes": notes, "top": [], "bottom": []}
+    text = "\n".join(rt._cities(cities))
+    assert "Marked top (at most 5): no city." in text
+    assert "Top 5: ." not in text
+
+
+def test_marked_top_that_differs_from_the_highest_scores_is_said():
+    highest = [_row(c, 90 - i) for i, c in enumerate("ABCDE")]
+    marked = [_row("A", 90, top=True), _row("B", 89, top=True)]
+    notes = rep._ranking_notes(9, (5, marked, highest), (3, [], highest[:3]))
+    assert notes[0].startswith("Marked top: A and B")
+    assert "would also have listed C, D and E" in notes[0]
+    same = rep._ranking_notes(9, (2, marked, highest[:2]), (3, [], highest[:3]))
+    assert same[0].startswith("The top 2 (A and B) are the highest raw scores")

@@ -351,7 +351,7 @@ def test_city_table_and_honest_lists(root):
     cities = section(root, "cities")
     text = text_of(cities)
     assert "share a rank" in text
-    assert "not a claimed order" in text
+    assert "Holm-corrected" in text
     honest = next(u for u in cities.iter(f"{XHTML}ul") if u.get("class") == "honest")
     items = [text_of(li) for li in honest]
     assert items[0] == "Top: " + ", ".join(report["cities"]["top"])
@@ -368,7 +368,7 @@ def test_city_table_and_honest_lists(root):
     assert [text_of(r[0]) for r in body_rows] == [
         r["city"] for r in report["cities"]["rows"]
     ]
-    assert "share first place" in text
+    assert "are the highest raw scores" in text
     unranked = [r for r in body_rows if r.get("class") == "unranked"]
     assert len(unranked) == len(UNRANKABLE)
     assert all(text_of(r[4]) == "–" for r in unranked)

@@ -280,13 +280,16 @@ def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
     ranked = table.ranked(None)
     answered = {str(r.segment) for r in ranked}
     silent = sorted(c.name for c in world.cities if c.name not in answered)
-    top = [r for r in ranked if r.top]
-    bottom = [r for r in ranked if r.bottom]
-    rankable = [r for r in ranked if r.rankable]
+    top = list(table.top(None))
+    bottom = list(table.bottom(None))
+    highest = list(table.highest(None))
+    lowest = list(table.lowest(None))
     return {
         "measure": "satisfaction index (0-100): response speed 30 %, resolution 40 %, "
         "attitude 20 %, follow-up 10 %",
         "min_n": 30,
+        "top_k": table.top_k,
+        "bottom_k": table.bottom_k,
         "rows": [
             {
                 "city": r.segment,
@@ -295,58 +298,85 @@ def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
                 "shrunk": _estimate(r.shrunk),
                 "rank": r.rank,
                 "shrunk_rank": r.shrunk_rank,
+                "best_rank": r.best_rank,
+                "worst_rank": r.worst_rank,
+                "value_rank": r.value_rank,
                 "rankable": r.rankable,
                 "top": r.top,
                 "bottom": r.bottom,
             }
             for r in ranked
         ],
-        "top": [str(r.segment) for r in table.top(None)],
-        "bottom": [str(r.segment) for r in table.bottom(None)],
+        "top": [str(r.segment) for r in top],
+        "bottom": [str(r.segment) for r in bottom],
+        "highest": [str(r.segment) for r in highest],
+        "lowest": [str(r.segment) for r in lowest],
         "unranked": sorted([str(r.segment) for r in ranked if not r.rankable] + silent),
         "no_answers": silent,
-        "notes": _ranking_notes(rankable, top, bottom),
+        "notes": _ranking_notes(
+            len([r for r in ranked if r.rankable]),
+            (table.top_k, top, highest),
+            (table.bottom_k, bottom, lowest),
+        ),
     }
 
 
-def _ranking_notes(
-    rankable: list[SegmentRow], top: list[SegmentRow], bottom: list[SegmentRow]
-) -> list[str]:
-    """What the intervals say about the top and bottom lists, in plain sentences.
+def _names(rows: list[SegmentRow]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    names = [str(r.segment) for r in rows]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
-    Every sentence is decided by comparing the shrunk intervals: a list is "told
-    apart" from the rest only if its intervals lie entirely above (or below) those
-    of every other ranked city.
+
+def _ranking_notes(
+    rankable: int,
+    top: tuple[int, list[SegmentRow], list[SegmentRow]],
+    bottom: tuple[int, list[SegmentRow], list[SegmentRow]],
+) -> list[str]:
+    """What the pairwise tests say about the top and bottom lists, in plain sentences.
+
+    ``top`` and ``bottom`` are (the list's size, the cities the tests mark, the cities
+    with the highest or lowest raw index). A city is marked only when the tests find
+    it better (worse) than every ranked city outside the list; when the marked list
+    differs from the highest (lowest) raw scores, the notes say which cities a plain
+    sort would have listed and why the report does not.
+
+    Examples:
+        >>> _ranking_notes(0, (5, [], []), (3, [], []))
+        ['No city has enough answers to be ranked.']
     """
     if not rankable:
         return ["No city has enough answers to be ranked."]
     notes = []
-    first = [str(r.segment) for r in rankable if r.shrunk_rank == 1]
-    if len(first) == 1:
-        notes.append(f"Only {first[0]} is first on the shrunk rank.")
-    else:
-        notes.append(
-            f"{len(first)} cities share first place on the shrunk rank: no city's "
-            "interval lies entirely above theirs."
-        )
-    for name, chosen, above in (("top", top, True), ("bottom", bottom, False)):
-        rest = [r for r in rankable if r not in chosen]
-        if not chosen:
+    for word, (k, marked, raw), side in (
+        ("top", top, "highest"),
+        ("bottom", bottom, "lowest"),
+    ):
+        better = "better" if word == "top" else "worse"
+        if not marked:
+            notes.append(
+                f"No city is marked {word}: the tests find no group of {k} or fewer "
+                f"cities {better} than every other ranked city. The {len(raw)} "
+                f"{side} raw scores ({_names(raw)}) are not told apart from the "
+                "cities next to them."
+            )
             continue
-        label = f"The {name} {len(chosen)}"
-        if not rest:
-            notes.append(f"{label} are all the ranked cities.")
+        chosen = {r.segment for r in marked}
+        if chosen == {r.segment for r in raw}:
+            notes.append(
+                f"The {word} {len(marked)} ({_names(marked)}) are the {side} raw "
+                f"scores, and the tests find each {better} than every city outside "
+                "the list."
+            )
             continue
-        if above:
-            apart = min(r.shrunk.low for r in chosen) > max(r.shrunk.high for r in rest)
-        else:
-            apart = max(r.shrunk.high for r in chosen) < min(r.shrunk.low for r in rest)
+        left_out = [r for r in raw if r.segment not in chosen]
         notes.append(
-            f"{label} are told apart from the rest: their intervals lie entirely "
-            f"{'above' if above else 'below'} every other ranked city's."
-            if apart
-            else f"{label} are a selection, not a verdict: their intervals overlap "
-            "those of cities outside the list."
+            f"Marked {word}: {_names(marked)}, each {better} than every city outside "
+            f"the list. A plain sort by raw score would also have listed "
+            f"{_names(left_out)}, but the tests do not tell "
+            f"{'it' if len(left_out) == 1 else 'them'} apart from cities outside the "
+            "list."
         )
     return notes
 

@@ -984,13 +984,15 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
         numeric=(1, 2, 3, 4, 5),
         row_classes=kinds,
     )
-    notes = " ".join(str(n) for n in cities.get("notes", ()))
+    notes = "".join(f"<p>{_e(n)}</p>" for n in cities.get("notes", ()))
+    top_k, bottom_k = cities.get("top_k", 5), cities.get("bottom_k", 3)
     honest = (
-        "<p>The top and bottom lists are the report's usual selection (the five best "
-        "and three worst ranked cities by their shrunk index), not a claimed order: "
-        "a rank counts only the cities whose whole interval lies above, so cities "
-        f"whose intervals overlap share a rank. {_e(notes)} Cities with fewer than "
+        "<p>A city is marked top (bottom) only when the pairwise tests, Holm-corrected, "
+        "find it better (worse) than every ranked city outside the list; cities the "
+        "tests do not tell apart share a rank. The lists can be shorter than "
+        f"{_e(top_k)} and {_e(bottom_k)}, or empty. Cities with fewer than "
         f"{_e(min_n)} answers are not ranked at all.</p>\n"
+        f"{notes}\n"
         f'<ul class="honest">'
         f"<li><b>Top:</b> {_city_list(cities['top'])}</li>"
         f"<li><b>Bottom:</b> {_city_list(cities['bottom'])}</li>"

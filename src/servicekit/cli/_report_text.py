@@ -10,6 +10,7 @@ tests) can find it. Intervals are 95 % unless the report says otherwise.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 __all__ = ["SECTIONS", "render_text", "wait"]
+
+WIDTH = 100
+"""The widest line of the text report, in columns."""
 
 SECTIONS = (
     "SLA compliance",
@@ -70,6 +74,22 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
         ]
         lines.append("  " + "  ".join(cells).rstrip())
     return lines
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    """A paragraph as lines of at most :data:`WIDTH` columns.
+
+    Examples:
+        >>> [len(line) for line in _wrap("word " * 30)]
+        [99, 49]
+    """
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  " if indent else "",
+        break_on_hyphens=False,
+    )
 
 
 def _title(text: str) -> list[str]:
@@ -231,43 +251,56 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _place(r: Mapping[str, Any]) -> str:
+    """A ranked city's possible places, ``3`` or ``1-7`` (``-`` when not ranked)."""
+    best, worst = r.get("best_rank"), r.get("worst_rank")
+    if best is None or worst is None:
+        return "-"
+    return str(best) if best == worst else f"{best}-{worst}"
+
+
 def _cities(cities: Mapping[str, Any]) -> list[str]:
     lines = _title("City satisfaction index")
-    lines.append(f"{cities['measure']}; best first. rank = 1 + cities whose whole")
-    lines.append(
-        "interval lies above; shrunk = pulled toward the national value by the size of "
-        "its sample (empirical Bayes)."
+    top_k, bottom_k = cities.get("top_k", 5), cities.get("bottom_k", 3)
+    lines += _wrap(
+        f"{cities['measure'][:1].upper()}{cities['measure'][1:]}. Cities in the order "
+        "of the pairwise tests (Holm-corrected), then by shrunk index: the index "
+        "pulled toward the national value by the size of its sample (empirical "
+        "Bayes). 'Places' is where the tests allow each city to stand; 'by score' "
+        "is its place in a plain sort by index."
     )
-    marks = {True: "top", False: ""}
     lines += _table(
-        ("city", "n", "index (95 % interval)", "shrunk", "rank", "shrunk rank", ""),
+        ("city", "n", "index (95 % interval)", "shrunk", "places", "by score", "mark"),
         [
             (
                 r["city"],
                 _n(r["n"]),
                 _est(r["index"], ""),
                 f"{r['shrunk']['value']:.1f}",
-                "-" if r["rank"] is None else str(r["rank"]),
-                "-" if r["shrunk_rank"] is None else str(r["shrunk_rank"]),
-                marks[r["top"]]
+                _place(r),
+                "-" if r.get("value_rank") is None else str(r["value_rank"]),
+                ("top" if r["top"] else "")
                 or ("bottom" if r["bottom"] else "")
-                or ("" if r["rankable"] else f"n < {cities['min_n']}, not ranked"),
+                or ("" if r["rankable"] else "not ranked"),
             )
             for r in cities["rows"]
         ],
     )
-    lines.append(
-        f"Top 5: {', '.join(cities['top']) or 'none'}. "
-        f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
+    lines += _wrap(
+        f"Marked top (at most {top_k}): "
+        f"{', '.join(cities['top']) or 'no city'}. "
+        f"Marked bottom (at most {bottom_k}): "
+        f"{', '.join(cities['bottom']) or 'no city'}."
     )
-    lines.extend(cities["notes"])
+    for note in cities["notes"]:
+        lines += _wrap(note)
     if cities["unranked"]:
-        lines.append(
+        lines += _wrap(
             f"Not ranked (fewer than {cities['min_n']} answers): "
             f"{', '.join(cities['unranked'])}."
         )
     if cities.get("no_answers"):
-        lines.append(f"No survey answers at all: {', '.join(cities['no_answers'])}.")
+        lines += _wrap(f"No survey answers at all: {', '.join(cities['no_answers'])}.")
     return lines
 
 
