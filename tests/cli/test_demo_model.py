@@ -122,8 +122,9 @@ def check_world(w: data.World) -> None:
     names = set(desks(w))
     staffed = Counter(s.city for s in w.staff)
     assert names == set(staffed)  # every desk has staff, and no one else does
-    # Two agents per full-time shift, one in a city short of staff.
-    assert all(staffed[c.name] >= (4 if c.staffing >= 0.7 else 2) for c in w.cities)
+    # At least one agent per full-time shift (two at the default volume), one in a
+    # city short of staff, and a part-timer.
+    assert all(staffed[c.name] >= (3 if c.staffing >= 0.7 else 2) for c in w.cities)
     own_night = {s.city for s in w.staff if s.shift == "night"} - {NIGHT_DESK}
     for r in w.requests:
         assert r.desk in names
@@ -251,9 +252,12 @@ def test_agents_work_on_shift_within_their_capacity(world, outcomes):
     for o in outcomes:
         if o.agent is None or o.assigned is None:
             continue
-        assert any(on <= o.assigned < off for on, off in shifts[o.agent]), o
+        # Chosen while on shift; busy from the choice until the work is done.
+        assert o.decided is not None
+        assert o.decided < o.assigned
+        assert any(on <= o.decided < off for on, off in shifts[o.agent]), o
         work[o.agent, o.request.channel].append(
-            (o.assigned, o.assigned + o.request.handling)
+            (o.decided, o.assigned + o.request.handling)
         )
     assert work
     for (_, channel), spans in work.items():
@@ -359,11 +363,9 @@ def test_top_and_bottom_are_disjoint_in_a_small_world(tiny_report):
     assert not set(top) & set(bottom), (top, bottom)
 
 
-def test_honest_line_with_a_single_leader(tiny_report):
-    leaders = [r for r in tiny_report["cities"]["rows"] if r["shrunk_rank"] == 1]
-    assert len(leaders) == 1
-    text = render_text(tiny_report)
-    assert "1 cities share" not in text
+def test_notes_never_say_1_cities(tiny_report):
+    text = " ".join(render_text(tiny_report).split())
+    assert "1 cities" not in text
 
 
 def test_tiny_report_is_still_complete(tiny_report):
@@ -380,7 +382,7 @@ def test_report_helpers():
 
 
 def test_requirements_run_through_the_workflow():
-    rows = run_requirements(generate(7, "2025-01", 300))
+    rows = run_requirements(generate(7, "2025-01", 250))
     assert len(rows) == 12
     assert all(r["id"].startswith("REQ-202501-") for r in rows)
     assert any(r["breaches"] for r in rows)

@@ -471,13 +471,20 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
             break
         calls = [s for s in routed if s.desk == city and s.channel == "phone"]
         per_hour: Counter[int] = Counter()
+        in_hour: dict[int, list[Summary]] = defaultdict(list)
         for s in calls:
             local = dt.datetime.fromtimestamp(s.created, ZONE)
             if local.date() in business:
                 per_hour[local.hour] += 1
+                in_hour[local.hour].append(s)
         if not per_hour:
             continue
         hour, count = max(sorted(per_hour.items()), key=lambda kv: kv[1])
+        # What the month's calls at that hour really met, beside the model's figure.
+        answered = [
+            s.wait is not None and s.wait <= TARGET_ANSWER.total_seconds()
+            for s in in_hour[hour]
+        ]
         volume = count / max(1, len(business))
         aht = dt.timedelta(seconds=round(statistics.fmean(s.handling for s in calls)))
         on_shift, empty_days = _on_shift(world, city, hour, business)
@@ -495,7 +502,9 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
                 "city": city,
                 "long_waits": len(long),
                 # Taken the very second a step relaxed them: no qualified agent before.
-                "long_waits_relaxed": sum(s.wait in _STEP_SECONDS for s in long),
+                "long_waits_relaxed": sum(
+                    s.routed_after in _STEP_SECONDS for s in long
+                ),
                 "peak_hour": f"{hour:02d}:00-{(hour + 1) % 24:02d}:00",
                 "peak_volume_per_hour": round(volume, 2),
                 "aht_seconds": aht.total_seconds(),
@@ -506,6 +515,11 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
                 "p90_wait_seconds": _percentile(waits[city], 0.9),
                 "required_agents": plan.agents,
                 "scheduled_agents": plan.scheduled_agents,
+                "measured_calls": len(answered),
+                "measured_service_level": sum(answered) / len(answered),
+                "measured_p90_wait_seconds": _percentile(
+                    [s.wait for s in in_hour[hour] if s.wait is not None], 0.9
+                ),
                 "service_level_now": service_level(
                     agents=on_shift,
                     traffic=volume * aht.total_seconds() / 3600,
