@@ -144,7 +144,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 - (1.0 if breached else 0.0)
                 - (0.0 if first_contact else 0.5)
                 + (0.4 if matched else 0.0)
-                - 0.25 * _waited(o.wait)
+                - 0.5 * _waited(o.wait)
             )
             survey = _survey(rng, o, mood)
         out.append(
@@ -306,7 +306,7 @@ def _survey(rng: random.Random, o: Outcome, mood: float) -> dict[str, object]:
     answers: dict[str, object] = {
         # The wait is what a customer rates first: a minute costs little, an
         # afternoon a lot, a night the most.
-        "response_speed": rate(0.4 - 0.9 * _waited(o.wait)),
+        "response_speed": rate(0.5 - 1.6 * _waited(o.wait)),
         "resolution": rate(),
         "attitude": rate(0.3),
         "follow_up": rate(-0.2) if rng.random() < 0.7 else None,
