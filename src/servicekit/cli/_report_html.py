@@ -169,7 +169,12 @@ def _human(name: Any) -> str:
 
 
 def _count(value: Any) -> str:
-    """A whole number with thousands separators, as in the text: ``12,845``."""
+    """A whole number with thousands separators, as in the text: ``12,845``.
+
+    Examples:
+        >>> _count(12845), _count(2.5), _count("x")
+        ('12,845', '2.5', 'x')
+    """
     number = _finite(value)
     if number is None or number != int(number):
         return str(value)
