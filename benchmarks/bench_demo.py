@@ -1,29 +1,32 @@
-"""Wall time of ``servicekit demo`` against its 10-second budget (issue 7).
+"""CPU time of ``servicekit demo --jobs 1`` against its 4-second goal (issue 12).
 
 Runs the installed ``servicekit`` script as a user would (a fresh process each time, so
-imports count), several times, and prints the median and the best:
+imports count), several times, and reports for each run the child's **CPU time** (user
+plus system, from ``resource.getrusage(RUSAGE_CHILDREN)``) and, for information only,
+its wall time, which on a shared machine is mostly the other processes' noise:
 
-* the default demo (one month, 1,200 requests a working day, ``--jobs`` automatic);
-* the same with ``--jobs 1`` (everything in one process), the cost on a one-core machine;
-* ``--json --html`` (the renderers' share);
+* the default demo with ``--jobs 1`` (everything in one process): the goal is at most
+  4 s of CPU;
+* ``--volume 300 --jobs 1``: a quarter of the month, to see how the cost scales;
 * the peer: ``python -c "import pandas"``, the start-up of the usual analysis stack, to
-  put the numbers in proportion (a notebook that imports pandas has not begun yet).
+  put the numbers in proportion.
 
-The budget is the issue's: under 10 s on this machine (2 cores). Run it on a quiet
-machine: ``.venv/bin/python benchmarks/bench_demo.py``.
+Nothing here passes or fails: it prints the median CPU time and its ratio to the goal.
+``--html`` is never timed (writing a page is not what the goal is about). Run it with
+``.venv/bin/python benchmarks/bench_demo.py``.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-BUDGET = 10.0
+GOAL_CPU_SECONDS = 4.0
 RUNS = 3
 
 
@@ -34,28 +37,38 @@ def script() -> list[str]:
     )
 
 
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one run of ``args`` in a child process."""
+    cpu, start = _children_cpu(), time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 -- our own script
-    return time.perf_counter() - start
+    return _children_cpu() - cpu, time.perf_counter() - start
 
 
 def measure(label: str, args: list[str]) -> float:
-    times = [timed(args) for _ in range(RUNS)]
-    median = statistics.median(times)
-    print(f"{label:<38} median {median:6.2f} s   best {min(times):6.2f} s")
-    return median
+    runs = [timed(args) for _ in range(RUNS)]
+    cpu = statistics.median(c for c, _ in runs)
+    wall = statistics.median(w for _, w in runs)
+    print(
+        f"{label:<36} CPU median {cpu:6.2f} s  best {min(c for c, _ in runs):6.2f} s"
+        f"   (wall median {wall:6.2f} s)"
+    )
+    return cpu
 
 
 def main() -> None:
-    print(f"servicekit demo, {RUNS} runs each, {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory() as tmp:
-        page = str(Path(tmp) / "report.html")
-        default = measure("demo (default)", [*script(), "demo"])
-        serial = measure("demo --jobs 1", [*script(), "demo", "--jobs", "1"])
-        measure(
-            "demo --json --html FILE", [*script(), "demo", "--json", "--html", page]
-        )
+    print(
+        f"servicekit demo, {RUNS} runs each, {os.cpu_count()} CPUs, CPU time of the child"
+    )
+    serial = measure("demo --jobs 1", [*script(), "demo", "--jobs", "1"])
+    measure(
+        "demo --volume 300 --jobs 1",
+        [*script(), "demo", "--volume", "300", "--jobs", "1"],
+    )
     try:
         peer = measure(
             "peer: python -c 'import pandas'", [sys.executable, "-c", "import pandas"]
@@ -63,10 +76,10 @@ def main() -> None:
     except subprocess.CalledProcessError:  # pragma: no cover - pandas missing
         peer = float("nan")
     print(
-        f"budget {BUDGET:.0f} s: default uses {default / BUDGET:.0%} of it "
-        f"({'PASS' if default < BUDGET else 'FAIL'}); --jobs 1 uses {serial / BUDGET:.0%}"
+        f"goal {GOAL_CPU_SECONDS:.0f} s of CPU with --jobs 1: the demo takes "
+        f"{serial / GOAL_CPU_SECONDS:.2f}x the goal ({serial:.2f} s)"
     )
-    print(f"the whole demo costs {default / peer:.1f}x importing pandas")
+    print(f"the whole demo costs {serial / peer:.1f}x importing pandas (CPU)")
 
 
 if __name__ == "__main__":

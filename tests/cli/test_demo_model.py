@@ -44,6 +44,7 @@ from servicekit.cli._demo_sim import (
 from servicekit.cli._demo_tickets import DIMENSIONS, summarise
 from servicekit.cli._inputs import CliError
 from servicekit.cli._report_text import SECTIONS, render_text, wait
+from servicekit.scoring import Estimate, SegmentRow
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
@@ -121,8 +122,9 @@ def check_world(w: data.World) -> None:
     names = set(desks(w))
     staffed = Counter(s.city for s in w.staff)
     assert names == set(staffed)  # every desk has staff, and no one else does
-    # Two agents per full-time shift, one in a city short of staff.
-    assert all(staffed[c.name] >= (4 if c.staffing >= 0.7 else 2) for c in w.cities)
+    # At least one agent per full-time shift (two at the default volume), one in a
+    # city short of staff, and a part-timer.
+    assert all(staffed[c.name] >= (3 if c.staffing >= 0.7 else 2) for c in w.cities)
     own_night = {s.city for s in w.staff if s.shift == "night"} - {NIGHT_DESK}
     for r in w.requests:
         assert r.desk in names
@@ -250,9 +252,12 @@ def test_agents_work_on_shift_within_their_capacity(world, outcomes):
     for o in outcomes:
         if o.agent is None or o.assigned is None:
             continue
-        assert any(on <= o.assigned < off for on, off in shifts[o.agent]), o
+        # Chosen while on shift; busy from the choice until the work is done.
+        assert o.decided is not None
+        assert o.decided < o.assigned
+        assert any(on <= o.decided < off for on, off in shifts[o.agent]), o
         work[o.agent, o.request.channel].append(
-            (o.assigned, o.assigned + o.request.handling)
+            (o.decided, o.assigned + o.request.handling)
         )
     assert work
     for (_, channel), spans in work.items():
@@ -358,11 +363,9 @@ def test_top_and_bottom_are_disjoint_in_a_small_world(tiny_report):
     assert not set(top) & set(bottom), (top, bottom)
 
 
-def test_honest_line_with_a_single_leader(tiny_report):
-    leaders = [r for r in tiny_report["cities"]["rows"] if r["shrunk_rank"] == 1]
-    assert len(leaders) == 1
-    text = render_text(tiny_report)
-    assert "1 cities share" not in text
+def test_notes_never_say_1_cities(tiny_report):
+    text = " ".join(render_text(tiny_report).split())
+    assert "1 cities" not in text
 
 
 def test_tiny_report_is_still_complete(tiny_report):
@@ -379,7 +382,7 @@ def test_report_helpers():
 
 
 def test_requirements_run_through_the_workflow():
-    rows = run_requirements(generate(7, "2025-01", 300))
+    rows = run_requirements(generate(7, "2025-01", 250))
     assert len(rows) == 12
     assert all(r["id"].startswith("REQ-202501-") for r in rows)
     assert any(r["breaches"] for r in rows)
@@ -452,7 +455,9 @@ def test_render_text_edge_cases(report):
         r"Assigned under an escalation step \(after waiting\): [\d,]+ \([\d.]+ %\)\.",
         text,
     )
-    assert "Top 5: none. Bottom 3: none." in text
+    assert "Marked top (at most 5): no city. Marked bottom (at most 3): no city." in (
+        " ".join(text.split())
+    )
     assert "Not ranked" not in text
     assert " n/a\n" in text
     assert "add 2 agents on the phones" in text
@@ -511,3 +516,44 @@ def test_jobs():
     assert 1 <= _demo._jobs(0) <= 4
     with pytest.raises(CliError, match="--jobs"):
         _demo._jobs(-1)
+
+
+def _row(city: str, value: float, **marks: bool) -> SegmentRow:
+    est = Estimate(
+        value=value, low=value - 1, high=value + 1, n=40, method="t", confidence=0.95
+    )
+    return SegmentRow(
+        segment=city,
+        period=None,
+        estimate=est,
+        shrunk=est,
+        rankable=True,
+        rank=1,
+        shrunk_rank=1,
+        best_rank=1,
+        worst_rank=9,
+        value_rank=1,
+        **marks,
+    )
+
+
+def test_no_marked_top_is_said_in_plain_words_not_an_empty_list():
+    highest = [_row(c, 90 - i) for i, c in enumerate("ABCDE")]
+    notes = rep._ranking_notes(9, (5, [], highest), (3, [], highest[:3]))
+    assert notes[0].startswith("No city is marked top:")
+    assert "(A, B, C, D and E)" in notes[0]
+    assert notes[1].startswith("No city is marked bottom:")
+    cities = {**sample_report()["cities"], "notes": notes, "top": [], "bottom": []}
+    text = "\n".join(rt._cities(cities))
+    assert "Marked top (at most 5): no city." in text
+    assert "Top 5: ." not in text
+
+
+def test_marked_top_that_differs_from_the_highest_scores_is_said():
+    highest = [_row(c, 90 - i) for i, c in enumerate("ABCDE")]
+    marked = [_row("A", 90, top=True), _row("B", 89, top=True)]
+    notes = rep._ranking_notes(9, (5, marked, highest), (3, [], highest[:3]))
+    assert notes[0].startswith("Marked top: A and B")
+    assert "would also have listed C, D and E" in notes[0]
+    same = rep._ranking_notes(9, (2, marked, highest[:2]), (3, [], highest[:3]))
+    assert same[0].startswith("The top 2 (A and B) are the highest raw scores")

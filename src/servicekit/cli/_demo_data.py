@@ -331,7 +331,9 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
         ]
         for assignment in tier_customers(activities, as_of=first):
             tiers[str(assignment.customer)] = assignment.tier
-        staff.extend(_city_staff(rng, city, code, daily, customers, tiers, managers))
+        staff.extend(
+            _city_staff(rng, city, code, (daily, volume), customers, tiers, managers)
+        )
         for day in days:
             midnight = _midnight(day)
             count = _poisson(rng, daily * _day_factor(day))
@@ -376,7 +378,7 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
                         else city.name,
                     )
                 )
-    staff.extend(_night_desk(rng))
+    staff.extend(_night_desk(rng, volume))
     requests.extend(_repeat_complaints(rng, requests, days))
     requests.sort(key=lambda r: (r.created, r.city, r.customer))
     numbered = tuple(
@@ -428,16 +430,23 @@ def _city_staff(  # noqa: PLR0917 -- one private call site, all arguments distin
     rng: random.Random,
     city: City,
     code: str,
-    daily: float,
+    volume: tuple[float, int],
     customers: list[str],
     tiers: dict[str, Tier],
     managers: dict[str, str],
 ) -> list[Staff]:
-    """The city's agents: full-timers on early/late (and night) shifts, part-timers."""
+    """The city's agents: full-timers on early/late (and night) shifts, part-timers.
+
+    ``volume`` is (the city's requests on a working day, the national ``--volume``).
+    """
+    daily, national = volume
     workload_hours = daily * 9.0 / 60  # agent-hours of work a day, roughly
-    # Normally at least two agents per full-time shift, so that days off never empty
-    # a shift; a city short of staff has one per shift, and days with nobody at all.
+    # At the default volume, normally at least two agents per full-time shift, so
+    # that days off never empty a shift; a city short of staff has one per shift, and
+    # days with nobody at all. The floor scales with the national volume (a tenth of
+    # the requests needs fewer people), down to half of it.
     floor = 2 if city.staffing < _SHORT else 4
+    floor = max(floor // 2, min(floor, round(floor * national / REQUESTS_PER_DAY)))
     full = max(floor, round(workload_hours / 2.5 * city.staffing))
     part = max(1, round(full * 0.3))
     languages = tuple(lang for lang, _ in city.languages)
@@ -492,10 +501,13 @@ def _city_staff(  # noqa: PLR0917 -- one private call site, all arguments distin
     return out
 
 
-def _night_desk(rng: random.Random) -> list[Staff]:
-    """Seven night agents (five a night) who speak the regional languages between them."""
+def _night_desk(rng: random.Random, volume: int) -> list[Staff]:
+    """Seven night agents (five a night) who speak the regional languages between them.
+
+    Fewer at a smaller ``volume`` (at least two), more at a larger one.
+    """
     staff = []
-    for i in range(7):
+    for i in range(max(2, round(7 * volume / REQUESTS_PER_DAY))):
         languages = {"zh", ("mn", "ug", "en", "bo", "mn", "ug", "en")[i]}
         staff.append(
             Staff(

@@ -280,13 +280,16 @@ def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
     ranked = table.ranked(None)
     answered = {str(r.segment) for r in ranked}
     silent = sorted(c.name for c in world.cities if c.name not in answered)
-    top = [r for r in ranked if r.top]
-    bottom = [r for r in ranked if r.bottom]
-    rankable = [r for r in ranked if r.rankable]
+    top = list(table.top(None))
+    bottom = list(table.bottom(None))
+    highest = list(table.highest(None))
+    lowest = list(table.lowest(None))
     return {
         "measure": "satisfaction index (0-100): response speed 30 %, resolution 40 %, "
         "attitude 20 %, follow-up 10 %",
         "min_n": 30,
+        "top_k": table.top_k,
+        "bottom_k": table.bottom_k,
         "rows": [
             {
                 "city": r.segment,
@@ -295,58 +298,85 @@ def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
                 "shrunk": _estimate(r.shrunk),
                 "rank": r.rank,
                 "shrunk_rank": r.shrunk_rank,
+                "best_rank": r.best_rank,
+                "worst_rank": r.worst_rank,
+                "value_rank": r.value_rank,
                 "rankable": r.rankable,
                 "top": r.top,
                 "bottom": r.bottom,
             }
             for r in ranked
         ],
-        "top": [str(r.segment) for r in table.top(None)],
-        "bottom": [str(r.segment) for r in table.bottom(None)],
+        "top": [str(r.segment) for r in top],
+        "bottom": [str(r.segment) for r in bottom],
+        "highest": [str(r.segment) for r in highest],
+        "lowest": [str(r.segment) for r in lowest],
         "unranked": sorted([str(r.segment) for r in ranked if not r.rankable] + silent),
         "no_answers": silent,
-        "notes": _ranking_notes(rankable, top, bottom),
+        "notes": _ranking_notes(
+            len([r for r in ranked if r.rankable]),
+            (table.top_k, top, highest),
+            (table.bottom_k, bottom, lowest),
+        ),
     }
 
 
-def _ranking_notes(
-    rankable: list[SegmentRow], top: list[SegmentRow], bottom: list[SegmentRow]
-) -> list[str]:
-    """What the intervals say about the top and bottom lists, in plain sentences.
+def _names(rows: list[SegmentRow]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    names = [str(r.segment) for r in rows]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
-    Every sentence is decided by comparing the shrunk intervals: a list is "told
-    apart" from the rest only if its intervals lie entirely above (or below) those
-    of every other ranked city.
+
+def _ranking_notes(
+    rankable: int,
+    top: tuple[int, list[SegmentRow], list[SegmentRow]],
+    bottom: tuple[int, list[SegmentRow], list[SegmentRow]],
+) -> list[str]:
+    """What the pairwise tests say about the top and bottom lists, in plain sentences.
+
+    ``top`` and ``bottom`` are (the list's size, the cities the tests mark, the cities
+    with the highest or lowest raw index). A city is marked only when the tests find
+    it better (worse) than every ranked city outside the list; when the marked list
+    differs from the highest (lowest) raw scores, the notes say which cities a plain
+    sort would have listed and why the report does not.
+
+    Examples:
+        >>> _ranking_notes(0, (5, [], []), (3, [], []))
+        ['No city has enough answers to be ranked.']
     """
     if not rankable:
         return ["No city has enough answers to be ranked."]
     notes = []
-    first = [str(r.segment) for r in rankable if r.shrunk_rank == 1]
-    if len(first) == 1:
-        notes.append(f"Only {first[0]} is first on the shrunk rank.")
-    else:
-        notes.append(
-            f"{len(first)} cities share first place on the shrunk rank: no city's "
-            "interval lies entirely above theirs."
-        )
-    for name, chosen, above in (("top", top, True), ("bottom", bottom, False)):
-        rest = [r for r in rankable if r not in chosen]
-        if not chosen:
+    for word, (k, marked, raw), side in (
+        ("top", top, "highest"),
+        ("bottom", bottom, "lowest"),
+    ):
+        better = "better" if word == "top" else "worse"
+        if not marked:
+            notes.append(
+                f"No city is marked {word}: the tests find no group of {k} or fewer "
+                f"cities {better} than every other ranked city. The {len(raw)} "
+                f"{side} raw scores ({_names(raw)}) are not told apart from the "
+                "cities next to them."
+            )
             continue
-        label = f"The {name} {len(chosen)}"
-        if not rest:
-            notes.append(f"{label} are all the ranked cities.")
+        chosen = {r.segment for r in marked}
+        if chosen == {r.segment for r in raw}:
+            notes.append(
+                f"The {word} {len(marked)} ({_names(marked)}) are the {side} raw "
+                f"scores, and the tests find each {better} than every city outside "
+                "the list."
+            )
             continue
-        if above:
-            apart = min(r.shrunk.low for r in chosen) > max(r.shrunk.high for r in rest)
-        else:
-            apart = max(r.shrunk.high for r in chosen) < min(r.shrunk.low for r in rest)
+        left_out = [r for r in raw if r.segment not in chosen]
         notes.append(
-            f"{label} are told apart from the rest: their intervals lie entirely "
-            f"{'above' if above else 'below'} every other ranked city's."
-            if apart
-            else f"{label} are a selection, not a verdict: their intervals overlap "
-            "those of cities outside the list."
+            f"Marked {word}: {_names(marked)}, each {better} than every city outside "
+            f"the list. A plain sort by raw score would also have listed "
+            f"{_names(left_out)}, but the tests do not tell "
+            f"{'it' if len(left_out) == 1 else 'them'} apart from cities outside the "
+            "list."
         )
     return notes
 
@@ -441,13 +471,20 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
             break
         calls = [s for s in routed if s.desk == city and s.channel == "phone"]
         per_hour: Counter[int] = Counter()
+        in_hour: dict[int, list[Summary]] = defaultdict(list)
         for s in calls:
             local = dt.datetime.fromtimestamp(s.created, ZONE)
             if local.date() in business:
                 per_hour[local.hour] += 1
+                in_hour[local.hour].append(s)
         if not per_hour:
             continue
         hour, count = max(sorted(per_hour.items()), key=lambda kv: kv[1])
+        # What the month's calls at that hour really met, beside the model's figure.
+        answered = [
+            s.wait is not None and s.wait <= TARGET_ANSWER.total_seconds()
+            for s in in_hour[hour]
+        ]
         volume = count / max(1, len(business))
         aht = dt.timedelta(seconds=round(statistics.fmean(s.handling for s in calls)))
         on_shift, empty_days = _on_shift(world, city, hour, business)
@@ -465,7 +502,9 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
                 "city": city,
                 "long_waits": len(long),
                 # Taken the very second a step relaxed them: no qualified agent before.
-                "long_waits_relaxed": sum(s.wait in _STEP_SECONDS for s in long),
+                "long_waits_relaxed": sum(
+                    s.routed_after in _STEP_SECONDS for s in long
+                ),
                 "peak_hour": f"{hour:02d}:00-{(hour + 1) % 24:02d}:00",
                 "peak_volume_per_hour": round(volume, 2),
                 "aht_seconds": aht.total_seconds(),
@@ -476,6 +515,11 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
                 "p90_wait_seconds": _percentile(waits[city], 0.9),
                 "required_agents": plan.agents,
                 "scheduled_agents": plan.scheduled_agents,
+                "measured_calls": len(answered),
+                "measured_service_level": sum(answered) / len(answered),
+                "measured_p90_wait_seconds": _percentile(
+                    [s.wait for s in in_hour[hour] if s.wait is not None], 0.9
+                ),
                 "service_level_now": service_level(
                     agents=on_shift,
                     traffic=volume * aht.total_seconds() / 3600,

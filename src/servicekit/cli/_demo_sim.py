@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import random
+from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -114,6 +116,18 @@ _RETRY_AFTER: Final = tuple(
     )
 )
 _COMPLAINTS: Final = frozenset({"complaint", "logistics_complaint"})
+# (lowest, highest) seconds from the router's choice to the agent taking the request:
+# the phone rings, a chat pops up, an email lands in a personal queue. Without it a
+# request the router could only place when an escalation step began was "taken" at
+# that very second, and waits piled up exactly on the steps (3, 5, 15, 45 min).
+_PICKUP: Final = {
+    Channel.PHONE: (4.0, 25.0),
+    Channel.CHAT: (5.0, 45.0),
+    Channel.EMAIL: (30.0, 600.0),
+    Channel.WEB: (30.0, 600.0),
+    Channel.SOCIAL: (20.0, 300.0),
+    Channel.BOT: (5.0, 45.0),
+}
 _OWNER_MEMORY: Final = 7 * 86400  # a case owner is remembered for a week
 
 # Event kinds, in the order they are processed at the same second.
@@ -127,11 +141,12 @@ class Outcome:
     request: Request
     priority: Priority
     agent: str | None  # None: the bot solved it, or it still waits at month end
-    assigned: int | None  # Unix seconds
+    assigned: int | None  # Unix seconds: the agent takes the request
     step: str
     owner: str | None
     manager: str | None
     bot: bool
+    decided: int | None = None  # Unix seconds: the router chose the agent
 
     @property
     def wait(self) -> int | None:
@@ -225,24 +240,27 @@ def _city(
         pending[r.id] = r
     heapq.heapify(heap)
 
+    # Kept up to date as agents and tickets change, so that the (frequent) events
+    # after which nobody on shift has room for any waiting channel cost no dispatch.
+    rooms = {i: _room(a) for i, a in agents.items()}
+    waiting: Counter[Channel] = Counter()
+    present_ids: list[str] = []
+
     def dispatch(now: int) -> None:
         nonlocal seq
-        if not queue or not on_shift:
+        if not queue or not any(waiting[c] for i in present_ids for c in rooms[i]):
             return
-        channels = {t.channel for t in queue.values()}
-        present = [agents[i] for i in sorted(on_shift)]
-        if not any(
-            a.load.get(c, 0) < a.capacity.get(c, 0) for a in present for c in channels
-        ):
-            return
+        present = [agents[i] for i in present_ids]
         when = dt.datetime.fromtimestamp(now, ZONE)
         # With a desk's handful of agents, evaluating every policy on every agent
         # ("scan") costs less than building the indexes; the choices are the same.
         result = ROUTER.dispatch(list(queue.values()), present, when, strategy="scan")
         for agent in result.agents:
             agents[agent.id] = agent
+            rooms[agent.id] = _room(agent)
         for a in result.assignments:
             ticket = queue.pop(a.ticket_id)
+            waiting[ticket.channel] -= 1
             request = pending.pop(a.ticket_id)
             owners[request.customer] = (a.agent_id, now)
             handling[a.ticket_id] = (a.agent_id, ticket.channel)
@@ -250,18 +268,20 @@ def _city(
                 handled_for[a.ticket_id] = request.customer
             else:
                 handled_for[a.ticket_id] = ""
-            heapq.heappush(heap, (now + request.handling, _DONE, seq, a.ticket_id))
+            taken = now + pickup(request)
+            heapq.heappush(heap, (taken + request.handling, _DONE, seq, a.ticket_id))
             seq += 1
             outcomes.append(
                 Outcome(
                     request=request,
                     priority=ticket.priority,
                     agent=a.agent_id,
-                    assigned=now,
+                    assigned=taken,
                     step=a.step,
                     owner=ticket.owner_id,
                     manager=_manager(world, request),
                     bot=request.channel is Channel.BOT,
+                    decided=now,
                 )
             )
 
@@ -269,17 +289,21 @@ def _city(
         now, kind, _, key = heapq.heappop(heap)
         if kind == _ON:
             on_shift.add(key)
+            present_ids = sorted(on_shift)
         elif kind == _OFF:
             on_shift.discard(key)
+            present_ids = sorted(on_shift)
+            continue  # one agent fewer never lets a waiting ticket be placed
         elif kind == _DONE:
             agent_id, channel = handling.pop(key)
             customer = handled_for.pop(key)
             if customer in open_complaints:
                 open_complaints[customer] -= 1
             agent = agents[agent_id]
-            agents[agent_id] = agent.with_load(
+            agents[agent_id] = agent = agent.with_load(
                 {**agent.load, channel: agent.load[channel] - 1}
             )
+            rooms[agent_id] = _room(agent)
         elif kind == _ARRIVE:
             request = pending[key]
             if request.category in _COMPLAINTS and not request.bot_solves:
@@ -292,6 +316,7 @@ def _city(
                 outcomes.append(_bot_outcome(world, request, ticket.priority))
                 continue
             queue[key] = ticket
+            waiting[ticket.channel] += 1
             for after in _RETRY_AFTER:
                 heapq.heappush(heap, (now + after, _RETRY, seq, key))
                 seq += 1
@@ -315,6 +340,24 @@ def _city(
             )
         )
     return outcomes
+
+
+def pickup(request: Request) -> int:
+    """Seconds from the router's choice to the agent taking ``request`` (from its seed).
+
+    Examples:
+        >>> from servicekit.cli._demo_data import generate
+        >>> r = generate(1, "2025-02", volume=60).requests[0]
+        >>> pickup(r) == pickup(r) and 4 <= pickup(r) <= 600
+        True
+    """
+    low, high = _PICKUP[request.channel]
+    return round(random.Random(request.seed ^ 0x5EED).uniform(low, high))
+
+
+def _room(agent: Agent) -> frozenset[Channel]:
+    """The channels on which ``agent`` can take one more ticket now."""
+    return frozenset(c for c, n in agent.capacity.items() if agent.load.get(c, 0) < n)
 
 
 def _manager(world: World, request: Request) -> str | None:

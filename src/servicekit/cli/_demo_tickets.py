@@ -16,6 +16,7 @@ work can be done in another process and sent back cheaply.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from typing import TYPE_CHECKING, Final
 
@@ -88,6 +89,7 @@ class Summary:
     assigned: bool
     wait: int | None
     handling: int
+    routed_after: int | None  # seconds from arrival to the router's choice
     step: str
     had_owner: bool
     to_owner: bool
@@ -142,6 +144,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 - (1.0 if breached else 0.0)
                 - (0.0 if first_contact else 0.5)
                 + (0.4 if matched else 0.0)
+                - 0.5 * _waited(o.wait)
             )
             survey = _survey(rng, o, mood)
         out.append(
@@ -160,6 +163,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 assigned=o.agent is not None,
                 wait=o.wait,
                 handling=r.handling,
+                routed_after=None if o.decided is None else o.decided - r.created,
                 step=o.step,
                 had_owner=o.owner is not None,
                 to_owner=o.owner is not None and o.agent == o.owner,
@@ -281,15 +285,28 @@ def _events(
     return events
 
 
+def _waited(wait: int | None) -> float:
+    """How much a wait weighs on the customer: 0 for none, about 1 for 10 min, 3 a day.
+
+    Examples:
+        >>> [round(_waited(w), 2) for w in (None, 0, 60, 600, 3600, 86400)]
+        [0.0, 0.0, 0.3, 1.04, 1.79, 3.16]
+    """
+    if not wait:
+        return 0.0
+    return math.log10(1 + wait / 60)
+
+
 def _survey(rng: random.Random, o: Outcome, mood: float) -> dict[str, object]:
     """A customer's answers: four 1-5 ratings (follow-up sometimes skipped), NPS, CSAT."""
 
     def rate(shift: float = 0.0) -> int:
         return min(5, max(1, round(4.3 + 0.75 * (mood + shift) + rng.gauss(0.0, 0.6))))
 
-    waited_long = o.wait is not None and o.wait > 1800
     answers: dict[str, object] = {
-        "response_speed": rate(-0.8 if waited_long else 0.2),
+        # The wait is what a customer rates first: a minute costs little, an
+        # afternoon a lot, a night the most.
+        "response_speed": rate(0.5 - 1.6 * _waited(o.wait)),
         "resolution": rate(),
         "attitude": rate(0.3),
         "follow_up": rate(-0.2) if rng.random() < 0.7 else None,

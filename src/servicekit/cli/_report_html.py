@@ -12,7 +12,10 @@ Charts are drawn from plain SVG primitives (``<line>``, ``<rect>``, ``<circle>``
 ``aria-label`` and a ``<title>``. Each chart's height grows with its number of rows,
 so the page reads the same for one city or forty.
 
-Durations are written by ``servicekit.cli._format.wait``, as in the text report.
+Durations, identifiers turned into words, and counts with thousands separators are
+written as in the text report (``servicekit.cli._report_text``). At phone width, charts
+keep their size and scroll sideways inside their figure (their labels stay legible), and
+every table scrolls sideways inside its own wrapper.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from servicekit.cli._format import decimals, wait
+from servicekit.cli._format import decimals
+from servicekit.cli._report_text import human, humane, wait
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -78,7 +82,9 @@ tr.unranked td { color: #6e7781; }
 .figures b { display: block; font-size: 1.2rem; }
 figure { margin: 1rem 0; }
 figcaption { font-size: 0.85rem; color: #57606a; }
-svg { max-width: 100%; height: auto; font-family: inherit; }
+svg { font-family: inherit; }
+.chart, .table { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
+.chart svg { display: block; max-width: none; }
 footer { margin-top: 3rem; font-size: 0.8rem; color: #6e7781; }
 """
 
@@ -158,8 +164,21 @@ def _when(instant: Any) -> str:
 
 
 def _human(name: Any) -> str:
-    """``first_response`` → ``first response``."""
-    return str(name).replace("_", " ")
+    """``first_response`` → ``first response``; ``send_sheet`` → a phrase."""
+    return human(name)
+
+
+def _count(value: Any) -> str:
+    """A whole number with thousands separators, as in the text: ``12,845``.
+
+    Examples:
+        >>> _count(12845), _count(2.5), _count("x")
+        ('12,845', '2.5', 'x')
+    """
+    number = _finite(value)
+    if number is None or number != int(number):
+        return str(value)
+    return f"{int(number):,}"
 
 
 def _confidence(est: Mapping[str, Any] | None) -> str:
@@ -200,8 +219,8 @@ def _table(
         body.append(f"<tr{attr}>{cells}</tr>")
     cap = f"<caption>{caption}</caption>" if caption else ""
     return (
-        f"<table>{cap}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<div class="table"><table>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -211,7 +230,10 @@ def _section(section_id: str, title: str, body: Sequence[str]) -> str:
 
 
 def _figure(svg: str, caption: str) -> str:
-    return f"<figure>\n{svg}\n<figcaption>{_e(caption)}</figcaption>\n</figure>"
+    return (
+        f'<figure>\n<div class="chart">{svg}</div>\n'
+        f"<figcaption>{_e(caption)}</figcaption>\n</figure>"
+    )
 
 
 # --- SVG building blocks --------------------------------------------------------------
@@ -345,10 +367,7 @@ def _city_markers(cities: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _city_index_chart(cities: Mapping[str, Any]) -> str:
-    rows = sorted(
-        cities["rows"],
-        key=lambda r: (-(_finite(r["index"]["value"]) or 0.0), str(r["city"])),
-    )
+    rows = list(cities["rows"])  # the table's order: one order for the reader
     markers = _city_markers(cities)
     lo, hi = _index_domain(rows)
     x0, x1 = 180.0, _WIDTH - 150.0
@@ -358,8 +377,7 @@ def _city_index_chart(cities: Mapping[str, Any]) -> str:
     bottom = top + n_rows * _ROW
     height = bottom + 40.0
     level = _confidence(rows[0]["index"] if rows else None)
-    measure = str(cities.get("measure", "index"))
-    label = f"{len(rows)} cities by {measure}, with {level} intervals, highest first"
+    label = f"Satisfaction index of {len(rows)} cities, {level} intervals, table order"
     body: list[str] = [_text(10.0, 18.0, label, size=13, **{"font-weight": "bold"})]
     body.extend(_city_legend(markers, level))
     step = 5 if hi - lo <= 30 else 10
@@ -741,9 +759,9 @@ def _header(report: Mapping[str, Any]) -> str:
         ("Days simulated", _e(meta["days"])),
         ("Cities", _e(meta["cities"])),
         ("Agents", f"{_e(meta['agents'])} ({_e(meta['part_time_agents'])} part-time)"),
-        ("Requests", _e(meta["requests"])),
-        ("Routed tickets", _e(meta["routed"])),
-        ("Survey answers", _e(meta["survey_answers"])),
+        ("Requests", _e(_count(meta["requests"]))),
+        ("Routed tickets", _e(_count(meta["routed"]))),
+        ("Survey answers", _e(_count(meta["survey_answers"]))),
         ("Requirements", _e(meta["requirements"])),
     ]
     rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
@@ -751,7 +769,7 @@ def _header(report: Mapping[str, Any]) -> str:
         ("NPS", _num(report["nps"]["estimate"]["value"])),
         ("CSAT top box", _pct(report["csat"]["top_box"]["value"])),
         ("First-contact resolution", _pct(report["fcr"]["estimate"]["value"])),
-        ("SLA breaches", f"{report['sla']['breaches']['tickets']} tickets"),
+        ("SLA breaches", f"{_count(report['sla']['breaches']['tickets'])} tickets"),
     ]
     strip = "".join(f"<li>{_e(k)}<b>{_e(v)}</b></li>" for k, v in figures)
     links = [
@@ -789,10 +807,10 @@ def _sla_section(sla: Mapping[str, Any]) -> str:
         [
             [
                 _e(_human(r["metric"])),
-                _e(r["measured"]),
-                _e(r["met"]),
-                _e(r["breached"]),
-                _e(r["running"]),
+                _e(_count(r["measured"])),
+                _e(_count(r["met"])),
+                _e(_count(r["breached"])),
+                _e(_count(r["running"])),
                 _e(_interval(r["compliance"])),
             ]
             for r in sla["by_metric"]
@@ -806,8 +824,8 @@ def _sla_section(sla: Mapping[str, Any]) -> str:
             [
                 [
                     _e(_human(r[key])),
-                    _e(r["tickets"]),
-                    _e(r["breached_tickets"]),
+                    _e(_count(r["tickets"])),
+                    _e(_count(r["breached_tickets"])),
                     _e(_interval(r["compliance"])),
                 ]
                 for r in sla[f"by_{key}"]
@@ -822,7 +840,7 @@ def _sla_section(sla: Mapping[str, Any]) -> str:
             [
                 _e(w["ticket"]),
                 _e(w["city"]),
-                _e(w["policy"]),
+                _e(_human(w["policy"])),
                 _e(w["priority"]),
                 _e(_human(w["metric"])),
                 _when(w["due_at"]),
@@ -838,7 +856,9 @@ def _sla_section(sla: Mapping[str, Any]) -> str:
         [
             _figure(
                 _sla_chart(sla),
-                "Bars: share of measured clocks met; whiskers: interval of that share.",
+                "By metric, bars are the share of measured clocks met; by priority, "
+                "the share of requests with no breached clock. Whiskers: the "
+                "interval of each share.",
             ),
             "<h3>By metric</h3>",
             by_metric,
@@ -848,8 +868,8 @@ def _sla_section(sla: Mapping[str, Any]) -> str:
             by_key("policy", "Policy"),
             "<h3>Breaches</h3>",
             (
-                f"<p>{_e(breaches['tickets'])} tickets breached "
-                f"{_e(breaches['metrics'])} clocks in total. The worst:</p>"
+                f"<p>{_e(_count(breaches['tickets']))} tickets breached "
+                f"{_e(_count(breaches['metrics']))} clocks in total. The worst:</p>"
             ),
             worst,
         ],
@@ -884,7 +904,11 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
     outcome_table = _table(
         ["Outcome", "Tickets", "Share"],
         [
-            [_e(name), _e(count), _e(_share(count, whole)) if whole is not None else ""]
+            [
+                _e(name),
+                _e(_count(count)),
+                _e(_share(count, whole)) if whole is not None else "",
+            ]
             for name, count, whole in outcomes
         ],
         numeric=(1, 2),
@@ -893,7 +917,7 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
     total_steps = sum(int(_finite(v) or 0) for v in steps.values())
     step_table = _table(
         ["Escalation step", "Tickets", "Share"],
-        [[_e(k), _e(v), _e(_share(v, total_steps))] for k, v in steps.items()],
+        [[_e(k), _e(_count(v)), _e(_share(v, total_steps))] for k, v in steps.items()],
         numeric=(1, 2),
     )
     by_city = _table(
@@ -901,7 +925,7 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
         [
             [
                 _e(r["city"]),
-                _e(r["tickets"]),
+                _e(_count(r["tickets"])),
                 _e(r["agents"]),
                 _e(wait(r["median_wait_seconds"])),
                 _e(wait(r["p90_wait_seconds"])),
@@ -915,7 +939,7 @@ def _routing_section(routing: Mapping[str, Any]) -> str:
     hist_table = _table(
         ["Wait", "Tickets", "Share"],
         [
-            [_e(b["label"]), _e(b["count"]), _e(_share(b["count"], total))]
+            [_e(b["label"]), _e(_count(b["count"])), _e(_share(b["count"], total))]
             for b in histogram
         ],
         numeric=(1, 2),
@@ -970,7 +994,7 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
         [
             [
                 _e(r["city"]),
-                _e(r["n"]),
+                _e(_count(r["n"])),
                 _e(_interval(r["index"])),
                 _e(_interval(r["shrunk"])),
                 _e(r["rank"] if r.get("rank") is not None else "–"),
@@ -984,13 +1008,15 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
         numeric=(1, 2, 3, 4, 5),
         row_classes=kinds,
     )
-    notes = " ".join(str(n) for n in cities.get("notes", ()))
+    notes = "".join(f"<p>{_e(n)}</p>" for n in cities.get("notes", ()))
+    top_k, bottom_k = cities.get("top_k", 5), cities.get("bottom_k", 3)
     honest = (
-        "<p>The top and bottom lists are the report's usual selection (the five best "
-        "and three worst ranked cities by their shrunk index), not a claimed order: "
-        "a rank counts only the cities whose whole interval lies above, so cities "
-        f"whose intervals overlap share a rank. {_e(notes)} Cities with fewer than "
+        "<p>A city is marked top (bottom) only when the pairwise tests, Holm-corrected, "
+        "find it better (worse) than every ranked city outside the list; cities the "
+        "tests do not tell apart share a rank. The lists can be shorter than "
+        f"{_e(top_k)} and {_e(bottom_k)}, or empty. Cities with fewer than "
         f"{_e(min_n)} answers are not ranked at all.</p>\n"
+        f"{notes}\n"
         f'<ul class="honest">'
         f"<li><b>Top:</b> {_city_list(cities['top'])}</li>"
         f"<li><b>Bottom:</b> {_city_list(cities['bottom'])}</li>"
@@ -1008,7 +1034,8 @@ def _cities_section(cities: Mapping[str, Any]) -> str:
             ),
             _figure(
                 _city_index_chart(cities),
-                "Cities sorted by index; whiskers show the interval of each index.",
+                "Cities in the table's order (the pairwise tests' ranks, then the "
+                "shrunk index); whiskers show the interval of each index.",
             ),
             "<h3>Honest top and bottom</h3>",
             honest,
@@ -1025,7 +1052,7 @@ def _nps_section(nps: Mapping[str, Any]) -> str:
     table = _table(
         ["Group", "Answers", "Share"],
         [
-            [_e(name), _e(count), _e(_share(count, total))]
+            [_e(name), _e(_count(count)), _e(_share(count, total))]
             for name, count in zip(
                 ("Promoters (9–10)", "Passives (7–8)", "Detractors (0–6)"),
                 counts,
@@ -1040,7 +1067,7 @@ def _nps_section(nps: Mapping[str, Any]) -> str:
         [
             (
                 f"<p>NPS <b>{_e(_interval(est))}</b> points ({_e(_confidence(est))} "
-                f"interval, {_e(est['method'])}, n={_e(est['n'])}).</p>"
+                f"interval, {_e(est['method'])}, n={_e(_count(est['n']))}).</p>"
             ),
             table,
         ],
@@ -1050,7 +1077,7 @@ def _nps_section(nps: Mapping[str, Any]) -> str:
 def _estimate_line(name: str, est: Mapping[str, Any], digits: int, unit: str) -> str:
     return (
         f"<li>{_e(name)}: <b>{_e(_interval(est, digits))}</b>{_e(unit)} "
-        f"({_e(_confidence(est))} interval, {_e(est['method'])}, n={_e(est['n'])})</li>"
+        f"({_e(_confidence(est))} interval, {_e(est['method'])}, n={_e(_count(est['n']))})</li>"
     )
 
 
@@ -1083,7 +1110,11 @@ def _alerts_section(alerts: Mapping[str, Any]) -> str:
     examples = _table(
         ["Response", "City", "Reasons"],
         [
-            [_e(x["response"]), _e(x["city"]), _e("; ".join(map(str, x["reasons"])))]
+            [
+                _e(x["response"]),
+                _e(x["city"]),
+                _e(humane("; ".join(map(str, x["reasons"])))),
+            ]
             for x in follow["examples"]
         ],
     )
@@ -1094,7 +1125,7 @@ def _alerts_section(alerts: Mapping[str, Any]) -> str:
                 _e(x["customer"]),
                 _e(x["city"]),
                 _e(x["unresolved"]),
-                _e("; ".join(map(str, x["reasons"]))),
+                _e(humane("; ".join(map(str, x["reasons"])))),
             ]
             for x in alerts["high_risk"]
         ],
@@ -1105,7 +1136,7 @@ def _alerts_section(alerts: Mapping[str, Any]) -> str:
         "Alerts",
         [
             "<h3>Survey answers needing a follow-up</h3>",
-            f"<p>{_e(follow['count'])} answers need a follow-up. Examples:</p>",
+            f"<p>{_e(_count(follow['count']))} answers need a follow-up. Examples:</p>",
             examples,
             "<h3>High-risk customers</h3>",
             risk,
@@ -1125,7 +1156,7 @@ def _requirements_section(requirements: Sequence[Mapping[str, Any]]) -> str:
 
     def breaches(req: Mapping[str, Any]) -> str:
         items = [
-            f"<li>{_e(_human(b['kind']))}: {_e(b['what'])} (due {_when(b['due_at'])}, "
+            f"<li>{_e(_human(b['kind']))}: {_e(_human(b['what']))} (due {_when(b['due_at'])}, "
             f"at {_when(b['at'])})</li>"
             for b in req["breaches"]
         ]
@@ -1133,7 +1164,7 @@ def _requirements_section(requirements: Sequence[Mapping[str, Any]]) -> str:
 
     def overdue(req: Mapping[str, Any]) -> str:
         items = [
-            f"<li>{_e(o['what'])}, {_e(o['party'])} (due {_when(o['due_at'])})</li>"
+            f"<li>{_e(_human(o['what']))}, owed by the {_e(o['party'])} (due {_when(o['due_at'])})</li>"
             for o in req["overdue"]
         ]
         return f"<ul>{''.join(items)}</ul>" if items else "none"
@@ -1184,7 +1215,9 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
             "Median wait",
             "Required agents",
             "Scheduled agents",
-            "Service level now",
+            "Service level, model of a typical day",
+            "Answered within 30 s, measured this month",
+            "p90 wait, measured",
             "Service level advised",
             "ASA advised",
             "Working days with nobody on shift then",
@@ -1201,6 +1234,8 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
                 _e(s["required_agents"]),
                 _e(s["scheduled_agents"]),
                 _e(_frac_pct(s["service_level_now"])),
+                _e(_frac_pct(s.get("measured_service_level"))),
+                _e(wait(s.get("p90_wait_seconds"))),
                 _e(_frac_pct(s["service_level_advised"])),
                 _e(wait(s["asa_seconds_advised"])),
                 _e(f"{s.get('days_nobody_on_shift', 0)} of {s.get('working_days', 0)}"),
@@ -1208,7 +1243,7 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
             ]
             for s in staffing
         ],
-        numeric=tuple(range(2, 13)),
+        numeric=tuple(range(2, 15)),
     )
     return _section(
         "staffing",
@@ -1219,6 +1254,9 @@ def _staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
                 "at their busiest working-day hour: the agents needed for 80 % of "
                 "calls answered within 30 s, and the agents to roster with 30 % "
                 "shrinkage, against the agents on shift on a typical working day. "
+                "The model's service level is Erlang C's for that typical day; beside "
+                "it, what the month's calls at that hour really met, and the city's "
+                "measured 90th-percentile wait. "
                 "The last column counts the waits over 15 minutes that ended the "
                 "moment an escalation step relaxed the skills or language required.</p>"
             ),

@@ -10,17 +10,23 @@ tests) can find it. Intervals are 95 % unless the report says otherwise.
 
 from __future__ import annotations
 
+import math
+import re
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from servicekit.acceptance import RequirementPolicy
-from servicekit.cli._format import decimals, wait
+from servicekit.cli._format import decimals
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["SECTIONS", "render_text", "wait"]
+__all__ = ["SECTIONS", "WIDTH", "human", "humane", "render_text", "wait"]
+
+WIDTH = 100
+"""The widest line of the text report, in columns."""
 
 SECTIONS = (
     "SLA compliance",
@@ -32,6 +38,68 @@ SECTIONS = (
     "Requirements",
     "Staffing advice",
 )
+
+
+def wait(seconds: Any) -> str:
+    """A duration in one style everywhere: the largest unit and the next, both shown.
+
+    ``45 s``, ``3 min 20 s``, ``3 min 00 s``, ``16 h 00 min``, ``2 d 04 h``; anything
+    that is not a finite number reads ``n/a``, negative durations read ``0 s``.
+
+    Examples:
+        >>> [wait(45), wait(180), wait(57_660), wait(57_600), wait(187_200)]
+        ['45 s', '3 min 00 s', '16 h 01 min', '16 h 00 min', '2 d 04 h']
+        >>> wait(float("nan")), wait(None)
+        ('n/a', 'n/a')
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        return "n/a"
+    if not math.isfinite(seconds):
+        return "n/a"
+    total = max(0, round(seconds))
+    if total < 60:
+        return f"{total} s"
+    if total < 3600:
+        return "{} min {:02d} s".format(*divmod(total, 60))
+    hours, minutes = divmod(round(total / 60), 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    return "{} d {:02d} h".format(*divmod(hours, 24))
+
+
+_WORDS = {
+    # acceptance duties and breach kinds
+    "send_sheet": "sending the confirmation sheet",
+    "confirm_sheet": "confirming the sheet",
+    "deliver": "delivery",
+    "accept": "acceptance",
+    "resubmit": "rework",
+    "follow_up": "follow-up",
+    "late_delay_notice": "late delay notice for",
+    # survey dimensions
+    "response_speed": "response speed",
+}
+
+
+def human(name: Any) -> str:
+    """An identifier as words a reader knows: ``logistics_fast_lane`` → ``logistics fast lane``.
+
+    Examples:
+        >>> human("logistics_fast_lane"), human("send_sheet"), human("follow_up")
+        ('logistics fast lane', 'sending the confirmation sheet', 'follow-up')
+    """
+    text = str(name)
+    return _WORDS.get(text, text.replace("_", " "))
+
+
+def humane(text: str) -> str:
+    """Every identifier the report knows, inside a sentence, as words.
+
+    Examples:
+        >>> humane("response_speed rated 1 (below 3); follow_up rated 2 (below 3)")
+        'response speed rated 1 (below 3); follow-up rated 2 (below 3)'
+    """
+    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: human(m.group()), text)
 
 
 def _n(value: float) -> str:
@@ -59,17 +127,51 @@ def _est(e: Mapping[str, Any] | None, unit: str = " %", digits: int = 1) -> str:
     return f"{value}{unit} ({low}-{high})"
 
 
+_NUMBER = re.compile(
+    r"[-+]?[\d.,]+(?: ?%| [a-z]+(?: [\d.]+ [a-z]+)?)?(?: \(.*\))?|\d+-\d+|-|n/a"
+)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Columns padded to their widest cell; the first column left, the rest right."""
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+    """Columns padded to their widest cell: numbers right-aligned, text left-aligned.
+
+    A column is numeric when every cell is a number, a share, a duration, a number
+    with its interval, ``-`` or ``n/a``; its header is aligned like its cells.
+
+    Examples:
+        >>> _table(("city", "n"), [("Lhasa", "7"), ("Xi'an", "1,204")])
+        ['  city       n', '  Lhasa      7', "  Xi'an  1,204"]
+    """
+    columns = list(zip(header, *rows, strict=True))
+    widths = [max(len(str(c)) for c in col) for col in columns]
+    right = [
+        bool(rows) and all(_NUMBER.fullmatch(str(c)) for c in col[1:])
+        for col in columns
+    ]
     lines = []
     for row in (header, *rows):
         cells = [
-            str(c).ljust(w) if i == 0 else str(c).rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            str(c).rjust(w) if r else str(c).ljust(w)
+            for c, w, r in zip(row, widths, right, strict=True)
         ]
         lines.append("  " + "  ".join(cells).rstrip())
     return lines
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    """A paragraph as lines of at most :data:`WIDTH` columns.
+
+    Examples:
+        >>> [len(line) for line in _wrap("word " * 30)]
+        [99, 49]
+    """
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  " if indent else "",
+        break_on_hyphens=False,
+    )
 
 
 def _title(text: str) -> list[str]:
@@ -102,15 +204,17 @@ def _header(meta: Mapping[str, Any]) -> list[str]:
             f"servicekit demo: {meta['month']}, seed {meta['seed']}, "
             f"read at {meta['now']} ({meta['timezone']})"
         ),
-        (
-            f"{meta['cities']} cities, {meta['agents']} agents ({meta['part_time_agents']} "
-            f"part-time), {_n(meta['requests'])} requests ({_n(meta['routed'])} handled by "
-            f"people), {_n(meta['survey_answers'])} survey answers, "
+        *_wrap(
+            f"{meta['cities']} cities, {meta['agents']} agents "
+            f"({meta['part_time_agents']} part-time), {_n(meta['requests'])} requests "
+            f"({_n(meta['routed'])} handled by people), "
+            f"{_n(meta['survey_answers'])} survey answers, "
             f"{meta['requirements']} requirements"
         ),
-        (
-            "Intervals are 95 % confidence intervals; SLA targets are the service standard "
-            "(servicekit.sla.presets.SERVICE_STANDARD) on the China business calendar."
+        *_wrap(
+            "Intervals are 95 % confidence intervals; SLA targets are the service "
+            "standard (servicekit.sla.presets.SERVICE_STANDARD) on the China business "
+            "calendar."
         ),
     ]
 
@@ -124,7 +228,7 @@ def _sla(sla: Mapping[str, Any]) -> list[str]:
         ("metric", "met", "breached", "open", "compliance"),
         [
             (
-                m["metric"].replace("_", " "),
+                human(m["metric"]),
                 _n(m["met"]),
                 _n(m["breached"]),
                 _n(m["running"]),
@@ -139,7 +243,7 @@ def _sla(sla: Mapping[str, Any]) -> list[str]:
             (label, "requests", "breached", "compliance"),
             [
                 (
-                    row[label],
+                    human(row[label]),
                     _n(row["tickets"]),
                     _n(row["breached_tickets"]),
                     _est(row["compliance"]),
@@ -149,20 +253,19 @@ def _sla(sla: Mapping[str, Any]) -> list[str]:
         )
     breaches = sla["breaches"]
     lines += _title("SLA breaches")
-    lines.append(
+    lines += _wrap(
         f"{_n(breaches['tickets'])} requests breached at least one clock "
         f"({_n(breaches['metrics'])} clocks in all). The ten most overdue clocks:"
     )
     lines += _table(
-        ("request", "city", "policy", "priority", "metric", "due", "late by"),
+        ("request", "city", "policy", "metric", "due", "late by"),
         [
             (
                 w["ticket"],
                 w["city"],
-                w["policy"],
-                w["priority"],
-                w["metric"].replace("_", " "),
-                (w["due_at"] or "")[:16].replace("T", " "),
+                human(w["policy"]),
+                human(w["metric"]),
+                (w["due_at"] or "")[5:16].replace("T", " "),
                 wait(w["late_by_seconds"]),
             )
             for w in breaches["worst"]
@@ -175,7 +278,7 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
     lines = _title("Routing")
     routed, assigned = routing["routed"], routing["assigned"]
     steps = ", ".join(f"{k} {_n(v)}" for k, v in routing["escalation_steps"].items())
-    lines += [
+    for sentence in (
         (
             f"Requests for people: {_n(routed)}; assigned {_n(assigned)} "
             f"({_pct(assigned, routed)}), still waiting at month end {_n(routed - assigned)}."
@@ -199,8 +302,9 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
             f"Assigned under an escalation step (after waiting): {_n(routing['escalated'])} "
             f"({_pct(routing['escalated'], assigned)}){': ' + steps if steps else ''}."
         ),
-        "Time from arrival to an agent:",
-    ]
+    ):
+        lines += _wrap(sentence)
+    lines.append("Time from arrival to an agent:")
     total = sum(b["count"] for b in routing["wait_histogram"])
     lines += _table(
         ("wait", "requests", "share"),
@@ -231,43 +335,56 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _place(r: Mapping[str, Any]) -> str:
+    """A ranked city's possible places, ``3`` or ``1-7`` (``-`` when not ranked)."""
+    best, worst = r.get("best_rank"), r.get("worst_rank")
+    if best is None or worst is None:
+        return "-"
+    return str(best) if best == worst else f"{best}-{worst}"
+
+
 def _cities(cities: Mapping[str, Any]) -> list[str]:
     lines = _title("City satisfaction index")
-    lines.append(f"{cities['measure']}; best first. rank = 1 + cities whose whole")
-    lines.append(
-        "interval lies above; shrunk = pulled toward the national value by the size of "
-        "its sample (empirical Bayes)."
+    top_k, bottom_k = cities.get("top_k", 5), cities.get("bottom_k", 3)
+    lines += _wrap(
+        f"{cities['measure'][:1].upper()}{cities['measure'][1:]}. Cities in the order "
+        "of the pairwise tests (Holm-corrected), then by shrunk index: the index "
+        "pulled toward the national value by the size of its sample (empirical "
+        "Bayes). 'Places' is where the tests allow each city to stand; 'by score' "
+        "is its place in a plain sort by index."
     )
-    marks = {True: "top", False: ""}
     lines += _table(
-        ("city", "n", "index (95 % interval)", "shrunk", "rank", "shrunk rank", ""),
+        ("city", "n", "index (95 % interval)", "shrunk", "places", "by score", "mark"),
         [
             (
                 r["city"],
                 _n(r["n"]),
                 _est(r["index"], ""),
                 f"{r['shrunk']['value']:.1f}",
-                "-" if r["rank"] is None else str(r["rank"]),
-                "-" if r["shrunk_rank"] is None else str(r["shrunk_rank"]),
-                marks[r["top"]]
+                _place(r),
+                "-" if r.get("value_rank") is None else str(r["value_rank"]),
+                ("top" if r["top"] else "")
                 or ("bottom" if r["bottom"] else "")
-                or ("" if r["rankable"] else f"n < {cities['min_n']}, not ranked"),
+                or ("" if r["rankable"] else "not ranked"),
             )
             for r in cities["rows"]
         ],
     )
-    lines.append(
-        f"Top 5: {', '.join(cities['top']) or 'none'}. "
-        f"Bottom 3: {', '.join(cities['bottom']) or 'none'}."
+    lines += _wrap(
+        f"Marked top (at most {top_k}): "
+        f"{', '.join(cities['top']) or 'no city'}. "
+        f"Marked bottom (at most {bottom_k}): "
+        f"{', '.join(cities['bottom']) or 'no city'}."
     )
-    lines.extend(cities["notes"])
+    for note in cities["notes"]:
+        lines += _wrap(note)
     if cities["unranked"]:
-        lines.append(
+        lines += _wrap(
             f"Not ranked (fewer than {cities['min_n']} answers): "
             f"{', '.join(cities['unranked'])}."
         )
     if cities.get("no_answers"):
-        lines.append(f"No survey answers at all: {', '.join(cities['no_answers'])}.")
+        lines += _wrap(f"No survey answers at all: {', '.join(cities['no_answers'])}.")
     return lines
 
 
@@ -298,22 +415,24 @@ def _alerts(alerts: Mapping[str, Any]) -> list[str]:
         *_title("Alerts"),
         f"Follow-up calls due (a rating below 3 of 5): {_n(follow['count'])}, e.g.",
     ]
-    lines += [
-        f"  {a['response']} ({a['city']}): {'; '.join(a['reasons'])}"
-        for a in follow["examples"]
-    ]
+    for a in follow["examples"]:
+        lines += _wrap(
+            f"{a['response']} ({a['city']}): {humane('; '.join(a['reasons']))}", "  "
+        )
     lines.append(f"High-risk customers: {len(alerts['high_risk'])}")
-    lines += [
-        f"  {a['customer']} ({a['city']}): {'; '.join(a['reasons'])}"
-        for a in alerts["high_risk"]
-    ]
+    for a in alerts["high_risk"]:
+        reasons = humane("; ".join(a["reasons"]))
+        reasons = re.sub(
+            r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d[+-]\d\d:\d\d", r"\1 \2", reasons
+        )
+        lines += _wrap(f"{a['customer']} ({a['city']}): {reasons}", "  ")
     return lines
 
 
 def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = _title("Requirements")
     rules = attrs.fields(RequirementPolicy)  # the demo runs the default policy
-    lines.append(
+    lines += _wrap(
         f"Confirmation sheet within {rules.confirm_within.default} business days, "
         f"customer confirmation within {rules.customer_confirm_within.default}, "
         f"acceptance within {rules.accept_within.default}, rework within "
@@ -321,43 +440,38 @@ def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
         f"{rules.follow_up_within.default}:"
     )
     lines += _table(
-        (
-            "requirement",
-            "city",
-            "state",
-            "reworks",
-            "re-discussed",
-            "escalated",
-            "breaches",
-            "overdue",
-        ),
+        ("requirement", "city", "state", "reworks", "re-discussed", "escalated"),
         [
             (
                 r["id"],
                 r["city"],
-                r["state"].replace("_", " "),
+                human(r["state"]),
                 str(r["rework_count"]),
                 str(r["rediscussion_count"]),
                 "yes" if r["escalated"] else "no",
-                ", ".join(f"{b['kind']} {b['what']}" for b in r["breaches"]) or "-",
-                ", ".join(f"{o['party']} owes {o['what']}" for o in r["overdue"])
-                or "-",
             )
             for r in requirements
         ],
     )
+    for r in requirements:
+        said = [f"{human(b['kind'])} {human(b['what'])}" for b in r["breaches"]]
+        said += [f"the {o['party']} owes {human(o['what'])}" for o in r["overdue"]]
+        if said:
+            lines += _wrap(f"{r['id']}: {'; '.join(said)}.", "  ")
     return lines
 
 
 def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = _title("Staffing advice")
-    lines.append(
+    lines += _wrap(
         "Erlang C for the phone line of the cities with the longest waits (90th "
         "percentile, then mean), at their busiest working-day hour; target 80 % "
-        "answered within 30 s. 'on shift' counts the desk's agents at that hour on a "
+        "answered within 30 s. 'On shift' counts the desk's agents at that hour on a "
         "typical working day (the median; every agent is blended and takes one call "
-        "at a time); "
-        "'to roster' adds 30 % shrinkage to the agents needed:"
+        "at a time); 'roster' adds 30 % shrinkage to the agents needed. 'Model' is "
+        "Erlang C's service level for a typical day with the agents on shift; "
+        "'measured' is the share of that hour's calls this month that an agent took "
+        "within 30 s, and 'p90 wait' the city's measured 90th-percentile wait."
     )
     lines += _table(
         (
@@ -367,27 +481,31 @@ def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
             "AHT",
             "on shift",
             "needed",
-            "to roster",
-            "SL now",
-            "SL advised",
+            "roster",
+            "model",
+            "measured",
+            "p90 wait",
         ),
         [
             (
                 s["city"],
-                s["peak_hour"],
+                s["peak_hour"][:5],
                 f"{s['peak_volume_per_hour']:.2f}",
                 wait(s["aht_seconds"]),
                 str(s["agents_on_shift"]),
                 str(s["required_agents"]),
                 str(s["scheduled_agents"]),
                 f"{100 * s['service_level_now']:.1f} %",
-                f"{100 * s['service_level_advised']:.1f} %",
+                "n/a"
+                if s.get("measured_service_level") is None
+                else f"{100 * s['measured_service_level']:.1f} %",
+                wait(s["p90_wait_seconds"]),
             )
             for s in staffing
         ],
     )
     for s in staffing:
-        lines.append(f"  {s['city']}: {_staffing_verdict(s)}")
+        lines += _wrap(f"{s['city']}: {_staffing_verdict(s)}", "  ")
     return lines
 
 
@@ -407,6 +525,6 @@ def _staffing_verdict(s: Mapping[str, Any]) -> str:
         )
     return (
         f"{verdict}; {s['long_waits_relaxed']} of its {s['long_waits']} waits over "
-        "15 min ended the second an escalation step relaxed the skills or language "
+        "15 min ended when an escalation step relaxed the skills or language "
         "required (so, we infer, no agent with them was free before)."
     )
