@@ -11,7 +11,7 @@ import pytest
 
 from cli.cli_run import run_main
 from servicekit.cli import main
-from servicekit.cli._inputs import check_writable, write_atomically
+from servicekit.cli._files import check_output_file, write_text_file
 
 STAFFING = ["staffing", "--volume", "1200/day", "--aht", "6m", "--target", "80/20s"]
 
@@ -80,25 +80,25 @@ def test_the_installed_script_reports_a_full_disk():
 def test_written_files_get_the_mode_a_plain_write_would_give(tmp_path):
     # Atomic writes went through mkstemp, whose 0600 survived the rename.
     new = tmp_path / "new.html"
-    write_atomically(new, "x")
+    write_text_file(str(new), "x", option="--html")
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask
     existing = tmp_path / "shared.html"
     existing.write_text("old")
     existing.chmod(0o644)
-    write_atomically(existing, "new")
+    write_text_file(str(existing), "new", option="--html")
     assert stat.S_IMODE(existing.stat().st_mode) == 0o644
     assert existing.read_text() == "new"
 
 
-def test_check_writable_leaves_nothing_behind(tmp_path):
-    check_writable(tmp_path / "report.html")
+def test_checking_the_html_path_leaves_nothing_behind(tmp_path):
+    check_output_file(str(tmp_path / "report.html"), option="--html")
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
-def test_check_writable_refuses_a_read_only_directory(tmp_path):
+def test_html_into_a_read_only_directory_is_a_usage_error(tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)

@@ -27,7 +27,6 @@ from servicekit.cli._inputs import (
     read_json_lines,
     read_text,
     seconds_delta,
-    write_atomically,
 )
 
 UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
@@ -360,31 +359,6 @@ class TestReaders:
         target.write_text(text)
         with pytest.raises(CliError, match=message):
             read_csv(target)
-
-
-class TestWriteAtomically:
-    def test_writes(self, tmp_path):
-        target = tmp_path / "out.txt"
-        write_atomically(target, "一\n")
-        assert target.read_text(encoding="utf-8") == "一\n"
-        assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
-
-    def test_directory(self, tmp_path):
-        with pytest.raises(CliError, match="is a directory"):
-            write_atomically(tmp_path, "x")
-
-    def test_missing_parent(self, tmp_path):
-        with pytest.raises(CliError, match="does not exist"):
-            write_atomically(tmp_path / "no" / "out.txt", "x")
-
-    def test_failure_leaves_nothing(self, tmp_path, monkeypatch):
-        def refuse(self, target):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(_inputs.Path, "replace", refuse)
-        with pytest.raises(CliError, match="No space left"):
-            write_atomically(tmp_path / "out.txt", "x")
-        assert list(tmp_path.iterdir()) == []
 
 
 class TestSecondsDelta:

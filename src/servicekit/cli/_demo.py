@@ -21,7 +21,8 @@ from servicekit.cli._demo_data import REQUESTS_PER_DAY, World, generate, parse_m
 from servicekit.cli._demo_report import build_report, run_requirements
 from servicekit.cli._demo_sim import desks, simulate_desk
 from servicekit.cli._demo_tickets import Summary, summarise
-from servicekit.cli._inputs import CliError, check_writable, write_atomically
+from servicekit.cli._files import check_output_file, write_text_file
+from servicekit.cli._inputs import CliError
 from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import render_text
 
@@ -210,7 +211,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError("--html: give the name of the file to write")
     if args.html:  # refuse an unwritable page before simulating a month for it
         try:
-            check_writable(args.html)
+            check_output_file(args.html, option="--html")
         except CliError as error:
             raise CliError(f"--html: {error}") from None
     progress = _Progress(err)
@@ -227,7 +228,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     if args.html:
         try:
-            write_atomically(args.html, render_html(report))
+            write_text_file(args.html, render_html(report), option="--html")
         except CliError as error:
             raise CliError(f"--html: {error}") from None
         if not args.json:

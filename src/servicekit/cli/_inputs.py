@@ -94,44 +94,6 @@ def parse_seconds(text: str, *, what: str) -> float:
     return total
 
 
-def check_writable(path: str | os.PathLike[str]) -> None:
-    """Raise :class:`CliError` unless a file could be written at ``path`` now.
-
-    Kept for callers that add the option's name to the message themselves; it is
-    [`check_output_file`][servicekit.cli._files.check_output_file] without one.
-
-    Examples:
-        >>> import pathlib, tempfile
-        >>> check_writable(pathlib.Path(tempfile.mkdtemp()) / "report.html")
-        >>> check_writable(tempfile.gettempdir())
-        Traceback (most recent call last):
-        ...
-        servicekit.cli._inputs.CliError: ... is a directory; give a file name to write
-    """
-    from servicekit.cli._files import check_output_file  # noqa: PLC0415 -- a cycle
-
-    check_output_file(os.fspath(path), option="")
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    r"""Write ``text`` to ``path`` as the shell's ``>`` would, never destroying it.
-
-    Kept for callers that add the option's name to the message themselves; it is
-    [`write_text_file`][servicekit.cli._files.write_text_file] without one: a
-    regular file is replaced atomically, a device or FIFO written into.
-
-    Examples:
-        >>> import pathlib, tempfile
-        >>> target = pathlib.Path(tempfile.mkdtemp()) / "report.txt"
-        >>> write_atomically(target, "hello\n")
-        >>> target.read_text()
-        'hello\n'
-    """
-    from servicekit.cli._files import write_text_file  # noqa: PLC0415 -- a cycle
-
-    write_text_file(os.fspath(path), text, option="")
-
-
 def _display(path: str | os.PathLike[str]) -> str:
     """The name an error shows for ``path``: as the user typed it."""
     return os.fspath(path)
