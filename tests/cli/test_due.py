@@ -592,11 +592,24 @@ def test_year_1_start_is_blamed_on_start_not_within():
 
 
 def test_start_in_the_last_year_is_blamed_on_start():
-    r = run_main(
+    """The last supported year works (a deadline may spill into 9999, the calendar's
+    own margin); only a deadline past the end of time is refused, naming --start."""
+    ok = run_main(
         "due", "--tz", "Asia/Shanghai", "--start", "9998-12-31T10:00", "--within", "4h"
     )
+    assert ok.status == 0, ok.err
+    assert ok.out.startswith("Deadline: Thu 9998-12-31 14:00 +08:00")
+    r = run_main(
+        "due",
+        "--tz",
+        "Asia/Shanghai",
+        "--start",
+        "9998-12-31T10:00",
+        "--within",
+        "3000h",
+    )
     assert r.status == 2
-    assert r.err.startswith("servicekit: error: --start: the deadline 4:00 business")
+    assert r.err.startswith("servicekit: error: --start: the deadline 3000:00 business")
     assert "datetime" not in r.err
 
 
