@@ -202,9 +202,19 @@ def test_too_deep_data_is_refused_first():
     assert "nests deeper than" in _error({"happenings": deep})
 
 
-@pytest.mark.xfail(reason="_iso quotes inputs once the issue-12 calendar work lands")
-def test_huge_values_are_quoted_short():
-    message = _error({"happenings": [{"at": "x" * 100_000}]})
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"at": "x" * 100_000},
+        {"within": "P" * 100_000},
+        {"priority": "x" * 100_000},
+        {"ok": "x" * 100_000},
+    ],
+)
+def test_huge_values_are_quoted_short(patch):
+    """Regression (issue 13): a 100 kB instant came back whole in the message."""
+    message = _error({"happenings": [{"at": "2025-01-24T17:40:00+08:00", **patch}]})
+    assert "at $.happenings[0]." in message
     assert len(message) < 400
 
 
@@ -228,3 +238,28 @@ def test_huge_values_are_quoted_short():
 )
 def test_json_text_round_trips(h):
     assert Happening.from_dict(json.loads(json.dumps(h.to_dict()))) == h
+
+
+def _explode(error: BaseException):
+    def hook(_value: object, _type: object) -> object:
+        raise error
+
+    return hook
+
+
+@pytest.mark.parametrize(
+    ("error", "raised"),
+    [(OverflowError("bad"), DeserializationError), (MemoryError(), MemoryError)],
+)
+def test_only_data_errors_become_deserialization_errors(error, raised):
+    """A parser's OverflowError is bad data (said with its path); a MemoryError is not."""
+
+    @_codec.value(hooks={"n": (_explode(error), None)})
+    @attrs.frozen(kw_only=True)
+    class Boom(_codec.Serialisable):
+        n: int
+
+    with pytest.raises(raised) as info:
+        Boom.from_dict({"n": 1})
+    if raised is DeserializationError:
+        assert "at $.n: unusable value (OverflowError: 'bad')" in str(info.value)

@@ -54,7 +54,9 @@ from servicekit.errors import DeserializationError, ServiceKitError
 
 __all__ = [
     "TAG",
+    "ExpectedError",
     "Serialisable",
+    "Shape",
     "from_data",
     "to_data",
     "value",
@@ -100,10 +102,38 @@ def _describe(value: object) -> str:
 
 
 @attrs.frozen
+class Shape:
+    """A field whose JSON form is another type's: read as ``json_type``, then converted.
+
+    The codec reads the field's data as a ``json_type`` (with that type's paths in
+    errors, e.g. ``$.overall[2].estimate.n``), then passes the result to ``read``;
+    it writes ``write(value)`` as a ``json_type``.
+
+    Examples:
+        >>> import attrs
+        >>> from servicekit import _codec
+        >>> pairs = _codec.Shape(dict[str, int], lambda d: tuple(d.items()), dict)
+        >>> @_codec.value(shapes={"pairs": pairs})
+        ... @attrs.frozen(kw_only=True)
+        ... class Tally(_codec.Serialisable):
+        ...     pairs: tuple[tuple[str, int], ...]
+        >>> Tally.from_dict({"pairs": {"a": 1}})
+        Tally(pairs=(('a', 1),))
+        >>> Tally(pairs=(("b", 2),)).to_dict()
+        {'pairs': {'b': 2}}
+    """
+
+    json_type: Any
+    read: Callable[[Any], Any]
+    write: Callable[[Any], Any]
+
+
+@attrs.frozen
 class _Spec:
     tag: str | None
     omit_if_default: frozenset[str]
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
+    shapes: Mapping[str, Shape]
 
 
 _SPECS: dict[type, _Spec] = {}
@@ -116,6 +146,7 @@ def value(
     omit_if_default: Iterable[str] | None = None,
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
     | None = None,
+    shapes: Mapping[str, Shape] | None = None,
 ) -> Callable[[_C], _C]:
     """Register an attrs class with the codec (a class decorator, outermost).
 
@@ -125,6 +156,8 @@ def value(
             by default every field whose default is ``None`` or an empty container.
         hooks: per-field ``(structure, unstructure)`` overrides (either may be None)
             for a field whose JSON form is not its type's.
+        shapes: per-field [`Shape`][]s: fields whose JSON form is another type's
+            (read and written through it, with its paths in errors).
 
     Examples:
         >>> import attrs
@@ -152,7 +185,7 @@ def value(
                 if a.init and _empty_default(a.default)
             )
         )
-        _SPECS[cls] = _Spec(tag, omit, dict(hooks or {}))
+        _SPECS[cls] = _Spec(tag, omit, dict(hooks or {}), dict(shapes or {}))
         return cls
 
     return register
@@ -195,11 +228,16 @@ def _int(v: object, _: object) -> int:
 
 
 def _float(v: object, _: object) -> float:
-    if type(v) is float or type(v) is int:
-        f = float(v)
-        if math.isfinite(f):
-            return f
+    if type(v) is float:
+        if math.isfinite(v):
+            return v
+    elif type(v) is int and -_FLOAT_INT < v < _FLOAT_INT:
+        return float(v)
     raise ExpectedError("a finite number", v)
+
+
+# Ints at or beyond 2**1024 overflow a float; refuse them before converting.
+_FLOAT_INT: Final = 2**1024
 
 
 def _str(v: object, _: object) -> str:
@@ -209,11 +247,23 @@ def _str(v: object, _: object) -> str:
 
 
 def _instant(v: object, _: object) -> dt.datetime:
-    return instant_from_iso(v, "the instant")
+    if type(v) is str and len(v) <= _ISO_MAX:
+        return instant_from_iso(v, "the instant")
+    what = (
+        "an ISO-8601 instant with its UTC offset, such as '2025-01-24T10:00:00+08:00'"
+    )
+    raise ExpectedError(what, v)
 
 
 def _duration(v: object, _: object) -> dt.timedelta:
-    return duration_from_iso(v, "the duration")
+    if type(v) is str and len(v) <= _ISO_MAX:
+        return duration_from_iso(v, "the duration")
+    raise ExpectedError("an ISO-8601 duration such as 'PT24H' or 'PT30M'", v)
+
+
+# No ISO-8601 instant or duration the codec writes is longer; a longer text is
+# refused before a parser (or an error message) sees all of it.
+_ISO_MAX: Final = 64
 
 
 def _date(v: object, _: object) -> dt.date:
@@ -228,7 +278,30 @@ def _date(v: object, _: object) -> dt.date:
 def _enum(v: object, t: Any) -> Any:
     if type(v) is not str:
         raise ExpectedError(f"the text name of a {t.__name__}", v)
-    return t.parse(v)
+    try:
+        return t.parse(v)
+    except (LookupError, ValueError):
+        # The enum's own message may quote all of a huge text: say it short.
+        names = ", ".join(str(m.value) for m in t)
+        msg = f"{quote(v)} is not a {t.__name__}; expected one of: {names}"
+        raise DeserializationError(msg) from None
+
+
+def _literal_factory(t: Any, _converter: cattrs.Converter) -> StructureHook:
+    allowed = typing.get_args(t)
+    words = ", ".join(repr(a) for a in allowed)
+
+    def structure(v: Any, _: Any) -> Any:
+        # By type too: True == 1, and a literal 1 must not take a boolean.
+        if any(v == a and type(v) is type(a) for a in allowed):
+            return v
+        raise ExpectedError(f"one of {words}", v)
+
+    return structure
+
+
+def _is_literal(t: Any) -> bool:
+    return typing.get_origin(t) is typing.Literal
 
 
 def _any(v: object, _: object) -> object:
@@ -389,6 +462,8 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
     overrides = {
         name: override(struct_hook=s) for name, (s, _u) in spec.hooks.items() if s
     }
+    for name, shape in spec.shapes.items():
+        overrides[name] = override(struct_hook=_read_shape(shape, converter))
     generated: StructureHook = make_dict_structure_fn(
         cls,
         converter,
@@ -437,7 +512,10 @@ def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHoo
     for a in attrs.fields(cls):
         if not a.init:
             overrides[a.name] = override(omit=True)
-    for name, (_s, u) in spec.hooks.items():
+    hooks = dict(spec.hooks)
+    for name, shape in spec.shapes.items():
+        hooks[name] = (None, _write_shape(shape, converter))
+    for name, (_s, u) in hooks.items():
         if u is not None:
             keep = overrides.get(name)
             overrides[name] = override(
@@ -451,6 +529,26 @@ def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHoo
 
     def unstructure(v: Any) -> Any:
         return {TAG: tag, **generated(v)}
+
+    return unstructure
+
+
+def _read_shape(shape: Shape, converter: cattrs.Converter) -> StructureHook:
+    hook = converter.get_structure_hook(shape.json_type)
+    json_type, read = shape.json_type, shape.read
+
+    def structure(v: Any, _: Any) -> Any:
+        return read(hook(v, json_type))
+
+    return structure
+
+
+def _write_shape(shape: Shape, converter: cattrs.Converter) -> UnstructureHook:
+    hook = converter.get_unstructure_hook(shape.json_type)
+    write = shape.write
+
+    def unstructure(v: Any) -> Any:
+        return hook(write(v))
 
     return unstructure
 
@@ -500,6 +598,7 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
     # class in its MRO must win.
     c.register_structure_hook(enum.StrEnum, _enum)
     c.register_structure_hook(enum.Enum, _enum)
+    c.register_structure_hook_factory(_is_literal, _literal_factory)
     c.register_structure_hook_factory(_is_union, _union_factory)
     c.register_structure_hook_factory(_is_sequence, _sequence_factory)
     c.register_structure_hook_factory(_is_mapping, _mapping_factory)
@@ -554,6 +653,7 @@ def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     Raises:
         DeserializationError: the data does not describe a ``cls``; the message
             names each JSON path that is wrong and what was expected there.
+        MemoryError: passed on as it is: it says nothing about the data.
     """
     name = what or getattr(cls, "__name__", str(cls))
     check_depth(data, f"{name} data")
@@ -562,6 +662,8 @@ def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     except RecursionError:  # pragma: no cover -- check_depth keeps data shallow
         msg = f"{name} data nests too deeply"
         raise DeserializationError(msg) from None
+    except MemoryError:
+        raise  # the machine's trouble, not the data's
     except Exception:  # noqa: BLE001, S110 -- re-run with paths to say where
         pass
     try:
