@@ -7,7 +7,7 @@ tests/test_serialisation_contract.py; this module pins the codec's rules themsel
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import attrs
 import pendulum
@@ -200,6 +200,43 @@ def test_too_deep_data_is_refused_first():
     for _ in range(MAX_DEPTH + 1):
         deep = [deep]
     assert "nests deeper than" in _error({"happenings": deep})
+
+
+def test_too_deep_data_names_where():
+    """Regression (issue 13): the depth error named no path, unlike every other."""
+    deep: Any = 1
+    for _ in range(MAX_DEPTH):
+        deep = [deep]
+    message = _error({"happenings": [{"at": "x", "facts": {"a b": deep}}]})
+    assert "at $.happenings[0].facts['a b']…: nests deeper than 64" in message
+    assert "at $[0][0][0][0]…: nests deeper than" in _error([deep])
+
+
+@_codec.value()
+@attrs.frozen(kw_only=True)
+class Span(_codec.Serialisable):
+    ends: tuple[int, str]
+    mode: Literal["open", 1] = "open"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"ends": [1]}, "at $.ends: expected an array of 2 items, got an array"),
+        ({"ends": [1, 2]}, "at $.ends[1]: expected text, got a number 2"),
+        ({"ends": [1, "a"], "mode": "shut"}, "at $.mode: expected one of 'open', 1"),
+        ({"ends": [1, "a"], "mode": True}, "at $.mode: expected one of 'open', 1"),
+    ],
+)
+def test_fixed_tuples_and_literals_are_read_exactly(data, expected):
+    """Regression (issue 13): a pair field took any length, True passed for 1."""
+    assert expected in _error(data, Span)
+
+
+def test_fixed_tuples_are_written_as_arrays():
+    span = Span(ends=(1, "a"), mode=1)
+    assert span.to_dict() == {"ends": [1, "a"], "mode": 1}
+    assert Span.from_dict(span.to_dict()) == span
 
 
 @pytest.mark.parametrize(

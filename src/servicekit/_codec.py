@@ -48,7 +48,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import transform_error
 
-from servicekit._boundary import check_depth, quote
+from servicekit._boundary import MAX_DEPTH, depth_of, quote
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import DeserializationError, ServiceKitError
 
@@ -336,17 +336,23 @@ def _sequence_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
     )
     elem_hook = converter.get_structure_hook(elem)
     detailed = converter.detailed_validation
+    # tuple[A, B] holds exactly one A then one B; tuple[A, ...] any number of A.
+    fixed = args if origin is tuple and args and args[-1] is not Ellipsis else ()
+    hooks = [(converter.get_structure_hook(a), a) for a in fixed]
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, list | tuple):
             raise ExpectedError("an array", v)
-        if not detailed:
+        if fixed and len(v) != len(fixed):
+            raise ExpectedError(f"an array of {len(fixed)} items", v)
+        if not detailed and not fixed:
             return build([elem_hook(x, elem) for x in v])
         out: list[Any] = []
         errors: list[Exception] = []
         for i, x in enumerate(v):
+            hook, t_i = hooks[i] if fixed else (elem_hook, elem)
             try:
-                out.append(elem_hook(x, elem))
+                out.append(hook(x, t_i))
             except Exception as e:  # noqa: BLE001 -- collected and re-raised below
                 errors.append(_note_index(e, i, elem))
         if errors:
@@ -355,6 +361,16 @@ def _sequence_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         return build(out)
 
     return structure
+
+
+def _sequence_unstructure(t: Any, converter: cattrs.Converter) -> UnstructureHook:
+    # JSON has arrays only: every tuple and list is written as a list.
+    args = typing.get_args(t)
+    if args and args[-1] is not Ellipsis and typing.get_origin(t) is tuple:
+        hooks = [converter.get_unstructure_hook(a) for a in args]
+        return lambda v: [h(x) for h, x in zip(hooks, v, strict=True)]
+    elem_hook = converter.get_unstructure_hook(args[0] if args else Any)
+    return lambda v: [elem_hook(x) for x in v]
 
 
 def _mapping_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
@@ -611,6 +627,9 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
     # StrEnum before str in the MRO: its members are written as plain values.
     c.register_unstructure_hook(enum.StrEnum, _write_enum)
     c.register_unstructure_hook(enum.Enum, _write_enum)
+    c.register_unstructure_hook_factory(
+        lambda t: _is_sequence(t) and not _is_set(t), _sequence_unstructure
+    )
     c.register_unstructure_hook_func(
         _is_set, lambda v: _sorted_json(c.unstructure(x) for x in v)
     )
@@ -647,6 +666,36 @@ def _messages(exc: BaseException) -> list[str]:
     return out
 
 
+def _too_deep(data: object) -> str:
+    """The JSON path to where ``data`` nests too deeply, cut after a few steps."""
+    path = "$"
+    node, room = data, MAX_DEPTH
+    for _ in range(_PATH_STEPS):
+        children: Iterable[tuple[object, object]] = (
+            node.items()
+            if isinstance(node, Mapping)
+            else enumerate(node)
+            if isinstance(node, list | tuple)
+            else ()
+        )
+        room -= 1
+        for key, child in children:
+            if depth_of(child, room) > room:
+                if isinstance(key, int):
+                    path += f"[{key}]"
+                elif isinstance(key, str) and key.isidentifier():
+                    path += f".{key}"
+                else:
+                    path += f"[{quote(key)}]"
+                node = child
+                break
+    return path + "…"
+
+
+# How many steps of a too-deep path an error message shows.
+_PATH_STEPS: Final = 4
+
+
 def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     """Build a ``cls`` from JSON-native data, or raise one ``DeserializationError``.
 
@@ -656,7 +705,12 @@ def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
         MemoryError: passed on as it is: it says nothing about the data.
     """
     name = what or getattr(cls, "__name__", str(cls))
-    check_depth(data, f"{name} data")
+    if depth_of(data, MAX_DEPTH) > MAX_DEPTH:
+        msg = (
+            f"{name} data is unusable: at {_too_deep(data)}: nests deeper than "
+            f"{MAX_DEPTH} levels of lists and objects; flatten it"
+        )
+        raise DeserializationError(msg)
     try:
         return _FAST.structure(data, cls)
     except RecursionError:  # pragma: no cover -- check_depth keeps data shallow

@@ -155,7 +155,7 @@ def _z_from_json(value: object, _: object) -> float:
     if type(value) is str and value in _INFINITIES:
         return float(value)
     real = None if type(value) not in {int, float} else as_real(value)
-    if real is None:
+    if real is None or math.isnan(real):
         what = "a number, 'inf' or '-inf'"
         raise _codec.ExpectedError(what, value)
     return real
