@@ -8,7 +8,8 @@ conditions, [`variants`][]) and inherits ``to_dict``/``from_dict`` from
 * every failure is a [`DeserializationError`][servicekit.errors.DeserializationError]
   whose message names the JSON path (``$.events[3].at``) and what was expected there;
   nothing else escapes;
-* unknown keys are rejected, everywhere;
+* unknown keys are rejected, everywhere; a key whose field has a default may be
+  left out (it takes the default);
 * no silent coercion: a boolean field takes only JSON booleans, a number only numbers
   (never a boolean), a text field only strings, a list field only arrays;
 * variants carry their name under one tag key, [`TAG`][] (``"type"``);
@@ -45,6 +46,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import transform_error
 
@@ -569,6 +571,18 @@ def _write_shape(shape: Shape, converter: cattrs.Converter) -> UnstructureHook:
     return unstructure
 
 
+def _union_unstructure(t: Any, converter: cattrs.Converter) -> UnstructureHook:
+    members = [m for m in typing.get_args(t) if m is not type(None)]
+    if all(m in _SCALARS for m in members):
+        # JSON scalars (and None) are written as they are: cattrs' own identity,
+        # which its generated writers inline.
+        return identity
+    if len(members) == 1:
+        inner = converter.get_unstructure_hook(members[0])
+        return lambda v: None if v is None else inner(v)
+    return converter.unstructure  # pragma: no cover -- no such field yet
+
+
 def _variant_structure(family: object, converter: cattrs.Converter) -> StructureHook:
     table = _VARIANTS[family]
     hooks = {tag: converter.get_structure_hook(cls) for tag, cls in table.items()}
@@ -634,7 +648,7 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
         _is_set, lambda v: _sorted_json(c.unstructure(x) for x in v)
     )
     # A union's value is written as what it is at run time.
-    c.register_unstructure_hook_func(_is_union, c.unstructure)
+    c.register_unstructure_hook_factory(_is_union, _union_unstructure)
     c.register_unstructure_hook_factory(lambda t: t in _SPECS, _class_unstructure)
     return c
 
@@ -732,6 +746,11 @@ def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     raise DeserializationError(msg)  # pragma: no cover
 
 
+# Each registered class's generated writer, looked up once (invisible memoisation:
+# the registries never change after import).
+_WRITERS: dict[type, UnstructureHook] = {}
+
+
 def to_data(obj: object) -> Any:
     """Return ``obj`` as JSON-native data (dicts, lists, strings, numbers, booleans)."""
     return _FAST.unstructure(obj)
@@ -744,7 +763,11 @@ class Serialisable:
 
     def to_dict(self) -> dict[str, Any]:
         """Return this value as JSON-native data (see ``docs/serialisation.md``)."""
-        return to_data(self)  # type: ignore[no-any-return]
+        cls = type(self)
+        write = _WRITERS.get(cls)
+        if write is None:
+            write = _WRITERS[cls] = _FAST.get_unstructure_hook(cls)
+        return write(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
