@@ -300,3 +300,9 @@ def test_only_data_errors_become_deserialization_errors(error, raised):
         Boom.from_dict({"n": 1})
     if raised is DeserializationError:
         assert "at $.n: unusable value (OverflowError: 'bad')" in str(info.value)
+
+
+def test_to_data_writes_what_to_dict_writes():
+    h = Happening(at=AT, flags=frozenset({"b", "a"}))
+    assert _codec.to_data(h) == h.to_dict()
+    assert _codec.to_data([h, (1, "a")]) == [h.to_dict(), [1, "a"]]
