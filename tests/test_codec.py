@@ -7,7 +7,7 @@ tests/test_serialisation_contract.py; this module pins the codec's rules themsel
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import attrs
 import pendulum
@@ -202,9 +202,56 @@ def test_too_deep_data_is_refused_first():
     assert "nests deeper than" in _error({"happenings": deep})
 
 
-@pytest.mark.xfail(reason="_iso quotes inputs once the issue-12 calendar work lands")
-def test_huge_values_are_quoted_short():
-    message = _error({"happenings": [{"at": "x" * 100_000}]})
+def test_too_deep_data_names_where():
+    """Regression (issue 13): the depth error named no path, unlike every other."""
+    deep: Any = 1
+    for _ in range(MAX_DEPTH):
+        deep = [deep]
+    message = _error({"happenings": [{"at": "x", "facts": {"a b": deep}}]})
+    assert "at $.happenings[0].facts['a b']…: nests deeper than 64" in message
+    assert "at $[0][0][0][0]…: nests deeper than" in _error([deep])
+
+
+@_codec.value()
+@attrs.frozen(kw_only=True)
+class Span(_codec.Serialisable):
+    ends: tuple[int, str]
+    mode: Literal["open", 1] = "open"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"ends": [1]}, "at $.ends: expected an array of 2 items, got an array"),
+        ({"ends": [1, 2]}, "at $.ends[1]: expected text, got a number 2"),
+        ({"ends": [1, "a"], "mode": "shut"}, "at $.mode: expected one of 'open', 1"),
+        ({"ends": [1, "a"], "mode": True}, "at $.mode: expected one of 'open', 1"),
+    ],
+)
+def test_fixed_tuples_and_literals_are_read_exactly(data, expected):
+    """Regression (issue 13): a pair field took any length, True passed for 1."""
+    assert expected in _error(data, Span)
+
+
+def test_fixed_tuples_are_written_as_arrays():
+    span = Span(ends=(1, "a"), mode=1)
+    assert span.to_dict() == {"ends": [1, "a"], "mode": 1}
+    assert Span.from_dict(span.to_dict()) == span
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"at": "x" * 100_000},
+        {"within": "P" * 100_000},
+        {"priority": "x" * 100_000},
+        {"ok": "x" * 100_000},
+    ],
+)
+def test_huge_values_are_quoted_short(patch):
+    """Regression (issue 13): a 100 kB instant came back whole in the message."""
+    message = _error({"happenings": [{"at": "2025-01-24T17:40:00+08:00", **patch}]})
+    assert "at $.happenings[0]." in message
     assert len(message) < 400
 
 
@@ -228,3 +275,34 @@ def test_huge_values_are_quoted_short():
 )
 def test_json_text_round_trips(h):
     assert Happening.from_dict(json.loads(json.dumps(h.to_dict()))) == h
+
+
+def _explode(error: BaseException):
+    def hook(_value: object, _type: object) -> object:
+        raise error
+
+    return hook
+
+
+@pytest.mark.parametrize(
+    ("error", "raised"),
+    [(OverflowError("bad"), DeserializationError), (MemoryError(), MemoryError)],
+)
+def test_only_data_errors_become_deserialization_errors(error, raised):
+    """A parser's OverflowError is bad data (said with its path); a MemoryError is not."""
+
+    @_codec.value(hooks={"n": (_explode(error), None)})
+    @attrs.frozen(kw_only=True)
+    class Boom(_codec.Serialisable):
+        n: int
+
+    with pytest.raises(raised) as info:
+        Boom.from_dict({"n": 1})
+    if raised is DeserializationError:
+        assert "at $.n: unusable value (OverflowError: 'bad')" in str(info.value)
+
+
+def test_to_data_writes_what_to_dict_writes():
+    h = Happening(at=AT, flags=frozenset({"b", "a"}))
+    assert _codec.to_data(h) == h.to_dict()
+    assert _codec.to_data([h, (1, "a")]) == [h.to_dict(), [1, "a"]]

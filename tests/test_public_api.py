@@ -16,6 +16,7 @@ import servicekit
 PACKAGES = [
     "servicekit",
     "servicekit.errors",
+    "servicekit.conditions",
     "servicekit.sla",
     "servicekit.sla.presets",
     "servicekit.acceptance",

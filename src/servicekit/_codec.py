@@ -8,7 +8,8 @@ conditions, [`variants`][]) and inherits ``to_dict``/``from_dict`` from
 * every failure is a [`DeserializationError`][servicekit.errors.DeserializationError]
   whose message names the JSON path (``$.events[3].at``) and what was expected there;
   nothing else escapes;
-* unknown keys are rejected, everywhere;
+* unknown keys are rejected, everywhere; a key whose field has a default may be
+  left out (it takes the default);
 * no silent coercion: a boolean field takes only JSON booleans, a number only numbers
   (never a boolean), a text field only strings, a list field only arrays;
 * variants carry their name under one tag key, [`TAG`][] (``"type"``);
@@ -45,16 +46,19 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import transform_error
 
-from servicekit._boundary import check_depth, quote
+from servicekit._boundary import MAX_DEPTH, depth_of, quote
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import DeserializationError, ServiceKitError
 
 __all__ = [
     "TAG",
+    "ExpectedError",
     "Serialisable",
+    "Shape",
     "from_data",
     "to_data",
     "value",
@@ -100,10 +104,38 @@ def _describe(value: object) -> str:
 
 
 @attrs.frozen
+class Shape:
+    """A field whose JSON form is another type's: read as ``json_type``, then converted.
+
+    The codec reads the field's data as a ``json_type`` (with that type's paths in
+    errors, e.g. ``$.overall[2].estimate.n``), then passes the result to ``read``;
+    it writes ``write(value)`` as a ``json_type``.
+
+    Examples:
+        >>> import attrs
+        >>> from servicekit import _codec
+        >>> pairs = _codec.Shape(dict[str, int], lambda d: tuple(d.items()), dict)
+        >>> @_codec.value(shapes={"pairs": pairs})
+        ... @attrs.frozen(kw_only=True)
+        ... class Tally(_codec.Serialisable):
+        ...     pairs: tuple[tuple[str, int], ...]
+        >>> Tally.from_dict({"pairs": {"a": 1}})
+        Tally(pairs=(('a', 1),))
+        >>> Tally(pairs=(("b", 2),)).to_dict()
+        {'pairs': {'b': 2}}
+    """
+
+    json_type: Any
+    read: Callable[[Any], Any]
+    write: Callable[[Any], Any]
+
+
+@attrs.frozen
 class _Spec:
     tag: str | None
     omit_if_default: frozenset[str]
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
+    shapes: Mapping[str, Shape]
 
 
 _SPECS: dict[type, _Spec] = {}
@@ -116,6 +148,7 @@ def value(
     omit_if_default: Iterable[str] | None = None,
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
     | None = None,
+    shapes: Mapping[str, Shape] | None = None,
 ) -> Callable[[_C], _C]:
     """Register an attrs class with the codec (a class decorator, outermost).
 
@@ -125,6 +158,8 @@ def value(
             by default every field whose default is ``None`` or an empty container.
         hooks: per-field ``(structure, unstructure)`` overrides (either may be None)
             for a field whose JSON form is not its type's.
+        shapes: per-field [`Shape`][]s: fields whose JSON form is another type's
+            (read and written through it, with its paths in errors).
 
     Examples:
         >>> import attrs
@@ -152,7 +187,7 @@ def value(
                 if a.init and _empty_default(a.default)
             )
         )
-        _SPECS[cls] = _Spec(tag, omit, dict(hooks or {}))
+        _SPECS[cls] = _Spec(tag, omit, dict(hooks or {}), dict(shapes or {}))
         return cls
 
     return register
@@ -195,11 +230,16 @@ def _int(v: object, _: object) -> int:
 
 
 def _float(v: object, _: object) -> float:
-    if type(v) is float or type(v) is int:
-        f = float(v)
-        if math.isfinite(f):
-            return f
+    if type(v) is float:
+        if math.isfinite(v):
+            return v
+    elif type(v) is int and -_FLOAT_INT < v < _FLOAT_INT:
+        return float(v)
     raise ExpectedError("a finite number", v)
+
+
+# Ints at or beyond 2**1024 overflow a float; refuse them before converting.
+_FLOAT_INT: Final = 2**1024
 
 
 def _str(v: object, _: object) -> str:
@@ -209,11 +249,23 @@ def _str(v: object, _: object) -> str:
 
 
 def _instant(v: object, _: object) -> dt.datetime:
-    return instant_from_iso(v, "the instant")
+    if type(v) is str and len(v) <= _ISO_MAX:
+        return instant_from_iso(v, "the instant")
+    what = (
+        "an ISO-8601 instant with its UTC offset, such as '2025-01-24T10:00:00+08:00'"
+    )
+    raise ExpectedError(what, v)
 
 
 def _duration(v: object, _: object) -> dt.timedelta:
-    return duration_from_iso(v, "the duration")
+    if type(v) is str and len(v) <= _ISO_MAX:
+        return duration_from_iso(v, "the duration")
+    raise ExpectedError("an ISO-8601 duration such as 'PT24H' or 'PT30M'", v)
+
+
+# No ISO-8601 instant or duration the codec writes is longer; a longer text is
+# refused before a parser (or an error message) sees all of it.
+_ISO_MAX: Final = 64
 
 
 def _date(v: object, _: object) -> dt.date:
@@ -228,7 +280,30 @@ def _date(v: object, _: object) -> dt.date:
 def _enum(v: object, t: Any) -> Any:
     if type(v) is not str:
         raise ExpectedError(f"the text name of a {t.__name__}", v)
-    return t.parse(v)
+    try:
+        return t.parse(v)
+    except (LookupError, ValueError):
+        # The enum's own message may quote all of a huge text: say it short.
+        names = ", ".join(str(m.value) for m in t)
+        msg = f"{quote(v)} is not a {t.__name__}; expected one of: {names}"
+        raise DeserializationError(msg) from None
+
+
+def _literal_factory(t: Any, _converter: cattrs.Converter) -> StructureHook:
+    allowed = typing.get_args(t)
+    words = ", ".join(repr(a) for a in allowed)
+
+    def structure(v: Any, _: Any) -> Any:
+        # By type too: True == 1, and a literal 1 must not take a boolean.
+        if any(v == a and type(v) is type(a) for a in allowed):
+            return v
+        raise ExpectedError(f"one of {words}", v)
+
+    return structure
+
+
+def _is_literal(t: Any) -> bool:
+    return typing.get_origin(t) is typing.Literal
 
 
 def _any(v: object, _: object) -> object:
@@ -263,17 +338,23 @@ def _sequence_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
     )
     elem_hook = converter.get_structure_hook(elem)
     detailed = converter.detailed_validation
+    # tuple[A, B] holds exactly one A then one B; tuple[A, ...] any number of A.
+    fixed = args if origin is tuple and args and args[-1] is not Ellipsis else ()
+    hooks = [(converter.get_structure_hook(a), a) for a in fixed]
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, list | tuple):
             raise ExpectedError("an array", v)
-        if not detailed:
+        if fixed and len(v) != len(fixed):
+            raise ExpectedError(f"an array of {len(fixed)} items", v)
+        if not detailed and not fixed:
             return build([elem_hook(x, elem) for x in v])
         out: list[Any] = []
         errors: list[Exception] = []
         for i, x in enumerate(v):
+            hook, t_i = hooks[i] if fixed else (elem_hook, elem)
             try:
-                out.append(elem_hook(x, elem))
+                out.append(hook(x, t_i))
             except Exception as e:  # noqa: BLE001 -- collected and re-raised below
                 errors.append(_note_index(e, i, elem))
         if errors:
@@ -282,6 +363,16 @@ def _sequence_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         return build(out)
 
     return structure
+
+
+def _sequence_unstructure(t: Any, converter: cattrs.Converter) -> UnstructureHook:
+    # JSON has arrays only: every tuple and list is written as a list.
+    args = typing.get_args(t)
+    if args and args[-1] is not Ellipsis and typing.get_origin(t) is tuple:
+        hooks = [converter.get_unstructure_hook(a) for a in args]
+        return lambda v: [h(x) for h, x in zip(hooks, v, strict=True)]
+    elem_hook = converter.get_unstructure_hook(args[0] if args else Any)
+    return lambda v: [elem_hook(x) for x in v]
 
 
 def _mapping_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
@@ -389,6 +480,8 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
     overrides = {
         name: override(struct_hook=s) for name, (s, _u) in spec.hooks.items() if s
     }
+    for name, shape in spec.shapes.items():
+        overrides[name] = override(struct_hook=_read_shape(shape, converter))
     generated: StructureHook = make_dict_structure_fn(
         cls,
         converter,
@@ -437,7 +530,10 @@ def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHoo
     for a in attrs.fields(cls):
         if not a.init:
             overrides[a.name] = override(omit=True)
-    for name, (_s, u) in spec.hooks.items():
+    hooks = dict(spec.hooks)
+    for name, shape in spec.shapes.items():
+        hooks[name] = (None, _write_shape(shape, converter))
+    for name, (_s, u) in hooks.items():
         if u is not None:
             keep = overrides.get(name)
             overrides[name] = override(
@@ -453,6 +549,38 @@ def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHoo
         return {TAG: tag, **generated(v)}
 
     return unstructure
+
+
+def _read_shape(shape: Shape, converter: cattrs.Converter) -> StructureHook:
+    hook = converter.get_structure_hook(shape.json_type)
+    json_type, read = shape.json_type, shape.read
+
+    def structure(v: Any, _: Any) -> Any:
+        return read(hook(v, json_type))
+
+    return structure
+
+
+def _write_shape(shape: Shape, converter: cattrs.Converter) -> UnstructureHook:
+    hook = converter.get_unstructure_hook(shape.json_type)
+    write = shape.write
+
+    def unstructure(v: Any) -> Any:
+        return hook(write(v))
+
+    return unstructure
+
+
+def _union_unstructure(t: Any, converter: cattrs.Converter) -> UnstructureHook:
+    members = [m for m in typing.get_args(t) if m is not type(None)]
+    if all(m in _SCALARS for m in members):
+        # JSON scalars (and None) are written as they are: cattrs' own identity,
+        # which its generated writers inline.
+        return identity
+    if len(members) == 1:
+        inner = converter.get_unstructure_hook(members[0])
+        return lambda v: None if v is None else inner(v)
+    return converter.unstructure  # pragma: no cover -- no such field yet
 
 
 def _variant_structure(family: object, converter: cattrs.Converter) -> StructureHook:
@@ -500,6 +628,7 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
     # class in its MRO must win.
     c.register_structure_hook(enum.StrEnum, _enum)
     c.register_structure_hook(enum.Enum, _enum)
+    c.register_structure_hook_factory(_is_literal, _literal_factory)
     c.register_structure_hook_factory(_is_union, _union_factory)
     c.register_structure_hook_factory(_is_sequence, _sequence_factory)
     c.register_structure_hook_factory(_is_mapping, _mapping_factory)
@@ -512,11 +641,14 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
     # StrEnum before str in the MRO: its members are written as plain values.
     c.register_unstructure_hook(enum.StrEnum, _write_enum)
     c.register_unstructure_hook(enum.Enum, _write_enum)
+    c.register_unstructure_hook_factory(
+        lambda t: _is_sequence(t) and not _is_set(t), _sequence_unstructure
+    )
     c.register_unstructure_hook_func(
         _is_set, lambda v: _sorted_json(c.unstructure(x) for x in v)
     )
     # A union's value is written as what it is at run time.
-    c.register_unstructure_hook_func(_is_union, c.unstructure)
+    c.register_unstructure_hook_factory(_is_union, _union_unstructure)
     c.register_unstructure_hook_factory(lambda t: t in _SPECS, _class_unstructure)
     return c
 
@@ -548,20 +680,58 @@ def _messages(exc: BaseException) -> list[str]:
     return out
 
 
+def _too_deep(data: object) -> str:
+    """The JSON path to where ``data`` nests too deeply, cut after a few steps."""
+    path = "$"
+    node, room = data, MAX_DEPTH
+    for _ in range(_PATH_STEPS):
+        children: Iterable[tuple[object, object]] = (
+            node.items()
+            if isinstance(node, Mapping)
+            else enumerate(node)
+            if isinstance(node, list | tuple)
+            else ()
+        )
+        room -= 1
+        for key, child in children:
+            if depth_of(child, room) > room:
+                if isinstance(key, int):
+                    path += f"[{key}]"
+                elif isinstance(key, str) and key.isidentifier():
+                    path += f".{key}"
+                else:
+                    path += f"[{quote(key)}]"
+                node = child
+                break
+    return path + "…"
+
+
+# How many steps of a too-deep path an error message shows.
+_PATH_STEPS: Final = 4
+
+
 def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     """Build a ``cls`` from JSON-native data, or raise one ``DeserializationError``.
 
     Raises:
         DeserializationError: the data does not describe a ``cls``; the message
             names each JSON path that is wrong and what was expected there.
+        MemoryError: passed on as it is: it says nothing about the data.
     """
     name = what or getattr(cls, "__name__", str(cls))
-    check_depth(data, f"{name} data")
+    if depth_of(data, MAX_DEPTH) > MAX_DEPTH:
+        msg = (
+            f"{name} data is unusable: at {_too_deep(data)}: nests deeper than "
+            f"{MAX_DEPTH} levels of lists and objects; flatten it"
+        )
+        raise DeserializationError(msg)
     try:
         return _FAST.structure(data, cls)
     except RecursionError:  # pragma: no cover -- check_depth keeps data shallow
         msg = f"{name} data nests too deeply"
         raise DeserializationError(msg) from None
+    except MemoryError:
+        raise  # the machine's trouble, not the data's
     except Exception:  # noqa: BLE001, S110 -- re-run with paths to say where
         pass
     try:
@@ -576,6 +746,11 @@ def from_data(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     raise DeserializationError(msg)  # pragma: no cover
 
 
+# Each registered class's generated writer, looked up once (invisible memoisation:
+# the registries never change after import).
+_WRITERS: dict[type, UnstructureHook] = {}
+
+
 def to_data(obj: object) -> Any:
     """Return ``obj`` as JSON-native data (dicts, lists, strings, numbers, booleans)."""
     return _FAST.unstructure(obj)
@@ -588,7 +763,11 @@ class Serialisable:
 
     def to_dict(self) -> dict[str, Any]:
         """Return this value as JSON-native data (see ``docs/serialisation.md``)."""
-        return to_data(self)  # type: ignore[no-any-return]
+        cls = type(self)
+        write = _WRITERS.get(cls)
+        if write is None:
+            write = _WRITERS[cls] = _FAST.get_unstructure_hook(cls)
+        return write(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:

@@ -83,8 +83,18 @@ class TestEstimate:
         assert e.contains(e.value)
         assert e.margin >= 0
 
+    @pytest.mark.parametrize("z", [10**400, float("nan"), "nan", "Infinity"])
+    def test_comparison_z_is_a_number_or_a_signed_infinity(self, z):
+        """Regression (issue 13): NaN in a stored z was reported without its path."""
+        e = Estimate(value=6.0, low=1.0, high=11.0, n=800, method="wald")
+        data = {**Comparison(difference=e, z=1.0, p_value=0.5).to_dict(), "z": z}
+        with pytest.raises(DeserializationError, match=r"at \$\.z: expected a number"):
+            Comparison.from_dict(data)
+
     def test_from_dict_rejects_bad_data(self):
-        with pytest.raises(DeserializationError, match="lacks the key 'n'"):
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.n: this required key is missing"
+        ):
             Estimate.from_dict(
                 {"value": 1, "low": 0, "high": 2, "method": "t", "confidence": 0.9}
             )
@@ -99,7 +109,7 @@ class TestEstimate:
                     "confidence": 0.9,
                 }
             )
-        with pytest.raises(DeserializationError, match="expects a mapping"):
+        with pytest.raises(DeserializationError, match="at \\$: expected an object"):
             Estimate.from_dict([1, 2])
 
     def test_separation(self):

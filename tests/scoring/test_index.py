@@ -258,8 +258,14 @@ class TestConstruction:
             SatisfactionIndex.from_dict(
                 {"weights": {"a": 0}, "scale": [1, 5], "missing": "skip"}
             )
-        with pytest.raises(DeserializationError, match="lacks the key"):
-            SatisfactionIndex.from_dict({"weights": {"a": 1}})
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.weights: expected an object, got null"
+        ):
+            SatisfactionIndex.from_dict({"weights": None})
+        # A key left out takes the field's default, as everywhere in the codec.
+        assert SatisfactionIndex.from_dict({"weights": {"a": 1}}) == SatisfactionIndex(
+            weights={"a": 1}
+        )
 
     def test_result_invariants(self):
         r = SatisfactionIndex().score([{"attitude": 5}])

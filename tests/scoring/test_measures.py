@@ -51,12 +51,15 @@ def test_invalid_measures(build, error):
 
 
 def test_measure_from_errors():
-    with pytest.raises(DeserializationError, match="unknown measure kind"):
-        measure_from({"kind": "median", "field": "x"})
-    with pytest.raises(DeserializationError, match="lacks the key"):
+    with pytest.raises(DeserializationError, match="unknown type 'median'"):
+        measure_from({"type": "median", "field": "x"})
+    with pytest.raises(DeserializationError, match="missing 'type'"):
         measure_from({"field": "x"})
+    # The tag key was "kind" before issue 13; one key names variants everywhere now.
+    with pytest.raises(DeserializationError, match="missing 'type'"):
+        measure_from({"kind": "nps", "field": "x"})
     with pytest.raises(DeserializationError, match="satisfied_at"):
-        measure_from({"kind": "csat", "field": "x", "scale": 5, "satisfied_at": 7})
+        measure_from({"type": "csat", "field": "x", "scale": 5, "satisfied_at": 7})
 
 
 def test_keys_validate_values():

@@ -3,6 +3,7 @@ import math
 import random
 import statistics
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -134,8 +135,10 @@ class TestCsat:
                 mean=r.mean,
                 counts=(1, 0, 0, 1, -1),
             )
-        with pytest.raises(DeserializationError):
+        with pytest.raises(DeserializationError, match=r"at \$\.kind: expected one of"):
             RatingResult.from_dict({**r.to_dict(), "kind": "nps"})
+        with pytest.raises(InvalidArgumentError, match="'csat' or 'ces'"):
+            RatingResult(**{**attrs.asdict(r, recurse=False), "kind": "nps"})
         with pytest.raises(InvalidTypeError, match="counts"):
             RatingResult(
                 kind="csat",

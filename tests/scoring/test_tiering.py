@@ -171,8 +171,9 @@ class TestTiering:
             TieringPolicy(high_value_recency_days=365)
         p = TieringPolicy(high_value_spend=20_000)
         assert TieringPolicy.from_dict(json.loads(json.dumps(p.to_dict()))) == p
-        with pytest.raises(DeserializationError):
-            TieringPolicy.from_dict({})
+        with pytest.raises(DeserializationError, match="at least as strict"):
+            TieringPolicy.from_dict({"high_value_recency_days": 365})
+        assert TieringPolicy.from_dict({}) == TieringPolicy()
         a = CustomerActivity(customer="a", purchases=1, spend=1.5, last_purchase=AS_OF)
         assert CustomerActivity.from_dict(json.loads(json.dumps(a.to_dict()))) == a
         with pytest.raises(Exception, match="not a Tier"):

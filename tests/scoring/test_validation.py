@@ -43,7 +43,6 @@ from servicekit.scoring._validation import (
     MAX_CONFIDENCE,
     MAX_COUNT,
     describe_duration,
-    deserialising,
 )
 
 RATINGS = {"response_speed": 4, "resolution": 2, "attitude": 5, "follow_up": 3}
@@ -260,13 +259,3 @@ def test_stored_instants_must_be_iso_with_an_offset():
     ]:
         with pytest.raises(DeserializationError, match=error):
             Complaint.from_dict({"customer": "c", "at": bad, "resolved": False})
-
-
-def test_only_parse_errors_become_deserialization_errors():
-    with (
-        pytest.raises(DeserializationError, match=r"x\.from_dict: bad"),
-        deserialising("x"),
-    ):
-        raise OverflowError("bad")
-    with pytest.raises(MemoryError), deserialising("x"):
-        raise MemoryError

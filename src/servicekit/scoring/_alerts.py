@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import (
     InvalidArgumentError,
@@ -26,7 +27,6 @@ from servicekit.scoring._validation import (
     as_int,
     describe_duration,
     flag,
-    from_fields,
     is_bool,
     materialise,
     not_instance,
@@ -182,8 +182,9 @@ def _id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise InvalidArgumentError(msg)
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class FollowUpAlert:
+class FollowUpAlert(_codec.Serialisable):
     """A response that needs a follow-up, and why.
 
     Args:
@@ -199,19 +200,6 @@ class FollowUpAlert:
 
     response: Id = attrs.field(validator=_id)
     reasons: tuple[str, ...] = attrs.field(converter=reasons)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {"response": self.response, "reasons": list(self.reasons)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FollowUpAlert:
-        """Rebuild an alert from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid alert.
-        """
-        return from_fields(cls, data)
 
 
 def follow_up_alerts(
@@ -303,23 +291,9 @@ def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> Non
         raise NaiveDatetimeError(msg)
 
 
-def _parse_instant(text: object) -> dt.datetime:
-    if not isinstance(text, str):
-        msg = f"an instant must be an ISO-8601 string; got {type(text).__name__} {quote(text)}"
-        raise InvalidTypeError(msg)
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        msg = f"{quote(text)} is not an ISO-8601 instant such as '2024-05-01T09:00:00+08:00'"
-        raise InvalidArgumentError(msg) from None
-    if value.utcoffset() is None:
-        msg = f"the instant {quote(text)} has no UTC offset; store instants with one"
-        raise NaiveDatetimeError(msg)
-    return value
-
-
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class Complaint:
+class Complaint(_codec.Serialisable):
     """A customer's complaint: who, when, and whether it is resolved.
 
     Examples:
@@ -334,26 +308,10 @@ class Complaint:
     at: dt.datetime = attrs.field(validator=_aware)
     resolved: bool = attrs.field(default=False, validator=flag)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (the instant as ISO-8601 with its offset)."""
-        return {
-            "customer": self.customer,
-            "at": self.at.isoformat(),
-            "resolved": self.resolved,
-        }
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Complaint:
-        """Rebuild a complaint from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid complaint.
-        """
-        return from_fields(cls, data, at=_parse_instant)
-
-
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class RiskAlert:
+class RiskAlert(_codec.Serialisable):
     """A customer with too many unresolved complaints in the window.
 
     Args:
@@ -383,25 +341,6 @@ class RiskAlert:
     first_at: dt.datetime = attrs.field(validator=_aware)
     last_at: dt.datetime = attrs.field(validator=_aware)
     reasons: tuple[str, ...] = attrs.field(converter=reasons)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (instants as ISO-8601 with their offsets)."""
-        return {
-            "customer": self.customer,
-            "unresolved": self.unresolved,
-            "first_at": self.first_at.isoformat(),
-            "last_at": self.last_at.isoformat(),
-            "reasons": list(self.reasons),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RiskAlert:
-        """Rebuild an alert from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid alert.
-        """
-        return from_fields(cls, data, first_at=_parse_instant, last_at=_parse_instant)
 
 
 def high_risk_customers(

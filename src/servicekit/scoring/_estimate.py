@@ -11,10 +11,11 @@ statistic.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._distributions import two_sided_z
@@ -24,15 +25,11 @@ from servicekit.scoring._validation import (
     check_confidence,
     check_whole,
     confidence_level,
-    from_fields,
     is_bool,
     not_instance,
     of_type,
     whole,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["Comparison", "Estimate", "wilson_interval"]
 
@@ -56,8 +53,9 @@ def _method(_inst: object, _attribute: object, value: str) -> None:
         raise InvalidArgumentError(msg)
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class Estimate:
+class Estimate(_codec.Serialisable):
     """A statistic with its confidence interval.
 
     Shares (CSAT top-box, first-contact resolution) are in percent, NPS in points
@@ -135,26 +133,6 @@ class Estimate:
             raise InvalidTypeError(msg)
         return self.low > other.high or self.high < other.low
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "value": self.value,
-            "low": self.low,
-            "high": self.high,
-            "n": self.n,
-            "method": self.method,
-            "confidence": self.confidence,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Estimate:
-        """Rebuild an estimate from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid estimate.
-        """
-        return from_fields(cls, data)
-
 
 def _probability(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if is_bool(value) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
@@ -171,8 +149,28 @@ def _statistic(_inst: object, attribute: attrs.Attribute[Any], value: object) ->
         raise InvalidArgumentError(msg)
 
 
+def _z_from_json(value: object, _: object) -> float:
+    # Two constant samples that differ give z = ±inf, which strict JSON cannot hold;
+    # it is written as the text "inf" / "-inf".
+    if type(value) is str and value in _INFINITIES:
+        return float(value)
+    real = None if type(value) not in {int, float} else as_real(value)
+    if real is None or math.isnan(real):
+        what = "a number, 'inf' or '-inf'"
+        raise _codec.ExpectedError(what, value)
+    return real
+
+
+_INFINITIES = frozenset({"inf", "-inf"})
+
+
+def _z_to_json(value: float) -> float | str:
+    return value if math.isfinite(value) else str(value)
+
+
+@_codec.value(hooks={"z": (_z_from_json, _z_to_json)})
 @attrs.frozen(kw_only=True)
-class Comparison:
+class Comparison(_codec.Serialisable):
     """A difference between two estimates, with a two-sided test of "no difference".
 
     Args:
@@ -211,32 +209,6 @@ class Comparison:
         else:
             level = alpha
         return self.p_value < level
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        # Two constant samples that differ give z = ±inf, which strict JSON cannot
-        # hold; it is written as the string "inf" / "-inf".
-        z: float | str = self.z if math.isfinite(self.z) else str(self.z)
-        return {
-            "difference": self.difference.to_dict(),
-            "z": z,
-            "p_value": self.p_value,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
-        """Rebuild a comparison from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid comparison.
-        """
-        return from_fields(cls, data, difference=Estimate.from_dict, z=_z_from_json)
-
-
-def _z_from_json(value: Any) -> Any:
-    if isinstance(value, str) and value in {"inf", "-inf"}:
-        return float(value)
-    return value
 
 
 def wilson_interval(

@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import (
     InsufficientDataError,
@@ -33,7 +34,6 @@ from servicekit.scoring._validation import (
     as_int,
     as_real,
     check_confidence,
-    from_fields,
     is_bool,
     materialise,
     not_instance,
@@ -136,8 +136,9 @@ def _to_dimensions(value: Mapping[str, Estimate]) -> dict[str, Estimate]:
     return out
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class IndexResult:
+class IndexResult(_codec.Serialisable):
     """The index on 0–100, per-dimension means on 0–100, and how much data was scored.
 
     Args:
@@ -185,36 +186,6 @@ class IndexResult:
         """The fraction of responses that were scored (0–1)."""
         return self.estimate.n / self.responses
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "estimate": self.estimate.to_dict(),
-            "responses": self.responses,
-            "complete": self.complete,
-            "dimensions": {k: v.to_dict() for k, v in self.dimensions.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> IndexResult:
-        """Rebuild a result from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid result.
-        """
-        return from_fields(
-            cls,
-            data,
-            estimate=Estimate.from_dict,
-            dimensions=_dimensions_from_json,
-        )
-
-
-def _dimensions_from_json(data: Mapping[str, Any]) -> dict[str, Estimate]:
-    if not_instance(data, Mapping):
-        msg = f"dimensions must be a mapping; got {type(data).__name__}"
-        raise InvalidTypeError(msg)
-    return {k: Estimate.from_dict(v) for k, v in data.items()}
-
 
 def _check_missing(_inst: object, _attr: object, value: object) -> None:
     if value not in ("renormalise", "skip"):
@@ -225,8 +196,13 @@ def _check_missing(_inst: object, _attr: object, value: object) -> None:
         raise InvalidArgumentError(msg)
 
 
+# Weights are stored as sorted (name, weight) pairs and written as a JSON object.
+_WEIGHTS: Final = _codec.Shape(dict[str, float], _to_weights, dict)
+
+
+@_codec.value(shapes={"weights": _WEIGHTS})
 @attrs.frozen(kw_only=True)
-class SatisfactionIndex:
+class SatisfactionIndex(_codec.Serialisable):
     """A weighted 0–100 satisfaction index over rated dimensions.
 
     Args:
@@ -465,20 +441,3 @@ class SatisfactionIndex:
             map(tuple, rows), (tuple(row.values()) for row in rows), strict=True
         )
         return map(canonical.__getitem__, layouts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "weights": dict(self.weights),
-            "scale": list(self.scale),
-            "missing": self.missing,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SatisfactionIndex:
-        """Rebuild an index from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid index.
-        """
-        return from_fields(cls, data)

@@ -2,35 +2,25 @@
 
 A measure names the response field it reads and knows how to validate that field,
 reduce a group's answers to counts, and summarise the counts. Measures are data (they
-serialise with ``to_dict``), so a report definition can be stored next to its output.
+serialise with ``to_dict``, tagged by ``"type"``), so a report definition can be
+stored next to its output.
 This module must never look at fields other than the one a measure names.
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
-from servicekit._boundary import check_depth, quote
-from servicekit.errors import (
-    DeserializationError,
-    InvalidArgumentError,
-    InvalidTypeError,
-)
+from servicekit import _codec
+from servicekit._boundary import quote
+from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._index import SatisfactionIndex
 from servicekit.scoring._nps import summarise_nps
 from servicekit.scoring._ratings import check_scale
 from servicekit.scoring._summaries import MeanSummary, ShareSummary, Summary
-from servicekit.scoring._validation import (
-    as_int,
-    check_keys,
-    count_bools,
-    deserialising,
-    field,
-    of_type,
-)
+from servicekit.scoring._validation import as_int, count_bools, of_type
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Mapping
@@ -103,8 +93,9 @@ def _int_keys(values: list[Any], lo: int, hi: int, what: str) -> list[Any]:
     return [as_int(v, lo, hi, what) for v in values]
 
 
+@_codec.value(tag="nps")
 @attrs.frozen(kw_only=True)
-class NpsMeasure:
+class NpsMeasure(_codec.Serialisable):
     """Net Promoter Score of a 0–10 answer field, in points.
 
     Examples:
@@ -128,18 +119,15 @@ class NpsMeasure:
         """Return the NPS summary of ``{answer: count}``."""
         return summarise_nps(counts)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"kind": "nps", "field": ...}``."""
-        return {"kind": "nps", "field": self.field}
 
-
+@_codec.value(tag="csat")
 @attrs.frozen(kw_only=True)
-class CsatMeasure:
+class CsatMeasure(_codec.Serialisable):
     """CSAT top-box share (percent) of a 1–``scale`` rating field.
 
     Examples:
         >>> from servicekit.scoring import CsatMeasure
-        >>> CsatMeasure(field="rating", scale=5, satisfied_at=4).to_dict()["kind"]
+        >>> CsatMeasure(field="rating", scale=5, satisfied_at=4).to_dict()["type"]
         'csat'
     """
 
@@ -163,24 +151,16 @@ class CsatMeasure:
         top = sum(c for k, c in counts.items() if k >= self.satisfied_at)
         return ShareSummary(top, sum(counts.values()))
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"kind": "csat", "field": ..., "scale": ..., "satisfied_at": ...}``."""
-        return {
-            "kind": "csat",
-            "field": self.field,
-            "scale": self.scale,
-            "satisfied_at": self.satisfied_at,
-        }
 
-
+@_codec.value(tag="mean")
 @attrs.frozen(kw_only=True)
-class MeanMeasure:
+class MeanMeasure(_codec.Serialisable):
     """Mean of a 1–``scale`` rating field (Student-t interval).
 
     Examples:
         >>> from servicekit.scoring import MeanMeasure
         >>> MeanMeasure(field="rating", scale=10).to_dict()
-        {'kind': 'mean', 'field': 'rating', 'scale': 10}
+        {'type': 'mean', 'field': 'rating', 'scale': 10}
     """
 
     field: str = attrs.field(default="rating", validator=_check_field_name)
@@ -201,19 +181,16 @@ class MeanMeasure:
         """Return the mean summary of ``{rating: count}``."""
         return MeanSummary.from_counts(counts, 1.0, float(self.scale))
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"kind": "mean", "field": ..., "scale": ...}``."""
-        return {"kind": "mean", "field": self.field, "scale": self.scale}
 
-
+@_codec.value(tag="share")
 @attrs.frozen(kw_only=True)
-class ShareMeasure:
+class ShareMeasure(_codec.Serialisable):
     """Share (percent) of True in a yes/no field, e.g. first-contact resolution.
 
     Examples:
         >>> from servicekit.scoring import ShareMeasure
         >>> ShareMeasure(field="resolved_first_contact").to_dict()
-        {'kind': 'share', 'field': 'resolved_first_contact'}
+        {'type': 'share', 'field': 'resolved_first_contact'}
     """
 
     field: str = attrs.field(default="resolved", validator=_check_field_name)
@@ -231,13 +208,10 @@ class ShareMeasure:
         """Return the share summary of ``{outcome: count}``."""
         return ShareSummary(counts.get(True, 0), sum(counts.values()))
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"kind": "share", "field": ...}``."""
-        return {"kind": "share", "field": self.field}
 
-
+@_codec.value(tag="index", omit_if_default=())
 @attrs.frozen(kw_only=True)
-class IndexMeasure:
+class IndexMeasure(_codec.Serialisable):
     """A [`SatisfactionIndex`][] of a field holding each response's ratings mapping.
 
     Examples:
@@ -267,55 +241,30 @@ class IndexMeasure:
         scored = {k: c for k, c in counts.items() if k is not None}
         return MeanSummary.from_counts(scored, 0.0, 100.0) if scored else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"kind": "index", "field": ..., "index": {...}}``."""
-        return {"kind": "index", "field": self.field, "index": self.index.to_dict()}
 
-
-_MEASURE_KEYS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {
-        "nps": ("kind", "field"),
-        "csat": ("kind", "field", "scale", "satisfied_at"),
-        "mean": ("kind", "field", "scale"),
-        "share": ("kind", "field"),
-        "index": ("kind", "field", "index"),
-    }
+_codec.variants(
+    Measure, [NpsMeasure, CsatMeasure, MeanMeasure, ShareMeasure, IndexMeasure]
 )
 
 
 def measure_from(data: Mapping[str, Any]) -> Measure:
-    """Rebuild a measure from its ``to_dict`` data.
+    """Rebuild a measure from its ``to_dict`` data, which names it under ``"type"``.
+
+    (Before issue 13 the tag key was ``"kind"``; see ``docs/serialisation.md``.)
 
     Raises:
         DeserializationError: the data names no known measure, has keys the measure
-            does not have, or is malformed.
+            does not have, or is malformed; the message names the JSON path.
 
     Examples:
         >>> from servicekit.scoring import measure_from
         >>> measure_from(
-        ...     {"kind": "csat", "field": "rating", "scale": 5, "satisfied_at": 4}
+        ...     {"type": "csat", "field": "rating", "scale": 5, "satisfied_at": 4}
         ... )
         CsatMeasure(field='rating', scale=5, satisfied_at=4)
     """
-    check_depth(data, "measure data")
-    kind = field(data, "kind", "measure")
-    keys = _MEASURE_KEYS.get(kind) if isinstance(kind, str) else None
-    if keys is None:
-        msg = f"unknown measure kind {quote(kind)}; use nps, csat, mean, share or index"
-        raise DeserializationError(msg)
-    check_keys(data, keys, "measure")
-    values = {k: field(data, k, "measure") for k in keys if k != "kind"}
-    with deserialising("measure"):
-        if kind == "nps":
-            return NpsMeasure(**values)
-        if kind == "csat":
-            return CsatMeasure(**values)
-        if kind == "mean":
-            return MeanMeasure(**values)
-        if kind == "share":
-            return ShareMeasure(**values)
-        index = SatisfactionIndex.from_dict(values.pop("index"))
-        return IndexMeasure(index=index, **values)
+    # A protocol names the family of variants the codec reads by their "type".
+    return _codec.from_data(Measure, data, what="measure")  # type: ignore[type-abstract]
 
 
 def check_measure(value: object) -> None:

@@ -9,10 +9,11 @@ independent. This module must never accept a boolean or a fraction as an answer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._estimate import Comparison, Estimate
@@ -21,7 +22,6 @@ from servicekit.scoring._validation import (
     MAX_COUNT,
     check_confidence,
     count_ints,
-    from_fields,
     materialise,
     not_instance,
     of_type,
@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["NpsResult", "compare_nps", "nps"]
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class NpsResult:
+class NpsResult(_codec.Serialisable):
     """An NPS estimate with the counts behind it.
 
     Args:
@@ -77,24 +78,6 @@ class NpsResult:
     def n(self) -> int:
         """The number of answers."""
         return self.estimate.n
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "estimate": self.estimate.to_dict(),
-            "promoters": self.promoters,
-            "passives": self.passives,
-            "detractors": self.detractors,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> NpsResult:
-        """Rebuild a result from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid result.
-        """
-        return from_fields(cls, data, estimate=Estimate.from_dict)
 
 
 def summarise_nps(counts: Mapping[int, int]) -> NpsSummary:

@@ -11,10 +11,11 @@ This module must never treat a boolean as a rating or a number as a yes/no outco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.scoring._estimate import Estimate
@@ -25,15 +26,11 @@ from servicekit.scoring._validation import (
     check_whole,
     count_bools,
     count_ints,
-    from_fields,
     is_bool,
     materialise,
     of_type,
     require,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "RatingResult",
@@ -86,8 +83,9 @@ def _check_kind(_inst: object, _attribute: object, value: object) -> None:
         raise InvalidArgumentError(msg)
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class RatingResult:
+class RatingResult(_codec.Serialisable):
     """A CSAT or CES result: the top-box share and the mean, on a stated scale.
 
     Args:
@@ -131,28 +129,6 @@ class RatingResult:
     def n(self) -> int:
         """The number of ratings."""
         return self.top_box.n
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "kind": self.kind,
-            "scale": self.scale,
-            "threshold": self.threshold,
-            "top_box": self.top_box.to_dict(),
-            "mean": self.mean.to_dict(),
-            "counts": list(self.counts),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RatingResult:
-        """Rebuild a result from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid result.
-        """
-        return from_fields(
-            cls, data, top_box=Estimate.from_dict, mean=Estimate.from_dict
-        )
 
 
 def _rating_result(  # noqa: PLR0917 - private helper shared by csat and ces

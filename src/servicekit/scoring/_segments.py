@@ -23,25 +23,23 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from itertools import count, repeat
 from operator import add, itemgetter, mul
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 from servicekit.scoring._distributions import two_sided_z
 from servicekit.scoring._estimate import Comparison, Estimate
-from servicekit.scoring._measures import Measure, check_measure, measure_from
+from servicekit.scoring._measures import Measure, check_measure
 from servicekit.scoring._ranking import rank_segments
 from servicekit.scoring._summaries import MeanSummary, Summary
 from servicekit.scoring._validation import (
     check_confidence,
-    check_keys,
     check_whole,
     confidence_level,
-    deserialising,
     flag,
-    from_fields,
     is_bool,
     materialise,
     not_instance,
@@ -71,8 +69,9 @@ def _field_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -
         raise InvalidArgumentError(msg)
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class SegmentRow:
+class SegmentRow(_codec.Serialisable):
     """One segment in one period of a [`SegmentTable`][].
 
     Ranks compare the period's rankable segments by the pairwise test of their
@@ -190,55 +189,9 @@ class SegmentRow:
         """Whether the change from the previous period is significant, if there is one."""
         return None if self.change is None else self.change.significant()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "segment": self.segment,
-            "period": self.period,
-            "estimate": self.estimate.to_dict(),
-            "rankable": self.rankable,
-            "rank": self.rank,
-            "shrunk": self.shrunk.to_dict(),
-            "shrunk_rank": self.shrunk_rank,
-            "best_rank": self.best_rank,
-            "worst_rank": self.worst_rank,
-            "value_rank": self.value_rank,
-            "top": self.top,
-            "bottom": self.bottom,
-            "change": None if self.change is None else self.change.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SegmentRow:
-        """Rebuild a row from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid row.
-        """
-        return from_fields(
-            cls,
-            data,
-            estimate=Estimate.from_dict,
-            shrunk=Estimate.from_dict,
-            change=_comparison_from_json,
-        )
-
-
-def _comparison_from_json(data: Mapping[str, Any] | None) -> Comparison | None:
-    return None if data is None else Comparison.from_dict(data)
-
 
 def _display_order(row: SegmentRow) -> tuple[bool, int, float, Key]:
     return (not row.rankable, row.rank or 0, -row.shrunk.value, row.segment)
-
-
-def _overall_from_json(pairs: Iterable[Any]) -> list[tuple[Key | None, Estimate]]:
-    out = []
-    for item in pairs:
-        entry = check_keys(item, ("period", "estimate"), "SegmentTable.overall")
-        with deserialising("SegmentTable.overall"):
-            out.append((entry["period"], Estimate.from_dict(entry["estimate"])))
-    return out
 
 
 def _to_rows(value: Iterable[SegmentRow]) -> tuple[SegmentRow, ...]:
@@ -269,8 +222,26 @@ def _check_measure(_inst: object, _attr: object, value: Measure) -> None:
     check_measure(value)
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class SegmentTable:
+class _Overall(_codec.Serialisable):
+    """One period's estimate over every segment, as a table's JSON writes it."""
+
+    period: Key | None
+    estimate: Estimate
+
+
+# ``overall`` holds (period, estimate) pairs, written as {"period", "estimate"} objects.
+_OVERALL: Final = _codec.Shape(
+    tuple[_Overall, ...],
+    lambda entries: tuple((e.period, e.estimate) for e in entries),
+    lambda pairs: tuple(_Overall(period=p, estimate=e) for p, e in pairs),
+)
+
+
+@_codec.value(shapes={"overall": _OVERALL})
+@attrs.frozen(kw_only=True)
+class SegmentTable(_codec.Serialisable):
     """The result of [`segment_table`][]: rows sorted by period, then segment.
 
     Args:
@@ -428,37 +399,6 @@ class SegmentTable:
             msg = f"no period {quote(period)} in this table; it has {quote(list(periods))}"
             raise UnknownNameError(msg)
         return period
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "by": self.by,
-            "period": self.period,
-            "measure": self.measure.to_dict(),
-            "confidence": self.confidence,
-            "min_n": self.min_n,
-            "top_k": self.top_k,
-            "bottom_k": self.bottom_k,
-            "rows": [r.to_dict() for r in self.rows],
-            "overall": [
-                {"period": p, "estimate": e.to_dict()} for p, e in self.overall
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SegmentTable:
-        """Rebuild a table from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid table.
-        """
-        return from_fields(
-            cls,
-            data,
-            measure=measure_from,
-            rows=lambda rows: [SegmentRow.from_dict(r) for r in rows],
-            overall=_overall_from_json,
-        )
 
 
 def _column(rows: list[Any], name: str) -> list[Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._vocabulary import Tier
 from servicekit.errors import (
@@ -26,7 +27,6 @@ from servicekit.errors import (
 )
 from servicekit.scoring._validation import (
     as_real,
-    from_fields,
     is_bool,
     materialise,
     not_instance,
@@ -60,8 +60,9 @@ def _customer(_inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise InvalidTypeError(msg)
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class TieringPolicy:
+class TieringPolicy(_codec.Serialisable):
     """The thresholds that decide a customer's tier.
 
     ``HIGH_VALUE``: ``purchases >= high_value_purchases`` and ``spend >=
@@ -103,22 +104,10 @@ class TieringPolicy:
             )
             raise InvalidArgumentError(msg)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return attrs.asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TieringPolicy:
-        """Rebuild a policy from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid policy.
-        """
-        return from_fields(cls, data)
-
-
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class CustomerActivity:
+class CustomerActivity(_codec.Serialisable):
     """One customer's purchase history, summarised.
 
     Args:
@@ -145,24 +134,6 @@ class CustomerActivity:
     spend: float = attrs.field(validator=_money)
     last_purchase: dt.date = attrs.field(validator=_date)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (the date as ISO-8601)."""
-        return {
-            "customer": self.customer,
-            "purchases": self.purchases,
-            "spend": self.spend,
-            "last_purchase": self.last_purchase.isoformat(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CustomerActivity:
-        """Rebuild an activity from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid activity.
-        """
-        return from_fields(cls, data, last_purchase=dt.date.fromisoformat)
-
 
 def _to_tier(value: object) -> Tier:
     try:
@@ -174,8 +145,9 @@ def _to_tier(value: object) -> Tier:
         raise UnknownNameError(msg) from None
 
 
+@_codec.value()
 @attrs.frozen(kw_only=True)
-class TierAssignment:
+class TierAssignment(_codec.Serialisable):
     """A customer's tier and the facts that decided it.
 
     Examples:
@@ -195,24 +167,6 @@ class TierAssignment:
     tier: Tier = attrs.field(converter=_to_tier)
     recency_days: int = attrs.field(validator=whole())
     reasons: tuple[str, ...] = attrs.field(converter=reasons)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into this value."""
-        return {
-            "customer": self.customer,
-            "tier": self.tier.value,
-            "recency_days": self.recency_days,
-            "reasons": list(self.reasons),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TierAssignment:
-        """Rebuild an assignment from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data does not describe a valid assignment.
-        """
-        return from_fields(cls, data)
 
 
 def _assign(a: CustomerActivity, recency: int, p: TieringPolicy) -> TierAssignment:

@@ -14,17 +14,17 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
-import attrs
-
-from servicekit._boundary import check_depth, quote
+from servicekit._boundary import quote
 from servicekit.errors import (
-    DeserializationError,
     InsufficientDataError,
     InvalidArgumentError,
     InvalidTypeError,
 )
+
+if TYPE_CHECKING:
+    import attrs
 
 __all__ = [
     "MAX_CONFIDENCE",
@@ -37,7 +37,6 @@ __all__ = [
     "count_bools",
     "count_ints",
     "flag",
-    "from_fields",
     "is_bool",
     "materialise",
     "not_instance",
@@ -49,7 +48,6 @@ __all__ = [
     "whole",
 ]
 
-T = TypeVar("T", bound=attrs.AttrsInstance)
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 #: The largest count (of answers, successes, promoters…) a statistic accepts: 2**53,
@@ -249,61 +247,6 @@ def not_instance(value: object, kind: type | tuple[type, ...]) -> bool:
     return not isinstance(value, kind)
 
 
-def field(data: object, key: str, kind: str) -> Any:
-    """Return ``data[key]`` for a ``from_dict``, or raise DeserializationError."""
-    if not isinstance(data, Mapping):
-        msg = f"{kind}.from_dict expects a mapping; got {type(data).__name__}"
-        raise DeserializationError(msg)
-    try:
-        return data[key]
-    except KeyError:
-        msg = f"{kind}.from_dict: the data lacks the key {key!r}; pass what to_dict() produced"
-        raise DeserializationError(msg) from None
-
-
-def check_keys(data: object, allowed: Iterable[str], kind: str) -> Mapping[str, Any]:
-    """Return ``data`` if it is a mapping holding only ``allowed`` keys, or raise.
-
-    Raises:
-        DeserializationError: ``data`` is not a mapping or has a key not in ``allowed``.
-    """
-    if not isinstance(data, Mapping):
-        msg = f"{kind}.from_dict expects a mapping; got {type(data).__name__}"
-        raise DeserializationError(msg)
-    known = set(allowed)
-    unknown = [k for k in data if k not in known]
-    if unknown:
-        names = ", ".join(sorted(known))
-        msg = (
-            f"{kind}.from_dict: unknown key {quote(unknown[0])}; the keys are {names}. "
-            "Pass what to_dict() produced"
-        )
-        raise DeserializationError(msg)
-    return data
-
-
-class deserialising:  # noqa: N801 - used as a lower-case context manager
-    """Turn any error inside ``from_dict`` into a DeserializationError.
-
-    Construction errors (servicekit's own, and the built-in ``ValueError``,
-    ``TypeError``, ``LookupError`` and ``ArithmeticError`` of a parser) all become a
-    DeserializationError that names the value being read.
-    """
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
-        if exc is None or isinstance(exc, DeserializationError):
-            return
-        if isinstance(exc, ValueError | TypeError | LookupError | ArithmeticError):
-            msg = f"{self.kind}.from_dict: {exc}"
-            raise DeserializationError(msg) from exc
-
-
 def check_whole(
     name: str, value: object, minimum: int = 0, maximum: int | None = None
 ) -> int:
@@ -392,24 +335,3 @@ def scale_pair(value: Any) -> tuple[int, int]:
         msg = f"scale must run from low to high within ±2**53, e.g. (1, 5); got {quote(value)}"
         raise InvalidArgumentError(msg)
     return lo, hi
-
-
-def from_fields(cls: type[T], data: object, **parsers: Callable[[Any], Any]) -> T:
-    """Rebuild the attrs value ``cls`` from its ``to_dict`` data.
-
-    The data is checked for depth first (so hostile nesting never reaches a
-    recursive reader), must hold exactly the fields of ``cls``, and ``parsers`` turn
-    the JSON form of a field back into its value (e.g. ``Estimate.from_dict``). Any
-    error becomes a DeserializationError that names the class.
-    """
-    kind = cls.__name__
-    check_depth(data, f"{kind} data")
-    names = [a.name for a in attrs.fields(cls)]
-    check_keys(data, names, kind)
-    with deserialising(kind):
-        values = {}
-        for name in names:
-            raw = field(data, name, kind)
-            parse = parsers.get(name)
-            values[name] = raw if parse is None else parse(raw)
-        return cls(**values)

@@ -1,0 +1,58 @@
+"""Rule conditions: data that decides whether a ticket's facts match a rule.
+
+SLA policies (``when=``) and routing's triage rules decide "does this rule apply?"
+with the same small frozen values: [`Equals`][], [`OneOf`][],
+[`Compare`][], [`Contains`][], combined by [`AllOf`][], [`AnyOf`][] and [`Not`][]
+([`Always`][] matches everything). They are data, never lambdas, so rule tables can
+be listed, printed, stored as JSON and compared. [`condition_from`][] builds one
+from a shorthand mapping or from stored ``to_dict`` data; anything with ``matches``
+and ``to_dict`` is a [`Condition`][].
+
+A field is a key of the facts mapping or a dotted path into nested mappings
+(``"attributes.city"``); a missing field makes ``Equals``, ``OneOf`` and ``Compare``
+false. Fields named ``priority`` and ``tier`` compare by rank (``URGENT > HIGH``).
+``servicekit.sla`` and ``servicekit.routing`` re-export these names; this module is
+their home.
+
+Examples:
+    >>> from servicekit import Priority
+    >>> from servicekit.conditions import AllOf, Compare, Equals, condition_from
+    >>> rule = AllOf(
+    ...     conditions=[
+    ...         Equals(field="channel", value="chat"),
+    ...         Compare(field="priority", op=">=", value=Priority.HIGH),
+    ...     ]
+    ... )
+    >>> rule.matches({"channel": "chat", "priority": "urgent"})
+    True
+    >>> rule.matches({"channel": "chat", "priority": "low"})
+    False
+    >>> condition_from(rule.to_dict()) == rule
+    True
+"""
+
+from servicekit._conditions import (
+    AllOf,
+    Always,
+    AnyOf,
+    Compare,
+    Condition,
+    Contains,
+    Equals,
+    Not,
+    OneOf,
+    condition_from,
+)
+
+__all__ = [
+    "AllOf",
+    "Always",
+    "AnyOf",
+    "Compare",
+    "Condition",
+    "Contains",
+    "Equals",
+    "Not",
+    "OneOf",
+    "condition_from",
+]

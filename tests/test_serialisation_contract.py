@@ -1,0 +1,321 @@
+"""The serialisation contract (docs/serialisation.md), checked on every registered value.
+
+Every class registered with the codec (``servicekit._codec._SPECS``) is a case: its
+values round-trip exactly (as data and as JSON text), unknown keys are refused, and
+a document with one field mutated (a wrong type, missing, NaN, a 10 MB string, deep
+nesting) gives a value or a ``DeserializationError`` naming a JSON path, nothing else.
+A class the codec knows but ``STRATEGIES`` does not fails here, so no new value can
+skip the contract: add a strategy for it when you register it.
+"""
+
+import datetime as dt
+import json
+import math
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import servicekit.acceptance
+import servicekit.routing
+import servicekit.scoring
+import servicekit.sla  # importing each package registers its values
+from servicekit import _codec
+from servicekit._boundary import MAX_DEPTH
+from servicekit.errors import DeserializationError
+from servicekit.scoring import (
+    Comparison,
+    Complaint,
+    CsatMeasure,
+    CustomerActivity,
+    FollowUpAlert,
+    IndexMeasure,
+    IndexResult,
+    MeanMeasure,
+    NpsMeasure,
+    NpsResult,
+    RatingResult,
+    RiskAlert,
+    SatisfactionIndex,
+    SegmentRow,
+    SegmentTable,
+    ShareMeasure,
+    TierAssignment,
+    TieringPolicy,
+    ces,
+    csat,
+    measure_from,
+    nps,
+    segment_table,
+)
+from servicekit.scoring._segments import _Overall
+from strategies import (
+    complete_index_responses,
+    estimates,
+    satisfaction_indices,
+    segment_surveys,
+    tiers,
+)
+
+# ----------------------------------------------------------------- building blocks
+
+texts = st.text(min_size=1, max_size=12)
+field_names = st.text(min_size=1, max_size=8)
+ids = texts | st.integers(-(2**63), 2**63 - 1)
+reasons = st.lists(texts, min_size=1, max_size=3)
+counts = st.integers(0, 10**6)
+# Zones whose instants round-trip to ``==`` values. A zone with DST does not inside
+# its repeated hour (PEP 495: == across zones is False there), which
+# test_instants_in_a_repeated_hour_keep_the_instant checks separately.
+instant_zones = st.sampled_from(
+    [
+        dt.UTC,
+        dt.timezone(dt.timedelta(hours=8)),
+        dt.timezone(-dt.timedelta(hours=3, minutes=30)),
+        ZoneInfo("Asia/Shanghai"),
+        pendulum.timezone("Asia/Shanghai"),
+    ]
+)
+instants = st.datetimes(
+    min_value=dt.datetime(1970, 1, 2),
+    max_value=dt.datetime(2200, 1, 1),
+    timezones=instant_zones,
+)
+keys = texts | st.integers(-(10**6), 10**6)
+
+
+@st.composite
+def comparisons(draw: st.DrawFn) -> Comparison:
+    return Comparison(
+        difference=draw(estimates()),
+        # ±inf: two constant samples that differ (written as "inf"/"-inf").
+        z=draw(st.floats(-50, 50) | st.sampled_from([math.inf, -math.inf])),
+        p_value=draw(st.floats(0, 1)),
+    )
+
+
+@st.composite
+def tiering_policies(draw: st.DrawFn) -> TieringPolicy:
+    purchases = draw(st.integers(0, 1000))
+    spend = draw(st.floats(0, 1e12))
+    recency = draw(st.integers(0, 3650))
+    return TieringPolicy(
+        potential_purchases=purchases,
+        high_value_purchases=purchases + draw(st.integers(0, 1000)),
+        potential_spend=spend,
+        high_value_spend=spend + draw(st.floats(0, 1e12)),
+        potential_recency_days=recency,
+        high_value_recency_days=draw(st.integers(0, recency)),
+    )
+
+
+tables = st.builds(
+    lambda rows, measure, min_n, top_k, bottom_k: segment_table(
+        rows,
+        by="city",
+        period="month",
+        measure=measure,
+        min_n=min_n,
+        top_k=top_k,
+        bottom_k=bottom_k,
+    ),
+    segment_surveys(max_count=12),
+    st.builds(NpsMeasure),
+    st.integers(1, 40),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+
+#: One strategy per class the codec knows. A registered class missing here fails.
+STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
+    servicekit.scoring.Estimate: estimates(),
+    Comparison: comparisons(),
+    NpsResult: st.lists(st.integers(0, 10), min_size=1, max_size=60).map(nps),
+    RatingResult: (
+        st.lists(st.integers(1, 5), min_size=1, max_size=60).map(csat)
+        | st.lists(st.integers(1, 7), min_size=1, max_size=60).map(ces)
+    ),
+    IndexResult: complete_index_responses.map(SatisfactionIndex().score),
+    SatisfactionIndex: satisfaction_indices,
+    NpsMeasure: st.builds(NpsMeasure, field=field_names),
+    CsatMeasure: st.integers(2, 11).flatmap(
+        lambda scale: st.builds(
+            CsatMeasure,
+            field=field_names,
+            scale=st.just(scale),
+            satisfied_at=st.integers(2, scale),
+        )
+    ),
+    MeanMeasure: st.builds(MeanMeasure, field=field_names, scale=st.integers(2, 11)),
+    ShareMeasure: st.builds(ShareMeasure, field=field_names),
+    IndexMeasure: st.builds(
+        IndexMeasure, field=field_names, index=satisfaction_indices
+    ),
+    SegmentTable: tables,
+    SegmentRow: tables.flatmap(lambda t: st.sampled_from(t.rows)),
+    _Overall: st.builds(_Overall, period=st.none() | keys, estimate=estimates()),
+    FollowUpAlert: st.builds(FollowUpAlert, response=ids, reasons=reasons),
+    Complaint: st.builds(Complaint, customer=ids, at=instants, resolved=st.booleans()),
+    RiskAlert: st.builds(
+        RiskAlert,
+        customer=ids,
+        unresolved=st.integers(1, 1000),
+        first_at=instants,
+        last_at=instants,
+        reasons=reasons,
+    ),
+    TieringPolicy: tiering_policies(),
+    CustomerActivity: st.builds(
+        CustomerActivity,
+        customer=texts,
+        purchases=counts,
+        spend=st.floats(0, 1e12) | st.integers(0, 10**12),
+        last_purchase=st.dates(),
+    ),
+    TierAssignment: st.builds(
+        TierAssignment,
+        customer=texts,
+        tier=tiers,
+        recency_days=counts,
+        reasons=reasons,
+    ),
+}
+
+REGISTERED = sorted(
+    (c for c in _codec._SPECS if c.__module__.startswith("servicekit.")),
+    key=lambda c: f"{c.__module__}.{c.__qualname__}",
+)
+CASES = [pytest.param(c, id=c.__qualname__) for c in REGISTERED]
+SLOW = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _strategy(cls: type) -> st.SearchStrategy[Any]:
+    if cls not in STRATEGIES:
+        pytest.fail(
+            f"{cls.__module__}.{cls.__qualname__} is registered with the codec but has "
+            "no strategy in tests/test_serialisation_contract.py STRATEGIES: add one"
+        )
+    return STRATEGIES[cls]
+
+
+def _read(cls: type, data: Any) -> Any:
+    return cls.from_dict(data)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_public_scoring_value_is_registered():
+    """Each value class servicekit.scoring exports serialises through the codec."""
+    exported = [
+        getattr(servicekit.scoring, name) for name in servicekit.scoring.__all__
+    ]
+    values = {c for c in exported if isinstance(c, type) and hasattr(c, "to_dict")}
+    assert values - {servicekit.scoring.Measure} <= set(REGISTERED)
+    assert len(values) >= 19
+
+
+@pytest.mark.parametrize("cls", CASES)
+@SLOW
+@given(data=st.data())
+def test_values_round_trip(cls, data):
+    value = data.draw(_strategy(cls))
+    stored = value.to_dict()
+    assert _read(cls, stored) == value
+    text = json.dumps(stored, allow_nan=False, ensure_ascii=False)
+    assert _read(cls, json.loads(text)) == value
+
+
+@pytest.mark.parametrize("cls", CASES)
+@SLOW
+@given(data=st.data())
+def test_unknown_keys_are_refused(cls, data):
+    stored = data.draw(_strategy(cls)).to_dict()
+    with pytest.raises(DeserializationError, match=r"at \$: unknown key 'colour'"):
+        _read(cls, {**stored, "colour": "red"})
+
+
+def _deep(levels: int) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def _wrong_type(json_value: Any) -> Any:
+    """A JSON value of another type than ``json_value``, never valid where it was."""
+    return 1 if isinstance(json_value, list) else [1]
+
+
+HUGE = "x" * 10_000_000
+MUTATIONS = ["wrong type", "missing", "NaN", "10 MB string", "deep nesting"]
+
+
+@pytest.mark.parametrize("cls", CASES)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_mutated_documents_give_only_path_naming_errors(cls, data):
+    """One field mutated: a value, or a DeserializationError naming the JSON path."""
+    stored = data.draw(_strategy(cls)).to_dict()
+    for key in stored:
+        if key == _codec.TAG:
+            continue
+        for mutation in MUTATIONS:
+            document = dict(stored)
+            if mutation == "missing":
+                del document[key]
+            else:
+                document[key] = {
+                    "wrong type": _wrong_type(stored[key]),
+                    "NaN": math.nan,
+                    "10 MB string": HUGE,
+                    "deep nesting": _deep(MAX_DEPTH + 5),
+                }[mutation]
+            try:
+                _read(cls, document)
+            except DeserializationError as e:
+                message = str(e)
+            else:
+                # Only what the field's type allows may pass: a missing key with
+                # a default, or a huge text where the field holds text.
+                assert mutation in {"missing", "10 MB string"}, (key, mutation)
+                continue
+            assert len(message) < 1_000, (key, mutation)
+            if mutation == "missing":
+                # Either the key itself, or (with a default) the rule it broke.
+                assert f"at $.{key}: " in message or "at $: " in message
+            elif mutation != "10 MB string" or "at $: " not in message:
+                assert f"at $.{key}" in message, (key, mutation, message)
+
+
+def test_a_family_is_read_by_its_tag():
+    """The measures share one tag key, "type", read by measure_from and the table."""
+    for measure in (NpsMeasure(), CsatMeasure(), MeanMeasure(), ShareMeasure()):
+        data = measure.to_dict()
+        assert data[_codec.TAG] == measure_from(data).to_dict()[_codec.TAG]
+        assert measure_from(data) == measure
+    with pytest.raises(DeserializationError, match="'type' must be 'nps'"):
+        NpsMeasure.from_dict(CsatMeasure().to_dict())
+
+
+def test_instants_in_a_repeated_hour_keep_the_instant():
+    """Read back, an instant of the repeated hour is the same instant at its offset.
+
+    Only the offset is stored, so ``==`` with the original (in its IANA zone) is
+    False inside that hour, as PEP 495 has it for every pair of zones.
+    """
+    zone = ZoneInfo("America/New_York")
+    for fold, offset in ((0, "-04:00"), (1, "-05:00")):
+        at = dt.datetime(2024, 11, 3, 1, 30, tzinfo=zone, fold=fold)
+        data = Complaint(customer="c", at=at).to_dict()
+        assert data["at"] == f"2024-11-03T01:30:00{offset}"
+        back = Complaint.from_dict(data).at
+        assert back.timestamp() == at.timestamp()
+        assert back.utcoffset() == at.utcoffset()
