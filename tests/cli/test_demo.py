@@ -17,7 +17,7 @@ import pytest
 from cli.cli_run import Result, run_entry_point, run_main
 from servicekit.acceptance import RequirementState
 from servicekit.cli import _demo
-from servicekit.cli._report_text import SECTIONS
+from servicekit.cli._report_text import SECTIONS, render_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 DOCTYPE = "<!DOCTYPE html>\n"
@@ -232,14 +232,7 @@ def loads(r: Result) -> dict[str, Any]:
     return report
 
 
-# -- the full month, as a user runs it (three runs at most) -----------------------
-
-
-@pytest.fixture(scope="module")
-def full_text() -> tuple[Result, None]:
-    # No timing here: wall time on a shared machine is noise (benchmarks/bench_demo.py
-    # measures it).
-    return demo(), None
+# -- the full month, as a user runs it (one run) ------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +240,26 @@ def full_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, str]:
     page = tmp_path_factory.mktemp("demo") / "report.html"
     r = demo("--json", "--html", str(page))
     return r, page.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def full_text(full_json: tuple[Result, str]) -> tuple[Result, None]:
+    """The default (text) output of the same month, without simulating it again.
+
+    The CLI prints ``render_text(report)`` for the report it prints as JSON with
+    ``--json`` (test_small_text_is_the_json_rendered checks that on a small world), so
+    rendering the full month's JSON gives the text a user sees. No timing here: wall
+    time on a shared machine is noise (benchmarks/bench_demo.py measures it).
+    """
+    r = full_json[0]
+    return Result(r.status, render_text(loads(r)), r.err), None
+
+
+def test_small_text_is_the_json_rendered():
+    text = demo(*SMALL, "--jobs", "1")
+    data = demo(*SMALL, "--jobs", "1", "--json")
+    assert text.status == 0, text.err
+    assert text.out == render_text(loads(data))
 
 
 def test_default_demo_prints_every_section_and_nothing_on_stderr(full_text):

@@ -252,9 +252,9 @@ def _city(
             return
         present = [agents[i] for i in present_ids]
         when = dt.datetime.fromtimestamp(now, ZONE)
-        # With a desk's handful of agents, evaluating every policy on every agent
-        # ("scan") costs less than building the indexes; the choices are the same.
-        result = ROUTER.dispatch(list(queue.values()), present, when, strategy="scan")
+        # The router keeps its team index across calls while the agents' indexed
+        # facts stay the same objects, so the indexed strategy is the cheap one here.
+        result = ROUTER.dispatch(list(queue.values()), present, when)
         for agent in result.agents:
             agents[agent.id] = agent
             rooms[agent.id] = _room(agent)
