@@ -2,7 +2,9 @@
 
 Pure and deterministic: "now" is a parameter, nothing is read from a clock, a file or
 the order agents are listed in. Staffing (Erlang C) lives in
-[`servicekit.routing.staffing`][servicekit.routing.staffing].
+[`servicekit.routing.staffing`][servicekit.routing.staffing]. The rule conditions
+triage rules are written with ([`Equals`][servicekit.conditions.Equals], …) are
+re-exported from their home, [`servicekit.conditions`][servicekit.conditions].
 
 Examples:
     >>> import pendulum
@@ -15,6 +17,18 @@ Examples:
     'A'
 """
 
+from servicekit.conditions import (
+    AllOf,
+    Always,
+    AnyOf,
+    Compare,
+    Condition,
+    Contains,
+    Equals,
+    Not,
+    OneOf,
+    condition_from,
+)
 from servicekit.routing._model import Agent, Ticket
 from servicekit.routing._policies import (
     Assessment,
@@ -47,16 +61,25 @@ from servicekit.routing._triage import Triage, TriageResult, TriageRule
 
 __all__ = [
     "Agent",
+    "AllOf",
+    "Always",
+    "AnyOf",
     "Assessment",
     "Assignment",
     "Availability",
     "ChannelMatch",
+    "Compare",
+    "Condition",
+    "Contains",
     "DedicatedManager",
     "DispatchResult",
+    "Equals",
     "EscalationStep",
     "LanguageMatch",
     "LeastLoaded",
     "LongestIdle",
+    "Not",
+    "OneOf",
     "OwnerStickiness",
     "PartTimeWeighting",
     "QueueOrder",
@@ -72,6 +95,7 @@ __all__ = [
     "Triage",
     "TriageResult",
     "TriageRule",
+    "condition_from",
     "explain",
     "policy_from_dict",
 ]

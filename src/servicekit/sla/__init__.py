@@ -15,7 +15,7 @@ Examples:
     DateTime(2025, 2, 5, 10, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
 """
 
-from servicekit._conditions import (
+from servicekit.conditions import (
     AllOf,
     Always,
     AnyOf,
