@@ -25,6 +25,17 @@ import servicekit.scoring
 import servicekit.sla  # importing each package registers its values
 from servicekit import _codec
 from servicekit._boundary import MAX_DEPTH
+from servicekit.acceptance import (
+    STATE_OBLIGATIONS,
+    Breach,
+    BreachKind,
+    Duty,
+    Obligation,
+    ObligationRule,
+    Party,
+    Requirement,
+    RequirementPolicy,
+)
 from servicekit.errors import DeserializationError
 from servicekit.scoring import (
     Comparison,
@@ -53,6 +64,11 @@ from servicekit.scoring import (
 )
 from servicekit.scoring._segments import _Overall
 from strategies import (
+    ACCEPTANCE_EVENT_TYPES,
+    acceptance_event_at,
+    acceptance_instants,
+    acceptance_policies,
+    acceptance_requirements,
     complete_index_responses,
     estimates,
     satisfaction_indices,
@@ -129,8 +145,44 @@ tables = st.builds(
     st.integers(0, 3),
 )
 
+
+def _later(at: dt.datetime) -> st.SearchStrategy[dt.datetime]:
+    return st.timedeltas(dt.timedelta(0), dt.timedelta(days=30)).map(lambda g: at + g)
+
+
+obligations = st.builds(
+    lambda party, what, since, due_at: Obligation(
+        party=party, what=what, since=since, due_at=due_at
+    ),
+    st.sampled_from(list(Party)),
+    st.sampled_from(list(Duty)),
+    acceptance_instants,
+    st.none() | acceptance_instants,
+)
+breaches = acceptance_instants.flatmap(
+    lambda due: st.builds(
+        Breach,
+        kind=st.sampled_from(list(BreachKind)),
+        party=st.sampled_from(list(Party)),
+        what=st.sampled_from(list(Duty)),
+        due_at=st.just(due),
+        at=_later(due),
+    )
+)
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
+    **{
+        kind: acceptance_instants.flatmap(
+            lambda at, kind=kind: acceptance_event_at(at, kind)
+        )
+        for kind in ACCEPTANCE_EVENT_TYPES
+    },
+    RequirementPolicy: acceptance_policies,
+    Requirement: acceptance_requirements(max_events=8),
+    Obligation: obligations,
+    Breach: breaches,
+    ObligationRule: st.sampled_from(list(STATE_OBLIGATIONS.values())),
     servicekit.scoring.Estimate: estimates(),
     Comparison: comparisons(),
     NpsResult: st.lists(st.integers(0, 10), min_size=1, max_size=60).map(nps),

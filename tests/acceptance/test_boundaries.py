@@ -76,9 +76,9 @@ def _deep(levels):
     [
         (
             event_from_dict,
-            {"event": "Delivered", "at": "2025-01-01T00:00:00+00:00", "x": _deep(500)},
+            {"type": "Delivered", "at": "2025-01-01T00:00:00+00:00", "x": _deep(500)},
         ),
-        (Delivered.from_dict, {"event": "Delivered", "at": _deep(500)}),
+        (Delivered.from_dict, {"type": "Delivered", "at": _deep(500)}),
         (Requirement.from_dict, {"id": "R", "history": _deep(500)}),
         (RequirementPolicy.from_dict, {"calendar": _deep(500)}),
         (Obligation.from_dict, {"party": _deep(500)}),

@@ -24,7 +24,6 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
     NaiveDatetimeError,
-    UnknownNameError,
 )
 from strategies import acceptance_events
 
@@ -45,9 +44,10 @@ def test_pickle_round_trip(event):
 
 
 @given(acceptance_events)
-def test_to_dict_names_the_class_and_the_instant(event):
+def test_to_dict_names_the_class_under_type_and_the_instant(event):
+    """Issue 13: the class is named under "type", the one tag key of every variant."""
     data = event.to_dict()
-    assert data["event"] == type(event).__name__
+    assert data["type"] == type(event).__name__
     assert dt.datetime.fromisoformat(data["at"]) == event.at
 
 
@@ -116,8 +116,12 @@ class TestConstruction:
 
 class TestFromDict:
     def test_unknown_event_lists_the_known_ones(self):
-        with pytest.raises(UnknownNameError, match="SheetSent"):
-            event_from_dict({"event": "Shipped", "at": "2025-01-01T00:00:00+00:00"})
+        """Regression (issue 13): an unknown event let an UnknownNameError escape;
+        every failure of a from_dict is a DeserializationError."""
+        with pytest.raises(
+            DeserializationError, match=r"unknown type 'Shipped'.*SheetSent"
+        ):
+            event_from_dict({"type": "Shipped", "at": "2025-01-01T00:00:00+00:00"})
 
     def test_not_a_mapping(self):
         with pytest.raises(DeserializationError):
@@ -126,24 +130,28 @@ class TestFromDict:
             Delivered.from_dict("Delivered")
 
     def test_wrong_class(self):
-        with pytest.raises(DeserializationError, match="use event_from_dict"):
-            Delivered.from_dict({"event": "Cancelled", "at": "2025-01-01T00:00Z"})
+        with pytest.raises(DeserializationError, match="'type' must be 'Delivered'"):
+            Delivered.from_dict({"type": "Cancelled", "at": "2025-01-01T00:00Z"})
 
     def test_missing_key(self):
-        with pytest.raises(DeserializationError, match="'reason'"):
-            event_from_dict({"event": "Cancelled", "at": "2025-01-01T00:00:00+00:00"})
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.reason: this required key is missing"
+        ):
+            event_from_dict({"type": "Cancelled", "at": "2025-01-01T00:00:00+00:00"})
 
     def test_unknown_key(self):
-        with pytest.raises(DeserializationError, match="unknown keys"):
+        with pytest.raises(DeserializationError, match="at \\$: unknown key 'by'"):
             event_from_dict(
-                {"event": "Delivered", "at": "2025-01-01T00:00:00+00:00", "by": "x"}
+                {"type": "Delivered", "at": "2025-01-01T00:00:00+00:00", "by": "x"}
             )
 
     def test_invalid_value_is_a_deserialisation_error(self):
-        with pytest.raises(DeserializationError, match="invalid FollowUpDone"):
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.solved: expected true or false"
+        ):
             event_from_dict(
                 {
-                    "event": "FollowUpDone",
+                    "type": "FollowUpDone",
                     "at": "2025-01-01T00:00:00+00:00",
                     "solved": 1,
                 }
@@ -151,14 +159,19 @@ class TestFromDict:
 
     def test_naive_instant_in_data(self):
         with pytest.raises(DeserializationError, match="no UTC offset"):
-            event_from_dict({"event": "Delivered", "at": "2025-01-01T00:00:00"})
+            event_from_dict({"type": "Delivered", "at": "2025-01-01T00:00:00"})
 
-    def test_class_name_is_optional_for_the_class_itself(self):
-        event = CustomerConfirmed.from_dict({"at": "2025-01-01T08:00:00+08:00"})
+    def test_the_class_itself_reads_its_own_type(self):
+        """Issue 13: the tag is required, as for every variant (it was optional when
+        read by the class itself)."""
+        data = {"type": "CustomerConfirmed", "at": "2025-01-01T08:00:00+08:00"}
+        event = CustomerConfirmed.from_dict(data)
         assert event == CustomerConfirmed(at=pendulum.datetime(2025, 1, 1, tz="UTC"))
+        with pytest.raises(DeserializationError, match="'type' must be"):
+            CustomerConfirmed.from_dict({"at": "2025-01-01T08:00:00+08:00"})
 
     def test_optional_payload_keys_default(self):
         event = event_from_dict(
-            {"event": "SheetSent", "at": "2025-01-01T08:00:00+08:00"}
+            {"type": "SheetSent", "at": "2025-01-01T08:00:00+08:00"}
         )
         assert event == SheetSent(at=pendulum.datetime(2025, 1, 1, tz="UTC"))

@@ -292,9 +292,11 @@ class TestValues:
     def test_obligation_rule_validation(self):
         with pytest.raises(InvalidArgumentError, match="day count"):
             ObligationRule(party="team", what="deliver", within="deliver_within")
-        with pytest.raises(DeserializationError, match="lacks the key 'within'"):
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.within: this required key"
+        ):
             ObligationRule.from_dict({"party": "team", "what": "deliver"})
-        with pytest.raises(DeserializationError, match="invalid ObligationRule"):
+        with pytest.raises(DeserializationError, match="'boss' is not a Party"):
             ObligationRule.from_dict(
                 {"party": "boss", "what": "deliver", "within": None}
             )
@@ -341,15 +343,15 @@ class TestValues:
     )
     def test_from_dict_errors(self, cls, good):
         assert cls.from_dict(good).to_dict() == good
-        with pytest.raises(DeserializationError, match="needs a mapping"):
+        with pytest.raises(DeserializationError, match="expected an object"):
             cls.from_dict(None)
-        with pytest.raises(DeserializationError, match="lacks the key 'what'"):
+        with pytest.raises(DeserializationError, match=r"\$\.what: this required key"):
             cls.from_dict({k: v for k, v in good.items() if k != "what"})
-        with pytest.raises(DeserializationError, match="unknown keys \\['note'\\]"):
+        with pytest.raises(DeserializationError, match="at \\$: unknown key 'note'"):
             cls.from_dict(good | {"note": "x"})
-        with pytest.raises(DeserializationError, match=r"invalid .* 'boss'"):
+        with pytest.raises(DeserializationError, match=r"\$\.party: 'boss' is not"):
             cls.from_dict(good | {"party": "boss"})
-        with pytest.raises(DeserializationError, match="no UTC offset"):
+        with pytest.raises(DeserializationError, match=r"\$\.due_at: .*no UTC offset"):
             cls.from_dict(good | {"due_at": "2025-01-01T00:00:00"})
-        with pytest.raises(DeserializationError, match="ISO-8601 string"):
+        with pytest.raises(DeserializationError, match=r"\$\.due_at: expected an ISO"):
             cls.from_dict(good | {"due_at": 20250101})

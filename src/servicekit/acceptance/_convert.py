@@ -1,30 +1,30 @@
-"""Converters shared by the acceptance values: instants, durations, texts, enums, JSON.
+"""The converters of the acceptance values' fields: instants, texts, enums.
 
 Every instant that enters the acceptance workflow passes through [`to_instant`][],
 which rejects naive datetimes and returns a pendulum DateTime in the zone it was given
 in. Instant fields compare with [`instant_key`][] (``attrs.field(eq=instant_key)``):
 by UTC instant, never by wall clock, because PEP 495 makes ``==`` between two zones
 False inside a repeated (fall-back) hour, which would break JSON round trips (ISO
-strings keep only the offset). [`to_plain`][] / [`from_plain`][] are the one
-``to_dict`` / ``from_dict`` codec of the small values (events, obligations, breaches).
-This module must never read the clock or the system time zone.
+strings keep only the offset). Reading and writing JSON is the codec's
+(``servicekit._codec``); [`INSTANT`][] and [`OPTIONAL_INSTANT`][] tell it to read an
+instant field through [`to_instant`][], so that an unusable instant is named at its
+JSON path. This module must never read the clock or the system time zone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
-from typing import Any, Final, TypeVar
+from collections.abc import Iterable
+from typing import Final, Self, TypeVar
 
-import attrs
 import pendulum
 
-from servicekit._boundary import check_depth, quote
-from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit import _codec
+from servicekit._boundary import quote
+from servicekit._vocabulary import parse_member
 from servicekit.errors import (
     CalendarRangeError,
-    DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
     NaiveDatetimeError,
@@ -32,24 +32,22 @@ from servicekit.errors import (
 )
 
 __all__ = [
-    "duration_from_iso",
-    "duration_to_iso",
+    "INSTANT",
+    "OPTIONAL_INSTANT",
+    "NamedEnum",
     "elapsed",
-    "from_plain",
     "instant_key",
     "member",
     "optional_instant",
     "optional_text",
-    "parse_instant",
     "reasons",
     "text",
     "to_instant",
-    "to_plain",
     "utc",
 ]
 
-E = TypeVar("E", bound=enum.Enum)
-A = TypeVar("A", bound=attrs.AttrsInstance)
+E = TypeVar("E", bound=enum.StrEnum)
+_T = TypeVar("_T")
 
 
 # The years servicekit.sla.BusinessCalendar can count business days in; an instant
@@ -130,21 +128,6 @@ def utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def parse_instant(value: Any, what: str) -> pendulum.DateTime:
-    """Parse an ISO-8601 string with an explicit offset (``to_dict`` output).
-
-    Raises:
-        DeserializationError: not a string, not ISO-8601, no offset, or not a
-            usable instant (see [`to_instant`][]).
-    """
-    parsed = instant_from_iso(value, what)
-    try:
-        return to_instant(parsed)
-    except InvalidArgumentError as e:
-        msg = f"{what} {value!r}: {e}"
-        raise DeserializationError(msg) from e
-
-
 def text(value: object, what: str, *, allow_empty: bool = True) -> str:
     """Return ``value`` if it is a string (non-blank unless ``allow_empty``).
 
@@ -186,83 +169,42 @@ def reasons(value: object, what: str, *, allow_none: bool) -> tuple[str, ...]:
 
 
 def member(kind: type[E], value: object, what: str) -> E:
-    """Return the member of ``kind`` that is ``value`` or has it as its value.
+    """Return the member of ``kind`` that ``value`` names (as ``NamedEnum.parse`` does).
 
     Raises:
-        UnknownNameError: no such member; the message lists the values.
+        UnknownNameError: no such member; the message names ``what`` and lists the
+            values.
     """
-    if isinstance(value, kind):
-        return value
     try:
-        return kind(value)
-    except (ValueError, TypeError):
+        return parse_member(kind, value)
+    except UnknownNameError:
         allowed = ", ".join(repr(m.value) for m in kind)
-        msg = f"{what} must be one of {allowed}, got {value!r}"
+        msg = f"{what} must be one of {allowed}, got {quote(value)}"
         raise UnknownNameError(msg) from None
 
 
-# One codec for every acceptance value: its attrs fields are the keys, in order.
-# Instant fields are the ones compared with instant_key, and they are what is
-# written as ISO-8601 strings.
+class NamedEnum(enum.StrEnum):
+    """A string enum read by its members' names or values, in any case."""
+
+    @classmethod
+    def parse(cls, value: object) -> Self:
+        """Return the member named by ``value``: a member, its value or its name.
+
+        Case and surrounding spaces do not matter.
+
+        Raises:
+            UnknownNameError: ``value`` names no member; the message lists them.
+        """
+        return parse_member(cls, value)
 
 
-def _is_instant(field: attrs.Attribute[Any]) -> bool:
-    # attrs records eq=instant_key as Attribute.eq_key; its stubs do not declare it.
-    return getattr(field, "eq_key", None) is instant_key
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
+def _same(value: _T) -> _T:
     return value
 
 
-def to_plain(value: attrs.AttrsInstance) -> dict[str, Any]:
-    """Return an attrs value's fields as JSON-native data, in field order.
-
-    Enums become their values, instants ISO-8601 strings with their offset, tuples
-    lists; everything else (str, int, bool, None) is already JSON-native.
-    """
-    return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
-
-
-def from_plain(cls: type[A], data: Any, *, extra: tuple[str, ...] = ()) -> A:
-    """Build ``cls`` from [`to_plain`][] data; ``extra`` keys are allowed and ignored.
-
-    A key may be left out only where the field has a default.
-
-    Raises:
-        DeserializationError: not a mapping, a missing or unknown key, or a value
-            ``cls`` refuses (the message says which).
-    """
-    name = cls.__name__
-    if not isinstance(data, Mapping):
-        msg = f"{name}.from_dict needs a mapping, got {quote(data)}"
-        raise DeserializationError(msg)
-    check_depth(data, f"{name} data")
-    fields = [f for f in attrs.fields(cls) if f.init]
-    unknown = sorted(set(data) - {*extra, *(f.name for f in fields)}, key=repr)
-    if unknown:
-        expected = [*extra, *(f.name for f in fields)]
-        msg = f"{name} data has unknown keys {unknown}; expected {expected}"
-        raise DeserializationError(msg)
-    kwargs: dict[str, Any] = {}
-    for f in fields:
-        if f.name not in data:
-            if f.default is attrs.NOTHING:
-                msg = f"{name} data lacks the key {f.name!r}"
-                raise DeserializationError(msg)
-            continue
-        value = data[f.name]
-        if _is_instant(f) and value is not None:
-            value = parse_instant(value, f"{name}.{f.name}")
-        kwargs[f.name] = value
-    try:
-        return cls(**kwargs)
-    except (InvalidArgumentError, InvalidTypeError, UnknownNameError) as e:
-        msg = f"invalid {name} data {quote(dict(data))}: {e}"
-        raise DeserializationError(msg) from e
+#: An instant field's JSON form: ISO-8601 text with its offset, read through
+#: [`to_instant`][] (so that an instant outside the calendar's years is named at
+#: its path, like any other unusable value).
+INSTANT: Final = _codec.Shape(dt.datetime, to_instant, _same)
+#: The same for a field that may be null.
+OPTIONAL_INSTANT: Final = _codec.Shape(dt.datetime | None, optional_instant, _same)

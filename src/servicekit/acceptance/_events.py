@@ -9,33 +9,31 @@ never read the clock: every instant is given by the caller.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import attrs
+import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 
-from servicekit._boundary import check_depth, quote
+from servicekit import _codec
 from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
-    from_plain,
+    INSTANT,
+    OPTIONAL_INSTANT,
     instant_key,
     optional_instant,
     reasons,
     text,
     to_instant,
-    to_plain,
     utc,
 )
 from servicekit.errors import (
-    DeserializationError,
     InvalidArgumentError,
     InvalidEventError,
     InvalidTypeError,
-    UnknownNameError,
 )
 
 if TYPE_CHECKING:
-    import pendulum
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "AcceptanceFailed",
@@ -53,32 +51,31 @@ __all__ = [
 ]
 
 _RATING_SCALE: Final = range(1, 6)
+_C = TypeVar("_C", bound=type)
+
+
+def _event(**instants: _codec.Shape) -> Callable[[_C], _C]:
+    """Register an event class with the codec, tagged by its class name.
+
+    Every field is written, defaults too, as before the codec (issue 13).
+    """
+
+    def register(cls: _C) -> _C:
+        shapes = {"at": INSTANT, **instants}
+        return _codec.value(tag=cls.__name__, omit_if_default=(), shapes=shapes)(cls)
+
+    return register
 
 
 @keeps_instants
 @attrs.frozen(kw_only=True)
-class _EventBase:
-    """Fields and serialisation shared by every event (private: not an extension point)."""
+class _EventBase(_codec.Serialisable):
+    """The field every event has (private: not an extension point).
+
+    ``to_dict`` writes ``{"type": <class name>, "at": <ISO-8601>, ...}``.
+    """
 
     at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data: ``{"event": <class name>, "at": <ISO-8601>, ...}``."""
-        return {"event": type(self).__name__, **to_plain(self)}
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Self:
-        """Rebuild the event from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: the data names another event, lacks a key, or holds
-                an invalid value.
-        """
-        name = cls.__name__
-        if isinstance(data, Mapping) and data.get("event", name) != name:
-            msg = f"data describes a {data['event']!r} event, not {name}; use event_from_dict"
-            raise DeserializationError(msg)
-        return from_plain(cls, data, extra=("event",))
 
 
 def _after_at(inst: _EventBase, what: str, value: pendulum.DateTime) -> None:
@@ -123,6 +120,7 @@ def _cancel_reason(value: object) -> str:
     return text(value, "Cancelled.reason", allow_empty=False)
 
 
+@_event(delivery_due=OPTIONAL_INSTANT)
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class SheetSent(_EventBase):
@@ -169,6 +167,7 @@ class SheetSent(_EventBase):
             _after_at(self, "delivery_due", self.delivery_due)
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class CustomerConfirmed(_EventBase):
@@ -182,6 +181,7 @@ class CustomerConfirmed(_EventBase):
     """
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class ConfirmationExpired(_EventBase):
@@ -195,10 +195,11 @@ class ConfirmationExpired(_EventBase):
         >>> from servicekit.acceptance import ConfirmationExpired
         >>> e = ConfirmationExpired(at=pendulum.datetime(2025, 2, 5, 18, tz="UTC"))
         >>> e.to_dict()
-        {'event': 'ConfirmationExpired', 'at': '2025-02-05T18:00:00+00:00'}
+        {'type': 'ConfirmationExpired', 'at': '2025-02-05T18:00:00+00:00'}
     """
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class Delivered(_EventBase):
@@ -212,6 +213,7 @@ class Delivered(_EventBase):
     """
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptancePassed(_EventBase):
@@ -221,10 +223,11 @@ class AcceptancePassed(_EventBase):
         >>> import pendulum
         >>> from servicekit.acceptance import AcceptancePassed
         >>> AcceptancePassed(at=pendulum.datetime(2025, 2, 17, 9, tz="UTC")).to_dict()
-        {'event': 'AcceptancePassed', 'at': '2025-02-17T09:00:00+00:00'}
+        {'type': 'AcceptancePassed', 'at': '2025-02-17T09:00:00+00:00'}
     """
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceFailed(_EventBase):
@@ -252,6 +255,7 @@ class AcceptanceFailed(_EventBase):
     reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceTimedOut(_EventBase):
@@ -269,6 +273,7 @@ class AcceptanceTimedOut(_EventBase):
     """
 
 
+@_event(new_due=INSTANT)
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class DelayAnnounced(_EventBase):
@@ -325,6 +330,7 @@ def _flag(value: object) -> bool:
     return value
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class FollowUpDone(_EventBase):
@@ -369,6 +375,7 @@ class FollowUpDone(_EventBase):
     comment: str = attrs.field(default="", converter=_comment)
 
 
+@_event()
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class Cancelled(_EventBase):
@@ -419,34 +426,27 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     FollowUpDone,
     Cancelled,
 )
-_BY_NAME: Final[dict[str, type[Event]]] = {t.__name__: t for t in EVENT_TYPES}
+_codec.variants(Event, EVENT_TYPES)
 
 
-def event_from_dict(data: Any) -> Event:
-    """Rebuild any event from its ``to_dict()`` data, dispatching on ``"event"``.
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """Rebuild any event from its ``to_dict()`` data, dispatching on ``"type"``.
 
     Args:
-        data: a mapping with an ``"event"`` key naming the event class.
+        data: a mapping with a ``"type"`` key naming the event class.
 
     Returns:
         The event.
 
     Raises:
-        UnknownNameError: ``"event"`` names no event class (the message lists them).
-        DeserializationError: the data is not a mapping or is invalid for that event.
+        DeserializationError: the data is not such a mapping, ``"type"`` names no
+            event class (the message lists them), or the data is invalid for that
+            event; the message names the JSON path.
 
     Examples:
         >>> from servicekit.acceptance import event_from_dict
-        >>> event_from_dict({"event": "Delivered", "at": "2025-02-14T12:00:00+08:00"})
+        >>> event_from_dict({"type": "Delivered", "at": "2025-02-14T12:00:00+08:00"})
         Delivered(at=DateTime(2025, 2, 14, 12, 0, 0, tzinfo=FixedTimezone(28800, name="+08:00")))
     """
-    if not isinstance(data, Mapping):
-        msg = f"an event must be a mapping with an 'event' key, got {quote(data)}"
-        raise DeserializationError(msg)
-    check_depth(data, "event data")
-    name = data.get("event")
-    cls = _BY_NAME.get(name) if isinstance(name, str) else None
-    if cls is None:
-        msg = f"unknown event {quote(name)}; use one of: {', '.join(_BY_NAME)}"
-        raise UnknownNameError(msg)
-    return cls.from_dict(data)
+    # A union is no class: the codec reads it as the family registered above.
+    return _codec.from_data(cast("type[Event]", Event), data, what="event")

@@ -12,24 +12,21 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
+import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 
-from servicekit._boundary import check_depth, quote
+from servicekit import _codec
+from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority
 from servicekit.acceptance._convert import (
+    INSTANT,
     instant_key,
     member,
     optional_text,
-    parse_instant,
     text,
     to_instant,
 )
-from servicekit.acceptance._events import (
-    EVENT_TYPES,
-    Event,
-    FollowUpDone,
-    event_from_dict,
-)
+from servicekit.acceptance._events import EVENT_TYPES, Event, FollowUpDone
 from servicekit.acceptance._policy import RequirementPolicy
 from servicekit.acceptance._state import (
     Breach,
@@ -41,29 +38,15 @@ from servicekit.acceptance._state import (
     start,
     timeouts,
 )
-from servicekit.errors import (
-    DeserializationError,
-    InvalidTypeError,
-    ServiceKitError,
-)
+from servicekit.errors import DeserializationError, InvalidTypeError, UnknownNameError
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    import pendulum
-
 __all__ = ["Requirement"]
 
-_KEYS: Final = (
-    "id",
-    "received_at",
-    "policy",
-    "channel",
-    "customer",
-    "priority",
-    "history",
-    "state",
-)
+#: The key ``to_dict`` adds for checking: the state the history reaches.
+_STATE: Final = "state"
 
 
 def _id(value: object) -> str:
@@ -76,9 +59,15 @@ def _customer(value: object) -> str | None:
 
 def _channel(value: object) -> Channel | None:
     # Case and spaces are forgiven, as Priority.parse forgives them for priority.
-    if isinstance(value, str):
-        value = value.strip().lower()
     return None if value is None else member(Channel, value, "channel")
+
+
+def _read_channel(data: object, _type: object) -> Channel | None:
+    # Channel has no ``parse`` of its own yet (the codec reads enums by it): read
+    # it as the constructor does, from text only.
+    if data is not None and type(data) is not str:
+        raise _codec.ExpectedError("the text name of a Channel or null", data)
+    return _channel(data)
 
 
 def _priority(value: object) -> Priority | None:
@@ -106,9 +95,14 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return out
 
 
+@_codec.value(
+    omit_if_default=(),
+    hooks={"channel": (_read_channel, None)},
+    shapes={"received_at": INSTANT},
+)
 @keeps_instants
 @attrs.frozen(kw_only=True)
-class Requirement:
+class Requirement(_codec.Serialisable):
     """A customer requirement moving from receipt to confirmation, delivery, acceptance.
 
     Build one with [`open`][], then [`apply`][] events; each call returns a new
@@ -601,7 +595,7 @@ class Requirement:
         return timeouts(self._progress, to_instant(now), self.policy)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data: facts, policy and history (``state`` for checking).
+        """Return JSON-native data: facts, policy and history, and ``state`` for checking.
 
         Examples:
             >>> import pendulum
@@ -618,19 +612,10 @@ class Requirement:
             >>> Requirement.from_dict(d) == req
             True
         """
-        return {
-            "id": self.id,
-            "received_at": self.received_at.isoformat(),
-            "policy": self.policy.to_dict(),
-            "channel": None if self.channel is None else self.channel.value,
-            "customer": self.customer,
-            "priority": None if self.priority is None else self.priority.value,
-            "history": [e.to_dict() for e in self.history],
-            "state": self.state.value,
-        }
+        return {**super().to_dict(), _STATE: self.state.value}
 
     @classmethod
-    def from_dict(cls, data: Any) -> Self:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Rebuild a requirement by replaying the stored history.
 
         If the data holds a ``state``, it must be the state the replay reaches (a
@@ -638,7 +623,8 @@ class Requirement:
 
         Raises:
             DeserializationError: missing or unknown keys, invalid values, a history
-                that is not a legal sequence, or a ``state`` that does not match.
+                that is not a legal sequence, or a ``state`` that does not match; the
+                message names the JSON path.
 
         Examples:
             >>> import pendulum
@@ -660,46 +646,34 @@ class Requirement:
             >>> Requirement.from_dict(data | {"state": "closed"})
             Traceback (most recent call last):
             ...
-            servicekit.errors.DeserializationError: stored state 'closed' does not match ...
+            servicekit.errors.DeserializationError: Requirement data is unusable: at $: stored state 'closed' does not match ...
         """
-        if not isinstance(data, Mapping):
-            msg = f"Requirement.from_dict needs a mapping, got {quote(data)}"
-            raise DeserializationError(msg)
-        check_depth(data, "Requirement data")
-        unknown = sorted(set(data) - set(_KEYS))
-        if unknown:
-            msg = f"Requirement data has unknown keys {unknown}; expected {list(_KEYS)}"
-            raise DeserializationError(msg)
-        try:
-            history = data.get("history", [])
-            if not isinstance(history, list | tuple):
-                msg = f"Requirement history must be a list of events, got {history!r}"
-                raise DeserializationError(msg)
-            req = cls(
-                id=data["id"],
-                received_at=parse_instant(
-                    data["received_at"], "Requirement.received_at"
-                ),
-                policy=RequirementPolicy.from_dict(data["policy"]),
-                channel=data.get("channel"),
-                customer=data.get("customer"),
-                priority=data.get("priority"),
-                history=[event_from_dict(e) for e in history],
-            )
-        except KeyError as e:
-            msg = f"Requirement data lacks the key {e.args[0]!r}"
-            raise DeserializationError(msg) from None
-        except ServiceKitError as e:
-            if isinstance(e, DeserializationError):
-                raise
-            msg = f"invalid Requirement data: {e}"
-            raise DeserializationError(msg) from e
-        stored = data.get("state")
-        if stored is not None and stored != req.state.value:
-            msg = (
-                f"stored state {stored!r} does not match the replayed history, which "
-                f"reaches {req.state.value!r}; the data was edited or written under "
-                "other rules"
-            )
-            raise DeserializationError(msg)
+        stored = None
+        if isinstance(data, Mapping) and _STATE in data:
+            stored = data[_STATE]
+            data = {k: v for k, v in data.items() if k != _STATE}
+        req = super().from_dict(data)
+        if stored is not None:
+            _check_state(req.state, stored)
         return req
+
+
+def _check_state(replayed: RequirementState, stored: object) -> None:
+    # The state is derived, not read: the codec never sees it, so say it its way.
+    # A mismatch breaks a rule tying two keys together: it is said at "$".
+    if type(stored) is not str:
+        expected = _codec.ExpectedError("the text name of a RequirementState", stored)
+        problem = f"at $.{_STATE}: {expected}"
+    else:
+        try:
+            if RequirementState.parse(stored) is replayed:
+                return
+        except UnknownNameError:
+            pass
+        problem = (
+            f"at $: stored state {quote(stored)} does not match the replayed history, "
+            f"which reaches {replayed.value!r}; the data was edited or written under "
+            "other rules"
+        )
+    msg = f"Requirement data is unusable: {problem}"
+    raise DeserializationError(msg)

@@ -16,22 +16,24 @@ event, so applying events never re-reads the history.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
+import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
 from servicekit.acceptance._convert import (
+    INSTANT,
+    OPTIONAL_INSTANT,
+    NamedEnum,
     elapsed,
-    from_plain,
     instant_key,
     member,
     optional_instant,
     to_instant,
-    to_plain,
     utc,
 )
 from servicekit.acceptance._events import (
@@ -63,8 +65,6 @@ from servicekit.errors import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    import pendulum
-
 __all__ = [
     "EVENT_TRIGGERED_TRANSITIONS",
     "STATE_OBLIGATIONS",
@@ -86,7 +86,7 @@ __all__ = [
 ]
 
 
-class RequirementState(enum.StrEnum):
+class RequirementState(NamedEnum):
     """Where a requirement stands; each non-terminal state owes exactly one thing.
 
     Examples:
@@ -113,12 +113,14 @@ class RequirementState(enum.StrEnum):
         return not EVENT_TRIGGERED_TRANSITIONS[self]
 
 
-class Party(enum.StrEnum):
+class Party(NamedEnum):
     """Who owes an obligation.
 
     Examples:
         >>> from servicekit.acceptance import Party
         >>> Party("customer")
+        <Party.CUSTOMER: 'customer'>
+        >>> Party.parse("CUSTOMER")
         <Party.CUSTOMER: 'customer'>
     """
 
@@ -126,7 +128,7 @@ class Party(enum.StrEnum):
     CUSTOMER = "customer"
 
 
-class Duty(enum.StrEnum):
+class Duty(NamedEnum):
     """What is owed.
 
     Examples:
@@ -143,7 +145,7 @@ class Duty(enum.StrEnum):
     FOLLOW_UP = "follow_up"
 
 
-class BreachKind(enum.StrEnum):
+class BreachKind(NamedEnum):
     """How a rule was broken.
 
     ``LATE``: an obligation was fulfilled after its due time. ``LAPSED``: the customer
@@ -179,13 +181,14 @@ def _within(_inst: object, _attr: object, value: Any) -> None:
     if value is not None and value not in DAY_FIELDS:
         msg = (
             f"within must name a RequirementPolicy day count ({', '.join(DAY_FIELDS)}) "
-            f"or be None for the promised delivery time, got {value!r}"
+            f"or be None for the promised delivery time, got {quote(value)}"
         )
         raise InvalidArgumentError(msg)
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class ObligationRule:
+class ObligationRule(_codec.Serialisable):
     """A row of [`STATE_OBLIGATIONS`][]: who owes what, and where its deadline comes from.
 
     ``within`` names the ``RequirementPolicy`` day count started by the event that
@@ -196,35 +199,17 @@ class ObligationRule:
         >>> from servicekit.acceptance import STATE_OBLIGATIONS, RequirementState
         >>> STATE_OBLIGATIONS[RequirementState.AWAITING_SHEET].within
         'confirm_within'
+        >>> from servicekit.acceptance import ObligationRule
+        >>> rule = ObligationRule(party="team", what="resubmit", within="rework_within")
+        >>> rule.to_dict()
+        {'party': 'team', 'what': 'resubmit', 'within': 'rework_within'}
+        >>> ObligationRule.from_dict(rule.to_dict()) == rule
+        True
     """
 
     party: Party = attrs.field(converter=_party)
     what: Duty = attrs.field(converter=_duty)
     within: str | None = attrs.field(validator=_within)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data.
-
-        Examples:
-            >>> from servicekit.acceptance import ObligationRule
-            >>> rule = ObligationRule(
-            ...     party="team", what="resubmit", within="rework_within"
-            ... )
-            >>> rule.to_dict()
-            {'party': 'team', 'what': 'resubmit', 'within': 'rework_within'}
-            >>> ObligationRule.from_dict(rule.to_dict()) == rule
-            True
-        """
-        return to_plain(self)
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Self:
-        """Rebuild from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: missing or unknown keys, or invalid values.
-        """
-        return from_plain(cls, data)
 
     def describe(self) -> str:
         """Return a one-line English description, as used in the diagram.
@@ -242,9 +227,10 @@ class ObligationRule:
         return f"{self.party.value} owes {self.what.value} {when}"
 
 
+@_codec.value(shapes={"since": INSTANT, "due_at": OPTIONAL_INSTANT})
 @keeps_instants
 @attrs.frozen(kw_only=True)
-class Obligation:
+class Obligation(_codec.Serialisable):
     """An open obligation: ``party`` owes ``what`` by ``due_at`` (None: no date set).
 
     ``since`` is the instant the obligation arose. Fulfilling it exactly at ``due_at``
@@ -281,23 +267,11 @@ class Obligation:
         now = to_instant(now)
         return self.due_at is not None and utc(now) > utc(self.due_at)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data with ISO-8601 instants."""
-        return to_plain(self)
 
-    @classmethod
-    def from_dict(cls, data: Any) -> Self:
-        """Rebuild from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: missing or unknown keys, or invalid values.
-        """
-        return from_plain(cls, data)
-
-
+@_codec.value(shapes={"due_at": INSTANT, "at": INSTANT})
 @keeps_instants
 @attrs.frozen(kw_only=True)
-class Breach:
+class Breach(_codec.Serialisable):
     """A broken rule, kept forever in the requirement's record.
 
     ``at`` is when it happened (the late fulfilment, the lapse, the late notice);
@@ -329,19 +303,6 @@ class Breach:
     def late_by(self) -> dt.timedelta:
         """``at - due_at``: how late (negative for a delay notice given too close)."""
         return elapsed(self.due_at, self.at)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data with ISO-8601 instants."""
-        return to_plain(self)
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Self:
-        """Rebuild from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: missing or unknown keys, or invalid values.
-        """
-        return from_plain(cls, data)
 
 
 # ---------------------------------------------------------------------------------
