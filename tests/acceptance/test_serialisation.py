@@ -1,0 +1,198 @@
+"""Stored requirements under the serialisation contract (issue 13).
+
+A requirement with its events round-trips exactly, as data and as JSON text, and a
+stored document mutated anywhere (not only at the top, as the shared contract test
+does) is read back as a value or refused with a ``DeserializationError`` naming a
+JSON path: nothing else ever escapes.
+"""
+
+import copy
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from servicekit._boundary import MAX_DEPTH
+from servicekit.acceptance import (
+    Requirement,
+    RequirementPolicy,
+    RequirementState,
+    event_from_dict,
+)
+from servicekit.errors import DeserializationError
+from strategies import acceptance_events, acceptance_policies, acceptance_requirements
+
+with_events = acceptance_requirements(max_events=10).filter(lambda r: r.history)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.filter_too_much])
+@given(with_events)
+def test_a_requirement_with_events_round_trips_as_data_and_as_json_text(req):
+    data = req.to_dict()
+    assert Requirement.from_dict(data) == req
+    text = json.dumps(data, allow_nan=False, ensure_ascii=False)
+    back = Requirement.from_dict(json.loads(text))
+    assert back == req
+    assert [e.to_dict() for e in back.history] == data["history"]
+    assert (back.state, back.breaches, back.obligations) == (
+        req.state,
+        req.breaches,
+        req.obligations,
+    )
+
+
+@settings(max_examples=25)
+@given(acceptance_requirements(max_events=6))
+def test_the_stored_state_is_read_by_name_or_value_in_any_case(req):
+    for spelling in (req.state.value, req.state.name, req.state.name.lower()):
+        assert Requirement.from_dict(req.to_dict() | {"state": spelling}) == req
+
+
+def test_the_state_names_parse_in_any_case():
+    assert RequirementState.parse(" In_Rework ") is RequirementState.IN_REWORK
+
+
+# ----------------------------------------------------------------------- the fuzz
+
+
+def _deep(levels: int) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.just("x" * 100_000),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.just(_deep(MAX_DEPTH + 3)),
+    # Near misses: values of the right type that a field refuses.
+    st.sampled_from(
+        [
+            "2025-01-01T00:00:00",
+            "0001-01-01T00:00:00+05:00",
+            "9999-12-31T23:59:59+00:00",
+            "2025-01-01T00:00:00+05:00:00.5",
+            "PT1H",
+            "-PT1H",
+            "P",
+            "closed",
+            "SheetSent",
+            "Shipped",
+            "team",
+            "",
+            "  ",
+            -1,
+            0,
+            6,
+            [],
+            [""],
+        ]
+    ),
+)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON document (the document itself included), but not
+    into nesting that is already too deep to be read, nor into the policy's
+    calendar: that is servicekit.sla's value, which its own tests hold to the
+    contract (it is replaced whole here)."""
+    out = [path]
+    if len(path) > _STEPS or (path and path[-1] == "calendar"):
+        return out
+    if isinstance(node, dict):
+        for key, child in node.items():
+            out += _paths(child, (*path, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            out += _paths(child, (*path, i))
+    return out
+
+
+def _parent(doc: Any, path: tuple[Any, ...]) -> Any:
+    for step in path[:-1]:
+        doc = doc[step]
+    return doc
+
+
+_STEPS = 8
+
+
+def _junk(draw: st.DrawFn) -> Any:
+    # A copy: a later mutation must never reach into a strategy's shared value.
+    return copy.deepcopy(draw(JUNK))
+
+
+@st.composite
+def mutated(draw: st.DrawFn, documents: st.SearchStrategy[Any]) -> Any:
+    """A stored document with one to three nodes replaced, removed or added to."""
+    doc = copy.deepcopy(draw(documents))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(doc)))
+        if not path:
+            doc = _junk(draw)
+            continue
+        parent, last = _parent(doc, path), path[-1]
+        action = draw(st.sampled_from(["replace", "remove", "add a key"]))
+        if action == "replace":
+            parent[last] = _junk(draw)
+        elif action == "remove":
+            del parent[last]
+        elif isinstance(parent[last], dict):
+            parent[last][draw(st.text(max_size=6))] = _junk(draw)
+        else:
+            parent[last] = [parent[last], _junk(draw)]
+    return doc
+
+
+READERS = [
+    pytest.param(
+        Requirement.from_dict,
+        acceptance_requirements(max_events=8).map(lambda r: r.to_dict()),
+        id="Requirement",
+    ),
+    pytest.param(
+        event_from_dict, acceptance_events.map(lambda e: e.to_dict()), id="event"
+    ),
+    pytest.param(
+        RequirementPolicy.from_dict,
+        acceptance_policies.map(lambda p: p.to_dict()),
+        id="RequirementPolicy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("read", "documents"), READERS)
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_mutated_documents_raise_only_deserialization_errors(read, documents, data):
+    document = data.draw(mutated(documents))
+    try:
+        value = read(document)
+    except DeserializationError as e:
+        message = str(e)
+        assert " at $" in message, message
+        assert len(message) < 2_000, message[:200]
+    else:
+        # What a mutation left valid reads back as itself.
+        assert read(value.to_dict()) == value
+
+
+def test_nan_and_infinity_are_not_numbers_here():
+    data = {"type": "FollowUpDone", "at": "2025-01-01T00:00:00+00:00", "solved": True}
+    for bad in (math.nan, math.inf):
+        with pytest.raises(DeserializationError, match=r"at \$\.attitude: expected"):
+            event_from_dict(data | {"attitude": bad})
