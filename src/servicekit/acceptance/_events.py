@@ -16,7 +16,7 @@ import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 
 from servicekit import _codec
 from servicekit._pickling import keeps_instants
-from servicekit.acceptance._convert import (
+from servicekit.acceptance._fields import (
     INSTANT,
     OPTIONAL_INSTANT,
     instant_key,

@@ -18,7 +18,8 @@ from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority
-from servicekit.acceptance._convert import (
+from servicekit.acceptance._events import EVENT_TYPES, Event, FollowUpDone
+from servicekit.acceptance._fields import (
     INSTANT,
     instant_key,
     member,
@@ -26,7 +27,6 @@ from servicekit.acceptance._convert import (
     text,
     to_instant,
 )
-from servicekit.acceptance._events import EVENT_TYPES, Event, FollowUpDone
 from servicekit.acceptance._policy import RequirementPolicy
 from servicekit.acceptance._state import (
     Breach,

@@ -25,17 +25,6 @@ import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
-from servicekit.acceptance._convert import (
-    INSTANT,
-    OPTIONAL_INSTANT,
-    NamedEnum,
-    elapsed,
-    instant_key,
-    member,
-    optional_instant,
-    to_instant,
-    utc,
-)
 from servicekit.acceptance._events import (
     EVENT_TYPES,
     AcceptanceFailed,
@@ -49,6 +38,17 @@ from servicekit.acceptance._events import (
     Event,
     FollowUpDone,
     SheetSent,
+)
+from servicekit.acceptance._fields import (
+    INSTANT,
+    OPTIONAL_INSTANT,
+    NamedEnum,
+    elapsed,
+    instant_key,
+    member,
+    optional_instant,
+    to_instant,
+    utc,
 )
 from servicekit.acceptance._policy import (
     DAY_FIELDS,

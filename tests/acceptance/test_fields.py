@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import servicekit.acceptance._convert as convert
+import servicekit.acceptance._fields as field_converters
 from servicekit import Channel
 from servicekit._iso import duration_from_iso, duration_to_iso
 from servicekit.acceptance import Delivered
-from servicekit.acceptance._convert import (
+from servicekit.acceptance._fields import (
     elapsed,
     instant_key,
     member,
@@ -80,9 +80,9 @@ class TestToInstant:
     def test_instant_never_moves_if_pendulum_changes_the_offset(self, monkeypatch):
         """Guard: should pendulum ever carry a tzinfo over at another offset (say, by
         dropping ``fold``), the instant must not silently move by an hour."""
-        original = convert.pendulum.instance
+        original = field_converters.pendulum.instance
         monkeypatch.setattr(
-            convert.pendulum, "instance", lambda v: original(v.replace(fold=0))
+            field_converters.pendulum, "instance", lambda v: original(v.replace(fold=0))
         )
         value = dt.datetime(
             2025, 11, 2, 1, 30, tzinfo=ZoneInfo("America/New_York"), fold=1
