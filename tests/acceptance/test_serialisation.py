@@ -7,6 +7,7 @@ JSON path: nothing else ever escapes.
 """
 
 import copy
+import enum
 import json
 import math
 from typing import Any
@@ -15,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import servicekit.acceptance
+from servicekit import _codec
 from servicekit._boundary import MAX_DEPTH
 from servicekit.acceptance import (
     Requirement,
@@ -26,6 +29,31 @@ from servicekit.errors import DeserializationError
 from strategies import acceptance_events, acceptance_policies, acceptance_requirements
 
 with_events = acceptance_requirements(max_events=10).filter(lambda r: r.history)
+
+
+def test_every_public_acceptance_value_goes_through_the_codec():
+    """So tests/test_serialisation_contract.py holds each of them to the contract."""
+    exported = [
+        getattr(servicekit.acceptance, n) for n in servicekit.acceptance.__all__
+    ]
+    values = {c for c in exported if isinstance(c, type) and hasattr(c, "to_dict")}
+    values -= {servicekit.acceptance.BusinessDayCalendar}  # a protocol, not a value
+    assert values <= set(_codec._SPECS)
+    assert (
+        len(values) == 15
+    )  # ten events, policy, requirement, rule, obligation, breach
+
+
+def test_every_acceptance_enum_parses_names_and_values_in_any_case():
+    exported = [
+        getattr(servicekit.acceptance, n) for n in servicekit.acceptance.__all__
+    ]
+    enums = [c for c in exported if isinstance(c, type) and issubclass(c, enum.Enum)]
+    assert len(enums) == 5
+    for kind in enums:
+        for m in kind:
+            for text in (m.value, m.name, m.name.lower(), f" {m.value.upper()} "):
+                assert kind.parse(text) is m
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.filter_too_much])
