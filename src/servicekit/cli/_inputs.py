@@ -1,6 +1,6 @@
 """Reading the command line's values and input files, and writing output files.
 
-Everything here turns text into library values or raises :class:`CliError` with a
+Everything here turns text into library values or raises ``CliError`` with a
 message naming the file, the line and the field that were wrong, so ``main`` can
 print it and exit with status 2. Output files are written atomically (a temporary
 file in the same directory, then a rename): a failed run never leaves half a file.
@@ -100,7 +100,7 @@ def _display(path: str | os.PathLike[str]) -> str:
 
 
 def input_path(text: str, *, what: str) -> str:
-    r"""``text`` if it can name a file to read, else a :class:`CliError` naming ``what``.
+    r"""``text`` if it can name a file to read, else a ``CliError`` naming ``what``.
 
     The operating system cannot open a name with a NUL character in it, and Python
     raises ``ValueError`` before even trying.
@@ -121,7 +121,7 @@ def input_path(text: str, *, what: str) -> str:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """The whole UTF-8 text of ``path``, or a :class:`CliError` saying what is wrong.
+    """The whole UTF-8 text of ``path``, or a ``CliError`` saying what is wrong.
 
     Examples:
         >>> read_text("no/such/file.jsonl")
@@ -468,7 +468,7 @@ def _csv_error(
 
 
 def check_zone(name: str, *, what: str) -> str:
-    """``name`` if it is an IANA time zone, else a :class:`CliError`.
+    """``name`` if it is an IANA time zone, else a ``CliError``.
 
     Examples:
         >>> check_zone("Asia/Shanghai", what="--tz")
@@ -547,7 +547,7 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
 
 
 def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
-    """``seconds`` as a ``timedelta``, or a :class:`CliError` naming ``what`` if too long.
+    """``seconds`` as a ``timedelta``, or a ``CliError`` naming ``what`` if too long.
 
     Examples:
         >>> seconds_delta(90, what="--aht")

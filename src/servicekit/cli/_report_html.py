@@ -1,6 +1,6 @@
 """Render the ``servicekit demo`` report as one self-contained HTML page.
 
-:func:`render_html` turns the JSON-native report dict into a single HTML5 page written
+``render_html`` turns the JSON-native report dict into a single HTML5 page written
 in XHTML syntax, so that it also parses as XML: an inline ``<style>``, hand-built
 inline ``<svg>`` charts, tables for everything else. There is no JavaScript and no
 reference to anything outside the page (no fonts, images, style sheets or links other
