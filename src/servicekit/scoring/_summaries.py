@@ -465,7 +465,6 @@ class MeanSummary:
         assert isinstance(other, MeanSummary)  # noqa: S101 - internal invariant
         d = self.mean - other.mean
         width = self.hi - self.lo
-        t, p_value = self.test(other)
         if self.n < 2 or other.n < 2:
             low, high = -width, width
         else:
@@ -475,16 +474,13 @@ class MeanSummary:
                 low = high = d
             else:
                 half = t_ppf(0.5 + confidence / 2.0, self._welch_df(other)) * se
-                low, high = _cover(d, max(-width, d - half), min(width, d + half))
-        return Comparison(
-            difference=Estimate(
-                value=d,
-                low=low,
-                high=high,
-                n=self.n + other.n,
-                method="welch",
-                confidence=confidence,
-            ),
-            z=t,
-            p_value=p_value,
+                low, high = max(-width, d - half), min(width, d + half)
+        return _comparison(
+            self,
+            other,
+            value=d,
+            low=low,
+            high=high,
+            method="welch",
+            confidence=confidence,
         )
