@@ -20,7 +20,7 @@ import re
 import stat
 import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 import pendulum
 
@@ -28,7 +28,9 @@ from servicekit._boundary import MAX_DEPTH, check_depth, quote
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+
+_R = TypeVar("_R")
 
 
 class CliError(ServiceKitError, ValueError):
@@ -233,10 +235,12 @@ class JsonLines:
 
     def lines(self) -> Iterator[tuple[int, int, Any]]:
         if self.seekable:
-            self._handle.seek(0)
+            self._read(self._handle.seek, 0)
         self._position = -1
         offset = 0
-        for number, raw in enumerate(self._handle, start=1):
+        numbered = enumerate(self._handle, start=1)
+        while (item := self._read(next, numbered, None)) is not None:
+            number, raw = item
             here, offset = offset, offset + len(raw)
             value = self._parse(raw, number, first=here == 0)
             if value is not _BLANK:
@@ -246,10 +250,23 @@ class JsonLines:
         # A seek drops the read buffer: skip it when the line is the next one
         # (a ticket's lines are usually consecutive), or each line costs a read.
         if offset != self._position:
-            self._handle.seek(offset)
-        raw = self._handle.readline()
+            self._read(self._handle.seek, offset)
+        raw: bytes = self._read(self._handle.readline)
         self._position = offset + len(raw)
         return self._parse(raw, number, first=offset == 0)
+
+    def _read(self, step: Callable[..., _R], *args: Any) -> _R:
+        """``step(*args)``, a read of the file: its failure is the file's, named.
+
+        Only reads are translated: an error of the caller's between two lines (a
+        closed standard output, say) passes through as it is.
+        """
+        try:
+            return step(*args)
+        except OSError as error:
+            raise CliError(
+                f"cannot read it: {error.strerror or error}", source=self.name
+            ) from None
 
     def _parse(self, raw: bytes, number: int, *, first: bool) -> Any:
         try:
@@ -320,12 +337,7 @@ def open_json_lines(path: str) -> Iterator[JsonLines]:
         ) from None
     with handle:
         seekable = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
-        try:
-            yield JsonLines(path, handle, seekable=seekable)
-        except OSError as error:
-            raise CliError(
-                f"cannot read it: {error.strerror or error}", source=path
-            ) from None
+        yield JsonLines(path, handle, seekable=seekable)
 
 
 def read_csv(
