@@ -175,6 +175,28 @@ class NoMatchingPolicyError(ServiceKitError, LookupError):
 
     Raised by ``PolicySet.select`` when a set has no catch-all policy (``when=None``)
     and none of its conditions matches the ticket; end every set with a catch-all.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from servicekit.sla import (
+        ...     BusinessCalendar,
+        ...     Equals,
+        ...     PolicySet,
+        ...     SlaPolicy,
+        ...     SlaTarget,
+        ... )
+        >>> vip = SlaPolicy(
+        ...     name="vip",
+        ...     when=Equals(field="tier", value="high_value"),
+        ...     targets=[
+        ...         SlaTarget(metric="first_response", within=dt.timedelta(hours=2))
+        ...     ],
+        ...     calendar=BusinessCalendar.always_open(timezone="UTC"),
+        ... )
+        >>> PolicySet(policies=[vip]).select({"tier": "ordinary"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.NoMatchingPolicyError: no SLA policy matches a ticket with facts {'tier': 'ordinary'} (tried: vip)...
     """
 
 
@@ -212,8 +234,25 @@ class InvalidEventError(InvalidArgumentError):
 class InvalidTransitionError(ServiceKitError, ValueError):
     """An event is not allowed in a workflow's current state; nothing was changed.
 
-    Raised by ``Requirement.apply`` (for example, a customer's confirmation before the
-    confirmation sheet was sent); ``allowed_events`` says what each state accepts.
+    Raised by ``Requirement.apply``; ``allowed_events`` says what each state accepts.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import (
+        ...     CustomerConfirmed,
+        ...     Requirement,
+        ...     RequirementPolicy,
+        ... )
+        >>> from servicekit.sla import BusinessCalendar
+        >>> req = Requirement.open(
+        ...     id="REQ-1",
+        ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+        ...     policy=RequirementPolicy(BusinessCalendar.always_open(timezone="UTC")),
+        ... )
+        >>> req.apply(CustomerConfirmed(at=pendulum.datetime(2025, 3, 3, 11, tz="UTC")))
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidTransitionError: CustomerConfirmed is not allowed in state AWAITING_SHEET...
     """
 
 
