@@ -59,7 +59,7 @@ class Condition(Protocol):
         ...
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that :func:`condition_from` turns back into it."""
+        """Return JSON-native data that ``condition_from`` turns back into it."""
         ...
 
 

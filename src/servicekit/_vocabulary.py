@@ -15,7 +15,7 @@ from typing import Self, TypeVar
 
 from servicekit.errors import InvalidTypeError, UnknownNameError
 
-__all__ = ["Channel", "Priority", "Tier", "parse_member"]
+__all__ = ["Channel", "NamedEnum", "Priority", "Tier", "parse_member"]
 
 
 _E = TypeVar("_E", bound=enum.StrEnum)
@@ -56,13 +56,11 @@ def parse_member(cls: type[_E], value: object) -> _E:
     raise UnknownNameError(msg)
 
 
-class _RankedStrEnum(enum.StrEnum):
-    """A string enum ordered by declaration: the first member is the highest."""
+class NamedEnum(enum.StrEnum):
+    """A string enum that reads its members from their values or names, in any case.
 
-    @property
-    def rank(self) -> int:
-        """Position from the top: 0 for the highest member."""
-        return type(self)._member_names_.index(self._name_)
+    The base of every enum servicekit exposes, so each has the same ``parse``.
+    """
 
     @classmethod
     def parse(cls, value: object) -> Self:
@@ -72,6 +70,15 @@ class _RankedStrEnum(enum.StrEnum):
             UnknownNameError: ``value`` names no member; the message lists them.
         """
         return parse_member(cls, value)
+
+
+class _RankedStrEnum(NamedEnum):
+    """A string enum ordered by declaration: the first member is the highest."""
+
+    @property
+    def rank(self) -> int:
+        """Position from the top: 0 for the highest member."""
+        return type(self)._member_names_.index(self._name_)
 
     def _other_rank(self, other: object) -> int | None:
         if isinstance(other, type(self)):
@@ -148,12 +155,12 @@ class Tier(_RankedStrEnum):
     ORDINARY = "ordinary"
 
 
-class Channel(enum.StrEnum):
+class Channel(NamedEnum):
     """The channel a contact arrives on (unordered).
 
     Examples:
         >>> from servicekit import Channel
-        >>> Channel("chat") is Channel.CHAT
+        >>> Channel.parse(" Chat ") is Channel.CHAT
         True
     """
 

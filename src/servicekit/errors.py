@@ -41,13 +41,17 @@ __all__ = [
 class ServiceKitError(Exception):
     """Root of every exception servicekit raises.
 
+    Catch it to handle any servicekit failure; each subclass also derives from the
+    matching built-in, so ``except ValueError`` works too.
+
     Examples:
-        >>> from servicekit.errors import InvalidArgumentError, ServiceKitError
+        >>> from servicekit.errors import ServiceKitError
+        >>> from servicekit.scoring import nps
         >>> try:
-        ...     raise InvalidArgumentError("bad")
+        ...     nps([])
         ... except ServiceKitError as e:
-        ...     print(type(e).__name__, e)
-        InvalidArgumentError bad
+        ...     print(type(e).__name__)
+        InsufficientDataError
     """
 
 
@@ -55,9 +59,11 @@ class InvalidArgumentError(ServiceKitError, ValueError):
     """A value passed to servicekit is out of its domain.
 
     Examples:
-        >>> from servicekit.errors import InvalidArgumentError
-        >>> isinstance(InvalidArgumentError("x"), ValueError)
-        True
+        >>> from servicekit.sla import PolicySet
+        >>> PolicySet(policies=())
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidArgumentError: a PolicySet needs at least one policy...
     """
 
 
@@ -65,9 +71,11 @@ class InvalidTypeError(ServiceKitError, TypeError):
     """A value passed to servicekit has the wrong type.
 
     Examples:
-        >>> from servicekit.errors import InvalidTypeError
-        >>> isinstance(InvalidTypeError("x"), TypeError)
-        True
+        >>> from servicekit.scoring import proportion
+        >>> proportion("3", 10)
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidTypeError: successes must be a whole number; got str '3'
     """
 
 
@@ -75,9 +83,14 @@ class NaiveDatetimeError(InvalidArgumentError):
     """A datetime without a time zone was given where an instant is required.
 
     Examples:
-        >>> from servicekit.errors import NaiveDatetimeError
-        >>> isinstance(NaiveDatetimeError("x"), ValueError)
-        True
+        >>> import datetime as dt
+        >>> from servicekit.sla import BusinessCalendar
+        >>> BusinessCalendar.always_open().add(
+        ...     dt.datetime(2025, 1, 1), dt.timedelta(hours=1)
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.NaiveDatetimeError: start 2025-01-01T00:00:00 is naive; give an aware datetime...
     """
 
 
@@ -85,9 +98,13 @@ class UnknownTimezoneError(InvalidArgumentError):
     """A time-zone name is not in the IANA database.
 
     Examples:
-        >>> from servicekit.errors import UnknownTimezoneError
-        >>> isinstance(UnknownTimezoneError("x"), ValueError)
-        True
+        >>> from servicekit.sla import BusinessCalendar, parse_hours
+        >>> BusinessCalendar(
+        ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"), timezone="Mars/Olympus"
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnknownTimezoneError: unknown time zone 'Mars/Olympus'...
     """
 
 
@@ -95,9 +112,11 @@ class InvalidHoursError(InvalidArgumentError):
     """Working hours are malformed, empty or overlapping.
 
     Examples:
-        >>> from servicekit.errors import InvalidHoursError
-        >>> isinstance(InvalidHoursError("x"), ValueError)
-        True
+        >>> from servicekit.sla import parse_hours
+        >>> parse_hours("Mon 25:00-26:00")
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidHoursError: time '25:00' is out of range...
     """
 
 
@@ -105,9 +124,11 @@ class InvalidHolidayError(InvalidArgumentError):
     """A holiday or make-up working day entry is not a date.
 
     Examples:
-        >>> from servicekit.errors import InvalidHolidayError
-        >>> isinstance(InvalidHolidayError("x"), ValueError)
-        True
+        >>> from servicekit.sla import HolidaySet
+        >>> HolidaySet(dates={"2025-13-01": "New Year"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidHolidayError: holidays entry '2025-13-01' is not a datetime.date...
     """
 
 
@@ -115,9 +136,11 @@ class CalendarNeverOpensError(ServiceKitError, ValueError):
     """A business calendar has no working time within the search horizon (50 years).
 
     Examples:
-        >>> from servicekit.errors import CalendarNeverOpensError
-        >>> isinstance(CalendarNeverOpensError("x"), ValueError)
-        True
+        >>> from servicekit.sla import BusinessCalendar, parse_hours
+        >>> BusinessCalendar(weekly_hours=parse_hours("Mon-Sun closed"), timezone="UTC")
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.CalendarNeverOpensError: this calendar has no working hours on any day...
     """
 
 
@@ -125,9 +148,13 @@ class CalendarRangeError(InvalidArgumentError):
     """A computation would leave the years a calendar can represent (1 … 9999).
 
     Examples:
-        >>> from servicekit.errors import CalendarRangeError
-        >>> isinstance(CalendarRangeError("x"), ValueError)
-        True
+        >>> import datetime as dt
+        >>> from servicekit.sla import BusinessCalendar
+        >>> end_of_time = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+        >>> BusinessCalendar.always_open().add(end_of_time, dt.timedelta(days=2))
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.CalendarRangeError: 2 days of working time from 9999 lies beyond...
     """
 
 
@@ -135,19 +162,41 @@ class InvalidConditionError(InvalidArgumentError):
     """A rule condition is malformed, or cannot be evaluated on the given facts.
 
     Examples:
-        >>> from servicekit.errors import InvalidConditionError
-        >>> isinstance(InvalidConditionError("x"), ValueError)
-        True
+        >>> from servicekit.conditions import Compare
+        >>> Compare(field="priority", op="<", value=3).matches({"priority": "high"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidConditionError: 3 is not a Priority...
     """
 
 
 class NoMatchingPolicyError(ServiceKitError, LookupError):
     """No policy or rule in an ordered set matches the given facts.
 
+    Raised by ``PolicySet.select`` when a set has no catch-all policy (``when=None``)
+    and none of its conditions matches the ticket; end every set with a catch-all.
+
     Examples:
-        >>> from servicekit.errors import NoMatchingPolicyError
-        >>> isinstance(NoMatchingPolicyError("x"), LookupError)
-        True
+        >>> import datetime as dt
+        >>> from servicekit.sla import (
+        ...     BusinessCalendar,
+        ...     Equals,
+        ...     PolicySet,
+        ...     SlaPolicy,
+        ...     SlaTarget,
+        ... )
+        >>> vip = SlaPolicy(
+        ...     name="vip",
+        ...     when=Equals(field="tier", value="high_value"),
+        ...     targets=[
+        ...         SlaTarget(metric="first_response", within=dt.timedelta(hours=2))
+        ...     ],
+        ...     calendar=BusinessCalendar.always_open(timezone="UTC"),
+        ... )
+        >>> PolicySet(policies=[vip]).select({"tier": "ordinary"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.NoMatchingPolicyError: no SLA policy matches a ticket with facts {'tier': 'ordinary'} (tried: vip)...
     """
 
 
@@ -155,9 +204,11 @@ class UnknownNameError(ServiceKitError, LookupError):
     """A name (dimension, metric, field, country…) is not one servicekit knows.
 
     Examples:
-        >>> from servicekit.errors import UnknownNameError
-        >>> isinstance(UnknownNameError("x"), LookupError)
-        True
+        >>> from servicekit.scoring import needs_follow_up
+        >>> needs_follow_up({"speed": 1})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnknownNameError: unknown dimension 'speed'...
     """
 
 
@@ -165,19 +216,43 @@ class InvalidEventError(InvalidArgumentError):
     """An event log is inconsistent: missing creation, out-of-range instants, bad kinds.
 
     Examples:
-        >>> from servicekit.errors import InvalidEventError
-        >>> isinstance(InvalidEventError("x"), ValueError)
-        True
+        >>> import pendulum
+        >>> from servicekit.sla import EventKind, TicketEvent, evaluate
+        >>> from servicekit.sla.presets import SERVICE_STANDARD
+        >>> reply = TicketEvent(
+        ...     kind=EventKind.AGENT_REPLY, at=pendulum.datetime(2025, 1, 2, tz="UTC")
+        ... )
+        >>> evaluate(
+        ...     SERVICE_STANDARD, [reply], now=pendulum.datetime(2025, 1, 3, tz="UTC")
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidEventError: a ticket's first event must be CREATED...
     """
 
 
 class InvalidTransitionError(ServiceKitError, ValueError):
     """An event is not allowed in a workflow's current state; nothing was changed.
 
+    Raised by ``Requirement.apply``; ``allowed_events`` says what each state accepts.
+
     Examples:
-        >>> from servicekit.errors import InvalidTransitionError
-        >>> isinstance(InvalidTransitionError("x"), ValueError)
-        True
+        >>> import pendulum
+        >>> from servicekit.acceptance import (
+        ...     CustomerConfirmed,
+        ...     Requirement,
+        ...     RequirementPolicy,
+        ... )
+        >>> from servicekit.sla import BusinessCalendar
+        >>> req = Requirement.open(
+        ...     id="REQ-1",
+        ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+        ...     policy=RequirementPolicy(BusinessCalendar.always_open(timezone="UTC")),
+        ... )
+        >>> req.apply(CustomerConfirmed(at=pendulum.datetime(2025, 3, 3, 11, tz="UTC")))
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidTransitionError: CustomerConfirmed is not allowed in state AWAITING_SHEET...
     """
 
 
@@ -185,9 +260,14 @@ class DuplicateIdError(InvalidArgumentError):
     """Two items that must have distinct identifiers share one.
 
     Examples:
-        >>> from servicekit.errors import DuplicateIdError
-        >>> isinstance(DuplicateIdError("x"), ValueError)
-        True
+        >>> import pendulum
+        >>> from servicekit.routing import Agent, Router
+        >>> Router.default().dispatch(
+        ...     [], [Agent(id="a"), Agent(id="a")], now=pendulum.datetime(2025, 1, 1)
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.DuplicateIdError: two agents share the id 'a'...
     """
 
 
@@ -195,17 +275,24 @@ class InsufficientDataError(InvalidArgumentError):
     """A statistic was asked of too little data (for example, an empty sample).
 
     Examples:
-        >>> from servicekit.errors import InsufficientDataError
-        >>> isinstance(InsufficientDataError("x"), ValueError)
-        True
+        >>> from servicekit.scoring import nps
+        >>> nps([])
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InsufficientDataError: cannot compute an NPS of no responses...
     """
 
 
 class DeserializationError(InvalidArgumentError):
     """Plain data given to a ``from_dict`` does not describe a valid value.
 
+    Its message names the JSON path of the problem and what was expected there (see
+    the serialisation page of the documentation).
+
     Examples:
-        >>> from servicekit.errors import DeserializationError
-        >>> isinstance(DeserializationError("x"), ValueError)
-        True
+        >>> from servicekit.scoring import Estimate
+        >>> Estimate.from_dict({"value": "high"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.DeserializationError: ...
     """

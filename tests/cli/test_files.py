@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from cli.cli_run import run_main
 from servicekit.cli._files import check_output_file, write_text_file
 from servicekit.cli._inputs import CliError
 
@@ -287,3 +290,34 @@ def test_unopenable_device_is_a_usage_error(tmp_path: Path) -> None:
     finally:
         server.close()
     assert stat.S_ISSOCK(name.lstat().st_mode)
+
+
+def test_dev_stdout_to_a_pipe_is_written_into() -> None:
+    """Regression: ``--html /dev/stdout | …`` failed: /dev/stdout links to
+    /proc/self/fd/1, which links to ``pipe:[N]``, a name that resolving the path by
+    name cannot follow, so the writer looked for a directory to create a file in."""
+    code = (
+        "from servicekit.cli._files import write_text_file\n"
+        "write_text_file('/dev/stdout', 'through the pipe', option='--html')\n"
+    )
+    done = subprocess.run(  # noqa: S603 -- our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "through the pipe", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/nonexistent-dir/page.html", "cannot write /nonexistent-dir/page.html:"),
+        ("", "give the name of the file to write"),
+    ],
+)
+def test_demo_blames_html_once(path: str, reason: str) -> None:
+    """Regression: the demo wrapped the writer's message, already blamed on --html,
+    in a second "--html: " prefix."""
+    r = run_main("demo", "--html", path)
+    assert r.status == 2
+    assert r.err.startswith(f"servicekit: error: --html: {reason}")
+    assert r.err.count("--html") == 1
+    assert r.out == ""

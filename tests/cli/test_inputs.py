@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import zoneinfo
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit.cli import _inputs
+from servicekit.cli import _inputs, main
 from servicekit.cli._inputs import (
     CliError,
     check_zone,
@@ -377,3 +378,37 @@ class TestSecondsDelta:
     def test_absurd_values_name_the_option(self, seconds):
         with pytest.raises(CliError, match=r"^--open: .* is too long"):
             seconds_delta(seconds, what="--open")
+
+
+class _ClosedPipe(io.StringIO):
+    """A standard output whose reader has gone away (``servicekit sla … | head``)."""
+
+    def write(self, s: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_output_is_not_blamed_on_the_input_file() -> None:
+    """Regression: ``servicekit sla events.jsonl | head -3`` said "events.jsonl: cannot
+    read it: Broken pipe": the reader's error handler also caught the failed writes
+    of the caller between two lines. Now only reads are the file's; the closed pipe
+    ends the command quietly with the shell's status for it."""
+    err = io.StringIO()
+    events = str(Path(__file__).parents[2] / "examples" / "cli" / "events.jsonl")
+    status = main(
+        ["sla", events, "--now", "2025-01-28T12:00+08:00"], out=_ClosedPipe(), err=err
+    )
+    assert (status, err.getvalue()) == (141, "")
+
+
+def test_a_failing_read_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"a": 1}\n{"b": 2}\n')
+
+    class Failing(io.BytesIO):
+        def readline(self, size: int | None = -1) -> bytes:
+            raise OSError(5, "Input/output error")
+
+    source = _inputs.JsonLines(str(path), Failing(path.read_bytes()), seekable=True)
+    assert [v for _, _, v in source.lines()] == [{"a": 1}, {"b": 2}]
+    with pytest.raises(CliError, match=r"e\.jsonl: cannot read it: Input/output error"):
+        source.read_at(9, 2)

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.demo_report_sample import CITIES, UNRANKABLE, sample_report
-from servicekit.cli import _report_html as rh
+from servicekit.cli import _html_charts as charts
+from servicekit.cli import _html_parts as h
 from servicekit.cli._format import wait
 from servicekit.cli._report_html import render_html
 
@@ -92,7 +93,7 @@ def test_page_is_self_contained(page, root):
     assert "@import" not in page
     assert not re.search(r"\son\w+\s*=", page)
     # The only URIs are the two namespace names.
-    stripped = page.replace(rh.XHTML_NS, "").replace(rh.SVG_NS, "")
+    stripped = page.replace(h.XHTML_NS, "").replace(h.SVG_NS, "")
     assert "http" not in stripped
 
 
@@ -231,7 +232,7 @@ def test_sla_chart_bars_and_groups(root):
         r["compliance"] for r in report["sla"]["by_priority"]
     ]
     rows = by_class(svg, "sla-row")
-    full = 100.0 / (rh._WIDTH - 170.0 - 150.0)
+    full = 100.0 / (h.WIDTH - 170.0 - 150.0)
     for row, est in zip(rows, estimates, strict=True):
         (bar,) = by_class(row, "bar")
         (whisker,) = by_class(row, "whisker")
@@ -299,8 +300,8 @@ def test_chart_height_scales_with_rows():
         )
 
     one, many = heights(1), heights(32)
-    assert many[0] - one[0] == pytest.approx(31 * rh._ROW)
-    assert many[1] - one[1] == pytest.approx(31 * rh._ROW)
+    assert many[0] - one[0] == pytest.approx(31 * h.ROW)
+    assert many[1] - one[1] == pytest.approx(31 * h.ROW)
 
 
 def test_forty_cities():
@@ -361,7 +362,7 @@ def test_city_table_and_honest_lists(root):
     first = report["cities"]["rows"][0]
     cells = [text_of(td) for td in body_rows[0]]
     assert cells[0] == first["city"]
-    assert cells[2] == rh._interval(first["index"])
+    assert cells[2] == h.interval(first["index"])
     assert [text_of(r[0]) for r in body_rows] == [
         r["city"] for r in report["cities"]["rows"]
     ]
@@ -507,9 +508,9 @@ def test_city_index_domain_zooms():
     for row in report["cities"]["rows"]:
         for key in ("index", "shrunk"):
             row[key].update(value=0.0, low=0.0, high=2.0)
-    assert rh._index_domain(report["cities"]["rows"]) == (0.0, 10.0)
-    assert rh._index_domain(sample_report()["cities"]["rows"]) == (20.0, 100.0)
-    assert rh._index_domain([]) == (0.0, 100.0)
+    assert charts._index_domain(report["cities"]["rows"]) == (0.0, 10.0)
+    assert charts._index_domain(sample_report()["cities"]["rows"]) == (20.0, 100.0)
+    assert charts._index_domain([]) == (0.0, 100.0)
 
 
 # --- formatting -----------------------------------------------------------------------
@@ -539,21 +540,21 @@ def test_wait(seconds, text):
 
 
 def test_numbers():
-    assert rh._num(-0.01) == "0.0"
-    assert rh._num(float("inf")) == "n/a"
-    assert rh._pct(82.149) == "82.1 %"
-    assert rh._pct(float("nan")) == "n/a"
-    assert rh._frac_pct(0.8) == "80.0 %"
-    assert rh._frac_pct(None) == "n/a"
-    assert rh._share(1, 3) == "33.3 %"
-    assert rh._share(1, 0) == "n/a"
-    assert rh._share(None, 3) == "n/a"
+    assert h.num(-0.01) == "0.0"
+    assert h.num(float("inf")) == "n/a"
+    assert h.pct(82.149) == "82.1 %"
+    assert h.pct(float("nan")) == "n/a"
+    assert h.frac_pct(0.8) == "80.0 %"
+    assert h.frac_pct(None) == "n/a"
+    assert h.share(1, 3) == "33.3 %"
+    assert h.share(1, 0) == "n/a"
+    assert h.share(None, 3) == "n/a"
     est = {"value": 82.1, "low": 79.44, "high": 84.56, "n": 9, "method": "t"}
-    assert rh._interval(est) == "82.1 (79.4–84.6)"
-    assert rh._confidence(est) == "95 %"
-    assert rh._confidence({"confidence": 0.9}) == "90 %"
-    assert rh._f(-0.01) == "0.0"
-    scale = rh._Scale(0.0, 10.0, 100.0, 200.0)
+    assert h.interval(est) == "82.1 (79.4–84.6)"
+    assert h.confidence(est) == "95 %"
+    assert h.confidence({"confidence": 0.9}) == "90 %"
+    assert h.px(-0.01) == "0.0"
+    scale = h.Scale(0.0, 10.0, 100.0, 200.0)
     assert [scale(v) for v in (5, -1, 11, float("nan"), None)] == [
         150,
         100,
@@ -564,19 +565,19 @@ def test_numbers():
 
 
 def test_when():
-    assert rh._when("2025-01-05T09:03:00+08:00") == (
+    assert h.when("2025-01-05T09:03:00+08:00") == (
         '<time datetime="2025-01-05T09:03:00+08:00">2025-01-05 09:03 +08:00</time>'
     )
-    assert rh._when("2025-01-05T09:03:00") == (
+    assert h.when("2025-01-05T09:03:00") == (
         '<time datetime="2025-01-05T09:03:00">2025-01-05 09:03</time>'
     )
-    assert rh._when("soon <3") == '<time datetime="soon &lt;3">soon &lt;3</time>'
+    assert h.when("soon <3") == '<time datetime="soon &lt;3">soon &lt;3</time>'
 
 
 def test_wait_ticks():
-    assert rh._wait_ticks(1.0) == [0.0, 1.0]
-    assert rh._wait_ticks(2000.0) == [0.0, 600.0, 1200.0, 1800.0, 2400.0]
-    ticks = rh._wait_ticks(10 * 86400.0)
+    assert charts._wait_ticks(1.0) == [0.0, 1.0]
+    assert charts._wait_ticks(2000.0) == [0.0, 600.0, 1200.0, 1800.0, 2400.0]
+    ticks = charts._wait_ticks(10 * 86400.0)
     assert len(ticks) <= 7
     assert ticks[-1] >= 10 * 86400
 

@@ -1,6 +1,6 @@
 """``servicekit due``: a deadline on a business calendar, and how it was reached.
 
-The command builds a :class:`~servicekit.sla.BusinessCalendar` from its options, adds
+The command builds a ``servicekit.sla.BusinessCalendar`` from its options, adds
 business time (``--within``) or business days (``--business-days``) to ``--start``,
 and lists the open stretches counted and the closed ones skipped between them (night,
 weekend, breaks, public holidays by name, and make-up working days counted as open).

@@ -133,13 +133,18 @@ def _classify(path: str, *, option: str) -> tuple[Path, os.stat_result | None]:
         raise CliError(_said(option, "give the name of the file to write"))
     if "\0" in path:
         raise _error(option, path, "a file name cannot hold a NUL character")
-    real = Path(os.path.realpath(path))  # not strict: a loop shows in stat() below
     try:
-        status: os.stat_result | None = real.stat()
+        # Through every link, including /proc's (``/dev/stdout`` to a pipe), which
+        # resolving the path by name cannot follow.
+        status: os.stat_result | None = Path(path).stat()
     except FileNotFoundError:
         status = None
     except OSError as error:  # a symbolic link loop, a file used as a directory
         raise _error(option, path, _reason(error)) from None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        real = Path(path)  # written into through the same links, never replaced
+    else:
+        real = Path(os.path.realpath(path))  # where the new or replaced file goes
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise CliError(
             _said(option, f"{_shown(path)} is a directory; give a file name to write")

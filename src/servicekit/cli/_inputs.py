@@ -1,6 +1,6 @@
 """Reading the command line's values and input files, and writing output files.
 
-Everything here turns text into library values or raises :class:`CliError` with a
+Everything here turns text into library values or raises ``CliError`` with a
 message naming the file, the line and the field that were wrong, so ``main`` can
 print it and exit with status 2. Output files are written atomically (a temporary
 file in the same directory, then a rename): a failed run never leaves half a file.
@@ -20,7 +20,7 @@ import re
 import stat
 import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 import pendulum
 
@@ -28,7 +28,9 @@ from servicekit._boundary import MAX_DEPTH, check_depth, quote
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+
+_R = TypeVar("_R")
 
 
 class CliError(ServiceKitError, ValueError):
@@ -100,7 +102,7 @@ def _display(path: str | os.PathLike[str]) -> str:
 
 
 def input_path(text: str, *, what: str) -> str:
-    r"""``text`` if it can name a file to read, else a :class:`CliError` naming ``what``.
+    r"""``text`` if it can name a file to read, else a ``CliError`` naming ``what``.
 
     The operating system cannot open a name with a NUL character in it, and Python
     raises ``ValueError`` before even trying.
@@ -121,7 +123,7 @@ def input_path(text: str, *, what: str) -> str:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """The whole UTF-8 text of ``path``, or a :class:`CliError` saying what is wrong.
+    """The whole UTF-8 text of ``path``, or a ``CliError`` saying what is wrong.
 
     Examples:
         >>> read_text("no/such/file.jsonl")
@@ -233,10 +235,12 @@ class JsonLines:
 
     def lines(self) -> Iterator[tuple[int, int, Any]]:
         if self.seekable:
-            self._handle.seek(0)
+            self._read(self._handle.seek, 0)
         self._position = -1
         offset = 0
-        for number, raw in enumerate(self._handle, start=1):
+        numbered = enumerate(self._handle, start=1)
+        while (item := self._read(next, numbered, None)) is not None:
+            number, raw = item
             here, offset = offset, offset + len(raw)
             value = self._parse(raw, number, first=here == 0)
             if value is not _BLANK:
@@ -246,10 +250,23 @@ class JsonLines:
         # A seek drops the read buffer: skip it when the line is the next one
         # (a ticket's lines are usually consecutive), or each line costs a read.
         if offset != self._position:
-            self._handle.seek(offset)
-        raw = self._handle.readline()
+            self._read(self._handle.seek, offset)
+        raw: bytes = self._read(self._handle.readline)
         self._position = offset + len(raw)
         return self._parse(raw, number, first=offset == 0)
+
+    def _read(self, step: Callable[..., _R], *args: Any) -> _R:
+        """``step(*args)``, a read of the file: its failure is the file's, named.
+
+        Only reads are translated: an error of the caller's between two lines (a
+        closed standard output, say) passes through as it is.
+        """
+        try:
+            return step(*args)
+        except OSError as error:
+            raise CliError(
+                f"cannot read it: {error.strerror or error}", source=self.name
+            ) from None
 
     def _parse(self, raw: bytes, number: int, *, first: bool) -> Any:
         try:
@@ -320,12 +337,7 @@ def open_json_lines(path: str) -> Iterator[JsonLines]:
         ) from None
     with handle:
         seekable = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
-        try:
-            yield JsonLines(path, handle, seekable=seekable)
-        except OSError as error:
-            raise CliError(
-                f"cannot read it: {error.strerror or error}", source=path
-            ) from None
+        yield JsonLines(path, handle, seekable=seekable)
 
 
 def read_csv(
@@ -468,7 +480,7 @@ def _csv_error(
 
 
 def check_zone(name: str, *, what: str) -> str:
-    """``name`` if it is an IANA time zone, else a :class:`CliError`.
+    """``name`` if it is an IANA time zone, else a ``CliError``.
 
     Examples:
         >>> check_zone("Asia/Shanghai", what="--tz")
@@ -547,7 +559,7 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
 
 
 def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
-    """``seconds`` as a ``timedelta``, or a :class:`CliError` naming ``what`` if too long.
+    """``seconds`` as a ``timedelta``, or a ``CliError`` naming ``what`` if too long.
 
     Examples:
         >>> seconds_delta(90, what="--aht")

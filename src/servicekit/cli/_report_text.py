@@ -159,7 +159,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
-    """A paragraph as lines of at most :data:`WIDTH` columns.
+    """A paragraph as lines of at most ``WIDTH`` columns.
 
     Examples:
         >>> [len(line) for line in _wrap("word " * 30)]

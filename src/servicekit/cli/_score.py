@@ -2,7 +2,7 @@
 
 The command reads one response per CSV row, turns the measure's column(s) into
 numbers (every bad cell is reported with the file, the line and the column), and
-prints :func:`servicekit.scoring.segment_table`: per segment and period the number of
+prints ``servicekit.scoring.segment_table``: per segment and period the number of
 responses, the value with its interval, the honest rank, the empirical-Bayes shrunk
 value and its rank, the top/bottom marks and the change from the previous period.
 """

@@ -1,6 +1,6 @@
 """``servicekit staffing``: how many agents a queue needs, by Erlang C.
 
-A thin edge over :mod:`servicekit.routing.staffing`: it reads a volume, a handling
+A thin edge over ``servicekit.routing.staffing``: it reads a volume, a handling
 time and a service-level target, calls ``required_agents`` (or evaluates a given head
 count), and prints the plan with a small table of the head counts around it.
 """

@@ -180,19 +180,14 @@ class ShareSummary:
         value = 100.0 * self.successes / self.n - 100.0 * other.successes / other.n
         low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
         high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-        low, high = _cover(value, 100.0 * low, 100.0 * high)
-        z, p_value = self.test(other)
-        return Comparison(
-            difference=Estimate(
-                value=value,
-                low=low,
-                high=high,
-                n=self.n + other.n,
-                method="newcombe",
-                confidence=confidence,
-            ),
-            z=z,
-            p_value=p_value,
+        return _comparison(
+            self,
+            other,
+            value=value,
+            low=100.0 * low,
+            high=100.0 * high,
+            method="newcombe",
+            confidence=confidence,
         )
 
 
@@ -289,20 +284,42 @@ class NpsSummary:
         low = max(-2.0, centre - z_crit * se)
         high = min(2.0, centre + z_crit * se)
         d = self.value - other.value
-        low, high = _cover(d, 100.0 * low, 100.0 * high)
-        z, p_value = self.test(other)
-        return Comparison(
-            difference=Estimate(
-                value=d,
-                low=low,
-                high=high,
-                n=self.n + other.n,
-                method="adjusted-wald",
-                confidence=confidence,
-            ),
-            z=z,
-            p_value=p_value,
+        return _comparison(
+            self,
+            other,
+            value=d,
+            low=100.0 * low,
+            high=100.0 * high,
+            method="adjusted-wald",
+            confidence=confidence,
         )
+
+
+def _comparison(
+    a: Summary,
+    b: Summary,
+    *,
+    value: float,
+    low: float,
+    high: float,
+    method: str,
+    confidence: float,
+) -> Comparison:
+    """``a`` minus ``b``: ``value`` in points, its interval, and the two-sided test.
+
+    The interval is widened to cover ``value`` where rounding left it just outside.
+    """
+    low, high = _cover(value, low, high)
+    z, p_value = a.test(b)
+    difference = Estimate(
+        value=value,
+        low=low,
+        high=high,
+        n=a.n + b.n,
+        method=method,
+        confidence=confidence,
+    )
+    return Comparison(difference=difference, z=z, p_value=p_value)
 
 
 @functools.lru_cache(maxsize=512)
@@ -448,7 +465,6 @@ class MeanSummary:
         assert isinstance(other, MeanSummary)  # noqa: S101 - internal invariant
         d = self.mean - other.mean
         width = self.hi - self.lo
-        t, p_value = self.test(other)
         if self.n < 2 or other.n < 2:
             low, high = -width, width
         else:
@@ -458,16 +474,13 @@ class MeanSummary:
                 low = high = d
             else:
                 half = t_ppf(0.5 + confidence / 2.0, self._welch_df(other)) * se
-                low, high = _cover(d, max(-width, d - half), min(width, d + half))
-        return Comparison(
-            difference=Estimate(
-                value=d,
-                low=low,
-                high=high,
-                n=self.n + other.n,
-                method="welch",
-                confidence=confidence,
-            ),
-            z=t,
-            p_value=p_value,
+                low, high = max(-width, d - half), min(width, d + half)
+        return _comparison(
+            self,
+            other,
+            value=d,
+            low=low,
+            high=high,
+            method="welch",
+            confidence=confidence,
         )
