@@ -614,7 +614,7 @@ class TestSerialisation:
                 {"history": [{"type": "Delivered", "at": "2025-03-01T00:00:00+08:00"}]},
                 "not allowed",
             ),
-            ({"channel": "fax"}, r"at \$\.channel: channel must be one of"),
+            ({"channel": "fax"}, r"at \$\.channel: 'fax' is not a Channel"),
             ({"channel": 7}, r"at \$\.channel: expected the text name of a Channel"),
             ({"received_at": "2025-03-03"}, r"at \$\.received_at: .*no UTC offset"),
             ({"state": ["closed"]}, r"at \$\.state: expected the text name"),

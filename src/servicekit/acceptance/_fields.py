@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Final, Self, TypeVar
+from typing import Final, TypeVar
 
 import pendulum
 
@@ -34,7 +34,6 @@ from servicekit.errors import (
 __all__ = [
     "INSTANT",
     "OPTIONAL_INSTANT",
-    "NamedEnum",
     "elapsed",
     "instant_key",
     "member",
@@ -169,7 +168,7 @@ def reasons(value: object, what: str, *, allow_none: bool) -> tuple[str, ...]:
 
 
 def member(kind: type[E], value: object, what: str) -> E:
-    """Return the member of ``kind`` that ``value`` names (as ``NamedEnum.parse`` does).
+    """Return the member of ``kind`` that ``value`` names (as the enum's ``parse`` does).
 
     Raises:
         UnknownNameError: no such member; the message names ``what`` and lists the
@@ -181,21 +180,6 @@ def member(kind: type[E], value: object, what: str) -> E:
         allowed = ", ".join(repr(m.value) for m in kind)
         msg = f"{what} must be one of {allowed}, got {quote(value)}"
         raise UnknownNameError(msg) from None
-
-
-class NamedEnum(enum.StrEnum):
-    """A string enum read by its members' names or values, in any case."""
-
-    @classmethod
-    def parse(cls, value: object) -> Self:
-        """Return the member named by ``value``: a member, its value or its name.
-
-        Case and surrounding spaces do not matter.
-
-        Raises:
-            UnknownNameError: ``value`` names no member; the message lists them.
-        """
-        return parse_member(cls, value)
 
 
 def _same(value: _T) -> _T:

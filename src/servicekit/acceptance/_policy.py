@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 import attrs
 
 from servicekit import _codec
-from servicekit.acceptance._fields import NamedEnum, member
+from servicekit._vocabulary import NamedEnum
+from servicekit.acceptance._fields import member
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.sla import BusinessCalendar
 

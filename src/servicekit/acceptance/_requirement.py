@@ -62,14 +62,6 @@ def _channel(value: object) -> Channel | None:
     return None if value is None else member(Channel, value, "channel")
 
 
-def _read_channel(data: object, _type: object) -> Channel | None:
-    # Channel has no ``parse`` of its own yet (the codec reads enums by it): read
-    # it as the constructor does, from text only.
-    if data is not None and type(data) is not str:
-        raise _codec.ExpectedError("the text name of a Channel or null", data)
-    return _channel(data)
-
-
 def _priority(value: object) -> Priority | None:
     return None if value is None else Priority.parse(value)
 
@@ -95,11 +87,7 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return out
 
 
-@_codec.value(
-    omit_if_default=(),
-    hooks={"channel": (_read_channel, None)},
-    shapes={"received_at": INSTANT},
-)
+@_codec.value(omit_if_default=(), shapes={"received_at": INSTANT})
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class Requirement(_codec.Serialisable):

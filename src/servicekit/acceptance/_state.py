@@ -25,6 +25,7 @@ import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
+from servicekit._vocabulary import NamedEnum
 from servicekit.acceptance._events import (
     EVENT_TYPES,
     AcceptanceFailed,
@@ -42,7 +43,6 @@ from servicekit.acceptance._events import (
 from servicekit.acceptance._fields import (
     INSTANT,
     OPTIONAL_INSTANT,
-    NamedEnum,
     elapsed,
     instant_key,
     member,
