@@ -353,7 +353,8 @@ class RequirementMachine(RuleBasedStateMachine):
             earlier = current
 
 
+# As many runs as the profile's examples (50 by default), each up to 40 steps.
 RequirementMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=40, deadline=None
+    max_examples=settings.default.max_examples, stateful_step_count=40, deadline=None
 )
 TestRequirementMachine = RequirementMachine.TestCase
