@@ -20,6 +20,8 @@ from servicekit.cli._format import decimals
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from servicekit.scoring import Estimate
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
@@ -123,14 +125,14 @@ def share(part: Any, whole: Any) -> str:
     return pct(100 * numerator / denominator)
 
 
-def interval(est: Mapping[str, Any], digits: int = 1) -> str:
+def interval(est: Estimate, digits: int = 1) -> str:
     """An estimate with its interval: ``82.1 (79.4–84.6)``.
 
     More decimals where one would show a bound (0, ±100) the estimate is not at.
     """
-    numbers = [finite(est[key]) for key in ("value", "low", "high")]
-    digits = decimals((x for x in numbers if x is not None), digits)
-    value, low, high = (num(est[key], digits) for key in ("value", "low", "high"))
+    numbers = (est.value, est.low, est.high)
+    digits = decimals(numbers, digits)
+    value, low, high = (num(x, digits) for x in numbers)
     return f"{value} ({low}–{high})"
 
 
@@ -162,11 +164,9 @@ def count(value: Any) -> str:
     return f"{int(number):,}"
 
 
-def confidence(est: Mapping[str, Any] | None) -> str:
-    """The confidence level of ``est`` as ``95 %`` (95 % when unknown)."""
-    level = finite(est.get("confidence")) if est is not None else None
-    if level is None or not 0 < level < 1:
-        level = 0.95
+def confidence(est: Estimate | None) -> str:
+    """The confidence level of ``est`` as ``95 %`` (95 % when there is none)."""
+    level = 0.95 if est is None else est.confidence
     return f"{level * 100:g} %"
 
 
