@@ -241,7 +241,7 @@ def routing_section(routing: Routing) -> str:
         numeric=(1, 2, 3, 4),
     )
     histogram = routing.wait_histogram
-    total = sum(int(h.finite(b.count) or 0) for b in histogram)
+    total = sum(b.count for b in histogram)
     hist_table = h.table(
         ["Wait", "Tickets", "Share"],
         [
@@ -360,7 +360,7 @@ def cities_section(cities: Cities) -> str:
 def nps_section(nps: Nps) -> str:
     est = nps.estimate
     counts = [nps.promoters, nps.passives, nps.detractors]
-    total = sum(int(h.finite(c) or 0) for c in counts)
+    total = sum(counts)
     table = h.table(
         ["Group", "Answers", "Share"],
         [
