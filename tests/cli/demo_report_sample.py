@@ -1,9 +1,11 @@
-"""A realistic sample of the ``servicekit demo`` report (the renderer's input).
+"""A realistic sample of the ``servicekit demo`` report (the renderers' input).
 
-``sample_report()`` follows the report schema: 32 Chinese cities (including "Xi'an"),
-a few of them with too few answers to rank, SLA tables, routing outcomes, a wait
-histogram, NPS/CSAT/FCR estimates, alerts, requirements and staffing advice. It is
-built from a seeded ``random.Random`` so it is the same on every call.
+``sample_report()`` is the report's JSON form (what ``--json`` prints), for tests to
+edit; ``sample()`` is the same report as the typed value the renderers read. It has
+32 Chinese cities (including "Xi'an"), a few of them with too few answers to rank,
+SLA tables, routing outcomes, a wait histogram, NPS/CSAT/FCR estimates, alerts,
+requirements and staffing advice. It is built from a seeded ``random.Random`` so it
+is the same on every call.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import copy
 import random
 from typing import Any
+
+from servicekit.cli._demo_sections import DemoReport
 
 CITIES = (
     "Shanghai",
@@ -310,6 +314,11 @@ def _staffing(rng: random.Random) -> list[dict[str, Any]]:
                 "long_waits": 40,
                 "long_waits_relaxed": 20,
                 "p90_wait_seconds": 2700.0,
+                "working_days": 0,
+                "days_nobody_on_shift": 0,
+                "measured_calls": 0,
+                "measured_service_level": None,
+                "measured_p90_wait_seconds": 0.0,
             }
         )
     return rows
@@ -376,3 +385,8 @@ def sample_report(seed: int = 20250101) -> dict[str, Any]:
         "staffing": _staffing(rng),
     }
     return copy.deepcopy(report)
+
+
+def sample(seed: int = 20250101) -> DemoReport:
+    """The sample as the typed report the renderers read."""
+    return DemoReport.from_dict(sample_report(seed))

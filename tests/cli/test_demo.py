@@ -17,6 +17,7 @@ import pytest
 from cli.cli_run import Result, run_entry_point, run_main
 from servicekit.acceptance import RequirementState
 from servicekit.cli import _demo
+from servicekit.cli._demo_sections import DemoReport
 from servicekit.cli._report_text import SECTIONS, render_text
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -252,14 +253,14 @@ def full_text(full_json: tuple[Result, str]) -> tuple[Result, None]:
     time on a shared machine is noise (benchmarks/bench_demo.py measures it).
     """
     r = full_json[0]
-    return Result(r.status, render_text(loads(r)), r.err), None
+    return Result(r.status, render_text(DemoReport.from_dict(loads(r))), r.err), None
 
 
 def test_small_text_is_the_json_rendered():
     text = demo(*SMALL, "--jobs", "1")
     data = demo(*SMALL, "--jobs", "1", "--json")
     assert text.status == 0, text.err
-    assert text.out == render_text(loads(data))
+    assert text.out == render_text(DemoReport.from_dict(loads(data)))
 
 
 def test_default_demo_prints_every_section_and_nothing_on_stderr(full_text):

@@ -10,17 +10,20 @@ import random
 import re
 import statistics
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from cli.demo_report_sample import sample_report
+from cli.demo_report_sample import sample
 from servicekit.cli import _demo_data as data
 from servicekit.cli._demo import make_report
 from servicekit.cli._demo_sim import ESCALATIONS, simulate
 from servicekit.cli._demo_tickets import _survey
 from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import WIDTH, _table, render_text, wait
+
+if TYPE_CHECKING:
+    from servicekit.cli._demo_sections import DemoReport
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -34,11 +37,11 @@ def world() -> data.World:
 
 
 @pytest.fixture(scope="module")
-def report() -> dict[str, Any]:
+def report() -> DemoReport:
     return make_report(SEED, MONTH, volume=VOLUME, jobs=1)
 
 
-def page_root(report: dict[str, Any]) -> ET.Element:
+def page_root(report: DemoReport) -> ET.Element:
     page = render_html(report)
     return ET.fromstring(page.removeprefix("<!DOCTYPE html>\n"))  # noqa: S314
 
@@ -77,12 +80,12 @@ def test_long_waits_lower_the_response_speed_rating():
 
 
 def test_worst_waiting_city_is_not_among_the_best_rated_for_speed(report):
-    by_city = {c["city"]: c for c in report["routing"]["by_city"]}
-    worst = max(by_city, key=lambda c: by_city[c]["mean_wait_seconds"])
-    rows = {r["city"]: r for r in report["cities"]["rows"]}
-    ranked = [r for r in report["cities"]["rows"] if r["rankable"]]
-    if worst in rows and rows[worst]["rankable"] and len(ranked) >= 6:
-        assert worst not in report["cities"]["highest"]
+    by_city = {c.city: c for c in report.routing.by_city}
+    worst = max(by_city, key=lambda c: by_city[c].mean_wait_seconds)
+    rows = {r.city: r for r in report.cities.rows}
+    ranked = [r for r in report.cities.rows if r.rankable]
+    if worst in rows and rows[worst].rankable and len(ranked) >= 6:
+        assert worst not in report.cities.highest
 
 
 def test_staffing_scales_with_volume():
@@ -95,9 +98,10 @@ def test_staffing_scales_with_volume():
 
 
 def test_staffing_model_is_labelled_and_the_measured_figure_shown(report):
-    for row in report["staffing"]:
-        assert 0 <= row["measured_service_level"] <= 1
-        assert row["measured_calls"] >= 1
+    for row in report.staffing:
+        assert row.measured_service_level is not None
+        assert 0 <= row.measured_service_level <= 1
+        assert row.measured_calls >= 1
     text = render_text(report)
     section = text.split("== Staffing advice ==")[1]
     assert "model" in section
@@ -110,7 +114,7 @@ def test_staffing_model_is_labelled_and_the_measured_figure_shown(report):
 
 
 def test_city_chart_follows_the_table_order():
-    report = sample_report()
+    report = sample()
     chart = next(
         s
         for s in page_root(report).iter(f"{SVG}svg")
@@ -121,13 +125,13 @@ def test_city_chart_follows_the_table_order():
         for g in chart.iter(f"{SVG}g")
         if "city-row" in (g.get("class") or "").split()
     ]
-    assert order == [r["city"] for r in report["cities"]["rows"]]
+    assert order == [r.city for r in report.cities.rows]
 
 
 def test_city_chart_title_fits_the_chart():
     chart = next(
         s
-        for s in page_root(sample_report()).iter(f"{SVG}svg")
+        for s in page_root(sample()).iter(f"{SVG}svg")
         if s.get("id") == "chart-city-index"
     )
     title = next(t for t in chart.iter(f"{SVG}text") if t.get("font-size") == "13")
@@ -139,11 +143,11 @@ def test_no_snake_case_identifier_reaches_the_reader(report):
     text = render_text(report)
     assert SNAKE.findall(text) == []
     assert SNAKE.findall(reader_text(page_root(report))) == []
-    assert SNAKE.findall(reader_text(page_root(sample_report()))) == []
+    assert SNAKE.findall(reader_text(page_root(sample()))) == []
 
 
 def test_sla_chart_caption_describes_the_priority_bars():
-    root = page_root(sample_report())
+    root = page_root(sample())
     captions = [" ".join(c.itertext()) for c in root.iter(f"{XHTML}figcaption")]
     sla = next(c for c in captions if "clocks met" in c)
     assert "by priority" in sla
@@ -151,20 +155,16 @@ def test_sla_chart_caption_describes_the_priority_bars():
 
 
 def test_html_counts_have_thousands_separators_like_the_text():
-    report = sample_report()
+    report = sample()
     html = reader_text(page_root(report))
-    routed = report["routing"]["routed"]
+    routed = report.routing.routed
     assert routed >= 1000
     assert f"{routed:,}" in html
     assert f" {routed} " not in f" {html} "
 
 
 def test_every_text_line_fits_in_100_columns(report):
-    for r in (report, sample_report()):
-        sample = r["staffing"]
-        for row in sample:  # the renderer's sample predates these fields
-            row.setdefault("long_waits", 0)
-            row.setdefault("long_waits_relaxed", 0)
+    for r in (report, sample()):
         too_wide = [line for line in render_text(r).splitlines() if len(line) > WIDTH]
         assert too_wide == []
 
@@ -189,7 +189,7 @@ def test_one_duration_style_everywhere():
 
 
 def test_phone_width_tables_scroll_and_charts_keep_their_size():
-    root = page_root(sample_report())
+    root = page_root(sample())
     parents = {child: parent for parent in root.iter() for child in parent}
     for table in root.iter(f"{XHTML}table"):
         if "meta" in (table.get("class") or ""):

@@ -7,20 +7,20 @@ tests are quick and coverage sees the code; the full month runs in test_demo.py.
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import io
 import json
 import random
 import re
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli.demo_report_sample import sample_report
+from cli.demo_report_sample import sample
 from servicekit.cli import _demo, main
 from servicekit.cli import _demo_data as data
 from servicekit.cli import _demo_report as rep
@@ -34,6 +34,7 @@ from servicekit.cli._demo_data import (
     parse_month,
 )
 from servicekit.cli._demo_report import build_report, run_requirements
+from servicekit.cli._demo_sections import DemoReport
 from servicekit.cli._demo_sim import (
     ESCALATIONS,
     desks,
@@ -74,7 +75,7 @@ def summary_list(world, outcomes):
 
 
 @pytest.fixture(scope="module")
-def report() -> dict[str, Any]:
+def report() -> DemoReport:
     return make_report(SEED, MONTH, volume=VOLUME, jobs=1)
 
 
@@ -329,15 +330,20 @@ def test_summaries_in_parallel_match():
 
 def test_make_report_is_the_pieces(world, summary_list, report):
     assert report == build_report(world, summary_list, run_requirements(world))
-    assert json.loads(json.dumps(report)) == report  # JSON-native
+
+
+def test_report_round_trips_through_its_json(report):
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data == report.to_dict()  # JSON-native
+    assert DemoReport.from_dict(data) == report
 
 
 def test_report_sections(report):
-    meta = report["meta"]
-    assert meta["requests"] == sum(r["tickets"] for r in report["sla"]["by_priority"])
-    assert sum(r["n"] for r in report["cities"]["rows"]) == meta["survey_answers"]
-    assert meta["routed"] == report["routing"]["routed"]
-    assert {r["state"] for r in report["requirements"]} <= {
+    meta = report.meta
+    assert meta.requests == sum(r.tickets for r in report.sla.by_priority)
+    assert sum(r.n for r in report.cities.rows) == meta.survey_answers
+    assert meta.routed == report.routing.routed
+    assert {r.state for r in report.requirements} <= {
         "awaiting_sheet",
         "awaiting_confirmation",
         "in_delivery",
@@ -345,7 +351,7 @@ def test_report_sections(report):
         "awaiting_follow_up",
         "closed",
         "rework",
-    } | {r["state"] for r in report["requirements"]}
+    } | {r.state for r in report.requirements}
     text = render_text(report)
     assert [line for line in text.splitlines() if line.startswith("== ")] == [
         f"== {s} ==" for s in SECTIONS
@@ -353,13 +359,13 @@ def test_report_sections(report):
 
 
 @pytest.fixture(scope="module")
-def tiny_report() -> dict[str, Any]:
+def tiny_report() -> DemoReport:
     """60 requests a working day: only Shanghai has 30 answers and can be ranked."""
     return make_report(SEED, MONTH, volume=60, jobs=1)
 
 
 def test_top_and_bottom_are_disjoint_in_a_small_world(tiny_report):
-    top, bottom = tiny_report["cities"]["top"], tiny_report["cities"]["bottom"]
+    top, bottom = tiny_report.cities.top, tiny_report.cities.bottom
     assert not set(top) & set(bottom), (top, bottom)
 
 
@@ -371,12 +377,10 @@ def test_notes_never_say_1_cities(tiny_report):
 def test_tiny_report_is_still_complete(tiny_report):
     text = render_text(tiny_report)
     assert all(f"== {s} ==" in text for s in SECTIONS)
-    assert len(tiny_report["cities"]["unranked"]) >= 25
+    assert len(tiny_report.cities.unranked) >= 25
 
 
 def test_report_helpers():
-    assert rep._share(0, 0) is None
-    assert rep._share(1, 2)["value"] == pytest.approx(50.0)  # type: ignore[index]
     assert rep._percentile([], 0.9) == 0.0
     assert rep._percentile([5, 1, 3], 0.5) == 3.0
 
@@ -384,15 +388,15 @@ def test_report_helpers():
 def test_requirements_run_through_the_workflow():
     rows = run_requirements(generate(7, "2025-01", 250))
     assert len(rows) == 12
-    assert all(r["id"].startswith("REQ-202501-") for r in rows)
-    assert any(r["breaches"] for r in rows)
-    assert any(r["rediscussion_count"] for r in rows)
-    assert any(r["rework_count"] for r in rows)
+    assert all(r.id.startswith("REQ-202501-") for r in rows)
+    assert any(r.breaches for r in rows)
+    assert any(r.rediscussion_count for r in rows)
+    assert any(r.rework_count for r in rows)
 
 
 def test_staffing_skips_a_city_without_phone_calls(world, summary_list):
     routed = [s for s in summary_list if not s.bot_only and s.channel != "phone"]
-    assert rep._staffing(world, routed) == []
+    assert rep._staffing(world, routed) == ()
 
 
 # -- the text report ----------------------------------------------------------------
@@ -431,25 +435,21 @@ def test_wait_reads_back_to_its_duration(seconds):
 
 
 def test_render_text_of_the_renderer_sample():
-    sample = sample_report()
-    for row in sample["staffing"]:  # the renderer's sample predates this field
-        row.setdefault("long_waits", 0)
-        row.setdefault("long_waits_relaxed", 0)
-    text = render_text(sample)
+    text = render_text(sample())
     assert all(f"== {s} ==" in text for s in SECTIONS)
 
 
 def test_render_text_edge_cases(report):
-    edited = copy.deepcopy(report)
+    edited = report.to_dict()
     edited["routing"]["escalation_steps"] = {}
     edited["routing"]["owner_tickets"] = edited["routing"]["to_owner"] = 0
     edited["cities"]["top"] = edited["cities"]["bottom"] = []
     edited["cities"]["unranked"] = []
-    edited["sla"]["by_policy"][0]["compliance"] = None
     row = edited["staffing"][0]
     row["required_agents"] = row["agents_on_shift"] + 2
+    row["measured_service_level"] = None  # no call measured at that hour
     edited["staffing"] = [row, {**row, "required_agents": row["agents_on_shift"] + 1}]
-    text = render_text(edited)
+    text = render_text(DemoReport.from_dict(edited))
     assert "customers with a case owner (n/a)" in text
     assert re.search(
         r"Assigned under an escalation step \(after waiting\): [\d,]+ \([\d.]+ %\)\.",
@@ -459,19 +459,18 @@ def test_render_text_edge_cases(report):
         " ".join(text.split())
     )
     assert "Not ranked" not in text
-    assert " n/a\n" in text
+    assert re.search(rf"  {re.escape(row['city'])} .* n/a +[\d.]+ [a-z]", text)
     assert "add 2 agents on the phones" in text
     assert "add 1 agent on the phones" in text
 
 
 def test_render_text_of_the_module_report(report):
     text = render_text(report)
-    nps = report["nps"]["estimate"]
-    assert f"NPS {nps['value']:.1f} ({nps['low']:.1f}-{nps['high']:.1f})" in text
-    if report["cities"]["unranked"]:
+    nps = report.nps.estimate
+    assert f"NPS {nps.value:.1f} ({nps.low:.1f}-{nps.high:.1f})" in text
+    if report.cities.unranked:
         assert "Not ranked (fewer than 30 answers): " in text
     assert rt._pct(1, 0) == "n/a"
-    assert rt._est(None) == "n/a"
 
 
 # -- the command in-process: progress, jobs, output --------------------------------
@@ -543,7 +542,7 @@ def test_no_marked_top_is_said_in_plain_words_not_an_empty_list():
     assert notes[0].startswith("No city is marked top:")
     assert "(A, B, C, D and E)" in notes[0]
     assert notes[1].startswith("No city is marked bottom:")
-    cities = {**sample_report()["cities"], "notes": notes, "top": [], "bottom": []}
+    cities = attrs.evolve(sample().cities, notes=tuple(notes), top=(), bottom=())
     text = "\n".join(rt._cities(cities))
     assert "Marked top (at most 5): no city." in text
     assert "Top 5: ." not in text

@@ -7,15 +7,19 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.demo_report_sample import CITIES, UNRANKABLE, sample_report
+from cli.demo_report_sample import CITIES, UNRANKABLE, sample, sample_report
 from servicekit.cli import _html_charts as charts
 from servicekit.cli import _html_parts as h
+from servicekit.cli._demo_sections import DemoReport
 from servicekit.cli._format import wait
 from servicekit.cli._report_html import render_html
+from servicekit.errors import DeserializationError
+from servicekit.scoring import Estimate
 
 SVG = "{http://www.w3.org/2000/svg}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -52,9 +56,14 @@ def text_of(element: ET.Element) -> str:
     return "".join(element.itertext())
 
 
+def render(data: dict) -> str:
+    """The page of a report given in its JSON form (as ``--json`` prints it)."""
+    return render_html(DemoReport.from_dict(data))
+
+
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_html(sample_report())
+    return render_html(sample())
 
 
 @pytest.fixture(scope="module")
@@ -126,11 +135,11 @@ def test_header_shows_meta(root):
 
 
 def test_deterministic():
-    report = sample_report()
+    report = sample()
     first = render_html(report)
-    assert render_html(copy.deepcopy(report)) == first
+    assert render_html(DemoReport.from_dict(report.to_dict())) == first
     assert render_html(report) == first
-    assert report == sample_report()  # the renderer does not mutate its input
+    assert report == sample()  # the renderer does not change its input
 
 
 # --- the charts -----------------------------------------------------------------------
@@ -152,14 +161,12 @@ def city_rows(svg: ET.Element) -> list[ET.Element]:
 
 
 def test_city_chart_one_row_per_city_in_the_table_order(root):
-    report = sample_report()
+    report = sample()
     svg = chart(root, "chart-city-index")
     rows = city_rows(svg)
     assert len(rows) == len(CITIES)
     assert len(by_class(svg, "dot")) == len(CITIES)
-    assert [g.get("data-city") for g in rows] == [
-        r["city"] for r in report["cities"]["rows"]
-    ]
+    assert [g.get("data-city") for g in rows] == [r.city for r in report.cities.rows]
     cys = [float(by_class(g, "dot")[0].get("cy")) for g in rows]
     assert cys == sorted(cys)
 
@@ -179,12 +186,11 @@ def test_city_whiskers_are_ordered_in_pixels(root):
 
 
 def test_city_chart_marks_top_bottom_and_unranked(root):
-    report = sample_report()
-    cities = report["cities"]
+    cities = sample().cities
     svg = chart(root, "chart-city-index")
     kinds = {g.get("data-city"): g.get("class").split()[1] for g in city_rows(svg)}
-    assert {c for c, k in kinds.items() if k == "top"} == set(cities["top"])
-    assert {c for c, k in kinds.items() if k == "bottom"} == set(cities["bottom"])
+    assert {c for c, k in kinds.items() if k == "top"} == set(cities.top)
+    assert {c for c, k in kinds.items() if k == "bottom"} == set(cities.bottom)
     assert {c for c, k in kinds.items() if k == "unranked"} == set(UNRANKABLE)
     markers = {
         g.get("data-city"): text_of(by_class(g, "marker")[0])
@@ -192,8 +198,8 @@ def test_city_chart_marks_top_bottom_and_unranked(root):
         else ""
         for g in city_rows(svg)
     }
-    assert {markers[c] for c in cities["top"]} == {"top 5"}
-    assert {markers[c] for c in cities["bottom"]} == {"bottom 3"}
+    assert {markers[c] for c in cities.top} == {"top 5"}
+    assert {markers[c] for c in cities.bottom} == {"bottom 3"}
     assert {markers[c] for c in UNRANKABLE} == {"n<30, not ranked"}
     colours = {
         k: {
@@ -217,7 +223,7 @@ def test_city_chart_marks_top_bottom_and_unranked(root):
 
 
 def test_sla_chart_bars_and_groups(root):
-    report = sample_report()
+    sla = sample().sla
     svg = chart(root, "chart-sla-compliance")
     groups = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "group"]
     assert [g.get("data-group") for g in groups] == ["By metric", "By priority"]
@@ -228,15 +234,15 @@ def test_sla_chart_bars_and_groups(root):
         "resolution",
     ]
     assert len(by_class(groups[1], "sla-row")) == 4
-    estimates = [r["compliance"] for r in report["sla"]["by_metric"]] + [
-        r["compliance"] for r in report["sla"]["by_priority"]
+    estimates = [r.compliance for r in sla.by_metric] + [
+        r.compliance for r in sla.by_priority
     ]
     rows = by_class(svg, "sla-row")
     full = 100.0 / (h.WIDTH - 170.0 - 150.0)
     for row, est in zip(rows, estimates, strict=True):
         (bar,) = by_class(row, "bar")
         (whisker,) = by_class(row, "whisker")
-        assert float(bar.get("width")) * full == pytest.approx(est["value"], abs=0.05)
+        assert float(bar.get("width")) * full == pytest.approx(est.value, abs=0.05)
         x1, x2 = floats(whisker, "x1", "x2")
         right = float(bar.get("x")) + float(bar.get("width"))
         assert x1 <= right + 0.1
@@ -256,14 +262,12 @@ def assert_histogram_proportional(svg: ET.Element, counts: list[int]) -> None:
 
 
 def test_histogram_bars_proportional_with_labels(root):
-    histogram = sample_report()["routing"]["wait_histogram"]
+    histogram = sample().routing.wait_histogram
     svg = chart(root, "chart-queue-waits")
-    counts = [b["count"] for b in histogram]
+    counts = [b.count for b in histogram]
     assert_histogram_proportional(svg, counts)
     assert [text_of(t) for t in by_class(svg, "count")] == [str(c) for c in counts]
-    assert [text_of(t) for t in by_class(svg, "label")] == [
-        b["label"] for b in histogram
-    ]
+    assert [text_of(t) for t in by_class(svg, "label")] == [b.label for b in histogram]
     for band in by_class(svg, "band"):
         (bar,) = by_class(band, "bar")
         (count,) = by_class(band, "count")
@@ -273,11 +277,11 @@ def test_histogram_bars_proportional_with_labels(root):
 
 
 def test_city_waits_sorted_by_p90(root):
-    report = sample_report()
+    report = sample()
     svg = chart(root, "chart-city-waits")
     rows = city_rows(svg)
     assert len(rows) == len(CITIES)
-    p90 = {r["city"]: r["p90_wait_seconds"] for r in report["routing"]["by_city"]}
+    p90 = {r.city: r.p90_wait_seconds for r in report.routing.by_city}
     shown = [p90[g.get("data-city")] for g in rows]
     assert shown == sorted(shown, reverse=True)
     for g in rows:
@@ -293,7 +297,7 @@ def test_chart_height_scales_with_rows():
         report = sample_report()
         report["cities"]["rows"] = report["cities"]["rows"][:n]
         report["routing"]["by_city"] = report["routing"]["by_city"][:n]
-        root = parse(render_html(report))
+        root = parse(render(report))
         return (
             float(chart(root, "chart-city-index").get("height")),
             float(chart(root, "chart-city-waits").get("height")),
@@ -312,7 +316,7 @@ def test_forty_cities():
         row["city"] = f"Extra city {i}"
         row["top"] = row["bottom"] = False
     rows.extend(extra)
-    root = parse(render_html(report))
+    root = parse(render(report))
     svg = chart(root, "chart-city-index")
     assert len(by_class(svg, "dot")) == 40
     assert_whiskers_ordered(svg)
@@ -345,27 +349,25 @@ def test_routing_outcomes_with_percentages(root):
 
 
 def test_city_table_and_honest_lists(root):
-    report = sample_report()
+    cities_ = sample().cities
     cities = section(root, "cities")
     text = text_of(cities)
     assert "share a rank" in text
     assert "Holm-corrected" in text
     honest = next(u for u in cities.iter(f"{XHTML}ul") if u.get("class") == "honest")
     items = [text_of(li) for li in honest]
-    assert items[0] == "Top: " + ", ".join(report["cities"]["top"])
-    assert items[1] == "Bottom: " + ", ".join(report["cities"]["bottom"])
+    assert items[0] == "Top: " + ", ".join(cities_.top)
+    assert items[1] == "Bottom: " + ", ".join(cities_.bottom)
     assert items[2] == "Not ranked (n<30): " + ", ".join(UNRANKABLE)
     table = cities.find(f".//{XHTML}table")
     body_rows = table.findall(f"./{XHTML}tbody/{XHTML}tr")
     assert len(body_rows) == len(CITIES)
     # The table keeps the report's order (ranked by rank, then the unranked).
-    first = report["cities"]["rows"][0]
+    first = cities_.rows[0]
     cells = [text_of(td) for td in body_rows[0]]
-    assert cells[0] == first["city"]
-    assert cells[2] == h.interval(first["index"])
-    assert [text_of(r[0]) for r in body_rows] == [
-        r["city"] for r in report["cities"]["rows"]
-    ]
+    assert cells[0] == first.city
+    assert cells[2] == h.interval(first.index)
+    assert [text_of(r[0]) for r in body_rows] == [r.city for r in cities_.rows]
     assert "are the highest raw scores" in text
     unranked = [r for r in body_rows if r.get("class") == "unranked"]
     assert len(unranked) == len(UNRANKABLE)
@@ -410,7 +412,7 @@ def test_city_names_are_escaped():
     report["staffing"][0]["city"] = NASTY
     report["alerts"]["high_risk"][0]["city"] = NASTY
     report["sla"]["breaches"]["worst"][0]["city"] = NASTY
-    page = render_html(report)
+    page = render(report)
     assert NASTY not in page
     assert "<b>&" not in page
     assert "&lt;b&gt;&amp;&quot;x&#x27;" in page
@@ -434,7 +436,7 @@ def test_apostrophe_cities(page, root):
 def test_characters_xml_forbids_are_replaced():
     report = sample_report()
     report["cities"]["rows"][0]["city"] = "Bad\x00\x1bname\ufffe"
-    root = parse(render_html(report))
+    root = parse(render(report))
     assert "Bad\ufffd\ufffdname\ufffd" in {
         g.get("data-city") for g in city_rows(chart(root, "chart-city-index"))
     }
@@ -462,7 +464,7 @@ def empty_report() -> dict:
 
 
 def test_empty_lists_render_none():
-    page = render_html(empty_report())
+    page = render(empty_report())
     root = parse(page)
     for chart_id in CHARTS:
         svg = chart(root, chart_id)
@@ -490,17 +492,26 @@ def test_all_zero_histogram_and_degenerate_intervals():
         band["count"] = 0
     for row in report["cities"]["rows"]:
         for key in ("index", "shrunk"):
-            row[key].update(value=100.0, low=100.0, high=100.0, confidence=1.5)
+            row[key].update(value=100.0, low=100.0, high=100.0, confidence=0.9)
     report["cities"]["top"] = []
     report["cities"]["bottom"] = []
-    root = parse(render_html(report))
+    root = parse(render(report))
     svg = chart(root, "chart-queue-waits")
     assert all(float(b.get("height")) == 0.0 for b in by_class(svg, "bar"))
     city = chart(root, "chart-city-index")
     assert_whiskers_ordered(city)
-    assert "95 % interval" in text_of(city)  # an impossible confidence falls back
+    assert "90 % interval" in text_of(city)
     assert "top" in {text_of(m) for m in by_class(city, "marker")}
     assert "90" in {text_of(t) for t in city.iter(f"{SVG}text")}  # axis 90–100
+
+
+def test_an_impossible_confidence_never_reaches_the_page():
+    """The typed report refuses it where the JSON is read, naming the path."""
+    report = sample_report()
+    report["cities"]["rows"][0]["index"]["confidence"] = 1.5
+    with pytest.raises(DeserializationError, match=r"\$\.cities\.rows\[0\]\.index"):
+        DemoReport.from_dict(report)
+    assert h.confidence(None) == "95 %"  # no estimate at all: the usual level
 
 
 def test_city_index_domain_zooms():
@@ -508,8 +519,9 @@ def test_city_index_domain_zooms():
     for row in report["cities"]["rows"]:
         for key in ("index", "shrunk"):
             row[key].update(value=0.0, low=0.0, high=2.0)
-    assert charts._index_domain(report["cities"]["rows"]) == (0.0, 10.0)
-    assert charts._index_domain(sample_report()["cities"]["rows"]) == (20.0, 100.0)
+    rows = DemoReport.from_dict(report).cities.rows
+    assert charts._index_domain(rows) == (0.0, 10.0)
+    assert charts._index_domain(sample().cities.rows) == (20.0, 100.0)
     assert charts._index_domain([]) == (0.0, 100.0)
 
 
@@ -549,10 +561,10 @@ def test_numbers():
     assert h.share(1, 3) == "33.3 %"
     assert h.share(1, 0) == "n/a"
     assert h.share(None, 3) == "n/a"
-    est = {"value": 82.1, "low": 79.44, "high": 84.56, "n": 9, "method": "t"}
+    est = Estimate(value=82.1, low=79.44, high=84.56, n=9, method="t")
     assert h.interval(est) == "82.1 (79.4–84.6)"
     assert h.confidence(est) == "95 %"
-    assert h.confidence({"confidence": 0.9}) == "90 %"
+    assert h.confidence(attrs.evolve(est, confidence=0.9)) == "90 %"
     assert h.px(-0.01) == "0.0"
     scale = h.Scale(0.0, 10.0, 100.0, 200.0)
     assert [scale(v) for v in (5, -1, 11, float("nan"), None)] == [
@@ -585,7 +597,7 @@ def test_wait_ticks():
 def test_long_names_are_shortened_in_charts():
     report = sample_report()
     report["cities"]["rows"][0]["city"] = "A" * 40
-    svg = chart(parse(render_html(report)), "chart-city-index")
+    svg = chart(parse(render(report)), "chart-city-index")
     labels = {text_of(t) for t in svg.iter(f"{SVG}text")}
     assert "A" * 23 + "…" in labels
     assert "A" * 40 in {g.get("data-city") for g in city_rows(svg)}
@@ -606,7 +618,7 @@ def estimates(draw, lo: float = 0.0, hi: float = 100.0):
         "value": b,
         "low": a,
         "high": c,
-        "n": draw(counts),
+        "n": draw(st.integers(min_value=1, max_value=10**6)),
         "method": draw(st.sampled_from(["wilson", "t", "bootstrap"])),
         "confidence": draw(st.sampled_from([0.9, 0.95, 0.99])),
     }
@@ -627,6 +639,9 @@ def reports(draw):
                 "shrunk": draw(estimates()),
                 "rank": draw(st.none() | st.integers(1, 40)),
                 "shrunk_rank": draw(st.none() | st.integers(1, 40)),
+                "best_rank": draw(st.none() | st.integers(1, 40)),
+                "worst_rank": draw(st.none() | st.integers(1, 40)),
+                "value_rank": draw(st.none() | st.integers(1, 40)),
                 "rankable": rankable,
                 "top": draw(st.booleans()),
                 "bottom": draw(st.booleans()),
@@ -645,6 +660,7 @@ def reports(draw):
             "tickets": draw(counts),
             "agents": draw(counts),
             "median_wait_seconds": draw(seconds),
+            "mean_wait_seconds": draw(seconds),
             "p90_wait_seconds": draw(seconds),
         }
         for city in cities
@@ -714,6 +730,14 @@ def reports(draw):
             "service_level_now": draw(st.floats(0, 1)),
             "service_level_advised": draw(st.floats(0, 1)),
             "asa_seconds_advised": draw(seconds),
+            "long_waits": draw(counts),
+            "long_waits_relaxed": draw(counts),
+            "p90_wait_seconds": draw(seconds),
+            "working_days": draw(st.integers(0, 31)),
+            "days_nobody_on_shift": draw(st.integers(0, 31)),
+            "measured_calls": draw(counts),
+            "measured_service_level": draw(st.none() | st.floats(0, 1)),
+            "measured_p90_wait_seconds": draw(seconds),
         }
         for city in cities[:5]
     ]
@@ -721,7 +745,9 @@ def reports(draw):
 
 
 @given(reports())
-def test_random_reports_always_parse_with_invariants(report):
+def test_random_reports_always_parse_with_invariants(data):
+    report = DemoReport.from_dict(data)
+    assert DemoReport.from_dict(report.to_dict()) == report
     page = render_html(report)
     assert render_html(report) == page
     root = parse(page)
@@ -731,14 +757,14 @@ def test_random_reports_always_parse_with_invariants(report):
     sections = {s.get("id") for s in root.iter(f"{XHTML}section")}
     assert set(SECTIONS) <= sections
     city = chart(root, "chart-city-index")
-    n_cities = len(report["cities"]["rows"])
+    n_cities = len(report.cities.rows)
     assert len(by_class(city, "dot")) == n_cities
     assert_whiskers_ordered(city)
     waits = chart(root, "chart-city-waits")
     assert len(by_class(waits, "bar-p90")) == n_cities
     assert_histogram_proportional(
         chart(root, "chart-queue-waits"),
-        [b["count"] for b in report["routing"]["wait_histogram"]],
+        [b.count for b in report.routing.wait_histogram],
     )
     for element in root.iter():
         assert not element.tag.endswith("}script")

@@ -15,7 +15,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from servicekit.cli._demo_data import REQUESTS_PER_DAY, World, generate, parse_month
 from servicekit.cli._demo_report import build_report, run_requirements
@@ -29,6 +29,8 @@ from servicekit.cli._report_text import render_text
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+
+    from servicekit.cli._demo_sections import DemoReport
 
 EPILOG = """\
 examples:
@@ -179,12 +181,12 @@ def make_report(
     volume: int = REQUESTS_PER_DAY,
     jobs: int = 1,
     progress: _Progress | None = None,
-) -> dict[str, Any]:
-    """Generate, simulate, evaluate and report one month (the ``--json`` data).
+) -> DemoReport:
+    """Generate, simulate, evaluate and report one month.
 
     Examples:
         >>> report = make_report(7, "2025-02", volume=60)
-        >>> report["meta"]["month"], report["meta"]["cities"]
+        >>> report.meta.month, report.meta.cities
         ('2025-02', 32)
     """
     parse_month(month)
@@ -217,7 +219,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         progress.done()
     text = (
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if args.json
         else render_text(report)
     )

@@ -1,14 +1,14 @@
-"""The demo's report: every section a service director asks for, as JSON-native data.
+"""The demo's report: every section a service director asks for, as typed values.
 
-:func:`build_report` turns the month's summaries into one dict (the ``--json``
-output; the text and HTML pages are renderings of it). Every figure is computed by the
-library: SLA states come from :func:`servicekit.sla.evaluate`, shares and their
-intervals from :func:`servicekit.scoring.proportion`, the city index table from
-:func:`servicekit.scoring.segment_table`, NPS, CSAT and FCR from their functions,
-alerts from :func:`~servicekit.scoring.follow_up_alerts` and
-:func:`~servicekit.scoring.high_risk_customers`, staffing advice from
-:func:`servicekit.routing.staffing.required_agents`, and the requirements' fate from
-the acceptance workflow.
+`build_report` turns the month's summaries into one `DemoReport` (its ``to_dict()``
+is the ``--json`` output; the text and HTML pages are renderings of it). Every
+figure is computed by the library: SLA states come from `servicekit.sla.evaluate`,
+shares and their intervals from `servicekit.scoring.proportion`, the city index
+table from `servicekit.scoring.segment_table`, NPS, CSAT and FCR from their
+functions, alerts from `servicekit.scoring.follow_up_alerts` and
+`servicekit.scoring.high_risk_customers`, staffing advice from
+`servicekit.routing.staffing.required_agents`, and the requirements' fate from
+the acceptance workflow. This module computes; it never formats text.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from servicekit._vocabulary import Priority
 from servicekit.acceptance import (
@@ -31,6 +31,33 @@ from servicekit.acceptance import (
     SheetSent,
 )
 from servicekit.cli._demo_data import ZONE, ZONE_NAME, RequirementPlan, World
+from servicekit.cli._demo_sections import (
+    Alerts,
+    Breaches,
+    Cities,
+    CityRow,
+    CityWaits,
+    Csat,
+    DemoReport,
+    EscalationStep,
+    Fcr,
+    FollowUpExample,
+    FollowUps,
+    HighRiskCustomer,
+    Meta,
+    MetricCompliance,
+    Nps,
+    OverdueDuty,
+    PolicyCompliance,
+    PriorityCompliance,
+    RequirementBreach,
+    RequirementRow,
+    Routing,
+    Sla,
+    StaffingRow,
+    WaitBand,
+    WorstBreach,
+)
 from servicekit.cli._demo_sim import ESCALATIONS, shifts_worked
 from servicekit.cli._demo_tickets import DIMENSIONS, MetricOutcome, Summary
 from servicekit.routing.staffing import required_agents, service_level
@@ -49,8 +76,10 @@ from servicekit.sla import Metric
 from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from servicekit.acceptance import Event
-    from servicekit.scoring import Estimate, SegmentRow
+    from servicekit.scoring import SegmentRow
 
 TARGET_ANSWER: Final = dt.timedelta(seconds=30)
 """The staffing target: 80 % of contacts answered within 30 s (the chat promise)."""
@@ -70,22 +99,14 @@ _STEP_SECONDS: Final = frozenset(int(s.after.total_seconds()) for s in ESCALATIO
 _COMPLAINTS: Final = frozenset({"complaint", "logistics_complaint"})
 
 
-def _estimate(e: Estimate) -> dict[str, Any]:
-    return e.to_dict()
-
-
-def _share(successes: int, n: int) -> dict[str, Any] | None:
-    return None if n == 0 else _estimate(proportion(successes, n))
-
-
 def _iso(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, ZONE).isoformat()
 
 
 def build_report(
-    world: World, summaries: list[Summary], requirements: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """The whole report as JSON-native data (see the module docstring).
+    world: World, summaries: list[Summary], requirements: Sequence[RequirementRow]
+) -> DemoReport:
+    """The whole report (see the module docstring).
 
     Examples:
         >>> from servicekit.cli._demo_data import generate
@@ -93,42 +114,40 @@ def build_report(
         >>> from servicekit.cli._demo_tickets import summarise
         >>> world = generate(5, "2025-02", volume=60)
         >>> report = build_report(world, summarise(world, simulate(world)), [])
-        >>> sorted(report)[:4]
-        ['alerts', 'cities', 'csat', 'fcr']
+        >>> report.meta.month, list(report.to_dict())[:3]
+        ('2025-02', ['meta', 'sla', 'routing'])
     """
     routed = [s for s in summaries if not s.bot_only]
     surveys = [s for s in summaries if s.survey is not None]
-    return {
-        "meta": {
-            "seed": world.seed,
-            "month": world.month,
-            "timezone": ZONE_NAME,
-            "now": _iso(world.end - 1),
-            "days": round((world.end - world.start) / 86400),
-            "cities": len(world.cities),
-            "agents": len(world.staff),
-            "part_time_agents": sum(s.agent.part_time for s in world.staff),
-            "requests": len(summaries),
-            "routed": len(routed),
-            "survey_answers": len(surveys),
-            "requirements": len(requirements),
-        },
-        "sla": _sla(summaries),
-        "routing": _routing(world, routed),
-        "cities": _cities(world, surveys),
-        "nps": _nps(surveys),
-        "csat": _csat(surveys),
-        "fcr": {
-            "estimate": _estimate(
-                first_contact_resolution(
-                    [bool(s.first_contact) for s in summaries if s.solved]
-                )
+    return DemoReport(
+        meta=Meta(
+            seed=world.seed,
+            month=world.month,
+            timezone=ZONE_NAME,
+            now=_iso(world.end - 1),
+            days=round((world.end - world.start) / 86400),
+            cities=len(world.cities),
+            agents=len(world.staff),
+            part_time_agents=sum(s.agent.part_time for s in world.staff),
+            requests=len(summaries),
+            routed=len(routed),
+            survey_answers=len(surveys),
+            requirements=len(requirements),
+        ),
+        sla=_sla(summaries),
+        routing=_routing(world, routed),
+        cities=_cities(world, surveys),
+        nps=_nps(surveys),
+        csat=_csat(surveys),
+        fcr=Fcr(
+            estimate=first_contact_resolution(
+                [bool(s.first_contact) for s in summaries if s.solved]
             )
-        },
-        "alerts": _alerts(world, summaries, surveys),
-        "requirements": requirements,
-        "staffing": _staffing(world, routed),
-    }
+        ),
+        alerts=_alerts(world, summaries, surveys),
+        requirements=tuple(requirements),
+        staffing=_staffing(world, routed),
+    )
 
 
 def _metric_outcome(s: Summary) -> dict[str, str]:
@@ -144,7 +163,7 @@ def _metric_outcome(s: Summary) -> dict[str, str]:
     return out
 
 
-def _sla(summaries: list[Summary]) -> dict[str, Any]:
+def _sla(summaries: list[Summary]) -> Sla:
     by_metric: dict[str, Counter[str]] = {m.value: Counter() for m in Metric}
     by_priority: dict[str, Counter[str]] = {
         p.value: Counter() for p in reversed(Priority)
@@ -163,53 +182,56 @@ def _sla(summaries: list[Summary]) -> dict[str, Any]:
             (m.late_by, s.id, s, m) for m in s.metrics if m.late_by is not None
         )
     worst.sort(key=lambda w: (-w[0], w[1], w[3].metric))
-
-    def compliance(c: Counter[str]) -> dict[str, Any]:
-        return {
-            "tickets": c["tickets"],
-            "breached_tickets": c["breached"],
-            "compliance": _share(c["tickets"] - c["breached"], c["tickets"]),
-        }
-
-    return {
-        "by_metric": [
-            {
-                "metric": metric,
-                "measured": sum(c.values()),
-                "met": c["met"],
-                "breached": c["breached"],
-                "running": c["open"],
-                "compliance": _share(c["met"], c["met"] + c["breached"]),
-            }
+    # Every row counts at least one request (or clock), so each share has an n.
+    return Sla(
+        by_metric=tuple(
+            MetricCompliance(
+                metric=metric,
+                measured=sum(c.values()),
+                met=c["met"],
+                breached=c["breached"],
+                running=c["open"],
+                compliance=proportion(c["met"], c["met"] + c["breached"]),
+            )
             for metric, c in by_metric.items()
             if c["met"] + c["breached"] > 0
-        ],
-        "by_priority": [
-            {"priority": p, **compliance(c)}
+        ),
+        by_priority=tuple(
+            PriorityCompliance(
+                priority=p,
+                tickets=c["tickets"],
+                breached_tickets=c["breached"],
+                compliance=proportion(c["tickets"] - c["breached"], c["tickets"]),
+            )
             for p, c in by_priority.items()
             if c["tickets"]
-        ],
-        "by_policy": [
-            {"policy": p, **compliance(c)}
+        ),
+        by_policy=tuple(
+            PolicyCompliance(
+                policy=p,
+                tickets=c["tickets"],
+                breached_tickets=c["breached"],
+                compliance=proportion(c["tickets"] - c["breached"], c["tickets"]),
+            )
             for p, c in sorted(by_policy.items(), key=lambda kv: -kv[1]["tickets"])
-        ],
-        "breaches": {
-            "tickets": sum(c["breached"] for c in by_priority.values()),
-            "metrics": sum(c["breached"] for c in by_metric.values()),
-            "worst": [
-                {
-                    "ticket": s.id,
-                    "city": s.city,
-                    "policy": s.policy,
-                    "priority": s.priority,
-                    "metric": m.metric,
-                    "due_at": m.due_at,
-                    "late_by_seconds": late,
-                }
+        ),
+        breaches=Breaches(
+            tickets=sum(c["breached"] for c in by_priority.values()),
+            metrics=sum(c["breached"] for c in by_metric.values()),
+            worst=tuple(
+                WorstBreach(
+                    ticket=s.id,
+                    city=s.city,
+                    policy=s.policy,
+                    priority=s.priority,
+                    metric=m.metric,
+                    due_at=m.due_at,
+                    late_by_seconds=late,
+                )
                 for late, _, s, m in worst[:10]
-            ],
-        },
-    }
+            ),
+        ),
+    )
 
 
 def _percentile(values: list[int], q: float) -> float:
@@ -219,7 +241,7 @@ def _percentile(values: list[int], q: float) -> float:
     return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
 
 
-def _routing(world: World, routed: list[Summary]) -> dict[str, Any]:
+def _routing(world: World, routed: list[Summary]) -> Routing:
     assigned = [s for s in routed if s.assigned]
     steps = Counter(s.step for s in assigned if s.step != "standard")
     staff = Counter(s.city for s in world.staff)
@@ -235,40 +257,43 @@ def _routing(world: World, routed: list[Summary]) -> dict[str, Any]:
                 histogram[i] += 1
                 break
     language = [s for s in routed if s.language != "zh"]
-    return {
-        "routed": len(routed),
-        "assigned": len(assigned),
-        "owner_tickets": sum(s.had_owner for s in routed),
-        "to_owner": sum(s.to_owner for s in routed),
-        "dedicated_tickets": sum(s.had_manager for s in routed),
-        "to_dedicated_manager": sum(s.to_manager for s in routed),
-        "language_tickets": len(language),
-        "language_matched": sum(bool(s.language_matched) for s in language),
-        "escalated": sum(steps.values()),
-        "escalation_steps": dict(sorted(steps.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "by_city": [
-            {
-                "city": c.name,
-                "tickets": tickets[c.name],
-                "agents": staff[c.name],
-                "median_wait_seconds": float(statistics.median(waits[c.name]))
+    return Routing(
+        routed=len(routed),
+        assigned=len(assigned),
+        owner_tickets=sum(s.had_owner for s in routed),
+        to_owner=sum(s.to_owner for s in routed),
+        dedicated_tickets=sum(s.had_manager for s in routed),
+        to_dedicated_manager=sum(s.to_manager for s in routed),
+        language_tickets=len(language),
+        language_matched=sum(bool(s.language_matched) for s in language),
+        escalated=sum(steps.values()),
+        escalation_steps=tuple(
+            EscalationStep(step=step, tickets=n)
+            for step, n in sorted(steps.items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        by_city=tuple(
+            CityWaits(
+                city=c.name,
+                tickets=tickets[c.name],
+                agents=staff[c.name],
+                median_wait_seconds=float(statistics.median(waits[c.name]))
                 if waits[c.name]
                 else 0.0,
-                "mean_wait_seconds": round(statistics.fmean(waits[c.name]), 1)
+                mean_wait_seconds=round(statistics.fmean(waits[c.name]), 1)
                 if waits[c.name]
                 else 0.0,
-                "p90_wait_seconds": _percentile(waits[c.name], 0.9),
-            }
+                p90_wait_seconds=_percentile(waits[c.name], 0.9),
+            )
             for c in world.cities
-        ],
-        "wait_histogram": [
-            {"label": label, "upper_seconds": upper, "count": count}
+        ),
+        wait_histogram=tuple(
+            WaitBand(label=label, upper_seconds=upper, count=count)
             for (label, upper), count in zip(_HISTOGRAM, histogram, strict=True)
-        ],
-    }
+        ),
+    )
 
 
-def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
+def _cities(world: World, surveys: list[Summary]) -> Cities:
     rows = [
         {"city": s.city, "ratings": {d: s.survey[d] for d in DIMENSIONS}}
         for s in surveys
@@ -284,41 +309,45 @@ def _cities(world: World, surveys: list[Summary]) -> dict[str, Any]:
     bottom = list(table.bottom(None))
     highest = list(table.highest(None))
     lowest = list(table.lowest(None))
-    return {
-        "measure": "satisfaction index (0-100): response speed 30 %, resolution 40 %, "
+    return Cities(
+        measure="satisfaction index (0-100): response speed 30 %, resolution 40 %, "
         "attitude 20 %, follow-up 10 %",
-        "min_n": 30,
-        "top_k": table.top_k,
-        "bottom_k": table.bottom_k,
-        "rows": [
-            {
-                "city": r.segment,
-                "n": r.n,
-                "index": _estimate(r.estimate),
-                "shrunk": _estimate(r.shrunk),
-                "rank": r.rank,
-                "shrunk_rank": r.shrunk_rank,
-                "best_rank": r.best_rank,
-                "worst_rank": r.worst_rank,
-                "value_rank": r.value_rank,
-                "rankable": r.rankable,
-                "top": r.top,
-                "bottom": r.bottom,
-            }
+        min_n=30,
+        top_k=table.top_k,
+        bottom_k=table.bottom_k,
+        rows=tuple(
+            CityRow(
+                city=str(r.segment),
+                n=r.n,
+                index=r.estimate,
+                shrunk=r.shrunk,
+                rank=r.rank,
+                shrunk_rank=r.shrunk_rank,
+                best_rank=r.best_rank,
+                worst_rank=r.worst_rank,
+                value_rank=r.value_rank,
+                rankable=r.rankable,
+                top=r.top,
+                bottom=r.bottom,
+            )
             for r in ranked
-        ],
-        "top": [str(r.segment) for r in top],
-        "bottom": [str(r.segment) for r in bottom],
-        "highest": [str(r.segment) for r in highest],
-        "lowest": [str(r.segment) for r in lowest],
-        "unranked": sorted([str(r.segment) for r in ranked if not r.rankable] + silent),
-        "no_answers": silent,
-        "notes": _ranking_notes(
-            len([r for r in ranked if r.rankable]),
-            (table.top_k, top, highest),
-            (table.bottom_k, bottom, lowest),
         ),
-    }
+        top=tuple(str(r.segment) for r in top),
+        bottom=tuple(str(r.segment) for r in bottom),
+        highest=tuple(str(r.segment) for r in highest),
+        lowest=tuple(str(r.segment) for r in lowest),
+        unranked=tuple(
+            sorted([str(r.segment) for r in ranked if not r.rankable] + silent)
+        ),
+        no_answers=tuple(silent),
+        notes=tuple(
+            _ranking_notes(
+                len([r for r in ranked if r.rankable]),
+                (table.top_k, top, highest),
+                (table.bottom_k, bottom, lowest),
+            )
+        ),
+    )
 
 
 def _names(rows: list[SegmentRow]) -> str:
@@ -381,24 +410,22 @@ def _ranking_notes(
     return notes
 
 
-def _nps(surveys: list[Summary]) -> dict[str, Any]:
+def _nps(surveys: list[Summary]) -> Nps:
     result = nps([int(s.survey["nps"]) for s in surveys if s.survey is not None])  # type: ignore[call-overload]
-    return {
-        "estimate": _estimate(result.estimate),
-        "promoters": result.promoters,
-        "passives": result.passives,
-        "detractors": result.detractors,
-    }
+    return Nps(
+        estimate=result.estimate,
+        promoters=result.promoters,
+        passives=result.passives,
+        detractors=result.detractors,
+    )
 
 
-def _csat(surveys: list[Summary]) -> dict[str, Any]:
+def _csat(surveys: list[Summary]) -> Csat:
     result = csat([int(s.survey["csat"]) for s in surveys if s.survey is not None])  # type: ignore[call-overload]
-    return {"top_box": _estimate(result.top_box), "mean": _estimate(result.mean)}
+    return Csat(top_box=result.top_box, mean=result.mean)
 
 
-def _alerts(
-    world: World, summaries: list[Summary], surveys: list[Summary]
-) -> dict[str, Any]:
+def _alerts(world: World, summaries: list[Summary], surveys: list[Summary]) -> Alerts:
     city_of = {s.id: s.city for s in surveys}
     alerts = follow_up_alerts(
         [{"id": s.id, **(s.survey or {})} for s in surveys], id_field="id"
@@ -416,31 +443,31 @@ def _alerts(
     risky = high_risk_customers(
         complaints, now=dt.datetime.fromtimestamp(world.end - 1, ZONE), threshold=2
     )
-    return {
-        "follow_up": {
-            "count": len(alerts),
-            "examples": [
-                {
-                    "response": str(a.response),
-                    "city": city_of[str(a.response)],
-                    "reasons": list(a.reasons),
-                }
+    return Alerts(
+        follow_up=FollowUps(
+            count=len(alerts),
+            examples=tuple(
+                FollowUpExample(
+                    response=str(a.response),
+                    city=city_of[str(a.response)],
+                    reasons=tuple(a.reasons),
+                )
                 for a in alerts[:5]
-            ],
-        },
-        "high_risk": [
-            {
-                "customer": str(a.customer),
-                "city": customer_city[str(a.customer)],
-                "unresolved": a.unresolved,
-                "reasons": list(a.reasons),
-            }
+            ),
+        ),
+        high_risk=tuple(
+            HighRiskCustomer(
+                customer=str(a.customer),
+                city=customer_city[str(a.customer)],
+                unresolved=a.unresolved,
+                reasons=tuple(a.reasons),
+            )
             for a in risky[:10]
-        ],
-    }
+        ),
+    )
 
 
-def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
+def _staffing(world: World, routed: list[Summary]) -> tuple[StaffingRow, ...]:
     """Erlang C advice for the phone line of the five cities that kept people waiting.
 
     The cities are those with the longest 90th-percentile wait. For each, the advice
@@ -465,7 +492,7 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
         waits,
         key=lambda c: (-_percentile(waits[c], 0.9), -statistics.fmean(waits[c]), c),
     )
-    advice: list[dict[str, Any]] = []
+    advice: list[StaffingRow] = []
     for city in slowest:
         if len(advice) == _STAFFING_ROWS:
             break
@@ -498,39 +525,37 @@ def _staffing(world: World, routed: list[Summary]) -> list[dict[str, Any]]:
         )
         long = [s for s in routed if s.city == city and (s.wait or 0) > _LONG_WAIT]
         advice.append(
-            {
-                "city": city,
-                "long_waits": len(long),
+            StaffingRow(
+                city=city,
+                long_waits=len(long),
                 # Taken the very second a step relaxed them: no qualified agent before.
-                "long_waits_relaxed": sum(
-                    s.routed_after in _STEP_SECONDS for s in long
-                ),
-                "peak_hour": f"{hour:02d}:00-{(hour + 1) % 24:02d}:00",
-                "peak_volume_per_hour": round(volume, 2),
-                "aht_seconds": aht.total_seconds(),
-                "agents_on_shift": on_shift,
-                "working_days": len(business),
-                "days_nobody_on_shift": empty_days,
-                "median_wait_seconds": float(statistics.median(waits[city])),
-                "p90_wait_seconds": _percentile(waits[city], 0.9),
-                "required_agents": plan.agents,
-                "scheduled_agents": plan.scheduled_agents,
-                "measured_calls": len(answered),
-                "measured_service_level": sum(answered) / len(answered),
-                "measured_p90_wait_seconds": _percentile(
+                long_waits_relaxed=sum(s.routed_after in _STEP_SECONDS for s in long),
+                peak_hour=f"{hour:02d}:00-{(hour + 1) % 24:02d}:00",
+                peak_volume_per_hour=round(volume, 2),
+                aht_seconds=aht.total_seconds(),
+                agents_on_shift=on_shift,
+                working_days=len(business),
+                days_nobody_on_shift=empty_days,
+                median_wait_seconds=float(statistics.median(waits[city])),
+                p90_wait_seconds=_percentile(waits[city], 0.9),
+                required_agents=plan.agents,
+                scheduled_agents=plan.scheduled_agents,
+                measured_calls=len(answered),
+                measured_service_level=sum(answered) / len(answered),
+                measured_p90_wait_seconds=_percentile(
                     [s.wait for s in in_hour[hour] if s.wait is not None], 0.9
                 ),
-                "service_level_now": service_level(
+                service_level_now=service_level(
                     agents=on_shift,
                     traffic=volume * aht.total_seconds() / 3600,
                     aht=aht,
                     target_answer=TARGET_ANSWER,
                 ),
-                "service_level_advised": plan.service_level,
-                "asa_seconds_advised": plan.asa.total_seconds(),
-            }
+                service_level_advised=plan.service_level,
+                asa_seconds_advised=plan.asa.total_seconds(),
+            )
         )
-    return advice
+    return tuple(advice)
 
 
 def _on_shift(
@@ -552,14 +577,14 @@ def _on_shift(
     return round(statistics.median(counts)), counts.count(0)
 
 
-def run_requirements(world: World) -> list[dict[str, Any]]:
+def run_requirements(world: World) -> list[RequirementRow]:
     """Run each planned requirement through the acceptance workflow up to month end.
 
     Examples:
         >>> from servicekit.cli._demo_data import generate
         >>> rows = run_requirements(generate(7, "2025-01", volume=300))
-        >>> len(rows), sorted(rows[0])[:3]
-        (12, ['breaches', 'city', 'customer'])
+        >>> len(rows), rows[0].id.startswith("REQ-202501-")
+        (12, True)
     """
     policy = RequirementPolicy(CHINA_BUSINESS_CALENDAR)
     now = dt.datetime.fromtimestamp(world.end - 1, ZONE)
@@ -568,7 +593,7 @@ def run_requirements(world: World) -> list[dict[str, Any]]:
 
 def _requirement(
     plan: RequirementPlan, policy: RequirementPolicy, now: dt.datetime
-) -> dict[str, Any]:
+) -> RequirementRow:
     cal = CHINA_BUSINESS_CALENDAR
     hour = dt.timedelta(hours=1)
     received = dt.datetime.fromtimestamp(plan.received, ZONE)
@@ -626,29 +651,29 @@ def _requirement(
         req = req.apply_all(req.timeouts(event.at))
         req = req.apply(event)
     req = req.apply_all(req.timeouts(now))
-    return {
-        "id": plan.id,
-        "customer": plan.customer,
-        "city": plan.city,
-        "state": req.state.value,
-        "rework_count": req.rework_count,
-        "rediscussion_count": req.rediscussion_count,
-        "escalated": req.escalated,
-        "breaches": [
-            {
-                "kind": b.kind.value,
-                "what": b.what.value,
-                "due_at": b.due_at.isoformat(),
-                "at": b.at.isoformat(),
-            }
+    return RequirementRow(
+        id=plan.id,
+        customer=plan.customer,
+        city=plan.city,
+        state=req.state.value,
+        rework_count=req.rework_count,
+        rediscussion_count=req.rediscussion_count,
+        escalated=req.escalated,
+        breaches=tuple(
+            RequirementBreach(
+                kind=b.kind.value,
+                what=b.what.value,
+                due_at=b.due_at.isoformat(),
+                at=b.at.isoformat(),
+            )
             for b in req.breaches
-        ],
-        "overdue": [
-            {
-                "what": o.what.value,
-                "party": o.party.value,
-                "due_at": None if o.due_at is None else o.due_at.isoformat(),
-            }
+        ),
+        overdue=tuple(
+            OverdueDuty(
+                what=o.what.value,
+                party=o.party.value,
+                due_at=None if o.due_at is None else o.due_at.isoformat(),
+            )
             for o in req.overdue(now)
-        ],
-    }
+        ),
+    )

@@ -8,7 +8,7 @@ city's median and 90th-percentile wait. Every chart carries ``role="img"``, an
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from servicekit.cli import _html_parts as h
 from servicekit.cli._report_text import human, wait
@@ -16,31 +16,28 @@ from servicekit.cli._report_text import human, wait
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from servicekit.cli._demo_sections import Cities, CityRow, CityWaits, Sla, WaitBand
+
 # --- chart 1: city index with intervals -----------------------------------------------
 
 
-def city_kind(row: Mapping[str, Any]) -> str:
-    if not row.get("rankable", True):
+def city_kind(row: CityRow) -> str:
+    if not row.rankable:
         return "unranked"
-    if row.get("top"):
+    if row.top:
         return "top"
-    if row.get("bottom"):
+    if row.bottom:
         return "bottom"
     return "ranked"
 
 
-def _index_domain(rows: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
+def _index_domain(rows: Sequence[CityRow]) -> tuple[float, float]:
     """A zoomed 0–100 axis: outward to multiples of 10, at least 10 wide."""
+    # An Estimate is finite by construction: no value needs filtering out.
     values = [
         number
         for row in rows
-        for number in (
-            h.finite(row["index"]["low"]),
-            h.finite(row["index"]["high"]),
-            h.finite(row["index"]["value"]),
-            h.finite(row["shrunk"]["value"]),
-        )
-        if number is not None
+        for number in (row.index.low, row.index.high, row.index.value, row.shrunk.value)
     ]
     if not values:
         return 0.0, 100.0
@@ -52,9 +49,8 @@ def _index_domain(rows: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
     return lo, hi
 
 
-def city_markers(cities: Mapping[str, Any]) -> dict[str, str]:
-    min_n = cities.get("min_n", 30)
-    top, bottom = cities.get("top", []), cities.get("bottom", [])
+def city_markers(cities: Cities) -> dict[str, str]:
+    min_n, top, bottom = cities.min_n, cities.top, cities.bottom
     return {
         "top": f"top {len(top)}" if top else "top",
         "bottom": f"bottom {len(bottom)}" if bottom else "bottom",
@@ -63,8 +59,8 @@ def city_markers(cities: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def city_index_chart(cities: Mapping[str, Any]) -> str:
-    rows = list(cities["rows"])  # the table's order: one order for the reader
+def city_index_chart(cities: Cities) -> str:
+    rows = list(cities.rows)  # the table's order: one order for the reader
     markers = city_markers(cities)
     lo, hi = _index_domain(rows)
     x0, x1 = 180.0, h.WIDTH - 150.0
@@ -73,7 +69,7 @@ def city_index_chart(cities: Mapping[str, Any]) -> str:
     n_rows = max(len(rows), 1)
     bottom = top + n_rows * h.ROW
     height = bottom + 40.0
-    level = h.confidence(rows[0]["index"] if rows else None)
+    level = h.confidence(rows[0].index if rows else None)
     label = f"Satisfaction index of {len(rows)} cities, {level} intervals, table order"
     body: list[str] = [
         h.svg_text(10.0, 18.0, label, size=13, **{"font-weight": "bold"})
@@ -88,13 +84,13 @@ def city_index_chart(cities: Mapping[str, Any]) -> str:
         kind = city_kind(row)
         colour = h.COLOURS[kind]
         cy = top + i * h.ROW + h.ROW / 2
-        index, shrunk = row["index"], row["shrunk"]
-        city = str(row["city"])
-        xl, xv, xh = scale(index["low"]), scale(index["value"]), scale(index["high"])
-        xs = scale(shrunk["value"])
+        index, shrunk = row.index, row.shrunk
+        city = str(row.city)
+        xl, xv, xh = scale(index.low), scale(index.value), scale(index.high)
+        xs = scale(shrunk.value)
         tip = (
-            f"{city}: index {h.interval(index)}, shrunk {h.num(shrunk['value'])}, "
-            f"n={row['n']}, rank {row.get('rank') or '–'}"
+            f"{city}: index {h.interval(index)}, shrunk {h.num(shrunk.value)}, "
+            f"n={row.n}, rank {row.rank or '–'}"
         )
         body.append(f'<g class="city-row {kind}" data-city="{h.esc(city)}">')
         body.append(f"<title>{h.esc(tip)}</title>")
@@ -218,15 +214,15 @@ def _city_legend(markers: Mapping[str, str], level: str) -> list[str]:
 # --- chart 2: SLA compliance ----------------------------------------------------------
 
 
-def sla_chart(sla: Mapping[str, Any]) -> str:
+def sla_chart(sla: Sla) -> str:
     groups = [
         (
             "By metric",
-            [(human(r["metric"]), r["compliance"]) for r in sla["by_metric"]],
+            [(human(r.metric), r.compliance) for r in sla.by_metric],
         ),
         (
             "By priority",
-            [(human(r["priority"]), r["compliance"]) for r in sla["by_priority"]],
+            [(human(r.priority), r.compliance) for r in sla.by_priority],
         ),
     ]
     x0, x1 = 150.0, h.WIDTH - 170.0
@@ -255,7 +251,7 @@ def sla_chart(sla: Mapping[str, Any]) -> str:
             y += h.ROW
         for name, est in rows:
             cy = y + h.ROW / 2
-            xv = scale(est["value"])
+            xv = scale(est.value)
             body.append(f'<g class="sla-row" data-name="{h.esc(name)}">')
             body.append(
                 f"<title>{h.esc(f'{group}, {name}: {h.interval(est)} %')}</title>"
@@ -274,7 +270,7 @@ def sla_chart(sla: Mapping[str, Any]) -> str:
                     },
                 )
             )
-            xl, xh = scale(est["low"]), scale(est["high"])
+            xl, xh = scale(est.low), scale(est.high)
             body.append(
                 h.element(
                     "line",
@@ -299,7 +295,7 @@ def sla_chart(sla: Mapping[str, Any]) -> str:
 # --- chart 3: queue wait histogram ----------------------------------------------------
 
 
-def histogram_chart(histogram: Sequence[Mapping[str, Any]]) -> str:
+def histogram_chart(histogram: Sequence[WaitBand]) -> str:
     x0, x1 = 40.0, h.WIDTH - 20.0
     top, plot_h = 50.0, 200.0
     base = top + plot_h
@@ -313,7 +309,7 @@ def histogram_chart(histogram: Sequence[Mapping[str, Any]]) -> str:
     )
     if not histogram:
         body.append(h.none_text(x0 + 10, base - 10))
-    counts = [max(0, int(h.finite(b["count"]) or 0)) for b in histogram]
+    counts = [max(0, b.count) for b in histogram]
     biggest = max(counts, default=0)
     slot = (x1 - x0) / max(len(histogram), 1)
     width = slot * 0.8
@@ -321,7 +317,7 @@ def histogram_chart(histogram: Sequence[Mapping[str, Any]]) -> str:
         bar_h = plot_h * count / biggest if biggest else 0.0
         x = x0 + i * slot + (slot - width) / 2
         centre = x + width / 2
-        band_label = str(band["label"])
+        band_label = str(band.label)
         body.append(f'<g class="band" data-label="{h.esc(band_label)}">')
         body.append(f"<title>{h.esc(f'{band_label}: {count} tickets')}</title>")
         body.append(
@@ -371,10 +367,10 @@ def _wait_ticks(biggest: float) -> list[float]:
     return [step * k for k in range(count + 1)]
 
 
-def city_waits_chart(by_city: Sequence[Mapping[str, Any]]) -> str:
+def city_waits_chart(by_city: Sequence[CityWaits]) -> str:
     rows = sorted(
         by_city,
-        key=lambda r: (-(h.finite(r["p90_wait_seconds"]) or 0.0), str(r["city"])),
+        key=lambda r: (-(h.finite(r.p90_wait_seconds) or 0.0), str(r.city)),
     )
     x0, x1 = 180.0, h.WIDTH - 215.0
     top = 54.0
@@ -385,8 +381,8 @@ def city_waits_chart(by_city: Sequence[Mapping[str, Any]]) -> str:
         number
         for row in rows
         for number in (
-            h.finite(row["median_wait_seconds"]),
-            h.finite(row["p90_wait_seconds"]),
+            h.finite(row.median_wait_seconds),
+            h.finite(row.p90_wait_seconds),
         )
         if number is not None
     ]
@@ -416,11 +412,11 @@ def city_waits_chart(by_city: Sequence[Mapping[str, Any]]) -> str:
         body.append(h.none_text(x0, top + 15))
     for i, row in enumerate(rows):
         cy = top + i * h.ROW + h.ROW / 2
-        city = str(row["city"])
-        median, p90 = row["median_wait_seconds"], row["p90_wait_seconds"]
+        city = str(row.city)
+        median, p90 = row.median_wait_seconds, row.p90_wait_seconds
         tip = (
             f"{city}: median {wait(median)}, p90 {wait(p90)}, "
-            f"{row['tickets']} tickets, {row['agents']} agents"
+            f"{row.tickets} tickets, {row.agents} agents"
         )
         body.append(f'<g class="city-row" data-city="{h.esc(city)}">')
         body.append(f"<title>{h.esc(tip)}</title>")

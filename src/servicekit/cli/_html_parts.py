@@ -13,12 +13,14 @@ import html
 import math
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from servicekit.cli._format import decimals
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
+
+    from servicekit.scoring import Estimate
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -83,16 +85,14 @@ def esc(value: object) -> str:
     return html.escape(_NOT_XML.sub("\ufffd", str(value)), quote=True)
 
 
-def finite(value: Any) -> float | None:
-    """``value`` as a finite float, or ``None``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+def finite(value: float | None) -> float | None:
+    """``value`` as a finite float, or ``None`` (for anything else, NaN included)."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
         return None
-    return number if math.isfinite(number) else None
+    return float(value)
 
 
-def num(value: Any, digits: int = 1) -> str:
+def num(value: float | None, digits: int = 1) -> str:
     """A number with ``digits`` decimals (``n/a`` if it is not a finite number)."""
     number = finite(value)
     if number is None:
@@ -103,19 +103,19 @@ def num(value: Any, digits: int = 1) -> str:
     return text
 
 
-def pct(value: Any) -> str:
+def pct(value: float | None) -> str:
     """A percentage (already 0–100) with one decimal: ``82.1 %``."""
     text = num(value)
     return text if text == "n/a" else f"{text} %"
 
 
-def frac_pct(value: Any) -> str:
+def frac_pct(value: float | None) -> str:
     """A fraction 0–1 as a percentage with one decimal."""
     number = finite(value)
     return "n/a" if number is None else pct(number * 100)
 
 
-def share(part: Any, whole: Any) -> str:
+def share(part: float | None, whole: float | None) -> str:
     """``part`` as a percentage of ``whole`` (``n/a`` when ``whole`` is not positive)."""
     numerator, denominator = finite(part), finite(whole)
     if numerator is None or denominator is None or denominator <= 0:
@@ -123,18 +123,18 @@ def share(part: Any, whole: Any) -> str:
     return pct(100 * numerator / denominator)
 
 
-def interval(est: Mapping[str, Any], digits: int = 1) -> str:
+def interval(est: Estimate, digits: int = 1) -> str:
     """An estimate with its interval: ``82.1 (79.4–84.6)``.
 
     More decimals where one would show a bound (0, ±100) the estimate is not at.
     """
-    numbers = [finite(est[key]) for key in ("value", "low", "high")]
-    digits = decimals((x for x in numbers if x is not None), digits)
-    value, low, high = (num(est[key], digits) for key in ("value", "low", "high"))
+    numbers = (est.value, est.low, est.high)
+    digits = decimals(numbers, digits)
+    value, low, high = (num(x, digits) for x in numbers)
     return f"{value} ({low}–{high})"
 
 
-def when(instant: Any) -> str:
+def when(instant: str | None) -> str:
     """An ISO-8601 instant as a ``<time>`` element showing date, time and offset."""
     text = str(instant)
     try:
@@ -149,7 +149,7 @@ def when(instant: Any) -> str:
     return f'<time datetime="{esc(text)}">{esc(shown)}</time>'
 
 
-def count(value: Any) -> str:
+def count(value: float) -> str:
     """A whole number with thousands separators, as in the text: ``12,845``.
 
     Examples:
@@ -162,11 +162,9 @@ def count(value: Any) -> str:
     return f"{int(number):,}"
 
 
-def confidence(est: Mapping[str, Any] | None) -> str:
-    """The confidence level of ``est`` as ``95 %`` (95 % when unknown)."""
-    level = finite(est.get("confidence")) if est is not None else None
-    if level is None or not 0 < level < 1:
-        level = 0.95
+def confidence(est: Estimate | None) -> str:
+    """The confidence level of ``est`` as ``95 %`` (95 % when there is none)."""
+    level = 0.95 if est is None else est.confidence
     return f"{level * 100:g} %"
 
 
@@ -266,7 +264,7 @@ class Scale:
     def __init__(self, lo: float, hi: float, x0: float, x1: float) -> None:
         self.lo, self.hi, self.x0, self.x1 = lo, hi, x0, x1
 
-    def __call__(self, value: Any) -> float:
+    def __call__(self, value: float | None) -> float:
         number = finite(value)
         if number is None:
             number = self.lo
@@ -275,7 +273,11 @@ class Scale:
 
 
 def x_axis(
-    scale: Scale, ticks: Sequence[float], top: float, bottom: float, fmt: Any
+    scale: Scale,
+    ticks: Sequence[float],
+    top: float,
+    bottom: float,
+    fmt: Callable[[float], str],
 ) -> list[str]:
     """Vertical grid lines at ``ticks`` with labels under ``bottom``."""
     out = ['<g class="axis">']

@@ -1,48 +1,62 @@
 """The demo page's sections: one function per part of the report.
 
-Each takes its part of the JSON-native report and returns one ``<section>`` (or, for
+Each takes its section of the typed demo report and returns one ``<section>`` (or, for
 the header, the page's opening), built from ``_html_parts`` and ``_html_charts``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from servicekit.cli import _html_charts as charts
 from servicekit.cli import _html_parts as h
 from servicekit.cli._report_text import human, humane, wait
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
+
+    from servicekit.cli._demo_sections import (
+        Alerts,
+        Cities,
+        Csat,
+        DemoReport,
+        Fcr,
+        Nps,
+        RequirementRow,
+        Routing,
+        Sla,
+        StaffingRow,
+    )
+    from servicekit.scoring import Estimate
 
 # --- sections -------------------------------------------------------------------------
 
 
-def header(report: Mapping[str, Any]) -> str:
-    meta = report["meta"]
-    month = meta["month"]
+def header(report: DemoReport) -> str:
+    meta = report.meta
+    month = meta.month
     facts = [
         ("Month", h.esc(month)),
-        ("Time zone", h.esc(meta["timezone"])),
-        ("Report time", h.when(meta["now"])),
-        ("Seed", h.esc(meta["seed"])),
-        ("Days simulated", h.esc(meta["days"])),
-        ("Cities", h.esc(meta["cities"])),
+        ("Time zone", h.esc(meta.timezone)),
+        ("Report time", h.when(meta.now)),
+        ("Seed", h.esc(meta.seed)),
+        ("Days simulated", h.esc(meta.days)),
+        ("Cities", h.esc(meta.cities)),
         (
             "Agents",
-            f"{h.esc(meta['agents'])} ({h.esc(meta['part_time_agents'])} part-time)",
+            f"{h.esc(meta.agents)} ({h.esc(meta.part_time_agents)} part-time)",
         ),
-        ("Requests", h.esc(h.count(meta["requests"]))),
-        ("Routed tickets", h.esc(h.count(meta["routed"]))),
-        ("Survey answers", h.esc(h.count(meta["survey_answers"]))),
-        ("Requirements", h.esc(meta["requirements"])),
+        ("Requests", h.esc(h.count(meta.requests))),
+        ("Routed tickets", h.esc(h.count(meta.routed))),
+        ("Survey answers", h.esc(h.count(meta.survey_answers))),
+        ("Requirements", h.esc(meta.requirements)),
     ]
     rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
     figures = [
-        ("NPS", h.num(report["nps"]["estimate"]["value"])),
-        ("CSAT top box", h.pct(report["csat"]["top_box"]["value"])),
-        ("First-contact resolution", h.pct(report["fcr"]["estimate"]["value"])),
-        ("SLA breaches", f"{h.count(report['sla']['breaches']['tickets'])} tickets"),
+        ("NPS", h.num(report.nps.estimate.value)),
+        ("CSAT top box", h.pct(report.csat.top_box.value)),
+        ("First-contact resolution", h.pct(report.fcr.estimate.value)),
+        ("SLA breaches", f"{h.count(report.sla.breaches.tickets)} tickets"),
     ]
     strip = "".join(f"<li>{h.esc(k)}<b>{h.esc(v)}</b></li>" for k, v in figures)
     links = [
@@ -67,7 +81,7 @@ def header(report: Mapping[str, Any]) -> str:
     )
 
 
-def sla_section(sla: Mapping[str, Any]) -> str:
+def sla_section(sla: Sla) -> str:
     by_metric = h.table(
         [
             "Metric",
@@ -79,47 +93,47 @@ def sla_section(sla: Mapping[str, Any]) -> str:
         ],
         [
             [
-                h.esc(human(r["metric"])),
-                h.esc(h.count(r["measured"])),
-                h.esc(h.count(r["met"])),
-                h.esc(h.count(r["breached"])),
-                h.esc(h.count(r["running"])),
-                h.esc(h.interval(r["compliance"])),
+                h.esc(human(r.metric)),
+                h.esc(h.count(r.measured)),
+                h.esc(h.count(r.met)),
+                h.esc(h.count(r.breached)),
+                h.esc(h.count(r.running)),
+                h.esc(h.interval(r.compliance)),
             ]
-            for r in sla["by_metric"]
+            for r in sla.by_metric
         ],
         numeric=(1, 2, 3, 4, 5),
     )
 
-    def by_key(key: str, title: str) -> str:
+    def by_group(title: str, rows: Sequence[tuple[str, int, int, Estimate]]) -> str:
         return h.table(
             [title, "Tickets", "Breached tickets", "Compliance, % (interval)"],
             [
                 [
-                    h.esc(human(r[key])),
-                    h.esc(h.count(r["tickets"])),
-                    h.esc(h.count(r["breached_tickets"])),
-                    h.esc(h.interval(r["compliance"])),
+                    h.esc(human(name)),
+                    h.esc(h.count(tickets)),
+                    h.esc(h.count(breached)),
+                    h.esc(h.interval(compliance)),
                 ]
-                for r in sla[f"by_{key}"]
+                for name, tickets, breached, compliance in rows
             ],
             numeric=(1, 2, 3),
         )
 
-    breaches = sla["breaches"]
+    breaches = sla.breaches
     worst = h.table(
         ["Ticket", "City", "Policy", "Priority", "Metric", "Due", "Late by"],
         [
             [
-                h.esc(w["ticket"]),
-                h.esc(w["city"]),
-                h.esc(human(w["policy"])),
-                h.esc(w["priority"]),
-                h.esc(human(w["metric"])),
-                h.when(w["due_at"]),
-                h.esc(wait(w["late_by_seconds"])),
+                h.esc(w.ticket),
+                h.esc(w.city),
+                h.esc(human(w.policy)),
+                h.esc(w.priority),
+                h.esc(human(w.metric)),
+                h.when(w.due_at),
+                h.esc(wait(w.late_by_seconds)),
             ]
-            for w in breaches["worst"]
+            for w in breaches.worst
         ],
         numeric=(6,),
     )
@@ -136,42 +150,54 @@ def sla_section(sla: Mapping[str, Any]) -> str:
             "<h3>By metric</h3>",
             by_metric,
             "<h3>By priority</h3>",
-            by_key("priority", "Priority"),
+            by_group(
+                "Priority",
+                [
+                    (r.priority, r.tickets, r.breached_tickets, r.compliance)
+                    for r in sla.by_priority
+                ],
+            ),
             "<h3>By policy</h3>",
-            by_key("policy", "Policy"),
+            by_group(
+                "Policy",
+                [
+                    (r.policy, r.tickets, r.breached_tickets, r.compliance)
+                    for r in sla.by_policy
+                ],
+            ),
             "<h3>Breaches</h3>",
             (
-                f"<p>{h.esc(h.count(breaches['tickets']))} tickets breached "
-                f"{h.esc(h.count(breaches['metrics']))} clocks in total. The worst:</p>"
+                f"<p>{h.esc(h.count(breaches.tickets))} tickets breached "
+                f"{h.esc(h.count(breaches.metrics))} clocks in total. The worst:</p>"
             ),
             worst,
         ],
     )
 
 
-def routing_section(routing: Mapping[str, Any]) -> str:
-    routed = routing["routed"]
+def routing_section(routing: Routing) -> str:
+    routed = routing.routed
     outcomes = [
-        ("Routed tickets", routing["routed"], None),
-        ("Assigned to an agent", routing["assigned"], routed),
-        ("Tickets from customers with a case owner", routing["owner_tickets"], None),
-        ("… routed to their owner", routing["to_owner"], routing["owner_tickets"]),
-        ("Tickets with a dedicated manager", routing["dedicated_tickets"], None),
+        ("Routed tickets", routing.routed, None),
+        ("Assigned to an agent", routing.assigned, routed),
+        ("Tickets from customers with a case owner", routing.owner_tickets, None),
+        ("… routed to their owner", routing.to_owner, routing.owner_tickets),
+        ("Tickets with a dedicated manager", routing.dedicated_tickets, None),
         (
             "… routed to the dedicated manager",
-            routing["to_dedicated_manager"],
-            routing["dedicated_tickets"],
+            routing.to_dedicated_manager,
+            routing.dedicated_tickets,
         ),
-        ("Tickets needing a language", routing["language_tickets"], None),
+        ("Tickets needing a language", routing.language_tickets, None),
         (
             "… matched to a speaker",
-            routing["language_matched"],
-            routing["language_tickets"],
+            routing.language_matched,
+            routing.language_tickets,
         ),
         (
             "Assigned under an escalation step",
-            routing["escalated"],
-            routing["assigned"],
+            routing.escalated,
+            routing.assigned,
         ),
     ]
     outcome_table = h.table(
@@ -186,13 +212,17 @@ def routing_section(routing: Mapping[str, Any]) -> str:
         ],
         numeric=(1, 2),
     )
-    steps = routing["escalation_steps"]
-    total_steps = sum(int(h.finite(v) or 0) for v in steps.values())
+    steps = routing.escalation_steps
+    total_steps = sum(s.tickets for s in steps)
     step_table = h.table(
         ["Escalation step", "Tickets", "Share"],
         [
-            [h.esc(k), h.esc(h.count(v)), h.esc(h.share(v, total_steps))]
-            for k, v in steps.items()
+            [
+                h.esc(s.step),
+                h.esc(h.count(s.tickets)),
+                h.esc(h.share(s.tickets, total_steps)),
+            ]
+            for s in steps
         ],
         numeric=(1, 2),
     )
@@ -200,25 +230,25 @@ def routing_section(routing: Mapping[str, Any]) -> str:
         ["City", "Tickets", "Agents", "Median wait", "p90 wait"],
         [
             [
-                h.esc(r["city"]),
-                h.esc(h.count(r["tickets"])),
-                h.esc(r["agents"]),
-                h.esc(wait(r["median_wait_seconds"])),
-                h.esc(wait(r["p90_wait_seconds"])),
+                h.esc(r.city),
+                h.esc(h.count(r.tickets)),
+                h.esc(r.agents),
+                h.esc(wait(r.median_wait_seconds)),
+                h.esc(wait(r.p90_wait_seconds)),
             ]
-            for r in routing["by_city"]
+            for r in routing.by_city
         ],
         numeric=(1, 2, 3, 4),
     )
-    histogram = routing["wait_histogram"]
-    total = sum(int(h.finite(b["count"]) or 0) for b in histogram)
+    histogram = routing.wait_histogram
+    total = sum(b.count for b in histogram)
     hist_table = h.table(
         ["Wait", "Tickets", "Share"],
         [
             [
-                h.esc(b["label"]),
-                h.esc(h.count(b["count"])),
-                h.esc(h.share(b["count"], total)),
+                h.esc(b.label),
+                h.esc(h.count(b.count)),
+                h.esc(h.share(b.count, total)),
             ]
             for b in histogram
         ],
@@ -240,7 +270,7 @@ def routing_section(routing: Mapping[str, Any]) -> str:
             hist_table,
             "<h3>Waiting time by city</h3>",
             h.figure(
-                charts.city_waits_chart(routing["by_city"]),
+                charts.city_waits_chart(routing.by_city),
                 "Light bar: 90th percentile wait; dark bar: median wait.",
             ),
             by_city,
@@ -248,7 +278,7 @@ def routing_section(routing: Mapping[str, Any]) -> str:
     )
 
 
-def _city_list(names: Sequence[Any]) -> str:
+def _city_list(names: Sequence[str]) -> str:
     return (
         ", ".join(h.esc(n) for n in names)
         if names
@@ -256,12 +286,12 @@ def _city_list(names: Sequence[Any]) -> str:
     )
 
 
-def cities_section(cities: Mapping[str, Any]) -> str:
+def cities_section(cities: Cities) -> str:
     # The report's order (ranked cities by rank, then the unranked), as in the text.
-    rows = list(cities["rows"])
+    rows = list(cities.rows)
     markers = charts.city_markers(cities)
-    level = h.confidence(rows[0]["index"] if rows else None)
-    min_n = cities.get("min_n", 30)
+    level = h.confidence(rows[0].index if rows else None)
+    min_n = cities.min_n
     kinds = [charts.city_kind(r) for r in rows]
     table = h.table(
         [
@@ -275,12 +305,12 @@ def cities_section(cities: Mapping[str, Any]) -> str:
         ],
         [
             [
-                h.esc(r["city"]),
-                h.esc(h.count(r["n"])),
-                h.esc(h.interval(r["index"])),
-                h.esc(h.interval(r["shrunk"])),
-                h.esc(r["rank"] if r.get("rank") is not None else "–"),
-                h.esc(r["shrunk_rank"] if r.get("shrunk_rank") is not None else "–"),
+                h.esc(r.city),
+                h.esc(h.count(r.n)),
+                h.esc(h.interval(r.index)),
+                h.esc(h.interval(r.shrunk)),
+                h.esc(r.rank if r.rank is not None else "–"),
+                h.esc(r.shrunk_rank if r.shrunk_rank is not None else "–"),
                 f'<span class="mark {kind}">{h.esc(markers[kind])}</span>'
                 if markers[kind]
                 else "",
@@ -290,8 +320,8 @@ def cities_section(cities: Mapping[str, Any]) -> str:
         numeric=(1, 2, 3, 4, 5),
         row_classes=kinds,
     )
-    notes = "".join(f"<p>{h.esc(n)}</p>" for n in cities.get("notes", ()))
-    top_k, bottom_k = cities.get("top_k", 5), cities.get("bottom_k", 3)
+    notes = "".join(f"<p>{h.esc(n)}</p>" for n in cities.notes)
+    top_k, bottom_k = cities.top_k, cities.bottom_k
     honest = (
         "<p>A city is marked top (bottom) only when the pairwise tests, Holm-corrected, "
         "find it better (worse) than every ranked city outside the list; cities the "
@@ -300,9 +330,9 @@ def cities_section(cities: Mapping[str, Any]) -> str:
         f"{h.esc(min_n)} answers are not ranked at all.</p>\n"
         f"{notes}\n"
         f'<ul class="honest">'
-        f"<li><b>Top:</b> {_city_list(cities['top'])}</li>"
-        f"<li><b>Bottom:</b> {_city_list(cities['bottom'])}</li>"
-        f"<li><b>Not ranked (n&lt;{h.esc(min_n)}):</b> {_city_list(cities['unranked'])}</li>"
+        f"<li><b>Top:</b> {_city_list(cities.top)}</li>"
+        f"<li><b>Bottom:</b> {_city_list(cities.bottom)}</li>"
+        f"<li><b>Not ranked (n&lt;{h.esc(min_n)}):</b> {_city_list(cities.unranked)}</li>"
         "</ul>"
     )
     return h.section(
@@ -310,7 +340,7 @@ def cities_section(cities: Mapping[str, Any]) -> str:
         "Cities: satisfaction index",
         [
             (
-                f"<p>Measure: {h.esc(cities.get('measure', 'index'))}. Dots are each "
+                f"<p>Measure: {h.esc(cities.measure)}. Dots are each "
                 "city's own estimate; diamonds the empirical-Bayes estimate shrunk "
                 "towards the national mean, which tempers small samples.</p>"
             ),
@@ -327,10 +357,10 @@ def cities_section(cities: Mapping[str, Any]) -> str:
     )
 
 
-def nps_section(nps: Mapping[str, Any]) -> str:
-    est = nps["estimate"]
-    counts = [nps["promoters"], nps["passives"], nps["detractors"]]
-    total = sum(int(h.finite(c) or 0) for c in counts)
+def nps_section(nps: Nps) -> str:
+    est = nps.estimate
+    counts = [nps.promoters, nps.passives, nps.detractors]
+    total = sum(counts)
     table = h.table(
         ["Group", "Answers", "Share"],
         [
@@ -349,29 +379,29 @@ def nps_section(nps: Mapping[str, Any]) -> str:
         [
             (
                 f"<p>NPS <b>{h.esc(h.interval(est))}</b> points ({h.esc(h.confidence(est))} "
-                f"interval, {h.esc(est['method'])}, n={h.esc(h.count(est['n']))}).</p>"
+                f"interval, {h.esc(est.method)}, n={h.esc(h.count(est.n))}).</p>"
             ),
             table,
         ],
     )
 
 
-def _estimate_line(name: str, est: Mapping[str, Any], digits: int, unit: str) -> str:
+def _estimate_line(name: str, est: Estimate, digits: int, unit: str) -> str:
     return (
         f"<li>{h.esc(name)}: <b>{h.esc(h.interval(est, digits))}</b>{h.esc(unit)} "
-        f"({h.esc(h.confidence(est))} interval, {h.esc(est['method'])}, n={h.esc(h.count(est['n']))})</li>"
+        f"({h.esc(h.confidence(est))} interval, {h.esc(est.method)}, n={h.esc(h.count(est.n))})</li>"
     )
 
 
-def csat_fcr_sections(csat: Mapping[str, Any], fcr: Mapping[str, Any]) -> list[str]:
+def csat_fcr_sections(csat: Csat, fcr: Fcr) -> list[str]:
     return [
         h.section(
             "csat",
             "Customer satisfaction (CSAT)",
             [
                 "<ul>",
-                _estimate_line("Top-box share", csat["top_box"], 1, " %"),
-                _estimate_line("Mean rating", csat["mean"], 2, ""),
+                _estimate_line("Top-box share", csat.top_box, 1, " %"),
+                _estimate_line("Mean rating", csat.mean, 2, ""),
                 "</ul>",
             ],
         ),
@@ -380,36 +410,36 @@ def csat_fcr_sections(csat: Mapping[str, Any], fcr: Mapping[str, Any]) -> list[s
             "First-contact resolution (FCR)",
             [
                 "<ul>",
-                _estimate_line("Resolved at first contact", fcr["estimate"], 1, " %"),
+                _estimate_line("Resolved at first contact", fcr.estimate, 1, " %"),
                 "</ul>",
             ],
         ),
     ]
 
 
-def alerts_section(alerts: Mapping[str, Any]) -> str:
-    follow = alerts["follow_up"]
+def alerts_section(alerts: Alerts) -> str:
+    follow = alerts.follow_up
     examples = h.table(
         ["Response", "City", "Reasons"],
         [
             [
-                h.esc(x["response"]),
-                h.esc(x["city"]),
-                h.esc(humane("; ".join(map(str, x["reasons"])))),
+                h.esc(x.response),
+                h.esc(x.city),
+                h.esc(humane("; ".join(map(str, x.reasons)))),
             ]
-            for x in follow["examples"]
+            for x in follow.examples
         ],
     )
     risk = h.table(
         ["Customer", "City", "Unresolved", "Reasons"],
         [
             [
-                h.esc(x["customer"]),
-                h.esc(x["city"]),
-                h.esc(x["unresolved"]),
-                h.esc(humane("; ".join(map(str, x["reasons"])))),
+                h.esc(x.customer),
+                h.esc(x.city),
+                h.esc(x.unresolved),
+                h.esc(humane("; ".join(map(str, x.reasons)))),
             ]
-            for x in alerts["high_risk"]
+            for x in alerts.high_risk
         ],
         numeric=(2,),
     )
@@ -418,7 +448,7 @@ def alerts_section(alerts: Mapping[str, Any]) -> str:
         "Alerts",
         [
             "<h3>Survey answers needing a follow-up</h3>",
-            f"<p>{h.esc(h.count(follow['count']))} answers need a follow-up. Examples:</p>",
+            f"<p>{h.esc(h.count(follow.count))} answers need a follow-up. Examples:</p>",
             examples,
             "<h3>High-risk customers</h3>",
             risk,
@@ -426,28 +456,28 @@ def alerts_section(alerts: Mapping[str, Any]) -> str:
     )
 
 
-def requirements_section(requirements: Sequence[Mapping[str, Any]]) -> str:
+def requirements_section(requirements: Sequence[RequirementRow]) -> str:
     states: dict[str, int] = {}
     for req in requirements:
-        states[str(req["state"])] = states.get(str(req["state"]), 0) + 1
+        states[str(req.state)] = states.get(str(req.state), 0) + 1
     summary = (
         ", ".join(f"{h.esc(human(s))}: {n}" for s, n in sorted(states.items()))
         if states
         else "none"
     )
 
-    def breaches(req: Mapping[str, Any]) -> str:
+    def breaches(req: RequirementRow) -> str:
         items = [
-            f"<li>{h.esc(human(b['kind']))}: {h.esc(human(b['what']))} (due {h.when(b['due_at'])}, "
-            f"at {h.when(b['at'])})</li>"
-            for b in req["breaches"]
+            f"<li>{h.esc(human(b.kind))}: {h.esc(human(b.what))} (due {h.when(b.due_at)}, "
+            f"at {h.when(b.at)})</li>"
+            for b in req.breaches
         ]
         return f"<ul>{''.join(items)}</ul>" if items else "none"
 
-    def overdue(req: Mapping[str, Any]) -> str:
+    def overdue(req: RequirementRow) -> str:
         items = [
-            f"<li>{h.esc(human(o['what']))}, owed by the {h.esc(o['party'])} (due {h.when(o['due_at'])})</li>"
-            for o in req["overdue"]
+            f"<li>{h.esc(human(o.what))}, owed by the {h.esc(o.party)} (due {h.when(o.due_at)})</li>"
+            for o in req.overdue
         ]
         return f"<ul>{''.join(items)}</ul>" if items else "none"
 
@@ -465,13 +495,13 @@ def requirements_section(requirements: Sequence[Mapping[str, Any]]) -> str:
         ],
         [
             [
-                h.esc(r["id"]),
-                h.esc(r["customer"]),
-                h.esc(r["city"]),
-                h.esc(human(r["state"])),
-                h.esc(r["rework_count"]),
-                h.esc(r["rediscussion_count"]),
-                "yes" if r["escalated"] else "no",
+                h.esc(r.id),
+                h.esc(r.customer),
+                h.esc(r.city),
+                h.esc(human(r.state)),
+                h.esc(r.rework_count),
+                h.esc(r.rediscussion_count),
+                "yes" if r.escalated else "no",
                 breaches(r),
                 overdue(r),
             ]
@@ -486,7 +516,7 @@ def requirements_section(requirements: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
+def staffing_section(staffing: Sequence[StaffingRow]) -> str:
     table = h.table(
         [
             "City",
@@ -507,23 +537,21 @@ def staffing_section(staffing: Sequence[Mapping[str, Any]]) -> str:
         ],
         [
             [
-                h.esc(s["city"]),
-                h.esc(s["peak_hour"]),
-                h.esc(h.num(s["peak_volume_per_hour"], 2)),
-                h.esc(wait(s["aht_seconds"])),
-                h.esc(s["agents_on_shift"]),
-                h.esc(wait(s["median_wait_seconds"])),
-                h.esc(s["required_agents"]),
-                h.esc(s["scheduled_agents"]),
-                h.esc(h.frac_pct(s["service_level_now"])),
-                h.esc(h.frac_pct(s.get("measured_service_level"))),
-                h.esc(wait(s.get("p90_wait_seconds"))),
-                h.esc(h.frac_pct(s["service_level_advised"])),
-                h.esc(wait(s["asa_seconds_advised"])),
-                h.esc(
-                    f"{s.get('days_nobody_on_shift', 0)} of {s.get('working_days', 0)}"
-                ),
-                h.esc(f"{s.get('long_waits', 0)} ({s.get('long_waits_relaxed', 0)})"),
+                h.esc(s.city),
+                h.esc(s.peak_hour),
+                h.esc(h.num(s.peak_volume_per_hour, 2)),
+                h.esc(wait(s.aht_seconds)),
+                h.esc(s.agents_on_shift),
+                h.esc(wait(s.median_wait_seconds)),
+                h.esc(s.required_agents),
+                h.esc(s.scheduled_agents),
+                h.esc(h.frac_pct(s.service_level_now)),
+                h.esc(h.frac_pct(s.measured_service_level)),
+                h.esc(wait(s.p90_wait_seconds)),
+                h.esc(h.frac_pct(s.service_level_advised)),
+                h.esc(wait(s.asa_seconds_advised)),
+                h.esc(f"{s.days_nobody_on_shift} of {s.working_days}"),
+                h.esc(f"{s.long_waits} ({s.long_waits_relaxed})"),
             ]
             for s in staffing
         ],

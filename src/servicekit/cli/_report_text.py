@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -21,7 +21,20 @@ from servicekit.acceptance import RequirementPolicy
 from servicekit.cli._format import decimals
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
+
+    from servicekit.cli._demo_sections import (
+        Alerts,
+        Cities,
+        CityRow,
+        DemoReport,
+        Meta,
+        RequirementRow,
+        Routing,
+        Sla,
+        StaffingRow,
+    )
+    from servicekit.scoring import Estimate
 
 __all__ = ["SECTIONS", "WIDTH", "human", "humane", "render_text", "wait"]
 
@@ -40,7 +53,7 @@ SECTIONS = (
 )
 
 
-def wait(seconds: Any) -> str:
+def wait(seconds: object) -> str:
     """A duration in one style everywhere: the largest unit and the next, both shown.
 
     ``45 s``, ``3 min 20 s``, ``3 min 00 s``, ``16 h 00 min``, ``2 d 04 h``; anything
@@ -81,7 +94,7 @@ _WORDS = {
 }
 
 
-def human(name: Any) -> str:
+def human(name: object) -> str:
     """An identifier as words a reader knows: ``logistics_fast_lane`` → ``logistics fast lane``.
 
     Examples:
@@ -110,18 +123,17 @@ def _pct(part: float, whole: float) -> str:
     return "n/a" if whole == 0 else f"{100 * part / whole:.1f} %"
 
 
-def _est(e: Mapping[str, Any] | None, unit: str = " %", digits: int = 1) -> str:
+def _est(e: Estimate, unit: str = " %", digits: int = 1) -> str:
     """``value unit (low-high)``, with more decimals where one would mislead.
 
     Examples:
-        >>> _est({"value": 99.97, "low": 99.9, "high": 99.99})
+        >>> from servicekit.scoring import Estimate
+        >>> _est(Estimate(value=99.97, low=99.9, high=99.99, n=9, method="t"))
         '99.97 % (99.90-99.99)'
-        >>> _est({"value": 78.04, "low": 77.61, "high": 78.46})
+        >>> _est(Estimate(value=78.04, low=77.61, high=78.46, n=9, method="t"))
         '78.0 % (77.6-78.5)'
     """
-    if e is None:
-        return "n/a"
-    numbers = (e["value"], e["low"], e["high"])
+    numbers = (e.value, e.low, e.high)
     shown = decimals(numbers, digits)
     value, low, high = (f"{x:.{shown}f}" for x in numbers)
     return f"{value}{unit} ({low}-{high})"
@@ -178,7 +190,7 @@ def _title(text: str) -> list[str]:
     return ["", f"== {text} =="]
 
 
-def render_text(report: Mapping[str, Any]) -> str:
+def render_text(report: DemoReport) -> str:
     """The whole report as text, ending with a newline.
 
     Examples:
@@ -187,29 +199,29 @@ def render_text(report: Mapping[str, Any]) -> str:
         >>> all(f"== {s} ==" in text for s in SECTIONS)
         True
     """
-    lines = _header(report["meta"])
-    lines += _sla(report["sla"])
-    lines += _routing(report["routing"])
-    lines += _cities(report["cities"])
+    lines = _header(report.meta)
+    lines += _sla(report.sla)
+    lines += _routing(report.routing)
+    lines += _cities(report.cities)
     lines += _scores(report)
-    lines += _alerts(report["alerts"])
-    lines += _requirements(report["requirements"])
-    lines += _staffing(report["staffing"])
+    lines += _alerts(report.alerts)
+    lines += _requirements(report.requirements)
+    lines += _staffing(report.staffing)
     return "\n".join(lines) + "\n"
 
 
-def _header(meta: Mapping[str, Any]) -> list[str]:
+def _header(meta: Meta) -> list[str]:
     return [
         (
-            f"servicekit demo: {meta['month']}, seed {meta['seed']}, "
-            f"read at {meta['now']} ({meta['timezone']})"
+            f"servicekit demo: {meta.month}, seed {meta.seed}, "
+            f"read at {meta.now} ({meta.timezone})"
         ),
         *_wrap(
-            f"{meta['cities']} cities, {meta['agents']} agents "
-            f"({meta['part_time_agents']} part-time), {_n(meta['requests'])} requests "
-            f"({_n(meta['routed'])} handled by people), "
-            f"{_n(meta['survey_answers'])} survey answers, "
-            f"{meta['requirements']} requirements"
+            f"{meta.cities} cities, {meta.agents} agents "
+            f"({meta.part_time_agents} part-time), {_n(meta.requests)} requests "
+            f"({_n(meta.routed)} handled by people), "
+            f"{_n(meta.survey_answers)} survey answers, "
+            f"{meta.requirements} requirements"
         ),
         *_wrap(
             "Intervals are 95 % confidence intervals; SLA targets are the service "
@@ -219,7 +231,7 @@ def _header(meta: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _sla(sla: Mapping[str, Any]) -> list[str]:
+def _sla(sla: Sla) -> list[str]:
     lines = _title("SLA compliance")
     lines.append(
         "By metric (each request's clock: met before its due instant, or breached):"
@@ -228,106 +240,115 @@ def _sla(sla: Mapping[str, Any]) -> list[str]:
         ("metric", "met", "breached", "open", "compliance"),
         [
             (
-                human(m["metric"]),
-                _n(m["met"]),
-                _n(m["breached"]),
-                _n(m["running"]),
-                _est(m["compliance"]),
+                human(m.metric),
+                _n(m.met),
+                _n(m.breached),
+                _n(m.running),
+                _est(m.compliance),
             )
-            for m in sla["by_metric"]
+            for m in sla.by_metric
         ],
     )
-    for key, label in (("by_priority", "priority"), ("by_policy", "policy")):
-        lines.append(f"By {label} (requests with no breached clock):")
-        lines += _table(
-            (label, "requests", "breached", "compliance"),
-            [
-                (
-                    human(row[label]),
-                    _n(row["tickets"]),
-                    _n(row["breached_tickets"]),
-                    _est(row["compliance"]),
-                )
-                for row in sla[key]
-            ],
-        )
-    breaches = sla["breaches"]
+    lines.append("By priority (requests with no breached clock):")
+    lines += _table(
+        ("priority", "requests", "breached", "compliance"),
+        [
+            (
+                human(row.priority),
+                _n(row.tickets),
+                _n(row.breached_tickets),
+                _est(row.compliance),
+            )
+            for row in sla.by_priority
+        ],
+    )
+    lines.append("By policy (requests with no breached clock):")
+    lines += _table(
+        ("policy", "requests", "breached", "compliance"),
+        [
+            (
+                human(row.policy),
+                _n(row.tickets),
+                _n(row.breached_tickets),
+                _est(row.compliance),
+            )
+            for row in sla.by_policy
+        ],
+    )
+    breaches = sla.breaches
     lines += _title("SLA breaches")
     lines += _wrap(
-        f"{_n(breaches['tickets'])} requests breached at least one clock "
-        f"({_n(breaches['metrics'])} clocks in all). The ten most overdue clocks:"
+        f"{_n(breaches.tickets)} requests breached at least one clock "
+        f"({_n(breaches.metrics)} clocks in all). The ten most overdue clocks:"
     )
     lines += _table(
         ("request", "city", "policy", "metric", "due", "late by"),
         [
             (
-                w["ticket"],
-                w["city"],
-                human(w["policy"]),
-                human(w["metric"]),
-                (w["due_at"] or "")[5:16].replace("T", " "),
-                wait(w["late_by_seconds"]),
+                w.ticket,
+                w.city,
+                human(w.policy),
+                human(w.metric),
+                (w.due_at or "")[5:16].replace("T", " "),
+                wait(w.late_by_seconds),
             )
-            for w in breaches["worst"]
+            for w in breaches.worst
         ],
     )
     return lines
 
 
-def _routing(routing: Mapping[str, Any]) -> list[str]:
+def _routing(routing: Routing) -> list[str]:
     lines = _title("Routing")
-    routed, assigned = routing["routed"], routing["assigned"]
-    steps = ", ".join(f"{k} {_n(v)}" for k, v in routing["escalation_steps"].items())
+    routed, assigned = routing.routed, routing.assigned
+    steps = ", ".join(f"{s.step} {_n(s.tickets)}" for s in routing.escalation_steps)
     for sentence in (
         (
             f"Requests for people: {_n(routed)}; assigned {_n(assigned)} "
             f"({_pct(assigned, routed)}), still waiting at month end {_n(routed - assigned)}."
         ),
         (
-            f"To the case owner (first-contact ownership): {_n(routing['to_owner'])} of "
-            f"{_n(routing['owner_tickets'])} requests from customers with a case owner "
-            f"({_pct(routing['to_owner'], routing['owner_tickets'])})."
+            f"To the case owner (first-contact ownership): {_n(routing.to_owner)} of "
+            f"{_n(routing.owner_tickets)} requests from customers with a case owner "
+            f"({_pct(routing.to_owner, routing.owner_tickets)})."
         ),
         (
-            f"To the dedicated manager: {_n(routing['to_dedicated_manager'])} of "
-            f"{_n(routing['dedicated_tickets'])} high-value requests "
-            f"({_pct(routing['to_dedicated_manager'], routing['dedicated_tickets'])})."
+            f"To the dedicated manager: {_n(routing.to_dedicated_manager)} of "
+            f"{_n(routing.dedicated_tickets)} high-value requests "
+            f"({_pct(routing.to_dedicated_manager, routing.dedicated_tickets)})."
         ),
         (
             f"In the customer's language (Mongolian, Uyghur, Tibetan, English): "
-            f"{_n(routing['language_matched'])} of {_n(routing['language_tickets'])} "
-            f"({_pct(routing['language_matched'], routing['language_tickets'])})."
+            f"{_n(routing.language_matched)} of {_n(routing.language_tickets)} "
+            f"({_pct(routing.language_matched, routing.language_tickets)})."
         ),
         (
-            f"Assigned under an escalation step (after waiting): {_n(routing['escalated'])} "
-            f"({_pct(routing['escalated'], assigned)}){': ' + steps if steps else ''}."
+            f"Assigned under an escalation step (after waiting): {_n(routing.escalated)} "
+            f"({_pct(routing.escalated, assigned)}){': ' + steps if steps else ''}."
         ),
     ):
         lines += _wrap(sentence)
     lines.append("Time from arrival to an agent:")
-    total = sum(b["count"] for b in routing["wait_histogram"])
+    total = sum(b.count for b in routing.wait_histogram)
     lines += _table(
         ("wait", "requests", "share"),
-        [
-            (b["label"], _n(b["count"]), _pct(b["count"], total))
-            for b in routing["wait_histogram"]
-        ],
+        [(b.label, _n(b.count), _pct(b.count, total)) for b in routing.wait_histogram],
     )
     slow = sorted(
-        routing["by_city"],
-        key=lambda c: (-c["p90_wait_seconds"], -c["mean_wait_seconds"], c["city"]),
+        routing.by_city,
+        key=lambda c: (-c.p90_wait_seconds, -c.mean_wait_seconds, c.city),
     )[:5]
     lines.append("Longest waits by city (90th percentile, then mean):")
     lines += _table(
         ("city", "requests", "agents", "median wait", "mean wait", "90 % within"),
         [
             (
-                c["city"],
-                _n(c["tickets"]),
-                str(c["agents"]),
-                wait(c["median_wait_seconds"]),
-                wait(c["mean_wait_seconds"]),
-                wait(c["p90_wait_seconds"]),
+                c.city,
+                _n(c.tickets),
+                str(c.agents),
+                wait(c.median_wait_seconds),
+                wait(c.mean_wait_seconds),
+                wait(c.p90_wait_seconds),
             )
             for c in slow
         ],
@@ -335,19 +356,18 @@ def _routing(routing: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _place(r: Mapping[str, Any]) -> str:
+def _place(r: CityRow) -> str:
     """A ranked city's possible places, ``3`` or ``1-7`` (``-`` when not ranked)."""
-    best, worst = r.get("best_rank"), r.get("worst_rank")
+    best, worst = r.best_rank, r.worst_rank
     if best is None or worst is None:
         return "-"
     return str(best) if best == worst else f"{best}-{worst}"
 
 
-def _cities(cities: Mapping[str, Any]) -> list[str]:
+def _cities(cities: Cities) -> list[str]:
     lines = _title("City satisfaction index")
-    top_k, bottom_k = cities.get("top_k", 5), cities.get("bottom_k", 3)
     lines += _wrap(
-        f"{cities['measure'][:1].upper()}{cities['measure'][1:]}. Cities in the order "
+        f"{cities.measure[:1].upper()}{cities.measure[1:]}. Cities in the order "
         "of the pairwise tests (Holm-corrected), then by shrunk index: the index "
         "pulled toward the national value by the size of its sample (empirical "
         "Bayes). 'Places' is where the tests allow each city to stand; 'by score' "
@@ -357,79 +377,77 @@ def _cities(cities: Mapping[str, Any]) -> list[str]:
         ("city", "n", "index (95 % interval)", "shrunk", "places", "by score", "mark"),
         [
             (
-                r["city"],
-                _n(r["n"]),
-                _est(r["index"], ""),
-                f"{r['shrunk']['value']:.1f}",
+                r.city,
+                _n(r.n),
+                _est(r.index, ""),
+                f"{r.shrunk.value:.1f}",
                 _place(r),
-                "-" if r.get("value_rank") is None else str(r["value_rank"]),
-                ("top" if r["top"] else "")
-                or ("bottom" if r["bottom"] else "")
-                or ("" if r["rankable"] else "not ranked"),
+                "-" if r.value_rank is None else str(r.value_rank),
+                ("top" if r.top else "")
+                or ("bottom" if r.bottom else "")
+                or ("" if r.rankable else "not ranked"),
             )
-            for r in cities["rows"]
+            for r in cities.rows
         ],
     )
     lines += _wrap(
-        f"Marked top (at most {top_k}): "
-        f"{', '.join(cities['top']) or 'no city'}. "
-        f"Marked bottom (at most {bottom_k}): "
-        f"{', '.join(cities['bottom']) or 'no city'}."
+        f"Marked top (at most {cities.top_k}): "
+        f"{', '.join(cities.top) or 'no city'}. "
+        f"Marked bottom (at most {cities.bottom_k}): "
+        f"{', '.join(cities.bottom) or 'no city'}."
     )
-    for note in cities["notes"]:
+    for note in cities.notes:
         lines += _wrap(note)
-    if cities["unranked"]:
+    if cities.unranked:
         lines += _wrap(
-            f"Not ranked (fewer than {cities['min_n']} answers): "
-            f"{', '.join(cities['unranked'])}."
+            f"Not ranked (fewer than {cities.min_n} answers): "
+            f"{', '.join(cities.unranked)}."
         )
-    if cities.get("no_answers"):
-        lines += _wrap(f"No survey answers at all: {', '.join(cities['no_answers'])}.")
+    if cities.no_answers:
+        lines += _wrap(f"No survey answers at all: {', '.join(cities.no_answers)}.")
     return lines
 
 
-def _scores(report: Mapping[str, Any]) -> list[str]:
-    nps, csat, fcr = report["nps"], report["csat"], report["fcr"]
-    n = nps["estimate"]["n"]
+def _scores(report: DemoReport) -> list[str]:
+    nps, csat, fcr = report.nps, report.csat, report.fcr
+    n = nps.estimate.n
     return [
         *_title("NPS, CSAT and first-contact resolution"),
         (
-            f"NPS {_est(nps['estimate'], '')} from {_n(n)} answers: "
-            f"{_pct(nps['promoters'], n)} promoters, {_pct(nps['passives'], n)} passives, "
-            f"{_pct(nps['detractors'], n)} detractors."
+            f"NPS {_est(nps.estimate, '')} from {_n(n)} answers: "
+            f"{_pct(nps.promoters, n)} promoters, {_pct(nps.passives, n)} passives, "
+            f"{_pct(nps.detractors, n)} detractors."
         ),
         (
-            f"CSAT (4 or 5 of 5) {_est(csat['top_box'])}; mean rating "
-            f"{_est(csat['mean'], '', digits=2)}."
+            f"CSAT (4 or 5 of 5) {_est(csat.top_box)}; mean rating "
+            f"{_est(csat.mean, '', digits=2)}."
         ),
         (
-            f"First-contact resolution {_est(fcr['estimate'])} of "
-            f"{_n(fcr['estimate']['n'])} solved requests."
+            f"First-contact resolution {_est(fcr.estimate)} of "
+            f"{_n(fcr.estimate.n)} solved requests."
         ),
     ]
 
 
-def _alerts(alerts: Mapping[str, Any]) -> list[str]:
-    follow = alerts["follow_up"]
+def _alerts(alerts: Alerts) -> list[str]:
+    follow = alerts.follow_up
     lines = [
         *_title("Alerts"),
-        f"Follow-up calls due (a rating below 3 of 5): {_n(follow['count'])}, e.g.",
+        f"Follow-up calls due (a rating below 3 of 5): {_n(follow.count)}, e.g.",
     ]
-    for a in follow["examples"]:
-        lines += _wrap(
-            f"{a['response']} ({a['city']}): {humane('; '.join(a['reasons']))}", "  "
-        )
-    lines.append(f"High-risk customers: {len(alerts['high_risk'])}")
-    for a in alerts["high_risk"]:
-        reasons = humane("; ".join(a["reasons"]))
+    for a in follow.examples:
+        lines += _wrap(f"{a.response} ({a.city}): {humane('; '.join(a.reasons))}", "  ")
+    lines.append(f"High-risk customers: {len(alerts.high_risk)}")
+    for h in alerts.high_risk:
+        reasons = humane("; ".join(h.reasons))
         reasons = re.sub(
             r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d[+-]\d\d:\d\d", r"\1 \2", reasons
         )
-        lines += _wrap(f"{a['customer']} ({a['city']}): {reasons}", "  ")
+        lines += _wrap(f"{h.customer} ({h.city}): {reasons}", "  ")
     return lines
 
 
-def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
+def _requirements(requirements: Sequence[RequirementRow]) -> list[str]:
     lines = _title("Requirements")
     rules = attrs.fields(RequirementPolicy)  # the demo runs the default policy
     lines += _wrap(
@@ -443,25 +461,25 @@ def _requirements(requirements: Sequence[Mapping[str, Any]]) -> list[str]:
         ("requirement", "city", "state", "reworks", "re-discussed", "escalated"),
         [
             (
-                r["id"],
-                r["city"],
-                human(r["state"]),
-                str(r["rework_count"]),
-                str(r["rediscussion_count"]),
-                "yes" if r["escalated"] else "no",
+                r.id,
+                r.city,
+                human(r.state),
+                str(r.rework_count),
+                str(r.rediscussion_count),
+                "yes" if r.escalated else "no",
             )
             for r in requirements
         ],
     )
     for r in requirements:
-        said = [f"{human(b['kind'])} {human(b['what'])}" for b in r["breaches"]]
-        said += [f"the {o['party']} owes {human(o['what'])}" for o in r["overdue"]]
+        said = [f"{human(b.kind)} {human(b.what)}" for b in r.breaches]
+        said += [f"the {o.party} owes {human(o.what)}" for o in r.overdue]
         if said:
-            lines += _wrap(f"{r['id']}: {'; '.join(said)}.", "  ")
+            lines += _wrap(f"{r.id}: {'; '.join(said)}.", "  ")
     return lines
 
 
-def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
+def _staffing(staffing: Sequence[StaffingRow]) -> list[str]:
     lines = _title("Staffing advice")
     lines += _wrap(
         "Erlang C for the phone line of the cities with the longest waits (90th "
@@ -488,43 +506,42 @@ def _staffing(staffing: Sequence[Mapping[str, Any]]) -> list[str]:
         ),
         [
             (
-                s["city"],
-                s["peak_hour"][:5],
-                f"{s['peak_volume_per_hour']:.2f}",
-                wait(s["aht_seconds"]),
-                str(s["agents_on_shift"]),
-                str(s["required_agents"]),
-                str(s["scheduled_agents"]),
-                f"{100 * s['service_level_now']:.1f} %",
+                s.city,
+                s.peak_hour[:5],
+                f"{s.peak_volume_per_hour:.2f}",
+                wait(s.aht_seconds),
+                str(s.agents_on_shift),
+                str(s.required_agents),
+                str(s.scheduled_agents),
+                f"{100 * s.service_level_now:.1f} %",
                 "n/a"
-                if s.get("measured_service_level") is None
-                else f"{100 * s['measured_service_level']:.1f} %",
-                wait(s["p90_wait_seconds"]),
+                if s.measured_service_level is None
+                else f"{100 * s.measured_service_level:.1f} %",
+                wait(s.p90_wait_seconds),
             )
             for s in staffing
         ],
     )
     for s in staffing:
-        lines += _wrap(f"{s['city']}: {_staffing_verdict(s)}", "  ")
+        lines += _wrap(f"{s.city}: {_staffing_verdict(s)}", "  ")
     return lines
 
 
-def _staffing_verdict(s: Mapping[str, Any]) -> str:
+def _staffing_verdict(s: StaffingRow) -> str:
     """What the numbers of one staffing row say, in one sentence."""
-    short = s["required_agents"] - s["agents_on_shift"]
-    hour = s["peak_hour"]
+    short = s.required_agents - s.agents_on_shift
+    hour = s.peak_hour
     if short > 0:
         verdict = f"add {short} agent{'s' if short > 1 else ''} on the phones at {hour}"
     else:
         verdict = f"a typical working day has enough agents on the phones at {hour}"
-    empty = s.get("days_nobody_on_shift", 0)
-    if empty:
+    if s.days_nobody_on_shift:
         verdict += (
-            f", but on {empty} of {s.get('working_days', '?')} working days nobody "
-            "was on shift then: the rota's days off leave the desk empty"
+            f", but on {s.days_nobody_on_shift} of {s.working_days} working days "
+            "nobody was on shift then: the rota's days off leave the desk empty"
         )
     return (
-        f"{verdict}; {s['long_waits_relaxed']} of its {s['long_waits']} waits over "
+        f"{verdict}; {s.long_waits_relaxed} of its {s.long_waits} waits over "
         "15 min ended when an escalation step relaxed the skills or language "
         "required (so, we infer, no agent with them was free before)."
     )
