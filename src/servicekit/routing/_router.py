@@ -19,7 +19,6 @@ read a clock, use randomness, or depend on the order agents are given in.
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import heapq
 import itertools
@@ -39,7 +38,7 @@ from servicekit.errors import (
     InvalidTypeError,
 )
 from servicekit.routing import _values as v
-from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._model import Agent, Ticket, holding
 from servicekit.routing._policies import (
     AgentIndex,
     Availability,
@@ -1666,7 +1665,4 @@ def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Age
     Dispatch only ever adds one ticket where there was room, to a load and an
     instant already valid.
     """
-    clone = copy.copy(agent)
-    object.__setattr__(clone, "load", v.FrozenMap(load))
-    object.__setattr__(clone, "last_assigned_at", now)
-    return clone
+    return holding(agent, v.FrozenMap(load), now)
