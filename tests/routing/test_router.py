@@ -1090,3 +1090,46 @@ class TestCrossCallMemo:
         assert copy._compiled.team is None
         assert copy._compiled.requirements == {}
         assert copy == router
+
+
+class TestSmallDispatches:
+    """Issue 12: one or a few tickets per call, each call handed the agents the
+    previous one returned; the router's cross-call state must never change a result."""
+
+    @given(scenes(max_agents=6, max_tickets=6), st.data())
+    def test_one_ticket_per_call_matches_a_fresh_router_and_scan(self, scene, data):
+        tickets, agents = scene
+        warm = Router.default()
+        current = list(agents)
+        for t in tickets:
+            if current and data.draw(st.booleans(), label="finish some work first"):
+                # A CRM marks work done: with_load replaces one agent object.
+                i = data.draw(st.integers(0, len(current) - 1), label="agent")
+                current[i] = current[i].with_load({})
+            expected = Router.default().dispatch([t], current, NOW)
+            scan = Router.default().dispatch([t], current, NOW, strategy="scan")
+            got = warm.dispatch([t], current, NOW)
+            assert got == expected
+            assert got == scan
+            current = list(got.agents)
+
+    def test_handed_back_agents_reuse_the_index(self):
+        router = Router.default()
+        first = router.dispatch([mk_ticket("T1")], [mk_agent("a"), mk_agent("b")], NOW)
+        index = router._compiled.team[1]
+        second = router.dispatch([mk_ticket("T2")], first.agents, NOW)
+        assert router._compiled.team[1] is index
+        assert router._compiled.team[0] == second.agents
+        # The same agents again: the result does not depend on the call before.
+        again = router.dispatch([mk_ticket("T2")], first.agents, NOW)
+        assert again == second
+
+    def test_a_stranger_in_a_handed_back_list_is_refused(self):
+        router = Router.default()
+        first = router.dispatch([mk_ticket()], [mk_agent("a"), mk_agent("b")], NOW)
+        with pytest.raises(InvalidTypeError):
+            router.dispatch([mk_ticket()], [first.agents[0], {"id": "b"}], NOW)
+        # Handed back out of order, or as another kind of iterable: checked afresh.
+        flipped = router.dispatch([mk_ticket()], first.agents[::-1], NOW)
+        assert flipped == router.dispatch([mk_ticket()], iter(first.agents), NOW)
+        assert flipped == Router.default().dispatch([mk_ticket()], first.agents, NOW)

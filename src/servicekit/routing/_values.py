@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import pendulum
 
@@ -69,6 +69,19 @@ class FrozenMap(Mapping[_K, _V]):
     # delegate to the dict instead.
     def __contains__(self, key: object) -> bool:
         return key in self._data
+
+    # Mapping.get goes through __getitem__ and catches KeyError for a missing key,
+    # which is most of what a policy asks an agent's skills or load about.
+    @overload
+    def get(self, key: _K, /) -> _V | None: ...
+    @overload
+    def get(self, key: _K, /, default: _V | _T) -> _V | _T: ...
+    def get(self, key: _K, /, default: object = None) -> object:
+        return self._data.get(key, default)
+
+    def thawed(self) -> dict[_K, _V]:
+        """Return a new plain dict of the same items, in the same order."""
+        return dict(self._data)
 
     def items(self) -> ItemsView[_K, _V]:
         return self._data.items()
