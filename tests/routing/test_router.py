@@ -1133,3 +1133,13 @@ class TestSmallDispatches:
         flipped = router.dispatch([mk_ticket()], first.agents[::-1], NOW)
         assert flipped == router.dispatch([mk_ticket()], iter(first.agents), NOW)
         assert flipped == Router.default().dispatch([mk_ticket()], first.agents, NOW)
+
+    def test_shared_live_state_starts_afresh_past_its_limit(self, monkeypatch):
+        monkeypatch.setattr(_router, "_MEMO_LIMIT", 1)
+        router = Router.default()
+        agents = [mk_agent("a"), mk_agent("b"), mk_agent("c")]
+        first = router.dispatch([mk_ticket("T1")], agents, NOW)
+        assert len(router._compiled.lives) == 3
+        second = router.dispatch([mk_ticket("T2")], first.agents, NOW)
+        assert len(router._compiled.lives) <= 3
+        assert second == Router.default().dispatch([mk_ticket("T2")], first.agents, NOW)

@@ -1086,7 +1086,7 @@ class Router:
             wait_us = waited(t, now_us, now_i)
             key = self.queue._key_after(t, wait_us, now_us - wait_us)
             note = triaged
-            if key[0] != t.priority.rank and self.queue.promote_every is not None:
+            if self.queue.promote_every is not None and key[0] != t.priority.rank:
                 # Say why a ticket is served ahead of others at its own priority.
                 promoted = (
                     f"served as {v.words(_PRIORITIES[key[0]])} priority after waiting "
