@@ -648,7 +648,13 @@ class _Plan:
     ) -> None:
         self.active = active
         builtins = [p for p in active if isinstance(p, _Builtin)]
-        self.statics = [(positions[id(p)], p) for p in builtins]
+        # Only the built-ins that filter on static facts at all: the others' key is
+        # always None, which every reader of ``statics`` skips.
+        self.statics = [
+            (positions[id(p)], p)
+            for p in builtins
+            if type(p)._static_key is not _Builtin._static_key
+        ]
         self.dynamic = [p for p in builtins if p._has_dynamic]
         self.levels = [p for p in builtins if p._has_levels]
         self.keys = [p for p in builtins if p._has_key]
@@ -1370,7 +1376,8 @@ class _Engine:
                 chosen = self._best_scan(ticket, ctx, plan, members, reasons)
             else:
                 chosen = self._heap(ticket, ctx, plan, sig, members, reasons)
-        self._passed_over(ticket, ctx, plan, chosen, reasons)
+        if plan.dedicated and ticket.customer_id is not None:
+            self._passed_over(ticket, ctx, plan, chosen, reasons)
         if chosen is not None:
             self._assign(chosen, ticket.channel)
         return chosen, relax.name, reasons
@@ -1391,8 +1398,7 @@ class _Engine:
     ) -> None:
         """Say why the customer's dedicated manager did not get the ticket."""
         customer = ticket.customer_id
-        if customer is None or not plan.dedicated:
-            return
+        assert customer is not None  # noqa: S101  # decide asks only then
         if self.index is not None:
             managers = sorted(self.index.by_customer.get(customer, ()))
         else:
@@ -1690,9 +1696,13 @@ class _Engine:
         for r in others:
             pool &= r
         heap = []
+        lives = self.lives
+        slot = (id(plan), channel)
         for aid in pool:
-            live = self.lives[aid]
-            keys = self._entry(live, channel, plan)
+            live = lives[aid]
+            cache = live.cache
+            # Most agents' keys were worked out by an earlier call (see _Lives).
+            keys = cache[slot] if slot in cache else self._entry(live, channel, plan)
             if keys is not None:
                 heap.append((*keys, aid, live.version))
         return heap
@@ -1750,6 +1760,11 @@ class _Engine:
             self.current[aid] = _holding(agent, load, self.now)
 
     def final_agents(self) -> tuple[Agent, ...]:
+        """Return every agent as this run leaves them, sorted by id.
+
+        Ends the run: the changed agents' live state passes to the router's shared
+        table, for the next call.
+        """
         out = list(self.agents)
         # Agents are sorted by id: find the few that changed instead of walking all.
         for aid in self.changed:
@@ -1759,11 +1774,13 @@ class _Engine:
             else:
                 live = self.lives[aid]
                 out[i] = after = _holding(self.original[aid], live.load, self.now)
-                # What Live(after) would hold: the next call, handed ``after``
+                # This run is over, and its Live (forked in _assign) now holds what
+                # Live(after) would: share it, so the next call, handed ``after``
                 # back, finds it ready.
-                pristine = live.fork(after)
-                pristine.version = 0
-                self.lives.shared[aid] = pristine
+                live.agent = after
+                live.version = 0
+                live.cache.clear()
+                self.lives.shared[aid] = live
         return tuple(out)
 
 
