@@ -1089,6 +1089,9 @@ class TestCrossCallMemo:
         copy = pickle.loads(pickle.dumps(router))
         assert copy._compiled.team is None
         assert copy._compiled.requirements == {}
+        assert copy._compiled.teams == {}
+        assert copy._compiled.lives == {}
+        assert copy._compiled.last_now is None
         assert copy == router
 
 
@@ -1096,18 +1099,36 @@ class TestSmallDispatches:
     """Issue 12: one or a few tickets per call, each call handed the agents the
     previous one returned; the router's cross-call state must never change a result."""
 
-    @given(scenes(max_agents=6, max_tickets=6), st.data())
-    def test_one_ticket_per_call_matches_a_fresh_router_and_scan(self, scene, data):
+    @given(scenes(max_agents=6, max_tickets=6), st.data(), st.booleans())
+    def test_one_ticket_per_call_matches_a_fresh_router_and_scan(
+        self, scene, data, escalating
+    ):
         tickets, agents = scene
-        warm = Router.default()
+        options = (
+            {
+                "promote_every": dt.timedelta(minutes=20),
+                "escalations": [
+                    EscalationStep(
+                        after=dt.timedelta(minutes=10),
+                        drop_language=True,
+                        release_owner=True,
+                    )
+                ],
+            }
+            if escalating
+            else {}
+        )
+        warm = Router.default(**options)
         current = list(agents)
         for t in tickets:
             if current and data.draw(st.booleans(), label="finish some work first"):
                 # A CRM marks work done: with_load replaces one agent object.
                 i = data.draw(st.integers(0, len(current) - 1), label="agent")
                 current[i] = current[i].with_load({})
-            expected = Router.default().dispatch([t], current, NOW)
-            scan = Router.default().dispatch([t], current, NOW, strategy="scan")
+            expected = Router.default(**options).dispatch([t], current, NOW)
+            scan = Router.default(**options).dispatch(
+                [t], current, NOW, strategy="scan"
+            )
             got = warm.dispatch([t], current, NOW)
             assert got == expected
             assert got == scan
@@ -1143,3 +1164,33 @@ class TestSmallDispatches:
         second = router.dispatch([mk_ticket("T2")], first.agents, NOW)
         assert len(router._compiled.lives) <= 3
         assert second == Router.default().dispatch([mk_ticket("T2")], first.agents, NOW)
+
+    def test_a_team_seen_before_gets_its_index_back(self):
+        """A desk's staff changes with the shifts and comes back to line-ups it
+        had: their indexes and memos are kept, and still checked fact by fact."""
+        router = Router.default()
+        day = [mk_agent("a"), mk_agent("b")]
+        night = [mk_agent("c")]
+        first = router.dispatch([mk_ticket("T1")], day, NOW)
+        day_index = router._compiled.team[1]
+        router.dispatch([mk_ticket("T2")], night, NOW)
+        assert router._compiled.team[1] is not day_index
+        back = router.dispatch([mk_ticket("T3")], list(first.agents), NOW)
+        assert router._compiled.team[1] is day_index
+        assert back == Router.default().dispatch([mk_ticket("T3")], first.agents, NOW)
+        # The same ids with other skills: not the same team.
+        retrained = [mk_agent("a", skills={"x": 3}), mk_agent("b")]
+        router.dispatch([mk_ticket("T4")], retrained, NOW)
+        assert router._compiled.team[1] is not day_index
+
+    def test_kept_teams_are_bounded(self, monkeypatch):
+        monkeypatch.setattr(_router, "_TEAM_LIMIT", 1)
+        monkeypatch.setattr(_router, "_SMALL_TEAM", 1)
+        router = Router.default()
+        router.dispatch([mk_ticket()], [mk_agent("a")], NOW)
+        router.dispatch([mk_ticket()], [mk_agent("b")], NOW)
+        assert list(router._compiled.teams) == [("b",)]
+        # A team above the size kept is indexed, used, and not kept.
+        pair = [mk_agent("c"), mk_agent("d")]
+        assert router.dispatch([mk_ticket()], pair, NOW).assignments
+        assert list(router._compiled.teams) == [("b",)]

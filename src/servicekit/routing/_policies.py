@@ -426,7 +426,9 @@ class AgentIndex:
     """Agents indexed by the static facts the built-in filters ask about."""
 
     def __init__(self, agents: Sequence[Agent]) -> None:
-        self.all: frozenset[str] = frozenset(a.id for a in agents)
+        # The agents' ids in the order given (sorted, as the router gives them).
+        self.ids: tuple[str, ...] = tuple(a.id for a in agents)
+        self.all: frozenset[str] = frozenset(self.ids)
         self.available: set[str] = set()
         self.by_channel: dict[Channel, set[str]] = {}
         # Skill sets are built per skill on first use (one pass over the agents),

@@ -674,6 +674,10 @@ _Memo = dict[tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, 
 # Memo entries kept across calls before a memo starts afresh (bounds memory when
 # every ticket brings a new case owner or skill mix).
 _MEMO_LIMIT = 4096
+# Recent teams (indexes with their memos) kept across calls before starting afresh,
+# and the largest team kept among them (a larger one is kept only while current).
+_TEAM_LIMIT = 16
+_SMALL_TEAM = 256
 
 
 class _Compiled:
@@ -681,6 +685,7 @@ class _Compiled:
 
     __slots__ = (
         "after_us",
+        "escalated",
         "headers",
         "heapable",
         "last_now",
@@ -689,6 +694,7 @@ class _Compiled:
         "relax",
         "requirements",
         "team",
+        "teams",
     )
 
     def __init__(self, router: Router) -> None:
@@ -696,6 +702,10 @@ class _Compiled:
         # in a row (a desk's simulation, a live queue) meet the same agents again,
         # most of them the very same objects and the rest new only in their load.
         self.team: tuple[Sequence[Agent], AgentIndex, _Memo] | None = None
+        # Recent teams by their agent ids, for a desk whose staff changes with the
+        # shifts and comes back to the same line-ups (bounded by _TEAM_LIMIT).
+        self.teams: dict[tuple[str, ...], tuple[Sequence[Agent], AgentIndex, _Memo]]
+        self.teams = {}
         # Requirements by (escalation step, the ticket's asks): values, kept across
         # calls, bounded by _MEMO_LIMIT.
         self.requirements: dict[Hashable, Requirements] = {}
@@ -714,6 +724,12 @@ class _Compiled:
         for step in router.escalations:
             relax.append(relax[-1].then(step))
         self.relax = relax
+        # The line saying which steps apply, by how many do (a step's words never
+        # change, so neither does the line).
+        self.escalated = [""] + [
+            f"escalated: {'; '.join(s.describe() for s in router.escalations[:n])}"
+            for n in range(1, len(router.escalations) + 1)
+        ]
         positions = {id(p): i for i, p in enumerate(router.policies)}
         self.plans = [
             _Plan(
@@ -725,13 +741,14 @@ class _Compiled:
 
     def __getstate__(self) -> dict[str, Any]:
         # The team cache is a memo of one process's recent calls: never pickled.
-        skip = ("team", "requirements", "last_now", "headers", "lives")
+        skip = ("team", "teams", "requirements", "last_now", "headers", "lives")
         return {k: getattr(self, k) for k in self.__slots__ if k not in skip}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for k, val in state.items():
             object.__setattr__(self, k, val)
         self.team = None
+        self.teams = {}
         self.requirements = {}
         self.last_now = None
         self.headers = {}
@@ -754,15 +771,16 @@ class _Compiled:
         (only their load and last assignment may differ: neither is indexed).
         """
         team = self.team
+        if team is None or not _serves(team[0], agents):
+            team = self.teams.get(tuple(a.id for a in agents))
+            if team is not None and not _serves(team[0], agents):
+                team = None
         if team is not None:
             known, index, memo = team
-            if len(known) == len(agents) and all(
-                map(_same_static_facts, known, agents)
-            ):
-                return index, self._bounded(known, index, memo)
+            return index, self._bounded(known, index, memo)
         index = AgentIndex(agents)
         fresh: _Memo = {(): ((), index.all, ())}
-        self.team = (agents, index, fresh)
+        self.remember(agents, index, fresh)
         return index, fresh
 
     def _bounded(self, known: Sequence[Agent], index: AgentIndex, memo: _Memo) -> _Memo:
@@ -770,7 +788,7 @@ class _Compiled:
             # A new dict, not clear(): a dispatch running in another thread
             # keeps the one it holds intact.
             memo = {(): ((), index.all, ())}
-            self.team = (known, index, memo)
+            self.remember(known, index, memo)
         return memo
 
     def checked_team(
@@ -807,7 +825,18 @@ class _Compiled:
         They share every indexed fact with the agents the index was built from, so
         the next call, handed them back, matches them by identity.
         """
-        self.team = (agents, index, memo)
+        self.team = team = (agents, index, memo)
+        if len(agents) > _SMALL_TEAM:
+            return  # one large team at a time: its memo can be large too
+        if len(self.teams) >= _TEAM_LIMIT and index.ids not in self.teams:
+            # A new dict, not clear(): a dispatch in another thread may be reading.
+            self.teams = {}
+        self.teams[index.ids] = team
+
+
+def _serves(known: Sequence[Agent], agents: Sequence[Agent]) -> bool:
+    """Whether an index of ``known`` serves for ``agents`` (both sorted by id)."""
+    return len(known) == len(agents) and all(map(_same_static_facts, known, agents))
 
 
 def _same_static_facts(a: Agent, b: Agent) -> bool:
@@ -1312,6 +1341,7 @@ class _Engine:
         self.relax = compiled.relax
         self.plans = compiled.plans
         self.headers = compiled.headers
+        self.escalated = compiled.escalated
         if len(compiled.requirements) > _MEMO_LIMIT:
             compiled.requirements = {}
         self.requirements = compiled.requirements
@@ -1355,9 +1385,7 @@ class _Engine:
         if note is not None:
             reasons.append(note)
         if n:
-            reasons.append(
-                f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}"
-            )
+            reasons.append(self.escalated[n])
         plan = self.plans[n]
         if self.route:
             chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
@@ -1665,9 +1693,8 @@ class _Engine:
     def _entry(
         self, live: Live, channel: Channel, plan: _Plan
     ) -> tuple[float, ...] | None:
+        """Work out and cache ``live``'s heap keys (callers looked in the cache)."""
         slot = (id(plan), channel)
-        if slot in live.cache:
-            return live.cache[slot]
         keys: tuple[float, ...] | None = None
         for p in plan.dynamic:
             if not p._dynamic(live, channel):
