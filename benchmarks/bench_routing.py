@@ -5,8 +5,8 @@ Run: ``.venv/bin/python benchmarks/bench_routing.py [--big | --small]``
 First, small dispatches (``--small``: only those): one ticket among 20 agents per
 ``dispatch`` call, 5,000 calls in a row, each handed the agents the previous call
 returned, as the demo's simulation does; timed with the router's cross-call memo
-(validated team index, eligibility and requirements), with the memo forgotten before
-every call, and with ``strategy="scan"``.
+(validated team indexes, eligibility, requirements, per-agent live state and the
+last ``now``), with the memo forgotten before every call, and with ``strategy="scan"``.
 
 Workload: 100,000 queued tickets, 2,000 agents, 30 skills, 5 languages, 3 channels,
 the built-in pipeline (``Router.default()``). Each agent has 4 skills at levels 1-10
@@ -228,6 +228,17 @@ def report(label: str, n: int, wall: float, cpu: float) -> None:
     )
 
 
+def forget(router: Router) -> None:
+    """Drop everything the router keeps across calls (benchmark only)."""
+    compiled = router._compiled  # noqa: SLF001  # benchmark only
+    compiled.team = None
+    compiled.teams = {}
+    compiled.requirements = {}
+    compiled.lives = {}
+    compiled.last_now = None
+    compiled.headers = {}
+
+
 def small_dispatches(
     router: Router,
     tickets: list[Ticket],
@@ -246,8 +257,7 @@ def small_dispatches(
     cpu = time.process_time()
     for t in tickets:
         if cold:
-            router._compiled.team = None  # noqa: SLF001  # benchmark only
-            router._compiled.requirements = {}  # noqa: SLF001
+            forget(router)
         r = router.dispatch([t], current, NOW, strategy=strategy)  # type: ignore[arg-type]
         chosen = r.assignments[0].agent_id if r.assignments else None
         out.append((t.id, chosen))

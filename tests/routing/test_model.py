@@ -181,3 +181,19 @@ class TestAgent:
             Agent(id="A", dedicated_tiers={"gold"})
         with pytest.raises(DeserializationError):
             Agent.from_dict({})
+
+
+@attrs.frozen(kw_only=True)
+class _TaggedAgent(Agent):
+    """A caller's subclass with a field of its own."""
+
+    tag: str = "x"
+
+
+def test_with_load_keeps_a_subclass_and_its_own_fields():
+    a = _TaggedAgent(id="A", capacity={"chat": 3}, tag="night")
+    b = a.with_load({Channel.CHAT: 2})
+    assert type(b) is _TaggedAgent
+    assert b.tag == "night"
+    assert b.load == {Channel.CHAT: 2}
+    assert b.skills is a.skills

@@ -148,3 +148,9 @@ class TestSharedValidators:
     def test_first_duplicate(self):
         assert v.first_duplicate(["a", "b", "a", "b"]) == "a"
         assert v.first_duplicate(["a", "b"]) is None
+
+
+@given(st.integers(-(10**7), 10**7))
+def test_plural_writes_thousands_as_format_does(n):
+    expected = f"{n:,} agent" if n == 1 else f"{n:,} agents"
+    assert v.plural(n, "agent") == expected

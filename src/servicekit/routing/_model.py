@@ -88,10 +88,12 @@ def _agent_skills(value: object) -> v.FrozenMap[str, int]:
 
 
 def _per_channel(what: str, value: object) -> v.FrozenMap[Channel, int]:
-    if isinstance(value, v.FrozenMap) and all(
+    if isinstance(value, v.FrozenMap | dict) and all(
         type(k) is Channel and type(n) is int and n >= 0 for k, n in value.items()
     ):
-        return value  # already checked: evolve() passes the agent's own maps back
+        # Already checked (evolve() passes the agent's own maps back), or a plain dict
+        # of members and counts, as a CRM keeping loads current builds one per change.
+        return value if isinstance(value, v.FrozenMap) else v.FrozenMap(value)
     if not isinstance(value, Mapping):
         msg = f"Agent.{what} must map channels to whole numbers, such as {{Channel.CHAT: 3}}; got {value!r}"
         raise InvalidTypeError(msg)
@@ -463,10 +465,7 @@ class Agent:
             if assigned_at is None
             else _last_assigned(assigned_at)
         )
-        clone = copy.copy(self)
-        object.__setattr__(clone, "load", new_load)
-        object.__setattr__(clone, "last_assigned_at", last)
-        return clone
+        return holding(self, new_load, last)
 
     def room(self, channel: Channel) -> int:
         """Return how many more tickets the agent can take on ``channel`` now.
@@ -564,3 +563,28 @@ class Agent:
             groups=d.get("groups", ()),
             attributes=d.get("attributes", {}),
         )
+
+
+_AGENT_FIELDS = tuple(f.name for f in attrs.fields(Agent))
+
+
+def holding(
+    agent: Agent, load: v.FrozenMap[Channel, int], last: dt.datetime | None
+) -> Agent:
+    """Return ``agent`` with ``load`` and ``last_assigned_at`` replaced, unchecked.
+
+    Both must already be in their stored form. Field by field rather than
+    ``copy.copy``, whose pickle protocol costs several times as much; the facts
+    other than load are the very same objects, which the router's cross-call index
+    relies on.
+    """
+    if type(agent) is not Agent:
+        # A subclass may carry slots of its own: let copy find them all.
+        clone = copy.copy(agent)
+    else:
+        clone = object.__new__(Agent)
+        for name in _AGENT_FIELDS:
+            object.__setattr__(clone, name, getattr(agent, name))
+    object.__setattr__(clone, "load", load)
+    object.__setattr__(clone, "last_assigned_at", last)
+    return clone

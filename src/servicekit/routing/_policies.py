@@ -390,8 +390,8 @@ class Live:
         self.agent = agent
         self.available = agent.available
         self.part_time = agent.part_time
-        self.capacity: dict[Channel, int] = dict(agent.capacity)
-        self.load: dict[Channel, int] = dict(agent.load)
+        self.capacity: dict[Channel, int] = agent.capacity.thawed()
+        self.load: dict[Channel, int] = agent.load.thawed()
         self.total_capacity = sum(self.capacity.values())
         self.total_load = sum(self.load.values())
         last = agent.last_assigned_at
@@ -401,12 +401,34 @@ class Live:
         # whenever the agent takes work, because only then can either change.
         self.cache: dict[tuple[int, Channel], tuple[float, ...] | None] = {}
 
+    def fork(self, agent: Agent) -> Live:
+        """Return a copy for ``agent`` (this one or its successor) to change alone.
+
+        The router shares a Live between calls while it describes its agent as
+        given; a dispatch that assigns work forks it first, so the shared one stays
+        true to that agent.
+        """
+        new = Live.__new__(Live)
+        new.agent = agent
+        new.available = self.available
+        new.part_time = self.part_time
+        new.capacity = self.capacity  # never changed: shared
+        new.load = dict(self.load)
+        new.total_capacity = self.total_capacity
+        new.total_load = self.total_load
+        new.last_us = self.last_us
+        new.version = self.version
+        new.cache = {}
+        return new
+
 
 class AgentIndex:
     """Agents indexed by the static facts the built-in filters ask about."""
 
     def __init__(self, agents: Sequence[Agent]) -> None:
-        self.all: frozenset[str] = frozenset(a.id for a in agents)
+        # The agents' ids in the order given (sorted, as the router gives them).
+        self.ids: tuple[str, ...] = tuple(a.id for a in agents)
+        self.all: frozenset[str] = frozenset(self.ids)
         self.available: set[str] = set()
         self.by_channel: dict[Channel, set[str]] = {}
         # Skill sets are built per skill on first use (one pass over the agents),

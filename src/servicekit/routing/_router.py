@@ -19,10 +19,10 @@ read a clock, use randomness, or depend on the order agents are given in.
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import heapq
 import itertools
+import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
@@ -39,7 +39,7 @@ from servicekit.errors import (
     InvalidTypeError,
 )
 from servicekit.routing import _values as v
-from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._model import Agent, Ticket, holding
 from servicekit.routing._policies import (
     AgentIndex,
     Availability,
@@ -65,7 +65,9 @@ from servicekit.routing._queue import QueueOrder, unique_tickets, waited
 from servicekit.routing._triage import Triage, TriageResult
 
 if TYPE_CHECKING:
-    from servicekit._vocabulary import Channel
+    import pendulum
+
+    from servicekit._vocabulary import Channel, Tier
 
 __all__ = [
     "Assignment",
@@ -646,7 +648,13 @@ class _Plan:
     ) -> None:
         self.active = active
         builtins = [p for p in active if isinstance(p, _Builtin)]
-        self.statics = [(positions[id(p)], p) for p in builtins]
+        # Only the built-ins that filter on static facts at all: the others' key is
+        # always None, which every reader of ``statics`` skips.
+        self.statics = [
+            (positions[id(p)], p)
+            for p in builtins
+            if type(p)._static_key is not _Builtin._static_key
+        ]
         self.dynamic = [p for p in builtins if p._has_dynamic]
         self.levels = [p for p in builtins if p._has_levels]
         self.keys = [p for p in builtins if p._has_key]
@@ -666,21 +674,49 @@ _Memo = dict[tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, 
 # Memo entries kept across calls before a memo starts afresh (bounds memory when
 # every ticket brings a new case owner or skill mix).
 _MEMO_LIMIT = 4096
+# Recent teams (indexes with their memos) kept across calls before starting afresh,
+# and the largest team kept among them (a larger one is kept only while current).
+_TEAM_LIMIT = 16
+_SMALL_TEAM = 256
 
 
 class _Compiled:
     """A router's escalation chain and evaluation plans, computed once."""
 
-    __slots__ = ("after_us", "heapable", "plans", "relax", "requirements", "team")
+    __slots__ = (
+        "after_us",
+        "escalated",
+        "headers",
+        "heapable",
+        "last_now",
+        "lives",
+        "plans",
+        "relax",
+        "requirements",
+        "team",
+        "teams",
+    )
 
     def __init__(self, router: Router) -> None:
         # The last team this router indexed, and its index: many small dispatches
         # in a row (a desk's simulation, a live queue) meet the same agents again,
         # most of them the very same objects and the rest new only in their load.
         self.team: tuple[Sequence[Agent], AgentIndex, _Memo] | None = None
+        # Recent teams by their agent ids, for a desk whose staff changes with the
+        # shifts and comes back to the same line-ups (bounded by _TEAM_LIMIT).
+        self.teams: dict[tuple[str, ...], tuple[Sequence[Agent], AgentIndex, _Memo]]
+        self.teams = {}
         # Requirements by (escalation step, the ticket's asks): values, kept across
         # calls, bounded by _MEMO_LIMIT.
         self.requirements: dict[Hashable, Requirements] = {}
+        # The last ``now`` a dispatch was given, checked: a loop often passes the
+        # same instant again. Held, so identity cannot be a recycled id.
+        self.last_now: tuple[object, pendulum.DateTime, int] | None = None
+        # The start of each decision's first line by (priority, tier, channel).
+        self.headers: dict[tuple[Priority, Tier, Channel], str] = {}
+        # Live state by agent id as of the agent object it was made from (never
+        # changed once shared: a dispatch forks the ones it assigns to).
+        self.lives: dict[str, Live] = {}
         self.after_us = [
             s.after // dt.timedelta(microseconds=1) for s in router.escalations
         ]
@@ -688,6 +724,12 @@ class _Compiled:
         for step in router.escalations:
             relax.append(relax[-1].then(step))
         self.relax = relax
+        # The line saying which steps apply, by how many do (a step's words never
+        # change, so neither does the line).
+        self.escalated = [""] + [
+            f"escalated: {'; '.join(s.describe() for s in router.escalations[:n])}"
+            for n in range(1, len(router.escalations) + 1)
+        ]
         positions = {id(p): i for i, p in enumerate(router.policies)}
         self.plans = [
             _Plan(
@@ -699,14 +741,28 @@ class _Compiled:
 
     def __getstate__(self) -> dict[str, Any]:
         # The team cache is a memo of one process's recent calls: never pickled.
-        skip = ("team", "requirements")
+        skip = ("team", "teams", "requirements", "last_now", "headers", "lives")
         return {k: getattr(self, k) for k in self.__slots__ if k not in skip}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for k, val in state.items():
             object.__setattr__(self, k, val)
         self.team = None
+        self.teams = {}
         self.requirements = {}
+        self.last_now = None
+        self.headers = {}
+        self.lives = {}
+
+    def instant(self, now: object) -> tuple[pendulum.DateTime, int]:
+        """Return ``now`` checked, in UTC, and in microseconds since the epoch."""
+        last = self.last_now
+        if last is not None and last[0] is now:
+            return last[1], last[2]
+        now_i = v.instant(now, "now")
+        now_us = v.micros(now_i)
+        self.last_now = (now, now_i, now_us)
+        return now_i, now_us
 
     def index(self, agents: Sequence[Agent]) -> tuple[AgentIndex, _Memo]:
         """Return an index of ``agents`` (sorted by id) and its eligibility memo.
@@ -715,21 +771,72 @@ class _Compiled:
         (only their load and last assignment may differ: neither is indexed).
         """
         team = self.team
+        if team is None or not _serves(team[0], agents):
+            team = self.teams.get(tuple(a.id for a in agents))
+            if team is not None and not _serves(team[0], agents):
+                team = None
         if team is not None:
             known, index, memo = team
-            if len(known) == len(agents) and all(
-                map(_same_static_facts, known, agents)
-            ):
-                if len(memo) > _MEMO_LIMIT:
-                    # A new dict, not clear(): a dispatch running in another thread
-                    # keeps the one it holds intact.
-                    memo = {(): ((), index.all, ())}
-                    self.team = (known, index, memo)
-                return index, memo
+            return index, self._bounded(known, index, memo)
         index = AgentIndex(agents)
         fresh: _Memo = {(): ((), index.all, ())}
-        self.team = (agents, index, fresh)
+        self.remember(agents, index, fresh)
         return index, fresh
+
+    def _bounded(self, known: Sequence[Agent], index: AgentIndex, memo: _Memo) -> _Memo:
+        if len(memo) > _MEMO_LIMIT:
+            # A new dict, not clear(): a dispatch running in another thread
+            # keeps the one it holds intact.
+            memo = {(): ((), index.all, ())}
+            self.remember(known, index, memo)
+        return memo
+
+    def checked_team(
+        self, agents: Iterable[Agent]
+    ) -> tuple[Sequence[Agent], AgentIndex, _Memo]:
+        """Return ``agents`` checked and sorted by id, with their index and memo.
+
+        A caller handing back the agents the last dispatch returned (the usual
+        loop: the same objects, a few replaced by ``with_load``) gets them
+        checked against the indexed team in one pass: each is that very agent or
+        an ``Agent`` with the same static facts at the same place, so the list is
+        already valid, sorted and free of duplicates.
+        """
+        team = self.team
+        if team is not None and type(agents) in (list, tuple):
+            given: Sequence[Any] = agents  # type: ignore[assignment]
+            known, index, memo = team
+            if len(known) == len(given):
+                if all(map(operator.is_, known, given)):
+                    return given, index, self._bounded(known, index, memo)
+                for old, new in zip(known, given, strict=True):
+                    if old is not new and not (
+                        isinstance(new, Agent) and _same_static_facts(old, new)
+                    ):
+                        break
+                else:
+                    return given, index, self._bounded(known, index, memo)
+        agent_list = _check_agents(agents)
+        return agent_list, *self.index(agent_list)
+
+    def remember(self, agents: Sequence[Agent], index: AgentIndex, memo: _Memo) -> None:
+        """Keep ``agents`` (a dispatch's result) as the team ``index`` describes.
+
+        They share every indexed fact with the agents the index was built from, so
+        the next call, handed them back, matches them by identity.
+        """
+        self.team = team = (agents, index, memo)
+        if len(agents) > _SMALL_TEAM:
+            return  # one large team at a time: its memo can be large too
+        if len(self.teams) >= _TEAM_LIMIT and index.ids not in self.teams:
+            # A new dict, not clear(): a dispatch in another thread may be reading.
+            self.teams = {}
+        self.teams[index.ids] = team
+
+
+def _serves(known: Sequence[Agent], agents: Sequence[Agent]) -> bool:
+    """Whether an index of ``known`` serves for ``agents`` (both sorted by id)."""
+    return len(known) == len(agents) and all(map(_same_static_facts, known, agents))
 
 
 def _same_static_facts(a: Agent, b: Agent) -> bool:
@@ -930,7 +1037,7 @@ class Router:
         agent_list = _check_agents(agents)
         ((triaged, note),) = _check_tickets([ticket], self.triage)
         wait_us = waited(triaged, v.micros(now_i), now_i)
-        engine = _Engine(self, agent_list, now_i, "route")
+        engine = _Engine(self, agent_list, now_i, "route", None, v.micros(now_i))
         agent_id, step, reasons = engine.decide(triaged, note, wait_us)
         return RoutingDecision(
             ticket_id=ticket.id, agent_id=agent_id, step=step, reasons=reasons
@@ -999,16 +1106,22 @@ class Router:
         if strategy not in ("indexed", "scan"):
             msg = f"unknown dispatch strategy {strategy!r}; use 'indexed' or 'scan'"
             raise InvalidArgumentError(msg)
-        now_i = v.instant(now, "now")
-        agent_list = _check_agents(agents)
+        compiled = self._compiled
+        now_i, now_us = compiled.instant(now)
+        team: tuple[AgentIndex, _Memo] | None = None
+        agent_list: Sequence[Agent]
+        if strategy == "indexed":
+            agent_list, index, memo = compiled.checked_team(agents)
+            team = (index, memo)
+        else:
+            agent_list = _check_agents(agents)
         prepared = _check_tickets(tickets, self.triage)
-        now_us = v.micros(now_i)
         keyed = []
         for t, triaged in prepared:
             wait_us = waited(t, now_us, now_i)
             key = self.queue._key_after(t, wait_us, now_us - wait_us)
             note = triaged
-            if key[0] != t.priority.rank and self.queue.promote_every is not None:
+            if self.queue.promote_every is not None and key[0] != t.priority.rank:
                 # Say why a ticket is served ahead of others at its own priority.
                 promoted = (
                     f"served as {v.words(_PRIORITIES[key[0]])} priority after waiting "
@@ -1019,7 +1132,8 @@ class Router:
             keyed.append((key, wait_us, t, note))
         # Keys end with the (unique) ticket id, so the sort never compares tickets.
         keyed.sort(key=lambda k: k[0])
-        engine = _Engine(self, agent_list, now_i, strategy)
+        engine = _Engine(self, agent_list, now_i, strategy, team, now_us)
+        engine.once = len(keyed) == 1
         assignments: list[Assignment] = []
         unassigned: list[RoutingDecision] = []
         for _, wait_us, t, note in keyed:
@@ -1046,12 +1160,15 @@ class Router:
                         reasons=tuple(reasons),
                     )
                 )
+        final = engine.final_agents()
+        if team is not None:
+            compiled.remember(final, *team)
         # Built from the engine's own, already checked values: no re-validation.
         return v.trusted(
             DispatchResult,
             assignments=tuple(assignments),
             unassigned=tuple(unassigned),
-            agents=tuple(engine.final_agents()),
+            agents=final,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -1187,39 +1304,50 @@ def _chose_line(aid: str, members: AbstractSet[str], notes: list[str]) -> str:
 class _Engine:
     """One routing run: live agent state, indexes and memo tables (private, mutable)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917  # private, called twice: positional on purpose
         self,
         router: Router,
         agents: Sequence[Agent],
         now: dt.datetime,
         strategy: _Mode,
+        team: tuple[AgentIndex, _Memo] | None,
+        now_us: int,
     ) -> None:
         self.router = router
         self.now = now
-        self.now_us = v.micros(now)
+        self.now_us = now_us
         self.route = strategy == "route"
         # "scan" and "route" keep no index: they judge every agent one by one.
         self.scan = strategy != "indexed"
-        self.ids = [a.id for a in agents]
+        compiled = router._compiled
+        self.keep_current = self.scan or not compiled.heapable
+        self.agents = agents
+        self.ids = [a.id for a in agents] if self.scan else []
         self.original = {a.id: a for a in agents}
-        self.current = dict(self.original)
+        # Without heaps every candidate is judged as it stands now, so the current
+        # agents are kept as values; with them, live state says what changed.
+        self.current = dict(self.original) if self.keep_current else self.original
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
-        compiled = router._compiled
         self.index: AgentIndex | None = None
         self.eligible: _Memo = {}
-        if not self.scan:
-            self.index, self.eligible = compiled.index(agents)
+        if team is not None:
+            self.index, self.eligible = team
         # Live state is made on first use: a small dispatch touches few agents.
-        self.lives = _Lives(self.original)
+        if len(compiled.lives) > _MEMO_LIMIT:
+            compiled.lives = {}
+        self.lives = _Lives(self.original, compiled.lives)
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
-        self.keep_current = self.scan or not compiled.heapable
+        self.headers = compiled.headers
+        self.escalated = compiled.escalated
         if len(compiled.requirements) > _MEMO_LIMIT:
             compiled.requirements = {}
         self.requirements = compiled.requirements
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
+        # Whether this run decides one ticket only (dispatch sets it).
+        self.once = False
 
     def decide(
         self, ticket: Ticket, note: str | None, waited_us: int
@@ -1245,18 +1373,19 @@ class _Engine:
             requirements=req,
             agents=self.view,
         )
-        header = (
-            f"ticket {ticket.id}: {v.words(ticket.priority)} priority, "
-            f"{v.words(ticket.tier)} customer, {v.words(ticket.channel)}, "
-            f"waiting {v.humanize(wait)}"
-        )
+        facts = (ticket.priority, ticket.tier, ticket.channel)
+        prefix = self.headers.get(facts)
+        if prefix is None:  # at most 4 priorities x 3 tiers x 6 channels
+            prefix = self.headers[facts] = (
+                f"{v.words(ticket.priority)} priority, "
+                f"{v.words(ticket.tier)} customer, {v.words(ticket.channel)}"
+            )
+        header = f"ticket {ticket.id}: {prefix}, waiting {v.humanize(wait)}"
         reasons = [header]
         if note is not None:
             reasons.append(note)
         if n:
-            reasons.append(
-                f"escalated: {'; '.join(s.describe() for s in self.router.escalations[:n])}"
-            )
+            reasons.append(self.escalated[n])
         plan = self.plans[n]
         if self.route:
             chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
@@ -1275,7 +1404,8 @@ class _Engine:
                 chosen = self._best_scan(ticket, ctx, plan, members, reasons)
             else:
                 chosen = self._heap(ticket, ctx, plan, sig, members, reasons)
-        self._passed_over(ticket, ctx, plan, chosen, reasons)
+        if plan.dedicated and ticket.customer_id is not None:
+            self._passed_over(ticket, ctx, plan, chosen, reasons)
         if chosen is not None:
             self._assign(chosen, ticket.channel)
         return chosen, relax.name, reasons
@@ -1296,8 +1426,7 @@ class _Engine:
     ) -> None:
         """Say why the customer's dedicated manager did not get the ticket."""
         customer = ticket.customer_id
-        if customer is None or not plan.dedicated:
-            return
+        assert customer is not None  # noqa: S101  # decide asks only then
         if self.index is not None:
             managers = sorted(self.index.by_customer.get(customer, ()))
         else:
@@ -1540,11 +1669,22 @@ class _Engine:
         ]
         for combo in itertools.product(*options):
             chosen = tuple(k for k, _ in combo)
+            if self.once:
+                # The only decision of this run: no agent has changed, every entry
+                # is current, so the heap's top would be the least entry, and no
+                # later ticket would reuse the heap.
+                restrict = tuple(ids for _, ids in combo if ids is not None)
+                entries = self._entries(members, restrict, channel, plan)
+                if entries:
+                    return min(entries)[-2], chosen
+                continue
             key = (base, chosen)
             pool = self.pools.get(key)
             if pool is None:
                 restrict = tuple(ids for _, ids in combo if ids is not None)
-                pool = self.pools[key] = self._build(members, restrict, channel, plan)
+                pool = self._entries(members, restrict, channel, plan)
+                heapq.heapify(pool)
+                self.pools[key] = pool
             aid = self._top(pool, channel, plan)
             if aid is not None:
                 return aid, chosen
@@ -1553,9 +1693,8 @@ class _Engine:
     def _entry(
         self, live: Live, channel: Channel, plan: _Plan
     ) -> tuple[float, ...] | None:
+        """Work out and cache ``live``'s heap keys (callers looked in the cache)."""
         slot = (id(plan), channel)
-        if slot in live.cache:
-            return live.cache[slot]
         keys: tuple[float, ...] | None = None
         for p in plan.dynamic:
             if not p._dynamic(live, channel):
@@ -1565,13 +1704,18 @@ class _Engine:
         live.cache[slot] = keys
         return keys
 
-    def _build(
+    def _entries(
         self,
         members: AbstractSet[str],
         restrict: tuple[AbstractSet[str], ...],
         channel: Channel,
         plan: _Plan,
     ) -> list[tuple[Any, ...]]:
+        """Return heap entries ``(*keys, agent id, version)``, unordered.
+
+        One for each agent in ``members`` and every set of ``restrict`` that the
+        dynamic filters admit now.
+        """
         # Start from the smallest set (a customer's one dedicated manager, the case
         # owner) so a narrow preference level costs its own size, not the pool's.
         smallest, *others = sorted((members, *restrict), key=len)
@@ -1579,12 +1723,15 @@ class _Engine:
         for r in others:
             pool &= r
         heap = []
+        lives = self.lives
+        slot = (id(plan), channel)
         for aid in pool:
-            live = self.lives[aid]
-            keys = self._entry(live, channel, plan)
+            live = lives[aid]
+            cache = live.cache
+            # Most agents' keys were worked out by an earlier call (see _Lives).
+            keys = cache[slot] if slot in cache else self._entry(live, channel, plan)
             if keys is not None:
                 heap.append((*keys, aid, live.version))
-        heapq.heapify(heap)
         return heap
 
     def _top(
@@ -1622,42 +1769,71 @@ class _Engine:
         return None
 
     def _assign(self, aid: str, channel: Channel) -> None:
-        self.changed.add(aid)
         if not self.scan:
             live = self.lives[aid]
+            if aid not in self.changed:
+                # The first ticket this run gives the agent: stop sharing its Live.
+                live = self.lives[aid] = live.fork(live.agent)
             live.load[channel] = live.load.get(channel, 0) + 1
             live.total_load += 1
             live.last_us = float(self.now_us)
             live.version += 1
             live.cache.clear()
+        self.changed.add(aid)
         if self.keep_current:
             agent = self.current[aid]
             load = dict(agent.load)
             load[channel] = load.get(channel, 0) + 1
             self.current[aid] = _holding(agent, load, self.now)
 
-    def final_agents(self) -> list[Agent]:
-        out = []
-        for aid in self.ids:
-            if aid not in self.changed:
-                out.append(self.original[aid])
-            elif self.keep_current:
-                out.append(self.current[aid])
+    def final_agents(self) -> tuple[Agent, ...]:
+        """Return every agent as this run leaves them, sorted by id.
+
+        Ends the run: the changed agents' live state passes to the router's shared
+        table, for the next call.
+        """
+        out = list(self.agents)
+        # Agents are sorted by id: find the few that changed instead of walking all.
+        for aid in self.changed:
+            i = bisect.bisect_left(out, aid, key=_agent_id_of)
+            if self.keep_current:
+                out[i] = self.current[aid]
             else:
-                out.append(_holding(self.original[aid], self.lives[aid].load, self.now))
-        return out
+                live = self.lives[aid]
+                out[i] = after = _holding(self.original[aid], live.load, self.now)
+                # This run is over, and its Live (forked in _assign) now holds what
+                # Live(after) would: share it, so the next call, handed ``after``
+                # back, finds it ready.
+                live.agent = after
+                live.version = 0
+                live.cache.clear()
+                self.lives.shared[aid] = live
+        return tuple(out)
 
 
 class _Lives(dict[str, Live]):
-    """Live state per agent id, made from the agent on first use."""
+    """Live state per agent id, made from the agent on first use.
 
-    def __init__(self, agents: Mapping[str, Agent]) -> None:
+    ``shared`` holds the router's Lives from earlier calls, each true to the agent
+    object it was made from; one is reused only for that very object.
+    """
+
+    def __init__(self, agents: Mapping[str, Agent], shared: dict[str, Live]) -> None:
         super().__init__()
         self.agents = agents
+        self.shared = shared
 
     def __missing__(self, aid: str) -> Live:
-        live = self[aid] = Live(self.agents[aid])
+        agent = self.agents[aid]
+        live = self.shared.get(aid)
+        if live is None or live.agent is not agent:
+            live = self.shared[aid] = Live(agent)
+        self[aid] = live
         return live
+
+
+def _agent_id_of(agent: Agent) -> str:
+    return agent.id
 
 
 def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Agent:
@@ -1666,7 +1842,4 @@ def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Age
     Dispatch only ever adds one ticket where there was room, to a load and an
     instant already valid.
     """
-    clone = copy.copy(agent)
-    object.__setattr__(clone, "load", v.FrozenMap(load))
-    object.__setattr__(clone, "last_assigned_at", now)
-    return clone
+    return holding(agent, v.FrozenMap(load), now)

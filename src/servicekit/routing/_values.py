@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import pendulum
 
@@ -46,7 +46,13 @@ class FrozenMap(Mapping[_K, _V]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
-        pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
+        # type() first: dispatch builds one from a plain dict per agent it changes,
+        # and the Mapping check goes through the ABC machinery.
+        pairs = (
+            list(items.items())
+            if type(items) is dict or isinstance(items, Mapping)
+            else list(items)
+        )
         pairs.sort(key=lambda kv: str(kv[0]))
         self._data: dict[_K, _V] = dict(pairs)
         self._hash: int | None = None
@@ -69,6 +75,19 @@ class FrozenMap(Mapping[_K, _V]):
     # delegate to the dict instead.
     def __contains__(self, key: object) -> bool:
         return key in self._data
+
+    # Mapping.get goes through __getitem__ and catches KeyError for a missing key,
+    # which is most of what a policy asks an agent's skills or load about.
+    @overload
+    def get(self, key: _K, /) -> _V | None: ...
+    @overload
+    def get(self, key: _K, /, default: _V | _T) -> _V | _T: ...
+    def get(self, key: _K, /, default: object = None) -> object:
+        return self._data.get(key, default)
+
+    def thawed(self) -> dict[_K, _V]:
+        """Return a new plain dict of the same items, in the same order."""
+        return dict(self._data)
 
     def items(self) -> ItemsView[_K, _V]:
         return self._data.items()
@@ -240,7 +259,9 @@ def flag(what: str) -> Any:
 def items_of(kind: type[_V], value: object, what: str) -> tuple[_V, ...]:
     """Return ``value`` as a tuple after checking it is a list of ``kind`` values."""
     name = kind.__name__
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    if type(value) is not list and (
+        isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
+    ):
         msg = f"{what} must be a list of {name} values; got {value!r}"
         raise InvalidTypeError(msg)
     out = tuple(value)
@@ -393,7 +414,9 @@ def words(member: enum.Enum) -> str:
 
 def plural(n: int, word: str) -> str:
     """Return ``'1 agent'`` / ``'1,200 agents'``."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+    # str() below a thousand: the same digits, without format's thousands pass.
+    digits = str(n) if -1000 < n < 1000 else f"{n:,}"
+    return f"{digits} {word}" if n == 1 else f"{digits} {word}s"
 
 
 def humanize(delta: dt.timedelta) -> str:
