@@ -63,16 +63,22 @@ from servicekit.scoring import (
     segment_table,
 )
 from servicekit.scoring._segments import _Overall
+from servicekit.sla import EventKind, PolicySet, SlaPolicy, SlaTarget, TicketEvent
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
+    SLA_METRICS,
     acceptance_event_at,
     acceptance_instants,
     acceptance_policies,
     acceptance_requirements,
+    channels,
     complete_index_responses,
     estimates,
+    priorities,
     satisfaction_indices,
     segment_surveys,
+    sla_policy_sets,
+    sla_targets,
     tiers,
 )
 
@@ -170,6 +176,49 @@ breaches = acceptance_instants.flatmap(
     )
 )
 
+# JSON values as an event's attributes hold them (finite numbers, nested a little).
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def ticket_events(draw: st.DrawFn) -> TicketEvent:
+    """An event of any kind, with the fields its kind carries (some left out)."""
+    kind = draw(st.sampled_from(list(EventKind)))
+    fields: dict[str, Any] = {}
+    if kind is EventKind.CREATED:
+        fields = draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "priority": priorities,
+                    "tier": tiers,
+                    "channel": channels,
+                    "category": texts.filter(str.strip),
+                    "attributes": st.dictionaries(texts, json_values, max_size=4),
+                },
+            )
+        )
+    elif kind is EventKind.STATUS_CHANGED:
+        fields["status"] = draw(st.sampled_from(list(servicekit.sla.TicketStatus)))
+    elif kind is EventKind.PRIORITY_CHANGED:
+        fields["priority"] = draw(priorities)
+    elif kind is EventKind.TIER_CHANGED:
+        fields["tier"] = draw(tiers)
+    return TicketEvent(at=draw(instants), kind=kind, **fields)
+
+
+sla_policy_sets_only = sla_policy_sets().map(lambda pair: pair[1])
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **{
@@ -234,6 +283,10 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
         recency_days=counts,
         reasons=reasons,
     ),
+    SlaTarget: st.sampled_from(SLA_METRICS).flatmap(sla_targets),
+    SlaPolicy: sla_policy_sets_only.flatmap(lambda ps: st.sampled_from(ps.policies)),
+    PolicySet: sla_policy_sets_only,
+    TicketEvent: ticket_events(),
 }
 
 REGISTERED = sorted(

@@ -312,7 +312,10 @@ def test_no_matching_policy_names_the_created_line(tmp_path):
     ("text", "expected"),
     [
         ('{"policies": [\n  }', ", line 2: not JSON"),
-        ('{"policies": 3}', ', field "policies": PolicySet.policies must be a list'),
+        (
+            '{"policies": 3}',
+            ', field "policies": PolicySet data is unusable: at $.policies: expected',
+        ),
         ("[]", ', field "policies": '),
     ],
 )

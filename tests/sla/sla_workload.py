@@ -200,16 +200,18 @@ def events_of(plan: Plan) -> list[TicketEvent]:
     ]
 
 
-def event_dicts(plan: Plan, ticket_id: str) -> list[dict[str, Any]]:
-    """The ticket's events as JSON-native dicts (for ``TicketEvent.from_dict``)."""
+def event_dicts(plan: Plan, ticket_id: str | None = None) -> list[dict[str, Any]]:
+    """The ticket's events as JSON-native dicts (for ``TicketEvent.from_dict``).
+
+    With a ``ticket_id``, each dict also carries it, as a line of the CLI's export
+    does (``TicketEvent.from_dict`` refuses that key, as it refuses every unknown one).
+    """
     zone = ZoneInfo(plan.zone)
     out = []
     for us, kind, fields in plan.events:
-        d: dict[str, Any] = {
-            "ticket_id": ticket_id,
-            "at": _datetime(us, zone).isoformat(),
-            "kind": kind.value,
-        }
+        d: dict[str, Any] = {} if ticket_id is None else {"ticket_id": ticket_id}
+        d["at"] = _datetime(us, zone).isoformat()
+        d["kind"] = kind.value
         for name, value in fields.items():
             d[name] = dict(value) if name == "attributes" else str(value)
         out.append(d)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import datetime as dt
 import json
+import re
 import textwrap
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -21,7 +22,6 @@ import attrs
 import pendulum
 
 from servicekit._boundary import quote
-from servicekit._iso import instant_from_iso
 from servicekit.cli._inputs import (
     CliError,
     JsonLines,
@@ -67,7 +67,8 @@ offset (or Z); without --now the current time is used.
 
 _TICKET_KEYS = ("ticket_id", "ticket")
 _EVENT_FIELDS = ("priority", "tier", "channel", "category", "status", "attributes")
-_KNOWN_KEYS = (*_TICKET_KEYS, "at", "kind", *_EVENT_FIELDS)
+_EVENT_KEYS = ("at", "kind", *_EVENT_FIELDS)
+_KNOWN_KEYS = (*_TICKET_KEYS, *_EVENT_KEYS)
 
 
 NAME = "sla"
@@ -258,42 +259,35 @@ def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
 
 
 def _event(data: dict[str, Any], path: str, number: int) -> TicketEvent:
-    fields = {k: v for k, v in data.items() if k not in _TICKET_KEYS}
+    # The ticket id and unknown keys (already warned about) are no part of the event.
+    fields = {k: v for k, v in data.items() if k in _EVENT_KEYS}
     try:
         return TicketEvent.from_dict(fields)
     except ServiceKitError as error:
-        field = _bad_field(fields, str(error))
+        field = _bad_field(str(error))
         raise CliError(str(error), source=path, line=number, field=field) from None
 
 
-def _bad_field(fields: dict[str, Any], message: str) -> str:
-    """Which field made ``TicketEvent.from_dict`` fail: each is tried on its own."""
-    if "at" not in fields:
-        return "at"
-    try:
-        instant_from_iso(fields["at"], "at")
-    except ServiceKitError:
-        return "at"
-    if "kind" not in fields:
-        return "kind"
-    try:
-        EventKind.parse(fields["kind"])
-    except ServiceKitError:
-        return "kind"
-    base = {"at": fields["at"], "kind": fields["kind"]}
-    try:
-        TicketEvent.from_dict({"at": fields["at"], "kind": EventKind.CREATED.value})
-    except ServiceKitError:
-        # A readable instant the event cannot hold (beyond year 9999 in UTC).
-        return "at"
-    for name in _EVENT_FIELDS:
-        if name in fields:
-            try:
-                TicketEvent.from_dict({**base, name: fields[name]})
-            except ServiceKitError:
-                return name
-    # Every field is fine alone: one the kind needs is missing ("needs status=…").
-    return next((n for n in _EVENT_FIELDS if f"needs {n}" in message), "kind")
+def _bad_field(message: str) -> str:
+    """The field a ``TicketEvent.from_dict`` error names: the first of its JSON paths.
+
+    A rule between fields is reported at ``$``; its message names the field the
+    event's kind does not carry, or the one it needs.
+    """
+    found = _FIELD_PATH.search(message)
+    if found is not None:
+        return found.group(1)
+    return next(
+        (
+            n
+            for n in _EVENT_FIELDS
+            if f"carry {n}" in message or f"needs {n}" in message
+        ),
+        "kind",
+    )
+
+
+_FIELD_PATH = re.compile(r"at \$\.(\w+)")
 
 
 def _evaluate(

@@ -17,9 +17,9 @@ from typing import Any, Final, ParamSpec, Self, TypeVar
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import check_depth, quote
 from servicekit._conditions import Always, Condition, condition_from
-from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority, Tier, parse_member
 from servicekit.errors import (
@@ -30,6 +30,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
     NoMatchingPolicyError,
+    UnknownNameError,
 )
 from servicekit.sla._calendar import BusinessCalendar, delta_us, engine_of, instant_us
 
@@ -137,7 +138,8 @@ def to_ticket_status(value: object) -> TicketStatus:
 
 
 def _to_kind(value: object) -> EventKind:
-    return EventKind.parse(value)
+    # Exact-type checks first: an event is built once per line of a JSON export.
+    return value if type(value) is EventKind else EventKind.parse(value)
 
 
 SOLVED_STATUSES: Final = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
@@ -146,6 +148,7 @@ _PAUSABLE: Final = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 def reads(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
@@ -205,6 +208,10 @@ def _to_warn_at(value: object) -> tuple[float, ...]:
     return tuple(sorted(out))
 
 
+def _same(value: _T) -> _T:
+    return value
+
+
 def _to_bool(value: object) -> bool:
     if not isinstance(value, bool):
         msg = f"business_hours must be True or False; got {value!r}"
@@ -212,8 +219,15 @@ def _to_bool(value: object) -> bool:
     return value
 
 
+@_codec.value(
+    omit_if_default=(),
+    shapes={
+        "within": _codec.Shape(dt.timedelta, _to_within, _same),
+        "warn_at": _codec.Shape(tuple[float, ...], _to_warn_at, _same),
+    },
+)
 @attrs.frozen(kw_only=True)
-class SlaTarget:
+class SlaTarget(_codec.Serialisable):
     """How long one metric may run, in which clock, with warnings at which fractions.
 
     Args:
@@ -241,33 +255,6 @@ class SlaTarget:
     within: dt.timedelta = attrs.field(converter=_to_within)
     business_hours: bool = attrs.field(default=True, converter=_to_bool)
     warn_at: tuple[float, ...] = attrs.field(default=(0.5, 0.75), converter=_to_warn_at)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (``within`` as an ISO-8601 duration)."""
-        return {
-            "metric": self.metric.value,
-            "within": duration_to_iso(self.within),
-            "business_hours": self.business_hours,
-            "warn_at": list(self.warn_at),
-        }
-
-    @classmethod
-    @reads("SlaTarget")
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a target from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: a key is missing or a value is unusable.
-        """
-        d = _mapping(data, "SlaTarget")
-        return cls(
-            metric=_get(d, "metric", "SlaTarget"),
-            within=duration_from_iso(
-                _get(d, "within", "SlaTarget"), "SlaTarget.within"
-            ),
-            business_hours=d.get("business_hours", True),
-            warn_at=d.get("warn_at", (0.5, 0.75)),
-        )
 
 
 def _mapping(data: object, what: str) -> Mapping[str, Any]:
@@ -350,8 +337,47 @@ def _check_calendar(_inst: object, _attr: object, value: object) -> None:
 _DEFAULT_PAUSE: Final = (TicketStatus.PENDING, TicketStatus.ON_HOLD)
 
 
+def _read_calendar(data: object, _: object) -> BusinessCalendar:
+    return BusinessCalendar.from_dict(data)  # type: ignore[arg-type]
+
+
+def _write_calendar(calendar: BusinessCalendar) -> dict[str, Any]:
+    return calendar.to_dict()
+
+
+def _read_when(data: object, _: object) -> Condition:
+    # None is every ticket; an object is a condition's data or the shorthand mapping.
+    if data is not None and not isinstance(data, Mapping):
+        what = (
+            "null or an object describing a condition, such as {'priority': 'urgent'}"
+        )
+        raise _codec.ExpectedError(what, data)
+    return condition_from(data)
+
+
+def _write_when(when: Condition) -> dict[str, Any] | None:
+    return None if isinstance(when, Always) else when.to_dict()
+
+
+def _to_name(value: str) -> str:
+    _check_name(None, None, value)
+    return value
+
+
+@_codec.value(
+    omit_if_default=(),
+    hooks={
+        "calendar": (_read_calendar, _write_calendar),
+        "when": (_read_when, _write_when),
+    },
+    shapes={
+        "name": _codec.Shape(str, _to_name, _same),
+        "targets": _codec.Shape(tuple[SlaTarget, ...], _to_targets, _same),
+        "pause_on": _codec.Shape(frozenset[TicketStatus], _to_pause_on, _same),
+    },
+)
 @attrs.frozen(kw_only=True)
-class SlaPolicy:
+class SlaPolicy(_codec.Serialisable):
     """A named set of targets for the tickets ``when`` matches, on one calendar.
 
     Args:
@@ -409,34 +435,6 @@ class SlaPolicy:
     def matches(self, facts: Mapping[str, Any]) -> bool:
         """Return whether this policy applies to a ticket with these facts."""
         return self.when.matches(facts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data, calendar and condition included."""
-        return {
-            "name": self.name,
-            "targets": [t.to_dict() for t in self.targets],
-            "calendar": self.calendar.to_dict(),
-            "when": None if isinstance(self.when, Always) else self.when.to_dict(),
-            "pause_on": sorted(s.value for s in self.pause_on),
-        }
-
-    @classmethod
-    @reads("SlaPolicy")
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a policy from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: a key is missing or a value is unusable.
-        """
-        d = _mapping(data, "SlaPolicy")
-        targets = get_list(d, "targets", "SlaPolicy")
-        return cls(
-            name=_get(d, "name", "SlaPolicy"),
-            targets=[SlaTarget.from_dict(t) for t in targets],
-            calendar=BusinessCalendar.from_dict(_get(d, "calendar", "SlaPolicy")),
-            when=d.get("when"),
-            pause_on=d.get("pause_on", _DEFAULT_PAUSE),
-        )
 
 
 def _to_policies(value: object) -> tuple[SlaPolicy, ...]:
@@ -541,8 +539,11 @@ def _typed_key(attributes: Mapping[str, Any]) -> tuple[Any, ...] | None:
     return tuple(out)
 
 
+@_codec.value(
+    shapes={"policies": _codec.Shape(tuple[SlaPolicy, ...], _to_policies, _same)}
+)
 @attrs.frozen
-class PolicySet:
+class PolicySet(_codec.Serialisable):
     """Policies in order; the first whose ``when`` matches a ticket applies.
 
     Args:
@@ -664,29 +665,6 @@ class PolicySet:
             memo[key] = i
         return i
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policies": [...]}``, JSON-native.
-
-        Examples:
-            >>> from servicekit.sla import PolicySet
-            >>> from servicekit.sla.presets import SERVICE_STANDARD
-            >>> PolicySet.from_dict(SERVICE_STANDARD.to_dict()) == SERVICE_STANDARD
-            True
-        """
-        return {"policies": [p.to_dict() for p in self.policies]}
-
-    @classmethod
-    @reads("PolicySet")
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a policy set from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: a key is missing or a value is unusable.
-        """
-        d = _mapping(data, "PolicySet")
-        items = get_list(d, "policies", "PolicySet")
-        return cls([SlaPolicy.from_dict(p) for p in items])
-
 
 # ---------------------------------------------------------------------------- events
 
@@ -708,22 +686,34 @@ _REQUIRES: Final[dict[EventKind, str]] = {
     EventKind.TIER_CHANGED: "tier",
 }
 _OPTIONAL_FIELDS: Final = ("priority", "tier", "channel", "category", "status")
+_NOT_CARRIED: Final = {
+    kind: tuple(f for f in _OPTIONAL_FIELDS if f not in carries)
+    for kind, carries in _CARRIES.items()
+}
 
 
 def _to_priority(value: object) -> Priority | None:
-    return None if value is None else parse_member(Priority, value)
+    if value is None or type(value) is Priority:
+        return value
+    return parse_member(Priority, value)
 
 
 def _to_tier(value: object) -> Tier | None:
-    return None if value is None else parse_member(Tier, value)
+    if value is None or type(value) is Tier:
+        return value
+    return parse_member(Tier, value)
 
 
 def _to_channel(value: object) -> Channel | None:
-    return None if value is None else parse_member(Channel, value)
+    if value is None or type(value) is Channel:
+        return value
+    return parse_member(Channel, value)
 
 
 def _to_status(value: object) -> TicketStatus | None:
-    return None if value is None else TicketStatus.parse(value)
+    if value is None or type(value) is TicketStatus:
+        return value
+    return TicketStatus.parse(value)
 
 
 def _to_category(value: object) -> str | None:
@@ -736,6 +726,10 @@ def _to_category(value: object) -> str | None:
 
 
 def _to_attributes(value: object) -> Mapping[str, Any]:
+    if type(value) is _FrozenDict:
+        return value  # built by _json_mapping: frozen and checked already
+    if type(value) is dict and not value:
+        return _NO_ATTRIBUTES
     if not isinstance(value, Mapping):
         msg = (
             f"attributes must be a mapping of names to JSON values; got {quote(value)}"
@@ -808,8 +802,7 @@ class _FrozenDict(dict[str, Any]):
         return (_FrozenDict, (dict(self),))
 
 
-def _or_empty(value: object) -> object:
-    return {} if value is None else value
+_NO_ATTRIBUTES: Final = _FrozenDict()
 
 
 # The instants every zone can show as a datetime (DESIGN §2: no bare OverflowError).
@@ -821,9 +814,65 @@ def _at_key(value: dt.datetime) -> int:
     return instant_us(value, "at")
 
 
+def _read_at(data: object, _: object) -> dt.datetime:
+    at = _codec.read_instant(data, dt.datetime)
+    # Only the first and last years can hold an instant a zone cannot show.
+    if not 1 < at.year < 9999:
+        _check_range(at)
+    return at
+
+
+def _check_range(at: dt.datetime) -> int:
+    us = instant_us(at, "TicketEvent.at")
+    if not FIRST_US <= us <= LAST_US:
+        msg = (
+            f"TicketEvent.at {at.isoformat()} is outside the years a datetime can show "
+            "in every zone (0001-01-02 … 9999-12-30 UTC); use a real instant"
+        )
+        raise CalendarRangeError(msg)
+    return us
+
+
+def _read_channel(data: object, _: object) -> Channel | None:
+    # Channel has no ``parse`` of its own yet: read it as the codec reads enums.
+    if data is None:
+        return None
+    if type(data) is not str:
+        raise _codec.ExpectedError("the text name of a Channel", data)
+    try:
+        return parse_member(Channel, data)
+    except UnknownNameError:
+        names = ", ".join(c.value for c in Channel)
+        msg = f"{quote(data)} is not a Channel; expected one of: {names}"
+        raise DeserializationError(msg) from None
+
+
+def _read_category(data: object, _: object) -> str | None:
+    if data is not None and type(data) is not str:
+        raise _codec.ExpectedError("text or null", data)
+    return _to_category(data)
+
+
+def _read_attributes(data: object, _: object) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise _codec.ExpectedError("an object of names to JSON values", data)
+    if not data:
+        return _NO_ATTRIBUTES
+    # The codec has refused data nested too deeply before any hook runs.
+    return _json_mapping(data, "attributes")
+
+
+@_codec.value(
+    hooks={
+        "at": (_read_at, None),
+        "channel": (_read_channel, None),
+        "category": (_read_category, None),
+        "attributes": (_read_attributes, plain_json),
+    }
+)
 @keeps_instants
 @attrs.frozen(kw_only=True)
-class TicketEvent:
+class TicketEvent(_codec.Serialisable):
     """One thing that happened to a ticket, at an instant.
 
     Args:
@@ -870,57 +919,18 @@ class TicketEvent:
 
     def __attrs_post_init__(self) -> None:
         # Raises for non-datetimes and naive ones, before anything else is checked.
-        us = instant_us(self.at, "TicketEvent.at")
-        if not FIRST_US <= us <= LAST_US:
-            msg = (
-                f"TicketEvent.at {self.at.isoformat()} is outside the years a datetime can show in "
-                "every zone (0001-01-02 … 9999-12-30 UTC); use a real instant"
-            )
-            raise CalendarRangeError(msg)
-        object.__setattr__(self, "_us", us)
-        carries = _CARRIES[self.kind]
-        for name in _OPTIONAL_FIELDS:
-            if getattr(self, name) is not None and name not in carries:
+        object.__setattr__(self, "_us", _check_range(self.at))
+        for name in _NOT_CARRIED[self.kind]:
+            if getattr(self, name) is not None:
                 msg = f"a {self.kind.name} event does not carry {name}; drop it or use another event kind"
                 raise InvalidEventError(msg)
-        if self.attributes and "attributes" not in carries:
+        if self.attributes and "attributes" not in _CARRIES[self.kind]:
             msg = f"a {self.kind.name} event does not carry attributes; put facts on CREATED"
             raise InvalidEventError(msg)
         needed = _REQUIRES.get(self.kind)
         if needed is not None and getattr(self, needed) is None:
             msg = f"a {self.kind.name} event needs {needed}=…"
             raise InvalidEventError(msg)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data; fields that are None are left out."""
-        out: dict[str, Any] = {"at": self.at.isoformat(), "kind": self.kind.value}
-        for name in _OPTIONAL_FIELDS:
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = str(value)
-        if self.attributes:
-            out["attributes"] = plain_json(self.attributes)
-        return out
-
-    @classmethod
-    @reads("TicketEvent")
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild an event from [`to_dict`][] data (extra keys such as a ticket id are ignored).
-
-        Raises:
-            DeserializationError: a key is missing or a value is unusable.
-        """
-        d = _mapping(data, "TicketEvent")
-        return cls(
-            at=instant_from_iso(_get(d, "at", "TicketEvent"), "TicketEvent.at"),
-            kind=_get(d, "kind", "TicketEvent"),
-            priority=d.get("priority"),
-            tier=d.get("tier"),
-            channel=d.get("channel"),
-            category=d.get("category"),
-            status=d.get("status"),
-            attributes=_or_empty(d.get("attributes")),
-        )
 
 
 def facts_of(
