@@ -63,9 +63,18 @@ from servicekit.scoring import (
     segment_table,
 )
 from servicekit.scoring._segments import _Overall
-from servicekit.sla import EventKind, PolicySet, SlaPolicy, SlaTarget, TicketEvent
+from servicekit.sla import (
+    BusinessCalendar,
+    EventKind,
+    HolidaySet,
+    PolicySet,
+    SlaPolicy,
+    SlaTarget,
+    TicketEvent,
+)
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
+    SLA_CALENDARS,
     SLA_METRICS,
     acceptance_event_at,
     acceptance_instants,
@@ -218,6 +227,19 @@ def ticket_events(draw: st.DrawFn) -> TicketEvent:
 
 
 sla_policy_sets_only = sla_policy_sets().map(lambda pair: pair[1])
+some_dates = st.frozensets(
+    st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)), max_size=4
+)
+holiday_sets = st.one_of(
+    st.builds(HolidaySet, dates=some_dates, removed=some_dates),
+    st.builds(
+        HolidaySet,
+        dates=some_dates,
+        country=st.sampled_from(["CN", "US", "DE"]),
+        observed=st.booleans(),
+    ),
+    st.builds(HolidaySet, market=st.just("NYSE")),
+)
 
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
@@ -287,6 +309,25 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     SlaPolicy: sla_policy_sets_only.flatmap(lambda ps: st.sampled_from(ps.policies)),
     PolicySet: sla_policy_sets_only,
     TicketEvent: ticket_events(),
+    HolidaySet: holiday_sets,
+    BusinessCalendar: st.one_of(
+        st.sampled_from(sorted(SLA_CALENDARS)).map(SLA_CALENDARS.__getitem__),
+        st.builds(
+            BusinessCalendar.always_open,
+            st.sampled_from(["UTC", "Asia/Shanghai", "America/New_York"]),
+        ),
+        st.builds(
+            lambda holidays, workdays: BusinessCalendar(
+                timezone="Asia/Shanghai",
+                weekly_hours={0: [("09:00", "12:00"), ("22:00", "02:00")]},
+                holidays=holidays,
+                workdays=workdays,
+                workday_hours=[("10:00", "16:00")],
+            ),
+            holiday_sets,
+            some_dates,
+        ),
+    ),
 }
 
 REGISTERED = sorted(

@@ -137,6 +137,7 @@ class _Spec:
     omit_if_default: frozenset[str]
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
     shapes: Mapping[str, Shape]
+    skip: frozenset[str] = frozenset()
 
 
 _SPECS: dict[type, _Spec] = {}
@@ -150,6 +151,7 @@ def value(
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
     | None = None,
     shapes: Mapping[str, Shape] | None = None,
+    skip: Iterable[str] = (),
 ) -> Callable[[_C], _C]:
     """Register an attrs class with the codec (a class decorator, outermost).
 
@@ -161,6 +163,8 @@ def value(
             for a field whose JSON form is not its type's.
         shapes: per-field [`Shape`][]s: fields whose JSON form is another type's
             (read and written through it, with its paths in errors).
+        skip: fields with no JSON form: never written, and refused as unknown keys
+            when read (they take their default).
 
     Examples:
         >>> import attrs
@@ -188,7 +192,9 @@ def value(
                 if a.init and _empty_default(a.default)
             )
         )
-        _SPECS[cls] = _Spec(tag, omit, dict(hooks or {}), dict(shapes or {}))
+        _SPECS[cls] = _Spec(
+            tag, omit, dict(hooks or {}), dict(shapes or {}), frozenset(skip)
+        )
         return cls
 
     return register
@@ -491,6 +497,8 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
     }
     for name, shape in spec.shapes.items():
         overrides[name] = override(struct_hook=_read_shape(shape, converter))
+    for name in spec.skip:
+        overrides[name] = override(omit=True)
     generated: StructureHook = make_dict_structure_fn(
         cls,
         converter,
@@ -498,7 +506,7 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
         _cattrs_detailed_validation=converter.detailed_validation,
         **overrides,  # type: ignore[arg-type]
     )
-    names = tuple(a.alias or a.name for a in attrs.fields(cls) if a.init)
+    names = _keys(cls)
     tag = spec.tag
 
     def structure(v: Any, _: Any) -> Any:
@@ -529,6 +537,14 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
     return structure
 
 
+def _keys(cls: type) -> tuple[str, ...]:
+    """The keys a registered class's data may hold."""
+    skip = _SPECS[cls].skip
+    return tuple(
+        a.alias or a.name for a in attrs.fields(cls) if a.init and a.name not in skip
+    )
+
+
 def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHook:
     spec = _SPECS[cls]
     overrides: dict[str, Any] = {
@@ -537,7 +553,7 @@ def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHoo
         if a.name in spec.omit_if_default
     }
     for a in attrs.fields(cls):
-        if not a.init:
+        if not a.init or a.name in spec.skip:
             overrides[a.name] = override(omit=True)
     hooks = dict(spec.hooks)
     for name, shape in spec.shapes.items():
@@ -668,9 +684,7 @@ _DETAILED: Final = _converter(detailed=True)
 
 def _format(exc: BaseException, _type: object) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
-        names = [
-            a.alias or a.name for a in attrs.fields(exc.cl) if a.init
-        ]  # the class's keys
+        names = _keys(exc.cl)
         extra = ", ".join(repr(k) for k in sorted(exc.extra_fields, key=str))
         plural = "s" if len(exc.extra_fields) > 1 else ""
         return f"unknown key{plural} {extra}; expected {', '.join(names)}"

@@ -133,9 +133,16 @@ class TestHolidaySet:
         with pytest.raises((DeserializationError, InvalidHolidayError)):
             HolidaySet.from_dict(data)
 
-    def test_from_dict_unknown_country_is_a_lookup_error(self):
-        with pytest.raises(UnknownNameError):
+    def test_from_dict_unknown_country_is_named(self):
+        with pytest.raises(DeserializationError, match="no holiday calendar for"):
             HolidaySet.from_dict({"country": "XX"})
+
+    def test_from_dict_takes_only_booleans_and_known_keys(self):
+        """Issue 13: "observed": "false" was read as True; a "holiday" typo dropped all."""
+        with pytest.raises(DeserializationError, match=r"at \$\.observed: expected"):
+            HolidaySet.from_dict({"country": "CN", "observed": "false"})
+        with pytest.raises(DeserializationError, match="unknown key 'holiday'"):
+            HolidaySet.from_dict({"holiday": ["2025-01-01"]})
 
     def test_pickle_drops_the_population_cache(self):
         hs = HolidaySet(country="CN")
@@ -416,9 +423,9 @@ class TestFromDict:
         with pytest.raises(DeserializationError, match="timezone"):
             BusinessCalendar.from_dict({"weekly_hours": {}})
 
-    def test_bad_values_keep_their_specific_error(self):
+    def test_bad_values_name_their_path(self):
         good = china().to_dict()
-        with pytest.raises(UnknownTimezoneError):
+        with pytest.raises(DeserializationError, match=r"at \$\.timezone: unknown"):
             BusinessCalendar.from_dict({**good, "timezone": "Mars/Olympus"})
         with pytest.raises(DeserializationError):
             BusinessCalendar.from_dict({**good, "workdays": ["not a date"]})
@@ -639,5 +646,5 @@ class TestMessages:
             cal.subtract(dt.datetime(3, 1, 5, tzinfo=dt.UTC), dt.timedelta(days=800))
 
     def test_holiday_set_data_must_be_a_mapping(self):
-        with pytest.raises(DeserializationError, match="mapping"):
+        with pytest.raises(DeserializationError, match="expected an object"):
             HolidaySet.from_dict(["CN"])

@@ -27,11 +27,11 @@ import attrs
 import holidays as holidays_lib
 import pendulum
 
-from servicekit._boundary import check_depth, quote
+from servicekit import _codec
+from servicekit._boundary import quote
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
-    DeserializationError,
     InvalidArgumentError,
     InvalidHolidayError,
     InvalidHoursError,
@@ -46,7 +46,6 @@ from servicekit.sla._hours import (
     DayHours,
     check_spill,
     day_to_json,
-    normalise_json_day,
     parse_day,
     parse_weekly,
 )
@@ -228,8 +227,9 @@ def _source_key(source: holidays_lib.HolidayBase | None) -> tuple[Any, ...] | No
     )
 
 
+@_codec.value(omit_if_default=(), skip=("source",))
 @attrs.frozen(kw_only=True)
-class HolidaySet:
+class HolidaySet(_codec.Serialisable):
     """Closed days: a country's, market's or custom holidays, plus and minus dates.
 
     A country (``"CN"``) or financial market (``"NYSE"``) is resolved with the
@@ -447,42 +447,7 @@ class HolidaySet:
                 "country or market code"
             )
             raise InvalidArgumentError(msg)
-        return {
-            "dates": sorted(d.isoformat() for d in self.dates),
-            "removed": sorted(d.isoformat() for d in self.removed),
-            "country": self.country,
-            "market": self.market,
-            "subdiv": self.subdiv,
-            "observed": self.observed,
-            "categories": list(self.categories),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> HolidaySet:
-        """Return the set ``to_dict`` described.
-
-        Raises:
-            DeserializationError: the data is malformed.
-        """
-        if not isinstance(data, Mapping):
-            msg = f"a HolidaySet is described by a mapping, got {_show(data)}"  # type: ignore[unreachable]
-            raise DeserializationError(msg)
-        check_depth(data, "HolidaySet data")
-        try:
-            return cls(
-                dates=[dt.date.fromisoformat(d) for d in data.get("dates", [])],
-                removed=[dt.date.fromisoformat(d) for d in data.get("removed", [])],
-                country=data.get("country"),
-                market=data.get("market"),
-                subdiv=data.get("subdiv"),
-                observed=bool(data.get("observed", True)),
-                categories=data.get("categories") or (),
-            )
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, InvalidHolidayError | UnknownNameError):
-                raise
-            msg = f"cannot read a HolidaySet from {_show(data)}: {e}"
-            raise DeserializationError(msg) from None
+        return super().to_dict()
 
 
 def _to_holiday_set(value: object) -> HolidaySet:
@@ -1264,8 +1229,59 @@ def datetime_at(us: int, timezone: str) -> pendulum.DateTime:
 # ---------------------------------------------------------------------------- calendar
 
 
+def _read_holidays(data: object, _: object) -> HolidaySet:
+    # The object a HolidaySet writes, or (as people write them) a list of dates.
+    if data is None:
+        return HolidaySet()
+    if isinstance(data, list):
+        return HolidaySet(dates=_codec.from_data(list[dt.date], data, what="holidays"))
+    return HolidaySet.from_dict(data)  # type: ignore[arg-type]
+
+
+def _write_holidays(holidays: HolidaySet) -> dict[str, Any]:
+    return holidays.to_dict()  # which refuses a custom holidays class
+
+
+def _weekly_to_json(
+    weekly: tuple[tuple[tuple[str, str], ...], ...],
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    return {str(i): day for i, day in enumerate(weekly) if day}
+
+
+def _checked_weekly(weekly: dict[str, Any]) -> dict[str, Any]:
+    _canonical_weekly(weekly)  # raises here, so the error names the field's path
+    return weekly
+
+
+def _checked_day(day: list[Any] | None) -> list[Any] | None:
+    _canonical_day(day)
+    return day
+
+
+_WEEKLY_JSON: Final = _codec.Shape(
+    dict[str, list[tuple[str, str]]], _checked_weekly, _weekly_to_json
+)
+_DAY_JSON: Final = _codec.Shape(
+    list[tuple[str, str]] | None, _checked_day, lambda day: day
+)
+
+
+def _checked_zone(name: str) -> str:
+    _zone(name)
+    return name
+
+
+@_codec.value(
+    omit_if_default=(),
+    hooks={"holidays": (_read_holidays, _write_holidays)},
+    shapes={
+        "timezone": _codec.Shape(str, _checked_zone, lambda name: name),
+        "weekly_hours": _WEEKLY_JSON,
+        "workday_hours": _DAY_JSON,
+    },
+)
 @attrs.frozen(kw_only=True)
-class BusinessCalendar:
+class BusinessCalendar(_codec.Serialisable):
     """Working hours in a time zone, minus holidays, plus make-up working days.
 
     The moment ``t`` is working time iff the wall-clock time at ``t`` in ``timezone``
@@ -1717,80 +1733,3 @@ class BusinessCalendar:
         if ob >= oa:
             return bisect_left(ords, ob) - bisect_left(ords, oa)
         return bisect_right(ords, ob) - bisect_right(ords, oa)
-
-    # -- serialisation --------------------------------------------------------------
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] turns back into an equal calendar.
-
-        Examples:
-            >>> from servicekit.sla import BusinessCalendar, parse_hours
-            >>> cal = BusinessCalendar.for_country(
-            ...     "CN",
-            ...     timezone="Asia/Shanghai",
-            ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
-            ... )
-            >>> cal.to_dict()["weekly_hours"]["0"]
-            [['09:00', '18:00']]
-            >>> BusinessCalendar.from_dict(cal.to_dict()) == cal
-            True
-        """
-        return {
-            "timezone": self.timezone,
-            "weekly_hours": {
-                str(i): [list(iv) for iv in day]
-                for i, day in enumerate(self.weekly_hours)
-                if day
-            },
-            "holidays": self.holidays.to_dict(),
-            "workdays": sorted(d.isoformat() for d in self.workdays),
-            "workday_hours": None
-            if self.workday_hours is None
-            else [list(iv) for iv in self.workday_hours],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Return the calendar ``to_dict`` described.
-
-        Raises:
-            DeserializationError: the data is malformed (other servicekit errors say
-                which value is invalid).
-        """
-        if not isinstance(data, Mapping):
-            msg = f"a calendar is described by a mapping, got {_show(data)}"  # type: ignore[unreachable]
-            raise DeserializationError(msg)
-        check_depth(data, "calendar data")
-        try:
-            weekly = {
-                k: normalise_json_day(v) for k, v in dict(data["weekly_hours"]).items()
-            }
-            workday_hours = data.get("workday_hours")
-            holidays = data.get("holidays")
-            return cls(
-                timezone=data["timezone"],
-                weekly_hours=weekly,
-                holidays=None
-                if holidays is None
-                else HolidaySet.from_dict(holidays)
-                if isinstance(holidays, Mapping)
-                else [dt.date.fromisoformat(d) for d in holidays],
-                workdays=[dt.date.fromisoformat(d) for d in data.get("workdays", [])],
-                workday_hours=None
-                if workday_hours is None
-                else normalise_json_day(workday_hours),
-            )
-        except KeyError as e:
-            msg = f"calendar data lacks {quote(e.args[0])}: {_show(dict(data))}"
-            raise DeserializationError(msg) from None
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(
-                e,
-                (
-                    InvalidHoursError | InvalidHolidayError,
-                    UnknownTimezoneError | DeserializationError,
-                ),
-            ):
-                raise
-            msg = f"cannot read a calendar from {_show(dict(data))}: {e}"
-            raise DeserializationError(msg) from None
