@@ -30,7 +30,6 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
     NoMatchingPolicyError,
-    UnknownNameError,
 )
 from servicekit.sla._calendar import BusinessCalendar, delta_us, engine_of, instant_us
 
@@ -707,7 +706,7 @@ def _to_tier(value: object) -> Tier | None:
 def _to_channel(value: object) -> Channel | None:
     if value is None or type(value) is Channel:
         return value
-    return parse_member(Channel, value)
+    return Channel.parse(value)
 
 
 def _to_status(value: object) -> TicketStatus | None:
@@ -833,20 +832,6 @@ def _check_range(at: dt.datetime) -> int:
     return us
 
 
-def _read_channel(data: object, _: object) -> Channel | None:
-    # Channel has no ``parse`` of its own yet: read it as the codec reads enums.
-    if data is None:
-        return None
-    if type(data) is not str:
-        raise _codec.ExpectedError("the text name of a Channel", data)
-    try:
-        return parse_member(Channel, data)
-    except UnknownNameError:
-        names = ", ".join(c.value for c in Channel)
-        msg = f"{quote(data)} is not a Channel; expected one of: {names}"
-        raise DeserializationError(msg) from None
-
-
 def _read_category(data: object, _: object) -> str | None:
     if data is not None and type(data) is not str:
         raise _codec.ExpectedError("text or null", data)
@@ -865,7 +850,6 @@ def _read_attributes(data: object, _: object) -> Mapping[str, Any]:
 @_codec.value(
     hooks={
         "at": (_read_at, None),
-        "channel": (_read_channel, None),
         "category": (_read_category, None),
         "attributes": (_read_attributes, plain_json),
     }
