@@ -8,7 +8,13 @@ import pytest
 
 from servicekit import Channel
 from servicekit.errors import DeserializationError
-from servicekit.sla import PolicySet, SlaPolicy, SlaTarget, TicketEvent
+from servicekit.sla import (
+    BusinessCalendar,
+    PolicySet,
+    SlaPolicy,
+    SlaTarget,
+    TicketEvent,
+)
 from servicekit.sla.presets import SERVICE_STANDARD
 
 AT = "2025-03-03T10:00:00+08:00"
@@ -106,3 +112,8 @@ def test_wrong_types_in_the_optional_fields():
     # A tuple is no JSON value: Python data, not a parsed document.
     with pytest.raises(DeserializationError, match=r"at \$\.attributes: expected"):
         TicketEvent.from_dict({"at": AT, "kind": "created", "attributes": ("a",)})
+
+
+def test_a_calendar_without_holidays_may_say_null():
+    open_ = BusinessCalendar.always_open("UTC")
+    assert BusinessCalendar.from_dict({**open_.to_dict(), "holidays": None}) == open_
