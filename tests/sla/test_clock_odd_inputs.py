@@ -1,4 +1,9 @@
-"""Review findings on the SLA clocks: each test failed before the fix it pins."""
+"""Odd but possible inputs to the SLA clocks: each test failed before the fix it pins.
+
+Truthy values that equal 1, changes listed after a solve at the same instant,
+instants at the ends of what ``datetime`` can hold, stored reports with wrong values,
+non-iterable logs, and what an event's ``attributes`` may hold.
+"""
 
 import datetime as dt
 import json
@@ -6,6 +11,7 @@ import json
 import pendulum
 import pytest
 
+from helpers import MINUTE
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -30,8 +36,7 @@ from servicekit.sla import (
 )
 
 UTC24 = BusinessCalendar.always_open("UTC")
-M = dt.timedelta(minutes=1)
-T0 = pendulum.datetime(2025, 3, 3, tz="UTC")
+MONDAY_MIDNIGHT_UTC = pendulum.datetime(2025, 3, 3, tz="UTC")
 
 
 def target(metric, within):
@@ -50,16 +55,18 @@ def test_policy_memo_tells_true_from_1():
         [
             policy(
                 "vip",
-                target(Metric.FIRST_RESPONSE, 5 * M),
+                target(Metric.FIRST_RESPONSE, 5 * MINUTE),
                 when=Equals(field="attributes.vip", value=True),
             ),
-            policy("rest", target(Metric.FIRST_RESPONSE, 30 * M)),
+            policy("rest", target(Metric.FIRST_RESPONSE, 30 * MINUTE)),
         ]
     )
 
     def chosen(value):
-        created = TicketEvent(at=T0, kind=EventKind.CREATED, attributes={"vip": value})
-        return evaluate(ps, [created], T0).policy
+        created = TicketEvent(
+            at=MONDAY_MIDNIGHT_UTC, kind=EventKind.CREATED, attributes={"vip": value}
+        )
+        return evaluate(ps, [created], MONDAY_MIDNIGHT_UTC).policy
 
     assert chosen(1) == "rest"
     assert chosen(True) == "vip"
@@ -76,21 +83,23 @@ def test_change_listed_after_solve_at_same_instant_breaches_at_reopen():
         [
             policy(
                 "urgent",
-                target(Metric.RESOLUTION, 60 * M),
+                target(Metric.RESOLUTION, 60 * MINUTE),
                 when={"priority": "urgent"},
             ),
-            policy("normal", target(Metric.RESOLUTION, 120 * M)),
+            policy("normal", target(Metric.RESOLUTION, 120 * MINUTE)),
         ]
     )
-    at = T0.add(minutes=90)
+    at = MONDAY_MIDNIGHT_UTC.add(minutes=90)
     events = [
-        TicketEvent(at=T0, kind=EventKind.CREATED, priority="normal"),
+        TicketEvent(at=MONDAY_MIDNIGHT_UTC, kind=EventKind.CREATED, priority="normal"),
         TicketEvent(at=at, kind=EventKind.STATUS_CHANGED, status="solved"),
         TicketEvent(at=at, kind=EventKind.PRIORITY_CHANGED, priority="urgent"),
     ]
-    before = evaluate(ps, events, T0.add(minutes=100)).metrics[Metric.RESOLUTION]
+    before = evaluate(ps, events, MONDAY_MIDNIGHT_UTC.add(minutes=100)).metrics[
+        Metric.RESOLUTION
+    ]
     assert before.state is MetricState.MET
-    reopen = T0.add(minutes=120)
+    reopen = MONDAY_MIDNIGHT_UTC.add(minutes=120)
     events.append(TicketEvent(at=reopen, kind=EventKind.REOPENED))
     res = evaluate(ps, events, reopen).metrics[Metric.RESOLUTION]
     assert res.state is MetricState.BREACHED
@@ -101,11 +110,11 @@ def test_change_listed_after_solve_at_same_instant_breaches_at_reopen():
     ("created", "within", "now"),
     [
         # A 24-hour target on a ticket created in 9999's last hour: due in year 10000.
-        (pendulum.datetime(9999, 12, 31, 23, tz="UTC"), 24 * 60 * M, None),
+        (pendulum.datetime(9999, 12, 31, 23, tz="UTC"), 24 * 60 * MINUTE, None),
         # An absurd allowance: due past datetime.max.
-        (T0, dt.timedelta.max, None),
+        (MONDAY_MIDNIGHT_UTC, dt.timedelta.max, None),
         # A report shown in UTC-10 of an instant in year 1's first hours.
-        (pendulum.datetime(1, 1, 1, 5, tz="UTC"), M, T0),
+        (pendulum.datetime(1, 1, 1, 5, tz="UTC"), MINUTE, MONDAY_MIDNIGHT_UTC),
     ],
 )
 def test_instants_beyond_datetime_raise_at_evaluate(created, within, now):
@@ -121,9 +130,9 @@ def test_instants_beyond_datetime_raise_at_evaluate(created, within, now):
 
 
 def _report_dict():
-    p = policy("p", target(Metric.RESOLUTION, 60 * M))
-    created = TicketEvent(at=T0, kind=EventKind.CREATED)
-    return evaluate(p, [created], T0.add(minutes=5)).to_dict()
+    p = policy("p", target(Metric.RESOLUTION, 60 * MINUTE))
+    created = TicketEvent(at=MONDAY_MIDNIGHT_UTC, kind=EventKind.CREATED)
+    return evaluate(p, [created], MONDAY_MIDNIGHT_UTC.add(minutes=5)).to_dict()
 
 
 @pytest.mark.parametrize(
@@ -155,8 +164,8 @@ def test_report_from_dict_rejects_bad_values(path, bad):
 def test_apply_non_iterable_raises_servicekit_error():
     """DESIGN §2: ``SlaClock.apply(5)`` leaked a bare TypeError."""
     clock = SlaClock.start(
-        policy("p", target(Metric.RESOLUTION, 60 * M)),
-        [TicketEvent(at=T0, kind=EventKind.CREATED)],
+        policy("p", target(Metric.RESOLUTION, 60 * MINUTE)),
+        [TicketEvent(at=MONDAY_MIDNIGHT_UTC, kind=EventKind.CREATED)],
     )
     with pytest.raises(InvalidTypeError):
         clock.apply(5)
@@ -166,9 +175,9 @@ def test_evaluate_many_checks_its_arguments_when_called():
     """A bad ``now`` or policy set raised only at the first ``next()``, far from the
     call that passed it; the logs stay lazy."""
     with pytest.raises(InvalidTypeError):
-        evaluate_many(None, [], T0)
+        evaluate_many(None, [], MONDAY_MIDNIGHT_UTC)
     with pytest.raises(InvalidTypeError):
-        evaluate_many(policy("p", target(Metric.RESOLUTION, M)), [], "now")
+        evaluate_many(policy("p", target(Metric.RESOLUTION, MINUTE)), [], "now")
 
 
 class TestAttributesAreJsonValues:
@@ -183,18 +192,24 @@ class TestAttributesAreJsonValues:
         with pytest.raises(
             InvalidTypeError, match=r"attributes\.x must be a JSON value"
         ):
-            TicketEvent(at=T0, kind=EventKind.CREATED, attributes={"x": value})
+            TicketEvent(
+                at=MONDAY_MIDNIGHT_UTC, kind=EventKind.CREATED, attributes={"x": value}
+            )
 
     @pytest.mark.parametrize("value", [float("nan"), float("inf")])
     def test_non_finite_numbers_are_refused(self, value):
         with pytest.raises(InvalidArgumentError, match="JSON cannot hold"):
             TicketEvent(
-                at=T0, kind=EventKind.CREATED, attributes={"deep": {"x": [1, value]}}
+                at=MONDAY_MIDNIGHT_UTC,
+                kind=EventKind.CREATED,
+                attributes={"deep": {"x": [1, value]}},
             )
 
     def test_nested_lists_and_mappings_round_trip_through_json(self):
         attrs = {"tags": ("vip", "b2b"), "order": {"lines": [1, 2.5], "gift": None}}
-        event = TicketEvent(at=T0, kind=EventKind.CREATED, attributes=attrs)
+        event = TicketEvent(
+            at=MONDAY_MIDNIGHT_UTC, kind=EventKind.CREATED, attributes=attrs
+        )
         back = TicketEvent.from_dict(json.loads(json.dumps(event.to_dict())))
         assert back == event
         assert back.attributes["tags"] == ("vip", "b2b")
@@ -202,7 +217,9 @@ class TestAttributesAreJsonValues:
 
     def test_nested_attributes_are_read_only(self):
         event = TicketEvent(
-            at=T0, kind=EventKind.CREATED, attributes={"order": {"lines": [1]}}
+            at=MONDAY_MIDNIGHT_UTC,
+            kind=EventKind.CREATED,
+            attributes={"order": {"lines": [1]}},
         )
         with pytest.raises(InvalidTypeError, match="read-only"):
             event.attributes["order"]["lines"] = [2]
@@ -212,21 +229,27 @@ class TestAttributesAreJsonValues:
             [
                 policy(
                     "tagged",
-                    target(Metric.FIRST_RESPONSE, 5 * M),
+                    target(Metric.FIRST_RESPONSE, 5 * MINUTE),
                     when=Contains(field="attributes.tags", value="vip"),
                 ),
-                policy("rest", target(Metric.FIRST_RESPONSE, 30 * M)),
+                policy("rest", target(Metric.FIRST_RESPONSE, 30 * MINUTE)),
             ]
         )
         created = TicketEvent(
-            at=T0, kind=EventKind.CREATED, attributes={"tags": ["vip", "b2b"]}
+            at=MONDAY_MIDNIGHT_UTC,
+            kind=EventKind.CREATED,
+            attributes={"tags": ["vip", "b2b"]},
         )
-        assert evaluate(ps, [created], T0).policy == "tagged"
+        assert evaluate(ps, [created], MONDAY_MIDNIGHT_UTC).policy == "tagged"
 
     @pytest.mark.parametrize("bad", ["", [], 0])
     def test_from_dict_refuses_falsy_non_mappings(self, bad):
         """``d.get("attributes") or {}`` turned "", [] and 0 into {} silently."""
-        data = {"at": T0.isoformat(), "kind": "created", "attributes": bad}
+        data = {
+            "at": MONDAY_MIDNIGHT_UTC.isoformat(),
+            "kind": "created",
+            "attributes": bad,
+        }
         with pytest.raises(
             DeserializationError, match=r"at \$\.attributes: expected an object"
         ):

@@ -1,7 +1,7 @@
-"""Scenarios that kill mutants of the SLA clocks the other tests let through.
+"""SLA clocks where events, warnings and alerts fall on the same instant.
 
 A mutation run over ``_clock.py`` and ``_model.py`` (``<=`` turned into ``<``, a
-tie-break dropped, the alert sort key reordered, ...) left these behaviours unpinned:
+tie-break dropped, the alert sort key reordered, ...) found these behaviours unpinned:
 the random logs rarely put an event exactly on a warning instant, list CREATED after
 the events of its own instant, or make two alerts fall on one instant. Each test's
 docstring names the rule of ``docs/sla.md`` it pins; instants are worked out by hand
@@ -14,6 +14,7 @@ import datetime as dt
 
 from hypothesis import given, settings
 
+from helpers import MINUTE
 from servicekit import Priority
 from servicekit.sla import (
     AlertKind,
@@ -32,8 +33,7 @@ from sla.sla_reference import utc
 from strategies import sla_cases
 
 UTC24 = BusinessCalendar.always_open("UTC")
-T0 = dt.datetime(2025, 3, 3, 10, tzinfo=dt.UTC)
-M = dt.timedelta(minutes=1)
+MONDAY_10_UTC = dt.datetime(2025, 3, 3, 10, tzinfo=dt.UTC)
 FR = Metric.FIRST_RESPONSE
 NR = Metric.NEXT_RESPONSE
 PU = Metric.PERIODIC_UPDATE
@@ -43,7 +43,7 @@ RES = Metric.RESOLUTION
 def target(metric, minutes, warn=(0.5,)):
     return SlaTarget(
         metric=metric,
-        within=minutes * M,
+        within=minutes * MINUTE,
         business_hours=False,
         warn_at=warn,
     )
@@ -55,26 +55,26 @@ def policy(name, *targets, when=None, pause_on=(TicketStatus.PENDING,)):
     )
 
 
-def at(minutes):
-    return T0 + minutes * M
+def at_minute(minutes):
+    return MONDAY_10_UTC + minutes * MINUTE
 
 
 def created(minutes=0, **facts):
-    return TicketEvent(at=at(minutes), kind=EventKind.CREATED, **facts)
+    return TicketEvent(at=at_minute(minutes), kind=EventKind.CREATED, **facts)
 
 
 def status(minutes, new):
-    return TicketEvent(at=at(minutes), kind=EventKind.STATUS_CHANGED, status=new)
+    return TicketEvent(at=at_minute(minutes), kind=EventKind.STATUS_CHANGED, status=new)
 
 
 def upgrade(minutes, priority=Priority.URGENT):
     return TicketEvent(
-        at=at(minutes), kind=EventKind.PRIORITY_CHANGED, priority=priority
+        at=at_minute(minutes), kind=EventKind.PRIORITY_CHANGED, priority=priority
     )
 
 
 def event(minutes, kind):
-    return TicketEvent(at=at(minutes), kind=kind)
+    return TicketEvent(at=at_minute(minutes), kind=kind)
 
 
 def alerts(report, metric=None):
@@ -100,16 +100,16 @@ def test_warning_exactly_at_the_change_instant_stays_there():
         ]
     )
     log = [created(priority=Priority.NORMAL), upgrade(5)]
-    before = evaluate(ps, log[:1], at(5))
+    before = evaluate(ps, log[:1], at_minute(5))
     passed = [(a.kind, a.threshold, utc(a.at)) for a in before.passed_alerts()]
-    assert passed == [(AlertKind.WARNING, 0.5, at(5))]
-    after = evaluate(ps, log, at(5))
+    assert passed == [(AlertKind.WARNING, 0.5, at_minute(5))]
+    after = evaluate(ps, log, at_minute(5))
     assert after.policy == "long"
     assert alerts(after, FR) == [
-        (AlertKind.WARNING, FR, 0.5, at(5)),
-        (AlertKind.BREACH, FR, 1.0, at(20)),
+        (AlertKind.WARNING, FR, 0.5, at_minute(5)),
+        (AlertKind.BREACH, FR, 1.0, at_minute(20)),
     ]
-    assert after.next_change_at == at(20)
+    assert after.next_change_at == at_minute(20)
 
 
 # ---------------------------------------------------------------- rule 1: CREATED ties
@@ -126,10 +126,10 @@ def test_created_listed_last_among_its_ties_keeps_the_others_in_order():
         status(0, TicketStatus.OPEN),
     ]
     listed = [*ordered[1:], ordered[0]]
-    want = evaluate(ps, ordered, at(10))
+    want = evaluate(ps, ordered, at_minute(10))
     assert want.status is TicketStatus.OPEN
     assert want.metrics[RES].state is MetricState.RUNNING
-    assert evaluate(ps, listed, at(10)) == want
+    assert evaluate(ps, listed, at_minute(10)) == want
 
 
 def _created_last_among_ties(events):
@@ -172,15 +172,15 @@ def test_alerts_at_one_instant_sort_by_metric_then_threshold():
             policy("normal", target(FR, 120, warn=()), target(RES, 120, warn=())),
         ]
     )
-    r = evaluate(ps, [created(priority=Priority.NORMAL), upgrade(40)], at(40))
+    r = evaluate(ps, [created(priority=Priority.NORMAL), upgrade(40)], at_minute(40))
     w = AlertKind.WARNING
     assert alerts(r) == [
-        (w, FR, 0.5, at(40)),
-        (w, FR, 0.75, at(40)),
-        (w, RES, 0.5, at(40)),
-        (w, RES, 0.75, at(45)),
-        (AlertKind.BREACH, FR, 1.0, at(50)),
-        (AlertKind.BREACH, RES, 1.0, at(60)),
+        (w, FR, 0.5, at_minute(40)),
+        (w, FR, 0.75, at_minute(40)),
+        (w, RES, 0.5, at_minute(40)),
+        (w, RES, 0.75, at_minute(45)),
+        (AlertKind.BREACH, FR, 1.0, at_minute(50)),
+        (AlertKind.BREACH, RES, 1.0, at_minute(60)),
     ]
 
 
@@ -204,8 +204,8 @@ def test_a_second_change_keeps_the_warning_where_the_first_kept_it():
     for k, policy_name in ((2, "high"), (3, "urgent")):
         r = evaluate(ps, log[:k], log[k - 1].at)
         assert r.policy == policy_name
-        assert alerts(r, FR)[0] == (AlertKind.WARNING, FR, 0.5, at(5))
-    assert alerts(r, FR)[1] == (AlertKind.BREACH, FR, 1.0, at(30))
+        assert alerts(r, FR)[0] == (AlertKind.WARNING, FR, 0.5, at_minute(5))
+    assert alerts(r, FR)[1] == (AlertKind.BREACH, FR, 1.0, at_minute(30))
 
 
 def test_a_later_reopen_without_a_change_moves_nothing():
@@ -229,11 +229,11 @@ def test_a_later_reopen_without_a_change_moves_nothing():
         status(35, TicketStatus.SOLVED),
         event(50, EventKind.REOPENED),
     ]
-    r = evaluate(ps, log, at(50))
+    r = evaluate(ps, log, at_minute(50))
     s = r.metrics[RES]
     assert s.state is MetricState.RUNNING
-    assert s.elapsed == 25 * M
+    assert s.elapsed == 25 * MINUTE
     assert alerts(r, RES) == [
-        (AlertKind.WARNING, RES, 0.5, at(30)),
-        (AlertKind.BREACH, RES, 1.0, at(65)),
+        (AlertKind.WARNING, RES, 0.5, at_minute(30)),
+        (AlertKind.BREACH, RES, 1.0, at_minute(65)),
     ]
