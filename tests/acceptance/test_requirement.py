@@ -43,7 +43,6 @@ from servicekit.errors import (
 from servicekit.sla import BusinessCalendar, parse_hours
 from strategies import acceptance_requirements
 
-S = RequirementState
 ZONE = "Asia/Shanghai"
 HOURS = parse_hours("Mon-Fri 09:00-12:00, 13:30-18:00")
 CN = BusinessCalendar(
@@ -94,7 +93,7 @@ def in_delivery(policy=POLICY):
 class TestPinnedScenarios:
     def test_sheet_due_monday_because_sunday_is_a_make_up_day(self):
         req = opened()
-        assert req.state is S.AWAITING_SHEET
+        assert req.state is RequirementState.AWAITING_SHEET
         assert req.obligations == (
             Obligation(
                 party=Party.TEAM,
@@ -106,7 +105,7 @@ class TestPinnedScenarios:
 
     def test_confirmation_due_after_spring_festival(self):
         req = opened().apply(SheetSent(at=sh(2025, 1, 27, 17)))
-        assert req.state is S.AWAITING_CONFIRMATION
+        assert req.state is RequirementState.AWAITING_CONFIRMATION
         assert only(req) == Obligation(
             party=Party.CUSTOMER,
             what=Duty.CONFIRM_SHEET,
@@ -146,7 +145,7 @@ class TestReDiscussion:
         (expiry,) = req.timeouts(sh(2025, 2, 6, 9))
         assert expiry == ConfirmationExpired(at=sh(2025, 2, 5, 18))
         req = req.apply(expiry)
-        assert req.state is S.AWAITING_SHEET
+        assert req.state is RequirementState.AWAITING_SHEET
         assert req.rediscussion_count == 1
         assert req.breaches == (
             Breach(
@@ -163,7 +162,7 @@ class TestReDiscussion:
         req = req.apply(SheetSent(at=sh(2025, 2, 7, 10)))
         assert only(req).due_at == sh(2025, 2, 8, 18)
         req = req.apply(CustomerConfirmed(at=sh(2025, 2, 8, 11)))
-        assert req.state is S.IN_DELIVERY
+        assert req.state is RequirementState.IN_DELIVERY
         assert [type(e).__name__ for e in req.history] == [
             "SheetSent",
             "ConfirmationExpired",
@@ -179,7 +178,7 @@ class TestReDiscussion:
             req.apply(CustomerConfirmed(at=sh(2025, 2, 6, 9)))
         # On the deadline itself it is in time.
         on_time = req.apply(CustomerConfirmed(at=sh(2025, 2, 5, 18)))
-        assert on_time.state is S.IN_DELIVERY
+        assert on_time.state is RequirementState.IN_DELIVERY
         assert on_time.breaches == ()
 
     def test_expiry_cannot_precede_the_deadline(self):
@@ -208,14 +207,14 @@ class TestAcceptance:
         )
         req = req.apply(Delivered(at=sh(2025, 3, 12, 16)))
         assert (req.state, only(req).due_at) == (
-            S.AWAITING_ACCEPTANCE,
+            RequirementState.AWAITING_ACCEPTANCE,
             sh(2025, 3, 17, 18),
         )
         req = req.apply(
             AcceptanceFailed(at=sh(2025, 3, 13, 10), reasons=["totals wrong"])
         )
         assert (req.state, only(req).party, only(req).what) == (
-            S.IN_REWORK,
+            RequirementState.IN_REWORK,
             Party.TEAM,
             Duty.RESUBMIT,
         )
@@ -227,7 +226,7 @@ class TestAcceptance:
                 at=sh(2025, 3, 18, 11), reasons=["totals still wrong", "no PDF"]
             )
         )
-        assert (req.state, req.rework_count) == (S.IN_REWORK, 2)
+        assert (req.state, req.rework_count) == (RequirementState.IN_REWORK, 2)
         assert only(req).due_at == sh(2025, 3, 20, 18)
         req = req.apply(Delivered(at=sh(2025, 3, 20, 17, 59)))
         assert only(req).due_at == sh(2025, 3, 25, 18)
@@ -246,7 +245,7 @@ class TestAcceptance:
             competence=3,
         )
         req = req.apply(visit)
-        assert req.state is S.CLOSED
+        assert req.state is RequirementState.CLOSED
         assert req.is_terminal
         assert (req.obligations, req.allowed_events, req.breaches) == ((), (), ())
         assert req.rework_count == 2
@@ -260,13 +259,19 @@ class TestAcceptance:
         with pytest.raises(InvalidTransitionError, match="apply AcceptanceTimedOut"):
             req.apply(AcceptancePassed(at=sh(2025, 3, 18, 9)))
         req = req.apply(timeout)
-        assert (req.state, req.escalated) == (S.AWAITING_ACCEPTANCE, True)
+        assert (req.state, req.escalated) == (
+            RequirementState.AWAITING_ACCEPTANCE,
+            True,
+        )
         assert req.timeouts(sh(2025, 4, 30)) == ()
         assert req.overdue(sh(2025, 3, 18, 9)) == req.obligations
         with pytest.raises(InvalidTransitionError, match="already applied"):
             req.apply(AcceptanceTimedOut(at=sh(2025, 3, 18, 9)))
         req = req.apply(AcceptancePassed(at=sh(2025, 3, 19, 10)))
-        assert (req.state, req.escalated) == (S.AWAITING_FOLLOW_UP, False)
+        assert (req.state, req.escalated) == (
+            RequirementState.AWAITING_FOLLOW_UP,
+            False,
+        )
         assert [(b.kind, b.party, b.what, b.at) for b in req.breaches] == [
             (BreachKind.LAPSED, Party.CUSTOMER, Duty.ACCEPT, sh(2025, 3, 17, 18)),
             (BreachKind.LATE, Party.CUSTOMER, Duty.ACCEPT, sh(2025, 3, 19, 10)),
@@ -276,7 +281,7 @@ class TestAcceptance:
         policy = RequirementPolicy(CN, on_acceptance_timeout="deem_accepted")
         req = in_delivery(policy).apply(Delivered(at=sh(2025, 3, 12, 16)))
         req = req.apply_all(req.timeouts(sh(2025, 3, 20)))
-        assert req.state is S.AWAITING_FOLLOW_UP
+        assert req.state is RequirementState.AWAITING_FOLLOW_UP
         # Follow-up within 3 business days of the deemed acceptance (Mon 03-17 18:00).
         assert only(req).due_at == sh(2025, 3, 20, 18)
         assert req.breaches[0].kind is BreachKind.LAPSED
@@ -285,7 +290,11 @@ class TestAcceptance:
         req = in_delivery().apply(Delivered(at=sh(2025, 3, 12, 16)))
         req = req.apply_all(req.timeouts(sh(2025, 3, 18, 9)))
         req = req.apply(AcceptanceFailed(at=sh(2025, 3, 19, 9), reasons=["broken"]))
-        assert (req.state, req.escalated, req.rework_count) == (S.IN_REWORK, False, 1)
+        assert (req.state, req.escalated, req.rework_count) == (
+            RequirementState.IN_REWORK,
+            False,
+            1,
+        )
 
 
 class TestDelays:
@@ -296,7 +305,7 @@ class TestDelays:
                 at=sh(2025, 3, 14, 9), new_due=sh(2025, 3, 21, 18), reason="vendor"
             )
         )
-        assert req.state is S.IN_DELIVERY
+        assert req.state is RequirementState.IN_DELIVERY
         assert only(req).due_at == sh(2025, 3, 14, 18)
         assert req.breaches == (
             Breach(
@@ -348,7 +357,7 @@ class TestDelays:
             ]
         )
         assert (req.state, only(req).what, only(req).due_at) == (
-            S.IN_REWORK,
+            RequirementState.IN_REWORK,
             Duty.RESUBMIT,
             sh(2025, 3, 19, 18),
         )
@@ -418,7 +427,7 @@ class TestCancellation:
         req = opened(received_at=sh(2025, 3, 3, 9, 30)).apply_all(events[:steps])
         last = req.history[-1].at if req.history else req.received_at
         req = req.apply(Cancelled(at=last.add(minutes=1), reason="customer withdrew"))
-        assert req.state is S.CANCELLED
+        assert req.state is RequirementState.CANCELLED
         assert (req.obligations, req.timeouts(sh(2026, 1, 1))) == ((), ())
         with pytest.raises(InvalidTransitionError, match="terminal"):
             req.apply(Cancelled(at=sh(2025, 3, 15), reason="again"))
@@ -457,7 +466,8 @@ class TestApply:
             req.apply(CustomerConfirmed(at=sh(2025, 1, 24, 10, 59)))
         # Equal instants are in order.
         assert (
-            req.apply(CustomerConfirmed(at=sh(2025, 1, 24, 11))).state is S.IN_DELIVERY
+            req.apply(CustomerConfirmed(at=sh(2025, 1, 24, 11))).state
+            is RequirementState.IN_DELIVERY
         )
 
     def test_not_an_event(self):

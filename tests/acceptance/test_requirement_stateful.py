@@ -16,6 +16,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from helpers import epoch_us
 from servicekit.acceptance import Cancelled, DelayAnnounced, Requirement
 from servicekit.errors import InvalidEventError, InvalidTransitionError
 from strategies import (
@@ -87,31 +88,25 @@ BERLIN = ZoneInfo(ACCEPTANCE_OFFICE["timezone"])
 OFFICE_HOLIDAYS = set(ACCEPTANCE_OFFICE["holidays"])
 
 
-def us(value):
-    u = value.astimezone(dt.UTC)
-    naive = dt.datetime(
-        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond
-    )
-    return (naive - dt.datetime(1970, 1, 1)) // US
-
-
 def reference_close(start, n, timezone):
     """Close of business on business day T+n, counting one day at a time."""
     if timezone == "UTC":  # always open: every day is a business day closing at 24:00
         day = start.astimezone(dt.UTC).date() + dt.timedelta(days=n)
-        return us(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC))
+        return epoch_us(
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
+        )
 
     def business(day):
         return day.weekday() < 5 and day not in OFFICE_HOLIDAYS
 
     def close(day):
-        return us(dt.datetime.combine(day, dt.time(18), BERLIN))
+        return epoch_us(dt.datetime.combine(day, dt.time(18), BERLIN))
 
     day = start.astimezone(BERLIN).date()
     if n == 0:
         while not business(day):
             day += dt.timedelta(days=1)
-        if close(day) >= us(start):
+        if close(day) >= epoch_us(start):
             return close(day)
         n = 1  # a 0-day window opened after close runs to the next business day
     while n:
@@ -126,7 +121,7 @@ class Model:
     def __init__(self, received_at, policy):
         self.policy = policy
         self.state = "awaiting_sheet"
-        self.last = us(received_at)
+        self.last = epoch_us(received_at)
         self.since = self.last
         self.due = self.window("awaiting_sheet", received_at)
         self.promised = None
@@ -149,7 +144,7 @@ class Model:
     def predict(self, event):
         """Update the model for ``event`` and return None, or return the error class."""
         name = type(event).__name__
-        at = us(event.at)
+        at = epoch_us(event.at)
         if name not in SPEC[self.state]:
             return InvalidTransitionError
         if name == "AcceptanceTimedOut" and self.escalated:
@@ -163,7 +158,7 @@ class Model:
             if name != timeout and at > self.due:
                 return InvalidTransitionError
         if name == "DelayAnnounced":
-            new_due = us(event.new_due)
+            new_due = epoch_us(event.new_due)
             if self.due is not None and new_due <= self.due:
                 return InvalidEventError
             notice = self.policy.delay_notice // US
@@ -187,7 +182,7 @@ class Model:
             target = "awaiting_follow_up"
         if name == "SheetSent":
             self.promised = (
-                None if event.delivery_due is None else us(event.delivery_due)
+                None if event.delivery_due is None else epoch_us(event.delivery_due)
             )
         self.rework += name == "AcceptanceFailed"
         self.rediscussions += name == "ConfirmationExpired"
@@ -260,16 +255,16 @@ class RequirementMachine(RuleBasedStateMachine):
         after = self.req.apply(event)
         assert after.history == (*before.history, event)
         self.req = after
-        self.now = max(self.now, at, key=us)
+        self.now = max(self.now, at, key=epoch_us)
         hyp_event(f"reached {after.state.value}")
 
     @rule()
     def apply_timeouts(self):
         events = self.req.timeouts(self.now)
         timeout = TIMEOUT.get(self.model.state)
-        if timeout and not self.model.escalated and us(self.now) > self.model.due:
+        if timeout and not self.model.escalated and epoch_us(self.now) > self.model.due:
             assert [type(e).__name__ for e in events] == [timeout]
-            assert us(events[0].at) == self.model.due
+            assert epoch_us(events[0].at) == self.model.due
         else:
             assert events == ()
         for event in events:
@@ -288,7 +283,13 @@ class RequirementMachine(RuleBasedStateMachine):
         )
         assert req.escalated == model.escalated
         assert [
-            (b.kind.value, b.party.value, b.what.value, us(b.due_at), us(b.at))
+            (
+                b.kind.value,
+                b.party.value,
+                b.what.value,
+                epoch_us(b.due_at),
+                epoch_us(b.at),
+            )
             for b in req.breaches
         ] == model.breaches
         if req.is_terminal:
@@ -297,8 +298,8 @@ class RequirementMachine(RuleBasedStateMachine):
         else:
             (obligation,) = req.obligations
             assert (obligation.party.value, obligation.what.value) == OWES[model.state]
-            assert us(obligation.since) == model.since
-            due = None if obligation.due_at is None else us(obligation.due_at)
+            assert epoch_us(obligation.since) == model.since
+            due = None if obligation.due_at is None else epoch_us(obligation.due_at)
             assert due == model.due
             zone = req.policy.calendar.timezone
             assert obligation.since.timezone_name == zone
@@ -339,7 +340,9 @@ class RequirementMachine(RuleBasedStateMachine):
     def overdue_is_monotone_in_now_and_strictly_after_the_due_time(self):
         earlier = set()
         due = self.model.due
-        edges = () if due is None else (due - us(self.now) + d for d in (-1, 0, 1))
+        edges = (
+            () if due is None else (due - epoch_us(self.now) + d for d in (-1, 0, 1))
+        )
         steps = sorted(
             {0, 1, 3_600_000_000, 86_400_000_000 * 3, 86_400_000_000 * 40, *edges}
         )
@@ -347,7 +350,7 @@ class RequirementMachine(RuleBasedStateMachine):
             now = self.now + step * US
             current = set(self.req.overdue(now))
             assert earlier <= current
-            expected = due is not None and us(now) > due
+            expected = due is not None and epoch_us(now) > due
             assert bool(current) == expected
             assert current <= set(self.req.obligations)
             earlier = current

@@ -40,8 +40,6 @@ from servicekit.errors import (
 from servicekit.sla import BusinessCalendar
 from strategies import ACCEPTANCE_EVENT_TYPES, acceptance_instants
 
-S = RequirementState
-
 
 def _kind(trigger):
     return trigger[0] if isinstance(trigger, tuple) else trigger
@@ -51,13 +49,17 @@ class TestTable:
     def test_tables_are_read_only(self):
         """No global mutable state: one caller cannot rewrite the workflow for all."""
         with pytest.raises(TypeError):
-            EVENT_TRIGGERED_TRANSITIONS[S.CLOSED] = {}
+            EVENT_TRIGGERED_TRANSITIONS[RequirementState.CLOSED] = {}
         with pytest.raises(TypeError):
-            EVENT_TRIGGERED_TRANSITIONS[S.CLOSED][Cancelled] = S.CANCELLED
+            EVENT_TRIGGERED_TRANSITIONS[RequirementState.CLOSED][Cancelled] = (
+                RequirementState.CANCELLED
+            )
         with pytest.raises(TypeError):
-            STATE_OBLIGATIONS[S.CLOSED] = STATE_OBLIGATIONS[S.AWAITING_SHEET]
+            STATE_OBLIGATIONS[RequirementState.CLOSED] = STATE_OBLIGATIONS[
+                RequirementState.AWAITING_SHEET
+            ]
         with pytest.raises(TypeError):
-            TIME_TRIGGERED_EVENTS[S.IN_DELIVERY] = AcceptanceTimedOut
+            TIME_TRIGGERED_EVENTS[RequirementState.IN_DELIVERY] = AcceptanceTimedOut
 
     def test_every_state_has_a_row(self):
         assert set(EVENT_TRIGGERED_TRANSITIONS) == set(RequirementState)
@@ -79,16 +81,25 @@ class TestTable:
             assert (state in STATE_OBLIGATIONS) == (not state.is_terminal)
 
     def test_terminal_states(self):
-        assert {s for s in RequirementState if s.is_terminal} == {S.CLOSED, S.CANCELLED}
+        assert {s for s in RequirementState if s.is_terminal} == {
+            RequirementState.CLOSED,
+            RequirementState.CANCELLED,
+        }
 
     def test_cancel_from_every_live_state(self):
         for state in RequirementState:
             if not state.is_terminal:
-                assert EVENT_TRIGGERED_TRANSITIONS[state][Cancelled] is S.CANCELLED
+                assert (
+                    EVENT_TRIGGERED_TRANSITIONS[state][Cancelled]
+                    is RequirementState.CANCELLED
+                )
 
     def test_every_state_reachable_and_every_live_state_can_finish(self):
         edges = {s: set(row.values()) for s, row in EVENT_TRIGGERED_TRANSITIONS.items()}
-        seen, todo = {S.AWAITING_SHEET}, [S.AWAITING_SHEET]
+        seen, todo = (
+            {RequirementState.AWAITING_SHEET},
+            [RequirementState.AWAITING_SHEET],
+        )
         while todo:
             for nxt in edges[todo.pop()] - seen:
                 seen.add(nxt)
@@ -100,7 +111,9 @@ class TestTable:
                 for nxt in edges[todo.pop()] - reach:
                     reach.add(nxt)
                     todo.append(nxt)
-            assert S.CLOSED in reach or state is S.CANCELLED
+            assert (
+                RequirementState.CLOSED in reach or state is RequirementState.CANCELLED
+            )
 
     def test_timeouts_are_legal_where_they_fire(self):
         for state, kind in TIME_TRIGGERED_EVENTS.items():
@@ -122,17 +135,20 @@ class TestTable:
         for state in RequirementState:
             if DelayAnnounced in allowed_events(state):
                 assert STATE_OBLIGATIONS[state].party is Party.TEAM
-                assert state in {S.IN_DELIVERY, S.IN_REWORK}
+                assert state in {
+                    RequirementState.IN_DELIVERY,
+                    RequirementState.IN_REWORK,
+                }
 
     def test_allowed_events_have_no_repeats_and_keep_order(self):
-        kinds = allowed_events(S.AWAITING_ACCEPTANCE)
+        kinds = allowed_events(RequirementState.AWAITING_ACCEPTANCE)
         assert [k.__name__ for k in kinds] == [
             "AcceptancePassed",
             "AcceptanceFailed",
             "AcceptanceTimedOut",
             "Cancelled",
         ]
-        assert allowed_events(S.CLOSED) == ()
+        assert allowed_events(RequirementState.CLOSED) == ()
         assert AcceptanceTimedOut in kinds
 
 
@@ -141,7 +157,9 @@ class TestTablesDriveTheFold:
 
     def test_timeouts_follow_a_chain_of_timed_states(self, monkeypatch):
         table = dict(EVENT_TRIGGERED_TRANSITIONS)
-        table[S.AWAITING_CONFIRMATION] = {ConfirmationExpired: S.AWAITING_ACCEPTANCE}
+        table[RequirementState.AWAITING_CONFIRMATION] = {
+            ConfirmationExpired: RequirementState.AWAITING_ACCEPTANCE
+        }
         monkeypatch.setattr(state_module, "EVENT_TRIGGERED_TRANSITIONS", table)
         t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
         policy = RequirementPolicy(BusinessCalendar.always_open())
@@ -155,7 +173,10 @@ class TestTablesDriveTheFold:
             AcceptanceTimedOut(at=pendulum.datetime(2025, 3, 9, tz="UTC")),
         )
         done = req.apply_all(events)
-        assert (done.state, done.escalated) == (S.AWAITING_ACCEPTANCE, True)
+        assert (done.state, done.escalated) == (
+            RequirementState.AWAITING_ACCEPTANCE,
+            True,
+        )
         assert done.timeouts(pendulum.datetime(2025, 4, 1, tz="UTC")) == ()
         # One microsecond earlier, only the first deadline has passed.
         assert req.timeouts(pendulum.datetime(2025, 3, 9, tz="UTC")) == events[:1]
@@ -164,16 +185,22 @@ class TestTablesDriveTheFold:
         self, monkeypatch
     ):
         table = dict(EVENT_TRIGGERED_TRANSITIONS)
-        table[S.AWAITING_CONFIRMATION] = {
-            (ConfirmationExpired, AcceptanceTimeoutAction.ESCALATE): S.CANCELLED,
-            (ConfirmationExpired, AcceptanceTimeoutAction.DEEM_ACCEPTED): S.IN_DELIVERY,
+        table[RequirementState.AWAITING_CONFIRMATION] = {
+            (
+                ConfirmationExpired,
+                AcceptanceTimeoutAction.ESCALATE,
+            ): RequirementState.CANCELLED,
+            (
+                ConfirmationExpired,
+                AcceptanceTimeoutAction.DEEM_ACCEPTED,
+            ): RequirementState.IN_DELIVERY,
         }
         monkeypatch.setattr(state_module, "EVENT_TRIGGERED_TRANSITIONS", table)
         t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
         late = pendulum.datetime(2025, 3, 9, tz="UTC")
         for choice, expected in [
-            ("escalate", S.CANCELLED),
-            ("deem_accepted", S.IN_DELIVERY),
+            ("escalate", RequirementState.CANCELLED),
+            ("deem_accepted", RequirementState.IN_DELIVERY),
         ]:
             policy = RequirementPolicy(
                 BusinessCalendar.always_open(), on_acceptance_timeout=choice
@@ -217,7 +244,7 @@ class TestMermaid:
 
     def test_drawn_from_the_table_not_written_by_hand(self, monkeypatch):
         table = dict(EVENT_TRIGGERED_TRANSITIONS)
-        table[S.CLOSED] = {Cancelled: S.CANCELLED}
+        table[RequirementState.CLOSED] = {Cancelled: RequirementState.CANCELLED}
         monkeypatch.setattr(state_module, "EVENT_TRIGGERED_TRANSITIONS", table)
         assert "    CLOSED --> CANCELLED: Cancelled\n" in to_mermaid()
 

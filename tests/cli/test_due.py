@@ -12,17 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli.cli_run import run_entry_point, run_main
+from helpers import SHANGHAI
 from servicekit._iso import duration_from_iso
 from servicekit.sla import BusinessCalendar, parse_hours
 
-SH = "Asia/Shanghai"
 HOURS = "Mon-Fri 09:00-12:00,13:30-18:00"
-CN = ("due", "--tz", SH, "--country", "CN", "--hours", HOURS)
+CN = ("due", "--tz", SHANGHAI, "--country", "CN", "--hours", HOURS)
 
 
 def cn_calendar():
     return BusinessCalendar.for_country(
-        "CN", timezone=SH, weekly_hours=parse_hours(HOURS)
+        "CN", timezone=SHANGHAI, weekly_hours=parse_hours(HOURS)
     )
 
 
@@ -104,7 +104,7 @@ def test_business_days():
 def test_json_deadline_is_the_calendars(start, within):
     r = run_main(*CN, "--start", start, "--within", within, "--json")
     data = json.loads(r.out)
-    begin = pendulum.parse(start, tz=SH)
+    begin = pendulum.parse(start, tz=SHANGHAI)
     seconds = {"2h": 7200, "4h": 14400, "1h30m": 5400, "75m": 4500, "30s": 30}[within]
     expected = cn_calendar().add(begin, dt.timedelta(seconds=seconds))
     assert data["deadline"] == expected.isoformat()
@@ -155,7 +155,7 @@ def test_no_country_means_no_holidays():
     r = run_main(
         "due",
         "--tz",
-        SH,
+        SHANGHAI,
         "--hours",
         HOURS,
         "--start",
@@ -251,17 +251,17 @@ def test_subdivision_holidays():
             "--tz: unknown time zone",
         ),
         (
-            ("--tz", SH, "--start", "2025-01-24T10:00", "--within", "1x"),
+            ("--tz", SHANGHAI, "--start", "2025-01-24T10:00", "--within", "1x"),
             "--within: cannot read '1x'",
         ),
         (
-            ("--tz", SH, "--start", "soon", "--within", "1h"),
+            ("--tz", SHANGHAI, "--start", "soon", "--within", "1h"),
             "--start: cannot read 'soon'",
         ),
         (
             (
                 "--tz",
-                SH,
+                SHANGHAI,
                 "--hours",
                 "Mon-Fri 9-5",
                 "--start",
@@ -274,7 +274,7 @@ def test_subdivision_holidays():
         (
             (
                 "--tz",
-                SH,
+                SHANGHAI,
                 "--country",
                 "XX",
                 "--start",
@@ -287,7 +287,7 @@ def test_subdivision_holidays():
         (
             (
                 "--tz",
-                SH,
+                SHANGHAI,
                 "--subdiv",
                 "MA",
                 "--start",
@@ -298,17 +298,17 @@ def test_subdivision_holidays():
             "--subdiv needs --country",
         ),
         (
-            ("--tz", SH, "--start", "2025-01-24T10:00", "--business-days", "-1"),
+            ("--tz", SHANGHAI, "--start", "2025-01-24T10:00", "--business-days", "-1"),
             "--business-days: must be 0 or more",
         ),
         (
-            ("--tz", SH, "--start", "2025-01-24T10:00", "--within", "100000000h"),
+            ("--tz", SHANGHAI, "--start", "2025-01-24T10:00", "--within", "100000000h"),
             "--within: ",
         ),
         (
             (
                 "--tz",
-                SH,
+                SHANGHAI,
                 "--start",
                 "2025-01-24T10:00",
                 "--within",
@@ -319,7 +319,7 @@ def test_subdivision_holidays():
             "not allowed with argument",
         ),
         (
-            ("--tz", SH, "--start", "2025-01-24T10:00"),
+            ("--tz", SHANGHAI, "--start", "2025-01-24T10:00"),
             "one of the arguments --within --business-days is required",
         ),
         (

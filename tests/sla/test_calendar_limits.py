@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import HOUR, SHANGHAI
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
@@ -32,8 +33,6 @@ from servicekit.errors import (
 from servicekit.sla import BusinessCalendar, HolidaySet, parse_hours
 from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
 
-H = dt.timedelta(hours=1)
-SH = "Asia/Shanghai"
 WEEK = parse_hours("Mon-Fri 09:00-12:00,13:30-18:00")
 KIRITIMATI = dt.timezone(dt.timedelta(hours=14))  # year 1 here is year 0 in Shanghai
 
@@ -47,7 +46,9 @@ class Company(holidays.HolidayBase):
 
 
 def china():
-    return BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=holidays.China())
+    return BusinessCalendar(
+        timezone=SHANGHAI, weekly_hours=WEEK, holidays=holidays.China()
+    )
 
 
 class TestHolidaySet:
@@ -93,7 +94,7 @@ class TestHolidaySet:
         """A company day off added to a holidays object must not be dropped."""
         h = holidays.China(years=2025)
         h[dt.date(2025, 3, 14)] = "Company day"
-        cal = BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=h)
+        cal = BusinessCalendar(timezone=SHANGHAI, weekly_hours=WEEK, holidays=h)
         assert cal.holidays.dates == frozenset({dt.date(2025, 3, 14)})
         assert not cal.is_business_day(dt.date(2025, 3, 14))
         assert not cal.is_business_day(dt.date(2025, 1, 29))
@@ -117,8 +118,8 @@ class TestHolidaySet:
 
     def test_the_users_object_is_never_mutated(self):
         h = holidays.China(years=2025)
-        cal = BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=h)
-        cal.add(pendulum.datetime(2025, 12, 30, 10, tz=SH), 40 * H)
+        cal = BusinessCalendar(timezone=SHANGHAI, weekly_hours=WEEK, holidays=h)
+        cal.add(pendulum.datetime(2025, 12, 30, 10, tz=SHANGHAI), 40 * HOUR)
         assert h.years == {2025}
 
     @pytest.mark.parametrize(
@@ -177,20 +178,20 @@ class TestHorizon:
         end = pendulum.datetime(2081, 1, 1)
         for cal in (fresh, warmed):
             with pytest.raises(CalendarNeverOpensError, match="before"):
-                cal.subtract(end, H)
+                cal.subtract(end, HOUR)
 
     def test_within_the_horizon_the_past_is_found(self):
         cal = self.monday_only(dt.date(2025, 1, 6), 60)
-        assert cal.subtract(pendulum.datetime(2070, 1, 1), H) == pendulum.datetime(
+        assert cal.subtract(pendulum.datetime(2070, 1, 1), HOUR) == pendulum.datetime(
             2024, 12, 30, 9
         )
 
     def test_far_result_is_fine_when_the_calendar_opens_soon(self):
         """Work before the closed decades counts; 300 h of Mondays ends past them."""
         cal = self.monday_only(dt.date(2025, 1, 6), 60)
-        result = cal.add(pendulum.datetime(2020, 1, 1), 300 * H)
+        result = cal.add(pendulum.datetime(2020, 1, 1), 300 * HOUR)
         assert result.year > 2084
-        assert cal.between(pendulum.datetime(2020, 1, 1), result) == 300 * H
+        assert cal.between(pendulum.datetime(2020, 1, 1), result) == 300 * HOUR
 
     def test_far_business_day_is_refused_when_nothing_opens_within_the_horizon(self):
         cal = self.monday_only(dt.date(2025, 1, 6), 60)
@@ -213,7 +214,7 @@ class TestYearRange:
     )
     def test_huge_deltas_fail_fast(self, delta):
         cal = china()
-        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SHANGHAI)
         with pytest.raises(CalendarRangeError, match="beyond"):
             cal.add(start, delta)
         with pytest.raises(CalendarRangeError):
@@ -241,7 +242,7 @@ class TestYearRange:
 class TestConversions:
     def test_inputs_in_other_zones_and_types(self):
         cal = china()
-        ref = pendulum.datetime(2025, 3, 3, 10, tz=SH)
+        ref = pendulum.datetime(2025, 3, 3, 10, tz=SHANGHAI)
         same = [
             ref,
             ref.in_timezone("UTC"),
@@ -249,7 +250,7 @@ class TestConversions:
             dt.datetime(2025, 3, 3, 2, tzinfo=dt.UTC),
             dt.datetime(2025, 3, 3, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))),
         ]
-        answers = {cal.add(v, 5 * H).isoformat() for v in same}
+        answers = {cal.add(v, 5 * HOUR).isoformat() for v in same}
         assert answers == {"2025-03-03T16:30:00+08:00"}
 
     @pytest.mark.parametrize("bad", [dt.date(2025, 1, 1), "2025-01-01T00:00", 1.5])
@@ -283,10 +284,10 @@ class TestConversions:
 
     def test_subtract_zero_and_negative(self):
         cal = china()
-        t = pendulum.datetime(2025, 1, 25, 3, tz=SH)
+        t = pendulum.datetime(2025, 1, 25, 3, tz=SHANGHAI)
         assert cal.subtract(t, dt.timedelta(0)) == t
         with pytest.raises(ValueError, match="negative"):
-            cal.subtract(t, -H)
+            cal.subtract(t, -HOUR)
 
     @settings(max_examples=60)
     @given(
@@ -335,7 +336,7 @@ class TestBusinessDaysAgainstNumpy:
 class TestWorkingPeriods:
     def test_periods_are_clipped_and_ordered(self):
         cal = china()
-        start = pendulum.datetime(2025, 1, 24, 11, tz=SH)
+        start = pendulum.datetime(2025, 1, 24, 11, tz=SHANGHAI)
         periods = list(cal.working_periods(start, start.add(days=3)))
         assert [(a.isoformat(), b.isoformat()) for a, b in periods] == [
             ("2025-01-24T11:00:00+08:00", "2025-01-24T12:00:00+08:00"),
@@ -349,7 +350,7 @@ class TestWorkingPeriods:
 
     def test_empty_or_reversed(self):
         cal = china()
-        t = pendulum.datetime(2025, 1, 24, 11, tz=SH)
+        t = pendulum.datetime(2025, 1, 24, 11, tz=SHANGHAI)
         assert list(cal.working_periods(t, t)) == []
         assert list(cal.working_periods(t.add(hours=1), t)) == []
 
@@ -357,13 +358,13 @@ class TestWorkingPeriods:
 class TestSharing:
     def test_threads_share_one_calendar(self):
         cal = china()
-        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
-        expected = [cal.add(start.add(days=k * 40), 500 * H) for k in range(40)]
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SHANGHAI)
+        expected = [cal.add(start.add(days=k * 40), 500 * HOUR) for k in range(40)]
         fresh = china()
         results: dict[int, pendulum.DateTime] = {}
 
         def work(k):
-            results[k] = fresh.add(start.add(days=k * 40), 500 * H)
+            results[k] = fresh.add(start.add(days=k * 40), 500 * HOUR)
 
         threads = [threading.Thread(target=work, args=(k,)) for k in range(40)]
         for t in threads:
@@ -374,12 +375,12 @@ class TestSharing:
 
     def test_pickled_calendar_answers_the_same(self):
         cal = china()
-        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
-        cal.add(start, 100 * H)
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SHANGHAI)
+        cal.add(start, 100 * HOUR)
         back = pickle.loads(pickle.dumps(cal))
         assert back == cal
         assert hash(back) == hash(cal)
-        assert back.add(start, 100 * H) == cal.add(start, 100 * H)
+        assert back.add(start, 100 * HOUR) == cal.add(start, 100 * HOUR)
 
     def test_calendar_is_frozen(self):
         cal = china()
@@ -457,27 +458,27 @@ class TestBoundedCache:
     def test_far_year_query_leaves_the_cache_bounded(self):
         """One reply mistyped as year 9025 must not build the 7,000 years between."""
         cal = china()
-        near = pendulum.datetime(2025, 3, 3, 10, tz=SH)
-        far = pendulum.datetime(9025, 3, 3, 10, tz=SH)
-        before = cal.add(near, 30 * H)
-        got = cal.add(far, 30 * H)
+        near = pendulum.datetime(2025, 3, 3, 10, tz=SHANGHAI)
+        far = pendulum.datetime(9025, 3, 3, 10, tz=SHANGHAI)
+        before = cal.add(near, 30 * HOUR)
+        got = cal.add(far, 30 * HOUR)
         years, span = self.built_years(cal)
         assert len(years) <= _CACHE_YEARS
         assert span <= _WINDOW_YEARS
         assert not any(2030 < y < 9020 for y in years)
         # The answers are those of calendars that never saw the other query.
-        assert got == china().add(far, 30 * H)
-        assert cal.add(near, 30 * H) == before == china().add(near, 30 * H)
+        assert got == china().add(far, 30 * HOUR)
+        assert cal.add(near, 30 * HOUR) == before == china().add(near, 30 * HOUR)
 
     def test_long_queries_walk_the_years_with_a_bounded_cache(self):
         """Spans longer than one snapshot are exact and keep the cache bounded."""
         cal = china()
-        start = pendulum.datetime(2020, 5, 6, 11, tz=SH)
-        far = cal.add(start, 40_000 * H)  # about 20 years of office hours
+        start = pendulum.datetime(2020, 5, 6, 11, tz=SHANGHAI)
+        far = cal.add(start, 40_000 * HOUR)  # about 20 years of office hours
         assert far.year > 2020 + _WINDOW_YEARS
-        assert cal.between(start, far) == 40_000 * H
-        assert cal.subtract(far, 40_000 * H) == start
-        assert cal.between(far, start) == -40_000 * H
+        assert cal.between(start, far) == 40_000 * HOUR
+        assert cal.subtract(far, 40_000 * HOUR) == start
+        assert cal.between(far, start) == -40_000 * HOUR
         days = cal.business_days_between(start.date(), far.date())
         cuts = [start.date(), *(dt.date(y, 1, 1) for y in range(2021, far.year + 1))]
         pieces = [
@@ -504,7 +505,7 @@ class TestBoundedCache:
 
     def test_the_cache_is_private_to_equality_hash_and_pickle(self):
         used, fresh = china(), china()
-        used.add(pendulum.datetime(9025, 3, 3, 10, tz=SH), H)
+        used.add(pendulum.datetime(9025, 3, 3, 10, tz=SHANGHAI), HOUR)
         assert used == fresh
         assert hash(used) == hash(fresh)
         back = pickle.loads(pickle.dumps(used))
@@ -541,11 +542,11 @@ class TestBuiltinExceptionsStayInside:
     def test_lower_case_country_and_market_codes_are_accepted(self):
         assert HolidaySet(country="cn") == HolidaySet(country="CN")
         assert HolidaySet(market=" nyse ").market == "NYSE"
-        cal = BusinessCalendar.for_country("cn", timezone=SH, weekly_hours=WEEK)
+        cal = BusinessCalendar.for_country("cn", timezone=SHANGHAI, weekly_hours=WEEK)
         assert not cal.is_business_day(dt.date(2025, 1, 29))
 
     @pytest.mark.parametrize(
-        "zone", ["UTC", SH, "America/New_York", "Pacific/Kiritimati"]
+        "zone", ["UTC", SHANGHAI, "America/New_York", "Pacific/Kiritimati"]
     )
     def test_documented_year_range_works_at_both_ends(self, zone):
         """2-01-01 and 9998-12-31 are inside the documented range 2…9998."""
@@ -554,12 +555,12 @@ class TestBuiltinExceptionsStayInside:
         )
         first = pendulum.datetime(2, 1, 1, 10, tz=zone)
         last = pendulum.datetime(9998, 12, 31, 10, tz=zone)
-        assert cal.add(first, H) == first.add(hours=1)
-        assert cal.subtract(last, H) == last.subtract(hours=1)
+        assert cal.add(first, HOUR) == first.add(hours=1)
+        assert cal.subtract(last, HOUR) == last.subtract(hours=1)
         assert cal.add(last, dt.timedelta(0)) == last
         assert cal.subtract(first, dt.timedelta(0)) == first
-        assert cal.between(first, first.add(days=1)) == 8 * H
-        assert cal.between(last.subtract(days=1), last) == 8 * H
+        assert cal.between(first, first.add(days=1)) == 8 * HOUR
+        assert cal.between(last.subtract(days=1), last) == 8 * HOUR
         assert cal.is_business_day(dt.date(2, 1, 1))
         assert cal.is_business_day(dt.date(9998, 12, 31))
 
@@ -569,15 +570,16 @@ class TestBuiltinExceptionsStayInside:
             lambda cal: cal.add(
                 dt.datetime(1, 1, 1, tzinfo=KIRITIMATI), dt.timedelta(0)
             ),
-            lambda cal: cal.add(dt.datetime(1, 1, 1, tzinfo=dt.UTC), H),
-            lambda cal: cal.subtract(dt.datetime(1, 1, 1, tzinfo=dt.UTC), H),
-            lambda cal: cal.add(dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC), H),
+            lambda cal: cal.add(dt.datetime(1, 1, 1, tzinfo=dt.UTC), HOUR),
+            lambda cal: cal.subtract(dt.datetime(1, 1, 1, tzinfo=dt.UTC), HOUR),
+            lambda cal: cal.add(dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC), HOUR),
             lambda cal: cal.add(
                 dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC), dt.timedelta(0)
             ),
-            lambda cal: cal.subtract(dt.datetime.max.replace(tzinfo=dt.UTC), H),
+            lambda cal: cal.subtract(dt.datetime.max.replace(tzinfo=dt.UTC), HOUR),
             lambda cal: cal.add(
-                pendulum.datetime(2025, 1, 1, tz=SH), dt.timedelta(days=999_999_999)
+                pendulum.datetime(2025, 1, 1, tz=SHANGHAI),
+                dt.timedelta(days=999_999_999),
             ),
             lambda cal: cal.is_open(dt.datetime(1, 1, 1, tzinfo=dt.UTC)),
             lambda cal: cal.next_open(dt.datetime(9999, 12, 31, 20, tzinfo=dt.UTC)),
@@ -612,22 +614,24 @@ class TestMessages:
             parse_hours(huge)
         assert len(str(info.value)) < 400
         with pytest.raises(InvalidHolidayError) as info:
-            BusinessCalendar(timezone=SH, weekly_hours=WEEK, holidays=["x" * 10**6])
+            BusinessCalendar(
+                timezone=SHANGHAI, weekly_hours=WEEK, holidays=["x" * 10**6]
+            )
         assert len(str(info.value)) < 400
         with pytest.raises(DeserializationError) as info:
             BusinessCalendar.from_dict(
-                {"timezone": SH, "weekly_hours": {"0": 7}, "x": "y" * 10**6}
+                {"timezone": SHANGHAI, "weekly_hours": {"0": 7}, "x": "y" * 10**6}
             )
         assert len(str(info.value)) < 400
 
     def test_durations_and_instants_read_as_such(self):
         cal = china()
-        start = pendulum.datetime(2025, 1, 24, 10, tz=SH)
+        start = pendulum.datetime(2025, 1, 24, 10, tz=SHANGHAI)
         with pytest.raises(ValueError) as info:
             cal.add(start, -dt.timedelta(hours=1, minutes=30))
         assert "-1 h 30 min" in str(info.value)
         with pytest.raises(NaiveDatetimeError) as info:
-            cal.add(dt.datetime(2025, 1, 24, 10), H)
+            cal.add(dt.datetime(2025, 1, 24, 10), HOUR)
         assert "2025-01-24T10:00:00" in str(info.value)
         assert "datetime.datetime(" not in str(info.value)
 
@@ -636,7 +640,9 @@ class TestMessages:
         for _ in range(500):
             deep = [deep]
         with pytest.raises(DeserializationError, match="nests deeper"):
-            BusinessCalendar.from_dict({"timezone": SH, "weekly_hours": {"0": deep}})
+            BusinessCalendar.from_dict(
+                {"timezone": SHANGHAI, "weekly_hours": {"0": deep}}
+            )
         with pytest.raises(DeserializationError, match="nests deeper"):
             HolidaySet.from_dict({"dates": deep})
 

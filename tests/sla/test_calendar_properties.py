@@ -21,13 +21,12 @@ import pendulum
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from helpers import ZERO
 from servicekit.errors import CalendarNeverOpensError, CalendarRangeError
 from servicekit.sla import BusinessCalendar
 from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
 from sla.reference import Ambiguous, Reference, to_us
 from strategies import business_durations, calendar_cases, calendar_instants
-
-ZERO = dt.timedelta(0)
 
 
 def budget(fraction):

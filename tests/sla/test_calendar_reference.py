@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import HOUR, MINUTE
 from sla.reference import (
     Ambiguous,
     NeverOpens,
@@ -22,12 +23,10 @@ from sla.reference import (
 )
 from strategies import CALENDAR_ANCHORS, calendar_cases, calendar_instants
 
-SH = ZoneInfo("Asia/Shanghai")
-NY = ZoneInfo("America/New_York")
+SHANGHAI_ZONE = ZoneInfo("Asia/Shanghai")
+NEW_YORK_ZONE = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
 LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
-H = dt.timedelta(hours=1)
-M = dt.timedelta(minutes=1)
 
 LUNCH = (("09:00", "12:00"), ("13:30", "18:00"))
 SHANGHAI_OFFICE = Reference(
@@ -35,7 +34,7 @@ SHANGHAI_OFFICE = Reference(
 )
 
 
-def at(zone, *fields):
+def wall(zone, *fields):
     return dt.datetime(*fields, tzinfo=zone)
 
 
@@ -51,7 +50,7 @@ class TestParsing:
         assert parse_time_of_day("24:00") == 86_400
 
     def test_microsecond_round_trip(self):
-        t = at(NY, 2025, 11, 2, 1, 30, 0, 123_456)
+        t = wall(NEW_YORK_ZONE, 2025, 11, 2, 1, 30, 0, 123_456)
         assert same_instant(from_us(to_us(t)), t)
         assert to_us(dt.datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=dt.UTC)) == 1_000_005
 
@@ -67,73 +66,85 @@ class TestShanghaiOffice:
     """Mon-Fri 09:00-12:00, 13:30-18:00 in Asia/Shanghai; 2025-03-03 is a Monday."""
 
     def test_a_day_with_a_lunch_break_is_seven_and_a_half_hours(self):
-        got = SHANGHAI_OFFICE.between(at(SH, 2025, 3, 3, 8), at(SH, 2025, 3, 3, 19))
-        assert got == 7 * H + 30 * M
+        got = SHANGHAI_OFFICE.between(
+            wall(SHANGHAI_ZONE, 2025, 3, 3, 8), wall(SHANGHAI_ZONE, 2025, 3, 3, 19)
+        )
+        assert got == 7 * HOUR + 30 * MINUTE
 
     def test_between_is_antisymmetric_and_exact_to_the_microsecond(self):
-        a = at(SH, 2025, 3, 3, 9, 0, 0, 1)
-        b = at(SH, 2025, 3, 3, 9, 0, 1)
+        a = wall(SHANGHAI_ZONE, 2025, 3, 3, 9, 0, 0, 1)
+        b = wall(SHANGHAI_ZONE, 2025, 3, 3, 9, 0, 1)
         assert SHANGHAI_OFFICE.between(a, b) == dt.timedelta(microseconds=999_999)
         assert SHANGHAI_OFFICE.between(b, a) == -dt.timedelta(microseconds=999_999)
 
     def test_add_skips_lunch(self):
-        got = SHANGHAI_OFFICE.add(at(SH, 2025, 3, 3, 11), 2 * H)
-        assert same_instant(got, at(SH, 2025, 3, 3, 14, 30))
+        got = SHANGHAI_OFFICE.add(wall(SHANGHAI_ZONE, 2025, 3, 3, 11), 2 * HOUR)
+        assert same_instant(got, wall(SHANGHAI_ZONE, 2025, 3, 3, 14, 30))
 
     def test_add_that_lands_on_an_interval_end_returns_that_end(self):
-        got = SHANGHAI_OFFICE.add(at(SH, 2025, 3, 3, 11), H)
-        assert same_instant(got, at(SH, 2025, 3, 3, 12))
+        got = SHANGHAI_OFFICE.add(wall(SHANGHAI_ZONE, 2025, 3, 3, 11), HOUR)
+        assert same_instant(got, wall(SHANGHAI_ZONE, 2025, 3, 3, 12))
 
     def test_add_zero_while_closed_is_the_start(self):
-        got = SHANGHAI_OFFICE.add(at(SH, 2025, 3, 8, 10), dt.timedelta(0))
-        assert same_instant(got, at(SH, 2025, 3, 8, 10))
+        got = SHANGHAI_OFFICE.add(wall(SHANGHAI_ZONE, 2025, 3, 8, 10), dt.timedelta(0))
+        assert same_instant(got, wall(SHANGHAI_ZONE, 2025, 3, 8, 10))
 
     def test_add_over_a_weekend(self):
-        got = SHANGHAI_OFFICE.add(at(SH, 2025, 3, 7, 17), 2 * H)
-        assert same_instant(got, at(SH, 2025, 3, 10, 10))
+        got = SHANGHAI_OFFICE.add(wall(SHANGHAI_ZONE, 2025, 3, 7, 17), 2 * HOUR)
+        assert same_instant(got, wall(SHANGHAI_ZONE, 2025, 3, 10, 10))
 
     def test_add_refuses_negative(self):
         with pytest.raises(ValueError):
-            SHANGHAI_OFFICE.add(at(SH, 2025, 3, 3, 11), -H)
+            SHANGHAI_OFFICE.add(wall(SHANGHAI_ZONE, 2025, 3, 3, 11), -HOUR)
         with pytest.raises(ValueError):
-            SHANGHAI_OFFICE.subtract(at(SH, 2025, 3, 3, 11), -H)
+            SHANGHAI_OFFICE.subtract(wall(SHANGHAI_ZONE, 2025, 3, 3, 11), -HOUR)
 
     def test_subtract(self):
         office = SHANGHAI_OFFICE
         assert same_instant(
-            office.subtract(at(SH, 2025, 3, 3, 14, 30), 2 * H), at(SH, 2025, 3, 3, 11)
+            office.subtract(wall(SHANGHAI_ZONE, 2025, 3, 3, 14, 30), 2 * HOUR),
+            wall(SHANGHAI_ZONE, 2025, 3, 3, 11),
         )
         assert same_instant(
-            office.subtract(at(SH, 2025, 3, 3, 13, 30), 30 * M),
-            at(SH, 2025, 3, 3, 11, 30),
+            office.subtract(wall(SHANGHAI_ZONE, 2025, 3, 3, 13, 30), 30 * MINUTE),
+            wall(SHANGHAI_ZONE, 2025, 3, 3, 11, 30),
         )
         assert same_instant(
-            office.subtract(at(SH, 2025, 3, 3, 9), H), at(SH, 2025, 2, 28, 17)
+            office.subtract(wall(SHANGHAI_ZONE, 2025, 3, 3, 9), HOUR),
+            wall(SHANGHAI_ZONE, 2025, 2, 28, 17),
         )
 
     def test_next_open(self):
         office = SHANGHAI_OFFICE
-        lunch = at(SH, 2025, 3, 3, 12, 30)
-        assert same_instant(office.next_open(lunch), at(SH, 2025, 3, 3, 13, 30))
-        saturday = at(SH, 2025, 3, 8, 10)
-        assert same_instant(office.next_open(saturday), at(SH, 2025, 3, 10, 9))
-        working = at(SH, 2025, 3, 3, 10, 0, 0, 7)
+        lunch = wall(SHANGHAI_ZONE, 2025, 3, 3, 12, 30)
+        assert same_instant(
+            office.next_open(lunch), wall(SHANGHAI_ZONE, 2025, 3, 3, 13, 30)
+        )
+        saturday = wall(SHANGHAI_ZONE, 2025, 3, 8, 10)
+        assert same_instant(
+            office.next_open(saturday), wall(SHANGHAI_ZONE, 2025, 3, 10, 9)
+        )
+        working = wall(SHANGHAI_ZONE, 2025, 3, 3, 10, 0, 0, 7)
         assert same_instant(office.next_open(working), working)
         assert office.is_open(working)
-        assert not office.is_open(at(SH, 2025, 3, 3, 12))  # half-open intervals
+        assert not office.is_open(
+            wall(SHANGHAI_ZONE, 2025, 3, 3, 12)
+        )  # half-open intervals
 
     def test_business_days(self):
         office = SHANGHAI_OFFICE
-        friday_evening = at(SH, 2025, 3, 7, 20)
+        friday_evening = wall(SHANGHAI_ZONE, 2025, 3, 7, 20)
         assert same_instant(
-            office.add_business_days(friday_evening, 1), at(SH, 2025, 3, 10, 18)
+            office.add_business_days(friday_evening, 1),
+            wall(SHANGHAI_ZONE, 2025, 3, 10, 18),
         )
         assert same_instant(
-            office.add_business_days(friday_evening, 0), at(SH, 2025, 3, 7, 18)
+            office.add_business_days(friday_evening, 0),
+            wall(SHANGHAI_ZONE, 2025, 3, 7, 18),
         )
-        saturday = at(SH, 2025, 3, 8, 10)
+        saturday = wall(SHANGHAI_ZONE, 2025, 3, 8, 10)
         assert same_instant(
-            office.add_business_days(saturday, 0), at(SH, 2025, 3, 10, 18)
+            office.add_business_days(saturday, 0), wall(SHANGHAI_ZONE, 2025, 3, 10, 18)
         )
         tuesday_off = Reference(
             timezone="Asia/Shanghai",
@@ -141,7 +152,8 @@ class TestShanghaiOffice:
             holidays=[dt.date(2025, 3, 11)],
         )
         assert same_instant(
-            tuesday_off.add_business_days(friday_evening, 3), at(SH, 2025, 3, 13, 18)
+            tuesday_off.add_business_days(friday_evening, 3),
+            wall(SHANGHAI_ZONE, 2025, 3, 13, 18),
         )
         monday, next_monday = dt.date(2025, 3, 3), dt.date(2025, 3, 10)
         assert office.business_days_between(monday, next_monday) == 5
@@ -156,34 +168,62 @@ class TestDaylightSaving:
             timezone="America/New_York",
             weekly_hours=dict.fromkeys(range(7), (("00:00", "24:00"),)),
         )
-        spring = always.between(at(NY, 2025, 3, 9), at(NY, 2025, 3, 10))
-        autumn = always.between(at(NY, 2025, 11, 2), at(NY, 2025, 11, 3))
-        assert (spring, autumn) == (23 * H, 25 * H)
+        spring = always.between(
+            wall(NEW_YORK_ZONE, 2025, 3, 9), wall(NEW_YORK_ZONE, 2025, 3, 10)
+        )
+        autumn = always.between(
+            wall(NEW_YORK_ZONE, 2025, 11, 2), wall(NEW_YORK_ZONE, 2025, 11, 3)
+        )
+        assert (spring, autumn) == (23 * HOUR, 25 * HOUR)
 
     def test_lord_howe_shifts_by_half_an_hour(self):
         always = Reference(
             timezone="Australia/Lord_Howe",
             weekly_hours=dict.fromkeys(range(7), (("00:00", "24:00"),)),
         )
-        autumn = always.between(at(LORD_HOWE, 2025, 4, 6), at(LORD_HOWE, 2025, 4, 7))
-        spring = always.between(at(LORD_HOWE, 2025, 10, 5), at(LORD_HOWE, 2025, 10, 6))
-        assert (autumn, spring) == (24 * H + 30 * M, 23 * H + 30 * M)
+        autumn = always.between(
+            wall(LORD_HOWE, 2025, 4, 6), wall(LORD_HOWE, 2025, 4, 7)
+        )
+        spring = always.between(
+            wall(LORD_HOWE, 2025, 10, 5), wall(LORD_HOWE, 2025, 10, 6)
+        )
+        assert (autumn, spring) == (24 * HOUR + 30 * MINUTE, 23 * HOUR + 30 * MINUTE)
 
     def test_repeated_hour_counts_twice_and_skipped_hour_not_at_all(self):
         one_to_two = Reference(
             timezone="America/New_York",
             weekly_hours=dict.fromkeys(range(7), (("01:00", "02:00"),)),
         )
-        assert one_to_two.between(at(NY, 2025, 11, 2), at(NY, 2025, 11, 3)) == 2 * H
-        assert one_to_two.between(at(NY, 2025, 3, 9), at(NY, 2025, 3, 10)) == H
+        assert (
+            one_to_two.between(
+                wall(NEW_YORK_ZONE, 2025, 11, 2), wall(NEW_YORK_ZONE, 2025, 11, 3)
+            )
+            == 2 * HOUR
+        )
+        assert (
+            one_to_two.between(
+                wall(NEW_YORK_ZONE, 2025, 3, 9), wall(NEW_YORK_ZONE, 2025, 3, 10)
+            )
+            == HOUR
+        )
         two_to_three = Reference(
             timezone="America/New_York",
             weekly_hours=dict.fromkeys(range(7), (("02:00", "03:00"),)),
         )
-        assert two_to_three.between(at(NY, 2025, 3, 9), at(NY, 2025, 3, 10)) == 0 * H
-        assert two_to_three.between(at(NY, 2025, 11, 2), at(NY, 2025, 11, 3)) == H
-        got = two_to_three.add(at(NY, 2025, 3, 9), 30 * M)
-        assert same_instant(got, at(NY, 2025, 3, 10, 2, 30))
+        assert (
+            two_to_three.between(
+                wall(NEW_YORK_ZONE, 2025, 3, 9), wall(NEW_YORK_ZONE, 2025, 3, 10)
+            )
+            == 0 * HOUR
+        )
+        assert (
+            two_to_three.between(
+                wall(NEW_YORK_ZONE, 2025, 11, 2), wall(NEW_YORK_ZONE, 2025, 11, 3)
+            )
+            == HOUR
+        )
+        got = two_to_three.add(wall(NEW_YORK_ZONE, 2025, 3, 9), 30 * MINUTE)
+        assert same_instant(got, wall(NEW_YORK_ZONE, 2025, 3, 10, 2, 30))
         with pytest.raises(Ambiguous):
             two_to_three.closing(dt.date(2025, 3, 9))
 
@@ -213,7 +253,7 @@ class TestDaylightSaving:
             for d in CALENDAR_ANCHORS[zone]
         }
         has_dst = zone not in {"UTC", "Asia/Shanghai"}
-        assert all((length != 24 * H) == has_dst for length in lengths.values())
+        assert all((length != 24 * HOUR) == has_dst for length in lengths.values())
 
 
 class TestNightShiftsAndSpecialDays:
@@ -221,10 +261,10 @@ class TestNightShiftsAndSpecialDays:
         monday_night = Reference(
             timezone="Europe/London", weekly_hours={0: [("22:00", "06:00")]}
         )
-        assert monday_night.is_open(at(LONDON, 2025, 3, 3, 23))
-        assert monday_night.is_open(at(LONDON, 2025, 3, 4, 3))
-        assert not monday_night.is_open(at(LONDON, 2025, 3, 4, 6))
-        assert not monday_night.is_open(at(LONDON, 2025, 3, 3, 3))  # Sunday's, none
+        assert monday_night.is_open(wall(LONDON, 2025, 3, 3, 23))
+        assert monday_night.is_open(wall(LONDON, 2025, 3, 4, 3))
+        assert not monday_night.is_open(wall(LONDON, 2025, 3, 4, 6))
+        assert not monday_night.is_open(wall(LONDON, 2025, 3, 3, 3))  # Sunday's, none
         assert monday_night.closing(dt.date(2025, 3, 3)) == dt.datetime(
             2025, 3, 4, 6, tzinfo=dt.UTC
         )
@@ -233,7 +273,7 @@ class TestNightShiftsAndSpecialDays:
             weekly_hours={0: [("22:00", "06:00")]},
             holidays=[dt.date(2025, 3, 3)],
         )
-        assert not off.is_open(at(LONDON, 2025, 3, 4, 3))
+        assert not off.is_open(wall(LONDON, 2025, 3, 4, 3))
         assert not off.is_business_day(dt.date(2025, 3, 3))
 
     def test_make_up_days_use_monday_hours_or_workday_hours(self):
@@ -242,16 +282,16 @@ class TestNightShiftsAndSpecialDays:
         default = Reference(
             timezone="Asia/Shanghai", weekly_hours=weekly, workdays=[sunday]
         )
-        assert default.is_open(at(SH, 2025, 1, 26, 9, 30))
-        assert not default.is_open(at(SH, 2025, 1, 26, 12, 30))
+        assert default.is_open(wall(SHANGHAI_ZONE, 2025, 1, 26, 9, 30))
+        assert not default.is_open(wall(SHANGHAI_ZONE, 2025, 1, 26, 12, 30))
         short = Reference(
             timezone="Asia/Shanghai",
             weekly_hours=weekly,
             workdays=[sunday],
             workday_hours=[("10:00", "12:00")],
         )
-        assert not short.is_open(at(SH, 2025, 1, 26, 9, 30))
-        assert short.is_open(at(SH, 2025, 1, 26, 10, 30))
+        assert not short.is_open(wall(SHANGHAI_ZONE, 2025, 1, 26, 9, 30))
+        assert short.is_open(wall(SHANGHAI_ZONE, 2025, 1, 26, 10, 30))
         assert short.is_business_day(sunday)
         assert not short.is_business_day(dt.date(2025, 2, 2))
 
@@ -261,9 +301,9 @@ class TestNightShiftsAndSpecialDays:
             timezone="UTC", weekly_hours={0: [("09:00", "17:00")]}, holidays=mondays
         )
         with pytest.raises(NeverOpens):
-            closed.add(at(dt.UTC, 2025, 3, 1), H)
+            closed.add(wall(dt.UTC, 2025, 3, 1), HOUR)
         with pytest.raises(NeverOpens):
-            closed.add_business_days(at(dt.UTC, 2025, 3, 1), 1)
+            closed.add_business_days(wall(dt.UTC, 2025, 3, 1), 1)
 
 
 @settings(max_examples=max(10, settings.default.max_examples // 4))

@@ -6,36 +6,36 @@ DeserializationError at the boundary, never a bare error or a half-built clock.
 """
 
 import copy
-import datetime as dt
 import json
 
-import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import MINUTE
 from servicekit.errors import DeserializationError
 from servicekit.sla import EventKind, Metric, MetricState, SlaClock, TicketEvent
 from servicekit.sla.presets import SERVICE_STANDARD
-
-SH = "Asia/Shanghai"
-T0 = pendulum.datetime(2025, 3, 3, 10, tz=SH)
-M = dt.timedelta(minutes=1)
+from sla.clock_world import MON
 
 
 def stored():
     events = [
         TicketEvent(
-            at=T0,
+            at=MON,
             kind=EventKind.CREATED,
             priority="normal",
             attributes={"city": "Hohhot", "tags": ["b2b"]},
         ),
-        TicketEvent(at=T0 + 3 * M, kind=EventKind.AGENT_REPLY),
-        TicketEvent(at=T0 + 4 * M, kind=EventKind.STATUS_CHANGED, status="pending"),
-        TicketEvent(at=T0 + 9 * M, kind=EventKind.STATUS_CHANGED, status="open"),
-        TicketEvent(at=T0 + 10 * M, kind=EventKind.CUSTOMER_MESSAGE),
-        TicketEvent(at=T0 + 11 * M, kind=EventKind.PRIORITY_CHANGED, priority="urgent"),
+        TicketEvent(at=MON + 3 * MINUTE, kind=EventKind.AGENT_REPLY),
+        TicketEvent(
+            at=MON + 4 * MINUTE, kind=EventKind.STATUS_CHANGED, status="pending"
+        ),
+        TicketEvent(at=MON + 9 * MINUTE, kind=EventKind.STATUS_CHANGED, status="open"),
+        TicketEvent(at=MON + 10 * MINUTE, kind=EventKind.CUSTOMER_MESSAGE),
+        TicketEvent(
+            at=MON + 11 * MINUTE, kind=EventKind.PRIORITY_CHANGED, priority="urgent"
+        ),
     ]
     return SlaClock.start(SERVICE_STANDARD, events).to_dict()
 
@@ -58,10 +58,10 @@ def test_the_stored_state_is_plain_json_in_utc():
 def test_a_restored_clock_goes_on_where_it_stopped():
     """The restored clock accepts the next event and reports as the original would."""
     clock = SlaClock.from_dict(stored())
-    replied = clock.apply(TicketEvent(at=T0 + 12 * M, kind=EventKind.AGENT_REPLY))
-    nxt = replied.report(T0 + 13 * M).metrics[Metric.NEXT_RESPONSE]
+    replied = clock.apply(TicketEvent(at=MON + 12 * MINUTE, kind=EventKind.AGENT_REPLY))
+    nxt = replied.report(MON + 13 * MINUTE).metrics[Metric.NEXT_RESPONSE]
     assert nxt.state is MetricState.MET
-    assert nxt.elapsed == 2 * M
+    assert nxt.elapsed == 2 * MINUTE
 
 
 def _drop(key):
@@ -168,4 +168,4 @@ def test_any_value_replaced_by_any_json_is_refused_cleanly(path, value):
         clock = SlaClock.from_dict(data)
     except DeserializationError:
         return
-    clock.report(T0 + 20 * M)
+    clock.report(MON + 20 * MINUTE)

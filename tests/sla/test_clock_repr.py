@@ -5,19 +5,17 @@
 
 import re
 
-import pendulum
-
 from servicekit.sla import EventKind, Metric, TicketEvent, evaluate
 from servicekit.sla.presets import SERVICE_STANDARD
+from sla.clock_world import MON
 
-T0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
 REPORT = evaluate(
     SERVICE_STANDARD,
     [
-        TicketEvent(at=T0, kind=EventKind.CREATED),
-        TicketEvent(at=T0.add(minutes=40), kind=EventKind.AGENT_REPLY),
+        TicketEvent(at=MON, kind=EventKind.CREATED),
+        TicketEvent(at=MON.add(minutes=40), kind=EventKind.AGENT_REPLY),
     ],
-    T0.add(minutes=41),
+    MON.add(minutes=41),
 )
 PRIVATE = re.compile(r"(?<![A-Za-z])_[a-z]+=|\d{13,}")
 

@@ -9,9 +9,11 @@ import copy
 
 import pytest
 
+from helpers import MINUTE
 from servicekit.errors import DeserializationError
 from servicekit.sla import Metric, SlaClock
-from sla.test_clock_codec import T0, M, stored
+from sla.clock_world import MON
+from sla.test_clock_codec import stored
 
 STORED = stored()
 LATER = "2025-03-03T02:30:00+00:00"  # after the last event (02:11)
@@ -138,5 +140,5 @@ def test_consistent_stored_state_still_loads():
     data = copy.deepcopy(STORED)
     _res(data["state"])["passed"] = [[0.5, "2025-03-03T02:05:00+00:00"]]
     clock = SlaClock.from_dict(data)
-    res = clock.report(T0 + 20 * M).metrics[Metric.RESOLUTION]
+    res = clock.report(MON + 20 * MINUTE).metrics[Metric.RESOLUTION]
     assert 0 <= res.percent_used <= 100

@@ -18,17 +18,17 @@ from servicekit.sla._hours import (
     parse_weekly,
 )
 
-H = 3600 * 1_000_000
+HOUR_US = 3600 * 1_000_000
 
 
 class TestParseBound:
     @pytest.mark.parametrize(
         ("text", "us"),
         [
-            ("09:00", 9 * H),
-            ("9:05", 9 * H + 5 * 60_000_000),
-            ("23:59:59", 24 * H - 1_000_000),
-            ("12:00:00.5", 12 * H + 500_000),
+            ("09:00", 9 * HOUR_US),
+            ("9:05", 9 * HOUR_US + 5 * 60_000_000),
+            ("23:59:59", 24 * HOUR_US - 1_000_000),
+            ("12:00:00.5", 12 * HOUR_US + 500_000),
             ("00:00:00.000001", 1),
         ],
     )
@@ -36,7 +36,9 @@ class TestParseBound:
         assert parse_bound(text, is_end=False) == us
 
     def test_time_objects_keep_microseconds(self):
-        assert parse_bound(dt.time(9, 30, 1, 7), is_end=False) == 9.5 * H + 1_000_007
+        assert (
+            parse_bound(dt.time(9, 30, 1, 7), is_end=False) == 9.5 * HOUR_US + 1_000_007
+        )
 
     def test_24_00_only_as_an_end(self):
         assert parse_bound("24:00", is_end=True) == US_PER_DAY
@@ -65,8 +67,8 @@ class TestParseBound:
 
 class TestIntervals:
     def test_night_shift_unfolds_past_midnight(self):
-        assert parse_interval(("22:00", "06:00")) == (22 * H, 30 * H)
-        assert parse_interval("22:00-06:00") == (22 * H, 30 * H)
+        assert parse_interval(("22:00", "06:00")) == (22 * HOUR_US, 30 * HOUR_US)
+        assert parse_interval("22:00-06:00") == (22 * HOUR_US, 30 * HOUR_US)
 
     def test_empty_interval_rejected(self):
         """Issue 2: an interval that ends where it starts is an error, not 24 hours."""
@@ -93,7 +95,7 @@ class TestIntervals:
         assert parse_day(None, what="Mon") == ()
 
     def test_day_to_json_folds_night_shift(self):
-        assert day_to_json(((22 * H, 30 * H),)) == [["22:00", "06:00"]]
+        assert day_to_json(((22 * HOUR_US, 30 * HOUR_US),)) == [["22:00", "06:00"]]
 
 
 class TestWeekly:

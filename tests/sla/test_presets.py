@@ -12,6 +12,7 @@ import pickle
 import pendulum
 import pytest
 
+from helpers import HOUR, MINUTE, SECOND, SHANGHAI
 from servicekit import Channel, Priority, Tier
 from servicekit.sla import (
     BusinessCalendar,
@@ -22,38 +23,34 @@ from servicekit.sla import (
 )
 from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR, SERVICE_STANDARD
 
-S = dt.timedelta(seconds=1)
-M = dt.timedelta(minutes=1)
-H = dt.timedelta(hours=1)
 FR = Metric.FIRST_RESPONSE
 NR = Metric.NEXT_RESPONSE
 PU = Metric.PERIODIC_UPDATE
 RES = Metric.RESOLUTION
-SH = "Asia/Shanghai"
 
 # (policy, metric) -> (within, business_hours), straight from the docstring.
 PROMISES = {
-    ("urgent", FR): (5 * M, False),
-    ("urgent", NR): (5 * M, False),
-    ("urgent", RES): (24 * H, False),
-    ("bot", FR): (10 * S, False),
-    ("bot", NR): (10 * S, False),
-    ("bot", RES): (24 * H, False),
-    ("chat", FR): (30 * S, False),
-    ("chat", NR): (30 * S, False),
-    ("chat", RES): (24 * H, False),
-    ("logistics_fast_lane", FR): (15 * M, False),
-    ("logistics_fast_lane", NR): (15 * M, False),
-    ("logistics_fast_lane", RES): (24 * H, False),
-    ("high_value", FR): (2 * H, True),
-    ("high_value", NR): (2 * H, True),
-    ("high_value", RES): (24 * H, False),
-    ("requirement", FR): (30 * M, False),
-    ("requirement", NR): (30 * M, False),
-    ("requirement", PU): (168 * H, False),
-    ("standard", FR): (30 * M, False),
-    ("standard", NR): (30 * M, False),
-    ("standard", RES): (24 * H, False),
+    ("urgent", FR): (5 * MINUTE, False),
+    ("urgent", NR): (5 * MINUTE, False),
+    ("urgent", RES): (24 * HOUR, False),
+    ("bot", FR): (10 * SECOND, False),
+    ("bot", NR): (10 * SECOND, False),
+    ("bot", RES): (24 * HOUR, False),
+    ("chat", FR): (30 * SECOND, False),
+    ("chat", NR): (30 * SECOND, False),
+    ("chat", RES): (24 * HOUR, False),
+    ("logistics_fast_lane", FR): (15 * MINUTE, False),
+    ("logistics_fast_lane", NR): (15 * MINUTE, False),
+    ("logistics_fast_lane", RES): (24 * HOUR, False),
+    ("high_value", FR): (2 * HOUR, True),
+    ("high_value", NR): (2 * HOUR, True),
+    ("high_value", RES): (24 * HOUR, False),
+    ("requirement", FR): (30 * MINUTE, False),
+    ("requirement", NR): (30 * MINUTE, False),
+    ("requirement", PU): (168 * HOUR, False),
+    ("standard", FR): (30 * MINUTE, False),
+    ("standard", NR): (30 * MINUTE, False),
+    ("standard", RES): (24 * HOUR, False),
 }
 
 
@@ -112,9 +109,9 @@ class TestChinaCalendar:
     def test_hours(self):
         """Mon-Fri 09:00-12:00 and 13:30-18:00, Beijing time."""
         cal = CHINA_BUSINESS_CALENDAR
-        assert cal.timezone == SH
-        monday = pendulum.datetime(2025, 3, 3, tz=SH)
-        assert cal.between(monday, monday.add(days=1)) == 7.5 * H
+        assert cal.timezone == SHANGHAI
+        monday = pendulum.datetime(2025, 3, 3, tz=SHANGHAI)
+        assert cal.between(monday, monday.add(days=1)) == 7.5 * HOUR
         assert not cal.is_open(monday.add(hours=12))
         assert cal.is_open(monday.add(hours=13, minutes=30))
         assert not cal.is_business_day(dt.date(2025, 3, 8))
@@ -132,9 +129,9 @@ class TestChinaCalendar:
 
     def test_friday_17_00_plus_2_hours_is_monday_10_00(self):
         """The docstring's example for high-value customers."""
-        friday = pendulum.datetime(2025, 3, 7, 17, tz=SH)
-        assert CHINA_BUSINESS_CALENDAR.add(friday, 2 * H) == pendulum.datetime(
-            2025, 3, 10, 10, tz=SH
+        friday = pendulum.datetime(2025, 3, 7, 17, tz=SHANGHAI)
+        assert CHINA_BUSINESS_CALENDAR.add(friday, 2 * HOUR) == pendulum.datetime(
+            2025, 3, 10, 10, tz=SHANGHAI
         )
 
 
