@@ -525,25 +525,32 @@ class _Timeline:
     At most ``_WINDOW_YEARS`` years: a query spanning more walks window after window.
     Queries take one snapshot and use only it, so a concurrent replacement (which builds
     a new snapshot and swaps one reference) never tears a computation.
+
+    All instants and durations are integer microseconds (instants since the epoch,
+    UTC). Working ranges are ``starts[i] … ends[i]``; ``worked_before[i]`` and
+    ``worked_through[i]`` are the working time before range ``i`` and up to its end.
+    The zone's UTC offset is ``first_offset`` until the first of ``change_at``, then
+    ``offset_after[k]`` from ``change_at[k]`` (``offset_before[k]`` just before it);
+    ``shifted_wall_start/end[k]`` bound the wall-clock times a change skips or repeats.
     """
 
     __slots__ = (
+        "change_at",
         "closes",
-        "cum",
-        "cumend",
         "ends",
+        "first_offset",
         "hi",
         "lo",
-        "off0",
+        "offset_after",
+        "offset_before",
         "ord_hi",
         "ord_lo",
         "ords",
+        "shifted_wall_end",
+        "shifted_wall_start",
         "starts",
-        "tr_off",
-        "tr_prev",
-        "tr_u",
-        "tr_whi",
-        "tr_wlo",
+        "worked_before",
+        "worked_through",
         "y0",
         "y1",
     )
@@ -556,36 +563,42 @@ class _Timeline:
         ends: list[int],
         ords: list[int],
         closes: list[int],
-        off0: int,
+        first_offset: int,
         transitions: list[tuple[int, int]],
     ) -> None:
-        self.off0 = off0
-        self.tr_u = [u for u, _ in transitions]
-        self.tr_off = [o for _, o in transitions]
-        self.tr_prev = [off0, *self.tr_off][: len(self.tr_off)]
+        self.first_offset = first_offset
+        self.change_at = [u for u, _ in transitions]
+        self.offset_after = [o for _, o in transitions]
+        self.offset_before = [first_offset, *self.offset_after][
+            : len(self.offset_after)
+        ]
         # Wall-clock span of each transition: a gap (spring forward) or a repeat (fall
         # back); outside it a wall time has exactly one offset.
-        self.tr_wlo = [
+        self.shifted_wall_start = [
             u + min(p, o)
-            for u, p, o in zip(self.tr_u, self.tr_prev, self.tr_off, strict=True)
+            for u, p, o in zip(
+                self.change_at, self.offset_before, self.offset_after, strict=True
+            )
         ]
-        self.tr_whi = [
+        self.shifted_wall_end = [
             u + max(p, o)
-            for u, p, o in zip(self.tr_u, self.tr_prev, self.tr_off, strict=True)
+            for u, p, o in zip(
+                self.change_at, self.offset_before, self.offset_after, strict=True
+            )
         ]
         self.y0 = y0
         self.y1 = y1
         self.starts = starts
         self.ends = ends
-        cum: list[int] = []
-        cumend: list[int] = []
+        worked_before: list[int] = []
+        worked_through: list[int] = []
         total = 0
         for s, e in zip(starts, ends, strict=True):
-            cum.append(total)
+            worked_before.append(total)
             total += e - s
-            cumend.append(total)
-        self.cum = cum
-        self.cumend = cumend
+            worked_through.append(total)
+        self.worked_before = worked_before
+        self.worked_through = worked_through
         self.ords = ords
         self.closes = closes
         self.ord_lo = _year_ord(y0)
@@ -600,7 +613,7 @@ class _Timeline:
         if i < 0:
             return 0
         end = self.ends[i]
-        return self.cum[i] + (us if us < end else end) - self.starts[i]  # noqa: FURB136
+        return self.worked_before[i] + (us if us < end else end) - self.starts[i]  # noqa: FURB136
 
     def first_open(self, us: int) -> int | None:
         """The first working instant at or after ``us`` before ``hi``, if any."""
@@ -627,20 +640,20 @@ class _YearData:
     Never mutated after it is built, so sharing it between snapshots is safe.
     """
 
-    __slots__ = ("closes", "off0", "ords", "ranges", "transitions")
+    __slots__ = ("closes", "first_offset", "ords", "ranges", "transitions")
 
     def __init__(
         self,
         ranges: list[tuple[int, int]],
         ords: list[int],
         closes: list[int],
-        off0: int,
+        first_offset: int,
         transitions: list[tuple[int, int]],
     ) -> None:
         self.ranges = ranges
         self.ords = ords
         self.closes = closes
-        self.off0 = off0
+        self.first_offset = first_offset
         self.transitions = transitions
 
 
@@ -715,15 +728,15 @@ class _Engine:
         try:
             if tl is not None and tl.lo <= us < tl.hi:
                 # Fast path: the offset (and fold) come from the timeline's transitions.
-                k = bisect_right(tl.tr_u, us) - 1
+                k = bisect_right(tl.change_at, us) - 1
                 if k < 0:
-                    off = tl.off0
+                    off = tl.first_offset
                     fold = 0
                 else:
-                    off = tl.tr_off[k]
-                    prev = tl.tr_off[k - 1] if k else tl.off0
+                    off = tl.offset_after[k]
+                    prev = tl.offset_after[k - 1] if k else tl.first_offset
                     # After a backward jump, the repeated wall-clock times are the fold.
-                    fold = 1 if off < prev and us + off < tl.tr_u[k] + prev else 0
+                    fold = 1 if off < prev and us + off < tl.change_at[k] + prev else 0
                 return self.wall_to_datetime(_EPOCH_NAIVE + _ONE_US * (us + off), fold)
             naive = _EPOCH_NAIVE + _ONE_US * us
             local = self.zone.fromutc(naive.replace(tzinfo=self.zone))
@@ -774,13 +787,13 @@ class _Engine:
                     + value.minute * 60
                     + value.second
                 ) * _US + value.microsecond
-                k = bisect_right(tl.tr_wlo, w) - 1
+                k = bisect_right(tl.shifted_wall_start, w) - 1
                 if k < 0:
-                    off = tl.off0
-                elif w < tl.tr_whi[k]:
-                    off = tl.tr_off[k] if value.fold else tl.tr_prev[k]
+                    off = tl.first_offset
+                elif w < tl.shifted_wall_end[k]:
+                    off = tl.offset_after[k] if value.fold else tl.offset_before[k]
                 else:
-                    off = tl.tr_off[k]
+                    off = tl.offset_after[k]
                 us = w - off
                 if tl.lo <= us < tl.hi:
                     return us
@@ -811,7 +824,7 @@ class _Engine:
         last = _year_ord(year + 1)
         lo_s = (_ord_us(first) - US_PER_DAY) // _US
         hi_s = (_ord_us(last) + 3 * US_PER_DAY) // _US
-        off0, trans = self.transitions(lo_s, hi_s)
+        first_offset, trans = self.transitions(lo_s, hi_s)
         ranges: list[tuple[int, int]] = []
         ords: list[int] = []
         closes: list[int] = []
@@ -821,13 +834,13 @@ class _Engine:
             base = _ord_us(ordinal)
             close = None
             for s, e in hours:
-                for a, b in _wall_to_instants(base + s, base + e, off0, trans):
+                for a, b in _wall_to_instants(base + s, base + e, first_offset, trans):
                     ranges.append((a, b))
                     close = b if close is None or b > close else close
             if close is not None:
                 ords.append(ordinal)
                 closes.append(close)
-        data = _YearData(ranges, ords, closes, off0, trans)
+        data = _YearData(ranges, ords, closes, first_offset, trans)
         self.years[year] = data
         while len(self.years) > _CACHE_YEARS:
             self.years.popitem(last=False)
@@ -839,7 +852,7 @@ class _Engine:
             ords: list[int] = []
             closes: list[int] = []
             transitions: dict[int, int] = {}
-            off0 = self.build_year(y0).off0
+            first_offset = self.build_year(y0).first_offset
             for y in range(y0, y1 + 1):
                 data = self.build_year(y)
                 raw.extend(data.ranges)
@@ -857,7 +870,14 @@ class _Engine:
                     starts.append(a)
                     ends.append(b)
             tl = _Timeline(
-                y0, y1, starts, ends, ords, closes, off0, sorted(transitions.items())
+                y0,
+                y1,
+                starts,
+                ends,
+                ords,
+                closes,
+                first_offset,
+                sorted(transitions.items()),
             )
             self.timeline = tl
             if len(self.dt_cache) > _DT_CACHE:
@@ -1038,7 +1058,9 @@ class _Engine:
         year already computed, so a plausible result is not refused; building
         thousands of years only to fail would look like a hang.
         """
-        per_year = tl.cumend[-1] // (tl.y1 - tl.y0 + 1) if tl.cumend else 0
+        per_year = (
+            tl.worked_through[-1] // (tl.y1 - tl.y0 + 1) if tl.worked_through else 0
+        )
         if per_year <= 0:
             return
         years = delta_us * 2 // (3 * per_year)
@@ -1082,11 +1104,11 @@ class _Engine:
                 target = d
             else:
                 end = tl.ends[i]
-                target = tl.cum[i] + (s if s < end else end) - starts[i] + d  # noqa: FURB136  (min() costs a call)
-            cumend = tl.cumend
-            i = bisect_left(cumend, target)
-            if i < len(cumend):
-                t = starts[i] + target - tl.cum[i]
+                target = tl.worked_before[i] + (s if s < end else end) - starts[i] + d  # noqa: FURB136  (min() costs a call)
+            worked_through = tl.worked_through
+            i = bisect_left(worked_through, target)
+            if i < len(worked_through):
+                t = starts[i] + target - tl.worked_before[i]
                 if t < tl.hi:
                     return t
             if not slid:
@@ -1114,9 +1136,9 @@ class _Engine:
         slid = False
         while True:
             target = tl.worked(e) - d
-            i = bisect_right(tl.cum, target) - 1
+            i = bisect_right(tl.worked_before, target) - 1
             if i >= 0:
-                t = tl.starts[i] + target - tl.cum[i]
+                t = tl.starts[i] + target - tl.worked_before[i]
                 if t >= tl.lo:
                     return t
             if not slid:
@@ -1163,14 +1185,14 @@ def _open_years(
 
 
 def _wall_to_instants(
-    ws: int, we: int, off0: int, trans: list[tuple[int, int]]
+    ws: int, we: int, first_offset: int, trans: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Return the instant ranges whose local wall-clock time lies in ``[ws, we)``."""
     if not trans:
-        return [(ws - off0, we - off0)]
+        return [(ws - first_offset, we - first_offset)]
     out: list[tuple[int, int]] = []
     seg_start: int | None = None
-    off = off0
+    off = first_offset
     for u, nxt in (*trans, (None, None)):
         a = ws - off if seg_start is None else max(seg_start, ws - off)
         b = we - off if u is None else min(u, we - off)
