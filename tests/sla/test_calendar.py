@@ -29,7 +29,7 @@ from servicekit.errors import (
     UnknownTimezoneError,
 )
 from servicekit.sla import BusinessCalendar, HolidaySet, parse_hours
-from servicekit.sla._calendar import _Engine
+from servicekit.sla._timeline import Engine
 from sla.reference import Reference, to_us
 
 SHANGHAI_ZONE = ZoneInfo("Asia/Shanghai")
@@ -71,18 +71,18 @@ def years_built_at_most(limit):
     search thousands of years. Work is counted, never timed (no test reads a clock).
     """
     built = []
-    original = _Engine.build_year
+    original = Engine.build_year
 
     def counting(self, year):
         if year not in self.years:
             built.append(year)
         return original(self, year)
 
-    _Engine.build_year = counting
+    Engine.build_year = counting
     try:
         yield built
     finally:
-        _Engine.build_year = original
+        Engine.build_year = original
     assert len(built) <= limit, f"built {len(built)} years: {built[:5]}…{built[-5:]}"
 
 

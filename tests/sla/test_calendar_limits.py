@@ -31,7 +31,7 @@ from servicekit.errors import (
     UnknownTimezoneError,
 )
 from servicekit.sla import BusinessCalendar, HolidaySet, parse_hours
-from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
+from servicekit.sla._timeline import CACHE_YEARS, WINDOW_YEARS
 
 WEEK = parse_hours("Mon-Fri 09:00-12:00,13:30-18:00")
 KIRITIMATI = dt.timezone(dt.timedelta(hours=14))  # year 1 here is year 0 in Shanghai
@@ -463,8 +463,8 @@ class TestBoundedCache:
         before = cal.add(near, 30 * HOUR)
         got = cal.add(far, 30 * HOUR)
         years, span = self.built_years(cal)
-        assert len(years) <= _CACHE_YEARS
-        assert span <= _WINDOW_YEARS
+        assert len(years) <= CACHE_YEARS
+        assert span <= WINDOW_YEARS
         assert not any(2030 < y < 9020 for y in years)
         # The answers are those of calendars that never saw the other query.
         assert got == china().add(far, 30 * HOUR)
@@ -475,7 +475,7 @@ class TestBoundedCache:
         cal = china()
         start = pendulum.datetime(2020, 5, 6, 11, tz=SHANGHAI)
         far = cal.add(start, 40_000 * HOUR)  # about 20 years of office hours
-        assert far.year > 2020 + _WINDOW_YEARS
+        assert far.year > 2020 + WINDOW_YEARS
         assert cal.between(start, far) == 40_000 * HOUR
         assert cal.subtract(far, 40_000 * HOUR) == start
         assert cal.between(far, start) == -40_000 * HOUR
@@ -489,8 +489,8 @@ class TestBoundedCache:
         assert cal.business_days_between(far.date(), start.date()) == -sum(pieces)
         assert cal.add_business_days(start, days).date() == far.date()
         years, span = self.built_years(cal)
-        assert len(years) <= _CACHE_YEARS
-        assert span <= _WINDOW_YEARS
+        assert len(years) <= CACHE_YEARS
+        assert span <= WINDOW_YEARS
 
     def test_working_periods_are_not_cut_where_snapshots_meet(self):
         cal = BusinessCalendar.always_open("Europe/London")

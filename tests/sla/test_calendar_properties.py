@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from helpers import ZERO
 from servicekit.errors import CalendarNeverOpensError, CalendarRangeError
 from servicekit.sla import BusinessCalendar
-from servicekit.sla._calendar import _CACHE_YEARS, _WINDOW_YEARS
+from servicekit.sla._timeline import CACHE_YEARS, WINDOW_YEARS
 from sla.reference import Ambiguous, Reference, to_us
 from strategies import business_durations, calendar_cases, calendar_instants
 
@@ -296,7 +296,7 @@ def test_far_year_queries_neither_change_answers_nor_grow_the_cache(case, data, 
     for year in far:
         with contextlib.suppress(CalendarNeverOpensError, CalendarRangeError):
             cal.next_open(dt.datetime(year, 6, 1, 12, tzinfo=dt.UTC))
-    assert cal._engine.timeline.y1 - cal._engine.timeline.y0 < _WINDOW_YEARS
-    assert len(cal._engine.years) <= _CACHE_YEARS
+    assert cal._engine.timeline.y1 - cal._engine.timeline.y0 < WINDOW_YEARS
+    assert len(cal._engine.years) <= CACHE_YEARS
     assert_instant(cal.add(start, delta), ref.add(start, delta), zone_of(case))
     assert to_us(cal.add(start, delta)) == to_us(first)

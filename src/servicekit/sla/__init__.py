@@ -27,7 +27,7 @@ from servicekit.conditions import (
     OneOf,
     condition_from,
 )
-from servicekit.sla._calendar import BusinessCalendar, HolidaySet
+from servicekit.sla._calendar import BusinessCalendar
 from servicekit.sla._clock import (
     Alert,
     AlertKind,
@@ -37,6 +37,7 @@ from servicekit.sla._clock import (
     evaluate,
     evaluate_many,
 )
+from servicekit.sla._holidays import HolidaySet
 from servicekit.sla._hours import parse_hours
 from servicekit.sla._model import (
     EventKind,

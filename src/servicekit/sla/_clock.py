@@ -25,7 +25,6 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
 )
-from servicekit.sla._calendar import datetime_at, instant_us
 from servicekit.sla._model import (
     FIRST_US as _FIRST_US,
 )
@@ -54,6 +53,7 @@ from servicekit.sla._model import (
     plain_json,
     reads,
 )
+from servicekit.sla._timeline import datetime_at, instant_us
 
 if TYPE_CHECKING:
     import pendulum

@@ -31,7 +31,8 @@ from servicekit.errors import (
     InvalidTypeError,
     NoMatchingPolicyError,
 )
-from servicekit.sla._calendar import BusinessCalendar, delta_us, engine_of, instant_us
+from servicekit.sla._calendar import BusinessCalendar, engine_of
+from servicekit.sla._timeline import delta_us, instant_us
 
 __all__ = [
     "EventKind",
