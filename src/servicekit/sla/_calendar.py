@@ -33,17 +33,14 @@ from servicekit.sla._hours import (
     parse_day,
     parse_weekly,
 )
-from servicekit.sla._timeline import (
-    HORIZON_US,
-    ONE_US,
-    WINDOW_YEARS,
-    Engine,
+from servicekit.sla._instants import (
     check_date,
     delta_us,
     duration_text,
     show,
     zone_named,
 )
+from servicekit.sla._timeline import HORIZON_US, ONE_US, WINDOW_YEARS, Engine
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping

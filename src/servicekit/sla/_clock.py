@@ -25,6 +25,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
 )
+from servicekit.sla._instants import instant_us
 from servicekit.sla._model import (
     FIRST_US as _FIRST_US,
 )
@@ -53,7 +54,7 @@ from servicekit.sla._model import (
     plain_json,
     reads,
 )
-from servicekit.sla._timeline import datetime_at, instant_us
+from servicekit.sla._timeline import datetime_at
 
 if TYPE_CHECKING:
     import pendulum

@@ -25,7 +25,7 @@ from servicekit.errors import (
     InvalidHolidayError,
     UnknownNameError,
 )
-from servicekit.sla._timeline import MAX_YEAR, MIN_YEAR, show
+from servicekit.sla._instants import MAX_YEAR, MIN_YEAR, show
 
 __all__ = ["HolidaySet"]
 

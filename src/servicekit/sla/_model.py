@@ -32,7 +32,7 @@ from servicekit.errors import (
     NoMatchingPolicyError,
 )
 from servicekit.sla._calendar import BusinessCalendar, engine_of
-from servicekit.sla._timeline import delta_us, instant_us
+from servicekit.sla._instants import delta_us, instant_us
 
 __all__ = [
     "EventKind",

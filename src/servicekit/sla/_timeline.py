@@ -18,20 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-import zoneinfo
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn, Protocol
 
 import pendulum
 
-from servicekit._boundary import quote
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
-    InvalidTypeError,
-    NaiveDatetimeError,
-    UnknownTimezoneError,
 )
 from servicekit.sla._hours import (
     US_PER_DAY,
@@ -40,9 +35,18 @@ from servicekit.sla._hours import (
     parse_day,
     parse_weekly,
 )
+from servicekit.sla._instants import (
+    MAX_YEAR,
+    MIN_YEAR,
+    duration_text,
+    instant_us,
+    zone_named,
+)
 
 if TYPE_CHECKING:
-    from servicekit.sla._calendar import BusinessCalendar
+    import zoneinfo
+
+    from servicekit.sla._holidays import HolidaySet
 
 _EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
 _EPOCH_NAIVE: Final = dt.datetime(1970, 1, 1)  # noqa: DTZ001  (naive on purpose: wall-clock arithmetic)
@@ -56,9 +60,6 @@ _MARGIN: Final = 16 * _HOUR
 _SAMPLE_STEP_S: Final = 12 * 3600
 # "Never opens" is decided on this horizon: 50 years of 365.2425 days.
 HORIZON_US: Final = 18_262 * US_PER_DAY + 3 * _HOUR
-_NOT_IANA: Final = frozenset({"localtime", "posixrules", "Factory"})
-MIN_YEAR: Final = 2
-MAX_YEAR: Final = 9998
 # Bounded memoisation: the year blocks kept (least recently used first out), the years
 # one snapshot spans at most, and the converted instants kept for add_business_days.
 CACHE_YEARS: Final = 32
@@ -69,106 +70,33 @@ _FIRST_SAMPLE_S: Final = (dt.date(1, 1, 2).toordinal() - _EPOCH_ORDINAL) * 86400
 _LAST_SAMPLE_S: Final = (dt.date(9999, 12, 30).toordinal() - _EPOCH_ORDINAL) * 86400
 
 
-# ---------------------------------------------------------------------------- inputs
+class CalendarRules(Protocol):
+    """What the engine reads from a business calendar (``CalendarRules`` is one)."""
 
+    @property
+    def timezone(self) -> str:
+        """The IANA zone of the calendar's wall clock."""
+        ...
 
-def instant_us(value: object, what: str) -> int:
-    """Return an aware datetime as exact integer microseconds since the Unix epoch."""
-    if not isinstance(value, dt.datetime):
-        msg = f"{what} must be a timezone-aware datetime, got {type(value).__name__} {show(value)}"
-        raise InvalidTypeError(msg)
-    off = value.utcoffset()
-    if off is None:
-        msg = (
-            f"{what} {show(value)} is naive; give an aware datetime, e.g. "
-            "pendulum.datetime(2025, 1, 24, 17, 40, tz='Asia/Shanghai')"
-        )
-        raise NaiveDatetimeError(msg)
-    return (
-        (
-            (value.toordinal() - _EPOCH_ORDINAL) * 86400
-            + value.hour * 3600
-            + value.minute * 60
-            + value.second
-            - off.days * 86400
-            - off.seconds
-        )
-        * _US
-        + value.microsecond
-        - off.microseconds
-    )
+    @property
+    def weekly_hours(self) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """Monday … Sunday: each day's ``(start, end)`` wall-clock intervals."""
+        ...
 
+    @property
+    def holidays(self) -> HolidaySet:
+        """The dated closures."""
+        ...
 
-def delta_us(value: object, what: str) -> int:
-    if not isinstance(value, dt.timedelta):
-        msg = f"{what} must be a datetime.timedelta, got {type(value).__name__} {show(value)}"
-        raise InvalidTypeError(msg)
-    return (value.days * 86400 + value.seconds) * _US + value.microseconds
+    @property
+    def workdays(self) -> frozenset[dt.date]:
+        """Make-up working days."""
+        ...
 
-
-def show(value: object) -> str:
-    """A bad value as a message shows it, never as a Python repr or a whole input.
-
-    Instants and days in ISO form, durations in days, hours and minutes, anything
-    else as a short prefix.
-
-    Examples:
-        >>> import datetime as dt
-        >>> show(dt.datetime(9999, 12, 31, 23, 0)), show(dt.timedelta(hours=-1))
-        ('9999-12-31T23:00:00', '-1 h')
-    """
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return duration_text(delta_us(value, "duration"))
-    return quote(value)
-
-
-def duration_text(us: int) -> str:
-    """A duration in the reader's units: ``"3 days 2 h 5 min"``, ``"1.5 s"``.
-
-    Examples:
-        >>> duration_text(90 * 60 * 1_000_000), duration_text(-1)
-        ('1 h 30 min', '-0.000001 s')
-    """
-    sign = "-" if us < 0 else ""
-    us = abs(us)
-    days, rest = divmod(us, US_PER_DAY)
-    hours, rest = divmod(rest, 3600 * _US)
-    minutes, rest = divmod(rest, 60 * _US)
-    parts = [f"{days:,} days" if days != 1 else "1 day"] if days else []
-    parts += [f"{hours} h"] if hours else []
-    parts += [f"{minutes} min"] if minutes else []
-    if rest or not parts:
-        parts.append(f"{rest / _US:.6f}".rstrip("0").rstrip(".") + " s")
-    return sign + " ".join(parts)
-
-
-def check_date(value: object, what: str) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        msg = f"{what} must be a datetime.date (a calendar day, not an instant), got {show(value)}"
-        raise InvalidTypeError(msg)
-    return value
-
-
-def zone_named(name: object) -> zoneinfo.ZoneInfo:
-    if not isinstance(name, str) or not name:
-        msg = f"timezone must be an IANA name such as 'Asia/Shanghai', got {show(name)}"
-        raise UnknownTimezoneError(msg)
-    if name in _NOT_IANA or name.startswith(("posix/", "right/")):
-        # "localtime" is the host's zone: one calendar would mean different things on
-        # different servers. "right/" zones count leap seconds, which instants don't.
-        msg = f"{show(name)} is not an IANA zone name; give one such as 'Asia/Shanghai'"
-        raise UnknownTimezoneError(msg)
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        # OSError: a directory ("America") or a name too long for the file system.
-        msg = f"unknown time zone {show(name)}; use an IANA name such as 'Asia/Shanghai' or 'America/New_York'"
-        raise UnknownTimezoneError(msg) from None
-
-
-# ---------------------------------------------------------------------------- engine
+    @property
+    def workday_hours(self) -> tuple[tuple[str, str], ...] | None:
+        """Hours on make-up days (None: Monday's)."""
+        ...
 
 
 def _year_ord(year: int) -> int:
@@ -330,7 +258,7 @@ class Engine:
     years it needs and replaces the snapshot; it never extends it across the gap.
     """
 
-    def __init__(self, calendar: BusinessCalendar) -> None:
+    def __init__(self, calendar: CalendarRules) -> None:
         self.calendar = calendar
         self.zone = zone_named(calendar.timezone)
         self.ptz = pendulum.timezone(calendar.timezone)
@@ -822,7 +750,7 @@ class Engine:
 
 
 def _open_years(
-    calendar: BusinessCalendar, weekly: tuple[DayHours, ...]
+    calendar: CalendarRules, weekly: tuple[DayHours, ...]
 ) -> tuple[int | None, int | None]:
     """The first and last years that can have working time, or None if unbounded.
 
