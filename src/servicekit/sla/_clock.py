@@ -816,7 +816,7 @@ class _Fold:
             if a._at > now:  # noqa: SLF001
                 nxt = a._at  # noqa: SLF001
                 break
-        return SlaReport(
+        return _assembled_report(
             policy=pol.policy.name,
             status=self.status,
             timezone=tz,
@@ -1435,6 +1435,37 @@ class SlaReport:
                 d.get("next_change_at"), "SlaReport.next_change_at"
             ),
         )
+
+
+def _assembled_report(
+    *,
+    policy: str,
+    status: TicketStatus,
+    timezone: str,
+    now_us: int,
+    metrics: dict[Metric, MetricStatus],
+    alerts: list[Alert],
+    next_change_us: int | None,
+) -> SlaReport:
+    """The report a fold assembled, without the converters' second look.
+
+    Every fold report goes through here (one per ticket): its metrics are keyed by
+    ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
+    ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
+    """
+    report = object.__new__(SlaReport)
+    frozen = _FrozenDict(cast("dict[str, MetricStatus]", metrics))
+    for name, value in (
+        ("policy", policy),
+        ("status", status),
+        ("timezone", timezone),
+        ("metrics", frozen),
+        ("alerts", tuple(alerts)),
+        ("_now", now_us),
+        ("_next", next_change_us),
+    ):
+        object.__setattr__(report, name, value)
+    return report
 
 
 # ---------------------------------------------------------------------------- entry points
