@@ -386,10 +386,13 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
     staff.extend(_night_desk(rng, volume))
     requests.extend(_repeat_complaints(rng, requests, days))
     requests.sort(key=lambda r: (r.created, r.city, r.customer))
-    numbered = tuple(
-        attrs.evolve(r, id=f"T{month.replace('-', '')}-{i + 1:05d}")
-        for i, r in enumerate(requests)
-    )
+    prefix = f"T{month.replace('-', '')}-"
+    for i, r in enumerate(requests):
+        # Each request was built above for this list alone and nothing else has seen
+        # it yet, so numbering it in place is building it with its id: 30,000 calls
+        # of attrs.evolve cost a seventh of the generator's time.
+        object.__setattr__(r, "id", f"{prefix}{i + 1:05d}")
+    numbered = tuple(requests)
     return World(
         seed=seed,
         month=month,
