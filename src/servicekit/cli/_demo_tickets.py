@@ -184,14 +184,13 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
 def _metric(name: str, status: MetricStatus, now: dt.datetime) -> MetricOutcome:
     """The outcome of one metric; instants are read only for breached ones (cheaper)."""
     due = late = None
-    if status.state is MetricState.BREACHED:
-        due_at = status.due_at
-        if due_at is not None:
-            due = due_at.isoformat()
-            end = status.stopped_at or now
-            # The plain datetime difference: pendulum's own builds an Interval (slow);
-            # both are exact to the microsecond.
-            late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
+    due_at = status.due_at if status.state is MetricState.BREACHED else None
+    if due_at is not None:
+        due = due_at.isoformat()
+        end = status.stopped_at or now
+        # The plain datetime difference: pendulum's own builds an Interval (slow);
+        # both are exact to the microsecond.
+        late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
     return MetricOutcome(
         metric=name,
         state=status.state.value,
