@@ -16,13 +16,11 @@ import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli.demo_report_sample import sample_report
-from servicekit._vocabulary import Priority, Tier
 from servicekit.cli import _demo, main
 from servicekit.cli import _demo_data as data
 from servicekit.cli import _demo_report as rep
@@ -43,11 +41,10 @@ from servicekit.cli._demo_sim import (
     simulate,
     simulate_desk,
 )
-from servicekit.cli._demo_tickets import DIMENSIONS, EventMaker, summarise
+from servicekit.cli._demo_tickets import DIMENSIONS, summarise
 from servicekit.cli._inputs import CliError
 from servicekit.cli._report_text import SECTIONS, render_text, wait
 from servicekit.scoring import Estimate, SegmentRow
-from servicekit.sla import EventKind, TicketEvent, TicketStatus
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
@@ -560,78 +557,3 @@ def test_marked_top_that_differs_from_the_highest_scores_is_said():
     assert "would also have listed C, D and E" in notes[0]
     same = rep._ranking_notes(9, (2, marked, highest[:2]), (3, [], highest[:3]))
     assert same[0].startswith("The top 2 (A and B) are the highest raw scores")
-
-
-_FOLLOW_UPS = st.sampled_from(
-    [
-        (EventKind.AGENT_REPLY, None),
-        (EventKind.CUSTOMER_MESSAGE, None),
-        (EventKind.REOPENED, None),
-        *((EventKind.STATUS_CHANGED, s) for s in TicketStatus),
-    ]
-)
-_DEMO_SECONDS = st.integers(
-    int(dt.datetime(2000, 1, 1, tzinfo=ZONE).timestamp()),
-    int(dt.datetime(2099, 12, 31, tzinfo=ZONE).timestamp()),
-)
-
-
-def _fields(event: TicketEvent) -> tuple[object, ...]:
-    """Every field, the private instant included, and the instant's wall clock."""
-    names = [a.name for a in attrs.fields(TicketEvent)]
-    at = event.at
-    return (
-        tuple(getattr(event, n) for n in names),
-        (at.isoformat(), type(at), at.tzinfo),
-        type(event.attributes),
-    )
-
-
-@given(
-    shapes=st.lists(st.tuples(_DEMO_SECONDS, _FOLLOW_UPS), min_size=1, max_size=6),
-    created=st.lists(
-        st.tuples(
-            _DEMO_SECONDS,
-            st.sampled_from(list(Priority)),
-            st.sampled_from(list(Tier)),
-            st.sampled_from([c for c, _ in data.CHANNEL_MIX]),
-            st.sampled_from([c for c, _, _ in data.CATEGORIES]),
-            st.sampled_from(["Beijing", "Lhasa"]),
-        ),
-        min_size=1,
-        max_size=4,
-    ),
-)
-def test_event_maker_equals_validated_events(shapes, created):
-    """The re-timed copies are the events ``TicketEvent`` itself builds (issue 12)."""
-    maker = EventMaker(ZONE)
-    for seconds, (kind, status) in shapes:
-        made = maker.event(seconds, kind, status)
-        at = dt.datetime.fromtimestamp(seconds, ZONE)
-        slow = (
-            TicketEvent(at=at, kind=kind)
-            if status is None
-            else TicketEvent(at=at, kind=kind, status=status)
-        )
-        assert _fields(made) == _fields(slow)
-    for seconds, priority, tier, channel, category, city in created:
-        made = maker.created(
-            seconds,
-            priority=priority,
-            tier=tier,
-            channel=channel,
-            category=category,
-            city=city,
-        )
-        slow = TicketEvent(
-            at=dt.datetime.fromtimestamp(seconds, ZONE),
-            kind=EventKind.CREATED,
-            priority=priority,
-            tier=tier,
-            channel=channel,
-            category=category,
-            attributes={"city": city},
-        )
-        assert _fields(made) == _fields(slow)
-        assert made == slow
-        assert hash(made) == hash(slow)
