@@ -23,11 +23,12 @@ from servicekit.cli._demo_sim import desks, simulate_desk
 from servicekit.cli._demo_tickets import Summary, summarise
 from servicekit.cli._files import check_output_file, write_text_file
 from servicekit.cli._inputs import CliError
+from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import render_text
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
 EPILOG = """\
 examples:
@@ -114,17 +115,6 @@ def _jobs(requested: int) -> int:
     if requested:
         return requested
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def render_html(report: Mapping[str, Any]) -> str:
-    """The report as one HTML page; the renderer is imported only when a page is asked for.
-
-    Importing it costs a tenth of a second that ``servicekit demo`` without
-    ``--html`` never needs (issue 12).
-    """
-    from servicekit.cli._report_html import render_html as render  # noqa: PLC0415
-
-    return render(report)
 
 
 _WORLD: World | None = None
