@@ -74,6 +74,12 @@ def _lookup(facts: Mapping[str, Any], field: str) -> Any:
     return current
 
 
+# For servicekit's own memo keys (routing triage): what a condition reads at a field,
+# and the marker of a field the facts lack.
+lookup: Final = _lookup
+MISSING: Final = _MISSING
+
+
 def _check_scalar(value: object, what: str) -> None:
     if value is not None and not isinstance(value, str | int | float | bool):
         msg = (

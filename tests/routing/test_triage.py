@@ -14,8 +14,8 @@ from servicekit.errors import (
     InvalidTypeError,
     UnknownNameError,
 )
-from servicekit.routing import Ticket, Triage, TriageResult, TriageRule
-from servicekit.sla import Compare, Not
+from servicekit.routing import Ticket, Triage, TriageResult, TriageRule, _triage
+from servicekit.sla import AllOf, AnyOf, Compare, Contains, Not, OneOf
 from strategies import routing_tickets
 
 T0 = pendulum.datetime(2026, 3, 2, 9, tz="Asia/Shanghai")
@@ -190,3 +190,95 @@ class TestTriage:
             InvalidConditionError, match="'big order' cannot be evaluated on ticket T9"
         ):
             Triage(rules=[rule]).classify(t)
+
+
+# One table shared by every example, so that its memo fills up across them.
+MEMO_RULES = [
+    TriageRule(name="one", when={"attributes.x": 1}, priority="urgent"),
+    TriageRule(name="true", when={"attributes.x": True}, priority="high"),
+    TriageRule(
+        name="few",
+        when=AllOf(
+            conditions=[
+                OneOf(field="attributes.x", values=[0, 2.0, "b"]),
+                Not(condition={"channel": "chat"}),
+            ]
+        ),
+        group="few",
+    ),
+    TriageRule(
+        name="vip or b",
+        when=AnyOf(conditions=[{"tier": "high_value"}, {"attributes.y": "b"}]),
+        skills={"vip"},
+    ),
+    TriageRule(
+        name="many", when=Compare(field="attributes.n", op=">=", value=2), group="n"
+    ),
+]
+MEMO_TRIAGE = Triage(rules=MEMO_RULES)
+# A rule the memo cannot key (Contains looks into a collection): never memoised.
+UNKEYED_TRIAGE = Triage(
+    rules=[
+        TriageRule(
+            name="refunds",
+            when=AllOf(
+                conditions=[
+                    {"channel": "chat"},
+                    Contains(field="skills", value="refunds"),
+                ]
+            ),
+        ),
+        *MEMO_RULES,
+        TriageRule(name="the rest", when=None, group="rest"),
+    ]
+)
+_ATTRIBUTE_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(0, 3),
+    st.sampled_from([0.0, 1.0, 2.0, -0.0]),
+    st.sampled_from(["a", "b", "B"]),
+    st.lists(st.integers(0, 2), max_size=2),
+)
+
+
+@given(
+    routing_tickets(),
+    st.dictionaries(st.sampled_from(["x", "y", "n"]), _ATTRIBUTE_VALUES, max_size=3),
+)
+def test_memoised_classify_equals_the_reference(t, attributes):
+    """The memo of the rule that fires (issue 12) never changes what fires."""
+    t = Ticket(**{**t.__getstate__(), "attributes": attributes})
+    for triage in (MEMO_TRIAGE, UNKEYED_TRIAGE):
+        try:
+            # The rules up to the first that fires: later ones are never evaluated.
+            fired = next((r for r in triage.rules if r.when.matches(t.facts())), None)
+            rules = triage.rules if fired is None else [fired]
+            expected = reference_classify(rules, triage.default, t)
+        except InvalidConditionError:
+            with pytest.raises(InvalidConditionError):
+                triage.classify(t)
+            continue
+        for _ in range(2):  # the second time from the memo, where it may
+            r = triage.classify(t)
+            got = (r.rule.name, r.priority, r.group, r.skills, dict(r.min_levels))
+            assert got == expected
+    again = pickle.loads(pickle.dumps(MEMO_TRIAGE))
+    assert again == MEMO_TRIAGE
+    assert again._memo == {}  # a cache: never shipped
+
+
+def test_memo_stops_growing_at_its_limit(monkeypatch):
+    monkeypatch.setattr(_triage, "_MEMO_LIMIT", 2)
+    triage = Triage(rules=MEMO_RULES)
+    for n in range(4):
+        t = Ticket(
+            id="T",
+            created_at=T0,
+            priority="low",
+            tier="ordinary",
+            channel="chat",
+            attributes={"n": n},
+        )
+        assert triage.classify(t).rule.name == ("many" if n >= 2 else "default")
+    assert len(triage._memo) == 2

@@ -97,6 +97,29 @@ def test_evaluate_matches_reference(case):
 
 
 @settings(deadline=None)
+@given(sla_cases())
+def test_assembled_report_is_the_constructors(case):
+    """The fold builds its report without converters (issue 12): same value, same types."""
+    policies, events, now = case
+    report = evaluate(policies, events, now)
+    again = SlaReport(
+        policy=report.policy,
+        status=report.status,
+        timezone=report.timezone,
+        metrics=dict(report.metrics),
+        alerts=list(report.alerts),
+        now_us=report._now,
+        next_change_us=report._next,
+    )
+    assert report == again
+    assert repr(report) == repr(again)
+    assert report.to_dict() == again.to_dict()
+    assert type(report.metrics) is type(again.metrics)
+    assert type(report.alerts) is tuple
+    assert list(report.metrics) == list(again.metrics)
+    assert pickle.loads(pickle.dumps(report)) == report
+
+
 @given(sla_cases(), st.data())
 def test_evaluate_many_is_evaluate_per_ticket(case, data):
     """Guards evaluate_many: each report equals evaluate() of that ticket alone."""

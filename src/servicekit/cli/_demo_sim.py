@@ -248,7 +248,10 @@ def _city(
 
     def dispatch(now: int) -> None:
         nonlocal seq
-        if not queue or not any(waiting[c] for i in present_ids for c in rooms[i]):
+        if not queue:
+            return
+        open_channels = [c for c, n in waiting.items() if n]
+        if not any(not rooms[i].isdisjoint(open_channels) for i in present_ids):
             return
         present = [agents[i] for i in present_ids]
         when = dt.datetime.fromtimestamp(now, ZONE)
@@ -256,8 +259,9 @@ def _city(
         # facts stay the same objects, so the indexed strategy is the cheap one here.
         result = ROUTER.dispatch(list(queue.values()), present, when)
         for agent in result.agents:
-            agents[agent.id] = agent
-            rooms[agent.id] = _room(agent)
+            if agents[agent.id] is not agent:  # the router returns the others as given
+                agents[agent.id] = agent
+                rooms[agent.id] = _room(agent)
         for a in result.assignments:
             ticket = queue.pop(a.ticket_id)
             waiting[ticket.channel] -= 1

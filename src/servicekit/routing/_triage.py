@@ -8,11 +8,24 @@ catches the rest. This module must never evaluate strings as code or read a cloc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import enum
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from servicekit._conditions import Always, Condition, condition_from
+from servicekit._conditions import (
+    MISSING,
+    AllOf,
+    Always,
+    AnyOf,
+    Compare,
+    Condition,
+    Equals,
+    Not,
+    OneOf,
+    condition_from,
+    lookup,
+)
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
     DuplicateIdError,
@@ -311,6 +324,60 @@ def _default_rule(value: object) -> TriageRule:
     return value
 
 
+# At most this many sets of facts are memoised per table (then it stops growing).
+_MEMO_LIMIT: Final = 4096
+_KEYED_TYPES: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _fields_read(condition: object) -> frozenset[str] | None:
+    """The fields a built-in condition reads, or None when its result may hang on more.
+
+    Only the exact built-in types qualify: their result is a function of the values
+    looked up at these fields and nothing else. A subclass or a condition of the
+    caller's own might read anything. ``Contains`` looks into collections, whose items
+    a memo key could not tell apart safely (``(1,) == (True,)``), so it is left out.
+    """
+    kind = type(condition)
+    if kind is Always:
+        return frozenset()
+    if kind in {Equals, OneOf, Compare}:
+        return frozenset({condition.field})  # type: ignore[attr-defined]
+    if kind is Not:
+        return _fields_read(condition.condition)  # type: ignore[attr-defined]
+    if kind in {AllOf, AnyOf}:
+        out: frozenset[str] = frozenset()
+        for part in condition.conditions:  # type: ignore[attr-defined]
+            fields = _fields_read(part)
+            if fields is None:
+                return None
+            out |= fields
+        return out
+    return None
+
+
+def _memo_key(
+    facts: Mapping[str, Any], fields: tuple[str, ...]
+) -> tuple[Any, ...] | None:
+    """The facts' values at ``fields``, each with its exact type, or None.
+
+    ``True == 1 == 1.0`` and they hash alike, but conditions tell a bool from a
+    number, so each value is keyed with its type; only plain scalars and enum members
+    (the vocabulary: priority, tier, channel) are keyed, anything else is not memoised.
+    """
+    out = []
+    for field in fields:
+        value = lookup(facts, field)
+        kind = type(value)
+        if (
+            kind not in _KEYED_TYPES
+            and not isinstance(value, enum.Enum)
+            and value is not MISSING
+        ):
+            return None
+        out.append((kind, value))
+    return tuple(out)
+
+
 @attrs.frozen(kw_only=True)
 class Triage:
     """An ordered rule table; the first rule whose condition matches wins.
@@ -362,10 +429,38 @@ class Triage:
         validator=lambda _i, _a, value: _default_rule(value),
     )
 
+    # The fields every rule reads (None: some rule's result may hang on more), and
+    # an invisible memo from their values to the index of the rule that fires (-1:
+    # the default). Tickets differ in id and instant, but the facts the rules read
+    # take few values: classifying them once is enough.
+    _fields: tuple[str, ...] | None = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _memo: dict[tuple[Any, ...], int] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
     def __attrs_post_init__(self) -> None:
         if any(rule.name == self.default.name for rule in self.rules):
             msg = f"a rule shares the default rule's name {self.default.name!r}; rename one"
             raise DuplicateIdError(msg)
+        fields: frozenset[str] | None = frozenset()
+        for rule in self.rules:
+            read = _fields_read(rule.when)
+            fields = None if read is None or fields is None else fields | read
+        object.__setattr__(
+            self, "_fields", None if fields is None else tuple(sorted(fields))
+        )
+        object.__setattr__(self, "_memo", {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The memo is a cache: ship the table only.
+        return {"rules": self.rules, "default": self.default}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "rules", state["rules"])
+        object.__setattr__(self, "default", state["default"])
+        self.__attrs_post_init__()
 
     def classify(self, ticket: Ticket) -> TriageResult:
         """Return what the first matching rule (or the default) decides for ``ticket``.
@@ -401,16 +496,14 @@ class Triage:
             msg = f"Triage.classify needs a Ticket; got {ticket!r}"
             raise InvalidTypeError(msg)
         facts = ticket.facts()
-        chosen = self.default
-        for rule in self.rules:
-            try:
-                hit = rule.when.matches(facts)
-            except InvalidConditionError as e:
-                msg = f"triage rule {rule.name!r} cannot be evaluated on ticket {ticket.id}: {e}"
-                raise InvalidConditionError(msg) from None
-            if hit:
-                chosen = rule
-                break
+        key = None if self._fields is None else _memo_key(facts, self._fields)
+        memo = self._memo
+        found = None if key is None else memo.get(key)
+        if found is None:
+            found = self._first_match(ticket, facts)
+            if key is not None and len(memo) < _MEMO_LIMIT:
+                memo[key] = found
+        chosen = self.default if found < 0 else self.rules[found]
         levels = dict(ticket.min_levels)
         for skill, n in chosen.min_levels.items():
             levels[skill] = max(n, levels.get(skill, 1))
@@ -423,6 +516,18 @@ class Triage:
             skills=ticket.skills | chosen.skills,
             min_levels=v.FrozenMap(levels),
         )
+
+    def _first_match(self, ticket: Ticket, facts: Mapping[str, Any]) -> int:
+        """The index of the first rule whose condition holds, or -1 for the default."""
+        for i, rule in enumerate(self.rules):
+            try:
+                hit = rule.when.matches(facts)
+            except InvalidConditionError as e:
+                msg = f"triage rule {rule.name!r} cannot be evaluated on ticket {ticket.id}: {e}"
+                raise InvalidConditionError(msg) from None
+            if hit:
+                return i
+        return -1
 
     def apply(self, ticket: Ticket) -> Ticket:
         """Return ``ticket`` classified: ``self.classify(ticket).apply(ticket)``.

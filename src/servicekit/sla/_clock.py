@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Self, cast
 
@@ -414,12 +415,10 @@ class _Fold:
         self.status = TicketStatus.OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        self.cycles: list[_Cycles] = [
-            _Cycles.of([_Cycle(t, active=True)]),
-            _Cycles(),
-            _Cycles(),
-            _Cycles.of([_Cycle(t, active=True)]),
-        ]
+        first, resolution = _Cycles(), _Cycles()
+        first.last = _Cycle(t, active=True)
+        resolution.last = _Cycle(t, active=True)
+        self.cycles: list[_Cycles] = [first, _Cycles(), _Cycles(), resolution]
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
@@ -640,9 +639,13 @@ class _Fold:
         return max(lo, b)
 
     def stop(self, m: int, t: int) -> None:
-        if self.running(m) is None:
+        # running() and mine() inlined: this runs for every reply and solve.
+        c = self.cycles[m].last
+        if c is None or c.stop is not None:
             return
-        c = self.mine(m)
+        if self.shared & (1 << m):
+            c = self.own(m).last
+            assert c is not None  # noqa: S101  (a copy keeps the latest cycle)
         ct = self.policy.targets[m]
         if ct is not None and c.breach is None:
             was_running = c.active is not None
@@ -655,8 +658,9 @@ class _Fold:
         c.stop = t
 
     def start(self, m: int, t: int) -> None:
-        paused = m in _PAUSABLE_METRICS and self.paused()
-        self.own(m).append(_Cycle(t, active=not paused))
+        paused = m in _PAUSABLE_METRICS and self.status in self.policy.pause_on
+        cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
+        cycles.append(_Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
         for m in range(4):
@@ -817,7 +821,7 @@ class _Fold:
             if a._at > now:  # noqa: SLF001
                 nxt = a._at  # noqa: SLF001
                 break
-        return SlaReport(
+        return _assembled_report(
             policy=pol.policy.name,
             status=self.status,
             timezone=tz,
@@ -1438,6 +1442,37 @@ class SlaReport:
         )
 
 
+def _assembled_report(
+    *,
+    policy: str,
+    status: TicketStatus,
+    timezone: str,
+    now_us: int,
+    metrics: dict[Metric, MetricStatus],
+    alerts: list[Alert],
+    next_change_us: int | None,
+) -> SlaReport:
+    """The report a fold assembled, without the converters' second look.
+
+    Every fold report goes through here (one per ticket): its metrics are keyed by
+    ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
+    ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
+    """
+    report = object.__new__(SlaReport)
+    frozen = _FrozenDict(cast("dict[str, MetricStatus]", metrics))
+    for name, value in (
+        ("policy", policy),
+        ("status", status),
+        ("timezone", timezone),
+        ("metrics", frozen),
+        ("alerts", tuple(alerts)),
+        ("_now", now_us),
+        ("_next", next_change_us),
+    ):
+        object.__setattr__(report, name, value)
+    return report
+
+
 # ---------------------------------------------------------------------------- entry points
 
 
@@ -1466,7 +1501,7 @@ def _fold(policies: PolicySet, events: Iterable[TicketEvent]) -> _Fold:
         msg = "a ticket's event log is empty; it needs at least its CREATED event"
         raise InvalidEventError(msg)
     checked = cast("list[TicketEvent]", items)
-    checked.sort(key=_event_us)  # stable: ties keep input order (rule 1)
+    checked.sort(key=_EVENT_US)  # stable: ties keep input order (rule 1)
     first = checked[0]
     if first.kind is not EventKind.CREATED:
         # Rule 1: CREATED goes first among the events of its instant (an auto-reply
@@ -1483,8 +1518,8 @@ def _fold(policies: PolicySet, events: Iterable[TicketEvent]) -> _Fold:
     return fold
 
 
-def _event_us(e: TicketEvent) -> int:
-    return e._us  # noqa: SLF001
+# The events' instants, read in C: sorting calls it once per event.
+_EVENT_US: Final = operator.attrgetter("_us")
 
 
 def evaluate(

@@ -1,0 +1,94 @@
+"""The demo's event logs: ``EventMaker``'s re-timed copies are ``TicketEvent``'s own.
+
+The demo builds each shape of event once through the validators and copies it for
+every later instant (issue 12); these properties compare the copies with the events
+the validating constructor builds from the same fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicekit._vocabulary import Priority, Tier
+from servicekit.cli import _demo_data as data
+from servicekit.cli._demo_data import ZONE
+from servicekit.cli._demo_tickets import EventMaker
+from servicekit.sla import EventKind, TicketEvent, TicketStatus
+
+_FOLLOW_UPS = st.sampled_from(
+    [
+        (EventKind.AGENT_REPLY, None),
+        (EventKind.CUSTOMER_MESSAGE, None),
+        (EventKind.REOPENED, None),
+        *((EventKind.STATUS_CHANGED, s) for s in TicketStatus),
+    ]
+)
+_DEMO_SECONDS = st.integers(
+    int(dt.datetime(2000, 1, 1, tzinfo=ZONE).timestamp()),
+    int(dt.datetime(2099, 12, 31, tzinfo=ZONE).timestamp()),
+)
+
+
+def _fields(event: TicketEvent) -> tuple[object, ...]:
+    """Every field, the private instant included, and the instant's wall clock."""
+    names = [a.name for a in attrs.fields(TicketEvent)]
+    at = event.at
+    return (
+        tuple(getattr(event, n) for n in names),
+        (at.isoformat(), type(at), at.tzinfo),
+        type(event.attributes),
+    )
+
+
+@given(
+    shapes=st.lists(st.tuples(_DEMO_SECONDS, _FOLLOW_UPS), min_size=1, max_size=6),
+    created=st.lists(
+        st.tuples(
+            _DEMO_SECONDS,
+            st.sampled_from(list(Priority)),
+            st.sampled_from(list(Tier)),
+            st.sampled_from([c for c, _ in data.CHANNEL_MIX]),
+            st.sampled_from([c for c, _, _ in data.CATEGORIES]),
+            st.sampled_from(["Beijing", "Lhasa"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_event_maker_equals_validated_events(shapes, created):
+    """The re-timed copies are the events ``TicketEvent`` itself builds (issue 12)."""
+    maker = EventMaker(ZONE)
+    for seconds, (kind, status) in shapes:
+        made = maker.event(seconds, kind, status)
+        at = dt.datetime.fromtimestamp(seconds, ZONE)
+        slow = (
+            TicketEvent(at=at, kind=kind)
+            if status is None
+            else TicketEvent(at=at, kind=kind, status=status)
+        )
+        assert _fields(made) == _fields(slow)
+    for seconds, priority, tier, channel, category, city in created:
+        made = maker.created(
+            seconds,
+            priority=priority,
+            tier=tier,
+            channel=channel,
+            category=category,
+            city=city,
+        )
+        slow = TicketEvent(
+            at=dt.datetime.fromtimestamp(seconds, ZONE),
+            kind=EventKind.CREATED,
+            priority=priority,
+            tier=tier,
+            channel=channel,
+            category=category,
+            attributes={"city": city},
+        )
+        assert _fields(made) == _fields(slow)
+        assert made == slow
+        assert hash(made) == hash(slow)
