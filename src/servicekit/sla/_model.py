@@ -917,6 +917,45 @@ class TicketEvent(_codec.Serialisable):
             msg = f"a {self.kind.name} event needs {needed}=…"
             raise InvalidEventError(msg)
 
+    def moved_to(self, at: dt.datetime) -> Self:
+        """Return the same event at another instant; only the new instant is checked.
+
+        Every other field was checked when this event was built, so a generator that
+        stamps one kind of event on many instants can build it once and move it, at
+        a fraction of the cost of building each (or of ``attrs.evolve``, which runs
+        every converter again).
+
+        Raises:
+            NaiveDatetimeError: ``at`` has no time zone.
+            CalendarRangeError: ``at`` is outside the years an event may hold.
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.sla import EventKind, TicketEvent
+            >>> reply = TicketEvent(
+            ...     at=pendulum.datetime(2025, 1, 24, 9, tz="UTC"),
+            ...     kind=EventKind.AGENT_REPLY,
+            ... )
+            >>> later = pendulum.datetime(2025, 1, 24, 10, tz="UTC")
+            >>> reply.moved_to(later) == TicketEvent(
+            ...     at=later, kind=EventKind.AGENT_REPLY
+            ... )
+            True
+        """
+        us = _check_range(at)
+        moved = object.__new__(type(self))
+        for name in _EVENT_SLOTS:
+            object.__setattr__(moved, name, getattr(self, name))
+        object.__setattr__(moved, "at", at)
+        object.__setattr__(moved, "_us", us)
+        return moved
+
+
+# The fields a moved event copies as they are (all but its instant).
+_EVENT_SLOTS: Final = tuple(
+    a.name for a in attrs.fields(TicketEvent) if a.name not in {"at", "_us"}
+)
+
 
 def facts_of(
     priority: Priority | None,
