@@ -494,3 +494,32 @@ def condition_from(spec: Any) -> Condition:
         "{'priority': 'urgent'} or a condition object (Equals, OneOf, …)"
     )
     raise InvalidConditionError(msg)
+
+
+def fields_read(condition: object) -> frozenset[str] | None:
+    """The fields a built-in condition reads, or None when its result may hang on more.
+
+    Memos keyed by the values at these fields (triage, SLA policy selection) are
+    safe: the condition gives the same answer whenever they are the same.
+
+    Only the exact built-in types qualify: their result is a function of the values
+    looked up at these fields and nothing else. A subclass or a condition of the
+    caller's own might read anything. ``Contains`` looks into collections, whose items
+    a memo key could not tell apart safely (``(1,) == (True,)``), so it is left out.
+    """
+    kind = type(condition)
+    if kind is Always:
+        return frozenset()
+    if kind in {Equals, OneOf, Compare}:
+        return frozenset({condition.field})  # type: ignore[attr-defined]
+    if kind is Not:
+        return fields_read(condition.condition)  # type: ignore[attr-defined]
+    if kind in {AllOf, AnyOf}:
+        out: frozenset[str] = frozenset()
+        for part in condition.conditions:  # type: ignore[attr-defined]
+            fields = fields_read(part)
+            if fields is None:
+                return None
+            out |= fields
+        return out
+    return None

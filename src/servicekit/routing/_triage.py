@@ -15,15 +15,10 @@ import attrs
 
 from servicekit._conditions import (
     MISSING,
-    AllOf,
     Always,
-    AnyOf,
-    Compare,
     Condition,
-    Equals,
-    Not,
-    OneOf,
     condition_from,
+    fields_read,
     lookup,
 )
 from servicekit._vocabulary import Priority
@@ -329,32 +324,6 @@ _MEMO_LIMIT: Final = 4096
 _KEYED_TYPES: Final = frozenset({str, int, float, bool, type(None)})
 
 
-def _fields_read(condition: object) -> frozenset[str] | None:
-    """The fields a built-in condition reads, or None when its result may hang on more.
-
-    Only the exact built-in types qualify: their result is a function of the values
-    looked up at these fields and nothing else. A subclass or a condition of the
-    caller's own might read anything. ``Contains`` looks into collections, whose items
-    a memo key could not tell apart safely (``(1,) == (True,)``), so it is left out.
-    """
-    kind = type(condition)
-    if kind is Always:
-        return frozenset()
-    if kind in {Equals, OneOf, Compare}:
-        return frozenset({condition.field})  # type: ignore[attr-defined]
-    if kind is Not:
-        return _fields_read(condition.condition)  # type: ignore[attr-defined]
-    if kind in {AllOf, AnyOf}:
-        out: frozenset[str] = frozenset()
-        for part in condition.conditions:  # type: ignore[attr-defined]
-            fields = _fields_read(part)
-            if fields is None:
-                return None
-            out |= fields
-        return out
-    return None
-
-
 def _memo_key(
     facts: Mapping[str, Any], fields: tuple[str, ...]
 ) -> tuple[Any, ...] | None:
@@ -446,7 +415,7 @@ class Triage:
             raise DuplicateIdError(msg)
         fields: frozenset[str] | None = frozenset()
         for rule in self.rules:
-            read = _fields_read(rule.when)
+            read = fields_read(rule.when)
             fields = None if read is None or fields is None else fields | read
         object.__setattr__(
             self, "_fields", None if fields is None else tuple(sorted(fields))

@@ -19,7 +19,7 @@ import attrs
 
 from servicekit import _codec
 from servicekit._boundary import check_depth, quote
-from servicekit._conditions import Always, Condition, condition_from
+from servicekit._conditions import Always, Condition, condition_from, fields_read
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority, Tier, parse_member
 from servicekit.errors import (
@@ -588,6 +588,9 @@ class PolicySet(_codec.Serialisable):
     _memo: dict[tuple[Any, ...], int] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    _keyed_attributes: tuple[str, ...] | None = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -597,6 +600,27 @@ class PolicySet(_codec.Serialisable):
         )
         # Invisible memoisation of select_index by the facts, which are immutable.
         object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_keyed_attributes", self._attributes_read())
+
+    def _attributes_read(self) -> tuple[str, ...] | None:
+        """The attribute names the policies' conditions read, or None if unknown.
+
+        The memo keys on these attributes only, so tickets that differ in facts no
+        policy looks at (a customer's city, say) share one entry. None (a condition
+        of the caller's own, or one reading ``attributes`` whole) keys on them all.
+        """
+        names: set[str] = set()
+        for policy in self.policies:
+            fields = fields_read(policy.when)
+            if fields is None:
+                return None
+            for field in fields:
+                head, _, rest = field.partition(".")
+                if head == "attributes":
+                    if not rest:
+                        return None
+                    names.add(rest.partition(".")[0])
+        return tuple(sorted(names))
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled form points at calendar engines: ship the policies only.
@@ -650,7 +674,12 @@ class PolicySet(_codec.Serialisable):
         attributes: Mapping[str, Any],
     ) -> int:
         """[`select_index`][] of these facts, memoised (the clocks' hot path)."""
-        typed = _typed_key(attributes)
+        keyed = self._keyed_attributes
+        typed = _typed_key(
+            attributes
+            if keyed is None
+            else {k: attributes[k] for k in keyed if k in attributes}
+        )
         if typed is None:  # a value the memo cannot key safely (a list, a dict)
             return self.select_index(
                 facts_of(priority, tier, channel, category, attributes)
