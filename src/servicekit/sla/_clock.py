@@ -70,8 +70,15 @@ __all__ = [
     "evaluate_many",
 ]
 
-_FR, _NR, _PU, _RES = range(4)
-_PAUSABLE_METRICS: Final = (_PU, _RES)
+# The fold keeps its per-metric state in lists, one slot per Metric in METRIC_ORDER
+# (a list index is cheaper than a Metric key on every event); these name the slots.
+_SLOT: Final = {metric: slot for slot, metric in enumerate(METRIC_ORDER)}
+FIRST_RESPONSE: Final = _SLOT[Metric.FIRST_RESPONSE]
+NEXT_RESPONSE: Final = _SLOT[Metric.NEXT_RESPONSE]
+PERIODIC_UPDATE: Final = _SLOT[Metric.PERIODIC_UPDATE]
+RESOLUTION: Final = _SLOT[Metric.RESOLUTION]
+_SLOTS: Final = range(len(METRIC_ORDER))
+_PAUSABLE_METRICS: Final = (PERIODIC_UPDATE, RESOLUTION)
 _ONE_US: Final = dt.timedelta(microseconds=1)
 # The instants every zone (offsets within ±1 day) can show as a datetime.
 
@@ -506,7 +513,7 @@ class _Fold:
             )
             for m in METRIC_ORDER
         ]
-        if len(f.cycles[_FR]) != 1 or len(f.cycles[_RES]) != 1:
+        if len(f.cycles[FIRST_RESPONSE]) != 1 or len(f.cycles[RESOLUTION]) != 1:
             msg = (
                 "a stored clock has exactly one FIRST_RESPONSE and one RESOLUTION cycle"
             )
@@ -550,8 +557,8 @@ class _Fold:
                         f"{self.status.value} and the policy: this clock is {state}"
                     )
                     raise DeserializationError(msg)
-        fr = self.running(_FR) is not None
-        nr = self.running(_NR) is not None
+        fr = self.running(FIRST_RESPONSE) is not None
+        nr = self.running(NEXT_RESPONSE) is not None
         if self.first_done == fr:
             msg = f"{w}.first_done contradicts the FIRST_RESPONSE cycle (stopped iff done)"
             raise DeserializationError(msg)
@@ -561,7 +568,7 @@ class _Fold:
                 "FIRST_RESPONSE or NEXT_RESPONSE clock runs"
             )
             raise DeserializationError(msg)
-        if self.cycles[_NR] and not self.first_done:
+        if self.cycles[NEXT_RESPONSE] and not self.first_done:
             msg = f"{w}.cycles.next_response has cycles before the first response"
             raise DeserializationError(msg)
         if self.changed_solved and not solved:
@@ -663,13 +670,13 @@ class _Fold:
         cycles.append(_Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
-        for m in range(4):
+        for m in _SLOTS:
             self.stop(m, t)
         self.awaiting = False
         self.first_done = True
 
     def resume_resolution(self, t: int) -> None:
-        c = self.mine(_RES)
+        c = self.mine(RESOLUTION)
         if self.changed_solved:
             c.floor = t
             self.changed_solved = False
@@ -683,13 +690,13 @@ class _Fold:
         old = self.policy
         if index == old.index:
             return
-        for m in range(4):
+        for m in _SLOTS:
             ct = old.targets[m]
             c = self.cycles[m].last
             if ct is None or c is None:
                 continue
             # A stopped RESOLUTION may be reopened: its passed warnings must stay too.
-            if c.breach is not None or (c.stop is not None and m != _RES):
+            if c.breach is not None or (c.stop is not None and m != RESOLUTION):
                 continue
             if c.stop is None:
                 b = self.clamp(c.crossing(ct, ct.within), c)
@@ -741,7 +748,7 @@ class _Fold:
         elif kind is EventKind.CUSTOMER_MESSAGE:
             if self.status not in SOLVED_STATUSES and not self.awaiting:
                 self.awaiting = True
-                self.start(_NR, t)  # rule 9
+                self.start(NEXT_RESPONSE, t)  # rule 9
         elif kind is EventKind.STATUS_CHANGED:
             assert e.status is not None  # noqa: S101  (TicketEvent requires it)
             self.change_status(e.status, t, e)
@@ -759,11 +766,13 @@ class _Fold:
         if self.status in SOLVED_STATUSES:
             return
         if self.awaiting:
-            self.stop(_NR if self.first_done else _FR, t)  # rules 8, 9
+            self.stop(
+                NEXT_RESPONSE if self.first_done else FIRST_RESPONSE, t
+            )  # rules 8, 9
             self.awaiting = False
             self.first_done = True
-        self.stop(_PU, t)  # rule 10
-        self.start(_PU, t)
+        self.stop(PERIODIC_UPDATE, t)  # rule 10
+        self.start(PERIODIC_UPDATE, t)
 
     def change_status(self, new: TicketStatus, t: int, e: TicketEvent) -> None:
         old = self.status
@@ -795,7 +804,7 @@ class _Fold:
         self.resume_resolution(t)
         if not self.awaiting:
             self.awaiting = True
-            self.start(_NR, t)
+            self.start(NEXT_RESPONSE, t)
 
     # -- report ---------------------------------------------------------------------
 
@@ -842,7 +851,7 @@ class _Fold:
             d = s._due  # noqa: SLF001
             if d is not None and d > hi:
                 hi = d
-        first = next(iter(self.cycles[_RES]))
+        first = next(iter(self.cycles[RESOLUTION]))
         lo = first.start  # CREATED
         if lo < _FIRST_US or hi > _LAST_US:
             bad = lo if lo < _FIRST_US else hi
