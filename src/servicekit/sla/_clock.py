@@ -20,6 +20,7 @@ import attrs
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit._vocabulary import NamedEnum
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -49,7 +50,6 @@ from servicekit.sla._model import (
     _FrozenDict,
     _get,
     _mapping,
-    _Named,
     facts_of,
     get_list,
     plain_json,
@@ -987,7 +987,7 @@ _METRIC_RANK: Final = {m: i for i, m in enumerate(METRIC_ORDER)}
 # ---------------------------------------------------------------------------- values
 
 
-class AlertKind(_Named):
+class AlertKind(NamedEnum):
     """A warning threshold or the breach.
 
     Examples:

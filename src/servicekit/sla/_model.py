@@ -8,7 +8,6 @@ module must never read the clock or do I/O.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +20,7 @@ from servicekit import _codec
 from servicekit._boundary import check_depth, quote
 from servicekit._conditions import Always, Condition, condition_from, fields_read
 from servicekit._pickling import keeps_instants
-from servicekit._vocabulary import Channel, Priority, Tier, parse_member
+from servicekit._vocabulary import Channel, NamedEnum, Priority, Tier, parse_member
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -46,18 +45,7 @@ __all__ = [
 ]
 
 
-class _Named(enum.StrEnum):
-    @classmethod
-    def parse(cls, value: object) -> Self:
-        """Return the member named by ``value`` (a member, its value or its name).
-
-        Raises:
-            UnknownNameError: ``value`` names no member; the message lists them.
-        """
-        return parse_member(cls, value)
-
-
-class Metric(_Named):
+class Metric(NamedEnum):
     """The four SLA clocks.
 
     Examples:
@@ -72,7 +60,7 @@ class Metric(_Named):
     RESOLUTION = "resolution"
 
 
-class EventKind(_Named):
+class EventKind(NamedEnum):
     """What happened to a ticket.
 
     Examples:
@@ -90,7 +78,7 @@ class EventKind(_Named):
     REOPENED = "reopened"
 
 
-class TicketStatus(_Named):
+class TicketStatus(NamedEnum):
     """A ticket's status; ``SOLVED`` and ``CLOSED`` are the solved ones.
 
     Examples:
@@ -106,7 +94,7 @@ class TicketStatus(_Named):
     CLOSED = "closed"
 
 
-class MetricState(_Named):
+class MetricState(NamedEnum):
     """Where one metric stands.
 
     Examples:
