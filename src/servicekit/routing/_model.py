@@ -8,17 +8,16 @@ module must never read a clock or look anything up outside the values it is give
 from __future__ import annotations
 
 import copy
+import datetime as dt  # noqa: TC003 -- the codec reads the field types at run time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
 import attrs
 
+from servicekit import _codec
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 __all__ = ["Agent", "Ticket"]
 
@@ -134,8 +133,25 @@ def _tiers(value: object) -> frozenset[Tier]:
     return frozenset(_tier(t) for t in value)
 
 
+def _channel_counts(value: v.FrozenMap[Channel, int]) -> dict[str, int]:
+    return {k.value: n for k, n in value.items()}
+
+
+# Frozen maps are JSON objects, checked by the field's own converter as they are read
+# (so an error names the field's path).
+_ATTRIBUTES: Final = _codec.Shape(dict[str, Any], v.attributes, v.thaw_json)
+_MIN_LEVELS: Final = _codec.Shape(dict[str, int], _min_levels, dict)
+_SKILLS: Final = _codec.Shape(dict[str, int], _agent_skills, dict)
+_CAPACITY: Final = _codec.Shape(dict[str, int], _capacity, _channel_counts)
+_LOAD: Final = _codec.Shape(dict[str, int], _load, _channel_counts)
+
+
+@_codec.value(
+    omit_if_default=(),
+    shapes={"min_levels": _MIN_LEVELS, "attributes": _ATTRIBUTES},
+)
 @attrs.frozen(kw_only=True)
-class Ticket:
+class Ticket(_codec.Serialisable):
     """A piece of work waiting for an agent.
 
     Args:
@@ -277,90 +293,18 @@ class Ticket:
             "attributes": self.attributes,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (ISO-8601 instants) that [`from_dict`][] reads.
 
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.routing import Ticket
-            >>> Ticket(
-            ...     id="T",
-            ...     created_at=pendulum.datetime(2026, 1, 1),
-            ...     priority="low",
-            ...     tier="ordinary",
-            ...     channel="phone",
-            ... ).to_dict()["created_at"]
-            '2026-01-01T00:00:00+00:00'
-        """
-        return {
-            "id": self.id,
-            "created_at": v.instant_to_iso(self.created_at),
-            "priority": self.priority.value,
-            "tier": self.tier.value,
-            "channel": self.channel.value,
-            "skills": sorted(self.skills),
-            "min_levels": dict(self.min_levels),
-            "language": self.language,
-            "customer_id": self.customer_id,
-            "owner_id": self.owner_id,
-            "due_at": v.instant_to_iso(self.due_at),
-            "group": self.group,
-            "assignee_id": self.assignee_id,
-            "attributes": v.thaw_json(self.attributes),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Ticket:
-        """Build a ticket from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: keys are missing or instants are malformed.
-
-        Examples:
-            >>> from servicekit.routing import Ticket
-            >>> Ticket.from_dict(
-            ...     {
-            ...         "id": "T",
-            ...         "created_at": "2026-01-01T08:00:00+08:00",
-            ...         "priority": "urgent",
-            ...         "tier": "potential",
-            ...         "channel": "chat",
-            ...     }
-            ... ).created_at.hour
-            0
-        """
-        d = v.require_keys(
-            data, "Ticket", ("id", "created_at", "priority", "tier", "channel")
-        )
-        return cls(
-            id=d["id"],
-            created_at=v.instant_from_iso(d["created_at"], "Ticket.created_at"),
-            priority=d["priority"],
-            tier=d["tier"],
-            channel=d["channel"],
-            skills=d.get("skills", ()),
-            min_levels=d.get("min_levels", {}),
-            language=d.get("language"),
-            customer_id=d.get("customer_id"),
-            owner_id=d.get("owner_id"),
-            due_at=v.instant_from_iso(d.get("due_at"), "Ticket.due_at"),
-            group=d.get("group"),
-            assignee_id=d.get("assignee_id"),
-            attributes=d.get("attributes", {}),
-        )
-
-
+@_codec.value(
+    omit_if_default=(),
+    shapes={
+        "skills": _SKILLS,
+        "capacity": _CAPACITY,
+        "load": _LOAD,
+        "attributes": _ATTRIBUTES,
+    },
+)
 @attrs.frozen(kw_only=True)
-class Agent:
+class Agent(_codec.Serialisable):
     """A person who takes tickets, with skills, languages and per-channel capacity.
 
     Args:
@@ -497,72 +441,6 @@ class Agent:
         """
         total = sum(self.capacity.values())
         return sum(self.load.values()) / total if total else float("inf")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import Agent
-            >>> Agent(id="A", capacity={"chat": 3}).to_dict()["capacity"]
-            {'chat': 3}
-        """
-        return {
-            "id": self.id,
-            "skills": dict(self.skills),
-            "languages": sorted(self.languages),
-            "capacity": {k.value: n for k, n in self.capacity.items()},
-            "load": {k.value: n for k, n in self.load.items()},
-            "available": self.available,
-            "dedicated_customers": sorted(self.dedicated_customers),
-            "dedicated_tiers": sorted(t.value for t in self.dedicated_tiers),
-            "last_assigned_at": v.instant_to_iso(self.last_assigned_at),
-            "part_time": self.part_time,
-            "senior": self.senior,
-            "groups": sorted(self.groups),
-            "attributes": v.thaw_json(self.attributes),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Agent:
-        """Build an agent from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``id`` is missing or an instant is malformed.
-
-        Examples:
-            >>> from servicekit.routing import Agent
-            >>> Agent.from_dict({"id": "A", "skills": {"logistics": 5}}).skills[
-            ...     "logistics"
-            ... ]
-            5
-        """
-        d = v.require_keys(data, "Agent", ("id",))
-        return cls(
-            id=d["id"],
-            skills=d.get("skills", {}),
-            languages=d.get("languages", ()),
-            capacity=d.get("capacity", {}),
-            load=d.get("load", {}),
-            available=d.get("available", True),
-            dedicated_customers=d.get("dedicated_customers", ()),
-            dedicated_tiers=d.get("dedicated_tiers", ()),
-            last_assigned_at=v.instant_from_iso(
-                d.get("last_assigned_at"), "Agent.last_assigned_at"
-            ),
-            part_time=d.get("part_time", False),
-            senior=d.get("senior", False),
-            groups=d.get("groups", ()),
-            attributes=d.get("attributes", {}),
-        )
 
 
 _AGENT_FIELDS = tuple(f.name for f in attrs.fields(Agent))
