@@ -172,6 +172,21 @@ breaches = acceptance_instants.flatmap(
     )
 )
 
+names = texts.filter(str.strip)
+positive_durations = st.timedeltas(dt.timedelta(microseconds=1), dt.timedelta(days=30))
+escalation_steps = st.builds(
+    servicekit.routing.EscalationStep,
+    after=positive_durations,
+    drop_skills=st.frozensets(names, max_size=3),
+    drop_all_skills=st.booleans(),
+    lower_levels_by=st.integers(0, 9),
+    drop_language=st.booleans(),
+    widen_to_groups=st.frozensets(names, max_size=3),
+    any_group=st.booleans(),
+    release_owner=st.booleans(),
+    drop_policies=st.frozensets(names, max_size=3),
+) | st.builds(servicekit.routing.EscalationStep, after=positive_durations, name=names)
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **{
@@ -187,6 +202,10 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     ObligationRule: st.sampled_from(list(STATE_OBLIGATIONS.values())),
     servicekit.routing.Agent: routing_agents(),
     servicekit.routing.Ticket: routing_tickets(),
+    servicekit.routing.EscalationStep: escalation_steps,
+    servicekit.routing.QueueOrder: st.builds(
+        servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
+    ),
     servicekit.scoring.Estimate: estimates(),
     Comparison: comparisons(),
     NpsResult: st.lists(st.integers(0, 10), min_size=1, max_size=60).map(nps),

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
@@ -137,8 +138,9 @@ def _lower(value: object) -> int:
     return n
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class EscalationStep:
+class EscalationStep(_codec.Serialisable):
     """After a ticket has waited ``after``, relax these requirements or widen the pool.
 
     Steps accumulate: at a given wait, every step whose ``after`` has passed applies.
@@ -227,58 +229,6 @@ class EscalationStep:
         if self.drop_policies:
             parts.append(f"skip {', '.join(sorted(self.drop_policies))}")
         return f"{self.name}: {', '.join(parts) or 'no change'}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing import EscalationStep
-            >>> EscalationStep(after=timedelta(minutes=5)).to_dict()["after"]
-            'PT5M'
-        """
-        return {
-            "after": v.duration_to_iso(self.after),
-            "name": self.name,
-            "drop_skills": sorted(self.drop_skills),
-            "drop_all_skills": self.drop_all_skills,
-            "lower_levels_by": self.lower_levels_by,
-            "drop_language": self.drop_language,
-            "widen_to_groups": sorted(self.widen_to_groups),
-            "any_group": self.any_group,
-            "release_owner": self.release_owner,
-            "drop_policies": sorted(self.drop_policies),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EscalationStep:
-        """Build a step from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``after`` is missing or malformed.
-
-        Examples:
-            >>> from servicekit.routing import EscalationStep
-            >>> EscalationStep.from_dict({"after": "PT15M", "drop_language": True}).name
-            'after 15 min'
-        """
-        d = dict(v.require_keys(data, "EscalationStep", ("after",)))
-        unknown = sorted(str(k) for k in set(d) - {f.name for f in attrs.fields(cls)})
-        if unknown:
-            # A misspelt "drop_langauge" must not silently turn a step into a no-op.
-            msg = f"EscalationStep.from_dict: unknown keys {unknown}; pass the dict produced by to_dict()"
-            raise DeserializationError(msg)
-        d["after"] = v.duration_from_iso(d["after"], "EscalationStep.after")
-        return cls(**d)
 
 
 @attrs.frozen
