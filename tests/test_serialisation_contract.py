@@ -187,6 +187,38 @@ escalation_steps = st.builds(
     drop_policies=st.frozensets(names, max_size=3),
 ) | st.builds(servicekit.routing.EscalationStep, after=positive_durations, name=names)
 
+R = servicekit.routing
+policy_strategies = {
+    cls: st.builds(cls) | st.builds(cls, name=names)
+    for cls in (
+        R.ChannelMatch,
+        R.Availability,
+        R.RequiredSkills,
+        R.LanguageMatch,
+        R.SkillGroupMatch,
+        R.DedicatedManager,
+        R.LeastLoaded,
+        R.LongestIdle,
+    )
+} | {
+    R.PartTimeWeighting: st.builds(
+        R.PartTimeWeighting,
+        share=st.floats(0, 1, exclude_min=True),
+        name=names,
+    ),
+    R.SeniorForRepeatComplaints: st.builds(
+        R.SeniorForRepeatComplaints,
+        threshold=st.integers(1, 100),
+        attribute=names,
+        name=names,
+    ),
+    R.OwnerStickiness: st.builds(
+        R.OwnerStickiness,
+        wait=st.timedeltas(dt.timedelta(0), dt.timedelta(days=3)),
+        name=names,
+    ),
+}
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **{
@@ -203,6 +235,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     servicekit.routing.Agent: routing_agents(),
     servicekit.routing.Ticket: routing_tickets(),
     servicekit.routing.EscalationStep: escalation_steps,
+    **policy_strategies,
     servicekit.routing.QueueOrder: st.builds(
         servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
     ),

@@ -122,15 +122,20 @@ class TestPolicyDetails:
             OwnerStickiness(wait=dt.timedelta(minutes=-1))
         with pytest.raises(InvalidTypeError):
             PartTimeWeighting(share="half")
-        with pytest.raises(DeserializationError, match="built-ins are"):
-            policy_from_dict({"policy": "random"})
-        with pytest.raises(DeserializationError, match="does not take"):
-            policy_from_dict({"policy": "least_loaded", "speed": 2})
-        with pytest.raises(DeserializationError, match="unknown routing policy"):
-            policy_from_dict({"policy": ["least_loaded"]})
+        with pytest.raises(DeserializationError, match="unknown type 'random'"):
+            policy_from_dict({"type": "random"})
+        with pytest.raises(DeserializationError, match="unknown key 'speed'"):
+            policy_from_dict({"type": "least_loaded", "speed": 2})
+        with pytest.raises(DeserializationError, match="unknown type"):
+            policy_from_dict({"type": ["least_loaded"]})
         # A bad value keeps its own message (it was once 'does not take ['share']').
-        with pytest.raises(InvalidTypeError, match="share must be a number"):
-            policy_from_dict({"policy": "part_time", "share": "half"})
+        with pytest.raises(DeserializationError, match=r"at \$\.share: expected a"):
+            policy_from_dict({"type": "part_time", "share": "half"})
+        with pytest.raises(DeserializationError, match="share must lie in"):
+            policy_from_dict({"type": "part_time", "share": 3.0})
+        # Issue 13: the one tag key is "type"; the old "policy" is not read.
+        with pytest.raises(DeserializationError, match="missing 'type'"):
+            policy_from_dict({"policy": "least_loaded"})
 
     def test_non_numeric_complaint_count(self):
         t = Ticket(

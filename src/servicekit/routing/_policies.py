@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import (
     DeserializationError,
@@ -488,8 +489,13 @@ def _policy_name(value: object) -> str:
     return v.check_id(value, "a policy's name", "'least loaded'")
 
 
-class _Builtin:
-    """Private mixin: the index-friendly forms of a built-in policy."""
+class _Builtin(_codec.Serialisable):
+    """Private mixin: the index-friendly forms of a built-in policy.
+
+    Built-in policies are values: ``to_dict`` names the policy under ``"type"`` (its
+    ``kind``) beside its name and parameters, and [`policy_from_dict`][] reads it back.
+    The name is kept because reasons and escalation steps refer to policies by name.
+    """
 
     kind: ClassVar[str] = ""
     name: str
@@ -540,29 +546,6 @@ class _Builtin:
     # Words for an agent's key, from live state.
     def _live_reason(self, live: Live, now_us: int) -> str:
         return ""
-
-    # The policy's parameters besides its name, as JSON-native values.
-    def _params(self) -> dict[str, Any]:
-        return {}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policy": kind, "name": name, **parameters}``.
-
-        [`policy_from_dict`][] reads it back; the name is kept because reasons and
-        escalation steps refer to policies by name.
-
-        Returns:
-            A dict of JSON-native values (durations as ISO-8601 strings).
-
-        Examples:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing import LeastLoaded, OwnerStickiness
-            >>> LeastLoaded().to_dict()
-            {'policy': 'least_loaded', 'name': 'least loaded'}
-            >>> OwnerStickiness(wait=timedelta(minutes=20), name="owner").to_dict()
-            {'policy': 'owner', 'name': 'owner', 'wait': 'PT20M'}
-        """
-        return {"policy": self.kind, "name": self.name, **self._params()}
 
 
 @attrs.frozen(kw_only=True)
@@ -978,9 +961,6 @@ class PartTimeWeighting(_Builtin):
             return True
         return live.load.get(channel, 0) < self.limit(live.capacity.get(channel, 0))
 
-    def _params(self) -> dict[str, Any]:
-        return {"share": self.share}
-
 
 def _threshold(value: object) -> int:
     n = v.count(value, "SeniorForRepeatComplaints.threshold")
@@ -1097,9 +1077,6 @@ class SeniorForRepeatComplaints(_Builtin):
     def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
-    def _params(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "attribute": self.attribute}
-
 
 def _wait(value: object) -> dt.timedelta:
     return v.duration(value, "OwnerStickiness.wait")
@@ -1210,9 +1187,6 @@ class OwnerStickiness(_Builtin):
 
     def _level_reason(self, key: Any) -> str:
         return "owns the case (first-contact ownership)"
-
-    def _params(self) -> dict[str, Any]:
-        return {"wait": v.duration_to_iso(self.wait)}
 
 
 @attrs.frozen(kw_only=True)
@@ -1400,60 +1374,49 @@ class LongestIdle(_Builtin):
         return f"last received a ticket {v.humanize(idle)} ago"
 
 
-_KINDS: dict[str, type[_Builtin]] = {
-    cls.kind: cls
-    for cls in (
-        ChannelMatch,
-        Availability,
-        RequiredSkills,
-        LanguageMatch,
-        SkillGroupMatch,
-        PartTimeWeighting,
-        SeniorForRepeatComplaints,
-        OwnerStickiness,
-        DedicatedManager,
-        LeastLoaded,
-        LongestIdle,
-    )
-}
+_BUILTINS: tuple[type[_Builtin], ...] = (
+    ChannelMatch,
+    Availability,
+    RequiredSkills,
+    LanguageMatch,
+    SkillGroupMatch,
+    PartTimeWeighting,
+    SeniorForRepeatComplaints,
+    OwnerStickiness,
+    DedicatedManager,
+    LeastLoaded,
+    LongestIdle,
+)
+for _cls in _BUILTINS:
+    _codec.value(tag=_cls.kind, omit_if_default=())(_cls)
+# A field typed RoutingPolicy reads a built-in policy by its "type".
+_codec.variants(RoutingPolicy, _BUILTINS)
 
 
 def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
     """Build a built-in policy from its ``to_dict()`` data.
 
     Args:
-        data: ``{"policy": kind, **parameters}`` as produced by ``to_dict()``.
+        data: ``{"type": kind, **parameters}`` as produced by ``to_dict()``.
 
     Returns:
         The built-in policy.
 
     Raises:
-        DeserializationError: the data names no built-in policy.
+        DeserializationError: the data names no built-in policy, has a key the
+            policy does not take, or a malformed value; the message names the path.
 
     Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing import OwnerStickiness, policy_from_dict
         >>> p = OwnerStickiness(wait=timedelta(minutes=10))
+        >>> p.to_dict()
+        {'type': 'owner', 'wait': 'PT10M', 'name': 'first-contact ownership'}
         >>> policy_from_dict(p.to_dict()) == p
         True
     """
-    d = v.require_keys(data, "policy", ("policy",))
-    kind = d["policy"]
-    cls = _KINDS.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        msg = f"unknown routing policy {d['policy']!r}; built-ins are: {', '.join(sorted(_KINDS))}"
-        raise DeserializationError(msg)
-    params = {k: val for k, val in d.items() if k != "policy"}
-    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]  # all attrs
-    unknown = sorted(str(k) for k in set(params) - known)
-    if unknown:
-        # Checked here, not by catching TypeError: a bad value ('share': 'x') must
-        # keep its own message instead of being reported as an unknown parameter.
-        msg = f"policy {kind!r} does not take the parameters {unknown}"
-        raise DeserializationError(msg)
-    if "wait" in params:
-        params["wait"] = v.duration_from_iso(params["wait"], "wait")
-    return cls(**params)  # type: ignore[return-value]
+    # A protocol names the family of variants the codec reads by their "type".
+    return _codec.from_data(RoutingPolicy, data, what="policy")  # type: ignore[type-abstract]
 
 
 def explain(

@@ -1165,7 +1165,7 @@ class Router:
 
         Examples:
             >>> from servicekit.routing import Router
-            >>> r = Router.from_dict({"policies": [{"policy": "least_loaded"}]})
+            >>> r = Router.from_dict({"policies": [{"type": "least_loaded"}]})
             >>> [p.name for p in r.policies]
             ['availability and capacity', 'least loaded']
         """
