@@ -219,6 +219,38 @@ policy_strategies = {
     ),
 }
 
+
+@st.composite
+def triage_rules(draw: st.DrawFn, name: str | None = None) -> R.TriageRule:
+    skills = draw(st.frozensets(st.sampled_from(["billing", "refunds", "x y"])))
+    return R.TriageRule(
+        name=name if name is not None else draw(names),
+        when=draw(
+            st.none()
+            | tiers.map(lambda t: {"tier": t})
+            | st.lists(st.sampled_from(["chat", "email"]), min_size=1).map(
+                lambda cs: {"channel": cs}
+            )
+        ),
+        priority=draw(st.none() | st.sampled_from(["urgent", "low"])),
+        group=draw(st.none() | names),
+        skills=skills,
+        min_levels={s: draw(st.integers(1, 10)) for s in sorted(skills)},
+    )
+
+
+triages = st.lists(
+    names.filter(lambda n: n != "default"), unique=True, max_size=4
+).flatmap(
+    lambda ns: st.builds(
+        lambda rules: R.Triage(rules=rules),
+        st.tuples(*(triage_rules(n) for n in ns)),
+    )
+)
+triage_results = st.builds(
+    lambda triage, ticket: triage.classify(ticket), triages, routing_tickets()
+)
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **{
@@ -236,6 +268,9 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     servicekit.routing.Ticket: routing_tickets(),
     servicekit.routing.EscalationStep: escalation_steps,
     **policy_strategies,
+    R.TriageRule: triage_rules(),
+    R.Triage: triages,
+    R.TriageResult: triage_results,
     servicekit.routing.QueueOrder: st.builds(
         servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
     ),

@@ -136,6 +136,15 @@ class TestTriage:
             TriageRule.from_dict({"when": {}})
         with pytest.raises(DeserializationError):
             Triage.from_dict({})
+
+    def test_a_misspelt_key_is_refused(self):
+        """Issue 13: a rule stored with "wen" for "when" silently matched everything."""
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.rules\[0\]: unknown key 'wen'"
+        ):
+            Triage.from_dict(
+                {"rules": [{"name": "vip", "wen": {"tier": "high_value"}}]}
+            )
         with pytest.raises(InvalidTypeError):
             Triage(rules=[]).classify("ticket")
 
@@ -163,7 +172,9 @@ class TestTriage:
             TriageResult(rule=None, priority="low", group=None)
         with pytest.raises(UnknownNameError):
             TriageResult(rule=TriageRule(name="x"), priority="soon", group=None)
-        with pytest.raises(InvalidArgumentError, match="1 \\(novice\\) to 10"):
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.min_levels: .*1 \(novice\) to 10"
+        ):
             TriageResult.from_dict(
                 {
                     "rule": {"name": "x"},
