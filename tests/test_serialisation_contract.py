@@ -251,6 +251,24 @@ triage_results = st.builds(
     lambda triage, ticket: triage.classify(ticket), triages, routing_tickets()
 )
 
+sentences = st.lists(st.text(max_size=20), max_size=3)
+assignments = st.builds(
+    R.Assignment, ticket_id=names, agent_id=names, step=names, reasons=sentences
+)
+decisions = st.builds(
+    R.RoutingDecision,
+    ticket_id=st.none() | names,
+    agent_id=st.none() | names,
+    step=names,
+    reasons=sentences,
+)
+dispatch_results = st.builds(
+    R.DispatchResult,
+    assignments=st.lists(assignments, max_size=3),
+    unassigned=st.lists(decisions, max_size=3),
+    agents=st.lists(routing_agents(), max_size=3),
+)
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **{
@@ -271,6 +289,9 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     R.TriageRule: triage_rules(),
     R.Triage: triages,
     R.TriageResult: triage_results,
+    R.Assignment: assignments,
+    R.RoutingDecision: decisions,
+    R.DispatchResult: dispatch_results,
     servicekit.routing.QueueOrder: st.builds(
         servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
     ),

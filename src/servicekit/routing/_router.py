@@ -26,7 +26,7 @@ import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -34,7 +34,6 @@ from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
-    DeserializationError,
     DuplicateIdError,
     InvalidArgumentError,
     InvalidTypeError,
@@ -80,7 +79,6 @@ __all__ = [
 
 STANDARD = "standard"
 _PRIORITIES = tuple(Priority)
-_T = TypeVar("_T", "Assignment", "RoutingDecision")
 Strategy = Literal["indexed", "scan"]
 # "route" is Router.route's mode: every agent judged by every policy, one line each.
 _Mode = Literal["indexed", "scan", "route"]
@@ -282,29 +280,9 @@ def _reasons(value: object) -> tuple[str, ...]:
     return tuple(str(r) for r in value)
 
 
-# RoutingDecision and Assignment store the same four fields; one pair of helpers
-# converts both, so the two JSON forms cannot drift apart.
-def _outcome_to_dict(out: RoutingDecision | Assignment) -> dict[str, Any]:
-    return {
-        "ticket_id": out.ticket_id,
-        "agent_id": out.agent_id,
-        "step": out.step,
-        "reasons": list(out.reasons),
-    }
-
-
-def _outcome_from_dict(cls: type[_T], data: object, required: tuple[str, ...]) -> _T:
-    d = v.require_keys(data, cls.__name__, required)
-    return cls(
-        ticket_id=d.get("ticket_id"),
-        agent_id=d.get("agent_id"),
-        step=d["step"],
-        reasons=d.get("reasons", ()),
-    )
-
-
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class RoutingDecision:
+class RoutingDecision(_codec.Serialisable):
     """The router's answer for one ticket: who takes it (or nobody) and why.
 
     Args:
@@ -330,46 +308,10 @@ class RoutingDecision:
     step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
 
-        Returns:
-            A dict of JSON-native values.
-
-        Examples:
-            >>> from servicekit.routing import RoutingDecision
-            >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()[
-            ...     "agent_id"
-            ... ]
-            'A'
-        """
-        return _outcome_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RoutingDecision:
-        """Build a decision from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``agent_id`` or ``step`` is missing.
-
-        Examples:
-            >>> from servicekit.routing import RoutingDecision
-            >>> RoutingDecision.from_dict(
-            ...     {"ticket_id": "T", "agent_id": None, "step": "standard"}
-            ... ).agent_id is None
-            True
-        """
-        return _outcome_from_dict(cls, data, ("agent_id", "step"))
-
-
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class Assignment:
+class Assignment(_codec.Serialisable):
     """One ticket given to one agent by [`Router.dispatch`][].
 
     Args:
@@ -392,43 +334,6 @@ class Assignment:
     step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values.
-
-        Examples:
-            >>> from servicekit.routing import Assignment
-            >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()[
-            ...     "reasons"
-            ... ]
-            []
-        """
-        return _outcome_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
-        """Build an assignment from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``ticket_id``, ``agent_id`` or ``step`` is missing.
-
-        Examples:
-            >>> from servicekit.routing import Assignment
-            >>> Assignment.from_dict(
-            ...     {"ticket_id": "T", "agent_id": "A", "step": "standard"}
-            ... ).agent_id
-            'A'
-        """
-        return _outcome_from_dict(cls, data, ("ticket_id", "agent_id", "step"))
-
 
 def _assignments(value: object) -> tuple[Assignment, ...]:
     return v.items_of(Assignment, value, "DispatchResult.assignments")
@@ -442,8 +347,9 @@ def _agents(value: object) -> tuple[Agent, ...]:
     return v.items_of(Agent, value, "DispatchResult.agents")
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class DispatchResult:
+class DispatchResult(_codec.Serialisable):
     """What [`Router.dispatch`][] did with a queue.
 
     Args:
@@ -455,6 +361,8 @@ class DispatchResult:
     Examples:
         >>> from servicekit.routing import DispatchResult
         >>> r = DispatchResult(assignments=[], unassigned=[])
+        >>> r.to_dict()
+        {'assignments': [], 'unassigned': [], 'agents': []}
         >>> DispatchResult.from_dict(r.to_dict()) == r
         True
     """
@@ -462,56 +370,6 @@ class DispatchResult:
     assignments: tuple[Assignment, ...] = attrs.field(converter=_assignments)
     unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=_unassigned)
     agents: tuple[Agent, ...] = attrs.field(default=(), converter=_agents)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import DispatchResult
-            >>> DispatchResult(assignments=[], unassigned=[], agents=[]).to_dict()
-            {'assignments': [], 'unassigned': [], 'agents': []}
-        """
-        return {
-            "assignments": [a.to_dict() for a in self.assignments],
-            "unassigned": [u.to_dict() for u in self.unassigned],
-            "agents": [a.to_dict() for a in self.agents],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DispatchResult:
-        """Build a result from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: a list is missing or holds malformed entries.
-
-        Examples:
-            >>> from servicekit.routing import DispatchResult
-            >>> DispatchResult.from_dict({"assignments": [], "unassigned": []}).agents
-            ()
-        """
-        d = v.require_keys(data, "DispatchResult", ("assignments", "unassigned"))
-
-        def listed(key: str) -> list[Any]:
-            items = d.get(key, [])
-            if not isinstance(items, list | tuple):
-                msg = f"DispatchResult.from_dict: {key!r} must be a list; got {items!r}"
-                raise DeserializationError(msg)
-            return list(items)
-
-        return cls(
-            assignments=[Assignment.from_dict(a) for a in listed("assignments")],
-            unassigned=[RoutingDecision.from_dict(u) for u in listed("unassigned")],
-            agents=[Agent.from_dict(a) for a in listed("agents")],
-        )
 
 
 def _policies(value: object) -> tuple[RoutingPolicy, ...]:
