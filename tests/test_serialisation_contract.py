@@ -269,6 +269,24 @@ dispatch_results = st.builds(
     agents=st.lists(routing_agents(), max_size=3),
 )
 
+routers = st.builds(
+    lambda policies, afters, queue, triage: R.Router(
+        policies=policies,
+        escalations=[
+            R.EscalationStep(after=dt.timedelta(minutes=m), drop_language=True)
+            for m in sorted(afters)
+        ],
+        queue=queue,
+        triage=triage,
+    ),
+    st.lists(
+        st.one_of(*policy_strategies.values()), unique_by=lambda p: p.name, max_size=5
+    ),
+    st.sets(st.integers(1, 600), max_size=3),
+    st.builds(R.QueueOrder, promote_every=st.none() | positive_durations),
+    st.none() | triages,
+)
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **{
@@ -292,6 +310,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     R.Assignment: assignments,
     R.RoutingDecision: decisions,
     R.DispatchResult: dispatch_results,
+    R.Router: routers,
     servicekit.routing.QueueOrder: st.builds(
         servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
     ),

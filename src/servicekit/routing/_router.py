@@ -59,7 +59,6 @@ from servicekit.routing._policies import (
     SkillGroupMatch,
     _assess,
     _Builtin,
-    policy_from_dict,
 )
 from servicekit.routing._queue import QueueOrder, unique_tickets, waited
 from servicekit.routing._triage import Triage, TriageResult
@@ -666,8 +665,9 @@ def _same_static_facts(a: Agent, b: Agent) -> bool:
     )
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class Router:
+class Router(_codec.Serialisable):
     r"""A routing pipeline: policies, escalation steps, queue order and optional triage.
 
     Capacity is always respected: if ``policies`` holds no [`Availability`][],
@@ -980,61 +980,28 @@ class Router:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
+        """Return this router as JSON-native data (see ``docs/serialisation.md``).
 
         Only built-in policies serialise; a router holding your own policy raises.
 
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
         Raises:
-            InvalidTypeError: a policy has no ``to_dict``.
+            InvalidTypeError: a policy is not a built-in one.
 
         Examples:
-            >>> from servicekit.routing import Router
+            >>> from servicekit.routing import LeastLoaded, Router
+            >>> Router(policies=[LeastLoaded()]).to_dict()["policies"][1]
+            {'type': 'least_loaded', 'name': 'least loaded'}
             >>> Router.from_dict(Router.default().to_dict()) == Router.default()
             True
-        """
-        policies = []
-        for p in self.policies:
-            if not isinstance(p, _Builtin):
-                msg = f"policy {p.name!r} is not a built-in policy, so the router cannot be serialised; rebuild it in code instead"
-                raise InvalidTypeError(msg)
-            policies.append(p.to_dict())
-        return {
-            "policies": policies,
-            "escalations": [s.to_dict() for s in self.escalations],
-            "queue": self.queue.to_dict(),
-            "triage": None if self.triage is None else self.triage.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Router:
-        """Build a router from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: a policy is unknown or a field is malformed.
-
-        Examples:
-            >>> from servicekit.routing import Router
             >>> r = Router.from_dict({"policies": [{"type": "least_loaded"}]})
             >>> [p.name for p in r.policies]
             ['availability and capacity', 'least loaded']
         """
-        d = v.require_keys(data, "Router", ("policies",))
-        triage_data = d.get("triage")
-        return cls(
-            policies=[policy_from_dict(p) for p in d["policies"]],
-            escalations=[EscalationStep.from_dict(s) for s in d.get("escalations", ())],
-            queue=QueueOrder.from_dict(d.get("queue", {})),
-            triage=None if triage_data is None else Triage.from_dict(triage_data),
-        )
+        for p in self.policies:
+            if not isinstance(p, _Builtin):
+                msg = f"policy {p.name!r} is not a built-in policy, so the router cannot be serialised; rebuild it in code instead"
+                raise InvalidTypeError(msg)
+        return super().to_dict()
 
 
 def _check_agents(agents: Iterable[Agent]) -> list[Agent]:
