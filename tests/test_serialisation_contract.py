@@ -311,6 +311,12 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     R.RoutingDecision: decisions,
     R.DispatchResult: dispatch_results,
     R.Router: routers,
+    R.Assessment: st.builds(
+        R.Assessment,
+        admitted=st.booleans(),
+        rank=st.floats(allow_nan=False),
+        reason=st.text(max_size=20),
+    ),
     servicekit.routing.QueueOrder: st.builds(
         servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
     ),

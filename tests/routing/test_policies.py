@@ -162,7 +162,7 @@ class TestPolicyDetails:
         with pytest.raises(InvalidTypeError):
             Assessment(admitted=1)
         # bool("false") is True: a string must not be read as a verdict.
-        with pytest.raises(InvalidTypeError, match="True or False"):
+        with pytest.raises(DeserializationError, match="expected true or false"):
             Assessment.from_dict({"admitted": "false", "rank": 1, "reason": ""})
         with pytest.raises(DeserializationError, match="'inf' or '-inf'"):
             Assessment.from_dict({"admitted": True, "rank": "abc", "reason": ""})

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, runtime_checkable
 
 import attrs
 
 from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import (
-    DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
     ServiceKitError,
@@ -197,8 +196,31 @@ def _rank(value: object) -> float:
     return float(value)
 
 
+def _rank_from_json(value: object, _: object) -> float:
+    # An excluded agent's rank is infinite, which strict JSON cannot hold; it is
+    # written as the text "inf" / "-inf".
+    if type(value) is str and value in _INFINITIES:
+        return _INFINITIES[value]
+    if type(value) in {int, float}:
+        try:
+            rank = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            rank = math.nan
+        if not math.isnan(rank):
+            return rank
+    raise _codec.ExpectedError("a number, 'inf' or '-inf'", value)
+
+
+def _rank_to_json(value: float) -> float | str:
+    return value if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+
+
+_INFINITIES: Final = {"inf": math.inf, "-inf": -math.inf}
+
+
+@_codec.value(omit_if_default=(), hooks={"rank": (_rank_from_json, _rank_to_json)})
 @attrs.frozen(kw_only=True)
-class Assessment:
+class Assessment(_codec.Serialisable):
     """One policy's verdict on one agent for one ticket.
 
     Args:
@@ -212,6 +234,8 @@ class Assessment:
         False
         >>> Assessment.ranked(0.25, "load 25%").rank
         0.25
+        >>> Assessment.exclude("is on a break").to_dict()
+        {'admitted': False, 'rank': 'inf', 'reason': 'is on a break'}
     """
 
     admitted: bool = attrs.field(
@@ -255,52 +279,8 @@ class Assessment:
         """
         return cls(admitted=True, rank=rank, reason=reason)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import Assessment
-            >>> Assessment.ranked(2, "x").to_dict()
-            {'admitted': True, 'rank': 2.0, 'reason': 'x'}
-        """
-        rank: float | str = (
-            self.rank
-            if math.isfinite(self.rank)
-            else ("inf" if self.rank > 0 else "-inf")
-        )
-        return {"admitted": self.admitted, "rank": rank, "reason": self.reason}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
-        """Build an assessment from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Examples:
-            >>> from servicekit.routing import Assessment
-            >>> Assessment.from_dict(
-            ...     {"admitted": False, "rank": "inf", "reason": "x"}
-            ... ).admitted
-            False
-        """
-        d = v.require_keys(data, "Assessment", ("admitted", "rank", "reason"))
-        raw = d["rank"]
-        rank = _INFINITIES.get(raw, raw) if isinstance(raw, str) else raw
-        if isinstance(rank, str):
-            msg = f"Assessment.rank must be a number, 'inf' or '-inf'; got {rank!r}"
-            raise DeserializationError(msg)
-        return cls(admitted=d["admitted"], rank=rank, reason=d["reason"])
-
 
 _ADMIT = Assessment()
-_INFINITIES = {"inf": math.inf, "-inf": -math.inf}
 
 
 @runtime_checkable
