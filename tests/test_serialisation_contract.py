@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import servicekit.acceptance
 import servicekit.routing
+import servicekit.routing.staffing
 import servicekit.scoring
 import servicekit.sla  # importing each package registers its values
 from servicekit import _codec
@@ -37,6 +38,7 @@ from servicekit.acceptance import (
     RequirementPolicy,
 )
 from servicekit.errors import DeserializationError
+from servicekit.routing.staffing import required_agents
 from servicekit.scoring import (
     Comparison,
     Complaint,
@@ -311,6 +313,14 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     R.RoutingDecision: decisions,
     R.DispatchResult: dispatch_results,
     R.Router: routers,
+    servicekit.routing.staffing.StaffingPlan: st.builds(
+        required_agents,
+        volume=st.integers(0, 2000),
+        period=st.just(dt.timedelta(hours=1)),
+        aht=st.timedeltas(dt.timedelta(seconds=30), dt.timedelta(minutes=20)),
+        target_answer=st.timedeltas(dt.timedelta(0), dt.timedelta(minutes=2)),
+        shrinkage=st.floats(0, 0.5),
+    ),
     R.Assessment: st.builds(
         R.Assessment,
         admitted=st.booleans(),
