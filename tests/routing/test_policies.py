@@ -164,8 +164,9 @@ class TestPolicyDetails:
         # bool("false") is True: a string must not be read as a verdict.
         with pytest.raises(DeserializationError, match="expected true or false"):
             Assessment.from_dict({"admitted": "false", "rank": 1, "reason": ""})
-        with pytest.raises(DeserializationError, match="'inf' or '-inf'"):
-            Assessment.from_dict({"admitted": True, "rank": "abc", "reason": ""})
+        for bad in ("abc", 2**2000, float("nan"), True):
+            with pytest.raises(DeserializationError, match="'inf' or '-inf'"):
+                Assessment.from_dict({"admitted": True, "rank": bad, "reason": ""})
         with pytest.raises(InvalidTypeError, match="sentence"):
             Assessment(reason=None)
         for a in [

@@ -1,9 +1,10 @@
-"""Shared plumbing for routing values: validation, freezing and JSON conversion.
+"""Shared plumbing for routing values: validation and freezing.
 
 Everything here is private. It turns loose caller input (dicts, lists, datetimes in any
-zone) into the immutable, comparable forms the public values store, and back into
-JSON-native data. It must never read a clock, never guess a time zone, and never let
-a half-built value escape: every check runs before an object exists.
+zone) into the immutable, comparable forms the public values store; reading and writing
+JSON is the codec's (``servicekit._codec``). It must never read a clock, never guess a
+time zone, and never let a half-built value escape: every check runs before an object
+exists.
 """
 
 from __future__ import annotations
@@ -15,11 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import pendulum
 
-from servicekit._iso import duration_from_iso as duration_from_iso  # noqa: PLC0414  (re-export)
-from servicekit._iso import duration_to_iso as duration_to_iso  # noqa: PLC0414  (re-export)
-from servicekit._iso import instant_from_iso as parse_iso_instant
 from servicekit.errors import (
-    DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
     NaiveDatetimeError,
@@ -195,18 +192,6 @@ def duration(value: object, what: str, *, positive: bool = False) -> dt.timedelt
     return value
 
 
-def instant_to_iso(value: dt.datetime | None) -> str | None:
-    """Return an ISO-8601 string for an instant (or None)."""
-    return None if value is None else value.isoformat()
-
-
-def instant_from_iso(text: object, what: str) -> pendulum.DateTime | None:
-    """Parse an ISO-8601 instant with an explicit offset (or None)."""
-    if text is None:
-        return None
-    return instant(parse_iso_instant(text, what), what)
-
-
 def names(value: object, what: str, example: str = "'billing'") -> frozenset[str]:
     """Return a frozenset of non-empty strings (a single string is refused)."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
@@ -344,7 +329,7 @@ def freeze_json(value: object, what: str) -> Any:
 
 
 def thaw_json(value: Any) -> Any:
-    """Inverse of [`freeze_json`][]: FrozenMap → dict, tuple → list."""
+    """Inverse of [`freeze_json`][]: FrozenMap → dict, tuple → list (for the codec)."""
     if isinstance(value, Mapping):
         return {k: thaw_json(v) for k, v in value.items()}
     if isinstance(value, tuple):
@@ -362,18 +347,6 @@ def attributes(value: object) -> FrozenMap[str, Any]:
     frozen = freeze_json(value, "attributes")
     assert isinstance(frozen, FrozenMap)  # noqa: S101  # a Mapping always freezes to one
     return frozen
-
-
-def require_keys(data: object, what: str, required: Iterable[str]) -> Mapping[str, Any]:
-    """Return ``data`` as a mapping after checking it holds every required key."""
-    if not isinstance(data, Mapping):
-        msg = f"{what}.from_dict needs a dict (as produced by to_dict()); got {data!r}"
-        raise DeserializationError(msg)
-    missing = [k for k in required if k not in data]
-    if missing:
-        msg = f"{what}.from_dict: missing keys {missing}; pass the dict produced by to_dict()"
-        raise DeserializationError(msg)
-    return data
 
 
 def first_duplicate(items: Iterable[_K]) -> _K | None:
