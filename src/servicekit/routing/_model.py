@@ -31,15 +31,29 @@ def _agent_id(value: object) -> str:
 
 
 def _created_at(value: object) -> dt.datetime:
-    return v.instant(value, "Ticket.created_at")
+    return v.aware(value, "Ticket.created_at")
 
 
 def _due_at(value: object) -> dt.datetime | None:
-    return v.optional_instant(value, "Ticket.due_at")
+    return v.optional_aware(value, "Ticket.due_at")
 
 
 def _last_assigned(value: object) -> dt.datetime | None:
-    return v.optional_instant(value, "Agent.last_assigned_at")
+    return v.optional_aware(value, "Agent.last_assigned_at")
+
+
+def _optional_micros(value: dt.datetime | None) -> int | None:
+    return None if value is None else v.micros(value)
+
+
+def _agent_last_us(agent: Agent) -> int | None:
+    return _optional_micros(agent.last_assigned_at)
+
+
+# Instants keep the zone they were given in; dispatch compares them as integers,
+# computed once here (reading a zone's offset costs more than the rest of the key).
+def _hidden() -> Any:
+    return attrs.field(init=False, eq=False, hash=False, repr=False)
 
 
 def _priority(value: object) -> Priority:
@@ -156,7 +170,7 @@ class Ticket(_codec.Serialisable):
 
     Args:
         id: The CRM's identifier; unique within a dispatch.
-        created_at: When the customer first asked (aware datetime; stored as UTC).
+        created_at: When the customer first asked (aware datetime, kept in its zone).
         priority: How urgent (usually set by [`Triage`][servicekit.routing.Triage]).
         tier: The customer's value tier.
         channel: Where the contact arrived; agents need capacity on it.
@@ -189,8 +203,8 @@ class Ticket(_codec.Serialisable):
         ...     skills={"billing"},
         ...     min_levels={"billing": 3},
         ... )
-        >>> t.priority, t.created_at.isoformat()
-        (<Priority.HIGH: 'high'>, '2026-03-02T01:00:00+00:00')
+        >>> t.priority, t.to_dict()["created_at"]
+        (<Priority.HIGH: 'high'>, '2026-03-02T09:00:00+08:00')
         >>> Ticket.from_dict(t.to_dict()) == t
         True
     """
@@ -213,8 +227,12 @@ class Ticket(_codec.Serialisable):
     attributes: v.FrozenMap[str, Any] = attrs.field(
         factory=v.FrozenMap, converter=v.attributes
     )
+    _created_us: int = _hidden()
+    _due_us: int | None = _hidden()
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_created_us", v.micros(self.created_at))
+        object.__setattr__(self, "_due_us", _optional_micros(self.due_at))
         extra = sorted(set(self.min_levels) - self.skills)
         if extra:
             msg = (
@@ -370,6 +388,13 @@ class Agent(_codec.Serialisable):
     attributes: v.FrozenMap[str, Any] = attrs.field(
         factory=v.FrozenMap, converter=v.attributes
     )
+    _last_us: int | None = attrs.field(
+        init=False,
+        eq=False,
+        hash=False,
+        repr=False,
+        default=attrs.Factory(_agent_last_us, takes_self=True),
+    )
 
     def with_load(
         self,
@@ -464,5 +489,22 @@ def holding(
         for name in _AGENT_FIELDS:
             object.__setattr__(clone, name, getattr(agent, name))
     object.__setattr__(clone, "load", load)
-    object.__setattr__(clone, "last_assigned_at", last)
+    if last is not agent.last_assigned_at:
+        object.__setattr__(clone, "last_assigned_at", last)
+        object.__setattr__(clone, "_last_us", _optional_micros(last))
     return clone
+
+
+def created_us(ticket: Ticket) -> int:
+    """Return when ``ticket`` was created, in microseconds since the Unix epoch."""
+    return ticket._created_us  # noqa: SLF001 -- this module's own field
+
+
+def due_us(ticket: Ticket) -> int | None:
+    """Return ``ticket``'s deadline in microseconds since the epoch, or None."""
+    return ticket._due_us  # noqa: SLF001 -- this module's own field
+
+
+def last_us(agent: Agent) -> int | None:
+    """Return when ``agent`` last received a ticket, in microseconds, or None."""
+    return agent._last_us  # noqa: SLF001 -- this module's own field

@@ -31,7 +31,7 @@ from servicekit.errors import (
     ServiceKitError,
 )
 from servicekit.routing import _values as v
-from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._model import Agent, Ticket, last_us
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -375,8 +375,8 @@ class Live:
         self.load: dict[Channel, int] = agent.load.thawed()
         self.total_capacity = sum(self.capacity.values())
         self.total_load = sum(self.load.values())
-        last = agent.last_assigned_at
-        self.last_us: float = _NEVER if last is None else float(v.micros(last))
+        last = last_us(agent)
+        self.last_us: float = _NEVER if last is None else float(last)
         self.version = 0
         # (plan, channel) -> heap keys, or None if a dynamic filter refuses; cleared
         # whenever the agent takes work, because only then can either change.
@@ -1341,7 +1341,7 @@ class LongestIdle(_Builtin):
             return Assessment.ranked(_NEVER, "has not received a ticket yet")
         idle = v.humanize(max(v.elapsed(last, context.now), dt.timedelta(0)))
         return Assessment.ranked(
-            float(v.micros(last)), f"last received a ticket {idle} ago"
+            float(last_us(agent) or 0), f"last received a ticket {idle} ago"
         )
 
     def _key(self, live: Live) -> float:

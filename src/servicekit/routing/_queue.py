@@ -17,7 +17,7 @@ from servicekit import _codec
 from servicekit._vocabulary import Priority
 from servicekit.errors import DuplicateIdError, InvalidArgumentError
 from servicekit.routing import _values as v
-from servicekit.routing._model import Ticket
+from servicekit.routing._model import Ticket, created_us, due_us
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -45,7 +45,7 @@ def unique_tickets(tickets: object) -> tuple[Ticket, ...]:
 
 def waited(ticket: Ticket, now_us: int, now: dt.datetime) -> int:
     """Return microseconds ``ticket`` has waited at ``now`` (refusing the future)."""
-    created = v.micros(ticket.created_at)
+    created = created_us(ticket)
     if created > now_us:
         msg = (
             f"ticket {ticket.id} was created at {ticket.created_at.isoformat()}, after "
@@ -137,13 +137,13 @@ class QueueOrder(_codec.Serialisable):
         return self._key_after(ticket, wait, now_us - wait)
 
     def _key_after(
-        self, ticket: Ticket, waited_us: int, created_us: int
+        self, ticket: Ticket, waited_us: int, created: int
     ) -> tuple[Any, ...]:
         # Flat tuple, integers only: cheap to build and compare for 100,000 tickets.
-        due = ticket.due_at
+        due = due_us(ticket)
         if due is None:
-            return (self._rank(ticket, waited_us), 1, 0, created_us, ticket.id)
-        return (self._rank(ticket, waited_us), 0, v.micros(due), created_us, ticket.id)
+            return (self._rank(ticket, waited_us), 1, 0, created, ticket.id)
+        return (self._rank(ticket, waited_us), 0, due, created, ticket.id)
 
     def effective_priority(self, ticket: Ticket, now: dt.datetime) -> Priority:
         """Return the ticket's priority after promotion for waiting at ``now``.

@@ -122,8 +122,8 @@ def optional_id(value: object, what: str) -> str | None:
     return None if value is None else check_id(value, what)
 
 
-def instant(value: object, what: str) -> pendulum.DateTime:
-    """Return ``value`` as the same instant in UTC, refusing naive datetimes."""
+def aware(value: object, what: str) -> dt.datetime:
+    """Return ``value`` as it is (in the zone it was given in), refusing naive ones."""
     if not isinstance(value, dt.datetime):
         msg = f"{what} must be a timezone-aware datetime; got {type(value).__name__} {value!r}"
         raise InvalidTypeError(msg)
@@ -133,16 +133,27 @@ def instant(value: object, what: str) -> pendulum.DateTime:
             "for example pendulum.datetime(..., tz='Asia/Shanghai')"
         )
         raise NaiveDatetimeError(msg)
+    return value
+
+
+def optional_aware(value: object, what: str) -> dt.datetime | None:
+    """Return ``None`` or ``value`` as [`aware`][] does."""
+    return None if value is None else aware(value, what)
+
+
+def instant(value: object, what: str) -> pendulum.DateTime:
+    """Return ``value`` as the same instant in UTC, refusing naive datetimes."""
     if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
-        return value
+        return value  # the hot path: every dispatch's ``now``
+    given = aware(value, what)
     # The UTC fields, put straight into a pendulum value: pendulum.instance() and
     # in_timezone() cost ten times as much, on every dispatch's ``now``.
     try:
-        u = dt.datetime.astimezone(value, dt.UTC)
+        u = dt.datetime.astimezone(given, dt.UTC)
     except OverflowError:
         # 0001-01-01 00:00+08:00 is in year 0 in UTC, which datetime cannot hold.
         msg = (
-            f"{what} ({value.isoformat()}) falls outside years 1-9999 in UTC; "
+            f"{what} ({given.isoformat()}) falls outside years 1-9999 in UTC; "
             "give an instant between them"
         )
         raise InvalidArgumentError(msg) from None
@@ -156,11 +167,6 @@ def instant(value: object, what: str) -> pendulum.DateTime:
         u.microsecond,
         tzinfo=pendulum.UTC,
     )
-
-
-def optional_instant(value: object, what: str) -> pendulum.DateTime | None:
-    """Return ``None`` or ``value`` as a UTC instant."""
-    return None if value is None else instant(value, what)
 
 
 def micros(value: dt.datetime) -> int:
