@@ -11,9 +11,11 @@ skip the contract: add a strategy for it when you register it.
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +23,10 @@ from hypothesis import strategies as st
 
 import servicekit.acceptance
 import servicekit.routing
+import servicekit.routing.staffing
 import servicekit.scoring
 import servicekit.sla  # importing each package registers its values
+from cli.demo_report_sample import sample as demo_sample
 from servicekit import _codec
 from servicekit._boundary import MAX_DEPTH
 from servicekit.acceptance import (
@@ -37,6 +41,7 @@ from servicekit.acceptance import (
     RequirementPolicy,
 )
 from servicekit.errors import DeserializationError
+from servicekit.routing.staffing import required_agents
 from servicekit.scoring import (
     Comparison,
     Complaint,
@@ -84,6 +89,8 @@ from strategies import (
     complete_index_responses,
     estimates,
     priorities,
+    routing_agents,
+    routing_tickets,
     satisfaction_indices,
     segment_surveys,
     sla_policy_sets,
@@ -241,8 +248,153 @@ holiday_sets = st.one_of(
     st.builds(HolidaySet, market=st.just("NYSE")),
 )
 
+names = texts.filter(str.strip)
+positive_durations = st.timedeltas(dt.timedelta(microseconds=1), dt.timedelta(days=30))
+escalation_steps = st.builds(
+    servicekit.routing.EscalationStep,
+    after=positive_durations,
+    drop_skills=st.frozensets(names, max_size=3),
+    drop_all_skills=st.booleans(),
+    lower_levels_by=st.integers(0, 9),
+    drop_language=st.booleans(),
+    widen_to_groups=st.frozensets(names, max_size=3),
+    any_group=st.booleans(),
+    release_owner=st.booleans(),
+    drop_policies=st.frozensets(names, max_size=3),
+) | st.builds(servicekit.routing.EscalationStep, after=positive_durations, name=names)
+
+R = servicekit.routing
+policy_strategies = {
+    cls: st.builds(cls) | st.builds(cls, name=names)
+    for cls in (
+        R.ChannelMatch,
+        R.Availability,
+        R.RequiredSkills,
+        R.LanguageMatch,
+        R.SkillGroupMatch,
+        R.DedicatedManager,
+        R.LeastLoaded,
+        R.LongestIdle,
+    )
+} | {
+    R.PartTimeWeighting: st.builds(
+        R.PartTimeWeighting,
+        share=st.floats(0, 1, exclude_min=True),
+        name=names,
+    ),
+    R.SeniorForRepeatComplaints: st.builds(
+        R.SeniorForRepeatComplaints,
+        threshold=st.integers(1, 100),
+        attribute=names,
+        name=names,
+    ),
+    R.OwnerStickiness: st.builds(
+        R.OwnerStickiness,
+        wait=st.timedeltas(dt.timedelta(0), dt.timedelta(days=3)),
+        name=names,
+    ),
+}
+
+
+@st.composite
+def triage_rules(draw: st.DrawFn, name: str | None = None) -> R.TriageRule:
+    skills = draw(st.frozensets(st.sampled_from(["billing", "refunds", "x y"])))
+    return R.TriageRule(
+        name=name if name is not None else draw(names),
+        when=draw(
+            st.none()
+            | tiers.map(lambda t: {"tier": t})
+            | st.lists(st.sampled_from(["chat", "email"]), min_size=1).map(
+                lambda cs: {"channel": cs}
+            )
+        ),
+        priority=draw(st.none() | st.sampled_from(["urgent", "low"])),
+        group=draw(st.none() | names),
+        skills=skills,
+        min_levels={s: draw(st.integers(1, 10)) for s in sorted(skills)},
+    )
+
+
+triages = st.lists(
+    names.filter(lambda n: n != "default"), unique=True, max_size=4
+).flatmap(
+    lambda ns: st.builds(
+        lambda rules: R.Triage(rules=rules),
+        st.tuples(*(triage_rules(n) for n in ns)),
+    )
+)
+triage_results = st.builds(
+    lambda triage, ticket: triage.classify(ticket), triages, routing_tickets()
+)
+
+sentences = st.lists(st.text(max_size=20), max_size=3)
+assignments = st.builds(
+    R.Assignment, ticket_id=names, agent_id=names, step=names, reasons=sentences
+)
+decisions = st.builds(
+    R.RoutingDecision,
+    ticket_id=st.none() | names,
+    agent_id=st.none() | names,
+    step=names,
+    reasons=sentences,
+)
+dispatch_results = st.builds(
+    R.DispatchResult,
+    assignments=st.lists(assignments, max_size=3),
+    unassigned=st.lists(decisions, max_size=3),
+    agents=st.lists(routing_agents(), max_size=3),
+)
+
+routers = st.builds(
+    lambda policies, afters, queue, triage: R.Router(
+        policies=policies,
+        escalations=[
+            R.EscalationStep(after=dt.timedelta(minutes=m), drop_language=True)
+            for m in sorted(afters)
+        ],
+        queue=queue,
+        triage=triage,
+    ),
+    st.lists(
+        st.one_of(*policy_strategies.values()), unique_by=lambda p: p.name, max_size=5
+    ),
+    st.sets(st.integers(1, 600), max_size=3),
+    st.builds(R.QueueOrder, promote_every=st.none() | positive_durations),
+    st.none() | triages,
+)
+
+
+def _demo_report_values() -> dict[type, st.SearchStrategy[Any]]:
+    """The demo report's sections and rows, each drawn from a real (sample) report.
+
+    They are private to the CLI, yet registered with the codec, so the contract holds
+    for them too: ``--json`` is their ``to_dict`` and the tests read it back.
+    """
+    found: dict[type, list[Any]] = {}
+
+    def walk(value: object) -> None:
+        if attrs.has(type(value)):
+            found.setdefault(type(value), []).append(value)
+            for field in attrs.fields(type(value)):
+                walk(getattr(value, field.name))
+        elif isinstance(value, tuple | list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+
+    walk(demo_sample())
+    return {
+        cls: st.sampled_from(values[:20])
+        for cls, values in found.items()
+        if cls.__module__ == "servicekit.cli._demo_sections"
+    }
+
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
+    **_demo_report_values(),
     **{
         kind: acceptance_instants.flatmap(
             lambda at, kind=kind: acceptance_event_at(at, kind)
@@ -254,6 +406,34 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     Obligation: obligations,
     Breach: breaches,
     ObligationRule: st.sampled_from(list(STATE_OBLIGATIONS.values())),
+    servicekit.routing.Agent: routing_agents(),
+    servicekit.routing.Ticket: routing_tickets(),
+    servicekit.routing.EscalationStep: escalation_steps,
+    **policy_strategies,
+    R.TriageRule: triage_rules(),
+    R.Triage: triages,
+    R.TriageResult: triage_results,
+    R.Assignment: assignments,
+    R.RoutingDecision: decisions,
+    R.DispatchResult: dispatch_results,
+    R.Router: routers,
+    servicekit.routing.staffing.StaffingPlan: st.builds(
+        required_agents,
+        volume=st.integers(0, 2000),
+        period=st.just(dt.timedelta(hours=1)),
+        aht=st.timedeltas(dt.timedelta(seconds=30), dt.timedelta(minutes=20)),
+        target_answer=st.timedeltas(dt.timedelta(0), dt.timedelta(minutes=2)),
+        shrinkage=st.floats(0, 0.5),
+    ),
+    R.Assessment: st.builds(
+        R.Assessment,
+        admitted=st.booleans(),
+        rank=st.floats(allow_nan=False),
+        reason=st.text(max_size=20),
+    ),
+    servicekit.routing.QueueOrder: st.builds(
+        servicekit.routing.QueueOrder, promote_every=st.none() | positive_durations
+    ),
     servicekit.scoring.Estimate: estimates(),
     Comparison: comparisons(),
     NpsResult: st.lists(st.integers(0, 10), min_size=1, max_size=60).map(nps),

@@ -40,11 +40,17 @@ class TestTicket:
         assert pickle.loads(pickle.dumps(t)) == t
         assert hash(Ticket.from_dict(t.to_dict())) == hash(t)
 
-    def test_instants_are_stored_as_utc_instants(self):
+    def test_instants_keep_the_zone_they_were_given(self):
+        """Issue 13: instants were stored (and written) in UTC; now as given."""
         t = ticket(due_at=dt.datetime(2026, 3, 2, 3, tzinfo=dt.UTC))
         assert t.created_at == dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
-        assert t.created_at.tzinfo is pendulum.UTC
+        assert t.created_at is T0
+        assert t.to_dict()["created_at"] == "2026-03-02T09:00:00+08:00"
         assert t.to_dict()["due_at"] == "2026-03-02T03:00:00+00:00"
+        back = Ticket.from_dict(t.to_dict())
+        assert back.created_at.utcoffset() == dt.timedelta(hours=8)
+        a = Agent(id="A", last_assigned_at=T0)
+        assert a.to_dict()["last_assigned_at"] == "2026-03-02T09:00:00+08:00"
 
     def test_naive_and_non_datetime_refused(self):
         with pytest.raises(NaiveDatetimeError, match="attach a time zone"):
@@ -103,7 +109,10 @@ class TestTicket:
         assert t.to_dict()["attributes"] == {"city": "Kashgar", "tags": ["a"]}
 
     def test_from_dict_errors(self):
-        with pytest.raises(DeserializationError, match="missing keys"):
+        with pytest.raises(
+            DeserializationError,
+            match=r"at \$\.created_at: this required key is missing",
+        ):
             Ticket.from_dict({"id": "T"})
         with pytest.raises(DeserializationError):
             Ticket.from_dict("T")

@@ -122,15 +122,20 @@ class TestPolicyDetails:
             OwnerStickiness(wait=dt.timedelta(minutes=-1))
         with pytest.raises(InvalidTypeError):
             PartTimeWeighting(share="half")
-        with pytest.raises(DeserializationError, match="built-ins are"):
-            policy_from_dict({"policy": "random"})
-        with pytest.raises(DeserializationError, match="does not take"):
-            policy_from_dict({"policy": "least_loaded", "speed": 2})
-        with pytest.raises(DeserializationError, match="unknown routing policy"):
-            policy_from_dict({"policy": ["least_loaded"]})
+        with pytest.raises(DeserializationError, match="unknown type 'random'"):
+            policy_from_dict({"type": "random"})
+        with pytest.raises(DeserializationError, match="unknown key 'speed'"):
+            policy_from_dict({"type": "least_loaded", "speed": 2})
+        with pytest.raises(DeserializationError, match="unknown type"):
+            policy_from_dict({"type": ["least_loaded"]})
         # A bad value keeps its own message (it was once 'does not take ['share']').
-        with pytest.raises(InvalidTypeError, match="share must be a number"):
-            policy_from_dict({"policy": "part_time", "share": "half"})
+        with pytest.raises(DeserializationError, match=r"at \$\.share: expected a"):
+            policy_from_dict({"type": "part_time", "share": "half"})
+        with pytest.raises(DeserializationError, match="share must lie in"):
+            policy_from_dict({"type": "part_time", "share": 3.0})
+        # Issue 13: the one tag key is "type"; the old "policy" is not read.
+        with pytest.raises(DeserializationError, match="missing 'type'"):
+            policy_from_dict({"policy": "least_loaded"})
 
     def test_non_numeric_complaint_count(self):
         t = Ticket(
@@ -157,10 +162,11 @@ class TestPolicyDetails:
         with pytest.raises(InvalidTypeError):
             Assessment(admitted=1)
         # bool("false") is True: a string must not be read as a verdict.
-        with pytest.raises(InvalidTypeError, match="True or False"):
+        with pytest.raises(DeserializationError, match="expected true or false"):
             Assessment.from_dict({"admitted": "false", "rank": 1, "reason": ""})
-        with pytest.raises(DeserializationError, match="'inf' or '-inf'"):
-            Assessment.from_dict({"admitted": True, "rank": "abc", "reason": ""})
+        for bad in ("abc", 2**2000, float("nan"), True):
+            with pytest.raises(DeserializationError, match="'inf' or '-inf'"):
+                Assessment.from_dict({"admitted": True, "rank": bad, "reason": ""})
         with pytest.raises(InvalidTypeError, match="sentence"):
             Assessment(reason=None)
         for a in [

@@ -342,10 +342,16 @@ class TestHugeAndMalformedInput:
             aht=dt.timedelta(minutes=3),
             target_answer=dt.timedelta(seconds=20),
         ).to_dict()
-        with pytest.raises(InvalidTypeError, match=r"StaffingPlan\.service_level"):
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.service_level: expected a finite"
+        ):
             StaffingPlan.from_dict({**data, "service_level": "high"})
-        with pytest.raises(InvalidTypeError, match="traffic must be a number"):
+        with pytest.raises(DeserializationError, match=r"at \$\.traffic: expected"):
             StaffingPlan.from_dict({**data, "traffic": True})
+        with pytest.raises(
+            DeserializationError, match=r"at \$: StaffingPlan\.occupancy"
+        ):
+            StaffingPlan.from_dict({**data, "occupancy": 1.5})
 
     def test_plan_is_built_from_the_issues_fields_and_validated(self):
         """Issue 5 pins StaffingPlan(agents, scheduled_agents, service_level, asa,

@@ -79,7 +79,10 @@ class TestTriage:
         # classify and apply skip re-validation: what they build must equal what the
         # validating constructors build from the same fields.
         assert TriageResult(**r.__getstate__()) == r
-        assert Ticket(**applied.__getstate__()) == applied
+        fields = {k: x for k, x in applied.__getstate__().items() if k[0] != "_"}
+        rebuilt = Ticket(**fields)
+        assert rebuilt == applied
+        assert rebuilt.__getstate__() == applied.__getstate__()  # the hidden keys too
         assert Ticket.from_dict(applied.to_dict()) == applied
 
     @given(routing_tickets())
@@ -136,6 +139,15 @@ class TestTriage:
             TriageRule.from_dict({"when": {}})
         with pytest.raises(DeserializationError):
             Triage.from_dict({})
+
+    def test_a_misspelt_key_is_refused(self):
+        """Issue 13: a rule stored with "wen" for "when" silently matched everything."""
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.rules\[0\]: unknown key 'wen'"
+        ):
+            Triage.from_dict(
+                {"rules": [{"name": "vip", "wen": {"tier": "high_value"}}]}
+            )
         with pytest.raises(InvalidTypeError):
             Triage(rules=[]).classify("ticket")
 
@@ -163,7 +175,9 @@ class TestTriage:
             TriageResult(rule=None, priority="low", group=None)
         with pytest.raises(UnknownNameError):
             TriageResult(rule=TriageRule(name="x"), priority="soon", group=None)
-        with pytest.raises(InvalidArgumentError, match="1 \\(novice\\) to 10"):
+        with pytest.raises(
+            DeserializationError, match=r"at \$\.min_levels: .*1 \(novice\) to 10"
+        ):
             TriageResult.from_dict(
                 {
                     "rule": {"name": "x"},

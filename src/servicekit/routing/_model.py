@@ -8,17 +8,16 @@ module must never read a clock or look anything up outside the values it is give
 from __future__ import annotations
 
 import copy
+import datetime as dt  # noqa: TC003 -- the codec reads the field types at run time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
 import attrs
 
+from servicekit import _codec
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 __all__ = ["Agent", "Ticket"]
 
@@ -32,15 +31,29 @@ def _agent_id(value: object) -> str:
 
 
 def _created_at(value: object) -> dt.datetime:
-    return v.instant(value, "Ticket.created_at")
+    return v.aware(value, "Ticket.created_at")
 
 
 def _due_at(value: object) -> dt.datetime | None:
-    return v.optional_instant(value, "Ticket.due_at")
+    return v.optional_aware(value, "Ticket.due_at")
 
 
 def _last_assigned(value: object) -> dt.datetime | None:
-    return v.optional_instant(value, "Agent.last_assigned_at")
+    return v.optional_aware(value, "Agent.last_assigned_at")
+
+
+def _optional_micros(value: dt.datetime | None) -> int | None:
+    return None if value is None else v.micros(value)
+
+
+def _agent_last_us(agent: Agent) -> int | None:
+    return _optional_micros(agent.last_assigned_at)
+
+
+# Instants keep the zone they were given in; dispatch compares them as integers,
+# computed once here (reading a zone's offset costs more than the rest of the key).
+def _hidden() -> Any:
+    return attrs.field(init=False, eq=False, hash=False, repr=False)
 
 
 def _priority(value: object) -> Priority:
@@ -134,13 +147,30 @@ def _tiers(value: object) -> frozenset[Tier]:
     return frozenset(_tier(t) for t in value)
 
 
+def _channel_counts(value: v.FrozenMap[Channel, int]) -> dict[str, int]:
+    return {k.value: n for k, n in value.items()}
+
+
+# Frozen maps are JSON objects, checked by the field's own converter as they are read
+# (so an error names the field's path).
+_ATTRIBUTES: Final = _codec.Shape(dict[str, Any], v.attributes, v.thaw_json)
+_MIN_LEVELS: Final = _codec.Shape(dict[str, int], _min_levels, dict)
+_SKILLS: Final = _codec.Shape(dict[str, int], _agent_skills, dict)
+_CAPACITY: Final = _codec.Shape(dict[str, int], _capacity, _channel_counts)
+_LOAD: Final = _codec.Shape(dict[str, int], _load, _channel_counts)
+
+
+@_codec.value(
+    omit_if_default=(),
+    shapes={"min_levels": _MIN_LEVELS, "attributes": _ATTRIBUTES},
+)
 @attrs.frozen(kw_only=True)
-class Ticket:
+class Ticket(_codec.Serialisable):
     """A piece of work waiting for an agent.
 
     Args:
         id: The CRM's identifier; unique within a dispatch.
-        created_at: When the customer first asked (aware datetime; stored as UTC).
+        created_at: When the customer first asked (aware datetime, kept in its zone).
         priority: How urgent (usually set by [`Triage`][servicekit.routing.Triage]).
         tier: The customer's value tier.
         channel: Where the contact arrived; agents need capacity on it.
@@ -173,8 +203,8 @@ class Ticket:
         ...     skills={"billing"},
         ...     min_levels={"billing": 3},
         ... )
-        >>> t.priority, t.created_at.isoformat()
-        (<Priority.HIGH: 'high'>, '2026-03-02T01:00:00+00:00')
+        >>> t.priority, t.to_dict()["created_at"]
+        (<Priority.HIGH: 'high'>, '2026-03-02T09:00:00+08:00')
         >>> Ticket.from_dict(t.to_dict()) == t
         True
     """
@@ -197,8 +227,12 @@ class Ticket:
     attributes: v.FrozenMap[str, Any] = attrs.field(
         factory=v.FrozenMap, converter=v.attributes
     )
+    _created_us: int = _hidden()
+    _due_us: int | None = _hidden()
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_created_us", v.micros(self.created_at))
+        object.__setattr__(self, "_due_us", _optional_micros(self.due_at))
         extra = sorted(set(self.min_levels) - self.skills)
         if extra:
             msg = (
@@ -277,90 +311,18 @@ class Ticket:
             "attributes": self.attributes,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (ISO-8601 instants) that [`from_dict`][] reads.
 
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.routing import Ticket
-            >>> Ticket(
-            ...     id="T",
-            ...     created_at=pendulum.datetime(2026, 1, 1),
-            ...     priority="low",
-            ...     tier="ordinary",
-            ...     channel="phone",
-            ... ).to_dict()["created_at"]
-            '2026-01-01T00:00:00+00:00'
-        """
-        return {
-            "id": self.id,
-            "created_at": v.instant_to_iso(self.created_at),
-            "priority": self.priority.value,
-            "tier": self.tier.value,
-            "channel": self.channel.value,
-            "skills": sorted(self.skills),
-            "min_levels": dict(self.min_levels),
-            "language": self.language,
-            "customer_id": self.customer_id,
-            "owner_id": self.owner_id,
-            "due_at": v.instant_to_iso(self.due_at),
-            "group": self.group,
-            "assignee_id": self.assignee_id,
-            "attributes": v.thaw_json(self.attributes),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Ticket:
-        """Build a ticket from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: keys are missing or instants are malformed.
-
-        Examples:
-            >>> from servicekit.routing import Ticket
-            >>> Ticket.from_dict(
-            ...     {
-            ...         "id": "T",
-            ...         "created_at": "2026-01-01T08:00:00+08:00",
-            ...         "priority": "urgent",
-            ...         "tier": "potential",
-            ...         "channel": "chat",
-            ...     }
-            ... ).created_at.hour
-            0
-        """
-        d = v.require_keys(
-            data, "Ticket", ("id", "created_at", "priority", "tier", "channel")
-        )
-        return cls(
-            id=d["id"],
-            created_at=v.instant_from_iso(d["created_at"], "Ticket.created_at"),
-            priority=d["priority"],
-            tier=d["tier"],
-            channel=d["channel"],
-            skills=d.get("skills", ()),
-            min_levels=d.get("min_levels", {}),
-            language=d.get("language"),
-            customer_id=d.get("customer_id"),
-            owner_id=d.get("owner_id"),
-            due_at=v.instant_from_iso(d.get("due_at"), "Ticket.due_at"),
-            group=d.get("group"),
-            assignee_id=d.get("assignee_id"),
-            attributes=d.get("attributes", {}),
-        )
-
-
+@_codec.value(
+    omit_if_default=(),
+    shapes={
+        "skills": _SKILLS,
+        "capacity": _CAPACITY,
+        "load": _LOAD,
+        "attributes": _ATTRIBUTES,
+    },
+)
 @attrs.frozen(kw_only=True)
-class Agent:
+class Agent(_codec.Serialisable):
     """A person who takes tickets, with skills, languages and per-channel capacity.
 
     Args:
@@ -425,6 +387,13 @@ class Agent:
     groups: frozenset[str] = attrs.field(default=frozenset(), converter=_groups)
     attributes: v.FrozenMap[str, Any] = attrs.field(
         factory=v.FrozenMap, converter=v.attributes
+    )
+    _last_us: int | None = attrs.field(
+        init=False,
+        eq=False,
+        hash=False,
+        repr=False,
+        default=attrs.Factory(_agent_last_us, takes_self=True),
     )
 
     def with_load(
@@ -498,72 +467,6 @@ class Agent:
         total = sum(self.capacity.values())
         return sum(self.load.values()) / total if total else float("inf")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import Agent
-            >>> Agent(id="A", capacity={"chat": 3}).to_dict()["capacity"]
-            {'chat': 3}
-        """
-        return {
-            "id": self.id,
-            "skills": dict(self.skills),
-            "languages": sorted(self.languages),
-            "capacity": {k.value: n for k, n in self.capacity.items()},
-            "load": {k.value: n for k, n in self.load.items()},
-            "available": self.available,
-            "dedicated_customers": sorted(self.dedicated_customers),
-            "dedicated_tiers": sorted(t.value for t in self.dedicated_tiers),
-            "last_assigned_at": v.instant_to_iso(self.last_assigned_at),
-            "part_time": self.part_time,
-            "senior": self.senior,
-            "groups": sorted(self.groups),
-            "attributes": v.thaw_json(self.attributes),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Agent:
-        """Build an agent from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``id`` is missing or an instant is malformed.
-
-        Examples:
-            >>> from servicekit.routing import Agent
-            >>> Agent.from_dict({"id": "A", "skills": {"logistics": 5}}).skills[
-            ...     "logistics"
-            ... ]
-            5
-        """
-        d = v.require_keys(data, "Agent", ("id",))
-        return cls(
-            id=d["id"],
-            skills=d.get("skills", {}),
-            languages=d.get("languages", ()),
-            capacity=d.get("capacity", {}),
-            load=d.get("load", {}),
-            available=d.get("available", True),
-            dedicated_customers=d.get("dedicated_customers", ()),
-            dedicated_tiers=d.get("dedicated_tiers", ()),
-            last_assigned_at=v.instant_from_iso(
-                d.get("last_assigned_at"), "Agent.last_assigned_at"
-            ),
-            part_time=d.get("part_time", False),
-            senior=d.get("senior", False),
-            groups=d.get("groups", ()),
-            attributes=d.get("attributes", {}),
-        )
-
 
 _AGENT_FIELDS = tuple(f.name for f in attrs.fields(Agent))
 
@@ -586,5 +489,22 @@ def holding(
         for name in _AGENT_FIELDS:
             object.__setattr__(clone, name, getattr(agent, name))
     object.__setattr__(clone, "load", load)
-    object.__setattr__(clone, "last_assigned_at", last)
+    if last is not agent.last_assigned_at:
+        object.__setattr__(clone, "last_assigned_at", last)
+        object.__setattr__(clone, "_last_us", _optional_micros(last))
     return clone
+
+
+def created_us(ticket: Ticket) -> int:
+    """Return when ``ticket`` was created, in microseconds since the Unix epoch."""
+    return ticket._created_us  # noqa: SLF001 -- this module's own field
+
+
+def due_us(ticket: Ticket) -> int | None:
+    """Return ``ticket``'s deadline in microseconds since the epoch, or None."""
+    return ticket._due_us  # noqa: SLF001 -- this module's own field
+
+
+def last_us(agent: Agent) -> int | None:
+    """Return when ``agent`` last received a ticket, in microseconds, or None."""
+    return agent._last_us  # noqa: SLF001 -- this module's own field

@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, runtime_checkable
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import (
-    DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
     ServiceKitError,
 )
 from servicekit.routing import _values as v
-from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._model import Agent, Ticket, last_us
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -196,8 +196,31 @@ def _rank(value: object) -> float:
     return float(value)
 
 
+def _rank_from_json(value: object, _: object) -> float:
+    # An excluded agent's rank is infinite, which strict JSON cannot hold; it is
+    # written as the text "inf" / "-inf".
+    if type(value) is str and value in _INFINITIES:
+        return _INFINITIES[value]
+    if type(value) in {int, float}:
+        try:
+            rank = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            rank = math.nan
+        if not math.isnan(rank):
+            return rank
+    raise _codec.ExpectedError("a number, 'inf' or '-inf'", value)
+
+
+def _rank_to_json(value: float) -> float | str:
+    return value if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+
+
+_INFINITIES: Final = {"inf": math.inf, "-inf": -math.inf}
+
+
+@_codec.value(omit_if_default=(), hooks={"rank": (_rank_from_json, _rank_to_json)})
 @attrs.frozen(kw_only=True)
-class Assessment:
+class Assessment(_codec.Serialisable):
     """One policy's verdict on one agent for one ticket.
 
     Args:
@@ -211,6 +234,8 @@ class Assessment:
         False
         >>> Assessment.ranked(0.25, "load 25%").rank
         0.25
+        >>> Assessment.exclude("is on a break").to_dict()
+        {'admitted': False, 'rank': 'inf', 'reason': 'is on a break'}
     """
 
     admitted: bool = attrs.field(
@@ -254,52 +279,8 @@ class Assessment:
         """
         return cls(admitted=True, rank=rank, reason=reason)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import Assessment
-            >>> Assessment.ranked(2, "x").to_dict()
-            {'admitted': True, 'rank': 2.0, 'reason': 'x'}
-        """
-        rank: float | str = (
-            self.rank
-            if math.isfinite(self.rank)
-            else ("inf" if self.rank > 0 else "-inf")
-        )
-        return {"admitted": self.admitted, "rank": rank, "reason": self.reason}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
-        """Build an assessment from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Examples:
-            >>> from servicekit.routing import Assessment
-            >>> Assessment.from_dict(
-            ...     {"admitted": False, "rank": "inf", "reason": "x"}
-            ... ).admitted
-            False
-        """
-        d = v.require_keys(data, "Assessment", ("admitted", "rank", "reason"))
-        raw = d["rank"]
-        rank = _INFINITIES.get(raw, raw) if isinstance(raw, str) else raw
-        if isinstance(rank, str):
-            msg = f"Assessment.rank must be a number, 'inf' or '-inf'; got {rank!r}"
-            raise DeserializationError(msg)
-        return cls(admitted=d["admitted"], rank=rank, reason=d["reason"])
-
 
 _ADMIT = Assessment()
-_INFINITIES = {"inf": math.inf, "-inf": -math.inf}
 
 
 @runtime_checkable
@@ -394,8 +375,8 @@ class Live:
         self.load: dict[Channel, int] = agent.load.thawed()
         self.total_capacity = sum(self.capacity.values())
         self.total_load = sum(self.load.values())
-        last = agent.last_assigned_at
-        self.last_us: float = _NEVER if last is None else float(v.micros(last))
+        last = last_us(agent)
+        self.last_us: float = _NEVER if last is None else float(last)
         self.version = 0
         # (plan, channel) -> heap keys, or None if a dynamic filter refuses; cleared
         # whenever the agent takes work, because only then can either change.
@@ -488,8 +469,13 @@ def _policy_name(value: object) -> str:
     return v.check_id(value, "a policy's name", "'least loaded'")
 
 
-class _Builtin:
-    """Private mixin: the index-friendly forms of a built-in policy."""
+class _Builtin(_codec.Serialisable):
+    """Private mixin: the index-friendly forms of a built-in policy.
+
+    Built-in policies are values: ``to_dict`` names the policy under ``"type"`` (its
+    ``kind``) beside its name and parameters, and [`policy_from_dict`][] reads it back.
+    The name is kept because reasons and escalation steps refer to policies by name.
+    """
 
     kind: ClassVar[str] = ""
     name: str
@@ -540,29 +526,6 @@ class _Builtin:
     # Words for an agent's key, from live state.
     def _live_reason(self, live: Live, now_us: int) -> str:
         return ""
-
-    # The policy's parameters besides its name, as JSON-native values.
-    def _params(self) -> dict[str, Any]:
-        return {}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"policy": kind, "name": name, **parameters}``.
-
-        [`policy_from_dict`][] reads it back; the name is kept because reasons and
-        escalation steps refer to policies by name.
-
-        Returns:
-            A dict of JSON-native values (durations as ISO-8601 strings).
-
-        Examples:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing import LeastLoaded, OwnerStickiness
-            >>> LeastLoaded().to_dict()
-            {'policy': 'least_loaded', 'name': 'least loaded'}
-            >>> OwnerStickiness(wait=timedelta(minutes=20), name="owner").to_dict()
-            {'policy': 'owner', 'name': 'owner', 'wait': 'PT20M'}
-        """
-        return {"policy": self.kind, "name": self.name, **self._params()}
 
 
 @attrs.frozen(kw_only=True)
@@ -978,9 +941,6 @@ class PartTimeWeighting(_Builtin):
             return True
         return live.load.get(channel, 0) < self.limit(live.capacity.get(channel, 0))
 
-    def _params(self) -> dict[str, Any]:
-        return {"share": self.share}
-
 
 def _threshold(value: object) -> int:
     n = v.count(value, "SeniorForRepeatComplaints.threshold")
@@ -1097,9 +1057,6 @@ class SeniorForRepeatComplaints(_Builtin):
     def _summary(self, key: str, removed: Sequence[Agent]) -> str:
         return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
 
-    def _params(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "attribute": self.attribute}
-
 
 def _wait(value: object) -> dt.timedelta:
     return v.duration(value, "OwnerStickiness.wait")
@@ -1210,9 +1167,6 @@ class OwnerStickiness(_Builtin):
 
     def _level_reason(self, key: Any) -> str:
         return "owns the case (first-contact ownership)"
-
-    def _params(self) -> dict[str, Any]:
-        return {"wait": v.duration_to_iso(self.wait)}
 
 
 @attrs.frozen(kw_only=True)
@@ -1387,7 +1341,7 @@ class LongestIdle(_Builtin):
             return Assessment.ranked(_NEVER, "has not received a ticket yet")
         idle = v.humanize(max(v.elapsed(last, context.now), dt.timedelta(0)))
         return Assessment.ranked(
-            float(v.micros(last)), f"last received a ticket {idle} ago"
+            float(last_us(agent) or 0), f"last received a ticket {idle} ago"
         )
 
     def _key(self, live: Live) -> float:
@@ -1400,60 +1354,49 @@ class LongestIdle(_Builtin):
         return f"last received a ticket {v.humanize(idle)} ago"
 
 
-_KINDS: dict[str, type[_Builtin]] = {
-    cls.kind: cls
-    for cls in (
-        ChannelMatch,
-        Availability,
-        RequiredSkills,
-        LanguageMatch,
-        SkillGroupMatch,
-        PartTimeWeighting,
-        SeniorForRepeatComplaints,
-        OwnerStickiness,
-        DedicatedManager,
-        LeastLoaded,
-        LongestIdle,
-    )
-}
+_BUILTINS: tuple[type[_Builtin], ...] = (
+    ChannelMatch,
+    Availability,
+    RequiredSkills,
+    LanguageMatch,
+    SkillGroupMatch,
+    PartTimeWeighting,
+    SeniorForRepeatComplaints,
+    OwnerStickiness,
+    DedicatedManager,
+    LeastLoaded,
+    LongestIdle,
+)
+for _cls in _BUILTINS:
+    _codec.value(tag=_cls.kind, omit_if_default=())(_cls)
+# A field typed RoutingPolicy reads a built-in policy by its "type".
+_codec.variants(RoutingPolicy, _BUILTINS)
 
 
 def policy_from_dict(data: Mapping[str, Any]) -> RoutingPolicy:
     """Build a built-in policy from its ``to_dict()`` data.
 
     Args:
-        data: ``{"policy": kind, **parameters}`` as produced by ``to_dict()``.
+        data: ``{"type": kind, **parameters}`` as produced by ``to_dict()``.
 
     Returns:
         The built-in policy.
 
     Raises:
-        DeserializationError: the data names no built-in policy.
+        DeserializationError: the data names no built-in policy, has a key the
+            policy does not take, or a malformed value; the message names the path.
 
     Examples:
         >>> from datetime import timedelta
         >>> from servicekit.routing import OwnerStickiness, policy_from_dict
         >>> p = OwnerStickiness(wait=timedelta(minutes=10))
+        >>> p.to_dict()
+        {'type': 'owner', 'wait': 'PT10M', 'name': 'first-contact ownership'}
         >>> policy_from_dict(p.to_dict()) == p
         True
     """
-    d = v.require_keys(data, "policy", ("policy",))
-    kind = d["policy"]
-    cls = _KINDS.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        msg = f"unknown routing policy {d['policy']!r}; built-ins are: {', '.join(sorted(_KINDS))}"
-        raise DeserializationError(msg)
-    params = {k: val for k, val in d.items() if k != "policy"}
-    known = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]  # all attrs
-    unknown = sorted(str(k) for k in set(params) - known)
-    if unknown:
-        # Checked here, not by catching TypeError: a bad value ('share': 'x') must
-        # keep its own message instead of being reported as an unknown parameter.
-        msg = f"policy {kind!r} does not take the parameters {unknown}"
-        raise DeserializationError(msg)
-    if "wait" in params:
-        params["wait"] = v.duration_from_iso(params["wait"], "wait")
-    return cls(**params)  # type: ignore[return-value]
+    # A protocol names the family of variants the codec reads by their "type".
+    return _codec.from_data(RoutingPolicy, data, what="policy")  # type: ignore[type-abstract]
 
 
 def explain(

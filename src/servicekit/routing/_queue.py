@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from servicekit import _codec
 from servicekit._vocabulary import Priority
 from servicekit.errors import DuplicateIdError, InvalidArgumentError
 from servicekit.routing import _values as v
-from servicekit.routing._model import Ticket
+from servicekit.routing._model import Ticket, created_us, due_us
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
 __all__ = ["QueueOrder"]
 
@@ -44,7 +45,7 @@ def unique_tickets(tickets: object) -> tuple[Ticket, ...]:
 
 def waited(ticket: Ticket, now_us: int, now: dt.datetime) -> int:
     """Return microseconds ``ticket`` has waited at ``now`` (refusing the future)."""
-    created = v.micros(ticket.created_at)
+    created = created_us(ticket)
     if created > now_us:
         msg = (
             f"ticket {ticket.id} was created at {ticket.created_at.isoformat()}, after "
@@ -54,8 +55,9 @@ def waited(ticket: Ticket, now_us: int, now: dt.datetime) -> int:
     return now_us - created
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class QueueOrder:
+class QueueOrder(_codec.Serialisable):
     """How a queue is ordered, with promotion so low priorities never starve.
 
     Args:
@@ -87,6 +89,8 @@ class QueueOrder:
         'high'
         >>> [t.id for t in q.order([new_high, old_low], now)]
         ['old', 'new']
+        >>> q.to_dict()
+        {'promote_every': 'PT2H'}
     """
 
     promote_every: dt.timedelta | None = attrs.field(default=None, converter=_bound)
@@ -133,13 +137,13 @@ class QueueOrder:
         return self._key_after(ticket, wait, now_us - wait)
 
     def _key_after(
-        self, ticket: Ticket, waited_us: int, created_us: int
+        self, ticket: Ticket, waited_us: int, created: int
     ) -> tuple[Any, ...]:
         # Flat tuple, integers only: cheap to build and compare for 100,000 tickets.
-        due = ticket.due_at
+        due = due_us(ticket)
         if due is None:
-            return (self._rank(ticket, waited_us), 1, 0, created_us, ticket.id)
-        return (self._rank(ticket, waited_us), 0, v.micros(due), created_us, ticket.id)
+            return (self._rank(ticket, waited_us), 1, 0, created, ticket.id)
+        return (self._rank(ticket, waited_us), 0, due, created, ticket.id)
 
     def effective_priority(self, ticket: Ticket, now: dt.datetime) -> Priority:
         """Return the ticket's priority after promotion for waiting at ``now``.
@@ -213,44 +217,3 @@ class QueueOrder:
         keyed = [(self._key(t, now_us, now_i), t) for t in unique_tickets(tickets)]
         keyed.sort(key=lambda kt: kt[0])
         return tuple(t for _, t in keyed)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing import QueueOrder
-            >>> QueueOrder(promote_every=timedelta(minutes=90)).to_dict()
-            {'promote_every': 'PT1H30M'}
-        """
-        pe = self.promote_every
-        return {"promote_every": None if pe is None else v.duration_to_iso(pe)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> QueueOrder:
-        """Build a queue order from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: the duration is malformed.
-
-        Examples:
-            >>> from servicekit.routing import QueueOrder
-            >>> QueueOrder.from_dict({"promote_every": "PT1H"}).promote_every
-            datetime.timedelta(seconds=3600)
-        """
-        d = v.require_keys(data, "QueueOrder", ())
-        pe = d.get("promote_every")
-        return cls(
-            promote_every=None
-            if pe is None
-            else v.duration_from_iso(pe, "promote_every")
-        )

@@ -26,14 +26,14 @@ import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
-    DeserializationError,
     DuplicateIdError,
     InvalidArgumentError,
     InvalidTypeError,
@@ -59,7 +59,6 @@ from servicekit.routing._policies import (
     SkillGroupMatch,
     _assess,
     _Builtin,
-    policy_from_dict,
 )
 from servicekit.routing._queue import QueueOrder, unique_tickets, waited
 from servicekit.routing._triage import Triage, TriageResult
@@ -79,7 +78,6 @@ __all__ = [
 
 STANDARD = "standard"
 _PRIORITIES = tuple(Priority)
-_T = TypeVar("_T", "Assignment", "RoutingDecision")
 Strategy = Literal["indexed", "scan"]
 # "route" is Router.route's mode: every agent judged by every policy, one line each.
 _Mode = Literal["indexed", "scan", "route"]
@@ -137,8 +135,9 @@ def _lower(value: object) -> int:
     return n
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class EscalationStep:
+class EscalationStep(_codec.Serialisable):
     """After a ticket has waited ``after``, relax these requirements or widen the pool.
 
     Steps accumulate: at a given wait, every step whose ``after`` has passed applies.
@@ -228,58 +227,6 @@ class EscalationStep:
             parts.append(f"skip {', '.join(sorted(self.drop_policies))}")
         return f"{self.name}: {', '.join(parts) or 'no change'}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing import EscalationStep
-            >>> EscalationStep(after=timedelta(minutes=5)).to_dict()["after"]
-            'PT5M'
-        """
-        return {
-            "after": v.duration_to_iso(self.after),
-            "name": self.name,
-            "drop_skills": sorted(self.drop_skills),
-            "drop_all_skills": self.drop_all_skills,
-            "lower_levels_by": self.lower_levels_by,
-            "drop_language": self.drop_language,
-            "widen_to_groups": sorted(self.widen_to_groups),
-            "any_group": self.any_group,
-            "release_owner": self.release_owner,
-            "drop_policies": sorted(self.drop_policies),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EscalationStep:
-        """Build a step from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``after`` is missing or malformed.
-
-        Examples:
-            >>> from servicekit.routing import EscalationStep
-            >>> EscalationStep.from_dict({"after": "PT15M", "drop_language": True}).name
-            'after 15 min'
-        """
-        d = dict(v.require_keys(data, "EscalationStep", ("after",)))
-        unknown = sorted(str(k) for k in set(d) - {f.name for f in attrs.fields(cls)})
-        if unknown:
-            # A misspelt "drop_langauge" must not silently turn a step into a no-op.
-            msg = f"EscalationStep.from_dict: unknown keys {unknown}; pass the dict produced by to_dict()"
-            raise DeserializationError(msg)
-        d["after"] = v.duration_from_iso(d["after"], "EscalationStep.after")
-        return cls(**d)
-
 
 @attrs.frozen
 class _Relax:
@@ -332,29 +279,9 @@ def _reasons(value: object) -> tuple[str, ...]:
     return tuple(str(r) for r in value)
 
 
-# RoutingDecision and Assignment store the same four fields; one pair of helpers
-# converts both, so the two JSON forms cannot drift apart.
-def _outcome_to_dict(out: RoutingDecision | Assignment) -> dict[str, Any]:
-    return {
-        "ticket_id": out.ticket_id,
-        "agent_id": out.agent_id,
-        "step": out.step,
-        "reasons": list(out.reasons),
-    }
-
-
-def _outcome_from_dict(cls: type[_T], data: object, required: tuple[str, ...]) -> _T:
-    d = v.require_keys(data, cls.__name__, required)
-    return cls(
-        ticket_id=d.get("ticket_id"),
-        agent_id=d.get("agent_id"),
-        step=d["step"],
-        reasons=d.get("reasons", ()),
-    )
-
-
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class RoutingDecision:
+class RoutingDecision(_codec.Serialisable):
     """The router's answer for one ticket: who takes it (or nobody) and why.
 
     Args:
@@ -380,46 +307,10 @@ class RoutingDecision:
     step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
 
-        Returns:
-            A dict of JSON-native values.
-
-        Examples:
-            >>> from servicekit.routing import RoutingDecision
-            >>> RoutingDecision(ticket_id="T", agent_id="A", step="standard").to_dict()[
-            ...     "agent_id"
-            ... ]
-            'A'
-        """
-        return _outcome_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RoutingDecision:
-        """Build a decision from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``agent_id`` or ``step`` is missing.
-
-        Examples:
-            >>> from servicekit.routing import RoutingDecision
-            >>> RoutingDecision.from_dict(
-            ...     {"ticket_id": "T", "agent_id": None, "step": "standard"}
-            ... ).agent_id is None
-            True
-        """
-        return _outcome_from_dict(cls, data, ("agent_id", "step"))
-
-
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class Assignment:
+class Assignment(_codec.Serialisable):
     """One ticket given to one agent by [`Router.dispatch`][].
 
     Args:
@@ -442,43 +333,6 @@ class Assignment:
     step: str = attrs.field(converter=_step)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values.
-
-        Examples:
-            >>> from servicekit.routing import Assignment
-            >>> Assignment(ticket_id="T", agent_id="A", step="standard").to_dict()[
-            ...     "reasons"
-            ... ]
-            []
-        """
-        return _outcome_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
-        """Build an assignment from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``ticket_id``, ``agent_id`` or ``step`` is missing.
-
-        Examples:
-            >>> from servicekit.routing import Assignment
-            >>> Assignment.from_dict(
-            ...     {"ticket_id": "T", "agent_id": "A", "step": "standard"}
-            ... ).agent_id
-            'A'
-        """
-        return _outcome_from_dict(cls, data, ("ticket_id", "agent_id", "step"))
-
 
 def _assignments(value: object) -> tuple[Assignment, ...]:
     return v.items_of(Assignment, value, "DispatchResult.assignments")
@@ -492,8 +346,9 @@ def _agents(value: object) -> tuple[Agent, ...]:
     return v.items_of(Agent, value, "DispatchResult.agents")
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class DispatchResult:
+class DispatchResult(_codec.Serialisable):
     """What [`Router.dispatch`][] did with a queue.
 
     Args:
@@ -505,6 +360,8 @@ class DispatchResult:
     Examples:
         >>> from servicekit.routing import DispatchResult
         >>> r = DispatchResult(assignments=[], unassigned=[])
+        >>> r.to_dict()
+        {'assignments': [], 'unassigned': [], 'agents': []}
         >>> DispatchResult.from_dict(r.to_dict()) == r
         True
     """
@@ -512,56 +369,6 @@ class DispatchResult:
     assignments: tuple[Assignment, ...] = attrs.field(converter=_assignments)
     unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=_unassigned)
     agents: tuple[Agent, ...] = attrs.field(default=(), converter=_agents)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import DispatchResult
-            >>> DispatchResult(assignments=[], unassigned=[], agents=[]).to_dict()
-            {'assignments': [], 'unassigned': [], 'agents': []}
-        """
-        return {
-            "assignments": [a.to_dict() for a in self.assignments],
-            "unassigned": [u.to_dict() for u in self.unassigned],
-            "agents": [a.to_dict() for a in self.agents],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DispatchResult:
-        """Build a result from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: a list is missing or holds malformed entries.
-
-        Examples:
-            >>> from servicekit.routing import DispatchResult
-            >>> DispatchResult.from_dict({"assignments": [], "unassigned": []}).agents
-            ()
-        """
-        d = v.require_keys(data, "DispatchResult", ("assignments", "unassigned"))
-
-        def listed(key: str) -> list[Any]:
-            items = d.get(key, [])
-            if not isinstance(items, list | tuple):
-                msg = f"DispatchResult.from_dict: {key!r} must be a list; got {items!r}"
-                raise DeserializationError(msg)
-            return list(items)
-
-        return cls(
-            assignments=[Assignment.from_dict(a) for a in listed("assignments")],
-            unassigned=[RoutingDecision.from_dict(u) for u in listed("unassigned")],
-            agents=[Agent.from_dict(a) for a in listed("agents")],
-        )
 
 
 def _policies(value: object) -> tuple[RoutingPolicy, ...]:
@@ -858,8 +665,9 @@ def _same_static_facts(a: Agent, b: Agent) -> bool:
     )
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class Router:
+class Router(_codec.Serialisable):
     r"""A routing pipeline: policies, escalation steps, queue order and optional triage.
 
     Capacity is always respected: if ``policies`` holds no [`Availability`][],
@@ -1172,61 +980,28 @@ class Router:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
+        """Return this router as JSON-native data (see ``docs/serialisation.md``).
 
         Only built-in policies serialise; a router holding your own policy raises.
 
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
         Raises:
-            InvalidTypeError: a policy has no ``to_dict``.
+            InvalidTypeError: a policy is not a built-in one.
 
         Examples:
-            >>> from servicekit.routing import Router
+            >>> from servicekit.routing import LeastLoaded, Router
+            >>> Router(policies=[LeastLoaded()]).to_dict()["policies"][1]
+            {'type': 'least_loaded', 'name': 'least loaded'}
             >>> Router.from_dict(Router.default().to_dict()) == Router.default()
             True
+            >>> r = Router.from_dict({"policies": [{"type": "least_loaded"}]})
+            >>> [p.name for p in r.policies]
+            ['availability and capacity', 'least loaded']
         """
-        policies = []
         for p in self.policies:
             if not isinstance(p, _Builtin):
                 msg = f"policy {p.name!r} is not a built-in policy, so the router cannot be serialised; rebuild it in code instead"
                 raise InvalidTypeError(msg)
-            policies.append(p.to_dict())
-        return {
-            "policies": policies,
-            "escalations": [s.to_dict() for s in self.escalations],
-            "queue": self.queue.to_dict(),
-            "triage": None if self.triage is None else self.triage.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Router:
-        """Build a router from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: a policy is unknown or a field is malformed.
-
-        Examples:
-            >>> from servicekit.routing import Router
-            >>> r = Router.from_dict({"policies": [{"policy": "least_loaded"}]})
-            >>> [p.name for p in r.policies]
-            ['availability and capacity', 'least loaded']
-        """
-        d = v.require_keys(data, "Router", ("policies",))
-        triage_data = d.get("triage")
-        return cls(
-            policies=[policy_from_dict(p) for p in d["policies"]],
-            escalations=[EscalationStep.from_dict(s) for s in d.get("escalations", ())],
-            queue=QueueOrder.from_dict(d.get("queue", {})),
-            triage=None if triage_data is None else Triage.from_dict(triage_data),
-        )
+        return super().to_dict()
 
 
 def _check_agents(agents: Iterable[Agent]) -> list[Agent]:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from servicekit import _codec
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "StaffingPlan",
@@ -334,8 +331,9 @@ def _optional_traffic(value: object) -> float | None:
     return None if value is None else _traffic(value)
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class StaffingPlan:
+class StaffingPlan(_codec.Serialisable):
     """How many agents a queue needs, and how it will perform with them.
 
     Args:
@@ -372,81 +370,6 @@ class StaffingPlan:
     occupancy: float = attrs.field(converter=_occupancy)
     waiting_probability: float = attrs.field(converter=_waiting)
     traffic: float | None = attrs.field(default=None, converter=_optional_traffic)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (ASA as an ISO-8601 duration).
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from datetime import timedelta
-            >>> from servicekit.routing.staffing import required_agents
-            >>> required_agents(
-            ...     volume=0,
-            ...     period=timedelta(hours=1),
-            ...     aht=timedelta(minutes=3),
-            ...     target_answer=timedelta(seconds=20),
-            ... ).to_dict()["asa"]
-            'PT0S'
-        """
-        return {
-            "agents": self.agents,
-            "scheduled_agents": self.scheduled_agents,
-            "service_level": self.service_level,
-            "asa": v.duration_to_iso(self.asa),
-            "occupancy": self.occupancy,
-            "waiting_probability": self.waiting_probability,
-            "traffic": self.traffic,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> StaffingPlan:
-        """Build a plan from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: keys are missing or ASA is malformed.
-            InvalidArgumentError: a value is out of range (see the class).
-
-        Examples:
-            >>> from servicekit.routing.staffing import StaffingPlan
-            >>> StaffingPlan.from_dict(
-            ...     {
-            ...         "agents": 3,
-            ...         "scheduled_agents": 4,
-            ...         "service_level": 0.8,
-            ...         "asa": "PT12S",
-            ...         "occupancy": 0.6,
-            ...         "waiting_probability": 0.3,
-            ...         "traffic": 1.8,
-            ...     }
-            ... ).asa.seconds
-            12
-        """
-        keys = (
-            "agents",
-            "scheduled_agents",
-            "service_level",
-            "asa",
-            "occupancy",
-            "waiting_probability",
-        )
-        d = v.require_keys(data, "StaffingPlan", keys)
-        return cls(
-            agents=d["agents"],
-            scheduled_agents=d["scheduled_agents"],
-            service_level=d["service_level"],
-            asa=v.duration_from_iso(d["asa"], "StaffingPlan.asa"),
-            occupancy=d["occupancy"],
-            waiting_probability=d["waiting_probability"],
-            traffic=d.get("traffic"),
-        )
 
 
 def required_agents(

@@ -9,10 +9,12 @@ catches the rest. This module must never evaluate strings as code or read a cloc
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 import attrs
 
+from servicekit import _codec
 from servicekit._conditions import (
     MISSING,
     Always,
@@ -30,9 +32,6 @@ from servicekit.errors import (
 )
 from servicekit.routing import _values as v
 from servicekit.routing._model import Ticket
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["Triage", "TriageResult", "TriageRule"]
 
@@ -61,6 +60,25 @@ def _levels(value: object) -> v.FrozenMap[str, int]:
     return v.skill_levels(value, "min_levels")
 
 
+def _read_when(data: object, _: object) -> Condition:
+    # null is every ticket; an object is a condition's data or the shorthand mapping.
+    if data is not None and not isinstance(data, Mapping):
+        what = (
+            "null or an object describing a condition, such as {'tier': 'high_value'}"
+        )
+        raise _codec.ExpectedError(what, data)
+    return condition_from(data)
+
+
+def _write_when(when: Condition) -> dict[str, Any]:
+    return when.to_dict()
+
+
+# Rule conditions keep their own JSON form (``{"op": ...}``), shared with sla.
+_WHEN: Final = (_read_when, _write_when)
+_MIN_LEVELS: Final = _codec.Shape(dict[str, int], _levels, dict)
+
+
 def _result_rule(value: object) -> TriageRule:
     if not isinstance(value, TriageRule):
         msg = f"TriageResult.rule must be the TriageRule that fired; got {value!r}"
@@ -68,8 +86,11 @@ def _result_rule(value: object) -> TriageRule:
     return value
 
 
+@_codec.value(
+    omit_if_default=(), hooks={"when": _WHEN}, shapes={"min_levels": _MIN_LEVELS}
+)
 @attrs.frozen(kw_only=True)
-class TriageRule:
+class TriageRule(_codec.Serialisable):
     """One row of a triage table: when the facts match, set these.
 
     Args:
@@ -108,59 +129,10 @@ class TriageRule:
             msg = f"triage rule {self.name!r}: min_levels names {extra} which are not in skills; add them to skills"
             raise InvalidConditionError(msg)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
 
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import TriageRule
-            >>> TriageRule(name="all").to_dict()["when"]
-            {'op': 'always'}
-        """
-        return {
-            "name": self.name,
-            "when": self.when.to_dict(),
-            "priority": None if self.priority is None else self.priority.value,
-            "group": self.group,
-            "skills": sorted(self.skills),
-            "min_levels": dict(self.min_levels),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TriageRule:
-        """Build a rule from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: the name is missing or the condition is malformed.
-
-        Examples:
-            >>> from servicekit.routing import TriageRule
-            >>> TriageRule.from_dict(
-            ...     {"name": "vip", "when": {"tier": "high_value"}}
-            ... ).name
-            'vip'
-        """
-        d = v.require_keys(data, "TriageRule", ("name",))
-        return cls(
-            name=d["name"],
-            when=d.get("when"),
-            priority=d.get("priority"),
-            group=d.get("group"),
-            skills=d.get("skills", ()),
-            min_levels=d.get("min_levels", {}),
-        )
-
-
+@_codec.value(omit_if_default=(), shapes={"min_levels": _MIN_LEVELS})
 @attrs.frozen(kw_only=True)
-class TriageResult:
+class TriageResult(_codec.Serialisable):
     """What triage decided for one ticket, and which rule decided it.
 
     Args:
@@ -240,63 +212,6 @@ class TriageResult:
             min_levels=self.min_levels,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.routing import Ticket, Triage, TriageResult
-            >>> t = Ticket(
-            ...     id="T",
-            ...     created_at=pendulum.datetime(2026, 1, 1),
-            ...     priority="low",
-            ...     tier="ordinary",
-            ...     channel="chat",
-            ... )
-            >>> r = Triage(rules=[]).classify(t)
-            >>> TriageResult.from_dict(r.to_dict()) == r
-            True
-        """
-        return {
-            "rule": self.rule.to_dict(),
-            "priority": self.priority.value,
-            "group": self.group,
-            "skills": sorted(self.skills),
-            "min_levels": dict(self.min_levels),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TriageResult:
-        """Build a result from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: keys are missing.
-
-        Examples:
-            >>> from servicekit.routing import TriageResult
-            >>> TriageResult.from_dict(
-            ...     {"rule": {"name": "x"}, "priority": "low", "group": None}
-            ... ).priority.value
-            'low'
-        """
-        d = v.require_keys(data, "TriageResult", ("rule", "priority", "group"))
-        return cls(
-            rule=TriageRule.from_dict(d["rule"]),
-            priority=d["priority"],
-            group=d["group"],
-            skills=d.get("skills", ()),
-            min_levels=d.get("min_levels", {}),
-        )
-
 
 def _rules(value: object) -> tuple[TriageRule, ...]:
     out = v.items_of(TriageRule, value, "Triage.rules")
@@ -347,8 +262,9 @@ def _memo_key(
     return tuple(out)
 
 
+@_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class Triage:
+class Triage(_codec.Serialisable):
     """An ordered rule table; the first rule whose condition matches wins.
 
     The default rule (priority NORMAL unless you say otherwise) classifies tickets no
@@ -522,46 +438,3 @@ class Triage:
             ['faq']
         """
         return self.classify(ticket).apply(ticket)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data that [`from_dict`][] reads.
-
-        Returns:
-            A dict of JSON-native values (ISO-8601 strings for instants and durations).
-
-        Examples:
-            >>> from servicekit.routing import Triage
-            >>> Triage(rules=[]).to_dict()["default"]["priority"]
-            'normal'
-        """
-        return {
-            "rules": [r.to_dict() for r in self.rules],
-            "default": self.default.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Triage:
-        """Build a triage table from [`to_dict`][] data.
-
-        Args:
-            data: A mapping as produced by [`to_dict`][] (for example, parsed JSON).
-
-        Returns:
-            The equivalent value; ``from_dict(x.to_dict()) == x``.
-
-        Raises:
-            DeserializationError: ``rules`` is missing or malformed.
-
-        Examples:
-            >>> from servicekit.routing import Triage
-            >>> t = Triage.from_dict(
-            ...     {"rules": [{"name": "vip", "when": {"tier": "high_value"}}]}
-            ... )
-            >>> [r.name for r in t.rules]
-            ['vip']
-        """
-        d = v.require_keys(data, "Triage", ("rules",))
-        rules = [TriageRule.from_dict(r) for r in d["rules"]]
-        if "default" in d:
-            return cls(rules=rules, default=TriageRule.from_dict(d["default"]))
-        return cls(rules=rules)

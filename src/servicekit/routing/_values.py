@@ -1,9 +1,10 @@
-"""Shared plumbing for routing values: validation, freezing and JSON conversion.
+"""Shared plumbing for routing values: validation and freezing.
 
 Everything here is private. It turns loose caller input (dicts, lists, datetimes in any
-zone) into the immutable, comparable forms the public values store, and back into
-JSON-native data. It must never read a clock, never guess a time zone, and never let
-a half-built value escape: every check runs before an object exists.
+zone) into the immutable, comparable forms the public values store; reading and writing
+JSON is the codec's (``servicekit._codec``). It must never read a clock, never guess a
+time zone, and never let a half-built value escape: every check runs before an object
+exists.
 """
 
 from __future__ import annotations
@@ -15,11 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import pendulum
 
-from servicekit._iso import duration_from_iso as duration_from_iso  # noqa: PLC0414  (re-export)
-from servicekit._iso import duration_to_iso as duration_to_iso  # noqa: PLC0414  (re-export)
-from servicekit._iso import instant_from_iso as parse_iso_instant
 from servicekit.errors import (
-    DeserializationError,
     InvalidArgumentError,
     InvalidTypeError,
     NaiveDatetimeError,
@@ -125,8 +122,8 @@ def optional_id(value: object, what: str) -> str | None:
     return None if value is None else check_id(value, what)
 
 
-def instant(value: object, what: str) -> pendulum.DateTime:
-    """Return ``value`` as the same instant in UTC, refusing naive datetimes."""
+def aware(value: object, what: str) -> dt.datetime:
+    """Return ``value`` as it is (in the zone it was given in), refusing naive ones."""
     if not isinstance(value, dt.datetime):
         msg = f"{what} must be a timezone-aware datetime; got {type(value).__name__} {value!r}"
         raise InvalidTypeError(msg)
@@ -136,16 +133,27 @@ def instant(value: object, what: str) -> pendulum.DateTime:
             "for example pendulum.datetime(..., tz='Asia/Shanghai')"
         )
         raise NaiveDatetimeError(msg)
+    return value
+
+
+def optional_aware(value: object, what: str) -> dt.datetime | None:
+    """Return ``None`` or ``value`` as [`aware`][] does."""
+    return None if value is None else aware(value, what)
+
+
+def instant(value: object, what: str) -> pendulum.DateTime:
+    """Return ``value`` as the same instant in UTC, refusing naive datetimes."""
     if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
-        return value
+        return value  # the hot path: every dispatch's ``now``
+    given = aware(value, what)
     # The UTC fields, put straight into a pendulum value: pendulum.instance() and
     # in_timezone() cost ten times as much, on every dispatch's ``now``.
     try:
-        u = dt.datetime.astimezone(value, dt.UTC)
+        u = dt.datetime.astimezone(given, dt.UTC)
     except OverflowError:
         # 0001-01-01 00:00+08:00 is in year 0 in UTC, which datetime cannot hold.
         msg = (
-            f"{what} ({value.isoformat()}) falls outside years 1-9999 in UTC; "
+            f"{what} ({given.isoformat()}) falls outside years 1-9999 in UTC; "
             "give an instant between them"
         )
         raise InvalidArgumentError(msg) from None
@@ -159,11 +167,6 @@ def instant(value: object, what: str) -> pendulum.DateTime:
         u.microsecond,
         tzinfo=pendulum.UTC,
     )
-
-
-def optional_instant(value: object, what: str) -> pendulum.DateTime | None:
-    """Return ``None`` or ``value`` as a UTC instant."""
-    return None if value is None else instant(value, what)
 
 
 def micros(value: dt.datetime) -> int:
@@ -193,18 +196,6 @@ def duration(value: object, what: str, *, positive: bool = False) -> dt.timedelt
         msg = f"{what} must be {need}; got {value}"
         raise InvalidArgumentError(msg)
     return value
-
-
-def instant_to_iso(value: dt.datetime | None) -> str | None:
-    """Return an ISO-8601 string for an instant (or None)."""
-    return None if value is None else value.isoformat()
-
-
-def instant_from_iso(text: object, what: str) -> pendulum.DateTime | None:
-    """Parse an ISO-8601 instant with an explicit offset (or None)."""
-    if text is None:
-        return None
-    return instant(parse_iso_instant(text, what), what)
 
 
 def names(value: object, what: str, example: str = "'billing'") -> frozenset[str]:
@@ -344,7 +335,7 @@ def freeze_json(value: object, what: str) -> Any:
 
 
 def thaw_json(value: Any) -> Any:
-    """Inverse of [`freeze_json`][]: FrozenMap → dict, tuple → list."""
+    """Inverse of [`freeze_json`][]: FrozenMap → dict, tuple → list (for the codec)."""
     if isinstance(value, Mapping):
         return {k: thaw_json(v) for k, v in value.items()}
     if isinstance(value, tuple):
@@ -362,18 +353,6 @@ def attributes(value: object) -> FrozenMap[str, Any]:
     frozen = freeze_json(value, "attributes")
     assert isinstance(frozen, FrozenMap)  # noqa: S101  # a Mapping always freezes to one
     return frozen
-
-
-def require_keys(data: object, what: str, required: Iterable[str]) -> Mapping[str, Any]:
-    """Return ``data`` as a mapping after checking it holds every required key."""
-    if not isinstance(data, Mapping):
-        msg = f"{what}.from_dict needs a dict (as produced by to_dict()); got {data!r}"
-        raise DeserializationError(msg)
-    missing = [k for k in required if k not in data]
-    if missing:
-        msg = f"{what}.from_dict: missing keys {missing}; pass the dict produced by to_dict()"
-        raise DeserializationError(msg)
-    return data
 
 
 def first_duplicate(items: Iterable[_K]) -> _K | None:
