@@ -6,19 +6,17 @@ does) is read back as a value or refused with a ``DeserializationError`` naming 
 JSON path: nothing else ever escapes.
 """
 
-import copy
 import enum
 import json
 import math
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fuzz
 import servicekit.acceptance
 from servicekit import _codec
-from servicekit._boundary import MAX_DEPTH
 from servicekit.acceptance import (
     Requirement,
     RequirementPolicy,
@@ -86,100 +84,29 @@ def test_the_state_names_parse_in_any_case():
 # ----------------------------------------------------------------------- the fuzz
 
 
-def _deep(levels: int) -> Any:
-    value: Any = 1
-    for _ in range(levels):
-        value = [value]
-    return value
-
-
-JUNK = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12),
-    st.just("x" * 100_000),
-    st.lists(st.integers(), max_size=3),
-    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-    st.just(_deep(MAX_DEPTH + 3)),
-    # Near misses: values of the right type that a field refuses.
-    st.sampled_from(
-        [
-            "2025-01-01T00:00:00",
-            "0001-01-01T00:00:00+05:00",
-            "9999-12-31T23:59:59+00:00",
-            "2025-01-01T00:00:00+05:00:00.5",
-            "PT1H",
-            "-PT1H",
-            "P",
-            "closed",
-            "SheetSent",
-            "Shipped",
-            "team",
-            "",
-            "  ",
-            -1,
-            0,
-            6,
-            [],
-            [""],
-        ]
-    ),
+JUNK = fuzz.junk(
+    # Near misses: values of the right JSON type that a field refuses.
+    [
+        "2025-01-01T00:00:00",
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59+00:00",
+        "2025-01-01T00:00:00+05:00:00.5",
+        "PT1H",
+        "-PT1H",
+        "P",
+        "closed",
+        "SheetSent",
+        "Shipped",
+        "team",
+        "",
+        "  ",
+        -1,
+        0,
+        6,
+        [],
+        [""],
+    ]
 )
-
-
-def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path into a JSON document (the document itself included), but not
-    into nesting that is already too deep to be read, nor into the policy's
-    calendar: that is servicekit.sla's value, which its own tests hold to the
-    contract (it is replaced whole here)."""
-    out = [path]
-    if len(path) > _STEPS or (path and path[-1] == "calendar"):
-        return out
-    if isinstance(node, dict):
-        for key, child in node.items():
-            out += _paths(child, (*path, key))
-    elif isinstance(node, list):
-        for i, child in enumerate(node):
-            out += _paths(child, (*path, i))
-    return out
-
-
-def _parent(doc: Any, path: tuple[Any, ...]) -> Any:
-    for step in path[:-1]:
-        doc = doc[step]
-    return doc
-
-
-_STEPS = 8
-
-
-def _junk(draw: st.DrawFn) -> Any:
-    # A copy: a later mutation must never reach into a strategy's shared value.
-    return copy.deepcopy(draw(JUNK))
-
-
-@st.composite
-def mutated(draw: st.DrawFn, documents: st.SearchStrategy[Any]) -> Any:
-    """A stored document with one to three nodes replaced, removed or added to."""
-    doc = copy.deepcopy(draw(documents))
-    for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_paths(doc)))
-        if not path:
-            doc = _junk(draw)
-            continue
-        parent, last = _parent(doc, path), path[-1]
-        action = draw(st.sampled_from(["replace", "remove", "add a key"]))
-        if action == "replace":
-            parent[last] = _junk(draw)
-        elif action == "remove":
-            del parent[last]
-        elif isinstance(parent[last], dict):
-            parent[last][draw(st.text(max_size=6))] = _junk(draw)
-        else:
-            parent[last] = [parent[last], _junk(draw)]
-    return doc
 
 
 READERS = [
@@ -207,7 +134,7 @@ READERS = [
 )
 @given(data=st.data())
 def test_mutated_documents_raise_only_deserialization_errors(read, documents, data):
-    document = data.draw(mutated(documents))
+    document = data.draw(fuzz.mutated(documents, JUNK, frozenset({"calendar"})))
     try:
         value = read(document)
     except DeserializationError as e:

@@ -6,7 +6,6 @@ round-trip exactly, as data and as JSON text; a stored document mutated anywhere
 value or refused with a ``DeserializationError`` naming a JSON path, nothing else.
 """
 
-import copy
 import datetime as dt
 import json
 from typing import Any
@@ -15,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fuzz
 import servicekit.routing
 from servicekit import Channel, Priority, Tier, _codec
-from servicekit._boundary import MAX_DEPTH
 from servicekit.errors import DeserializationError
 from servicekit.routing import (
     Agent,
@@ -130,85 +129,28 @@ def test_the_vocabulary_is_read_by_parse_in_any_case(ticket):
 # ----------------------------------------------------------------------- the fuzz
 
 
-def _deep(levels: int) -> Any:
-    value: Any = 1
-    for _ in range(levels):
-        value = [value]
-    return value
-
-
-JUNK = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12),
-    st.just("x" * 100_000),
-    st.lists(st.integers(), max_size=3),
-    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-    st.just(_deep(MAX_DEPTH + 3)),
+JUNK = fuzz.junk(
     # Near misses: values of the right JSON type that a field refuses.
-    st.sampled_from(
-        [
-            "2026-03-02T10:00:00",
-            "0001-01-01T00:00:00+05:00",
-            "PT0S",
-            "-PT1H",
-            "fax",
-            "gold",
-            "whenever",
-            "",
-            "  ",
-            -1,
-            0,
-            11,
-            1.5,
-            [""],
-            {"op": "nope"},
-            {"type": "random"},
-            {"chat": -1},
-        ]
-    ),
+    [
+        "2026-03-02T10:00:00",
+        "0001-01-01T00:00:00+05:00",
+        "PT0S",
+        "-PT1H",
+        "fax",
+        "gold",
+        "whenever",
+        "",
+        "  ",
+        -1,
+        0,
+        11,
+        1.5,
+        [""],
+        {"op": "nope"},
+        {"type": "random"},
+        {"chat": -1},
+    ]
 )
-
-
-def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if len(path) > 8:
-        return out
-    if isinstance(node, dict):
-        for key, child in node.items():
-            out += _paths(child, (*path, key))
-    elif isinstance(node, list):
-        for i, child in enumerate(node):
-            out += _paths(child, (*path, i))
-    return out
-
-
-@st.composite
-def mutated(draw: st.DrawFn, documents: st.SearchStrategy[Any]) -> Any:
-    """A stored document with one to three nodes replaced, removed or added to."""
-    doc = copy.deepcopy(draw(documents))
-    for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_paths(doc)))
-        junk = copy.deepcopy(draw(JUNK))
-        if not path:
-            doc = junk
-            continue
-        parent = doc
-        for step in path[:-1]:
-            parent = parent[step]
-        last = path[-1]
-        action = draw(st.sampled_from(["replace", "remove", "add a key"]))
-        if action == "replace":
-            parent[last] = junk
-        elif action == "remove":
-            del parent[last]
-        elif isinstance(parent[last], dict):
-            parent[last][draw(st.text(max_size=6))] = junk
-        else:
-            parent[last] = [parent[last], junk]
-    return doc
 
 
 READERS = [
@@ -229,7 +171,7 @@ READERS = [
 )
 @given(data=st.data())
 def test_mutated_documents_raise_only_deserialization_errors(read, values, data):
-    document = data.draw(mutated(values.map(lambda v: v.to_dict())))
+    document = data.draw(fuzz.mutated(values.map(lambda v: v.to_dict()), JUNK))
     try:
         value = read(document)
     except DeserializationError as e:
