@@ -124,9 +124,49 @@ class Requirement(_codec.Serialisable):
         ... )
         >>> req.state
         <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
+        >>> [k.__name__ for k in req.allowed_events]
+        ['SheetSent', 'Cancelled']
         >>> req = req.apply(SheetSent(at=pendulum.datetime(2025, 3, 4, 9, tz="UTC")))
         >>> [(o.party.value, o.what.value, str(o.due_at)) for o in req.obligations]
         [('customer', 'confirm_sheet', '2025-03-06 00:00:00+00:00')]
+
+        The customer lets the sheet lapse, so the team re-discusses and sends a new
+        one; the customer confirms, the first delivery fails acceptance, the rework
+        passes, and the follow-up visit closes the requirement. The counters and the
+        follow-up record say how it went:
+
+        >>> from servicekit.acceptance import (
+        ...     AcceptanceFailed,
+        ...     AcceptancePassed,
+        ...     CustomerConfirmed,
+        ...     Delivered,
+        ...     FollowUpDone,
+        ... )
+        >>> t = pendulum.datetime(2025, 3, 7, 9, tz="UTC")
+        >>> req = req.apply_all(req.timeouts(t))
+        >>> req.rediscussion_count, req.state.value
+        (1, 'awaiting_sheet')
+        >>> req = req.apply_all(
+        ...     [
+        ...         SheetSent(at=t),
+        ...         CustomerConfirmed(at=t.add(hours=2)),
+        ...         Delivered(at=t.add(days=1)),
+        ...         AcceptanceFailed(at=t.add(days=2), reasons=["typo"]),
+        ...     ]
+        ... )
+        >>> req.rework_count, req.state.value, req.escalated
+        (1, 'in_rework', False)
+        >>> [(b.kind.value, b.what.value) for b in req.breaches]
+        [('lapsed', 'confirm_sheet')]
+        >>> req = req.apply_all(
+        ...     [
+        ...         Delivered(at=t.add(days=3)),
+        ...         AcceptancePassed(at=t.add(days=4)),
+        ...         FollowUpDone(at=t.add(days=5), solved=True, attitude=5),
+        ...     ]
+        ... )
+        >>> req.is_terminal, req.follow_up.attitude
+        (True, 5)
     """
 
     id: str = attrs.field(converter=_id)
@@ -283,65 +323,17 @@ class Requirement(_codec.Serialisable):
 
     @property
     def state(self) -> RequirementState:
-        """Where the requirement stands now.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import Requirement, RequirementPolicy
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> req.state
-            <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
-        """
+        """Where the requirement stands now."""
         return self._progress.state
 
     @property
     def is_terminal(self) -> bool:
-        """Whether the requirement is closed or cancelled (accepts no more events).
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     Cancelled,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ... )
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> req.is_terminal
-            False
-            >>> req.apply(Cancelled(at=t, reason="duplicate")).is_terminal
-            True
-        """
+        """Whether the requirement is closed or cancelled (accepts no more events)."""
         return self._progress.state.is_terminal
 
     @property
     def allowed_events(self) -> tuple[type[Event], ...]:
-        """The event classes [`apply`][] accepts in the current state.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import Requirement, RequirementPolicy
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> [k.__name__ for k in req.allowed_events]
-            ['SheetSent', 'Cancelled']
-        """
+        """The event classes [`apply`][] accepts in the current state."""
         return allowed_events(self._progress.state)
 
     @property
@@ -349,171 +341,33 @@ class Requirement(_codec.Serialisable):
         """The open obligations: one per non-terminal state, none when terminal.
 
         ``due_at`` is None only while delivering with no promised delivery time.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import Requirement, RequirementPolicy
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> [(o.party.value, o.what.value, str(o.due_at)) for o in req.obligations]
-            [('team', 'send_sheet', '2025-03-06 00:00:00+00:00')]
         """
         obligation = self._progress.obligation
         return () if obligation is None else (obligation,)
 
     @property
     def rework_count(self) -> int:
-        """How many acceptances failed (each one sent the work back for rework).
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     AcceptanceFailed,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> req = req.apply_all(
-            ...     [
-            ...         SheetSent(at=t),
-            ...         CustomerConfirmed(at=t),
-            ...         Delivered(at=t),
-            ...         AcceptanceFailed(at=t, reasons=["typo"]),
-            ...     ]
-            ... )
-            >>> req.rework_count, req.state.value
-            (1, 'in_rework')
-        """
+        """How many acceptances failed (each one sent the work back for rework)."""
         return self._progress.rework_count
 
     @property
     def rediscussion_count(self) -> int:
-        """How many confirmation sheets expired unconfirmed (each forced a re-discussion).
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> req = req.apply(SheetSent(at=t))
-            >>> req = req.apply_all(req.timeouts(t.add(days=9)))
-            >>> req.rediscussion_count, req.state.value
-            (1, 'awaiting_sheet')
-        """
+        """How many confirmation sheets expired unconfirmed (each forced a re-discussion)."""
         return self._progress.rediscussion_count
 
     @property
     def escalated(self) -> bool:
-        """Whether the current acceptance round timed out under ``"escalate"``.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> req = req.apply_all(
-            ...     [SheetSent(at=t), CustomerConfirmed(at=t), Delivered(at=t)]
-            ... )
-            >>> req = req.apply_all(req.timeouts(t.add(days=9)))
-            >>> req.escalated, req.state.value
-            (True, 'awaiting_acceptance')
-        """
+        """Whether the current acceptance round timed out under ``"escalate"``."""
         return self._progress.escalated
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
-        """Every rule broken so far, oldest first: late fulfilments, lapses, late notices.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> late = req.apply(SheetSent(at=t.add(days=5)))
-            >>> [(b.kind.value, b.party.value, b.what.value) for b in late.breaches]
-            [('late', 'team', 'send_sheet')]
-        """
+        """Every rule broken so far, oldest first: late fulfilments, lapses, late notices."""
         return self._progress.breaches
 
     @property
     def follow_up(self) -> FollowUpDone | None:
-        """The follow-up visit's record once closed, else None.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.acceptance import (
-            ...     AcceptancePassed,
-            ...     CustomerConfirmed,
-            ...     Delivered,
-            ...     FollowUpDone,
-            ...     Requirement,
-            ...     RequirementPolicy,
-            ...     SheetSent,
-            ... )
-            >>> from servicekit.sla import BusinessCalendar
-            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
-            >>> req = Requirement.open(
-            ...     id="R1",
-            ...     received_at=t,
-            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
-            ... )
-            >>> req = req.apply_all(
-            ...     [
-            ...         SheetSent(at=t),
-            ...         CustomerConfirmed(at=t),
-            ...         Delivered(at=t),
-            ...         AcceptancePassed(at=t),
-            ...         FollowUpDone(
-            ...             at=t, solved=False, shortfalls=["slow"], attitude=4
-            ...         ),
-            ...     ]
-            ... )
-            >>> req.follow_up.solved, req.follow_up.shortfalls, req.follow_up.attitude
-            (False, ('slow',), 4)
-        """
+        """The follow-up visit's record once closed, else None."""
         last = self.history[-1] if self.history else None
         return last if isinstance(last, FollowUpDone) else None
 
