@@ -93,9 +93,19 @@ def _int_keys(values: list[Any], lo: int, hi: int, what: str) -> list[Any]:
     return [as_int(v, lo, hi, what) for v in values]
 
 
+class _CountsAnswers(_codec.Serialisable):
+    """A measure whose keys are the answers themselves: nothing to reduce."""
+
+    __slots__ = ()
+
+    def reduce(self, key: Any) -> Hashable:
+        """Return ``key`` unchanged: the answer is already what is counted."""
+        return key  # type: ignore[no-any-return]
+
+
 @_codec.value(tag="nps")
 @attrs.frozen(kw_only=True)
-class NpsMeasure(_codec.Serialisable):
+class NpsMeasure(_CountsAnswers):
     """Net Promoter Score of a 0–10 answer field, in points.
 
     Examples:
@@ -111,10 +121,6 @@ class NpsMeasure(_codec.Serialisable):
         """Validate 0–10 answers; the keys are the answers."""
         return _int_keys(values, 0, 10, f"NPS scores in {quote(self.field)}")
 
-    def reduce(self, key: Any) -> Hashable:
-        """Return ``key`` unchanged: the answer is already what is counted."""
-        return key  # type: ignore[no-any-return]
-
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the NPS summary of ``{answer: count}``."""
         return summarise_nps(counts)
@@ -122,7 +128,7 @@ class NpsMeasure(_codec.Serialisable):
 
 @_codec.value(tag="csat")
 @attrs.frozen(kw_only=True)
-class CsatMeasure(_codec.Serialisable):
+class CsatMeasure(_CountsAnswers):
     """CSAT top-box share (percent) of a 1–``scale`` rating field.
 
     Examples:
@@ -142,10 +148,6 @@ class CsatMeasure(_codec.Serialisable):
         """Validate 1–``scale`` ratings; the keys are the ratings."""
         return _int_keys(values, 1, self.scale, f"ratings in {quote(self.field)}")
 
-    def reduce(self, key: Any) -> Hashable:
-        """Return ``key`` unchanged: the answer is already what is counted."""
-        return key  # type: ignore[no-any-return]
-
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the top-box share summary of ``{rating: count}``."""
         top = sum(c for k, c in counts.items() if k >= self.satisfied_at)
@@ -154,7 +156,7 @@ class CsatMeasure(_codec.Serialisable):
 
 @_codec.value(tag="mean")
 @attrs.frozen(kw_only=True)
-class MeanMeasure(_codec.Serialisable):
+class MeanMeasure(_CountsAnswers):
     """Mean of a 1–``scale`` rating field (Student-t interval).
 
     Examples:
@@ -173,10 +175,6 @@ class MeanMeasure(_codec.Serialisable):
         """Validate 1–``scale`` ratings; the keys are the ratings."""
         return _int_keys(values, 1, self.scale, f"ratings in {quote(self.field)}")
 
-    def reduce(self, key: Any) -> Hashable:
-        """Return ``key`` unchanged: the answer is already what is counted."""
-        return key  # type: ignore[no-any-return]
-
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the mean summary of ``{rating: count}``."""
         return MeanSummary.from_counts(counts, 1.0, float(self.scale))
@@ -184,7 +182,7 @@ class MeanMeasure(_codec.Serialisable):
 
 @_codec.value(tag="share")
 @attrs.frozen(kw_only=True)
-class ShareMeasure(_codec.Serialisable):
+class ShareMeasure(_CountsAnswers):
     """Share (percent) of True in a yes/no field, e.g. first-contact resolution.
 
     Examples:
@@ -199,10 +197,6 @@ class ShareMeasure(_codec.Serialisable):
         """Validate booleans; the keys are ``True`` / ``False``."""
         count_bools(values, f"values of {quote(self.field)}")
         return values if set(map(type, values)) <= {bool} else map(bool, values)
-
-    def reduce(self, key: Any) -> Hashable:
-        """Return ``key`` unchanged: the answer is already what is counted."""
-        return key  # type: ignore[no-any-return]
 
     def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
         """Return the share summary of ``{outcome: count}``."""
