@@ -139,11 +139,7 @@ class QueueOrder(_codec.Serialisable):
     def _key_after(
         self, ticket: Ticket, waited_us: int, created: int
     ) -> tuple[Any, ...]:
-        # Flat tuple, integers only: cheap to build and compare for 100,000 tickets.
-        due = due_us(ticket)
-        if due is None:
-            return (self._rank(ticket, waited_us), 1, 0, created, ticket.id)
-        return (self._rank(ticket, waited_us), 0, due, created, ticket.id)
+        return service_key(self, ticket, waited_us, created)
 
     def effective_priority(self, ticket: Ticket, now: dt.datetime) -> Priority:
         """Return the ticket's priority after promotion for waiting at ``now``.
@@ -217,3 +213,21 @@ class QueueOrder(_codec.Serialisable):
         keyed = [(self._key(t, now_us, now_i), t) for t in unique_tickets(tickets)]
         keyed.sort(key=lambda kt: kt[0])
         return tuple(t for _, t in keyed)
+
+
+def service_key(
+    order: QueueOrder, ticket: Ticket, waited_us: int, created: int
+) -> tuple[Any, ...]:
+    """Return ``order.key`` of a checked ticket from its wait and creation instant.
+
+    The router's dispatch orders its queue with it, having worked out both integers
+    (microseconds) already.
+    """
+    rank = ticket.priority.rank
+    if order.promote_every is not None:
+        rank -= waited_us // (order.promote_every // dt.timedelta(microseconds=1))
+    # Flat tuple, integers only: cheap to build and compare for 100,000 tickets.
+    due = due_us(ticket)
+    if due is None:
+        return (max(rank, 0), 1, 0, created, ticket.id)
+    return (max(rank, 0), 0, due, created, ticket.id)
