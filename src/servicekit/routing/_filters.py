@@ -69,7 +69,7 @@ class ChannelMatch(IndexedPolicy):
         """Exclude agents with no capacity on the ticket's channel."""
         if agent.capacity.get(ticket.channel, 0) > 0:
             return ADMIT
-        return Assessment.exclude(f"does not work the {ticket.channel.value} channel")
+        return Assessment.exclude(self._refusal(ticket.channel))
 
     def fast_filter_key(self, ticket: Ticket, _ctx: RoutingContext) -> Hashable:
         return ticket.channel
@@ -81,7 +81,12 @@ class ChannelMatch(IndexedPolicy):
         return agent.capacity.get(key, 0) > 0
 
     def fast_filter_summary(self, key: Channel, _removed: Sequence[Agent]) -> str:
-        return f"do not work the {key.value} channel"
+        return self._refusal(key, many=True)
+
+    @staticmethod
+    def _refusal(channel: Channel, *, many: bool = False) -> str:
+        # Its one sentence: of one agent (assess) or of many (a dispatch's summary).
+        return f"{'do' if many else 'does'} not work the {channel.value} channel"
 
 
 @attrs.frozen(kw_only=True)
@@ -120,9 +125,7 @@ class Availability(IndexedPolicy):
     ) -> Assessment:
         """Exclude unavailable agents and agents whose channel capacity is used up."""
         if not agent.available:
-            return Assessment.exclude(
-                "is not available (on a break, in training or logged off)"
-            )
+            return Assessment.exclude(self._refusal())
         cap = agent.capacity.get(ticket.channel, 0)
         load = agent.load.get(ticket.channel, 0)
         if load >= cap:
@@ -144,7 +147,16 @@ class Availability(IndexedPolicy):
         return agent.available
 
     def fast_filter_summary(self, _key: str, _removed: Sequence[Agent]) -> str:
-        return "are not available (break, training or logged off)"
+        return self._refusal(many=True)
+
+    @staticmethod
+    def _refusal(*, many: bool = False) -> str:
+        # Its sentence for the unavailable: of one agent (assess) or of many (a
+        # dispatch's summary). Lack of room is said by assess alone, or by the
+        # engine's "at capacity" line.
+        if many:
+            return "are not available (break, training or logged off)"
+        return "is not available (on a break, in training or logged off)"
 
 
 @attrs.frozen(kw_only=True)
@@ -262,7 +274,7 @@ class LanguageMatch(IndexedPolicy):
         lang = context.requirements.language
         if lang is None or lang in agent.languages:
             return ADMIT
-        return Assessment.exclude(f"does not speak the customer's language ({lang})")
+        return Assessment.exclude(self._refusal(lang))
 
     def fast_filter_key(self, _ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         return ctx.requirements.language
@@ -274,7 +286,13 @@ class LanguageMatch(IndexedPolicy):
         return key in agent.languages
 
     def fast_filter_summary(self, key: str, _removed: Sequence[Agent]) -> str:
-        return f"do not speak the customer's language ({key})"
+        return self._refusal(key, many=True)
+
+    @staticmethod
+    def _refusal(language: str, *, many: bool = False) -> str:
+        # Its one sentence: of one agent (assess) or of many (a dispatch's summary).
+        verb = "do" if many else "does"
+        return f"{verb} not speak the customer's language ({language})"
 
 
 @attrs.frozen(kw_only=True)
@@ -309,7 +327,7 @@ class SkillGroupMatch(IndexedPolicy):
         groups = context.requirements.groups
         if groups is None or not groups.isdisjoint(agent.groups):
             return ADMIT
-        return Assessment.exclude(f"is not in the {' or '.join(sorted(groups))} group")
+        return Assessment.exclude(self._refusal(tuple(sorted(groups))))
 
     def fast_filter_key(self, _ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         groups = ctx.requirements.groups
@@ -329,7 +347,12 @@ class SkillGroupMatch(IndexedPolicy):
     def fast_filter_summary(
         self, key: tuple[str, ...], _removed: Sequence[Agent]
     ) -> str:
-        return f"are not in the {' or '.join(key)} group"
+        return self._refusal(key, many=True)
+
+    @staticmethod
+    def _refusal(groups: tuple[str, ...], *, many: bool = False) -> str:
+        # Its one sentence: of one agent (assess) or of many (a dispatch's summary).
+        return f"{'are' if many else 'is'} not in the {' or '.join(groups)} group"
 
 
 def _share(value: object) -> float:

@@ -97,7 +97,7 @@ class OwnerStickiness(IndexedPolicy):
         if owner_id is None:
             return ADMIT
         if agent.id == owner_id:
-            return Assessment.ranked(0, "owns the case (first-contact ownership)")
+            return Assessment.ranked(0, self.fast_level_reason(("owner", owner_id)))
         held = self._holds(ticket, context)
         if held is not None:
             return Assessment.exclude(
@@ -126,6 +126,7 @@ class OwnerStickiness(IndexedPolicy):
         return f"are not the case owner {key}, who keeps it for now (first-contact ownership)"
 
     def fast_level_reason(self, _key: Any) -> str:
+        # The words for the owner, whom assess ranks first too.
         return "owns the case (first-contact ownership)"
 
 
@@ -163,9 +164,10 @@ class DedicatedManager(IndexedPolicy):
             ticket.customer_id is not None
             and ticket.customer_id in agent.dedicated_customers
         ):
-            return Assessment.ranked(0, "is this customer's dedicated manager")
+            level = ("customer", ticket.customer_id)
+            return Assessment.ranked(0, self.fast_level_reason(level))
         if ticket.tier in agent.dedicated_tiers:
-            return Assessment.ranked(1, f"serves {v.words(ticket.tier)} customers")
+            return Assessment.ranked(1, self.fast_level_reason(("tier", ticket.tier)))
         return Assessment.ranked(2)
 
     def fast_levels(
@@ -183,6 +185,7 @@ class DedicatedManager(IndexedPolicy):
         return out
 
     def fast_level_reason(self, key: tuple[str, Any]) -> str:
+        # The words for both levels, which assess ranks 0 and 1.
         if key[0] == "customer":
             return "is this customer's dedicated manager"
         return f"serves {v.words(key[1])} customers"
@@ -223,9 +226,7 @@ class LeastLoaded(IndexedPolicy):
         load = sum(agent.load.values())
         ratio = load / cap if cap else math.inf
         pct = f"{ratio:.0%}" if cap else "no capacity"
-        return Assessment.ranked(
-            ratio, f"is handling {load} of {cap} tickets ({pct} loaded)"
-        )
+        return Assessment.ranked(ratio, self._load_words(load, cap, pct))
 
     def fast_rank(self, live: LiveAgent) -> float:
         cap = live.total_capacity
@@ -234,11 +235,16 @@ class LeastLoaded(IndexedPolicy):
     def fast_rank_reason(self, live: LiveAgent, _now_us: int) -> str:
         cap = live.total_capacity
         load = live.total_load
+        # Unreachable in a dispatch with no capacity (availability needs room).
         return (
-            f"is handling {load} of {cap} tickets ({load / cap:.0%} loaded)"
+            self._load_words(load, cap, f"{load / cap:.0%}")
             if cap
             else "has no capacity"
         )
+
+    @staticmethod
+    def _load_words(load: int, capacity: int, percent: str) -> str:
+        return f"is handling {load} of {capacity} tickets ({percent} loaded)"
 
 
 @attrs.frozen(kw_only=True)
@@ -274,17 +280,22 @@ class LongestIdle(IndexedPolicy):
         """Rank by when the agent last received a ticket (earlier is better)."""
         last = agent.last_assigned_at
         if last is None:
-            return Assessment.ranked(NEVER, "has not received a ticket yet")
-        idle = v.humanize(max(v.elapsed(last, context.now), dt.timedelta(0)))
-        return Assessment.ranked(
-            float(last_us(agent) or 0), f"last received a ticket {idle} ago"
-        )
+            return Assessment.ranked(NEVER, self._idle_words(None))
+        idle = max(v.elapsed(last, context.now), dt.timedelta(0))
+        return Assessment.ranked(float(last_us(agent) or 0), self._idle_words(idle))
 
     def fast_rank(self, live: LiveAgent) -> float:
         return live.last_us
 
     def fast_rank_reason(self, live: LiveAgent, now_us: int) -> str:
         if live.last_us == NEVER:
-            return "has not received a ticket yet"
+            return self._idle_words(None)
         idle = dt.timedelta(microseconds=max(0, now_us - int(live.last_us)))
+        return self._idle_words(idle)
+
+    @staticmethod
+    def _idle_words(idle: dt.timedelta | None) -> str:
+        # idle: how long since the agent's last ticket; None: never had one.
+        if idle is None:
+            return "has not received a ticket yet"
         return f"last received a ticket {v.humanize(idle)} ago"
