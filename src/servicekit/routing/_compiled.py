@@ -48,11 +48,11 @@ class Plan:
     __slots__ = (
         "active",
         "dedicated",
-        "dynamic",
         "heapable",
-        "keys",
         "levels",
-        "statics",
+        "live_rankers",
+        "room_checks",
+        "static_filters",
     )
 
     def __init__(
@@ -61,15 +61,15 @@ class Plan:
         self.active = active
         builtins = [p for p in active if isinstance(p, IndexedPolicy)]
         # Only the built-ins that filter on static facts at all: the others' key is
-        # always None, which every reader of ``statics`` skips.
-        self.statics = [
+        # always None, which every reader of ``static_filters`` skips.
+        self.static_filters = [
             (positions[id(p)], p)
             for p in builtins
             if type(p).fast_filter_key is not IndexedPolicy.fast_filter_key
         ]
-        self.dynamic = [p for p in builtins if p.fast_checks_room]
+        self.room_checks = [p for p in builtins if p.fast_checks_room]
         self.levels = [p for p in builtins if p.fast_has_levels]
-        self.keys = [p for p in builtins if p.fast_has_rank]
+        self.live_rankers = [p for p in builtins if p.fast_has_rank]
         # Whether this plan prefers dedicated managers (then passing one over is news).
         self.dedicated = any(isinstance(p, DedicatedManager) for p in active)
         ranking = [p for p in builtins if p.fast_has_levels or p.fast_has_rank]

@@ -209,7 +209,7 @@ class Engine:
         for aid in managers:
             agent = self._agent_now(aid)
             why = None
-            for _, p in plan.statics:
+            for _, p in plan.static_filters:
                 k = p.fast_filter_key(ticket, ctx)
                 if k is not None and not p.fast_filter_admits(k, agent):
                     why = f"{checked_assess(p, ticket, agent, ctx).reason} ({p.name})"
@@ -303,7 +303,7 @@ class Engine:
         remaining = [self.original[aid] for aid in self.ids]
         total = len(remaining)
         lines: list[str] = []
-        for _, p in plan.statics:
+        for _, p in plan.static_filters:
             k = p.fast_filter_key(ticket, ctx)
             if k is None:
                 continue
@@ -345,7 +345,9 @@ class Engine:
         aid = best[1]
         agent = self.current[aid]
         notes = [checked_assess(p, ticket, agent, ctx).reason for p in plan.levels]
-        notes += [checked_assess(p, ticket, agent, ctx).reason for p in plan.keys]
+        notes += [
+            checked_assess(p, ticket, agent, ctx).reason for p in plan.live_rankers
+        ]
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
@@ -353,7 +355,7 @@ class Engine:
         self, ticket: Ticket, ctx: RoutingContext, plan: Plan
     ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
         keys = []
-        for pos, p in plan.statics:
+        for pos, p in plan.static_filters:
             k = p.fast_filter_key(ticket, ctx)
             if k is not None:
                 keys.append((pos, k))
@@ -375,7 +377,7 @@ class Engine:
         for i in range(n, len(sig)):
             pos, k = sig[i]
             policy = self.policies[pos]
-            assert isinstance(policy, IndexedPolicy)  # noqa: S101  # statics are built-ins only
+            assert isinstance(policy, IndexedPolicy)  # noqa: S101  # static filters are built-ins only
             after = remaining & policy.fast_filter_ids(k, index)
             if len(after) < len(remaining):
                 # Only a policy whose words depend on who was removed gets them:
@@ -419,7 +421,7 @@ class Engine:
             for (p, _), k in zip(levels, chosen, strict=True)
             if k is not None
         ]
-        notes.extend(p.fast_rank_reason(live, self.now_us) for p in plan.keys)
+        notes.extend(p.fast_rank_reason(live, self.now_us) for p in plan.live_rankers)
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
@@ -468,11 +470,11 @@ class Engine:
         """Work out and cache ``live``'s heap keys (callers looked in the cache)."""
         slot = (id(plan), channel)
         keys: tuple[float, ...] | None = None
-        for p in plan.dynamic:
+        for p in plan.room_checks:
             if not p.fast_has_room(live, channel):
                 break
         else:
-            keys = tuple([p.fast_rank(live) for p in plan.keys])
+            keys = tuple([p.fast_rank(live) for p in plan.live_rankers])
         live.cache[slot] = keys
         return keys
 
@@ -584,9 +586,9 @@ class Engine:
 
 
 class LiveAgents(dict[str, LiveAgent]):
-    """LiveAgent state per agent id, made from the agent on first use.
+    """Live state of each agent by id, made from the agent on first use.
 
-    ``shared`` holds the router's Lives from earlier calls, each true to the agent
+    ``shared`` holds the router's LiveAgents from earlier calls, each true to the agent
     object it was made from; one is reused only for that very object.
     """
 

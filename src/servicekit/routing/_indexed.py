@@ -74,7 +74,7 @@ class LiveAgent:
     def fork(self, agent: Agent) -> LiveAgent:
         """Return a copy for ``agent`` (this one or its successor) to change alone.
 
-        The router shares a Live between calls while it describes its agent as
+        The router shares a LiveAgent between calls while it describes its agent as
         given; a dispatch that assigns work forks it first, so the shared one stays
         true to that agent.
         """
