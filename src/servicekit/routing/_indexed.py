@@ -164,9 +164,14 @@ class IndexedPolicy(_codec.Serialisable):
     [`policy_from_dict`][servicekit.routing.policy_from_dict] reads it back. The name is
     kept because reasons and escalation steps refer to policies by name.
 
-    The ``fast_*`` members restate ``assess`` for the dispatch engine; the defaults
-    here mean "no restriction, no preference", and each built-in overrides the forms
-    of its rule. They are an internal contract of the routing package, not public API.
+    The ``fast_*`` members restate ``assess`` for the dispatch engine, in three
+    optional parts: a filter on static facts (``fast_filter_*``, in force when
+    ``fast_filter_key`` is overridden), a filter on room (``fast_has_room``, when
+    ``fast_checks_room``), and a preference, either by levels (``fast_levels`` and
+    ``fast_level_reason``, when ``fast_has_levels``) or by a live rank (``fast_rank``
+    and ``fast_rank_reason``, when ``fast_has_rank``). The defaults mean "no
+    restriction, no preference"; a member of a part the policy lacks is never asked.
+    They are an internal contract of the routing package, not public API.
     """
 
     kind: ClassVar[str] = ""
@@ -193,24 +198,24 @@ class IndexedPolicy(_codec.Serialisable):
         """
         return None
 
-    def fast_filter_ids(self, _key: Any, index: AgentIndex) -> AbstractSet[str]:
+    def fast_filter_ids(self, key: Any, index: AgentIndex) -> AbstractSet[str]:
         """Return the ids of the agents the restriction named by ``key`` admits."""
-        return index.all
+        raise NotImplementedError
 
-    def fast_filter_admits(self, _key: Any, _agent: Agent) -> bool:
+    def fast_filter_admits(self, key: Any, agent: Agent) -> bool:
         """Return whether the restriction named by ``key`` admits ``agent``.
 
         The plain, one-agent restatement of ``fast_filter_ids`` (the scan strategy's).
         """
-        return True
+        raise NotImplementedError
 
-    def fast_filter_summary(self, _key: Any, _removed: Sequence[Agent]) -> str:
+    def fast_filter_summary(self, key: Any, removed: Sequence[Agent]) -> str:
         """Return words for the agents the restriction removed ("do not speak ug").
 
         ``removed`` are those agents when ``fast_filter_names_removed`` is set (for
         words that depend on who they are), else empty.
         """
-        return f"fail {self.name}"
+        raise NotImplementedError
 
     def fast_has_room(self, _live: LiveAgent, _channel: Channel) -> bool:
         """Return whether the agent may take one more ticket on ``channel`` now.
@@ -228,17 +233,17 @@ class IndexedPolicy(_codec.Serialisable):
         """
         return None
 
-    def fast_level_reason(self, _key: Any) -> str:
+    def fast_level_reason(self, key: Any) -> str:
         """Return words for why an agent at the level named by ``key`` was preferred."""
-        return ""
+        raise NotImplementedError
 
-    def fast_rank(self, _live: LiveAgent) -> float:
+    def fast_rank(self, live: LiveAgent) -> float:
         """Return the agent's rank from live state (lower is better).
 
         It may only grow as the agent receives work (the engine's heaps rely on it).
         """
-        return 0.0
+        raise NotImplementedError
 
-    def fast_rank_reason(self, _live: LiveAgent, _now_us: int) -> str:
+    def fast_rank_reason(self, live: LiveAgent, now_us: int) -> str:
         """Return words for the agent's ``fast_rank``, at ``now_us``."""
-        return ""
+        raise NotImplementedError
