@@ -1,4 +1,8 @@
-"""The built-in policies as one family of values, read back by their ``"type"``."""
+"""The built-in policies as one family of values, read back by their ``"type"``.
+
+Import the built-ins from here when their serialised form matters (the router does):
+this module registers them with the codec.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,21 @@ if TYPE_CHECKING:
 
     from servicekit.routing._indexed import IndexedPolicy
 
-__all__ = ["BUILTINS", "policy_from_dict"]
+__all__ = [
+    "BUILTINS",
+    "Availability",
+    "ChannelMatch",
+    "DedicatedManager",
+    "LanguageMatch",
+    "LeastLoaded",
+    "LongestIdle",
+    "OwnerStickiness",
+    "PartTimeWeighting",
+    "RequiredSkills",
+    "SeniorForRepeatComplaints",
+    "SkillGroupMatch",
+    "policy_from_dict",
+]
 
 BUILTINS: tuple[type[IndexedPolicy], ...] = (
     ChannelMatch,

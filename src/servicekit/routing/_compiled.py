@@ -148,7 +148,10 @@ class CompiledRouter:
         ]
         positions = {id(p): i for i, p in enumerate(policies)}
         self.plans = [
-            Plan(tuple(p for p in policies if p.name not in r.policies), positions)
+            Plan(
+                tuple(p for p in policies if p.name not in r.dropped_policies),
+                positions,
+            )
             for r in relax
         ]
         self.heapable = all(p.heapable for p in self.plans)

@@ -156,40 +156,42 @@ class Relaxation:
     """The cumulative effect of the escalation steps that apply at some wait."""
 
     name: str = STANDARD
-    all_skills: bool = False
-    skills: frozenset[str] = frozenset()
-    lower: int = 0
-    language: bool = False
-    widen: frozenset[str] = frozenset()
+    drop_all_skills: bool = False
+    dropped_skills: frozenset[str] = frozenset()
+    levels_lowered_by: int = 0
+    any_language: bool = False
+    extra_groups: frozenset[str] = frozenset()
     any_group: bool = False
-    owner: bool = False
-    policies: frozenset[str] = frozenset()
+    owner_released: bool = False
+    dropped_policies: frozenset[str] = frozenset()
 
     def then(self, step: EscalationStep) -> Relaxation:
+        """Return this relaxation with ``step`` applied as well."""
         return Relaxation(
             name=step.name,
-            all_skills=self.all_skills or step.drop_all_skills,
-            skills=self.skills | step.drop_skills,
-            lower=min(9, self.lower + step.lower_levels_by),
-            language=self.language or step.drop_language,
-            widen=self.widen | step.widen_to_groups,
+            drop_all_skills=self.drop_all_skills or step.drop_all_skills,
+            dropped_skills=self.dropped_skills | step.drop_skills,
+            levels_lowered_by=min(9, self.levels_lowered_by + step.lower_levels_by),
+            any_language=self.any_language or step.drop_language,
+            extra_groups=self.extra_groups | step.widen_to_groups,
             any_group=self.any_group or step.any_group,
-            owner=self.owner or step.release_owner,
-            policies=self.policies | step.drop_policies,
+            owner_released=self.owner_released or step.release_owner,
+            dropped_policies=self.dropped_policies | step.drop_policies,
         )
 
     def requirements(self, ticket: Ticket) -> Requirements:
+        """Return what ``ticket`` still requires of an agent under this relaxation."""
         skills: dict[str, int] = {}
-        if not self.all_skills:
+        if not self.drop_all_skills:
             for s in ticket.skills:
-                if s not in self.skills:
-                    skills[s] = max(1, ticket.min_level(s) - self.lower)
+                if s not in self.dropped_skills:
+                    skills[s] = max(1, ticket.min_level(s) - self.levels_lowered_by)
         groups: frozenset[str] | None = None
         if ticket.group is not None and not self.any_group:
-            groups = frozenset({ticket.group}) | self.widen
+            groups = frozenset({ticket.group}) | self.extra_groups
         return Requirements(
             skills=skills,
-            language=None if self.language else ticket.language,
+            language=None if self.any_language else ticket.language,
             groups=groups,
-            owner_id=None if self.owner else ticket.owner_id,
+            owner_id=None if self.owner_released else ticket.owner_id,
         )

@@ -25,26 +25,24 @@ from servicekit.errors import (
     InvalidTypeError,
 )
 from servicekit.routing import _values as v
-from servicekit.routing._compiled import CompiledRouter, check_agents
-from servicekit.routing._engine import Engine
-from servicekit.routing._escalation import EscalationStep
-from servicekit.routing._filters import (
+from servicekit.routing._builtins import (
     Availability,
     ChannelMatch,
+    DedicatedManager,
     LanguageMatch,
+    LeastLoaded,
+    LongestIdle,
+    OwnerStickiness,
     PartTimeWeighting,
     RequiredSkills,
     SeniorForRepeatComplaints,
     SkillGroupMatch,
 )
+from servicekit.routing._compiled import CompiledRouter, check_agents
+from servicekit.routing._engine import Engine
+from servicekit.routing._escalation import EscalationStep
 from servicekit.routing._indexed import IndexedPolicy
 from servicekit.routing._policy import RoutingPolicy
-from servicekit.routing._preferences import (
-    DedicatedManager,
-    LeastLoaded,
-    LongestIdle,
-    OwnerStickiness,
-)
 from servicekit.routing._queue import QueueOrder, service_key, unique_tickets, waited
 from servicekit.routing._results import Assignment, DispatchResult, RoutingDecision
 from servicekit.routing._triage import Triage, TriageResult
