@@ -101,20 +101,8 @@ class Requirements:
             ticket: The ticket.
 
         Returns:
-            Its requirements before any escalation.
-
-        Examples:
-            >>> import pendulum
-            >>> from servicekit.routing import Requirements, Ticket
-            >>> t = Ticket(
-            ...     id="T",
-            ...     created_at=pendulum.datetime(2026, 1, 1),
-            ...     priority="low",
-            ...     tier="ordinary",
-            ...     channel="chat",
-            ... )
-            >>> Requirements.of(t).groups is None
-            True
+            Its requirements before any escalation; ``groups`` is None when the
+            ticket names no skill group (the class example shows one that does).
         """
         return cls(
             skills={s: ticket.min_level(s) for s in ticket.skills},
@@ -231,12 +219,7 @@ class Assessment(_codec.Serialisable):
             reason: Why the agent cannot take the ticket, in plain words.
 
         Returns:
-            A non-admitting [`Assessment`][].
-
-        Examples:
-            >>> from servicekit.routing import Assessment
-            >>> Assessment.exclude("does not speak Uyghur").reason
-            'does not speak Uyghur'
+            A non-admitting [`Assessment`][] (its rank is infinite).
         """
         return cls(admitted=False, rank=math.inf, reason=reason)
 
@@ -250,11 +233,6 @@ class Assessment(_codec.Serialisable):
 
         Returns:
             An admitting [`Assessment`][].
-
-        Examples:
-            >>> from servicekit.routing import Assessment
-            >>> Assessment.ranked(1).admitted
-            True
         """
         return cls(admitted=True, rank=rank, reason=reason)
 
