@@ -11,6 +11,7 @@ never read a clock, use randomness, or depend on the order agents are given in.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,6 +59,8 @@ __all__ = ["Router", "Strategy"]
 
 _PRIORITIES = tuple(Priority)
 Strategy = Literal["indexed", "scan"]
+# Dispatch sorts (queue key, wait, ticket, note) rows by their queue key.
+_QUEUE_KEY = operator.itemgetter(0)
 
 
 def _policies(value: object) -> tuple[RoutingPolicy, ...]:
@@ -412,7 +415,7 @@ class Router(_codec.Serialisable):
                 note = promoted if note is None else f"{note}; {promoted}"
             keyed.append((key, wait_us, t, note))
         # Keys end with the (unique) ticket id, so the sort never compares tickets.
-        keyed.sort(key=lambda k: k[0])
+        keyed.sort(key=_QUEUE_KEY)
         engine = Engine(
             self.policies, compiled, agent_list, now_i, strategy, team, now_us
         )
