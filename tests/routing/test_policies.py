@@ -31,7 +31,7 @@ from servicekit.routing import (
     explain,
     policy_from_dict,
 )
-from servicekit.routing._policies import AgentIndex, Live
+from servicekit.routing._indexed import AgentIndex, LiveAgent
 from strategies import ROUTING_NOW, routing_teams, routing_tickets
 
 BUILTINS = [
@@ -79,24 +79,25 @@ class TestFastFormsAgreeWithAssess:
         ticket, agents = case
         ctx = context(ticket, agents)
         index = AgentIndex(agents)
-        key = policy._static_key(ticket, ctx)
-        static = index.all if key is None else set(policy._static_ids(key, index))
+        key = policy.fast_filter_key(ticket, ctx)
+        static = index.all if key is None else set(policy.fast_filter_ids(key, index))
         for a in agents:
-            fast = a.id in static and policy._dynamic(Live(a), ticket.channel)
+            fast = a.id in static and policy.fast_has_room(LiveAgent(a), ticket.channel)
             assert policy.assess(ticket, a, ctx).admitted == fast, a
 
     @given(
-        cases(), st.sampled_from([p for p in BUILTINS if p._has_levels or p._has_key])
+        cases(),
+        st.sampled_from([p for p in BUILTINS if p.fast_has_levels or p.fast_has_rank]),
     )
     def test_rankings_order_agents_alike(self, case, policy):
         ticket, agents = case
         ctx = context(ticket, agents)
         index = AgentIndex(agents)
-        levels = policy._levels(ticket, ctx, index) or []
+        levels = policy.fast_levels(ticket, ctx, index) or []
 
         def fast(a):
-            if policy._has_key:
-                return policy._key(Live(a))
+            if policy.fast_has_rank:
+                return policy.fast_rank(LiveAgent(a))
             return next(
                 (i for i, (_, ids) in enumerate(levels) if a.id in ids), len(levels)
             )
@@ -194,16 +195,16 @@ class TestPolicyDetails:
         assert Requirements(groups={"g"}).groups == frozenset({"g"})
 
     def test_live_reasons(self):
-        live = Live(
+        live = LiveAgent(
             Agent(id="A", last_assigned_at=ROUTING_NOW - dt.timedelta(minutes=3))
         )
         now_us = int(ROUTING_NOW.timestamp() * 1_000_000)
         assert (
-            LongestIdle()._live_reason(live, now_us)
+            LongestIdle().fast_rank_reason(live, now_us)
             == "last received a ticket 3 min ago"
         )
-        assert LeastLoaded()._live_reason(live, now_us) == "has no capacity"
+        assert LeastLoaded().fast_rank_reason(live, now_us) == "has no capacity"
         assert (
-            LongestIdle()._live_reason(Live(Agent(id="B")), now_us)
+            LongestIdle().fast_rank_reason(LiveAgent(Agent(id="B")), now_us)
             == "has not received a ticket yet"
         )

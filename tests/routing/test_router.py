@@ -31,7 +31,7 @@ from servicekit.routing import (
     Ticket,
     Triage,
     TriageRule,
-    _router,
+    _compiled,
     explain,
 )
 from strategies import (
@@ -1079,7 +1079,7 @@ class TestCrossCallMemo:
         assert second == DEFAULT.dispatch([mk_ticket("T2")], first.agents, NOW)
 
     def test_memo_starts_afresh_past_its_limit(self, monkeypatch):
-        monkeypatch.setattr(_router, "_MEMO_LIMIT", 1)
+        monkeypatch.setattr(_compiled, "MEMO_LIMIT", 1)
         router = Router.default()
         agents = [mk_agent("a", skills={"x": 3, "y": 3}), mk_agent("b")]
         for i, skills in enumerate([{"x"}, {"y"}, {"x", "y"}, set()]):
@@ -1162,7 +1162,7 @@ class TestSmallDispatches:
         assert flipped == Router.default().dispatch([mk_ticket()], first.agents, NOW)
 
     def test_shared_live_state_starts_afresh_past_its_limit(self, monkeypatch):
-        monkeypatch.setattr(_router, "_MEMO_LIMIT", 1)
+        monkeypatch.setattr(_compiled, "MEMO_LIMIT", 1)
         router = Router.default()
         agents = [mk_agent("a"), mk_agent("b"), mk_agent("c")]
         first = router.dispatch([mk_ticket("T1")], agents, NOW)
@@ -1190,8 +1190,8 @@ class TestSmallDispatches:
         assert router._compiled.team[1] is not day_index
 
     def test_kept_teams_are_bounded(self, monkeypatch):
-        monkeypatch.setattr(_router, "_TEAM_LIMIT", 1)
-        monkeypatch.setattr(_router, "_SMALL_TEAM", 1)
+        monkeypatch.setattr(_compiled, "TEAM_LIMIT", 1)
+        monkeypatch.setattr(_compiled, "SMALL_TEAM", 1)
         router = Router.default()
         router.dispatch([mk_ticket()], [mk_agent("a")], NOW)
         router.dispatch([mk_ticket()], [mk_agent("b")], NOW)

@@ -29,34 +29,34 @@ from servicekit.conditions import (
     OneOf,
     condition_from,
 )
-from servicekit.routing._model import Agent, Ticket
-from servicekit.routing._policies import (
-    Assessment,
+from servicekit.routing._builtins import policy_from_dict
+from servicekit.routing._escalation import EscalationStep
+from servicekit.routing._filters import (
     Availability,
     ChannelMatch,
-    DedicatedManager,
     LanguageMatch,
-    LeastLoaded,
-    LongestIdle,
-    OwnerStickiness,
     PartTimeWeighting,
     RequiredSkills,
+    SeniorForRepeatComplaints,
+    SkillGroupMatch,
+)
+from servicekit.routing._model import Agent, Ticket
+from servicekit.routing._policy import (
+    Assessment,
     Requirements,
     RoutingContext,
     RoutingPolicy,
-    SeniorForRepeatComplaints,
-    SkillGroupMatch,
     explain,
-    policy_from_dict,
+)
+from servicekit.routing._preferences import (
+    DedicatedManager,
+    LeastLoaded,
+    LongestIdle,
+    OwnerStickiness,
 )
 from servicekit.routing._queue import QueueOrder
-from servicekit.routing._router import (
-    Assignment,
-    DispatchResult,
-    EscalationStep,
-    Router,
-    RoutingDecision,
-)
+from servicekit.routing._results import Assignment, DispatchResult, RoutingDecision
+from servicekit.routing._router import Router
 from servicekit.routing._triage import Triage, TriageResult, TriageRule
 
 __all__ = [

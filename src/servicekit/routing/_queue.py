@@ -95,12 +95,6 @@ class QueueOrder(_codec.Serialisable):
 
     promote_every: dt.timedelta | None = attrs.field(default=None, converter=_bound)
 
-    def _rank(self, ticket: Ticket, waited_us: int) -> int:
-        rank = ticket.priority.rank
-        if self.promote_every is not None:
-            rank -= waited_us // (self.promote_every // dt.timedelta(microseconds=1))
-        return max(rank, 0)
-
     def key(self, ticket: Ticket, now: dt.datetime) -> tuple[Any, ...]:
         """Return the sort key of ``ticket`` at ``now`` (smaller is served first).
 
@@ -134,16 +128,7 @@ class QueueOrder(_codec.Serialisable):
 
     def _key(self, ticket: Ticket, now_us: int, now: dt.datetime) -> tuple[Any, ...]:
         wait = waited(ticket, now_us, now)
-        return self._key_after(ticket, wait, now_us - wait)
-
-    def _key_after(
-        self, ticket: Ticket, waited_us: int, created: int
-    ) -> tuple[Any, ...]:
-        # Flat tuple, integers only: cheap to build and compare for 100,000 tickets.
-        due = due_us(ticket)
-        if due is None:
-            return (self._rank(ticket, waited_us), 1, 0, created, ticket.id)
-        return (self._rank(ticket, waited_us), 0, due, created, ticket.id)
+        return service_key(self, ticket, wait, now_us - wait)
 
     def effective_priority(self, ticket: Ticket, now: dt.datetime) -> Priority:
         """Return the ticket's priority after promotion for waiting at ``now``.
@@ -176,7 +161,9 @@ class QueueOrder(_codec.Serialisable):
             'high'
         """
         now_i = v.instant(now, "now")
-        return _PRIORITIES[self._rank(ticket, waited(ticket, v.micros(now_i), now_i))]
+        return _PRIORITIES[
+            _promoted(self, ticket, waited(ticket, v.micros(now_i), now_i))
+        ]
 
     def order(self, tickets: Iterable[Ticket], now: dt.datetime) -> tuple[Ticket, ...]:
         """Return ``tickets`` in service order at ``now``.
@@ -217,3 +204,26 @@ class QueueOrder(_codec.Serialisable):
         keyed = [(self._key(t, now_us, now_i), t) for t in unique_tickets(tickets)]
         keyed.sort(key=lambda kt: kt[0])
         return tuple(t for _, t in keyed)
+
+
+def service_key(
+    order: QueueOrder, ticket: Ticket, waited_us: int, created: int
+) -> tuple[Any, ...]:
+    """Return ``order.key`` of a checked ticket from its wait and creation instant.
+
+    The router's dispatch orders its queue with it, having worked out both integers
+    (microseconds) already.
+    """
+    # Flat tuple, integers only: cheap to build and compare for 100,000 tickets.
+    due = due_us(ticket)
+    if due is None:
+        return (_promoted(order, ticket, waited_us), 1, 0, created, ticket.id)
+    return (_promoted(order, ticket, waited_us), 0, due, created, ticket.id)
+
+
+def _promoted(order: QueueOrder, ticket: Ticket, waited_us: int) -> int:
+    """Return the rank of ``ticket``'s priority after ``order``'s promotion."""
+    rank = ticket.priority.rank
+    if order.promote_every is not None:
+        rank -= waited_us // (order.promote_every // dt.timedelta(microseconds=1))
+    return max(rank, 0)

@@ -1,0 +1,621 @@
+"""The dispatch engine: one routing run over a queue, with live agent state.
+
+Dispatch never scans every agent for every ticket: built-in policies expose their rules
+as sets of agent ids (an index by channel, skill level, language, group…) and as
+per-agent keys kept in lazily repaired heaps, so each ticket costs about
+``log(agents)``. The ``"scan"`` strategy judges every agent one by one and must give
+the same decisions and the same reasons word for word; the tests hold the two to that.
+``"route"`` explains one ticket against every agent. The engine is private and mutable,
+and lives for one call; it must never read a clock, use randomness, or depend on the
+order agents are given in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+import itertools
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+from servicekit.routing import _values as v
+from servicekit.routing._indexed import AgentIndex, IndexedPolicy, LiveAgent
+from servicekit.routing._model import Agent, Ticket, holding
+from servicekit.routing._policy import RoutingContext, checked_assess
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Mapping, Sequence
+    from collections.abc import Set as AbstractSet
+
+    from servicekit._vocabulary import Channel
+    from servicekit.routing._compiled import CompiledRouter, Memo, Plan
+    from servicekit.routing._policy import RoutingPolicy
+
+__all__ = ["Engine", "Mode"]
+
+# "route" is Router.route's mode: every agent judged by every policy, one line each.
+Mode = Literal["indexed", "scan", "route"]
+
+
+def _excluded_line(
+    policy: IndexedPolicy,
+    key: Hashable,
+    count: int,
+    removed: Sequence[Agent],
+    total: int,
+) -> str:
+    return (
+        f"{v.plural(count, 'agent')} of {total:,} excluded by "
+        f"{policy.name}: they {policy.fast_filter_summary(key, removed)}"
+    )
+
+
+def _nobody_free(members: AbstractSet[str]) -> str:
+    if len(members) == 1:
+        return (
+            f"the only qualified agent, {next(iter(members))}, is at capacity or "
+            "at their part-time share; it stays in the queue"
+        )
+    if members:
+        return (
+            f"all {len(members):,} qualified agents are at capacity or at their "
+            "part-time share; it stays in the queue"
+        )
+    return "no agent qualifies; it stays in the queue"
+
+
+def _chose_line(aid: str, members: AbstractSet[str], notes: list[str]) -> str:
+    detail = "; ".join(n for n in notes if n)
+    return f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}" + (
+        f": {detail}" if detail else ""
+    )
+
+
+class Engine:
+    """One routing run: live agent state, indexes and memo tables (private, mutable)."""
+
+    def __init__(  # noqa: PLR0917  # private, called twice: positional on purpose
+        self,
+        policies: tuple[RoutingPolicy, ...],
+        compiled: CompiledRouter,
+        agents: Sequence[Agent],
+        now: dt.datetime,
+        strategy: Mode,
+        team: tuple[AgentIndex, Memo] | None,
+        now_us: int,
+    ) -> None:
+        self.policies = policies
+        self.now = now
+        self.now_us = now_us
+        self.route = strategy == "route"
+        # "scan" and "route" keep no index: they judge every agent one by one.
+        self.scan = strategy != "indexed"
+        self.keep_current = self.scan or not compiled.heapable
+        self.agents = agents
+        self.ids = [a.id for a in agents] if self.scan else []
+        self.original = {a.id: a for a in agents}
+        # Without heaps every candidate is judged as it stands now, so the current
+        # agents are kept as values; with them, live state says what changed.
+        self.current = dict(self.original) if self.keep_current else self.original
+        self.view = MappingProxyType(self.current)
+        self.changed: set[str] = set()
+        self.index: AgentIndex | None = None
+        self.eligible: Memo = {}
+        if team is not None:
+            self.index, self.eligible = team
+        # Live state is made on first use: a small dispatch touches few agents.
+        compiled.bound_memos()
+        self.lives = LiveAgents(self.original, compiled.lives)
+        self.after_us = compiled.after_us
+        self.relax = compiled.relax
+        self.plans = compiled.plans
+        self.headers = compiled.headers
+        self.escalated = compiled.escalated
+        self.requirements = compiled.requirements
+        self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
+        # Whether this run decides one ticket only (dispatch sets it).
+        self.once = False
+
+    def decide(
+        self, ticket: Ticket, note: str | None, waited_us: int
+    ) -> tuple[str | None, str, list[str]]:
+        n = bisect.bisect_right(self.after_us, waited_us)
+        relax = self.relax[n]
+        rkey = (
+            n,
+            ticket.skills,
+            ticket.min_levels,
+            ticket.language,
+            ticket.group,
+            ticket.owner_id,
+        )
+        req = self.requirements.get(rkey)
+        if req is None:
+            req = self.requirements[rkey] = relax.requirements(ticket)
+        wait = dt.timedelta(microseconds=waited_us)
+        ctx = RoutingContext(
+            now=self.now,
+            waited=wait,
+            step=relax.name,
+            requirements=req,
+            agents=self.view,
+        )
+        facts = (ticket.priority, ticket.tier, ticket.channel)
+        prefix = self.headers.get(facts)
+        if prefix is None:  # at most 4 priorities x 3 tiers x 6 channels
+            prefix = self.headers[facts] = (
+                f"{v.words(ticket.priority)} priority, "
+                f"{v.words(ticket.tier)} customer, {v.words(ticket.channel)}"
+            )
+        header = f"ticket {ticket.id}: {prefix}, waiting {v.humanize(wait)}"
+        reasons = [header]
+        if note is not None:
+            reasons.append(note)
+        if n:
+            reasons.append(self.escalated[n])
+        plan = self.plans[n]
+        if self.route:
+            chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
+        else:
+            # Both dispatch strategies explain alike: static exclusions summarised
+            # per policy, then the choice. "scan" works each out agent by agent.
+            sig, members, lines = (
+                self._eligible_scan(ticket, ctx, plan)
+                if self.scan
+                else self._eligible(ticket, ctx, plan)
+            )
+            reasons.extend(lines)
+            if not plan.heapable:
+                chosen = self._rank(ticket, ctx, plan, sorted(members), reasons)
+            elif self.scan:
+                chosen = self._best_scan(ticket, ctx, plan, members, reasons)
+            else:
+                chosen = self._heap(ticket, ctx, plan, sig, members, reasons)
+        if plan.dedicated and ticket.customer_id is not None:
+            self._passed_over(ticket, ctx, plan, chosen, reasons)
+        if chosen is not None:
+            self._assign(chosen, ticket.channel)
+        return chosen, relax.name, reasons
+
+    def _agent_now(self, aid: str) -> Agent:
+        """The agent as it stands now in this run (load and last assignment)."""
+        if self.keep_current or aid not in self.changed:
+            return self.current[aid]
+        return _holding(self.original[aid], self.lives[aid].load, self.now)
+
+    def _passed_over(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        chosen: str | None,
+        reasons: list[str],
+    ) -> None:
+        """Say why the customer's dedicated manager did not get the ticket."""
+        customer = ticket.customer_id
+        assert customer is not None  # noqa: S101  # decide asks only then
+        if self.index is not None:
+            managers = sorted(self.index.by_customer.get(customer, ()))
+        else:
+            managers = [
+                aid
+                for aid in self.ids
+                if customer in self.original[aid].dedicated_customers
+            ]
+        if not managers or chosen in managers:
+            return
+        lines = []
+        for aid in managers:
+            agent = self._agent_now(aid)
+            why = None
+            for _, p in plan.static_filters:
+                k = p.fast_filter_key(ticket, ctx)
+                if k is not None and not p.fast_filter_admits(k, agent):
+                    why = f"{checked_assess(p, ticket, agent, ctx).reason} ({p.name})"
+                    break
+            if why is None:
+                why = self._outranked(ticket, ctx, plan, agent, chosen)
+            lines.append(
+                f"the customer's dedicated manager {aid} was passed over: {why}"
+            )
+        reasons[-1:-1] = lines
+
+    def _outranked(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        agent: Agent,
+        chosen: str | None,
+    ) -> str:
+        best = None if chosen is None else self._agent_now(chosen)
+        for p in plan.active:
+            mine = checked_assess(p, ticket, agent, ctx)
+            if not mine.admitted:
+                return f"{mine.reason} ({p.name})"
+            if best is not None:
+                theirs = checked_assess(p, ticket, best, ctx)
+                if theirs.rank < mine.rank:
+                    return f"agent {chosen} came first on {p.name}"
+        # Unreachable while the plan ranks managers first: admitted and not chosen
+        # means an earlier policy preferred the chosen agent.
+        return f"agent {chosen} came first by agent id"  # pragma: no cover
+
+    def _rank(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        ids: Iterable[str],
+        reasons: list[str],
+    ) -> str | None:
+        ranked: list[tuple[tuple[float, ...], str, list[str]]] = []
+        for aid in ids:
+            agent = self.current[aid]
+            ranks: list[float] = []
+            notes: list[str] = []
+            for p in plan.active:
+                verdict = checked_assess(p, ticket, agent, ctx)
+                if not verdict.admitted:
+                    reasons.append(
+                        f"agent {aid} excluded by {p.name}: {verdict.reason}"
+                    )
+                    break
+                ranks.append(verdict.rank)
+                if verdict.reason:
+                    notes.append(verdict.reason)
+            else:
+                ranked.append((tuple(ranks), aid, notes))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        for i, (_, aid, notes) in enumerate(ranked, 1):
+            reasons.append(
+                f"agent {aid} ranked {i} of {len(ranked)}: {'; '.join(notes) or 'no preference'}"
+            )
+        if not ranked:
+            reasons.append("no agent can take it now; it stays in the queue")
+            return None
+        best = ranked[0]
+        if len(ranked) == 1:
+            why = "the only eligible agent"
+        else:
+            runner = ranked[1][0]
+            first = next(
+                (
+                    i
+                    for i, (a, b) in enumerate(zip(best[0], runner, strict=True))
+                    if a != b
+                ),
+                None,
+            )
+            why = (
+                f"decided by {plan.active[first].name}"
+                if first is not None
+                else "tied on every policy, so the lowest agent id"
+            )
+        reasons.append(f"chose agent {best[1]}: {why}")
+        return best[1]
+
+    def _eligible_scan(
+        self, ticket: Ticket, ctx: RoutingContext, plan: Plan
+    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
+        """``_eligible`` worked out agent by agent, with no index and no memo."""
+        remaining = [self.original[aid] for aid in self.ids]
+        total = len(remaining)
+        lines: list[str] = []
+        for _, p in plan.static_filters:
+            k = p.fast_filter_key(ticket, ctx)
+            if k is None:
+                continue
+            kept = [a for a in remaining if p.fast_filter_admits(k, a)]
+            if len(kept) < len(remaining):
+                removed = [a for a in remaining if not p.fast_filter_admits(k, a)]
+                lines.append(
+                    _excluded_line(
+                        p,
+                        k,
+                        len(removed),
+                        removed if p.fast_filter_names_removed else (),
+                        total,
+                    )
+                )
+            remaining = kept
+        return None, frozenset(a.id for a in remaining), tuple(lines)
+
+    def _best_scan(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        members: AbstractSet[str],
+        reasons: list[str],
+    ) -> str | None:
+        """``_heap`` worked out agent by agent: the best admitted member by rank."""
+        best: tuple[tuple[float, ...], str] | None = None
+        for aid in members:
+            agent = self.current[aid]
+            verdicts = [checked_assess(p, ticket, agent, ctx) for p in plan.active]
+            if all(x.admitted for x in verdicts):
+                cand = (tuple(x.rank for x in verdicts), aid)
+                if best is None or cand < best:
+                    best = cand
+        if best is None:
+            reasons.append(_nobody_free(members))
+            return None
+        aid = best[1]
+        agent = self.current[aid]
+        notes = [checked_assess(p, ticket, agent, ctx).reason for p in plan.levels]
+        notes += [
+            checked_assess(p, ticket, agent, ctx).reason for p in plan.live_rankers
+        ]
+        reasons.append(_chose_line(aid, members, notes))
+        return aid
+
+    def _eligible(
+        self, ticket: Ticket, ctx: RoutingContext, plan: Plan
+    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
+        keys = []
+        for pos, p in plan.static_filters:
+            k = p.fast_filter_key(ticket, ctx)
+            if k is not None:
+                keys.append((pos, k))
+        sig = tuple(keys)
+        hit = self.eligible.get(sig)
+        if hit is not None:
+            return hit
+        index = self.index
+        assert index is not None  # noqa: S101  # the indexed strategy always builds one
+        # Every prefix of a signature is memoised, and work resumes from the longest
+        # one known: tickets that differ only in a late, selective key (a different
+        # case owner each) then share the large intersections before it instead of
+        # redoing them, which would cost a scan of all agents per ticket.
+        n = len(sig)
+        while sig[:n] not in self.eligible:  # the empty prefix is always there
+            n -= 1
+        _, remaining, lines = self.eligible[sig[:n]]
+        total = len(index.all)
+        for i in range(n, len(sig)):
+            pos, k = sig[i]
+            policy = self.policies[pos]
+            assert isinstance(policy, IndexedPolicy)  # noqa: S101  # static filters are built-ins only
+            after = remaining & policy.fast_filter_ids(k, index)
+            if len(after) < len(remaining):
+                # Only a policy whose words depend on who was removed gets them:
+                # listing a case owner's thousands of colleagues would cost a scan.
+                removed = (
+                    [self.original[aid] for aid in sorted(remaining - after)]
+                    if policy.fast_filter_names_removed
+                    else ()
+                )
+                count = len(remaining) - len(after)
+                lines = (*lines, _excluded_line(policy, k, count, removed, total))
+            remaining = after
+            self.eligible[sig[: i + 1]] = (sig[: i + 1], frozenset(remaining), lines)
+        return self.eligible[sig]
+
+    def _heap(  # noqa: PLR0917  # private hot path: positional on purpose
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        sig: Hashable,
+        members: AbstractSet[str],
+        reasons: list[str],
+    ) -> str | None:
+        index = self.index
+        assert index is not None  # noqa: S101  # the indexed strategy always builds one
+        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, set[str]]]]] = []
+        for p in plan.levels:
+            lv = p.fast_levels(ticket, ctx, index)
+            if lv:
+                levels.append((p, lv))
+        base = (id(plan), ticket.channel, sig)
+        found = self._search(base, members, ticket.channel, plan, levels)
+        if found is None:
+            reasons.append(_nobody_free(members))
+            return None
+        aid, chosen = found
+        live = self.lives[aid]
+        notes = [
+            p.fast_level_reason(k)
+            for (p, _), k in zip(levels, chosen, strict=True)
+            if k is not None
+        ]
+        notes.extend(p.fast_rank_reason(live, self.now_us) for p in plan.live_rankers)
+        reasons.append(_chose_line(aid, members, notes))
+        return aid
+
+    def _search(  # private hot path: positional on purpose
+        self,
+        base: Hashable,
+        members: AbstractSet[str],
+        channel: Channel,
+        plan: Plan,
+        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, set[str]]]]],
+    ) -> tuple[str, tuple[Hashable, ...]] | None:
+        # Lexicographic preference: each preference policy's levels best first, then
+        # "none of its levels"; itertools.product varies the last policy fastest,
+        # which is exactly lexicographic order. Levels no qualified agent is in
+        # cannot yield anyone and are skipped.
+        options = [
+            [(k, ids) for k, ids in lv if not ids.isdisjoint(members)] + [(None, None)]
+            for _, lv in levels
+        ]
+        for combo in itertools.product(*options):
+            chosen = tuple(k for k, _ in combo)
+            if self.once:
+                # The only decision of this run: no agent has changed, every entry
+                # is current, so the heap's top would be the least entry, and no
+                # later ticket would reuse the heap.
+                restrict = tuple(ids for _, ids in combo if ids is not None)
+                entries = self._entries(members, restrict, channel, plan)
+                if entries:
+                    return min(entries)[-2], chosen
+                continue
+            key = (base, chosen)
+            pool = self.pools.get(key)
+            if pool is None:
+                restrict = tuple(ids for _, ids in combo if ids is not None)
+                pool = self._entries(members, restrict, channel, plan)
+                heapq.heapify(pool)
+                self.pools[key] = pool
+            aid = self._top(pool, channel, plan)
+            if aid is not None:
+                return aid, chosen
+        return None
+
+    def _entry(
+        self, live: LiveAgent, channel: Channel, plan: Plan
+    ) -> tuple[float, ...] | None:
+        """Work out and cache ``live``'s heap keys (callers looked in the cache)."""
+        slot = (id(plan), channel)
+        keys: tuple[float, ...] | None = None
+        for p in plan.room_checks:
+            if not p.fast_has_room(live, channel):
+                break
+        else:
+            keys = tuple([p.fast_rank(live) for p in plan.live_rankers])
+        live.cache[slot] = keys
+        return keys
+
+    def _entries(
+        self,
+        members: AbstractSet[str],
+        restrict: tuple[AbstractSet[str], ...],
+        channel: Channel,
+        plan: Plan,
+    ) -> list[tuple[Any, ...]]:
+        """Return heap entries ``(*keys, agent id, version)``, unordered.
+
+        One for each agent in ``members`` and every set of ``restrict`` that the
+        dynamic filters admit now.
+        """
+        # Start from the smallest set (a customer's one dedicated manager, the case
+        # owner) so a narrow preference level costs its own size, not the pool's.
+        smallest, *others = sorted((members, *restrict), key=len)
+        pool = set(smallest)
+        for r in others:
+            pool &= r
+        heap = []
+        lives = self.lives
+        slot = (id(plan), channel)
+        for aid in pool:
+            live = lives[aid]
+            cache = live.cache
+            # Most agents' keys were worked out by an earlier call (see LiveAgents).
+            keys = cache[slot] if slot in cache else self._entry(live, channel, plan)
+            if keys is not None:
+                heap.append((*keys, aid, live.version))
+        return heap
+
+    def _top(
+        self, heap: list[tuple[Any, ...]], channel: Channel, plan: Plan
+    ) -> str | None:
+        # Invariant: an entry whose version is current passed the dynamic filters when
+        # filed and nothing changed since, so it is valid as it stands.
+        lives = self.lives
+        slot = (id(plan), channel)
+        while heap:
+            entry = heap[0]
+            aid: str = entry[-2]
+            live = lives[aid]
+            if entry[-1] == live.version:
+                return aid
+            keys = (
+                live.cache[slot]
+                if slot in live.cache
+                else self._entry(live, channel, plan)
+            )
+            if keys is None:
+                # Load only grows during a dispatch, so an agent without room now
+                # never regains it: drop the entry for good.
+                heapq.heappop(heap)
+                continue
+            fresh = (*keys, aid, live.version)
+            n = len(heap)
+            if (n < 2 or fresh <= heap[1]) and (n < 3 or fresh <= heap[2]):
+                # Still no worse than both children: rewrite the root in place.
+                heap[0] = fresh
+                return aid
+            # The agent took work since this entry was filed; its keys only grow,
+            # so re-file it with fresh keys and look again.
+            heapq.heapreplace(heap, fresh)
+        return None
+
+    def _assign(self, aid: str, channel: Channel) -> None:
+        if not self.scan:
+            live = self.lives[aid]
+            if aid not in self.changed:
+                # The first ticket this run gives the agent: stop sharing its LiveAgent.
+                live = self.lives[aid] = live.fork(live.agent)
+            live.load[channel] = live.load.get(channel, 0) + 1
+            live.total_load += 1
+            live.last_us = float(self.now_us)
+            live.version += 1
+            live.cache.clear()
+        self.changed.add(aid)
+        if self.keep_current:
+            agent = self.current[aid]
+            load = dict(agent.load)
+            load[channel] = load.get(channel, 0) + 1
+            self.current[aid] = _holding(agent, load, self.now)
+
+    def final_agents(self) -> tuple[Agent, ...]:
+        """Return every agent as this run leaves them, sorted by id.
+
+        Ends the run: the changed agents' live state passes to the router's shared
+        table, for the next call.
+        """
+        out = list(self.agents)
+        # Agents are sorted by id: find the few that changed instead of walking all.
+        for aid in self.changed:
+            i = bisect.bisect_left(out, aid, key=_agent_id_of)
+            if self.keep_current:
+                out[i] = self.current[aid]
+            else:
+                live = self.lives[aid]
+                out[i] = after = _holding(self.original[aid], live.load, self.now)
+                # This run is over, and its LiveAgent (forked in _assign) now holds what
+                # LiveAgent(after) would: share it, so the next call, handed ``after``
+                # back, finds it ready.
+                live.agent = after
+                live.version = 0
+                live.cache.clear()
+                self.lives.shared[aid] = live
+        return tuple(out)
+
+
+class LiveAgents(dict[str, LiveAgent]):
+    """Live state of each agent by id, made from the agent on first use.
+
+    ``shared`` holds the router's LiveAgents from earlier calls, each true to the agent
+    object it was made from; one is reused only for that very object.
+    """
+
+    def __init__(
+        self, agents: Mapping[str, Agent], shared: dict[str, LiveAgent]
+    ) -> None:
+        super().__init__()
+        self.agents = agents
+        self.shared = shared
+
+    def __missing__(self, aid: str) -> LiveAgent:
+        agent = self.agents[aid]
+        live = self.shared.get(aid)
+        if live is None or live.agent is not agent:
+            live = self.shared[aid] = LiveAgent(agent)
+        self[aid] = live
+        return live
+
+
+def _agent_id_of(agent: Agent) -> str:
+    return agent.id
+
+
+def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Agent:
+    """Return ``agent.with_load(load, assigned_at=now)`` without re-checking.
+
+    Dispatch only ever adds one ticket where there was room, to a load and an
+    instant already valid.
+    """
+    return holding(agent, v.FrozenMap(load), now)

@@ -1,0 +1,133 @@
+"""The router's answers as values: a decision per ticket, assignments, a dispatch's result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from servicekit import _codec
+from servicekit.errors import InvalidTypeError
+from servicekit.routing import _values as v
+from servicekit.routing._model import Agent
+
+__all__ = ["Assignment", "DispatchResult", "RoutingDecision"]
+
+
+def _ticket_id(value: object) -> str:
+    return v.check_id(value, "ticket_id")
+
+
+def _agent_id(value: object) -> str:
+    return v.check_id(value, "agent_id")
+
+
+def _optional_ticket_id(value: object) -> str | None:
+    return v.optional_id(value, "ticket_id")
+
+
+def _optional_agent_id(value: object) -> str | None:
+    return v.optional_id(value, "agent_id")
+
+
+def _step(value: object) -> str:
+    return v.check_id(value, "step")
+
+
+def _reasons(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"reasons must be a list of sentences; got {value!r}"
+        raise InvalidTypeError(msg)
+    return tuple(str(r) for r in value)
+
+
+@_codec.value(omit_if_default=())
+@attrs.frozen(kw_only=True)
+class RoutingDecision(_codec.Serialisable):
+    """The router's answer for one ticket: who takes it (or nobody) and why.
+
+    Args:
+        agent_id: The chosen agent, or None when the ticket keeps waiting.
+        step: The escalation step in effect (``"standard"`` before any).
+        reasons: Sentences a supervisor can read, in order.
+        ticket_id: The ticket decided (the router always fills it in).
+
+    Examples:
+        >>> from servicekit.routing import RoutingDecision
+        >>> d = RoutingDecision(
+        ...     ticket_id="T",
+        ...     agent_id=None,
+        ...     step="standard",
+        ...     reasons=["nobody is free"],
+        ... )
+        >>> RoutingDecision.from_dict(d.to_dict()) == d
+        True
+    """
+
+    ticket_id: str | None = attrs.field(default=None, converter=_optional_ticket_id)
+    agent_id: str | None = attrs.field(converter=_optional_agent_id)
+    step: str = attrs.field(converter=_step)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+
+
+@_codec.value(omit_if_default=())
+@attrs.frozen(kw_only=True)
+class Assignment(_codec.Serialisable):
+    """One ticket given to one agent by [`Router.dispatch`][].
+
+    Args:
+        ticket_id: The ticket assigned.
+        agent_id: The agent who takes it.
+        step: The escalation step in effect (``"standard"`` before any).
+        reasons: Sentences a supervisor can read, in order.
+
+    Examples:
+        >>> from servicekit.routing import Assignment
+        >>> a = Assignment(
+        ...     ticket_id="T", agent_id="A", step="standard", reasons=["least loaded"]
+        ... )
+        >>> Assignment.from_dict(a.to_dict()) == a
+        True
+    """
+
+    ticket_id: str = attrs.field(converter=_ticket_id)
+    agent_id: str = attrs.field(converter=_agent_id)
+    step: str = attrs.field(converter=_step)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+
+
+def _assignments(value: object) -> tuple[Assignment, ...]:
+    return v.items_of(Assignment, value, "DispatchResult.assignments")
+
+
+def _unassigned(value: object) -> tuple[RoutingDecision, ...]:
+    return v.items_of(RoutingDecision, value, "DispatchResult.unassigned")
+
+
+def _agents(value: object) -> tuple[Agent, ...]:
+    return v.items_of(Agent, value, "DispatchResult.agents")
+
+
+@_codec.value(omit_if_default=())
+@attrs.frozen(kw_only=True)
+class DispatchResult(_codec.Serialisable):
+    """What [`Router.dispatch`][] did with a queue.
+
+    Args:
+        assignments: In queue order.
+        unassigned: Tickets left waiting, in queue order, each with its reasons.
+        agents: Every agent after dispatch (load and ``last_assigned_at`` updated),
+            sorted by id; [`Router.dispatch`][] always fills it in.
+
+    Examples:
+        >>> from servicekit.routing import DispatchResult
+        >>> r = DispatchResult(assignments=[], unassigned=[])
+        >>> r.to_dict()
+        {'assignments': [], 'unassigned': [], 'agents': []}
+        >>> DispatchResult.from_dict(r.to_dict()) == r
+        True
+    """
+
+    assignments: tuple[Assignment, ...] = attrs.field(converter=_assignments)
+    unassigned: tuple[RoutingDecision, ...] = attrs.field(converter=_unassigned)
+    agents: tuple[Agent, ...] = attrs.field(default=(), converter=_agents)
