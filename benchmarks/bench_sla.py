@@ -28,6 +28,11 @@ or on hold) and their due instants. It does less than servicekit (two metrics, n
 next-response or periodic cycles, no warnings, no policy re-selection), so the ratio
 flatters it. It runs on a slice of the tickets and is extrapolated per ticket.
 
+From JSON (issue 13): the same tickets as JSON-native dicts, each event read by
+``TicketEvent.from_dict`` and the tickets evaluated with every target in business
+hours, once, against the in-memory figure for that policy set; then the reading
+alone (best of 3), so the two costs can be told apart. Target: 25,000 tickets/s.
+
 Long single tickets (issue 12): ``evaluate`` on one ticket of 25,000 and of 100,000
 events alternating pauses (pending, open) with priority changes (urgent, normal), with
 every target in business hours, one event a second (so the cycles never breach and
@@ -78,6 +83,7 @@ TARGET_RATE = 20_000  # tickets per CPU second
 TARGET_SCALING = 11.0  # 10x the tickets may take at most 11x the time
 TARGET_LONG_SCALING = 1.5  # per-event cost, 100k-event ticket against 25k-event one
 TARGET_APPLY_RATIO = 2.0  # SlaClock.apply one by one, against evaluate, in total
+TARGET_JSON_RATE = 25_000  # issue 13: TicketEvent.from_dict then evaluate_many
 SEED = 20250126
 
 # ---------------------------------------------------------------------------- servicekit
@@ -115,6 +121,14 @@ def run_many(policies, histories):
 def run_from_json(policies, dicts):
     histories = ([TicketEvent.from_dict(d) for d in ticket] for ticket in dicts)
     return consume(evaluate_many(policies, histories, NOW))
+
+
+def read_json(dicts):
+    """``TicketEvent.from_dict`` alone, on every document (the events are dropped)."""
+    n = 0
+    for ticket in dicts:
+        n += len([TicketEvent.from_dict(d) for d in ticket])
+    return n
 
 
 # ---------------------------------------------------------------------------- long tickets
@@ -368,6 +382,16 @@ def main():
         f"in-memory path ({in_memory:,.0f} tickets/s CPU)"
     )
 
+    read, read_cpu, _ = best_of(3, read_json, dicts)
+    assert read == n_events
+    print(
+        f"  of which reading: TicketEvent.from_dict alone {read_cpu:.2f} s CPU "
+        f"(best of 3), {1e6 * read_cpu / n_events:.2f} µs/event, "
+        f"{1e6 * read_cpu / n:.1f} µs/ticket; evaluating alone "
+        f"{1e6 / in_memory:.1f} µs/ticket"
+    )
+    json_rate = n / e2e_cpu
+
     sample = histories[:n_peer]
     peer, peer_cpu, peer_wall = timed(run_peer, sample)
     _, sk_cpu, _ = timed(run_many, business, sample)
@@ -433,6 +457,15 @@ def main():
                 f"events (is {apply_ratio:.2f}x)"
             ),
             apply_ratio <= TARGET_APPLY_RATIO,
+        )
+    )
+    checks.append(
+        (
+            (
+                f"JSON path (TicketEvent.from_dict + evaluate_many, every target in "
+                f"business hours): ≥ {TARGET_JSON_RATE:,} tickets/s (is {json_rate:,.0f})"
+            ),
+            json_rate >= TARGET_JSON_RATE,
         )
     )
     for label, ok in checks:
