@@ -69,13 +69,17 @@ from servicekit.scoring import (
 )
 from servicekit.scoring._segments import _Overall
 from servicekit.sla import (
+    Alert,
     BusinessCalendar,
     EventKind,
     HolidaySet,
+    MetricStatus,
     PolicySet,
     SlaPolicy,
+    SlaReport,
     SlaTarget,
     TicketEvent,
+    evaluate,
 )
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
@@ -93,6 +97,7 @@ from strategies import (
     routing_tickets,
     satisfaction_indices,
     segment_surveys,
+    sla_cases,
     sla_policy_sets,
     sla_targets,
     tiers,
@@ -364,6 +369,22 @@ routers = st.builds(
 )
 
 
+# Reports of generated logs: every state, pauses, re-selected policies, breaches.
+sla_reports = sla_cases(max_events=8).map(lambda case: evaluate(*case))
+
+
+def _forms(values: dict[type, st.SearchStrategy[Any]]) -> dict[type, Any]:
+    """A strategy for each record that is another class's JSON form (``form=``).
+
+    Its values are that class's values, written as the record.
+    """
+    out = {}
+    for cls, spec in _codec._SPECS.items():
+        if spec.form is not None and cls in values:
+            out[spec.form.json_type] = values[cls].map(spec.form.write)
+    return out
+
+
 def _demo_report_values() -> dict[type, st.SearchStrategy[Any]]:
     """The demo report's sections and rows, each drawn from a real (sample) report.
 
@@ -489,6 +510,13 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     SlaPolicy: sla_policy_sets_only.flatmap(lambda ps: st.sampled_from(ps.policies)),
     PolicySet: sla_policy_sets_only,
     TicketEvent: ticket_events(),
+    SlaReport: sla_reports,
+    MetricStatus: sla_reports.filter(lambda r: r.metrics).flatmap(
+        lambda r: st.sampled_from(list(r.metrics.values()))
+    ),
+    Alert: sla_reports.filter(lambda r: r.alerts).flatmap(
+        lambda r: st.sampled_from(r.alerts)
+    ),
     HolidaySet: holiday_sets,
     BusinessCalendar: st.one_of(
         st.sampled_from(sorted(SLA_CALENDARS)).map(SLA_CALENDARS.__getitem__),
@@ -509,6 +537,8 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
         ),
     ),
 }
+
+STRATEGIES |= _forms(STRATEGIES)
 
 REGISTERED = sorted(
     (c for c in _codec._SPECS if c.__module__.startswith("servicekit.")),

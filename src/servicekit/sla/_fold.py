@@ -17,12 +17,15 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, cast
 
+from servicekit._boundary import quote
+from servicekit._iso import instant_from_iso
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
     InvalidEventError,
     InvalidTypeError,
 )
+from servicekit.sla._instants import instant_us
 from servicekit.sla._model import (
     FIRST_US,
     LAST_US,
@@ -52,7 +55,6 @@ from servicekit.sla._report import (
     assembled_report,
     due_us,
     first_after,
-    stored_us,
 )
 from servicekit.sla._timeline import datetime_at
 
@@ -938,6 +940,18 @@ def _iso(us: int) -> str:
 
 def _opt_iso(us: int | None) -> str | None:
     return None if us is None else _iso(us)
+
+
+def stored_us(value: Any, what: str) -> int:
+    """A stored instant, refused unless every zone can show it (no later OverflowError)."""
+    us = instant_us(instant_from_iso(value, what), what)
+    if not FIRST_US <= us <= LAST_US:
+        msg = (
+            f"{what} {quote(value)} is outside the years a datetime can show in every "
+            "zone (0001-01-02 … 9999-12-30 UTC)"
+        )
+        raise DeserializationError(msg)
+    return us
 
 
 def _us_of(value: object) -> int:

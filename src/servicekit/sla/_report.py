@@ -10,15 +10,19 @@ alert. This module must never read the clock or do I/O.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Final, Self, cast
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, cast
 
 import attrs
 
-from servicekit._boundary import quote
-from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
+from servicekit import _codec
 from servicekit._vocabulary import NamedEnum
-from servicekit.errors import DeserializationError
-from servicekit.sla._instants import instant_us
+from servicekit.errors import (
+    CalendarRangeError,
+    DeserializationError,
+    InvalidArgumentError,
+)
+from servicekit.sla._instants import delta_us, instant_us, zone_named
 from servicekit.sla._model import (
     FIRST_US,
     LAST_US,
@@ -28,21 +32,16 @@ from servicekit.sla._model import (
     SlaTarget,
     TicketStatus,
     _FrozenDict,
-    _get,
-    _mapping,
-    get_list,
-    reads,
 )
 from servicekit.sla._timeline import datetime_at
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
     import pendulum
 
 __all__ = ["Alert", "AlertKind", "MetricStatus", "SlaReport"]
 
 _ONE_US: Final = dt.timedelta(microseconds=1)
+_T = TypeVar("_T")
 
 
 class AlertKind(NamedEnum):
@@ -62,64 +61,295 @@ def _to_alerts(value: Iterable[Alert]) -> tuple[Alert, ...]:
     return tuple(value)
 
 
-def _optional_iso(us: int | None, tz: str) -> str | None:
-    return None if us is None else datetime_at(us, tz).isoformat()
-
-
-def _optional_us(value: Any, what: str) -> int | None:
-    return None if value is None else stored_us(value, what)
-
-
-def stored_us(value: Any, what: str) -> int:
-    """A stored instant, refused unless every zone can show it (no later OverflowError)."""
-    us = instant_us(instant_from_iso(value, what), what)
-    if not FIRST_US <= us <= LAST_US:
-        msg = (
-            f"{what} {quote(value)} is outside the years a datetime can show in every "
-            "zone (0001-01-02 … 9999-12-30 UTC)"
-        )
-        raise DeserializationError(msg)
-    return us
-
-
-def _stored_zone(value: object, what: str) -> str:
-    """A stored zone name that instants can be shown in, or DeserializationError."""
-    try:
-        datetime_at(0, value)  # type: ignore[arg-type]
-    except (ValueError, LookupError, OSError, TypeError) as e:
-        msg = f"{what} must be an IANA time zone name; got {quote(value)}"
-        raise DeserializationError(msg) from e
-    return cast("str", value)
-
-
-def _duration_in_range(us: int, what: str) -> int:
-    if not 0 <= us <= LAST_US - FIRST_US:
-        msg = f"{what} must be a duration from zero to the span of the datetime range"
-        raise DeserializationError(msg)
-    return us
-
-
-def _count(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"{what} must be a whole number >= 0; got {value!r}"
-        raise DeserializationError(msg)
+def _same(value: _T) -> _T:
     return value
 
 
-def _threshold(value: Any) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0 < value <= 1
-    ):
-        msg = f"Alert.threshold must be a fraction in (0, 1]; got {value!r}"
+# ------------------------------------------------------------------ the JSON forms
+#
+# A value holds its instants as epoch microseconds, shown in its zone on demand; its
+# JSON form is a record of what it shows (instants with the zone's offset), read and
+# written by the one codec. Inside a report, alerts and statuses leave their zone out:
+# it is the report's.
+
+
+def _in_range(at: dt.datetime) -> dt.datetime:
+    # Only the first and last years can hold an instant a zone cannot show.
+    if not 1 < at.year < 9999 and not FIRST_US <= instant_us(at, "at") <= LAST_US:
+        msg = (
+            f"the instant {at.isoformat()} is outside the years a datetime can show "
+            "in every zone (0001-01-02 … 9999-12-30 UTC)"
+        )
+        raise CalendarRangeError(msg)
+    return at
+
+
+def _maybe_in_range(at: dt.datetime | None) -> dt.datetime | None:
+    return None if at is None else _in_range(at)
+
+
+def _checked_zone(name: str | None) -> str | None:
+    if name is not None:
+        zone_named(name)
+    return name
+
+
+def _checked_count(n: int) -> int:
+    if n < 0:
+        msg = f"a count must be >= 0; got {n}"
+        raise InvalidArgumentError(msg)
+    return n
+
+
+def _checked_threshold(fraction: float) -> float:
+    if not 0 < fraction <= 1:
+        msg = f"a threshold is a fraction in (0, 1]; got {fraction}"
+        raise InvalidArgumentError(msg)
+    return fraction
+
+
+def _checked_elapsed(elapsed: dt.timedelta) -> dt.timedelta:
+    if not dt.timedelta(0) <= elapsed <= _LONGEST:
+        msg = "elapsed time runs from zero to the span of the datetime range"
+        raise InvalidArgumentError(msg)
+    return elapsed
+
+
+def _checked_name(name: str) -> str:
+    if not name.strip():
+        msg = "a report names the policy it applied; got an empty name"
+        raise InvalidArgumentError(msg)
+    return name
+
+
+def _instant_key(at: dt.datetime | None) -> int | None:
+    # By instant: inside a repeated hour, == between zones is always False (PEP 495).
+    return None if at is None else instant_us(at, "at")
+
+
+_LONGEST: Final = dt.timedelta(microseconds=LAST_US - FIRST_US)
+_INSTANT: Final = _codec.Shape(dt.datetime, _in_range, _same)
+_MAYBE_INSTANT: Final = _codec.Shape(dt.datetime | None, _maybe_in_range, _same)
+_ZONE: Final = _codec.Shape(str, _checked_zone, _same)
+_MAYBE_ZONE: Final = _codec.Shape(str | None, _checked_zone, _same)
+_COUNT: Final = _codec.Shape(int, _checked_count, _same)
+
+
+@_codec.value(
+    omit_if_default=("timezone",),
+    shapes={
+        "threshold": _codec.Shape(float, _checked_threshold, _same),
+        "cycle": _COUNT,
+        "at": _INSTANT,
+        "timezone": _MAYBE_ZONE,
+    },
+)
+@attrs.frozen(kw_only=True)
+class _AlertRecord(_codec.Serialisable):
+    """An [`Alert`][] as JSON; ``timezone`` is None inside a report (the report's)."""
+
+    kind: AlertKind
+    metric: Metric
+    threshold: float
+    cycle: int
+    at: dt.datetime = attrs.field(eq=_instant_key)
+    timezone: str | None = None
+
+
+@_codec.value(
+    omit_if_default=("timezone",),
+    shapes={
+        "cycles": _COUNT,
+        "breached_cycles": _COUNT,
+        "started_at": _MAYBE_INSTANT,
+        "due_at": _MAYBE_INSTANT,
+        "breached_at": _MAYBE_INSTANT,
+        "stopped_at": _MAYBE_INSTANT,
+        "elapsed": _codec.Shape(dt.timedelta, _checked_elapsed, _same),
+        "timezone": _MAYBE_ZONE,
+    },
+)
+@attrs.frozen(kw_only=True)
+class _StatusRecord(_codec.Serialisable):
+    """A [`MetricStatus`][] as JSON; ``remaining`` and ``percent_used`` are derived.
+
+    They are written for readers of the data; read back, each must be what the
+    other fields give (so an edited copy is refused, not silently recomputed).
+    """
+
+    metric: Metric
+    state: MetricState
+    target: SlaTarget
+    cycles: int
+    breached_cycles: int
+    started_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    due_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    breached_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    stopped_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    elapsed: dt.timedelta
+    remaining: dt.timedelta | None = None
+    percent_used: float | None = None
+    timezone: str | None = None
+
+
+@_codec.value(
+    omit_if_default=(),
+    shapes={
+        "policy": _codec.Shape(str, _checked_name, _same),
+        "timezone": _ZONE,
+        "now": _INSTANT,
+        "next_change_at": _MAYBE_INSTANT,
+    },
+)
+@attrs.frozen(kw_only=True)
+class _ReportRecord(_codec.Serialisable):
+    """An [`SlaReport`][] as JSON."""
+
+    policy: str
+    status: TicketStatus
+    timezone: str
+    now: dt.datetime = attrs.field(eq=_instant_key)
+    next_change_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    metrics: Mapping[Metric, _StatusRecord]
+    alerts: tuple[_AlertRecord, ...]
+
+
+def _us(at: dt.datetime | None) -> int | None:
+    return None if at is None else instant_us(at, "at")
+
+
+def _zone_of(record: _AlertRecord | _StatusRecord, zone: str | None) -> str:
+    """The zone a record read alone is shown in: its own, else ``from_dict``'s."""
+    own = record.timezone
+    if own is None:
+        if zone is None:
+            msg = (
+                "'timezone' is missing: name the zone the instants are shown in "
+                "(data stored before issue 13 lacks it: pass from_dict(data, "
+                "timezone=...))"
+            )
+            raise DeserializationError(msg)
+        return zone
+    if zone is not None and own != zone:
+        msg = f"'timezone' is {own!r}, not the zone {zone!r} it was read in"
         raise DeserializationError(msg)
-    return float(value)
+    return own
 
 
-def _duration_us(value: Any, what: str) -> int:
-    d = duration_from_iso(value, what)
-    return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
+def _alert_record(alert: Alert, *, alone: bool = True) -> _AlertRecord:
+    return _AlertRecord(
+        kind=alert.kind,
+        metric=alert.metric,
+        threshold=alert.threshold,
+        cycle=alert.cycle,
+        at=alert.at,
+        timezone=alert.timezone if alone else None,
+    )
+
+
+def _alert_of(record: _AlertRecord, zone: str | None = None) -> Alert:
+    return Alert(
+        kind=record.kind,
+        metric=record.metric,
+        threshold=record.threshold,
+        cycle=record.cycle,
+        timezone=_zone_of(record, zone),
+        at_us=instant_us(record.at, "at"),
+    )
+
+
+def _status_record(status: MetricStatus, *, alone: bool = True) -> _StatusRecord:
+    return _StatusRecord(
+        metric=status.metric,
+        state=status.state,
+        target=status.target,
+        cycles=status.cycles,
+        breached_cycles=status.breached_cycles,
+        started_at=status.started_at,
+        due_at=status.due_at,
+        breached_at=status.breached_at,
+        stopped_at=status.stopped_at,
+        elapsed=status.elapsed,
+        remaining=status.remaining,
+        percent_used=status.percent_used,
+        timezone=status.timezone if alone else None,
+    )
+
+
+def _status_of(record: _StatusRecord, zone: str | None = None) -> MetricStatus:
+    status = MetricStatus(
+        metric=record.metric,
+        state=record.state,
+        target=record.target,
+        timezone=_zone_of(record, zone),
+        cycles=record.cycles,
+        breached_cycles=record.breached_cycles,
+        elapsed_us=delta_us(record.elapsed, "elapsed"),
+        started_us=_us(record.started_at),
+        due_us=_us(record.due_at),
+        breached_us=_us(record.breached_at),
+        stopped_us=_us(record.stopped_at),
+    )
+    for key in ("remaining", "percent_used"):
+        stored = getattr(record, key)
+        if stored is not None and stored != getattr(status, key):
+            msg = (
+                f"{key!r} is {stored!r}, but the target and the elapsed time give "
+                f"{getattr(status, key)!r}; it is derived: leave it out or correct it"
+            )
+            raise DeserializationError(msg)
+    return status
+
+
+def _report_record(report: SlaReport) -> _ReportRecord:
+    zone = report.timezone
+    return _ReportRecord(
+        policy=report.policy,
+        status=report.status,
+        timezone=zone,
+        now=report.now,
+        next_change_at=report.next_change_at,
+        metrics={m: _status_record(s, alone=False) for m, s in report.metrics.items()},
+        alerts=tuple(_alert_record(a, alone=False) for a in report.alerts),
+    )
+
+
+def _report_of(record: _ReportRecord) -> SlaReport:
+    zone = record.timezone
+    metrics: dict[Metric, MetricStatus] = {}
+    for metric, status in record.metrics.items():
+        if status.metric is not metric:
+            msg = f"metrics[{metric.value!r}] holds the status of {status.metric.value}"
+            raise DeserializationError(msg)
+        metrics[metric] = _status_of(status, zone)
+    return SlaReport(
+        policy=record.policy,
+        status=record.status,
+        timezone=zone,
+        metrics=metrics,
+        alerts=[_alert_of(a, zone) for a in record.alerts],
+        now_us=instant_us(record.now, "now"),
+        next_change_us=_us(record.next_change_at),
+    )
+
+
+_V = TypeVar("_V", bound="Alert | MetricStatus")
+
+
+def _read_in_zone(cls: type[_V], data: object, timezone: str | None) -> _V:
+    """Read ``data``, shown in ``timezone`` where it names no zone itself."""
+    if timezone is None:
+        return _codec.from_data(cls, data)
+    if isinstance(data, Mapping) and "timezone" not in data:
+        data = {**data, "timezone": timezone}
+    value = _codec.from_data(cls, data)
+    if value.timezone != timezone:
+        msg = (
+            f"{cls.__name__} data is unusable: at $.timezone: {value.timezone!r} is "
+            f"not the zone it was read in, {timezone!r}"
+        )
+        raise DeserializationError(msg)
+    return value
 
 
 def _public_repr(value: object, names: tuple[str, ...]) -> str:
@@ -128,8 +358,9 @@ def _public_repr(value: object, names: tuple[str, ...]) -> str:
     return f"{type(value).__name__}({shown})"
 
 
+@_codec.value(form=_codec.Shape(_AlertRecord, _alert_of, _alert_record))
 @attrs.frozen(kw_only=True, repr=False)
-class Alert:
+class Alert(_codec.Serialisable):
     """A warning or breach of one metric's latest cycle, at an instant.
 
     ``at`` may lie in the past (already passed) or the future (scheduled); compare it
@@ -178,37 +409,26 @@ class Alert:
             self, ("kind", "metric", "threshold", "cycle", "timezone", "at")
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data."""
-        return {
-            "kind": self.kind.value,
-            "metric": self.metric.value,
-            "threshold": self.threshold,
-            "cycle": self.cycle,
-            "at": self.at.isoformat(),
-        }
-
     @classmethod
-    @reads("Alert")
-    def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
-        """Rebuild an alert from [`to_dict`][] data, shown in ``timezone``.
+    def from_dict(cls, data: Mapping[str, Any], *, timezone: str | None = None) -> Self:
+        """Rebuild an alert from [`to_dict`][servicekit.sla.Alert.to_dict] data.
+
+        Args:
+            data: the alert's data.
+            timezone: the zone to show its instant in, for data stored without its
+                ``"timezone"`` (before issue 13); redundant otherwise (and if given,
+                it must be the stored one).
 
         Raises:
-            DeserializationError: a key is missing or a value is unusable.
+            DeserializationError: the data does not describe an alert; the message
+                names the JSON path and what was expected there.
         """
-        d = _mapping(data, "Alert")
-        return cls(
-            kind=AlertKind.parse(_get(d, "kind", "Alert")),
-            metric=Metric.parse(_get(d, "metric", "Alert")),
-            threshold=_threshold(_get(d, "threshold", "Alert")),
-            cycle=_count(_get(d, "cycle", "Alert"), "Alert.cycle"),
-            timezone=_stored_zone(timezone, "Alert timezone"),
-            at_us=stored_us(_get(d, "at", "Alert"), "Alert.at"),
-        )
+        return _read_in_zone(cls, data, timezone)
 
 
+@_codec.value(form=_codec.Shape(_StatusRecord, _status_of, _status_record))
 @attrs.frozen(kw_only=True, repr=False)
-class MetricStatus:
+class MetricStatus(_codec.Serialisable):
     """Where one metric stands at the report's ``now``.
 
     ``elapsed`` and ``remaining`` are in the target's clock (working time for a
@@ -311,52 +531,21 @@ class MetricStatus:
             / ((within.days * 86400 + within.seconds) * 1_000_000 + within.microseconds)
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data (instants ISO-8601 with offsets, durations ISO-8601)."""
-        tz = self.timezone
-        return {
-            "metric": self.metric.value,
-            "state": self.state.value,
-            "target": self.target.to_dict(),
-            "cycles": self.cycles,
-            "breached_cycles": self.breached_cycles,
-            "started_at": _optional_iso(self._started, tz),
-            "due_at": _optional_iso(self._due, tz),
-            "breached_at": _optional_iso(self._breached, tz),
-            "stopped_at": _optional_iso(self._stopped, tz),
-            "elapsed": duration_to_iso(self.elapsed),
-            "remaining": duration_to_iso(self.remaining),
-            "percent_used": self.percent_used,
-        }
-
     @classmethod
-    @reads("MetricStatus")
-    def from_dict(cls, data: Mapping[str, Any], *, timezone: str) -> Self:
-        """Rebuild a status from [`to_dict`][] data, shown in ``timezone``.
+    def from_dict(cls, data: Mapping[str, Any], *, timezone: str | None = None) -> Self:
+        """Rebuild a status from [`to_dict`][servicekit.sla.MetricStatus.to_dict] data.
+
+        Args:
+            data: the status's data.
+            timezone: the zone to show its instants in, for data stored without its
+                ``"timezone"`` (before issue 13); redundant otherwise (and if given,
+                it must be the stored one).
 
         Raises:
-            DeserializationError: a key is missing or a value is unusable.
+            DeserializationError: the data does not describe a status; the message
+                names the JSON path and what was expected there.
         """
-        d = _mapping(data, "MetricStatus")
-        w = "MetricStatus"
-        return cls(
-            metric=Metric.parse(_get(d, "metric", w)),
-            state=MetricState.parse(_get(d, "state", w)),
-            target=SlaTarget.from_dict(_get(d, "target", w)),
-            timezone=_stored_zone(timezone, "MetricStatus timezone"),
-            cycles=_count(_get(d, "cycles", w), "MetricStatus.cycles"),
-            breached_cycles=_count(
-                _get(d, "breached_cycles", w), "MetricStatus.breached_cycles"
-            ),
-            elapsed_us=_duration_in_range(
-                _duration_us(_get(d, "elapsed", w), "MetricStatus.elapsed"),
-                "MetricStatus.elapsed",
-            ),
-            started_us=_optional_us(d.get("started_at"), "MetricStatus.started_at"),
-            due_us=_optional_us(d.get("due_at"), "MetricStatus.due_at"),
-            breached_us=_optional_us(d.get("breached_at"), "MetricStatus.breached_at"),
-            stopped_us=_optional_us(d.get("stopped_at"), "MetricStatus.stopped_at"),
-        )
+        return _read_in_zone(cls, data, timezone)
 
 
 _STATUS_REPR: Final = (
@@ -381,8 +570,9 @@ def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStat
     return frozen
 
 
+@_codec.value(form=_codec.Shape(_ReportRecord, _report_of, _report_record))
 @attrs.frozen(kw_only=True, repr=False)
-class SlaReport:
+class SlaReport(_codec.Serialisable):
     """Every measured metric of one ticket at ``now``, and when that will next change.
 
     Attributes:
@@ -454,55 +644,6 @@ class SlaReport:
     def upcoming_alerts(self) -> tuple[Alert, ...]:
         """The alerts after ``now``, soonest first."""
         return tuple(a for a in self.alerts if a._at > self._now)  # noqa: SLF001
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return JSON-native data."""
-        nxt = self.next_change_at
-        return {
-            "policy": self.policy,
-            "status": self.status.value,
-            "timezone": self.timezone,
-            "now": self.now.isoformat(),
-            "next_change_at": None if nxt is None else nxt.isoformat(),
-            "metrics": {m.value: s.to_dict() for m, s in self.metrics.items()},
-            "alerts": [a.to_dict() for a in self.alerts],
-        }
-
-    @classmethod
-    @reads("SlaReport")
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Rebuild a report from [`to_dict`][] data.
-
-        Raises:
-            DeserializationError: a key is missing or a value is unusable.
-        """
-        d = _mapping(data, "SlaReport")
-        # An unknown zone raises now, not when an instant is shown.
-        tz = _stored_zone(_get(d, "timezone", "SlaReport"), "SlaReport.timezone")
-        name = _get(d, "policy", "SlaReport")
-        if not isinstance(name, str) or not name.strip():
-            msg = f"SlaReport.policy must be a policy name; got {name!r}"
-            raise DeserializationError(msg)
-        metrics = _mapping(_get(d, "metrics", "SlaReport"), "SlaReport.metrics")
-        statuses = {}
-        for k, v in metrics.items():
-            status = MetricStatus.from_dict(v, timezone=tz)
-            if Metric.parse(k) is not status.metric:
-                msg = f"SlaReport.metrics[{k!r}] holds the status of {status.metric.value}"
-                raise DeserializationError(msg)
-            statuses[k] = status
-        alerts = get_list(d, "alerts", "SlaReport")
-        return cls(
-            policy=name,
-            status=TicketStatus.parse(_get(d, "status", "SlaReport")),
-            timezone=tz,
-            metrics=statuses,
-            alerts=[Alert.from_dict(a, timezone=tz) for a in alerts],
-            now_us=stored_us(_get(d, "now", "SlaReport"), "SlaReport.now"),
-            next_change_us=_optional_us(
-                d.get("next_change_at"), "SlaReport.next_change_at"
-            ),
-        )
 
 
 def assembled_report(
