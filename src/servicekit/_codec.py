@@ -503,7 +503,15 @@ def _sorted_json(items: Iterable[Any]) -> list[Any]:
 def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
     spec = _SPECS[cls]
     if spec.form is not None:
-        return _read_shape(spec.form, converter)
+        read = _read_shape(spec.form, converter)
+
+        def structure_form(v: Any, t: Any) -> Any:
+            # Said here, or the message would name the record instead of the value.
+            if not isinstance(v, Mapping):
+                raise ExpectedError(f"an object describing a {cls.__name__}", v)
+            return read(v, t)
+
+        return structure_form
     overrides = {
         name: override(struct_hook=s) for name, (s, _u) in spec.hooks.items() if s
     }

@@ -9,22 +9,17 @@ clock or do I/O: "now" is a parameter.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
+from servicekit import _codec
 from servicekit.errors import InvalidTypeError
 from servicekit.sla._fold import Fold, fold_events
 from servicekit.sla._instants import instant_us
-from servicekit.sla._model import (
-    PolicySet,
-    SlaPolicy,
-    TicketEvent,
-    _get,
-    _mapping,
-    reads,
-)
+from servicekit.sla._model import PolicySet, SlaPolicy, TicketEvent
 from servicekit.sla._report import Alert, AlertKind, MetricStatus, SlaReport
+from servicekit.sla._stored_clock import StoredClock, restored_fold, stored_clock
 from servicekit.sla._timeline import datetime_at
 
 if TYPE_CHECKING:
@@ -127,8 +122,17 @@ def _reports(
         yield fold_events(ps, events).report(n)
 
 
+def _clock_of(stored: StoredClock) -> SlaClock:
+    return SlaClock(stored.policies, restored_fold(stored))
+
+
+def _stored(clock: SlaClock) -> StoredClock:
+    return stored_clock(clock.policies, clock._fold)  # noqa: SLF001 -- this module's own class
+
+
+@_codec.value(form=_codec.Shape(StoredClock, _clock_of, _stored))
 @attrs.frozen(eq=False)
-class SlaClock:
+class SlaClock(_codec.Serialisable):
     """A ticket's clocks after the events so far: apply new events as they arrive.
 
     ``SlaClock.start(policies, events).apply(more).report(now)`` equals
@@ -218,16 +222,18 @@ class SlaClock:
             >>> again.report(t0.add(hours=1)) == clock.report(t0.add(hours=1))
             True
         """
-        return {"policies": self.policies.to_dict(), "state": self._fold.to_plain()}
+        return super().to_dict()
 
     @classmethod
-    @reads("SlaClock")
-    def from_dict(cls, data: Mapping[str, Any]) -> SlaClock:
-        """Rebuild a clock from [`to_dict`][] data.
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild a clock from [`to_dict`][servicekit.sla.SlaClock.to_dict] data.
+
+        The stored state is checked as a whole: state no event log could produce
+        (a CLOSED ticket whose resolution clock runs, a stretch after the last
+        event) is refused, naming the field.
 
         Raises:
-            DeserializationError: a key is missing or a value is unusable.
+            DeserializationError: the data does not describe a clock; the message
+                names the JSON path and what was expected there.
         """
-        d = _mapping(data, "SlaClock")
-        policies = PolicySet.from_dict(_get(d, "policies", "SlaClock"))
-        return cls(policies, Fold.from_plain(policies, _get(d, "state", "SlaClock")))
+        return _codec.from_data(cls, data)

@@ -17,15 +17,12 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, cast
 
-from servicekit._boundary import quote
-from servicekit._iso import instant_from_iso
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
     InvalidEventError,
     InvalidTypeError,
 )
-from servicekit.sla._instants import instant_us
 from servicekit.sla._model import (
     FIRST_US,
     LAST_US,
@@ -39,11 +36,7 @@ from servicekit.sla._model import (
     PolicySet,
     TicketEvent,
     TicketStatus,
-    _get,
-    _mapping,
     facts_of,
-    get_list,
-    plain_json,
 )
 from servicekit.sla._report import (
     Alert,
@@ -58,7 +51,7 @@ from servicekit.sla._report import (
 )
 from servicekit.sla._timeline import datetime_at
 
-__all__ = ["Fold", "fold_events"]
+__all__ = ["Cycle", "Cycles", "Fold", "fold_events"]
 
 # The fold keeps its per-metric state in lists, one slot per Metric in METRIC_ORDER
 # (a list index is cheaper than a Metric key on every event); these name the slots.
@@ -88,7 +81,7 @@ class _Stretches:
         self.sums: dict[CompiledTarget, list[int]] = {}
 
 
-class _Cycle:
+class Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
     __slots__ = (
@@ -118,8 +111,8 @@ class _Cycle:
         # causes happens when it runs again, not while the ticket was solved (rule 7).
         self.floor: int | None = None
 
-    def copy(self) -> _Cycle:
-        c = _Cycle.__new__(_Cycle)
+    def copy(self) -> Cycle:
+        c = Cycle.__new__(Cycle)
         c.start = self.start
         c.run = self.run  # shared: see _Stretches
         c.n = self.n
@@ -174,64 +167,35 @@ class _Cycle:
         run.items.append((a, b))
         self.n = n + 1
 
-    def to_plain(self) -> dict[str, Any]:
-        return {
-            "start": _iso(self.start),
-            "closed": [[_iso(a), _iso(b)] for a, b in self.closed],
-            "active": _opt_iso(self.active),
-            "stop": _opt_iso(self.stop),
-            "breach": _opt_iso(self.breach),
-            "due": _opt_iso(self.due),
-            "passed": None
-            if self.passed is None
-            else [[f, _iso(w)] for f, w in sorted(self.passed.items())],
-            "floor": _opt_iso(self.floor),
-        }
-
     @classmethod
-    def from_plain(cls, data: object) -> _Cycle:
-        d = _mapping(data, "SlaClock cycle")
-        c = cls(_us_of(_get(d, "start", "SlaClock cycle")), active=False)
-        for pair in get_list(d, "closed", "SlaClock cycle"):
-            if not isinstance(pair, list) or len(pair) != 2:
-                msg = f"a closed stretch must be [start, end]; got {pair!r}"
-                raise DeserializationError(msg)
-            a, b = _us_of(pair[0]), _us_of(pair[1])
-            if not c.start <= a < b:
-                msg = f"a closed stretch must lie after the cycle's start and end after it begins; got {pair!r}"
-                raise DeserializationError(msg)
+    def restore(
+        cls,
+        *,
+        start: int,
+        closed: Iterable[tuple[int, int]],
+        active: int | None,
+        stop: int | None,
+        breach: int | None,
+        due: int | None,
+        passed: dict[float, int] | None,
+        floor: int | None,
+    ) -> Cycle:
+        """A stored cycle, its stretches in order (the stored form checks them).
+
+        [`check`][] then decides whether an event log could give it.
+        """
+        c = cls(start, active=False)
+        for a, b in closed:
             c.close(a, b)
-        c.active = _opt_us_of(d.get("active"))
-        c.stop = _opt_us_of(d.get("stop"))
-        c.breach = _opt_us_of(d.get("breach"))
-        c.due = _opt_us_of(d.get("due"))
-        c.floor = _opt_us_of(d.get("floor"))
-        passed = d.get("passed")
-        if passed is not None:
-            if not isinstance(passed, list):
-                msg = f"passed warnings must be a list of [fraction, instant]; got {passed!r}"
-                raise DeserializationError(msg)
-            c.passed = {}
-            for item in passed:
-                if (
-                    not isinstance(item, list)
-                    or len(item) != 2
-                    or isinstance(item[0], bool)
-                    or not isinstance(item[0], int | float)
-                ):
-                    msg = f"a passed warning must be [fraction, instant]; got {item!r}"
-                    raise DeserializationError(msg)
-                c.passed[float(item[0])] = _us_of(item[1])
-        if c.active is not None and c.stop is not None:
-            msg = "a cycle cannot be running and stopped at once"
-            raise DeserializationError(msg)
+        c.active, c.stop, c.breach, c.due = active, stop, breach, due
+        c.passed, c.floor = passed, floor
         return c
 
     def check(self, last: int, where: str) -> None:
         """Refuse a stored cycle whose instants contradict each other (issue 12)."""
 
         def bad(field: str, why: str) -> DeserializationError:
-            return DeserializationError(f"SlaClock state.{where}.{field} {why}")
+            return DeserializationError(f"state.{where}.{field} {why}")
 
         if self.start > last:
             raise bad("start", "is after the clock's last event")
@@ -309,7 +273,7 @@ class _Cycle:
         return None
 
 
-class _Cycles:
+class Cycles:
     """A metric's cycles, oldest first: the earlier ones shared by copies, the latest owned.
 
     Only the latest cycle ever changes, so a copy of the fold shares the list of
@@ -319,13 +283,13 @@ class _Cycles:
     __slots__ = ("breached", "done", "last", "n")
 
     def __init__(self) -> None:
-        self.done: list[_Cycle] = []  # earlier cycles: done[:n]
+        self.done: list[Cycle] = []  # earlier cycles: done[:n]
         self.n = 0
         self.breached = 0  # how many of the earlier cycles were breached
-        self.last: _Cycle | None = None
+        self.last: Cycle | None = None
 
     @classmethod
-    def of(cls, cycles: Iterable[_Cycle]) -> _Cycles:
+    def of(cls, cycles: Iterable[Cycle]) -> Cycles:
         out = cls()
         for c in cycles:
             out.append(c)
@@ -334,15 +298,15 @@ class _Cycles:
     def __len__(self) -> int:
         return self.n + (self.last is not None)
 
-    def __iter__(self) -> Iterator[_Cycle]:
+    def __iter__(self) -> Iterator[Cycle]:
         yield from self.done[: self.n]
         if self.last is not None:
             yield self.last
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_Cycles.of, (list(self),))
+        return (Cycles.of, (list(self),))
 
-    def append(self, c: _Cycle) -> None:
+    def append(self, c: Cycle) -> None:
         last = self.last
         if last is not None:
             done = self.done
@@ -353,8 +317,8 @@ class _Cycles:
             self.breached += last.breach is not None
         self.last = c
 
-    def copy(self) -> _Cycles:
-        out = _Cycles.__new__(_Cycles)
+    def copy(self) -> Cycles:
+        out = Cycles.__new__(Cycles)
         out.done = self.done
         out.n = self.n
         out.breached = self.breached
@@ -407,10 +371,10 @@ class Fold:
         self.status = TicketStatus.OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        first, resolution = _Cycles(), _Cycles()
-        first.last = _Cycle(t, active=True)
-        resolution.last = _Cycle(t, active=True)
-        self.cycles: list[_Cycles] = [first, _Cycles(), _Cycles(), resolution]
+        first, resolution = Cycles(), Cycles()
+        first.last = Cycle(t, active=True)
+        resolution.last = Cycle(t, active=True)
+        self.cycles: list[Cycles] = [first, Cycles(), Cycles(), resolution]
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
@@ -427,44 +391,39 @@ class Fold:
         self.shared = 0
         self.policy = self.policies.compiled(state["policy"])
 
-    def to_plain(self) -> dict[str, Any]:
-        attributes: Any = self.attributes
-        return {
-            "policy": self.policy.policy.name,
-            "facts": {
-                "priority": _opt_str(self.priority),
-                "tier": _opt_str(self.tier),
-                "channel": _opt_str(self.channel),
-                "category": self.category,
-                "attributes": plain_json(attributes),
-            },
-            "since": _iso(self.since),
-            "changed_solved": self.changed_solved,
-            "last": _iso(self.last),
-            "status": self.status.value,
-            "awaiting": self.awaiting,
-            "first_done": self.first_done,
-            "cycles": {
-                m.value: [c.to_plain() for c in self.cycles[i]]
-                for i, m in enumerate(METRIC_ORDER)
-            },
-        }
-
     @classmethod
-    def from_plain(cls, policies: PolicySet, data: object) -> Fold:
-        d = _mapping(data, "SlaClock state")
-        w = "SlaClock state"
-        facts = _mapping(_get(d, "facts", w), "SlaClock facts")
-        # A CREATED event validates and converts the facts exactly as the log did.
-        created = TicketEvent(
-            at=datetime_at(_us_of(_get(d, "last", w)), "UTC"),
-            kind=EventKind.CREATED,
-            priority=facts.get("priority"),
-            tier=facts.get("tier"),
-            channel=facts.get("channel"),
-            category=facts.get("category"),
-            attributes=_or_empty(facts.get("attributes")),
-        )
+    def restore(
+        cls,
+        policies: PolicySet,
+        *,
+        policy: str,
+        created: TicketEvent,
+        since: int,
+        last: int,
+        status: TicketStatus,
+        changed_solved: bool,
+        awaiting: bool,
+        first_done: bool,
+        cycles: Iterable[Iterable[Cycle]],
+    ) -> Fold:
+        """A stored fold, checked as a whole (see [`check`][]).
+
+        Args:
+            policies: the policy set the clock runs under.
+            policy: the name of the policy in force.
+            created: a CREATED event carrying the ticket's current facts.
+            since: when that policy took force.
+            last: the last event applied.
+            status: the ticket's status.
+            changed_solved: the policy changed while the ticket was solved.
+            awaiting: a reply is awaited.
+            first_done: the first response was given.
+            cycles: each metric's cycles, in ``METRIC_ORDER``.
+
+        Raises:
+            DeserializationError: the policy set lacks the policy, or no event log
+                could produce this state.
+        """
         f = cls.__new__(cls)
         f.policies = policies
         f.priority = created.priority
@@ -472,32 +431,19 @@ class Fold:
         f.channel = created.channel
         f.category = created.category
         f.attributes = created.attributes
-        name = _get(d, "policy", w)
-        index = next((i for i, p in enumerate(policies) if p.name == name), None)
+        index = next((i for i, p in enumerate(policies) if p.name == policy), None)
         if index is None:
-            msg = f"the stored clock ran under policy {name!r}, which this policy set lacks"
+            msg = f"the stored clock ran under policy {policy!r}, which this policy set lacks"
             raise DeserializationError(msg)
         f.policy = policies.compiled(index)
-        f.since = _us_of(_get(d, "since", w))
-        f.last = _us_of(_get(d, "last", w))
-        f.status = TicketStatus.parse(_get(d, "status", w))
-        flags = {k: _get(d, k, w) for k in ("changed_solved", "awaiting", "first_done")}
-        for k, v in flags.items():
-            if not isinstance(v, bool):
-                msg = f"{w}.{k} must be true or false; got {v!r}"
-                raise DeserializationError(msg)
-        f.changed_solved = flags["changed_solved"]
-        f.awaiting = flags["awaiting"]
-        f.first_done = flags["first_done"]
+        f.since = since
+        f.last = last
+        f.status = status
+        f.changed_solved = changed_solved
+        f.awaiting = awaiting
+        f.first_done = first_done
         f.shared = 0
-        cycles = _mapping(_get(d, "cycles", w), "SlaClock cycles")
-        f.cycles = [
-            _Cycles.of(
-                _Cycle.from_plain(c)
-                for c in get_list(cycles, m.value, "SlaClock cycles")
-            )
-            for m in METRIC_ORDER
-        ]
+        f.cycles = [Cycles.of(c) for c in cycles]
         if len(f.cycles[FIRST_RESPONSE]) != 1 or len(f.cycles[RESOLUTION]) != 1:
             msg = (
                 "a stored clock has exactly one FIRST_RESPONSE and one RESOLUTION cycle"
@@ -512,7 +458,7 @@ class Fold:
         Otherwise a clock would report, say, a closed ticket whose resolution runs,
         with a negative ``percent_used``. Each message names the field.
         """
-        w = "SlaClock state"
+        w = "state"
         if self.since > self.last:
             msg = f"{w}.since is after {w}.last; a policy cannot take force after the last event"
             raise DeserializationError(msg)
@@ -595,7 +541,7 @@ class Fold:
         self.shared = 0b1111
         return f
 
-    def own(self, m: int) -> _Cycles:
+    def own(self, m: int) -> Cycles:
         """Metric ``m``'s cycles, copied first if shared with another fold."""
         bit = 1 << m
         if self.shared & bit:
@@ -603,7 +549,7 @@ class Fold:
             self.shared &= ~bit
         return self.cycles[m]
 
-    def mine(self, m: int) -> _Cycle:
+    def mine(self, m: int) -> Cycle:
         """Metric ``m``'s latest cycle, ready to change (see ``own``)."""
         c = self.own(m).last
         assert c is not None  # noqa: S101  (only called when there is one)
@@ -614,13 +560,13 @@ class Fold:
     def paused(self) -> bool:
         return self.status in self.policy.pause_on
 
-    def running(self, m: int) -> _Cycle | None:
+    def running(self, m: int) -> Cycle | None:
         c = self.cycles[m].last
         if c is not None and c.stop is None:
             return c
         return None
 
-    def clamp(self, b: int | None, c: _Cycle) -> int | None:
+    def clamp(self, b: int | None, c: Cycle) -> int | None:
         """Rule 7: nothing the policy in force decides happens before it took force."""
         if b is None:
             return None
@@ -652,7 +598,7 @@ class Fold:
     def start(self, m: int, t: int) -> None:
         paused = m in _PAUSABLE_METRICS and self.status in self.policy.pause_on
         cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
-        cycles.append(_Cycle(t, active=not paused))
+        cycles.append(Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
         for m in _SLOTS:
@@ -932,42 +878,6 @@ class Fold:
             breached_us=breach,
             stopped_us=c.stop,
         )
-
-
-def _iso(us: int) -> str:
-    return datetime_at(us, "UTC").isoformat()
-
-
-def _opt_iso(us: int | None) -> str | None:
-    return None if us is None else _iso(us)
-
-
-def stored_us(value: Any, what: str) -> int:
-    """A stored instant, refused unless every zone can show it (no later OverflowError)."""
-    us = instant_us(instant_from_iso(value, what), what)
-    if not FIRST_US <= us <= LAST_US:
-        msg = (
-            f"{what} {quote(value)} is outside the years a datetime can show in every "
-            "zone (0001-01-02 … 9999-12-30 UTC)"
-        )
-        raise DeserializationError(msg)
-    return us
-
-
-def _us_of(value: object) -> int:
-    return stored_us(value, "SlaClock instant")
-
-
-def _opt_us_of(value: object) -> int | None:
-    return None if value is None else _us_of(value)
-
-
-def _or_empty(value: object) -> object:
-    return {} if value is None else value
-
-
-def _opt_str(value: str | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:

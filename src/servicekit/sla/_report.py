@@ -122,14 +122,15 @@ def _checked_name(name: str) -> str:
     return name
 
 
-def _instant_key(at: dt.datetime | None) -> int | None:
+def instant_key(at: dt.datetime | None) -> int | None:
+    """A stored instant's equality key: the instant, whatever the zone it is shown in."""
     # By instant: inside a repeated hour, == between zones is always False (PEP 495).
     return None if at is None else instant_us(at, "at")
 
 
 _LONGEST: Final = dt.timedelta(microseconds=LAST_US - FIRST_US)
-_INSTANT: Final = _codec.Shape(dt.datetime, _in_range, _same)
-_MAYBE_INSTANT: Final = _codec.Shape(dt.datetime | None, _maybe_in_range, _same)
+STORED_INSTANT: Final = _codec.Shape(dt.datetime, _in_range, _same)
+STORED_MAYBE_INSTANT: Final = _codec.Shape(dt.datetime | None, _maybe_in_range, _same)
 _ZONE: Final = _codec.Shape(str, _checked_zone, _same)
 _MAYBE_ZONE: Final = _codec.Shape(str | None, _checked_zone, _same)
 _COUNT: Final = _codec.Shape(int, _checked_count, _same)
@@ -140,7 +141,7 @@ _COUNT: Final = _codec.Shape(int, _checked_count, _same)
     shapes={
         "threshold": _codec.Shape(float, _checked_threshold, _same),
         "cycle": _COUNT,
-        "at": _INSTANT,
+        "at": STORED_INSTANT,
         "timezone": _MAYBE_ZONE,
     },
 )
@@ -152,7 +153,7 @@ class _AlertRecord(_codec.Serialisable):
     metric: Metric
     threshold: float
     cycle: int
-    at: dt.datetime = attrs.field(eq=_instant_key)
+    at: dt.datetime = attrs.field(eq=instant_key)
     timezone: str | None = None
 
 
@@ -161,10 +162,10 @@ class _AlertRecord(_codec.Serialisable):
     shapes={
         "cycles": _COUNT,
         "breached_cycles": _COUNT,
-        "started_at": _MAYBE_INSTANT,
-        "due_at": _MAYBE_INSTANT,
-        "breached_at": _MAYBE_INSTANT,
-        "stopped_at": _MAYBE_INSTANT,
+        "started_at": STORED_MAYBE_INSTANT,
+        "due_at": STORED_MAYBE_INSTANT,
+        "breached_at": STORED_MAYBE_INSTANT,
+        "stopped_at": STORED_MAYBE_INSTANT,
         "elapsed": _codec.Shape(dt.timedelta, _checked_elapsed, _same),
         "timezone": _MAYBE_ZONE,
     },
@@ -182,10 +183,10 @@ class _StatusRecord(_codec.Serialisable):
     target: SlaTarget
     cycles: int
     breached_cycles: int
-    started_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
-    due_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
-    breached_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
-    stopped_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    started_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
+    due_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
+    breached_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
+    stopped_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
     elapsed: dt.timedelta
     remaining: dt.timedelta | None = None
     percent_used: float | None = None
@@ -197,8 +198,8 @@ class _StatusRecord(_codec.Serialisable):
     shapes={
         "policy": _codec.Shape(str, _checked_name, _same),
         "timezone": _ZONE,
-        "now": _INSTANT,
-        "next_change_at": _MAYBE_INSTANT,
+        "now": STORED_INSTANT,
+        "next_change_at": STORED_MAYBE_INSTANT,
     },
 )
 @attrs.frozen(kw_only=True)
@@ -208,8 +209,8 @@ class _ReportRecord(_codec.Serialisable):
     policy: str
     status: TicketStatus
     timezone: str
-    now: dt.datetime = attrs.field(eq=_instant_key)
-    next_change_at: dt.datetime | None = attrs.field(default=None, eq=_instant_key)
+    now: dt.datetime = attrs.field(eq=instant_key)
+    next_change_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
     metrics: Mapping[Metric, _StatusRecord]
     alerts: tuple[_AlertRecord, ...]
 
