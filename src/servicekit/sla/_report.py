@@ -412,7 +412,7 @@ class Alert(_codec.Serialisable):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, timezone: str | None = None) -> Self:
-        """Rebuild an alert from [`to_dict`][servicekit.sla.Alert.to_dict] data.
+        """Rebuild an alert from ``to_dict()`` data.
 
         Args:
             data: the alert's data.
@@ -534,7 +534,7 @@ class MetricStatus(_codec.Serialisable):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, timezone: str | None = None) -> Self:
-        """Rebuild a status from [`to_dict`][servicekit.sla.MetricStatus.to_dict] data.
+        """Rebuild a status from ``to_dict()`` data.
 
         Args:
             data: the status's data.
