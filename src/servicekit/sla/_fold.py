@@ -36,7 +36,6 @@ from servicekit.sla._model import (
     PolicySet,
     TicketEvent,
     TicketStatus,
-    facts_of,
 )
 from servicekit.sla._report import (
     Alert,
@@ -508,11 +507,6 @@ class Fold:
 
     def select(self) -> int:
         return self.policies.index_for(
-            self.priority, self.tier, self.channel, self.category, self.attributes
-        )
-
-    def facts(self) -> dict[str, Any]:
-        return facts_of(
             self.priority, self.tier, self.channel, self.category, self.attributes
         )
 

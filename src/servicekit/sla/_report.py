@@ -295,8 +295,9 @@ def _status_of(record: _StatusRecord, zone: str | None = None) -> MetricStatus:
         stored = getattr(record, key)
         if stored is not None and stored != getattr(status, key):
             msg = (
-                f"{key!r} is {stored!r}, but the target and the elapsed time give "
-                f"{getattr(status, key)!r}; it is derived: leave it out or correct it"
+                f"{key!r} is {_codec.to_data(stored)!r}, but the target and the "
+                f"elapsed time give {_codec.to_data(getattr(status, key))!r}; it is "
+                "derived: leave it out or correct it"
             )
             raise DeserializationError(msg)
     return status

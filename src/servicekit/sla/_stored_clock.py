@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping  # noqa: TC003 -- the codec reads field annotations at run time
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 
@@ -37,12 +37,7 @@ from servicekit.sla._timeline import datetime_at
 
 __all__ = ["StoredClock", "restored_fold", "stored_clock"]
 
-_T = TypeVar("_T")
 _ANY_INSTANT: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-def _same(value: _T) -> _T:
-    return value
 
 
 def _us(at: dt.datetime) -> int:
