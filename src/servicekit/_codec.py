@@ -3,7 +3,9 @@
 Every public value serialises through this module's cattrs converter; a value class
 joins it with the [`value`][] decorator (and, for a family of variants such as rule
 conditions, [`variants`][]) and inherits ``to_dict``/``from_dict`` from
-[`Serialisable`][]. The contract, written for users in ``docs/serialisation.md``:
+[`Serialisable`][]. A value whose fields hold an encoding of their own (the SLA
+reports keep instants as microseconds, shown in a zone) names a record of what it
+shows as its ``form``, and is read and written as that record. The contract, written for users in ``docs/serialisation.md``:
 
 * every failure is a [`DeserializationError`][servicekit.errors.DeserializationError]
   whose message names the JSON path (``$.events[3].at``) and what was expected there;
@@ -140,6 +142,7 @@ class _Spec:
     hooks: Mapping[str, tuple[StructureHook | None, UnstructureHook | None]]
     shapes: Mapping[str, Shape]
     skip: frozenset[str] = frozenset()
+    form: Shape | None = None
 
 
 _SPECS: dict[type, _Spec] = {}
@@ -154,6 +157,7 @@ def value(
     | None = None,
     shapes: Mapping[str, Shape] | None = None,
     skip: Iterable[str] = (),
+    form: Shape | None = None,
 ) -> Callable[[_C], _C]:
     """Register an attrs class with the codec (a class decorator, outermost).
 
@@ -167,6 +171,12 @@ def value(
             (read and written through it, with its paths in errors).
         skip: fields with no JSON form: never written, and refused as unknown keys
             when read (they take their default).
+        form: the whole class's JSON form is another registered class's (a
+            record of its public fields), for a value whose fields hold an encoding
+            of their own (instants as microseconds shown in a zone another field
+            names). The value is read as ``form.json_type``, with that record's
+            keys and paths, then passed to ``form.read``; it is written as
+            ``form.write(value)``. The other arguments are then unused.
 
     Examples:
         >>> import attrs
@@ -195,7 +205,7 @@ def value(
             )
         )
         _SPECS[cls] = _Spec(
-            tag, omit, dict(hooks or {}), dict(shapes or {}), frozenset(skip)
+            tag, omit, dict(hooks or {}), dict(shapes or {}), frozenset(skip), form
         )
         return cls
 
@@ -494,6 +504,16 @@ def _sorted_json(items: Iterable[Any]) -> list[Any]:
 
 def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
     spec = _SPECS[cls]
+    if spec.form is not None:
+        read = _read_shape(spec.form, converter)
+
+        def structure_form(v: Any, t: Any) -> Any:
+            # Said here, or the message would name the record instead of the value.
+            if not isinstance(v, Mapping):
+                raise ExpectedError(f"an object describing a {cls.__name__}", v)
+            return read(v, t)
+
+        return structure_form
     overrides = {
         name: override(struct_hook=s) for name, (s, _u) in spec.hooks.items() if s
     }
@@ -549,6 +569,8 @@ def _keys(cls: type) -> tuple[str, ...]:
 
 def _class_unstructure(cls: type, converter: cattrs.Converter) -> UnstructureHook:
     spec = _SPECS[cls]
+    if spec.form is not None:
+        return _write_shape(spec.form, converter)
     overrides: dict[str, Any] = {
         a.name: override(omit_if_default=True)
         for a in attrs.fields(cls)

@@ -12,7 +12,7 @@ A target's clock is ``calendar.between`` (public, already checked against the
 brute-force calendar in ``reference.py``) for business-hours targets and plain
 ``datetime`` subtraction otherwise. The instant at which elapsed time reaches ``x``
 is found by bisection, to the microsecond, on the monotone function "elapsed time at
-``t``": never with ``calendar.add`` and never with anything from ``servicekit.sla._clock``.
+``t``": never with ``calendar.add`` and never with anything from ``servicekit.sla``'s clock modules (``_clock``, ``_fold``, ``_report``).
 
 :func:`reference_report` returns a :class:`RefReport`, plain data; :func:`from_report`
 turns a real ``SlaReport`` into the same shape, so tests compare with ``==``.

@@ -129,7 +129,9 @@ def test_unusable_stored_clocks_raise_deserialization_error(corrupt):
 
 
 def test_not_a_mapping():
-    with pytest.raises(DeserializationError, match="mapping"):
+    with pytest.raises(
+        DeserializationError, match="expected an object describing a SlaClock"
+    ):
         SlaClock.from_dict([])  # type: ignore[arg-type]
 
 

@@ -125,3 +125,61 @@ class TestSerialisation:
         )
         r = evaluate(SERVICE_STANDARD, events, MON + HOUR)
         assert pickle.loads(pickle.dumps(r)) == r
+
+
+class TestReportValuesOnTheCodec:
+    """Alerts, statuses and reports under the serialisation contract (issue 13)."""
+
+    REPORT = evaluate(
+        SERVICE_STANDARD,
+        [created(MON, tier="high_value"), reply(MON + MINUTE)],
+        MON + HOUR,
+    )
+
+    def _status(self):
+        return next(iter(self.REPORT.metrics.values()))
+
+    @pytest.mark.parametrize(
+        ("key", "value"), [("cycle", -1), ("threshold", 1.5), ("threshold", 0)]
+    )
+    def test_alert_fields_out_of_range_are_named(self, key, value):
+        data = self.REPORT.alerts[0].to_dict()
+        with pytest.raises(DeserializationError, match=rf"at \$\.{key}: "):
+            Alert.from_dict({**data, key: value})
+
+    def test_a_zone_given_must_be_the_stored_one(self):
+        data = self.REPORT.alerts[0].to_dict()
+        assert data["timezone"] == self.REPORT.timezone
+        with pytest.raises(DeserializationError, match=r"at \$\.timezone: "):
+            Alert.from_dict(data, timezone="UTC")
+        assert (
+            Alert.from_dict(data, timezone=self.REPORT.timezone)
+            == (self.REPORT.alerts[0])
+        )
+
+    def test_derived_fields_must_agree_or_be_left_out(self):
+        data = self._status().to_dict()
+        with pytest.raises(DeserializationError, match="'remaining' is 'PT1S'"):
+            MetricStatus.from_dict({**data, "remaining": "PT1S"})
+        trimmed = {
+            k: v for k, v in data.items() if k not in {"remaining", "percent_used"}
+        }
+        assert MetricStatus.from_dict(trimmed) == self._status()
+
+    def test_a_status_inside_a_report_is_shown_in_the_reports_zone(self):
+        data = self.REPORT.to_dict()
+        name = next(iter(data["metrics"]))
+        same = dict(data["metrics"][name], timezone=self.REPORT.timezone)
+        assert SlaReport.from_dict(
+            {**data, "metrics": {**data["metrics"], name: same}}
+        ) == (self.REPORT)
+        other = dict(data["metrics"][name], timezone="UTC")
+        with pytest.raises(DeserializationError, match="'timezone' is 'UTC'"):
+            SlaReport.from_dict({**data, "metrics": {**data["metrics"], name: other}})
+
+    def test_a_status_under_another_metrics_name_is_refused(self):
+        data = self.REPORT.to_dict()
+        first, *rest = data["metrics"]
+        swapped = {**data["metrics"], first: data["metrics"][rest[0]]}
+        with pytest.raises(DeserializationError, match="holds the status of"):
+            SlaReport.from_dict({**data, "metrics": swapped})

@@ -2,7 +2,8 @@
 
 It used to accept, say, a CLOSED ticket whose resolution clock still ran, and then
 reported it running with ``percent_used`` -91.7. Each contradiction raises
-DeserializationError naming the field.
+DeserializationError naming the field (reported at ``$``, the object whose fields
+contradict each other, as the serialisation contract has it).
 """
 
 import copy
@@ -131,7 +132,9 @@ def test_stored_closed_ticket_with_running_resolution_is_refused():
 def test_inconsistent_stored_state_is_refused_naming_the_field(corrupt):
     data = copy.deepcopy(STORED)
     corrupt(data["state"])
-    with pytest.raises(DeserializationError, match=r"SlaClock state\.") as info:
+    with pytest.raises(
+        DeserializationError, match=r"SlaClock data .* at \$: state\."
+    ) as info:
         SlaClock.from_dict(data)
     assert CASES[corrupt] in str(info.value)
 

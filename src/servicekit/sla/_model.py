@@ -8,11 +8,10 @@ module must never read the clock or do I/O.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, Final, ParamSpec, Self, TypeVar
+from typing import Any, Final, Self, TypeVar
 
 import attrs
 
@@ -23,7 +22,6 @@ from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, NamedEnum, Priority, Tier, parse_member
 from servicekit.errors import (
     CalendarRangeError,
-    DeserializationError,
     DuplicateIdError,
     InvalidArgumentError,
     InvalidEventError,
@@ -133,37 +131,7 @@ def _to_kind(value: object) -> EventKind:
 SOLVED_STATUSES: Final = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
 _PAUSABLE: Final = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
 
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 _T = TypeVar("_T")
-
-
-def reads(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """Decorate a ``from_dict`` so that unusable values raise DeserializationError.
-
-    Any servicekit error (a ValueError, TypeError or LookupError) and any overflow
-    (a duration or instant too large for a datetime) becomes a
-    [`DeserializationError`][] naming ``what``, as ``from_dict`` promises. Data nested
-    deeper than ``servicekit._boundary.MAX_DEPTH`` is refused before it is read.
-    """
-
-    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-        @functools.wraps(fn)
-        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            data = args[1] if len(args) > 1 else kwargs.get("data")
-            check_depth(data, f"{what} data")
-            try:
-                return fn(*args, **kwargs)
-            except DeserializationError:
-                raise
-            except (ValueError, TypeError, LookupError, OverflowError) as e:
-                msg = f"{what} data is unusable: {e}"
-                raise DeserializationError(msg) from e
-
-        return wrapper
-
-    return decorate
 
 
 # ---------------------------------------------------------------------------- targets
@@ -243,34 +211,6 @@ class SlaTarget(_codec.Serialisable):
     within: dt.timedelta = attrs.field(converter=_to_within)
     business_hours: bool = attrs.field(default=True, converter=_to_bool)
     warn_at: tuple[float, ...] = attrs.field(default=(0.5, 0.75), converter=_to_warn_at)
-
-
-def _mapping(data: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        msg = f"{what} data must be a mapping (a JSON object), got {data!r}"
-        raise DeserializationError(msg)
-    return data
-
-
-def get_list(data: Mapping[str, Any], key: str, what: str) -> list[Any]:
-    """``data[key]``, which must be a JSON list.
-
-    Raises:
-        DeserializationError: it is missing or not a list.
-    """
-    value = _get(data, key, what)
-    if not isinstance(value, list):
-        msg = f"{what}.{key} must be a list; got {value!r}"
-        raise DeserializationError(msg)
-    return value
-
-
-def _get(data: Mapping[str, Any], key: str, what: str) -> Any:
-    try:
-        return data[key]
-    except KeyError:
-        msg = f"{what} data lacks the key {key!r}: {dict(data)!r}"
-        raise DeserializationError(msg) from None
 
 
 # ---------------------------------------------------------------------------- policies
