@@ -467,11 +467,11 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         )
         raise TypeError(msg)
     # A JSON value's own type picks the member: no coercion between them.
-    by_type = {m: (converter.get_structure_hook(m), m) for m in scalars}
+    by_type = {m: converter.get_structure_hook(m) for m in scalars}
     if float in by_type and int not in by_type:
         by_type[int] = by_type[float]
     for array in arrays:
-        by_type[list] = by_type[tuple] = (converter.get_structure_hook(array), array)
+        by_type[list] = by_type[tuple] = _bound(converter, array)
     words = " or ".join(
         dict.fromkeys(
             {bool: "a boolean", int: "a number", float: "a number", str: "text"}.get(
@@ -486,13 +486,18 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
     def structure(v: Any, _: Any) -> Any:
         if v is None and optional:
             return None
-        found = by_type.get(type(v))
-        if found is None:
+        hook = by_type.get(type(v))
+        if hook is None:
             raise ExpectedError(words, v)
-        hook, member = found
-        return hook(v, member)
+        return hook(v, type(v))
 
     return structure
+
+
+def _bound(converter: cattrs.Converter, t: Any) -> StructureHook:
+    """``t``'s structure hook, called with ``t`` whatever type it is given."""
+    hook = converter.get_structure_hook(t)
+    return lambda v, _: hook(v, t)
 
 
 def _is_union(t: Any) -> bool:
