@@ -906,3 +906,74 @@ def sla_cases(draw, max_events=10):
     hints = sorted(hints)
     events, now = draw(sla_logs(key, max_events, hints))
     return policies, events, now
+
+
+# --- conditions: rule conditions (tests/test_conditions.py, the contract test) --------
+# Any field name (dotted or not, any text) and any JSON scalar, so the stored form is
+# exercised beyond the facts a ticket has; ``priority`` and ``tier`` compare by rank
+# and take only their enum's values. (tests/test_conditions.py draws its own, over the
+# facts its reference evaluator knows.)
+
+from servicekit.conditions import (  # noqa: E402
+    AllOf,
+    Always,
+    AnyOf,
+    Compare,
+    Contains,
+    Equals,
+    Not,
+    OneOf,
+)
+
+condition_fields = st.text(min_size=1, max_size=10).filter(
+    lambda f: not f.startswith(".") and f not in {"priority", "tier"}
+)
+condition_orderables = (
+    st.integers(-(2**64), 2**64)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=10)
+)
+condition_scalars = st.none() | st.booleans() | condition_orderables
+_ORDERINGS = st.sampled_from(["<", "<=", ">", ">="])
+
+CONDITION_LEAVES = {
+    Always: st.just(Always()),
+    Equals: st.builds(Equals, field=condition_fields, value=condition_scalars),
+    OneOf: st.builds(
+        OneOf,
+        field=condition_fields,
+        values=st.lists(condition_scalars, min_size=1, max_size=4),
+    ),
+    Compare: st.one_of(
+        st.builds(
+            Compare, field=condition_fields, op=_ORDERINGS, value=condition_orderables
+        ),
+        st.builds(
+            Compare, field=condition_fields, op=st.just("!="), value=condition_scalars
+        ),
+        st.builds(
+            Compare,
+            field=st.just("priority"),
+            op=_ORDERINGS | st.just("!="),
+            value=priorities,
+        ),
+        st.builds(Compare, field=st.just("tier"), op=_ORDERINGS, value=tiers),
+    ),
+    Contains: st.builds(Contains, field=condition_fields, value=condition_scalars),
+}
+any_conditions = st.recursive(
+    st.one_of(*CONDITION_LEAVES.values()),
+    lambda inner: st.one_of(
+        st.builds(AllOf, conditions=st.lists(inner, max_size=3)),
+        st.builds(AnyOf, conditions=st.lists(inner, max_size=3)),
+        st.builds(Not, condition=inner),
+    ),
+    max_leaves=8,
+)
+#: One strategy per condition class, for tests/test_serialisation_contract.py.
+CONDITIONS = {
+    **CONDITION_LEAVES,
+    AllOf: st.builds(AllOf, conditions=st.lists(any_conditions, max_size=3)),
+    AnyOf: st.builds(AnyOf, conditions=st.lists(any_conditions, max_size=3)),
+    Not: st.builds(Not, condition=any_conditions),
+}

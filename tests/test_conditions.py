@@ -4,9 +4,10 @@ import json
 import pickle
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fuzz
 from servicekit import Channel, Priority, Tier
 from servicekit.errors import (
     DeserializationError,
@@ -25,7 +26,7 @@ from servicekit.sla import (
     OneOf,
     condition_from,
 )
-from strategies import channels, priorities, tiers
+from strategies import any_conditions, channels, priorities, tiers
 
 facts_strategy = st.fixed_dictionaries(
     {"priority": priorities, "tier": tiers, "channel": channels},
@@ -98,7 +99,8 @@ _RANK = {
 
 
 def _ref(data, facts):
-    op = data["op"]
+    # Stored, a comparison is {"type": "compare", "op": ">=", ...}.
+    op = data["op"] if data["type"] == "compare" else data["type"]
     if op == "always":
         return True
     if op == "all":
@@ -250,6 +252,32 @@ class TestShorthand:
         assert isinstance(custom, Condition)
         assert condition_from(custom) is custom
         assert AllOf(conditions=[custom]).matches({"city": "Hohhot"})
+        # Stored, a condition of one's own is its own to_dict().
+        assert AllOf(conditions=[custom]).to_dict() == {
+            "type": "all",
+            "conditions": [{"op": "custom"}],
+        }
+
+    def test_a_subclass_is_stored_as_its_built_in_base(self):
+        class Flag(Equals):
+            pass
+
+        flag = Flag(field="vip", value=True)
+        assert flag.to_dict() == {"type": "equals", "field": "vip", "value": True}
+        assert Not(condition=flag).to_dict()["condition"] == flag.to_dict()
+        assert condition_from(flag.to_dict()) == Equals(field="vip", value=True)
+
+    @pytest.mark.parametrize(
+        "key", ["type", "op", "field", "value", "values", "conditions", "condition"]
+    )
+    def test_the_keys_of_stored_data_are_not_facts(self, key):
+        """A condition that lost its "type" must not be read as another rule."""
+        spec = {key: "x", "channel": "chat"}
+        with pytest.raises((InvalidConditionError, DeserializationError)):
+            condition_from(spec)
+        assert condition_from({"type": "equals", "field": key, "value": "x"}).matches(
+            {key: "x"}
+        )
 
     @pytest.mark.parametrize("bad", [42, "priority=urgent", ["x"]])
     def test_bad_spec_raises(self, bad):
@@ -268,6 +296,8 @@ class TestValidation:
             Equals(field="x", value=[1, 2])
         with pytest.raises(InvalidConditionError, match="NaN"):
             Equals(field="x", value=float("nan"))
+        with pytest.raises(InvalidConditionError, match="infinite"):
+            Compare(field="x", op="<", value=float("inf"))
 
     def test_one_of_needs_values(self):
         with pytest.raises(InvalidConditionError, match="at least one"):
@@ -316,20 +346,232 @@ class TestSerialisation:
     def test_pickle(self, cond):
         assert pickle.loads(pickle.dumps(cond)) == cond
 
+    def test_stored_form_is_tagged_by_type(self):
+        rule = AllOf(
+            conditions=[
+                Compare(field="priority", op=">=", value=Priority.HIGH),
+                Not(condition=OneOf(field="channel", values=[Channel.BOT])),
+            ]
+        )
+        assert rule.to_dict() == {
+            "type": "all",
+            "conditions": [
+                {"type": "compare", "field": "priority", "op": ">=", "value": "high"},
+                {
+                    "type": "not",
+                    "condition": {
+                        "type": "one_of",
+                        "field": "channel",
+                        "values": ["bot"],
+                    },
+                },
+            ],
+        }
+        assert Always().to_dict() == {"type": "always"}
+        # JSON-native: enum members are written as their plain values.
+        value = rule.to_dict()["conditions"][0]["value"]
+        assert type(value) is str
+
     @pytest.mark.parametrize(
-        "data",
+        ("data", "path"),
         [
-            {"op": "equals", "field": "x"},
-            {"op": "one_of", "values": [1]},
-            {"op": "<", "field": "x"},
-            {"op": "all"},
-            {"op": "not"},
+            ({"type": "equals", "field": "x"}, "$.value"),
+            ({"type": "one_of", "values": [1]}, "$.field"),
+            ({"type": "compare", "field": "x", "value": 1}, "$.op"),
+            ({"type": "all"}, "$.conditions"),
+            ({"type": "not"}, "$.condition"),
         ],
     )
-    def test_missing_keys(self, data):
-        with pytest.raises(DeserializationError, match="lacks"):
+    def test_missing_keys(self, data, path):
+        with pytest.raises(
+            DeserializationError, match=rf"at \{path}: this required key is missing"
+        ):
             condition_from(data)
 
-    def test_unknown_op(self):
-        with pytest.raises(DeserializationError, match="unknown condition op"):
-            condition_from({"op": "regex", "field": "x", "value": ".*"})
+    def test_unknown_type(self):
+        with pytest.raises(
+            DeserializationError,
+            match=r"at \$: unknown type 'regex'; expected one of: all, always, any, "
+            r"compare, contains, equals, not, one_of",
+        ):
+            condition_from({"type": "regex", "field": "x", "value": ".*"})
+
+    def test_errors_name_the_path_inside_nested_conditions(self):
+        data = {
+            "type": "any",
+            "conditions": [
+                {"type": "always"},
+                {
+                    "type": "not",
+                    "condition": {
+                        "type": "all",
+                        "conditions": [
+                            {"type": "equals", "field": "channel", "value": ["chat"]},
+                            {"type": "compare", "field": "x", "op": "==", "value": 1},
+                            {"type": "one_of", "field": "", "values": "chat"},
+                        ],
+                    },
+                },
+            ],
+        }
+        with pytest.raises(DeserializationError) as caught:
+            condition_from(data)
+        message = str(caught.value)
+        inner = "at $.conditions[1].condition.conditions"
+        assert f"{inner}[0].value: expected text or a number" in message
+        assert f"{inner}[1].op: expected one of '<', '<=', '>', '>=', '!='" in message
+        assert f"{inner}[2].field: a condition field must be a non-empty" in message
+        assert f"{inner}[2].values: expected an array, got text 'chat'" in message
+
+    def test_unknown_keys_are_refused(self):
+        with pytest.raises(
+            DeserializationError, match=r"at \$.condition: unknown key 'vaule'"
+        ):
+            condition_from(
+                {
+                    "type": "not",
+                    "condition": {"type": "equals", "field": "x", "vaule": 1},
+                }
+            )
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [("true", "true"), (1, 1), (True, True), (1.5, 1.5), (None, None)],
+    )
+    def test_values_keep_their_json_type(self, value, expected):
+        """No coercion: "true" stays text, 1 stays a number (a rule on True differs)."""
+        read = condition_from({"type": "equals", "field": "vip", "value": value})
+        assert type(read.value) is type(expected)
+        assert read.value == expected
+
+    def test_no_coercion_of_structure(self):
+        with pytest.raises(DeserializationError, match=r"at \$.values: expected an"):
+            condition_from({"type": "one_of", "field": "x", "values": "abc"})
+        with pytest.raises(DeserializationError, match=r"at \$.conditions: expected"):
+            condition_from({"type": "all", "conditions": {"channel": "chat"}})
+        with pytest.raises(DeserializationError, match=r"at \$.value: expected a fin"):
+            condition_from({"type": "equals", "field": "x", "value": float("inf")})
+
+    def test_documents_tagged_by_op_are_refused_with_the_way_to_convert_them(self):
+        """Before issue 13 conditions were tagged by "op"; never read them as facts."""
+        old = {"op": "equals", "field": "priority", "value": "urgent"}
+        with pytest.raises(
+            DeserializationError,
+            match=r"at \$: 'op' named the type in documents written before issue 13; "
+            r"name it under 'type'",
+        ):
+            condition_from(old)
+        nested = {"type": "not", "condition": old}
+        with pytest.raises(DeserializationError, match=r"at \$.condition: 'op' named"):
+            condition_from(nested)
+
+    def test_the_recipe_in_the_docs_converts_old_documents(self):
+        old = {
+            "op": "all",
+            "conditions": [
+                {"op": "equals", "field": "channel", "value": "chat"},
+                {"op": ">=", "field": "priority", "value": "high"},
+                {
+                    "op": "not",
+                    "condition": {
+                        "op": "one_of",
+                        "field": "tier",
+                        "values": ["ordinary"],
+                    },
+                },
+            ],
+        }
+        ops = {"<", "<=", ">", ">=", "!="}
+        new = json.loads(
+            json.dumps(old),
+            object_hook=lambda d: (
+                d
+                if "op" not in d or "type" in d
+                else {"type": "compare", **d}
+                if d["op"] in ops
+                else {("type" if k == "op" else k): v for k, v in d.items()}
+            ),
+        )
+        assert condition_from(new) == AllOf(
+            conditions=[
+                Equals(field="channel", value="chat"),
+                Compare(field="priority", op=">=", value="high"),
+                Not(condition=OneOf(field="tier", values=["ordinary"])),
+            ]
+        )
+
+    def test_the_shorthand_is_read_inside_stored_conditions(self):
+        """As before issue 13: a mapping without "type" means equals / one of."""
+        data = {
+            "type": "all",
+            "conditions": [{"channel": "chat"}, {"tier": ["high_value", "potential"]}],
+        }
+        assert condition_from(data) == AllOf(
+            conditions=[
+                Equals(field="channel", value="chat"),
+                OneOf(field="tier", values=["high_value", "potential"]),
+            ]
+        )
+        with pytest.raises(
+            DeserializationError,
+            match=r"at \$.conditions\[0\]\['channel'\]: expected text or a number",
+        ):
+            condition_from({"type": "all", "conditions": [{"channel": {"a": 1}}]})
+
+    def test_deep_nesting_is_refused_not_a_recursion_error(self):
+        data = {"type": "always"}
+        for _ in range(200):
+            data = {"type": "not", "condition": data}
+        with pytest.raises(
+            DeserializationError,
+            match=r"at \$.condition.condition.condition.condition…: nests deeper "
+            r"than 64 levels",
+        ):
+            condition_from(data)
+        # As deep as the limit allows is read.
+        data = {"type": "always"}
+        for _ in range(63):
+            data = {"type": "not", "condition": data}
+        assert condition_from(data).to_dict() == data
+
+
+# ----------------------------------------------------------------------- the fuzz
+
+JUNK = fuzz.junk(
+    # Near misses: values of the right JSON type that a condition refuses.
+    [
+        "",
+        ".x",
+        "==",
+        "regex",
+        "op",
+        "critical",
+        [],
+        {"op": "equals", "field": "x", "value": 1},
+        {"type": "nope"},
+        {"field": "x", "value": 1},
+        {"channel": {"a": 1}},
+    ]
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_mutated_documents_raise_only_deserialization_errors(data):
+    document = data.draw(fuzz.mutated(any_conditions.map(lambda c: c.to_dict()), JUNK))
+    # Stored, a condition is always some object's field (condition_from also takes
+    # Python values, and says InvalidConditionError about a bad shorthand there).
+    document = {"type": "not", "condition": document}
+    try:
+        value = condition_from(document)
+    except DeserializationError as e:
+        message = str(e)
+        assert " at $" in message, message
+        assert len(message) < 2_000, message[:200]
+    else:
+        # What a mutation left valid reads back as itself.
+        assert condition_from(value.to_dict()) == value

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import servicekit.acceptance
+import servicekit.conditions
 import servicekit.routing
 import servicekit.routing.staffing
 import servicekit.scoring
@@ -85,6 +86,7 @@ from servicekit.sla import (
 )
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
+    CONDITIONS,
     SLA_CALENDARS,
     SLA_METRICS,
     acceptance_event_at,
@@ -439,6 +441,7 @@ def _demo_report_values() -> dict[type, st.SearchStrategy[Any]]:
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **_demo_report_values(),
+    **CONDITIONS,
     **{
         kind: acceptance_instants.flatmap(
             lambda at, kind=kind: acceptance_event_at(at, kind)
@@ -693,6 +696,20 @@ def test_a_family_is_read_by_its_tag():
         assert measure_from(data) == measure
     with pytest.raises(DeserializationError, match="'type' must be 'nps'"):
         NpsMeasure.from_dict(CsatMeasure().to_dict())
+
+
+def test_every_rule_condition_is_registered():
+    """The conditions (servicekit.conditions) are one family of variants, by "type"."""
+    exported = [
+        getattr(servicekit.conditions, n) for n in servicekit.conditions.__all__
+    ]
+    values = {c for c in exported if isinstance(c, type) and hasattr(c, "to_dict")}
+    values -= {servicekit.conditions.Condition}
+    assert len(values) == 8
+    assert values <= set(REGISTERED)
+    tags = {_codec._SPECS[cls].tag for cls in values}
+    assert None not in tags
+    assert len(tags) == 8
 
 
 def test_instants_in_a_repeated_hour_keep_the_instant():

@@ -145,8 +145,15 @@ class _Spec:
     form: Shape | None = None
 
 
+@attrs.frozen
+class _Family:
+    members: Mapping[str, type]
+    shorthand: Shape | None
+    old_tag: str | None
+
+
 _SPECS: dict[type, _Spec] = {}
-_VARIANTS: dict[object, dict[str, type]] = {}
+_VARIANTS: dict[object, _Family] = {}
 
 
 def value(
@@ -218,10 +225,27 @@ def _empty_default(default: object) -> bool:
     return isinstance(default, tuple | frozenset | str) and not default
 
 
-def variants(family: object, members: Iterable[type]) -> None:
+def variants(
+    family: object,
+    members: Iterable[type],
+    *,
+    shorthand: Shape | None = None,
+    old_tag: str | None = None,
+) -> None:
     """Register a family of tagged variants, read by the [`TAG`][] each member declares.
 
-    ``family`` is the annotation fields use for it (a Protocol or a union).
+    A value of the family is written by its own class (a member) or, for a class the
+    codec does not know, by its own ``to_dict()``.
+
+    Args:
+        family: the annotation fields use for it (a Protocol or a union).
+        members: the registered classes, each with a tag of its own.
+        shorthand: how to read an object without a [`TAG`][] (read as
+            ``shorthand.json_type``, then passed to ``shorthand.read``); never
+            written. Without it, such an object is refused.
+        old_tag: the key the family's documents named their variant by before
+            [`TAG`][]; an object holding it and no [`TAG`][] is refused with a
+            message that says how to convert it (never read as the shorthand).
     """
     table: dict[str, type] = {}
     for cls in members:
@@ -230,7 +254,7 @@ def variants(family: object, members: Iterable[type]) -> None:
             msg = f"{cls.__name__} needs a tag of its own to join a family of variants"
             raise TypeError(msg)
         table[tag] = cls
-    _VARIANTS[family] = table
+    _VARIANTS[family] = _Family(table, shorthand, old_tag)
 
 
 # ---------------------------------------------------------------------- scalar hooks
@@ -446,16 +470,25 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
             return None if v is None else inner(v, only)
 
         return optional_structure
-    if not all(m in _SCALARS for m in rest):  # pragma: no cover -- a programming error
-        msg = f"the codec reads unions of scalars or of one type and None, not {t!r}"
+    arrays = [m for m in rest if _is_sequence(m)]
+    scalars = [m for m in rest if m in _SCALARS]
+    if len(arrays) > 1 or len(scalars) + len(arrays) != len(rest):  # pragma: no cover
+        msg = (
+            "the codec reads unions of scalars (and at most one array type), or of "
+            f"one type and None, not {t!r}"
+        )
         raise TypeError(msg)
-    # A JSON scalar's own type picks the member: no coercion between them.
-    by_type = {m: converter.get_structure_hook(m) for m in rest}
+    # A JSON value's own type picks the member: no coercion between them.
+    by_type = {m: converter.get_structure_hook(m) for m in scalars}
     if float in by_type and int not in by_type:
         by_type[int] = by_type[float]
+    for array in arrays:
+        by_type[list] = by_type[tuple] = _bound(converter, array)
     words = " or ".join(
         dict.fromkeys(
-            {bool: "a boolean", int: "a number", float: "a number", str: "text"}[m]
+            {bool: "a boolean", int: "a number", float: "a number", str: "text"}.get(
+                m, "an array"
+            )
             for m in rest
         )
     )
@@ -471,6 +504,12 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         return hook(v, type(v))
 
     return structure
+
+
+def _bound(converter: cattrs.Converter, t: Any) -> StructureHook:
+    """``t``'s structure hook, called with ``t`` whatever type it is given."""
+    hook = converter.get_structure_hook(t)
+    return lambda v, _: hook(v, t)
 
 
 def _is_union(t: Any) -> bool:
@@ -633,24 +672,57 @@ def _union_unstructure(t: Any, converter: cattrs.Converter) -> UnstructureHook:
 
 
 def _variant_structure(family: object, converter: cattrs.Converter) -> StructureHook:
-    table = _VARIANTS[family]
+    spec = _VARIANTS[family]
+    table = spec.members
     hooks = {tag: converter.get_structure_hook(cls) for tag, cls in table.items()}
     known = ", ".join(sorted(table))
+    shorthand = _read_shape(spec.shorthand, converter) if spec.shorthand else None
+    old_tag = spec.old_tag
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, Mapping):
             raise ExpectedError(f"an object with a {TAG!r} ({known})", v)
         tag = v.get(TAG)
         hook = hooks.get(tag) if type(tag) is str else None
-        if hook is None:
-            if TAG not in v:
-                msg = f"missing {TAG!r}; expected one of: {known}"
-            else:
-                msg = f"unknown {TAG} {quote(tag)}; expected one of: {known}"
-            raise DeserializationError(msg)
-        return hook(v, table[typing.cast("str", tag)])
+        if hook is not None:
+            return hook(v, table[typing.cast("str", tag)])
+        if TAG in v:
+            msg = f"unknown {TAG} {quote(tag)}; expected one of: {known}"
+        elif old_tag is not None and old_tag in v:
+            msg = (
+                f"{old_tag!r} named the {TAG} in documents written before issue 13; "
+                f"name it under {TAG!r} ({known}): docs/serialisation.md, 'Format "
+                "changes', shows how to convert such a document"
+            )
+        elif shorthand is not None:
+            return shorthand(v, None)
+        else:
+            msg = f"missing {TAG!r}; expected one of: {known}"
+        raise DeserializationError(msg)
 
     return structure
+
+
+def _variant_unstructure(
+    family: object, converter: cattrs.Converter
+) -> UnstructureHook:
+    members = frozenset(_VARIANTS[family].members.values())
+
+    def unstructure(v: Any) -> Any:
+        member = _registered_base(type(v), members)
+        if member is not None:
+            return converter.get_unstructure_hook(member)(v)
+        if callable(getattr(v, "to_dict", None)):
+            # A class of the user's own (a Protocol's implementation) writes itself.
+            return v.to_dict()
+        return converter.unstructure(v)
+
+    return unstructure
+
+
+def _registered_base(cls: type, among: abc.Container[type]) -> type | None:
+    """``cls`` or the nearest of its bases in ``among`` (a subclass is written as it)."""
+    return next((c for c in cls.__mro__ if c in among), None)
 
 
 # -------------------------------------------------------------------- converters
@@ -699,6 +771,7 @@ def _converter(*, detailed: bool) -> cattrs.Converter:
     # A union's value is written as what it is at run time.
     c.register_unstructure_hook_factory(_is_union, _union_unstructure)
     c.register_unstructure_hook_factory(lambda t: t in _SPECS, _class_unstructure)
+    c.register_unstructure_hook_factory(lambda t: t in _VARIANTS, _variant_unstructure)
     return c
 
 
@@ -866,7 +939,9 @@ class Serialisable:
         cls = type(self)
         write = _WRITERS.get(cls)
         if write is None:
-            write = _WRITERS[cls] = _FAST.get_unstructure_hook(cls)
+            # A subclass the codec does not know is written as its registered base.
+            base = _registered_base(cls, _SPECS) or cls
+            write = _WRITERS[cls] = _FAST.get_unstructure_hook(base)
         return write(self)  # type: ignore[no-any-return]
 
     @classmethod

@@ -2,7 +2,9 @@
 
 SLA policies (``when=``) and routing triage rules use these. Conditions are small
 frozen values, never lambdas, so rule tables can be listed, printed, stored and
-compared. This module must never evaluate strings as code.
+compared. They serialise through the one codec (``servicekit._codec``) as a family
+of variants named under ``"type"``; a mapping without ``"type"`` is the shorthand
+(``{"priority": "urgent"}``). This module must never evaluate strings as code.
 
 A *field* is a key of the facts mapping, or a dotted path into nested mappings
 (``"attributes.city"``). A missing field makes ``Equals``, ``OneOf`` and ``Compare``
@@ -14,12 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
+from servicekit import _codec
+from servicekit._boundary import quote
 from servicekit._vocabulary import Priority, Tier
-from servicekit.errors import DeserializationError, InvalidConditionError
+from servicekit.errors import InvalidConditionError
 
 __all__ = [
     "AllOf",
@@ -42,6 +46,14 @@ _RANKED_FIELDS: Final[dict[str, type[Priority | Tier]]] = {
 Scalar = str | int | float | bool | None
 CompareOp = Literal["<", "<=", ">", ">=", "!="]
 _OPS: Final = ("<", "<=", ">", ">=", "!=")
+_T = TypeVar("_T")
+# The key documents written before issue 13 named a condition's kind by.
+_OLD_TAG: Final = "op"
+# Keys of a condition's own data. A shorthand mapping holding one is a condition
+# that lost its "type" (read as the shorthand, it would silently mean another rule).
+_DATA_KEYS: Final = frozenset(
+    {_codec.TAG, _OLD_TAG, "field", "value", "values", "conditions", "condition"}
+)
 
 
 @runtime_checkable
@@ -84,17 +96,20 @@ def _check_scalar(value: object, what: str) -> None:
     if value is not None and not isinstance(value, str | int | float | bool):
         msg = (
             f"{what} must be a string, number, boolean or None so the rule "
-            f"serialises to JSON; got {type(value).__name__} {value!r}"
+            f"serialises to JSON; got {type(value).__name__} {quote(value)}"
         )
         raise InvalidConditionError(msg)
     if isinstance(value, float) and math.isnan(value):
         msg = f"{what} is NaN, which equals nothing; use a real number"
         raise InvalidConditionError(msg)
+    if isinstance(value, float) and math.isinf(value):
+        msg = f"{what} is infinite, which JSON cannot hold; use a finite number"
+        raise InvalidConditionError(msg)
 
 
 def _check_field(_inst: object, _attr: object, field: str) -> None:
     if not isinstance(field, str) or not field or field.startswith("."):
-        msg = f"a condition field must be a non-empty name such as 'priority'; got {field!r}"
+        msg = f"a condition field must be a non-empty name such as 'priority'; got {quote(field)}"
         raise InvalidConditionError(msg)
 
 
@@ -109,6 +124,21 @@ def _to_json(value: Any) -> Scalar:
     return value  # type: ignore[no-any-return]
 
 
+def _as_is(value: _T) -> _T:
+    return value
+
+
+def _to_field(field: str) -> str:
+    _check_field(None, None, field)
+    return field
+
+
+# Read with the codec's text hook, then checked here, so a bad field is reported at
+# its own path ($.when.conditions[0].field), not at the condition holding it.
+_FIELD: Final = _codec.Shape(str, _to_field, _as_is)
+_VALUE: Final = (None, _to_json)
+
+
 def _same(field: str, fact: Any, value: Any) -> bool:
     ranked = _RANKED_FIELDS.get(field)
     if ranked is not None and isinstance(fact, str) and isinstance(value, str):
@@ -119,27 +149,25 @@ def _same(field: str, fact: Any, value: Any) -> bool:
     return bool(fact == value)
 
 
+@_codec.value(tag="always")
 @attrs.frozen(kw_only=True)
-class Always:
+class Always(_codec.Serialisable):
     """The condition every set of facts satisfies (``when=None`` means this).
 
     Examples:
         >>> from servicekit.sla import Always
-        >>> Always().matches({})
-        True
+        >>> Always().matches({}), Always().to_dict()
+        (True, {'type': 'always'})
     """
 
     def matches(self, facts: Mapping[str, Any]) -> bool:  # noqa: ARG002
         """Return True."""
         return True
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "always"}``."""
-        return {"op": "always"}
 
-
+@_codec.value(tag="equals", shapes={"field": _FIELD}, hooks={"value": _VALUE})
 @attrs.frozen(kw_only=True)
-class Equals:
+class Equals(_codec.Serialisable):
     """The fact ``field`` equals ``value``.
 
     Examples:
@@ -153,6 +181,8 @@ class Equals:
         ...     {"attributes": {"city": "Hohhot"}}
         ... )
         True
+        >>> Equals(field="priority", value=Priority.URGENT).to_dict()
+        {'type': 'equals', 'field': 'priority', 'value': 'urgent'}
     """
 
     field: str = attrs.field(validator=_check_field)
@@ -163,14 +193,10 @@ class Equals:
         fact = _lookup(facts, self.field)
         return fact is not _MISSING and _same(self.field, fact, self.value)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "equals", "field": ..., "value": ...}``."""
-        return {"op": "equals", "field": self.field, "value": _to_json(self.value)}
-
 
 def _to_values(values: Iterable[Scalar]) -> tuple[Scalar, ...]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        msg = f"OneOf values must be a list of allowed values, not {values!r}"
+        msg = f"OneOf values must be a list of allowed values, not {quote(values)}"
         raise InvalidConditionError(msg)
     out = tuple(values)
     for v in out:
@@ -181,8 +207,19 @@ def _to_values(values: Iterable[Scalar]) -> tuple[Scalar, ...]:
     return out
 
 
+def _values_json(values: tuple[Scalar, ...]) -> list[Scalar]:
+    return [_to_json(v) for v in values]
+
+
+@_codec.value(
+    tag="one_of",
+    shapes={
+        "field": _FIELD,
+        "values": _codec.Shape(tuple[Scalar, ...], _to_values, _values_json),
+    },
+)
 @attrs.frozen(kw_only=True)
-class OneOf:
+class OneOf(_codec.Serialisable):
     """The fact ``field`` equals one of ``values``.
 
     Examples:
@@ -203,14 +240,6 @@ class OneOf:
             return False
         return any(_same(self.field, fact, v) for v in self.values)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "one_of", "field": ..., "values": [...]}``."""
-        return {
-            "op": "one_of",
-            "field": self.field,
-            "values": [_to_json(v) for v in self.values],
-        }
-
 
 def _check_op(_inst: object, _attr: object, op: str) -> None:
     if op not in _OPS:
@@ -218,12 +247,14 @@ def _check_op(_inst: object, _attr: object, op: str) -> None:
         raise InvalidConditionError(msg)
 
 
+@_codec.value(tag="compare", shapes={"field": _FIELD}, hooks={"value": _VALUE})
 @attrs.frozen(kw_only=True)
-class Compare:
+class Compare(_codec.Serialisable):
     """The fact ``field`` compares to ``value`` with ``op`` (``<``, ``<=``, ``>``, ``>=``, ``!=``).
 
     ``priority`` and ``tier`` compare by rank. Comparing values of unrelated types
-    (a number with a string) raises instead of guessing.
+    (a number with a string) raises instead of guessing. Stored, the condition is
+    named ``"compare"`` under ``"type"`` and keeps its operator under ``"op"``.
 
     Examples:
         >>> from servicekit import Priority
@@ -236,6 +267,8 @@ class Compare:
         ...     {"attributes": {"order_value": 1200}}
         ... )
         True
+        >>> Compare(field="priority", op=">=", value=Priority.HIGH).to_dict()
+        {'type': 'compare', 'field': 'priority', 'op': '>=', 'value': 'high'}
     """
 
     field: str = attrs.field(validator=_check_field)
@@ -247,10 +280,16 @@ class Compare:
         if ranked is not None and self.op != "!=":
             try:
                 ranked.parse(self.value)
-            except LookupError as e:
-                raise InvalidConditionError(str(e)) from None
+            except LookupError:
+                # Said here, not by parse: its message would quote all of a huge text.
+                allowed = ", ".join(m.value for m in ranked)
+                msg = (
+                    f"{quote(self.value)} is not a {ranked.__name__}; "
+                    f"compare {self.field} with one of: {allowed}"
+                )
+                raise InvalidConditionError(msg) from None
         elif self.op != "!=" and (self.value is None or isinstance(self.value, bool)):
-            msg = f"cannot order by {self.value!r}; compare {self.field!r} with a number or string"
+            msg = f"cannot order by {self.value!r}; compare {quote(self.field)} with a number or string"
             raise InvalidConditionError(msg)
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
@@ -293,13 +332,10 @@ class Compare:
             msg = f"cannot compare {self.field}={fact!r} with {right!r}"
             raise InvalidConditionError(msg) from None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": ..., "field": ..., "value": ...}``."""
-        return {"op": self.op, "field": self.field, "value": _to_json(self.value)}
 
-
+@_codec.value(tag="contains", shapes={"field": _FIELD}, hooks={"value": _VALUE})
 @attrs.frozen(kw_only=True)
-class Contains:
+class Contains(_codec.Serialisable):
     """The fact ``field`` is a collection (list, set, mapping keys) holding ``value``.
 
     For set-valued facts such as a ticket's required skills or a customer's tags.
@@ -336,20 +372,17 @@ class Contains:
             raise InvalidConditionError(msg)
         return any(_same(self.field, item, self.value) for item in fact)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "contains", "field": ..., "value": ...}``."""
-        return {"op": "contains", "field": self.field, "value": _to_json(self.value)}
-
 
 def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
     if isinstance(items, Mapping) or not isinstance(items, Iterable):
-        msg = f"expected a list of conditions, got {items!r}"
+        msg = f"expected a list of conditions, got {quote(items)}"
         raise InvalidConditionError(msg)
     return tuple(condition_from(c) for c in items)
 
 
+@_codec.value(tag="all")
 @attrs.frozen(kw_only=True)
-class AllOf:
+class AllOf(_codec.Serialisable):
     """Every one of ``conditions`` holds (true when empty).
 
     Examples:
@@ -366,13 +399,10 @@ class AllOf:
         """Return whether every condition matches."""
         return all(c.matches(facts) for c in self.conditions)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "all", "conditions": [...]}``."""
-        return {"op": "all", "conditions": [c.to_dict() for c in self.conditions]}
 
-
+@_codec.value(tag="any")
 @attrs.frozen(kw_only=True)
-class AnyOf:
+class AnyOf(_codec.Serialisable):
     """At least one of ``conditions`` holds (false when empty).
 
     Examples:
@@ -389,17 +419,14 @@ class AnyOf:
         """Return whether any condition matches."""
         return any(c.matches(facts) for c in self.conditions)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "any", "conditions": [...]}``."""
-        return {"op": "any", "conditions": [c.to_dict() for c in self.conditions]}
-
 
 def _convert_one(spec: Any) -> Condition:
     return condition_from(spec)
 
 
+@_codec.value(tag="not")
 @attrs.frozen(kw_only=True)
-class Not:
+class Not(_codec.Serialisable):
     """The negation of ``condition``.
 
     Examples:
@@ -414,46 +441,54 @@ class Not:
         """Return whether the inner condition does not match."""
         return not self.condition.matches(facts)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"op": "not", "condition": {...}}``."""
-        return {"op": "not", "condition": self.condition.to_dict()}
+
+def _shorthand(spec: Mapping[Any, Any]) -> Condition:
+    """The condition a shorthand mapping means: equals, one of a list, all of several."""
+    parts: list[Condition] = []
+    for field, value in spec.items():
+        if field in _DATA_KEYS:
+            msg = (
+                f"{quote(field)} is a key of a condition's own data, not a fact: this "
+                f"looks like a condition without its {_codec.TAG!r} (add it, e.g. "
+                f"{{'{_codec.TAG}': 'equals', 'field': ..., 'value': ...}}); for a fact "
+                f"of that name use Equals(field={quote(field)}, value=...)"
+            )
+            raise InvalidConditionError(msg)
+        if isinstance(value, list | tuple | set | frozenset):
+            ordered = (
+                sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+            )
+            parts.append(OneOf(field=field, values=ordered))
+        else:
+            parts.append(Equals(field=field, value=value))
+    if len(parts) == 1:
+        return parts[0]
+    return AllOf(conditions=parts)
 
 
-def _from_serialised(data: Mapping[str, Any]) -> Condition:
-    op = data["op"]
-    try:
-        if op == "always":
-            return Always()
-        if op == "equals":
-            return Equals(field=data["field"], value=data["value"])
-        if op == "one_of":
-            return OneOf(field=data["field"], values=data["values"])
-        if op == "contains":
-            return Contains(field=data["field"], value=data["value"])
-        if op in _OPS:
-            return Compare(field=data["field"], op=op, value=data["value"])
-        if op == "all":
-            return AllOf(conditions=data["conditions"])
-        if op == "any":
-            return AnyOf(conditions=data["conditions"])
-        if op == "not":
-            return Not(condition=data["condition"])
-    except KeyError as e:
-        msg = f"condition {dict(data)!r} lacks the key {e.args[0]!r}"
-        raise DeserializationError(msg) from None
-    msg = f"unknown condition op {op!r} in {dict(data)!r}"
-    raise DeserializationError(msg)
+_BUILTINS: Final = (Always, Equals, OneOf, Compare, Contains, AllOf, AnyOf, Not)
+# A field typed Condition reads a built-in condition by its "type", or the shorthand.
+_codec.variants(
+    Condition,
+    _BUILTINS,
+    shorthand=_codec.Shape(dict[str, Scalar | list[Scalar]], _shorthand, _as_is),
+    old_tag=_OLD_TAG,
+)
 
 
 def condition_from(spec: Any) -> Condition:
     """Build a condition from a condition, ``None``, a shorthand mapping or ``to_dict`` data.
 
     Shorthand: ``{"priority": Priority.URGENT}`` means equals; a list value means one
-    of; several keys must all hold. A mapping with an ``"op"`` key is the serialised
-    form produced by ``to_dict()``.
+    of; several keys must all hold. A mapping with a ``"type"`` key is the stored form
+    produced by ``to_dict()``. The keys of that form (``type``, ``op``, ``field``,
+    ``value``, ``values``, ``conditions``, ``condition``) are not facts in a shorthand.
 
     Raises:
-        InvalidConditionError: the spec is neither.
+        InvalidConditionError: the spec is neither a condition nor a mapping, or a
+            shorthand's value is not a JSON scalar or a list of them.
+        DeserializationError: stored data (with ``"type"``) is malformed; the
+            message names the JSON path and what was expected there.
 
     Examples:
         >>> from servicekit import Priority, Tier
@@ -461,39 +496,35 @@ def condition_from(spec: Any) -> Condition:
         >>> c = condition_from({"priority": Priority.URGENT, "tier": [Tier.HIGH_VALUE]})
         >>> c.matches({"priority": "urgent", "tier": "high_value"})
         True
+        >>> c.to_dict()["conditions"][0]
+        {'type': 'equals', 'field': 'priority', 'value': 'urgent'}
         >>> condition_from(c.to_dict()) == c
         True
+        >>> condition_from({"type": "compare", "field": "tier", "op": ">", "value": 3})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.DeserializationError: condition data is unusable: at $: 3 is not a Tier; compare tier with one of: high_value, potential, ordinary
     """
     if spec is None:
         return Always()
-    if isinstance(
-        spec, Always | Equals | OneOf | Compare | Contains | AllOf | AnyOf | Not
-    ):
+    if isinstance(spec, _BUILTINS):
         return spec
     if isinstance(spec, Mapping):
-        if "op" in spec:
-            return _from_serialised(spec)
-        parts: list[Condition] = []
-        for field, value in spec.items():
-            if isinstance(value, list | tuple | set | frozenset):
-                ordered = (
-                    sorted(value, key=repr)
-                    if isinstance(value, set | frozenset)
-                    else value
-                )
-                parts.append(OneOf(field=field, values=ordered))
-            else:
-                parts.append(Equals(field=field, value=value))
-        if len(parts) == 1:
-            return parts[0]
-        return AllOf(conditions=parts)
+        if _codec.TAG in spec or _OLD_TAG in spec:
+            return _codec.from_data(Condition, spec, what="condition")  # type: ignore[type-abstract]
+        return _shorthand(spec)
     if isinstance(spec, Condition):
         return spec
     msg = (
-        f"cannot use {spec!r} as a condition; give a mapping such as "
+        f"cannot use {quote(spec)} as a condition; give a mapping such as "
         "{'priority': 'urgent'} or a condition object (Equals, OneOf, …)"
     )
     raise InvalidConditionError(msg)
+
+
+def or_always(condition: Condition | None) -> Condition:
+    """``condition``, or [`Always`][] for None (a rule's ``"when": null``)."""
+    return Always() if condition is None else condition
 
 
 def fields_read(condition: object) -> frozenset[str] | None:

@@ -4,9 +4,11 @@ SLA policies (``when=``) and routing's triage rules decide "does this rule apply
 with the same small frozen values: [`Equals`][], [`OneOf`][],
 [`Compare`][], [`Contains`][], combined by [`AllOf`][], [`AnyOf`][] and [`Not`][]
 ([`Always`][] matches everything). They are data, never lambdas, so rule tables can
-be listed, printed, stored as JSON and compared. [`condition_from`][] builds one
-from a shorthand mapping or from stored ``to_dict`` data; anything with ``matches``
-and ``to_dict`` is a [`Condition`][].
+be listed, printed, stored as JSON and compared. Stored, each names its kind under
+``"type"``, as every servicekit value does (a [`Compare`][] keeps its operator under
+``"op"``); [`condition_from`][] builds one from that ``to_dict`` data or from a
+shorthand mapping (``{"priority": "urgent"}``; a list means one of). Anything with
+``matches`` and ``to_dict`` is a [`Condition`][].
 
 A field is a key of the facts mapping or a dotted path into nested mappings
 (``"attributes.city"``); a missing field makes ``Equals``, ``OneOf`` and ``Compare``
@@ -27,6 +29,8 @@ Examples:
     True
     >>> rule.matches({"channel": "chat", "priority": "low"})
     False
+    >>> rule.to_dict()["conditions"][1]
+    {'type': 'compare', 'field': 'priority', 'op': '>=', 'value': 'high'}
     >>> condition_from(rule.to_dict()) == rule
     True
 """

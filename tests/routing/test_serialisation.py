@@ -105,7 +105,7 @@ def test_every_public_routing_value_goes_through_the_codec():
     """So tests/test_serialisation_contract.py holds each of them to the contract."""
     exported = [getattr(servicekit.routing, n) for n in servicekit.routing.__all__]
     values = {c for c in exported if isinstance(c, type) and hasattr(c, "to_dict")}
-    values -= {servicekit.routing.Condition}  # sla's conditions keep their own form
+    values -= {servicekit.routing.Condition}  # a protocol, not a value class
     values = {c for c in values if c.__module__.startswith("servicekit.routing")}
     assert values <= set(_codec._SPECS)
     # Ticket, Agent, 11 policies, a policy's assessment, step, queue order, 3 triage

@@ -55,11 +55,45 @@ def test_a_rule_of_one_field_is_reported_at_that_field():
 
 def test_when_must_be_null_or_an_object():
     data = {**_policy_data(), "when": ["urgent"]}
-    with pytest.raises(DeserializationError, match=r"at \$\.when: expected null or"):
+    with pytest.raises(
+        DeserializationError, match=r"at \$\.when: expected an object with a 'type'"
+    ):
         SlaPolicy.from_dict(data)
-    data = {**_policy_data(), "when": {"op": "sounds_like", "field": "x"}}
-    with pytest.raises(DeserializationError, match=r"at \$\.when: "):
+    data = {**_policy_data(), "when": {"type": "sounds_like", "field": "x"}}
+    with pytest.raises(DeserializationError, match=r"at \$\.when: unknown type"):
         SlaPolicy.from_dict(data)
+
+
+def test_errors_inside_a_when_name_their_whole_path():
+    """Issue 13: a condition's error names its path from the policy set down."""
+    data = SERVICE_STANDARD.to_dict()
+    data["policies"][2]["when"] = {
+        "type": "all",
+        "conditions": [{"type": "equals", "field": "channel", "value": {"a": 1}}],
+    }
+    with pytest.raises(
+        DeserializationError,
+        match=r"at \$\.policies\[2\]\.when\.conditions\[0\]\.value: expected text",
+    ):
+        PolicySet.from_dict(data)
+
+
+def test_a_when_stored_before_issue_13_is_refused_with_the_way_to_convert_it():
+    data = {**_policy_data(), "when": {"op": "equals", "field": "x", "value": 1}}
+    with pytest.raises(
+        DeserializationError, match=r"at \$\.when: 'op' named the type in documents"
+    ):
+        SlaPolicy.from_dict(data)
+
+
+def test_a_catch_all_is_stored_as_null():
+    data = SERVICE_STANDARD.to_dict()
+    assert data["policies"][-1]["when"] is None
+    assert data["policies"][0]["when"] == {
+        "type": "equals",
+        "field": "priority",
+        "value": "urgent",
+    }
 
 
 def test_a_policy_reads_the_shorthand_when_as_before():

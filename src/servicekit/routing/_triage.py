@@ -9,8 +9,7 @@ catches the rest. This module must never evaluate strings as code or read a cloc
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -22,6 +21,7 @@ from servicekit._conditions import (
     condition_from,
     fields_read,
     lookup,
+    or_always,
 )
 from servicekit._vocabulary import Priority
 from servicekit.errors import (
@@ -32,6 +32,9 @@ from servicekit.errors import (
 )
 from servicekit.routing import _values as v
 from servicekit.routing._model import Ticket
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["Triage", "TriageResult", "TriageRule"]
 
@@ -60,22 +63,13 @@ def _levels(value: object) -> v.FrozenMap[str, int]:
     return v.skill_levels(value, "min_levels")
 
 
-def _read_when(data: object, _: object) -> Condition:
-    # null is every ticket; an object is a condition's data or the shorthand mapping.
-    if data is not None and not isinstance(data, Mapping):
-        what = (
-            "null or an object describing a condition, such as {'tier': 'high_value'}"
-        )
-        raise _codec.ExpectedError(what, data)
-    return condition_from(data)
+def _write_when(when: Condition) -> Condition:
+    return when  # every condition, Always too, is written as its data
 
 
-def _write_when(when: Condition) -> dict[str, Any]:
-    return when.to_dict()
-
-
-# Rule conditions keep their own JSON form (``{"op": ...}``), shared with sla.
-_WHEN: Final = (_read_when, _write_when)
+# A condition's data (or the shorthand) through the codec, as sla's policies hold
+# it; null is every ticket (written as {"type": "always"}).
+_WHEN: Final = _codec.Shape(Condition | None, or_always, _write_when)
 _MIN_LEVELS: Final = _codec.Shape(dict[str, int], _levels, dict)
 
 
@@ -86,9 +80,7 @@ def _result_rule(value: object) -> TriageRule:
     return value
 
 
-@_codec.value(
-    omit_if_default=(), hooks={"when": _WHEN}, shapes={"min_levels": _MIN_LEVELS}
-)
+@_codec.value(omit_if_default=(), shapes={"when": _WHEN, "min_levels": _MIN_LEVELS})
 @attrs.frozen(kw_only=True)
 class TriageRule(_codec.Serialisable):
     """One row of a triage table: when the facts match, set these.

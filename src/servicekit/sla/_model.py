@@ -17,7 +17,13 @@ import attrs
 
 from servicekit import _codec
 from servicekit._boundary import check_depth, quote
-from servicekit._conditions import Always, Condition, condition_from, fields_read
+from servicekit._conditions import (
+    Always,
+    Condition,
+    condition_from,
+    fields_read,
+    or_always,
+)
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, NamedEnum, Priority, Tier, parse_member
 from servicekit.errors import (
@@ -273,18 +279,9 @@ def _write_calendar(calendar: BusinessCalendar) -> dict[str, Any]:
     return calendar.to_dict()
 
 
-def _read_when(data: object, _: object) -> Condition:
-    # None is every ticket; an object is a condition's data or the shorthand mapping.
-    if data is not None and not isinstance(data, Mapping):
-        what = (
-            "null or an object describing a condition, such as {'priority': 'urgent'}"
-        )
-        raise _codec.ExpectedError(what, data)
-    return condition_from(data)
-
-
-def _write_when(when: Condition) -> dict[str, Any] | None:
-    return None if isinstance(when, Always) else when.to_dict()
+def _write_when(when: Condition) -> Condition | None:
+    # A policy for every ticket is stored with "when": null.
+    return None if isinstance(when, Always) else when
 
 
 def _to_name(value: str) -> str:
@@ -294,12 +291,12 @@ def _to_name(value: str) -> str:
 
 @_codec.value(
     omit_if_default=(),
-    hooks={
-        "calendar": (_read_calendar, _write_calendar),
-        "when": (_read_when, _write_when),
-    },
+    hooks={"calendar": (_read_calendar, _write_calendar)},
     shapes={
         "name": _codec.Shape(str, _to_name, _same),
+        # A condition's data (or the shorthand) through the codec, null for every
+        # ticket, so errors inside it name their path ($.when.conditions[0].value).
+        "when": _codec.Shape(Condition | None, or_always, _write_when),
         "targets": _codec.Shape(tuple[SlaTarget, ...], _to_targets, _same),
         "pause_on": _codec.Shape(frozenset[TicketStatus], _to_pause_on, _same),
     },
