@@ -262,8 +262,11 @@ class Cycle:
 
         None if it is not reached in the finished stretches and the cycle is not running.
         """
-        p = self.sums(ct)
         n = self.n
+        if n == 0:  # never paused yet (most crossings): no stretches to search
+            a = self.active
+            return None if a is None else ct.add(a, x)
+        p = self.sums(ct)
         i = bisect.bisect_left(p, x, 1, n + 1)  # spans are >= 0: p never decreases
         if i <= n:
             return ct.add(self.run.items[i - 1][0], x - p[i - 1])
