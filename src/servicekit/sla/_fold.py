@@ -47,6 +47,8 @@ from servicekit.sla._report import (
     assembled_report,
     due_us,
     first_after,
+    new_alert,
+    new_status,
 )
 from servicekit.sla._timeline import datetime_at
 
@@ -793,12 +795,18 @@ class Fold:
         cs = self.cycles[m]
         c = cs.last
         if c is None:
-            return MetricStatus(
-                metric=metric,
-                state=MetricState.NOT_STARTED,
-                target=ct.target,
-                timezone=tz,
-                elapsed_us=0,
+            return new_status(
+                metric,
+                MetricState.NOT_STARTED,
+                ct.target,
+                tz,
+                0,  # cycles
+                0,  # breached_cycles
+                0,  # elapsed_us
+                None,  # started_us
+                None,  # due_us
+                None,  # breached_us
+                None,  # stopped_us
             )
         n = len(cs)
         earlier = cs.breached
@@ -839,41 +847,23 @@ class Fold:
                         # First passed because of the change, it falls there.
                         w = self.clamp(c.crossing(ct, x), c)
                     if w is not None:
-                        alerts.append(
-                            Alert(
-                                kind=AlertKind.WARNING,
-                                metric=metric,
-                                threshold=f,
-                                cycle=n,
-                                timezone=tz,
-                                at_us=w,
-                            )
-                        )
+                        alerts.append(new_alert(AlertKind.WARNING, metric, f, n, tz, w))
         # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
         end = breach if breach is not None or c.stop is not None else due
         if end is not None:
-            alerts.append(
-                Alert(
-                    kind=AlertKind.BREACH,
-                    metric=metric,
-                    threshold=1.0,
-                    cycle=n,
-                    timezone=tz,
-                    at_us=end,
-                )
-            )
-        return MetricStatus(
-            metric=metric,
-            state=state,
-            target=ct.target,
-            timezone=tz,
-            cycles=n,
-            breached_cycles=earlier + (breach is not None),
-            elapsed_us=elapsed,
-            started_us=c.start,
-            due_us=due,
-            breached_us=breach,
-            stopped_us=c.stop,
+            alerts.append(new_alert(AlertKind.BREACH, metric, 1.0, n, tz, end))
+        return new_status(
+            metric,
+            state,
+            ct.target,
+            tz,
+            n,  # cycles
+            earlier + (breach is not None),  # breached_cycles
+            elapsed,
+            c.start,
+            due,
+            breach,
+            c.stop,
         )
 
 
