@@ -584,14 +584,28 @@ class Fold:
             c = self.own(m).last
             assert c is not None  # noqa: S101  (a copy keeps the latest cycle)
         ct = self.policy.targets[m]
+        a = c.active
         if ct is not None and c.breach is None:
-            was_running = c.active is not None
-            b = self.clamp(c.crossing(ct, ct.within), c)
-            if b is not None and b <= t:
-                c.breach = b
-            elif was_running:
-                c.due = b
-        c.pause(t)
+            # c.crossing and self.clamp, inlined.
+            if c.n == 0:
+                b = None if a is None else ct.add(a, ct.within)
+            else:
+                b = c.crossing(ct, ct.within)
+            if b is not None:
+                lo = self.since
+                floor = c.floor
+                if floor is not None and floor > lo:
+                    lo = floor
+                if lo > b:  # noqa: PLR1730  (max() costs a call)
+                    b = lo
+                if b <= t:
+                    c.breach = b
+                elif a is not None:
+                    c.due = b
+        if a is not None:  # c.pause(t), inlined
+            if t > a:
+                c.close(a, t)
+            c.active = None
         c.stop = t
 
     def start(self, m: int, t: int) -> None:
@@ -777,8 +791,10 @@ class Fold:
             d = due_us(s)
             if d is not None and d > hi:
                 hi = d
-        first = next(iter(self.cycles[RESOLUTION]))
-        lo = first.start  # CREATED
+        cs = self.cycles[RESOLUTION]  # its first cycle starts at CREATED
+        first = cs.done[0] if cs.n else cs.last
+        assert first is not None  # noqa: S101  (RESOLUTION starts at CREATED)
+        lo = first.start
         if lo < FIRST_US or hi > LAST_US:
             bad = lo if lo < FIRST_US else hi
             msg = (

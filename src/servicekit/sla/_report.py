@@ -648,37 +648,6 @@ class SlaReport(_codec.Serialisable):
         return tuple(a for a in self.alerts if a._at > self._now)  # noqa: SLF001
 
 
-def assembled_report(
-    *,
-    policy: str,
-    status: TicketStatus,
-    timezone: str,
-    now_us: int,
-    metrics: dict[Metric, MetricStatus],
-    alerts: list[Alert],
-    next_change_us: int | None,
-) -> SlaReport:
-    """The report a fold assembled, without the converters' second look.
-
-    Every fold report goes through here (one per ticket): its metrics are keyed by
-    ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
-    ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
-    """
-    report = object.__new__(SlaReport)
-    frozen = _FrozenDict(cast("dict[str, MetricStatus]", metrics))
-    for name, value in (
-        ("policy", policy),
-        ("status", status),
-        ("timezone", timezone),
-        ("metrics", frozen),
-        ("alerts", tuple(alerts)),
-        ("_now", now_us),
-        ("_next", next_change_us),
-    ):
-        object.__setattr__(report, name, value)
-    return report
-
-
 # ------------------------------------------------------------- for the fold that builds them
 
 
@@ -737,6 +706,13 @@ _set_threshold: Final = _setter(Alert, "threshold")
 _set_cycle: Final = _setter(Alert, "cycle")
 _set_alert_timezone: Final = _setter(Alert, "timezone")
 _set_at: Final = _setter(Alert, "_at")
+_set_policy: Final = _setter(SlaReport, "policy")
+_set_report_status: Final = _setter(SlaReport, "status")
+_set_report_timezone: Final = _setter(SlaReport, "timezone")
+_set_metrics: Final = _setter(SlaReport, "metrics")
+_set_alerts: Final = _setter(SlaReport, "alerts")
+_set_now: Final = _setter(SlaReport, "_now")
+_set_next: Final = _setter(SlaReport, "_next")
 
 
 def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
@@ -785,3 +761,30 @@ def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
     _set_alert_timezone(a, timezone)
     _set_at(a, at_us)
     return a
+
+
+def assembled_report(
+    *,
+    policy: str,
+    status: TicketStatus,
+    timezone: str,
+    now_us: int,
+    metrics: dict[Metric, MetricStatus],
+    alerts: list[Alert],
+    next_change_us: int | None,
+) -> SlaReport:
+    """The report a fold assembled, without the converters' second look.
+
+    Every fold report goes through here (one per ticket): its metrics are keyed by
+    ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
+    ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
+    """
+    report = _new(SlaReport)
+    _set_policy(report, policy)
+    _set_report_status(report, status)
+    _set_report_timezone(report, timezone)
+    _set_metrics(report, _FrozenDict(cast("dict[str, MetricStatus]", metrics)))
+    _set_alerts(report, tuple(alerts))
+    _set_now(report, now_us)
+    _set_next(report, next_change_us)
+    return report
