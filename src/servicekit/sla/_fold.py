@@ -257,7 +257,8 @@ class Cycle:
 
     def elapsed(self, ct: CompiledTarget) -> int:
         """Time counted in the finished stretches, in ``ct``'s clock."""
-        return self.sums(ct)[self.n]
+        n = self.n
+        return 0 if n == 0 else self.sums(ct)[n]
 
     def crossing(self, ct: CompiledTarget, x: int) -> int | None:
         """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
@@ -767,7 +768,8 @@ class Fold:
         for m, ct in enumerate(pol.targets):
             if ct is not None:
                 metrics[ct.metric] = self.metric_status(m, ct, now, tz, alerts)
-        alerts.sort(key=alert_order)
+        if len(alerts) > 1:
+            alerts.sort(key=alert_order)
         self.check_range(now, metrics, alerts)
         nxt = first_after(alerts, now)
         return assembled_report(
