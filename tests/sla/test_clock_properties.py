@@ -118,6 +118,16 @@ def test_assembled_report_is_the_constructors(case):
     assert type(report.alerts) is tuple
     assert list(report.metrics) == list(again.metrics)
     assert pickle.loads(pickle.dumps(report)) == report
+    # The statuses and alerts are built without attrs' __init__ too (issue 13).
+    for got in (*report.metrics.values(), *report.alerts):
+        fields = {
+            a.alias or a.name: getattr(got, a.name) for a in attrs.fields(type(got))
+        }
+        built = type(got)(**fields)
+        assert got == built
+        assert repr(got) == repr(built)
+        assert got.to_dict() == built.to_dict()
+        assert pickle.loads(pickle.dumps(got)) == built
 
 
 @given(sla_cases(), st.data())

@@ -47,6 +47,8 @@ from servicekit.sla._report import (
     assembled_report,
     due_us,
     first_after,
+    new_alert,
+    new_status,
 )
 from servicekit.sla._timeline import datetime_at
 
@@ -255,15 +257,19 @@ class Cycle:
 
     def elapsed(self, ct: CompiledTarget) -> int:
         """Time counted in the finished stretches, in ``ct``'s clock."""
-        return self.sums(ct)[self.n]
+        n = self.n
+        return 0 if n == 0 else self.sums(ct)[n]
 
     def crossing(self, ct: CompiledTarget, x: int) -> int | None:
         """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
 
         None if it is not reached in the finished stretches and the cycle is not running.
         """
-        p = self.sums(ct)
         n = self.n
+        if n == 0:  # never paused yet (most crossings): no stretches to search
+            a = self.active
+            return None if a is None else ct.add(a, x)
+        p = self.sums(ct)
         i = bisect.bisect_left(p, x, 1, n + 1)  # spans are >= 0: p never decreases
         if i <= n:
             return ct.add(self.run.items[i - 1][0], x - p[i - 1])
@@ -579,14 +585,28 @@ class Fold:
             c = self.own(m).last
             assert c is not None  # noqa: S101  (a copy keeps the latest cycle)
         ct = self.policy.targets[m]
+        a = c.active
         if ct is not None and c.breach is None:
-            was_running = c.active is not None
-            b = self.clamp(c.crossing(ct, ct.within), c)
-            if b is not None and b <= t:
-                c.breach = b
-            elif was_running:
-                c.due = b
-        c.pause(t)
+            # c.crossing and self.clamp, inlined.
+            if c.n == 0:
+                b = None if a is None else ct.add(a, ct.within)
+            else:
+                b = c.crossing(ct, ct.within)
+            if b is not None:
+                lo = self.since
+                floor = c.floor
+                if floor is not None and floor > lo:
+                    lo = floor
+                if lo > b:  # noqa: PLR1730  (max() costs a call)
+                    b = lo
+                if b <= t:
+                    c.breach = b
+                elif a is not None:
+                    c.due = b
+        if a is not None:  # c.pause(t), inlined
+            if t > a:
+                c.close(a, t)
+            c.active = None
         c.stop = t
 
     def start(self, m: int, t: int) -> None:
@@ -748,7 +768,8 @@ class Fold:
         for m, ct in enumerate(pol.targets):
             if ct is not None:
                 metrics[ct.metric] = self.metric_status(m, ct, now, tz, alerts)
-        alerts.sort(key=alert_order)
+        if len(alerts) > 1:
+            alerts.sort(key=alert_order)
         self.check_range(now, metrics, alerts)
         nxt = first_after(alerts, now)
         return assembled_report(
@@ -772,8 +793,10 @@ class Fold:
             d = due_us(s)
             if d is not None and d > hi:
                 hi = d
-        first = next(iter(self.cycles[RESOLUTION]))
-        lo = first.start  # CREATED
+        cs = self.cycles[RESOLUTION]  # its first cycle starts at CREATED
+        first = cs.done[0] if cs.n else cs.last
+        assert first is not None  # noqa: S101  (RESOLUTION starts at CREATED)
+        lo = first.start
         if lo < FIRST_US or hi > LAST_US:
             bad = lo if lo < FIRST_US else hi
             msg = (
@@ -790,12 +813,18 @@ class Fold:
         cs = self.cycles[m]
         c = cs.last
         if c is None:
-            return MetricStatus(
-                metric=metric,
-                state=MetricState.NOT_STARTED,
-                target=ct.target,
-                timezone=tz,
-                elapsed_us=0,
+            return new_status(
+                metric,
+                MetricState.NOT_STARTED,
+                ct.target,
+                tz,
+                0,  # cycles
+                0,  # breached_cycles
+                0,  # elapsed_us
+                None,  # started_us
+                None,  # due_us
+                None,  # breached_us
+                None,  # stopped_us
             )
         n = len(cs)
         earlier = cs.breached
@@ -836,41 +865,23 @@ class Fold:
                         # First passed because of the change, it falls there.
                         w = self.clamp(c.crossing(ct, x), c)
                     if w is not None:
-                        alerts.append(
-                            Alert(
-                                kind=AlertKind.WARNING,
-                                metric=metric,
-                                threshold=f,
-                                cycle=n,
-                                timezone=tz,
-                                at_us=w,
-                            )
-                        )
+                        alerts.append(new_alert(AlertKind.WARNING, metric, f, n, tz, w))
         # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
         end = breach if breach is not None or c.stop is not None else due
         if end is not None:
-            alerts.append(
-                Alert(
-                    kind=AlertKind.BREACH,
-                    metric=metric,
-                    threshold=1.0,
-                    cycle=n,
-                    timezone=tz,
-                    at_us=end,
-                )
-            )
-        return MetricStatus(
-            metric=metric,
-            state=state,
-            target=ct.target,
-            timezone=tz,
-            cycles=n,
-            breached_cycles=earlier + (breach is not None),
-            elapsed_us=elapsed,
-            started_us=c.start,
-            due_us=due,
-            breached_us=breach,
-            stopped_us=c.stop,
+            alerts.append(new_alert(AlertKind.BREACH, metric, 1.0, n, tz, end))
+        return new_status(
+            metric,
+            state,
+            ct.target,
+            tz,
+            n,  # cycles
+            earlier + (breach is not None),  # breached_cycles
+            elapsed,
+            c.start,
+            due,
+            breach,
+            c.stop,
         )
 
 

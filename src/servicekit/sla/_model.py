@@ -600,11 +600,12 @@ class PolicySet(_codec.Serialisable):
     ) -> int:
         """[`select_index`][] of these facts, memoised (the clocks' hot path)."""
         keyed = self._keyed_attributes
-        typed = _typed_key(
-            attributes
-            if keyed is None
-            else {k: attributes[k] for k in keyed if k in attributes}
-        )
+        if keyed is None:
+            typed = _typed_key(attributes)
+        elif not keyed:  # no condition reads an attribute (SERVICE_STANDARD)
+            typed = ()
+        else:
+            typed = _typed_key({k: attributes[k] for k in keyed if k in attributes})
         if typed is None:  # a value the memo cannot key safely (a list, a dict)
             return self.select_index(
                 facts_of(priority, tier, channel, category, attributes)

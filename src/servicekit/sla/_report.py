@@ -648,37 +648,6 @@ class SlaReport(_codec.Serialisable):
         return tuple(a for a in self.alerts if a._at > self._now)  # noqa: SLF001
 
 
-def assembled_report(
-    *,
-    policy: str,
-    status: TicketStatus,
-    timezone: str,
-    now_us: int,
-    metrics: dict[Metric, MetricStatus],
-    alerts: list[Alert],
-    next_change_us: int | None,
-) -> SlaReport:
-    """The report a fold assembled, without the converters' second look.
-
-    Every fold report goes through here (one per ticket): its metrics are keyed by
-    ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
-    ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
-    """
-    report = object.__new__(SlaReport)
-    frozen = _FrozenDict(cast("dict[str, MetricStatus]", metrics))
-    for name, value in (
-        ("policy", policy),
-        ("status", status),
-        ("timezone", timezone),
-        ("metrics", frozen),
-        ("alerts", tuple(alerts)),
-        ("_now", now_us),
-        ("_next", next_change_us),
-    ):
-        object.__setattr__(report, name, value)
-    return report
-
-
 # ------------------------------------------------------------- for the fold that builds them
 
 
@@ -706,3 +675,116 @@ def first_after(alerts: Iterable[Alert], now_us: int) -> int | None:
 
 
 _METRIC_RANK: Final = {m: i for i, m in enumerate(METRIC_ORDER)}
+
+
+# The fold builds ~3 statuses and as many alerts per ticket: setting their slots
+# through the slot descriptors takes half the time of attrs' frozen __init__ (which
+# goes through object.__setattr__ for each field). Neither class has a converter or
+# validator, so the values are the constructors' (tests/sla/test_clock_properties.py).
+_new: Final = object.__new__
+
+
+def _setter(cls: type, name: str) -> Any:
+    """The ``__set__`` of ``cls``'s slot ``name`` (it bypasses the frozen guard)."""
+    return cls.__dict__[name].__set__
+
+
+_set_metric: Final = _setter(MetricStatus, "metric")
+_set_state: Final = _setter(MetricStatus, "state")
+_set_target: Final = _setter(MetricStatus, "target")
+_set_timezone: Final = _setter(MetricStatus, "timezone")
+_set_cycles: Final = _setter(MetricStatus, "cycles")
+_set_breached_cycles: Final = _setter(MetricStatus, "breached_cycles")
+_set_elapsed: Final = _setter(MetricStatus, "_elapsed")
+_set_started: Final = _setter(MetricStatus, "_started")
+_set_due: Final = _setter(MetricStatus, "_due")
+_set_breached: Final = _setter(MetricStatus, "_breached")
+_set_stopped: Final = _setter(MetricStatus, "_stopped")
+_set_kind: Final = _setter(Alert, "kind")
+_set_alert_metric: Final = _setter(Alert, "metric")
+_set_threshold: Final = _setter(Alert, "threshold")
+_set_cycle: Final = _setter(Alert, "cycle")
+_set_alert_timezone: Final = _setter(Alert, "timezone")
+_set_at: Final = _setter(Alert, "_at")
+_set_policy: Final = _setter(SlaReport, "policy")
+_set_report_status: Final = _setter(SlaReport, "status")
+_set_report_timezone: Final = _setter(SlaReport, "timezone")
+_set_metrics: Final = _setter(SlaReport, "metrics")
+_set_alerts: Final = _setter(SlaReport, "alerts")
+_set_now: Final = _setter(SlaReport, "_now")
+_set_next: Final = _setter(SlaReport, "_next")
+
+
+def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
+    metric: Metric,
+    state: MetricState,
+    target: SlaTarget,
+    timezone: str,
+    cycles: int,
+    breached_cycles: int,
+    elapsed_us: int,
+    started_us: int | None,
+    due_us: int | None,
+    breached_us: int | None,
+    stopped_us: int | None,
+) -> MetricStatus:
+    """``MetricStatus(...)`` of these fields, built without attrs' ``__init__``."""
+    s = _new(MetricStatus)
+    _set_metric(s, metric)
+    _set_state(s, state)
+    _set_target(s, target)
+    _set_timezone(s, timezone)
+    _set_cycles(s, cycles)
+    _set_breached_cycles(s, breached_cycles)
+    _set_elapsed(s, elapsed_us)
+    _set_started(s, started_us)
+    _set_due(s, due_us)
+    _set_breached(s, breached_us)
+    _set_stopped(s, stopped_us)
+    return s
+
+
+def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
+    kind: AlertKind,
+    metric: Metric,
+    threshold: float,
+    cycle: int,
+    timezone: str,
+    at_us: int,
+) -> Alert:
+    """``Alert(...)`` of these fields, built without attrs' ``__init__``."""
+    a = _new(Alert)
+    _set_kind(a, kind)
+    _set_alert_metric(a, metric)
+    _set_threshold(a, threshold)
+    _set_cycle(a, cycle)
+    _set_alert_timezone(a, timezone)
+    _set_at(a, at_us)
+    return a
+
+
+def assembled_report(
+    *,
+    policy: str,
+    status: TicketStatus,
+    timezone: str,
+    now_us: int,
+    metrics: dict[Metric, MetricStatus],
+    alerts: list[Alert],
+    next_change_us: int | None,
+) -> SlaReport:
+    """The report a fold assembled, without the converters' second look.
+
+    Every fold report goes through here (one per ticket): its metrics are keyed by
+    ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
+    ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
+    """
+    report = _new(SlaReport)
+    _set_policy(report, policy)
+    _set_report_status(report, status)
+    _set_report_timezone(report, timezone)
+    _set_metrics(report, _FrozenDict(cast("dict[str, MetricStatus]", metrics)))
+    _set_alerts(report, tuple(alerts))
+    _set_now(report, now_us)
+    _set_next(report, next_change_us)
+    return report
