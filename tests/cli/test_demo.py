@@ -18,6 +18,7 @@ from cli.cli_run import Result, run_entry_point, run_main
 from servicekit.acceptance import RequirementState
 from servicekit.cli import _demo
 from servicekit.cli._demo_sections import DemoReport
+from servicekit.cli._format import cells
 from servicekit.cli._report_text import SECTIONS, render_text
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -312,7 +313,7 @@ def test_waits_are_continuous_not_stuck_on_escalation_steps(full_json):
 
 def test_full_text_fits_in_100_columns(full_text):
     lines = full_text[0].out.splitlines()
-    assert max(len(line) for line in lines) <= 100
+    assert max(cells(line) for line in lines) <= 100  # terminal cells, not characters
 
 
 def test_text_agrees_with_json(full_text, full_json):

@@ -1,12 +1,19 @@
-"""Formatting shared by the demo's text and HTML reports."""
+"""Formatting shared by the command line's text output and the demo's reports.
+
+Text is measured in terminal cells, not characters (``wcwidth``): a Chinese character
+takes two cells, so a city called 呼和浩特 is as wide as ``Hohhot`` and a half, and
+columns stay aligned whatever script a segment's name is in.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
 
+import wcwidth
+
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable, Sequence
 
 _BOUNDS = frozenset({-100.0, 0.0, 100.0})
 
@@ -53,3 +60,68 @@ def decimals(numbers: Iterable[float], digits: int = 1) -> int:
     ):
         digits += 1
     return digits
+
+
+def cells(text: str) -> int:
+    """The terminal cells ``text`` takes: two for each wide (CJK) character.
+
+    Examples:
+        >>> cells("Hohhot"), cells("呼和浩特"), cells("12.5 %")
+        (6, 8, 6)
+    """
+    return int(wcwidth.width(text))
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells, on the left if ``right``.
+
+    Examples:
+        >>> pad("呼和浩特", 10) + "|", pad("7", 3, right=True)
+        ('呼和浩特  |', '  7')
+    """
+    return str(wcwidth.rjust(text, width) if right else wcwidth.ljust(text, width))
+
+
+def aligned(
+    rows: Sequence[Sequence[str]], right: Collection[int], *, indent: str = ""
+) -> list[str]:
+    """Rows (the header first) as lines, each column as wide as its widest cell.
+
+    Columns whose index is in ``right`` are right-aligned (numbers), the others left-
+    aligned (text); widths are in terminal cells, so Chinese names line up.
+
+    Examples:
+        >>> aligned([("city", "n"), ("拉萨", "7"), ("Xi'an", "1,204")], right={1})
+        ['city       n', '拉萨       7', "Xi'an  1,204"]
+    """
+    widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        indent
+        + "  ".join(
+            pad(c, w, right=i in right)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """A paragraph as lines of at most ``width`` terminal cells.
+
+    Chinese, which has no spaces, breaks between characters.
+
+    Examples:
+        >>> [cells(line) for line in wrap("word " * 30, 100)]
+        [99, 49]
+        >>> wrap("春节期间的平均响应时间明显变长", 12)
+        ['春节期间的平', '均响应时间明', '显变长']
+    """
+    return list(
+        wcwidth.wrap(
+            text,
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + "  " if indent else "",
+            break_on_hyphens=False,
+        )
+    )

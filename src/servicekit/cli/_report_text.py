@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from typing import TYPE_CHECKING
 
 import attrs
 
 from servicekit.acceptance import RequirementPolicy
-from servicekit.cli._format import decimals
+from servicekit.cli._format import aligned, decimals, wrap
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -155,35 +154,17 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
         ['  city       n', '  Lhasa      7', "  Xi'an  1,204"]
     """
     columns = list(zip(header, *rows, strict=True))
-    widths = [max(len(str(c)) for c in col) for col in columns]
-    right = [
-        bool(rows) and all(_NUMBER.fullmatch(str(c)) for c in col[1:])
-        for col in columns
-    ]
-    lines = []
-    for row in (header, *rows):
-        cells = [
-            str(c).rjust(w) if r else str(c).ljust(w)
-            for c, w, r in zip(row, widths, right, strict=True)
-        ]
-        lines.append("  " + "  ".join(cells).rstrip())
-    return lines
+    right = {
+        i
+        for i, col in enumerate(columns)
+        if rows and all(_NUMBER.fullmatch(str(c)) for c in col[1:])
+    }
+    return aligned([tuple(map(str, r)) for r in (header, *rows)], right, indent="  ")
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
-    """A paragraph as lines of at most ``WIDTH`` columns.
-
-    Examples:
-        >>> [len(line) for line in _wrap("word " * 30)]
-        [99, 49]
-    """
-    return textwrap.wrap(
-        text,
-        WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "  " if indent else "",
-        break_on_hyphens=False,
-    )
+    """A paragraph as lines of at most ``WIDTH`` terminal cells."""
+    return wrap(text, WIDTH, indent)
 
 
 def _title(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
+from servicekit.cli._format import aligned
 from servicekit.cli._inputs import CliError, input_path, read_csv, whole_number
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
@@ -329,13 +330,8 @@ def _report(
             for r in table.ranked(period)
         ]
         keep = [i for i in range(len(header)) if args.period or header[i] != "change"]
-        widths = {i: max(len(row[i]) for row in [header, *body]) for i in keep}
-        for row in [header, *body]:
-            cells = [
-                row[i].rjust(widths[i]) if i in right else row[i].ljust(widths[i])
-                for i in keep
-            ]
-            lines.append("  ".join(cells).rstrip())
+        shown = [tuple(row[i] for i in keep) for row in [header, *body]]
+        lines += aligned(shown, {j for j, i in enumerate(keep) if i in right})
     lines += [
         "",
         (

@@ -22,6 +22,7 @@ import attrs
 import pendulum
 
 from servicekit._boundary import quote
+from servicekit.cli._format import cells, pad
 from servicekit.cli._inputs import (
     CliError,
     JsonLines,
@@ -392,7 +393,7 @@ def _write_table(
     instant = len(_instant(now))
     widths = [
         max(len(header[0]), 8),
-        max([len(header[1]), *(len(p.name) for p in policies.policies)]),
+        max([len(header[1]), *(cells(p.name) for p in policies.policies)]),
         max(len(header[2]), *(len(s.value) for s in TicketStatus)),
         max(len(header[3]), *(len(m.value) for m in Metric)),
         max(len(header[4]), *(len(s.value) for s in MetricState)),
@@ -403,11 +404,9 @@ def _write_table(
     right = {6}
 
     def fmt(row: tuple[str, ...]) -> str:
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        return "  ".join(cells).rstrip()
+        return "  ".join(
+            pad(cell, widths[i], right=i in right) for i, cell in enumerate(row)
+        ).rstrip()
 
     count = 0
     breached: list[str] = []
