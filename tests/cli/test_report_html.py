@@ -266,7 +266,9 @@ def test_histogram_bars_proportional_with_labels(root):
     svg = chart(root, "chart-queue-waits")
     counts = [b.count for b in histogram]
     assert_histogram_proportional(svg, counts)
-    assert [text_of(t) for t in by_class(svg, "count")] == [str(c) for c in counts]
+    assert [text_of(t) for t in by_class(svg, "count")] == [
+        f"{c:,}" for c in counts
+    ]  # as the text report: 5,210
     assert [text_of(t) for t in by_class(svg, "label")] == [b.label for b in histogram]
     for band in by_class(svg, "band"):
         (bar,) = by_class(band, "bar")

@@ -319,7 +319,7 @@ def histogram_chart(histogram: Sequence[WaitBand]) -> str:
         centre = x + width / 2
         band_label = str(band.label)
         body.append(f'<g class="band" data-label="{h.esc(band_label)}">')
-        body.append(f"<title>{h.esc(f'{band_label}: {count} tickets')}</title>")
+        body.append(f"<title>{h.esc(f'{band_label}: {count:,} tickets')}</title>")
         body.append(
             h.element(
                 "rect",
@@ -336,7 +336,7 @@ def histogram_chart(histogram: Sequence[WaitBand]) -> str:
         )
         body.append(
             h.svg_text(
-                centre, base - bar_h - 5, str(count), anchor="middle", cls="count"
+                centre, base - bar_h - 5, f"{count:,}", anchor="middle", cls="count"
             )
         )
         body.append(

@@ -44,7 +44,9 @@ ROW = 22
 
 CSS = """
 :root { color-scheme: light; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC",
+       "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+       "WenQuanYi Micro Hei", sans-serif;
        color: #24292f; background: #ffffff; margin: 0 auto; max-width: 64rem;
        padding: 1rem 1.5rem 3rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; }
