@@ -20,6 +20,9 @@ Examples:
     2
 """
 
+from servicekit.workforce._roster import CoverageRule, RosterRules, StaffMember
+from servicekit.workforce._roster_solve import build_roster
+from servicekit.workforce._schedule import Roster, RosterShift
 from servicekit.workforce._shifts import ShiftBreak, ShiftTemplate
 from servicekit.workforce._shifts_milp import SolveStatus
 from servicekit.workforce._shifts_plan import (
@@ -31,12 +34,18 @@ from servicekit.workforce._shifts_plan import (
 )
 
 __all__ = [
+    "CoverageRule",
     "IntervalCounts",
+    "Roster",
+    "RosterRules",
+    "RosterShift",
     "ShiftBreak",
     "ShiftPlan",
     "ShiftStart",
     "ShiftTemplate",
     "SolveStatus",
+    "StaffMember",
+    "build_roster",
     "plan_shifts",
     "plan_shifts_capped",
 ]

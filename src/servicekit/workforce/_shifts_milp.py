@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Model", "Solution", "SolveStatus", "load_scipy"]
 
+# scipy.optimize.milp's status for a programme with no solution at all.
+_INFEASIBLE: Final = 2
 _INSTALL: Final = (
     "shift plans and rosters are solved with SciPy's milp (HiGHS), which is not "
     "installed; install it with pip install 'servicekit[planning]'"
@@ -63,6 +65,7 @@ class Solution:
     values: tuple[float, ...] | None
     status: SolveStatus | None
     objective: float
+    infeasible: bool = False
 
 
 @attrs.define
@@ -114,8 +117,11 @@ class Model:
         time_limit: dt.timedelta | None = None,
         *,
         cost: list[float] | None = None,
+        upper: list[float] | None = None,
     ) -> Solution:
-        """Solve with HiGHS; ``cost`` replaces the objective for this solve only.
+        """Solve with HiGHS; ``cost`` and ``upper`` override this solve only.
+
+        They replace the objective and the variables' upper bounds.
 
         Raises:
             MissingExtraError: SciPy is not installed.
@@ -137,12 +143,16 @@ class Model:
         result = optimize.milp(
             cost if cost is not None else self.cost,
             integrality=self.integer,
-            bounds=optimize.Bounds(self.lower, self.upper),
+            bounds=optimize.Bounds(
+                self.lower, upper if upper is not None else self.upper
+            ),
             constraints=constraints,
             options=options,
         )
         if result.x is None:
-            return Solution(None, None, math.inf)
+            return Solution(
+                None, None, math.inf, infeasible=result.status == _INFEASIBLE
+            )
         status = SolveStatus.OPTIMAL if result.status == 0 else SolveStatus.TIME_LIMIT
         values = tuple(float(x) for x in result.x)
         return Solution(values, status, float(result.fun))

@@ -37,6 +37,7 @@ __all__ = [
     "ShiftPlan",
     "ShiftStart",
     "horizon_of",
+    "instant_at",
     "plan_shifts",
     "plan_shifts_capped",
     "shift_us",
@@ -95,13 +96,11 @@ class Horizon:
 
     def local_date(self, us: int) -> dt.date:
         """The date, in the plan's zone, of the instant ``us``."""
-        return pendulum.from_timestamp(us // 1_000_000, tz=self.zone).date()
+        return instant_at(us, self.zone).date()
 
     def label(self, i: int) -> str:
         """Interval ``i``'s start as local ``YYYY-MM-DD HH:MM`` (for messages)."""
-        at = pendulum.from_timestamp(
-            (self.start_us + i * self.interval_us) / 1_000_000, tz=self.zone
-        )
+        at = instant_at(self.start_us + i * self.interval_us, self.zone)
         return at.format("YYYY-MM-DD HH:mm")
 
     def covered(self, segments: Iterable[tuple[int, int]]) -> list[int]:
@@ -211,6 +210,14 @@ def horizon_of(
         timezone=name,
         zone=zone,
     )
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def instant_at(us: int, zone: pendulum.Timezone) -> pendulum.DateTime:
+    """The instant ``us`` microseconds after the epoch, shown in ``zone`` (internal)."""
+    return pendulum.instance(_EPOCH + dt.timedelta(microseconds=us)).in_timezone(zone)
 
 
 def shift_us(
@@ -459,8 +466,9 @@ class ShiftPlan(_codec.Serialisable):
     @property
     def end(self) -> pendulum.DateTime:
         """The end of the last interval."""
-        return pendulum.instance(self.start).add(
-            microseconds=self.interval // _US * len(self.required)
+        zone = pendulum.timezone(self.timezone)
+        return instant_at(
+            v.micros(self.start) + self.interval // _US * len(self.required), zone
         )
 
     @property
@@ -555,8 +563,7 @@ class ShiftPlan(_codec.Serialisable):
         zone = pendulum.timezone(self.timezone)
         t = self.template(template)
         begin, _ = shift_us(t, day, zone)
-        start = pendulum.from_timestamp(begin / 1_000_000, tz=zone)
-        return start, start.add(microseconds=t.length // _US)
+        return instant_at(begin, zone), instant_at(begin + t.length // _US, zone)
 
 
 def _build(

@@ -1,0 +1,427 @@
+"""Rostering: named agents onto a shift plan's shifts, as an integer programme.
+
+Each rule group (shift counts, minimum rest, days off, consecutive days, part-time
+hours, each coverage rule) is written with a relaxation that is switched off when
+solving. When no roster keeps every rule, the groups are relaxed one at a time (and
+then together, least first) to find which rules are in conflict, and the error names
+them, with the shifts that could not be filled. Solved by HiGHS through SciPy's
+``milp``. This module must never read a clock or do I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Final
+
+import attrs
+import pendulum
+
+from servicekit.errors import (
+    InfeasiblePlanError,
+    InvalidArgumentError,
+    InvalidTypeError,
+)
+from servicekit.routing import _values as v
+from servicekit.workforce._roster import (
+    CoverageRule,
+    RosterRules,
+    StaffMember,
+    check_rules_against_staff,
+)
+from servicekit.workforce._schedule import Roster, RosterShift
+from servicekit.workforce._shifts_milp import Model, Solution, whole
+from servicekit.workforce._shifts_plan import ShiftPlan, instant_at, shift_us
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["build_roster"]
+
+_US: Final = dt.timedelta(microseconds=1)
+_HOUR_US: Final = 3_600_000_000
+_WEEK: Final = 7
+# How many unfilled shifts an error message lists before "and N more".
+_SHOWN: Final = 5
+
+
+@attrs.frozen
+class _Shift:
+    """One template started on one date, needing ``count`` agents (internal)."""
+
+    template: str
+    day: dt.date
+    count: int
+    start_us: int
+    end_us: int
+    paid_hours: float
+    breaks_us: tuple[tuple[int, int], ...]
+
+    def label(self) -> str:
+        return f"the {self.template!r} shift of {self.day.isoformat()}"
+
+
+@attrs.define
+class _Group:
+    """A rule group: its name, and the relaxation variables that loosen it."""
+
+    name: str
+    relax: list[tuple[int, float]] = attrs.field(factory=list)
+    # The shifts whose rows this group's relaxation variables loosen, if per shift.
+    rows: list[tuple[int, str]] = attrs.field(factory=list)
+
+
+def _shifts_of(plan: ShiftPlan) -> list[_Shift]:
+    zone = pendulum.timezone(plan.timezone)
+    out = []
+    for s in plan.starts:
+        if s.agents == 0:
+            continue
+        t = plan.template(s.template)
+        begin, stretches = shift_us(t, s.day, zone)
+        out.append(
+            _Shift(
+                template=t.name,
+                day=s.day,
+                count=s.agents,
+                start_us=begin,
+                end_us=begin + t.length // _US,
+                paid_hours=sum(b - a for a, b in stretches) / _HOUR_US,
+                breaks_us=tuple(
+                    (begin + b.after // _US, begin + b.end // _US) for b in t.breaks
+                ),
+            )
+        )
+    return out
+
+
+def _inputs(
+    plan: object,
+    staff: object,
+    rules: object,
+    coverage: object,
+) -> tuple[ShiftPlan, tuple[StaffMember, ...], RosterRules, tuple[CoverageRule, ...]]:
+    if not isinstance(plan, ShiftPlan):
+        msg = f"plan must be a ShiftPlan (from plan_shifts, or built by hand); got {type(plan).__name__}"
+        raise InvalidTypeError(msg)
+    members = v.items_of(StaffMember, staff, "staff")
+    if not members:
+        msg = "staff is empty; give the agents to roster"
+        raise InvalidArgumentError(msg)
+    twice = v.first_duplicate(m.id for m in members)
+    if twice is not None:
+        msg = f"two staff members have the id {twice!r}; ids are unique"
+        raise InvalidArgumentError(msg)
+    if not isinstance(rules, RosterRules):
+        msg = f"rules must be RosterRules; got {type(rules).__name__}"
+        raise InvalidTypeError(msg)
+    needs = v.items_of(CoverageRule, coverage, "coverage")
+    twice = v.first_duplicate(r.name for r in needs)
+    if twice is not None:
+        msg = f"two coverage rules are named {twice!r}; name each rule once"
+        raise InvalidArgumentError(msg)
+    known = {t.name for t in plan.templates}
+    for i, r in enumerate(needs):
+        unknown = sorted(r.templates - known)
+        if unknown:
+            msg = (
+                f"coverage[{i}].templates names {', '.join(map(repr, unknown))}, which "
+                f"the plan does not hold (it holds {', '.join(sorted(known))})"
+            )
+            raise InvalidArgumentError(msg)
+    check_rules_against_staff(needs, members)
+    return plan, members, rules, needs
+
+
+@attrs.define
+class _Problem:
+    model: Model
+    shifts: list[_Shift]
+    staff: tuple[StaffMember, ...]
+    # (agent index, shift index, variable) for each allowed pairing.
+    pairs: list[tuple[int, int, int]]
+    groups: list[_Group]
+
+
+def _formulate(
+    shifts: list[_Shift],
+    staff: tuple[StaffMember, ...],
+    rules: RosterRules,
+    coverage: tuple[CoverageRule, ...],
+) -> _Problem:
+    model = Model()
+    pairs: list[tuple[int, int, int]] = []
+    by_shift: list[list[tuple[int, int]]] = [[] for _ in shifts]
+    by_agent_day: list[dict[dt.date, list[int]]] = [{} for _ in staff]
+    var_of: dict[tuple[int, int], int] = {}
+    for s, shift in enumerate(shifts):
+        for a, member in enumerate(staff):
+            if member.can_work(shift.day, shift.template):
+                var = model.variable(1.0, upper=1)
+                pairs.append((a, s, var))
+                by_shift[s].append((a, var))
+                by_agent_day[a].setdefault(shift.day, []).append(var)
+                var_of[a, s] = var
+    groups: list[_Group] = []
+
+    # Shift counts: each shift gets the agents the plan starts on it.
+    counts = _Group("shift counts (the agents each shift of the plan needs)")
+    for s, shift in enumerate(shifts):
+        gap = model.variable(0.0, upper=0, integer=False)
+        counts.relax.append((gap, float(shift.count)))
+        counts.rows.append((gap, f"{shift.label()} ({shift.count} needed)"))
+        model.constrain(
+            [*((var, 1.0) for _, var in by_shift[s]), (gap, 1.0)], lower=shift.count
+        )
+    groups.append(counts)
+
+    for i, rule in enumerate(coverage):
+        group = _Group(f"coverage[{i}] {rule.name!r} ({rule.describe()})")
+        for s, shift in enumerate(shifts):
+            if not rule.applies_to(shift.template):
+                continue
+            gap = model.variable(0.0, upper=0, integer=False)
+            group.relax.append((gap, float(rule.at_least)))
+            group.rows.append((gap, f"{shift.label()} (needs {rule.at_least})"))
+            terms = [(var, 1.0) for a, var in by_shift[s] if rule.qualifies(staff[a])]
+            model.constrain([*terms, (gap, 1.0)], lower=rule.at_least)
+        groups.append(group)
+
+    # One shift per agent per date: the frame of the roster, never relaxed.
+    for agent_days in by_agent_day:
+        for day_vars in agent_days.values():
+            if len(day_vars) > 1:
+                model.constrain([(var, 1.0) for var in day_vars], upper=1)
+
+    rest_us = rules.min_rest // _US
+    rest = _Group(f"minimum rest ({rules.min_rest} between shifts)")
+    switch = model.variable(0.0, upper=0)
+    rest.relax.append((switch, 1.0))
+    order = sorted(range(len(shifts)), key=lambda s: shifts[s].start_us)
+    for k, s1 in enumerate(order):
+        first = shifts[s1]
+        for s2 in order[k + 1 :]:
+            second = shifts[s2]
+            if second.start_us >= first.end_us + rest_us:
+                break
+            if second.day == first.day:
+                continue
+            for a in range(len(staff)):
+                x1, x2 = var_of.get((a, s1)), var_of.get((a, s2))
+                if x1 is not None and x2 is not None:
+                    model.constrain([(x1, 1.0), (x2, 1.0), (switch, -1.0)], upper=1)
+    groups.append(rest)
+
+    days = sorted({shift.day for shift in shifts})
+    span = [
+        days[0] + dt.timedelta(days=i) for i in range((days[-1] - days[0]).days + 1)
+    ]
+    weeks = [span[i : i + _WEEK] for i in range(0, len(span), _WEEK)]
+
+    off = _Group(f"days off per week ({rules.days_off_per_week} in every 7 days)")
+    switch = model.variable(0.0, upper=0)
+    off.relax.append((switch, 1.0))
+    for week in weeks:
+        cap = _WEEK - rules.days_off_per_week
+        if cap >= len(week):
+            continue
+        for worked in by_agent_day:
+            terms = [(var, 1.0) for d in week for var in worked.get(d, ())]
+            if len(terms) > cap:
+                model.constrain([*terms, (switch, -float(_WEEK))], upper=cap)
+    groups.append(off)
+
+    m = rules.max_consecutive_days
+    consecutive = _Group(f"max consecutive days ({m})")
+    switch = model.variable(0.0, upper=0)
+    consecutive.relax.append((switch, 1.0))
+    for i in range(len(span) - m):
+        window = span[i : i + m + 1]
+        for worked in by_agent_day:
+            terms = [(var, 1.0) for d in window for var in worked.get(d, ())]
+            if len(terms) > m:
+                model.constrain([*terms, (switch, -1.0)], upper=m)
+    groups.append(consecutive)
+
+    hours = _Group("part-time hours (each part-timer's max_hours_per_week)")
+    switch = model.variable(0.0, upper=0)
+    hours.relax.append((switch, 1.0))
+    week_of = {d: w for w, week in enumerate(weeks) for d in week}
+    for a, member in enumerate(staff):
+        if member.max_hours_per_week is None:
+            continue
+        cap_h = member.max_hours_per_week / dt.timedelta(hours=1)
+        per_week: dict[int, list[tuple[int, float]]] = {}
+        for s, shift in enumerate(shifts):
+            var = var_of.get((a, s))
+            if var is not None:
+                per_week.setdefault(week_of[shift.day], []).append(
+                    (var, shift.paid_hours)
+                )
+        for terms in per_week.values():
+            if sum(h for _, h in terms) > cap_h:
+                model.constrain([*terms, (switch, -24.0 * _WEEK)], upper=cap_h)
+    groups.append(hours)
+    return _Problem(model, shifts, staff, pairs, groups)
+
+
+def _relaxed(
+    problem: _Problem, chosen: Sequence[_Group], limit: dt.timedelta | None
+) -> Solution:
+    upper = list(problem.model.upper)
+    cost = [0.0] * len(upper)
+    for group in chosen:
+        for var, top in group.relax:
+            upper[var] = top
+            cost[var] = 1.0
+    return problem.model.solve(limit, cost=cost, upper=upper)
+
+
+def _diagnose(problem: _Problem, limit: dt.timedelta | None) -> InfeasiblePlanError:
+    relaxable = [g for g in problem.groups if g.relax]
+    alone = []
+    for group in relaxable:
+        found = _relaxed(problem, [group], limit)
+        if found.values is not None:
+            alone.append((group, found))
+    if alone:
+        culprits = alone
+        how = "relaxing any one of them alone makes a roster possible"
+    else:
+        found = _relaxed(problem, relaxable, limit)
+        if found.values is None:  # pragma: no cover -- every row has a relaxation
+            msg = "no roster keeps the frame of one shift per agent per date"
+            return InfeasiblePlanError(msg, (msg,))
+        values = found.values
+        culprits = [
+            (g, found)
+            for g in relaxable
+            if any(values[var] > 1e-6 for var, _ in g.relax)
+        ]
+        how = "no single rule can be relaxed to make a roster possible; these together can"
+    lines = []
+    for group, found in culprits:
+        line = group.name
+        assert found.values is not None  # noqa: S101 -- kept above
+        values = found.values
+        unmet = [label for var, label in group.rows if values[var] > 1e-6]
+        if unmet:
+            more = f" and {len(unmet) - _SHOWN} more" if len(unmet) > _SHOWN else ""
+            line += ": then unmet on " + ", ".join(unmet[:_SHOWN]) + more
+        lines.append(line)
+    msg = (
+        "no roster keeps every rule; the rules in conflict: "
+        + "; ".join(f"[{line}]" for line in lines)
+        + f" ({how})"
+    )
+    return InfeasiblePlanError(msg, tuple(lines))
+
+
+def build_roster(
+    plan: ShiftPlan,
+    staff: Sequence[StaffMember],
+    *,
+    rules: RosterRules | None = None,
+    coverage: Sequence[CoverageRule] = (),
+    time_limit: dt.timedelta | None = None,
+) -> Roster:
+    """Put named agents on a plan's shifts, keeping every rule, with as few shifts worked as can be.
+
+    Each shift of the plan gets at least the agents the plan starts on it; an agent
+    works at most one shift per date, only on dates and templates they can work
+    ([`StaffMember`][servicekit.workforce.StaffMember]), with the rest, days off and
+    consecutive-day limits of ``rules``, a part-timer within their weekly hours, and
+    every [`CoverageRule`][servicekit.workforce.CoverageRule] met on every shift it
+    applies to (which may put more agents on a shift than the plan asked for).
+
+    Args:
+        plan: The shift plan to staff.
+        staff: The agents (ids unique).
+        rules: Working-time rules (default: ``RosterRules()``).
+        coverage: Language and skill rules.
+        time_limit: Stop the solver after this long with the best roster found.
+
+    Returns:
+        The roster.
+
+    Raises:
+        InfeasiblePlanError: no roster keeps every rule; the message (and
+            ``conflicts``) names the rules in conflict and the shifts left unfilled.
+        InvalidArgumentError: bad input named by field, or a coverage rule that no
+            member of staff can count towards.
+        MissingExtraError: SciPy is not installed (``servicekit[planning]``).
+
+    Examples:
+        >>> import datetime as dt, pendulum
+        >>> from servicekit.workforce import (
+        ...     CoverageRule,
+        ...     RosterRules,
+        ...     ShiftTemplate,
+        ...     StaffMember,
+        ...     build_roster,
+        ...     plan_shifts,
+        ... )
+        >>> day = ShiftTemplate(name="day", start="09:00", length=dt.timedelta(hours=8))
+        >>> plan = plan_shifts(
+        ...     [day],
+        ...     ([2] * 8 + [0] * 16) * 3,
+        ...     start=pendulum.datetime(2025, 10, 6, 9, tz="Asia/Urumqi"),
+        ...     interval=dt.timedelta(hours=1),
+        ... )
+        >>> staff = [
+        ...     StaffMember(id="A", languages={"ug"}),
+        ...     StaffMember(id="B"),
+        ...     StaffMember(id="C"),
+        ... ]
+        >>> roster = build_roster(
+        ...     plan, staff, coverage=[CoverageRule(name="uyghur", language="ug")]
+        ... )
+        >>> [(s.day.day, s.agent) for s in roster.shifts_of("A")]
+        [(6, 'A'), (7, 'A'), (8, 'A')]
+        >>> build_roster(
+        ...     plan,
+        ...     staff,
+        ...     rules=RosterRules(max_consecutive_days=2),
+        ...     coverage=[CoverageRule(name="uyghur", language="ug")],
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InfeasiblePlanError: no roster keeps every rule; the rules in conflict: [coverage[0] 'uyghur' (at least 1 agent speaking 'ug' on every shift): then unmet on the 'day' shift of 2025-10-08 (needs 1)]; [max consecutive days (2)] (relaxing any one of them alone makes a roster possible)
+    """
+    checked_plan, members, checked_rules, needs = _inputs(
+        plan, staff, RosterRules() if rules is None else rules, coverage
+    )
+    limit = (
+        None
+        if time_limit is None
+        else v.duration(time_limit, "time_limit", positive=True)
+    )
+    shifts = _shifts_of(checked_plan)
+    if not shifts:
+        return Roster(shifts=())
+    problem = _formulate(shifts, members, checked_rules, needs)
+    found = problem.model.solve(limit)
+    if found.values is None or found.status is None:
+        if found.infeasible:
+            raise _diagnose(problem, limit)
+        msg = f"the solver found no roster within the time limit of {limit}; allow it longer"
+        raise InfeasiblePlanError(msg, (msg,))
+    zone = pendulum.timezone(checked_plan.timezone)
+    out = []
+    for a, s, var in problem.pairs:
+        if whole(found.values[var]) != 1:
+            continue
+        shift = shifts[s]
+        out.append(
+            RosterShift(
+                agent=members[a].id,
+                template=shift.template,
+                day=shift.day,
+                start=instant_at(shift.start_us, zone),
+                end=instant_at(shift.end_us, zone),
+                breaks=[
+                    (instant_at(x, zone), instant_at(y, zone))
+                    for x, y in shift.breaks_us
+                ],
+            )
+        )
+    return Roster(shifts=out, status=found.status)
