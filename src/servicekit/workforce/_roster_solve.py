@@ -252,10 +252,10 @@ def _formulate(
         cap_h = member.max_hours_per_week / dt.timedelta(hours=1)
         per_week: dict[int, list[tuple[int, float]]] = {}
         for s, shift in enumerate(shifts):
-            var = var_of.get((a, s))
-            if var is not None:
+            paired = var_of.get((a, s))
+            if paired is not None:
                 per_week.setdefault(week_of[shift.day], []).append(
-                    (var, shift.paid_hours)
+                    (paired, shift.paid_hours)
                 )
         for terms in per_week.values():
             if sum(h for _, h in terms) > cap_h:
