@@ -149,7 +149,11 @@ def _weekdays(value: object) -> frozenset[int]:
     return frozenset(days)
 
 
-_TIME: Final = _codec.Shape(str, _time_of_day, lambda t: t.isoformat("minutes"))
+def _time_text(t: dt.time) -> str:
+    return t.isoformat("minutes" if not t.second and not t.microsecond else "auto")
+
+
+_TIME: Final = _codec.Shape(str, _time_of_day, _time_text)
 
 
 @_codec.value(omit_if_default=(), shapes={"start": _TIME})
