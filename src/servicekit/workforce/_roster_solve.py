@@ -42,6 +42,8 @@ _HOUR_US: Final = 3_600_000_000
 _WEEK: Final = 7
 # How many unfilled shifts an error message lists before "and N more".
 _SHOWN: Final = 5
+# Relaxation values below this are the solver's rounding, not a shortfall.
+_TINY: Final = 1e-6
 
 
 @attrs.frozen
@@ -265,53 +267,55 @@ def _formulate(
 
 
 def _relaxed(
-    problem: _Problem, chosen: Sequence[_Group], limit: dt.timedelta | None
+    problem: _Problem,
+    chosen: Sequence[_Group],
+    limit: dt.timedelta | None,
+    *,
+    least: bool,
 ) -> Solution:
+    """Solve with the ``chosen`` groups relaxed (by as little as can be, if ``least``)."""
     upper = list(problem.model.upper)
     cost = [0.0] * len(upper)
     for group in chosen:
         for var, top in group.relax:
             upper[var] = top
-            cost[var] = 1.0
+            cost[var] = 1.0 if least else 0.0
     return problem.model.solve(limit, cost=cost, upper=upper)
 
 
 def _diagnose(problem: _Problem, limit: dt.timedelta | None) -> InfeasiblePlanError:
-    relaxable = [g for g in problem.groups if g.relax]
-    alone = []
-    for group in relaxable:
-        found = _relaxed(problem, [group], limit)
-        if found.values is not None:
-            alone.append((group, found))
-    if alone:
-        culprits = alone
-        how = "relaxing any one of them alone makes a roster possible"
-    else:
-        found = _relaxed(problem, relaxable, limit)
-        if found.values is None:  # pragma: no cover -- every row has a relaxation
-            msg = "no roster keeps the frame of one shift per agent per date"
-            return InfeasiblePlanError(msg, (msg,))
-        values = found.values
-        culprits = [
-            (g, found)
-            for g in relaxable
-            if any(values[var] > 1e-6 for var, _ in g.relax)
-        ]
-        how = "no single rule can be relaxed to make a roster possible; these together can"
+    """Name a set of rule groups that cannot all hold, each needed for the conflict.
+
+    A deletion filter over the groups: relax each in turn, and keep it relaxed if the
+    rest stay infeasible. What is left is infeasible, and relaxing any one of its
+    groups makes the rest feasible (an irreducible conflict).
+    """
+    groups = [g for g in problem.groups if g.relax]
+    enforced = list(groups)
+    for group in groups:
+        trial = [g for g in enforced if g is not group]
+        relaxed = [g for g in groups if g not in trial]
+        if _relaxed(problem, relaxed, limit, least=False).values is None:
+            enforced = trial
+    # Where the per-shift rules of the conflict fall short, at the least.
+    relaxed = [g for g in groups if g not in enforced or g.rows]
+    detail = _relaxed(problem, relaxed, limit, least=True).values
     lines = []
-    for group, found in culprits:
+    for group in enforced:
+        unmet = (
+            [label for var, label in group.rows if detail[var] > _TINY]
+            if detail is not None
+            else []
+        )
         line = group.name
-        assert found.values is not None  # noqa: S101 -- kept above
-        values = found.values
-        unmet = [label for var, label in group.rows if values[var] > 1e-6]
         if unmet:
             more = f" and {len(unmet) - _SHOWN} more" if len(unmet) > _SHOWN else ""
-            line += ": then unmet on " + ", ".join(unmet[:_SHOWN]) + more
+            line += ": short on " + ", ".join(unmet[:_SHOWN]) + more
         lines.append(line)
     msg = (
-        "no roster keeps every rule; the rules in conflict: "
+        "no roster keeps every rule; these rules cannot all hold together (relaxing "
+        "any one of them resolves this conflict): "
         + "; ".join(f"[{line}]" for line in lines)
-        + f" ({how})"
     )
     return InfeasiblePlanError(msg, tuple(lines))
 
@@ -385,7 +389,7 @@ def build_roster(
         ... )
         Traceback (most recent call last):
         ...
-        servicekit.errors.InfeasiblePlanError: no roster keeps every rule; the rules in conflict: [coverage[0] 'uyghur' (at least 1 agent speaking 'ug' on every shift): then unmet on the 'day' shift of 2025-10-08 (needs 1)]; [max consecutive days (2)] (relaxing any one of them alone makes a roster possible)
+        servicekit.errors.InfeasiblePlanError: no roster keeps every rule; these rules cannot all hold together (relaxing any one of them resolves this conflict): [coverage[0] 'uyghur' (at least 1 agent speaking 'ug' on every shift): short on the 'day' shift of 2025-10-08 (needs 1)]; [max consecutive days (2)]
     """
     checked_plan, members, checked_rules, needs = _inputs(
         plan, staff, RosterRules() if rules is None else rules, coverage
