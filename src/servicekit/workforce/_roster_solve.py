@@ -69,7 +69,7 @@ class _Group:
     name: str
     relax: list[tuple[int, float]] = attrs.field(factory=list)
     # The shifts whose rows this group's relaxation variables loosen, if per shift.
-    rows: list[tuple[int, str]] = attrs.field(factory=list)
+    rows: list[tuple[int, str, int]] = attrs.field(factory=list)
 
 
 def _shifts_of(plan: ShiftPlan) -> list[_Shift]:
@@ -170,7 +170,7 @@ def _formulate(
     for s, shift in enumerate(shifts):
         gap = model.variable(0.0, upper=0, integer=False)
         counts.relax.append((gap, float(shift.count)))
-        counts.rows.append((gap, f"{shift.label()} ({shift.count} needed)"))
+        counts.rows.append((gap, shift.label(), shift.count))
         model.constrain(
             [*((var, 1.0) for _, var in by_shift[s]), (gap, 1.0)], lower=shift.count
         )
@@ -183,7 +183,7 @@ def _formulate(
                 continue
             gap = model.variable(0.0, upper=0, integer=False)
             group.relax.append((gap, float(rule.at_least)))
-            group.rows.append((gap, f"{shift.label()} (needs {rule.at_least})"))
+            group.rows.append((gap, shift.label(), rule.at_least))
             terms = [(var, 1.0) for a, var in by_shift[s] if rule.qualifies(staff[a])]
             model.constrain([*terms, (gap, 1.0)], lower=rule.at_least)
         groups.append(group)
@@ -303,7 +303,11 @@ def _diagnose(problem: _Problem, limit: dt.timedelta | None) -> InfeasiblePlanEr
     lines = []
     for group in enforced:
         unmet = (
-            [label for var, label in group.rows if detail[var] > _TINY]
+            [
+                f"{label} ({round(detail[var])} of {needed} missing)"
+                for var, label, needed in group.rows
+                if detail[var] > _TINY
+            ]
             if detail is not None
             else []
         )
@@ -312,6 +316,12 @@ def _diagnose(problem: _Problem, limit: dt.timedelta | None) -> InfeasiblePlanEr
             more = f" and {len(unmet) - _SHOWN} more" if len(unmet) > _SHOWN else ""
             line += ": short on " + ", ".join(unmet[:_SHOWN]) + more
         lines.append(line)
+    if all(g.rows for g in enforced):
+        # No working-time rule is involved: who may work when is what falls short.
+        lines.append(
+            "staff availability (each member's weekdays, unavailable dates and "
+            "templates, one shift per date)"
+        )
     msg = (
         "no roster keeps every rule; these rules cannot all hold together (relaxing "
         "any one of them resolves this conflict): "
@@ -389,7 +399,7 @@ def build_roster(
         ... )
         Traceback (most recent call last):
         ...
-        servicekit.errors.InfeasiblePlanError: no roster keeps every rule; these rules cannot all hold together (relaxing any one of them resolves this conflict): [coverage[0] 'uyghur' (at least 1 agent speaking 'ug' on every shift): short on the 'day' shift of 2025-10-08 (needs 1)]; [max consecutive days (2)]
+        servicekit.errors.InfeasiblePlanError: no roster keeps every rule; these rules cannot all hold together (relaxing any one of them resolves this conflict): [coverage[0] 'uyghur' (at least 1 agent speaking 'ug' on every shift): short on the 'day' shift of 2025-10-08 (1 of 1 missing)]; [max consecutive days (2)]
     """
     checked_plan, members, checked_rules, needs = _inputs(
         plan, staff, RosterRules() if rules is None else rules, coverage

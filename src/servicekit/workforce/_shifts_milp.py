@@ -128,6 +128,17 @@ class Model:
         """
         optimize, sparse = load_scipy()
         n = len(self.cost)
+        if n == 0:
+            # HiGHS refuses an empty programme; with nothing to choose, it is solved.
+            ok = all(
+                lo <= 0 <= hi
+                for lo, hi in zip(self.row_lower, self.row_upper, strict=True)
+            )
+            return (
+                Solution((), SolveStatus.OPTIMAL, 0.0)
+                if ok
+                else Solution(None, None, math.inf, infeasible=True)
+            )
         options: dict[str, Any] = {"disp": False}
         if time_limit is not None:
             options["time_limit"] = time_limit.total_seconds()
