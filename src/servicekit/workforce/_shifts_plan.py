@@ -609,8 +609,8 @@ def _uncoverable(horizon: Horizon, columns: list[_Column]) -> None:
     shown = ", ".join(lines[:_SHOWN])
     more = f" and {len(lines) - _SHOWN} more" if len(lines) > _SHOWN else ""
     msg = (
-        f"no shift covers {len(missing)} interval{'s' if len(missing) > 1 else ''} "
-        f"that need agents: {shown}{more}; add a template that runs then, or check "
+        f"no shift covers {len(missing)} "
+        f"{'intervals that need' if len(missing) > 1 else 'interval that needs'} agents: {shown}{more}; add a template that runs then, or check "
         "the requirements"
     )
     raise InfeasiblePlanError(msg, lines)
