@@ -263,6 +263,16 @@ def _formulate(
             if sum(h for _, h in terms) > cap_h:
                 model.constrain([*terms, (switch, -24.0 * _WEEK)], upper=cap_h)
     groups.append(hours)
+
+    # Fairness, second to working as few shifts as can be: the busiest agent works as
+    # few shifts as can be. The weight keeps it below one shift's worth.
+    busiest = model.variable(1.0 / (len(span) + 1), upper=len(span))
+    per_agent: list[list[tuple[int, float]]] = [[] for _ in staff]
+    for a, _s, var in pairs:
+        per_agent[a].append((var, 1.0))
+    for terms in per_agent:
+        if terms:
+            model.constrain([*terms, (busiest, -1.0)], upper=0)
     return _Problem(model, shifts, staff, pairs, groups)
 
 
