@@ -182,27 +182,18 @@ def bench_shift_plan() -> bool:
 
 
 def desk_templates() -> list[ShiftTemplate]:
+    """A 24x7 desk: three 9-hour shifts with an hour's break each, and a night."""
+    nine = [("early", "06:00", 4), ("day", "09:00", 4), ("late", "14:00", 2)]
     return [
-        ShiftTemplate(
-            name="early",
-            start="06:00",
-            length=9 * H,
-            breaks=[ShiftBreak(after=4 * H, length=H)],
-            cost=8,
-        ),
-        ShiftTemplate(
-            name="day",
-            start="09:00",
-            length=9 * H,
-            breaks=[ShiftBreak(after=4 * H, length=H)],
-            cost=8,
-        ),
-        ShiftTemplate(
-            name="late",
-            start="14:00",
-            length=9 * H,
-            breaks=[ShiftBreak(after=2 * H, length=H)],
-            cost=8,
+        *(
+            ShiftTemplate(
+                name=name,
+                start=start,
+                length=9 * H,
+                breaks=[ShiftBreak(after=after * H, length=H)],
+                cost=8,
+            )
+            for name, start, after in nine
         ),
         ShiftTemplate(name="night", start="22:00", length=8 * H, cost=10),
     ]

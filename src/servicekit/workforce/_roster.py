@@ -200,22 +200,25 @@ class CoverageRule(_codec.Serialisable):
             self.skill is None or self.skill in member.skills
         )
 
-    def describe(self) -> str:
-        """The rule in words (for messages)."""
-        need = " and ".join(
+    def needs(self) -> str:
+        """What the agents it asks for must have, in words (for messages)."""
+        return " and ".join(
             x
             for x in (
                 f"speaking {self.language!r}" if self.language else "",
-                f"with skill {self.skill!r}" if self.skill else "",
+                f"with the skill {self.skill!r}" if self.skill else "",
             )
             if x
         )
+
+    def describe(self) -> str:
+        """The rule in words (for messages)."""
         where = (
             "every shift"
             if not self.templates
             else "every " + "/".join(sorted(self.templates)) + " shift"
         )
-        return f"at least {v.plural(self.at_least, 'agent')} {need} on {where}"
+        return f"at least {v.plural(self.at_least, 'agent')} {self.needs()} on {where}"
 
 
 def _rest(value: object) -> dt.timedelta:
@@ -281,17 +284,9 @@ def check_rules_against_staff(
     """
     for i, rule in enumerate(coverage):
         if not any(rule.qualifies(m) for m in staff):
-            need = " and ".join(
-                x
-                for x in (
-                    f"speaks {rule.language!r}" if rule.language else "",
-                    f"has the skill {rule.skill!r}" if rule.skill else "",
-                )
-                if x
-            )
             msg = (
-                f"coverage[{i}] ({rule.name!r}) needs agents who {need}, but none of "
-                f"the {v.plural(len(staff), 'staff member')} does; add it to their "
-                "languages or skills, or drop the rule"
+                f"coverage[{i}] ({rule.name!r}) needs agents {rule.needs()}, but none "
+                f"of the {v.plural(len(staff), 'staff member')} is one; add the "
+                "language or skill to their languages or skills, or drop the rule"
             )
             raise InvalidArgumentError(msg)
