@@ -280,6 +280,8 @@ def test_plan_queries_and_its_own_checks():
         ShiftPlan.from_dict(
             base | {"starts": [{"template": "x", "day": "2025-01-06", "agents": 1}]}
         )
+    with pytest.raises(InvalidArgumentError, match=r"ShiftPlan\.timezone 'Mars/Base'"):
+        ShiftPlan.from_dict(base | {"timezone": "Mars/Base"})
     with pytest.raises(InvalidArgumentError, match="names 'd' twice"):
         ShiftPlan.from_dict(base | {"templates": base["templates"] * 2})
 
@@ -293,7 +295,9 @@ def test_the_start_zone_needs_a_name_or_a_timezone():
         templates, [1], start=fixed, interval=H, timezone="Asia/Shanghai"
     )
     assert plan.agents_started == 1
-    with pytest.raises(InvalidArgumentError, match="unknown time zone"):
+    with pytest.raises(
+        InvalidArgumentError, match="'Mars/Base' is not a known time zone"
+    ):
         plan_shifts(templates, [1], start=fixed, interval=H, timezone="Mars/Base")
     utc = plan_shifts(
         templates, [1], start=dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC), interval=H

@@ -130,6 +130,14 @@ def _zone_name(start: dt.datetime, timezone: str | None) -> str:
     return name
 
 
+def _zone(name: str, what: str) -> pendulum.Timezone:
+    try:
+        return pendulum.timezone(name)
+    except Exception:  # noqa: BLE001 -- pendulum raises its own types
+        msg = f"{what} {name[:40]!r} is not a known time zone; use an IANA name such as 'Asia/Shanghai'"
+        raise InvalidArgumentError(msg) from None
+
+
 def _required(value: object) -> tuple[int, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
         msg = f"required must be a list of agents needed per interval, such as [2, 3, 3]; got {type(value).__name__}"
@@ -183,11 +191,7 @@ def horizon_of(
     step = _interval(interval)
     begin = v.aware(start, "start")
     name = _zone_name(begin, timezone)
-    try:
-        zone = pendulum.timezone(name)
-    except Exception:  # noqa: BLE001 -- pendulum raises its own types
-        msg = f"unknown time zone {name!r}; use an IANA name such as 'Asia/Shanghai'"
-        raise InvalidArgumentError(msg) from None
+    zone = _zone(name, "timezone")
     local = begin.astimezone(zone)
     into_day = dt.timedelta(
         hours=local.hour,
@@ -439,8 +443,9 @@ class ShiftPlan(_codec.Serialisable):
 
     @timezone.validator
     def _check_zone(self, _attribute: object, value: object) -> None:
-        _zone_name(
-            self.start, v.check_id(value, "ShiftPlan.timezone", "'Asia/Shanghai'")
+        _zone(
+            v.check_id(value, "ShiftPlan.timezone", "'Asia/Shanghai'"),
+            "ShiftPlan.timezone",
         )
 
     def __attrs_post_init__(self) -> None:
