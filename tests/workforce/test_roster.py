@@ -59,9 +59,13 @@ def plan_of(templates, counts):
 # ------------------------------------------------------------ the independent checker
 
 
-def violations(roster, plan, staff, rules, coverage):
-    """Every rule a roster breaks, worked out from its shifts alone (reference)."""
+def violations(roster, plan, staff, rules, coverage, *, previous=None):
+    """Every rule a roster breaks, worked out from its shifts alone (reference).
+
+    ``previous`` (a roster before this one) counts for rest and consecutive days.
+    """
     out = []
+    before = Roster(shifts=()) if previous is None else previous
     members = {m.id: m for m in staff}
     on = defaultdict(list)
     for s in roster.shifts:
@@ -96,10 +100,12 @@ def violations(roster, plan, staff, rules, coverage):
             for s in mine
             if not m.can_work(s.day, s.template)
         )
-        for a, b in itertools.pairwise(mine):
+        earlier = sorted(before.shifts_of(agent), key=lambda s: s.start)
+        for a, b in itertools.pairwise(earlier[-1:] + mine):
             if b.start - a.end < rules.min_rest:
                 out.append(f"{agent}: rest {b.start - a.end} after {a.day}")
         worked = {(d - first).days for d in days}
+        worked_before = {(s.day - first).days for s in earlier}
         for w in range(0, n_days, 7):
             length = min(7, n_days - w)
             cap = 7 - rules.days_off_per_week
@@ -114,8 +120,8 @@ def violations(roster, plan, staff, rules, coverage):
                 if paid > m.max_hours_per_week:
                     out.append(f"{agent}: {paid} in week {w // 7}")
         run = best = 0
-        for d in range(n_days):
-            run = run + 1 if d in worked else 0
+        for d in range(min(worked_before, default=0), n_days):
+            run = run + 1 if d in worked | worked_before else 0
             best = max(best, run)
         if best > rules.max_consecutive_days:
             out.append(f"{agent}: {best} days in a row")
@@ -166,15 +172,36 @@ def roster_cases(draw, max_agents=7, max_days=8):
     coverage = []
     if any("ug" in m.languages for m in staff) and draw(st.booleans()):
         coverage.append(CoverageRule(name="uyghur", language="ug"))
-    return plan_of(templates, counts), staff, rules, coverage
+    previous = []
+    for m in staff:
+        # Up to max_consecutive_days days in a row just before, maybe a night last.
+        k = draw(st.integers(0, rules.max_consecutive_days))
+        for back in range(k, 0, -1):
+            t = NIGHT if back == 1 and draw(st.booleans()) else EARLY
+            day = FIRST - dt.timedelta(days=back)
+            start = pendulum.datetime(
+                day.year, day.month, day.day, t.start.hour, tz=ZONE
+            )
+            previous.append(
+                RosterShift(
+                    agent=m.id,
+                    template=t.name,
+                    day=day,
+                    start=start,
+                    end=start + t.length,
+                )
+            )
+    return plan_of(templates, counts), staff, rules, coverage, Roster(shifts=previous)
 
 
 @settings(max_examples=25)
 @given(roster_cases())
 def test_a_roster_keeps_every_rule_or_names_a_conflict(case):
-    plan, staff, rules, coverage = case
+    plan, staff, rules, coverage, previous = case
     try:
-        roster = build_roster(plan, staff, rules=rules, coverage=coverage)
+        roster = build_roster(
+            plan, staff, rules=rules, coverage=coverage, previous=previous
+        )
     except InfeasiblePlanError as e:
         error = e
     else:
@@ -183,7 +210,7 @@ def test_a_roster_keeps_every_rule_or_names_a_conflict(case):
         assert error.conflicts
         assert all(line in str(error) for line in error.conflicts)
         return
-    assert violations(roster, plan, staff, rules, coverage) == []
+    assert violations(roster, plan, staff, rules, coverage, previous=previous) == []
     assert roster.status is SolveStatus.OPTIMAL
 
 
@@ -201,7 +228,7 @@ def every_roster(plan, staff):
 @settings(max_examples=25)
 @given(roster_cases(max_agents=2, max_days=3))
 def test_a_roster_exists_exactly_when_brute_force_finds_one(case):
-    plan, staff, rules, coverage = case
+    plan, staff, rules, coverage, previous = case
     exists = False
     for assignment in every_roster(plan, staff):
         shifts = []
@@ -210,11 +237,13 @@ def test_a_roster_exists_exactly_when_brute_force_finds_one(case):
             shifts.append(
                 RosterShift(agent=agent, template=t, day=d, start=start, end=end)
             )
-        if not violations(Roster(shifts=shifts), plan, staff, rules, coverage):
+        if not violations(
+            Roster(shifts=shifts), plan, staff, rules, coverage, previous=previous
+        ):
             exists = True
             break
     try:
-        build_roster(plan, staff, rules=rules, coverage=coverage)
+        build_roster(plan, staff, rules=rules, coverage=coverage, previous=previous)
     except InfeasiblePlanError:
         assert not exists
     else:
@@ -412,3 +441,42 @@ def test_a_national_day_fortnight_in_urumqi_keeps_a_uyghur_speaker_on_every_shif
     assert any(a.startswith("U") for a in roster.on_duty(holiday))
     makeup = pendulum.datetime(2025, 10, 11, 12, tz=ZONE)
     assert "office" in {s.template for s in roster.shifts if s.day == makeup.date()}
+
+
+def test_last_weeks_roster_counts_for_rest_and_consecutive_days():
+    """A month's roster must not put someone back on after a night or a long run."""
+    night_before = RosterShift(
+        agent="A",
+        template="night",
+        day=FIRST - dt.timedelta(days=1),
+        start=pendulum.datetime(2025, 9, 30, 23, tz=ZONE),
+        end=pendulum.datetime(2025, 10, 1, 7, tz=ZONE),
+    )
+    plan = plan_of([EARLY], {("early", 0): 1})
+    previous = Roster(shifts=[night_before])
+    with pytest.raises(InfeasiblePlanError, match="minimum rest"):
+        build_roster(plan, [StaffMember(id="A")], previous=previous)
+    roster = build_roster(
+        plan, [StaffMember(id="A"), StaffMember(id="B")], previous=previous
+    )
+    assert roster.agents == ("B",)
+    run = Roster(
+        shifts=[
+            RosterShift(
+                agent="A",
+                template="early",
+                day=FIRST - dt.timedelta(days=back),
+                start=pendulum.datetime(2025, 10, 1, 7, tz=ZONE)
+                - dt.timedelta(days=back),
+                end=pendulum.datetime(2025, 10, 1, 15, tz=ZONE)
+                - dt.timedelta(days=back),
+            )
+            for back in range(1, 6)
+        ]
+    )
+    three = plan_of([EARLY], {("early", d): 1 for d in range(3)})
+    with pytest.raises(InfeasiblePlanError, match=r"max consecutive days \(6\)"):
+        build_roster(three, [StaffMember(id="A")], previous=run)
+    assert build_roster(three, [StaffMember(id="A")]).agents == ("A",)
+    with pytest.raises(InvalidTypeError, match="previous must be a Roster"):
+        build_roster(three, [StaffMember(id="A")], previous=[])

@@ -134,6 +134,13 @@ def _inputs(
     return plan, members, rules, needs
 
 
+def _previous(value: object) -> Roster | None:
+    if value is not None and not isinstance(value, Roster):
+        msg = f"previous must be a Roster or None; got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+    return value
+
+
 @attrs.define
 class _Problem:
     model: Model
@@ -149,6 +156,7 @@ def _formulate(
     staff: tuple[StaffMember, ...],
     rules: RosterRules,
     coverage: tuple[CoverageRule, ...],
+    history: list[tuple[RosterShift, ...]],
 ) -> _Problem:
     model = Model()
     pairs: list[tuple[int, int, int]] = []
@@ -211,6 +219,18 @@ def _formulate(
                 x1, x2 = var_of.get((a, s1)), var_of.get((a, s2))
                 if x1 is not None and x2 is not None:
                     model.constrain([(x1, 1.0), (x2, 1.0), (switch, -1.0)], upper=1)
+    # Shifts already worked (the previous roster) need their rest too.
+    for a, past in enumerate(history):
+        for p in past:
+            p_start, p_end = v.micros(p.start), v.micros(p.end)
+            for s, shift in enumerate(shifts):
+                x = var_of.get((a, s))
+                if (
+                    x is not None
+                    and shift.start_us < p_end + rest_us
+                    and shift.end_us + rest_us > p_start
+                ):
+                    model.constrain([(x, 1.0), (switch, -1.0)], upper=0)
     groups.append(rest)
 
     days = sorted({shift.day for shift in shifts})
@@ -236,12 +256,18 @@ def _formulate(
     consecutive = _Group(f"max consecutive days ({m})")
     switch = model.variable(0.0, upper=0)
     consecutive.relax.append((switch, 1.0))
-    for i in range(len(span) - m):
-        window = span[i : i + m + 1]
-        for worked in by_agent_day:
+    # Windows of m + 1 days; those reaching back before the roster count the days
+    # the previous roster has the agent working.
+    for i in range(-m, len(span) - m):
+        window = [span[0] + dt.timedelta(days=i + k) for k in range(m + 1)]
+        for a, worked in enumerate(by_agent_day):
+            before = {p.day for p in history[a]}
+            done = sum(1 for d in window if d < span[0] and d in before)
+            if i < 0 and not done:
+                continue
             terms = [(var, 1.0) for d in window for var in worked.get(d, ())]
-            if len(terms) > m:
-                model.constrain([*terms, (switch, -1.0)], upper=m)
+            if len(terms) > m - done:
+                model.constrain([*terms, (switch, -float(m + 1))], upper=m - done)
     groups.append(consecutive)
 
     hours = _Group("part-time hours (each part-timer's max_hours_per_week)")
@@ -271,8 +297,7 @@ def _formulate(
     for a, _s, var in pairs:
         per_agent[a].append((var, 1.0))
     for terms in per_agent:
-        if terms:
-            model.constrain([*terms, (busiest, -1.0)], upper=0)
+        model.constrain([*terms, (busiest, -1.0)], upper=0)
     return _Problem(model, shifts, staff, pairs, groups)
 
 
@@ -346,6 +371,7 @@ def build_roster(
     *,
     rules: RosterRules | None = None,
     coverage: Sequence[CoverageRule] = (),
+    previous: Roster | None = None,
     time_limit: dt.timedelta | None = None,
 ) -> Roster:
     """Put named agents on a plan's shifts, keeping every rule, with as few shifts worked as can be.
@@ -362,6 +388,9 @@ def build_roster(
         staff: The agents (ids unique).
         rules: Working-time rules (default: ``RosterRules()``).
         coverage: Language and skill rules.
+        previous: The roster before this one (last week's or month's): its shifts
+            count towards the rest before each agent's first shift and towards
+            consecutive working days; they are not part of the result.
         time_limit: Stop the solver after this long with the best roster found.
 
     Returns:
@@ -422,7 +451,9 @@ def build_roster(
     shifts = _shifts_of(checked_plan)
     if not shifts:
         return Roster(shifts=())
-    problem = _formulate(shifts, members, checked_rules, needs)
+    before = _previous(previous)
+    history = [() if before is None else before.shifts_of(m.id) for m in members]
+    problem = _formulate(shifts, members, checked_rules, needs, history)
     found = problem.model.solve(limit)
     if found.values is None or found.status is None:
         if found.infeasible:
