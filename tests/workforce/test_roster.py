@@ -15,6 +15,7 @@ from servicekit.errors import (
     InvalidArgumentError,
     InvalidTypeError,
 )
+from servicekit.routing import Agent
 from servicekit.sla import BusinessCalendar, parse_hours
 from servicekit.workforce import (
     CoverageRule,
@@ -480,3 +481,14 @@ def test_last_weeks_roster_counts_for_rest_and_consecutive_days():
     assert build_roster(three, [StaffMember(id="A")]).agents == ("A",)
     with pytest.raises(InvalidTypeError, match="previous must be a Roster"):
         build_roster(three, [StaffMember(id="A")], previous=[])
+
+
+def test_staff_come_from_routing_agents():
+    m = StaffMember.from_agent(Agent(id="A", languages={"MN"}), weekdays={0, 1})
+    assert (m.id, m.languages, m.weekdays) == (
+        "A",
+        frozenset({"mn"}),
+        frozenset({0, 1}),
+    )
+    with pytest.raises(InvalidTypeError, match="agent must be"):
+        StaffMember.from_agent("A")

@@ -12,11 +12,13 @@ or import the solver.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
 from servicekit import _codec
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
+from servicekit.routing import Agent
 from servicekit.routing import _values as v
 
 __all__ = ["CoverageRule", "RosterRules", "StaffMember"]
@@ -64,6 +66,13 @@ def _staff_dates(value: object) -> frozenset[dt.date]:
             msg = f"StaffMember.unavailable holds {day!r}; give datetime.date values"
             raise InvalidTypeError(msg)
     return frozenset(value)
+
+
+def _routing_agent(value: object) -> Agent:
+    if not isinstance(value, Agent):
+        msg = f"agent must be a servicekit.routing.Agent; got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+    return value
 
 
 @_codec.value()
@@ -116,6 +125,36 @@ class StaffMember(_codec.Serialisable):
     unavailable: frozenset[dt.date] = attrs.field(
         default=frozenset(), converter=_staff_dates
     )
+
+    @classmethod
+    def from_agent(cls, agent: Agent, **planning: Any) -> StaffMember:
+        """Return a routing agent as rostering sees them: id, languages and skills.
+
+        Args:
+            agent: A routing [`Agent`][servicekit.routing.Agent].
+            **planning: Further fields (``max_hours_per_week``, ``templates``,
+                ``weekdays``, ``unavailable``).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from servicekit.routing import Agent
+            >>> from servicekit.workforce import StaffMember
+            >>> a = Agent(id="A-7", skills={"billing": 6}, languages={"ug", "zh"})
+            >>> m = StaffMember.from_agent(a, max_hours_per_week=dt.timedelta(hours=24))
+            >>> m.id, sorted(m.languages), sorted(m.skills)
+            ('A-7', ['ug', 'zh'], ['billing'])
+        """
+        if not isinstance(agent, Agent):
+            msg = (
+                f"agent must be a servicekit.routing.Agent; got {type(agent).__name__}"
+            )
+            raise InvalidTypeError(msg)
+        return cls(
+            id=agent.id,
+            languages=agent.languages,
+            skills=frozenset(agent.skills),
+            **planning,
+        )
 
     def can_work(self, day: dt.date, template: str | None = None) -> bool:
         """Return whether they can work on ``day`` (and ``template``, if named)."""
