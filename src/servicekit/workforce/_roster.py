@@ -75,6 +75,13 @@ def _routing_agent(value: object) -> Agent:
     return value
 
 
+def _routing_agent(value: object) -> Agent:
+    if not isinstance(value, Agent):
+        msg = f"agent must be a servicekit.routing.Agent; got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+    return value
+
+
 @_codec.value()
 @attrs.frozen(kw_only=True)
 class StaffMember(_codec.Serialisable):
@@ -144,15 +151,11 @@ class StaffMember(_codec.Serialisable):
             >>> m.id, sorted(m.languages), sorted(m.skills)
             ('A-7', ['ug', 'zh'], ['billing'])
         """
-        if not isinstance(agent, Agent):
-            msg = (
-                f"agent must be a servicekit.routing.Agent; got {type(agent).__name__}"
-            )
-            raise InvalidTypeError(msg)
+        checked = _routing_agent(agent)
         return cls(
-            id=agent.id,
-            languages=agent.languages,
-            skills=frozenset(agent.skills),
+            id=checked.id,
+            languages=checked.languages,
+            skills=frozenset(checked.skills),
             **planning,
         )
 
