@@ -75,13 +75,6 @@ def _routing_agent(value: object) -> Agent:
     return value
 
 
-def _routing_agent(value: object) -> Agent:
-    if not isinstance(value, Agent):
-        msg = f"agent must be a servicekit.routing.Agent; got {type(value).__name__}"
-        raise InvalidTypeError(msg)
-    return value
-
-
 @_codec.value()
 @attrs.frozen(kw_only=True)
 class StaffMember(_codec.Serialisable):
