@@ -483,6 +483,7 @@ def shift_plans(draw: st.DrawFn) -> Any:
                     agents=st.integers(0, 50),
                 ),
                 max_size=3,
+                unique_by=lambda s: (s.template, s.day),
             )
         ),
         required=draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)),

@@ -282,6 +282,11 @@ def test_plan_queries_and_its_own_checks():
         )
     with pytest.raises(InvalidArgumentError, match=r"ShiftPlan\.timezone 'Mars/Base'"):
         ShiftPlan.from_dict(base | {"timezone": "Mars/Base"})
+    twice = base["starts"] * 2
+    with pytest.raises(
+        InvalidArgumentError, match=r"starts\[1\] repeats 'd' on 2025-01-06"
+    ):
+        ShiftPlan.from_dict(base | {"starts": twice})
     with pytest.raises(InvalidArgumentError, match="names 'd' twice"):
         ShiftPlan.from_dict(base | {"templates": base["templates"] * 2})
 

@@ -460,7 +460,15 @@ class ShiftPlan(_codec.Serialisable):
         if twice is not None:
             msg = f"ShiftPlan.templates names {twice!r} twice"
             raise InvalidArgumentError(msg)
+        seen: set[tuple[str, dt.date]] = set()
         for i, s in enumerate(self.starts):
+            if (s.template, s.day) in seen:
+                msg = (
+                    f"ShiftPlan.starts[{i}] repeats {s.template!r} on "
+                    f"{s.day.isoformat()}; give one count per template and date"
+                )
+                raise InvalidArgumentError(msg)
+            seen.add((s.template, s.day))
             if s.template not in names:
                 msg = (
                     f"ShiftPlan.starts[{i}] names the template {s.template!r}, which "
