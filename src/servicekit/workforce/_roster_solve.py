@@ -1,10 +1,10 @@
 """Rostering: named agents onto a shift plan's shifts, as an integer programme.
 
-Each rule group (shift counts, minimum rest, days off, consecutive days, part-time
-hours, each coverage rule) is written with a relaxation that is switched off when
-solving. When no roster keeps every rule, the groups are relaxed one at a time (and
-then together, least first) to find which rules are in conflict, and the error names
-them, with the shifts that could not be filled. Solved by HiGHS through SciPy's
+Each rule group (shift counts, each coverage rule, minimum rest, days off,
+consecutive days, part-time hours) is written with a relaxation that is switched off
+when solving. When no roster keeps every rule, a deletion filter over the groups finds
+a set of rules that cannot all hold (while any smaller set can), and the error names
+them, with the shifts they leave short. Solved by HiGHS through SciPy's
 ``milp``. This module must never read a clock or do I/O.
 """
 
@@ -151,6 +151,191 @@ class _Problem:
     groups: list[_Group]
 
 
+@attrs.define
+class _Builder:
+    """Writes the roster programme one rule group at a time (internal)."""
+
+    shifts: list[_Shift]
+    staff: tuple[StaffMember, ...]
+    rules: RosterRules
+    history: list[tuple[RosterShift, ...]]
+    model: Model = attrs.field(factory=Model)
+    # (agent index, shift index, variable) for each allowed pairing.
+    pairs: list[tuple[int, int, int]] = attrs.field(factory=list)
+    by_shift: list[list[tuple[int, int]]] = attrs.field(factory=list)
+    by_agent_day: list[dict[dt.date, list[int]]] = attrs.field(factory=list)
+    var_of: dict[tuple[int, int], int] = attrs.field(factory=dict)
+    span: list[dt.date] = attrs.field(factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        self.by_shift = [[] for _ in self.shifts]
+        self.by_agent_day = [{} for _ in self.staff]
+        for s, shift in enumerate(self.shifts):
+            for a, member in enumerate(self.staff):
+                if member.can_work(shift.day, shift.template):
+                    var = self.model.variable(1.0, upper=1)
+                    self.pairs.append((a, s, var))
+                    self.by_shift[s].append((a, var))
+                    self.by_agent_day[a].setdefault(shift.day, []).append(var)
+                    self.var_of[a, s] = var
+        days = sorted({shift.day for shift in self.shifts})
+        self.span = [
+            days[0] + dt.timedelta(days=i) for i in range((days[-1] - days[0]).days + 1)
+        ]
+
+    @property
+    def weeks(self) -> list[list[dt.date]]:
+        return [self.span[i : i + _WEEK] for i in range(0, len(self.span), _WEEK)]
+
+    def switch(self, name: str) -> tuple[_Group, int]:
+        """A group relaxed as a whole by one 0/1 variable (fixed at 0 when solving)."""
+        var = self.model.variable(0.0, upper=0)
+        return _Group(name, [(var, 1.0)]), var
+
+    def counts(self) -> _Group:
+        """Each shift gets the agents the plan starts on it."""
+        group = _Group("shift counts (the agents each shift of the plan needs)")
+        for s, shift in enumerate(self.shifts):
+            gap = self.model.variable(0.0, upper=0, integer=False)
+            group.relax.append((gap, float(shift.count)))
+            group.rows.append((gap, shift.label(), shift.count))
+            terms = [(var, 1.0) for _, var in self.by_shift[s]]
+            self.model.constrain([*terms, (gap, 1.0)], lower=shift.count)
+        return group
+
+    def coverage(self, i: int, rule: CoverageRule) -> _Group:
+        """At least ``rule.at_least`` qualified agents on each shift it applies to."""
+        group = _Group(f"coverage[{i}] {rule.name!r} ({rule.describe()})")
+        for s, shift in enumerate(self.shifts):
+            if not rule.applies_to(shift.template):
+                continue
+            gap = self.model.variable(0.0, upper=0, integer=False)
+            group.relax.append((gap, float(rule.at_least)))
+            group.rows.append((gap, shift.label(), rule.at_least))
+            terms = [
+                (var, 1.0)
+                for a, var in self.by_shift[s]
+                if rule.qualifies(self.staff[a])
+            ]
+            self.model.constrain([*terms, (gap, 1.0)], lower=rule.at_least)
+        return group
+
+    def one_shift_per_date(self) -> None:
+        """The frame of the roster, never relaxed."""
+        for agent_days in self.by_agent_day:
+            for day_vars in agent_days.values():
+                if len(day_vars) > 1:
+                    self.model.constrain([(var, 1.0) for var in day_vars], upper=1)
+
+    def rest(self) -> _Group:
+        """No two shifts of an agent closer than the minimum rest (or overlapping)."""
+        rest_us = self.rules.min_rest // _US
+        group, switch = self.switch(
+            f"minimum rest ({self.rules.min_rest} between shifts)"
+        )
+        shifts = self.shifts
+        order = sorted(range(len(shifts)), key=lambda s: shifts[s].start_us)
+        for k, s1 in enumerate(order):
+            first = shifts[s1]
+            for s2 in order[k + 1 :]:
+                second = shifts[s2]
+                if second.start_us >= first.end_us + rest_us:
+                    break
+                if second.day == first.day:
+                    continue
+                for a in range(len(self.staff)):
+                    x1, x2 = self.var_of.get((a, s1)), self.var_of.get((a, s2))
+                    if x1 is not None and x2 is not None:
+                        self.model.constrain(
+                            [(x1, 1.0), (x2, 1.0), (switch, -1.0)], upper=1
+                        )
+        # Shifts already worked (the previous roster) need their rest too.
+        for a, past in enumerate(self.history):
+            for p in past:
+                p_start, p_end = v.micros(p.start), v.micros(p.end)
+                for s, shift in enumerate(shifts):
+                    x = self.var_of.get((a, s))
+                    if (
+                        x is not None
+                        and shift.start_us < p_end + rest_us
+                        and shift.end_us + rest_us > p_start
+                    ):
+                        self.model.constrain([(x, 1.0), (switch, -1.0)], upper=0)
+        return group
+
+    def days_off(self) -> _Group:
+        """At most ``7 - days_off_per_week`` working dates in each week."""
+        off = self.rules.days_off_per_week
+        group, switch = self.switch(f"days off per week ({off} in every 7 days)")
+        cap = _WEEK - off
+        for week in self.weeks:
+            if cap >= len(week):
+                continue
+            for worked in self.by_agent_day:
+                terms = [(var, 1.0) for d in week for var in worked.get(d, ())]
+                if len(terms) > cap:
+                    self.model.constrain([*terms, (switch, -float(_WEEK))], upper=cap)
+        return group
+
+    def consecutive(self) -> _Group:
+        """At most ``m`` working dates in any ``m + 1`` in a row.
+
+        Windows reaching back before the roster count the dates the previous roster
+        has the agent working.
+        """
+        m = self.rules.max_consecutive_days
+        group, switch = self.switch(f"max consecutive days ({m})")
+        first = self.span[0]
+        for i in range(-m, len(self.span) - m):
+            window = [first + dt.timedelta(days=i + k) for k in range(m + 1)]
+            for a, worked in enumerate(self.by_agent_day):
+                before = {p.day for p in self.history[a]}
+                done = sum(1 for d in window if d < first and d in before)
+                if i < 0 and not done:
+                    continue
+                terms = [(var, 1.0) for d in window for var in worked.get(d, ())]
+                if len(terms) > m - done:
+                    self.model.constrain(
+                        [*terms, (switch, -float(m + 1))], upper=m - done
+                    )
+        return group
+
+    def hours(self) -> _Group:
+        """A part-timer's paid hours in each week within their cap."""
+        group, switch = self.switch(
+            "part-time hours (each part-timer's max_hours_per_week)"
+        )
+        week_of = {d: w for w, week in enumerate(self.weeks) for d in week}
+        for a, member in enumerate(self.staff):
+            if member.max_hours_per_week is None:
+                continue
+            cap_h = member.max_hours_per_week / dt.timedelta(hours=1)
+            per_week: dict[int, list[tuple[int, float]]] = {}
+            for s, shift in enumerate(self.shifts):
+                paired = self.var_of.get((a, s))
+                if paired is not None:
+                    per_week.setdefault(week_of[shift.day], []).append(
+                        (paired, shift.paid_hours)
+                    )
+            for terms in per_week.values():
+                if sum(h for _, h in terms) > cap_h:
+                    self.model.constrain([*terms, (switch, -24.0 * _WEEK)], upper=cap_h)
+        return group
+
+    def fairness(self) -> None:
+        """Second to working as few shifts as can be: the busiest agent works as few.
+
+        The weight keeps the whole term below one shift's worth.
+        """
+        days = len(self.span)
+        busiest = self.model.variable(1.0 / (days + 1), upper=days)
+        per_agent: list[list[tuple[int, float]]] = [[] for _ in self.staff]
+        for a, _s, var in self.pairs:
+            per_agent[a].append((var, 1.0))
+        for terms in per_agent:
+            self.model.constrain([*terms, (busiest, -1.0)], upper=0)
+
+
 def _formulate(
     shifts: list[_Shift],
     staff: tuple[StaffMember, ...],
@@ -158,147 +343,18 @@ def _formulate(
     coverage: tuple[CoverageRule, ...],
     history: list[tuple[RosterShift, ...]],
 ) -> _Problem:
-    model = Model()
-    pairs: list[tuple[int, int, int]] = []
-    by_shift: list[list[tuple[int, int]]] = [[] for _ in shifts]
-    by_agent_day: list[dict[dt.date, list[int]]] = [{} for _ in staff]
-    var_of: dict[tuple[int, int], int] = {}
-    for s, shift in enumerate(shifts):
-        for a, member in enumerate(staff):
-            if member.can_work(shift.day, shift.template):
-                var = model.variable(1.0, upper=1)
-                pairs.append((a, s, var))
-                by_shift[s].append((a, var))
-                by_agent_day[a].setdefault(shift.day, []).append(var)
-                var_of[a, s] = var
-    groups: list[_Group] = []
-
-    # Shift counts: each shift gets the agents the plan starts on it.
-    counts = _Group("shift counts (the agents each shift of the plan needs)")
-    for s, shift in enumerate(shifts):
-        gap = model.variable(0.0, upper=0, integer=False)
-        counts.relax.append((gap, float(shift.count)))
-        counts.rows.append((gap, shift.label(), shift.count))
-        model.constrain(
-            [*((var, 1.0) for _, var in by_shift[s]), (gap, 1.0)], lower=shift.count
-        )
-    groups.append(counts)
-
-    for i, rule in enumerate(coverage):
-        group = _Group(f"coverage[{i}] {rule.name!r} ({rule.describe()})")
-        for s, shift in enumerate(shifts):
-            if not rule.applies_to(shift.template):
-                continue
-            gap = model.variable(0.0, upper=0, integer=False)
-            group.relax.append((gap, float(rule.at_least)))
-            group.rows.append((gap, shift.label(), rule.at_least))
-            terms = [(var, 1.0) for a, var in by_shift[s] if rule.qualifies(staff[a])]
-            model.constrain([*terms, (gap, 1.0)], lower=rule.at_least)
-        groups.append(group)
-
-    # One shift per agent per date: the frame of the roster, never relaxed.
-    for agent_days in by_agent_day:
-        for day_vars in agent_days.values():
-            if len(day_vars) > 1:
-                model.constrain([(var, 1.0) for var in day_vars], upper=1)
-
-    rest_us = rules.min_rest // _US
-    rest = _Group(f"minimum rest ({rules.min_rest} between shifts)")
-    switch = model.variable(0.0, upper=0)
-    rest.relax.append((switch, 1.0))
-    order = sorted(range(len(shifts)), key=lambda s: shifts[s].start_us)
-    for k, s1 in enumerate(order):
-        first = shifts[s1]
-        for s2 in order[k + 1 :]:
-            second = shifts[s2]
-            if second.start_us >= first.end_us + rest_us:
-                break
-            if second.day == first.day:
-                continue
-            for a in range(len(staff)):
-                x1, x2 = var_of.get((a, s1)), var_of.get((a, s2))
-                if x1 is not None and x2 is not None:
-                    model.constrain([(x1, 1.0), (x2, 1.0), (switch, -1.0)], upper=1)
-    # Shifts already worked (the previous roster) need their rest too.
-    for a, past in enumerate(history):
-        for p in past:
-            p_start, p_end = v.micros(p.start), v.micros(p.end)
-            for s, shift in enumerate(shifts):
-                x = var_of.get((a, s))
-                if (
-                    x is not None
-                    and shift.start_us < p_end + rest_us
-                    and shift.end_us + rest_us > p_start
-                ):
-                    model.constrain([(x, 1.0), (switch, -1.0)], upper=0)
-    groups.append(rest)
-
-    days = sorted({shift.day for shift in shifts})
-    span = [
-        days[0] + dt.timedelta(days=i) for i in range((days[-1] - days[0]).days + 1)
+    b = _Builder(shifts, staff, rules, history)
+    groups = [
+        b.counts(),
+        *(b.coverage(i, rule) for i, rule in enumerate(coverage)),
+        b.rest(),
+        b.days_off(),
+        b.consecutive(),
+        b.hours(),
     ]
-    weeks = [span[i : i + _WEEK] for i in range(0, len(span), _WEEK)]
-
-    off = _Group(f"days off per week ({rules.days_off_per_week} in every 7 days)")
-    switch = model.variable(0.0, upper=0)
-    off.relax.append((switch, 1.0))
-    for week in weeks:
-        cap = _WEEK - rules.days_off_per_week
-        if cap >= len(week):
-            continue
-        for worked in by_agent_day:
-            terms = [(var, 1.0) for d in week for var in worked.get(d, ())]
-            if len(terms) > cap:
-                model.constrain([*terms, (switch, -float(_WEEK))], upper=cap)
-    groups.append(off)
-
-    m = rules.max_consecutive_days
-    consecutive = _Group(f"max consecutive days ({m})")
-    switch = model.variable(0.0, upper=0)
-    consecutive.relax.append((switch, 1.0))
-    # Windows of m + 1 days; those reaching back before the roster count the days
-    # the previous roster has the agent working.
-    for i in range(-m, len(span) - m):
-        window = [span[0] + dt.timedelta(days=i + k) for k in range(m + 1)]
-        for a, worked in enumerate(by_agent_day):
-            before = {p.day for p in history[a]}
-            done = sum(1 for d in window if d < span[0] and d in before)
-            if i < 0 and not done:
-                continue
-            terms = [(var, 1.0) for d in window for var in worked.get(d, ())]
-            if len(terms) > m - done:
-                model.constrain([*terms, (switch, -float(m + 1))], upper=m - done)
-    groups.append(consecutive)
-
-    hours = _Group("part-time hours (each part-timer's max_hours_per_week)")
-    switch = model.variable(0.0, upper=0)
-    hours.relax.append((switch, 1.0))
-    week_of = {d: w for w, week in enumerate(weeks) for d in week}
-    for a, member in enumerate(staff):
-        if member.max_hours_per_week is None:
-            continue
-        cap_h = member.max_hours_per_week / dt.timedelta(hours=1)
-        per_week: dict[int, list[tuple[int, float]]] = {}
-        for s, shift in enumerate(shifts):
-            paired = var_of.get((a, s))
-            if paired is not None:
-                per_week.setdefault(week_of[shift.day], []).append(
-                    (paired, shift.paid_hours)
-                )
-        for terms in per_week.values():
-            if sum(h for _, h in terms) > cap_h:
-                model.constrain([*terms, (switch, -24.0 * _WEEK)], upper=cap_h)
-    groups.append(hours)
-
-    # Fairness, second to working as few shifts as can be: the busiest agent works as
-    # few shifts as can be. The weight keeps it below one shift's worth.
-    busiest = model.variable(1.0 / (len(span) + 1), upper=len(span))
-    per_agent: list[list[tuple[int, float]]] = [[] for _ in staff]
-    for a, _s, var in pairs:
-        per_agent[a].append((var, 1.0))
-    for terms in per_agent:
-        model.constrain([*terms, (busiest, -1.0)], upper=0)
-    return _Problem(model, shifts, staff, pairs, groups)
+    b.one_shift_per_date()
+    b.fairness()
+    return _Problem(b.model, shifts, staff, b.pairs, groups)
 
 
 def _relaxed(
