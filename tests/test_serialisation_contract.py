@@ -539,6 +539,7 @@ workforce_strategies: dict[type, st.SearchStrategy[Any]] = {
         skill=st.none() | names,
         at_least=st.integers(1, 5),
         templates=st.frozensets(names, max_size=3),
+        always=st.booleans(),
     ),
     W.RosterRules: st.builds(
         W.RosterRules,

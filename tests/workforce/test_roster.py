@@ -1,6 +1,7 @@
 """Rosters checked by an independent rule checker, and against brute force when tiny."""
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
 
@@ -22,6 +23,7 @@ from servicekit.workforce import (
     Roster,
     RosterRules,
     RosterShift,
+    ShiftBreak,
     ShiftPlan,
     ShiftStart,
     ShiftTemplate,
@@ -41,7 +43,12 @@ NIGHT = ShiftTemplate(name="night", start="23:00", length=8 * H)
 
 
 def plan_of(templates, counts):
-    """A hand-built plan: ``counts[(template, day offset)]`` agents (no solve)."""
+    """A hand-built plan: ``counts[(template, day offset)]`` agents (no solve).
+
+    Its hourly intervals run from the first date to the end of the day after the
+    last, so every shift lies inside them.
+    """
+    hours = 24 * (max(d for _, d in counts) + 2)
     return ShiftPlan(
         start=pendulum.datetime(2025, 10, 1, tz=ZONE),
         interval=H,
@@ -51,10 +58,45 @@ def plan_of(templates, counts):
             ShiftStart(template=t, day=FIRST + dt.timedelta(days=d), agents=n)
             for (t, d), n in sorted(counts.items())
         ],
-        required=[0],
-        coverage=[0],
+        required=[0] * hours,
+        coverage=[0] * hours,
         cost=0,
     )
+
+
+@functools.cache
+def templates_on_duty(plan):
+    """Per interval of the plan: its start and the templates on duty then (reference).
+
+    Cached per plan: the brute-force search checks thousands of rosters of one plan.
+    """
+    shifts = []
+    for s in plan.starts:
+        if s.agents:
+            start, end = plan.shift_times(s.template, s.day)
+            t = plan.template(s.template)
+            shifts.append(
+                (
+                    s.template,
+                    start,
+                    end,
+                    [(start + b.after, start + b.end) for b in t.breaks],
+                )
+            )
+    out = []
+    for j in range(len(plan.required)):
+        at = plan.start + j * plan.interval
+        out.append(
+            (
+                at,
+                [
+                    name
+                    for name, start, end, breaks in shifts
+                    if start <= at < end and not any(a <= at < b for a, b in breaks)
+                ],
+            )
+        )
+    return out
 
 
 # ------------------------------------------------------------ the independent checker
@@ -81,10 +123,16 @@ def violations(roster, plan, staff, rules, coverage, *, previous=None):
                 f"{s.template} {s.day}: {len(on[s.template, s.day])} < {s.agents}"
             )
         for rule in coverage:
-            if rule.applies_to(s.template):
+            if rule.applies_to(s.template) and not rule.always:
                 n = sum(rule.qualifies(members[a]) for a in on[s.template, s.day])
                 if n < rule.at_least:
                     out.append(f"{rule.name} on {s.template} {s.day}")
+    for rule in (r for r in coverage if r.always):
+        for at, names in templates_on_duty(plan):
+            if any(rule.applies_to(t) for t in names):
+                n = sum(rule.qualifies(members[a]) for a in roster.on_duty(at))
+                if n < rule.at_least:
+                    out.append(f"{rule.name} at {at}")
     if not live:
         return out
     first = min(s.day for s in live)
@@ -172,7 +220,8 @@ def roster_cases(draw, max_agents=7, max_days=8):
     )
     coverage = []
     if any("ug" in m.languages for m in staff) and draw(st.booleans()):
-        coverage.append(CoverageRule(name="uyghur", language="ug"))
+        always = draw(st.booleans())
+        coverage.append(CoverageRule(name="uyghur", language="ug", always=always))
     previous = []
     for m in staff:
         # Up to max_consecutive_days days in a row just before, maybe a night last.
@@ -492,3 +541,41 @@ def test_staff_come_from_routing_agents():
     )
     with pytest.raises(InvalidTypeError, match="agent must be"):
         StaffMember.from_agent("A")
+
+
+def test_a_speaker_always_on_duty_may_be_shared_by_overlapping_shifts():
+    """Per shift, two overlapping shifts need two speakers; on duty, one can do."""
+    day = ShiftTemplate(name="day", start="08:00", length=10 * H)
+    mid = ShiftTemplate(name="mid", start="10:00", length=4 * H)
+    plan = plan_of([day, mid], {("day", 0): 1, ("mid", 0): 1})
+    staff = [StaffMember(id="U", languages={"ug"}), StaffMember(id="Z")]
+    per_shift = CoverageRule(name="ug", language="ug")
+    with pytest.raises(InfeasiblePlanError, match="'ug'"):
+        build_roster(plan, staff, coverage=[per_shift])
+    on_duty = CoverageRule(name="ug", language="ug", always=True)
+    roster = build_roster(plan, staff, coverage=[on_duty])
+    assert [s.template for s in roster.shifts_of("U")] == ["day"]
+    assert violations(roster, plan, staff, RosterRules(), [on_duty]) == []
+    assert "on duty at every interval a shift covers" in on_duty.describe()
+
+
+def test_a_break_that_leaves_no_speaker_on_duty_is_named():
+    lunch = ShiftTemplate(
+        name="day",
+        start="08:00",
+        length=8 * H,
+        breaks=[ShiftBreak(after=4 * H, length=H)],
+    )
+    plan = plan_of([lunch, LATE], {("day", 0): 2, ("late", 1): 1})
+    staff = [StaffMember(id="U", languages={"ug"}), StaffMember(id="Z")]
+    rule = CoverageRule(name="ug", language="ug", always=True, templates={"day"})
+    roster = build_roster(plan, staff, coverage=[rule])
+    assert roster.on_duty(pendulum.datetime(2025, 10, 1, 12, tz=ZONE)) == ()
+    other = plan_of(
+        [lunch, ShiftTemplate(name="cover", start="12:00", length=H)],
+        {("day", 0): 1, ("cover", 0): 1},
+    )
+    everywhere = CoverageRule(name="ug", language="ug", always=True)
+    with pytest.raises(InfeasiblePlanError) as e:
+        build_roster(other, staff, coverage=[everywhere])
+    assert "the interval from 2025-10-01" in e.value.conflicts[0]

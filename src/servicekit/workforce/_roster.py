@@ -188,12 +188,18 @@ def _rule_templates(value: object) -> frozenset[str]:
 class CoverageRule(_codec.Serialisable):
     """At least ``at_least`` agents with a language (and/or skill) on every shift.
 
+    With ``always=True`` the rule asks instead for that many such agents **on duty
+    at every interval** of the plan that a shift it applies to covers (on duty: on a
+    shift and not on its break). Overlapping shifts may then share one speaker, and
+    no shift's break leaves the desk without one.
+
     Args:
         name: Names the rule in errors ("uyghur on every shift").
         language: The language tag they must speak, or None.
         skill: The skill they must have, or None (at least one of the two).
-        at_least: How many such agents each shift needs (1 or more).
+        at_least: How many such agents each shift (or interval) needs (1 or more).
         templates: The templates the rule applies to; empty: every shift.
+        always: Count agents on duty per interval rather than per shift.
 
     Raises:
         InvalidArgumentError: neither language nor skill, or ``at_least`` below 1.
@@ -216,6 +222,7 @@ class CoverageRule(_codec.Serialisable):
     templates: frozenset[str] = attrs.field(
         default=frozenset(), converter=_rule_templates
     )
+    always: bool = attrs.field(default=False, validator=v.flag("CoverageRule.always"))
 
     def __attrs_post_init__(self) -> None:
         if self.language is None and self.skill is None:
@@ -253,6 +260,12 @@ class CoverageRule(_codec.Serialisable):
             if not self.templates
             else "every " + "/".join(sorted(self.templates)) + " shift"
         )
+        if self.always:
+            where = "duty at every interval " + (
+                "a shift covers"
+                if not self.templates
+                else "a " + "/".join(sorted(self.templates)) + " shift covers"
+            )
         return f"at least {v.plural(self.at_least, 'agent')} {self.needs()} on {where}"
 
 

@@ -30,7 +30,13 @@ from servicekit.workforce._roster import (
 )
 from servicekit.workforce._schedule import Roster, RosterShift
 from servicekit.workforce._shifts_milp import Model, Solution, whole
-from servicekit.workforce._shifts_plan import ShiftPlan, instant_at, shift_us
+from servicekit.workforce._shifts_plan import (
+    Horizon,
+    ShiftPlan,
+    horizon_of,
+    instant_at,
+    shift_us,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -57,6 +63,7 @@ class _Shift:
     end_us: int
     paid_hours: float
     breaks_us: tuple[tuple[int, int], ...]
+    stretches_us: tuple[tuple[int, int], ...]
 
     def label(self) -> str:
         return f"the {self.template!r} shift of {self.day.isoformat()}"
@@ -91,6 +98,7 @@ def _shifts_of(plan: ShiftPlan) -> list[_Shift]:
                 breaks_us=tuple(
                     (begin + b.after // _US, begin + b.end // _US) for b in t.breaks
                 ),
+                stretches_us=stretches,
             )
         )
     return out
@@ -220,6 +228,29 @@ class _Builder:
             self.model.constrain([*terms, (gap, 1.0)], lower=rule.at_least)
         return group
 
+    def coverage_always(self, i: int, rule: CoverageRule, horizon: Horizon) -> _Group:
+        """At least ``rule.at_least`` qualified agents on duty at each interval."""
+        group = _Group(f"coverage[{i}] {rule.name!r} ({rule.describe()})")
+        covering: dict[int, list[int]] = {}
+        for s, shift in enumerate(self.shifts):
+            if rule.applies_to(shift.template):
+                for j in horizon.covered(shift.stretches_us):
+                    covering.setdefault(j, []).append(s)
+        for j in sorted(covering):
+            gap = self.model.variable(0.0, upper=0, integer=False)
+            group.relax.append((gap, float(rule.at_least)))
+            group.rows.append(
+                (gap, f"the interval from {horizon.label(j)}", rule.at_least)
+            )
+            terms = [
+                (var, 1.0)
+                for s in covering[j]
+                for a, var in self.by_shift[s]
+                if rule.qualifies(self.staff[a])
+            ]
+            self.model.constrain([*terms, (gap, 1.0)], lower=rule.at_least)
+        return group
+
     def one_shift_per_date(self) -> None:
         """The frame of the roster, never relaxed."""
         for agent_days in self.by_agent_day:
@@ -337,16 +368,28 @@ class _Builder:
 
 
 def _formulate(
-    shifts: list[_Shift],
+    plan: ShiftPlan,
     staff: tuple[StaffMember, ...],
     rules: RosterRules,
     coverage: tuple[CoverageRule, ...],
     history: list[tuple[RosterShift, ...]],
 ) -> _Problem:
+    shifts = _shifts_of(plan)
     b = _Builder(shifts, staff, rules, history)
+    # The plan's intervals, read only for rules that count agents on duty per interval.
+    horizon = (
+        horizon_of(plan.required, plan.start, plan.interval, plan.timezone)
+        if any(rule.always for rule in coverage)
+        else None
+    )
     groups = [
         b.counts(),
-        *(b.coverage(i, rule) for i, rule in enumerate(coverage)),
+        *(
+            b.coverage_always(i, rule, horizon)
+            if rule.always and horizon is not None
+            else b.coverage(i, rule)
+            for i, rule in enumerate(coverage)
+        ),
         b.rest(),
         b.days_off(),
         b.consecutive(),
@@ -504,12 +547,11 @@ def build_roster(
         if time_limit is None
         else v.duration(time_limit, "time_limit", positive=True)
     )
-    shifts = _shifts_of(checked_plan)
-    if not shifts:
-        return Roster(shifts=())
     before = _previous(previous)
+    if not any(s.agents for s in checked_plan.starts):
+        return Roster(shifts=())
     history = [() if before is None else before.shifts_of(m.id) for m in members]
-    problem = _formulate(shifts, members, checked_rules, needs, history)
+    problem = _formulate(checked_plan, members, checked_rules, needs, history)
     found = problem.model.solve(limit)
     if found.values is None or found.status is None:
         if found.infeasible:
@@ -521,7 +563,7 @@ def build_roster(
     for a, s, var in problem.pairs:
         if whole(found.values[var]) != 1:
             continue
-        shift = shifts[s]
+        shift = problem.shifts[s]
         out.append(
             RosterShift(
                 agent=members[a].id,
