@@ -26,12 +26,12 @@ from servicekit.workforce._schedule import Roster, RosterShift
 from servicekit.workforce._shifts import ShiftBreak, ShiftTemplate
 from servicekit.workforce._shifts_milp import SolveStatus
 from servicekit.workforce._shifts_plan import (
-    IntervalCounts,
     ShiftPlan,
     ShiftStart,
     plan_shifts,
     plan_shifts_capped,
 )
+from servicekit.workforce._shifts_time import IntervalCounts
 
 __all__ = [
     "CoverageRule",

@@ -30,9 +30,9 @@ from servicekit.workforce._roster import (
 )
 from servicekit.workforce._schedule import Roster, RosterShift
 from servicekit.workforce._shifts_milp import Model, Solution, whole
-from servicekit.workforce._shifts_plan import (
+from servicekit.workforce._shifts_plan import ShiftPlan
+from servicekit.workforce._shifts_time import (
     Horizon,
-    ShiftPlan,
     horizon_of,
     instant_at,
     shift_us,

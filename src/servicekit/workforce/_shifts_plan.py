@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from typing import Final, Protocol, runtime_checkable
+from typing import Final
 
 import attrs
 import pendulum
@@ -30,208 +30,21 @@ from servicekit.routing import _values as v
 from servicekit.sla import BusinessCalendar
 from servicekit.workforce._shifts import ShiftTemplate, weekday_names
 from servicekit.workforce._shifts_milp import Model, SolveStatus, whole
+from servicekit.workforce._shifts_time import (
+    Horizon,
+    IntervalCounts,
+    check_interval,
+    check_zone,
+    horizon_of,
+    instant_at,
+    shift_us,
+)
 
-__all__ = [
-    "Horizon",
-    "IntervalCounts",
-    "ShiftPlan",
-    "ShiftStart",
-    "horizon_of",
-    "instant_at",
-    "plan_shifts",
-    "plan_shifts_capped",
-    "shift_us",
-]
+__all__ = ["ShiftPlan", "ShiftStart", "plan_shifts", "plan_shifts_capped"]
 
-_DAY_US: Final = 86_400_000_000
 _US: Final = dt.timedelta(microseconds=1)
 # How many uncovered intervals an error message lists before "and N more".
 _SHOWN: Final = 5
-
-
-@runtime_checkable
-class IntervalCounts(Protocol):
-    """Anything that holds agents required per interval (such as interval requirements).
-
-    Examples:
-        >>> import datetime as dt, pendulum
-        >>> from servicekit.workforce import IntervalCounts
-        >>> class Need:
-        ...     start = pendulum.datetime(2025, 1, 6, tz="UTC")
-        ...     interval = dt.timedelta(minutes=30)
-        ...     required = (1, 2)
-        >>> isinstance(Need(), IntervalCounts)
-        True
-    """
-
-    @property
-    def start(self) -> dt.datetime:
-        """The first interval's start."""
-
-    @property
-    def interval(self) -> dt.timedelta:
-        """Each interval's length."""
-
-    @property
-    def required(self) -> Sequence[int]:
-        """Agents required in each interval, in order."""
-
-
-@attrs.frozen
-class Horizon:
-    """The intervals a plan covers, as exact microseconds (internal)."""
-
-    start: dt.datetime
-    start_us: int
-    interval: dt.timedelta
-    interval_us: int
-    required: tuple[int, ...]
-    timezone: str
-    zone: pendulum.Timezone
-
-    @property
-    def end_us(self) -> int:
-        """The end of the last interval."""
-        return self.start_us + self.interval_us * len(self.required)
-
-    def local_date(self, us: int) -> dt.date:
-        """The date, in the plan's zone, of the instant ``us``."""
-        return instant_at(us, self.zone).date()
-
-    def label(self, i: int) -> str:
-        """Interval ``i``'s start as local ``YYYY-MM-DD HH:MM`` (for messages)."""
-        at = instant_at(self.start_us + i * self.interval_us, self.zone)
-        return at.format("YYYY-MM-DD HH:mm")
-
-    def covered(self, segments: Iterable[tuple[int, int]]) -> list[int]:
-        """The indices of the intervals lying wholly inside one of ``segments``."""
-        out: list[int] = []
-        n = len(self.required)
-        for a, b in segments:
-            first = max(0, -((self.start_us - a) // self.interval_us))
-            last = min(n, (b - self.start_us) // self.interval_us)
-            out.extend(range(first, last))
-        return out
-
-
-def _zone_name(start: dt.datetime, timezone: str | None) -> str:
-    if timezone is not None:
-        return timezone
-    tz = start.tzinfo
-    name = getattr(tz, "key", None) or getattr(tz, "name", None)
-    if tz is dt.UTC:
-        return "UTC"
-    if not isinstance(name, str):
-        msg = (
-            f"start's zone {tz!r} has no IANA name, so shift start times cannot be "
-            "placed on dates; pass timezone='Asia/Shanghai' (or a calendar)"
-        )
-        raise InvalidArgumentError(msg)
-    return name
-
-
-def _zone(name: str, what: str) -> pendulum.Timezone:
-    try:
-        return pendulum.timezone(name)
-    except Exception:  # noqa: BLE001 -- pendulum raises its own types
-        msg = f"{what} {name[:40]!r} is not a known time zone; use an IANA name such as 'Asia/Shanghai'"
-        raise InvalidArgumentError(msg) from None
-
-
-def _required(value: object) -> tuple[int, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        msg = f"required must be a list of agents needed per interval, such as [2, 3, 3]; got {type(value).__name__}"
-        raise InvalidTypeError(msg)
-    if not value:
-        msg = "required is empty; give the agents needed in at least one interval"
-        raise InvalidArgumentError(msg)
-    return tuple(v.count(n, f"required[{i}]") for i, n in enumerate(value))
-
-
-def _interval(value: object) -> dt.timedelta:
-    interval = v.duration(value, "interval", positive=True)
-    if dt.timedelta(days=1) % interval or interval % dt.timedelta(minutes=1):
-        msg = (
-            f"interval must be whole minutes that divide a day evenly, such as 15, 30 "
-            f"or 60 minutes; got {interval}"
-        )
-        raise InvalidArgumentError(msg)
-    return interval
-
-
-def horizon_of(
-    required: object,
-    start: dt.datetime | None,
-    interval: dt.timedelta | None,
-    timezone: str | None,
-) -> Horizon:
-    """Read the requirements a planner is given (a list of counts or an object).
-
-    Raises:
-        InvalidArgumentError: counts that are not whole numbers >= 0, an interval
-            that does not divide a day, or a start off an interval boundary.
-        InvalidTypeError: values of the wrong type.
-    """
-    if isinstance(required, IntervalCounts) and not isinstance(required, Sequence):
-        if start is not None or interval is not None:
-            msg = (
-                "start and interval come from the requirements object given as "
-                "required; do not pass them as well"
-            )
-            raise InvalidArgumentError(msg)
-        start, interval = required.start, required.interval
-        required = tuple(required.required)
-    if start is None or interval is None:
-        msg = (
-            "give start (the first interval's start) and interval (15, 30 or 60 "
-            "minutes) with a list of required counts"
-        )
-        raise InvalidArgumentError(msg)
-    counts = _required(required)
-    step = _interval(interval)
-    begin = v.aware(start, "start")
-    name = _zone_name(begin, timezone)
-    zone = _zone(name, "timezone")
-    local = begin.astimezone(zone)
-    into_day = dt.timedelta(
-        hours=local.hour,
-        minutes=local.minute,
-        seconds=local.second,
-        microseconds=local.microsecond,
-    )
-    if into_day % step:
-        msg = (
-            f"start {local.isoformat()} is not on a {step} interval boundary of its "
-            "day; start the requirements at one"
-        )
-        raise InvalidArgumentError(msg)
-    return Horizon(
-        start=begin,
-        start_us=v.micros(begin),
-        interval=step,
-        interval_us=step // _US,
-        required=counts,
-        timezone=name,
-        zone=zone,
-    )
-
-
-_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def instant_at(us: int, zone: pendulum.Timezone) -> pendulum.DateTime:
-    """The instant ``us`` microseconds after the epoch, shown in ``zone`` (internal)."""
-    return pendulum.instance(_EPOCH + dt.timedelta(microseconds=us)).in_timezone(zone)
-
-
-def shift_us(
-    template: ShiftTemplate, day: dt.date, zone: pendulum.Timezone
-) -> tuple[int, tuple[tuple[int, int], ...]]:
-    """Return a shift's start and its on-duty stretches, in microseconds (internal)."""
-    begin = v.micros(dt.datetime.combine(day, template.start, tzinfo=zone))
-    return begin, tuple(
-        (begin + a // _US, begin + b // _US) for a, b in template.on_duty_offsets()
-    )
 
 
 def _check_template(
@@ -432,7 +245,7 @@ class ShiftPlan(_codec.Serialisable):
     """
 
     start: dt.datetime = attrs.field(converter=_start_instant)
-    interval: dt.timedelta = attrs.field(converter=_interval)
+    interval: dt.timedelta = attrs.field(converter=check_interval)
     timezone: str = attrs.field()
     templates: tuple[ShiftTemplate, ...] = attrs.field(converter=_plan_templates)
     starts: tuple[ShiftStart, ...] = attrs.field(converter=_plan_starts)
@@ -443,7 +256,7 @@ class ShiftPlan(_codec.Serialisable):
 
     @timezone.validator
     def _check_zone(self, _attribute: object, value: object) -> None:
-        _zone(
+        check_zone(
             v.check_id(value, "ShiftPlan.timezone", "'Asia/Shanghai'"),
             "ShiftPlan.timezone",
         )
