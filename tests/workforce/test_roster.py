@@ -361,7 +361,7 @@ def test_bad_roster_input_is_refused_naming_the_field():
     cases = [
         ({"plan": "p"}, InvalidTypeError, "plan must be a ShiftPlan"),
         ({"staff": []}, InvalidArgumentError, "staff is empty"),
-        ({"staff": [a, a]}, InvalidArgumentError, "two staff members have the id 'A'"),
+        ({"staff": [a, a]}, InvalidArgumentError, "two of staff share the id 'A'"),
         ({"rules": {}}, InvalidTypeError, "rules must be RosterRules"),
         (
             {"coverage": [CoverageRule(name="x", language="zh")] * 2},

@@ -420,7 +420,11 @@ START = pendulum.datetime(2025, 1, 6, 9, tz="UTC")
         ),
         ({"start": None}, InvalidArgumentError, "give start"),
         ({"templates": []}, InvalidArgumentError, "templates is empty"),
-        ({"templates": [T, T]}, InvalidArgumentError, "two templates are named 'd'"),
+        (
+            {"templates": [T, T]},
+            InvalidArgumentError,
+            "two of templates share the name 'd'",
+        ),
         ({"templates": ["d"]}, InvalidTypeError, "templates must hold ShiftTemplate"),
         (
             {"templates": [ShiftTemplate(name="x", start="09:15", length=H)]},

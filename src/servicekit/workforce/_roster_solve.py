@@ -29,6 +29,7 @@ from servicekit.workforce._roster import (
     check_rules_against_staff,
 )
 from servicekit.workforce._schedule import Roster, RosterShift
+from servicekit.workforce._shifts import distinct_items
 from servicekit.workforce._shifts_milp import Model, Solution, whole
 from servicekit.workforce._shifts_plan import ShiftPlan
 from servicekit.workforce._shifts_time import (
@@ -113,14 +114,7 @@ def _inputs(
     if not isinstance(plan, ShiftPlan):
         msg = f"plan must be a ShiftPlan (from plan_shifts, or built by hand); got {type(plan).__name__}"
         raise InvalidTypeError(msg)
-    members = v.items_of(StaffMember, staff, "staff")
-    if not members:
-        msg = "staff is empty; give the agents to roster"
-        raise InvalidArgumentError(msg)
-    twice = v.first_duplicate(m.id for m in members)
-    if twice is not None:
-        msg = f"two staff members have the id {twice!r}; ids are unique"
-        raise InvalidArgumentError(msg)
+    members = distinct_items(StaffMember, staff, "staff", lambda m: m.id, "id")
     if not isinstance(rules, RosterRules):
         msg = f"rules must be RosterRules; got {type(rules).__name__}"
         raise InvalidTypeError(msg)

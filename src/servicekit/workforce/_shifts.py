@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 
@@ -23,7 +23,14 @@ from servicekit.routing import _values as v
 if TYPE_CHECKING:
     from servicekit.sla import BusinessCalendar
 
-__all__ = ["DayKind", "ShiftBreak", "ShiftTemplate", "day_kind", "weekday_names"]
+__all__ = [
+    "DayKind",
+    "ShiftBreak",
+    "ShiftTemplate",
+    "day_kind",
+    "distinct_items",
+    "weekday_names",
+]
 
 _DAY: Final = dt.timedelta(days=1)
 _WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -49,6 +56,29 @@ def day_kind(calendar: BusinessCalendar | None, day: dt.date) -> DayKind:
     if day in calendar.holidays.dates_in(day.year):
         return DayKind.HOLIDAY
     return DayKind.REGULAR
+
+
+_V = TypeVar("_V")
+
+
+def distinct_items(
+    kind: type[_V], value: object, what: str, key: Callable[[_V], str], noun: str
+) -> tuple[_V, ...]:
+    """Return a non-empty list of ``kind`` values whose ``key`` (a name) is unique.
+
+    Raises:
+        InvalidTypeError: not a list of ``kind`` values.
+        InvalidArgumentError: an empty list, or two items with one ``noun``.
+    """
+    items = v.items_of(kind, value, what)
+    if not items:
+        msg = f"{what} is empty; give at least one {kind.__name__}"
+        raise InvalidArgumentError(msg)
+    twice = v.first_duplicate(key(x) for x in items)
+    if twice is not None:
+        msg = f"two of {what} share the {noun} {twice!r}; give each its own"
+        raise InvalidArgumentError(msg)
+    return items
 
 
 def weekday_names(days: Iterable[int]) -> str:

@@ -28,7 +28,11 @@ from servicekit.errors import (
 )
 from servicekit.routing import _values as v
 from servicekit.sla import BusinessCalendar
-from servicekit.workforce._shifts import ShiftTemplate, weekday_names
+from servicekit.workforce._shifts import (
+    ShiftTemplate,
+    distinct_items,
+    weekday_names,
+)
 from servicekit.workforce._shifts_milp import Model, SolveStatus, whole
 from servicekit.workforce._shifts_time import (
     Horizon,
@@ -111,14 +115,9 @@ def _columns(
 def _templates(
     value: object, step: dt.timedelta, calendar: BusinessCalendar | None
 ) -> tuple[ShiftTemplate, ...]:
-    templates = v.items_of(ShiftTemplate, value, "templates")
-    if not templates:
-        msg = "templates is empty; give at least one ShiftTemplate"
-        raise InvalidArgumentError(msg)
-    twice = v.first_duplicate(t.name for t in templates)
-    if twice is not None:
-        msg = f"two templates are named {twice!r}; give each template a name of its own"
-        raise InvalidArgumentError(msg)
+    templates = distinct_items(
+        ShiftTemplate, value, "templates", lambda t: t.name, "name"
+    )
     for i, t in enumerate(templates):
         _check_template(i, t, step, calendar)
     return templates
