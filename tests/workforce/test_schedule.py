@@ -1,6 +1,7 @@
 """Who is on duty: a roster's answer against a scan of every shift, and the router."""
 
 import datetime as dt
+import pickle
 
 import pendulum
 import pytest
@@ -244,3 +245,17 @@ def test_a_plan_refuses_counts_that_are_not_a_list():
     rule = CoverageRule(name="night zh", language="zh", templates={"night"})
     assert rule.describe() == "at least 1 agent speaking 'zh' on every night shift"
     assert not rule.applies_to("day")
+
+
+def test_plans_and_rosters_survive_pickling_for_worker_processes():
+    plan = plan_shifts(
+        [ShiftTemplate(name="d", start="08:00", length=2 * H)],
+        [1, 1],
+        start=BASE.set(hour=8),
+        interval=H,
+    )
+    roster = build_roster(plan, [StaffMember(id="A")])
+    for value in (plan, roster, *plan.templates, *roster.shifts):
+        assert pickle.loads(pickle.dumps(value)) == value
+    again = pickle.loads(pickle.dumps(roster))
+    assert again.on_duty(BASE.set(hour=9)) == ("A",)
