@@ -27,6 +27,7 @@ import servicekit.routing
 import servicekit.routing.staffing
 import servicekit.scoring
 import servicekit.sla  # importing each package registers its values
+import servicekit.workforce
 from cli.demo_report_sample import sample as demo_sample
 from servicekit import _codec
 from servicekit._boundary import MAX_DEPTH
@@ -438,6 +439,123 @@ def _demo_report_values() -> dict[type, st.SearchStrategy[Any]]:
     }
 
 
+# Workforce planning values (issue 15), built directly: no solver runs here.
+W = servicekit.workforce
+_hour = dt.timedelta(hours=1)
+shift_breaks = st.builds(
+    W.ShiftBreak,
+    after=st.integers(0, 4).map(lambda n: n * _hour),
+    length=st.integers(1, 4).map(lambda n: n * dt.timedelta(minutes=15)),
+)
+shift_templates = st.builds(
+    W.ShiftTemplate,
+    name=names,
+    start=st.times(),
+    length=st.integers(6, 24).map(lambda n: n * _hour),
+    breaks=st.lists(shift_breaks, max_size=1),
+    cost=st.floats(0, 1e6),
+    weekdays=st.frozensets(st.integers(0, 6), min_size=1),
+    holidays=st.booleans(),
+    makeup_days=st.booleans(),
+)
+shift_starts = st.builds(
+    W.ShiftStart, template=names, day=st.dates(), agents=st.integers(0, 1000)
+)
+
+
+@st.composite
+def shift_plans(draw: st.DrawFn) -> Any:
+    templates = draw(
+        st.lists(shift_templates, min_size=1, max_size=3, unique_by=lambda t: t.name)
+    )
+    n = draw(st.integers(1, 6))
+    return W.ShiftPlan(
+        start=draw(instants),
+        interval=draw(st.sampled_from([15, 30, 60])) * dt.timedelta(minutes=1),
+        timezone=draw(st.sampled_from(["UTC", "Asia/Shanghai", "Asia/Urumqi"])),
+        templates=templates,
+        starts=draw(
+            st.lists(
+                st.builds(
+                    W.ShiftStart,
+                    template=st.sampled_from([t.name for t in templates]),
+                    day=st.dates(),
+                    agents=st.integers(0, 50),
+                ),
+                max_size=3,
+                unique_by=lambda s: (s.template, s.day),
+            )
+        ),
+        required=draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)),
+        coverage=draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)),
+        cost=draw(st.floats(0, 1e9)),
+        status=draw(st.sampled_from(list(W.SolveStatus))),
+    )
+
+
+# A shift's end is its start plus hours, which may land in a zone's repeated hour
+# (where == across zones is False, PEP 495): fixed offsets keep == exact.
+shift_instants = st.datetimes(
+    min_value=dt.datetime(1970, 1, 2),
+    max_value=dt.datetime(2200, 1, 1),
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=8))]),
+)
+
+
+@st.composite
+def roster_shifts(draw: st.DrawFn) -> Any:
+    start = draw(shift_instants)
+    length = draw(st.integers(1, 24)) * _hour
+    breaks = draw(st.booleans())
+    return W.RosterShift(
+        agent=draw(names),
+        template=draw(names),
+        day=draw(st.dates()),
+        start=start,
+        end=start + length,
+        breaks=[(start, start + dt.timedelta(minutes=30))] if breaks else [],
+    )
+
+
+workforce_strategies: dict[type, st.SearchStrategy[Any]] = {
+    W.ShiftBreak: shift_breaks,
+    W.ShiftTemplate: shift_templates,
+    W.ShiftStart: shift_starts,
+    W.ShiftPlan: shift_plans(),
+    W.StaffMember: st.builds(
+        W.StaffMember,
+        id=names,
+        languages=st.frozensets(st.sampled_from(["zh", "ug", "mn", "en"])),
+        skills=st.frozensets(names, max_size=3),
+        max_hours_per_week=st.none() | st.integers(1, 60).map(lambda n: n * _hour),
+        templates=st.none() | st.frozensets(names, max_size=3),
+        weekdays=st.frozensets(st.integers(0, 6)),
+        unavailable=st.frozensets(st.dates(), max_size=3),
+    ),
+    W.CoverageRule: st.builds(
+        W.CoverageRule,
+        name=names,
+        language=st.sampled_from(["zh", "ug", "mn"]),
+        skill=st.none() | names,
+        at_least=st.integers(1, 5),
+        templates=st.frozensets(names, max_size=3),
+        always=st.booleans(),
+    ),
+    W.RosterRules: st.builds(
+        W.RosterRules,
+        min_rest=st.timedeltas(dt.timedelta(0), dt.timedelta(days=2)),
+        days_off_per_week=st.integers(0, 7),
+        max_consecutive_days=st.integers(1, 30),
+    ),
+    W.RosterShift: roster_shifts(),
+    W.Roster: st.builds(
+        W.Roster,
+        shifts=st.lists(roster_shifts(), max_size=4),
+        status=st.sampled_from(list(W.SolveStatus)),
+    ),
+}
+
+
 #: One strategy per class the codec knows. A registered class missing here fails.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **_demo_report_values(),
@@ -564,6 +682,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
             some_dates,
         ),
     ),
+    **workforce_strategies,
 }
 
 STRATEGIES |= _forms(STRATEGIES)

@@ -22,6 +22,7 @@ __all__ = [
     "CalendarRangeError",
     "DeserializationError",
     "DuplicateIdError",
+    "InfeasiblePlanError",
     "InsufficientDataError",
     "InvalidArgumentError",
     "InvalidConditionError",
@@ -30,6 +31,7 @@ __all__ = [
     "InvalidHoursError",
     "InvalidTransitionError",
     "InvalidTypeError",
+    "MissingExtraError",
     "NaiveDatetimeError",
     "NoMatchingPolicyError",
     "ServiceKitError",
@@ -296,3 +298,42 @@ class DeserializationError(InvalidArgumentError):
         ...
         servicekit.errors.DeserializationError: ...
     """
+
+
+class MissingExtraError(ServiceKitError, ImportError):
+    """An optional part of servicekit needs a package that its extra installs.
+
+    The workforce solvers (shift plans and rosters) need SciPy; install them with
+    ``pip install 'servicekit[planning]'``. Everything else imports without it.
+
+    Examples:
+        >>> from servicekit.errors import MissingExtraError
+        >>> issubclass(MissingExtraError, ImportError)
+        True
+    """
+
+
+class InfeasiblePlanError(InvalidArgumentError):
+    """No shift plan or roster satisfies every rule; the message names the conflict.
+
+    ``conflicts`` holds one line per rule (or interval) in conflict, the same lines
+    the message lists, so a program can show them without parsing the message.
+
+    Examples:
+        >>> import datetime as dt, pendulum
+        >>> from servicekit.workforce import ShiftTemplate, plan_shifts
+        >>> day = ShiftTemplate(name="day", start="09:00", length=dt.timedelta(hours=8))
+        >>> plan_shifts(
+        ...     [day],
+        ...     [1, 1, 1],
+        ...     start=pendulum.datetime(2025, 1, 6, 7, tz="Asia/Shanghai"),
+        ...     interval=dt.timedelta(hours=1),
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InfeasiblePlanError: no shift covers 2 intervals that need agents: 2025-01-06 07:00 (1 needed), 2025-01-06 08:00 (1 needed); add a template that runs then, or check the requirements
+    """
+
+    def __init__(self, message: str, conflicts: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts
