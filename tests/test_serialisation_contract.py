@@ -27,6 +27,7 @@ import servicekit.routing
 import servicekit.routing.staffing
 import servicekit.scoring
 import servicekit.sla  # importing each package registers its values
+import servicekit.workforce
 from cli.demo_report_sample import sample as demo_sample
 from servicekit import _codec
 from servicekit._boundary import MAX_DEPTH
@@ -85,6 +86,7 @@ from servicekit.sla import (
     evaluate,
 )
 from strategies import (
+    WORKFORCE_STRATEGIES,
     ACCEPTANCE_EVENT_TYPES,
     CONDITIONS,
     SLA_CALENDARS,
@@ -566,6 +568,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     ),
 }
 
+STRATEGIES |= WORKFORCE_STRATEGIES
 STRATEGIES |= _forms(STRATEGIES)
 
 REGISTERED = sorted(
