@@ -86,11 +86,11 @@ from servicekit.sla import (
     evaluate,
 )
 from strategies import (
-    WORKFORCE_STRATEGIES,
     ACCEPTANCE_EVENT_TYPES,
     CONDITIONS,
     SLA_CALENDARS,
     SLA_METRICS,
+    WORKFORCE_STRATEGIES,
     acceptance_event_at,
     acceptance_instants,
     acceptance_policies,
