@@ -48,6 +48,9 @@ _TAIL: Final = 1e-17
 # more means a patience so long and a desk so short that the model no longer says
 # anything useful.
 MAX_QUEUE: Final = 1_000_000
+# Up to this many agents the Erlang B recursion runs without watching for underflow
+# (a step costs less than the check would save).
+_CHECK_UNDERFLOW: Final = 5_000
 # Rescale the chain's weights before a product of ratios above one overflows.
 _BIG: Final = 1e280
 _SMALL: Final = 1e-280
@@ -61,6 +64,16 @@ def b_next(b: float, n: int, traffic: float) -> float:
 def blocking(n_agents: int, a: float) -> float:
     """Erlang B of checked input."""
     b = 1.0
+    if n_agents <= _CHECK_UNDERFLOW:
+        # Float counters: CPython's float-only arithmetic is the fast path, and the
+        # values are those of integer counters (exact below 2**53).
+        k = 0.0
+        last = float(n_agents)
+        while k < last:
+            k += 1.0
+            ab = a * b
+            b = ab / (k + ab)
+        return b
     for n in range(1, n_agents + 1):
         b = a * b / (n + a * b)
         if b == 0.0:
@@ -131,7 +144,17 @@ def erlang_c(agents: int, traffic: float) -> float:
         a = traffic
     else:
         a = c.traffic(traffic)
-    return c_from_b(blocking(n, a), n, a)
+    if not 0.0 < a < n or n > _CHECK_UNDERFLOW:
+        return c_from_b(blocking(n, a), n, a)
+    # The common case, inlined: blocking() and c_from_b() in one loop.
+    b = 1.0
+    k = 0.0
+    last = float(n)
+    while k < last:
+        k += 1.0
+        ab = a * b
+        b = ab / (k + ab)
+    return n * b / (n - a * (1 - b))
 
 
 def sl_c(b: float, n: int, a: float, aht_s: float, target_s: float) -> float:
@@ -156,7 +179,7 @@ def asa_delta_a(asa_in_aht: float, aht_s: float, n: int, a: float) -> dt.timedel
 
 def _delta(seconds: float, n: int, a: float) -> dt.timedelta:
     try:
-        return dt.timedelta(seconds=seconds)
+        return dt.timedelta(0, seconds)
     except OverflowError:
         msg = (
             f"the average speed of answer with {n} agents for {a:g} Erlangs is too long "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Final
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -19,6 +19,9 @@ from servicekit import _codec
 from servicekit.errors import InvalidArgumentError
 from servicekit.workforce import _checks as c
 from servicekit.workforce import _queueing as q
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["StaffingPlan", "required_agents"]
 
@@ -111,7 +114,25 @@ class StaffingPlan(_codec.Serialisable):
 
 
 _new = object.__new__
-_set = object.__setattr__
+
+
+def _slot_setter(name: str) -> Callable[[StaffingPlan, object], None]:
+    return cast(
+        "Callable[[StaffingPlan, object], None]", vars(StaffingPlan)[name].__set__
+    )
+
+
+# The slots' own setters: a frozen class refuses setattr, and these are the cheapest
+# way past it for a value built here from numbers already known to be valid.
+_SET_AGENTS = _slot_setter("agents")
+_SET_SCHEDULED = _slot_setter("scheduled_agents")
+_SET_SL = _slot_setter("service_level")
+_SET_ASA = _slot_setter("asa")
+_SET_OCCUPANCY = _slot_setter("occupancy")
+_SET_WAITING = _slot_setter("waiting_probability")
+_SET_TRAFFIC = _slot_setter("traffic")
+_SET_ANSWERED = _slot_setter("answer_rate")
+_SET_ABANDONED = _slot_setter("abandon_rate")
 
 
 def _plan(  # noqa: PLR0917 -- private hot path: positional on purpose
@@ -131,15 +152,15 @@ def _plan(  # noqa: PLR0917 -- private hot path: positional on purpose
     converters would cost as much as the search itself.
     """
     plan: StaffingPlan = _new(StaffingPlan)
-    _set(plan, "agents", agents)
-    _set(plan, "scheduled_agents", scheduled)
-    _set(plan, "service_level", sl)
-    _set(plan, "asa", asa)
-    _set(plan, "occupancy", busy)
-    _set(plan, "waiting_probability", waiting)
-    _set(plan, "traffic", traffic)
-    _set(plan, "answer_rate", answer_rate)
-    _set(plan, "abandon_rate", abandon_rate)
+    _SET_AGENTS(plan, agents)
+    _SET_SCHEDULED(plan, scheduled)
+    _SET_SL(plan, sl)
+    _SET_ASA(plan, asa)
+    _SET_OCCUPANCY(plan, busy)
+    _SET_WAITING(plan, waiting)
+    _SET_TRAFFIC(plan, traffic)
+    _SET_ANSWERED(plan, answer_rate)
+    _SET_ABANDONED(plan, abandon_rate)
     return plan
 
 
@@ -255,11 +276,12 @@ def required_agents(
         t = c.seconds(c.duration(target_answer, "target_answer"))
     if answer_rate is None:
         answered_target = 0.0
-        sl_target = (
-            _DEFAULT_SERVICE_LEVEL
-            if service_level is None
-            else _target(service_level, "service_level")
-        )
+        if service_level is None:
+            sl_target = _DEFAULT_SERVICE_LEVEL
+        elif type(service_level) is float and 0.0 < service_level < 1.0:
+            sl_target = service_level
+        else:
+            sl_target = _target(service_level, "service_level")
     else:
         answered_target = _target(answer_rate, "answer_rate")
         sl_target = (
@@ -298,29 +320,36 @@ def _erlang_c_plan(  # noqa: PLR0917 -- the checked inputs of one call site
 ) -> StaffingPlan:
     if a == 0:
         return _zero_plan(abandonment=False)
-    cap_with_noise = cap * _NOISE
-    # No N at or below the traffic, nor below traffic / cap, can do: start above both.
-    n = max(math.floor(a), math.ceil(a / cap_with_noise) - 1, 0)
-    b = q.blocking(n, a)
+    # No N at or below the traffic, nor below traffic / cap, can do; above both,
+    # every N keeps both (occupancy falls as N grows): start there and check only
+    # the service level.
+    start = int(a)  # floor: a >= 0
+    if cap != 1.0:
+        start = max(start, math.ceil(a / (cap * _NOISE)) - 1)
+    b = q.blocking(start, a)
     exp = math.exp
+    t_per_aht = t / h
+    k = float(start)
+    last = k + _SEARCH_LIMIT
+    # Float counters, as in blocking(): the same values, on CPython's fast path.
     while True:
-        n += 1
-        b = a * b / (n + a * b)
-        if n <= a or a / n > cap_with_noise:
-            continue
-        wait = n * b / (n - a * (1 - b))
-        sl = 1.0 - wait * exp(-(n - a) * t / h)
+        k += 1.0
+        ab = a * b
+        b = ab / (k + ab)
+        wait = k * b / (k - a * (1.0 - b))
+        sl = 1.0 - wait * exp((a - k) * t_per_aht)
         if sl >= target:
             break
-        if n > a + _SEARCH_LIMIT:  # pragma: no cover - float exhaustion guard
-            msg = f"no staffing up to {n} agents reaches service level {target}; check the inputs"
+        if k > last:  # pragma: no cover - float exhaustion guard
+            msg = f"no staffing up to {k:.0f} agents reaches service level {target}; check the inputs"
             raise InvalidArgumentError(msg)
+    n = int(k)
     return _plan(
         n,
         scheduled_for(n, shrink),
         max(0.0, sl),
         q.asa_delta(wait, h, n, a),
-        a / n,
+        a / k,
         wait,
         a,
     )
