@@ -17,7 +17,7 @@ from servicekit.errors import InvalidArgumentError, InvalidTypeError
 # agents busy at once) is far beyond any contact centre, still answers in well under a
 # second, and keeps a mistyped volume from running for hours.
 MAX_TRAFFIC: Final = 1_000_000.0
-_ONE_SECOND: Final = dt.timedelta(seconds=1)
+_TOTAL_SECONDS: Final = dt.timedelta.total_seconds
 
 
 def agents(value: object, what: str = "agents") -> int:
@@ -73,8 +73,12 @@ def duration(value: object, what: str, *, positive: bool = False) -> dt.timedelt
 
 
 def seconds(value: dt.timedelta) -> float:
-    """Return a timedelta in seconds, as a float."""
-    return value / _ONE_SECOND
+    """Return a timedelta in seconds, as a float.
+
+    The base class's method: a ``pendulum.Duration`` divided by a plain timedelta
+    raises AttributeError (pendulum 3), and subclasses may round differently.
+    """
+    return _TOTAL_SECONDS(value)
 
 
 def share(
