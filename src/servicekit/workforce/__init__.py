@@ -18,6 +18,11 @@ Examples:
     14
 """
 
+from servicekit.workforce._intervals import (
+    IntervalRequirements,
+    interval_requirements,
+    spread_volume,
+)
 from servicekit.workforce._queueing import (
     QueueMetrics,
     average_speed_of_answer,
@@ -31,14 +36,17 @@ from servicekit.workforce._queueing import (
 from servicekit.workforce._staffing import StaffingPlan, required_agents
 
 __all__ = [
+    "IntervalRequirements",
     "QueueMetrics",
     "StaffingPlan",
     "average_speed_of_answer",
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "interval_requirements",
     "occupancy",
     "offered_traffic",
     "required_agents",
     "service_level",
+    "spread_volume",
 ]
