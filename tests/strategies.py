@@ -988,9 +988,11 @@ _W_TARGET = st.timedeltas(dt.timedelta(0), dt.timedelta(minutes=2))
 
 def _workforce_strategies() -> dict[type, st.SearchStrategy]:
     from servicekit.workforce import (  # noqa: PLC0415 -- the section is self-contained
+        IntervalRequirements,
         QueueMetrics,
         StaffingPlan,
         erlang_a,
+        interval_requirements,
         required_agents,
     )
 
@@ -1013,6 +1015,24 @@ def _workforce_strategies() -> dict[type, st.SearchStrategy]:
             target_answer=_W_TARGET,
             shrinkage=st.floats(0, 0.5),
             patience=st.none() | _W_PATIENCE,
+        ),
+        IntervalRequirements: st.builds(
+            interval_requirements,
+            forecast=st.lists(st.integers(0, 300) | st.floats(0, 300), max_size=12),
+            start=st.sampled_from(
+                [
+                    dt.datetime(2025, 1, 27, 8, tzinfo=ZoneInfo("Asia/Shanghai")),
+                    dt.datetime(2025, 3, 3, 11, tzinfo=dt.UTC),
+                ]
+            ),
+            interval=st.sampled_from([15, 30, 60]).map(
+                lambda m: dt.timedelta(minutes=m)
+            ),
+            calendar=st.sampled_from(sorted(SLA_CALENDARS)).map(SLA_CALENDARS.get),
+            aht=_W_AHT,
+            target_answer=_W_TARGET,
+            shrinkage=st.floats(0, 0.5),
+            minimum_agents=st.integers(0, 2),
         ),
     }
 

@@ -28,9 +28,11 @@ from scipy import integrate, linalg, special, stats
 
 def erlang_b_poisson(n: int, a: float) -> float:
     """B(N, A) = P(X = N) / P(X <= N) for X ~ Poisson(A)."""
+    if n == 0:
+        return 1.0
     if a == 0:
-        return 0.0 if n else 1.0
-    return float(stats.poisson.pmf(n, a) / stats.poisson.cdf(n, a))
+        return 0.0
+    return float(np.exp(stats.poisson.logpmf(n, a) - stats.poisson.logcdf(n, a)))
 
 
 def chain(n: int, a: float, beta: float, tau: float) -> dict[str, float]:
@@ -110,9 +112,14 @@ def mandelbaum_zeltyn(n: int, a: float, beta: float, tau: float) -> dict[str, fl
         exponent = lam * -math.expm1(-theta * t) / theta - (n + theta) * t
         return t * math.exp(math.log(lam) + log_last + exponent)
 
-    mean_answered = integrate.quad(
-        wait_density_answered, 0, np.inf, limit=400, epsabs=1e-13, epsrel=1e-11
-    )[0]
+    # Split at the density's peak (λ·e^{-θx} = N + θ), which quad could miss.
+    peak = max(0.0, math.log(lam / (n + theta)) / theta)
+    mean_answered = sum(
+        integrate.quad(
+            wait_density_answered, lo, hi, limit=400, epsabs=1e-13, epsrel=1e-11
+        )[0]
+        for lo, hi in ((0.0, peak), (peak, np.inf))
+    )
     return {
         "waiting": waiting,
         "abandoned": abandoned,

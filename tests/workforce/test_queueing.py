@@ -146,6 +146,13 @@ class TestFastPathsCheckLikeTheSlowOnes:
             lambda: erlang_c(True, 1.0),
             lambda: erlang_c(2, "1"),
             lambda: required_agents(
+                volume=100,
+                period=dt.timedelta(hours=1),
+                aht=dt.timedelta(minutes=3),
+                target_answer=dt.timedelta(seconds=20),
+                service_level="high",
+            ),
+            lambda: required_agents(
                 volume="100",
                 period=dt.timedelta(hours=1),
                 aht=dt.timedelta(minutes=3),
@@ -164,7 +171,11 @@ class TestFastPathsCheckLikeTheSlowOnes:
             call()
 
     def test_erlang_c_accepts_int_traffic_and_subclasses(self):
-        assert erlang_c(2, 1) == erlang_c(2, 1.0)
+        class Seats(int):
+            pass
+
+        assert erlang_c(Seats(2), 1) == erlang_c(2, 1.0)
+        assert type(erlang_b(Seats(2), 1.0)) is float
         assert offered_traffic(
             volume=10, period=dt.timedelta(hours=1), aht=dt.timedelta(minutes=6)
         ) == pytest.approx(1.0)

@@ -90,6 +90,12 @@ class TestAgainstMandelbaumZeltyn:
             assert 0.0 <= share <= 1.0
         same(ours, mandelbaum_zeltyn(n, a, 1.0, 1 / 9), tol=1e-7)
 
+    @pytest.mark.parametrize(("n", "a"), [(1, 1000.0), (5, 400.0)])
+    def test_weights_beyond_a_double_are_rescaled(self, n, a):
+        """A desk far too small for patient callers: the queue's weights, products of
+        ratios up to A / N, pass 1e308 before they turn; the sum rescales them."""
+        same(metrics(n, a, 0.01, 0.5), mandelbaum_zeltyn(n, a, 0.01, 0.5), tol=1e-7)
+
 
 class TestDefinitions:
     @given(st.integers(0, 80), st.integers(0, 1600), betas, taus)
@@ -204,6 +210,12 @@ class TestBadInput:
         walk a chain hundreds of millions of states long."""
         with pytest.raises(InvalidArgumentError, match="patience"):
             call(agents=10, volume=40_000, patience=dt.timedelta(days=365))
+
+    def test_a_queue_that_thins_too_slowly_is_refused_up_front(self):
+        """As many agents as traffic and callers who wait ~2,700 years: the tail of the
+        queue would take millions of states to sum."""
+        with pytest.raises(InvalidArgumentError, match="patience"):
+            call(agents=100, volume=2000, patience=dt.timedelta(days=1_000_000))
 
     def test_traffic_beyond_the_models(self):
         with pytest.raises(InvalidArgumentError, match="Erlangs"):

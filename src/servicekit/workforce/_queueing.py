@@ -56,11 +56,6 @@ _BIG: Final = 1e280
 _SMALL: Final = 1e-280
 
 
-def b_next(b: float, n: int, traffic: float) -> float:
-    """One step of the Erlang B recursion: ``B(n)`` from ``B(n - 1)``."""
-    return traffic * b / (n + traffic * b)
-
-
 def blocking(n_agents: int, a: float) -> float:
     """Erlang B of checked input."""
     b = 1.0
@@ -334,13 +329,27 @@ class AbandonmentModel(NamedTuple):
     asa_in_aht: float
 
 
+def queue_states(n: int, a: float, beta: float) -> float:
+    """About how many waiting states the Erlang A sum visits (within a factor of 2).
+
+    The queue's weights peak at ``(A - N) / β`` waiting (zero if N >= A) and fall
+    like a Gaussian of variance about ``A / β`` beyond; with N > A they also fall at
+    least geometrically, by ``A / N`` a state.
+    """
+    spread = math.sqrt(2.0 * 40.0 * a / beta)
+    if n > a:
+        return min(spread, 40.0 / -math.log(a / n))
+    return (a - n) / beta + spread
+
+
 def check_queue_length(n: int, a: float, beta: float) -> None:
-    """Refuse an Erlang A chain too long to sum (a queue of millions)."""
-    if n < a and (a - n) / beta > MAX_QUEUE:
+    """Refuse an Erlang A chain too long to sum (a queue of millions), up front."""
+    states = queue_states(n, a, beta)
+    if states > MAX_QUEUE:
         msg = (
             f"with {n} agents for {a:g} Erlangs and a patience of "
-            f"{1 / beta:g} handling times the queue would hold about "
-            f"{(a - n) / beta:,.0f} contacts, beyond what this model represents "
+            f"{1 / beta:g} handling times the queue would run to about "
+            f"{states:,.0f} contacts, beyond what this model represents "
             f"(at most {MAX_QUEUE:,}); shorten patience, add agents or plan a "
             "smaller interval"
         )
@@ -411,7 +420,7 @@ def abandonment_model(
             within *= _SMALL
             asa *= _SMALL
         j += 1
-        if j > MAX_QUEUE:
+        if j > 2 * MAX_QUEUE:  # pragma: no cover - check_queue_length refused it
             msg = (
                 f"with {n} agents for {a:g} Erlangs and a patience of {1 / beta:g} "
                 f"handling times the queue runs past {MAX_QUEUE:,} contacts, beyond "
