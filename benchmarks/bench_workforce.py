@@ -39,11 +39,14 @@ import gc
 import math
 import sys
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pyworkforce.queuing import ErlangC
 
 from servicekit.workforce import erlang_a, erlang_c, required_agents
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # (contacts, interval minutes, AHT minutes, answer target seconds, service level)
 SMALL = [
