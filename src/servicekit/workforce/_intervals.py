@@ -129,8 +129,8 @@ class IntervalRequirements(_codec.Serialisable):
 
     Interval ``i`` covers ``[start + i·interval, start + (i+1)·interval)`` (elapsed
     time, so a day with a daylight-saving change has one interval more or fewer of
-    wall clock, never a gap). A shift scheduler takes [`start`][], [`interval`][] and
-    [`scheduled_agents`][] (or [`agents`][] if it plans shrinkage itself).
+    wall clock, never a gap). A shift scheduler takes ``start``, ``interval`` and
+    ``scheduled_agents`` (or ``agents`` if it plans shrinkage itself).
 
     Args:
         start: The first interval's start (in the calendar's zone when computed).
@@ -201,7 +201,7 @@ class IntervalRequirements(_codec.Serialisable):
 
     @property
     def starts(self) -> tuple[pendulum.DateTime, ...]:
-        """Each interval's start, in the zone of [`start`][]."""
+        """Each interval's start, in the zone of ``start``."""
         return tuple(self._at(i) for i in range(len(self.volumes)))
 
     @property
