@@ -101,6 +101,21 @@ def ratio_line(name: str, ours_us: float, theirs_us: float, target: float) -> bo
     return ratio >= target
 
 
+def time_pair(
+    repeat: int, ours: Callable[[], object], theirs: Callable[[], object]
+) -> tuple[float, float]:
+    """Best µs per call of each, with as many calls per loop for both."""
+    loops = loops_for(theirs)
+    return best_of(repeat, loops, ours), best_of(repeat, loops, theirs)
+
+
+def mean_ratio_line(name: str, times: list[tuple[float, float]], target: float) -> bool:
+    """The ratio line of the mean times over several cases."""
+    ours = sum(t[0] for t in times) / len(times)
+    theirs = sum(t[1] for t in times) / len(times)
+    return ratio_line(name, ours, theirs, target)
+
+
 def _peer(case: tuple[int, int, int, int, float]) -> ErlangC:
     volume, interval, aht, target_s, _ = case
     return ErlangC(transactions=volume, aht=aht, asa=target_s / 60, interval=interval)
@@ -120,7 +135,7 @@ def _ours_inputs(
 
 
 def _required(cases, repeat: int, label: str, target: float) -> bool:
-    ours_total = theirs_total = 0.0
+    times = []
     for case in cases:
         volume, period, aht, answer, sl = _ours_inputs(case)
         plan = required_agents(
@@ -149,11 +164,8 @@ def _required(cases, repeat: int, label: str, target: float) -> bool:
         def theirs(case=case, sl=sl):
             return _peer(case).required_positions(service_level=sl)
 
-        loops = loops_for(theirs)
-        ours_total += best_of(repeat, loops, ours)
-        theirs_total += best_of(repeat, loops, theirs)
-    n = len(cases)
-    return ratio_line(label, ours_total / n, theirs_total / n, target)
+        times.append(time_pair(repeat, ours, theirs))
+    return mean_ratio_line(label, times, target)
 
 
 def bench_required_agents_small(repeat: int) -> bool:
@@ -167,7 +179,7 @@ def bench_required_agents_large(repeat: int) -> bool:
 
 
 def _erlang_c(cases, repeat: int, label: str, target: float) -> bool:
-    ours_total = theirs_total = 0.0
+    times = []
     for case in cases:
         peer = _peer(case)
         a = peer.intensity
@@ -180,11 +192,8 @@ def _erlang_c(cases, repeat: int, label: str, target: float) -> bool:
         def theirs(case=case, n=n):
             return _peer(case).waiting_probability(n)
 
-        loops = loops_for(theirs)
-        ours_total += best_of(repeat, loops, ours)
-        theirs_total += best_of(repeat, loops, theirs)
-    count = len(cases)
-    return ratio_line(label, ours_total / count, theirs_total / count, target)
+        times.append(time_pair(repeat, ours, theirs))
+    return mean_ratio_line(label, times, target)
 
 
 def bench_erlang_c_small(repeat: int) -> bool:

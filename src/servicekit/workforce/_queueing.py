@@ -496,17 +496,18 @@ class QueueMetrics(_codec.Serialisable):
 
     Examples:
         >>> from datetime import timedelta
-        >>> from servicekit.workforce import QueueMetrics, erlang_a
-        >>> m = erlang_a(
-        ...     agents=14,
-        ...     volume=100,
-        ...     period=timedelta(minutes=30),
-        ...     aht=timedelta(minutes=3),
-        ...     patience=timedelta(minutes=2),
-        ...     target_answer=timedelta(seconds=20),
+        >>> from servicekit.workforce import QueueMetrics
+        >>> m = QueueMetrics(
+        ...     agents=12,
+        ...     service_level=0.83,
+        ...     answer_rate=0.94,
+        ...     abandon_rate=0.06,
+        ...     asa=timedelta(seconds=6),
+        ...     occupancy=0.78,
+        ...     waiting_probability=0.28,
         ... )
-        >>> QueueMetrics.from_dict(m.to_dict()) == m
-        True
+        >>> m.to_dict()["asa"], QueueMetrics.from_dict(m.to_dict()) == m
+        ('PT6S', True)
     """
 
     agents: int = attrs.field(converter=_agents_field)
