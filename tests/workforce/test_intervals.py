@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 import math
+import pickle
 
 import pendulum
 import pytest
@@ -183,6 +184,7 @@ class TestValue:
         assert need.peak_agents == max(need.scheduled_agents)
         assert need.end == start.add(hours=2)
         assert IntervalRequirements.from_dict(need.to_dict()) == need
+        assert pickle.loads(pickle.dumps(need)) == need
 
     def test_days_with_a_clock_change_have_elapsed_intervals(self):
         """New York springs forward on 9 March 2025: that day has 23 hourly intervals
