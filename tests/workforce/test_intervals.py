@@ -68,13 +68,15 @@ def check_against_reference(need, forecast, start, interval, calendar, **targets
 
 def plan(forecast, start, interval=dt.timedelta(minutes=30), calendar=CHINA, **kw):
     return interval_requirements(
-        forecast=forecast,
-        start=start,
-        interval=interval,
-        calendar=calendar,
-        aht=AHT,
-        target_answer=TARGET,
-        **kw,
+        **{
+            "forecast": forecast,
+            "start": start,
+            "interval": interval,
+            "calendar": calendar,
+            "aht": AHT,
+            "target_answer": TARGET,
+            **kw,
+        }
     )
 
 
@@ -166,6 +168,27 @@ class TestChinaCalendar:
         ]
         assert need.agents == tuple(p.agents for p in expected)
         assert need.scheduled_agents == tuple(p.scheduled_agents for p in expected)
+
+    def test_handling_times_per_interval(self):
+        """Evening calls run longer: each interval is staffed with its own AHT."""
+        start = pendulum.datetime(2025, 3, 3, 16, tz=SHANGHAI)
+        ahts = [dt.timedelta(minutes=m) for m in (4, 5, 8, 8)]
+        need = interval_requirements(
+            forecast=[60, 60, 60, 60],
+            start=start,
+            interval=dt.timedelta(minutes=30),
+            calendar=CHINA,
+            aht=ahts,
+            target_answer=TARGET,
+        )
+        expected = [
+            required_agents(
+                volume=60, period=dt.timedelta(minutes=30), aht=h, target_answer=TARGET
+            ).agents
+            for h in ahts
+        ]
+        assert need.agents == tuple(expected)
+        assert need.agents[0] < need.agents[1] < need.agents[2]
 
     def test_a_minimum_while_open_and_none_while_closed(self):
         start = pendulum.datetime(2025, 3, 3, 11, 30, tz=SHANGHAI)
@@ -316,6 +339,19 @@ class TestBadInput:
             plan(100, self.START)
         with pytest.raises(InvalidTypeError, match="calendar"):
             plan([1], self.START, calendar="CN")
+
+    def test_handling_times_per_interval_must_match_the_forecast(self):
+        with pytest.raises(InvalidArgumentError, match="aht holds 1"):
+            plan([1, 2], self.START, aht=[AHT])
+        with pytest.raises(InvalidArgumentError, match=r"aht\[1\]"):
+            plan([1, 2], self.START, aht=[AHT, dt.timedelta(0)])
+        with pytest.raises(InvalidTypeError, match="aht"):
+            plan([1, 2], self.START, aht="PT5M")
+
+    def test_an_empty_forecast_still_checks_the_targets(self):
+        with pytest.raises(InvalidArgumentError, match="answer_rate"):
+            plan([], self.START, aht=[], answer_rate=0.95)
+        assert len(plan([], self.START)) == 0
 
     def test_too_long_a_forecast(self):
         with pytest.raises(InvalidArgumentError, match="intervals"):

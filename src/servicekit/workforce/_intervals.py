@@ -36,6 +36,8 @@ __all__ = ["IntervalRequirements", "interval_requirements", "spread_volume"]
 _DAY: Final = dt.timedelta(days=1)
 _DAY_US: Final = 86_400_000_000
 _US: Final = dt.timedelta(microseconds=1)
+# The handling time the staffing inputs are checked with when a forecast is empty.
+_PROBE_AHT: Final = dt.timedelta(minutes=1)
 # A forecast longer than this many intervals (a year of 15-minute ones is 35,040) is
 # almost certainly a unit mistake; planning it would take minutes.
 _MAX_INTERVALS: Final = 100_000
@@ -273,6 +275,24 @@ def spread_volume(
     return tuple(day * share for day in days for share in shares)
 
 
+def _handling_times(value: object, count: int) -> tuple[dt.timedelta, ...]:
+    """One AHT per interval: the one given for all, or one each."""
+    if isinstance(value, dt.timedelta):
+        return (c.duration(value, "aht", positive=True),) * count
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        msg = (
+            "aht must be a timedelta, or a sequence of them (one per interval); "
+            f"got {value!r}"
+        )
+        raise InvalidTypeError(msg)
+    if len(value) != count:
+        msg = f"aht holds {len(value)} handling times but forecast holds {count} intervals; give one per interval"
+        raise InvalidArgumentError(msg)
+    return tuple(
+        c.duration(each, f"aht[{i}]", positive=True) for i, each in enumerate(value)
+    )
+
+
 def _aligned(
     start: dt.datetime, interval: dt.timedelta, zone: str
 ) -> pendulum.DateTime:
@@ -298,7 +318,7 @@ def interval_requirements(
     start: dt.datetime,
     interval: dt.timedelta,
     calendar: BusinessCalendar,
-    aht: dt.timedelta,
+    aht: dt.timedelta | Sequence[dt.timedelta],
     target_answer: dt.timedelta,
     service_level: float | None = None,
     answer_rate: float | None = None,
@@ -323,7 +343,8 @@ def interval_requirements(
             calendar's clock (09:00 or 09:30 for 30-minute intervals, not 09:10).
         interval: The intervals' length; it must divide a day (15, 30, 60 minutes).
         calendar: When the desk is open: weekly hours, holidays, make-up days.
-        aht: Average handling time.
+        aht: Average handling time, or one per interval (handling times that
+            change through the day: longer calls in the evening, say).
         target_answer: The service level's answer-time target.
         service_level: Target share answered within ``target_answer`` (see
             [`required_agents`][]).
@@ -371,8 +392,8 @@ def interval_requirements(
     first = _aligned(_aware(start, "start"), length, calendar.timezone)
     volumes = _volumes(forecast, "forecast")
     floor = c.agents(minimum_agents, "minimum_agents")
+    handling = _handling_times(aht, len(volumes))
     targets = {
-        "aht": aht,
         "target_answer": target_answer,
         "service_level": service_level,
         "answer_rate": answer_rate,
@@ -381,26 +402,29 @@ def interval_requirements(
         "shrinkage": shrinkage,
     }
     # Check every staffing input once, before any interval, even with no volume.
-    probe = required_agents(volume=0, period=length, **targets)  # type: ignore[arg-type]
+    for each in dict.fromkeys(handling) or (_PROBE_AHT,):
+        required_agents(volume=0, period=length, aht=each, **targets)  # type: ignore[arg-type]
     shrink = 0.0 if shrinkage == 0 else float(shrinkage)
-    plans: dict[float, StaffingPlan] = {0.0: probe}
+    # Forecasts repeat (a profile day after day): plan each (volume, AHT) once.
+    plans: dict[tuple[float, dt.timedelta], StaffingPlan] = {}
     shares: list[float] = []
     agents: list[int] = []
     scheduled: list[int] = []
     closed: list[float] = []
     # Elapsed time, in UTC: pendulum adds whole days on the wall clock.
     at = first.in_timezone("UTC")
-    for volume in volumes:
+    for volume, handle in zip(volumes, handling, strict=True):
         end = at + length
         share = calendar.between(at, end) / length
         shares.append(share)
         closed.append(volume * (1.0 - share))
         if share > 0.0:
-            plan = plans.get(volume)
+            plan = plans.get((volume, handle))
             if plan is None:
-                plan = plans[volume] = required_agents(
+                plan = plans[volume, handle] = required_agents(
                     volume=volume,
                     period=length,
+                    aht=handle,
                     **targets,  # type: ignore[arg-type]
                 )
             on_queue = max(plan.agents, floor)
