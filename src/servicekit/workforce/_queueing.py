@@ -133,23 +133,25 @@ def erlang_c(agents: int, traffic: float) -> float:
         >>> round(erlang_c(agents=2000, traffic=1950.0), 4)
         0.1787
     """
-    # The checks inline the common case (an int and a float) for a cheap call.
-    n = agents if type(agents) is int and agents >= 0 else c.agents(agents)
-    if type(traffic) is float and 0.0 <= traffic <= c.MAX_TRAFFIC:
-        a = traffic
-    else:
-        a = c.traffic(traffic)
-    if not 0.0 < a < n or n > _CHECK_UNDERFLOW:
-        return c_from_b(blocking(n, a), n, a)
-    # The common case, inlined: blocking() and c_from_b() in one loop.
-    b = 1.0
-    k = 0.0
-    last = float(n)
-    while k < last:
-        k += 1.0
-        ab = a * b
-        b = ab / (k + ab)
-    return n * b / (n - a * (1 - b))
+    # The common case (checked by its own condition: a float traffic below a whole
+    # number of agents, few enough to need no underflow watch), with blocking() and
+    # c_from_b() inlined into one loop, for a cheap call.
+    if (
+        type(agents) is int
+        and type(traffic) is float
+        and 0.0 < traffic < agents <= _CHECK_UNDERFLOW
+    ):
+        b = 1.0
+        k = 0.0
+        last = float(agents)
+        while k < last:
+            k += 1.0
+            ab = traffic * b
+            b = ab / (k + ab)
+        return agents * b / (agents - traffic * (1 - b))
+    n = c.agents(agents)
+    a = c.traffic(traffic)
+    return c_from_b(blocking(n, a), n, a)
 
 
 def sl_c(b: float, n: int, a: float, aht_s: float, target_s: float) -> float:
