@@ -205,6 +205,9 @@ class TestValue:
         assert need.interval == dt.timedelta(minutes=30)
         assert all(type(n) is int for n in need.scheduled_agents)
         assert need.peak_agents == max(need.scheduled_agents)
+        assert need.staffed_time == dt.timedelta(minutes=30) * sum(
+            need.scheduled_agents
+        )
         assert need.end == start.add(hours=2)
         assert IntervalRequirements.from_dict(need.to_dict()) == need
         assert pickle.loads(pickle.dumps(need)) == need

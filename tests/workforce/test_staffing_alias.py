@@ -6,6 +6,7 @@ import pickle
 
 import servicekit.routing.staffing as old
 import servicekit.workforce as new
+from servicekit import _codec
 
 
 def test_every_old_name_is_the_same_object():
@@ -46,3 +47,14 @@ def test_erlang_c_plans_write_the_same_keys_as_before():
         "waiting_probability",
         "traffic",
     ]
+
+
+def test_every_public_workforce_value_is_on_the_codec():
+    values = [
+        getattr(new, name)
+        for name in new.__all__
+        if isinstance(getattr(new, name), type)
+    ]
+    assert values
+    for cls in values:
+        assert cls in _codec._SPECS, cls

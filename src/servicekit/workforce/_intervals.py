@@ -224,6 +224,15 @@ class IntervalRequirements(_codec.Serialisable):
         )
 
     @property
+    def staffed_time(self) -> dt.timedelta:
+        """Person-time on shift the plan needs: ``Σ scheduled_agents × interval``.
+
+        Divided by a working week (``timedelta(hours=40)``), the full-time
+        equivalents the forecast calls for.
+        """
+        return self.interval * sum(self.scheduled_agents)
+
+    @property
     def peak_agents(self) -> int:
         """The most agents any interval needs on shift (0 for an empty forecast)."""
         return max(self.scheduled_agents, default=0)
