@@ -148,6 +148,50 @@ class TestChinaCalendar:
         )
         assert opened + need.closed_volume == pytest.approx(sum(forecast))
 
+    @settings(max_examples=8, deadline=None)
+    @given(
+        st.sampled_from([15, 30, 60]),
+        st.sampled_from(
+            [
+                pendulum.datetime(2025, 3, 9, tz="America/New_York"),
+                pendulum.datetime(2025, 11, 2, tz="America/New_York"),
+            ]
+        ),
+        st.lists(st.integers(0, 200), min_size=1, max_size=30),
+    )
+    def test_clock_changes_against_the_minute_by_minute_reference(
+        self, minutes, start, forecast
+    ):
+        """A night desk open 00:30-02:30 on the two nights New York changes its
+        clocks: the skipped hour is not working time, the repeated one counts twice."""
+        night = BusinessCalendar(
+            timezone="America/New_York", weekly_hours=parse_hours("Mon-Sun 00:30-02:30")
+        )
+        interval = dt.timedelta(minutes=minutes)
+        need = plan(forecast, start, interval=interval, calendar=night)
+        check_against_reference(need, forecast, start, interval, night)
+
+    def test_clock_changes_known_answers(self):
+        night = BusinessCalendar(
+            timezone="America/New_York", weekly_hours=parse_hours("Mon-Sun 00:30-02:30")
+        )
+        hour = dt.timedelta(hours=1)
+        spring = pendulum.datetime(2025, 3, 9, tz="America/New_York")
+        fall = pendulum.datetime(2025, 11, 2, tz="America/New_York")
+        # 00:00, 01:00 EST, then 03:00 EDT: 02:00-02:30 never happens.
+        assert plan([10] * 3, spring, interval=hour, calendar=night).open_shares == (
+            0.5,
+            1.0,
+            0.0,
+        )
+        # 00:00 EDT, 01:00 EDT, 01:00 EST, 02:00 EST: the repeated hour is worked twice.
+        assert plan([10] * 4, fall, interval=hour, calendar=night).open_shares == (
+            0.5,
+            1.0,
+            1.0,
+            0.5,
+        )
+
     def test_erlang_a_targets_and_shrinkage_per_interval(self):
         start = pendulum.datetime(2025, 3, 3, 9, tz=SHANGHAI)
         targets = {
