@@ -51,6 +51,10 @@ MAX_QUEUE: Final = 1_000_000
 # Up to this many agents the Erlang B recursion runs without watching for underflow
 # (a step costs less than the check would save).
 _CHECK_UNDERFLOW: Final = 5_000
+# 1.0, 2.0, ... as floats, for the Erlang B recursion's counter: CPython runs
+# float-only arithmetic on its fast path, and a slice of this table costs less than
+# counting in the loop (the values are those of integer counters, exact below 2**53).
+_COUNTS: Final = tuple(map(float, range(1, _CHECK_UNDERFLOW + 1)))
 # Rescale the chain's weights before a product of ratios above one overflows.
 _BIG: Final = 1e280
 _SMALL: Final = 1e-280
@@ -60,12 +64,8 @@ def blocking(n_agents: int, a: float) -> float:
     """Erlang B of checked input."""
     b = 1.0
     if n_agents <= _CHECK_UNDERFLOW:
-        # Float counters: CPython's float-only arithmetic is the fast path, and the
-        # values are those of integer counters (exact below 2**53).
-        k = 0.0
-        last = float(n_agents)
-        while k < last:
-            k += 1.0
+        # Float counters (see _COUNTS): the values of integer ones, faster.
+        for k in _COUNTS[:n_agents]:
             ab = a * b
             b = ab / (k + ab)
         return b
@@ -142,10 +142,7 @@ def erlang_c(agents: int, traffic: float) -> float:
         and 0.0 < traffic < agents <= _CHECK_UNDERFLOW
     ):
         b = 1.0
-        k = 0.0
-        last = float(agents)
-        while k < last:
-            k += 1.0
+        for k in _COUNTS[:agents]:
             ab = traffic * b
             b = ab / (k + ab)
         return agents * b / (agents - traffic * (1 - b))
