@@ -109,11 +109,21 @@ def time_pair(
     return best_of(repeat, loops, ours), best_of(repeat, loops, theirs)
 
 
-def mean_ratio_line(name: str, times: list[tuple[float, float]], target: float) -> bool:
-    """The ratio line of the mean times over several cases."""
+def mean_ratio_line(
+    name: str, times: list[tuple[float, float]], target: float, cases: list
+) -> bool:
+    """The ratio line of the mean times over several cases, then each case's."""
     ours = sum(t[0] for t in times) / len(times)
     theirs = sum(t[1] for t in times) / len(times)
-    return ratio_line(name, ours, theirs, target)
+    passed = ratio_line(name, ours, theirs, target)
+    if len(times) > 1:
+        for case, (mine, peer) in zip(cases, times, strict=True):
+            volume, interval, aht, answer, sl = case
+            print(
+                f"    {volume:>6} per {interval} min, AHT {aht} min, {sl:.0%}/{answer}s: "
+                f"{mine:7.2f} µs vs {peer:7.2f} µs, {peer / mine:5.2f}x"
+            )
+    return passed
 
 
 def _peer(case: tuple[int, int, int, int, float]) -> ErlangC:
@@ -165,7 +175,7 @@ def _required(cases, repeat: int, label: str, target: float) -> bool:
             return _peer(case).required_positions(service_level=sl)
 
         times.append(time_pair(repeat, ours, theirs))
-    return mean_ratio_line(label, times, target)
+    return mean_ratio_line(label, times, target, cases)
 
 
 def bench_required_agents_small(repeat: int) -> bool:
@@ -193,7 +203,7 @@ def _erlang_c(cases, repeat: int, label: str, target: float) -> bool:
             return _peer(case).waiting_probability(n)
 
         times.append(time_pair(repeat, ours, theirs))
-    return mean_ratio_line(label, times, target)
+    return mean_ratio_line(label, times, target, cases)
 
 
 def bench_erlang_c_small(repeat: int) -> bool:

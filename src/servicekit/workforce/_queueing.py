@@ -145,7 +145,8 @@ def erlang_c(agents: int, traffic: float) -> float:
         for k in _COUNTS[:agents]:
             ab = traffic * b
             b = ab / (k + ab)
-        return agents * b / (agents - traffic * (1 - b))
+        # agents > traffic > 0, so the loop ran and left k = float(agents).
+        return k * b / (k - traffic * (1.0 - b))
     n = c.agents(agents)
     a = c.traffic(traffic)
     return c_from_b(blocking(n, a), n, a)
