@@ -71,6 +71,17 @@ def chain(n: int, a: float, beta: float, tau: float) -> dict[str, float]:
     }
 
 
+def abandon_by_little(n: int, a: float, beta: float) -> float:
+    """P(abandon) = θ·E[Q] / λ from the truncated chain's stationary distribution."""
+    queue = int(max(0.0, (a - n) / beta) + 12 * math.sqrt(a / beta + 1) + 30)
+    k = np.arange(1, n + queue + 1, dtype=float)
+    death = np.where(k <= n, k, n + (k - n) * beta)
+    log_w = np.concatenate(([0.0], np.cumsum(math.log(a) - np.log(death))))
+    w = np.exp(log_w - log_w.max())
+    in_queue = np.maximum(np.arange(n + queue + 1) - n, 0)
+    return float(beta * (in_queue * w).sum() / w.sum() / a)
+
+
 def mandelbaum_zeltyn(n: int, a: float, beta: float, tau: float) -> dict[str, float]:
     """Erlang A's measures from Mandelbaum & Zeltyn's incomplete-gamma expressions.
 

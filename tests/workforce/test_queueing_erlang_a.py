@@ -17,7 +17,7 @@ from servicekit.workforce import (
     required_agents,
     service_level,
 )
-from workforce.queue_reference import chain, mandelbaum_zeltyn
+from workforce.queue_reference import abandon_by_little, chain, mandelbaum_zeltyn
 
 HOUR = dt.timedelta(hours=1)
 AHT = dt.timedelta(minutes=3)
@@ -127,6 +127,15 @@ class TestDefinitions:
     def test_round_trip(self):
         m = metrics(14, 10.0, 1.5, 1 / 9)
         assert QueueMetrics.from_dict(m.to_dict()) == m
+
+
+class TestSmallShares:
+    @pytest.mark.parametrize("beta", [1e-3, 1e-6, 1e-8])
+    def test_a_small_abandon_rate_keeps_its_digits(self, beta):
+        """abandon_rate is summed from each state's hang-up share, not taken as
+        one minus the answer rate, which at one in a billion keeps six digits."""
+        ours = metrics(14, 10.0, beta, 0.1).abandon_rate
+        assert ours == pytest.approx(abandon_by_little(14, 10.0, beta), rel=1e-12)
 
 
 class TestLimits:

@@ -392,7 +392,8 @@ def abandonment_model(
     not_yet = 1.0  # I_p(j + 1, shape), from 1 down
     j = 0
     while True:
-        rate = n + (j + 1) * beta
+        hang_ups = (j + 1) * beta
+        rate = n + hang_ups
         answer_share = n / rate
         hazard_sum += 1.0 / rate
         if not_yet > 0.0:
@@ -403,7 +404,8 @@ def abandonment_model(
         total += x
         waiting += x
         answered += x * answer_share
-        abandoned += x * (1.0 - answer_share)
+        # Not 1 - answer_share: that loses the digits of a small abandon rate.
+        abandoned += x * (hang_ups / rate)
         within += x * answer_share * not_yet
         asa += x * answer_share * hazard_sum
         ratio = a / rate
