@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.workforce import (
     StaffingPlan,
+    average_speed_of_answer,
     erlang_b,
     erlang_c,
+    occupancy,
     offered_traffic,
     required_agents,
+    service_level,
 )
 from workforce.queue_reference import erlang_b_poisson, old_required_agents
 
@@ -191,3 +194,38 @@ class TestFastPathsCheckLikeTheSlowOnes:
         )
         assert plan.agents == 14
         assert StaffingPlan.from_dict(plan.to_dict()) == plan
+
+
+class TestErlangCMeasures:
+    """The Erlang C measures, from their new home (tests/routing/test_staffing.py
+    checks them against SciPy through the alias)."""
+
+    def test_known_values(self):
+        aht = dt.timedelta(minutes=3)
+        answer = dt.timedelta(seconds=20)
+        sl = service_level(agents=14, traffic=10.0, aht=aht, target_answer=answer)
+        assert sl == pytest.approx(0.8883500191794669, rel=1e-12)
+        assert (
+            service_level(agents=0, traffic=0.0, aht=aht, target_answer=answer) == 1.0
+        )
+        assert (
+            service_level(agents=10, traffic=10.0, aht=aht, target_answer=answer) == 0.0
+        )
+        asa = average_speed_of_answer(agents=2, traffic=1.0, aht=aht)
+        assert asa == dt.timedelta(seconds=60)
+        assert average_speed_of_answer(agents=1, traffic=0.0, aht=aht) == dt.timedelta(
+            0
+        )
+        assert occupancy(agents=20, traffic=12.5) == 0.625
+        assert occupancy(agents=0, traffic=0.0) == 0.0
+
+    def test_impossible_asks(self):
+        aht = dt.timedelta(minutes=3)
+        with pytest.raises(InvalidArgumentError, match="without bound"):
+            average_speed_of_answer(agents=2, traffic=2.0, aht=aht)
+        with pytest.raises(InvalidArgumentError, match="too long"):
+            average_speed_of_answer(
+                agents=3, traffic=2.9999999999, aht=dt.timedelta(days=999_999_999)
+            )
+        with pytest.raises(InvalidArgumentError, match="at least one agent"):
+            occupancy(agents=0, traffic=1.0)
