@@ -248,6 +248,7 @@ class TestValue:
         assert need.start == start
         assert need.interval == dt.timedelta(minutes=30)
         assert all(type(n) is int for n in need.scheduled_agents)
+        assert need.required == need.scheduled_agents
         assert need.peak_agents == max(need.scheduled_agents)
         assert need.staffed_time == dt.timedelta(minutes=30) * sum(
             need.scheduled_agents

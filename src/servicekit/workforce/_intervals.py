@@ -132,7 +132,7 @@ class IntervalRequirements(_codec.Serialisable):
     Interval ``i`` covers ``[start + i·interval, start + (i+1)·interval)`` (elapsed
     time, so a day with a daylight-saving change has one interval more or fewer of
     wall clock, never a gap). A shift scheduler takes ``start``, ``interval`` and
-    ``scheduled_agents`` (or ``agents`` if it plans shrinkage itself).
+    ``required`` (``scheduled_agents``; or ``agents`` if it plans shrinkage itself).
 
     Args:
         start: The first interval's start (in the calendar's zone when computed).
@@ -222,6 +222,15 @@ class IntervalRequirements(_codec.Serialisable):
         return tuple(
             (at, v) for at, v in zip(self.starts, self.closed_volumes, strict=True) if v
         )
+
+    @property
+    def required(self) -> tuple[int, ...]:
+        """The counts a shift planner covers: ``scheduled_agents``.
+
+        With ``start`` and ``interval``, this is all a shift scheduler reads, so the
+        value can be handed to one as it is.
+        """
+        return self.scheduled_agents
 
     @property
     def staffed_time(self) -> dt.timedelta:
