@@ -60,15 +60,26 @@ _BIG: Final = 1e280
 _SMALL: Final = 1e-280
 
 
+def _blocking_fast(n_agents: int, a: float) -> float:
+    """Erlang B for 1 <= n_agents <= _CHECK_UNDERFLOW, on float counters.
+
+    The recursion carried as ``x = A·B(k)``: ``x ← A · (x / (k + x))`` performs the
+    very operations of ``B(k) = A·B(k-1) / (k + A·B(k-1))`` in the same order (so
+    the same floats), with fewer steps of the interpreter per agent.
+    """
+    x = a
+    for k in _COUNTS[: n_agents - 1]:
+        x = a * (x / (k + x))
+    return x / (_COUNTS[n_agents - 1] + x)
+
+
 def blocking(n_agents: int, a: float) -> float:
     """Erlang B of checked input."""
-    b = 1.0
+    if n_agents == 0:
+        return 1.0
     if n_agents <= _CHECK_UNDERFLOW:
-        # Float counters (see _COUNTS): the values of integer ones, faster.
-        for k in _COUNTS[:n_agents]:
-            ab = a * b
-            b = ab / (k + ab)
-        return b
+        return _blocking_fast(n_agents, a)
+    b = 1.0
     for n in range(1, n_agents + 1):
         b = a * b / (n + a * b)
         if b == 0.0:
@@ -141,12 +152,11 @@ def erlang_c(agents: int, traffic: float) -> float:
         and type(traffic) is float
         and 0.0 < traffic < agents <= _CHECK_UNDERFLOW
     ):
-        b = 1.0
-        for k in _COUNTS[:agents]:
-            ab = traffic * b
-            b = ab / (k + ab)
-        # agents > traffic > 0, so the loop ran and left k = float(agents).
-        return k * b / (k - traffic * (1.0 - b))
+        x = traffic  # _blocking_fast(), inlined
+        for k in _COUNTS[: agents - 1]:
+            x = traffic * (x / (k + x))
+        b = x / (agents + x)
+        return agents * b / (agents - traffic * (1.0 - b))
     n = c.agents(agents)
     a = c.traffic(traffic)
     return c_from_b(blocking(n, a), n, a)
