@@ -315,6 +315,7 @@ class TestSpreadVolume:
         ("volume", "profile", "match"),
         [
             (100, [1] * 7, "profile"),
+            (100, [1] * 2880, "whole minutes"),
             (100, [], "profile"),
             (100, [0] * 24, "weight above zero"),
             (100, [1] * 23 + [-1], r"profile\[23\]"),
@@ -343,6 +344,8 @@ class TestBadInput:
             dt.timedelta(minutes=7),
             dt.timedelta(days=2),
             dt.timedelta(microseconds=1) / 3,
+            dt.timedelta(seconds=90),  # divides a day, but not into whole minutes
+            dt.timedelta(minutes=7, seconds=30),
         ],
     )
     def test_an_interval_that_does_not_divide_a_day(self, interval):

@@ -34,8 +34,8 @@ from servicekit.workforce._staffing import (
 __all__ = ["IntervalRequirements", "interval_requirements", "spread_volume"]
 
 _DAY: Final = dt.timedelta(days=1)
-_DAY_US: Final = 86_400_000_000
-_US: Final = dt.timedelta(microseconds=1)
+_MINUTE: Final = dt.timedelta(minutes=1)
+_MINUTES_A_DAY: Final = 1440
 # The handling time the staffing inputs are checked with when a forecast is empty.
 _PROBE_AHT: Final = dt.timedelta(minutes=1)
 # A forecast longer than this many intervals (a year of 15-minute ones is 35,040) is
@@ -44,12 +44,13 @@ _MAX_INTERVALS: Final = 100_000
 
 
 def _interval(value: object, what: str = "interval") -> dt.timedelta:
+    # Whole minutes, as the shift planner reads requirements: a value made here is
+    # always one it can plan.
     length = c.duration(value, what, positive=True)
-    us = length // _US
-    if length % _US or _DAY_US % us:
+    if _DAY % length or length % _MINUTE:
         msg = (
-            f"{what} must divide a day into whole intervals (15, 30 or 60 minutes, "
-            f"for example); got {length}"
+            f"{what} must be whole minutes that divide a day evenly, such as 15, 30 "
+            f"or 60 minutes; got {length}"
         )
         raise InvalidArgumentError(msg)
     return length
@@ -136,7 +137,7 @@ class IntervalRequirements(_codec.Serialisable):
 
     Args:
         start: The first interval's start (in the calendar's zone when computed).
-        interval: The length of every interval; it divides a day.
+        interval: The length of every interval: whole minutes that divide a day.
         volumes: The forecast: contacts expected in each interval.
         open_shares: Share of each interval that is the calendar's working time
             (0 closed, 1 open all through; between for an interval the opening or
@@ -253,7 +254,8 @@ def spread_volume(
     """Spread a daily volume over the intervals of a day by an intraday profile.
 
     The profile gives each interval of a day a weight (96 of them for 15-minute
-    intervals, 48 for 30, 24 for hours; any count that divides a day); each interval
+    intervals, 48 for 30, 24 for hours; any count that divides a day into whole
+    minutes); each interval
     gets ``volume × weight / sum of weights``. Several daily volumes give several
     days, one after the other: a forecast for [`interval_requirements`][].
 
@@ -278,10 +280,11 @@ def spread_volume(
         96
     """
     weights = _volumes(profile, "profile")
-    if not weights or _DAY_US % len(weights):
+    if not weights or _MINUTES_A_DAY % len(weights):
         msg = (
             "profile must hold one weight per interval of a day (96, 48 or 24, for "
-            f"example: a count that divides a day); got {len(weights)}"
+            "example: a count that divides a day into whole minutes); got "
+            f"{len(weights)}"
         )
         raise InvalidArgumentError(msg)
     total = math.fsum(weights)
@@ -359,7 +362,8 @@ def interval_requirements(
         forecast: Contacts expected in each interval (see [`spread_volume`][]).
         start: The first interval's start; it must begin an interval on the
             calendar's clock (09:00 or 09:30 for 30-minute intervals, not 09:10).
-        interval: The intervals' length; it must divide a day (15, 30, 60 minutes).
+        interval: The intervals' length: whole minutes that divide a day (15, 30,
+            60 minutes).
         calendar: When the desk is open: weekly hours, holidays, make-up days.
         aht: Average handling time, or one per interval (handling times that
             change through the day: longer calls in the evening, say).
@@ -377,7 +381,7 @@ def interval_requirements(
         The [`IntervalRequirements`][].
 
     Raises:
-        InvalidArgumentError: an interval that does not divide a day, a start off
+        InvalidArgumentError: an interval that is not whole minutes dividing a day, a start off
             the intervals' grid, a negative or non-finite volume (named by its
             index), or any staffing input out of range.
         NaiveDatetimeError: a ``start`` without a time zone.
