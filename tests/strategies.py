@@ -977,3 +977,65 @@ CONDITIONS = {
     AnyOf: st.builds(AnyOf, conditions=st.lists(any_conditions, max_size=3)),
     Not: st.builds(Not, condition=any_conditions),
 }
+
+
+# ---------------------------------------------------------------- workforce (issue 15)
+
+_W_AHT = st.timedeltas(dt.timedelta(seconds=30), dt.timedelta(minutes=20))
+_W_PATIENCE = st.timedeltas(dt.timedelta(0), dt.timedelta(minutes=10))
+_W_TARGET = st.timedeltas(dt.timedelta(0), dt.timedelta(minutes=2))
+
+
+def _workforce_strategies() -> dict[type, st.SearchStrategy]:
+    from servicekit.workforce import (  # noqa: PLC0415 -- the section is self-contained
+        IntervalRequirements,
+        QueueMetrics,
+        StaffingPlan,
+        erlang_a,
+        interval_requirements,
+        required_agents,
+    )
+
+    hour = st.just(dt.timedelta(hours=1))
+    return {
+        QueueMetrics: st.builds(
+            erlang_a,
+            agents=st.integers(0, 60),
+            volume=st.integers(0, 600),
+            period=hour,
+            aht=_W_AHT,
+            patience=_W_PATIENCE,
+            target_answer=_W_TARGET,
+        ),
+        StaffingPlan: st.builds(
+            required_agents,
+            volume=st.integers(0, 2000),
+            period=hour,
+            aht=_W_AHT,
+            target_answer=_W_TARGET,
+            shrinkage=st.floats(0, 0.5),
+            patience=st.none() | _W_PATIENCE,
+        ),
+        IntervalRequirements: st.builds(
+            interval_requirements,
+            forecast=st.lists(st.integers(0, 300) | st.floats(0, 300), max_size=12),
+            start=st.sampled_from(
+                [
+                    dt.datetime(2025, 1, 27, 8, tzinfo=ZoneInfo("Asia/Shanghai")),
+                    dt.datetime(2025, 3, 3, 11, tzinfo=dt.UTC),
+                ]
+            ),
+            interval=st.sampled_from([15, 30, 60]).map(
+                lambda m: dt.timedelta(minutes=m)
+            ),
+            calendar=st.sampled_from(sorted(SLA_CALENDARS)).map(SLA_CALENDARS.get),
+            aht=_W_AHT,
+            target_answer=_W_TARGET,
+            shrinkage=st.floats(0, 0.5),
+            minimum_agents=st.integers(0, 2),
+        ),
+    }
+
+
+#: One strategy per value of servicekit.workforce, for the serialisation contract.
+WORKFORCE_STRATEGIES = _workforce_strategies()

@@ -90,6 +90,7 @@ from strategies import (
     CONDITIONS,
     SLA_CALENDARS,
     SLA_METRICS,
+    WORKFORCE_STRATEGIES,
     acceptance_event_at,
     acceptance_instants,
     acceptance_policies,
@@ -685,6 +686,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     **workforce_strategies,
 }
 
+STRATEGIES |= WORKFORCE_STRATEGIES
 STRATEGIES |= _forms(STRATEGIES)
 
 REGISTERED = sorted(

@@ -26,7 +26,7 @@ from servicekit.cli._inputs import (
     whole_number,
 )
 from servicekit.errors import ServiceKitError
-from servicekit.routing.staffing import (
+from servicekit.workforce import (
     average_speed_of_answer,
     erlang_c,
     offered_traffic,

@@ -1,6 +1,9 @@
-"""Staffing with Erlang C: waiting probability, service level, ASA, agents needed.
+"""Staffing with Erlang C: an alias of the staffing in [`servicekit.workforce`][].
 
-Re-exports ``servicekit.routing._staffing``. Pure arithmetic: no clock, no I/O.
+Staffing moved to [`servicekit.workforce`][servicekit.workforce] (issue 15), where
+Erlang A and interval requirements live too; these names are the very same objects,
+so code written against ``servicekit.routing.staffing`` keeps working. Pure
+arithmetic: no clock, no I/O.
 
 Examples:
     >>> from datetime import timedelta
@@ -14,7 +17,7 @@ Examples:
     17
 """
 
-from servicekit.routing._staffing import (
+from servicekit.workforce import (
     StaffingPlan,
     average_speed_of_answer,
     erlang_b,

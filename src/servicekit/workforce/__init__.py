@@ -1,15 +1,26 @@
-"""Workforce planning: shift plans, rosters of named agents, and who is on duty.
+"""Workforce planning: how many people, on which shifts, who, and who is on duty.
 
-Shift plans choose how many agents start each shift template on each day to cover
-the agents required per interval; rosters put named agents on those shifts under
-rest, days-off and language rules; a schedule says who is on duty at an instant and
-gives the router agents marked available accordingly. Plans and rosters are solved
-by HiGHS through SciPy (``pip install 'servicekit[planning]'``); importing this
-package does not need SciPy.
+How many agents a desk needs: Erlang B, C and A ([`erlang_a`][] when callers hang
+up), the fewest agents for a target ([`required_agents`][]), and agents per interval
+of a forecast over a business calendar ([`interval_requirements`][]). Shift plans
+choose how many agents start each shift template on each day to cover those
+requirements ([`plan_shifts`][]); rosters put named agents on the shifts under rest,
+days-off and language rules ([`build_roster`][]); a [`Roster`][] says who is on duty
+at an instant and gives the router agents marked available accordingly. Plans and
+rosters are solved by HiGHS through SciPy (``pip install 'servicekit[planning]'``);
+importing this package, and the queueing arithmetic, do not need SciPy.
 
 Examples:
     >>> import datetime as dt, pendulum
-    >>> from servicekit.workforce import ShiftTemplate, plan_shifts
+    >>> from servicekit.workforce import ShiftTemplate, plan_shifts, required_agents
+    >>> required_agents(
+    ...     volume=100,
+    ...     period=dt.timedelta(minutes=30),
+    ...     aht=dt.timedelta(minutes=3),
+    ...     target_answer=dt.timedelta(seconds=20),
+    ...     service_level=0.8,
+    ... ).agents
+    14
     >>> plan = plan_shifts(
     ...     [ShiftTemplate(name="day", start="09:00", length=dt.timedelta(hours=8))],
     ...     [2] * 16,
@@ -20,6 +31,21 @@ Examples:
     2
 """
 
+from servicekit.workforce._intervals import (
+    IntervalRequirements,
+    interval_requirements,
+    spread_volume,
+)
+from servicekit.workforce._queueing import (
+    QueueMetrics,
+    average_speed_of_answer,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    occupancy,
+    offered_traffic,
+    service_level,
+)
 from servicekit.workforce._roster import CoverageRule, RosterRules, StaffMember
 from servicekit.workforce._roster_solve import build_roster
 from servicekit.workforce._schedule import Roster, RosterShift
@@ -32,10 +58,13 @@ from servicekit.workforce._shifts_plan import (
     plan_shifts_capped,
 )
 from servicekit.workforce._shifts_time import IntervalCounts
+from servicekit.workforce._staffing import StaffingPlan, required_agents
 
 __all__ = [
     "CoverageRule",
     "IntervalCounts",
+    "IntervalRequirements",
+    "QueueMetrics",
     "Roster",
     "RosterRules",
     "RosterShift",
@@ -45,7 +74,18 @@ __all__ = [
     "ShiftTemplate",
     "SolveStatus",
     "StaffMember",
+    "StaffingPlan",
+    "average_speed_of_answer",
     "build_roster",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "interval_requirements",
+    "occupancy",
+    "offered_traffic",
     "plan_shifts",
     "plan_shifts_capped",
+    "required_agents",
+    "service_level",
+    "spread_volume",
 ]
