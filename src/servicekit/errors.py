@@ -33,6 +33,7 @@ __all__ = [
     "NaiveDatetimeError",
     "NoMatchingPolicyError",
     "ServiceKitError",
+    "TicketOrderError",
     "UnknownNameError",
     "UnknownTimezoneError",
 ]
@@ -296,3 +297,32 @@ class DeserializationError(InvalidArgumentError):
         ...
         servicekit.errors.DeserializationError: ...
     """
+
+
+class TicketOrderError(InvalidArgumentError):
+    """A streamed event export does not hold each ticket's events together.
+
+    A stream is read one ticket at a time, so a ticket whose events reappear after
+    another ticket's would be split into two wrong reports; it is refused instead.
+    ``ticket`` is the ticket's id and ``line`` the line (counted from 1 in the stream
+    or partition) where it reappeared.
+
+    Examples:
+        >>> from servicekit.sla import group_events
+        >>> lines = [
+        ...     '{"ticket_id": "a", "at": "2025-03-03T10:00:00+08:00", "kind": "created"}',
+        ...     '{"ticket_id": "b", "at": "2025-03-03T10:00:00+08:00", "kind": "created"}',
+        ...     '{"ticket_id": "a", "at": "2025-03-03T10:05:00+08:00", "kind": "agent_reply"}',
+        ... ]
+        >>> list(group_events(lines))
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.TicketOrderError: ticket 'a' appeared on earlier lines and reappears at line 3...
+    """
+
+    def __init__(
+        self, message: str, *, ticket: str | None = None, line: int | None = None
+    ) -> None:
+        self.ticket = ticket
+        self.line = line
+        super().__init__(message)

@@ -49,6 +49,7 @@ from servicekit.sla._model import (
     TicketEvent,
     TicketStatus,
 )
+from servicekit.sla._stream import evaluate_partition, evaluate_stream, group_events
 
 __all__ = [
     "Alert",
@@ -78,5 +79,8 @@ __all__ = [
     "condition_from",
     "evaluate",
     "evaluate_many",
+    "evaluate_partition",
+    "evaluate_stream",
+    "group_events",
     "parse_hours",
 ]
