@@ -30,6 +30,7 @@ __all__ = [
     "InvalidHoursError",
     "InvalidTransitionError",
     "InvalidTypeError",
+    "MissingExtraError",
     "NaiveDatetimeError",
     "NoMatchingPolicyError",
     "ServiceKitError",
@@ -326,3 +327,16 @@ class TicketOrderError(InvalidArgumentError):
         self.ticket = ticket
         self.line = line
         super().__init__(message)
+
+
+class MissingExtraError(ServiceKitError, ImportError):
+    """An optional part of servicekit needs a package that is not installed.
+
+    The message names the extra that installs it, e.g. ``pip install
+    'servicekit[columnar]'`` for the vectorised calendar arithmetic (NumPy).
+
+    Examples:
+        >>> from servicekit.errors import MissingExtraError, ServiceKitError
+        >>> issubclass(MissingExtraError, ImportError)
+        True
+    """

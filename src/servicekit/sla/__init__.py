@@ -50,6 +50,12 @@ from servicekit.sla._model import (
     TicketStatus,
 )
 from servicekit.sla._stream import evaluate_partition, evaluate_stream, group_events
+from servicekit.sla._vectorised import (
+    add_array,
+    add_business_days_array,
+    between_array,
+    business_days_between_array,
+)
 
 __all__ = [
     "Alert",
@@ -76,6 +82,10 @@ __all__ = [
     "SlaTarget",
     "TicketEvent",
     "TicketStatus",
+    "add_array",
+    "add_business_days_array",
+    "between_array",
+    "business_days_between_array",
     "condition_from",
     "evaluate",
     "evaluate_many",
