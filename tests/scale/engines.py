@@ -65,3 +65,18 @@ def spark_session(request):
     )
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def ticket_chunks(lines, parts):
+    """The export cut into ``parts`` pieces at ticket boundaries, as files would be."""
+    tickets = []
+    for line in lines:
+        ticket = json.loads(line)["ticket_id"]
+        if not tickets or tickets[-1][0] != ticket:
+            tickets.append((ticket, []))
+        tickets[-1][1].append(line)
+    size = -(-len(tickets) // parts)
+    return [
+        [line for _, rows in tickets[k : k + size] for line in rows]
+        for k in range(0, len(tickets), size)
+    ]
