@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,6 +54,12 @@ def spark_session(request):
     # first python3 on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # Functions defined in tests/ are pickled by reference: the workers import them
+    # from there, as the test run does (pyproject's pythonpath).
+    tests = str(Path(__file__).resolve().parent.parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (tests, os.environ.get("PYTHONPATH")) if p
+    )
     session = (
         SparkSession.builder.master("local[2]")
         .appName("servicekit-tests")
