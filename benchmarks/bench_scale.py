@@ -171,7 +171,7 @@ def write_export(folder: pathlib.Path, tickets: int) -> list[pathlib.Path]:
     batch = 10_000
     made = 0
     for k in range(FILES):
-        path = folder / f"part-{k}.jsonl"
+        path = folder / f"part-{k:03d}.jsonl"  # sorted names, ascending ids
         with path.open("w") as out:
             stop = min(tickets, made + per_file)
             while made < stop:
@@ -273,10 +273,12 @@ def child(path_name: str, folder: str) -> None:
 def measure(path_name: str, folder: pathlib.Path) -> dict:
     out = subprocess.run(  # noqa: S603 -- this script, by its own path
         [sys.executable, __file__, "--child", path_name, str(folder)],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if out.returncode:
+        sys.exit(f"the {path_name} path failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -60,7 +60,9 @@ def instant(us):
 
 def far(case, data, years):
     """An instant ``years`` away from the case's anchor (the other snapshot paths)."""
-    shifted = case.anchor.replace(year=case.anchor.year + years)
+    shifted = case.anchor + dt.timedelta(
+        days=365 * years
+    )  # 29 February has no year after
     return dt.datetime.combine(shifted, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(
         seconds=data.draw(st.integers(0, 86_400 * 30))
     )
