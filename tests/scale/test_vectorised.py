@@ -307,6 +307,15 @@ def test_wrong_dtypes_are_type_errors(china, call, message):
         call(china)
 
 
+def test_an_aware_pandas_column_is_refused_with_the_conversion_to_use(china):
+    pd = pytest.importorskip("pandas")
+    aware = pd.Series(pd.to_datetime(["2025-01-24 17:00"])).dt.tz_localize(SH)
+    with pytest.raises(InvalidTypeError, match=r"tz_convert\('UTC'\)"):
+        between_array(china, aware, aware)
+    naive = aware.dt.tz_convert("UTC").dt.tz_localize(None)
+    assert between_array(china, naive, naive)[0] == np.timedelta64(0, "us")
+
+
 def test_lengths_and_negative_values_are_refused(china):
     two = np.array(["2025-01-01", "2025-01-02"], "M8[us]")
     with pytest.raises(InvalidArgumentError, match="start has 2, end has 1"):

@@ -101,10 +101,13 @@ def _micros(np: Any, values: object, kind: str, what: str) -> NDArray[np.int64]:
     arr = np.asarray(values)
     if arr.dtype.kind != kind:
         wanted = "datetime64 (UTC)" if kind == "M" else "timedelta64"
-        msg = (
-            f"{what} must be a NumPy array of {wanted}, got dtype {arr.dtype}; "
-            "integers have no unit: view them as e.g. datetime64[us] or timedelta64[us]"
+        hint = (
+            "a time-zone-aware column (pandas' datetime64[ns, zone]) becomes one with "
+            ".dt.tz_convert('UTC').dt.tz_localize(None)"
+            if arr.dtype.kind == "O"
+            else "integers have no unit: view them as e.g. datetime64[us] or timedelta64[us]"
         )
+        msg = f"{what} must be a NumPy array of {wanted}, got dtype {arr.dtype}; {hint}"
         raise InvalidTypeError(msg)
     arr = arr.reshape(-1)
     unit, _ = np.datetime_data(arr.dtype)
