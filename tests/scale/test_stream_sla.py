@@ -20,6 +20,8 @@ from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
     InvalidEventError,
+    InvalidTypeError,
+    NaiveDatetimeError,
     NoMatchingPolicyError,
     TicketOrderError,
 )
@@ -233,3 +235,10 @@ def test_the_partition_function_and_its_errors_pickle():
 def test_an_empty_partition_gives_no_reports():
     assert evaluate_partition([], SERVICE_STANDARD, NOW) == []
     assert evaluate_partition(["", "\n"], SERVICE_STANDARD, NOW) == []
+
+
+def test_policies_and_now_are_checked_at_the_call_not_at_the_first_ticket():
+    with pytest.raises(NaiveDatetimeError):
+        evaluate_stream(SERVICE_STANDARD, LINES, NOW.replace(tzinfo=None))
+    with pytest.raises(InvalidTypeError, match="policies must be a PolicySet"):
+        evaluate_stream("standard", LINES, NOW)

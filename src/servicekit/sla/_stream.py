@@ -42,9 +42,7 @@ from servicekit.errors import (
     ServiceKitError,
     TicketOrderError,
 )
-from servicekit.sla._clock import _policy_set
-from servicekit.sla._fold import fold_events
-from servicekit.sla._instants import instant_us
+from servicekit.sla._clock import evaluate, evaluate_many
 from servicekit.sla._model import PolicySet, SlaPolicy, TicketEvent
 
 if TYPE_CHECKING:
@@ -383,26 +381,25 @@ def evaluate_stream(
         A urgent ['first_response']
         B standard []
     """
-    ps = _policy_set(policies)
-    n = instant_us(now, "now")
+    evaluate_many(policies, (), now)  # checks the policies and now here, at the call
     ignored = _ignored(ignore_keys)
     place = _Place(partition)
     groups = contiguous(
         _triples(_checked_rows(rows), ignored, place), order=order, partition=partition
     )
-    return _reports(ps, groups, n, place)
+    return _reports(policies, groups, now, place)
 
 
 def _reports(
-    ps: PolicySet,
+    policies: PolicySet | SlaPolicy,
     groups: Iterator[tuple[str, int, list[TicketEvent]]],
-    n: int,
+    now: dt.datetime,
     place: _Place,
 ) -> Iterator[tuple[str, SlaReport]]:
     # The group's last line is unknown (blank lines are skipped): name its first.
     for ticket, first, events in groups:
         try:
-            report = fold_events(ps, events).report(n)
+            report = evaluate(policies, events, now)
         except ServiceKitError as error:
             where = (
                 f"from {place(first)}, {len(events)} event{'s' * (len(events) != 1)}"
