@@ -6,13 +6,16 @@ deselected the ``spark`` marker (the README's command does; CI runs the page aga
 its Spark step).
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from scale.engines import spark_session
 
 
 @pytest.fixture(scope="session")
-def spark(request):
+def spark(request: pytest.FixtureRequest) -> Iterator[Any]:
     session = spark_session(request)
     yield session
     session.stop()
@@ -23,7 +26,7 @@ def spark(request):
 _PANDAS_WARNING = "ignore:PySpark does not yet fully support pandas:FutureWarning"
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name == "scale.md":
             item.add_marker(pytest.mark.filterwarnings(_PANDAS_WARNING))
