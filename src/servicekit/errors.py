@@ -35,6 +35,7 @@ __all__ = [
     "NaiveDatetimeError",
     "NoMatchingPolicyError",
     "ServiceKitError",
+    "TicketOrderError",
     "UnknownNameError",
     "UnknownTimezoneError",
 ]
@@ -303,8 +304,10 @@ class DeserializationError(InvalidArgumentError):
 class MissingExtraError(ServiceKitError, ImportError):
     """An optional part of servicekit needs a package that its extra installs.
 
-    The workforce solvers (shift plans and rosters) need SciPy; install them with
-    ``pip install 'servicekit[planning]'``. Everything else imports without it.
+    The message names the extra that installs it: the workforce solvers (shift plans
+    and rosters) need SciPy, ``pip install 'servicekit[planning]'``; the vectorised
+    calendar arithmetic needs NumPy, ``pip install 'servicekit[columnar]'``.
+    Everything else imports without them.
 
     Examples:
         >>> from servicekit.errors import MissingExtraError
@@ -337,3 +340,32 @@ class InfeasiblePlanError(InvalidArgumentError):
     def __init__(self, message: str, conflicts: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.conflicts = conflicts
+
+
+class TicketOrderError(InvalidArgumentError):
+    """A streamed event export does not hold each ticket's events together.
+
+    A stream is read one ticket at a time, so a ticket whose events reappear after
+    another ticket's would be split into two wrong reports; it is refused instead.
+    ``ticket`` is the ticket's id and ``line`` the line (counted from 1 in the stream
+    or partition) where it reappeared.
+
+    Examples:
+        >>> from servicekit.sla import group_events
+        >>> lines = [
+        ...     '{"ticket_id": "a", "at": "2025-03-03T10:00:00+08:00", "kind": "created"}',
+        ...     '{"ticket_id": "b", "at": "2025-03-03T10:00:00+08:00", "kind": "created"}',
+        ...     '{"ticket_id": "a", "at": "2025-03-03T10:05:00+08:00", "kind": "agent_reply"}',
+        ... ]
+        >>> list(group_events(lines))
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.TicketOrderError: ticket 'a' appeared on earlier lines and reappears at line 3...
+    """
+
+    def __init__(
+        self, message: str, *, ticket: str | None = None, line: int | None = None
+    ) -> None:
+        self.ticket = ticket
+        self.line = line
+        super().__init__(message)

@@ -36,6 +36,7 @@ from servicekit.errors import (
     InvalidEventError,
     NoMatchingPolicyError,
     ServiceKitError,
+    TicketOrderError,
 )
 from servicekit.sla import (
     EventKind,
@@ -47,6 +48,7 @@ from servicekit.sla import (
     TicketStatus,
     evaluate,
 )
+from servicekit.sla._stream import EVENT_KEYS, TICKET_KEYS, contiguous, ticket_id
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
@@ -66,10 +68,8 @@ standard (servicekit.sla.presets.SERVICE_STANDARD) applies. --now must carry its
 offset (or Z); without --now the current time is used.
 """
 
-_TICKET_KEYS = ("ticket_id", "ticket")
-_EVENT_FIELDS = ("priority", "tier", "channel", "category", "status", "attributes")
-_EVENT_KEYS = ("at", "kind", *_EVENT_FIELDS)
-_KNOWN_KEYS = (*_TICKET_KEYS, *_EVENT_KEYS)
+_EVENT_FIELDS = EVENT_KEYS[2:]
+_KNOWN_KEYS = (*TICKET_KEYS, *EVENT_KEYS)
 
 
 NAME = "sla"
@@ -176,28 +176,25 @@ def _tickets(
                 ],
             )
         return
-    current: str | None = None
-    lines: list[_Line] = []
-    done: set[str] = set()
-    for number, _offset, data in source.lines():
-        ticket = _ticket_of(data, path, number)
-        if ticket != current:
-            if current is not None:
-                yield current, lines
-                done.add(current)
-            if ticket in done:
-                raise CliError(
-                    f"ticket {quote(ticket)} appeared on earlier lines; read from a "
-                    "pipe, each ticket's events must be on consecutive lines (give a "
-                    "file instead, which may be in any order)",
-                    source=path,
-                    line=number,
-                )
-            current, lines = ticket, []
-        lines.append(_line(path, number, data, now, err))
-    if current is None:
+    numbered = (
+        (_ticket_of(data, path, number), number, (number, data))
+        for number, _offset, data in source.lines()
+    )
+    empty = True
+    try:
+        for ticket, _first, rows in contiguous(numbered):
+            empty = False
+            yield ticket, [_line(path, number, data, now, err) for number, data in rows]
+    except TicketOrderError as error:
+        raise CliError(
+            f"ticket {quote(error.ticket)} appeared on earlier lines; read from a "
+            "pipe, each ticket's events must be on consecutive lines (give a file "
+            "instead, which may be in any order)",
+            source=path,
+            line=error.line,
+        ) from None
+    if empty:
         raise CliError("has no events; each line must be one event", source=path)
-    yield current, lines
 
 
 def _ticket_of(data: Any, path: str, number: int) -> str:
@@ -240,28 +237,17 @@ def _warn_unknown_keys(
 
 def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
     """The ticket's id as text: the JSON number 7 and the string "7" are one ticket."""
-    key = next((k for k in _TICKET_KEYS if k in data), None)
-    if key is None:
-        raise CliError(
-            'missing; every event needs the id of its ticket ("ticket_id" or "ticket")',
-            source=path,
-            line=number,
-            field="ticket_id",
-        )
-    value = data[key]
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        raise CliError(
-            f"a ticket id must be a non-empty string or a whole number, got {quote(value)}",
-            source=path,
-            line=number,
-            field=key,
-        )
-    return str(value)
+    try:
+        return ticket_id(data)
+    except InvalidEventError as error:
+        field = next((k for k in TICKET_KEYS if k in data), TICKET_KEYS[0])
+        message = str(error).removeprefix(f"{field}: ").removeprefix(f"{field} ")
+        raise CliError(message, source=path, line=number, field=field) from None
 
 
 def _event(data: dict[str, Any], path: str, number: int) -> TicketEvent:
     # The ticket id and unknown keys (already warned about) are no part of the event.
-    fields = {k: v for k, v in data.items() if k in _EVENT_KEYS}
+    fields = {k: v for k, v in data.items() if k in EVENT_KEYS}
     try:
         return TicketEvent.from_dict(fields)
     except ServiceKitError as error:

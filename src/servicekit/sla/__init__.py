@@ -49,6 +49,13 @@ from servicekit.sla._model import (
     TicketEvent,
     TicketStatus,
 )
+from servicekit.sla._stream import evaluate_partition, evaluate_stream, group_events
+from servicekit.sla._vectorised import (
+    add_array,
+    add_business_days_array,
+    between_array,
+    business_days_between_array,
+)
 
 __all__ = [
     "Alert",
@@ -75,8 +82,15 @@ __all__ = [
     "SlaTarget",
     "TicketEvent",
     "TicketStatus",
+    "add_array",
+    "add_business_days_array",
+    "between_array",
+    "business_days_between_array",
     "condition_from",
     "evaluate",
     "evaluate_many",
+    "evaluate_partition",
+    "evaluate_stream",
+    "group_events",
     "parse_hours",
 ]
