@@ -22,6 +22,11 @@ from servicekit.scoring._alerts import (
     high_risk_customers,
     needs_follow_up,
 )
+from servicekit.scoring._durations import (
+    DurationStatistics,
+    duration_change,
+    duration_statistics,
+)
 from servicekit.scoring._estimate import Comparison, Estimate, wilson_interval
 from servicekit.scoring._index import (
     DEFAULT_WEIGHTS,
@@ -31,12 +36,20 @@ from servicekit.scoring._index import (
 )
 from servicekit.scoring._measures import (
     CsatMeasure,
+    DurationMeasure,
     IndexMeasure,
     MeanMeasure,
     Measure,
     NpsMeasure,
     ShareMeasure,
     measure_from,
+)
+from servicekit.scoring._mergeable import (
+    MeasureSummary,
+    merge_summaries,
+    segment_table_from_summaries,
+    summarise,
+    summarise_segments,
 )
 from servicekit.scoring._nps import NpsResult, compare_nps, nps
 from servicekit.scoring._ratings import (
@@ -60,12 +73,15 @@ __all__ = [
     "Complaint",
     "CsatMeasure",
     "CustomerActivity",
+    "DurationMeasure",
+    "DurationStatistics",
     "Estimate",
     "FollowUpAlert",
     "IndexMeasure",
     "IndexResult",
     "MeanMeasure",
     "Measure",
+    "MeasureSummary",
     "MissingPolicy",
     "NpsMeasure",
     "NpsResult",
@@ -80,14 +96,20 @@ __all__ = [
     "ces",
     "compare_nps",
     "csat",
+    "duration_change",
+    "duration_statistics",
     "first_contact_resolution",
     "follow_up_alerts",
     "high_risk_customers",
     "measure_from",
+    "merge_summaries",
     "needs_follow_up",
     "nps",
     "proportion",
     "segment_table",
+    "segment_table_from_summaries",
+    "summarise",
+    "summarise_segments",
     "tier_customers",
     "wilson_interval",
 ]

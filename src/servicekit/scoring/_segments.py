@@ -597,12 +597,26 @@ def segment_table(
         (70.0, -20.0, True)
     """
     level = check_confidence(confidence)
-    alpha = 1.0 - level
-    critical = two_sided_z(level)
     check_measure(measure)
     min_n = check_whole("min_n", min_n, 1)
     top_k = check_whole("top_k", top_k)
     bottom_k = check_whole("bottom_k", bottom_k)
+    check_fields(by, period, measure)
+    groups = count_segments(responses, by=by, period=period, measure=measure)
+    return table_from_groups(
+        groups,
+        by=by,
+        period=period,
+        measure=measure,
+        confidence=level,
+        min_n=min_n,
+        top_k=top_k,
+        bottom_k=bottom_k,
+    )
+
+
+def check_fields(by: str, period: str | None, measure: Measure) -> None:
+    """Raise unless ``by``, ``period`` and the measure's field are distinct names."""
     names = [by, measure.field] if period is None else [by, period, measure.field]
     for name in names:
         if not isinstance(name, str) or not name:
@@ -611,6 +625,23 @@ def segment_table(
     if len(set(names)) != len(names):
         msg = f"by, period and the measure's field must be different fields; got {quote(names)}"
         raise InvalidArgumentError(msg)
+
+
+Groups = dict[Key | None, dict[Key, Counter[Any]]]
+
+
+def count_segments(
+    responses: Iterable[Mapping[str, Any]],
+    *,
+    by: str,
+    period: str | None,
+    measure: Measure,
+) -> Groups:
+    """Validate ``responses`` and count them: ``{period: {segment: Counter}}``.
+
+    The counters map the measure's reduced keys to their number of responses: all a
+    segment table needs, and what mergeable summaries keep.
+    """
     rows = materialise(responses, "responses")
     require(len(rows), "a segment table")
     segments = _key_column(_column(rows, by), by)
@@ -618,8 +649,28 @@ def segment_table(
         repeat(None) if period is None else _key_column(_column(rows, period), period)
     )
     keys = measure.keys(_column(rows, measure.field))
-    groups = _count_groups(segments, periods, keys, measure)
+    return _count_groups(segments, periods, keys, measure)
 
+
+def table_from_groups(
+    groups: Groups,
+    *,
+    by: str,
+    period: str | None,
+    measure: Measure,
+    confidence: float,
+    min_n: int,
+    top_k: int,
+    bottom_k: int,
+) -> SegmentTable:
+    """Build the table from counted groups (see [`count_segments`][]).
+
+    Every estimate, test and rank depends only on the counters, never on their order,
+    so counters merged from partitions give the same table bit for bit.
+    """
+    level = confidence
+    alpha = 1.0 - level
+    critical = two_sided_z(level)
     out_rows: list[SegmentRow] = []
     overall: list[tuple[Key | None, Estimate]] = []
     previous: dict[Key, Summary] = {}
