@@ -21,7 +21,7 @@ import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import count, repeat
+from itertools import accumulate, count, repeat
 from operator import add, itemgetter, mul
 from typing import Any, Final
 
@@ -462,7 +462,12 @@ def _shrink(
             w * (estimates[k].value - mean_w) ** 2 for k, w in weights.items()
         )
         scale = total - math.fsum(w * w for w in weights.values()) / total
-        tau2 = max(0.0, (q - (len(weights) - 1)) / scale)
+        if scale <= 0.0:
+            # One weight dwarfs the rest (a duration quantile whose interval has no
+            # upper end): the difference cancels. Σᵢ wᵢ·(Σ_{j≠i} wⱼ) / Σw is the
+            # same quantity without the cancellation.
+            scale = _cross_weight(list(weights.values())) / total
+        tau2 = max(0.0, (q - (len(weights) - 1)) / scale) if scale > 0.0 else 0.0
     z = two_sided_z(confidence)
     shrunk: dict[Key, Estimate] = {}
     for k in keys:
@@ -480,6 +485,13 @@ def _shrink(
             confidence=confidence,
         )
     return shrunk
+
+
+def _cross_weight(weights: list[float]) -> float:
+    """Σᵢ wᵢ·(Σ_{j≠i} wⱼ) for positive weights, each inner sum without cancellation."""
+    before = [0.0, *accumulate(weights)]
+    after = [*list(accumulate(reversed(weights)))[::-1][1:], 0.0]
+    return math.fsum(w * (before[i] + after[i]) for i, w in enumerate(weights))
 
 
 def _sampling_variances(summaries: dict[Key, Summary]) -> dict[Key, float]:
