@@ -83,20 +83,12 @@ def mean_summary(counts: Mapping[int, int], tick_us: int, unit_us: int) -> MeanS
 
 
 def _binomial_at_most(k: int, n: int, q: float) -> float:
-    """P(B <= k) for B ~ Binomial(n, q)."""
-    if k < 0:
-        return 0.0
-    if k >= n:
-        return 1.0
+    """P(B <= k) for B ~ Binomial(n, q), ``0 <= k < n``."""
     return regularized_beta(n - k, k + 1.0, 1.0 - q)
 
 
 def _binomial_at_least(k: int, n: int, q: float) -> float:
-    """P(B >= k) for B ~ Binomial(n, q)."""
-    if k <= 0:
-        return 1.0
-    if k > n:
-        return 0.0
+    """P(B >= k) for B ~ Binomial(n, q), ``0 < k <= n``."""
     return regularized_beta(k, n - k + 1.0, q)
 
 

@@ -312,13 +312,20 @@ class DurationMeasure(_CountsAnswers):
 
     def keys(self, values: list[Any]) -> Iterable[Hashable]:
         """Validate durations; the keys are whole numbers of ``resolution``."""
-        if not set(map(type, values)) <= {dt.timedelta}:
+        if set(map(type, values)) <= {dt.timedelta}:
+            tick = self.resolution
+            keys = [v // tick for v in values]
+        else:
             for v in values:
                 if not isinstance(v, dt.timedelta):
                     msg = f"durations in {quote(self.field)} must be datetime.timedelta values; got {type(v).__name__} {quote(v)}"
                     raise InvalidTypeError(msg)
-        tick = self.resolution
-        keys = [v // tick for v in values]
+            # Subclasses (pendulum.Duration) may not divide by a plain timedelta.
+            tick_us = self.tick_us
+            keys = [
+                ((v.days * 86_400 + v.seconds) * 1_000_000 + v.microseconds) // tick_us
+                for v in values
+            ]
         if keys and min(keys) < 0:
             bad = next(v for v in values if v < dt.timedelta(0))
             msg = f"durations in {quote(self.field)} must not be negative; got {quote(bad)}"
