@@ -288,12 +288,11 @@ def summarise_segments(
 
     Returns:
         ``{segment: summary}``, or ``{(segment, period): summary}`` when ``period``
-        is given; merge several with [`merge_summaries`][] (or an engine's
+        is given (empty for no responses: an empty partition adds nothing); merge several with [`merge_summaries`][] (or an engine's
         reduce-by-key with ``+``) and build the table with
         [`segment_table_from_summaries`][].
 
     Raises:
-        InsufficientDataError: no responses.
         InvalidArgumentError, InvalidTypeError: as for [`segment_table`][].
 
     Examples:
@@ -306,7 +305,11 @@ def summarise_segments(
     level = check_confidence(confidence)
     check_measure(measure)
     check_fields(by, period, measure)
-    groups = count_segments(responses, by=by, period=period, measure=measure)
+    rows = materialise(responses, "responses")
+    if not rows:
+        # An engine's partition may be empty: it contributes nothing to the merge.
+        return {}
+    groups = count_segments(rows, by=by, period=period, measure=measure)
     return _summaries_from_groups(groups, measure, level, periodic=period is not None)
 
 
