@@ -212,14 +212,25 @@ class MeasureSummary(_codec.Serialisable):
         merged = dict(self.counts)
         for key, n in other.counts:
             merged[key] = merged.get(key, 0) + n
-        # Both sides were validated when built and the keys are the union of theirs:
-        # only the order needs restoring, not the checks (a table merges thousands).
-        out = object.__new__(type(self))
-        object.__setattr__(out, "measure", self.measure)
+        # Both sides were validated when built and the keys are the union of theirs.
+        return self._checked(self.measure, merged, self.confidence)
+
+    @classmethod
+    def _checked(
+        cls, measure: Measure, counts: Mapping[Any, int], confidence: float
+    ) -> Self:
+        """Build from counts already validated: only the order is restored.
+
+        For counts the measure itself produced (a partition's, or two summaries'
+        merged): a table builds and merges thousands, and checking each answer again
+        would cost more than counting them.
+        """
+        out = object.__new__(cls)
+        object.__setattr__(out, "measure", measure)
         object.__setattr__(
-            out, "counts", tuple(sorted(merged.items(), key=lambda kv: _order(kv[0])))
+            out, "counts", tuple(sorted(counts.items(), key=lambda kv: _order(kv[0])))
         )
-        object.__setattr__(out, "confidence", self.confidence)
+        object.__setattr__(out, "confidence", confidence)
         return out
 
     def __radd__(self, other: object) -> Self:
@@ -262,7 +273,7 @@ def summarise(
     reduced: Counter[Any] = Counter()
     for key, n in raw.items():
         reduced[measure.reduce(key)] += n
-    return MeasureSummary(measure=measure, counts=reduced, confidence=level)
+    return MeasureSummary._checked(measure, reduced, level)  # noqa: SLF001 - same module
 
 
 def _summaries_from_groups(
@@ -272,9 +283,7 @@ def _summaries_from_groups(
     for when, by_segment in groups.items():
         for segment, counts in by_segment.items():
             key = (segment, when) if periodic else segment
-            out[key] = MeasureSummary(
-                measure=measure, counts=counts, confidence=confidence
-            )
+            out[key] = MeasureSummary._checked(measure, counts, confidence)  # noqa: SLF001 - same module
     return out
 
 
