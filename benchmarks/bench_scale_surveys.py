@@ -55,13 +55,13 @@ _NPS_WEIGHTS = list(itertools.accumulate([3, 1, 1, 2, 2, 3, 4, 8, 12, 25, 40]))
 
 def make_rows(seed: int, n: int) -> list[dict]:
     """A partition's ``n`` answers from its seed (cities differ in their mix)."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic answers, not secrets
+    rng = random.Random(seed)
     cells = rng.choices(range(len(CITIES) * len(MONTHS)), k=n)
     scores = rng.choices(range(11), cum_weights=_NPS_WEIGHTS, k=n)
     # Every fourth city moves its passives up a point: the ranks have something to find.
     lifted = [(c // len(MONTHS)) % 4 == 0 for c in range(len(CITIES) * len(MONTHS))]
     return [
-        _ROWS[11 * c + (s + 1 if lifted[c] and 6 <= s <= 8 else s)]  # noqa: PLR2004
+        _ROWS[11 * c + (s + 1 if lifted[c] and 6 <= s <= 8 else s)]
         for c, s in zip(cells, scores, strict=True)
     ]
 
