@@ -375,3 +375,14 @@ def test_a_measure_of_ones_own_merges_without_a_codec():
     b = MeasureSummary(measure=m, counts={1: 2})
     assert (a + b).counts == ((0, 1), (1, 3))
     assert (a + b).estimate().value == 75.0
+
+
+def test_merging_mappings_names_the_key_and_the_part():
+    """A partition scored with another threshold must not vanish into a merged table."""
+    rows = [{"city": "Hohhot", "rating": 4}]
+    a = summarise_segments(rows, by="city", measure=CsatMeasure(satisfied_at=4))
+    b = summarise_segments(rows, by="city", measure=CsatMeasure(satisfied_at=5))
+    with pytest.raises(
+        IncompatibleSummariesError, match=r"'Hohhot' in mapping #1.*satisfied_at=5"
+    ):
+        merge_summaries(a, b)

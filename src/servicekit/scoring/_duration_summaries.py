@@ -28,11 +28,9 @@ from servicekit.scoring._estimate import Estimate
 from servicekit.scoring._summaries import (
     MeanSummary,
     Summary,
+    ZTested,
     _comparison,
     _cover,
-    _side,
-    _z_critical,
-    _z_p_value,
 )
 
 if TYPE_CHECKING:
@@ -127,7 +125,7 @@ def order_statistic_ranks(n: int, q: float, confidence: float) -> tuple[int, int
     return low_rank, lo
 
 
-class QuantileSummary:
+class QuantileSummary(ZTested):
     """The ``percent``-th percentile of durations counted as ``{ticks: count}``."""
 
     __slots__ = (
@@ -208,15 +206,6 @@ class QuantileSummary:
     def identity(self) -> Hashable:
         """The percentile and the counts, in order."""
         return self.percent, tuple(self._keys), tuple(self._cumulative)
-
-    def test(self, other: Summary) -> tuple[float, float]:
-        """Price–Bonett z test of equal percentiles: ``(z, two-sided p)``."""
-        z = self.statistics((other,))[0]
-        return z, 0.0 if math.isinf(z) else _z_p_value(z)
-
-    def side(self, other: Summary, statistic: float, p: float) -> int:  # noqa: ARG002 - a z test's p depends on z alone
-        """Where the z test's p-value lies against ``p`` (see the protocol)."""
-        return -1 if math.isinf(statistic) else _side(statistic, _z_critical(p))
 
     def statistics(self, others: Sequence[Summary]) -> list[float]:
         """The z of this percentile minus each of ``others``."""

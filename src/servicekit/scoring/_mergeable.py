@@ -337,7 +337,8 @@ def merge_summaries(
     """Merge mappings of summaries key by key (``+`` where a key is in several).
 
     Raises:
-        IncompatibleSummariesError: two summaries under one key do not add up.
+        IncompatibleSummariesError: two summaries under one key do not add up (the
+            message names the key and the mapping's position).
 
     Examples:
         >>> from servicekit.scoring import (
@@ -352,10 +353,14 @@ def merge_summaries(
         3.0
     """
     out: dict[Hashable, MeasureSummary] = {}
-    for part in parts:
+    for number, part in enumerate(parts):
         for key, summary in part.items():
             before = out.get(key)
-            out[key] = summary if before is None else before + summary
+            try:
+                out[key] = summary if before is None else before + summary
+            except IncompatibleSummariesError as error:
+                msg = f"the summaries of {quote(key)} in mapping #{number} and before it do not add up: {error}"
+                raise IncompatibleSummariesError(msg) from None
     return out
 
 
