@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import multiprocessing
+import os
 import random
 import resource
 import time
@@ -82,8 +83,6 @@ def serial_table(partitions: list[tuple[int, int]]) -> tuple:
 
 def summarise_partition(task: tuple[int, int]) -> tuple:
     """A worker's part: make one partition's rows, summarise them, drop the rows."""
-    import os  # noqa: PLC0415 - the worker's own id, read where it runs
-
     seed, n = task
     start = time.process_time()
     summaries = summarise_segments(make_rows(seed, n), measure=MEASURE, **BY)
@@ -91,8 +90,6 @@ def summarise_partition(task: tuple[int, int]) -> tuple:
 
 
 def _ready(_: int) -> int:
-    import os  # noqa: PLC0415 - the worker's own id, read where it runs
-
     time.sleep(0.2)  # long enough that every worker of the pool answers once
     return os.getpid()
 
@@ -154,9 +151,11 @@ def main() -> None:
     size = min(args.partition, total // 4)
     partitions = [(1000 + i, size) for i in range(total // size)]
     small = partitions[: len(partitions) // 4]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"{total:,} NPS answers, {len(CITIES)} cities x {len(MONTHS)} months, "
-        f"{len(partitions)} partitions of {size:,}; best of {args.repeat}"
+        f"{len(partitions)} partitions of {size:,}; best of {args.repeat}; "
+        f"{os.cpu_count()} cores, load average {load} (wall times need idle cores)"
     )
 
     serial = best([run_serial(partitions) for _ in range(args.repeat)])

@@ -4,7 +4,10 @@ Every statistic returns an [`Estimate`][] (value, interval, n, method, confidenc
 NPS with the adjusted-Wald interval, CSAT/CES and first-contact resolution with Wilson
 intervals, means and the weighted satisfaction index with Student-t intervals. Segment
 tables rank cities, channels or agents only as far as the pairwise tests, Holm-corrected
-for comparing every pair, allow. Alerts flag
+for comparing every pair, allow. Durations (response and resolution times) get a
+mean, median and percentiles with intervals, and their change between periods.
+[`MeasureSummary`][] values, one per partition, add up to exactly the all-rows
+estimate and table, so scoring scales out over Dask or Spark. Alerts flag
 responses that need a follow-up and customers at risk; ``tier_customers`` assigns
 value tiers. Pure Python: no numpy or scipy at run time, no I/O, no clock.
 

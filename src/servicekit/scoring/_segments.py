@@ -569,7 +569,10 @@ def segment_table(
             (dates are turned into ISO strings, so periods sort in time order).
         by: the field naming the segment (``"city"``, ``"channel"``, ``"agent"``…).
         measure: what to estimate: [`NpsMeasure`][], [`CsatMeasure`][],
-            [`MeanMeasure`][], [`ShareMeasure`][] or [`IndexMeasure`][].
+            [`MeanMeasure`][], [`ShareMeasure`][], [`IndexMeasure`][] or
+            [`DurationMeasure`][] (ranked with the longest first). The same table
+            can be built from partitions: [`summarise_segments`][] each, merge, and
+            [`segment_table_from_summaries`][].
         period: the field naming the period (``"month"``), or None for one period.
             The previous period of a period is the next-lower period in the table
             (periods in which the measure could score nothing have no rows, and the
