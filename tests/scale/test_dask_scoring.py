@@ -24,6 +24,7 @@ from scale.scoring_workload import (
     summarise_seed,
     survey_rows,
 )
+from servicekit.errors import InvalidArgumentError
 from servicekit.scoring import segment_table, segment_table_from_summaries
 
 SEEDS = (11, 12, 13, 14)
@@ -96,3 +97,11 @@ def test_an_empty_partition_adds_nothing(rows, serial):
         for key, summary in part:
             merged[key] = merged.get(key, 0) + summary
     assert _table(merged.items(), MEASURES[0]) == serial[MEASURES[0]]
+
+
+def test_a_failing_partition_is_named_not_merged():
+    """A corrupt export fails the job with its partition's label, never a partial table."""
+    seeds = db.from_sequence([11, -12, 13], npartitions=3)
+    merged = _merged_bag(seeds.map(summarise_seed, 50, MEASURES[0]).flatten())
+    with pytest.raises(InvalidArgumentError, match=r"^partition -12: NPS scores"):
+        merged.compute()

@@ -386,3 +386,14 @@ def test_merging_mappings_names_the_key_and_the_part():
         IncompatibleSummariesError, match=r"'Hohhot' in mapping #1.*satisfied_at=5"
     ):
         merge_summaries(a, b)
+
+
+def test_a_bad_row_names_its_partition():
+    """An engine job that fails must say which partition holds the bad row."""
+    rows = [{"city": "Hohhot", "nps": 9}, {"city": "Hohhot", "nps": 11}]
+    with pytest.raises(InvalidArgumentError, match=r"^partition 'part-0007': NPS"):
+        summarise_segments(rows, by="city", measure=NpsMeasure(), partition="part-0007")
+    with pytest.raises(InvalidArgumentError, match=r"^partition 7: response #0 has no"):
+        summarise([{"score": 1}], measure=NpsMeasure(), partition=7)
+    with pytest.raises(InvalidArgumentError, match=r"^NPS"):
+        summarise_segments(rows, by="city", measure=NpsMeasure())

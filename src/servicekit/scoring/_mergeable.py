@@ -14,6 +14,7 @@ This module must never see a response twice, nor depend on the order of anything
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self
@@ -27,6 +28,7 @@ from servicekit.errors import (
     InsufficientDataError,
     InvalidArgumentError,
     InvalidTypeError,
+    ServiceKitError,
 )
 from servicekit.scoring._measures import (
     DurationMeasure,
@@ -52,7 +54,7 @@ from servicekit.scoring._validation import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
+    from collections.abc import Hashable, Iterator
 
     from servicekit.scoring._estimate import Estimate
     from servicekit.scoring._segments import Groups, SegmentTable
@@ -245,6 +247,7 @@ def summarise(
     *,
     measure: Measure,
     confidence: float = 0.95,
+    partition: Hashable | None = None,
 ) -> MeasureSummary:
     """Count ``responses`` under ``measure``: a [`MeasureSummary`][] to merge with others.
 
@@ -253,6 +256,8 @@ def summarise(
             empty summary, which adds as nothing).
         measure: what to estimate.
         confidence: the level of the estimate's interval.
+        partition: a label for the partition (its number, a file name) that error
+            messages start with, so a failed engine job says where the bad row is.
 
     Raises:
         InvalidArgumentError: a response lacks the field or holds an invalid answer.
@@ -268,12 +273,26 @@ def summarise(
     """
     level = check_confidence(confidence)
     check_measure(measure)
-    rows = materialise(responses, "responses")
-    raw = Counter(measure.keys(_column(rows, measure.field)))
-    reduced: Counter[Any] = Counter()
-    for key, n in raw.items():
-        reduced[measure.reduce(key)] += n
+    with _in_partition(partition):
+        rows = materialise(responses, "responses")
+        raw = Counter(measure.keys(_column(rows, measure.field)))
+        reduced: Counter[Any] = Counter()
+        for key, n in raw.items():
+            reduced[measure.reduce(key)] += n
     return MeasureSummary._checked(measure, reduced, level)  # noqa: SLF001 - same module
+
+
+@contextlib.contextmanager
+def _in_partition(partition: Hashable | None) -> Iterator[None]:
+    """Prefix a servicekit error raised inside with the partition's label."""
+    if partition is None:
+        yield
+        return
+    try:
+        yield
+    except ServiceKitError as error:
+        # Same class, so callers catch what they would without a label.
+        raise type(error)(f"partition {quote(partition)}: {error}") from None
 
 
 def _summaries_from_groups(
@@ -294,6 +313,7 @@ def summarise_segments(
     measure: Measure,
     period: str | None = None,
     confidence: float = 0.95,
+    partition: Hashable | None = None,
 ) -> dict[Any, MeasureSummary]:
     """Count ``responses`` per segment (and period): what a partition contributes to a table.
 
@@ -303,12 +323,13 @@ def summarise_segments(
         measure: what to estimate.
         period: the field naming the period, or None.
         confidence: the level of every interval of the eventual table.
+        partition: a label error messages start with (see [`summarise`][]).
 
     Returns:
         ``{segment: summary}``, or ``{(segment, period): summary}`` when ``period``
-        is given (empty for no responses: an empty partition adds nothing); merge several with [`merge_summaries`][] (or an engine's
-        reduce-by-key with ``+``) and build the table with
-        [`segment_table_from_summaries`][].
+        is given (empty for no responses: an empty partition adds nothing);
+        merge several with [`merge_summaries`][] (or an engine's reduce-by-key
+        with ``+``) and build the table with [`segment_table_from_summaries`][].
 
     Raises:
         InvalidArgumentError, InvalidTypeError: as for [`segment_table`][].
@@ -323,11 +344,12 @@ def summarise_segments(
     level = check_confidence(confidence)
     check_measure(measure)
     check_fields(by, period, measure)
-    rows = materialise(responses, "responses")
-    if not rows:
-        # An engine's partition may be empty: it contributes nothing to the merge.
-        return {}
-    groups = count_segments(rows, by=by, period=period, measure=measure)
+    with _in_partition(partition):
+        rows = materialise(responses, "responses")
+        if not rows:
+            # An engine's partition may be empty: it contributes nothing to the merge.
+            return {}
+        groups = count_segments(rows, by=by, period=period, measure=measure)
     return _summaries_from_groups(groups, measure, level, periodic=period is not None)
 
 
