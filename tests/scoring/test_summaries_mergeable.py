@@ -235,6 +235,7 @@ def test_adding_something_else_is_a_type_error():
         (NpsMeasure(), [(9, 1, 1)], InvalidArgumentError),
         (NpsMeasure(), 9, InvalidTypeError),
         (NpsMeasure(), "9", InvalidTypeError),
+        (NpsMeasure(), [([9], 1)], InvalidTypeError),
         (ShareMeasure(), {1: 1}, InvalidTypeError),
         (IndexMeasure(), {101.0: 1}, InvalidArgumentError),
         (IndexMeasure(), {True: 1}, InvalidArgumentError),

@@ -92,7 +92,12 @@ def _pairs(value: object) -> Pairs:
             msg = f"counts must be (answer, count) pairs; got {quote(item)}"
             raise InvalidArgumentError(msg)
         key, n = item
-        if key in seen:
+        try:
+            again = key in seen
+        except TypeError:
+            msg = f"an answer counted must be a number, a boolean or null; got {quote(key)}"
+            raise InvalidTypeError(msg) from None
+        if again:
             msg = f"the answer {quote(key)} is counted twice; give each answer once"
             raise InvalidArgumentError(msg)
         seen[key] = check_whole(f"the count of answer {quote(key)}", n, 1)
