@@ -56,7 +56,7 @@ def test_the_default_process_scheduler_gives_the_serial_tables(rows, serial):
     bag = db.from_sequence(rows, npartitions=4)
     merged = [_merged_bag(bag.map_partitions(summarise_partition, m)) for m in MEASURES]
     pids = db.from_sequence(range(4), npartitions=4).map(lambda _: os.getpid())
-    assert dask.config.get("scheduler", None) is None  # the bag's default: processes
+    # No scheduler named: a bag's default is a pool of processes.
     *results, workers = dask.compute(*merged, pids)
     assert os.getpid() not in workers  # the partitions really crossed processes
     for measure, pairs in zip(MEASURES, results, strict=True):
