@@ -48,15 +48,23 @@ WORKER_PATH = os.pathsep.join(
 
 @pytest.fixture(scope="module")
 def spark_session():
-    """One local Spark with two cores for the module; workers use this interpreter."""
+    """A local Spark with two cores for the module; workers use this interpreter.
+
+    A session another fixture already started is used as it is and left running.
+    """
     if shutil.which("java") is None and "JAVA_HOME" not in os.environ:
         pytest.skip("Spark needs Java (17 or later) on PATH or in JAVA_HOME")
     from pyspark.sql import SparkSession  # noqa: PLC0415 - only once Java is known
 
+    running = SparkSession.getActiveSession()
+    if running is not None:
+        yield running
+        return
     session = (
         SparkSession.builder.master("local[2]")
         .appName("servicekit-scoring")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.pyspark.python", sys.executable)
         .config("spark.pyspark.driver.python", sys.executable)
         # Workers import the partition functions by name, as Dask's do.
