@@ -18,7 +18,8 @@ resident memory (``ru_maxrss``). The tables must be equal (``==``, float for flo
 or the run stops. Targets: speed-up >= 1.6x at 2 workers (printed on wall time and,
 since the machine is shared, on the CPU critical path too); a worker's peak memory is
 bounded by its partition: it stays within 25 % when the data set is 4x smaller with
-the same partitions, and below the serial peer's.
+the same partitions, and below the serial peer's. The exit status is 1 when a
+target is missed (a table that differs stops the run with a message).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import multiprocessing
 import os
 import random
 import resource
+import sys
 import time
 from collections import defaultdict
 
@@ -137,11 +139,17 @@ def best(runs):
     return min(runs, key=lambda r: r[1])
 
 
+FAILED: list[bool] = []
+
+
 def verdict(ok: bool) -> str:
+    """PASS or FAIL; a FAIL makes the script's exit status 1."""
+    if not ok:
+        FAILED.append(True)
     return "PASS" if ok else "FAIL"
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000,000 answers")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs")
@@ -201,7 +209,8 @@ def main() -> None:
         f"(<= {MEMORY_SLACK}x), serial peer {s_peak:.1f} MiB"
     )
     print("PASS merged tables equal the serial table exactly")
+    return 1 if FAILED else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
