@@ -94,6 +94,7 @@ def test_merged_segment_summaries_give_the_all_rows_table_exactly(case, min_n, t
         if p
     ]
     merged = merge_summaries(*parts)
+    assert merge_summaries(*reversed(parts)) == merged  # any order of partitions
     expected = segment_table(
         rows, measure=measure, confidence=level, min_n=min_n, top_k=top_k, **kwargs
     )
