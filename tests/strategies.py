@@ -1039,3 +1039,80 @@ def _workforce_strategies() -> dict[type, st.SearchStrategy]:
 
 #: One strategy per value of servicekit.workforce, for the serialisation contract.
 WORKFORCE_STRATEGIES = _workforce_strategies()
+# --- scoring: mergeable summaries and durations (tests/scoring/test_summaries_*.py) ----
+# Every measure with answers drawn from a few values (ties are what merging must keep
+# exact) and durations both on whole minutes and to the microsecond.
+
+from servicekit.scoring import (  # noqa: E402
+    DurationMeasure,
+    duration_statistics,
+    summarise,
+)
+
+duration_values = st.one_of(
+    st.integers(0, 90).map(lambda m: dt.timedelta(minutes=m)),
+    st.timedeltas(dt.timedelta(0), dt.timedelta(days=3)),
+)
+duration_lists = st.lists(duration_values, min_size=1, max_size=60)
+duration_measures = st.builds(
+    DurationMeasure,
+    field=st.just("duration"),
+    statistic=st.sampled_from(["mean", "median", "p90", "p10", "p75"]),
+    unit=st.sampled_from(["seconds", "minutes", "hours", "days"]),
+    resolution=st.sampled_from(
+        [
+            dt.timedelta(microseconds=1),
+            dt.timedelta(seconds=1),
+            dt.timedelta(minutes=1),
+        ]
+    ),
+)
+summary_measures = st.one_of(
+    st.builds(NpsMeasure, field=st.just("score")),
+    st.integers(2, 10).flatmap(
+        lambda scale: st.builds(
+            CsatMeasure,
+            field=st.just("rating"),
+            scale=st.just(scale),
+            satisfied_at=st.integers(2, scale),
+        )
+    ),
+    st.builds(MeanMeasure, field=st.just("rating"), scale=st.integers(2, 10)),
+    st.builds(ShareMeasure, field=st.just("fcr")),
+    st.builds(
+        IndexMeasure,
+        field=st.just("ratings"),
+        index=st.builds(
+            SatisfactionIndex, missing=st.sampled_from(["renormalise", "skip"])
+        ),
+    ),
+    duration_measures,
+)
+
+
+def answers_for(measure):
+    """One valid answer of ``measure``'s field."""
+    if isinstance(measure, NpsMeasure):
+        return st.integers(0, 10)
+    if isinstance(measure, CsatMeasure | MeanMeasure):
+        return st.integers(1, measure.scale)
+    if isinstance(measure, ShareMeasure):
+        return st.booleans()
+    if isinstance(measure, IndexMeasure):
+        return index_responses.map(lambda rows: rows[0])
+    return duration_values
+
+
+@st.composite
+def measure_summaries(draw):
+    """A summary of a few responses under any measure, at any level."""
+    measure = draw(summary_measures)
+    answers = draw(st.lists(answers_for(measure), max_size=40))
+    return summarise(
+        [{measure.field: a} for a in answers],
+        measure=measure,
+        confidence=draw(confidences),
+    )
+
+
+duration_statistics_values = duration_lists.map(duration_statistics)

@@ -23,6 +23,7 @@ __all__ = [
     "DeserializationError",
     "DuplicateIdError",
     "InfeasiblePlanError",
+    "IncompatibleSummariesError",
     "InsufficientDataError",
     "InvalidArgumentError",
     "InvalidConditionError",
@@ -369,3 +370,18 @@ class TicketOrderError(InvalidArgumentError):
         self.ticket = ticket
         self.line = line
         super().__init__(message)
+class IncompatibleSummariesError(InvalidArgumentError):
+    """Two summaries that cannot be merged: different measures or confidence levels.
+
+    Adding a CSAT summary to an NPS summary (or a 1–5 scale to a 1–10 one, or 95 %
+    to 90 %) would give a number that means nothing, so it raises and names both.
+
+    Examples:
+        >>> from servicekit.scoring import CsatMeasure, NpsMeasure, summarise
+        >>> a = summarise([{"score": 9}], measure=NpsMeasure(field="score"))
+        >>> b = summarise([{"score": 4}], measure=CsatMeasure(field="score"))
+        >>> a + b
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.IncompatibleSummariesError: cannot merge a summary of NpsMeasure(field='score') at 95 % with one of CsatMeasure(...
+    """

@@ -5,6 +5,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicekit.scoring._duration_summaries import QuantileSummary, mean_summary
 from servicekit.scoring._summaries import (
     MeanSummary,
     NpsSummary,
@@ -23,7 +24,19 @@ npss = st.builds(
 means = st.dictionaries(st.integers(1, 5), st.integers(1, 40), min_size=1).map(
     lambda counts: MeanSummary.from_counts(Counter(counts), 1.0, 5.0)
 )
+# Durations in ticks of one minute, reported in hours: few distinct values, many ties.
+duration_counts = st.dictionaries(st.integers(0, 600), st.integers(1, 30), min_size=1)
+quantiles = st.builds(
+    lambda counts, percent: QuantileSummary(counts, percent, 60_000_000, 3_600_000_000),
+    duration_counts,
+    st.sampled_from([10, 50, 90]),
+)
+duration_means = duration_counts.map(
+    lambda counts: mean_summary(counts, 60_000_000, 3_600_000_000)
+)
 same_kind = st.one_of(
+    st.tuples(quantiles, st.lists(quantiles, max_size=5)),
+    st.tuples(duration_means, st.lists(duration_means, max_size=5)),
     st.tuples(shares, st.lists(shares, max_size=5)),
     st.tuples(npss, st.lists(npss, max_size=5)),
     st.tuples(means, st.lists(means, max_size=5)),

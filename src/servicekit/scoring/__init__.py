@@ -4,7 +4,10 @@ Every statistic returns an [`Estimate`][] (value, interval, n, method, confidenc
 NPS with the adjusted-Wald interval, CSAT/CES and first-contact resolution with Wilson
 intervals, means and the weighted satisfaction index with Student-t intervals. Segment
 tables rank cities, channels or agents only as far as the pairwise tests, Holm-corrected
-for comparing every pair, allow. Alerts flag
+for comparing every pair, allow. Durations (response and resolution times) get a
+mean, median and percentiles with intervals, and their change between periods.
+[`MeasureSummary`][] values, one per partition, add up to exactly the all-rows
+estimate and table, so scoring scales out over Dask or Spark. Alerts flag
 responses that need a follow-up and customers at risk; ``tier_customers`` assigns
 value tiers. Pure Python: no numpy or scipy at run time, no I/O, no clock.
 
@@ -22,6 +25,11 @@ from servicekit.scoring._alerts import (
     high_risk_customers,
     needs_follow_up,
 )
+from servicekit.scoring._durations import (
+    DurationStatistics,
+    duration_change,
+    duration_statistics,
+)
 from servicekit.scoring._estimate import Comparison, Estimate, wilson_interval
 from servicekit.scoring._index import (
     DEFAULT_WEIGHTS,
@@ -31,12 +39,20 @@ from servicekit.scoring._index import (
 )
 from servicekit.scoring._measures import (
     CsatMeasure,
+    DurationMeasure,
     IndexMeasure,
     MeanMeasure,
     Measure,
     NpsMeasure,
     ShareMeasure,
     measure_from,
+)
+from servicekit.scoring._mergeable import (
+    MeasureSummary,
+    merge_summaries,
+    segment_table_from_summaries,
+    summarise,
+    summarise_segments,
 )
 from servicekit.scoring._nps import NpsResult, compare_nps, nps
 from servicekit.scoring._ratings import (
@@ -60,12 +76,15 @@ __all__ = [
     "Complaint",
     "CsatMeasure",
     "CustomerActivity",
+    "DurationMeasure",
+    "DurationStatistics",
     "Estimate",
     "FollowUpAlert",
     "IndexMeasure",
     "IndexResult",
     "MeanMeasure",
     "Measure",
+    "MeasureSummary",
     "MissingPolicy",
     "NpsMeasure",
     "NpsResult",
@@ -80,14 +99,20 @@ __all__ = [
     "ces",
     "compare_nps",
     "csat",
+    "duration_change",
+    "duration_statistics",
     "first_contact_resolution",
     "follow_up_alerts",
     "high_risk_customers",
     "measure_from",
+    "merge_summaries",
     "needs_follow_up",
     "nps",
     "proportion",
     "segment_table",
+    "segment_table_from_summaries",
+    "summarise",
+    "summarise_segments",
     "tier_customers",
     "wilson_interval",
 ]

@@ -9,6 +9,8 @@ This module must never look at fields other than the one a measure names.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
@@ -16,6 +18,11 @@ import attrs
 from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
+from servicekit.scoring._duration_summaries import (
+    MICROSECONDS,
+    QuantileSummary,
+    mean_summary,
+)
 from servicekit.scoring._index import SatisfactionIndex
 from servicekit.scoring._nps import summarise_nps
 from servicekit.scoring._ratings import check_scale
@@ -27,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CsatMeasure",
+    "DurationMeasure",
     "IndexMeasure",
     "MeanMeasure",
     "Measure",
@@ -236,8 +244,106 @@ class IndexMeasure(_codec.Serialisable):
         return MeanSummary.from_counts(scored, 0.0, 100.0) if scored else None
 
 
+_STATISTIC = re.compile(r"mean|median|p([1-9][0-9]?)")
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _check_statistic(_inst: object, _attr: object, value: object) -> None:
+    if not (isinstance(value, str) and _STATISTIC.fullmatch(value)):
+        msg = (
+            "a duration statistic must be 'mean', 'median' or a percentile 'p1'…'p99' "
+            f"(e.g. 'p90'); got {quote(value)}"
+        )
+        raise InvalidArgumentError(msg)
+
+
+def check_unit(_inst: object, _attr: object, value: str) -> None:
+    """An attrs validator: ``value`` names a unit durations can be reported in."""
+    if value not in MICROSECONDS:
+        msg = f"unit must be one of {quote(list(MICROSECONDS))}; got {quote(value)}"
+        raise InvalidArgumentError(msg)
+
+
+def _check_resolution(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+        msg = f"resolution must be a positive timedelta (e.g. timedelta(seconds=1)); got {quote(value)}"
+        raise InvalidArgumentError(msg)
+    if value % _MICROSECOND:  # pragma: no cover - a timedelta is whole microseconds
+        raise InvalidArgumentError(msg)
+
+
+@_codec.value(tag="duration", omit_if_default=())
+@attrs.frozen(kw_only=True)
+class DurationMeasure(_CountsAnswers):
+    """A statistic of a duration field (response or resolution times), in ``unit``.
+
+    Args:
+        field: the response key holding a non-negative ``datetime.timedelta``.
+        statistic: ``"mean"`` (Student-t interval), ``"median"`` or a percentile
+            ``"p1"``…``"p99"`` such as ``"p90"`` (type-7 sample quantile with an
+            order-statistic interval).
+        unit: what the estimate is expressed in: ``"seconds"``, ``"minutes"``,
+            ``"hours"`` or ``"days"``.
+        resolution: durations are rounded down to a whole number of this before
+            counting (the default, one microsecond, keeps them exact). A coarser one
+            bounds a mergeable summary's size by the range of durations over it.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from servicekit.scoring import DurationMeasure, measure_from
+        >>> m = DurationMeasure(field="first_response", statistic="p90", unit="hours")
+        >>> measure_from(m.to_dict()) == m
+        True
+        >>> m.keys([dt.timedelta(minutes=90)])
+        [5400000000]
+    """
+
+    field: str = attrs.field(default="duration", validator=_check_field_name)
+    statistic: str = attrs.field(default="mean", validator=_check_statistic)
+    unit: str = attrs.field(default="hours", validator=check_unit)
+    resolution: dt.timedelta = attrs.field(
+        default=_MICROSECOND, validator=_check_resolution
+    )
+
+    @property
+    def tick_us(self) -> int:
+        """The resolution in microseconds."""
+        return self.resolution // _MICROSECOND
+
+    def keys(self, values: list[Any]) -> Iterable[Hashable]:
+        """Validate durations; the keys are whole numbers of ``resolution``."""
+        if set(map(type, values)) <= {dt.timedelta}:
+            tick = self.resolution
+            keys = [v // tick for v in values]
+        else:
+            for v in values:
+                if not isinstance(v, dt.timedelta):
+                    msg = f"durations in {quote(self.field)} must be datetime.timedelta values; got {type(v).__name__} {quote(v)}"
+                    raise InvalidTypeError(msg)
+            # Subclasses (pendulum.Duration) may not divide by a plain timedelta.
+            tick_us = self.tick_us
+            keys = [
+                ((v.days * 86_400 + v.seconds) * 1_000_000 + v.microseconds) // tick_us
+                for v in values
+            ]
+        if keys and min(keys) < 0:
+            bad = next(v for v in values if v < dt.timedelta(0))
+            msg = f"durations in {quote(self.field)} must not be negative; got {quote(bad)}"
+            raise InvalidArgumentError(msg)
+        return keys
+
+    def summarise(self, counts: Mapping[Any, int]) -> Summary | None:
+        """Return the summary of ``{ticks: count}`` for this measure's statistic."""
+        unit_us = MICROSECONDS[self.unit]
+        if self.statistic == "mean":
+            return mean_summary(counts, self.tick_us, unit_us)
+        percent = 50 if self.statistic == "median" else int(self.statistic[1:])
+        return QuantileSummary(counts, percent, self.tick_us, unit_us)
+
+
 _codec.variants(
-    Measure, [NpsMeasure, CsatMeasure, MeanMeasure, ShareMeasure, IndexMeasure]
+    Measure,
+    [NpsMeasure, CsatMeasure, MeanMeasure, ShareMeasure, IndexMeasure, DurationMeasure],
 )
 
 

@@ -21,7 +21,7 @@ import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import count, repeat
+from itertools import accumulate, count, repeat
 from operator import add, itemgetter, mul
 from typing import Any, Final
 
@@ -462,7 +462,12 @@ def _shrink(
             w * (estimates[k].value - mean_w) ** 2 for k, w in weights.items()
         )
         scale = total - math.fsum(w * w for w in weights.values()) / total
-        tau2 = max(0.0, (q - (len(weights) - 1)) / scale)
+        if scale <= 0.0:
+            # One weight dwarfs the rest (a duration quantile whose interval has no
+            # upper end): the difference cancels. Σᵢ wᵢ·(Σ_{j≠i} wⱼ) / Σw is the
+            # same quantity without the cancellation.
+            scale = _cross_weight(list(weights.values())) / total
+        tau2 = max(0.0, (q - (len(weights) - 1)) / scale) if scale > 0.0 else 0.0
     z = two_sided_z(confidence)
     shrunk: dict[Key, Estimate] = {}
     for k in keys:
@@ -480,6 +485,13 @@ def _shrink(
             confidence=confidence,
         )
     return shrunk
+
+
+def _cross_weight(weights: list[float]) -> float:
+    """Σᵢ wᵢ·(Σ_{j≠i} wⱼ) for positive weights, each inner sum without cancellation."""
+    before = [0.0, *accumulate(weights)]
+    after = [*list(accumulate(reversed(weights)))[::-1][1:], 0.0]
+    return math.fsum(w * (before[i] + after[i]) for i, w in enumerate(weights))
 
 
 def _sampling_variances(summaries: dict[Key, Summary]) -> dict[Key, float]:
@@ -557,7 +569,10 @@ def segment_table(
             (dates are turned into ISO strings, so periods sort in time order).
         by: the field naming the segment (``"city"``, ``"channel"``, ``"agent"``…).
         measure: what to estimate: [`NpsMeasure`][], [`CsatMeasure`][],
-            [`MeanMeasure`][], [`ShareMeasure`][] or [`IndexMeasure`][].
+            [`MeanMeasure`][], [`ShareMeasure`][], [`IndexMeasure`][] or
+            [`DurationMeasure`][] (ranked with the longest first). The same table
+            can be built from partitions: [`summarise_segments`][] each, merge, and
+            [`segment_table_from_summaries`][].
         period: the field naming the period (``"month"``), or None for one period.
             The previous period of a period is the next-lower period in the table
             (periods in which the measure could score nothing have no rows, and the
@@ -597,12 +612,26 @@ def segment_table(
         (70.0, -20.0, True)
     """
     level = check_confidence(confidence)
-    alpha = 1.0 - level
-    critical = two_sided_z(level)
     check_measure(measure)
     min_n = check_whole("min_n", min_n, 1)
     top_k = check_whole("top_k", top_k)
     bottom_k = check_whole("bottom_k", bottom_k)
+    check_fields(by, period, measure)
+    groups = count_segments(responses, by=by, period=period, measure=measure)
+    return table_from_groups(
+        groups,
+        by=by,
+        period=period,
+        measure=measure,
+        confidence=level,
+        min_n=min_n,
+        top_k=top_k,
+        bottom_k=bottom_k,
+    )
+
+
+def check_fields(by: str, period: str | None, measure: Measure) -> None:
+    """Raise unless ``by``, ``period`` and the measure's field are distinct names."""
     names = [by, measure.field] if period is None else [by, period, measure.field]
     for name in names:
         if not isinstance(name, str) or not name:
@@ -611,6 +640,23 @@ def segment_table(
     if len(set(names)) != len(names):
         msg = f"by, period and the measure's field must be different fields; got {quote(names)}"
         raise InvalidArgumentError(msg)
+
+
+Groups = dict[Key | None, dict[Key, Counter[Any]]]
+
+
+def count_segments(
+    responses: Iterable[Mapping[str, Any]],
+    *,
+    by: str,
+    period: str | None,
+    measure: Measure,
+) -> Groups:
+    """Validate ``responses`` and count them: ``{period: {segment: Counter}}``.
+
+    The counters map the measure's reduced keys to their number of responses: all a
+    segment table needs, and what mergeable summaries keep.
+    """
     rows = materialise(responses, "responses")
     require(len(rows), "a segment table")
     segments = _key_column(_column(rows, by), by)
@@ -618,8 +664,28 @@ def segment_table(
         repeat(None) if period is None else _key_column(_column(rows, period), period)
     )
     keys = measure.keys(_column(rows, measure.field))
-    groups = _count_groups(segments, periods, keys, measure)
+    return _count_groups(segments, periods, keys, measure)
 
+
+def table_from_groups(
+    groups: Groups,
+    *,
+    by: str,
+    period: str | None,
+    measure: Measure,
+    confidence: float,
+    min_n: int,
+    top_k: int,
+    bottom_k: int,
+) -> SegmentTable:
+    """Build the table from counted groups (see [`count_segments`][]).
+
+    Every estimate, test and rank depends only on the counters, never on their order,
+    so counters merged from partitions give the same table bit for bit.
+    """
+    level = confidence
+    alpha = 1.0 - level
+    critical = two_sided_z(level)
     out_rows: list[SegmentRow] = []
     overall: list[tuple[Key | None, Estimate]] = []
     previous: dict[Key, Summary] = {}

@@ -27,7 +27,14 @@ from servicekit.scoring._estimate import Comparison, Estimate, _wilson
 if TYPE_CHECKING:
     from collections.abc import Hashable, Mapping, Sequence
 
-__all__ = ["MeanSummary", "NpsSummary", "ShareSummary", "Summary", "nps_interval"]
+__all__ = [
+    "MeanSummary",
+    "NpsSummary",
+    "ShareSummary",
+    "Summary",
+    "ZTested",
+    "nps_interval",
+]
 
 
 class Summary(Protocol):
@@ -112,7 +119,31 @@ def _side(statistic: float, critical: float) -> int:
     return 0
 
 
-class ShareSummary:
+class ZTested:
+    """A summary whose test is a z test: ``test`` and ``side`` follow from ``statistics``.
+
+    The pooled z of shares, the adjusted-Wald z of NPS, the Price–Bonett z of
+    duration quantiles. An infinite z (two samples known exactly, and different) has
+    a p-value of 0.
+    """
+
+    __slots__ = ()
+
+    def statistics(self, others: Sequence[Summary]) -> list[float]:
+        """The z of this summary minus each of ``others``."""
+        raise NotImplementedError
+
+    def test(self, other: Summary) -> tuple[float, float]:
+        """The z test of ``compare(other)``: ``(z, two-sided p)``."""
+        z = self.statistics((other,))[0]
+        return z, _z_p_value(z)
+
+    def side(self, other: Summary, statistic: float, p: float) -> int:  # noqa: ARG002 - a z test's p depends on z alone
+        """Where the z test's p-value lies against ``p`` (see the protocol)."""
+        return _side(statistic, _z_critical(p))
+
+
+class ShareSummary(ZTested):
     """``successes`` out of ``n``; estimates are in percent with Wilson intervals."""
 
     __slots__ = ("n", "successes")
@@ -144,15 +175,6 @@ class ShareSummary:
     def identity(self) -> Hashable:
         """``(successes, n)``."""
         return self.successes, self.n
-
-    def test(self, other: Summary) -> tuple[float, float]:
-        """The pooled z test of equal shares: ``(z, two-sided p)``."""
-        z = self.statistics((other,))[0]
-        return z, _z_p_value(z)
-
-    def side(self, other: Summary, statistic: float, p: float) -> int:  # noqa: ARG002 - a z test's p depends on z alone
-        """Where the pooled z test's p-value lies against ``p`` (see the protocol)."""
-        return _side(statistic, _z_critical(p))
 
     def statistics(self, others: Sequence[Summary]) -> list[float]:
         """The pooled z of this share minus each of ``others`` (0 when both are 0 % or 100 %)."""
@@ -209,7 +231,7 @@ def nps_interval(
     return centre, variance, max(-1.0, centre - half), min(1.0, centre + half)
 
 
-class NpsSummary:
+class NpsSummary(ZTested):
     """Promoter, passive and detractor counts; estimates in NPS points."""
 
     __slots__ = ("centre", "detractors", "n", "passives", "promoters", "spread")
@@ -256,15 +278,6 @@ class NpsSummary:
     def identity(self) -> Hashable:
         """``(promoters, passives, detractors)``."""
         return self.promoters, self.passives, self.detractors
-
-    def test(self, other: Summary) -> tuple[float, float]:
-        """The z test of equal NPS on the adjusted-Wald centres: ``(z, two-sided p)``."""
-        z = self.statistics((other,))[0]
-        return z, _z_p_value(z)
-
-    def side(self, other: Summary, statistic: float, p: float) -> int:  # noqa: ARG002 - a z test's p depends on z alone
-        """Where the z test's p-value lies against ``p`` (see the protocol)."""
-        return _side(statistic, _z_critical(p))
 
     def statistics(self, others: Sequence[Summary]) -> list[float]:
         """The z of this NPS minus each of ``others`` (adjusted centres over their se)."""
