@@ -1,7 +1,10 @@
 """The requirement workflow: confirmation sheet → delivery → acceptance → follow-up.
 
-Every deadline is counted in business days of a ``servicekit.sla.BusinessCalendar``;
-every transition is a row of one table (see [`to_mermaid`][]). Requirements are
+Every deadline is counted in business days (or hours) of a
+``servicekit.sla.BusinessCalendar``; every transition is a row of one table (see
+[`to_mermaid`][]). That table is a [`Process`][] value: [`DEFAULT_PROCESS`][] is the
+workflow below, and a team extends it with states, conditional stages and windows
+of its own. Requirements are
 immutable values folded from their event history; nothing here reads the clock.
 
 Examples:
@@ -29,12 +32,20 @@ from servicekit.acceptance._events import (
     Event,
     FollowUpDone,
     SheetSent,
+    StepDone,
     event_from_dict,
 )
 from servicekit.acceptance._policy import (
     AcceptanceTimeoutAction,
     BusinessDayCalendar,
     RequirementPolicy,
+)
+from servicekit.acceptance._process import (
+    DEFAULT_PROCESS,
+    Process,
+    State,
+    Transition,
+    to_mermaid,
 )
 from servicekit.acceptance._requirement import Requirement
 from servicekit.acceptance._state import (
@@ -43,17 +54,18 @@ from servicekit.acceptance._state import (
     TIME_TRIGGERED_EVENTS,
     Breach,
     BreachKind,
+    CustomName,
     Duty,
     Obligation,
     ObligationRule,
     Party,
     RequirementState,
     allowed_events,
-    to_mermaid,
 )
-from servicekit.errors import InvalidTransitionError
+from servicekit.errors import InvalidProcessError, InvalidTransitionError
 
 __all__ = [
+    "DEFAULT_PROCESS",
     "EVENT_TRIGGERED_TRANSITIONS",
     "STATE_OBLIGATIONS",
     "TIME_TRIGGERED_EVENTS",
@@ -66,20 +78,26 @@ __all__ = [
     "BusinessDayCalendar",
     "Cancelled",
     "ConfirmationExpired",
+    "CustomName",
     "CustomerConfirmed",
     "DelayAnnounced",
     "Delivered",
     "Duty",
     "Event",
     "FollowUpDone",
+    "InvalidProcessError",
     "InvalidTransitionError",
     "Obligation",
     "ObligationRule",
     "Party",
+    "Process",
     "Requirement",
     "RequirementPolicy",
     "RequirementState",
     "SheetSent",
+    "State",
+    "StepDone",
+    "Transition",
     "allowed_events",
     "event_from_dict",
     "to_mermaid",

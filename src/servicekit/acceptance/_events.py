@@ -9,6 +9,7 @@ never read the clock: every instant is given by the caller.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import attrs
@@ -47,10 +48,15 @@ __all__ = [
     "Event",
     "FollowUpDone",
     "SheetSent",
+    "StepDone",
     "event_from_dict",
+    "step_name",
 ]
 
 _RATING_SCALE: Final = range(1, 6)
+# The names a team gives its own states, duties and steps: mermaid-safe and never
+# mistaken for an event class (those are CamelCase).
+_STEP_NAME: Final = re.compile(r"[a-z][a-z0-9_]*\Z")
 _C = TypeVar("_C", bound=type)
 
 
@@ -400,6 +406,65 @@ class Cancelled(_EventBase):
     reason: str = attrs.field(converter=_cancel_reason)
 
 
+def step_name(value: object, what: str) -> str:
+    """Return ``value`` if it is a lower_snake_case name (a state, duty or step).
+
+    Raises:
+        InvalidTypeError: not a string.
+        InvalidArgumentError: not lower_snake_case.
+    """
+    name = text(value, what)
+    if not _STEP_NAME.match(name):
+        msg = (
+            f"{what} must be a lower_snake_case name such as 'solution_review' "
+            f"(letters, digits, underscores, starting with a letter), got {name!r}"
+        )
+        raise InvalidArgumentError(msg)
+    return name
+
+
+def _step(value: object) -> str:
+    return step_name(value, "StepDone.step")
+
+
+def _note(value: object) -> str:
+    return text(value, "StepDone.note")
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class StepDone(_EventBase):
+    """A step of a team's own process happened (its transitions name it by ``step``).
+
+    The built-in events cover the default workflow; a state a team adds to its
+    [`Process`][servicekit.acceptance.Process] is entered and left by the steps its
+    transitions name, e.g. ``Transition(source="solution_review",
+    on="solution_approved", target="in_delivery")`` is taken by
+    ``StepDone(step="solution_approved")``.
+
+    Args:
+        at: when it happened.
+        step: the step's lower_snake_case name, as the process's transitions say it.
+        note: anything else, optional.
+
+    Raises:
+        InvalidArgumentError: ``step`` is not a lower_snake_case name.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import StepDone
+        >>> e = StepDone(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"), step="solution_approved"
+        ... )
+        >>> e.to_dict()
+        {'type': 'StepDone', 'at': '2025-03-04T09:00:00+00:00', 'step': 'solution_approved', 'note': ''}
+    """
+
+    step: str = attrs.field(converter=_step)
+    note: str = attrs.field(default="", converter=_note)
+
+
 Event = (
     SheetSent
     | CustomerConfirmed
@@ -411,8 +476,9 @@ Event = (
     | DelayAnnounced
     | FollowUpDone
     | Cancelled
+    | StepDone
 )
-"""Any workflow event (a type alias for the union of the ten event classes)."""
+"""Any workflow event (a type alias for the union of the eleven event classes)."""
 
 EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     SheetSent,
@@ -425,6 +491,7 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     DelayAnnounced,
     FollowUpDone,
     Cancelled,
+    StepDone,
 )
 _codec.variants(Event, EVENT_TYPES)
 

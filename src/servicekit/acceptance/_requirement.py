@@ -28,17 +28,25 @@ from servicekit.acceptance._fields import (
     to_instant,
 )
 from servicekit.acceptance._policy import RequirementPolicy
+from servicekit.acceptance._process import DEFAULT_PROCESS, Process
 from servicekit.acceptance._state import (
+    POLICY_FACT,
     Breach,
+    Machine,
     Obligation,
     Progress,
     RequirementState,
+    StateName,
     advance,
-    allowed_events,
     start,
     timeouts,
 )
-from servicekit.errors import DeserializationError, InvalidTypeError, UnknownNameError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    UnknownNameError,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -72,6 +80,50 @@ def _policy(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidTypeError(msg)
 
 
+def _process(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, Process):
+        msg = f"process must be a Process, got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+
+
+def _to_attributes(value: object) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        msg = (
+            f"attributes must be a mapping of names to JSON scalars, got {quote(value)}"
+        )
+        raise InvalidTypeError(msg)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.strip():
+            msg = f"attribute names must be non-blank strings, got {quote(key)}"
+            raise InvalidArgumentError(msg)
+        if not isinstance(item, str | int | float) or item != item:  # noqa: PLR0124 -- NaN
+            msg = (
+                f"attribute {key!r} must be a string, number or boolean (a fact a "
+                f"condition can compare), got {quote(item)}"
+            )
+            raise InvalidTypeError(msg)
+        out[key] = item
+    return out
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _facts(req: Requirement) -> dict[str, Any]:
+    """What a conditional row of the process is matched against."""
+    facts: dict[str, Any] = {
+        POLICY_FACT: req.policy.on_acceptance_timeout.value,
+        "attributes": req.attributes,
+    }
+    for name in ("channel", "priority", "customer"):
+        value = getattr(req, name)
+        if value is not None:
+            facts[name] = value
+    return facts
+
+
 def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
         msg = f"history must be a list of events, got {value!r}"
@@ -87,7 +139,13 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return out
 
 
-@_codec.value(omit_if_default=(), shapes={"received_at": INSTANT})
+@_codec.value(
+    omit_if_default=("process", "attributes"),
+    shapes={
+        "received_at": INSTANT,
+        "attributes": _codec.Shape(dict[str, Any], _to_attributes, _same),
+    },
+)
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class Requirement(_codec.Serialisable):
@@ -176,14 +234,26 @@ class Requirement(_codec.Serialisable):
     customer: str | None = attrs.field(default=None, converter=_customer)
     priority: Priority | None = attrs.field(default=None, converter=_priority)
     history: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    process: Process = attrs.field(default=DEFAULT_PROCESS, validator=_process)
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_to_attributes, hash=False
+    )
     _progress: Progress = attrs.field(init=False, repr=False)
+    _facts: Mapping[str, Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        progress = start(self.received_at, self.policy)
+        machine = self.process.machine
+        facts = _facts(self)
+        progress = start(self.received_at, self.policy, machine)
         for event in self.history:
-            progress = advance(progress, event, self.policy)
-        # Frozen: set the derived field the way attrs' own __init__ does.
+            progress = advance(progress, event, self.policy, machine, facts)
+        # Frozen: set the derived fields the way attrs' own __init__ does.
         object.__setattr__(self, "_progress", progress)
+        object.__setattr__(self, "_facts", facts)
+
+    @property
+    def _machine(self) -> Machine:
+        return self.process.machine
 
     @classmethod
     def open(
@@ -195,6 +265,8 @@ class Requirement(_codec.Serialisable):
         channel: Channel | str | None = None,
         customer: str | None = None,
         priority: Priority | str | None = None,
+        process: Process = DEFAULT_PROCESS,
+        attributes: Mapping[str, Any] | None = None,
     ) -> Self:
         """Return a just-received requirement: the team owes the confirmation sheet.
 
@@ -205,9 +277,13 @@ class Requirement(_codec.Serialisable):
             channel: the channel it came in on, optional.
             customer: who asked, optional.
             priority: its urgency, optional.
+            process: the process it follows; today's workflow by default.
+            attributes: further facts for the process's conditions (e.g.
+                ``{"complexity": "complex"}``, matched as ``attributes.complexity``).
 
         Returns:
-            A requirement in ``AWAITING_SHEET`` with an empty history.
+            A requirement in the process's first state (``AWAITING_SHEET`` in the
+            default process) with an empty history.
 
         Raises:
             NaiveDatetimeError: ``received_at`` has no time zone.
@@ -235,6 +311,8 @@ class Requirement(_codec.Serialisable):
             channel=channel,
             customer=customer,
             priority=priority,
+            process=process,
+            attributes={} if attributes is None else attributes,
         )
 
     def apply(self, event: Event) -> Self:
@@ -274,7 +352,9 @@ class Requirement(_codec.Serialisable):
             ...     print(e)
             Delivered is not allowed in state AWAITING_SHEET; allowed: SheetSent, Cancelled
         """
-        progress = advance(self._progress, event, self.policy)
+        progress = advance(
+            self._progress, event, self.policy, self._machine, self._facts
+        )
         # attrs.evolve would replay the whole history; the fold already did the work.
         new = object.__new__(type(self))
         for field in attrs.fields(type(self)):
@@ -322,19 +402,28 @@ class Requirement(_codec.Serialisable):
         return req
 
     @property
-    def state(self) -> RequirementState:
-        """Where the requirement stands now."""
+    def state(self) -> StateName:
+        """Where the requirement stands now.
+
+        A [`RequirementState`][] for the default process's states, a
+        [`CustomName`][] for a state of a team's own process.
+        """
         return self._progress.state
 
     @property
     def is_terminal(self) -> bool:
-        """Whether the requirement is closed or cancelled (accepts no more events)."""
-        return self._progress.state.is_terminal
+        """Whether the requirement is finished (accepts no more events)."""
+        return self._machine.is_terminal(self._progress.state)
 
     @property
     def allowed_events(self) -> tuple[type[Event], ...]:
         """The event classes [`apply`][] accepts in the current state."""
-        return allowed_events(self._progress.state)
+        return self._machine.allowed[self._progress.state]
+
+    @property
+    def allowed_steps(self) -> tuple[str, ...]:
+        """The names of the events [`apply`][] accepts now: class names and steps."""
+        return self._machine.names[self._progress.state]
 
     @property
     def obligations(self) -> tuple[Obligation, ...]:
@@ -434,7 +523,9 @@ class Requirement(_codec.Serialisable):
             ... ).state
             <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
         """
-        return timeouts(self._progress, to_instant(now), self.policy)
+        return timeouts(
+            self._progress, to_instant(now), self.policy, self._machine, self._facts
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data: facts, policy and history, and ``state`` for checking.
@@ -454,7 +545,7 @@ class Requirement(_codec.Serialisable):
             >>> Requirement.from_dict(d) == req
             True
         """
-        return {**super().to_dict(), _STATE: self.state.value}
+        return {**super().to_dict(), _STATE: str(self.state)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -500,7 +591,7 @@ class Requirement(_codec.Serialisable):
         return req
 
 
-def _check_state(replayed: RequirementState, stored: object) -> None:
+def _check_state(replayed: StateName, stored: object) -> None:
     # The state is derived, not read: the codec never sees it, so say it its way.
     # A mismatch breaks a rule tying two keys together: it is said at "$".
     if type(stored) is not str:
@@ -511,10 +602,11 @@ def _check_state(replayed: RequirementState, stored: object) -> None:
             if RequirementState.parse(stored) is replayed:
                 return
         except UnknownNameError:
-            pass
+            if stored == replayed:
+                return
         problem = (
             f"at $: stored state {quote(stored)} does not match the replayed history, "
-            f"which reaches {replayed.value!r}; the data was edited or written under "
+            f"which reaches {str(replayed)!r}; the data was edited or written under "
             "other rules"
         )
     msg = f"Requirement data is unusable: {problem}"
