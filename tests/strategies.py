@@ -977,3 +977,86 @@ CONDITIONS = {
     AnyOf: st.builds(AnyOf, conditions=st.lists(any_conditions, max_size=3)),
     Not: st.builds(Not, condition=any_conditions),
 }
+
+
+# --- acceptance: processes as data (tests/acceptance/test_process*.py) -----------------
+# A random process is the default one with random windows and an optional review stage
+# behind a random condition, so every drawn process passes the built-time checks.
+
+from servicekit.acceptance import (  # noqa: E402
+    DEFAULT_PROCESS,
+    ObligationRule,
+    State,
+    StepDone,
+    Transition,
+)
+
+acceptance_step_names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+acceptance_windows = st.one_of(
+    st.fixed_dictionaries({"days": st.integers(0, 5)}),
+    st.fixed_dictionaries(
+        {"hours": st.timedeltas(dt.timedelta(minutes=1), dt.timedelta(hours=40))}
+    ),
+    st.just({}),
+)
+acceptance_rules = st.builds(
+    lambda party, what, window: ObligationRule(party=party, what=what, **window),
+    st.sampled_from(["team", "customer"]),
+    acceptance_step_names,
+    acceptance_windows,
+)
+acceptance_states = st.builds(
+    State,
+    name=acceptance_step_names,
+    owes=st.none() | acceptance_rules,
+    terminal=st.booleans(),
+)
+acceptance_transitions = st.builds(
+    Transition,
+    source=acceptance_step_names,
+    on=acceptance_step_names | st.sampled_from(["Delivered", "Cancelled"]),
+    target=acceptance_step_names,
+    when=st.none() | any_conditions,
+)
+
+
+@st.composite
+def acceptance_processes(draw):
+    """A valid process: the default one, reshaped (windows, an optional review)."""
+    process = DEFAULT_PROCESS
+    for state in draw(st.lists(st.sampled_from(["awaiting_sheet", "in_rework"]))):
+        process = process.with_window(state, **draw(acceptance_windows))
+    if draw(st.booleans()):
+        process = process.extended(
+            name=draw(acceptance_texts),
+            states=[
+                State(
+                    name="solution_review",
+                    owes=ObligationRule(
+                        party="team", what="review", **draw(acceptance_windows)
+                    ),
+                )
+            ],
+            transitions=[
+                Transition(
+                    source="awaiting_confirmation",
+                    on="CustomerConfirmed",
+                    target="solution_review",
+                    when=draw(any_conditions),
+                ),
+                Transition(
+                    source="solution_review",
+                    on=draw(acceptance_step_names),
+                    target="in_delivery",
+                ),
+            ],
+        )
+    return process
+
+
+acceptance_step_events = st.builds(
+    StepDone,
+    at=acceptance_instants,
+    step=acceptance_step_names,
+    note=st.text(max_size=10),
+)

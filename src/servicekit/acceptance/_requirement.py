@@ -38,6 +38,7 @@ from servicekit.acceptance._state import (
     RequirementState,
     StateName,
     advance,
+    check_calendar,
     start,
     timeouts,
 )
@@ -243,6 +244,7 @@ class Requirement(_codec.Serialisable):
 
     def __attrs_post_init__(self) -> None:
         machine = self.process.machine
+        check_calendar(self.policy, machine)
         facts = _facts(self)
         progress = start(self.received_at, self.policy, machine)
         for event in self.history:

@@ -95,6 +95,7 @@ __all__ = [
     "StateName",
     "advance",
     "allowed_events",
+    "check_calendar",
     "duty_name",
     "event_name",
     "pending_timeout",
@@ -591,6 +592,11 @@ class Machine:
     allowed: Mapping[str, tuple[type[Event], ...]]
     names: Mapping[str, tuple[str, ...]]
 
+    @property
+    def counts_hours(self) -> bool:
+        """Whether some duty's window is in business hours (the calendar must ``add``)."""
+        return any(rule.hours is not None for rule in self.owes.values())
+
     def is_terminal(self, state: str) -> bool:
         """Whether ``state`` accepts no event."""
         return not self.rows[state]
@@ -670,19 +676,26 @@ def _deadline(
     return _local(policy, due)
 
 
+def check_calendar(policy: RequirementPolicy, machine: Machine) -> None:
+    """Refuse a calendar that cannot count the process's business-hour windows.
+
+    Raises:
+        InvalidTypeError: a window is in hours and the calendar has no ``add``.
+    """
+    if machine.counts_hours and not callable(getattr(policy.calendar, "add", None)):
+        cal = type(policy.calendar).__name__
+        msg = (
+            f"the process has windows in business hours, which need a calendar with "
+            f"add(start, delta), as servicekit.sla.BusinessCalendar has; {cal} has none"
+        )
+        raise InvalidTypeError(msg)
+
+
 def _after_hours(
     policy: RequirementPolicy, started: pendulum.DateTime, hours: dt.timedelta
 ) -> pendulum.DateTime:
     """``policy.calendar.add(started, hours)``: the end of a business-hour window."""
-    add = getattr(policy.calendar, "add", None)
-    if add is None:
-        cal = type(policy.calendar).__name__
-        msg = (
-            f"a window in business hours needs a calendar with add(start, delta), "
-            f"as servicekit.sla.BusinessCalendar has; {cal} has none"
-        )
-        raise InvalidTypeError(msg)
-    due: object = add(started, hours)
+    due: object = policy.calendar.add(started, hours)  # type: ignore[attr-defined]
     if not isinstance(due, dt.datetime) or due.utcoffset() is None:
         cal = type(policy.calendar).__name__
         msg = (
