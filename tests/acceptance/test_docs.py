@@ -13,3 +13,11 @@ def test_embedded_diagram_is_the_generated_one():
         r"```mermaid\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.DOTALL
     )
     assert blocks == [to_mermaid()], "regenerate the block with to_mermaid()"
+
+
+def test_the_processes_page_embeds_the_diagram_it_prints():
+    """docs/processes.md prints a team's process and renders the same text."""
+    page = PAGE.with_name("processes.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```mermaid\n(.*?)```", page, re.DOTALL)
+    printed = page.split(">>> print(reviewed.to_mermaid())\n", 1)[1]
+    assert printed.startswith(block)
