@@ -489,3 +489,58 @@ def test_to_mermaid_draws_any_process():
         ],
     )
     assert process.to_mermaid() == MERMAID
+
+
+def test_every_condition_kind_is_labelled_in_the_diagram():
+    from servicekit.conditions import AllOf, AnyOf, Compare, Contains, Not, OneOf
+
+    class Odd:
+        def matches(self, facts):
+            return False
+
+        def to_dict(self):
+            return {"type": "odd"}
+
+    whens = [
+        (OneOf(field="channel", values=["email", "web"]), "channel in email|web"),
+        (Compare(field="priority", op=">=", value="high"), "priority >= high"),
+        (Contains(field="attributes.tags", value="vip"), "attributes.tags has vip"),
+        (Not(condition=COMPLEX), "not attributes.complexity=complex"),
+        (
+            AllOf(conditions=[COMPLEX, AnyOf(conditions=[COMPLEX, COMPLEX])]),
+            "(attributes.complexity=complex and (attributes.complexity=complex or "
+            "attributes.complexity=complex))",
+        ),
+        (AllOf(conditions=[]), "()"),
+        (Odd(), "Odd"),
+    ]
+    for when, label in whens:
+        rows = [
+            Transition(source="open", on="finished", target="done", when=when),
+            Transition(source="open", on="finished", target="done"),
+        ]
+        drawn = Process(**two_states(transitions=rows)).to_mermaid()
+        assert f"OPEN --> DONE: finished ({label})\n" in drawn
+
+
+def test_a_calendar_answering_no_instant_for_hours_is_named():
+    class Naive:
+        timezone = "UTC"
+
+        def add_business_days(self, start, n):
+            return CHINA.add_business_days(start, n)
+
+        def add(self, start, delta):
+            return dt.datetime(2025, 3, 3, 12)
+
+        def to_dict(self):
+            return {}
+
+    process = DEFAULT_PROCESS.with_window("awaiting_sheet", hours=dt.timedelta(1))
+    with pytest.raises(InvalidTypeError, match=r"Naive\.add must return an aware"):
+        Requirement.open(
+            id="R",
+            received_at=sh(2025, 3, 3, 10),
+            policy=RequirementPolicy(Naive()),
+            process=process,
+        )

@@ -503,8 +503,6 @@ def _describe(when: Condition) -> str:
     if isinstance(when, AllOf | AnyOf):
         joint = " and " if isinstance(when, AllOf) else " or "
         return "(" + joint.join(_describe(c) for c in when.conditions) + ")"
-    if isinstance(when, Always):
-        return "always"
     return type(when).__name__
 
 

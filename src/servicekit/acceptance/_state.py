@@ -858,7 +858,7 @@ def advance(
             raise InvalidEventError(msg)
         if due is None or elapsed(at, due) >= policy.delay_notice:
             due = _local(policy, new_due)
-        elif rule is not None:
+        elif rule is not None:  # pragma: no branch -- a due time implies a duty
             breaches += (_breach(BreachKind.LATE_DELAY_NOTICE, rule, due, local),)
         return attrs.evolve(progress, last_at=local, due_at=due, breaches=breaches)
 
