@@ -27,7 +27,7 @@ from servicekit.acceptance import (
     StepDone,
     Transition,
 )
-from servicekit.conditions import Equals
+from servicekit.conditions import AllOf, AnyOf, Compare, Contains, Equals, Not, OneOf
 from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
@@ -492,8 +492,6 @@ def test_to_mermaid_draws_any_process():
 
 
 def test_every_condition_kind_is_labelled_in_the_diagram():
-    from servicekit.conditions import AllOf, AnyOf, Compare, Contains, Not, OneOf
-
     class Odd:
         def matches(self, facts):
             return False
@@ -508,8 +506,10 @@ def test_every_condition_kind_is_labelled_in_the_diagram():
         (Not(condition=COMPLEX), "not attributes.complexity=complex"),
         (
             AllOf(conditions=[COMPLEX, AnyOf(conditions=[COMPLEX, COMPLEX])]),
-            "(attributes.complexity=complex and (attributes.complexity=complex or "
-            "attributes.complexity=complex))",
+            (
+                "(attributes.complexity=complex and (attributes.complexity=complex or "
+                "attributes.complexity=complex))"
+            ),
         ),
         (AllOf(conditions=[]), "()"),
         (Odd(), "Odd"),

@@ -31,6 +31,8 @@ from servicekit.acceptance._events import (
     Delivered,
     Event,
     FollowUpDone,
+    SheetAmended,
+    SheetRejected,
     SheetSent,
     StepDone,
     event_from_dict,
@@ -48,6 +50,7 @@ from servicekit.acceptance._process import (
     to_mermaid,
 )
 from servicekit.acceptance._requirement import Requirement
+from servicekit.acceptance._standard import STANDARD_PROCESS
 from servicekit.acceptance._state import (
     EVENT_TRIGGERED_TRANSITIONS,
     STATE_OBLIGATIONS,
@@ -67,6 +70,7 @@ from servicekit.errors import InvalidProcessError, InvalidTransitionError
 __all__ = [
     "DEFAULT_PROCESS",
     "EVENT_TRIGGERED_TRANSITIONS",
+    "STANDARD_PROCESS",
     "STATE_OBLIGATIONS",
     "TIME_TRIGGERED_EVENTS",
     "AcceptanceFailed",
@@ -94,6 +98,8 @@ __all__ = [
     "Requirement",
     "RequirementPolicy",
     "RequirementState",
+    "SheetAmended",
+    "SheetRejected",
     "SheetSent",
     "State",
     "StepDone",

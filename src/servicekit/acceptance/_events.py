@@ -47,6 +47,8 @@ __all__ = [
     "Delivered",
     "Event",
     "FollowUpDone",
+    "SheetAmended",
+    "SheetRejected",
     "SheetSent",
     "StepDone",
     "event_from_dict",
@@ -423,6 +425,71 @@ def step_name(value: object, what: str) -> str:
     return name
 
 
+def _rejection_reasons(value: object) -> tuple[str, ...]:
+    return reasons(value, "SheetRejected.reasons", allow_none=False)
+
+
+def _changes(value: object) -> tuple[str, ...]:
+    return reasons(value, "SheetAmended.changes", allow_none=False)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SheetRejected(_EventBase):
+    """The customer rejected the confirmation sheet before its deadline, saying why.
+
+    In the standard process the team then owes a revised sheet, in a window of its
+    own (it need not wait for the confirmation window to lapse).
+
+    Args:
+        at: when the customer rejected it.
+        reasons: a non-empty list of non-blank reasons.
+
+    Raises:
+        InvalidArgumentError: no reason, or a blank one.
+        InvalidTypeError: ``reasons`` is a bare string or holds non-strings.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SheetRejected
+        >>> SheetRejected(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"),
+        ...     reasons=["the goal is not ours"],
+        ... ).reasons
+        ('the goal is not ours',)
+    """
+
+    reasons: tuple[str, ...] = attrs.field(converter=_rejection_reasons)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SheetAmended(_EventBase):
+    """The customer asked for changes to the confirmation sheet before its deadline.
+
+    In the standard process the team then owes a revised sheet with the changes,
+    in a window of its own.
+
+    Args:
+        at: when the customer asked.
+        changes: a non-empty list of the changes asked for.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SheetAmended
+        >>> e = SheetAmended(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"),
+        ...     changes=["deliver the report as PDF"],
+        ... )
+        >>> SheetAmended.from_dict(e.to_dict()) == e
+        True
+    """
+
+    changes: tuple[str, ...] = attrs.field(converter=_changes)
+
+
 def _step(value: object) -> str:
     return step_name(value, "StepDone.step")
 
@@ -477,8 +544,10 @@ Event = (
     | FollowUpDone
     | Cancelled
     | StepDone
+    | SheetRejected
+    | SheetAmended
 )
-"""Any workflow event (a type alias for the union of the eleven event classes)."""
+"""Any workflow event (a type alias for the union of the event classes)."""
 
 EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     SheetSent,
@@ -492,6 +561,8 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     FollowUpDone,
     Cancelled,
     StepDone,
+    SheetRejected,
+    SheetAmended,
 )
 _codec.variants(Event, EVENT_TYPES)
 

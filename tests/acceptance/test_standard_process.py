@@ -1,0 +1,133 @@
+"""Scenario tests of the standard process on the real China calendar (issue 18).
+
+Each numbered point of the issue that the standard process covers has a scenario
+here, dated across the 2025 Spring Festival (closed 01-28 to 02-04; Sunday 01-26 and
+Saturday 02-08 are make-up working days) where the calendar matters.
+"""
+
+import datetime as dt
+
+import holidays
+import pendulum
+import pytest
+
+from servicekit.acceptance import (
+    DEFAULT_PROCESS,
+    STANDARD_PROCESS,
+    BreachKind,
+    ConfirmationExpired,
+    CustomerConfirmed,
+    Party,
+    Requirement,
+    RequirementPolicy,
+    RequirementState,
+    SheetAmended,
+    SheetRejected,
+    SheetSent,
+)
+from servicekit.errors import (
+    InvalidArgumentError,
+    InvalidTransitionError,
+    InvalidTypeError,
+)
+from servicekit.sla import BusinessCalendar, parse_hours
+
+SH = "Asia/Shanghai"
+CHINA = BusinessCalendar(
+    timezone=SH,
+    weekly_hours=parse_hours("Mon-Fri 09:00-12:00, 13:30-18:00"),
+    holidays=holidays.China(years=range(2024, 2028)),
+)
+POLICY = RequirementPolicy(CHINA)
+
+
+def sh(*args):
+    return pendulum.datetime(*args, tz=SH)
+
+
+def sheet_sent(process=STANDARD_PROCESS):
+    """A requirement whose sheet went out on Monday 2025-01-27 at 17:00."""
+    req = Requirement.open(
+        id="REQ-1", received_at=sh(2025, 1, 24, 10), policy=POLICY, process=process
+    )
+    return req.apply(SheetSent(at=sh(2025, 1, 27, 17), delivery_due=sh(2025, 3, 3, 18)))
+
+
+def due(req):
+    (owed,) = req.obligations
+    return owed.party, str(owed.what), owed.due_at
+
+
+class TestEarlyRejectionOrAmendment:
+    """Point 5: the customer rejects or amends the sheet before its deadline."""
+
+    @pytest.mark.parametrize(
+        "event",
+        [
+            SheetRejected(at=sh(2025, 1, 27, 17, 30), reasons=["wrong goal"]),
+            SheetAmended(at=sh(2025, 1, 27, 17, 30), changes=["add the PDF export"]),
+        ],
+    )
+    def test_a_revised_sheet_is_owed_within_its_own_window(self, event):
+        req = sheet_sent()
+        assert due(req) == (Party.CUSTOMER, "confirm_sheet", sh(2025, 2, 5, 18))
+        req = req.apply(event)
+        assert req.state == "awaiting_revised_sheet"
+        # One business day after Monday 01-27: the festival closes 01-28 to 02-04.
+        assert due(req) == (Party.TEAM, "send_revised_sheet", sh(2025, 2, 5, 18))
+        assert req.breaches == ()
+        assert req.rediscussion_count == 0
+        req = req.apply(
+            SheetSent(at=sh(2025, 2, 5, 10), delivery_due=sh(2025, 3, 3, 18))
+        )
+        assert req.state is RequirementState.AWAITING_CONFIRMATION
+        assert due(req) == (Party.CUSTOMER, "confirm_sheet", sh(2025, 2, 6, 18))
+        req = req.apply(CustomerConfirmed(at=sh(2025, 2, 6, 9)))
+        assert req.state is RequirementState.IN_DELIVERY
+        assert req.history[1] == event
+
+    def test_a_late_revised_sheet_is_a_breach(self):
+        req = sheet_sent().apply(
+            SheetRejected(at=sh(2025, 1, 27, 17, 30), reasons=["wrong goal"])
+        )
+        req = req.apply(SheetSent(at=sh(2025, 2, 6, 9)))
+        (breach,) = req.breaches
+        assert (breach.kind, breach.what, breach.due_at) == (
+            BreachKind.LATE,
+            "send_revised_sheet",
+            sh(2025, 2, 5, 18),
+        )
+
+    def test_after_the_deadline_the_sheet_has_already_expired(self):
+        req = sheet_sent()
+        late = SheetAmended(at=sh(2025, 2, 6, 9), changes=["x"])
+        with pytest.raises(InvalidTransitionError, match="apply ConfirmationExpired"):
+            req.apply(late)
+        req = req.apply_all(req.timeouts(sh(2025, 2, 6, 9)))
+        assert req.history[-1] == ConfirmationExpired(at=sh(2025, 2, 5, 18))
+        with pytest.raises(InvalidTransitionError, match="AWAITING_SHEET"):
+            req.apply(late)
+
+    def test_the_default_process_keeps_todays_table(self):
+        req = sheet_sent(DEFAULT_PROCESS)
+        before = req
+        with pytest.raises(InvalidTransitionError, match="not allowed"):
+            req.apply(SheetRejected(at=sh(2025, 1, 28, 9), reasons=["no"]))
+        assert req == before
+
+    def test_the_payload_is_checked(self):
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            SheetRejected(at=sh(2025, 1, 28, 9), reasons=[])
+        with pytest.raises(InvalidTypeError, match="list of strings"):
+            SheetAmended(at=sh(2025, 1, 28, 9), changes="pdf")
+
+    def test_a_team_changes_the_window(self):
+        process = STANDARD_PROCESS.with_window(
+            "awaiting_revised_sheet", hours=dt.timedelta(hours=4)
+        )
+        req = sheet_sent(process).apply(
+            SheetRejected(at=sh(2025, 1, 27, 17, 30), reasons=["wrong goal"])
+        )
+        # 30 minutes on Monday, the festival, 3 hours on 02-05's morning, 30 minutes
+        # after lunch.
+        assert due(req)[2] == sh(2025, 2, 5, 14)
