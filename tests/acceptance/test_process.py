@@ -507,11 +507,12 @@ def test_every_condition_kind_is_labelled_in_the_diagram():
         (
             AllOf(conditions=[COMPLEX, AnyOf(conditions=[COMPLEX, COMPLEX])]),
             (
-                "(attributes.complexity=complex and (attributes.complexity=complex or "
-                "attributes.complexity=complex))"
+                "attributes.complexity=complex and (attributes.complexity=complex or "
+                "attributes.complexity=complex)"
             ),
         ),
-        (AllOf(conditions=[]), "()"),
+        (AllOf(conditions=[]), "always"),
+        (Not(condition=AnyOf(conditions=[])), "not never"),
         (Odd(), "Odd"),
     ]
     for when, label in whens:

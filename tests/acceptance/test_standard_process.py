@@ -13,10 +13,14 @@ import pytest
 
 from servicekit.acceptance import (
     DEFAULT_PROCESS,
+    RATING_DIMENSIONS,
     STANDARD_PROCESS,
+    AcceptancePassed,
     BreachKind,
     ConfirmationExpired,
     CustomerConfirmed,
+    Delivered,
+    FollowUpDone,
     Party,
     Requirement,
     RequirementPolicy,
@@ -24,6 +28,9 @@ from servicekit.acceptance import (
     SheetAmended,
     SheetRejected,
     SheetSent,
+    StepDone,
+    Transition,
+    low_rating,
 )
 from servicekit.errors import (
     InvalidArgumentError,
@@ -131,3 +138,93 @@ class TestEarlyRejectionOrAmendment:
         # 30 minutes on Monday, the festival, 3 hours on 02-05's morning, 30 minutes
         # after lunch.
         assert due(req)[2] == sh(2025, 2, 5, 14)
+
+
+def awaiting_follow_up(process=STANDARD_PROCESS):
+    """Accepted on Monday 2025-01-27 (before the festival): follow-up due 02-07."""
+    req = sheet_sent(process).apply_all(
+        [
+            CustomerConfirmed(at=sh(2025, 1, 27, 17, 30)),
+            Delivered(at=sh(2025, 1, 27, 17, 40)),
+            AcceptancePassed(at=sh(2025, 1, 27, 17, 50)),
+        ]
+    )
+    assert due(req) == (Party.TEAM, "follow_up", sh(2025, 2, 7, 18))
+    return req
+
+
+class TestLowRatings:
+    """Point 7: a rating below 3 on any dimension, competence included, opens a duty."""
+
+    @pytest.mark.parametrize("dimension", RATING_DIMENSIONS)
+    def test_a_low_rating_on_any_dimension_opens_a_duty(self, dimension):
+        visit = FollowUpDone(at=sh(2025, 2, 7, 17), solved=True, **{dimension: 2})
+        req = awaiting_follow_up().apply(visit)
+        assert req.state == "awaiting_rating_response"
+        assert not req.is_terminal
+        # Friday 02-07 + 1 business day: Saturday 02-08 is a make-up working day.
+        assert due(req) == (Party.TEAM, "answer_low_rating", sh(2025, 2, 8, 18))
+        assert req.follow_up == visit
+        req = req.apply(StepDone(at=sh(2025, 2, 10, 9), step="low_rating_answered"))
+        assert req.state is RequirementState.CLOSED
+        assert [(b.kind, b.what) for b in req.breaches] == [
+            (BreachKind.LATE, "answer_low_rating")
+        ]
+        assert req.follow_up == visit
+
+    def test_competence_of_one_is_not_ignored(self):
+        """Regression (issue 18): a competence of 1 raised no follow-up action."""
+        visit = FollowUpDone(
+            at=sh(2025, 2, 7, 17), solved=True, attitude=5, competence=1
+        )
+        assert awaiting_follow_up().apply(visit).state == "awaiting_rating_response"
+
+    @pytest.mark.parametrize(
+        "ratings",
+        [{}, {"attitude": 3, "competence": 5}, {"response_speed": 4, "resolution": 3}],
+    )
+    def test_no_low_rating_closes(self, ratings):
+        visit = FollowUpDone(at=sh(2025, 2, 7, 17), solved=False, **ratings)
+        req = awaiting_follow_up().apply(visit)
+        assert req.state is RequirementState.CLOSED
+        assert req.obligations == ()
+
+    def test_a_team_configures_the_threshold_dimensions_and_window(self):
+        process = STANDARD_PROCESS.extended(
+            replace=True,
+            transitions=[
+                Transition(
+                    source="awaiting_follow_up",
+                    on="FollowUpDone",
+                    target="awaiting_rating_response",
+                    when=low_rating(below=4, dimensions=["attitude"]),
+                ),
+                Transition(
+                    source="awaiting_follow_up", on="FollowUpDone", target="closed"
+                ),
+            ],
+        ).with_window("awaiting_rating_response", hours=dt.timedelta(hours=2))
+        at = sh(2025, 2, 7, 17)
+        req = awaiting_follow_up(process)
+        low = req.apply(FollowUpDone(at=at, solved=True, attitude=3))
+        # One hour on Friday, one on the make-up Saturday morning.
+        assert due(low) == (Party.TEAM, "answer_low_rating", sh(2025, 2, 8, 10))
+        ok = req.apply(FollowUpDone(at=at, solved=True, attitude=4, competence=1))
+        assert ok.state is RequirementState.CLOSED
+
+    def test_low_rating_is_checked(self):
+        with pytest.raises(InvalidArgumentError, match="2 to 5"):
+            low_rating(below=1)
+        with pytest.raises(InvalidTypeError, match="whole rating"):
+            low_rating(below=2.5)
+        with pytest.raises(InvalidArgumentError, match="some of"):
+            low_rating(dimensions=["friendliness"])
+        with pytest.raises(InvalidArgumentError, match="some of"):
+            low_rating(dimensions=[])
+        with pytest.raises(InvalidTypeError, match="list of names"):
+            low_rating(dimensions="attitude")
+
+    def test_the_default_process_closes_whatever_the_rating(self):
+        visit = FollowUpDone(at=sh(2025, 2, 7, 17), solved=True, competence=1)
+        req = awaiting_follow_up(DEFAULT_PROCESS).apply(visit)
+        assert req.state is RequirementState.CLOSED

@@ -21,6 +21,7 @@ Examples:
 """
 
 from servicekit.acceptance._events import (
+    RATING_DIMENSIONS,
     AcceptanceFailed,
     AcceptancePassed,
     AcceptanceTimedOut,
@@ -50,7 +51,7 @@ from servicekit.acceptance._process import (
     to_mermaid,
 )
 from servicekit.acceptance._requirement import Requirement
-from servicekit.acceptance._standard import STANDARD_PROCESS
+from servicekit.acceptance._standard import STANDARD_PROCESS, low_rating
 from servicekit.acceptance._state import (
     EVENT_TRIGGERED_TRANSITIONS,
     STATE_OBLIGATIONS,
@@ -70,6 +71,7 @@ from servicekit.errors import InvalidProcessError, InvalidTransitionError
 __all__ = [
     "DEFAULT_PROCESS",
     "EVENT_TRIGGERED_TRANSITIONS",
+    "RATING_DIMENSIONS",
     "STANDARD_PROCESS",
     "STATE_OBLIGATIONS",
     "TIME_TRIGGERED_EVENTS",
@@ -106,5 +108,6 @@ __all__ = [
     "Transition",
     "allowed_events",
     "event_from_dict",
+    "low_rating",
     "to_mermaid",
 ]

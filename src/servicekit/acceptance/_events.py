@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 __all__ = [
+    "RATING_DIMENSIONS",
     "AcceptanceFailed",
     "AcceptancePassed",
     "AcceptanceTimedOut",
@@ -56,6 +57,8 @@ __all__ = [
 ]
 
 _RATING_SCALE: Final = range(1, 6)
+#: The four dimensions a follow-up visit rates, 1 (worst) to 5 (best).
+RATING_DIMENSIONS: Final = ("response_speed", "resolution", "attitude", "competence")
 # The names a team gives its own states, duties and steps: mermaid-safe and never
 # mistaken for an event class (those are CamelCase).
 _STEP_NAME: Final = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -354,6 +357,8 @@ class FollowUpDone(_EventBase):
             or None if the customer declined to rate.
         competence: the same for the team's competence.
         comment: anything else, optional.
+        response_speed: the same for how fast the team responded.
+        resolution: the same for how well the problem was resolved.
 
     Raises:
         InvalidTypeError: ``solved`` is not a bool, a rating is not an int.
@@ -381,6 +386,26 @@ class FollowUpDone(_EventBase):
     attitude: int | None = attrs.field(default=None, converter=_rating)
     competence: int | None = attrs.field(default=None, converter=_rating)
     comment: str = attrs.field(default="", converter=_comment)
+    response_speed: int | None = attrs.field(default=None, converter=_rating)
+    resolution: int | None = attrs.field(default=None, converter=_rating)
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        """The ratings given, by dimension (a declined one is left out).
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.acceptance import FollowUpDone
+            >>> FollowUpDone(
+            ...     at=pendulum.datetime(2025, 2, 20, 15, tz="UTC"),
+            ...     solved=True,
+            ...     competence=1,
+            ...     resolution=4,
+            ... ).ratings
+            {'resolution': 4, 'competence': 1}
+        """
+        given = ((name, getattr(self, name)) for name in RATING_DIMENSIONS)
+        return {name: rating for name, rating in given if rating is not None}
 
 
 @_event()

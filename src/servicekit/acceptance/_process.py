@@ -359,6 +359,7 @@ class Process(_codec.Serialisable):
         name: str | None = None,
         states: Iterable[State] = (),
         transitions: Iterable[Transition] = (),
+        replace: bool = False,
     ) -> Process:
         """Return this process with more states and rows (``self`` is unchanged).
 
@@ -366,6 +367,8 @@ class Process(_codec.Serialisable):
         replaces it (to change its duty). A new unconditional row replaces every
         existing row of its state and event; a new conditional row goes before them,
         so it takes precedence and the old rows remain for the other requirements.
+        With ``replace=True``, the new rows replace every existing row of their
+        states and events, conditional or not (to change a condition).
 
         Raises:
             InvalidProcessError: the result cannot work.
@@ -392,7 +395,9 @@ class Process(_codec.Serialisable):
         for row in added:
             new.setdefault((row.source, row.on), []).append(row)
         # An unconditional new row replaces the old rows of its state and event.
-        replaced = {k for k, fresh in new.items() if any(_always(r) for r in fresh)}
+        replaced = {
+            k for k, fresh in new.items() if replace or any(_always(r) for r in fresh)
+        }
         rows: list[Transition] = []
         for row in self.transitions:
             key = (row.source, row.on)
@@ -466,7 +471,10 @@ class Process(_codec.Serialisable):
                     continue
                 notes = ["timeout"] if row.on == state.lapses_with else []
                 if not isinstance(row.when, Always):
-                    notes.append(_describe(row.when))
+                    label = _describe(row.when)
+                    # The label's own parentheses are enough around a top-level group.
+                    grouped = isinstance(row.when, AllOf | AnyOf) and row.when.conditions
+                    notes.append(label[1:-1] if grouped else label)
                 label = row.on + (f" ({', '.join(notes)})" if notes else "")
                 lines.append(
                     f"    {state.name.upper()} --> {row.target.upper()}: {label}"
@@ -501,6 +509,8 @@ def _describe(when: Condition) -> str:
     if isinstance(when, Not):
         return f"not {_describe(when.condition)}"
     if isinstance(when, AllOf | AnyOf):
+        if not when.conditions:
+            return "always" if isinstance(when, AllOf) else "never"
         joint = " and " if isinstance(when, AllOf) else " or "
         return "(" + joint.join(_describe(c) for c in when.conditions) + ")"
     return type(when).__name__

@@ -458,9 +458,15 @@ class Requirement(_codec.Serialisable):
 
     @property
     def follow_up(self) -> FollowUpDone | None:
-        """The follow-up visit's record once closed, else None."""
-        last = self.history[-1] if self.history else None
-        return last if isinstance(last, FollowUpDone) else None
+        """The follow-up visit's record once it took place, else None.
+
+        In the default process the visit closes the requirement; in the standard
+        process a low rating first opens a duty to answer it.
+        """
+        for event in reversed(self.history):
+            if isinstance(event, FollowUpDone):
+                return event
+        return None
 
     def overdue(self, now: dt.datetime) -> tuple[Obligation, ...]:
         """Return the open obligations whose due time is strictly before ``now``.

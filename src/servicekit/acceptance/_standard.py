@@ -3,27 +3,92 @@
 [`STANDARD_PROCESS`][] is data, built from ``DEFAULT_PROCESS`` with
 ``Process.extended`` the way a team would build its own: the customer may reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
-sheet. Every window here is a default a team changes with ``Process.with_window``.
+sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
+included) opens a duty to answer it before the requirement closes. Every window
+here is a default a team changes with ``Process.with_window``.
 This module holds no rule of the fold: only rows, states and windows.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from servicekit._boundary import quote
+from servicekit._conditions import AnyOf, Compare
+from servicekit.acceptance._events import RATING_DIMENSIONS
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process, State, Transition
 from servicekit.acceptance._state import ObligationRule
+from servicekit.errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["STANDARD_PROCESS"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["STANDARD_PROCESS", "low_rating"]
+
+
+def low_rating(
+    *, below: int = 3, dimensions: Iterable[str] = RATING_DIMENSIONS
+) -> AnyOf:
+    """Return the condition "the follow-up rated some dimension below ``below``".
+
+    A row's condition reads the event as ``event.<field>``; a declined rating
+    (None) never counts as low.
+
+    Args:
+        below: ratings strictly below this are low (3 means 1 and 2 are).
+        dimensions: the dimensions checked: all four by default (response speed,
+            resolution, attitude and competence).
+
+    Raises:
+        InvalidArgumentError: ``below`` outside 2 to 5, no dimension, or an
+            unknown one.
+        InvalidTypeError: ``below`` is not an int, or ``dimensions`` is a bare
+            string.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import low_rating
+        >>> rule = low_rating(below=3)
+        >>> rule.matches({"event": {"competence": 1, "attitude": 5}})
+        True
+        >>> low_rating(dimensions=["attitude"]).matches({"event": {"competence": 1}})
+        False
+    """
+    if isinstance(below, bool) or not isinstance(below, int):
+        msg = f"below must be a whole rating from 2 to 5, got {quote(below)}"
+        raise InvalidTypeError(msg)
+    if not 2 <= below <= 5:
+        msg = f"below must be from 2 to 5 so that some rating is low, got {below}"
+        raise InvalidArgumentError(msg)
+    if isinstance(dimensions, str):
+        msg = f"dimensions must be a list of names such as ['competence'], not {dimensions!r}"
+        raise InvalidTypeError(msg)
+    names = tuple(dimensions)
+    unknown = [d for d in names if d not in RATING_DIMENSIONS]
+    if unknown or not names:
+        msg = (
+            f"dimensions must name some of {', '.join(RATING_DIMENSIONS)}; "
+            f"got {quote(list(names))}"
+        )
+        raise InvalidArgumentError(msg)
+    return AnyOf(
+        conditions=[Compare(field=f"event.{d}", op="<", value=below) for d in names]
+    )
+
 
 _REVISED_SHEET: Final = State(
     name="awaiting_revised_sheet",
     owes=ObligationRule(party="team", what="send_revised_sheet", days=1),
 )
 
+_RATING_RESPONSE: Final = State(
+    name="awaiting_rating_response",
+    owes=ObligationRule(party="team", what="answer_low_rating", days=1),
+)
+
 STANDARD_PROCESS: Final[Process] = DEFAULT_PROCESS.extended(
     name="standard",
-    states=[_REVISED_SHEET],
+    states=[_REVISED_SHEET, _RATING_RESPONSE],
     transitions=[
         # Early rejection or amendment: the team owes a revised sheet, within one
         # business day, instead of waiting for the confirmation window to lapse.
@@ -43,6 +108,21 @@ STANDARD_PROCESS: Final[Process] = DEFAULT_PROCESS.extended(
             target="awaiting_confirmation",
         ),
         Transition(source="awaiting_revised_sheet", on="Cancelled", target="cancelled"),
+        # A low rating on any dimension opens a duty to answer it.
+        Transition(
+            source="awaiting_follow_up",
+            on="FollowUpDone",
+            target="awaiting_rating_response",
+            when=low_rating(),
+        ),
+        Transition(
+            source="awaiting_rating_response",
+            on="low_rating_answered",
+            target="closed",
+        ),
+        Transition(
+            source="awaiting_rating_response", on="Cancelled", target="cancelled"
+        ),
     ],
 )
 """The standard service process (a ``Process``): see ``docs/processes.md``."""

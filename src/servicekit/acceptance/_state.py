@@ -97,6 +97,7 @@ __all__ = [
     "allowed_events",
     "check_calendar",
     "duty_name",
+    "event_facts",
     "event_name",
     "pending_timeout",
     "start",
@@ -737,11 +738,32 @@ def event_name(event: Event) -> str:
     return event.step if type(event) is StepDone else type(event).__name__
 
 
-def _target(rows: Rows | None, facts: Mapping[str, Any]) -> StateName | None:
+def event_facts(event: Event) -> dict[str, Any]:
+    """What a row's condition reads as ``event.<field>``: the event's plain fields.
+
+    Its class name under ``type``, and every field holding a string, number or
+    boolean (a declined rating, None, is left out, so it never compares).
+    """
+    out: dict[str, Any] = {"type": type(event).__name__}
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if isinstance(value, str | int | float):
+            out[field.name] = value
+    return out
+
+
+def _target(
+    rows: Rows | None, facts: Mapping[str, Any], event: Event
+) -> StateName | None:
     # The first row whose condition holds wins (a row without one always holds).
     if rows:
+        seen: Mapping[str, Any] | None = None
         for when, target in rows:
-            if when is None or when.matches(facts):
+            if when is None:
+                return target
+            if seen is None:
+                seen = {**facts, "event": event_facts(event)}
+            if when.matches(seen):
                 return target
     return None
 
@@ -797,7 +819,7 @@ def advance(
     state = progress.state
     name = event_name(event)
     rows = machine.rows[state].get(name)
-    target = _target(rows, facts)
+    target = _target(rows, facts, event)
     if target is None:
         allowed = _names(machine.names[state])
         if rows:
