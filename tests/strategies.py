@@ -1060,3 +1060,49 @@ acceptance_step_events = st.builds(
     step=acceptance_step_names,
     note=st.text(max_size=10),
 )
+
+
+# --- acceptance: the standard process's solution events ---------------------------------
+
+from servicekit.acceptance import (  # noqa: E402
+    SolutionAdjusted,
+    SolutionAgreed,
+    SolutionDrafted,
+    SolutionPresented,
+    SolutionReviewed,
+    Verdict,
+)
+
+acceptance_text_items = st.lists(acceptance_texts, min_size=1, max_size=3)
+acceptance_verdicts = st.builds(
+    Verdict,
+    department=acceptance_texts,
+    approved=st.booleans(),
+    comment=st.text(max_size=10),
+)
+#: One strategy per solution event class, for tests/test_serialisation_contract.py.
+ACCEPTANCE_SOLUTION_EVENTS = {
+    SolutionDrafted: st.builds(
+        SolutionDrafted,
+        at=acceptance_instants,
+        steps=acceptance_text_items,
+        resources=acceptance_text_lists,
+        risks=acceptance_text_lists,
+    ),
+    SolutionReviewed: st.builds(
+        SolutionReviewed,
+        at=acceptance_instants,
+        verdicts=st.lists(
+            acceptance_verdicts,
+            min_size=1,
+            max_size=3,
+            unique_by=lambda v: v.department,
+        ),
+    ),
+    SolutionPresented: st.builds(SolutionPresented, at=acceptance_instants),
+    SolutionAdjusted: st.builds(
+        SolutionAdjusted, at=acceptance_instants, changes=acceptance_text_items
+    ),
+    SolutionAgreed: st.builds(SolutionAgreed, at=acceptance_instants),
+    Verdict: acceptance_verdicts,
+}

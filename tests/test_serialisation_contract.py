@@ -86,6 +86,7 @@ from servicekit.sla import (
 )
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
+    ACCEPTANCE_SOLUTION_EVENTS,
     CONDITIONS,
     SLA_CALENDARS,
     SLA_METRICS,
@@ -459,6 +460,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     servicekit.acceptance.State: acceptance_states,
     servicekit.acceptance.Transition: acceptance_transitions,
     servicekit.acceptance.StepDone: acceptance_step_events,
+    **ACCEPTANCE_SOLUTION_EVENTS,
     servicekit.acceptance.SheetRejected: st.builds(
         servicekit.acceptance.SheetRejected,
         at=acceptance_instants,

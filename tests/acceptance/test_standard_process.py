@@ -28,8 +28,15 @@ from servicekit.acceptance import (
     SheetAmended,
     SheetRejected,
     SheetSent,
+    SolutionAdjusted,
+    SolutionAgreed,
+    SolutionDrafted,
+    SolutionPresented,
+    SolutionReviewed,
     StepDone,
     Transition,
+    Verdict,
+    event_from_dict,
     low_rating,
 )
 from servicekit.errors import (
@@ -90,7 +97,7 @@ class TestEarlyRejectionOrAmendment:
         assert req.state is RequirementState.AWAITING_CONFIRMATION
         assert due(req) == (Party.CUSTOMER, "confirm_sheet", sh(2025, 2, 6, 18))
         req = req.apply(CustomerConfirmed(at=sh(2025, 2, 6, 9)))
-        assert req.state is RequirementState.IN_DELIVERY
+        assert req.state == "solution_drafting"
         assert req.history[1] == event
 
     def test_a_late_revised_sheet_is_a_breach(self):
@@ -142,9 +149,17 @@ class TestEarlyRejectionOrAmendment:
 
 def awaiting_follow_up(process=STANDARD_PROCESS):
     """Accepted on Monday 2025-01-27 (before the festival): follow-up due 02-07."""
-    req = sheet_sent(process).apply_all(
+    req = sheet_sent(process).apply(CustomerConfirmed(at=sh(2025, 1, 27, 17, 30)))
+    if req.state == "solution_drafting":
+        req = req.apply_all(
+            [
+                SolutionDrafted(at=sh(2025, 1, 27, 17, 32), steps=["do it"]),
+                SolutionPresented(at=sh(2025, 1, 27, 17, 34)),
+                SolutionAgreed(at=sh(2025, 1, 27, 17, 36)),
+            ]
+        )
+    req = req.apply_all(
         [
-            CustomerConfirmed(at=sh(2025, 1, 27, 17, 30)),
             Delivered(at=sh(2025, 1, 27, 17, 40)),
             AcceptancePassed(at=sh(2025, 1, 27, 17, 50)),
         ]
@@ -228,3 +243,140 @@ class TestLowRatings:
         visit = FollowUpDone(at=sh(2025, 2, 7, 17), solved=True, competence=1)
         req = awaiting_follow_up(DEFAULT_PROCESS).apply(visit)
         assert req.state is RequirementState.CLOSED
+
+
+def confirmed(complexity="simple", at=None, process=STANDARD_PROCESS):
+    at = at or sh(2025, 3, 3, 10)
+    req = Requirement.open(
+        id="REQ-S",
+        received_at=at,
+        policy=POLICY,
+        process=process,
+        attributes={"complexity": complexity},
+    )
+    return req.apply_all(
+        [
+            SheetSent(at=at.add(minutes=10), delivery_due=sh(2025, 4, 30, 18)),
+            CustomerConfirmed(at=at.add(minutes=20)),
+        ]
+    )
+
+
+def drafted(at):
+    return SolutionDrafted(
+        at=at, steps=["export", "reconcile"], resources=["2 analysts"], risks=["API"]
+    )
+
+
+class TestSolutionReviewAgreement:
+    """Point 1: drafted, reviewed (if complex), presented, adjusted, agreed."""
+
+    def test_a_simple_solution_skips_the_review(self):
+        req = confirmed("simple")
+        assert req.state == "solution_drafting"
+        assert due(req) == (Party.TEAM, "draft_solution", sh(2025, 3, 5, 18))
+        req = req.apply(drafted(sh(2025, 3, 4, 15)))
+        assert req.state == "solution_presentation"
+        assert due(req) == (Party.TEAM, "present_solution", sh(2025, 3, 5, 18))
+        req = req.apply(SolutionPresented(at=sh(2025, 3, 5, 10)))
+        assert due(req) == (Party.CUSTOMER, "agree_solution", sh(2025, 3, 7, 18))
+        # Adjusted on Thursday: the customer's two days start again (Mon 03-10).
+        req = req.apply(SolutionAdjusted(at=sh(2025, 3, 6, 11), changes=["PDF"]))
+        assert req.state == "awaiting_agreement"
+        assert due(req) == (Party.CUSTOMER, "agree_solution", sh(2025, 3, 10, 18))
+        req = req.apply(SolutionAgreed(at=sh(2025, 3, 10, 9)))
+        assert req.state is RequirementState.IN_DELIVERY
+        assert due(req) == (Party.TEAM, "deliver", sh(2025, 4, 30, 18))
+        assert req.breaches == ()
+
+    def test_a_complex_solution_is_reviewed_until_every_department_approves(self):
+        req = confirmed("complex").apply(drafted(sh(2025, 3, 4, 15)))
+        assert req.state == "solution_review"
+        assert due(req) == (Party.TEAM, "review_solution", sh(2025, 3, 6, 18))
+        rejected = SolutionReviewed(
+            at=sh(2025, 3, 5, 16),
+            verdicts=[
+                Verdict(department="technical", approved=True),
+                Verdict(department="product", approved=True),
+                Verdict(department="legal", approved=False, comment="needs a DPA"),
+            ],
+        )
+        req = req.apply(rejected)
+        assert req.state == "solution_drafting"
+        assert due(req) == (Party.TEAM, "draft_solution", sh(2025, 3, 7, 18))
+        assert req.history[-1].objections == ("legal: needs a DPA",)
+        req = req.apply(drafted(sh(2025, 3, 6, 10)))
+        assert req.state == "solution_review"
+        approved = SolutionReviewed(
+            at=sh(2025, 3, 6, 17),
+            verdicts=[Verdict(department=d, approved=True) for d in ("tech", "legal")],
+        )
+        req = req.apply(approved)
+        assert req.state == "solution_presentation"
+
+    def test_across_the_spring_festival(self):
+        req = confirmed(at=sh(2025, 1, 27, 9))
+        # Two business days after Monday 01-27: 02-05 and 02-06 (closed 01-28..02-04).
+        assert due(req) == (Party.TEAM, "draft_solution", sh(2025, 2, 6, 18))
+        req = req.apply(drafted(sh(2025, 2, 7, 9)))
+        (breach,) = req.breaches
+        assert (breach.kind, breach.what, breach.party) == (
+            BreachKind.LATE,
+            "draft_solution",
+            Party.TEAM,
+        )
+        # Presented by close of the next business day: Saturday 02-08 is a make-up day.
+        assert due(req) == (Party.TEAM, "present_solution", sh(2025, 2, 8, 18))
+
+    def test_a_team_reviews_every_solution(self):
+        process = STANDARD_PROCESS.extended(
+            replace=True,
+            transitions=[
+                Transition(
+                    source="solution_drafting",
+                    on="SolutionDrafted",
+                    target="solution_review",
+                )
+            ],
+        )
+        req = confirmed("simple", process=process).apply(drafted(sh(2025, 3, 4, 15)))
+        assert req.state == "solution_review"
+
+    def test_events_out_of_place_are_refused(self):
+        req = confirmed("complex")
+        before = req
+        with pytest.raises(InvalidTransitionError, match="SOLUTION_DRAFTING"):
+            req.apply(SolutionAgreed(at=sh(2025, 3, 4, 9)))
+        with pytest.raises(InvalidTransitionError, match="not allowed"):
+            req.apply(Delivered(at=sh(2025, 3, 4, 9)))
+        assert req == before
+
+    def test_verdicts_are_checked(self):
+        at = sh(2025, 3, 5, 16)
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            SolutionReviewed(at=at, verdicts=[])
+        with pytest.raises(InvalidArgumentError, match="two verdicts of 'legal'"):
+            SolutionReviewed(
+                at=at,
+                verdicts=[
+                    Verdict(department="legal", approved=True),
+                    Verdict(department="legal", approved=False),
+                ],
+            )
+        with pytest.raises(InvalidTypeError, match="not a Verdict"):
+            SolutionReviewed(at=at, verdicts=[{"department": "legal"}])
+        with pytest.raises(InvalidTypeError, match="list of Verdict"):
+            SolutionReviewed(at=at, verdicts="legal")
+        with pytest.raises(InvalidTypeError, match="True or False"):
+            Verdict(department="legal", approved="yes")
+        with pytest.raises(InvalidArgumentError, match="blank"):
+            Verdict(department=" ", approved=True)
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            SolutionDrafted(at=at, steps=[])
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            SolutionAdjusted(at=at, changes=[])
+        stored = SolutionReviewed(
+            at=at, verdicts=[Verdict(department="legal", approved=False)]
+        )
+        assert event_from_dict(stored.to_dict()) == stored
+        assert stored.objections == ("legal",)

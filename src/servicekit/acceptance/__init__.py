@@ -35,7 +35,13 @@ from servicekit.acceptance._events import (
     SheetAmended,
     SheetRejected,
     SheetSent,
+    SolutionAdjusted,
+    SolutionAgreed,
+    SolutionDrafted,
+    SolutionPresented,
+    SolutionReviewed,
     StepDone,
+    Verdict,
     event_from_dict,
 )
 from servicekit.acceptance._policy import (
@@ -51,7 +57,11 @@ from servicekit.acceptance._process import (
     to_mermaid,
 )
 from servicekit.acceptance._requirement import Requirement
-from servicekit.acceptance._standard import STANDARD_PROCESS, low_rating
+from servicekit.acceptance._standard import (
+    COMPLEX_SOLUTION,
+    STANDARD_PROCESS,
+    low_rating,
+)
 from servicekit.acceptance._state import (
     EVENT_TRIGGERED_TRANSITIONS,
     STATE_OBLIGATIONS,
@@ -69,6 +79,7 @@ from servicekit.acceptance._state import (
 from servicekit.errors import InvalidProcessError, InvalidTransitionError
 
 __all__ = [
+    "COMPLEX_SOLUTION",
     "DEFAULT_PROCESS",
     "EVENT_TRIGGERED_TRANSITIONS",
     "RATING_DIMENSIONS",
@@ -103,9 +114,15 @@ __all__ = [
     "SheetAmended",
     "SheetRejected",
     "SheetSent",
+    "SolutionAdjusted",
+    "SolutionAgreed",
+    "SolutionDrafted",
+    "SolutionPresented",
+    "SolutionReviewed",
     "State",
     "StepDone",
     "Transition",
+    "Verdict",
     "allowed_events",
     "event_from_dict",
     "low_rating",

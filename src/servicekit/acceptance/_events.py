@@ -10,7 +10,8 @@ never read the clock: every instant is given by the caller.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast
 
 import attrs
 import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
@@ -34,7 +35,7 @@ from servicekit.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
 __all__ = [
     "RATING_DIMENSIONS",
@@ -51,7 +52,13 @@ __all__ = [
     "SheetAmended",
     "SheetRejected",
     "SheetSent",
+    "SolutionAdjusted",
+    "SolutionAgreed",
+    "SolutionDrafted",
+    "SolutionPresented",
+    "SolutionReviewed",
     "StepDone",
+    "Verdict",
     "event_from_dict",
     "step_name",
 ]
@@ -557,6 +564,204 @@ class StepDone(_EventBase):
     note: str = attrs.field(default="", converter=_note)
 
 
+def _solution_steps(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionDrafted.steps", allow_none=False)
+
+
+def _resources(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionDrafted.resources", allow_none=True)
+
+
+def _risks(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionDrafted.risks", allow_none=True)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionDrafted(_EventBase):
+    """The team drafted (or redrafted) the solution: its steps, resources and risks.
+
+    Args:
+        at: when the draft was done.
+        steps: the solution's steps (at least one).
+        resources: the people, tools or budget it needs (may be empty).
+        risks: what could go wrong (may be empty).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionDrafted
+        >>> e = SolutionDrafted(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"),
+        ...     steps=["export invoices", "reconcile totals"],
+        ...     risks=["the supplier's API is slow"],
+        ... )
+        >>> SolutionDrafted.from_dict(e.to_dict()) == e
+        True
+    """
+
+    steps: tuple[str, ...] = attrs.field(converter=_solution_steps)
+    resources: tuple[str, ...] = attrs.field(default=(), converter=_resources)
+    risks: tuple[str, ...] = attrs.field(default=(), converter=_risks)
+
+
+def _department(value: object) -> str:
+    return text(value, "Verdict.department", allow_empty=False)
+
+
+def _approved(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"Verdict.approved must be True or False, got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
+def _verdict_comment(value: object) -> str:
+    return text(value, "Verdict.comment")
+
+
+@_codec.value(omit_if_default=())
+@attrs.frozen(kw_only=True)
+class Verdict(_codec.Serialisable):
+    """One reviewer's verdict on a solution (technical, product, legal…).
+
+    Examples:
+        >>> from servicekit.acceptance import Verdict
+        >>> v = Verdict(department="legal", approved=False, comment="needs a DPA")
+        >>> v.to_dict()
+        {'department': 'legal', 'approved': False, 'comment': 'needs a DPA'}
+    """
+
+    department: str = attrs.field(converter=_department)
+    approved: bool = attrs.field(converter=_approved)
+    comment: str = attrs.field(default="", converter=_verdict_comment)
+
+
+def _verdicts(value: object) -> tuple[Verdict, ...]:
+    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
+        msg = f"SolutionReviewed.verdicts must be a list of Verdict, got {value!r}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    if not out:
+        msg = "SolutionReviewed.verdicts needs at least one reviewer's verdict"
+        raise InvalidArgumentError(msg)
+    seen: set[str] = set()
+    for verdict in out:
+        if not isinstance(verdict, Verdict):
+            msg = f"SolutionReviewed.verdicts holds {verdict!r}, not a Verdict"
+            raise InvalidTypeError(msg)
+        if verdict.department in seen:
+            msg = (
+                f"SolutionReviewed.verdicts has two verdicts of {verdict.department!r}"
+            )
+            raise InvalidArgumentError(msg)
+        seen.add(verdict.department)
+    return out
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionReviewed(_EventBase):
+    """The cross-department review of the solution ended, with each reviewer's verdict.
+
+    The solution passes the review when every verdict approves it (``approved``,
+    read by the process's rows as ``event.approved``); otherwise the team redrafts.
+
+    Args:
+        at: when the review ended.
+        verdicts: one [`Verdict`][] per department (at least one, no repeats).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionReviewed, Verdict
+        >>> e = SolutionReviewed(
+        ...     at=pendulum.datetime(2025, 3, 5, 16, tz="UTC"),
+        ...     verdicts=[
+        ...         Verdict(department="technical", approved=True),
+        ...         Verdict(department="legal", approved=False, comment="needs a DPA"),
+        ...     ],
+        ... )
+        >>> e.approved, e.objections
+        (False, ('legal: needs a DPA',))
+    """
+
+    FACTS: ClassVar[tuple[str, ...]] = ("approved",)
+
+    verdicts: tuple[Verdict, ...] = attrs.field(converter=_verdicts)
+
+    @property
+    def approved(self) -> bool:
+        """Whether every reviewer approved the solution."""
+        return all(v.approved for v in self.verdicts)
+
+    @property
+    def objections(self) -> tuple[str, ...]:
+        """Each rejecting department with its comment (``"legal: needs a DPA"``)."""
+        return tuple(
+            f"{v.department}: {v.comment}" if v.comment else v.department
+            for v in self.verdicts
+            if not v.approved
+        )
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionPresented(_EventBase):
+    """The service manager presented the solution to the customer.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionPresented
+        >>> SolutionPresented(at=pendulum.datetime(2025, 3, 6, 10, tz="UTC")).at.day
+        6
+    """
+
+
+def _adjustments(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionAdjusted.changes", allow_none=False)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionAdjusted(_EventBase):
+    """The team adjusted the presented solution to the customer's remarks.
+
+    The customer's window to agree starts again from the adjustment.
+
+    Args:
+        at: when the adjusted solution was sent.
+        changes: what changed (at least one).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionAdjusted
+        >>> SolutionAdjusted(
+        ...     at=pendulum.datetime(2025, 3, 7, 10, tz="UTC"),
+        ...     changes=["weekly export"],
+        ... ).changes
+        ('weekly export',)
+    """
+
+    changes: tuple[str, ...] = attrs.field(converter=_adjustments)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionAgreed(_EventBase):
+    """The customer agreed to the solution; delivery starts.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionAgreed
+        >>> SolutionAgreed(at=pendulum.datetime(2025, 3, 7, 15, tz="UTC")).to_dict()
+        {'type': 'SolutionAgreed', 'at': '2025-03-07T15:00:00+00:00'}
+    """
+
+
 Event = (
     SheetSent
     | CustomerConfirmed
@@ -571,6 +776,11 @@ Event = (
     | StepDone
     | SheetRejected
     | SheetAmended
+    | SolutionDrafted
+    | SolutionReviewed
+    | SolutionPresented
+    | SolutionAdjusted
+    | SolutionAgreed
 )
 """Any workflow event (a type alias for the union of the event classes)."""
 
@@ -588,6 +798,11 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     StepDone,
     SheetRejected,
     SheetAmended,
+    SolutionDrafted,
+    SolutionReviewed,
+    SolutionPresented,
+    SolutionAdjusted,
+    SolutionAgreed,
 )
 _codec.variants(Event, EVENT_TYPES)
 

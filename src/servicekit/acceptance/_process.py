@@ -473,7 +473,9 @@ class Process(_codec.Serialisable):
                 if not isinstance(row.when, Always):
                     label = _describe(row.when)
                     # The label's own parentheses are enough around a top-level group.
-                    grouped = isinstance(row.when, AllOf | AnyOf) and row.when.conditions
+                    grouped = (
+                        isinstance(row.when, AllOf | AnyOf) and row.when.conditions
+                    )
                     notes.append(label[1:-1] if grouped else label)
                 label = row.on + (f" ({', '.join(notes)})" if notes else "")
                 lines.append(

@@ -1,7 +1,10 @@
 """The standard service process: the default workflow with what our users' plans add.
 
 [`STANDARD_PROCESS`][] is data, built from ``DEFAULT_PROCESS`` with
-``Process.extended`` the way a team would build its own: the customer may reject or
+``Process.extended`` the way a team would build its own: after confirmation the team
+drafts a solution, complex ones (``attributes.complexity == "complex"``) go through a
+cross-department review (a rejected review sends it back to drafting), the service
+manager presents it and adjusts it until the customer agrees; the customer may reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
 sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
 included) opens a duty to answer it before the requirement closes. Every window
@@ -14,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from servicekit._boundary import quote
-from servicekit._conditions import AnyOf, Compare
+from servicekit._conditions import AnyOf, Compare, Equals
 from servicekit.acceptance._events import RATING_DIMENSIONS
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process, State, Transition
 from servicekit.acceptance._state import ObligationRule
@@ -23,7 +26,7 @@ from servicekit.errors import InvalidArgumentError, InvalidTypeError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["STANDARD_PROCESS", "low_rating"]
+__all__ = ["COMPLEX_SOLUTION", "STANDARD_PROCESS", "low_rating"]
 
 
 def low_rating(
@@ -86,10 +89,61 @@ _RATING_RESPONSE: Final = State(
     owes=ObligationRule(party="team", what="answer_low_rating", days=1),
 )
 
+#: "Complex solutions need a review": the requirement's fact that decides it.
+COMPLEX_SOLUTION: Final = Equals(field="attributes.complexity", value="complex")
+
+
+def _owes(party: str, what: str, days: int) -> ObligationRule:
+    return ObligationRule(party=party, what=what, days=days)
+
+
+_SOLUTION_STATES: Final = (
+    State(name="solution_drafting", owes=_owes("team", "draft_solution", 2)),
+    State(name="solution_review", owes=_owes("team", "review_solution", 2)),
+    State(name="solution_presentation", owes=_owes("team", "present_solution", 1)),
+    State(name="awaiting_agreement", owes=_owes("customer", "agree_solution", 2)),
+)
+
+
+def _rows(source: str, *pairs: tuple[str, str]) -> list[Transition]:
+    rows = [Transition(source=source, on=on, target=target) for on, target in pairs]
+    return [*rows, Transition(source=source, on="Cancelled", target="cancelled")]
+
+
+_SOLUTION_ROWS: Final = (
+    # Confirmation now leads to the solution, not straight to delivery.
+    Transition(
+        source="awaiting_confirmation",
+        on="CustomerConfirmed",
+        target="solution_drafting",
+    ),
+    Transition(
+        source="solution_drafting",
+        on="SolutionDrafted",
+        target="solution_review",
+        when=COMPLEX_SOLUTION,
+    ),
+    *_rows("solution_drafting", ("SolutionDrafted", "solution_presentation")),
+    Transition(
+        source="solution_review",
+        on="SolutionReviewed",
+        target="solution_presentation",
+        when=Equals(field="event.approved", value=True),
+    ),
+    *_rows("solution_review", ("SolutionReviewed", "solution_drafting")),
+    *_rows("solution_presentation", ("SolutionPresented", "awaiting_agreement")),
+    *_rows(
+        "awaiting_agreement",
+        ("SolutionAdjusted", "awaiting_agreement"),
+        ("SolutionAgreed", "in_delivery"),
+    ),
+)
+
 STANDARD_PROCESS: Final[Process] = DEFAULT_PROCESS.extended(
     name="standard",
-    states=[_REVISED_SHEET, _RATING_RESPONSE],
+    states=[_REVISED_SHEET, _RATING_RESPONSE, *_SOLUTION_STATES],
     transitions=[
+        *_SOLUTION_ROWS,
         # Early rejection or amendment: the team owes a revised sheet, within one
         # business day, instead of waiting for the confirmation window to lapse.
         Transition(

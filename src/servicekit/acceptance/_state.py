@@ -741,14 +741,18 @@ def event_name(event: Event) -> str:
 def event_facts(event: Event) -> dict[str, Any]:
     """What a row's condition reads as ``event.<field>``: the event's plain fields.
 
-    Its class name under ``type``, and every field holding a string, number or
-    boolean (a declined rating, None, is left out, so it never compares).
+    Its class name under ``type``, every field holding a string, number or boolean
+    (a declined rating, None, is left out, so it never compares), and what the
+    event's class lists in ``FACTS`` (``SolutionReviewed.approved``).
     """
     out: dict[str, Any] = {"type": type(event).__name__}
     for field in attrs.fields(type(event)):
         value = getattr(event, field.name)
         if isinstance(value, str | int | float):
             out[field.name] = value
+    # What an event derives from its fields (a review's overall verdict).
+    for name in getattr(event, "FACTS", ()):
+        out[name] = getattr(event, name)
     return out
 
 
