@@ -1106,3 +1106,64 @@ ACCEPTANCE_SOLUTION_EVENTS = {
     SolutionAgreed: st.builds(SolutionAgreed, at=acceptance_instants),
     Verdict: acceptance_verdicts,
 }
+
+
+# --- acceptance: delivery tasks ----------------------------------------------------------
+
+from servicekit.acceptance import (  # noqa: E402
+    Task,
+    TaskAdded,
+    TaskAssigned,
+    TaskDone,
+    TaskProgressed,
+)
+
+acceptance_task_ids = st.sampled_from(["T1", "T2", "export"])
+acceptance_task_hours = st.timedeltas(dt.timedelta(minutes=1), dt.timedelta(hours=60))
+#: One strategy per task value, for tests/test_serialisation_contract.py.
+ACCEPTANCE_TASK_VALUES = {
+    TaskAdded: acceptance_instants.flatmap(
+        lambda at: (
+            st.builds(
+                TaskAdded,
+                at=st.just(at),
+                task=acceptance_task_ids,
+                owner=acceptance_texts,
+                title=st.text(max_size=10),
+                due_at=acceptance_positive_gaps.map(lambda g: at + g),
+            )
+            | st.builds(
+                TaskAdded,
+                at=st.just(at),
+                task=acceptance_task_ids,
+                owner=acceptance_texts,
+                within=acceptance_task_hours,
+            )
+        )
+    ),
+    TaskAssigned: st.builds(
+        TaskAssigned,
+        at=acceptance_instants,
+        task=acceptance_task_ids,
+        owner=acceptance_texts,
+    ),
+    TaskProgressed: st.builds(
+        TaskProgressed,
+        at=acceptance_instants,
+        task=acceptance_task_ids,
+        percent=st.none() | st.integers(0, 100),
+        note=st.text(max_size=10),
+    ),
+    TaskDone: st.builds(TaskDone, at=acceptance_instants, task=acceptance_task_ids),
+    Task: st.builds(
+        Task,
+        id=acceptance_task_ids,
+        owner=acceptance_texts,
+        added_at=acceptance_instants,
+        due_at=acceptance_instants,
+        title=st.text(max_size=10),
+        percent=st.none() | st.integers(0, 100),
+        progressed_at=st.none() | acceptance_instants,
+        done_at=st.none() | acceptance_instants,
+    ),
+}

@@ -87,6 +87,7 @@ from servicekit.sla import (
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
     ACCEPTANCE_SOLUTION_EVENTS,
+    ACCEPTANCE_TASK_VALUES,
     CONDITIONS,
     SLA_CALENDARS,
     SLA_METRICS,
@@ -461,6 +462,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     servicekit.acceptance.Transition: acceptance_transitions,
     servicekit.acceptance.StepDone: acceptance_step_events,
     **ACCEPTANCE_SOLUTION_EVENTS,
+    **ACCEPTANCE_TASK_VALUES,
     servicekit.acceptance.SheetRejected: st.builds(
         servicekit.acceptance.SheetRejected,
         at=acceptance_instants,

@@ -17,6 +17,7 @@ from servicekit.acceptance import (
     STANDARD_PROCESS,
     AcceptancePassed,
     BreachKind,
+    Cancelled,
     ConfirmationExpired,
     CustomerConfirmed,
     Delivered,
@@ -34,6 +35,11 @@ from servicekit.acceptance import (
     SolutionPresented,
     SolutionReviewed,
     StepDone,
+    Task,
+    TaskAdded,
+    TaskAssigned,
+    TaskDone,
+    TaskProgressed,
     Transition,
     Verdict,
     event_from_dict,
@@ -41,6 +47,7 @@ from servicekit.acceptance import (
 )
 from servicekit.errors import (
     InvalidArgumentError,
+    InvalidEventError,
     InvalidTransitionError,
     InvalidTypeError,
 )
@@ -380,3 +387,190 @@ class TestSolutionReviewAgreement:
         )
         assert event_from_dict(stored.to_dict()) == stored
         assert stored.objections == ("legal",)
+
+
+def in_delivery(at=None):
+    """A simple requirement whose solution was agreed, now in delivery."""
+    at = at or sh(2025, 1, 23, 9)
+    req = confirmed(at=at)
+    return req.apply_all(
+        [
+            drafted(at.add(minutes=30)),
+            SolutionPresented(at=at.add(minutes=40)),
+            SolutionAgreed(at=at.add(minutes=50)),
+        ]
+    )
+
+
+class TestTasks:
+    """Point 2: tasks with owners and deadlines to the hour, inside delivery."""
+
+    def test_a_task_deadline_counts_business_hours_across_a_make_up_sunday(self):
+        req = in_delivery().apply(
+            TaskAdded(
+                at=sh(2025, 1, 24, 15),
+                task="T1",
+                owner="Li Wei",
+                title="export invoices",
+                within=dt.timedelta(hours=6),
+            )
+        )
+        # Friday 15:00-18:00, then Sunday 01-26 (a make-up working day) 09:00-12:00.
+        (task,) = req.tasks
+        assert (task.owner, task.due_at, task.is_open) == (
+            "Li Wei",
+            sh(2025, 1, 26, 12),
+            True,
+        )
+        assert req.state is RequirementState.IN_DELIVERY
+        deliver, owed = req.obligations
+        assert (deliver.what, owed.what, owed.task, owed.owner) == (
+            "deliver",
+            "complete_task",
+            "T1",
+            "Li Wei",
+        )
+        assert req.overdue(sh(2025, 1, 26, 12)) == ()
+        assert req.overdue(sh(2025, 1, 26, 12, 1)) == (owed,)
+
+    def test_delivery_waits_for_every_task(self):
+        req = in_delivery().apply_all(
+            [
+                TaskAdded(
+                    at=sh(2025, 1, 24, 9),
+                    task="T1",
+                    owner="Li",
+                    due_at=sh(2025, 1, 24, 17),
+                ),
+                TaskAdded(
+                    at=sh(2025, 1, 24, 9),
+                    task="T2",
+                    owner="Wang",
+                    due_at=sh(2025, 1, 27, 12),
+                ),
+                TaskDone(at=sh(2025, 1, 24, 16), task="T1"),
+            ]
+        )
+        before = req
+        with pytest.raises(
+            InvalidTransitionError, match=r"task is open: T2 \(owner Wang"
+        ):
+            req.apply(Delivered(at=sh(2025, 1, 24, 17)))
+        assert req == before
+        req = req.apply_all(
+            [
+                TaskDone(at=sh(2025, 1, 24, 17), task="T2"),
+                Delivered(at=sh(2025, 1, 24, 18)),
+            ]
+        )
+        assert req.state is RequirementState.AWAITING_ACCEPTANCE
+        assert req.breaches == ()
+        assert [t.done_at for t in req.tasks] == [
+            sh(2025, 1, 24, 16),
+            sh(2025, 1, 24, 17),
+        ]
+
+    def test_an_overdue_task_is_a_breach_naming_its_owner(self):
+        req = in_delivery().apply_all(
+            [
+                TaskAdded(
+                    at=sh(2025, 1, 24, 9),
+                    task="T1",
+                    owner="Li",
+                    due_at=sh(2025, 1, 24, 17),
+                ),
+                TaskAssigned(at=sh(2025, 1, 24, 10), task="T1", owner="Zhao"),
+                TaskProgressed(
+                    at=sh(2025, 1, 24, 16), task="T1", percent=80, note="almost"
+                ),
+                TaskProgressed(at=sh(2025, 1, 24, 16, 30), task="T1", note="still"),
+            ]
+        )
+        (task,) = req.tasks
+        assert (task.owner, task.percent, task.progressed_at) == (
+            "Zhao",
+            80,
+            sh(2025, 1, 24, 16, 30),
+        )
+        req = req.apply(TaskDone(at=sh(2025, 1, 26, 10), task="T1"))
+        (breach,) = req.breaches
+        assert (breach.kind, breach.what, breach.owner, breach.task, breach.due_at) == (
+            BreachKind.LATE,
+            "complete_task",
+            "Zhao",
+            "T1",
+            sh(2025, 1, 24, 17),
+        )
+        assert breach.to_dict()["owner"] == "Zhao"
+
+    def test_task_events_name_real_open_tasks(self):
+        req = in_delivery().apply(
+            TaskAdded(
+                at=sh(2025, 1, 24, 9), task="T1", owner="Li", due_at=sh(2025, 1, 24, 17)
+            )
+        )
+        with pytest.raises(InvalidEventError, match="already has a task 'T1'"):
+            req.apply(
+                TaskAdded(
+                    at=sh(2025, 1, 24, 9),
+                    task="T1",
+                    owner="Li",
+                    due_at=sh(2025, 1, 25, 17),
+                )
+            )
+        with pytest.raises(InvalidEventError, match=r"no task 'T9' \(tasks: 'T1'\)"):
+            req.apply(TaskDone(at=sh(2025, 1, 24, 10), task="T9"))
+        done = req.apply(TaskDone(at=sh(2025, 1, 24, 10), task="T1"))
+        with pytest.raises(InvalidEventError, match="was done at"):
+            done.apply(TaskAssigned(at=sh(2025, 1, 24, 11), task="T1", owner="Wang"))
+        with pytest.raises(InvalidTransitionError, match="TaskAdded is not allowed"):
+            confirmed().apply(
+                TaskAdded(
+                    at=sh(2025, 3, 3, 11),
+                    task="T1",
+                    owner="Li",
+                    within=dt.timedelta(hours=1),
+                )
+            )
+
+    def test_a_cancelled_requirement_owes_no_task(self):
+        req = in_delivery().apply_all(
+            [
+                TaskAdded(
+                    at=sh(2025, 1, 24, 9),
+                    task="T1",
+                    owner="Li",
+                    due_at=sh(2025, 1, 24, 17),
+                ),
+                Cancelled(at=sh(2025, 1, 24, 10), reason="withdrawn"),
+            ]
+        )
+        assert req.obligations == ()
+        assert req.tasks[0].is_open
+
+    def test_task_events_are_checked(self):
+        at = sh(2025, 1, 24, 9)
+        with pytest.raises(InvalidArgumentError, match="one deadline"):
+            TaskAdded(at=at, task="T1", owner="Li")
+        with pytest.raises(InvalidArgumentError, match="one deadline"):
+            TaskAdded(
+                at=at,
+                task="T1",
+                owner="Li",
+                due_at=sh(2025, 1, 25),
+                within=dt.timedelta(hours=1),
+            )
+        with pytest.raises(InvalidEventError, match="must be after"):
+            TaskAdded(at=at, task="T1", owner="Li", due_at=at)
+        with pytest.raises(InvalidArgumentError, match="positive"):
+            TaskAdded(at=at, task="T1", owner="Li", within=dt.timedelta(0))
+        with pytest.raises(InvalidTypeError, match="timedelta"):
+            TaskAdded(at=at, task="T1", owner="Li", within=3)
+        with pytest.raises(InvalidArgumentError, match="blank"):
+            TaskAssigned(at=at, task="T1", owner=" ")
+        with pytest.raises(InvalidArgumentError, match="0 to 100"):
+            TaskProgressed(at=at, task="T1", percent=101)
+        with pytest.raises(InvalidTypeError, match="whole number"):
+            TaskProgressed(at=at, task="T1", percent=True)
+        with pytest.raises(InvalidArgumentError, match="0 to 100"):
+            Task(id="T", owner="Li", added_at=at, due_at=at, percent=-1)

@@ -41,6 +41,10 @@ from servicekit.acceptance._events import (
     SolutionPresented,
     SolutionReviewed,
     StepDone,
+    TaskAdded,
+    TaskAssigned,
+    TaskDone,
+    TaskProgressed,
     Verdict,
     event_from_dict,
 )
@@ -74,6 +78,7 @@ from servicekit.acceptance._state import (
     ObligationRule,
     Party,
     RequirementState,
+    Task,
     allowed_events,
 )
 from servicekit.errors import InvalidProcessError, InvalidTransitionError
@@ -121,6 +126,11 @@ __all__ = [
     "SolutionReviewed",
     "State",
     "StepDone",
+    "Task",
+    "TaskAdded",
+    "TaskAssigned",
+    "TaskDone",
+    "TaskProgressed",
     "Transition",
     "Verdict",
     "allowed_events",

@@ -9,6 +9,7 @@ never read the clock: every instant is given by the caller.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast
@@ -58,6 +59,10 @@ __all__ = [
     "SolutionPresented",
     "SolutionReviewed",
     "StepDone",
+    "TaskAdded",
+    "TaskAssigned",
+    "TaskDone",
+    "TaskProgressed",
     "Verdict",
     "event_from_dict",
     "step_name",
@@ -762,6 +767,160 @@ class SolutionAgreed(_EventBase):
     """
 
 
+def _task_id(value: object) -> str:
+    return text(value, "task", allow_empty=False)
+
+
+def _owner(value: object) -> str:
+    return text(value, "owner", allow_empty=False)
+
+
+def _title(value: object) -> str:
+    return text(value, "TaskAdded.title")
+
+
+def _task_window(_inst: object, _attr: object, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dt.timedelta):
+        msg = f"TaskAdded.within must be a timedelta of business time, got {value!r}"
+        raise InvalidTypeError(msg)
+    if value <= dt.timedelta(0):
+        msg = (
+            f"TaskAdded.within must be a positive amount of business time, got {value}"
+        )
+        raise InvalidArgumentError(msg)
+
+
+@_event(due_at=OPTIONAL_INSTANT)
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskAdded(_EventBase):
+    """A task of the delivery was added, with its owner and a deadline to the hour.
+
+    Give the deadline as an instant (``due_at``) or as business time from ``at``
+    (``within``, counted with the calendar's ``add``), not both.
+
+    Args:
+        at: when the task was added.
+        task: the task's identifier, unique in the requirement.
+        owner: who owes it (a person or a group).
+        title: what it is, optional.
+        due_at: its deadline, after ``at``.
+        within: its deadline as business time from ``at``.
+
+    Raises:
+        InvalidArgumentError: a blank task or owner, no deadline or two.
+        InvalidEventError: ``due_at`` is not after ``at``.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskAdded
+        >>> e = TaskAdded(
+        ...     at=pendulum.datetime(2025, 3, 10, 9, tz="Asia/Shanghai"),
+        ...     task="T1",
+        ...     owner="Li Wei",
+        ...     title="export the invoices",
+        ...     within=dt.timedelta(hours=6),
+        ... )
+        >>> TaskAdded.from_dict(e.to_dict()) == e
+        True
+    """
+
+    task: str = attrs.field(converter=_task_id)
+    owner: str = attrs.field(converter=_owner)
+    title: str = attrs.field(default="", converter=_title)
+    due_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=optional_instant, eq=instant_key
+    )
+    within: dt.timedelta | None = attrs.field(default=None, validator=_task_window)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.due_at is None) == (self.within is None):
+            msg = (
+                "TaskAdded needs one deadline: due_at (an instant) or within "
+                "(business time from at)"
+            )
+            raise InvalidArgumentError(msg)
+        if self.due_at is not None:
+            _after_at(self, "due_at", self.due_at)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskAssigned(_EventBase):
+    """A task was (re)assigned to a new owner, who now owes it.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskAssigned
+        >>> TaskAssigned(
+        ...     at=pendulum.datetime(2025, 3, 10, 11, tz="UTC"), task="T1", owner="Wang"
+        ... ).owner
+        'Wang'
+    """
+
+    task: str = attrs.field(converter=_task_id)
+    owner: str = attrs.field(converter=_owner)
+
+
+def _percent(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"TaskProgressed.percent must be a whole number from 0 to 100, got {value!r}"
+        raise InvalidTypeError(msg)
+    if not 0 <= value <= 100:
+        msg = f"TaskProgressed.percent must be from 0 to 100, got {value}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _progress_note(value: object) -> str:
+    return text(value, "TaskProgressed.note")
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskProgressed(_EventBase):
+    """The owner of a task reported its progress.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskProgressed
+        >>> TaskProgressed(
+        ...     at=pendulum.datetime(2025, 3, 10, 17, tz="UTC"),
+        ...     task="T1",
+        ...     percent=60,
+        ...     note="two of three exports done",
+        ... ).percent
+        60
+    """
+
+    task: str = attrs.field(converter=_task_id)
+    percent: int | None = attrs.field(default=None, converter=_percent)
+    note: str = attrs.field(default="", converter=_progress_note)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskDone(_EventBase):
+    """A task was finished.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskDone
+        >>> TaskDone(at=pendulum.datetime(2025, 3, 11, 10, tz="UTC"), task="T1").task
+        'T1'
+    """
+
+    task: str = attrs.field(converter=_task_id)
+
+
 Event = (
     SheetSent
     | CustomerConfirmed
@@ -781,6 +940,10 @@ Event = (
     | SolutionPresented
     | SolutionAdjusted
     | SolutionAgreed
+    | TaskAdded
+    | TaskAssigned
+    | TaskProgressed
+    | TaskDone
 )
 """Any workflow event (a type alias for the union of the event classes)."""
 
@@ -803,6 +966,10 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     SolutionPresented,
     SolutionAdjusted,
     SolutionAgreed,
+    TaskAdded,
+    TaskAssigned,
+    TaskProgressed,
+    TaskDone,
 )
 _codec.variants(Event, EVENT_TYPES)
 

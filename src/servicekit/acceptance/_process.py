@@ -31,7 +31,15 @@ from servicekit._conditions import (
     condition_from,
     or_always,
 )
-from servicekit.acceptance._events import DelayAnnounced, StepDone, step_name
+from servicekit.acceptance._events import (
+    DelayAnnounced,
+    StepDone,
+    TaskAdded,
+    TaskAssigned,
+    TaskDone,
+    TaskProgressed,
+    step_name,
+)
 from servicekit.acceptance._fields import text
 from servicekit.acceptance._state import (
     EVENT_CLASSES,
@@ -523,6 +531,13 @@ def _describe(when: Condition) -> str:
 # ---------------------------------------------------------------------------------
 
 
+#: Events that change a deadline or a task and never the state.
+_IN_PLACE: Final = frozenset(
+    k.__name__
+    for k in (DelayAnnounced, TaskAdded, TaskAssigned, TaskProgressed, TaskDone)
+)
+
+
 def _refuse(process: Process, problem: str) -> InvalidProcessError:
     return InvalidProcessError(f"process {process.name!r}: {problem}")
 
@@ -546,11 +561,11 @@ def _compile(process: Process) -> Machine:
                     f"transition #{i} ({row.source} --{row.on}--> {row.target}) names "
                     f"the undeclared state '{end!s}'; declare it in states",
                 )
-        if row.on == DelayAnnounced.__name__ and row.target != row.source:
+        if row.on in _IN_PLACE and row.target != row.source:
             raise _refuse(
                 process,
-                f"transition #{i}: DelayAnnounced must lead back to '{row.source!s}' "
-                f"(a delay moves the deadline, not the work), not to '{row.target!s}'",
+                f"transition #{i}: {row.on} must lead back to '{row.source!s}' (it "
+                f"moves a deadline or a task, not the work), not to '{row.target!s}'",
             )
         earlier = rows[row.source].setdefault(row.on, [])
         if any(when is None for when, _ in earlier):

@@ -37,6 +37,7 @@ from servicekit.acceptance._state import (
     Progress,
     RequirementState,
     StateName,
+    Task,
     advance,
     check_calendar,
     start,
@@ -429,12 +430,22 @@ class Requirement(_codec.Serialisable):
 
     @property
     def obligations(self) -> tuple[Obligation, ...]:
-        """The open obligations: one per non-terminal state, none when terminal.
+        """The open obligations: the state's duty, then each open task's.
 
+        One per non-terminal state of the default process, none when terminal.
         ``due_at`` is None only while delivering with no promised delivery time.
         """
-        obligation = self._progress.obligation
-        return () if obligation is None else (obligation,)
+        progress = self._progress
+        obligation = progress.obligation
+        own = () if obligation is None else (obligation,)
+        if not progress.tasks or self.is_terminal:
+            return own
+        return own + tuple(t.obligation() for t in progress.tasks if t.is_open)
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        """The delivery's tasks, in the order they were added (done ones too)."""
+        return self._progress.tasks
 
     @property
     def rework_count(self) -> int:

@@ -4,7 +4,9 @@
 ``Process.extended`` the way a team would build its own: after confirmation the team
 drafts a solution, complex ones (``attributes.complexity == "complex"``) go through a
 cross-department review (a rejected review sends it back to drafting), the service
-manager presents it and adjusts it until the customer agrees; the customer may reject or
+manager presents it and adjusts it until the customer agrees; delivery (and rework)
+is broken into tasks with owners and deadlines to the hour, and cannot be handed
+over while one is open; the customer may reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
 sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
 included) opens a duty to answer it before the requirement closes. Every window
@@ -139,11 +141,19 @@ _SOLUTION_ROWS: Final = (
     ),
 )
 
+_TASK_ROWS: Final = tuple(
+    Transition(source=state, on=on, target=state)
+    for state in ("in_delivery", "in_rework")
+    for on in ("TaskAdded", "TaskAssigned", "TaskProgressed", "TaskDone")
+)
+
 STANDARD_PROCESS: Final[Process] = DEFAULT_PROCESS.extended(
     name="standard",
     states=[_REVISED_SHEET, _RATING_RESPONSE, *_SOLUTION_STATES],
     transitions=[
         *_SOLUTION_ROWS,
+        # Tasks of the delivery (and of a rework), each with its owner and deadline.
+        *_TASK_ROWS,
         # Early rejection or amendment: the team owes a revised sheet, within one
         # business day, instead of waiting for the confirmation window to lapse.
         Transition(

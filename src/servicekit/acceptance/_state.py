@@ -45,6 +45,10 @@ from servicekit.acceptance._events import (
     FollowUpDone,
     SheetSent,
     StepDone,
+    TaskAdded,
+    TaskAssigned,
+    TaskDone,
+    TaskProgressed,
     step_name,
 )
 from servicekit.acceptance._fields import (
@@ -54,6 +58,8 @@ from servicekit.acceptance._fields import (
     instant_key,
     member,
     optional_instant,
+    optional_text,
+    text,
     to_instant,
     utc,
 )
@@ -277,6 +283,18 @@ def _hours(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidArgumentError(msg)
 
 
+def _optional_owner(value: object) -> str | None:
+    return optional_text(value, "owner")
+
+
+def _optional_task(value: object) -> str | None:
+    return optional_text(value, "task")
+
+
+#: The duty of every delivery task (its obligation names the task and its owner).
+COMPLETE_TASK: Final = CustomName("complete_task")
+
+
 #: The JSON form of a duty name: its text, read back as a Duty member when it is one.
 DUTY_NAME: Final = _codec.Shape(str, _duty, str)
 
@@ -375,7 +393,8 @@ class Obligation(_codec.Serialisable):
     """An open obligation: ``party`` owes ``what`` by ``due_at`` (None: no date set).
 
     ``since`` is the instant the obligation arose. Fulfilling it exactly at ``due_at``
-    is on time; it is overdue at any later instant.
+    is on time; it is overdue at any later instant. A delivery task's obligation
+    names the ``task`` and its ``owner`` (None otherwise).
 
     Examples:
         >>> import pendulum
@@ -398,6 +417,8 @@ class Obligation(_codec.Serialisable):
     due_at: pendulum.DateTime | None = attrs.field(
         converter=optional_instant, eq=instant_key
     )
+    owner: str | None = attrs.field(default=None, converter=_optional_owner)
+    task: str | None = attrs.field(default=None, converter=_optional_task)
 
     def is_overdue(self, now: dt.datetime) -> bool:
         """Return whether ``now`` is strictly after ``due_at`` (never, if no due date).
@@ -416,7 +437,8 @@ class Breach(_codec.Serialisable):
     """A broken rule, kept forever in the requirement's record.
 
     ``at`` is when it happened (the late fulfilment, the lapse, the late notice);
-    ``due_at`` is the deadline it broke.
+    ``due_at`` is the deadline it broke. A late delivery task names the ``task``
+    and its ``owner``.
 
     Examples:
         >>> import pendulum
@@ -439,11 +461,95 @@ class Breach(_codec.Serialisable):
     what: DutyName = attrs.field(converter=_duty)
     due_at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
     at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
+    owner: str | None = attrs.field(default=None, converter=_optional_owner)
+    task: str | None = attrs.field(default=None, converter=_optional_task)
 
     @property
     def late_by(self) -> dt.timedelta:
         """``at - due_at``: how late (negative for a delay notice given too close)."""
         return elapsed(self.due_at, self.at)
+
+
+def _task_name(value: object) -> str:
+    return text(value, "Task.id", allow_empty=False)
+
+
+def _task_owner(value: object) -> str:
+    return text(value, "Task.owner", allow_empty=False)
+
+
+def _task_title(value: object) -> str:
+    return text(value, "Task.title")
+
+
+def _task_percent(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        msg = (
+            f"Task.percent must be a whole number from 0 to 100 or None, got {value!r}"
+        )
+        raise InvalidArgumentError(msg)
+    return value
+
+
+@_codec.value(
+    shapes={
+        "added_at": INSTANT,
+        "due_at": INSTANT,
+        "done_at": OPTIONAL_INSTANT,
+        "progressed_at": OPTIONAL_INSTANT,
+    }
+)
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class Task(_codec.Serialisable):
+    """A task of the delivery: its owner, its deadline to the hour, and how it stands.
+
+    Built by the fold from ``TaskAdded``, ``TaskAssigned``, ``TaskProgressed`` and
+    ``TaskDone``; read it from ``Requirement.tasks``.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import Task
+        >>> t = Task(
+        ...     id="T1",
+        ...     owner="Li Wei",
+        ...     added_at=pendulum.datetime(2025, 3, 10, 9, tz="UTC"),
+        ...     due_at=pendulum.datetime(2025, 3, 10, 17, tz="UTC"),
+        ... )
+        >>> t.is_open, Task.from_dict(t.to_dict()) == t
+        (True, True)
+    """
+
+    id: str = attrs.field(converter=_task_name)
+    owner: str = attrs.field(converter=_task_owner)
+    added_at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
+    due_at: pendulum.DateTime = attrs.field(converter=to_instant, eq=instant_key)
+    title: str = attrs.field(default="", converter=_task_title)
+    percent: int | None = attrs.field(default=None, converter=_task_percent)
+    progressed_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=optional_instant, eq=instant_key
+    )
+    done_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=optional_instant, eq=instant_key
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the task is not done yet."""
+        return self.done_at is None
+
+    def obligation(self) -> Obligation:
+        """The open task as an obligation: the team owes it, its owner named."""
+        return Obligation(
+            party=Party.TEAM,
+            what=COMPLETE_TASK,
+            since=self.added_at,
+            due_at=self.due_at,
+            owner=self.owner,
+            task=self.id,
+        )
 
 
 # ---------------------------------------------------------------------------------
@@ -627,6 +733,7 @@ class Progress:
     rediscussion_count: int = 0
     escalated: bool = False
     breaches: tuple[Breach, ...] = ()
+    tasks: tuple[Task, ...] = ()
 
     @property
     def obligation(self) -> Obligation | None:
@@ -874,6 +981,21 @@ def advance(
     rule = progress.owes
     breaches = progress.breaches
 
+    if isinstance(event, TASK_EVENTS):
+        return _task_event(progress, event, policy, local)
+    if target != state and not timed_out and not isinstance(event, Cancelled):
+        still_open = [t for t in progress.tasks if t.is_open]
+        if still_open:
+            listed = ", ".join(
+                f"{t.id} (owner {t.owner}, due {t.due_at.isoformat()})"
+                for t in still_open
+            )
+            msg = (
+                f"{name} is not allowed in state {state.upper()} while a task is "
+                f"open: {listed}; finish each with TaskDone first"
+            )
+            raise InvalidTransitionError(msg)
+
     if isinstance(event, DelayAnnounced):
         new_due = event.new_due
         if due is not None and utc(new_due) <= utc(due):
@@ -914,6 +1036,78 @@ def advance(
         rediscussion_count=progress.rediscussion_count
         + isinstance(event, ConfirmationExpired),
         escalated=False,
+        breaches=breaches,
+    )
+
+
+TASK_EVENTS: Final = (TaskAdded, TaskAssigned, TaskProgressed, TaskDone)
+TaskEvent = TaskAdded | TaskAssigned | TaskProgressed | TaskDone
+
+
+def _find(tasks: tuple[Task, ...], event: TaskEvent) -> int:
+    for i, task in enumerate(tasks):
+        if task.id == event.task:
+            if task.done_at is not None:
+                msg = (
+                    f"{type(event).__name__}: task {event.task!r} was done at "
+                    f"{task.done_at.isoformat()}; add a new task instead"
+                )
+                raise InvalidEventError(msg)
+            return i
+    known = ", ".join(repr(t.id) for t in tasks) or "none yet"
+    msg = f"{type(event).__name__}: there is no task {event.task!r} (tasks: {known})"
+    raise InvalidEventError(msg)
+
+
+def _task_event(
+    progress: Progress,
+    event: TaskEvent,
+    policy: RequirementPolicy,
+    local: pendulum.DateTime,
+) -> Progress:
+    """The progress after a task event: the state and its duty do not move."""
+    tasks = progress.tasks
+    breaches = progress.breaches
+    if isinstance(event, TaskAdded):
+        if any(t.id == event.task for t in tasks):
+            msg = f"TaskAdded: the requirement already has a task {event.task!r}"
+            raise InvalidEventError(msg)
+        if event.within is not None:
+            due = _local(policy, _after_hours(policy, local, event.within))
+        else:
+            due = _local(policy, event.due_at)  # type: ignore[arg-type]
+        task = Task(
+            id=event.task,
+            owner=event.owner,
+            title=event.title,
+            added_at=local,
+            due_at=due,
+        )
+        return attrs.evolve(progress, last_at=local, tasks=(*tasks, task))
+    i = _find(tasks, event)
+    task = tasks[i]
+    if isinstance(event, TaskAssigned):
+        task = attrs.evolve(task, owner=event.owner)
+    elif isinstance(event, TaskProgressed):
+        percent = task.percent if event.percent is None else event.percent
+        task = attrs.evolve(task, progressed_at=local, percent=percent)
+    else:
+        task = attrs.evolve(task, done_at=local)
+        if utc(local) > utc(task.due_at):
+            late = Breach(
+                kind=BreachKind.LATE,
+                party=Party.TEAM,
+                what=COMPLETE_TASK,
+                due_at=task.due_at,
+                at=local,
+                owner=task.owner,
+                task=task.id,
+            )
+            breaches += (late,)
+    return attrs.evolve(
+        progress,
+        last_at=local,
+        tasks=(*tasks[:i], task, *tasks[i + 1 :]),
         breaches=breaches,
     )
 
