@@ -1111,6 +1111,7 @@ ACCEPTANCE_SOLUTION_EVENTS = {
 # --- acceptance: delivery tasks ----------------------------------------------------------
 
 from servicekit.acceptance import (  # noqa: E402
+    DeliveryApplied,
     Task,
     TaskAdded,
     TaskAssigned,
@@ -1155,6 +1156,13 @@ ACCEPTANCE_TASK_VALUES = {
         note=st.text(max_size=10),
     ),
     TaskDone: st.builds(TaskDone, at=acceptance_instants, task=acceptance_task_ids),
+    DeliveryApplied: st.builds(
+        DeliveryApplied,
+        at=acceptance_instants,
+        contents=acceptance_text_items,
+        criteria=st.lists(acceptance_texts, min_size=1, max_size=3, unique=True),
+        checked=acceptance_text_lists,
+    ),
     Task: st.builds(
         Task,
         id=acceptance_task_ids,

@@ -15,12 +15,14 @@ from servicekit.acceptance import (
     DEFAULT_PROCESS,
     RATING_DIMENSIONS,
     STANDARD_PROCESS,
+    AcceptanceFailed,
     AcceptancePassed,
     BreachKind,
     Cancelled,
     ConfirmationExpired,
     CustomerConfirmed,
     Delivered,
+    DeliveryApplied,
     FollowUpDone,
     Party,
     Requirement,
@@ -154,6 +156,16 @@ class TestEarlyRejectionOrAmendment:
         assert due(req)[2] == sh(2025, 2, 5, 14)
 
 
+CRITERIA = ("totals match to the cent", "runs in under 5 minutes")
+
+
+def hand_over(req, at):
+    """The delivery event the requirement's process takes: an application, or not."""
+    if "DeliveryApplied" in req.allowed_steps:
+        return DeliveryApplied(at=at, contents=["report"], criteria=CRITERIA)
+    return Delivered(at=at)
+
+
 def awaiting_follow_up(process=STANDARD_PROCESS):
     """Accepted on Monday 2025-01-27 (before the festival): follow-up due 02-07."""
     req = sheet_sent(process).apply(CustomerConfirmed(at=sh(2025, 1, 27, 17, 30)))
@@ -167,7 +179,7 @@ def awaiting_follow_up(process=STANDARD_PROCESS):
         )
     req = req.apply_all(
         [
-            Delivered(at=sh(2025, 1, 27, 17, 40)),
+            hand_over(req, sh(2025, 1, 27, 17, 40)),
             AcceptancePassed(at=sh(2025, 1, 27, 17, 50)),
         ]
     )
@@ -455,14 +467,10 @@ class TestTasks:
         with pytest.raises(
             InvalidTransitionError, match=r"task is open: T2 \(owner Wang"
         ):
-            req.apply(Delivered(at=sh(2025, 1, 24, 17)))
+            req.apply(hand_over(req, sh(2025, 1, 24, 17)))
         assert req == before
-        req = req.apply_all(
-            [
-                TaskDone(at=sh(2025, 1, 24, 17), task="T2"),
-                Delivered(at=sh(2025, 1, 24, 18)),
-            ]
-        )
+        req = req.apply(TaskDone(at=sh(2025, 1, 24, 17), task="T2"))
+        req = req.apply(hand_over(req, sh(2025, 1, 24, 18)))
         assert req.state is RequirementState.AWAITING_ACCEPTANCE
         assert req.breaches == ()
         assert [t.done_at for t in req.tasks] == [
@@ -574,3 +582,91 @@ class TestTasks:
             TaskProgressed(at=at, task="T1", percent=True)
         with pytest.raises(InvalidArgumentError, match="0 to 100"):
             Task(id="T", owner="Li", added_at=at, due_at=at, percent=-1)
+
+
+class TestDeliveryApplication:
+    """Point 4: a delivery application lists contents and criteria; the verdict names them."""
+
+    def applied(self):
+        req = in_delivery()
+        application = DeliveryApplied(
+            at=sh(2025, 1, 24, 17),
+            contents=["reconciliation report", "export script"],
+            criteria=CRITERIA,
+            checked=["unit tests", "document review"],
+        )
+        req = req.apply(application)
+        assert req.application == application
+        # Three business days: Friday 01-24 + Sunday 01-26 (make-up), 01-27, 02-05.
+        assert due(req) == (Party.CUSTOMER, "accept", sh(2025, 2, 5, 18))
+        return req
+
+    def test_a_failure_names_the_criteria_that_failed(self):
+        req = self.applied()
+        failed = AcceptanceFailed(
+            at=sh(2025, 1, 26, 10),
+            reasons=["off by one cent on 3 invoices"],
+            failed_criteria=["totals match to the cent"],
+        )
+        req = req.apply(failed)
+        assert req.state is RequirementState.IN_REWORK
+        assert req.history[-1].failed_criteria == ("totals match to the cent",)
+        assert failed.to_dict()["failed_criteria"] == ["totals match to the cent"]
+        again = DeliveryApplied(
+            at=sh(2025, 1, 27, 10), contents=["fixed report"], criteria=CRITERIA[:1]
+        )
+        req = req.apply(again)
+        assert req.application == again
+        with pytest.raises(InvalidEventError, match="'runs in under 5 minutes', which"):
+            req.apply(
+                AcceptanceFailed(
+                    at=sh(2025, 1, 27, 11),
+                    reasons=["slow"],
+                    failed_criteria=["runs in under 5 minutes"],
+                )
+            )
+        assert req.apply(AcceptancePassed(at=sh(2025, 1, 27, 11))).state == (
+            RequirementState.AWAITING_FOLLOW_UP
+        )
+
+    def test_a_failure_must_say_which_criteria_failed(self):
+        req = self.applied()
+        before = req
+        with pytest.raises(InvalidEventError, match="must say which criteria"):
+            req.apply(AcceptanceFailed(at=sh(2025, 1, 26, 10), reasons=["no"]))
+        assert req == before
+
+    def test_without_an_application_there_are_no_criteria(self):
+        req = awaiting_follow_up(DEFAULT_PROCESS)
+        req = Requirement(
+            id=req.id,
+            received_at=req.received_at,
+            policy=req.policy,
+            history=req.history[:-1],
+        )
+        assert req.state is RequirementState.AWAITING_ACCEPTANCE
+        assert req.application is None
+        with pytest.raises(InvalidEventError, match="without an application"):
+            req.apply(
+                AcceptanceFailed(
+                    at=sh(2025, 1, 28, 10), reasons=["x"], failed_criteria=["fast"]
+                )
+            )
+        plain = AcceptanceFailed(at=sh(2025, 1, 28, 10), reasons=["x"])
+        assert "failed_criteria" not in plain.to_dict()
+        assert req.apply(plain).state is RequirementState.IN_REWORK
+
+    def test_the_standard_process_delivers_by_application_only(self):
+        req = in_delivery()
+        assert "Delivered" not in req.allowed_steps
+        with pytest.raises(InvalidTransitionError, match=r"allowed: .*DeliveryApplied"):
+            req.apply(Delivered(at=sh(2025, 1, 24, 17)))
+
+    def test_the_application_is_checked(self):
+        at = sh(2025, 1, 24, 17)
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            DeliveryApplied(at=at, contents=[], criteria=["x"])
+        with pytest.raises(InvalidArgumentError, match="at least one"):
+            DeliveryApplied(at=at, contents=["x"], criteria=[])
+        with pytest.raises(InvalidArgumentError, match="'x' twice"):
+            DeliveryApplied(at=at, contents=["r"], criteria=["x", "x"])

@@ -48,6 +48,7 @@ __all__ = [
     "CustomerConfirmed",
     "DelayAnnounced",
     "Delivered",
+    "DeliveryApplied",
     "Event",
     "FollowUpDone",
     "SheetAmended",
@@ -77,15 +78,17 @@ _STEP_NAME: Final = re.compile(r"[a-z][a-z0-9_]*\Z")
 _C = TypeVar("_C", bound=type)
 
 
-def _event(**instants: _codec.Shape) -> Callable[[_C], _C]:
+def _event(omit: tuple[str, ...] = (), **instants: _codec.Shape) -> Callable[[_C], _C]:
     """Register an event class with the codec, tagged by its class name.
 
-    Every field is written, defaults too, as before the codec (issue 13).
+    Every field is written, defaults too, as before the codec (issue 13), except
+    the ``omit`` fields added later, left out at their default so that stored
+    events keep their form.
     """
 
     def register(cls: _C) -> _C:
         shapes = {"at": INSTANT, **instants}
-        return _codec.value(tag=cls.__name__, omit_if_default=(), shapes=shapes)(cls)
+        return _codec.value(tag=cls.__name__, omit_if_default=omit, shapes=shapes)(cls)
 
     return register
 
@@ -125,6 +128,10 @@ def _provides(value: object) -> tuple[str, ...]:
 
 def _failure_reasons(value: object) -> tuple[str, ...]:
     return reasons(value, "AcceptanceFailed.reasons", allow_none=False)
+
+
+def _failed_criteria(value: object) -> tuple[str, ...]:
+    return reasons(value, "AcceptanceFailed.failed_criteria", allow_none=True)
 
 
 def _delay_reason(value: object) -> str:
@@ -250,7 +257,7 @@ class AcceptancePassed(_EventBase):
     """
 
 
-@_event()
+@_event(omit=("failed_criteria",))
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceFailed(_EventBase):
@@ -260,6 +267,9 @@ class AcceptanceFailed(_EventBase):
         at: when the acceptance failed.
         reasons: a non-empty list of non-blank reasons (a bare string is refused,
             since iterating it would give one reason per letter).
+        failed_criteria: which acceptance criteria of the delivery application
+            failed (each one of the application's ``criteria``); empty for a
+            delivery made without an application.
 
     Raises:
         InvalidArgumentError: no reason, or a blank one.
@@ -276,6 +286,9 @@ class AcceptanceFailed(_EventBase):
     """
 
     reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
+    failed_criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=_failed_criteria
+    )
 
 
 @_event()
@@ -921,6 +934,57 @@ class TaskDone(_EventBase):
     task: str = attrs.field(converter=_task_id)
 
 
+def _contents(value: object) -> tuple[str, ...]:
+    return reasons(value, "DeliveryApplied.contents", allow_none=False)
+
+
+def _criteria(value: object) -> tuple[str, ...]:
+    out = reasons(value, "DeliveryApplied.criteria", allow_none=False)
+    if len(set(out)) != len(out):
+        twice = next(c for c in out if out.count(c) > 1)
+        msg = f"DeliveryApplied.criteria names {twice!r} twice; each criterion once"
+        raise InvalidArgumentError(msg)
+    return out
+
+
+def _checks(value: object) -> tuple[str, ...]:
+    return reasons(value, "DeliveryApplied.checked", allow_none=True)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class DeliveryApplied(_EventBase):
+    """After its internal acceptance, the team applied for delivery: what, judged how.
+
+    The customer's acceptance is then judged against ``criteria``: a failed
+    acceptance names the criteria that failed (``AcceptanceFailed.failed_criteria``).
+
+    Args:
+        at: when the application was made.
+        contents: what is delivered (at least one item).
+        criteria: the acceptance criteria (at least one, each once).
+        checked: the internal acceptance done first (tests run, documents
+            reviewed), optional.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import DeliveryApplied
+        >>> e = DeliveryApplied(
+        ...     at=pendulum.datetime(2025, 3, 14, 17, tz="Asia/Shanghai"),
+        ...     contents=["reconciliation report", "export script"],
+        ...     criteria=["totals match to the cent", "runs in under 5 minutes"],
+        ...     checked=["unit tests", "document review"],
+        ... )
+        >>> DeliveryApplied.from_dict(e.to_dict()) == e
+        True
+    """
+
+    contents: tuple[str, ...] = attrs.field(converter=_contents)
+    criteria: tuple[str, ...] = attrs.field(converter=_criteria)
+    checked: tuple[str, ...] = attrs.field(default=(), converter=_checks)
+
+
 Event = (
     SheetSent
     | CustomerConfirmed
@@ -944,6 +1008,7 @@ Event = (
     | TaskAssigned
     | TaskProgressed
     | TaskDone
+    | DeliveryApplied
 )
 """Any workflow event (a type alias for the union of the event classes)."""
 
@@ -970,6 +1035,7 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     TaskAssigned,
     TaskProgressed,
     TaskDone,
+    DeliveryApplied,
 )
 _codec.variants(Event, EVENT_TYPES)
 

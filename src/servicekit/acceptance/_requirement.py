@@ -18,7 +18,12 @@ from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority
-from servicekit.acceptance._events import EVENT_TYPES, Event, FollowUpDone
+from servicekit.acceptance._events import (
+    EVENT_TYPES,
+    DeliveryApplied,
+    Event,
+    FollowUpDone,
+)
 from servicekit.acceptance._fields import (
     INSTANT,
     instant_key,
@@ -446,6 +451,14 @@ class Requirement(_codec.Serialisable):
     def tasks(self) -> tuple[Task, ...]:
         """The delivery's tasks, in the order they were added (done ones too)."""
         return self._progress.tasks
+
+    @property
+    def application(self) -> DeliveryApplied | None:
+        """The latest delivery application (contents and acceptance criteria), if any."""
+        for event in reversed(self.history):
+            if isinstance(event, DeliveryApplied):
+                return event
+        return None
 
     @property
     def rework_count(self) -> int:

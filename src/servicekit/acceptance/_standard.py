@@ -5,8 +5,9 @@
 drafts a solution, complex ones (``attributes.complexity == "complex"``) go through a
 cross-department review (a rejected review sends it back to drafting), the service
 manager presents it and adjusts it until the customer agrees; delivery (and rework)
-is broken into tasks with owners and deadlines to the hour, and cannot be handed
-over while one is open; the customer may reject or
+is broken into tasks with owners and deadlines to the hour, and is handed over by a
+delivery application (contents, acceptance criteria) only once no task is open, a
+failed acceptance naming the criteria that failed; the customer may reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
 sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
 included) opens a duty to answer it before the requirement closes. Every window
@@ -147,13 +148,20 @@ _TASK_ROWS: Final = tuple(
     for on in ("TaskAdded", "TaskAssigned", "TaskProgressed", "TaskDone")
 )
 
-STANDARD_PROCESS: Final[Process] = DEFAULT_PROCESS.extended(
+_APPLICATION_ROWS: Final = tuple(
+    Transition(source=state, on="DeliveryApplied", target="awaiting_acceptance")
+    for state in ("in_delivery", "in_rework")
+)
+
+_EXTENDED: Final = DEFAULT_PROCESS.extended(
     name="standard",
     states=[_REVISED_SHEET, _RATING_RESPONSE, *_SOLUTION_STATES],
     transitions=[
         *_SOLUTION_ROWS,
         # Tasks of the delivery (and of a rework), each with its owner and deadline.
         *_TASK_ROWS,
+        # Delivery is by application: contents and criteria, after internal checks.
+        *_APPLICATION_ROWS,
         # Early rejection or amendment: the team owes a revised sheet, within one
         # business day, instead of waiting for the confirmation window to lapse.
         Transition(
@@ -188,5 +196,12 @@ STANDARD_PROCESS: Final[Process] = DEFAULT_PROCESS.extended(
             source="awaiting_rating_response", on="Cancelled", target="cancelled"
         ),
     ],
+)
+
+STANDARD_PROCESS: Final[Process] = Process(
+    name="standard",
+    states=_EXTENDED.states,
+    # A bare Delivered gives way to the application, which says what is judged.
+    transitions=[t for t in _EXTENDED.transitions if t.on != "Delivered"],
 )
 """The standard service process (a ``Process``): see ``docs/processes.md``."""

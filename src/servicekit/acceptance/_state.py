@@ -41,6 +41,7 @@ from servicekit.acceptance._events import (
     CustomerConfirmed,
     DelayAnnounced,
     Delivered,
+    DeliveryApplied,
     Event,
     FollowUpDone,
     SheetSent,
@@ -734,6 +735,7 @@ class Progress:
     escalated: bool = False
     breaches: tuple[Breach, ...] = ()
     tasks: tuple[Task, ...] = ()
+    criteria: tuple[str, ...] = ()
 
     @property
     def obligation(self) -> Obligation | None:
@@ -983,6 +985,8 @@ def advance(
 
     if isinstance(event, TASK_EVENTS):
         return _task_event(progress, event, policy, local)
+    if isinstance(event, AcceptanceFailed):
+        _check_criteria(event, progress.criteria)
     if target != state and not timed_out and not isinstance(event, Cancelled):
         still_open = [t for t in progress.tasks if t.is_open]
         if still_open:
@@ -1023,6 +1027,11 @@ def advance(
     promised = progress.promised
     if isinstance(event, SheetSent):
         promised = event.delivery_due
+    criteria = progress.criteria
+    if isinstance(event, DeliveryApplied):
+        criteria = event.criteria
+    elif isinstance(event, Delivered):
+        criteria = ()
     owes = machine.owes.get(target)
     return attrs.evolve(
         progress,
@@ -1037,7 +1046,35 @@ def advance(
         + isinstance(event, ConfirmationExpired),
         escalated=False,
         breaches=breaches,
+        criteria=criteria,
     )
+
+
+def _check_criteria(event: AcceptanceFailed, criteria: tuple[str, ...]) -> None:
+    """A failed acceptance names which of the application's criteria failed."""
+    failed = event.failed_criteria
+    if not criteria:
+        if failed:
+            msg = (
+                f"AcceptanceFailed names failed criteria {list(failed)!r}, but the "
+                "delivery was made without an application listing criteria"
+            )
+            raise InvalidEventError(msg)
+        return
+    listed = ", ".join(repr(c) for c in criteria)
+    unknown = [c for c in failed if c not in criteria]
+    if unknown:
+        msg = (
+            f"AcceptanceFailed names {unknown[0]!r}, which is not a criterion of the "
+            f"delivery application; its criteria: {listed}"
+        )
+        raise InvalidEventError(msg)
+    if not failed:
+        msg = (
+            "AcceptanceFailed must say which criteria of the delivery application "
+            f"failed (failed_criteria); its criteria: {listed}"
+        )
+        raise InvalidEventError(msg)
 
 
 TASK_EVENTS: Final = (TaskAdded, TaskAssigned, TaskProgressed, TaskDone)
