@@ -20,6 +20,7 @@ Examples:
     <RequirementState.AWAITING_CONFIRMATION: 'awaiting_confirmation'>
 """
 
+from servicekit.acceptance._care import CARE_LETTER, FEEDBACK_REVIEW, CustomerCare
 from servicekit.acceptance._events import (
     RATING_DIMENSIONS,
     AcceptanceFailed,
@@ -33,6 +34,7 @@ from servicekit.acceptance._events import (
     DeliveryApplied,
     Event,
     FollowUpDone,
+    ProgressReported,
     SheetAmended,
     SheetRejected,
     SheetSent,
@@ -61,6 +63,7 @@ from servicekit.acceptance._process import (
     Transition,
     to_mermaid,
 )
+from servicekit.acceptance._recurrence import Every, RecurringDuty
 from servicekit.acceptance._requirement import Requirement
 from servicekit.acceptance._standard import (
     COMPLEX_SOLUTION,
@@ -85,9 +88,11 @@ from servicekit.acceptance._state import (
 from servicekit.errors import InvalidProcessError, InvalidTransitionError
 
 __all__ = [
+    "CARE_LETTER",
     "COMPLEX_SOLUTION",
     "DEFAULT_PROCESS",
     "EVENT_TRIGGERED_TRANSITIONS",
+    "FEEDBACK_REVIEW",
     "RATING_DIMENSIONS",
     "STANDARD_PROCESS",
     "STATE_OBLIGATIONS",
@@ -102,12 +107,14 @@ __all__ = [
     "Cancelled",
     "ConfirmationExpired",
     "CustomName",
+    "CustomerCare",
     "CustomerConfirmed",
     "DelayAnnounced",
     "Delivered",
     "DeliveryApplied",
     "Duty",
     "Event",
+    "Every",
     "FollowUpDone",
     "InvalidProcessError",
     "InvalidTransitionError",
@@ -115,6 +122,8 @@ __all__ = [
     "ObligationRule",
     "Party",
     "Process",
+    "ProgressReported",
+    "RecurringDuty",
     "Requirement",
     "RequirementPolicy",
     "RequirementState",

@@ -51,6 +51,7 @@ __all__ = [
     "DeliveryApplied",
     "Event",
     "FollowUpDone",
+    "ProgressReported",
     "SheetAmended",
     "SheetRejected",
     "SheetSent",
@@ -985,6 +986,28 @@ class DeliveryApplied(_EventBase):
     checked: tuple[str, ...] = attrs.field(default=(), converter=_checks)
 
 
+def _summary(value: object) -> str:
+    return text(value, "ProgressReported.summary")
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class ProgressReported(_EventBase):
+    """The team sent the customer a progress report (the weekly one, in the standard process).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import ProgressReported
+        >>> ProgressReported(
+        ...     at=pendulum.datetime(2025, 3, 14, 17, tz="UTC"), summary="3 of 5 done"
+        ... ).summary
+        '3 of 5 done'
+    """
+
+    summary: str = attrs.field(default="", converter=_summary)
+
+
 Event = (
     SheetSent
     | CustomerConfirmed
@@ -1009,6 +1032,7 @@ Event = (
     | TaskProgressed
     | TaskDone
     | DeliveryApplied
+    | ProgressReported
 )
 """Any workflow event (a type alias for the union of the event classes)."""
 
@@ -1036,6 +1060,7 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     TaskProgressed,
     TaskDone,
     DeliveryApplied,
+    ProgressReported,
 )
 _codec.variants(Event, EVENT_TYPES)
 

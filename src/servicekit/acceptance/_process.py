@@ -41,6 +41,7 @@ from servicekit.acceptance._events import (
     step_name,
 )
 from servicekit.acceptance._fields import text
+from servicekit.acceptance._recurrence import RecurringDuty
 from servicekit.acceptance._state import (
     EVENT_CLASSES,
     EVENT_TRIGGERED_TRANSITIONS,
@@ -226,6 +227,11 @@ def _tuple_of(kind: type, what: str) -> Any:
 
 _read_states = _tuple_of(State, "Process.states")
 _read_transitions = _tuple_of(Transition, "Process.transitions")
+_read_recurring = _tuple_of(RecurringDuty, "Process.recurring")
+
+
+def _recurring(value: object) -> tuple[RecurringDuty, ...]:
+    return _read_recurring(value)  # type: ignore[no-any-return]
 
 
 def _states(value: object) -> tuple[State, ...]:
@@ -240,6 +246,7 @@ def _transitions(value: object) -> tuple[Transition, ...]:
     shapes={
         "states": _codec.Shape(tuple[State, ...], _states, tuple),
         "transitions": _codec.Shape(tuple[Transition, ...], _transitions, tuple),
+        "recurring": _codec.Shape(tuple[RecurringDuty, ...], _recurring, tuple),
     }
 )
 @attrs.frozen(kw_only=True)
@@ -259,6 +266,10 @@ class Process(_codec.Serialisable):
         name: what the team calls it.
         states: its states, the first being the initial one.
         transitions: its rows, in order of precedence.
+        recurring: duties owed once per calendar period while the requirement is
+            in their states (a daily progress note in delivery); refused if one
+            could never fire: no state, a terminal or undeclared state, or a
+            state where its meeting event is not accepted.
 
     Raises:
         InvalidProcessError: the table cannot work (see above).
@@ -314,6 +325,7 @@ class Process(_codec.Serialisable):
     name: str = attrs.field(converter=_name)
     states: tuple[State, ...] = attrs.field(converter=_states)
     transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
+    recurring: tuple[RecurringDuty, ...] = attrs.field(default=(), converter=_recurring)
     _machine: Machine = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -368,6 +380,7 @@ class Process(_codec.Serialisable):
         states: Iterable[State] = (),
         transitions: Iterable[Transition] = (),
         replace: bool = False,
+        recurring: Iterable[RecurringDuty] = (),
     ) -> Process:
         """Return this process with more states and rows (``self`` is unchanged).
 
@@ -376,7 +389,8 @@ class Process(_codec.Serialisable):
         existing row of its state and event; a new conditional row goes before them,
         so it takes precedence and the old rows remain for the other requirements.
         With ``replace=True``, the new rows replace every existing row of their
-        states and events, conditional or not (to change a condition).
+        states and events, conditional or not (to change a condition). New
+        ``recurring`` duties are added to the existing ones.
 
         Raises:
             InvalidProcessError: the result cannot work.
@@ -418,6 +432,7 @@ class Process(_codec.Serialisable):
             name=self.name if name is None else name,
             states=(*kept_states, *renewed.values()),
             transitions=rows,
+            recurring=(*self.recurring, *_recurring(recurring)),
         )
 
     def with_window(
@@ -493,6 +508,11 @@ class Process(_codec.Serialisable):
             f"    note right of {state.name.upper()} : {state.owes.describe()}"
             for state in self.states
             if state.owes is not None
+        )
+        lines.extend(
+            f"    note right of {state.upper()} : {duty.describe()}"
+            for duty in self.recurring
+            for state in duty.while_in
         )
         lines.extend(
             f"    {state.name.upper()} --> [*]"
@@ -606,6 +626,7 @@ def _compile(process: Process) -> Machine:
                 )
     _check_reachable(process, rows)
     _check_duties(process)
+    _check_recurring(process, declared, rows)
     return Machine(
         initial=process.initial,
         rows={s: {e: tuple(r) for e, r in row.items()} for s, row in rows.items()},
@@ -615,6 +636,11 @@ def _compile(process: Process) -> Machine:
         },
         allowed={s: _classes(row) for s, row in rows.items()},
         names={s: tuple(row) for s, row in rows.items()},
+        recurring={
+            state: tuple(d for d in process.recurring if state in d.while_in)
+            for state in declared
+            if any(state in d.while_in for d in process.recurring)
+        },
     )
 
 
@@ -647,19 +673,59 @@ def _check_reachable(
             )
 
 
+def _check_recurring(
+    process: Process,
+    declared: Mapping[str, State],
+    rows: Mapping[str, Mapping[str, object]],
+) -> None:
+    for duty in process.recurring:
+        never = f"recurring duty '{duty.name!s}' never fires"
+        if not duty.while_in:
+            raise _refuse(
+                process,
+                f"{never}: it recurs in no state (a customer's duty belongs on "
+                "CustomerCare, not on a process)",
+            )
+        for state in duty.while_in:
+            if state not in declared:
+                raise _refuse(process, f"{never} in the undeclared state '{state!s}'")
+            if declared[state].terminal:
+                raise _refuse(
+                    process,
+                    f"{never} in state '{state!s}': a terminal state is left never "
+                    "and accepts nothing",
+                )
+            if duty.met_by not in rows[state]:
+                raise _refuse(
+                    process,
+                    f"recurring duty '{duty.name!s}' can never be met in state "
+                    f"'{state!s}': it accepts no {duty.met_by}",
+                )
+
+
 def _check_duties(process: Process) -> None:
     owner: dict[str, str] = {}
     for state in process.states:
         if state.owes is None:
             continue
-        duty = str(state.owes.what)
-        if duty in owner:
+        name = str(state.owes.what)
+        if name in owner:
             raise _refuse(
                 process,
-                f"two duties are named {duty!r} (in states '{owner[duty]!s}' and "
+                f"two duties are named {name!r} (in states '{owner[name]!s}' and "
                 f"'{state.name!s}'); give each duty a name of its own",
             )
-        owner[duty] = state.name
+        owner[name] = state.name
+    for duty in process.recurring:
+        name = str(duty.name)
+        if name in owner:
+            where = owner[name]
+            raise _refuse(
+                process,
+                f"two duties are named {name!r} (a recurring duty and the duty of "
+                f"{where}); give each duty a name of its own",
+            )
+        owner[name] = "another recurring duty"
 
 
 def _default() -> Process:

@@ -34,6 +34,7 @@ from servicekit.acceptance._fields import (
 )
 from servicekit.acceptance._policy import RequirementPolicy
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process
+from servicekit.acceptance._recurrence import check_calendar_days
 from servicekit.acceptance._state import (
     POLICY_FACT,
     Breach,
@@ -251,6 +252,8 @@ class Requirement(_codec.Serialisable):
     def __attrs_post_init__(self) -> None:
         machine = self.process.machine
         check_calendar(self.policy, machine)
+        if machine.recurring:
+            check_calendar_days(self.policy.calendar)
         facts = _facts(self)
         progress = start(self.received_at, self.policy, machine)
         for event in self.history:
@@ -495,6 +498,7 @@ class Requirement(_codec.Serialisable):
     def overdue(self, now: dt.datetime) -> tuple[Obligation, ...]:
         """Return the open obligations whose due time is strictly before ``now``.
 
+        Recurring duties' missed instances included (see [`due_duties`][]).
         Monotone in ``now``: an obligation overdue at ``now`` is overdue later too.
 
         Raises:
@@ -517,7 +521,42 @@ class Requirement(_codec.Serialisable):
             ... ]
             ['send_sheet']
         """
-        return tuple(o for o in self.obligations if o.is_overdue(now))
+        return tuple(o for o in self.due_duties(now) if o.is_overdue(now))
+
+    def due_duties(self, now: dt.datetime) -> tuple[Obligation, ...]:
+        """Return every open obligation at ``now``, recurring duties' instances too.
+
+        The [`obligations`][] (the state's duty, each open task), then for each
+        recurring duty of the state its earliest instance not met: due at close
+        of business on its period's last business day, overdue once that passed.
+        Costs O(1) per requirement (a few calendar look-ups per recurring duty).
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> [
+            ...     o.what.value
+            ...     for o in req.due_duties(pendulum.datetime(2025, 3, 4, tz="UTC"))
+            ... ]
+            ['send_sheet']
+        """
+        to_instant(now)
+        own = self.obligations
+        progress = self._progress
+        if not progress.recurring or self.is_terminal:
+            return own
+        calendar = self.policy.calendar
+        owed = (track.owed(calendar) for track in progress.recurring)
+        return own + tuple(o for o in owed if o is not None)
 
     def timeouts(self, now: dt.datetime) -> tuple[Event, ...]:
         """Return the events that the passage of time up to ``now`` implies.

@@ -7,7 +7,9 @@ cross-department review (a rejected review sends it back to drafting), the servi
 manager presents it and adjusts it until the customer agrees; delivery (and rework)
 is broken into tasks with owners and deadlines to the hour, and is handed over by a
 delivery application (contents, acceptance criteria) only once no task is open, a
-failed acceptance naming the criteria that failed; the customer may reject or
+failed acceptance naming the criteria that failed; while delivering, a task progress
+note is owed every business day and a progress report every week; the customer may
+reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
 sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
 included) opens a duty to answer it before the requirement closes. Every window
@@ -23,6 +25,7 @@ from servicekit._boundary import quote
 from servicekit._conditions import AnyOf, Compare, Equals
 from servicekit.acceptance._events import RATING_DIMENSIONS
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process, State, Transition
+from servicekit.acceptance._recurrence import Every, RecurringDuty
 from servicekit.acceptance._state import ObligationRule
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 
@@ -153,6 +156,28 @@ _APPLICATION_ROWS: Final = tuple(
     for state in ("in_delivery", "in_rework")
 )
 
+_DELIVERING: Final = ("in_delivery", "in_rework")
+_REPORT_ROWS: Final = tuple(
+    Transition(source=state, on="ProgressReported", target=state)
+    for state in _DELIVERING
+)
+_RECURRING: Final = (
+    RecurringDuty(
+        name="progress_note",
+        party="team",
+        every=Every.BUSINESS_DAY,
+        met_by="TaskProgressed",
+        while_in=_DELIVERING,
+    ),
+    RecurringDuty(
+        name="progress_report",
+        party="team",
+        every=Every.WEEK,
+        met_by="ProgressReported",
+        while_in=_DELIVERING,
+    ),
+)
+
 _EXTENDED: Final = DEFAULT_PROCESS.extended(
     name="standard",
     states=[_REVISED_SHEET, _RATING_RESPONSE, *_SOLUTION_STATES],
@@ -162,6 +187,8 @@ _EXTENDED: Final = DEFAULT_PROCESS.extended(
         *_TASK_ROWS,
         # Delivery is by application: contents and criteria, after internal checks.
         *_APPLICATION_ROWS,
+        # The weekly progress report to the customer.
+        *_REPORT_ROWS,
         # Early rejection or amendment: the team owes a revised sheet, within one
         # business day, instead of waiting for the confirmation window to lapse.
         Transition(
@@ -203,5 +230,7 @@ STANDARD_PROCESS: Final[Process] = Process(
     states=_EXTENDED.states,
     # A bare Delivered gives way to the application, which says what is judged.
     transitions=[t for t in _EXTENDED.transitions if t.on != "Delivered"],
+    # While delivering: a progress note every business day, a report every week.
+    recurring=_RECURRING,
 )
 """The standard service process (a ``Process``): see ``docs/processes.md``."""

@@ -44,6 +44,7 @@ from servicekit.acceptance._events import (
     DeliveryApplied,
     Event,
     FollowUpDone,
+    ProgressReported,
     SheetSent,
     StepDone,
     TaskAdded,
@@ -79,6 +80,7 @@ from servicekit.errors import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from servicekit.acceptance._recurrence import RecurringDuty, RecurringTrack
     from servicekit.conditions import Condition
 
 __all__ = [
@@ -699,6 +701,7 @@ class Machine:
     lapses: Mapping[str, str]
     allowed: Mapping[str, tuple[type[Event], ...]]
     names: Mapping[str, tuple[str, ...]]
+    recurring: Mapping[str, tuple[RecurringDuty, ...]] = attrs.field(factory=dict)
 
     @property
     def counts_hours(self) -> bool:
@@ -736,6 +739,7 @@ class Progress:
     breaches: tuple[Breach, ...] = ()
     tasks: tuple[Task, ...] = ()
     criteria: tuple[str, ...] = ()
+    recurring: tuple[RecurringTrack, ...] = ()
 
     @property
     def obligation(self) -> Obligation | None:
@@ -839,7 +843,10 @@ def start(
     local = _local(policy, received_at)
     owes = machine.owes.get(state)
     due = _deadline(owes, policy, local, None)
-    return Progress(state=state, owes=owes, since=local, due_at=due, last_at=local)
+    tracks = tuple(duty.start(local) for duty in machine.recurring.get(state, ()))
+    return Progress(
+        state=state, owes=owes, since=local, due_at=due, last_at=local, recurring=tracks
+    )
 
 
 def event_name(event: Event) -> str:
@@ -913,6 +920,41 @@ def advance(
 ) -> Progress:
     """Return the progress after ``event``, or raise and change nothing.
 
+    The state's own rules first (``_advance``), then the recurring duties: the
+    event meets those it is named for, and a new state starts its own.
+    """
+    after = _advance(progress, event, policy, machine, facts)
+    if not machine.recurring:
+        return after
+    name = event_name(event)
+    calendar = policy.calendar
+    breaches = after.breaches
+    tracks: list[RecurringTrack] = []
+    for track in progress.recurring:
+        if track.duty.met_by == name:
+            met, missed = track.meet(calendar, after.last_at)
+            breaches += missed
+            tracks.append(met)
+        else:
+            tracks.append(track)
+    if after.state != progress.state:
+        kept = {t.duty.name: t for t in tracks}
+        tracks = [
+            kept.get(duty.name) or duty.start(after.last_at)
+            for duty in machine.recurring.get(after.state, ())
+        ]
+    return attrs.evolve(after, recurring=tuple(tracks), breaches=breaches)
+
+
+def _advance(
+    progress: Progress,
+    event: Event,
+    policy: RequirementPolicy,
+    machine: Machine,
+    facts: Mapping[str, Any],
+) -> Progress:
+    """Return the progress after ``event`` by the state's own rules, or raise.
+
     ``facts`` are what a conditional row of the process is matched against (the
     requirement's facts and the policy's choices).
 
@@ -985,6 +1027,8 @@ def advance(
 
     if isinstance(event, TASK_EVENTS):
         return _task_event(progress, event, policy, local)
+    if isinstance(event, ProgressReported):
+        return attrs.evolve(progress, last_at=local)
     if isinstance(event, AcceptanceFailed):
         _check_criteria(event, progress.criteria)
     if target != state and not timed_out and not isinstance(event, Cancelled):
