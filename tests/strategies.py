@@ -1175,3 +1175,54 @@ ACCEPTANCE_TASK_VALUES = {
         done_at=st.none() | acceptance_instants,
     ),
 }
+
+
+# --- acceptance: recurring duties and customer care --------------------------------------
+
+from servicekit.acceptance import (  # noqa: E402
+    CARE_LETTER,
+    FEEDBACK_REVIEW,
+    CustomerCare,
+    Every,
+    ProgressReported,
+    RecurringDuty,
+)
+
+acceptance_recurring_duties = st.builds(
+    RecurringDuty,
+    name=acceptance_step_names,
+    party=st.sampled_from(["team", "customer"]),
+    every=st.sampled_from(list(Every)),
+    met_by=acceptance_step_names | st.just("ProgressReported"),
+    while_in=st.lists(acceptance_step_names, max_size=2),
+)
+
+
+@st.composite
+def acceptance_care_files(draw):
+    """A customer's care file with a random history of letters and reviews."""
+    care = CustomerCare(
+        customer=draw(acceptance_texts),
+        since=draw(acceptance_instants),
+        calendar=BusinessCalendar(**ACCEPTANCE_OFFICE),
+        duties=draw(st.sampled_from([[CARE_LETTER], [CARE_LETTER, FEEDBACK_REVIEW]])),
+    )
+    at = care.since
+    for _ in range(draw(st.integers(0, 4))):
+        at += draw(st.timedeltas(dt.timedelta(0), dt.timedelta(days=70)))
+        step = draw(st.sampled_from(["care_letter_sent", "feedback_reviewed"]))
+        try:
+            care = care.apply(StepDone(at=at, step=step))
+        except ServiceKitError:
+            continue
+    return care
+
+
+#: One strategy per recurring value, for tests/test_serialisation_contract.py.
+ACCEPTANCE_RECURRING_VALUES = {
+    RecurringDuty: acceptance_recurring_duties,
+    CustomerCare: acceptance_care_files(),
+    ProgressReported: st.builds(
+        ProgressReported, at=acceptance_instants, summary=st.text(max_size=10)
+    ),
+}

@@ -86,6 +86,7 @@ from servicekit.sla import (
 )
 from strategies import (
     ACCEPTANCE_EVENT_TYPES,
+    ACCEPTANCE_RECURRING_VALUES,
     ACCEPTANCE_SOLUTION_EVENTS,
     ACCEPTANCE_TASK_VALUES,
     CONDITIONS,
@@ -463,6 +464,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     servicekit.acceptance.StepDone: acceptance_step_events,
     **ACCEPTANCE_SOLUTION_EVENTS,
     **ACCEPTANCE_TASK_VALUES,
+    **ACCEPTANCE_RECURRING_VALUES,
     servicekit.acceptance.SheetRejected: st.builds(
         servicekit.acceptance.SheetRejected,
         at=acceptance_instants,

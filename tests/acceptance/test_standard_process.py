@@ -266,6 +266,8 @@ class TestLowRatings:
 
 def confirmed(complexity="simple", at=None, process=STANDARD_PROCESS):
     at = at or sh(2025, 3, 3, 10)
+    # Promised for 2025-04-30 18:00, or two months on for a later start.
+    promised = sh(2025, 4, 30, 18) if at < sh(2025, 4, 1) else at.add(months=2)
     req = Requirement.open(
         id="REQ-S",
         received_at=at,
@@ -275,7 +277,7 @@ def confirmed(complexity="simple", at=None, process=STANDARD_PROCESS):
     )
     return req.apply_all(
         [
-            SheetSent(at=at.add(minutes=10), delivery_due=sh(2025, 4, 30, 18)),
+            SheetSent(at=at.add(minutes=10), delivery_due=promised),
             CustomerConfirmed(at=at.add(minutes=20)),
         ]
     )
