@@ -350,3 +350,63 @@ def test_the_standard_diagram_notes_the_recurring_duties():
         "(met by TaskProgressed)\n"
     ) in drawn
     assert DEFAULT_PROCESS.to_mermaid().count("every") == 0
+
+
+class TestBoundaries:
+    def test_care_fields_are_checked(self):
+        since = sh(2026, 1, 1)
+        with pytest.raises(InvalidTypeError, match="list of RecurringDuty"):
+            CustomerCare(customer="x", since=since, calendar=CHINA, duties=CARE_LETTER)
+        with pytest.raises(InvalidTypeError, match="not a RecurringDuty"):
+            CustomerCare(
+                customer="x", since=since, calendar=CHINA, duties=["care_letter"]
+            )
+        with pytest.raises(InvalidTypeError, match="BusinessCalendar"):
+            CustomerCare(
+                customer="x", since=since, calendar="china", duties=[CARE_LETTER]
+            )
+        with pytest.raises(InvalidTypeError, match="list of events"):
+            CustomerCare(
+                customer="x",
+                since=since,
+                calendar=CHINA,
+                duties=[CARE_LETTER],
+                history="x",
+            )
+        with pytest.raises(InvalidTypeError, match="not an event"):
+            CustomerCare(
+                customer="x",
+                since=since,
+                calendar=CHINA,
+                duties=[CARE_LETTER],
+                history=[{"step": "care_letter_sent"}],
+            )
+        with pytest.raises(InvalidTypeError, match="list of state names"):
+            RecurringDuty(
+                name="n", party="team", every="week", met_by="x", while_in="in_delivery"
+            )
+
+    def test_a_calendar_closed_for_a_decade_owes_nothing(self):
+        class Closed:
+            timezone = SH
+
+            def add_business_days(self, start, n):
+                return CHINA.add_business_days(start, n)
+
+            def is_business_day(self, day):
+                return False
+
+            def to_dict(self):
+                return {}
+
+        care = CustomerCare(
+            customer="x", since=sh(2026, 1, 1), calendar=Closed(), duties=[CARE_LETTER]
+        )
+        assert care.due_duties(sh(2026, 1, 2)) == ()
+        care = care.apply(StepDone(at=sh(2026, 1, 5), step="care_letter_sent"))
+        assert care.breaches == ()
+
+    def test_no_follow_up_yet(self):
+        req = in_delivery()
+        assert req.follow_up is None
+        assert req.application is None
