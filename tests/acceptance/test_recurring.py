@@ -365,7 +365,7 @@ class TestBoundaries:
             CustomerCare(
                 customer="x", since=since, calendar="china", duties=[CARE_LETTER]
             )
-        with pytest.raises(InvalidTypeError, match="list of events"):
+        with pytest.raises(InvalidTypeError, match="list of workflow event"):
             CustomerCare(
                 customer="x",
                 since=since,
@@ -373,7 +373,7 @@ class TestBoundaries:
                 duties=[CARE_LETTER],
                 history="x",
             )
-        with pytest.raises(InvalidTypeError, match="not an event"):
+        with pytest.raises(InvalidTypeError, match="not a workflow event"):
             CustomerCare(
                 customer="x",
                 since=since,

@@ -10,7 +10,6 @@ This module must never read the clock: "now" is always given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import attrs
@@ -19,7 +18,14 @@ import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
 from servicekit import _codec
 from servicekit._pickling import keeps_instants
 from servicekit.acceptance._events import EVENT_TYPES, Event
-from servicekit.acceptance._fields import INSTANT, instant_key, text, to_instant, utc
+from servicekit.acceptance._fields import (
+    INSTANT,
+    instant_key,
+    items_of,
+    text,
+    to_instant,
+    utc,
+)
 from servicekit.acceptance._policy import (
     BusinessDayCalendar,
     read_calendar,
@@ -66,18 +72,12 @@ def _customer(value: object) -> str:
 
 
 def _duties(value: object) -> tuple[RecurringDuty, ...]:
-    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
-        msg = f"CustomerCare.duties must be a list of RecurringDuty, got {value!r}"
-        raise InvalidTypeError(msg)
-    out = tuple(value)
+    out = items_of(value, RecurringDuty, "CustomerCare.duties")
     if not out:
         msg = "CustomerCare.duties needs at least one recurring duty (e.g. CARE_LETTER)"
         raise InvalidArgumentError(msg)
     names: set[str] = set()
     for duty in out:
-        if not isinstance(duty, RecurringDuty):
-            msg = f"CustomerCare.duties holds {duty!r}, not a RecurringDuty"
-            raise InvalidTypeError(msg)
         if duty.while_in:
             msg = (
                 f"recurring duty '{duty.name!s}' never fires on a customer: it recurs "
@@ -103,15 +103,7 @@ def _calendar(_inst: object, _attr: object, value: Any) -> None:
 
 
 def _events(value: object) -> tuple[Event, ...]:
-    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
-        msg = f"history must be a list of events, got {value!r}"
-        raise InvalidTypeError(msg)
-    out = tuple(value)
-    for event in out:
-        if not isinstance(event, EVENT_TYPES):
-            msg = f"history holds {type(event).__name__} {event!r}, not an event"
-            raise InvalidTypeError(msg)
-    return out
+    return items_of(value, EVENT_TYPES, "history", name="workflow event")
 
 
 @_codec.value(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast
 
 import attrs
@@ -23,6 +22,7 @@ from servicekit.acceptance._fields import (
     INSTANT,
     OPTIONAL_INSTANT,
     instant_key,
+    items_of,
     optional_instant,
     reasons,
     text,
@@ -36,7 +36,7 @@ from servicekit.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "RATING_DIMENSIONS",
@@ -657,18 +657,12 @@ class Verdict(_codec.Serialisable):
 
 
 def _verdicts(value: object) -> tuple[Verdict, ...]:
-    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
-        msg = f"SolutionReviewed.verdicts must be a list of Verdict, got {value!r}"
-        raise InvalidTypeError(msg)
-    out = tuple(value)
+    out = items_of(value, Verdict, "SolutionReviewed.verdicts")
     if not out:
         msg = "SolutionReviewed.verdicts needs at least one reviewer's verdict"
         raise InvalidArgumentError(msg)
     seen: set[str] = set()
     for verdict in out:
-        if not isinstance(verdict, Verdict):
-            msg = f"SolutionReviewed.verdicts holds {verdict!r}, not a Verdict"
-            raise InvalidTypeError(msg)
         if verdict.department in seen:
             msg = (
                 f"SolutionReviewed.verdicts has two verdicts of {verdict.department!r}"

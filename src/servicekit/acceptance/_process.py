@@ -11,7 +11,6 @@ event is legal and what it does stays in the fold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -40,7 +39,7 @@ from servicekit.acceptance._events import (
     TaskProgressed,
     step_name,
 )
-from servicekit.acceptance._fields import text
+from servicekit.acceptance._fields import items_of, text
 from servicekit.acceptance._recurrence import RecurringDuty
 from servicekit.acceptance._state import (
     EVENT_CLASSES,
@@ -63,6 +62,7 @@ from servicekit.errors import (
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable, Mapping
 
     from servicekit.acceptance._events import Event
 
@@ -210,36 +210,16 @@ def _name(value: object) -> str:
     return text(value, "Process.name", allow_empty=False)
 
 
-def _tuple_of(kind: type, what: str) -> Any:
-    def convert(value: object) -> tuple[Any, ...]:
-        if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
-            msg = f"{what} must be a list of {kind.__name__}, got {quote(value)}"
-            raise InvalidTypeError(msg)
-        out = tuple(value)
-        for item in out:
-            if not isinstance(item, kind):
-                msg = f"{what} holds {type(item).__name__} {quote(item)}, not a {kind.__name__}"
-                raise InvalidTypeError(msg)
-        return out
-
-    return convert
-
-
-_read_states = _tuple_of(State, "Process.states")
-_read_transitions = _tuple_of(Transition, "Process.transitions")
-_read_recurring = _tuple_of(RecurringDuty, "Process.recurring")
-
-
-def _recurring(value: object) -> tuple[RecurringDuty, ...]:
-    return _read_recurring(value)  # type: ignore[no-any-return]
-
-
 def _states(value: object) -> tuple[State, ...]:
-    return _read_states(value)  # type: ignore[no-any-return]
+    return items_of(value, State, "Process.states")
 
 
 def _transitions(value: object) -> tuple[Transition, ...]:
-    return _read_transitions(value)  # type: ignore[no-any-return]
+    return items_of(value, Transition, "Process.transitions")
+
+
+def _recurring(value: object) -> tuple[RecurringDuty, ...]:
+    return items_of(value, RecurringDuty, "Process.recurring")
 
 
 @_codec.value(
