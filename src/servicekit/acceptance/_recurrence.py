@@ -14,6 +14,7 @@ the clock: "now" is always given.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Final
 
 import attrs
@@ -42,6 +43,7 @@ from servicekit.acceptance._state import (
     state_name,
 )
 from servicekit.errors import InvalidTypeError
+from servicekit.sla import BusinessCalendar
 
 __all__ = [
     "Every",
@@ -188,7 +190,26 @@ def check_calendar_days(calendar: Any) -> None:
 
 
 def _close(calendar: Any, first: dt.date, last: dt.date) -> pendulum.DateTime | None:
-    """Close of business on the last business day of ``[first, last]``, if any."""
+    """Close of business on the last business day of ``[first, last]``, if any.
+
+    Memoised for servicekit's own calendars, which are immutable values (a
+    calendar of the caller's own might change, so it is asked every time).
+    """
+    if type(calendar) is BusinessCalendar:
+        return _known_close(calendar, first, last)
+    return _find_close(calendar, first, last)
+
+
+@functools.lru_cache(maxsize=8192)
+def _known_close(
+    calendar: BusinessCalendar, first: dt.date, last: dt.date
+) -> pendulum.DateTime | None:
+    return _find_close(calendar, first, last)
+
+
+def _find_close(
+    calendar: Any, first: dt.date, last: dt.date
+) -> pendulum.DateTime | None:
     day = last
     while day >= first:
         if calendar.is_business_day(day):
@@ -202,8 +223,10 @@ def _close(calendar: Any, first: dt.date, last: dt.date) -> pendulum.DateTime | 
     return None
 
 
-def _local_date(calendar: Any, at: dt.datetime) -> dt.date:
-    return to_instant(at).in_timezone(calendar.timezone).date()
+@functools.lru_cache(maxsize=8192)
+def _midnight(zone: str, day: dt.date) -> pendulum.DateTime:
+    """The start of ``day`` in ``zone`` (memoised: a pure function of its keys)."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=zone)
 
 
 def instance(
@@ -224,31 +247,29 @@ def instance(
 class RecurringTrack:
     """How one recurring duty stands: since when it recurs, and the last period met.
 
-    Not exported: built by the folds (a requirement's, a customer's) and read
-    through their ``due_duties(now)``.
+    Not exported: built by the folds (a requirement's, a customer's), which give
+    every instant in the calendar's zone, and read through their
+    ``due_duties(now)``.
     """
 
     duty: RecurringDuty
     since: pendulum.DateTime = attrs.field(eq=instant_key)
     met_through: dt.date | None = None
 
-    def _next_day(self, calendar: Any) -> dt.date:
-        start = _local_date(calendar, self.since)
+    def _next_day(self) -> dt.date:
+        # The folds give every instant in the calendar's zone: dates are local.
+        start = self.since.date()
         if self.met_through is None:
             return start
         return max(start, self.met_through + dt.timedelta(days=1))
 
     def owed(self, calendar: Any) -> Obligation | None:
         """The earliest instance not met: overdue once its due time has passed."""
-        found = instance(
-            calendar, self.duty.every, self._next_day(calendar), self.since
-        )
+        found = instance(calendar, self.duty.every, self._next_day(), self.since)
         if found is None:
             return None
         (first, _last), due = found
-        opened = pendulum.datetime(
-            first.year, first.month, first.day, tz=calendar.timezone
-        )
+        opened = _midnight(calendar.timezone, first)
         since = opened if utc(opened) > utc(self.since) else self.since
         return Obligation(
             party=self.duty.party, what=self.duty.name, since=since, due_at=due
@@ -263,12 +284,12 @@ class RecurringTrack:
         time; meeting the instance after its due time is a ``LATE`` one.
         """
         duty = self.duty
-        day = _local_date(calendar, at)
+        day = at.date()
         target = period_of(duty.every, day)
         if self.met_through is not None and target[1] <= self.met_through:
             return self, ()  # that period is met already: a second note is welcome
         breaches: list[Breach] = []
-        cursor = self._next_day(calendar)
+        cursor = self._next_day()
         while True:
             found = instance(calendar, duty.every, cursor, self.since)
             if found is None or found[0][0] > target[1]:
