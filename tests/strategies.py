@@ -1116,3 +1116,250 @@ def measure_summaries(draw):
 
 
 duration_statistics_values = duration_lists.map(duration_statistics)
+# --- acceptance: processes as data (tests/acceptance/test_process*.py) -----------------
+# A random process is the default one with random windows and an optional review stage
+# behind a random condition, so every drawn process passes the built-time checks.
+
+from servicekit.acceptance import (  # noqa: E402
+    DEFAULT_PROCESS,
+    ObligationRule,
+    State,
+    StepDone,
+    Transition,
+)
+
+acceptance_step_names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+acceptance_windows = st.one_of(
+    st.fixed_dictionaries({"days": st.integers(0, 5)}),
+    st.fixed_dictionaries(
+        {"hours": st.timedeltas(dt.timedelta(minutes=1), dt.timedelta(hours=40))}
+    ),
+    st.just({}),
+)
+acceptance_rules = st.builds(
+    lambda party, what, window: ObligationRule(party=party, what=what, **window),
+    st.sampled_from(["team", "customer"]),
+    acceptance_step_names,
+    acceptance_windows,
+)
+acceptance_states = st.builds(
+    State,
+    name=acceptance_step_names,
+    owes=st.none() | acceptance_rules,
+    terminal=st.booleans(),
+)
+acceptance_transitions = st.builds(
+    Transition,
+    source=acceptance_step_names,
+    on=acceptance_step_names | st.sampled_from(["Delivered", "Cancelled"]),
+    target=acceptance_step_names,
+    when=st.none() | any_conditions,
+)
+
+
+@st.composite
+def acceptance_processes(draw):
+    """A valid process: the default one, reshaped (windows, an optional review)."""
+    process = DEFAULT_PROCESS
+    for state in draw(st.lists(st.sampled_from(["awaiting_sheet", "in_rework"]))):
+        process = process.with_window(state, **draw(acceptance_windows))
+    if draw(st.booleans()):
+        process = process.extended(
+            name=draw(acceptance_texts),
+            states=[
+                State(
+                    name="solution_review",
+                    owes=ObligationRule(
+                        party="team", what="review", **draw(acceptance_windows)
+                    ),
+                )
+            ],
+            transitions=[
+                Transition(
+                    source="awaiting_confirmation",
+                    on="CustomerConfirmed",
+                    target="solution_review",
+                    when=draw(any_conditions),
+                ),
+                Transition(
+                    source="solution_review",
+                    on=draw(acceptance_step_names),
+                    target="in_delivery",
+                ),
+            ],
+        )
+    return process
+
+
+acceptance_step_events = st.builds(
+    StepDone,
+    at=acceptance_instants,
+    step=acceptance_step_names,
+    note=st.text(max_size=10),
+)
+
+
+# --- acceptance: the standard process's solution events ---------------------------------
+
+from servicekit.acceptance import (  # noqa: E402
+    SolutionAdjusted,
+    SolutionAgreed,
+    SolutionDrafted,
+    SolutionPresented,
+    SolutionReviewed,
+    Verdict,
+)
+
+acceptance_text_items = st.lists(acceptance_texts, min_size=1, max_size=3)
+acceptance_verdicts = st.builds(
+    Verdict,
+    department=acceptance_texts,
+    approved=st.booleans(),
+    comment=st.text(max_size=10),
+)
+#: One strategy per solution event class, for tests/test_serialisation_contract.py.
+ACCEPTANCE_SOLUTION_EVENTS = {
+    SolutionDrafted: st.builds(
+        SolutionDrafted,
+        at=acceptance_instants,
+        steps=acceptance_text_items,
+        resources=acceptance_text_lists,
+        risks=acceptance_text_lists,
+    ),
+    SolutionReviewed: st.builds(
+        SolutionReviewed,
+        at=acceptance_instants,
+        verdicts=st.lists(
+            acceptance_verdicts,
+            min_size=1,
+            max_size=3,
+            unique_by=lambda v: v.department,
+        ),
+    ),
+    SolutionPresented: st.builds(SolutionPresented, at=acceptance_instants),
+    SolutionAdjusted: st.builds(
+        SolutionAdjusted, at=acceptance_instants, changes=acceptance_text_items
+    ),
+    SolutionAgreed: st.builds(SolutionAgreed, at=acceptance_instants),
+    Verdict: acceptance_verdicts,
+}
+
+
+# --- acceptance: delivery tasks ----------------------------------------------------------
+
+from servicekit.acceptance import (  # noqa: E402
+    DeliveryApplied,
+    Task,
+    TaskAdded,
+    TaskAssigned,
+    TaskDone,
+    TaskProgressed,
+)
+
+acceptance_task_ids = st.sampled_from(["T1", "T2", "export"])
+acceptance_task_hours = st.timedeltas(dt.timedelta(minutes=1), dt.timedelta(hours=60))
+#: One strategy per task value, for tests/test_serialisation_contract.py.
+ACCEPTANCE_TASK_VALUES = {
+    TaskAdded: acceptance_instants.flatmap(
+        lambda at: (
+            st.builds(
+                TaskAdded,
+                at=st.just(at),
+                task=acceptance_task_ids,
+                owner=acceptance_texts,
+                title=st.text(max_size=10),
+                due_at=acceptance_positive_gaps.map(lambda g: at + g),
+            )
+            | st.builds(
+                TaskAdded,
+                at=st.just(at),
+                task=acceptance_task_ids,
+                owner=acceptance_texts,
+                within=acceptance_task_hours,
+            )
+        )
+    ),
+    TaskAssigned: st.builds(
+        TaskAssigned,
+        at=acceptance_instants,
+        task=acceptance_task_ids,
+        owner=acceptance_texts,
+    ),
+    TaskProgressed: st.builds(
+        TaskProgressed,
+        at=acceptance_instants,
+        task=acceptance_task_ids,
+        percent=st.none() | st.integers(0, 100),
+        note=st.text(max_size=10),
+    ),
+    TaskDone: st.builds(TaskDone, at=acceptance_instants, task=acceptance_task_ids),
+    DeliveryApplied: st.builds(
+        DeliveryApplied,
+        at=acceptance_instants,
+        contents=acceptance_text_items,
+        criteria=st.lists(acceptance_texts, min_size=1, max_size=3, unique=True),
+        checked=acceptance_text_lists,
+    ),
+    Task: st.builds(
+        Task,
+        id=acceptance_task_ids,
+        owner=acceptance_texts,
+        added_at=acceptance_instants,
+        due_at=acceptance_instants,
+        title=st.text(max_size=10),
+        percent=st.none() | st.integers(0, 100),
+        progressed_at=st.none() | acceptance_instants,
+        done_at=st.none() | acceptance_instants,
+    ),
+}
+
+
+# --- acceptance: recurring duties and customer care --------------------------------------
+
+from servicekit.acceptance import (  # noqa: E402
+    CARE_LETTER,
+    FEEDBACK_REVIEW,
+    CustomerCare,
+    Every,
+    ProgressReported,
+    RecurringDuty,
+)
+
+acceptance_recurring_duties = st.builds(
+    RecurringDuty,
+    name=acceptance_step_names,
+    party=st.sampled_from(["team", "customer"]),
+    every=st.sampled_from(list(Every)),
+    met_by=acceptance_step_names | st.just("ProgressReported"),
+    while_in=st.lists(acceptance_step_names, max_size=2),
+)
+
+
+@st.composite
+def acceptance_care_files(draw):
+    """A customer's care file with a random history of letters and reviews."""
+    care = CustomerCare(
+        customer=draw(acceptance_texts),
+        since=draw(acceptance_instants),
+        calendar=BusinessCalendar(**ACCEPTANCE_OFFICE),
+        duties=draw(st.sampled_from([[CARE_LETTER], [CARE_LETTER, FEEDBACK_REVIEW]])),
+    )
+    at = care.since
+    for _ in range(draw(st.integers(0, 4))):
+        at += draw(st.timedeltas(dt.timedelta(0), dt.timedelta(days=70)))
+        step = draw(st.sampled_from(["care_letter_sent", "feedback_reviewed"]))
+        try:
+            care = care.apply(StepDone(at=at, step=step))
+        except ServiceKitError:
+            continue
+    return care
+
+
+#: One strategy per recurring value, for tests/test_serialisation_contract.py.
+ACCEPTANCE_RECURRING_VALUES = {
+    RecurringDuty: acceptance_recurring_duties,
+    CustomerCare: acceptance_care_files(),
+    ProgressReported: st.builds(
+        ProgressReported, at=acceptance_instants, summary=st.text(max_size=10)
+    ),
+}

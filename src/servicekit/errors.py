@@ -30,6 +30,7 @@ __all__ = [
     "InvalidEventError",
     "InvalidHolidayError",
     "InvalidHoursError",
+    "InvalidProcessError",
     "InvalidTransitionError",
     "InvalidTypeError",
     "MissingExtraError",
@@ -257,6 +258,24 @@ class InvalidTransitionError(ServiceKitError, ValueError):
         Traceback (most recent call last):
         ...
         servicekit.errors.InvalidTransitionError: CustomerConfirmed is not allowed in state AWAITING_SHEET...
+    """
+
+
+class InvalidProcessError(InvalidArgumentError):
+    """A requirement process's table cannot work; refused when the process is built.
+
+    The message names the state, transition or duty at fault and how to fix it.
+
+    Examples:
+        >>> from servicekit.acceptance import Process, State, Transition
+        >>> Process(
+        ...     name="broken",
+        ...     states=[State(name="open"), State(name="done", terminal=True)],
+        ...     transitions=[],
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidProcessError: process 'broken': state 'open' has no way out...
     """
 
 

@@ -9,7 +9,9 @@ never read the clock: every instant is given by the caller.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast
 
 import attrs
 import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
@@ -20,6 +22,7 @@ from servicekit.acceptance._fields import (
     INSTANT,
     OPTIONAL_INSTANT,
     instant_key,
+    items_of,
     optional_instant,
     reasons,
     text,
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 __all__ = [
+    "RATING_DIMENSIONS",
     "AcceptanceFailed",
     "AcceptancePassed",
     "AcceptanceTimedOut",
@@ -44,25 +48,48 @@ __all__ = [
     "CustomerConfirmed",
     "DelayAnnounced",
     "Delivered",
+    "DeliveryApplied",
     "Event",
     "FollowUpDone",
+    "ProgressReported",
+    "SheetAmended",
+    "SheetRejected",
     "SheetSent",
+    "SolutionAdjusted",
+    "SolutionAgreed",
+    "SolutionDrafted",
+    "SolutionPresented",
+    "SolutionReviewed",
+    "StepDone",
+    "TaskAdded",
+    "TaskAssigned",
+    "TaskDone",
+    "TaskProgressed",
+    "Verdict",
     "event_from_dict",
+    "step_name",
 ]
 
 _RATING_SCALE: Final = range(1, 6)
+#: The four dimensions a follow-up visit rates, 1 (worst) to 5 (best).
+RATING_DIMENSIONS: Final = ("response_speed", "resolution", "attitude", "competence")
+# The names a team gives its own states, duties and steps: mermaid-safe and never
+# mistaken for an event class (those are CamelCase).
+_STEP_NAME: Final = re.compile(r"[a-z][a-z0-9_]*\Z")
 _C = TypeVar("_C", bound=type)
 
 
-def _event(**instants: _codec.Shape) -> Callable[[_C], _C]:
+def _event(omit: tuple[str, ...] = (), **instants: _codec.Shape) -> Callable[[_C], _C]:
     """Register an event class with the codec, tagged by its class name.
 
-    Every field is written, defaults too, as before the codec (issue 13).
+    Every field is written, defaults too, as before the codec (issue 13), except
+    the ``omit`` fields added later, left out at their default so that stored
+    events keep their form.
     """
 
     def register(cls: _C) -> _C:
         shapes = {"at": INSTANT, **instants}
-        return _codec.value(tag=cls.__name__, omit_if_default=(), shapes=shapes)(cls)
+        return _codec.value(tag=cls.__name__, omit_if_default=omit, shapes=shapes)(cls)
 
     return register
 
@@ -102,6 +129,10 @@ def _provides(value: object) -> tuple[str, ...]:
 
 def _failure_reasons(value: object) -> tuple[str, ...]:
     return reasons(value, "AcceptanceFailed.reasons", allow_none=False)
+
+
+def _failed_criteria(value: object) -> tuple[str, ...]:
+    return reasons(value, "AcceptanceFailed.failed_criteria", allow_none=True)
 
 
 def _delay_reason(value: object) -> str:
@@ -227,7 +258,7 @@ class AcceptancePassed(_EventBase):
     """
 
 
-@_event()
+@_event(omit=("failed_criteria",))
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class AcceptanceFailed(_EventBase):
@@ -237,6 +268,9 @@ class AcceptanceFailed(_EventBase):
         at: when the acceptance failed.
         reasons: a non-empty list of non-blank reasons (a bare string is refused,
             since iterating it would give one reason per letter).
+        failed_criteria: which acceptance criteria of the delivery application
+            failed (each one of the application's ``criteria``); empty for a
+            delivery made without an application.
 
     Raises:
         InvalidArgumentError: no reason, or a blank one.
@@ -253,6 +287,9 @@ class AcceptanceFailed(_EventBase):
     """
 
     reasons: tuple[str, ...] = attrs.field(converter=_failure_reasons)
+    failed_criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=_failed_criteria
+    )
 
 
 @_event()
@@ -346,6 +383,8 @@ class FollowUpDone(_EventBase):
             or None if the customer declined to rate.
         competence: the same for the team's competence.
         comment: anything else, optional.
+        response_speed: the same for how fast the team responded.
+        resolution: the same for how well the problem was resolved.
 
     Raises:
         InvalidTypeError: ``solved`` is not a bool, a rating is not an int.
@@ -373,6 +412,26 @@ class FollowUpDone(_EventBase):
     attitude: int | None = attrs.field(default=None, converter=_rating)
     competence: int | None = attrs.field(default=None, converter=_rating)
     comment: str = attrs.field(default="", converter=_comment)
+    response_speed: int | None = attrs.field(default=None, converter=_rating)
+    resolution: int | None = attrs.field(default=None, converter=_rating)
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        """The ratings given, by dimension (a declined one is left out).
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.acceptance import FollowUpDone
+            >>> FollowUpDone(
+            ...     at=pendulum.datetime(2025, 2, 20, 15, tz="UTC"),
+            ...     solved=True,
+            ...     competence=1,
+            ...     resolution=4,
+            ... ).ratings
+            {'resolution': 4, 'competence': 1}
+        """
+        given = ((name, getattr(self, name)) for name in RATING_DIMENSIONS)
+        return {name: rating for name, rating in given if rating is not None}
 
 
 @_event()
@@ -400,6 +459,549 @@ class Cancelled(_EventBase):
     reason: str = attrs.field(converter=_cancel_reason)
 
 
+def step_name(value: object, what: str) -> str:
+    """Return ``value`` if it is a lower_snake_case name (a state, duty or step).
+
+    Raises:
+        InvalidTypeError: not a string.
+        InvalidArgumentError: not lower_snake_case.
+    """
+    name = text(value, what)
+    if not _STEP_NAME.match(name):
+        msg = (
+            f"{what} must be a lower_snake_case name such as 'solution_review' "
+            f"(letters, digits, underscores, starting with a letter), got {name!r}"
+        )
+        raise InvalidArgumentError(msg)
+    return name
+
+
+def _rejection_reasons(value: object) -> tuple[str, ...]:
+    return reasons(value, "SheetRejected.reasons", allow_none=False)
+
+
+def _changes(value: object) -> tuple[str, ...]:
+    return reasons(value, "SheetAmended.changes", allow_none=False)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SheetRejected(_EventBase):
+    """The customer rejected the confirmation sheet before its deadline, saying why.
+
+    In the standard process the team then owes a revised sheet, in a window of its
+    own (it need not wait for the confirmation window to lapse).
+
+    Args:
+        at: when the customer rejected it.
+        reasons: a non-empty list of non-blank reasons.
+
+    Raises:
+        InvalidArgumentError: no reason, or a blank one.
+        InvalidTypeError: ``reasons`` is a bare string or holds non-strings.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SheetRejected
+        >>> SheetRejected(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"),
+        ...     reasons=["the goal is not ours"],
+        ... ).reasons
+        ('the goal is not ours',)
+    """
+
+    reasons: tuple[str, ...] = attrs.field(converter=_rejection_reasons)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SheetAmended(_EventBase):
+    """The customer asked for changes to the confirmation sheet before its deadline.
+
+    In the standard process the team then owes a revised sheet with the changes,
+    in a window of its own.
+
+    Args:
+        at: when the customer asked.
+        changes: a non-empty list of the changes asked for.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SheetAmended
+        >>> e = SheetAmended(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"),
+        ...     changes=["deliver the report as PDF"],
+        ... )
+        >>> SheetAmended.from_dict(e.to_dict()) == e
+        True
+    """
+
+    changes: tuple[str, ...] = attrs.field(converter=_changes)
+
+
+def _step(value: object) -> str:
+    return step_name(value, "StepDone.step")
+
+
+def _note(value: object) -> str:
+    return text(value, "StepDone.note")
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class StepDone(_EventBase):
+    """A step of a team's own process happened (its transitions name it by ``step``).
+
+    The built-in events cover the default workflow; a state a team adds to its
+    [`Process`][servicekit.acceptance.Process] is entered and left by the steps its
+    transitions name, e.g. ``Transition(source="solution_review",
+    on="solution_approved", target="in_delivery")`` is taken by
+    ``StepDone(step="solution_approved")``.
+
+    Args:
+        at: when it happened.
+        step: the step's lower_snake_case name, as the process's transitions say it.
+        note: anything else, optional.
+
+    Raises:
+        InvalidArgumentError: ``step`` is not a lower_snake_case name.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import StepDone
+        >>> e = StepDone(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"), step="solution_approved"
+        ... )
+        >>> e.to_dict()
+        {'type': 'StepDone', 'at': '2025-03-04T09:00:00+00:00', 'step': 'solution_approved', 'note': ''}
+    """
+
+    step: str = attrs.field(converter=_step)
+    note: str = attrs.field(default="", converter=_note)
+
+
+def _solution_steps(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionDrafted.steps", allow_none=False)
+
+
+def _resources(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionDrafted.resources", allow_none=True)
+
+
+def _risks(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionDrafted.risks", allow_none=True)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionDrafted(_EventBase):
+    """The team drafted (or redrafted) the solution: its steps, resources and risks.
+
+    Args:
+        at: when the draft was done.
+        steps: the solution's steps (at least one).
+        resources: the people, tools or budget it needs (may be empty).
+        risks: what could go wrong (may be empty).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionDrafted
+        >>> e = SolutionDrafted(
+        ...     at=pendulum.datetime(2025, 3, 4, 9, tz="UTC"),
+        ...     steps=["export invoices", "reconcile totals"],
+        ...     risks=["the supplier's API is slow"],
+        ... )
+        >>> SolutionDrafted.from_dict(e.to_dict()) == e
+        True
+    """
+
+    steps: tuple[str, ...] = attrs.field(converter=_solution_steps)
+    resources: tuple[str, ...] = attrs.field(default=(), converter=_resources)
+    risks: tuple[str, ...] = attrs.field(default=(), converter=_risks)
+
+
+def _department(value: object) -> str:
+    return text(value, "Verdict.department", allow_empty=False)
+
+
+def _approved(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"Verdict.approved must be True or False, got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
+def _verdict_comment(value: object) -> str:
+    return text(value, "Verdict.comment")
+
+
+@_codec.value(omit_if_default=())
+@attrs.frozen(kw_only=True)
+class Verdict(_codec.Serialisable):
+    """One reviewer's verdict on a solution (technical, product, legal…).
+
+    Examples:
+        >>> from servicekit.acceptance import Verdict
+        >>> v = Verdict(department="legal", approved=False, comment="needs a DPA")
+        >>> v.to_dict()
+        {'department': 'legal', 'approved': False, 'comment': 'needs a DPA'}
+    """
+
+    department: str = attrs.field(converter=_department)
+    approved: bool = attrs.field(converter=_approved)
+    comment: str = attrs.field(default="", converter=_verdict_comment)
+
+
+def _verdicts(value: object) -> tuple[Verdict, ...]:
+    out = items_of(value, Verdict, "SolutionReviewed.verdicts")
+    if not out:
+        msg = "SolutionReviewed.verdicts needs at least one reviewer's verdict"
+        raise InvalidArgumentError(msg)
+    seen: set[str] = set()
+    for verdict in out:
+        if verdict.department in seen:
+            msg = (
+                f"SolutionReviewed.verdicts has two verdicts of {verdict.department!r}"
+            )
+            raise InvalidArgumentError(msg)
+        seen.add(verdict.department)
+    return out
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionReviewed(_EventBase):
+    """The cross-department review of the solution ended, with each reviewer's verdict.
+
+    The solution passes the review when every verdict approves it (``approved``,
+    read by the process's rows as ``event.approved``); otherwise the team redrafts.
+
+    Args:
+        at: when the review ended.
+        verdicts: one [`Verdict`][] per department (at least one, no repeats).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionReviewed, Verdict
+        >>> e = SolutionReviewed(
+        ...     at=pendulum.datetime(2025, 3, 5, 16, tz="UTC"),
+        ...     verdicts=[
+        ...         Verdict(department="technical", approved=True),
+        ...         Verdict(department="legal", approved=False, comment="needs a DPA"),
+        ...     ],
+        ... )
+        >>> e.approved, e.objections
+        (False, ('legal: needs a DPA',))
+    """
+
+    FACTS: ClassVar[tuple[str, ...]] = ("approved",)
+
+    verdicts: tuple[Verdict, ...] = attrs.field(converter=_verdicts)
+
+    @property
+    def approved(self) -> bool:
+        """Whether every reviewer approved the solution."""
+        return all(v.approved for v in self.verdicts)
+
+    @property
+    def objections(self) -> tuple[str, ...]:
+        """Each rejecting department with its comment (``"legal: needs a DPA"``)."""
+        return tuple(
+            f"{v.department}: {v.comment}" if v.comment else v.department
+            for v in self.verdicts
+            if not v.approved
+        )
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionPresented(_EventBase):
+    """The service manager presented the solution to the customer.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionPresented
+        >>> SolutionPresented(at=pendulum.datetime(2025, 3, 6, 10, tz="UTC")).at.day
+        6
+    """
+
+
+def _adjustments(value: object) -> tuple[str, ...]:
+    return reasons(value, "SolutionAdjusted.changes", allow_none=False)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionAdjusted(_EventBase):
+    """The team adjusted the presented solution to the customer's remarks.
+
+    The customer's window to agree starts again from the adjustment.
+
+    Args:
+        at: when the adjusted solution was sent.
+        changes: what changed (at least one).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionAdjusted
+        >>> SolutionAdjusted(
+        ...     at=pendulum.datetime(2025, 3, 7, 10, tz="UTC"),
+        ...     changes=["weekly export"],
+        ... ).changes
+        ('weekly export',)
+    """
+
+    changes: tuple[str, ...] = attrs.field(converter=_adjustments)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class SolutionAgreed(_EventBase):
+    """The customer agreed to the solution; delivery starts.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import SolutionAgreed
+        >>> SolutionAgreed(at=pendulum.datetime(2025, 3, 7, 15, tz="UTC")).to_dict()
+        {'type': 'SolutionAgreed', 'at': '2025-03-07T15:00:00+00:00'}
+    """
+
+
+def _task_id(value: object) -> str:
+    return text(value, "task", allow_empty=False)
+
+
+def _owner(value: object) -> str:
+    return text(value, "owner", allow_empty=False)
+
+
+def _title(value: object) -> str:
+    return text(value, "TaskAdded.title")
+
+
+def _task_window(_inst: object, _attr: object, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dt.timedelta):
+        msg = f"TaskAdded.within must be a timedelta of business time, got {value!r}"
+        raise InvalidTypeError(msg)
+    if value <= dt.timedelta(0):
+        msg = (
+            f"TaskAdded.within must be a positive amount of business time, got {value}"
+        )
+        raise InvalidArgumentError(msg)
+
+
+@_event(due_at=OPTIONAL_INSTANT)
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskAdded(_EventBase):
+    """A task of the delivery was added, with its owner and a deadline to the hour.
+
+    Give the deadline as an instant (``due_at``) or as business time from ``at``
+    (``within``, counted with the calendar's ``add``), not both.
+
+    Args:
+        at: when the task was added.
+        task: the task's identifier, unique in the requirement.
+        owner: who owes it (a person or a group).
+        title: what it is, optional.
+        due_at: its deadline, after ``at``.
+        within: its deadline as business time from ``at``.
+
+    Raises:
+        InvalidArgumentError: a blank task or owner, no deadline or two.
+        InvalidEventError: ``due_at`` is not after ``at``.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskAdded
+        >>> e = TaskAdded(
+        ...     at=pendulum.datetime(2025, 3, 10, 9, tz="Asia/Shanghai"),
+        ...     task="T1",
+        ...     owner="Li Wei",
+        ...     title="export the invoices",
+        ...     within=dt.timedelta(hours=6),
+        ... )
+        >>> TaskAdded.from_dict(e.to_dict()) == e
+        True
+    """
+
+    task: str = attrs.field(converter=_task_id)
+    owner: str = attrs.field(converter=_owner)
+    title: str = attrs.field(default="", converter=_title)
+    due_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=optional_instant, eq=instant_key
+    )
+    within: dt.timedelta | None = attrs.field(default=None, validator=_task_window)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.due_at is None) == (self.within is None):
+            msg = (
+                "TaskAdded needs one deadline: due_at (an instant) or within "
+                "(business time from at)"
+            )
+            raise InvalidArgumentError(msg)
+        if self.due_at is not None:
+            _after_at(self, "due_at", self.due_at)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskAssigned(_EventBase):
+    """A task was (re)assigned to a new owner, who now owes it.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskAssigned
+        >>> TaskAssigned(
+        ...     at=pendulum.datetime(2025, 3, 10, 11, tz="UTC"), task="T1", owner="Wang"
+        ... ).owner
+        'Wang'
+    """
+
+    task: str = attrs.field(converter=_task_id)
+    owner: str = attrs.field(converter=_owner)
+
+
+def _percent(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"TaskProgressed.percent must be a whole number from 0 to 100, got {value!r}"
+        raise InvalidTypeError(msg)
+    if not 0 <= value <= 100:
+        msg = f"TaskProgressed.percent must be from 0 to 100, got {value}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _progress_note(value: object) -> str:
+    return text(value, "TaskProgressed.note")
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskProgressed(_EventBase):
+    """The owner of a task reported its progress.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskProgressed
+        >>> TaskProgressed(
+        ...     at=pendulum.datetime(2025, 3, 10, 17, tz="UTC"),
+        ...     task="T1",
+        ...     percent=60,
+        ...     note="two of three exports done",
+        ... ).percent
+        60
+    """
+
+    task: str = attrs.field(converter=_task_id)
+    percent: int | None = attrs.field(default=None, converter=_percent)
+    note: str = attrs.field(default="", converter=_progress_note)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class TaskDone(_EventBase):
+    """A task was finished.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import TaskDone
+        >>> TaskDone(at=pendulum.datetime(2025, 3, 11, 10, tz="UTC"), task="T1").task
+        'T1'
+    """
+
+    task: str = attrs.field(converter=_task_id)
+
+
+def _contents(value: object) -> tuple[str, ...]:
+    return reasons(value, "DeliveryApplied.contents", allow_none=False)
+
+
+def _criteria(value: object) -> tuple[str, ...]:
+    out = reasons(value, "DeliveryApplied.criteria", allow_none=False)
+    if len(set(out)) != len(out):
+        twice = next(c for c in out if out.count(c) > 1)
+        msg = f"DeliveryApplied.criteria names {twice!r} twice; each criterion once"
+        raise InvalidArgumentError(msg)
+    return out
+
+
+def _checks(value: object) -> tuple[str, ...]:
+    return reasons(value, "DeliveryApplied.checked", allow_none=True)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class DeliveryApplied(_EventBase):
+    """After its internal acceptance, the team applied for delivery: what, judged how.
+
+    The customer's acceptance is then judged against ``criteria``: a failed
+    acceptance names the criteria that failed (``AcceptanceFailed.failed_criteria``).
+
+    Args:
+        at: when the application was made.
+        contents: what is delivered (at least one item).
+        criteria: the acceptance criteria (at least one, each once).
+        checked: the internal acceptance done first (tests run, documents
+            reviewed), optional.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import DeliveryApplied
+        >>> e = DeliveryApplied(
+        ...     at=pendulum.datetime(2025, 3, 14, 17, tz="Asia/Shanghai"),
+        ...     contents=["reconciliation report", "export script"],
+        ...     criteria=["totals match to the cent", "runs in under 5 minutes"],
+        ...     checked=["unit tests", "document review"],
+        ... )
+        >>> DeliveryApplied.from_dict(e.to_dict()) == e
+        True
+    """
+
+    contents: tuple[str, ...] = attrs.field(converter=_contents)
+    criteria: tuple[str, ...] = attrs.field(converter=_criteria)
+    checked: tuple[str, ...] = attrs.field(default=(), converter=_checks)
+
+
+def _summary(value: object) -> str:
+    return text(value, "ProgressReported.summary")
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class ProgressReported(_EventBase):
+    """The team sent the customer a progress report (the weekly one, in the standard process).
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import ProgressReported
+        >>> ProgressReported(
+        ...     at=pendulum.datetime(2025, 3, 14, 17, tz="UTC"), summary="3 of 5 done"
+        ... ).summary
+        '3 of 5 done'
+    """
+
+    summary: str = attrs.field(default="", converter=_summary)
+
+
 Event = (
     SheetSent
     | CustomerConfirmed
@@ -411,8 +1013,22 @@ Event = (
     | DelayAnnounced
     | FollowUpDone
     | Cancelled
+    | StepDone
+    | SheetRejected
+    | SheetAmended
+    | SolutionDrafted
+    | SolutionReviewed
+    | SolutionPresented
+    | SolutionAdjusted
+    | SolutionAgreed
+    | TaskAdded
+    | TaskAssigned
+    | TaskProgressed
+    | TaskDone
+    | DeliveryApplied
+    | ProgressReported
 )
-"""Any workflow event (a type alias for the union of the ten event classes)."""
+"""Any workflow event (a type alias for the union of the event classes)."""
 
 EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     SheetSent,
@@ -425,6 +1041,20 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     DelayAnnounced,
     FollowUpDone,
     Cancelled,
+    StepDone,
+    SheetRejected,
+    SheetAmended,
+    SolutionDrafted,
+    SolutionReviewed,
+    SolutionPresented,
+    SolutionAdjusted,
+    SolutionAgreed,
+    TaskAdded,
+    TaskAssigned,
+    TaskProgressed,
+    TaskDone,
+    DeliveryApplied,
+    ProgressReported,
 )
 _codec.variants(Event, EVENT_TYPES)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final, TypeVar
 
 import pendulum
@@ -36,6 +36,7 @@ __all__ = [
     "OPTIONAL_INSTANT",
     "elapsed",
     "instant_key",
+    "items_of",
     "member",
     "optional_instant",
     "optional_text",
@@ -164,6 +165,33 @@ def reasons(value: object, what: str, *, allow_none: bool) -> tuple[str, ...]:
     if not out and not allow_none:
         msg = f"{what} needs at least one entry: say what was wrong"
         raise InvalidArgumentError(msg)
+    return out
+
+
+def items_of(
+    value: object,
+    kind: type[_T] | tuple[type[_T], ...],
+    what: str,
+    name: str | None = None,
+) -> tuple[_T, ...]:
+    """Return ``value``, a list or tuple of ``kind`` values, as a tuple.
+
+    ``name`` says what an item is in messages (``kind``'s class name by default).
+
+    Raises:
+        InvalidTypeError: a mapping, a string or a non-iterable, or an item that
+            is not a ``kind``; the message names ``what``.
+    """
+    if name is None:
+        name = kind.__name__ if isinstance(kind, type) else "value"
+    if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
+        msg = f"{what} must be a list of {name}, got {quote(value)}"
+        raise InvalidTypeError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, kind):
+            msg = f"{what} holds {type(item).__name__} {quote(item)}, not a {name}"
+            raise InvalidTypeError(msg)
     return out
 
 

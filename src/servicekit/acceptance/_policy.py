@@ -26,6 +26,8 @@ __all__ = [
     "AcceptanceTimeoutAction",
     "BusinessDayCalendar",
     "RequirementPolicy",
+    "read_calendar",
+    "write_calendar",
 ]
 
 
@@ -123,17 +125,19 @@ DAY_FIELDS: Final = (
 )
 
 
-def _read_calendar(data: object, _type: object) -> BusinessDayCalendar:
+def read_calendar(data: object, _type: object) -> BusinessDayCalendar:
+    """Read a stored calendar (the codec's hook for a ``calendar`` field)."""
     # A stored calendar is read back as servicekit's own (a CRM's own calendar
     # object has no from_dict of ours to call).
     return BusinessCalendar.from_dict(data)  # type: ignore[arg-type]
 
 
-def _write_calendar(calendar: BusinessDayCalendar) -> dict[str, Any]:
+def write_calendar(calendar: BusinessDayCalendar) -> dict[str, Any]:
+    """Write a calendar as its own ``to_dict`` (the codec's hook)."""
     return calendar.to_dict()
 
 
-@_codec.value(omit_if_default=(), hooks={"calendar": (_read_calendar, _write_calendar)})
+@_codec.value(omit_if_default=(), hooks={"calendar": (read_calendar, write_calendar)})
 @attrs.frozen(kw_only=True)
 class RequirementPolicy(_codec.Serialisable):
     """The deadlines of the requirement workflow, in business days of ``calendar``.

@@ -18,7 +18,12 @@ from servicekit import _codec
 from servicekit._boundary import quote
 from servicekit._pickling import keeps_instants
 from servicekit._vocabulary import Channel, Priority
-from servicekit.acceptance._events import EVENT_TYPES, Event, FollowUpDone
+from servicekit.acceptance._events import (
+    EVENT_TYPES,
+    DeliveryApplied,
+    Event,
+    FollowUpDone,
+)
 from servicekit.acceptance._fields import (
     INSTANT,
     instant_key,
@@ -28,17 +33,28 @@ from servicekit.acceptance._fields import (
     to_instant,
 )
 from servicekit.acceptance._policy import RequirementPolicy
+from servicekit.acceptance._process import DEFAULT_PROCESS, Process
+from servicekit.acceptance._recurrence import check_calendar_days
 from servicekit.acceptance._state import (
+    POLICY_FACT,
     Breach,
+    Machine,
     Obligation,
     Progress,
     RequirementState,
+    StateName,
+    Task,
     advance,
-    allowed_events,
+    check_calendar,
     start,
     timeouts,
 )
-from servicekit.errors import DeserializationError, InvalidTypeError, UnknownNameError
+from servicekit.errors import (
+    DeserializationError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    UnknownNameError,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -72,6 +88,50 @@ def _policy(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidTypeError(msg)
 
 
+def _process(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, Process):
+        msg = f"process must be a Process, got {type(value).__name__}"
+        raise InvalidTypeError(msg)
+
+
+def _to_attributes(value: object) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        msg = (
+            f"attributes must be a mapping of names to JSON scalars, got {quote(value)}"
+        )
+        raise InvalidTypeError(msg)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.strip():
+            msg = f"attribute names must be non-blank strings, got {quote(key)}"
+            raise InvalidArgumentError(msg)
+        if not isinstance(item, str | int | float) or item != item:  # noqa: PLR0124 -- NaN
+            msg = (
+                f"attribute {key!r} must be a string, number or boolean (a fact a "
+                f"condition can compare), got {quote(item)}"
+            )
+            raise InvalidTypeError(msg)
+        out[key] = item
+    return out
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _facts(req: Requirement) -> dict[str, Any]:
+    """What a conditional row of the process is matched against."""
+    facts: dict[str, Any] = {
+        POLICY_FACT: req.policy.on_acceptance_timeout.value,
+        "attributes": req.attributes,
+    }
+    for name in ("channel", "priority", "customer"):
+        value = getattr(req, name)
+        if value is not None:
+            facts[name] = value
+    return facts
+
+
 def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     if isinstance(value, Mapping | str | bytes) or not isinstance(value, Iterable):
         msg = f"history must be a list of events, got {value!r}"
@@ -87,7 +147,13 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return out
 
 
-@_codec.value(omit_if_default=(), shapes={"received_at": INSTANT})
+@_codec.value(
+    omit_if_default=("process", "attributes"),
+    shapes={
+        "received_at": INSTANT,
+        "attributes": _codec.Shape(dict[str, Any], _to_attributes, _same),
+    },
+)
 @keeps_instants
 @attrs.frozen(kw_only=True)
 class Requirement(_codec.Serialisable):
@@ -176,14 +242,29 @@ class Requirement(_codec.Serialisable):
     customer: str | None = attrs.field(default=None, converter=_customer)
     priority: Priority | None = attrs.field(default=None, converter=_priority)
     history: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    process: Process = attrs.field(default=DEFAULT_PROCESS, validator=_process)
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_to_attributes, hash=False
+    )
     _progress: Progress = attrs.field(init=False, repr=False)
+    _facts: Mapping[str, Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        progress = start(self.received_at, self.policy)
+        machine = self.process.machine
+        check_calendar(self.policy, machine)
+        if machine.recurring:
+            check_calendar_days(self.policy.calendar)
+        facts = _facts(self)
+        progress = start(self.received_at, self.policy, machine)
         for event in self.history:
-            progress = advance(progress, event, self.policy)
-        # Frozen: set the derived field the way attrs' own __init__ does.
+            progress = advance(progress, event, self.policy, machine, facts)
+        # Frozen: set the derived fields the way attrs' own __init__ does.
         object.__setattr__(self, "_progress", progress)
+        object.__setattr__(self, "_facts", facts)
+
+    @property
+    def _machine(self) -> Machine:
+        return self.process.machine
 
     @classmethod
     def open(
@@ -195,6 +276,8 @@ class Requirement(_codec.Serialisable):
         channel: Channel | str | None = None,
         customer: str | None = None,
         priority: Priority | str | None = None,
+        process: Process = DEFAULT_PROCESS,
+        attributes: Mapping[str, Any] | None = None,
     ) -> Self:
         """Return a just-received requirement: the team owes the confirmation sheet.
 
@@ -205,9 +288,13 @@ class Requirement(_codec.Serialisable):
             channel: the channel it came in on, optional.
             customer: who asked, optional.
             priority: its urgency, optional.
+            process: the process it follows; today's workflow by default.
+            attributes: further facts for the process's conditions (e.g.
+                ``{"complexity": "complex"}``, matched as ``attributes.complexity``).
 
         Returns:
-            A requirement in ``AWAITING_SHEET`` with an empty history.
+            A requirement in the process's first state (``AWAITING_SHEET`` in the
+            default process) with an empty history.
 
         Raises:
             NaiveDatetimeError: ``received_at`` has no time zone.
@@ -235,6 +322,8 @@ class Requirement(_codec.Serialisable):
             channel=channel,
             customer=customer,
             priority=priority,
+            process=process,
+            attributes={} if attributes is None else attributes,
         )
 
     def apply(self, event: Event) -> Self:
@@ -274,7 +363,9 @@ class Requirement(_codec.Serialisable):
             ...     print(e)
             Delivered is not allowed in state AWAITING_SHEET; allowed: SheetSent, Cancelled
         """
-        progress = advance(self._progress, event, self.policy)
+        progress = advance(
+            self._progress, event, self.policy, self._machine, self._facts
+        )
         # attrs.evolve would replay the whole history; the fold already did the work.
         new = object.__new__(type(self))
         for field in attrs.fields(type(self)):
@@ -322,28 +413,55 @@ class Requirement(_codec.Serialisable):
         return req
 
     @property
-    def state(self) -> RequirementState:
-        """Where the requirement stands now."""
+    def state(self) -> StateName:
+        """Where the requirement stands now.
+
+        A [`RequirementState`][] for the default process's states, a
+        [`CustomName`][] for a state of a team's own process.
+        """
         return self._progress.state
 
     @property
     def is_terminal(self) -> bool:
-        """Whether the requirement is closed or cancelled (accepts no more events)."""
-        return self._progress.state.is_terminal
+        """Whether the requirement is finished (accepts no more events)."""
+        return self._machine.is_terminal(self._progress.state)
 
     @property
     def allowed_events(self) -> tuple[type[Event], ...]:
         """The event classes [`apply`][] accepts in the current state."""
-        return allowed_events(self._progress.state)
+        return self._machine.allowed[self._progress.state]
+
+    @property
+    def allowed_steps(self) -> tuple[str, ...]:
+        """The names of the events [`apply`][] accepts now: class names and steps."""
+        return self._machine.names[self._progress.state]
 
     @property
     def obligations(self) -> tuple[Obligation, ...]:
-        """The open obligations: one per non-terminal state, none when terminal.
+        """The open obligations: the state's duty, then each open task's.
 
+        One per non-terminal state of the default process, none when terminal.
         ``due_at`` is None only while delivering with no promised delivery time.
         """
-        obligation = self._progress.obligation
-        return () if obligation is None else (obligation,)
+        progress = self._progress
+        obligation = progress.obligation
+        own = () if obligation is None else (obligation,)
+        if not progress.tasks or self.is_terminal:
+            return own
+        return own + tuple(t.obligation() for t in progress.tasks if t.is_open)
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        """The delivery's tasks, in the order they were added (done ones too)."""
+        return self._progress.tasks
+
+    @property
+    def application(self) -> DeliveryApplied | None:
+        """The latest delivery application (contents and acceptance criteria), if any."""
+        for event in reversed(self.history):
+            if isinstance(event, DeliveryApplied):
+                return event
+        return None
 
     @property
     def rework_count(self) -> int:
@@ -367,13 +485,20 @@ class Requirement(_codec.Serialisable):
 
     @property
     def follow_up(self) -> FollowUpDone | None:
-        """The follow-up visit's record once closed, else None."""
-        last = self.history[-1] if self.history else None
-        return last if isinstance(last, FollowUpDone) else None
+        """The follow-up visit's record once it took place, else None.
+
+        In the default process the visit closes the requirement; in the standard
+        process a low rating first opens a duty to answer it.
+        """
+        for event in reversed(self.history):
+            if isinstance(event, FollowUpDone):
+                return event
+        return None
 
     def overdue(self, now: dt.datetime) -> tuple[Obligation, ...]:
         """Return the open obligations whose due time is strictly before ``now``.
 
+        Recurring duties' missed instances included (see [`due_duties`][]).
         Monotone in ``now``: an obligation overdue at ``now`` is overdue later too.
 
         Raises:
@@ -396,7 +521,42 @@ class Requirement(_codec.Serialisable):
             ... ]
             ['send_sheet']
         """
-        return tuple(o for o in self.obligations if o.is_overdue(now))
+        return tuple(o for o in self.due_duties(now) if o.is_overdue(now))
+
+    def due_duties(self, now: dt.datetime) -> tuple[Obligation, ...]:
+        """Return every open obligation at ``now``, recurring duties' instances too.
+
+        The [`obligations`][] (the state's duty, each open task), then for each
+        recurring duty of the state its earliest instance not met: due at close
+        of business on its period's last business day, overdue once that passed.
+        Costs O(1) per requirement (a few calendar look-ups per recurring duty).
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.acceptance import Requirement, RequirementPolicy
+            >>> from servicekit.sla import BusinessCalendar
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=pendulum.datetime(2025, 3, 3, 10, tz="UTC"),
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ... )
+            >>> [
+            ...     o.what.value
+            ...     for o in req.due_duties(pendulum.datetime(2025, 3, 4, tz="UTC"))
+            ... ]
+            ['send_sheet']
+        """
+        to_instant(now)
+        own = self.obligations
+        progress = self._progress
+        if not progress.recurring or self.is_terminal:
+            return own
+        calendar = self.policy.calendar
+        owed = (track.owed(calendar) for track in progress.recurring)
+        return own + tuple(o for o in owed if o is not None)
 
     def timeouts(self, now: dt.datetime) -> tuple[Event, ...]:
         """Return the events that the passage of time up to ``now`` implies.
@@ -434,7 +594,9 @@ class Requirement(_codec.Serialisable):
             ... ).state
             <RequirementState.AWAITING_SHEET: 'awaiting_sheet'>
         """
-        return timeouts(self._progress, to_instant(now), self.policy)
+        return timeouts(
+            self._progress, to_instant(now), self.policy, self._machine, self._facts
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-native data: facts, policy and history, and ``state`` for checking.
@@ -454,7 +616,7 @@ class Requirement(_codec.Serialisable):
             >>> Requirement.from_dict(d) == req
             True
         """
-        return {**super().to_dict(), _STATE: self.state.value}
+        return {**super().to_dict(), _STATE: str(self.state)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -500,7 +662,7 @@ class Requirement(_codec.Serialisable):
         return req
 
 
-def _check_state(replayed: RequirementState, stored: object) -> None:
+def _check_state(replayed: StateName, stored: object) -> None:
     # The state is derived, not read: the codec never sees it, so say it its way.
     # A mismatch breaks a rule tying two keys together: it is said at "$".
     if type(stored) is not str:
@@ -511,10 +673,11 @@ def _check_state(replayed: RequirementState, stored: object) -> None:
             if RequirementState.parse(stored) is replayed:
                 return
         except UnknownNameError:
-            pass
+            if stored == replayed:
+                return
         problem = (
             f"at $: stored state {quote(stored)} does not match the replayed history, "
-            f"which reaches {replayed.value!r}; the data was edited or written under "
+            f"which reaches {str(replayed)!r}; the data was edited or written under "
             "other rules"
         )
     msg = f"Requirement data is unusable: {problem}"
