@@ -24,6 +24,7 @@ PACKAGES = [
     "servicekit.routing.staffing",
     "servicekit.scoring",
     "servicekit.cli",
+    "servicekit.messages",
 ]
 PUBLIC = [
     (pkg, name)

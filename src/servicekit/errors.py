@@ -33,6 +33,7 @@ __all__ = [
     "NaiveDatetimeError",
     "NoMatchingPolicyError",
     "ServiceKitError",
+    "UnknownLocaleWarning",
     "UnknownNameError",
     "UnknownTimezoneError",
 ]
@@ -295,4 +296,21 @@ class DeserializationError(InvalidArgumentError):
         Traceback (most recent call last):
         ...
         servicekit.errors.DeserializationError: ...
+    """
+
+
+class UnknownLocaleWarning(UserWarning):
+    """Text was asked for in a locale servicekit has no messages in; English is shown.
+
+    The warning names the locales there are (``servicekit.messages.LOCALES``).
+
+    Examples:
+        >>> import warnings
+        >>> from servicekit.errors import UnknownLocaleWarning
+        >>> from servicekit.messages import Message
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     text = Message.of("routing.nobody_qualifies").render("fr-FR")
+        >>> text, caught[0].category is UnknownLocaleWarning
+        ('no agent qualifies; it stays in the queue', True)
     """
