@@ -197,10 +197,14 @@ def test_unusable_json_says_what_is_wrong(data, says):
         Message.from_dict(data)
 
 
-def test_a_message_is_not_equal_to_its_text():
+def test_a_message_equals_its_english_text_and_hashes_alike():
+    """Code that compared reasons as sentences must keep working."""
     m = Message.of("routing.no_agent_now")
-    assert m != str(m)
+    assert m == str(m)
+    assert hash(m) == hash(str(m))
     assert m == Message.of("routing.no_agent_now")
+    assert m != Message.of("routing.nobody_qualifies")
+    assert m != 3
 
 
 def test_the_core_computes_without_babel():

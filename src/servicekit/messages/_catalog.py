@@ -99,8 +99,8 @@ _define(
     every=k.DURATION,
 )
 _define("routing.escalated", "escalated: {steps}", steps=k.MESSAGES)
-_define("routing.step", "{step}: {changes}", step=k.TEXT, changes=k.PARTS)
-_define("routing.step.unchanged", "{step}: no change", step=k.TEXT)
+_define("routing.step", "{step}: {changes}", step=k.MESSAGE, changes=k.PARTS)
+_define("routing.step.unchanged", "{step}: no change", step=k.MESSAGE)
 _define("routing.step.after", "after {after}", after=k.DURATION)
 _define("routing.relax.any_skill", "stop requiring any skill")
 _define("routing.relax.skills", "stop requiring {skills}", skills=k.TEXTS)

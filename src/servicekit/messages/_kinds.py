@@ -41,6 +41,7 @@ __all__ = [
     "TEXTS",
     "TEXTS_OR",
     "Kind",
+    "count_words",
     "describe_duration",
     "humanize",
     "term",
@@ -59,7 +60,8 @@ def humanize(delta: dt.timedelta) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def _count(n: int) -> str:
+def count_words(n: int) -> str:
+    """Return a count as English text groups it (``'1,200'``)."""
     # str() below a thousand: the same digits, without format's thousands pass.
     return str(n) if -1000 < n < 1000 else f"{n:,}"
 
@@ -144,7 +146,7 @@ TEXT: Final = Kind("text", _is_text, str, _same, _read_text)
 #: A whole number shown with its plain digits (``1200``).
 INT: Final = Kind("int", _is_int, str, _same, _read_int)
 #: A whole number of things, grouped by thousands (``1,200``).
-COUNT: Final = Kind("count", _is_int, _count, _same, _read_int)
+COUNT: Final = Kind("count", _is_int, count_words, _same, _read_int)
 #: A finite number, shown as Python's ``str`` shows it in English (``2.5``).
 NUMBER: Final = Kind("number", _is_number, str, _same, _read_number)
 #: A share as a fraction (``0.5``), shown as a whole percent (``50%``).

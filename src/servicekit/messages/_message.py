@@ -35,11 +35,12 @@ def english(code: str, params: Mapping[str, Any]) -> str:
 class Message:
     """A human-readable sentence as data: a stable ``code`` and typed ``params``.
 
-    ``str(message)`` is the English text; ``message.render("zh-CN")`` is the
+    ``str(message)`` is the English text (and a message equals it, so code that
+    compared sentences keeps working); ``message.render("zh-CN")`` is the
     Simplified Chinese one. ``to_dict()`` carries the code and the parameters (not
     the text), so a CRM can show the sentence in its own UI language. Every code,
     with its parameters and their kinds, is listed in
-    [`CODES`][servicekit.messages.CODES].
+    `servicekit.messages.CODES`.
 
     Args:
         code: the message's stable code (``"routing.waiting"``).
@@ -97,13 +98,17 @@ class Message:
     def __repr__(self) -> str:
         return f"Message({self.code!r}, {dict(self.params)!r})"
 
+    # A message equals another with the same code and parameters, and its own
+    # English text: code written when reasons were sentences keeps working.
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Message):
-            return NotImplemented
-        return self.code == other.code and dict(self.params) == dict(other.params)
+        if isinstance(other, Message):
+            return self.code == other.code and dict(self.params) == dict(other.params)
+        if isinstance(other, str):
+            return str(self) == other
+        return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.code, tuple(sorted(self.params.items(), key=_first))))
+        return hash(str(self))
 
     def render(self, locale: str | None = None) -> str:
         """Return the text in ``locale`` (``"zh-CN"``; None or English: ``str()``).
@@ -127,10 +132,6 @@ class Message:
             DeserializationError: unknown code, or a parameter missing or unusable.
         """
         return _codec.from_data(cls, data)
-
-
-def _first(item: tuple[str, Any]) -> str:
-    return item[0]
 
 
 # Written with its params even when there are none: a reader expects the key.

@@ -38,7 +38,7 @@ _CHINESE = re.compile(r"zh(?:[-_](?:cn|sg|hans(?:[-_](?:cn|sg))?))?")
 
 
 def resolve_locale(locale: str | None) -> str:
-    """Return the locale of [`LOCALES`][] that ``locale`` names, English if none.
+    """Return the locale of `LOCALES` that ``locale`` names, English if none.
 
     Accepts BCP 47 and POSIX spellings (``zh-CN``, ``zh_CN.UTF-8``, ``zh-Hans``,
     ``en_US``). ``None``, ``C`` and ``POSIX`` are English. Any other locale is
