@@ -8,7 +8,8 @@ import attrs
 
 from servicekit import _codec
 from servicekit.errors import InvalidTypeError
-from servicekit.messages import Message, render
+from servicekit.messages import Message
+from servicekit.messages._explained import Explained
 from servicekit.routing import _values as v
 from servicekit.routing._model import Agent
 
@@ -40,22 +41,6 @@ def _reasons(value: object) -> tuple[Message | str, ...]:
         msg = f"reasons must be a list of sentences; got {value!r}"
         raise InvalidTypeError(msg)
     return tuple(r if isinstance(r, Message) else str(r) for r in value)
-
-
-class _Explained:
-    """The reasons of a decision or an assignment, as text in any locale."""
-
-    __slots__ = ()
-    messages: tuple[Message | str, ...]
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        """The reasons in English, one sentence each, in order."""
-        return tuple(map(str, self.messages))
-
-    def reasons_in(self, locale: str | None) -> list[str]:
-        """The reasons in ``locale`` (``"zh-CN"``; see [`render`][servicekit.messages.render])."""
-        return render(self.messages, locale)
 
 
 # In JSON, ``reasons``: each a message's code and parameters, or a plain text.
@@ -103,7 +88,7 @@ def _assignment_record(a: Assignment) -> _AssignmentRecord:
 
 @_codec.value(form=_codec.Shape(_DecisionRecord, _decision_of, _decision_record))
 @attrs.frozen(kw_only=True)
-class RoutingDecision(_Explained, _codec.Serialisable):
+class RoutingDecision(Explained, _codec.Serialisable):
     """The router's answer for one ticket: who takes it (or nobody) and why.
 
     ``reasons`` is the English text of ``messages``; ``reasons_in("zh-CN")`` is the
@@ -140,7 +125,7 @@ class RoutingDecision(_Explained, _codec.Serialisable):
 
 @_codec.value(form=_codec.Shape(_AssignmentRecord, _assignment_of, _assignment_record))
 @attrs.frozen(kw_only=True)
-class Assignment(_Explained, _codec.Serialisable):
+class Assignment(Explained, _codec.Serialisable):
     """One ticket given to one agent by [`Router.dispatch`][].
 
     ``reasons`` is the English text of ``messages``; ``reasons_in("zh-CN")`` is the
