@@ -216,3 +216,35 @@ def test_the_core_computes_without_babel():
         "assert 'babel' not in sys.modules, sorted(k for k in sys.modules if 'babel' in k)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 -- our own code
+
+
+@pytest.mark.parametrize(
+    ("seconds", "english", "chinese"),
+    [
+        (0, "0 s", "0秒钟"),
+        (59, "59 s", "59秒钟"),
+        (60, "1 min", "1分钟"),
+        (7193, "1 h 59 min", "1小时59分钟"),
+        (3600, "1 h 00 min", "1小时0分钟"),
+    ],
+)
+def test_a_wait_reads_the_same_in_both_languages(seconds, english, chinese):
+    """Regression: Chinese once said the seconds English leaves out (1小时59分钟53秒钟)."""
+    m = Message.of("routing.idle", idle=dt.timedelta(seconds=seconds))
+    assert str(m) == f"last received a ticket {english} ago"
+    assert m.render("zh-CN") == f"上次接到工单在{chinese}前"
+
+
+@pytest.mark.parametrize(
+    ("span", "chinese"),
+    [
+        (dt.timedelta(days=1, hours=12), "1天12小时"),
+        (dt.timedelta(hours=2, minutes=3, seconds=4), "2小时3分钟4秒钟"),
+        (-dt.timedelta(days=2), "-2天"),
+        (dt.timedelta(microseconds=5), "0秒钟"),
+    ],
+)
+def test_spans_say_every_unit(span, chinese):
+    at = dt.datetime(2025, 1, 24, 17, 40, tzinfo=dt.UTC)
+    m = Message.of("scoring.complaints", count=3, span=span, now=at, threshold=2)
+    assert f"的{chinese}内" in m.render("zh-CN")

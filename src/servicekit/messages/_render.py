@@ -11,6 +11,7 @@ text is asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gettext
 import importlib.resources
@@ -24,7 +25,6 @@ from servicekit.messages import _catalog
 from servicekit.messages._message import Message
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Callable, Iterable, Mapping
 
     from servicekit.messages._kinds import Kind
@@ -131,36 +131,57 @@ def _babel() -> Any:
 _ZH: Final = "zh_CN"
 
 
+# Invisible memoisation of Babel's answers (pure functions of their arguments):
+# a day's decisions say the same counts and durations again and again.
+@functools.lru_cache(maxsize=4096)
 def _number(x: float) -> str:
     return str(_babel().numbers.format_decimal(x, locale=_ZH))
 
 
+@functools.lru_cache(maxsize=1024)
 def _percent(x: float) -> str:
     return str(_babel().numbers.format_percent(x, locale=_ZH, format="#,##0%"))
 
 
-def _duration(delta: dt.timedelta, *, days: bool = False) -> str:
-    """``1小时30分钟``: CLDR's unit names, joined as CLDR joins units in Chinese."""
-    b = _babel()
+@functools.lru_cache(maxsize=4096)
+def _unit(n: int, unit: str) -> str:
+    return str(_babel().units.format_unit(n, unit, locale=_ZH, length="long"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _units(parts: tuple[tuple[int, str], ...]) -> str:
+    texts = [_unit(n, unit) for n, unit in parts]
+    return str(_babel().lists.format_list(texts, style="unit", locale=_ZH))
+
+
+def _duration(delta: dt.timedelta) -> str:
+    """``1小时30分钟``: as English's ``1 h 30 min``, seconds only under a minute."""
     total = int(delta.total_seconds())
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    d, rest = divmod(total, 86400) if days else (0, total)
-    h, rest = divmod(rest, 3600)
-    m, s = divmod(rest, 60)
-    parts = [
-        b.units.format_unit(n, unit, locale=_ZH, length="long")
+    if total < 60:
+        return _unit(total, "duration-second")
+    hours, minutes = divmod(total // 60, 60)
+    if hours == 0:
+        return _unit(minutes, "duration-minute")
+    return _units(((hours, "duration-hour"), (minutes, "duration-minute")))
+
+
+def _span(delta: dt.timedelta) -> str:
+    """``30天``, ``1天12小时``: every unit there is, as English's ``30 days 12 h``."""
+    sign = "-" if delta < dt.timedelta(0) else ""
+    delta = abs(delta)
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = tuple(
+        (n, unit)
         for n, unit in (
-            (d, "duration-day"),
-            (h, "duration-hour"),
-            (m, "duration-minute"),
-            (s, "duration-second"),
+            (delta.days, "duration-day"),
+            (hours, "duration-hour"),
+            (minutes, "duration-minute"),
+            (seconds, "duration-second"),
         )
         if n
-    ]
-    if not parts:
-        parts = [b.units.format_unit(0, "duration-second", locale=_ZH, length="long")]
-    return sign + str(b.lists.format_list(parts, style="unit", locale=_ZH))
+    )
+    return sign + (_units(parts) if parts else _unit(0, "duration-second"))
 
 
 def _instant(x: dt.datetime) -> str:
@@ -190,7 +211,7 @@ _FORMATS: Final[Mapping[str, Callable[[Any], str]]] = {
     "number": _number,
     "percent": _percent,
     "duration": _duration,
-    "span": functools.partial(_duration, days=True),
+    "span": _span,
     "instant": _instant,
     "texts": lambda xs: _join(xs, "、"),
     "texts_or": lambda xs: _join(xs, "或"),
