@@ -230,7 +230,8 @@ NAME: Final = Kind("name", _is_text, str, _same, _read_text)
 NAMES: Final = Kind("names", _is_texts, ", ".join, list, _read_texts)
 #: Texts of which any one will do (``"billing or logistics"``).
 TEXTS_OR: Final = Kind("texts_or", _is_texts, " or ".join, list, _read_texts)
-#: A name quoted as Python writes it (``'vip'``): a rule's name inside a sentence.
+#: A name quoted as Python writes it (``'vip'``): a rule's name inside a sentence;
+#: Chinese quotes it in its own marks and translates the built-in ones, as NAME.
 QUOTED: Final = Kind("quoted", _is_text, repr, _same, _read_text)
 
 

@@ -217,7 +217,7 @@ _FORMATS: Final[Mapping[str, Callable[[Any], str]]] = {
     "texts_or": lambda xs: _join(xs, "或"),
     "names": lambda xs: _join(map(_name_zh, xs), "、"),
     "name": _name_zh,
-    "quoted": lambda x: f"“{x}”",
+    "quoted": lambda x: f"“{_name_zh(x)}”",
     "message": _nested,
     "messages": lambda xs: _join(map(_nested, xs), "；"),
     "parts": lambda xs: _join(map(_nested, xs), "，"),
