@@ -207,22 +207,19 @@ def _read_messages(xs: object) -> tuple[object, ...]:
 
 #: Another message (or the plain text a custom routing policy gave), nested.
 MESSAGE: Final = Kind("message", _message_check, str, _write_message, _read_message)
+
+
+def _nested_list(name: str, separator: str) -> Kind:
+    def english(xs: tuple[object, ...]) -> str:
+        return separator.join(map(str, xs))
+
+    return Kind(name, _is_messages, english, _write_messages, _read_messages)
+
+
 #: Several nested messages, one after the other, ``"; "`` between them.
-MESSAGES: Final = Kind(
-    "messages",
-    _is_messages,
-    lambda xs: "; ".join(map(str, xs)),
-    _write_messages,
-    _read_messages,
-)
+MESSAGES: Final = _nested_list("messages", "; ")
 #: Several nested messages (or texts), ``", "`` between them.
-PARTS: Final = Kind(
-    "parts",
-    _is_messages,
-    lambda xs: ", ".join(map(str, xs)),
-    _write_messages,
-    _read_messages,
-)
+PARTS: Final = _nested_list("parts", ", ")
 #: A name a user may give or keep as built in (a routing policy's, a rating
 #: dimension's): shown as it is, except that Chinese translates the built-in ones.
 NAME: Final = Kind("name", _is_text, str, _same, _read_text)
