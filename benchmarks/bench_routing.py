@@ -236,7 +236,6 @@ def forget(router: Router) -> None:
     compiled.requirements = {}
     compiled.lives = {}
     compiled.last_now = None
-    compiled.headers = {}
 
 
 def small_dispatches(

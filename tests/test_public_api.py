@@ -25,6 +25,7 @@ PACKAGES = [
     "servicekit.scoring",
     "servicekit.cli",
     "servicekit.workforce",
+    "servicekit.messages",
 ]
 PUBLIC = [
     (pkg, name)

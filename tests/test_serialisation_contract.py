@@ -23,12 +23,14 @@ from hypothesis import strategies as st
 
 import servicekit.acceptance
 import servicekit.conditions
+import servicekit.messages
 import servicekit.routing
 import servicekit.routing.staffing
 import servicekit.scoring
 import servicekit.sla  # importing each package registers its values
 import servicekit.workforce
 from cli.demo_report_sample import sample as demo_sample
+from messages.message_strategies import messages as structured_messages
 from servicekit import _codec
 from servicekit._boundary import MAX_DEPTH
 from servicekit.acceptance import (
@@ -720,6 +722,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
 }
 
 STRATEGIES |= WORKFORCE_STRATEGIES
+STRATEGIES[servicekit.messages.Message] = structured_messages
 STRATEGIES |= _forms(STRATEGIES)
 
 REGISTERED = sorted(

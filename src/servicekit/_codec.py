@@ -472,10 +472,16 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         return optional_structure
     arrays = [m for m in rest if _is_sequence(m)]
     scalars = [m for m in rest if m in _SCALARS]
-    if len(arrays) > 1 or len(scalars) + len(arrays) != len(rest):  # pragma: no cover
+    # At most one registered class, read from a JSON object (a message or a text).
+    objects = [m for m in rest if m in _SPECS]
+    if (
+        len(arrays) > 1
+        or len(objects) > 1
+        or len(scalars) + len(arrays) + len(objects) != len(rest)
+    ):  # pragma: no cover
         msg = (
-            "the codec reads unions of scalars (and at most one array type), or of "
-            f"one type and None, not {t!r}"
+            "the codec reads unions of scalars (and at most one array type and one "
+            f"registered class), or of one type and None, not {t!r}"
         )
         raise TypeError(msg)
     # A JSON value's own type picks the member: no coercion between them.
@@ -484,10 +490,12 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         by_type[int] = by_type[float]
     for array in arrays:
         by_type[list] = by_type[tuple] = _bound(converter, array)
+    for obj in objects:
+        by_type[dict] = _bound(converter, obj)
     words = " or ".join(
         dict.fromkeys(
             {bool: "a boolean", int: "a number", float: "a number", str: "text"}.get(
-                m, "an array"
+                m, "an object" if m in _SPECS else "an array"
             )
             for m in rest
         )

@@ -3,8 +3,9 @@
 These enums are strings (``StrEnum``) so that they serialise to JSON as themselves,
 but ordering is by *rank*, never alphabetical: ``Priority.URGENT > Priority.HIGH``.
 Comparisons also accept the plain string value (``Priority.URGENT > "high"``), which
-keeps rule conditions working after a JSON round trip. This module must never import
-anything else from servicekit except ``errors``.
+keeps rule conditions working after a JSON round trip. Every enum also parses its
+Chinese names (``servicekit._names_zh``). This module must never import anything else
+from servicekit except ``errors`` and that table.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import enum
 import functools
 from typing import Self, TypeVar
 
+from servicekit._names_zh import chinese_names_of
 from servicekit.errors import InvalidTypeError, UnknownNameError
 
 __all__ = ["Channel", "NamedEnum", "Priority", "Tier", "parse_member"]
@@ -28,6 +30,7 @@ def _names_of(cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
     for member in cls:
         table[member.name] = member
         table[member.value] = member
+    table.update(chinese_names_of(cls.__name__, table))
     return table
 
 

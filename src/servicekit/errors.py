@@ -22,8 +22,8 @@ __all__ = [
     "CalendarRangeError",
     "DeserializationError",
     "DuplicateIdError",
-    "InfeasiblePlanError",
     "IncompatibleSummariesError",
+    "InfeasiblePlanError",
     "InsufficientDataError",
     "InvalidArgumentError",
     "InvalidConditionError",
@@ -38,6 +38,7 @@ __all__ = [
     "NoMatchingPolicyError",
     "ServiceKitError",
     "TicketOrderError",
+    "UnknownLocaleWarning",
     "UnknownNameError",
     "UnknownTimezoneError",
 ]
@@ -389,6 +390,8 @@ class TicketOrderError(InvalidArgumentError):
         self.ticket = ticket
         self.line = line
         super().__init__(message)
+
+
 class IncompatibleSummariesError(InvalidArgumentError):
     """Two summaries that cannot be merged: different measures or confidence levels.
 
@@ -403,4 +406,21 @@ class IncompatibleSummariesError(InvalidArgumentError):
         Traceback (most recent call last):
         ...
         servicekit.errors.IncompatibleSummariesError: cannot merge a summary of NpsMeasure(field='score') at 95 % with one of CsatMeasure(...
+    """
+
+
+class UnknownLocaleWarning(UserWarning):
+    """Text was asked for in a locale servicekit has no messages in; English is shown.
+
+    The warning names the locales there are (``servicekit.messages.LOCALES``).
+
+    Examples:
+        >>> import warnings
+        >>> from servicekit.errors import UnknownLocaleWarning
+        >>> from servicekit.messages import Message
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     text = Message.of("routing.nobody_qualifies").render("fr-FR")
+        >>> text, caught[0].category is UnknownLocaleWarning
+        ('no agent qualifies; it stays in the queue', True)
     """

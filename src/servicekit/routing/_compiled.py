@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from servicekit.errors import DuplicateIdError
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._escalation import Relaxation
 from servicekit.routing._indexed import AgentIndex, IndexedPolicy
@@ -26,7 +27,6 @@ from servicekit.routing._preferences import DedicatedManager
 if TYPE_CHECKING:
     import pendulum
 
-    from servicekit._vocabulary import Channel, Priority, Tier
     from servicekit.routing._escalation import EscalationStep
     from servicekit.routing._indexed import LiveAgent
     from servicekit.routing._policy import Requirements, RoutingPolicy
@@ -84,7 +84,9 @@ class Plan:
 
 
 # Eligible agents and exclusion lines by signature (see Engine._eligible).
-Memo = dict[tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[str, ...]]]
+Memo = dict[
+    tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[Message | str, ...]]
+]
 # Memo entries kept across calls before a memo starts afresh (bounds memory when
 # every ticket brings a new case owner or skill mix).
 MEMO_LIMIT = 4096
@@ -100,7 +102,6 @@ class CompiledRouter:
     __slots__ = (
         "after_us",
         "escalated",
-        "headers",
         "heapable",
         "last_now",
         "lives",
@@ -130,8 +131,6 @@ class CompiledRouter:
         # The last ``now`` a dispatch was given, checked: a loop often passes the
         # same instant again. Held, so identity cannot be a recycled id.
         self.last_now: tuple[object, pendulum.DateTime, int] | None = None
-        # The start of each decision's first line by (priority, tier, channel).
-        self.headers: dict[tuple[Priority, Tier, Channel], str] = {}
         # LiveAgent state by agent id as of the agent object it was made from (never
         # changed once shared: a dispatch forks the ones it assigns to).
         self.lives: dict[str, LiveAgent] = {}
@@ -142,8 +141,11 @@ class CompiledRouter:
         self.relax = relax
         # The line saying which steps apply, by how many do (a step's words never
         # change, so neither does the line).
-        self.escalated = [""] + [
-            f"escalated: {'; '.join(s.describe() for s in escalations[:n])}"
+        self.escalated: list[Message | None] = [None] + [
+            Message(
+                "routing.escalated",
+                {"steps": tuple(s.description for s in escalations[:n])},
+            )
             for n in range(1, len(escalations) + 1)
         ]
         positions = {id(p): i for i, p in enumerate(policies)}
@@ -158,7 +160,7 @@ class CompiledRouter:
 
     def __getstate__(self) -> dict[str, Any]:
         # The team cache is a memo of one process's recent calls: never pickled.
-        skip = ("team", "teams", "requirements", "last_now", "headers", "lives")
+        skip = ("team", "teams", "requirements", "last_now", "lives")
         return {k: getattr(self, k) for k in self.__slots__ if k not in skip}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -168,7 +170,6 @@ class CompiledRouter:
         self.teams = {}
         self.requirements = {}
         self.last_now = None
-        self.headers = {}
         self.lives = {}
 
     def bound_memos(self) -> None:

@@ -19,6 +19,7 @@ import itertools
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._indexed import AgentIndex, IndexedPolicy, LiveAgent
 from servicekit.routing._model import Agent, Ticket, holding
@@ -38,38 +39,47 @@ __all__ = ["Engine", "Mode"]
 Mode = Literal["indexed", "scan", "route"]
 
 
+#: A reason line: a message, or the plain text a custom policy gave.
+Reason = Message | str
+
+
 def _excluded_line(
     policy: IndexedPolicy,
     key: Hashable,
     count: int,
     removed: Sequence[Agent],
     total: int,
-) -> str:
-    return (
-        f"{v.plural(count, 'agent')} of {total:,} excluded by "
-        f"{policy.name}: they {policy.fast_filter_summary(key, removed)}"
+) -> Message:
+    return Message(
+        "routing.excluded.one" if count == 1 else "routing.excluded.many",
+        {
+            "count": count,
+            "total": total,
+            "policy": policy.name,
+            "why": policy.fast_filter_summary(key, removed),
+        },
     )
 
 
-def _nobody_free(members: AbstractSet[str]) -> str:
+_NOBODY_QUALIFIES = Message("routing.nobody_qualifies", {})
+
+
+def _nobody_free(members: AbstractSet[str]) -> Message:
     if len(members) == 1:
-        return (
-            f"the only qualified agent, {next(iter(members))}, is at capacity or "
-            "at their part-time share; it stays in the queue"
-        )
+        return Message("routing.full.one", {"agent": next(iter(members))})
     if members:
-        return (
-            f"all {len(members):,} qualified agents are at capacity or at their "
-            "part-time share; it stays in the queue"
-        )
-    return "no agent qualifies; it stays in the queue"
+        return Message("routing.full.many", {"count": len(members)})
+    return _NOBODY_QUALIFIES
 
 
-def _chose_line(aid: str, members: AbstractSet[str], notes: list[str]) -> str:
-    detail = "; ".join(n for n in notes if n)
-    return f"chose agent {aid} of {v.plural(len(members), 'qualified agent')}" + (
-        f": {detail}" if detail else ""
-    )
+def _chose_line(aid: str, members: AbstractSet[str], notes: list[Reason]) -> Message:
+    said = tuple(n for n in notes if n)
+    one = len(members) == 1
+    if said:
+        code = "routing.chose.one.notes" if one else "routing.chose.many.notes"
+        return Message(code, {"agent": aid, "count": len(members), "notes": said})
+    code = "routing.chose.one" if one else "routing.chose.many"
+    return Message(code, {"agent": aid, "count": len(members)})
 
 
 class Engine:
@@ -110,7 +120,6 @@ class Engine:
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
-        self.headers = compiled.headers
         self.escalated = compiled.escalated
         self.requirements = compiled.requirements
         self.pools: dict[Hashable, list[tuple[Any, ...]]] = {}
@@ -118,8 +127,8 @@ class Engine:
         self.once = False
 
     def decide(
-        self, ticket: Ticket, note: str | None, waited_us: int
-    ) -> tuple[str | None, str, list[str]]:
+        self, ticket: Ticket, note: Reason | None, waited_us: int
+    ) -> tuple[str | None, str, list[Reason]]:
         n = bisect.bisect_right(self.after_us, waited_us)
         relax = self.relax[n]
         rkey = (
@@ -141,19 +150,22 @@ class Engine:
             requirements=req,
             agents=self.view,
         )
-        facts = (ticket.priority, ticket.tier, ticket.channel)
-        prefix = self.headers.get(facts)
-        if prefix is None:  # at most 4 priorities x 3 tiers x 6 channels
-            prefix = self.headers[facts] = (
-                f"{v.words(ticket.priority)} priority, "
-                f"{v.words(ticket.tier)} customer, {v.words(ticket.channel)}"
-            )
-        header = f"ticket {ticket.id}: {prefix}, waiting {v.humanize(wait)}"
-        reasons = [header]
+        header = Message(
+            "routing.waiting",
+            {
+                "ticket": ticket.id,
+                "priority": ticket.priority,
+                "tier": ticket.tier,
+                "channel": ticket.channel,
+                "waited": wait,
+            },
+        )
+        reasons: list[Reason] = [header]
         if note is not None:
             reasons.append(note)
-        if n:
-            reasons.append(self.escalated[n])
+        escalated = self.escalated[n]
+        if escalated is not None:
+            reasons.append(escalated)
         plan = self.plans[n]
         if self.route:
             chosen = self._rank(ticket, ctx, plan, self.ids, reasons)
@@ -190,7 +202,7 @@ class Engine:
         ctx: RoutingContext,
         plan: Plan,
         chosen: str | None,
-        reasons: list[str],
+        reasons: list[Reason],
     ) -> None:
         """Say why the customer's dedicated manager did not get the ticket."""
         customer = ticket.customer_id
@@ -205,20 +217,24 @@ class Engine:
             ]
         if not managers or chosen in managers:
             return
-        lines = []
+        lines: list[Reason] = []
         for aid in managers:
             agent = self._agent_now(aid)
             why = None
             for _, p in plan.static_filters:
                 k = p.fast_filter_key(ticket, ctx)
                 if k is not None and not p.fast_filter_admits(k, agent):
-                    why = f"{checked_assess(p, ticket, agent, ctx).reason} ({p.name})"
+                    why = Message(
+                        "routing.by_policy",
+                        {
+                            "why": checked_assess(p, ticket, agent, ctx).reason,
+                            "policy": p.name,
+                        },
+                    )
                     break
             if why is None:
                 why = self._outranked(ticket, ctx, plan, agent, chosen)
-            lines.append(
-                f"the customer's dedicated manager {aid} was passed over: {why}"
-            )
+            lines.append(Message("routing.passed_over", {"agent": aid, "why": why}))
         reasons[-1:-1] = lines
 
     def _outranked(
@@ -228,19 +244,23 @@ class Engine:
         plan: Plan,
         agent: Agent,
         chosen: str | None,
-    ) -> str:
+    ) -> Message:
         best = None if chosen is None else self._agent_now(chosen)
         for p in plan.active:
             mine = checked_assess(p, ticket, agent, ctx)
             if not mine.admitted:
-                return f"{mine.reason} ({p.name})"
+                return Message(
+                    "routing.by_policy", {"why": mine.reason, "policy": p.name}
+                )
             if best is not None:
                 theirs = checked_assess(p, ticket, best, ctx)
                 if theirs.rank < mine.rank:
-                    return f"agent {chosen} came first on {p.name}"
+                    return Message(
+                        "routing.came_first", {"agent": chosen, "policy": p.name}
+                    )
         # Unreachable while the plan ranks managers first: admitted and not chosen
         # means an earlier policy preferred the chosen agent.
-        return f"agent {chosen} came first by agent id"  # pragma: no cover
+        return Message("routing.came_first.id", {"agent": chosen})  # pragma: no cover
 
     def _rank(
         self,
@@ -248,18 +268,21 @@ class Engine:
         ctx: RoutingContext,
         plan: Plan,
         ids: Iterable[str],
-        reasons: list[str],
+        reasons: list[Reason],
     ) -> str | None:
-        ranked: list[tuple[tuple[float, ...], str, list[str]]] = []
+        ranked: list[tuple[tuple[float, ...], str, list[Reason]]] = []
         for aid in ids:
             agent = self.current[aid]
             ranks: list[float] = []
-            notes: list[str] = []
+            notes: list[Reason] = []
             for p in plan.active:
                 verdict = checked_assess(p, ticket, agent, ctx)
                 if not verdict.admitted:
                     reasons.append(
-                        f"agent {aid} excluded by {p.name}: {verdict.reason}"
+                        Message(
+                            "routing.agent_excluded",
+                            {"agent": aid, "policy": p.name, "why": verdict.reason},
+                        )
                     )
                     break
                 ranks.append(verdict.rank)
@@ -269,15 +292,19 @@ class Engine:
                 ranked.append((tuple(ranks), aid, notes))
         ranked.sort(key=lambda r: (r[0], r[1]))
         for i, (_, aid, notes) in enumerate(ranked, 1):
+            place = {"agent": aid, "rank": i, "count": len(ranked)}
             reasons.append(
-                f"agent {aid} ranked {i} of {len(ranked)}: {'; '.join(notes) or 'no preference'}"
+                Message("routing.ranked", {**place, "notes": tuple(notes)})
+                if notes
+                else Message("routing.ranked.no_preference", place)
             )
         if not ranked:
-            reasons.append("no agent can take it now; it stays in the queue")
+            reasons.append(Message("routing.no_agent_now", {}))
             return None
         best = ranked[0]
+        why: Message
         if len(ranked) == 1:
-            why = "the only eligible agent"
+            why = Message("routing.only_eligible", {})
         else:
             runner = ranked[1][0]
             first = next(
@@ -289,20 +316,20 @@ class Engine:
                 None,
             )
             why = (
-                f"decided by {plan.active[first].name}"
+                Message("routing.decided_by", {"policy": plan.active[first].name})
                 if first is not None
-                else "tied on every policy, so the lowest agent id"
+                else Message("routing.tied", {})
             )
-        reasons.append(f"chose agent {best[1]}: {why}")
+        reasons.append(Message("routing.chose", {"agent": best[1], "why": why}))
         return best[1]
 
     def _eligible_scan(
         self, ticket: Ticket, ctx: RoutingContext, plan: Plan
-    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
+    ) -> tuple[Hashable, AbstractSet[str], tuple[Reason, ...]]:
         """``_eligible`` worked out agent by agent, with no index and no memo."""
         remaining = [self.original[aid] for aid in self.ids]
         total = len(remaining)
-        lines: list[str] = []
+        lines: list[Reason] = []
         for _, p in plan.static_filters:
             k = p.fast_filter_key(ticket, ctx)
             if k is None:
@@ -328,7 +355,7 @@ class Engine:
         ctx: RoutingContext,
         plan: Plan,
         members: AbstractSet[str],
-        reasons: list[str],
+        reasons: list[Reason],
     ) -> str | None:
         """``_heap`` worked out agent by agent: the best admitted member by rank."""
         best: tuple[tuple[float, ...], str] | None = None
@@ -353,7 +380,7 @@ class Engine:
 
     def _eligible(
         self, ticket: Ticket, ctx: RoutingContext, plan: Plan
-    ) -> tuple[Hashable, AbstractSet[str], tuple[str, ...]]:
+    ) -> tuple[Hashable, AbstractSet[str], tuple[Reason, ...]]:
         keys = []
         for pos, p in plan.static_filters:
             k = p.fast_filter_key(ticket, ctx)
@@ -400,7 +427,7 @@ class Engine:
         plan: Plan,
         sig: Hashable,
         members: AbstractSet[str],
-        reasons: list[str],
+        reasons: list[Reason],
     ) -> str | None:
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one

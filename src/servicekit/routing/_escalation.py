@@ -14,6 +14,7 @@ import attrs
 
 from servicekit import _codec
 from servicekit.errors import InvalidArgumentError
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._policy import Requirements
 
@@ -31,7 +32,7 @@ def _after(value: object) -> dt.timedelta:
 
 
 def _default_name(step: EscalationStep) -> str:
-    return f"after {v.humanize(step.after)}"
+    return str(Message("routing.step.after", {"after": step.after}))
 
 
 def _step_name(value: object) -> str:
@@ -129,26 +130,41 @@ class EscalationStep(_codec.Serialisable):
             ... ).describe()
             "after 1 h 00 min: accept agents who do not speak the customer's language, accept any skill group"
         """
-        parts = []
+        return str(self.description)
+
+    @property
+    def description(self) -> Message:
+        """[`describe`][]'s sentence as a [`Message`][servicekit.messages.Message]."""
+        parts: list[Message] = []
         if self.drop_all_skills:
-            parts.append("stop requiring any skill")
+            parts.append(Message("routing.relax.any_skill", {}))
         elif self.drop_skills:
-            parts.append(f"stop requiring {', '.join(sorted(self.drop_skills))}")
+            skills = tuple(sorted(self.drop_skills))
+            parts.append(Message("routing.relax.skills", {"skills": skills}))
         if self.lower_levels_by:
-            parts.append(f"accept skill levels {self.lower_levels_by} lower")
+            levels = self.lower_levels_by
+            parts.append(Message("routing.relax.levels", {"levels": levels}))
         if self.drop_language:
-            parts.append("accept agents who do not speak the customer's language")
+            parts.append(Message("routing.relax.language", {}))
         if self.any_group:
-            parts.append("accept any skill group")
+            parts.append(Message("routing.relax.any_group", {}))
         elif self.widen_to_groups:
-            parts.append(
-                f"also accept the {', '.join(sorted(self.widen_to_groups))} group"
-            )
+            groups = tuple(sorted(self.widen_to_groups))
+            parts.append(Message("routing.relax.groups", {"groups": groups}))
         if self.release_owner:
-            parts.append("stop waiting for the case owner")
+            parts.append(Message("routing.relax.owner", {}))
         if self.drop_policies:
-            parts.append(f"skip {', '.join(sorted(self.drop_policies))}")
-        return f"{self.name}: {', '.join(parts) or 'no change'}"
+            policies = tuple(sorted(self.drop_policies))
+            parts.append(Message("routing.relax.policies", {"policies": policies}))
+        # The default name says the wait in words each language has its own of.
+        step = (
+            Message("routing.step.after", {"after": self.after})
+            if self.name == _default_name(self)
+            else self.name
+        )
+        if not parts:
+            return Message("routing.step.unchanged", {"step": step})
+        return Message("routing.step", {"step": step, "changes": tuple(parts)})
 
 
 @attrs.frozen

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from servicekit.errors import InvalidArgumentError
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._indexed import NO_IDS, IndexedPolicy, policy_name
 from servicekit.routing._policy import ADMIT, Assessment
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Sequence
+    from collections.abc import Hashable, Iterable, Sequence
     from collections.abc import Set as AbstractSet
 
     from servicekit._vocabulary import Channel
@@ -36,7 +37,19 @@ __all__ = [
     "RequiredSkills",
     "SeniorForRepeatComplaints",
     "SkillGroupMatch",
+    "skill_needs",
 ]
+
+_UNAVAILABLE_ONE = Message("routing.unavailable.one", {})
+_UNAVAILABLE_MANY = Message("routing.unavailable.many", {})
+
+
+def skill_needs(needs: Iterable[tuple[str, int]]) -> tuple[Message | str, ...]:
+    """Each skill asked for, with its minimum level when that is above 1."""
+    return tuple(
+        s if n == 1 else Message("routing.skill_at_level", {"skill": s, "level": n})
+        for s, n in needs
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -80,13 +93,14 @@ class ChannelMatch(IndexedPolicy):
     def fast_filter_admits(self, key: Channel, agent: Agent) -> bool:
         return agent.capacity.get(key, 0) > 0
 
-    def fast_filter_summary(self, key: Channel, _removed: Sequence[Agent]) -> str:
+    def fast_filter_summary(self, key: Channel, _removed: Sequence[Agent]) -> Message:
         return self._refusal(key, many=True)
 
     @staticmethod
-    def _refusal(channel: Channel, *, many: bool = False) -> str:
+    def _refusal(channel: Channel, *, many: bool = False) -> Message:
         # Its one sentence: of one agent (assess) or of many (a dispatch's summary).
-        return f"{'do' if many else 'does'} not work the {channel.value} channel"
+        code = "routing.channel.many" if many else "routing.channel.one"
+        return Message(code, {"channel": channel})
 
 
 @attrs.frozen(kw_only=True)
@@ -130,7 +144,10 @@ class Availability(IndexedPolicy):
         load = agent.load.get(ticket.channel, 0)
         if load >= cap:
             return Assessment.exclude(
-                f"already has {load} of {cap} {ticket.channel.value} tickets (no room)"
+                Message(
+                    "routing.no_room",
+                    {"load": load, "capacity": cap, "channel": ticket.channel},
+                )
             )
         return ADMIT
 
@@ -146,17 +163,15 @@ class Availability(IndexedPolicy):
     def fast_filter_admits(self, _key: str, agent: Agent) -> bool:
         return agent.available
 
-    def fast_filter_summary(self, _key: str, _removed: Sequence[Agent]) -> str:
+    def fast_filter_summary(self, _key: str, _removed: Sequence[Agent]) -> Message:
         return self._refusal(many=True)
 
     @staticmethod
-    def _refusal(*, many: bool = False) -> str:
+    def _refusal(*, many: bool = False) -> Message:
         # Its sentence for the unavailable: of one agent (assess) or of many (a
         # dispatch's summary). Lack of room is said by assess alone, or by the
         # engine's "at capacity" line.
-        if many:
-            return "are not available (break, training or logged off)"
-        return "is not available (on a break, in training or logged off)"
+        return _UNAVAILABLE_MANY if many else _UNAVAILABLE_ONE
 
 
 @attrs.frozen(kw_only=True)
@@ -190,16 +205,25 @@ class RequiredSkills(IndexedPolicy):
         context: RoutingContext,
     ) -> Assessment:
         """Exclude agents missing a required skill or below its minimum level."""
-        problems = []
+        problems: list[Message] = []
         for skill, need in context.requirements.skills.items():
             have = agent.skills.get(skill)
             if have is None:
-                problems.append(f"lacks the skill {skill}")
+                problems.append(Message("routing.lacks_skill", {"skill": skill}))
             elif have < need:
                 problems.append(
-                    f"has {skill} at level {have} but needs {need} or above"
+                    Message(
+                        "routing.skill_too_low",
+                        {"skill": skill, "level": have, "need": need},
+                    )
                 )
-        return Assessment.exclude("; ".join(problems)) if problems else ADMIT
+        if not problems:
+            return ADMIT
+        return Assessment.exclude(
+            problems[0]
+            if len(problems) == 1
+            else Message("list.semicolon", {"items": tuple(problems)})
+        )
 
     def fast_filter_key(self, _ticket: Ticket, ctx: RoutingContext) -> Hashable | None:
         skills = ctx.requirements.skills
@@ -221,7 +245,7 @@ class RequiredSkills(IndexedPolicy):
 
     def fast_filter_summary(
         self, key: tuple[tuple[str, int], ...], removed: Sequence[Agent]
-    ) -> str:
+    ) -> Message:
         # Say exactly what each removed agent lacks: an agent missing only billing
         # must not be said to lack billing and logistics.
         unmet: dict[tuple[tuple[str, int], ...], int] = {}
@@ -229,16 +253,21 @@ class RequiredSkills(IndexedPolicy):
             lacks = tuple((s, n) for s, n in key if agent.skills.get(s, 0) < n)
             unmet[lacks] = unmet.get(lacks, 0) + 1
 
-        def need(lacks: tuple[tuple[str, int], ...]) -> str:
-            return ", ".join(
-                s if n == 1 else f"{s} at level {n} or above" for s, n in lacks
-            )
-
         if len(unmet) == 1:
-            return f"lack the required skills ({need(next(iter(unmet)))})"
+            skills = skill_needs(next(iter(unmet)))
+            return Message("routing.lack_skills", {"skills": skills})
         groups = sorted(unmet.items(), key=lambda g: (-g[1], g[0]))
-        return "lack the required skills: " + "; ".join(
-            f"{need(lacks)} ({n:,})" for lacks, n in groups
+        return Message(
+            "routing.lack_skills.groups",
+            {
+                "groups": tuple(
+                    Message(
+                        "routing.lack_skills.group",
+                        {"skills": skill_needs(lacks), "count": n},
+                    )
+                    for lacks, n in groups
+                )
+            },
         )
 
 
@@ -285,14 +314,14 @@ class LanguageMatch(IndexedPolicy):
     def fast_filter_admits(self, key: str, agent: Agent) -> bool:
         return key in agent.languages
 
-    def fast_filter_summary(self, key: str, _removed: Sequence[Agent]) -> str:
+    def fast_filter_summary(self, key: str, _removed: Sequence[Agent]) -> Message:
         return self._refusal(key, many=True)
 
     @staticmethod
-    def _refusal(language: str, *, many: bool = False) -> str:
+    def _refusal(language: str, *, many: bool = False) -> Message:
         # Its one sentence: of one agent (assess) or of many (a dispatch's summary).
-        verb = "do" if many else "does"
-        return f"{verb} not speak the customer's language ({language})"
+        code = "routing.language.many" if many else "routing.language.one"
+        return Message(code, {"language": language})
 
 
 @attrs.frozen(kw_only=True)
@@ -346,13 +375,14 @@ class SkillGroupMatch(IndexedPolicy):
 
     def fast_filter_summary(
         self, key: tuple[str, ...], _removed: Sequence[Agent]
-    ) -> str:
+    ) -> Message:
         return self._refusal(key, many=True)
 
     @staticmethod
-    def _refusal(groups: tuple[str, ...], *, many: bool = False) -> str:
+    def _refusal(groups: tuple[str, ...], *, many: bool = False) -> Message:
         # Its one sentence: of one agent (assess) or of many (a dispatch's summary).
-        return f"{'are' if many else 'is'} not in the {' or '.join(groups)} group"
+        code = "routing.group.many" if many else "routing.group.one"
+        return Message(code, {"groups": tuple(groups)})
 
 
 def _share(value: object) -> float:
@@ -427,8 +457,15 @@ class PartTimeWeighting(IndexedPolicy):
         if load < self.limit(cap):
             return ADMIT
         return Assessment.exclude(
-            f"is part-time and already has {load} {ticket.channel.value} tickets, "
-            f"the most a part-time agent takes ({self.share:.0%} of {cap})"
+            Message(
+                "routing.part_time",
+                {
+                    "load": load,
+                    "channel": ticket.channel,
+                    "share": self.share,
+                    "capacity": cap,
+                },
+            )
         )
 
     def fast_has_room(self, live: LiveAgent, channel: Channel) -> bool:
@@ -526,8 +563,9 @@ class SeniorForRepeatComplaints(IndexedPolicy):
         if n < self.threshold or agent.senior:
             return ADMIT
         return Assessment.exclude(
-            f"is not a senior agent, and this customer has {n} unresolved complaints "
-            f"(seniors take {self.threshold} or more)"
+            Message(
+                "routing.not_senior", {"complaints": n, "threshold": self.threshold}
+            )
         )
 
     def fast_filter_key(self, ticket: Ticket, _ctx: RoutingContext) -> Hashable | None:
@@ -539,5 +577,5 @@ class SeniorForRepeatComplaints(IndexedPolicy):
     def fast_filter_admits(self, _key: str, agent: Agent) -> bool:
         return agent.senior
 
-    def fast_filter_summary(self, _key: str, _removed: Sequence[Agent]) -> str:
-        return f"are not senior agents (repeat complaints, {self.threshold} or more, go to seniors)"
+    def fast_filter_summary(self, _key: str, _removed: Sequence[Agent]) -> Message:
+        return Message("routing.not_seniors", {"threshold": self.threshold})

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
     from servicekit._vocabulary import Channel, Tier
+    from servicekit.messages import Message
     from servicekit.routing._model import Ticket
     from servicekit.routing._policy import RoutingContext
 
@@ -209,7 +210,7 @@ class IndexedPolicy(_codec.Serialisable):
         """
         raise NotImplementedError
 
-    def fast_filter_summary(self, key: Any, removed: Sequence[Agent]) -> str:
+    def fast_filter_summary(self, key: Any, removed: Sequence[Agent]) -> Message | str:
         """Return words for the agents the restriction removed ("do not speak ug").
 
         ``removed`` are those agents when ``fast_filter_names_removed`` is set (for
@@ -233,7 +234,7 @@ class IndexedPolicy(_codec.Serialisable):
         """
         return None
 
-    def fast_level_reason(self, key: Any) -> str:
+    def fast_level_reason(self, key: Any) -> Message | str:
         """Return words for why an agent at the level named by ``key`` was preferred."""
         raise NotImplementedError
 
@@ -244,6 +245,6 @@ class IndexedPolicy(_codec.Serialisable):
         """
         raise NotImplementedError
 
-    def fast_rank_reason(self, live: LiveAgent, now_us: int) -> str:
+    def fast_rank_reason(self, live: LiveAgent, now_us: int) -> Message | str:
         """Return words for the agent's ``fast_rank``, at ``now_us``."""
         raise NotImplementedError

@@ -22,6 +22,7 @@ from servicekit.errors import (
     InvalidTypeError,
     ServiceKitError,
 )
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._model import Agent, Ticket
 
@@ -146,8 +147,8 @@ class RoutingContext:
 
 
 def _reason(_inst: object, _attr: object, value: object) -> None:
-    if not isinstance(value, str):
-        msg = f"an assessment's reason must be a sentence (a string); got {value!r}"
+    if not isinstance(value, str | Message):
+        msg = f"an assessment's reason must be a sentence (a string or a Message); got {value!r}"
         raise InvalidTypeError(msg)
 
 
@@ -193,7 +194,9 @@ class Assessment(_codec.Serialisable):
     Args:
         admitted: False removes the agent from consideration.
         rank: Lower is better; compared only among admitted agents.
-        reason: Words a supervisor understands (may be empty for "no opinion").
+        reason: Words a supervisor understands (may be empty for "no opinion"): a
+            plain sentence, or a [`Message`][servicekit.messages.Message] that
+            renders in each locale (the built-in policies give messages).
 
     Examples:
         >>> from servicekit.routing import Assessment
@@ -209,10 +212,10 @@ class Assessment(_codec.Serialisable):
         default=True, validator=v.flag("an assessment's admitted")
     )
     rank: float = attrs.field(default=0.0, converter=_rank)
-    reason: str = attrs.field(default="", validator=_reason)
+    reason: str | Message = attrs.field(default="", validator=_reason)
 
     @classmethod
-    def exclude(cls, reason: str) -> Assessment:
+    def exclude(cls, reason: str | Message) -> Assessment:
         """Return a verdict removing the agent, with the reason.
 
         Args:
@@ -224,7 +227,7 @@ class Assessment(_codec.Serialisable):
         return cls(admitted=False, rank=math.inf, reason=reason)
 
     @classmethod
-    def ranked(cls, rank: float, reason: str = "") -> Assessment:
+    def ranked(cls, rank: float, reason: str | Message = "") -> Assessment:
         """Return a verdict admitting the agent with a rank (lower is better).
 
         Args:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._indexed import NEVER, IndexedPolicy, policy_name
 from servicekit.routing._model import last_us
@@ -29,6 +30,12 @@ if TYPE_CHECKING:
     from servicekit.routing._policy import RoutingContext
 
 __all__ = ["DedicatedManager", "LeastLoaded", "LongestIdle", "OwnerStickiness"]
+
+# The sentences without parameters, made once.
+_OWNS = Message("routing.owner.owns", {})
+_MANAGES = Message("routing.dedicated.customer", {})
+_NO_CAPACITY = Message("routing.no_capacity", {})
+_NEVER_ASSIGNED = Message("routing.idle.never", {})
 
 
 def _wait(value: object) -> dt.timedelta:
@@ -101,7 +108,7 @@ class OwnerStickiness(IndexedPolicy):
         held = self._holds(ticket, context)
         if held is not None:
             return Assessment.exclude(
-                f"the case belongs to {held} (first-contact ownership); it waits up to {v.humanize(self.wait)} for them"
+                Message("routing.owner.holds", {"owner": held, "wait": self.wait})
             )
         return Assessment.ranked(1)
 
@@ -122,12 +129,12 @@ class OwnerStickiness(IndexedPolicy):
     def fast_filter_admits(self, key: str, agent: Agent) -> bool:
         return agent.id == key
 
-    def fast_filter_summary(self, key: str, _removed: Sequence[Agent]) -> str:
-        return f"are not the case owner {key}, who keeps it for now (first-contact ownership)"
+    def fast_filter_summary(self, key: str, _removed: Sequence[Agent]) -> Message:
+        return Message("routing.owner.others", {"owner": key})
 
-    def fast_level_reason(self, _key: Any) -> str:
+    def fast_level_reason(self, _key: Any) -> Message:
         # The words for the owner, whom assess ranks first too.
-        return "owns the case (first-contact ownership)"
+        return _OWNS
 
 
 @attrs.frozen(kw_only=True)
@@ -184,11 +191,11 @@ class DedicatedManager(IndexedPolicy):
         out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, set())))
         return out
 
-    def fast_level_reason(self, key: tuple[str, Any]) -> str:
+    def fast_level_reason(self, key: tuple[str, Any]) -> Message:
         # The words for both levels, which assess ranks 0 and 1.
         if key[0] == "customer":
-            return "is this customer's dedicated manager"
-        return f"serves {v.words(key[1])} customers"
+            return _MANAGES
+        return Message("routing.dedicated.tier", {"tier": key[1]})
 
 
 @attrs.frozen(kw_only=True)
@@ -225,26 +232,25 @@ class LeastLoaded(IndexedPolicy):
         cap = sum(agent.capacity.values())
         load = sum(agent.load.values())
         ratio = load / cap if cap else math.inf
-        pct = f"{ratio:.0%}" if cap else "no capacity"
-        return Assessment.ranked(ratio, self._load_words(load, cap, pct))
+        return Assessment.ranked(ratio, self._load_words(load, cap))
 
     def fast_rank(self, live: LiveAgent) -> float:
         cap = live.total_capacity
         return live.total_load / cap if cap else math.inf
 
-    def fast_rank_reason(self, live: LiveAgent, _now_us: int) -> str:
+    def fast_rank_reason(self, live: LiveAgent, _now_us: int) -> Message:
         cap = live.total_capacity
-        load = live.total_load
         # Unreachable in a dispatch with no capacity (availability needs room).
-        return (
-            self._load_words(load, cap, f"{load / cap:.0%}")
-            if cap
-            else "has no capacity"
-        )
+        return self._load_words(live.total_load, cap) if cap else _NO_CAPACITY
 
     @staticmethod
-    def _load_words(load: int, capacity: int, percent: str) -> str:
-        return f"is handling {load} of {capacity} tickets ({percent} loaded)"
+    def _load_words(load: int, capacity: int) -> Message:
+        if not capacity:
+            return Message("routing.load.no_capacity", {"load": load, "capacity": 0})
+        return Message(
+            "routing.load",
+            {"load": load, "capacity": capacity, "share": load / capacity},
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -287,15 +293,15 @@ class LongestIdle(IndexedPolicy):
     def fast_rank(self, live: LiveAgent) -> float:
         return live.last_us
 
-    def fast_rank_reason(self, live: LiveAgent, now_us: int) -> str:
+    def fast_rank_reason(self, live: LiveAgent, now_us: int) -> Message:
         if live.last_us == NEVER:
             return self._idle_words(None)
         idle = dt.timedelta(microseconds=max(0, now_us - int(live.last_us)))
         return self._idle_words(idle)
 
     @staticmethod
-    def _idle_words(idle: dt.timedelta | None) -> str:
+    def _idle_words(idle: dt.timedelta | None) -> Message:
         # idle: how long since the agent's last ticket; None: never had one.
         if idle is None:
-            return "has not received a ticket yet"
-        return f"last received a ticket {v.humanize(idle)} ago"
+            return _NEVER_ASSIGNED
+        return Message("routing.idle", {"idle": idle})

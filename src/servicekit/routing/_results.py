@@ -8,6 +8,8 @@ import attrs
 
 from servicekit import _codec
 from servicekit.errors import InvalidTypeError
+from servicekit.messages import Message
+from servicekit.messages._explained import Explained
 from servicekit.routing import _values as v
 from servicekit.routing._model import Agent
 
@@ -34,22 +36,71 @@ def _step(value: object) -> str:
     return v.check_id(value, "step")
 
 
-def _reasons(value: object) -> tuple[str, ...]:
+def _reasons(value: object) -> tuple[Message | str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         msg = f"reasons must be a list of sentences; got {value!r}"
         raise InvalidTypeError(msg)
-    return tuple(str(r) for r in value)
+    return tuple(r if isinstance(r, Message) else str(r) for r in value)
+
+
+# In JSON, ``reasons``: each a message's code and parameters, or a plain text.
+@_codec.value(omit_if_default=())
+@attrs.frozen(kw_only=True)
+class _DecisionRecord(_codec.Serialisable):
+    ticket_id: str | None = None
+    agent_id: str | None
+    step: str
+    reasons: tuple[Message | str, ...] = ()
 
 
 @_codec.value(omit_if_default=())
 @attrs.frozen(kw_only=True)
-class RoutingDecision(_codec.Serialisable):
+class _AssignmentRecord(_codec.Serialisable):
+    ticket_id: str
+    agent_id: str
+    step: str
+    reasons: tuple[Message | str, ...] = ()
+
+
+def _decision_of(r: _DecisionRecord) -> RoutingDecision:
+    return RoutingDecision(
+        ticket_id=r.ticket_id, agent_id=r.agent_id, step=r.step, reasons=r.reasons
+    )
+
+
+def _decision_record(d: RoutingDecision) -> _DecisionRecord:
+    return _DecisionRecord(
+        ticket_id=d.ticket_id, agent_id=d.agent_id, step=d.step, reasons=d.messages
+    )
+
+
+def _assignment_of(r: _AssignmentRecord) -> Assignment:
+    return Assignment(
+        ticket_id=r.ticket_id, agent_id=r.agent_id, step=r.step, reasons=r.reasons
+    )
+
+
+def _assignment_record(a: Assignment) -> _AssignmentRecord:
+    return _AssignmentRecord(
+        ticket_id=a.ticket_id, agent_id=a.agent_id, step=a.step, reasons=a.messages
+    )
+
+
+@_codec.value(form=_codec.Shape(_DecisionRecord, _decision_of, _decision_record))
+@attrs.frozen(kw_only=True)
+class RoutingDecision(Explained, _codec.Serialisable):
     """The router's answer for one ticket: who takes it (or nobody) and why.
+
+    ``reasons`` is the English text of ``messages``; ``reasons_in("zh-CN")`` is the
+    Chinese. In JSON, each reason is its message's code and parameters (a plain
+    sentence, as a custom policy may give, stays text).
 
     Args:
         agent_id: The chosen agent, or None when the ticket keeps waiting.
         step: The escalation step in effect (``"standard"`` before any).
-        reasons: Sentences a supervisor can read, in order.
+        reasons: Sentences a supervisor can read, in order: each a
+            [`Message`][servicekit.messages.Message] or a plain text (kept as
+            ``messages``).
         ticket_id: The ticket decided (the router always fills it in).
 
     Examples:
@@ -67,19 +118,26 @@ class RoutingDecision(_codec.Serialisable):
     ticket_id: str | None = attrs.field(default=None, converter=_optional_ticket_id)
     agent_id: str | None = attrs.field(converter=_optional_agent_id)
     step: str = attrs.field(converter=_step)
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+    messages: tuple[Message | str, ...] = attrs.field(
+        default=(), converter=_reasons, alias="reasons"
+    )
 
 
-@_codec.value(omit_if_default=())
+@_codec.value(form=_codec.Shape(_AssignmentRecord, _assignment_of, _assignment_record))
 @attrs.frozen(kw_only=True)
-class Assignment(_codec.Serialisable):
+class Assignment(Explained, _codec.Serialisable):
     """One ticket given to one agent by [`Router.dispatch`][].
+
+    ``reasons`` is the English text of ``messages``; ``reasons_in("zh-CN")`` is the
+    Chinese.
 
     Args:
         ticket_id: The ticket assigned.
         agent_id: The agent who takes it.
         step: The escalation step in effect (``"standard"`` before any).
-        reasons: Sentences a supervisor can read, in order.
+        reasons: Sentences a supervisor can read, in order: each a
+            [`Message`][servicekit.messages.Message] or a plain text (kept as
+            ``messages``).
 
     Examples:
         >>> from servicekit.routing import Assignment
@@ -93,7 +151,9 @@ class Assignment(_codec.Serialisable):
     ticket_id: str = attrs.field(converter=_ticket_id)
     agent_id: str = attrs.field(converter=_agent_id)
     step: str = attrs.field(converter=_step)
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+    messages: tuple[Message | str, ...] = attrs.field(
+        default=(), converter=_reasons, alias="reasons"
+    )
 
 
 def _assignments(value: object) -> tuple[Assignment, ...]:

@@ -25,6 +25,7 @@ from servicekit.errors import (
     InvalidArgumentError,
     InvalidTypeError,
 )
+from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._builtins import (
     Availability,
@@ -42,6 +43,7 @@ from servicekit.routing._builtins import (
 from servicekit.routing._compiled import CompiledRouter, check_agents
 from servicekit.routing._engine import Engine
 from servicekit.routing._escalation import EscalationStep
+from servicekit.routing._filters import skill_needs
 from servicekit.routing._indexed import IndexedPolicy
 from servicekit.routing._policy import RoutingPolicy
 from servicekit.routing._queue import QueueOrder, service_key, unique_tickets, waited
@@ -407,12 +409,19 @@ class Router(_codec.Serialisable):
             note = triaged
             if self.queue.promote_every is not None and key[0] != t.priority.rank:
                 # Say why a ticket is served ahead of others at its own priority.
-                promoted = (
-                    f"served as {v.words(_PRIORITIES[key[0]])} priority after waiting "
-                    f"{v.humanize(dt.timedelta(microseconds=wait_us))} (one level up "
-                    f"for every {v.humanize(self.queue.promote_every)} waited)"
+                promoted = Message(
+                    "routing.promoted",
+                    {
+                        "priority": _PRIORITIES[key[0]],
+                        "waited": dt.timedelta(microseconds=wait_us),
+                        "every": self.queue.promote_every,
+                    },
                 )
-                note = promoted if note is None else f"{note}; {promoted}"
+                note = (
+                    promoted
+                    if note is None
+                    else Message("list.semicolon", {"items": (note, promoted)})
+                )
             keyed.append((key, wait_us, t, note))
         # Keys end with the (unique) ticket id, so the sort never compares tickets.
         keyed.sort(key=_QUEUE_KEY)
@@ -433,7 +442,7 @@ class Router(_codec.Serialisable):
                         ticket_id=t.id,
                         agent_id=None,
                         step=step,
-                        reasons=tuple(reasons),
+                        messages=tuple(reasons),
                     )
                 )
             else:
@@ -443,7 +452,7 @@ class Router(_codec.Serialisable):
                         ticket_id=t.id,
                         agent_id=agent_id,
                         step=step,
-                        reasons=tuple(reasons),
+                        messages=tuple(reasons),
                     )
                 )
         final = engine.final_agents()
@@ -484,9 +493,9 @@ class Router(_codec.Serialisable):
 
 def _check_tickets(
     tickets: Iterable[Ticket], triage: Triage | None
-) -> list[tuple[Ticket, str | None]]:
+) -> list[tuple[Ticket, Message | None]]:
     """Validate a queue, triage it, and pair each ticket with triage's sentence."""
-    out: list[tuple[Ticket, str | None]] = []
+    out: list[tuple[Ticket, Message | None]] = []
     for t in unique_tickets(tickets):
         if t.assignee_id is not None:
             msg = f"ticket {t.id} is already assigned to {t.assignee_id}; route only queued tickets (assignee_id=None)"
@@ -499,15 +508,13 @@ def _check_tickets(
     return out
 
 
-def _triage_note(result: TriageResult) -> str:
-    parts = [f"{v.words(result.priority)} priority"]
+def _triage_note(result: TriageResult) -> Message:
+    parts = [Message("routing.triage.priority", {"priority": result.priority})]
     if result.group is not None:
-        parts.append(f"the {result.group} group")
+        parts.append(Message("routing.triage.group", {"group": result.group}))
     if result.skills:
-        needs = [
-            s if result.min_levels.get(s, 1) == 1 else f"{s} at level {n} or above"
-            for s in sorted(result.skills)
-            for n in (result.min_levels.get(s, 1),)
-        ]
-        parts.append(f"skills {', '.join(needs)}")
-    return f"triage rule {result.rule.name!r} gave it {', '.join(parts)}"
+        needs = skill_needs(
+            (s, result.min_levels.get(s, 1)) for s in sorted(result.skills)
+        )
+        parts.append(Message("routing.triage.skills", {"skills": needs}))
+    return Message("routing.triaged", {"rule": result.rule.name, "parts": tuple(parts)})

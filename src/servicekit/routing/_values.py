@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
-from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 import pendulum
 
@@ -22,9 +22,7 @@ from servicekit.errors import (
     NaiveDatetimeError,
     UnknownNameError,
 )
-
-if TYPE_CHECKING:
-    import enum
+from servicekit.messages import _kinds
 
 _K = TypeVar("_K")
 _T = TypeVar("_T")
@@ -386,25 +384,12 @@ def trusted_evolve(inst: _T, **changes: Any) -> _T:
     )
 
 
-def words(member: enum.Enum) -> str:
-    """Return a vocabulary member as a supervisor writes it (``'high-value'``)."""
-    return str(member.value).replace("_", "-")
+#: A short duration a supervisor reads at a glance (``'1 h 05 min'``): the words
+#: routing's messages use.
+humanize = _kinds.humanize
 
 
 def plural(n: int, word: str) -> str:
     """Return ``'1 agent'`` / ``'1,200 agents'``."""
-    # str() below a thousand: the same digits, without format's thousands pass.
-    digits = str(n) if -1000 < n < 1000 else f"{n:,}"
+    digits = _kinds.count_words(n)
     return f"{digits} {word}" if n == 1 else f"{digits} {word}s"
-
-
-def humanize(delta: dt.timedelta) -> str:
-    """Return a short duration a supervisor reads at a glance (``'1 h 05 min'``)."""
-    total = int(delta.total_seconds())
-    if total < 60:
-        return f"{total} s"
-    minutes, _ = divmod(total, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours == 0:
-        return f"{minutes} min"
-    return f"{hours} h {minutes:02d} min"

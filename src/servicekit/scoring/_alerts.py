@@ -22,10 +22,12 @@ from servicekit.errors import (
     NaiveDatetimeError,
     UnknownNameError,
 )
+from servicekit.messages import Message
+from servicekit.messages._explained import Explained
+from servicekit.messages._kinds import describe_duration
 from servicekit.scoring._index import DEFAULT_WEIGHTS
 from servicekit.scoring._validation import (
     as_int,
-    describe_duration,
     flag,
     is_bool,
     materialise,
@@ -138,9 +140,10 @@ def needs_follow_up(
             f"ratings must map dimension names to ratings; got {type(ratings).__name__}"
         )
         raise InvalidTypeError(msg)
-    return _reasons(
+    found = _reasons(
         ratings, scale=(lo, hi), below=below, known=frozenset(known), listed=known
     )
+    return tuple(map(str, found))
 
 
 def _reasons(
@@ -150,7 +153,7 @@ def _reasons(
     below: int,
     known: frozenset[str],
     listed: tuple[str, ...],
-) -> tuple[str, ...]:
+) -> tuple[Message, ...]:
     lo, hi = scale
     for name in ratings:
         if not_instance(name, str):
@@ -169,7 +172,12 @@ def _reasons(
             continue
         rating = as_int(value, lo, hi, f"ratings of {quote(name)}")
         if rating < below:
-            found.append(f"{name} rated {rating} (below {below})")
+            found.append(
+                Message(
+                    "scoring.rated_low",
+                    {"dimension": name, "rating": rating, "below": below},
+                )
+            )
     return tuple(found)
 
 
@@ -182,14 +190,35 @@ def _id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise InvalidArgumentError(msg)
 
 
+# In JSON, ``reasons``: each a message's code and parameters, or a plain text.
 @_codec.value()
 @attrs.frozen(kw_only=True)
-class FollowUpAlert(_codec.Serialisable):
+class _FollowUpRecord(_codec.Serialisable):
+    response: Id = attrs.field(validator=_id)
+    reasons: tuple[Message | str, ...]
+
+
+def _follow_up_of(r: _FollowUpRecord) -> FollowUpAlert:
+    return FollowUpAlert(response=r.response, reasons=r.reasons)
+
+
+def _follow_up_record(a: FollowUpAlert) -> _FollowUpRecord:
+    return _FollowUpRecord(response=a.response, reasons=a.messages)
+
+
+@_codec.value(form=_codec.Shape(_FollowUpRecord, _follow_up_of, _follow_up_record))
+@attrs.frozen(kw_only=True)
+class FollowUpAlert(Explained, _codec.Serialisable):
     """A response that needs a follow-up, and why.
+
+    ``reasons`` is the English text of ``messages``; ``reasons_in("zh-CN")`` is the
+    Chinese.
 
     Args:
         response: the response's id (its ``id_field``), or its position in the input.
-        reasons: one sentence per low dimension, in dimension-name order.
+        reasons: one sentence per low dimension, in dimension-name order: each a
+            [`Message`][servicekit.messages.Message] or a plain text (kept as
+            ``messages``).
 
     Examples:
         >>> from servicekit.scoring import FollowUpAlert
@@ -199,7 +228,9 @@ class FollowUpAlert(_codec.Serialisable):
     """
 
     response: Id = attrs.field(validator=_id)
-    reasons: tuple[str, ...] = attrs.field(converter=reasons)
+    messages: tuple[Message | str, ...] = attrs.field(
+        converter=reasons, alias="reasons"
+    )
 
 
 def follow_up_alerts(
@@ -311,15 +342,50 @@ class Complaint(_codec.Serialisable):
 
 @_codec.value()
 @attrs.frozen(kw_only=True)
-class RiskAlert(_codec.Serialisable):
+class _RiskRecord(_codec.Serialisable):
+    customer: Id = attrs.field(validator=_id)
+    unresolved: int
+    first_at: dt.datetime
+    last_at: dt.datetime
+    reasons: tuple[Message | str, ...]
+
+
+def _risk_of(r: _RiskRecord) -> RiskAlert:
+    return RiskAlert(
+        customer=r.customer,
+        unresolved=r.unresolved,
+        first_at=r.first_at,
+        last_at=r.last_at,
+        reasons=r.reasons,
+    )
+
+
+def _risk_record(a: RiskAlert) -> _RiskRecord:
+    return _RiskRecord(
+        customer=a.customer,
+        unresolved=a.unresolved,
+        first_at=a.first_at,
+        last_at=a.last_at,
+        reasons=a.messages,
+    )
+
+
+@_codec.value(form=_codec.Shape(_RiskRecord, _risk_of, _risk_record))
+@attrs.frozen(kw_only=True)
+class RiskAlert(Explained, _codec.Serialisable):
     """A customer with too many unresolved complaints in the window.
+
+    ``reasons`` is the English text of ``messages``; ``reasons_in("zh-CN")`` is the
+    Chinese.
 
     Args:
         customer: the customer's id.
         unresolved: unresolved complaints inside the window.
         first_at: the earliest of them.
         last_at: the latest of them.
-        reasons: why the customer is flagged, in words.
+        reasons: why the customer is flagged, in words: each a
+            [`Message`][servicekit.messages.Message] or a plain text (kept as
+            ``messages``).
 
     Examples:
         >>> import datetime as dt
@@ -340,7 +406,9 @@ class RiskAlert(_codec.Serialisable):
     unresolved: int = attrs.field(validator=whole(1))
     first_at: dt.datetime = attrs.field(validator=_aware)
     last_at: dt.datetime = attrs.field(validator=_aware)
-    reasons: tuple[str, ...] = attrs.field(converter=reasons)
+    messages: tuple[Message | str, ...] = attrs.field(
+        converter=reasons, alias="reasons"
+    )
 
 
 def high_risk_customers(
@@ -404,19 +472,13 @@ def high_risk_customers(
             raise InvalidTypeError(msg)
         if not c.resolved and start < c.at.timestamp() <= end:
             found.setdefault(c.customer, []).append(c.at)
-    span = _describe(window)
     alerts = [
         RiskAlert(
             customer=customer,
             unresolved=len(times),
             first_at=min(times, key=_instant_key),
             last_at=max(times, key=_instant_key),
-            reasons=[
-                (
-                    f"{len(times)} unresolved complaints in the {span} to "
-                    f"{now.isoformat()} (threshold {threshold})"
-                )
-            ],
+            reasons=[_complaints(len(times), window, now, threshold)],
         )
         for customer, times in found.items()
         if len(times) >= threshold
@@ -433,6 +495,11 @@ def _instant_key(t: dt.datetime) -> tuple[float, str]:
     return t.timestamp(), t.isoformat()
 
 
-def _describe(window: dt.timedelta) -> str:
+def _complaints(
+    count: int, window: dt.timedelta, now: dt.datetime, threshold: int
+) -> Message:
     # "in the day to …", "in the 30 days to …", "in the 12 h to …"
-    return "day" if window == dt.timedelta(days=1) else describe_duration(window)
+    said = {"count": count, "now": now, "threshold": threshold}
+    if window == dt.timedelta(days=1):
+        return Message("scoring.complaints.day", said)
+    return Message("scoring.complaints", {**said, "span": window})

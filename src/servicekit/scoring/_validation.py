@@ -22,6 +22,8 @@ from servicekit.errors import (
     InvalidArgumentError,
     InvalidTypeError,
 )
+from servicekit.messages import Message
+from servicekit.messages._kinds import describe_duration
 
 if TYPE_CHECKING:
     import attrs
@@ -72,30 +74,6 @@ def shown(value: object) -> str:
     if isinstance(value, dt.timedelta):
         return describe_duration(value)
     return quote(value)
-
-
-def describe_duration(delta: dt.timedelta) -> str:
-    """Say a duration in days, hours, minutes and seconds (``"30 days"``, ``"1 h 30 min"``)."""
-    sign = "-" if delta < dt.timedelta(0) else ""
-    delta = abs(delta)
-    days = delta.days
-    hours, rest = divmod(delta.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append("1 day" if days == 1 else f"{days:,} days")
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes:
-        parts.append(f"{minutes} min")
-    if seconds or delta.microseconds or not parts:
-        whole_seconds = (
-            f"{seconds}"
-            if not delta.microseconds
-            else (f"{seconds}.{delta.microseconds:06d}".rstrip("0"))
-        )
-        parts.append(f"{whole_seconds} s")
-    return sign + " ".join(parts)
 
 
 def as_real(value: object) -> float | None:
@@ -305,13 +283,18 @@ def flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise InvalidTypeError(msg)
 
 
-def reasons(value: Iterable[str]) -> tuple[str, ...]:
-    """Convert an alert's or assignment's reasons: a non-empty list of sentences."""
+def reasons(value: Iterable[str | Message]) -> tuple[str | Message, ...]:
+    """Convert an alert's or assignment's reasons: a non-empty list of sentences.
+
+    Each is a plain text or a [`Message`][servicekit.messages.Message].
+    """
     if isinstance(value, str) or not isinstance(value, Iterable):
         msg = f"reasons must be a list of sentences, not {type(value).__name__} {quote(value)}"
         raise InvalidTypeError(msg)
     out = tuple(value)
-    if not out or not all(isinstance(r, str) and r for r in out):
+    if not out or not all(
+        isinstance(r, Message) or (isinstance(r, str) and r) for r in out
+    ):
         msg = f"reasons must be a non-empty list of non-empty strings; got {quote(out)}"
         raise InvalidArgumentError(msg)
     return out

@@ -1,0 +1,351 @@
+"""Every message servicekit writes: its code, its English template, its parameters.
+
+One table, in one file, as h11 keeps its transitions: the English templates here are
+the ``msgid`` of the gettext catalogs (extracted by ``pybabel extract`` with the
+keyword ``_define:1c,2``, the code as ``msgctxt``), and each parameter has a
+[`Kind`][servicekit.messages._kinds.Kind] saying how it is written and shown. Codes
+are stable: a CRM stores them. A code whose English wording varies with a count or
+with who is meant (``does``/``do``) is two codes, so each language words both.
+This module must never do I/O; its table is filled at import and never changes.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from servicekit.messages import _kinds as k
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["BUILT_IN_NAMES", "CODES", "MessageSpec"]
+
+
+@attrs.frozen
+class MessageSpec:
+    """One message: its stable code, its English template and its parameters' kinds.
+
+    Examples:
+        >>> from servicekit.messages import CODES
+        >>> spec = CODES["routing.waiting"]
+        >>> spec.template
+        'ticket {ticket}: {priority} priority, {tier} customer, {channel}, waiting {waited}'
+        >>> sorted(spec.kinds)
+        ['channel', 'priority', 'ticket', 'tier', 'waited']
+    """
+
+    code: str
+    template: str
+    kinds: Mapping[str, k.Kind]
+
+
+_CODES: dict[str, MessageSpec] = {}
+
+
+def _define(code: str, template: str, **kinds: k.Kind) -> str:
+    # The keyword pybabel extracts: argument 1 is the context (the code), 2 the msgid.
+    _CODES[code] = MessageSpec(code, template, MappingProxyType(kinds))
+    return code
+
+
+def _name(context: str, text: str) -> str:
+    # A built-in name (a routing policy's default name) that Chinese text translates;
+    # extracted with the keyword _name:1c,2, under the context "name".
+    assert context == "name"  # noqa: S101 -- one context for every name
+    return text
+
+
+PRIORITY = k.term("Priority")
+TIER = k.term("Tier")
+CHANNEL = k.term("Channel")
+
+# ------------------------------------------------------------------- generic joins
+_define("list.semicolon", "{items}", items=k.MESSAGES)
+_define("list.comma", "{items}", items=k.PARTS)
+
+# ------------------------------------------------------------------------ routing
+_define(
+    "routing.waiting",
+    "ticket {ticket}: {priority} priority, {tier} customer, {channel}, waiting {waited}",
+    ticket=k.TEXT,
+    priority=PRIORITY,
+    tier=TIER,
+    channel=CHANNEL,
+    waited=k.DURATION,
+)
+_define(
+    "routing.triaged",
+    "triage rule {rule} gave it {parts}",
+    rule=k.QUOTED,
+    parts=k.PARTS,
+)
+_define("routing.triage.priority", "{priority} priority", priority=PRIORITY)
+_define("routing.triage.group", "the {group} group", group=k.TEXT)
+_define("routing.triage.skills", "skills {skills}", skills=k.PARTS)
+_define(
+    "routing.skill_at_level",
+    "{skill} at level {level} or above",
+    skill=k.TEXT,
+    level=k.INT,
+)
+_define(
+    "routing.promoted",
+    "served as {priority} priority after waiting {waited} (one level up for every {every} waited)",
+    priority=PRIORITY,
+    waited=k.DURATION,
+    every=k.DURATION,
+)
+_define("routing.escalated", "escalated: {steps}", steps=k.MESSAGES)
+_define("routing.step", "{step}: {changes}", step=k.MESSAGE, changes=k.PARTS)
+_define("routing.step.unchanged", "{step}: no change", step=k.MESSAGE)
+_define("routing.step.after", "after {after}", after=k.DURATION)
+_define("routing.relax.any_skill", "stop requiring any skill")
+_define("routing.relax.skills", "stop requiring {skills}", skills=k.TEXTS)
+_define("routing.relax.levels", "accept skill levels {levels} lower", levels=k.INT)
+_define(
+    "routing.relax.language", "accept agents who do not speak the customer's language"
+)
+_define("routing.relax.any_group", "accept any skill group")
+_define("routing.relax.groups", "also accept the {groups} group", groups=k.TEXTS)
+_define("routing.relax.owner", "stop waiting for the case owner")
+_define("routing.relax.policies", "skip {policies}", policies=k.NAMES)
+_define(
+    "routing.excluded.one",
+    "{count} agent of {total} excluded by {policy}: they {why}",
+    count=k.COUNT,
+    total=k.COUNT,
+    policy=k.NAME,
+    why=k.MESSAGE,
+)
+_define(
+    "routing.excluded.many",
+    "{count} agents of {total} excluded by {policy}: they {why}",
+    count=k.COUNT,
+    total=k.COUNT,
+    policy=k.NAME,
+    why=k.MESSAGE,
+)
+_define(
+    "routing.full.one",
+    "the only qualified agent, {agent}, is at capacity or at their part-time share; it stays in the queue",
+    agent=k.TEXT,
+)
+_define(
+    "routing.full.many",
+    "all {count} qualified agents are at capacity or at their part-time share; it stays in the queue",
+    count=k.COUNT,
+)
+_define("routing.nobody_qualifies", "no agent qualifies; it stays in the queue")
+_define(
+    "routing.chose.one",
+    "chose agent {agent} of {count} qualified agent",
+    agent=k.TEXT,
+    count=k.COUNT,
+)
+_define(
+    "routing.chose.many",
+    "chose agent {agent} of {count} qualified agents",
+    agent=k.TEXT,
+    count=k.COUNT,
+)
+_define(
+    "routing.chose.one.notes",
+    "chose agent {agent} of {count} qualified agent: {notes}",
+    agent=k.TEXT,
+    count=k.COUNT,
+    notes=k.MESSAGES,
+)
+_define(
+    "routing.chose.many.notes",
+    "chose agent {agent} of {count} qualified agents: {notes}",
+    agent=k.TEXT,
+    count=k.COUNT,
+    notes=k.MESSAGES,
+)
+_define(
+    "routing.passed_over",
+    "the customer's dedicated manager {agent} was passed over: {why}",
+    agent=k.TEXT,
+    why=k.MESSAGE,
+)
+_define("routing.by_policy", "{why} ({policy})", why=k.MESSAGE, policy=k.NAME)
+_define(
+    "routing.came_first",
+    "agent {agent} came first on {policy}",
+    agent=k.TEXT,
+    policy=k.NAME,
+)
+_define("routing.came_first.id", "agent {agent} came first by agent id", agent=k.TEXT)
+_define(
+    "routing.agent_excluded",
+    "agent {agent} excluded by {policy}: {why}",
+    agent=k.TEXT,
+    policy=k.NAME,
+    why=k.MESSAGE,
+)
+_define(
+    "routing.ranked",
+    "agent {agent} ranked {rank} of {count}: {notes}",
+    agent=k.TEXT,
+    rank=k.INT,
+    count=k.INT,
+    notes=k.MESSAGES,
+)
+_define(
+    "routing.ranked.no_preference",
+    "agent {agent} ranked {rank} of {count}: no preference",
+    agent=k.TEXT,
+    rank=k.INT,
+    count=k.INT,
+)
+_define("routing.no_agent_now", "no agent can take it now; it stays in the queue")
+_define("routing.chose", "chose agent {agent}: {why}", agent=k.TEXT, why=k.MESSAGE)
+_define("routing.only_eligible", "the only eligible agent")
+_define("routing.decided_by", "decided by {policy}", policy=k.NAME)
+_define("routing.tied", "tied on every policy, so the lowest agent id")
+# What a policy says of one agent (.one) or, in a dispatch's summary, of many (.many).
+_define("routing.channel.one", "does not work the {channel} channel", channel=CHANNEL)
+_define("routing.channel.many", "do not work the {channel} channel", channel=CHANNEL)
+_define(
+    "routing.unavailable.one",
+    "is not available (on a break, in training or logged off)",
+)
+_define("routing.unavailable.many", "are not available (break, training or logged off)")
+_define(
+    "routing.no_room",
+    "already has {load} of {capacity} {channel} tickets (no room)",
+    load=k.INT,
+    capacity=k.INT,
+    channel=CHANNEL,
+)
+_define("routing.lacks_skill", "lacks the skill {skill}", skill=k.TEXT)
+_define(
+    "routing.skill_too_low",
+    "has {skill} at level {level} but needs {need} or above",
+    skill=k.TEXT,
+    level=k.INT,
+    need=k.INT,
+)
+_define("routing.lack_skills", "lack the required skills ({skills})", skills=k.PARTS)
+_define(
+    "routing.lack_skills.groups",
+    "lack the required skills: {groups}",
+    groups=k.MESSAGES,
+)
+_define(
+    "routing.lack_skills.group", "{skills} ({count})", skills=k.PARTS, count=k.COUNT
+)
+_define(
+    "routing.language.one",
+    "does not speak the customer's language ({language})",
+    language=k.TEXT,
+)
+_define(
+    "routing.language.many",
+    "do not speak the customer's language ({language})",
+    language=k.TEXT,
+)
+_define("routing.group.one", "is not in the {groups} group", groups=k.TEXTS_OR)
+_define("routing.group.many", "are not in the {groups} group", groups=k.TEXTS_OR)
+_define(
+    "routing.part_time",
+    "is part-time and already has {load} {channel} tickets, the most a part-time agent takes ({share} of {capacity})",
+    load=k.INT,
+    channel=CHANNEL,
+    share=k.PERCENT,
+    capacity=k.INT,
+)
+_define(
+    "routing.not_senior",
+    "is not a senior agent, and this customer has {complaints} unresolved complaints (seniors take {threshold} or more)",
+    complaints=k.INT,
+    threshold=k.INT,
+)
+_define(
+    "routing.not_seniors",
+    "are not senior agents (repeat complaints, {threshold} or more, go to seniors)",
+    threshold=k.INT,
+)
+_define(
+    "routing.owner.holds",
+    "the case belongs to {owner} (first-contact ownership); it waits up to {wait} for them",
+    owner=k.TEXT,
+    wait=k.DURATION,
+)
+_define(
+    "routing.owner.others",
+    "are not the case owner {owner}, who keeps it for now (first-contact ownership)",
+    owner=k.TEXT,
+)
+_define("routing.owner.owns", "owns the case (first-contact ownership)")
+_define("routing.dedicated.customer", "is this customer's dedicated manager")
+_define("routing.dedicated.tier", "serves {tier} customers", tier=TIER)
+_define(
+    "routing.load",
+    "is handling {load} of {capacity} tickets ({share} loaded)",
+    load=k.INT,
+    capacity=k.INT,
+    share=k.PERCENT,
+)
+_define(
+    "routing.load.no_capacity",
+    "is handling {load} of {capacity} tickets (no capacity loaded)",
+    load=k.INT,
+    capacity=k.INT,
+)
+_define("routing.no_capacity", "has no capacity")
+_define("routing.idle.never", "has not received a ticket yet")
+_define("routing.idle", "last received a ticket {idle} ago", idle=k.DURATION)
+
+# ------------------------------------------------------------------------ scoring
+_define(
+    "scoring.rated_low",
+    "{dimension} rated {rating} (below {below})",
+    dimension=k.NAME,
+    rating=k.INT,
+    below=k.INT,
+)
+_define(
+    "scoring.complaints",
+    "{count} unresolved complaints in the {span} to {now} (threshold {threshold})",
+    count=k.INT,
+    span=k.SPAN,
+    now=k.INSTANT,
+    threshold=k.INT,
+)
+_define(
+    "scoring.complaints.day",
+    "{count} unresolved complaints in the day to {now} (threshold {threshold})",
+    count=k.INT,
+    now=k.INSTANT,
+    threshold=k.INT,
+)
+
+#: Every message by code (read-only).
+CODES: Final[Mapping[str, MessageSpec]] = MappingProxyType(_CODES)
+
+#: Built-in names that Chinese text translates (routing policies' default names,
+#: scoring's default dimensions); any other name is shown as it is.
+BUILT_IN_NAMES: Final = (
+    _name("name", "channel"),
+    _name("name", "availability and capacity"),
+    _name("name", "required skills"),
+    _name("name", "language"),
+    _name("name", "skill group"),
+    _name("name", "part-time share"),
+    _name("name", "senior for repeat complaints"),
+    _name("name", "first-contact ownership"),
+    _name("name", "dedicated manager"),
+    _name("name", "least loaded"),
+    _name("name", "longest idle"),
+    _name("name", "standard"),
+    _name("name", "default"),
+    _name("name", "response_speed"),
+    _name("name", "resolution"),
+    _name("name", "attitude"),
+    _name("name", "competence"),
+    _name("name", "follow_up"),
+)
