@@ -119,6 +119,16 @@ CHINESE_NAMES: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
         "lapsed": ("失效", "超期失效"),
         "late_delay_notice": ("延期通知过晚",),
     },
+    "Every": {
+        "business_day": ("每个工作日", "每工作日"),
+        "week": ("每周",),
+        "month": ("每月",),
+        "quarter": ("每季度",),
+    },
+    "SolveStatus": {
+        "optimal": ("最优",),
+        "time_limit": ("达到时限", "超时"),
+    },
 }
 
 
