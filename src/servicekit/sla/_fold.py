@@ -37,6 +37,7 @@ from servicekit.sla._model import (
     TicketEvent,
     TicketStatus,
     event_facts,
+    merged_attributes,
 )
 from servicekit.sla._report import (
     Alert,
@@ -734,12 +735,28 @@ class Fold:
         elif kind is EventKind.PRIORITY_CHANGED:
             self.priority = e.priority
             self.reselect(t)
-        else:  # TIER_CHANGED
+        elif kind is EventKind.TIER_CHANGED:
             self.tier = e.tier
+            self.reselect(t)
+        else:  # FACTS_CHANGED
+            self.change_facts(e)
             self.reselect(t)
         if marks is not None:
             self.follow(e, t, marks)
         self.last = t
+
+    def change_facts(self, e: TicketEvent) -> None:
+        """Rule 6: the facts a FACTS_CHANGED event names replace the ticket's."""
+        if e.priority is not None:
+            self.priority = e.priority
+        if e.tier is not None:
+            self.tier = e.tier
+        if e.channel is not None:
+            self.channel = e.channel
+        if e.category is not None:
+            self.category = e.category
+        if e.attributes:
+            self.attributes = merged_attributes(self.attributes, e.attributes)
 
     def marks(self) -> list[tuple[int, bool]]:
         """Each metric's own track: how many cycles, and whether the latest runs."""

@@ -80,6 +80,7 @@ class EventKind(NamedEnum):
     PRIORITY_CHANGED = "priority_changed"
     TIER_CHANGED = "tier_changed"
     REOPENED = "reopened"
+    FACTS_CHANGED = "facts_changed"
 
 
 class TicketStatus(NamedEnum):
@@ -821,6 +822,10 @@ _CARRIES: Final[dict[EventKind, frozenset[str]]] = {
     EventKind.PRIORITY_CHANGED: frozenset({"priority", "attributes"}),
     EventKind.TIER_CHANGED: frozenset({"tier", "attributes"}),
     EventKind.REOPENED: frozenset({"attributes"}),
+    # Any of the ticket's facts; the attributes named are replaced, the rest kept.
+    EventKind.FACTS_CHANGED: frozenset(
+        {"priority", "tier", "channel", "category", "attributes"}
+    ),
 }
 _REQUIRES: Final[dict[EventKind, str]] = {
     EventKind.STATUS_CHANGED: "status",
@@ -828,6 +833,7 @@ _REQUIRES: Final[dict[EventKind, str]] = {
     EventKind.TIER_CHANGED: "tier",
 }
 _OPTIONAL_FIELDS: Final = ("priority", "tier", "channel", "category", "status")
+_FACTS_CHANGED_FIELDS: Final = ("priority", "tier", "channel", "category")
 _NOT_CARRIED: Final = {
     kind: tuple(f for f in _OPTIONAL_FIELDS if f not in carries)
     for kind, carries in _CARRIES.items()
@@ -1009,6 +1015,10 @@ class TicketEvent(_codec.Serialisable):
         tier: the customer tier (``CREATED`` and ``TIER_CHANGED``).
         channel: the channel (``CREATED``).
         category: a free-form category such as ``"logistics"`` (``CREATED``).
+            ``FACTS_CHANGED`` carries any of priority, tier, channel, category and
+            attributes (at least one): the new facts, for which the policy is
+            selected again (rule 6); the attributes it names replace the ticket's,
+            the others stay.
         status: the new status (``STATUS_CHANGED``).
         attributes: further facts: on ``CREATED`` the ticket's, for policy
             conditions (``attributes.<name>``); on any other event the event's own
@@ -1052,6 +1062,15 @@ class TicketEvent(_codec.Serialisable):
             if getattr(self, name) is not None:
                 msg = f"a {self.kind.name} event does not carry {name}; drop it or use another event kind"
                 raise InvalidEventError(msg)
+        if self.kind is EventKind.FACTS_CHANGED and not (
+            self.attributes
+            or any(getattr(self, f) is not None for f in _FACTS_CHANGED_FIELDS)
+        ):
+            msg = (
+                "a FACTS_CHANGED event needs at least one fact: priority, tier, "
+                "channel, category or attributes"
+            )
+            raise InvalidEventError(msg)
         needed = _REQUIRES.get(self.kind)
         if needed is not None and getattr(self, needed) is None:
             msg = f"a {self.kind.name} event needs {needed}=…"
@@ -1099,7 +1118,8 @@ _EVENT_SLOTS: Final = tuple(
 
 # ------------------------------------------------------------------ the quick reader
 
-_KINDS: Final = {m.value: m for m in EventKind}
+# FACTS_CHANGED is rare and checked as a whole: the codec's path reads it.
+_KINDS: Final = {m.value: m for m in EventKind if m is not EventKind.FACTS_CHANGED}
 # Members by their exact values, as ``to_dict`` writes them.
 _PRIORITIES: Final = {m.value: m for m in Priority}
 _TIERS: Final = {m.value: m for m in Tier}
@@ -1243,6 +1263,13 @@ def _read_event(data: object) -> TicketEvent | None:
 
 
 _codec.quick_reader(TicketEvent, _read_event)
+
+
+def merged_attributes(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """``old`` with the attributes ``new`` names replaced (both frozen already)."""
+    return _FrozenDict({**old, **new})
 
 
 def facts_of(
