@@ -387,7 +387,7 @@ class Fold:
         self.cycles: list[Cycles] = [first, Cycles(), Cycles(), resolution]
         self.extras = extras = policies.extras
         self.pausable = policies.pausable
-        for _i, base, _condition in extras:
+        for _i, base, _condition, _kinds in extras:
             cs = Cycles()
             if base in _STARTS_AT_CREATION:
                 cs.last = Cycle(t, active=True)
@@ -649,7 +649,7 @@ class Fold:
         changed, paused = self.changed_solved, self.paused()
         self.changed_solved = False
         self.resume(RESOLUTION, t, changed=changed, paused=paused)
-        for i, base, _condition in self.extras:
+        for i, base, _condition, _kinds in self.extras:
             if base == RESOLUTION:  # its clock was stopped by the solve, or before
                 self.resume(i, t, changed=changed, paused=paused)
 
@@ -759,12 +759,16 @@ class Fold:
             self.attributes = merged_attributes(self.attributes, e.attributes)
 
     def marks(self) -> list[tuple[int, bool]]:
-        """Each metric's own track: how many cycles, and whether the latest runs."""
+        """Before an event: each further track's metric's cycle count and if it runs."""
+        cycles = self.cycles
         out = []
-        for m in _SLOTS:
-            cs = self.cycles[m]
+        for _i, base, _c, _k in self.extras:
+            cs = cycles[base]
             last = cs.last
-            out.append((len(cs), last is not None and last.stop is None))
+            if last is None:
+                out.append((0, False))
+            else:
+                out.append((cs.n + 1, last.stop is None))
         return out
 
     def follow(self, e: TicketEvent, t: int, marks: list[tuple[int, bool]]) -> None:
@@ -774,17 +778,20 @@ class Fold:
         stop them.
         """
         facts: dict[str, Any] | None = None
-        for i, base, condition in self.extras:
-            n0, ran = marks[base]
+        for (i, base, condition, kinds), (n0, ran) in zip(
+            self.extras, marks, strict=True
+        ):
             cs = self.cycles[base]
-            started = len(cs) > n0
             last = cs.last
+            started = last is not None and cs.n + 1 > n0
             stopped = ran and (started or last is None or last.stop is not None)
             mine = self.cycles[i].last
             running = mine is not None and mine.stop is None
             if running:
                 if condition is None:
                     hit = stopped
+                elif kinds is not None and e.kind not in kinds:
+                    hit = False
                 else:
                     if facts is None:
                         facts = event_facts(e)

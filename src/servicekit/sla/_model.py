@@ -18,8 +18,10 @@ import attrs
 from servicekit import _codec
 from servicekit._boundary import check_depth, quote
 from servicekit._conditions import (
+    AllOf,
     Always,
     Condition,
+    Equals,
     condition_from,
     fields_read,
     or_always,
@@ -543,14 +545,29 @@ def tracks_of(policies: Iterable[SlaPolicy]) -> tuple[TrackKey, ...]:
 # A further track, as the fold follows it: its index in the fold's cycles, the
 # slot (in METRIC_ORDER) of the metric whose starts it follows, and the condition a
 # stopping event must match (None: it stops when the metric's own does).
-Extra = tuple[int, int, Condition | None]
+Extra = tuple[int, int, Condition | None, frozenset[str] | None]
+
+
+def _kinds_needed(condition: Condition | None) -> frozenset[str] | None:
+    """The event kinds a condition can match, when it says (``kind`` equals), else None.
+
+    The fold skips the condition for other events: most events of most tickets
+    cannot stop a "reply by the manager" target.
+    """
+    parts = condition.conditions if isinstance(condition, AllOf) else (condition,)
+    for part in parts:
+        if isinstance(part, Equals) and part.field == "kind":
+            return frozenset({str(part.value)})
+    return None
+
+
 _PAUSABLE_SLOTS: Final = (2, 3)  # PERIODIC_UPDATE and RESOLUTION (rule 13)
 
 
 def _extras(tracks: tuple[TrackKey, ...]) -> tuple[Extra, ...]:
     slot = {m: i for i, m in enumerate(METRIC_ORDER)}
     return tuple(
-        (i, slot[metric], condition)
+        (i, slot[metric], condition, _kinds_needed(condition))
         for i, (metric, condition, _k) in enumerate(tracks)
         if i >= len(METRIC_ORDER)
     )
@@ -687,7 +704,7 @@ class PolicySet(_codec.Serialisable):
             self,
             "_pausable",
             _PAUSABLE_SLOTS
-            + tuple(i for i, base, _ in extras if base in _PAUSABLE_SLOTS),
+            + tuple(i for i, base, _, _k in extras if base in _PAUSABLE_SLOTS),
         )
         object.__setattr__(
             self,
