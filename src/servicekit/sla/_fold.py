@@ -720,7 +720,10 @@ class Fold:
         if kind is EventKind.CREATED:
             msg = f"a second CREATED event at {e.at.isoformat()}; a ticket is created once"
             raise InvalidEventError(msg)
-        marks = self.marks() if self.extras else None
+        extras = self.extras
+        # A conditional FIRST_RESPONSE track (the manager's answer) never starts after
+        # CREATED and stops on its own events: it needs no marks.
+        marks = self.marks() if extras and self.policies.marked else None
         if kind is EventKind.AGENT_REPLY:
             self.agent_reply(t)
         elif kind is EventKind.CUSTOMER_MESSAGE:
@@ -741,7 +744,7 @@ class Fold:
         else:  # FACTS_CHANGED
             self.change_facts(e)
             self.reselect(t)
-        if marks is not None:
+        if extras:
             self.follow(e, t, marks)
         self.last = t
 
@@ -771,20 +774,24 @@ class Fold:
                 out.append((cs.n + 1, last.stop is None))
         return out
 
-    def follow(self, e: TicketEvent, t: int, marks: list[tuple[int, bool]]) -> None:
+    def follow(
+        self, e: TicketEvent, t: int, marks: list[tuple[int, bool]] | None
+    ) -> None:
         """Further tracks follow their metric's own (rule 21).
 
         They start with it, and stop with it unless a condition says which events
         stop them.
         """
         facts: dict[str, Any] | None = None
-        for (i, base, condition, kinds), (n0, ran) in zip(
-            self.extras, marks, strict=True
-        ):
-            cs = self.cycles[base]
-            last = cs.last
-            started = last is not None and cs.n + 1 > n0
-            stopped = ran and (started or last is None or last.stop is not None)
+        for j, (i, base, condition, kinds) in enumerate(self.extras):
+            if marks is None:
+                started = stopped = False
+            else:
+                n0, ran = marks[j]
+                cs = self.cycles[base]
+                last = cs.last
+                started = last is not None and cs.n + 1 > n0
+                stopped = ran and (started or last is None or last.stop is not None)
             mine = self.cycles[i].last
             running = mine is not None and mine.stop is None
             if running:

@@ -687,6 +687,10 @@ class PolicySet(_codec.Serialisable):
     _pausable: tuple[int, ...] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    # Whether the fold must note each event's effect on the metrics further tracks
+    # follow: not when every one is a conditional FIRST_RESPONSE track (one cycle,
+    # from CREATED; only its own events stop it).
+    marked: bool = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     _memo: dict[tuple[Any, ...], int] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -700,6 +704,11 @@ class PolicySet(_codec.Serialisable):
         extras = _extras(tracks)
         object.__setattr__(self, "_tracks", tracks)
         object.__setattr__(self, "_extras", extras)
+        object.__setattr__(
+            self,
+            "marked",
+            any(c is None or base != 0 for _i, base, c, _k in extras),
+        )
         object.__setattr__(
             self,
             "_pausable",
