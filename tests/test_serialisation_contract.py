@@ -251,6 +251,8 @@ def ticket_events(draw: st.DrawFn) -> TicketEvent:
         )
     elif kind is EventKind.STATUS_CHANGED:
         fields["status"] = draw(st.sampled_from(list(servicekit.sla.TicketStatus)))
+    elif kind is EventKind.FACTS_CHANGED:
+        fields["category"] = draw(texts.filter(str.strip))
     elif kind is EventKind.PRIORITY_CHANGED:
         fields["priority"] = draw(priorities)
     elif kind is EventKind.TIER_CHANGED:

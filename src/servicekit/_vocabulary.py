@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import enum
 import functools
-from typing import Self, TypeVar
+import re
+from typing import Final, Self, TypeVar
 
 from servicekit._names_zh import chinese_names_of
-from servicekit.errors import InvalidTypeError, UnknownNameError
+from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 
 __all__ = ["Channel", "NamedEnum", "Priority", "Tier", "parse_member"]
 
@@ -158,13 +159,41 @@ class Tier(_RankedStrEnum):
     ORDINARY = "ordinary"
 
 
+_CHANNEL_NAME_MAX: Final = 64
+_CHANNEL_SEPARATORS: Final = re.compile(r"[\s\-]+")
+
+
 class Channel(NamedEnum):
-    """The channel a contact arrives on (unordered).
+    """The channel a contact arrives on (unordered): an open vocabulary.
+
+    The built-in members are the usual channels plus WeChat (``WECHAT``), mini
+    programs (``MINI_PROGRAM``) and offline service stations (``OFFLINE_STATION``).
+    A team adds its own with [`register`][servicekit.Channel.register], once, at
+    start-up: it returns a member of this type, which routing capacity maps, policy
+    conditions and the codec (JSON) then take like a built-in one. A name is kept in
+    lower case, spaces and hyphens turned into ``_`` (``"Douyin Live"`` is
+    ``douyin_live``). ``parse`` refuses a name nobody registered, so a typo
+    (``"emial"``) is an error, not a new channel. Registering is idempotent and
+    append-only: a name, once a channel, always means the same one, so it can turn
+    a refusal into a channel but never change an answer already given. Unpickling
+    (a Dask or Spark worker) accepts a team's channel without registering it
+    there. Iterating ``Channel`` lists the built-in members only.
 
     Examples:
         >>> from servicekit import Channel
         >>> Channel.parse(" Chat ") is Channel.CHAT
         True
+        >>> Channel.parse("Mini Program") is Channel.MINI_PROGRAM
+        True
+        >>> douyin = Channel.register("Douyin")
+        >>> douyin, douyin.value, douyin.builtin
+        (<Channel.DOUYIN: 'douyin'>, 'douyin', False)
+        >>> Channel.parse("DOUYIN") is douyin
+        True
+        >>> Channel.parse("emial")
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnknownNameError: 'emial' is not a Channel; use one of: phone, chat, email, web, social, bot, wechat, mini_program, offline_station, or a team's own name after Channel.register(name)
     """
 
     PHONE = "phone"
@@ -173,3 +202,81 @@ class Channel(NamedEnum):
     WEB = "web"
     SOCIAL = "social"
     BOT = "bot"
+    WECHAT = "wechat"
+    MINI_PROGRAM = "mini_program"
+    OFFLINE_STATION = "offline_station"
+
+    @property
+    def builtin(self) -> bool:
+        """Whether this is one of the built-in members (not a team's own name)."""
+        return self._name_ in type(self)._member_map_
+
+    @classmethod
+    def parse(cls, value: object) -> Self:
+        """Return the channel named by ``value``: a member, a name or a value.
+
+        Raises:
+            UnknownNameError: ``value`` names no built-in or registered channel.
+        """
+        try:
+            return parse_member(cls, value)
+        except UnknownNameError:
+            if isinstance(value, str):
+                key = _CHANNEL_SEPARATORS.sub("_", value.strip()).lower()
+                found = cls._value2member_map_.get(key)
+                if found is not None:
+                    return found  # type: ignore[return-value]
+            allowed = ", ".join(m.value for m in cls)
+            msg = (
+                f"{value!r} is not a Channel; use one of: {allowed}, or a team's "
+                "own name after Channel.register(name)"
+            )
+            raise UnknownNameError(msg) from None
+
+    @classmethod
+    def register(cls, name: object) -> Self:
+        """Return the channel called ``name``, a team's own or a built-in one.
+
+        Args:
+            name: non-empty printable text of at most 64 characters.
+
+        Raises:
+            InvalidTypeError: ``name`` is not text.
+            InvalidArgumentError: ``name`` is empty, too long or unprintable.
+
+        Examples:
+            >>> from servicekit import Channel
+            >>> Channel.register("offline-station") is Channel.OFFLINE_STATION
+            True
+            >>> Channel.register("")
+            Traceback (most recent call last):
+            ...
+            servicekit.errors.InvalidArgumentError: a channel name must be non-empty printable text of at most 64 characters, such as 'wechat'; got ''
+        """
+        if isinstance(name, cls):
+            return name
+        if not isinstance(name, str):
+            msg = f"a channel name must be text, such as 'wechat'; got {type(name).__name__} {name!r}"
+            raise InvalidTypeError(msg)
+        value = _CHANNEL_SEPARATORS.sub("_", name.strip()).lower()
+        if not value or len(value) > _CHANNEL_NAME_MAX or not value.isprintable():
+            msg = (
+                "a channel name must be non-empty printable text of at most "
+                f"{_CHANNEL_NAME_MAX} characters, such as 'wechat'; got {name!r}"
+            )
+            raise InvalidArgumentError(msg)
+        found = cls._value2member_map_.get(value)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        # A pseudo-member, as enum.Flag makes them: an instance of this class that
+        # is not among the declared members. Kept so each name has one member
+        # (invisible memoisation: the same name gives an equal member regardless).
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return cls._value2member_map_.setdefault(value, member)  # type: ignore[return-value]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:
+        # Unpickling a team's channel (in a worker that never registered it).
+        return cls.register(value)

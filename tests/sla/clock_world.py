@@ -38,6 +38,14 @@ def reply(at):
     return TicketEvent(at=at, kind=EventKind.AGENT_REPLY)
 
 
+def manager_reply(at):
+    """A public reply by the customer's dedicated manager (SERVICE_STANDARD's
+    ``manager_answer`` target stops on it, issue 14)."""
+    return TicketEvent(
+        at=at, kind=EventKind.AGENT_REPLY, attributes={"role": "dedicated_manager"}
+    )
+
+
 def message(at):
     return TicketEvent(at=at, kind=EventKind.CUSTOMER_MESSAGE)
 

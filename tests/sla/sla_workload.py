@@ -46,7 +46,10 @@ _MIN: Final = 60_000_000  # µs
 
 _PRIORITIES: Final = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 _PRIORITY_W: Final = (20, 55, 18, 7)
-_CHANNELS: Final = tuple(Channel)
+# The six channels the workload has always drawn (issue 14 added more members).
+_CHANNELS: Final = tuple(
+    Channel.parse(c) for c in ("phone", "chat", "email", "web", "social", "bot")
+)
 _CHANNEL_W: Final = tuple(
     {"phone": 15, "chat": 20, "email": 30, "web": 20, "social": 10, "bot": 5}[c.value]
     for c in _CHANNELS

@@ -212,7 +212,7 @@ class TestEventLogErrors:
         ("kind", "field"),
         [
             (EventKind.AGENT_REPLY, {"status": "solved"}),
-            (EventKind.CUSTOMER_MESSAGE, {"attributes": {"vip": True}}),
+            (EventKind.CUSTOMER_MESSAGE, {"tier": "ordinary"}),
             (EventKind.STATUS_CHANGED, {"status": "open", "priority": "high"}),
             (EventKind.PRIORITY_CHANGED, {"priority": "high", "tier": "ordinary"}),
             (EventKind.TIER_CHANGED, {"tier": "ordinary", "channel": "chat"}),

@@ -266,8 +266,10 @@ class TestPriorityChanges:
         ]
         r = evaluate(SERVICE_STANDARD, events, friday)
         assert r.policy == "high_value"
-        assert metric(r, FR).due_at == sh(2025, 3, 10, 9, 50)
-        assert metric(r, FR).state is MetricState.RUNNING
+        manager = r.targets["manager_answer"]
+        assert manager.due_at == sh(2025, 3, 10, 9, 50)
+        assert manager.state is MetricState.RUNNING
+        assert metric(r, FR).due_at == sh(2025, 3, 7, 17, 20)
 
     def test_tier_change_after_a_breach_keeps_it(self):
         """Rule 6: created Fri 16:00 (standard, due 16:30), high value at 17:00: breached at 16:30."""

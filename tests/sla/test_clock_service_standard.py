@@ -110,14 +110,15 @@ class TestServiceStandard:
         friday = sh(2025, 3, 7, 17)
         r = evaluate(SERVICE_STANDARD, [created(friday, tier=Tier.HIGH_VALUE)], friday)
         assert r.policy == "high_value"
-        assert metric(r, FR).due_at == sh(2025, 3, 10, 10)
+        assert r.targets["manager_answer"].due_at == sh(2025, 3, 10, 10)
+        assert metric(r, FR).due_at == sh(2025, 3, 7, 17, 30)  # and the reply
         assert CHINA_BUSINESS_CALENDAR.add(friday, 2 * HOUR) == sh(2025, 3, 10, 10)
         # Saturday noon: still one business hour used, one left.
         sat = evaluate(
             SERVICE_STANDARD, [created(friday, tier="high_value")], sh(2025, 3, 8, 12)
         )
-        assert metric(sat, FR).elapsed == HOUR
-        assert metric(sat, FR).state is MetricState.RUNNING
+        assert sat.targets["manager_answer"].elapsed == HOUR
+        assert sat.targets["manager_answer"].state is MetricState.RUNNING
 
     def test_high_value_skips_the_lunch_break(self):
         """Rules 14, 15, 18: Mon 11:00 + 2 h = 11:00-12:00 + 13:30-14:30; warnings skip lunch too.
@@ -127,8 +128,12 @@ class TestServiceStandard:
         """
         start = sh(2025, 3, 3, 11)
         r = evaluate(SERVICE_STANDARD, [created(start, tier="high_value")], start)
-        assert metric(r, FR).due_at == sh(2025, 3, 3, 14, 30)
-        first_alerts = [(a.kind, a.threshold, a.at) for a in r.alerts if a.metric is FR]
+        assert r.targets["manager_answer"].due_at == sh(2025, 3, 3, 14, 30)
+        first_alerts = [
+            (a.kind, a.threshold, a.at)
+            for a in r.alerts
+            if a.target == "manager_answer"
+        ]
         assert first_alerts == [
             (AlertKind.WARNING, 0.5, sh(2025, 3, 3, 12)),
             (AlertKind.WARNING, 0.75, sh(2025, 3, 3, 14)),
@@ -137,7 +142,7 @@ class TestServiceStandard:
         at_lunch = evaluate(
             SERVICE_STANDARD, [created(start, tier="high_value")], sh(2025, 3, 3, 13)
         )
-        assert metric(at_lunch, FR).elapsed == HOUR
+        assert at_lunch.targets["manager_answer"].elapsed == HOUR
 
     def test_24h_resolution_with_pending_pauses(self):
         """Rules 11, 13: 24 real hours, minus the time spent pending.

@@ -86,10 +86,10 @@ class TestTargetErrors:
 
 
 class TestPolicyErrors:
-    def test_two_targets_for_one_metric(self):
-        """A policy has at most one target per metric."""
+    def test_two_targets_with_one_name(self):
+        """Issue 14: two targets for one metric need distinct names (reports key by name)."""
         with pytest.raises(
-            InvalidArgumentError, match="two targets for FIRST_RESPONSE"
+            DuplicateIdError, match="two targets are named 'first_response'"
         ):
             policy("p", target(FR, HOUR), target(FR, 2 * HOUR))
 

@@ -36,6 +36,8 @@ from servicekit.sla._model import (
     PolicySet,
     TicketEvent,
     TicketStatus,
+    event_facts,
+    merged_attributes,
 )
 from servicekit.sla._report import (
     Alert,
@@ -63,6 +65,7 @@ PERIODIC_UPDATE: Final = _SLOT[Metric.PERIODIC_UPDATE]
 RESOLUTION: Final = _SLOT[Metric.RESOLUTION]
 _SLOTS: Final = range(len(METRIC_ORDER))
 _PAUSABLE_METRICS: Final = (PERIODIC_UPDATE, RESOLUTION)
+_STARTS_AT_CREATION: Final = (FIRST_RESPONSE, RESOLUTION)
 
 
 class _Stretches:
@@ -341,8 +344,10 @@ class Fold:
         "changed_solved",
         "channel",
         "cycles",
+        "extras",
         "first_done",
         "last",
+        "pausable",
         "policies",
         "policy",
         "priority",
@@ -380,6 +385,13 @@ class Fold:
         first.last = Cycle(t, active=True)
         resolution.last = Cycle(t, active=True)
         self.cycles: list[Cycles] = [first, Cycles(), Cycles(), resolution]
+        self.extras = extras = policies.extras
+        self.pausable = policies.pausable
+        for _i, base, _condition, _kinds in extras:
+            cs = Cycles()
+            if base in _STARTS_AT_CREATION:
+                cs.last = Cycle(t, active=True)
+            self.cycles.append(cs)
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
@@ -448,7 +460,15 @@ class Fold:
         f.awaiting = awaiting
         f.first_done = first_done
         f.shared = 0
+        f.extras = policies.extras
+        f.pausable = policies.pausable
         f.cycles = [Cycles.of(c) for c in cycles]
+        if len(f.cycles) != len(policies.tracks):
+            msg = (
+                f"state.tracks holds {len(f.cycles) - len(METRIC_ORDER)} further "
+                f"targets' cycles; this policy set has {len(f.extras)}"
+            )
+            raise DeserializationError(msg)
         if len(f.cycles[FIRST_RESPONSE]) != 1 or len(f.cycles[RESOLUTION]) != 1:
             msg = (
                 "a stored clock has exactly one FIRST_RESPONSE and one RESOLUTION cycle"
@@ -469,10 +489,13 @@ class Fold:
             raise DeserializationError(msg)
         solved = self.status in SOLVED_STATUSES
         paused = self.paused()
-        for m, metric in enumerate(METRIC_ORDER):
+        names = [f"cycles.{metric.value}" for metric in METRIC_ORDER] + [
+            f"tracks[{j}]" for j in range(len(self.extras))
+        ]
+        for m, name in enumerate(names):
             cycles = list(self.cycles[m])
             for i, c in enumerate(cycles):
-                where = f"cycles.{metric.value}[{i}]"
+                where = f"{name}[{i}]"
                 c.check(self.last, where)
                 if c.stop is not None:
                     continue
@@ -485,7 +508,7 @@ class Fold:
                         f"{self.status.value}: solving stops every clock"
                     )
                     raise DeserializationError(msg)
-                held = m in _PAUSABLE_METRICS and paused
+                held = m in self.pausable and paused
                 if held != (c.active is None):
                     state = "paused" if held else "running"
                     msg = (
@@ -537,8 +560,10 @@ class Fold:
         f.since = self.since
         f.status = self.status
         f.tier = self.tier
-        f.shared = 0b1111
-        self.shared = 0b1111
+        f.extras = self.extras
+        f.pausable = self.pausable
+        f.shared = -1  # every track's bit
+        self.shared = -1
         return f
 
     def own(self, m: int) -> Cycles:
@@ -610,24 +635,31 @@ class Fold:
         c.stop = t
 
     def start(self, m: int, t: int) -> None:
-        paused = m in _PAUSABLE_METRICS and self.status in self.policy.pause_on
+        paused = m in self.pausable and self.status in self.policy.pause_on
         cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
         cycles.append(Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
-        for m in _SLOTS:
+        for m in range(len(self.cycles)):  # rule 12: solving stops every clock
             self.stop(m, t)
         self.awaiting = False
         self.first_done = True
 
     def resume_resolution(self, t: int) -> None:
-        c = self.mine(RESOLUTION)
-        if self.changed_solved:
+        changed, paused = self.changed_solved, self.paused()
+        self.changed_solved = False
+        self.resume(RESOLUTION, t, changed=changed, paused=paused)
+        for i, base, _condition, _kinds in self.extras:
+            if base == RESOLUTION:  # its clock was stopped by the solve, or before
+                self.resume(i, t, changed=changed, paused=paused)
+
+    def resume(self, m: int, t: int, *, changed: bool, paused: bool) -> None:
+        c = self.mine(m)
+        if changed:
             c.floor = t
-            self.changed_solved = False
         c.stop = None
         c.due = None
-        if not self.paused():
+        if not paused:
             c.active = t
 
     def reselect(self, t: int) -> None:
@@ -635,7 +667,7 @@ class Fold:
         old = self.policy
         if index == old.index:
             return
-        for m in _SLOTS:
+        for m in range(len(self.cycles)):
             ct = old.targets[m]
             c = self.cycles[m].last
             if ct is None or c is None:
@@ -666,7 +698,7 @@ class Fold:
         """Pause or resume the pausable clocks if the pause state changed (rule 13)."""
         if was_paused == self.paused():
             return
-        for m in _PAUSABLE_METRICS:
+        for m in self.pausable:
             if self.running(m) is not None:
                 live = self.mine(m)
                 if was_paused:
@@ -688,6 +720,10 @@ class Fold:
         if kind is EventKind.CREATED:
             msg = f"a second CREATED event at {e.at.isoformat()}; a ticket is created once"
             raise InvalidEventError(msg)
+        extras = self.extras
+        # A conditional FIRST_RESPONSE track (the manager's answer) never starts after
+        # CREATED and stops on its own events: it needs no marks.
+        marks = self.marks() if extras and self.policies.marked else None
         if kind is EventKind.AGENT_REPLY:
             self.agent_reply(t)
         elif kind is EventKind.CUSTOMER_MESSAGE:
@@ -702,10 +738,76 @@ class Fold:
         elif kind is EventKind.PRIORITY_CHANGED:
             self.priority = e.priority
             self.reselect(t)
-        else:  # TIER_CHANGED
+        elif kind is EventKind.TIER_CHANGED:
             self.tier = e.tier
             self.reselect(t)
+        else:  # FACTS_CHANGED
+            self.change_facts(e)
+            self.reselect(t)
+        if extras:
+            self.follow(e, t, marks)
         self.last = t
+
+    def change_facts(self, e: TicketEvent) -> None:
+        """Rule 6: the facts a FACTS_CHANGED event names replace the ticket's."""
+        if e.priority is not None:
+            self.priority = e.priority
+        if e.tier is not None:
+            self.tier = e.tier
+        if e.channel is not None:
+            self.channel = e.channel
+        if e.category is not None:
+            self.category = e.category
+        if e.attributes:
+            self.attributes = merged_attributes(self.attributes, e.attributes)
+
+    def marks(self) -> list[tuple[int, bool]]:
+        """Before an event: each further track's metric's cycle count and if it runs."""
+        cycles = self.cycles
+        out = []
+        for _i, base, _c, _k in self.extras:
+            cs = cycles[base]
+            last = cs.last
+            if last is None:
+                out.append((0, False))
+            else:
+                out.append((cs.n + 1, last.stop is None))
+        return out
+
+    def follow(
+        self, e: TicketEvent, t: int, marks: list[tuple[int, bool]] | None
+    ) -> None:
+        """Further tracks follow their metric's own (rule 21).
+
+        They start with it, and stop with it unless a condition says which events
+        stop them.
+        """
+        facts: dict[str, Any] | None = None
+        for j, (i, base, condition, kinds) in enumerate(self.extras):
+            if marks is None:
+                started = stopped = False
+            else:
+                n0, ran = marks[j]
+                cs = self.cycles[base]
+                last = cs.last
+                started = last is not None and cs.n + 1 > n0
+                stopped = ran and (started or last is None or last.stop is not None)
+            mine = self.cycles[i].last
+            running = mine is not None and mine.stop is None
+            if running:
+                if condition is None:
+                    hit = stopped
+                elif kinds is not None and e.kind not in kinds:
+                    hit = False
+                else:
+                    if facts is None:
+                        facts = event_facts(e)
+                    hit = condition.matches(facts)
+                if hit:
+                    self.stop(i, t)
+                    running = False
+            if started and not running and self.status not in SOLVED_STATUSES:
+                self.start(i, t)
 
     def agent_reply(self, t: int) -> None:
         if self.status in SOLVED_STATUSES:
@@ -764,13 +866,21 @@ class Fold:
         pol = self.policy
         tz = pol.timezone
         metrics: dict[Metric, MetricStatus] = {}
+        targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
-        for m, ct in enumerate(pol.targets):
-            if ct is not None:
-                metrics[ct.metric] = self.metric_status(m, ct, now, tz, alerts)
+        for m, ct in pol.measured:
+            status = self.metric_status(m, ct, now, tz, alerts)
+            targets[ct.name] = status
+            metric = ct.metric
+            shown = metrics.get(metric)
+            # A metric shows its earliest-due target; ties: the policy's order.
+            if shown is None or _due_before(status, shown):
+                metrics[metric] = status
+        if pol.names is not None:
+            targets = {name: targets[name] for name in pol.names}
         if len(alerts) > 1:
             alerts.sort(key=alert_order)
-        self.check_range(now, metrics, alerts)
+        self.check_range(now, targets, alerts)
         nxt = first_after(alerts, now)
         return assembled_report(
             policy=pol.policy.name,
@@ -778,12 +888,13 @@ class Fold:
             timezone=tz,
             now_us=now,
             metrics=metrics,
+            targets=targets,
             alerts=alerts,
             next_change_us=nxt,
         )
 
     def check_range(
-        self, now: int, metrics: Mapping[Metric, MetricStatus], alerts: list[Alert]
+        self, now: int, metrics: Mapping[str, MetricStatus], alerts: list[Alert]
     ) -> None:
         """Every instant the report shows must be a datetime in any zone (DESIGN §2)."""
         hi = now
@@ -865,11 +976,13 @@ class Fold:
                         # First passed because of the change, it falls there.
                         w = self.clamp(c.crossing(ct, x), c)
                     if w is not None:
-                        alerts.append(new_alert(AlertKind.WARNING, metric, f, n, tz, w))
+                        alerts.append(
+                            new_alert(AlertKind.WARNING, metric, f, n, tz, w, ct.name)
+                        )
         # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
         end = breach if breach is not None or c.stop is not None else due
         if end is not None:
-            alerts.append(new_alert(AlertKind.BREACH, metric, 1.0, n, tz, end))
+            alerts.append(new_alert(AlertKind.BREACH, metric, 1.0, n, tz, end, ct.name))
         return new_status(
             metric,
             state,
@@ -883,6 +996,14 @@ class Fold:
             breach,
             c.stop,
         )
+
+
+def _due_before(status: MetricStatus, shown: MetricStatus) -> bool:
+    d = due_us(status)
+    if d is None:
+        return False
+    e = due_us(shown)
+    return e is None or d < e
 
 
 def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:

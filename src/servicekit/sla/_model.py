@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, Final, Self, TypeVar
 
@@ -18,8 +18,10 @@ import attrs
 from servicekit import _codec
 from servicekit._boundary import check_depth, quote
 from servicekit._conditions import (
+    AllOf,
     Always,
     Condition,
+    Equals,
     condition_from,
     fields_read,
     or_always,
@@ -80,6 +82,7 @@ class EventKind(NamedEnum):
     PRIORITY_CHANGED = "priority_changed"
     TIER_CHANGED = "tier_changed"
     REOPENED = "reopened"
+    FACTS_CHANGED = "facts_changed"
 
 
 class TicketStatus(NamedEnum):
@@ -181,11 +184,71 @@ def _to_bool(value: object) -> bool:
     return value
 
 
+def _to_target_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"SlaTarget.name must be a non-empty string; got {quote(value)}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _default_name(target: SlaTarget) -> str:
+    return target.metric.value
+
+
+# The facts a stopping event shows to a target's ``stop_when``.
+EVENT_FACTS: Final = ("kind", "status", "attributes")
+
+
+def _fields_named(condition: object) -> Iterator[str]:
+    """Every field a condition tree names (a caller's own condition names none)."""
+    field = getattr(condition, "field", None)
+    if isinstance(field, str):
+        yield field
+    inner = getattr(condition, "condition", None)
+    if inner is not None:
+        yield from _fields_named(inner)
+    for part in getattr(condition, "conditions", ()):
+        yield from _fields_named(part)
+
+
+def _to_stop_when(value: object) -> Condition | None:
+    if value is None:
+        return None
+    condition = condition_from(value)
+    if isinstance(condition, Always):
+        msg = (
+            "stop_when=Always() would stop the clock at any event; leave it out (None) "
+            "for the metric's own stopping events"
+        )
+        raise InvalidArgumentError(msg)
+    for field in _fields_named(condition):
+        if field.partition(".")[0] not in EVENT_FACTS or field == "attributes.":
+            msg = (
+                f"stop_when reads {field!r}, which no event carries; a stopping event "
+                "shows 'kind', 'status' and 'attributes.<name>'"
+            )
+            raise InvalidArgumentError(msg)
+    return condition
+
+
+def _write_stop_when(condition: Condition | None) -> Condition | None:
+    return condition
+
+
+def event_facts(e: TicketEvent) -> dict[str, Any]:
+    """The facts a target's ``stop_when`` sees of event ``e``."""
+    out: dict[str, Any] = {"kind": e.kind, "attributes": e.attributes}
+    if e.status is not None:
+        out["status"] = e.status
+    return out
+
+
 @_codec.value(
-    omit_if_default=(),
+    omit_if_default=("name", "stop_when"),
     shapes={
         "within": _codec.Shape(dt.timedelta, _to_within, _same),
         "warn_at": _codec.Shape(tuple[float, ...], _to_warn_at, _same),
+        "stop_when": _codec.Shape(Condition | None, _to_stop_when, _write_stop_when),
     },
 )
 @attrs.frozen(kw_only=True)
@@ -199,6 +262,13 @@ class SlaTarget(_codec.Serialisable):
             24×7 time (False).
         warn_at: fractions of ``within`` (strictly between 0 and 1) at which a warning
             falls; kept sorted.
+        name: names the promise in [`SlaReport.targets`][servicekit.sla.SlaReport];
+            unique within a policy. Defaults to the metric's name
+            (``"first_response"``).
+        stop_when: a condition over the stopping event's facts (``kind``,
+            ``status``, ``attributes.<name>``): only a matching event, or solving
+            the ticket, stops this target's clock. None: the metric's own stopping
+            events (rules 8-12).
 
     Raises:
         InvalidArgumentError, InvalidTypeError, UnknownNameError: bad fields.
@@ -217,6 +287,11 @@ class SlaTarget(_codec.Serialisable):
     within: dt.timedelta = attrs.field(converter=_to_within)
     business_hours: bool = attrs.field(default=True, converter=_to_bool)
     warn_at: tuple[float, ...] = attrs.field(default=(0.5, 0.75), converter=_to_warn_at)
+    name: str = attrs.field(
+        default=attrs.Factory(_default_name, takes_self=True),
+        converter=_to_target_name,
+    )
+    stop_when: Condition | None = attrs.field(default=None, converter=_to_stop_when)
 
 
 # ---------------------------------------------------------------------------- policies
@@ -227,17 +302,18 @@ def _to_targets(value: object) -> tuple[SlaTarget, ...]:
         msg = f"targets must be a list of SlaTarget; got {value!r}"
         raise InvalidTypeError(msg)
     out = tuple(value)
-    seen: set[Metric] = set()
+    seen: set[str] = set()
     for t in out:
         if not isinstance(t, SlaTarget):
             msg = f"each target must be an SlaTarget; got {t!r}"
             raise InvalidTypeError(msg)
-        if t.metric in seen:
+        if t.name in seen:
             msg = (
-                f"two targets for {t.metric.name}; a policy has at most one per metric"
+                f"two targets are named {t.name!r}; name each promise of a policy "
+                "(SlaTarget(name=...)): reports key targets by name"
             )
-            raise InvalidArgumentError(msg)
-        seen.add(t.metric)
+            raise DuplicateIdError(msg)
+        seen.add(t.name)
     return out
 
 
@@ -307,8 +383,8 @@ class SlaPolicy(_codec.Serialisable):
 
     Args:
         name: shown in reports; unique within a [`PolicySet`][].
-        targets: at most one [`SlaTarget`][] per metric; a metric without a
-            target is not measured.
+        targets: any number of [`SlaTarget`][]s, several per metric if need be,
+            with distinct names; a metric without a target is not measured.
         calendar: working time for ``business_hours`` targets, and the zone of the
             instants the reports show.
         when: a condition over the ticket's facts (``priority``, ``tier``,
@@ -350,10 +426,22 @@ class SlaPolicy(_codec.Serialisable):
         default=_DEFAULT_PAUSE, converter=_to_pause_on
     )
 
-    def target(self, metric: Metric) -> SlaTarget | None:
-        """Return the target for ``metric``, or None if this policy does not measure it."""
+    def target(self, metric: Metric | str) -> SlaTarget | None:
+        """Return the target named ``metric``'s name (else the first for ``metric``), or None.
+
+        A string names a target (``"manager_answer"``); a [`Metric`][] finds the
+        target carrying its default name, else the metric's first target.
+        """
+        if isinstance(metric, Metric):
+            first = None
+            for t in self.targets:
+                if t.metric is metric:
+                    if t.name == metric.value:
+                        return t
+                    first = first or t
+            return first
         for t in self.targets:
-            if t.metric is metric:
+            if t.name == metric:
                 return t
         return None
 
@@ -397,11 +485,12 @@ METRIC_ORDER: Final = (
 class CompiledTarget:
     """A target in integer microseconds, bound to the engine that measures it."""
 
-    __slots__ = ("engine", "metric", "target", "warn", "within")
+    __slots__ = ("engine", "metric", "name", "target", "warn", "within")
 
     def __init__(self, target: SlaTarget, calendar: BusinessCalendar) -> None:
         self.target = target
         self.metric = target.metric
+        self.name = target.name
         self.within = delta_us(target.within, "within")
         # The earliest instant elapsed time reaches f × within, rounded up to the
         # microsecond; f is read as the decimal it was written as (0.9, not the binary
@@ -422,22 +511,102 @@ class CompiledTarget:
         return a + x if eng is None else eng.add_us(a, x)
 
 
+# A track is one run of cycles the fold keeps: a metric, the condition that stops
+# it (None: the metric's own stopping events) and an ordinal among a policy's
+# targets with the same two. The first four are each metric's own.
+TrackKey = tuple[Metric, Condition | None, int]
+_OWN_TRACKS: Final[tuple[TrackKey, ...]] = tuple((m, None, 0) for m in METRIC_ORDER)
+
+
+def _track_keys(policy: SlaPolicy) -> list[TrackKey]:
+    """The track of each of ``policy``'s targets, in its order."""
+    seen: dict[tuple[Metric, Condition | None], int] = {}
+    out = []
+    for t in policy.targets:
+        pair = (t.metric, t.stop_when)
+        k = seen.get(pair, 0)
+        seen[pair] = k + 1
+        out.append((t.metric, t.stop_when, k))
+    return out
+
+
+def tracks_of(policies: Iterable[SlaPolicy]) -> tuple[TrackKey, ...]:
+    """Every track the policies' targets need: each metric's own four first."""
+    out = list(_OWN_TRACKS)
+    known = set(out)
+    for policy in policies:
+        for key in _track_keys(policy):
+            if key not in known:
+                known.add(key)
+                out.append(key)
+    return tuple(out)
+
+
+# A further track, as the fold follows it: its index in the fold's cycles, the
+# slot (in METRIC_ORDER) of the metric whose starts it follows, and the condition a
+# stopping event must match (None: it stops when the metric's own does).
+Extra = tuple[int, int, Condition | None, frozenset[str] | None]
+
+
+def _kinds_needed(condition: Condition | None) -> frozenset[str] | None:
+    """The event kinds a condition can match, when it says (``kind`` equals), else None.
+
+    The fold skips the condition for other events: most events of most tickets
+    cannot stop a "reply by the manager" target.
+    """
+    parts = condition.conditions if isinstance(condition, AllOf) else (condition,)
+    for part in parts:
+        if isinstance(part, Equals) and part.field == "kind":
+            return frozenset({str(part.value)})
+    return None
+
+
+_PAUSABLE_SLOTS: Final = (2, 3)  # PERIODIC_UPDATE and RESOLUTION (rule 13)
+
+
+def _extras(tracks: tuple[TrackKey, ...]) -> tuple[Extra, ...]:
+    slot = {m: i for i, m in enumerate(METRIC_ORDER)}
+    return tuple(
+        (i, slot[metric], condition, _kinds_needed(condition))
+        for i, (metric, condition, _k) in enumerate(tracks)
+        if i >= len(METRIC_ORDER)
+    )
+
+
 class CompiledPolicy:
-    """A policy's targets indexed by [`METRIC_ORDER`][], ready for the fold."""
+    """A policy's targets indexed by the policy set's tracks, ready for the fold."""
 
-    __slots__ = ("index", "pause_on", "policy", "targets", "timezone")
+    __slots__ = (
+        "index",
+        "measured",
+        "names",
+        "pause_on",
+        "policy",
+        "targets",
+        "timezone",
+    )
 
-    def __init__(self, policy: SlaPolicy, index: int) -> None:
+    def __init__(
+        self, policy: SlaPolicy, index: int, tracks: tuple[TrackKey, ...] = _OWN_TRACKS
+    ) -> None:
         self.policy = policy
         self.index = index
         self.pause_on = policy.pause_on
         self.timezone = policy.calendar.timezone
-        by_metric = {t.metric: t for t in policy.targets}
+        keys = _track_keys(policy)
+        on = dict(zip(keys, policy.targets, strict=True))
         self.targets: tuple[CompiledTarget | None, ...] = tuple(
-            None
-            if m not in by_metric
-            else CompiledTarget(by_metric[m], policy.calendar)
-            for m in METRIC_ORDER
+            None if key not in on else CompiledTarget(on[key], policy.calendar)
+            for key in tracks
+        )
+        # (track, target) in track order, so metrics keep METRIC_ORDER; a report
+        # lists targets in the policy's order (``names``, None when that is it).
+        self.measured: tuple[tuple[int, CompiledTarget], ...] = tuple(
+            (i, ct) for i, ct in enumerate(self.targets) if ct is not None
+        )
+        names = tuple(t.name for t in policy.targets)
+        self.names = (
+            None if names == tuple(ct.name for _, ct in self.measured) else names
         )
 
 
@@ -509,6 +678,19 @@ class PolicySet(_codec.Serialisable):
     _compiled: tuple[CompiledPolicy, ...] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    _tracks: tuple[TrackKey, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _extras: tuple[Extra, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _pausable: tuple[int, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # Whether the fold must note each event's effect on the metrics further tracks
+    # follow: not when every one is a conditional FIRST_RESPONSE track (one cycle,
+    # from CREATED; only its own events stop it).
+    marked: bool = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     _memo: dict[tuple[Any, ...], int] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -518,10 +700,25 @@ class PolicySet(_codec.Serialisable):
     )
 
     def __attrs_post_init__(self) -> None:
+        tracks = tracks_of(self.policies)
+        extras = _extras(tracks)
+        object.__setattr__(self, "_tracks", tracks)
+        object.__setattr__(self, "_extras", extras)
+        object.__setattr__(
+            self,
+            "marked",
+            any(c is None or base != 0 for _i, base, c, _k in extras),
+        )
+        object.__setattr__(
+            self,
+            "_pausable",
+            _PAUSABLE_SLOTS
+            + tuple(i for i, base, _, _k in extras if base in _PAUSABLE_SLOTS),
+        )
         object.__setattr__(
             self,
             "_compiled",
-            tuple(CompiledPolicy(p, i) for i, p in enumerate(self.policies)),
+            tuple(CompiledPolicy(p, i, tracks) for i, p in enumerate(self.policies)),
         )
         # Invisible memoisation of select_index by the facts, which are immutable.
         object.__setattr__(self, "_memo", {})
@@ -554,6 +751,21 @@ class PolicySet(_codec.Serialisable):
     def __setstate__(self, state: dict[str, Any]) -> None:
         object.__setattr__(self, "policies", state["policies"])
         self.__attrs_post_init__()
+
+    @property
+    def tracks(self) -> tuple[TrackKey, ...]:
+        """The fold's tracks: each metric's own, then those of further targets."""
+        return self._tracks
+
+    @property
+    def extras(self) -> tuple[Extra, ...]:
+        """The tracks beyond each metric's own, as the fold follows them."""
+        return self._extras
+
+    @property
+    def pausable(self) -> tuple[int, ...]:
+        """The tracks that pause with the ticket's status (rule 13)."""
+        return self._pausable
 
     def compiled(self, index: int) -> CompiledPolicy:
         """The integer form of the policy at ``index`` (for the clocks)."""
@@ -628,12 +840,18 @@ _CARRIES: Final[dict[EventKind, frozenset[str]]] = {
     EventKind.CREATED: frozenset(
         {"priority", "tier", "channel", "category", "attributes"}
     ),
-    EventKind.CUSTOMER_MESSAGE: frozenset(),
-    EventKind.AGENT_REPLY: frozenset(),
-    EventKind.STATUS_CHANGED: frozenset({"status"}),
-    EventKind.PRIORITY_CHANGED: frozenset({"priority"}),
-    EventKind.TIER_CHANGED: frozenset({"tier"}),
-    EventKind.REOPENED: frozenset(),
+    # Elsewhere, attributes are the event's own facts (who replied, a clear
+    # answer), read by targets' stop_when; they never change the ticket's facts.
+    EventKind.CUSTOMER_MESSAGE: frozenset({"attributes"}),
+    EventKind.AGENT_REPLY: frozenset({"attributes"}),
+    EventKind.STATUS_CHANGED: frozenset({"status", "attributes"}),
+    EventKind.PRIORITY_CHANGED: frozenset({"priority", "attributes"}),
+    EventKind.TIER_CHANGED: frozenset({"tier", "attributes"}),
+    EventKind.REOPENED: frozenset({"attributes"}),
+    # Any of the ticket's facts; the attributes named are replaced, the rest kept.
+    EventKind.FACTS_CHANGED: frozenset(
+        {"priority", "tier", "channel", "category", "attributes"}
+    ),
 }
 _REQUIRES: Final[dict[EventKind, str]] = {
     EventKind.STATUS_CHANGED: "status",
@@ -641,6 +859,7 @@ _REQUIRES: Final[dict[EventKind, str]] = {
     EventKind.TIER_CHANGED: "tier",
 }
 _OPTIONAL_FIELDS: Final = ("priority", "tier", "channel", "category", "status")
+_FACTS_CHANGED_FIELDS: Final = ("priority", "tier", "channel", "category")
 _NOT_CARRIED: Final = {
     kind: tuple(f for f in _OPTIONAL_FIELDS if f not in carries)
     for kind, carries in _CARRIES.items()
@@ -822,9 +1041,14 @@ class TicketEvent(_codec.Serialisable):
         tier: the customer tier (``CREATED`` and ``TIER_CHANGED``).
         channel: the channel (``CREATED``).
         category: a free-form category such as ``"logistics"`` (``CREATED``).
+            ``FACTS_CHANGED`` carries any of priority, tier, channel, category and
+            attributes (at least one): the new facts, for which the policy is
+            selected again (rule 6); the attributes it names replace the ticket's,
+            the others stay.
         status: the new status (``STATUS_CHANGED``).
-        attributes: further facts for policy conditions (``CREATED``), matched as
-            ``attributes.<name>``.
+        attributes: further facts: on ``CREATED`` the ticket's, for policy
+            conditions (``attributes.<name>``); on any other event the event's own
+            (who replied, a clear answer), for targets' ``stop_when``.
 
     Equality compares instants, not wall clocks.
 
@@ -864,8 +1088,14 @@ class TicketEvent(_codec.Serialisable):
             if getattr(self, name) is not None:
                 msg = f"a {self.kind.name} event does not carry {name}; drop it or use another event kind"
                 raise InvalidEventError(msg)
-        if self.attributes and "attributes" not in _CARRIES[self.kind]:
-            msg = f"a {self.kind.name} event does not carry attributes; put facts on CREATED"
+        if self.kind is EventKind.FACTS_CHANGED and not (
+            self.attributes
+            or any(getattr(self, f) is not None for f in _FACTS_CHANGED_FIELDS)
+        ):
+            msg = (
+                "a FACTS_CHANGED event needs at least one fact: priority, tier, "
+                "channel, category or attributes"
+            )
             raise InvalidEventError(msg)
         needed = _REQUIRES.get(self.kind)
         if needed is not None and getattr(self, needed) is None:
@@ -914,7 +1144,8 @@ _EVENT_SLOTS: Final = tuple(
 
 # ------------------------------------------------------------------ the quick reader
 
-_KINDS: Final = {m.value: m for m in EventKind}
+# FACTS_CHANGED is rare and checked as a whole: the codec's path reads it.
+_KINDS: Final = {m.value: m for m in EventKind if m is not EventKind.FACTS_CHANGED}
 # Members by their exact values, as ``to_dict`` writes them.
 _PRIORITIES: Final = {m.value: m for m in Priority}
 _TIERS: Final = {m.value: m for m in Tier}
@@ -1058,6 +1289,13 @@ def _read_event(data: object) -> TicketEvent | None:
 
 
 _codec.quick_reader(TicketEvent, _read_event)
+
+
+def merged_attributes(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """``old`` with the attributes ``new`` names replaced (both frozen already)."""
+    return _FrozenDict({**old, **new})
 
 
 def facts_of(

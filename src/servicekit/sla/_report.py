@@ -137,7 +137,7 @@ _COUNT: Final = _codec.Shape(int, _checked_count, _same)
 
 
 @_codec.value(
-    omit_if_default=("timezone",),
+    omit_if_default=("timezone", "target"),
     shapes={
         "threshold": _codec.Shape(float, _checked_threshold, _same),
         "cycle": _COUNT,
@@ -147,7 +147,10 @@ _COUNT: Final = _codec.Shape(int, _checked_count, _same)
 )
 @attrs.frozen(kw_only=True)
 class _AlertRecord(_codec.Serialisable):
-    """An [`Alert`][] as JSON; ``timezone`` is None inside a report (the report's)."""
+    """An [`Alert`][] as JSON; ``timezone`` is None inside a report (the report's).
+
+    ``target`` is None for a target named after its metric (as before issue 14).
+    """
 
     kind: AlertKind
     metric: Metric
@@ -155,6 +158,7 @@ class _AlertRecord(_codec.Serialisable):
     cycle: int
     at: dt.datetime = attrs.field(eq=instant_key)
     timezone: str | None = None
+    target: str | None = None
 
 
 @_codec.value(
@@ -194,7 +198,7 @@ class _StatusRecord(_codec.Serialisable):
 
 
 @_codec.value(
-    omit_if_default=(),
+    omit_if_default=("targets",),
     shapes={
         "policy": _codec.Shape(str, _checked_name, _same),
         "timezone": _ZONE,
@@ -204,7 +208,11 @@ class _StatusRecord(_codec.Serialisable):
 )
 @attrs.frozen(kw_only=True)
 class _ReportRecord(_codec.Serialisable):
-    """An [`SlaReport`][] as JSON."""
+    """An [`SlaReport`][] as JSON.
+
+    ``targets`` is left out when ``metrics`` says it all: one target per metric,
+    named after it (every report before issue 14).
+    """
 
     policy: str
     status: TicketStatus
@@ -213,6 +221,7 @@ class _ReportRecord(_codec.Serialisable):
     next_change_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
     metrics: Mapping[Metric, _StatusRecord]
     alerts: tuple[_AlertRecord, ...]
+    targets: Mapping[str, _StatusRecord] | None = None
 
 
 def _us(at: dt.datetime | None) -> int | None:
@@ -245,6 +254,7 @@ def _alert_record(alert: Alert, *, alone: bool = True) -> _AlertRecord:
         cycle=alert.cycle,
         at=alert.at,
         timezone=alert.timezone if alone else None,
+        target=None if alert.target == alert.metric.value else alert.target,
     )
 
 
@@ -256,6 +266,7 @@ def _alert_of(record: _AlertRecord, zone: str | None = None) -> Alert:
         cycle=record.cycle,
         timezone=_zone_of(record, zone),
         at_us=instant_us(record.at, "at"),
+        target=record.metric.value if record.target is None else record.target,
     )
 
 
@@ -313,7 +324,15 @@ def _report_record(report: SlaReport) -> _ReportRecord:
         next_change_at=report.next_change_at,
         metrics={m: _status_record(s, alone=False) for m, s in report.metrics.items()},
         alerts=tuple(_alert_record(a, alone=False) for a in report.alerts),
+        targets=None
+        if _by_metric(report.metrics) == report.targets
+        else {n: _status_record(s, alone=False) for n, s in report.targets.items()},
     )
+
+
+def _by_metric(metrics: Mapping[Metric, MetricStatus]) -> dict[str, MetricStatus]:
+    """The targets of a report whose metrics say it all: each named after its metric."""
+    return {s.target.name: s for s in metrics.values()}
 
 
 def _report_of(record: _ReportRecord) -> SlaReport:
@@ -324,11 +343,26 @@ def _report_of(record: _ReportRecord) -> SlaReport:
             msg = f"metrics[{metric.value!r}] holds the status of {status.metric.value}"
             raise DeserializationError(msg)
         metrics[metric] = _status_of(status, zone)
+    targets = None
+    if record.targets is not None:
+        targets = {n: _status_of(s, zone) for n, s in record.targets.items()}
+        for name, named in targets.items():
+            if named.target.name != name:
+                msg = f"targets[{name!r}] holds the status of target {named.target.name!r}"
+                raise DeserializationError(msg)
+        for metric, shown in metrics.items():
+            if targets.get(shown.target.name) != shown:
+                msg = (
+                    f"metrics[{metric.value!r}] is not the status of any of the "
+                    "report's targets"
+                )
+                raise DeserializationError(msg)
     return SlaReport(
         policy=record.policy,
         status=record.status,
         timezone=zone,
         metrics=metrics,
+        targets=targets,
         alerts=[_alert_of(a, zone) for a in record.alerts],
         now_us=instant_us(record.now, "now"),
         next_change_us=_us(record.next_change_at),
@@ -360,10 +394,16 @@ def _public_repr(value: object, names: tuple[str, ...]) -> str:
     return f"{type(value).__name__}({shown})"
 
 
+def _metric_name(value: Alert) -> str:
+    return value.metric.value
+
+
 @_codec.value(form=_codec.Shape(_AlertRecord, _alert_of, _alert_record))
 @attrs.frozen(kw_only=True, repr=False)
 class Alert(_codec.Serialisable):
-    """A warning or breach of one metric's latest cycle, at an instant.
+    """A warning or breach of one target's latest cycle, at an instant.
+
+    ``target`` names the target (its metric's name unless the policy named it).
 
     ``at`` may lie in the past (already passed) or the future (scheduled); compare it
     with the report's ``now``.
@@ -400,6 +440,7 @@ class Alert(_codec.Serialisable):
     cycle: int
     timezone: str
     _at: int = attrs.field(alias="at_us")
+    target: str = attrs.field(default=attrs.Factory(_metric_name, takes_self=True))
 
     @property
     def at(self) -> pendulum.DateTime:
@@ -408,7 +449,7 @@ class Alert(_codec.Serialisable):
 
     def __repr__(self) -> str:
         return _public_repr(
-            self, ("kind", "metric", "threshold", "cycle", "timezone", "at")
+            self, ("kind", "metric", "target", "threshold", "cycle", "timezone", "at")
         )
 
     @classmethod
@@ -565,6 +606,15 @@ _STATUS_REPR: Final = (
 )
 
 
+def _to_targets_map(
+    value: Mapping[str, MetricStatus] | None,
+) -> Mapping[str, MetricStatus]:
+    if value is None:
+        return None  # type: ignore[return-value]  # set from metrics after init
+    frozen: Mapping[Any, Any] = _FrozenDict(value)
+    return frozen
+
+
 def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStatus]:
     frozen: Mapping[Any, Any] = _FrozenDict(
         {Metric.parse(k): v for k, v in value.items()}
@@ -580,7 +630,9 @@ class SlaReport(_codec.Serialisable):
     Attributes:
         policy: the name of the policy applied (after any re-selection).
         status: the ticket's status.
-        metrics: one [`MetricStatus`][] per metric the policy measures.
+        metrics: per metric the policy measures, the [`MetricStatus`][] of its
+            earliest-due target (ties: the first in the policy).
+        targets: every target's [`MetricStatus`][], by the target's name.
         alerts: warnings and breaches of the latest cycles, by instant (rule 19).
         timezone: the policy calendar's zone, in which instants are shown.
 
@@ -607,6 +659,14 @@ class SlaReport(_codec.Serialisable):
     alerts: tuple[Alert, ...] = attrs.field(converter=_to_alerts)
     _now: int = attrs.field(alias="now_us")
     _next: int | None = attrs.field(alias="next_change_us")
+    targets: Mapping[str, MetricStatus] = attrs.field(
+        default=None, converter=_to_targets_map
+    )
+
+    def __attrs_post_init__(self) -> None:
+        given: object = self.targets
+        if given is None:  # one target per metric, named after it
+            _set_targets(self, _FrozenDict(_by_metric(self.metrics)))
 
     @property
     def now(self) -> pendulum.DateTime:
@@ -623,6 +683,7 @@ class SlaReport(_codec.Serialisable):
                 "now",
                 "next_change_at",
                 "metrics",
+                "targets",
                 "alerts",
             ),
         )
@@ -710,6 +771,8 @@ _set_policy: Final = _setter(SlaReport, "policy")
 _set_report_status: Final = _setter(SlaReport, "status")
 _set_report_timezone: Final = _setter(SlaReport, "timezone")
 _set_metrics: Final = _setter(SlaReport, "metrics")
+_set_targets: Final = _setter(SlaReport, "targets")
+_set_alert_target: Final = _setter(Alert, "target")
 _set_alerts: Final = _setter(SlaReport, "alerts")
 _set_now: Final = _setter(SlaReport, "_now")
 _set_next: Final = _setter(SlaReport, "_next")
@@ -751,9 +814,11 @@ def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
     cycle: int,
     timezone: str,
     at_us: int,
+    target: str,
 ) -> Alert:
     """``Alert(...)`` of these fields, built without attrs' ``__init__``."""
     a = _new(Alert)
+    _set_alert_target(a, target)
     _set_kind(a, kind)
     _set_alert_metric(a, metric)
     _set_threshold(a, threshold)
@@ -770,6 +835,7 @@ def assembled_report(
     timezone: str,
     now_us: int,
     metrics: dict[Metric, MetricStatus],
+    targets: dict[str, MetricStatus],
     alerts: list[Alert],
     next_change_us: int | None,
 ) -> SlaReport:
@@ -784,6 +850,7 @@ def assembled_report(
     _set_report_status(report, status)
     _set_report_timezone(report, timezone)
     _set_metrics(report, _FrozenDict(cast("dict[str, MetricStatus]", metrics)))
+    _set_targets(report, _FrozenDict(targets))
     _set_alerts(report, tuple(alerts))
     _set_now(report, now_us)
     _set_next(report, next_change_us)

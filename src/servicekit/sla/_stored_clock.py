@@ -149,7 +149,8 @@ class _FactsRecord(_codec.Serialisable):
 
 
 @_codec.value(
-    omit_if_default=(), shapes={"since": STORED_INSTANT, "last": STORED_INSTANT}
+    omit_if_default=("tracks",),
+    shapes={"since": STORED_INSTANT, "last": STORED_INSTANT},
 )
 @attrs.frozen(kw_only=True)
 class _StateRecord(_codec.Serialisable):
@@ -164,6 +165,9 @@ class _StateRecord(_codec.Serialisable):
     awaiting: bool
     first_done: bool
     cycles: _MetricCycles
+    # The cycles of further targets (named, or with stop_when), in the order of the
+    # policy set's tracks; absent when there are none (every clock before issue 14).
+    tracks: tuple[tuple[_CycleRecord, ...], ...] = ()
 
 
 @_codec.value()
@@ -230,6 +234,10 @@ def stored_clock(policies: PolicySet, fold: Fold) -> StoredClock:
             awaiting=fold.awaiting,
             first_done=fold.first_done,
             cycles=_MetricCycles(**cycles),
+            tracks=tuple(
+                tuple(_cycle_record(c) for c in fold.cycles[i])
+                for i in range(len(METRIC_ORDER), len(fold.cycles))
+            ),
         ),
     )
 
@@ -254,5 +262,6 @@ def restored_fold(stored: StoredClock) -> Fold:
         first_done=state.first_done,
         cycles=[
             [_cycle_of(c) for c in getattr(state.cycles, m.value)] for m in METRIC_ORDER
-        ],
+        ]
+        + [[_cycle_of(c) for c in track] for track in state.tracks],
     )

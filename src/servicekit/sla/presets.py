@@ -16,9 +16,13 @@ for the customer) or on hold.
 3. ``chat`` (channel CHAT): a human agent replies within **30 seconds**.
 4. ``logistics_fast_lane`` (category ``"logistics_complaint"``): logistics complaints
    skip the queue, answered within **15 minutes**.
-5. ``high_value`` (tier HIGH_VALUE): the customer's dedicated manager answers within
-   **2 business hours** of the China calendar ([`CHINA_BUSINESS_CALENDAR`][]); a
-   Friday 17:00 request is due Monday 10:00.
+5. ``high_value`` (tier HIGH_VALUE): two promises at once. Like everyone, a first
+   reply and every next reply within **30 minutes** (targets ``first_response``
+   and ``next_response``); *also* an answer from the customer's dedicated manager
+   within **2 business hours** of the China calendar ([`CHINA_BUSINESS_CALENDAR`][])
+   (target ``manager_answer``, stopped only by an ``AGENT_REPLY`` whose
+   ``attributes`` say ``{"role": "dedicated_manager"}``, or by solving). A Friday
+   17:00 request is owed a reply by 17:30 and the manager's answer by Monday 10:00.
 6. ``requirement`` (category ``"requirement"``): answered within 30 minutes, then a
    progress update (a public reply) at least every **7 days** (168 hours) while the
    requirement is open. Its delivery deadlines belong to
@@ -30,6 +34,8 @@ Policies 1-5 and 7 also promise a clear answer or a solution within **24 hours**
 
 Examples:
     >>> from servicekit.sla.presets import SERVICE_STANDARD
+    >>> [t.name for t in SERVICE_STANDARD.select({"tier": "high_value"}).targets]
+    ['first_response', 'next_response', 'manager_answer', 'resolution']
     >>> SERVICE_STANDARD.select({"channel": "chat", "priority": "normal"}).name
     'chat'
     >>> SERVICE_STANDARD.select({"priority": "urgent", "channel": "chat"}).name
@@ -41,12 +47,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from servicekit._conditions import AllOf, Equals
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.sla._calendar import BusinessCalendar
 from servicekit.sla._hours import parse_hours
-from servicekit.sla._model import Metric, PolicySet, SlaPolicy, SlaTarget
+from servicekit.sla._model import EventKind, Metric, PolicySet, SlaPolicy, SlaTarget
 
-__all__ = ["CHINA_BUSINESS_CALENDAR", "SERVICE_STANDARD"]
+__all__ = ["BY_DEDICATED_MANAGER", "CHINA_BUSINESS_CALENDAR", "SERVICE_STANDARD"]
 
 CHINA_BUSINESS_CALENDAR: Final = BusinessCalendar.for_country(
     "CN",
@@ -60,6 +67,15 @@ holidays and open on their 调休 make-up working days."""
 def _t(metric: Metric, within: dt.timedelta, *, business: bool = False) -> SlaTarget:
     return SlaTarget(metric=metric, within=within, business_hours=business)
 
+
+BY_DEDICATED_MANAGER: Final = AllOf(
+    conditions=[
+        Equals(field="kind", value=EventKind.AGENT_REPLY.value),
+        Equals(field="attributes.role", value="dedicated_manager"),
+    ]
+)
+"""The events that stop the ``manager_answer`` target: a public reply whose
+``attributes`` hold ``{"role": "dedicated_manager"}``."""
 
 _M = dt.timedelta(minutes=1)
 _H = dt.timedelta(hours=1)
@@ -113,8 +129,15 @@ SERVICE_STANDARD: Final = PolicySet(
             when={"tier": Tier.HIGH_VALUE},
             calendar=CHINA_BUSINESS_CALENDAR,
             targets=[
-                _t(Metric.FIRST_RESPONSE, 2 * _H, business=True),
-                _t(Metric.NEXT_RESPONSE, 2 * _H, business=True),
+                _t(Metric.FIRST_RESPONSE, 30 * _M),
+                _t(Metric.NEXT_RESPONSE, 30 * _M),
+                SlaTarget(
+                    name="manager_answer",
+                    metric=Metric.FIRST_RESPONSE,
+                    within=2 * _H,
+                    business_hours=True,
+                    stop_when=BY_DEDICATED_MANAGER,
+                ),
                 _ANSWER_IN_A_DAY,
             ],
         ),
