@@ -29,9 +29,8 @@ __all__ = ["CHINESE_NAMES", "chinese_name", "chinese_names_of"]
 _M = TypeVar("_M")
 
 #: Enum class name → member value → its Chinese names, the canonical one first.
-#: Channel also lists names of channels beyond its built-in members (WeChat,
-#: mini-programs, offline stations): they are read only once Channel has such a
-#: member, so a team that registers ``wechat`` gets 微信 with it.
+#: A channel a team registers (``Channel.register``) has no Chinese name until a
+#: catalogue gives it one: only the built-in members are listed here.
 CHINESE_NAMES: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     "Priority": {
         "urgent": ("紧急", "特急"),
@@ -53,7 +52,7 @@ CHINESE_NAMES: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
         "bot": ("机器人", "智能客服"),
         "wechat": ("微信", "企业微信"),
         "mini_program": ("小程序", "微信小程序"),
-        "offline": ("线下", "线下网点", "服务网点"),
+        "offline_station": ("线下网点", "服务网点", "线下"),
     },
     "Metric": {
         "first_response": ("首次响应", "首响"),
@@ -68,6 +67,7 @@ CHINESE_NAMES: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
         "status_changed": ("状态变更",),
         "priority_changed": ("优先级变更",),
         "tier_changed": ("客户等级变更", "等级变更"),
+        "facts_changed": ("信息变更", "工单信息变更"),
         "reopened": ("重新打开", "重开"),
     },
     "TicketStatus": {

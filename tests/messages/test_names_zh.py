@@ -86,11 +86,14 @@ def test_english_still_parses_and_unknown_names_still_list_the_choices():
         Priority.parse("十万火急")
 
 
-def test_channels_beyond_the_members_are_not_invented():
-    """微信 is in the table for a team that adds the channel; until then it is unknown."""
-    assert "wechat" not in {m.value for m in Channel}
+def test_a_registered_channel_gets_no_invented_chinese_name():
+    """微信 is a built-in member; a team's own channel has no Chinese name to parse."""
+    assert Channel.parse("微信") is Channel.WECHAT
+    assert Channel.parse("线下网点") is Channel.OFFLINE_STATION
+    douyin = Channel.register("douyin_live")
+    assert douyin.value not in CHINESE_NAMES["Channel"]
     with pytest.raises(UnknownNameError):
-        Channel.parse("微信")
+        Channel.parse("抖音直播")
 
 
 def test_chinese_names_come_through_the_codec():

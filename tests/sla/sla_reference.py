@@ -293,11 +293,16 @@ class RefTicket:
             self.resume(t)  # rule 11
             if self.live(Metric.NEXT_RESPONSE) is None:
                 self.start(Metric.NEXT_RESPONSE, t)  # rule 9
-        else:  # PRIORITY_CHANGED, TIER_CHANGED: rule 6
+        else:  # PRIORITY_CHANGED, TIER_CHANGED, FACTS_CHANGED: rule 6
             if k is EventKind.PRIORITY_CHANGED:
                 self.facts["priority"] = e.priority
-            else:
+            elif k is EventKind.TIER_CHANGED:
                 self.facts["tier"] = e.tier
+            else:  # the facts it names replace the ticket's, the others stay
+                for name in ("priority", "tier", "channel", "category"):
+                    if getattr(e, name) is not None:
+                        self.facts[name] = getattr(e, name)
+                self.facts["attributes"] = {**self.facts["attributes"], **e.attributes}
             new_policy = self.select()
             if new_policy is not self.policy:
                 for m in METRICS:

@@ -35,6 +35,7 @@ GAPS = st.one_of(
 )
 KINDS = st.sampled_from(list(EventKind))
 STATUSES = st.sampled_from(list(TicketStatus))
+FACTS = EventKind.FACTS_CHANGED
 ZONES = st.sampled_from(("UTC", "Asia/Shanghai", "America/New_York"))
 
 
@@ -84,10 +85,11 @@ class SlaClockMachine(RuleBasedStateMachine):
                 kind,
                 status=status if kind is EventKind.STATUS_CHANGED else None,
                 priority=data.draw(priorities)
-                if kind in {EventKind.CREATED, EventKind.PRIORITY_CHANGED}
+                if kind in {EventKind.CREATED, EventKind.PRIORITY_CHANGED, FACTS}
                 else None,
+                # FACTS_CHANGED carries at least one fact: here always a tier
                 tier=data.draw(tiers)
-                if kind in {EventKind.CREATED, EventKind.TIER_CHANGED}
+                if kind in {EventKind.CREATED, EventKind.TIER_CHANGED, FACTS}
                 else None,
                 zone=zone,
             )
