@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt  # noqa: TC003 -- the codec reads the field types at run time
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -18,6 +18,9 @@ from servicekit import _codec
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import InvalidArgumentError, InvalidTypeError
 from servicekit.routing import _values as v
+
+if TYPE_CHECKING:
+    from servicekit.sla import SlaReport
 
 __all__ = ["Agent", "Ticket"]
 
@@ -240,6 +243,49 @@ class Ticket(_codec.Serialisable):
                 f"{sorted(self.skills)}; add them to skills or drop their levels"
             )
             raise InvalidArgumentError(msg)
+
+    def with_sla(self, report: SlaReport) -> Ticket:
+        """Return this ticket with ``due_at`` from its SLA report: no hand copying.
+
+        The queue serves earlier deadlines first (after priority), so a ticket whose
+        report says a promise runs out sooner, or has run out, moves up. The
+        deadline is [`SlaReport.due_at`][servicekit.sla.SlaReport.due_at]: the
+        earliest running target's, or None when nothing runs (then the ticket comes
+        after those with a deadline). Evaluate the report at the dispatch's ``now``.
+
+        Args:
+            report: the ticket's [`SlaReport`][servicekit.sla.SlaReport].
+
+        Raises:
+            InvalidTypeError: ``report`` is not an ``SlaReport``.
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.routing import Ticket
+            >>> from servicekit.sla import EventKind, TicketEvent, evaluate
+            >>> from servicekit.sla.presets import SERVICE_STANDARD
+            >>> t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+            >>> events = [TicketEvent(at=t0, kind=EventKind.CREATED, priority="urgent")]
+            >>> report = evaluate(SERVICE_STANDARD, events, t0.add(minutes=2))
+            >>> ticket = Ticket(
+            ...     id="T1",
+            ...     created_at=t0,
+            ...     priority="urgent",
+            ...     tier="ordinary",
+            ...     channel="phone",
+            ... )
+            >>> ticket.with_sla(report).due_at
+            DateTime(2025, 3, 3, 10, 5, 0, tzinfo=Timezone('Asia/Shanghai'))
+        """
+        from servicekit.sla import SlaReport  # noqa: PLC0415 -- loaded only when asked
+
+        if not isinstance(report, SlaReport):
+            msg = (  # type: ignore[unreachable]  # callers without a type checker
+                "Ticket.with_sla takes the ticket's SlaReport (from sla.evaluate); "
+                f"got {type(report).__name__}"
+            )
+            raise InvalidTypeError(msg)
+        return attrs.evolve(self, due_at=report.due_at)
 
     def min_level(self, skill: str) -> int:
         """Return the minimum level required for ``skill`` (1 when unspecified).

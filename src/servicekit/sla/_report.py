@@ -694,6 +694,36 @@ class SlaReport(_codec.Serialisable):
         return None if self._next is None else datetime_at(self._next, self.timezone)
 
     @property
+    def due_at(self) -> pendulum.DateTime | None:
+        """The earliest instant a running target runs out: where the queue orders it.
+
+        Over every target whose latest cycle is still running (not stopped, not
+        paused), breached ones included: their instant is past, so they come first.
+        None while nothing runs (every target met, paused or not started), and a
+        routing queue then orders the ticket after those with a deadline.
+        [`Ticket.with_sla`][servicekit.routing.Ticket.with_sla] copies it onto a
+        routing ticket.
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.sla import EventKind, TicketEvent, evaluate
+            >>> from servicekit.sla.presets import SERVICE_STANDARD
+            >>> friday = pendulum.datetime(2025, 3, 7, 17, tz="Asia/Shanghai")
+            >>> vip = [
+            ...     TicketEvent(at=friday, kind=EventKind.CREATED, tier="high_value")
+            ... ]
+            >>> report = evaluate(SERVICE_STANDARD, vip, friday.add(minutes=5))
+            >>> report.due_at  # the 30-minute reply, before the manager's 2 hours
+            DateTime(2025, 3, 7, 17, 30, 0, tzinfo=Timezone('Asia/Shanghai'))
+        """
+        running = [
+            s._due  # noqa: SLF001
+            for s in self.targets.values()
+            if s._stopped is None and s._due is not None  # noqa: SLF001
+        ]
+        return datetime_at(min(running), self.timezone) if running else None
+
+    @property
     def breached(self) -> tuple[Metric, ...]:
         """The metrics whose latest cycle is breached."""
         return tuple(
