@@ -27,8 +27,8 @@ Targets (issue 15):
   microseconds per call are reported at 10, 100 and 2,000 agents; its correctness
   is tested against Mandelbaum & Zeltyn's closed forms in tests/workforce.
 
-Shift scheduling and rostering (the planning half of issue 15) add their own
-functions to ``BENCHMARKS`` at the bottom of this file.
+Shift scheduling and rostering (the planning half of issue 15, which needs the
+``planning`` extra) are measured by ``benchmarks/bench_workforce_plan.py``.
 """
 
 from __future__ import annotations
@@ -245,9 +245,8 @@ def bench_erlang_a(repeat: int) -> bool:
     return True
 
 
-#: Each benchmark takes ``repeat`` and returns whether its targets passed. The shift
-#: scheduling (336 intervals, 20 templates, against MinRequiredResources) and roster
-#: (60 agents, 4 weeks, language coverage) benchmarks of issue 15 join this list.
+#: Each benchmark takes ``repeat`` and returns whether its targets passed (shift
+#: plans and rosters: bench_workforce_plan.py).
 BENCHMARKS: list[Callable[[int], bool]] = [
     bench_erlang_c_small,
     bench_required_agents_small,
