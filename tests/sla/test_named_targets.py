@@ -470,3 +470,58 @@ def test_a_condition_no_event_meets_only_solving_stops(case):
                 and e.status in {TicketStatus.SOLVED, TicketStatus.CLOSED}
             ]
             assert solved
+
+
+ANSWERED_OR_WAITING = policy(
+    "answered_or_waiting",
+    target(FR, 30 * MINUTE),
+    target(RES, 24 * HOUR),
+    SlaTarget(
+        name="answer_or_ask",
+        metric=FR,
+        within=2 * HOUR,
+        business_hours=False,
+        stop_when={"kind": "status_changed", "status": "pending"},
+    ),
+    calendar=CHINA_BUSINESS_CALENDAR,
+)
+
+
+class TestStopConditionsOnEventsWithoutAttributes:
+    """An event without attributes is judged by its kind *and* status.
+
+    The fold remembers a stop condition's answer for such events; a memo keyed on
+    the kind alone would let a ticket put on hold inherit the answer given for a
+    ticket set pending (or the reverse) in the same policy set.
+    """
+
+    def test_pending_stops_it_and_on_hold_does_not_in_either_order(self):
+        t0 = at(2025, 3, 3, 10)
+        pending = [created(t0), status(t0.add(minutes=40), TicketStatus.PENDING)]
+        held = [created(t0), status(t0.add(minutes=40), TicketStatus.ON_HOLD)]
+        now = t0.add(hours=3)
+        for first, second in ((pending, held), (held, pending)):
+            policies = PolicySet([ANSWERED_OR_WAITING])
+            reports = {
+                first[1].status: evaluate(policies, first, now),
+                second[1].status: evaluate(policies, second, now),
+            }
+            asked = reports[TicketStatus.PENDING].targets["answer_or_ask"]
+            assert asked.state is MetricState.MET
+            assert asked.stopped_at == t0.add(minutes=40)
+            waiting = reports[TicketStatus.ON_HOLD].targets["answer_or_ask"]
+            assert waiting.state is MetricState.BREACHED
+            assert waiting.breached_at == t0.add(hours=2)
+
+    def test_attributes_still_decide_when_an_event_has_them(self):
+        """The manager's reply stops the manager's clock; a plain reply never does."""
+        t0 = at(2025, 3, 3, 10)
+        vip = TicketEvent(at=t0, kind=EventKind.CREATED, tier="high_value")
+        plain = evaluate(
+            SERVICE_STANDARD, [vip, reply(t0.add(minutes=5))], t0.add(hours=1)
+        )
+        by_manager = evaluate(
+            SERVICE_STANDARD, [vip, manager_reply(t0.add(minutes=5))], t0.add(hours=1)
+        )
+        assert plain.targets["manager_answer"].state is MetricState.RUNNING
+        assert by_manager.targets["manager_answer"].state is MetricState.MET

@@ -744,7 +744,7 @@ class Fold:
         else:  # FACTS_CHANGED
             self.change_facts(e)
             self.reselect(t)
-        if extras:
+        if extras and kind in self.policies.follow_kinds:
             self.follow(e, t, marks)
         self.last = t
 
@@ -799,6 +799,13 @@ class Fold:
                     hit = stopped
                 elif kinds is not None and e.kind not in kinds:
                     hit = False
+                elif not e.attributes:  # facts are kind and status: memoised
+                    key = (i, e.kind, e.status)
+                    memo = self.policies.stop_memo
+                    known = memo.get(key)
+                    if known is None:
+                        known = memo[key] = condition.matches(event_facts(e))
+                    hit = known
                 else:
                     if facts is None:
                         facts = event_facts(e)

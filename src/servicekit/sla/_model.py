@@ -691,8 +691,19 @@ class PolicySet(_codec.Serialisable):
     # follow: not when every one is a conditional FIRST_RESPONSE track (one cycle,
     # from CREATED; only its own events stop it).
     marked: bool = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # The event kinds further tracks must see; every kind when some track needs
+    # them all (marked, or a condition that does not name its kind). Others cannot
+    # start or stop one, so the fold skips following them.
+    follow_kinds: frozenset[str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
 
     _memo: dict[tuple[Any, ...], int] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # Invisible memoisation of further tracks' stop conditions on events without
+    # attributes, whose facts are only their kind and status: (track, kind, status).
+    stop_memo: dict[tuple[int, str, str | None], bool] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     _keyed_attributes: tuple[str, ...] | None = attrs.field(
@@ -709,6 +720,14 @@ class PolicySet(_codec.Serialisable):
             "marked",
             any(c is None or base != 0 for _i, base, c, _k in extras),
         )
+        kinds: set[str] = set()
+        for _i, _base, _c, needed in extras:
+            kinds |= {m.value for m in EventKind} if needed is None else needed
+        object.__setattr__(
+            self,
+            "follow_kinds",
+            frozenset(m.value for m in EventKind) if self.marked else frozenset(kinds),
+        )
         object.__setattr__(
             self,
             "_pausable",
@@ -722,6 +741,7 @@ class PolicySet(_codec.Serialisable):
         )
         # Invisible memoisation of select_index by the facts, which are immutable.
         object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "stop_memo", {})
         object.__setattr__(self, "_keyed_attributes", self._attributes_read())
 
     def _attributes_read(self) -> tuple[str, ...] | None:
