@@ -45,6 +45,9 @@ from servicekit._conditions import (
     Equals,
     Not,
     OneOf,
+    TextContains,
+    TextHasWord,
+    TextMatches,
     condition_from,
 )
 
@@ -58,5 +61,8 @@ __all__ = [
     "Equals",
     "Not",
     "OneOf",
+    "TextContains",
+    "TextHasWord",
+    "TextMatches",
     "condition_from",
 ]
