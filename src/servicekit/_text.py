@@ -206,10 +206,6 @@ def _char_source(op: Any, av: Any) -> str:
     return f"[{''.join(parts)}]"
 
 
-def _never(_ch: str) -> bool:
-    return False
-
-
 class _Builder:
     """Compiles a parsed pattern into automaton state arrays, continuation first."""
 
@@ -234,7 +230,8 @@ class _Builder:
         self.kind.append(kind)
         self.out.append(out)
         self.alt.append(alt)
-        self.test.append(_never)
+        # Only _CHAR states test characters; the others hold a test that never passes.
+        self.test.append("".__eq__)
         self.anchor.append(None)
         return len(self.kind) - 1
 
