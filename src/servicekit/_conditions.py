@@ -377,8 +377,33 @@ class Contains(_codec.Serialisable):
         return any(_same(self.field, item, self.value) for item in fact)
 
 
-def _text_fact(facts: Mapping[str, Any], field: str, kind: str) -> str | None:
-    """The text at ``field``, None when absent (or null); raises for a non-text fact."""
+def _compared(text: str, *, casefold: bool) -> str:
+    """The form a text condition compares: as given, or caseless."""
+    return caseless(text) if casefold else text
+
+
+def _compared_form(public: str) -> Any:
+    """A private field holding the compared form of the text field ``public``."""
+    return attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        hash=False,
+        default=attrs.Factory(
+            lambda self: _compared(getattr(self, public), casefold=self.casefold),
+            takes_self=True,
+        ),
+    )
+
+
+def _text_fact(
+    facts: Mapping[str, Any], field: str, kind: str, *, casefold: bool
+) -> str | None:
+    """The compared form of the text at ``field``, None when absent or null.
+
+    Raises:
+        InvalidConditionError: the fact is not text.
+    """
     fact = _lookup(facts, field)
     if fact is _MISSING or fact is None:
         return None
@@ -388,7 +413,7 @@ def _text_fact(facts: Mapping[str, Any], field: str, kind: str) -> str | None:
             "subject (use Contains for a list or set, Equals or Compare for a number)"
         )
         raise InvalidConditionError(msg)
-    return fact
+    return _compared(fact, casefold=casefold)
 
 
 def _check_text(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -435,12 +460,7 @@ class TextContains(_codec.Serialisable):
     field: str = attrs.field(validator=_check_field)
     value: str = attrs.field(validator=_check_text)
     casefold: bool = attrs.field(default=False, validator=_check_flag)
-    _needle: str = attrs.field(init=False, repr=False, eq=False, hash=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(
-            self, "_needle", caseless(self.value) if self.casefold else self.value
-        )
+    _needle: str = _compared_form("value")
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         """Return whether the fact is text holding ``value``.
@@ -448,10 +468,8 @@ class TextContains(_codec.Serialisable):
         Raises:
             InvalidConditionError: the fact is not text.
         """
-        text = _text_fact(facts, self.field, "TextContains")
-        if text is None:
-            return False
-        return self._needle in (caseless(text) if self.casefold else text)
+        text = _text_fact(facts, self.field, "TextContains", casefold=self.casefold)
+        return text is not None and self._needle in text
 
 
 def _check_word(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -496,12 +514,7 @@ class TextHasWord(_codec.Serialisable):
     field: str = attrs.field(validator=_check_field)
     word: str = attrs.field(validator=_check_word)
     casefold: bool = attrs.field(default=False, validator=_check_flag)
-    _needle: str = attrs.field(init=False, repr=False, eq=False, hash=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(
-            self, "_needle", caseless(self.word) if self.casefold else self.word
-        )
+    _needle: str = _compared_form("word")
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         """Return whether the fact is text holding ``word`` as a whole word.
@@ -509,10 +522,8 @@ class TextHasWord(_codec.Serialisable):
         Raises:
             InvalidConditionError: the fact is not text.
         """
-        text = _text_fact(facts, self.field, "TextHasWord")
-        if text is None:
-            return False
-        return find_word(caseless(text) if self.casefold else text, self._needle)
+        text = _text_fact(facts, self.field, "TextHasWord", casefold=self.casefold)
+        return text is not None and find_word(text, self._needle)
 
 
 @_codec.value(
@@ -568,10 +579,8 @@ class TextMatches(_codec.Serialisable):
         Raises:
             InvalidConditionError: the fact is not text.
         """
-        text = _text_fact(facts, self.field, "TextMatches")
-        if text is None:
-            return False
-        return self._compiled.search(caseless(text) if self.casefold else text)
+        text = _text_fact(facts, self.field, "TextMatches", casefold=self.casefold)
+        return text is not None and self._compiled.search(text)
 
 
 def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
