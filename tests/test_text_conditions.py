@@ -58,9 +58,30 @@ def _subject(text: object) -> dict[str, object]:
 @settings(max_examples=400, deadline=None)
 @given(pattern=text_patterns, text=st.text(TEXT_ALPHABET, max_size=12))
 def test_a_pattern_answers_as_re_search_does(pattern: str, text: str) -> None:
-    assert compile_pattern(pattern, casefold=False).search(text) == bool(
-        re.search(pattern, text)
-    )
+    """Both ways: the automaton, and re itself for a pattern with few ways to match."""
+    compiled = compile_pattern(pattern, casefold=False)
+    expected = bool(re.search(pattern, text))
+    assert compiled.search_automaton(text) == expected
+    assert compiled.search(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "by_re"),
+    [
+        (r"#\d{6}", True),
+        (r"\b(system (is )?down|outage)\b", True),
+        (r"退款|refund", True),
+        (r"(?:a?){12}", False),  # 4,096 ways to match at each place
+        (r"(?:ab?){12}", False),
+        (r"\d+", False),  # unbounded: the automaton
+        (r"(a+)+$", False),
+    ],
+)
+def test_re_runs_only_patterns_with_few_ways_to_match(
+    pattern: str, by_re: bool
+) -> None:
+    """A bounded pattern makes re try at most a few thousand steps per position."""
+    assert (compile_pattern(pattern, casefold=False)._bounded is not None) is by_re
 
 
 @settings(max_examples=300, deadline=None)
@@ -130,7 +151,7 @@ def test_catastrophic_backtracking_patterns_take_one_step_per_character(
     assert compiled.search(hostile) is expected
     assert steps <= len(hostile) + 1
     # The automaton repeats a handful of sets of states: nearly every step is cached.
-    assert len(compiled._cache) <= 50
+    assert compiled._size <= 50
 
 
 def test_a_full_cache_stops_growing_and_the_answers_stay(
@@ -141,11 +162,11 @@ def test_a_full_cache_stops_growing_and_the_answers_stay(
     compiled = compile_pattern(r"(a|b|ab)*c\b", casefold=False)
     assert compiled.search("ab" * 50 + "c")
     assert not compiled.search("ab" * 50)
-    assert len(compiled._cache) == 3
+    assert compiled._size == 3
     unanchored = compile_pattern(r"(a|b|ab)*c", casefold=False)
     assert unanchored.search("ab" * 50 + "c")
     assert not unanchored.search("ab" * 50)
-    assert len(unanchored._cache) == 3
+    assert unanchored._size == 3
 
 
 @pytest.mark.parametrize(

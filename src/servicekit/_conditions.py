@@ -535,7 +535,9 @@ class TextMatches(_codec.Serialisable):
 
     It never hangs: the pattern is compiled into an automaton searched in time
     linear in the text's length (times the pattern's size), whatever the pattern;
-    ``(a+)+$`` on a long run of ``a`` takes a few milliseconds, not hours. So the
+    ``(a+)+$`` on a long run of ``a`` takes a few milliseconds, not hours (a
+    pattern with only a few ways to match at each place, such as ``退款|refund``
+    or ``#\d{6}``, is handed to ``re``, which cannot backtrack on it). So the
     constructs no automaton can follow are refused when the condition is built:
     backreferences, lookahead and lookbehind, atomic groups, possessive
     quantifiers, conditional groups and inline flags; so are patterns longer than

@@ -10,8 +10,12 @@ pattern; constructs no automaton can express (backreferences, lookarounds, atomi
 groups, possessive quantifiers, conditionals, inline flags) are refused when the
 pattern is compiled. Single characters are still tested by ``re`` itself, so a
 class, ``\w`` or a case-insensitive letter means exactly what it means in ``re``.
+A pattern with few ways to match at a place (no unbounded repeat; at most 4,096
+ways times the longest match) cannot make ``re`` backtrack for long, so ``re``, in
+C, searches those: the common keyword alternations and fixed formats.
 
-This module must never fall back on ``re`` to search a whole text.
+This module must never hand ``re`` a whole text with a pattern that has unbounded
+ways to match.
 """
 
 from __future__ import annotations
@@ -223,8 +227,8 @@ class _Builder:
         if len(self.kind) >= MAX_PATTERN_STATES:
             msg = (
                 f"the pattern {quote(self.pattern)} needs more than "
-                f"{MAX_PATTERN_STATES} automaton states (each copy a counted repeat "
-                "{n} makes counts); use smaller counts or a shorter pattern"
+                f"{MAX_PATTERN_STATES} automaton states (a counted repeat x{{n}} holds "
+                "n copies of x); use smaller counts or a shorter pattern"
             )
             raise UnsupportedPatternError(msg)
         self.kind.append(kind)
@@ -296,6 +300,17 @@ class _Builder:
         raise UnsupportedPatternError(msg)
 
 
+class _State:
+    """A state of the lazy DFA: a kernel (automaton states) and the moves found so far."""
+
+    __slots__ = ("kernel", "moves")
+
+    def __init__(self, kernel: frozenset[int], contexts: int) -> None:
+        self.kernel = kernel
+        # Per assertion context, character -> the next state.
+        self.moves: list[dict[str, _State]] = [{} for _ in range(contexts)]
+
+
 class Pattern:
     """A compiled regular expression that searches in time linear in the text.
 
@@ -308,10 +323,14 @@ class Pattern:
         "_alt",
         "_anchor",
         "_anchored",
-        "_cache",
+        "_bounded",
+        "_initial",
         "_kind",
+        "_matched",
         "_out",
+        "_size",
         "_start",
+        "_states",
         "_test",
         "casefold",
         "source",
@@ -330,8 +349,19 @@ class Pattern:
         self._test = builder.test
         self._anchor = builder.anchor
         self._anchored = any(a is not None for a in builder.anchor)
-        # (kernel, character, context) -> the next kernel, or _MATCHED.
-        self._cache: dict[tuple[frozenset[int], str, int], frozenset[int]] = {}
+        # A pattern with few ways to match at a position cannot make re backtrack
+        # for long: re, in C, runs it in time linear in the text.
+        self._bounded = (
+            re.compile(source, builder.flags)
+            if _ways(parsed) * (_widest(parsed) + 1) <= _BOUNDED_WORK
+            else None
+        )
+        contexts = 8 if self._anchored else 1
+        self._initial = _State(frozenset(), contexts)
+        self._matched = _State(_MATCHED, 0)
+        # The DFA met so far, by kernel, and how many moves it remembers.
+        self._states: dict[frozenset[int], _State] = {frozenset(): self._initial}
+        self._size = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_unpickle, (self.source, self.casefold))
@@ -391,38 +421,104 @@ class Pattern:
             >>> p.search("a" * 10_000 + "b"), p.search("baaa")
             (False, True)
         """
-        cache = self._cache
-        step = self._step
-        kernel: frozenset[int] = frozenset()
-        context = 0
-        if self._anchored:
-            last = len(text) - 1
-            context = _AT_START
-            for i, ch in enumerate(text):
-                if i == last:
-                    context |= _LAST
-                key = (kernel, ch, context)
-                found = cache.get(key)
-                if found is None:
-                    found = step(kernel, ch, context)
-                    if len(cache) < _CACHE_LIMIT:
-                        cache[key] = found
-                if found is _MATCHED:
-                    return True
-                kernel = found
-                context = _PREV_WORD if _is_word(ch) else 0
-        else:
+        if self._bounded is not None:
+            return self._bounded.search(text) is not None
+        return self.search_automaton(text)
+
+    def search_automaton(self, text: str) -> bool:
+        """[`search`][], always by the automaton (the reference ``re`` is checked by)."""
+        matched = self._matched
+        move = self._move
+        state = self._initial
+        if not self._anchored:
             for ch in text:
-                key = (kernel, ch, 0)
-                found = cache.get(key)
-                if found is None:
-                    found = step(kernel, ch, 0)
-                    if len(cache) < _CACHE_LIMIT:
-                        cache[key] = found
-                if found is _MATCHED:
+                nxt = state.moves[0].get(ch)
+                if nxt is None:
+                    nxt = move(state, ch, 0)
+                if nxt is matched:
                     return True
-                kernel = found
-        return step(kernel, None, context) is _MATCHED
+                state = nxt
+            return self._step(state.kernel, None, 0) is _MATCHED
+        context = _AT_START
+        for ch in text[:-1]:
+            nxt = state.moves[context].get(ch)
+            if nxt is None:
+                nxt = move(state, ch, context)
+            if nxt is matched:
+                return True
+            state = nxt
+            context = _PREV_WORD if ch.isalnum() or ch == "_" else 0
+        if text:
+            ch = text[-1]
+            state = move(state, ch, context | _LAST)
+            if state is matched:
+                return True
+            context = _PREV_WORD if _is_word(ch) else 0
+        return self._step(state.kernel, None, context) is _MATCHED
+
+    def _move(self, state: _State, ch: str, context: int) -> _State:
+        """The state after ``ch``, found by a step and remembered while room is left."""
+        kernel = self._step(state.kernel, ch, context)
+        if kernel is _MATCHED:
+            nxt = self._matched
+        else:
+            found = self._states.get(kernel)
+            if found is None:
+                found = _State(kernel, len(state.moves))
+                if self._size < _CACHE_LIMIT:
+                    self._states[kernel] = found
+            nxt = found
+        if self._size < _CACHE_LIMIT:
+            state.moves[context][ch] = nxt
+            self._size += 1
+        return nxt
+
+
+# At most this many (ways to match) x (longest match + 1) and re runs the pattern.
+_BOUNDED_WORK: Final = 4096
+_UNBOUNDED: Final = _BOUNDED_WORK + 1
+
+
+def _ways(items: Any) -> int:
+    """How many paths through the pattern a backtracking matcher may try at one place.
+
+    Saturates at ``_UNBOUNDED`` (an unbounded repeat, or too many).
+    """
+    total = 1
+    for op, av in items:
+        if op is sre.BRANCH:
+            ways = min(sum(_ways(branch) for branch in av[1]), _UNBOUNDED)
+        elif op is sre.SUBPATTERN:
+            ways = _ways(av[3])
+        elif op in {sre.MAX_REPEAT, sre.MIN_REPEAT}:
+            low, high, body = av
+            if high is sre.MAXREPEAT:
+                return _UNBOUNDED
+            each = _ways(body)
+            ways = 0
+            for count in range(low, high + 1):
+                ways = min(ways + each**count, _UNBOUNDED)
+                if ways >= _UNBOUNDED:
+                    break
+        else:
+            ways = 1
+        total = min(total * ways, _UNBOUNDED)
+    return total
+
+
+def _widest(items: Any) -> int:
+    """The most characters one match may hold (called on bounded patterns only)."""
+    width = 0
+    for op, av in items:
+        if op is sre.BRANCH:
+            width += max(_widest(branch) for branch in av[1])
+        elif op is sre.SUBPATTERN:
+            width += _widest(av[3])
+        elif op in {sre.MAX_REPEAT, sre.MIN_REPEAT}:
+            width += min(av[1], _UNBOUNDED) * _widest(av[2])
+        elif op is not sre.AT:
+            width += 1
+    return width
 
 
 def _unpickle(source: str, casefold: bool) -> Pattern:
