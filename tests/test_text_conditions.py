@@ -29,6 +29,7 @@ from servicekit.conditions import (
 )
 from servicekit.errors import (
     DeserializationError,
+    InvalidArgumentError,
     InvalidConditionError,
     UnsupportedPatternError,
 )
@@ -553,3 +554,52 @@ def test_triage_grades_a_ticket_by_keyword() -> None:
         for t, rule, priority in cases:
             result = table.classify(t)
             assert (result.rule.name, result.priority.value) == (rule, priority)
+
+
+def test_a_target_stops_on_a_reply_whose_text_says_so() -> None:
+    """A promise kept by a reply that names the solution (stop_when over its text)."""
+    cal = BusinessCalendar.always_open(SH)
+    solution = AnyOf(
+        conditions=[
+            TextContains(field="attributes.body", value="解决方案"),
+            TextHasWord(field="attributes.body", word="workaround", casefold=True),
+        ]
+    )
+    policy = SlaPolicy(
+        name="clear answers",
+        calendar=cal,
+        targets=[
+            SlaTarget(
+                name="clear_answer",
+                metric=Metric.RESOLUTION,
+                within=dt.timedelta(hours=24),
+                stop_when=solution,
+            )
+        ],
+    )
+    assert SlaPolicy.from_dict(json.loads(json.dumps(policy.to_dict()))) == policy
+
+    def replied(*bodies: str) -> object:
+        events = [TicketEvent(at=T0, kind=EventKind.CREATED)]
+        events += [
+            TicketEvent(
+                at=T0 + dt.timedelta(hours=i + 1),
+                kind=EventKind.AGENT_REPLY,
+                attributes={"body": body},
+            )
+            for i, body in enumerate(bodies)
+        ]
+        report = evaluate(policy, events, T0 + dt.timedelta(hours=30))
+        return report.targets["clear_answer"]  # type: ignore[attr-defined]
+
+    assert replied("收到，正在处理").state.value == "breached"  # type: ignore[attr-defined]
+    kept = replied("收到", "解决方案：重启路由器")
+    assert kept.state.value == "met"  # type: ignore[attr-defined]
+    assert kept.stopped_at == T0 + dt.timedelta(hours=2)  # type: ignore[attr-defined]
+    assert replied("A WORKAROUND: restart").state.value == "met"  # type: ignore[attr-defined]
+    with pytest.raises(InvalidArgumentError, match="which no event carries"):
+        SlaTarget(
+            metric=Metric.RESOLUTION,
+            within=dt.timedelta(hours=1),
+            stop_when=TextContains(field="subject", value="x"),
+        )
