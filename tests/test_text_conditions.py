@@ -93,6 +93,7 @@ def test_a_casefold_pattern_answers_as_re_ignorecase_on_the_caseless_text(
     condition = TextMatches(field="s", pattern=pattern, casefold=True)
     expected = bool(re.search(pattern, caseless(text), re.IGNORECASE))
     assert condition.matches({"s": text}) == expected
+    assert condition._compiled.search_automaton(caseless(text)) == expected
 
 
 @pytest.mark.parametrize(
