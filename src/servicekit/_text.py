@@ -177,16 +177,6 @@ _REFUSED: Final = {
     sre.ATOMIC_GROUP: "an atomic group ((?>…))",
     sre.POSSESSIVE_REPEAT: "a possessive quantifier (*+, ++, ?+)",
 }
-_ANCHORS: Final = frozenset(
-    {
-        sre.AT_BEGINNING,
-        sre.AT_BEGINNING_STRING,
-        sre.AT_END,
-        sre.AT_END_STRING,
-        sre.AT_BOUNDARY,
-        sre.AT_NON_BOUNDARY,
-    }
-)
 
 
 def _char_source(op: Any, av: Any) -> str:
