@@ -604,3 +604,24 @@ def test_a_target_stops_on_a_reply_whose_text_says_so() -> None:
             within=dt.timedelta(hours=1),
             stop_when=TextContains(field="subject", value="x"),
         )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"订单.*未发货", "你好" * 500 + "订单 123 仍未发货", True),
+        (r"订单.*未发货", "你好" * 500 + "订单 123 已发货", False),
+        (r"\d+元", "退款" * 500 + "共35元", True),
+        (r"x*y+", "a" * 1000, False),
+        (r"a*", "", True),  # matches the empty text: no skipping needed
+    ],
+)
+def test_the_automaton_skips_to_where_a_match_may_begin(
+    pattern: str, text: str, expected: bool
+) -> None:
+    """In the start state it jumps ahead with one class, and never past a match."""
+    compiled = compile_pattern(pattern, casefold=False)
+    assert compiled.search_automaton(text) is expected
+    assert bool(re.search(pattern, text)) is expected
+    # Only the characters from where a match may begin were stepped over one by one.
+    assert compiled._size <= 40

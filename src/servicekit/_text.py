@@ -4,7 +4,8 @@ Python's ``re`` backtracks, so a pattern such as ``(a+)+$`` or even ``.*.*.*x`` 
 take minutes on a short text. A rule table is data a team edits, so its patterns
 are untrusted: this module compiles a pattern (read by the standard library's own
 parser, so the syntax is exactly ``re``'s) into a Thompson automaton and searches it
-one character at a time, remembering the sets of states it has met (a lazy DFA).
+one character at a time, remembering the sets of states it has met (a lazy DFA);
+while nothing is under way it jumps to the next character a match may begin with.
 The time is linear in the text's length times the automaton's size, whatever the
 pattern; constructs no automaton can express (backreferences, lookarounds, atomic
 groups, possessive quantifiers, conditionals, inline flags) are refused when the
@@ -211,6 +212,7 @@ class _Builder:
         self.alt: list[int] = []
         self.test: list[Callable[[str], object]] = []
         self.anchor: list[Any] = []
+        self.source: list[str] = []
         self.tests: dict[str, Callable[[str], object]] = {}
 
     def new(self, kind: int, out: int = -1, alt: int = -1) -> int:
@@ -227,19 +229,21 @@ class _Builder:
         # Only _CHAR states test characters; the others hold a test that never passes.
         self.test.append("".__eq__)
         self.anchor.append(None)
+        self.source.append("")
         return len(self.kind) - 1
 
     def char(self, op: Any, av: Any, nxt: int) -> int:
+        source = _char_source(op, av)
         if op is sre.LITERAL and not self.flags:
             test: Callable[[str], object] = chr(av).__eq__
         else:
-            source = _char_source(op, av)
             found = self.tests.get(source)
             if found is None:
                 found = self.tests[source] = re.compile(source, self.flags).fullmatch
             test = found
         state = self.new(_CHAR, nxt)
         self.test[state] = test
+        self.source[state] = source
         return state
 
     def sequence(self, items: Any, nxt: int, depth: int) -> int:
@@ -319,6 +323,7 @@ class Pattern:
         "_matched",
         "_out",
         "_size",
+        "_skip",
         "_start",
         "_states",
         "_test",
@@ -347,6 +352,13 @@ class Pattern:
             else None
         )
         contexts = 8 if self._anchored else 1
+        # Where a match may begin: the characters the start state can consume. In the
+        # start state, re (one class, in C) skips to the next of them.
+        self._skip: re.Pattern[str] | None = None
+        first = self._step(frozenset(), None, 0) if not self._anchored else _MATCHED
+        if first is not _MATCHED:
+            starts = sorted({builder.source[i] for i in self._first_consumers()})
+            self._skip = re.compile("|".join(starts), builder.flags)
         self._initial = _State(frozenset(), contexts)
         self._matched = _State(_MATCHED, 0)
         # The DFA met so far, by kernel, and how many moves it remembers.
@@ -372,6 +384,26 @@ class Pattern:
         prev_word = bool(context & _PREV_WORD)
         next_word = nxt is not None and _is_word(nxt)
         return (prev_word != next_word) == (anchor is sre.AT_BOUNDARY)
+
+    def _first_consumers(self) -> list[int]:
+        """The character states reachable from the start without consuming.
+
+        Called for patterns without assertions that cannot match the empty text,
+        whose other states reachable so are all splits.
+        """
+        seen: set[int] = set()
+        stack = [self._start]
+        out: list[int] = []
+        while stack:
+            state = stack.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            if self._kind[state] == _CHAR:
+                out.append(state)
+            else:
+                stack += (self._out[state], self._alt[state])
+        return out
 
     def _step(
         self, kernel: frozenset[int], ch: str | None, context: int
@@ -421,13 +453,24 @@ class Pattern:
         move = self._move
         state = self._initial
         if not self._anchored:
-            for ch in text:
+            skip = self._skip
+            initial = state
+            i, end = 0, len(text)
+            while i < end:
+                if state is initial and skip is not None:
+                    # Nothing is under way: jump to where a match may begin.
+                    begins = skip.search(text, i)
+                    if begins is None:
+                        break
+                    i = begins.start()
+                ch = text[i]
                 nxt = state.moves[0].get(ch)
                 if nxt is None:
                     nxt = move(state, ch, 0)
                 if nxt is matched:
                     return True
                 state = nxt
+                i += 1
             return self._step(state.kernel, None, 0) is _MATCHED
         context = _AT_START
         for ch in text[:-1]:
