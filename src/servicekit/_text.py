@@ -355,9 +355,9 @@ class Pattern:
         # Where a match may begin: the characters the start state can consume. In the
         # start state, re (one class, in C) skips to the next of them.
         self._skip: re.Pattern[str] | None = None
-        first = self._step(frozenset(), None, 0) if not self._anchored else _MATCHED
-        if first is not _MATCHED:
-            starts = sorted({builder.source[i] for i in self._first_consumers()})
+        first = None if self._anchored else self._closure(frozenset(), None, 0)
+        if first is not None:
+            starts = sorted({builder.source[i] for i in first})
             self._skip = re.compile("|".join(starts), builder.flags)
         self._initial = _State(frozenset(), contexts)
         self._matched = _State(_MATCHED, 0)
@@ -385,30 +385,13 @@ class Pattern:
         next_word = nxt is not None and _is_word(nxt)
         return (prev_word != next_word) == (anchor is sre.AT_BOUNDARY)
 
-    def _first_consumers(self) -> list[int]:
-        """The character states reachable from the start without consuming.
-
-        Called for patterns without assertions that cannot match the empty text,
-        whose other states reachable so are all splits.
-        """
-        seen: set[int] = set()
-        stack = [self._start]
-        out: list[int] = []
-        while stack:
-            state = stack.pop()
-            if state in seen:
-                continue
-            seen.add(state)
-            if self._kind[state] == _CHAR:
-                out.append(state)
-            else:
-                stack += (self._out[state], self._alt[state])
-        return out
-
-    def _step(
+    def _closure(
         self, kernel: frozenset[int], ch: str | None, context: int
-    ) -> frozenset[int]:
-        """The kernel after ``ch`` (None: the end), or ``_MATCHED`` if a match ends here."""
+    ) -> list[int] | None:
+        """The character states reached without consuming, or None at a match.
+
+        From ``kernel`` and the start, before ``ch`` (None: the end).
+        """
         kind, out, alt = self._kind, self._out, self._alt
         seen: set[int] = set()
         stack = [self._start, *kernel]
@@ -428,10 +411,19 @@ class Pattern:
                 if self._holds(self._anchor[state], context, ch):
                     stack.append(out[state])
             else:
-                return _MATCHED
+                return None
+        return consuming
+
+    def _step(
+        self, kernel: frozenset[int], ch: str | None, context: int
+    ) -> frozenset[int]:
+        """The kernel after ``ch`` (None: the end), or ``_MATCHED`` if a match ends here."""
+        consuming = self._closure(kernel, ch, context)
+        if consuming is None:
+            return _MATCHED
         if ch is None:
             return frozenset()
-        test = self._test
+        out, test = self._out, self._test
         return frozenset(out[state] for state in consuming if test[state](ch))
 
     def search(self, text: str) -> bool:
