@@ -979,6 +979,77 @@ CONDITIONS = {
 }
 
 
+# Text conditions (tests/test_text_conditions.py): patterns from a small grammar of
+# what the linear-time matcher accepts, over a tiny alphabet so texts often match.
+from servicekit.conditions import TextContains, TextHasWord, TextMatches  # noqa: E402
+
+TEXT_ALPHABET = "abAB_1 \n-.退款故障Kßſ\u212as"
+_PATTERN_ATOMS = st.sampled_from(
+    [
+        "a",
+        "b",
+        "A",
+        "退",
+        "款",
+        " ",
+        r"\n",
+        r"\.",
+        "-",
+        "K",
+        "ß",
+        ".",
+        "[ab]",
+        "[^a]",
+        "[a-c退]",
+        r"\d",
+        r"\w",
+        r"\W",
+        r"\s",
+        r"\S",
+        "^",
+        "$",
+        r"\b",
+        r"\B",
+        r"\A",
+        r"\Z",
+        "[K-Z]",
+        "[^\\w ]",
+    ]
+)
+
+
+def _pattern_forms(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    quantifiers = st.sampled_from(["*", "+", "?", "{2}", "{0,2}", "{1,}", "*?", "+?"])
+    return st.one_of(
+        st.tuples(inner, inner).map("".join),
+        st.tuples(inner, inner).map(lambda p: f"(?:{p[0]}|{p[1]})"),
+        inner.map(lambda p: f"({p})"),
+        st.tuples(inner, quantifiers).map(lambda p: f"(?:{p[0]}){p[1]}"),
+    )
+
+
+text_patterns = st.recursive(_PATTERN_ATOMS, _pattern_forms, max_leaves=8)
+text_values = st.text(TEXT_ALPHABET, min_size=1, max_size=6)
+TEXT_CONDITIONS = {
+    TextContains: st.builds(
+        TextContains, field=condition_fields, value=text_values, casefold=st.booleans()
+    ),
+    TextHasWord: st.builds(
+        TextHasWord,
+        field=condition_fields,
+        word=text_values.filter(lambda w: w == w.strip()),
+        casefold=st.booleans(),
+    ),
+    TextMatches: st.builds(
+        TextMatches,
+        field=condition_fields,
+        pattern=text_patterns,
+        casefold=st.booleans(),
+    ),
+}
+CONDITIONS |= TEXT_CONDITIONS
+
+
 # ---------------------------------------------------------------- workforce (issue 15)
 
 _W_AHT = st.timedeltas(dt.timedelta(seconds=30), dt.timedelta(minutes=20))

@@ -864,11 +864,11 @@ def test_every_rule_condition_is_registered():
     ]
     values = {c for c in exported if isinstance(c, type) and hasattr(c, "to_dict")}
     values -= {servicekit.conditions.Condition}
-    assert len(values) == 8
+    assert len(values) == 11
     assert values <= set(REGISTERED)
     tags = {_codec._SPECS[cls].tag for cls in values}
     assert None not in tags
-    assert len(tags) == 8
+    assert len(tags) == 11
 
 
 def test_instants_in_a_repeated_hour_keep_the_instant():

@@ -22,6 +22,7 @@ import attrs
 
 from servicekit import _codec
 from servicekit._boundary import quote
+from servicekit._text import Pattern, caseless, compile_pattern, find_word
 from servicekit._vocabulary import Priority, Tier
 from servicekit.errors import InvalidConditionError
 
@@ -35,6 +36,9 @@ __all__ = [
     "Equals",
     "Not",
     "OneOf",
+    "TextContains",
+    "TextHasWord",
+    "TextMatches",
     "condition_from",
 ]
 
@@ -373,6 +377,214 @@ class Contains(_codec.Serialisable):
         return any(_same(self.field, item, self.value) for item in fact)
 
 
+def _compared(text: str, *, casefold: bool) -> str:
+    """The form a text condition compares: as given, or caseless."""
+    return caseless(text) if casefold else text
+
+
+def _compared_form(public: str) -> Any:
+    """A private field holding the compared form of the text field ``public``."""
+    return attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        hash=False,
+        default=attrs.Factory(
+            lambda self: _compared(getattr(self, public), casefold=self.casefold),
+            takes_self=True,
+        ),
+    )
+
+
+def _text_fact(
+    facts: Mapping[str, Any], field: str, kind: str, *, casefold: bool
+) -> str | None:
+    """The compared form of the text at ``field``, None when absent or null.
+
+    Raises:
+        InvalidConditionError: the fact is not text.
+    """
+    fact = _lookup(facts, field)
+    if fact is _MISSING or fact is None:
+        return None
+    if not isinstance(fact, str):
+        msg = (
+            f"{field}={fact!r} is not text; {kind} reads text facts such as a "
+            "subject (use Contains for a list or set, Equals or Compare for a number)"
+        )
+        raise InvalidConditionError(msg)
+    return _compared(fact, casefold=casefold)
+
+
+def _check_text(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"the condition's {attr.name} must be text; got {quote(value)}"
+        raise InvalidConditionError(msg)
+    if not value:
+        msg = f"an empty {attr.name} is in every text; use Always() for that"
+        raise InvalidConditionError(msg)
+
+
+def _check_flag(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"the condition's {attr.name} must be True or False; got {quote(value)}"
+        raise InvalidConditionError(msg)
+
+
+@_codec.value(
+    tag="text_contains", shapes={"field": _FIELD}, omit_if_default=("casefold",)
+)
+@attrs.frozen(kw_only=True)
+class TextContains(_codec.Serialisable):
+    """The text fact ``field`` contains ``value`` (a substring).
+
+    With ``casefold=True`` case, full- and half-width forms and composed accents are
+    ignored (Unicode compatibility caseless matching: NFKC, case folding, NFKC), so
+    ``"REFUND"`` and ``"ｒｅｆｕｎｄ"`` contain ``"refund"``. Without it the
+    characters must be the same code points. A missing or null fact does not match;
+    a fact that is not text (a number, a list) raises.
+
+    Examples:
+        >>> from servicekit.conditions import TextContains
+        >>> refund = TextContains(field="attributes.subject", value="退款")
+        >>> refund.matches({"attributes": {"subject": "订单123申请退款"}})
+        True
+        >>> TextContains(field="category", value="refund", casefold=True).matches(
+        ...     {"category": "REFUND request"}
+        ... )
+        True
+        >>> refund.to_dict()
+        {'type': 'text_contains', 'field': 'attributes.subject', 'value': '退款'}
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    value: str = attrs.field(validator=_check_text)
+    casefold: bool = attrs.field(default=False, validator=_check_flag)
+    _needle: str = _compared_form("value")
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is text holding ``value``.
+
+        Raises:
+            InvalidConditionError: the fact is not text.
+        """
+        text = _text_fact(facts, self.field, "TextContains", casefold=self.casefold)
+        return text is not None and self._needle in text
+
+
+def _check_word(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    _check_text(inst, attr, value)
+    if value != value.strip():  # type: ignore[attr-defined]
+        msg = (
+            f"the word {quote(value)} starts or ends with a space, so it could never "
+            "be a whole word; strip it"
+        )
+        raise InvalidConditionError(msg)
+
+
+@_codec.value(
+    tag="text_has_word", shapes={"field": _FIELD}, omit_if_default=("casefold",)
+)
+@attrs.frozen(kw_only=True)
+class TextHasWord(_codec.Serialisable):
+    """The text fact ``field`` holds ``word`` as a whole word (or phrase).
+
+    An occurrence is whole when each end lies on a word boundary: the start or
+    end of the text, a character that is not a letter, digit or ``_``, or a
+    character of a script written without spaces (Chinese, Japanese kana, Thai,
+    Lao, Khmer, Myanmar). Such scripts cannot be split into words without a
+    dictionary, so each of their characters counts as a word of its own: in
+    Chinese a word match is a substring match (``故障`` is a word of
+    ``系统故障了``), while ``refund`` in ``申请refund退款`` is a word and ``fund``
+    in ``refund`` is not. ``casefold`` is as for [`TextContains`][].
+
+    Examples:
+        >>> from servicekit.conditions import TextHasWord
+        >>> vip = TextHasWord(field="attributes.subject", word="vip", casefold=True)
+        >>> vip.matches({"attributes": {"subject": "VIP: order late"}})
+        True
+        >>> vip.matches({"attributes": {"subject": "VIPs are waiting"}})
+        False
+        >>> TextHasWord(field="attributes.subject", word="故障").matches(
+        ...     {"attributes": {"subject": "系统故障了"}}
+        ... )
+        True
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    word: str = attrs.field(validator=_check_word)
+    casefold: bool = attrs.field(default=False, validator=_check_flag)
+    _needle: str = _compared_form("word")
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is text holding ``word`` as a whole word.
+
+        Raises:
+            InvalidConditionError: the fact is not text.
+        """
+        text = _text_fact(facts, self.field, "TextHasWord", casefold=self.casefold)
+        return text is not None and find_word(text, self._needle)
+
+
+@_codec.value(
+    tag="text_matches", shapes={"field": _FIELD}, omit_if_default=("casefold",)
+)
+@attrs.frozen(kw_only=True)
+class TextMatches(_codec.Serialisable):
+    r"""The regular expression ``pattern`` (``re`` syntax) matches somewhere in the text.
+
+    It never hangs: the pattern is compiled into an automaton searched in time
+    linear in the text's length (times the pattern's size), whatever the pattern;
+    ``(a+)+$`` on a long run of ``a`` takes a few milliseconds, not hours (a
+    pattern with only a few ways to match at each place, such as ``退款|refund``
+    or ``#\d{6}``, is handed to ``re``, which cannot backtrack on it). So the
+    constructs no automaton can follow are refused when the condition is built:
+    backreferences, lookahead and lookbehind, atomic groups, possessive
+    quantifiers, conditional groups and inline flags; so are patterns longer than
+    500 characters or needing more than 1,000 automaton states (``x{300}`` holds
+    300 copies of ``x``). The answer is ``re.search``'s: ``^``, ``$``, ``\A``,
+    ``\Z``, ``\b`` and ``\B`` mean what they mean in ``re`` (``\b`` sees no
+    boundary between two Chinese characters; use [`TextHasWord`][] for words).
+    With ``casefold=True`` the caseless form of the text (as for
+    [`TextContains`][]) is searched as ``re.IGNORECASE`` does, so write the
+    pattern's letters in half width.
+
+    Examples:
+        >>> from servicekit.conditions import TextMatches
+        >>> order = TextMatches(field="attributes.subject", pattern=r"订单\s*#?\d{6}")
+        >>> order.matches({"attributes": {"subject": "订单 #123456 未发货"}})
+        True
+        >>> late = TextMatches(
+        ...     field="attributes.subject", pattern=r"\blate\b", casefold=True
+        ... )
+        >>> late.matches({"attributes": {"subject": "Order LATE again"}})
+        True
+        >>> TextMatches(field="attributes.subject", pattern="(?<!不)退款")
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnsupportedPatternError: the pattern '(?<!不)退款' uses a negative lookahead or lookbehind...
+    """
+
+    field: str = attrs.field(validator=_check_field)
+    pattern: str
+    casefold: bool = attrs.field(default=False, validator=_check_flag)
+    _compiled: Pattern = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "_compiled", compile_pattern(self.pattern, casefold=self.casefold)
+        )
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Return whether the fact is text the pattern matches somewhere.
+
+        Raises:
+            InvalidConditionError: the fact is not text.
+        """
+        text = _text_fact(facts, self.field, "TextMatches", casefold=self.casefold)
+        return text is not None and self._compiled.search(text)
+
+
 def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
     if isinstance(items, Mapping) or not isinstance(items, Iterable):
         msg = f"expected a list of conditions, got {quote(items)}"
@@ -466,7 +678,19 @@ def _shorthand(spec: Mapping[Any, Any]) -> Condition:
     return AllOf(conditions=parts)
 
 
-_BUILTINS: Final = (Always, Equals, OneOf, Compare, Contains, AllOf, AnyOf, Not)
+_BUILTINS: Final = (
+    Always,
+    Equals,
+    OneOf,
+    Compare,
+    Contains,
+    AllOf,
+    AnyOf,
+    Not,
+    TextContains,
+    TextHasWord,
+    TextMatches,
+)
 # A field typed Condition reads a built-in condition by its "type", or the shorthand.
 _codec.variants(
     Condition,
@@ -541,7 +765,7 @@ def fields_read(condition: object) -> frozenset[str] | None:
     kind = type(condition)
     if kind is Always:
         return frozenset()
-    if kind in {Equals, OneOf, Compare}:
+    if kind in {Equals, OneOf, Compare, TextContains, TextHasWord, TextMatches}:
         return frozenset({condition.field})  # type: ignore[attr-defined]
     if kind is Not:
         return fields_read(condition.condition)  # type: ignore[attr-defined]

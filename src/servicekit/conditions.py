@@ -2,8 +2,10 @@
 
 SLA policies (``when=``) and routing's triage rules decide "does this rule apply?"
 with the same small frozen values: [`Equals`][], [`OneOf`][],
-[`Compare`][], [`Contains`][], combined by [`AllOf`][], [`AnyOf`][] and [`Not`][]
-([`Always`][] matches everything). They are data, never lambdas, so rule tables can
+[`Compare`][], [`Contains`][], the text conditions [`TextContains`][],
+[`TextHasWord`][] and [`TextMatches`][] (keywords in a subject; a pattern can never
+hang), combined by [`AllOf`][], [`AnyOf`][] and [`Not`][] ([`Always`][] matches
+everything). They are data, never lambdas, so rule tables can
 be listed, printed, stored as JSON and compared. Stored, each names its kind under
 ``"type"``, as every servicekit value does (a [`Compare`][] keeps its operator under
 ``"op"``); [`condition_from`][] builds one from that ``to_dict`` data or from a
@@ -45,6 +47,9 @@ from servicekit._conditions import (
     Equals,
     Not,
     OneOf,
+    TextContains,
+    TextHasWord,
+    TextMatches,
     condition_from,
 )
 
@@ -58,5 +63,8 @@ __all__ = [
     "Equals",
     "Not",
     "OneOf",
+    "TextContains",
+    "TextHasWord",
+    "TextMatches",
     "condition_from",
 ]

@@ -41,6 +41,7 @@ __all__ = [
     "UnknownLocaleWarning",
     "UnknownNameError",
     "UnknownTimezoneError",
+    "UnsupportedPatternError",
 ]
 
 
@@ -173,6 +174,22 @@ class InvalidConditionError(InvalidArgumentError):
         Traceback (most recent call last):
         ...
         servicekit.errors.InvalidConditionError: 3 is not a Priority...
+    """
+
+
+class UnsupportedPatternError(InvalidConditionError):
+    """A text pattern uses what no linear-time matcher can follow, or is too large.
+
+    Backreferences, lookarounds, atomic groups, possessive quantifiers, conditional
+    groups and inline flags are refused, as is a pattern longer than 500 characters
+    or one whose automaton needs more than 1,000 states, so no rule can hang.
+
+    Examples:
+        >>> from servicekit.conditions import TextMatches
+        >>> TextMatches(field="attributes.subject", pattern=r"(?=refund)")
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.UnsupportedPatternError: the pattern '(?=refund)' uses a lookahead...
     """
 
 

@@ -27,6 +27,9 @@ from servicekit.conditions import (
     Equals,
     Not,
     OneOf,
+    TextContains,
+    TextHasWord,
+    TextMatches,
     condition_from,
 )
 from servicekit.routing._builtins import policy_from_dict
@@ -91,6 +94,9 @@ __all__ = [
     "RoutingPolicy",
     "SeniorForRepeatComplaints",
     "SkillGroupMatch",
+    "TextContains",
+    "TextHasWord",
+    "TextMatches",
     "Ticket",
     "Triage",
     "TriageResult",

@@ -25,6 +25,9 @@ from servicekit.conditions import (
     Equals,
     Not,
     OneOf,
+    TextContains,
+    TextHasWord,
+    TextMatches,
     condition_from,
 )
 from servicekit.sla._calendar import BusinessCalendar
@@ -80,6 +83,9 @@ __all__ = [
     "SlaPolicy",
     "SlaReport",
     "SlaTarget",
+    "TextContains",
+    "TextHasWord",
+    "TextMatches",
     "TicketEvent",
     "TicketStatus",
     "add_array",
