@@ -58,10 +58,18 @@ from servicekit.workforce._shifts_plan import (
     plan_shifts_capped,
 )
 from servicekit.workforce._shifts_time import IntervalCounts
+from servicekit.workforce._simulation import (
+    ContactType,
+    DeskSimulation,
+    SimulatedContact,
+    simulate_desk,
+)
 from servicekit.workforce._staffing import StaffingPlan, required_agents
 
 __all__ = [
+    "ContactType",
     "CoverageRule",
+    "DeskSimulation",
     "IntervalCounts",
     "IntervalRequirements",
     "QueueMetrics",
@@ -72,6 +80,7 @@ __all__ = [
     "ShiftPlan",
     "ShiftStart",
     "ShiftTemplate",
+    "SimulatedContact",
     "SolveStatus",
     "StaffMember",
     "StaffingPlan",
@@ -87,5 +96,6 @@ __all__ = [
     "plan_shifts_capped",
     "required_agents",
     "service_level",
+    "simulate_desk",
     "spread_volume",
 ]
