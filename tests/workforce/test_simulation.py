@@ -1,0 +1,463 @@
+"""The desk simulation: it agrees with Erlang A and B where they apply, is a pure
+function of its seed, routes through the real router, and refuses bad input."""
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from servicekit.errors import InvalidArgumentError, InvalidTypeError, NaiveDatetimeError
+from servicekit.routing import Agent, EscalationStep, Router
+from servicekit.sla import (
+    BusinessCalendar,
+    Metric,
+    MetricState,
+    SlaPolicy,
+    SlaTarget,
+)
+from servicekit.workforce import (
+    ContactType,
+    DeskSimulation,
+    Roster,
+    RosterShift,
+    SimulatedContact,
+    erlang_a,
+    erlang_b,
+    simulate_desk,
+)
+
+START = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
+HALF_HOUR = dt.timedelta(minutes=30)
+AHT = dt.timedelta(minutes=3)
+PATIENCE = dt.timedelta(minutes=2)
+TARGET = dt.timedelta(seconds=20)
+
+
+def desk(**changes):
+    """A small stationary desk: 10 Erlangs offered to 14 agents, for two hours."""
+    given = {
+        "seed": 1,
+        "volumes": [100] * 4,
+        "start": START,
+        "interval": HALF_HOUR,
+        "agents": 14,
+        "aht": AHT,
+        "patience": PATIENCE,
+        "target_answer": TARGET,
+    } | changes
+    return simulate_desk(**given)
+
+
+# ------------------------------------------------------------ agreement with models
+
+# (agents, contacts per half hour, mean patience, seed). Sizes chosen so each desk
+# runs about 8,000 counted contacts: a second or so, with intervals a few points wide.
+STATIONARY = [
+    (14, 100, PATIENCE, 11),  # the classic 10 Erlangs, comfortably staffed
+    (11, 100, PATIENCE, 12),  # understaffed: 10 Erlangs, 11 agents, 9 % hang up
+    (3, 25, dt.timedelta(minutes=1), 13),  # a three-seat desk, 2.5 Erlangs
+]
+
+
+@pytest.mark.parametrize(("agents", "volume", "patience", "seed"), STATIONARY)
+def test_a_stationary_desk_agrees_with_erlang_a(agents, volume, patience, seed):
+    """Service level and abandonment lie within the simulation's 99 % intervals.
+
+    The intervals are batch-means Student-t intervals (20 batches), which account
+    for the correlation between neighbouring contacts' fates; the first two hours
+    (the desk starting empty) are left out. The seeds are fixed, so the test is
+    deterministic; a correct simulation would miss a 99 % interval for about one
+    seed in a hundred.
+    """
+    volumes = [volume] * (8000 // volume + 4)
+    sim = simulate_desk(
+        seed=seed,
+        volumes=volumes,
+        start=START,
+        interval=HALF_HOUR,
+        agents=agents,
+        aht=AHT,
+        patience=patience,
+        target_answer=TARGET,
+        warm_up=dt.timedelta(hours=2),
+        confidence=0.99,
+    )
+    model = erlang_a(
+        agents=agents,
+        volume=volume,
+        period=HALF_HOUR,
+        aht=AHT,
+        patience=patience,
+        target_answer=TARGET,
+    )
+    assert sim.offered > 7000
+    assert sim.service_level.contains(model.service_level)
+    assert sim.abandon_rate.contains(model.abandon_rate)
+    assert sim.answer_rate.contains(model.answer_rate)
+    assert sim.occupancy == pytest.approx(model.occupancy, abs=0.03)
+    # Not vacuous: the service level's interval is narrow enough to tell this desk
+    # from one with an agent fewer.
+    short = erlang_a(
+        agents=agents - 1,
+        volume=volume,
+        period=HALF_HOUR,
+        aht=AHT,
+        patience=patience,
+        target_answer=TARGET,
+    )
+    assert not sim.service_level.contains(short.service_level)
+
+
+def test_no_patience_is_erlang_bs_loss_system():
+    """With patience 0 a caller who finds every agent busy leaves at once."""
+    sim = desk(
+        seed=5,
+        agents=4,
+        volumes=[60] * 100,
+        patience=dt.timedelta(0),
+        warm_up=HALF_HOUR,
+        confidence=0.99,
+    )
+    lost = erlang_b(4, 60 / 30 * 3)
+    assert sim.abandon_rate.contains(lost)
+    assert all(c.wait == dt.timedelta(0) for c in sim.contacts)
+
+
+def test_infinite_patience_answers_everyone():
+    sim = desk(patience=None)
+    assert sim.abandoned == 0
+    assert sim.answer_rate.value == 1.0
+    assert sim.answered == sim.offered == len(sim.contacts)
+
+
+# ------------------------------------------------------------------- determinism
+
+
+def test_the_same_seed_gives_the_same_result():
+    assert desk(seed=3) == desk(seed=3)
+    assert desk(seed=3).to_dict() == desk(seed=3).to_dict()
+
+
+def test_different_seeds_give_different_results():
+    a, b = desk(seed=3), desk(seed=4)
+    assert a != b
+    assert [c.arrived_at for c in a.contacts] != [c.arrived_at for c in b.contacts]
+
+
+def test_one_seed_meets_the_same_callers_whatever_the_staffing():
+    """Common random numbers: arrivals and handling times do not depend on staffing.
+
+    Comparing 12 with 14 agents on one seed then shows the effect of the two
+    agents, not of different callers.
+    """
+    few, many = desk(agents=12, patience=None), desk(agents=14, patience=None)
+    assert [c.arrived_at for c in few.contacts] == [c.arrived_at for c in many.contacts]
+    # Equal up to the microsecond each instant is rounded to.
+    tick = dt.timedelta(microseconds=1)
+    for a, b in zip(few.contacts, many.contacts, strict=True):
+        assert abs((a.ended_at - a.answered_at) - (b.ended_at - b.answered_at)) <= tick
+    assert few.asa > many.asa
+
+
+# --------------------------------------------------------------- the SLA clocks
+
+
+def test_sla_first_response_met_share_is_the_service_level():
+    """The real clocks agree: a first response within 20 s is the service level."""
+    policy = SlaPolicy(
+        name="phone",
+        targets=[
+            SlaTarget(metric=Metric.FIRST_RESPONSE, within=TARGET, business_hours=False)
+        ],
+        calendar=BusinessCalendar.always_open(timezone="Asia/Shanghai"),
+    )
+    sim = desk(agents=11, policies=policy)
+    states = [c.sla.metrics[Metric.FIRST_RESPONSE].state for c in sim.contacts]
+    met = states.count(MetricState.MET)
+    assert met / len(states) == pytest.approx(sim.service_level.value, abs=1e-12)
+    abandoned = [c for c in sim.contacts if c.abandoned]
+    assert abandoned
+    assert all(
+        c.sla.metrics[Metric.FIRST_RESPONSE].state is MetricState.BREACHED
+        for c in abandoned
+    )
+    assert {c.sla.policy for c in sim.contacts} == {"phone"}
+
+
+def test_without_policies_there_are_no_reports():
+    assert all(c.sla is None for c in desk().contacts)
+
+
+# ----------------------------------------------------------------------- rosters
+
+
+def shift(agent, start, hours, breaks=()):
+    return RosterShift(
+        agent=agent,
+        template="t",
+        day=start.date(),
+        start=start,
+        end=start.add(hours=hours),
+        breaks=breaks,
+    )
+
+
+def test_only_agents_on_duty_answer():
+    """A contact arriving before anyone is on duty waits for the first shift."""
+    roster = Roster(
+        shifts=[
+            shift("early", START.add(minutes=30), 1),
+            shift(
+                "late",
+                START.add(hours=1),
+                1,
+                [(START.add(hours=1), START.add(hours=1, minutes=15))],
+            ),
+        ]
+    )
+    sim = desk(roster=roster, agents=None, patience=None, volumes=[20] * 4)
+    answered = [c for c in sim.contacts if c.answered]
+    assert {c.agent_id for c in answered} == {"early", "late"}
+    for c in answered:
+        on = roster.on_duty(c.answered_at)
+        assert c.agent_id in on, (c, on)
+    # Nobody is on duty before 09:30: the first contacts wait for the early shift.
+    first = sim.contacts[0]
+    assert first.arrived_at < START.add(minutes=30) <= first.answered_at
+
+
+def test_contacts_left_waiting_when_nobody_comes_back():
+    """Infinite patience and no shift to come: the contact stays unanswered."""
+    roster = Roster(shifts=[shift("A", START, 0.25)])
+    sim = desk(roster=roster, agents=None, patience=None, volumes=[40])
+    stranded = [c for c in sim.contacts if c.ended_at is None]
+    assert stranded
+    assert all(c.wait is None and not c.answered and not c.abandoned for c in stranded)
+
+
+def test_roster_with_routing_agents_uses_their_skills():
+    roster = Roster(shifts=[shift("ug", START, 3), shift("zh", START, 3)])
+    team = [
+        Agent(id="ug", languages={"ug", "zh"}, capacity={"phone": 1}),
+        Agent(id="zh", languages={"zh"}, capacity={"phone": 1}),
+        Agent(id="spare", languages={"ug"}, capacity={"phone": 1}),
+    ]
+    kinds = [
+        ContactType(name="uyghur", weight=1, language="ug"),
+        ContactType(name="mandarin", weight=3, language="zh"),
+    ]
+    sim = desk(roster=roster, agents=team, contact_types=kinds, volumes=[15] * 4)
+    uyghur = [c for c in sim.contacts if c.kind == "uyghur" and c.answered]
+    assert uyghur
+    assert {c.agent_id for c in uyghur} == {"ug"}  # "spare" is on no shift
+
+
+# ------------------------------------------------------------ routing and capacity
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    agents=st.integers(1, 4),
+    volume=st.integers(1, 40),
+    patience=st.none() | st.integers(0, 300).map(lambda s: dt.timedelta(seconds=s)),
+)
+def test_capacity_and_queue_order_hold(seed, agents, volume, patience):
+    """No agent holds two calls at once, and one kind of call is answered in order."""
+    sim = desk(seed=seed, agents=agents, volumes=[volume] * 2, patience=patience)
+    held = defaultdict(list)
+    for c in sim.contacts:
+        assert c.answered == (c.agent_id is not None)
+        if c.answered:
+            held[c.agent_id].append((c.answered_at, c.ended_at))
+        else:
+            assert c.abandoned  # every desk here is staffed throughout
+            assert patience is not None
+    for stretches in held.values():
+        stretches.sort()
+        for (_, end), (begin, _) in itertools.pairwise(stretches):
+            assert end <= begin
+    answered = [c.answered_at for c in sim.contacts if c.answered]
+    assert answered == sorted(answered)
+    assert sim.offered == sim.answered + sim.abandoned
+
+
+def test_escalation_steps_are_offered_again_when_they_begin():
+    """A contact no agent qualifies for is placed when a step drops its language."""
+    router = Router.default(
+        escalations=[
+            EscalationStep(
+                after=dt.timedelta(minutes=1), name="any", drop_language=True
+            )
+        ]
+    )
+    sim = desk(
+        agents=[Agent(id="zh", languages={"zh"}, capacity={"phone": 1})],
+        contact_types=[ContactType(name="mongolian", language="mn")],
+        router=router,
+        volumes=[4],
+        patience=None,
+    )
+    waits = [c.wait for c in sim.contacts]
+    assert waits
+    assert min(waits) >= dt.timedelta(minutes=1)
+
+
+def test_a_sample_of_handling_times_is_drawn_from():
+    sim = desk(aht=[dt.timedelta(minutes=2), dt.timedelta(minutes=4)], patience=None)
+    handled = {c.ended_at - c.answered_at for c in sim.contacts}
+    assert handled == {dt.timedelta(minutes=2), dt.timedelta(minutes=4)}
+
+
+def test_a_contact_type_may_have_its_own_handling_time():
+    kinds = [
+        ContactType(name="quick", aht=dt.timedelta(seconds=30)),
+        ContactType(name="slow"),
+    ]
+    sim = desk(contact_types=kinds, patience=None, volumes=[200] * 4)
+    mean = {
+        k: sum(
+            ((c.ended_at - c.answered_at) for c in sim.contacts if c.kind == k),
+            dt.timedelta(0),
+        )
+        / sum(1 for c in sim.contacts if c.kind == k)
+        for k in ("quick", "slow")
+    }
+    assert mean["quick"] < dt.timedelta(minutes=1) < mean["slow"]
+
+
+def test_warm_up_contacts_are_simulated_but_not_counted():
+    sim = desk(warm_up=dt.timedelta(hours=1))
+    early = [c for c in sim.contacts if not c.counted]
+    assert early
+    assert all(c.arrived_at < START.add(hours=1) for c in early)
+    assert sim.offered == len(sim.contacts) - len(early) == sim.service_level.n
+    assert len(sim.waits) == sim.answered + sim.abandoned
+
+
+def test_no_contacts_means_no_estimates():
+    sim = desk(volumes=[0, 0])
+    assert sim.contacts == ()
+    assert sim.service_level is None
+    assert sim.asa == dt.timedelta(0)
+    assert sim.occupancy == 0.0
+
+
+def test_one_contact_has_the_widest_interval():
+    sim = next(
+        s for seed in range(20) if (s := desk(seed=seed, volumes=[1])).offered == 1
+    )
+    assert (sim.service_level.low, sim.service_level.high) == (0.0, 1.0)
+
+
+def test_instants_are_in_the_starts_zone_and_round_trip():
+    sim = desk(volumes=[10])
+    assert sim.contacts[0].arrived_at.utcoffset() == dt.timedelta(hours=8)
+    assert DeskSimulation.from_dict(sim.to_dict()) == sim
+
+
+# --------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "words"),
+    [
+        ({"volumes": [10, -1]}, InvalidArgumentError, "volumes[1]"),
+        ({"volumes": [float("nan")]}, InvalidArgumentError, "volumes[0]"),
+        ({"volumes": [float("inf")]}, InvalidArgumentError, "volumes[0]"),
+        ({"volumes": "100"}, InvalidTypeError, "volumes"),
+        ({"volumes": [3_000_000]}, InvalidArgumentError, "more than the 2,000,000"),
+        ({"patience": dt.timedelta(seconds=-1)}, InvalidArgumentError, "patience"),
+        ({"patience": 120}, InvalidTypeError, "patience"),
+        ({"aht": dt.timedelta(0)}, InvalidArgumentError, "aht"),
+        ({"aht": [dt.timedelta(0)]}, InvalidArgumentError, "aht"),
+        ({"aht": [dt.timedelta(minutes=-1)]}, InvalidArgumentError, "aht[0]"),
+        ({"aht": 180}, InvalidTypeError, "aht"),
+        ({"interval": dt.timedelta(0)}, InvalidArgumentError, "interval"),
+        ({"start": dt.datetime(2025, 3, 3, 9)}, NaiveDatetimeError, "start"),
+        (
+            {"target_answer": dt.timedelta(seconds=-1)},
+            InvalidArgumentError,
+            "target_answer",
+        ),
+        ({"agents": 0}, InvalidArgumentError, "agents"),
+        ({"agents": None}, InvalidArgumentError, "roster="),
+        ({"agents": []}, InvalidArgumentError, "agents"),
+        ({"agents": True}, InvalidTypeError, "agents"),
+        ({"roster": Roster(shifts=[])}, InvalidArgumentError, "roster has no shifts"),
+        ({"roster": "rota"}, InvalidTypeError, "roster"),
+        ({"router": "default"}, InvalidTypeError, "router"),
+        ({"policies": "standard"}, InvalidTypeError, "policies"),
+        ({"seed": 1.5}, InvalidTypeError, "seed"),
+        ({"seed": True}, InvalidTypeError, "seed"),
+        ({"batches": 1}, InvalidArgumentError, "batches"),
+        ({"confidence": 1.0}, InvalidArgumentError, "confidence"),
+        ({"warm_up": dt.timedelta(seconds=-1)}, InvalidArgumentError, "warm_up"),
+        ({"contact_types": []}, InvalidArgumentError, "contact_types"),
+        (
+            {"contact_types": [ContactType(name="a"), ContactType(name="a")]},
+            InvalidArgumentError,
+            "'a' twice",
+        ),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(changes, error, words):
+    with pytest.raises(error) as caught:
+        desk(**changes)
+    assert words in str(caught.value)
+
+
+def test_agents_and_roster_must_agree():
+    roster = Roster(shifts=[shift("A", START, 2)])
+    with pytest.raises(InvalidArgumentError, match="agents= is a number"):
+        desk(agents=3, roster=roster)
+    with pytest.raises(InvalidArgumentError, match=r"\['A'\]"):
+        desk(agents=[Agent(id="B", capacity={"phone": 1})], roster=roster)
+    with pytest.raises(InvalidArgumentError, match="two agents"):
+        desk(agents=[Agent(id="B"), Agent(id="B")])
+    with pytest.raises(InvalidArgumentError, match="holds contacts already"):
+        desk(agents=[Agent(id="B", capacity={"phone": 1}, load={"phone": 1})])
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"name": ""}, "ContactType.name"),
+        ({"name": "x", "weight": 0}, "ContactType.weight"),
+        ({"name": "x", "weight": -1}, "ContactType.weight"),
+        ({"name": "x", "aht": dt.timedelta(0)}, "ContactType.aht"),
+    ],
+)
+def test_contact_types_refuse_bad_fields(fields, words):
+    with pytest.raises(InvalidArgumentError, match=words):
+        ContactType(**fields)
+
+
+def test_a_contact_cannot_be_answered_before_it_arrived():
+    with pytest.raises(InvalidArgumentError, match="before arrived_at"):
+        SimulatedContact(
+            id="C1",
+            kind="call",
+            arrived_at=START,
+            answered_at=START.subtract(seconds=1),
+            agent_id="A",
+        )
+    with pytest.raises(InvalidArgumentError, match="exactly when"):
+        SimulatedContact(id="C1", kind="call", arrived_at=START, agent_id="A")
+    with pytest.raises(InvalidTypeError, match="SlaReport"):
+        SimulatedContact(id="C1", kind="call", arrived_at=START, sla="met")
+    with pytest.raises(InvalidTypeError, match="Estimates"):
+        DeskSimulation(
+            seed=1,
+            target_answer=TARGET,
+            contacts=[],
+            service_level=0.9,
+            answer_rate=None,
+            abandon_rate=None,
+            asa=dt.timedelta(0),
+            occupancy=0.0,
+        )
