@@ -461,3 +461,23 @@ def test_a_contact_cannot_be_answered_before_it_arrived():
             asa=dt.timedelta(0),
             occupancy=0.0,
         )
+
+
+def test_an_unavailable_agent_takes_nothing_and_past_shifts_are_ignored():
+    """Agents the CRM marks unavailable stay so; shifts over before the start do not count."""
+    roster = Roster(
+        shifts=[
+            shift("yesterday", START.subtract(days=1), 8),
+            shift("away", START, 3),
+            shift("here", START.subtract(hours=1), 4),
+        ]
+    )
+    team = [
+        Agent(id=i, capacity={"phone": 1}, available=i != "away")
+        for i in ("yesterday", "away", "here")
+    ]
+    router = Router.default(
+        escalations=[EscalationStep(after=dt.timedelta(minutes=10), name="later")]
+    )
+    sim = desk(roster=roster, agents=team, router=router, patience=None, volumes=[10])
+    assert {c.agent_id for c in sim.contacts} == {"here"}
