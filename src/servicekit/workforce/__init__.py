@@ -9,6 +9,8 @@ days-off and language rules ([`build_roster`][]); a [`Roster`][] says who is on 
 at an instant and gives the router agents marked available accordingly. Plans and
 rosters are solved by HiGHS through SciPy (``pip install 'servicekit[planning]'``);
 importing this package, and the queueing arithmetic, do not need SciPy.
+[`simulate_desk`][] runs a desk contact by contact from a seed, through the real
+router and SLA clocks, to show whether a plan holds.
 
 Examples:
     >>> import datetime as dt, pendulum
