@@ -10,7 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicekit.errors import InvalidArgumentError, InvalidTypeError, NaiveDatetimeError
+from servicekit.errors import (
+    InvalidArgumentError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    UnknownNameError,
+)
 from servicekit.routing import Agent, EscalationStep, Router
 from servicekit.sla import (
     BusinessCalendar,
@@ -450,17 +455,6 @@ def test_a_contact_cannot_be_answered_before_it_arrived():
         SimulatedContact(id="C1", kind="call", arrived_at=START, agent_id="A")
     with pytest.raises(InvalidTypeError, match="SlaReport"):
         SimulatedContact(id="C1", kind="call", arrived_at=START, sla="met")
-    with pytest.raises(InvalidTypeError, match="Estimates"):
-        DeskSimulation(
-            seed=1,
-            target_answer=TARGET,
-            contacts=[],
-            service_level=0.9,
-            answer_rate=None,
-            abandon_rate=None,
-            asa=dt.timedelta(0),
-            occupancy=0.0,
-        )
 
 
 def test_an_unavailable_agent_takes_nothing_and_past_shifts_are_ignored():
@@ -481,3 +475,49 @@ def test_an_unavailable_agent_takes_nothing_and_past_shifts_are_ignored():
     )
     sim = desk(roster=roster, agents=team, router=router, patience=None, volumes=[10])
     assert {c.agent_id for c in sim.contacts} == {"here"}
+
+
+def test_one_kind_of_contact_is_measured_on_its_own():
+    """The Uyghur callers' answer rate, not the desk's, says whether they are served."""
+    kinds = [
+        ContactType(name="mandarin", weight=85, language="zh"),
+        ContactType(name="uyghur", weight=15, language="ug"),
+    ]
+    team = [Agent(id="U", languages={"ug", "zh"}, capacity={"phone": 1})] + [
+        Agent(id=f"M{i}", languages={"zh"}, capacity={"phone": 1}) for i in range(5)
+    ]
+    sim = desk(agents=team, contact_types=kinds, volumes=[50] * 4, warm_up=HALF_HOUR)
+    uyghur, mandarin = sim.of_kind("uyghur"), sim.of_kind("mandarin")
+    assert uyghur.offered + mandarin.offered == sim.offered
+    assert uyghur.answered + mandarin.answered == sim.answered
+    assert {c.kind for c in uyghur.contacts} == {"uyghur"}
+    assert uyghur.answer_rate.value < sim.answer_rate.value < mandarin.answer_rate.value
+    assert (uyghur.batches, uyghur.confidence) == (sim.batches, sim.confidence)
+    assert uyghur.occupancy == sim.occupancy
+    with pytest.raises(UnknownNameError, match=r"\['mandarin', 'uyghur'\]"):
+        sim.of_kind("mongolian")
+
+
+@pytest.mark.parametrize(
+    ("fields", "error", "words"),
+    [
+        ({"batches": 1}, InvalidArgumentError, "batches"),
+        ({"confidence": 0.0}, InvalidArgumentError, "confidence"),
+        ({"asa": dt.timedelta(seconds=-1)}, InvalidArgumentError, "DeskSimulation.asa"),
+        ({"occupancy": 1.5}, InvalidArgumentError, "DeskSimulation.occupancy"),
+        ({"service_level": 0.9}, InvalidTypeError, "Estimates"),
+    ],
+)
+def test_a_desk_simulation_refuses_bad_fields(fields, error, words):
+    given = {
+        "seed": 1,
+        "target_answer": TARGET,
+        "contacts": [],
+        "service_level": None,
+        "answer_rate": None,
+        "abandon_rate": None,
+        "asa": dt.timedelta(0),
+        "occupancy": 0.0,
+    } | fields
+    with pytest.raises(error, match=words):
+        DeskSimulation(**given)

@@ -22,7 +22,7 @@ import attrs
 
 from servicekit import _codec
 from servicekit._vocabulary import Channel, Priority, Tier
-from servicekit.errors import InvalidArgumentError, InvalidTypeError
+from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 from servicekit.routing import Agent, Router
 from servicekit.routing import _values as v
 from servicekit.scoring import Estimate
@@ -50,6 +50,7 @@ __all__ = ["ContactType", "DeskSimulation", "SimulatedContact", "simulate_desk"]
 # run for hours rather than fail.
 MAX_CONTACTS: Final = 2_000_000
 _METHOD: Final = "batch means"
+_MICROSECOND: Final = dt.timedelta(microseconds=1)
 
 
 # ------------------------------------------------------------------- contact types
@@ -262,6 +263,17 @@ def _occupancy(value: object) -> float:
     return c.share(value, "DeskSimulation.occupancy")
 
 
+def _batches(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        msg = f"batches must be a whole number, 2 or more; got {value!r}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _confidence(value: object) -> float:
+    return c.share(value, "confidence", low_open=True, high_open=True)
+
+
 def _estimate(value: object) -> Estimate | None:
     if value is not None and not isinstance(value, Estimate):
         msg = f"DeskSimulation estimates must be Estimates or None; got {value!r}"
@@ -292,6 +304,8 @@ class DeskSimulation(_codec.Serialisable):
         asa: Mean wait of the counted contacts that were answered.
         occupancy: Share of the on-duty agent time after the warm-up, up to the end
             of the forecast, spent handling contacts.
+        batches: Runs the counted contacts were split into for the intervals.
+        confidence: The intervals' confidence level.
 
     Examples:
         >>> import datetime as dt, pendulum
@@ -320,6 +334,58 @@ class DeskSimulation(_codec.Serialisable):
     abandon_rate: Estimate | None = attrs.field(converter=_estimate)
     asa: dt.timedelta = attrs.field(converter=_asa)
     occupancy: float = attrs.field(converter=_occupancy)
+    batches: int = attrs.field(default=20, converter=_batches)
+    confidence: float = attrs.field(default=0.95, converter=_confidence)
+
+    def of_kind(self, kind: str) -> DeskSimulation:
+        """Return the simulation seen from one kind of contact only.
+
+        Its contacts are those of kind ``kind``; its rates, intervals and ASA are
+        measured on them alone (the same batches and confidence); ``occupancy`` stays
+        the desk's, since the agents are shared.
+
+        Args:
+            kind: A [`ContactType`][]'s name.
+
+        Raises:
+            UnknownNameError: no contact of that kind was simulated.
+
+        Examples:
+            >>> import datetime as dt, pendulum
+            >>> from servicekit.workforce import ContactType, simulate_desk
+            >>> sim = simulate_desk(
+            ...     seed=1,
+            ...     volumes=[60] * 4,
+            ...     interval=dt.timedelta(minutes=30),
+            ...     start=pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"),
+            ...     agents=5,
+            ...     aht=dt.timedelta(minutes=3),
+            ...     patience=dt.timedelta(minutes=1),
+            ...     target_answer=dt.timedelta(seconds=20),
+            ...     contact_types=[
+            ...         ContactType(name="routine"),
+            ...         ContactType(name="vip", priority="urgent", weight=0.2),
+            ...     ],
+            ... )
+            >>> vip, routine = sim.of_kind("vip"), sim.of_kind("routine")
+            >>> vip.offered + routine.offered == sim.offered
+            True
+            >>> vip.service_level.value > routine.service_level.value
+            True
+        """
+        mine = tuple(x for x in self.contacts if x.kind == kind)
+        if not mine:
+            known = sorted({x.kind for x in self.contacts})
+            msg = f"no contact of kind {kind!r} was simulated; the kinds simulated are {known}"
+            raise UnknownNameError(msg)
+        return _measured(
+            self.seed,
+            self.target_answer,
+            mine,
+            self.occupancy,
+            self.batches,
+            self.confidence,
+        )
 
     @property
     def offered(self) -> int:
@@ -632,10 +698,8 @@ def simulate_desk(
         raise InvalidTypeError(msg)
     policy_set = _policies(policies)
     skip = c.seconds(c.duration(warm_up, "warm_up"))
-    if isinstance(batches, bool) or not isinstance(batches, int) or batches < 2:
-        msg = f"batches must be a whole number, 2 or more; got {batches!r}"
-        raise InvalidArgumentError(msg)
-    level = c.share(confidence, "confidence", low_open=True, high_open=True)
+    runs = _batches(batches)
+    level = _confidence(confidence)
 
     # A plain datetime: pendulum's own arithmetic costs several times as much, on
     # every event.
@@ -653,40 +717,54 @@ def simulate_desk(
         + [d.arrival for d in draws]
         + [interval_s * len(forecast)]
     )
-    target_s = c.seconds(target)
-    counted = [o for o in outcomes if o.draws.arrival >= skip]
     now = desk.instant(end)
     contacts = tuple(
         _contact(i, o, kinds, desk, policy_set, now, counted=o.draws.arrival >= skip)
         for i, o in enumerate(outcomes)
     )
-    waits = [o.answered - o.draws.arrival for o in counted if o.answered is not None]
+    busy = _busy_share(outcomes, (skip, interval_s * len(forecast)), duty, len(team))
+    return _measured(seed, target, contacts, busy, runs, level)
+
+
+def _measured(  # noqa: PLR0917 -- private: a result's parts
+    seed: int,
+    target: dt.timedelta,
+    contacts: tuple[SimulatedContact, ...],
+    occupancy: float,
+    batches: int,
+    confidence: float,
+) -> DeskSimulation:
+    """The result, its rates and ASA measured on the counted ``contacts``."""
+    counted = [x for x in contacts if x.counted]
+    target_us = target // _MICROSECOND
+    waits = [
+        v.micros(x.answered_at) - v.micros(x.arrived_at)
+        for x in counted
+        if x.answered_at is not None
+    ]
     return DeskSimulation(
         seed=seed,
         target_answer=target,
         contacts=contacts,
         service_level=_batch_estimate(
             [
-                o.answered is not None and o.answered - o.draws.arrival <= target_s
-                for o in counted
+                x.answered_at is not None
+                and v.micros(x.answered_at) - v.micros(x.arrived_at) <= target_us
+                for x in counted
             ],
             batches,
-            level,
+            confidence,
         ),
-        answer_rate=_batch_estimate(
-            [o.answered is not None for o in counted], batches, level
-        ),
+        answer_rate=_batch_estimate([x.answered for x in counted], batches, confidence),
         abandon_rate=_batch_estimate(
-            [o.answered is None and o.ended is not None for o in counted],
-            batches,
-            level,
+            [x.abandoned for x in counted], batches, confidence
         ),
-        asa=dt.timedelta(seconds=math.fsum(waits) / len(waits))
+        asa=dt.timedelta(microseconds=round(math.fsum(waits) / len(waits)))
         if waits
         else dt.timedelta(0),
-        occupancy=_busy_share(
-            outcomes, (skip, interval_s * len(forecast)), duty, len(team)
-        ),
+        occupancy=occupancy,
+        batches=batches,
+        confidence=confidence,
     )
 
 
