@@ -521,3 +521,19 @@ def test_a_desk_simulation_refuses_bad_fields(fields, error, words):
     } | fields
     with pytest.raises(error, match=words):
         DeskSimulation(**given)
+
+
+def test_an_hour_of_the_day_is_measured_on_its_own():
+    sim = desk(volumes=[40, 160, 40], agents=6, warm_up=dt.timedelta(minutes=10))
+    parts = [
+        sim.arrived_between(START.add(minutes=30 * i), START.add(minutes=30 * (i + 1)))
+        for i in range(3)
+    ]
+    assert sum(p.offered for p in parts) == sim.offered
+    assert parts[1].service_level.value < parts[2].service_level.value
+    assert sim.arrived_between(START, START).contacts == ()
+    assert sim.arrived_between(START, START).service_level is None
+    with pytest.raises(InvalidArgumentError, match="before start"):
+        sim.arrived_between(START.add(hours=1), START)
+    with pytest.raises(NaiveDatetimeError, match="start"):
+        sim.arrived_between(dt.datetime(2025, 3, 3, 9), START)
