@@ -537,3 +537,12 @@ def test_an_hour_of_the_day_is_measured_on_its_own():
         sim.arrived_between(START.add(hours=1), START)
     with pytest.raises(NaiveDatetimeError, match="start"):
         sim.arrived_between(dt.datetime(2025, 3, 3, 9), START)
+
+
+def test_overlapping_shifts_of_one_agent_keep_the_agent_on_duty():
+    """A CRM's rota may overlap two shifts of one agent: the first ending must not
+    take the agent off duty while the second runs."""
+    roster = Roster(shifts=[shift("A", START, 1), shift("A", START.add(minutes=30), 2)])
+    sim = desk(roster=roster, agents=None, patience=None, volumes=[0, 0, 6, 6])
+    assert sim.answered == sim.offered > 0
+    assert all(roster.on_duty(c.answered_at) == ("A",) for c in sim.contacts)

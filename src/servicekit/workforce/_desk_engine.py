@@ -10,6 +10,7 @@ random generator, or do I/O.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import heapq
 import math
@@ -157,13 +158,15 @@ class Desk:
         self.heap: list[tuple[float, int, int, int | str]] = []
         self.seq = 0
         if duty is None:
-            self.on_duty = set(self.agents)
+            self.on_duty = collections.Counter(list(self.agents))
         else:
-            self.on_duty = set()
+            # A count, not a set: a CRM's rota may give one agent overlapping
+            # shifts, and the first to end must not take the agent off duty.
+            self.on_duty = collections.Counter()
             for on, off, agent in duty:
                 self._push(on, _ON, agent)
                 self._push(off, _OFF, agent)
-        self.present = sorted(self.on_duty)
+        self.present = sorted(+self.on_duty)
         self.retries = sorted({s.after.total_seconds() for s in router.escalations})
         self.queue: dict[int, Ticket] = {}
         self.waiting: dict[Channel, int] = {}
@@ -194,11 +197,11 @@ class Desk:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
                 self._finish(key)
             elif kind == _ON:
-                self.on_duty.add(str(key))
-                self.present = sorted(self.on_duty)
+                self.on_duty[str(key)] += 1
+                self.present = sorted(+self.on_duty)
             elif kind == _OFF:
-                self.on_duty.discard(str(key))
-                self.present = sorted(self.on_duty)
+                self.on_duty[str(key)] -= 1
+                self.present = sorted(+self.on_duty)
                 continue  # one agent fewer never lets a waiting contact be placed
             elif kind == _ARRIVE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
