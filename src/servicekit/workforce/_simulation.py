@@ -292,7 +292,10 @@ class DeskSimulation(_codec.Serialisable):
     [`Estimate`][servicekit.scoring.Estimate] whose interval is a batch-means
     Student-t interval (the counted contacts split, in order of arrival, into
     ``batches`` runs; a contact's fate depends on its neighbours', so a binomial
-    interval would be too narrow). None when no contact was counted.
+    interval would be too narrow). None when no contact was counted. The interval
+    is exact in the limit for a steady desk; over a day whose load changes, the
+    batches differ by more than chance and the interval is wider (conservative).
+    For independent replications, simulate several seeds.
 
     Args:
         seed: The seed the run was drawn from.
