@@ -833,7 +833,10 @@ def _contact(  # noqa: PLR0917 -- private: one outcome and what it is read with
     report = None
     if policies is not None:
         report = evaluate(policies, _events(o.draws, o, kind, desk), now)
-    return SimulatedContact(
+    # Every field comes from the run's own checked values: the fast constructor
+    # skips checking them again, once per contact.
+    return v.trusted(
+        SimulatedContact,
         id=f"C{i + 1}",
         kind=kind.name,
         arrived_at=desk.local(o.draws.arrival),
