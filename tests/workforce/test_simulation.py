@@ -3,6 +3,7 @@ function of its seed, routes through the real router, and refuses bad input."""
 
 import datetime as dt
 import itertools
+import pickle
 from collections import defaultdict
 
 import pendulum
@@ -546,3 +547,16 @@ def test_overlapping_shifts_of_one_agent_keep_the_agent_on_duty():
     sim = desk(roster=roster, agents=None, patience=None, volumes=[0, 0, 6, 6])
     assert sim.answered == sim.offered > 0
     assert all(roster.on_duty(c.answered_at) == ("A",) for c in sim.contacts)
+
+
+def test_a_simulation_pickles_for_a_worker_process():
+    """Simulations of many seeds are shipped to Dask or Spark workers and back."""
+    policy = SlaPolicy(
+        name="phone",
+        targets=[SlaTarget(metric=Metric.FIRST_RESPONSE, within=TARGET)],
+        calendar=BusinessCalendar.always_open(timezone="Asia/Shanghai"),
+    )
+    sim = desk(volumes=[20], policies=policy)
+    again = pickle.loads(pickle.dumps(sim))
+    assert again == sim
+    assert again.of_kind("call") == sim.of_kind("call")
