@@ -560,3 +560,14 @@ def test_a_simulation_pickles_for_a_worker_process():
     again = pickle.loads(pickle.dumps(sim))
     assert again == sim
     assert again.of_kind("call") == sim.of_kind("call")
+
+
+def test_a_contact_in_the_repeated_hour_round_trips_equal():
+    """Read back, instants hold a fixed offset where the run held a zone; inside
+    London's repeated hour == between the two is False (PEP 495), so contacts
+    compare by instant."""
+    fall_back = pendulum.datetime(2025, 10, 26, 0, 30, tz="Europe/London")
+    sim = desk(start=fall_back, volumes=[30] * 4)
+    repeated = [c for c in sim.contacts if c.arrived_at.fold == 1]
+    assert repeated
+    assert DeskSimulation.from_dict(sim.to_dict()) == sim

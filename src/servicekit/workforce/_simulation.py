@@ -159,6 +159,10 @@ def _ended(value: object) -> dt.datetime | None:
     return v.optional_aware(value, "SimulatedContact.ended_at")
 
 
+def _instant_key(value: dt.datetime | None) -> int | None:
+    return None if value is None else v.micros(value)
+
+
 def _agent_id(value: object) -> str | None:
     return v.optional_id(value, "SimulatedContact.agent_id")
 
@@ -210,9 +214,15 @@ class SimulatedContact(_codec.Serialisable):
 
     id: str = attrs.field(converter=_contact_id)
     kind: str = attrs.field(converter=_contact_kind)
-    arrived_at: dt.datetime = attrs.field(converter=_arrived)
-    answered_at: dt.datetime | None = attrs.field(default=None, converter=_answered)
-    ended_at: dt.datetime | None = attrs.field(default=None, converter=_ended)
+    # Compared as instants: a value read back holds a fixed UTC offset where the run
+    # held a zone, and == between zones is False inside a repeated hour (PEP 495).
+    arrived_at: dt.datetime = attrs.field(converter=_arrived, eq=v.micros)
+    answered_at: dt.datetime | None = attrs.field(
+        default=None, converter=_answered, eq=_instant_key
+    )
+    ended_at: dt.datetime | None = attrs.field(
+        default=None, converter=_ended, eq=_instant_key
+    )
     agent_id: str | None = attrs.field(default=None, converter=_agent_id)
     counted: bool = attrs.field(
         default=True, validator=v.flag("SimulatedContact.counted")
