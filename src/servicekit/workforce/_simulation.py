@@ -670,8 +670,9 @@ def simulate_desk(
     """Simulate a desk contact by contact, through the real router and SLA clocks.
 
     Interval ``i`` of the forecast covers ``[start + i·interval, start +
-    (i+1)·interval)``; contacts arrive in it as a Poisson process of mean
-    ``volumes[i]``. Each is of a [`ContactType`][] drawn by weight, waits in the
+    (i+1)·interval)`` in elapsed time (as in
+    [`IntervalRequirements`][servicekit.workforce.IntervalRequirements]); contacts
+    arrive in it as a Poisson process of mean ``volumes[i]``. Each is of a [`ContactType`][] drawn by weight, waits in the
     queue, and hangs up after an exponential patience of mean ``patience`` unless an
     agent takes it first (``None``: it waits as long as it takes; ``timedelta(0)``:
     it leaves at once if nobody is free, Erlang B's loss system). Whenever a contact
