@@ -2,6 +2,7 @@
 function of its seed, routes through the real router, and refuses bad input."""
 
 import datetime as dt
+import heapq
 import itertools
 import pickle
 from collections import defaultdict
@@ -35,6 +36,7 @@ from servicekit.workforce import (
     erlang_b,
     simulate_desk,
 )
+from servicekit.workforce._desk_engine import draw_contacts
 
 START = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
 HALF_HOUR = dt.timedelta(minutes=30)
@@ -571,3 +573,73 @@ def test_a_contact_in_the_repeated_hour_round_trips_equal():
     repeated = [c for c in sim.contacts if c.arrived_at.fold == 1]
     assert repeated
     assert DeskSimulation.from_dict(sim.to_dict()) == sim
+
+
+# ------------------------------------------------- against a brute-force reference
+
+
+def reference_desk(draws, agents):
+    """The textbook M/M/N+M loop on the very same draws: FIFO, N identical agents.
+
+    Returns (answered, ended) in seconds since the start for each contact.
+    """
+    events = []
+    for i, d in enumerate(draws):
+        events.append((d.arrival, 3, i))
+        if d.patience != float("inf"):
+            events.append((d.arrival + d.patience, 5, i))
+    heapq.heapify(events)
+    free, queue = agents, []
+    answered = [None] * len(draws)
+    ended = [None] * len(draws)
+    while events:
+        now, kind, i = heapq.heappop(events)
+        if kind == 0:
+            free += 1
+        elif kind == 3:
+            queue.append(i)
+        elif i in queue:
+            queue.remove(i)
+            ended[i] = now
+        while free and queue:
+            j = queue.pop(0)
+            free -= 1
+            answered[j], ended[j] = now, now + draws[j].handling
+            heapq.heappush(events, (ended[j], 0, j))
+    return answered, ended
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    agents=st.integers(1, 5),
+    volumes=st.lists(st.integers(0, 40), min_size=1, max_size=3),
+    patience=st.none() | st.integers(0, 240).map(lambda s: dt.timedelta(seconds=s)),
+)
+def test_the_desk_is_the_textbook_queue_on_the_same_draws(
+    seed, agents, volumes, patience
+):
+    """With one kind of call and identical agents, the router and its tickets make no
+    difference to who is answered when: every contact's answer and end are those of
+    a plain FIFO loop fed the same arrivals, patience and handling times."""
+    sim = desk(seed=seed, agents=agents, volumes=volumes, patience=patience)
+    draws = draw_contacts(
+        seed,
+        [float(x) for x in volumes],
+        HALF_HOUR.total_seconds(),
+        (ContactType(name="call"),),
+        float("inf") if patience is None else patience.total_seconds(),
+        AHT.total_seconds(),
+    )
+    answered, ended = reference_desk(draws, agents)
+    assert len(sim.contacts) == len(draws)
+    tick = dt.timedelta(microseconds=1)
+    for c, d, a, e in zip(sim.contacts, draws, answered, ended, strict=True):
+        assert (
+            abs(c.arrived_at - START.add(microseconds=round(d.arrival * 1e6))) <= tick
+        )
+        if a is None:
+            assert c.answered_at is None
+        else:
+            assert abs(c.answered_at - START.add(microseconds=round(a * 1e6))) <= tick
+        assert abs(c.ended_at - START.add(microseconds=round(e * 1e6))) <= tick
