@@ -643,3 +643,26 @@ def test_the_desk_is_the_textbook_queue_on_the_same_draws(
         else:
             assert abs(c.answered_at - START.add(microseconds=round(a * 1e6))) <= tick
         assert abs(c.ended_at - START.add(microseconds=round(e * 1e6))) <= tick
+
+
+def test_sla_targets_are_met_at_the_rates_the_clocks_say():
+    """Two promises on one metric (named targets): the looser is met more often."""
+    policy = SlaPolicy(
+        name="phone",
+        targets=[
+            SlaTarget(metric=Metric.FIRST_RESPONSE, within=TARGET, name="20 s"),
+            SlaTarget(
+                metric=Metric.FIRST_RESPONSE,
+                within=dt.timedelta(minutes=1),
+                name="1 min",
+            ),
+        ],
+        calendar=BusinessCalendar.always_open(timezone="Asia/Shanghai"),
+    )
+    sim = desk(agents=11, policies=policy, warm_up=HALF_HOUR)
+    strict, loose = sim.sla_met("20 s"), sim.sla_met("1 min")
+    assert strict.value == sim.service_level.value
+    assert strict.n == loose.n == sim.offered
+    assert strict.value < loose.value
+    assert sim.sla_met("resolution") is None
+    assert desk().sla_met(Metric.FIRST_RESPONSE) is None

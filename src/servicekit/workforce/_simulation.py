@@ -29,6 +29,8 @@ from servicekit.scoring import Estimate
 from servicekit.scoring._distributions import t_ppf
 from servicekit.sla import (
     EventKind,
+    Metric,
+    MetricState,
     PolicySet,
     SlaPolicy,
     SlaReport,
@@ -437,6 +439,70 @@ class DeskSimulation(_codec.Serialisable):
         return self._of(
             tuple(x for x in self.contacts if lo <= v.micros(x.arrived_at) < hi)
         )
+
+    def sla_met(self, target: Metric | str) -> Estimate | None:
+        """Return the share of counted contacts whose SLA target was met, with its interval.
+
+        Read from each contact's SLA report at the end of the run: a contact counts
+        as met when the target's state is ``MET`` (a breach, or a clock still
+        running or paused at the end, is not met). Contacts whose policy has no
+        such target are left out. The interval is batch means, as for the rates.
+
+        Args:
+            target: A [`Metric`][servicekit.sla.Metric] (the policy's target on it),
+                or a target's name (named targets: several per metric).
+
+        Returns:
+            The share met, or None when no counted contact has a report with that
+            target (no ``policies`` were given, say).
+
+        Examples:
+            >>> import datetime as dt, pendulum
+            >>> from servicekit.sla import (
+            ...     BusinessCalendar,
+            ...     Metric,
+            ...     SlaPolicy,
+            ...     SlaTarget,
+            ... )
+            >>> from servicekit.workforce import simulate_desk
+            >>> promise = SlaPolicy(
+            ...     name="phone",
+            ...     targets=[
+            ...         SlaTarget(
+            ...             metric=Metric.FIRST_RESPONSE,
+            ...             within=dt.timedelta(seconds=20),
+            ...         )
+            ...     ],
+            ...     calendar=BusinessCalendar.always_open(timezone="Asia/Shanghai"),
+            ... )
+            >>> sim = simulate_desk(
+            ...     seed=1,
+            ...     volumes=[100] * 4,
+            ...     interval=dt.timedelta(minutes=30),
+            ...     start=pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"),
+            ...     agents=13,
+            ...     aht=dt.timedelta(minutes=3),
+            ...     patience=dt.timedelta(minutes=2),
+            ...     target_answer=dt.timedelta(seconds=20),
+            ...     policies=promise,
+            ... )
+            >>> sim.sla_met(Metric.FIRST_RESPONSE).value == sim.service_level.value
+            True
+            >>> sim.sla_met("resolution") is None
+            True
+        """
+        hits = []
+        for x in self.contacts:
+            if not x.counted or x.sla is None:
+                continue
+            found = (
+                x.sla.metrics.get(target)
+                if isinstance(target, Metric)
+                else x.sla.targets.get(target)
+            )
+            if found is not None:
+                hits.append(found.state is MetricState.MET)
+        return _batch_estimate(hits, self.batches, self.confidence)
 
     def _of(self, contacts: tuple[SimulatedContact, ...]) -> DeskSimulation:
         return _measured(
