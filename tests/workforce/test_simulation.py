@@ -666,3 +666,40 @@ def test_sla_targets_are_met_at_the_rates_the_clocks_say():
     assert strict.value < loose.value
     assert sim.sla_met("resolution") is None
     assert desk().sla_met(Metric.FIRST_RESPONSE) is None
+
+
+def test_a_head_count_per_interval_puts_that_many_on_duty():
+    """staffing=[2, 5, 3]: agents A1-A2 all along, A3 in the second and third
+    intervals, A4-A5 in the second only (finishing their calls after)."""
+    sim = desk(agents=None, staffing=[2, 5, 3], volumes=[60, 60, 60], patience=None)
+    by_interval = defaultdict(set)
+    for c in (c for c in sim.contacts if c.answered):
+        i = int((c.answered_at - START).total_seconds() // HALF_HOUR.total_seconds())
+        by_interval[i].add(c.agent_id)
+    assert by_interval[0] <= {"A1", "A2"}
+    assert by_interval[1] <= {"A1", "A2", "A3", "A4", "A5"}
+    assert by_interval[2] <= {"A1", "A2", "A3"}
+    assert {"A4", "A5"} <= by_interval[1]
+
+
+def test_a_steady_head_count_is_a_fixed_team():
+    fixed, staffed = desk(agents=14), desk(agents=None, staffing=[14] * 4)
+    assert fixed.contacts == staffed.contacts
+    assert fixed.occupancy == pytest.approx(staffed.occupancy)
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "words"),
+    [
+        ({"staffing": [3, 3]}, InvalidArgumentError, "staffing holds 2 counts"),
+        ({"staffing": [0] * 4}, InvalidArgumentError, "nobody on duty"),
+        ({"staffing": [3, -1, 3, 3]}, InvalidArgumentError, "staffing[1]"),
+        ({"staffing": "3333"}, InvalidTypeError, "staffing"),
+        ({"staffing": [3] * 4, "agents": 3}, InvalidArgumentError, "leave agents="),
+    ],
+)
+def test_bad_staffing_is_refused(changes, error, words):
+    given = {"agents": None} | changes
+    with pytest.raises(error) as caught:
+        desk(**given)
+    assert words in str(caught.value)

@@ -619,6 +619,48 @@ def _team(
     return team, roster
 
 
+def _staffed(  # noqa: PLR0917 -- private: the inputs staffing is read with
+    staffing: object,
+    agents: object,
+    roster: object,
+    kinds: Sequence[ContactType],
+    forecast: Sequence[float],
+    interval_s: float,
+) -> tuple[list[Agent], list[tuple[float, float, str]]]:
+    """Plain agents and their stretches on duty for a head count per interval.
+
+    Agent ``k`` is on duty in every interval that needs ``k`` or more, so when the
+    count falls the last to come are the first to go (finishing their calls).
+    """
+    if agents is not None or roster is not None:
+        msg = "staffing= says how many are on duty in each interval; leave agents= and roster= out"
+        raise InvalidArgumentError(msg)
+    if isinstance(staffing, str | bytes) or not isinstance(staffing, Sequence):
+        msg = f"staffing must be a sequence of agent counts, one per interval; got {staffing!r}"
+        raise InvalidTypeError(msg)
+    counts = [c.agents(n, f"staffing[{i}]") for i, n in enumerate(staffing)]
+    if len(counts) != len(forecast):
+        msg = f"staffing holds {len(counts)} counts but volumes holds {len(forecast)} intervals; give one per interval"
+        raise InvalidArgumentError(msg)
+    most = max(counts, default=0)
+    if most == 0:
+        msg = "staffing puts nobody on duty in any interval"
+        raise InvalidArgumentError(msg)
+    plain = {k.channel: 1 for k in kinds}
+    width = len(str(most))
+    team = [Agent(id=f"A{k:0{width}d}", capacity=plain) for k in range(1, most + 1)]
+    duty = []
+    for k, agent in enumerate(team, start=1):
+        begin = None
+        for i, n in enumerate([*counts, 0]):
+            if n >= k and begin is None:
+                begin = i
+            elif n < k and begin is not None:
+                duty.append((begin * interval_s, i * interval_s, agent.id))
+                begin = None
+    return team, duty
+
+
 def _duty(roster: Roster, base_us: int) -> list[tuple[float, float, str]]:
     out = []
     for shift in roster.shifts:
@@ -726,6 +768,7 @@ def simulate_desk(
     patience: dt.timedelta | None = None,
     agents: int | Iterable[Agent] | None = None,
     roster: Roster | None = None,
+    staffing: Sequence[int] | None = None,
     contact_types: Iterable[ContactType] | None = None,
     router: Router | None = None,
     policies: PolicySet | SlaPolicy | None = None,
@@ -772,6 +815,10 @@ def simulate_desk(
             capacity). Without a roster they are on duty throughout.
         roster: Who is on duty when (agents on no shift are off duty); without
             ``agents``, each agent on it is a plain agent as above.
+        staffing: Instead of ``agents`` and ``roster``, how many plain agents are on
+            duty in each interval (``IntervalRequirements.agents``, say): agent
+            ``k`` is on duty whenever the count is ``k`` or more; nobody is after
+            the last interval.
         contact_types: The kinds of contact (None: one kind of phone call).
         router: The routing pipeline (None: ``Router.default()``).
         policies: SLA policies to evaluate each contact's log with, or None.
@@ -787,6 +834,7 @@ def simulate_desk(
         InvalidArgumentError: a negative or non-finite volume, patience or
             handling time (named by field and index), no agents, an empty roster,
             a roster naming agents not among ``agents``, agents holding contacts,
+            ``staffing`` with another length than ``volumes`` or nobody on duty,
             more than two million contacts expected, fewer than 2 batches, or a
             confidence outside (0, 1).
         InvalidTypeError: inputs of the wrong type.
@@ -819,7 +867,13 @@ def simulate_desk(
     target = c.duration(target_answer, "target_answer")
     wait = math.inf if patience is None else c.seconds(c.duration(patience, "patience"))
     kinds = _contact_types(contact_types)
-    team, schedule = _team(agents, roster, kinds)
+    interval_s = c.seconds(length)
+    duty: list[tuple[float, float, str]] | None
+    if staffing is None:
+        team, schedule = _team(agents, roster, kinds)
+        duty = None if schedule is None else _duty(schedule, v.micros(first))
+    else:
+        team, duty = _staffed(staffing, agents, roster, kinds, forecast, interval_s)
     pipeline: object = Router.default() if router is None else router
     if not isinstance(pipeline, Router):
         msg = f"router must be a servicekit.routing.Router or None; got {router!r}"
@@ -835,8 +889,6 @@ def simulate_desk(
     base = dt.datetime(
         u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, dt.UTC
     )
-    duty = None if schedule is None else _duty(schedule, v.micros(first))
-    interval_s = c.seconds(length)
     draws = draw_contacts(seed, forecast, interval_s, kinds, wait, handling)
     desk = Desk(pipeline, team, duty, kinds, base, first.tzinfo or dt.UTC)
     outcomes = desk.run(draws)
