@@ -703,3 +703,27 @@ def test_bad_staffing_is_refused(changes, error, words):
     with pytest.raises(error) as caught:
         desk(**given)
     assert words in str(caught.value)
+
+
+def test_chat_capacity_and_skills_are_the_routers():
+    """An agent holds up to its capacity of chats at once, and only agents with the
+    skill take the contacts that need it."""
+    team = [
+        Agent(id="billing", skills={"billing": 5}, capacity={"chat": 3}),
+        Agent(id="general", capacity={"chat": 3}),
+    ]
+    kinds = [
+        ContactType(name="bill", channel="chat", skills={"billing"}),
+        ContactType(name="other", channel="chat"),
+    ]
+    sim = desk(agents=team, contact_types=kinds, volumes=[60] * 2, patience=None)
+    assert {c.agent_id for c in sim.contacts if c.kind == "bill"} == {"billing"}
+    most = 0
+    for agent in ("billing", "general"):
+        held = [
+            (c.answered_at, c.ended_at) for c in sim.contacts if c.agent_id == agent
+        ]
+        for at, _ in held:
+            most = max(most, sum(1 for a, e in held if a <= at < e))
+        assert all(sum(1 for a, e in held if a <= at < e) <= 3 for at, _ in held)
+    assert most == 3  # several chats at once, up to the capacity
