@@ -4,7 +4,10 @@ function of its seed, routes through the real router, and refuses bad input."""
 import datetime as dt
 import heapq
 import itertools
+import os
 import pickle
+import subprocess
+import sys
 from collections import defaultdict
 
 import pendulum
@@ -727,3 +730,36 @@ def test_chat_capacity_and_skills_are_the_routers():
             most = max(most, sum(1 for a, e in held if a <= at < e))
         assert all(sum(1 for a, e in held if a <= at < e) <= 3 for at, _ in held)
     assert most == 3  # several chats at once, up to the capacity
+
+
+_RUN_IN_A_FRESH_PROCESS = """
+import datetime as dt, json, pendulum
+from servicekit.routing import Agent
+from servicekit.workforce import ContactType, simulate_desk
+sim = simulate_desk(
+    seed=9, volumes=[40, 40], start=pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"),
+    interval=dt.timedelta(minutes=30), aht=dt.timedelta(minutes=3),
+    patience=dt.timedelta(minutes=1), target_answer=dt.timedelta(seconds=20),
+    agents=[Agent(id=i, languages=l, capacity={"phone": 1, "chat": 2})
+            for i, l in (("a", {"zh"}), ("b", {"zh", "ug"}), ("c", {"ug"}))],
+    contact_types=[ContactType(name="zh", language="zh"),
+                   ContactType(name="ug", language="ug", channel="chat")],
+)
+print(json.dumps(sim.to_dict(), sort_keys=True))
+"""
+
+
+def test_the_same_seed_gives_the_same_result_in_another_process():
+    """No set or dict order leaks into a run: hash randomisation changes nothing."""
+    outputs = {
+        subprocess.run(  # noqa: S603 -- the interpreter running the tests
+            [sys.executable, "-c", _RUN_IN_A_FRESH_PROCESS],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+    assert '"agent_id": "b"' in next(iter(outputs))
