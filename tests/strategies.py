@@ -1063,16 +1063,23 @@ def _simulation_strategies() -> dict[type, st.SearchStrategy]:
         ],
         calendar=SLA_CALENDARS["ny"],
     )
-    contact_types = st.builds(
-        ContactType,
-        name=st.text(min_size=1, max_size=8).filter(str.strip),
-        weight=st.floats(0.01, 10),
-        channel=st.sampled_from(["phone", "chat"]),
-        priority=priorities,
-        tier=tiers,
-        skills=st.frozensets(st.sampled_from(["billing", "returns"]), max_size=1),
-        language=st.none() | st.sampled_from(["zh", "ug"]),
-        aht=st.none() | _W_AHT,
+    contact_types = st.frozensets(
+        st.sampled_from(["billing", "returns"]), max_size=2
+    ).flatmap(
+        lambda skills: st.builds(
+            ContactType,
+            name=st.text(min_size=1, max_size=8).filter(str.strip),
+            weight=st.floats(0.01, 10),
+            channel=st.sampled_from(["phone", "chat"]),
+            priority=priorities,
+            tier=tiers,
+            skills=st.just(skills),
+            min_levels=st.dictionaries(
+                st.sampled_from(sorted(skills) or ["-"]), st.integers(1, 10)
+            ).map(lambda levels: {k: n for k, n in levels.items() if k in skills}),
+            language=st.none() | st.sampled_from(["zh", "ug"]),
+            aht=st.none() | _W_AHT,
+        )
     )
     simulations = st.builds(
         simulate_desk,

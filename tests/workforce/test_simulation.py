@@ -441,6 +441,11 @@ def test_agents_and_roster_must_agree():
         ({"name": "x", "weight": 0}, "ContactType.weight"),
         ({"name": "x", "weight": -1}, "ContactType.weight"),
         ({"name": "x", "aht": dt.timedelta(0)}, "ContactType.aht"),
+        ({"name": "x", "min_levels": {"billing": 3}}, "not in skills"),
+        (
+            {"name": "x", "skills": {"b"}, "min_levels": {"b": 11}},
+            "ContactType.min_levels",
+        ),
     ],
 )
 def test_contact_types_refuse_bad_fields(fields, words):
@@ -713,10 +718,13 @@ def test_chat_capacity_and_skills_are_the_routers():
     skill take the contacts that need it."""
     team = [
         Agent(id="billing", skills={"billing": 5}, capacity={"chat": 3}),
+        Agent(id="novice", skills={"billing": 2}, capacity={"chat": 3}),
         Agent(id="general", capacity={"chat": 3}),
     ]
     kinds = [
-        ContactType(name="bill", channel="chat", skills={"billing"}),
+        ContactType(
+            name="bill", channel="chat", skills={"billing"}, min_levels={"billing": 4}
+        ),
         ContactType(name="other", channel="chat"),
     ]
     sim = desk(agents=team, contact_types=kinds, volumes=[60] * 2, patience=None)

@@ -233,6 +233,7 @@ class Desk:
             tier=kind.tier,
             channel=kind.channel,
             skills=kind.skills,
+            min_levels=kind.min_levels,
             language=kind.language,
             attributes={"kind": kind.name},
         )

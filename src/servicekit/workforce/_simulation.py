@@ -86,6 +86,10 @@ def _skills(value: object) -> frozenset[str]:
     return v.names(value, "ContactType.skills")
 
 
+def _min_levels(value: object) -> v.FrozenMap[str, int]:
+    return v.skill_levels(value, "ContactType.min_levels")
+
+
 def _language(value: object) -> str | None:
     return v.optional_language(value, "ContactType.language")
 
@@ -96,15 +100,16 @@ def _kind_aht(value: object) -> dt.timedelta | None:
     )
 
 
-@_codec.value()
+@_codec.value(shapes={"min_levels": _codec.Shape(dict[str, int], _min_levels, dict)})
 @attrs.frozen(kw_only=True)
 class ContactType(_codec.Serialisable):
     """One kind of contact a desk receives: its share of the volume and its needs.
 
     Each simulated contact is a routing [`Ticket`][servicekit.routing.Ticket] with
-    this kind's channel, priority, tier, skills and language (and
-    ``attributes={"kind": name}``), so the router sends it only to agents with room
-    on the channel who have the skills and speak the language.
+    this kind's channel, priority, tier, skills (at their minimum levels) and
+    language (and ``attributes={"kind": name}``, for triage rules), so the router
+    sends it only to agents with room on the channel who have the skills and speak
+    the language.
 
     Args:
         name: The kind's name (reported on each contact).
@@ -113,6 +118,7 @@ class ContactType(_codec.Serialisable):
         priority: Its priority in the queue.
         tier: The customer's tier.
         skills: Skills an agent needs to take it.
+        min_levels: Minimum level (1-10) per skill in ``skills``; others need 1.
         language: A language the agent must speak, or None.
         aht: Its own mean handling time (exponential), or None for the desk's.
 
@@ -126,6 +132,10 @@ class ContactType(_codec.Serialisable):
         >>> k = ContactType(name="Uyghur call", weight=0.15, language="ug")
         >>> k.channel, ContactType.from_dict(k.to_dict()) == k
         (<Channel.PHONE: 'phone'>, True)
+        >>> ContactType(
+        ...     name="refund", skills={"billing"}, min_levels={"billing": 6}
+        ... ).to_dict()["min_levels"]
+        {'billing': 6}
     """
 
     name: str = attrs.field(converter=_kind_name)
@@ -134,8 +144,20 @@ class ContactType(_codec.Serialisable):
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
     tier: Tier = attrs.field(default=Tier.ORDINARY, converter=_tier)
     skills: frozenset[str] = attrs.field(default=frozenset(), converter=_skills)
+    min_levels: v.FrozenMap[str, int] = attrs.field(
+        factory=v.FrozenMap, converter=_min_levels
+    )
     language: str | None = attrs.field(default=None, converter=_language)
     aht: dt.timedelta | None = attrs.field(default=None, converter=_kind_aht)
+
+    def __attrs_post_init__(self) -> None:
+        extra = sorted(set(self.min_levels) - self.skills)
+        if extra:
+            msg = (
+                f"ContactType {self.name!r}: min_levels names {extra}, which are not "
+                f"in skills {sorted(self.skills)}; add them to skills or drop their levels"
+            )
+            raise InvalidArgumentError(msg)
 
 
 # ---------------------------------------------------------------------- outcomes
