@@ -1110,6 +1110,71 @@ def _workforce_strategies() -> dict[type, st.SearchStrategy]:
 
 #: One strategy per value of servicekit.workforce, for the serialisation contract.
 WORKFORCE_STRATEGIES = _workforce_strategies()
+
+
+def _simulation_strategies() -> dict[type, st.SearchStrategy]:
+    """Small seeded desk simulations (with SLA reports or without), their contacts
+    and contact types."""
+    from servicekit.sla import SlaPolicy, SlaTarget  # noqa: PLC0415
+    from servicekit.workforce import (  # noqa: PLC0415 -- the section is self-contained
+        ContactType,
+        DeskSimulation,
+        SimulatedContact,
+        simulate_desk,
+    )
+
+    policy = SlaPolicy(
+        name="phone",
+        targets=[
+            SlaTarget(
+                metric="first_response",
+                within=dt.timedelta(seconds=20),
+                business_hours=False,
+            )
+        ],
+        calendar=SLA_CALENDARS["ny"],
+    )
+    contact_types = st.frozensets(
+        st.sampled_from(["billing", "returns"]), max_size=2
+    ).flatmap(
+        lambda skills: st.builds(
+            ContactType,
+            name=st.text(min_size=1, max_size=8).filter(str.strip),
+            weight=st.floats(0.01, 10),
+            channel=st.sampled_from(["phone", "chat"]),
+            priority=priorities,
+            tier=tiers,
+            skills=st.just(skills),
+            min_levels=st.dictionaries(
+                st.sampled_from(sorted(skills) or ["-"]), st.integers(1, 10)
+            ).map(lambda levels: {k: n for k, n in levels.items() if k in skills}),
+            language=st.none() | st.sampled_from(["zh", "ug"]),
+            aht=st.none() | _W_AHT,
+        )
+    )
+    simulations = st.builds(
+        simulate_desk,
+        seed=st.integers(0, 2**64),
+        volumes=st.lists(st.integers(0, 12), min_size=1, max_size=3),
+        start=st.just(dt.datetime(2025, 3, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai"))),
+        interval=st.just(dt.timedelta(minutes=30)),
+        aht=_W_AHT,
+        target_answer=_W_TARGET,
+        patience=st.none() | _W_PATIENCE,
+        agents=st.integers(1, 3),
+        policies=st.none() | st.just(policy),
+        warm_up=st.sampled_from([dt.timedelta(0), dt.timedelta(minutes=15)]),
+    )
+    return {
+        ContactType: contact_types,
+        DeskSimulation: simulations,
+        SimulatedContact: simulations.filter(lambda s: s.contacts).flatmap(
+            lambda s: st.sampled_from(s.contacts)
+        ),
+    }
+
+
+WORKFORCE_STRATEGIES |= _simulation_strategies()
 # --- scoring: mergeable summaries and durations (tests/scoring/test_summaries_*.py) ----
 # Every measure with answers drawn from a few values (ties are what merging must keep
 # exact) and durations both on whole minutes and to the microsecond.

@@ -9,6 +9,8 @@ days-off and language rules ([`build_roster`][]); a [`Roster`][] says who is on 
 at an instant and gives the router agents marked available accordingly. Plans and
 rosters are solved by HiGHS through SciPy (``pip install 'servicekit[planning]'``);
 importing this package, and the queueing arithmetic, do not need SciPy.
+[`simulate_desk`][] runs a desk contact by contact from a seed, through the real
+router and SLA clocks, to show whether a plan holds.
 
 Examples:
     >>> import datetime as dt, pendulum
@@ -58,10 +60,18 @@ from servicekit.workforce._shifts_plan import (
     plan_shifts_capped,
 )
 from servicekit.workforce._shifts_time import IntervalCounts
+from servicekit.workforce._simulation import (
+    ContactType,
+    DeskSimulation,
+    SimulatedContact,
+    simulate_desk,
+)
 from servicekit.workforce._staffing import StaffingPlan, required_agents
 
 __all__ = [
+    "ContactType",
     "CoverageRule",
+    "DeskSimulation",
     "IntervalCounts",
     "IntervalRequirements",
     "QueueMetrics",
@@ -72,6 +82,7 @@ __all__ = [
     "ShiftPlan",
     "ShiftStart",
     "ShiftTemplate",
+    "SimulatedContact",
     "SolveStatus",
     "StaffMember",
     "StaffingPlan",
@@ -87,5 +98,6 @@ __all__ = [
     "plan_shifts_capped",
     "required_agents",
     "service_level",
+    "simulate_desk",
     "spread_volume",
 ]

@@ -1,0 +1,285 @@
+"""The event loop of the desk simulation: arrivals, hang-ups, shifts and the router.
+
+Private: [`simulate_desk`][servicekit.workforce.simulate_desk] checks the inputs and
+builds the result; this module only runs the events. Time is carried as float seconds
+since the start and turned into instants (microseconds) only where the router and the
+SLA clocks need them. Every random draw comes from streams seeded from the one seed,
+so a run is a pure function of its inputs. It must never read a clock, use the global
+random generator, or do I/O.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import heapq
+import math
+import random
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from servicekit.routing import Agent, Router, Ticket
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from servicekit._vocabulary import Channel
+    from servicekit.workforce._simulation import ContactType
+
+# Events at the same instant are handled in this order: an agent who finishes or comes
+# on duty is free before the contacts arriving then are offered; a contact with no
+# patience at all (Erlang B's loss system) is offered before it hangs up.
+_DONE, _OFF, _ON, _ARRIVE, _RETRY, _HANG_UP = range(6)
+_MICRO: Final = 1e6
+
+
+class Draws(NamedTuple):
+    """What the random streams fixed for one contact before anything happens to it."""
+
+    arrival: float  # seconds since the start
+    kind: int  # index into the contact types
+    patience: float  # seconds; inf: waits as long as it takes
+    handling: float  # seconds
+
+
+class Outcome(NamedTuple):
+    """What happened to one contact, in seconds since the start."""
+
+    draws: Draws
+    answered: float | None
+    ended: float | None  # handling done, or hung up
+    agent: str | None
+
+
+def streams(seed: int) -> tuple[random.Random, random.Random, random.Random]:
+    """Three independent generators (arrivals and kinds, patience, handling) from a seed.
+
+    Separate streams give a contact the same patience and handling time whatever
+    the staffing (common random numbers), so two desk sizes run with one seed differ
+    by the staffing alone.
+    """
+    # Draws reproducible from the seed are the point; nothing here is secret.
+    root = random.Random(seed)  # noqa: S311
+    arrivals, patience, handling = (
+        random.Random(root.getrandbits(64))  # noqa: S311
+        for _ in range(3)
+    )
+    return arrivals, patience, handling
+
+
+def draw_contacts(  # noqa: PLR0917 -- private: the checked inputs of a run
+    seed: int,
+    volumes: Sequence[float],
+    interval_s: float,
+    kinds: Sequence[ContactType],
+    patience_s: float,
+    handling: Sequence[float] | float,
+) -> list[Draws]:
+    """Every contact of the forecast, in order of arrival.
+
+    Arrivals are a Poisson process whose rate is constant within an interval
+    (``volume / interval``): exponential gaps, restarted at each interval's start
+    (the process is memoryless, so restarting changes nothing but keeps each
+    interval's count Poisson with mean its volume). A contact's kind is drawn by
+    weight; its patience is exponential with the mean given (``inf``: none); its
+    handling time is exponential with its kind's mean or the desk's, or drawn from
+    the sample of handling times given.
+    """
+    arrivals, patience_rng, handling_rng = streams(seed)
+    weights = [k.weight for k in kinds]
+    cumulative = [math.fsum(weights[: i + 1]) for i in range(len(weights))]
+    total = cumulative[-1]
+    out: list[Draws] = []
+    for i, volume in enumerate(volumes):
+        if volume <= 0:
+            continue
+        rate = volume / interval_s
+        begin = i * interval_s
+        end = begin + interval_s
+        at = begin + arrivals.expovariate(rate)
+        while at < end:
+            kind = 0
+            if len(kinds) > 1:
+                kind = min(
+                    _bisect(cumulative, arrivals.random() * total), len(kinds) - 1
+                )
+            wait = (
+                math.inf
+                if math.isinf(patience_s)
+                else (
+                    0.0 if patience_s == 0 else patience_rng.expovariate(1 / patience_s)
+                )
+            )
+            out.append(
+                Draws(at, kind, wait, _handling(kinds[kind], handling, handling_rng))
+            )
+            at += arrivals.expovariate(rate)
+    return out
+
+
+def _bisect(cumulative: Sequence[float], x: float) -> int:
+    lo, hi = 0, len(cumulative)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cumulative[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _handling(
+    kind: ContactType, handling: Sequence[float] | float, rng: random.Random
+) -> float:
+    if kind.aht is not None:
+        return rng.expovariate(1.0 / kind.aht.total_seconds())
+    if isinstance(handling, float):
+        return rng.expovariate(1.0 / handling)
+    return handling[int(rng.random() * len(handling))]
+
+
+class Desk:
+    """One run: the agents' state, the queue, and the events still to come."""
+
+    def __init__(  # noqa: PLR0917 -- private: the checked inputs of a run
+        self,
+        router: Router,
+        agents: Sequence[Agent],
+        duty: Sequence[tuple[float, float, str]] | None,
+        kinds: Sequence[ContactType],
+        base: dt.datetime,
+        zone: dt.tzinfo,
+    ) -> None:
+        self.router = router
+        self.kinds = kinds
+        self.base = base
+        self.zone = zone
+        self.agents = {a.id: a for a in agents}
+        self.rooms = {a.id: _room(a) for a in agents}
+        self.heap: list[tuple[float, int, int, int | str]] = []
+        self.seq = 0
+        if duty is None:
+            self.on_duty = collections.Counter(list(self.agents))
+        else:
+            # A count, not a set: a CRM's rota may give one agent overlapping
+            # shifts, and the first to end must not take the agent off duty.
+            self.on_duty = collections.Counter()
+            for on, off, agent in duty:
+                self._push(on, _ON, agent)
+                self._push(off, _OFF, agent)
+        self.present = sorted(+self.on_duty)
+        self.retries = sorted({s.after.total_seconds() for s in router.escalations})
+        self.queue: dict[int, Ticket] = {}
+        self.waiting: dict[Channel, int] = {}
+        self.holding: dict[int, tuple[str, Channel]] = {}
+
+    def _push(self, at: float, kind: int, key: int | str) -> None:
+        heapq.heappush(self.heap, (at, kind, self.seq, key))
+        self.seq += 1
+
+    def instant(self, seconds: float) -> dt.datetime:
+        """The instant ``seconds`` after the start, to the microsecond, in UTC."""
+        return self.base + dt.timedelta(microseconds=round(seconds * _MICRO))
+
+    def local(self, seconds: float) -> dt.datetime:
+        """The instant ``seconds`` after the start, in the start's zone."""
+        return self.instant(seconds).astimezone(self.zone)
+
+    def run(self, draws: Sequence[Draws]) -> list[Outcome]:
+        """Run every event; one outcome per contact, in the order of ``draws``."""
+        answered: list[float | None] = [None] * len(draws)
+        ended: list[float | None] = [None] * len(draws)
+        taken_by: list[str | None] = [None] * len(draws)
+        for i, d in enumerate(draws):
+            self._push(d.arrival, _ARRIVE, i)
+        while self.heap:
+            now, kind, _, key = heapq.heappop(self.heap)
+            if kind == _DONE:
+                assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
+                self._finish(key)
+            elif kind == _ON:
+                self.on_duty[str(key)] += 1
+                self.present = sorted(+self.on_duty)
+            elif kind == _OFF:
+                self.on_duty[str(key)] -= 1
+                self.present = sorted(+self.on_duty)
+                continue  # one agent fewer never lets a waiting contact be placed
+            elif kind == _ARRIVE:
+                assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
+                self._arrive(key, draws[key])
+            elif kind == _HANG_UP:
+                assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
+                ticket = self.queue.pop(key, None)
+                if ticket is not None:
+                    self.waiting[ticket.channel] -= 1
+                    ended[key] = now
+                continue
+            elif key not in self.queue:  # a retry for a contact already answered
+                continue
+            for i, agent_id in self._dispatch(now):
+                answered[i] = now
+                ended[i] = now + draws[i].handling
+                taken_by[i] = agent_id
+                self._push(now + draws[i].handling, _DONE, i)
+        return [
+            Outcome(d, answered[i], ended[i], taken_by[i]) for i, d in enumerate(draws)
+        ]
+
+    def _arrive(self, i: int, d: Draws) -> None:
+        kind = self.kinds[d.kind]
+        ticket = Ticket(
+            id=f"C{i + 1}",
+            created_at=self.instant(d.arrival),
+            priority=kind.priority,
+            tier=kind.tier,
+            channel=kind.channel,
+            skills=kind.skills,
+            min_levels=kind.min_levels,
+            language=kind.language,
+            attributes={"kind": kind.name},
+        )
+        self.queue[i] = ticket
+        self.waiting[ticket.channel] = self.waiting.get(ticket.channel, 0) + 1
+        if not math.isinf(d.patience):
+            self._push(d.arrival + d.patience, _HANG_UP, i)
+        for after in self.retries:
+            self._push(d.arrival + after, _RETRY, i)
+
+    def _finish(self, i: int) -> None:
+        agent_id, channel = self.holding.pop(i)
+        agent = self.agents[agent_id]
+        agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
+        self.agents[agent_id] = agent
+        self.rooms[agent_id] = _room(agent)
+
+    def _dispatch(self, now: float) -> list[tuple[int, str]]:
+        if not self.queue:
+            return []
+        open_channels = [c for c, n in self.waiting.items() if n]
+        rooms = self.rooms
+        if not any(not rooms[a].isdisjoint(open_channels) for a in self.present):
+            return []
+        by_id = {t.id: i for i, t in self.queue.items()}
+        result = self.router.dispatch(
+            list(self.queue.values()),
+            [self.agents[a] for a in self.present],
+            self.instant(now),
+        )
+        for agent in result.agents:
+            if self.agents[agent.id] is not agent:  # the others come back as given
+                self.agents[agent.id] = agent
+                rooms[agent.id] = _room(agent)
+        taken = []
+        for a in result.assignments:
+            i = by_id[a.ticket_id]
+            ticket = self.queue.pop(i)
+            self.waiting[ticket.channel] -= 1
+            self.holding[i] = (a.agent_id, ticket.channel)
+            taken.append((i, a.agent_id))
+        return taken
+
+
+def _room(agent: Agent) -> frozenset[Channel]:
+    """The channels on which ``agent`` can take one more contact now."""
+    if not agent.available:
+        return frozenset()
+    return frozenset(c for c, n in agent.capacity.items() if agent.load.get(c, 0) < n)
