@@ -649,3 +649,34 @@ def test_pendulum_instants_in_other_zones_are_judged_by_the_calendars_zone():
     assert not seen
     _, seen = caught(lambda: cal.is_open(pendulum.datetime(2026, 12, 31, 16, 0)))
     assert len(seen) == 1
+
+
+# ------------------------------------------------------- announcements, as a property
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    years=st.sets(st.integers(2020, 2034), max_size=6),
+    package=st.booleans(),
+)
+def test_known_until_ends_the_run_of_consecutive_known_years(years, package):
+    """Brute force: walk the years from the package's last one (or the first
+    announced one) while each next year is announced; each announced year's days
+    are exactly its notice's."""
+    hs = HolidaySet(country="CN") if package else HolidaySet()
+    for y in sorted(years):
+        hs = hs.with_announcement(
+            y, holidays=[dt.date(y, 1, 1), dt.date(y, 3, y % 28 + 1)]
+        )
+    start = KNOWN_UNTIL.year if package else min(years, default=None)
+    if start is None:
+        assert hs.known_until is None
+    else:
+        last = start
+        while last + 1 in years:
+            last += 1
+        assert hs.known_until == dt.date(last, 12, 31)
+    for y in years:
+        assert hs.dates_in(y) == {dt.date(y, 1, 1), dt.date(y, 3, y % 28 + 1)}
+        assert hs.workdays_in(y) == frozenset()
+    assert HolidaySet.from_dict(hs.to_dict()) == hs
