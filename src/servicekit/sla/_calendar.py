@@ -442,10 +442,8 @@ class BusinessCalendar(_codec.Serialisable):
         else:
             sign = 1
         tl = self._engine.timeline
-        if tl is None or not (tl.lo <= s and e < tl.hi):
+        if tl is None or not (tl.lo <= s and e < tl.quiet_hi):
             return ONE_US * (sign * self._engine.between_us(s, e))
-        if e > self._engine.beyond_us and e > s:
-            self._engine.reached(e)
         return ONE_US * (sign * (tl.worked(e) - tl.worked(s)))
 
     def add(self, start: dt.datetime, delta: dt.timedelta) -> pendulum.DateTime:

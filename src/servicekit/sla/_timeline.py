@@ -145,6 +145,7 @@ class _Timeline:
         "ord_hi",
         "ord_lo",
         "ords",
+        "quiet_hi",
         "shifted_wall_end",
         "shifted_wall_start",
         "starts",
@@ -205,6 +206,9 @@ class _Timeline:
         # Instants in [lo, hi] are only touched by ranges of dates in y0 … y1.
         self.lo = _ord_us(self.ord_lo + 1) + _MARGIN
         self.hi = _ord_us(self.ord_hi) - _MARGIN
+        # Below this, a result needs no holiday-data check either (the engine lowers
+        # it to the horizon), so the hot paths compare against one bound, not two.
+        self.quiet_hi = self.hi
 
     def worked(self, us: int) -> int:
         """Working microseconds from the first range up to ``us``."""
@@ -492,6 +496,7 @@ class Engine:
                 first_offset,
                 sorted(transitions.items()),
             )
+            tl.quiet_hi = min(tl.hi, self.beyond_us + 1)
             self.timeline = tl
             if len(self.dt_cache) > _DT_CACHE:
                 self.dt_cache = {}
@@ -728,9 +733,11 @@ class Engine:
 
     def between_us(self, s: int, e: int) -> int:
         """Working microseconds in ``[s, e)`` (``s <= e``)."""
+        tl = self.timeline
+        if tl is not None and tl.lo <= s and e < tl.quiet_hi:
+            return tl.worked(e) - tl.worked(s)
         if e > self.beyond_us and e > s:
             self.reached(e)
-        tl = self.timeline
         if tl is not None and tl.lo <= s and e < tl.hi:
             return tl.worked(e) - tl.worked(s)
         total = 0
@@ -764,9 +771,10 @@ class Engine:
             i = bisect_left(worked_through, target)
             if i < len(worked_through):
                 t = starts[i] + target - tl.worked_before[i]
+                if t < tl.quiet_hi:
+                    return t
                 if t < tl.hi:
-                    if t > self.beyond_us:
-                        self.reached(t)
+                    self.reached(t)  # past the holiday data
                     return t
             if not slid:
                 self.check_reach(tl, s, d, 1)
