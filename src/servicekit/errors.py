@@ -495,8 +495,14 @@ class HolidayDataWarning(UserWarning):
     """
 
     def __init__(
-        self, message: str, *, country: str | None, year: int, known_until: dt.date
+        self,
+        message: str,
+        *,
+        country: str | None = None,
+        year: int | None = None,
+        known_until: dt.date | None = None,
     ) -> None:
+        # Defaults, so that the warning pickles (across processes) like any other.
         super().__init__(message)
         self.country = country
         self.year = year

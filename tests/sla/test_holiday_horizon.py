@@ -271,6 +271,14 @@ class TestTheWarning:
         assert "with_announcement" in str(w)
         assert seen[0].filename == __file__  # points at the caller, not servicekit
 
+    def test_the_warning_pickles_with_its_fields(self):
+        """Warnings cross processes (pytest-xdist, Dask workers) by pickle."""
+        cal = china()
+        _, seen = caught(lambda: cal.add(sh(2026, 12, 31, 17), 2 * HOUR))
+        back = pickle.loads(pickle.dumps(seen[0].message))
+        assert (back.country, back.year, back.known_until) == ("CN", 2027, KNOWN_UNTIL)
+        assert str(back) == str(seen[0].message)
+
     def test_a_deadline_inside_the_data_does_not_warn(self):
         cal = china()
         due, seen = caught(lambda: cal.add(sh(2026, 12, 30, 17), 2 * HOUR))
