@@ -133,10 +133,25 @@ NEAR = st.builds(
     st.integers(0, 120 * 24 * 60),
     st.sampled_from([0, 0, 0, 1, 999_999]),
 )
+NEAR = st.one_of(
+    NEAR,
+    st.builds(  # local midnight after known_until, give or take a microsecond
+        lambda zone, micro: (
+            dt.datetime(2027, 1, 1, tzinfo=ZoneInfo(zone))
+            + dt.timedelta(microseconds=micro)
+        ),
+        st.sampled_from([SHANGHAI, "America/New_York", "Pacific/Kiritimati"]),
+        st.sampled_from([-1, 0, 1]),
+    ),
+)
 DURATIONS = st.builds(
     lambda minutes: dt.timedelta(minutes=minutes), st.integers(0, 40 * 9 * 60)
 )
-DAYS = st.dates(dt.date(2026, 11, 1), dt.date(2027, 3, 1))
+# The edges themselves, often: the last known day and the first unknown one.
+EDGE_DAYS = st.sampled_from(
+    [dt.date(2026, 12, d) for d in (30, 31)] + [dt.date(2027, 1, d) for d in (1, 2)]
+)
+DAYS = st.one_of(st.dates(dt.date(2026, 11, 1), dt.date(2027, 3, 1)), EDGE_DAYS)
 OPS = {
     "between": st.tuples(NEAR, NEAR),
     "add": st.tuples(NEAR, DURATIONS),
@@ -332,6 +347,21 @@ class TestTheWarning:
         assert not seen
         _, seen = caught(lambda: cal.business_days_between(t.date(), t.date()))
         assert not seen
+
+    @pytest.mark.parametrize(
+        ("a", "b", "warns"),
+        [
+            (dt.date(2026, 12, 28), dt.date(2027, 1, 1), False),  # [28, 31]: known
+            (dt.date(2026, 12, 28), dt.date(2027, 1, 2), True),  # counts 1 January
+            (dt.date(2027, 1, 1), dt.date(2026, 12, 28), True),  # (28, 1 Jan]
+            (dt.date(2026, 12, 31), dt.date(2026, 12, 28), False),
+        ],
+    )
+    def test_business_days_between_consults_exactly_its_dates(self, a, b, warns):
+        """The edges of numpy's busday_count convention, on either side."""
+        cal = china()
+        _, seen = caught(lambda: cal.business_days_between(a, b))
+        assert len(seen) == int(warns)
 
     def test_working_periods_past_the_horizon_warn(self):
         cal = china()

@@ -390,9 +390,11 @@ class BusinessCalendar(_codec.Serialisable):
             ... )
             (True, False)
         """
-        us = self._engine.instant(at, "at")
-        self._engine.reached(us + 1)
-        tl = self._engine.ensure(us, us)
+        eng = self._engine
+        us = eng.instant(at, "at")
+        if us >= eng.beyond_us:
+            eng.reached(us + 1)
+        tl = eng.ensure(us, us)
         i = bisect_right(tl.starts, us) - 1
         return i >= 0 and us < tl.ends[i]
 
@@ -415,7 +417,8 @@ class BusinessCalendar(_codec.Serialisable):
         eng = self._engine
         found = eng.next_open_us(us)
         out = eng.to_datetime(found, eng.timeline)
-        eng.reached(found + 1)  # the opening found is consulted
+        if found >= eng.beyond_us:  # the opening found is consulted
+            eng.reached(found + 1)
         return out
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
@@ -504,7 +507,8 @@ class BusinessCalendar(_codec.Serialisable):
                 raise InvalidArgumentError(msg)
             return eng.to_datetime(e)
         out = eng.to_datetime(eng.subtract_us(e, d), eng.timeline)
-        eng.reached(e)
+        if e > eng.beyond_us:
+            eng.reached(e)
         return out
 
     def working_periods(
@@ -574,7 +578,8 @@ class BusinessCalendar(_codec.Serialisable):
             (False, True)
         """
         d = check_date(day, "day").toordinal()
-        self._engine.reached_date(d)
+        if d >= self._engine.beyond_ord:
+            self._engine.reached_date(d)
         tl = self._engine.ensure_years(day.year - 1, day.year + 1)
         i = bisect_left(tl.ords, d)
         return i < len(tl.ords) and tl.ords[i] == d
@@ -668,10 +673,8 @@ class BusinessCalendar(_codec.Serialisable):
         oa = a.toordinal()
         ob = b.toordinal()
         # The dates consulted: [a, b) forwards, (b, a] backwards.
-        if ob > oa:
-            self._engine.reached_date(ob - 1)
-        elif ob < oa:
-            self._engine.reached_date(oa)
+        if max(oa, ob) >= self._engine.beyond_ord and oa != ob:
+            self._engine.reached_date(ob - 1 if ob > oa else oa)
         tl = self._engine.timeline
         lo, hi = (oa, ob) if oa <= ob else (ob, oa)
         if tl is None or lo < tl.ord_lo or hi >= tl.ord_hi:
