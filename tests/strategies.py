@@ -1499,3 +1499,17 @@ ACCEPTANCE_RECURRING_VALUES = {
         ProgressReported, at=acceptance_instants, summary=st.text(max_size=10)
     ),
 }
+
+
+# --- sla: holiday announcements (tests/sla/test_holiday_horizon.py) --------------------
+# Keyword arguments for ``HolidayAnnouncement(**kwargs)``: one year's closed days (at
+# least one) and make-up days, disjoint, within the year or its neighbours.
+
+
+@st.composite
+def holiday_announcement_fields(draw):
+    year = draw(st.integers(2000, 2100))
+    days = st.dates(dt.date(year - 1, 12, 1), dt.date(year + 1, 1, 31))
+    closed = draw(st.frozensets(days, min_size=1, max_size=6))
+    worked = draw(st.frozensets(days.filter(lambda d: d not in closed), max_size=3))
+    return {"year": year, "holidays": closed, "workdays": worked}

@@ -76,6 +76,7 @@ from servicekit.sla import (
     Alert,
     BusinessCalendar,
     EventKind,
+    HolidayAnnouncement,
     HolidaySet,
     MetricStatus,
     PolicySet,
@@ -111,6 +112,7 @@ from strategies import (
     duration_measures,
     duration_statistics_values,
     estimates,
+    holiday_announcement_fields,
     measure_summaries,
     priorities,
     routing_agents,
@@ -273,6 +275,16 @@ holiday_sets = st.one_of(
         observed=st.booleans(),
     ),
     st.builds(HolidaySet, market=st.just("NYSE")),
+    st.builds(
+        HolidaySet,
+        country=st.just("CN"),
+        announcements=st.lists(
+            holiday_announcement_fields().map(lambda kw: HolidayAnnouncement(**kw)),
+            max_size=3,
+            unique_by=lambda a: a.year,
+        ),
+        strict=st.booleans(),
+    ),
 )
 
 names = texts.filter(str.strip)
@@ -702,6 +714,9 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
         lambda r: st.sampled_from(r.alerts)
     ),
     HolidaySet: holiday_sets,
+    HolidayAnnouncement: holiday_announcement_fields().map(
+        lambda kw: HolidayAnnouncement(**kw)
+    ),
     BusinessCalendar: st.one_of(
         st.sampled_from(sorted(SLA_CALENDARS)).map(SLA_CALENDARS.__getitem__),
         st.builds(

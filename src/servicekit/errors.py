@@ -17,11 +17,18 @@ Examples:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
+
 __all__ = [
     "CalendarNeverOpensError",
     "CalendarRangeError",
     "DeserializationError",
     "DuplicateIdError",
+    "HolidayDataMissingError",
+    "HolidayDataWarning",
     "IncompatibleSummariesError",
     "InfeasiblePlanError",
     "InsufficientDataError",
@@ -441,3 +448,79 @@ class UnknownLocaleWarning(UserWarning):
         >>> text, caught[0].category is UnknownLocaleWarning
         ('no agent qualifies; it stays in the queue', True)
     """
+
+
+class HolidayDataMissingError(ServiceKitError, LookupError):
+    """A strict calendar was asked to compute past the end of its holiday data.
+
+    Raised instead of [`HolidayDataWarning`][] by a calendar whose holiday set is
+    ``strict``: the computation would rely on make-up days and holidays the
+    ``holidays`` package does not have (China's are announced a year at a time). Add
+    the year's announcement with ``with_announcement`` to go on.
+
+    Examples:
+        >>> import datetime as dt, pendulum
+        >>> from servicekit.sla import BusinessCalendar, parse_hours
+        >>> cal = BusinessCalendar.for_country(
+        ...     "CN",
+        ...     timezone="Asia/Shanghai",
+        ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
+        ...     strict=True,
+        ... )
+        >>> cal.add(
+        ...     pendulum.datetime(2026, 12, 31, 17, tz="Asia/Shanghai"),
+        ...     dt.timedelta(hours=2),
+        ... )
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.HolidayDataMissingError: ...holiday data for CN ends on 2026-12-31...
+    """
+
+
+class HolidayDataWarning(UserWarning):
+    """A calendar computation ran past the last date its holiday data covers.
+
+    China's holidays and make-up working days (调休) are announced by the State
+    Council one year at a time; past the last announced year the ``holidays`` package
+    only estimates the fixed holidays and knows no make-up days, so a deadline there
+    may be wrong. Each calendar warns once (the first computation that crosses its
+    ``known_until``); ``strict=True`` raises [`HolidayDataMissingError`][] instead.
+
+    Attributes:
+        country: the holiday data's country or market code (or None).
+        year: the first year the data does not cover.
+        known_until: the last date the data covers.
+
+    Examples:
+        >>> import datetime as dt, pendulum, warnings
+        >>> from servicekit.errors import HolidayDataWarning
+        >>> from servicekit.sla import BusinessCalendar, parse_hours
+        >>> cal = BusinessCalendar.for_country(
+        ...     "CN",
+        ...     timezone="Asia/Shanghai",
+        ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
+        ... )
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     due = cal.add(
+        ...         pendulum.datetime(2026, 12, 31, 17, tz="Asia/Shanghai"),
+        ...         dt.timedelta(hours=2),
+        ...     )
+        >>> w = caught[0].message
+        >>> type(w).__name__, w.country, w.year, w.known_until
+        ('HolidayDataWarning', 'CN', 2027, datetime.date(2026, 12, 31))
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        country: str | None = None,
+        year: int | None = None,
+        known_until: dt.date | None = None,
+    ) -> None:
+        # Defaults, so that the warning pickles (across processes) like any other.
+        super().__init__(message)
+        self.country = country
+        self.year = year
+        self.known_until = known_until

@@ -12,6 +12,7 @@ import io
 import json
 import random
 import re
+import warnings
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ from servicekit.cli._demo_sim import (
 from servicekit.cli._demo_tickets import DIMENSIONS, summarise
 from servicekit.cli._inputs import CliError
 from servicekit.cli._report_text import SECTIONS, render_text, wait
+from servicekit.errors import HolidayDataWarning
 from servicekit.scoring import Estimate, SegmentRow
 from servicekit.sla.presets import SERVICE_STANDARD
 
@@ -155,7 +157,13 @@ def check_world(w: data.World) -> None:
     volume=st.integers(50, 80),
 )
 def test_generated_worlds_keep_their_invariants(seed, month, volume):
-    check_world(generate(seed, f"{month[0]}-{month[1]:02d}", volume))
+    # Months after the China calendar's known_until (the last announced year) are
+    # generated on the holidays package's estimates on purpose: the invariants hold
+    # either way. The HolidayDataWarning itself is pinned by test_holiday_horizon.py.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HolidayDataWarning)
+        world = generate(seed, f"{month[0]}-{month[1]:02d}", volume)
+    check_world(world)
 
 
 def test_the_module_world(world):

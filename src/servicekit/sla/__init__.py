@@ -40,7 +40,7 @@ from servicekit.sla._clock import (
     evaluate,
     evaluate_many,
 )
-from servicekit.sla._holidays import HolidaySet
+from servicekit.sla._holidays import HolidayAnnouncement, HolidaySet
 from servicekit.sla._hours import parse_hours
 from servicekit.sla._model import (
     EventKind,
@@ -72,6 +72,7 @@ __all__ = [
     "Contains",
     "Equals",
     "EventKind",
+    "HolidayAnnouncement",
     "HolidaySet",
     "Metric",
     "MetricState",

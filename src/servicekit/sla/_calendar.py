@@ -9,6 +9,11 @@ sums, and every query is a couple of bisections: cost does not grow with the spa
 
 This module must never read the system clock or the system time zone, and never does
 I/O beyond what ``zoneinfo`` and ``holidays`` do to load their own data.
+
+Holiday data runs out: China's make-up working days are announced a year at a time,
+so a calendar knows the last date its data covers (``known_until``) and a computation
+reaching past it warns once (``HolidayDataWarning``) or, when strict, raises. The
+"warned" flag lives in the precomputed engine, outside the calendar's value.
 """
 
 from __future__ import annotations
@@ -149,6 +154,14 @@ class BusinessCalendar(_codec.Serialisable):
         workdays: extra make-up working days.
         workday_hours: hours on make-up days; None means Monday's.
 
+    Holiday data has an end (``known_until``, from the holiday set): a computation
+    that reaches past it emits [`HolidayDataWarning`][servicekit.errors.HolidayDataWarning]
+    once per calendar object, or raises
+    [`HolidayDataMissingError`][servicekit.errors.HolidayDataMissingError] when the
+    holiday set is ``strict``. That "warned once" memory is not part of the value: it
+    never affects equality, hashing or pickling (a copy, unpickled or read from JSON,
+    warns again).
+
     Raises:
         UnknownTimezoneError: the zone is not a known IANA name.
         InvalidHoursError: malformed, empty or overlapping intervals, a night shift
@@ -252,8 +265,13 @@ class BusinessCalendar(_codec.Serialisable):
         categories: Iterable[str] | None = None,
         workdays: Iterable[dt.date] = (),
         workday_hours: Iterable[Any] | None = None,
+        strict: bool = False,
     ) -> Self:
         """Return a calendar closed on ``country``'s public holidays (``holidays`` codes).
+
+        ``strict=True`` makes a computation past the holiday data's ``known_until``
+        raise [`HolidayDataMissingError`][servicekit.errors.HolidayDataMissingError]
+        instead of warning.
 
         Raises:
             UnknownNameError: the ``holidays`` package has no such country/subdivision.
@@ -277,9 +295,82 @@ class BusinessCalendar(_codec.Serialisable):
                 subdiv=subdiv,
                 observed=observed,
                 categories=categories,
+                strict=strict,
             ),
             workdays=workdays,
             workday_hours=workday_hours,
+        )
+
+    # -- holiday-data horizon -------------------------------------------------------
+
+    @property
+    def known_until(self) -> dt.date | None:
+        """The last date the holiday data covers (``holidays.known_until``), if any.
+
+        Examples:
+            >>> from servicekit.sla import BusinessCalendar, parse_hours
+            >>> cal = BusinessCalendar.for_country(
+            ...     "CN",
+            ...     timezone="Asia/Shanghai",
+            ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
+            ... )
+            >>> cal.known_until
+            datetime.date(2026, 12, 31)
+        """
+        return self.holidays.known_until
+
+    def with_announcement(
+        self,
+        year: int,
+        *,
+        holidays: Iterable[dt.date],
+        workdays: Iterable[dt.date] = (),
+    ) -> Self:
+        """Return this calendar with ``year``'s announced holidays and make-up days.
+
+        The announcement replaces what the ``holidays`` package has or estimates for
+        that year, and moves ``known_until`` to its 31 December when the year follows
+        the data. Make-up days work ``workday_hours`` (default: Monday's). The result
+        serialises like any calendar.
+
+        Raises:
+            InvalidHolidayError: see [`HolidayAnnouncement`][].
+            InvalidHoursError: make-up days while Monday is closed and
+                ``workday_hours`` is None.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from servicekit.sla import BusinessCalendar, parse_hours
+            >>> cal = BusinessCalendar(
+            ...     timezone="Asia/Shanghai",
+            ...     weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
+            ... ).with_announcement(
+            ...     2026,
+            ...     holidays=[
+            ...         dt.date(2026, 1, 1),
+            ...         dt.date(2026, 1, 2),
+            ...         dt.date(2026, 1, 3),
+            ...     ],
+            ...     workdays=[dt.date(2026, 1, 4)],
+            ... )
+            >>> cal.known_until, cal.is_business_day(dt.date(2026, 1, 4))
+            (datetime.date(2026, 12, 31), True)
+        """
+        announced = self.holidays.with_announcement(
+            year, holidays=holidays, workdays=workdays
+        )
+        if announced.workdays_in(year) and not self._engine.makeup:
+            msg = (
+                "the announcement lists make-up days but they would have no hours "
+                "(Monday is closed and workday_hours is None); give workday_hours"
+            )
+            raise InvalidHoursError(msg)
+        return type(self)(
+            timezone=self.timezone,
+            weekly_hours=dict(enumerate(self.weekly_hours)),
+            holidays=announced,
+            workdays=self.workdays,
+            workday_hours=self.workday_hours,
         )
 
     # -- queries --------------------------------------------------------------------
@@ -299,8 +390,11 @@ class BusinessCalendar(_codec.Serialisable):
             ... )
             (True, False)
         """
-        us = self._engine.instant(at, "at")
-        tl = self._engine.ensure(us, us)
+        eng = self._engine
+        us = eng.instant(at, "at")
+        if us >= eng.beyond_us:
+            eng.reached(us + 1)
+        tl = eng.ensure(us, us)
         i = bisect_right(tl.starts, us) - 1
         return i >= 0 and us < tl.ends[i]
 
@@ -322,7 +416,10 @@ class BusinessCalendar(_codec.Serialisable):
         us = self._engine.instant(at, "at")
         eng = self._engine
         found = eng.next_open_us(us)
-        return eng.to_datetime(found, eng.timeline)
+        out = eng.to_datetime(found, eng.timeline)
+        if found >= eng.beyond_us:  # the opening found is consulted
+            eng.reached(found + 1)
+        return out
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Return the working time in ``[start, end)``; negative if ``end < start``.
@@ -348,7 +445,7 @@ class BusinessCalendar(_codec.Serialisable):
         else:
             sign = 1
         tl = self._engine.timeline
-        if tl is None or not (tl.lo <= s and e < tl.hi):
+        if tl is None or not (tl.lo <= s and e < tl.quiet_hi):
             return ONE_US * (sign * self._engine.between_us(s, e))
         return ONE_US * (sign * (tl.worked(e) - tl.worked(s)))
 
@@ -409,7 +506,10 @@ class BusinessCalendar(_codec.Serialisable):
                 msg = f"cannot subtract a negative business duration ({duration_text(d)}); use add()"
                 raise InvalidArgumentError(msg)
             return eng.to_datetime(e)
-        return eng.to_datetime(eng.subtract_us(e, d), eng.timeline)
+        out = eng.to_datetime(eng.subtract_us(e, d), eng.timeline)
+        if e > eng.beyond_us:
+            eng.reached(e)
+        return out
 
     def working_periods(
         self, start: dt.datetime, end: dt.datetime
@@ -437,6 +537,7 @@ class BusinessCalendar(_codec.Serialisable):
         if e <= s:
             return
         eng = self._engine
+        eng.reached(e)
         pending: tuple[int, int] | None = None
         while True:
             tl = eng.ensure(s, e)
@@ -477,6 +578,8 @@ class BusinessCalendar(_codec.Serialisable):
             (False, True)
         """
         d = check_date(day, "day").toordinal()
+        if d >= self._engine.beyond_ord:
+            self._engine.reached_date(d)
         tl = self._engine.ensure_years(day.year - 1, day.year + 1)
         i = bisect_left(tl.ords, d)
         return i < len(tl.ords) and tl.ords[i] == d
@@ -533,6 +636,8 @@ class BusinessCalendar(_codec.Serialisable):
         close = tl.closes[idx]
         if close - us > HORIZON_US:
             eng.next_open_us(us)
+        if close > eng.beyond_us:
+            eng.reached_date(tl.ords[idx])
         cached = eng.dt_cache.get(close)
         if cached is None:
             cached = eng.to_datetime(close, tl)
@@ -567,6 +672,9 @@ class BusinessCalendar(_codec.Serialisable):
         check_date(b, "b")
         oa = a.toordinal()
         ob = b.toordinal()
+        # The dates consulted: [a, b) forwards, (b, a] backwards.
+        if max(oa, ob) >= self._engine.beyond_ord and oa != ob:
+            self._engine.reached_date(ob - 1 if ob > oa else oa)
         tl = self._engine.timeline
         lo, hi = (oa, ob) if oa <= ob else (ob, oa)
         if tl is None or lo < tl.ord_lo or hi >= tl.ord_hi:

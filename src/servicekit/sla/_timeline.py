@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 import threading
+import warnings
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, NoReturn, Protocol
 
 import pendulum
@@ -27,6 +30,8 @@ import pendulum
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
+    HolidayDataMissingError,
+    HolidayDataWarning,
 )
 from servicekit.sla._hours import (
     US_PER_DAY,
@@ -68,6 +73,8 @@ _DT_CACHE: Final = 4096
 # Offsets are sampled only where every zone's wall clock lies within years 1 … 9999.
 _FIRST_SAMPLE_S: Final = (dt.date(1, 1, 2).toordinal() - _EPOCH_ORDINAL) * 86400
 _LAST_SAMPLE_S: Final = (dt.date(9999, 12, 30).toordinal() - _EPOCH_ORDINAL) * 86400
+# "No holiday-data horizon": beyond every instant and date a calendar can reach.
+_NO_HORIZON: Final = 2**62
 
 
 class CalendarRules(Protocol):
@@ -138,6 +145,7 @@ class _Timeline:
         "ord_hi",
         "ord_lo",
         "ords",
+        "quiet_hi",
         "shifted_wall_end",
         "shifted_wall_start",
         "starts",
@@ -198,6 +206,9 @@ class _Timeline:
         # Instants in [lo, hi] are only touched by ranges of dates in y0 … y1.
         self.lo = _ord_us(self.ord_lo + 1) + _MARGIN
         self.hi = _ord_us(self.ord_hi) - _MARGIN
+        # Below this, a result needs no holiday-data check either (the engine lowers
+        # it to the horizon), so the hot paths compare against one bound, not two.
+        self.quiet_hi = self.hi
 
     def worked(self, us: int) -> int:
         """Working microseconds from the first range up to ``us``."""
@@ -275,6 +286,20 @@ class Engine:
         self.dt_cache: dict[int, pendulum.DateTime] = {}
         self.lock = threading.Lock()
         self.open_years = _open_years(calendar, self.weekly)
+        # The holiday-data horizon: the first local date (and its midnight, as an
+        # instant) the holiday data does not cover. A computation whose span reaches
+        # past it warns once per engine (one per calendar object), or raises when
+        # strict; the hot paths compare one integer against these bounds.
+        self.known_until = calendar.holidays.known_until
+        self.strict = calendar.holidays.strict
+        self.warned = False
+        self.beyond_ord = _NO_HORIZON
+        self.beyond_us = _NO_HORIZON
+        if self.known_until is not None and self.known_until.year < MAX_YEAR:
+            first = self.known_until + dt.timedelta(days=1)
+            self.beyond_ord = first.toordinal()
+            midnight = dt.datetime(first.year, first.month, first.day, tzinfo=self.zone)
+            self.beyond_us = instant_us(midnight, "known_until")
 
     # -- time zone ------------------------------------------------------------------
 
@@ -471,6 +496,7 @@ class Engine:
                 first_offset,
                 sorted(transitions.items()),
             )
+            tl.quiet_hi = min(tl.hi, self.beyond_us + 1)
             self.timeline = tl
             if len(self.dt_cache) > _DT_CACHE:
                 self.dt_cache = {}
@@ -599,6 +625,46 @@ class Engine:
         first = self.open_years[0]
         return first is not None and tl.y0 < first
 
+    # -- holiday-data horizon -------------------------------------------------------
+
+    def reached(self, end_us: int) -> None:
+        """A computation's span ends at ``end_us``: warn or raise if past the horizon."""
+        if end_us > self.beyond_us:
+            self.crossed(self.describe(end_us))
+
+    def reached_date(self, ordinal: int) -> None:
+        """A computation consulted the local date ``ordinal``: likewise."""
+        if ordinal >= self.beyond_ord:
+            self.crossed(dt.date.fromordinal(ordinal).isoformat())
+
+    def crossed(self, where: str) -> None:
+        """Warn once (or raise, when strict) that the holiday data has run out."""
+        if self.warned and not self.strict:
+            return
+        until = self.known_until
+        assert until is not None  # noqa: S101  (only a horizon can be crossed)
+        hs = self.calendar.holidays
+        country = hs.country or hs.market
+        if country is None and hs.source is not None:
+            country = getattr(hs.source, "country", None) or type(hs.source).__name__
+        year = until.year + 1
+        text = (
+            f"holiday data for {country or 'this calendar'} ends on {until.isoformat()} "
+            f"(the last year whose holidays and make-up working days were announced); "
+            f"a computation reaching {where} relies on {year} and later, where make-up "
+            f"days are unknown and holidays only estimated. Add the {year} "
+            f"announcement with calendar.with_announcement(year={year}, holidays=[...], "
+            "workdays=[...]) or update the holidays package"
+        )
+        if self.strict:
+            msg = f"{text}; this calendar is strict"
+            raise HolidayDataMissingError(msg)
+        self.warned = True
+        warnings.warn(
+            HolidayDataWarning(text, country=country, year=year, known_until=until),
+            stacklevel=_caller_level(),
+        )
+
     # -- arithmetic -----------------------------------------------------------------
 
     def next_open_us(self, us: int) -> int:
@@ -668,6 +734,10 @@ class Engine:
     def between_us(self, s: int, e: int) -> int:
         """Working microseconds in ``[s, e)`` (``s <= e``)."""
         tl = self.timeline
+        if tl is not None and tl.lo <= s and e < tl.quiet_hi:
+            return tl.worked(e) - tl.worked(s)
+        if e > self.beyond_us and e > s:
+            self.reached(e)
         if tl is not None and tl.lo <= s and e < tl.hi:
             return tl.worked(e) - tl.worked(s)
         total = 0
@@ -701,7 +771,10 @@ class Engine:
             i = bisect_left(worked_through, target)
             if i < len(worked_through):
                 t = starts[i] + target - tl.worked_before[i]
+                if t < tl.quiet_hi:
+                    return t
                 if t < tl.hi:
+                    self.reached(t)  # past the holiday data
                     return t
             if not slid:
                 self.check_reach(tl, s, d, 1)
@@ -718,6 +791,7 @@ class Engine:
             d -= tl.worked(tl.hi) - tl.worked(s)
             s = tl.hi
             if d <= 0:
+                self.reached(s)
                 return s
             tl = self.after(tl)
 
@@ -747,6 +821,19 @@ class Engine:
             d -= tl.worked(e) - tl.worked(tl.lo)
             e = tl.lo
             tl = self.before(tl)
+
+
+_PACKAGE_DIR: Final = str(Path(__file__).resolve().parent.parent)
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside servicekit."""
+    frame = sys._getframe(1)  # noqa: SLF001  (once per calendar, never on a hot path)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def _open_years(

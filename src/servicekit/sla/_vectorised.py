@@ -393,6 +393,9 @@ def between_array(
     def compute(rows: _Positions) -> _Ints:
         s, e = s_all[rows], e_all[rows]
         lo, hi = np.minimum(s, e), np.maximum(s, e)
+        spans = lo < hi
+        if spans.any():  # the holiday-data horizon: one comparison per chunk
+            eng.reached(int(hi[spans].max()))
         out = np.empty(len(s), dtype=np.int64)
         for tl, where in _by_snapshot(np, eng, lo, hi):
             if tl is None:
@@ -481,6 +484,8 @@ def add_array(
             t = a.starts_y[j] + target - a.worked_before_y[j]
             fits = found & (t < tl.hi)
             out[rows_here[fits]] = t[fits]
+            if fits.any():
+                eng.reached(int(t[fits].max()))
             for r in rows_here[~fits]:
                 out[r] = eng.add_us(int(s[r]), int(d[r]))
         return out
@@ -580,6 +585,9 @@ def add_business_days_array(
                 # counts on (or says the calendar never opens).
                 fits = (idx < len(a.ords)) & (closes - us <= HORIZON_US)
                 out[where[fits]] = closes[fits]
+                if fits.any():
+                    days = a.ords[np.minimum(idx, len(a.ords) - 1)]
+                    eng.reached_date(int(days[fits].max()))
             for r in where[~fits]:
                 out[r] = _scalar_business_close(calendar, eng, int(s[r]), int(k[r]))
         return out  # type: ignore[no-any-return]
@@ -648,6 +656,10 @@ def business_days_between_array(
         oa = a_all[rows] + _EPOCH_ORDINAL
         ob = b_all[rows] + _EPOCH_ORDINAL
         lo, hi = np.minimum(oa, ob), np.maximum(oa, ob)
+        # The dates consulted: [a, b) forwards, (b, a] backwards.
+        last = np.where(ob > oa, ob - 1, oa)[oa != ob]
+        if len(last):
+            eng.reached_date(int(last.max()))
         out = np.empty(len(oa), dtype=np.int64)
         pending = np.arange(len(oa))
         while len(pending):
