@@ -17,6 +17,7 @@ from servicekit.acceptance import (
     FEEDBACK_REVIEW,
     STANDARD_PROCESS,
     AcceptanceFailed,
+    Breach,
     BreachKind,
     CustomerCare,
     DeliveryApplied,
@@ -83,11 +84,25 @@ class TestDailyProgressNote:
             2025, 1, 26, 18
         )
         req = req.apply(noted(sh(2025, 1, 26, 11)))
-        # Monday 01-27 is missed; during the festival it is the overdue one.
+        # Monday 01-27 is missed: during the festival it shows as lapsed at once,
+        # before any note records it, and the next owed is the first day back.
         during = sh(2025, 2, 1, 10)
-        late = owed(req, "progress_note", during)
-        assert late.due_at == sh(2025, 1, 27, 18)
-        assert late in req.overdue(during)
+        assert [(b.kind, b.what, b.due_at) for b in req.missed(during)] == [
+            # (no weekly report either: that week's was due on Sunday 01-26)
+            (BreachKind.LAPSED, "progress_report", sh(2025, 1, 26, 18)),
+            (BreachKind.LAPSED, "progress_note", sh(2025, 1, 27, 18)),
+        ]
+        assert req.breaches == ()
+        assert owed(req, "progress_note", during).due_at == sh(2025, 2, 5, 18)
+        # The week of 01-27 had one working day: its report is overdue, still
+        # owed until the week ends (a report now would be late, not lapsed).
+        assert [(o.what, o.due_at) for o in req.overdue(during)] == [
+            ("progress_report", sh(2025, 1, 27, 18))
+        ]
+        # On the Monday evening it is still owed, overdue: a note then is late.
+        evening = sh(2025, 1, 27, 20)
+        assert owed(req, "progress_note", evening) in req.overdue(evening)
+        assert [b.what for b in req.missed(evening)] == ["progress_report"]
         # The next note, on the first day back, meets 02-05; 01-27 lapsed.
         req = req.apply(noted(sh(2025, 2, 5, 10)))
         assert [(b.kind, b.what, b.due_at) for b in req.breaches] == [
@@ -169,19 +184,32 @@ class TestCustomerCare:
         # December's letter is forgotten; January's goes out on Sunday 01-04, a
         # make-up working day after the New Year holiday.
         sent = StepDone(at=sh(2026, 1, 4, 10), step="care_letter_sent")
-        assert care.overdue(sh(2026, 1, 4, 9)) == (
-            owed(care, "care_letter", sh(2026, 1, 4, 9)),
-            owed(care, "feedback_review", sh(2026, 1, 4, 9)),
+        # December's letter (and the quarter's review) lapsed with the year; the
+        # letter owed now is January's, which is not overdue.
+        assert [(b.what, b.due_at) for b in care.missed(sh(2026, 1, 4, 9))] == [
+            ("care_letter", sh(2025, 12, 31, 18)),
+            ("feedback_review", sh(2025, 12, 31, 18)),
+        ]
+        assert owed(care, "care_letter", sh(2026, 1, 4, 9)).due_at == sh(
+            2026, 1, 30, 18
         )
+        assert care.overdue(sh(2026, 1, 4, 9)) == ()
         care = care.apply(sent)
+        assert care.missed(sh(2026, 1, 4, 11)) == (
+            Breach(
+                kind="lapsed",
+                party="team",
+                what="feedback_review",
+                due_at=sh(2025, 12, 31, 18),
+                at=sh(2025, 12, 31, 18),
+            ),
+        )
         assert [(b.kind, b.what, b.due_at) for b in care.breaches] == [
             (BreachKind.LAPSED, "care_letter", sh(2025, 12, 31, 18))
         ]
         # February's is due on Saturday 02-28 2026, the month's last working day.
         assert owed(care, "care_letter", sh(2026, 1, 10)).due_at == sh(2026, 2, 28, 18)
-        assert care.overdue(sh(2026, 1, 10)) == (
-            owed(care, "feedback_review", sh(2026, 1, 10)),
-        )
+        assert care.overdue(sh(2026, 1, 10)) == ()
 
     def test_a_quarterly_feedback_review(self):
         care = self.vip().apply(

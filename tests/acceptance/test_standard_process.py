@@ -478,7 +478,10 @@ class TestTasks:
         req = req.apply(TaskDone(at=sh(2025, 1, 24, 17), task="T2"))
         req = req.apply(hand_over(req, sh(2025, 1, 24, 18)))
         assert req.state is RequirementState.AWAITING_ACCEPTANCE
-        assert req.breaches == ()
+        # No progress note was written on 01-23: leaving delivery records it.
+        assert [(b.kind, b.what, b.due_at) for b in req.breaches] == [
+            (BreachKind.LAPSED, "progress_note", sh(2025, 1, 23, 18))
+        ]
         assert [t.done_at for t in req.tasks] == [
             sh(2025, 1, 24, 16),
             sh(2025, 1, 24, 17),

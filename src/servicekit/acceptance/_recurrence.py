@@ -50,6 +50,8 @@ __all__ = [
     "RecurringDuty",
     "RecurringTrack",
     "check_calendar_days",
+    "missed_at",
+    "owed_at",
 ]
 
 #: How many periods in a row may have no business day before the search gives up
@@ -263,9 +265,15 @@ class RecurringTrack:
             return start
         return max(start, self.met_through + dt.timedelta(days=1))
 
-    def owed(self, calendar: Any) -> Obligation | None:
-        """The earliest instance not met: overdue once its due time has passed."""
-        found = instance(calendar, self.duty.every, self._next_day(), self.since)
+    def owed(self, calendar: Any, today: dt.date) -> Obligation | None:
+        """The instance owed on the local date ``today``: the earliest still meetable.
+
+        An instance whose period ended before ``today`` can no longer be met (it
+        is in [`missed`][]); the one of ``today``'s period is owed, overdue once
+        its due time passed, until the period ends. O(1): it jumps to ``today``.
+        """
+        day = max(self._next_day(), today)
+        found = instance(calendar, self.duty.every, day, self.since)
         if found is None:
             return None
         (first, _last), due = found
@@ -273,6 +281,31 @@ class RecurringTrack:
         since = opened if utc(opened) > utc(self.since) else self.since
         return Obligation(
             party=self.duty.party, what=self.duty.name, since=since, due_at=due
+        )
+
+    def missed(self, calendar: Any, at: pendulum.DateTime) -> tuple[Breach, ...]:
+        """The instances lapsed by ``at`` (given in the calendar's zone), not yet recorded.
+
+        Exactly the ``LAPSED`` breaches an event meeting the duty at ``at`` would
+        record: every unmet instance of a period that ended before ``at``'s date.
+        Nothing changes; the breaches are dated at their due times.
+        """
+        _met, breaches = self.meet(calendar, at)
+        return tuple(b for b in breaches if b.kind is BreachKind.LAPSED)
+
+    def stop(self, calendar: Any, at: pendulum.DateTime) -> tuple[Breach, ...]:
+        """The breaches of leaving the duty's states at ``at``: what can never be met.
+
+        Every unmet instance due before ``at`` lapses (dated at its due time),
+        including the one of ``at``'s own period if its due time has passed; an
+        instance due later is owed no more.
+        """
+        _met, breaches = self.meet(calendar, at)
+        return tuple(
+            b
+            if b.kind is BreachKind.LAPSED
+            else self._breach(BreachKind.LAPSED, b.due_at, b.due_at)
+            for b in breaches
         )
 
     def meet(
@@ -309,3 +342,34 @@ class RecurringTrack:
         return Breach(
             kind=kind, party=self.duty.party, what=self.duty.name, due_at=due, at=at
         )
+
+
+def _local(calendar: Any, now: dt.datetime) -> pendulum.DateTime:
+    return to_instant(to_instant(now).in_timezone(calendar.timezone))
+
+
+def owed_at(
+    tracks: tuple[RecurringTrack, ...], calendar: Any, now: dt.datetime
+) -> tuple[Obligation, ...]:
+    """Each track's instance owed at ``now`` (see [`RecurringTrack.owed`][]).
+
+    Raises:
+        NaiveDatetimeError: ``now`` has no time zone.
+    """
+    today = _local(calendar, now).date()
+    owed = (track.owed(calendar, today) for track in tracks)
+    return tuple(o for o in owed if o is not None)
+
+
+def missed_at(
+    tracks: tuple[RecurringTrack, ...], calendar: Any, now: dt.datetime
+) -> tuple[Breach, ...]:
+    """Every instance lapsed by ``now`` and not yet recorded, oldest due time first.
+
+    Raises:
+        NaiveDatetimeError: ``now`` has no time zone.
+    """
+    at = _local(calendar, now)
+    found = [b for track in tracks for b in track.missed(calendar, at)]
+    # Stable: instances due at one instant keep the order of the duties.
+    return tuple(sorted(found, key=lambda b: utc(b.due_at)))

@@ -921,7 +921,8 @@ def advance(
     """Return the progress after ``event``, or raise and change nothing.
 
     The state's own rules first (``_advance``), then the recurring duties: the
-    event meets those it is named for, and a new state starts its own.
+    event meets those it is named for, leaving their states lapses what they
+    owed before, and a new state starts its own.
     """
     after = _advance(progress, event, policy, machine, facts)
     if not machine.recurring:
@@ -938,11 +939,14 @@ def advance(
         else:
             tracks.append(track)
     if after.state != progress.state:
+        duties = machine.recurring.get(after.state, ())
+        staying = {duty.name for duty in duties}
+        for track in tracks:
+            if track.duty.name not in staying:
+                # Leaving its states: what was owed before now can never be met.
+                breaches += track.stop(calendar, after.last_at)
         kept = {t.duty.name: t for t in tracks}
-        tracks = [
-            kept.get(duty.name) or duty.start(after.last_at)
-            for duty in machine.recurring.get(after.state, ())
-        ]
+        tracks = [kept.get(duty.name) or duty.start(after.last_at) for duty in duties]
     return attrs.evolve(after, recurring=tuple(tracks), breaches=breaches)
 
 

@@ -1,0 +1,228 @@
+"""A state machine test of recurring duties as of any instant, against brute force.
+
+A requirement of a small process works (owing a progress note every business day,
+a report every week and a summary every month), pauses, resumes and stops, on the
+real China calendar around the Spring Festival and the National Day. At every step
+the record as of ``now`` (``breaches + missed(now)``) and the instances owed
+(``due_duties(now)``) must equal an independent reference: it walks every date of
+every stint in the working state, groups the dates into periods by hand (the date
+itself, the ISO week, the month), takes each period's last business day, and
+decides each instance from the meeting events alone.
+
+Regression (issue 18): a missed instance was recorded only when the next meeting
+event arrived, and not at all when the requirement left the duty's state, so a
+team that stopped writing notes looked clean.
+"""
+
+import datetime as dt
+import functools
+
+import holidays
+import pendulum
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from servicekit.acceptance import (
+    Breach,
+    BreachKind,
+    Obligation,
+    Process,
+    RecurringDuty,
+    Requirement,
+    RequirementPolicy,
+    State,
+    StepDone,
+    Transition,
+)
+from servicekit.sla import BusinessCalendar, parse_hours
+
+SH = "Asia/Shanghai"
+CHINA = BusinessCalendar(
+    timezone=SH,
+    weekly_hours=parse_hours("Mon-Fri 09:00-12:00, 13:30-18:00"),
+    holidays=holidays.China(years=range(2024, 2027)),
+)
+
+#: (duty, how its periods are keyed from a date, the step that meets it)
+DUTIES = (
+    ("note", lambda d: d, "noted"),
+    ("report", lambda d: d.isocalendar()[:2], "reported"),
+    ("summary", lambda d: (d.year, d.month), "summarised"),
+)
+EVERY = {"note": "business_day", "report": "week", "summary": "month"}
+KEYS = {name: key for name, key, _step in DUTIES}
+
+
+def _rows(source, *pairs):
+    return [Transition(source=source, on=on, target=target) for on, target in pairs]
+
+
+PROCESS = Process(
+    name="paused work",
+    states=[
+        State(name="working"),
+        State(name="paused"),
+        State(name="done", terminal=True),
+    ],
+    transitions=[
+        *_rows(
+            "working",
+            ("noted", "working"),
+            ("reported", "working"),
+            ("summarised", "working"),
+            ("pause", "paused"),
+            ("stop", "done"),
+        ),
+        *_rows("paused", ("resume", "working"), ("stop", "done")),
+    ],
+    recurring=[
+        RecurringDuty(
+            name=name,
+            party="team",
+            every=EVERY[name],
+            met_by=step,
+            while_in=["working"],
+        )
+        for name, _key, step in DUTIES
+    ],
+)
+
+
+@functools.cache
+def close_of(day):
+    noon = pendulum.datetime(day.year, day.month, day.day, 12, tz=SH)
+    return CHINA.add_business_days(noon, 0)
+
+
+def instances(name, start, end):
+    return _instances(name, start.date(), end.date())
+
+
+@functools.cache
+def _instances(name, start, end):
+    """Each period (by its key) around [start, end + 100 days]: (key, first, last, due)."""
+    key = KEYS[name]
+    day = start - dt.timedelta(days=95)
+    periods = {}
+    while day <= end + dt.timedelta(days=100):
+        periods.setdefault(key(day), []).append(day)
+        day += dt.timedelta(days=1)
+    out = []
+    for k, days in periods.items():
+        working = [d for d in days if CHINA.is_business_day(d)]
+        if working and days[-1] >= start - dt.timedelta(days=1):
+            out.append((k, days[0], days[-1], close_of(working[-1])))
+    return sorted(out, key=lambda i: i[3])
+
+
+class Reference:
+    """Stints in the working state and the meetings in each: nothing else."""
+
+    def __init__(self, start):
+        self.stints = [[start, None, {n: [] for n, _k, _s in DUTIES}]]
+
+    def record(self, now):
+        """(breaches as of now, owed instances as (what, since, due_at))."""
+        breaches, owed = [], []
+        for enter, left, meetings in self.stints:
+            for name, key, _step in DUTIES:
+                met = meetings[name]
+                current = None
+                for k, first, last, due in instances(name, enter, left or now):
+                    if due < enter:
+                        continue
+                    inside = [m for m in met if key(m.date()) == k]
+                    if inside:
+                        if inside[0] > due:
+                            breaches.append(("late", name, due, inside[0]))
+                        continue
+                    if left is not None:
+                        if due < left:
+                            breaches.append(("lapsed", name, due, due))
+                        continue
+                    if last < now.date():
+                        breaches.append(("lapsed", name, due, due))
+                    elif current is None:
+                        midnight = pendulum.datetime(
+                            first.year, first.month, first.day, tz=SH
+                        )
+                        current = (name, max(midnight, enter), due)
+                if current is not None:
+                    owed.append(current)
+        return sorted(breaches), owed
+
+
+def plain(b: Breach):
+    return (b.kind.value, str(b.what), b.due_at, b.at)
+
+
+class RecurringMachine(RuleBasedStateMachine):
+    @initialize(
+        start=st.sampled_from(
+            [
+                pendulum.datetime(2025, 1, 20, 10, tz=SH),
+                pendulum.datetime(2025, 1, 24, 19, tz=SH),
+                pendulum.datetime(2025, 9, 25, 9, tz=SH),
+                pendulum.datetime(2025, 12, 29, 17, 59, tz=SH),
+            ]
+        )
+    )
+    def start(self, start):
+        self.now = start
+        self.req = Requirement.open(
+            id="R", received_at=start, policy=RequirementPolicy(CHINA), process=PROCESS
+        )
+        self.ref = Reference(start)
+
+    @rule(hours=st.integers(0, 60), minutes=st.integers(0, 59))
+    def wait(self, hours, minutes):
+        self.now = self.now.add(hours=hours, minutes=minutes)
+
+    @rule(duty=st.sampled_from(DUTIES))
+    def meet(self, duty):
+        name, _key, step = duty
+        if self.req.state != "working":
+            return
+        self.req = self.req.apply(StepDone(at=self.now, step=step))
+        self.ref.stints[-1][2][name].append(self.now)
+
+    @rule()
+    def pause_or_resume(self):
+        if self.req.state == "working":
+            self.req = self.req.apply(StepDone(at=self.now, step="pause"))
+            self.ref.stints[-1][1] = self.now
+        elif self.req.state == "paused":
+            self.req = self.req.apply(StepDone(at=self.now, step="resume"))
+            self.ref.stints.append([self.now, None, {n: [] for n, _k, _s in DUTIES}])
+
+    @rule()
+    def stop(self):
+        if self.req.state in {"working", "paused"}:
+            self.req = self.req.apply(StepDone(at=self.now, step="stop"))
+            if self.ref.stints[-1][1] is None:
+                self.ref.stints[-1][1] = self.now
+
+    @invariant()
+    def the_record_as_of_now_is_the_reference(self):
+        breaches, owed = self.ref.record(self.now)
+        missed = self.req.missed(self.now)
+        assert all(b.kind is BreachKind.LAPSED and b.at == b.due_at for b in missed)
+        assert sorted(plain(b) for b in (*self.req.breaches, *missed)) == breaches
+        assert [
+            (str(o.what), o.since, o.due_at) for o in self.req.due_duties(self.now)
+        ] == owed
+        # Asking changes nothing, and an event now records exactly what was missed.
+        assert self.req.missed(self.now) == missed
+
+    @invariant()
+    def a_due_duty_is_overdue_only_past_its_due_time(self):
+        for o in self.req.due_duties(self.now):
+            assert isinstance(o, Obligation)
+            assert o.is_overdue(self.now) == (o.due_at < self.now)
+
+
+RecurringMachine.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=25, deadline=None
+)
+TestRecurringAsOfNow = RecurringMachine.TestCase
