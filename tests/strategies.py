@@ -1363,3 +1363,12 @@ ACCEPTANCE_RECURRING_VALUES = {
         ProgressReported, at=acceptance_instants, summary=st.text(max_size=10)
     ),
 }
+
+from servicekit.acceptance import InternalAcceptanceFailed  # noqa: E402
+
+ACCEPTANCE_RECURRING_VALUES[InternalAcceptanceFailed] = st.builds(
+    InternalAcceptanceFailed,
+    at=acceptance_instants,
+    reasons=acceptance_text_items,
+    failed_checks=acceptance_text_lists,
+)

@@ -20,6 +20,7 @@ from servicekit.acceptance import (
     Breach,
     BreachKind,
     CustomerCare,
+    Delivered,
     DeliveryApplied,
     Every,
     Party,
@@ -128,6 +129,7 @@ class TestDailyProgressNote:
         req = self.delivering().apply_all(
             [
                 TaskDone(at=sh(2025, 1, 23, 16), task="T1"),
+                Delivered(at=sh(2025, 1, 23, 16)),
                 DeliveryApplied(
                     at=sh(2025, 1, 23, 17), contents=["r"], criteria=CRITERIA
                 ),
