@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from typing import Any, Final
 
 import attrs
@@ -356,7 +357,10 @@ def owed_at(
     Raises:
         NaiveDatetimeError: ``now`` has no time zone.
     """
-    today = _local(calendar, now).date()
+    # The local date only: the plain datetime conversion (pendulum's own is slower
+    # and builds a DateTime this query does not need).
+    zone = zoneinfo.ZoneInfo(calendar.timezone)
+    today = dt.datetime.fromtimestamp(to_instant(now).timestamp(), zone).date()
     owed = (track.owed(calendar, today) for track in tracks)
     return tuple(o for o in owed if o is not None)
 
