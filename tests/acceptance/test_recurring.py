@@ -19,6 +19,7 @@ from servicekit.acceptance import (
     AcceptanceFailed,
     Breach,
     BreachKind,
+    Cancelled,
     CustomerCare,
     Delivered,
     DeliveryApplied,
@@ -40,6 +41,7 @@ from servicekit.errors import (
     InvalidProcessError,
     InvalidTransitionError,
     InvalidTypeError,
+    NaiveDatetimeError,
 )
 from servicekit.sla import BusinessCalendar, parse_hours
 
@@ -144,6 +146,29 @@ class TestDailyProgressNote:
         assert owed(req, "progress_note", sh(2025, 1, 24, 12)).due_at == sh(
             2025, 1, 24, 18
         )
+
+    def test_cancelling_records_what_was_missed_and_owes_nothing_more(self):
+        """Regression (issue 18): leaving delivery dropped the unmet notes silently."""
+        req = self.delivering()
+        friday = sh(2025, 1, 24, 19)
+        assert [b.due_at for b in req.missed(friday)] == [sh(2025, 1, 23, 18)]
+        # Friday's note is overdue but still owed at 19:00: cancelling then
+        # lapses it too; nothing is owed or missed afterwards.
+        req = req.apply(Cancelled(at=friday, reason="the customer withdrew"))
+        assert [(b.kind, b.what, b.due_at, b.at) for b in req.breaches] == [
+            (BreachKind.LAPSED, "progress_note", due, due)
+            for due in (sh(2025, 1, 23, 18), sh(2025, 1, 24, 18))
+        ]
+        later = sh(2025, 3, 3)
+        assert req.missed(later) == ()
+        assert req.due_duties(later) == ()
+
+    def test_asking_needs_an_aware_instant(self):
+        req = self.delivering()
+        with pytest.raises(NaiveDatetimeError):
+            req.missed(dt.datetime(2025, 1, 24, 19))
+        with pytest.raises(NaiveDatetimeError):
+            req.due_duties(dt.datetime(2025, 1, 24, 19))
 
     def test_the_default_process_owes_no_recurring_duty(self):
         req = Requirement.open(

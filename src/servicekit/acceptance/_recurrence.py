@@ -226,6 +226,11 @@ def _find_close(
     return None
 
 
+def _date_of(at: dt.datetime) -> dt.date:
+    """The local date of ``at`` as a plain date (pendulum's date arithmetic is slow)."""
+    return dt.date(at.year, at.month, at.day)
+
+
 @functools.lru_cache(maxsize=8192)
 def _midnight(zone: str, day: dt.date) -> pendulum.DateTime:
     """The start of ``day`` in ``zone`` (memoised: a pure function of its keys)."""
@@ -261,7 +266,7 @@ class RecurringTrack:
 
     def _next_day(self) -> dt.date:
         # The folds give every instant in the calendar's zone: dates are local.
-        start = self.since.date()
+        start = _date_of(self.since)
         if self.met_through is None:
             return start
         return max(start, self.met_through + dt.timedelta(days=1))
@@ -291,7 +296,7 @@ class RecurringTrack:
         record: every unmet instance of a period that ended before ``at``'s date.
         Nothing changes; the breaches are dated at their due times.
         """
-        _met, breaches = self.meet(calendar, at)
+        _target, breaches = self._walk(calendar, at)
         return tuple(b for b in breaches if b.kind is BreachKind.LAPSED)
 
     def stop(self, calendar: Any, at: pendulum.DateTime) -> tuple[Breach, ...]:
@@ -301,7 +306,7 @@ class RecurringTrack:
         including the one of ``at``'s own period if its due time has passed; an
         instance due later is owed no more.
         """
-        _met, breaches = self.meet(calendar, at)
+        _target, breaches = self._walk(calendar, at)
         return tuple(
             b
             if b.kind is BreachKind.LAPSED
@@ -317,11 +322,20 @@ class RecurringTrack:
         Each instance missed before it is a ``LAPSED`` breach dated at its due
         time; meeting the instance after its due time is a ``LATE`` one.
         """
-        duty = self.duty
-        day = at.date()
-        target = period_of(duty.every, day)
-        if self.met_through is not None and target[1] <= self.met_through:
+        target, breaches = self._walk(calendar, at)
+        if target is None:
             return self, ()  # that period is met already: a second note is welcome
+        met = RecurringTrack(duty=self.duty, since=self.since, met_through=target[1])
+        return met, breaches
+
+    def _walk(
+        self, calendar: Any, at: pendulum.DateTime
+    ) -> tuple[Period | None, tuple[Breach, ...]]:
+        """The period of ``at`` (None if met already) and what meeting it would record."""
+        duty = self.duty
+        target = period_of(duty.every, _date_of(at))
+        if self.met_through is not None and target[1] <= self.met_through:
+            return None, ()
         breaches: list[Breach] = []
         cursor = self._next_day()
         while True:
@@ -335,7 +349,7 @@ class RecurringTrack:
                 break
             breaches.append(self._breach(BreachKind.LAPSED, due, due))
             cursor = last + dt.timedelta(days=1)
-        return attrs.evolve(self, met_through=target[1]), tuple(breaches)
+        return target, tuple(breaches)
 
     def _breach(
         self, kind: BreachKind, due: pendulum.DateTime, at: pendulum.DateTime
