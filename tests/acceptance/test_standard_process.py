@@ -6,6 +6,7 @@ Saturday 02-08 are make-up working days) where the calendar matters.
 """
 
 import datetime as dt
+import json
 
 import holidays
 import pendulum
@@ -26,6 +27,7 @@ from servicekit.acceptance import (
     FollowUpDone,
     InternalAcceptanceFailed,
     Party,
+    Process,
     Requirement,
     RequirementPolicy,
     RequirementState,
@@ -734,3 +736,20 @@ class TestInternalAcceptance:
             DeliveryApplied(at=at, contents=["x"], criteria=[])
         with pytest.raises(InvalidArgumentError, match="'x' twice"):
             DeliveryApplied(at=at, contents=["r"], criteria=["x", "x"])
+
+
+class TestStored:
+    """A CRM stores the standard process and requirements following it as JSON."""
+
+    def test_the_process_and_a_requirement_on_it_round_trip(self):
+        data = json.loads(json.dumps(STANDARD_PROCESS.to_dict()))
+        assert Process.from_dict(data) == STANDARD_PROCESS
+        assert Process.from_dict(data).to_mermaid() == STANDARD_PROCESS.to_mermaid()
+        req = in_delivery().apply(Delivered(at=sh(2025, 1, 24, 17)))
+        stored = json.loads(json.dumps(req.to_dict()))
+        assert stored["state"] == "internal_acceptance"
+        back = Requirement.from_dict(stored)
+        assert back == req
+        now = sh(2025, 2, 6, 9)
+        assert back.due_duties(now) == req.due_duties(now)
+        assert back.breaches == req.breaches

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
+import pendulum
 
 from servicekit import _codec
 from servicekit._boundary import quote
@@ -754,7 +754,10 @@ class Progress:
 
 def _local(policy: RequirementPolicy, value: pendulum.DateTime) -> pendulum.DateTime:
     # DESIGN §2: instants servicekit returns are in the relevant calendar's zone.
-    return to_instant(value.in_timezone(policy.calendar.timezone))
+    zone = policy.calendar.timezone
+    if type(value) is pendulum.DateTime and getattr(value.tzinfo, "name", None) == zone:
+        return value  # already there (events usually are): no conversion to pay
+    return to_instant(value.in_timezone(zone))
 
 
 def _deadline(
