@@ -264,3 +264,9 @@ def test_utc_is_astimezone_in_utc(value, as_pendulum):
     got = field_converters.utc(value)
     assert got == expected
     assert got.utcoffset() == dt.timedelta(0)
+
+
+def test_utc_refuses_a_naive_datetime():
+    """A naive value would silently be read in the machine's own zone."""
+    with pytest.raises(NaiveDatetimeError):
+        field_converters.utc(dt.datetime(2025, 1, 1, 9))

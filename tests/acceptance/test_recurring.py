@@ -25,14 +25,17 @@ from servicekit.acceptance import (
     DeliveryApplied,
     Every,
     Party,
+    Process,
     ProgressReported,
     RecurringDuty,
     Requirement,
     RequirementPolicy,
+    State,
     StepDone,
     TaskAdded,
     TaskDone,
     TaskProgressed,
+    Transition,
 )
 from servicekit.acceptance._recurrence import period_of
 from servicekit.errors import (
@@ -465,3 +468,35 @@ class TestBoundaries:
         req = in_delivery()
         assert req.follow_up is None
         assert req.application is None
+
+
+def test_a_duty_of_two_states_keeps_its_track_between_them():
+    """Moving between two states that both owe a duty neither restarts nor lapses it."""
+    note = RecurringDuty(
+        name="note", party="team", every="week", met_by="noted", while_in=["a", "b"]
+    )
+    process = Process(
+        name="two",
+        states=[State(name="a"), State(name="b"), State(name="done", terminal=True)],
+        transitions=[
+            Transition(source="a", on="noted", target="a"),
+            Transition(source="a", on="move", target="b"),
+            Transition(source="b", on="noted", target="b"),
+            Transition(source="b", on="finish", target="done"),
+        ],
+        recurring=[note],
+    )
+    req = Requirement.open(
+        id="R",
+        received_at=sh(2025, 9, 22, 9),
+        policy=RequirementPolicy(CHINA),
+        process=process,
+    ).apply_all(
+        [
+            StepDone(at=sh(2025, 9, 22, 10), step="noted"),
+            StepDone(at=sh(2025, 9, 23, 10), step="move"),
+        ]
+    )
+    # The week of 09-22 is met (in a); b owes the next week's, due 09-30.
+    assert [o.due_at for o in req.due_duties(sh(2025, 9, 24))] == [sh(2025, 9, 30, 18)]
+    assert req.breaches == ()

@@ -17,12 +17,12 @@ team that stopped writing notes looked clean.
 import datetime as dt
 import functools
 
-import holidays
 import pendulum
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from acceptance.test_recurring import CHINA, SH
 from servicekit.acceptance import (
     Breach,
     BreachKind,
@@ -34,14 +34,6 @@ from servicekit.acceptance import (
     State,
     StepDone,
     Transition,
-)
-from servicekit.sla import BusinessCalendar, parse_hours
-
-SH = "Asia/Shanghai"
-CHINA = BusinessCalendar(
-    timezone=SH,
-    weekly_hours=parse_hours("Mon-Fri 09:00-12:00, 13:30-18:00"),
-    holidays=holidays.China(years=range(2024, 2027)),
 )
 
 #: (duty, how its periods are keyed from a date, the step that meets it)

@@ -131,7 +131,9 @@ def utc(value: dt.datetime) -> dt.datetime:
     """
     offset = value.utcoffset()
     if offset is None:
-        return value.astimezone(dt.UTC)
+        # Only validated instants reach here; a naive one would be a local time.
+        msg = f"{value!r} has no time zone; compare only timezone-aware instants"
+        raise NaiveDatetimeError(msg)
     wall = dt.datetime(
         value.year,
         value.month,
