@@ -80,7 +80,7 @@ def _duties(value: object) -> tuple[RecurringDuty, ...]:
         raise InvalidArgumentError(msg)
     names: set[str] = set()
     for duty in out:
-        if duty.while_in:
+        if duty.while_in or duty.per_task:
             msg = (
                 f"recurring duty '{duty.name!s}' never fires on a customer: it recurs "
                 "only while a requirement is in some state; put it on the Process"

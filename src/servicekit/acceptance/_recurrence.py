@@ -125,11 +125,19 @@ def _names(value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _per_task(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"RecurringDuty.per_task must be True or False, got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
 @_codec.value(
+    omit_if_default=("per_task",),
     shapes={
         "name": DUTY_NAME,
         "while_in": _codec.Shape(tuple[str, ...], _states, _names),
-    }
+    },
 )
 @attrs.frozen(kw_only=True)
 class RecurringDuty(_codec.Serialisable):
@@ -145,6 +153,10 @@ class RecurringDuty(_codec.Serialisable):
         while_in: for a requirement's duty, the states in which it recurs (its
             first instance is the one due after entering them); empty for a
             customer's duty (``CustomerCare``).
+        per_task: owed by each open task of those states, from ``TaskAdded`` to
+            ``TaskDone``, and met by ``met_by`` for that task (``"TaskProgressed"``:
+            "each task owner updates progress every day"); its obligations and
+            breaches name the task and its owner.
 
     Examples:
         >>> from servicekit.acceptance import RecurringDuty
@@ -166,6 +178,7 @@ class RecurringDuty(_codec.Serialisable):
     every: Every = attrs.field(converter=_every)
     met_by: str = attrs.field(converter=_met_by)
     while_in: tuple[StateName, ...] = attrs.field(default=(), converter=_states)
+    per_task: bool = attrs.field(default=False, converter=_per_task)
 
     def start(self, since: pendulum.DateTime) -> RecurringTrack:
         """Start recurring at ``since`` (entering one of its states, opening a care file)."""

@@ -31,6 +31,7 @@ from servicekit.acceptance._fields import (
     optional_text,
     text,
     to_instant,
+    utc,
 )
 from servicekit.acceptance._policy import RequirementPolicy
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process
@@ -46,6 +47,7 @@ from servicekit.acceptance._state import (
     Task,
     advance,
     check_calendar,
+    name_task,
     start,
     timeouts,
 )
@@ -556,9 +558,18 @@ class Requirement(_codec.Serialisable):
         to_instant(now)
         own = self.obligations
         progress = self._progress
-        if not progress.recurring or self.is_terminal:
+        if self.is_terminal or not (progress.recurring or progress.task_recurring):
             return own
-        return own + owed_at(progress.recurring, self.policy.calendar, now)
+        calendar = self.policy.calendar
+        own += owed_at(progress.recurring, calendar, now)
+        if progress.task_recurring:
+            tasks = {t.id: t for t in progress.tasks}
+            own += tuple(
+                name_task(o, tasks[task])
+                for task, track in progress.task_recurring
+                for o in owed_at((track,), calendar, now)
+            )
+        return own
 
     def missed(self, now: dt.datetime) -> tuple[Breach, ...]:
         """Return the recurring duties' instances lapsed by ``now``, not yet in [`breaches`][].
@@ -616,7 +627,19 @@ class Requirement(_codec.Serialisable):
             >>> req.breaches
             ()
         """
-        return missed_at(self._progress.recurring, self.policy.calendar, now)
+        progress = self._progress
+        calendar = self.policy.calendar
+        found = missed_at(progress.recurring, calendar, now)
+        if not progress.task_recurring:
+            return found
+        tasks = {t.id: t for t in progress.tasks}
+        found += tuple(
+            name_task(b, tasks[task])
+            for task, track in progress.task_recurring
+            for b in missed_at((track,), calendar, now)
+        )
+        # Stable: instances due at one instant keep the order of the duties.
+        return tuple(sorted(found, key=lambda b: utc(b.due_at)))
 
     def timeouts(self, now: dt.datetime) -> tuple[Event, ...]:
         """Return the events that the passage of time up to ``now`` implies.

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 import pendulum
@@ -108,6 +108,7 @@ __all__ = [
     "duty_name",
     "event_facts",
     "event_name",
+    "name_task",
     "pending_timeout",
     "start",
     "state_name",
@@ -702,6 +703,7 @@ class Machine:
     allowed: Mapping[str, tuple[type[Event], ...]]
     names: Mapping[str, tuple[str, ...]]
     recurring: Mapping[str, tuple[RecurringDuty, ...]] = attrs.field(factory=dict)
+    task_recurring: Mapping[str, tuple[RecurringDuty, ...]] = attrs.field(factory=dict)
 
     @property
     def counts_hours(self) -> bool:
@@ -740,6 +742,8 @@ class Progress:
     tasks: tuple[Task, ...] = ()
     criteria: tuple[str, ...] = ()
     recurring: tuple[RecurringTrack, ...] = ()
+    #: Each open task's per-task duties: (task id, track).
+    task_recurring: tuple[tuple[str, RecurringTrack], ...] = ()
 
     @property
     def obligation(self) -> Obligation | None:
@@ -928,8 +932,21 @@ def advance(
     owed before, and a new state starts its own.
     """
     after = _advance(progress, event, policy, machine, facts)
-    if not machine.recurring:
-        return after
+    if machine.recurring:
+        after = _state_duties(progress, after, event, policy, machine)
+    if machine.task_recurring:
+        after = _task_duties(progress, after, event, policy, machine)
+    return after
+
+
+def _state_duties(
+    progress: Progress,
+    after: Progress,
+    event: Event,
+    policy: RequirementPolicy,
+    machine: Machine,
+) -> Progress:
+    """The requirement's recurring duties after ``event`` (``after``: its own rules)."""
     name = event_name(event)
     calendar = policy.calendar
     breaches = after.breaches
@@ -951,6 +968,61 @@ def advance(
         kept = {t.duty.name: t for t in tracks}
         tracks = [kept.get(duty.name) or duty.start(after.last_at) for duty in duties]
     return attrs.evolve(after, recurring=tuple(tracks), breaches=breaches)
+
+
+def _task_duties(
+    progress: Progress,
+    after: Progress,
+    event: Event,
+    policy: RequirementPolicy,
+    machine: Machine,
+) -> Progress:
+    """Each open task's recurring duties after ``event``.
+
+    Started by ``TaskAdded``, met by the duty's event for that task, ended by
+    ``TaskDone`` or by leaving the duty's states (what was owed before then
+    lapses, naming the task and its owner).
+    """
+    if not progress.task_recurring and not isinstance(event, TaskAdded):
+        return after
+    name = event_name(event)
+    task_id = getattr(event, "task", None)
+    calendar = policy.calendar
+    breaches = after.breaches
+    moved = after.state != progress.state
+    staying = {d.name for d in machine.task_recurring.get(after.state, ())}
+    tasks = {t.id: t for t in after.tasks}
+    out: list[tuple[str, RecurringTrack]] = []
+    for owner_task, track in progress.task_recurring:
+        task = tasks[owner_task]
+        ends = (isinstance(event, TaskDone) and task_id == owner_task) or (
+            moved and track.duty.name not in staying
+        )
+        if ends:
+            breaches += tuple(
+                name_task(b, task) for b in track.stop(calendar, after.last_at)
+            )
+            continue
+        if track.duty.met_by == name and task_id == owner_task:
+            met, missed = track.meet(calendar, after.last_at)
+            breaches += tuple(name_task(b, task) for b in missed)
+            out.append((owner_task, met))
+        else:
+            out.append((owner_task, track))
+    if isinstance(event, TaskAdded):
+        out.extend(
+            (event.task, duty.start(after.last_at))
+            for duty in machine.task_recurring.get(after.state, ())
+        )
+    return attrs.evolve(after, task_recurring=tuple(out), breaches=breaches)
+
+
+_Named = TypeVar("_Named", Obligation, Breach)
+
+
+def name_task(item: _Named, task: Task) -> _Named:
+    """``item`` (an obligation or breach of a per-task duty) naming the task and owner."""
+    return attrs.evolve(item, owner=task.owner, task=task.id)
 
 
 def _advance(
