@@ -6,6 +6,7 @@ working days; Sunday 09-28 is one too. 2026: Sunday 01-04 and Saturday 02-28 are
 
 import datetime as dt
 
+import attrs
 import holidays
 import pendulum
 import pytest
@@ -33,6 +34,7 @@ from servicekit.acceptance import (
     State,
     StepDone,
     TaskAdded,
+    TaskAssigned,
     TaskDone,
     TaskProgressed,
     Transition,
@@ -146,6 +148,15 @@ class TestDailyProgressNote:
                 at=sh(2025, 1, 24, 10), reasons=["x"], failed_criteria=CRITERIA[:1]
             )
         )
+        # In rework the note is owed again by each task of the rework.
+        assert owed(req, "progress_note", sh(2025, 1, 24, 11)) is None
+        req = req.apply(
+            TaskAdded(
+                at=sh(2025, 1, 24, 11), task="fix", owner="Wang", due_at=sh(2025, 2, 5)
+            )
+        )
+        note = owed(req, "progress_note", sh(2025, 1, 24, 12))
+        assert (note.task, note.owner) == ("fix", "Wang")
         assert owed(req, "progress_note", sh(2025, 1, 24, 12)).due_at == sh(
             2025, 1, 24, 18
         )
@@ -165,6 +176,38 @@ class TestDailyProgressNote:
         later = sh(2025, 3, 3)
         assert req.missed(later) == ()
         assert req.due_duties(later) == ()
+
+    def test_each_task_owner_owes_a_note(self):
+        """Point 3: each task owner updates progress every day, named when silent."""
+        req = self.delivering().apply(
+            TaskAdded(
+                at=sh(2025, 1, 23, 11), task="T2", owner="Wang", due_at=sh(2025, 3, 1)
+            )
+        )
+        req = req.apply_all([noted(sh(2025, 1, 23, 17)), noted(sh(2025, 1, 24, 17))])
+        friday = sh(2025, 1, 24, 19)
+        assert [(o.task, o.owner) for o in req.overdue(friday)] == [("T2", "Wang")]
+        assert [(b.what, b.task, b.owner, b.due_at) for b in req.missed(friday)] == [
+            ("progress_note", "T2", "Wang", sh(2025, 1, 23, 18))
+        ]
+        # Wang reassigns T2 to Zhao and finishes it on Monday: the two notes
+        # missed are recorded against the task's owner then.
+        req = req.apply_all(
+            [
+                TaskAssigned(at=sh(2025, 1, 26, 9), task="T2", owner="Zhao"),
+                TaskDone(at=sh(2025, 1, 27, 9), task="T2"),
+            ]
+        )
+        assert [(b.kind, b.task, b.owner, b.due_at) for b in req.breaches] == [
+            (BreachKind.LAPSED, "T2", "Zhao", sh(2025, 1, day, 18))
+            for day in (23, 24, 26)
+        ]
+        assert [o.task for o in req.due_duties(sh(2025, 1, 27, 10))] == [
+            None,
+            "T1",
+            None,
+            "T1",
+        ]
 
     def test_asking_needs_an_aware_instant(self):
         req = self.delivering()
@@ -330,6 +373,27 @@ class TestNeverFires:
             with_duty(name="progress_note")
         with pytest.raises(InvalidProcessError, match="two duties are named 'deliver'"):
             with_duty(name="deliver")
+        # A duty per task: met by an event naming the task, where tasks are added.
+        per_task = with_duty(met_by="TaskAssigned", per_task=True)
+        assert per_task.recurring[-1].to_dict()["per_task"] is True
+        assert "per_task" not in with_duty().recurring[-1].to_dict()
+        with pytest.raises(InvalidProcessError, match="not ProgressReported"):
+            with_duty(per_task=True)
+        with pytest.raises(
+            InvalidProcessError, match="per task, and the state accepts no TaskAdded"
+        ):
+            with_duty(
+                met_by="TaskProgressed", per_task=True, while_in=["awaiting_acceptance"]
+            )
+        with pytest.raises(InvalidTypeError, match="per_task must be True or False"):
+            with_duty(per_task="yes")
+        with pytest.raises(InvalidArgumentError, match="never fires on a customer"):
+            CustomerCare(
+                customer="x",
+                since=sh(2026, 1, 1),
+                calendar=CHINA,
+                duties=[attrs.evolve(CARE_LETTER, per_task=True)],
+            )
 
     def test_a_calendar_must_know_business_days(self):
         class DaysOnly:

@@ -10,8 +10,8 @@ is broken into tasks with owners and deadlines to the hour, and is delivered
 within a business day (tests, document review): a failure
 (``InternalAcceptanceFailed``) is rework, a pass is the delivery application
 (contents, acceptance criteria) the customer judges, a failed acceptance naming
-the criteria that failed; while delivering, a task progress
-note is owed every business day and a progress report every week; the customer may
+the criteria that failed; while delivering, each open task owes a progress note
+every business day (its owner named) and the team a progress report every week; the customer may
 reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
 sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
@@ -179,12 +179,14 @@ _REPORT_ROWS: Final = tuple(
     for state in _DELIVERING
 )
 _RECURRING: Final = (
+    # "Each task owner updates progress every day": one note per open task.
     RecurringDuty(
         name="progress_note",
         party="team",
         every=Every.BUSINESS_DAY,
         met_by="TaskProgressed",
         while_in=_DELIVERING,
+        per_task=True,
     ),
     RecurringDuty(
         name="progress_report",
