@@ -1332,6 +1332,7 @@ acceptance_recurring_duties = st.builds(
     every=st.sampled_from(list(Every)),
     met_by=acceptance_step_names | st.just("ProgressReported"),
     while_in=st.lists(acceptance_step_names, max_size=2),
+    per_task=st.booleans(),
 )
 
 

@@ -40,6 +40,7 @@ from servicekit.acceptance._state import (
     Obligation,
     Party,
     StateName,
+    Task,
     duty_name,
     state_name,
 )
@@ -284,12 +285,15 @@ class RecurringTrack:
             return start
         return max(start, self.met_through + dt.timedelta(days=1))
 
-    def owed(self, calendar: Any, today: dt.date) -> Obligation | None:
+    def owed(
+        self, calendar: Any, today: dt.date, task: Task | None = None
+    ) -> Obligation | None:
         """The instance owed on the local date ``today``: the earliest still meetable.
 
         An instance whose period ended before ``today`` can no longer be met (it
         is in [`missed`][]); the one of ``today``'s period is owed, overdue once
         its due time passed, until the period ends. O(1): it jumps to ``today``.
+        A per-task duty's obligation names ``task`` and its owner.
         """
         day = max(self._next_day(), today)
         found = instance(calendar, self.duty.every, day, self.since)
@@ -299,7 +303,12 @@ class RecurringTrack:
         opened = _midnight(calendar.timezone, first)
         since = opened if utc(opened) > utc(self.since) else self.since
         return Obligation(
-            party=self.duty.party, what=self.duty.name, since=since, due_at=due
+            party=self.duty.party,
+            what=self.duty.name,
+            since=since,
+            due_at=due,
+            owner=None if task is None else task.owner,
+            task=None if task is None else task.id,
         )
 
     def missed(self, calendar: Any, at: pendulum.DateTime) -> tuple[Breach, ...]:
@@ -377,9 +386,14 @@ def _local(calendar: Any, now: dt.datetime) -> pendulum.DateTime:
 
 
 def owed_at(
-    tracks: tuple[RecurringTrack, ...], calendar: Any, now: dt.datetime
+    tracks: tuple[RecurringTrack, ...],
+    calendar: Any,
+    now: dt.datetime,
+    tasks: tuple[Task, ...] = (),
 ) -> tuple[Obligation, ...]:
     """Each track's instance owed at ``now`` (see [`RecurringTrack.owed`][]).
+
+    With ``tasks``, the tracks are per-task ones, one per task in that order.
 
     Raises:
         NaiveDatetimeError: ``now`` has no time zone.
@@ -388,7 +402,12 @@ def owed_at(
     # and builds a DateTime this query does not need).
     zone = zoneinfo.ZoneInfo(calendar.timezone)
     today = dt.datetime.fromtimestamp(to_instant(now).timestamp(), zone).date()
-    owed = (track.owed(calendar, today) for track in tracks)
+    if tasks:
+        owed = (
+            t.owed(calendar, today, task) for t, task in zip(tracks, tasks, strict=True)
+        )
+    else:
+        owed = (track.owed(calendar, today) for track in tracks)
     return tuple(o for o in owed if o is not None)
 
 

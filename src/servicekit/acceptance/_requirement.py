@@ -564,10 +564,12 @@ class Requirement(_codec.Serialisable):
         own += owed_at(progress.recurring, calendar, now)
         if progress.task_recurring:
             tasks = {t.id: t for t in progress.tasks}
-            own += tuple(
-                name_task(o, tasks[task])
-                for task, track in progress.task_recurring
-                for o in owed_at((track,), calendar, now)
+            pairs = progress.task_recurring
+            own += owed_at(
+                tuple(track for _task, track in pairs),
+                calendar,
+                now,
+                tuple(tasks[task] for task, _track in pairs),
             )
         return own
 
