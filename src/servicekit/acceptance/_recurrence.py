@@ -311,47 +311,51 @@ class RecurringTrack:
             task=None if task is None else task.id,
         )
 
-    def missed(self, calendar: Any, at: pendulum.DateTime) -> tuple[Breach, ...]:
+    def missed(
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None = None
+    ) -> tuple[Breach, ...]:
         """The instances lapsed by ``at`` (given in the calendar's zone), not yet recorded.
 
         Exactly the ``LAPSED`` breaches an event meeting the duty at ``at`` would
         record: every unmet instance of a period that ended before ``at``'s date.
         Nothing changes; the breaches are dated at their due times.
         """
-        _target, breaches = self._walk(calendar, at)
+        _target, breaches = self._walk(calendar, at, task)
         return tuple(b for b in breaches if b.kind is BreachKind.LAPSED)
 
-    def stop(self, calendar: Any, at: pendulum.DateTime) -> tuple[Breach, ...]:
+    def stop(
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None = None
+    ) -> tuple[Breach, ...]:
         """The breaches of leaving the duty's states at ``at``: what can never be met.
 
         Every unmet instance due before ``at`` lapses (dated at its due time),
         including the one of ``at``'s own period if its due time has passed; an
         instance due later is owed no more.
         """
-        _target, breaches = self._walk(calendar, at)
+        _target, breaches = self._walk(calendar, at, task)
         return tuple(
             b
             if b.kind is BreachKind.LAPSED
-            else self._breach(BreachKind.LAPSED, b.due_at, b.due_at)
+            else self._breach(BreachKind.LAPSED, b.due_at, b.due_at, task)
             for b in breaches
         )
 
     def meet(
-        self, calendar: Any, at: pendulum.DateTime
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None = None
     ) -> tuple[RecurringTrack, tuple[Breach, ...]]:
         """Meet the instance of ``at``'s period; earlier unmet instances lapse.
 
         Each instance missed before it is a ``LAPSED`` breach dated at its due
         time; meeting the instance after its due time is a ``LATE`` one.
         """
-        target, breaches = self._walk(calendar, at)
+        target, breaches = self._walk(calendar, at, task)
         if target is None:
             return self, ()  # that period is met already: a second note is welcome
         met = RecurringTrack(duty=self.duty, since=self.since, met_through=target[1])
         return met, breaches
 
     def _walk(
-        self, calendar: Any, at: pendulum.DateTime
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None
     ) -> tuple[Period | None, tuple[Breach, ...]]:
         """The period of ``at`` (None if met already) and what meeting it would record."""
         duty = self.duty
@@ -367,17 +371,27 @@ class RecurringTrack:
             (_first, last), due = found
             if last >= target[0]:
                 if utc(at) > utc(due):
-                    breaches.append(self._breach(BreachKind.LATE, due, at))
+                    breaches.append(self._breach(BreachKind.LATE, due, at, task))
                 break
-            breaches.append(self._breach(BreachKind.LAPSED, due, due))
+            breaches.append(self._breach(BreachKind.LAPSED, due, due, task))
             cursor = last + dt.timedelta(days=1)
         return target, tuple(breaches)
 
     def _breach(
-        self, kind: BreachKind, due: pendulum.DateTime, at: pendulum.DateTime
+        self,
+        kind: BreachKind,
+        due: pendulum.DateTime,
+        at: pendulum.DateTime,
+        task: Task | None,
     ) -> Breach:
         return Breach(
-            kind=kind, party=self.duty.party, what=self.duty.name, due_at=due, at=at
+            kind=kind,
+            party=self.duty.party,
+            what=self.duty.name,
+            due_at=due,
+            at=at,
+            owner=None if task is None else task.owner,
+            task=None if task is None else task.id,
         )
 
 
@@ -412,14 +426,20 @@ def owed_at(
 
 
 def missed_at(
-    tracks: tuple[RecurringTrack, ...], calendar: Any, now: dt.datetime
+    tracks: tuple[RecurringTrack, ...],
+    calendar: Any,
+    now: dt.datetime,
+    tasks: tuple[Task, ...] = (),
 ) -> tuple[Breach, ...]:
     """Every instance lapsed by ``now`` and not yet recorded, oldest due time first.
+
+    With ``tasks``, the tracks are per-task ones, one per task in that order.
 
     Raises:
         NaiveDatetimeError: ``now`` has no time zone.
     """
     at = _local(calendar, now)
-    found = [b for track in tracks for b in track.missed(calendar, at)]
+    named = zip(tracks, tasks, strict=True) if tasks else ((t, None) for t in tracks)
+    found = [b for track, task in named for b in track.missed(calendar, at, task)]
     # Stable: instances due at one instant keep the order of the duties.
     return tuple(sorted(found, key=lambda b: utc(b.due_at)))

@@ -47,7 +47,6 @@ from servicekit.acceptance._state import (
     Task,
     advance,
     check_calendar,
-    name_task,
     start,
     timeouts,
 )
@@ -635,10 +634,12 @@ class Requirement(_codec.Serialisable):
         if not progress.task_recurring:
             return found
         tasks = {t.id: t for t in progress.tasks}
-        found += tuple(
-            name_task(b, tasks[task])
-            for task, track in progress.task_recurring
-            for b in missed_at((track,), calendar, now)
+        pairs = progress.task_recurring
+        found += missed_at(
+            tuple(track for _task, track in pairs),
+            calendar,
+            now,
+            tuple(tasks[task] for task, _track in pairs),
         )
         # Stable: instances due at one instant keep the order of the duties.
         return tuple(sorted(found, key=lambda b: utc(b.due_at)))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pendulum
@@ -108,7 +108,6 @@ __all__ = [
     "duty_name",
     "event_facts",
     "event_name",
-    "name_task",
     "pending_timeout",
     "start",
     "state_name",
@@ -999,13 +998,11 @@ def _task_duties(
             moved and track.duty.name not in staying
         )
         if ends:
-            breaches += tuple(
-                name_task(b, task) for b in track.stop(calendar, after.last_at)
-            )
+            breaches += track.stop(calendar, after.last_at, task)
             continue
         if track.duty.met_by == name and task_id == owner_task:
-            met, missed = track.meet(calendar, after.last_at)
-            breaches += tuple(name_task(b, task) for b in missed)
+            met, missed = track.meet(calendar, after.last_at, task)
+            breaches += missed
             out.append((owner_task, met))
         else:
             out.append((owner_task, track))
@@ -1015,14 +1012,6 @@ def _task_duties(
             for duty in machine.task_recurring.get(after.state, ())
         )
     return attrs.evolve(after, task_recurring=tuple(out), breaches=breaches)
-
-
-_Named = TypeVar("_Named", Obligation, Breach)
-
-
-def name_task(item: _Named, task: Task) -> _Named:
-    """``item`` (an obligation or breach of a per-task duty) naming the task and owner."""
-    return attrs.evolve(item, owner=task.owner, task=task.id)
 
 
 def _advance(
