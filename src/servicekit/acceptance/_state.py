@@ -947,6 +947,9 @@ def _state_duties(
 ) -> Progress:
     """The requirement's recurring duties after ``event`` (``after``: its own rules)."""
     name = event_name(event)
+    moved = after.state != progress.state
+    if not moved and all(t.duty.met_by != name for t in progress.recurring):
+        return after  # nothing recurring is touched: no copy to pay for
     calendar = policy.calendar
     breaches = after.breaches
     tracks: list[RecurringTrack] = []
@@ -957,7 +960,7 @@ def _state_duties(
             tracks.append(met)
         else:
             tracks.append(track)
-    if after.state != progress.state:
+    if moved:
         duties = machine.recurring.get(after.state, ())
         staying = {duty.name for duty in duties}
         for track in tracks:
@@ -982,13 +985,13 @@ def _task_duties(
     ``TaskDone`` or by leaving the duty's states (what was owed before then
     lapses, naming the task and its owner).
     """
-    if not progress.task_recurring and not isinstance(event, TaskAdded):
-        return after
     name = event_name(event)
     task_id = getattr(event, "task", None)
+    moved = after.state != progress.state
+    if not moved and task_id is None:
+        return after  # only task events and leaving a state touch these duties
     calendar = policy.calendar
     breaches = after.breaches
-    moved = after.state != progress.state
     staying = {d.name for d in machine.task_recurring.get(after.state, ())}
     tasks = {t.id: t for t in after.tasks}
     out: list[tuple[str, RecurringTrack]] = []
