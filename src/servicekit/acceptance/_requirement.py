@@ -35,7 +35,12 @@ from servicekit.acceptance._fields import (
 )
 from servicekit.acceptance._policy import RequirementPolicy
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process
-from servicekit.acceptance._recurrence import check_calendar_days, missed_at, owed_at
+from servicekit.acceptance._recurrence import (
+    RecurringTrack,
+    check_calendar_days,
+    missed_at,
+    owed_at,
+)
 from servicekit.acceptance._state import (
     POLICY_FACT,
     Breach,
@@ -266,6 +271,15 @@ class Requirement(_codec.Serialisable):
     @property
     def _machine(self) -> Machine:
         return self.process.machine
+
+    def _task_tracks(self) -> tuple[tuple[RecurringTrack, ...], tuple[Task, ...]]:
+        """The per-task duties' tracks, and the task of each, in the same order."""
+        tasks = {t.id: t for t in self._progress.tasks}
+        pairs = self._progress.task_recurring
+        return (
+            tuple(track for _task, track in pairs),
+            tuple(tasks[task] for task, _track in pairs),
+        )
 
     @classmethod
     def open(
@@ -562,14 +576,8 @@ class Requirement(_codec.Serialisable):
         calendar = self.policy.calendar
         own += owed_at(progress.recurring, calendar, now)
         if progress.task_recurring:
-            tasks = {t.id: t for t in progress.tasks}
-            pairs = progress.task_recurring
-            own += owed_at(
-                tuple(track for _task, track in pairs),
-                calendar,
-                now,
-                tuple(tasks[task] for task, _track in pairs),
-            )
+            tracks, tasks = self._task_tracks()
+            own += owed_at(tracks, calendar, now, tasks)
         return own
 
     def missed(self, now: dt.datetime) -> tuple[Breach, ...]:
@@ -633,14 +641,8 @@ class Requirement(_codec.Serialisable):
         found = missed_at(progress.recurring, calendar, now)
         if not progress.task_recurring:
             return found
-        tasks = {t.id: t for t in progress.tasks}
-        pairs = progress.task_recurring
-        found += missed_at(
-            tuple(track for _task, track in pairs),
-            calendar,
-            now,
-            tuple(tasks[task] for task, _track in pairs),
-        )
+        tracks, tasks = self._task_tracks()
+        found += missed_at(tracks, calendar, now, tasks)
         # Stable: instances due at one instant keep the order of the duties.
         return tuple(sorted(found, key=lambda b: utc(b.due_at)))
 
