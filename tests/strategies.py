@@ -1468,6 +1468,7 @@ acceptance_recurring_duties = st.builds(
     every=st.sampled_from(list(Every)),
     met_by=acceptance_step_names | st.just("ProgressReported"),
     while_in=st.lists(acceptance_step_names, max_size=2),
+    per_task=st.booleans(),
 )
 
 
@@ -1513,3 +1514,13 @@ def holiday_announcement_fields(draw):
     closed = draw(st.frozensets(days, min_size=1, max_size=6))
     worked = draw(st.frozensets(days.filter(lambda d: d not in closed), max_size=3))
     return {"year": year, "holidays": closed, "workdays": worked}
+
+
+from servicekit.acceptance import InternalAcceptanceFailed  # noqa: E402
+
+ACCEPTANCE_RECURRING_VALUES[InternalAcceptanceFailed] = st.builds(
+    InternalAcceptanceFailed,
+    at=acceptance_instants,
+    reasons=acceptance_text_items,
+    failed_checks=acceptance_text_lists,
+)

@@ -240,3 +240,33 @@ class TestMember:
         with pytest.raises(UnknownNameError, match="channel must be one of") as info:
             member(Channel, "x" * 10_000_000, "channel")
         assert len(str(info.value)) < 300
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1990, 1, 1),
+        max_value=dt.datetime(2040, 1, 1),
+        timezones=st.sampled_from(
+            [ZoneInfo("America/New_York"), ZoneInfo("Asia/Shanghai"), dt.UTC]
+        ),
+        allow_imaginary=False,
+    ),
+    st.booleans(),
+)
+def test_utc_is_astimezone_in_utc(value, as_pendulum):
+    """The fast UTC conversion (every event pays it) equals the standard one.
+
+    Across DST changes too: the repeated hour's two folds stay two instants.
+    """
+    if as_pendulum:
+        value = pendulum.instance(value)
+    expected = dt.datetime.astimezone(value, dt.UTC)
+    got = field_converters.utc(value)
+    assert got == expected
+    assert got.utcoffset() == dt.timedelta(0)
+
+
+def test_utc_refuses_a_naive_datetime():
+    """A naive value would silently be read in the machine's own zone."""
+    with pytest.raises(NaiveDatetimeError):
+        field_converters.utc(dt.datetime(2025, 1, 1, 9))

@@ -6,6 +6,7 @@ working days; Sunday 09-28 is one too. 2026: Sunday 01-04 and Saturday 02-28 are
 
 import datetime as dt
 
+import attrs
 import holidays
 import pendulum
 import pytest
@@ -17,19 +18,26 @@ from servicekit.acceptance import (
     FEEDBACK_REVIEW,
     STANDARD_PROCESS,
     AcceptanceFailed,
+    Breach,
     BreachKind,
+    Cancelled,
     CustomerCare,
+    Delivered,
     DeliveryApplied,
     Every,
     Party,
+    Process,
     ProgressReported,
     RecurringDuty,
     Requirement,
     RequirementPolicy,
+    State,
     StepDone,
     TaskAdded,
+    TaskAssigned,
     TaskDone,
     TaskProgressed,
+    Transition,
 )
 from servicekit.acceptance._recurrence import period_of
 from servicekit.errors import (
@@ -38,6 +46,7 @@ from servicekit.errors import (
     InvalidProcessError,
     InvalidTransitionError,
     InvalidTypeError,
+    NaiveDatetimeError,
 )
 from servicekit.sla import BusinessCalendar, parse_hours
 
@@ -83,11 +92,25 @@ class TestDailyProgressNote:
             2025, 1, 26, 18
         )
         req = req.apply(noted(sh(2025, 1, 26, 11)))
-        # Monday 01-27 is missed; during the festival it is the overdue one.
+        # Monday 01-27 is missed: during the festival it shows as lapsed at once,
+        # before any note records it, and the next owed is the first day back.
         during = sh(2025, 2, 1, 10)
-        late = owed(req, "progress_note", during)
-        assert late.due_at == sh(2025, 1, 27, 18)
-        assert late in req.overdue(during)
+        assert [(b.kind, b.what, b.due_at) for b in req.missed(during)] == [
+            # (no weekly report either: that week's was due on Sunday 01-26)
+            (BreachKind.LAPSED, "progress_report", sh(2025, 1, 26, 18)),
+            (BreachKind.LAPSED, "progress_note", sh(2025, 1, 27, 18)),
+        ]
+        assert req.breaches == ()
+        assert owed(req, "progress_note", during).due_at == sh(2025, 2, 5, 18)
+        # The week of 01-27 had one working day: its report is overdue, still
+        # owed until the week ends (a report now would be late, not lapsed).
+        assert [(o.what, o.due_at) for o in req.overdue(during)] == [
+            ("progress_report", sh(2025, 1, 27, 18))
+        ]
+        # On the Monday evening it is still owed, overdue: a note then is late.
+        evening = sh(2025, 1, 27, 20)
+        assert owed(req, "progress_note", evening) in req.overdue(evening)
+        assert [b.what for b in req.missed(evening)] == ["progress_report"]
         # The next note, on the first day back, meets 02-05; 01-27 lapsed.
         req = req.apply(noted(sh(2025, 2, 5, 10)))
         assert [(b.kind, b.what, b.due_at) for b in req.breaches] == [
@@ -113,6 +136,7 @@ class TestDailyProgressNote:
         req = self.delivering().apply_all(
             [
                 TaskDone(at=sh(2025, 1, 23, 16), task="T1"),
+                Delivered(at=sh(2025, 1, 23, 16)),
                 DeliveryApplied(
                     at=sh(2025, 1, 23, 17), contents=["r"], criteria=CRITERIA
                 ),
@@ -124,9 +148,73 @@ class TestDailyProgressNote:
                 at=sh(2025, 1, 24, 10), reasons=["x"], failed_criteria=CRITERIA[:1]
             )
         )
+        # In rework the note is owed again by each task of the rework.
+        assert owed(req, "progress_note", sh(2025, 1, 24, 11)) is None
+        req = req.apply(
+            TaskAdded(
+                at=sh(2025, 1, 24, 11), task="fix", owner="Wang", due_at=sh(2025, 2, 5)
+            )
+        )
+        note = owed(req, "progress_note", sh(2025, 1, 24, 12))
+        assert (note.task, note.owner) == ("fix", "Wang")
         assert owed(req, "progress_note", sh(2025, 1, 24, 12)).due_at == sh(
             2025, 1, 24, 18
         )
+
+    def test_cancelling_records_what_was_missed_and_owes_nothing_more(self):
+        """Regression (issue 18): leaving delivery dropped the unmet notes silently."""
+        req = self.delivering()
+        friday = sh(2025, 1, 24, 19)
+        assert [b.due_at for b in req.missed(friday)] == [sh(2025, 1, 23, 18)]
+        # Friday's note is overdue but still owed at 19:00: cancelling then
+        # lapses it too; nothing is owed or missed afterwards.
+        req = req.apply(Cancelled(at=friday, reason="the customer withdrew"))
+        assert [(b.kind, b.what, b.due_at, b.at) for b in req.breaches] == [
+            (BreachKind.LAPSED, "progress_note", due, due)
+            for due in (sh(2025, 1, 23, 18), sh(2025, 1, 24, 18))
+        ]
+        later = sh(2025, 3, 3)
+        assert req.missed(later) == ()
+        assert req.due_duties(later) == ()
+
+    def test_each_task_owner_owes_a_note(self):
+        """Point 3: each task owner updates progress every day, named when silent."""
+        req = self.delivering().apply(
+            TaskAdded(
+                at=sh(2025, 1, 23, 11), task="T2", owner="Wang", due_at=sh(2025, 3, 1)
+            )
+        )
+        req = req.apply_all([noted(sh(2025, 1, 23, 17)), noted(sh(2025, 1, 24, 17))])
+        friday = sh(2025, 1, 24, 19)
+        assert [(o.task, o.owner) for o in req.overdue(friday)] == [("T2", "Wang")]
+        assert [(b.what, b.task, b.owner, b.due_at) for b in req.missed(friday)] == [
+            ("progress_note", "T2", "Wang", sh(2025, 1, 23, 18))
+        ]
+        # Wang reassigns T2 to Zhao and finishes it on Monday: the two notes
+        # missed are recorded against the task's owner then.
+        req = req.apply_all(
+            [
+                TaskAssigned(at=sh(2025, 1, 26, 9), task="T2", owner="Zhao"),
+                TaskDone(at=sh(2025, 1, 27, 9), task="T2"),
+            ]
+        )
+        assert [(b.kind, b.task, b.owner, b.due_at) for b in req.breaches] == [
+            (BreachKind.LAPSED, "T2", "Zhao", sh(2025, 1, day, 18))
+            for day in (23, 24, 26)
+        ]
+        assert [o.task for o in req.due_duties(sh(2025, 1, 27, 10))] == [
+            None,
+            "T1",
+            None,
+            "T1",
+        ]
+
+    def test_asking_needs_an_aware_instant(self):
+        req = self.delivering()
+        with pytest.raises(NaiveDatetimeError):
+            req.missed(dt.datetime(2025, 1, 24, 19))
+        with pytest.raises(NaiveDatetimeError):
+            req.due_duties(dt.datetime(2025, 1, 24, 19))
 
     def test_the_default_process_owes_no_recurring_duty(self):
         req = Requirement.open(
@@ -169,19 +257,32 @@ class TestCustomerCare:
         # December's letter is forgotten; January's goes out on Sunday 01-04, a
         # make-up working day after the New Year holiday.
         sent = StepDone(at=sh(2026, 1, 4, 10), step="care_letter_sent")
-        assert care.overdue(sh(2026, 1, 4, 9)) == (
-            owed(care, "care_letter", sh(2026, 1, 4, 9)),
-            owed(care, "feedback_review", sh(2026, 1, 4, 9)),
+        # December's letter (and the quarter's review) lapsed with the year; the
+        # letter owed now is January's, which is not overdue.
+        assert [(b.what, b.due_at) for b in care.missed(sh(2026, 1, 4, 9))] == [
+            ("care_letter", sh(2025, 12, 31, 18)),
+            ("feedback_review", sh(2025, 12, 31, 18)),
+        ]
+        assert owed(care, "care_letter", sh(2026, 1, 4, 9)).due_at == sh(
+            2026, 1, 30, 18
         )
+        assert care.overdue(sh(2026, 1, 4, 9)) == ()
         care = care.apply(sent)
+        assert care.missed(sh(2026, 1, 4, 11)) == (
+            Breach(
+                kind="lapsed",
+                party="team",
+                what="feedback_review",
+                due_at=sh(2025, 12, 31, 18),
+                at=sh(2025, 12, 31, 18),
+            ),
+        )
         assert [(b.kind, b.what, b.due_at) for b in care.breaches] == [
             (BreachKind.LAPSED, "care_letter", sh(2025, 12, 31, 18))
         ]
         # February's is due on Saturday 02-28 2026, the month's last working day.
         assert owed(care, "care_letter", sh(2026, 1, 10)).due_at == sh(2026, 2, 28, 18)
-        assert care.overdue(sh(2026, 1, 10)) == (
-            owed(care, "feedback_review", sh(2026, 1, 10)),
-        )
+        assert care.overdue(sh(2026, 1, 10)) == ()
 
     def test_a_quarterly_feedback_review(self):
         care = self.vip().apply(
@@ -272,6 +373,27 @@ class TestNeverFires:
             with_duty(name="progress_note")
         with pytest.raises(InvalidProcessError, match="two duties are named 'deliver'"):
             with_duty(name="deliver")
+        # A duty per task: met by an event naming the task, where tasks are added.
+        per_task = with_duty(met_by="TaskAssigned", per_task=True)
+        assert per_task.recurring[-1].to_dict()["per_task"] is True
+        assert "per_task" not in with_duty().recurring[-1].to_dict()
+        with pytest.raises(InvalidProcessError, match="not ProgressReported"):
+            with_duty(per_task=True)
+        with pytest.raises(
+            InvalidProcessError, match="per task, and the state accepts no TaskAdded"
+        ):
+            with_duty(
+                met_by="TaskProgressed", per_task=True, while_in=["awaiting_acceptance"]
+            )
+        with pytest.raises(InvalidTypeError, match="per_task must be True or False"):
+            with_duty(per_task="yes")
+        with pytest.raises(InvalidArgumentError, match="never fires on a customer"):
+            CustomerCare(
+                customer="x",
+                since=sh(2026, 1, 1),
+                calendar=CHINA,
+                duties=[attrs.evolve(CARE_LETTER, per_task=True)],
+            )
 
     def test_a_calendar_must_know_business_days(self):
         class DaysOnly:
@@ -410,3 +532,35 @@ class TestBoundaries:
         req = in_delivery()
         assert req.follow_up is None
         assert req.application is None
+
+
+def test_a_duty_of_two_states_keeps_its_track_between_them():
+    """Moving between two states that both owe a duty neither restarts nor lapses it."""
+    note = RecurringDuty(
+        name="note", party="team", every="week", met_by="noted", while_in=["a", "b"]
+    )
+    process = Process(
+        name="two",
+        states=[State(name="a"), State(name="b"), State(name="done", terminal=True)],
+        transitions=[
+            Transition(source="a", on="noted", target="a"),
+            Transition(source="a", on="move", target="b"),
+            Transition(source="b", on="noted", target="b"),
+            Transition(source="b", on="finish", target="done"),
+        ],
+        recurring=[note],
+    )
+    req = Requirement.open(
+        id="R",
+        received_at=sh(2025, 9, 22, 9),
+        policy=RequirementPolicy(CHINA),
+        process=process,
+    ).apply_all(
+        [
+            StepDone(at=sh(2025, 9, 22, 10), step="noted"),
+            StepDone(at=sh(2025, 9, 23, 10), step="move"),
+        ]
+    )
+    # The week of 09-22 is met (in a); b owes the next week's, due 09-30.
+    assert [o.due_at for o in req.due_duties(sh(2025, 9, 24))] == [sh(2025, 9, 30, 18)]
+    assert req.breaches == ()

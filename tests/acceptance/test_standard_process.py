@@ -6,6 +6,7 @@ Saturday 02-08 are make-up working days) where the calendar matters.
 """
 
 import datetime as dt
+import json
 
 import holidays
 import pendulum
@@ -24,7 +25,9 @@ from servicekit.acceptance import (
     Delivered,
     DeliveryApplied,
     FollowUpDone,
+    InternalAcceptanceFailed,
     Party,
+    Process,
     Requirement,
     RequirementPolicy,
     RequirementState,
@@ -160,10 +163,11 @@ CRITERIA = ("totals match to the cent", "runs in under 5 minutes")
 
 
 def hand_over(req, at):
-    """The delivery event the requirement's process takes: an application, or not."""
+    """Deliver; in the standard process, pass the internal acceptance by applying."""
+    req = req.apply(Delivered(at=at))
     if "DeliveryApplied" in req.allowed_steps:
-        return DeliveryApplied(at=at, contents=["report"], criteria=CRITERIA)
-    return Delivered(at=at)
+        req = req.apply(DeliveryApplied(at=at, contents=["report"], criteria=CRITERIA))
+    return req
 
 
 def awaiting_follow_up(process=STANDARD_PROCESS):
@@ -177,11 +181,8 @@ def awaiting_follow_up(process=STANDARD_PROCESS):
                 SolutionAgreed(at=sh(2025, 1, 27, 17, 36)),
             ]
         )
-    req = req.apply_all(
-        [
-            hand_over(req, sh(2025, 1, 27, 17, 40)),
-            AcceptancePassed(at=sh(2025, 1, 27, 17, 50)),
-        ]
+    req = hand_over(req, sh(2025, 1, 27, 17, 40)).apply(
+        AcceptancePassed(at=sh(2025, 1, 27, 17, 50))
     )
     assert due(req) == (Party.TEAM, "follow_up", sh(2025, 2, 7, 18))
     return req
@@ -473,11 +474,12 @@ class TestTasks:
         with pytest.raises(
             InvalidTransitionError, match=r"task is open: T2 \(owner Wang"
         ):
-            req.apply(hand_over(req, sh(2025, 1, 24, 17)))
+            hand_over(req, sh(2025, 1, 24, 17))
         assert req == before
         req = req.apply(TaskDone(at=sh(2025, 1, 24, 17), task="T2"))
-        req = req.apply(hand_over(req, sh(2025, 1, 24, 18)))
+        req = hand_over(req, sh(2025, 1, 24, 18))
         assert req.state is RequirementState.AWAITING_ACCEPTANCE
+        # Each task owed its note from 01-24, and was done before that day's close.
         assert req.breaches == ()
         assert [t.done_at for t in req.tasks] == [
             sh(2025, 1, 24, 16),
@@ -594,7 +596,8 @@ class TestDeliveryApplication:
     """Point 4: a delivery application lists contents and criteria; the verdict names them."""
 
     def applied(self):
-        req = in_delivery()
+        req = in_delivery().apply(Delivered(at=sh(2025, 1, 24, 16)))
+        assert due(req) == (Party.TEAM, "accept_internally", sh(2025, 1, 26, 18))
         application = DeliveryApplied(
             at=sh(2025, 1, 24, 17),
             contents=["reconciliation report", "export script"],
@@ -621,7 +624,7 @@ class TestDeliveryApplication:
         again = DeliveryApplied(
             at=sh(2025, 1, 27, 10), contents=["fixed report"], criteria=CRITERIA[:1]
         )
-        req = req.apply(again)
+        req = req.apply_all([Delivered(at=sh(2025, 1, 27, 9)), again])
         assert req.application == again
         with pytest.raises(InvalidEventError, match="'runs in under 5 minutes', which"):
             req.apply(
@@ -664,9 +667,63 @@ class TestDeliveryApplication:
 
     def test_the_standard_process_delivers_by_application_only(self):
         req = in_delivery()
-        assert "Delivered" not in req.allowed_steps
-        with pytest.raises(InvalidTransitionError, match=r"allowed: .*DeliveryApplied"):
-            req.apply(Delivered(at=sh(2025, 1, 24, 17)))
+        assert "DeliveryApplied" not in req.allowed_steps
+        with pytest.raises(InvalidTransitionError, match=r"allowed: Delivered"):
+            req.apply(
+                DeliveryApplied(
+                    at=sh(2025, 1, 24, 17), contents=["r"], criteria=CRITERIA
+                )
+            )
+        delivered = req.apply(Delivered(at=sh(2025, 1, 24, 17)))
+        with pytest.raises(InvalidTransitionError, match=r"allowed: DeliveryApplied"):
+            delivered.apply(AcceptancePassed(at=sh(2025, 1, 24, 18)))
+
+
+class TestInternalAcceptance:
+    """Point 4: an internal acceptance (tests, document review) precedes the application."""
+
+    def test_delivered_work_is_accepted_internally_within_a_business_day(self):
+        # Delivered on Friday 01-24 at 17:00; Saturday is closed and Sunday 01-26
+        # a make-up working day, so the internal acceptance is due then.
+        req = in_delivery().apply(Delivered(at=sh(2025, 1, 24, 17)))
+        assert req.state == "internal_acceptance"
+        assert req.allowed_steps == (
+            "DeliveryApplied",
+            "InternalAcceptanceFailed",
+            "Cancelled",
+        )
+        assert due(req) == (Party.TEAM, "accept_internally", sh(2025, 1, 26, 18))
+        # Passing it late (on Monday) is a breach of the team's own window.
+        req = req.apply(
+            DeliveryApplied(
+                at=sh(2025, 1, 27, 10),
+                contents=["report"],
+                criteria=CRITERIA,
+                checked=["unit tests", "document review"],
+            )
+        )
+        assert req.state is RequirementState.AWAITING_ACCEPTANCE
+        assert [(b.kind, b.what, b.due_at) for b in req.breaches] == [
+            (BreachKind.LATE, "accept_internally", sh(2025, 1, 26, 18)),
+        ]
+
+    def test_a_failed_internal_acceptance_is_rework_not_a_customer_failure(self):
+        req = in_delivery().apply(Delivered(at=sh(2025, 1, 24, 10)))
+        failed = InternalAcceptanceFailed(
+            at=sh(2025, 1, 24, 15),
+            reasons=["the guide misses the export screen"],
+            failed_checks=["document review"],
+        )
+        req = req.apply(failed)
+        assert req.state is RequirementState.IN_REWORK
+        assert req.rework_count == 0
+        # Rework within 2 business days: Sunday 01-26 (make-up) and Monday 01-27.
+        assert due(req) == (Party.TEAM, "resubmit", sh(2025, 1, 27, 18))
+        assert InternalAcceptanceFailed.from_dict(failed.to_dict()) == failed
+        req = req.apply(Delivered(at=sh(2025, 1, 26, 11)))
+        assert req.state == "internal_acceptance"
+        with pytest.raises(InvalidArgumentError, match="reason"):
+            InternalAcceptanceFailed(at=sh(2025, 1, 24, 15), reasons=[])
 
     def test_the_application_is_checked(self):
         at = sh(2025, 1, 24, 17)
@@ -676,3 +733,20 @@ class TestDeliveryApplication:
             DeliveryApplied(at=at, contents=["x"], criteria=[])
         with pytest.raises(InvalidArgumentError, match="'x' twice"):
             DeliveryApplied(at=at, contents=["r"], criteria=["x", "x"])
+
+
+class TestStored:
+    """A CRM stores the standard process and requirements following it as JSON."""
+
+    def test_the_process_and_a_requirement_on_it_round_trip(self):
+        data = json.loads(json.dumps(STANDARD_PROCESS.to_dict()))
+        assert Process.from_dict(data) == STANDARD_PROCESS
+        assert Process.from_dict(data).to_mermaid() == STANDARD_PROCESS.to_mermaid()
+        req = in_delivery().apply(Delivered(at=sh(2025, 1, 24, 17)))
+        stored = json.loads(json.dumps(req.to_dict()))
+        assert stored["state"] == "internal_acceptance"
+        back = Requirement.from_dict(stored)
+        assert back == req
+        now = sh(2025, 2, 6, 9)
+        assert back.due_duties(now) == req.due_duties(now)
+        assert back.breaches == req.breaches

@@ -29,6 +29,9 @@ ratings_maps = st.dictionaries(
 )
 
 
+_RATED = ("attitude", "competence", "follow_up", "resolution", "response_speed")
+
+
 class TestFollowUp:
     @given(ratings_maps, st.integers(2, 5))
     def test_reasons_by_brute_force(self, ratings, below):
@@ -98,8 +101,8 @@ class TestFollowUp:
             needs_follow_up({"atitude": 1, "resolution": 4})
         assert str(info.value) == (
             "unknown dimension 'atitude'; the dimensions are 'attitude', "
-            "'follow_up', 'resolution', 'response_speed' (pass dimensions=[...] to "
-            "rate others)"
+            "'competence', 'follow_up', 'resolution', 'response_speed' (pass "
+            "dimensions=[...] to rate others)"
         )
         assert needs_follow_up(
             {"competence": 2}, dimensions=["competence", "attitude"]
@@ -113,10 +116,12 @@ class TestFollowUp:
             "no response has the dimension 'atitude'; the responses' fields are "
             "'attitude', 'city', 'id'"
         )
-        # The default dimensions are the index's four: a survey without some of
-        # them says which it asked.
+        # Named dimensions must each be asked; the default ones need not all be.
         with pytest.raises(UnknownNameError, match="'follow_up'"):
-            follow_up_alerts(rows)
+            follow_up_alerts(rows, dimensions=["attitude", "follow_up"])
+        assert [a.response for a in follow_up_alerts(rows)] == [0]
+        with pytest.raises(UnknownNameError, match="any rating dimension"):
+            follow_up_alerts([{"id": 1, "atitude": 1}])
         assert [
             a.response
             for a in follow_up_alerts(rows, dimensions=["attitude"], id_field="id")
@@ -124,6 +129,47 @@ class TestFollowUp:
         # A dimension nobody answered (None) is present, not misspelt.
         full = [dict.fromkeys(SCORING_DIMENSIONS), {"attitude": 2}]
         assert follow_up_alerts(full)[0].response == 1
+
+    def test_a_low_competence_rating_alerts_by_default(self):
+        """Regression (issue 18): a competence rating of 1 was ignored.
+
+        The standard process rates response speed, resolution, attitude and
+        competence, and a low score on any of them triggers action; without
+        ``dimensions=`` the alerts read only the index's four, so a visit rated
+        1 on competence raised no alert (and ``needs_follow_up`` refused it).
+        """
+        visits = [
+            {"id": "V1", "response_speed": 4, "resolution": 5, "attitude": 5},
+            {"id": "V2", "response_speed": 4, "attitude": 5, "competence": 1},
+        ]
+        (alert,) = follow_up_alerts(visits, id_field="id")
+        assert (alert.response, alert.reasons) == (
+            "V2",
+            ("competence rated 1 (below 3)",),
+        )
+        assert needs_follow_up({"competence": 2}) == ("competence rated 2 (below 3)",)
+
+    @given(
+        st.lists(
+            st.dictionaries(
+                st.sampled_from((*_RATED, "city")),
+                st.one_of(st.integers(1, 5), st.none()),
+            ),
+            min_size=1,
+            max_size=6,
+        ).filter(lambda rows: any(set(r) - {"city"} for r in rows)),
+        st.integers(2, 5),
+    )
+    def test_default_alerts_by_brute_force(self, rows, below):
+        rows = [
+            {k: v for k, v in r.items() if k != "city"} | {"city": "x"} for r in rows
+        ]
+        expected = [
+            i
+            for i, r in enumerate(rows)
+            if any(k != "city" and v is not None and v < below for k, v in r.items())
+        ]
+        assert [a.response for a in follow_up_alerts(rows, below=below)] == expected
 
     @pytest.mark.parametrize(
         ("dimensions", "error"),

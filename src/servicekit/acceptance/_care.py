@@ -36,6 +36,8 @@ from servicekit.acceptance._recurrence import (
     RecurringDuty,
     RecurringTrack,
     check_calendar_days,
+    missed_at,
+    owed_at,
 )
 from servicekit.acceptance._state import Breach, Obligation, event_name
 from servicekit.errors import (
@@ -78,7 +80,7 @@ def _duties(value: object) -> tuple[RecurringDuty, ...]:
         raise InvalidArgumentError(msg)
     names: set[str] = set()
     for duty in out:
-        if duty.while_in:
+        if duty.while_in or duty.per_task:
             msg = (
                 f"recurring duty '{duty.name!s}' never fires on a customer: it recurs "
                 "only while a requirement is in some state; put it on the Process"
@@ -236,14 +238,28 @@ class CustomerCare(_codec.Serialisable):
         return self._breaches
 
     def due_duties(self, now: dt.datetime) -> tuple[Obligation, ...]:
-        """Each duty's earliest instance not met: due at close of business, overdue after.
+        """Each duty's instance owed at ``now``: due at close of business, overdue after.
+
+        The instance of ``now``'s period (or the next with a business day) unless
+        met; one whose period ended unmet is in [`missed`][] instead.
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
         """
-        to_instant(now)
-        owed = (track.owed(self.calendar) for track in self._tracks)
-        return tuple(o for o in owed if o is not None)
+        return owed_at(self._tracks, self.calendar, now)
+
+    def missed(self, now: dt.datetime) -> tuple[Breach, ...]:
+        """The instances lapsed by ``now`` and not yet in [`breaches`][], oldest first.
+
+        An instance lapses when its period ends unmet (December's letter, once
+        December is over); the history records it when the next event meeting
+        the duty arrives. ``care.breaches + care.missed(now)`` is the record as of
+        ``now``. Nothing changes.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+        """
+        return missed_at(self._tracks, self.calendar, now)
 
     def overdue(self, now: dt.datetime) -> tuple[Obligation, ...]:
         """The duties of [`due_duties`][] whose due time is strictly before ``now``."""

@@ -51,6 +51,7 @@ __all__ = [
     "DeliveryApplied",
     "Event",
     "FollowUpDone",
+    "InternalAcceptanceFailed",
     "ProgressReported",
     "SheetAmended",
     "SheetRejected",
@@ -980,6 +981,49 @@ class DeliveryApplied(_EventBase):
     checked: tuple[str, ...] = attrs.field(default=(), converter=_checks)
 
 
+def _internal_reasons(value: object) -> tuple[str, ...]:
+    return reasons(value, "InternalAcceptanceFailed.reasons", allow_none=False)
+
+
+def _failed_checks(value: object) -> tuple[str, ...]:
+    return reasons(value, "InternalAcceptanceFailed.failed_checks", allow_none=True)
+
+
+@_event()
+@keeps_instants
+@attrs.frozen(kw_only=True)
+class InternalAcceptanceFailed(_EventBase):
+    """The team's own acceptance (tests, document review) failed: rework before applying.
+
+    In the standard process, delivered work is first accepted internally; passing
+    it is applying for delivery (``DeliveryApplied``, whose ``checked`` lists what
+    was checked), failing it sends the work to rework.
+
+    Args:
+        at: when the internal acceptance failed.
+        reasons: a non-empty list of non-blank reasons.
+        failed_checks: which checks failed (``"unit tests"``), optional.
+
+    Raises:
+        InvalidArgumentError: no reason, or a blank one.
+        InvalidTypeError: ``reasons`` is a bare string or holds non-strings.
+
+    Examples:
+        >>> import pendulum
+        >>> from servicekit.acceptance import InternalAcceptanceFailed
+        >>> e = InternalAcceptanceFailed(
+        ...     at=pendulum.datetime(2025, 3, 13, 16, tz="Asia/Shanghai"),
+        ...     reasons=["the user guide misses the export screen"],
+        ...     failed_checks=["document review"],
+        ... )
+        >>> InternalAcceptanceFailed.from_dict(e.to_dict()) == e
+        True
+    """
+
+    reasons: tuple[str, ...] = attrs.field(converter=_internal_reasons)
+    failed_checks: tuple[str, ...] = attrs.field(default=(), converter=_failed_checks)
+
+
 def _summary(value: object) -> str:
     return text(value, "ProgressReported.summary")
 
@@ -1027,6 +1071,7 @@ Event = (
     | TaskDone
     | DeliveryApplied
     | ProgressReported
+    | InternalAcceptanceFailed
 )
 """Any workflow event (a type alias for the union of the event classes)."""
 
@@ -1055,6 +1100,7 @@ EVENT_TYPES: Final[tuple[type[Event], ...]] = (
     TaskDone,
     DeliveryApplied,
     ProgressReported,
+    InternalAcceptanceFailed,
 )
 _codec.variants(Event, EVENT_TYPES)
 

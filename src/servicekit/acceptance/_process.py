@@ -538,6 +538,10 @@ _IN_PLACE: Final = frozenset(
 )
 
 
+#: The events that can meet a per-task duty: they name an open task.
+_TASK_MEETS: Final = frozenset({"TaskProgressed", "TaskAssigned"})
+
+
 def _refuse(process: Process, problem: str) -> InvalidProcessError:
     return InvalidProcessError(f"process {process.name!r}: {problem}")
 
@@ -616,12 +620,20 @@ def _compile(process: Process) -> Machine:
         },
         allowed={s: _classes(row) for s, row in rows.items()},
         names={s: tuple(row) for s, row in rows.items()},
-        recurring={
-            state: tuple(d for d in process.recurring if state in d.while_in)
-            for state in declared
-            if any(state in d.while_in for d in process.recurring)
-        },
+        recurring=_recurring_by_state(process, declared, per_task=False),
+        task_recurring=_recurring_by_state(process, declared, per_task=True),
     )
+
+
+def _recurring_by_state(
+    process: Process, declared: Mapping[str, State], *, per_task: bool
+) -> dict[str, tuple[RecurringDuty, ...]]:
+    duties = [d for d in process.recurring if d.per_task is per_task]
+    return {
+        state: tuple(d for d in duties if state in d.while_in)
+        for state in declared
+        if any(state in d.while_in for d in duties)
+    }
 
 
 def _classes(row: Mapping[str, object]) -> tuple[type[Event], ...]:
@@ -660,6 +672,13 @@ def _check_recurring(
 ) -> None:
     for duty in process.recurring:
         never = f"recurring duty '{duty.name!s}' never fires"
+        if duty.per_task and duty.met_by not in _TASK_MEETS:
+            raise _refuse(
+                process,
+                f"recurring duty '{duty.name!s}' is owed per task, so it is met by an "
+                f"event naming the task ({', '.join(sorted(_TASK_MEETS))}), not "
+                f"{duty.met_by}",
+            )
         if not duty.while_in:
             raise _refuse(
                 process,
@@ -674,6 +693,12 @@ def _check_recurring(
                     process,
                     f"{never} in state '{state!s}': a terminal state is left never "
                     "and accepts nothing",
+                )
+            if duty.per_task and "TaskAdded" not in rows[state]:
+                raise _refuse(
+                    process,
+                    f"{never} in state '{state!s}': it is owed per task, and the "
+                    "state accepts no TaskAdded",
                 )
             if duty.met_by not in rows[state]:
                 raise _refuse(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from typing import Any, Final
 
 import attrs
@@ -39,6 +40,7 @@ from servicekit.acceptance._state import (
     Obligation,
     Party,
     StateName,
+    Task,
     duty_name,
     state_name,
 )
@@ -50,6 +52,8 @@ __all__ = [
     "RecurringDuty",
     "RecurringTrack",
     "check_calendar_days",
+    "missed_at",
+    "owed_at",
 ]
 
 #: How many periods in a row may have no business day before the search gives up
@@ -122,11 +126,19 @@ def _names(value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _per_task(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"RecurringDuty.per_task must be True or False, got {value!r}"
+        raise InvalidTypeError(msg)
+    return value
+
+
 @_codec.value(
+    omit_if_default=("per_task",),
     shapes={
         "name": DUTY_NAME,
         "while_in": _codec.Shape(tuple[str, ...], _states, _names),
-    }
+    },
 )
 @attrs.frozen(kw_only=True)
 class RecurringDuty(_codec.Serialisable):
@@ -142,6 +154,10 @@ class RecurringDuty(_codec.Serialisable):
         while_in: for a requirement's duty, the states in which it recurs (its
             first instance is the one due after entering them); empty for a
             customer's duty (``CustomerCare``).
+        per_task: owed by each open task of those states, from ``TaskAdded`` to
+            ``TaskDone``, and met by ``met_by`` for that task (``"TaskProgressed"``:
+            "each task owner updates progress every day"); its obligations and
+            breaches name the task and its owner.
 
     Examples:
         >>> from servicekit.acceptance import RecurringDuty
@@ -163,6 +179,7 @@ class RecurringDuty(_codec.Serialisable):
     every: Every = attrs.field(converter=_every)
     met_by: str = attrs.field(converter=_met_by)
     while_in: tuple[StateName, ...] = attrs.field(default=(), converter=_states)
+    per_task: bool = attrs.field(default=False, converter=_per_task)
 
     def start(self, since: pendulum.DateTime) -> RecurringTrack:
         """Start recurring at ``since`` (entering one of its states, opening a care file)."""
@@ -223,6 +240,11 @@ def _find_close(
     return None
 
 
+def _date_of(at: dt.datetime) -> dt.date:
+    """The local date of ``at`` as a plain date (pendulum's date arithmetic is slow)."""
+    return dt.date(at.year, at.month, at.day)
+
+
 @functools.lru_cache(maxsize=8192)
 def _midnight(zone: str, day: dt.date) -> pendulum.DateTime:
     """The start of ``day`` in ``zone`` (memoised: a pure function of its keys)."""
@@ -258,36 +280,88 @@ class RecurringTrack:
 
     def _next_day(self) -> dt.date:
         # The folds give every instant in the calendar's zone: dates are local.
-        start = self.since.date()
+        start = _date_of(self.since)
         if self.met_through is None:
             return start
         return max(start, self.met_through + dt.timedelta(days=1))
 
-    def owed(self, calendar: Any) -> Obligation | None:
-        """The earliest instance not met: overdue once its due time has passed."""
-        found = instance(calendar, self.duty.every, self._next_day(), self.since)
+    def owed(
+        self, calendar: Any, today: dt.date, task: Task | None = None
+    ) -> Obligation | None:
+        """The instance owed on the local date ``today``: the earliest still meetable.
+
+        An instance whose period ended before ``today`` can no longer be met (it
+        is in [`missed`][]); the one of ``today``'s period is owed, overdue once
+        its due time passed, until the period ends. O(1): it jumps to ``today``.
+        A per-task duty's obligation names ``task`` and its owner.
+        """
+        day = max(self._next_day(), today)
+        found = instance(calendar, self.duty.every, day, self.since)
         if found is None:
             return None
         (first, _last), due = found
         opened = _midnight(calendar.timezone, first)
         since = opened if utc(opened) > utc(self.since) else self.since
         return Obligation(
-            party=self.duty.party, what=self.duty.name, since=since, due_at=due
+            party=self.duty.party,
+            what=self.duty.name,
+            since=since,
+            due_at=due,
+            owner=None if task is None else task.owner,
+            task=None if task is None else task.id,
+        )
+
+    def missed(
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None = None
+    ) -> tuple[Breach, ...]:
+        """The instances lapsed by ``at`` (given in the calendar's zone), not yet recorded.
+
+        Exactly the ``LAPSED`` breaches an event meeting the duty at ``at`` would
+        record: every unmet instance of a period that ended before ``at``'s date.
+        Nothing changes; the breaches are dated at their due times.
+        """
+        _target, breaches = self._walk(calendar, at, task)
+        return tuple(b for b in breaches if b.kind is BreachKind.LAPSED)
+
+    def stop(
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None = None
+    ) -> tuple[Breach, ...]:
+        """The breaches of leaving the duty's states at ``at``: what can never be met.
+
+        Every unmet instance due before ``at`` lapses (dated at its due time),
+        including the one of ``at``'s own period if its due time has passed; an
+        instance due later is owed no more.
+        """
+        _target, breaches = self._walk(calendar, at, task)
+        return tuple(
+            b
+            if b.kind is BreachKind.LAPSED
+            else self._breach(BreachKind.LAPSED, b.due_at, b.due_at, task)
+            for b in breaches
         )
 
     def meet(
-        self, calendar: Any, at: pendulum.DateTime
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None = None
     ) -> tuple[RecurringTrack, tuple[Breach, ...]]:
         """Meet the instance of ``at``'s period; earlier unmet instances lapse.
 
         Each instance missed before it is a ``LAPSED`` breach dated at its due
         time; meeting the instance after its due time is a ``LATE`` one.
         """
-        duty = self.duty
-        day = at.date()
-        target = period_of(duty.every, day)
-        if self.met_through is not None and target[1] <= self.met_through:
+        target, breaches = self._walk(calendar, at, task)
+        if target is None:
             return self, ()  # that period is met already: a second note is welcome
+        met = RecurringTrack(duty=self.duty, since=self.since, met_through=target[1])
+        return met, breaches
+
+    def _walk(
+        self, calendar: Any, at: pendulum.DateTime, task: Task | None
+    ) -> tuple[Period | None, tuple[Breach, ...]]:
+        """The period of ``at`` (None if met already) and what meeting it would record."""
+        duty = self.duty
+        target = period_of(duty.every, _date_of(at))
+        if self.met_through is not None and target[1] <= self.met_through:
+            return None, ()
         breaches: list[Breach] = []
         cursor = self._next_day()
         while True:
@@ -297,15 +371,75 @@ class RecurringTrack:
             (_first, last), due = found
             if last >= target[0]:
                 if utc(at) > utc(due):
-                    breaches.append(self._breach(BreachKind.LATE, due, at))
+                    breaches.append(self._breach(BreachKind.LATE, due, at, task))
                 break
-            breaches.append(self._breach(BreachKind.LAPSED, due, due))
+            breaches.append(self._breach(BreachKind.LAPSED, due, due, task))
             cursor = last + dt.timedelta(days=1)
-        return attrs.evolve(self, met_through=target[1]), tuple(breaches)
+        return target, tuple(breaches)
 
     def _breach(
-        self, kind: BreachKind, due: pendulum.DateTime, at: pendulum.DateTime
+        self,
+        kind: BreachKind,
+        due: pendulum.DateTime,
+        at: pendulum.DateTime,
+        task: Task | None,
     ) -> Breach:
         return Breach(
-            kind=kind, party=self.duty.party, what=self.duty.name, due_at=due, at=at
+            kind=kind,
+            party=self.duty.party,
+            what=self.duty.name,
+            due_at=due,
+            at=at,
+            owner=None if task is None else task.owner,
+            task=None if task is None else task.id,
         )
+
+
+def _local(calendar: Any, now: dt.datetime) -> pendulum.DateTime:
+    return to_instant(to_instant(now).in_timezone(calendar.timezone))
+
+
+def owed_at(
+    tracks: tuple[RecurringTrack, ...],
+    calendar: Any,
+    now: dt.datetime,
+    tasks: tuple[Task, ...] = (),
+) -> tuple[Obligation, ...]:
+    """Each track's instance owed at ``now`` (see [`RecurringTrack.owed`][]).
+
+    With ``tasks``, the tracks are per-task ones, one per task in that order.
+
+    Raises:
+        NaiveDatetimeError: ``now`` has no time zone.
+    """
+    # The local date only: the plain datetime conversion (pendulum's own is slower
+    # and builds a DateTime this query does not need).
+    zone = zoneinfo.ZoneInfo(calendar.timezone)
+    today = dt.datetime.fromtimestamp(to_instant(now).timestamp(), zone).date()
+    if tasks:
+        owed = (
+            t.owed(calendar, today, task) for t, task in zip(tracks, tasks, strict=True)
+        )
+    else:
+        owed = (track.owed(calendar, today) for track in tracks)
+    return tuple(o for o in owed if o is not None)
+
+
+def missed_at(
+    tracks: tuple[RecurringTrack, ...],
+    calendar: Any,
+    now: dt.datetime,
+    tasks: tuple[Task, ...] = (),
+) -> tuple[Breach, ...]:
+    """Every instance lapsed by ``now`` and not yet recorded, oldest due time first.
+
+    With ``tasks``, the tracks are per-task ones, one per task in that order.
+
+    Raises:
+        NaiveDatetimeError: ``now`` has no time zone.
+    """
+    at = _local(calendar, now)
+    named = zip(tracks, tasks, strict=True) if tasks else ((t, None) for t in tracks)
+    found = [b for track, task in named for b in track.missed(calendar, at, task)]
+    # Stable: instances due at one instant keep the order of the duties.
+    return tuple(sorted(found, key=lambda b: utc(b.due_at)))

@@ -31,10 +31,16 @@ from servicekit.acceptance._fields import (
     optional_text,
     text,
     to_instant,
+    utc,
 )
 from servicekit.acceptance._policy import RequirementPolicy
 from servicekit.acceptance._process import DEFAULT_PROCESS, Process
-from servicekit.acceptance._recurrence import check_calendar_days
+from servicekit.acceptance._recurrence import (
+    RecurringTrack,
+    check_calendar_days,
+    missed_at,
+    owed_at,
+)
 from servicekit.acceptance._state import (
     POLICY_FACT,
     Breach,
@@ -265,6 +271,15 @@ class Requirement(_codec.Serialisable):
     @property
     def _machine(self) -> Machine:
         return self.process.machine
+
+    def _task_tracks(self) -> tuple[tuple[RecurringTrack, ...], tuple[Task, ...]]:
+        """The per-task duties' tracks, and the task of each, in the same order."""
+        tasks = {t.id: t for t in self._progress.tasks}
+        pairs = self._progress.task_recurring
+        return (
+            tuple(track for _task, track in pairs),
+            tuple(tasks[task] for task, _track in pairs),
+        )
 
     @classmethod
     def open(
@@ -527,9 +542,13 @@ class Requirement(_codec.Serialisable):
         """Return every open obligation at ``now``, recurring duties' instances too.
 
         The [`obligations`][] (the state's duty, each open task), then for each
-        recurring duty of the state its earliest instance not met: due at close
-        of business on its period's last business day, overdue once that passed.
-        Costs O(1) per requirement (a few calendar look-ups per recurring duty).
+        recurring duty of the state the instance owed at ``now``: the one of
+        ``now``'s period (or the next period with a business day) unless it is
+        met, due at close of business on its period's last business day and
+        overdue once that passed. Instances of periods that ended unmet are no
+        longer owed: they are lapsed, in [`missed`][]. Costs O(1) per requirement
+        (a few calendar look-ups per recurring duty, however long ago the last
+        note).
 
         Raises:
             NaiveDatetimeError: ``now`` has no time zone.
@@ -552,11 +571,80 @@ class Requirement(_codec.Serialisable):
         to_instant(now)
         own = self.obligations
         progress = self._progress
-        if not progress.recurring or self.is_terminal:
+        if self.is_terminal or not (progress.recurring or progress.task_recurring):
             return own
         calendar = self.policy.calendar
-        owed = (track.owed(calendar) for track in progress.recurring)
-        return own + tuple(o for o in owed if o is not None)
+        own += owed_at(progress.recurring, calendar, now)
+        if progress.task_recurring:
+            tracks, tasks = self._task_tracks()
+            own += owed_at(tracks, calendar, now, tasks)
+        return own
+
+    def missed(self, now: dt.datetime) -> tuple[Breach, ...]:
+        """Return the recurring duties' instances lapsed by ``now``, not yet in [`breaches`][].
+
+        An instance lapses when its period ends unmet (a progress note owed on
+        Monday and not written by Monday's end). The history records it when the
+        next event meeting the duty arrives, or when the requirement leaves the
+        duty's states; until then it is reported here, so ``req.breaches +
+        req.missed(now)`` is the record as of ``now``, whenever the caller asks.
+        Nothing changes. Each is a ``LAPSED`` breach dated at its due time, oldest
+        first.
+
+        Raises:
+            NaiveDatetimeError: ``now`` has no time zone.
+
+        Examples:
+            >>> import pendulum
+            >>> from servicekit.acceptance import (
+            ...     RecurringDuty,
+            ...     Requirement,
+            ...     RequirementPolicy,
+            ...     SheetSent,
+            ... )
+            >>> from servicekit.sla import BusinessCalendar
+            >>> sheet_chase = RecurringDuty(
+            ...     name="chase_sheet",
+            ...     party="team",
+            ...     every="business_day",
+            ...     met_by="sheet_chased",
+            ...     while_in=["awaiting_confirmation"],
+            ... )
+            >>> from servicekit.acceptance import DEFAULT_PROCESS, Transition
+            >>> chasing = DEFAULT_PROCESS.extended(
+            ...     transitions=[
+            ...         Transition(
+            ...             source="awaiting_confirmation",
+            ...             on="sheet_chased",
+            ...             target="awaiting_confirmation",
+            ...         )
+            ...     ],
+            ...     recurring=[sheet_chase],
+            ... )
+            >>> t = pendulum.datetime(2025, 3, 3, 10, tz="UTC")
+            >>> req = Requirement.open(
+            ...     id="R1",
+            ...     received_at=t,
+            ...     policy=RequirementPolicy(BusinessCalendar.always_open()),
+            ...     process=chasing,
+            ... ).apply(SheetSent(at=t))
+            >>> [
+            ...     (b.kind.value, str(b.due_at))
+            ...     for b in req.missed(pendulum.datetime(2025, 3, 4, 9, tz="UTC"))
+            ... ]
+            [('lapsed', '2025-03-04 00:00:00+00:00')]
+            >>> req.breaches
+            ()
+        """
+        progress = self._progress
+        calendar = self.policy.calendar
+        found = missed_at(progress.recurring, calendar, now)
+        if not progress.task_recurring:
+            return found
+        tracks, tasks = self._task_tracks()
+        found += missed_at(tracks, calendar, now, tasks)
+        # Stable: instances due at one instant keep the order of the duties.
+        return tuple(sorted(found, key=lambda b: utc(b.due_at)))
 
     def timeouts(self, now: dt.datetime) -> tuple[Event, ...]:
         """Return the events that the passage of time up to ``now`` implies.

@@ -5,10 +5,13 @@
 drafts a solution, complex ones (``attributes.complexity == "complex"``) go through a
 cross-department review (a rejected review sends it back to drafting), the service
 manager presents it and adjusts it until the customer agrees; delivery (and rework)
-is broken into tasks with owners and deadlines to the hour, and is handed over by a
-delivery application (contents, acceptance criteria) only once no task is open, a
-failed acceptance naming the criteria that failed; while delivering, a task progress
-note is owed every business day and a progress report every week; the customer may
+is broken into tasks with owners and deadlines to the hour, and is delivered
+(``Delivered``) only once no task is open; the team then accepts it internally
+within a business day (tests, document review): a failure
+(``InternalAcceptanceFailed``) is rework, a pass is the delivery application
+(contents, acceptance criteria) the customer judges, a failed acceptance naming
+the criteria that failed; while delivering, each open task owes a progress note
+every business day (its owner named) and the team a progress report every week; the customer may
 reject or
 amend the confirmation sheet before its deadline, which opens a window for a revised
 sheet; a follow-up visit rating any dimension low (below 3 of 5, competence
@@ -151,9 +154,23 @@ _TASK_ROWS: Final = tuple(
     for on in ("TaskAdded", "TaskAssigned", "TaskProgressed", "TaskDone")
 )
 
-_APPLICATION_ROWS: Final = tuple(
-    Transition(source=state, on="DeliveryApplied", target="awaiting_acceptance")
-    for state in ("in_delivery", "in_rework")
+#: The team's own acceptance of delivered work (tests, document review), before the
+#: customer's: passing it is applying for delivery, failing it is rework.
+_INTERNAL_ACCEPTANCE: Final = State(
+    name="internal_acceptance",
+    owes=ObligationRule(party="team", what="accept_internally", days=1),
+)
+
+_APPLICATION_ROWS: Final = (
+    *(
+        Transition(source=state, on="Delivered", target="internal_acceptance")
+        for state in ("in_delivery", "in_rework")
+    ),
+    *_rows(
+        "internal_acceptance",
+        ("DeliveryApplied", "awaiting_acceptance"),
+        ("InternalAcceptanceFailed", "in_rework"),
+    ),
 )
 
 _DELIVERING: Final = ("in_delivery", "in_rework")
@@ -162,12 +179,14 @@ _REPORT_ROWS: Final = tuple(
     for state in _DELIVERING
 )
 _RECURRING: Final = (
+    # "Each task owner updates progress every day": one note per open task.
     RecurringDuty(
         name="progress_note",
         party="team",
         every=Every.BUSINESS_DAY,
         met_by="TaskProgressed",
         while_in=_DELIVERING,
+        per_task=True,
     ),
     RecurringDuty(
         name="progress_report",
@@ -180,12 +199,13 @@ _RECURRING: Final = (
 
 _EXTENDED: Final = DEFAULT_PROCESS.extended(
     name="standard",
-    states=[_REVISED_SHEET, _RATING_RESPONSE, *_SOLUTION_STATES],
+    states=[_REVISED_SHEET, _RATING_RESPONSE, *_SOLUTION_STATES, _INTERNAL_ACCEPTANCE],
     transitions=[
         *_SOLUTION_ROWS,
         # Tasks of the delivery (and of a rework), each with its owner and deadline.
         *_TASK_ROWS,
-        # Delivery is by application: contents and criteria, after internal checks.
+        # Delivered work is accepted internally within a business day, then
+        # applied for (contents and criteria); a failed check is rework.
         *_APPLICATION_ROWS,
         # The weekly progress report to the customer.
         *_REPORT_ROWS,
@@ -228,8 +248,7 @@ _EXTENDED: Final = DEFAULT_PROCESS.extended(
 STANDARD_PROCESS: Final[Process] = Process(
     name="standard",
     states=_EXTENDED.states,
-    # A bare Delivered gives way to the application, which says what is judged.
-    transitions=[t for t in _EXTENDED.transitions if t.on != "Delivered"],
+    transitions=_EXTENDED.transitions,
     # While delivering: a progress note every business day, a report every week.
     recurring=_RECURRING,
 )

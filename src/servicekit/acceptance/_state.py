@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import pendulum  # noqa: TC002 -- the codec reads field annotations at run time
+import pendulum
 
 from servicekit import _codec
 from servicekit._boundary import quote
@@ -702,6 +702,7 @@ class Machine:
     allowed: Mapping[str, tuple[type[Event], ...]]
     names: Mapping[str, tuple[str, ...]]
     recurring: Mapping[str, tuple[RecurringDuty, ...]] = attrs.field(factory=dict)
+    task_recurring: Mapping[str, tuple[RecurringDuty, ...]] = attrs.field(factory=dict)
 
     @property
     def counts_hours(self) -> bool:
@@ -740,6 +741,8 @@ class Progress:
     tasks: tuple[Task, ...] = ()
     criteria: tuple[str, ...] = ()
     recurring: tuple[RecurringTrack, ...] = ()
+    #: Each open task's per-task duties: (task id, track).
+    task_recurring: tuple[tuple[str, RecurringTrack], ...] = ()
 
     @property
     def obligation(self) -> Obligation | None:
@@ -754,7 +757,10 @@ class Progress:
 
 def _local(policy: RequirementPolicy, value: pendulum.DateTime) -> pendulum.DateTime:
     # DESIGN §2: instants servicekit returns are in the relevant calendar's zone.
-    return to_instant(value.in_timezone(policy.calendar.timezone))
+    zone = policy.calendar.timezone
+    if type(value) is pendulum.DateTime and getattr(value.tzinfo, "name", None) == zone:
+        return value  # already there (events usually are): no conversion to pay
+    return to_instant(value.in_timezone(zone))
 
 
 def _deadline(
@@ -921,12 +927,29 @@ def advance(
     """Return the progress after ``event``, or raise and change nothing.
 
     The state's own rules first (``_advance``), then the recurring duties: the
-    event meets those it is named for, and a new state starts its own.
+    event meets those it is named for, leaving their states lapses what they
+    owed before, and a new state starts its own.
     """
     after = _advance(progress, event, policy, machine, facts)
-    if not machine.recurring:
-        return after
+    if machine.recurring:
+        after = _state_duties(progress, after, event, policy, machine)
+    if machine.task_recurring:
+        after = _task_duties(progress, after, event, policy, machine)
+    return after
+
+
+def _state_duties(
+    progress: Progress,
+    after: Progress,
+    event: Event,
+    policy: RequirementPolicy,
+    machine: Machine,
+) -> Progress:
+    """The requirement's recurring duties after ``event`` (``after``: its own rules)."""
     name = event_name(event)
+    moved = after.state != progress.state
+    if not moved and all(t.duty.met_by != name for t in progress.recurring):
+        return after  # nothing recurring is touched: no copy to pay for
     calendar = policy.calendar
     breaches = after.breaches
     tracks: list[RecurringTrack] = []
@@ -937,13 +960,61 @@ def advance(
             tracks.append(met)
         else:
             tracks.append(track)
-    if after.state != progress.state:
+    if moved:
+        duties = machine.recurring.get(after.state, ())
+        staying = {duty.name for duty in duties}
+        for track in tracks:
+            if track.duty.name not in staying:
+                # Leaving its states: what was owed before now can never be met.
+                breaches += track.stop(calendar, after.last_at)
         kept = {t.duty.name: t for t in tracks}
-        tracks = [
-            kept.get(duty.name) or duty.start(after.last_at)
-            for duty in machine.recurring.get(after.state, ())
-        ]
+        tracks = [kept.get(duty.name) or duty.start(after.last_at) for duty in duties]
     return attrs.evolve(after, recurring=tuple(tracks), breaches=breaches)
+
+
+def _task_duties(
+    progress: Progress,
+    after: Progress,
+    event: Event,
+    policy: RequirementPolicy,
+    machine: Machine,
+) -> Progress:
+    """Each open task's recurring duties after ``event``.
+
+    Started by ``TaskAdded``, met by the duty's event for that task, ended by
+    ``TaskDone`` or by leaving the duty's states (what was owed before then
+    lapses, naming the task and its owner).
+    """
+    name = event_name(event)
+    task_id = getattr(event, "task", None)
+    moved = after.state != progress.state
+    if not moved and task_id is None:
+        return after  # only task events and leaving a state touch these duties
+    calendar = policy.calendar
+    breaches = after.breaches
+    staying = {d.name for d in machine.task_recurring.get(after.state, ())}
+    tasks = {t.id: t for t in after.tasks}
+    out: list[tuple[str, RecurringTrack]] = []
+    for owner_task, track in progress.task_recurring:
+        task = tasks[owner_task]
+        ends = (isinstance(event, TaskDone) and task_id == owner_task) or (
+            moved and track.duty.name not in staying
+        )
+        if ends:
+            breaches += track.stop(calendar, after.last_at, task)
+            continue
+        if track.duty.met_by == name and task_id == owner_task:
+            met, missed = track.meet(calendar, after.last_at, task)
+            breaches += missed
+            out.append((owner_task, met))
+        else:
+            out.append((owner_task, track))
+    if isinstance(event, TaskAdded):
+        out.extend(
+            (event.task, duty.start(after.last_at))
+            for duty in machine.task_recurring.get(after.state, ())
+        )
+    return attrs.evolve(after, task_recurring=tuple(out), breaches=breaches)
 
 
 def _advance(

@@ -1,7 +1,8 @@
 """Alerts: responses that need a follow-up, and customers at risk of churning.
 
 A response rating any dimension below a threshold (by default below 3 on 1–5) needs a
-follow-up call; a customer with several unresolved complaints inside a recent window is
+follow-up call (response speed, resolution, attitude and competence, as the standard
+service process rates them, and the index's follow-up dimension); a customer with several unresolved complaints inside a recent window is
 high-risk. Both alerts carry their reasons in words, so the person acting on them
 knows why. "Now" is a parameter: this module must never read the clock.
 """
@@ -56,6 +57,12 @@ _MAX_ID = 2**63
 # How many names an "unknown dimension" message lists before it says "…".
 _LISTED = 20
 
+# The dimensions a response may rate unless the caller names others: the standard
+# service process's four (response speed, resolution, attitude, competence) and the
+# satisfaction index's (which has follow-up instead of competence). A low rating on
+# any of them needs a follow-up.
+_RATED: tuple[str, ...] = tuple(sorted({*DEFAULT_WEIGHTS, "competence"}))
+
 
 def _check_scale(scale: tuple[int, int], below: int) -> tuple[int, int]:
     lo, hi = scale_pair(scale)
@@ -101,7 +108,7 @@ def needs_follow_up(
     *,
     below: int = 3,
     scale: tuple[int, int] = (1, 5),
-    dimensions: Iterable[str] = tuple(DEFAULT_WEIGHTS),
+    dimensions: Iterable[str] = _RATED,
 ) -> tuple[str, ...]:
     """Return why a response needs a follow-up: one reason per dimension rated below ``below``.
 
@@ -112,9 +119,9 @@ def needs_follow_up(
         ratings: dimension name → rating; every name must be one of ``dimensions``.
         below: ratings strictly below this need a follow-up.
         scale: the rating scale, to reject impossible ratings.
-        dimensions: the dimensions a response may rate; the satisfaction index's
-            four (``attitude``, ``follow_up``, ``resolution``, ``response_speed``)
-            by default.
+        dimensions: the dimensions a response may rate; by default the standard
+            process's four and the satisfaction index's: ``attitude``,
+            ``competence``, ``follow_up``, ``resolution``, ``response_speed``.
 
     Raises:
         UnknownNameError: ``ratings`` names a dimension not in ``dimensions`` (a
@@ -126,12 +133,12 @@ def needs_follow_up(
         >>> from servicekit.scoring import needs_follow_up
         >>> needs_follow_up({"resolution": 2, "attitude": 1, "response_speed": 4})
         ('attitude rated 1 (below 3)', 'resolution rated 2 (below 3)')
-        >>> needs_follow_up({"resolution": 3})
-        ()
+        >>> needs_follow_up({"resolution": 3, "competence": 1})
+        ('competence rated 1 (below 3)',)
         >>> needs_follow_up({"atitude": 1})
         Traceback (most recent call last):
         ...
-        servicekit.errors.UnknownNameError: unknown dimension 'atitude'; the dimensions are 'attitude', 'follow_up', 'resolution', 'response_speed' (pass dimensions=[...] to rate others)
+        servicekit.errors.UnknownNameError: unknown dimension 'atitude'; the dimensions are 'attitude', 'competence', 'follow_up', 'resolution', 'response_speed' (pass dimensions=[...] to rate others)
     """
     lo, hi = _check_scale(scale, below)
     known = _dimension_names(dimensions)
@@ -238,26 +245,32 @@ def follow_up_alerts(
     *,
     below: int = 3,
     scale: tuple[int, int] = (1, 5),
-    dimensions: Iterable[str] = tuple(DEFAULT_WEIGHTS),
+    dimensions: Iterable[str] | None = None,
     id_field: str | None = None,
 ) -> tuple[FollowUpAlert, ...]:
     """Return an alert for every response with a dimension rated below ``below``.
 
-    Only the named ``dimensions`` are read, so responses may carry other fields
-    (city, agent…). Alerts come in input order.
+    Only the rating dimensions are read, so responses may carry other fields
+    (city, agent…). Alerts come in input order. By default every dimension a
+    response rates counts, competence included: a competence rating of 1 alerts
+    whether or not the survey also asked about follow-up.
 
     Args:
         responses: mappings holding the dimension ratings.
         below: ratings strictly below this need a follow-up (3 means 1 and 2 do).
         scale: the rating scale.
-        dimensions: the rating fields to check; the index's four by default. Each
-            must be a field of at least one response: a name no response carries is
-            almost surely misspelt, and would silently never alert.
+        dimensions: the rating fields to check. Each named one must be a field of
+            at least one response: a name no response carries is almost surely
+            misspelt, and would silently never alert. None (the default): each
+            of ``attitude``, ``competence``, ``follow_up``, ``resolution`` and
+            ``response_speed`` that a response carries, and at least one must be
+            carried by some response.
         id_field: a field naming each response; without it alerts name positions.
 
     Raises:
-        UnknownNameError: some response was given but none has one of the
-            ``dimensions`` (leave out questions the survey did not ask).
+        UnknownNameError: some response was given but none has one of the named
+            ``dimensions`` (leave out questions the survey did not ask), or, by
+            default, none has any rating dimension.
         InvalidArgumentError / InvalidTypeError: a rating is invalid, or a response
             lacks ``id_field``.
 
@@ -277,9 +290,16 @@ def follow_up_alerts(
         Traceback (most recent call last):
         ...
         servicekit.errors.UnknownNameError: no response has the dimension 'atitude'; the responses' fields are 'attitude', 'follow_up', 'resolution', 'ticket'
+
+        By default every rating a response carries counts, competence included:
+
+        >>> visits = [{"id": "V-1", "attitude": 5, "competence": 1}]
+        >>> [a.reasons for a in follow_up_alerts(visits)]
+        [('competence rated 1 (below 3)',)]
     """
     lo, hi = _check_scale(scale, below)
-    names = _dimension_names(dimensions)
+    chosen = dimensions is not None
+    names = _dimension_names(_RATED if dimensions is None else dimensions)
     known = frozenset(names)
     rows = materialise(responses, "responses")
     alerts = []
@@ -302,13 +322,17 @@ def follow_up_alerts(
                 msg = f"response #{i} has no {quote(id_field)} to name it by"
                 raise InvalidArgumentError(msg)
             alerts.append(FollowUpAlert(response=ident, reasons=reasons))
-    missing = [n for n in names if n not in seen]
+    # Named dimensions must each be asked; the default ones only as a group.
+    missing = [n for n in names if n not in seen] if chosen or not seen else []
     if rows and missing:
         fields = {k for row in rows for k in row if isinstance(k, str)}
-        msg = (
-            f"no response has the dimension {quote(missing[0])}; the responses' "
-            f"fields are {_listing(fields)}"
+        what = (
+            f"the dimension {quote(missing[0])}"
+            if chosen
+            else f"any rating dimension ({_listing(names)}; pass dimensions=[...] to "
+            "name the survey's)"
         )
+        msg = f"no response has {what}; the responses' fields are {_listing(fields)}"
         raise UnknownNameError(msg)
     return tuple(alerts)
 
