@@ -19,6 +19,7 @@ import holidays as holidays_lib
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
+from servicekit.cli._i18n import N_, _
 from servicekit.cli._inputs import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -50,7 +51,7 @@ _SHOW_ALL = 40
 _HEAD = 20
 _TAIL = 10
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit due --tz Asia/Shanghai --country CN \\
       --hours "Mon-Fri 09:00-12:00,13:30-18:00" --start 2025-01-24T17:40 --within 4h
@@ -60,12 +61,12 @@ examples:
 --start without an offset is wall-clock time in --tz. --within counts working time
 (6m, 4h, 1h30m, 2d = 48 working hours); --business-days N means by close of business
 on the N-th business day after the start's date.
-"""
+""")
 
 
 NAME = "due"
-HELP = "a deadline in business hours or days, and the closed periods skipped"
-DESCRIPTION = (
+HELP = N_("a deadline in business hours or days, and the closed periods skipped")
+DESCRIPTION = N_(
     "Add business time to an instant on a business calendar and show "
     "how the deadline was reached: the open stretches counted and the closed "
     "periods skipped (night, weekend, breaks, public holidays, make-up days)."
@@ -75,34 +76,42 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``due`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "--tz", required=True, help="the calendar's IANA time zone, e.g. Asia/Shanghai"
+        "--tz",
+        required=True,
+        help=_("the calendar's IANA time zone, e.g. Asia/Shanghai"),
     )
     parser.add_argument(
         "--country",
-        help="public holidays of this country (holidays package code, e.g. CN, US, DE); "
-        "none when omitted",
+        help=_(
+            "public holidays of this country (holidays package code, e.g. CN, US, DE); "
+            "none when omitted"
+        ),
     )
-    parser.add_argument("--subdiv", help="a subdivision of --country, e.g. CA for US")
+    parser.add_argument(
+        "--subdiv", help=_("a subdivision of --country, e.g. CA for US")
+    )
     parser.add_argument(
         "--hours",
         default=_DEFAULT_HOURS,
-        help=f'weekly working hours (default "{_DEFAULT_HOURS}"); segments separated '
-        'by ";", e.g. "Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00"',
+        help=_(
+            'weekly working hours (default "{hours}"); segments separated '
+            'by ";", e.g. "Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00"'
+        ).format(hours=_DEFAULT_HOURS),
     )
     parser.add_argument(
         "--start",
         required=True,
-        help="ISO-8601 instant; without an offset it is wall-clock time in --tz",
+        help=_("ISO-8601 instant; without an offset it is wall-clock time in --tz"),
     )
     amount = parser.add_mutually_exclusive_group(required=True)
-    amount.add_argument("--within", help="business time to add: 4h, 30m, 1h30m…")
+    amount.add_argument("--within", help=_("business time to add: 4h, 30m, 1h30m…"))
     amount.add_argument(
         "--business-days",
         type=whole_number,
         metavar="N",
-        help="close of business on the N-th business day after the start's date",
+        help=_("close of business on the N-th business day after the start's date"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

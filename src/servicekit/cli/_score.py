@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit.cli._format import aligned
+from servicekit.cli._i18n import N_, _
 from servicekit.cli._inputs import CliError, input_path, read_csv, whole_number
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from servicekit.scoring import Measure
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit score examples/cli/responses.csv --by city --period month
   servicekit score examples/cli/responses.csv --by channel --measure csat --json
@@ -47,7 +48,7 @@ measures and the columns they read (--field names another column):
   index  1-5 ratings in response_speed, resolution, attitude, follow_up: the
          weighted 0-100 satisfaction index (an empty cell is an unanswered question)
 A row whose measure cell is empty is an unanswered survey and is left out.
-"""
+""")
 
 _INDEX_COLUMNS = ("response_speed", "resolution", "attitude", "follow_up")
 _DEFAULT_FIELD = {"nps": "nps", "csat": "rating", "mean": "rating", "fcr": "resolved"}
@@ -63,8 +64,8 @@ _NO = {"false", "no", "n", "0"}
 
 
 NAME = "score"
-HELP = "NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly"
-DESCRIPTION = (
+HELP = N_("NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly")
+DESCRIPTION = N_(
     "Estimate a satisfaction measure per segment (and period) from a "
     "CSV of survey responses, with intervals, honest ranks, shrunk values, "
     "top/bottom marks and the change from the previous period."
@@ -74,43 +75,43 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``score`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "responses", metavar="RESPONSES", help="a CSV file with a header"
+        "responses", metavar="RESPONSES", help=_("a CSV file with a header")
     )
     parser.add_argument(
-        "--by", required=True, help="the column naming segments, e.g. city"
+        "--by", required=True, help=_("the column naming segments, e.g. city")
     )
-    parser.add_argument("--period", help="the column naming periods, e.g. month")
+    parser.add_argument("--period", help=_("the column naming periods, e.g. month"))
     parser.add_argument(
         "--measure",
         choices=("nps", "csat", "fcr", "index", "mean"),
         default="nps",
-        help="what to estimate (default nps)",
+        help=_("what to estimate (default nps)"),
     )
     parser.add_argument(
-        "--field", help="the column the measure reads, if not its default"
+        "--field", help=_("the column the measure reads, if not its default")
     )
     parser.add_argument(
         "--top",
         type=whole_number,
         default=5,
         metavar="K",
-        help="segments marked top (default 5)",
+        help=_("segments marked top (default 5)"),
     )
     parser.add_argument(
         "--bottom",
         type=whole_number,
         default=3,
         metavar="K",
-        help="segments marked bottom (default 3)",
+        help=_("segments marked bottom (default 3)"),
     )
     parser.add_argument(
         "--min-n",
         type=whole_number,
         default=30,
         metavar="N",
-        help="fewest responses for a segment to be ranked (default 30)",
+        help=_("fewest responses for a segment to be ranked (default 30)"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -23,6 +23,7 @@ import pendulum
 
 from servicekit._boundary import quote
 from servicekit.cli._format import cells, pad
+from servicekit.cli._i18n import N_, _
 from servicekit.cli._inputs import (
     CliError,
     JsonLines,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterable, Iterator, Sequence
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit sla examples/cli/events.jsonl --policies examples/cli/policies.json \\
       --now 2025-01-31T18:00+08:00
@@ -66,15 +67,15 @@ e.g. {"ticket_id": "T-1", "at": "2025-01-27T09:12:00+08:00", "kind": "created",
 "priority": "high", "channel": "email"}. Without --policies the seeds' service
 standard (servicekit.sla.presets.SERVICE_STANDARD) applies. --now must carry its UTC
 offset (or Z); without --now the current time is used.
-"""
+""")
 
 _EVENT_FIELDS = EVENT_KEYS[2:]
 _KNOWN_KEYS = (*TICKET_KEYS, *EVENT_KEYS)
 
 
 NAME = "sla"
-HELP = "evaluate every ticket of a JSON-lines event export against SLA policies"
-DESCRIPTION = (
+HELP = N_("evaluate every ticket of a JSON-lines event export against SLA policies")
+DESCRIPTION = N_(
     "Group a JSON-lines export of ticket events by ticket, evaluate "
     "each ticket's SLA clocks at --now, and print a table (or JSON) with a "
     "summary of breaches and the next change."
@@ -83,18 +84,24 @@ DESCRIPTION = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``sla`` command's options (the parser itself is made by ``_app``)."""
-    parser.add_argument("events", metavar="EVENTS", help="a JSON-lines file of events")
+    parser.add_argument(
+        "events", metavar="EVENTS", help=_("a JSON-lines file of events")
+    )
     parser.add_argument(
         "--policies",
         metavar="FILE",
-        help="a PolicySet.to_dict() JSON file (default: the built-in service standard)",
+        help=_(
+            "a PolicySet.to_dict() JSON file (default: the built-in service standard)"
+        ),
     )
     parser.add_argument(
         "--now",
-        help="ISO-8601 instant with an offset, e.g. 2025-01-31T18:00+08:00 "
-        "(default: the current time)",
+        help=_(
+            "ISO-8601 instant with an offset, e.g. 2025-01-31T18:00+08:00 "
+            "(default: the current time)"
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 @attrs.frozen

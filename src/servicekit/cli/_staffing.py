@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
+from servicekit.cli._i18n import N_, _
 from servicekit.cli._inputs import (
     CliError,
     parse_percent,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 _DEFAULT_OPEN_HOURS = 8.0
 _DEFAULT_DAYS_PER_WEEK = 5
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit staffing --volume 1200/day --aht 6m --target 80/20s
   servicekit staffing --volume 150/h --aht 5m --target 90/30s --shrinkage 30% --json
@@ -50,15 +51,15 @@ A daily volume is spread evenly over --open hours (default 8h), a weekly one ove
 such days; an hourly volume is used as it is. Erlang C assumes calls arrive at random
 and wait in one queue; real days have peaks, so plan each busy hour with N/h.
 
-SHARES (--target, --shrinkage): 80%, 80 and 0.8 all mean 80 %. A number with % is a
-percentage (0.5% is half a percent); a bare number above 1 is a percentage; a bare
-number below 1 is a fraction. A bare 1 could mean 1 % or 100 %: write 1%.
-"""
+SHARES (--target, --shrinkage): 80%, 80 and 0.8 all mean 80 %. Written with %, a number
+is a percentage (0.5% means half a percent); a bare number above 1 is a percentage; a
+bare number below 1 is a fraction. A bare 1 could mean 1 %, or 100 %: write 1%.
+""")
 
 
 NAME = "staffing"
-HELP = "agents needed for a service-level target (Erlang C)"
-DESCRIPTION = (
+HELP = N_("agents needed for a service-level target (Erlang C)")
+DESCRIPTION = N_(
     "Erlang C staffing: traffic, agents needed for a target such as "
     "80 % answered within 20 s, scheduled agents after shrinkage, service level, "
     "average speed of answer and occupancy."
@@ -68,35 +69,41 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``staffing`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "--volume", required=True, help="contacts: N/day, N/h (N/hour) or N/week"
+        "--volume", required=True, help=_("contacts: N/day, N/h (N/hour) or N/week")
     )
     parser.add_argument(
-        "--aht", required=True, help="average handling time: 6m, 5m30s, 300s…"
+        "--aht", required=True, help=_("average handling time: 6m, 5m30s, 300s…")
     )
     parser.add_argument(
         "--target",
         required=True,
-        help="service level: 80/20s = 80 %% answered within 20 seconds; the share "
-        "may be written 80%%, 80 or 0.8 (see SHARES below)",
+        help=_(
+            "service level: 80/20s = 80 %% answered within 20 seconds; the share "
+            "may be written 80%%, 80 or 0.8 (see SHARES below)"
+        ),
     )
     parser.add_argument(
         "--open",
-        help="opening hours a day over which a daily or weekly volume is spread "
-        "(default 8h)",
+        help=_(
+            "opening hours a day over which a daily or weekly volume is spread "
+            "(default 8h)"
+        ),
     )
     parser.add_argument(
         "--shrinkage",
         default="0%",
-        help="share of paid time off the queue (breaks, training, absence): 15%%, "
-        "15 or 0.15 (default 0)",
+        help=_(
+            "share of paid time off the queue (breaks, training, absence): 15%%, "
+            "15 or 0.15 (default 0)"
+        ),
     )
     parser.add_argument(
         "--agents",
         type=whole_number,
         metavar="N",
-        help="evaluate this many agents on the phones instead of finding the fewest",
+        help=_("evaluate this many agents on the phones instead of finding the fewest"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
