@@ -119,9 +119,11 @@ GLOSSARY = [(t, form) for t in terms() for form in english_forms(t)]
 NOT_THE_TERM = {
     ("servicekit: warning: {warning}", "warning"),
     (
-        "Add business time to an instant on a business calendar and show how the "
-        "deadline was reached: the open stretches counted and the closed periods "
-        "skipped (night, weekend, breaks, public holidays, make-up days).",
+        (
+            "Add business time to an instant on a business calendar and show how the "
+            "deadline was reached: the open stretches counted and the closed periods "
+            "skipped (night, weekend, breaks, public holidays, make-up days)."
+        ),
         "closed",
     ),
     ("a deadline in business hours or days, and the closed periods skipped", "closed"),
