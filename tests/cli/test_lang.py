@@ -164,3 +164,41 @@ def test_numbers_dates_and_durations_in_each_locale():
 
 def test_the_first_variable_set_names_the_locale():
     assert locale_from({"LC_ALL": "", "LC_MESSAGES": "zh_CN", "LANG": "en"}) == "zh_CN"
+
+
+def test_due_in_chinese_names_days_holidays_and_make_up_days_in_chinese():
+    status, out, _ = _run(
+        "--lang",
+        "zh-CN",
+        "due",
+        "--tz",
+        "Asia/Shanghai",
+        "--country",
+        "CN",
+        "--start",
+        "2025-01-27T17:00",
+        "--within",
+        "2h",
+    )
+    assert status == 0
+    assert out.startswith("截止时间：周三 2025-02-05 10:00 +08:00（Asia/Shanghai）")
+    assert "法定节假日，春节" in out
+    assert "周六 2025-02-01 – 周日 2025-02-02：周末" in out
+    _, out, _ = _run(
+        "--lang", "zh-CN", "due", "--tz", "Asia/Shanghai", "--country", "CN",
+        "--start", "2025-01-24T17:40", "--within", "4h",
+    )  # fmt: skip
+    assert "周日 2025-01-26是调休上班日，计为营业" in out
+
+
+def test_staffing_in_chinese_keeps_its_columns_aligned():
+    status, out, _ = _run(
+        "--lang", "zh-CN", "staffing", "--volume", "1200/day", "--aht", "6m",
+        "--target", "80/20s",
+    )  # fmt: skip
+    assert status == 0
+    assert out.startswith("排班测算：来访量1200每天")
+    assert "服务水平：80.4%在20秒内接起" in out
+    table = out.split("\n\n")[1].splitlines()
+    ends = {wcswidth(line.removesuffix("  <-")) for line in table}
+    assert len(ends) == 1, table

@@ -19,7 +19,8 @@ import holidays as holidays_lib
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
-from servicekit.cli._i18n import N_, _
+from servicekit.cli._format import pad
+from servicekit.cli._i18n import N_, _, chinese, weekday
 from servicekit.cli._inputs import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         bare_zero = args.within.strip() == "0"
         seconds = 0.0 if bare_zero else parse_seconds(args.within, what="--within")
         delta = seconds_delta(seconds, what="--within")
-        amount = f"{format_duration(delta)} business hours"
+        amount = _("{hours} business hours").format(hours=format_duration(delta))
         deadline = _library(
             lambda: calendar.add(start, delta), "--within", amount, start
         )
@@ -136,7 +137,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         days = args.business_days
         delta = None
-        amount = f"{days:,} business day{'' if days == 1 else 's'}"
+        amount = (
+            _("1 business day")
+            if days == 1
+            else _("{n} business days").format(n=f"{days:,}")
+        )
         deadline = _library(
             lambda: calendar.add_business_days(start, days),
             "--business-days",
@@ -256,6 +261,11 @@ def _holiday_names(
         min(start.year, deadline.year) - 1, max(start.year, deadline.year) + 2
     )
     found = holidays_lib.country_holidays(args.country, subdiv=args.subdiv, years=years)
+    if chinese() and "zh_CN" in found.supported_languages:
+        # The holidays package names a country's holidays in Chinese where it can.
+        found = holidays_lib.country_holidays(
+            args.country, subdiv=args.subdiv, years=years, language="zh_CN"
+        )
     return {day: str(name) for day, name in found.items()}
 
 
@@ -335,7 +345,9 @@ def _open_notes(calendar: BusinessCalendar, at: dt.datetime) -> list[str]:
     day = at.date()
     if not calendar.weekly_hours[day.weekday()] and _is_make_up_day(calendar, day):
         return [
-            f"{day:%a} {day.isoformat()} is a make-up working day (调休), counted as open"
+            _("{day} is a make-up working day (调休), counted as open").format(
+                day=f"{weekday(day)} {day.isoformat()}"
+            )
         ]
     return []
 
@@ -351,13 +363,13 @@ def _closed_notes(
     first, last = a.date(), b.date()
     if first == last:
         if not after_open:
-            return ["before opening"]
+            return [_("before opening")]
         lunch = dt.time(11) <= a.time() and b.time() <= dt.time(15)
-        return ["lunch break" if lunch else "break"]
+        return [_("lunch break") if lunch else _("break")]
     notes: list[str] = []
     day = first
     if calendar.is_business_day(first):
-        notes.append("night" if after_open else "after closing")
+        notes.append(_("night") if after_open else _("after closing"))
         day = first + dt.timedelta(days=1)
     runs: list[tuple[dt.date, dt.date, str]] = []
     while day < last:
@@ -368,10 +380,10 @@ def _closed_notes(
             runs.append((day, day, why))
         day += dt.timedelta(days=1)
     for lo, hi, why in runs:
-        span = f"{lo:%a} {lo.isoformat()}"
+        span = f"{weekday(lo)} {lo.isoformat()}"
         if hi != lo:
-            span += f" – {hi:%a} {hi.isoformat()}"
-        notes.append(f"{span}: {why}")
+            span += f" – {weekday(hi)} {hi.isoformat()}"
+        notes.append(_("{span}: {why}").format(span=span, why=why))
     return notes
 
 
@@ -380,16 +392,20 @@ def _closed_day(
 ) -> str:
     if calendar.is_business_day(day):
         # Open for a night shift only, or open outside [a, b): nothing to explain.
-        return "working day"  # pragma: no cover - a gap spans closed days only
+        return _("working day")  # pragma: no cover - a gap spans closed days only
     if day in calendar.holidays.dates_in(day.year):
-        return f"public holiday, {names[day]}" if day in names else "public holiday"
+        if day in names:
+            return _("public holiday, {name}").format(name=names[day])
+        return _("public holiday")
     if not calendar.weekly_hours[day.weekday()]:
-        return "weekend" if day.weekday() >= 5 else f"no working hours on {day:%A}s"
-    return "closed"  # pragma: no cover - every closed day is one of the above
+        if day.weekday() >= 5:
+            return _("weekend")
+        return _("no working hours on {day}s").format(day=weekday(day, long=True))
+    return _("closed")  # pragma: no cover - every closed day is one of the above
 
 
 def _day(at: dt.datetime) -> str:
-    return f"{at:%a %Y-%m-%d}"
+    return f"{weekday(at)} {at:%Y-%m-%d}"
 
 
 def _clock(at: dt.datetime) -> str:
@@ -425,20 +441,25 @@ def _table(
     stretches: list[_Stretch],
 ) -> str:
     holidays_text = (
-        "no public holidays (give --country)"
+        _("no public holidays (give --country)")
         if args.country is None
-        else f"public holidays of {args.country}"
-        + ("" if args.subdiv is None else f"-{args.subdiv}")
+        else _("public holidays of {country}").format(
+            country=args.country + ("" if args.subdiv is None else f"-{args.subdiv}")
+        )
     )
     lines = [
-        f"Deadline: {format_instant(deadline)} ({tz})",
-        f"{amount} from {format_instant(start)}",
-        f"Hours: {args.hours}; {holidays_text}",
+        _("Deadline: {deadline} ({zone})").format(
+            deadline=format_instant(deadline), zone=tz
+        ),
+        _("{amount} from {start}").format(amount=amount, start=format_instant(start)),
+        _("Hours: {hours}; {holidays}").format(
+            hours=args.hours, holidays=holidays_text
+        ),
     ]
     if not stretches:
-        lines.append("No working time is needed: the deadline is the start.")
+        lines.append(_("No working time is needed: the deadline is the start."))
         return "\n".join(lines)
-    lines += [f"Times below are wall-clock times in {tz}.", ""]
+    lines += [_("Times below are wall-clock times in {zone}.").format(zone=tz), ""]
     total = dt.timedelta(0)
     for index, s in enumerate(stretches):
         if s.open:
@@ -446,19 +467,26 @@ def _table(
         if len(stretches) > _SHOW_ALL and _HEAD <= index < len(stretches) - _TAIL:
             if index == _HEAD:
                 hidden = len(stretches) - _HEAD - _TAIL
-                lines.append(f"  … {hidden:,} more stretches (--json lists them all) …")
+                lines.append(
+                    "  "
+                    + _("… {n} more stretches (--json lists them all) …").format(
+                        n=f"{hidden:,}"
+                    )
+                )
             continue
         same_day = s.start.date() == s.end.date()
         end = _clock(s.end) if same_day else f"{_day(s.end)} {_clock(s.end)}"
         span = f"{_day(s.start)} {_clock(s.start)} – {end}"
+        counted, skipped = _("counted"), _("skipped")
         if s.open:
             text = (
-                f"  counted  {span:<36} {format_duration(s.duration):>6}"
-                f"  total {format_duration(total)}"
+                f"  {pad(counted, 7)}  {pad(span, 36)} "
+                f"{pad(format_duration(s.duration), 6, right=True)}  "
+                + _("total {total}").format(total=format_duration(total))
             )
         else:
-            text = f"  skipped  {span}"
+            text = f"  {pad(skipped, 7)}  {span}"
         if s.notes:
-            text += "  " + "; ".join(s.notes)
+            text += "  " + _("; ").join(s.notes)
         lines.append(text.rstrip())
     return "\n".join(lines)

@@ -377,13 +377,15 @@ def cities_section(cities: Cities) -> str:
         "and {bottom_k}, or empty. Cities with fewer than {min_n} answers are not "
         "ranked at all."
     ).format(top_k=top_k, bottom_k=bottom_k, min_n=min_n)
+    top_said, bottom_said = _("Top:"), _("Bottom:")
+    unranked_said = _("Not ranked (n<{n}):").format(n=min_n)
     honest = (
         f"{_para(said)}\n"
         f"{notes}\n"
         f'<ul class="honest">'
-        f"<li><b>{h.esc(_('Top:'))}</b> {_city_list(cities.top)}</li>"
-        f"<li><b>{h.esc(_('Bottom:'))}</b> {_city_list(cities.bottom)}</li>"
-        f"<li><b>{h.esc(_('Not ranked (n<{n}):').format(n=min_n))}</b> "
+        f"<li><b>{h.esc(top_said)}</b> {_city_list(cities.top)}</li>"
+        f"<li><b>{h.esc(bottom_said)}</b> {_city_list(cities.bottom)}</li>"
+        f"<li><b>{h.esc(unranked_said)}</b> "
         f"{_city_list(cities.unranked)}</li>"
         "</ul>"
     )

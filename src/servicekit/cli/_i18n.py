@@ -51,6 +51,7 @@ __all__ = [
     "say",
     "speaking",
     "term",
+    "weekday",
 ]
 
 #: The variables that name the language of messages, in the order gettext reads them.
@@ -199,6 +200,14 @@ def duration(seconds: object) -> str:
     if zh:
         return _unit(d, "duration-day") + _unit(h, "duration-hour", pad=True)
     return f"{d} d {h:02d} h"
+
+
+def weekday(day: dt.date, *, long: bool = False) -> str:
+    """A day's name in the run's language: ``Fri`` or ``周五`` (``Friday``, ``星期五``)."""
+    if not chinese():
+        return f"{day:%A}" if long else f"{day:%a}"
+    b = _babel()
+    return str(b.dates.format_date(day, "EEEE" if long else "EEE", locale=_ZH))
 
 
 def instant(iso: str) -> str:

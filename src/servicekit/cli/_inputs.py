@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 import pendulum
 
 from servicekit._boundary import MAX_DEPTH, check_depth, quote
+from servicekit.cli._i18n import weekday
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
@@ -737,4 +738,7 @@ def format_instant(value: dt.datetime) -> str:
     """
     clock = "%H:%M:%S" if value.second or value.microsecond else "%H:%M"
     offset = value.strftime("%z")
-    return value.strftime(f"%a %Y-%m-%d {clock} ") + f"{offset[:3]}:{offset[3:]}"
+    day = weekday(value)
+    return (
+        f"{day} " + value.strftime(f"%Y-%m-%d {clock} ") + f"{offset[:3]}:{offset[3:]}"
+    )

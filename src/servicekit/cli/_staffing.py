@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
-from servicekit.cli._i18n import N_, _
+from servicekit.cli._format import cells, pad
+from servicekit.cli._i18n import N_, _, chinese, percent
 from servicekit.cli._inputs import (
     CliError,
     parse_percent,
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "--open: only a daily or weekly --volume is spread over opening hours"
             )
         period = dt.timedelta(hours=1)
-        spread = "per hour"
+        spread = _("per hour")
     else:
         open_text = "8h" if args.open is None else args.open
         open_day = seconds_delta(parse_seconds(open_text, what="--open"), what="--open")
@@ -133,12 +134,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         days = 1 if unit == "day" else _DEFAULT_DAYS_PER_WEEK
         period = open_day * days
         hours = _number(open_day / dt.timedelta(hours=1))
-        assumed = " (the default --open)" if args.open is None else ""
+        assumed = _(" (the default --open)") if args.open is None else ""
         spread = (
-            f"per day, spread over {hours} h open{assumed}"
+            _("per day, spread over {hours} h open{assumed}")
             if unit == "day"
-            else f"per week, spread over {days} days of {hours} h open{assumed}"
-        )
+            else _("per week, spread over {days} days of {hours} h open{assumed}")
+        ).format(hours=hours, days=days, assumed=assumed)
     if args.agents is not None and not 1 <= args.agents <= _MOST_AGENTS:
         raise CliError(
             f"--agents: must be 1 to {_MOST_AGENTS:,}, got {quote(args.agents)}"
@@ -251,7 +252,7 @@ def _row(
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.1f} %"
+    return percent(100 * share)
 
 
 _MOST_DECIMALS = 6
@@ -271,15 +272,21 @@ def _level(share: float, target_share: float, target_text: str) -> str:
     for places in range(1, _MOST_DECIMALS + 1):
         text = f"{value:.{places}f}"
         if (Decimal(text) < target) == below:
-            return f"{text} %"
+            return f"{text}{_SIGN()}"
     step = Decimal(1).scaleb(-_MOST_DECIMALS)
     if below:
-        return f"{target - step} %"
-    return f"{target} %"  # pragma: no cover - float noise at the sixth decimal
+        return f"{target - step}{_SIGN()}"
+    return f"{target}{_SIGN()}"  # pragma: no cover - float noise at the sixth decimal
+
+
+def _SIGN() -> str:  # noqa: N802 -- the percent sign as the run's language writes it
+    return percent(0, 0).removeprefix("0")
 
 
 def _asa(seconds: float | None) -> str:
-    return "unbounded" if seconds is None else f"{seconds:.1f} s"
+    if seconds is None:
+        return _("unbounded")
+    return _("{seconds} s").format(seconds=f"{seconds:.1f}")
 
 
 def _report(
@@ -292,55 +299,82 @@ def _report(
 ) -> str:
     target_share = facts["target"]["service_level"]
     target_text = _number(100 * target_share)
+    sign = _SIGN()
     lines = [
-        (
-            f"Staffing for {_number(volume)} contacts {spread}, AHT {_duration(aht)}, "
-            f"target {target_text} % answered within {_duration(answer)}"
+        _(
+            "Staffing for {volume} contacts {spread}, AHT {aht}, target {target} "
+            "answered within {answer}"
+        ).format(
+            volume=_number(volume),
+            spread=spread,
+            aht=_duration(aht),
+            target=f"{target_text}{sign}",
+            answer=_duration(answer),
         ),
-        f"Traffic: {facts['traffic']:.2f} Erlangs",
+        _("Traffic: {traffic} Erlangs").format(traffic=f"{facts['traffic']:.2f}"),
     ]
     agents = facts["agents"]
     if agents == 0:
-        lines.append("No contacts, so no agents are needed.")
+        lines.append(_("No contacts, so no agents are needed."))
         return "\n".join(lines)
     chosen = next(r for r in facts["table"] if r["agents"] == agents)
     if facts["agents_given"]:
-        verdict = "meets" if facts["meets_target"] else "misses"
-        lines.append(f"Agents on the phones: {agents} (given; {verdict} the target)")
+        lines.append(
+            (
+                _("Agents on the phones: {n} (given; meets the target)")
+                if facts["meets_target"]
+                else _("Agents on the phones: {n} (given; misses the target)")
+            ).format(n=agents)
+        )
         if facts["agents_needed"] != agents:
             lines.append(
-                f"Fewest agents that meet the target: {facts['agents_needed']}"
+                _("Fewest agents that meet the target: {n}").format(
+                    n=facts["agents_needed"]
+                )
             )
     else:
-        lines.append(f"Agents needed on the phones: {agents}")
+        lines.append(_("Agents needed on the phones: {n}").format(n=agents))
     lines += [
-        (
-            f"Scheduled agents with {_number(100 * facts['shrinkage'])} % shrinkage: "
-            f"{facts['scheduled_agents']}"
+        _("Scheduled agents with {shrinkage} shrinkage: {n}").format(
+            shrinkage=f"{_number(100 * facts['shrinkage'])}{sign}",
+            n=facts["scheduled_agents"],
         ),
-        (
-            f"Service level: {_level(chosen['service_level'], target_share, target_text)} "
-            "answered within "
-            f"{_duration(answer)}"
+        _("Service level: {level} answered within {answer}").format(
+            level=_level(chosen["service_level"], target_share, target_text),
+            answer=_duration(answer),
         ),
-        f"Average speed of answer: {_asa(chosen['asa_seconds'])}",
-        f"Occupancy: {_percent(chosen['occupancy'])}",
-        f"Probability of waiting: {_percent(chosen['waiting_probability'])}",
+        _("Average speed of answer: {asa}").format(asa=_asa(chosen["asa_seconds"])),
+        _("Occupancy: {share}").format(share=_percent(chosen["occupancy"])),
+        _("Probability of waiting: {share}").format(
+            share=_percent(chosen["waiting_probability"])
+        ),
         "",
-        f"{'agents':>6}  {'service level':>13}  {'ASA':>10}  {'occupancy':>9}",
+    ]
+    rows: list[tuple[str, ...]] = [
+        (_("agents"), _("service level"), _("ASA"), _("occupancy"), "")
     ]
     previous = None
     for row in facts["table"]:
         if previous is not None and row["agents"] != previous + 1:
-            lines.append(f"{'…':>6}")
+            rows.append(("…", "", "", "", ""))
         previous = row["agents"]
-        mark = "  <-" if row["agents"] == agents else ""
+        mark = "<-" if row["agents"] == agents else ""
         if row["agents"] == facts["agents_needed"] != agents:
-            mark = "  fewest that meet the target"
-        lines.append(
-            f"{row['agents']:>6}  {_level(row['service_level'], target_share, target_text):>13}  "
-            f"{_asa(row['asa_seconds']):>10}  {_percent(row['occupancy']):>9}{mark}"
+            mark = _("fewest that meet the target")
+        rows.append(
+            (
+                str(row["agents"]),
+                _level(row["service_level"], target_share, target_text),
+                _asa(row["asa_seconds"]),
+                _percent(row["occupancy"]),
+                mark,
+            )
         )
+    widths = [max(cells(r[i]) for r in rows) for i in range(4)]
+    widths = [max(w, least) for w, least in zip(widths, (6, 13, 10, 9), strict=True)]
+    for r in rows:
+        line = "  ".join(pad(c, w, right=True) for c, w in zip(r, widths, strict=False))
+        lines.append(f"{line}  {r[4]}" if r[4] else line.rstrip())
     return "\n".join(lines)
 
 
@@ -351,9 +385,9 @@ def _duration(value: dt.timedelta) -> str:
     minutes, secs = divmod(rest, 60)
     parts = []
     if hours:
-        parts.append(f"{_number(hours)} h")
+        parts.append(_("{n} h").format(n=_number(hours)))
     if minutes:
-        parts.append(f"{_number(minutes)} min")
+        parts.append(_("{n} min").format(n=_number(minutes)))
     if secs or not parts:
-        parts.append(f"{_number(secs)} s")
-    return " ".join(parts)
+        parts.append(_("{n} s").format(n=_number(secs)))
+    return ("" if chinese() else " ").join(parts)
