@@ -202,3 +202,25 @@ def test_staffing_in_chinese_keeps_its_columns_aligned():
     table = out.split("\n\n")[1].splitlines()
     ends = {wcswidth(line.removesuffix("  <-")) for line in table}
     assert len(ends) == 1, table
+
+
+def test_sla_in_chinese_names_states_as_the_glossary_does():
+    status, out, _ = _run(
+        "--lang", "zh-CN", "sla", "examples/cli/events.jsonl",
+        "--policies", "examples/cli/policies.json", "--now", "2025-01-31T18:00+08:00",
+    )  # fmt: skip
+    assert status == 0
+    assert out.startswith("服务等级协议（SLA）截至2025-01-31 18:00 +08:00")
+    assert "首次响应  已超时" in out
+    assert "5个工单，2个超时（T-1003、T-1004）" in out
+
+
+def test_score_in_chinese():
+    status, out, _ = _run(
+        "--lang", "zh-CN", "score", "examples/cli/responses.csv", "--by", "city",
+        "--period", "month",
+    )  # fmt: skip
+    assert status == 0
+    assert out.startswith("按city和month统计净推荐值（分）：")
+    assert "样本太少，不排名" in out
+    assert "名次：1 + 两两检验（Holm 校正）" in out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit.cli._format import aligned
-from servicekit.cli._i18n import N_, _
+from servicekit.cli._i18n import N_, _, percent
 from servicekit.cli._inputs import CliError, input_path, read_csv, whole_number
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
@@ -53,11 +53,11 @@ A row whose measure cell is empty is an unanswered survey and is left out.
 _INDEX_COLUMNS = ("response_speed", "resolution", "attitude", "follow_up")
 _DEFAULT_FIELD = {"nps": "nps", "csat": "rating", "mean": "rating", "fcr": "resolved"}
 _TITLE = {
-    "nps": "NPS (points)",
-    "csat": "CSAT top-box (%)",
-    "mean": "mean rating (1-5)",
-    "fcr": "first-contact resolution (%)",
-    "index": "satisfaction index (0-100)",
+    "nps": N_("NPS (points)"),
+    "csat": N_("CSAT top-box (%)"),
+    "mean": N_("mean rating (1-5)"),
+    "fcr": N_("first-contact resolution (%)"),
+    "index": N_("satisfaction index (0-100)"),
 }
 _YES = {"true", "yes", "y", "1"}
 _NO = {"false", "no", "n", "0"}
@@ -271,50 +271,75 @@ def _number(value: float) -> str:
 
 
 def _marks(row: SegmentRow) -> str:
-    marks = [m for m, on in (("top", row.top), ("bottom", row.bottom)) if on]
+    marks = [m for m, on in ((_("top"), row.top), (_("bottom"), row.bottom)) if on]
     if not row.rankable:
-        marks.append("too few to rank")
-    return ", ".join(marks)
+        marks.append(_("too few to rank"))
+    return _(", ").join(marks)
 
 
 def _change(row: SegmentRow) -> str:
     if row.change is None:
         return "-"
     text = f"{row.change.difference.value:+.1f}"
-    return text + (" significant" if row.change_significant else " not significant")
+    return text + (
+        _(" significant") if row.change_significant else _(" not significant")
+    )
+
+
+_CHANGE = 7  # the column of the change from the previous period
 
 
 def _report(
     table: SegmentTable, args: argparse.Namespace, path: str, count: int
 ) -> str:
-    confidence = f"{100 * table.confidence:g} %"
-    by = f"{args.by}" + (f" and {args.period}" if args.period else "")
+    # 95 %, 99.5 % (as many decimals as the level has), 95% in Chinese
+    confidence = f"{100 * table.confidence:g}" + percent(0, 0).removeprefix("0")
+    by = (
+        _("{by} and {period}").format(by=args.by, period=args.period)
+        if args.period
+        else args.by
+    )
+    responses = (
+        _("1 response") if count == 1 else _("{n} responses").format(n=f"{count:,}")
+    )
     lines = [
-        (
-            f"{_TITLE[args.measure]} by {by}: {count:,} "
-            f"response{'' if count == 1 else 's'} from {path}, "
-            f"{confidence} intervals; ranked when n >= {table.min_n}"
+        _(
+            "{measure} by {by}: {responses} from {path}, {confidence} intervals; "
+            "ranked when n >= {min_n}"
+        ).format(
+            measure=_(_TITLE[args.measure]),
+            by=by,
+            responses=responses,
+            path=path,
+            confidence=confidence,
+            min_n=table.min_n,
         ),
     ]
     header = (
-        "segment",
+        _("segment"),
         "n",
-        "value",
-        "interval",
-        "rank",
-        "shrunk",
-        "shrunk rank",
-        "change",
-        "marks",
+        _("value"),
+        _("interval"),
+        _("rank"),
+        _("shrunk"),
+        _("shrunk rank"),
+        _("change"),
+        _("marks"),
     )
     right = {1, 2, 4, 5, 6}
     overall = dict(table.overall)
     for period in table.periods:
         e = overall[period]
-        label = "all periods" if period is None else f"{args.period} {period}"
+        label = _("all periods") if period is None else f"{args.period} {period}"
         lines += [
             "",
-            f"{label}: overall {_number(e.value)} [{_number(e.low)}, {_number(e.high)}], n={e.n}",
+            _("{label}: overall {value} [{low}, {high}], n={n}").format(
+                label=label,
+                value=_number(e.value),
+                low=_number(e.low),
+                high=_number(e.high),
+                n=e.n,
+            ),
         ]
         body = [
             (
@@ -330,12 +355,12 @@ def _report(
             )
             for r in table.ranked(period)
         ]
-        keep = [i for i in range(len(header)) if args.period or header[i] != "change"]
+        keep = [i for i in range(len(header)) if args.period or i != _CHANGE]
         shown = [tuple(row[i] for i in keep) for row in [header, *body]]
         lines += aligned(shown, {j for j, i in enumerate(keep) if i in right})
     lines += [
         "",
-        (
+        _(
             "rank: 1 + segments that the pairwise tests (Holm-corrected) place above; "
             "shared ranks cannot be told apart.\n"
             "shrunk: pulled toward the period's overall value by sample size."

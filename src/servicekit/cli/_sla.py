@@ -23,7 +23,7 @@ import pendulum
 
 from servicekit._boundary import quote
 from servicekit.cli._format import cells, pad
-from servicekit.cli._i18n import N_, _
+from servicekit.cli._i18n import N_, _, chinese, term
 from servicekit.cli._inputs import (
     CliError,
     JsonLines,
@@ -147,7 +147,9 @@ def _order(ticket: str) -> tuple[int, int, str]:
 
 def _policies(path: str | None) -> tuple[PolicySet, str]:
     if path is None:
-        return SERVICE_STANDARD, "the built-in service standard (no --policies given)"
+        return SERVICE_STANDARD, _(
+            "the built-in service standard (no --policies given)"
+        )
     data = read_json(path)
     try:
         return PolicySet.from_dict(data), path
@@ -374,24 +376,24 @@ def _write_table(
     widens its own row only), so nothing waits for the last ticket.
     """
     header = (
-        "ticket",
-        "policy",
-        "status",
-        "metric",
-        "state",
-        "due",
-        "remaining",
-        "breached at",
+        _("ticket"),
+        _("policy"),
+        _("status"),
+        _("metric"),
+        _("state"),
+        _("due"),
+        _("remaining"),
+        _("breached at"),
     )
     instant = len(_instant(now))
     widths = [
-        max(len(header[0]), 8),
-        max([len(header[1]), *(cells(p.name) for p in policies.policies)]),
-        max(len(header[2]), *(len(s.value) for s in TicketStatus)),
-        max(len(header[3]), *(len(m.value) for m in Metric)),
-        max(len(header[4]), *(len(s.value) for s in MetricState)),
+        max(cells(header[0]), 8),
+        max([cells(header[1]), *(cells(p.name) for p in policies.policies)]),
+        max(cells(header[2]), *(cells(_name(s)) for s in TicketStatus)),
+        max(cells(header[3]), *(cells(_name(m)) for m in Metric)),
+        max(cells(header[4]), *(cells(_name(s)) for s in MetricState)),
         instant,
-        len(header[6]),
+        max(cells(header[6]), 9),  # -100:00 and the like
         instant,
     ]
     right = {6}
@@ -407,7 +409,10 @@ def _write_table(
     upcoming: tuple[dt.datetime, str] | None = None
     for ticket, report in reports:
         if count == 0:
-            out.write(f"SLA at {_instant(now)}; policies: {policy_source}\n\n")
+            said = _("SLA at {now}; policies: {source}").format(
+                now=_instant(now), source=policy_source
+            )
+            out.write(f"{said}\n\n")
             out.write(fmt(header) + "\n")
         count += 1
         first = True
@@ -415,9 +420,9 @@ def _write_table(
             row = (
                 str(ticket) if first else "",
                 report.policy if first else "",
-                report.status.value if first else "",
-                metric.value,
-                status.state.value,
+                _name(report.status) if first else "",
+                _name(metric),
+                _name(status.state),
                 _instant(status.due_at),
                 format_duration(status.remaining),
                 _instant(status.breached_at),
@@ -434,13 +439,25 @@ def _write_table(
         ):
             upcoming = (when, ticket)
     if upcoming:
-        next_text = f"next change {_instant(upcoming[0])} (ticket {upcoming[1]})"
+        next_text = _("next change {at} (ticket {ticket})").format(
+            at=_instant(upcoming[0]), ticket=upcoming[1]
+        )
     else:
-        next_text = "no clock running"
-    names = ", ".join(breached)
+        next_text = _("no clock running")
+    names = _(", ").join(breached)
     if breached_count > len(breached):
-        names += f" and {breached_count - len(breached):,} more"
-    out.write(
-        f"\n{count:,} ticket{'' if count == 1 else 's'}, "
-        f"{breached_count:,} breached{f' ({names})' if names else ''}; {next_text}\n"
+        names += _(" and {n} more").format(n=f"{breached_count - len(breached):,}")
+    tickets = _("1 ticket") if count == 1 else _("{n} tickets").format(n=f"{count:,}")
+    summary = (
+        _("{tickets}, {n} breached ({names}); {next}")
+        if names
+        else _("{tickets}, {n} breached; {next}")
+    ).format(tickets=tickets, n=f"{breached_count:,}", names=names, next=next_text)
+    out.write(f"\n{summary}\n")
+
+
+def _name(value: TicketStatus | Metric | MetricState) -> str:
+    """A state's value (``breached``), or its Chinese name (``已超时``)."""
+    return (
+        term(type(value).__name__, value) or value.value if chinese() else value.value
     )
