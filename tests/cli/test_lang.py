@@ -224,3 +224,30 @@ def test_score_in_chinese():
     assert out.startswith("按city和month统计净推荐值（分）：")
     assert "样本太少，不排名" in out
     assert "名次：1 + 两两检验（Holm 校正）" in out
+
+
+def test_input_errors_name_the_file_line_and_field_in_chinese(tmp_path):
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"ticket_id": "T-1", "at": "x", "kind": "created"}\n')
+    status, _, err = _run(
+        "--lang", "zh-CN", "sla", str(events), "--now", "2025-01-31T18:00+08:00"
+    )  # fmt: skip
+    assert status == 2
+    assert err.startswith(f"servicekit：错误：{events}、第1行、字段 \"at\"：")
+    status, _, err = _run(
+        "--lang",
+        "zh-CN",
+        "staffing",
+        "--volume",
+        "10/h",
+        "--aht",
+        "5m",
+        "--target",
+        "80/20s",
+        "--shrinkage",
+        "1",
+    )
+    assert err == (
+        "servicekit：错误：--shrinkage：单独的1既可能表示1%也可能表示100%；"
+        "请写 1%（或写成小数如 0.15，或百分数如 15%）\n"
+    )

@@ -136,6 +136,13 @@ NOT_THE_TERM = {
     ),
     ("a deadline in business hours or days, and the closed periods skipped", "closed"),
     ("closed", "closed"),  # a closed day of the calendar (不营业)
+    (
+        (
+            'a quoted field is never closed: its opening " swallows the rest of the '
+            'file; close it with " or double a quote inside it ("")'
+        ),
+        "closed",
+    ),
 }
 
 

@@ -117,7 +117,9 @@ class _Progress:
 def _jobs(requested: int) -> int:
     if requested < 0:
         raise CliError(
-            f"--jobs: expected 0 (automatic) or a positive number, got {requested}"
+            _(
+                "--jobs: expected 0 (automatic) or a positive number, got {requested}"
+            ).format(requested=requested)
         )
     if requested:
         return requested

@@ -133,7 +133,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         if args.business_days < 0:
             raise CliError(
-                f"--business-days: must be 0 or more, got {args.business_days}"
+                _("--business-days: must be 0 or more, got {business_days}").format(
+                    business_days=args.business_days
+                )
             )
         days = args.business_days
         delta = None
@@ -197,16 +199,26 @@ def _library(
         near_end = start.year in {FIRST_YEAR, LAST_YEAR}
         blamed = "--start" if near_end else option
         raise CliError(
-            f"{blamed}: the deadline {amount} after {format_instant(start)} lies "
-            f"beyond the years servicekit supports, {FIRST_YEAR} to {LAST_YEAR}"
+            _(
+                "{blamed}: the deadline {amount} after {start} lies beyond the years servicekit supports, {first_year} to {last_year}"
+            ).format(
+                blamed=blamed,
+                amount=amount,
+                start=format_instant(start),
+                first_year=FIRST_YEAR,
+                last_year=LAST_YEAR,
+            )
         ) from None
     except CalendarNeverOpensError:
         raise CliError(
-            f"--hours: the calendar never opens after {format_instant(start)}, so "
-            f"{amount} can never be counted; check --hours and --country"
+            _(
+                "--hours: the calendar never opens after {start}, so {amount} can never be counted; check --hours and --country"
+            ).format(start=format_instant(start), amount=amount)
         ) from None
     except ServiceKitError as error:
-        raise CliError(f"{option}: {error}") from None
+        raise CliError(
+            _("{option}: {value}").format(option=option, value=error)
+        ) from None
 
 
 def _holiday_codes(
@@ -215,14 +227,15 @@ def _holiday_codes(
     """``--country`` and ``--subdiv`` as the holidays package spells them (any case)."""
     if country is None:
         if subdiv is not None:
-            raise CliError("--subdiv needs --country")
+            raise CliError(_("--subdiv needs --country"))
         return None, None
     supported = holidays_lib.list_supported_countries()
     code = country.strip().upper()
     if code not in supported:
         raise CliError(
-            f"--country: no public holidays are known for {quote(country)}; use a "
-            "two-letter country code such as CN, US or DE"
+            _(
+                "--country: no public holidays are known for {country}; use a two-letter country code such as CN, US or DE"
+            ).format(country=quote(country))
         )
     if subdiv is None:
         return code, None
@@ -232,7 +245,11 @@ def _holiday_codes(
         listed = ", ".join(list(choices.values())[:12])
         more = ", …" if len(choices) > 12 else ""
         known = f"its subdivisions are {listed}{more}" if choices else "it has none"
-        raise CliError(f"--subdiv: {code} has no subdivision {quote(subdiv)}; {known}")
+        raise CliError(
+            _("--subdiv: {code} has no subdivision {subdiv}; {known}").format(
+                code=code, subdiv=quote(subdiv), known=known
+            )
+        )
     return code, found
 
 
@@ -240,7 +257,7 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
     try:
         weekly = parse_hours(args.hours)
     except ServiceKitError as error:
-        raise CliError(f"--hours: {error}") from None
+        raise CliError(_("--hours: {value}").format(value=error)) from None
     try:
         if args.country is None:
             return BusinessCalendar(timezone=tz, weekly_hours=weekly)
@@ -249,7 +266,9 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
         )
     except ServiceKitError as error:
         option = "--hours" if args.country is None else "--country"
-        raise CliError(f"{option}: {error}") from None
+        raise CliError(
+            _("{option}: {value}").format(option=option, value=error)
+        ) from None
 
 
 def _holiday_names(

@@ -123,7 +123,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("--min-n", args.min_n, 1),
     ):
         if value < low:
-            raise CliError(f"{option}: must be {low} or more, got {value}")
+            raise CliError(
+                _("{option}: must be {low} or more, got {value}").format(
+                    option=option, low=low, value=value
+                )
+            )
     if args.measure == "index" and args.field is not None:
         raise CliError(
             "--field: the index reads the columns "
@@ -140,7 +144,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for column in [args.by, *([args.period] if args.period else []), *columns]:
         if column not in header:
             raise CliError(
-                f"no such column; the header has: {', '.join(header)}",
+                _("no such column; the header has: {header}").format(
+                    header=", ".join(header)
+                ),
                 source=path,
                 line=1,
                 field=column,
@@ -148,7 +154,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     measure, responses = _responses(args, path, rows, columns)
     if not responses:
         raise CliError(
-            f"no answered responses in the column(s) {', '.join(columns)}", source=path
+            _("no answered responses in the column(s) {columns}").format(
+                columns=", ".join(columns)
+            ),
+            source=path,
         )
     try:
         table = segment_table(
@@ -189,7 +198,7 @@ def _responses(
         for key in keys:
             if not row[key]:
                 raise CliError(
-                    "empty; every response needs one",
+                    _("empty; every response needs one"),
                     source=path,
                     line=number,
                     field=key,
@@ -217,14 +226,18 @@ def _whole(text: str, low: int, high: int, *, path: str, line: int, column: str)
         value = float(text)
     except ValueError:
         raise CliError(
-            f"{quote(text)} is not a number; write a whole number {low}-{high}",
+            _("{value} is not a number; write a whole number {low}-{high}").format(
+                value=quote(text), low=low, high=high
+            ),
             source=path,
             line=line,
             field=column,
         ) from None
     if not value.is_integer() or not low <= value <= high:
         raise CliError(
-            f"{quote(text)} is out of range; answers are whole numbers {low}-{high}",
+            _("{value} is out of range; answers are whole numbers {low}-{high}").format(
+                value=quote(text), low=low, high=high
+            ),
             source=path,
             line=line,
             field=column,
@@ -247,7 +260,9 @@ def _flag(column: str) -> Callable[[str, str, int], bool]:
         if word in _NO:
             return False
         raise CliError(
-            f"{quote(text)} is not yes or no; write true/false, yes/no or 1/0",
+            _("{value} is not yes or no; write true/false, yes/no or 1/0").format(
+                value=quote(text)
+            ),
             source=path,
             line=line,
             field=column,

@@ -174,7 +174,7 @@ def _tickets(
             ticket = _ticket_of(data, path, number)
             index.setdefault(ticket, array.array("q")).extend((offset, number))
         if not index:
-            raise CliError("has no events; each line must be one event", source=path)
+            raise CliError(_("has no events; each line must be one event"), source=path)
         for ticket in sorted(index, key=_order):
             places = index.pop(ticket)
             yield (
@@ -196,20 +196,22 @@ def _tickets(
             yield ticket, [_line(path, number, data, now, err) for number, data in rows]
     except TicketOrderError as error:
         raise CliError(
-            f"ticket {quote(error.ticket)} appeared on earlier lines; read from a "
-            "pipe, each ticket's events must be on consecutive lines (give a file "
-            "instead, which may be in any order)",
+            _(
+                "ticket {ticket} appeared on earlier lines; read from a pipe, each ticket's events must be on consecutive lines (give a file instead, which may be in any order)"
+            ).format(ticket=quote(error.ticket)),
             source=path,
             line=error.line,
         ) from None
     if empty:
-        raise CliError("has no events; each line must be one event", source=path)
+        raise CliError(_("has no events; each line must be one event"), source=path)
 
 
 def _ticket_of(data: Any, path: str, number: int) -> str:
     if not isinstance(data, dict):
         raise CliError(
-            f"each line must be a JSON object (one event), got {type(data).__name__}",
+            _("each line must be a JSON object (one event), got {data}").format(
+                data=type(data).__name__
+            ),
             source=path,
             line=number,
         )
@@ -222,8 +224,9 @@ def _line(path: str, number: int, data: Any, now: dt.datetime, err: TextIO) -> _
     event = _event(data, path, number)
     if event.at.astimezone(dt.UTC) > now.astimezone(dt.UTC):
         raise CliError(
-            f"the event at {event.at.isoformat()} is after --now "
-            f"{now.isoformat()}; a report describes the past, so pass a later --now",
+            _(
+                "the event at {isoformat} is after --now {isoformat2}; a report describes the past, so pass a later --now"
+            ).format(isoformat=event.at.isoformat(), isoformat2=now.isoformat()),
             source=path,
             line=number,
             field="at",
@@ -296,7 +299,9 @@ def _evaluate(
     created = [line for line in lines if line.event.kind is EventKind.CREATED]
     if not created:
         raise CliError(
-            f"ticket {quote(ticket)} has no CREATED event; its log must start with one",
+            _(
+                "ticket {ticket} has no CREATED event; its log must start with one"
+            ).format(ticket=quote(ticket)),
             source=path,
             line=min(line.number for line in lines),
             field="kind",
@@ -305,13 +310,15 @@ def _evaluate(
         return evaluate(policies, [line.event for line in lines], now)
     except NoMatchingPolicyError as error:
         raise CliError(
-            f"ticket {quote(ticket)}: {error}", source=path, line=created[0].number
+            _("ticket {ticket}: {value}").format(ticket=quote(ticket), value=error),
+            source=path,
+            line=created[0].number,
         ) from None
     except InvalidEventError as error:
         culprit = _culprit(policies, lines, now)
         field = "status" if culprit.event.kind is EventKind.STATUS_CHANGED else "kind"
         raise CliError(
-            f"ticket {quote(ticket)}: {error}",
+            _("ticket {ticket}: {value}").format(ticket=quote(ticket), value=error),
             source=path,
             line=culprit.number,
             field=field,

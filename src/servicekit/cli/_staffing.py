@@ -113,14 +113,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     volume, unit = parse_rate(args.volume, what="--volume")
     aht = seconds_delta(parse_seconds(args.aht, what="--aht"), what="--aht")
     if aht <= dt.timedelta(0):
-        raise CliError(f"--aht: must be more than 0, got {quote(args.aht)}")
+        raise CliError(
+            _("--aht: must be more than 0, got {aht}").format(aht=quote(args.aht))
+        )
     target_share, answer_seconds = parse_target(args.target, what="--target")
     answer = seconds_delta(answer_seconds, what="--target")
     shrinkage = parse_percent(args.shrinkage, what="--shrinkage")
     if unit == "hour":
         if args.open is not None:
             raise CliError(
-                "--open: only a daily or weekly --volume is spread over opening hours"
+                _(
+                    "--open: only a daily or weekly --volume is spread over opening hours"
+                )
             )
         period = dt.timedelta(hours=1)
         spread = _("per hour")
@@ -129,7 +133,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         open_day = seconds_delta(parse_seconds(open_text, what="--open"), what="--open")
         if not dt.timedelta(0) < open_day <= dt.timedelta(hours=24):
             raise CliError(
-                f"--open: must be more than 0 and at most 24h, got {quote(open_text)}"
+                _(
+                    "--open: must be more than 0 and at most 24h, got {open_text}"
+                ).format(open_text=quote(open_text))
             )
         days = 1 if unit == "day" else _DEFAULT_DAYS_PER_WEEK
         period = open_day * days
@@ -142,10 +148,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ).format(hours=hours, days=days, assumed=assumed)
     if args.agents is not None and not 1 <= args.agents <= _MOST_AGENTS:
         raise CliError(
-            f"--agents: must be 1 to {_MOST_AGENTS:,}, got {quote(args.agents)}"
+            _("--agents: must be 1 to {value}, got {agents}").format(
+                value=f"{_MOST_AGENTS:,}", agents=quote(args.agents)
+            )
         )
     if not math.isfinite(volume):
-        raise CliError(f"--volume: {quote(args.volume)} is too large a volume")
+        raise CliError(
+            _("--volume: {volume} is too large a volume").format(
+                volume=quote(args.volume)
+            )
+        )
     try:
         traffic = offered_traffic(volume=volume, period=period, aht=aht)
         needed = required_agents(
@@ -216,12 +228,14 @@ def _model_error(args: argparse.Namespace, aht: dt.timedelta) -> CliError:
     )
     if aht > _LONGEST_PLAUSIBLE_AHT:
         return CliError(
-            f"--aht: {aht_text} per contact is longer than a day; with --volume "
-            f"{volume} it {beyond}"
+            _(
+                "--aht: {aht_text} per contact is longer than a day; with --volume {volume} it {beyond}"
+            ).format(aht_text=aht_text, volume=volume, beyond=beyond)
         )
     return CliError(
-        f"--volume: {volume} at --aht {aht_text} {beyond}; check the volume, or plan "
-        "each site or interval separately"
+        _(
+            "--volume: {volume} at --aht {aht_text} {beyond}; check the volume, or plan each site or interval separately"
+        ).format(volume=volume, aht_text=aht_text, beyond=beyond)
     )
 
 
