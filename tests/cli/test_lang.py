@@ -233,7 +233,7 @@ def test_input_errors_name_the_file_line_and_field_in_chinese(tmp_path):
         "--lang", "zh-CN", "sla", str(events), "--now", "2025-01-31T18:00+08:00"
     )  # fmt: skip
     assert status == 2
-    assert err.startswith(f"servicekit：错误：{events}、第1行、字段 \"at\"：")
+    assert err.startswith(f'servicekit：错误：{events}、第1行、字段 "at"：')
     status, _, err = _run(
         "--lang",
         "zh-CN",
