@@ -8,6 +8,7 @@ import pytest
 from wcwidth import wcswidth
 
 from servicekit.cli import main
+from servicekit.cli._app import _lang_in
 from servicekit.cli._i18n import _, duration, instant, locale_from, percent, speaking
 
 DEMO = ("demo", "--volume", "60", "--jobs", "1")
@@ -251,3 +252,15 @@ def test_input_errors_name_the_file_line_and_field_in_chinese(tmp_path):
         "servicekit：错误：--shrinkage：单独的1既可能表示1%也可能表示100%；"
         "请写 1%（或写成小数如 0.15，或百分数如 15%）\n"
     )
+
+
+def test_lang_after_a_double_dash_is_an_argument_not_the_option():
+    assert _lang_in(["--lang=zh-CN", "demo"]) == "zh-CN"
+    assert _lang_in(["demo", "--", "--lang", "zh-CN"]) is None
+    assert _lang_in(["--lang"]) is None
+
+
+def test_what_is_not_a_duration_reads_not_applicable_in_each_language():
+    assert duration(None) == "n/a"
+    with speaking("zh-CN"):
+        assert duration(None) == duration(True) == "不适用"
