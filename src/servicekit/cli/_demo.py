@@ -105,7 +105,10 @@ class _Progress:
     def step(self, text: str) -> None:
         if self._on:
             elapsed = time.perf_counter() - self._started
-            self._err.write(f"\r\x1b[Kservicekit demo: {text} ({elapsed:.1f} s)")
+            said = _("servicekit demo: {step} ({seconds} s)").format(
+                step=text, seconds=f"{elapsed:.1f}"
+            )
+            self._err.write(f"\r\x1b[K{said}")
             self._err.flush()
 
     def done(self) -> None:
@@ -199,16 +202,20 @@ def make_report(
     parse_month(month)
     step = progress.step if progress is not None else None
     if step:
-        step("generating the month")
+        step(_("generating the month"))
     world = generate(seed, month, volume)
 
     def desk_done(done: int, total: int) -> None:
         if step:
-            step(f"routing and evaluating desk {done}/{total}")
+            step(
+                _("routing and evaluating desk {done}/{total}").format(
+                    done=done, total=total
+                )
+            )
 
     done = summaries(world, jobs, desk_done)
     if step:
-        step("acceptance workflows, scores and staffing")
+        step(_("acceptance workflows, scores and staffing"))
     return build_report(world, done, run_requirements(world))
 
 
@@ -233,6 +240,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.html:
         write_text_file(args.html, render_html(report), option="--html")
         if not args.json:
-            text += f"\nThe same report with charts: {args.html}\n"
+            text += "\n" + _("The same report with charts: {file}").format(
+                file=args.html
+            )
+            text += "\n"
     out.write(text)
     return 0
