@@ -12,6 +12,7 @@ from servicekit.cli._app import _lang_in
 from servicekit.cli._i18n import _, duration, instant, locale_from, percent, speaking
 
 DEMO = ("demo", "--volume", "60", "--jobs", "1")
+STAFFING = ("staffing", "--volume", "10/h", "--aht", "5m", "--target", "80/20s")
 
 
 def _run(*args: str, environ: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -82,17 +83,7 @@ def test_english_is_what_it_was_whatever_spells_it():
 
 
 def test_an_unknown_locale_is_english_with_one_warning_naming_the_locales():
-    status, out, err = _run(
-        "--lang",
-        "fr_FR",
-        "staffing",
-        "--volume",
-        "10/h",
-        "--aht",
-        "5m",
-        "--target",
-        "80/20s",
-    )
+    status, out, err = _run("--lang", "fr_FR", *STAFFING)
     assert status == 0
     assert out.startswith("Staffing for")
     assert err.count("\n") == 1
@@ -101,16 +92,7 @@ def test_an_unknown_locale_is_english_with_one_warning_naming_the_locales():
 
 
 def test_an_unknown_locale_from_the_environment_warns_once_too():
-    status, _, err = _run(
-        "staffing",
-        "--volume",
-        "10/h",
-        "--aht",
-        "5m",
-        "--target",
-        "80/20s",
-        environ={"LANG": "de_DE.UTF-8"},
-    )
+    status, _, err = _run(*STAFFING, environ={"LANG": "de_DE.UTF-8"})
     assert status == 0
     assert err.count("servicekit: warning:") == 1
 

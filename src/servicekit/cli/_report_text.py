@@ -347,28 +347,26 @@ def _routing(routing: Routing) -> list[str]:
             share=_pct(assigned, routed),
             waiting=_n(routed - assigned),
         ),
-        _(
-            "To the case owner (first-contact ownership): {n} of {of} requests from "
-            "customers with a case owner ({share})."
-        ).format(
-            n=_n(routing.to_owner),
-            of=_n(routing.owner_tickets),
-            share=_pct(routing.to_owner, routing.owner_tickets),
+        _share_of(
+            _(
+                "To the case owner (first-contact ownership): {n} of {of} requests from "
+                "customers with a case owner ({share})."
+            ),
+            routing.to_owner,
+            routing.owner_tickets,
         ),
-        _(
-            "To the dedicated manager: {n} of {of} high-value requests ({share})."
-        ).format(
-            n=_n(routing.to_dedicated_manager),
-            of=_n(routing.dedicated_tickets),
-            share=_pct(routing.to_dedicated_manager, routing.dedicated_tickets),
+        _share_of(
+            _("To the dedicated manager: {n} of {of} high-value requests ({share})."),
+            routing.to_dedicated_manager,
+            routing.dedicated_tickets,
         ),
-        _(
-            "In the customer's language (Mongolian, Uyghur, Tibetan, English): "
-            "{n} of {of} ({share})."
-        ).format(
-            n=_n(routing.language_matched),
-            of=_n(routing.language_tickets),
-            share=_pct(routing.language_matched, routing.language_tickets),
+        _share_of(
+            _(
+                "In the customer's language (Mongolian, Uyghur, Tibetan, English): "
+                "{n} of {of} ({share})."
+            ),
+            routing.language_matched,
+            routing.language_tickets,
         ),
         escalated + (_(": {steps}").format(steps=steps) if steps else "") + _("."),
     ):
@@ -406,6 +404,11 @@ def _routing(routing: Routing) -> list[str]:
         ],
     )
     return lines
+
+
+def _share_of(template: str, part: int, whole: int) -> str:
+    """A sentence naming ``{n}`` of ``{of}`` and their ``{share}``."""
+    return template.format(n=_n(part), of=_n(whole), share=_pct(part, whole))
 
 
 def _place(r: CityRow) -> str:

@@ -462,31 +462,19 @@ class Alert(_codec.Serialisable):
         word in its own language.
 
         Examples:
-            >>> import datetime as dt, pendulum
-            >>> from servicekit.sla import (
-            ...     BusinessCalendar,
-            ...     EventKind,
-            ...     Metric,
-            ...     SlaPolicy,
-            ...     SlaTarget,
-            ...     TicketEvent,
-            ...     evaluate,
-            ... )
-            >>> policy = SlaPolicy(
-            ...     name="chat",
-            ...     calendar=BusinessCalendar.always_open("Asia/Shanghai"),
-            ...     targets=[
-            ...         SlaTarget(
-            ...             metric=Metric.FIRST_RESPONSE, within=dt.timedelta(minutes=4)
-            ...         )
-            ...     ],
-            ... )
-            >>> t0 = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
-            >>> events = [TicketEvent(at=t0, kind=EventKind.CREATED)]
-            >>> warning, _, breach = evaluate(policy, events, t0).alerts
-            >>> str(warning.message)
+            >>> from servicekit.sla import Alert, AlertKind, Metric
+            >>> def alert(kind, threshold, at):
+            ...     return Alert(
+            ...         kind=kind,
+            ...         metric=Metric.FIRST_RESPONSE,
+            ...         threshold=threshold,
+            ...         cycle=1,
+            ...         timezone="Asia/Shanghai",
+            ...         at_us=at * 1_000_000,
+            ...     )
+            >>> str(alert(AlertKind.WARNING, 0.5, 1_740_963_720).message)
             'first response: warning, 50% of the time to its target used at 2025-03-03T09:02:00+08:00'
-            >>> breach.message.render("zh-CN")
+            >>> alert(AlertKind.BREACH, 1.0, 1_740_963_840).message.render("zh-CN")
             '首次响应：超时，于2025年3月3日 09:04未达成目标'
         """
         at = self.at
