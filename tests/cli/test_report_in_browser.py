@@ -19,6 +19,7 @@ import pytest
 
 from cli.demo_report_sample import CITIES, sample_report
 from servicekit.cli._demo_sections import DemoReport
+from servicekit.cli._i18n import speaking
 from servicekit.cli._report_html import render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -106,10 +107,20 @@ def browse(page: str, width: int, tmp_path, name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
+    with speaking("zh-CN"):
+        in_chinese = render_html(DemoReport.from_dict(sample_report()))
     return {
         "english": render_html(DemoReport.from_dict(sample_report())),
         "chinese": render_html(chinese_report()),
+        # the whole page in Chinese (servicekit --lang zh-CN demo --html)
+        "zh-CN": in_chinese,
     }
+
+
+def test_the_page_in_chinese_says_so(pages):
+    assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN">' in pages["zh-CN"]
+    assert "北京" in pages["zh-CN"]
+    assert "服务等级协议" in pages["zh-CN"]
 
 
 def test_the_chinese_sample_really_is_chinese(pages):
@@ -118,7 +129,7 @@ def test_the_chinese_sample_really_is_chinese(pages):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("language", ["english", "chinese"])
+@pytest.mark.parametrize("language", ["english", "chinese", "zh-CN"])
 def test_page_fits_the_screen_and_labels_stay_legible(pages, language, width, tmp_path):
     m = browse(pages[language], width, tmp_path, f"{language}-{width}")
     # Nothing pushes the page sideways: wide tables and charts scroll in their boxes.

@@ -76,6 +76,7 @@ from servicekit.errors import (
     InvalidTransitionError,
     InvalidTypeError,
 )
+from servicekit.messages import Message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -373,15 +374,27 @@ class ObligationRule(_codec.Serialisable):
             >>> STATE_OBLIGATIONS[RequirementState.IN_DELIVERY].describe()
             'team owes deliver by the promised delivery time'
         """
+        return str(self.message)
+
+    @property
+    def message(self) -> Message:
+        """The description as a message (``message.render("zh-CN")``: Chinese).
+
+        Examples:
+            >>> from servicekit.acceptance import STATE_OBLIGATIONS, RequirementState
+            >>> rule = STATE_OBLIGATIONS[RequirementState.AWAITING_ACCEPTANCE]
+            >>> rule.message.render("zh-CN")
+            '客户须在策略 accept_within 规定的工作日内完成验收'
+        """
+        who = {"party": self.party.value, "what": str(self.what)}
         if self.within is not None:
-            when = f"within {self.within} business days"
-        elif self.days is not None:
-            when = f"within {self.days} business days"
-        elif self.hours is not None:
-            when = f"within {_duration_words(self.hours)} business hours"
-        else:
-            when = "by the promised delivery time"
-        return f"{self.party.value} owes {self.what!s} {when}"
+            return Message("acceptance.owes.policy", {**who, "within": self.within})
+        if self.days is not None:
+            return Message("acceptance.owes.days", {**who, "days": self.days})
+        if self.hours is not None:
+            hours = _duration_words(self.hours)
+            return Message("acceptance.owes.hours", {**who, "hours": hours})
+        return Message("acceptance.owes.promised", who)
 
 
 def _duration_words(delta: dt.timedelta) -> str:

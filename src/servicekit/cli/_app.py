@@ -15,19 +15,23 @@ import contextlib
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, NoReturn, TextIO
+import warnings
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from servicekit.cli import _demo, _due, _score, _sla, _staffing
+from servicekit.cli._i18n import N_, _, locale_from, speaking
 from servicekit.cli._inputs import CliError
 from servicekit.errors import ServiceKitError
+from servicekit.messages import resolve_locale
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 _COMMANDS = (_demo, _due, _sla, _score, _staffing)
 
-_EPILOG = """\
+_EPILOG = N_("""\
 examples:
+  servicekit --lang zh-CN demo         the same report in Simplified Chinese
   servicekit demo                      the whole library on a month of bundled data
   servicekit demo --html report.html   the same report as a self-contained HTML page
   servicekit due --tz Asia/Shanghai --country CN \\
@@ -35,7 +39,7 @@ examples:
   servicekit staffing --volume 1200/day --aht 6m --target 80/20s
 
 Run "servicekit COMMAND --help" for each command's options and an example.
-"""
+""")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +49,28 @@ class _Parser(argparse.ArgumentParser):
         # main() adds "servicekit: error:"; naming the program again would repeat it.
         # argparse echoes unknown arguments whole: cut any long word to a prefix.
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:_WORD_SHOWN]}…", message)
-        raise CliError(f"{message} (see {self.prog} --help)")
+        raise CliError(
+            _("{message} (see {prog} --help)").format(message=message, prog=self.prog)
+        )
+
+    def format_help(self) -> str:
+        # argparse's own words are in the standard library's "argparse" gettext
+        # domain, which has no Chinese catalog: the headings are ours to translate.
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        return super().format_help()
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return _Formatter(prog=self.prog)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(
+        self, usage: Any, actions: Any, groups: Any, prefix: Any = None
+    ) -> None:
+        super().add_usage(
+            usage, actions, groups, _("usage: ") if prefix is None else prefix
+        )
 
 
 _WORD_SHOWN = 60
@@ -56,26 +81,75 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options and one subparser per command."""
     parser = _Parser(
         prog="servicekit",
-        description="Customer service by the numbers: SLA clocks on business "
-        "calendars, routing, staffing and satisfaction statistics.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_(
+            "Customer service by the numbers: SLA clocks on business "
+            "calendars, routing, staffing and satisfaction statistics."
+        ),
+        epilog=_(_EPILOG),
+        add_help=False,
     )
-    parser.add_argument("--version", action="version", version=_version())
+    _add_help(parser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=_version(),
+        help=_("show the version and exit"),
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LOCALE",
+        help=_(
+            "the language of the output: en or zh-CN (default: from LC_ALL, "
+            "LC_MESSAGES or LANG; English if none names a language we have)"
+        ),
+    )
     subparsers = parser.add_subparsers(
-        title="commands", dest="command", metavar="COMMAND", parser_class=_Parser
+        title=_("commands"), dest="command", metavar="COMMAND", parser_class=_Parser
     )
     for command in _COMMANDS:
         sub = subparsers.add_parser(
             command.NAME,
-            help=command.HELP,
-            description=command.DESCRIPTION,
-            epilog=command.EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            help=_(command.HELP),
+            description=_(command.DESCRIPTION),
+            epilog=_(command.EPILOG),
+            add_help=False,
         )
+        _add_help(sub)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
+
+
+def _add_help(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-h", "--help", action="help", help=_("show this help message and exit")
+    )
+
+
+def _lang_in(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` before parsing (help text is written in it)."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.partition("=")[2]
+    return found
+
+
+def _language(argv: Sequence[str], environ: Mapping[str, str], err: TextIO) -> str:
+    """The locale ``--lang`` or the environment names, resolved once for the run.
+
+    An unknown locale is one warning on ``err`` (naming the locales there are).
+    """
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        locale = resolve_locale(_lang_in(argv) or locale_from(environ))
+    for w in said:
+        print(_("servicekit: warning: {warning}").format(warning=w.message), file=err)
+    return locale
 
 
 def _version() -> str:
@@ -92,6 +166,7 @@ def main(
     *,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     """Run the command line and return its exit status (0, 1 or 2).
 
@@ -99,6 +174,8 @@ def main(
         argv: The arguments without the program name; ``sys.argv[1:]`` when None.
         out: Where results are printed (standard output when None).
         err: Where errors and progress are printed (standard error when None).
+        environ: Where ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` are read when there
+            is no ``--lang`` (``os.environ`` when None).
 
     Examples:
         >>> from servicekit.cli import main
@@ -120,11 +197,18 @@ def main(
     err = sys.stderr if err is None else err
     if out is None or err is None:  # started with a standard stream closed (`>&-`)
         return 2
+    argv = sys.argv[1:] if argv is None else list(argv)
+    locale = _language(argv, os.environ if environ is None else environ, err)
+    with speaking(locale):
+        return _run(argv, out, err)
+
+
+def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
     parser = build_parser()
     try:
         # argparse prints --help and --version to sys.stdout and then exits.
         with contextlib.redirect_stdout(out):
-            args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+            args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help(err)
             return 2
@@ -133,7 +217,7 @@ def main(
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0
     except (CliError, ServiceKitError) as error:
-        print(f"servicekit: error: {error}", file=err)
+        print(_("servicekit: error: {error}").format(error=error), file=err)
         return 2
     except BrokenPipeError:
         # The reader went away (`servicekit ... | head -1`): stop quietly, as a
@@ -143,7 +227,9 @@ def main(
     except OSError as error:  # the output could not be written (a full disk...)
         _quiet(out)
         print(
-            f"servicekit: error: cannot write the output: {error.strerror or error}",
+            _("servicekit: error: cannot write the output: {error}").format(
+                error=error.strerror or error
+            ),
             file=err,
         )
         return 2

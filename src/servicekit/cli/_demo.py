@@ -22,6 +22,7 @@ from servicekit.cli._demo_report import build_report, run_requirements
 from servicekit.cli._demo_sim import desks, simulate_desk
 from servicekit.cli._demo_tickets import Summary, summarise
 from servicekit.cli._files import check_output_file, write_text_file
+from servicekit.cli._i18n import N_, _
 from servicekit.cli._inputs import CliError
 from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import render_text
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
     from servicekit.cli._demo_sections import DemoReport
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit demo                          January 2025 (Spring Festival), seed 7
   servicekit demo --month 2025-10 --seed 1 National Day week, another world
@@ -42,12 +43,12 @@ examples:
 The data (32 cities, about 1,200 requests a working day, agents, shifts, customers,
 surveys, requirements) is generated from the seed by code in the package: the same
 seed and month give the same report on every machine, whatever --jobs is.
-"""
+""")
 
 
 NAME = "demo"
-HELP = "run the whole library on a month of bundled data and print the report"
-DESCRIPTION = (
+HELP = N_("run the whole library on a month of bundled data and print the report")
+DESCRIPTION = N_(
     "Simulate a month of a national customer-service operation "
     "(triage, routing, SLA clocks, acceptance workflows, satisfaction surveys) "
     "and print the report a service director would want."
@@ -57,34 +58,38 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``demo`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "--seed", type=int, default=7, help="the world's seed (default 7)"
+        "--seed", type=int, default=7, help=_("the world's seed (default 7)")
     )
     parser.add_argument(
         "--month",
         default="2025-01",
-        help="the month to simulate, YYYY-MM (default 2025-01)",
+        help=_("the month to simulate, YYYY-MM (default 2025-01)"),
     )
     parser.add_argument(
         "--volume",
         type=int,
         default=REQUESTS_PER_DAY,
         metavar="N",
-        help=f"requests on a working day, nationally (default {REQUESTS_PER_DAY})",
+        help=_("requests on a working day, nationally (default {n})").format(
+            n=REQUESTS_PER_DAY
+        ),
     )
     parser.add_argument(
-        "--json", action="store_true", help="print the report as JSON instead of text"
+        "--json",
+        action="store_true",
+        help=_("print the report as JSON instead of text"),
     )
     parser.add_argument(
         "--html",
         metavar="FILE",
-        help="also write the report as one self-contained HTML page with SVG charts",
+        help=_("also write the report as one self-contained HTML page with SVG charts"),
     )
     parser.add_argument(
         "--jobs",
         type=int,
         default=0,
         metavar="N",
-        help="worker processes (default: one per CPU, at most 4; 1 runs in-process)",
+        help=_("worker processes (default: one per CPU, at most 4; 1 runs in-process)"),
     )
 
 
@@ -100,7 +105,10 @@ class _Progress:
     def step(self, text: str) -> None:
         if self._on:
             elapsed = time.perf_counter() - self._started
-            self._err.write(f"\r\x1b[Kservicekit demo: {text} ({elapsed:.1f} s)")
+            said = _("servicekit demo: {step} ({seconds} s)").format(
+                step=text, seconds=f"{elapsed:.1f}"
+            )
+            self._err.write(f"\r\x1b[K{said}")
             self._err.flush()
 
     def done(self) -> None:
@@ -112,7 +120,9 @@ class _Progress:
 def _jobs(requested: int) -> int:
     if requested < 0:
         raise CliError(
-            f"--jobs: expected 0 (automatic) or a positive number, got {requested}"
+            _(
+                "--jobs: expected 0 (automatic) or a positive number, got {requested}"
+            ).format(requested=requested)
         )
     if requested:
         return requested
@@ -192,16 +202,20 @@ def make_report(
     parse_month(month)
     step = progress.step if progress is not None else None
     if step:
-        step("generating the month")
+        step(_("generating the month"))
     world = generate(seed, month, volume)
 
     def desk_done(done: int, total: int) -> None:
         if step:
-            step(f"routing and evaluating desk {done}/{total}")
+            step(
+                _("routing and evaluating desk {done}/{total}").format(
+                    done=done, total=total
+                )
+            )
 
     done = summaries(world, jobs, desk_done)
     if step:
-        step("acceptance workflows, scores and staffing")
+        step(_("acceptance workflows, scores and staffing"))
     return build_report(world, done, run_requirements(world))
 
 
@@ -226,6 +240,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.html:
         write_text_file(args.html, render_html(report), option="--html")
         if not args.json:
-            text += f"\nThe same report with charts: {args.html}\n"
+            text += "\n" + _("The same report with charts: {file}").format(
+                file=args.html
+            )
+            text += "\n"
     out.write(text)
     return 0

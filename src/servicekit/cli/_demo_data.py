@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from servicekit._vocabulary import Channel, Tier
+from servicekit.cli._i18n import _
 from servicekit.cli._inputs import CliError
 from servicekit.routing import Agent
 from servicekit.scoring import CustomerActivity, tier_customers
@@ -239,15 +240,23 @@ def parse_month(text: str) -> tuple[int, int]:
     """
     match = re.fullmatch(r"(\d{4})-(\d{2})", text)
     if match is None:
-        raise CliError(f"--month: expected YYYY-MM such as 2025-01, got {text!r}")
+        raise CliError(
+            _("--month: expected YYYY-MM such as 2025-01, got {value}").format(
+                value=f"{text!r}"
+            )
+        )
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise CliError(f"--month: {text!r} is not a month (months run 01 to 12)")
+        raise CliError(
+            _("--month: {value} is not a month (months run 01 to 12)").format(
+                value=f"{text!r}"
+            )
+        )
     if not 2000 <= year <= 2099:
         raise CliError(
-            f"--month: {text!r} is outside 2000-01 … 2099-12 (China's public holidays "
-            "are computed for these years; its make-up working days are known only "
-            "for the years the holidays package has published)"
+            _(
+                "--month: {value} is outside 2000-01 … 2099-12 (China's public holidays are computed for these years; its make-up working days are known only for the years the holidays package has published)"
+            ).format(value=f"{text!r}")
         )
     return year, month
 
@@ -300,7 +309,11 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
     """
     year, mon = parse_month(month)
     if not 50 <= volume <= 20_000:
-        raise CliError(f"--volume: expected 50 to 20000 requests a day, got {volume}")
+        raise CliError(
+            _("--volume: expected 50 to 20000 requests a day, got {volume}").format(
+                volume=volume
+            )
+        )
     rng = random.Random(f"servicekit-demo/{seed}/{month}/{volume}")
     first = dt.date(year, mon, 1)
     after = dt.date(year + (mon == 12), mon % 12 + 1, 1)
@@ -342,7 +355,7 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
         for day in days:
             midnight = _midnight(day)
             count = _poisson(rng, daily * _day_factor(day))
-            for _ in range(count):
+            for _request in range(count):
                 hour = _pick(rng, _HOURS, _HOURS_TOTAL)
                 created = midnight + hour * 3600 + rng.randrange(3600)
                 channel = _pick(rng, CHANNEL_MIX, _CHANNEL_TOTAL)

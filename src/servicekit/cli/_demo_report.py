@@ -60,6 +60,8 @@ from servicekit.cli._demo_sections import (
 )
 from servicekit.cli._demo_sim import ESCALATIONS, shifts_worked
 from servicekit.cli._demo_tickets import DIMENSIONS, MetricOutcome, Summary
+from servicekit.cli._i18n import N_, _, say
+from servicekit.cli._i18n import city as city_name
 from servicekit.routing.staffing import required_agents, service_level
 from servicekit.scoring import (
     Complaint,
@@ -84,14 +86,14 @@ if TYPE_CHECKING:
 TARGET_ANSWER: Final = dt.timedelta(seconds=30)
 """The staffing target: 80 % of contacts answered within 30 s (the chat promise)."""
 _HISTOGRAM: Final = (
-    ("< 30 s", 30.0),
-    ("30 s - 2 min", 120.0),
-    ("2 - 5 min", 300.0),
-    ("5 - 15 min", 900.0),
-    ("15 - 60 min", 3600.0),
-    ("1 - 4 h", 4 * 3600.0),
-    ("4 - 12 h", 12 * 3600.0),
-    ("12 h or more", None),
+    (N_("< 30 s"), 30.0),
+    (N_("30 s - 2 min"), 120.0),
+    (N_("2 - 5 min"), 300.0),
+    (N_("5 - 15 min"), 900.0),
+    (N_("15 - 60 min"), 3600.0),
+    (N_("1 - 4 h"), 4 * 3600.0),
+    (N_("4 - 12 h"), 12 * 3600.0),
+    (N_("12 h or more"), None),
 )
 _STAFFING_ROWS: Final = 5
 _LONG_WAIT: Final = 15 * 60  # seconds: a wait a director asks about
@@ -252,7 +254,7 @@ def _routing(world: World, routed: list[Summary]) -> Routing:
     histogram = [0] * len(_HISTOGRAM)
     for s in assigned:
         wait = s.wait or 0
-        for i, (_, upper) in enumerate(_HISTOGRAM):
+        for i, (_label, upper) in enumerate(_HISTOGRAM):
             if upper is None or wait < upper:
                 histogram[i] += 1
                 break
@@ -287,7 +289,7 @@ def _routing(world: World, routed: list[Summary]) -> Routing:
             for c in world.cities
         ),
         wait_histogram=tuple(
-            WaitBand(label=label, upper_seconds=upper, count=count)
+            WaitBand(label=_(label), upper_seconds=upper, count=count)
             for (label, upper), count in zip(_HISTOGRAM, histogram, strict=True)
         ),
     )
@@ -310,8 +312,10 @@ def _cities(world: World, surveys: list[Summary]) -> Cities:
     highest = list(table.highest(None))
     lowest = list(table.lowest(None))
     return Cities(
-        measure="satisfaction index (0-100): response speed 30 %, resolution 40 %, "
-        "attitude 20 %, follow-up 10 %",
+        measure=_(
+            "satisfaction index (0-100): response speed 30 %, resolution 40 %, "
+            "attitude 20 %, follow-up 10 %"
+        ),
         min_n=30,
         top_k=table.top_k,
         bottom_k=table.bottom_k,
@@ -352,10 +356,10 @@ def _cities(world: World, surveys: list[Summary]) -> Cities:
 
 def _names(rows: list[SegmentRow]) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
-    names = [str(r.segment) for r in rows]
+    names = [city_name(str(r.segment)) for r in rows]
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("{some} and {last}").format(some=_(", ").join(names[:-1]), last=names[-1])
 
 
 def _ranking_notes(
@@ -376,36 +380,55 @@ def _ranking_notes(
         ['No city has enough answers to be ranked.']
     """
     if not rankable:
-        return ["No city has enough answers to be ranked."]
+        return [_("No city has enough answers to be ranked.")]
     notes = []
-    for word, (k, marked, raw), side in (
-        ("top", top, "highest"),
-        ("bottom", bottom, "lowest"),
+    for (k, marked, raw), none, same, other in (
+        (
+            top,
+            N_(
+                "No city is marked top: the tests find no group of {k} or fewer "
+                "cities better than every other ranked city. The {n} highest raw "
+                "scores ({raw}) are not told apart from the cities next to them."
+            ),
+            N_(
+                "The top {n} ({marked}) are the highest raw scores, and the tests "
+                "find each better than every city outside the list."
+            ),
+            N_(
+                "Marked top: {marked}, each better than every city outside the list. "
+                "A plain sort by raw score would also have listed {left}, but the "
+                "tests do not tell {them} apart from cities outside the list."
+            ),
+        ),
+        (
+            bottom,
+            N_(
+                "No city is marked bottom: the tests find no group of {k} or fewer "
+                "cities worse than every other ranked city. The {n} lowest raw "
+                "scores ({raw}) are not told apart from the cities next to them."
+            ),
+            N_(
+                "The bottom {n} ({marked}) are the lowest raw scores, and the tests "
+                "find each worse than every city outside the list."
+            ),
+            N_(
+                "Marked bottom: {marked}, each worse than every city outside the "
+                "list. A plain sort by raw score would also have listed {left}, but "
+                "the tests do not tell {them} apart from cities outside the list."
+            ),
+        ),
     ):
-        better = "better" if word == "top" else "worse"
         if not marked:
-            notes.append(
-                f"No city is marked {word}: the tests find no group of {k} or fewer "
-                f"cities {better} than every other ranked city. The {len(raw)} "
-                f"{side} raw scores ({_names(raw)}) are not told apart from the "
-                "cities next to them."
-            )
+            notes.append(_(none).format(k=k, n=len(raw), raw=_names(raw)))
             continue
         chosen = {r.segment for r in marked}
         if chosen == {r.segment for r in raw}:
-            notes.append(
-                f"The {word} {len(marked)} ({_names(marked)}) are the {side} raw "
-                f"scores, and the tests find each {better} than every city outside "
-                "the list."
-            )
+            notes.append(_(same).format(n=len(marked), marked=_names(marked)))
             continue
         left_out = [r for r in raw if r.segment not in chosen]
+        them = _("it") if len(left_out) == 1 else _("them")
         notes.append(
-            f"Marked {word}: {_names(marked)}, each {better} than every city outside "
-            f"the list. A plain sort by raw score would also have listed "
-            f"{_names(left_out)}, but the tests do not tell "
-            f"{'it' if len(left_out) == 1 else 'them'} apart from cities outside the "
-            "list."
+            _(other).format(marked=_names(marked), left=_names(left_out), them=them)
         )
     return notes
 
@@ -450,7 +473,7 @@ def _alerts(world: World, summaries: list[Summary], surveys: list[Summary]) -> A
                 FollowUpExample(
                     response=str(a.response),
                     city=city_of[str(a.response)],
-                    reasons=tuple(a.reasons),
+                    reasons=tuple(map(say, a.messages)),
                 )
                 for a in alerts[:5]
             ),
@@ -460,7 +483,7 @@ def _alerts(world: World, summaries: list[Summary], surveys: list[Summary]) -> A
                 customer=str(a.customer),
                 city=customer_city[str(a.customer)],
                 unresolved=a.unresolved,
-                reasons=tuple(a.reasons),
+                reasons=tuple(map(say, a.messages)),
             )
             for a in risky[:10]
         ),

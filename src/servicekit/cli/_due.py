@@ -19,6 +19,8 @@ import holidays as holidays_lib
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
+from servicekit.cli._format import pad
+from servicekit.cli._i18n import N_, _, chinese, weekday
 from servicekit.cli._inputs import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -50,7 +52,7 @@ _SHOW_ALL = 40
 _HEAD = 20
 _TAIL = 10
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit due --tz Asia/Shanghai --country CN \\
       --hours "Mon-Fri 09:00-12:00,13:30-18:00" --start 2025-01-24T17:40 --within 4h
@@ -60,12 +62,12 @@ examples:
 --start without an offset is wall-clock time in --tz. --within counts working time
 (6m, 4h, 1h30m, 2d = 48 working hours); --business-days N means by close of business
 on the N-th business day after the start's date.
-"""
+""")
 
 
 NAME = "due"
-HELP = "a deadline in business hours or days, and the closed periods skipped"
-DESCRIPTION = (
+HELP = N_("a deadline in business hours or days, and the closed periods skipped")
+DESCRIPTION = N_(
     "Add business time to an instant on a business calendar and show "
     "how the deadline was reached: the open stretches counted and the closed "
     "periods skipped (night, weekend, breaks, public holidays, make-up days)."
@@ -75,34 +77,42 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``due`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "--tz", required=True, help="the calendar's IANA time zone, e.g. Asia/Shanghai"
+        "--tz",
+        required=True,
+        help=_("the calendar's IANA time zone, e.g. Asia/Shanghai"),
     )
     parser.add_argument(
         "--country",
-        help="public holidays of this country (holidays package code, e.g. CN, US, DE); "
-        "none when omitted",
+        help=_(
+            "public holidays of this country (holidays package code, e.g. CN, US, DE); "
+            "none when omitted"
+        ),
     )
-    parser.add_argument("--subdiv", help="a subdivision of --country, e.g. CA for US")
+    parser.add_argument(
+        "--subdiv", help=_("a subdivision of --country, e.g. CA for US")
+    )
     parser.add_argument(
         "--hours",
         default=_DEFAULT_HOURS,
-        help=f'weekly working hours (default "{_DEFAULT_HOURS}"); segments separated '
-        'by ";", e.g. "Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00"',
+        help=_(
+            'weekly working hours (default "{hours}"); segments separated '
+            'by ";", e.g. "Mon-Fri 09:00-12:00,13:30-18:00; Sat 10:00-14:00"'
+        ).format(hours=_DEFAULT_HOURS),
     )
     parser.add_argument(
         "--start",
         required=True,
-        help="ISO-8601 instant; without an offset it is wall-clock time in --tz",
+        help=_("ISO-8601 instant; without an offset it is wall-clock time in --tz"),
     )
     amount = parser.add_mutually_exclusive_group(required=True)
-    amount.add_argument("--within", help="business time to add: 4h, 30m, 1h30m…")
+    amount.add_argument("--within", help=_("business time to add: 4h, 30m, 1h30m…"))
     amount.add_argument(
         "--business-days",
         type=whole_number,
         metavar="N",
-        help="close of business on the N-th business day after the start's date",
+        help=_("close of business on the N-th business day after the start's date"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -116,18 +126,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         bare_zero = args.within.strip() == "0"
         seconds = 0.0 if bare_zero else parse_seconds(args.within, what="--within")
         delta = seconds_delta(seconds, what="--within")
-        amount = f"{format_duration(delta)} business hours"
+        amount = _("{hours} business hours").format(hours=format_duration(delta))
         deadline = _library(
             lambda: calendar.add(start, delta), "--within", amount, start
         )
     else:
         if args.business_days < 0:
             raise CliError(
-                f"--business-days: must be 0 or more, got {args.business_days}"
+                _("--business-days: must be 0 or more, got {business_days}").format(
+                    business_days=args.business_days
+                )
             )
         days = args.business_days
         delta = None
-        amount = f"{days:,} business day{'' if days == 1 else 's'}"
+        amount = (
+            _("1 business day")
+            if days == 1
+            else _("{n} business days").format(n=f"{days:,}")
+        )
         deadline = _library(
             lambda: calendar.add_business_days(start, days),
             "--business-days",
@@ -183,16 +199,26 @@ def _library(
         near_end = start.year in {FIRST_YEAR, LAST_YEAR}
         blamed = "--start" if near_end else option
         raise CliError(
-            f"{blamed}: the deadline {amount} after {format_instant(start)} lies "
-            f"beyond the years servicekit supports, {FIRST_YEAR} to {LAST_YEAR}"
+            _(
+                "{blamed}: the deadline {amount} after {start} lies beyond the years servicekit supports, {first_year} to {last_year}"
+            ).format(
+                blamed=blamed,
+                amount=amount,
+                start=format_instant(start),
+                first_year=FIRST_YEAR,
+                last_year=LAST_YEAR,
+            )
         ) from None
     except CalendarNeverOpensError:
         raise CliError(
-            f"--hours: the calendar never opens after {format_instant(start)}, so "
-            f"{amount} can never be counted; check --hours and --country"
+            _(
+                "--hours: the calendar never opens after {start}, so {amount} can never be counted; check --hours and --country"
+            ).format(start=format_instant(start), amount=amount)
         ) from None
     except ServiceKitError as error:
-        raise CliError(f"{option}: {error}") from None
+        raise CliError(
+            _("{option}: {value}").format(option=option, value=error)
+        ) from None
 
 
 def _holiday_codes(
@@ -201,14 +227,15 @@ def _holiday_codes(
     """``--country`` and ``--subdiv`` as the holidays package spells them (any case)."""
     if country is None:
         if subdiv is not None:
-            raise CliError("--subdiv needs --country")
+            raise CliError(_("--subdiv needs --country"))
         return None, None
     supported = holidays_lib.list_supported_countries()
     code = country.strip().upper()
     if code not in supported:
         raise CliError(
-            f"--country: no public holidays are known for {quote(country)}; use a "
-            "two-letter country code such as CN, US or DE"
+            _(
+                "--country: no public holidays are known for {country}; use a two-letter country code such as CN, US or DE"
+            ).format(country=quote(country))
         )
     if subdiv is None:
         return code, None
@@ -218,7 +245,11 @@ def _holiday_codes(
         listed = ", ".join(list(choices.values())[:12])
         more = ", …" if len(choices) > 12 else ""
         known = f"its subdivisions are {listed}{more}" if choices else "it has none"
-        raise CliError(f"--subdiv: {code} has no subdivision {quote(subdiv)}; {known}")
+        raise CliError(
+            _("--subdiv: {code} has no subdivision {subdiv}; {known}").format(
+                code=code, subdiv=quote(subdiv), known=known
+            )
+        )
     return code, found
 
 
@@ -226,7 +257,7 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
     try:
         weekly = parse_hours(args.hours)
     except ServiceKitError as error:
-        raise CliError(f"--hours: {error}") from None
+        raise CliError(_("--hours: {value}").format(value=error)) from None
     try:
         if args.country is None:
             return BusinessCalendar(timezone=tz, weekly_hours=weekly)
@@ -235,7 +266,9 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
         )
     except ServiceKitError as error:
         option = "--hours" if args.country is None else "--country"
-        raise CliError(f"{option}: {error}") from None
+        raise CliError(
+            _("{option}: {value}").format(option=option, value=error)
+        ) from None
 
 
 def _holiday_names(
@@ -247,6 +280,11 @@ def _holiday_names(
         min(start.year, deadline.year) - 1, max(start.year, deadline.year) + 2
     )
     found = holidays_lib.country_holidays(args.country, subdiv=args.subdiv, years=years)
+    if chinese() and "zh_CN" in found.supported_languages:
+        # The holidays package names a country's holidays in Chinese where it can.
+        found = holidays_lib.country_holidays(
+            args.country, subdiv=args.subdiv, years=years, language="zh_CN"
+        )
     return {day: str(name) for day, name in found.items()}
 
 
@@ -326,7 +364,9 @@ def _open_notes(calendar: BusinessCalendar, at: dt.datetime) -> list[str]:
     day = at.date()
     if not calendar.weekly_hours[day.weekday()] and _is_make_up_day(calendar, day):
         return [
-            f"{day:%a} {day.isoformat()} is a make-up working day (调休), counted as open"
+            _("{day} is a make-up working day (调休), counted as open").format(
+                day=f"{weekday(day)} {day.isoformat()}"
+            )
         ]
     return []
 
@@ -342,13 +382,13 @@ def _closed_notes(
     first, last = a.date(), b.date()
     if first == last:
         if not after_open:
-            return ["before opening"]
+            return [_("before opening")]
         lunch = dt.time(11) <= a.time() and b.time() <= dt.time(15)
-        return ["lunch break" if lunch else "break"]
+        return [_("lunch break") if lunch else _("break")]
     notes: list[str] = []
     day = first
     if calendar.is_business_day(first):
-        notes.append("night" if after_open else "after closing")
+        notes.append(_("night") if after_open else _("after closing"))
         day = first + dt.timedelta(days=1)
     runs: list[tuple[dt.date, dt.date, str]] = []
     while day < last:
@@ -359,10 +399,10 @@ def _closed_notes(
             runs.append((day, day, why))
         day += dt.timedelta(days=1)
     for lo, hi, why in runs:
-        span = f"{lo:%a} {lo.isoformat()}"
+        span = f"{weekday(lo)} {lo.isoformat()}"
         if hi != lo:
-            span += f" – {hi:%a} {hi.isoformat()}"
-        notes.append(f"{span}: {why}")
+            span += f" – {weekday(hi)} {hi.isoformat()}"
+        notes.append(_("{span}: {why}").format(span=span, why=why))
     return notes
 
 
@@ -371,16 +411,20 @@ def _closed_day(
 ) -> str:
     if calendar.is_business_day(day):
         # Open for a night shift only, or open outside [a, b): nothing to explain.
-        return "working day"  # pragma: no cover - a gap spans closed days only
+        return _("working day")  # pragma: no cover - a gap spans closed days only
     if day in calendar.holidays.dates_in(day.year):
-        return f"public holiday, {names[day]}" if day in names else "public holiday"
+        if day in names:
+            return _("public holiday, {name}").format(name=names[day])
+        return _("public holiday")
     if not calendar.weekly_hours[day.weekday()]:
-        return "weekend" if day.weekday() >= 5 else f"no working hours on {day:%A}s"
-    return "closed"  # pragma: no cover - every closed day is one of the above
+        if day.weekday() >= 5:
+            return _("weekend")
+        return _("no working hours on {day}s").format(day=weekday(day, long=True))
+    return _("closed")  # pragma: no cover - every closed day is one of the above
 
 
 def _day(at: dt.datetime) -> str:
-    return f"{at:%a %Y-%m-%d}"
+    return f"{weekday(at)} {at:%Y-%m-%d}"
 
 
 def _clock(at: dt.datetime) -> str:
@@ -416,20 +460,25 @@ def _table(
     stretches: list[_Stretch],
 ) -> str:
     holidays_text = (
-        "no public holidays (give --country)"
+        _("no public holidays (give --country)")
         if args.country is None
-        else f"public holidays of {args.country}"
-        + ("" if args.subdiv is None else f"-{args.subdiv}")
+        else _("public holidays of {country}").format(
+            country=args.country + ("" if args.subdiv is None else f"-{args.subdiv}")
+        )
     )
     lines = [
-        f"Deadline: {format_instant(deadline)} ({tz})",
-        f"{amount} from {format_instant(start)}",
-        f"Hours: {args.hours}; {holidays_text}",
+        _("Deadline: {deadline} ({zone})").format(
+            deadline=format_instant(deadline), zone=tz
+        ),
+        _("{amount} from {start}").format(amount=amount, start=format_instant(start)),
+        _("Hours: {hours}; {holidays}").format(
+            hours=args.hours, holidays=holidays_text
+        ),
     ]
     if not stretches:
-        lines.append("No working time is needed: the deadline is the start.")
+        lines.append(_("No working time is needed: the deadline is the start."))
         return "\n".join(lines)
-    lines += [f"Times below are wall-clock times in {tz}.", ""]
+    lines += [_("Times below are wall-clock times in {zone}.").format(zone=tz), ""]
     total = dt.timedelta(0)
     for index, s in enumerate(stretches):
         if s.open:
@@ -437,19 +486,26 @@ def _table(
         if len(stretches) > _SHOW_ALL and _HEAD <= index < len(stretches) - _TAIL:
             if index == _HEAD:
                 hidden = len(stretches) - _HEAD - _TAIL
-                lines.append(f"  … {hidden:,} more stretches (--json lists them all) …")
+                lines.append(
+                    "  "
+                    + _("… {n} more stretches (--json lists them all) …").format(
+                        n=f"{hidden:,}"
+                    )
+                )
             continue
         same_day = s.start.date() == s.end.date()
         end = _clock(s.end) if same_day else f"{_day(s.end)} {_clock(s.end)}"
         span = f"{_day(s.start)} {_clock(s.start)} – {end}"
+        counted, skipped = _("counted"), _("skipped")
         if s.open:
             text = (
-                f"  counted  {span:<36} {format_duration(s.duration):>6}"
-                f"  total {format_duration(total)}"
+                f"  {pad(counted, 7)}  {pad(span, 36)} "
+                f"{pad(format_duration(s.duration), 6, right=True)}  "
+                + _("total {total}").format(total=format_duration(total))
             )
         else:
-            text = f"  skipped  {span}"
+            text = f"  {pad(skipped, 7)}  {span}"
         if s.notes:
-            text += "  " + "; ".join(s.notes)
+            text += "  " + _("; ").join(s.notes)
         lines.append(text.rstrip())
     return "\n".join(lines)

@@ -11,6 +11,8 @@ import math
 from typing import TYPE_CHECKING
 
 from servicekit.cli import _html_parts as h
+from servicekit.cli._i18n import _, percent
+from servicekit.cli._i18n import city as city_name
 from servicekit.cli._report_text import human, wait
 
 if TYPE_CHECKING:
@@ -52,9 +54,9 @@ def _index_domain(rows: Sequence[CityRow]) -> tuple[float, float]:
 def city_markers(cities: Cities) -> dict[str, str]:
     min_n, top, bottom = cities.min_n, cities.top, cities.bottom
     return {
-        "top": f"top {len(top)}" if top else "top",
-        "bottom": f"bottom {len(bottom)}" if bottom else "bottom",
-        "unranked": f"n<{min_n}, not ranked",
+        "top": _("top {n}").format(n=len(top)) if top else _("top"),
+        "bottom": _("bottom {n}").format(n=len(bottom)) if bottom else _("bottom"),
+        "unranked": _("n<{n}, not ranked").format(n=min_n),
         "ranked": "",
     }
 
@@ -70,7 +72,9 @@ def city_index_chart(cities: Cities) -> str:
     bottom = top + n_rows * h.ROW
     height = bottom + 40.0
     level = h.confidence(rows[0].index if rows else None)
-    label = f"Satisfaction index of {len(rows)} cities, {level} intervals, table order"
+    label = _(
+        "Satisfaction index of {n} cities, {level} intervals, table order"
+    ).format(n=len(rows), level=level)
     body: list[str] = [
         h.svg_text(10.0, 18.0, label, size=13, **{"font-weight": "bold"})
     ]
@@ -88,9 +92,12 @@ def city_index_chart(cities: Cities) -> str:
         city = str(row.city)
         xl, xv, xh = scale(index.low), scale(index.value), scale(index.high)
         xs = scale(shrunk.value)
-        tip = (
-            f"{city}: index {h.interval(index)}, shrunk {h.num(shrunk.value)}, "
-            f"n={row.n}, rank {row.rank or '–'}"
+        tip = _("{city}: index {index}, shrunk {shrunk}, n={n}, rank {rank}").format(
+            city=city_name(city),
+            index=h.interval(index),
+            shrunk=h.num(shrunk.value),
+            n=row.n,
+            rank=row.rank or "–",
         )
         body.append(f'<g class="city-row {kind}" data-city="{h.esc(city)}">')
         body.append(f"<title>{h.esc(tip)}</title>")
@@ -109,7 +116,9 @@ def city_index_chart(cities: Cities) -> str:
                 )
             )
         body.append(
-            h.svg_text(x0 - 10, cy + 4, h.shorten(city), anchor="end", fill=h.INK)
+            h.svg_text(
+                x0 - 10, cy + 4, h.shorten(city_name(city)), anchor="end", fill=h.INK
+            )
         )
         line = {"stroke": colour, "stroke-width": "2"}
         body.append(
@@ -168,7 +177,7 @@ def _city_legend(markers: Mapping[str, str], level: str) -> list[str]:
     for kind, text in (
         ("top", markers["top"]),
         ("bottom", markers["bottom"]),
-        ("ranked", "other cities"),
+        ("ranked", _("other cities")),
         ("unranked", markers["unranked"]),
     ):
         colour = h.COLOURS[kind]
@@ -199,14 +208,16 @@ def _city_legend(markers: Mapping[str, str], level: str) -> list[str]:
             },
         )
     )
-    out.append(h.svg_text(x + 14, y, "shrunk (empirical Bayes)", fill=h.INK))
+    out.append(h.svg_text(x + 14, y, _("shrunk (empirical Bayes)"), fill=h.INK))
     x += 175.0
     out.append(
         h.element(
             "line", {"x1": x, "x2": x + 24, "y1": y - 4, "y2": y - 4, "stroke": h.INK}
         )
     )
-    out.append(h.svg_text(x + 30, y, f"{level} interval", fill=h.INK))
+    out.append(
+        h.svg_text(x + 30, y, _("{level} interval").format(level=level), fill=h.INK)
+    )
     out.append("</g>")
     return out
 
@@ -217,26 +228,26 @@ def _city_legend(markers: Mapping[str, str], level: str) -> list[str]:
 def sla_chart(sla: Sla) -> str:
     groups = [
         (
-            "By metric",
+            _("By metric"),
             [(human(r.metric), r.compliance) for r in sla.by_metric],
         ),
         (
-            "By priority",
+            _("By priority"),
             [(human(r.priority), r.compliance) for r in sla.by_priority],
         ),
     ]
     x0, x1 = 150.0, h.WIDTH - 170.0
     scale = h.Scale(0.0, 100.0, x0, x1)
     top = 34.0
-    n_lines = sum(1 + max(len(rows), 1) for _, rows in groups)
+    n_lines = sum(1 + max(len(rows), 1) for _group, rows in groups)
     bottom = top + n_lines * h.ROW
     height = bottom + 40.0
-    label = "SLA compliance in percent with intervals, by metric and by priority"
+    label = _("SLA compliance in percent with intervals, by metric and by priority")
     body: list[str] = [
         h.svg_text(10.0, 18.0, label, size=13, **{"font-weight": "bold"})
     ]
     ticks = [float(t) for t in range(0, 101, 10)]
-    body.extend(h.x_axis(scale, ticks, top, bottom, lambda t: f"{t:g} %"))
+    body.extend(h.x_axis(scale, ticks, top, bottom, lambda t: percent(t, 0)))
     y = top
     for group, rows in groups:
         body.append(f'<g class="group" data-group="{h.esc(group)}">')
@@ -254,7 +265,7 @@ def sla_chart(sla: Sla) -> str:
             xv = scale(est.value)
             body.append(f'<g class="sla-row" data-name="{h.esc(name)}">')
             body.append(
-                f"<title>{h.esc(f'{group}, {name}: {h.interval(est)} %')}</title>"
+                f"<title>{h.esc(f'{group}, {name}: {h.interval(est)}{h.unit()}')}</title>"
             )
             body.append(h.svg_text(x0 - 10, cy + 4, name, anchor="end", fill=h.INK))
             body.append(
@@ -300,7 +311,7 @@ def histogram_chart(histogram: Sequence[WaitBand]) -> str:
     top, plot_h = 50.0, 200.0
     base = top + plot_h
     height = base + 50.0
-    label = "Queue waiting times: number of routed tickets per waiting-time band"
+    label = _("Queue waiting times: number of routed tickets per waiting-time band")
     body: list[str] = [
         h.svg_text(10.0, 18.0, label, size=13, **{"font-weight": "bold"})
     ]
@@ -319,7 +330,8 @@ def histogram_chart(histogram: Sequence[WaitBand]) -> str:
         centre = x + width / 2
         band_label = str(band.label)
         body.append(f'<g class="band" data-label="{h.esc(band_label)}">')
-        body.append(f"<title>{h.esc(f'{band_label}: {count:,} tickets')}</title>")
+        tip = _("{band}: {n} tickets").format(band=band_label, n=f"{count:,}")
+        body.append(f"<title>{h.esc(tip)}</title>")
         body.append(
             h.element(
                 "rect",
@@ -388,7 +400,7 @@ def city_waits_chart(by_city: Sequence[CityWaits]) -> str:
     ]
     ticks = _wait_ticks(max([*waits, 1.0]))
     scale = h.Scale(0.0, ticks[-1], x0, x1)
-    label = "Waiting time per city: median and 90th percentile, sorted by p90"
+    label = _("Waiting time per city: median and 90th percentile, sorted by p90")
     body: list[str] = [
         h.svg_text(10.0, 18.0, label, size=13, **{"font-weight": "bold"})
     ]
@@ -405,7 +417,7 @@ def city_waits_chart(by_city: Sequence[CityWaits]) -> str:
             "rect", {"x": 110.0, "y": 32.0, "width": 14.0, "height": 6.0, "fill": h.BAR}
         )
     )
-    body.append(h.svg_text(130.0, 39.0, "median wait", fill=h.INK))
+    body.append(h.svg_text(130.0, 39.0, _("median wait"), fill=h.INK))
     body.append("</g>")
     body.extend(h.x_axis(scale, ticks, top - 4, bottom, wait))
     if not rows:
@@ -414,14 +426,21 @@ def city_waits_chart(by_city: Sequence[CityWaits]) -> str:
         cy = top + i * h.ROW + h.ROW / 2
         city = str(row.city)
         median, p90 = row.median_wait_seconds, row.p90_wait_seconds
-        tip = (
-            f"{city}: median {wait(median)}, p90 {wait(p90)}, "
-            f"{row.tickets} tickets, {row.agents} agents"
+        tip = _(
+            "{city}: median {median}, p90 {p90}, {tickets} tickets, {agents} agents"
+        ).format(
+            city=city_name(city),
+            median=wait(median),
+            p90=wait(p90),
+            tickets=row.tickets,
+            agents=row.agents,
         )
         body.append(f'<g class="city-row" data-city="{h.esc(city)}">')
         body.append(f"<title>{h.esc(tip)}</title>")
         body.append(
-            h.svg_text(x0 - 10, cy + 4, h.shorten(city), anchor="end", fill=h.INK)
+            h.svg_text(
+                x0 - 10, cy + 4, h.shorten(city_name(city)), anchor="end", fill=h.INK
+            )
         )
         body.append(
             h.element(
@@ -453,7 +472,9 @@ def city_waits_chart(by_city: Sequence[CityWaits]) -> str:
             h.svg_text(
                 x1 + 10,
                 cy + 4,
-                f"median {wait(median)} · p90 {wait(p90)}",
+                _("median {median} · p90 {p90}").format(
+                    median=wait(median), p90=wait(p90)
+                ),
                 fill=h.INK,
                 size=10,
             )

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from servicekit.cli._format import decimals
+from servicekit.cli._i18n import _, chinese
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -98,7 +99,7 @@ def num(value: float | None, digits: int = 1) -> str:
     """A number with ``digits`` decimals (``n/a`` if it is not a finite number)."""
     number = finite(value)
     if number is None:
-        return "n/a"
+        return _("n/a")
     text = f"{number:.{digits}f}"
     if float(text) == 0:  # no "-0.0"
         text = f"{0.0:.{digits}f}"
@@ -108,20 +109,25 @@ def num(value: float | None, digits: int = 1) -> str:
 def pct(value: float | None) -> str:
     """A percentage (already 0–100) with one decimal: ``82.1 %``."""
     text = num(value)
-    return text if text == "n/a" else f"{text} %"
+    return text if text == _("n/a") else f"{text}{unit()}"
+
+
+def unit() -> str:
+    """The percent sign as the locale writes it after a number (`` %`` or ``%``)."""
+    return "%" if chinese() else " %"
 
 
 def frac_pct(value: float | None) -> str:
     """A fraction 0–1 as a percentage with one decimal."""
     number = finite(value)
-    return "n/a" if number is None else pct(number * 100)
+    return _("n/a") if number is None else pct(number * 100)
 
 
 def share(part: float | None, whole: float | None) -> str:
     """``part`` as a percentage of ``whole`` (``n/a`` when ``whole`` is not positive)."""
     numerator, denominator = finite(part), finite(whole)
     if numerator is None or denominator is None or denominator <= 0:
-        return "n/a"
+        return _("n/a")
     return pct(100 * numerator / denominator)
 
 
@@ -167,7 +173,7 @@ def count(value: float) -> str:
 def confidence(est: Estimate | None) -> str:
     """The confidence level of ``est`` as ``95 %`` (95 % when there is none)."""
     level = 0.95 if est is None else est.confidence
-    return f"{level * 100:g} %"
+    return f"{level * 100:g}{unit()}"
 
 
 # --- HTML building blocks -------------------------------------------------------------
@@ -183,7 +189,7 @@ def table(
 ) -> str:
     """A table of pre-escaped cells; ``numeric`` columns align right. Empty → "none"."""
     if not rows:
-        return '<p class="none">none</p>'
+        return f'<p class="none">{esc(_("none"))}</p>'
     numeric_set = set(numeric)
 
     def cls(index: int) -> str:
@@ -301,4 +307,4 @@ def shorten(name: str, limit: int = 24) -> str:
 
 
 def none_text(x: float, y: float) -> str:
-    return svg_text(x, y, "none", cls="none", fill=COLOURS["unranked"])
+    return svg_text(x, y, _("none"), cls="none", fill=COLOURS["unranked"])

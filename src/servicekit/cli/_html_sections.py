@@ -6,10 +6,12 @@ the header, the page's opening), built from ``_html_parts`` and ``_html_charts``
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from servicekit.cli import _html_charts as charts
 from servicekit.cli import _html_parts as h
+from servicekit.cli._i18n import N_, _, _p, city, percent
 from servicekit.cli._report_text import human, humane, wait
 
 if TYPE_CHECKING:
@@ -32,49 +34,77 @@ if TYPE_CHECKING:
 # --- sections -------------------------------------------------------------------------
 
 
+def _h3(text: str) -> str:
+    return f"<h3>{h.esc(_(text))}</h3>"
+
+
+def _para(text: str) -> str:
+    return f"<p>{html.escape(text, quote=False)}</p>"
+
+
+def _PERCENT() -> str:  # noqa: N802 -- a unit, read when the page is written
+    return percent(0, 0).removeprefix("0")
+
+
+def _COMPLIANCE() -> str:  # noqa: N802
+    return h.esc(_("Compliance, % (interval)"))
+
+
 def header(report: DemoReport) -> str:
     meta = report.meta
     month = meta.month
     facts = [
-        ("Month", h.esc(month)),
-        ("Time zone", h.esc(meta.timezone)),
-        ("Report time", h.when(meta.now)),
-        ("Seed", h.esc(meta.seed)),
-        ("Days simulated", h.esc(meta.days)),
-        ("Cities", h.esc(meta.cities)),
+        (N_("Month"), h.esc(month)),
+        (N_("Time zone"), h.esc(_p("zone", meta.timezone))),
+        (N_("Report time"), h.when(meta.now)),
+        (N_("Seed"), h.esc(meta.seed)),
+        (N_("Days simulated"), h.esc(meta.days)),
+        (N_("Cities"), h.esc(meta.cities)),
         (
-            "Agents",
-            f"{h.esc(meta.agents)} ({h.esc(meta.part_time_agents)} part-time)",
+            N_("Agents"),
+            h.esc(
+                _("{agents} ({part_time} part-time)").format(
+                    agents=meta.agents, part_time=meta.part_time_agents
+                )
+            ),
         ),
-        ("Requests", h.esc(h.count(meta.requests))),
-        ("Routed tickets", h.esc(h.count(meta.routed))),
-        ("Survey answers", h.esc(h.count(meta.survey_answers))),
-        ("Requirements", h.esc(meta.requirements)),
+        (N_("Requests"), h.esc(h.count(meta.requests))),
+        (N_("Routed tickets"), h.esc(h.count(meta.routed))),
+        (N_("Survey answers"), h.esc(h.count(meta.survey_answers))),
+        (N_("Requirements"), h.esc(meta.requirements)),
     ]
-    rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
+    rows = "".join(
+        f'<tr><th scope="row">{h.esc(_(k))}</th><td>{v}</td></tr>' for k, v in facts
+    )
     figures = [
-        ("NPS", h.num(report.nps.estimate.value)),
-        ("CSAT top box", h.pct(report.csat.top_box.value)),
-        ("First-contact resolution", h.pct(report.fcr.estimate.value)),
-        ("SLA breaches", f"{h.count(report.sla.breaches.tickets)} tickets"),
+        (N_("NPS"), h.num(report.nps.estimate.value)),
+        (N_("CSAT top box"), h.pct(report.csat.top_box.value)),
+        (N_("First-contact resolution"), h.pct(report.fcr.estimate.value)),
+        (
+            N_("SLA breaches"),
+            _("{n} tickets").format(n=h.count(report.sla.breaches.tickets)),
+        ),
     ]
-    strip = "".join(f"<li>{h.esc(k)}<b>{h.esc(v)}</b></li>" for k, v in figures)
+    strip = "".join(f"<li>{h.esc(_(k))}<b>{h.esc(v)}</b></li>" for k, v in figures)
     links = [
-        ("sla", "SLA"),
-        ("routing", "Routing"),
-        ("cities", "Cities"),
-        ("nps", "NPS"),
-        ("csat", "CSAT"),
-        ("fcr", "FCR"),
-        ("alerts", "Alerts"),
-        ("requirements", "Requirements"),
-        ("staffing", "Staffing"),
+        ("sla", N_("SLA")),
+        ("routing", N_("Routing")),
+        ("cities", N_("Cities")),
+        ("nps", N_("NPS")),
+        ("csat", N_("CSAT")),
+        ("fcr", N_("FCR")),
+        ("alerts", N_("Alerts")),
+        ("requirements", N_("Requirements")),
+        ("staffing", N_("Staffing")),
     ]
-    nav = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in links)
+    nav = "".join(f'<li><a href="#{i}">{h.esc(_(t))}</a></li>' for i, t in links)
+    title = _("Customer service by the numbers: {month}").format(month=month)
+    intro = h.esc(
+        _("A simulated month of a national customer-service operation ({command}).")
+    ).format(command="<code>servicekit demo</code>")
     return (
-        f'<header id="summary">\n<h1>Customer service by the numbers: {h.esc(month)}</h1>\n'
-        "<p>A simulated month of a national customer-service operation "
-        "(<code>servicekit demo</code>).</p>\n"
+        f'<header id="summary">\n<h1>{h.esc(title)}</h1>\n'
+        f"<p>{intro}</p>\n"
         f'<ul class="figures">{strip}</ul>\n'
         f'<table class="meta"><tbody>{rows}</tbody></table>\n'
         f"<nav><ul>{nav}</ul></nav>\n</header>"
@@ -84,12 +114,12 @@ def header(report: DemoReport) -> str:
 def sla_section(sla: Sla) -> str:
     by_metric = h.table(
         [
-            "Metric",
-            "Measured",
-            "Met",
-            "Breached",
-            "Running",
-            "Compliance, % (interval)",
+            _("Metric"),
+            _("Measured"),
+            _("Met"),
+            _("Breached"),
+            _("Running"),
+            _COMPLIANCE(),
         ],
         [
             [
@@ -107,7 +137,7 @@ def sla_section(sla: Sla) -> str:
 
     def by_group(title: str, rows: Sequence[tuple[str, int, int, Estimate]]) -> str:
         return h.table(
-            [title, "Tickets", "Breached tickets", "Compliance, % (interval)"],
+            [title, _("Tickets"), _("Breached tickets"), _COMPLIANCE()],
             [
                 [
                     h.esc(human(name)),
@@ -122,13 +152,21 @@ def sla_section(sla: Sla) -> str:
 
     breaches = sla.breaches
     worst = h.table(
-        ["Ticket", "City", "Policy", "Priority", "Metric", "Due", "Late by"],
+        [
+            _("Ticket"),
+            _("City"),
+            _("Policy"),
+            _("Priority"),
+            _("Metric"),
+            _("Due"),
+            _("Late by"),
+        ],
         [
             [
                 h.esc(w.ticket),
-                h.esc(w.city),
+                h.esc(city(w.city)),
                 h.esc(human(w.policy)),
-                h.esc(w.priority),
+                h.esc(human(w.priority)),
                 h.esc(human(w.metric)),
                 h.when(w.due_at),
                 h.esc(wait(w.late_by_seconds)),
@@ -139,36 +177,42 @@ def sla_section(sla: Sla) -> str:
     )
     return h.section(
         "sla",
-        "Service-level agreements",
+        _("Service-level agreements"),
         [
             h.figure(
                 charts.sla_chart(sla),
-                "By metric, bars are the share of measured clocks met; by priority, "
-                "the share of requests with no breached clock. Whiskers: the "
-                "interval of each share.",
+                _(
+                    "By metric, bars are the share of measured clocks met; by "
+                    "priority, the share of requests with no breached clock. "
+                    "Whiskers: the interval of each share."
+                ),
             ),
-            "<h3>By metric</h3>",
+            _h3(N_("By metric")),
             by_metric,
-            "<h3>By priority</h3>",
+            _h3(N_("By priority")),
             by_group(
-                "Priority",
+                _("Priority"),
                 [
                     (r.priority, r.tickets, r.breached_tickets, r.compliance)
                     for r in sla.by_priority
                 ],
             ),
-            "<h3>By policy</h3>",
+            _h3(N_("By policy")),
             by_group(
-                "Policy",
+                _("Policy"),
                 [
                     (r.policy, r.tickets, r.breached_tickets, r.compliance)
                     for r in sla.by_policy
                 ],
             ),
-            "<h3>Breaches</h3>",
-            (
-                f"<p>{h.esc(h.count(breaches.tickets))} tickets breached "
-                f"{h.esc(h.count(breaches.metrics))} clocks in total. The worst:</p>"
+            _h3(N_("Breaches")),
+            _para(
+                _(
+                    "{tickets} tickets breached {clocks} clocks in total. The worst:"
+                ).format(
+                    tickets=h.count(breaches.tickets),
+                    clocks=h.count(breaches.metrics),
+                )
             ),
             worst,
         ],
@@ -178,33 +222,37 @@ def sla_section(sla: Sla) -> str:
 def routing_section(routing: Routing) -> str:
     routed = routing.routed
     outcomes = [
-        ("Routed tickets", routing.routed, None),
-        ("Assigned to an agent", routing.assigned, routed),
-        ("Tickets from customers with a case owner", routing.owner_tickets, None),
-        ("… routed to their owner", routing.to_owner, routing.owner_tickets),
-        ("Tickets with a dedicated manager", routing.dedicated_tickets, None),
+        (N_("Routed tickets"), routing.routed, None),
+        (N_("Assigned to an agent"), routing.assigned, routed),
         (
-            "… routed to the dedicated manager",
+            N_("Tickets from customers with a case owner"),
+            routing.owner_tickets,
+            None,
+        ),
+        (N_("… routed to their owner"), routing.to_owner, routing.owner_tickets),
+        (N_("Tickets with a dedicated manager"), routing.dedicated_tickets, None),
+        (
+            N_("… routed to the dedicated manager"),
             routing.to_dedicated_manager,
             routing.dedicated_tickets,
         ),
-        ("Tickets needing a language", routing.language_tickets, None),
+        (N_("Tickets needing a language"), routing.language_tickets, None),
         (
-            "… matched to a speaker",
+            N_("… matched to a speaker"),
             routing.language_matched,
             routing.language_tickets,
         ),
         (
-            "Assigned under an escalation step",
+            N_("Assigned under an escalation step"),
             routing.escalated,
             routing.assigned,
         ),
     ]
     outcome_table = h.table(
-        ["Outcome", "Tickets", "Share"],
+        [_("Outcome"), _("Tickets"), _("Share")],
         [
             [
-                h.esc(name),
+                h.esc(_(name)),
                 h.esc(h.count(count)),
                 h.esc(h.share(count, whole)) if whole is not None else "",
             ]
@@ -215,10 +263,10 @@ def routing_section(routing: Routing) -> str:
     steps = routing.escalation_steps
     total_steps = sum(s.tickets for s in steps)
     step_table = h.table(
-        ["Escalation step", "Tickets", "Share"],
+        [_("Escalation step"), _("Tickets"), _("Share")],
         [
             [
-                h.esc(s.step),
+                h.esc(human(s.step)),
                 h.esc(h.count(s.tickets)),
                 h.esc(h.share(s.tickets, total_steps)),
             ]
@@ -227,10 +275,10 @@ def routing_section(routing: Routing) -> str:
         numeric=(1, 2),
     )
     by_city = h.table(
-        ["City", "Tickets", "Agents", "Median wait", "p90 wait"],
+        [_("City"), _("Tickets"), _("Agents"), _("Median wait"), _("p90 wait")],
         [
             [
-                h.esc(r.city),
+                h.esc(city(r.city)),
                 h.esc(h.count(r.tickets)),
                 h.esc(r.agents),
                 h.esc(wait(r.median_wait_seconds)),
@@ -243,7 +291,7 @@ def routing_section(routing: Routing) -> str:
     histogram = routing.wait_histogram
     total = sum(b.count for b in histogram)
     hist_table = h.table(
-        ["Wait", "Tickets", "Share"],
+        [_("Wait"), _("Tickets"), _("Share")],
         [
             [
                 h.esc(b.label),
@@ -256,22 +304,22 @@ def routing_section(routing: Routing) -> str:
     )
     return h.section(
         "routing",
-        "Routing and queues",
+        _("Routing and queues"),
         [
-            "<h3>Outcomes</h3>",
+            _h3(N_("Outcomes")),
             outcome_table,
-            "<h3>Escalation steps</h3>",
+            _h3(N_("Escalation steps")),
             step_table,
-            "<h3>Queue waiting times</h3>",
+            _h3(N_("Queue waiting times")),
             h.figure(
                 charts.histogram_chart(histogram),
-                "Number of tickets per waiting-time band (count above each bar).",
+                _("Number of tickets per waiting-time band (count above each bar)."),
             ),
             hist_table,
-            "<h3>Waiting time by city</h3>",
+            _h3(N_("Waiting time by city")),
             h.figure(
                 charts.city_waits_chart(routing.by_city),
-                "Light bar: 90th percentile wait; dark bar: median wait.",
+                _("Light bar: 90th percentile wait; dark bar: median wait."),
             ),
             by_city,
         ],
@@ -280,9 +328,9 @@ def routing_section(routing: Routing) -> str:
 
 def _city_list(names: Sequence[str]) -> str:
     return (
-        ", ".join(h.esc(n) for n in names)
+        _(", ").join(h.esc(city(n)) for n in names)
         if names
-        else '<span class="none">none</span>'
+        else f'<span class="none">{h.esc(_("none"))}</span>'
     )
 
 
@@ -295,17 +343,17 @@ def cities_section(cities: Cities) -> str:
     kinds = [charts.city_kind(r) for r in rows]
     table = h.table(
         [
-            "City",
+            _("City"),
             "n",
-            f"Index ({level} interval)",
-            "Shrunk (interval)",
-            "Rank",
-            "Shrunk rank",
-            "Mark",
+            h.esc(_("Index ({level} interval)").format(level=level)),
+            _("Shrunk (interval)"),
+            _("Rank"),
+            _("Shrunk rank"),
+            _("Mark"),
         ],
         [
             [
-                h.esc(r.city),
+                h.esc(city(r.city)),
                 h.esc(h.count(r.n)),
                 h.esc(h.interval(r.index)),
                 h.esc(h.interval(r.shrunk)),
@@ -322,36 +370,46 @@ def cities_section(cities: Cities) -> str:
     )
     notes = "".join(f"<p>{h.esc(n)}</p>" for n in cities.notes)
     top_k, bottom_k = cities.top_k, cities.bottom_k
-    honest = (
-        "<p>A city is marked top (bottom) only when the pairwise tests, Holm-corrected, "
+    said = _(
+        "A city is marked top (bottom) only when the pairwise tests, Holm-corrected, "
         "find it better (worse) than every ranked city outside the list; cities the "
-        "tests do not tell apart share a rank. The lists can be shorter than "
-        f"{h.esc(top_k)} and {h.esc(bottom_k)}, or empty. Cities with fewer than "
-        f"{h.esc(min_n)} answers are not ranked at all.</p>\n"
+        "tests do not tell apart share a rank. The lists can be shorter than {top_k} "
+        "and {bottom_k}, or empty. Cities with fewer than {min_n} answers are not "
+        "ranked at all."
+    ).format(top_k=top_k, bottom_k=bottom_k, min_n=min_n)
+    top_said, bottom_said = _("Top:"), _("Bottom:")
+    unranked_said = _("Not ranked (n<{n}):").format(n=min_n)
+    honest = (
+        f"{_para(said)}\n"
         f"{notes}\n"
         f'<ul class="honest">'
-        f"<li><b>Top:</b> {_city_list(cities.top)}</li>"
-        f"<li><b>Bottom:</b> {_city_list(cities.bottom)}</li>"
-        f"<li><b>Not ranked (n&lt;{h.esc(min_n)}):</b> {_city_list(cities.unranked)}</li>"
+        f"<li><b>{h.esc(top_said)}</b> {_city_list(cities.top)}</li>"
+        f"<li><b>{h.esc(bottom_said)}</b> {_city_list(cities.bottom)}</li>"
+        f"<li><b>{h.esc(unranked_said)}</b> "
+        f"{_city_list(cities.unranked)}</li>"
         "</ul>"
     )
     return h.section(
         "cities",
-        "Cities: satisfaction index",
+        _("Cities: satisfaction index"),
         [
-            (
-                f"<p>Measure: {h.esc(cities.measure)}. Dots are each "
-                "city's own estimate; diamonds the empirical-Bayes estimate shrunk "
-                "towards the national mean, which tempers small samples.</p>"
+            _para(
+                _(
+                    "Measure: {measure}. Dots are each city's own estimate; diamonds "
+                    "the empirical-Bayes estimate shrunk towards the national mean, "
+                    "which tempers small samples."
+                ).format(measure=cities.measure)
             ),
             h.figure(
                 charts.city_index_chart(cities),
-                "Cities in the table's order (the pairwise tests' ranks, then the "
-                "shrunk index); whiskers show the interval of each index.",
+                _(
+                    "Cities in the table's order (the pairwise tests' ranks, then the "
+                    "shrunk index); whiskers show the interval of each index."
+                ),
             ),
-            "<h3>Honest top and bottom</h3>",
+            _h3(N_("Honest top and bottom")),
             honest,
-            "<h3>All cities</h3>",
+            _h3(N_("All cities")),
             table,
         ],
     )
@@ -362,11 +420,15 @@ def nps_section(nps: Nps) -> str:
     counts = [nps.promoters, nps.passives, nps.detractors]
     total = sum(counts)
     table = h.table(
-        ["Group", "Answers", "Share"],
+        [_("Group"), _("Answers"), _("Share")],
         [
-            [h.esc(name), h.esc(h.count(count)), h.esc(h.share(count, total))]
+            [h.esc(_(name)), h.esc(h.count(count)), h.esc(h.share(count, total))]
             for name, count in zip(
-                ("Promoters (9–10)", "Passives (7–8)", "Detractors (0–6)"),
+                (
+                    N_("Promoters (9–10)"),
+                    N_("Passives (7–8)"),
+                    N_("Detractors (0–6)"),
+                ),
                 counts,
                 strict=True,
             )
@@ -375,12 +437,18 @@ def nps_section(nps: Nps) -> str:
     )
     return h.section(
         "nps",
-        "Net Promoter Score",
+        _("Net Promoter Score"),
         [
-            (
-                f"<p>NPS <b>{h.esc(h.interval(est))}</b> points ({h.esc(h.confidence(est))} "
-                f"interval, {h.esc(est.method)}, n={h.esc(h.count(est.n))}).</p>"
-            ),
+            "<p>"
+            + h.esc(
+                _("NPS {value} points ({level} interval, {method}, n={n}).")
+            ).format(
+                value=f"<b>{h.esc(h.interval(est))}</b>",
+                level=h.esc(h.confidence(est)),
+                method=h.esc(est.method),
+                n=h.esc(h.count(est.n)),
+            )
+            + "</p>",
             table,
         ],
     )
@@ -388,8 +456,16 @@ def nps_section(nps: Nps) -> str:
 
 def _estimate_line(name: str, est: Estimate, digits: int, unit: str) -> str:
     return (
-        f"<li>{h.esc(name)}: <b>{h.esc(h.interval(est, digits))}</b>{h.esc(unit)} "
-        f"({h.esc(h.confidence(est))} interval, {h.esc(est.method)}, n={h.esc(h.count(est.n))})</li>"
+        "<li>"
+        + h.esc(_("{name}: {value}{unit} ({level} interval, {method}, n={n})")).format(
+            name=h.esc(_(name)),
+            value=f"<b>{h.esc(h.interval(est, digits))}</b>",
+            unit=h.esc(unit),
+            level=h.esc(h.confidence(est)),
+            method=h.esc(est.method),
+            n=h.esc(h.count(est.n)),
+        )
+        + "</li>"
     )
 
 
@@ -397,20 +473,22 @@ def csat_fcr_sections(csat: Csat, fcr: Fcr) -> list[str]:
     return [
         h.section(
             "csat",
-            "Customer satisfaction (CSAT)",
+            _("Customer satisfaction (CSAT)"),
             [
                 "<ul>",
-                _estimate_line("Top-box share", csat.top_box, 1, " %"),
-                _estimate_line("Mean rating", csat.mean, 2, ""),
+                _estimate_line(N_("Top-box share"), csat.top_box, 1, _PERCENT()),
+                _estimate_line(N_("Mean rating"), csat.mean, 2, ""),
                 "</ul>",
             ],
         ),
         h.section(
             "fcr",
-            "First-contact resolution (FCR)",
+            _("First-contact resolution (FCR)"),
             [
                 "<ul>",
-                _estimate_line("Resolved at first contact", fcr.estimate, 1, " %"),
+                _estimate_line(
+                    N_("Resolved at first contact"), fcr.estimate, 1, _PERCENT()
+                ),
                 "</ul>",
             ],
         ),
@@ -420,24 +498,24 @@ def csat_fcr_sections(csat: Csat, fcr: Fcr) -> list[str]:
 def alerts_section(alerts: Alerts) -> str:
     follow = alerts.follow_up
     examples = h.table(
-        ["Response", "City", "Reasons"],
+        [_("Response"), _("City"), _("Reasons")],
         [
             [
                 h.esc(x.response),
-                h.esc(x.city),
-                h.esc(humane("; ".join(map(str, x.reasons)))),
+                h.esc(city(x.city)),
+                h.esc(humane(_("; ").join(map(str, x.reasons)))),
             ]
             for x in follow.examples
         ],
     )
     risk = h.table(
-        ["Customer", "City", "Unresolved", "Reasons"],
+        [_("Customer"), _("City"), _("Unresolved"), _("Reasons")],
         [
             [
                 h.esc(x.customer),
-                h.esc(x.city),
+                h.esc(city(x.city)),
                 h.esc(x.unresolved),
-                h.esc(humane("; ".join(map(str, x.reasons)))),
+                h.esc(humane(_("; ").join(map(str, x.reasons)))),
             ]
             for x in alerts.high_risk
         ],
@@ -445,12 +523,16 @@ def alerts_section(alerts: Alerts) -> str:
     )
     return h.section(
         "alerts",
-        "Alerts",
+        _("Alerts"),
         [
-            "<h3>Survey answers needing a follow-up</h3>",
-            f"<p>{h.esc(h.count(follow.count))} answers need a follow-up. Examples:</p>",
+            _h3(N_("Survey answers needing a follow-up")),
+            _para(
+                _("{n} answers need a follow-up. Examples:").format(
+                    n=h.count(follow.count)
+                )
+            ),
             examples,
-            "<h3>High-risk customers</h3>",
+            _h3(N_("High-risk customers")),
             risk,
         ],
     )
@@ -460,48 +542,64 @@ def requirements_section(requirements: Sequence[RequirementRow]) -> str:
     states: dict[str, int] = {}
     for req in requirements:
         states[str(req.state)] = states.get(str(req.state), 0) + 1
+    none = h.esc(_("none"))
     summary = (
-        ", ".join(f"{h.esc(human(s))}: {n}" for s, n in sorted(states.items()))
+        _(", ").join(
+            _("{state}: {n}").format(state=h.esc(human(s)), n=n)
+            for s, n in sorted(states.items())
+        )
         if states
-        else "none"
+        else none
     )
 
     def breaches(req: RequirementRow) -> str:
         items = [
-            f"<li>{h.esc(human(b.kind))}: {h.esc(human(b.what))} (due {h.when(b.due_at)}, "
-            f"at {h.when(b.at)})</li>"
+            "<li>"
+            + h.esc(_("{kind}: {what} (due {due}, at {at})")).format(
+                kind=h.esc(human(b.kind)),
+                what=h.esc(human(b.what)),
+                due=h.when(b.due_at),
+                at=h.when(b.at),
+            )
+            + "</li>"
             for b in req.breaches
         ]
-        return f"<ul>{''.join(items)}</ul>" if items else "none"
+        return f"<ul>{''.join(items)}</ul>" if items else none
 
     def overdue(req: RequirementRow) -> str:
         items = [
-            f"<li>{h.esc(human(o.what))}, owed by the {h.esc(o.party)} (due {h.when(o.due_at)})</li>"
+            "<li>"
+            + h.esc(_("{what}, owed by the {party} (due {due})")).format(
+                what=h.esc(human(o.what)),
+                party=h.esc(human(o.party)),
+                due=h.when(o.due_at),
+            )
+            + "</li>"
             for o in req.overdue
         ]
-        return f"<ul>{''.join(items)}</ul>" if items else "none"
+        return f"<ul>{''.join(items)}</ul>" if items else none
 
     table = h.table(
         [
-            "Requirement",
-            "Customer",
-            "City",
-            "State",
-            "Reworks",
-            "Re-discussions",
-            "Escalated",
-            "Breaches",
-            "Overdue",
+            _("Requirement"),
+            _("Customer"),
+            _("City"),
+            _("State"),
+            _("Reworks"),
+            _("Re-discussions"),
+            _("Escalated"),
+            _("Breaches"),
+            _("Overdue"),
         ],
         [
             [
                 h.esc(r.id),
                 h.esc(r.customer),
-                h.esc(r.city),
+                h.esc(city(r.city)),
                 h.esc(human(r.state)),
                 h.esc(r.rework_count),
                 h.esc(r.rediscussion_count),
-                "yes" if r.escalated else "no",
+                h.esc(_("yes") if r.escalated else _("no")),
                 breaches(r),
                 overdue(r),
             ]
@@ -511,33 +609,40 @@ def requirements_section(requirements: Sequence[RequirementRow]) -> str:
     )
     return h.section(
         "requirements",
-        "Requirements and acceptance",
-        [f"<p>{len(requirements)} requirements by state: {summary}.</p>", table],
+        _("Requirements and acceptance"),
+        [
+            "<p>"
+            + h.esc(_("{n} requirements by state: {summary}.")).format(
+                n=len(requirements), summary=summary
+            )
+            + "</p>",
+            table,
+        ],
     )
 
 
 def staffing_section(staffing: Sequence[StaffingRow]) -> str:
     table = h.table(
         [
-            "City",
-            "Busiest hour",
-            "Calls / h",
-            "AHT",
-            "Agents on shift (typical day)",
-            "Median wait",
-            "Required agents",
-            "Scheduled agents",
-            "Service level, model of a typical day",
-            "Answered within 30 s, measured this month",
-            "p90 wait, measured",
-            "Service level advised",
-            "ASA advised",
-            "Working days with nobody on shift then",
-            "Waits > 15 min (ended by a step)",
+            _("City"),
+            _("Busiest hour"),
+            _("Calls / h"),
+            _("AHT"),
+            _("Agents on shift (typical day)"),
+            _("Median wait"),
+            _("Required agents"),
+            _("Scheduled agents"),
+            _("Service level, model of a typical day"),
+            _("Answered within 30 s, measured this month"),
+            _("p90 wait, measured"),
+            _("Service level advised"),
+            _("ASA advised"),
+            _("Working days with nobody on shift then"),
+            _("Waits > 15 min (ended by a step)"),
         ],
         [
             [
-                h.esc(s.city),
+                h.esc(city(s.city)),
                 h.esc(s.peak_hour),
                 h.esc(h.num(s.peak_volume_per_hour, 2)),
                 h.esc(wait(s.aht_seconds)),
@@ -550,7 +655,11 @@ def staffing_section(staffing: Sequence[StaffingRow]) -> str:
                 h.esc(wait(s.p90_wait_seconds)),
                 h.esc(h.frac_pct(s.service_level_advised)),
                 h.esc(wait(s.asa_seconds_advised)),
-                h.esc(f"{s.days_nobody_on_shift} of {s.working_days}"),
+                h.esc(
+                    _("{days} of {working}").format(
+                        days=s.days_nobody_on_shift, working=s.working_days
+                    )
+                ),
                 h.esc(f"{s.long_waits} ({s.long_waits_relaxed})"),
             ]
             for s in staffing
@@ -559,18 +668,21 @@ def staffing_section(staffing: Sequence[StaffingRow]) -> str:
     )
     return h.section(
         "staffing",
-        "Staffing advice",
+        _("Staffing advice"),
         [
-            (
-                "<p>Erlang C for the phone line of the cities with the longest waits, "
-                "at their busiest working-day hour: the agents needed for 80 % of "
-                "calls answered within 30 s, and the agents to roster with 30 % "
-                "shrinkage, against the agents on shift on a typical working day. "
-                "The model's service level is Erlang C's for that typical day; beside "
-                "it, what the month's calls at that hour really met, and the city's "
-                "measured 90th-percentile wait. "
-                "The last column counts the waits over 15 minutes that ended the "
-                "moment an escalation step relaxed the skills or language required.</p>"
+            _para(
+                _(
+                    "Erlang C for the phone line of the cities with the longest "
+                    "waits, at their busiest working-day hour: the agents needed for "
+                    "{target} of calls answered within 30 s, and the agents to roster "
+                    "with {shrinkage} shrinkage, against the agents on shift on a "
+                    "typical working day. The model's service level is Erlang C's for "
+                    "that typical day; beside it, what the month's calls at that hour "
+                    "really met, and the city's measured 90th-percentile wait. The "
+                    "last column counts the waits over 15 minutes that ended the "
+                    "moment an escalation step relaxed the skills or language "
+                    "required."
+                ).format(target=percent(80, 0), shrinkage=percent(30, 0))
             ),
             table,
         ],

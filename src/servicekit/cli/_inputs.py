@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 import pendulum
 
 from servicekit._boundary import MAX_DEPTH, check_depth, quote
+from servicekit.cli._i18n import _, percent, weekday
 from servicekit.errors import ServiceKitError
 
 if TYPE_CHECKING:
@@ -56,10 +57,14 @@ class CliError(ServiceKitError, ValueError):
         if source is not None:
             where.append(source)
         if line is not None:
-            where.append(f"line {line}")
+            where.append(_("line {line}").format(line=line))
         if field is not None:
-            where.append(f'field "{field}"')
-        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+            where.append(_('field "{field}"').format(field=field))
+        super().__init__(
+            _("{where}: {message}").format(where=_(", ").join(where), message=message)
+            if where
+            else message
+        )
 
 
 # timedelta's own limit, 999,999,999 days: a duration any longer cannot be held.
@@ -85,13 +90,15 @@ def parse_seconds(text: str, *, what: str) -> float:
         pos = match.end()
     if not compact or pos != len(compact):
         raise CliError(
-            f"{what}: cannot read {quote(text)} as a duration; write it like 6m, 4h, "
-            "1h30m, 20s or 2d"
+            _(
+                "{what}: cannot read {value} as a duration; write it like 6m, 4h, 1h30m, 20s or 2d"
+            ).format(what=what, value=quote(text))
         )
     if not total < _LONGEST_SECONDS:
         raise CliError(
-            f"{what}: {quote(text)} is too long; the most is "
-            f"{_LONGEST_SECONDS // 86400:,} days"
+            _("{what}: {value} is too long; the most is {value2} days").format(
+                what=what, value=quote(text), value2=f"{_LONGEST_SECONDS // 86400:,}"
+            )
         )
     return total
 
@@ -117,7 +124,9 @@ def input_path(text: str, *, what: str) -> str:
     """
     if "\0" in text:
         raise CliError(
-            f"{what}: {text!r} cannot be a file name: it holds a NUL character"
+            _("{what}: {value} cannot be a file name: it holds a NUL character").format(
+                what=what, value=f"{text!r}"
+            )
         )
     return text
 
@@ -136,23 +145,26 @@ def read_text(path: str | os.PathLike[str]) -> str:
     if "\0" in str(
         target
     ):  # the system cannot open such a name; Python says ValueError
-        raise CliError("cannot be a file name: it holds a NUL character", source=name)
+        raise CliError(
+            _("cannot be a file name: it holds a NUL character"), source=name
+        )
     if target.is_dir():
-        raise CliError("is a directory; give the file inside it", source=name)
+        raise CliError(_("is a directory; give the file inside it"), source=name)
     try:
         data = target.read_bytes()
     except FileNotFoundError:
-        raise CliError("no such file", source=name) from None
+        raise CliError(_("no such file"), source=name) from None
     except OSError as error:
         raise CliError(
-            f"cannot read it: {error.strerror or error}", source=name
+            _("cannot read it: {strerror}").format(strerror=error.strerror or error),
+            source=name,
         ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CliError(
-            "is not UTF-8 text; save it as UTF-8", source=name, line=line
+            _("is not UTF-8 text; save it as UTF-8"), source=name, line=line
         ) from None
 
 
@@ -177,12 +189,16 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         ) from None
     except json.JSONDecodeError as error:
         raise CliError(
-            f"not JSON: {error.msg} (column {error.colno})",
+            _("not JSON: {msg} (column {colno})").format(
+                msg=error.msg, colno=error.colno
+            ),
             source=_display(path),
             line=error.lineno,
         ) from None
     except ValueError as error:  # a number too long to convert (Python's digit limit)
-        raise CliError(f"not usable JSON: {error}", source=_display(path)) from None
+        raise CliError(
+            _("not usable JSON: {value}").format(value=error), source=_display(path)
+        ) from None
     try:
         check_depth(value, "the file")
     except ServiceKitError as error:
@@ -208,13 +224,17 @@ def read_json_lines(path: str | os.PathLike[str]) -> list[tuple[int, Any]]:
             out.append((number, json.loads(line)))
         except json.JSONDecodeError as error:
             raise CliError(
-                f"not JSON: {error.msg} (column {error.colno})",
+                _("not JSON: {msg} (column {colno})").format(
+                    msg=error.msg, colno=error.colno
+                ),
                 source=_display(path),
                 line=number,
             ) from None
         except ValueError as error:  # a number too long to convert
             raise CliError(
-                f"not usable JSON: {error}", source=_display(path), line=number
+                _("not usable JSON: {value}").format(value=error),
+                source=_display(path),
+                line=number,
             ) from None
     return out
 
@@ -265,7 +285,10 @@ class JsonLines:
             return step(*args)
         except OSError as error:
             raise CliError(
-                f"cannot read it: {error.strerror or error}", source=self.name
+                _("cannot read it: {strerror}").format(
+                    strerror=error.strerror or error
+                ),
+                source=self.name,
             ) from None
 
     def _parse(self, raw: bytes, number: int, *, first: bool) -> Any:
@@ -273,7 +296,7 @@ class JsonLines:
             text = raw.decode("utf-8-sig" if first else "utf-8")
         except UnicodeDecodeError:
             raise CliError(
-                "is not UTF-8 text; save it as UTF-8", source=self.name, line=number
+                _("is not UTF-8 text; save it as UTF-8"), source=self.name, line=number
             ) from None
         if not text.strip():
             return _BLANK
@@ -281,13 +304,17 @@ class JsonLines:
             value = json.loads(text)
         except json.JSONDecodeError as error:
             raise CliError(
-                f"not JSON: {error.msg} (column {error.colno})",
+                _("not JSON: {msg} (column {colno})").format(
+                    msg=error.msg, colno=error.colno
+                ),
                 source=self.name,
                 line=number,
             ) from None
         except ValueError as error:  # a number too long to convert
             raise CliError(
-                f"not usable JSON: {error}", source=self.name, line=number
+                _("not usable JSON: {value}").format(value=error),
+                source=self.name,
+                line=number,
             ) from None
         except RecursionError:  # nested far deeper than MAX_DEPTH
             raise CliError(_too_deep(), source=self.name, line=number) from None
@@ -324,16 +351,19 @@ def open_json_lines(path: str) -> Iterator[JsonLines]:
         [(1, 0, {'a': 1}), (3, 10, [2])]
     """
     if "\0" in path:
-        raise CliError("cannot be a file name: it holds a NUL character", source=path)
+        raise CliError(
+            _("cannot be a file name: it holds a NUL character"), source=path
+        )
     if Path(path).is_dir():
-        raise CliError("is a directory; give the file inside it", source=path)
+        raise CliError(_("is a directory; give the file inside it"), source=path)
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 -- closed below
     except FileNotFoundError:
-        raise CliError("no such file", source=path) from None
+        raise CliError(_("no such file"), source=path) from None
     except OSError as error:
         raise CliError(
-            f"cannot read it: {error.strerror or error}", source=path
+            _("cannot read it: {strerror}").format(strerror=error.strerror or error),
+            source=path,
         ) from None
     with handle:
         seekable = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
@@ -370,7 +400,7 @@ def read_csv(
         header = [cell.strip() for cell in next(reader)]
     except StopIteration:
         raise CliError(
-            "is empty; it needs a header line naming the columns", source=name
+            _("is empty; it needs a header line naming the columns"), source=name
         ) from None
     except csv.Error as error:
         _csv_error(
@@ -379,9 +409,13 @@ def read_csv(
     seen: set[str] = set()
     for column in header:
         if not column:
-            raise CliError("a column has no name in the header", source=name, line=1)
+            raise CliError(_("a column has no name in the header"), source=name, line=1)
         if column in seen:
-            raise CliError(f"the column {column!r} appears twice", source=name, line=1)
+            raise CliError(
+                _("the column {column} appears twice").format(column=f"{column!r}"),
+                source=name,
+                line=1,
+            )
         seen.add(column)
     rows: list[tuple[int, dict[str, str]]] = []
     while True:
@@ -442,8 +476,9 @@ def _open_quote(lines: list[str], first_line: int) -> list[str] | None:
 def _unclosed(name: str, line: int, cells: list[str], header: list[str]) -> CliError:
     column = header[len(cells) - 1] if 0 < len(cells) <= len(header) else None
     return CliError(
-        'a quoted field is never closed: its opening " swallows the rest of the '
-        'file; close it with " or double a quote inside it ("")',
+        _(
+            'a quoted field is never closed: its opening " swallows the rest of the file; close it with " or double a quote inside it ("")'
+        ),
         source=name,
         line=line,
         field=column,
@@ -476,7 +511,9 @@ def _csv_error(
     cells = _open_quote(lines, first_line) if stopped_at == len(lines) else None
     if cells is not None:
         raise _unclosed(name, first_line, cells, header) from None
-    raise CliError(f"not CSV: {error}", source=name, line=first_line) from None
+    raise CliError(
+        _("not CSV: {value}").format(value=error), source=name, line=first_line
+    ) from None
 
 
 def check_zone(name: str, *, what: str) -> str:
@@ -492,8 +529,9 @@ def check_zone(name: str, *, what: str) -> str:
     # system is an OSError, not a ZoneInfoNotFoundError.
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise CliError(
-            f"{what}: unknown time zone {quote(name)}; use an IANA name such as "
-            "Asia/Shanghai, Europe/Berlin or UTC"
+            _(
+                "{what}: unknown time zone {name}; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC"
+            ).format(what=what, name=quote(name))
         ) from None
     return name
 
@@ -527,19 +565,25 @@ def parse_instant(text: str, *, tz: str | None, what: str) -> pendulum.DateTime:
         parsed = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise CliError(
-            f"{what}: cannot read {quote(text)} as an ISO-8601 instant; write it like "
-            "2025-01-24T17:40 or 2025-01-24T17:40+08:00"
+            _(
+                "{what}: cannot read {value} as an ISO-8601 instant; write it like 2025-01-24T17:40 or 2025-01-24T17:40+08:00"
+            ).format(what=what, value=quote(text))
         ) from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise CliError(
-            f"{what}: year {parsed.year} is outside the years servicekit supports, "
-            f"{FIRST_YEAR} to {LAST_YEAR}"
+            _(
+                "{what}: year {year} is outside the years servicekit supports, {first_year} to {last_year}"
+            ).format(
+                what=what, year=parsed.year, first_year=FIRST_YEAR, last_year=LAST_YEAR
+            )
         )
     if parsed.utcoffset() is not None:
         return pendulum.instance(parsed)
     if tz is None:
         raise CliError(
-            f"{what}: {quote(text)} has no UTC offset; append one such as +08:00 or Z"
+            _(
+                "{what}: {value} has no UTC offset; append one such as +08:00 or Z"
+            ).format(what=what, value=quote(text))
         )
     fields = (
         parsed.year,
@@ -574,7 +618,9 @@ def seconds_delta(seconds: float, *, what: str) -> dt.timedelta:
     except (OverflowError, ValueError):
         shown = f"{seconds / 86400:,.0f} days" if math.isfinite(seconds) else "it"
         raise CliError(
-            f"{what}: {shown} is too long; the most is {dt.timedelta.max.days:,} days"
+            _("{what}: {shown} is too long; the most is {days} days").format(
+                what=what, shown=shown, days=f"{dt.timedelta.max.days:,}"
+            )
         ) from None
 
 
@@ -606,23 +652,26 @@ def parse_percent(text: str, *, what: str, allow_zero: bool = True) -> float:
     low = "0" if allow_zero else "more than 0"
     if match is None:
         raise CliError(
-            f"{what}: cannot read {quote(text)} as a share; write it as a "
-            f"percentage {low} and below 100 such as 15%, or a fraction such as 0.15"
+            _(
+                "{what}: cannot read {value} as a share; write it as a percentage {low} and below 100 such as 15%, or a fraction such as 0.15"
+            ).format(what=what, value=quote(text), low=low)
         )
     number = float(match.group(1))
     if stripped.endswith("%") or number > 1:
         value = number / 100
     elif number == 1:
         raise CliError(
-            f"{what}: a bare 1 could mean 1 % or 100 %; write 1% (or a fraction "
-            "such as 0.15 or a percentage such as 15%)"
+            _(
+                "{what}: a bare 1 could mean {one} or {all}; write 1% (or a fraction such as 0.15 or a percentage such as 15%)"
+            ).format(what=what, one=percent(1, 0), all=percent(100, 0))
         )
     else:
         value = number
     if not (0 <= value < 1) or (value == 0 and not allow_zero):
         raise CliError(
-            f"{what}: {quote(text)} is not a share {low} and below 100 %; write it "
-            "like 15% (or 0.15)"
+            _(
+                "{what}: {value} is not a share {low} and below 100 %; write it like 15% (or 0.15)"
+            ).format(what=what, value=quote(text), low=low)
         )
     return value
 
@@ -651,8 +700,9 @@ def parse_rate(text: str, *, what: str) -> tuple[float, str]:
     unit = _RATE_UNITS.get(match.group(2)) if match else None
     if match is None or unit is None:
         raise CliError(
-            f"{what}: cannot read {quote(text)} as a volume; write it like 1200/day, "
-            "150/h or 6000/week"
+            _(
+                "{what}: cannot read {value} as a volume; write it like 1200/day, 150/h or 6000/week"
+            ).format(what=what, value=quote(text))
         )
     return float(match.group(1)), unit
 
@@ -667,8 +717,9 @@ def parse_target(text: str, *, what: str) -> tuple[float, float]:
     share_text, slash, answer_text = text.partition("/")
     if not slash:
         raise CliError(
-            f"{what}: cannot read {quote(text)} as a target; write it like 80/20s "
-            "(80 % answered within 20 seconds)"
+            _(
+                "{what}: cannot read {value} as a target; write it like 80/20s (80 % answered within 20 seconds)"
+            ).format(what=what, value=quote(text))
         )
     share = parse_percent(share_text, what=what, allow_zero=False)
     answer = answer_text.strip()
@@ -737,4 +788,7 @@ def format_instant(value: dt.datetime) -> str:
     """
     clock = "%H:%M:%S" if value.second or value.microsecond else "%H:%M"
     offset = value.strftime("%z")
-    return value.strftime(f"%a %Y-%m-%d {clock} ") + f"{offset[:3]}:{offset[3:]}"
+    day = weekday(value)
+    return (
+        f"{day} " + value.strftime(f"%Y-%m-%d {clock} ") + f"{offset[:3]}:{offset[3:]}"
+    )

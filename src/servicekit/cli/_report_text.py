@@ -10,7 +10,6 @@ tests) can find it. Intervals are 95 % unless the report says otherwise.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,18 @@ import attrs
 
 from servicekit.acceptance import RequirementPolicy
 from servicekit.cli._format import aligned, decimals, wrap
+from servicekit.cli._i18n import (
+    N_,
+    N_p,
+    _,
+    _p,
+    chinese,
+    city,
+    duration,
+    instant,
+    percent,
+    term,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,14 +52,14 @@ WIDTH = 100
 """The widest line of the text report, in columns."""
 
 SECTIONS = (
-    "SLA compliance",
-    "SLA breaches",
-    "Routing",
-    "City satisfaction index",
-    "NPS, CSAT and first-contact resolution",
-    "Alerts",
-    "Requirements",
-    "Staffing advice",
+    N_("SLA compliance"),
+    N_("SLA breaches"),
+    N_("Routing"),
+    N_("City satisfaction index"),
+    N_("NPS, CSAT and first-contact resolution"),
+    N_("Alerts"),
+    N_("Requirements"),
+    N_("Staffing advice"),
 )
 
 
@@ -64,19 +75,7 @@ def wait(seconds: object) -> str:
         >>> wait(float("nan")), wait(None)
         ('n/a', 'n/a')
     """
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        return "n/a"
-    if not math.isfinite(seconds):
-        return "n/a"
-    total = max(0, round(seconds))
-    if total < 60:
-        return f"{total} s"
-    if total < 3600:
-        return "{} min {:02d} s".format(*divmod(total, 60))
-    hours, minutes = divmod(round(total / 60), 60)
-    if hours < 24:
-        return f"{hours} h {minutes:02d} min"
-    return "{} d {:02d} h".format(*divmod(hours, 24))
+    return duration(seconds)
 
 
 _WORDS = {
@@ -101,7 +100,40 @@ def human(name: object) -> str:
         ('logistics fast lane', 'sending the confirmation sheet', 'follow-up')
     """
     text = str(name)
-    return _WORDS.get(text, text.replace("_", " "))
+    english = _WORDS.get(text, text.replace("_", " "))
+    if not chinese():
+        return english
+    for vocabulary in _VOCABULARIES:
+        found = term(vocabulary, text)
+        if found is not None:
+            return found
+    return _p("word", english)
+
+
+# Where an identifier's Chinese name is looked up first (the enums' own names).
+_VOCABULARIES = (
+    "Metric",
+    "Priority",
+    "Tier",
+    "Channel",
+    "RequirementState",
+    "Duty",
+    "BreachKind",
+    "Party",
+)
+# The demo's own words (its policies, escalation steps and survey dimensions).
+WORDS = (
+    N_p("word", "standard"),
+    N_p("word", "high value"),
+    N_p("word", "logistics fast lane"),
+    N_p("word", "requirement"),
+    N_p("word", "anyone"),
+    N_p("word", "lower skill levels"),
+    N_p("word", "any language"),
+    N_p("word", "response speed"),
+    N_p("word", "attitude"),
+    N_p("word", "competence"),
+)
 
 
 def humane(text: str) -> str:
@@ -119,10 +151,10 @@ def _n(value: float) -> str:
 
 
 def _pct(part: float, whole: float) -> str:
-    return "n/a" if whole == 0 else f"{100 * part / whole:.1f} %"
+    return _("n/a") if whole == 0 else percent(100 * part / whole)
 
 
-def _est(e: Estimate, unit: str = " %", digits: int = 1) -> str:
+def _est(e: Estimate, unit: str | None = None, digits: int = 1) -> str:
     """``value unit (low-high)``, with more decimals where one would mislead.
 
     Examples:
@@ -135,11 +167,14 @@ def _est(e: Estimate, unit: str = " %", digits: int = 1) -> str:
     numbers = (e.value, e.low, e.high)
     shown = decimals(numbers, digits)
     value, low, high = (f"{x:.{shown}f}" for x in numbers)
+    if unit is None:
+        unit = "%" if chinese() else " %"
     return f"{value}{unit} ({low}-{high})"
 
 
 _NUMBER = re.compile(
-    r"[-+]?[\d.,]+(?: ?%| [a-z]+(?: [\d.]+ [a-z]+)?)?(?: \(.*\))?|\d+-\d+|-|n/a"
+    r"[-+]?[\d.,]+(?: ?%| [a-z]+(?: [\d.]+ [a-z]+)?)?(?: \(.*\))?|\d+-\d+|-|n/a|不适用"
+    r"|(?:\d+(?:天|小时|分钟|秒))+"
 )
 
 
@@ -168,7 +203,7 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 
 
 def _title(text: str) -> list[str]:
-    return ["", f"== {text} =="]
+    return ["", f"== {_(text)} =="]
 
 
 def render_text(report: DemoReport) -> str:
@@ -193,32 +228,44 @@ def render_text(report: DemoReport) -> str:
 
 def _header(meta: Meta) -> list[str]:
     return [
-        (
-            f"servicekit demo: {meta.month}, seed {meta.seed}, "
-            f"read at {meta.now} ({meta.timezone})"
+        _("servicekit demo: {month}, seed {seed}, read at {now} ({zone})").format(
+            month=meta.month,
+            seed=meta.seed,
+            now=instant(meta.now),
+            zone=_p("zone", meta.timezone),
         ),
         *_wrap(
-            f"{meta.cities} cities, {meta.agents} agents "
-            f"({meta.part_time_agents} part-time), {_n(meta.requests)} requests "
-            f"({_n(meta.routed)} handled by people), "
-            f"{_n(meta.survey_answers)} survey answers, "
-            f"{meta.requirements} requirements"
+            _(
+                "{cities} cities, {agents} agents ({part_time} part-time), "
+                "{requests} requests ({routed} handled by people), {answers} survey "
+                "answers, {requirements} requirements"
+            ).format(
+                cities=meta.cities,
+                agents=meta.agents,
+                part_time=meta.part_time_agents,
+                requests=_n(meta.requests),
+                routed=_n(meta.routed),
+                answers=_n(meta.survey_answers),
+                requirements=meta.requirements,
+            )
         ),
         *_wrap(
-            "Intervals are 95 % confidence intervals; SLA targets are the service "
-            "standard (servicekit.sla.presets.SERVICE_STANDARD) on the China business "
-            "calendar."
+            _(
+                "Intervals are {level} confidence intervals; SLA targets are the "
+                "service standard (servicekit.sla.presets.SERVICE_STANDARD) on the "
+                "China business calendar."
+            ).format(level=percent(95, 0))
         ),
     ]
 
 
 def _sla(sla: Sla) -> list[str]:
-    lines = _title("SLA compliance")
+    lines = _title(N_("SLA compliance"))
     lines.append(
-        "By metric (each request's clock: met before its due instant, or breached):"
+        _("By metric (each request's clock: met before its due instant, or breached):")
     )
     lines += _table(
-        ("metric", "met", "breached", "open", "compliance"),
+        (_("metric"), _("met"), _("breached"), _("open"), _("compliance")),
         [
             (
                 human(m.metric),
@@ -230,9 +277,9 @@ def _sla(sla: Sla) -> list[str]:
             for m in sla.by_metric
         ],
     )
-    lines.append("By priority (requests with no breached clock):")
+    lines.append(_("By priority (requests with no breached clock):"))
     lines += _table(
-        ("priority", "requests", "breached", "compliance"),
+        (_("priority"), _("requests"), _("breached"), _("compliance")),
         [
             (
                 human(row.priority),
@@ -243,9 +290,9 @@ def _sla(sla: Sla) -> list[str]:
             for row in sla.by_priority
         ],
     )
-    lines.append("By policy (requests with no breached clock):")
+    lines.append(_("By policy (requests with no breached clock):"))
     lines += _table(
-        ("policy", "requests", "breached", "compliance"),
+        (_("policy"), _("requests"), _("breached"), _("compliance")),
         [
             (
                 human(row.policy),
@@ -257,17 +304,19 @@ def _sla(sla: Sla) -> list[str]:
         ],
     )
     breaches = sla.breaches
-    lines += _title("SLA breaches")
+    lines += _title(N_("SLA breaches"))
     lines += _wrap(
-        f"{_n(breaches.tickets)} requests breached at least one clock "
-        f"({_n(breaches.metrics)} clocks in all). The ten most overdue clocks:"
+        _(
+            "{requests} requests breached at least one clock ({clocks} clocks in "
+            "all). The ten most overdue clocks:"
+        ).format(requests=_n(breaches.tickets), clocks=_n(breaches.metrics))
     )
     lines += _table(
-        ("request", "city", "policy", "metric", "due", "late by"),
+        (_("request"), _("city"), _("policy"), _("metric"), _("due"), _("late by")),
         [
             (
                 w.ticket,
-                w.city,
+                city(w.city),
                 human(w.policy),
                 human(w.metric),
                 (w.due_at or "")[5:16].replace("T", " "),
@@ -280,51 +329,71 @@ def _sla(sla: Sla) -> list[str]:
 
 
 def _routing(routing: Routing) -> list[str]:
-    lines = _title("Routing")
+    lines = _title(N_("Routing"))
     routed, assigned = routing.routed, routing.assigned
-    steps = ", ".join(f"{s.step} {_n(s.tickets)}" for s in routing.escalation_steps)
+    steps = _(", ").join(
+        f"{human(s.step)} {_n(s.tickets)}" for s in routing.escalation_steps
+    )
+    escalated = _(
+        "Assigned under an escalation step (after waiting): {n} ({share})"
+    ).format(n=_n(routing.escalated), share=_pct(routing.escalated, assigned))
     for sentence in (
-        (
-            f"Requests for people: {_n(routed)}; assigned {_n(assigned)} "
-            f"({_pct(assigned, routed)}), still waiting at month end {_n(routed - assigned)}."
+        _(
+            "Requests for people: {routed}; assigned {assigned} ({share}), still "
+            "waiting at month end {waiting}."
+        ).format(
+            routed=_n(routed),
+            assigned=_n(assigned),
+            share=_pct(assigned, routed),
+            waiting=_n(routed - assigned),
         ),
-        (
-            f"To the case owner (first-contact ownership): {_n(routing.to_owner)} of "
-            f"{_n(routing.owner_tickets)} requests from customers with a case owner "
-            f"({_pct(routing.to_owner, routing.owner_tickets)})."
+        _share_of(
+            _(
+                "To the case owner (first-contact ownership): {n} of {of} requests from "
+                "customers with a case owner ({share})."
+            ),
+            routing.to_owner,
+            routing.owner_tickets,
         ),
-        (
-            f"To the dedicated manager: {_n(routing.to_dedicated_manager)} of "
-            f"{_n(routing.dedicated_tickets)} high-value requests "
-            f"({_pct(routing.to_dedicated_manager, routing.dedicated_tickets)})."
+        _share_of(
+            _("To the dedicated manager: {n} of {of} high-value requests ({share})."),
+            routing.to_dedicated_manager,
+            routing.dedicated_tickets,
         ),
-        (
-            f"In the customer's language (Mongolian, Uyghur, Tibetan, English): "
-            f"{_n(routing.language_matched)} of {_n(routing.language_tickets)} "
-            f"({_pct(routing.language_matched, routing.language_tickets)})."
+        _share_of(
+            _(
+                "In the customer's language (Mongolian, Uyghur, Tibetan, English): "
+                "{n} of {of} ({share})."
+            ),
+            routing.language_matched,
+            routing.language_tickets,
         ),
-        (
-            f"Assigned under an escalation step (after waiting): {_n(routing.escalated)} "
-            f"({_pct(routing.escalated, assigned)}){': ' + steps if steps else ''}."
-        ),
+        escalated + (_(": {steps}").format(steps=steps) if steps else "") + _("."),
     ):
         lines += _wrap(sentence)
-    lines.append("Time from arrival to an agent:")
+    lines.append(_("Time from arrival to an agent:"))
     total = sum(b.count for b in routing.wait_histogram)
     lines += _table(
-        ("wait", "requests", "share"),
+        (_("wait"), _("requests"), _("share")),
         [(b.label, _n(b.count), _pct(b.count, total)) for b in routing.wait_histogram],
     )
     slow = sorted(
         routing.by_city,
         key=lambda c: (-c.p90_wait_seconds, -c.mean_wait_seconds, c.city),
     )[:5]
-    lines.append("Longest waits by city (90th percentile, then mean):")
+    lines.append(_("Longest waits by city (90th percentile, then mean):"))
     lines += _table(
-        ("city", "requests", "agents", "median wait", "mean wait", "90 % within"),
+        (
+            _("city"),
+            _("requests"),
+            _("agents"),
+            _("median wait"),
+            _("mean wait"),
+            _("90 % within"),
+        ),
         [
             (
-                c.city,
+                city(c.city),
                 _n(c.tickets),
                 str(c.agents),
                 wait(c.median_wait_seconds),
@@ -337,6 +406,11 @@ def _routing(routing: Routing) -> list[str]:
     return lines
 
 
+def _share_of(template: str, part: int, whole: int) -> str:
+    """A sentence naming ``{n}`` of ``{of}`` and their ``{share}``."""
+    return template.format(n=_n(part), of=_n(whole), share=_pct(part, whole))
+
+
 def _place(r: CityRow) -> str:
     """A ranked city's possible places, ``3`` or ``1-7`` (``-`` when not ranked)."""
     best, worst = r.best_rank, r.worst_rank
@@ -345,47 +419,70 @@ def _place(r: CityRow) -> str:
     return str(best) if best == worst else f"{best}-{worst}"
 
 
+def _cities_list(names: Sequence[str]) -> str:
+    return _(", ").join(map(city, names)) or _("no city")
+
+
 def _cities(cities: Cities) -> list[str]:
-    lines = _title("City satisfaction index")
+    lines = _title(N_("City satisfaction index"))
     lines += _wrap(
-        f"{cities.measure[:1].upper()}{cities.measure[1:]}. Cities in the order "
-        "of the pairwise tests (Holm-corrected), then by shrunk index: the index "
-        "pulled toward the national value by the size of its sample (empirical "
-        "Bayes). 'Places' is where the tests allow each city to stand; 'by score' "
-        "is its place in a plain sort by index."
+        _(
+            "{measure}. Cities in the order of the pairwise tests (Holm-corrected), "
+            "then by shrunk index: the index pulled toward the national value by the "
+            "size of its sample (empirical Bayes). 'Places' is where the tests allow "
+            "each city to stand; 'by score' is its place in a plain sort by index."
+        ).format(measure=f"{cities.measure[:1].upper()}{cities.measure[1:]}")
     )
     lines += _table(
-        ("city", "n", "index (95 % interval)", "shrunk", "places", "by score", "mark"),
+        (
+            _("city"),
+            _("n"),
+            _("index ({level} interval)").format(level=percent(95, 0)),
+            _("shrunk"),
+            _("places"),
+            _("by score"),
+            _("mark"),
+        ),
         [
             (
-                r.city,
+                city(r.city),
                 _n(r.n),
                 _est(r.index, ""),
                 f"{r.shrunk.value:.1f}",
                 _place(r),
                 "-" if r.value_rank is None else str(r.value_rank),
-                ("top" if r.top else "")
-                or ("bottom" if r.bottom else "")
-                or ("" if r.rankable else "not ranked"),
+                (_("top") if r.top else "")
+                or (_("bottom") if r.bottom else "")
+                or ("" if r.rankable else _("not ranked")),
             )
             for r in cities.rows
         ],
     )
     lines += _wrap(
-        f"Marked top (at most {cities.top_k}): "
-        f"{', '.join(cities.top) or 'no city'}. "
-        f"Marked bottom (at most {cities.bottom_k}): "
-        f"{', '.join(cities.bottom) or 'no city'}."
+        _(
+            "Marked top (at most {top_k}): {top}. Marked bottom (at most {bottom_k}): "
+            "{bottom}."
+        ).format(
+            top_k=cities.top_k,
+            top=_cities_list(cities.top),
+            bottom_k=cities.bottom_k,
+            bottom=_cities_list(cities.bottom),
+        )
     )
     for note in cities.notes:
         lines += _wrap(note)
     if cities.unranked:
         lines += _wrap(
-            f"Not ranked (fewer than {cities.min_n} answers): "
-            f"{', '.join(cities.unranked)}."
+            _("Not ranked (fewer than {n} answers): {cities}.").format(
+                n=cities.min_n, cities=_cities_list(cities.unranked)
+            )
         )
     if cities.no_answers:
-        lines += _wrap(f"No survey answers at all: {', '.join(cities.no_answers)}.")
+        lines += _wrap(
+            _("No survey answers at all: {cities}.").format(
+                cities=_cities_list(cities.no_answers)
+            )
+        )
     return lines
 
 
@@ -393,118 +490,168 @@ def _scores(report: DemoReport) -> list[str]:
     nps, csat, fcr = report.nps, report.csat, report.fcr
     n = nps.estimate.n
     return [
-        *_title("NPS, CSAT and first-contact resolution"),
-        (
-            f"NPS {_est(nps.estimate, '')} from {_n(n)} answers: "
-            f"{_pct(nps.promoters, n)} promoters, {_pct(nps.passives, n)} passives, "
-            f"{_pct(nps.detractors, n)} detractors."
+        *_title(N_("NPS, CSAT and first-contact resolution")),
+        _(
+            "NPS {nps} from {n} answers: {promoters} promoters, {passives} passives, "
+            "{detractors} detractors."
+        ).format(
+            nps=_est(nps.estimate, ""),
+            n=_n(n),
+            promoters=_pct(nps.promoters, n),
+            passives=_pct(nps.passives, n),
+            detractors=_pct(nps.detractors, n),
         ),
-        (
-            f"CSAT (4 or 5 of 5) {_est(csat.top_box)}; mean rating "
-            f"{_est(csat.mean, '', digits=2)}."
+        _("CSAT (4 or 5 of 5) {csat}; mean rating {mean}.").format(
+            csat=_est(csat.top_box), mean=_est(csat.mean, "", digits=2)
         ),
-        (
-            f"First-contact resolution {_est(fcr.estimate)} of "
-            f"{_n(fcr.estimate.n)} solved requests."
+        _("First-contact resolution {fcr} of {n} solved requests.").format(
+            fcr=_est(fcr.estimate), n=_n(fcr.estimate.n)
         ),
     ]
+
+
+def _reasons(reasons: Sequence[str]) -> str:
+    return _("; ").join(reasons)
 
 
 def _alerts(alerts: Alerts) -> list[str]:
     follow = alerts.follow_up
     lines = [
-        *_title("Alerts"),
-        f"Follow-up calls due (a rating below 3 of 5): {_n(follow.count)}, e.g.",
+        *_title(N_("Alerts")),
+        _("Follow-up calls due (a rating below 3 of 5): {n}, e.g.").format(
+            n=_n(follow.count)
+        ),
     ]
     for a in follow.examples:
-        lines += _wrap(f"{a.response} ({a.city}): {humane('; '.join(a.reasons))}", "  ")
-    lines.append(f"High-risk customers: {len(alerts.high_risk)}")
+        lines += _wrap(
+            _("{who} ({city}): {reasons}").format(
+                who=a.response, city=city(a.city), reasons=humane(_reasons(a.reasons))
+            ),
+            "  ",
+        )
+    lines.append(_("High-risk customers: {n}").format(n=len(alerts.high_risk)))
     for h in alerts.high_risk:
-        reasons = humane("; ".join(h.reasons))
+        reasons = humane(_reasons(h.reasons))
         reasons = re.sub(
             r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d[+-]\d\d:\d\d", r"\1 \2", reasons
         )
-        lines += _wrap(f"{h.customer} ({h.city}): {reasons}", "  ")
+        lines += _wrap(
+            _("{who} ({city}): {reasons}").format(
+                who=h.customer, city=city(h.city), reasons=reasons
+            ),
+            "  ",
+        )
     return lines
 
 
 def _requirements(requirements: Sequence[RequirementRow]) -> list[str]:
-    lines = _title("Requirements")
+    lines = _title(N_("Requirements"))
     rules = attrs.fields(RequirementPolicy)  # the demo runs the default policy
     lines += _wrap(
-        f"Confirmation sheet within {rules.confirm_within.default} business days, "
-        f"customer confirmation within {rules.customer_confirm_within.default}, "
-        f"acceptance within {rules.accept_within.default}, rework within "
-        f"{rules.rework_within.default}, follow-up within "
-        f"{rules.follow_up_within.default}:"
+        _(
+            "Confirmation sheet within {confirm} business days, customer confirmation "
+            "within {customer}, acceptance within {accept}, rework within {rework}, "
+            "follow-up within {follow_up}:"
+        ).format(
+            confirm=rules.confirm_within.default,
+            customer=rules.customer_confirm_within.default,
+            accept=rules.accept_within.default,
+            rework=rules.rework_within.default,
+            follow_up=rules.follow_up_within.default,
+        )
     )
     lines += _table(
-        ("requirement", "city", "state", "reworks", "re-discussed", "escalated"),
+        (
+            _("requirement"),
+            _("city"),
+            _("state"),
+            _("reworks"),
+            _("re-discussed"),
+            _("escalated"),
+        ),
         [
             (
                 r.id,
-                r.city,
+                city(r.city),
                 human(r.state),
                 str(r.rework_count),
                 str(r.rediscussion_count),
-                "yes" if r.escalated else "no",
+                _("yes") if r.escalated else _("no"),
             )
             for r in requirements
         ],
     )
     for r in requirements:
-        said = [f"{human(b.kind)} {human(b.what)}" for b in r.breaches]
-        said += [f"the {o.party} owes {human(o.what)}" for o in r.overdue]
+        said = [
+            _("{kind} {what}").format(kind=human(b.kind), what=human(b.what))
+            for b in r.breaches
+        ]
+        said += [
+            _("the {party} owes {what}").format(
+                party=human(o.party), what=human(o.what)
+            )
+            for o in r.overdue
+        ]
         if said:
-            lines += _wrap(f"{r.id}: {'; '.join(said)}.", "  ")
+            lines += _wrap(
+                _("{id}: {said}.").format(id=r.id, said=_reasons(said)), "  "
+            )
     return lines
 
 
 def _staffing(staffing: Sequence[StaffingRow]) -> list[str]:
-    lines = _title("Staffing advice")
+    lines = _title(N_("Staffing advice"))
     lines += _wrap(
-        "Erlang C for the phone line of the cities with the longest waits (90th "
-        "percentile, then mean), at their busiest working-day hour; target 80 % "
-        "answered within 30 s. 'On shift' counts the desk's agents at that hour on a "
-        "typical working day (the median; every agent is blended and takes one call "
-        "at a time); 'roster' adds 30 % shrinkage to the agents needed. 'Model' is "
-        "Erlang C's service level for a typical day with the agents on shift; "
-        "'measured' is the share of that hour's calls this month that an agent took "
-        "within 30 s, and 'p90 wait' the city's measured 90th-percentile wait."
+        _(
+            "Erlang C for the phone line of the cities with the longest waits (90th "
+            "percentile, then mean), at their busiest working-day hour; target "
+            "{target} answered within 30 s. 'On shift' counts the desk's agents at that "
+            "hour on a typical working day (the median; every agent is blended and "
+            "takes one call at a time); 'roster' adds {shrinkage} shrinkage to the "
+            "agents needed. 'Model' is Erlang C's service level for a typical day with "
+            "the agents on shift; 'measured' is the share of that hour's calls this "
+            "month that an agent took within 30 s, and 'p90 wait' the city's measured "
+            "90th-percentile wait."
+        ).format(target=percent(80, 0), shrinkage=percent(30, 0))
     )
     lines += _table(
         (
-            "city",
-            "hour",
-            "calls/h",
-            "AHT",
-            "on shift",
-            "needed",
-            "roster",
-            "model",
-            "measured",
-            "p90 wait",
+            _("city"),
+            _("hour"),
+            _("calls/h"),
+            _("AHT"),
+            _("on shift"),
+            _("needed"),
+            _("roster"),
+            _("model"),
+            _("measured"),
+            _("p90 wait"),
         ),
         [
             (
-                s.city,
+                city(s.city),
                 s.peak_hour[:5],
                 f"{s.peak_volume_per_hour:.2f}",
                 wait(s.aht_seconds),
                 str(s.agents_on_shift),
                 str(s.required_agents),
                 str(s.scheduled_agents),
-                f"{100 * s.service_level_now:.1f} %",
-                "n/a"
+                percent(100 * s.service_level_now),
+                _("n/a")
                 if s.measured_service_level is None
-                else f"{100 * s.measured_service_level:.1f} %",
+                else percent(100 * s.measured_service_level),
                 wait(s.p90_wait_seconds),
             )
             for s in staffing
         ],
     )
     for s in staffing:
-        lines += _wrap(f"{s.city}: {_staffing_verdict(s)}", "  ")
+        lines += _wrap(
+            _("{city}: {verdict}").format(
+                city=city(s.city), verdict=_staffing_verdict(s)
+            ),
+            "  ",
+        )
     return lines
 
 
@@ -512,17 +659,21 @@ def _staffing_verdict(s: StaffingRow) -> str:
     """What the numbers of one staffing row say, in one sentence."""
     short = s.required_agents - s.agents_on_shift
     hour = s.peak_hour
-    if short > 0:
-        verdict = f"add {short} agent{'s' if short > 1 else ''} on the phones at {hour}"
+    if short > 1:
+        verdict = _("add {n} agents on the phones at {hour}").format(n=short, hour=hour)
+    elif short == 1:
+        verdict = _("add 1 agent on the phones at {hour}").format(hour=hour)
     else:
-        verdict = f"a typical working day has enough agents on the phones at {hour}"
+        verdict = _(
+            "a typical working day has enough agents on the phones at {hour}"
+        ).format(hour=hour)
     if s.days_nobody_on_shift:
-        verdict += (
-            f", but on {s.days_nobody_on_shift} of {s.working_days} working days "
-            "nobody was on shift then: the rota's days off leave the desk empty"
-        )
-    return (
-        f"{verdict}; {s.long_waits_relaxed} of its {s.long_waits} waits over "
-        "15 min ended when an escalation step relaxed the skills or language "
-        "required (so, we infer, no agent with them was free before)."
-    )
+        verdict += _(
+            ", but on {days} of {working} working days nobody was on shift then: the "
+            "rota's days off leave the desk empty"
+        ).format(days=s.days_nobody_on_shift, working=s.working_days)
+    return _(
+        "{verdict}; {relaxed} of its {waits} waits over 15 min ended when an "
+        "escalation step relaxed the skills or language required (so, we infer, no "
+        "agent with them was free before)."
+    ).format(verdict=verdict, relaxed=s.long_waits_relaxed, waits=s.long_waits)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit.cli._format import aligned
+from servicekit.cli._i18n import N_, _, percent
 from servicekit.cli._inputs import CliError, input_path, read_csv, whole_number
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from servicekit.scoring import Measure
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit score examples/cli/responses.csv --by city --period month
   servicekit score examples/cli/responses.csv --by channel --measure csat --json
@@ -47,24 +48,24 @@ measures and the columns they read (--field names another column):
   index  1-5 ratings in response_speed, resolution, attitude, follow_up: the
          weighted 0-100 satisfaction index (an empty cell is an unanswered question)
 A row whose measure cell is empty is an unanswered survey and is left out.
-"""
+""")
 
 _INDEX_COLUMNS = ("response_speed", "resolution", "attitude", "follow_up")
 _DEFAULT_FIELD = {"nps": "nps", "csat": "rating", "mean": "rating", "fcr": "resolved"}
 _TITLE = {
-    "nps": "NPS (points)",
-    "csat": "CSAT top-box (%)",
-    "mean": "mean rating (1-5)",
-    "fcr": "first-contact resolution (%)",
-    "index": "satisfaction index (0-100)",
+    "nps": N_("NPS (points)"),
+    "csat": N_("CSAT top-box (%)"),
+    "mean": N_("mean rating (1-5)"),
+    "fcr": N_("first-contact resolution (%)"),
+    "index": N_("satisfaction index (0-100)"),
 }
 _YES = {"true", "yes", "y", "1"}
 _NO = {"false", "no", "n", "0"}
 
 
 NAME = "score"
-HELP = "NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly"
-DESCRIPTION = (
+HELP = N_("NPS, CSAT, FCR or the satisfaction index per segment, ranked honestly")
+DESCRIPTION = N_(
     "Estimate a satisfaction measure per segment (and period) from a "
     "CSV of survey responses, with intervals, honest ranks, shrunk values, "
     "top/bottom marks and the change from the previous period."
@@ -74,43 +75,43 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``score`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "responses", metavar="RESPONSES", help="a CSV file with a header"
+        "responses", metavar="RESPONSES", help=_("a CSV file with a header")
     )
     parser.add_argument(
-        "--by", required=True, help="the column naming segments, e.g. city"
+        "--by", required=True, help=_("the column naming segments, e.g. city")
     )
-    parser.add_argument("--period", help="the column naming periods, e.g. month")
+    parser.add_argument("--period", help=_("the column naming periods, e.g. month"))
     parser.add_argument(
         "--measure",
         choices=("nps", "csat", "fcr", "index", "mean"),
         default="nps",
-        help="what to estimate (default nps)",
+        help=_("what to estimate (default nps)"),
     )
     parser.add_argument(
-        "--field", help="the column the measure reads, if not its default"
+        "--field", help=_("the column the measure reads, if not its default")
     )
     parser.add_argument(
         "--top",
         type=whole_number,
         default=5,
         metavar="K",
-        help="segments marked top (default 5)",
+        help=_("segments marked top (default 5)"),
     )
     parser.add_argument(
         "--bottom",
         type=whole_number,
         default=3,
         metavar="K",
-        help="segments marked bottom (default 3)",
+        help=_("segments marked bottom (default 3)"),
     )
     parser.add_argument(
         "--min-n",
         type=whole_number,
         default=30,
         metavar="N",
-        help="fewest responses for a segment to be ranked (default 30)",
+        help=_("fewest responses for a segment to be ranked (default 30)"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -122,7 +123,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("--min-n", args.min_n, 1),
     ):
         if value < low:
-            raise CliError(f"{option}: must be {low} or more, got {value}")
+            raise CliError(
+                _("{option}: must be {low} or more, got {value}").format(
+                    option=option, low=low, value=value
+                )
+            )
     if args.measure == "index" and args.field is not None:
         raise CliError(
             "--field: the index reads the columns "
@@ -139,7 +144,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for column in [args.by, *([args.period] if args.period else []), *columns]:
         if column not in header:
             raise CliError(
-                f"no such column; the header has: {', '.join(header)}",
+                _("no such column; the header has: {header}").format(
+                    header=", ".join(header)
+                ),
                 source=path,
                 line=1,
                 field=column,
@@ -147,7 +154,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     measure, responses = _responses(args, path, rows, columns)
     if not responses:
         raise CliError(
-            f"no answered responses in the column(s) {', '.join(columns)}", source=path
+            _("no answered responses in the column(s) {columns}").format(
+                columns=", ".join(columns)
+            ),
+            source=path,
         )
     try:
         table = segment_table(
@@ -188,7 +198,7 @@ def _responses(
         for key in keys:
             if not row[key]:
                 raise CliError(
-                    "empty; every response needs one",
+                    _("empty; every response needs one"),
                     source=path,
                     line=number,
                     field=key,
@@ -216,14 +226,18 @@ def _whole(text: str, low: int, high: int, *, path: str, line: int, column: str)
         value = float(text)
     except ValueError:
         raise CliError(
-            f"{quote(text)} is not a number; write a whole number {low}-{high}",
+            _("{value} is not a number; write a whole number {low}-{high}").format(
+                value=quote(text), low=low, high=high
+            ),
             source=path,
             line=line,
             field=column,
         ) from None
     if not value.is_integer() or not low <= value <= high:
         raise CliError(
-            f"{quote(text)} is out of range; answers are whole numbers {low}-{high}",
+            _("{value} is out of range; answers are whole numbers {low}-{high}").format(
+                value=quote(text), low=low, high=high
+            ),
             source=path,
             line=line,
             field=column,
@@ -246,7 +260,9 @@ def _flag(column: str) -> Callable[[str, str, int], bool]:
         if word in _NO:
             return False
         raise CliError(
-            f"{quote(text)} is not yes or no; write true/false, yes/no or 1/0",
+            _("{value} is not yes or no; write true/false, yes/no or 1/0").format(
+                value=quote(text)
+            ),
             source=path,
             line=line,
             field=column,
@@ -270,50 +286,75 @@ def _number(value: float) -> str:
 
 
 def _marks(row: SegmentRow) -> str:
-    marks = [m for m, on in (("top", row.top), ("bottom", row.bottom)) if on]
+    marks = [m for m, on in ((_("top"), row.top), (_("bottom"), row.bottom)) if on]
     if not row.rankable:
-        marks.append("too few to rank")
-    return ", ".join(marks)
+        marks.append(_("too few to rank"))
+    return _(", ").join(marks)
 
 
 def _change(row: SegmentRow) -> str:
     if row.change is None:
         return "-"
     text = f"{row.change.difference.value:+.1f}"
-    return text + (" significant" if row.change_significant else " not significant")
+    return text + (
+        _(" significant") if row.change_significant else _(" not significant")
+    )
+
+
+_CHANGE = 7  # the column of the change from the previous period
 
 
 def _report(
     table: SegmentTable, args: argparse.Namespace, path: str, count: int
 ) -> str:
-    confidence = f"{100 * table.confidence:g} %"
-    by = f"{args.by}" + (f" and {args.period}" if args.period else "")
+    # 95 %, 99.5 % (as many decimals as the level has), 95% in Chinese
+    confidence = f"{100 * table.confidence:g}" + percent(0, 0).removeprefix("0")
+    by = (
+        _("{by} and {period}").format(by=args.by, period=args.period)
+        if args.period
+        else args.by
+    )
+    responses = (
+        _("1 response") if count == 1 else _("{n} responses").format(n=f"{count:,}")
+    )
     lines = [
-        (
-            f"{_TITLE[args.measure]} by {by}: {count:,} "
-            f"response{'' if count == 1 else 's'} from {path}, "
-            f"{confidence} intervals; ranked when n >= {table.min_n}"
+        _(
+            "{measure} by {by}: {responses} from {path}, {confidence} intervals; "
+            "ranked when n >= {min_n}"
+        ).format(
+            measure=_(_TITLE[args.measure]),
+            by=by,
+            responses=responses,
+            path=path,
+            confidence=confidence,
+            min_n=table.min_n,
         ),
     ]
     header = (
-        "segment",
+        _("segment"),
         "n",
-        "value",
-        "interval",
-        "rank",
-        "shrunk",
-        "shrunk rank",
-        "change",
-        "marks",
+        _("value"),
+        _("interval"),
+        _("rank"),
+        _("shrunk"),
+        _("shrunk rank"),
+        _("change"),
+        _("marks"),
     )
     right = {1, 2, 4, 5, 6}
     overall = dict(table.overall)
     for period in table.periods:
         e = overall[period]
-        label = "all periods" if period is None else f"{args.period} {period}"
+        label = _("all periods") if period is None else f"{args.period} {period}"
         lines += [
             "",
-            f"{label}: overall {_number(e.value)} [{_number(e.low)}, {_number(e.high)}], n={e.n}",
+            _("{label}: overall {value} [{low}, {high}], n={n}").format(
+                label=label,
+                value=_number(e.value),
+                low=_number(e.low),
+                high=_number(e.high),
+                n=e.n,
+            ),
         ]
         body = [
             (
@@ -329,12 +370,12 @@ def _report(
             )
             for r in table.ranked(period)
         ]
-        keep = [i for i in range(len(header)) if args.period or header[i] != "change"]
+        keep = [i for i in range(len(header)) if args.period or i != _CHANGE]
         shown = [tuple(row[i] for i in keep) for row in [header, *body]]
         lines += aligned(shown, {j for j, i in enumerate(keep) if i in right})
     lines += [
         "",
-        (
+        _(
             "rank: 1 + segments that the pairwise tests (Holm-corrected) place above; "
             "shared ranks cannot be told apart.\n"
             "shrunk: pulled toward the period's overall value by sample size."

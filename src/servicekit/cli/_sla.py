@@ -23,6 +23,7 @@ import pendulum
 
 from servicekit._boundary import quote
 from servicekit.cli._format import cells, pad
+from servicekit.cli._i18n import N_, _, chinese, term
 from servicekit.cli._inputs import (
     CliError,
     JsonLines,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterable, Iterator, Sequence
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit sla examples/cli/events.jsonl --policies examples/cli/policies.json \\
       --now 2025-01-31T18:00+08:00
@@ -66,15 +67,15 @@ e.g. {"ticket_id": "T-1", "at": "2025-01-27T09:12:00+08:00", "kind": "created",
 "priority": "high", "channel": "email"}. Without --policies the seeds' service
 standard (servicekit.sla.presets.SERVICE_STANDARD) applies. --now must carry its UTC
 offset (or Z); without --now the current time is used.
-"""
+""")
 
 _EVENT_FIELDS = EVENT_KEYS[2:]
 _KNOWN_KEYS = (*TICKET_KEYS, *EVENT_KEYS)
 
 
 NAME = "sla"
-HELP = "evaluate every ticket of a JSON-lines event export against SLA policies"
-DESCRIPTION = (
+HELP = N_("evaluate every ticket of a JSON-lines event export against SLA policies")
+DESCRIPTION = N_(
     "Group a JSON-lines export of ticket events by ticket, evaluate "
     "each ticket's SLA clocks at --now, and print a table (or JSON) with a "
     "summary of breaches and the next change."
@@ -83,18 +84,24 @@ DESCRIPTION = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``sla`` command's options (the parser itself is made by ``_app``)."""
-    parser.add_argument("events", metavar="EVENTS", help="a JSON-lines file of events")
+    parser.add_argument(
+        "events", metavar="EVENTS", help=_("a JSON-lines file of events")
+    )
     parser.add_argument(
         "--policies",
         metavar="FILE",
-        help="a PolicySet.to_dict() JSON file (default: the built-in service standard)",
+        help=_(
+            "a PolicySet.to_dict() JSON file (default: the built-in service standard)"
+        ),
     )
     parser.add_argument(
         "--now",
-        help="ISO-8601 instant with an offset, e.g. 2025-01-31T18:00+08:00 "
-        "(default: the current time)",
+        help=_(
+            "ISO-8601 instant with an offset, e.g. 2025-01-31T18:00+08:00 "
+            "(default: the current time)"
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 @attrs.frozen
@@ -140,7 +147,9 @@ def _order(ticket: str) -> tuple[int, int, str]:
 
 def _policies(path: str | None) -> tuple[PolicySet, str]:
     if path is None:
-        return SERVICE_STANDARD, "the built-in service standard (no --policies given)"
+        return SERVICE_STANDARD, _(
+            "the built-in service standard (no --policies given)"
+        )
     data = read_json(path)
     try:
         return PolicySet.from_dict(data), path
@@ -165,7 +174,7 @@ def _tickets(
             ticket = _ticket_of(data, path, number)
             index.setdefault(ticket, array.array("q")).extend((offset, number))
         if not index:
-            raise CliError("has no events; each line must be one event", source=path)
+            raise CliError(_("has no events; each line must be one event"), source=path)
         for ticket in sorted(index, key=_order):
             places = index.pop(ticket)
             yield (
@@ -187,20 +196,22 @@ def _tickets(
             yield ticket, [_line(path, number, data, now, err) for number, data in rows]
     except TicketOrderError as error:
         raise CliError(
-            f"ticket {quote(error.ticket)} appeared on earlier lines; read from a "
-            "pipe, each ticket's events must be on consecutive lines (give a file "
-            "instead, which may be in any order)",
+            _(
+                "ticket {ticket} appeared on earlier lines; read from a pipe, each ticket's events must be on consecutive lines (give a file instead, which may be in any order)"
+            ).format(ticket=quote(error.ticket)),
             source=path,
             line=error.line,
         ) from None
     if empty:
-        raise CliError("has no events; each line must be one event", source=path)
+        raise CliError(_("has no events; each line must be one event"), source=path)
 
 
 def _ticket_of(data: Any, path: str, number: int) -> str:
     if not isinstance(data, dict):
         raise CliError(
-            f"each line must be a JSON object (one event), got {type(data).__name__}",
+            _("each line must be a JSON object (one event), got {data}").format(
+                data=type(data).__name__
+            ),
             source=path,
             line=number,
         )
@@ -213,8 +224,9 @@ def _line(path: str, number: int, data: Any, now: dt.datetime, err: TextIO) -> _
     event = _event(data, path, number)
     if event.at.astimezone(dt.UTC) > now.astimezone(dt.UTC):
         raise CliError(
-            f"the event at {event.at.isoformat()} is after --now "
-            f"{now.isoformat()}; a report describes the past, so pass a later --now",
+            _(
+                "the event at {isoformat} is after --now {isoformat2}; a report describes the past, so pass a later --now"
+            ).format(isoformat=event.at.isoformat(), isoformat2=now.isoformat()),
             source=path,
             line=number,
             field="at",
@@ -287,7 +299,9 @@ def _evaluate(
     created = [line for line in lines if line.event.kind is EventKind.CREATED]
     if not created:
         raise CliError(
-            f"ticket {quote(ticket)} has no CREATED event; its log must start with one",
+            _(
+                "ticket {ticket} has no CREATED event; its log must start with one"
+            ).format(ticket=quote(ticket)),
             source=path,
             line=min(line.number for line in lines),
             field="kind",
@@ -296,13 +310,15 @@ def _evaluate(
         return evaluate(policies, [line.event for line in lines], now)
     except NoMatchingPolicyError as error:
         raise CliError(
-            f"ticket {quote(ticket)}: {error}", source=path, line=created[0].number
+            _("ticket {ticket}: {value}").format(ticket=quote(ticket), value=error),
+            source=path,
+            line=created[0].number,
         ) from None
     except InvalidEventError as error:
         culprit = _culprit(policies, lines, now)
         field = "status" if culprit.event.kind is EventKind.STATUS_CHANGED else "kind"
         raise CliError(
-            f"ticket {quote(ticket)}: {error}",
+            _("ticket {ticket}: {value}").format(ticket=quote(ticket), value=error),
             source=path,
             line=culprit.number,
             field=field,
@@ -367,24 +383,24 @@ def _write_table(
     widens its own row only), so nothing waits for the last ticket.
     """
     header = (
-        "ticket",
-        "policy",
-        "status",
-        "metric",
-        "state",
-        "due",
-        "remaining",
-        "breached at",
+        _("ticket"),
+        _("policy"),
+        _("status"),
+        _("metric"),
+        _("state"),
+        _("due"),
+        _("remaining"),
+        _("breached at"),
     )
     instant = len(_instant(now))
     widths = [
-        max(len(header[0]), 8),
-        max([len(header[1]), *(cells(p.name) for p in policies.policies)]),
-        max(len(header[2]), *(len(s.value) for s in TicketStatus)),
-        max(len(header[3]), *(len(m.value) for m in Metric)),
-        max(len(header[4]), *(len(s.value) for s in MetricState)),
+        max(cells(header[0]), 8),
+        max([cells(header[1]), *(cells(p.name) for p in policies.policies)]),
+        max(cells(header[2]), *(cells(_name(s)) for s in TicketStatus)),
+        max(cells(header[3]), *(cells(_name(m)) for m in Metric)),
+        max(cells(header[4]), *(cells(_name(s)) for s in MetricState)),
         instant,
-        len(header[6]),
+        max(cells(header[6]), 9),  # -100:00 and the like
         instant,
     ]
     right = {6}
@@ -400,7 +416,10 @@ def _write_table(
     upcoming: tuple[dt.datetime, str] | None = None
     for ticket, report in reports:
         if count == 0:
-            out.write(f"SLA at {_instant(now)}; policies: {policy_source}\n\n")
+            said = _("SLA at {now}; policies: {source}").format(
+                now=_instant(now), source=policy_source
+            )
+            out.write(f"{said}\n\n")
             out.write(fmt(header) + "\n")
         count += 1
         first = True
@@ -408,9 +427,9 @@ def _write_table(
             row = (
                 str(ticket) if first else "",
                 report.policy if first else "",
-                report.status.value if first else "",
-                metric.value,
-                status.state.value,
+                _name(report.status) if first else "",
+                _name(metric),
+                _name(status.state),
                 _instant(status.due_at),
                 format_duration(status.remaining),
                 _instant(status.breached_at),
@@ -427,13 +446,25 @@ def _write_table(
         ):
             upcoming = (when, ticket)
     if upcoming:
-        next_text = f"next change {_instant(upcoming[0])} (ticket {upcoming[1]})"
+        next_text = _("next change {at} (ticket {ticket})").format(
+            at=_instant(upcoming[0]), ticket=upcoming[1]
+        )
     else:
-        next_text = "no clock running"
-    names = ", ".join(breached)
+        next_text = _("no clock running")
+    names = _(", ").join(breached)
     if breached_count > len(breached):
-        names += f" and {breached_count - len(breached):,} more"
-    out.write(
-        f"\n{count:,} ticket{'' if count == 1 else 's'}, "
-        f"{breached_count:,} breached{f' ({names})' if names else ''}; {next_text}\n"
+        names += _(" and {n} more").format(n=f"{breached_count - len(breached):,}")
+    tickets = _("1 ticket") if count == 1 else _("{n} tickets").format(n=f"{count:,}")
+    summary = (
+        _("{tickets}, {n} breached ({names}); {next}")
+        if names
+        else _("{tickets}, {n} breached; {next}")
+    ).format(tickets=tickets, n=f"{breached_count:,}", names=names, next=next_text)
+    out.write(f"\n{summary}\n")
+
+
+def _name(value: TicketStatus | Metric | MetricState) -> str:
+    """A state's value (``breached``), or its Chinese name (``已超时``)."""
+    return (
+        term(type(value).__name__, value) or value.value if chinese() else value.value
     )

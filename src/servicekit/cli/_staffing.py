@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
+from servicekit.cli._format import cells, pad
+from servicekit.cli._i18n import N_, _, chinese, percent
 from servicekit.cli._inputs import (
     CliError,
     parse_percent,
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 _DEFAULT_OPEN_HOURS = 8.0
 _DEFAULT_DAYS_PER_WEEK = 5
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   servicekit staffing --volume 1200/day --aht 6m --target 80/20s
   servicekit staffing --volume 150/h --aht 5m --target 90/30s --shrinkage 30% --json
@@ -50,15 +52,15 @@ A daily volume is spread evenly over --open hours (default 8h), a weekly one ove
 such days; an hourly volume is used as it is. Erlang C assumes calls arrive at random
 and wait in one queue; real days have peaks, so plan each busy hour with N/h.
 
-SHARES (--target, --shrinkage): 80%, 80 and 0.8 all mean 80 %. A number with % is a
-percentage (0.5% is half a percent); a bare number above 1 is a percentage; a bare
-number below 1 is a fraction. A bare 1 could mean 1 % or 100 %: write 1%.
-"""
+SHARES (--target, --shrinkage): 80%, 80 and 0.8 all mean 80 %. Written with %, a number
+is a percentage (0.5% means half a percent); a bare number above 1 is a percentage; a
+bare number below 1 is a fraction. A bare 1 could mean 1 %, or 100 %: write 1%.
+""")
 
 
 NAME = "staffing"
-HELP = "agents needed for a service-level target (Erlang C)"
-DESCRIPTION = (
+HELP = N_("agents needed for a service-level target (Erlang C)")
+DESCRIPTION = N_(
     "Erlang C staffing: traffic, agents needed for a target such as "
     "80 % answered within 20 s, scheduled agents after shrinkage, service level, "
     "average speed of answer and occupancy."
@@ -68,35 +70,41 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``staffing`` command's options (the parser itself is made by ``_app``)."""
     parser.add_argument(
-        "--volume", required=True, help="contacts: N/day, N/h (N/hour) or N/week"
+        "--volume", required=True, help=_("contacts: N/day, N/h (N/hour) or N/week")
     )
     parser.add_argument(
-        "--aht", required=True, help="average handling time: 6m, 5m30s, 300s…"
+        "--aht", required=True, help=_("average handling time: 6m, 5m30s, 300s…")
     )
     parser.add_argument(
         "--target",
         required=True,
-        help="service level: 80/20s = 80 %% answered within 20 seconds; the share "
-        "may be written 80%%, 80 or 0.8 (see SHARES below)",
+        help=_(
+            "service level: 80/20s = 80 %% answered within 20 seconds; the share "
+            "may be written 80%%, 80 or 0.8 (see SHARES below)"
+        ),
     )
     parser.add_argument(
         "--open",
-        help="opening hours a day over which a daily or weekly volume is spread "
-        "(default 8h)",
+        help=_(
+            "opening hours a day over which a daily or weekly volume is spread "
+            "(default 8h)"
+        ),
     )
     parser.add_argument(
         "--shrinkage",
         default="0%",
-        help="share of paid time off the queue (breaks, training, absence): 15%%, "
-        "15 or 0.15 (default 0)",
+        help=_(
+            "share of paid time off the queue (breaks, training, absence): 15%%, "
+            "15 or 0.15 (default 0)"
+        ),
     )
     parser.add_argument(
         "--agents",
         type=whole_number,
         metavar="N",
-        help="evaluate this many agents on the phones instead of finding the fewest",
+        help=_("evaluate this many agents on the phones instead of finding the fewest"),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -105,39 +113,51 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     volume, unit = parse_rate(args.volume, what="--volume")
     aht = seconds_delta(parse_seconds(args.aht, what="--aht"), what="--aht")
     if aht <= dt.timedelta(0):
-        raise CliError(f"--aht: must be more than 0, got {quote(args.aht)}")
+        raise CliError(
+            _("--aht: must be more than 0, got {aht}").format(aht=quote(args.aht))
+        )
     target_share, answer_seconds = parse_target(args.target, what="--target")
     answer = seconds_delta(answer_seconds, what="--target")
     shrinkage = parse_percent(args.shrinkage, what="--shrinkage")
     if unit == "hour":
         if args.open is not None:
             raise CliError(
-                "--open: only a daily or weekly --volume is spread over opening hours"
+                _(
+                    "--open: only a daily or weekly --volume is spread over opening hours"
+                )
             )
         period = dt.timedelta(hours=1)
-        spread = "per hour"
+        spread = _("per hour")
     else:
         open_text = "8h" if args.open is None else args.open
         open_day = seconds_delta(parse_seconds(open_text, what="--open"), what="--open")
         if not dt.timedelta(0) < open_day <= dt.timedelta(hours=24):
             raise CliError(
-                f"--open: must be more than 0 and at most 24h, got {quote(open_text)}"
+                _(
+                    "--open: must be more than 0 and at most 24h, got {open_text}"
+                ).format(open_text=quote(open_text))
             )
         days = 1 if unit == "day" else _DEFAULT_DAYS_PER_WEEK
         period = open_day * days
         hours = _number(open_day / dt.timedelta(hours=1))
-        assumed = " (the default --open)" if args.open is None else ""
+        assumed = _(" (the default --open)") if args.open is None else ""
         spread = (
-            f"per day, spread over {hours} h open{assumed}"
+            _("per day, spread over {hours} h open{assumed}")
             if unit == "day"
-            else f"per week, spread over {days} days of {hours} h open{assumed}"
-        )
+            else _("per week, spread over {days} days of {hours} h open{assumed}")
+        ).format(hours=hours, days=days, assumed=assumed)
     if args.agents is not None and not 1 <= args.agents <= _MOST_AGENTS:
         raise CliError(
-            f"--agents: must be 1 to {_MOST_AGENTS:,}, got {quote(args.agents)}"
+            _("--agents: must be 1 to {value}, got {agents}").format(
+                value=f"{_MOST_AGENTS:,}", agents=quote(args.agents)
+            )
         )
     if not math.isfinite(volume):
-        raise CliError(f"--volume: {quote(args.volume)} is too large a volume")
+        raise CliError(
+            _("--volume: {volume} is too large a volume").format(
+                volume=quote(args.volume)
+            )
+        )
     try:
         traffic = offered_traffic(volume=volume, period=period, aht=aht)
         needed = required_agents(
@@ -208,12 +228,14 @@ def _model_error(args: argparse.Namespace, aht: dt.timedelta) -> CliError:
     )
     if aht > _LONGEST_PLAUSIBLE_AHT:
         return CliError(
-            f"--aht: {aht_text} per contact is longer than a day; with --volume "
-            f"{volume} it {beyond}"
+            _(
+                "--aht: {aht_text} per contact is longer than a day; with --volume {volume} it {beyond}"
+            ).format(aht_text=aht_text, volume=volume, beyond=beyond)
         )
     return CliError(
-        f"--volume: {volume} at --aht {aht_text} {beyond}; check the volume, or plan "
-        "each site or interval separately"
+        _(
+            "--volume: {volume} at --aht {aht_text} {beyond}; check the volume, or plan each site or interval separately"
+        ).format(volume=volume, aht_text=aht_text, beyond=beyond)
     )
 
 
@@ -244,7 +266,7 @@ def _row(
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.1f} %"
+    return percent(100 * share)
 
 
 _MOST_DECIMALS = 6
@@ -264,15 +286,21 @@ def _level(share: float, target_share: float, target_text: str) -> str:
     for places in range(1, _MOST_DECIMALS + 1):
         text = f"{value:.{places}f}"
         if (Decimal(text) < target) == below:
-            return f"{text} %"
+            return f"{text}{_SIGN()}"
     step = Decimal(1).scaleb(-_MOST_DECIMALS)
     if below:
-        return f"{target - step} %"
-    return f"{target} %"  # pragma: no cover - float noise at the sixth decimal
+        return f"{target - step}{_SIGN()}"
+    return f"{target}{_SIGN()}"  # pragma: no cover - float noise at the sixth decimal
+
+
+def _SIGN() -> str:  # noqa: N802 -- the percent sign as the run's language writes it
+    return percent(0, 0).removeprefix("0")
 
 
 def _asa(seconds: float | None) -> str:
-    return "unbounded" if seconds is None else f"{seconds:.1f} s"
+    if seconds is None:
+        return _("unbounded")
+    return _("{seconds} s").format(seconds=f"{seconds:.1f}")
 
 
 def _report(
@@ -285,55 +313,82 @@ def _report(
 ) -> str:
     target_share = facts["target"]["service_level"]
     target_text = _number(100 * target_share)
+    sign = _SIGN()
     lines = [
-        (
-            f"Staffing for {_number(volume)} contacts {spread}, AHT {_duration(aht)}, "
-            f"target {target_text} % answered within {_duration(answer)}"
+        _(
+            "Staffing for {volume} contacts {spread}, AHT {aht}, target {target} "
+            "answered within {answer}"
+        ).format(
+            volume=_number(volume),
+            spread=spread,
+            aht=_duration(aht),
+            target=f"{target_text}{sign}",
+            answer=_duration(answer),
         ),
-        f"Traffic: {facts['traffic']:.2f} Erlangs",
+        _("Traffic: {traffic} Erlangs").format(traffic=f"{facts['traffic']:.2f}"),
     ]
     agents = facts["agents"]
     if agents == 0:
-        lines.append("No contacts, so no agents are needed.")
+        lines.append(_("No contacts, so no agents are needed."))
         return "\n".join(lines)
     chosen = next(r for r in facts["table"] if r["agents"] == agents)
     if facts["agents_given"]:
-        verdict = "meets" if facts["meets_target"] else "misses"
-        lines.append(f"Agents on the phones: {agents} (given; {verdict} the target)")
+        lines.append(
+            (
+                _("Agents on the phones: {n} (given; meets the target)")
+                if facts["meets_target"]
+                else _("Agents on the phones: {n} (given; misses the target)")
+            ).format(n=agents)
+        )
         if facts["agents_needed"] != agents:
             lines.append(
-                f"Fewest agents that meet the target: {facts['agents_needed']}"
+                _("Fewest agents that meet the target: {n}").format(
+                    n=facts["agents_needed"]
+                )
             )
     else:
-        lines.append(f"Agents needed on the phones: {agents}")
+        lines.append(_("Agents needed on the phones: {n}").format(n=agents))
     lines += [
-        (
-            f"Scheduled agents with {_number(100 * facts['shrinkage'])} % shrinkage: "
-            f"{facts['scheduled_agents']}"
+        _("Scheduled agents with {shrinkage} shrinkage: {n}").format(
+            shrinkage=f"{_number(100 * facts['shrinkage'])}{sign}",
+            n=facts["scheduled_agents"],
         ),
-        (
-            f"Service level: {_level(chosen['service_level'], target_share, target_text)} "
-            "answered within "
-            f"{_duration(answer)}"
+        _("Service level: {level} answered within {answer}").format(
+            level=_level(chosen["service_level"], target_share, target_text),
+            answer=_duration(answer),
         ),
-        f"Average speed of answer: {_asa(chosen['asa_seconds'])}",
-        f"Occupancy: {_percent(chosen['occupancy'])}",
-        f"Probability of waiting: {_percent(chosen['waiting_probability'])}",
+        _("Average speed of answer: {asa}").format(asa=_asa(chosen["asa_seconds"])),
+        _("Occupancy: {share}").format(share=_percent(chosen["occupancy"])),
+        _("Probability of waiting: {share}").format(
+            share=_percent(chosen["waiting_probability"])
+        ),
         "",
-        f"{'agents':>6}  {'service level':>13}  {'ASA':>10}  {'occupancy':>9}",
+    ]
+    rows: list[tuple[str, ...]] = [
+        (_("agents"), _("service level"), _("ASA"), _("occupancy"), "")
     ]
     previous = None
     for row in facts["table"]:
         if previous is not None and row["agents"] != previous + 1:
-            lines.append(f"{'…':>6}")
+            rows.append(("…", "", "", "", ""))
         previous = row["agents"]
-        mark = "  <-" if row["agents"] == agents else ""
+        mark = "<-" if row["agents"] == agents else ""
         if row["agents"] == facts["agents_needed"] != agents:
-            mark = "  fewest that meet the target"
-        lines.append(
-            f"{row['agents']:>6}  {_level(row['service_level'], target_share, target_text):>13}  "
-            f"{_asa(row['asa_seconds']):>10}  {_percent(row['occupancy']):>9}{mark}"
+            mark = _("fewest that meet the target")
+        rows.append(
+            (
+                str(row["agents"]),
+                _level(row["service_level"], target_share, target_text),
+                _asa(row["asa_seconds"]),
+                _percent(row["occupancy"]),
+                mark,
+            )
         )
+    widths = [max(cells(r[i]) for r in rows) for i in range(4)]
+    widths = [max(w, least) for w, least in zip(widths, (6, 13, 10, 9), strict=True)]
+    for r in rows:
+        line = "  ".join(pad(c, w, right=True) for c, w in zip(r, widths, strict=False))
+        lines.append(f"{line}  {r[4]}" if r[4] else line.rstrip())
     return "\n".join(lines)
 
 
@@ -344,9 +399,9 @@ def _duration(value: dt.timedelta) -> str:
     minutes, secs = divmod(rest, 60)
     parts = []
     if hours:
-        parts.append(f"{_number(hours)} h")
+        parts.append(_("{n} h").format(n=_number(hours)))
     if minutes:
-        parts.append(f"{_number(minutes)} min")
+        parts.append(_("{n} min").format(n=_number(minutes)))
     if secs or not parts:
-        parts.append(f"{_number(secs)} s")
-    return " ".join(parts)
+        parts.append(_("{n} s").format(n=_number(secs)))
+    return ("" if chinese() else " ").join(parts)

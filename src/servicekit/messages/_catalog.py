@@ -324,6 +324,70 @@ _define(
     threshold=k.INT,
 )
 
+# ---------------------------------------------------------------------------- SLA
+METRIC = k.term("Metric", spaced=True)
+_define(
+    "sla.warning",
+    "{metric}: warning, {share} of the time to its target used at {at}",
+    metric=METRIC,
+    share=k.PERCENT,
+    at=k.INSTANT,
+)
+_define(
+    "sla.warning.named",
+    "{metric} target {target}: warning, {share} of its time used at {at}",
+    metric=METRIC,
+    target=k.TEXT,
+    share=k.PERCENT,
+    at=k.INSTANT,
+)
+_define(
+    "sla.breach",
+    "{metric}: breach, its target was missed at {at}",
+    metric=METRIC,
+    at=k.INSTANT,
+)
+_define(
+    "sla.breach.named",
+    "{metric} target {target}: breach, missed at {at}",
+    metric=METRIC,
+    target=k.TEXT,
+    at=k.INSTANT,
+)
+
+# --------------------------------------------------------------------- acceptance
+# An obligation rule as the process diagram has always worded it (identifiers as
+# they are): who owes which duty, and by when.
+PARTY = k.term("Party", as_is=True)
+DUTY = k.term("Duty", as_is=True)
+_define(
+    "acceptance.owes.policy",
+    "{party} owes {what} within {within} business days",
+    party=PARTY,
+    what=DUTY,
+    within=k.TEXT,
+)
+_define(
+    "acceptance.owes.days",
+    "{party} owes {what} within {days} business days",
+    party=PARTY,
+    what=DUTY,
+    days=k.INT,
+)
+_define(
+    "acceptance.owes.hours",
+    "{party} owes {what} within {hours} business hours",
+    party=PARTY,
+    what=DUTY,
+    hours=k.TEXT,
+)
+_define(
+    "acceptance.owes.promised",
+    "{party} owes {what} by the promised delivery time",
+    party=PARTY,
+    what=DUTY,
+)
+
 #: Every message by code (read-only).
 CODES: Final[Mapping[str, MessageSpec]] = MappingProxyType(_CODES)
 

@@ -275,18 +275,24 @@ def _term_value(x: str) -> str:
     return str(getattr(x, "value", x))
 
 
-def term(vocabulary: str) -> Kind:
+def term(vocabulary: str, *, as_is: bool = False, spaced: bool = False) -> Kind:
     """Return the kind of a parameter naming a term of a servicekit vocabulary.
 
     ``vocabulary`` is the enum's class name (``"Tier"``). The parameter is a member
     or its value (an open vocabulary such as channels may hold values beyond the
-    members). English shows the value with hyphens (``high-value``); Chinese shows
-    its Chinese name (``高价值``); JSON holds the value.
+    members). English shows the value with hyphens (``high-value``), with spaces
+    when ``spaced`` (``first response``), or as it is with ``as_is`` (``send_sheet``,
+    where a sentence has always named the identifier);
+    Chinese shows its Chinese name (``高价值``); JSON holds the value.
     """
     return Kind(
         f"term:{vocabulary}",
         _is_str,
-        lambda x: _words(_term_value(x)),
+        _term_value
+        if as_is
+        else (lambda x: _term_value(x).replace("_", " "))
+        if spaced
+        else (lambda x: _words(_term_value(x))),
         _term_value,
         _read_text,
         vocabulary,

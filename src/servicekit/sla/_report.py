@@ -22,6 +22,7 @@ from servicekit.errors import (
     DeserializationError,
     InvalidArgumentError,
 )
+from servicekit.messages import Message
 from servicekit.sla._instants import delta_us, instant_us, zone_named
 from servicekit.sla._model import (
     FIRST_US,
@@ -450,6 +451,46 @@ class Alert(_codec.Serialisable):
     def __repr__(self) -> str:
         return _public_repr(
             self, ("kind", "metric", "target", "threshold", "cycle", "timezone", "at")
+        )
+
+    @property
+    def message(self) -> Message:
+        """The alert as a sentence: ``str()`` English, ``render("zh-CN")`` Chinese.
+
+        Built when asked for (evaluating a ticket builds none). Its JSON form
+        (``message.to_dict()``) carries the code and the parameters, for a CRM to
+        word in its own language.
+
+        Examples:
+            >>> from servicekit.sla import Alert, AlertKind, Metric
+            >>> def alert(kind, threshold, at):
+            ...     return Alert(
+            ...         kind=kind,
+            ...         metric=Metric.FIRST_RESPONSE,
+            ...         threshold=threshold,
+            ...         cycle=1,
+            ...         timezone="Asia/Shanghai",
+            ...         at_us=at * 1_000_000,
+            ...     )
+            >>> str(alert(AlertKind.WARNING, 0.5, 1_740_963_720).message)
+            'first response: warning, 50% of the time to its target used at 2025-03-03T09:02:00+08:00'
+            >>> alert(AlertKind.BREACH, 1.0, 1_740_963_840).message.render("zh-CN")
+            '首次响应：超时，于2025年3月3日 09:04未达成目标'
+        """
+        at = self.at
+        if self.kind is AlertKind.WARNING:
+            share = {"share": self.threshold, "at": at}
+            if self.target == self.metric.value:
+                return Message("sla.warning", {"metric": self.metric.value, **share})
+            return Message(
+                "sla.warning.named",
+                {"metric": self.metric.value, "target": self.target, **share},
+            )
+        if self.target == self.metric.value:
+            return Message("sla.breach", {"metric": self.metric.value, "at": at})
+        return Message(
+            "sla.breach.named",
+            {"metric": self.metric.value, "target": self.target, "at": at},
         )
 
     @classmethod
