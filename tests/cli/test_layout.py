@@ -106,3 +106,49 @@ def test_score_table_aligns_chinese_segments(tmp_path):
     # The n column is right-aligned: its last digit sits at the same cell everywhere.
     n_ends = {brute_cells(re.match(r".*?\S\s{2,}\S+", line)[0]) for line in table}
     assert len(n_ends) == 1, table
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "服务",
+                "标准",
+                "（",
+                "）",
+                "，",
+                "。",
+                "SERVICE_STANDARD",
+                "sla",
+                " ",
+                "48.5%",
+            ]
+        ),
+        min_size=1,
+        max_size=60,
+    ).map("".join),
+    st.integers(20, 100),
+)
+def test_mixed_chinese_lines_fit_and_keep_every_character(text, width):
+    lines = wrap(text, width)
+    assert all(brute_cells(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+def test_an_identifier_in_chinese_prose_is_not_cut():
+    """The bug: the demo's header broke servicekit.sla.presets.SERVICE_STANDARD in two."""
+    sentence = (
+        "区间为95%置信区间；服务等级协议（SLA）目标为中国工作日历上的服务标准"
+        "（servicekit.sla.presets.SERVICE_STANDARD）。"
+    )
+    lines = wrap(sentence, 100)
+    assert any("servicekit.sla.presets.SERVICE_STANDARD" in line for line in lines)
+
+
+def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one():
+    sentence = "客户（高价值）在春节前一天来电，问题已解决。" * 8
+    for width in range(20, 101):
+        lines = wrap(sentence, width)
+        assert all(brute_cells(line) <= width for line in lines)
+        assert not any(line[:1] in {"，", "。", "）"} for line in lines)
+        assert not any(line.endswith("（") for line in lines)

@@ -8,6 +8,7 @@ columns stay aligned whatever script a segment's name is in.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import wcwidth
@@ -105,23 +106,93 @@ def aligned(
     ]
 
 
+# A line may break between two wide (CJK) characters, at a space, or inside a word
+# only when the word alone is wider than the line. Opening punctuation sticks to
+# what follows it and closing punctuation to what precedes it (no line starts
+# with "，" or ends with "（"), and a Latin run such as ``SERVICE_STANDARD`` is
+# never cut when it fits on a line of its own.
+_OPENING = "（「『《〈【〔“‘"
+_CLOSING = "，。、：；）」』》〉】〕”’！？"
+
+
+def _pieces(text: str) -> list[str]:
+    """Spaces, single wide characters and runs of narrow ones, with punctuation held."""
+    out: list[str] = []
+    for chunk in re.split(r"(\s+)", text):
+        if not chunk or chunk.isspace():
+            out.append(chunk)
+            continue
+        run = ""
+        for ch in chunk:
+            wide = cells(ch) == 2 and ch not in _CLOSING
+            if run and (
+                (wide and run[-1] not in _OPENING)
+                or (
+                    not wide
+                    and ch not in _CLOSING
+                    and cells(run[-1]) == 2
+                    and run[-1] not in _OPENING
+                )
+            ):
+                out.append(run)
+                run = ""
+            run += ch
+        out.append(run)
+    return [piece for piece in out if piece]
+
+
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """A paragraph as lines of at most ``width`` terminal cells.
 
-    Chinese, which has no spaces, breaks between characters.
+    Chinese, which has no spaces, breaks between characters, never before a
+    closing mark (，。）) nor after an opening one (（), and a Latin word or
+    identifier within it is kept whole when it fits on a line.
 
     Examples:
         >>> [cells(line) for line in wrap("word " * 30, 100)]
         [99, 49]
         >>> wrap("春节期间的平均响应时间明显变长", 12)
         ['春节期间的平', '均响应时间明', '显变长']
+        >>> wrap("目标为服务标准（SERVICE_STANDARD）。", 24)
+        ['目标为服务标准', '（SERVICE_STANDARD）。']
     """
-    return list(
-        wcwidth.wrap(
-            text,
-            width,
-            initial_indent=indent,
-            subsequent_indent=indent + "  " if indent else "",
-            break_on_hyphens=False,
+    later = indent + "  " if indent else ""
+    if all(cells(ch) < 2 for ch in text):  # no wide characters: by words only
+        return list(
+            wcwidth.wrap(
+                text,
+                width,
+                initial_indent=indent,
+                subsequent_indent=later,
+                break_on_hyphens=False,
+            )
         )
-    )
+    lines: list[str] = []
+    line, used, space = indent, cells(indent), False
+    for piece in _pieces(text):
+        if piece.isspace():
+            space = line.strip() != ""
+            continue
+        for part in _fitting(piece, width - cells(later)):
+            need = cells(part) + space
+            if used + need > width and line.strip():
+                lines.append(line)
+                line, used, need, space = later, cells(later), cells(part), False
+            line += " " * space + part
+            used += need
+            space = False
+    if line.strip():
+        lines.append(line)
+    return lines
+
+
+def _fitting(piece: str, room: int) -> list[str]:
+    """``piece`` cut by characters into parts of at most ``room`` cells (if wider)."""
+    if cells(piece) <= room:
+        return [piece]
+    parts = [""]
+    for ch in piece:
+        if parts[-1] and cells(parts[-1]) + cells(ch) > room:
+            parts.append("")
+        parts[-1] += ch
+    return parts
