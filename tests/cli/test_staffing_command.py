@@ -378,6 +378,8 @@ STAFFING_OPTIONS = {
     "--open": "8h",
     "--shrinkage": "15%",
     "--agents": "17",
+    "--patience": "2m",
+    "--answer-rate": "95%",
 }
 
 
@@ -455,3 +457,94 @@ def test_huge_numbers_are_quoted_short_not_echoed():
         assert r.status == 2
         assert huge not in r.err
         assert len(r.err) < 300
+
+
+# --- callers who hang up: --patience (Erlang A) and --answer-rate (issue 15) ---------
+
+USERS_DESK = ("staffing", "--volume", "1200/day", "--aht", "6m", "--patience", "2m")
+
+
+def test_answer_rate_alone_plans_the_users_95_percent_answered():
+    """USERS.md: 1,200 requests a day, 95 % answered; callers hang up after 2 minutes."""
+    r = run_main(*USERS_DESK, "--answer-rate", "95%", "--json")
+    assert r.status == 0, r.err
+    facts = json.loads(r.out)
+    plan = erlang_a_plan(answer_rate=0.95)
+    assert facts["model"] == "erlang_a"
+    assert facts["patience"] == "PT2M"
+    assert facts["agents"] == plan.agents
+    assert facts["answer_rate"] == pytest.approx(plan.answer_rate)
+    # No --target: no answer time, so no service level is claimed.
+    assert facts["target"] == {
+        "service_level": None,
+        "answer_within": None,
+        "answer_rate": 0.95,
+    }
+    assert all(row["service_level"] is None for row in facts["table"])
+    below = next(row for row in facts["table"] if row["agents"] == plan.agents - 1)
+    assert below["answer_rate"] < 0.95 <= facts["answer_rate"]
+
+
+def test_answer_rate_text_shows_the_answered_column_and_no_service_level():
+    r = run_main(*USERS_DESK, "--answer-rate", "95%")
+    assert r.status == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0].endswith("target 95 % answered")
+    assert "Callers hang up after 2 min on average (Erlang A)" in lines
+    assert not any(line.startswith("Service level") for line in lines)
+    header = lines[lines.index("") + 1].split()
+    assert header == ["agents", "answered", "ASA", "occupancy"]
+
+
+def test_both_targets_need_both_met():
+    r = run_main(*USERS_DESK, "--target", "80/20s", "--answer-rate", "95", "--json")
+    assert r.status == 0, r.err
+    facts = json.loads(r.out)
+    plan = erlang_a_plan(answer_rate=0.95, service_level=0.8)
+    assert facts["agents"] == plan.agents
+    for row in facts["table"]:
+        meets = row["service_level"] >= 0.8 and row["answer_rate"] >= 0.95
+        assert meets == (row["agents"] >= plan.agents)
+
+
+def test_patience_with_a_service_level_target_is_erlang_a_not_c():
+    """Callers who hang up make a queue look better than Erlang C says."""
+    with_patience = json.loads(
+        run_main(*USERS_DESK, "--target", "80/20s", "--json").out
+    )
+    without = json.loads(run_main(*DOCS[:4], "6m", "--target", "80/20s", "--json").out)
+    assert without["model"] == "erlang_c"
+    assert without["answer_rate"] is None
+    assert with_patience["agents"] == erlang_a_plan(service_level=0.8).agents
+    assert with_patience["agents"] <= without["agents"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--answer-rate", "95%"), "--answer-rate: needs --patience"),
+        ((), "--target: required"),
+        (("--patience", "0s", "--target", "80/20s"), "--patience: must be more than 0"),
+        (("--patience", "soon", "--target", "80/20s"), "--patience"),
+        (("--patience", "2m", "--answer-rate", "1"), "--answer-rate"),
+        (("--patience", "2m", "--answer-rate", "0%"), "--answer-rate"),
+    ],
+)
+def test_bad_abandonment_options_name_the_option(args, message):
+    r = run_main("staffing", "--volume", "1200/day", "--aht", "6m", *args)
+    assert r.status == 2
+    assert message in r.err
+    assert r.out == ""
+
+
+def erlang_a_plan(**targets):
+    from servicekit.workforce import required_agents as plan  # noqa: PLC0415
+
+    return plan(
+        volume=1200,
+        period=dt.timedelta(hours=8),
+        aht=dt.timedelta(minutes=6),
+        target_answer=dt.timedelta(seconds=20),
+        patience=dt.timedelta(minutes=2),
+        **targets,
+    )
