@@ -246,3 +246,40 @@ def test_what_is_not_a_duration_reads_not_applicable_in_each_language():
     assert duration(None) == "n/a"
     with speaking("zh-CN"):
         assert duration(None) == duration(True) == "不适用"
+
+
+ARGPARSE_MISTAKES = [
+    (("staffing",), "缺少必填参数：--volume"),
+    (("staffing", "--volume"), "参数 --volume：需要一个值"),
+    (("nope",), "参数 COMMAND：无效的选择：'nope'（可选："),
+    (("demo", "--bogus"), "无法识别的参数：--bogus"),
+    (("demo", "--jobs", "x"), "参数 --jobs：无效的 int 值：'x'"),
+]
+
+
+@pytest.mark.parametrize(("args", "chinese"), ARGPARSE_MISTAKES)
+def test_argparse_own_errors_are_said_in_chinese(args, chinese):
+    """argparse's sentences come from a gettext domain with no Chinese catalog."""
+    status, out, err = _run("--lang", "zh-CN", *args)
+    assert status == 2
+    assert out == ""
+    assert chinese in err
+    english = {"argument", "required", "expected", "invalid", "unrecognized", "choose"}
+    assert not english & set(re.findall(r"[A-Za-z]+", err))
+
+
+@pytest.mark.parametrize(("args", "_chinese"), ARGPARSE_MISTAKES)
+def test_argparse_own_errors_in_english_are_argparse_words(args, _chinese):
+    status, _out, err = _run("--lang", "en", *args)
+    assert status == 2
+    assert err.startswith("servicekit: error: ")
+    assert not re.search(r"[\u4e00-\u9fff]", err)
+
+
+def test_a_message_argparse_does_not_know_is_left_as_it_is():
+    from servicekit.cli._app import _argparse_in_our_words  # noqa: PLC0415
+
+    assert _argparse_in_our_words("argument --x: a future wording") == (
+        "argument --x: a future wording"
+    )
+    assert _argparse_in_our_words("something new") == "something new"

@@ -49,6 +49,7 @@ class _Parser(argparse.ArgumentParser):
         # main() adds "servicekit: error:"; naming the program again would repeat it.
         # argparse echoes unknown arguments whole: cut any long word to a prefix.
         message = _LONG_WORD.sub(lambda m: f"{m.group()[:_WORD_SHOWN]}…", message)
+        message = _argparse_in_our_words(message)
         raise CliError(
             _("{message} (see {prog} --help)").format(message=message, prog=self.prog)
         )
@@ -71,6 +72,79 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(
             usage, actions, groups, _("usage: ") if prefix is None else prefix
         )
+
+
+# argparse's own error sentences (Python 3.11 to 3.13) come from the standard
+# library's "argparse" gettext domain, which has no Chinese catalog: they are read
+# back here and said again from ours. Anything else (a message of our own, a
+# wording a later Python adds) is left as it is.
+_ARGPARSE_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"the following arguments are required: (?P<names>.+)"),
+        N_("the following arguments are required: {names}"),
+    ),
+    (
+        re.compile(r"unrecognized arguments: (?P<names>.+)"),
+        N_("unrecognized arguments: {names}"),
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)"),
+        N_("ambiguous option: {option} could match {matches}"),
+    ),
+    (
+        re.compile(r"one of the arguments (?P<names>.+) is required"),
+        N_("one of the arguments {names} is required"),
+    ),
+    (
+        re.compile(r"argument (?P<name>\S+?): (?P<problem>.+)"),
+        N_("argument {name}: {problem}"),
+    ),
+)
+_ARGUMENT_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"expected one argument"), N_("expected one argument")),
+    (
+        re.compile(r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"),
+        N_("invalid choice: {value} (choose from {choices})"),
+    ),
+    (
+        re.compile(r"invalid (?P<type>\w+) value: (?P<value>.+)"),
+        N_("invalid {type} value: {value}"),
+    ),
+    (
+        re.compile(r"not allowed with argument (?P<other>.+)"),
+        N_("not allowed with argument {other}"),
+    ),
+    (
+        re.compile(r"ignored explicit argument (?P<value>.+)"),
+        N_("ignored explicit argument {value}"),
+    ),
+)
+
+
+def _argparse_in_our_words(message: str) -> str:
+    """One of argparse's error sentences in the run's language (English as it is).
+
+    Examples:
+        >>> _argparse_in_our_words("argument --jobs: invalid int value: 'x'")
+        "argument --jobs: invalid int value: 'x'"
+    """
+    for pattern, template in _ARGPARSE_SENTENCES:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        if "problem" in parts:
+            parts["problem"] = _said_again(parts["problem"], _ARGUMENT_PROBLEMS)
+        return _(template).format(**parts)
+    return message
+
+
+def _said_again(text: str, sentences: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, template in sentences:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return _(template).format(**found.groupdict())
+    return text
 
 
 _WORD_SHOWN = 60
