@@ -283,3 +283,36 @@ def test_a_message_argparse_does_not_know_is_left_as_it_is():
         "argument --x: a future wording"
     )
     assert _argparse_in_our_words("something new") == "something new"
+
+
+DUE_PAST_2026 = (
+    "due", "--tz", "Asia/Shanghai", "--country", "CN",
+    "--start", "2026-12-30T10:00", "--business-days", "5",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "servicekit: warning: holiday data for CN ends on 2026-12-31; "),
+        ("zh-CN", "servicekit：警告：CN 的节假日数据截至 2026-12-31；"),
+    ],
+)
+def test_a_deadline_past_the_announced_holidays_is_one_warning_in_our_words(lang, said):
+    """The bug: a raw Python warning (file, line, source) on a CLI user's screen."""
+    for extra in ((), ("--json",)):
+        status, out, err = _run("--lang", lang, *DUE_PAST_2026, *extra)
+        assert status == 0
+        assert out
+        assert err.count(said) == 1, err
+        assert "HolidayDataWarning" not in err
+        assert "2027" in err  # the first year the data does not cover
+
+
+def test_a_deadline_within_the_announced_holidays_says_nothing():
+    status, _out, err = _run(
+        "due", "--tz", "Asia/Shanghai", "--country", "CN",
+        "--start", "2026-03-02T10:00", "--business-days", "5",
+    )  # fmt: skip
+    assert status == 0
+    assert err == ""

@@ -128,6 +128,15 @@ NOT_THE_TERM = {
     ("servicekit: warning: {warning}", "warning"),
     (
         (
+            "servicekit: warning: holiday data for {country} ends on {date}; this "
+            "result reaches later years, whose make-up working days are not known "
+            "yet and whose holidays are estimated: check it against the official "
+            "holiday announcements from {year} on"
+        ),
+        "warning",
+    ),
+    (
+        (
             "Add business time to an instant on a business calendar and show how the "
             "deadline was reached: the open stretches counted and the closed periods "
             "skipped (night, weekend, breaks, public holidays, make-up days)."

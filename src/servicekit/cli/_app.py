@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from servicekit.cli import _demo, _due, _score, _sla, _staffing
 from servicekit.cli._i18n import N_, _, locale_from, speaking
 from servicekit.cli._inputs import CliError
-from servicekit.errors import ServiceKitError
+from servicekit.errors import HolidayDataWarning, ServiceKitError
 from servicekit.messages import resolve_locale
 
 if TYPE_CHECKING:
@@ -274,7 +274,40 @@ def main(
     argv = sys.argv[1:] if argv is None else list(argv)
     locale = _language(argv, os.environ if environ is None else environ, err)
     with speaking(locale):
-        return _run(argv, out, err)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always", HolidayDataWarning)
+            status = _run(argv, out, err)
+        _tell(said, err)
+        return status
+
+
+def _tell(said: list[warnings.WarningMessage], err: TextIO) -> None:
+    """Say the run's warnings: a calendar past its holiday data once, in our words.
+
+    Other warnings are shown as Python would have shown them.
+    """
+    told: set[tuple[str | None, int | None]] = set()
+    for w in said:
+        warning = w.message
+        if not isinstance(warning, HolidayDataWarning):
+            warnings.showwarning(warning, w.category, w.filename, w.lineno)
+            continue
+        if (warning.country, warning.year) in told:
+            continue
+        told.add((warning.country, warning.year))
+        print(
+            _(
+                "servicekit: warning: holiday data for {country} ends on {date}; this "
+                "result reaches later years, whose make-up working days are not known "
+                "yet and whose holidays are estimated: check it against the official "
+                "holiday announcements from {year} on"
+            ).format(
+                country=warning.country or "?",
+                date="?" if warning.known_until is None else warning.known_until,
+                year=warning.year,
+            ),
+            file=err,
+        )
 
 
 def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
