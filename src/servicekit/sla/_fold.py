@@ -744,7 +744,15 @@ class Fold:
         else:  # FACTS_CHANGED
             self.change_facts(e)
             self.reselect(t)
-        if extras and kind in self.policies.follow_kinds:
+        if (
+            extras
+            and kind in self.policies.follow_kinds
+            and (
+                marks is not None
+                or e.attributes
+                or not self.policies.inert(kind, e.status)
+            )
+        ):
             self.follow(e, t, marks)
         self.last = t
 

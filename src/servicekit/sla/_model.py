@@ -787,6 +787,28 @@ class PolicySet(_codec.Serialisable):
         """The tracks that pause with the ticket's status (rule 13)."""
         return self._pausable
 
+    def inert(self, kind: EventKind, status: TicketStatus | None) -> bool:
+        """Whether an event without attributes, of this kind and status, stops nothing.
+
+        True when no further track's stop condition matches such an event (and no
+        track is marked), so the fold need not follow it. Remembered per (kind,
+        status) in ``stop_memo`` (invisible memoisation).
+        """
+        memo = self.stop_memo
+        key = (-1, kind, status)
+        known = memo.get(key)
+        if known is None:
+            facts: dict[str, Any] = {"kind": kind, "attributes": {}}
+            if status is not None:
+                facts["status"] = status
+            known = memo[key] = not any(
+                condition is not None
+                and (needed is None or kind in needed)
+                and condition.matches(facts)
+                for _i, _base, condition, needed in self._extras
+            )
+        return known
+
     def compiled(self, index: int) -> CompiledPolicy:
         """The integer form of the policy at ``index`` (for the clocks)."""
         return self._compiled[index]
