@@ -121,30 +121,28 @@ _ARGUMENT_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _argparse_in_our_words(message: str) -> str:
+def _argparse_in_our_words(
+    message: str, sentences: tuple[tuple[re.Pattern[str], str], ...] = ()
+) -> str:
     """One of argparse's error sentences in the run's language (English as it is).
+
+    An ``argument X: ...`` sentence has its problem said again the same way.
 
     Examples:
         >>> _argparse_in_our_words("argument --jobs: invalid int value: 'x'")
         "argument --jobs: invalid int value: 'x'"
     """
-    for pattern, template in _ARGPARSE_SENTENCES:
+    for pattern, template in sentences or _ARGPARSE_SENTENCES:
         found = pattern.fullmatch(message)
         if found is None:
             continue
         parts = found.groupdict()
         if "problem" in parts:
-            parts["problem"] = _said_again(parts["problem"], _ARGUMENT_PROBLEMS)
+            parts["problem"] = _argparse_in_our_words(
+                parts["problem"], _ARGUMENT_PROBLEMS
+            )
         return _(template).format(**parts)
     return message
-
-
-def _said_again(text: str, sentences: tuple[tuple[re.Pattern[str], str], ...]) -> str:
-    for pattern, template in sentences:
-        found = pattern.fullmatch(text)
-        if found is not None:
-            return _(template).format(**found.groupdict())
-    return text
 
 
 _WORD_SHOWN = 60

@@ -750,7 +750,7 @@ class Fold:
             and (
                 marks is not None
                 or e.attributes
-                or not self.policies.inert(kind, e.status)
+                or self.policies.stops_bare(-1, kind, e.status)
             )
         ):
             self.follow(e, t, marks)
@@ -808,12 +808,7 @@ class Fold:
                 elif kinds is not None and e.kind not in kinds:
                     hit = False
                 elif not e.attributes:  # facts are kind and status: memoised
-                    key = (i, e.kind, e.status)
-                    memo = self.policies.stop_memo
-                    known = memo.get(key)
-                    if known is None:
-                        known = memo[key] = condition.matches(event_facts(e))
-                    hit = known
+                    hit = self.policies.stops_bare(i, e.kind, e.status)
                 else:
                     if facts is None:
                         facts = event_facts(e)

@@ -703,7 +703,7 @@ class PolicySet(_codec.Serialisable):
     )
     # Invisible memoisation of further tracks' stop conditions on events without
     # attributes, whose facts are only their kind and status: (track, kind, status).
-    stop_memo: dict[tuple[int, str, str | None], bool] = attrs.field(
+    _stop_memo: dict[tuple[int, str, str | None], bool] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     _keyed_attributes: tuple[str, ...] | None = attrs.field(
@@ -741,7 +741,7 @@ class PolicySet(_codec.Serialisable):
         )
         # Invisible memoisation of select_index by the facts, which are immutable.
         object.__setattr__(self, "_memo", {})
-        object.__setattr__(self, "stop_memo", {})
+        object.__setattr__(self, "_stop_memo", {})
         object.__setattr__(self, "_keyed_attributes", self._attributes_read())
 
     def _attributes_read(self) -> tuple[str, ...] | None:
@@ -787,25 +787,28 @@ class PolicySet(_codec.Serialisable):
         """The tracks that pause with the ticket's status (rule 13)."""
         return self._pausable
 
-    def inert(self, kind: EventKind, status: TicketStatus | None) -> bool:
-        """Whether an event without attributes, of this kind and status, stops nothing.
+    def stops_bare(
+        self, track: int, kind: EventKind, status: TicketStatus | None
+    ) -> bool:
+        """Whether an attribute-less event of this kind and status stops a track.
 
-        True when no further track's stop condition matches such an event (and no
-        track is marked), so the fold need not follow it. Remembered per (kind,
-        status) in ``stop_memo`` (invisible memoisation).
+        ``track`` is a further track's index, or -1 for any of them. Such an
+        event's facts are only its kind and status, so the answer is
+        remembered per (track, kind, status) (invisible memoisation): the fold asks
+        with -1 before following an event at all, then per track.
         """
-        memo = self.stop_memo
-        key = (-1, kind, status)
-        known = memo.get(key)
+        key = (track, kind, status)
+        known = self._stop_memo.get(key)
         if known is None:
             facts: dict[str, Any] = {"kind": kind, "attributes": {}}
             if status is not None:
                 facts["status"] = status
-            known = memo[key] = not any(
+            known = self._stop_memo[key] = any(
                 condition is not None
                 and (needed is None or kind in needed)
                 and condition.matches(facts)
-                for _i, _base, condition, needed in self._extras
+                for i, _base, condition, needed in self._extras
+                if track in {-1, i}
             )
         return known
 
