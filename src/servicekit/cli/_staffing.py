@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
-from servicekit.cli._format import cells, pad
+from servicekit.cli._format import cells, pad, wrap
 from servicekit.cli._i18n import N_, _, chinese, percent
 from servicekit.cli._inputs import (
     CliError,
@@ -409,6 +409,7 @@ def _percent(share: float) -> str:
 
 
 _MOST_DECIMALS = 6
+_WIDTH = 100
 
 
 def _level(share: float, target_share: float, target_text: str) -> str:
@@ -478,7 +479,11 @@ def _report(
             target=f"{rate_text}{sign}",
         )
     lines = [
-        heading,
+        # A terminal of 100 columns; "80 %" is never cut at its space.
+        *(
+            line.replace("\u00a0", " ")
+            for line in wrap(heading.replace(" %", "\u00a0%"), _WIDTH)
+        ),
         _("Traffic: {traffic} Erlangs").format(traffic=f"{facts['traffic']:.2f}"),
     ]
     erlang_a = patience is not None
