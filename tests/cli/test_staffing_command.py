@@ -16,6 +16,7 @@ from servicekit.routing.staffing import (
     service_level,
 )
 
+
 def heading(out):
     """The report's first sentence, wrapped to 100 columns, as one line."""
     lines = out.splitlines()
@@ -291,9 +292,7 @@ def test_long_handling_and_an_immediate_answer():
     r = run_main(
         "staffing", "--volume", "16/day", "--aht", "1h30m", "--target", "50/0s"
     )
-    assert heading(r.out).endswith(
-        "AHT 1 h 30 min, target 50 % answered within 0 s"
-    )
+    assert heading(r.out).endswith("AHT 1 h 30 min, target 50 % answered within 0 s")
     assert "Traffic: 3.00 Erlangs" in r.out
 
 
