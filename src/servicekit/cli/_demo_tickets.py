@@ -129,7 +129,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
         events, solved, first_contact = _conversation(world, o, rng, maker)
         report = evaluate(SERVICE_STANDARD, events, now)
         metrics = tuple(
-            _metric(m.value, status, now) for m, status in report.metrics.items()
+            _metric(str(m), status, now) for m, status in report.metrics.items()
         )
         breached = any(m.state == MetricState.BREACHED.value for m in metrics)
         matched = (

@@ -463,8 +463,13 @@ def _write_table(
     out.write(f"\n{summary}\n")
 
 
-def _name(value: TicketStatus | Metric | MetricState) -> str:
-    """A state's value (``breached``), or its Chinese name (``已超时``)."""
+def _name(value: TicketStatus | Metric | MetricState | str) -> str:
+    """A state's value (``breached``), or its Chinese name (``已超时``).
+
+    A team's own metric (a plain name) is shown as its team named it.
+    """
+    if not isinstance(value, TicketStatus | Metric | MetricState):
+        return value
     return (
         term(type(value).__name__, value) or value.value if chinese() else value.value
     )

@@ -32,11 +32,13 @@ from servicekit.sla._model import (
     CompiledTarget,
     EventKind,
     Metric,
+    MetricDefinition,
     MetricState,
     PolicySet,
     TicketEvent,
     TicketStatus,
     event_facts,
+    facts_of,
     merged_attributes,
 )
 from servicekit.sla._report import (
@@ -392,9 +394,12 @@ class Fold:
             if base in _STARTS_AT_CREATION:
                 cs.last = Cycle(t, active=True)
             self.cycles.append(cs)
+        self.cycles.extend(Cycles() for _ in policies.defined)
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
+        if policies.defined:
+            self.run_defined(created, t)  # rule D1: start_on may name CREATED
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled policy points at calendar engines: ship its index instead.
@@ -466,7 +471,8 @@ class Fold:
         if len(f.cycles) != len(policies.tracks):
             msg = (
                 f"state.tracks holds {len(f.cycles) - len(METRIC_ORDER)} further "
-                f"targets' cycles; this policy set has {len(f.extras)}"
+                "targets' cycles; this policy set has "
+                f"{len(policies.tracks) - len(METRIC_ORDER)}"
             )
             raise DeserializationError(msg)
         if len(f.cycles[FIRST_RESPONSE]) != 1 or len(f.cycles[RESOLUTION]) != 1:
@@ -490,8 +496,9 @@ class Fold:
         solved = self.status in SOLVED_STATUSES
         paused = self.paused()
         names = [f"cycles.{metric.value}" for metric in METRIC_ORDER] + [
-            f"tracks[{j}]" for j in range(len(self.extras))
+            f"tracks[{j}]" for j in range(len(self.cycles) - len(METRIC_ORDER))
         ]
+        first_defined = self.policies.first_defined
         for m, name in enumerate(names):
             cycles = list(self.cycles[m])
             for i, c in enumerate(cycles):
@@ -502,13 +509,18 @@ class Fold:
                 if i < len(cycles) - 1:
                     msg = f"{w}.{where}.stop is missing: only the latest cycle may run"
                     raise DeserializationError(msg)
-                if solved:
+                if m >= first_defined:  # a team's clock: its own pause statuses
+                    held = self.defined_paused(
+                        self.policies.defined[m - first_defined][1]
+                    )
+                elif solved:
                     msg = (
                         f"{w}.{where}.stop is missing, but {w}.status is "
                         f"{self.status.value}: solving stops every clock"
                     )
                     raise DeserializationError(msg)
-                held = m in self.pausable and paused
+                else:
+                    held = m in self.pausable and paused
                 if held != (c.active is None):
                     state = "paused" if held else "running"
                     msg = (
@@ -640,7 +652,8 @@ class Fold:
         cycles.append(Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
-        for m in range(len(self.cycles)):  # rule 12: solving stops every clock
+        # Rule 12: solving stops every clock but a team's (rule D4).
+        for m in range(self.policies.first_defined):
             self.stop(m, t)
         self.awaiting = False
         self.first_done = True
@@ -741,9 +754,10 @@ class Fold:
         elif kind is EventKind.TIER_CHANGED:
             self.tier = e.tier
             self.reselect(t)
-        else:  # FACTS_CHANGED
+        elif kind is EventKind.FACTS_CHANGED:
             self.change_facts(e)
             self.reselect(t)
+        # CUSTOMER_NOTIFIED, SURVEY_SENT: no built-in clock moves (a team's may).
         if (
             extras
             and kind in self.policies.follow_kinds
@@ -754,6 +768,8 @@ class Fold:
             )
         ):
             self.follow(e, t, marks)
+        if self.policies.defined:
+            self.run_defined(e, t)
         self.last = t
 
     def change_facts(self, e: TicketEvent) -> None:
@@ -819,6 +835,49 @@ class Fold:
             if started and not running and self.status not in SOLVED_STATUSES:
                 self.start(i, t)
 
+    def defined_paused(self, d: MetricDefinition) -> bool:
+        """Rule D3: whether a definition's clock is held at the ticket's status."""
+        pause_on = self.policy.pause_on if d.pause_on is None else d.pause_on
+        return self.status in pause_on
+
+    def run_defined(self, e: TicketEvent, t: int) -> None:
+        """The team's definitions see event ``e``, after the built-in rules (D1-D5)."""
+        facts: dict[str, Any] | None = None
+        for i, d, reads_ticket in self.policies.defined:
+            if not e.attributes and not reads_ticket:
+                stops, starts = self.policies.defined_bare(i, d, e)
+            else:
+                if facts is None:
+                    facts = event_facts(e)
+                    if any(r for _i, _d, r in self.policies.defined):
+                        facts["ticket"] = self.ticket_facts()
+                stops = d.stop_on.matches(facts)
+                starts = d.start_on.matches(facts)
+            c = self.cycles[i].last
+            running = c is not None and c.stop is None
+            if running and stops:  # rule D2: stop first, so both means restart
+                self.stop(i, t)
+                running = False
+            held = self.defined_paused(d)
+            if not running:
+                if starts:  # rule D1: a new cycle
+                    cycles = self.own(i) if self.shared & (1 << i) else self.cycles[i]
+                    cycles.append(Cycle(t, active=not held))
+            elif c is not None and held != (c.active is None):  # rule D3
+                live = self.mine(i)
+                if held:
+                    live.pause(t)
+                else:
+                    live.active = t
+
+    def ticket_facts(self) -> dict[str, Any]:
+        """The ticket's facts as a definition's ``ticket.<fact>`` reads them."""
+        out = facts_of(
+            self.priority, self.tier, self.channel, self.category, self.attributes
+        )
+        out["status"] = self.status
+        return out
+
     def agent_reply(self, t: int) -> None:
         if self.status in SOLVED_STATUSES:
             return
@@ -875,7 +934,7 @@ class Fold:
             raise InvalidEventError(msg)
         pol = self.policy
         tz = pol.timezone
-        metrics: dict[Metric, MetricStatus] = {}
+        metrics: dict[Metric | str, MetricStatus] = {}
         targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
         for m, ct in pol.measured:

@@ -35,6 +35,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
     NoMatchingPolicyError,
+    ServiceKitError,
 )
 from servicekit.sla._calendar import BusinessCalendar, engine_of
 from servicekit.sla._instants import delta_us, instant_us
@@ -42,6 +43,7 @@ from servicekit.sla._instants import delta_us, instant_us
 __all__ = [
     "EventKind",
     "Metric",
+    "MetricDefinition",
     "MetricState",
     "PolicySet",
     "SlaPolicy",
@@ -73,6 +75,10 @@ class EventKind(NamedEnum):
         >>> from servicekit.sla import EventKind
         >>> EventKind("agent_reply") is EventKind.AGENT_REPLY
         True
+
+    ``CUSTOMER_NOTIFIED`` (the customer was told the result) and ``SURVEY_SENT``
+    (the satisfaction survey went out) change no built-in clock: they exist to stop
+    a team's own promises after the solve (a [`MetricDefinition`][]'s ``stop_on``).
     """
 
     CREATED = "created"
@@ -83,6 +89,8 @@ class EventKind(NamedEnum):
     TIER_CHANGED = "tier_changed"
     REOPENED = "reopened"
     FACTS_CHANGED = "facts_changed"
+    CUSTOMER_NOTIFIED = "customer_notified"
+    SURVEY_SENT = "survey_sent"
 
 
 class TicketStatus(NamedEnum):
@@ -192,7 +200,32 @@ def _to_target_name(value: object) -> str:
 
 
 def _default_name(target: SlaTarget) -> str:
-    return target.metric.value
+    return metric_name(target.metric)
+
+
+def metric_name(metric: Metric | MetricDefinition | str) -> str:
+    """The name a metric goes by in reports: a member's value, a definition's name."""
+    if isinstance(metric, MetricDefinition):
+        return metric.name
+    return metric.value if isinstance(metric, Metric) else metric
+
+
+def metric_of_name(name: object) -> Metric | str:
+    """A report's metric read back: a built-in member, else a team metric's name."""
+    if isinstance(name, Metric):
+        return name
+    if not isinstance(name, str) or not name.strip():
+        msg = f"a metric is named by a non-empty string; got {quote(name)}"
+        raise InvalidArgumentError(msg)
+    try:
+        return Metric.parse(name)
+    except ServiceKitError:
+        return name
+
+
+def metric_key(metric: Metric | MetricDefinition) -> Metric | str:
+    """The key of a metric in [`SlaReport.metrics`][]: a member, or a definition's name."""
+    return metric.name if isinstance(metric, MetricDefinition) else metric
 
 
 # The facts a stopping event shows to a target's ``stop_when``.
@@ -235,6 +268,214 @@ def _write_stop_when(condition: Condition | None) -> Condition | None:
     return condition
 
 
+# The facts a team metric's start_on and stop_on see: the event's, and the ticket's
+# own after the event (``ticket.status``, ``ticket.attributes.<name>``, ...).
+DEFINITION_FACTS: Final = (*EVENT_FACTS, "ticket")
+TICKET_FACTS: Final = (
+    "status",
+    "priority",
+    "tier",
+    "channel",
+    "category",
+    "attributes",
+)
+_FACT_VALUES: Final[dict[str, type[NamedEnum]]] = {
+    "kind": EventKind,
+    "status": TicketStatus,
+    "ticket.status": TicketStatus,
+}
+
+
+def _values_named(condition: object) -> Iterator[tuple[str, object]]:
+    """(field, value) for every Equals/OneOf value a condition tree compares."""
+    field = getattr(condition, "field", None)
+    if isinstance(field, str):
+        if hasattr(condition, "value") and not hasattr(condition, "op"):
+            yield field, condition.value
+        for v in getattr(condition, "values", ()):
+            yield field, v
+    inner = getattr(condition, "condition", None)
+    if inner is not None:
+        yield from _values_named(inner)
+    for part in getattr(condition, "conditions", ()):
+        yield from _values_named(part)
+
+
+def _to_definition_condition(value: object, what: str) -> Condition:
+    if value is None:
+        msg = (
+            f"MetricDefinition.{what} is required: name the events that "
+            f"{'start' if what == 'start_on' else 'stop'} the clock, e.g. "
+            "{'kind': 'created'}"
+        )
+        raise InvalidArgumentError(msg)
+    condition = condition_from(value)
+    if isinstance(condition, Always):
+        msg = (
+            f"MetricDefinition.{what} matches every event; name the events that "
+            f"{'start' if what == 'start_on' else 'stop'} the clock (kind, status, "
+            "attributes)"
+        )
+        raise InvalidArgumentError(msg)
+    for field in _fields_named(condition):
+        head, _, rest = field.partition(".")
+        ticket_ok = (
+            head == "ticket"
+            and rest.partition(".")[0] in TICKET_FACTS
+            and rest != "attributes."
+        )
+        if (head not in EVENT_FACTS or field == "attributes.") and not ticket_ok:
+            msg = (
+                f"MetricDefinition.{what} reads {field!r}, which no event carries; "
+                "an event shows 'kind', 'status', 'attributes.<name>', and the "
+                "ticket's own facts as 'ticket.<fact>' (status, priority, tier, "
+                "channel, category, attributes.<name>)"
+            )
+            raise InvalidArgumentError(msg)
+    for field, v in _values_named(condition):
+        enum_type = _FACT_VALUES.get(field)
+        if enum_type is None:
+            continue
+        try:
+            enum_type.parse(v)
+        except ServiceKitError:
+            names = ", ".join(m.value for m in enum_type)
+            msg = (
+                f"MetricDefinition.{what} compares {field!r} with {quote(v)}, which no "
+                f"event can carry (one of: {names}); the clock would never "
+                f"{'start' if what == 'start_on' else 'stop'} on it"
+            )
+            raise InvalidArgumentError(msg) from None
+    return condition
+
+
+def _to_start_on(value: object) -> Condition:
+    return _to_definition_condition(value, "start_on")
+
+
+def _to_stop_on(value: object) -> Condition:
+    return _to_definition_condition(value, "stop_on")
+
+
+def _to_definition_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"MetricDefinition.name must be a non-empty string; got {quote(value)}"
+        raise InvalidArgumentError(msg)
+    try:
+        builtin = Metric.parse(value)
+    except ServiceKitError:
+        return value
+    msg = (
+        f"MetricDefinition.name {value!r} is the built-in metric {builtin.value}; "
+        "name a team's own metric differently (or use Metric."
+        f"{builtin.name} itself)"
+    )
+    raise InvalidArgumentError(msg)
+
+
+def _to_definition_pause(value: object) -> frozenset[TicketStatus] | None:
+    return None if value is None else _to_pause_on(value)
+
+
+@_codec.value(
+    omit_if_default=("pause_on",),
+    shapes={
+        "name": _codec.Shape(str, _to_definition_name, _same),
+        "start_on": _codec.Shape(Condition, _to_start_on, _same),
+        "stop_on": _codec.Shape(Condition, _to_stop_on, _same),
+        "pause_on": _codec.Shape(
+            frozenset[TicketStatus] | None, _to_definition_pause, _same
+        ),
+    },
+)
+@attrs.frozen(kw_only=True)
+class MetricDefinition(_codec.Serialisable):
+    """A team's own SLA metric: the events that start, pause and stop its clock.
+
+    The way Jira Service Management defines an SLA: a clock starts at an event that
+    matches ``start_on`` (a new cycle each time, so a reopened promise counts again),
+    pauses while the ticket's status is in ``pause_on``, and stops at an event that
+    matches ``stop_on`` - met, or breached if its target's ``within`` ran out first.
+    An event matching both stops the running cycle and starts the next (a clock that
+    restarts at every reply). Solving a ticket stops none of a team's clocks unless
+    ``stop_on`` says so, so promises *after* the solve are definitions too: start on
+    the solve, stop on ``CUSTOMER_NOTIFIED``. Targets measure a definition like a
+    built-in metric (``SlaTarget(metric=definition, ...)``): business or 24×7 time,
+    warnings, breaches, ``next_change_at``, policy re-selection (rules 6-7), all as
+    for the four built-in ones (rules D1-D5 in ``docs/sla.md``).
+
+    Args:
+        name: the metric's name in reports (``SlaReport.metrics[name]``); not a
+            built-in metric's name.
+        start_on: a condition over an event's facts (``kind``, ``status``,
+            ``attributes.<name>``) and the ticket's after it (``ticket.status``,
+            ``ticket.priority``, ``ticket.category``, ``ticket.attributes.<name>``,
+            ...); a mapping is the shorthand (``{"kind": "created"}``).
+        stop_on: the same, for the events that stop the clock.
+        pause_on: statuses (PENDING, ON_HOLD) that pause it; None: the policy's
+            ``pause_on``; ``()``: it never pauses.
+
+    Raises:
+        InvalidArgumentError: a missing or catch-all condition, a fact no event
+            carries, a kind or status that does not exist (so the clock could never
+            start or stop), a built-in metric's name, a status that cannot pause.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from servicekit.sla import MetricDefinition, SlaTarget
+        >>> notice = MetricDefinition(
+        ...     name="result_notice",
+        ...     start_on={"kind": "status_changed", "status": "solved"},
+        ...     stop_on={"kind": "customer_notified"},
+        ... )
+        >>> t = SlaTarget(metric=notice, within=dt.timedelta(minutes=15))
+        >>> t.name
+        'result_notice'
+        >>> SlaTarget.from_dict(t.to_dict()) == t
+        True
+    """
+
+    name: str = attrs.field(converter=_to_definition_name)
+    start_on: Condition = attrs.field(converter=_to_start_on)
+    stop_on: Condition = attrs.field(converter=_to_stop_on)
+    pause_on: frozenset[TicketStatus] | None = attrs.field(
+        default=None, converter=_to_definition_pause
+    )
+
+    @property
+    def reads_ticket(self) -> bool:
+        """Whether a condition reads the ticket's facts (not only the event's)."""
+        return any(
+            f.partition(".")[0] == "ticket"
+            for c in (self.start_on, self.stop_on)
+            for f in _fields_named(c)
+        )
+
+
+def _read_target_metric(data: object, _: object) -> Metric | MetricDefinition:
+    if isinstance(data, Mapping):
+        return MetricDefinition.from_dict(data)
+    try:
+        return Metric.parse(data)
+    except ServiceKitError:
+        names = ", ".join(m.value for m in Metric)
+        msg = (
+            f"{quote(data)} is not a Metric (one of: {names}); a team's own metric "
+            "is written as its definition (name, start_on, stop_on)"
+        )
+        raise InvalidArgumentError(msg) from None
+
+
+def _write_target_metric(metric: Metric | MetricDefinition) -> Any:
+    return metric.to_dict() if isinstance(metric, MetricDefinition) else metric.value
+
+
+def _to_target_metric(value: object) -> Metric | MetricDefinition:
+    if isinstance(value, MetricDefinition):
+        return value
+    return to_metric(value)
+
+
 def event_facts(e: TicketEvent) -> dict[str, Any]:
     """The facts a target's ``stop_when`` sees of event ``e``."""
     out: dict[str, Any] = {"kind": e.kind, "attributes": e.attributes}
@@ -245,6 +486,7 @@ def event_facts(e: TicketEvent) -> dict[str, Any]:
 
 @_codec.value(
     omit_if_default=("name", "stop_when"),
+    hooks={"metric": (_read_target_metric, _write_target_metric)},
     shapes={
         "within": _codec.Shape(dt.timedelta, _to_within, _same),
         "warn_at": _codec.Shape(tuple[float, ...], _to_warn_at, _same),
@@ -256,7 +498,8 @@ class SlaTarget(_codec.Serialisable):
     """How long one metric may run, in which clock, with warnings at which fractions.
 
     Args:
-        metric: the clock this target applies to.
+        metric: the clock this target applies to: a built-in [`Metric`][], or a
+            team's own [`MetricDefinition`][].
         within: the allowance; positive.
         business_hours: count the policy calendar's working time (True) or real
             24×7 time (False).
@@ -268,7 +511,8 @@ class SlaTarget(_codec.Serialisable):
         stop_when: a condition over the stopping event's facts (``kind``,
             ``status``, ``attributes.<name>``): only a matching event, or solving
             the ticket, stops this target's clock. None: the metric's own stopping
-            events (rules 8-12).
+            events (rules 8-12). Built-in metrics only: a definition's ``stop_on``
+            says what stops its clock.
 
     Raises:
         InvalidArgumentError, InvalidTypeError, UnknownNameError: bad fields.
@@ -283,7 +527,7 @@ class SlaTarget(_codec.Serialisable):
         True
     """
 
-    metric: Metric = attrs.field(converter=to_metric)
+    metric: Metric | MetricDefinition = attrs.field(converter=_to_target_metric)
     within: dt.timedelta = attrs.field(converter=_to_within)
     business_hours: bool = attrs.field(default=True, converter=_to_bool)
     warn_at: tuple[float, ...] = attrs.field(default=(0.5, 0.75), converter=_to_warn_at)
@@ -292,6 +536,15 @@ class SlaTarget(_codec.Serialisable):
         converter=_to_target_name,
     )
     stop_when: Condition | None = attrs.field(default=None, converter=_to_stop_when)
+
+    def __attrs_post_init__(self) -> None:
+        if self.stop_when is not None and isinstance(self.metric, MetricDefinition):
+            msg = (
+                f"target {self.name!r}: stop_when applies to the built-in metrics; "
+                f"the definition {self.metric.name!r} says what stops its clock "
+                "(MetricDefinition.stop_on)"
+            )
+            raise InvalidArgumentError(msg)
 
 
 # ---------------------------------------------------------------------------- policies
@@ -489,7 +742,7 @@ class CompiledTarget:
 
     def __init__(self, target: SlaTarget, calendar: BusinessCalendar) -> None:
         self.target = target
-        self.metric = target.metric
+        self.metric = metric_key(target.metric)
         self.name = target.name
         self.within = delta_us(target.within, "within")
         # The earliest instant elapsed time reaches f × within, rounded up to the
@@ -513,14 +766,16 @@ class CompiledTarget:
 
 # A track is one run of cycles the fold keeps: a metric, the condition that stops
 # it (None: the metric's own stopping events) and an ordinal among a policy's
-# targets with the same two. The first four are each metric's own.
-TrackKey = tuple[Metric, Condition | None, int]
+# targets with the same two. The first four are each metric's own; then further
+# targets of the built-in metrics; then the team's definitions (always last, so the
+# tracks a solve stops are a prefix).
+TrackKey = tuple[Metric | MetricDefinition, Condition | None, int]
 _OWN_TRACKS: Final[tuple[TrackKey, ...]] = tuple((m, None, 0) for m in METRIC_ORDER)
 
 
 def _track_keys(policy: SlaPolicy) -> list[TrackKey]:
     """The track of each of ``policy``'s targets, in its order."""
-    seen: dict[tuple[Metric, Condition | None], int] = {}
+    seen: dict[tuple[Metric | MetricDefinition, Condition | None], int] = {}
     out = []
     for t in policy.targets:
         pair = (t.metric, t.stop_when)
@@ -531,15 +786,19 @@ def _track_keys(policy: SlaPolicy) -> list[TrackKey]:
 
 
 def tracks_of(policies: Iterable[SlaPolicy]) -> tuple[TrackKey, ...]:
-    """Every track the policies' targets need: each metric's own four first."""
+    """Every track the policies' targets need: each metric's own four first.
+
+    Then the further targets of built-in metrics, then the definitions' tracks.
+    """
     out = list(_OWN_TRACKS)
+    defined: list[TrackKey] = []
     known = set(out)
     for policy in policies:
         for key in _track_keys(policy):
             if key not in known:
                 known.add(key)
-                out.append(key)
-    return tuple(out)
+                (defined if isinstance(key[0], MetricDefinition) else out).append(key)
+    return (*out, *defined)
 
 
 # A further track, as the fold follows it: its index in the fold's cycles, the
@@ -565,11 +824,26 @@ _PAUSABLE_SLOTS: Final = (2, 3)  # PERIODIC_UPDATE and RESOLUTION (rule 13)
 
 
 def _extras(tracks: tuple[TrackKey, ...]) -> tuple[Extra, ...]:
-    slot = {m: i for i, m in enumerate(METRIC_ORDER)}
+    slot: dict[Metric | MetricDefinition, int] = {
+        m: i for i, m in enumerate(METRIC_ORDER)
+    }
     return tuple(
         (i, slot[metric], condition, _kinds_needed(condition))
         for i, (metric, condition, _k) in enumerate(tracks)
-        if i >= len(METRIC_ORDER)
+        if i >= len(METRIC_ORDER) and not isinstance(metric, MetricDefinition)
+    )
+
+
+# A definition's track as the fold runs it: its index in the fold's cycles, the
+# definition, and whether its conditions read the ticket's facts.
+Defined = tuple[int, MetricDefinition, bool]
+
+
+def _defined(tracks: tuple[TrackKey, ...]) -> tuple[Defined, ...]:
+    return tuple(
+        (i, metric, metric.reads_ticket)
+        for i, (metric, _c, _k) in enumerate(tracks)
+        if isinstance(metric, MetricDefinition)
     )
 
 
@@ -709,12 +983,30 @@ class PolicySet(_codec.Serialisable):
     _keyed_attributes: tuple[str, ...] | None = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    # The team's definitions the targets measure, as the fold runs them, and the
+    # index of the first one's track (the tracks before it are the ones a solve
+    # stops, rule 12; a definition stops only on its own stop_on).
+    defined: tuple[Defined, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    first_defined: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # Invisible memoisation of definitions' conditions on events without
+    # attributes, for definitions that read only the event: (track, kind, status).
+    _defined_memo: dict[tuple[int, str, str | None], tuple[bool, bool]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         tracks = tracks_of(self.policies)
         extras = _extras(tracks)
+        defined = _defined(tracks)
         object.__setattr__(self, "_tracks", tracks)
         object.__setattr__(self, "_extras", extras)
+        object.__setattr__(self, "defined", defined)
+        object.__setattr__(
+            self, "first_defined", defined[0][0] if defined else len(tracks)
+        )
+        object.__setattr__(self, "_defined_memo", {})
         object.__setattr__(
             self,
             "marked",
@@ -812,6 +1104,25 @@ class PolicySet(_codec.Serialisable):
             )
         return known
 
+    def defined_bare(
+        self, track: int, definition: MetricDefinition, e: TicketEvent
+    ) -> tuple[bool, bool]:
+        """Whether event ``e`` (without attributes) stops, and starts, a definition.
+
+        Such an event's facts are only its kind and status when the definition
+        reads nothing of the ticket, so the answer is remembered per (track, kind,
+        status) (invisible memoisation).
+        """
+        key = (track, e.kind, e.status)
+        known = self._defined_memo.get(key)
+        if known is None:
+            facts = event_facts(e)
+            known = self._defined_memo[key] = (
+                definition.stop_on.matches(facts),
+                definition.start_on.matches(facts),
+            )
+        return known
+
     def compiled(self, index: int) -> CompiledPolicy:
         """The integer form of the policy at ``index`` (for the clocks)."""
         return self._compiled[index]
@@ -893,6 +1204,8 @@ _CARRIES: Final[dict[EventKind, frozenset[str]]] = {
     EventKind.PRIORITY_CHANGED: frozenset({"priority", "attributes"}),
     EventKind.TIER_CHANGED: frozenset({"tier", "attributes"}),
     EventKind.REOPENED: frozenset({"attributes"}),
+    EventKind.CUSTOMER_NOTIFIED: frozenset({"attributes"}),
+    EventKind.SURVEY_SENT: frozenset({"attributes"}),
     # Any of the ticket's facts; the attributes named are replaced, the rest kept.
     EventKind.FACTS_CHANGED: frozenset(
         {"priority", "tier", "channel", "category", "attributes"}
