@@ -310,9 +310,9 @@ def _to_definition_condition(value: object, what: str) -> Condition:
         )
         raise InvalidArgumentError(msg)
     condition = condition_from(value)
-    if isinstance(condition, Always):
+    if isinstance(condition, Always) or fields_read(condition) == frozenset():
         msg = (
-            f"MetricDefinition.{what} matches every event; name the events that "
+            f"MetricDefinition.{what} matches every event or none; name the events that "
             f"{'start' if what == 'start_on' else 'stop'} the clock (kind, status, "
             "attributes)"
         )
