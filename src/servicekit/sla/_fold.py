@@ -68,6 +68,17 @@ RESOLUTION: Final = _SLOT[Metric.RESOLUTION]
 _SLOTS: Final = range(len(METRIC_ORDER))
 _PAUSABLE_METRICS: Final = (PERIODIC_UPDATE, RESOLUTION)
 _STARTS_AT_CREATION: Final = (FIRST_RESPONSE, RESOLUTION)
+# The events that can change the ticket's status or its policy (rules 4, 6).
+_PAUSING_KINDS: Final = frozenset(
+    {
+        EventKind.CREATED,
+        EventKind.STATUS_CHANGED,
+        EventKind.REOPENED,
+        EventKind.PRIORITY_CHANGED,
+        EventKind.TIER_CHANGED,
+        EventKind.FACTS_CHANGED,
+    }
+)
 
 
 class _Stretches:
@@ -842,23 +853,36 @@ class Fold:
 
     def run_defined(self, e: TicketEvent, t: int) -> None:
         """The team's definitions see event ``e``, after the built-in rules (D1-D5)."""
+        policies = self.policies
+        kind = e.kind
+        # Only these kinds change the status or the policy, so only they can pause
+        # or resume a running clock; others matter only if a condition names them.
+        pausing = kind in _PAUSING_KINDS
+        if not pausing and kind not in policies.defined_kinds:
+            return
+        bare = not e.attributes
+        key = (kind, e.status)
         facts: dict[str, Any] | None = None
-        for i, d, reads_ticket in self.policies.defined:
-            if not e.attributes and not reads_ticket:
-                stops, starts = self.policies.defined_bare(i, d, e)
+        status = self.status
+        for i, d, reads_ticket, own_pause, kinds in policies.defined:
+            if kinds is not None and kind not in kinds:
+                stops = starts = False  # its conditions name other kinds only
+            elif bare and not reads_ticket:
+                stops, starts = policies.defined_bare(i, d, key)
             else:
                 if facts is None:
                     facts = event_facts(e)
-                    if any(r for _i, _d, r in self.policies.defined):
-                        facts["ticket"] = self.ticket_facts()
+                    facts["ticket"] = self.ticket_facts()
                 stops = d.stop_on.matches(facts)
                 starts = d.start_on.matches(facts)
+            if not (stops or starts or pausing):
+                continue
             c = self.cycles[i].last
             running = c is not None and c.stop is None
             if running and stops:  # rule D2: stop first, so both means restart
                 self.stop(i, t)
                 running = False
-            held = self.defined_paused(d)
+            held = status in (self.policy.pause_on if own_pause is None else own_pause)
             if not running:
                 if starts:  # rule D1: a new cycle
                     cycles = self.own(i) if self.shared & (1 << i) else self.cycles[i]

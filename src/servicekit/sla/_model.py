@@ -20,8 +20,10 @@ from servicekit._boundary import check_depth, quote
 from servicekit._conditions import (
     AllOf,
     Always,
+    AnyOf,
     Condition,
     Equals,
+    OneOf,
     condition_from,
     fields_read,
     or_always,
@@ -835,16 +837,46 @@ def _extras(tracks: tuple[TrackKey, ...]) -> tuple[Extra, ...]:
 
 
 # A definition's track as the fold runs it: its index in the fold's cycles, the
-# definition, and whether its conditions read the ticket's facts.
-Defined = tuple[int, MetricDefinition, bool]
+# definition, whether its conditions read the ticket's facts, its own pause statuses
+# (None: the policy's), and the event kinds its conditions can match (None: any).
+Defined = tuple[
+    int, MetricDefinition, bool, frozenset[TicketStatus] | None, frozenset[str] | None
+]
+
+
+def kinds_matched(condition: object) -> frozenset[str] | None:
+    """The event kinds ``condition`` can match, when its ``kind`` tests say; else None.
+
+    The fold asks a definition's conditions only about events of these kinds.
+    """
+    kind = type(condition)
+    if kind is Equals and condition.field == "kind":  # type: ignore[attr-defined]
+        return frozenset({str(condition.value)})  # type: ignore[attr-defined]
+    if kind is OneOf and condition.field == "kind":  # type: ignore[attr-defined]
+        return frozenset(str(v) for v in condition.values)  # type: ignore[attr-defined]
+    if kind is AllOf:
+        pinned = [
+            k
+            for k in map(kinds_matched, condition.conditions)  # type: ignore[attr-defined]
+            if k is not None
+        ]
+        return frozenset.intersection(*pinned) if pinned else None
+    if kind is AnyOf:
+        parts = [kinds_matched(c) for c in condition.conditions]  # type: ignore[attr-defined]
+        if any(k is None for k in parts):
+            return None
+        return frozenset().union(*parts)  # type: ignore[arg-type]
+    return None
 
 
 def _defined(tracks: tuple[TrackKey, ...]) -> tuple[Defined, ...]:
-    return tuple(
-        (i, metric, metric.reads_ticket)
-        for i, (metric, _c, _k) in enumerate(tracks)
-        if isinstance(metric, MetricDefinition)
-    )
+    out = []
+    for i, (metric, _c, _k) in enumerate(tracks):
+        if isinstance(metric, MetricDefinition):
+            start, stop = kinds_matched(metric.start_on), kinds_matched(metric.stop_on)
+            kinds = None if start is None or stop is None else start | stop
+            out.append((i, metric, metric.reads_ticket, metric.pause_on, kinds))
+    return tuple(out)
 
 
 class CompiledPolicy:
@@ -992,7 +1024,12 @@ class PolicySet(_codec.Serialisable):
     first_defined: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     # Invisible memoisation of definitions' conditions on events without
     # attributes, for definitions that read only the event: (track, kind, status).
-    _defined_memo: dict[tuple[int, str, str | None], tuple[bool, bool]] = attrs.field(
+    _defined_memo: dict[int, dict[tuple[Any, Any], tuple[bool, bool]]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # The event kinds some definition's conditions can match (every kind if one
+    # names none): the fold skips others unless they may pause or resume a clock.
+    defined_kinds: frozenset[str] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
 
@@ -1006,7 +1043,13 @@ class PolicySet(_codec.Serialisable):
         object.__setattr__(
             self, "first_defined", defined[0][0] if defined else len(tracks)
         )
-        object.__setattr__(self, "_defined_memo", {})
+        object.__setattr__(self, "_defined_memo", {d[0]: {} for d in defined})
+        every = frozenset(m.value for m in EventKind)
+        object.__setattr__(
+            self,
+            "defined_kinds",
+            frozenset().union(*(every if d[4] is None else d[4] for d in defined)),
+        )
         object.__setattr__(
             self,
             "marked",
@@ -1105,19 +1148,25 @@ class PolicySet(_codec.Serialisable):
         return known
 
     def defined_bare(
-        self, track: int, definition: MetricDefinition, e: TicketEvent
+        self,
+        track: int,
+        definition: MetricDefinition,
+        key: tuple[EventKind, TicketStatus | None],
     ) -> tuple[bool, bool]:
-        """Whether event ``e`` (without attributes) stops, and starts, a definition.
+        """Whether an event without attributes stops, and starts, a definition.
 
-        Such an event's facts are only its kind and status when the definition
-        reads nothing of the ticket, so the answer is remembered per (track, kind,
-        status) (invisible memoisation).
+        ``key`` is the event's (kind, status): all its facts when the definition
+        reads nothing of the ticket, so the answer is remembered per track and key
+        (invisible memoisation).
         """
-        key = (track, e.kind, e.status)
-        known = self._defined_memo.get(key)
+        memo = self._defined_memo[track]
+        known = memo.get(key)
         if known is None:
-            facts = event_facts(e)
-            known = self._defined_memo[key] = (
+            kind, status = key
+            facts: dict[str, Any] = {"kind": kind, "attributes": {}}
+            if status is not None:
+                facts["status"] = status
+            known = memo[key] = (
                 definition.stop_on.matches(facts),
                 definition.start_on.matches(facts),
             )
