@@ -511,3 +511,93 @@ def test_a_stored_clock_keeps_a_running_team_clock_on_a_solved_ticket():
 def test_new_event_kinds_carry_only_attributes():
     with pytest.raises(InvalidEventError):
         TicketEvent(at=at("2025-03-03 10:00"), kind="survey_sent", status="solved")
+
+
+# ------------------------------------- the built-in clocks a definition can express
+# FIRST_RESPONSE (rule 8) and PERIODIC_UPDATE (rule 10) are exactly these two
+# definitions: the same machinery gives the same reports. RESOLUTION resumes its one
+# cycle on reopen (rule 11), where a definition starts a new one; NEXT_RESPONSE starts
+# only while no reply is awaited (rule 9), a fact about the other clocks that no event
+# carries: those two stay rules of their own (docs/sla.md, "Team-defined metrics").
+
+_UNSOLVED = ["open", "pending", "on_hold"]
+AS_FIRST_RESPONSE = MetricDefinition(
+    name="as_first_response",
+    start_on={"kind": "created"},
+    stop_on={
+        "type": "any",
+        "conditions": [
+            {"kind": "agent_reply"},
+            {"kind": "status_changed", "status": ["solved", "closed"]},
+        ],
+    },
+    pause_on=(),
+)
+AS_PERIODIC_UPDATE = MetricDefinition(
+    name="as_periodic_update",
+    start_on={"kind": "agent_reply", "ticket.status": _UNSOLVED},
+    stop_on={
+        "type": "any",
+        "conditions": [
+            {"kind": "agent_reply", "ticket.status": _UNSOLVED},
+            {"kind": "status_changed", "status": ["solved", "closed"]},
+        ],
+    },
+    pause_on=None,  # the policy's, as rule 13 says
+)
+_AS = {
+    Metric.FIRST_RESPONSE: AS_FIRST_RESPONSE,
+    Metric.PERIODIC_UPDATE: AS_PERIODIC_UPDATE,
+}
+
+
+def _shape(status):
+    return (
+        status.state,
+        status.started_at,
+        status.due_at,
+        status.breached_at,
+        status.stopped_at,
+        status.elapsed,
+        status.cycles,
+        status.breached_cycles,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(sla_cases())
+def test_first_response_and_periodic_update_are_definitions_too(case):
+    policies, events, now = case
+    twins = PolicySet(
+        [
+            attrs.evolve(
+                p,
+                targets=[
+                    *p.targets,
+                    *(
+                        attrs.evolve(t, metric=_AS[t.metric], name=_AS[t.metric].name)
+                        for t in p.targets
+                        if t.metric in _AS
+                    ),
+                ],
+            )
+            for p in policies
+        ]
+    )
+    report = evaluate(twins, events, now)
+    for metric, definition in _AS.items():
+        if metric in report.metrics:
+            assert _shape(report.metrics[definition.name]) == _shape(
+                report.metrics[metric]
+            )
+            builtin = [
+                (a.kind, a.threshold, a.cycle, a.at)
+                for a in report.alerts
+                if a.metric == metric
+            ]
+            defined = [
+                (a.kind, a.threshold, a.cycle, a.at)
+                for a in report.alerts
+                if a.metric == definition.name
+            ]
+            assert defined == builtin
