@@ -397,7 +397,17 @@ def _write_table(
         max(cells(header[0]), 8),
         max([cells(header[1]), *(cells(p.name) for p in policies.policies)]),
         max(cells(header[2]), *(cells(_name(s)) for s in TicketStatus)),
-        max(cells(header[3]), *(cells(_name(m)) for m in Metric)),
+        max(
+            cells(header[3]),
+            *(cells(_name(m)) for m in Metric),
+            # A team's own metrics, shown by their names.
+            *(
+                cells(t.metric.name)
+                for p in policies.policies
+                for t in p.targets
+                if not isinstance(t.metric, Metric)
+            ),
+        ),
         max(cells(header[4]), *(cells(_name(s)) for s in MetricState)),
         instant,
         max(cells(header[6]), 9),  # -100:00 and the like
