@@ -19,7 +19,7 @@ import holidays as holidays_lib
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
-from servicekit.cli._format import pad
+from servicekit.cli._format import cells, pad, wrap
 from servicekit.cli._i18n import N_, _, chinese, weekday
 from servicekit.cli._inputs import (
     FIRST_YEAR,
@@ -505,7 +505,34 @@ def _table(
             )
         else:
             text = f"  {pad(skipped, 7)}  {span}"
-        if s.notes:
-            text += "  " + _("; ").join(s.notes)
-        lines.append(text.rstrip())
+        lines += _with_notes(text, s.notes)
     return "\n".join(lines)
+
+
+_WIDTH = 100  # the text reports' width (issue 12)
+_NOTE_INDENT = " " * 11  # under the span: "  skipped  "
+
+
+def _with_notes(text: str, notes: list[str]) -> list[str]:
+    """A stretch's row and its notes, within 100 columns.
+
+    Notes go beside the row while they fit, then on lines of their own under the
+    span (a week of holidays and make-up days), a note never split unless it is
+    longer than a line by itself.
+    """
+    out: list[str] = []
+    line = text.rstrip()
+    gap = "  "  # between the row and its first note
+    end = _("; ").rstrip()
+    for i, note in enumerate(notes):
+        piece = note + (end if i < len(notes) - 1 else "")
+        if cells(line) + len(gap) + cells(piece) <= _WIDTH:
+            line += gap + piece
+        else:
+            out.append(line)
+            wrapped = wrap(piece, _WIDTH, _NOTE_INDENT)
+            out += wrapped[:-1]
+            line = wrapped[-1]
+        gap = " " if _("; ") == "; " else ""
+    out.append(line)
+    return out
