@@ -42,7 +42,7 @@ from servicekit.sla import BusinessCalendar, parse_hours
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     import pendulum
 
@@ -513,7 +513,7 @@ _WIDTH = 100  # the text reports' width (issue 12)
 _NOTE_INDENT = " " * 11  # under the span: "  skipped  "
 
 
-def _with_notes(text: str, notes: list[str]) -> list[str]:
+def _with_notes(text: str, notes: Sequence[str]) -> list[str]:
     """A stretch's row and its notes, within 100 columns.
 
     Notes go beside the row while they fit, then on lines of their own under the
