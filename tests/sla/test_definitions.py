@@ -601,3 +601,15 @@ def test_first_response_and_periodic_update_are_definitions_too(case):
                 if a.metric == definition.name
             ]
             assert defined == builtin
+
+
+def test_a_policy_finds_a_definitions_target_by_the_definition_or_its_name():
+    notice = SlaTarget(metric=RESULT_NOTICE, within=15 * MIN)
+    late = SlaTarget(metric=RESULT_NOTICE, within=HOUR, name="late_notice")
+    policy = SlaPolicy(name="p", calendar=ALWAYS, targets=[late, notice])
+    assert policy.target(RESULT_NOTICE) is notice
+    assert policy.target("result_notice") is notice
+    assert policy.target("late_notice") is late
+    only_late = attrs.evolve(policy, targets=[late])
+    assert only_late.target(RESULT_NOTICE) is late
+    assert attrs.evolve(policy, targets=[]).target(SURVEY) is None

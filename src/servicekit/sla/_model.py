@@ -681,12 +681,17 @@ class SlaPolicy(_codec.Serialisable):
         default=_DEFAULT_PAUSE, converter=_to_pause_on
     )
 
-    def target(self, metric: Metric | str) -> SlaTarget | None:
+    def target(self, metric: Metric | MetricDefinition | str) -> SlaTarget | None:
         """Return the target named ``metric``'s name (else the first for ``metric``), or None.
 
-        A string names a target (``"manager_answer"``); a [`Metric`][] finds the
-        target carrying its default name, else the metric's first target.
+        A string names a target (``"manager_answer"``); a [`Metric`][] or a
+        [`MetricDefinition`][] finds the target carrying its default name, else the
+        metric's first target.
         """
+        if isinstance(metric, MetricDefinition):
+            measuring = [t for t in self.targets if t.metric == metric]
+            named = [t for t in measuring if t.name == metric.name]
+            return (named or measuring or [None])[0]
         if isinstance(metric, Metric):
             first = None
             for t in self.targets:
