@@ -448,6 +448,10 @@ def test_solving_stops_their_clocks_because_their_definitions_say_so():
         ({"start_on": None}, "start_on"),
         ({"stop_on": {}}, "stop_on matches every event or none"),
         ({"stop_on": {"type": "not", "condition": {"type": "always"}}}, "or none"),
+        (
+            {"stop_on": {"type": "not", "condition": {"kind": "agent_replied"}}},
+            "never stop",
+        ),
         ({"start_on": {"agent": "x"}}, "reads 'agent', which no event carries"),
         ({"stop_on": {"ticket.owner": "x"}}, "reads 'ticket.owner'"),
         ({"stop_on": {"kind": "shipped"}}, "never stop"),
@@ -613,3 +617,14 @@ def test_a_policy_finds_a_definitions_target_by_the_definition_or_its_name():
     only_late = attrs.evolve(policy, targets=[late])
     assert only_late.target(RESULT_NOTICE) is late
     assert attrs.evolve(policy, targets=[]).target(SURVEY) is None
+
+
+def test_a_stored_report_names_its_metrics_with_text():
+    """A report read back refuses a metric named by nothing (issue 14's names)."""
+    report = evaluate(
+        with_promises(NOTICE_15), _solved_logistics(None), at("2025-01-27 16:05")
+    )
+    data = report.to_dict()
+    data["metrics"][" "] = data["metrics"].pop("result_notice")
+    with pytest.raises(DeserializationError, match="non-empty string"):
+        SlaReport.from_dict(data)

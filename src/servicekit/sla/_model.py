@@ -691,7 +691,8 @@ class SlaPolicy(_codec.Serialisable):
         if isinstance(metric, MetricDefinition):
             measuring = [t for t in self.targets if t.metric == metric]
             named = [t for t in measuring if t.name == metric.name]
-            return (named or measuring or [None])[0]
+            found = named or measuring
+            return found[0] if found else None
         if isinstance(metric, Metric):
             first = None
             for t in self.targets:
