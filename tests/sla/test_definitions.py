@@ -354,28 +354,23 @@ def test_a_definition_pauses_with_its_own_statuses_and_the_policys_by_default():
 # customer. servicekit's built-in NEXT_RESPONSE and PERIODIC_UPDATE start later, so a
 # migrating team defines both as they were.
 
+ANSWERED_OR_SOLVED = {
+    "type": "any",
+    "conditions": [
+        {"kind": "agent_reply"},
+        {"kind": "status_changed", "status": ["solved", "closed"]},
+    ],
+}
 FIRST_RESPONSE_PAUSED = MetricDefinition(
     name="their_first_response",
     start_on={"kind": "created"},
-    stop_on={
-        "type": "any",
-        "conditions": [
-            {"kind": "agent_reply"},
-            {"kind": "status_changed", "status": ["solved", "closed"]},
-        ],
-    },
+    stop_on=ANSWERED_OR_SOLVED,
     pause_on=["pending"],
 )
 UPDATE_FROM_CREATION = MetricDefinition(
     name="their_update",
     start_on={"kind": ["created", "agent_reply"]},
-    stop_on={
-        "type": "any",
-        "conditions": [
-            {"kind": "agent_reply"},
-            {"kind": "status_changed", "status": ["solved", "closed"]},
-        ],
-    },
+    stop_on=ANSWERED_OR_SOLVED,
     pause_on=(),
 )
 ALWAYS = BusinessCalendar.always_open(ZONE)
@@ -528,13 +523,7 @@ _UNSOLVED = ["open", "pending", "on_hold"]
 AS_FIRST_RESPONSE = MetricDefinition(
     name="as_first_response",
     start_on={"kind": "created"},
-    stop_on={
-        "type": "any",
-        "conditions": [
-            {"kind": "agent_reply"},
-            {"kind": "status_changed", "status": ["solved", "closed"]},
-        ],
-    },
+    stop_on=ANSWERED_OR_SOLVED,
     pause_on=(),
 )
 AS_PERIODIC_UPDATE = MetricDefinition(
