@@ -409,7 +409,7 @@ def main():
         for (metric, state), count in sorted(states.items()):
             by_metric[metric].append(f"{state.value} {count:,}")
         for metric, parts in by_metric.items():
-            print(f"    {str(metric):<16}{', '.join(parts)}")
+            print(f"    {metric!s:<16}{', '.join(parts)}")
     print()
 
     print(

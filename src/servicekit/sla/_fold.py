@@ -81,6 +81,28 @@ _PAUSING_KINDS: Final = frozenset(
 )
 
 
+# Enum members as module globals: reading one off its class costs ~0.14 µs on
+# Python 3.11, and the fold reads several per event.
+_CREATED: Final = EventKind.CREATED
+_AGENT_REPLY: Final = EventKind.AGENT_REPLY
+_CUSTOMER_MESSAGE: Final = EventKind.CUSTOMER_MESSAGE
+_STATUS_CHANGED: Final = EventKind.STATUS_CHANGED
+_REOPENED: Final = EventKind.REOPENED
+_PRIORITY_CHANGED: Final = EventKind.PRIORITY_CHANGED
+_TIER_CHANGED: Final = EventKind.TIER_CHANGED
+_FACTS_CHANGED: Final = EventKind.FACTS_CHANGED
+_CLOSED: Final = TicketStatus.CLOSED
+_SOLVED: Final = TicketStatus.SOLVED
+_OPEN: Final = TicketStatus.OPEN
+_NOT_STARTED: Final = MetricState.NOT_STARTED
+_MET: Final = MetricState.MET
+_BREACHED: Final = MetricState.BREACHED
+_PAUSED: Final = MetricState.PAUSED
+_RUNNING: Final = MetricState.RUNNING
+_WARNING: Final = AlertKind.WARNING
+_BREACH: Final = AlertKind.BREACH
+
+
 class _Stretches:
     """Finished running stretches, shared by the copies of a cycle (append-only).
 
@@ -371,7 +393,7 @@ class Fold:
     )
 
     def __init__(self, policies: PolicySet, created: TicketEvent) -> None:
-        if created.kind is not EventKind.CREATED:
+        if created.kind is not _CREATED:
             at = created.at.isoformat()
             msg = (
                 f"a ticket's first event must be CREATED; got {created.kind.name} at {at}"
@@ -391,7 +413,7 @@ class Fold:
         # change listed after the solve in the same instant): rule 7 floor on reopen.
         self.changed_solved = False
         self.last = t
-        self.status = TicketStatus.OPEN
+        self.status = _OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
         first, resolution = Cycles(), Cycles()
@@ -741,31 +763,31 @@ class Fold:
             )
             raise InvalidEventError(msg)
         kind = e.kind
-        if kind is EventKind.CREATED:
+        if kind is _CREATED:
             msg = f"a second CREATED event at {e.at.isoformat()}; a ticket is created once"
             raise InvalidEventError(msg)
         extras = self.extras
         # A conditional FIRST_RESPONSE track (the manager's answer) never starts after
         # CREATED and stops on its own events: it needs no marks.
         marks = self.marks() if extras and self.policies.marked else None
-        if kind is EventKind.AGENT_REPLY:
+        if kind is _AGENT_REPLY:
             self.agent_reply(t)
-        elif kind is EventKind.CUSTOMER_MESSAGE:
+        elif kind is _CUSTOMER_MESSAGE:
             if self.status not in SOLVED_STATUSES and not self.awaiting:
                 self.awaiting = True
                 self.start(NEXT_RESPONSE, t)  # rule 9
-        elif kind is EventKind.STATUS_CHANGED:
+        elif kind is _STATUS_CHANGED:
             assert e.status is not None  # noqa: S101  (TicketEvent requires it)
             self.change_status(e.status, t, e)
-        elif kind is EventKind.REOPENED:
+        elif kind is _REOPENED:
             self.reopen(t, e)
-        elif kind is EventKind.PRIORITY_CHANGED:
+        elif kind is _PRIORITY_CHANGED:
             self.priority = e.priority
             self.reselect(t)
-        elif kind is EventKind.TIER_CHANGED:
+        elif kind is _TIER_CHANGED:
             self.tier = e.tier
             self.reselect(t)
-        elif kind is EventKind.FACTS_CHANGED:
+        elif kind is _FACTS_CHANGED:
             self.change_facts(e)
             self.reselect(t)
         # CUSTOMER_NOTIFIED, SURVEY_SENT: no built-in clock moves (a team's may).
@@ -916,7 +938,7 @@ class Fold:
 
     def change_status(self, new: TicketStatus, t: int, e: TicketEvent) -> None:
         old = self.status
-        if old is TicketStatus.CLOSED and new is not old:
+        if old is _CLOSED and new is not old:
             msg = f"STATUS_CHANGED to {new.name} at {e.at.isoformat()} on a CLOSED ticket; open a follow-up ticket"
             raise InvalidEventError(msg)
         if new is old:
@@ -928,19 +950,19 @@ class Fold:
             return
         was_paused = self.paused()
         self.status = new
-        if old is TicketStatus.SOLVED:
+        if old is _SOLVED:
             self.resume_resolution(t)  # rule 11
             return
         self.repause(was_paused, t)
 
     def reopen(self, t: int, e: TicketEvent) -> None:
-        if self.status is not TicketStatus.SOLVED:
+        if self.status is not _SOLVED:
             msg = (
                 f"REOPENED at {e.at.isoformat()} on a {self.status.name} ticket; only a "
                 "SOLVED ticket can be reopened"
             )
             raise InvalidEventError(msg)
-        self.status = TicketStatus.OPEN
+        self.status = _OPEN
         self.resume_resolution(t)
         if not self.awaiting:
             self.awaiting = True
@@ -1019,7 +1041,7 @@ class Fold:
         if c is None:
             return new_status(
                 metric,
-                MetricState.NOT_STARTED,
+                _NOT_STARTED,
                 ct.target,
                 tz,
                 0,  # cycles
@@ -1039,7 +1061,7 @@ class Fold:
         breach: int | None
         if c.stop is not None:
             breach = c.breach
-            state = MetricState.MET if breach is None else MetricState.BREACHED
+            state = _MET if breach is None else _BREACHED
             due = c.due if breach is None else breach
         else:
             breach = c.breach
@@ -1051,12 +1073,12 @@ class Fold:
             else:
                 due = breach
             if breach is not None:
-                state = MetricState.BREACHED
+                state = _BREACHED
             elif c.active is None:
-                state = MetricState.PAUSED
+                state = _PAUSED
                 due = None
             else:
-                state = MetricState.RUNNING
+                state = _RUNNING
             if breach is None:
                 # Rule 19: warnings of a running cycle, and those passed while paused.
                 for f, x in ct.warn:
@@ -1069,13 +1091,11 @@ class Fold:
                         # First passed because of the change, it falls there.
                         w = self.clamp(c.crossing(ct, x), c)
                     if w is not None:
-                        alerts.append(
-                            new_alert(AlertKind.WARNING, metric, f, n, tz, w, ct.name)
-                        )
+                        alerts.append(new_alert(_WARNING, metric, f, n, tz, w, ct.name))
         # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
         end = breach if breach is not None or c.stop is not None else due
         if end is not None:
-            alerts.append(new_alert(AlertKind.BREACH, metric, 1.0, n, tz, end, ct.name))
+            alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
         return new_status(
             metric,
             state,
@@ -1123,13 +1143,13 @@ def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
     checked = cast("list[TicketEvent]", items)
     checked.sort(key=_EVENT_US)  # stable: ties keep input order (rule 1)
     first = checked[0]
-    if first.kind is not EventKind.CREATED:
+    if first.kind is not _CREATED:
         # Rule 1: CREATED goes first among the events of its instant (an auto-reply
         # stamped in the same second as the ticket, listed before it).
         for i, e in enumerate(checked):
             if e._us != first._us:  # noqa: SLF001
                 break
-            if e.kind is EventKind.CREATED:
+            if e.kind is _CREATED:
                 checked.insert(0, checked.pop(i))
                 break
     fold = Fold(policies, checked[0])
