@@ -4,7 +4,9 @@ Source: ``test/unit/ticket_sla_test.rb`` of zammad/zammad (commit ``0d1d865``), 
 for its semantics only; no code is copied. Its eight tests set up a calendar and an
 SLA, change a ticket step by step, and after each step assert the ticket's escalation
 fields. Every such assertion is one parametrised case here, named
-``<zammad test>/<step>/<field>``. Assertions on other fields (``first_response_at``,
+``<zammad test>/<step>/<field>``; a step of the test 'ticket sla' carries the
+``verify N`` label of Zammad's messages (three steps share ``verify 6``), the other
+tests label every step ``verify 1`` and are numbered here. Assertions on other fields (``first_response_at``,
 ``last_contact_*``, ``article_count``, titles) test Zammad's bookkeeping, not its
 clocks, and are not counted.
 
@@ -402,7 +404,7 @@ _LATE_FIRST = ("2013-03-21 10:30:00", 270, -210)
 STEPS: list[Step] = [
     # ---- test 'ticket sla': one ticket, Thursday 10:30 Berlin (09:30 UTC).
     Step(
-        "sla/step-1-sla-1",
+        "sla/verify-1-sla-1",
         SLA_1,
         _SLA_LOG,
         dues(
@@ -413,7 +415,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-2-sla-1-edited",
+        "sla/verify-1-sla-1-edited",
         SLA_1_EDITED,
         _SLA_LOG,
         dues(
@@ -424,7 +426,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-3-sla-2",
+        "sla/verify-2-sla-2",
         SLA_2,
         _SLA_LOG,
         all_ten(
@@ -435,7 +437,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-4-first-response-in-time",
+        "sla/verify-3-first-response-in-time",
         SLA_2,
         (*_SLA_LOG, first_response_at("2013-03-21 10:00:00")),
         all_ten(
@@ -446,7 +448,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-5-first-response-late",
+        "sla/verify-4-first-response-late",
         SLA_2,
         _FR_LATE,
         all_ten(
@@ -457,7 +459,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-6-update-in-time",
+        "sla/verify-5-update-in-time",
         SLA_2,
         (*_FR_LATE, last_contact_agent_at("2013-03-21 11:00:00")),
         all_ten(
@@ -468,7 +470,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-7-update-late",
+        "sla/verify-6-update-late",
         SLA_2,
         (*_FR_LATE, last_contact_agent_at("2013-03-21 12:00:00")),
         all_ten(
@@ -479,7 +481,7 @@ STEPS: list[Step] = [
         ),
     ),
     Step(
-        "sla/step-8-customer-contact",
+        "sla/verify-6-customer-contact",
         SLA_2,
         (
             *_FR_LATE,
@@ -503,7 +505,7 @@ _SLA_12_10 = (
 )
 STEPS += [
     Step(
-        "sla/step-9-agent-contact",
+        "sla/verify-6-agent-contact",
         SLA_2,
         _SLA_12_10,
         all_ten(
@@ -515,7 +517,7 @@ STEPS += [
         cannot=_SPAN_TO_LAST_12_10,
     ),
     Step(
-        "sla/step-10-closed-in-time",
+        "sla/verify-7-closed-in-time",
         SLA_2,
         (*_SLA_12_10, status("2013-03-21 11:30:00", "solved")),
         all_ten(
@@ -527,7 +529,7 @@ STEPS += [
         cannot=_SPAN_TO_LAST_12_10,
     ),
     Step(
-        "sla/step-11-closed-late",
+        "sla/verify-8-closed-late",
         SLA_2,
         (*_SLA_12_10, status("2013-03-21 13:00:00", "solved")),
         all_ten(
@@ -539,7 +541,7 @@ STEPS += [
         cannot=_SPAN_TO_LAST_12_10,
     ),
     Step(
-        "sla/step-12-state-closed",
+        "sla/verify-9-state-closed",
         SLA_2,
         (
             *_SLA_12_10,
@@ -556,7 +558,7 @@ STEPS += [
     ),
     # A second ticket, created at night: the agent's email 3 seconds after opening.
     Step(
-        "sla/step-13-email-article",
+        "sla/outbound-email-article",
         SLA_2,
         (
             created("2013-03-28 23:49:00"),
@@ -1009,3 +1011,21 @@ def test_the_module_table_counts_every_assertion() -> None:
     assert sum("/cannot-closed-time-held" in i for i in ids) == 2
     assert sum("/cannot-update-span-to-last-contact" in i for i in ids) == 10
     assert sum("/cannot-state-field-vs-history" in i for i in ids) == 3
+
+
+def test_each_convention_case_is_a_real_difference() -> None:
+    """A case labelled ``differs-`` must differ from Zammad, and only as its label says.
+
+    Whole minutes are less than a minute apart; a held clock has no due instant where
+    Zammad names one.
+    """
+    for step in STEPS:
+        for field, (convention, own) in step.differs.items():
+            theirs = zammad(step.expected[field])
+            assert own != theirs, (step.id, field)
+            if convention == "whole-minutes":
+                assert isinstance(own, dt.datetime | dt.timedelta)
+                assert abs(own - theirs) < dt.timedelta(minutes=1), (step.id, field)  # type: ignore[operator]
+            else:
+                assert (convention, own) == ("held-no-due", None), (step.id, field)
+                assert theirs is not None, (step.id, field)
