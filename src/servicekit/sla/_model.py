@@ -1442,6 +1442,8 @@ def _read_attributes(data: object, _: object) -> Mapping[str, Any]:
     }
 )
 @keeps_instants
+# No __weakref__ slot: the quick reader (_event_json) builds events by __class__
+# assignment, which Python 3.11 refuses for a slotted class that has one.
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class TicketEvent(_codec.Serialisable):
     """One thing that happened to a ticket, at an instant.
