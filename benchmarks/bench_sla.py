@@ -436,7 +436,7 @@ def main():
     in_memory = rates["every target in business hours"]
     print(
         f"end to end from JSON dicts (TicketEvent.from_dict + evaluate_many, every "
-        f"target in business hours; best of 3): {e2e_cpu:.2f} s CPU, {e2e_wall:.2f} s wall, "
+        f"target in business hours): {e2e_cpu:.2f} s CPU, {e2e_wall:.2f} s wall, "
         f"{n / e2e_cpu:,.0f} tickets/s CPU, {n / e2e_cpu / in_memory:.2f}x the "
         f"in-memory path ({in_memory:,.0f} tickets/s CPU)"
     )
