@@ -1443,7 +1443,9 @@ def _read_attributes(data: object, _: object) -> Mapping[str, Any]:
     }
 )
 @keeps_instants
-@attrs.frozen(kw_only=True)
+# No __weakref__ slot: the quick reader (_event_json) builds events by __class__
+# assignment, which Python 3.11 refuses for a slotted class that has one.
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TicketEvent(_codec.Serialisable):
     """One thing that happened to a ticket, at an instant.
 
@@ -1555,155 +1557,6 @@ _EVENT_SLOTS: Final = tuple(
 )
 
 
-# ------------------------------------------------------------------ the quick reader
-
-# FACTS_CHANGED is rare and checked as a whole: the codec's path reads it.
-_KINDS: Final = {m.value: m for m in EventKind if m is not EventKind.FACTS_CHANGED}
-# Members by their exact values, as ``to_dict`` writes them.
-_PRIORITIES: Final = {m.value: m for m in Priority}
-_TIERS: Final = {m.value: m for m in Tier}
-_CHANNELS: Final = {m.value: m for m in Channel}
-_STATUSES: Final = {m.value: m for m in TicketStatus}
-_NULLABLE: Final = frozenset(_OPTIONAL_FIELDS)
-_NEEDS_A_FIELD: Final = frozenset(_REQUIRES)
-_LEAF_TYPES: Final = frozenset({str, int, bool, type(None)})
-_ISO_MAX: Final = 64  # the codec's longest instant text (longer is refused)
-_EPOCH_DAY: Final = dt.date(1970, 1, 1).toordinal()
-_from_iso: Final = dt.datetime.fromisoformat
-_new_event: Final = object.__new__
-# Each slot's own setter: a third of the cost of ``object.__setattr__`` by name.
-_set_at, _set_kind, _set_priority, _set_tier, _set_channel = (
-    TicketEvent.__dict__[name].__set__
-    for name in ("at", "kind", "priority", "tier", "channel")
-)
-_set_category, _set_status, _set_attributes, _set_us = (
-    TicketEvent.__dict__[name].__set__
-    for name in ("category", "status", "attributes", "_us")
-)
-# By time zone, the µs from 0001-01-01 local time to the Unix epoch: the epoch's
-# ordinal plus the zone's UTC offset (``fromisoformat`` gives fixed-offset zones,
-# equal by offset). Invisible memoisation, bounded: a document holds few offsets.
-_SHIFT_US: dict[dt.tzinfo | None, int] = {}
-_SHIFTS_KEPT: Final = 64
-
-
-def _read_event(data: object) -> TicketEvent | None:
-    """A ``TicketEvent`` from its common, valid document, or None for anything else.
-
-    The hot path of a JSON-lines export (issue 13): a dict holding ``at`` (ISO text
-    with an offset), ``kind``, and the fields that kind carries, as members' exact
-    values or null; ``attributes`` a flat object of JSON scalars. Whatever this
-    declines (names in another case or language, odd types, a missing field, a
-    range error, unknown keys) goes to the codec's checking path, which builds the
-    same value or says exactly what is wrong; this one never raises and never
-    accepts a document that path refuses (``tests/sla/test_event_quick_reader.py``).
-    """
-    if type(data) is not dict:
-        return None
-    text = data.get("at")
-    name = data.get("kind")
-    if type(text) is not str or type(name) is not str or len(text) > _ISO_MAX:
-        return None
-    kind = _KINDS.get(name)
-    if kind is None:
-        return None
-    priority = tier = channel = category = status = None
-    attributes: Mapping[str, Any] = _NO_ATTRIBUTES
-    if len(data) > 2:
-        carries = _CARRIES[kind]
-        for key, v in data.items():
-            if key in {"at", "kind"}:
-                continue
-            if v is None:
-                if key in _NULLABLE:
-                    continue
-                return None
-            if key not in carries:
-                return None
-            if key == "attributes":
-                if type(v) is not dict or not all(
-                    type(k) is str
-                    and (
-                        type(x) in _LEAF_TYPES
-                        or (type(x) is float and math.isfinite(x))
-                    )
-                    for k, x in v.items()
-                ):
-                    return None
-                if v:
-                    attributes = _FrozenDict(v)
-                continue
-            if type(v) is not str:
-                return None
-            if key == "priority":
-                priority = _PRIORITIES.get(v)
-                if priority is None:
-                    return None
-            elif key == "tier":
-                tier = _TIERS.get(v)
-                if tier is None:
-                    return None
-            elif key == "channel":
-                channel = _CHANNELS.get(v)
-                if channel is None:
-                    return None
-            elif key == "status":
-                status = _STATUSES.get(v)
-                if status is None:
-                    return None
-            elif v.strip():
-                category = v
-            else:
-                return None
-        if (
-            (status is None and kind is EventKind.STATUS_CHANGED)
-            or (priority is None and kind is EventKind.PRIORITY_CHANGED)
-            or (tier is None and kind is EventKind.TIER_CHANGED)
-        ):
-            return None
-    elif kind in _NEEDS_A_FIELD:
-        return None
-    try:
-        at = _from_iso(text)
-    except ValueError:
-        return None
-    zone = at.tzinfo
-    shift = _SHIFT_US.get(zone)
-    if shift is None:
-        delta = at.utcoffset()
-        if delta is None:
-            return None
-        shift = _EPOCH_DAY * 86_400_000_000 + (
-            (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-        )
-        if len(_SHIFT_US) < _SHIFTS_KEPT:
-            _SHIFT_US[zone] = shift
-    # instant_us(at) without its checks, in Horner's form: the first products stay
-    # small ints, and the whole costs half as much.
-    us = (
-        ((at.toordinal() * 24 + at.hour) * 60 + at.minute) * 60_000_000
-        + at.second * 1_000_000
-        + at.microsecond
-        - shift
-    )
-    if not FIRST_US <= us <= LAST_US:
-        return None
-    event = _new_event(TicketEvent)
-    _set_at(event, at)
-    _set_kind(event, kind)
-    _set_priority(event, priority)
-    _set_tier(event, tier)
-    _set_channel(event, channel)
-    _set_category(event, category)
-    _set_status(event, status)
-    _set_attributes(event, attributes)
-    _set_us(event, us)
-    return event
-
-
-_codec.quick_reader(TicketEvent, _read_event)
-
-
 def merged_attributes(
     old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> Mapping[str, Any]:
@@ -1729,3 +1582,9 @@ def facts_of(
     if category is not None:
         out["category"] = category
     return out
+
+
+# The quick reader builds the class above, so it is imported after it (issue 13).
+from servicekit.sla._event_json import read_event  # noqa: E402
+
+_codec.quick_reader(TicketEvent, read_event)
