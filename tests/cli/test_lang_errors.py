@@ -196,6 +196,48 @@ CASES = [
         ("sla", "e.jsonl", "--policies", "p.json", *NOW),
         ["p.json", "$.policies[0].calendar", "09:00-12:00", "11:00-13:00"],
     ),
+    (
+        "a_calendar_closed_after_its_make_up_days",
+        {
+            "e.jsonl": _events({**CREATED, "at": "2025-02-01T10:00:00+00:00"}),
+            "p.json": json.dumps(
+                {
+                    "policies": [
+                        _policy(
+                            calendar={
+                                "timezone": "UTC",
+                                "weekly_hours": {},
+                                "workdays": ["2025-01-06"],
+                                "workday_hours": [["09:00", "10:00"]],
+                            }
+                        )
+                    ]
+                }
+            ),
+        },
+        ("sla", "e.jsonl", "--policies", "p.json", "--now", "2025-02-02T10:00Z"),
+        ["2025-02-01T10:00:00+00:00", "UTC", "2026"],
+    ),
+    (
+        "strict_holiday_data_runs_out",
+        {
+            "e.jsonl": _events({**CREATED, "at": "2026-12-31T17:00:00+08:00"}),
+            "p.json": json.dumps(
+                {
+                    "policies": [
+                        _policy(
+                            calendar={
+                                **CALENDAR,
+                                "holidays": {"country": "CN", "strict": True},
+                            }
+                        )
+                    ]
+                }
+            ),
+        },
+        ("sla", "e.jsonl", "--policies", "p.json", "--now", "2027-01-10T10:00+08:00"),
+        ["CN", "2026-12-31", "2027"],
+    ),
     ("hours_out_of_range", {}, (*DUE, "--hours", "Mon 25:00-26:00"), ["--hours"]),
     (
         "hours_overlap",
@@ -250,7 +292,13 @@ ALLOWED = {
     "True",
     "weekly_hours",
     "type",  # the key that names a variant
-    "US",  # a country code
+    "US",  # country codes
+    "CN",
+    "calendar",  # calendar.with_announcement(year=…, holidays=[...], workdays=[...])
+    "with_announcement",
+    "year",
+    "holidays",
+    "workdays",
     "always_open",
     "Mon",
     "Tue",

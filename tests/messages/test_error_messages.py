@@ -9,6 +9,7 @@ import datetime as dt
 import pickle
 import re
 
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +17,9 @@ from hypothesis import strategies as st
 from servicekit import _codec
 from servicekit.errors import (
     CalendarNeverOpensError,
+    CalendarRangeError,
     DeserializationError,
+    HolidayDataMissingError,
     InvalidHoursError,
     ServiceKitError,
     UnknownTimezoneError,
@@ -37,6 +40,24 @@ POLICY = {
     "targets": [{"metric": "first_response", "within": "PT1H"}],
     "calendar": CALENDAR,
 }
+
+ALWAYS = BusinessCalendar.always_open()
+END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+DAWN = dt.datetime(1, 1, 3, tzinfo=dt.UTC)
+MAKE_UP_ONLY = BusinessCalendar(
+    timezone="UTC",
+    weekly_hours={},
+    workdays=[dt.date(2025, 1, 6)],
+    workday_hours=[("09:00", "10:00")],
+)
+AFTER_THE_MAKE_UP_DAY = dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+BEFORE_THE_MAKE_UP_DAY = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+STRICT = BusinessCalendar.for_country(
+    "CN",
+    timezone="Asia/Shanghai",
+    weekly_hours=parse_hours("Mon-Fri 09:00-18:00"),
+    strict=True,
+)
 
 # Each call raises an error a command-line user can meet, of the class named.
 REACHABLE = [
@@ -98,6 +119,26 @@ REACHABLE = [
         CalendarNeverOpensError,
         lambda: BusinessCalendar(weekly_hours={}, timezone="UTC"),
     ),
+    (CalendarRangeError, lambda: ALWAYS.add(END_OF_TIME, dt.timedelta(days=2))),
+    (CalendarRangeError, lambda: ALWAYS.subtract(DAWN, dt.timedelta(days=5))),
+    (
+        CalendarRangeError,
+        lambda: BusinessCalendar.always_open(timezone="Asia/Shanghai").add(
+            END_OF_TIME.replace(hour=10), dt.timedelta(hours=1)
+        ),
+    ),
+    (CalendarNeverOpensError, lambda: MAKE_UP_ONLY.next_open(AFTER_THE_MAKE_UP_DAY)),
+    (
+        CalendarNeverOpensError,
+        lambda: MAKE_UP_ONLY.subtract(BEFORE_THE_MAKE_UP_DAY, dt.timedelta(hours=1)),
+    ),
+    (
+        HolidayDataMissingError,
+        lambda: STRICT.add(
+            pendulum.datetime(2026, 12, 31, 17, tz="Asia/Shanghai"),
+            dt.timedelta(hours=2),
+        ),
+    ),
     (InvalidHoursError, lambda: parse_hours("Mon 25:00-26:00")),
     (InvalidHoursError, lambda: parse_hours("Mon 9-10")),
     (InvalidHoursError, lambda: parse_hours("Mon 24:00-10:00")),
@@ -132,7 +173,8 @@ ALLOWED = {
     *("Tier", "Metric", "ISO", "UTC", "IANA", "JSON", "T", "null", "true", "false"),
     *("True", "type", "timezone", "weekly_hours", "always_open", "HH", "MM", "SS"),
     *("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Daily", "date", "float"),
-    "holidays",  # a field's name
+    "holidays",  # a field's name, and the package
+    *("calendar", "with_announcement", "year", "workdays", "CN", "T"),
 }
 _VERBATIM = re.compile(
     r"'[^']*'|\$[\w.\[\]']*|\w+\[\w+\]|（[^）]*）|(?:以下之一|可用的键为)[：\s]*[^；]*"

@@ -546,6 +546,86 @@ _define(
     example=k.TEXT,
 )
 _define(
+    "error.calendar.never_within.after",
+    "the calendar has no working time within 50 years after {at} (timezone "
+    "{zone}); check its weekly hours, holidays and make-up days",
+    at=k.TEXT,
+    zone=k.TEXT,
+)
+_define(
+    "error.calendar.never_within.before",
+    "the calendar has no working time within 50 years before {at} (timezone "
+    "{zone}); check its weekly hours, holidays and make-up days",
+    at=k.TEXT,
+    zone=k.TEXT,
+)
+_define(
+    "error.calendar.never_again.after",
+    "the calendar has no working time after {at} (timezone {zone}): it has no "
+    "weekly hours and no make-up working days after {bound}; add weekly hours or "
+    "make-up days",
+    at=k.TEXT,
+    zone=k.TEXT,
+    bound=k.TEXT,
+)
+_define(
+    "error.calendar.never_again.before",
+    "the calendar has no working time before {at} (timezone {zone}): it has no "
+    "weekly hours and no make-up working days before {bound}; add weekly hours or "
+    "make-up days",
+    at=k.TEXT,
+    zone=k.TEXT,
+    bound=k.TEXT,
+)
+_define(
+    "error.calendar.too_close",
+    "{at} is too close to the ends of the supported years {first}…{last} "
+    "(timezone {zone}); use a nearer instant or a shorter duration",
+    at=k.TEXT,
+    first=k.INT,
+    last=k.INT,
+    zone=k.TEXT,
+)
+_define(
+    "error.calendar.result_outside",
+    "the result lies outside the years {first}…{last} in {zone}; use a nearer "
+    "instant or a shorter duration",
+    first=k.INT,
+    last=k.INT,
+    zone=k.TEXT,
+)
+_define(
+    "error.calendar.beyond.from",
+    "{amount} of working time from {year} lies beyond the supported years "
+    "{first}…{last}",
+    amount=k.SPAN,
+    year=k.INT,
+    first=k.INT,
+    last=k.INT,
+)
+_define(
+    "error.calendar.beyond.before",
+    "{amount} of working time before {year} lies beyond the supported years "
+    "{first}…{last}",
+    amount=k.SPAN,
+    year=k.INT,
+    first=k.INT,
+    last=k.INT,
+)
+_define(
+    "error.holidays.missing",
+    "holiday data for {country} ends on {until} (the last year whose holidays and "
+    "make-up working days were announced); a computation reaching {where} relies "
+    "on {year} and later, where make-up days are unknown and holidays only "
+    "estimated. Add the {year} announcement with calendar.with_announcement("
+    "year={year}, holidays=[...], workdays=[...]) or update the holidays package; "
+    "this calendar is strict",
+    country=k.NAME,
+    until=k.TEXT,
+    where=k.TEXT,
+    year=k.INT,
+)
+_define(
     "error.hours.malformed",
     "malformed time {value}; write it as 'HH:MM' or 'HH:MM:SS' (24-hour clock)",
     value=k.TEXT,
@@ -634,4 +714,5 @@ BUILT_IN_NAMES: Final = (
     _name("name", "the duration"),
     _name("name", "the file"),
     _name("name", "the line"),
+    _name("name", "this calendar"),
 )
