@@ -265,6 +265,12 @@ CASES = [
         ["--subdiv", "'ZZ'", "CA"],
     ),
     (
+        "traffic_beyond_the_model",
+        {},
+        ("staffing", "--volume", "1000000000/h", "--aht", "5m", "--target", "80/20s"),
+        ["--volume", "'1000000000/h'", "1,000,000"],
+    ),
+    (
         "share_out_of_range",
         {},
         ("staffing", "--volume", "10/h", "--aht", "5m", "--target", "100/20s"),
@@ -399,6 +405,11 @@ ENGLISH = {
     "unknown_subdivision": (
         "servicekit: error: --subdiv: US has no subdivision 'ZZ'; its subdivisions "
         "are AK, AL, AR, AS, AZ, CA, CO, CT, DC, DE, FL, GA, …\n"
+    ),
+    "traffic_beyond_the_model": (
+        "servicekit: error: --volume: '1000000000/h' at --aht '5m' needs over "
+        "1,000,000 agents busy at once, beyond what this model plans for; check the "
+        "volume, or plan each site or interval separately\n"
     ),
     "share_out_of_range": (
         "servicekit: error: --target: '100' is not a share more than 0 and below "
