@@ -238,6 +238,68 @@ CASES = [
         ("sla", "e.jsonl", "--policies", "p.json", "--now", "2027-01-10T10:00+08:00"),
         ["CN", "2026-12-31", "2027"],
     ),
+    (
+        "ticket_id_missing",
+        {"e.jsonl": _events({"at": "2025-01-27T09:12:00+08:00", "kind": "created"})},
+        ("sla", "e.jsonl", *NOW),
+        ["e.jsonl", "第1行", '字段 "ticket_id"'],
+    ),
+    (
+        "ticket_id_not_an_id",
+        {"e.jsonl": _events({**CREATED, "ticket_id": [1]})},
+        ("sla", "e.jsonl", *NOW),
+        ["e.jsonl", "第1行", '字段 "ticket_id"', "[1]"],
+    ),
+    (
+        "weekday_not_a_day",
+        {
+            "e.jsonl": _events(CREATED),
+            "p.json": json.dumps(
+                {
+                    "policies": [
+                        _policy(calendar={**CALENDAR, "weekly_hours": {"9": []}})
+                    ]
+                }
+            ),
+        },
+        ("sla", "e.jsonl", "--policies", "p.json", *NOW),
+        ["p.json", "$.weekly_hours", "'9'"],
+    ),
+    (
+        "holidays_of_an_unknown_country",
+        {
+            "e.jsonl": _events(CREATED),
+            "p.json": json.dumps(
+                {
+                    "policies": [
+                        _policy(calendar={**CALENDAR, "holidays": {"country": "XX"}})
+                    ]
+                }
+            ),
+        },
+        ("sla", "e.jsonl", "--policies", "p.json", *NOW),
+        ["p.json", "$.holidays", "'XX'"],
+    ),
+    (
+        "holidays_of_an_unknown_subdivision",
+        {
+            "e.jsonl": _events(CREATED),
+            "p.json": json.dumps(
+                {
+                    "policies": [
+                        _policy(
+                            calendar={
+                                **CALENDAR,
+                                "holidays": {"country": "US", "subdiv": "ZZ"},
+                            }
+                        )
+                    ]
+                }
+            ),
+        },
+        ("sla", "e.jsonl", "--policies", "p.json", *NOW),
+        ["p.json", "$.holidays", "'US'", "'ZZ'"],
+    ),
     ("hours_out_of_range", {}, (*DUE, "--hours", "Mon 25:00-26:00"), ["--hours"]),
     (
         "hours_overlap",
@@ -285,6 +347,7 @@ ALLOWED = {
     "TicketEvent",
     "PolicySet",
     "BusinessCalendar",
+    "HolidaySet",
     "EventKind",
     "Priority",
     "ISO",
@@ -305,6 +368,8 @@ ALLOWED = {
     "year",
     "holidays",
     "workdays",
+    "ticket_id",  # the keys that name a ticket
+    "ticket",
     "always_open",
     "Mon",
     "Tue",

@@ -20,18 +20,23 @@ from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
     HolidayDataMissingError,
+    InvalidEventError,
     InvalidHoursError,
     ServiceKitError,
+    UnknownNameError,
     UnknownTimezoneError,
 )
 from servicekit.messages import Message
 from servicekit.sla import (
     BusinessCalendar,
+    HolidaySet,
     PolicySet,
     SlaTarget,
     TicketEvent,
     parse_hours,
 )
+from servicekit.sla._hours import parse_weekly
+from servicekit.sla._stream import ticket_id
 
 CREATED = {"at": "2025-01-27T09:12:00+08:00", "kind": "created"}
 CALENDAR = {"timezone": "Asia/Shanghai", "weekly_hours": {"0": [["09:00", "18:00"]]}}
@@ -139,6 +144,11 @@ REACHABLE = [
             dt.timedelta(hours=2),
         ),
     ),
+    (UnknownNameError, lambda: HolidaySet(country="XX")),
+    (UnknownNameError, lambda: HolidaySet(country="US", subdiv="ZZ")),
+    (InvalidEventError, lambda: ticket_id({"at": "2025-01-27T09:12:00+08:00"})),
+    (InvalidEventError, lambda: ticket_id({"ticket_id": [1]})),
+    (InvalidHoursError, lambda: parse_weekly({9: [("09:00", "10:00")]})),
     (InvalidHoursError, lambda: parse_hours("Mon 25:00-26:00")),
     (InvalidHoursError, lambda: parse_hours("Mon 9-10")),
     (InvalidHoursError, lambda: parse_hours("Mon 24:00-10:00")),
@@ -174,6 +184,7 @@ ALLOWED = {
     *("True", "type", "timezone", "weekly_hours", "always_open", "HH", "MM", "SS"),
     *("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Daily", "date", "float"),
     "holidays",  # a field's name, and the package
+    *("ticket_id", "ticket", "Mon"),
     *("calendar", "with_announcement", "year", "workdays", "CN", "T"),
 }
 _VERBATIM = re.compile(

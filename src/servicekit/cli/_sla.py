@@ -260,7 +260,12 @@ def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
         return ticket_id(data)
     except InvalidEventError as error:
         field = next((k for k in TICKET_KEYS if k in data), TICKET_KEYS[0])
-        message = str(error).removeprefix(f"{field}: ").removeprefix(f"{field} ")
+        message = (
+            say_error(error)
+            .removeprefix(f"{field}: ")
+            .removeprefix(f"{field}：")
+            .removeprefix(f"{field} ")
+        )
         raise CliError(message, source=path, line=number, field=field) from None
 
 

@@ -626,6 +626,36 @@ _define(
     year=k.INT,
 )
 _define(
+    "error.hours.weekday",
+    "weekday {value} is not 0 (Monday) … 6 (Sunday) or a day name such as 'Mon'",
+    value=k.TEXT,
+)
+_define(
+    "error.ticket_id.missing",
+    'ticket_id missing; every event needs the id of its ticket ("ticket_id" or '
+    '"ticket")',
+)
+_define(
+    "error.ticket_id.invalid",
+    "{key}: a ticket id must be a non-empty string or a whole number, got {value}",
+    key=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.no_calendar",
+    "the holidays package has no holiday calendar for {kind} {which}",
+    kind=k.NAME,
+    which=k.TEXT,
+)
+_define(
+    "error.holidays.no_calendar.subdiv",
+    "the holidays package has no holiday calendar for {kind} {which}, subdivision "
+    "{subdiv}",
+    kind=k.NAME,
+    which=k.TEXT,
+    subdiv=k.TEXT,
+)
+_define(
     "error.hours.malformed",
     "malformed time {value}; write it as 'HH:MM' or 'HH:MM:SS' (24-hour clock)",
     value=k.TEXT,
@@ -715,4 +745,6 @@ BUILT_IN_NAMES: Final = (
     _name("name", "the file"),
     _name("name", "the line"),
     _name("name", "this calendar"),
+    _name("name", "country"),
+    _name("name", "market"),
 )

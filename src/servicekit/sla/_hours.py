@@ -178,7 +178,7 @@ def _weekday_key(key: object) -> int:
         if text in _DAY_NAMES:
             return _DAY_NAMES[text]
     msg = f"weekday {quote(key)} is not 0 (Monday) … 6 (Sunday) or a day name such as 'Mon'"
-    raise InvalidHoursError(msg)
+    raise InvalidHoursError(msg, message=said("error.hours.weekday", value=quote(key)))
 
 
 def parse_weekly(weekly: object) -> tuple[DayHours, ...]:
