@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicekit import _codec
+from servicekit._iso import instant_from_iso
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
@@ -80,6 +81,7 @@ REACHABLE = [
     (DeserializationError, lambda: TicketEvent.from_dict({**CREATED, "x": 1, "y": 2})),
     (DeserializationError, lambda: TicketEvent.from_dict({**CREATED, "attributes": 1})),
     (DeserializationError, lambda: TicketEvent.from_dict({"kind": "created"})),
+    (DeserializationError, lambda: instant_from_iso(5, "the instant")),
     (DeserializationError, lambda: TicketEvent.from_dict([])),  # type: ignore[arg-type]
     (
         DeserializationError,
@@ -221,6 +223,18 @@ def test_a_phrase_the_codec_has_no_code_for_stays_as_it_is_in_every_locale():
     assert str(error) == "expected a colour such as 'red', got a number 7"
     assert str(error.message) == str(error)
     assert error.message.render("zh-CN") == "应为a colour such as 'red'，实际为数字 7"
+
+
+def test_a_mapping_with_a_key_that_is_not_text_is_refused_in_both_locales():
+    with pytest.raises(DeserializationError) as caught:
+        _codec.from_data(dict[str, int], {1: 2})
+    assert str(caught.value) == (
+        "dict data is unusable: at $: expected text keys, got a number 1"
+    )
+    assert str(caught.value.message) == str(caught.value)
+    assert caught.value.message.render("zh-CN") == (
+        "dict 数据不可用：$ 处：应为文本键，实际为数字 1"
+    )
 
 
 def test_values_of_no_json_type_are_described_as_python_names_them():
