@@ -205,9 +205,16 @@ def test_every_reachable_error_carries_a_message_saying_its_english_again(cls, c
     assert words <= ALLOWED, (sorted(words - ALLOWED), chinese)
 
 
-@pytest.mark.parametrize(("cls", "call"), REACHABLE[:3] + REACHABLE[-3:])
+@pytest.mark.parametrize(("cls", "call"), REACHABLE)
 def test_an_error_keeps_its_message_through_pickle(cls, call):
+    """A worker process's error reaches the parent with its message (Dask, Spark).
+
+    The error alone is pickled: a test elsewhere in the suite installs tblib's
+    pickling support, which pickles the ``__context__`` too, and cattrs' own
+    validation errors (the context of a refused document) do not unpickle.
+    """
     error = _raised(call)
+    error.__context__ = None
     copy = pickle.loads(pickle.dumps(error))
     assert (type(copy), str(copy), copy.message) == (cls, str(error), error.message)
 
