@@ -16,6 +16,7 @@ This module must never do I/O or read the clock.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -116,9 +117,17 @@ def said(code: str, /, **params: Any) -> Message:
         >>> m.render("zh-CN")
         '该文件的列表和对象嵌套超过64层；请把它展平'
     """
+    # Built as the router builds its reasons, unchecked: a refused document may
+    # raise several in a row, and the tests hold every code's parameters (each
+    # message's English is its error's text, byte for byte).
+    return _message_class()(code, params)
+
+
+@functools.cache
+def _message_class() -> type[Message]:
     from servicekit.messages._message import Message  # noqa: PLC0415 -- a cycle
 
-    return Message.of(code, **params)
+    return Message
 
 
 def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
