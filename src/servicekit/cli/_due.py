@@ -20,7 +20,7 @@ import holidays as holidays_lib
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
 from servicekit.cli._format import cells, pad, wrap
-from servicekit.cli._i18n import N_, _, chinese, weekday
+from servicekit.cli._i18n import N_, _, chinese, say_error, weekday
 from servicekit.cli._inputs import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -217,7 +217,7 @@ def _library(
         ) from None
     except ServiceKitError as error:
         raise CliError(
-            _("{option}: {value}").format(option=option, value=error)
+            _("{option}: {value}").format(option=option, value=say_error(error))
         ) from None
 
 
@@ -244,7 +244,11 @@ def _holiday_codes(
     if found is None:
         listed = ", ".join(list(choices.values())[:12])
         more = ", …" if len(choices) > 12 else ""
-        known = f"its subdivisions are {listed}{more}" if choices else "it has none"
+        known = (
+            _("its subdivisions are {listed}").format(listed=listed + more)
+            if choices
+            else _("it has none")
+        )
         raise CliError(
             _("--subdiv: {code} has no subdivision {subdiv}; {known}").format(
                 code=code, subdiv=quote(subdiv), known=known
@@ -257,7 +261,7 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
     try:
         weekly = parse_hours(args.hours)
     except ServiceKitError as error:
-        raise CliError(_("--hours: {value}").format(value=error)) from None
+        raise CliError(_("--hours: {value}").format(value=say_error(error))) from None
     try:
         if args.country is None:
             return BusinessCalendar(timezone=tz, weekly_hours=weekly)
@@ -267,7 +271,7 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
     except ServiceKitError as error:
         option = "--hours" if args.country is None else "--country"
         raise CliError(
-            _("{option}: {value}").format(option=option, value=error)
+            _("{option}: {value}").format(option=option, value=say_error(error))
         ) from None
 
 
