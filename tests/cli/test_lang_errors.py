@@ -494,9 +494,36 @@ def test_english_error_lines_are_unchanged(tmp_path, case):
 # which is said as it is, never lost or garbled.
 FALLBACKS = [
     (
+        "a_warning_fraction_beyond_the_breach",
+        {
+            "e.jsonl": _events(CREATED),
+            "p.json": json.dumps(
+                {
+                    "policies": [
+                        {
+                            "name": "p",
+                            "calendar": {"timezone": "UTC", "weekly_hours": {}},
+                            "targets": [
+                                {
+                                    "metric": "first_response",
+                                    "within": "PT1H",
+                                    "warn_at": [1.5],
+                                }
+                            ],
+                        }
+                    ]
+                }
+            ),
+        },
+        "each warn_at fraction must lie strictly between 0 and 1",
+    ),
+]
+# These were fallbacks until the SLA's own rules carried messages (issue 16).
+SAID_IN_CHINESE = [
+    (
         "an_instant_beyond_the_years_of_every_zone",
         {"e.jsonl": _events({**CREATED, "at": "9999-12-31T23:00:00+00:00"})},
-        "is outside the years a datetime can show in every zone",
+        "超出了各时区都能表示的年份范围",
     ),
     (
         "a_first_event_other_than_created",
@@ -506,9 +533,20 @@ FALLBACKS = [
                 {**CREATED, "at": "2025-01-27T08:00:00+08:00", "kind": "agent_reply"},
             )
         },
-        "a ticket's first event must be CREATED",
+        "工单的第一个事件必须是CREATED",
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("files", "chinese"),
+    [c[1:] for c in SAID_IN_CHINESE],
+    ids=[c[0] for c in SAID_IN_CHINESE],
+)
+def test_the_sla_rules_own_errors_are_said_in_chinese(tmp_path, files, chinese):
+    status, err = _run(tmp_path, "zh-CN", files, ("sla", "e.jsonl", *NOW))
+    assert status == 2
+    assert chinese in err
 
 
 @pytest.mark.parametrize(
@@ -517,7 +555,8 @@ FALLBACKS = [
 def test_an_error_without_a_message_is_said_in_english_inside_the_chinese_line(
     tmp_path, files, english
 ):
-    status, err = _run(tmp_path, "zh-CN", files, ("sla", "e.jsonl", *NOW))
+    args = ("sla", "e.jsonl", "--policies", "p.json", *NOW)
+    status, err = _run(tmp_path, "zh-CN", files, args)
     assert status == 2
-    assert err.startswith("servicekit：错误：e.jsonl、第")
+    assert err.startswith("servicekit：错误：p.json、字段")
     assert english in err

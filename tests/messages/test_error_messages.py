@@ -21,6 +21,7 @@ from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
     HolidayDataMissingError,
+    InvalidArgumentError,
     InvalidEventError,
     InvalidHoursError,
     ServiceKitError,
@@ -31,6 +32,7 @@ from servicekit.messages import Message
 from servicekit.sla import (
     BusinessCalendar,
     HolidaySet,
+    MetricDefinition,
     PolicySet,
     SlaTarget,
     TicketEvent,
@@ -48,6 +50,7 @@ POLICY = {
 }
 
 ALWAYS = BusinessCalendar.always_open()
+ZERO = dt.timedelta(0)
 END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 DAWN = dt.datetime(1, 1, 3, tzinfo=dt.UTC)
 MAKE_UP_ONLY = BusinessCalendar(
@@ -162,6 +165,51 @@ REACHABLE = [
     (InvalidHoursError, lambda: parse_hours("Mon 09:00-10:00; Mon 11:00-12:00")),
     (InvalidHoursError, lambda: parse_hours(" ; ")),
     (InvalidHoursError, lambda: parse_hours("")),
+    # The SLA's own rules as data (issue 14's definitions, issue 16's messages).
+    (
+        InvalidArgumentError,
+        lambda: MetricDefinition(name="x", start_on=None, stop_on={"kind": "created"}),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: MetricDefinition(name="x", start_on={"kind": "created"}, stop_on={}),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: MetricDefinition(
+            name="x", start_on={"kind": "shipped"}, stop_on={"kind": "created"}
+        ),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: MetricDefinition(
+            name="x", start_on={"agent": "a"}, stop_on={"kind": "created"}
+        ),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: MetricDefinition(
+            name="resolution", start_on={"kind": "created"}, stop_on={"kind": "x"}
+        ),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: MetricDefinition(
+            name=" ", start_on={"kind": "created"}, stop_on={"kind": "created"}
+        ),
+    ),
+    (InvalidArgumentError, lambda: SlaTarget(metric="first_response", within=ZERO)),
+    (
+        DeserializationError,
+        lambda: SlaTarget.from_dict({"metric": "nonsense", "within": "PT1H"}),
+    ),
+    (InvalidArgumentError, lambda: PolicySet([])),
+    (
+        InvalidEventError,
+        lambda: TicketEvent(at=DAWN, kind="agent_reply", status="open"),
+    ),
+    (InvalidEventError, lambda: TicketEvent(at=DAWN, kind="status_changed")),
+    (InvalidEventError, lambda: TicketEvent(at=DAWN, kind="facts_changed")),
 ]
 
 
@@ -188,6 +236,12 @@ ALLOWED = {
     "holidays",  # a field's name, and the package
     *("ticket_id", "ticket", "Mon"),
     *("calendar", "with_announcement", "year", "workdays", "CN", "T"),
+    # The SLA's names and fields, said as they are written in code and data.
+    *("MetricDefinition", "start_on", "stop_on", "name", "kind", "status"),
+    *("attributes", "timedelta", "minutes", "SlaPolicy", "when", "None"),
+    *("AGENT_REPLY", "STATUS_CHANGED", "FACTS_CHANGED", "CREATED", "RESOLUTION"),
+    *("priority", "tier", "channel", "category", "fact", "within", "open"),
+    *("resolution", "datetime"),
 }
 _VERBATIM = re.compile(
     r"'[^']*'|\$[\w.\[\]']*|\w+\[\w+\]|（[^）]*）|(?:以下之一|可用的键为)[：\s]*[^；]*"

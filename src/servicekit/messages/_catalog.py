@@ -715,6 +715,130 @@ _define(
     value=k.TEXT,
 )
 
+# SLA rules as data (servicekit.sla): what a policies file or an event log can get wrong.
+_define(
+    "error.sla.within_not_positive",
+    "SlaTarget.within must be positive, e.g. timedelta(minutes=30); got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.two_targets_named",
+    "two targets are named {name}; name each promise of a policy "
+    "(SlaTarget(name=...)): reports key targets by name",
+    name=k.TEXT,
+)
+_define(
+    "error.sla.no_policies",
+    "a PolicySet needs at least one policy (add a catch-all with when=None)",
+)
+_define(
+    "error.sla.no_policy_matches",
+    "no SLA policy matches a ticket with facts {facts} (tried: {tried}); add a "
+    "catch-all policy with when=None at the end",
+    facts=k.TEXT,
+    tried=k.TEXT,
+)
+_define(
+    "error.sla.event_out_of_range",
+    "TicketEvent.at {at} is outside the years a datetime can show in every zone "
+    "(0001-01-02 … 9999-12-30 UTC); use a real instant",
+    at=k.TEXT,
+)
+_define(
+    "error.sla.event_does_not_carry",
+    "a {kind} event does not carry {field}; drop it or use another event kind",
+    kind=k.TEXT,
+    field=k.TEXT,
+)
+_define(
+    "error.sla.facts_changed_empty",
+    "a FACTS_CHANGED event needs at least one fact: priority, tier, channel, "
+    "category or attributes",
+)
+_define(
+    "error.sla.event_needs", "a {kind} event needs {field}=…", kind=k.TEXT, field=k.TEXT
+)
+_define(
+    "error.sla.first_not_created",
+    "a ticket's first event must be CREATED; got {kind} at {at} (events are sorted "
+    "by instant: is CREATED missing or late?)",
+    kind=k.TEXT,
+    at=k.TEXT,
+)
+_define(
+    "error.sla.unknown_metric",
+    "{value} is not a Metric (one of: {names}); a team's own metric is written as "
+    "its definition (name, start_on, stop_on)",
+    value=k.TEXT,
+    names=k.TEXT,
+)
+_define(
+    "error.sla.definition.required.start",
+    "MetricDefinition.start_on is required: name the events that start the clock, "
+    "e.g. {{'kind': 'created'}}",
+)
+_define(
+    "error.sla.definition.required.stop",
+    "MetricDefinition.stop_on is required: name the events that stop the clock, "
+    "e.g. {{'kind': 'created'}}",
+)
+_define(
+    "error.sla.definition.constant.start",
+    "MetricDefinition.start_on matches every event or none; name the events that "
+    "start the clock (kind, status, attributes)",
+)
+_define(
+    "error.sla.definition.constant.stop",
+    "MetricDefinition.stop_on matches every event or none; name the events that "
+    "stop the clock (kind, status, attributes)",
+)
+_define(
+    "error.sla.definition.unknown_fact",
+    "MetricDefinition.{what} reads {field}, which no event carries; an event shows "
+    "'kind', 'status', 'attributes.<name>', and the ticket's own facts as "
+    "'ticket.<fact>' (status, priority, tier, channel, category, attributes.<name>)",
+    what=k.TEXT,
+    field=k.TEXT,
+)
+_define(
+    "error.sla.definition.never.start",
+    "MetricDefinition.{what} compares {field} with {value}, which no event can "
+    "carry (one of: {names}); the clock would never start on it",
+    what=k.TEXT,
+    field=k.TEXT,
+    value=k.TEXT,
+    names=k.TEXT,
+)
+_define(
+    "error.sla.definition.never.stop",
+    "MetricDefinition.{what} compares {field} with {value}, which no event can "
+    "carry (one of: {names}); the clock would never stop on it",
+    what=k.TEXT,
+    field=k.TEXT,
+    value=k.TEXT,
+    names=k.TEXT,
+)
+_define(
+    "error.sla.definition.name_empty",
+    "MetricDefinition.name must be a non-empty string; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.definition.builtin_name",
+    "MetricDefinition.name {value} is the built-in metric {metric}; name a team's "
+    "own metric differently (or use Metric.{member} itself)",
+    value=k.TEXT,
+    metric=k.TEXT,
+    member=k.TEXT,
+)
+_define(
+    "error.sla.definition.stop_when",
+    "target {target}: stop_when applies to the built-in metrics; the definition "
+    "{definition} says what stops its clock (MetricDefinition.stop_on)",
+    target=k.TEXT,
+    definition=k.TEXT,
+)
+
 #: Every message by code (read-only).
 CODES: Final[Mapping[str, MessageSpec]] = MappingProxyType(_CODES)
 

@@ -17,6 +17,7 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, cast
 
+from servicekit._boundary import said
 from servicekit.errors import (
     CalendarRangeError,
     DeserializationError,
@@ -399,7 +400,8 @@ class Fold:
                 f"a ticket's first event must be CREATED; got {created.kind.name} at {at}"
                 " (events are sorted by instant: is CREATED missing or late?)"
             )
-            raise InvalidEventError(msg)
+            said_as = said("error.sla.first_not_created", kind=created.kind.name, at=at)
+            raise InvalidEventError(msg, message=said_as)
         t = created._us  # noqa: SLF001
         self.policies = policies
         self.priority = created.priority

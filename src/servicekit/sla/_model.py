@@ -16,7 +16,7 @@ from typing import Any, Final, Self, TypeVar
 import attrs
 
 from servicekit import _codec
-from servicekit._boundary import check_depth, quote
+from servicekit._boundary import check_depth, quote, said
 from servicekit._conditions import (
     AllOf,
     Always,
@@ -160,7 +160,8 @@ def _to_within(value: object) -> dt.timedelta:
     us = delta_us(value, "SlaTarget.within")
     if us <= 0:
         msg = f"SlaTarget.within must be positive, e.g. timedelta(minutes=30); got {value!r}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.within_not_positive", value=repr(value))
+        raise InvalidArgumentError(msg, message=said_as)
     return dt.timedelta(microseconds=us)
 
 
@@ -304,21 +305,24 @@ def _values_named(condition: object) -> Iterator[tuple[str, object]]:
 
 
 def _to_definition_condition(value: object, what: str) -> Condition:
+    verb = "start" if what == "start_on" else "stop"
     if value is None:
         msg = (
             f"MetricDefinition.{what} is required: name the events that "
-            f"{'start' if what == 'start_on' else 'stop'} the clock, e.g. "
+            f"{verb} the clock, e.g. "
             "{'kind': 'created'}"
         )
-        raise InvalidArgumentError(msg)
+        said_as = said(f"error.sla.definition.required.{verb}")
+        raise InvalidArgumentError(msg, message=said_as)
     condition = condition_from(value)
     if isinstance(condition, Always) or fields_read(condition) == frozenset():
         msg = (
             f"MetricDefinition.{what} matches every event or none; name the events that "
-            f"{'start' if what == 'start_on' else 'stop'} the clock (kind, status, "
+            f"{verb} the clock (kind, status, "
             "attributes)"
         )
-        raise InvalidArgumentError(msg)
+        said_as = said(f"error.sla.definition.constant.{verb}")
+        raise InvalidArgumentError(msg, message=said_as)
     for field in _fields_named(condition):
         head, _, rest = field.partition(".")
         ticket_ok = (
@@ -333,7 +337,10 @@ def _to_definition_condition(value: object, what: str) -> Condition:
                 "ticket's own facts as 'ticket.<fact>' (status, priority, tier, "
                 "channel, category, attributes.<name>)"
             )
-            raise InvalidArgumentError(msg)
+            said_as = said(
+                "error.sla.definition.unknown_fact", what=what, field=repr(field)
+            )
+            raise InvalidArgumentError(msg, message=said_as)
     for field, v in _values_named(condition):
         enum_type = _FACT_VALUES.get(field)
         if enum_type is None:
@@ -345,9 +352,16 @@ def _to_definition_condition(value: object, what: str) -> Condition:
             msg = (
                 f"MetricDefinition.{what} compares {field!r} with {quote(v)}, which no "
                 f"event can carry (one of: {names}); the clock would never "
-                f"{'start' if what == 'start_on' else 'stop'} on it"
+                f"{verb} on it"
             )
-            raise InvalidArgumentError(msg) from None
+            said_as = said(
+                f"error.sla.definition.never.{verb}",
+                what=what,
+                field=repr(field),
+                value=quote(v),
+                names=names,
+            )
+            raise InvalidArgumentError(msg, message=said_as) from None
     return condition
 
 
@@ -362,7 +376,8 @@ def _to_stop_on(value: object) -> Condition:
 def _to_definition_name(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         msg = f"MetricDefinition.name must be a non-empty string; got {quote(value)}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.definition.name_empty", value=quote(value))
+        raise InvalidArgumentError(msg, message=said_as)
     try:
         builtin = Metric.parse(value)
     except ServiceKitError:
@@ -372,7 +387,13 @@ def _to_definition_name(value: object) -> str:
         "name a team's own metric differently (or use Metric."
         f"{builtin.name} itself)"
     )
-    raise InvalidArgumentError(msg)
+    said_as = said(
+        "error.sla.definition.builtin_name",
+        value=repr(value),
+        metric=builtin.value,
+        member=builtin.name,
+    )
+    raise InvalidArgumentError(msg, message=said_as)
 
 
 def _to_definition_pause(value: object) -> frozenset[TicketStatus] | None:
@@ -465,7 +486,8 @@ def _read_target_metric(data: object, _: object) -> Metric | MetricDefinition:
             f"{quote(data)} is not a Metric (one of: {names}); a team's own metric "
             "is written as its definition (name, start_on, stop_on)"
         )
-        raise InvalidArgumentError(msg) from None
+        said_as = said("error.sla.unknown_metric", value=quote(data), names=names)
+        raise InvalidArgumentError(msg, message=said_as) from None
 
 
 def _write_target_metric(metric: Metric | MetricDefinition) -> Any:
@@ -546,7 +568,12 @@ class SlaTarget(_codec.Serialisable):
                 f"the definition {self.metric.name!r} says what stops its clock "
                 "(MetricDefinition.stop_on)"
             )
-            raise InvalidArgumentError(msg)
+            said_as = said(
+                "error.sla.definition.stop_when",
+                target=repr(self.name),
+                definition=repr(self.metric.name),
+            )
+            raise InvalidArgumentError(msg, message=said_as)
 
 
 # ---------------------------------------------------------------------------- policies
@@ -567,7 +594,8 @@ def _to_targets(value: object) -> tuple[SlaTarget, ...]:
                 f"two targets are named {t.name!r}; name each promise of a policy "
                 "(SlaTarget(name=...)): reports key targets by name"
             )
-            raise DuplicateIdError(msg)
+            said_as = said("error.sla.two_targets_named", name=repr(t.name))
+            raise DuplicateIdError(msg, message=said_as)
         seen.add(t.name)
     return out
 
@@ -720,7 +748,7 @@ def _to_policies(value: object) -> tuple[SlaPolicy, ...]:
     out = tuple(value)
     if not out:
         msg = "a PolicySet needs at least one policy (add a catch-all with when=None)"
-        raise InvalidArgumentError(msg)
+        raise InvalidArgumentError(msg, message=said("error.sla.no_policies"))
     names: set[str] = set()
     for p in out:
         if not isinstance(p, SlaPolicy):
@@ -1211,7 +1239,8 @@ class PolicySet(_codec.Serialisable):
             f"no SLA policy matches a ticket with facts {shown!r} (tried: {names}); "
             "add a catch-all policy with when=None at the end"
         )
-        raise NoMatchingPolicyError(msg)
+        said_as = said("error.sla.no_policy_matches", facts=repr(shown), tried=names)
+        raise NoMatchingPolicyError(msg, message=said_as)
 
     def index_for(
         self,
@@ -1416,7 +1445,8 @@ def _check_range(at: dt.datetime) -> int:
             f"TicketEvent.at {at.isoformat()} is outside the years a datetime can show "
             "in every zone (0001-01-02 … 9999-12-30 UTC); use a real instant"
         )
-        raise CalendarRangeError(msg)
+        said_as = said("error.sla.event_out_of_range", at=at.isoformat())
+        raise CalendarRangeError(msg, message=said_as)
     return us
 
 
@@ -1502,7 +1532,10 @@ class TicketEvent(_codec.Serialisable):
         for name in _NOT_CARRIED[self.kind]:
             if getattr(self, name) is not None:
                 msg = f"a {self.kind.name} event does not carry {name}; drop it or use another event kind"
-                raise InvalidEventError(msg)
+                said_as = said(
+                    "error.sla.event_does_not_carry", kind=self.kind.name, field=name
+                )
+                raise InvalidEventError(msg, message=said_as)
         if self.kind is EventKind.FACTS_CHANGED and not (
             self.attributes
             or any(getattr(self, f) is not None for f in _FACTS_CHANGED_FIELDS)
@@ -1511,11 +1544,12 @@ class TicketEvent(_codec.Serialisable):
                 "a FACTS_CHANGED event needs at least one fact: priority, tier, "
                 "channel, category or attributes"
             )
-            raise InvalidEventError(msg)
+            raise InvalidEventError(msg, message=said("error.sla.facts_changed_empty"))
         needed = _REQUIRES.get(self.kind)
         if needed is not None and getattr(self, needed) is None:
             msg = f"a {self.kind.name} event needs {needed}=…"
-            raise InvalidEventError(msg)
+            said_as = said("error.sla.event_needs", kind=self.kind.name, field=needed)
+            raise InvalidEventError(msg, message=said_as)
 
     def moved_to(self, at: dt.datetime) -> Self:
         """Return the same event at another instant; only the new instant is checked.
