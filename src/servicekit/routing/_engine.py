@@ -13,7 +13,6 @@ order agents are given in.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import heapq
 import itertools
 from types import MappingProxyType
@@ -26,6 +25,7 @@ from servicekit.routing._model import Agent, Ticket, holding
 from servicekit.routing._policy import RoutingContext, checked_assess
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Hashable, Iterable, Mapping, Sequence
     from collections.abc import Set as AbstractSet
 
@@ -104,16 +104,20 @@ class Engine:
         self.keep_current = self.scan or not compiled.heapable
         self.agents = agents
         self.ids = [a.id for a in agents] if self.scan else []
-        self.original = {a.id: a for a in agents}
+        self.index: AgentIndex | None = None
+        self.eligible: Memo = {}
+        if team is not None:
+            self.index, self.eligible = team
+            # The index was built from agents with these ids in this order (sorted),
+            # so pairing them needs no pass over the agents in Python.
+            self.original = dict(zip(self.index.ids, agents, strict=True))
+        else:
+            self.original = {a.id: a for a in agents}
         # Without heaps every candidate is judged as it stands now, so the current
         # agents are kept as values; with them, live state says what changed.
         self.current = dict(self.original) if self.keep_current else self.original
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
-        self.index: AgentIndex | None = None
-        self.eligible: Memo = {}
-        if team is not None:
-            self.index, self.eligible = team
         # Live state is made on first use: a small dispatch touches few agents.
         compiled.bound_memos()
         self.lives = LiveAgents(self.original, compiled.lives)
@@ -142,8 +146,10 @@ class Engine:
         req = self.requirements.get(rkey)
         if req is None:
             req = self.requirements[rkey] = relax.requirements(ticket)
-        wait = dt.timedelta(microseconds=waited_us)
-        ctx = RoutingContext(
+        wait = v.MICROSECOND * waited_us
+        # Every field is the engine's own, already checked: no need to check again.
+        ctx = v.trusted(
+            RoutingContext,
             now=self.now,
             waited=wait,
             step=relax.name,
@@ -468,6 +474,11 @@ class Engine:
             [(k, ids) for k, ids in lv if not ids.isdisjoint(members)] + [(None, None)]
             for _, lv in levels
         ]
+        if self.once and all(len(o) == 1 for o in options):
+            # The only decision of this run, and no qualified agent is in any
+            # preference level (the usual case): the best entry, in one pass.
+            aid = self._best_entry(members, channel, plan)
+            return None if aid is None else (aid, (None,) * len(options))
         for combo in itertools.product(*options):
             chosen = tuple(k for k, _ in combo)
             if self.once:
@@ -490,6 +501,24 @@ class Engine:
             if aid is not None:
                 return aid, chosen
         return None
+
+    def _best_entry(
+        self, members: AbstractSet[str], channel: Channel, plan: Plan
+    ) -> str | None:
+        """Return the member whose heap entry would be least (None: nobody has room).
+
+        For a run's only decision: no agent has changed, so every entry is current.
+        """
+        lives = self.lives
+        slot = (id(plan), channel)
+        best: tuple[tuple[float, ...], str] | None = None
+        for aid in members:
+            live = lives[aid]
+            cache = live.cache
+            keys = cache[slot] if slot in cache else self._entry(live, channel, plan)
+            if keys is not None and (best is None or (keys, aid) < best):
+                best = (keys, aid)
+        return None if best is None else best[1]
 
     def _entry(
         self, live: LiveAgent, channel: Channel, plan: Plan
@@ -622,7 +651,7 @@ class LiveAgents(dict[str, LiveAgent]):
     def __init__(
         self, agents: Mapping[str, Agent], shared: dict[str, LiveAgent]
     ) -> None:
-        super().__init__()
+        # dict.__init__ is not called: the table starts empty, as dict.__new__ made it.
         self.agents = agents
         self.shared = shared
 

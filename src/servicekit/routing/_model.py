@@ -514,7 +514,17 @@ class Agent(_codec.Serialisable):
         return sum(self.load.values()) / total if total else float("inf")
 
 
-_AGENT_FIELDS = tuple(f.name for f in attrs.fields(Agent))
+# Each field of Agent but the two ``holding`` replaces, as (read, write) of its slot:
+# a copy made through the slots' own descriptors costs a third of one made by name.
+_SLOTS: Final = {f.name: getattr(Agent, f.name) for f in attrs.fields(Agent)}
+_KEPT_SLOTS: Final = tuple(
+    (slot.__get__, slot.__set__)
+    for name, slot in _SLOTS.items()
+    if name not in {"load", "last_assigned_at", "_last_us"}
+)
+_PUT_LOAD: Final = _SLOTS["load"].__set__
+_PUT_LAST: Final = _SLOTS["last_assigned_at"].__set__
+_PUT_LAST_US: Final = _SLOTS["_last_us"].__set__
 
 
 def holding(
@@ -522,7 +532,7 @@ def holding(
 ) -> Agent:
     """Return ``agent`` with ``load`` and ``last_assigned_at`` replaced, unchecked.
 
-    Both must already be in their stored form. Field by field rather than
+    Both must already be in their stored form. Slot by slot rather than
     ``copy.copy``, whose pickle protocol costs several times as much; the facts
     other than load are the very same objects, which the router's cross-call index
     relies on.
@@ -530,14 +540,22 @@ def holding(
     if type(agent) is not Agent:
         # A subclass may carry slots of its own: let copy find them all.
         clone = copy.copy(agent)
-    else:
-        clone = object.__new__(Agent)
-        for name in _AGENT_FIELDS:
-            object.__setattr__(clone, name, getattr(agent, name))
-    object.__setattr__(clone, "load", load)
-    if last is not agent.last_assigned_at:
-        object.__setattr__(clone, "last_assigned_at", last)
-        object.__setattr__(clone, "_last_us", _optional_micros(last))
+        object.__setattr__(clone, "load", load)
+        if last is not agent.last_assigned_at:
+            object.__setattr__(clone, "last_assigned_at", last)
+            object.__setattr__(clone, "_last_us", _optional_micros(last))
+        return clone
+    clone = object.__new__(Agent)
+    for read, write in _KEPT_SLOTS:
+        write(clone, read(agent))
+    _PUT_LOAD(clone, load)
+    _PUT_LAST(clone, last)
+    _PUT_LAST_US(
+        clone,
+        agent._last_us  # noqa: SLF001 -- this module's own field
+        if last is agent.last_assigned_at
+        else _optional_micros(last),
+    )
     return clone
 
 

@@ -296,7 +296,7 @@ class LongestIdle(IndexedPolicy):
     def fast_rank_reason(self, live: LiveAgent, now_us: int) -> Message:
         if live.last_us == NEVER:
             return self._idle_words(None)
-        idle = dt.timedelta(microseconds=max(0, now_us - int(live.last_us)))
+        idle = v.MICROSECOND * max(0, now_us - int(live.last_us))
         return self._idle_words(idle)
 
     @staticmethod

@@ -413,7 +413,7 @@ class Router(_codec.Serialisable):
                     "routing.promoted",
                     {
                         "priority": _PRIORITIES[key[0]],
-                        "waited": dt.timedelta(microseconds=wait_us),
+                        "waited": v.MICROSECOND * wait_us,
                         "every": self.queue.promote_every,
                     },
                 )
