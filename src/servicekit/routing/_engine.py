@@ -15,18 +15,19 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._indexed import AgentIndex, IndexedPolicy, LiveAgent
 from servicekit.routing._model import Agent, Ticket, holding
-from servicekit.routing._policy import RoutingContext, checked_assess
+from servicekit.routing._policy import RoutingContext, checked_assess, new_context
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Hashable, Iterable, Mapping, Sequence
+    from collections.abc import Hashable, Iterable, Iterator, Sequence
     from collections.abc import Set as AbstractSet
 
     from servicekit._vocabulary import Channel
@@ -103,19 +104,26 @@ class Engine:
         self.scan = strategy != "indexed"
         self.keep_current = self.scan or not compiled.heapable
         self.agents = agents
-        self.ids = [a.id for a in agents] if self.scan else []
+        self.ids = [a.id for a in agents] if self.scan else ()
         self.index: AgentIndex | None = None
         self.eligible: Memo = {}
-        if team is not None:
-            self.index, self.eligible = team
-            # The index was built from agents with these ids in this order (sorted),
-            # so pairing them needs no pass over the agents in Python.
-            self.original = dict(zip(self.index.ids, agents, strict=True))
-        else:
-            self.original = {a.id: a for a in agents}
+        self.original: Mapping[str, Agent]
         # Without heaps every candidate is judged as it stands now, so the current
         # agents are kept as values; with them, live state says what changed.
-        self.current = dict(self.original) if self.keep_current else self.original
+        self.current: Mapping[str, Agent] | dict[str, Agent]
+        if team is not None:
+            self.index, self.eligible = team
+            # The index was built from agents with these ids in this order (sorted):
+            # its positions find them, with no table of the agents built per call.
+            self.original = _Roster(agents, self.index.position)
+            self.current = (
+                dict(zip(self.index.ids, agents, strict=True))
+                if self.keep_current
+                else self.original
+            )
+        else:
+            self.original = {a.id: a for a in agents}
+            self.current = dict(self.original) if self.keep_current else self.original
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
         # Live state is made on first use: a small dispatch touches few agents.
@@ -147,15 +155,7 @@ class Engine:
         if req is None:
             req = self.requirements[rkey] = relax.requirements(ticket)
         wait = v.MICROSECOND * waited_us
-        # Every field is the engine's own, already checked: no need to check again.
-        ctx = v.trusted(
-            RoutingContext,
-            now=self.now,
-            waited=wait,
-            step=relax.name,
-            requirements=req,
-            agents=self.view,
-        )
+        ctx = new_context(self.now, wait, relax.name, req, self.view)
         header = Message(
             "routing.waiting",
             {
@@ -200,7 +200,7 @@ class Engine:
         """The agent as it stands now in this run (load and last assignment)."""
         if self.keep_current or aid not in self.changed:
             return self.current[aid]
-        return _holding(self.original[aid], self.lives[aid].load, self.now)
+        return _holding(self.original[aid], self.lives[aid].load, self.now, self.now_us)
 
     def _passed_over(
         self,
@@ -437,7 +437,7 @@ class Engine:
     ) -> str | None:
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one
-        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, set[str]]]]] = []
+        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, AbstractSet[str]]]]] = []
         for p in plan.levels:
             lv = p.fast_levels(ticket, ctx, index)
             if lv:
@@ -464,7 +464,7 @@ class Engine:
         members: AbstractSet[str],
         channel: Channel,
         plan: Plan,
-        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, set[str]]]]],
+        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, AbstractSet[str]]]]],
     ) -> tuple[str, tuple[Hashable, ...]] | None:
         # Lexicographic preference: each preference policy's levels best first, then
         # "none of its levels"; itertools.product varies the last policy fastest,
@@ -611,10 +611,12 @@ class Engine:
             live.cache.clear()
         self.changed.add(aid)
         if self.keep_current:
-            agent = self.current[aid]
+            # Kept as values, the current agents are a table of this run's own.
+            current = cast("dict[str, Agent]", self.current)
+            agent = current[aid]
             load = dict(agent.load)
             load[channel] = load.get(channel, 0) + 1
-            self.current[aid] = _holding(agent, load, self.now)
+            current[aid] = _holding(agent, load, self.now, self.now_us)
 
     def final_agents(self) -> tuple[Agent, ...]:
         """Return every agent as this run leaves them, sorted by id.
@@ -630,7 +632,9 @@ class Engine:
                 out[i] = self.current[aid]
             else:
                 live = self.lives[aid]
-                out[i] = after = _holding(self.original[aid], live.load, self.now)
+                out[i] = after = _holding(
+                    self.original[aid], live.load, self.now, self.now_us
+                )
                 # This run is over, and its LiveAgent (forked in _assign) now holds what
                 # LiveAgent(after) would: share it, so the next call, handed ``after``
                 # back, finds it ready.
@@ -639,6 +643,32 @@ class Engine:
                 live.cache.clear()
                 self.lives.shared[aid] = live
         return tuple(out)
+
+
+class _Roster(Mapping[str, Agent]):
+    """The agents of a run by id, found through the index's positions (read-only)."""
+
+    __slots__ = ("agents", "position")
+
+    def __init__(self, agents: Sequence[Agent], position: Mapping[str, int]) -> None:
+        self.agents = agents
+        self.position = position
+
+    def __getitem__(self, aid: str) -> Agent:
+        return self.agents[self.position[aid]]
+
+    def get(self, aid: str, default: Any = None) -> Any:
+        i = self.position.get(aid)
+        return default if i is None else self.agents[i]
+
+    def __contains__(self, aid: object) -> bool:
+        return aid in self.position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.position)
+
+    def __len__(self) -> int:
+        return len(self.position)
 
 
 class LiveAgents(dict[str, LiveAgent]):
@@ -668,10 +698,17 @@ def _agent_id_of(agent: Agent) -> str:
     return agent.id
 
 
-def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Agent:
+def _holding(
+    agent: Agent, load: dict[Channel, int], now: dt.datetime, now_us: int
+) -> Agent:
     """Return ``agent.with_load(load, assigned_at=now)`` without re-checking.
 
     Dispatch only ever adds one ticket where there was room, to a load and an
-    instant already valid.
+    instant already valid. ``load`` is a copy of the agent's own load with counts
+    raised, so while it has no channel the agent's lacks, its keys are still in the
+    agent's (sorted) order and need no sorting. It is copied: a LiveAgent's load
+    changes with the run.
     """
-    return holding(agent, v.FrozenMap(load), now)
+    if len(load) == len(agent.load):
+        return holding(agent, v.FrozenMap.in_order(dict(load)), now, now_us)
+    return holding(agent, v.FrozenMap(load), now, now_us)

@@ -100,6 +100,9 @@ class AgentIndex:
         # The agents' ids in the order given (sorted, as the router gives them).
         self.ids: tuple[str, ...] = tuple(a.id for a in agents)
         self.all: frozenset[str] = frozenset(self.ids)
+        # Where each agent stands in the (sorted) team, to find it in a later call's
+        # list of the same team.
+        self.position: dict[str, int] = {aid: i for i, aid in enumerate(self.ids)}
         self.available: set[str] = set()
         self.by_channel: dict[Channel, set[str]] = {}
         # Skill sets are built per skill on first use (one pass over the agents),
@@ -227,7 +230,7 @@ class IndexedPolicy(_codec.Serialisable):
 
     def fast_levels(
         self, _ticket: Ticket, _context: RoutingContext, _index: AgentIndex
-    ) -> list[tuple[Hashable, set[str]]] | None:
+    ) -> list[tuple[Hashable, AbstractSet[str]]] | None:
         """Return preference levels, best first, as ``(memo key, agent ids)``.
 
         Agents in none of the levels rank after all of them; None: no preference.

@@ -480,7 +480,10 @@ class Agent(_codec.Serialisable):
             if assigned_at is None
             else _last_assigned(assigned_at)
         )
-        return holding(self, new_load, last)
+        last_micros = (
+            self._last_us if last is self.last_assigned_at else _optional_micros(last)
+        )
+        return holding(self, new_load, last, last_micros)
 
     def room(self, channel: Channel) -> int:
         """Return how many more tickets the agent can take on ``channel`` now.
@@ -528,11 +531,15 @@ _PUT_LAST_US: Final = _SLOTS["_last_us"].__set__
 
 
 def holding(
-    agent: Agent, load: v.FrozenMap[Channel, int], last: dt.datetime | None
+    agent: Agent,
+    load: v.FrozenMap[Channel, int],
+    last: dt.datetime | None,
+    last_micros: int | None,
 ) -> Agent:
     """Return ``agent`` with ``load`` and ``last_assigned_at`` replaced, unchecked.
 
-    Both must already be in their stored form. Slot by slot rather than
+    Both must already be in their stored form, and ``last_micros`` must be ``last``
+    in microseconds since the epoch (the caller often knows it already). Slot by slot rather than
     ``copy.copy``, whose pickle protocol costs several times as much; the facts
     other than load are the very same objects, which the router's cross-call index
     relies on.
@@ -541,21 +548,15 @@ def holding(
         # A subclass may carry slots of its own: let copy find them all.
         clone = copy.copy(agent)
         object.__setattr__(clone, "load", load)
-        if last is not agent.last_assigned_at:
-            object.__setattr__(clone, "last_assigned_at", last)
-            object.__setattr__(clone, "_last_us", _optional_micros(last))
+        object.__setattr__(clone, "last_assigned_at", last)
+        object.__setattr__(clone, "_last_us", last_micros)
         return clone
     clone = object.__new__(Agent)
     for read, write in _KEPT_SLOTS:
         write(clone, read(agent))
     _PUT_LOAD(clone, load)
     _PUT_LAST(clone, last)
-    _PUT_LAST_US(
-        clone,
-        agent._last_us  # noqa: SLF001 -- this module's own field
-        if last is agent.last_assigned_at
-        else _optional_micros(last),
-    )
+    _PUT_LAST_US(clone, last_micros)
     return clone
 
 

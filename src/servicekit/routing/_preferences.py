@@ -17,7 +17,7 @@ import attrs
 
 from servicekit.messages import Message
 from servicekit.routing import _values as v
-from servicekit.routing._indexed import NEVER, IndexedPolicy, policy_name
+from servicekit.routing._indexed import NEVER, NO_IDS, IndexedPolicy, policy_name
 from servicekit.routing._model import last_us
 from servicekit.routing._policy import ADMIT, Assessment
 
@@ -120,7 +120,7 @@ class OwnerStickiness(IndexedPolicy):
 
     def fast_levels(
         self, _ticket: Ticket, ctx: RoutingContext, index: AgentIndex
-    ) -> list[tuple[Hashable, set[str]]] | None:
+    ) -> list[tuple[Hashable, AbstractSet[str]]] | None:
         owner_id = ctx.requirements.owner_id
         if owner_id is None or owner_id not in index.all:
             return None
@@ -179,16 +179,16 @@ class DedicatedManager(IndexedPolicy):
 
     def fast_levels(
         self, ticket: Ticket, _ctx: RoutingContext, index: AgentIndex
-    ) -> list[tuple[Hashable, set[str]]]:
-        out: list[tuple[Hashable, set[str]]] = []
+    ) -> list[tuple[Hashable, AbstractSet[str]]]:
+        out: list[tuple[Hashable, AbstractSet[str]]] = []
         if ticket.customer_id is not None:
             out.append(
                 (
                     ("customer", ticket.customer_id),
-                    index.by_customer.get(ticket.customer_id, set()),
+                    index.by_customer.get(ticket.customer_id, NO_IDS),
                 )
             )
-        out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, set())))
+        out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, NO_IDS)))
         return out
 
     def fast_level_reason(self, key: tuple[str, Any]) -> Message:

@@ -224,6 +224,11 @@ def service_key(
     return (_promoted(order, ticket, waited_us), 0, due, created, ticket.id)
 
 
+def rank_of(priority: Priority) -> int:
+    """Return ``priority.rank`` (0 for the highest), from a table."""
+    return _RANKS[priority]
+
+
 def _promoted(order: QueueOrder, ticket: Ticket, waited_us: int) -> int:
     """Return the rank of ``ticket``'s priority after ``order``'s promotion."""
     rank = _RANKS[ticket.priority]

@@ -66,6 +66,17 @@ class FrozenMap(Mapping[_K, _V]):
         self._data: dict[_K, _V] = dict(pairs)
         self._hash: int | None = None
 
+    @classmethod
+    def in_order(cls, data: dict[_K, _V]) -> FrozenMap[_K, _V]:
+        """Return a map of ``data`` itself, whose keys the caller knows are sorted.
+
+        The map takes ``data`` over: nothing may change it afterwards.
+        """
+        out = cls.__new__(cls)
+        out._data = data  # noqa: SLF001 -- its own class, made without __init__
+        out._hash = None  # noqa: SLF001 -- its own class, made without __init__
+        return out
+
     def __getitem__(self, key: _K) -> _V:
         return self._data[key]
 
@@ -413,6 +424,21 @@ def slot_setters(cls: type) -> tuple[tuple[str, Callable[[Any, Any], None]], ...
         else:
             out.append((a.name, functools.partial(_set_field, name=a.name)))
     return tuple(out)
+
+
+def field_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
+    """Return the setters of ``cls``'s fields, which ``names`` must list, in order.
+
+    For a module's own fast constructor of one of its classes: naming every field
+    makes a field added later fail at import, not leave new values half built.
+    """
+    found = slot_setters(cls)
+    if tuple(name for name, _ in found) != names:
+        msg = (
+            f"{cls.__name__} has the fields {[n for n, _ in found]}, not {list(names)}"
+        )
+        raise TypeError(msg)
+    return tuple(put for _, put in found)
 
 
 def _set_field(obj: object, value: object, *, name: str) -> None:
