@@ -74,7 +74,7 @@ def _nobody_free(members: AbstractSet[str]) -> Message:
 
 
 def _chose_line(aid: str, members: AbstractSet[str], notes: list[Reason]) -> Message:
-    said = tuple(n for n in notes if n)
+    said = tuple(filter(None, notes))
     one = len(members) == 1
     if said:
         code = "routing.chose.one.notes" if one else "routing.chose.many.notes"
@@ -115,7 +115,8 @@ class Engine:
             self.index, self.eligible = team
             # The index was built from agents with these ids in this order (sorted):
             # its positions find them, with no table of the agents built per call.
-            self.original = _Roster(agents, self.index.position)
+            self.position = self.index.position
+            self.original = _Roster(agents, self.position)
             self.current = (
                 dict(zip(self.index.ids, agents, strict=True))
                 if self.keep_current
@@ -123,12 +124,13 @@ class Engine:
             )
         else:
             self.original = {a.id: a for a in agents}
+            self.position = {aid: i for i, aid in enumerate(self.original)}
             self.current = dict(self.original) if self.keep_current else self.original
         self.view = MappingProxyType(self.current)
         self.changed: set[str] = set()
         # Live state is made on first use: a small dispatch touches few agents.
         compiled.bound_memos()
-        self.lives = LiveAgents(self.original, compiled.lives)
+        self.lives = LiveAgents(agents, self.position, compiled.lives)
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
@@ -214,7 +216,10 @@ class Engine:
         customer = ticket.customer_id
         assert customer is not None  # noqa: S101  # decide asks only then
         if self.index is not None:
-            managers = sorted(self.index.by_customer.get(customer, ()))
+            found = self.index.by_customer.get(customer)
+            if not found:
+                return
+            managers = sorted(found)
         else:
             managers = [
                 aid
@@ -442,19 +447,32 @@ class Engine:
             lv = p.fast_levels(ticket, ctx, index)
             if lv:
                 levels.append((p, lv))
-        base = (id(plan), ticket.channel, sig)
-        found = self._search(base, members, ticket.channel, plan, levels)
-        if found is None:
-            reasons.append(_nobody_free(members))
-            return None
-        aid, chosen = found
+        notes: list[Reason]
+        if self.once and all(
+            ids.isdisjoint(members) for _, lv in levels for _, ids in lv
+        ):
+            # The only decision of this run, and no qualified agent is in any
+            # preference level (the usual case): the best entry, in one pass.
+            best = self._best_entry(members, ticket.channel, plan)
+            if best is None:
+                reasons.append(_nobody_free(members))
+                return None
+            aid, notes = best, []
+        else:
+            base = (id(plan), ticket.channel, sig)
+            found = self._search(base, members, ticket.channel, plan, levels)
+            if found is None:
+                reasons.append(_nobody_free(members))
+                return None
+            aid, chosen = found
+            notes = [
+                p.fast_level_reason(k)
+                for (p, _), k in zip(levels, chosen, strict=True)
+                if k is not None
+            ]
         live = self.lives[aid]
-        notes = [
-            p.fast_level_reason(k)
-            for (p, _), k in zip(levels, chosen, strict=True)
-            if k is not None
-        ]
-        notes.extend(p.fast_rank_reason(live, self.now_us) for p in plan.live_rankers)
+        now_us = self.now_us
+        notes.extend([p.fast_rank_reason(live, now_us) for p in plan.live_rankers])
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
@@ -474,11 +492,6 @@ class Engine:
             [(k, ids) for k, ids in lv if not ids.isdisjoint(members)] + [(None, None)]
             for _, lv in levels
         ]
-        if self.once and all(len(o) == 1 for o in options):
-            # The only decision of this run, and no qualified agent is in any
-            # preference level (the usual case): the best entry, in one pass.
-            aid = self._best_entry(members, channel, plan)
-            return None if aid is None else (aid, (None,) * len(options))
         for combo in itertools.product(*options):
             chosen = tuple(k for k, _ in combo)
             if self.once:
@@ -625,9 +638,9 @@ class Engine:
         table, for the next call.
         """
         out = list(self.agents)
-        # Agents are sorted by id: find the few that changed instead of walking all.
+        # Find the few that changed by their places instead of walking all.
         for aid in self.changed:
-            i = bisect.bisect_left(out, aid, key=_agent_id_of)
+            i = self.position[aid]
             if self.keep_current:
                 out[i] = self.current[aid]
             else:
@@ -679,23 +692,23 @@ class LiveAgents(dict[str, LiveAgent]):
     """
 
     def __init__(
-        self, agents: Mapping[str, Agent], shared: dict[str, LiveAgent]
+        self,
+        agents: Sequence[Agent],
+        position: Mapping[str, int],
+        shared: dict[str, LiveAgent],
     ) -> None:
         # dict.__init__ is not called: the table starts empty, as dict.__new__ made it.
         self.agents = agents
+        self.position = position
         self.shared = shared
 
     def __missing__(self, aid: str) -> LiveAgent:
-        agent = self.agents[aid]
+        agent = self.agents[self.position[aid]]
         live = self.shared.get(aid)
         if live is None or live.agent is not agent:
             live = self.shared[aid] = LiveAgent(agent)
         self[aid] = live
         return live
-
-
-def _agent_id_of(agent: Agent) -> str:
-    return agent.id
 
 
 def _holding(
