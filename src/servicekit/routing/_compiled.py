@@ -38,6 +38,7 @@ __all__ = [
     "TEAM_LIMIT",
     "CompiledRouter",
     "Memo",
+    "Needs",
     "Plan",
     "check_agents",
 ]
@@ -49,11 +50,13 @@ class Plan:
     __slots__ = (
         "active",
         "dedicated",
+        "fixed_filters",
         "heapable",
         "levels",
         "live_rankers",
         "room_checks",
         "static_filters",
+        "ticket_filters",
     )
 
     def __init__(
@@ -68,6 +71,16 @@ class Plan:
             for p in builtins
             if type(p).fast_filter_key is not IndexedPolicy.fast_filter_key
         ]
+        # The leading static filters whose keys follow from the ticket's requirements
+        # and channel alone (memoised with the requirements), and the rest.
+        fixed = 0
+        while (
+            fixed < len(self.static_filters)
+            and self.static_filters[fixed][1].fast_filter_by_requirements
+        ):
+            fixed += 1
+        self.fixed_filters = self.static_filters[:fixed]
+        self.ticket_filters = self.static_filters[fixed:]
         self.room_checks = [p for p in builtins if p.fast_checks_room]
         self.levels = [p for p in builtins if p.fast_has_levels]
         self.live_rankers = [p for p in builtins if p.fast_has_rank]
@@ -84,6 +97,9 @@ class Plan:
         )
 
 
+# A ticket's requirements by (escalation step, channel, the ticket's asks), with the
+# keys of the plan's fixed filters once worked out (see Engine._eligible).
+Needs = tuple["Requirements", tuple[tuple[int, Hashable], ...] | None]
 # Eligible agents and exclusion lines by signature (see Engine._eligible).
 Memo = dict[
     tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[Message | str, ...]]
@@ -126,9 +142,9 @@ class CompiledRouter:
         # shifts and comes back to the same line-ups (bounded by TEAM_LIMIT).
         self.teams: dict[tuple[str, ...], tuple[Sequence[Agent], AgentIndex, Memo]]
         self.teams = {}
-        # Requirements by (escalation step, the ticket's asks): values, kept across
-        # calls, bounded by MEMO_LIMIT.
-        self.requirements: dict[Hashable, Requirements] = {}
+        # Requirements by (escalation step, channel, the ticket's asks), with the
+        # fixed filters' keys: values, kept across calls, bounded by MEMO_LIMIT.
+        self.requirements: dict[Hashable, Needs] = {}
         # The last ``now`` a dispatch was given, checked: a loop often passes the
         # same instant again. Held, so identity cannot be a recycled id.
         self.last_now: tuple[object, pendulum.DateTime, int] | None = None

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
     from servicekit._vocabulary import Channel
-    from servicekit.routing._compiled import CompiledRouter, Memo, Plan
+    from servicekit.routing._compiled import CompiledRouter, Memo, Needs, Plan
     from servicekit.routing._policy import RoutingPolicy
 
 __all__ = ["Engine", "Mode"]
@@ -147,15 +147,17 @@ class Engine:
         relax = self.relax[n]
         rkey = (
             n,
+            ticket.channel,
             ticket.skills,
             ticket.min_levels,
             ticket.language,
             ticket.group,
             ticket.owner_id,
         )
-        req = self.requirements.get(rkey)
-        if req is None:
-            req = self.requirements[rkey] = relax.requirements(ticket)
+        needs = self.requirements.get(rkey)
+        if needs is None:
+            needs = self.requirements[rkey] = (relax.requirements(ticket), None)
+        req = needs[0]
         wait = v.MICROSECOND * waited_us
         ctx = new_context(self.now, wait, relax.name, req, self.view)
         header = Message(
@@ -183,7 +185,7 @@ class Engine:
             sig, members, lines = (
                 self._eligible_scan(ticket, ctx, plan)
                 if self.scan
-                else self._eligible(ticket, ctx, plan)
+                else self._eligible(ticket, ctx, plan, rkey, needs)
             )
             reasons.extend(lines)
             if not plan.heapable:
@@ -389,15 +391,29 @@ class Engine:
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
-    def _eligible(
-        self, ticket: Ticket, ctx: RoutingContext, plan: Plan
+    def _eligible(  # private hot path: positional on purpose
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        rkey: Hashable,
+        needs: Needs,
     ) -> tuple[Hashable, AbstractSet[str], tuple[Reason, ...]]:
-        keys = []
-        for pos, p in plan.static_filters:
+        req, fixed = needs
+        if fixed is None:
+            # Worked out once per requirements and channel (the memo's key), and
+            # kept with them.
+            fixed = tuple(
+                (pos, k)
+                for pos, p in plan.fixed_filters
+                if (k := p.fast_filter_key(ticket, ctx)) is not None
+            )
+            self.requirements[rkey] = (req, fixed)
+        sig = fixed
+        for pos, p in plan.ticket_filters:
             k = p.fast_filter_key(ticket, ctx)
             if k is not None:
-                keys.append((pos, k))
-        sig = tuple(keys)
+                sig = (*sig, (pos, k))
         hit = self.eligible.get(sig)
         if hit is not None:
             return hit

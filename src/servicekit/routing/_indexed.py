@@ -186,6 +186,10 @@ class IndexedPolicy(_codec.Serialisable):
     fast_checks_room: ClassVar[bool] = False
     fast_has_levels: ClassVar[bool] = False
     fast_has_rank: ClassVar[bool] = False
+    # Whether fast_filter_key reads nothing of the ticket but its channel, and nothing
+    # of the context but its requirements: then the engine asks it once per set of
+    # requirements and channel, not once per ticket.
+    fast_filter_by_requirements: ClassVar[bool] = False
     # Whether fast_filter_summary needs the removed agents themselves (else it gets
     # none: listing a case owner's thousands of colleagues would cost a scan).
     fast_filter_names_removed: ClassVar[bool] = False
