@@ -36,6 +36,7 @@ from servicekit.routing import (
     SkillGroupMatch,
     Ticket,
     _compiled,
+    _engine,
     _values,
 )
 
@@ -287,3 +288,14 @@ class TestSmallDispatchFastPaths:
         put(value, 3)
         assert value == Loose(a=3)
         assert _values.trusted(Loose, a=4) == Loose(a=4)
+
+    def test_agents_found_by_position_read_as_a_mapping(self):
+        """A policy's ``context.agents`` during an indexed run is the team by id."""
+        team = [mk_agent("a"), mk_agent("b")]
+        roster = _engine._Roster(team, {"a": 0, "b": 1})
+        assert dict(roster) == {"a": team[0], "b": team[1]}
+        assert len(roster) == 2
+        assert "b" in roster
+        assert "c" not in roster
+        assert roster.get("c") is None
+        assert roster["a"] is team[0]
