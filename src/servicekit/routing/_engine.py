@@ -63,6 +63,8 @@ def _excluded_line(
 
 
 _NOBODY_QUALIFIES = Message("routing.nobody_qualifies", {})
+# An agent's heap keys not worked out yet (None means a dynamic filter refuses it).
+_UNKNOWN: Any = object()
 
 
 def _nobody_free(members: AbstractSet[str]) -> Message:
@@ -543,8 +545,9 @@ class Engine:
         best: tuple[tuple[float, ...], str] | None = None
         for aid in members:
             live = lives[aid]
-            cache = live.cache
-            keys = cache[slot] if slot in cache else self._entry(live, channel, plan)
+            keys = live.cache.get(slot, _UNKNOWN)
+            if keys is _UNKNOWN:
+                keys = self._entry(live, channel, plan)
             if keys is not None and (best is None or (keys, aid) < best):
                 best = (keys, aid)
         return None if best is None else best[1]

@@ -17,7 +17,7 @@ import attrs
 
 from servicekit.messages import Message
 from servicekit.routing import _values as v
-from servicekit.routing._indexed import NEVER, NO_IDS, IndexedPolicy, policy_name
+from servicekit.routing._indexed import NEVER, IndexedPolicy, policy_name
 from servicekit.routing._model import last_us
 from servicekit.routing._policy import ADMIT, Assessment
 
@@ -180,15 +180,17 @@ class DedicatedManager(IndexedPolicy):
     def fast_levels(
         self, ticket: Ticket, _ctx: RoutingContext, index: AgentIndex
     ) -> list[tuple[Hashable, AbstractSet[str]]]:
+        # A level nobody is in can place nobody ahead: it is left out, so a ticket
+        # whose customer has no manager and whose tier no specialists costs nothing.
         out: list[tuple[Hashable, AbstractSet[str]]] = []
-        if ticket.customer_id is not None:
-            out.append(
-                (
-                    ("customer", ticket.customer_id),
-                    index.by_customer.get(ticket.customer_id, NO_IDS),
-                )
-            )
-        out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, NO_IDS)))
+        customer = ticket.customer_id
+        if customer is not None:
+            managers = index.by_customer.get(customer)
+            if managers:
+                out.append((("customer", customer), managers))
+        specialists = index.by_tier.get(ticket.tier)
+        if specialists:
+            out.append((("tier", ticket.tier), specialists))
         return out
 
     def fast_level_reason(self, key: tuple[str, Any]) -> Message:
