@@ -21,7 +21,7 @@ from typing import Any, Final, Literal, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from servicekit import _codec
-from servicekit._boundary import quote
+from servicekit._boundary import quote, said
 from servicekit._text import Pattern, caseless, compile_pattern, find_word
 from servicekit._vocabulary import Priority, Tier
 from servicekit.errors import InvalidConditionError
@@ -102,19 +102,28 @@ def _check_scalar(value: object, what: str) -> None:
             f"{what} must be a string, number, boolean or None so the rule "
             f"serialises to JSON; got {type(value).__name__} {quote(value)}"
         )
-        raise InvalidConditionError(msg)
+        said_as = said(
+            "error.condition.not_scalar",
+            what=what,
+            type=type(value).__name__,
+            value=quote(value),
+        )
+        raise InvalidConditionError(msg, message=said_as)
     if isinstance(value, float) and math.isnan(value):
         msg = f"{what} is NaN, which equals nothing; use a real number"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.nan", what=what)
+        raise InvalidConditionError(msg, message=said_as)
     if isinstance(value, float) and math.isinf(value):
         msg = f"{what} is infinite, which JSON cannot hold; use a finite number"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.infinite", what=what)
+        raise InvalidConditionError(msg, message=said_as)
 
 
 def _check_field(_inst: object, _attr: object, field: str) -> None:
     if not isinstance(field, str) or not field or field.startswith("."):
         msg = f"a condition field must be a non-empty name such as 'priority'; got {quote(field)}"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.field_empty", field=quote(field))
+        raise InvalidConditionError(msg, message=said_as)
 
 
 def _scalar_validator(_inst: object, attr: attrs.Attribute[Any], value: Scalar) -> None:
@@ -201,13 +210,15 @@ class Equals(_codec.Serialisable):
 def _to_values(values: Iterable[Scalar]) -> tuple[Scalar, ...]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         msg = f"OneOf values must be a list of allowed values, not {quote(values)}"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.one_of_not_list", values=quote(values))
+        raise InvalidConditionError(msg, message=said_as)
     out = tuple(values)
     for v in out:
         _check_scalar(v, "each OneOf value")
     if not out:
         msg = "OneOf needs at least one allowed value (an empty list matches nothing)"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.one_of_empty")
+        raise InvalidConditionError(msg, message=said_as)
     return out
 
 
@@ -248,7 +259,8 @@ class OneOf(_codec.Serialisable):
 def _check_op(_inst: object, _attr: object, op: str) -> None:
     if op not in _OPS:
         msg = f"unknown comparison {op!r}; use one of {', '.join(_OPS)}"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.unknown_op", op=repr(op), ops=", ".join(_OPS))
+        raise InvalidConditionError(msg, message=said_as)
 
 
 @_codec.value(tag="compare", shapes={"field": _FIELD}, hooks={"value": _VALUE})
@@ -291,10 +303,22 @@ class Compare(_codec.Serialisable):
                     f"{quote(self.value)} is not a {ranked.__name__}; "
                     f"compare {self.field} with one of: {allowed}"
                 )
-                raise InvalidConditionError(msg) from None
+                said_as = said(
+                    "error.condition.not_ranked",
+                    value=quote(self.value),
+                    vocabulary=ranked.__name__,
+                    field=self.field,
+                    allowed=allowed,
+                )
+                raise InvalidConditionError(msg, message=said_as) from None
         elif self.op != "!=" and (self.value is None or isinstance(self.value, bool)):
             msg = f"cannot order by {self.value!r}; compare {quote(self.field)} with a number or string"
-            raise InvalidConditionError(msg)
+            said_as = said(
+                "error.condition.unordered_value",
+                value=repr(self.value),
+                field=quote(self.field),
+            )
+            raise InvalidConditionError(msg, message=said_as)
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         """Return whether the fact is present and the comparison holds.
@@ -314,7 +338,9 @@ class Compare(_codec.Serialisable):
             try:
                 left = ranked.parse(fact)
             except LookupError as e:
-                raise InvalidConditionError(str(e)) from None
+                raise InvalidConditionError(
+                    str(e), message=getattr(e, "message", None)
+                ) from None
             right = ranked.parse(self.value)
         elif isinstance(fact, bool) or (
             isinstance(fact, str) != isinstance(right, str)
@@ -323,7 +349,13 @@ class Compare(_codec.Serialisable):
                 f"cannot compare {self.field}={fact!r} with {right!r}; "
                 "give the fact and the rule the same type"
             )
-            raise InvalidConditionError(msg)
+            said_as = said(
+                "error.condition.types_differ",
+                field=self.field,
+                fact=repr(fact),
+                rule=repr(right),
+            )
+            raise InvalidConditionError(msg, message=said_as)
         try:
             if self.op == "<":
                 return bool(left < right)
@@ -334,7 +366,13 @@ class Compare(_codec.Serialisable):
             return bool(left >= right)
         except TypeError:
             msg = f"cannot compare {self.field}={fact!r} with {right!r}"
-            raise InvalidConditionError(msg) from None
+            said_as = said(
+                "error.condition.cannot_compare",
+                field=self.field,
+                fact=repr(fact),
+                rule=repr(right),
+            )
+            raise InvalidConditionError(msg, message=said_as) from None
 
 
 @_codec.value(tag="contains", shapes={"field": _FIELD}, hooks={"value": _VALUE})
@@ -373,7 +411,10 @@ class Contains(_codec.Serialisable):
                 f"{self.field}={fact!r} is not a collection; Contains looks for an item "
                 "in a list, set or mapping (use Equals for a single value)"
             )
-            raise InvalidConditionError(msg)
+            said_as = said(
+                "error.condition.not_collection", field=self.field, fact=repr(fact)
+            )
+            raise InvalidConditionError(msg, message=said_as)
         return any(_same(self.field, item, self.value) for item in fact)
 
 
@@ -412,23 +453,33 @@ def _text_fact(
             f"{field}={fact!r} is not text; {kind} reads text facts such as a "
             "subject (use Contains for a list or set, Equals or Compare for a number)"
         )
-        raise InvalidConditionError(msg)
+        said_as = said(
+            "error.condition.not_text_fact", field=field, fact=repr(fact), kind=kind
+        )
+        raise InvalidConditionError(msg, message=said_as)
     return _compared(fact, casefold=casefold)
 
 
 def _check_text(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         msg = f"the condition's {attr.name} must be text; got {quote(value)}"
-        raise InvalidConditionError(msg)
+        said_as = said(
+            "error.condition.text_not_text", attr=attr.name, value=quote(value)
+        )
+        raise InvalidConditionError(msg, message=said_as)
     if not value:
         msg = f"an empty {attr.name} is in every text; use Always() for that"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.text_empty", attr=attr.name)
+        raise InvalidConditionError(msg, message=said_as)
 
 
 def _check_flag(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         msg = f"the condition's {attr.name} must be True or False; got {quote(value)}"
-        raise InvalidConditionError(msg)
+        said_as = said(
+            "error.condition.flag_not_bool", attr=attr.name, value=quote(value)
+        )
+        raise InvalidConditionError(msg, message=said_as)
 
 
 @_codec.value(
@@ -479,7 +530,8 @@ def _check_word(inst: object, attr: attrs.Attribute[Any], value: object) -> None
             f"the word {quote(value)} starts or ends with a space, so it could never "
             "be a whole word; strip it"
         )
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.word_spaced", value=quote(value))
+        raise InvalidConditionError(msg, message=said_as)
 
 
 @_codec.value(
@@ -588,7 +640,8 @@ class TextMatches(_codec.Serialisable):
 def _to_conditions(items: Iterable[Any]) -> tuple[Condition, ...]:
     if isinstance(items, Mapping) or not isinstance(items, Iterable):
         msg = f"expected a list of conditions, got {quote(items)}"
-        raise InvalidConditionError(msg)
+        said_as = said("error.condition.not_list", items=quote(items))
+        raise InvalidConditionError(msg, message=said_as)
     return tuple(condition_from(c) for c in items)
 
 
@@ -665,7 +718,13 @@ def _shorthand(spec: Mapping[Any, Any]) -> Condition:
                 f"{{'{_codec.TAG}': 'equals', 'field': ..., 'value': ...}}); for a fact "
                 f"of that name use Equals(field={quote(field)}, value=...)"
             )
-            raise InvalidConditionError(msg)
+            said_as = said(
+                "error.condition.own_key",
+                field=quote(field),
+                tag=repr(_codec.TAG),
+                tag_key=_codec.TAG,
+            )
+            raise InvalidConditionError(msg, message=said_as)
         if isinstance(value, list | tuple | set | frozenset):
             ordered = (
                 sorted(value, key=repr) if isinstance(value, set | frozenset) else value
@@ -743,7 +802,8 @@ def condition_from(spec: Any) -> Condition:
         f"cannot use {quote(spec)} as a condition; give a mapping such as "
         "{'priority': 'urgent'} or a condition object (Equals, OneOf, …)"
     )
-    raise InvalidConditionError(msg)
+    said_as = said("error.condition.unusable", spec=quote(spec))
+    raise InvalidConditionError(msg, message=said_as)
 
 
 def or_always(condition: Condition | None) -> Condition:

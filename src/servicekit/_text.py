@@ -28,7 +28,7 @@ import re._parser as sre_parse  # type: ignore[import-not-found]
 import unicodedata
 from typing import TYPE_CHECKING, Any, Final
 
-from servicekit._boundary import quote
+from servicekit._boundary import quote, said
 from servicekit.errors import InvalidConditionError, UnsupportedPatternError
 
 if TYPE_CHECKING:
@@ -222,7 +222,12 @@ class _Builder:
                 f"{MAX_PATTERN_STATES} automaton states (a counted repeat x{{n}} holds "
                 "n copies of x); use smaller counts or a shorter pattern"
             )
-            raise UnsupportedPatternError(msg)
+            said_as = said(
+                "error.pattern.too_many_states",
+                pattern=quote(self.pattern),
+                limit=str(MAX_PATTERN_STATES),
+            )
+            raise UnsupportedPatternError(msg, message=said_as)
         self.kind.append(kind)
         self.out.append(out)
         self.alt.append(alt)
@@ -264,7 +269,12 @@ class _Builder:
                 f"the pattern {quote(self.pattern)} nests groups or repeats more than "
                 f"{_MAX_NESTING} deep; flatten it"
             )
-            raise UnsupportedPatternError(msg)
+            said_as = said(
+                "error.pattern.nests_too_deep",
+                pattern=quote(self.pattern),
+                limit=str(_MAX_NESTING),
+            )
+            raise UnsupportedPatternError(msg, message=said_as)
         if op is sre.BRANCH:
             starts = [self.sequence(branch, nxt, depth + 1) for branch in av[1]]
             state = starts[-1]
@@ -291,7 +301,10 @@ class _Builder:
             f"the pattern {quote(self.pattern)} uses {what}, which no linear-time "
             "matcher can follow; rewrite it without (or split the rule in two)"
         )
-        raise UnsupportedPatternError(msg)
+        said_as = said(
+            "error.pattern.not_linear", pattern=quote(self.pattern), what=what
+        )
+        raise UnsupportedPatternError(msg, message=said_as)
 
 
 class _State:
@@ -553,30 +566,40 @@ def _unpickle(source: str, casefold: bool) -> Pattern:
 def _parse(source: object) -> Any:
     if not isinstance(source, str):
         msg = f"a pattern must be text (a regular expression); got {quote(source)}"
-        raise InvalidConditionError(msg)
+        said_as = said("error.pattern.not_text", source=quote(source))
+        raise InvalidConditionError(msg, message=said_as)
     if not source:
         msg = "an empty pattern matches every text; use Always() for that"
-        raise InvalidConditionError(msg)
+        said_as = said("error.pattern.empty")
+        raise InvalidConditionError(msg, message=said_as)
     if len(source) > MAX_PATTERN_LENGTH:
         msg = (
             f"a pattern may hold at most {MAX_PATTERN_LENGTH} characters; this one has "
             f"{len(source)}: split the rule into several conditions (AnyOf)"
         )
-        raise UnsupportedPatternError(msg)
+        said_as = said(
+            "error.pattern.too_long",
+            limit=str(MAX_PATTERN_LENGTH),
+            length=str(len(source)),
+        )
+        raise UnsupportedPatternError(msg, message=said_as)
     try:
         parsed = sre_parse.parse(source)
     except re.error as e:
         msg = f"{quote(source)} is not a regular expression: {e}"
-        raise InvalidConditionError(msg) from None
+        said_as = said("error.pattern.invalid", source=quote(source), reason=str(e))
+        raise InvalidConditionError(msg, message=said_as) from None
     except RecursionError:
         msg = f"the pattern {quote(source)} nests groups too deeply; flatten it"
-        raise UnsupportedPatternError(msg) from None
+        said_as = said("error.pattern.groups_too_deep", source=quote(source))
+        raise UnsupportedPatternError(msg, message=said_as) from None
     if parsed.state.flags & ~re.UNICODE:
         msg = (
             f"the pattern {quote(source)} sets inline flags ((?i), (?m), (?s), (?x)…), "
             "which rules do not take; for case-insensitive matching give casefold=True"
         )
-        raise UnsupportedPatternError(msg)
+        said_as = said("error.pattern.inline_flags", source=quote(source))
+        raise UnsupportedPatternError(msg, message=said_as)
     return parsed
 
 

@@ -5,7 +5,7 @@ but ordering is by *rank*, never alphabetical: ``Priority.URGENT > Priority.HIGH
 Comparisons also accept the plain string value (``Priority.URGENT > "high"``), which
 keeps rule conditions working after a JSON round trip. Every enum also parses its
 Chinese names (``servicekit._names_zh``). This module must never import anything else
-from servicekit except ``errors`` and that table.
+from servicekit except ``errors``, ``_boundary`` (an error's message) and that table.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Final, Self, TypeVar
 
+from servicekit._boundary import said
 from servicekit._names_zh import chinese_names_of
 from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 
@@ -57,7 +58,13 @@ def parse_member(cls: type[_E], value: object) -> _E:
             return found  # type: ignore[return-value]
     allowed = ", ".join(m.value for m in cls)
     msg = f"{value!r} is not a {cls.__name__}; use one of: {allowed}"
-    raise UnknownNameError(msg)
+    said_as = said(
+        "error.vocabulary.unknown",
+        value=repr(value),
+        vocabulary=cls.__name__,
+        allowed=allowed,
+    )
+    raise UnknownNameError(msg, message=said_as)
 
 
 class NamedEnum(enum.StrEnum):
@@ -93,7 +100,13 @@ class _RankedStrEnum(NamedEnum):
             except UnknownNameError:
                 # Returning NotImplemented would let str order them alphabetically.
                 msg = f"cannot order {self!r} against {other!r}: {other!r} is not a {type(self).__name__}"
-                raise InvalidTypeError(msg) from None
+                said_as = said(
+                    "error.vocabulary.cannot_order",
+                    value=repr(self),
+                    other=repr(other),
+                    vocabulary=type(self).__name__,
+                )
+                raise InvalidTypeError(msg, message=said_as) from None
         return None
 
     # Lower rank number means higher standing, so "greater" compares ranks reversed.
@@ -231,7 +244,10 @@ class Channel(NamedEnum):
                 f"{value!r} is not a Channel; use one of: {allowed}, or a team's "
                 "own name after Channel.register(name)"
             )
-            raise UnknownNameError(msg) from None
+            said_as = said(
+                "error.vocabulary.unknown_channel", value=repr(value), allowed=allowed
+            )
+            raise UnknownNameError(msg, message=said_as) from None
 
     @classmethod
     def register(cls, name: object) -> Self:
@@ -257,14 +273,24 @@ class Channel(NamedEnum):
             return name
         if not isinstance(name, str):
             msg = f"a channel name must be text, such as 'wechat'; got {type(name).__name__} {name!r}"
-            raise InvalidTypeError(msg)
+            said_as = said(
+                "error.vocabulary.channel_not_text",
+                type=type(name).__name__,
+                name=repr(name),
+            )
+            raise InvalidTypeError(msg, message=said_as)
         value = _CHANNEL_SEPARATORS.sub("_", name.strip()).lower()
         if not value or len(value) > _CHANNEL_NAME_MAX or not value.isprintable():
             msg = (
                 "a channel name must be non-empty printable text of at most "
                 f"{_CHANNEL_NAME_MAX} characters, such as 'wechat'; got {name!r}"
             )
-            raise InvalidArgumentError(msg)
+            said_as = said(
+                "error.vocabulary.channel_name",
+                limit=str(_CHANNEL_NAME_MAX),
+                name=repr(name),
+            )
+            raise InvalidArgumentError(msg, message=said_as)
         found = cls._value2member_map_.get(value)
         if found is not None:
             return found  # type: ignore[return-value]

@@ -69,7 +69,8 @@ _define("list.comma", "{items}", items=k.PARTS)
 # ------------------------------------------------------------------------ routing
 _define(
     "routing.waiting",
-    "ticket {ticket}: {priority} priority, {tier} customer, {channel}, waiting {waited}",
+    "ticket {ticket}: {priority} priority, {tier} customer, {channel}, waiting "
+    "{waited}",
     ticket=k.TEXT,
     priority=PRIORITY,
     tier=TIER,
@@ -93,7 +94,8 @@ _define(
 )
 _define(
     "routing.promoted",
-    "served as {priority} priority after waiting {waited} (one level up for every {every} waited)",
+    "served as {priority} priority after waiting {waited} (one level up for every "
+    "{every} waited)",
     priority=PRIORITY,
     waited=k.DURATION,
     every=k.DURATION,
@@ -130,12 +132,14 @@ _define(
 )
 _define(
     "routing.full.one",
-    "the only qualified agent, {agent}, is at capacity or at their part-time share; it stays in the queue",
+    "the only qualified agent, {agent}, is at capacity or at their part-time share; "
+    "it stays in the queue",
     agent=k.TEXT,
 )
 _define(
     "routing.full.many",
-    "all {count} qualified agents are at capacity or at their part-time share; it stays in the queue",
+    "all {count} qualified agents are at capacity or at their part-time share; it "
+    "stays in the queue",
     count=k.COUNT,
 )
 _define("routing.nobody_qualifies", "no agent qualifies; it stays in the queue")
@@ -252,7 +256,8 @@ _define("routing.group.one", "is not in the {groups} group", groups=k.TEXTS_OR)
 _define("routing.group.many", "are not in the {groups} group", groups=k.TEXTS_OR)
 _define(
     "routing.part_time",
-    "is part-time and already has {load} {channel} tickets, the most a part-time agent takes ({share} of {capacity})",
+    "is part-time and already has {load} {channel} tickets, the most a part-time "
+    "agent takes ({share} of {capacity})",
     load=k.INT,
     channel=CHANNEL,
     share=k.PERCENT,
@@ -260,7 +265,8 @@ _define(
 )
 _define(
     "routing.not_senior",
-    "is not a senior agent, and this customer has {complaints} unresolved complaints (seniors take {threshold} or more)",
+    "is not a senior agent, and this customer has {complaints} unresolved complaints "
+    "(seniors take {threshold} or more)",
     complaints=k.INT,
     threshold=k.INT,
 )
@@ -271,7 +277,8 @@ _define(
 )
 _define(
     "routing.owner.holds",
-    "the case belongs to {owner} (first-contact ownership); it waits up to {wait} for them",
+    "the case belongs to {owner} (first-contact ownership); it waits up to {wait} "
+    "for them",
     owner=k.TEXT,
     wait=k.DURATION,
 )
@@ -507,7 +514,8 @@ _define(
 )
 _define(
     "error.iso.not_text",
-    "{what} must be an ISO-8601 string such as '2025-01-24T10:00:00+08:00', got {value}",
+    "{what} must be an ISO-8601 string such as '2025-01-24T10:00:00+08:00', got "
+    "{value}",
     what=k.NAME,
     value=k.TEXT,
 )
@@ -837,6 +845,481 @@ _define(
     "{definition} says what stops its clock (MetricDefinition.stop_on)",
     target=k.TEXT,
     definition=k.TEXT,
+)
+
+# Rule conditions (policies' when, triage rules): what a policies file can get wrong.
+_define(
+    "error.condition.not_scalar",
+    "{what} must be a string, number, boolean or None so the rule serialises to "
+    "JSON; got {type} {value}",
+    what=k.TEXT,
+    type=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.condition.nan",
+    "{what} is NaN, which equals nothing; use a real number",
+    what=k.TEXT,
+)
+_define(
+    "error.condition.infinite",
+    "{what} is infinite, which JSON cannot hold; use a finite number",
+    what=k.TEXT,
+)
+_define(
+    "error.condition.field_empty",
+    "a condition field must be a non-empty name such as 'priority'; got {field}",
+    field=k.TEXT,
+)
+_define(
+    "error.condition.one_of_not_list",
+    "OneOf values must be a list of allowed values, not {values}",
+    values=k.TEXT,
+)
+_define(
+    "error.condition.one_of_empty",
+    "OneOf needs at least one allowed value (an empty list matches nothing)",
+)
+_define(
+    "error.condition.unknown_op",
+    "unknown comparison {op}; use one of {ops}",
+    op=k.TEXT,
+    ops=k.TEXT,
+)
+_define(
+    "error.condition.not_ranked",
+    "{value} is not a {vocabulary}; compare {field} with one of: {allowed}",
+    value=k.TEXT,
+    vocabulary=k.TEXT,
+    field=k.TEXT,
+    allowed=k.TEXT,
+)
+_define(
+    "error.condition.unordered_value",
+    "cannot order by {value}; compare {field} with a number or string",
+    value=k.TEXT,
+    field=k.TEXT,
+)
+_define(
+    "error.condition.types_differ",
+    "cannot compare {field}={fact} with {rule}; give the fact and the rule the same "
+    "type",
+    field=k.TEXT,
+    fact=k.TEXT,
+    rule=k.TEXT,
+)
+_define(
+    "error.condition.cannot_compare",
+    "cannot compare {field}={fact} with {rule}",
+    field=k.TEXT,
+    fact=k.TEXT,
+    rule=k.TEXT,
+)
+_define(
+    "error.condition.not_collection",
+    "{field}={fact} is not a collection; Contains looks for an item in a list, set "
+    "or mapping (use Equals for a single value)",
+    field=k.TEXT,
+    fact=k.TEXT,
+)
+_define(
+    "error.condition.not_text_fact",
+    "{field}={fact} is not text; {kind} reads text facts such as a subject (use "
+    "Contains for a list or set, Equals or Compare for a number)",
+    field=k.TEXT,
+    fact=k.TEXT,
+    kind=k.TEXT,
+)
+_define(
+    "error.condition.text_not_text",
+    "the condition's {attr} must be text; got {value}",
+    attr=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.condition.text_empty",
+    "an empty {attr} is in every text; use Always() for that",
+    attr=k.TEXT,
+)
+_define(
+    "error.condition.flag_not_bool",
+    "the condition's {attr} must be True or False; got {value}",
+    attr=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.condition.word_spaced",
+    "the word {value} starts or ends with a space, so it could never be a whole "
+    "word; strip it",
+    value=k.TEXT,
+)
+_define(
+    "error.condition.not_list",
+    "expected a list of conditions, got {items}",
+    items=k.TEXT,
+)
+_define(
+    "error.condition.own_key",
+    "{field} is a key of a condition's own data, not a fact: this looks like a "
+    "condition without its {tag} (add it, e.g. {{'{tag_key}': 'equals', 'field': "
+    "..., 'value': ...}}); for a fact of that name use Equals(field={field}, "
+    "value=...)",
+    field=k.TEXT,
+    tag=k.TEXT,
+    tag_key=k.TEXT,
+)
+_define(
+    "error.condition.unusable",
+    "cannot use {spec} as a condition; give a mapping such as {{'priority': "
+    "'urgent'}} or a condition object (Equals, OneOf, …)",
+    spec=k.TEXT,
+)
+# Text conditions' patterns: the ones no linear-time matcher follows.
+_define(
+    "error.pattern.too_many_states",
+    "the pattern {pattern} needs more than {limit} automaton states (a counted "
+    "repeat x{{n}} holds n copies of x); use smaller counts or a shorter pattern",
+    pattern=k.TEXT,
+    limit=k.TEXT,
+)
+_define(
+    "error.pattern.nests_too_deep",
+    "the pattern {pattern} nests groups or repeats more than {limit} deep; flatten it",
+    pattern=k.TEXT,
+    limit=k.TEXT,
+)
+_define(
+    "error.pattern.not_linear",
+    "the pattern {pattern} uses {what}, which no linear-time matcher can follow; "
+    "rewrite it without (or split the rule in two)",
+    pattern=k.TEXT,
+    what=k.TEXT,
+)
+_define(
+    "error.pattern.not_text",
+    "a pattern must be text (a regular expression); got {source}",
+    source=k.TEXT,
+)
+_define(
+    "error.pattern.empty", "an empty pattern matches every text; use Always() for that"
+)
+_define(
+    "error.pattern.too_long",
+    "a pattern may hold at most {limit} characters; this one has {length}: split the "
+    "rule into several conditions (AnyOf)",
+    limit=k.TEXT,
+    length=k.TEXT,
+)
+_define(
+    "error.pattern.invalid",
+    "{source} is not a regular expression: {reason}",
+    source=k.TEXT,
+    reason=k.TEXT,
+)
+_define(
+    "error.pattern.groups_too_deep",
+    "the pattern {source} nests groups too deeply; flatten it",
+    source=k.TEXT,
+)
+_define(
+    "error.pattern.inline_flags",
+    "the pattern {source} sets inline flags ((?i), (?m), (?s), (?x)…), which rules "
+    "do not take; for case-insensitive matching give casefold=True",
+    source=k.TEXT,
+)
+# The shared vocabulary: priorities, tiers and channels by name.
+_define(
+    "error.vocabulary.unknown",
+    "{value} is not a {vocabulary}; use one of: {allowed}",
+    value=k.TEXT,
+    vocabulary=k.TEXT,
+    allowed=k.TEXT,
+)
+_define(
+    "error.vocabulary.cannot_order",
+    "cannot order {value} against {other}: {other} is not a {vocabulary}",
+    value=k.TEXT,
+    other=k.TEXT,
+    vocabulary=k.TEXT,
+)
+_define(
+    "error.vocabulary.unknown_channel",
+    "{value} is not a Channel; use one of: {allowed}, or a team's own name after "
+    "Channel.register(name)",
+    value=k.TEXT,
+    allowed=k.TEXT,
+)
+_define(
+    "error.vocabulary.channel_not_text",
+    "a channel name must be text, such as 'wechat'; got {type} {name}",
+    type=k.TEXT,
+    name=k.TEXT,
+)
+_define(
+    "error.vocabulary.channel_name",
+    "a channel name must be non-empty printable text of at most {limit} characters, "
+    "such as 'wechat'; got {name}",
+    limit=k.TEXT,
+    name=k.TEXT,
+)
+# Business calendars: make-up days, and business time added or subtracted.
+_define(
+    "error.calendar.workdays_without_hours",
+    "workdays are listed but make-up days would have no hours (Monday is closed and "
+    "workday_hours is None); pass workday_hours=[('09:00', '18:00')]",
+)
+_define(
+    "error.calendar.announcement_without_hours",
+    "the announcement lists make-up days but they would have no hours (Monday is "
+    "closed and workday_hours is None); give workday_hours",
+)
+_define(
+    "error.calendar.add_negative",
+    "cannot add a negative business duration ({duration}); use subtract()",
+    duration=k.TEXT,
+)
+_define(
+    "error.calendar.subtract_negative",
+    "cannot subtract a negative business duration ({duration}); use add()",
+    duration=k.TEXT,
+)
+_define(
+    "error.calendar.days_not_whole",
+    "n must be a whole number of business days, got {n}",
+    n=k.TEXT,
+)
+_define(
+    "error.calendar.days_negative",
+    "n must be 0 or more business days, got {n}",
+    n=k.TEXT,
+)
+# Holiday sources and the announcements of make-up working days.
+_define(
+    "error.holidays.not_dates",
+    "{what} must be dates (a list, set or mapping of datetime.date), got {value}",
+    what=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.entry_not_date",
+    "{what} entry {item} is not a datetime.date; give calendar days (parse text with "
+    "datetime.date.fromisoformat)",
+    what=k.TEXT,
+    item=k.TEXT,
+)
+_define(
+    "error.holidays.categories_not_text",
+    "holiday categories must be strings, got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.code_not_text",
+    "a holiday country, market or subdivision is a code such as 'CN', got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.year_not_whole",
+    "an announcement's year must be a whole number such as 2027, got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.year_out_of_range",
+    "an announcement's year must lie in {first}…{last}, got {value}",
+    first=k.TEXT,
+    last=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.announcement_empty",
+    "the {year} announcement lists no holidays; it replaces the year's holidays, so "
+    "give all of them",
+    year=k.TEXT,
+)
+_define(
+    "error.holidays.announcement_far",
+    "the {year} announcement's {what} include {day}, more than a year away; announce "
+    "that year on its own",
+    year=k.TEXT,
+    what=k.TEXT,
+    day=k.TEXT,
+)
+_define(
+    "error.holidays.announcement_both",
+    "the {year} announcement lists {day} both as a holiday and as a make-up working "
+    "day; it is one or the other",
+    year=k.TEXT,
+    day=k.TEXT,
+)
+_define(
+    "error.holidays.announcements_not_list",
+    "announcements must be a list of HolidayAnnouncement, got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.holidays.announcement_not_one",
+    "announcements entry {item} is not a HolidayAnnouncement",
+    item=k.TEXT,
+)
+_define(
+    "error.holidays.announcement_twice",
+    "two announcements for {year}; give one per year (with_announcement replaces a "
+    "year announced before)",
+    year=k.TEXT,
+)
+_define(
+    "error.holidays.one_source",
+    "a HolidaySet takes one source: a country, a market or a holidays object",
+)
+_define(
+    "error.holidays.source_type",
+    "source must be a holidays.HolidayBase, got {source}",
+    source=k.TEXT,
+)
+_define(
+    "error.holidays.no_category",
+    "the holidays package has no holiday category {categories} for {what}",
+    categories=k.TEXT,
+    what=k.TEXT,
+)
+_define(
+    "error.holidays.refused",
+    "the holidays package refuses {what}: {reason}",
+    what=k.TEXT,
+    reason=k.TEXT,
+)
+_define(
+    "error.holidays.custom_class",
+    "holidays from the custom class {cls} have no JSON form; store "
+    "HolidaySet(dates=...) for the years you need, or use a country or market code",
+    cls=k.TEXT,
+)
+# SLA targets, policies and events: the rest a policies or events file gets wrong.
+_define(
+    "error.sla.warn_at.not_list",
+    "warn_at must be a list of fractions such as (0.5, 0.75); got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.warn_at.not_number",
+    "each warn_at fraction must be a number; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.warn_at.out_of_range",
+    "each warn_at fraction must lie strictly between 0 and 1 (the breach is 1); got "
+    "{value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.warn_at.twice",
+    "warn_at lists a fraction twice: {fractions}",
+    fractions=k.TEXT,
+)
+_define(
+    "error.sla.business_hours_not_bool",
+    "business_hours must be True or False; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.target_name_empty",
+    "SlaTarget.name must be a non-empty string; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.metric_name_empty",
+    "a metric is named by a non-empty string; got {name}",
+    name=k.TEXT,
+)
+_define(
+    "error.sla.stop_when_always",
+    "stop_when=Always() would stop the clock at any event; leave it out (None) for "
+    "the metric's own stopping events",
+)
+_define(
+    "error.sla.stop_when_unknown_field",
+    "stop_when reads {field}, which no event carries; a stopping event shows 'kind', "
+    "'status' and 'attributes.<name>'",
+    field=k.TEXT,
+)
+_define(
+    "error.sla.targets_not_list",
+    "targets must be a list of SlaTarget; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.target_type",
+    "each target must be an SlaTarget; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.pause_on_not_list",
+    "pause_on must be a list of statuses; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.pause_on_status",
+    "pause_on may hold only PENDING and ON_HOLD; {wrong} cannot pause a clock "
+    "(solving stops it, and an open ticket is the one being worked)",
+    wrong=k.TEXT,
+)
+_define(
+    "error.sla.policy_name_empty",
+    "a policy needs a non-empty name; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.calendar_type",
+    "calendar must be a BusinessCalendar; got {type}",
+    type=k.TEXT,
+)
+_define(
+    "error.sla.policies_not_list",
+    "a PolicySet needs a list of SlaPolicy; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.policy_type",
+    "each policy must be an SlaPolicy; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.two_policies_named",
+    "two policies are named {name}; names identify policies in reports",
+    name=k.TEXT,
+)
+_define(
+    "error.sla.category_type",
+    "category must be a non-empty string or None; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.attributes_not_mapping",
+    "attributes must be a mapping of names to JSON values; got {value}",
+    value=k.TEXT,
+)
+_define(
+    "error.sla.attribute_name_type",
+    "{path} names must be strings; got {key}",
+    path=k.TEXT,
+    key=k.TEXT,
+)
+_define(
+    "error.sla.attribute_not_finite",
+    "{path} is {value}, which JSON cannot hold and which equals nothing",
+    path=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.sla.attribute_not_json",
+    "{path} must be a JSON value (string, number, boolean, None, list or mapping); "
+    "got {type} {value}",
+    path=k.TEXT,
+    type=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.sla.attributes_read_only",
+    "a TicketEvent's attributes are read-only; build a new event",
 )
 
 #: Every message by code (read-only).

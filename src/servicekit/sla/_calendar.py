@@ -215,7 +215,8 @@ class BusinessCalendar(_codec.Serialisable):
                 "workdays are listed but make-up days would have no hours (Monday is "
                 "closed and workday_hours is None); pass workday_hours=[('09:00', '18:00')]"
             )
-            raise InvalidHoursError(msg)
+            said_as = said("error.calendar.workdays_without_hours")
+            raise InvalidHoursError(msg, message=said_as)
         engine = Engine(self)
         # A make-up day may follow or precede any weekday, or another make-up day: a
         # night shift must not run into the next day's first interval in any order.
@@ -367,7 +368,8 @@ class BusinessCalendar(_codec.Serialisable):
                 "the announcement lists make-up days but they would have no hours "
                 "(Monday is closed and workday_hours is None); give workday_hours"
             )
-            raise InvalidHoursError(msg)
+            said_as = said("error.calendar.announcement_without_hours")
+            raise InvalidHoursError(msg, message=said_as)
         return type(self)(
             timezone=self.timezone,
             weekly_hours=dict(enumerate(self.weekly_hours)),
@@ -481,7 +483,8 @@ class BusinessCalendar(_codec.Serialisable):
         d = delta_us(delta, "delta")
         if d < 0:
             msg = f"cannot add a negative business duration ({duration_text(d)}); use subtract()"
-            raise InvalidArgumentError(msg)
+            said_as = said("error.calendar.add_negative", duration=duration_text(d))
+            raise InvalidArgumentError(msg, message=said_as)
         eng = self._engine
         return eng.to_datetime(eng.add_us(s, d), eng.timeline)
 
@@ -507,7 +510,10 @@ class BusinessCalendar(_codec.Serialisable):
         if d <= 0:
             if d < 0:
                 msg = f"cannot subtract a negative business duration ({duration_text(d)}); use add()"
-                raise InvalidArgumentError(msg)
+                said_as = said(
+                    "error.calendar.subtract_negative", duration=duration_text(d)
+                )
+                raise InvalidArgumentError(msg, message=said_as)
             return eng.to_datetime(e)
         out = eng.to_datetime(eng.subtract_us(e, d), eng.timeline)
         if e > eng.beyond_us:
@@ -614,10 +620,12 @@ class BusinessCalendar(_codec.Serialisable):
         us = self._engine.instant(start, "start")
         if isinstance(n, bool) or not isinstance(n, int):
             msg = f"n must be a whole number of business days, got {show(n)}"
-            raise InvalidTypeError(msg)
+            said_as = said("error.calendar.days_not_whole", n=show(n))
+            raise InvalidTypeError(msg, message=said_as)
         if n < 0:
             msg = f"n must be 0 or more business days, got {n}"
-            raise InvalidArgumentError(msg)
+            said_as = said("error.calendar.days_negative", n=str(n))
+            raise InvalidArgumentError(msg, message=said_as)
         eng = self._engine
         tl = eng.timeline
         if tl is None or not tl.lo <= us < tl.hi:

@@ -45,7 +45,8 @@ def _holiday_dates(value: object, what: str) -> frozenset[dt.date]:
         items = value.keys()
     elif isinstance(value, str | bytes) or not isinstance(value, Iterable):
         msg = f"{what} must be dates (a list, set or mapping of datetime.date), got {show(value)}"
-        raise InvalidHolidayError(msg)
+        said_as = said("error.holidays.not_dates", what=what, value=show(value))
+        raise InvalidHolidayError(msg, message=said_as)
     else:
         items = value
     out: set[dt.date] = set()
@@ -55,7 +56,8 @@ def _holiday_dates(value: object, what: str) -> frozenset[dt.date]:
                 f"{what} entry {show(item)} is not a datetime.date; give calendar days "
                 "(parse text with datetime.date.fromisoformat)"
             )
-            raise InvalidHolidayError(msg)
+            said_as = said("error.holidays.entry_not_date", what=what, item=show(item))
+            raise InvalidHolidayError(msg, message=said_as)
         out.add(item)
     return frozenset(out)
 
@@ -67,7 +69,8 @@ def _categories(value: object) -> tuple[str, ...]:
         return (value,)
     if not isinstance(value, Iterable):
         msg = f"holiday categories must be strings, got {show(value)}"
-        raise InvalidHolidayError(msg)
+        said_as = said("error.holidays.categories_not_text", value=show(value))
+        raise InvalidHolidayError(msg, message=said_as)
     return tuple(sorted({str(v) for v in value}))
 
 
@@ -82,7 +85,8 @@ def _code_text(value: object) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         msg = f"a holiday country, market or subdivision is a code such as 'CN', got {show(value)}"
-        raise InvalidHolidayError(msg)
+        said_as = said("error.holidays.code_not_text", value=show(value))
+        raise InvalidHolidayError(msg, message=said_as)
     return value.strip()
 
 
@@ -93,10 +97,17 @@ def _to_dates(value: object) -> frozenset[dt.date]:
 def _year(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = f"an announcement's year must be a whole number such as 2027, got {show(value)}"
-        raise InvalidHolidayError(msg)
+        said_as = said("error.holidays.year_not_whole", value=show(value))
+        raise InvalidHolidayError(msg, message=said_as)
     if not MIN_YEAR <= value <= MAX_YEAR:
         msg = f"an announcement's year must lie in {MIN_YEAR}…{MAX_YEAR}, got {value}"
-        raise InvalidHolidayError(msg)
+        said_as = said(
+            "error.holidays.year_out_of_range",
+            first=str(MIN_YEAR),
+            last=str(MAX_YEAR),
+            value=str(value),
+        )
+        raise InvalidHolidayError(msg, message=said_as)
     return value
 
 
@@ -150,7 +161,8 @@ class HolidayAnnouncement(_codec.Serialisable):
                 f"the {self.year} announcement lists no holidays; it replaces the "
                 "year's holidays, so give all of them"
             )
-            raise InvalidHolidayError(msg)
+            said_as = said("error.holidays.announcement_empty", year=str(self.year))
+            raise InvalidHolidayError(msg, message=said_as)
         for what, days in (("holidays", self.holidays), ("workdays", self.workdays)):
             far = sorted(d for d in days if abs(d.year - self.year) > 1)
             if far:
@@ -158,14 +170,25 @@ class HolidayAnnouncement(_codec.Serialisable):
                     f"the {self.year} announcement's {what} include {far[0].isoformat()}, "
                     "more than a year away; announce that year on its own"
                 )
-                raise InvalidHolidayError(msg)
+                said_as = said(
+                    "error.holidays.announcement_far",
+                    year=str(self.year),
+                    what=what,
+                    day=far[0].isoformat(),
+                )
+                raise InvalidHolidayError(msg, message=said_as)
         both = sorted(self.holidays & self.workdays)
         if both:
             msg = (
                 f"the {self.year} announcement lists {both[0].isoformat()} both as a "
                 "holiday and as a make-up working day; it is one or the other"
             )
-            raise InvalidHolidayError(msg)
+            said_as = said(
+                "error.holidays.announcement_both",
+                year=str(self.year),
+                day=both[0].isoformat(),
+            )
+            raise InvalidHolidayError(msg, message=said_as)
 
 
 def _announcements(value: object) -> tuple[HolidayAnnouncement, ...]:
@@ -173,19 +196,22 @@ def _announcements(value: object) -> tuple[HolidayAnnouncement, ...]:
         value = (value,)
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         msg = f"announcements must be a list of HolidayAnnouncement, got {show(value)}"
-        raise InvalidHolidayError(msg)
+        said_as = said("error.holidays.announcements_not_list", value=show(value))
+        raise InvalidHolidayError(msg, message=said_as)
     items = list(value)
     seen: set[int] = set()
     for item in items:
         if not isinstance(item, HolidayAnnouncement):
             msg = f"announcements entry {show(item)} is not a HolidayAnnouncement"
-            raise InvalidHolidayError(msg)
+            said_as = said("error.holidays.announcement_not_one", item=show(item))
+            raise InvalidHolidayError(msg, message=said_as)
         if item.year in seen:
             msg = (
                 f"two announcements for {item.year}; give one per year (with_announcement "
                 "replaces a year announced before)"
             )
-            raise InvalidHolidayError(msg)
+            said_as = said("error.holidays.announcement_twice", year=str(item.year))
+            raise InvalidHolidayError(msg, message=said_as)
         seen.add(item.year)
     return tuple(sorted(items, key=lambda a: a.year))
 
@@ -291,11 +317,13 @@ class HolidaySet(_codec.Serialisable):
         codes = [x for x in (self.country, self.market, self.source) if x is not None]
         if len(codes) > 1:
             msg = "a HolidaySet takes one source: a country, a market or a holidays object"
-            raise InvalidHolidayError(msg)
+            said_as = said("error.holidays.one_source")
+            raise InvalidHolidayError(msg, message=said_as)
         if self.source is not None:
             if not isinstance(self.source, holidays_lib.HolidayBase):
                 msg = f"source must be a holidays.HolidayBase, got {show(self.source)}"  # type: ignore[unreachable]
-                raise InvalidHolidayError(msg)
+                said_as = said("error.holidays.source_type", source=show(self.source))
+                raise InvalidHolidayError(msg, message=said_as)
             object.__setattr__(self, "_source_id", _source_key(self.source))
             # A private copy: populating years must never touch the caller's object.
             object.__setattr__(self, "source", copy.deepcopy(self.source))
@@ -362,12 +390,23 @@ class HolidaySet(_codec.Serialisable):
                     f"the holidays package has no holiday category "
                     f"{quote(', '.join(self.categories))} for {what}"
                 )
-                raise UnknownNameError(msg) from None
+                said_as = said(
+                    "error.holidays.no_category",
+                    categories=quote(", ".join(self.categories)),
+                    what=what,
+                )
+                raise UnknownNameError(msg, message=said_as) from None
             msg = f"the holidays package refuses {what}: {quote(str(e))}"
-            raise InvalidHolidayError(msg) from None
+            said_as = said("error.holidays.refused", what=what, reason=quote(str(e)))
+            raise InvalidHolidayError(msg, message=said_as) from None
         except (TypeError, KeyError, AttributeError) as e:
             msg = f"the holidays package refuses {self._describe()}: {quote(str(e))}"
-            raise InvalidHolidayError(msg) from None
+            said_as = said(
+                "error.holidays.refused",
+                what=str(self._describe()),
+                reason=quote(str(e)),
+            )
+            raise InvalidHolidayError(msg, message=said_as) from None
 
     def _describe(self) -> str:
         kind, code = (
@@ -561,7 +600,10 @@ class HolidaySet(_codec.Serialisable):
                 "JSON form; store HolidaySet(dates=...) for the years you need, or use a "
                 "country or market code"
             )
-            raise InvalidArgumentError(msg)
+            said_as = said(
+                "error.holidays.custom_class", cls=type(self.source).__qualname__
+            )
+            raise InvalidArgumentError(msg, message=said_as)
         return super().to_dict()
 
 

@@ -168,19 +168,23 @@ def _to_within(value: object) -> dt.timedelta:
 def _to_warn_at(value: object) -> tuple[float, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         msg = f"warn_at must be a list of fractions such as (0.5, 0.75); got {value!r}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.warn_at.not_list", value=repr(value))
+        raise InvalidArgumentError(msg, message=said_as)
     out: list[float] = []
     for f in value:
         if isinstance(f, bool) or not isinstance(f, int | float):
             msg = f"each warn_at fraction must be a number; got {f!r}"
-            raise InvalidTypeError(msg)
+            said_as = said("error.sla.warn_at.not_number", value=repr(f))
+            raise InvalidTypeError(msg, message=said_as)
         if not (math.isfinite(f) and 0 < f < 1):
             msg = f"each warn_at fraction must lie strictly between 0 and 1 (the breach is 1); got {f!r}"
-            raise InvalidArgumentError(msg)
+            said_as = said("error.sla.warn_at.out_of_range", value=repr(f))
+            raise InvalidArgumentError(msg, message=said_as)
         out.append(float(f))
     if len(set(out)) != len(out):
         msg = f"warn_at lists a fraction twice: {tuple(out)!r}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.warn_at.twice", fractions=repr(tuple(out)))
+        raise InvalidArgumentError(msg, message=said_as)
     return tuple(sorted(out))
 
 
@@ -191,14 +195,16 @@ def _same(value: _T) -> _T:
 def _to_bool(value: object) -> bool:
     if not isinstance(value, bool):
         msg = f"business_hours must be True or False; got {value!r}"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.business_hours_not_bool", value=repr(value))
+        raise InvalidTypeError(msg, message=said_as)
     return value
 
 
 def _to_target_name(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         msg = f"SlaTarget.name must be a non-empty string; got {quote(value)}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.target_name_empty", value=quote(value))
+        raise InvalidArgumentError(msg, message=said_as)
     return value
 
 
@@ -219,7 +225,8 @@ def metric_of_name(name: object) -> Metric | str:
         return name
     if not isinstance(name, str) or not name.strip():
         msg = f"a metric is named by a non-empty string; got {quote(name)}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.metric_name_empty", name=quote(name))
+        raise InvalidArgumentError(msg, message=said_as)
     try:
         return Metric.parse(name)
     except ServiceKitError:
@@ -256,14 +263,16 @@ def _to_stop_when(value: object) -> Condition | None:
             "stop_when=Always() would stop the clock at any event; leave it out (None) "
             "for the metric's own stopping events"
         )
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.stop_when_always")
+        raise InvalidArgumentError(msg, message=said_as)
     for field in _fields_named(condition):
         if field.partition(".")[0] not in EVENT_FACTS or field == "attributes.":
             msg = (
                 f"stop_when reads {field!r}, which no event carries; a stopping event "
                 "shows 'kind', 'status' and 'attributes.<name>'"
             )
-            raise InvalidArgumentError(msg)
+            said_as = said("error.sla.stop_when_unknown_field", field=repr(field))
+            raise InvalidArgumentError(msg, message=said_as)
     return condition
 
 
@@ -582,13 +591,15 @@ class SlaTarget(_codec.Serialisable):
 def _to_targets(value: object) -> tuple[SlaTarget, ...]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         msg = f"targets must be a list of SlaTarget; got {value!r}"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.targets_not_list", value=repr(value))
+        raise InvalidTypeError(msg, message=said_as)
     out = tuple(value)
     seen: set[str] = set()
     for t in out:
         if not isinstance(t, SlaTarget):
             msg = f"each target must be an SlaTarget; got {t!r}"
-            raise InvalidTypeError(msg)
+            said_as = said("error.sla.target_type", value=repr(t))
+            raise InvalidTypeError(msg, message=said_as)
         if t.name in seen:
             msg = (
                 f"two targets are named {t.name!r}; name each promise of a policy "
@@ -603,7 +614,8 @@ def _to_targets(value: object) -> tuple[SlaTarget, ...]:
 def _to_pause_on(value: object) -> frozenset[TicketStatus]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         msg = f"pause_on must be a list of statuses; got {value!r}"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.pause_on_not_list", value=repr(value))
+        raise InvalidTypeError(msg, message=said_as)
     out = frozenset(TicketStatus.parse(v) for v in value)
     wrong = out - _PAUSABLE
     if wrong:
@@ -611,20 +623,23 @@ def _to_pause_on(value: object) -> frozenset[TicketStatus]:
             f"pause_on may hold only PENDING and ON_HOLD; {sorted(wrong)} cannot pause a "
             "clock (solving stops it, and an open ticket is the one being worked)"
         )
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.pause_on_status", wrong=str(sorted(wrong)))
+        raise InvalidArgumentError(msg, message=said_as)
     return out
 
 
 def _check_name(_inst: object, _attr: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         msg = f"a policy needs a non-empty name; got {value!r}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.policy_name_empty", value=repr(value))
+        raise InvalidArgumentError(msg, message=said_as)
 
 
 def _check_calendar(_inst: object, _attr: object, value: object) -> None:
     if not isinstance(value, BusinessCalendar):
         msg = f"calendar must be a BusinessCalendar; got {type(value).__name__}"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.calendar_type", type=type(value).__name__)
+        raise InvalidTypeError(msg, message=said_as)
 
 
 _DEFAULT_PAUSE: Final = (TicketStatus.PENDING, TicketStatus.ON_HOLD)
@@ -744,7 +759,8 @@ def _to_policies(value: object) -> tuple[SlaPolicy, ...]:
         value = (value,)
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         msg = f"a PolicySet needs a list of SlaPolicy; got {value!r}"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.policies_not_list", value=repr(value))
+        raise InvalidTypeError(msg, message=said_as)
     out = tuple(value)
     if not out:
         msg = "a PolicySet needs at least one policy (add a catch-all with when=None)"
@@ -753,12 +769,14 @@ def _to_policies(value: object) -> tuple[SlaPolicy, ...]:
     for p in out:
         if not isinstance(p, SlaPolicy):
             msg = f"each policy must be an SlaPolicy; got {p!r}"
-            raise InvalidTypeError(msg)
+            said_as = said("error.sla.policy_type", value=repr(p))
+            raise InvalidTypeError(msg, message=said_as)
         if p.name in names:
             msg = (
                 f"two policies are named {p.name!r}; names identify policies in reports"
             )
-            raise DuplicateIdError(msg)
+            said_as = said("error.sla.two_policies_named", name=repr(p.name))
+            raise DuplicateIdError(msg, message=said_as)
         names.add(p.name)
     return out
 
@@ -1337,7 +1355,8 @@ def _to_category(value: object) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         msg = f"category must be a non-empty string or None; got {value!r}"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.category_type", value=repr(value))
+        raise InvalidTypeError(msg, message=said_as)
     return value
 
 
@@ -1350,7 +1369,8 @@ def _to_attributes(value: object) -> Mapping[str, Any]:
         msg = (
             f"attributes must be a mapping of names to JSON values; got {quote(value)}"
         )
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.attributes_not_mapping", value=quote(value))
+        raise InvalidTypeError(msg, message=said_as)
     check_depth(value, "attributes", stored=False)
     return _json_mapping(value, "attributes")
 
@@ -1360,7 +1380,8 @@ def _json_mapping(value: Mapping[Any, Any], path: str) -> _FrozenDict:
     for k, v in value.items():
         if not isinstance(k, str):
             msg = f"{path} names must be strings; got {k!r}"
-            raise InvalidTypeError(msg)
+            said_as = said("error.sla.attribute_name_type", path=path, key=repr(k))
+            raise InvalidTypeError(msg, message=said_as)
         out[k] = _json_value(v, f"{path}.{k}")
     return _FrozenDict(out)
 
@@ -1377,7 +1398,10 @@ def _json_value(value: object, path: str) -> Any:
             msg = (
                 f"{path} is {value!r}, which JSON cannot hold and which equals nothing"
             )
-            raise InvalidArgumentError(msg)
+            said_as = said(
+                "error.sla.attribute_not_finite", path=path, value=repr(value)
+            )
+            raise InvalidArgumentError(msg, message=said_as)
         return value
     if isinstance(value, list | tuple):
         return tuple(_json_value(v, f"{path}[{i}]") for i, v in enumerate(value))
@@ -1387,7 +1411,13 @@ def _json_value(value: object, path: str) -> Any:
         f"{path} must be a JSON value (string, number, boolean, None, list or mapping); "
         f"got {type(value).__name__} {value!r}"
     )
-    raise InvalidTypeError(msg)
+    said_as = said(
+        "error.sla.attribute_not_json",
+        path=path,
+        type=type(value).__name__,
+        value=repr(value),
+    )
+    raise InvalidTypeError(msg, message=said_as)
 
 
 def plain_json(value: Any) -> Any:
@@ -1406,7 +1436,8 @@ class _FrozenDict(dict[str, Any]):
 
     def _readonly(self, *_a: object, **_k: object) -> Any:
         msg = "a TicketEvent's attributes are read-only; build a new event"
-        raise InvalidTypeError(msg)
+        said_as = said("error.sla.attributes_read_only")
+        raise InvalidTypeError(msg, message=said_as)
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly
     __ior__ = _readonly
