@@ -96,26 +96,34 @@ lookup: Final = _lookup
 MISSING: Final = _MISSING
 
 
+def _said_scalar(code: str, what: str, **params: str) -> Any:
+    """An error of ``_check_scalar``'s: ``what`` is one of its two callers' phrases."""
+    attr = what.removeprefix("the condition's ")
+    if attr == what:  # "each OneOf value"
+        return said(f"{code}.one_of", **params)
+    return said(code, attr=attr, **params)
+
+
 def _check_scalar(value: object, what: str) -> None:
     if value is not None and not isinstance(value, str | int | float | bool):
         msg = (
             f"{what} must be a string, number, boolean or None so the rule "
             f"serialises to JSON; got {type(value).__name__} {quote(value)}"
         )
-        said_as = said(
+        said_as = _said_scalar(
             "error.condition.not_scalar",
-            what=what,
+            what,
             type=type(value).__name__,
             value=quote(value),
         )
         raise InvalidConditionError(msg, message=said_as)
     if isinstance(value, float) and math.isnan(value):
         msg = f"{what} is NaN, which equals nothing; use a real number"
-        said_as = said("error.condition.nan", what=what)
+        said_as = _said_scalar("error.condition.nan", what)
         raise InvalidConditionError(msg, message=said_as)
     if isinstance(value, float) and math.isinf(value):
         msg = f"{what} is infinite, which JSON cannot hold; use a finite number"
-        said_as = said("error.condition.infinite", what=what)
+        said_as = _said_scalar("error.condition.infinite", what)
         raise InvalidConditionError(msg, message=said_as)
 
 

@@ -178,6 +178,15 @@ _REFUSED: Final = {
     sre.ATOMIC_GROUP: "an atomic group ((?>…))",
     sre.POSSESSIVE_REPEAT: "a possessive quantifier (*+, ++, ?+)",
 }
+# Each refused construct's message code (its English is _REFUSED's phrase).
+_REFUSED_CODES: Final = {
+    sre.GROUPREF: "pattern.construct.backreference",
+    sre.GROUPREF_EXISTS: "pattern.construct.conditional",
+    sre.ASSERT: "pattern.construct.lookaround",
+    sre.ASSERT_NOT: "pattern.construct.negative_lookaround",
+    sre.ATOMIC_GROUP: "pattern.construct.atomic_group",
+    sre.POSSESSIVE_REPEAT: "pattern.construct.possessive",
+}
 
 
 def _char_source(op: Any, av: Any) -> str:
@@ -301,8 +310,13 @@ class _Builder:
             f"the pattern {quote(self.pattern)} uses {what}, which no linear-time "
             "matcher can follow; rewrite it without (or split the rule in two)"
         )
+        construct = _REFUSED_CODES.get(op)
         said_as = said(
-            "error.pattern.not_linear", pattern=quote(self.pattern), what=what
+            "error.pattern.not_linear",
+            pattern=quote(self.pattern),
+            what=said(construct)
+            if construct is not None
+            else said("pattern.construct.other", op=str(op)),
         )
         raise UnsupportedPatternError(msg, message=said_as)
 

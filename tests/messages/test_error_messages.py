@@ -14,31 +14,48 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit import _codec
+from servicekit import Channel, Priority, Tier, _codec
 from servicekit._iso import instant_from_iso
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
     DeserializationError,
+    DuplicateIdError,
     HolidayDataMissingError,
     InvalidArgumentError,
+    InvalidConditionError,
     InvalidEventError,
+    InvalidHolidayError,
     InvalidHoursError,
+    InvalidTypeError,
     ServiceKitError,
     UnknownNameError,
     UnknownTimezoneError,
+    UnsupportedPatternError,
 )
 from servicekit.messages import Message
 from servicekit.sla import (
+    AllOf,
     BusinessCalendar,
+    Compare,
+    Contains,
+    Equals,
+    HolidayAnnouncement,
     HolidaySet,
     MetricDefinition,
+    OneOf,
     PolicySet,
+    SlaPolicy,
     SlaTarget,
+    TextContains,
+    TextHasWord,
+    TextMatches,
     TicketEvent,
+    condition_from,
     parse_hours,
 )
 from servicekit.sla._hours import parse_weekly
+from servicekit.sla._model import metric_of_name
 from servicekit.sla._stream import ticket_id
 
 CREATED = {"at": "2025-01-27T09:12:00+08:00", "kind": "created"}
@@ -51,6 +68,11 @@ POLICY = {
 
 ALWAYS = BusinessCalendar.always_open()
 ZERO = dt.timedelta(0)
+HOUR = dt.timedelta(hours=1)
+TARGET = SlaTarget(metric="first_response", within=HOUR)
+SLA_POLICY = SlaPolicy(
+    name="p", targets=[TARGET], calendar=BusinessCalendar.always_open()
+)
 END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 DAWN = dt.datetime(1, 1, 3, tzinfo=dt.UTC)
 MAKE_UP_ONLY = BusinessCalendar(
@@ -210,7 +232,215 @@ REACHABLE = [
     ),
     (InvalidEventError, lambda: TicketEvent(at=DAWN, kind="status_changed")),
     (InvalidEventError, lambda: TicketEvent(at=DAWN, kind="facts_changed")),
+    # The rest of the core's refusals (issue 16): rule conditions, text patterns,
+    # names, calendars, holiday sources and announcements, targets, policies, events.
+    (InvalidConditionError, lambda: Equals(field="category", value=[1])),
+    (InvalidConditionError, lambda: Equals(field="category", value=float("nan"))),
+    (InvalidConditionError, lambda: Equals(field="category", value=float("inf"))),
+    (InvalidConditionError, lambda: Equals(field="", value=1)),
+    (InvalidConditionError, lambda: OneOf(field="category", values="ab")),
+    (InvalidConditionError, lambda: OneOf(field="category", values=[])),
+    (InvalidConditionError, lambda: OneOf(field="category", values=[[1]])),
+    (InvalidConditionError, lambda: OneOf(field="category", values=[float("nan")])),
+    (InvalidConditionError, lambda: OneOf(field="category", values=[float("inf")])),
+    (InvalidConditionError, lambda: Compare(field="category", op="~", value=1)),
+    (InvalidConditionError, lambda: Compare(field="priority", op="<", value="x")),
+    (InvalidConditionError, lambda: Compare(field="category", op="<", value=None)),
+    (
+        InvalidConditionError,
+        lambda: Compare(field="category", op="<", value=1).matches({"category": "a"}),
+    ),
+    (
+        InvalidConditionError,
+        lambda: Compare(field="category", op="<", value="a").matches(
+            {"category": ["a"]}
+        ),
+    ),
+    (
+        InvalidConditionError,
+        lambda: Compare(field="priority", op="<", value="high").matches(
+            {"priority": "x"}
+        ),
+    ),
+    (
+        InvalidConditionError,
+        lambda: Contains(field="category", value=1).matches({"category": 1}),
+    ),
+    (
+        InvalidConditionError,
+        lambda: TextContains(field="category", value="a").matches({"category": 1}),
+    ),
+    (InvalidConditionError, lambda: TextContains(field="category", value=1)),
+    (InvalidConditionError, lambda: TextContains(field="category", value="")),
+    (
+        InvalidConditionError,
+        lambda: TextContains(field="category", value="a", casefold=1),
+    ),
+    (InvalidConditionError, lambda: TextHasWord(field="category", word=" a")),
+    (InvalidConditionError, lambda: AllOf(conditions=3)),
+    (InvalidConditionError, lambda: condition_from({"field": "x", "value": 1})),
+    (InvalidConditionError, lambda: condition_from(3)),
+    (
+        UnsupportedPatternError,
+        lambda: TextMatches(field="category", pattern="(a{1000}){1000}"),
+    ),
+    (UnsupportedPatternError, lambda: TextMatches(field="category", pattern="(a)\\1")),
+    (InvalidConditionError, lambda: TextMatches(field="category", pattern=1)),
+    (InvalidConditionError, lambda: TextMatches(field="category", pattern="")),
+    (
+        UnsupportedPatternError,
+        lambda: TextMatches(field="category", pattern="a" * 100_000),
+    ),
+    (InvalidConditionError, lambda: TextMatches(field="category", pattern="(")),
+    (UnsupportedPatternError, lambda: TextMatches(field="category", pattern="(?i)a")),
+    (
+        UnsupportedPatternError,
+        lambda: TextMatches(field="category", pattern="(" * 17 + "a" + ")*" * 17),
+    ),
+    (UnknownNameError, lambda: Tier.parse("x")),
+    (InvalidTypeError, lambda: Priority.HIGH < "nope"),
+    (UnknownNameError, lambda: Channel.parse("x")),
+    (InvalidTypeError, lambda: Channel.register(3)),
+    (InvalidArgumentError, lambda: Channel.register("")),
+    (
+        InvalidHoursError,
+        lambda: BusinessCalendar(
+            timezone="UTC",
+            weekly_hours={1: [("09:00", "10:00")]},
+            workdays=[dt.date(2025, 1, 4)],
+        ),
+    ),
+    (
+        InvalidHoursError,
+        lambda: BusinessCalendar(
+            timezone="UTC", weekly_hours={1: [("09:00", "10:00")]}
+        ).with_announcement(
+            2025, holidays=[dt.date(2025, 1, 1)], workdays=[dt.date(2025, 1, 4)]
+        ),
+    ),
+    (InvalidArgumentError, lambda: ALWAYS.add(DAWN, -dt.timedelta(hours=1))),
+    (InvalidArgumentError, lambda: ALWAYS.subtract(DAWN, -dt.timedelta(hours=1))),
+    (InvalidTypeError, lambda: ALWAYS.add_business_days(DAWN, 1.5)),
+    (InvalidArgumentError, lambda: ALWAYS.add_business_days(DAWN, -1)),
+    (InvalidHolidayError, lambda: HolidaySet(dates=3)),
+    (InvalidHolidayError, lambda: HolidaySet(dates=["2025-01-01"])),
+    (InvalidHolidayError, lambda: HolidaySet(country="CN", categories=3)),
+    (InvalidHolidayError, lambda: HolidaySet(country=1)),
+    (InvalidHolidayError, lambda: HolidayAnnouncement(year="2027", holidays=[])),
+    (InvalidHolidayError, lambda: HolidayAnnouncement(year=0, holidays=[])),
+    (InvalidHolidayError, lambda: HolidayAnnouncement(year=2027, holidays=[])),
+    (
+        InvalidHolidayError,
+        lambda: HolidayAnnouncement(year=2027, holidays=[dt.date(2030, 1, 1)]),
+    ),
+    (
+        InvalidHolidayError,
+        lambda: HolidayAnnouncement(
+            year=2027,
+            holidays=[dt.date(2027, 1, 1)],
+            workdays=[dt.date(2027, 1, 1)],
+        ),
+    ),
+    (InvalidHolidayError, lambda: HolidaySet(announcements=3)),
+    (InvalidHolidayError, lambda: HolidaySet(announcements=[3])),
+    (
+        InvalidHolidayError,
+        lambda: HolidaySet(
+            announcements=[
+                HolidayAnnouncement(year=2027, holidays=[dt.date(2027, 1, 1)]),
+                HolidayAnnouncement(year=2027, holidays=[dt.date(2027, 1, 2)]),
+            ]
+        ),
+    ),
+    (InvalidHolidayError, lambda: HolidaySet(country="CN", market="XNYS")),
+    (InvalidHolidayError, lambda: HolidaySet(source=3)),
+    (UnknownNameError, lambda: HolidaySet(country="CN", categories=["x"])),
+    (
+        UnknownNameError,
+        lambda: HolidaySet(country="US", subdiv="CA", categories=["x"]),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaTarget(metric="first_response", within=HOUR, warn_at="x"),
+    ),
+    (
+        InvalidTypeError,
+        lambda: SlaTarget(metric="first_response", within=HOUR, warn_at=["x"]),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaTarget(metric="first_response", within=HOUR, warn_at=[1.5]),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaTarget(metric="first_response", within=HOUR, warn_at=[0.5, 0.5]),
+    ),
+    (
+        InvalidTypeError,
+        lambda: SlaTarget(metric="first_response", within=HOUR, business_hours=1),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaTarget(metric="first_response", within=HOUR, name=" "),
+    ),
+    (InvalidArgumentError, lambda: metric_of_name(" ")),
+    (
+        InvalidArgumentError,
+        lambda: SlaTarget(
+            metric="resolution", within=HOUR, stop_when={"type": "always"}
+        ),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaTarget(metric="resolution", within=HOUR, stop_when={"agent": "a"}),
+    ),
+    (InvalidTypeError, lambda: SlaPolicy(name="p", targets=3, calendar=ALWAYS)),
+    (InvalidTypeError, lambda: SlaPolicy(name="p", targets=[3], calendar=ALWAYS)),
+    (
+        InvalidTypeError,
+        lambda: SlaPolicy(name="p", targets=[TARGET], calendar=ALWAYS, pause_on=3),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaPolicy(
+            name="p", targets=[TARGET], calendar=ALWAYS, pause_on=["open"]
+        ),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: SlaPolicy(name=" ", targets=[TARGET], calendar=ALWAYS),
+    ),
+    (InvalidTypeError, lambda: SlaPolicy(name="p", targets=[TARGET], calendar=3)),
+    (InvalidTypeError, lambda: PolicySet(3)),
+    (InvalidTypeError, lambda: PolicySet([3])),
+    (DuplicateIdError, lambda: PolicySet([SLA_POLICY, SLA_POLICY])),
+    (InvalidTypeError, lambda: TicketEvent(at=DAWN, kind="created", category="")),
+    (InvalidTypeError, lambda: TicketEvent(at=DAWN, kind="created", attributes=3)),
+    (
+        InvalidTypeError,
+        lambda: TicketEvent(at=DAWN, kind="created", attributes={"name": {1: 2}}),
+    ),
+    (
+        InvalidArgumentError,
+        lambda: TicketEvent(at=DAWN, kind="created", attributes={"name": float("nan")}),
+    ),
+    (
+        InvalidTypeError,
+        lambda: TicketEvent(
+            at=DAWN, kind="created", attributes={"name": dt.date(2025, 1, 1)}
+        ),
+    ),
+    (
+        InvalidTypeError,
+        lambda: _set_an_attribute(
+            TicketEvent(at=DAWN, kind="created", attributes={"name": 1})
+        ),
+    ),
 ]
+
+
+def _set_an_attribute(event: TicketEvent) -> None:
+    event.attributes["name"] = 2  # type: ignore[index]
 
 
 def _deep(levels: int) -> list[object]:
@@ -242,6 +472,14 @@ ALLOWED = {
     *("AGENT_REPLY", "STATUS_CHANGED", "FACTS_CHANGED", "CREATED", "RESOLUTION"),
     *("priority", "tier", "channel", "category", "fact", "within", "open"),
     *("resolution", "datetime"),
+    # Conditions, patterns, names, calendars and holidays (issue 16): the classes,
+    # fields, arguments and methods a rule or a call names, and values as written.
+    *("Always", "Equals", "OneOf", "Compare", "Contains", "TextContains", "AnyOf"),
+    *("field", "value", "casefold", "False", "NaN", "nan", "int", "list", "re"),
+    *("Priority", "HIGH", "Channel", "register", "TicketStatus"),
+    *("OPEN", "PENDING", "ON_HOLD", "workday_hours", "add", "subtract", "n"),
+    *("HolidaySet", "HolidayAnnouncement", "HolidayBase", "announcements", "source"),
+    *("warn_at", "business_hours", "stop_when", "targets", "pause_on"),
 }
 _VERBATIM = re.compile(
     r"'[^']*'|\$[\w.\[\]']*|\w+\[\w+\]|（[^）]*）|(?:以下之一|可用的键为)[：\s]*[^；]*"

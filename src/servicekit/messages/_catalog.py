@@ -850,21 +850,36 @@ _define(
 # Rule conditions (policies' when, triage rules): what a policies file can get wrong.
 _define(
     "error.condition.not_scalar",
-    "{what} must be a string, number, boolean or None so the rule serialises to "
-    "JSON; got {type} {value}",
-    what=k.TEXT,
+    "the condition's {attr} must be a string, number, boolean or None so the rule "
+    "serialises to JSON; got {type} {value}",
+    attr=k.TEXT,
+    type=k.TEXT,
+    value=k.TEXT,
+)
+_define(
+    "error.condition.not_scalar.one_of",
+    "each OneOf value must be a string, number, boolean or None so the rule "
+    "serialises to JSON; got {type} {value}",
     type=k.TEXT,
     value=k.TEXT,
 )
 _define(
     "error.condition.nan",
-    "{what} is NaN, which equals nothing; use a real number",
-    what=k.TEXT,
+    "the condition's {attr} is NaN, which equals nothing; use a real number",
+    attr=k.TEXT,
+)
+_define(
+    "error.condition.nan.one_of",
+    "each OneOf value is NaN, which equals nothing; use a real number",
 )
 _define(
     "error.condition.infinite",
-    "{what} is infinite, which JSON cannot hold; use a finite number",
-    what=k.TEXT,
+    "the condition's {attr} is infinite, which JSON cannot hold; use a finite number",
+    attr=k.TEXT,
+)
+_define(
+    "error.condition.infinite.one_of",
+    "each OneOf value is infinite, which JSON cannot hold; use a finite number",
 )
 _define(
     "error.condition.field_empty",
@@ -993,8 +1008,18 @@ _define(
     "the pattern {pattern} uses {what}, which no linear-time matcher can follow; "
     "rewrite it without (or split the rule in two)",
     pattern=k.TEXT,
-    what=k.TEXT,
+    what=k.MESSAGE,
 )
+_define("pattern.construct.backreference", "a backreference (\\1, (?P=name))")
+_define("pattern.construct.conditional", "a conditional group ((?(1)…|…))")
+_define("pattern.construct.lookaround", "a lookahead or lookbehind ((?=…), (?<=…))")
+_define(
+    "pattern.construct.negative_lookaround",
+    "a negative lookahead or lookbehind ((?!…), (?<!…))",
+)
+_define("pattern.construct.atomic_group", "an atomic group ((?>…))")
+_define("pattern.construct.possessive", "a possessive quantifier (*+, ++, ?+)")
+_define("pattern.construct.other", "the construct {op}", op=k.TEXT)
 _define(
     "error.pattern.not_text",
     "a pattern must be text (a regular expression); got {source}",
@@ -1175,16 +1200,24 @@ _define(
     "source must be a holidays.HolidayBase, got {source}",
     source=k.TEXT,
 )
+_define("holidays.source", "{kind} {which}", kind=k.NAME, which=k.TEXT)
+_define(
+    "holidays.source.subdiv",
+    "{kind} {which}, subdivision {subdiv}",
+    kind=k.NAME,
+    which=k.TEXT,
+    subdiv=k.TEXT,
+)
 _define(
     "error.holidays.no_category",
     "the holidays package has no holiday category {categories} for {what}",
     categories=k.TEXT,
-    what=k.TEXT,
+    what=k.MESSAGE,
 )
 _define(
     "error.holidays.refused",
     "the holidays package refuses {what}: {reason}",
-    what=k.TEXT,
+    what=k.MESSAGE,
     reason=k.TEXT,
 )
 _define(

@@ -19,7 +19,7 @@ import copy
 import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import holidays as holidays_lib
@@ -32,6 +32,9 @@ from servicekit.errors import (
     UnknownNameError,
 )
 from servicekit.sla._instants import MAX_YEAR, MIN_YEAR, show
+
+if TYPE_CHECKING:
+    from servicekit.messages import Message
 
 __all__ = ["HolidayAnnouncement", "HolidaySet"]
 
@@ -393,20 +396,33 @@ class HolidaySet(_codec.Serialisable):
                 said_as = said(
                     "error.holidays.no_category",
                     categories=quote(", ".join(self.categories)),
-                    what=what,
+                    what=self._said_source(),
                 )
                 raise UnknownNameError(msg, message=said_as) from None
             msg = f"the holidays package refuses {what}: {quote(str(e))}"
-            said_as = said("error.holidays.refused", what=what, reason=quote(str(e)))
+            said_as = said(
+                "error.holidays.refused",
+                what=self._said_source(),
+                reason=quote(str(e)),
+            )
             raise InvalidHolidayError(msg, message=said_as) from None
         except (TypeError, KeyError, AttributeError) as e:
             msg = f"the holidays package refuses {self._describe()}: {quote(str(e))}"
             said_as = said(
                 "error.holidays.refused",
-                what=str(self._describe()),
+                what=self._said_source(),
                 reason=quote(str(e)),
             )
             raise InvalidHolidayError(msg, message=said_as) from None
+
+    def _said_source(self) -> Message:
+        """``_describe()`` as a message: the kind of source said in each locale."""
+        kind = "country" if self.country is not None else "market"
+        which = quote(self.country or self.market)
+        if self.subdiv is None:
+            return said("holidays.source", kind=kind, which=which)
+        subdiv = quote(self.subdiv)
+        return said("holidays.source.subdiv", kind=kind, which=which, subdiv=subdiv)
 
     def _describe(self) -> str:
         kind, code = (
