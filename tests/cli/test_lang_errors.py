@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from servicekit.cli import main
+from servicekit.errors import InvalidArgumentError
 
 NOW = ("--now", "2025-01-31T18:00+08:00")
 DUE = ("due", "--tz", "Asia/Shanghai", "--start", "2025-01-24T17:40", "--within", "4h")
@@ -489,10 +490,9 @@ def test_english_error_lines_are_unchanged(tmp_path, case):
     assert _run(tmp_path, "en", files, args)[1] == ENGLISH[case]
 
 
-# Errors the library raises without a message yet (their raise sites belong to
-# modules being changed elsewhere): the Chinese line frames the English sentence,
-# which is said as it is, never lost or garbled.
-FALLBACKS = [
+# These were fallbacks until the SLA's own rules, and then the rest of the core's
+# refusals, carried messages (issue 16).
+SAID_IN_CHINESE = [
     (
         "a_warning_fraction_beyond_the_breach",
         {
@@ -515,11 +515,8 @@ FALLBACKS = [
                 }
             ),
         },
-        "each warn_at fraction must lie strictly between 0 and 1",
+        "warn_at的每个分数都必须严格介于0和1之间（1即超时）",
     ),
-]
-# These were fallbacks until the SLA's own rules carried messages (issue 16).
-SAID_IN_CHINESE = [
     (
         "an_instant_beyond_the_years_of_every_zone",
         {"e.jsonl": _events({**CREATED, "at": "9999-12-31T23:00:00+00:00"})},
@@ -544,19 +541,35 @@ SAID_IN_CHINESE = [
     ids=[c[0] for c in SAID_IN_CHINESE],
 )
 def test_the_sla_rules_own_errors_are_said_in_chinese(tmp_path, files, chinese):
-    status, err = _run(tmp_path, "zh-CN", files, ("sla", "e.jsonl", *NOW))
+    policies = ("--policies", "p.json") if "p.json" in files else ()
+    status, err = _run(tmp_path, "zh-CN", files, ("sla", "e.jsonl", *policies, *NOW))
     assert status == 2
     assert chinese in err
 
 
-@pytest.mark.parametrize(
-    ("files", "english"), [c[1:] for c in FALLBACKS], ids=[c[0] for c in FALLBACKS]
-)
+class _RefusedWithoutAMessage:
+    """Stands in for PolicySet: refuses any file with an error that has no message."""
+
+    @staticmethod
+    def from_dict(_data: object) -> object:
+        msg = "a refusal said only in English"
+        raise InvalidArgumentError(msg)
+
+
 def test_an_error_without_a_message_is_said_in_english_inside_the_chinese_line(
-    tmp_path, files, english
+    tmp_path, monkeypatch
 ):
+    """The fallback: an error without a message is framed by the Chinese line and
+    said in English, never lost or garbled.
+
+    The refusals a policies file reached without one now have messages, so one is
+    made here.
+    """
+    monkeypatch.setattr("servicekit.cli._sla.PolicySet", _RefusedWithoutAMessage)
+    files = {"e.jsonl": _events(CREATED), "p.json": "{}"}
     args = ("sla", "e.jsonl", "--policies", "p.json", *NOW)
     status, err = _run(tmp_path, "zh-CN", files, args)
     assert status == 2
-    assert err.startswith("servicekit：错误：p.json、字段")
-    assert english in err
+    assert err == (
+        'servicekit：错误：p.json、字段 "policies"：a refusal said only in English\n'
+    )
