@@ -264,6 +264,10 @@ REACHABLE = [
     ),
     (
         InvalidConditionError,
+        lambda: Compare(field="category", op="<", value=1).matches({"category": [1]}),
+    ),
+    (
+        InvalidConditionError,
         lambda: Contains(field="category", value=1).matches({"category": 1}),
     ),
     (
