@@ -160,7 +160,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 category=r.category,
                 policy=report.policy,
                 created=r.created,
-                bot_only=o.bot and o.agent is None and r.bot_solves,
+                bot_only=o.bot_solved,
                 assigned=o.agent is not None,
                 wait=o.wait,
                 handling=r.handling,
@@ -213,7 +213,7 @@ def _conversation(
     if o.bot:
         t += rng.uniform(1.0, 12.0)  # the bot answers, occasionally slowly
         plan.append((t, EventKind.AGENT_REPLY, None))
-        if r.bot_solves:
+        if o.bot_solved:
             plan.append(
                 (
                     t + rng.uniform(60, 360),
