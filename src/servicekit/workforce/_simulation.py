@@ -904,7 +904,9 @@ def simulate_desk(
     again when the router's wait for a busy owner ends. With ``bot``, every contact
     on the bot's channel is answered by the bot, which keeps some (``by_bot``) and
     hands the rest to people. With ``until``, nothing happens from that instant on:
-    contacts still waiting then stay unanswered, and SLA logs are read then.
+    contacts still waiting then stay unanswered, SLA logs are read then, and a
+    forecast's contacts drawn from then on are left out (given arrivals from then on
+    are refused).
 
     The same inputs and seed give the same result, bit for bit; each contact's
     patience and handling time come from streams of their own, so two staffings
@@ -958,7 +960,7 @@ def simulate_desk(
             more than two million contacts expected, fewer than 2 batches, a
             confidence outside (0, 1), both or neither of ``volumes`` and
             ``arrivals``, two arrivals with one ticket id, an arrival before
-            ``start``, or ``until`` before ``start``.
+            ``start`` or not before ``until``, or ``until`` before ``start``.
         InvalidTypeError: inputs of the wrong type.
         NaiveDatetimeError: a ``start`` without a time zone.
 
@@ -1036,10 +1038,22 @@ def simulate_desk(
     else:
         draws = _given_draws(given, kinds, base_us)
         horizon = max((d.arrival for d in draws), default=0.0)
+    if stop is not None:
+        late = [d for d in draws if d.arrival >= stop]
+        if late and given is not None:
+            first_late = late[0].ticket
+            assert first_late is not None  # noqa: S101 -- given arrivals carry tickets
+            msg = (
+                f"arrivals: ticket {first_late.id!r} arrives at "
+                f"{first_late.created_at.isoformat()}, not before until; leave it out "
+                "or simulate until later"
+            )
+            raise InvalidArgumentError(msg)
+        # A forecast's contacts drawn from ``until`` on never arrive in this run.
+        draws = [d for d in draws if d.arrival < stop]
+        horizon = stop
     if helper is not None:
         draws = _bot_draws(draws, helper, kinds, seed)
-    if stop is not None:
-        horizon = stop
     desk = Desk(
         pipeline,
         team,
