@@ -21,7 +21,7 @@ from servicekit.routing import Agent, OwnerStickiness, Router, Ticket
 from servicekit.routing import _values as v
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from servicekit._vocabulary import Channel
     from servicekit.workforce._simulation import ContactType
@@ -239,23 +239,49 @@ class Desk:
                 ended[i] = d.arrival  # answered and kept by the bot on arrival
             else:
                 self._push(d.arrival, _ARRIVE, i)
+        # After every dispatch no waiting contact can be placed (the router places
+        # greedily, and placing one only ever uses room up). So an event needs a
+        # dispatch only if it could let a contact be placed: whether an agent may
+        # take a contact depends on that agent's own room and the contact's own
+        # facts and wait, so only the agent or the contact the event changed can
+        # have become a match. The router itself decides whether it is one.
         while self.heap:
             now, kind, _, key = heapq.heappop(self.heap)
             if now >= self.until:
                 break  # nothing more happens: who still waits, waits
             if kind == _DONE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
-                self._finish(key)
+                agent_id, channel = self._finish(key)
+                if not (
+                    self.waiting.get(channel)
+                    and self.on_duty[agent_id] > 0
+                    and channel in self.rooms[agent_id]
+                ):
+                    continue
+                candidates = self._on_channels({channel})
             elif kind == _ON:
-                self.on_duty[str(key)] += 1
+                agent_id = str(key)
+                self.on_duty[agent_id] += 1
                 self.present = sorted(+self.on_duty)
+                if not self._room_for_waiting(agent_id):
+                    continue
+                candidates = self._on_channels(self.rooms[agent_id])
             elif kind == _OFF:
-                self.on_duty[str(key)] -= 1
+                agent_id = str(key)
+                self.on_duty[agent_id] -= 1
                 self.present = sorted(+self.on_duty)
-                continue  # one agent fewer never lets a waiting contact be placed
+                # One agent fewer lets a contact be placed only when it was
+                # waiting for that agent as its case owner.
+                if self.on_duty[agent_id] > 0 or not self.owner_named:
+                    continue
+                candidates = [
+                    i for i, t in self.queue.items() if t.owner_id == agent_id
+                ]
             elif kind == _ARRIVE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
-                self._arrive(key, draws[key])
+                if not self._room_on(self._arrive(key, draws[key]).channel):
+                    continue
+                candidates = [key]
             elif kind == _HANG_UP:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
                 ticket = self.queue.pop(key, None)
@@ -263,9 +289,13 @@ class Desk:
                     self.waiting[ticket.channel] -= 1
                     ended[key] = now
                 continue
-            elif key not in self.queue:  # a retry for a contact already answered
-                continue
-            for i, agent_id, step in self._dispatch(now):
+            else:  # a retry: the contact's wait crossed one of the router's steps
+                assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
+                waiting = self.queue.get(key)
+                if waiting is None or not self._room_on(waiting.channel):
+                    continue
+                candidates = [key]
+            for i, agent_id, step in self._dispatch(now, candidates):
                 # The agent's capacity is held from the router's choice; the
                 # contact is taken after its pickup delay.
                 taken = now + draws[i].pickup
@@ -289,7 +319,20 @@ class Desk:
             for i, d in enumerate(draws)
         ]
 
-    def _arrive(self, i: int, d: Draws) -> None:
+    def _room_on(self, channel: Channel) -> bool:
+        """Someone on duty has room on ``channel``."""
+        rooms = self.rooms
+        return any(channel in rooms[a] for a in self.present)
+
+    def _room_for_waiting(self, agent_id: str) -> bool:
+        """``agent_id`` has room on a channel someone waits on."""
+        return any(self.waiting.get(c) for c in self.rooms[agent_id])
+
+    def _on_channels(self, channels: Collection[Channel]) -> list[int]:
+        """The waiting contacts on ``channels``, in order of arrival."""
+        return [i for i, t in self.queue.items() if t.channel in channels]
+
+    def _arrive(self, i: int, d: Draws) -> Ticket:
         ticket = d.ticket
         if ticket is None:
             kind = self.kinds[d.kind]
@@ -323,24 +366,34 @@ class Desk:
             self._push(d.arrival + d.patience, _HANG_UP, i)
         for after in self.retries:
             self._push(d.arrival + after, _RETRY, i)
+        return ticket
 
-    def _finish(self, i: int) -> None:
+    def _finish(self, i: int) -> tuple[str, Channel]:
+        """Free the capacity contact ``i`` held; (its agent, its channel)."""
         agent_id, channel = self.holding.pop(i)
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
         self.agents[agent_id] = agent
         self.rooms[agent_id] = _room(agent)
+        return agent_id, channel
 
-    def _dispatch(self, now: float) -> list[tuple[int, str, str]]:
-        if not self.queue:
+    def _dispatch(
+        self, now: float, candidates: list[int]
+    ) -> list[tuple[int, str, str]]:
+        """Offer the waiting ``candidates`` to everyone on duty; what was placed.
+
+        Only the contacts an event may have made placeable are offered (see
+        ``run``): the others could be placed by nobody before the event and still
+        cannot, so leaving them out changes nothing the router decides (every agent
+        on duty is still offered, since who is present decides the case owners' and
+        managers' claims) and saves the router reading the whole queue.
+        """
+        if not candidates:
             return []
-        open_channels = [c for c, n in self.waiting.items() if n]
+        by_id = {self.queue[i].id: i for i in candidates}
         rooms = self.rooms
-        if not any(not rooms[a].isdisjoint(open_channels) for a in self.present):
-            return []
-        by_id = {t.id: i for i, t in self.queue.items()}
         result = self.router.dispatch(
-            list(self.queue.values()),
+            [self.queue[i] for i in candidates],
             [self.agents[a] for a in self.present],
             self.instant(now),
         )
