@@ -20,6 +20,8 @@ from servicekit.workforce import (
     BotChannel,
     ContactType,
     DeskSimulation,
+    Roster,
+    RosterShift,
     SimulatedContact,
     simulate_desk,
 )
@@ -490,3 +492,30 @@ def test_until_cuts_a_forecast_short():
     assert sim.offered < whole.offered
     assert any(c.ended_at is None and c.answered_at is None for c in sim.contacts)
     assert sim.occupancy > 0.9
+
+
+def test_a_contact_waiting_for_its_owner_goes_to_others_when_the_owner_leaves():
+    """An owner going off duty releases the contacts waiting for them at once, as
+    the router would decide then (not at the end of the owner wait)."""
+
+    def shift(agent, minutes):
+        return RosterShift(
+            agent=agent,
+            template="day",
+            day=START.date(),
+            start=START,
+            end=START.add(minutes=minutes),
+        )
+
+    roster = Roster(shifts=[shift("A", 10), shift("B", 60)])
+    agents = [
+        Agent(id="A", capacity={"phone": 1}),
+        Agent(id="B", capacity={"phone": 1}),
+    ]
+    contacts = [
+        arrival(1, 0, handling=3600, owner_id="A"),
+        arrival(2, 300, handling=60, owner_id="A"),
+    ]
+    sim = run(contacts, agents=agents, roster=roster)
+    waiting = sim.contacts[1]
+    assert (waiting.agent_id, seconds(waiting.routed_at)) == ("B", 600)
