@@ -189,8 +189,9 @@ def simulate(
         True
     """
     found: dict[str, Outcome] = {}
+    by_desk = requests_by_desk(world)
     for i, desk in enumerate(desks(world)):
-        for outcome in simulate_desk(world, desk):
+        for outcome in simulate_desk(world, desk, by_desk[desk]):
             found[outcome.request.id] = outcome
         if progress is not None:
             progress(i + 1)
@@ -202,9 +203,24 @@ def desks(world: World) -> tuple[str, ...]:
     return (*(c.name for c in world.cities), NIGHT_DESK)
 
 
-def simulate_desk(world: World, desk: str) -> list[Outcome]:
-    """One desk's month: its requests and its agents, independent of every other desk."""
-    requests = [r for r in world.requests if r.desk == desk]
+def requests_by_desk(world: World) -> dict[str, list[Request]]:
+    """Each desk's requests, in order of arrival (one pass over the month)."""
+    out: dict[str, list[Request]] = {d: [] for d in desks(world)}
+    for r in world.requests:
+        out[r.desk].append(r)
+    return out
+
+
+def simulate_desk(
+    world: World, desk: str, requests: list[Request] | None = None
+) -> list[Outcome]:
+    """One desk's month: its requests and its agents, independent of every other desk.
+
+    ``requests``: the desk's requests, when the caller has them sorted by desk
+    already (None: picked out of the world's).
+    """
+    if requests is None:
+        requests = [r for r in world.requests if r.desk == desk]
     staff = tuple(s for s in world.staff if s.city == desk)
     given = arrivals(requests)
     run = workforce.simulate_desk(

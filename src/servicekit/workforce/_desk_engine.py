@@ -374,7 +374,8 @@ class Desk:
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
         self.agents[agent_id] = agent
-        self.rooms[agent_id] = _room(agent)
+        if agent.available:  # one fewer on a channel always leaves room on it
+            self.rooms[agent_id] = self.rooms[agent_id] | {channel}
         return agent_id, channel
 
     def _dispatch(
