@@ -4,7 +4,7 @@ A request's conversation is drawn from its own seed: the first reply some second
 minutes after an agent takes it (the bot answers its own channel at once), further
 messages and replies, a pause while waiting for the customer, the solve after the
 handling time, sometimes a reopen. The event log goes through
-:func:`servicekit.sla.evaluate` with ``SERVICE_STANDARD`` at the month's end, exactly as
+:func:`servicekit.sla.evaluate_many` with ``SERVICE_STANDARD`` at the month's end, exactly as
 a CRM would evaluate on read. Surveys are answered by a quarter of the customers whose
 request was solved; the answers depend on the city's hidden quality, the customer's
 mood, and how the request went (a breach, a second contact, a reply in their language).
@@ -30,7 +30,7 @@ from servicekit.sla import (
     MetricStatus,
     TicketEvent,
     TicketStatus,
-    evaluate,
+    evaluate_many,
 )
 from servicekit.sla.presets import SERVICE_STANDARD
 
@@ -122,12 +122,18 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     quality = {c.name: c.quality for c in world.cities}
     now = _at(world.end - 1, ZONE)
     maker = EventMaker(ZONE)
+    rngs = [random.Random(o.request.seed) for o in outcomes]
+    talks = [
+        _conversation(world, o, rng, maker)
+        for o, rng in zip(outcomes, rngs, strict=True)
+    ]
+    # One call for the month's logs: the policies are read once, not per request.
+    reports = evaluate_many(SERVICE_STANDARD, (t[0] for t in talks), now)
     out = []
-    for o in outcomes:
+    for o, rng, (_, solved, first_contact), report in zip(
+        outcomes, rngs, talks, reports, strict=True
+    ):
         r = o.request
-        rng = random.Random(r.seed)
-        events, solved, first_contact = _conversation(world, o, rng, maker)
-        report = evaluate(SERVICE_STANDARD, events, now)
         metrics = tuple(
             _metric(m.value, status, now) for m, status in report.metrics.items()
         )
