@@ -626,6 +626,7 @@ from servicekit.sla import (  # noqa: E402
     BusinessCalendar,
     EventKind,
     Metric,
+    MetricDefinition,
     PolicySet,
     SlaPolicy,
     SlaTarget,
@@ -695,6 +696,42 @@ _SLA_WHEN = st.one_of(
     tiers.map(lambda t: {"tier": t}),
     st.sets(priorities, min_size=1, max_size=2).map(lambda ps: {"priority": list(ps)}),
 )
+
+
+# Conditions a team's metric starts or stops on: event kinds, statuses, an event's
+# attribute (a reply by the manager), the ticket's facts after the event.
+_DEFINITION_CONDITIONS = st.sampled_from(
+    (
+        {"kind": "created"},
+        {"kind": "agent_reply"},
+        {"kind": ["created", "agent_reply"]},
+        {"kind": "customer_message"},
+        {"kind": "customer_notified"},
+        {"kind": "survey_sent"},
+        {"kind": "reopened"},
+        {"kind": "status_changed", "status": "solved"},
+        {"kind": "status_changed", "status": ["solved", "closed"]},
+        {"kind": "status_changed", "status": "pending"},
+        {"kind": "agent_reply", "attributes.by": "manager"},
+        {"kind": "agent_reply", "attributes.clear_answer": True},
+        {"kind": "customer_message", "ticket.status": "open"},
+        {"kind": "facts_changed", "ticket.category": "logistics"},
+        {"kind": ["priority_changed", "tier_changed"]},
+    )
+)
+
+
+@st.composite
+def metric_definitions(draw, names=("promise_a", "promise_b", "result_notice")):
+    """A random team-defined metric (start/stop conditions, pause statuses)."""
+    start = draw(_DEFINITION_CONDITIONS)
+    stop = draw(_DEFINITION_CONDITIONS.filter(lambda c: c is not start))
+    return MetricDefinition(
+        name=draw(st.sampled_from(names)),
+        start_on=start,
+        stop_on=stop,
+        pause_on=draw(st.one_of(st.none(), _SLA_PAUSE_ON)),
+    )
 
 
 @st.composite

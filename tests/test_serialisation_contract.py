@@ -78,6 +78,7 @@ from servicekit.sla import (
     EventKind,
     HolidayAnnouncement,
     HolidaySet,
+    MetricDefinition,
     MetricStatus,
     PolicySet,
     SlaClock,
@@ -114,6 +115,7 @@ from strategies import (
     estimates,
     holiday_announcement_fields,
     measure_summaries,
+    metric_definitions,
     priorities,
     routing_agents,
     routing_tickets,
@@ -700,7 +702,10 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
         recency_days=counts,
         reasons=reasons,
     ),
-    SlaTarget: st.sampled_from(SLA_METRICS).flatmap(sla_targets),
+    SlaTarget: st.one_of(st.sampled_from(SLA_METRICS), metric_definitions()).flatmap(
+        sla_targets
+    ),
+    MetricDefinition: metric_definitions(),
     SlaPolicy: sla_policy_sets_only.flatmap(lambda ps: st.sampled_from(ps.policies)),
     PolicySet: sla_policy_sets_only,
     TicketEvent: ticket_events(),

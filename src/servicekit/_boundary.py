@@ -16,13 +16,17 @@ This module must never do I/O or read the clock.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from servicekit.errors import DeserializationError, InvalidArgumentError
 
-__all__ = ["MAX_DEPTH", "check_depth", "quote"]
+if TYPE_CHECKING:
+    from servicekit.messages import Message
+
+__all__ = ["MAX_DEPTH", "check_depth", "quote", "said"]
 
 #: How deeply JSON-like data may nest (objects and arrays), counting the outermost
 #: container as level 1. Real documents (a policy set with nested conditions, an
@@ -92,7 +96,38 @@ def check_depth(
         msg = (
             f"{what} nests deeper than {limit} levels of lists and objects; flatten it"
         )
-        raise (DeserializationError if stored else InvalidArgumentError)(msg)
+        said_as = said("error.nests_too_deep", what=what, limit=limit)
+        raise (DeserializationError if stored else InvalidArgumentError)(
+            msg, message=said_as
+        )
+
+
+def said(code: str, /, **params: Any) -> Message:
+    """The structured message of an error raised by a module ``messages`` imports.
+
+    ``servicekit.messages`` reads its parameters with the codec, so the codec and
+    the modules below it cannot import it when they are loaded; an error is raised
+    long after, and builds its message through this.
+
+    Examples:
+        >>> from servicekit._boundary import said
+        >>> m = said("error.nests_too_deep", what="the file", limit=64)
+        >>> str(m)
+        'the file nests deeper than 64 levels of lists and objects; flatten it'
+        >>> m.render("zh-CN")
+        '该文件的列表和对象嵌套超过64层；请把它展平'
+    """
+    # Built as the router builds its reasons, unchecked: a refused document may
+    # raise several in a row, and the tests hold every code's parameters (each
+    # message's English is its error's text, byte for byte).
+    return _message_class()(code, params)
+
+
+@functools.cache
+def _message_class() -> type[Message]:
+    from servicekit.messages._message import Message  # noqa: PLC0415 -- a cycle
+
+    return Message
 
 
 def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:

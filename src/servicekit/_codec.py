@@ -37,7 +37,7 @@ import types
 import typing
 from collections import abc
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import attrs
 import cattrs
@@ -52,9 +52,12 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import transform_error
 
-from servicekit._boundary import MAX_DEPTH, depth_of, quote
+from servicekit._boundary import MAX_DEPTH, depth_of, quote, said
 from servicekit._iso import duration_from_iso, duration_to_iso, instant_from_iso
 from servicekit.errors import DeserializationError, ServiceKitError
+
+if TYPE_CHECKING:
+    from servicekit.messages import Message
 
 __all__ = [
     "TAG",
@@ -81,28 +84,80 @@ UnstructureHook = Callable[[Any], Any]
 
 
 class ExpectedError(ServiceKitError, ValueError):
-    """A JSON value is not of the kind a field needs (internal to the codec)."""
+    """A JSON value is not of the kind a field needs (internal to the codec).
 
-    def __init__(self, what: str, got: object) -> None:
-        super().__init__(f"expected {what}, got {_describe(got)}")
+    ``what`` is a message of the codec's (``error.a.*``) or one of the phrases
+    `_WHAT` gives a code; any other phrase stays as it is in every locale.
+    """
+
+    def __init__(self, what: str | Message, got: object) -> None:
+        if isinstance(what, str) and what in _WHAT:
+            what = said(_WHAT[what])
+        super().__init__(
+            f"expected {what}, got {_describe(got)}",
+            message=said("error.expected", what=what, got=_got(got)),
+        )
+
+
+# The phrases other modules give ExpectedError, each with its message's code.
+_WHAT: Final = {
+    "true or false": "error.a.bool",
+    "a whole number": "error.a.whole_number",
+    "a finite number": "error.a.finite_number",
+    "text": "error.a.text",
+    "text or null": "error.a.text_or_null",
+    "an ISO-8601 duration such as 'PT24H' or 'PT30M'": "error.a.duration",
+    "an ISO-8601 instant with its UTC offset, such as '2025-01-24T10:00:00+08:00'": (
+        "error.a.instant"
+    ),
+    "a date such as '2025-01-24'": "error.a.date",
+    "an array": "error.a.array",
+    "an object": "error.a.object",
+    "text keys": "error.a.text_keys",
+    "an object of names to JSON values": "error.a.attributes",
+    "a number, 'inf' or '-inf'": "error.a.number_or_infinity",
+    "null": "error.a.null",
+    "a boolean": "error.a.boolean",
+    "a number": "error.a.number",
+}
+
+_KIND_OF: Final = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    str: "text",
+    list: "an array",
+    tuple: "an array",
+    dict: "an object",
+    type(None): "null",
+}
 
 
 def _describe(value: object) -> str:
-    kind = {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "an array",
-        tuple: "an array",
-        dict: "an object",
-        type(None): "null",
-    }.get(type(value))
+    kind = _KIND_OF.get(type(value))
     if kind is None:
         return f"{type(value).__name__} {quote(value)}"
     if value is None:
         return "null"
     return f"{kind} {quote(value)}" if not isinstance(value, list | dict) else kind
+
+
+def _got(value: object) -> Message:
+    """[`_describe`][]'s words as a message."""
+    kind = _KIND_OF.get(type(value))
+    if kind is None:
+        return said("error.got.other", type=type(value).__name__, value=quote(value))
+    if value is None or isinstance(value, list | dict):
+        return said(_WHAT[kind])
+    return said(_GOT[kind], value=quote(value))
+
+
+_GOT: Final = {
+    "a boolean": "error.got.boolean",
+    "a number": "error.got.number",
+    "text": "error.got.text",
+    "an array": "error.got.array",  # a tuple (never JSON): its items are shown
+}
 
 
 # ------------------------------------------------------------------ the registries
@@ -326,7 +381,7 @@ def _date(v: object, _: object) -> dt.date:
 
 def _enum(v: object, t: Any) -> Any:
     if type(v) is not str:
-        raise ExpectedError(f"the text name of a {t.__name__}", v)
+        raise ExpectedError(said("error.a.name_of", type=t.__name__), v)
     # A member's exact value, as the codec writes it, needs no parsing.
     found = t._value2member_map_.get(v)
     if found is not None:
@@ -337,7 +392,8 @@ def _enum(v: object, t: Any) -> Any:
         # The enum's own message may quote all of a huge text: say it short.
         names = ", ".join(str(m.value) for m in t)
         msg = f"{quote(v)} is not a {t.__name__}; expected one of: {names}"
-        raise DeserializationError(msg) from None
+        said_as = said("error.not_member", value=quote(v), type=t.__name__, names=names)
+        raise DeserializationError(msg, message=said_as) from None
 
 
 def _literal_factory(t: Any, _converter: cattrs.Converter) -> StructureHook:
@@ -348,7 +404,7 @@ def _literal_factory(t: Any, _converter: cattrs.Converter) -> StructureHook:
         # By type too: True == 1, and a literal 1 must not take a boolean.
         if any(v == a and type(v) is type(a) for a in allowed):
             return v
-        raise ExpectedError(f"one of {words}", v)
+        raise ExpectedError(said("error.a.one_of", values=words), v)
 
     return structure
 
@@ -397,7 +453,7 @@ def _sequence_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         if not isinstance(v, list | tuple):
             raise ExpectedError("an array", v)
         if fixed and len(v) != len(fixed):
-            raise ExpectedError(f"an array of {len(fixed)} items", v)
+            raise ExpectedError(said("error.a.array_of", count=len(fixed)), v)
         if not detailed and not fixed:
             return build([elem_hook(x, elem) for x in v])
         out: list[Any] = []
@@ -492,23 +548,22 @@ def _union_factory(t: Any, converter: cattrs.Converter) -> StructureHook:
         by_type[list] = by_type[tuple] = _bound(converter, array)
     for obj in objects:
         by_type[dict] = _bound(converter, obj)
-    words = " or ".join(
+    kinds = tuple(
         dict.fromkeys(
             {bool: "a boolean", int: "a number", float: "a number", str: "text"}.get(
                 m, "an object" if m in _SPECS else "an array"
             )
             for m in rest
         )
-    )
-    if optional:
-        words += " or null"
+    ) + (("null",) if optional else ())
 
     def structure(v: Any, _: Any) -> Any:
         if v is None and optional:
             return None
         hook = by_type.get(type(v))
         if hook is None:
-            raise ExpectedError(words, v)
+            either = said("error.a.either", kinds=tuple(said(_WHAT[w]) for w in kinds))
+            raise ExpectedError(either, v)
         return hook(v, type(v))
 
     return structure
@@ -557,7 +612,7 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
         def structure_form(v: Any, t: Any) -> Any:
             # Said here, or the message would name the record instead of the value.
             if not isinstance(v, Mapping):
-                raise ExpectedError(f"an object describing a {cls.__name__}", v)
+                raise ExpectedError(said("error.a.object_of", type=cls.__name__), v)
             return read(v, t)
 
         return structure_form
@@ -580,14 +635,21 @@ def _class_structure(cls: type, converter: cattrs.Converter) -> StructureHook:
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, Mapping):
-            raise ExpectedError(f"an object describing a {cls.__name__}", v)
+            raise ExpectedError(said("error.a.object_of", type=cls.__name__), v)
         if tag is not None:
             given = v.get(TAG)
             if given != tag:
                 msg = (
                     f"{TAG!r} must be {tag!r} for a {cls.__name__}, got {quote(given)}"
                 )
-                raise DeserializationError(msg)
+                said_as = said(
+                    "error.tag_must_be",
+                    key=repr(TAG),
+                    tag=repr(tag),
+                    type=cls.__name__,
+                    given=quote(given),
+                )
+                raise DeserializationError(msg, message=said_as)
             v = {k: x for k, x in v.items() if k != TAG}
         extra = [k for k in v if k not in names]
         if extra:
@@ -689,24 +751,33 @@ def _variant_structure(family: object, converter: cattrs.Converter) -> Structure
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, Mapping):
-            raise ExpectedError(f"an object with a {TAG!r} ({known})", v)
+            raise ExpectedError(said("error.a.tagged", key=repr(TAG), known=known), v)
         tag = v.get(TAG)
         hook = hooks.get(tag) if type(tag) is str else None
         if hook is not None:
             return hook(v, table[typing.cast("str", tag)])
         if TAG in v:
             msg = f"unknown {TAG} {quote(tag)}; expected one of: {known}"
+            said_as = said("error.unknown_tag", key=TAG, value=quote(tag), known=known)
         elif old_tag is not None and old_tag in v:
             msg = (
                 f"{old_tag!r} named the {TAG} in documents written before issue 13; "
                 f"name it under {TAG!r} ({known}): docs/serialisation.md, 'Format "
                 "changes', shows how to convert such a document"
             )
+            said_as = said(
+                "error.old_tag",
+                old=repr(old_tag),
+                key=TAG,
+                quoted=repr(TAG),
+                known=known,
+            )
         elif shorthand is not None:
             return shorthand(v, None)
         else:
             msg = f"missing {TAG!r}; expected one of: {known}"
-        raise DeserializationError(msg)
+            said_as = said("error.missing_tag", key=repr(TAG), known=known)
+        raise DeserializationError(msg, message=said_as)
 
     return structure
 
@@ -787,25 +858,56 @@ _FAST: Final = _converter(detailed=False)
 _DETAILED: Final = _converter(detailed=True)
 
 
-def _format(exc: BaseException, _type: object) -> str:
+def _format(exc: BaseException, _type: object) -> tuple[str, Message | str]:
+    """One problem's English text, and its message (the text when it has none)."""
     if isinstance(exc, ForbiddenExtraKeysError):
-        names = _keys(exc.cl)
+        names = ", ".join(_keys(exc.cl))
         extra = ", ".join(repr(k) for k in sorted(exc.extra_fields, key=str))
         plural = "s" if len(exc.extra_fields) > 1 else ""
-        return f"unknown key{plural} {extra}; expected {', '.join(names)}"
+        code = "error.unknown_keys" if plural else "error.unknown_key"
+        return (
+            f"unknown key{plural} {extra}; expected {names}",
+            said(code, keys=extra, expected=names),
+        )
     if isinstance(exc, KeyError):
-        return "this required key is missing"
+        return "this required key is missing", said("error.missing_key")
     if isinstance(exc, ServiceKitError):
-        return str(exc)
-    return f"unusable value ({type(exc).__name__}: {quote(str(exc))})"
+        return str(exc), exc.message or str(exc)
+    error = quote(str(exc))
+    return (
+        f"unusable value ({type(exc).__name__}: {error})",
+        said("error.unusable_value", type=type(exc).__name__, error=error),
+    )
 
 
-def _messages(exc: BaseException) -> list[str]:
+def _messages(exc: BaseException) -> list[tuple[str, Message]]:
+    """Each problem in ``exc`` as ``at $.path: ...``: its English text and message."""
+    problems: list[Message | str] = []
+
+    def describe(e: BaseException, t: object) -> str:
+        text, message = _format(e, t)
+        problems.append(message)
+        return text
+
+    # transform_error describes the problems in order, each once: the messages
+    # collected are the lines', one for one.
+    lines = transform_error(exc, path="$", format_exception=describe)
     out = []
-    for line in transform_error(exc, path="$", format_exception=_format):
+    for line, problem in zip(lines, problems, strict=True):
         description, _, path = line.rpartition(" @ ")
-        out.append(f"at {path}: {description}")
+        out.append(
+            (f"at {path}: {description}", said("error.at", path=path, problem=problem))
+        )
     return out
+
+
+def _unusable(name: str, problems: list[tuple[str, Message]]) -> DeserializationError:
+    """The one error of a failed read: every problem, each at its JSON path."""
+    texts = [text for text, _ in problems]
+    said_as = said("error.unusable", what=name, problems=tuple(m for _, m in problems))
+    return DeserializationError(
+        f"{name} data is unusable: " + "; ".join(texts), message=said_as
+    )
 
 
 def _too_deep(data: object) -> str:
@@ -899,13 +1001,14 @@ def read_checked(cls: type[_T], data: object, *, what: str | None = None) -> _T:
         DeserializationError: as [`from_data`][].
         MemoryError: as [`from_data`][].
     """
-    name = what or getattr(cls, "__name__", str(cls))
+    name = what or str(getattr(cls, "__name__", cls))
     if not _shallow(data) and depth_of(data, MAX_DEPTH) > MAX_DEPTH:
-        msg = (
-            f"{name} data is unusable: at {_too_deep(data)}: nests deeper than "
-            f"{MAX_DEPTH} levels of lists and objects; flatten it"
+        path = _too_deep(data)
+        deeper = said("error.nests_deeper", limit=MAX_DEPTH)
+        raise _unusable(
+            name,
+            [(f"at {path}: {deeper}", said("error.at", path=path, problem=deeper))],
         )
-        raise DeserializationError(msg)
     try:
         return _FAST.structure(data, cls)
     except RecursionError:  # pragma: no cover -- check_depth keeps data shallow
@@ -920,9 +1023,9 @@ def read_checked(cls: type[_T], data: object, *, what: str | None = None) -> _T:
     except Exception as e:  # noqa: BLE001 -- every failure becomes one error type
         lines = _messages(e) if isinstance(e, BaseValidationError) else None
         if not lines:
-            lines = [f"at $: {_format(e, cls)}"]
-        msg = f"{name} data is unusable: " + "; ".join(lines)
-        raise DeserializationError(msg) from None
+            text, problem = _format(e, cls)
+            lines = [(f"at $: {text}", said("error.at", path="$", problem=problem))]
+        raise _unusable(name, lines) from None
     msg = f"{name} data is unusable"  # pragma: no cover -- both converters agree
     raise DeserializationError(msg)  # pragma: no cover
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any, Final
 
+from servicekit._boundary import said
 from servicekit.errors import DeserializationError
 
 __all__ = ["duration_from_iso", "duration_to_iso", "instant_from_iso"]
@@ -53,7 +54,9 @@ def duration_from_iso(value: Any, what: str) -> dt.timedelta:
     match = _ISO_DURATION.match(value) if isinstance(value, str) else None
     if match is None or value.rstrip("-").endswith(("P", "T")):
         msg = f"{what} must be an ISO-8601 duration such as 'PT24H' or 'PT30M', got {value!r}"
-        raise DeserializationError(msg)
+        raise DeserializationError(
+            msg, message=said("error.iso.duration", what=what, value=repr(value))
+        )
     parts = match.groupdict()
     out = dt.timedelta(
         days=int(parts["days"] or 0),
@@ -73,13 +76,19 @@ def instant_from_iso(value: Any, what: str) -> dt.datetime:
     """
     if not isinstance(value, str):
         msg = f"{what} must be an ISO-8601 string such as '2025-01-24T10:00:00+08:00', got {value!r}"
-        raise DeserializationError(msg)
+        raise DeserializationError(
+            msg, message=said("error.iso.not_text", what=what, value=repr(value))
+        )
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         msg = f"{what} {value!r} is not ISO-8601; use e.g. '2025-01-24T10:00:00+08:00'"
-        raise DeserializationError(msg) from None
+        raise DeserializationError(
+            msg, message=said("error.iso.not_iso", what=what, value=repr(value))
+        ) from None
     if parsed.utcoffset() is None:
         msg = f"{what} {value!r} has no UTC offset; append one such as '+08:00'"
-        raise DeserializationError(msg)
+        raise DeserializationError(
+            msg, message=said("error.iso.no_offset", what=what, value=repr(value))
+        )
     return parsed

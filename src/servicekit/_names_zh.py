@@ -69,6 +69,8 @@ CHINESE_NAMES: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
         "tier_changed": ("客户等级变更", "等级变更"),
         "facts_changed": ("信息变更", "工单信息变更"),
         "reopened": ("重新打开", "重开"),
+        "customer_notified": ("已告知客户", "结果告知"),
+        "survey_sent": ("已发送满意度调查", "发送满意度调查"),
     },
     "TicketStatus": {
         "open": ("处理中", "打开", "待处理"),

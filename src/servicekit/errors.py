@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import datetime as dt
 
+    from servicekit.messages import Message
+
 __all__ = [
     "CalendarNeverOpensError",
     "CalendarRangeError",
@@ -66,7 +68,31 @@ class ServiceKitError(Exception):
         ... except ServiceKitError as e:
         ...     print(type(e).__name__)
         InsufficientDataError
+
+    An error a person may read (a file's bad value, an unknown time zone, a
+    calendar that never opens) also carries its sentence as a structured
+    [`Message`][servicekit.messages.Message] in ``message``: the same English as
+    ``str(error)``, which never changes, and a text in another locale on request.
+    An error without one (``message`` is None) is shown in English everywhere.
+
+        >>> from servicekit.sla import BusinessCalendar
+        >>> try:
+        ...     BusinessCalendar.always_open(timezone="Mars/Olympus")
+        ... except ServiceKitError as e:
+        ...     print(e)
+        ...     print(e.message.render("zh-CN"))
+        unknown time zone 'Mars/Olympus'; use an IANA name such as 'Asia/Shanghai' or 'America/New_York'
+        未知时区'Mars/Olympus'；请使用 IANA 名称，例如'Asia/Shanghai'或'America/New_York'
     """
+
+    #: The error's sentence as a structured message (code and parameters), or None
+    #: for an error that has none: then only its English ``str()`` says it.
+    message: Message | None
+
+    def __init__(self, *args: object, message: Message | None = None) -> None:
+        super().__init__(*args)
+        # Kept in the instance's __dict__, so a pickled error keeps its message.
+        self.message = message
 
 
 class InvalidArgumentError(ServiceKitError, ValueError):

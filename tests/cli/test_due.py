@@ -10,6 +10,7 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wcwidth import wcswidth
 
 from cli.cli_run import run_entry_point, run_main
 from helpers import SHANGHAI
@@ -18,6 +19,18 @@ from servicekit.sla import BusinessCalendar, parse_hours
 
 HOURS = "Mon-Fri 09:00-12:00,13:30-18:00"
 CN = ("due", "--tz", SHANGHAI, "--country", "CN", "--hours", HOURS)
+
+
+def stretch_block(out, word):
+    """The first row saying ``word`` and the note lines under it, joined by spaces."""
+    lines = out.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith(f"  {word}"))
+    block = [lines[i]]
+    for line in lines[i + 1 :]:
+        if not line.startswith(" " * 11):
+            break
+        block.append(line.strip())
+    return " ".join(block)
 
 
 def cn_calendar():
@@ -45,8 +58,11 @@ def test_readme_example_make_up_day():
         "0:20",
     ]
     assert "night; Sat 2025-01-25: weekend" in lines[6]
-    assert "Sun 2025-01-26 is a make-up working day (调休), counted as open" in lines[7]
     assert lines[7].split()[6:9] == ["1:40", "total", "2:00"]
+    # Beside the row it would end at column 136: under the span (issue 12).
+    assert lines[8] == (
+        " " * 11 + "Sun 2025-01-26 is a make-up working day (调休), counted as open"
+    )
 
 
 def test_lunch_break_is_skipped():
@@ -65,7 +81,7 @@ def test_public_holidays_are_named():
     assert (
         r.out.splitlines()[0] == "Deadline: Wed 2025-02-05 10:00 +08:00 (Asia/Shanghai)"
     )
-    skipped = next(line for line in r.out.splitlines() if "skipped" in line)
+    skipped = stretch_block(r.out, "skipped")
     assert "Tue 2025-01-28: public holiday, Chinese New Year's Eve" in skipped
     assert (
         "Wed 2025-01-29 – Fri 2025-01-31: public holiday, Chinese New Year (Spring Festival)"
@@ -199,7 +215,12 @@ def test_other_breaks_and_closed_weekdays():
     )
     assert r.out.splitlines()[0] == "Deadline: Thu 2025-01-30 09:00 +00:00 (UTC)"
     assert "skipped  Tue 2025-01-28 10:00 – 16:00  break" in r.out
-    assert "night; Wed 2025-01-29: no working hours on Wednesdays" in r.out
+    assert (
+        "  skipped  Tue 2025-01-28 18:00 – Thu 2025-01-30 08:00  night;\n"
+        + " " * 11
+        + ("Wed 2025-01-29: no working hours on Wednesdays\n")
+        in r.out
+    )
 
 
 def test_seconds_and_zero():
@@ -537,7 +558,8 @@ def test_long_stretch_lists_are_shortened_but_json_keeps_them_all():
     data = json.loads(run_main(*args, "--json").out)
     total = len(data["stretches"])
     assert total > 40
-    body = r.out.splitlines()[5:]
+    # Rows, not the lines their notes continue on.
+    body = [line for line in r.out.splitlines()[5:] if not line.startswith(" " * 11)]
     assert len(body) == 20 + 1 + 10
     assert body[20] == f"  … {total - 30:,} more stretches (--json lists them all) …"
     assert body[-1].endswith("total 300:00")
@@ -760,3 +782,18 @@ def test_country_without_subdivisions_says_it_has_none():
     )
     assert r.status == 2
     assert r.err.startswith("servicekit: error: --subdiv: SG has no subdivision 'x';")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_national_day_notes_fit_in_100_columns_and_none_is_lost(lang):
+    """The week of National Day 2025 in one skipped stretch printed a 367-column line
+    (issue 12: text reports fit in 100 columns); its notes now go one per line."""
+    args = (*CN, "--start", "2025-09-30T16:00", "--business-days", "3")
+    text = run_main("--lang", lang, *args)
+    data = json.loads(run_main("--lang", lang, *args, "--json").out)
+    assert text.status == 0, text.err
+    assert max(wcswidth(line) for line in text.out.splitlines()) <= 100
+    flat = " ".join(line.strip() for line in text.out.splitlines())
+    for stretch in data["stretches"]:
+        for note in stretch["notes"]:
+            assert note in flat

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import defaultdict
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from wcwidth import wcswidth
 
 from cli.cli_run import run_entry_point, run_main
-from servicekit.sla import PolicySet, TicketEvent, evaluate
-from servicekit.sla.presets import SERVICE_STANDARD
+from servicekit.sla import PolicySet, SlaTarget, TicketEvent, evaluate
+from servicekit.sla.presets import RESULT_NOTICE, SERVICE_STANDARD
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cli"
 EVENTS = str(EXAMPLES / "events.jsonl")
@@ -621,3 +624,57 @@ def test_many_breached_tickets_are_counted_not_all_named(tmp_path):
     assert r.status == 0, r.err
     assert r.out.splitlines()[-1].startswith("25 tickets, 25 breached (t00, t01, ")
     assert "t19 and 5 more)" in r.out.splitlines()[-1]
+
+
+def test_a_teams_own_metric_is_a_row_named_as_the_team_named_it(tmp_path):
+    """A policies file with a MetricDefinition (issue 14): its row lines up."""
+    notice = SlaTarget(
+        metric=RESULT_NOTICE, within=dt.timedelta(minutes=15), business_hours=False
+    )
+    policies = PolicySet(
+        [attrs.evolve(p, targets=[*p.targets, notice]) for p in SERVICE_STANDARD]
+    )
+    policy_file = tmp_path / "policies.json"
+    policy_file.write_text(json.dumps(policies.to_dict()), encoding="utf-8")
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        "\n".join(
+            json.dumps(line)
+            for line in (
+                {"ticket_id": "T-1", "at": "2025-01-27T10:00+08:00", "kind": "created"},
+                {
+                    "ticket_id": "T-1",
+                    "at": "2025-01-27T10:04+08:00",
+                    "kind": "agent_reply",
+                },
+                {
+                    "ticket_id": "T-1",
+                    "at": "2025-01-27T16:00+08:00",
+                    "kind": "status_changed",
+                    "status": "solved",
+                },
+            )
+        ),
+        encoding="utf-8",
+    )
+    for lang in ("en", "zh-CN"):
+        r = run_main(
+            "--lang",
+            lang,
+            "sla",
+            str(events),
+            "--policies",
+            str(policy_file),
+            "--now",
+            "2025-01-27T16:20+08:00",
+        )
+        assert r.status == 0, r.err
+        lines = r.out.splitlines()
+        notice_line = next(line for line in lines if "result_notice" in line)
+        first = lines[lines.index(notice_line) - 3]
+        # The state column starts at the same place on every row of the ticket.
+        state = "breached" if lang == "en" else "已超时"
+        met = "met" if lang == "en" else "已达标"
+        assert wcswidth(notice_line[: notice_line.index(state)]) == wcswidth(
+            first[: first.index(met)]
+        )

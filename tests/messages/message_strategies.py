@@ -56,6 +56,7 @@ def param(kind: Kind) -> st.SearchStrategy[Any]:
         "message": nested,
         "messages": st.lists(nested, min_size=1, max_size=3).map(tuple),
         "parts": st.lists(nested, min_size=1, max_size=3).map(tuple),
+        "alternatives": st.lists(nested, min_size=1, max_size=3).map(tuple),
     }[kind.name]
 
 

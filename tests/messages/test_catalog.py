@@ -128,6 +128,13 @@ NOT_THE_TERM = {
     ("servicekit: warning: {warning}", "warning"),
     (
         (
+            "servicekit: warning: {path}, line {number}: unknown key {key} ignored; "
+            "an event's keys are {keys}"
+        ),
+        "warning",
+    ),
+    (
+        (
             "servicekit: warning: holiday data for {country} ends on {date}; this "
             "result reaches later years, whose make-up working days are not known "
             "yet and whose holidays are estimated: check it against the official "
@@ -145,6 +152,13 @@ NOT_THE_TERM = {
     ),
     ("a deadline in business hours or days, and the closed periods skipped", "closed"),
     ("closed", "closed"),  # a closed day of the calendar (不营业)
+    (  # 'Sun closed' is the hours text's own syntax, quoted as it is
+        (
+            "segment {value} names days but no hours; write e.g. 'Mon-Fri "
+            "09:00-18:00' or 'Sun closed'"
+        ),
+        "closed",
+    ),
     (
         (
             'a quoted field is never closed: its opening " swallows the rest of the '

@@ -20,10 +20,24 @@ from servicekit.errors import (
 )
 from servicekit.routing import (
     Agent,
+    Assignment,
+    Availability,
+    ChannelMatch,
+    DedicatedManager,
     EscalationStep,
+    LanguageMatch,
+    LeastLoaded,
+    LongestIdle,
+    OwnerStickiness,
+    PartTimeWeighting,
+    RequiredSkills,
     Router,
+    SeniorForRepeatComplaints,
+    SkillGroupMatch,
     Ticket,
     _compiled,
+    _engine,
+    _values,
 )
 
 
@@ -200,3 +214,88 @@ class TestSmallDispatches:
         pair = [mk_agent("c"), mk_agent("d")]
         assert router.dispatch([mk_ticket()], pair, NOW).assignments
         assert list(router._compiled.teams) == [("b",)]
+
+
+# The built-in pipeline with the per-ticket filters (seniors, owners) ahead of those
+# whose keys follow from a ticket's requirements alone, so the engine cannot memoise
+# the latter as a leading run: they are asked ticket by ticket again.
+_SHUFFLED = [
+    SeniorForRepeatComplaints(),
+    OwnerStickiness(),
+    ChannelMatch(),
+    Availability(),
+    RequiredSkills(),
+    LanguageMatch(),
+    SkillGroupMatch(),
+    PartTimeWeighting(),
+    DedicatedManager(),
+    LeastLoaded(),
+    LongestIdle(),
+]
+
+
+class TestSmallDispatchFastPaths:
+    """Issue 12: the paths a run of one ticket takes (the best entry in one pass, the
+    filter keys memoised with the requirements, agents found by index position, loads
+    frozen without sorting) must give what a cold router and the scan strategy give."""
+
+    @given(scenes(max_agents=6, max_tickets=8), st.data(), st.booleans())
+    def test_memo_reused_matches_cold_and_scan_in_any_pipeline_order(
+        self, scene, data, shuffled
+    ):
+        tickets, agents = scene
+
+        def router():
+            return Router(policies=_SHUFFLED) if shuffled else Router.default()
+
+        warm = router()
+        current = list(agents)
+        for t in tickets:
+            if current and data.draw(st.booleans(), label="finish some work first"):
+                i = data.draw(st.integers(0, len(current) - 1), label="agent")
+                current[i] = current[i].with_load({})
+            got = warm.dispatch([t], current, NOW)
+            assert got == router().dispatch([t], current, NOW)
+            assert got == router().dispatch([t], current, NOW, strategy="scan")
+            # The same call again, memo and all: the same answer.
+            assert warm.dispatch([t], current, NOW) == got
+            current = list(got.agents)
+
+    def test_load_on_a_new_channel_is_stored_in_channel_order(self):
+        """The agent a dispatch returns keeps its load sorted by channel whether the
+        ticket came on a channel it already held work on or on a new one."""
+        router = Router.default()
+        agent = mk_agent("a", capacity={"chat": 2, "email": 5}, load={"email": 1})
+        chat = router.dispatch([mk_ticket("T1")], [agent], NOW).agents[0]
+        assert list(chat.load) == ["chat", "email"]
+        assert chat == Agent.from_dict(chat.to_dict())
+        assert hash(chat.load) == hash(Agent.from_dict(chat.to_dict()).load)
+        email = router.dispatch([mk_ticket("T2", channel="email")], [chat], NOW)
+        assert dict(email.agents[0].load) == {"chat": 1, "email": 2}
+        assert email.agents[0] == Agent.from_dict(email.agents[0].to_dict())
+
+    def test_a_field_added_to_a_value_fails_its_fast_constructor_at_import(self):
+        with pytest.raises(TypeError, match="ticket_id"):
+            _values.field_setters(Assignment, "ticket_id", "agent_id", "step")
+
+    def test_fast_constructors_handle_classes_without_slots(self):
+        @attrs.frozen(slots=False)
+        class Loose:
+            a: int
+
+        (put,) = _values.field_setters(Loose, "a")
+        value = object.__new__(Loose)
+        put(value, 3)
+        assert value == Loose(a=3)
+        assert _values.trusted(Loose, a=4) == Loose(a=4)
+
+    def test_agents_found_by_position_read_as_a_mapping(self):
+        """A policy's ``context.agents`` during an indexed run is the team by id."""
+        team = [mk_agent("a"), mk_agent("b")]
+        roster = _engine._Roster(team, {"a": 0, "b": 1})
+        assert dict(roster) == {"a": team[0], "b": team[1]}
+        assert len(roster) == 2
+        assert "b" in roster
+        assert "c" not in roster
+        assert roster.get("c") is None
+        assert roster["a"] is team[0]

@@ -1,4 +1,4 @@
-"""Brute-force reference for the SLA clocks of ``docs/sla.md`` (rules 1-20).
+"""Brute-force reference for the SLA clocks of ``docs/sla.md`` (rules 1-20, D1-D5).
 
 Obviously correct and slow on purpose. The log is replayed event by event on a plain
 state: the status, the facts, the policy in force and when it took force, and per
@@ -16,6 +16,13 @@ is found by bisection, to the microsecond, on the monotone function "elapsed tim
 
 :func:`reference_report` returns a :class:`RefReport`, plain data; :func:`from_report`
 turns a real ``SlaReport`` into the same shape, so tests compare with ``==``.
+
+A team's own metrics (``MetricDefinition``, rules D1-D5) are keyed by their name
+beside the four built-in ones: after the built-in rules, each definition sees the
+event (stop first, then start) with the facts ``kind``, ``status``, ``attributes``
+and ``ticket`` (the ticket's facts and status after the event), and ``sync`` holds
+it while the status is in its ``pause_on`` (the policy's when None). Solving stops
+none of them. Every target is assumed to carry its metric's name.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from servicekit.sla import (
     EventKind,
     Metric,
+    MetricDefinition,
     MetricState,
     PolicySet,
     SlaPolicy,
@@ -59,6 +67,13 @@ METRICS = (
     Metric.RESOLUTION,
 )
 RANK = {m: i for i, m in enumerate(METRICS)}
+
+
+def rank(m: Metric | str) -> tuple[int, str]:
+    """Alerts' order between metrics: the built-in four, then a team's by name."""
+    return (RANK[m], "") if m in RANK else (len(RANK), str(m))
+
+
 PAUSABLE = (Metric.PERIODIC_UPDATE, Metric.RESOLUTION)  # rule 13
 SOLVED = (TicketStatus.SOLVED, TicketStatus.CLOSED)  # rule 4
 
@@ -186,9 +201,19 @@ class RefTicket:
         self.changed_while_solved = False  # in event order, same instant included
         self.last = t
         self.status = TicketStatus.OPEN
-        self.cycles: dict[Metric, list[Cycle]] = {m: [] for m in METRICS}
+        self.cycles: dict[Metric | str, list[Cycle]] = {m: [] for m in METRICS}
         self.cycles[Metric.FIRST_RESPONSE].append(Cycle(t, [[t, None]]))  # rule 8
         self.cycles[Metric.RESOLUTION].append(Cycle(t, [[t, None]]))  # rule 11
+        # A team's definitions, by name, in the order the policies first name them.
+        self.defs: dict[str, MetricDefinition] = {}
+        for p in policies:
+            for tg in p.targets:
+                if isinstance(tg.metric, MetricDefinition):
+                    self.defs.setdefault(tg.metric.name, tg.metric)
+        for name in self.defs:
+            self.cycles[name] = []
+        self.defined(created, t)
+        self.sync(t)
 
     def select(self) -> SlaPolicy:
         for p in self.policies:
@@ -196,10 +221,26 @@ class RefTicket:
                 return p
         raise AssertionError("strategies always end with a catch-all policy")
 
-    def target(self, m: Metric) -> SlaTarget | None:
+    def target(self, m: Metric | str) -> SlaTarget | None:
         return self.policy.target(m)
 
-    def live(self, m: Metric) -> Cycle | None:
+    def keys(self) -> list[Metric | str]:
+        """The built-in metrics, then the team's definitions."""
+        return [*METRICS, *self.defs]
+
+    def defined(self, e: TicketEvent, t: dt.datetime) -> None:
+        """Rules D1, D2: each definition's stop, then its start, on this event."""
+        facts: dict[str, Any] = {"kind": e.kind, "attributes": e.attributes}
+        if e.status is not None:
+            facts["status"] = e.status
+        facts["ticket"] = {**self.facts, "status": self.status}
+        for name, d in self.defs.items():
+            if self.live(name) is not None and d.stop_on.matches(facts):
+                self.stop(name, t)
+            if self.live(name) is None and d.start_on.matches(facts):
+                self.start(name, t)
+
+    def live(self, m: Metric | str) -> Cycle | None:
         """The metric's latest cycle if it has not stopped."""
         cs = self.cycles[m]
         return cs[-1] if cs and cs[-1].stop is None else None
@@ -212,7 +253,7 @@ class RefTicket:
             return None
         return max(t, self.since, c.floor or self.since)
 
-    def due(self, m: Metric, c: Cycle) -> dt.datetime | None:
+    def due(self, m: Metric | str, c: Cycle) -> dt.datetime | None:
         """When ``c`` reaches the target of the policy in force (rules 7, 15)."""
         tg = self.target(m)
         if tg is None:
@@ -225,7 +266,7 @@ class RefTicket:
             return c.kept[f]
         return self.clamp(c.crossing(tg, self.policy, threshold_us(tg, f)), c)
 
-    def stop(self, m: Metric, t: dt.datetime) -> None:
+    def stop(self, m: Metric | str, t: dt.datetime) -> None:
         c = self.live(m)
         if c is None:
             return
@@ -239,16 +280,21 @@ class RefTicket:
             c.stretches[-1][1] = t
         c.stop = t
 
-    def start(self, m: Metric, t: dt.datetime) -> None:
+    def start(self, m: Metric | str, t: dt.datetime) -> None:
         self.cycles[m].append(Cycle(t, []))  # sync() opens its stretch if it runs
 
     def sync(self, t: dt.datetime) -> None:
         """Every live cycle runs unless it is pausable and the status pauses it."""
-        for m in METRICS:
+        for m in self.keys():
             c = self.live(m)
             if c is None:
                 continue
-            should = m not in PAUSABLE or self.status not in self.policy.pause_on
+            if not isinstance(m, Metric):  # rule D3: its own pause statuses
+                d = self.defs[m]
+                pause_on = self.policy.pause_on if d.pause_on is None else d.pause_on
+                should = self.status not in pause_on
+            else:
+                should = m not in PAUSABLE or self.status not in self.policy.pause_on
             if should and not c.running():
                 c.stretches.append([t, None])
             elif not should and c.running():
@@ -293,7 +339,11 @@ class RefTicket:
             self.resume(t)  # rule 11
             if self.live(Metric.NEXT_RESPONSE) is None:
                 self.start(Metric.NEXT_RESPONSE, t)  # rule 9
-        else:  # PRIORITY_CHANGED, TIER_CHANGED, FACTS_CHANGED: rule 6
+        elif k in {
+            EventKind.PRIORITY_CHANGED,
+            EventKind.TIER_CHANGED,
+            EventKind.FACTS_CHANGED,
+        }:  # rule 6
             if k is EventKind.PRIORITY_CHANGED:
                 self.facts["priority"] = e.priority
             elif k is EventKind.TIER_CHANGED:
@@ -305,7 +355,7 @@ class RefTicket:
                 self.facts["attributes"] = {**self.facts["attributes"], **e.attributes}
             new_policy = self.select()
             if new_policy is not self.policy:
-                for m in METRICS:
+                for m in self.keys():
                     c = self.live(m)
                     if c is None and m is Metric.RESOLUTION:
                         c = self.cycles[m][-1]  # solved: may be reopened later
@@ -324,6 +374,7 @@ class RefTicket:
                 self.since = t
                 if self.status in SOLVED:
                     self.changed_while_solved = True
+        self.defined(e, t)
         self.sync(t)
         self.last = t
 
@@ -343,9 +394,9 @@ class RefTicket:
         now = utc(now)  # type: ignore[assignment]
         if now < self.last:
             raise Invalid("now is before the last event")
-        metrics: dict[Metric, RefMetric] = {}
+        metrics: dict[Metric | str, RefMetric] = {}
         alerts: list[tuple[Any, ...]] = []
-        for m in METRICS:
+        for m in self.keys():
             tg = self.target(m)
             if tg is not None:
                 metrics[m] = self.metric(m, tg, now, alerts)
@@ -360,7 +411,11 @@ class RefTicket:
         )
 
     def metric(
-        self, m: Metric, tg: SlaTarget, now: dt.datetime, alerts: list[tuple[Any, ...]]
+        self,
+        m: Metric | str,
+        tg: SlaTarget,
+        now: dt.datetime,
+        alerts: list[tuple[Any, ...]],
     ) -> RefMetric:
         within = us(tg.within)
         cs = self.cycles[m]
@@ -391,11 +446,11 @@ class RefTicket:
                 for f in tg.warn_at:
                     w = self.warning(c, tg, f)
                     if w is not None:
-                        alerts.append((w, RANK[m], "warning", f, n))
+                        alerts.append((w, rank(m), "warning", f, n))
                 if due is not None:
-                    alerts.append((due, RANK[m], "breach", 1.0, n))
+                    alerts.append((due, rank(m), "breach", 1.0, n))
         if breach is not None:
-            alerts.append((breach, RANK[m], "breach", 1.0, n))
+            alerts.append((breach, rank(m), "breach", 1.0, n))
         earlier = sum(1 for x in cs[:-1] if x.breach is not None)
         return RefMetric(
             state=state.value,
@@ -431,7 +486,7 @@ class RefReport:
 
     policy: str
     status: str
-    metrics: dict[Metric, RefMetric]
+    metrics: dict[Metric | str, RefMetric]
     alerts: tuple[tuple[Any, ...], ...]
     next_change_at: dt.datetime | None
 
@@ -485,7 +540,7 @@ def from_report(report: SlaReport) -> RefReport:
         for m, s in report.metrics.items()
     }
     alerts = sorted(
-        (utc(a.at), RANK[a.metric], a.kind.value, a.threshold, a.cycle)
+        (utc(a.at), rank(a.metric), a.kind.value, a.threshold, a.cycle)
         for a in report.alerts
     )
     return RefReport(

@@ -19,7 +19,7 @@ import warnings
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from servicekit.cli import _demo, _due, _score, _sla, _staffing
-from servicekit.cli._i18n import N_, _, locale_from, speaking
+from servicekit.cli._i18n import N_, _, locale_from, say_error, speaking
 from servicekit.cli._inputs import CliError
 from servicekit.errors import HolidayDataWarning, ServiceKitError
 from servicekit.messages import resolve_locale
@@ -322,7 +322,7 @@ def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0
     except (CliError, ServiceKitError) as error:
-        print(_("servicekit: error: {error}").format(error=error), file=err)
+        print(_("servicekit: error: {error}").format(error=say_error(error)), file=err)
         return 2
     except BrokenPipeError:
         # The reader went away (`servicekit ... | head -1`): stop quietly, as a

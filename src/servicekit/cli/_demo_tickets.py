@@ -135,7 +135,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     ):
         r = o.request
         metrics = tuple(
-            _metric(m.value, status, now) for m, status in report.metrics.items()
+            _metric(str(m), status, now) for m, status in report.metrics.items()
         )
         breached = any(m.state == MetricState.BREACHED.value for m in metrics)
         matched = (

@@ -19,8 +19,8 @@ import holidays as holidays_lib
 
 from servicekit._boundary import quote
 from servicekit._iso import duration_to_iso
-from servicekit.cli._format import pad
-from servicekit.cli._i18n import N_, _, chinese, weekday
+from servicekit.cli._format import cells, pad, wrap
+from servicekit.cli._i18n import N_, _, chinese, say_error, weekday
 from servicekit.cli._inputs import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -42,7 +42,7 @@ from servicekit.sla import BusinessCalendar, parse_hours
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     import pendulum
 
@@ -217,7 +217,7 @@ def _library(
         ) from None
     except ServiceKitError as error:
         raise CliError(
-            _("{option}: {value}").format(option=option, value=error)
+            _("{option}: {value}").format(option=option, value=say_error(error))
         ) from None
 
 
@@ -244,7 +244,11 @@ def _holiday_codes(
     if found is None:
         listed = ", ".join(list(choices.values())[:12])
         more = ", …" if len(choices) > 12 else ""
-        known = f"its subdivisions are {listed}{more}" if choices else "it has none"
+        known = (
+            _("its subdivisions are {listed}").format(listed=listed + more)
+            if choices
+            else _("it has none")
+        )
         raise CliError(
             _("--subdiv: {code} has no subdivision {subdiv}; {known}").format(
                 code=code, subdiv=quote(subdiv), known=known
@@ -257,7 +261,7 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
     try:
         weekly = parse_hours(args.hours)
     except ServiceKitError as error:
-        raise CliError(_("--hours: {value}").format(value=error)) from None
+        raise CliError(_("--hours: {value}").format(value=say_error(error))) from None
     try:
         if args.country is None:
             return BusinessCalendar(timezone=tz, weekly_hours=weekly)
@@ -267,7 +271,7 @@ def _calendar(args: argparse.Namespace, tz: str) -> BusinessCalendar:
     except ServiceKitError as error:
         option = "--hours" if args.country is None else "--country"
         raise CliError(
-            _("{option}: {value}").format(option=option, value=error)
+            _("{option}: {value}").format(option=option, value=say_error(error))
         ) from None
 
 
@@ -505,7 +509,34 @@ def _table(
             )
         else:
             text = f"  {pad(skipped, 7)}  {span}"
-        if s.notes:
-            text += "  " + _("; ").join(s.notes)
-        lines.append(text.rstrip())
+        lines += _with_notes(text, s.notes)
     return "\n".join(lines)
+
+
+_WIDTH = 100  # the text reports' width (issue 12)
+_NOTE_INDENT = " " * 11  # under the span: "  skipped  "
+
+
+def _with_notes(text: str, notes: Sequence[str]) -> list[str]:
+    """A stretch's row and its notes, within 100 columns.
+
+    Notes go beside the row while they fit, then on lines of their own under the
+    span (a week of holidays and make-up days), a note never split unless it is
+    longer than a line by itself.
+    """
+    out: list[str] = []
+    line = text.rstrip()
+    gap = "  "  # between the row and its first note
+    end = _("; ").rstrip()
+    for i, note in enumerate(notes):
+        piece = note + (end if i < len(notes) - 1 else "")
+        if cells(line) + len(gap) + cells(piece) <= _WIDTH:
+            line += gap + piece
+        else:
+            out.append(line)
+            wrapped = wrap(piece, _WIDTH, _NOTE_INDENT)
+            out += wrapped[:-1]
+            line = wrapped[-1]
+        gap = " " if _("; ") == "; " else ""
+    out.append(line)
+    return out

@@ -49,6 +49,7 @@ __all__ = [
     "locale_from",
     "percent",
     "say",
+    "say_error",
     "speaking",
     "term",
     "weekday",
@@ -140,6 +141,31 @@ def term(vocabulary: str, value: object) -> str | None:
 def say(message: Message | str) -> str:
     """A message (or a plain text a user gave) in the run's language."""
     return message.render(_LANG.get()) if isinstance(message, Message) else message
+
+
+def say_error(error: BaseException) -> str:
+    """An error's sentence in the run's language.
+
+    A [`ServiceKitError`][servicekit.errors.ServiceKitError] with a structured
+    ``message`` is said in the run's language; any other error (one the library
+    gave no message, or not the library's) is its English ``str()``, as it was.
+
+    Examples:
+        >>> from servicekit.sla import parse_hours
+        >>> try:
+        ...     parse_hours("Mon 25:00-26:00")
+        ... except ValueError as e:
+        ...     error = e
+        >>> with speaking("zh-CN"):
+        ...     print(say_error(error))
+        时间'25:00'超出范围；小时为 00-23（结束时间也可为 24:00），分钟和秒为 00-59
+        >>> say_error(error) == str(error)
+        True
+    """
+    message = getattr(error, "message", None)
+    if isinstance(message, Message) and chinese():
+        return message.render(_LANG.get())
+    return str(error)
 
 
 @functools.cache

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 import pendulum
 
 from servicekit._boundary import MAX_DEPTH, check_depth, quote
-from servicekit.cli._i18n import _, percent, weekday
+from servicekit.cli._i18n import _, _p, percent, say, say_error, weekday
 from servicekit.errors import ServiceKitError
+from servicekit.messages import Message
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -184,9 +185,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         value = json.loads(text)
     except RecursionError:  # nested far deeper than MAX_DEPTH
-        raise CliError(
-            _too_deep().replace("the line", "the file"), source=_display(path)
-        ) from None
+        raise CliError(_too_deep("the file"), source=_display(path)) from None
     except json.JSONDecodeError as error:
         raise CliError(
             _("not JSON: {msg} (column {colno})").format(
@@ -202,7 +201,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         check_depth(value, "the file")
     except ServiceKitError as error:
-        raise CliError(str(error), source=_display(path)) from None
+        raise CliError(say_error(error), source=_display(path)) from None
     return value
 
 
@@ -317,25 +316,26 @@ class JsonLines:
                 line=number,
             ) from None
         except RecursionError:  # nested far deeper than MAX_DEPTH
-            raise CliError(_too_deep(), source=self.name, line=number) from None
+            raise CliError(
+                _too_deep("the line"), source=self.name, line=number
+            ) from None
         # Nesting deeper than MAX_DEPTH needs more brackets than that: a line with
         # fewer (nearly all) skips the walk, which costs more than the parse.
         if text.count("[") + text.count("{") > MAX_DEPTH:
             try:
                 check_depth(value, "the line")
             except ServiceKitError as error:
-                raise CliError(str(error), source=self.name, line=number) from None
+                raise CliError(
+                    say_error(error), source=self.name, line=number
+                ) from None
         return value
 
 
 _BLANK: Any = object()
 
 
-def _too_deep() -> str:
-    return (
-        f"the line nests deeper than {MAX_DEPTH} levels of lists and objects; "
-        "flatten it"
-    )
+def _too_deep(what: str) -> str:
+    return say(Message.of("error.nests_too_deep", what=what, limit=MAX_DEPTH))
 
 
 @contextlib.contextmanager
@@ -649,7 +649,8 @@ def parse_percent(text: str, *, what: str, allow_zero: bool = True) -> float:
     """
     stripped = text.strip()
     match = _PERCENT.fullmatch(stripped)
-    low = "0" if allow_zero else "more than 0"
+    # The lower bound in words: each language words "0 and above" its own way.
+    low = _p("lowest share", "0") if allow_zero else _p("lowest share", "more than 0")
     if match is None:
         raise CliError(
             _(

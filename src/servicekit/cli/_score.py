@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from servicekit._boundary import quote
 from servicekit.cli._format import aligned
-from servicekit.cli._i18n import N_, _, percent
+from servicekit.cli._i18n import N_, _, percent, say_error
 from servicekit.cli._inputs import CliError, input_path, read_csv, whole_number
 from servicekit.errors import ServiceKitError
 from servicekit.scoring import (
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             bottom_k=args.bottom,
         )
     except ServiceKitError as error:  # pragma: no cover - inputs are checked above
-        raise CliError(str(error), source=path) from None
+        raise CliError(say_error(error), source=path) from None
     if args.json:
         text = json.dumps(table.to_dict(), ensure_ascii=False, indent=2)
     else:

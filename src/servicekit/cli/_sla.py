@@ -23,7 +23,7 @@ import pendulum
 
 from servicekit._boundary import quote
 from servicekit.cli._format import cells, pad
-from servicekit.cli._i18n import N_, _, chinese, term
+from servicekit.cli._i18n import N_, _, chinese, say_error, term
 from servicekit.cli._inputs import (
     CliError,
     JsonLines,
@@ -154,7 +154,7 @@ def _policies(path: str | None) -> tuple[PolicySet, str]:
     try:
         return PolicySet.from_dict(data), path
     except ServiceKitError as error:
-        raise CliError(str(error), source=path, field="policies") from None
+        raise CliError(say_error(error), source=path, field="policies") from None
 
 
 def _tickets(
@@ -241,8 +241,15 @@ def _warn_unknown_keys(
     for key in data:
         if key not in _KNOWN_KEYS:
             print(
-                f"servicekit: warning: {path}, line {number}: unknown key {quote(key)} "
-                f"ignored; an event's keys are {', '.join(_KNOWN_KEYS)}",
+                _(
+                    "servicekit: warning: {path}, line {number}: unknown key {key} "
+                    "ignored; an event's keys are {keys}"
+                ).format(
+                    path=path,
+                    number=number,
+                    key=quote(key),
+                    keys=", ".join(_KNOWN_KEYS),
+                ),
                 file=err,
             )
 
@@ -253,7 +260,12 @@ def _ticket_id(data: dict[str, Any], path: str, number: int) -> str:
         return ticket_id(data)
     except InvalidEventError as error:
         field = next((k for k in TICKET_KEYS if k in data), TICKET_KEYS[0])
-        message = str(error).removeprefix(f"{field}: ").removeprefix(f"{field} ")
+        message = (
+            say_error(error)
+            .removeprefix(f"{field}: ")
+            .removeprefix(f"{field}：")
+            .removeprefix(f"{field} ")
+        )
         raise CliError(message, source=path, line=number, field=field) from None
 
 
@@ -264,7 +276,9 @@ def _event(data: dict[str, Any], path: str, number: int) -> TicketEvent:
         return TicketEvent.from_dict(fields)
     except ServiceKitError as error:
         field = _bad_field(str(error))
-        raise CliError(str(error), source=path, line=number, field=field) from None
+        raise CliError(
+            say_error(error), source=path, line=number, field=field
+        ) from None
 
 
 def _bad_field(message: str) -> str:
@@ -310,7 +324,9 @@ def _evaluate(
         return evaluate(policies, [line.event for line in lines], now)
     except NoMatchingPolicyError as error:
         raise CliError(
-            _("ticket {ticket}: {value}").format(ticket=quote(ticket), value=error),
+            _("ticket {ticket}: {value}").format(
+                ticket=quote(ticket), value=say_error(error)
+            ),
             source=path,
             line=created[0].number,
         ) from None
@@ -318,7 +334,9 @@ def _evaluate(
         culprit = _culprit(policies, lines, now)
         field = "status" if culprit.event.kind is EventKind.STATUS_CHANGED else "kind"
         raise CliError(
-            _("ticket {ticket}: {value}").format(ticket=quote(ticket), value=error),
+            _("ticket {ticket}: {value}").format(
+                ticket=quote(ticket), value=say_error(error)
+            ),
             source=path,
             line=culprit.number,
             field=field,
@@ -397,7 +415,17 @@ def _write_table(
         max(cells(header[0]), 8),
         max([cells(header[1]), *(cells(p.name) for p in policies.policies)]),
         max(cells(header[2]), *(cells(_name(s)) for s in TicketStatus)),
-        max(cells(header[3]), *(cells(_name(m)) for m in Metric)),
+        max(
+            cells(header[3]),
+            *(cells(_name(m)) for m in Metric),
+            # A team's own metrics, shown by their names.
+            *(
+                cells(t.metric.name)
+                for p in policies.policies
+                for t in p.targets
+                if not isinstance(t.metric, Metric)
+            ),
+        ),
         max(cells(header[4]), *(cells(_name(s)) for s in MetricState)),
         instant,
         max(cells(header[6]), 9),  # -100:00 and the like
@@ -463,8 +491,13 @@ def _write_table(
     out.write(f"\n{summary}\n")
 
 
-def _name(value: TicketStatus | Metric | MetricState) -> str:
-    """A state's value (``breached``), or its Chinese name (``已超时``)."""
+def _name(value: TicketStatus | Metric | MetricState | str) -> str:
+    """A state's value (``breached``), or its Chinese name (``已超时``).
+
+    A team's own metric (a plain name) is shown as its team named it.
+    """
+    if not isinstance(value, TicketStatus | Metric | MetricState):
+        return value
     return (
         term(type(value).__name__, value) or value.value if chinese() else value.value
     )

@@ -359,10 +359,9 @@ _LONGEST_PLAUSIBLE_AHT = dt.timedelta(days=1)
 def _model_error(args: argparse.Namespace, aht: dt.timedelta) -> CliError:
     """The model's refusal (too much traffic), blamed on the option most likely mistyped."""
     volume, aht_text = quote(args.volume.strip()), quote(args.aht.strip())
-    beyond = (
-        f"needs over {_MOST_AGENTS:,} agents busy at once, beyond what this model "
-        "plans for"
-    )
+    beyond = _(
+        "needs over {count} agents busy at once, beyond what this model plans for"
+    ).format(count=f"{_MOST_AGENTS:,}")
     if aht > _LONGEST_PLAUSIBLE_AHT:
         return CliError(
             _(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "ALTERNATIVES",
     "COUNT",
     "DURATION",
     "INSTANT",
@@ -220,6 +221,8 @@ def _nested_list(name: str, separator: str) -> Kind:
 MESSAGES: Final = _nested_list("messages", "; ")
 #: Several nested messages (or texts), ``", "`` between them.
 PARTS: Final = _nested_list("parts", ", ")
+#: Nested messages of which any one will do, ``" or "`` between them.
+ALTERNATIVES: Final = _nested_list("alternatives", " or ")
 #: A name a user may give or keep as built in (a routing policy's, a rating
 #: dimension's): shown as it is, except that Chinese translates the built-in ones.
 NAME: Final = Kind("name", _is_text, str, _same, _read_text)

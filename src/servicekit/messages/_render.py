@@ -221,6 +221,7 @@ _FORMATS: Final[Mapping[str, Callable[[Any], str]]] = {
     "message": _nested,
     "messages": lambda xs: _join(map(_nested, xs), "；"),
     "parts": lambda xs: _join(map(_nested, xs), "，"),
+    "alternatives": lambda xs: _join(map(_nested, xs), "或"),
 }
 
 

@@ -11,6 +11,7 @@ memoisation keyed by immutable values, bounded, and never pickled.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 from collections.abc import Hashable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -37,6 +38,7 @@ __all__ = [
     "TEAM_LIMIT",
     "CompiledRouter",
     "Memo",
+    "Needs",
     "Plan",
     "check_agents",
 ]
@@ -48,11 +50,13 @@ class Plan:
     __slots__ = (
         "active",
         "dedicated",
+        "fixed_filters",
         "heapable",
         "levels",
         "live_rankers",
         "room_checks",
         "static_filters",
+        "ticket_filters",
     )
 
     def __init__(
@@ -67,6 +71,16 @@ class Plan:
             for p in builtins
             if type(p).fast_filter_key is not IndexedPolicy.fast_filter_key
         ]
+        # The leading static filters whose keys follow from the ticket's requirements
+        # and channel alone (memoised with the requirements), and the rest.
+        fixed = 0
+        while (
+            fixed < len(self.static_filters)
+            and self.static_filters[fixed][1].fast_filter_by_requirements
+        ):
+            fixed += 1
+        self.fixed_filters = self.static_filters[:fixed]
+        self.ticket_filters = self.static_filters[fixed:]
         self.room_checks = [p for p in builtins if p.fast_checks_room]
         self.levels = [p for p in builtins if p.fast_has_levels]
         self.live_rankers = [p for p in builtins if p.fast_has_rank]
@@ -83,6 +97,9 @@ class Plan:
         )
 
 
+# A ticket's requirements by (escalation step, channel, the ticket's asks), with the
+# keys of the plan's fixed filters once worked out (see Engine._eligible).
+Needs = tuple["Requirements", tuple[tuple[int, Hashable], ...] | None]
 # Eligible agents and exclusion lines by signature (see Engine._eligible).
 Memo = dict[
     tuple[Hashable, ...], tuple[Hashable, AbstractSet[str], tuple[Message | str, ...]]
@@ -125,9 +142,9 @@ class CompiledRouter:
         # shifts and comes back to the same line-ups (bounded by TEAM_LIMIT).
         self.teams: dict[tuple[str, ...], tuple[Sequence[Agent], AgentIndex, Memo]]
         self.teams = {}
-        # Requirements by (escalation step, the ticket's asks): values, kept across
-        # calls, bounded by MEMO_LIMIT.
-        self.requirements: dict[Hashable, Requirements] = {}
+        # Requirements by (escalation step, channel, the ticket's asks), with the
+        # fixed filters' keys: values, kept across calls, bounded by MEMO_LIMIT.
+        self.requirements: dict[Hashable, Needs] = {}
         # The last ``now`` a dispatch was given, checked: a loop often passes the
         # same instant again. Held, so identity cannot be a recycled id.
         self.last_now: tuple[object, pendulum.DateTime, int] | None = None
@@ -235,11 +252,14 @@ class CompiledRouter:
             given: Sequence[Any] = agents  # type: ignore[assignment]
             known, index, memo = team
             if len(known) == len(given):
-                if all(map(operator.is_, known, given)):
-                    return given, index, self._bounded(known, index, memo)
-                for old, new in zip(known, given, strict=True):
-                    if old is not new and not (
-                        isinstance(new, Agent) and _same_static_facts(old, new)
+                # Only the agents that are not the very ones known are looked at;
+                # finding them runs in C, not agent by agent in Python.
+                for i in itertools.compress(
+                    itertools.count(), map(operator.is_not, known, given)
+                ):
+                    new = given[i]
+                    if not (
+                        isinstance(new, Agent) and _same_static_facts(known[i], new)
                     ):
                         break
                 else:
@@ -253,7 +273,12 @@ class CompiledRouter:
         They share every indexed fact with the agents the index was built from, so
         the next call, handed them back, matches them by identity.
         """
+        last = self.team
         self.team = team = (agents, index, memo)
+        if last is not None and last[1] is index and last[2] is memo:
+            # Kept under its ids already: the agents kept there share every indexed
+            # fact with these, which is all a later call compares.
+            return
         if len(agents) > SMALL_TEAM:
             return  # one large team at a time: its memo can be large too
         if len(self.teams) >= TEAM_LIMIT and index.ids not in self.teams:

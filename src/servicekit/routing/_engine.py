@@ -13,24 +13,25 @@ order agents are given in.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import heapq
 import itertools
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from servicekit.messages import Message
 from servicekit.routing import _values as v
 from servicekit.routing._indexed import AgentIndex, IndexedPolicy, LiveAgent
 from servicekit.routing._model import Agent, Ticket, holding
-from servicekit.routing._policy import RoutingContext, checked_assess
+from servicekit.routing._policy import RoutingContext, checked_assess, new_context
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable, Mapping, Sequence
+    import datetime as dt
+    from collections.abc import Hashable, Iterable, Iterator, Sequence
     from collections.abc import Set as AbstractSet
 
     from servicekit._vocabulary import Channel
-    from servicekit.routing._compiled import CompiledRouter, Memo, Plan
+    from servicekit.routing._compiled import CompiledRouter, Memo, Needs, Plan
     from servicekit.routing._policy import RoutingPolicy
 
 __all__ = ["Engine", "Mode"]
@@ -62,6 +63,8 @@ def _excluded_line(
 
 
 _NOBODY_QUALIFIES = Message("routing.nobody_qualifies", {})
+# An agent's heap keys not worked out yet (None means a dynamic filter refuses it).
+_UNKNOWN: Any = object()
 
 
 def _nobody_free(members: AbstractSet[str]) -> Message:
@@ -73,7 +76,7 @@ def _nobody_free(members: AbstractSet[str]) -> Message:
 
 
 def _chose_line(aid: str, members: AbstractSet[str], notes: list[Reason]) -> Message:
-    said = tuple(n for n in notes if n)
+    said = tuple(filter(None, notes))
     one = len(members) == 1
     if said:
         code = "routing.chose.one.notes" if one else "routing.chose.many.notes"
@@ -103,20 +106,33 @@ class Engine:
         self.scan = strategy != "indexed"
         self.keep_current = self.scan or not compiled.heapable
         self.agents = agents
-        self.ids = [a.id for a in agents] if self.scan else []
-        self.original = {a.id: a for a in agents}
-        # Without heaps every candidate is judged as it stands now, so the current
-        # agents are kept as values; with them, live state says what changed.
-        self.current = dict(self.original) if self.keep_current else self.original
-        self.view = MappingProxyType(self.current)
-        self.changed: set[str] = set()
+        self.ids = [a.id for a in agents] if self.scan else ()
         self.index: AgentIndex | None = None
         self.eligible: Memo = {}
+        self.original: Mapping[str, Agent]
+        # Without heaps every candidate is judged as it stands now, so the current
+        # agents are kept as values; with them, live state says what changed.
+        self.current: Mapping[str, Agent] | dict[str, Agent]
         if team is not None:
             self.index, self.eligible = team
+            # The index was built from agents with these ids in this order (sorted):
+            # its positions find them, with no table of the agents built per call.
+            self.position = self.index.position
+            self.original = _Roster(agents, self.position)
+            self.current = (
+                dict(zip(self.index.ids, agents, strict=True))
+                if self.keep_current
+                else self.original
+            )
+        else:
+            self.original = {a.id: a for a in agents}
+            self.position = {aid: i for i, aid in enumerate(self.original)}
+            self.current = dict(self.original) if self.keep_current else self.original
+        self.view = MappingProxyType(self.current)
+        self.changed: set[str] = set()
         # Live state is made on first use: a small dispatch touches few agents.
         compiled.bound_memos()
-        self.lives = LiveAgents(self.original, compiled.lives)
+        self.lives = LiveAgents(agents, self.position, compiled.lives)
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
@@ -133,23 +149,19 @@ class Engine:
         relax = self.relax[n]
         rkey = (
             n,
+            ticket.channel,
             ticket.skills,
             ticket.min_levels,
             ticket.language,
             ticket.group,
             ticket.owner_id,
         )
-        req = self.requirements.get(rkey)
-        if req is None:
-            req = self.requirements[rkey] = relax.requirements(ticket)
-        wait = dt.timedelta(microseconds=waited_us)
-        ctx = RoutingContext(
-            now=self.now,
-            waited=wait,
-            step=relax.name,
-            requirements=req,
-            agents=self.view,
-        )
+        needs = self.requirements.get(rkey)
+        if needs is None:
+            needs = self.requirements[rkey] = (relax.requirements(ticket), None)
+        req = needs[0]
+        wait = v.MICROSECOND * waited_us
+        ctx = new_context(self.now, wait, relax.name, req, self.view)
         header = Message(
             "routing.waiting",
             {
@@ -175,7 +187,7 @@ class Engine:
             sig, members, lines = (
                 self._eligible_scan(ticket, ctx, plan)
                 if self.scan
-                else self._eligible(ticket, ctx, plan)
+                else self._eligible(ticket, ctx, plan, rkey, needs)
             )
             reasons.extend(lines)
             if not plan.heapable:
@@ -194,7 +206,7 @@ class Engine:
         """The agent as it stands now in this run (load and last assignment)."""
         if self.keep_current or aid not in self.changed:
             return self.current[aid]
-        return _holding(self.original[aid], self.lives[aid].load, self.now)
+        return _holding(self.original[aid], self.lives[aid].load, self.now, self.now_us)
 
     def _passed_over(
         self,
@@ -208,7 +220,10 @@ class Engine:
         customer = ticket.customer_id
         assert customer is not None  # noqa: S101  # decide asks only then
         if self.index is not None:
-            managers = sorted(self.index.by_customer.get(customer, ()))
+            found = self.index.by_customer.get(customer)
+            if not found:
+                return
+            managers = sorted(found)
         else:
             managers = [
                 aid
@@ -378,15 +393,29 @@ class Engine:
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
-    def _eligible(
-        self, ticket: Ticket, ctx: RoutingContext, plan: Plan
+    def _eligible(  # private hot path: positional on purpose
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        rkey: Hashable,
+        needs: Needs,
     ) -> tuple[Hashable, AbstractSet[str], tuple[Reason, ...]]:
-        keys = []
-        for pos, p in plan.static_filters:
+        req, fixed = needs
+        if fixed is None:
+            # Worked out once per requirements and channel (the memo's key), and
+            # kept with them.
+            fixed = tuple(
+                (pos, k)
+                for pos, p in plan.fixed_filters
+                if (k := p.fast_filter_key(ticket, ctx)) is not None
+            )
+            self.requirements[rkey] = (req, fixed)
+        sig = fixed
+        for pos, p in plan.ticket_filters:
             k = p.fast_filter_key(ticket, ctx)
             if k is not None:
-                keys.append((pos, k))
-        sig = tuple(keys)
+                sig = (*sig, (pos, k))
         hit = self.eligible.get(sig)
         if hit is not None:
             return hit
@@ -431,24 +460,37 @@ class Engine:
     ) -> str | None:
         index = self.index
         assert index is not None  # noqa: S101  # the indexed strategy always builds one
-        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, set[str]]]]] = []
+        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, AbstractSet[str]]]]] = []
         for p in plan.levels:
             lv = p.fast_levels(ticket, ctx, index)
             if lv:
                 levels.append((p, lv))
-        base = (id(plan), ticket.channel, sig)
-        found = self._search(base, members, ticket.channel, plan, levels)
-        if found is None:
-            reasons.append(_nobody_free(members))
-            return None
-        aid, chosen = found
+        notes: list[Reason]
+        if self.once and all(
+            ids.isdisjoint(members) for _, lv in levels for _, ids in lv
+        ):
+            # The only decision of this run, and no qualified agent is in any
+            # preference level (the usual case): the best entry, in one pass.
+            best = self._best_entry(members, ticket.channel, plan)
+            if best is None:
+                reasons.append(_nobody_free(members))
+                return None
+            aid, notes = best, []
+        else:
+            base = (id(plan), ticket.channel, sig)
+            found = self._search(base, members, ticket.channel, plan, levels)
+            if found is None:
+                reasons.append(_nobody_free(members))
+                return None
+            aid, chosen = found
+            notes = [
+                p.fast_level_reason(k)
+                for (p, _), k in zip(levels, chosen, strict=True)
+                if k is not None
+            ]
         live = self.lives[aid]
-        notes = [
-            p.fast_level_reason(k)
-            for (p, _), k in zip(levels, chosen, strict=True)
-            if k is not None
-        ]
-        notes.extend(p.fast_rank_reason(live, self.now_us) for p in plan.live_rankers)
+        now_us = self.now_us
+        notes.extend([p.fast_rank_reason(live, now_us) for p in plan.live_rankers])
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
@@ -458,7 +500,7 @@ class Engine:
         members: AbstractSet[str],
         channel: Channel,
         plan: Plan,
-        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, set[str]]]]],
+        levels: list[tuple[IndexedPolicy, list[tuple[Hashable, AbstractSet[str]]]]],
     ) -> tuple[str, tuple[Hashable, ...]] | None:
         # Lexicographic preference: each preference policy's levels best first, then
         # "none of its levels"; itertools.product varies the last policy fastest,
@@ -490,6 +532,25 @@ class Engine:
             if aid is not None:
                 return aid, chosen
         return None
+
+    def _best_entry(
+        self, members: AbstractSet[str], channel: Channel, plan: Plan
+    ) -> str | None:
+        """Return the member whose heap entry would be least (None: nobody has room).
+
+        For a run's only decision: no agent has changed, so every entry is current.
+        """
+        lives = self.lives
+        slot = (id(plan), channel)
+        best: tuple[tuple[float, ...], str] | None = None
+        for aid in members:
+            live = lives[aid]
+            keys = live.cache.get(slot, _UNKNOWN)
+            if keys is _UNKNOWN:
+                keys = self._entry(live, channel, plan)
+            if keys is not None and (best is None or (keys, aid) < best):
+                best = (keys, aid)
+        return None if best is None else best[1]
 
     def _entry(
         self, live: LiveAgent, channel: Channel, plan: Plan
@@ -582,10 +643,12 @@ class Engine:
             live.cache.clear()
         self.changed.add(aid)
         if self.keep_current:
-            agent = self.current[aid]
+            # Kept as values, the current agents are a table of this run's own.
+            current = cast("dict[str, Agent]", self.current)
+            agent = current[aid]
             load = dict(agent.load)
             load[channel] = load.get(channel, 0) + 1
-            self.current[aid] = _holding(agent, load, self.now)
+            current[aid] = _holding(agent, load, self.now, self.now_us)
 
     def final_agents(self) -> tuple[Agent, ...]:
         """Return every agent as this run leaves them, sorted by id.
@@ -594,14 +657,16 @@ class Engine:
         table, for the next call.
         """
         out = list(self.agents)
-        # Agents are sorted by id: find the few that changed instead of walking all.
+        # Find the few that changed by their places instead of walking all.
         for aid in self.changed:
-            i = bisect.bisect_left(out, aid, key=_agent_id_of)
+            i = self.position[aid]
             if self.keep_current:
                 out[i] = self.current[aid]
             else:
                 live = self.lives[aid]
-                out[i] = after = _holding(self.original[aid], live.load, self.now)
+                out[i] = after = _holding(
+                    self.original[aid], live.load, self.now, self.now_us
+                )
                 # This run is over, and its LiveAgent (forked in _assign) now holds what
                 # LiveAgent(after) would: share it, so the next call, handed ``after``
                 # back, finds it ready.
@@ -612,6 +677,32 @@ class Engine:
         return tuple(out)
 
 
+class _Roster(Mapping[str, Agent]):
+    """The agents of a run by id, found through the index's positions (read-only)."""
+
+    __slots__ = ("agents", "position")
+
+    def __init__(self, agents: Sequence[Agent], position: Mapping[str, int]) -> None:
+        self.agents = agents
+        self.position = position
+
+    def __getitem__(self, aid: str) -> Agent:
+        return self.agents[self.position[aid]]
+
+    def get(self, aid: str, default: Any = None) -> Any:
+        i = self.position.get(aid)
+        return default if i is None else self.agents[i]
+
+    def __contains__(self, aid: object) -> bool:
+        return aid in self.position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.position)
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+
 class LiveAgents(dict[str, LiveAgent]):
     """Live state of each agent by id, made from the agent on first use.
 
@@ -620,14 +711,18 @@ class LiveAgents(dict[str, LiveAgent]):
     """
 
     def __init__(
-        self, agents: Mapping[str, Agent], shared: dict[str, LiveAgent]
+        self,
+        agents: Sequence[Agent],
+        position: Mapping[str, int],
+        shared: dict[str, LiveAgent],
     ) -> None:
-        super().__init__()
+        # dict.__init__ is not called: the table starts empty, as dict.__new__ made it.
         self.agents = agents
+        self.position = position
         self.shared = shared
 
     def __missing__(self, aid: str) -> LiveAgent:
-        agent = self.agents[aid]
+        agent = self.agents[self.position[aid]]
         live = self.shared.get(aid)
         if live is None or live.agent is not agent:
             live = self.shared[aid] = LiveAgent(agent)
@@ -635,14 +730,17 @@ class LiveAgents(dict[str, LiveAgent]):
         return live
 
 
-def _agent_id_of(agent: Agent) -> str:
-    return agent.id
-
-
-def _holding(agent: Agent, load: Mapping[Channel, int], now: dt.datetime) -> Agent:
+def _holding(
+    agent: Agent, load: dict[Channel, int], now: dt.datetime, now_us: int
+) -> Agent:
     """Return ``agent.with_load(load, assigned_at=now)`` without re-checking.
 
     Dispatch only ever adds one ticket where there was room, to a load and an
-    instant already valid.
+    instant already valid. ``load`` is a copy of the agent's own load with counts
+    raised, so while it has no channel the agent's lacks, its keys are still in the
+    agent's (sorted) order and need no sorting. It is copied: a LiveAgent's load
+    changes with the run.
     """
-    return holding(agent, v.FrozenMap(load), now)
+    if len(load) == len(agent.load):
+        return holding(agent, v.FrozenMap.in_order(dict(load)), now, now_us)
+    return holding(agent, v.FrozenMap(load), now, now_us)

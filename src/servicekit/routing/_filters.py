@@ -71,6 +71,7 @@ class ChannelMatch(IndexedPolicy):
     """
 
     kind: ClassVar[str] = "channel"
+    fast_filter_by_requirements: ClassVar[bool] = True
     name: str = attrs.field(default="channel", converter=policy_name)
 
     def assess(
@@ -128,6 +129,7 @@ class Availability(IndexedPolicy):
     """
 
     kind: ClassVar[str] = "availability"
+    fast_filter_by_requirements: ClassVar[bool] = True
     name: str = attrs.field(default="availability and capacity", converter=policy_name)
     fast_checks_room: ClassVar[bool] = True
 
@@ -195,6 +197,7 @@ class RequiredSkills(IndexedPolicy):
     """
 
     kind: ClassVar[str] = "skills"
+    fast_filter_by_requirements: ClassVar[bool] = True
     name: str = attrs.field(default="required skills", converter=policy_name)
     fast_filter_names_removed: ClassVar[bool] = True
 
@@ -291,6 +294,7 @@ class LanguageMatch(IndexedPolicy):
     """
 
     kind: ClassVar[str] = "language"
+    fast_filter_by_requirements: ClassVar[bool] = True
     name: str = attrs.field(default="language", converter=policy_name)
 
     def assess(
@@ -344,6 +348,7 @@ class SkillGroupMatch(IndexedPolicy):
     """
 
     kind: ClassVar[str] = "group"
+    fast_filter_by_requirements: ClassVar[bool] = True
     name: str = attrs.field(default="skill group", converter=policy_name)
 
     def assess(

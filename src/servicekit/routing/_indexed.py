@@ -100,6 +100,9 @@ class AgentIndex:
         # The agents' ids in the order given (sorted, as the router gives them).
         self.ids: tuple[str, ...] = tuple(a.id for a in agents)
         self.all: frozenset[str] = frozenset(self.ids)
+        # Where each agent stands in the (sorted) team, to find it in a later call's
+        # list of the same team.
+        self.position: dict[str, int] = {aid: i for i, aid in enumerate(self.ids)}
         self.available: set[str] = set()
         self.by_channel: dict[Channel, set[str]] = {}
         # Skill sets are built per skill on first use (one pass over the agents),
@@ -183,6 +186,10 @@ class IndexedPolicy(_codec.Serialisable):
     fast_checks_room: ClassVar[bool] = False
     fast_has_levels: ClassVar[bool] = False
     fast_has_rank: ClassVar[bool] = False
+    # Whether fast_filter_key reads nothing of the ticket but its channel, and nothing
+    # of the context but its requirements: then the engine asks it once per set of
+    # requirements and channel, not once per ticket.
+    fast_filter_by_requirements: ClassVar[bool] = False
     # Whether fast_filter_summary needs the removed agents themselves (else it gets
     # none: listing a case owner's thousands of colleagues would cost a scan).
     fast_filter_names_removed: ClassVar[bool] = False
@@ -227,7 +234,7 @@ class IndexedPolicy(_codec.Serialisable):
 
     def fast_levels(
         self, _ticket: Ticket, _context: RoutingContext, _index: AgentIndex
-    ) -> list[tuple[Hashable, set[str]]] | None:
+    ) -> list[tuple[Hashable, AbstractSet[str]]] | None:
         """Return preference levels, best first, as ``(memo key, agent ids)``.
 
         Agents in none of the levels rank after all of them; None: no preference.

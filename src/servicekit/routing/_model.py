@@ -480,7 +480,10 @@ class Agent(_codec.Serialisable):
             if assigned_at is None
             else _last_assigned(assigned_at)
         )
-        return holding(self, new_load, last)
+        last_micros = (
+            self._last_us if last is self.last_assigned_at else _optional_micros(last)
+        )
+        return holding(self, new_load, last, last_micros)
 
     def room(self, channel: Channel) -> int:
         """Return how many more tickets the agent can take on ``channel`` now.
@@ -514,15 +517,54 @@ class Agent(_codec.Serialisable):
         return sum(self.load.values()) / total if total else float("inf")
 
 
-_AGENT_FIELDS = tuple(f.name for f in attrs.fields(Agent))
+# Each field of Agent but the two ``holding`` replaces, as (read, write) of its slot:
+# a copy made through the slots' own descriptors costs a third of one made by name.
+# Agent's fields, each written through its slot (named in full: a field added later
+# fails here, at import, instead of being left out of the agents dispatch returns).
+(
+    _SET_ID,
+    _SET_SKILLS,
+    _SET_LANGUAGES,
+    _SET_CAPACITY,
+    _SET_LOAD,
+    _SET_AVAILABLE,
+    _SET_CUSTOMERS,
+    _SET_TIERS,
+    _SET_LAST,
+    _SET_PART_TIME,
+    _SET_SENIOR,
+    _SET_GROUPS,
+    _SET_ATTRIBUTES,
+    _SET_LAST_US,
+) = v.field_setters(
+    Agent,
+    "id",
+    "skills",
+    "languages",
+    "capacity",
+    "load",
+    "available",
+    "dedicated_customers",
+    "dedicated_tiers",
+    "last_assigned_at",
+    "part_time",
+    "senior",
+    "groups",
+    "attributes",
+    "_last_us",
+)
 
 
 def holding(
-    agent: Agent, load: v.FrozenMap[Channel, int], last: dt.datetime | None
+    agent: Agent,
+    load: v.FrozenMap[Channel, int],
+    last: dt.datetime | None,
+    last_micros: int | None,
 ) -> Agent:
     """Return ``agent`` with ``load`` and ``last_assigned_at`` replaced, unchecked.
 
-    Both must already be in their stored form. Field by field rather than
+    Both must already be in their stored form, and ``last_micros`` must be ``last``
+    in microseconds since the epoch (the caller often knows it already). Slot by slot rather than
     ``copy.copy``, whose pickle protocol costs several times as much; the facts
     other than load are the very same objects, which the router's cross-call index
     relies on.
@@ -530,14 +572,26 @@ def holding(
     if type(agent) is not Agent:
         # A subclass may carry slots of its own: let copy find them all.
         clone = copy.copy(agent)
-    else:
-        clone = object.__new__(Agent)
-        for name in _AGENT_FIELDS:
-            object.__setattr__(clone, name, getattr(agent, name))
-    object.__setattr__(clone, "load", load)
-    if last is not agent.last_assigned_at:
+        object.__setattr__(clone, "load", load)
         object.__setattr__(clone, "last_assigned_at", last)
-        object.__setattr__(clone, "_last_us", _optional_micros(last))
+        object.__setattr__(clone, "_last_us", last_micros)
+        return clone
+    # Field by field, each through its slot: a third of the cost of a loop.
+    clone = object.__new__(Agent)
+    _SET_ID(clone, agent.id)
+    _SET_SKILLS(clone, agent.skills)
+    _SET_LANGUAGES(clone, agent.languages)
+    _SET_CAPACITY(clone, agent.capacity)
+    _SET_LOAD(clone, load)
+    _SET_AVAILABLE(clone, agent.available)
+    _SET_CUSTOMERS(clone, agent.dedicated_customers)
+    _SET_TIERS(clone, agent.dedicated_tiers)
+    _SET_LAST(clone, last)
+    _SET_PART_TIME(clone, agent.part_time)
+    _SET_SENIOR(clone, agent.senior)
+    _SET_GROUPS(clone, agent.groups)
+    _SET_ATTRIBUTES(clone, agent.attributes)
+    _SET_LAST_US(clone, last_micros)
     return clone
 
 

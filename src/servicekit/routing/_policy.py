@@ -146,6 +146,32 @@ class RoutingContext:
     agents: Mapping[str, Agent]
 
 
+_PUT_CONTEXT = v.field_setters(
+    RoutingContext, "now", "waited", "step", "requirements", "agents"
+)
+
+
+def new_context(  # the fields, in order, as the class has them
+    now: dt.datetime,
+    waited: dt.timedelta,
+    step: str,
+    requirements: Requirements,
+    agents: Mapping[str, Agent],
+) -> RoutingContext:
+    """Return a [`RoutingContext`][] of the dispatch engine's own values, unchecked.
+
+    The engine makes one per ticket it decides.
+    """
+    out = object.__new__(RoutingContext)
+    put_now, put_waited, put_step, put_requirements, put_agents = _PUT_CONTEXT
+    put_now(out, now)
+    put_waited(out, waited)
+    put_step(out, step)
+    put_requirements(out, requirements)
+    put_agents(out, agents)
+    return out
+
+
 def _reason(_inst: object, _attr: object, value: object) -> None:
     if not isinstance(value, str | Message):
         msg = f"an assessment's reason must be a sentence (a string or a Message); got {value!r}"

@@ -120,7 +120,7 @@ class OwnerStickiness(IndexedPolicy):
 
     def fast_levels(
         self, _ticket: Ticket, ctx: RoutingContext, index: AgentIndex
-    ) -> list[tuple[Hashable, set[str]]] | None:
+    ) -> list[tuple[Hashable, AbstractSet[str]]] | None:
         owner_id = ctx.requirements.owner_id
         if owner_id is None or owner_id not in index.all:
             return None
@@ -179,16 +179,18 @@ class DedicatedManager(IndexedPolicy):
 
     def fast_levels(
         self, ticket: Ticket, _ctx: RoutingContext, index: AgentIndex
-    ) -> list[tuple[Hashable, set[str]]]:
-        out: list[tuple[Hashable, set[str]]] = []
-        if ticket.customer_id is not None:
-            out.append(
-                (
-                    ("customer", ticket.customer_id),
-                    index.by_customer.get(ticket.customer_id, set()),
-                )
-            )
-        out.append((("tier", ticket.tier), index.by_tier.get(ticket.tier, set())))
+    ) -> list[tuple[Hashable, AbstractSet[str]]]:
+        # A level nobody is in can place nobody ahead: it is left out, so a ticket
+        # whose customer has no manager and whose tier no specialists costs nothing.
+        out: list[tuple[Hashable, AbstractSet[str]]] = []
+        customer = ticket.customer_id
+        if customer is not None:
+            managers = index.by_customer.get(customer)
+            if managers:
+                out.append((("customer", customer), managers))
+        specialists = index.by_tier.get(ticket.tier)
+        if specialists:
+            out.append((("tier", ticket.tier), specialists))
         return out
 
     def fast_level_reason(self, key: tuple[str, Any]) -> Message:
@@ -296,7 +298,7 @@ class LongestIdle(IndexedPolicy):
     def fast_rank_reason(self, live: LiveAgent, now_us: int) -> Message:
         if live.last_us == NEVER:
             return self._idle_words(None)
-        idle = dt.timedelta(microseconds=max(0, now_us - int(live.last_us)))
+        idle = v.MICROSECOND * max(0, now_us - int(live.last_us))
         return self._idle_words(idle)
 
     @staticmethod

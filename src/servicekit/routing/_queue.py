@@ -9,7 +9,7 @@ a clock: "now" is a parameter.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["QueueOrder"]
 
 _PRIORITIES = tuple(Priority)
+# Each priority's rank, looked up rather than worked out (``Priority.rank`` searches
+# the members' names) for every ticket of every dispatch.
+_RANKS: Final = {p: p.rank for p in Priority}
 
 
 def _bound(value: object) -> dt.timedelta | None:
@@ -36,7 +39,7 @@ def _bound(value: object) -> dt.timedelta | None:
 def unique_tickets(tickets: object) -> tuple[Ticket, ...]:
     """Return a queue as a tuple after checking it holds Tickets with distinct ids."""
     out = v.items_of(Ticket, tickets, "tickets")
-    if len({t.id for t in out}) != len(out):
+    if len(out) > 1 and len({t.id for t in out}) != len(out):
         dup = v.first_duplicate(t.id for t in out)
         msg = f"two tickets share the id {dup!r}; a queue holds each ticket once"
         raise DuplicateIdError(msg)
@@ -221,9 +224,14 @@ def service_key(
     return (_promoted(order, ticket, waited_us), 0, due, created, ticket.id)
 
 
+def rank_of(priority: Priority) -> int:
+    """Return ``priority.rank`` (0 for the highest), from a table."""
+    return _RANKS[priority]
+
+
 def _promoted(order: QueueOrder, ticket: Ticket, waited_us: int) -> int:
     """Return the rank of ``ticket``'s priority after ``order``'s promotion."""
-    rank = ticket.priority.rank
+    rank = _RANKS[ticket.priority]
     if order.promote_every is not None:
         rank -= waited_us // (order.promote_every // dt.timedelta(microseconds=1))
     return max(rank, 0)

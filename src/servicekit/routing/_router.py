@@ -46,8 +46,21 @@ from servicekit.routing._escalation import EscalationStep
 from servicekit.routing._filters import skill_needs
 from servicekit.routing._indexed import IndexedPolicy
 from servicekit.routing._policy import RoutingPolicy
-from servicekit.routing._queue import QueueOrder, service_key, unique_tickets, waited
-from servicekit.routing._results import Assignment, DispatchResult, RoutingDecision
+from servicekit.routing._queue import (
+    QueueOrder,
+    rank_of,
+    service_key,
+    unique_tickets,
+    waited,
+)
+from servicekit.routing._results import (
+    Assignment,
+    DispatchResult,
+    RoutingDecision,
+    new_assignment,
+    new_decision,
+    new_result,
+)
 from servicekit.routing._triage import Triage, TriageResult
 
 if TYPE_CHECKING:
@@ -402,18 +415,25 @@ class Router(_codec.Serialisable):
         else:
             agent_list = check_agents(agents)
         prepared = _check_tickets(tickets, self.triage)
-        keyed = []
+        promoting = self.queue.promote_every is not None
+        # A queue of one needs no order, and its key only says whether it was promoted.
+        ordering = promoting or len(prepared) > 1
+        keyed: list[tuple[Any, int, Ticket, Message | None]] = []
         for t, triaged in prepared:
             wait_us = waited(t, now_us, now_i)
-            key = service_key(self.queue, t, wait_us, now_us - wait_us)
+            key = (
+                service_key(self.queue, t, wait_us, now_us - wait_us)
+                if ordering
+                else ()
+            )
             note = triaged
-            if self.queue.promote_every is not None and key[0] != t.priority.rank:
+            if promoting and key[0] != rank_of(t.priority):
                 # Say why a ticket is served ahead of others at its own priority.
                 promoted = Message(
                     "routing.promoted",
                     {
                         "priority": _PRIORITIES[key[0]],
-                        "waited": dt.timedelta(microseconds=wait_us),
+                        "waited": v.MICROSECOND * wait_us,
                         "every": self.queue.promote_every,
                     },
                 )
@@ -423,8 +443,9 @@ class Router(_codec.Serialisable):
                     else Message("list.semicolon", {"items": (note, promoted)})
                 )
             keyed.append((key, wait_us, t, note))
-        # Keys end with the (unique) ticket id, so the sort never compares tickets.
-        keyed.sort(key=_QUEUE_KEY)
+        if ordering:
+            # Keys end with the (unique) ticket id, so the sort never compares tickets.
+            keyed.sort(key=_QUEUE_KEY)
         engine = Engine(
             self.policies, compiled, agent_list, now_i, strategy, team, now_us
         )
@@ -434,37 +455,16 @@ class Router(_codec.Serialisable):
         for _, wait_us, t, note in keyed:
             agent_id, step, reasons = engine.decide(t, note, wait_us)
             # Every field here was produced by the engine from validated values, so
-            # the fast constructor skips re-validating 100,000 of them.
+            # the fast constructors skip re-validating 100,000 of them.
             if agent_id is None:
-                unassigned.append(
-                    v.trusted(
-                        RoutingDecision,
-                        ticket_id=t.id,
-                        agent_id=None,
-                        step=step,
-                        messages=tuple(reasons),
-                    )
-                )
+                unassigned.append(new_decision(t.id, None, step, tuple(reasons)))
             else:
-                assignments.append(
-                    v.trusted(
-                        Assignment,
-                        ticket_id=t.id,
-                        agent_id=agent_id,
-                        step=step,
-                        messages=tuple(reasons),
-                    )
-                )
+                assignments.append(new_assignment(t.id, agent_id, step, tuple(reasons)))
         final = engine.final_agents()
         if team is not None:
             compiled.remember(final, *team)
         # Built from the engine's own, already checked values: no re-validation.
-        return v.trusted(
-            DispatchResult,
-            assignments=tuple(assignments),
-            unassigned=tuple(unassigned),
-            agents=final,
-        )
+        return new_result(tuple(assignments), tuple(unassigned), final)
 
     def to_dict(self) -> dict[str, Any]:
         """Return this router as JSON-native data (see ``docs/serialisation.md``).

@@ -45,6 +45,7 @@ from servicekit.sla._hours import parse_hours
 from servicekit.sla._model import (
     EventKind,
     Metric,
+    MetricDefinition,
     MetricState,
     PolicySet,
     SlaPolicy,
@@ -75,6 +76,7 @@ __all__ = [
     "HolidayAnnouncement",
     "HolidaySet",
     "Metric",
+    "MetricDefinition",
     "MetricState",
     "MetricStatus",
     "Not",

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import attrs
 
 from servicekit import _codec
+from servicekit._boundary import said
 from servicekit.errors import (
     CalendarNeverOpensError,
     InvalidArgumentError,
@@ -204,7 +205,9 @@ class BusinessCalendar(_codec.Serialisable):
                 "this calendar has no working hours on any day; give weekly_hours such "
                 "as {0: [('09:00', '18:00')]} or use BusinessCalendar.always_open()"
             )
-            raise CalendarNeverOpensError(msg)
+            example = "{0: [('09:00', '18:00')]}"
+            said_as = said("error.calendar.never_opens", example=example)
+            raise CalendarNeverOpensError(msg, message=said_as)
         if self.workdays and not makeup:
             # Make-up days default to Monday's hours; with Monday closed they would
             # silently stay closed, which is never what listing them meant.

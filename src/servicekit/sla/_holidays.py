@@ -25,7 +25,7 @@ import attrs
 import holidays as holidays_lib
 
 from servicekit import _codec
-from servicekit._boundary import quote
+from servicekit._boundary import quote, said
 from servicekit.errors import (
     InvalidArgumentError,
     InvalidHolidayError,
@@ -340,7 +340,21 @@ class HolidaySet(_codec.Serialisable):
         except NotImplementedError:
             what = self._describe()
             msg = f"the holidays package has no holiday calendar for {what}"
-            raise UnknownNameError(msg) from None
+            raise UnknownNameError(
+                msg,
+                message=said(
+                    "error.holidays.no_calendar",
+                    kind="country" if self.country is not None else "market",
+                    which=quote(self.country or self.market),
+                )
+                if self.subdiv is None
+                else said(
+                    "error.holidays.no_calendar.subdiv",
+                    kind="country" if self.country is not None else "market",
+                    which=quote(self.country or self.market),
+                    subdiv=quote(self.subdiv),
+                ),
+            ) from None
         except ValueError as e:
             what = self._describe()
             if "ategor" in str(e):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from servicekit._boundary import quote
+from servicekit._boundary import quote, said
 from servicekit.errors import InvalidHoursError
 
 __all__ = ["DayHours", "Interval", "parse_hours"]
@@ -70,17 +70,23 @@ def parse_bound(value: object, *, is_end: bool) -> int:
     m = _BOUND_RE.match(value.strip())
     if m is None:
         msg = f"malformed time {quote(value)}; write it as 'HH:MM' or 'HH:MM:SS' (24-hour clock)"
-        raise InvalidHoursError(msg)
+        raise InvalidHoursError(
+            msg, message=said("error.hours.malformed", value=quote(value))
+        )
     hh, mm, ss = int(m[1]), int(m[2]), int(m[3] or 0)
     frac = int((m[4] or "0").ljust(6, "0"))
     if hh == 24 and mm == ss == frac == 0:
         if not is_end:
             msg = f"{quote(value)} cannot start an interval; '24:00' is the next midnight, use '00:00'"
-            raise InvalidHoursError(msg)
+            raise InvalidHoursError(
+                msg, message=said("error.hours.midnight_start", value=quote(value))
+            )
         return US_PER_DAY
     if hh > 23 or mm > 59 or ss > 59:
         msg = f"time {quote(value)} is out of range; hours run 00-23 (or 24:00 as an end), minutes and seconds 00-59"
-        raise InvalidHoursError(msg)
+        raise InvalidHoursError(
+            msg, message=said("error.hours.out_of_range", value=quote(value))
+        )
     return (hh * 3600 + mm * 60 + ss) * US_PER_SECOND + frac
 
 
@@ -127,7 +133,8 @@ def parse_interval(item: object) -> Interval:
             f"interval {quote(item)} is empty (it ends where it starts); a 24-hour day is "
             "('00:00', '24:00')"
         )
-        raise InvalidHoursError(msg)
+        said_as = said("error.hours.empty", value=quote(item))
+        raise InvalidHoursError(msg, message=said_as)
     if end < start:
         # A night shift: it belongs to the date it starts on and runs past midnight.
         end += US_PER_DAY
@@ -148,12 +155,14 @@ def parse_day(items: object, *, what: str) -> DayHours:
     intervals = sorted(parse_interval(item) for item in items)
     for (s1, e1), (s2, e2) in itertools.pairwise(intervals):
         if s2 < e1:
+            first = f"{format_bound(s1)}-{format_bound(e1 % US_PER_DAY or e1)}"
+            second = f"{format_bound(s2)}-{format_bound(e2 % US_PER_DAY or e2)}"
             msg = (
-                f"{what}: intervals {format_bound(s1)}-{format_bound(e1 % US_PER_DAY or e1)} "
-                f"and {format_bound(s2)}-{format_bound(e2 % US_PER_DAY or e2)} overlap; "
+                f"{what}: intervals {first} and {second} overlap; "
                 "merge them or fix the bounds"
             )
-            raise InvalidHoursError(msg)
+            said_as = said("error.hours.overlap", what=what, first=first, second=second)
+            raise InvalidHoursError(msg, message=said_as)
     return tuple(intervals)
 
 
@@ -169,7 +178,7 @@ def _weekday_key(key: object) -> int:
         if text in _DAY_NAMES:
             return _DAY_NAMES[text]
     msg = f"weekday {quote(key)} is not 0 (Monday) … 6 (Sunday) or a day name such as 'Mon'"
-    raise InvalidHoursError(msg)
+    raise InvalidHoursError(msg, message=said("error.hours.weekday", value=quote(key)))
 
 
 def parse_weekly(weekly: object) -> tuple[DayHours, ...]:
@@ -235,7 +244,9 @@ def _expand_days(spec: str) -> list[int]:
         first, sep, last = piece.partition("-")
         if first not in _DAY_NAMES or (sep and last not in _DAY_NAMES):
             msg = f"unknown day {quote(part.strip())}; use Mon, Tue, Wed, Thu, Fri, Sat, Sun, ranges like Mon-Fri, or Daily"
-            raise InvalidHoursError(msg)
+            raise InvalidHoursError(
+                msg, message=said("error.hours.unknown_day", value=quote(part.strip()))
+            )
         a = _DAY_NAMES[first]
         b = _DAY_NAMES[last] if sep else a
         days.extend((a + k) % 7 for k in range((b - a) % 7 + 1))
@@ -271,7 +282,9 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
     """
     if not isinstance(text, str) or not text.strip():
         msg = f"hours text must be a non-empty string such as 'Mon-Fri 09:00-18:00'; got {quote(text)}"
-        raise InvalidHoursError(msg)
+        raise InvalidHoursError(
+            msg, message=said("error.hours.not_text", value=quote(text))
+        )
     result: dict[int, list[tuple[str, str]]] = {}
     for segment in text.split(";"):
         seg = segment.strip()
@@ -281,7 +294,9 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
         hours_spec = hours_spec.strip()
         if not hours_spec:
             msg = f"segment {quote(seg)} names days but no hours; write e.g. 'Mon-Fri 09:00-18:00' or 'Sun closed'"
-            raise InvalidHoursError(msg)
+            raise InvalidHoursError(
+                msg, message=said("error.hours.no_hours", value=quote(seg))
+            )
         if hours_spec.lower() in ("closed", "off"):
             intervals: list[tuple[str, str]] = []
         else:
@@ -290,16 +305,26 @@ def parse_hours(text: str) -> dict[int, list[tuple[str, str]]]:
                 start, sep, end = chunk.strip().partition("-")
                 if not sep:
                     msg = f"interval {quote(chunk.strip())} in {quote(seg)} must look like 09:00-12:00"
-                    raise InvalidHoursError(msg)
+                    said_as = said(
+                        "error.hours.interval_shape",
+                        value=quote(chunk.strip()),
+                        segment=quote(seg),
+                    )
+                    raise InvalidHoursError(msg, message=said_as)
                 intervals.append((start.strip(), end.strip()))
         for day in _expand_days(day_spec):
             if day in result:
                 msg = f"{_SHORT[day]} is given twice in {quote(text)}"
-                raise InvalidHoursError(msg)
+                said_as = said(
+                    "error.hours.day_twice", day=_SHORT[day], text=quote(text)
+                )
+                raise InvalidHoursError(msg, message=said_as)
             result[day] = list(intervals)
     if not result:
         msg = f"hours text {quote(text)} names no days"
-        raise InvalidHoursError(msg)
+        raise InvalidHoursError(
+            msg, message=said("error.hours.no_days", text=quote(text))
+        )
     parse_weekly(result)  # validate bounds and overlaps now, at the boundary
     return {day: intervals for day, intervals in sorted(result.items()) if intervals}
 

@@ -11,7 +11,7 @@ import datetime as dt
 import zoneinfo
 from typing import Final
 
-from servicekit._boundary import quote
+from servicekit._boundary import quote, said
 from servicekit.errors import (
     InvalidTypeError,
     NaiveDatetimeError,
@@ -109,18 +109,24 @@ def check_date(value: object, what: str) -> dt.date:
 def zone_named(name: object) -> zoneinfo.ZoneInfo:
     if not isinstance(name, str) or not name:
         msg = f"timezone must be an IANA name such as 'Asia/Shanghai', got {show(name)}"
-        raise UnknownTimezoneError(msg)
+        raise UnknownTimezoneError(
+            msg, message=said("error.zone.not_text", value=show(name))
+        )
     if name in _NOT_IANA or name.startswith(("posix/", "right/")):
         # "localtime" is the host's zone: one calendar would mean different things on
         # different servers. "right/" zones count leap seconds, which instants don't.
         msg = f"{show(name)} is not an IANA zone name; give one such as 'Asia/Shanghai'"
-        raise UnknownTimezoneError(msg)
+        raise UnknownTimezoneError(
+            msg, message=said("error.zone.not_iana", value=show(name))
+        )
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         # OSError: a directory ("America") or a name too long for the file system.
         msg = f"unknown time zone {show(name)}; use an IANA name such as 'Asia/Shanghai' or 'America/New_York'"
-        raise UnknownTimezoneError(msg) from None
+        raise UnknownTimezoneError(
+            msg, message=said("error.zone.unknown", value=show(name))
+        ) from None
 
 
 # ---------------------------------------------------------------------------- engine

@@ -16,12 +16,14 @@ from typing import Any, Final, Self, TypeVar
 import attrs
 
 from servicekit import _codec
-from servicekit._boundary import check_depth, quote
+from servicekit._boundary import check_depth, quote, said
 from servicekit._conditions import (
     AllOf,
     Always,
+    AnyOf,
     Condition,
     Equals,
+    OneOf,
     condition_from,
     fields_read,
     or_always,
@@ -35,6 +37,7 @@ from servicekit.errors import (
     InvalidEventError,
     InvalidTypeError,
     NoMatchingPolicyError,
+    ServiceKitError,
 )
 from servicekit.sla._calendar import BusinessCalendar, engine_of
 from servicekit.sla._instants import delta_us, instant_us
@@ -42,6 +45,7 @@ from servicekit.sla._instants import delta_us, instant_us
 __all__ = [
     "EventKind",
     "Metric",
+    "MetricDefinition",
     "MetricState",
     "PolicySet",
     "SlaPolicy",
@@ -73,6 +77,10 @@ class EventKind(NamedEnum):
         >>> from servicekit.sla import EventKind
         >>> EventKind("agent_reply") is EventKind.AGENT_REPLY
         True
+
+    ``CUSTOMER_NOTIFIED`` (the customer was told the result) and ``SURVEY_SENT``
+    (the satisfaction survey went out) change no built-in clock: they exist to stop
+    a team's own promises after the solve (a [`MetricDefinition`][]'s ``stop_on``).
     """
 
     CREATED = "created"
@@ -83,6 +91,8 @@ class EventKind(NamedEnum):
     TIER_CHANGED = "tier_changed"
     REOPENED = "reopened"
     FACTS_CHANGED = "facts_changed"
+    CUSTOMER_NOTIFIED = "customer_notified"
+    SURVEY_SENT = "survey_sent"
 
 
 class TicketStatus(NamedEnum):
@@ -150,7 +160,8 @@ def _to_within(value: object) -> dt.timedelta:
     us = delta_us(value, "SlaTarget.within")
     if us <= 0:
         msg = f"SlaTarget.within must be positive, e.g. timedelta(minutes=30); got {value!r}"
-        raise InvalidArgumentError(msg)
+        said_as = said("error.sla.within_not_positive", value=repr(value))
+        raise InvalidArgumentError(msg, message=said_as)
     return dt.timedelta(microseconds=us)
 
 
@@ -192,7 +203,32 @@ def _to_target_name(value: object) -> str:
 
 
 def _default_name(target: SlaTarget) -> str:
-    return target.metric.value
+    return metric_name(target.metric)
+
+
+def metric_name(metric: Metric | MetricDefinition | str) -> str:
+    """The name a metric goes by in reports: a member's value, a definition's name."""
+    if isinstance(metric, MetricDefinition):
+        return metric.name
+    return metric.value if isinstance(metric, Metric) else metric
+
+
+def metric_of_name(name: object) -> Metric | str:
+    """A report's metric read back: a built-in member, else a team metric's name."""
+    if isinstance(name, Metric):
+        return name
+    if not isinstance(name, str) or not name.strip():
+        msg = f"a metric is named by a non-empty string; got {quote(name)}"
+        raise InvalidArgumentError(msg)
+    try:
+        return Metric.parse(name)
+    except ServiceKitError:
+        return name
+
+
+def metric_key(metric: Metric | MetricDefinition) -> Metric | str:
+    """The key of a metric in [`SlaReport.metrics`][]: a member, or a definition's name."""
+    return metric.name if isinstance(metric, MetricDefinition) else metric
 
 
 # The facts a stopping event shows to a target's ``stop_when``.
@@ -235,6 +271,235 @@ def _write_stop_when(condition: Condition | None) -> Condition | None:
     return condition
 
 
+# The facts a team metric's start_on and stop_on see: the event's, and the ticket's
+# own after the event (``ticket.status``, ``ticket.attributes.<name>``, ...).
+DEFINITION_FACTS: Final = (*EVENT_FACTS, "ticket")
+TICKET_FACTS: Final = (
+    "status",
+    "priority",
+    "tier",
+    "channel",
+    "category",
+    "attributes",
+)
+_FACT_VALUES: Final[dict[str, type[NamedEnum]]] = {
+    "kind": EventKind,
+    "status": TicketStatus,
+    "ticket.status": TicketStatus,
+}
+
+
+def _values_named(condition: object) -> Iterator[tuple[str, object]]:
+    """(field, value) for every Equals/OneOf value a condition tree compares."""
+    field = getattr(condition, "field", None)
+    if isinstance(field, str):
+        if hasattr(condition, "value") and not hasattr(condition, "op"):
+            yield field, condition.value
+        for v in getattr(condition, "values", ()):
+            yield field, v
+    inner = getattr(condition, "condition", None)
+    if inner is not None:
+        yield from _values_named(inner)
+    for part in getattr(condition, "conditions", ()):
+        yield from _values_named(part)
+
+
+def _to_definition_condition(value: object, what: str) -> Condition:
+    verb = "start" if what == "start_on" else "stop"
+    if value is None:
+        msg = (
+            f"MetricDefinition.{what} is required: name the events that "
+            f"{verb} the clock, e.g. "
+            "{'kind': 'created'}"
+        )
+        said_as = said(f"error.sla.definition.required.{verb}")
+        raise InvalidArgumentError(msg, message=said_as)
+    condition = condition_from(value)
+    if isinstance(condition, Always) or fields_read(condition) == frozenset():
+        msg = (
+            f"MetricDefinition.{what} matches every event or none; name the events that "
+            f"{verb} the clock (kind, status, "
+            "attributes)"
+        )
+        said_as = said(f"error.sla.definition.constant.{verb}")
+        raise InvalidArgumentError(msg, message=said_as)
+    for field in _fields_named(condition):
+        head, _, rest = field.partition(".")
+        ticket_ok = (
+            head == "ticket"
+            and rest.partition(".")[0] in TICKET_FACTS
+            and rest != "attributes."
+        )
+        if (head not in EVENT_FACTS or field == "attributes.") and not ticket_ok:
+            msg = (
+                f"MetricDefinition.{what} reads {field!r}, which no event carries; "
+                "an event shows 'kind', 'status', 'attributes.<name>', and the "
+                "ticket's own facts as 'ticket.<fact>' (status, priority, tier, "
+                "channel, category, attributes.<name>)"
+            )
+            said_as = said(
+                "error.sla.definition.unknown_fact", what=what, field=repr(field)
+            )
+            raise InvalidArgumentError(msg, message=said_as)
+    for field, v in _values_named(condition):
+        enum_type = _FACT_VALUES.get(field)
+        if enum_type is None:
+            continue
+        try:
+            enum_type.parse(v)
+        except ServiceKitError:
+            names = ", ".join(m.value for m in enum_type)
+            msg = (
+                f"MetricDefinition.{what} compares {field!r} with {quote(v)}, which no "
+                f"event can carry (one of: {names}); the clock would never "
+                f"{verb} on it"
+            )
+            said_as = said(
+                f"error.sla.definition.never.{verb}",
+                what=what,
+                field=repr(field),
+                value=quote(v),
+                names=names,
+            )
+            raise InvalidArgumentError(msg, message=said_as) from None
+    return condition
+
+
+def _to_start_on(value: object) -> Condition:
+    return _to_definition_condition(value, "start_on")
+
+
+def _to_stop_on(value: object) -> Condition:
+    return _to_definition_condition(value, "stop_on")
+
+
+def _to_definition_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"MetricDefinition.name must be a non-empty string; got {quote(value)}"
+        said_as = said("error.sla.definition.name_empty", value=quote(value))
+        raise InvalidArgumentError(msg, message=said_as)
+    try:
+        builtin = Metric.parse(value)
+    except ServiceKitError:
+        return value
+    msg = (
+        f"MetricDefinition.name {value!r} is the built-in metric {builtin.value}; "
+        "name a team's own metric differently (or use Metric."
+        f"{builtin.name} itself)"
+    )
+    said_as = said(
+        "error.sla.definition.builtin_name",
+        value=repr(value),
+        metric=builtin.value,
+        member=builtin.name,
+    )
+    raise InvalidArgumentError(msg, message=said_as)
+
+
+def _to_definition_pause(value: object) -> frozenset[TicketStatus] | None:
+    return None if value is None else _to_pause_on(value)
+
+
+@_codec.value(
+    omit_if_default=("pause_on",),
+    shapes={
+        "name": _codec.Shape(str, _to_definition_name, _same),
+        "start_on": _codec.Shape(Condition, _to_start_on, _same),
+        "stop_on": _codec.Shape(Condition, _to_stop_on, _same),
+        "pause_on": _codec.Shape(
+            frozenset[TicketStatus] | None, _to_definition_pause, _same
+        ),
+    },
+)
+@attrs.frozen(kw_only=True)
+class MetricDefinition(_codec.Serialisable):
+    """A team's own SLA metric: the events that start, pause and stop its clock.
+
+    The way Jira Service Management defines an SLA: a clock starts at an event that
+    matches ``start_on`` (a new cycle each time, so a reopened promise counts again),
+    pauses while the ticket's status is in ``pause_on``, and stops at an event that
+    matches ``stop_on`` - met, or breached if its target's ``within`` ran out first.
+    An event matching both stops the running cycle and starts the next (a clock that
+    restarts at every reply). Solving a ticket stops none of a team's clocks unless
+    ``stop_on`` says so, so promises *after* the solve are definitions too: start on
+    the solve, stop on ``CUSTOMER_NOTIFIED``. Targets measure a definition like a
+    built-in metric (``SlaTarget(metric=definition, ...)``): business or 24×7 time,
+    warnings, breaches, ``next_change_at``, policy re-selection (rules 6-7), all as
+    for the four built-in ones (rules D1-D5 in ``docs/sla.md``).
+
+    Args:
+        name: the metric's name in reports (``SlaReport.metrics[name]``); not a
+            built-in metric's name.
+        start_on: a condition over an event's facts (``kind``, ``status``,
+            ``attributes.<name>``) and the ticket's after it (``ticket.status``,
+            ``ticket.priority``, ``ticket.category``, ``ticket.attributes.<name>``,
+            ...); a mapping is the shorthand (``{"kind": "created"}``).
+        stop_on: the same, for the events that stop the clock.
+        pause_on: statuses (PENDING, ON_HOLD) that pause it; None: the policy's
+            ``pause_on``; ``()``: it never pauses.
+
+    Raises:
+        InvalidArgumentError: a missing or catch-all condition, a fact no event
+            carries, a kind or status that does not exist (so the clock could never
+            start or stop), a built-in metric's name, a status that cannot pause.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from servicekit.sla import MetricDefinition, SlaTarget
+        >>> notice = MetricDefinition(
+        ...     name="result_notice",
+        ...     start_on={"kind": "status_changed", "status": "solved"},
+        ...     stop_on={"kind": "customer_notified"},
+        ... )
+        >>> t = SlaTarget(metric=notice, within=dt.timedelta(minutes=15))
+        >>> t.name
+        'result_notice'
+        >>> SlaTarget.from_dict(t.to_dict()) == t
+        True
+    """
+
+    name: str = attrs.field(converter=_to_definition_name)
+    start_on: Condition = attrs.field(converter=_to_start_on)
+    stop_on: Condition = attrs.field(converter=_to_stop_on)
+    pause_on: frozenset[TicketStatus] | None = attrs.field(
+        default=None, converter=_to_definition_pause
+    )
+
+    @property
+    def reads_ticket(self) -> bool:
+        """Whether a condition reads the ticket's facts (not only the event's)."""
+        return any(
+            f.partition(".")[0] == "ticket"
+            for c in (self.start_on, self.stop_on)
+            for f in _fields_named(c)
+        )
+
+
+def _read_target_metric(data: object, _: object) -> Metric | MetricDefinition:
+    if isinstance(data, Mapping):
+        return MetricDefinition.from_dict(data)
+    try:
+        return Metric.parse(data)
+    except ServiceKitError:
+        names = ", ".join(m.value for m in Metric)
+        msg = (
+            f"{quote(data)} is not a Metric (one of: {names}); a team's own metric "
+            "is written as its definition (name, start_on, stop_on)"
+        )
+        said_as = said("error.sla.unknown_metric", value=quote(data), names=names)
+        raise InvalidArgumentError(msg, message=said_as) from None
+
+
+def _write_target_metric(metric: Metric | MetricDefinition) -> Any:
+    return metric.to_dict() if isinstance(metric, MetricDefinition) else metric.value
+
+
+def _to_target_metric(value: object) -> Metric | MetricDefinition:
+    if isinstance(value, MetricDefinition):
+        return value
+    return to_metric(value)
+
+
 def event_facts(e: TicketEvent) -> dict[str, Any]:
     """The facts a target's ``stop_when`` sees of event ``e``."""
     out: dict[str, Any] = {"kind": e.kind, "attributes": e.attributes}
@@ -245,6 +510,7 @@ def event_facts(e: TicketEvent) -> dict[str, Any]:
 
 @_codec.value(
     omit_if_default=("name", "stop_when"),
+    hooks={"metric": (_read_target_metric, _write_target_metric)},
     shapes={
         "within": _codec.Shape(dt.timedelta, _to_within, _same),
         "warn_at": _codec.Shape(tuple[float, ...], _to_warn_at, _same),
@@ -256,7 +522,8 @@ class SlaTarget(_codec.Serialisable):
     """How long one metric may run, in which clock, with warnings at which fractions.
 
     Args:
-        metric: the clock this target applies to.
+        metric: the clock this target applies to: a built-in [`Metric`][], or a
+            team's own [`MetricDefinition`][].
         within: the allowance; positive.
         business_hours: count the policy calendar's working time (True) or real
             24×7 time (False).
@@ -268,7 +535,8 @@ class SlaTarget(_codec.Serialisable):
         stop_when: a condition over the stopping event's facts (``kind``,
             ``status``, ``attributes.<name>``): only a matching event, or solving
             the ticket, stops this target's clock. None: the metric's own stopping
-            events (rules 8-12).
+            events (rules 8-12). Built-in metrics only: a definition's ``stop_on``
+            says what stops its clock.
 
     Raises:
         InvalidArgumentError, InvalidTypeError, UnknownNameError: bad fields.
@@ -283,7 +551,7 @@ class SlaTarget(_codec.Serialisable):
         True
     """
 
-    metric: Metric = attrs.field(converter=to_metric)
+    metric: Metric | MetricDefinition = attrs.field(converter=_to_target_metric)
     within: dt.timedelta = attrs.field(converter=_to_within)
     business_hours: bool = attrs.field(default=True, converter=_to_bool)
     warn_at: tuple[float, ...] = attrs.field(default=(0.5, 0.75), converter=_to_warn_at)
@@ -292,6 +560,20 @@ class SlaTarget(_codec.Serialisable):
         converter=_to_target_name,
     )
     stop_when: Condition | None = attrs.field(default=None, converter=_to_stop_when)
+
+    def __attrs_post_init__(self) -> None:
+        if self.stop_when is not None and isinstance(self.metric, MetricDefinition):
+            msg = (
+                f"target {self.name!r}: stop_when applies to the built-in metrics; "
+                f"the definition {self.metric.name!r} says what stops its clock "
+                "(MetricDefinition.stop_on)"
+            )
+            said_as = said(
+                "error.sla.definition.stop_when",
+                target=repr(self.name),
+                definition=repr(self.metric.name),
+            )
+            raise InvalidArgumentError(msg, message=said_as)
 
 
 # ---------------------------------------------------------------------------- policies
@@ -312,7 +594,8 @@ def _to_targets(value: object) -> tuple[SlaTarget, ...]:
                 f"two targets are named {t.name!r}; name each promise of a policy "
                 "(SlaTarget(name=...)): reports key targets by name"
             )
-            raise DuplicateIdError(msg)
+            said_as = said("error.sla.two_targets_named", name=repr(t.name))
+            raise DuplicateIdError(msg, message=said_as)
         seen.add(t.name)
     return out
 
@@ -426,12 +709,18 @@ class SlaPolicy(_codec.Serialisable):
         default=_DEFAULT_PAUSE, converter=_to_pause_on
     )
 
-    def target(self, metric: Metric | str) -> SlaTarget | None:
+    def target(self, metric: Metric | MetricDefinition | str) -> SlaTarget | None:
         """Return the target named ``metric``'s name (else the first for ``metric``), or None.
 
-        A string names a target (``"manager_answer"``); a [`Metric`][] finds the
-        target carrying its default name, else the metric's first target.
+        A string names a target (``"manager_answer"``); a [`Metric`][] or a
+        [`MetricDefinition`][] finds the target carrying its default name, else the
+        metric's first target.
         """
+        if isinstance(metric, MetricDefinition):
+            measuring = [t for t in self.targets if t.metric == metric]
+            named = [t for t in measuring if t.name == metric.name]
+            found = named or measuring
+            return found[0] if found else None
         if isinstance(metric, Metric):
             first = None
             for t in self.targets:
@@ -459,7 +748,7 @@ def _to_policies(value: object) -> tuple[SlaPolicy, ...]:
     out = tuple(value)
     if not out:
         msg = "a PolicySet needs at least one policy (add a catch-all with when=None)"
-        raise InvalidArgumentError(msg)
+        raise InvalidArgumentError(msg, message=said("error.sla.no_policies"))
     names: set[str] = set()
     for p in out:
         if not isinstance(p, SlaPolicy):
@@ -489,7 +778,7 @@ class CompiledTarget:
 
     def __init__(self, target: SlaTarget, calendar: BusinessCalendar) -> None:
         self.target = target
-        self.metric = target.metric
+        self.metric = metric_key(target.metric)
         self.name = target.name
         self.within = delta_us(target.within, "within")
         # The earliest instant elapsed time reaches f × within, rounded up to the
@@ -513,14 +802,16 @@ class CompiledTarget:
 
 # A track is one run of cycles the fold keeps: a metric, the condition that stops
 # it (None: the metric's own stopping events) and an ordinal among a policy's
-# targets with the same two. The first four are each metric's own.
-TrackKey = tuple[Metric, Condition | None, int]
+# targets with the same two. The first four are each metric's own; then further
+# targets of the built-in metrics; then the team's definitions (always last, so the
+# tracks a solve stops are a prefix).
+TrackKey = tuple[Metric | MetricDefinition, Condition | None, int]
 _OWN_TRACKS: Final[tuple[TrackKey, ...]] = tuple((m, None, 0) for m in METRIC_ORDER)
 
 
 def _track_keys(policy: SlaPolicy) -> list[TrackKey]:
     """The track of each of ``policy``'s targets, in its order."""
-    seen: dict[tuple[Metric, Condition | None], int] = {}
+    seen: dict[tuple[Metric | MetricDefinition, Condition | None], int] = {}
     out = []
     for t in policy.targets:
         pair = (t.metric, t.stop_when)
@@ -531,15 +822,19 @@ def _track_keys(policy: SlaPolicy) -> list[TrackKey]:
 
 
 def tracks_of(policies: Iterable[SlaPolicy]) -> tuple[TrackKey, ...]:
-    """Every track the policies' targets need: each metric's own four first."""
+    """Every track the policies' targets need: each metric's own four first.
+
+    Then the further targets of built-in metrics, then the definitions' tracks.
+    """
     out = list(_OWN_TRACKS)
+    defined: list[TrackKey] = []
     known = set(out)
     for policy in policies:
         for key in _track_keys(policy):
             if key not in known:
                 known.add(key)
-                out.append(key)
-    return tuple(out)
+                (defined if isinstance(key[0], MetricDefinition) else out).append(key)
+    return (*out, *defined)
 
 
 # A further track, as the fold follows it: its index in the fold's cycles, the
@@ -565,12 +860,57 @@ _PAUSABLE_SLOTS: Final = (2, 3)  # PERIODIC_UPDATE and RESOLUTION (rule 13)
 
 
 def _extras(tracks: tuple[TrackKey, ...]) -> tuple[Extra, ...]:
-    slot = {m: i for i, m in enumerate(METRIC_ORDER)}
+    slot: dict[Metric | MetricDefinition, int] = {
+        m: i for i, m in enumerate(METRIC_ORDER)
+    }
     return tuple(
         (i, slot[metric], condition, _kinds_needed(condition))
         for i, (metric, condition, _k) in enumerate(tracks)
-        if i >= len(METRIC_ORDER)
+        if i >= len(METRIC_ORDER) and not isinstance(metric, MetricDefinition)
     )
+
+
+# A definition's track as the fold runs it: its index in the fold's cycles, the
+# definition, whether its conditions read the ticket's facts, its own pause statuses
+# (None: the policy's), and the event kinds its conditions can match (None: any).
+Defined = tuple[
+    int, MetricDefinition, bool, frozenset[TicketStatus] | None, frozenset[str] | None
+]
+
+
+def kinds_matched(condition: object) -> frozenset[str] | None:
+    """The event kinds ``condition`` can match, when its ``kind`` tests say; else None.
+
+    The fold asks a definition's conditions only about events of these kinds.
+    """
+    kind = type(condition)
+    if kind is Equals and condition.field == "kind":  # type: ignore[attr-defined]
+        return frozenset({str(condition.value)})  # type: ignore[attr-defined]
+    if kind is OneOf and condition.field == "kind":  # type: ignore[attr-defined]
+        return frozenset(str(v) for v in condition.values)  # type: ignore[attr-defined]
+    if kind is AllOf:
+        pinned = [
+            k
+            for k in map(kinds_matched, condition.conditions)  # type: ignore[attr-defined]
+            if k is not None
+        ]
+        return frozenset.intersection(*pinned) if pinned else None
+    if kind is AnyOf:
+        parts = [kinds_matched(c) for c in condition.conditions]  # type: ignore[attr-defined]
+        if any(k is None for k in parts):
+            return None
+        return frozenset().union(*parts)  # type: ignore[arg-type]
+    return None
+
+
+def _defined(tracks: tuple[TrackKey, ...]) -> tuple[Defined, ...]:
+    out = []
+    for i, (metric, _c, _k) in enumerate(tracks):
+        if isinstance(metric, MetricDefinition):
+            start, stop = kinds_matched(metric.start_on), kinds_matched(metric.stop_on)
+            kinds = None if start is None or stop is None else start | stop
+            out.append((i, metric, metric.reads_ticket, metric.pause_on, kinds))
+    return tuple(out)
 
 
 class CompiledPolicy:
@@ -709,12 +1049,41 @@ class PolicySet(_codec.Serialisable):
     _keyed_attributes: tuple[str, ...] | None = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    # The team's definitions the targets measure, as the fold runs them, and the
+    # index of the first one's track (the tracks before it are the ones a solve
+    # stops, rule 12; a definition stops only on its own stop_on).
+    defined: tuple[Defined, ...] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    first_defined: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # Invisible memoisation of definitions' conditions on events without
+    # attributes, for definitions that read only the event: (track, kind, status).
+    _defined_memo: dict[int, dict[tuple[Any, Any], tuple[bool, bool]]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # The event kinds some definition's conditions can match (every kind if one
+    # names none): the fold skips others unless they may pause or resume a clock.
+    defined_kinds: frozenset[str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         tracks = tracks_of(self.policies)
         extras = _extras(tracks)
+        defined = _defined(tracks)
         object.__setattr__(self, "_tracks", tracks)
         object.__setattr__(self, "_extras", extras)
+        object.__setattr__(self, "defined", defined)
+        object.__setattr__(
+            self, "first_defined", defined[0][0] if defined else len(tracks)
+        )
+        object.__setattr__(self, "_defined_memo", {d[0]: {} for d in defined})
+        every = frozenset(m.value for m in EventKind)
+        object.__setattr__(
+            self,
+            "defined_kinds",
+            frozenset().union(*(every if d[4] is None else d[4] for d in defined)),
+        )
         object.__setattr__(
             self,
             "marked",
@@ -812,6 +1181,31 @@ class PolicySet(_codec.Serialisable):
             )
         return known
 
+    def defined_bare(
+        self,
+        track: int,
+        definition: MetricDefinition,
+        key: tuple[EventKind, TicketStatus | None],
+    ) -> tuple[bool, bool]:
+        """Whether an event without attributes stops, and starts, a definition.
+
+        ``key`` is the event's (kind, status): all its facts when the definition
+        reads nothing of the ticket, so the answer is remembered per track and key
+        (invisible memoisation).
+        """
+        memo = self._defined_memo[track]
+        known = memo.get(key)
+        if known is None:
+            kind, status = key
+            facts: dict[str, Any] = {"kind": kind, "attributes": {}}
+            if status is not None:
+                facts["status"] = status
+            known = memo[key] = (
+                definition.stop_on.matches(facts),
+                definition.start_on.matches(facts),
+            )
+        return known
+
     def compiled(self, index: int) -> CompiledPolicy:
         """The integer form of the policy at ``index`` (for the clocks)."""
         return self._compiled[index]
@@ -845,7 +1239,8 @@ class PolicySet(_codec.Serialisable):
             f"no SLA policy matches a ticket with facts {shown!r} (tried: {names}); "
             "add a catch-all policy with when=None at the end"
         )
-        raise NoMatchingPolicyError(msg)
+        said_as = said("error.sla.no_policy_matches", facts=repr(shown), tried=names)
+        raise NoMatchingPolicyError(msg, message=said_as)
 
     def index_for(
         self,
@@ -893,6 +1288,8 @@ _CARRIES: Final[dict[EventKind, frozenset[str]]] = {
     EventKind.PRIORITY_CHANGED: frozenset({"priority", "attributes"}),
     EventKind.TIER_CHANGED: frozenset({"tier", "attributes"}),
     EventKind.REOPENED: frozenset({"attributes"}),
+    EventKind.CUSTOMER_NOTIFIED: frozenset({"attributes"}),
+    EventKind.SURVEY_SENT: frozenset({"attributes"}),
     # Any of the ticket's facts; the attributes named are replaced, the rest kept.
     EventKind.FACTS_CHANGED: frozenset(
         {"priority", "tier", "channel", "category", "attributes"}
@@ -1048,7 +1445,8 @@ def _check_range(at: dt.datetime) -> int:
             f"TicketEvent.at {at.isoformat()} is outside the years a datetime can show "
             "in every zone (0001-01-02 … 9999-12-30 UTC); use a real instant"
         )
-        raise CalendarRangeError(msg)
+        said_as = said("error.sla.event_out_of_range", at=at.isoformat())
+        raise CalendarRangeError(msg, message=said_as)
     return us
 
 
@@ -1075,7 +1473,9 @@ def _read_attributes(data: object, _: object) -> Mapping[str, Any]:
     }
 )
 @keeps_instants
-@attrs.frozen(kw_only=True)
+# No __weakref__ slot: the quick reader (_event_json) builds events by __class__
+# assignment, which Python 3.11 refuses for a slotted class that has one.
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TicketEvent(_codec.Serialisable):
     """One thing that happened to a ticket, at an instant.
 
@@ -1132,7 +1532,10 @@ class TicketEvent(_codec.Serialisable):
         for name in _NOT_CARRIED[self.kind]:
             if getattr(self, name) is not None:
                 msg = f"a {self.kind.name} event does not carry {name}; drop it or use another event kind"
-                raise InvalidEventError(msg)
+                said_as = said(
+                    "error.sla.event_does_not_carry", kind=self.kind.name, field=name
+                )
+                raise InvalidEventError(msg, message=said_as)
         if self.kind is EventKind.FACTS_CHANGED and not (
             self.attributes
             or any(getattr(self, f) is not None for f in _FACTS_CHANGED_FIELDS)
@@ -1141,11 +1544,12 @@ class TicketEvent(_codec.Serialisable):
                 "a FACTS_CHANGED event needs at least one fact: priority, tier, "
                 "channel, category or attributes"
             )
-            raise InvalidEventError(msg)
+            raise InvalidEventError(msg, message=said("error.sla.facts_changed_empty"))
         needed = _REQUIRES.get(self.kind)
         if needed is not None and getattr(self, needed) is None:
             msg = f"a {self.kind.name} event needs {needed}=…"
-            raise InvalidEventError(msg)
+            said_as = said("error.sla.event_needs", kind=self.kind.name, field=needed)
+            raise InvalidEventError(msg, message=said_as)
 
     def moved_to(self, at: dt.datetime) -> Self:
         """Return the same event at another instant; only the new instant is checked.
@@ -1187,155 +1591,6 @@ _EVENT_SLOTS: Final = tuple(
 )
 
 
-# ------------------------------------------------------------------ the quick reader
-
-# FACTS_CHANGED is rare and checked as a whole: the codec's path reads it.
-_KINDS: Final = {m.value: m for m in EventKind if m is not EventKind.FACTS_CHANGED}
-# Members by their exact values, as ``to_dict`` writes them.
-_PRIORITIES: Final = {m.value: m for m in Priority}
-_TIERS: Final = {m.value: m for m in Tier}
-_CHANNELS: Final = {m.value: m for m in Channel}
-_STATUSES: Final = {m.value: m for m in TicketStatus}
-_NULLABLE: Final = frozenset(_OPTIONAL_FIELDS)
-_NEEDS_A_FIELD: Final = frozenset(_REQUIRES)
-_LEAF_TYPES: Final = frozenset({str, int, bool, type(None)})
-_ISO_MAX: Final = 64  # the codec's longest instant text (longer is refused)
-_EPOCH_DAY: Final = dt.date(1970, 1, 1).toordinal()
-_from_iso: Final = dt.datetime.fromisoformat
-_new_event: Final = object.__new__
-# Each slot's own setter: a third of the cost of ``object.__setattr__`` by name.
-_set_at, _set_kind, _set_priority, _set_tier, _set_channel = (
-    TicketEvent.__dict__[name].__set__
-    for name in ("at", "kind", "priority", "tier", "channel")
-)
-_set_category, _set_status, _set_attributes, _set_us = (
-    TicketEvent.__dict__[name].__set__
-    for name in ("category", "status", "attributes", "_us")
-)
-# By time zone, the µs from 0001-01-01 local time to the Unix epoch: the epoch's
-# ordinal plus the zone's UTC offset (``fromisoformat`` gives fixed-offset zones,
-# equal by offset). Invisible memoisation, bounded: a document holds few offsets.
-_SHIFT_US: dict[dt.tzinfo | None, int] = {}
-_SHIFTS_KEPT: Final = 64
-
-
-def _read_event(data: object) -> TicketEvent | None:
-    """A ``TicketEvent`` from its common, valid document, or None for anything else.
-
-    The hot path of a JSON-lines export (issue 13): a dict holding ``at`` (ISO text
-    with an offset), ``kind``, and the fields that kind carries, as members' exact
-    values or null; ``attributes`` a flat object of JSON scalars. Whatever this
-    declines (names in another case or language, odd types, a missing field, a
-    range error, unknown keys) goes to the codec's checking path, which builds the
-    same value or says exactly what is wrong; this one never raises and never
-    accepts a document that path refuses (``tests/sla/test_event_quick_reader.py``).
-    """
-    if type(data) is not dict:
-        return None
-    text = data.get("at")
-    name = data.get("kind")
-    if type(text) is not str or type(name) is not str or len(text) > _ISO_MAX:
-        return None
-    kind = _KINDS.get(name)
-    if kind is None:
-        return None
-    priority = tier = channel = category = status = None
-    attributes: Mapping[str, Any] = _NO_ATTRIBUTES
-    if len(data) > 2:
-        carries = _CARRIES[kind]
-        for key, v in data.items():
-            if key in {"at", "kind"}:
-                continue
-            if v is None:
-                if key in _NULLABLE:
-                    continue
-                return None
-            if key not in carries:
-                return None
-            if key == "attributes":
-                if type(v) is not dict or not all(
-                    type(k) is str
-                    and (
-                        type(x) in _LEAF_TYPES
-                        or (type(x) is float and math.isfinite(x))
-                    )
-                    for k, x in v.items()
-                ):
-                    return None
-                if v:
-                    attributes = _FrozenDict(v)
-                continue
-            if type(v) is not str:
-                return None
-            if key == "priority":
-                priority = _PRIORITIES.get(v)
-                if priority is None:
-                    return None
-            elif key == "tier":
-                tier = _TIERS.get(v)
-                if tier is None:
-                    return None
-            elif key == "channel":
-                channel = _CHANNELS.get(v)
-                if channel is None:
-                    return None
-            elif key == "status":
-                status = _STATUSES.get(v)
-                if status is None:
-                    return None
-            elif v.strip():
-                category = v
-            else:
-                return None
-        if (
-            (status is None and kind is EventKind.STATUS_CHANGED)
-            or (priority is None and kind is EventKind.PRIORITY_CHANGED)
-            or (tier is None and kind is EventKind.TIER_CHANGED)
-        ):
-            return None
-    elif kind in _NEEDS_A_FIELD:
-        return None
-    try:
-        at = _from_iso(text)
-    except ValueError:
-        return None
-    zone = at.tzinfo
-    shift = _SHIFT_US.get(zone)
-    if shift is None:
-        delta = at.utcoffset()
-        if delta is None:
-            return None
-        shift = _EPOCH_DAY * 86_400_000_000 + (
-            (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-        )
-        if len(_SHIFT_US) < _SHIFTS_KEPT:
-            _SHIFT_US[zone] = shift
-    # instant_us(at) without its checks, in Horner's form: the first products stay
-    # small ints, and the whole costs half as much.
-    us = (
-        ((at.toordinal() * 24 + at.hour) * 60 + at.minute) * 60_000_000
-        + at.second * 1_000_000
-        + at.microsecond
-        - shift
-    )
-    if not FIRST_US <= us <= LAST_US:
-        return None
-    event = _new_event(TicketEvent)
-    _set_at(event, at)
-    _set_kind(event, kind)
-    _set_priority(event, priority)
-    _set_tier(event, tier)
-    _set_channel(event, channel)
-    _set_category(event, category)
-    _set_status(event, status)
-    _set_attributes(event, attributes)
-    _set_us(event, us)
-    return event
-
-
-_codec.quick_reader(TicketEvent, _read_event)
-
-
 def merged_attributes(
     old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> Mapping[str, Any]:
@@ -1361,3 +1616,9 @@ def facts_of(
     if category is not None:
         out["category"] = category
     return out
+
+
+# The quick reader builds the class above, so it is imported after it (issue 13).
+from servicekit.sla._event_json import read_event  # noqa: E402
+
+_codec.quick_reader(TicketEvent, read_event)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import attrs
 
@@ -33,6 +33,8 @@ from servicekit.sla._model import (
     SlaTarget,
     TicketStatus,
     _FrozenDict,
+    metric_name,
+    metric_of_name,
 )
 from servicekit.sla._timeline import datetime_at
 
@@ -135,11 +137,14 @@ STORED_MAYBE_INSTANT: Final = _codec.Shape(dt.datetime | None, _maybe_in_range, 
 _ZONE: Final = _codec.Shape(str, _checked_zone, _same)
 _MAYBE_ZONE: Final = _codec.Shape(str | None, _checked_zone, _same)
 _COUNT: Final = _codec.Shape(int, _checked_count, _same)
+# A built-in metric by its value, a team's (MetricDefinition) by its name.
+_METRIC: Final = _codec.Shape(str, metric_of_name, metric_name)
 
 
 @_codec.value(
     omit_if_default=("timezone", "target"),
     shapes={
+        "metric": _METRIC,
         "threshold": _codec.Shape(float, _checked_threshold, _same),
         "cycle": _COUNT,
         "at": STORED_INSTANT,
@@ -154,7 +159,7 @@ class _AlertRecord(_codec.Serialisable):
     """
 
     kind: AlertKind
-    metric: Metric
+    metric: Metric | str
     threshold: float
     cycle: int
     at: dt.datetime = attrs.field(eq=instant_key)
@@ -165,6 +170,7 @@ class _AlertRecord(_codec.Serialisable):
 @_codec.value(
     omit_if_default=("timezone",),
     shapes={
+        "metric": _METRIC,
         "cycles": _COUNT,
         "breached_cycles": _COUNT,
         "started_at": STORED_MAYBE_INSTANT,
@@ -183,7 +189,7 @@ class _StatusRecord(_codec.Serialisable):
     other fields give (so an edited copy is refused, not silently recomputed).
     """
 
-    metric: Metric
+    metric: Metric | str
     state: MetricState
     target: SlaTarget
     cycles: int
@@ -220,7 +226,7 @@ class _ReportRecord(_codec.Serialisable):
     timezone: str
     now: dt.datetime = attrs.field(eq=instant_key)
     next_change_at: dt.datetime | None = attrs.field(default=None, eq=instant_key)
-    metrics: Mapping[Metric, _StatusRecord]
+    metrics: Mapping[str, _StatusRecord]
     alerts: tuple[_AlertRecord, ...]
     targets: Mapping[str, _StatusRecord] | None = None
 
@@ -255,7 +261,7 @@ def _alert_record(alert: Alert, *, alone: bool = True) -> _AlertRecord:
         cycle=alert.cycle,
         at=alert.at,
         timezone=alert.timezone if alone else None,
-        target=None if alert.target == alert.metric.value else alert.target,
+        target=None if alert.target == metric_name(alert.metric) else alert.target,
     )
 
 
@@ -267,7 +273,7 @@ def _alert_of(record: _AlertRecord, zone: str | None = None) -> Alert:
         cycle=record.cycle,
         timezone=_zone_of(record, zone),
         at_us=instant_us(record.at, "at"),
-        target=record.metric.value if record.target is None else record.target,
+        target=metric_name(record.metric) if record.target is None else record.target,
     )
 
 
@@ -323,7 +329,10 @@ def _report_record(report: SlaReport) -> _ReportRecord:
         timezone=zone,
         now=report.now,
         next_change_at=report.next_change_at,
-        metrics={m: _status_record(s, alone=False) for m, s in report.metrics.items()},
+        metrics={
+            metric_name(m): _status_record(s, alone=False)
+            for m, s in report.metrics.items()
+        },
         alerts=tuple(_alert_record(a, alone=False) for a in report.alerts),
         targets=None
         if _by_metric(report.metrics) == report.targets
@@ -331,17 +340,23 @@ def _report_record(report: SlaReport) -> _ReportRecord:
     )
 
 
-def _by_metric(metrics: Mapping[Metric, MetricStatus]) -> dict[str, MetricStatus]:
+def _by_metric(
+    metrics: Mapping[Metric | str, MetricStatus],
+) -> dict[str, MetricStatus]:
     """The targets of a report whose metrics say it all: each named after its metric."""
     return {s.target.name: s for s in metrics.values()}
 
 
 def _report_of(record: _ReportRecord) -> SlaReport:
     zone = record.timezone
-    metrics: dict[Metric, MetricStatus] = {}
-    for metric, status in record.metrics.items():
-        if status.metric is not metric:
-            msg = f"metrics[{metric.value!r}] holds the status of {status.metric.value}"
+    metrics: dict[Metric | str, MetricStatus] = {}
+    for name, status in record.metrics.items():
+        metric = metric_of_name(name)
+        if status.metric != metric:
+            msg = (
+                f"metrics[{metric_name(metric)!r}] holds the status of "
+                f"{metric_name(status.metric)}"
+            )
             raise DeserializationError(msg)
         metrics[metric] = _status_of(status, zone)
     targets = None
@@ -354,8 +369,8 @@ def _report_of(record: _ReportRecord) -> SlaReport:
         for metric, shown in metrics.items():
             if targets.get(shown.target.name) != shown:
                 msg = (
-                    f"metrics[{metric.value!r}] is not the status of any of the "
-                    "report's targets"
+                    f"metrics[{metric_name(metric)!r}] is not the status of any of "
+                    "the report's targets"
                 )
                 raise DeserializationError(msg)
     return SlaReport(
@@ -396,7 +411,7 @@ def _public_repr(value: object, names: tuple[str, ...]) -> str:
 
 
 def _metric_name(value: Alert) -> str:
-    return value.metric.value
+    return metric_name(value.metric)
 
 
 @_codec.value(form=_codec.Shape(_AlertRecord, _alert_of, _alert_record))
@@ -436,7 +451,7 @@ class Alert(_codec.Serialisable):
     """
 
     kind: AlertKind
-    metric: Metric
+    metric: Metric | str
     threshold: float
     cycle: int
     timezone: str
@@ -478,19 +493,20 @@ class Alert(_codec.Serialisable):
             '首次响应：超时，于2025年3月3日 09:04未达成目标'
         """
         at = self.at
+        name = metric_name(self.metric)
         if self.kind is AlertKind.WARNING:
             share = {"share": self.threshold, "at": at}
-            if self.target == self.metric.value:
-                return Message("sla.warning", {"metric": self.metric.value, **share})
+            if self.target == name:
+                return Message("sla.warning", {"metric": name, **share})
             return Message(
                 "sla.warning.named",
-                {"metric": self.metric.value, "target": self.target, **share},
+                {"metric": name, "target": self.target, **share},
             )
-        if self.target == self.metric.value:
-            return Message("sla.breach", {"metric": self.metric.value, "at": at})
+        if self.target == name:
+            return Message("sla.breach", {"metric": name, "at": at})
         return Message(
             "sla.breach.named",
-            {"metric": self.metric.value, "target": self.target, "at": at},
+            {"metric": name, "target": self.target, "at": at},
         )
 
     @classmethod
@@ -557,7 +573,7 @@ class MetricStatus(_codec.Serialisable):
         ('running', datetime.timedelta(seconds=3600), Time(14, 30, 0))
     """
 
-    metric: Metric
+    metric: Metric | str
     state: MetricState
     target: SlaTarget
     timezone: str
@@ -656,9 +672,11 @@ def _to_targets_map(
     return frozen
 
 
-def _to_metrics(value: Mapping[Any, MetricStatus]) -> Mapping[Metric, MetricStatus]:
+def _to_metrics(
+    value: Mapping[Any, MetricStatus],
+) -> Mapping[Metric | str, MetricStatus]:
     frozen: Mapping[Any, Any] = _FrozenDict(
-        {Metric.parse(k): v for k, v in value.items()}
+        {metric_of_name(k): v for k, v in value.items()}
     )
     return frozen
 
@@ -696,7 +714,7 @@ class SlaReport(_codec.Serialisable):
     policy: str
     status: TicketStatus
     timezone: str
-    metrics: Mapping[Metric, MetricStatus] = attrs.field(converter=_to_metrics)
+    metrics: Mapping[Metric | str, MetricStatus] = attrs.field(converter=_to_metrics)
     alerts: tuple[Alert, ...] = attrs.field(converter=_to_alerts)
     _now: int = attrs.field(alias="now_us")
     _next: int | None = attrs.field(alias="next_change_us")
@@ -765,7 +783,7 @@ class SlaReport(_codec.Serialisable):
         return datetime_at(min(running), self.timezone) if running else None
 
     @property
-    def breached(self) -> tuple[Metric, ...]:
+    def breached(self) -> tuple[Metric | str, ...]:
         """The metrics whose latest cycle is breached."""
         return tuple(
             m for m, s in self.metrics.items() if s.state is MetricState.BREACHED
@@ -795,7 +813,8 @@ def due_us(status: MetricStatus) -> int | None:
 
 def alert_order(alert: Alert) -> tuple[int, int, float]:
     """The order of a report's alerts: by instant, then metric, then threshold."""
-    return (alert._at, _METRIC_RANK[alert.metric], alert.threshold)  # noqa: SLF001 -- this module's own field
+    # A team's metrics after the built-in four, in the fold's (track) order.
+    return (alert._at, _METRIC_RANK.get(alert.metric, 4), alert.threshold)  # noqa: SLF001 -- this module's own field
 
 
 def first_after(alerts: Iterable[Alert], now_us: int) -> int | None:
@@ -806,7 +825,9 @@ def first_after(alerts: Iterable[Alert], now_us: int) -> int | None:
     return None
 
 
-_METRIC_RANK: Final = {m: i for i, m in enumerate(METRIC_ORDER)}
+_METRIC_RANK: Final[dict[Metric | str, int]] = {
+    m: i for i, m in enumerate(METRIC_ORDER)
+}
 
 
 # The fold builds ~3 statuses and as many alerts per ticket: setting their slots
@@ -850,7 +871,7 @@ _set_next: Final = _setter(SlaReport, "_next")
 
 
 def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
-    metric: Metric,
+    metric: Metric | str,
     state: MetricState,
     target: SlaTarget,
     timezone: str,
@@ -880,7 +901,7 @@ def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
 
 def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
     kind: AlertKind,
-    metric: Metric,
+    metric: Metric | str,
     threshold: float,
     cycle: int,
     timezone: str,
@@ -905,7 +926,7 @@ def assembled_report(
     status: TicketStatus,
     timezone: str,
     now_us: int,
-    metrics: dict[Metric, MetricStatus],
+    metrics: dict[Metric | str, MetricStatus],
     targets: dict[str, MetricStatus],
     alerts: list[Alert],
     next_change_us: int | None,
@@ -920,7 +941,7 @@ def assembled_report(
     _set_policy(report, policy)
     _set_report_status(report, status)
     _set_report_timezone(report, timezone)
-    _set_metrics(report, _FrozenDict(cast("dict[str, MetricStatus]", metrics)))
+    _set_metrics(report, _FrozenDict(metrics))
     _set_targets(report, _FrozenDict(targets))
     _set_alerts(report, tuple(alerts))
     _set_now(report, now_us)

@@ -35,7 +35,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from servicekit._boundary import quote
+from servicekit._boundary import quote, said
 from servicekit.errors import (
     InvalidArgumentError,
     InvalidEventError,
@@ -101,11 +101,13 @@ def _raw_ticket(data: Mapping[str, Any]) -> str | int:
     key = next((k for k in TICKET_KEYS if k in data), None)
     if key is None:
         msg = 'ticket_id missing; every event needs the id of its ticket ("ticket_id" or "ticket")'
-        raise InvalidEventError(msg)
+        raise InvalidEventError(msg, message=said("error.ticket_id.missing"))
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         msg = f"{key}: a ticket id must be a non-empty string or a whole number, got {quote(value)}"
-        raise InvalidEventError(msg)
+        raise InvalidEventError(
+            msg, message=said("error.ticket_id.invalid", key=key, value=quote(value))
+        )
     return value
 
 

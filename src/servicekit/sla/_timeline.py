@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Final, NoReturn, Protocol
 
 import pendulum
 
+from servicekit._boundary import said
 from servicekit.errors import (
     CalendarNeverOpensError,
     CalendarRangeError,
@@ -362,7 +363,15 @@ class Engine:
                 f"the result lies outside the years {MIN_YEAR}…{MAX_YEAR} in "
                 f"{self.calendar.timezone}; use a nearer instant or a shorter duration"
             )
-            raise CalendarRangeError(msg) from None
+            raise CalendarRangeError(
+                msg,
+                message=said(
+                    "error.calendar.result_outside",
+                    first=MIN_YEAR,
+                    last=MAX_YEAR,
+                    zone=self.calendar.timezone,
+                ),
+            ) from None
         return self.wall_to_datetime(local, local.fold)
 
     def describe(self, us: int) -> str:
@@ -508,7 +517,16 @@ class Engine:
             f"{MIN_YEAR}…{MAX_YEAR} (timezone {self.calendar.timezone}); use a "
             "nearer instant or a shorter duration"
         )
-        raise CalendarRangeError(msg)
+        raise CalendarRangeError(
+            msg,
+            message=said(
+                "error.calendar.too_close",
+                at=self.describe(us),
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+                zone=self.calendar.timezone,
+            ),
+        )
 
     def window(self, y0: int, y1: int, *, forward: bool = True) -> _Timeline:
         """Return a snapshot covering years ``y0 … y1``, or as many as one may hold.
@@ -604,7 +622,14 @@ class Engine:
             f"{self.describe(us)} (timezone {self.calendar.timezone}); "
             "check its weekly hours, holidays and make-up days"
         )
-        raise CalendarNeverOpensError(msg)
+        raise CalendarNeverOpensError(
+            msg,
+            message=said(
+                f"error.calendar.never_within.{where}",
+                at=self.describe(us),
+                zone=self.calendar.timezone,
+            ),
+        )
 
     def never_again(self, us: int, where: str) -> NoReturn:
         first, last = self.open_years
@@ -614,7 +639,15 @@ class Engine:
             f"(timezone {self.calendar.timezone}): it has no weekly hours and no "
             f"make-up working days {where} {bound}; add weekly hours or make-up days"
         )
-        raise CalendarNeverOpensError(msg)
+        raise CalendarNeverOpensError(
+            msg,
+            message=said(
+                f"error.calendar.never_again.{where}",
+                at=self.describe(us),
+                zone=self.calendar.timezone,
+                bound=str(bound),
+            ),
+        )
 
     def closed_after(self, tl: _Timeline) -> bool:
         """Whether nothing after ``tl`` can ever be open (no weekly hours)."""
@@ -658,7 +691,16 @@ class Engine:
         )
         if self.strict:
             msg = f"{text}; this calendar is strict"
-            raise HolidayDataMissingError(msg)
+            raise HolidayDataMissingError(
+                msg,
+                message=said(
+                    "error.holidays.missing",
+                    country=country or "this calendar",
+                    until=until.isoformat(),
+                    where=where,
+                    year=year,
+                ),
+            )
         self.warned = True
         warnings.warn(
             HolidayDataWarning(text, country=country, year=year, known_until=until),
@@ -729,7 +771,18 @@ class Engine:
                 f"{'from' if sign > 0 else 'before'} {year} lies beyond the supported "
                 f"years {MIN_YEAR}…{MAX_YEAR}"
             )
-            raise CalendarRangeError(msg)
+            raise CalendarRangeError(
+                msg,
+                message=said(
+                    "error.calendar.beyond.from"
+                    if sign > 0
+                    else "error.calendar.beyond.before",
+                    amount=dt.timedelta(microseconds=delta_us),
+                    year=year,
+                    first=MIN_YEAR,
+                    last=MAX_YEAR,
+                ),
+            )
 
     def between_us(self, s: int, e: int) -> int:
         """Working microseconds in ``[s, e)`` (``s <= e``)."""

@@ -15,7 +15,14 @@ for the customer) or on hold.
 2. ``bot`` (channel BOT): the bot answers within **10 seconds**.
 3. ``chat`` (channel CHAT): a human agent replies within **30 seconds**.
 4. ``logistics_fast_lane`` (category ``"logistics_complaint"``): logistics complaints
-   skip the queue, answered within **15 minutes**.
+   skip the queue, answered within **15 minutes**. The plan's "tell the customer the
+   result within 15 minutes after resolution" is the team-defined metric
+   [`RESULT_NOTICE`][], which the preset does not measure: it needs the CRM to
+   record a ``CUSTOMER_NOTIFIED`` event, and a CRM that records none would see every
+   solved complaint breach. Add it where yours does::
+
+       SlaTarget(metric=RESULT_NOTICE, within=timedelta(minutes=15),
+                 business_hours=False)
 5. ``high_value`` (tier HIGH_VALUE): two promises at once. Like everyone, a first
    reply and every next reply within **30 minutes** (targets ``first_response``
    and ``next_response``); *also* an answer from the customer's dedicated manager
@@ -51,9 +58,22 @@ from servicekit._conditions import AllOf, Equals
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.sla._calendar import BusinessCalendar
 from servicekit.sla._hours import parse_hours
-from servicekit.sla._model import EventKind, Metric, PolicySet, SlaPolicy, SlaTarget
+from servicekit.sla._model import (
+    EventKind,
+    Metric,
+    MetricDefinition,
+    PolicySet,
+    SlaPolicy,
+    SlaTarget,
+)
 
-__all__ = ["BY_DEDICATED_MANAGER", "CHINA_BUSINESS_CALENDAR", "SERVICE_STANDARD"]
+__all__ = [
+    "BY_DEDICATED_MANAGER",
+    "CHINA_BUSINESS_CALENDAR",
+    "RESULT_NOTICE",
+    "SATISFACTION_CALLBACK",
+    "SERVICE_STANDARD",
+]
 
 CHINA_BUSINESS_CALENDAR: Final = BusinessCalendar.for_country(
     "CN",
@@ -76,6 +96,34 @@ BY_DEDICATED_MANAGER: Final = AllOf(
 )
 """The events that stop the ``manager_answer`` target: a public reply whose
 ``attributes`` hold ``{"role": "dedicated_manager"}``."""
+
+_SOLVED: Final = {
+    "kind": EventKind.STATUS_CHANGED.value,
+    "status": ["solved", "closed"],
+}
+
+RESULT_NOTICE: Final = MetricDefinition(
+    name="result_notice",
+    start_on=_SOLVED,
+    stop_on={"kind": EventKind.CUSTOMER_NOTIFIED.value},
+    pause_on=(),
+)
+"""A promise after the solve: from solving the ticket (SOLVED or CLOSED) to the
+``CUSTOMER_NOTIFIED`` event that says the customer was told the result. A reopened and
+solved-again ticket owes a new notice (a new cycle); it never pauses."""
+
+SATISFACTION_CALLBACK: Final = MetricDefinition(
+    name="satisfaction_callback",
+    start_on=_SOLVED,
+    stop_on={"kind": EventKind.SURVEY_SENT.value},
+    pause_on=(),
+)
+"""A satisfaction call-back (or survey) after every solved problem: from the solve to
+the ``SURVEY_SENT`` event. The plans name no deadline, so ``SERVICE_STANDARD`` does not
+measure it; add a target with your own::
+
+    SlaTarget(metric=SATISFACTION_CALLBACK, within=timedelta(days=1))
+"""
 
 _M = dt.timedelta(minutes=1)
 _H = dt.timedelta(hours=1)

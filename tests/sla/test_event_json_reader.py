@@ -21,7 +21,7 @@ import fuzz
 from servicekit import Channel, Priority, Tier, _codec
 from servicekit.errors import DeserializationError
 from servicekit.sla import EventKind, TicketEvent, TicketStatus
-from servicekit.sla._model import _read_event
+from servicekit.sla._event_json import read_event as _read_event
 
 AT = "2025-03-03T10:00:00+08:00"
 
