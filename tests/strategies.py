@@ -1154,6 +1154,8 @@ def _simulation_strategies() -> dict[type, st.SearchStrategy]:
     and contact types."""
     from servicekit.sla import SlaPolicy, SlaTarget  # noqa: PLC0415
     from servicekit.workforce import (  # noqa: PLC0415 -- the section is self-contained
+        Arrival,
+        BotChannel,
         ContactType,
         DeskSimulation,
         SimulatedContact,
@@ -1202,7 +1204,18 @@ def _simulation_strategies() -> dict[type, st.SearchStrategy]:
         policies=st.none() | st.just(policy),
         warm_up=st.sampled_from([dt.timedelta(0), dt.timedelta(minutes=15)]),
     )
+    arrivals = st.builds(
+        Arrival,
+        ticket=routing_tickets().filter(lambda t: t.assignee_id is None),
+        handling=_W_AHT,
+        patience=st.none() | _W_PATIENCE,
+        pickup=st.timedeltas(dt.timedelta(0), dt.timedelta(minutes=10)),
+        kind=st.text(min_size=1, max_size=8).filter(str.strip),
+    )
+    bots = st.builds(BotChannel, channel=channels, hand_over=st.floats(0, 1))
     return {
+        Arrival: arrivals,
+        BotChannel: bots,
         ContactType: contact_types,
         DeskSimulation: simulations,
         SimulatedContact: simulations.filter(lambda s: s.contacts).flatmap(

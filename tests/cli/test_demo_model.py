@@ -240,11 +240,11 @@ def test_outcomes_are_plausible(world, outcomes):
         assert o.wait is not None
         assert o.wait >= 0
         assert r.created <= o.assigned < world.end
-        assert not r.bot_solves
+        assert not o.bot_solved
         assert o.step == "standard" or o.step in names
         if o.step in after:  # an escalation step applies only after its wait
             assert o.wait >= after[o.step]
-    bot = [o for o in outcomes if o.request.bot_solves]
+    bot = [o for o in outcomes if o.bot_solved]
     assert bot
     assert all(o.bot and o.agent is None for o in bot)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from servicekit.cli._demo_data import REQUESTS_PER_DAY, World, generate, parse_month
 from servicekit.cli._demo_report import build_report, run_requirements
-from servicekit.cli._demo_sim import desks, simulate_desk
+from servicekit.cli._demo_sim import desks, requests_by_desk, simulate_desk
 from servicekit.cli._demo_tickets import Summary, summarise
 from servicekit.cli._files import check_output_file, write_text_file
 from servicekit.cli._i18n import N_, _
@@ -164,8 +164,9 @@ def summaries(
             progress(done, len(names))
 
     if jobs == 1:
+        by_desk = requests_by_desk(world)
         for i, desk in enumerate(names):
-            collect(i + 1, summarise(world, simulate_desk(world, desk)))
+            collect(i + 1, summarise(world, simulate_desk(world, desk, by_desk[desk])))
     else:
         # Largest desks first, so that the workers finish together.
         load = dict.fromkeys(names, 0)

@@ -177,7 +177,6 @@ class Request:
     customer: str
     tier: Tier
     handling: int  # seconds of an agent's time
-    bot_solves: bool
     exchanges: int  # further customer messages after the first reply
     pending: bool  # the agent waits for the customer at some point
     reopens: bool
@@ -372,6 +371,10 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
                 handling = round(
                     60 * HANDLING_MINUTES[channel] * rng.lognormvariate(-0.18, 0.6)
                 )
+                if channel is Channel.BOT:
+                    # Once whether the bot kept it; the simulation's bot draws that
+                    # now, and this draw stays so the rest of the world does too.
+                    rng.random()
                 requests.append(
                     Request(
                         id="",
@@ -384,7 +387,6 @@ def generate(seed: int, month: str, volume: int = REQUESTS_PER_DAY) -> World:
                         customer=customer,
                         tier=tiers[customer],
                         handling=max(45, handling),
-                        bot_solves=channel is Channel.BOT and rng.random() < 0.7,
                         exchanges=_pick(rng, _EXCHANGES, _EXCHANGES_TOTAL),
                         pending=rng.random() < 0.12,
                         reopens=rng.random() < 0.05,
@@ -576,7 +578,6 @@ def _repeat_complaints(
                     category="complaint",
                     skill="service_recovery",
                     handling=rng.randrange(300, 900),
-                    bot_solves=False,
                     exchanges=1,
                     stays_open=k > 0,
                     answers_survey=False,

@@ -1,37 +1,39 @@
-"""The demo's month, simulated: triage, routing and handling, city by city.
+"""The demo's month as a use of the public desk simulation: its scenario, city by city.
 
-Each city's desk is an event simulation over the month. Agents come on and off shift;
-requests arrive; whenever work or an agent becomes free, the waiting queue goes through
-``Router.dispatch`` (triage, queue order, eligibility, ranking, escalation) with the
-agents on shift, exactly as a CRM would call it; an assigned request occupies one unit
-of the agent's capacity on its channel for its handling time. Requests that wait are
-offered again when an escalation step relaxes their requirements. The bot answers bot
-requests itself and hands a third of them to people.
+Each desk (a city's own, and the national night desk) is one run of
+:func:`servicekit.workforce.simulate_desk`: its requests become
+:class:`~servicekit.workforce.Arrival` values (a triaged routing ticket with the
+customer, language and complaint history the router's policies read, the handling
+time, and a pickup delay from the router's choice to the agent taking the request);
+its agents' shifts over the month become a :class:`~servicekit.workforce.Roster`;
+the bot in front of the bot channel keeps most of its requests and hands the rest to
+people; customers keep their last agent as case owner for a week. The simulation runs
+every assignment through ``Router.dispatch``, exactly as a CRM would call it.
 
-The outcome of each request (who took it, when, under which escalation step, whether it
-went to the case owner, the dedicated manager or a speaker of the customer's language)
-feeds the SLA event logs and the report.
+What the simulation reports for each request (who took it, when, under which
+escalation step, whether it named a case owner) is turned here into the
+:class:`Outcome` the report reads; the SLA logs and surveys are drawn from it in
+:mod:`servicekit.cli._demo_tickets`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import random
-from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from servicekit import workforce
 from servicekit._vocabulary import Channel, Priority
 from servicekit.cli._demo_data import NIGHT_DESK, SHIFTS, ZONE, Request, Staff, World
 from servicekit.routing import EscalationStep, Router, Ticket, Triage, TriageRule
 from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR
+from servicekit.workforce import Arrival, BotChannel, Roster, RosterShift
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from servicekit.routing import Agent
+    from servicekit.workforce import SimulatedContact
 
 TRIAGE: Final = Triage(
     rules=[
@@ -102,20 +104,13 @@ ESCALATIONS: Final = (
         drop_policies={"senior for repeat complaints"},
     ),
 )
-# Tickets are triaged once, on arrival; the router then orders and assigns them.
 ROUTER: Final = Router.default(
     owner_wait=dt.timedelta(minutes=3), escalations=ESCALATIONS
 )
-_OWNER_WAIT: Final = dt.timedelta(minutes=3)
-# A waiting ticket is offered again whenever the router would decide differently:
-# when the wait for a busy case owner ends, and when each escalation step begins.
-_RETRY_AFTER: Final = tuple(
-    sorted(
-        {int(_OWNER_WAIT.total_seconds())}
-        | {int(s.after.total_seconds()) for s in ESCALATIONS}
-    )
-)
 _COMPLAINTS: Final = frozenset({"complaint", "logistics_complaint"})
+# A complaint counts as unresolved for the customer's next requests this long (the
+# router's "senior for repeat complaints" reads the count from the ticket).
+_COMPLAINT_OPEN: Final = 2 * 86400
 # (lowest, highest) seconds from the router's choice to the agent taking the request:
 # the phone rings, a chat pops up, an email lands in a personal queue. Without it a
 # request the router could only place when an escalation step began was "taken" at
@@ -128,10 +123,8 @@ _PICKUP: Final = {
     Channel.SOCIAL: (20.0, 300.0),
     Channel.BOT: (5.0, 45.0),
 }
-_OWNER_MEMORY: Final = 7 * 86400  # a case owner is remembered for a week
-
-# Event kinds, in the order they are processed at the same second.
-_DONE, _OFF, _ON, _ARRIVE, _RETRY = range(5)
+OWNER_MEMORY: Final = dt.timedelta(days=7)  # a case owner is remembered for a week
+BOT: Final = BotChannel(channel=Channel.BOT, hand_over=0.3)
 
 
 @attrs.frozen
@@ -147,6 +140,7 @@ class Outcome:
     manager: str | None
     bot: bool
     decided: int | None = None  # Unix seconds: the router chose the agent
+    bot_solved: bool = False  # the bot answered and kept it
 
     @property
     def wait(self) -> int | None:
@@ -195,8 +189,9 @@ def simulate(
         True
     """
     found: dict[str, Outcome] = {}
+    by_desk = requests_by_desk(world)
     for i, desk in enumerate(desks(world)):
-        for outcome in simulate_desk(world, desk):
+        for outcome in simulate_desk(world, desk, by_desk[desk]):
             found[outcome.request.id] = outcome
         if progress is not None:
             progress(i + 1)
@@ -208,142 +203,145 @@ def desks(world: World) -> tuple[str, ...]:
     return (*(c.name for c in world.cities), NIGHT_DESK)
 
 
-def simulate_desk(world: World, desk: str) -> list[Outcome]:
-    """One desk's month: its requests and its agents, independent of every other desk."""
-    requests = [r for r in world.requests if r.desk == desk]
-    staff = tuple(s for s in world.staff if s.city == desk)
-    return _city(world, requests, staff)
+def requests_by_desk(world: World) -> dict[str, list[Request]]:
+    """Each desk's requests, in order of arrival (one pass over the month)."""
+    out: dict[str, list[Request]] = {d: [] for d in desks(world)}
+    for r in world.requests:
+        out[r.desk].append(r)
+    return out
 
 
-def _city(
-    world: World, requests: list[Request], staff: tuple[Staff, ...]
+def simulate_desk(
+    world: World, desk: str, requests: list[Request] | None = None
 ) -> list[Outcome]:
-    """One city's desk over the month."""
-    agents: dict[str, Agent] = {s.agent.id: s.agent for s in staff}
-    on_shift: set[str] = set()
-    queue: dict[str, Ticket] = {}
-    pending: dict[str, Request] = {}
-    handling: dict[str, tuple[str, Channel]] = {}
-    owners: dict[str, tuple[str, int]] = {}
-    open_complaints: dict[str, int] = {}
-    handled_for: dict[str, str] = {}
-    outcomes: list[Outcome] = []
-    heap: list[tuple[int, int, int, str]] = []
-    seq = 0
-    for on, off, agent_id in shifts_worked(world, staff):
-        heap.append((on, _ON, seq, agent_id))
-        heap.append((off, _OFF, seq + 1, agent_id))
-        seq += 2
+    """One desk's month: its requests and its agents, independent of every other desk.
+
+    ``requests``: the desk's requests, when the caller has them sorted by desk
+    already (None: picked out of the world's).
+    """
+    if requests is None:
+        requests = [r for r in world.requests if r.desk == desk]
+    staff = tuple(s for s in world.staff if s.city == desk)
+    given = arrivals(requests)
+    run = workforce.simulate_desk(
+        seed=world.seed,
+        start=_at(world.start),
+        until=_at(world.end),
+        target_answer=dt.timedelta(seconds=20),
+        arrivals=given,
+        agents=[s.agent for s in staff],
+        roster=roster(world, staff),
+        router=ROUTER,
+        owner_memory=OWNER_MEMORY,
+        bot=BOT,
+    )
+    by_id = {r.id: r for r in requests}
+    priority = {a.ticket.id: a.ticket.priority for a in given}
+    return [_outcome(world, by_id[c.id], priority[c.id], c) for c in run.contacts]
+
+
+def arrivals(requests: list[Request]) -> list[Arrival]:
+    """Each request as the simulation's arrival: its triaged ticket, handling, pickup.
+
+    Examples:
+        >>> from servicekit.cli._demo_data import generate
+        >>> world = generate(1, "2025-02", volume=60)
+        >>> a = arrivals(list(world.requests[:3]))
+        >>> [x.ticket.id for x in a] == [r.id for r in world.requests[:3]]
+        True
+    """
+    complaints: dict[str, list[int]] = {}
+    # The month's requests come in a few hundred shapes (what triage reads and the
+    # router matches on); each shape is built and triaged once, then repeated.
+    shapes: dict[tuple[object, ...], Arrival] = {}
+    out = []
     for r in requests:
-        heap.append((r.created, _ARRIVE, seq, r.id))
-        seq += 1
-        pending[r.id] = r
-    heapq.heapify(heap)
-
-    # Kept up to date as agents and tickets change, so that the (frequent) events
-    # after which nobody on shift has room for any waiting channel cost no dispatch.
-    rooms = {i: _room(a) for i, a in agents.items()}
-    waiting: Counter[Channel] = Counter()
-    present_ids: list[str] = []
-
-    def dispatch(now: int) -> None:
-        nonlocal seq
-        if not queue:
-            return
-        open_channels = [c for c, n in waiting.items() if n]
-        if not any(not rooms[i].isdisjoint(open_channels) for i in present_ids):
-            return
-        present = [agents[i] for i in present_ids]
-        when = dt.datetime.fromtimestamp(now, ZONE)
-        # The router keeps its team index across calls while the agents' indexed
-        # facts stay the same objects, so the indexed strategy is the cheap one here.
-        result = ROUTER.dispatch(list(queue.values()), present, when)
-        for agent in result.agents:
-            if agents[agent.id] is not agent:  # the router returns the others as given
-                agents[agent.id] = agent
-                rooms[agent.id] = _room(agent)
-        for a in result.assignments:
-            ticket = queue.pop(a.ticket_id)
-            waiting[ticket.channel] -= 1
-            request = pending.pop(a.ticket_id)
-            owners[request.customer] = (a.agent_id, now)
-            handling[a.ticket_id] = (a.agent_id, ticket.channel)
-            if request.category in _COMPLAINTS:
-                handled_for[a.ticket_id] = request.customer
-            else:
-                handled_for[a.ticket_id] = ""
-            taken = now + pickup(request)
-            heapq.heappush(heap, (taken + request.handling, _DONE, seq, a.ticket_id))
-            seq += 1
-            outcomes.append(
-                Outcome(
-                    request=request,
-                    priority=ticket.priority,
-                    agent=a.agent_id,
-                    assigned=taken,
-                    step=a.step,
-                    owner=ticket.owner_id,
-                    manager=_manager(world, request),
-                    bot=request.channel is Channel.BOT,
-                    decided=now,
-                )
-            )
-
-    while heap:
-        now, kind, _, key = heapq.heappop(heap)
-        if kind == _ON:
-            on_shift.add(key)
-            present_ids = sorted(on_shift)
-        elif kind == _OFF:
-            on_shift.discard(key)
-            present_ids = sorted(on_shift)
-            continue  # one agent fewer never lets a waiting ticket be placed
-        elif kind == _DONE:
-            agent_id, channel = handling.pop(key)
-            customer = handled_for.pop(key)
-            if customer in open_complaints:
-                open_complaints[customer] -= 1
-            agent = agents[agent_id]
-            agents[agent_id] = agent = agent.with_load(
-                {**agent.load, channel: agent.load[channel] - 1}
-            )
-            rooms[agent_id] = _room(agent)
-        elif kind == _ARRIVE:
-            request = pending[key]
-            if request.category in _COMPLAINTS and not request.bot_solves:
-                open_complaints[request.customer] = (
-                    open_complaints.get(request.customer, 0) + 1
-                )
-            ticket = TRIAGE.apply(_ticket(request, now, owners, open_complaints))
-            if request.bot_solves:
-                del pending[key]
-                outcomes.append(_bot_outcome(world, request, ticket.priority))
-                continue
-            queue[key] = ticket
-            waiting[ticket.channel] += 1
-            for after in _RETRY_AFTER:
-                heapq.heappush(heap, (now + after, _RETRY, seq, key))
-                seq += 1
-        elif key not in queue:  # a retry for a ticket already taken
-            continue
-        if now >= world.end:
-            break
-        dispatch(now)
-    for key, ticket in sorted(queue.items()):
-        request = pending[key]
-        outcomes.append(
-            Outcome(
-                request=request,
-                priority=ticket.priority,
-                agent=None,
-                assigned=None,
-                step="standard",
-                owner=ticket.owner_id,
-                manager=_manager(world, request),
-                bot=request.channel is Channel.BOT,
+        if r.category in _COMPLAINTS:
+            complaints.setdefault(r.customer, []).append(r.created)
+        recent = complaints.get(r.customer, ())
+        unresolved = sum(1 for t in recent if r.created - t < _COMPLAINT_OPEN)
+        key = (r.tier, r.channel, r.skill, r.language, r.category)
+        shape = shapes.get(key)
+        if shape is None:
+            shape = shapes[key] = _shape(r)
+        out.append(
+            shape.repeated(
+                id=r.id,
+                created_at=_at(r.created),
+                handling=dt.timedelta(seconds=r.handling),
+                customer_id=r.customer,
+                attributes={
+                    "city": r.city,
+                    "category": r.category,
+                    "unresolved_complaints": unresolved,
+                },
+                pickup=dt.timedelta(seconds=pickup(r)),
             )
         )
-    return outcomes
+    return out
+
+
+def _shape(r: Request) -> Arrival:
+    """A triaged arrival of ``r``'s shape (triage reads category, tier and channel)."""
+    ticket = TRIAGE.apply(
+        Ticket(
+            id=r.id,
+            created_at=_at(r.created),
+            priority=Priority.NORMAL,
+            tier=r.tier,
+            channel=r.channel,
+            skills=() if r.skill is None else (r.skill,),
+            language=r.language,
+            attributes={"category": r.category},
+        )
+    )
+    return Arrival(
+        ticket=ticket, handling=dt.timedelta(seconds=r.handling), kind=r.category
+    )
+
+
+def roster(world: World, staff: tuple[Staff, ...]) -> Roster:
+    """The desk's shifts worked in the month, as the simulation's roster."""
+    names = {s.agent.id: s.shift for s in staff}
+    shifts = []
+    for on, off, agent_id in shifts_worked(world, staff):
+        begin = _at(on)
+        shifts.append(
+            RosterShift(
+                agent=agent_id,
+                template=names[agent_id],
+                day=begin.date(),
+                start=begin,
+                end=_at(off),
+            )
+        )
+    return Roster(shifts=shifts)
+
+
+def _at(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, ZONE)
+
+
+def _seconds(at: dt.datetime | None) -> int | None:
+    return None if at is None else round(at.timestamp())
+
+
+def _outcome(
+    world: World, request: Request, priority: Priority, contact: SimulatedContact
+) -> Outcome:
+    """What the report reads about one request, from what the simulation says."""
+    return Outcome(
+        request=request,
+        priority=priority,
+        agent=contact.agent_id,
+        assigned=_seconds(contact.answered_at),
+        step=contact.step or "standard",
+        owner=contact.owner_id,
+        manager=world.managers.get(request.customer),
+        bot=request.channel is Channel.BOT,
+        decided=_seconds(contact.routed_at),
+        bot_solved=contact.by_bot,
+    )
 
 
 def pickup(request: Request) -> int:
@@ -356,55 +354,7 @@ def pickup(request: Request) -> int:
         True
     """
     low, high = _PICKUP[request.channel]
-    return round(random.Random(request.seed ^ 0x5EED).uniform(low, high))
-
-
-def _room(agent: Agent) -> frozenset[Channel]:
-    """The channels on which ``agent`` can take one more ticket now."""
-    return frozenset(c for c, n in agent.capacity.items() if agent.load.get(c, 0) < n)
-
-
-def _manager(world: World, request: Request) -> str | None:
-    return world.managers.get(request.customer)
-
-
-def _bot_outcome(world: World, request: Request, priority: Priority) -> Outcome:
-    return Outcome(
-        request=request,
-        priority=priority,
-        agent=None,
-        assigned=None,
-        step="standard",
-        owner=None,
-        manager=_manager(world, request),
-        bot=True,
-    )
-
-
-def _ticket(
-    request: Request,
-    now: int,
-    owners: dict[str, tuple[str, int]],
-    open_complaints: dict[str, int],
-) -> Ticket:
-    """The routing ticket for a request, with its owner and complaint history."""
-    owner = owners.get(request.customer)
-    owner_id = (
-        owner[0] if owner is not None and now - owner[1] <= _OWNER_MEMORY else None
-    )
-    return Ticket(
-        id=request.id,
-        created_at=dt.datetime.fromtimestamp(request.created, ZONE),
-        priority=Priority.NORMAL,
-        tier=request.tier,
-        channel=request.channel,
-        skills=() if request.skill is None else (request.skill,),
-        language=request.language,
-        customer_id=request.customer,
-        owner_id=owner_id,
-        attributes={
-            "city": request.city,
-            "category": request.category,
-            "unresolved_complaints": open_complaints.get(request.customer, 0),
-        },
-    )
+    # A fraction in [0, 1) from the request's own seed: a multiplicative hash
+    # (Knuth's), as reproducible as a seeded generator and far cheaper to make.
+    share = (request.seed * 0x9E3779B1 & 0xFFFFFFFF) / 0x100000000
+    return round(low + share * (high - low))

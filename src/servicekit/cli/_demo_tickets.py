@@ -4,7 +4,7 @@ A request's conversation is drawn from its own seed: the first reply some second
 minutes after an agent takes it (the bot answers its own channel at once), further
 messages and replies, a pause while waiting for the customer, the solve after the
 handling time, sometimes a reopen. The event log goes through
-:func:`servicekit.sla.evaluate` with ``SERVICE_STANDARD`` at the month's end, exactly as
+:func:`servicekit.sla.evaluate_many` with ``SERVICE_STANDARD`` at the month's end, exactly as
 a CRM would evaluate on read. Surveys are answered by a quarter of the customers whose
 request was solved; the answers depend on the city's hidden quality, the customer's
 mood, and how the request went (a breach, a second contact, a reply in their language).
@@ -30,7 +30,7 @@ from servicekit.sla import (
     MetricStatus,
     TicketEvent,
     TicketStatus,
-    evaluate,
+    evaluate_many,
 )
 from servicekit.sla.presets import SERVICE_STANDARD
 
@@ -122,12 +122,18 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     quality = {c.name: c.quality for c in world.cities}
     now = _at(world.end - 1, ZONE)
     maker = EventMaker(ZONE)
+    rngs = [random.Random(o.request.seed) for o in outcomes]
+    talks = [
+        _conversation(world, o, rng, maker)
+        for o, rng in zip(outcomes, rngs, strict=True)
+    ]
+    # One call for the month's logs: the policies are read once, not per request.
+    reports = evaluate_many(SERVICE_STANDARD, (t[0] for t in talks), now)
     out = []
-    for o in outcomes:
+    for o, rng, (_, solved, first_contact), report in zip(
+        outcomes, rngs, talks, reports, strict=True
+    ):
         r = o.request
-        rng = random.Random(r.seed)
-        events, solved, first_contact = _conversation(world, o, rng, maker)
-        report = evaluate(SERVICE_STANDARD, events, now)
         metrics = tuple(
             _metric(str(m), status, now) for m, status in report.metrics.items()
         )
@@ -160,7 +166,7 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 category=r.category,
                 policy=report.policy,
                 created=r.created,
-                bot_only=o.bot and o.agent is None and r.bot_solves,
+                bot_only=o.bot_solved,
                 assigned=o.agent is not None,
                 wait=o.wait,
                 handling=r.handling,
@@ -213,7 +219,7 @@ def _conversation(
     if o.bot:
         t += rng.uniform(1.0, 12.0)  # the bot answers, occasionally slowly
         plan.append((t, EventKind.AGENT_REPLY, None))
-        if r.bot_solves:
+        if o.bot_solved:
             plan.append(
                 (
                     t + rng.uniform(60, 360),

@@ -33,6 +33,7 @@ Examples:
     2
 """
 
+from servicekit.workforce._arrivals import Arrival, BotChannel
 from servicekit.workforce._intervals import (
     IntervalRequirements,
     interval_requirements,
@@ -69,6 +70,8 @@ from servicekit.workforce._simulation import (
 from servicekit.workforce._staffing import StaffingPlan, required_agents
 
 __all__ = [
+    "Arrival",
+    "BotChannel",
     "ContactType",
     "CoverageRule",
     "DeskSimulation",

@@ -17,10 +17,11 @@ import math
 import random
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from servicekit.routing import Agent, Router, Ticket
+from servicekit.routing import Agent, OwnerStickiness, Router, Ticket
+from servicekit.routing import _values as v
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from servicekit._vocabulary import Channel
     from servicekit.workforce._simulation import ContactType
@@ -33,12 +34,15 @@ _MICRO: Final = 1e6
 
 
 class Draws(NamedTuple):
-    """What the random streams fixed for one contact before anything happens to it."""
+    """What the random streams (or the caller) fixed for one contact beforehand."""
 
     arrival: float  # seconds since the start
-    kind: int  # index into the contact types
+    kind: int  # index into the contact types (or the kinds named by arrivals)
     patience: float  # seconds; inf: waits as long as it takes
     handling: float  # seconds
+    ticket: Ticket | None = None  # a given arrival's own ticket; None: built from kind
+    pickup: float = 0.0  # seconds from the router's choice to the agent taking it
+    bot_keeps: bool = False  # the bot answered it and kept it: it never queues
 
 
 class Outcome(NamedTuple):
@@ -46,8 +50,18 @@ class Outcome(NamedTuple):
 
     draws: Draws
     answered: float | None
-    ended: float | None  # handling done, or hung up
+    ended: float | None  # handling done, or hung up (or the bot's arrival answer)
     agent: str | None
+    routed: float | None = None  # the router chose the agent
+    step: str | None = None  # the escalation step the router chose under
+    owner: str | None = None  # the case owner the ticket named
+
+
+class Memory(NamedTuple):
+    """Who last took a customer's contact, and when (for case owners across contacts)."""
+
+    agent: str
+    at: float  # seconds since the start
 
 
 def streams(seed: int) -> tuple[random.Random, random.Random, random.Random]:
@@ -64,6 +78,18 @@ def streams(seed: int) -> tuple[random.Random, random.Random, random.Random]:
         for _ in range(3)
     )
     return arrivals, patience, handling
+
+
+def bot_stream(seed: int) -> random.Random:
+    """The bot's own generator: which contacts it hands over.
+
+    The fourth draw from the seed's root, after the three of :func:`streams`, so a
+    run without a bot draws exactly what it drew before bots existed.
+    """
+    root = random.Random(seed)  # noqa: S311
+    for _ in range(3):
+        root.getrandbits(64)
+    return random.Random(root.getrandbits(64))  # noqa: S311
 
 
 def draw_contacts(  # noqa: PLR0917 -- private: the checked inputs of a run
@@ -148,6 +174,9 @@ class Desk:
         kinds: Sequence[ContactType],
         base: dt.datetime,
         zone: dt.tzinfo,
+        *,
+        until: float = math.inf,
+        owner_memory: float | None = None,
     ) -> None:
         self.router = router
         self.kinds = kinds
@@ -168,6 +197,20 @@ class Desk:
                 self._push(off, _OFF, agent)
         self.present = sorted(+self.on_duty)
         self.retries = sorted({s.after.total_seconds() for s in router.escalations})
+        # A ticket naming its case owner is offered again when its wait for the
+        # busy owner ends: the router then lets others take it.
+        self.owner_waits = sorted(
+            {
+                p.wait.total_seconds()
+                for p in router.policies
+                if isinstance(p, OwnerStickiness)
+            }
+            - set(self.retries)
+        )
+        self.until = until
+        self.owner_memory = owner_memory
+        self.memory: dict[str, Memory] = {}
+        self.owner_named: dict[int, str] = {}
         self.queue: dict[int, Ticket] = {}
         self.waiting: dict[Channel, int] = {}
         self.holding: dict[int, tuple[str, Channel]] = {}
@@ -189,23 +232,56 @@ class Desk:
         answered: list[float | None] = [None] * len(draws)
         ended: list[float | None] = [None] * len(draws)
         taken_by: list[str | None] = [None] * len(draws)
+        routed: list[float | None] = [None] * len(draws)
+        steps: list[str | None] = [None] * len(draws)
         for i, d in enumerate(draws):
-            self._push(d.arrival, _ARRIVE, i)
+            if d.bot_keeps:
+                ended[i] = d.arrival  # answered and kept by the bot on arrival
+            else:
+                self._push(d.arrival, _ARRIVE, i)
+        # After every dispatch no waiting contact can be placed (the router places
+        # greedily, and placing one only ever uses room up). So an event needs a
+        # dispatch only if it could let a contact be placed: whether an agent may
+        # take a contact depends on that agent's own room and the contact's own
+        # facts and wait, so only the agent or the contact the event changed can
+        # have become a match. The router itself decides whether it is one.
         while self.heap:
             now, kind, _, key = heapq.heappop(self.heap)
+            if now >= self.until:
+                break  # nothing more happens: who still waits, waits
             if kind == _DONE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
-                self._finish(key)
+                agent_id, channel = self._finish(key)
+                if not (
+                    self.waiting.get(channel)
+                    and self.on_duty[agent_id] > 0
+                    and channel in self.rooms[agent_id]
+                ):
+                    continue
+                candidates = self._on_channels({channel})
             elif kind == _ON:
-                self.on_duty[str(key)] += 1
+                agent_id = str(key)
+                self.on_duty[agent_id] += 1
                 self.present = sorted(+self.on_duty)
+                if not self._room_for_waiting(agent_id):
+                    continue
+                candidates = self._on_channels(self.rooms[agent_id])
             elif kind == _OFF:
-                self.on_duty[str(key)] -= 1
+                agent_id = str(key)
+                self.on_duty[agent_id] -= 1
                 self.present = sorted(+self.on_duty)
-                continue  # one agent fewer never lets a waiting contact be placed
+                # One agent fewer lets a contact be placed only when it was
+                # waiting for that agent as its case owner.
+                if self.on_duty[agent_id] > 0 or not self.owner_named:
+                    continue
+                candidates = [
+                    i for i, t in self.queue.items() if t.owner_id == agent_id
+                ]
             elif kind == _ARRIVE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
-                self._arrive(key, draws[key])
+                if not self._room_on(self._arrive(key, draws[key]).channel):
+                    continue
+                candidates = [key]
             elif kind == _HANG_UP:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
                 ticket = self.queue.pop(key, None)
@@ -213,54 +289,112 @@ class Desk:
                     self.waiting[ticket.channel] -= 1
                     ended[key] = now
                 continue
-            elif key not in self.queue:  # a retry for a contact already answered
-                continue
-            for i, agent_id in self._dispatch(now):
-                answered[i] = now
-                ended[i] = now + draws[i].handling
+            else:  # a retry: the contact's wait crossed one of the router's steps
+                assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
+                waiting = self.queue.get(key)
+                if waiting is None or not self._room_on(waiting.channel):
+                    continue
+                candidates = [key]
+            for i, agent_id, step in self._dispatch(now, candidates):
+                # The agent's capacity is held from the router's choice; the
+                # contact is taken after its pickup delay.
+                taken = now + draws[i].pickup
+                answered[i] = taken
+                ended[i] = taken + draws[i].handling
                 taken_by[i] = agent_id
-                self._push(now + draws[i].handling, _DONE, i)
+                routed[i] = now
+                steps[i] = step
+                self._push(taken + draws[i].handling, _DONE, i)
+        owners = self.owner_named
         return [
-            Outcome(d, answered[i], ended[i], taken_by[i]) for i, d in enumerate(draws)
+            Outcome(
+                d,
+                answered[i],
+                ended[i],
+                taken_by[i],
+                routed[i],
+                steps[i],
+                owners.get(i),
+            )
+            for i, d in enumerate(draws)
         ]
 
-    def _arrive(self, i: int, d: Draws) -> None:
-        kind = self.kinds[d.kind]
-        ticket = Ticket(
-            id=f"C{i + 1}",
-            created_at=self.instant(d.arrival),
-            priority=kind.priority,
-            tier=kind.tier,
-            channel=kind.channel,
-            skills=kind.skills,
-            min_levels=kind.min_levels,
-            language=kind.language,
-            attributes={"kind": kind.name},
-        )
+    def _room_on(self, channel: Channel) -> bool:
+        """Someone on duty has room on ``channel``."""
+        rooms = self.rooms
+        return any(channel in rooms[a] for a in self.present)
+
+    def _room_for_waiting(self, agent_id: str) -> bool:
+        """``agent_id`` has room on a channel someone waits on."""
+        return any(self.waiting.get(c) for c in self.rooms[agent_id])
+
+    def _on_channels(self, channels: Collection[Channel]) -> list[int]:
+        """The waiting contacts on ``channels``, in order of arrival."""
+        return [i for i, t in self.queue.items() if t.channel in channels]
+
+    def _arrive(self, i: int, d: Draws) -> Ticket:
+        ticket = d.ticket
+        if ticket is None:
+            kind = self.kinds[d.kind]
+            ticket = Ticket(
+                id=f"C{i + 1}",
+                created_at=self.instant(d.arrival),
+                priority=kind.priority,
+                tier=kind.tier,
+                channel=kind.channel,
+                skills=kind.skills,
+                min_levels=kind.min_levels,
+                language=kind.language,
+                attributes={"kind": kind.name},
+            )
+        elif (
+            self.owner_memory is not None
+            and ticket.owner_id is None
+            and ticket.customer_id is not None
+        ):
+            seen = self.memory.get(ticket.customer_id)
+            if seen is not None and d.arrival - seen.at <= self.owner_memory:
+                # The owner is an id the router itself chose: nothing to check.
+                ticket = v.trusted_evolve(ticket, owner_id=seen.agent)
+        if ticket.owner_id is not None:
+            self.owner_named[i] = ticket.owner_id
+            for after in self.owner_waits:
+                self._push(d.arrival + after, _RETRY, i)
         self.queue[i] = ticket
         self.waiting[ticket.channel] = self.waiting.get(ticket.channel, 0) + 1
         if not math.isinf(d.patience):
             self._push(d.arrival + d.patience, _HANG_UP, i)
         for after in self.retries:
             self._push(d.arrival + after, _RETRY, i)
+        return ticket
 
-    def _finish(self, i: int) -> None:
+    def _finish(self, i: int) -> tuple[str, Channel]:
+        """Free the capacity contact ``i`` held; (its agent, its channel)."""
         agent_id, channel = self.holding.pop(i)
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
         self.agents[agent_id] = agent
-        self.rooms[agent_id] = _room(agent)
+        if agent.available:  # one fewer on a channel always leaves room on it
+            self.rooms[agent_id] = self.rooms[agent_id] | {channel}
+        return agent_id, channel
 
-    def _dispatch(self, now: float) -> list[tuple[int, str]]:
-        if not self.queue:
+    def _dispatch(
+        self, now: float, candidates: list[int]
+    ) -> list[tuple[int, str, str]]:
+        """Offer the waiting ``candidates`` to everyone on duty; what was placed.
+
+        Only the contacts an event may have made placeable are offered (see
+        ``run``): the others could be placed by nobody before the event and still
+        cannot, so leaving them out changes nothing the router decides (every agent
+        on duty is still offered, since who is present decides the case owners' and
+        managers' claims) and saves the router reading the whole queue.
+        """
+        if not candidates:
             return []
-        open_channels = [c for c, n in self.waiting.items() if n]
+        by_id = {self.queue[i].id: i for i in candidates}
         rooms = self.rooms
-        if not any(not rooms[a].isdisjoint(open_channels) for a in self.present):
-            return []
-        by_id = {t.id: i for i, t in self.queue.items()}
         result = self.router.dispatch(
-            list(self.queue.values()),
+            [self.queue[i] for i in candidates],
             [self.agents[a] for a in self.present],
             self.instant(now),
         )
@@ -274,7 +408,9 @@ class Desk:
             ticket = self.queue.pop(i)
             self.waiting[ticket.channel] -= 1
             self.holding[i] = (a.agent_id, ticket.channel)
-            taken.append((i, a.agent_id))
+            taken.append((i, a.agent_id, a.step))
+            if ticket.customer_id is not None:
+                self.memory[ticket.customer_id] = Memory(a.agent_id, now)
         return taken
 
 

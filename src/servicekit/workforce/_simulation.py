@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 
@@ -39,11 +39,15 @@ from servicekit.sla import (
     evaluate,
 )
 from servicekit.workforce import _checks as c
-from servicekit.workforce._desk_engine import Desk, Outcome, draw_contacts
+from servicekit.workforce._arrivals import Arrival, BotChannel
+from servicekit.workforce._desk_engine import (
+    Desk,
+    Draws,
+    Outcome,
+    bot_stream,
+    draw_contacts,
+)
 from servicekit.workforce._schedule import Roster
-
-if TYPE_CHECKING:
-    from servicekit.workforce._desk_engine import Draws
 
 __all__ = ["ContactType", "DeskSimulation", "SimulatedContact", "simulate_desk"]
 
@@ -198,7 +202,30 @@ def _report(value: object) -> SlaReport | None:
     return value
 
 
-@_codec.value()
+def _routed(value: object) -> dt.datetime | None:
+    return v.optional_aware(value, "SimulatedContact.routed_at")
+
+
+def _step(value: object) -> str | None:
+    return None if value is None else v.check_id(value, "SimulatedContact.step")
+
+
+def _owner(value: object) -> str | None:
+    return v.optional_id(value, "SimulatedContact.owner_id")
+
+
+@_codec.value(
+    omit_if_default=(
+        "answered_at",
+        "ended_at",
+        "agent_id",
+        "sla",
+        "routed_at",
+        "step",
+        "owner_id",
+        "by_bot",
+    )
+)
 @attrs.frozen(kw_only=True)
 class SimulatedContact(_codec.Serialisable):
     """What happened to one simulated contact.
@@ -215,10 +242,19 @@ class SimulatedContact(_codec.Serialisable):
         counted: False for a contact that arrived during the warm-up (left out of
             the statistics).
         sla: Its SLA report at the end of the simulation, when policies were given.
+        routed_at: When the router chose its agent (``answered_at`` is then one
+            pickup delay later), or None.
+        step: The router's escalation step when it chose (``"standard"`` before
+            any), or None.
+        owner_id: The case owner its ticket named when it arrived (given, or
+            remembered by ``owner_memory``), or None.
+        by_bot: A [`BotChannel`][]'s bot answered it and kept it: no agent took
+            part (``ended_at`` is its arrival); it is left out of the rates.
 
     Raises:
         NaiveDatetimeError: an instant without a time zone.
-        InvalidArgumentError: an instant before ``arrived_at``.
+        InvalidArgumentError: an instant before ``arrived_at``, ``routed_at``
+            after ``answered_at``, or a bot's contact that an agent took.
 
     Examples:
         >>> import pendulum
@@ -252,10 +288,28 @@ class SimulatedContact(_codec.Serialisable):
         default=True, validator=v.flag("SimulatedContact.counted")
     )
     sla: SlaReport | None = attrs.field(default=None, converter=_report)
+    routed_at: dt.datetime | None = attrs.field(
+        default=None, converter=_routed, eq=_instant_key
+    )
+    step: str | None = attrs.field(default=None, converter=_step)
+    owner_id: str | None = attrs.field(default=None, converter=_owner)
+    by_bot: bool = attrs.field(
+        default=False, validator=v.flag("SimulatedContact.by_bot")
+    )
 
     def __attrs_post_init__(self) -> None:
         arrived = v.micros(self.arrived_at)
-        for name in ("answered_at", "ended_at"):
+        if self.by_bot and self.agent_id is not None:
+            msg = "SimulatedContact.by_bot says the bot kept it, but agent_id names an agent; give one or the other"
+            raise InvalidArgumentError(msg)
+        if (
+            self.routed_at is not None
+            and self.answered_at is not None
+            and v.micros(self.routed_at) > v.micros(self.answered_at)
+        ):
+            msg = f"SimulatedContact.routed_at ({self.routed_at.isoformat()}) is after answered_at ({self.answered_at.isoformat()})"
+            raise InvalidArgumentError(msg)
+        for name in ("answered_at", "ended_at", "routed_at"):
             at = getattr(self, name)
             if at is not None and v.micros(at) < arrived:
                 msg = f"SimulatedContact.{name} ({at.isoformat()}) is before arrived_at ({self.arrived_at.isoformat()})"
@@ -272,11 +326,15 @@ class SimulatedContact(_codec.Serialisable):
     @property
     def abandoned(self) -> bool:
         """It hung up before an agent took it."""
-        return self.answered_at is None and self.ended_at is not None
+        return (
+            self.answered_at is None and self.ended_at is not None and not self.by_bot
+        )
 
     @property
     def wait(self) -> dt.timedelta | None:
-        """Time from arrival to answer, or to hanging up; None if still waiting."""
+        """Time from arrival to answer, or to hanging up; None if still waiting or kept by the bot."""
+        if self.by_bot:
+            return None
         end = self.answered_at if self.answered_at is not None else self.ended_at
         return None if end is None else v.elapsed(self.arrived_at, end)
 
@@ -321,7 +379,7 @@ class DeskSimulation(_codec.Serialisable):
     """The outcome of [`simulate_desk`][]: every contact, and the desk's measures.
 
     The rates are shares of the **counted** contacts (those that arrived after the
-    warm-up), as in [`QueueMetrics`][servicekit.workforce.QueueMetrics]: of offered
+    warm-up and were offered to people: a bot's kept contacts are left out), as in [`QueueMetrics`][servicekit.workforce.QueueMetrics]: of offered
     contacts, with hang-ups counting against the service level. Each is an
     [`Estimate`][servicekit.scoring.Estimate] whose interval is a batch-means
     Student-t interval (the counted contacts split, in order of arrival, into
@@ -515,7 +573,7 @@ class DeskSimulation(_codec.Serialisable):
         """
         hits = []
         for x in self.contacts:
-            if not x.counted or x.sla is None:
+            if not x.counted or x.sla is None or x.by_bot:
                 continue
             found = (
                 x.sla.metrics.get(target)
@@ -538,8 +596,13 @@ class DeskSimulation(_codec.Serialisable):
 
     @property
     def offered(self) -> int:
-        """Counted contacts (arrived after the warm-up)."""
-        return sum(1 for x in self.contacts if x.counted)
+        """Counted contacts (arrived after the warm-up) offered to people (not kept by the bot)."""
+        return sum(1 for x in self.contacts if x.counted and not x.by_bot)
+
+    @property
+    def kept_by_bot(self) -> int:
+        """Counted contacts the bot answered and kept."""
+        return sum(1 for x in self.contacts if x.counted and x.by_bot)
 
     @property
     def answered(self) -> int:
@@ -750,29 +813,35 @@ def _busy_share(
 
 
 def _events(
-    draws: Draws, outcome: Outcome, kind: ContactType, desk: Desk
+    draws: Draws, outcome: Outcome, kind: ContactType, desk: Desk, end: float
 ) -> list[TicketEvent]:
+    ticket = draws.ticket
     events = [
         TicketEvent(
             at=desk.instant(draws.arrival),
             kind=EventKind.CREATED,
-            priority=kind.priority,
-            tier=kind.tier,
-            channel=kind.channel,
+            priority=kind.priority if ticket is None else ticket.priority,
+            tier=kind.tier if ticket is None else ticket.tier,
+            channel=kind.channel if ticket is None else ticket.channel,
             category=kind.name,
         )
     ]
-    if outcome.answered is not None and outcome.ended is not None:
-        events.append(
-            TicketEvent(at=desk.instant(outcome.answered), kind=EventKind.AGENT_REPLY)
-        )
-        events.append(
-            TicketEvent(
-                at=desk.instant(outcome.ended),
-                kind=EventKind.STATUS_CHANGED,
-                status=TicketStatus.SOLVED,
+    # The bot answers and solves the contacts it keeps on arrival.
+    answered = draws.arrival if draws.bot_keeps else outcome.answered
+    if answered is not None and outcome.ended is not None:
+        # Only what happened by the end of the run (``until`` may cut a handling).
+        if answered <= end:
+            events.append(
+                TicketEvent(at=desk.instant(answered), kind=EventKind.AGENT_REPLY)
             )
-        )
+        if outcome.ended <= end:
+            events.append(
+                TicketEvent(
+                    at=desk.instant(outcome.ended),
+                    kind=EventKind.STATUS_CHANGED,
+                    status=TicketStatus.SOLVED,
+                )
+            )
     return events
 
 
@@ -782,11 +851,12 @@ def _events(
 def simulate_desk(
     *,
     seed: int,
-    volumes: Sequence[float],
     start: dt.datetime,
-    interval: dt.timedelta,
-    aht: dt.timedelta | Sequence[dt.timedelta],
     target_answer: dt.timedelta,
+    volumes: Sequence[float] | None = None,
+    interval: dt.timedelta | None = None,
+    aht: dt.timedelta | Sequence[dt.timedelta] | None = None,
+    arrivals: Iterable[Arrival] | None = None,
     patience: dt.timedelta | None = None,
     agents: int | Iterable[Agent] | None = None,
     roster: Roster | None = None,
@@ -797,6 +867,9 @@ def simulate_desk(
     warm_up: dt.timedelta = dt.timedelta(0),
     batches: int = 20,
     confidence: float = 0.95,
+    until: dt.datetime | None = None,
+    owner_memory: dt.timedelta | None = None,
+    bot: BotChannel | None = None,
 ) -> DeskSimulation:
     """Simulate a desk contact by contact, through the real router and SLA clocks.
 
@@ -818,19 +891,41 @@ def simulate_desk(
     breached) is evaluated by [`evaluate`][servicekit.sla.evaluate] at the instant
     the simulation ends.
 
+    Instead of a forecast, ``arrivals`` gives every contact (an [`Arrival`][]: its
+    own routing ticket, handling time, patience and pickup delay), as a CRM
+    replaying last month would; then ``volumes``, ``interval``, ``aht``,
+    ``patience``, ``contact_types`` and ``staffing`` are left out. An assigned
+    contact holds its agent's capacity from the router's choice (``routed_at``),
+    is taken one pickup delay later (``answered_at``) and ends its handling time
+    after that. With ``owner_memory``, a contact whose ticket names a customer but
+    no owner gets as its case owner the agent the router last gave one of that
+    customer's contacts to, if that was at most ``owner_memory`` before it arrived
+    (first-contact ownership across contacts); a ticket naming an owner is offered
+    again when the router's wait for a busy owner ends. With ``bot``, every contact
+    on the bot's channel is answered by the bot, which keeps some (``by_bot``) and
+    hands the rest to people. With ``until``, nothing happens from that instant on:
+    contacts still waiting then stay unanswered, SLA logs are read then, and a
+    forecast's contacts drawn from then on are left out (given arrivals from then on
+    are refused).
+
     The same inputs and seed give the same result, bit for bit; each contact's
     patience and handling time come from streams of their own, so two staffings
-    simulated with one seed meet the same callers.
+    simulated with one seed meet the same callers (the bot's hand-overs have a
+    stream of their own too, so adding a bot changes no other draw).
 
     Args:
         seed: The seed of every random draw.
+        start: The first interval's start (with ``arrivals``: the run's start;
+            none may arrive before it).
+        target_answer: The service level's answer-time target.
         volumes: Contacts expected in each interval (see
-            [`spread_volume`][servicekit.workforce.spread_volume]).
-        start: The first interval's start.
-        interval: The intervals' length.
+            [`spread_volume`][servicekit.workforce.spread_volume]); needed unless
+            ``arrivals`` are given.
+        interval: The intervals' length (with ``volumes``).
         aht: Mean handling time (exponential), or a sample of handling times to
             draw from (say, last month's). A [`ContactType`][] may have its own.
-        target_answer: The service level's answer-time target.
+            Needed with ``volumes``.
+        arrivals: Every contact, given (instead of ``volumes``): see above.
         patience: Callers' mean patience, or None for none hanging up.
         agents: A number of agents (each takes one contact at a time on each
             contact type's channel), or routing Agents (skills, languages,
@@ -848,6 +943,11 @@ def simulate_desk(
             counted (the desk starts empty, unlike a desk in its steady state).
         batches: Runs the counted contacts are split into for the intervals.
         confidence: The intervals' confidence level.
+        until: When the simulation stops (aware), or None: when the last contact
+            is done.
+        owner_memory: How long a customer's last agent stays their case owner,
+            or None (owners only as the tickets name them).
+        bot: A [`BotChannel`][] in front of one channel, or None.
 
     Returns:
         The [`DeskSimulation`][].
@@ -857,8 +957,10 @@ def simulate_desk(
             handling time (named by field and index), no agents, an empty roster,
             a roster naming agents not among ``agents``, agents holding contacts,
             ``staffing`` with another length than ``volumes`` or nobody on duty,
-            more than two million contacts expected, fewer than 2 batches, or a
-            confidence outside (0, 1).
+            more than two million contacts expected, fewer than 2 batches, a
+            confidence outside (0, 1), both or neither of ``volumes`` and
+            ``arrivals``, two arrivals with one ticket id, an arrival before
+            ``start`` or not before ``until``, or ``until`` before ``start``.
         InvalidTypeError: inputs of the wrong type.
         NaiveDatetimeError: a ``start`` without a time zone.
 
@@ -882,18 +984,37 @@ def simulate_desk(
     if isinstance(given_seed, bool) or not isinstance(given_seed, int):
         msg = f"seed must be a whole number; got {seed!r}"
         raise InvalidTypeError(msg)
-    forecast = _volumes(volumes)
-    length = c.duration(interval, "interval", positive=True)
     first = v.aware(start, "start")
-    handling = _handling(aht)
     target = c.duration(target_answer, "target_answer")
-    wait = math.inf if patience is None else c.seconds(c.duration(patience, "patience"))
-    kinds = _contact_types(contact_types)
-    interval_s = c.seconds(length)
+    # A plain datetime: pendulum's own arithmetic costs several times as much, on
+    # every event.
+    u = dt.datetime.astimezone(first, dt.UTC)
+    base = dt.datetime(
+        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, dt.UTC
+    )
+    base_us = v.micros(first)
+    given = _given(arrivals, volumes, interval, aht, patience, contact_types, staffing)
+    if given is None:
+        forecast = _volumes(volumes)
+        if interval is None or aht is None:
+            msg = "give interval= and aht= with volumes= (or give arrivals= instead)"
+            raise InvalidArgumentError(msg)
+        length = c.duration(interval, "interval", positive=True)
+        handling = _handling(aht)
+        wait = (
+            math.inf
+            if patience is None
+            else c.seconds(c.duration(patience, "patience"))
+        )
+        kinds = _contact_types(contact_types)
+        interval_s = c.seconds(length)
+        horizon = interval_s * len(forecast)
+    else:
+        kinds = tuple(ContactType(name=k) for k in dict.fromkeys(a.kind for a in given))
     duty: list[tuple[float, float, str]] | None
     if staffing is None:
         team, schedule = _team(agents, roster, kinds)
-        duty = None if schedule is None else _duty(schedule, v.micros(first))
+        duty = None if schedule is None else _duty(schedule, base_us)
     else:
         team, duty = _staffed(staffing, agents, roster, kinds, forecast, interval_s)
     pipeline: object = Router.default() if router is None else router
@@ -904,28 +1025,164 @@ def simulate_desk(
     skip = c.seconds(c.duration(warm_up, "warm_up"))
     runs = _batches(batches)
     level = _confidence(confidence)
+    stop = _until(until, base_us)
+    memory = (
+        None
+        if owner_memory is None
+        else c.seconds(c.duration(owner_memory, "owner_memory"))
+    )
+    helper = _bot(bot)
 
-    # A plain datetime: pendulum's own arithmetic costs several times as much, on
-    # every event.
-    u = dt.datetime.astimezone(first, dt.UTC)
-    base = dt.datetime(
-        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, dt.UTC
+    if given is None:
+        draws = draw_contacts(seed, forecast, interval_s, kinds, wait, handling)
+    else:
+        draws = _given_draws(given, kinds, base_us)
+        horizon = max((d.arrival for d in draws), default=0.0)
+    if stop is not None:
+        late = [d for d in draws if d.arrival >= stop]
+        if late and given is not None:
+            first_late = late[0].ticket
+            assert first_late is not None  # noqa: S101 -- given arrivals carry tickets
+            msg = (
+                f"arrivals: ticket {first_late.id!r} arrives at "
+                f"{first_late.created_at.isoformat()}, not before until; leave it out "
+                "or simulate until later"
+            )
+            raise InvalidArgumentError(msg)
+        # A forecast's contacts drawn from ``until`` on never arrive in this run.
+        draws = [d for d in draws if d.arrival < stop]
+        horizon = stop
+    if helper is not None:
+        draws = _bot_draws(draws, helper, kinds, seed)
+    desk = Desk(
+        pipeline,
+        team,
+        duty,
+        kinds,
+        base,
+        first.tzinfo or dt.UTC,
+        until=math.inf if stop is None else stop,
+        owner_memory=memory,
     )
-    draws = draw_contacts(seed, forecast, interval_s, kinds, wait, handling)
-    desk = Desk(pipeline, team, duty, kinds, base, first.tzinfo or dt.UTC)
     outcomes = desk.run(draws)
-    end = max(
-        [o.ended for o in outcomes if o.ended is not None]
-        + [d.arrival for d in draws]
-        + [interval_s * len(forecast)]
-    )
+    if stop is None:
+        end = max(
+            [o.ended for o in outcomes if o.ended is not None]
+            + [d.arrival for d in draws]
+            + [horizon]
+        )
+    else:
+        end = stop
     now = desk.instant(end)
     contacts = tuple(
-        _contact(i, o, kinds, desk, policy_set, now, counted=o.draws.arrival >= skip)
+        _contact(
+            i, o, kinds, desk, policy_set, (now, end), counted=o.draws.arrival >= skip
+        )
         for i, o in enumerate(outcomes)
     )
-    busy = _busy_share(outcomes, (skip, interval_s * len(forecast)), duty, len(team))
+    busy = _busy_share(outcomes, (skip, horizon), duty, len(team))
     return _measured(seed, target, contacts, busy, runs, level)
+
+
+def _given(  # noqa: PLR0917 -- private: the options arrivals exclude
+    arrivals: object,
+    volumes: object,
+    interval: object,
+    aht: object,
+    patience: object,
+    contact_types: object,
+    staffing: object,
+) -> tuple[Arrival, ...] | None:
+    """The arrivals given, checked, in order of arrival; None for a forecast."""
+    if arrivals is None:
+        if volumes is None:
+            msg = "give volumes= (a forecast per interval) or arrivals= (every contact)"
+            raise InvalidArgumentError(msg)
+        return None
+    clash = [
+        name
+        for name, value in (
+            ("volumes", volumes),
+            ("interval", interval),
+            ("aht", aht),
+            ("patience", patience),
+            ("contact_types", contact_types),
+            ("staffing", staffing),
+        )
+        if value is not None
+    ]
+    if clash:
+        msg = (
+            f"arrivals= gives every contact with its own handling time and patience; "
+            f"leave {', '.join(clash)} out"
+        )
+        raise InvalidArgumentError(msg)
+    found = v.items_of(Arrival, arrivals, "arrivals")
+    dup = v.first_duplicate(a.ticket.id for a in found)
+    if dup is not None:
+        msg = (
+            f"arrivals holds two tickets with the id {dup!r}; give each contact its own"
+        )
+        raise InvalidArgumentError(msg)
+    # Stable: arrivals at one instant keep the order they were given in.
+    return tuple(sorted(found, key=lambda a: v.micros(a.ticket.created_at)))
+
+
+def _given_draws(
+    given: Sequence[Arrival], kinds: Sequence[ContactType], base_us: int
+) -> list[Draws]:
+    index = {k.name: i for i, k in enumerate(kinds)}
+    out = []
+    for a in given:
+        at_us = v.micros(a.ticket.created_at)
+        if at_us < base_us:
+            msg = (
+                f"arrivals: ticket {a.ticket.id!r} arrives at "
+                f"{a.ticket.created_at.isoformat()}, before start; start the "
+                "simulation earlier or leave it out"
+            )
+            raise InvalidArgumentError(msg)
+        out.append(
+            Draws(
+                arrival=(at_us - base_us) / 1e6,
+                kind=index[a.kind],
+                patience=math.inf if a.patience is None else c.seconds(a.patience),
+                handling=c.seconds(a.handling),
+                ticket=a.ticket,
+                pickup=c.seconds(a.pickup),
+            )
+        )
+    return out
+
+
+def _bot_draws(
+    draws: list[Draws], bot: BotChannel, kinds: Sequence[ContactType], seed: int
+) -> list[Draws]:
+    rng = bot_stream(seed)
+    out = []
+    for d in draws:
+        channel = d.ticket.channel if d.ticket is not None else kinds[d.kind].channel
+        if channel == bot.channel and rng.random() >= bot.hand_over:
+            d = d._replace(bot_keeps=True)  # noqa: PLW2901 -- the bot kept this one
+        out.append(d)
+    return out
+
+
+def _until(value: object, base_us: int) -> float | None:
+    if value is None:
+        return None
+    at = v.micros(v.aware(value, "until"))
+    if at < base_us:
+        msg = f"until ({value}) is before start; give an instant after the start"
+        raise InvalidArgumentError(msg)
+    return (at - base_us) / 1e6
+
+
+def _bot(value: object) -> BotChannel | None:
+    if value is None or isinstance(value, BotChannel):
+        return value
+    msg = f"bot must be a servicekit.workforce.BotChannel or None; got {value!r}"
+    raise InvalidTypeError(msg)
 
 
 def _measured(  # noqa: PLR0917 -- private: a result's parts
@@ -937,7 +1194,7 @@ def _measured(  # noqa: PLR0917 -- private: a result's parts
     confidence: float,
 ) -> DeskSimulation:
     """The result, its rates and ASA measured on the counted ``contacts``."""
-    counted = [x for x in contacts if x.counted]
+    counted = [x for x in contacts if x.counted and not x.by_bot]
     target_us = target // _MICROSECOND
     waits = [
         v.micros(x.answered_at) - v.micros(x.arrived_at)
@@ -976,19 +1233,20 @@ def _contact(  # noqa: PLR0917 -- private: one outcome and what it is read with
     kinds: Sequence[ContactType],
     desk: Desk,
     policies: PolicySet | None,
-    now: dt.datetime,
+    end: tuple[dt.datetime, float],
     *,
     counted: bool,
 ) -> SimulatedContact:
     kind = kinds[o.draws.kind]
     report = None
     if policies is not None:
-        report = evaluate(policies, _events(o.draws, o, kind, desk), now)
+        report = evaluate(policies, _events(o.draws, o, kind, desk, end[1]), end[0])
+    ticket = o.draws.ticket
     # Every field comes from the run's own checked values: the fast constructor
     # skips checking them again, once per contact.
     return v.trusted(
         SimulatedContact,
-        id=f"C{i + 1}",
+        id=f"C{i + 1}" if ticket is None else ticket.id,
         kind=kind.name,
         arrived_at=desk.local(o.draws.arrival),
         answered_at=None if o.answered is None else desk.local(o.answered),
@@ -996,6 +1254,10 @@ def _contact(  # noqa: PLR0917 -- private: one outcome and what it is read with
         agent_id=o.agent,
         counted=counted,
         sla=report,
+        routed_at=None if o.routed is None else desk.local(o.routed),
+        step=o.step,
+        owner_id=o.owner,
+        by_bot=o.draws.bot_keeps,
     )
 
 
