@@ -1607,13 +1607,26 @@ class TicketEvent(_codec.Serialisable):
             ... )
             True
         """
-        us = _check_range(at)
-        moved = object.__new__(type(self))
-        for name in _EVENT_SLOTS:
-            object.__setattr__(moved, name, getattr(self, name))
-        object.__setattr__(moved, "at", at)
-        object.__setattr__(moved, "_us", us)
-        return moved
+        return moved_event(self, at, _check_range(at))
+
+
+_E = TypeVar("_E", bound=TicketEvent)
+
+
+def moved_event(event: _E, at: dt.datetime, us: int) -> _E:
+    """``event`` at ``at``, which is ``us`` microseconds since the epoch; unchecked.
+
+    Private: the caller vouches that ``at`` is aware, within the years an event may
+    hold, and that ``us`` is its ``instant_us`` (``TicketEvent.moved_to`` checks and
+    then calls this; tests/sla/test_event_moved_to.py compares the two).
+    """
+    moved = object.__new__(type(event))
+    set_ = object.__setattr__
+    for name in _EVENT_SLOTS:
+        set_(moved, name, getattr(event, name))
+    set_(moved, "at", at)
+    set_(moved, "_us", us)
+    return moved
 
 
 # The fields a moved event copies as they are (all but its instant).
