@@ -132,12 +132,14 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     # One call for the month's logs: the policies are read once, not per request.
     reports = evaluate_many(SERVICE_STANDARD, (t[0] for t in talks), now)
     out = []
+    # Unbreached outcomes are a few dozen values, shared by every request.
+    shared: dict[tuple[str, str, int, int], MetricOutcome] = {}
     for o, rng, (_, solved, first_contact), report in zip(
         outcomes, rngs, talks, reports, strict=True
     ):
         r = o.request
         metrics = tuple(
-            _metric(str(m), status, now) for m, status in report.metrics.items()
+            _metric(str(m), status, now, shared) for m, status in report.metrics.items()
         )
         breached = any(m.state == MetricState.BREACHED.value for m in metrics)
         matched = (
@@ -189,22 +191,35 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     return out
 
 
-def _metric(name: str, status: MetricStatus, now: dt.datetime) -> MetricOutcome:
-    """The outcome of one metric; instants are read only for breached ones (cheaper)."""
-    due = late = None
-    due_at = status.due_at if status.state is MetricState.BREACHED else None
-    if due_at is not None:
-        due = due_at.isoformat()
-        end = status.stopped_at or now
-        # The plain datetime difference: pendulum's own builds an Interval (slow);
-        # both are exact to the microsecond.
-        late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
+def _metric(
+    name: str,
+    status: MetricStatus,
+    now: dt.datetime,
+    shared: dict[tuple[str, str, int, int], MetricOutcome],
+) -> MetricOutcome:
+    """The outcome of one metric; instants are read only for breached ones (cheaper).
+
+    An outcome without a breach is only its name, state and counts: one frozen
+    value per combination, kept in ``shared``, serves every request that has it.
+    """
+    state = status.state
+    due_at = status.due_at if state is MetricState.BREACHED else None
+    if due_at is None:
+        key = (name, state.value, status.cycles, status.breached_cycles)
+        outcome = shared.get(key)
+        if outcome is None:
+            outcome = shared[key] = MetricOutcome(*key, due_at=None, late_by=None)
+        return outcome
+    end = status.stopped_at or now
+    # The plain datetime difference: pendulum's own builds an Interval (slow);
+    # both are exact to the microsecond.
+    late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
     return MetricOutcome(
         metric=name,
-        state=status.state.value,
+        state=state.value,
         cycles=status.cycles,
         breached_cycles=status.breached_cycles,
-        due_at=due,
+        due_at=due_at.isoformat(),
         late_by=late,
     )
 
