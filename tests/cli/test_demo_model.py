@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import io
 import itertools
 import json
@@ -617,3 +618,16 @@ def test_a_weighted_pick_past_the_total_is_the_last_value():
             return 1.0
 
     assert data._pick(One(0), data._Table((("a", 1), ("b", 2)))) == "b"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_and_left_as_it_was(enabled):
+    """The demo pauses the cyclic collector and restores the caller's setting."""
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with _demo.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
