@@ -15,8 +15,6 @@ import gc
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
 from typing import TYPE_CHECKING, TextIO
 
 from servicekit.cli._demo_data import REQUESTS_PER_DAY, World, generate, parse_month
@@ -26,7 +24,6 @@ from servicekit.cli._demo_tickets import Summary, summarise
 from servicekit.cli._files import check_output_file, write_text_file
 from servicekit.cli._i18n import N_, _
 from servicekit.cli._inputs import CliError
-from servicekit.cli._report_html import render_html
 from servicekit.cli._report_text import render_text
 
 if TYPE_CHECKING:
@@ -170,6 +167,11 @@ def summaries(
         for i, desk in enumerate(names):
             collect(i + 1, summarise(world, simulate_desk(world, desk, by_desk[desk])))
     else:
+        # Worker processes and the page are loaded only when asked for: a
+        # one-process text run is cheaper to start without them (issue 12).
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+        from multiprocessing import get_all_start_methods, get_context  # noqa: PLC0415
+
         # Largest desks first, so that the workers finish together.
         load = dict.fromkeys(names, 0)
         for r in world.requests:
@@ -269,6 +271,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else render_text(report)
         )
     if args.html:
+        from servicekit.cli._report_html import render_html  # noqa: PLC0415
+
         write_text_file(args.html, render_html(report), option="--html")
         if not args.json:
             text += "\n" + _("The same report with charts: {file}").format(
