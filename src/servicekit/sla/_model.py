@@ -8,6 +8,7 @@ module must never read the clock or do I/O.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
@@ -1621,18 +1622,28 @@ def moved_event(event: _E, at: dt.datetime, us: int) -> _E:
     then calls this; tests/sla/test_event_moved_to.py compares the two).
     """
     moved = object.__new__(type(event))
-    set_ = object.__setattr__
-    for name in _EVENT_SLOTS:
-        set_(moved, name, getattr(event, name))
-    set_(moved, "at", at)
-    set_(moved, "_us", us)
+    for get, put in _EVENT_COPIED:
+        put(moved, get(event))
+    _SET_AT(moved, at)
+    _SET_US(moved, us)
     return moved
 
 
-# The fields a moved event copies as they are (all but its instant).
+def _slot(name: str) -> Any:
+    """The slot descriptor of ``TicketEvent``'s field ``name`` (frozen: set through it)."""
+    return inspect.getattr_static(TicketEvent, name)
+
+
+# The fields a moved event copies as they are (all but its instant), as their slots'
+# getters and setters: cheaper than getattr and object.__setattr__ by name.
 _EVENT_SLOTS: Final = tuple(
     a.name for a in attrs.fields(TicketEvent) if a.name not in {"at", "_us"}
 )
+_EVENT_COPIED: Final = tuple(
+    (_slot(name).__get__, _slot(name).__set__) for name in _EVENT_SLOTS
+)
+_SET_AT: Final = _slot("at").__set__
+_SET_US: Final = _slot("_us").__set__
 
 
 def merged_attributes(
