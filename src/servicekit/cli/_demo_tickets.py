@@ -58,6 +58,13 @@ _CUSTOMER_GAP: Final = {
     Channel.BOT: (20, 240),
 }
 _US_PER_SECOND: Final = 1_000_000
+# Each member's value, read from a dict: an enum's ``.value`` is a property, and the
+# summaries read a few hundred thousand of them.
+_VALUE: Final[dict[object, str]] = {
+    m: m.value for e in (Channel, Priority, Tier, MetricState) for m in e
+}
+_BREACHED_STATE: Final = MetricState.BREACHED
+_BREACHED: Final = MetricState.BREACHED.value
 DIMENSIONS: Final = ("response_speed", "resolution", "attitude", "follow_up")
 
 
@@ -139,9 +146,12 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     ):
         r = o.request
         metrics = tuple(
-            _metric(str(m), status, now, shared) for m, status in report.metrics.items()
+            [
+                _metric(str(m), status, now, shared)
+                for m, status in report.metrics.items()
+            ]
         )
-        breached = any(m.state == MetricState.BREACHED.value for m in metrics)
+        breached = any(m.state == _BREACHED for m in metrics)
         matched = (
             None
             if r.language == "zh" or o.agent is None
@@ -164,9 +174,9 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 city=r.city,
                 desk=r.desk,
                 customer=r.customer,
-                channel=r.channel.value,
-                priority=o.priority.value,
-                tier=r.tier.value,
+                channel=_VALUE[r.channel],
+                priority=_VALUE[o.priority],
+                tier=_VALUE[r.tier],
                 category=r.category,
                 policy=report.policy,
                 created=r.created,
@@ -203,9 +213,9 @@ def _metric(
     value per combination, kept in ``shared``, serves every request that has it.
     """
     state = status.state
-    due_at = status.due_at if state is MetricState.BREACHED else None
+    due_at = status.due_at if state is _BREACHED_STATE else None
     if due_at is None:
-        key = (name, state.value, status.cycles, status.breached_cycles)
+        key = (name, _VALUE[state], status.cycles, status.breached_cycles)
         outcome = shared.get(key)
         if outcome is None:
             outcome = shared[key] = MetricOutcome(*key, due_at=None, late_by=None)
@@ -216,7 +226,7 @@ def _metric(
     late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
     return MetricOutcome(
         metric=name,
-        state=state.value,
+        state=_BREACHED,
         cycles=status.cycles,
         breached_cycles=status.breached_cycles,
         due_at=due_at.isoformat(),
