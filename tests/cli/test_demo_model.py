@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import io
+import itertools
 import json
+import math
 import random
 import re
 import warnings
@@ -564,3 +567,67 @@ def test_marked_top_that_differs_from_the_highest_scores_is_said():
     assert "would also have listed C, D and E" in notes[0]
     same = rep._ranking_notes(9, (2, marked, highest[:2]), (3, [], highest[:3]))
     assert same[0].startswith("The top 2 (A and B) are the highest raw scores")
+
+
+def _pick_by_subtraction(rng, table):
+    """The demo's former draw: the weights subtracted one by one from the draw."""
+    x = rng.random() * sum(w for _, w in table)
+    for value, weight in table:
+        x -= weight
+        if x < 0:
+            return value
+    return table[-1][0]
+
+
+@given(
+    st.lists(st.integers(0, 5_000), min_size=1, max_size=30).filter(any),
+    st.integers(0, 2**32),
+    st.lists(st.floats(0, 1, exclude_max=True), max_size=20),
+)
+def test_a_weighted_pick_is_the_subtracted_one(weights, seed, draws):
+    """A binary search on running sums picks what subtracting each weight picked."""
+    table = tuple(enumerate(weights))
+    fast, slow = random.Random(seed), random.Random(seed)  # noqa: S311 -- the demo's own
+    for _ in range(20):
+        assert data._pick(fast, data._Table(table)) == _pick_by_subtraction(slow, table)
+
+    class Fixed(random.Random):
+        """Draws given values: the edges a seeded stream would rarely reach."""
+
+        def __init__(self, values):
+            super().__init__(0)
+            self.values = list(values)
+
+        def random(self):
+            return self.values.pop()
+
+    bounds = [float(b) for b in itertools.accumulate(weights)]
+    total = bounds[-1]
+    edges = [b / total for b in bounds] + [math.nextafter(b / total, 0) for b in bounds]
+    chosen = [x for x in [*draws, *edges] if 0 <= x < 1]
+    fast, slow = Fixed(chosen), Fixed(chosen)
+    for _ in chosen:
+        assert data._pick(fast, data._Table(table)) == _pick_by_subtraction(slow, table)
+
+
+def test_a_weighted_pick_past_the_total_is_the_last_value():
+    """A draw of the whole total (never reached by ``random()``) picks the last value."""
+
+    class One(random.Random):
+        def random(self):
+            return 1.0
+
+    assert data._pick(One(0), data._Table((("a", 1), ("b", 2)))) == "b"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_and_left_as_it_was(enabled):
+    """The demo pauses the cyclic collector and restores the caller's setting."""
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with _demo.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -21,6 +21,7 @@ from servicekit.scoring import (
     high_risk_customers,
     needs_follow_up,
 )
+from servicekit.scoring._validation import as_int
 from strategies import SCORING_DIMENSIONS
 
 NOW = dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC)
@@ -322,3 +323,42 @@ class TestBoundaries:
     def test_window_reaching_before_year_one(self):
         with pytest.raises(InvalidArgumentError, match="shorter window"):
             high_risk_customers([], now=NOW, window=dt.timedelta(days=999_999_999))
+
+
+def _reasons_by_as_int(ratings, below):
+    """What ``needs_follow_up`` says when every rating goes through ``as_int``."""
+    out = []
+    for name in sorted(ratings):
+        if ratings[name] is None:
+            continue
+        rating = as_int(ratings[name], 1, 5, f"ratings of '{name}'")
+        if rating < below:
+            out.append(f"{name} rated {rating} (below {below})")
+    return tuple(out)
+
+
+def _said(call, *args):
+    try:
+        return ("said", call(*args))
+    except (InvalidArgumentError, InvalidTypeError) as error:
+        return ("refused", type(error), str(error))
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(SCORING_DIMENSIONS),
+        st.one_of(
+            st.none(),
+            st.integers(-3, 9),
+            st.booleans(),
+            st.floats(0, 6),
+            st.just(float("nan")),
+        ),
+    ),
+    st.integers(2, 5),
+)
+def test_plain_int_ratings_are_read_as_as_int_reads_them(ratings, below):
+    """Plain ints on the scale skip ``as_int``; everything reads as it would."""
+    assert _said(lambda r: needs_follow_up(r, below=below), ratings) == _said(
+        _reasons_by_as_int, ratings, below
+    )

@@ -18,6 +18,7 @@ from servicekit.scoring import (
     TieringPolicy,
     tier_customers,
 )
+from servicekit.scoring._tiering import tier_of
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -180,3 +181,25 @@ class TestTiering:
             TierAssignment(customer="a", tier="vip", recency_days=1, reasons=["x"])
         with pytest.raises(InvalidArgumentError, match="reasons"):
             TierAssignment(customer="a", tier=Tier.ORDINARY, recency_days=1, reasons=[])
+
+
+_POLICIES = st.builds(
+    TieringPolicy,
+    high_value_purchases=st.integers(8, 14),
+    high_value_spend=st.sampled_from([2_000.0, 10_000.0, 30_000.0]),
+    high_value_recency_days=st.integers(0, 120),
+    potential_purchases=st.integers(0, 8),
+    potential_spend=st.sampled_from([0.0, 500.0, 2_000.0]),
+    potential_recency_days=st.integers(120, 365),
+)
+
+
+@given(st.lists(activities, max_size=8), st.one_of(st.none(), _POLICIES))
+def test_the_unchecked_tier_is_the_assigned_one(people, policy):
+    """The generators' private ``tier_of`` gives each customer ``tier_customers``'s tier."""
+    unique = list({p.customer: p for p in people}.values())
+    rules = TieringPolicy() if policy is None else policy
+    for assigned in tier_customers(unique, as_of=AS_OF, policy=policy):
+        a = next(p for p in unique if p.customer == assigned.customer)
+        recency = (AS_OF - a.last_purchase).days
+        assert tier_of(a.purchases, a.spend, recency, rules) is assigned.tier

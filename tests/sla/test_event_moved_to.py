@@ -13,6 +13,8 @@ from helpers import SHANGHAI, sh
 from servicekit import Channel, Priority, Tier
 from servicekit.errors import CalendarRangeError, NaiveDatetimeError
 from servicekit.sla import EventKind, TicketEvent, TicketStatus
+from servicekit.sla._instants import instant_us
+from servicekit.sla._model import moved_event
 from sla.sla_fold import fold_instants
 
 EVENTS = st.one_of(
@@ -64,6 +66,20 @@ def test_moved_is_the_event_built_at_that_instant(event, at):
         at.utcoffset(),
         built._us,
     )
+
+
+@given(EVENTS, INSTANTS)
+def test_the_unchecked_move_is_the_checked_one(event, at):
+    """The private move, fed a valid instant and its microseconds, equals ``moved_to``."""
+    fast = moved_event(event, at, instant_us(at, "at"))
+    slow = event.moved_to(at)
+    assert (fast, fast.at, fast._us, type(fast)) == (
+        slow,
+        slow.at,
+        slow._us,
+        type(slow),
+    )
+    assert fast.to_dict() == slow.to_dict()
 
 
 def test_the_original_is_left_as_it_was():

@@ -515,11 +515,19 @@ def _staffing(world: World, routed: list[Summary]) -> tuple[StaffingRow, ...]:
         waits,
         key=lambda c: (-_percentile(waits[c], 0.9), -statistics.fmean(waits[c]), c),
     )
+    # Each desk's phone calls and each city's requests, in the month's order, read
+    # in one pass rather than once per city considered.
+    phone_calls: dict[str, list[Summary]] = defaultdict(list)
+    of_city: dict[str, list[Summary]] = defaultdict(list)
+    for s in routed:
+        if s.channel == "phone":
+            phone_calls[s.desk].append(s)
+        of_city[s.city].append(s)
     advice: list[StaffingRow] = []
     for city in slowest:
         if len(advice) == _STAFFING_ROWS:
             break
-        calls = [s for s in routed if s.desk == city and s.channel == "phone"]
+        calls = phone_calls[city]
         per_hour: Counter[int] = Counter()
         in_hour: dict[int, list[Summary]] = defaultdict(list)
         for s in calls:
@@ -546,7 +554,7 @@ def _staffing(world: World, routed: list[Summary]) -> tuple[StaffingRow, ...]:
             service_level=0.8,
             shrinkage=0.3,
         )
-        long = [s for s in routed if s.city == city and (s.wait or 0) > _LONG_WAIT]
+        long = [s for s in of_city[city] if (s.wait or 0) > _LONG_WAIT]
         advice.append(
             StaffingRow(
                 city=city,

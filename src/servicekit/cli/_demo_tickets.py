@@ -32,6 +32,7 @@ from servicekit.sla import (
     TicketStatus,
     evaluate_many,
 )
+from servicekit.sla._model import moved_event
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
@@ -56,6 +57,14 @@ _CUSTOMER_GAP: Final = {
     Channel.SOCIAL: (300, 3600),
     Channel.BOT: (20, 240),
 }
+_US_PER_SECOND: Final = 1_000_000
+# Each member's value, read from a dict: an enum's ``.value`` is a property, and the
+# summaries read a few hundred thousand of them.
+_VALUE: Final[dict[object, str]] = {
+    m: m.value for e in (Channel, Priority, Tier, MetricState) for m in e
+}
+_BREACHED_STATE: Final = MetricState.BREACHED
+_BREACHED: Final = MetricState.BREACHED.value
 DIMENSIONS: Final = ("response_speed", "resolution", "attitude", "follow_up")
 
 
@@ -130,14 +139,19 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     # One call for the month's logs: the policies are read once, not per request.
     reports = evaluate_many(SERVICE_STANDARD, (t[0] for t in talks), now)
     out = []
+    # Unbreached outcomes are a few dozen values, shared by every request.
+    shared: dict[tuple[str, str, int, int], MetricOutcome] = {}
     for o, rng, (_, solved, first_contact), report in zip(
         outcomes, rngs, talks, reports, strict=True
     ):
         r = o.request
         metrics = tuple(
-            _metric(str(m), status, now) for m, status in report.metrics.items()
+            [
+                _metric(str(m), status, now, shared)
+                for m, status in report.metrics.items()
+            ]
         )
-        breached = any(m.state == MetricState.BREACHED.value for m in metrics)
+        breached = any(m.state == _BREACHED for m in metrics)
         matched = (
             None
             if r.language == "zh" or o.agent is None
@@ -160,9 +174,9 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
                 city=r.city,
                 desk=r.desk,
                 customer=r.customer,
-                channel=r.channel.value,
-                priority=o.priority.value,
-                tier=r.tier.value,
+                channel=_VALUE[r.channel],
+                priority=_VALUE[o.priority],
+                tier=_VALUE[r.tier],
                 category=r.category,
                 policy=report.policy,
                 created=r.created,
@@ -187,22 +201,35 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     return out
 
 
-def _metric(name: str, status: MetricStatus, now: dt.datetime) -> MetricOutcome:
-    """The outcome of one metric; instants are read only for breached ones (cheaper)."""
-    due = late = None
-    due_at = status.due_at if status.state is MetricState.BREACHED else None
-    if due_at is not None:
-        due = due_at.isoformat()
-        end = status.stopped_at or now
-        # The plain datetime difference: pendulum's own builds an Interval (slow);
-        # both are exact to the microsecond.
-        late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
+def _metric(
+    name: str,
+    status: MetricStatus,
+    now: dt.datetime,
+    shared: dict[tuple[str, str, int, int], MetricOutcome],
+) -> MetricOutcome:
+    """The outcome of one metric; instants are read only for breached ones (cheaper).
+
+    An outcome without a breach is only its name, state and counts: one frozen
+    value per combination, kept in ``shared``, serves every request that has it.
+    """
+    state = status.state
+    due_at = status.due_at if state is _BREACHED_STATE else None
+    if due_at is None:
+        key = (name, _VALUE[state], status.cycles, status.breached_cycles)
+        outcome = shared.get(key)
+        if outcome is None:
+            outcome = shared[key] = MetricOutcome(*key, due_at=None, late_by=None)
+        return outcome
+    end = status.stopped_at or now
+    # The plain datetime difference: pendulum's own builds an Interval (slow);
+    # both are exact to the microsecond.
+    late = max(0.0, dt.datetime.__sub__(end, due_at).total_seconds())
     return MetricOutcome(
         metric=name,
-        state=status.state.value,
+        state=_BREACHED,
         cycles=status.cycles,
         breached_cycles=status.breached_cycles,
-        due_at=due,
+        due_at=due_at.isoformat(),
         late_by=late,
     )
 
@@ -296,9 +323,11 @@ class EventMaker:
     The demo's 130,000 events take a handful of shapes (a kind and a status, or a
     CREATED event's facts); building each through the validators cost more than
     evaluating them. A shape is built once by ``TicketEvent`` itself, which checks it;
-    every later event of that shape is ``TicketEvent.moved_to`` another instant,
-    which checks only the instant (tests/cli/test_demo_events.py compares them with
-    events built directly, with Hypothesis).
+    every later event of that shape is moved to another instant, as
+    ``TicketEvent.moved_to`` would but without checking the instant again: it is
+    whole Unix seconds in the demo's years and zone, so its microseconds are the
+    seconds' (tests/cli/test_demo_events.py compares the events with those built
+    directly, with Hypothesis).
     """
 
     def __init__(self, zone: dt.tzinfo) -> None:
@@ -313,7 +342,7 @@ class EventMaker:
         key = (kind, status)
         shape = self._shapes.get(key)
         if shape is not None:
-            return shape.moved_to(at)
+            return moved_event(shape, at, seconds * _US_PER_SECOND)
         if status is None:
             event = TicketEvent(at=at, kind=kind)
         else:
@@ -336,7 +365,7 @@ class EventMaker:
         key = (EventKind.CREATED, priority, tier, channel, category, city)
         shape = self._shapes.get(key)
         if shape is not None:
-            return shape.moved_to(at)
+            return moved_event(shape, at, seconds * _US_PER_SECOND)
         event = TicketEvent(
             at=at,
             kind=EventKind.CREATED,

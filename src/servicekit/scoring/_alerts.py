@@ -177,7 +177,12 @@ def _reasons(
         value = ratings[name]
         if value is None:
             continue
-        rating = as_int(value, lo, hi, f"ratings of {quote(name)}")
+        # A plain int on the scale is its own rating; anything else is checked and
+        # refused by as_int, whose message names the dimension.
+        if type(value) is int and lo <= value <= hi:
+            rating = value
+        else:
+            rating = as_int(value, lo, hi, f"ratings of {quote(name)}")
         if rating < below:
             found.append(
                 Message(

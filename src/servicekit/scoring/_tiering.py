@@ -218,6 +218,27 @@ def _assign(a: CustomerActivity, recency: int, p: TieringPolicy) -> TierAssignme
     )
 
 
+def tier_of(purchases: int, spend: float, recency_days: int, p: TieringPolicy) -> Tier:
+    """The tier ``tier_customers`` assigns to this activity, without its reasons.
+
+    Private to the package's own generators: the values must be valid already (a
+    whole number of purchases and a finite spend, both >= 0, and the days since the
+    last purchase, >= 0); nothing is checked. tests/scoring/test_tiering.py compares
+    it with ``tier_customers``.
+    """
+    if (
+        purchases >= p.high_value_purchases
+        and spend >= p.high_value_spend
+        and recency_days <= p.high_value_recency_days
+    ):
+        return Tier.HIGH_VALUE
+    if recency_days <= p.potential_recency_days and (
+        purchases >= p.potential_purchases or spend >= p.potential_spend
+    ):
+        return Tier.POTENTIAL
+    return Tier.ORDINARY
+
+
 def tier_customers(
     activities: Iterable[CustomerActivity | Mapping[str, Any]],
     *,

@@ -8,6 +8,7 @@ module must never read the clock or do I/O.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
@@ -1607,19 +1608,42 @@ class TicketEvent(_codec.Serialisable):
             ... )
             True
         """
-        us = _check_range(at)
-        moved = object.__new__(type(self))
-        for name in _EVENT_SLOTS:
-            object.__setattr__(moved, name, getattr(self, name))
-        object.__setattr__(moved, "at", at)
-        object.__setattr__(moved, "_us", us)
-        return moved
+        return moved_event(self, at, _check_range(at))
 
 
-# The fields a moved event copies as they are (all but its instant).
+_E = TypeVar("_E", bound=TicketEvent)
+
+
+def moved_event(event: _E, at: dt.datetime, us: int) -> _E:
+    """``event`` at ``at``, which is ``us`` microseconds since the epoch; unchecked.
+
+    Private: the caller vouches that ``at`` is aware, within the years an event may
+    hold, and that ``us`` is its ``instant_us`` (``TicketEvent.moved_to`` checks and
+    then calls this; tests/sla/test_event_moved_to.py compares the two).
+    """
+    moved = object.__new__(type(event))
+    for get, put in _EVENT_COPIED:
+        put(moved, get(event))
+    _SET_AT(moved, at)
+    _SET_US(moved, us)
+    return moved
+
+
+def _slot(name: str) -> Any:
+    """The slot descriptor of ``TicketEvent``'s field ``name`` (frozen: set through it)."""
+    return inspect.getattr_static(TicketEvent, name)
+
+
+# The fields a moved event copies as they are (all but its instant), as their slots'
+# getters and setters: cheaper than getattr and object.__setattr__ by name.
 _EVENT_SLOTS: Final = tuple(
     a.name for a in attrs.fields(TicketEvent) if a.name not in {"at", "_us"}
 )
+_EVENT_COPIED: Final = tuple(
+    (_slot(name).__get__, _slot(name).__set__) for name in _EVENT_SLOTS
+)
+_SET_AT: Final = _slot("at").__set__
+_SET_US: Final = _slot("_us").__set__
 
 
 def merged_attributes(

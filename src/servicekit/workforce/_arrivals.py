@@ -12,7 +12,7 @@ changes them. Nothing here reads a clock or draws a random number.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -170,17 +170,19 @@ class Arrival(_codec.Serialisable):
         # checked exactly as a new Ticket would check it; the rest was checked when
         # this arrival's ticket was built.
         at = _as_ticket("created_at", created_at)
-        changes: dict[str, Any] = {
-            "id": _as_ticket("id", id),
-            "created_at": at,
-            "_created_us": v.micros(at),
-            "customer_id": _as_ticket("customer_id", customer_id),
-        }
+        old = self.ticket
+        ticket = object.__new__(Ticket)
+        for name, put in _TICKET_SETTERS:
+            put(ticket, getattr(old, name))
+        _SET_ID(ticket, _as_ticket("id", id))
+        _SET_CREATED_AT(ticket, at)
+        _SET_CREATED_US(ticket, v.micros(at))
+        _SET_CUSTOMER_ID(ticket, _as_ticket("customer_id", customer_id))
         if attributes is not None:
-            changes["attributes"] = _as_ticket("attributes", attributes)
+            _SET_ATTRIBUTES(ticket, _attributes(attributes))
         return v.trusted(
             Arrival,
-            ticket=v.trusted_evolve(self.ticket, **changes),
+            ticket=ticket,
             handling=_handling(handling),
             patience=self.patience,
             pickup=self.pickup if pickup is None else _pickup(pickup),
@@ -199,6 +201,38 @@ _TICKET_CONVERTERS: dict[str, Callable[[object], Any]] = {
 def _as_ticket(name: str, value: object) -> Any:
     """``value`` through the ticket field ``name``'s own converter (its checks)."""
     return _TICKET_CONVERTERS[name](value)
+
+
+# Each ticket field's setter, and those ``repeated`` changes by name: a repeated
+# ticket is a copy of its shape's with these set again.
+_TICKET_SETTERS: Final = v.slot_setters(Ticket)
+_SETTER_OF: Final = dict(_TICKET_SETTERS)
+_SET_ID: Final = _SETTER_OF["id"]
+_SET_CREATED_AT: Final = _SETTER_OF["created_at"]
+_SET_CREATED_US: Final = _SETTER_OF["_created_us"]
+_SET_CUSTOMER_ID: Final = _SETTER_OF["customer_id"]
+_SET_ATTRIBUTES: Final = _SETTER_OF["attributes"]
+# The values a flat attributes mapping may hold as they are: JSON's scalars but
+# floats, which are checked for being finite.
+_PLAIN_VALUES: Final = frozenset({str, int, bool, type(None)})
+
+
+def _attributes(value: object) -> Any:
+    """``value`` as the ticket's ``attributes`` converter makes it, flat ones quickly.
+
+    A plain dict of text keys to text, whole numbers, booleans or None freezes to a
+    ``FrozenMap`` of its items as it is, which is what the converter builds for it
+    after checking each item; anything else (nested, floats, other mappings, a bad
+    key or value) goes through the converter itself, which checks it and says why.
+    """
+    if type(value) is dict:
+        plain = _PLAIN_VALUES
+        for key, item in value.items():
+            if type(key) is not str or type(item) not in plain:
+                break
+        else:
+            return v.FrozenMap(value)
+    return _as_ticket("attributes", value)
 
 
 def _channel(value: object) -> Channel:
