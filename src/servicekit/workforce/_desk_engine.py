@@ -378,8 +378,7 @@ class Desk:
         session = self.session
         if session is not None:
             session.release(agent_id, channel)
-            if session.lives[agent_id].available:
-                self.rooms[agent_id] = self.rooms[agent_id] | {channel}
+            self.rooms[agent_id] = session.room(agent_id)
             return agent_id, channel
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
