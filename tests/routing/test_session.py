@@ -18,6 +18,8 @@ from servicekit.routing import (
     LeastLoaded,
     Router,
     Ticket,
+    _session,
+    _values,
 )
 from servicekit.routing._session import Session
 from strategies import ROUTING_NOW, routing_instants, routing_queues, routing_teams
@@ -145,3 +147,31 @@ def test_session_serves_built_in_heapable_routers_only():
     assert Session.serves(Router.default())
     assert Session.serves(Router(policies=[LeastLoaded()]))
     assert not Session.serves(Router(policies=[Custom()]))
+
+
+def test_a_memo_past_its_bound_is_fetched_afresh(monkeypatch):
+    monkeypatch.setattr(_session, "MEMO_LIMIT", 0)
+    router = Router.default()
+    agents = [
+        Agent(id="A", capacity={"chat": 1}),
+        Agent(id="B", capacity={"chat": 2}),
+    ]
+    session = Session(router, agents)
+    tickets = [
+        Ticket(
+            id=f"T{i}",
+            created_at=ROUTING_NOW,
+            priority="normal",
+            tier="ordinary",
+            channel="chat",
+        )
+        for i in range(4)
+    ]
+    now_us = _values.micros(ROUTING_NOW)
+    placed = [session.dispatch([t], ["A", "B"], ROUTING_NOW, now_us) for t in tickets]
+    assert placed == [
+        [("T0", "A", "standard")],
+        [("T1", "B", "standard")],
+        [("T2", "B", "standard")],
+        [],
+    ]

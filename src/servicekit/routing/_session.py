@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from servicekit.routing import _values as v
+from servicekit.routing._compiled import MEMO_LIMIT
 from servicekit.routing._engine import Engine
 from servicekit.routing._indexed import IndexedPolicy, LiveAgent
 from servicekit.routing._policy import new_context
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from servicekit._vocabulary import Channel
-    from servicekit.routing._compiled import Plan
+    from servicekit.routing._compiled import Memo, Plan
     from servicekit.routing._indexed import AgentIndex
     from servicekit.routing._model import Agent, Ticket
     from servicekit.routing._policy import RoutingContext
@@ -68,9 +69,10 @@ class Session(Engine):
         self.changed = set()
         self.pools = {}
         self.once = False
-        # Per line-up of agents on duty: their (sorted) list and a table by id.
+        # Per line-up of agents on duty (their sorted ids): a table of them by id,
+        # and the router's index of them with its eligibility memo.
         self.lineups: dict[
-            tuple[str, ...], tuple[list[Agent], MappingProxyType[str, Agent]]
+            tuple[str, ...], tuple[MappingProxyType[str, Agent], AgentIndex, Memo]
         ] = {}
 
     @staticmethod
@@ -97,9 +99,16 @@ class Session(Engine):
         return frozenset(c for c, n in live.capacity.items() if load.get(c, 0) < n)
 
     def dispatch(
-        self, tickets: Sequence[Ticket], present: Sequence[str], now: dt.datetime
+        self,
+        tickets: Sequence[Ticket],
+        present: Sequence[str],
+        now: dt.datetime,
+        now_us: int | None = None,
     ) -> list[tuple[str, str, str]]:
         """Place ``tickets`` among the agents ``present`` (sorted ids) at ``now``.
+
+        ``now_us``: ``now`` in microseconds since the epoch, if the caller knows it
+        (then ``now`` is taken as it is: no built-in policy's fast form reads it).
 
         Returns:
             ``(ticket id, agent id, step)`` for each ticket placed, in queue order:
@@ -107,15 +116,19 @@ class Session(Engine):
         """
         compiled = self.compiled
         router = self.router
-        now_i, now_us = compiled.instant(now)
+        now_i: dt.datetime
+        if now_us is None:
+            now_i, now_us = compiled.instant(now)
+        else:
+            now_i = now
         key = tuple(present)
         lineup = self.lineups.get(key)
-        if lineup is None:
+        if lineup is None or len(lineup[2]) > MEMO_LIMIT:
+            # New, or its memo grew past the bound (the router then starts afresh).
             members = [self.staff[aid] for aid in key]
             table = MappingProxyType(dict(zip(key, members, strict=True)))
-            lineup = self.lineups[key] = (members, table)
-        agent_list, table = lineup
-        index, memo = compiled.index(agent_list)
+            lineup = self.lineups[key] = (table, *compiled.index(members))
+        table, index, memo = lineup
         compiled.bound_memos()
         self.requirements = compiled.requirements
         self.index = index

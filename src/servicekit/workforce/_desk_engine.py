@@ -182,6 +182,7 @@ class Desk:
         self.router = router
         self.kinds = kinds
         self.base = base
+        self.base_us = v.micros(base)
         self.zone = zone
         self.agents = {a.id: a for a in agents}
         self.rooms = {a.id: _room(a) for a in agents}
@@ -404,8 +405,13 @@ class Desk:
         rooms = self.rooms
         session = self.session
         if session is not None:
+            # The instant in microseconds as instant() makes it, without reading
+            # it back from the datetime.
             placed = session.dispatch(
-                [self.queue[i] for i in candidates], self.present, self.instant(now)
+                [self.queue[i] for i in candidates],
+                self.present,
+                self.instant(now),
+                self.base_us + round(now * _MICRO),
             )
             for _, agent_id, _ in placed:
                 rooms[agent_id] = session.room(agent_id)
