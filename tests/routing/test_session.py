@@ -135,6 +135,9 @@ def test_session_places_as_router_dispatch(which, alike, data):
             holding.append((aid, waiting.pop(ticket_id).channel))
     for aid, agent in public.items():
         assert session.room(aid) == _room(agent)
+        for channel in agent.capacity:
+            room = agent.load.get(channel, 0) < agent.capacity.get(channel, 0)
+            assert session.has_room(aid, channel) == room
 
 
 def test_session_serves_built_in_heapable_routers_only():

@@ -98,6 +98,11 @@ class Session(Engine):
         load = live.load
         return frozenset(c for c, n in live.capacity.items() if load.get(c, 0) < n)
 
+    def has_room(self, aid: str, channel: Channel) -> bool:
+        """Whether agent ``aid``'s load on ``channel`` is below its capacity there."""
+        live = self.lives[aid]
+        return live.load.get(channel, 0) < live.capacity.get(channel, 0)
+
     def dispatch(
         self,
         tickets: Sequence[Ticket],

@@ -413,8 +413,11 @@ class Desk:
                 self.instant(now),
                 self.base_us + round(now * _MICRO),
             )
-            for _, agent_id, _ in placed:
-                rooms[agent_id] = session.room(agent_id)
+            for ticket_id, agent_id, _ in placed:
+                # One more on this channel: only this channel's room can end.
+                channel = self.queue[by_id[ticket_id]].channel
+                if not session.has_room(agent_id, channel):
+                    rooms[agent_id] = rooms[agent_id] - {channel}
             return self._taken(now, by_id, placed)
         result = self.router.dispatch(
             [self.queue[i] for i in candidates],
