@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from routing.dispatch_helpers import (
     NOW,
@@ -19,8 +20,11 @@ from servicekit.errors import (
 )
 from servicekit.routing import (
     EscalationStep,
+    Requirements,
     Router,
 )
+from servicekit.routing._escalation import Relaxation
+from strategies import routing_tickets
 
 
 class TestEscalation:
@@ -167,3 +171,38 @@ class TestEscalation:
             EscalationStep(after=dt.timedelta(minutes=1)).describe()
             == "after 1 min: no change"
         )
+
+
+_STEPS = st.builds(
+    EscalationStep,
+    after=st.just(dt.timedelta(minutes=1)),
+    drop_skills=st.sets(st.sampled_from(["billing", "refunds"]), max_size=1),
+    drop_all_skills=st.booleans(),
+    lower_levels_by=st.integers(0, 4),
+    drop_language=st.booleans(),
+    widen_to_groups=st.sets(st.sampled_from(["tech", "vip"]), max_size=1),
+    any_group=st.booleans(),
+    release_owner=st.booleans(),
+)
+
+
+@given(
+    routing_tickets(owners=st.none() | st.just("A1")),
+    st.lists(_STEPS, max_size=3),
+)
+def test_requirements_are_stored_as_their_checked_construction_would_be(ticket, steps):
+    """Relaxed requirements are built without converters: they must equal the
+    checked value made from the same fields, and hash alike."""
+    relax = Relaxation()
+    for step in steps:
+        relax = relax.then(step)
+    got = relax.requirements(ticket)
+    checked = Requirements(
+        skills=dict(got.skills),
+        language=got.language,
+        groups=got.groups,
+        owner_id=got.owner_id,
+    )
+    assert got == checked
+    assert hash(got) == hash(checked)
+    assert list(got.skills) == list(checked.skills)

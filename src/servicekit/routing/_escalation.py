@@ -205,8 +205,11 @@ class Relaxation:
         groups: frozenset[str] | None = None
         if ticket.group is not None and not self.any_group:
             groups = frozenset({ticket.group}) | self.extra_groups
-        return Requirements(
-            skills=skills,
+        # Every part comes from the checked ticket and steps, already in its stored
+        # form: built without the converters, as dispatch asks once per new need.
+        return v.trusted(
+            Requirements,
+            skills=v.FrozenMap(skills),
             language=None if self.any_language else ticket.language,
             groups=groups,
             owner_id=None if self.owner_released else ticket.owner_id,

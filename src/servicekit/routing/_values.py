@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import inspect
 import math
+import operator
 import types
 from collections.abc import (
     Callable,
@@ -447,10 +448,23 @@ def _set_field(obj: object, value: object, *, name: str) -> None:
 
 def trusted_evolve(inst: _T, **changes: Any) -> _T:
     """Return ``inst`` with ``changes`` (already valid values), skipping validation."""
-    names = type(inst).__attrs_attrs__  # type: ignore[attr-defined]
-    return trusted(
-        type(inst), **{a.name: getattr(inst, a.name) for a in names} | changes
-    )
+    cls = type(inst)
+    fields = _COPIERS.get(cls)
+    if fields is None:
+        fields = _COPIERS[cls] = tuple(
+            (name, operator.attrgetter(name), put) for name, put in slot_setters(cls)
+        )
+    out = object.__new__(cls)
+    # Field by field, with no table of every field built per call.
+    for name, get, put in fields:
+        put(out, changes[name] if name in changes else get(inst))
+    return out
+
+
+# Each attrs class's fields with their getters and slots' setters (see _SETTERS).
+_COPIERS: dict[
+    type, tuple[tuple[str, Callable[[Any], Any], Callable[[Any, Any], None]], ...]
+] = {}
 
 
 #: A short duration a supervisor reads at a glance (``'1 h 05 min'``): the words

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from servicekit.routing import Agent, OwnerStickiness, Router, Ticket
 from servicekit.routing import _values as v
+from servicekit.routing._session import Session
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -181,9 +182,13 @@ class Desk:
         self.router = router
         self.kinds = kinds
         self.base = base
+        self.base_us = v.micros(base)
         self.zone = zone
         self.agents = {a.id: a for a in agents}
         self.rooms = {a.id: _room(a) for a in agents}
+        # With built-in policies only, a session keeps the agents' live state and
+        # decides as the router would, without its words (see routing._session).
+        self.session = Session(router, agents) if Session.serves(router) else None
         self.heap: list[tuple[float, int, int, int | str]] = []
         self.seq = 0
         if duty is None:
@@ -371,6 +376,11 @@ class Desk:
     def _finish(self, i: int) -> tuple[str, Channel]:
         """Free the capacity contact ``i`` held; (its agent, its channel)."""
         agent_id, channel = self.holding.pop(i)
+        session = self.session
+        if session is not None:
+            session.release(agent_id, channel)
+            self.rooms[agent_id] = session.room(agent_id)
+            return agent_id, channel
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
         self.agents[agent_id] = agent
@@ -393,6 +403,22 @@ class Desk:
             return []
         by_id = {self.queue[i].id: i for i in candidates}
         rooms = self.rooms
+        session = self.session
+        if session is not None:
+            # The instant in microseconds as instant() makes it, without reading
+            # it back from the datetime.
+            placed = session.dispatch(
+                [self.queue[i] for i in candidates],
+                self.present,
+                self.instant(now),
+                self.base_us + round(now * _MICRO),
+            )
+            for ticket_id, agent_id, _ in placed:
+                # One more on this channel: only this channel's room can end.
+                channel = self.queue[by_id[ticket_id]].channel
+                if not session.has_room(agent_id, channel):
+                    rooms[agent_id] = rooms[agent_id] - {channel}
+            return self._taken(now, by_id, placed)
         result = self.router.dispatch(
             [self.queue[i] for i in candidates],
             [self.agents[a] for a in self.present],
@@ -402,15 +428,25 @@ class Desk:
             if self.agents[agent.id] is not agent:  # the others come back as given
                 self.agents[agent.id] = agent
                 rooms[agent.id] = _room(agent)
+        return self._taken(
+            now,
+            by_id,
+            [(a.ticket_id, a.agent_id, a.step) for a in result.assignments],
+        )
+
+    def _taken(
+        self, now: float, by_id: dict[str, int], placed: list[tuple[str, str, str]]
+    ) -> list[tuple[int, str, str]]:
+        """Take the ``placed`` contacts off the queue; (contact, agent, step) each."""
         taken = []
-        for a in result.assignments:
-            i = by_id[a.ticket_id]
+        for ticket_id, agent_id, step in placed:
+            i = by_id[ticket_id]
             ticket = self.queue.pop(i)
             self.waiting[ticket.channel] -= 1
-            self.holding[i] = (a.agent_id, ticket.channel)
-            taken.append((i, a.agent_id, a.step))
+            self.holding[i] = (agent_id, ticket.channel)
+            taken.append((i, agent_id, step))
             if ticket.customer_id is not None:
-                self.memory[ticket.customer_id] = Memory(a.agent_id, now)
+                self.memory[ticket.customer_id] = Memory(agent_id, now)
         return taken
 
 

@@ -1,0 +1,225 @@
+"""A run of many small dispatches that keeps the agents' live state between them.
+
+Private. The desk simulation asks the router thousands of times in a row who takes
+the few contacts an event made placeable, and only wants the answer: which agent, at
+which escalation step. :class:`Session` gives exactly what ``Router.dispatch`` would
+(the same agents, the same steps, in the same order) without building the reasons or
+the agents' new values, and keeps each agent's live state (load, last assignment) from
+one call to the next instead of rebuilding it from a new ``Agent`` each time. It
+serves routers whose policies are all built-in and rank with heaps
+(:meth:`Session.serves`); the caller uses ``Router.dispatch`` for any other. The
+tests drive a session and ``Router.dispatch`` side by side and require the same
+assignments. It must never read a clock, use randomness, or depend on the order
+agents are given in.
+"""
+
+from __future__ import annotations
+
+import bisect
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from servicekit.routing import _values as v
+from servicekit.routing._compiled import MEMO_LIMIT
+from servicekit.routing._engine import Engine
+from servicekit.routing._indexed import IndexedPolicy, LiveAgent
+from servicekit.routing._policy import new_context
+from servicekit.routing._queue import service_key, waited
+from servicekit.routing._router import _check_tickets
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Sequence
+
+    from servicekit._vocabulary import Channel
+    from servicekit.routing._compiled import Memo, Plan
+    from servicekit.routing._indexed import AgentIndex
+    from servicekit.routing._model import Agent, Ticket
+    from servicekit.routing._policy import RoutingContext
+    from servicekit.routing._router import Router
+
+__all__ = ["Session"]
+
+
+class Session(Engine):
+    """Dispatches among a fixed staff whose live state this object keeps (private).
+
+    Every agent's load and last assignment live here from the start: the caller
+    tells the session when an agent finishes a contact (:meth:`release`) and asks
+    who has room (:meth:`room`) instead of reading new ``Agent`` values.
+    """
+
+    def __init__(self, router: Router, agents: Iterable[Agent]) -> None:
+        # Engine.__init__ is not called: the fields a dispatch reads are set here
+        # once, and the per-call ones by each dispatch.
+        compiled = router._compiled  # noqa: SLF001 -- the router's own package
+        self.router = router
+        self.compiled = compiled
+        self.policies = router.policies
+        self.route = False
+        self.scan = False
+        self.keep_current = False
+        self.staff = {a.id: a for a in agents}
+        self.lives = {aid: LiveAgent(a) for aid, a in self.staff.items()}  # type: ignore[assignment]
+        self.after_us = compiled.after_us
+        self.relax = compiled.relax
+        self.plans = compiled.plans
+        self.escalated = compiled.escalated
+        self.requirements = compiled.requirements
+        self.changed = set()
+        self.pools = {}
+        self.once = False
+        # Per line-up of agents on duty (their sorted ids): a table of them by id,
+        # and the router's index of them with its eligibility memo.
+        self.lineups: dict[
+            tuple[str, ...], tuple[MappingProxyType[str, Agent], AgentIndex, Memo]
+        ] = {}
+
+    @staticmethod
+    def serves(router: Router) -> bool:
+        """Whether a session decides as ``router.dispatch`` does (built-ins, heaps)."""
+        return router._compiled.heapable and all(  # noqa: SLF001 -- same package
+            isinstance(p, IndexedPolicy) for p in router.policies
+        )
+
+    def release(self, aid: str, channel: Channel) -> None:
+        """Agent ``aid`` finished one contact on ``channel``: one fewer in its load."""
+        live = self.lives[aid]
+        live.load[channel] -= 1
+        live.total_load -= 1
+        live.version += 1
+        live.cache.clear()
+
+    def room(self, aid: str) -> frozenset[Channel]:
+        """The channels on which agent ``aid`` can take one more contact now."""
+        live = self.lives[aid]
+        if not live.available:
+            return frozenset()
+        load = live.load
+        return frozenset(c for c, n in live.capacity.items() if load.get(c, 0) < n)
+
+    def has_room(self, aid: str, channel: Channel) -> bool:
+        """Whether agent ``aid``'s load on ``channel`` is below its capacity there."""
+        live = self.lives[aid]
+        return live.load.get(channel, 0) < live.capacity.get(channel, 0)
+
+    def dispatch(
+        self,
+        tickets: Sequence[Ticket],
+        present: Sequence[str],
+        now: dt.datetime,
+        now_us: int | None = None,
+    ) -> list[tuple[str, str, str]]:
+        """Place ``tickets`` among the agents ``present`` (sorted ids) at ``now``.
+
+        ``now_us``: ``now`` in microseconds since the epoch, if the caller knows it
+        (then ``now`` is taken as it is: no built-in policy's fast form reads it).
+
+        Returns:
+            ``(ticket id, agent id, step)`` for each ticket placed, in queue order:
+            what ``Router.dispatch`` would assign given these agents as they stand.
+        """
+        compiled = self.compiled
+        router = self.router
+        now_i: dt.datetime
+        if now_us is None:
+            now_i, now_us = compiled.instant(now)
+        else:
+            now_i = now
+        key = tuple(present)
+        lineup = self.lineups.get(key)
+        if lineup is None or len(lineup[2]) > MEMO_LIMIT:
+            # New, or its memo grew past the bound (the router then starts afresh).
+            members = [self.staff[aid] for aid in key]
+            table = MappingProxyType(dict(zip(key, members, strict=True)))
+            lineup = self.lineups[key] = (table, *compiled.index(members))
+        table, index, memo = lineup
+        compiled.bound_memos()
+        self.requirements = compiled.requirements
+        self.index = index
+        self.eligible = memo
+        self.original = table
+        self.view = table
+        self.now = now_i
+        self.now_us = now_us
+        self.pools = {}
+        prepared = _check_tickets(tickets, router.triage)
+        queue = router.queue
+        ordering = queue.promote_every is not None or len(prepared) > 1
+        keyed: list[tuple[Any, int, Ticket]] = []
+        for t, _ in prepared:
+            wait_us = waited(t, now_us, now_i)
+            order = service_key(queue, t, wait_us, now_us - wait_us) if ordering else ()
+            keyed.append((order, wait_us, t))
+        if ordering:
+            keyed.sort(key=_first)
+        self.once = len(keyed) == 1
+        placed: list[tuple[str, str, str]] = []
+        for _, wait_us, t in keyed:
+            aid, step = self._place(t, wait_us)
+            if aid is not None:
+                placed.append((t.id, aid, step))
+        return placed
+
+    def _place(self, ticket: Ticket, waited_us: int) -> tuple[str | None, str]:
+        """``Engine.decide`` without its words: the agent chosen, and the step."""
+        n = bisect.bisect_right(self.after_us, waited_us)
+        relax = self.relax[n]
+        rkey = (
+            n,
+            ticket.channel,
+            ticket.skills,
+            ticket.min_levels,
+            ticket.language,
+            ticket.group,
+            ticket.owner_id,
+        )
+        needs = self.requirements.get(rkey)
+        if needs is None:
+            needs = self.requirements[rkey] = (relax.requirements(ticket), None)
+        ctx = new_context(
+            self.now, v.MICROSECOND * waited_us, relax.name, needs[0], self.view
+        )
+        plan = self.plans[n]
+        sig, members, _ = self._eligible(ticket, ctx, plan, rkey, needs)
+        chosen = self._choose(ticket, ctx, plan, sig, members)
+        if chosen is not None:
+            self._take(chosen, ticket.channel)
+        return chosen, relax.name
+
+    def _choose(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        sig: Any,
+        members: Any,
+    ) -> str | None:
+        """``Engine._heap`` without its words."""
+        index: AgentIndex = self.index  # type: ignore[assignment]
+        levels: list[tuple[IndexedPolicy, Any]] = []
+        for p in plan.levels:
+            lv = p.fast_levels(ticket, ctx, index)
+            if lv:
+                levels.append((p, lv))
+        if self.once and all(
+            ids.isdisjoint(members) for _, lv in levels for _, ids in lv
+        ):
+            return self._best_entry(members, ticket.channel, plan)
+        found = self._search(
+            (id(plan), ticket.channel, sig), members, ticket.channel, plan, levels
+        )
+        return None if found is None else found[0]
+
+    def _take(self, aid: str, channel: Channel) -> None:
+        """Agent ``aid`` takes a contact on ``channel`` now (kept, not forked)."""
+        live = self.lives[aid]
+        live.load[channel] = live.load.get(channel, 0) + 1
+        live.total_load += 1
+        live.last_us = float(self.now_us)
+        live.version += 1
+        live.cache.clear()
+
+
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
