@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice, repeat
 from typing import Any, Final, cast
 
 from servicekit._boundary import said
@@ -121,6 +122,13 @@ class _Stretches:
         self.sums: dict[CompiledTarget, list[int]] = {}
 
 
+# The store of every cycle that has not yet finished a stretch: never appended to
+# (``Cycle.close`` gives a cycle its own store at its first stretch) and never summed
+# (elapsed time and crossings read no sums without a stretch), so most cycles, which
+# never pause, cost no store of their own.
+_NO_STRETCHES: Final = _Stretches([])
+
+
 class Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
@@ -138,7 +146,7 @@ class Cycle:
 
     def __init__(self, start: int, *, active: bool) -> None:
         self.start = start
-        self.run = _Stretches([])  # finished running stretches: run.items[:n]
+        self.run = _NO_STRETCHES  # finished running stretches: run.items[:n]
         self.n = 0
         self.active: int | None = start if active else None  # running since
         self.stop: int | None = None
@@ -198,8 +206,12 @@ class Cycle:
 
     def close(self, a: int, b: int) -> None:
         """Append the finished stretch ``[a, b)``."""
-        run = self.run
         n = self.n
+        if n == 0:  # the first stretch: a store of its own (what a fork would give)
+            self.run = _Stretches([(a, b)])
+            self.n = 1
+            return
+        run = self.run
         if len(run.items) != n:  # another copy appended past our end: fork
             fork = _Stretches(run.items[:n])
             fork.sums = {ct: p[: n + 1] for ct, p in run.sums.items()}
@@ -1129,16 +1141,19 @@ def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
         InvalidEventError: the log is impossible.
     """
     given: object = events
-    if isinstance(given, TicketEvent | str | bytes | Mapping) or not isinstance(
-        given, Iterable
+    if type(given) is not list and (
+        isinstance(given, TicketEvent | str | bytes | Mapping)
+        or not isinstance(given, Iterable)
     ):
         msg = f"events must be a list of TicketEvent; got {type(given).__name__}"
         raise InvalidTypeError(msg)
     items: list[object] = list(given)
-    for e in items:
-        if not isinstance(e, TicketEvent):
-            msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
-            raise InvalidTypeError(msg)
+    # One pass in C over the common case; the loop only to name a stray item.
+    if not all(map(isinstance, items, repeat(TicketEvent))):
+        for e in items:
+            if not isinstance(e, TicketEvent):
+                msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
+                raise InvalidTypeError(msg)
     if not items:
         msg = "a ticket's event log is empty; it needs at least its CREATED event"
         raise InvalidEventError(msg)
@@ -1155,8 +1170,9 @@ def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
                 checked.insert(0, checked.pop(i))
                 break
     fold = Fold(policies, checked[0])
-    for e in checked[1:]:
-        fold.apply(e)
+    apply = fold.apply
+    for e in islice(checked, 1, None):
+        apply(e)
     return fold
 
 
