@@ -441,11 +441,11 @@ class Fold:
             if base in _STARTS_AT_CREATION:
                 cs.last = Cycle(t, active=True)
             self.cycles.append(cs)
-        self.cycles.extend(Cycles() for _ in policies.defined)
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
         if policies.defined:
+            self.cycles.extend(Cycles() for _ in policies.defined)
             self.run_defined(created, t)  # rule D1: start_on may name CREATED
 
     def __getstate__(self) -> dict[str, Any]:
@@ -699,9 +699,13 @@ class Fold:
         cycles.append(Cycle(t, active=not paused))
 
     def solve(self, t: int) -> None:
-        # Rule 12: solving stops every clock but a team's (rule D4).
+        # Rule 12: solving stops every clock but a team's (rule D4). Most are
+        # stopped or never started: stop() is called for the running ones only.
+        cycles = self.cycles
         for m in range(self.policies.first_defined):
-            self.stop(m, t)
+            c = cycles[m].last
+            if c is not None and c.stop is None:
+                self.stop(m, t)
         self.awaiting = False
         self.first_done = True
 
@@ -997,19 +1001,31 @@ class Fold:
         metrics: dict[Metric | str, MetricStatus] = {}
         targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
+        hi = now  # the latest instant the report shows (check_range, inlined)
         for m, ct in pol.measured:
             status = self.metric_status(m, ct, now, tz, alerts)
             targets[ct.name] = status
+            d = due_us(status)
+            if d is not None and d > hi:
+                hi = d
             metric = ct.metric
             shown = metrics.get(metric)
             # A metric shows its earliest-due target; ties: the policy's order.
-            if shown is None or _due_before(status, shown):
+            if shown is None:
                 metrics[metric] = status
-        if pol.names is not None:
+            elif d is not None:  # _due_before(status, shown), inlined
+                e = due_us(shown)
+                if e is None or d < e:
+                    metrics[metric] = status
+        if pol.names is not None:  # the same targets, in the policy's order
             targets = {name: targets[name] for name in pol.names}
-        if len(alerts) > 1:
-            alerts.sort(key=alert_order)
-        self.check_range(now, targets, alerts)
+        if alerts:
+            if len(alerts) > 1:
+                alerts.sort(key=alert_order)
+            last = alert_us(alerts[-1])
+            if last > hi:  # noqa: PLR1730  (max() costs a call)
+                hi = last
+        self.check_range(hi)
         nxt = first_after(alerts, now)
         return assembled_report(
             policy=pol.policy.name,
@@ -1022,17 +1038,11 @@ class Fold:
             next_change_us=nxt,
         )
 
-    def check_range(
-        self, now: int, metrics: Mapping[str, MetricStatus], alerts: list[Alert]
-    ) -> None:
-        """Every instant the report shows must be a datetime in any zone (DESIGN §2)."""
-        hi = now
-        if alerts and alert_us(alerts[-1]) > hi:
-            hi = alert_us(alerts[-1])
-        for s in metrics.values():
-            d = due_us(s)
-            if d is not None and d > hi:
-                hi = d
+    def check_range(self, hi: int) -> None:
+        """Every instant the report shows must be a datetime in any zone (DESIGN §2).
+
+        ``hi`` is the latest of them: now, the latest alert, the latest due instant.
+        """
         cs = self.cycles[RESOLUTION]  # its first cycle starts at CREATED
         first = cs.done[0] if cs.n else cs.last
         assert first is not None  # noqa: S101  (RESOLUTION starts at CREATED)
@@ -1137,14 +1147,6 @@ class Fold:
             breach,
             c.stop,
         )
-
-
-def _due_before(status: MetricStatus, shown: MetricStatus) -> bool:
-    d = due_us(status)
-    if d is None:
-        return False
-    e = due_us(shown)
-    return e is None or d < e
 
 
 def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
