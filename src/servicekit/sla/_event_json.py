@@ -172,56 +172,74 @@ def _read(cls: type[TicketEvent] | None, data: object) -> TicketEvent | None:
         kind = _KINDS.get(name)
         if kind is None:
             return _declined(cls, data)
-        carries = _CARRIES[kind]
-        for key, v in data.items():
-            if key in _HEAD:
-                continue
-            if v is None:
-                if key in _NULLABLE:
+        # A third of the events: a status, priority or tier change and nothing else.
+        # Its one field read directly is what the loop below would read (the kind
+        # carries it, and with ``at`` and ``kind`` it makes the three keys); for
+        # anything else, nothing is set and the loop reads the document.
+        if len(data) == 3:
+            if kind is _STATUS_CHANGED:
+                v = data.get("status")
+                if type(v) is str:
+                    status = _STATUSES.get(v)
+            elif kind is _PRIORITY_CHANGED:
+                v = data.get("priority")
+                if type(v) is str:
+                    priority = _PRIORITIES.get(v)
+            elif kind is _TIER_CHANGED:
+                v = data.get("tier")
+                if type(v) is str:
+                    tier = _TIERS.get(v)
+        if status is None and priority is None and tier is None:
+            carries = _CARRIES[kind]
+            for key, v in data.items():
+                if key in _HEAD:
                     continue
+                if v is None:
+                    if key in _NULLABLE:
+                        continue
+                    return _declined(cls, data)
+                if key not in carries:
+                    return _declined(cls, data)
+                if key == "attributes":
+                    if type(v) is not dict:
+                        return _declined(cls, data)
+                    if v:
+                        for k, x in v.items():
+                            if type(k) is not str or (
+                                type(x) not in _LEAF_TYPES
+                                and not (type(x) is float and math.isfinite(x))
+                            ):
+                                return _declined(cls, data)
+                        attributes = _FrozenDict(v)
+                    continue
+                if type(v) is not str:
+                    return _declined(cls, data)
+                if key == "status":
+                    status = _STATUSES.get(v)
+                    if status is None:
+                        return _declined(cls, data)
+                elif key == "priority":
+                    priority = _PRIORITIES.get(v)
+                    if priority is None:
+                        return _declined(cls, data)
+                elif key == "tier":
+                    tier = _TIERS.get(v)
+                    if tier is None:
+                        return _declined(cls, data)
+                elif key == "channel":
+                    channel = _CHANNELS.get(v)
+                    if channel is None:
+                        return _declined(cls, data)
+                elif v.strip():
+                    category = v
+                else:
+                    return _declined(cls, data)
+            if (
+                (status is None and kind is _STATUS_CHANGED)
+                or (priority is None and kind is _PRIORITY_CHANGED)
+                or (tier is None and kind is _TIER_CHANGED)
+            ):
                 return _declined(cls, data)
-            if key not in carries:
-                return _declined(cls, data)
-            if key == "attributes":
-                if type(v) is not dict:
-                    return _declined(cls, data)
-                if v:
-                    for k, x in v.items():
-                        if type(k) is not str or (
-                            type(x) not in _LEAF_TYPES
-                            and not (type(x) is float and math.isfinite(x))
-                        ):
-                            return _declined(cls, data)
-                    attributes = _FrozenDict(v)
-                continue
-            if type(v) is not str:
-                return _declined(cls, data)
-            if key == "status":
-                status = _STATUSES.get(v)
-                if status is None:
-                    return _declined(cls, data)
-            elif key == "priority":
-                priority = _PRIORITIES.get(v)
-                if priority is None:
-                    return _declined(cls, data)
-            elif key == "tier":
-                tier = _TIERS.get(v)
-                if tier is None:
-                    return _declined(cls, data)
-            elif key == "channel":
-                channel = _CHANNELS.get(v)
-                if channel is None:
-                    return _declined(cls, data)
-            elif v.strip():
-                category = v
-            else:
-                return _declined(cls, data)
-        if (
-            (status is None and kind is _STATUS_CHANGED)
-            or (priority is None and kind is _PRIORITY_CHANGED)
-            or (tier is None and kind is _TIER_CHANGED)
-        ):
-            return _declined(cls, data)
     try:
         at = _from_iso(text)
     except ValueError:
