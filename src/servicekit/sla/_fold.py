@@ -421,7 +421,16 @@ class Fold:
         self.channel = created.channel
         self.category = created.category
         self.attributes = created.attributes
-        self.policy: CompiledPolicy = policies.compiled(self.select())
+        # self.select(), inlined: the facts are the event's.
+        self.policy: CompiledPolicy = policies.compiled(
+            policies.index_for(
+                created.priority,
+                created.tier,
+                created.channel,
+                created.category,
+                created.attributes,
+            )
+        )
         self.since = t  # when the current policy took force (rule 7)
         # The policy changed while the ticket was solved (in event order, so also a
         # change listed after the solve in the same instant): rule 7 floor on reopen.
@@ -785,9 +794,10 @@ class Fold:
             msg = f"a second CREATED event at {e.at.isoformat()}; a ticket is created once"
             raise InvalidEventError(msg)
         extras = self.extras
+        policies = self.policies
         # A conditional FIRST_RESPONSE track (the manager's answer) never starts after
         # CREATED and stops on its own events: it needs no marks.
-        marks = self.marks() if extras and self.policies.marked else None
+        marks = self.marks() if extras and policies.marked else None
         if kind is _AGENT_REPLY:
             self.agent_reply(t)
         elif kind is _CUSTOMER_MESSAGE:
@@ -811,15 +821,15 @@ class Fold:
         # CUSTOMER_NOTIFIED, SURVEY_SENT: no built-in clock moves (a team's may).
         if (
             extras
-            and kind in self.policies.follow_kinds
+            and kind in policies.follow_kinds
             and (
                 marks is not None
                 or e.attributes
-                or self.policies.stops_bare(-1, kind, e.status)
+                or policies.stops_bare(-1, kind, e.status)
             )
         ):
             self.follow(e, t, marks)
-        if self.policies.defined:
+        if policies.defined:
             self.run_defined(e, t)
         self.last = t
 
@@ -951,7 +961,9 @@ class Fold:
             )  # rules 8, 9
             self.awaiting = False
             self.first_done = True
-        self.stop(PERIODIC_UPDATE, t)  # rule 10
+        c = self.cycles[PERIODIC_UPDATE].last
+        if c is not None and c.stop is None:  # none before the first reply
+            self.stop(PERIODIC_UPDATE, t)  # rule 10
         self.start(PERIODIC_UPDATE, t)
 
     def change_status(self, new: TicketStatus, t: int, e: TicketEvent) -> None:
