@@ -382,6 +382,38 @@ class Cycles:
         return out
 
 
+_new_object: Final = object.__new__
+
+
+def new_cycle(start: int, active: int | None) -> Cycle:
+    """``Cycle(start, active=...)`` with ``active`` given as ``start`` or None.
+
+    Without the class call's machinery: a fold starts several cycles per ticket.
+    The same fields as ``Cycle.__init__`` (tests/sla/test_fold_factories.py).
+    """
+    c: Cycle = _new_object(Cycle)
+    c.start = start
+    c.run = _NO_STRETCHES
+    c.n = 0
+    c.active = active
+    c.stop = None
+    c.breach = None
+    c.due = None
+    c.passed = None
+    c.floor = None
+    return c
+
+
+def new_cycles(last: Cycle | None) -> Cycles:
+    """``Cycles()`` with ``last`` as its latest cycle, without the class call."""
+    cs: Cycles = _new_object(Cycles)
+    cs.done = []
+    cs.n = 0
+    cs.breached = 0
+    cs.last = last
+    return cs
+
+
 class Fold:
     """The state of one ticket's clocks after some prefix of its events."""
 
@@ -439,17 +471,18 @@ class Fold:
         self.status = _OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        first, resolution = Cycles(), Cycles()
-        first.last = Cycle(t, active=True)
-        resolution.last = Cycle(t, active=True)
-        self.cycles: list[Cycles] = [first, Cycles(), Cycles(), resolution]
+        self.cycles: list[Cycles] = [
+            new_cycles(new_cycle(t, t)),  # FIRST_RESPONSE
+            new_cycles(None),  # NEXT_RESPONSE
+            new_cycles(None),  # PERIODIC_UPDATE
+            new_cycles(new_cycle(t, t)),  # RESOLUTION
+        ]
         self.extras = extras = policies.extras
         self.pausable = policies.pausable
         for _i, base, _condition, _kinds in extras:
-            cs = Cycles()
-            if base in _STARTS_AT_CREATION:
-                cs.last = Cycle(t, active=True)
-            self.cycles.append(cs)
+            self.cycles.append(
+                new_cycles(new_cycle(t, t) if base in _STARTS_AT_CREATION else None)
+            )
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
@@ -705,7 +738,7 @@ class Fold:
     def start(self, m: int, t: int) -> None:
         paused = m in self.pausable and self.status in self.policy.pause_on
         cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
-        cycles.append(Cycle(t, active=not paused))
+        cycles.append(new_cycle(t, None if paused else t))
 
     def solve(self, t: int) -> None:
         # Rule 12: solving stops every clock but a team's (rule D4). Most are
@@ -936,7 +969,7 @@ class Fold:
             if not running:
                 if starts:  # rule D1: a new cycle
                     cycles = self.own(i) if self.shared & (1 << i) else self.cycles[i]
-                    cycles.append(Cycle(t, active=not held))
+                    cycles.append(new_cycle(t, None if held else t))
             elif c is not None and held != (c.active is None):  # rule D3
                 live = self.mine(i)
                 if held:
