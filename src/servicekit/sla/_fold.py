@@ -127,6 +127,7 @@ class _Stretches:
 # (elapsed time and crossings read no sums without a stretch), so most cycles, which
 # never pause, cost no store of their own.
 _NO_STRETCHES: Final = _Stretches([])
+_new_object: Final = object.__new__
 
 
 class Cycle:
@@ -208,7 +209,11 @@ class Cycle:
         """Append the finished stretch ``[a, b)``."""
         n = self.n
         if n == 0:  # the first stretch: a store of its own (what a fork would give)
-            self.run = _Stretches([(a, b)])
+            # _Stretches([(a, b)]), without the class call (most cycles come here).
+            run = _new_object(_Stretches)
+            run.items = [(a, b)]
+            run.sums = {}
+            self.run = run
             self.n = 1
             return
         run = self.run
@@ -380,9 +385,6 @@ class Cycles:
         out.breached = self.breached
         out.last = None if self.last is None else self.last.copy()
         return out
-
-
-_new_object: Final = object.__new__
 
 
 def new_cycle(start: int, active: int | None) -> Cycle:
