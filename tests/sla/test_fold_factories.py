@@ -1,9 +1,20 @@
 """The fold's quick constructors build what the classes' own constructors build."""
 
+import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit.sla._fold import Cycle, Cycles, new_cycle, new_cycles
+from servicekit.sla import EventKind, TicketEvent
+from servicekit.sla._fold import (
+    NEXT_RESPONSE,
+    RESOLUTION,
+    Cycle,
+    Cycles,
+    fold_events,
+    new_cycle,
+    new_cycles,
+)
+from servicekit.sla.presets import SERVICE_STANDARD
 
 
 def _cycle_state(c: Cycle) -> tuple[object, ...]:
@@ -49,3 +60,22 @@ def test_new_cycles_is_the_cycles_the_class_builds(start, last):
         built.breached,
         len(built),
     )
+
+
+def test_stopping_a_clock_that_does_not_run_changes_nothing():
+    # The fold's callers check first; stop() itself still refuses to touch such a clock.
+    t0 = pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai")
+    fold = fold_events(
+        SERVICE_STANDARD,
+        [
+            TicketEvent(at=t0, kind=EventKind.CREATED),
+            TicketEvent(
+                at=t0.add(hours=1), kind=EventKind.STATUS_CHANGED, status="solved"
+            ),
+        ],
+    )
+    before = [list(map(_cycle_state, cs)) for cs in fold.cycles]
+    last = fold.last
+    fold.stop(NEXT_RESPONSE, last)  # never started
+    fold.stop(RESOLUTION, last)  # stopped by the solve
+    assert [list(map(_cycle_state, cs)) for cs in fold.cycles] == before

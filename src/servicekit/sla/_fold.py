@@ -311,11 +311,6 @@ class Cycle:
                 p.append(total)
         return p
 
-    def elapsed(self, ct: CompiledTarget) -> int:
-        """Time counted in the finished stretches, in ``ct``'s clock."""
-        n = self.n
-        return 0 if n == 0 else self.sums(ct)[n]
-
     def crossing(self, ct: CompiledTarget, x: int) -> int | None:
         """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
 
@@ -1070,8 +1065,7 @@ class Fold:
             if len(alerts) > 1:
                 alerts.sort(key=alert_order)
             last = alert_us(alerts[-1])
-            if last > hi:  # noqa: PLR1730  (max() costs a call)
-                hi = last
+            hi = last if last > hi else hi  # noqa: FURB136  (max() costs a call)
         self.check_range(hi)
         nxt = first_after(alerts, now)
         return assembled_report(
@@ -1123,7 +1117,7 @@ class Fold:
                 None,  # breached_us
                 None,  # stopped_us
             )
-        # len(cs), c.elapsed(ct) and, for a cycle never paused, c.crossing and
+        # len(cs), the finished stretches' sum and, for a cycle never paused, c.crossing and
         # self.clamp, inlined: this runs for every target of every report.
         n = cs.n + 1
         earlier = cs.breached
@@ -1213,10 +1207,9 @@ def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
     items: list[object] = list(given)
     # One pass in C over the common case; the loop only to name a stray item.
     if not all(map(isinstance, items, repeat(TicketEvent))):
-        for e in items:
-            if not isinstance(e, TicketEvent):
-                msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
-                raise InvalidTypeError(msg)
+        e = next(e for e in items if not isinstance(e, TicketEvent))
+        msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
+        raise InvalidTypeError(msg)
     if not items:
         msg = "a ticket's event log is empty; it needs at least its CREATED event"
         raise InvalidEventError(msg)
