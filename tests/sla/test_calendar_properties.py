@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from helpers import ZERO
 from servicekit.errors import CalendarNeverOpensError, CalendarRangeError
 from servicekit.sla import BusinessCalendar
+from servicekit.sla._calendar import engine_of
 from servicekit.sla._timeline import CACHE_YEARS, WINDOW_YEARS
 from sla.reference import Ambiguous, Reference, to_us
 from strategies import business_durations, calendar_cases, calendar_instants
@@ -300,3 +301,47 @@ def test_far_year_queries_neither_change_answers_nor_grow_the_cache(case, data, 
     assert len(cal._engine.years) <= CACHE_YEARS
     assert_instant(cal.add(start, delta), ref.add(start, delta), zone_of(case))
     assert to_us(cal.add(start, delta)) == to_us(first)
+
+
+# -- the engine's fast path -----------------------------------------------------------
+
+
+def _worked_between(engine, s, e):
+    """The general path's ``between_us`` inside one snapshot: two ``worked`` calls."""
+    tl = engine.ensure(s, e)
+    return tl.worked(e) - tl.worked(s)
+
+
+@budget(0.5)
+@given(case=calendar_cases(), data=st.data())
+def test_between_us_fast_path_agrees_with_the_timelines_worked(case, data):
+    cal, _ = build(case)
+    engine = engine_of(cal)
+    a = to_us(data.draw(calendar_instants(case), label="a"))
+    b = to_us(data.draw(calendar_instants(case), label="b"))
+    s, e = min(a, b), max(a, b)
+    first = engine.between_us(s, e)  # may load the snapshot (the general path)
+    tl = engine.timeline
+    assume(tl is not None and tl.lo <= s and e < tl.quiet_hi)
+    assert engine.between_us(s, e) == first == _worked_between(engine, s, e)
+    # Before the snapshot's first working range: nothing worked, or only after it.
+    lo, start = tl.lo, tl.starts[0]
+    if lo < start:
+        before = start - 1
+        assert engine.between_us(lo, before) == 0 == _worked_between(engine, lo, before)
+        if e > start:
+            assert engine.between_us(lo, e) == _worked_between(engine, lo, e)
+
+
+def test_between_us_fast_path_before_a_sparse_snapshots_first_range():
+    # Open on Mondays only: the first working range of a snapshot may start well
+    # after the snapshot's low end, so an interval there can precede every range.
+    cal = BusinessCalendar(timezone="UTC", weekly_hours={0: [("09:00", "10:00")]})
+    engine = engine_of(cal)
+    monday = to_us(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))  # its snapshot: from 2025
+    assert engine.between_us(monday, monday + 3_600_000_000) == 3_600_000_000
+    tl = engine.timeline
+    lo, start = tl.lo, tl.starts[0]
+    assert lo < start - 1  # the case this test is for
+    for s, e in [(lo, start - 1), (lo, start + 60_000_000), (lo, monday)]:
+        assert engine.between_us(s, e) == _worked_between(engine, s, e)

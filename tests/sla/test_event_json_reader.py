@@ -280,3 +280,59 @@ def test_many_offsets_read_exactly_past_the_memo_of_offsets():
         text = f"2025-03-03T10:00:00.000123{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
         _agree({"at": text, "kind": "agent_reply"})
         assert _read_event({"at": text, "kind": "agent_reply"}) is not None
+
+
+class _Subclass(TicketEvent):
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"at": AT, "kind": "agent_reply"},
+        {"at": AT, "kind": "status_changed", "status": "pending"},
+        {"at": AT, "kind": "AGENT_REPLY"},
+        {"at": AT},
+    ],
+)
+def test_a_subclass_reads_through_the_codec_as_its_own_class(document):
+    # TicketEvent's own from_dict skips the codec's lookup of the quick reader; a
+    # subclass has none registered, and gets exactly what the codec's path gives.
+    expected = _outcome(lambda d: _codec.read_checked(_Subclass, d), document)
+    assert _outcome(_Subclass.from_dict, document) == expected
+    if expected[0] == "read":
+        assert type(_Subclass.from_dict(document)) is _Subclass
+
+
+def test_from_dict_reads_as_it_did_and_says_so():
+    assert TicketEvent.from_dict.__name__ == "from_dict"
+    assert TicketEvent.from_dict.__doc__ == _codec.Serialisable.from_dict.__doc__
+    with pytest.raises(DeserializationError, match="kind"):
+        TicketEvent.from_dict({"at": AT, "kind": "AGENT_REPLY!"})
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"at": AT, "kind": "status_changed", "status": "pending"},
+        {"at": AT, "kind": "status_changed", "status": "PENDING"},
+        {"at": AT, "kind": "status_changed", "status": 5},
+        {"at": AT, "kind": "status_changed", "attributes": {}},
+        {"at": AT, "kind": "status_changed", "priority": "high"},
+        {"at": AT, "kind": "priority_changed", "priority": "urgent"},
+        {"at": AT, "kind": "priority_changed", "priority": "Urgent"},
+        {"at": AT, "kind": "priority_changed", "priority": None},
+        {"at": AT, "kind": "priority_changed", "status": "open"},
+        {"at": AT, "kind": "tier_changed", "tier": "vip"},
+        {"at": AT, "kind": "tier_changed", "tier": "gold!"},
+        {"at": AT, "kind": "tier_changed", "tier": ["vip"]},
+        {"at": AT, "kind": "tier_changed", "category": "vip"},
+        {"at": AT, "kind": "agent_reply", "attributes": {"role": "dedicated_manager"}},
+        {"at": AT, "kind": "agent_reply", "status": "open"},
+        {"at": "2025-03-03", "kind": "status_changed", "status": "open"},
+        {"at": "tomorrow", "kind": "tier_changed", "tier": "vip"},
+    ],
+)
+def test_a_one_field_change_is_read_as_the_checking_path_reads_it(document):
+    # The quick reader's three-key shortcut and its loop agree with the codec.
+    _agree(document)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice, repeat
 from typing import Any, Final, cast
 
 from servicekit._boundary import said
@@ -121,6 +122,14 @@ class _Stretches:
         self.sums: dict[CompiledTarget, list[int]] = {}
 
 
+# The store of every cycle that has not yet finished a stretch: never appended to
+# (``Cycle.close`` gives a cycle its own store at its first stretch) and never summed
+# (elapsed time and crossings read no sums without a stretch), so most cycles, which
+# never pause, cost no store of their own.
+_NO_STRETCHES: Final = _Stretches([])
+_new_object: Final = object.__new__
+
+
 class Cycle:
     """One run of a metric's clock. Mutable only inside the fold that owns it."""
 
@@ -138,7 +147,7 @@ class Cycle:
 
     def __init__(self, start: int, *, active: bool) -> None:
         self.start = start
-        self.run = _Stretches([])  # finished running stretches: run.items[:n]
+        self.run = _NO_STRETCHES  # finished running stretches: run.items[:n]
         self.n = 0
         self.active: int | None = start if active else None  # running since
         self.stop: int | None = None
@@ -198,8 +207,16 @@ class Cycle:
 
     def close(self, a: int, b: int) -> None:
         """Append the finished stretch ``[a, b)``."""
-        run = self.run
         n = self.n
+        if n == 0:  # the first stretch: a store of its own (what a fork would give)
+            # _Stretches([(a, b)]), without the class call (most cycles come here).
+            run = _new_object(_Stretches)
+            run.items = [(a, b)]
+            run.sums = {}
+            self.run = run
+            self.n = 1
+            return
+        run = self.run
         if len(run.items) != n:  # another copy appended past our end: fork
             fork = _Stretches(run.items[:n])
             fork.sums = {ct: p[: n + 1] for ct, p in run.sums.items()}
@@ -294,11 +311,6 @@ class Cycle:
                 p.append(total)
         return p
 
-    def elapsed(self, ct: CompiledTarget) -> int:
-        """Time counted in the finished stretches, in ``ct``'s clock."""
-        n = self.n
-        return 0 if n == 0 else self.sums(ct)[n]
-
     def crossing(self, ct: CompiledTarget, x: int) -> int | None:
         """The earliest instant at which elapsed time reaches ``x`` (rules 15, 18).
 
@@ -370,6 +382,35 @@ class Cycles:
         return out
 
 
+def new_cycle(start: int, active: int | None) -> Cycle:
+    """``Cycle(start, active=...)`` with ``active`` given as ``start`` or None.
+
+    Without the class call's machinery: a fold starts several cycles per ticket.
+    The same fields as ``Cycle.__init__`` (tests/sla/test_fold_factories.py).
+    """
+    c: Cycle = _new_object(Cycle)
+    c.start = start
+    c.run = _NO_STRETCHES
+    c.n = 0
+    c.active = active
+    c.stop = None
+    c.breach = None
+    c.due = None
+    c.passed = None
+    c.floor = None
+    return c
+
+
+def new_cycles(last: Cycle | None) -> Cycles:
+    """``Cycles()`` with ``last`` as its latest cycle, without the class call."""
+    cs: Cycles = _new_object(Cycles)
+    cs.done = []
+    cs.n = 0
+    cs.breached = 0
+    cs.last = last
+    return cs
+
+
 class Fold:
     """The state of one ticket's clocks after some prefix of its events."""
 
@@ -409,7 +450,16 @@ class Fold:
         self.channel = created.channel
         self.category = created.category
         self.attributes = created.attributes
-        self.policy: CompiledPolicy = policies.compiled(self.select())
+        # self.select(), inlined: the facts are the event's.
+        self.policy: CompiledPolicy = policies.compiled(
+            policies.index_for(
+                created.priority,
+                created.tier,
+                created.channel,
+                created.category,
+                created.attributes,
+            )
+        )
         self.since = t  # when the current policy took force (rule 7)
         # The policy changed while the ticket was solved (in event order, so also a
         # change listed after the solve in the same instant): rule 7 floor on reopen.
@@ -418,22 +468,23 @@ class Fold:
         self.status = _OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        first, resolution = Cycles(), Cycles()
-        first.last = Cycle(t, active=True)
-        resolution.last = Cycle(t, active=True)
-        self.cycles: list[Cycles] = [first, Cycles(), Cycles(), resolution]
+        self.cycles: list[Cycles] = [
+            new_cycles(new_cycle(t, t)),  # FIRST_RESPONSE
+            new_cycles(None),  # NEXT_RESPONSE
+            new_cycles(None),  # PERIODIC_UPDATE
+            new_cycles(new_cycle(t, t)),  # RESOLUTION
+        ]
         self.extras = extras = policies.extras
         self.pausable = policies.pausable
         for _i, base, _condition, _kinds in extras:
-            cs = Cycles()
-            if base in _STARTS_AT_CREATION:
-                cs.last = Cycle(t, active=True)
-            self.cycles.append(cs)
-        self.cycles.extend(Cycles() for _ in policies.defined)
+            self.cycles.append(
+                new_cycles(new_cycle(t, t) if base in _STARTS_AT_CREATION else None)
+            )
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
         # must be copied before it changes (see own()).
         self.shared = 0
         if policies.defined:
+            self.cycles.extend(Cycles() for _ in policies.defined)
             self.run_defined(created, t)  # rule D1: start_on may name CREATED
 
     def __getstate__(self) -> dict[str, Any]:
@@ -684,12 +735,16 @@ class Fold:
     def start(self, m: int, t: int) -> None:
         paused = m in self.pausable and self.status in self.policy.pause_on
         cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
-        cycles.append(Cycle(t, active=not paused))
+        cycles.append(new_cycle(t, None if paused else t))
 
     def solve(self, t: int) -> None:
-        # Rule 12: solving stops every clock but a team's (rule D4).
+        # Rule 12: solving stops every clock but a team's (rule D4). Most are
+        # stopped or never started: stop() is called for the running ones only.
+        cycles = self.cycles
         for m in range(self.policies.first_defined):
-            self.stop(m, t)
+            c = cycles[m].last
+            if c is not None and c.stop is None:
+                self.stop(m, t)
         self.awaiting = False
         self.first_done = True
 
@@ -769,9 +824,10 @@ class Fold:
             msg = f"a second CREATED event at {e.at.isoformat()}; a ticket is created once"
             raise InvalidEventError(msg)
         extras = self.extras
+        policies = self.policies
         # A conditional FIRST_RESPONSE track (the manager's answer) never starts after
         # CREATED and stops on its own events: it needs no marks.
-        marks = self.marks() if extras and self.policies.marked else None
+        marks = self.marks() if extras and policies.marked else None
         if kind is _AGENT_REPLY:
             self.agent_reply(t)
         elif kind is _CUSTOMER_MESSAGE:
@@ -795,15 +851,15 @@ class Fold:
         # CUSTOMER_NOTIFIED, SURVEY_SENT: no built-in clock moves (a team's may).
         if (
             extras
-            and kind in self.policies.follow_kinds
+            and kind in policies.follow_kinds
             and (
                 marks is not None
                 or e.attributes
-                or self.policies.stops_bare(-1, kind, e.status)
+                or policies.stops_bare(-1, kind, e.status)
             )
         ):
             self.follow(e, t, marks)
-        if self.policies.defined:
+        if policies.defined:
             self.run_defined(e, t)
         self.last = t
 
@@ -910,7 +966,7 @@ class Fold:
             if not running:
                 if starts:  # rule D1: a new cycle
                     cycles = self.own(i) if self.shared & (1 << i) else self.cycles[i]
-                    cycles.append(Cycle(t, active=not held))
+                    cycles.append(new_cycle(t, None if held else t))
             elif c is not None and held != (c.active is None):  # rule D3
                 live = self.mine(i)
                 if held:
@@ -935,7 +991,9 @@ class Fold:
             )  # rules 8, 9
             self.awaiting = False
             self.first_done = True
-        self.stop(PERIODIC_UPDATE, t)  # rule 10
+        c = self.cycles[PERIODIC_UPDATE].last
+        if c is not None and c.stop is None:  # none before the first reply
+            self.stop(PERIODIC_UPDATE, t)  # rule 10
         self.start(PERIODIC_UPDATE, t)
 
     def change_status(self, new: TicketStatus, t: int, e: TicketEvent) -> None:
@@ -985,19 +1043,30 @@ class Fold:
         metrics: dict[Metric | str, MetricStatus] = {}
         targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
+        hi = now  # the latest instant the report shows (check_range, inlined)
         for m, ct in pol.measured:
             status = self.metric_status(m, ct, now, tz, alerts)
             targets[ct.name] = status
+            d = due_us(status)
+            if d is not None and d > hi:
+                hi = d
             metric = ct.metric
             shown = metrics.get(metric)
             # A metric shows its earliest-due target; ties: the policy's order.
-            if shown is None or _due_before(status, shown):
+            if shown is None:
                 metrics[metric] = status
-        if pol.names is not None:
+            elif d is not None:  # _due_before(status, shown), inlined
+                e = due_us(shown)
+                if e is None or d < e:
+                    metrics[metric] = status
+        if pol.names is not None:  # the same targets, in the policy's order
             targets = {name: targets[name] for name in pol.names}
-        if len(alerts) > 1:
-            alerts.sort(key=alert_order)
-        self.check_range(now, targets, alerts)
+        if alerts:
+            if len(alerts) > 1:
+                alerts.sort(key=alert_order)
+            last = alert_us(alerts[-1])
+            hi = last if last > hi else hi  # noqa: FURB136  (max() costs a call)
+        self.check_range(hi)
         nxt = first_after(alerts, now)
         return assembled_report(
             policy=pol.policy.name,
@@ -1010,17 +1079,11 @@ class Fold:
             next_change_us=nxt,
         )
 
-    def check_range(
-        self, now: int, metrics: Mapping[str, MetricStatus], alerts: list[Alert]
-    ) -> None:
-        """Every instant the report shows must be a datetime in any zone (DESIGN §2)."""
-        hi = now
-        if alerts and alert_us(alerts[-1]) > hi:
-            hi = alert_us(alerts[-1])
-        for s in metrics.values():
-            d = due_us(s)
-            if d is not None and d > hi:
-                hi = d
+    def check_range(self, hi: int) -> None:
+        """Every instant the report shows must be a datetime in any zone (DESIGN §2).
+
+        ``hi`` is the latest of them: now, the latest alert, the latest due instant.
+        """
         cs = self.cycles[RESOLUTION]  # its first cycle starts at CREATED
         first = cs.done[0] if cs.n else cs.last
         assert first is not None  # noqa: S101  (RESOLUTION starts at CREATED)
@@ -1054,11 +1117,15 @@ class Fold:
                 None,  # breached_us
                 None,  # stopped_us
             )
-        n = len(cs)
+        # len(cs), the finished stretches' sum and, for a cycle never paused, c.crossing and
+        # self.clamp, inlined: this runs for every target of every report.
+        n = cs.n + 1
         earlier = cs.breached
-        elapsed = c.elapsed(ct)
-        if c.active is not None:
-            elapsed += ct.span(c.active, now)
+        done = c.n
+        elapsed = 0 if done == 0 else c.sums(ct)[done]
+        active = c.active
+        if active is not None:
+            elapsed += ct.span(active, now)
         due: int | None
         breach: int | None
         if c.stop is not None:
@@ -1068,15 +1135,25 @@ class Fold:
         else:
             breach = c.breach
             if breach is None:
-                b = self.clamp(c.crossing(ct, ct.within), c)
-                if b is not None and b <= now:
-                    breach = b
+                if done == 0:
+                    b = None if active is None else ct.add(active, ct.within)
+                else:
+                    b = c.crossing(ct, ct.within)
+                if b is not None:
+                    lo = self.since
+                    floor = c.floor
+                    if floor is not None and floor > lo:
+                        lo = floor
+                    if lo > b:  # noqa: PLR1730  (max() costs a call)
+                        b = lo
+                    if b <= now:
+                        breach = b
                 due = b
             else:
                 due = breach
             if breach is not None:
                 state = _BREACHED
-            elif c.active is None:
+            elif active is None:
                 state = _PAUSED
                 due = None
             else:
@@ -1113,14 +1190,6 @@ class Fold:
         )
 
 
-def _due_before(status: MetricStatus, shown: MetricStatus) -> bool:
-    d = due_us(status)
-    if d is None:
-        return False
-    e = due_us(shown)
-    return e is None or d < e
-
-
 def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
     """The fold of a ticket's whole event log, sorted by instant (rule 1).
 
@@ -1129,16 +1198,18 @@ def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
         InvalidEventError: the log is impossible.
     """
     given: object = events
-    if isinstance(given, TicketEvent | str | bytes | Mapping) or not isinstance(
-        given, Iterable
+    if type(given) is not list and (
+        isinstance(given, TicketEvent | str | bytes | Mapping)
+        or not isinstance(given, Iterable)
     ):
         msg = f"events must be a list of TicketEvent; got {type(given).__name__}"
         raise InvalidTypeError(msg)
     items: list[object] = list(given)
-    for e in items:
-        if not isinstance(e, TicketEvent):
-            msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
-            raise InvalidTypeError(msg)
+    # One pass in C over the common case; the loop only to name a stray item.
+    if not all(map(isinstance, items, repeat(TicketEvent))):
+        e = next(e for e in items if not isinstance(e, TicketEvent))
+        msg = f"each event must be a TicketEvent (TicketEvent.from_dict reads JSON); got {e!r}"
+        raise InvalidTypeError(msg)
     if not items:
         msg = "a ticket's event log is empty; it needs at least its CREATED event"
         raise InvalidEventError(msg)
@@ -1155,8 +1226,9 @@ def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
                 checked.insert(0, checked.pop(i))
                 break
     fold = Fold(policies, checked[0])
-    for e in checked[1:]:
-        fold.apply(e)
+    apply = fold.apply
+    for e in islice(checked, 1, None):
+        apply(e)
     return fold
 
 
