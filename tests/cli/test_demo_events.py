@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from types import SimpleNamespace
 
 import attrs
 from hypothesis import given
@@ -17,8 +18,8 @@ from hypothesis import strategies as st
 from servicekit._vocabulary import Priority, Tier
 from servicekit.cli import _demo_data as data
 from servicekit.cli._demo_data import ZONE
-from servicekit.cli._demo_tickets import EventMaker
-from servicekit.sla import EventKind, TicketEvent, TicketStatus
+from servicekit.cli._demo_tickets import EventMaker, _metric
+from servicekit.sla import EventKind, MetricState, TicketEvent, TicketStatus
 
 _FOLLOW_UPS = st.sampled_from(
     [
@@ -130,3 +131,14 @@ def test_the_follow_up_shapes_are_the_makers_own():
     assert maker.shape(EventKind.STATUS_CHANGED, TicketStatus.SOLVED) is maker.solved
     assert maker.solved.status is TicketStatus.SOLVED
     assert maker.on_hold.status is TicketStatus.ON_HOLD
+
+
+def test_an_outcome_without_a_due_instant_is_shared():
+    """``_metric`` keeps one outcome per combination, a breach without a due too."""
+    shared = {}
+    now = dt.datetime.fromtimestamp(0, ZONE)
+    for state in (MetricState.MET, MetricState.BREACHED):
+        status = SimpleNamespace(state=state, cycles=1, breached_cycles=0, due_at=None)
+        first = _metric("first_response", status, now, shared)
+        assert _metric("first_response", status, now, shared) is first
+        assert (first.state, first.due_at, first.late_by) == (state.value, None, None)

@@ -157,13 +157,24 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
         outcomes, rngs, talks, reports, strict=True
     ):
         r = o.request
-        metrics = tuple(
-            [
-                _metric(str(m), status, now, shared)
-                for m, status in report.metrics.items()
-            ]
-        )
-        breached = any(m.state == _BREACHED for m in metrics)
+        # A metric's outcome is breached exactly when its state is; an unbreached
+        # one is found among the shared outcomes here, without calling _metric.
+        found = []
+        breached = False
+        for m, status in report.metrics.items():
+            state = status.state
+            outcome = (
+                None
+                if state is _BREACHED_STATE
+                else shared.get(
+                    (str(m), _VALUE[state], status.cycles, status.breached_cycles)
+                )
+            )
+            if outcome is None:
+                outcome = _metric(str(m), status, now, shared)
+                breached = breached or state is _BREACHED_STATE
+            found.append(outcome)
+        metrics = tuple(found)
         matched = (
             None
             if r.language == "zh" or o.agent is None
