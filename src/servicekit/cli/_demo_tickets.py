@@ -112,8 +112,9 @@ class Summary:
     survey: dict[str, object] | None
 
 
-def _at(seconds: float, zone: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.fromtimestamp(seconds, zone)
+_from_seconds: Final = dt.datetime.fromtimestamp
+# Where the shapes of follow-up events are built: 2025-01-01 00:00 UTC.
+_SHAPE_SECONDS: Final = 1_735_689_600
 
 
 def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
@@ -129,13 +130,24 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     """
     speakers = {s.agent.id: s.agent.languages for s in world.staff}
     quality = {c.name: c.quality for c in world.cities}
-    now = _at(world.end - 1, ZONE)
+    now = _from_seconds(world.end - 1, ZONE)
     maker = EventMaker(ZONE)
-    rngs = [random.Random(o.request.seed) for o in outcomes]
-    talks = [
-        _conversation(world, o, rng, maker)
-        for o, rng in zip(outcomes, rngs, strict=True)
-    ]
+    # A request's draws come from its own seed. Only a survey reads its generator
+    # after the conversation, so the others share one, seeded anew for each: the
+    # same draws, without building a generator each (``Random(seed)`` is
+    # ``Random().seed(seed)``).
+    reseeded = random.Random()
+    rngs = []
+    talks = []
+    for o in outcomes:
+        seed = o.request.seed
+        if o.request.answers_survey:
+            rng = random.Random(seed)
+        else:
+            rng = reseeded
+            rng.seed(seed)
+        rngs.append(rng)
+        talks.append(_conversation(world, o, rng, maker))
     # One call for the month's logs: the policies are read once, not per request.
     reports = evaluate_many(SERVICE_STANDARD, (t[0] for t in talks), now)
     out = []
@@ -145,13 +157,24 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
         outcomes, rngs, talks, reports, strict=True
     ):
         r = o.request
-        metrics = tuple(
-            [
-                _metric(str(m), status, now, shared)
-                for m, status in report.metrics.items()
-            ]
-        )
-        breached = any(m.state == _BREACHED for m in metrics)
+        # A metric's outcome is breached exactly when its state is; an unbreached
+        # one is found among the shared outcomes here, without calling _metric.
+        found = []
+        breached = False
+        for m, status in report.metrics.items():
+            state = status.state
+            outcome = (
+                None
+                if state is _BREACHED_STATE
+                else shared.get(
+                    (str(m), _VALUE[state], status.cycles, status.breached_cycles)
+                )
+            )
+            if outcome is None:
+                outcome = _metric(str(m), status, now, shared)
+                breached = breached or state is _BREACHED_STATE
+            found.append(outcome)
+        metrics = tuple(found)
         matched = (
             None
             if r.language == "zh" or o.agent is None
@@ -237,65 +260,70 @@ def _metric(
 def _conversation(
     world: World, o: Outcome, rng: random.Random, maker: EventMaker
 ) -> tuple[list[TicketEvent], bool, bool | None]:
-    """The request's event log up to the month's end; (events, solved, first contact)."""
+    """The request's event log up to the month's end; (events, solved, first contact).
+
+    Each uniform draw is written out as ``Random.uniform`` computes it,
+    ``a + (b - a) * random()``, the same float from the same draw, without its call
+    (tests/cli/test_demo_events.py checks the two agree).
+    """
     r = o.request
     end = world.end - 1
-    plan: list[tuple[float, EventKind, TicketStatus | None]] = []
+    draw = rng.random
+    plan: list[tuple[float, TicketEvent]] = []
+    add = plan.append
+    reply = maker.reply
+    message = maker.message
     channel = r.channel
     t = float(r.created)
     if o.bot:
-        t += rng.uniform(1.0, 12.0)  # the bot answers, occasionally slowly
-        plan.append((t, EventKind.AGENT_REPLY, None))
+        t += 1.0 + 11.0 * draw()  # the bot answers, occasionally slowly
+        add((t, reply))
         if o.bot_solved:
-            plan.append(
-                (
-                    t + rng.uniform(60, 360),
-                    EventKind.STATUS_CHANGED,
-                    TicketStatus.SOLVED,
-                )
-            )
+            add((t + (60 + 300 * draw()), maker.solved))
             return _events(o, plan, end, maker), True, True
         # Handed to a person: the bot's answer was the first response; the person's
         # reply follows when an agent takes the request.
     if o.assigned is None:
         return _events(o, plan, end, maker), False, None
     low, high = _FIRST_REPLY[channel]
-    t = o.assigned + rng.uniform(low, high)
-    plan.append((t, EventKind.AGENT_REPLY, None))
+    span = high - low
+    t = o.assigned + (low + span * draw())
+    add((t, reply))
     if r.pending:
-        plan.append((t + 5, EventKind.STATUS_CHANGED, TicketStatus.PENDING))
-        t += rng.uniform(3600, 30 * 3600)
-        plan.append((t, EventKind.STATUS_CHANGED, TicketStatus.OPEN))
-        plan.append((t, EventKind.CUSTOMER_MESSAGE, None))
-        t += rng.uniform(*_FIRST_REPLY[channel]) + rng.uniform(0, 600)
-        plan.append((t, EventKind.AGENT_REPLY, None))
+        add((t + 5, maker.pending))
+        t += 3600 + (30 * 3600 - 3600) * draw()
+        add((t, maker.opened))
+        add((t, message))
+        t += (low + span * draw()) + 600 * draw()
+        add((t, reply))
     gap_low, gap_high = _CUSTOMER_GAP[channel]
+    gap_span = gap_high - gap_low
     for _ in range(r.exchanges):
-        t += rng.uniform(gap_low, gap_high)
-        plan.append((t, EventKind.CUSTOMER_MESSAGE, None))
+        t += gap_low + gap_span * draw()
+        add((t, message))
         # Later replies depend on the agent's other work: sometimes they are slow.
-        t += rng.uniform(low, high) * (1 if rng.random() < 0.8 else 8)
-        plan.append((t, EventKind.AGENT_REPLY, None))
+        t += (low + span * draw()) * (1 if draw() < 0.8 else 8)
+        add((t, reply))
     if r.stays_open:  # passed to the second line: on hold, not solved this month
-        plan.append((t + 60, EventKind.STATUS_CHANGED, TicketStatus.ON_HOLD))
+        add((t + 60, maker.on_hold))
         return _events(o, plan, end, maker), False, None
     t = max(t + 30, o.assigned + r.handling)
-    plan.append((t, EventKind.STATUS_CHANGED, TicketStatus.SOLVED))
+    add((t, maker.solved))
     first_contact = r.exchanges == 0 and not r.pending and not r.reopens
     if r.reopens:
-        t += rng.uniform(2 * 3600, 48 * 3600)
-        plan.append((t, EventKind.REOPENED, None))
-        t += rng.uniform(low, high) + rng.uniform(0, 1800)
-        plan.append((t, EventKind.AGENT_REPLY, None))
-        t += rng.uniform(600, 4 * 3600)
-        plan.append((t, EventKind.STATUS_CHANGED, TicketStatus.SOLVED))
+        t += 2 * 3600 + (48 * 3600 - 2 * 3600) * draw()
+        add((t, maker.reopened))
+        t += (low + span * draw()) + 1800 * draw()
+        add((t, reply))
+        t += 600 + (4 * 3600 - 600) * draw()
+        add((t, maker.solved))
     solved = t <= end
     return _events(o, plan, end, maker), solved, (first_contact if solved else None)
 
 
 def _events(
     o: Outcome,
-    plan: list[tuple[float, EventKind, TicketStatus | None]],
+    plan: list[tuple[float, TicketEvent]],
     end: int,
     maker: EventMaker,
 ) -> list[TicketEvent]:
@@ -310,10 +338,13 @@ def _events(
             city=request.city,
         )
     ]
-    for t, kind, status in plan:
+    add = events.append
+    zone = maker.zone
+    for t, shape in plan:
         if t > end:
             break
-        events.append(maker.event(round(t), kind, status))
+        seconds = round(t)
+        add(moved_event(shape, _from_seconds(seconds, zone), seconds * _US_PER_SECOND))
     return events
 
 
@@ -322,8 +353,9 @@ class EventMaker:
 
     The demo's 130,000 events take a handful of shapes (a kind and a status, or a
     CREATED event's facts); building each through the validators cost more than
-    evaluating them. A shape is built once by ``TicketEvent`` itself, which checks it;
-    every later event of that shape is moved to another instant, as
+    evaluating them. A shape is built once by ``TicketEvent`` itself, which checks it
+    (a follow-up's at a fixed instant, a CREATED event's at its first use); every
+    event of that shape is moved to its own instant, as
     ``TicketEvent.moved_to`` would but without checking the instant again: it is
     whole Unix seconds in the demo's years and zone, so its microseconds are the
     seconds' (tests/cli/test_demo_events.py compares the events with those built
@@ -331,24 +363,43 @@ class EventMaker:
     """
 
     def __init__(self, zone: dt.tzinfo) -> None:
-        self._zone = zone
+        self.zone: Final = zone
         self._shapes: dict[tuple[object, ...], TicketEvent] = {}
+        # The follow-up shapes a conversation is made of.
+        self.reply: Final = self.shape(EventKind.AGENT_REPLY)
+        self.message: Final = self.shape(EventKind.CUSTOMER_MESSAGE)
+        self.reopened: Final = self.shape(EventKind.REOPENED)
+        self.pending: Final = self.shape(EventKind.STATUS_CHANGED, TicketStatus.PENDING)
+        self.opened: Final = self.shape(EventKind.STATUS_CHANGED, TicketStatus.OPEN)
+        self.on_hold: Final = self.shape(EventKind.STATUS_CHANGED, TicketStatus.ON_HOLD)
+        self.solved: Final = self.shape(EventKind.STATUS_CHANGED, TicketStatus.SOLVED)
+
+    def shape(self, kind: EventKind, status: TicketStatus | None = None) -> TicketEvent:
+        """The ``kind`` event (with ``status``) that every one of its kind copies.
+
+        It is built once, by ``TicketEvent`` itself, at a fixed instant that a copy
+        never keeps.
+        """
+        key = (kind, status)
+        shape = self._shapes.get(key)
+        if shape is None:
+            at = _from_seconds(_SHAPE_SECONDS, self.zone)
+            if status is None:
+                shape = TicketEvent(at=at, kind=kind)
+            else:
+                shape = TicketEvent(at=at, kind=kind, status=status)
+            self._shapes[key] = shape
+        return shape
 
     def event(
         self, seconds: int, kind: EventKind, status: TicketStatus | None = None
     ) -> TicketEvent:
         """A ``kind`` event (with ``status``, for STATUS_CHANGED) at Unix ``seconds``."""
-        at = _at(seconds, self._zone)
-        key = (kind, status)
-        shape = self._shapes.get(key)
-        if shape is not None:
-            return moved_event(shape, at, seconds * _US_PER_SECOND)
-        if status is None:
-            event = TicketEvent(at=at, kind=kind)
-        else:
-            event = TicketEvent(at=at, kind=kind, status=status)
-        self._shapes[key] = event
-        return event
+        return moved_event(
+            self.shape(kind, status),
+            _from_seconds(seconds, self.zone),
+            seconds * _US_PER_SECOND,
+        )
 
     def created(
         self,
@@ -361,8 +412,8 @@ class EventMaker:
         city: str,
     ) -> TicketEvent:
         """The CREATED event at Unix ``seconds`` with these facts."""
-        at = _at(seconds, self._zone)
-        key = (EventKind.CREATED, priority, tier, channel, category, city)
+        at = _from_seconds(seconds, self.zone)
+        key = (priority, tier, channel, category, city)
         shape = self._shapes.get(key)
         if shape is not None:
             return moved_event(shape, at, seconds * _US_PER_SECOND)

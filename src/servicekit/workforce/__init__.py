@@ -33,6 +33,9 @@ Examples:
     2
 """
 
+import importlib
+from typing import TYPE_CHECKING, Final
+
 from servicekit.workforce._arrivals import Arrival, BotChannel
 from servicekit.workforce._intervals import (
     IntervalRequirements,
@@ -49,18 +52,8 @@ from servicekit.workforce._queueing import (
     offered_traffic,
     service_level,
 )
-from servicekit.workforce._roster import CoverageRule, RosterRules, StaffMember
-from servicekit.workforce._roster_solve import build_roster
 from servicekit.workforce._schedule import Roster, RosterShift
-from servicekit.workforce._shifts import ShiftBreak, ShiftTemplate
 from servicekit.workforce._shifts_milp import SolveStatus
-from servicekit.workforce._shifts_plan import (
-    ShiftPlan,
-    ShiftStart,
-    plan_shifts,
-    plan_shifts_capped,
-)
-from servicekit.workforce._shifts_time import IntervalCounts
 from servicekit.workforce._simulation import (
     ContactType,
     DeskSimulation,
@@ -68,6 +61,18 @@ from servicekit.workforce._simulation import (
     simulate_desk,
 )
 from servicekit.workforce._staffing import StaffingPlan, required_agents
+
+if TYPE_CHECKING:
+    from servicekit.workforce._roster import CoverageRule, RosterRules, StaffMember
+    from servicekit.workforce._roster_solve import build_roster
+    from servicekit.workforce._shifts import ShiftBreak, ShiftTemplate
+    from servicekit.workforce._shifts_plan import (
+        ShiftPlan,
+        ShiftStart,
+        plan_shifts,
+        plan_shifts_capped,
+    )
+    from servicekit.workforce._shifts_time import IntervalCounts
 
 __all__ = [
     "Arrival",
@@ -104,3 +109,33 @@ __all__ = [
     "simulate_desk",
     "spread_volume",
 ]
+
+# Shift planning and rostering are imported when first asked for (PEP 562): a run that
+# only simulates or sizes a desk, such as ``servicekit demo``, never loads them.
+_LAZY: Final[dict[str, str]] = {
+    "CoverageRule": "_roster",
+    "RosterRules": "_roster",
+    "StaffMember": "_roster",
+    "build_roster": "_roster_solve",
+    "ShiftBreak": "_shifts",
+    "ShiftTemplate": "_shifts",
+    "ShiftPlan": "_shifts_plan",
+    "ShiftStart": "_shifts_plan",
+    "plan_shifts": "_shifts_plan",
+    "plan_shifts_capped": "_shifts_plan",
+    "IntervalCounts": "_shifts_time",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
