@@ -1040,24 +1040,118 @@ class Fold:
             raise InvalidEventError(msg)
         pol = self.policy
         tz = pol.timezone
+        cycles = self.cycles
+        since = self.since
         metrics: dict[Metric | str, MetricStatus] = {}
         targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
         hi = now  # the latest instant the report shows (check_range, inlined)
+        # Each target's status, built here rather than in a method of its own: this
+        # runs for every target of every report, and the loop also needs its due.
+        due: int | None
+        breach: int | None
         for m, ct in pol.measured:
-            status = self.metric_status(m, ct, now, tz, alerts)
-            targets[ct.name] = status
-            d = due_us(status)
-            if d is not None and d > hi:
-                hi = d
             metric = ct.metric
+            cs = cycles[m]
+            c = cs.last
+            if c is None:
+                due = None
+                status = new_status(
+                    metric,
+                    _NOT_STARTED,
+                    ct.target,
+                    tz,
+                    0,  # cycles
+                    0,  # breached_cycles
+                    0,  # elapsed_us
+                    None,  # started_us
+                    None,  # due_us
+                    None,  # breached_us
+                    None,  # stopped_us
+                )
+            else:
+                # len(cs), the finished stretches' sum and, for a cycle never paused,
+                # c.crossing and self.clamp, inlined.
+                n = cs.n + 1
+                done = c.n
+                elapsed = 0 if done == 0 else c.sums(ct)[done]
+                active = c.active
+                if active is not None:
+                    elapsed += ct.span(active, now)
+                stop = c.stop
+                breach = c.breach
+                if stop is not None:
+                    state = _MET if breach is None else _BREACHED
+                    due = c.due if breach is None else breach
+                else:
+                    if breach is None:
+                        if done == 0:
+                            b = None if active is None else ct.add(active, ct.within)
+                        else:
+                            b = c.crossing(ct, ct.within)
+                        if b is not None:
+                            lo = since
+                            floor = c.floor
+                            if floor is not None and floor > lo:
+                                lo = floor
+                            if lo > b:  # noqa: PLR1730  (max() costs a call)
+                                b = lo
+                            if b <= now:
+                                breach = b
+                        due = b
+                    else:
+                        due = breach
+                    if breach is not None:
+                        state = _BREACHED
+                    elif active is None:
+                        state = _PAUSED
+                        due = None
+                    else:
+                        state = _RUNNING
+                    if breach is None:
+                        # Rule 19: warnings of a running cycle, and those passed while
+                        # paused.
+                        for f, x in ct.warn:
+                            kept = None if c.passed is None else c.passed.get(f)
+                            if kept is not None:
+                                # Rule 7: passed before a change, it stays where it
+                                # was reported, even if the new target would put it
+                                # later.
+                                w: int | None = kept
+                            else:
+                                # First passed because of the change, it falls there.
+                                w = self.clamp(c.crossing(ct, x), c)
+                            if w is not None:
+                                alerts.append(
+                                    new_alert(_WARNING, metric, f, n, tz, w, ct.name)
+                                )
+                # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
+                end = breach if breach is not None or stop is not None else due
+                if end is not None:
+                    alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
+                status = new_status(
+                    metric,
+                    state,
+                    ct.target,
+                    tz,
+                    n,  # cycles
+                    cs.breached + (breach is not None),  # breached_cycles
+                    elapsed,
+                    c.start,
+                    due,
+                    breach,
+                    stop,
+                )
+                if due is not None and due > hi:
+                    hi = due
+            targets[ct.name] = status
             shown = metrics.get(metric)
             # A metric shows its earliest-due target; ties: the policy's order.
             if shown is None:
                 metrics[metric] = status
-            elif d is not None:  # _due_before(status, shown), inlined
+            elif due is not None:  # _due_before(status, shown), inlined
                 e = due_us(shown)
-                if e is None or d < e:
+                if e is None or due < e:
                     metrics[metric] = status
         if pol.names is not None:  # the same targets, in the policy's order
             targets = {name: targets[name] for name in pol.names}
@@ -1096,98 +1190,6 @@ class Fold:
                 "UTC); use nearer instants or a shorter SlaTarget.within"
             )
             raise CalendarRangeError(msg)
-
-    def metric_status(
-        self, m: int, ct: CompiledTarget, now: int, tz: str, alerts: list[Alert]
-    ) -> MetricStatus:
-        metric = ct.metric
-        cs = self.cycles[m]
-        c = cs.last
-        if c is None:
-            return new_status(
-                metric,
-                _NOT_STARTED,
-                ct.target,
-                tz,
-                0,  # cycles
-                0,  # breached_cycles
-                0,  # elapsed_us
-                None,  # started_us
-                None,  # due_us
-                None,  # breached_us
-                None,  # stopped_us
-            )
-        # len(cs), the finished stretches' sum and, for a cycle never paused, c.crossing and
-        # self.clamp, inlined: this runs for every target of every report.
-        n = cs.n + 1
-        earlier = cs.breached
-        done = c.n
-        elapsed = 0 if done == 0 else c.sums(ct)[done]
-        active = c.active
-        if active is not None:
-            elapsed += ct.span(active, now)
-        due: int | None
-        breach: int | None
-        if c.stop is not None:
-            breach = c.breach
-            state = _MET if breach is None else _BREACHED
-            due = c.due if breach is None else breach
-        else:
-            breach = c.breach
-            if breach is None:
-                if done == 0:
-                    b = None if active is None else ct.add(active, ct.within)
-                else:
-                    b = c.crossing(ct, ct.within)
-                if b is not None:
-                    lo = self.since
-                    floor = c.floor
-                    if floor is not None and floor > lo:
-                        lo = floor
-                    if lo > b:  # noqa: PLR1730  (max() costs a call)
-                        b = lo
-                    if b <= now:
-                        breach = b
-                due = b
-            else:
-                due = breach
-            if breach is not None:
-                state = _BREACHED
-            elif active is None:
-                state = _PAUSED
-                due = None
-            else:
-                state = _RUNNING
-            if breach is None:
-                # Rule 19: warnings of a running cycle, and those passed while paused.
-                for f, x in ct.warn:
-                    kept = None if c.passed is None else c.passed.get(f)
-                    if kept is not None:
-                        # Rule 7: passed before a change, it stays where it was
-                        # reported, even if the new target would put it later.
-                        w: int | None = kept
-                    else:
-                        # First passed because of the change, it falls there.
-                        w = self.clamp(c.crossing(ct, x), c)
-                    if w is not None:
-                        alerts.append(new_alert(_WARNING, metric, f, n, tz, w, ct.name))
-        # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
-        end = breach if breach is not None or c.stop is not None else due
-        if end is not None:
-            alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
-        return new_status(
-            metric,
-            state,
-            ct.target,
-            tz,
-            n,  # cycles
-            earlier + (breach is not None),  # breached_cycles
-            elapsed,
-            c.start,
-            due,
-            breach,
-            c.stop,
-        )
 
 
 def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:
