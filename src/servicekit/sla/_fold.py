@@ -849,16 +849,17 @@ class Fold:
             self.change_facts(e)
             self.reselect(t)
         # CUSTOMER_NOTIFIED, SURVEY_SENT: no built-in clock moves (a team's may).
-        if (
-            extras
-            and kind in policies.follow_kinds
-            and (
-                marks is not None
-                or e.attributes
-                or policies.stops_bare(-1, kind, e.status)
-            )
-        ):
-            self.follow(e, t, marks)
+        if extras and kind in policies.follow_kinds:
+            if marks is not None or e.attributes:
+                self.follow(e, t, marks)
+            else:
+                # policies.stops_bare(-1, kind, e.status), its memo read here first:
+                # most followed events have no attributes, and a call costs more.
+                stops = policies._any_stop_memo.get((kind, e.status))  # noqa: SLF001
+                if stops is None:
+                    stops = policies.stops_bare(-1, kind, e.status)
+                if stops:
+                    self.follow(e, t, marks)
         if policies.defined:
             self.run_defined(e, t)
         self.last = t
