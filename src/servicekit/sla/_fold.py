@@ -468,16 +468,17 @@ class Fold:
         self.status = _OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        self.cycles: list[Cycles] = [
+        self.cycles = cycles = [
             new_cycles(new_cycle(t, t)),  # FIRST_RESPONSE
             new_cycles(None),  # NEXT_RESPONSE
             new_cycles(None),  # PERIODIC_UPDATE
             new_cycles(new_cycle(t, t)),  # RESOLUTION
         ]
-        self.extras = extras = policies.extras
-        self.pausable = policies.pausable
+        # policies.extras and policies.pausable, read without their properties' calls.
+        self.extras = extras = policies._extras  # noqa: SLF001
+        self.pausable = policies._pausable  # noqa: SLF001
         for _i, base, _condition, _kinds in extras:
-            self.cycles.append(
+            cycles.append(
                 new_cycles(new_cycle(t, t) if base in _STARTS_AT_CREATION else None)
             )
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
@@ -710,9 +711,13 @@ class Fold:
         ct = self.policy.targets[m]
         a = c.active
         if ct is not None and c.breach is None:
-            # c.crossing and self.clamp, inlined.
+            # c.crossing, self.clamp and ct.add, inlined.
             if c.n == 0:
-                b = None if a is None else ct.add(a, ct.within)
+                if a is None:
+                    b = None
+                else:
+                    eng = ct.engine
+                    b = a + ct.within if eng is None else eng.add_us(a, ct.within)
             else:
                 b = c.crossing(ct, ct.within)
             if b is not None:
@@ -1072,13 +1077,16 @@ class Fold:
                 )
             else:
                 # len(cs), the finished stretches' sum and, for a cycle never paused,
-                # c.crossing and self.clamp, inlined.
+                # c.crossing and self.clamp, inlined; ct.span and ct.add too.
                 n = cs.n + 1
                 done = c.n
                 elapsed = 0 if done == 0 else c.sums(ct)[done]
                 active = c.active
+                eng = ct.engine
                 if active is not None:
-                    elapsed += ct.span(active, now)
+                    elapsed += (
+                        now - active if eng is None else eng.between_us(active, now)
+                    )
                 stop = c.stop
                 breach = c.breach
                 if stop is not None:
@@ -1087,7 +1095,12 @@ class Fold:
                 else:
                     if breach is None:
                         if done == 0:
-                            b = None if active is None else ct.add(active, ct.within)
+                            if active is None:
+                                b = None
+                            elif eng is None:
+                                b = active + ct.within
+                            else:
+                                b = eng.add_us(active, ct.within)
                         else:
                             b = c.crossing(ct, ct.within)
                         if b is not None:
