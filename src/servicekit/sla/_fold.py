@@ -44,6 +44,7 @@ from servicekit.sla._model import (
     merged_attributes,
 )
 from servicekit.sla._report import (
+    STATUS_SETTERS,
     Alert,
     AlertKind,
     MetricStatus,
@@ -54,7 +55,6 @@ from servicekit.sla._report import (
     due_us,
     first_after,
     new_alert,
-    new_status,
 )
 from servicekit.sla._timeline import datetime_at
 
@@ -128,6 +128,19 @@ class _Stretches:
 # never pause, cost no store of their own.
 _NO_STRETCHES: Final = _Stretches([])
 _new_object: Final = object.__new__
+(
+    _set_metric,
+    _set_state,
+    _set_target,
+    _set_timezone,
+    _set_cycles,
+    _set_breached_cycles,
+    _set_elapsed,
+    _set_started,
+    _set_due,
+    _set_breached,
+    _set_stopped,
+) = STATUS_SETTERS
 
 
 class Cycle:
@@ -468,16 +481,17 @@ class Fold:
         self.status = _OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        self.cycles: list[Cycles] = [
+        self.cycles = cycles = [
             new_cycles(new_cycle(t, t)),  # FIRST_RESPONSE
             new_cycles(None),  # NEXT_RESPONSE
             new_cycles(None),  # PERIODIC_UPDATE
             new_cycles(new_cycle(t, t)),  # RESOLUTION
         ]
-        self.extras = extras = policies.extras
-        self.pausable = policies.pausable
+        # policies.extras and policies.pausable, read without their properties' calls.
+        self.extras = extras = policies._extras  # noqa: SLF001
+        self.pausable = policies._pausable  # noqa: SLF001
         for _i, base, _condition, _kinds in extras:
-            self.cycles.append(
+            cycles.append(
                 new_cycles(new_cycle(t, t) if base in _STARTS_AT_CREATION else None)
             )
         # Bit m set: cycles[m] is shared with the fold this one was copied from, and
@@ -710,9 +724,13 @@ class Fold:
         ct = self.policy.targets[m]
         a = c.active
         if ct is not None and c.breach is None:
-            # c.crossing and self.clamp, inlined.
+            # c.crossing, self.clamp and ct.add, inlined.
             if c.n == 0:
-                b = None if a is None else ct.add(a, ct.within)
+                if a is None:
+                    b = None
+                else:
+                    eng = ct.engine
+                    b = a + ct.within if eng is None else eng.add_us(a, ct.within)
             else:
                 b = c.crossing(ct, ct.within)
             if b is not None:
@@ -849,16 +867,17 @@ class Fold:
             self.change_facts(e)
             self.reselect(t)
         # CUSTOMER_NOTIFIED, SURVEY_SENT: no built-in clock moves (a team's may).
-        if (
-            extras
-            and kind in policies.follow_kinds
-            and (
-                marks is not None
-                or e.attributes
-                or policies.stops_bare(-1, kind, e.status)
-            )
-        ):
-            self.follow(e, t, marks)
+        if extras and kind in policies.follow_kinds:
+            if marks is not None or e.attributes:
+                self.follow(e, t, marks)
+            else:
+                # policies.stops_bare(-1, kind, e.status), its memo read here first:
+                # most followed events have no attributes, and a call costs more.
+                stops = policies._any_stop_memo.get((kind, e.status))  # noqa: SLF001
+                if stops is None:
+                    stops = policies.stops_bare(-1, kind, e.status)
+                if stops:
+                    self.follow(e, t, marks)
         if policies.defined:
             self.run_defined(e, t)
         self.last = t
@@ -1040,24 +1059,119 @@ class Fold:
             raise InvalidEventError(msg)
         pol = self.policy
         tz = pol.timezone
+        cycles = self.cycles
+        since = self.since
         metrics: dict[Metric | str, MetricStatus] = {}
         targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
         hi = now  # the latest instant the report shows (check_range, inlined)
+        # Each target's status, built here rather than in a method of its own: this
+        # runs for every target of every report, and the loop also needs its due.
+        due: int | None
+        breach: int | None
+        start: int | None
+        stop: int | None
         for m, ct in pol.measured:
-            status = self.metric_status(m, ct, now, tz, alerts)
-            targets[ct.name] = status
-            d = due_us(status)
-            if d is not None and d > hi:
-                hi = d
             metric = ct.metric
+            cs = cycles[m]
+            c = cs.last
+            if c is None:
+                state = _NOT_STARTED
+                n = breached = elapsed = 0
+                start = due = breach = stop = None
+            else:
+                # len(cs), the finished stretches' sum and, for a cycle never paused,
+                # c.crossing and self.clamp, inlined; ct.span and ct.add too.
+                n = cs.n + 1
+                done = c.n
+                elapsed = 0 if done == 0 else c.sums(ct)[done]
+                active = c.active
+                eng = ct.engine
+                if active is not None:
+                    elapsed += (
+                        now - active if eng is None else eng.between_us(active, now)
+                    )
+                stop = c.stop
+                breach = c.breach
+                if stop is not None:
+                    state = _MET if breach is None else _BREACHED
+                    due = c.due if breach is None else breach
+                else:
+                    if breach is None:
+                        if done == 0:
+                            if active is None:
+                                b = None
+                            elif eng is None:
+                                b = active + ct.within
+                            else:
+                                b = eng.add_us(active, ct.within)
+                        else:
+                            b = c.crossing(ct, ct.within)
+                        if b is not None:
+                            lo = since
+                            floor = c.floor
+                            if floor is not None and floor > lo:
+                                lo = floor
+                            if lo > b:  # noqa: PLR1730  (max() costs a call)
+                                b = lo
+                            if b <= now:
+                                breach = b
+                        due = b
+                    else:
+                        due = breach
+                    if breach is not None:
+                        state = _BREACHED
+                    elif active is None:
+                        state = _PAUSED
+                        due = None
+                    else:
+                        state = _RUNNING
+                    if breach is None:
+                        # Rule 19: warnings of a running cycle, and those passed while
+                        # paused.
+                        for f, x in ct.warn:
+                            kept = None if c.passed is None else c.passed.get(f)
+                            if kept is not None:
+                                # Rule 7: passed before a change, it stays where it
+                                # was reported, even if the new target would put it
+                                # later.
+                                w: int | None = kept
+                            else:
+                                # First passed because of the change, it falls there.
+                                w = self.clamp(c.crossing(ct, x), c)
+                            if w is not None:
+                                alerts.append(
+                                    new_alert(_WARNING, metric, f, n, tz, w, ct.name)
+                                )
+                # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
+                end = breach if breach is not None or stop is not None else due
+                if end is not None:
+                    alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
+                breached = cs.breached + (breach is not None)
+                start = c.start
+                if due is not None and due > hi:
+                    hi = due
+            # MetricStatus(...) of these fields, built without attrs' __init__.
+            status = _new_object(MetricStatus)
+            _set_metric(status, metric)
+            _set_state(status, state)
+            _set_target(status, ct.target)
+            _set_timezone(status, tz)
+            _set_cycles(status, n)
+            _set_breached_cycles(status, breached)
+            _set_elapsed(status, elapsed)
+            _set_started(status, start)
+            _set_due(status, due)
+            _set_breached(status, breach)
+            _set_stopped(status, stop)
+            targets[ct.name] = status
             shown = metrics.get(metric)
             # A metric shows its earliest-due target; ties: the policy's order.
             if shown is None:
                 metrics[metric] = status
-            elif d is not None:  # _due_before(status, shown), inlined
+            elif due is not None:  # _due_before(status, shown), inlined
                 e = due_us(shown)
-                if e is None or d < e:
+                if e is None or due < e:
                     metrics[metric] = status
         if pol.names is not None:  # the same targets, in the policy's order
             targets = {name: targets[name] for name in pol.names}
@@ -1096,98 +1210,6 @@ class Fold:
                 "UTC); use nearer instants or a shorter SlaTarget.within"
             )
             raise CalendarRangeError(msg)
-
-    def metric_status(
-        self, m: int, ct: CompiledTarget, now: int, tz: str, alerts: list[Alert]
-    ) -> MetricStatus:
-        metric = ct.metric
-        cs = self.cycles[m]
-        c = cs.last
-        if c is None:
-            return new_status(
-                metric,
-                _NOT_STARTED,
-                ct.target,
-                tz,
-                0,  # cycles
-                0,  # breached_cycles
-                0,  # elapsed_us
-                None,  # started_us
-                None,  # due_us
-                None,  # breached_us
-                None,  # stopped_us
-            )
-        # len(cs), the finished stretches' sum and, for a cycle never paused, c.crossing and
-        # self.clamp, inlined: this runs for every target of every report.
-        n = cs.n + 1
-        earlier = cs.breached
-        done = c.n
-        elapsed = 0 if done == 0 else c.sums(ct)[done]
-        active = c.active
-        if active is not None:
-            elapsed += ct.span(active, now)
-        due: int | None
-        breach: int | None
-        if c.stop is not None:
-            breach = c.breach
-            state = _MET if breach is None else _BREACHED
-            due = c.due if breach is None else breach
-        else:
-            breach = c.breach
-            if breach is None:
-                if done == 0:
-                    b = None if active is None else ct.add(active, ct.within)
-                else:
-                    b = c.crossing(ct, ct.within)
-                if b is not None:
-                    lo = self.since
-                    floor = c.floor
-                    if floor is not None and floor > lo:
-                        lo = floor
-                    if lo > b:  # noqa: PLR1730  (max() costs a call)
-                        b = lo
-                    if b <= now:
-                        breach = b
-                due = b
-            else:
-                due = breach
-            if breach is not None:
-                state = _BREACHED
-            elif active is None:
-                state = _PAUSED
-                due = None
-            else:
-                state = _RUNNING
-            if breach is None:
-                # Rule 19: warnings of a running cycle, and those passed while paused.
-                for f, x in ct.warn:
-                    kept = None if c.passed is None else c.passed.get(f)
-                    if kept is not None:
-                        # Rule 7: passed before a change, it stays where it was
-                        # reported, even if the new target would put it later.
-                        w: int | None = kept
-                    else:
-                        # First passed because of the change, it falls there.
-                        w = self.clamp(c.crossing(ct, x), c)
-                    if w is not None:
-                        alerts.append(new_alert(_WARNING, metric, f, n, tz, w, ct.name))
-        # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
-        end = breach if breach is not None or c.stop is not None else due
-        if end is not None:
-            alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
-        return new_status(
-            metric,
-            state,
-            ct.target,
-            tz,
-            n,  # cycles
-            earlier + (breach is not None),  # breached_cycles
-            elapsed,
-            c.start,
-            due,
-            breach,
-            c.stop,
-        )
 
 
 def fold_events(policies: PolicySet, events: Iterable[TicketEvent]) -> Fold:

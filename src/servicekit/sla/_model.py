@@ -1065,6 +1065,11 @@ class PolicySet(_codec.Serialisable):
     _stop_memo: dict[tuple[int, str, str | None], bool] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    # The same for track -1 (any track), by (kind, status): the fold reads it for
+    # every followed event without attributes, before it calls ``stops_bare``.
+    _any_stop_memo: dict[tuple[str, str | None], bool] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
     _keyed_attributes: tuple[str, ...] | None = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -1130,6 +1135,7 @@ class PolicySet(_codec.Serialisable):
         # Invisible memoisation of select_index by the facts, which are immutable.
         object.__setattr__(self, "_memo", {})
         object.__setattr__(self, "_stop_memo", {})
+        object.__setattr__(self, "_any_stop_memo", {})
         object.__setattr__(self, "_keyed_attributes", self._attributes_read())
 
     def _attributes_read(self) -> tuple[str, ...] | None:
@@ -1198,6 +1204,8 @@ class PolicySet(_codec.Serialisable):
                 for i, _base, condition, needed in self._extras
                 if track in {-1, i}
             )
+            if track == -1:
+                self._any_stop_memo[kind, status] = known
         return known
 
     def defined_bare(
