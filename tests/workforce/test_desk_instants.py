@@ -15,8 +15,10 @@ import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicekit.routing import Router
-from servicekit.workforce import simulate_desk
+from servicekit.routing import Router, Ticket
+from servicekit.routing import _values as v
+from servicekit.routing._model import created_us
+from servicekit.workforce import Arrival, simulate_desk
 from servicekit.workforce._desk_engine import Desk
 
 UTC_BASES = [
@@ -115,3 +117,27 @@ def test_waits_measured_from_the_run_are_those_of_the_contacts(
     again = sim._of(sim.contacts)
     # repr, not ==: an empty run's rates are NaN, which equals nothing.
     assert repr(again) == repr(sim)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    start=st.sampled_from(STARTS),
+    minutes=st.lists(st.integers(0, 240), min_size=1, max_size=4),
+)
+def test_a_given_arrivals_instant_is_read_from_its_ticket(start, minutes):
+    """The simulation reads each arrival's kept microseconds: they are its instant,
+    for a ticket built, repeated from a shape, or given a case owner."""
+    shape = Arrival(
+        ticket=Ticket(
+            id="T0", created_at=start, priority="high", tier="potential", channel="chat"
+        ),
+        handling=dt.timedelta(minutes=3),
+    )
+    for i, m in enumerate(minutes):
+        at = (start + dt.timedelta(minutes=m)).astimezone(start.tzinfo)
+        again = shape.repeated(
+            id=f"T{i + 1}", created_at=at, handling=dt.timedelta(minutes=1)
+        )
+        owned = v.trusted_evolve(again.ticket, owner_id="a1")
+        for ticket in (again.ticket, owned, shape.ticket):
+            assert created_us(ticket) == v.micros(ticket.created_at)

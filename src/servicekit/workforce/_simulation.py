@@ -27,6 +27,7 @@ from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 from servicekit.routing import Agent, Router
 from servicekit.routing import _values as v
+from servicekit.routing._model import created_us
 from servicekit.scoring import Estimate
 from servicekit.scoring._distributions import t_ppf
 from servicekit.sla import (
@@ -1144,8 +1145,9 @@ def _given(  # noqa: PLR0917 -- private: the options arrivals exclude
             f"arrivals holds two tickets with the id {dup!r}; give each contact its own"
         )
         raise InvalidArgumentError(msg)
-    # Stable: arrivals at one instant keep the order they were given in.
-    return tuple(sorted(found, key=lambda a: v.micros(a.ticket.created_at)))
+    # Stable: arrivals at one instant keep the order they were given in. A ticket
+    # keeps its instant in microseconds from when it was built: read, not redone.
+    return tuple(sorted(found, key=lambda a: created_us(a.ticket)))
 
 
 def _given_draws(
@@ -1154,7 +1156,7 @@ def _given_draws(
     index = {k.name: i for i, k in enumerate(kinds)}
     out = []
     for a in given:
-        at_us = v.micros(a.ticket.created_at)
+        at_us = created_us(a.ticket)
         if at_us < base_us:
             msg = (
                 f"arrivals: ticket {a.ticket.id!r} arrives at "
