@@ -389,8 +389,9 @@ class Desk:
         agent_id, channel = self.holding.pop(i)
         session = self.session
         if session is not None:
-            session.release(agent_id, channel)
-            self.rooms[agent_id] = session.room(agent_id)
+            # One fewer on this channel: only this channel's room can open.
+            if session.release(agent_id, channel):
+                self.rooms[agent_id] = self.rooms[agent_id] | {channel}
             return agent_id, channel
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})
