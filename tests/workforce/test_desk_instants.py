@@ -15,7 +15,8 @@ import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicekit.routing import Router, Ticket
+from servicekit._vocabulary import Channel
+from servicekit.routing import Agent, Router, Ticket
 from servicekit.routing import _values as v
 from servicekit.routing._model import created_us
 from servicekit.workforce import Arrival, simulate_desk
@@ -141,3 +142,13 @@ def test_a_given_arrivals_instant_is_read_from_its_ticket(start, minutes):
         owned = v.trusted_evolve(again.ticket, owner_id="a1")
         for ticket in (again.ticket, owned, shape.ticket):
             assert created_us(ticket) == v.micros(ticket.created_at)
+
+
+def test_a_contact_ending_on_a_full_channel_opens_no_room():
+    """An agent still at capacity after one fewer (it started above) gains no room."""
+    agent = Agent(id="a1", capacity={"chat": 1}, load={"chat": 2})
+    desk = Desk(Router.default(), [agent], None, [], UTC_BASES[0], dt.UTC)
+    assert desk.session is not None
+    desk.holding[0] = ("a1", Channel.CHAT)
+    assert desk._finish(0) == ("a1", Channel.CHAT)
+    assert desk.rooms["a1"] == frozenset() == desk.session.room("a1")
