@@ -115,7 +115,9 @@ def test_session_places_as_router_dispatch(which, alike, data):
             public[aid] = agent.with_load(
                 {**agent.load, channel: agent.load[channel] - 1}
             )
-            session.release(aid, channel)
+            opened = session.release(aid, channel)
+            assert opened == (channel in _room(public[aid]))
+            assert opened == (channel in session.room(aid))
             continue
         now += dt.timedelta(minutes=data.draw(st.sampled_from([0, 1, 45, 300])))
         offered = (

@@ -82,13 +82,20 @@ class Session(Engine):
             isinstance(p, IndexedPolicy) for p in router.policies
         )
 
-    def release(self, aid: str, channel: Channel) -> None:
-        """Agent ``aid`` finished one contact on ``channel``: one fewer in its load."""
+    def release(self, aid: str, channel: Channel) -> bool:
+        """Agent ``aid`` finished one contact on ``channel``: one fewer in its load.
+
+        Returns whether ``channel`` is now in the agent's :meth:`room`: the only
+        channel whose room one fewer can change, and only by opening it.
+        """
         live = self.lives[aid]
         live.load[channel] -= 1
         live.total_load -= 1
         live.version += 1
         live.cache.clear()
+        return bool(live.available) and live.load[channel] < live.capacity.get(
+            channel, 0
+        )
 
     def room(self, aid: str) -> frozenset[Channel]:
         """The channels on which agent ``aid`` can take one more contact now."""

@@ -184,6 +184,11 @@ class Desk:
         self.base = base
         self.base_us = v.micros(base)
         self.zone = zone
+        # The start's UTC wall clock labelled with the zone: adding a duration
+        # keeps the label, and the zone's fromutc then reads the sum as UTC, which
+        # is what astimezone does after its own subtraction of a zero offset.
+        self.base_in_zone = base.replace(tzinfo=zone)
+        self.fromutc = zone.fromutc
         self.agents = {a.id: a for a in agents}
         self.rooms = {a.id: _room(a) for a in agents}
         # With built-in policies only, a session keeps the agents' live state and
@@ -229,8 +234,14 @@ class Desk:
         return self.base + dt.timedelta(microseconds=round(seconds * _MICRO))
 
     def local(self, seconds: float) -> dt.datetime:
-        """The instant ``seconds`` after the start, in the start's zone."""
-        return self.instant(seconds).astimezone(self.zone)
+        """The instant ``seconds`` after the start, in the start's zone.
+
+        ``instant(seconds).astimezone(zone)`` exactly (``base`` is in UTC), without
+        building the UTC value first.
+        """
+        return self.fromutc(
+            self.base_in_zone + dt.timedelta(microseconds=round(seconds * _MICRO))
+        )
 
     def run(self, draws: Sequence[Draws]) -> list[Outcome]:
         """Run every event; one outcome per contact, in the order of ``draws``."""
@@ -378,8 +389,9 @@ class Desk:
         agent_id, channel = self.holding.pop(i)
         session = self.session
         if session is not None:
-            session.release(agent_id, channel)
-            self.rooms[agent_id] = session.room(agent_id)
+            # One fewer on this channel: only this channel's room can open.
+            if session.release(agent_id, channel):
+                self.rooms[agent_id] = self.rooms[agent_id] | {channel}
             return agent_id, channel
         agent = self.agents[agent_id]
         agent = agent.with_load({**agent.load, channel: agent.load[channel] - 1})

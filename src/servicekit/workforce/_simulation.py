@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import Final
 
 import attrs
+import pendulum
 
 from servicekit import _codec
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.errors import InvalidArgumentError, InvalidTypeError, UnknownNameError
 from servicekit.routing import Agent, Router
 from servicekit.routing import _values as v
+from servicekit.routing._model import created_us
 from servicekit.scoring import Estimate
 from servicekit.scoring._distributions import t_ppf
 from servicekit.sla import (
@@ -57,6 +60,9 @@ __all__ = ["ContactType", "DeskSimulation", "SimulatedContact", "simulate_desk"]
 MAX_CONTACTS: Final = 2_000_000
 _METHOD: Final = "batch means"
 _MICROSECOND: Final = dt.timedelta(microseconds=1)
+# Zones whose fromutc keeps the instant: a local time they make reads back (through
+# its utcoffset) as the UTC instant it was made from, folds included.
+_EXACT_ZONES: Final = (zoneinfo.ZoneInfo, dt.timezone, pendulum.FixedTimezone)
 
 
 # ------------------------------------------------------------------- contact types
@@ -1081,7 +1087,22 @@ def simulate_desk(
         for i, o in enumerate(outcomes)
     )
     busy = _busy_share(outcomes, (skip, horizon), duty, len(team))
-    return _measured(seed, target, contacts, busy, runs, level)
+    # Each counted contact's wait in microseconds, as its two instants give it
+    # (each is the start plus its own rounded microseconds), without reading the
+    # local datetimes back. Only for zones whose local times read back as the
+    # instant they were made from; another tzinfo's are read as they are.
+    waits = (
+        [
+            None
+            if o.answered is None
+            else round(o.answered * 1e6) - round(o.draws.arrival * 1e6)
+            for o in outcomes
+            if o.draws.arrival >= skip and not o.draws.bot_keeps
+        ]
+        if isinstance(desk.zone, _EXACT_ZONES)
+        else None
+    )
+    return _measured(seed, target, contacts, busy, runs, level, waits)
 
 
 def _given(  # noqa: PLR0917 -- private: the options arrivals exclude
@@ -1124,8 +1145,9 @@ def _given(  # noqa: PLR0917 -- private: the options arrivals exclude
             f"arrivals holds two tickets with the id {dup!r}; give each contact its own"
         )
         raise InvalidArgumentError(msg)
-    # Stable: arrivals at one instant keep the order they were given in.
-    return tuple(sorted(found, key=lambda a: v.micros(a.ticket.created_at)))
+    # Stable: arrivals at one instant keep the order they were given in. A ticket
+    # keeps its instant in microseconds from when it was built: read, not redone.
+    return tuple(sorted(found, key=lambda a: created_us(a.ticket)))
 
 
 def _given_draws(
@@ -1134,7 +1156,7 @@ def _given_draws(
     index = {k.name: i for i, k in enumerate(kinds)}
     out = []
     for a in given:
-        at_us = v.micros(a.ticket.created_at)
+        at_us = created_us(a.ticket)
         if at_us < base_us:
             msg = (
                 f"arrivals: ticket {a.ticket.id!r} arrives at "
@@ -1192,25 +1214,29 @@ def _measured(  # noqa: PLR0917 -- private: a result's parts
     occupancy: float,
     batches: int,
     confidence: float,
+    waits_us: list[int | None] | None = None,
 ) -> DeskSimulation:
-    """The result, its rates and ASA measured on the counted ``contacts``."""
+    """The result, its rates and ASA measured on the counted ``contacts``.
+
+    ``waits_us``: each counted contact's wait in microseconds (None: unanswered),
+    in order, if the caller knows them; else they are read from the contacts.
+    """
     counted = [x for x in contacts if x.counted and not x.by_bot]
     target_us = target // _MICROSECOND
-    waits = [
-        v.micros(x.answered_at) - v.micros(x.arrived_at)
-        for x in counted
-        if x.answered_at is not None
-    ]
+    if waits_us is None:
+        waits_us = [
+            None
+            if x.answered_at is None
+            else v.micros(x.answered_at) - v.micros(x.arrived_at)
+            for x in counted
+        ]
+    waits = [w for w in waits_us if w is not None]
     return DeskSimulation(
         seed=seed,
         target_answer=target,
         contacts=contacts,
         service_level=_batch_estimate(
-            [
-                x.answered_at is not None
-                and v.micros(x.answered_at) - v.micros(x.arrived_at) <= target_us
-                for x in counted
-            ],
+            [w is not None and w <= target_us for w in waits_us],
             batches,
             confidence,
         ),
