@@ -44,7 +44,6 @@ from servicekit.sla._model import (
     merged_attributes,
 )
 from servicekit.sla._report import (
-    STATUS_SETTERS,
     Alert,
     AlertKind,
     MetricStatus,
@@ -55,6 +54,7 @@ from servicekit.sla._report import (
     due_us,
     first_after,
     new_alert,
+    new_status,
 )
 from servicekit.sla._timeline import datetime_at
 
@@ -128,19 +128,6 @@ class _Stretches:
 # never pause, cost no store of their own.
 _NO_STRETCHES: Final = _Stretches([])
 _new_object: Final = object.__new__
-(
-    _set_metric,
-    _set_state,
-    _set_target,
-    _set_timezone,
-    _set_cycles,
-    _set_breached_cycles,
-    _set_elapsed,
-    _set_started,
-    _set_due,
-    _set_breached,
-    _set_stopped,
-) = STATUS_SETTERS
 
 
 class Cycle:
@@ -1069,16 +1056,25 @@ class Fold:
         # runs for every target of every report, and the loop also needs its due.
         due: int | None
         breach: int | None
-        start: int | None
-        stop: int | None
         for m, ct in pol.measured:
             metric = ct.metric
             cs = cycles[m]
             c = cs.last
             if c is None:
-                state = _NOT_STARTED
-                n = breached = elapsed = 0
-                start = due = breach = stop = None
+                due = None
+                status = new_status(
+                    metric,
+                    _NOT_STARTED,
+                    ct.target,
+                    tz,
+                    0,  # cycles
+                    0,  # breached_cycles
+                    0,  # elapsed_us
+                    None,  # started_us
+                    None,  # due_us
+                    None,  # breached_us
+                    None,  # stopped_us
+                )
             else:
                 # len(cs), the finished stretches' sum and, for a cycle never paused,
                 # c.crossing and self.clamp, inlined; ct.span and ct.add too.
@@ -1147,23 +1143,21 @@ class Fold:
                 end = breach if breach is not None or stop is not None else due
                 if end is not None:
                     alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
-                breached = cs.breached + (breach is not None)
-                start = c.start
+                status = new_status(
+                    metric,
+                    state,
+                    ct.target,
+                    tz,
+                    n,  # cycles
+                    cs.breached + (breach is not None),  # breached_cycles
+                    elapsed,
+                    c.start,
+                    due,
+                    breach,
+                    stop,
+                )
                 if due is not None and due > hi:
                     hi = due
-            # MetricStatus(...) of these fields, built without attrs' __init__.
-            status = _new_object(MetricStatus)
-            _set_metric(status, metric)
-            _set_state(status, state)
-            _set_target(status, ct.target)
-            _set_timezone(status, tz)
-            _set_cycles(status, n)
-            _set_breached_cycles(status, breached)
-            _set_elapsed(status, elapsed)
-            _set_started(status, start)
-            _set_due(status, due)
-            _set_breached(status, breach)
-            _set_stopped(status, stop)
             targets[ct.name] = status
             shown = metrics.get(metric)
             # A metric shows its earliest-due target; ties: the policy's order.

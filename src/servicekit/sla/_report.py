@@ -870,21 +870,33 @@ _set_now: Final = _setter(SlaReport, "_now")
 _set_next: Final = _setter(SlaReport, "_next")
 
 
-# MetricStatus's setters, in field order: the fold's report loop builds its statuses
-# with them itself, without a call per status.
-STATUS_SETTERS: Final = (
-    _set_metric,
-    _set_state,
-    _set_target,
-    _set_timezone,
-    _set_cycles,
-    _set_breached_cycles,
-    _set_elapsed,
-    _set_started,
-    _set_due,
-    _set_breached,
-    _set_stopped,
-)
+def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
+    metric: Metric | str,
+    state: MetricState,
+    target: SlaTarget,
+    timezone: str,
+    cycles: int,
+    breached_cycles: int,
+    elapsed_us: int,
+    started_us: int | None,
+    due_us: int | None,
+    breached_us: int | None,
+    stopped_us: int | None,
+) -> MetricStatus:
+    """``MetricStatus(...)`` of these fields, built without attrs' ``__init__``."""
+    s = _new(MetricStatus)
+    _set_metric(s, metric)
+    _set_state(s, state)
+    _set_target(s, target)
+    _set_timezone(s, timezone)
+    _set_cycles(s, cycles)
+    _set_breached_cycles(s, breached_cycles)
+    _set_elapsed(s, elapsed_us)
+    _set_started(s, started_us)
+    _set_due(s, due_us)
+    _set_breached(s, breached_us)
+    _set_stopped(s, stopped_us)
+    return s
 
 
 def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
