@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from servicekit._vocabulary import Channel
     from servicekit.routing._compiled import CompiledRouter, Memo, Needs, Plan
+    from servicekit.routing._escalation import Relaxation
     from servicekit.routing._policy import RoutingPolicy
 
 __all__ = ["Engine", "Mode"]
@@ -142,9 +143,15 @@ class Engine:
         # Whether this run decides one ticket only (dispatch sets it).
         self.once = False
 
-    def decide(
-        self, ticket: Ticket, note: Reason | None, waited_us: int
-    ) -> tuple[str | None, str, list[Reason]]:
+    def step_for(
+        self, ticket: Ticket, waited_us: int
+    ) -> tuple[int, Relaxation, tuple[Hashable, ...], Needs]:
+        """The escalation step a wait reaches, and the ticket's needs at that step.
+
+        Returns the step's index, the step, the memo key of the ticket's
+        requirements there and the memo's entry (kept across calls: a ticket's
+        requirements depend only on the fields in the key).
+        """
         n = bisect.bisect_right(self.after_us, waited_us)
         relax = self.relax[n]
         rkey = (
@@ -159,6 +166,12 @@ class Engine:
         needs = self.requirements.get(rkey)
         if needs is None:
             needs = self.requirements[rkey] = (relax.requirements(ticket), None)
+        return n, relax, rkey, needs
+
+    def decide(
+        self, ticket: Ticket, note: Reason | None, waited_us: int
+    ) -> tuple[str | None, str, list[Reason]]:
+        n, relax, rkey, needs = self.step_for(ticket, waited_us)
         req = needs[0]
         wait = v.MICROSECOND * waited_us
         ctx = new_context(self.now, wait, relax.name, req, self.view)

@@ -15,7 +15,6 @@ agents are given in.
 
 from __future__ import annotations
 
-import bisect
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -170,20 +169,7 @@ class Session(Engine):
 
     def _place(self, ticket: Ticket, waited_us: int) -> tuple[str | None, str]:
         """``Engine.decide`` without its words: the agent chosen, and the step."""
-        n = bisect.bisect_right(self.after_us, waited_us)
-        relax = self.relax[n]
-        rkey = (
-            n,
-            ticket.channel,
-            ticket.skills,
-            ticket.min_levels,
-            ticket.language,
-            ticket.group,
-            ticket.owner_id,
-        )
-        needs = self.requirements.get(rkey)
-        if needs is None:
-            needs = self.requirements[rkey] = (relax.requirements(ticket), None)
+        n, relax, rkey, needs = self.step_for(ticket, waited_us)
         ctx = new_context(
             self.now, v.MICROSECOND * waited_us, relax.name, needs[0], self.view
         )
