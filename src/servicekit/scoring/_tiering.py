@@ -170,61 +170,39 @@ class TierAssignment(_codec.Serialisable):
 
 
 def _assign(a: CustomerActivity, recency: int, p: TieringPolicy) -> TierAssignment:
-    checks = (
-        (
-            a.purchases >= p.high_value_purchases,
-            f"{a.purchases} purchases {'>=' if a.purchases >= p.high_value_purchases else '<'} {p.high_value_purchases}",
-        ),
-        (
-            a.spend >= p.high_value_spend,
-            f"spend {a.spend:g} {'>=' if a.spend >= p.high_value_spend else '<'} {p.high_value_spend:g}",
-        ),
-        (
-            recency <= p.high_value_recency_days,
-            f"last purchase {recency} days ago {'<=' if recency <= p.high_value_recency_days else '>'} {p.high_value_recency_days}",
-        ),
-    )
-    if all(ok for ok, _ in checks):
-        return TierAssignment(
-            customer=a.customer,
-            tier=Tier.HIGH_VALUE,
-            recency_days=recency,
-            reasons=[text for _, text in checks],
-        )
-    recent = recency <= p.potential_recency_days
-    frequent = a.purchases >= p.potential_purchases
-    big = a.spend >= p.potential_spend
-    if recent and (frequent or big):
+    # The rule itself is tier_of's; this adds the words that explain it.
+    tier = tier_of(a.purchases, a.spend, recency, p)
+    if tier is Tier.HIGH_VALUE:
+        reasons = [
+            f"{a.purchases} purchases >= {p.high_value_purchases}",
+            f"spend {a.spend:g} >= {p.high_value_spend:g}",
+            f"last purchase {recency} days ago <= {p.high_value_recency_days}",
+        ]
+    elif tier is Tier.POTENTIAL:
         reasons = [f"last purchase {recency} days ago <= {p.potential_recency_days}"]
-        if frequent:
+        if a.purchases >= p.potential_purchases:
             reasons.append(f"{a.purchases} purchases >= {p.potential_purchases}")
-        if big:
+        if a.spend >= p.potential_spend:
             reasons.append(f"spend {a.spend:g} >= {p.potential_spend:g}")
-        return TierAssignment(
-            customer=a.customer,
-            tier=Tier.POTENTIAL,
-            recency_days=recency,
-            reasons=reasons,
-        )
-    if not recent:
-        why = [f"last purchase {recency} days ago > {p.potential_recency_days}"]
+    elif recency > p.potential_recency_days:
+        reasons = [f"last purchase {recency} days ago > {p.potential_recency_days}"]
     else:
-        why = [
+        reasons = [
             f"{a.purchases} purchases < {p.potential_purchases}",
             f"spend {a.spend:g} < {p.potential_spend:g}",
         ]
     return TierAssignment(
-        customer=a.customer, tier=Tier.ORDINARY, recency_days=recency, reasons=why
+        customer=a.customer, tier=tier, recency_days=recency, reasons=reasons
     )
 
 
 def tier_of(purchases: int, spend: float, recency_days: int, p: TieringPolicy) -> Tier:
     """The tier ``tier_customers`` assigns to this activity, without its reasons.
 
-    Private to the package's own generators: the values must be valid already (a
-    whole number of purchases and a finite spend, both >= 0, and the days since the
-    last purchase, >= 0); nothing is checked. tests/scoring/test_tiering.py compares
-    it with ``tier_customers``.
+    The rule in one place: ``tier_customers`` uses it too, and the package's own
+    generators call it directly, with values that must be valid already (a whole
+    number of purchases and a finite spend, both >= 0, and the days since the last
+    purchase, >= 0); nothing is checked here.
     """
     if (
         purchases >= p.high_value_purchases
