@@ -278,12 +278,13 @@ def arrivals(requests: list[Request]) -> list[Arrival]:
             created_at=_from_seconds(created, zone),
             handling=second * r.handling,
             customer_id=customer,
-            attributes=attributes
-            or {
+            attributes={
                 "city": r.city,
                 "category": category,
                 "unresolved_complaints": unresolved,
-            },
+            }
+            if attributes is None
+            else attributes,
             pickup=second * pickup(r),
         )
         if attributes is None:
