@@ -34,8 +34,6 @@ from servicekit.sla._model import moved_event
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from servicekit.cli._demo_data import World
     from servicekit.cli._demo_sim import Outcome
 
@@ -142,35 +140,31 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     # how it went.
     rng = random.Random()
     reseed = rng.seed
+    logs = []
     talks: list[tuple[bool, bool | None, tuple[float, ...] | None]] = []
-    talk = talks.append
-
-    def logs() -> Iterator[list[TicketEvent]]:
-        for o in outcomes:
-            r = o.request
-            reseed(r.seed)
-            events, solved, first_contact = _conversation(world, o, rng, maker)
-            talk(
-                (
-                    solved,
-                    first_contact,
-                    _survey_draws(rng) if solved and r.answers_survey else None,
-                )
+    for o in outcomes:
+        r = o.request
+        reseed(r.seed)
+        events, solved, first_contact = _conversation(world, o, rng, maker)
+        logs.append(events)
+        talks.append(
+            (
+                solved,
+                first_contact,
+                _survey_draws(rng) if solved and r.answers_survey else None,
             )
-            yield events
-
+        )
     # One call for the month's logs: the policies are read once, not per request.
-    # It is lazy and in order, so each log is evaluated (and dropped) right after it
-    # is drawn, and ``talks[i]`` is request i's by the time its report comes.
-    reports = evaluate_many(SERVICE_STANDARD, logs(), now)
+    reports = evaluate_many(SERVICE_STANDARD, logs, now)
     out: list[Summary] = []
     add = out.append
     value = _VALUE
     breached_state = _BREACHED_STATE
     # Unbreached outcomes are a few dozen values, shared by every request.
     shared: dict[tuple[str, MetricState, int, int], MetricOutcome] = {}
-    for i, (o, report) in enumerate(zip(outcomes, reports, strict=True)):
-        solved, first_contact, draws = talks[i]
+    for o, (solved, first_contact, draws), report in zip(
+        outcomes, talks, reports, strict=True
+    ):
         r = o.request
         # A metric's outcome is breached exactly when its state is; an unbreached
         # one is found among the shared outcomes here, without calling _metric.
