@@ -19,9 +19,7 @@ escalation step, whether it named a case owner) is turned here into the
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Final
-
-import attrs
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from servicekit import workforce
 from servicekit._vocabulary import Channel, Priority
@@ -31,7 +29,7 @@ from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR
 from servicekit.workforce import Arrival, BotChannel, Roster, RosterShift
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from servicekit.workforce import SimulatedContact
 
@@ -127,8 +125,9 @@ OWNER_MEMORY: Final = dt.timedelta(days=7)  # a case owner is remembered for a w
 BOT: Final = BotChannel(channel=Channel.BOT, hand_over=0.3)
 
 
-@attrs.frozen
-class Outcome:
+# One per request, ~30,000 a month: a named tuple is as immutable as a frozen attrs
+# class and costs a fraction to build (see _demo_tickets.Summary).
+class Outcome(NamedTuple):
     """What happened to one request."""
 
     request: Request
@@ -251,34 +250,59 @@ def arrivals(requests: list[Request]) -> list[Arrival]:
         True
     """
     complaints: dict[str, list[int]] = {}
-    # The month's requests come in a few hundred shapes (what triage reads and the
-    # router matches on); each shape is built and triaged once, then repeated.
-    shapes: dict[tuple[object, ...], Arrival] = {}
+    shapes = _SHAPES
+    frozen = _ATTRIBUTES
+    repeat = Arrival.repeated
+    zone = ZONE
+    second = _SECOND
     out = []
     for r in requests:
-        if r.category in _COMPLAINTS:
-            complaints.setdefault(r.customer, []).append(r.created)
-        recent = complaints.get(r.customer, ())
-        unresolved = sum(1 for t in recent if r.created - t < _COMPLAINT_OPEN)
-        key = (r.tier, r.channel, r.skill, r.language, r.category)
+        customer = r.customer
+        category = r.category
+        created = r.created
+        if category in _COMPLAINTS:
+            complaints.setdefault(customer, []).append(created)
+        recent = complaints.get(customer)
+        unresolved = (
+            sum(1 for t in recent if created - t < _COMPLAINT_OPEN) if recent else 0
+        )
+        key = (r.tier, r.channel, r.skill, r.language, category)
         shape = shapes.get(key)
         if shape is None:
             shape = shapes[key] = _shape(r)
-        out.append(
-            shape.repeated(
-                id=r.id,
-                created_at=_at(r.created),
-                handling=dt.timedelta(seconds=r.handling),
-                customer_id=r.customer,
-                attributes={
-                    "city": r.city,
-                    "category": r.category,
-                    "unresolved_complaints": unresolved,
-                },
-                pickup=dt.timedelta(seconds=pickup(r)),
-            )
+        facts = (r.city, category, unresolved)
+        attributes = frozen.get(facts)
+        arrival = repeat(
+            shape,
+            id=r.id,
+            created_at=_from_seconds(created, zone),
+            handling=second * r.handling,
+            customer_id=customer,
+            attributes={
+                "city": r.city,
+                "category": category,
+                "unresolved_complaints": unresolved,
+            }
+            if attributes is None
+            else attributes,
+            pickup=second * pickup(r),
         )
+        if attributes is None:
+            frozen[facts] = arrival.ticket.attributes
+        out.append(arrival)
     return out
+
+
+# The month's requests come in a few hundred shapes (what triage reads and the
+# router matches on: the same at every desk); each shape is built and triaged once
+# in a process, then repeated. A shape's id, instant, customer, attributes, handling
+# and pickup are never read: every repeat sets its own. Likewise each of the few
+# thousand combinations of ticket attributes is frozen once, by its first ticket,
+# and later tickets share it.
+_SHAPES: dict[tuple[object, ...], Arrival] = {}
+_ATTRIBUTES: dict[tuple[str, str, int], Mapping[str, Any]] = {}
+_SECOND: Final = dt.timedelta(seconds=1)
+_from_seconds: Final = dt.datetime.fromtimestamp
 
 
 def _shape(r: Request) -> Arrival:
