@@ -80,7 +80,7 @@ class Session(Engine):
         self.members: dict[tuple[tuple[int, Hashable], ...], frozenset[str]] = {}
         self.on_duty: frozenset[str] = frozenset()
         # The line-up the last call was given, if a tuple (it cannot have changed).
-        self.last: tuple[tuple[str, ...], Lineup] | None = None
+        self.last: Sequence[str] | None = None
 
     @staticmethod
     def serves(router: Router) -> bool:
@@ -140,38 +140,30 @@ class Session(Engine):
             now_i, now_us = compiled.instant(now)
         else:
             now_i = now
-        last = self.last
-        if last is not None and last[0] is present:
-            # The desk passes the same tuple until someone comes or goes.
-            lineup = last[1]
-        else:
-            lineup = self._lineup(present)
-        if len(lineup.members) > MEMO_LIMIT:
-            lineup = self._lineup(present, fresh=True)
+        if present is not self.last or len(self.members) > MEMO_LIMIT:
+            # (The desk passes the same tuple until someone comes or goes.)
+            self._enter(present)
         if len(self.admitted) > MEMO_LIMIT:
             # Every ticket may bring a new case owner: a bound, as the router's.
             self.admitted = {}
         compiled.bound_memos()
         self.requirements = compiled.requirements
-        self.index = lineup.index
-        self.members = lineup.members
-        self.on_duty = lineup.index.all
-        self.original = lineup.table
-        self.view = lineup.table
         self.now = now_i
         self.now_us = now_us
         self.pools = {}
         prepared = _check_tickets(tickets, router.triage)
         queue = router.queue
-        ordering = queue.promote_every is not None or len(prepared) > 1
+        self.once = len(prepared) == 1
+        if self.once and queue.promote_every is None:
+            # A queue of one needs no order (nor its key).
+            t = prepared[0][0]
+            aid, step = self._place(t, waited(t, now_us, now_i))
+            return [] if aid is None else [(t.id, aid, step)]
         keyed: list[tuple[Any, int, Ticket]] = []
         for t, _ in prepared:
             wait_us = waited(t, now_us, now_i)
-            order = service_key(queue, t, wait_us, now_us - wait_us) if ordering else ()
-            keyed.append((order, wait_us, t))
-        if ordering:
-            keyed.sort(key=_first)
-        self.once = len(keyed) == 1
+            keyed.append((service_key(queue, t, wait_us, now_us - wait_us), wait_us, t))
+        keyed.sort(key=_first)
         placed: list[tuple[str, str, str]] = []
         for _, wait_us, t in keyed:
             aid, step = self._place(t, wait_us)
@@ -179,20 +171,25 @@ class Session(Engine):
                 placed.append((t.id, aid, step))
         return placed
 
-    def _lineup(self, present: Sequence[str], *, fresh: bool = False) -> Lineup:
-        """The line-up of the agents ``present`` (sorted ids), made on first use.
+    def _enter(self, present: Sequence[str]) -> None:
+        """Dispatch among the agents ``present`` (sorted ids) from now on.
 
-        ``fresh``: made anew, its memo having grown past its bound.
+        Their line-up is made on first use, and made anew when its memo has grown
+        past its bound.
         """
         key = tuple(present)
-        lineup = None if fresh else self.lineups.get(key)
-        if lineup is None:
+        lineup = self.lineups.get(key)
+        if lineup is None or len(lineup.members) > MEMO_LIMIT:
             members = [self.staff[aid] for aid in key]
             table = MappingProxyType(dict(zip(key, members, strict=True)))
             lineup = self.lineups[key] = Lineup(table, AgentIndex(members))
-        if type(present) is tuple:
-            self.last = (present, lineup)
-        return lineup
+        self.index = lineup.index
+        self.members = lineup.members
+        self.on_duty = lineup.index.all
+        self.original = lineup.table
+        self.view = lineup.table
+        # A tuple cannot change: the next call given this very one may skip this.
+        self.last = present if type(present) is tuple else None
 
     def _eligible_ids(self, sig: tuple[tuple[int, Hashable], ...]) -> frozenset[str]:
         """The agents on duty the static filters of ``sig`` admit.
