@@ -11,7 +11,6 @@ random generator, or do I/O.
 from __future__ import annotations
 
 import collections
-import datetime as dt
 import heapq
 import math
 import random
@@ -22,6 +21,7 @@ from servicekit.routing import _values as v
 from servicekit.routing._session import Session
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Collection, Sequence
 
     from servicekit._vocabulary import Channel
@@ -250,17 +250,16 @@ class Desk:
 
     def instant(self, seconds: float) -> dt.datetime:
         """The instant ``seconds`` after the start, to the microsecond, in UTC."""
-        return self.base + dt.timedelta(microseconds=round(seconds * _MICRO))
+        return self.base + v.MICROSECOND * round(seconds * _MICRO)
 
     def local(self, seconds: float) -> dt.datetime:
         """The instant ``seconds`` after the start, in the start's zone.
 
         ``instant(seconds).astimezone(zone)`` exactly (``base`` is in UTC), without
-        building the UTC value first.
+        building the UTC value first. (A timedelta times a whole number is exact, and
+        several times cheaper to make than ``timedelta(microseconds=...)``.)
         """
-        return self.fromutc(
-            self.base_in_zone + dt.timedelta(microseconds=round(seconds * _MICRO))
-        )
+        return self.fromutc(self.base_in_zone + v.MICROSECOND * round(seconds * _MICRO))
 
     def run(self, draws: Sequence[Draws]) -> list[Outcome]:
         """Run every event; one outcome per contact, in the order of ``draws``."""
