@@ -123,11 +123,16 @@ class Session(Engine):
         present: Sequence[str],
         now: dt.datetime,
         now_us: int | None = None,
+        *,
+        checked: bool = False,
     ) -> list[tuple[str, str, str]]:
         """Place ``tickets`` among the agents ``present`` (sorted ids) at ``now``.
 
         ``now_us``: ``now`` in microseconds since the epoch, if the caller knows it
         (then ``now`` is taken as it is: no built-in policy's fast form reads it).
+        ``checked``: the caller vouches that ``tickets`` is a list of distinct,
+        unassigned tickets (as ``Router.dispatch`` would check them); only triage
+        is then left to do.
 
         Returns:
             ``(ticket id, agent id, step)`` for each ticket placed, in queue order:
@@ -151,16 +156,20 @@ class Session(Engine):
         self.now = now_i
         self.now_us = now_us
         self.pools = {}
-        prepared = _check_tickets(tickets, router.triage)
+        queue_given: Sequence[Ticket] = (
+            tickets
+            if checked and router.triage is None
+            else [t for t, _ in _check_tickets(tickets, router.triage)]
+        )
         queue = router.queue
-        self.once = len(prepared) == 1
+        self.once = len(queue_given) == 1
         if self.once and queue.promote_every is None:
             # A queue of one needs no order (nor its key).
-            t = prepared[0][0]
+            t = queue_given[0]
             aid, step = self._place(t, waited(t, now_us, now_i))
             return [] if aid is None else [(t.id, aid, step)]
         keyed: list[tuple[Any, int, Ticket]] = []
-        for t, _ in prepared:
+        for t in queue_given:
             wait_us = waited(t, now_us, now_i)
             keyed.append((service_key(queue, t, wait_us, now_us - wait_us), wait_us, t))
         keyed.sort(key=_first)

@@ -445,17 +445,21 @@ class Desk:
         """
         if not candidates:
             return []
-        by_id = {self.queue[i].id: i for i in candidates}
+        queue = self.queue
+        tickets = [queue[i] for i in candidates]
+        by_id = {t.id: i for t, i in zip(tickets, candidates, strict=True)}
         rooms = self.rooms
         session = self.session
         if session is not None:
             # The instant in microseconds as instant() makes it, without reading
-            # it back from the datetime.
+            # it back from the datetime. The queue holds distinct, unassigned
+            # tickets (arrivals are checked so; the desk's own are made so).
             placed = session.dispatch(
-                [self.queue[i] for i in candidates],
+                tickets,
                 self.present,
                 self.instant(now),
                 self.base_us + round(now * _MICRO),
+                checked=True,
             )
             for ticket_id, agent_id, _ in placed:
                 # One more on this channel: only this channel's room can end.
@@ -464,7 +468,7 @@ class Desk:
                     rooms[agent_id] = rooms[agent_id] - {channel}
             return self._taken(now, by_id, placed)
         result = self.router.dispatch(
-            [self.queue[i] for i in candidates],
+            tickets,
             [self.agents[a] for a in self.present],
             self.instant(now),
         )
