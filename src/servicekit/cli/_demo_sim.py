@@ -19,7 +19,7 @@ escalation step, whether it named a case owner) is turned here into the
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -31,7 +31,7 @@ from servicekit.sla.presets import CHINA_BUSINESS_CALENDAR
 from servicekit.workforce import Arrival, BotChannel, Roster, RosterShift
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from servicekit.workforce import SimulatedContact
 
@@ -251,34 +251,58 @@ def arrivals(requests: list[Request]) -> list[Arrival]:
         True
     """
     complaints: dict[str, list[int]] = {}
-    # The month's requests come in a few hundred shapes (what triage reads and the
-    # router matches on); each shape is built and triaged once, then repeated.
-    shapes: dict[tuple[object, ...], Arrival] = {}
+    shapes = _SHAPES
+    frozen = _ATTRIBUTES
+    repeat = Arrival.repeated
+    zone = ZONE
+    second = _SECOND
     out = []
     for r in requests:
-        if r.category in _COMPLAINTS:
-            complaints.setdefault(r.customer, []).append(r.created)
-        recent = complaints.get(r.customer, ())
-        unresolved = sum(1 for t in recent if r.created - t < _COMPLAINT_OPEN)
-        key = (r.tier, r.channel, r.skill, r.language, r.category)
+        customer = r.customer
+        category = r.category
+        created = r.created
+        if category in _COMPLAINTS:
+            complaints.setdefault(customer, []).append(created)
+        recent = complaints.get(customer)
+        unresolved = (
+            sum(1 for t in recent if created - t < _COMPLAINT_OPEN) if recent else 0
+        )
+        key = (r.tier, r.channel, r.skill, r.language, category)
         shape = shapes.get(key)
         if shape is None:
             shape = shapes[key] = _shape(r)
-        out.append(
-            shape.repeated(
-                id=r.id,
-                created_at=_at(r.created),
-                handling=dt.timedelta(seconds=r.handling),
-                customer_id=r.customer,
-                attributes={
-                    "city": r.city,
-                    "category": r.category,
-                    "unresolved_complaints": unresolved,
-                },
-                pickup=dt.timedelta(seconds=pickup(r)),
-            )
+        facts = (r.city, category, unresolved)
+        attributes = frozen.get(facts)
+        arrival = repeat(
+            shape,
+            id=r.id,
+            created_at=_from_seconds(created, zone),
+            handling=second * r.handling,
+            customer_id=customer,
+            attributes=attributes
+            or {
+                "city": r.city,
+                "category": category,
+                "unresolved_complaints": unresolved,
+            },
+            pickup=second * pickup(r),
         )
+        if attributes is None:
+            frozen[facts] = arrival.ticket.attributes
+        out.append(arrival)
     return out
+
+
+# The month's requests come in a few hundred shapes (what triage reads and the
+# router matches on: the same at every desk); each shape is built and triaged once
+# in a process, then repeated. A shape's id, instant, customer, attributes, handling
+# and pickup are never read: every repeat sets its own. Likewise each of the few
+# thousand combinations of ticket attributes is frozen once, by its first ticket,
+# and later tickets share it.
+_SHAPES: dict[tuple[object, ...], Arrival] = {}
+_ATTRIBUTES: dict[tuple[str, str, int], Mapping[str, Any]] = {}
+_SECOND: Final = dt.timedelta(seconds=1)
+_from_seconds: Final = dt.datetime.fromtimestamp
 
 
 def _shape(r: Request) -> Arrival:

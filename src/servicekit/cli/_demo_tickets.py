@@ -18,9 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from typing import TYPE_CHECKING, Final
-
-import attrs
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from servicekit._vocabulary import Channel, Priority, Tier
 from servicekit.cli._demo_data import ZONE
@@ -36,6 +34,8 @@ from servicekit.sla._model import moved_event
 from servicekit.sla.presets import SERVICE_STANDARD
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from servicekit.cli._demo_data import World
     from servicekit.cli._demo_sim import Outcome
 
@@ -68,8 +68,7 @@ _BREACHED: Final = MetricState.BREACHED.value
 DIMENSIONS: Final = ("response_speed", "resolution", "attitude", "follow_up")
 
 
-@attrs.frozen
-class MetricOutcome:
+class MetricOutcome(NamedTuple):
     """One SLA metric of one request at the month's end."""
 
     metric: str
@@ -80,8 +79,12 @@ class MetricOutcome:
     late_by: float | None  # seconds past due, for breached metrics only
 
 
-@attrs.frozen
-class Summary:
+# The month's requests are summarised into ~30,000 of these, and the outcomes of their
+# breached metrics into ~17,000 of those above: as named tuples they are as
+# immutable as frozen attrs classes, read their fields as quickly, and cost a sixth
+# as much to build (a frozen attrs class sets each field through object.__setattr__)
+# and less to send back from a worker process.
+class Summary(NamedTuple):
     """What the report needs to know about one request."""
 
     id: str
@@ -132,30 +135,42 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
     quality = {c.name: c.quality for c in world.cities}
     now = _from_seconds(world.end - 1, ZONE)
     maker = EventMaker(ZONE)
-    # A request's draws come from its own seed. Only a survey reads its generator
-    # after the conversation, so the others share one, seeded anew for each: the
-    # same draws, without building a generator each (``Random(seed)`` is
-    # ``Random().seed(seed)``).
-    reseeded = random.Random()
-    rngs = []
-    talks = []
-    for o in outcomes:
-        seed = o.request.seed
-        if o.request.answers_survey:
-            rng = random.Random(seed)
-        else:
-            rng = reseeded
-            rng.seed(seed)
-        rngs.append(rng)
-        talks.append(_conversation(world, o, rng, maker))
+    # A request's draws come from its own seed. One generator serves every request,
+    # seeded anew for each (``Random(seed)`` is ``Random().seed(seed)``): a survey's
+    # draws are taken right after the conversation's, before the next request
+    # reseeds it, and its answers are worked out from them once the SLA report says
+    # how it went.
+    rng = random.Random()
+    reseed = rng.seed
+    talks: list[tuple[bool, bool | None, tuple[float, ...] | None]] = []
+    talk = talks.append
+
+    def logs() -> Iterator[list[TicketEvent]]:
+        for o in outcomes:
+            r = o.request
+            reseed(r.seed)
+            events, solved, first_contact = _conversation(world, o, rng, maker)
+            talk(
+                (
+                    solved,
+                    first_contact,
+                    _survey_draws(rng) if solved and r.answers_survey else None,
+                )
+            )
+            yield events
+
     # One call for the month's logs: the policies are read once, not per request.
-    reports = evaluate_many(SERVICE_STANDARD, (t[0] for t in talks), now)
-    out = []
+    # It is lazy and in order, so each log is evaluated (and dropped) right after it
+    # is drawn, and ``talks[i]`` is request i's by the time its report comes.
+    reports = evaluate_many(SERVICE_STANDARD, logs(), now)
+    out: list[Summary] = []
+    add = out.append
+    value = _VALUE
+    breached_state = _BREACHED_STATE
     # Unbreached outcomes are a few dozen values, shared by every request.
-    shared: dict[tuple[str, str, int, int], MetricOutcome] = {}
-    for o, rng, (_, solved, first_contact), report in zip(
-        outcomes, rngs, talks, reports, strict=True
-    ):
+    shared: dict[tuple[str, MetricState, int, int], MetricOutcome] = {}
+    for i, (o, report) in enumerate(zip(outcomes, reports, strict=True)):
+        solved, first_contact, draws = talks[i]
         r = o.request
         # A metric's outcome is breached exactly when its state is; an unbreached
         # one is found among the shared outcomes here, without calling _metric.
@@ -163,59 +178,60 @@ def summarise(world: World, outcomes: list[Outcome]) -> list[Summary]:
         breached = False
         for m, status in report.metrics.items():
             state = status.state
-            outcome = (
-                None
-                if state is _BREACHED_STATE
-                else shared.get(
-                    (str(m), _VALUE[state], status.cycles, status.breached_cycles)
-                )
-            )
+            if state is breached_state:
+                breached = True
+                found.append(_metric(str(m), status, now, shared))
+                continue
+            outcome = shared.get((m, state, status.cycles, status.breached_cycles))
             if outcome is None:
                 outcome = _metric(str(m), status, now, shared)
-                breached = breached or state is _BREACHED_STATE
             found.append(outcome)
-        metrics = tuple(found)
+        agent = o.agent
         matched = (
             None
-            if r.language == "zh" or o.agent is None
-            else r.language in speakers[o.agent]
+            if r.language == "zh" or agent is None
+            else r.language in speakers[agent]
         )
+        wait = o.wait
         survey = None
-        if r.answers_survey and solved:
+        if draws is not None:
             mood = (
                 quality[r.city]
                 + 0.8 * r.noise
                 - (1.0 if breached else 0.0)
                 - (0.0 if first_contact else 0.5)
                 + (0.4 if matched else 0.0)
-                - 0.5 * _waited(o.wait)
+                - 0.5 * _waited(wait)
             )
-            survey = _survey(rng, o, mood)
-        out.append(
+            survey = _answers(draws, wait, mood)
+        owner = o.owner
+        manager = o.manager
+        decided = o.decided
+        add(
             Summary(
                 id=r.id,
                 city=r.city,
                 desk=r.desk,
                 customer=r.customer,
-                channel=_VALUE[r.channel],
-                priority=_VALUE[o.priority],
-                tier=_VALUE[r.tier],
+                channel=value[r.channel],
+                priority=value[o.priority],
+                tier=value[r.tier],
                 category=r.category,
                 policy=report.policy,
                 created=r.created,
                 bot_only=o.bot_solved,
-                assigned=o.agent is not None,
-                wait=o.wait,
+                assigned=agent is not None,
+                wait=wait,
                 handling=r.handling,
-                routed_after=None if o.decided is None else o.decided - r.created,
+                routed_after=None if decided is None else decided - r.created,
                 step=o.step,
-                had_owner=o.owner is not None,
-                to_owner=o.owner is not None and o.agent == o.owner,
-                had_manager=o.manager is not None,
-                to_manager=o.manager is not None and o.agent == o.manager,
+                had_owner=owner is not None,
+                to_owner=owner is not None and agent == owner,
+                had_manager=manager is not None,
+                to_manager=manager is not None and agent == manager,
                 language=r.language,
                 language_matched=matched,
-                metrics=metrics,
+                metrics=tuple(found),
                 solved=solved,
                 first_contact=first_contact,
                 survey=survey,
@@ -228,20 +244,28 @@ def _metric(
     name: str,
     status: MetricStatus,
     now: dt.datetime,
-    shared: dict[tuple[str, str, int, int], MetricOutcome],
+    shared: dict[tuple[str, MetricState, int, int], MetricOutcome],
 ) -> MetricOutcome:
     """The outcome of one metric; instants are read only for breached ones (cheaper).
 
     An outcome without a breach is only its name, state and counts: one frozen
-    value per combination, kept in ``shared``, serves every request that has it.
+    value per combination, kept in ``shared`` under (name, state, cycles, breached
+    cycles), serves every request that has it.
     """
     state = status.state
     due_at = status.due_at if state is _BREACHED_STATE else None
     if due_at is None:
-        key = (name, _VALUE[state], status.cycles, status.breached_cycles)
+        key = (name, state, status.cycles, status.breached_cycles)
         outcome = shared.get(key)
         if outcome is None:
-            outcome = shared[key] = MetricOutcome(*key, due_at=None, late_by=None)
+            outcome = shared[key] = MetricOutcome(
+                name,
+                _VALUE[state],
+                status.cycles,
+                status.breached_cycles,
+                due_at=None,
+                late_by=None,
+            )
         return outcome
     end = status.stopped_at or now
     # The plain datetime difference: pendulum's own builds an Interval (slow);
@@ -444,18 +468,40 @@ def _waited(wait: int | None) -> float:
 
 def _survey(rng: random.Random, o: Outcome, mood: float) -> dict[str, object]:
     """A customer's answers: four 1-5 ratings (follow-up sometimes skipped), NPS, CSAT."""
+    return _answers(_survey_draws(rng), o.wait, mood)
 
-    def rate(shift: float = 0.0) -> int:
-        return min(5, max(1, round(4.3 + 0.75 * (mood + shift) + rng.gauss(0.0, 0.6))))
 
-    answers: dict[str, object] = {
+def _survey_draws(rng: random.Random) -> tuple[float, ...]:
+    """A survey's draws, in the order its answers take them; None for a skipped one.
+
+    Whether the follow-up is rated is drawn before its rating, and no draw depends
+    on the customer's mood, so the draws can be taken before the mood is known.
+    """
+    gauss = rng.gauss
+    speed = gauss(0.0, 0.6)
+    resolution = gauss(0.0, 0.6)
+    attitude = gauss(0.0, 0.6)
+    follow_up = gauss(0.0, 0.6) if rng.random() < 0.7 else None
+    promoter = gauss(0.0, 1.2)
+    return speed, resolution, attitude, follow_up, promoter, gauss(0.0, 0.6)  # type: ignore[return-value]
+
+
+def _answers(
+    draws: tuple[float, ...], wait: int | None, mood: float
+) -> dict[str, object]:
+    """The answers of a customer in ``mood`` who waited ``wait``, from ``draws``."""
+    speed, resolution, attitude, follow_up, promoter, satisfied = draws
+
+    def rate(shift: float, noise: float) -> int:
+        return min(5, max(1, round(4.3 + 0.75 * (mood + shift) + noise)))
+
+    return {
         # The wait is what a customer rates first: a minute costs little, an
         # afternoon a lot, a night the most.
-        "response_speed": rate(0.5 - 1.6 * _waited(o.wait)),
-        "resolution": rate(),
-        "attitude": rate(0.3),
-        "follow_up": rate(-0.2) if rng.random() < 0.7 else None,
+        "response_speed": rate(0.5 - 1.6 * _waited(wait), speed),
+        "resolution": rate(0.0, resolution),
+        "attitude": rate(0.3, attitude),
+        "follow_up": None if follow_up is None else rate(-0.2, follow_up),
+        "nps": min(10, max(0, round(8.9 + 1.5 * mood + promoter))),
+        "csat": rate(0.1, satisfied),
     }
-    answers["nps"] = min(10, max(0, round(8.9 + 1.5 * mood + rng.gauss(0.0, 1.2))))
-    answers["csat"] = rate(0.1)
-    return answers

@@ -12,6 +12,7 @@ changes them. Nothing here reads a clock or draws a random number.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
@@ -167,27 +168,30 @@ class Arrival(_codec.Serialisable):
             True
         """
         # Each changed field goes through the ticket's own converter, so it is
-        # checked exactly as a new Ticket would check it; the rest was checked when
-        # this arrival's ticket was built.
-        at = _as_ticket("created_at", created_at)
+        # checked exactly as a new Ticket would check it (in the same order); the
+        # rest was checked when this arrival's ticket was built and is copied, read
+        # in one call.
+        at = _CREATED_AT(created_at)
         old = self.ticket
-        ticket = object.__new__(Ticket)
-        for name, put in _TICKET_SETTERS:
-            put(ticket, getattr(old, name))
-        _SET_ID(ticket, _as_ticket("id", id))
+        ticket = _new(Ticket)
+        for put, value in zip(_KEPT_SETTERS, _KEPT(old), strict=True):
+            put(ticket, value)
+        _SET_ID(ticket, _TICKET_ID(id))
         _SET_CREATED_AT(ticket, at)
         _SET_CREATED_US(ticket, v.micros(at))
-        _SET_CUSTOMER_ID(ticket, _as_ticket("customer_id", customer_id))
-        if attributes is not None:
-            _SET_ATTRIBUTES(ticket, _attributes(attributes))
-        return v.trusted(
-            Arrival,
-            ticket=ticket,
-            handling=_handling(handling),
-            patience=self.patience,
-            pickup=self.pickup if pickup is None else _pickup(pickup),
-            kind=self.kind,
+        _SET_CUSTOMER_ID(ticket, _CUSTOMER_ID(customer_id))
+        _SET_ATTRIBUTES(
+            ticket, old.attributes if attributes is None else _attributes(attributes)
         )
+        handled = _checked_handling(handling)
+        kept = self.pickup if pickup is None else _checked_pickup(pickup)
+        out = _new(Arrival)
+        _PUT_TICKET(out, ticket)
+        _PUT_HANDLING(out, handled)
+        _PUT_PATIENCE(out, self.patience)
+        _PUT_PICKUP(out, kept)
+        _PUT_KIND(out, self.kind)
+        return out
 
 
 # Each ticket field's own converter, looked up once.
@@ -203,8 +207,13 @@ def _as_ticket(name: str, value: object) -> Any:
     return _TICKET_CONVERTERS[name](value)
 
 
+_CREATED_AT: Final = _TICKET_CONVERTERS["created_at"]
+_TICKET_ID: Final = _TICKET_CONVERTERS["id"]
+_CUSTOMER_ID: Final = _TICKET_CONVERTERS["customer_id"]
+_new: Final = object.__new__
 # Each ticket field's setter, and those ``repeated`` changes by name: a repeated
-# ticket is a copy of its shape's with these set again.
+# ticket is a copy of its shape's with these set again. The fields it keeps are read
+# with one getter and set with their slots' setters.
 _TICKET_SETTERS: Final = v.slot_setters(Ticket)
 _SETTER_OF: Final = dict(_TICKET_SETTERS)
 _SET_ID: Final = _SETTER_OF["id"]
@@ -212,26 +221,59 @@ _SET_CREATED_AT: Final = _SETTER_OF["created_at"]
 _SET_CREATED_US: Final = _SETTER_OF["_created_us"]
 _SET_CUSTOMER_ID: Final = _SETTER_OF["customer_id"]
 _SET_ATTRIBUTES: Final = _SETTER_OF["attributes"]
+_CHANGED: Final = frozenset(
+    {"id", "created_at", "_created_us", "customer_id", "attributes"}
+)
+_KEPT_NAMES: Final = tuple(n for n, _ in _TICKET_SETTERS if n not in _CHANGED)
+_KEPT: Final = operator.attrgetter(*_KEPT_NAMES)
+_KEPT_SETTERS: Final = tuple(_SETTER_OF[n] for n in _KEPT_NAMES)
 # The values a flat attributes mapping may hold as they are: JSON's scalars but
 # floats, which are checked for being finite.
 _PLAIN_VALUES: Final = frozenset({str, int, bool, type(None)})
+_ZERO: Final = dt.timedelta(0)
+
+
+# An arrival's setters, by field (a field added later fails here, at import).
+_PUT_TICKET, _PUT_HANDLING, _PUT_PATIENCE, _PUT_PICKUP, _PUT_KIND = v.field_setters(
+    Arrival, "ticket", "handling", "patience", "pickup", "kind"
+)
+
+
+def _checked_handling(value: object) -> dt.timedelta:
+    """``_handling(value)``; a plain timedelta of zero or more is taken at once."""
+    if type(value) is dt.timedelta and value >= _ZERO:
+        return value
+    return _handling(value)
+
+
+def _checked_pickup(value: object) -> dt.timedelta:
+    """``_pickup(value)``; a plain timedelta of zero or more is taken at once."""
+    if type(value) is dt.timedelta and value >= _ZERO:
+        return value
+    return _pickup(value)
 
 
 def _attributes(value: object) -> Any:
     """``value`` as the ticket's ``attributes`` converter makes it, flat ones quickly.
 
     A plain dict of text keys to text, whole numbers, booleans or None freezes to a
-    ``FrozenMap`` of its items as it is, which is what the converter builds for it
-    after checking each item; anything else (nested, floats, other mappings, a bad
-    key or value) goes through the converter itself, which checks it and says why.
+    ``FrozenMap`` of its items in key order, which is what the converter builds for
+    it after checking each item; a ``FrozenMap`` of such items (one a ticket holds,
+    say) is already what the converter would build again, so it is kept as it is.
+    Anything else (nested, floats, other mappings, a bad key or value) goes through
+    the converter itself, which checks it and says why.
     """
-    if type(value) is dict:
+    kind = type(value)
+    if kind is dict or kind is v.FrozenMap:
         plain = _PLAIN_VALUES
-        for key, item in value.items():
+        for key, item in value.items():  # type: ignore[attr-defined]
             if type(key) is not str or type(item) not in plain:
                 break
         else:
-            return v.FrozenMap(value)
+            if kind is v.FrozenMap:
+                return value
+            # Text keys are distinct, so the items sort by key alone.
+            return v.FrozenMap.in_order(dict(sorted(value.items())))  # type: ignore[attr-defined]
     return _as_ticket("attributes", value)
 
 
