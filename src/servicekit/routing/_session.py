@@ -240,7 +240,15 @@ class Session(Engine):
         plan = self.plans[n]
         sig = self._signature(ticket, ctx, plan, rkey, needs)
         members = self._eligible_ids(sig)
-        chosen = self._choose(ticket, ctx, plan, sig, members)
+        # Preferences only order the candidates: with one (or none), the choice is
+        # that agent if the dynamic filters let them take it now, which is what
+        # _best_entry reads from the live state (kept current: a change clears its
+        # cache). Most of the desk's tickets qualify for one agent or none.
+        chosen = (
+            self._best_entry(members, ticket.channel, plan)
+            if len(members) < 2
+            else self._choose(ticket, ctx, plan, sig, members)
+        )
         if chosen is not None:
             self._take(chosen, ticket.channel)
         return chosen, relax.name
