@@ -447,7 +447,6 @@ class Desk:
             return []
         queue = self.queue
         tickets = [queue[i] for i in candidates]
-        by_id = {t.id: i for t, i in zip(tickets, candidates, strict=True)}
         rooms = self.rooms
         session = self.session
         if session is not None:
@@ -461,12 +460,13 @@ class Desk:
                 self.base_us + round(now * _MICRO),
                 checked=True,
             )
-            for ticket_id, agent_id, _ in placed:
+            taken = self._taken(now, candidates, tickets, placed)
+            for i, agent_id, _ in taken:
                 # One more on this channel: only this channel's room can end.
-                channel = self.queue[by_id[ticket_id]].channel
+                channel = self.holding[i][1]
                 if not session.has_room(agent_id, channel):
                     rooms[agent_id] = rooms[agent_id] - {channel}
-            return self._taken(now, by_id, placed)
+            return taken
         result = self.router.dispatch(
             tickets,
             [self.agents[a] for a in self.present],
@@ -478,15 +478,26 @@ class Desk:
                 rooms[agent.id] = _room(agent)
         return self._taken(
             now,
-            by_id,
+            candidates,
+            tickets,
             [(a.ticket_id, a.agent_id, a.step) for a in result.assignments],
         )
 
     def _taken(
-        self, now: float, by_id: dict[str, int], placed: list[tuple[str, str, str]]
+        self,
+        now: float,
+        candidates: list[int],
+        tickets: list[Ticket],
+        placed: list[tuple[str, str, str]],
     ) -> list[tuple[int, str, str]]:
-        """Take the ``placed`` contacts off the queue; (contact, agent, step) each."""
-        taken = []
+        """Take the ``placed`` contacts off the queue; (contact, agent, step) each.
+
+        ``tickets``: the ``candidates``' tickets, in their order.
+        """
+        taken: list[tuple[int, str, str]] = []
+        if not placed:
+            return taken  # a quarter of the dispatches place nobody
+        by_id = {t.id: i for t, i in zip(tickets, candidates, strict=True)}
         for ticket_id, agent_id, step in placed:
             i = by_id[ticket_id]
             ticket = self.queue.pop(i)
