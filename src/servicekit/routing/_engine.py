@@ -406,14 +406,15 @@ class Engine:
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
-    def _eligible(  # private hot path: positional on purpose
+    def _signature(
         self,
         ticket: Ticket,
         ctx: RoutingContext,
         plan: Plan,
         rkey: Hashable,
         needs: Needs,
-    ) -> tuple[Hashable, AbstractSet[str], tuple[Reason, ...]]:
+    ) -> tuple[tuple[int, Hashable], ...]:
+        """The keys of the static filters that restrict ``ticket``: (position, key)."""
         req, fixed = needs
         if fixed is None:
             # Worked out once per requirements and channel (the memo's key), and
@@ -429,6 +430,17 @@ class Engine:
             k = p.fast_filter_key(ticket, ctx)
             if k is not None:
                 sig = (*sig, (pos, k))
+        return sig
+
+    def _eligible(  # private hot path: positional on purpose
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        plan: Plan,
+        rkey: Hashable,
+        needs: Needs,
+    ) -> tuple[Hashable, AbstractSet[str], tuple[Reason, ...]]:
+        sig = self._signature(ticket, ctx, plan, rkey, needs)
         hit = self.eligible.get(sig)
         if hit is not None:
             return hit

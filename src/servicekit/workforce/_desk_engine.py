@@ -11,7 +11,6 @@ random generator, or do I/O.
 from __future__ import annotations
 
 import collections
-import datetime as dt
 import heapq
 import math
 import random
@@ -22,6 +21,7 @@ from servicekit.routing import _values as v
 from servicekit.routing._session import Session
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Collection, Sequence
 
     from servicekit._vocabulary import Channel
@@ -205,7 +205,9 @@ class Desk:
             for on, off, agent in duty:
                 self._push(on, _ON, agent)
                 self._push(off, _OFF, agent)
-        self.present = sorted(+self.on_duty)
+        # A tuple, made anew only when someone comes or goes: the session knows
+        # an unchanged line-up by identity.
+        self.present = tuple(sorted(+self.on_duty))
         self.retries = sorted({s.after.total_seconds() for s in router.escalations})
         # A ticket naming its case owner is offered again when its wait for the
         # busy owner ends: the router then lets others take it.
@@ -224,24 +226,40 @@ class Desk:
         self.queue: dict[int, Ticket] = {}
         self.waiting: dict[Channel, int] = {}
         self.holding: dict[int, tuple[str, Channel]] = {}
+        # Each waiting contact's retries not yet on the heap, as (instant, sequence
+        # number), latest first (see _later).
+        self.later: dict[int, list[tuple[float, int]]] = {}
 
     def _push(self, at: float, kind: int, key: int | str) -> None:
         heapq.heappush(self.heap, (at, kind, self.seq, key))
         self.seq += 1
 
+    def _later(self, i: int) -> None:
+        """Put contact ``i``'s next retry on the heap, if it still waits and has one.
+
+        Most contacts are taken long before their first retry, which would then only
+        be popped and dropped: so a contact's retries go on the heap one at a time,
+        each once the one before found it still waiting. Each keeps the sequence
+        number it was given on arrival, so the events run in the very order they
+        would if all had been pushed then.
+        """
+        steps = self.later.get(i)
+        if steps and i in self.queue:
+            at, seq = steps.pop()
+            heapq.heappush(self.heap, (at, _RETRY, seq, i))
+
     def instant(self, seconds: float) -> dt.datetime:
         """The instant ``seconds`` after the start, to the microsecond, in UTC."""
-        return self.base + dt.timedelta(microseconds=round(seconds * _MICRO))
+        return self.base + v.MICROSECOND * round(seconds * _MICRO)
 
     def local(self, seconds: float) -> dt.datetime:
         """The instant ``seconds`` after the start, in the start's zone.
 
         ``instant(seconds).astimezone(zone)`` exactly (``base`` is in UTC), without
-        building the UTC value first.
+        building the UTC value first. (A timedelta times a whole number is exact, and
+        several times cheaper to make than ``timedelta(microseconds=...)``.)
         """
-        return self.fromutc(
-            self.base_in_zone + dt.timedelta(microseconds=round(seconds * _MICRO))
-        )
+        return self.fromutc(self.base_in_zone + v.MICROSECOND * round(seconds * _MICRO))
 
     def run(self, draws: Sequence[Draws]) -> list[Outcome]:
         """Run every event; one outcome per contact, in the order of ``draws``."""
@@ -278,14 +296,14 @@ class Desk:
             elif kind == _ON:
                 agent_id = str(key)
                 self.on_duty[agent_id] += 1
-                self.present = sorted(+self.on_duty)
+                self.present = tuple(sorted(+self.on_duty))
                 if not self._room_for_waiting(agent_id):
                     continue
                 candidates = self._on_channels(self.rooms[agent_id])
             elif kind == _OFF:
                 agent_id = str(key)
                 self.on_duty[agent_id] -= 1
-                self.present = sorted(+self.on_duty)
+                self.present = tuple(sorted(+self.on_duty))
                 # One agent fewer lets a contact be placed only when it was
                 # waiting for that agent as its case owner.
                 if self.on_duty[agent_id] > 0 or not self.owner_named:
@@ -296,6 +314,7 @@ class Desk:
             elif kind == _ARRIVE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
                 if not self._room_on(self._arrive(key, draws[key]).channel):
+                    self._later(key)
                     continue
                 candidates = [key]
             elif kind == _HANG_UP:
@@ -308,7 +327,10 @@ class Desk:
             else:  # a retry: the contact's wait crossed one of the router's steps
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
                 waiting = self.queue.get(key)
-                if waiting is None or not self._room_on(waiting.channel):
+                if waiting is None:
+                    continue
+                if not self._room_on(waiting.channel):
+                    self._later(key)
                     continue
                 candidates = [key]
             for i, agent_id, step in self._dispatch(now, candidates):
@@ -321,6 +343,8 @@ class Desk:
                 routed[i] = now
                 steps[i] = step
                 self._push(taken + draws[i].handling, _DONE, i)
+            if kind >= _ARRIVE:  # an arrival or a retry: its contact's next retry
+                self._later(key)  # type: ignore[arg-type]
         owners = self.owner_named
         return [
             Outcome(
@@ -372,16 +396,24 @@ class Desk:
             if seen is not None and d.arrival - seen.at <= self.owner_memory:
                 # The owner is an id the router itself chose: nothing to check.
                 ticket = v.trusted_evolve(ticket, owner_id=seen.agent)
+        # The retries' sequence numbers are taken here, in the order they were
+        # always pushed in; _later pushes them one at a time.
+        steps = []
         if ticket.owner_id is not None:
             self.owner_named[i] = ticket.owner_id
             for after in self.owner_waits:
-                self._push(d.arrival + after, _RETRY, i)
+                steps.append((d.arrival + after, self.seq))
+                self.seq += 1
         self.queue[i] = ticket
         self.waiting[ticket.channel] = self.waiting.get(ticket.channel, 0) + 1
         if not math.isinf(d.patience):
             self._push(d.arrival + d.patience, _HANG_UP, i)
         for after in self.retries:
-            self._push(d.arrival + after, _RETRY, i)
+            steps.append((d.arrival + after, self.seq))
+            self.seq += 1
+        if steps:
+            steps.sort(reverse=True)
+            self.later[i] = steps
         return ticket
 
     def _finish(self, i: int) -> tuple[str, Channel]:
@@ -413,26 +445,30 @@ class Desk:
         """
         if not candidates:
             return []
-        by_id = {self.queue[i].id: i for i in candidates}
+        queue = self.queue
+        tickets = [queue[i] for i in candidates]
         rooms = self.rooms
         session = self.session
         if session is not None:
             # The instant in microseconds as instant() makes it, without reading
-            # it back from the datetime.
+            # it back from the datetime. The queue holds distinct, unassigned
+            # tickets (arrivals are checked so; the desk's own are made so).
             placed = session.dispatch(
-                [self.queue[i] for i in candidates],
+                tickets,
                 self.present,
                 self.instant(now),
                 self.base_us + round(now * _MICRO),
+                checked=True,
             )
-            for ticket_id, agent_id, _ in placed:
+            taken = self._taken(now, candidates, tickets, placed)
+            for i, agent_id, _ in taken:
                 # One more on this channel: only this channel's room can end.
-                channel = self.queue[by_id[ticket_id]].channel
+                channel = self.holding[i][1]
                 if not session.has_room(agent_id, channel):
                     rooms[agent_id] = rooms[agent_id] - {channel}
-            return self._taken(now, by_id, placed)
+            return taken
         result = self.router.dispatch(
-            [self.queue[i] for i in candidates],
+            tickets,
             [self.agents[a] for a in self.present],
             self.instant(now),
         )
@@ -442,15 +478,26 @@ class Desk:
                 rooms[agent.id] = _room(agent)
         return self._taken(
             now,
-            by_id,
+            candidates,
+            tickets,
             [(a.ticket_id, a.agent_id, a.step) for a in result.assignments],
         )
 
     def _taken(
-        self, now: float, by_id: dict[str, int], placed: list[tuple[str, str, str]]
+        self,
+        now: float,
+        candidates: list[int],
+        tickets: list[Ticket],
+        placed: list[tuple[str, str, str]],
     ) -> list[tuple[int, str, str]]:
-        """Take the ``placed`` contacts off the queue; (contact, agent, step) each."""
-        taken = []
+        """Take the ``placed`` contacts off the queue; (contact, agent, step) each.
+
+        ``tickets``: the ``candidates``' tickets, in their order.
+        """
+        taken: list[tuple[int, str, str]] = []
+        if not placed:
+            return taken  # a quarter of the dispatches place nobody
+        by_id = {t.id: i for t, i in zip(tickets, candidates, strict=True)}
         for ticket_id, agent_id, step in placed:
             i = by_id[ticket_id]
             ticket = self.queue.pop(i)

@@ -1268,23 +1268,48 @@ def _contact(  # noqa: PLR0917 -- private: one outcome and what it is read with
     if policies is not None:
         report = evaluate(policies, _events(o.draws, o, kind, desk, end[1]), end[0])
     ticket = o.draws.ticket
+    local = desk.local
     # Every field comes from the run's own checked values: the fast constructor
-    # skips checking them again, once per contact.
-    return v.trusted(
-        SimulatedContact,
-        id=f"C{i + 1}" if ticket is None else ticket.id,
-        kind=kind.name,
-        arrived_at=desk.local(o.draws.arrival),
-        answered_at=None if o.answered is None else desk.local(o.answered),
-        ended_at=None if o.ended is None else desk.local(o.ended),
-        agent_id=o.agent,
-        counted=counted,
-        sla=report,
-        routed_at=None if o.routed is None else desk.local(o.routed),
-        step=o.step,
-        owner_id=o.owner,
-        by_bot=o.draws.bot_keeps,
-    )
+    # skips checking them again, once per contact, and takes them in field order
+    # (no table of them by name).
+    out = object.__new__(SimulatedContact)
+    for put, value in zip(
+        _PUT_CONTACT,
+        (
+            f"C{i + 1}" if ticket is None else ticket.id,
+            kind.name,
+            local(o.draws.arrival),
+            None if o.answered is None else local(o.answered),
+            None if o.ended is None else local(o.ended),
+            o.agent,
+            counted,
+            report,
+            None if o.routed is None else local(o.routed),
+            o.step,
+            o.owner,
+            o.draws.bot_keeps,
+        ),
+        strict=True,
+    ):
+        put(out, value)
+    return out
+
+
+_PUT_CONTACT: Final = v.field_setters(
+    SimulatedContact,
+    "id",
+    "kind",
+    "arrived_at",
+    "answered_at",
+    "ended_at",
+    "agent_id",
+    "counted",
+    "sla",
+    "routed_at",
+    "step",
+    "owner_id",
+    "by_bot",
+)
 
 
 def _volumes(value: object) -> tuple[float, ...]:
