@@ -268,20 +268,27 @@ class Desk:
         taken_by: list[str | None] = [None] * len(draws)
         routed: list[float | None] = [None] * len(draws)
         steps: list[str | None] = [None] * len(draws)
+        heap = self.heap
         for i, d in enumerate(draws):
             if d.bot_keeps:
                 ended[i] = d.arrival  # answered and kept by the bot on arrival
             else:
-                self._push(d.arrival, _ARRIVE, i)
+                heap.append((d.arrival, _ARRIVE, self.seq, i))
+                self.seq += 1
+        # Made a heap at once rather than pushed one by one: the same events, each
+        # with its own sequence number, so they pop in the same order either way.
+        heapq.heapify(heap)
+        pop = heapq.heappop
+        until = self.until
         # After every dispatch no waiting contact can be placed (the router places
         # greedily, and placing one only ever uses room up). So an event needs a
         # dispatch only if it could let a contact be placed: whether an agent may
         # take a contact depends on that agent's own room and the contact's own
         # facts and wait, so only the agent or the contact the event changed can
         # have become a match. The router itself decides whether it is one.
-        while self.heap:
-            now, kind, _, key = heapq.heappop(self.heap)
-            if now >= self.until:
+        while heap:
+            now, kind, _, key = pop(heap)
+            if now >= until:
                 break  # nothing more happens: who still waits, waits
             if kind == _DONE:
                 assert isinstance(key, int)  # noqa: S101 -- the heap's own invariant
