@@ -399,13 +399,6 @@ def new_cycle(start: int, active: int | None) -> Cycle:
     return c
 
 
-# The cycles of every track that starts nothing at its fold's creation, shared by
-# all folds and never changed: a fold marks it shared, and own() replaces it.
-_NO_CYCLES: Final = Cycles()
-# The built-in tracks that hold it at creation, as Fold.shared bits.
-_IDLE_AT_CREATION: Final = 1 << NEXT_RESPONSE
-
-
 def new_cycles(last: Cycle | None) -> Cycles:
     """``Cycles()`` with ``last`` as its latest cycle, without the class call."""
     cs: Cycles = _new_object(Cycles)
@@ -473,35 +466,25 @@ class Fold:
         self.status = _OPEN
         self.awaiting = True  # the request itself awaits a reply
         self.first_done = False
-        # Tracks that start nothing at creation share one empty Cycles, marked shared
-        # so that own() gives each its own at its first cycle: most tickets never
-        # start NEXT_RESPONSE (it waits for a customer's message), or a team's.
         self.cycles = cycles = [
             new_cycles(new_cycle(t, t)),  # FIRST_RESPONSE
-            _NO_CYCLES,  # NEXT_RESPONSE
-            new_cycles(None),  # PERIODIC_UPDATE: the first reply starts it
+            new_cycles(None),  # NEXT_RESPONSE
+            new_cycles(None),  # PERIODIC_UPDATE
             new_cycles(new_cycle(t, t)),  # RESOLUTION
         ]
-        # Bit m set: cycles[m] is shared (with the fold this one was copied from, or
-        # the empty _NO_CYCLES), and must be copied before it changes (see own()).
-        shared = _IDLE_AT_CREATION
         # policies.extras and policies.pausable, read without their properties' calls.
         self.extras = extras = policies._extras  # noqa: SLF001
         self.pausable = policies._pausable  # noqa: SLF001
-        for i, base, _condition, _kinds in extras:
-            if base in _STARTS_AT_CREATION:
-                cycles.append(new_cycles(new_cycle(t, t)))
-            else:
-                cycles.append(_NO_CYCLES)
-                shared |= 1 << i
+        for _i, base, _condition, _kinds in extras:
+            cycles.append(
+                new_cycles(new_cycle(t, t) if base in _STARTS_AT_CREATION else None)
+            )
+        # Bit m set: cycles[m] is shared with the fold this one was copied from, and
+        # must be copied before it changes (see own()).
+        self.shared = 0
         if policies.defined:
-            for d in policies.defined:
-                cycles.append(_NO_CYCLES)
-                shared |= 1 << d[0]
-            self.shared = shared
+            self.cycles.extend(Cycles() for _ in policies.defined)
             self.run_defined(created, t)  # rule D1: start_on may name CREATED
-        else:
-            self.shared = shared
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled policy points at calendar engines: ship its index instead.
@@ -512,9 +495,7 @@ class Fold:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
-        # Every track shared: tracks that shared one empty Cycles come back sharing
-        # one (pickle keeps identity), so each is copied before it changes.
-        self.shared = -1
+        self.shared = 0
         self.policy = self.policies.compiled(state["policy"])
 
     @classmethod
@@ -686,10 +667,7 @@ class Fold:
         """Metric ``m``'s cycles, copied first if shared with another fold."""
         bit = 1 << m
         if self.shared & bit:
-            cs = self.cycles[m]
-            # The empty one every fold starts with is never copied: a copy would
-            # share (and append to) its list of earlier cycles.
-            self.cycles[m] = new_cycles(None) if cs is _NO_CYCLES else cs.copy()
+            self.cycles[m] = self.cycles[m].copy()
             self.shared &= ~bit
         return self.cycles[m]
 
@@ -753,32 +731,15 @@ class Fold:
                     c.due = b
         if a is not None:  # c.pause(t), inlined
             if t > a:
-                if c.n == 0:  # c.close(a, t), its first stretch (most stops) inlined
-                    run = _new_object(_Stretches)
-                    run.items = [(a, t)]
-                    run.sums = {}
-                    c.run = run
-                    c.n = 1
-                else:
-                    c.close(a, t)
+                c.close(a, t)
             c.active = None
         c.stop = t
 
     def start(self, m: int, t: int) -> None:
         paused = m in self.pausable and self.status in self.policy.pause_on
         cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
-        # new_cycle(t, None if paused else t), inlined.
-        c: Cycle = _new_object(Cycle)
-        c.start = t
-        c.run = _NO_STRETCHES
-        c.n = 0
-        c.active = None if paused else t
-        c.stop = None
-        c.breach = None
-        c.due = None
-        c.passed = None
-        c.floor = None
-        if cycles.last is None:  # cycles.append(c), its first cycle inlined
+        c = new_cycle(t, None if paused else t)
+        if cycles.last is None:  # cycles.append(c), inlined for a first cycle (most)
             cycles.last = c
         else:
             cycles.append(c)
