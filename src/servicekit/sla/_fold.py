@@ -49,10 +49,8 @@ from servicekit.sla._report import (
     MetricStatus,
     SlaReport,
     alert_order,
-    alert_us,
     assembled_report,
     due_us,
-    first_after,
     new_alert,
     new_status,
 )
@@ -445,21 +443,21 @@ class Fold:
             raise InvalidEventError(msg, message=said_as)
         t = created._us  # noqa: SLF001
         self.policies = policies
-        self.priority = created.priority
-        self.tier = created.tier
-        self.channel = created.channel
-        self.category = created.category
-        self.attributes = created.attributes
-        # self.select(), inlined: the facts are the event's.
-        self.policy: CompiledPolicy = policies.compiled(
-            policies.index_for(
-                created.priority,
-                created.tier,
-                created.channel,
-                created.category,
-                created.attributes,
-            )
+        self.priority = priority = created.priority
+        self.tier = tier = created.tier
+        self.channel = channel = created.channel
+        self.category = category = created.category
+        self.attributes = attributes = created.attributes
+        # self.select(), inlined: the facts are the event's. When no condition reads
+        # an attribute (SERVICE_STANDARD), index_for's memo is read here first.
+        index = (
+            policies._memo.get((priority, tier, channel, category, ()))  # noqa: SLF001
+            if policies._keyed_attributes == ()  # noqa: SLF001
+            else None
         )
+        if index is None:
+            index = policies.index_for(priority, tier, channel, category, attributes)
+        self.policy: CompiledPolicy = policies._compiled[index]  # noqa: SLF001
         self.since = t  # when the current policy took force (rule 7)
         # The policy changed while the ticket was solved (in event order, so also a
         # change listed after the solve in the same instant): rule 7 floor on reopen.
@@ -740,7 +738,11 @@ class Fold:
     def start(self, m: int, t: int) -> None:
         paused = m in self.pausable and self.status in self.policy.pause_on
         cycles = self.own(m) if self.shared & (1 << m) else self.cycles[m]
-        cycles.append(new_cycle(t, None if paused else t))
+        c = new_cycle(t, None if paused else t)
+        if cycles.last is None:  # cycles.append(c), inlined for a first cycle (most)
+            cycles.last = c
+        else:
+            cycles.append(c)
 
     def solve(self, t: int) -> None:
         # Rule 12: solving stops every clock but a team's (rule D4). Most are
@@ -1051,7 +1053,10 @@ class Fold:
         metrics: dict[Metric | str, MetricStatus] = {}
         targets: dict[str, MetricStatus] = {}
         alerts: list[Alert] = []
-        hi = now  # the latest instant the report shows (check_range, inlined)
+        hi = now  # the latest instant the report shows (for check_range)
+        # The first alert after now (first_after of the sorted alerts, inlined: the
+        # earliest instant after now, whichever alert has it).
+        nxt: int | None = None
         # Each target's status, built here rather than in a method of its own: this
         # runs for every target of every report, and the loop also needs its due.
         due: int | None
@@ -1062,32 +1067,43 @@ class Fold:
             c = cs.last
             if c is None:
                 due = None
-                status = new_status(
-                    metric,
-                    _NOT_STARTED,
-                    ct.target,
-                    tz,
-                    0,  # cycles
-                    0,  # breached_cycles
-                    0,  # elapsed_us
-                    None,  # started_us
-                    None,  # due_us
-                    None,  # breached_us
-                    None,  # stopped_us
-                )
+                # The same for every ticket: built once per target (a value).
+                status = ct.idle
+                if status is None:
+                    status = ct.idle = new_status(
+                        metric,
+                        _NOT_STARTED,
+                        ct.target,
+                        tz,
+                        0,  # cycles
+                        0,  # breached_cycles
+                        0,  # elapsed_us
+                        None,  # started_us
+                        None,  # due_us
+                        None,  # breached_us
+                        None,  # stopped_us
+                    )
             else:
                 # len(cs), the finished stretches' sum and, for a cycle never paused,
                 # c.crossing and self.clamp, inlined; ct.span and ct.add too.
                 n = cs.n + 1
                 done = c.n
-                elapsed = 0 if done == 0 else c.sums(ct)[done]
-                active = c.active
+                stop = c.stop
                 eng = ct.engine
+                if done == 0:
+                    elapsed = 0
+                elif done == 1 and stop is not None:
+                    # One stretch (most stopped cycles), and no crossing to come
+                    # that would reuse the prefix sums: its span, not c.sums(ct).
+                    s0, s1 = c.run.items[0]
+                    elapsed = s1 - s0 if eng is None else eng.between_us(s0, s1)
+                else:
+                    elapsed = c.sums(ct)[done]
+                active = c.active
                 if active is not None:
                     elapsed += (
                         now - active if eng is None else eng.between_us(active, now)
                     )
-                stop = c.stop
                 breach = c.breach
                 if stop is not None:
                     state = _MET if breach is None else _BREACHED
@@ -1139,10 +1155,20 @@ class Fold:
                                 alerts.append(
                                     new_alert(_WARNING, metric, f, n, tz, w, ct.name)
                                 )
+                                if w > now:
+                                    if nxt is None or w < nxt:
+                                        nxt = w
+                                    if w > hi:  # noqa: PLR1730  (max() costs a call)
+                                        hi = w
                 # Rule 19: the breach, passed or ahead; none for a met or paused cycle.
                 end = breach if breach is not None or stop is not None else due
                 if end is not None:
                     alerts.append(new_alert(_BREACH, metric, 1.0, n, tz, end, ct.name))
+                    if end > now:
+                        if nxt is None or end < nxt:
+                            nxt = end
+                        if end > hi:  # noqa: PLR1730
+                            hi = end
                 status = new_status(
                     metric,
                     state,
@@ -1169,13 +1195,9 @@ class Fold:
                     metrics[metric] = status
         if pol.names is not None:  # the same targets, in the policy's order
             targets = {name: targets[name] for name in pol.names}
-        if alerts:
-            if len(alerts) > 1:
-                alerts.sort(key=alert_order)
-            last = alert_us(alerts[-1])
-            hi = last if last > hi else hi  # noqa: FURB136  (max() costs a call)
+        if len(alerts) > 1:
+            alerts.sort(key=alert_order)
         self.check_range(hi)
-        nxt = first_after(alerts, now)
         return assembled_report(
             policy=pol.policy.name,
             status=self.status,

@@ -12,7 +12,7 @@ import inspect
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
-from typing import Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import attrs
 
@@ -42,6 +42,9 @@ from servicekit.errors import (
 )
 from servicekit.sla._calendar import BusinessCalendar, engine_of
 from servicekit.sla._instants import delta_us, instant_us
+
+if TYPE_CHECKING:
+    from servicekit.sla._report import MetricStatus
 
 __all__ = [
     "EventKind",
@@ -793,7 +796,7 @@ METRIC_ORDER: Final = (
 class CompiledTarget:
     """A target in integer microseconds, bound to the engine that measures it."""
 
-    __slots__ = ("engine", "metric", "name", "target", "warn", "within")
+    __slots__ = ("engine", "idle", "metric", "name", "target", "warn", "within")
 
     def __init__(self, target: SlaTarget, calendar: BusinessCalendar) -> None:
         self.target = target
@@ -807,6 +810,9 @@ class CompiledTarget:
             (f, -((-Fraction(repr(f)) * self.within) // 1)) for f in target.warn_at
         )
         self.engine = engine_of(calendar) if target.business_hours else None
+        # The report's status of this target before its clock first starts: the same
+        # value for every ticket, so the fold builds it once (invisible memoisation).
+        self.idle: MetricStatus | None = None
 
     def span(self, a: int, b: int) -> int:
         """Time counted by this target's clock in ``[a, b)``, ``a <= b``."""
@@ -1327,7 +1333,13 @@ _REQUIRES: Final[dict[EventKind, str]] = {
     EventKind.PRIORITY_CHANGED: "priority",
     EventKind.TIER_CHANGED: "tier",
 }
-_OPTIONAL_FIELDS: Final = ("priority", "tier", "channel", "category", "status")
+_OPTIONAL_FIELDS: Final[tuple[str, ...]] = (
+    "priority",
+    "tier",
+    "channel",
+    "category",
+    "status",
+)
 _FACTS_CHANGED_FIELDS: Final = ("priority", "tier", "channel", "category")
 _NOT_CARRIED: Final = {
     kind: tuple(f for f in _OPTIONAL_FIELDS if f not in carries)
