@@ -6,7 +6,7 @@ First, small dispatches (``--small``: only those): one ticket among 20 agents pe
 ``dispatch`` call, 5,000 calls in a row, each handed the agents the previous call
 returned, as the demo's simulation does; timed with the router's cross-call memo
 (validated team indexes, eligibility, requirements, per-agent live state and the
-last ``now``), with the memo forgotten before every call, and with ``strategy="scan"``.
+last ``now``), with the memo forgotten before every call, and with ``strategy="scan"``; each figure is the best of 3 runs.
 
 Workload: 100,000 queued tickets, 2,000 agents, 30 skills, 5 languages, 3 channels,
 the built-in pipeline (``Router.default()``). Each agent has 4 skills at levels 1-10
@@ -264,14 +264,37 @@ def small_dispatches(
     return out, (time.process_time() - cpu) / len(tickets)
 
 
+def _best_of_3(
+    router: Router,
+    tickets: list[Ticket],
+    agents: list[Agent],
+    strategy: str = "indexed",
+    *,
+    cold: bool = False,
+) -> tuple[list[tuple[str, str | None]], float]:
+    """``small_dispatches`` run 3 times; the run with the least CPU time.
+
+    Each run starts with the router's memo forgotten, as the first run would, so a
+    later run is not flattered by the memo an earlier one filled.
+    """
+    runs = []
+    for _ in range(3):
+        forget(router)
+        runs.append(small_dispatches(router, tickets, agents, strategy, cold=cold))
+    assert all(r[0] == runs[0][0] for r in runs)
+    return min(runs, key=lambda r: r[1])
+
+
 def small(router: Router) -> None:
     """Route one ticket among 20 agents, call after call (target: <= 20 us)."""
     rng = random.Random(11)
     agents = make_agents(20, rng)
     tickets = make_tickets(5_000, rng)
-    warm, warm_cpu = small_dispatches(router, tickets, agents)
-    cold, cold_cpu = small_dispatches(router, tickets, agents, cold=True)
-    scan, scan_cpu = small_dispatches(router, tickets, agents, "scan")
+    # Each figure is the best of 3 runs (as in bench_sla): one run is a tenth of a
+    # second, short enough for a neighbour's burst on a shared machine to skew it.
+    warm, warm_cpu = _best_of_3(router, tickets, agents)
+    cold, cold_cpu = _best_of_3(router, tickets, agents, cold=True)
+    scan, scan_cpu = _best_of_3(router, tickets, agents, "scan")
     print(
         f"small dispatches: {len(tickets):,} calls of one ticket among {len(agents)} "
         "agents, each handed the agents the previous call returned"
