@@ -6,7 +6,8 @@ First, small dispatches (``--small``: only those): one ticket among 20 agents pe
 ``dispatch`` call, 5,000 calls in a row, each handed the agents the previous call
 returned, as the demo's simulation does; timed with the router's cross-call memo
 (validated team indexes, eligibility, requirements, per-agent live state and the
-last ``now``), with the memo forgotten before every call, and with ``strategy="scan"``; each figure is the best of 3 runs.
+last ``now``), with the memo forgotten before every call, and with ``strategy="scan"``;
+each figure is the best of 3 runs.
 
 Workload: 100,000 queued tickets, 2,000 agents, 30 skills, 5 languages, 3 channels,
 the built-in pipeline (``Router.default()``). Each agent has 4 skills at levels 1-10
