@@ -6,7 +6,10 @@ functions whose names say which they measure. Test modules import these instead 
 defining their own ``M``, ``H``, ``T0``, ``at()`` or ``us()``.
 """
 
+import contextlib
 import datetime as dt
+import types
+from collections.abc import Iterator
 
 import pendulum
 
@@ -60,3 +63,18 @@ def epoch_us(instant: dt.datetime) -> int:
 def duration_us(delta: dt.timedelta) -> int:
     """A duration in exact integer microseconds."""
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+@contextlib.contextmanager
+def building_by(module: types.ModuleType, *, unseal: bool) -> Iterator[None]:
+    """Make ``module``'s builders use ``__class__`` assignment or slot setters.
+
+    ``servicekit.sla._event_json`` and ``servicekit.sla._report`` read their
+    ``UNSEAL`` flag at each call, so a test can run both ways and compare them.
+    """
+    was = module.UNSEAL
+    module.UNSEAL = unseal
+    try:
+        yield
+    finally:
+        module.UNSEAL = was

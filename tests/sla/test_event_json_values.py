@@ -13,8 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import pickle
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -23,27 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fuzz
+from helpers import building_by
 from servicekit import _codec
 from servicekit.errors import DeserializationError
 from servicekit.sla import EventKind, TicketEvent
 from servicekit.sla import _event_json as event_json
 from strategies import sla_logs
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@contextmanager
-def building_by(*, unseal: bool) -> Iterator[None]:
-    """Make the reader build events by ``__class__`` assignment or by slot setters."""
-    was = event_json.UNSEAL
-    event_json.UNSEAL = unseal
-    try:
-        yield
-    finally:
-        event_json.UNSEAL = was
 
 
 def exactly(event: TicketEvent) -> tuple[Any, ...]:
@@ -80,7 +66,7 @@ def same_by_both_roads(document: Any) -> None:
     """``from_dict`` (quick reader first) and the checking path agree exactly."""
     careful = outcome(checked, document)
     for unseal in (True, False):
-        with building_by(unseal=unseal):
+        with building_by(event_json, unseal=unseal):
             assert outcome(TicketEvent.from_dict, document) == careful
 
 
@@ -97,7 +83,7 @@ SETTINGS = settings(
 def test_a_stored_log_reads_back_as_the_same_values(unseal, log):
     events, _ = log
     documents = [e.to_dict() for e in events]
-    with building_by(unseal=unseal):
+    with building_by(event_json, unseal=unseal):
         read = [TicketEvent.from_dict(d) for d in documents]
     assert [event_json.read_event(d) is not None for d in documents] == [True] * len(
         documents

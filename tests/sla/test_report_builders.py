@@ -8,29 +8,15 @@
 from __future__ import annotations
 
 import pickle
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 from hypothesis import given, settings
 
+from helpers import building_by
 from servicekit.sla import Alert, MetricStatus, SlaReport, evaluate
 from servicekit.sla import _report as report_module
 from strategies import sla_cases
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-
-@contextmanager
-def building_by(*, unseal: bool) -> Iterator[None]:
-    """Make the fold build its values by ``__class__`` assignment or slot setters."""
-    was = report_module.UNSEAL
-    report_module.UNSEAL = unseal
-    try:
-        yield
-    finally:
-        report_module.UNSEAL = was
 
 
 def exactly(value: object) -> tuple[Any, ...]:
@@ -53,9 +39,9 @@ def test_every_slot_is_filled_and_the_twins_work_on_this_python() -> None:
 @given(sla_cases())
 def test_both_ways_build_the_same_report(case: Any) -> None:
     policies, events, now = case
-    with building_by(unseal=True):
+    with building_by(report_module, unseal=True):
         quick = evaluate(policies, events, now)
-    with building_by(unseal=False):
+    with building_by(report_module, unseal=False):
         slow = evaluate(policies, events, now)
     assert quick == slow
     assert repr(quick) == repr(slow)

@@ -37,6 +37,7 @@ from servicekit.sla._model import (
     metric_of_name,
 )
 from servicekit.sla._timeline import datetime_at
+from servicekit.sla._unseal import unsealing_works
 
 if TYPE_CHECKING:
     import pendulum
@@ -928,25 +929,12 @@ FILLED_SLOTS: Final[dict[type, tuple[str, ...]]] = {
 }
 
 
-def _unsealing_works() -> bool:
-    """Whether this Python lets each twin become its frozen class."""
-    for twin, cls in (
-        (_UnsealedStatus, MetricStatus),
-        (_UnsealedAlert, Alert),
-        (_UnsealedReport, SlaReport),
-    ):
-        if set(cls.__slots__) != set(FILLED_SLOTS[cls]):
-            return False  # pragma: no cover -- a new field, not yet filled in here
-        probe = twin()
-        try:
-            probe.__class__ = cls  # type: ignore[assignment]
-        except TypeError:  # pragma: no cover -- layouts differ on this interpreter
-            return False
-    return True
-
-
 # Read at each call, so the slower slot-setter path can be tested as well.
-UNSEAL: bool = _unsealing_works()
+UNSEAL: bool = unsealing_works(
+    (_UnsealedStatus, MetricStatus, FILLED_SLOTS[MetricStatus]),
+    (_UnsealedAlert, Alert, FILLED_SLOTS[Alert]),
+    (_UnsealedReport, SlaReport, FILLED_SLOTS[SlaReport]),
+)
 
 _set_metric: Final = _setter(MetricStatus, "metric")
 _set_state: Final = _setter(MetricStatus, "state")
