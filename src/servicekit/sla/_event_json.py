@@ -34,7 +34,7 @@ from servicekit.sla._model import (
     TicketStatus,
     _FrozenDict,
 )
-from servicekit.sla._unseal import unsealing_works
+from servicekit.sla._unseal import sealed_copy, unsealing_works
 
 __all__ = ["read_event"]
 
@@ -109,18 +109,8 @@ FILLED_SLOTS: Final = (
 )
 
 
-# Read at each call, so the slower slot-setter path can be tested as well.
+# Read at each call, so the slower path (``sealed_copy``) can be tested as well.
 UNSEAL: bool = unsealing_works((_Unsealed, TicketEvent, FILLED_SLOTS))
-_new_event: Final = object.__new__
-# Each slot's own setter: a third of the cost of ``object.__setattr__`` by name.
-_set_at, _set_kind, _set_priority, _set_tier, _set_channel = (
-    TicketEvent.__dict__[name].__set__
-    for name in ("at", "kind", "priority", "tier", "channel")
-)
-_set_category, _set_status, _set_attributes, _set_us = (
-    TicketEvent.__dict__[name].__set__
-    for name in ("category", "status", "attributes", "_us")
-)
 
 
 def read_event(data: object) -> TicketEvent | None:
@@ -260,30 +250,20 @@ def _read(cls: type[TicketEvent] | None, data: object) -> TicketEvent | None:
     )
     if not FIRST_US <= us <= LAST_US:
         return _declined(cls, data)
+    unsealed = _Unsealed()
+    unsealed.at = at
+    unsealed.kind = kind
+    unsealed.priority = priority
+    unsealed.tier = tier
+    unsealed.channel = channel
+    unsealed.category = category
+    unsealed.status = status
+    unsealed.attributes = attributes
+    unsealed._us = us  # noqa: SLF001 -- this module's own class
     if UNSEAL:
-        unsealed = _Unsealed()
-        unsealed.at = at
-        unsealed.kind = kind
-        unsealed.priority = priority
-        unsealed.tier = tier
-        unsealed.channel = channel
-        unsealed.category = category
-        unsealed.status = status
-        unsealed.attributes = attributes
-        unsealed._us = us  # noqa: SLF001 -- this module's own class
         unsealed.__class__ = TicketEvent  # type: ignore[assignment]
         return unsealed  # type: ignore[return-value]
-    event = _new_event(TicketEvent)
-    _set_at(event, at)
-    _set_kind(event, kind)
-    _set_priority(event, priority)
-    _set_tier(event, tier)
-    _set_channel(event, channel)
-    _set_category(event, category)
-    _set_status(event, status)
-    _set_attributes(event, attributes)
-    _set_us(event, us)
-    return event
+    return sealed_copy(unsealed, TicketEvent)
 
 
 # The codec's own ``from_dict`` (what a subclass of TicketEvent uses), and the one

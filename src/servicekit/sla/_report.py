@@ -37,7 +37,7 @@ from servicekit.sla._model import (
     metric_of_name,
 )
 from servicekit.sla._timeline import datetime_at
-from servicekit.sla._unseal import unsealing_works
+from servicekit.sla._unseal import sealed_copy, unsealing_works
 
 if TYPE_CHECKING:
     import pendulum
@@ -843,11 +843,11 @@ _METRIC_RANK: Final[dict[Metric | str, int]] = {
 # guard, so each field is a plain slot store; assigning ``__class__`` then makes it
 # the frozen class. Python allows that between classes of one layout (on 3.11 only
 # without a ``__weakref__`` slot, which these classes forgo for it); it costs under
-# half of calling each slot's setter (0.3 against 0.7 µs for a status on 3.11), and
-# the setters remain where the assignment is refused (``UNSEAL`` is read at each
-# call, so both ways are tested). No class has a converter or validator on this
-# path, so the values are the constructors' (tests/sla/test_clock_properties.py).
-_new: Final = object.__new__
+# half of calling each slot's setter (0.3 against 0.7 µs for a status on 3.11).
+# Where the assignment is refused, ``sealed_copy`` copies the twin's slots into a
+# new frozen value (``UNSEAL`` is read at each call, so both ways are tested). No
+# class has a converter or validator on this path, so the values are the
+# constructors' (tests/sla/test_clock_properties.py).
 
 
 def _setter(cls: type, name: str) -> Any:
@@ -929,39 +929,14 @@ FILLED_SLOTS: Final[dict[type, tuple[str, ...]]] = {
 }
 
 
-# Read at each call, so the slower slot-setter path can be tested as well.
+# Read at each call, so the slower path (``sealed_copy``) can be tested as well.
 UNSEAL: bool = unsealing_works(
     (_UnsealedStatus, MetricStatus, FILLED_SLOTS[MetricStatus]),
     (_UnsealedAlert, Alert, FILLED_SLOTS[Alert]),
     (_UnsealedReport, SlaReport, FILLED_SLOTS[SlaReport]),
 )
 
-_set_metric: Final = _setter(MetricStatus, "metric")
-_set_state: Final = _setter(MetricStatus, "state")
-_set_target: Final = _setter(MetricStatus, "target")
-_set_timezone: Final = _setter(MetricStatus, "timezone")
-_set_cycles: Final = _setter(MetricStatus, "cycles")
-_set_breached_cycles: Final = _setter(MetricStatus, "breached_cycles")
-_set_elapsed: Final = _setter(MetricStatus, "_elapsed")
-_set_started: Final = _setter(MetricStatus, "_started")
-_set_due: Final = _setter(MetricStatus, "_due")
-_set_breached: Final = _setter(MetricStatus, "_breached")
-_set_stopped: Final = _setter(MetricStatus, "_stopped")
-_set_kind: Final = _setter(Alert, "kind")
-_set_alert_metric: Final = _setter(Alert, "metric")
-_set_threshold: Final = _setter(Alert, "threshold")
-_set_cycle: Final = _setter(Alert, "cycle")
-_set_alert_timezone: Final = _setter(Alert, "timezone")
-_set_at: Final = _setter(Alert, "_at")
-_set_alert_target: Final = _setter(Alert, "target")
-_set_policy: Final = _setter(SlaReport, "policy")
-_set_report_status: Final = _setter(SlaReport, "status")
-_set_report_timezone: Final = _setter(SlaReport, "timezone")
-_set_metrics: Final = _setter(SlaReport, "metrics")
 _set_targets: Final = _setter(SlaReport, "targets")
-_set_alerts: Final = _setter(SlaReport, "alerts")
-_set_now: Final = _setter(SlaReport, "_now")
-_set_next: Final = _setter(SlaReport, "_next")
 
 
 def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
@@ -978,34 +953,22 @@ def new_status(  # noqa: PLR0917 -- one parameter per field, in field order
     stopped_us: int | None,
 ) -> MetricStatus:
     """``MetricStatus(...)`` of these fields, built without attrs' ``__init__``."""
+    u = _UnsealedStatus()
+    u.metric = metric
+    u.state = state
+    u.target = target
+    u.timezone = timezone
+    u.cycles = cycles
+    u.breached_cycles = breached_cycles
+    u._elapsed = elapsed_us  # noqa: SLF001 -- this module's own class
+    u._started = started_us  # noqa: SLF001
+    u._due = due_us  # noqa: SLF001
+    u._breached = breached_us  # noqa: SLF001
+    u._stopped = stopped_us  # noqa: SLF001
     if UNSEAL:
-        u = _UnsealedStatus()
-        u.metric = metric
-        u.state = state
-        u.target = target
-        u.timezone = timezone
-        u.cycles = cycles
-        u.breached_cycles = breached_cycles
-        u._elapsed = elapsed_us  # noqa: SLF001 -- this module's own class
-        u._started = started_us  # noqa: SLF001
-        u._due = due_us  # noqa: SLF001
-        u._breached = breached_us  # noqa: SLF001
-        u._stopped = stopped_us  # noqa: SLF001
         u.__class__ = MetricStatus  # type: ignore[assignment]
         return u  # type: ignore[return-value]
-    s = _new(MetricStatus)
-    _set_metric(s, metric)
-    _set_state(s, state)
-    _set_target(s, target)
-    _set_timezone(s, timezone)
-    _set_cycles(s, cycles)
-    _set_breached_cycles(s, breached_cycles)
-    _set_elapsed(s, elapsed_us)
-    _set_started(s, started_us)
-    _set_due(s, due_us)
-    _set_breached(s, breached_us)
-    _set_stopped(s, stopped_us)
-    return s
+    return sealed_copy(u, MetricStatus)
 
 
 def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
@@ -1018,26 +981,18 @@ def new_alert(  # noqa: PLR0917 -- one parameter per field, in field order
     target: str,
 ) -> Alert:
     """``Alert(...)`` of these fields, built without attrs' ``__init__``."""
+    u = _UnsealedAlert()
+    u.kind = kind
+    u.metric = metric
+    u.threshold = threshold
+    u.cycle = cycle
+    u.timezone = timezone
+    u._at = at_us  # noqa: SLF001 -- this module's own class
+    u.target = target
     if UNSEAL:
-        u = _UnsealedAlert()
-        u.kind = kind
-        u.metric = metric
-        u.threshold = threshold
-        u.cycle = cycle
-        u.timezone = timezone
-        u._at = at_us  # noqa: SLF001 -- this module's own class
-        u.target = target
         u.__class__ = Alert  # type: ignore[assignment]
         return u  # type: ignore[return-value]
-    a = _new(Alert)
-    _set_alert_target(a, target)
-    _set_kind(a, kind)
-    _set_alert_metric(a, metric)
-    _set_threshold(a, threshold)
-    _set_cycle(a, cycle)
-    _set_alert_timezone(a, timezone)
-    _set_at(a, at_us)
-    return a
+    return sealed_copy(u, Alert)
 
 
 def assembled_report(
@@ -1057,25 +1012,16 @@ def assembled_report(
     ``Metric`` members already, which is all ``_to_metrics`` would check. Equal to
     ``SlaReport(...)`` of the same fields (tests/sla/test_clock_properties.py).
     """
+    u = _UnsealedReport()
+    u.policy = policy
+    u.status = status
+    u.timezone = timezone
+    u.metrics = _FrozenDict(metrics)
+    u.targets = _FrozenDict(targets)
+    u.alerts = tuple(alerts)
+    u._now = now_us  # noqa: SLF001 -- this module's own class
+    u._next = next_change_us  # noqa: SLF001
     if UNSEAL:
-        u = _UnsealedReport()
-        u.policy = policy
-        u.status = status
-        u.timezone = timezone
-        u.metrics = _FrozenDict(metrics)
-        u.targets = _FrozenDict(targets)
-        u.alerts = tuple(alerts)
-        u._now = now_us  # noqa: SLF001 -- this module's own class
-        u._next = next_change_us  # noqa: SLF001
         u.__class__ = SlaReport  # type: ignore[assignment]
         return u  # type: ignore[return-value]
-    report = _new(SlaReport)
-    _set_policy(report, policy)
-    _set_report_status(report, status)
-    _set_report_timezone(report, timezone)
-    _set_metrics(report, _FrozenDict(metrics))
-    _set_targets(report, _FrozenDict(targets))
-    _set_alerts(report, tuple(alerts))
-    _set_now(report, now_us)
-    _set_next(report, next_change_us)
-    return report
+    return sealed_copy(u, SlaReport)
