@@ -236,6 +236,7 @@ def forget(router: Router) -> None:
     compiled.teams = {}
     compiled.requirements = {}
     compiled.lives = {}
+    compiled.earlier = {}
     compiled.last_now = None
 
 

@@ -140,11 +140,17 @@ class TestSmallDispatches:
         )
         warm = Router.default(**options)
         current = list(agents)
+        rosters = [current]
         for t in tickets:
             if current and data.draw(st.booleans(), label="finish some work first"):
                 # A CRM marks work done: with_load replaces one agent object.
                 i = data.draw(st.integers(0, len(current) - 1), label="agent")
                 current[i] = current[i].with_load({})
+            if data.draw(st.booleans(), label="go back to an earlier roster"):
+                # A desk reset, or tickets previewed against a stored roster: the
+                # router's live state from a generation back must not leak.
+                current = list(data.draw(st.sampled_from(rosters), label="roster"))
+            rosters.append(list(current))
             expected = Router.default(**options).dispatch([t], current, NOW)
             scan = Router.default(**options).dispatch(
                 [t], current, NOW, strategy="scan"
@@ -174,6 +180,24 @@ class TestSmallDispatches:
         flipped = router.dispatch([mk_ticket()], first.agents[::-1], NOW)
         assert flipped == router.dispatch([mk_ticket()], iter(first.agents), NOW)
         assert flipped == Router.default().dispatch([mk_ticket()], first.agents, NOW)
+
+    def test_going_back_to_the_roster_before_finds_its_live_state(self):
+        """Tickets previewed one by one against the same stored roster: each call
+        finds the state the roster's agents had, kept from a generation back."""
+        router = Router.default()
+        base = [mk_agent("a"), mk_agent("b")]
+        first = router.dispatch([mk_ticket("T1")], base, NOW)
+        (chosen,) = [a.agent_id for a in first.assignments]
+        kept = router._compiled.earlier[chosen]
+        assert kept.agent is base[0 if chosen == "a" else 1]
+        again = router.dispatch([mk_ticket("T2")], base, NOW)
+        assert again == Router.default().dispatch([mk_ticket("T2")], base, NOW)
+        # The stored roster's state was found, used, and kept again for the next.
+        assert router._compiled.lives[chosen] is not kept
+        assert router._compiled.earlier[chosen] is kept
+        # Back to the first result: its state is two generations back, made afresh.
+        third = router.dispatch([mk_ticket("T3")], first.agents, NOW)
+        assert third == Router.default().dispatch([mk_ticket("T3")], first.agents, NOW)
 
     def test_shared_live_state_starts_afresh_past_its_limit(self, monkeypatch):
         monkeypatch.setattr(_compiled, "MEMO_LIMIT", 1)
@@ -270,6 +294,9 @@ class TestSmallDispatchFastPaths:
         assert list(chat.load) == ["chat", "email"]
         assert chat == Agent.from_dict(chat.to_dict())
         assert hash(chat.load) == hash(Agent.from_dict(chat.to_dict()).load)
+        first = router.dispatch([mk_ticket("T0")], [mk_agent("b")], NOW).agents[0]
+        assert list(first.load) == ["chat"]
+        assert hash(first.load) == hash(Agent.from_dict(first.to_dict()).load)
         email = router.dispatch([mk_ticket("T2", channel="email")], [chat], NOW)
         assert dict(email.agents[0].load) == {"chat": 1, "email": 2}
         assert email.agents[0] == Agent.from_dict(email.agents[0].to_dict())

@@ -31,7 +31,7 @@ def english(code: str, params: Mapping[str, Any]) -> str:
     )
 
 
-@attrs.frozen(eq=False, repr=False)
+@attrs.frozen(eq=False, repr=False, init=False)
 class Message:
     """A human-readable sentence as data: a stable ``code`` and typed ``params``.
 
@@ -72,6 +72,12 @@ class Message:
 
     code: str
     params: Mapping[str, Any]
+
+    def __init__(self, code: str, params: Mapping[str, Any]) -> None:
+        # Each slot through its own setter: attrs' generated __init__ goes through
+        # object.__setattr__, and routing builds several messages per ticket.
+        _SET_CODE(self, code)
+        _SET_PARAMS(self, params)
 
     @classmethod
     def of(cls, code: str, /, **params: Any) -> Message:
@@ -132,6 +138,10 @@ class Message:
             DeserializationError: unknown code, or a parameter missing or unusable.
         """
         return _codec.from_data(cls, data)
+
+
+_SET_CODE = Message.__dict__["code"].__set__
+_SET_PARAMS = Message.__dict__["params"].__set__
 
 
 # Written with its params even when there are none: a reader expects the key.

@@ -118,6 +118,7 @@ class CompiledRouter:
 
     __slots__ = (
         "after_us",
+        "earlier",
         "escalated",
         "heapable",
         "last_now",
@@ -151,6 +152,10 @@ class CompiledRouter:
         # LiveAgent state by agent id as of the agent object it was made from (never
         # changed once shared: a dispatch forks the ones it assigns to).
         self.lives: dict[str, LiveAgent] = {}
+        # The LiveAgent each agent had before its latest one: a caller often goes
+        # back to the agents it started from (a desk reset, tickets previewed one
+        # by one against the same stored roster), and finds their state ready.
+        self.earlier: dict[str, LiveAgent] = {}
         self.after_us = [s.after // dt.timedelta(microseconds=1) for s in escalations]
         relax = [Relaxation()]
         for step in escalations:
@@ -177,7 +182,7 @@ class CompiledRouter:
 
     def __getstate__(self) -> dict[str, Any]:
         # The team cache is a memo of one process's recent calls: never pickled.
-        skip = ("team", "teams", "requirements", "last_now", "lives")
+        skip = ("team", "teams", "requirements", "last_now", "lives", "earlier")
         return {k: getattr(self, k) for k in self.__slots__ if k not in skip}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -188,6 +193,7 @@ class CompiledRouter:
         self.requirements = {}
         self.last_now = None
         self.lives = {}
+        self.earlier = {}
 
     def bound_memos(self) -> None:
         """Start afresh any memo of live state or requirements grown past its bound.
@@ -196,6 +202,7 @@ class CompiledRouter:
         """
         if len(self.lives) > MEMO_LIMIT:
             self.lives = {}
+            self.earlier = {}
         if len(self.requirements) > MEMO_LIMIT:
             self.requirements = {}
 

@@ -89,6 +89,32 @@ def _chose_line(aid: str, members: AbstractSet[str], notes: list[Reason]) -> Mes
 class Engine:
     """One routing run: live agent state, indexes and memo tables (private, mutable)."""
 
+    __slots__ = (
+        "after_us",
+        "agents",
+        "changed",
+        "current",
+        "eligible",
+        "escalated",
+        "ids",
+        "index",
+        "keep_current",
+        "lives",
+        "now",
+        "now_us",
+        "once",
+        "original",
+        "plans",
+        "policies",
+        "pools",
+        "position",
+        "relax",
+        "requirements",
+        "route",
+        "scan",
+        "view",
+    )
+
     def __init__(  # noqa: PLR0917  # private, called twice: positional on purpose
         self,
         policies: tuple[RoutingPolicy, ...],
@@ -133,7 +159,7 @@ class Engine:
         self.changed: set[str] = set()
         # Live state is made on first use: a small dispatch touches few agents.
         compiled.bound_memos()
-        self.lives = LiveAgents(agents, self.position, compiled.lives)
+        self.lives = LiveAgents(agents, self.position, compiled.lives, compiled.earlier)
         self.after_us = compiled.after_us
         self.relax = compiled.relax
         self.plans = compiled.plans
@@ -698,7 +724,7 @@ class Engine:
                 live.agent = after
                 live.version = 0
                 live.cache.clear()
-                self.lives.shared[aid] = live
+                self.lives.share(aid, live)
         return tuple(out)
 
 
@@ -732,27 +758,45 @@ class LiveAgents(dict[str, LiveAgent]):
     """Live state of each agent by id, made from the agent on first use.
 
     ``shared`` holds the router's LiveAgents from earlier calls, each true to the agent
-    object it was made from; one is reused only for that very object.
+    object it was made from, and ``earlier`` the one each agent had before that; one
+    is reused only for that very object.
     """
+
+    __slots__ = ("agents", "earlier", "position", "shared")
 
     def __init__(
         self,
         agents: Sequence[Agent],
         position: Mapping[str, int],
         shared: dict[str, LiveAgent],
+        earlier: dict[str, LiveAgent],
     ) -> None:
         # dict.__init__ is not called: the table starts empty, as dict.__new__ made it.
         self.agents = agents
         self.position = position
         self.shared = shared
+        self.earlier = earlier
 
     def __missing__(self, aid: str) -> LiveAgent:
         agent = self.agents[self.position[aid]]
         live = self.shared.get(aid)
         if live is None or live.agent is not agent:
-            live = self.shared[aid] = LiveAgent(agent)
+            before = self.earlier.get(aid)
+            if before is None or before.agent is not agent:
+                before = LiveAgent(agent)
+            # Handed the agent as it was a generation back (or anew): the two swap.
+            if live is not None:
+                self.earlier[aid] = live
+            self.shared[aid] = live = before
         self[aid] = live
         return live
+
+    def share(self, aid: str, live: LiveAgent) -> None:
+        """Make ``live`` the shared state of ``aid``, keeping the one it replaces."""
+        last = self.shared.get(aid)
+        if last is not None and last is not live:
+            self.earlier[aid] = last
+        self.shared[aid] = live
 
 
 def _holding(
@@ -763,9 +807,9 @@ def _holding(
     Dispatch only ever adds one ticket where there was room, to a load and an
     instant already valid. ``load`` is a copy of the agent's own load with counts
     raised, so while it has no channel the agent's lacks, its keys are still in the
-    agent's (sorted) order and need no sorting. It is copied: a LiveAgent's load
-    changes with the run.
+    agent's (sorted) order and need no sorting, nor does a load of one channel (an
+    agent's first ticket). It is copied: a LiveAgent's load changes with the run.
     """
-    if len(load) == len(agent.load):
+    if len(load) == len(agent.load) or len(load) == 1:
         return holding(agent, v.FrozenMap.in_order(dict(load)), now, now_us)
     return holding(agent, v.FrozenMap(load), now, now_us)
