@@ -270,7 +270,9 @@ class CompiledRouter:
                     ):
                         break
                 else:
-                    return given, index, self._bounded(known, index, memo)
+                    if len(memo) > MEMO_LIMIT:
+                        memo = self._bounded(known, index, memo)
+                    return given, index, memo
         agent_list = check_agents(agents)
         return agent_list, *self.index(agent_list)
 

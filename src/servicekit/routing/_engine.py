@@ -134,24 +134,28 @@ class Engine:
         self.keep_current = self.scan or not compiled.heapable
         self.agents = agents
         self.ids = [a.id for a in agents] if self.scan else ()
-        self.index: AgentIndex | None = None
-        self.eligible: Memo = {}
+        self.index: AgentIndex | None
+        self.eligible: Memo
         self.original: Mapping[str, Agent]
         # Without heaps every candidate is judged as it stands now, so the current
         # agents are kept as values; with them, live state says what changed.
         self.current: Mapping[str, Agent] | dict[str, Agent]
         if team is not None:
-            self.index, self.eligible = team
+            index, memo = team
+            self.index = index
+            self.eligible = memo
             # The index was built from agents with these ids in this order (sorted):
             # its positions find them, with no table of the agents built per call.
-            self.position = self.index.position
+            self.position = index.position
             self.original = _Roster(agents, self.position)
             self.current = (
-                dict(zip(self.index.ids, agents, strict=True))
+                dict(zip(index.ids, agents, strict=True))
                 if self.keep_current
                 else self.original
             )
         else:
+            self.index = None
+            self.eligible = {}
             self.original = {a.id: a for a in agents}
             self.position = {aid: i for i, aid in enumerate(self.original)}
             self.current = dict(self.original) if self.keep_current else self.original
@@ -235,7 +239,13 @@ class Engine:
                 chosen = self._best_scan(ticket, ctx, plan, members, reasons)
             else:
                 chosen = self._heap(ticket, ctx, plan, sig, members, reasons)
-        if plan.dedicated and ticket.customer_id is not None:
+        customer = ticket.customer_id
+        if (
+            plan.dedicated
+            and customer is not None
+            # Indexed, a customer no agent manages (the usual case) needs no call.
+            and (self.index is None or customer in self.index.by_customer)
+        ):
             self._passed_over(ticket, ctx, plan, chosen, reasons)
         if chosen is not None:
             self._assign(chosen, ticket.channel)
@@ -541,7 +551,8 @@ class Engine:
             ]
         live = self.lives[aid]
         now_us = self.now_us
-        notes.extend([p.fast_rank_reason(live, now_us) for p in plan.live_rankers])
+        for p in plan.live_rankers:
+            notes.append(p.fast_rank_reason(live, now_us))
         reasons.append(_chose_line(aid, members, notes))
         return aid
 
