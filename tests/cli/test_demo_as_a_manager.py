@@ -12,6 +12,7 @@ import statistics
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 
 from cli.demo_report_sample import sample
@@ -19,8 +20,15 @@ from servicekit.cli import _demo_data as data
 from servicekit.cli._demo import make_report
 from servicekit.cli._demo_sim import ESCALATIONS, simulate
 from servicekit.cli._demo_tickets import _survey
+from servicekit.cli._i18n import speaking
 from servicekit.cli._report_html import render_html
-from servicekit.cli._report_text import WIDTH, _table, render_text, wait
+from servicekit.cli._report_text import (
+    WIDTH,
+    _staffing_verdict,
+    _table,
+    render_text,
+    wait,
+)
 
 if TYPE_CHECKING:
     from servicekit.cli._demo_sections import DemoReport
@@ -200,3 +208,43 @@ def test_phone_width_tables_scroll_and_charts_keep_their_size():
     style = "".join(root.find(f"{XHTML}head/{XHTML}style").itertext())  # type: ignore[union-attr]
     assert ".chart, .table { overflow-x: auto;" in style
     assert "max-width: 100%; height: auto" not in style  # no shrinking charts
+
+
+@pytest.mark.parametrize(
+    ("waits", "relaxed", "said", "chinese_said"),
+    [
+        (0, 0, "none of its waits was over 15 min.", "没有超过15分钟的等待"),
+        (
+            1,
+            1,
+            "its one wait over 15 min ended when an escalation step relaxed",
+            "其唯一一次超过15分钟的等待在升级步骤",
+        ),
+        (
+            1,
+            0,
+            "its one wait over 15 min ended without an escalation step",
+            "其唯一一次超过15分钟的等待并非",
+        ),
+        (
+            2,
+            1,
+            "1 of its 2 waits over 15 min ended when",
+            "其2次超过15分钟的等待中，有1次",
+        ),
+    ],
+)
+def test_staffing_sentence_counts_waits_in_words_that_agree(
+    waits, relaxed, said, chinese_said
+):
+    """'0 of its 1 waits over 15 min' was printed for a city with one long wait."""
+    row = attrs.evolve(
+        sample().staffing[0], long_waits=waits, long_waits_relaxed=relaxed
+    )
+    sentence = " ".join(_staffing_verdict(row).split())
+    assert said in sentence
+    assert "of its 1 waits" not in sentence
+    assert "of its 0 waits" not in sentence
+    with speaking("zh-CN"):
+        chinese = _staffing_verdict(row)
+    assert chinese_said in chinese

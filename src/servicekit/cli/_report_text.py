@@ -672,6 +672,22 @@ def _staffing_verdict(s: StaffingRow) -> str:
             ", but on {days} of {working} working days nobody was on shift then: the "
             "rota's days off leave the desk empty"
         ).format(days=s.days_nobody_on_shift, working=s.working_days)
+    # Worded by count: "0 of its 1 waits" is what a reader notices first.
+    if s.long_waits == 0:
+        return _("{verdict}; none of its waits was over 15 min.").format(
+            verdict=verdict
+        )
+    if s.long_waits == 1 and s.long_waits_relaxed:
+        return _(
+            "{verdict}; its one wait over 15 min ended when an escalation step "
+            "relaxed the skills or language required (so, we infer, no agent with "
+            "them was free before)."
+        ).format(verdict=verdict)
+    if s.long_waits == 1:
+        return _(
+            "{verdict}; its one wait over 15 min ended without an escalation step "
+            "relaxing the skills or language required."
+        ).format(verdict=verdict)
     return _(
         "{verdict}; {relaxed} of its {waits} waits over 15 min ended when an "
         "escalation step relaxed the skills or language required (so, we infer, no "
