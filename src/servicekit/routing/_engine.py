@@ -269,10 +269,8 @@ class Engine:
         customer = ticket.customer_id
         assert customer is not None  # noqa: S101  # decide asks only then
         if self.index is not None:
-            found = self.index.by_customer.get(customer)
-            if not found:
-                return
-            managers = sorted(found)
+            # decide calls this only for a customer the index knows a manager of.
+            managers = sorted(self.index.by_customer[customer])
         else:
             managers = [
                 aid
@@ -803,10 +801,12 @@ class LiveAgents(dict[str, LiveAgent]):
         return live
 
     def share(self, aid: str, live: LiveAgent) -> None:
-        """Make ``live`` the shared state of ``aid``, keeping the one it replaces."""
-        last = self.shared.get(aid)
-        if last is not None and last is not live:
-            self.earlier[aid] = last
+        """Make ``live`` the shared state of ``aid``, keeping the one it replaces.
+
+        ``live`` was forked in this run from the shared state the run read first,
+        so that one is there to keep.
+        """
+        self.earlier[aid] = self.shared[aid]
         self.shared[aid] = live
 
 
